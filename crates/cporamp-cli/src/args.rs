@@ -1,0 +1,89 @@
+//! Command-line arguments: one definition per flag, from which clap builds `--help`.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// cporamp: the co-packaged optics ramp, computed.
+///
+/// Compares pluggable optics, LPO, co-packaged copper and co-packaged optics from component
+/// models whose every input cites a source. Exit codes: 0 success, 1 internal failure,
+/// 2 bad input (scenario, flag, file or output directory).
+#[derive(Debug, Parser)]
+#[command(name = "cporamp", version, propagate_version = true)]
+#[command(
+    after_help = "Example:\n  cporamp run                  # the embedded default, report in ./cporamp-out\n  cporamp compare --format json"
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run every engine on a scenario and write report.html and results.json.
+    ///
+    /// With no SCENARIO, runs the embedded default. Both files are rendered in memory and
+    /// then moved into place, so a failed run leaves no half-written file.
+    #[command(after_help = "Example:\n  cporamp run\n  cporamp run my.toml --out results/my")]
+    Run {
+        /// Scenario TOML file (default: the embedded default scenario).
+        scenario: Option<PathBuf>,
+        /// Output directory, created if missing.
+        #[arg(long, default_value = "cporamp-out")]
+        out: PathBuf,
+    },
+    /// Compare the technologies side by side: power, cost, density, reach, serviceability.
+    #[command(
+        after_help = "Example:\n  cporamp compare --generation 102.4T\n  cporamp compare --scenario my.toml --format csv > compare.csv"
+    )]
+    Compare {
+        /// Scenario TOML file (default: the embedded default scenario).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Only this switch generation (an id defined in the scenario, e.g. 51.2T or 102.4T).
+        #[arg(long)]
+        generation: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Write or check scenario files.
+    #[command(subcommand)]
+    Scenario(ScenarioCommand),
+}
+
+/// `cporamp scenario ...`.
+#[derive(Debug, Subcommand)]
+pub enum ScenarioCommand {
+    /// Write the default scenario, with a comment citing the source of every value.
+    #[command(
+        after_help = "Example:\n  cporamp scenario init my.toml && $EDITOR my.toml && cporamp scenario check my.toml"
+    )]
+    Init {
+        /// Where to write it.
+        #[arg(default_value = "cporamp.toml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a scenario file without running anything; report every problem found.
+    #[command(after_help = "Example:\n  cporamp scenario check my.toml")]
+    Check {
+        /// Scenario TOML file.
+        file: PathBuf,
+    },
+}
+
+/// Output formats of `compare`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// The full result structure.
+    Json,
+    /// One row per generation and technology.
+    Csv,
+}

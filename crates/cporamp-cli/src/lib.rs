@@ -1,0 +1,159 @@
+//! The `cporamp` command line: a thin shell that parses flags, loads files, calls the
+//! engines and writes their results.
+//!
+//! Parse, then resolve, then run: flags are parsed by clap; scenario text is read here and
+//! handed to `cporamp_core::load`; engines return data; this crate prints and writes it.
+//!
+//! Exit codes: 0 success; 1 internal failure (a bug); 2 bad input: a malformed or invalid
+//! scenario, an unknown flag value, a missing file or an unwritable output directory. On
+//! bad input nothing is written.
+
+mod args;
+mod output;
+mod table;
+
+use anyhow::Context;
+use args::{Cli, Command, Format, ScenarioCommand};
+use clap::Parser;
+use cporamp_compare::{Comparison, GenerationComparison};
+use cporamp_core::Scenario;
+use cporamp_core::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO_TOML};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+/// A failure, classified by whose fault it is.
+#[derive(Debug)]
+enum Failure {
+    /// The user's input is wrong: exit 2.
+    Input(anyhow::Error),
+    /// A bug: exit 1.
+    Internal(anyhow::Error),
+}
+
+impl Failure {
+    fn input(error: impl Into<anyhow::Error>) -> Failure {
+        Failure::Input(error.into())
+    }
+
+    fn internal(error: impl Into<anyhow::Error>) -> Failure {
+        Failure::Internal(error.into())
+    }
+}
+
+/// Runs the command line `args` (including the program name) and returns the exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            // clap prints help and version to stdout (exit 0) and usage errors to stderr (exit 2).
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
+    match dispatch(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(error)) => {
+            report_error(&error);
+            ExitCode::from(2)
+        }
+        Err(Failure::Internal(error)) => {
+            report_error(&error.context("internal error (please report it)"));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn report_error(error: &anyhow::Error) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "error: {error:#}");
+}
+
+/// Writes to stdout; a closed pipe (`cporamp compare | head`) is not an error.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::internal(error))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn dispatch(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Run { scenario, out } => run_all(scenario.as_deref(), &out),
+        Command::Compare { scenario, generation, format } => {
+            compare(scenario.as_deref(), generation.as_deref(), format)
+        }
+        Command::Scenario(ScenarioCommand::Init { path, force }) => {
+            output::write_new_file(&path, DEFAULT_SCENARIO_TOML, force).map_err(Failure::Input)?;
+            print(&format!("wrote the default scenario to {}\n", path.display()))
+        }
+        Command::Scenario(ScenarioCommand::Check { file }) => {
+            let (scenario, origin) = load_scenario(Some(&file))?;
+            print(&format!(
+                "{origin}: ok: {} technologies x {} generations\n",
+                scenario.technologies.len(),
+                scenario.generations.len()
+            ))
+        }
+    }
+}
+
+/// Reads and resolves a scenario file, or the embedded default.
+fn load_scenario(path: Option<&Path>) -> Result<(Scenario, String), Failure> {
+    let (text, origin) = match path {
+        Some(path) => {
+            let origin = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read scenario file {origin}"))
+                .map_err(Failure::Input)?;
+            (text, origin)
+        }
+        None => (DEFAULT_SCENARIO_TOML.to_string(), DEFAULT_ORIGIN.to_string()),
+    };
+    let scenario = cporamp_core::load(&text, &origin).map_err(Failure::input)?;
+    Ok((scenario, origin))
+}
+
+fn compare(path: Option<&Path>, generation: Option<&str>, format: Format) -> Result<(), Failure> {
+    let (scenario, _) = load_scenario(path)?;
+    let generations: Vec<GenerationComparison> = match generation {
+        Some(id) => vec![cporamp_compare::compare_one(&scenario, id).map_err(Failure::input)?],
+        None => cporamp_compare::compare(&scenario).map_err(Failure::input)?.generations,
+    };
+    let text = match format {
+        Format::Table => table::text(&generations),
+        Format::Csv => table::csv(&generations),
+        Format::Json => {
+            let mut json = serde_json::to_string_pretty(&generations).map_err(Failure::internal)?;
+            json.push('\n');
+            json
+        }
+    };
+    print(&text)
+}
+
+fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
+    let (scenario, origin) = load_scenario(path)?;
+    let comparison: Comparison = cporamp_compare::compare(&scenario).map_err(Failure::input)?;
+    let results = cporamp_report::RunResults {
+        origin: &origin,
+        scenario: &scenario,
+        comparison: &comparison,
+    };
+    let json = cporamp_report::results_json(&results).map_err(Failure::internal)?;
+    let html = cporamp_report::report_html(&results);
+    let written =
+        output::write_all_atomically(out, &[("results.json", &json), ("report.html", &html)])
+            .map_err(Failure::Input)?;
+
+    let mut summary = format!("cporamp run: scenario {} ({origin})\n\n", scenario.name);
+    summary.push_str(&table::text(&comparison.generations));
+    for path in &written {
+        summary.push_str(&format!("wrote {}\n", path.display()));
+    }
+    print(&summary)
+}

@@ -1,0 +1,186 @@
+//! Terminal tables and CSV for comparison results.
+
+use cporamp_compare::{GenerationComparison, TechnologyResult};
+use std::fmt::Write;
+
+/// One column: header, unit, and how to format a technology's value.
+struct Column {
+    header: &'static str,
+    value: fn(&TechnologyResult) -> String,
+}
+
+fn optional(value: Option<f64>, decimals: usize) -> String {
+    value.map_or_else(|| "-".to_string(), |value| format!("{value:.decimals$}"))
+}
+
+const COLUMNS: &[Column] = &[
+    Column { header: "optics W/port", value: |t| format!("{:.2}", t.port_power.optics_w) },
+    Column { header: "optics pJ/bit", value: |t| format!("{:.2}", t.port_power.optics_pj_per_bit) },
+    Column {
+        header: "+host pJ/bit",
+        value: |t| format!("{:.2}", t.port_power.with_host_pj_per_bit),
+    },
+    Column { header: "switch W", value: |t| format!("{:.0}", t.switch_power.total_w) },
+    Column { header: "ASIC W", value: |t| format!("{:.0}", t.switch_power.asic_w) },
+    Column { header: "port $/Gbps", value: |t| format!("{:.3}", t.cost.port_usd_per_gbps) },
+    Column { header: "switch $/Gbps", value: |t| format!("{:.3}", t.cost.switch_usd_per_gbps) },
+    Column { header: "Tb/s per RU", value: |t| format!("{:.1}", t.density.tbps_per_ru) },
+    Column { header: "Tb/s per mm", value: |t| optional(t.density.tbps_per_mm_edge, 2) },
+    Column { header: "reach m", value: |t| format!("{}", t.reach_m) },
+    Column {
+        header: "laser FRU",
+        value: |t| t.service.laser_failure.as_ref().map_or("-", |f| f.fru.label()).to_string(),
+    },
+    Column {
+        header: "laser blast ports",
+        value: |t| {
+            t.service
+                .laser_failure
+                .as_ref()
+                .map_or("-".to_string(), |f| f.blast_radius_ports.to_string())
+        },
+    },
+    Column { header: "port FRU", value: |t| t.service.port_failure.fru.label().to_string() },
+    Column {
+        header: "port blast ports",
+        value: |t| t.service.port_failure.blast_radius_ports.to_string(),
+    },
+];
+
+/// An aligned text table per generation.
+#[must_use]
+pub fn text(generations: &[GenerationComparison]) -> String {
+    let mut out = String::new();
+    for generation in generations {
+        let _ = writeln!(
+            out,
+            "{} switch: {} ports x {} Gb/s ({} Gb/s)",
+            generation.generation,
+            generation.ports_per_switch,
+            generation.port_rate_gbps,
+            generation.switch_capacity_gbps
+        );
+        let mut rows: Vec<Vec<String>> = vec![
+            std::iter::once("technology".to_string())
+                .chain(COLUMNS.iter().map(|c| c.header.to_string()))
+                .collect(),
+        ];
+        for technology in &generation.technologies {
+            rows.push(
+                std::iter::once(technology.label.clone())
+                    .chain(COLUMNS.iter().map(|column| (column.value)(technology)))
+                    .collect(),
+            );
+        }
+        let widths: Vec<usize> = (0..rows[0].len())
+            .map(|index| rows.iter().map(|row| row[index].chars().count()).max().unwrap_or(0))
+            .collect();
+        for row in &rows {
+            let mut line = String::new();
+            for (index, cell) in row.iter().enumerate() {
+                if index == 0 {
+                    let _ = write!(line, "{cell:<width$}", width = widths[index]);
+                } else {
+                    let _ = write!(line, "  {cell:>width$}", width = widths[index]);
+                }
+            }
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Quotes a CSV field if it needs it (RFC 4180).
+fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+/// One CSV row per generation and technology, with unit-suffixed headers.
+#[must_use]
+pub fn csv(generations: &[GenerationComparison]) -> String {
+    let headers = [
+        "generation",
+        "technology",
+        "label",
+        "optics_w_per_port",
+        "optics_pj_per_bit",
+        "with_host_pj_per_bit",
+        "host_serdes_w_per_port",
+        "dsp_w_per_port",
+        "driver_w_per_port",
+        "tia_w_per_port",
+        "oe_serdes_w_per_port",
+        "heater_w_per_port",
+        "laser_w_per_port",
+        "els_w_per_port",
+        "overhead_w_per_port",
+        "conversion_loss_w_per_port",
+        "switch_w",
+        "asic_w",
+        "port_usd",
+        "port_usd_per_gbps",
+        "switch_usd_per_gbps",
+        "module_price_usd",
+        "tbps_per_ru",
+        "tbps_per_mm_edge",
+        "reach_m",
+        "laser_fru",
+        "laser_blast_radius_ports",
+        "port_fru",
+        "port_blast_radius_ports",
+    ];
+    let mut out = headers.join(",");
+    out.push('\n');
+    for generation in generations {
+        for t in &generation.technologies {
+            let p = &t.port_power;
+            let fields = [
+                generation.generation.clone(),
+                t.id.clone(),
+                csv_field(&t.label),
+                p.optics_w.to_string(),
+                p.optics_pj_per_bit.to_string(),
+                p.with_host_pj_per_bit.to_string(),
+                p.host_serdes_w.to_string(),
+                p.dsp_w.to_string(),
+                p.driver_w.to_string(),
+                p.tia_w.to_string(),
+                p.oe_serdes_w.to_string(),
+                p.heater_w.to_string(),
+                p.laser_w.to_string(),
+                p.els_w.to_string(),
+                p.overhead_w.to_string(),
+                p.conversion_loss_w.to_string(),
+                t.switch_power.total_w.to_string(),
+                t.switch_power.asic_w.to_string(),
+                t.cost.port_usd.to_string(),
+                t.cost.port_usd_per_gbps.to_string(),
+                t.cost.switch_usd_per_gbps.to_string(),
+                t.cost.module_price_usd.map(|price| price.to_string()).unwrap_or_default(),
+                t.density.tbps_per_ru.to_string(),
+                t.density.tbps_per_mm_edge.map(|value| value.to_string()).unwrap_or_default(),
+                t.reach_m.to_string(),
+                t.service
+                    .laser_failure
+                    .as_ref()
+                    .map(|f| f.fru.label().to_string())
+                    .unwrap_or_default(),
+                t.service
+                    .laser_failure
+                    .as_ref()
+                    .map(|f| f.blast_radius_ports.to_string())
+                    .unwrap_or_default(),
+                t.service.port_failure.fru.label().to_string(),
+                t.service.port_failure.blast_radius_ports.to_string(),
+            ];
+            out.push_str(&fields.join(","));
+            out.push('\n');
+        }
+    }
+    out
+}

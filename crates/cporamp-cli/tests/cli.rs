@@ -1,0 +1,297 @@
+//! End-to-end tests of the real `cporamp` binary in temporary directories.
+//!
+//! Each bad-input test checks three things: exit code 2, a message naming the file or field,
+//! the value and what was expected, and that nothing was written.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const DEFAULT: &str = include_str!("../../cporamp-core/presets/default.toml");
+
+fn cporamp(directory: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_cporamp"))
+        .args(args)
+        .current_dir(directory)
+        .output()
+        .expect("cporamp runs")
+}
+
+/// Splits one CSV line (RFC 4180 quoting, no embedded newlines).
+fn split_csv(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let mut quoted = false;
+    for character in line.chars() {
+        match character {
+            '"' => quoted = !quoted,
+            ',' if !quoted => fields.push(String::new()),
+            _ => fields.last_mut().unwrap().push(character),
+        }
+    }
+    fields
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Writes the default scenario with `from` replaced by `to` (exactly once) and returns its path.
+fn edited_scenario(directory: &Path, from: &str, to: &str) -> PathBuf {
+    assert_eq!(DEFAULT.matches(from).count(), 1, "edit target {from:?} must occur exactly once");
+    let path = directory.join("edited.toml");
+    std::fs::write(&path, DEFAULT.replacen(from, to, 1)).unwrap();
+    path
+}
+
+/// Runs `cporamp run SCENARIO --out out` and checks exit 2, the message, and no output.
+fn assert_rejected(directory: &Path, scenario: &Path, expected_fragments: &[&str]) {
+    let output = cporamp(directory, &["run", scenario.to_str().unwrap(), "--out", "out"]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "stderr: {message}");
+    for fragment in expected_fragments {
+        assert!(message.contains(fragment), "stderr lacks {fragment:?}:\n{message}");
+    }
+    assert!(!directory.join("out").exists(), "bad input must not create the output directory");
+    assert!(stdout(&output).is_empty(), "bad input prints nothing to stdout");
+}
+
+#[test]
+fn default_run_writes_report_and_results() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = cporamp(directory.path(), &["run"]);
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    assert!(stdout(&output).contains("wrote cporamp-out/report.html"), "{}", stdout(&output));
+
+    let results =
+        std::fs::read_to_string(directory.path().join("cporamp-out/results.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&results).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    let generations = json["compare"]["generations"].as_array().unwrap();
+    assert_eq!(generations.len(), 2);
+    for generation in generations {
+        let ids: Vec<&str> = generation["technologies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["pluggable_dsp", "lpo", "cpc", "cpo_integrated", "cpo_els"]);
+    }
+
+    let html = std::fs::read_to_string(directory.path().join("cporamp-out/report.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.matches("<svg").count() >= 6, "three charts per generation");
+    assert!(html.contains("CPO, external laser"));
+    // No temporary files are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(directory.path().join("cporamp-out"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn compare_json_csv_and_table_agree() {
+    let directory = tempfile::tempdir().unwrap();
+    let json =
+        cporamp(directory.path(), &["compare", "--format", "json", "--generation", "102.4T"]);
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    let parsed: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    let cpo = &parsed[0]["technologies"][4];
+    assert_eq!(cpo["id"], "cpo_els");
+    let cpo_w = cpo["port_power"]["optics_w"].as_f64().unwrap();
+
+    let csv = cporamp(directory.path(), &["compare", "--format", "csv"]);
+    let text = stdout(&csv);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1 + 2 * 5, "header plus 5 technologies x 2 generations");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let column = header.iter().position(|name| *name == "optics_w_per_port").unwrap();
+    let row = lines.iter().find(|line| line.starts_with("102.4T,cpo_els,")).unwrap();
+    let csv_w: f64 = split_csv(row)[column].parse().unwrap();
+    assert!((csv_w - cpo_w).abs() < 1e-9);
+
+    let table = stdout(&cporamp(directory.path(), &["compare"]));
+    assert!(
+        table.contains("51.2T switch") && table.contains("102.4T switch") && table.contains("LPO"),
+        "{table}"
+    );
+}
+
+#[test]
+fn scenario_init_writes_a_file_that_checks_and_runs_identically() {
+    let directory = tempfile::tempdir().unwrap();
+    let init = cporamp(directory.path(), &["scenario", "init", "mine.toml"]);
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    assert_eq!(std::fs::read_to_string(directory.path().join("mine.toml")).unwrap(), DEFAULT);
+    let check = cporamp(directory.path(), &["scenario", "check", "mine.toml"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    assert!(stdout(&check).contains("mine.toml: ok"));
+    // The written file gives the same numbers as the embedded default.
+    let from_file = stdout(&cporamp(
+        directory.path(),
+        &["compare", "--scenario", "mine.toml", "--format", "csv"],
+    ));
+    let embedded = stdout(&cporamp(directory.path(), &["compare", "--format", "csv"]));
+    assert_eq!(from_file, embedded);
+    // It refuses to overwrite.
+    let again = cporamp(directory.path(), &["scenario", "init", "mine.toml"]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("mine.toml already exists; pass --force"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let directory = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["run", "--help"],
+        &["compare", "--help"],
+        &["scenario", "--help"],
+        &["scenario", "init", "--help"],
+        &["scenario", "check", "--help"],
+    ] {
+        let output = cporamp(directory.path(), args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        let text = stdout(&output);
+        if args[0] != "scenario" || args.len() > 2 {
+            assert!(text.contains("Example"), "{args:?} help lacks an example:\n{text}");
+        }
+    }
+}
+
+#[test]
+fn malformed_toml_is_rejected_with_line() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = edited_scenario(directory.path(), "name = \"default\"", "name = \"default");
+    assert_rejected(directory.path(), &scenario, &["edited.toml:", "invalid TOML"]);
+}
+
+#[test]
+fn unknown_field_is_rejected() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = edited_scenario(
+        directory.path(),
+        "[technology.lpo.link_budget]\n",
+        "[technology.lpo.link_budget]\nmargin = 2\n",
+    );
+    assert_rejected(
+        directory.path(),
+        &scenario,
+        &["edited.toml:", "technology.lpo.link_budget", "unknown field `margin`"],
+    );
+}
+
+#[test]
+fn negative_power_is_rejected() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = edited_scenario(
+        directory.path(),
+        "overhead_w_per_port = 0.25               # assumption: engine control, monitor photodiodes, lock loops",
+        "overhead_w_per_port = -3",
+    );
+    assert_rejected(
+        directory.path(),
+        &scenario,
+        &[
+            "technology.cpo_integrated.overhead_w_per_port: value -3 is out of range; expected 0 <= value (W)",
+        ],
+    );
+}
+
+#[test]
+fn efficiency_above_one_is_rejected() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = edited_scenario(
+        directory.path(),
+        "wall_plug_efficiency = 0.125",
+        "wall_plug_efficiency = 1.4",
+    );
+    assert_rejected(
+        directory.path(),
+        &scenario,
+        &[
+            "technology.cpo_els.laser.wall_plug_efficiency: value 1.4 is out of range; expected 0 < value <= 1 (fraction)",
+        ],
+    );
+}
+
+#[test]
+fn unknown_technology_is_rejected() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario =
+        edited_scenario(directory.path(), "\"cpc\", \"cpo_integrated\"", "\"cpc\", \"npo\"");
+    assert_rejected(
+        directory.path(),
+        &scenario,
+        &[
+            "compare.technologies[3]: value \"npo\" is not valid; expected a technology defined under [technology]",
+            "technology.cpo_integrated",
+        ],
+    );
+}
+
+#[test]
+fn unknown_generation_is_rejected_in_files_and_flags() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario = edited_scenario(
+        directory.path(),
+        "[technology.cpc.per_generation.\"102.4T\"]",
+        "[technology.cpc.per_generation.\"204.8T\"]",
+    );
+    assert_rejected(
+        directory.path(),
+        &scenario,
+        &[
+            "technology.cpc.per_generation.\"204.8T\": value \"204.8T\" is not valid; expected a generation listed in compare.generations",
+        ],
+    );
+    let flag = cporamp(directory.path(), &["compare", "--generation", "9T"]);
+    assert_eq!(flag.status.code(), Some(2));
+    assert!(
+        stderr(&flag).contains("unknown generation \"9T\"; the scenario defines: 51.2T, 102.4T"),
+        "{}",
+        stderr(&flag)
+    );
+}
+
+#[test]
+fn missing_scenario_file_is_rejected() {
+    let directory = tempfile::tempdir().unwrap();
+    assert_rejected(
+        directory.path(),
+        &directory.path().join("absent.toml"),
+        &["cannot read scenario file", "absent.toml"],
+    );
+}
+
+#[test]
+fn unwritable_output_directory_is_rejected() {
+    // A path below a regular file cannot be a directory, even for root.
+    let directory = tempfile::tempdir().unwrap();
+    std::fs::write(directory.path().join("file"), "x").unwrap();
+    let output = cporamp(directory.path(), &["run", "--out", "file/out"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("cannot create output directory file/out"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(std::fs::read_to_string(directory.path().join("file")).unwrap(), "x");
+}
+
+#[test]
+fn unknown_format_is_a_usage_error() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = cporamp(directory.path(), &["compare", "--format", "xml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("invalid value 'xml'"), "{}", stderr(&output));
+}

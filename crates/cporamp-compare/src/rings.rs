@@ -1,0 +1,142 @@
+//! Mean heater power to hold a microring on its laser.
+//!
+//! A heater can only red-shift a ring. At operating temperatures the red shift the ring
+//! needs to reach the laser line is
+//!
+//! $$ d = b + a_L (T_L - T_0) - a_R (T_R - T_0) + \varepsilon, \qquad \varepsilon \sim N(0, \sigma^2) $$
+//!
+//! with $b$ the designed blue bias, $a_L$, $a_R$ the laser and ring drifts (nm/K) and
+//! $\varepsilon$ the fabrication offset. Because resonances repeat every free spectral range
+//! $F$, the controller locks to the nearest order on the red side, so the heater supplies
+//! $\Delta = d \bmod F \in [0, F)$. For $d \sim N(\mu, \sigma^2)$, with $N = \lfloor d/F \rfloor$,
+//!
+//! $$ E(\Delta) = \mu - F\,E(N), \quad E(N) = \sum_{k\ge1} Q\!\left(\frac{kF-\mu}{\sigma}\right)
+//!    - \sum_{k\ge1} \Phi\!\left(\frac{(1-k)F-\mu}{\sigma}\right) $$
+//!
+//! ($E(N) = \sum_{k\ge1} P(N\ge k) - \sum_{k\ge1} P(N\le -k)$.) The mean heater power per
+//! ring is $E(\Delta)/\eta_h$ with $\eta_h$ the heater efficiency in nm/mW. Limits: $\sigma \to 0$
+//! gives $\mu \bmod F$; $\sigma \gg F$ gives $F/2$ (uniform phase).
+
+use cporamp_core::scenario::Rings;
+use cporamp_core::units::Celsius;
+
+/// Heater tuning of one ring, averaged over fabrication variation.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RingTuning {
+    /// Mean red shift needed before wrapping, nm.
+    pub mean_offset_nm: f64,
+    /// Mean heater shift after FSR wrap, nm.
+    pub mean_tuning_nm: f64,
+    /// Mean heater power per ring, mW.
+    pub heater_mw_per_ring: f64,
+}
+
+/// Mean heater tuning of `rings` with the laser at `laser_temp`.
+#[must_use]
+pub fn ring_tuning(rings: &Rings, laser_temp: Celsius) -> RingTuning {
+    let mean_offset_nm = rings.design_bias.0
+        + rings.laser_drift_nm_per_k * laser_temp.minus(rings.reference_temp).0
+        - rings.ring_drift_nm_per_k * rings.ring_temp.minus(rings.reference_temp).0;
+    let mean_tuning_nm = mean_wrapped(mean_offset_nm, rings.fab_offset_sigma.0, rings.fsr.0);
+    RingTuning {
+        mean_offset_nm,
+        mean_tuning_nm,
+        heater_mw_per_ring: mean_tuning_nm / rings.heater_efficiency_nm_per_mw,
+    }
+}
+
+/// $E(d \bmod F)$ for $d \sim N(\mu, \sigma^2)$, $F > 0$.
+#[must_use]
+pub fn mean_wrapped(mean: f64, sigma: f64, period: f64) -> f64 {
+    if sigma <= 0.0 {
+        return mean.rem_euclid(period);
+    }
+    // Terms decay like a Gaussian tail beyond |mu| + 10 sigma; sum until both tails vanish.
+    let max_k = ((mean.abs() + 12.0 * sigma) / period).ceil() as i64 + 2;
+    let mut expected_floor = 0.0;
+    for k in 1..=max_k {
+        let k = k as f64;
+        expected_floor += normal_sf((k * period - mean) / sigma);
+        expected_floor -= normal_cdf(((1.0 - k) * period - mean) / sigma);
+    }
+    mean - period * expected_floor
+}
+
+/// Standard normal CDF.
+#[must_use]
+pub fn normal_cdf(x: f64) -> f64 {
+    0.5 * erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// Standard normal survival function, 1 - CDF, accurate in the upper tail.
+#[must_use]
+pub fn normal_sf(x: f64) -> f64 {
+    0.5 * erfc(x / std::f64::consts::SQRT_2)
+}
+
+/// Complementary error function, Chebyshev fit with fractional error below 1.2e-7
+/// everywhere (Press et al., *Numerical Recipes*, 2nd ed., §6.2, `erfcc`).
+#[must_use]
+pub fn erfc(x: f64) -> f64 {
+    let z = x.abs();
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let polynomial = -z * z - 1.265_512_23
+        + t * (1.000_023_68
+            + t * (0.374_091_96
+                + t * (0.096_784_18
+                    + t * (-0.186_288_06
+                        + t * (0.278_868_07
+                            + t * (-1.135_203_98
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+    let value = t * polynomial.exp();
+    if x >= 0.0 { value } else { 2.0 - value }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erfc_matches_tabulated_values() {
+        // Abramowitz & Stegun table 7.1: erf(0.5) = 0.5204998778, erf(1) = 0.8427007929,
+        // erf(2) = 0.9953222650.
+        for (x, erf) in [(0.5, 0.520_499_877_8), (1.0, 0.842_700_792_9), (2.0, 0.995_322_265_0)] {
+            assert!(((1.0 - erfc(x)) - erf).abs() < 2e-7, "erf({x})");
+            assert!(((erfc(-x) - 1.0) - erf).abs() < 2e-7, "erf(-{x})");
+        }
+    }
+
+    #[test]
+    fn narrow_spread_gives_the_plain_remainder() {
+        assert!((mean_wrapped(3.0, 1e-6, 11.4) - 3.0).abs() < 1e-9);
+        assert!((mean_wrapped(-2.0, 1e-6, 11.4) - 9.4).abs() < 1e-9);
+        assert!((mean_wrapped(-2.0, 0.0, 11.4) - 9.4).abs() < 1e-12);
+    }
+
+    #[test]
+    fn wide_spread_gives_half_an_fsr() {
+        // sigma >> F: the phase is uniform, so E[d mod F] = F/2 whatever the mean.
+        for mean in [0.0, 3.0, -7.0] {
+            assert!((mean_wrapped(mean, 200.0, 11.4) - 5.7).abs() < 1e-3, "mean {mean}");
+        }
+    }
+
+    #[test]
+    fn matches_direct_quadrature_in_between() {
+        // Independent check: midpoint-rule integral of (x mod F) phi(x) over +-12 sigma.
+        let (mean, sigma, period) = (1.95, 2.1, 11.4);
+        let n_steps = 400_000;
+        let (low, high) = (mean - 12.0 * sigma, mean + 12.0 * sigma);
+        let step = (high - low) / f64::from(n_steps);
+        let mut integral = 0.0;
+        for index in 0..n_steps {
+            let x = low + (f64::from(index) + 0.5) * step;
+            let density = (-0.5 * ((x - mean) / sigma).powi(2)).exp()
+                / (sigma * (2.0 * std::f64::consts::PI).sqrt());
+            integral += x.rem_euclid(period) * density * step;
+        }
+        // The series uses erfc with 1.2e-7 relative error; the quadrature's error from the
+        // discontinuities at multiples of F is O(step * F * density) ~ 1e-5.
+        assert!((mean_wrapped(mean, sigma, period) - integral).abs() < 1e-4, "{integral}");
+    }
+}

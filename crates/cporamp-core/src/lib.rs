@@ -1,0 +1,15 @@
+//! cporamp-core: what every engine shares.
+//!
+//! - [`units`]: newtypes that carry the unit of every quantity crossing an API;
+//! - [`scenario`]: the scenario file, its checks, and the resolved engine inputs;
+//! - [`error`]: scenario errors that name the file, line, field, value, range and unit.
+//!
+//! **Architecture invariant:** this crate does no I/O. It parses scenario *text* handed to it;
+//! reading files is the CLI's job (enforced by `clippy.toml`).
+
+pub mod error;
+pub mod scenario;
+pub mod units;
+
+pub use error::{Diagnostic, DiagnosticKind, ScenarioError};
+pub use scenario::{Scenario, load, load_default};

@@ -1,0 +1,346 @@
+//! Scenarios: the TOML a user writes, checked and resolved into engine inputs.
+//!
+//! Three layers, as in ruff's options/settings split:
+//! 1. [`raw`]: serde types that mirror the file, unknown fields refused, nothing defaulted;
+//! 2. `resolve`: range and consistency checks that collect every problem with its field
+//!    path, value, allowed range and unit, located back in the file by line and column;
+//! 3. the resolved [`Scenario`] below: unit types, ordered lists, no strings to interpret.
+//!
+//! Engines take a [`Scenario`] and never see TOML.
+
+mod locate;
+pub mod raw;
+mod resolve;
+
+use crate::error::{Diagnostic, DiagnosticKind, ScenarioError};
+use crate::units::{
+    Celsius, Db, Dbm, Gbps, Hours, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
+};
+use serde::Serialize;
+
+/// The scenario schema this build reads and writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The embedded default scenario, with a comment citing the source of every value.
+pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../presets/default.toml");
+
+/// The origin name used in messages about the embedded default.
+pub const DEFAULT_ORIGIN: &str = "<embedded default>";
+
+/// Parses, checks and resolves a scenario. `origin` names the file in error messages.
+///
+/// # Errors
+/// A [`ScenarioError`] listing every problem found, each with its field path, value,
+/// allowed range and unit, and its line and column where known.
+pub fn load(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+    let fail =
+        |diagnostics: Vec<Diagnostic>| ScenarioError { origin: origin.to_string(), diagnostics };
+    let deserializer = toml::Deserializer::parse(source).map_err(|error| {
+        fail(vec![Diagnostic {
+            path: String::new(),
+            location: error.span().map(|span| locate::line_column(source, span.start)),
+            kind: DiagnosticKind::Syntax { message: error.message().trim().to_string() },
+        }])
+    })?;
+    let file: raw::ScenarioFile =
+        serde_path_to_error::deserialize(deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            let inner = error.into_inner();
+            fail(vec![Diagnostic {
+                path: if path == "." { String::new() } else { path },
+                location: inner.span().map(|span| locate::line_column(source, span.start)),
+                kind: DiagnosticKind::Schema { message: inner.message().trim().to_string() },
+            }])
+        })?;
+    resolve::resolve(&file).map_err(|mut diagnostics| {
+        for diagnostic in &mut diagnostics {
+            diagnostic.location = locate::locate_path(source, &diagnostic.path);
+        }
+        fail(diagnostics)
+    })
+}
+
+/// The embedded default scenario, resolved.
+///
+/// # Errors
+/// Only if the embedded file is broken, which a test rules out.
+pub fn load_default() -> Result<Scenario, ScenarioError> {
+    load(DEFAULT_SCENARIO_TOML, DEFAULT_ORIGIN)
+}
+
+/// A checked scenario: everything an engine needs, in unit types.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    /// Short name.
+    pub name: String,
+    /// One line on what it is for.
+    pub description: String,
+    /// Switch generations in display order.
+    pub generations: Vec<Generation>,
+    /// Technologies in display order.
+    pub technologies: Vec<Technology>,
+    /// Repair times.
+    pub service: Service,
+    /// Gross margin of pluggable-module vendors, a fraction in [0, 1).
+    pub module_gross_margin: f64,
+}
+
+impl Scenario {
+    /// The generation with this id.
+    #[must_use]
+    pub fn generation(&self, id: &str) -> Option<&Generation> {
+        self.generations.iter().find(|generation| generation.id == id)
+    }
+}
+
+/// A switch generation: the ASIC and its SerDes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Generation {
+    /// Id such as `51.2T`.
+    pub id: String,
+    /// SerDes lanes on the switch ASIC.
+    pub lanes_per_switch: u32,
+    /// Payload rate of one lane.
+    pub lane_rate: Gbps,
+    /// Lanes in one front-panel port.
+    pub lanes_per_port: u32,
+    /// Energy of the switching core (packet processing, buffers) per switched bit.
+    pub asic_core: PjPerBit,
+    /// Long-reach host SerDes, TX + RX per lane.
+    pub host_serdes_long_reach: PjPerBit,
+    /// XSR (die-to-optical-engine) host SerDes, TX + RX per lane.
+    pub host_serdes_xsr: PjPerBit,
+    /// Receiver OMA needed at the KP4 pre-FEC threshold.
+    pub rx_oma_sensitivity: Dbm,
+    /// Switch ASIC cost.
+    pub asic_cost: Usd,
+}
+
+impl Generation {
+    /// Switch capacity: lanes x lane rate.
+    #[must_use]
+    pub fn switch_capacity(&self) -> Gbps {
+        Gbps(f64::from(self.lanes_per_switch) * self.lane_rate.0)
+    }
+
+    /// Port rate: lanes per port x lane rate.
+    #[must_use]
+    pub fn port_rate(&self) -> Gbps {
+        Gbps(f64::from(self.lanes_per_port) * self.lane_rate.0)
+    }
+
+    /// Front-panel ports per switch.
+    #[must_use]
+    pub fn ports_per_switch(&self) -> u32 {
+        self.lanes_per_switch / self.lanes_per_port
+    }
+}
+
+/// How the ports reach the front panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TechnologyKind {
+    /// A field-replaceable module in a front-panel cage.
+    Pluggable,
+    /// Passive copper from the package or board to the panel.
+    Copper,
+    /// Optical engines on the switch package.
+    CoPackaged,
+}
+
+/// The class of SerDes on the switch ASIC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SerdesClass {
+    /// Drives PCB, connector and module (~22 dB at 200G, source S08).
+    LongReach,
+    /// Drives a few cm of package substrate to an optical engine.
+    Xsr,
+}
+
+/// A technology: its structure and its parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Technology {
+    /// Id such as `cpo_els`.
+    pub id: String,
+    /// Name for people.
+    pub label: String,
+    /// Pluggable, copper or co-packaged.
+    pub kind: TechnologyKind,
+    /// Host SerDes class.
+    pub host_serdes: SerdesClass,
+    /// Fraction of the class's energy the host SerDes draws (CPC runs LR at a shorter setting).
+    pub host_serdes_scale: f64,
+    /// Efficiency of power conversion for the port's electronics, in (0, 1].
+    pub conversion_efficiency: f64,
+    /// Control and monitoring power per port.
+    pub overhead_per_port: Watts,
+    /// Reach.
+    pub reach: Metres,
+    /// Reach class for people.
+    pub reach_class: String,
+    /// Front-panel ports per rack unit.
+    pub faceplate_ports_per_ru: u32,
+    /// The laser and its link budget; `None` for copper.
+    pub optics: Option<Optics>,
+    /// Microring tuning; `None` for designs without rings.
+    pub rings: Option<Rings>,
+    /// Co-packaging geometry; `Some` exactly for co-packaged technologies.
+    pub package: Option<Package>,
+    /// Electronics energies and costs, one entry per generation in [`Scenario::generations`] order.
+    pub parts: Vec<Parts>,
+}
+
+/// A laser and the link it must close.
+#[derive(Debug, Clone, Serialize)]
+pub struct Optics {
+    /// The laser.
+    pub laser: Laser,
+    /// The link budget it serves.
+    pub link_budget: LinkBudget,
+}
+
+/// Where the laser sits; this sets its field-replaceable unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LaserPlacement {
+    /// Inside a pluggable module.
+    Module,
+    /// Inside the co-packaged optical engine.
+    Package,
+    /// In an external laser source module on the front panel.
+    External,
+}
+
+/// A CW laser (or the CW section of an EML).
+#[derive(Debug, Clone, Serialize)]
+pub struct Laser {
+    /// Where it sits.
+    pub placement: LaserPlacement,
+    /// Lanes fed by one laser through a splitter.
+    pub lanes_per_laser: u32,
+    /// Wall-plug efficiency at `wpe_reference_temp`, a fraction in (0, 1].
+    pub wall_plug_efficiency: f64,
+    /// Temperature at which `wall_plug_efficiency` holds.
+    pub wpe_reference_temp: Celsius,
+    /// WPE(T) = WPE_ref exp(-(T - T_ref) / scale).
+    pub wpe_temp_scale: Kelvin,
+    /// Temperature of the laser's surroundings (module case, engine, ELS cage).
+    pub ambient_temp: Celsius,
+    /// A thermo-electric cooler; `None` when uncooled.
+    pub tec: Option<Tec>,
+    /// External-laser-source module; `Some` exactly for [`LaserPlacement::External`].
+    pub els: Option<Els>,
+}
+
+/// A thermo-electric cooler holding a laser at a set point.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tec {
+    /// Laser temperature held by the TEC.
+    pub setpoint: Celsius,
+    /// Thermal conductance from the surroundings into the cooled stage, W/K.
+    pub leak_w_per_k: f64,
+    /// Coefficient of performance: heat pumped per electrical watt.
+    pub cop: f64,
+}
+
+/// An external laser source module.
+#[derive(Debug, Clone, Serialize)]
+pub struct Els {
+    /// Lasers (output fibers) in one module.
+    pub lasers_per_module: u32,
+    /// Cost of one module.
+    pub module_cost: Usd,
+}
+
+/// The optical losses between the laser and the far receiver.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkBudget {
+    /// Modulator extinction ratio.
+    pub extinction_ratio: Db,
+    /// Modulator insertion and modulation loss.
+    pub modulator_loss: Db,
+    /// All chip-fiber coupling losses on the path.
+    pub coupling_loss: Db,
+    /// All connector and splice losses on the path.
+    pub connector_loss: Db,
+    /// Fiber length, km.
+    pub fiber_length_km: f64,
+    /// Fiber attenuation, dB/km.
+    pub fiber_loss_db_per_km: f64,
+    /// Any other loss (splitter excess, mux).
+    pub other_loss: Db,
+    /// Design margin.
+    pub margin: Db,
+}
+
+/// Microring thermal tuning.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rings {
+    /// Rings per lane (modulator, filters).
+    pub rings_per_lane: u32,
+    /// Free spectral range.
+    pub fsr: Nanometres,
+    /// Heater tuning efficiency, nm per mW.
+    pub heater_efficiency_nm_per_mw: f64,
+    /// Standard deviation of the fabricated resonance offset.
+    pub fab_offset_sigma: Nanometres,
+    /// Designed blue offset of the ring from the laser at the reference temperature.
+    pub design_bias: Nanometres,
+    /// Ring resonance drift, nm/K.
+    pub ring_drift_nm_per_k: f64,
+    /// Laser wavelength drift, nm/K.
+    pub laser_drift_nm_per_k: f64,
+    /// Ring operating temperature.
+    pub ring_temp: Celsius,
+    /// Temperature at which `design_bias` holds.
+    pub reference_temp: Celsius,
+}
+
+/// Co-packaging geometry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Package {
+    /// Capacity of one optical engine.
+    pub engine_capacity: Gbps,
+    /// Width of one engine along the package edge.
+    pub engine_edge: Millimetres,
+}
+
+/// Per-generation electronics energies and component costs of a technology.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parts {
+    /// Module DSP / retimer.
+    pub dsp: PjPerBit,
+    /// Modulator driver.
+    pub driver: PjPerBit,
+    /// Receiver TIA.
+    pub tia: PjPerBit,
+    /// The optical engine's end of the XSR link.
+    pub oe_serdes: PjPerBit,
+    /// DSP cost per port.
+    pub dsp_cost_per_port: Usd,
+    /// Driver and TIA cost per lane.
+    pub electronics_cost_per_lane: Usd,
+    /// Cost of one laser (in-module or in-package).
+    pub laser_cost_each: Usd,
+    /// Optical subassembly, PIC, fiber attach and test per port.
+    pub optics_cost_per_port: Usd,
+    /// Housing, board, cable or fiber hardware per port.
+    pub housing_cost_per_port: Usd,
+}
+
+/// Repair times by field-replaceable unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    /// Swap a pluggable module.
+    pub module_swap_mttr: Hours,
+    /// Swap an external laser source module.
+    pub els_swap_mttr: Hours,
+    /// Swap a cable.
+    pub cable_swap_mttr: Hours,
+    /// Replace a whole switch.
+    pub switch_replace_mttr: Hours,
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,183 @@
+//! The scenario file as written: serde types that mirror the TOML one to one.
+//!
+//! Every struct refuses unknown fields and every field is required, so a typo is an error
+//! and nothing is silently defaulted. Values are bare numbers with the unit in the field
+//! name; `resolve.rs` checks their ranges and turns them into unit types.
+//!
+//! **Adding an engine's section.** An engine adds one optional top-level field here
+//! (`pub thermal: Option<ThermalOptions>`), its raw types in a module of its own, and its
+//! resolution in `resolve.rs`. No other section changes.
+#![allow(
+    missing_docs,
+    reason = "each field is documented beside its value in presets/default.toml"
+)]
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// Must equal [`super::SCHEMA_VERSION`].
+    pub schema_version: i64,
+    /// Short name shown in reports.
+    pub name: String,
+    /// One line on what the scenario is for.
+    pub description: String,
+    /// What the comparison covers and in what order.
+    pub compare: CompareOptions,
+    /// Switch generations by id (`"51.2T"`).
+    pub generation: BTreeMap<String, GenerationOptions>,
+    /// Repair times shared by all technologies.
+    pub service: ServiceOptions,
+    /// Money shared by all technologies.
+    pub cost: CostOptions,
+    /// Technologies by id (`cpo_els`).
+    pub technology: BTreeMap<String, TechnologyOptions>,
+}
+
+/// `[compare]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareOptions {
+    /// Generation ids, in display order.
+    pub generations: Vec<String>,
+    /// Technology ids, in display order.
+    pub technologies: Vec<String>,
+}
+
+/// `[generation."<id>"]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenerationOptions {
+    pub lanes_per_switch: i64,
+    pub lane_rate_gbps: f64,
+    pub lanes_per_port: i64,
+    pub asic_core_pj_per_bit: f64,
+    pub host_serdes_long_reach_pj_per_bit: f64,
+    pub host_serdes_xsr_pj_per_bit: f64,
+    pub rx_oma_sensitivity_dbm: f64,
+    pub asic_cost_usd: f64,
+}
+
+/// `[service]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceOptions {
+    pub module_swap_mttr_h: f64,
+    pub els_swap_mttr_h: f64,
+    pub cable_swap_mttr_h: f64,
+    pub switch_replace_mttr_h: f64,
+}
+
+/// `[cost]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CostOptions {
+    pub module_gross_margin: f64,
+}
+
+/// `[technology.<id>]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TechnologyOptions {
+    pub label: String,
+    pub kind: String,
+    pub host_serdes: String,
+    pub host_serdes_scale: f64,
+    pub conversion_efficiency: f64,
+    pub overhead_w_per_port: f64,
+    pub reach_m: f64,
+    pub reach_class: String,
+    pub faceplate_ports_per_ru: i64,
+    pub laser: Option<LaserOptions>,
+    pub link_budget: Option<LinkBudgetOptions>,
+    pub rings: Option<RingOptions>,
+    pub package: Option<PackageOptions>,
+    pub per_generation: BTreeMap<String, PartsOptions>,
+}
+
+/// `[technology.<id>.laser]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LaserOptions {
+    pub placement: String,
+    pub cooling: String,
+    pub lanes_per_laser: i64,
+    pub wall_plug_efficiency: f64,
+    pub wpe_reference_temp_c: f64,
+    pub wpe_temp_scale_k: f64,
+    pub ambient_temp_c: f64,
+    pub tec: Option<TecOptions>,
+    pub els: Option<ElsOptions>,
+}
+
+/// `[technology.<id>.laser.tec]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TecOptions {
+    pub setpoint_c: f64,
+    pub leak_w_per_k: f64,
+    pub cop: f64,
+}
+
+/// `[technology.<id>.laser.els]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElsOptions {
+    pub lasers_per_module: i64,
+    pub module_usd: f64,
+}
+
+/// `[technology.<id>.link_budget]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkBudgetOptions {
+    pub extinction_ratio_db: f64,
+    pub modulator_loss_db: f64,
+    pub coupling_loss_db: f64,
+    pub connector_loss_db: f64,
+    pub fiber_length_km: f64,
+    pub fiber_loss_db_per_km: f64,
+    pub other_loss_db: f64,
+    pub margin_db: f64,
+}
+
+/// `[technology.<id>.rings]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RingOptions {
+    pub rings_per_lane: i64,
+    pub fsr_nm: f64,
+    pub heater_efficiency_nm_per_mw: f64,
+    pub fab_offset_sigma_nm: f64,
+    pub design_bias_nm: f64,
+    pub ring_drift_nm_per_k: f64,
+    pub laser_drift_nm_per_k: f64,
+    pub ring_temp_c: f64,
+    pub reference_temp_c: f64,
+}
+
+/// `[technology.<id>.package]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackageOptions {
+    pub engine_capacity_gbps: f64,
+    pub engine_edge_mm: f64,
+}
+
+/// `[technology.<id>.per_generation."<generation id>"]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartsOptions {
+    pub dsp_pj_per_bit: f64,
+    pub driver_pj_per_bit: f64,
+    pub tia_pj_per_bit: f64,
+    pub oe_serdes_pj_per_bit: f64,
+    pub dsp_usd_per_port: f64,
+    pub electronics_usd_per_lane: f64,
+    pub laser_usd_each: f64,
+    pub optics_usd_per_port: f64,
+    pub housing_usd_per_port: f64,
+}

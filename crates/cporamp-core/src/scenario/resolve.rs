@@ -1,0 +1,712 @@
+//! Checking a raw scenario and resolving it into unit types.
+//!
+//! Every check names the field path, the value, the allowed range and the unit. All problems
+//! are collected; resolution succeeds only if there are none. Nothing is clamped or defaulted.
+
+use super::locate::quote_segment;
+use super::raw;
+use super::{
+    Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings, Scenario,
+    SerdesClass, Service, Tec, Technology, TechnologyKind,
+};
+use crate::error::{Diagnostic, DiagnosticKind};
+use crate::units::{
+    Celsius, Db, Dbm, Gbps, Hours, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
+};
+
+/// A bound of an allowed interval.
+#[derive(Clone, Copy)]
+enum Bound {
+    Inclusive(f64),
+    Exclusive(f64),
+    None,
+}
+
+/// Allowed interval of a number.
+#[derive(Clone, Copy)]
+struct Limits {
+    min: Bound,
+    max: Bound,
+}
+
+impl Limits {
+    const POSITIVE: Limits = Limits { min: Bound::Exclusive(0.0), max: Bound::None };
+    const NON_NEGATIVE: Limits = Limits { min: Bound::Inclusive(0.0), max: Bound::None };
+    const FRACTION_OPEN_ZERO: Limits =
+        Limits { min: Bound::Exclusive(0.0), max: Bound::Inclusive(1.0) };
+    const FRACTION_BELOW_ONE: Limits =
+        Limits { min: Bound::Inclusive(0.0), max: Bound::Exclusive(1.0) };
+
+    const fn between(min: f64, max: f64) -> Limits {
+        Limits { min: Bound::Inclusive(min), max: Bound::Inclusive(max) }
+    }
+
+    fn contains(self, value: f64) -> bool {
+        let above = match self.min {
+            Bound::Inclusive(min) => value >= min,
+            Bound::Exclusive(min) => value > min,
+            Bound::None => true,
+        };
+        let below = match self.max {
+            Bound::Inclusive(max) => value <= max,
+            Bound::Exclusive(max) => value < max,
+            Bound::None => true,
+        };
+        value.is_finite() && above && below
+    }
+
+    fn describe(self) -> String {
+        let lower = match self.min {
+            Bound::Inclusive(min) => Some(format!("{min} <= ")),
+            Bound::Exclusive(min) => Some(format!("{min} < ")),
+            Bound::None => None,
+        };
+        let upper = match self.max {
+            Bound::Inclusive(max) => Some(format!(" <= {max}")),
+            Bound::Exclusive(max) => Some(format!(" < {max}")),
+            Bound::None => None,
+        };
+        match (lower, upper) {
+            (None, None) => "a finite number".to_string(),
+            (lower, upper) => {
+                format!("{}value{}", lower.unwrap_or_default(), upper.unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// Collects problems while walking the raw scenario.
+struct Checker {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker {
+    fn invalid(&mut self, path: &str, value: impl std::fmt::Display, expected: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            path: path.to_string(),
+            location: None,
+            kind: DiagnosticKind::Invalid { value: value.to_string(), expected: expected.into() },
+        });
+    }
+
+    fn number(&mut self, path: &str, value: f64, limits: Limits, unit: &str) -> f64 {
+        if !limits.contains(value) {
+            self.diagnostics.push(Diagnostic {
+                path: path.to_string(),
+                location: None,
+                kind: DiagnosticKind::OutOfRange {
+                    value: value.to_string(),
+                    expected: limits.describe(),
+                    unit: unit.to_string(),
+                },
+            });
+        }
+        value
+    }
+
+    fn count(&mut self, path: &str, value: i64, min: i64, max: i64, unit: &str) -> u32 {
+        if value < min || value > max {
+            self.diagnostics.push(Diagnostic {
+                path: path.to_string(),
+                location: None,
+                kind: DiagnosticKind::OutOfRange {
+                    value: value.to_string(),
+                    expected: format!("an integer {min} <= value <= {max}"),
+                    unit: unit.to_string(),
+                },
+            });
+            return 1;
+        }
+        u32::try_from(value).unwrap_or(1)
+    }
+
+    fn choice<T: Copy>(&mut self, path: &str, value: &str, choices: &[(&str, T)]) -> Option<T> {
+        let found = choices.iter().find(|(name, _)| *name == value).map(|(_, choice)| *choice);
+        if found.is_none() {
+            let names: Vec<String> =
+                choices.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+            self.invalid(path, format!("\"{value}\""), format!("one of {}", names.join(", ")));
+        }
+        found
+    }
+}
+
+fn join(parent: &str, child: &str) -> String {
+    format!("{parent}.{}", quote_segment(child))
+}
+
+/// Checks and resolves a raw scenario, or returns every problem found.
+pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut checker = Checker { diagnostics: Vec::new() };
+    if file.schema_version != super::SCHEMA_VERSION {
+        checker.invalid(
+            "schema_version",
+            file.schema_version,
+            format!(
+                "{} (this build of cporamp reads schema version {})",
+                super::SCHEMA_VERSION,
+                super::SCHEMA_VERSION
+            ),
+        );
+    }
+
+    let generations = resolve_generations(&mut checker, file);
+    let generation_ids: Vec<String> = file.compare.generations.clone();
+    let technologies = resolve_technologies(&mut checker, file, &generation_ids);
+    let service = Service {
+        module_swap_mttr: Hours(checker.number(
+            "service.module_swap_mttr_h",
+            file.service.module_swap_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+        els_swap_mttr: Hours(checker.number(
+            "service.els_swap_mttr_h",
+            file.service.els_swap_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+        cable_swap_mttr: Hours(checker.number(
+            "service.cable_swap_mttr_h",
+            file.service.cable_swap_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+        switch_replace_mttr: Hours(checker.number(
+            "service.switch_replace_mttr_h",
+            file.service.switch_replace_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+    };
+    let module_gross_margin = checker.number(
+        "cost.module_gross_margin",
+        file.cost.module_gross_margin,
+        Limits::FRACTION_BELOW_ONE,
+        "fraction",
+    );
+
+    if checker.diagnostics.is_empty() {
+        Ok(Scenario {
+            name: file.name.clone(),
+            description: file.description.clone(),
+            generations,
+            technologies,
+            service,
+            module_gross_margin,
+        })
+    } else {
+        Err(checker.diagnostics)
+    }
+}
+
+fn resolve_generations(checker: &mut Checker, file: &raw::ScenarioFile) -> Vec<Generation> {
+    if file.compare.generations.is_empty() {
+        checker.invalid("compare.generations", "[]", "at least one generation id");
+    }
+    let defined: Vec<String> = file.generation.keys().map(|id| format!("\"{id}\"")).collect();
+    for (index, id) in file.compare.generations.iter().enumerate() {
+        if !file.generation.contains_key(id) {
+            checker.invalid(
+                &format!("compare.generations[{index}]"),
+                format!("\"{id}\""),
+                format!("a generation defined under [generation]: {}", defined.join(", ")),
+            );
+        }
+        if file.compare.generations[..index].contains(id) {
+            checker.invalid(
+                &format!("compare.generations[{index}]"),
+                format!("\"{id}\""),
+                "each generation listed once",
+            );
+        }
+    }
+    for id in file.generation.keys() {
+        if !file.compare.generations.contains(id) {
+            checker.invalid(
+                &join("generation", id),
+                format!("\"{id}\""),
+                "every defined generation listed in compare.generations (nothing is silently left out)",
+            );
+        }
+    }
+    file.compare
+        .generations
+        .iter()
+        .filter_map(|id| file.generation.get(id).map(|options| (id, options)))
+        .map(|(id, options)| {
+            let path = join("generation", id);
+            let field = |name: &str| format!("{path}.{name}");
+            let lanes_per_switch = checker.count(&field("lanes_per_switch"), options.lanes_per_switch, 1, 65_536, "lanes");
+            let lanes_per_port = checker.count(&field("lanes_per_port"), options.lanes_per_port, 1, 64, "lanes");
+            if lanes_per_switch % lanes_per_port != 0 {
+                checker.invalid(
+                    &field("lanes_per_port"),
+                    lanes_per_port,
+                    format!("a divisor of lanes_per_switch = {lanes_per_switch}, so that ports are whole"),
+                );
+            }
+            Generation {
+                id: id.clone(),
+                lanes_per_switch,
+                lane_rate: Gbps(checker.number(&field("lane_rate_gbps"), options.lane_rate_gbps, Limits::POSITIVE, "Gb/s")),
+                lanes_per_port,
+                asic_core: PjPerBit(checker.number(
+                    &field("asic_core_pj_per_bit"),
+                    options.asic_core_pj_per_bit,
+                    Limits::NON_NEGATIVE,
+                    "pJ/bit",
+                )),
+                host_serdes_long_reach: PjPerBit(checker.number(
+                    &field("host_serdes_long_reach_pj_per_bit"),
+                    options.host_serdes_long_reach_pj_per_bit,
+                    Limits::NON_NEGATIVE,
+                    "pJ/bit",
+                )),
+                host_serdes_xsr: PjPerBit(checker.number(
+                    &field("host_serdes_xsr_pj_per_bit"),
+                    options.host_serdes_xsr_pj_per_bit,
+                    Limits::NON_NEGATIVE,
+                    "pJ/bit",
+                )),
+                rx_oma_sensitivity: Dbm(checker.number(
+                    &field("rx_oma_sensitivity_dbm"),
+                    options.rx_oma_sensitivity_dbm,
+                    Limits::between(-30.0, 10.0),
+                    "dBm",
+                )),
+                asic_cost: Usd(checker.number(&field("asic_cost_usd"), options.asic_cost_usd, Limits::NON_NEGATIVE, "USD")),
+            }
+        })
+        .collect()
+}
+
+fn resolve_technologies(
+    checker: &mut Checker,
+    file: &raw::ScenarioFile,
+    generation_ids: &[String],
+) -> Vec<Technology> {
+    if file.compare.technologies.is_empty() {
+        checker.invalid("compare.technologies", "[]", "at least one technology id");
+    }
+    let defined: Vec<String> = file.technology.keys().map(|id| format!("\"{id}\"")).collect();
+    for (index, id) in file.compare.technologies.iter().enumerate() {
+        if !file.technology.contains_key(id) {
+            checker.invalid(
+                &format!("compare.technologies[{index}]"),
+                format!("\"{id}\""),
+                format!("a technology defined under [technology]: {}", defined.join(", ")),
+            );
+        }
+        if file.compare.technologies[..index].contains(id) {
+            checker.invalid(
+                &format!("compare.technologies[{index}]"),
+                format!("\"{id}\""),
+                "each technology listed once",
+            );
+        }
+    }
+    for id in file.technology.keys() {
+        if !file.compare.technologies.contains(id) {
+            checker.invalid(
+                &join("technology", id),
+                format!("\"{id}\""),
+                "every defined technology listed in compare.technologies (nothing is silently left out)",
+            );
+        }
+    }
+    file.compare
+        .technologies
+        .iter()
+        .filter_map(|id| file.technology.get(id).map(|options| (id, options)))
+        .map(|(id, options)| resolve_technology(checker, id, options, generation_ids))
+        .collect()
+}
+
+fn resolve_technology(
+    checker: &mut Checker,
+    id: &str,
+    options: &raw::TechnologyOptions,
+    generation_ids: &[String],
+) -> Technology {
+    let path = join("technology", id);
+    let field = |name: &str| format!("{path}.{name}");
+    let kind = checker
+        .choice(
+            &field("kind"),
+            &options.kind,
+            &[
+                ("pluggable", TechnologyKind::Pluggable),
+                ("copper", TechnologyKind::Copper),
+                ("co_packaged", TechnologyKind::CoPackaged),
+            ],
+        )
+        .unwrap_or(TechnologyKind::Pluggable);
+    let host_serdes = checker
+        .choice(
+            &field("host_serdes"),
+            &options.host_serdes,
+            &[("long_reach", SerdesClass::LongReach), ("xsr", SerdesClass::Xsr)],
+        )
+        .unwrap_or(SerdesClass::LongReach);
+
+    // Which sections a kind needs: copper has no laser; only co-packaged designs have a package.
+    let needs_optics = kind != TechnologyKind::Copper;
+    let needs_package = kind == TechnologyKind::CoPackaged;
+    let presence = [
+        ("laser", options.laser.is_some(), needs_optics),
+        ("link_budget", options.link_budget.is_some(), needs_optics),
+        ("package", options.package.is_some(), needs_package),
+    ];
+    for (section, present, needed) in presence {
+        if present != needed {
+            checker.invalid(
+                &field(section),
+                if present { "a section" } else { "nothing" },
+                format!(
+                    "{} [{}.{section}] for kind = \"{}\"",
+                    if needed { "a" } else { "no" },
+                    path,
+                    options.kind
+                ),
+            );
+        }
+    }
+    if options.rings.is_some() && kind != TechnologyKind::CoPackaged {
+        checker.invalid(
+            &field("rings"),
+            "a section",
+            format!("no [{path}.rings] unless kind = \"co_packaged\""),
+        );
+    }
+
+    let optics = match (&options.laser, &options.link_budget) {
+        (Some(laser), Some(link_budget)) => Some(Optics {
+            laser: resolve_laser(checker, &field("laser"), laser, kind),
+            link_budget: resolve_link_budget(checker, &field("link_budget"), link_budget),
+        }),
+        _ => None,
+    };
+    let rings = options.rings.as_ref().map(|rings| resolve_rings(checker, &field("rings"), rings));
+    let package = options.package.as_ref().map(|package| Package {
+        engine_capacity: Gbps(checker.number(
+            &field("package.engine_capacity_gbps"),
+            package.engine_capacity_gbps,
+            Limits::POSITIVE,
+            "Gb/s",
+        )),
+        engine_edge: Millimetres(checker.number(
+            &field("package.engine_edge_mm"),
+            package.engine_edge_mm,
+            Limits::POSITIVE,
+            "mm",
+        )),
+    });
+
+    for generation_id in options.per_generation.keys() {
+        if !generation_ids.contains(generation_id) {
+            checker.invalid(
+                &join(&field("per_generation"), generation_id),
+                format!("\"{generation_id}\""),
+                format!(
+                    "a generation listed in compare.generations: {}",
+                    quoted_list(generation_ids)
+                ),
+            );
+        }
+    }
+    // Lasers are priced per laser only where the port owns them; an ELS is priced per module.
+    let owns_lasers = options.laser.as_ref().is_some_and(|laser| laser.placement != "external");
+    let parts = generation_ids
+        .iter()
+        .filter_map(|generation_id| {
+            let parts_path = join(&field("per_generation"), generation_id);
+            match options.per_generation.get(generation_id) {
+                Some(parts) => {
+                    if !owns_lasers && parts.laser_usd_each != 0.0 {
+                        checker.invalid(
+                            &format!("{parts_path}.laser_usd_each"),
+                            parts.laser_usd_each,
+                            "0: this technology has no laser in the module or package (an external laser source is priced by laser.els.module_usd)",
+                        );
+                    }
+                    Some(resolve_parts(checker, &parts_path, parts))
+                }
+                None => {
+                    checker.invalid(
+                        &parts_path,
+                        "nothing",
+                        format!("a [{parts_path}] section: every technology gives its parts for every generation"),
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
+
+    Technology {
+        id: id.to_string(),
+        label: options.label.clone(),
+        kind,
+        host_serdes,
+        host_serdes_scale: checker.number(
+            &field("host_serdes_scale"),
+            options.host_serdes_scale,
+            Limits::between(0.0, 2.0),
+            "fraction",
+        ),
+        conversion_efficiency: checker.number(
+            &field("conversion_efficiency"),
+            options.conversion_efficiency,
+            Limits::FRACTION_OPEN_ZERO,
+            "fraction",
+        ),
+        overhead_per_port: Watts(checker.number(
+            &field("overhead_w_per_port"),
+            options.overhead_w_per_port,
+            Limits::NON_NEGATIVE,
+            "W",
+        )),
+        reach: Metres(checker.number(&field("reach_m"), options.reach_m, Limits::POSITIVE, "m")),
+        reach_class: options.reach_class.clone(),
+        faceplate_ports_per_ru: checker.count(
+            &field("faceplate_ports_per_ru"),
+            options.faceplate_ports_per_ru,
+            1,
+            1024,
+            "ports",
+        ),
+        optics,
+        rings,
+        package,
+        parts,
+    }
+}
+
+fn quoted_list(ids: &[String]) -> String {
+    ids.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(", ")
+}
+
+fn resolve_laser(
+    checker: &mut Checker,
+    path: &str,
+    options: &raw::LaserOptions,
+    kind: TechnologyKind,
+) -> Laser {
+    let field = |name: &str| format!("{path}.{name}");
+    let allowed_placements: &[(&str, LaserPlacement)] = if kind == TechnologyKind::CoPackaged {
+        &[("package", LaserPlacement::Package), ("external", LaserPlacement::External)]
+    } else {
+        &[("module", LaserPlacement::Module)]
+    };
+    let placement = checker
+        .choice(&field("placement"), &options.placement, allowed_placements)
+        .unwrap_or(LaserPlacement::Module);
+    let cooled =
+        checker.choice(&field("cooling"), &options.cooling, &[("tec", true), ("uncooled", false)]);
+    if let Some(cooled) = cooled
+        && cooled != options.tec.is_some()
+    {
+        checker.invalid(
+            &field("tec"),
+            if options.tec.is_some() { "a section" } else { "nothing" },
+            format!("a [{path}.tec] section exactly when cooling = \"tec\""),
+        );
+    }
+    let external = placement == LaserPlacement::External;
+    if external != options.els.is_some() {
+        checker.invalid(
+            &field("els"),
+            if options.els.is_some() { "a section" } else { "nothing" },
+            format!("a [{path}.els] section exactly when placement = \"external\""),
+        );
+    }
+    let tec = options.tec.as_ref().map(|tec| Tec {
+        setpoint: Celsius(checker.number(
+            &field("tec.setpoint_c"),
+            tec.setpoint_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+        leak_w_per_k: checker.number(
+            &field("tec.leak_w_per_k"),
+            tec.leak_w_per_k,
+            Limits::NON_NEGATIVE,
+            "W/K",
+        ),
+        cop: checker.number(
+            &field("tec.cop"),
+            tec.cop,
+            Limits::POSITIVE,
+            "W heat per W electrical",
+        ),
+    });
+    let els = options.els.as_ref().map(|els| Els {
+        lasers_per_module: checker.count(
+            &field("els.lasers_per_module"),
+            els.lasers_per_module,
+            1,
+            1024,
+            "lasers",
+        ),
+        module_cost: Usd(checker.number(
+            &field("els.module_usd"),
+            els.module_usd,
+            Limits::NON_NEGATIVE,
+            "USD",
+        )),
+    });
+    Laser {
+        placement,
+        lanes_per_laser: checker.count(
+            &field("lanes_per_laser"),
+            options.lanes_per_laser,
+            1,
+            64,
+            "lanes",
+        ),
+        wall_plug_efficiency: checker.number(
+            &field("wall_plug_efficiency"),
+            options.wall_plug_efficiency,
+            Limits::FRACTION_OPEN_ZERO,
+            "fraction",
+        ),
+        wpe_reference_temp: Celsius(checker.number(
+            &field("wpe_reference_temp_c"),
+            options.wpe_reference_temp_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+        wpe_temp_scale: Kelvin(checker.number(
+            &field("wpe_temp_scale_k"),
+            options.wpe_temp_scale_k,
+            Limits::POSITIVE,
+            "K",
+        )),
+        ambient_temp: Celsius(checker.number(
+            &field("ambient_temp_c"),
+            options.ambient_temp_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+        tec,
+        els,
+    }
+}
+
+fn resolve_link_budget(
+    checker: &mut Checker,
+    path: &str,
+    options: &raw::LinkBudgetOptions,
+) -> LinkBudget {
+    let field = |name: &str| format!("{path}.{name}");
+    let loss = |checker: &mut Checker, name: &str, value: f64| {
+        Db(checker.number(&field(name), value, Limits::between(0.0, 60.0), "dB"))
+    };
+    LinkBudget {
+        extinction_ratio: Db(checker.number(
+            &field("extinction_ratio_db"),
+            options.extinction_ratio_db,
+            Limits { min: Bound::Exclusive(0.0), max: Bound::Inclusive(30.0) },
+            "dB",
+        )),
+        modulator_loss: loss(checker, "modulator_loss_db", options.modulator_loss_db),
+        coupling_loss: loss(checker, "coupling_loss_db", options.coupling_loss_db),
+        connector_loss: loss(checker, "connector_loss_db", options.connector_loss_db),
+        fiber_length_km: checker.number(
+            &field("fiber_length_km"),
+            options.fiber_length_km,
+            Limits::between(0.0, 100.0),
+            "km",
+        ),
+        fiber_loss_db_per_km: checker.number(
+            &field("fiber_loss_db_per_km"),
+            options.fiber_loss_db_per_km,
+            Limits::between(0.0, 10.0),
+            "dB/km",
+        ),
+        other_loss: loss(checker, "other_loss_db", options.other_loss_db),
+        margin: loss(checker, "margin_db", options.margin_db),
+    }
+}
+
+fn resolve_rings(checker: &mut Checker, path: &str, options: &raw::RingOptions) -> Rings {
+    let field = |name: &str| format!("{path}.{name}");
+    Rings {
+        rings_per_lane: checker.count(
+            &field("rings_per_lane"),
+            options.rings_per_lane,
+            0,
+            64,
+            "rings",
+        ),
+        fsr: Nanometres(checker.number(&field("fsr_nm"), options.fsr_nm, Limits::POSITIVE, "nm")),
+        heater_efficiency_nm_per_mw: checker.number(
+            &field("heater_efficiency_nm_per_mw"),
+            options.heater_efficiency_nm_per_mw,
+            Limits::POSITIVE,
+            "nm/mW",
+        ),
+        fab_offset_sigma: Nanometres(checker.number(
+            &field("fab_offset_sigma_nm"),
+            options.fab_offset_sigma_nm,
+            Limits::NON_NEGATIVE,
+            "nm",
+        )),
+        design_bias: Nanometres(checker.number(
+            &field("design_bias_nm"),
+            options.design_bias_nm,
+            Limits::between(-100.0, 100.0),
+            "nm",
+        )),
+        ring_drift_nm_per_k: checker.number(
+            &field("ring_drift_nm_per_k"),
+            options.ring_drift_nm_per_k,
+            Limits::between(0.0, 1.0),
+            "nm/K",
+        ),
+        laser_drift_nm_per_k: checker.number(
+            &field("laser_drift_nm_per_k"),
+            options.laser_drift_nm_per_k,
+            Limits::between(0.0, 1.0),
+            "nm/K",
+        ),
+        ring_temp: Celsius(checker.number(
+            &field("ring_temp_c"),
+            options.ring_temp_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+        reference_temp: Celsius(checker.number(
+            &field("reference_temp_c"),
+            options.reference_temp_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+    }
+}
+
+fn resolve_parts(checker: &mut Checker, path: &str, options: &raw::PartsOptions) -> Parts {
+    let field = |name: &str| format!("{path}.{name}");
+    let energy = |checker: &mut Checker, name: &str, value: f64| {
+        PjPerBit(checker.number(&field(name), value, Limits::between(0.0, 100.0), "pJ/bit"))
+    };
+    let money = |checker: &mut Checker, name: &str, value: f64| {
+        Usd(checker.number(&field(name), value, Limits::NON_NEGATIVE, "USD"))
+    };
+    Parts {
+        dsp: energy(checker, "dsp_pj_per_bit", options.dsp_pj_per_bit),
+        driver: energy(checker, "driver_pj_per_bit", options.driver_pj_per_bit),
+        tia: energy(checker, "tia_pj_per_bit", options.tia_pj_per_bit),
+        oe_serdes: energy(checker, "oe_serdes_pj_per_bit", options.oe_serdes_pj_per_bit),
+        dsp_cost_per_port: money(checker, "dsp_usd_per_port", options.dsp_usd_per_port),
+        electronics_cost_per_lane: money(
+            checker,
+            "electronics_usd_per_lane",
+            options.electronics_usd_per_lane,
+        ),
+        laser_cost_each: money(checker, "laser_usd_each", options.laser_usd_each),
+        optics_cost_per_port: money(checker, "optics_usd_per_port", options.optics_usd_per_port),
+        housing_cost_per_port: money(checker, "housing_usd_per_port", options.housing_usd_per_port),
+    }
+}

@@ -1,0 +1,137 @@
+//! Scenario loading: the default resolves, and each kind of bad input names its field, value,
+//! range, unit and place in the file.
+
+use super::*;
+
+/// The default with one `from` replaced by `to`; the replacement must happen exactly once so
+/// that a test cannot silently test nothing.
+fn edited(from: &str, to: &str) -> String {
+    assert_eq!(
+        DEFAULT_SCENARIO_TOML.matches(from).count(),
+        1,
+        "edit target {from:?} must occur exactly once"
+    );
+    DEFAULT_SCENARIO_TOML.replacen(from, to, 1)
+}
+
+fn only_problem(source: &str) -> Diagnostic {
+    let error = load(source, "test.toml").expect_err("scenario must be rejected");
+    assert_eq!(error.diagnostics.len(), 1, "expected one problem, got: {error}");
+    error.diagnostics[0].clone()
+}
+
+#[test]
+fn default_scenario_resolves_with_five_technologies_and_two_generations() {
+    let scenario = load_default().expect("embedded default must be valid");
+    let ids: Vec<&str> =
+        scenario.technologies.iter().map(|technology| technology.id.as_str()).collect();
+    assert_eq!(ids, ["pluggable_dsp", "lpo", "cpc", "cpo_integrated", "cpo_els"]);
+    let generations: Vec<&str> =
+        scenario.generations.iter().map(|generation| generation.id.as_str()).collect();
+    assert_eq!(generations, ["51.2T", "102.4T"]);
+    // 51.2T = 512 x 100G, 102.4T = 512 x 200G, both 64 ports of 8 lanes.
+    assert!((scenario.generations[0].switch_capacity().0 - 51_200.0).abs() < 1e-9);
+    assert!((scenario.generations[1].switch_capacity().0 - 102_400.0).abs() < 1e-9);
+    assert_eq!(scenario.generations[1].ports_per_switch(), 64);
+    for technology in &scenario.technologies {
+        assert_eq!(technology.parts.len(), 2, "{} needs parts for both generations", technology.id);
+    }
+}
+
+#[test]
+fn efficiency_above_one_names_field_value_range_unit_and_line() {
+    let source = edited(
+        "wall_plug_efficiency = 0.125             # [RY Gap 5] O-Net",
+        "wall_plug_efficiency = 1.25             # [RY Gap 5] O-Net",
+    );
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "technology.cpo_els.laser.wall_plug_efficiency");
+    let line =
+        source.lines().position(|line| line.starts_with("wall_plug_efficiency = 1.25")).unwrap()
+            + 1;
+    assert_eq!(problem.location, Some((line, 24)));
+    assert_eq!(
+        problem.to_string(),
+        format!(
+            "{line}:24: technology.cpo_els.laser.wall_plug_efficiency: value 1.25 is out of range; expected 0 < value <= 1 (fraction)"
+        )
+    );
+}
+
+#[test]
+fn negative_power_is_rejected() {
+    let source = edited(
+        "overhead_w_per_port = 0.5                # assumption: module MCU",
+        "overhead_w_per_port = -0.5 # x",
+    );
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "technology.pluggable_dsp.overhead_w_per_port");
+    assert!(
+        problem.to_string().ends_with("value -0.5 is out of range; expected 0 <= value (W)"),
+        "{problem}"
+    );
+}
+
+#[test]
+fn unknown_field_is_a_schema_error_with_its_path_and_line() {
+    let source = edited(
+        "[technology.cpo_els.laser]\n",
+        "[technology.cpo_els.laser]\nwall_plug_eficiency = 0.3\n",
+    );
+    let problem = only_problem(&source);
+    let line = source.lines().position(|line| line.starts_with("wall_plug_eficiency")).unwrap() + 1;
+    assert_eq!(problem.location.map(|(found, _)| found), Some(line));
+    let text = problem.to_string();
+    assert!(text.contains("technology.cpo_els.laser"), "{text}");
+    assert!(text.contains("unknown field `wall_plug_eficiency`"), "{text}");
+}
+
+#[test]
+fn malformed_toml_is_a_syntax_error_with_line() {
+    let problem = only_problem("schema_version = 1\nname = \"x\ndescription = \"y\"\n");
+    assert!(matches!(problem.kind, DiagnosticKind::Syntax { .. }), "{problem:?}");
+    assert_eq!(problem.location.map(|(line, _)| line), Some(2));
+}
+
+#[test]
+fn unknown_generation_in_compare_list_names_the_defined_ones() {
+    let source =
+        edited(r#"generations = ["51.2T", "102.4T"]"#, r#"generations = ["51.2T", "25.6T"]"#);
+    let error = load(&source, "test.toml").expect_err("must be rejected");
+    let text = error.to_string();
+    assert!(text.contains("compare.generations[1]: value \"25.6T\" is not valid; expected a generation defined under [generation]"), "{text}");
+}
+
+#[test]
+fn unknown_technology_in_compare_list_is_rejected() {
+    let source =
+        edited(r#""cpo_integrated", "cpo_els"]"#, r#""cpo_integrated", "cpo_els", "npo"]"#);
+    let text = load(&source, "test.toml").expect_err("must be rejected").to_string();
+    assert!(text.contains("compare.technologies[5]: value \"npo\" is not valid; expected a technology defined under [technology]"), "{text}");
+}
+
+#[test]
+fn every_problem_is_reported_not_only_the_first() {
+    assert_eq!(DEFAULT_SCENARIO_TOML.matches("conversion_efficiency = 0.90").count(), 4);
+    let source = DEFAULT_SCENARIO_TOML
+        .replace("conversion_efficiency = 0.90", "conversion_efficiency = 1.5");
+    let error = load(&source, "test.toml").expect_err("must be rejected");
+    assert_eq!(
+        error.diagnostics.len(),
+        4,
+        "four technologies have conversion_efficiency = 0.90: {error}"
+    );
+}
+
+#[test]
+fn a_laser_price_where_there_is_no_laser_is_rejected_not_ignored() {
+    let source = DEFAULT_SCENARIO_TOML.replacen(
+        "laser_usd_each = 0.0                     # lasers are priced in the ELS module (laser.els.module_usd)",
+        "laser_usd_each = 20.0",
+        1,
+    );
+    assert_ne!(source, DEFAULT_SCENARIO_TOML);
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "technology.cpo_els.per_generation.\"51.2T\".laser_usd_each");
+    assert!(problem.to_string().contains("priced by laser.els.module_usd"), "{problem}");
+}

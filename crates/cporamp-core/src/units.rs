@@ -1,0 +1,212 @@
+//! Physical units as newtypes.
+//!
+//! Every quantity that crosses an API carries its unit in its type, so that watts cannot be
+//! added to milliwatts or decibels to dBm by accident. Conversions happen only through the
+//! named methods here. Raw scenario fields carry the unit in their names instead
+//! (`power_w`, `loss_db`) and become these types when the scenario is resolved.
+//!
+//! Conventions (parameters.md): pJ/bit = W / (Gb/s) x 1000; dBm = 10 log10(P / 1 mW).
+
+use serde::Serialize;
+use std::ops::{Add, AddAssign, Mul, Sub};
+
+macro_rules! unit {
+    ($(#[$doc:meta])* $name:ident, $suffix:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(pub f64);
+
+        impl $name {
+            /// The bare number, in this type's unit.
+            #[must_use]
+            pub fn value(self) -> f64 {
+                self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                if let Some(precision) = f.precision() {
+                    write!(f, "{:.*} {}", precision, self.0, $suffix)
+                } else {
+                    write!(f, "{} {}", self.0, $suffix)
+                }
+            }
+        }
+
+        impl Add for $name {
+            type Output = Self;
+            fn add(self, rhs: Self) -> Self {
+                Self(self.0 + rhs.0)
+            }
+        }
+
+        impl AddAssign for $name {
+            fn add_assign(&mut self, rhs: Self) {
+                self.0 += rhs.0;
+            }
+        }
+
+        impl Sub for $name {
+            type Output = Self;
+            fn sub(self, rhs: Self) -> Self {
+                Self(self.0 - rhs.0)
+            }
+        }
+
+        impl Mul<f64> for $name {
+            type Output = Self;
+            fn mul(self, rhs: f64) -> Self {
+                Self(self.0 * rhs)
+            }
+        }
+
+        impl std::iter::Sum for $name {
+            fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+                Self(iter.map(|x| x.0).sum())
+            }
+        }
+    };
+}
+
+unit!(
+    /// Power in watts.
+    Watts,
+    "W"
+);
+unit!(
+    /// Energy per bit in picojoules per bit.
+    PjPerBit,
+    "pJ/bit"
+);
+unit!(
+    /// Data rate in gigabits per second.
+    Gbps,
+    "Gb/s"
+);
+unit!(
+    /// A power ratio (loss or gain) in decibels.
+    Db,
+    "dB"
+);
+unit!(
+    /// An absolute optical power in dBm (decibels relative to 1 mW).
+    Dbm,
+    "dBm"
+);
+unit!(
+    /// A temperature in degrees Celsius.
+    Celsius,
+    "°C"
+);
+unit!(
+    /// A temperature difference in kelvin.
+    Kelvin,
+    "K"
+);
+unit!(
+    /// Money in US dollars.
+    Usd,
+    "USD"
+);
+unit!(
+    /// A length in millimetres.
+    Millimetres,
+    "mm"
+);
+unit!(
+    /// A length in metres.
+    Metres,
+    "m"
+);
+unit!(
+    /// A wavelength or wavelength shift in nanometres.
+    Nanometres,
+    "nm"
+);
+unit!(
+    /// A duration in hours.
+    Hours,
+    "h"
+);
+
+impl PjPerBit {
+    /// Power drawn when this energy per bit is spent at `rate`:
+    /// P (W) = E (pJ/bit) x R (Gb/s) / 1000.
+    #[must_use]
+    pub fn at_rate(self, rate: Gbps) -> Watts {
+        Watts(self.0 * rate.0 / 1000.0)
+    }
+}
+
+impl Watts {
+    /// Energy per bit when this power carries `rate`: E (pJ/bit) = 1000 P (W) / R (Gb/s).
+    #[must_use]
+    pub fn per_bit(self, rate: Gbps) -> PjPerBit {
+        PjPerBit(1000.0 * self.0 / rate.0)
+    }
+
+    /// The same power in dBm.
+    #[must_use]
+    pub fn to_dbm(self) -> Dbm {
+        Dbm(10.0 * (self.0 * 1000.0).log10())
+    }
+}
+
+impl Dbm {
+    /// The same power in watts: P = 1 mW x 10^(dBm/10).
+    #[must_use]
+    pub fn to_watts(self) -> Watts {
+        Watts(1e-3 * 10f64.powf(self.0 / 10.0))
+    }
+
+    /// This power raised by a ratio in dB (a loss is added when working back from a receiver).
+    #[must_use]
+    pub fn plus(self, ratio: Db) -> Dbm {
+        Dbm(self.0 + ratio.0)
+    }
+}
+
+impl Db {
+    /// The linear power ratio: 10^(dB/10).
+    #[must_use]
+    pub fn to_linear(self) -> f64 {
+        10f64.powf(self.0 / 10.0)
+    }
+
+    /// The ratio in dB of a linear power ratio.
+    #[must_use]
+    pub fn from_linear(ratio: f64) -> Db {
+        Db(10.0 * ratio.log10())
+    }
+}
+
+impl Celsius {
+    /// The difference `self - other` as a temperature difference.
+    #[must_use]
+    pub fn minus(self, other: Celsius) -> Kelvin {
+        Kelvin(self.0 - other.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dbm_round_trip_and_anchors() {
+        // 0 dBm is 1 mW and 20 dBm is 100 mW by definition.
+        assert!((Dbm(0.0).to_watts().0 - 1e-3).abs() < 1e-15);
+        assert!((Dbm(20.0).to_watts().0 - 0.1).abs() < 1e-12);
+        assert!((Watts(0.1).to_dbm().0 - 20.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn energy_per_bit_convention() {
+        // parameters.md: 9 W / 1600 Gb/s = 5.6 pJ/bit.
+        let e = Watts(9.0).per_bit(Gbps(1600.0));
+        assert!((e.0 - 5.625).abs() < 1e-12);
+        assert!((e.at_rate(Gbps(1600.0)).0 - 9.0).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,762 @@
+//! The HTML report: one self-contained HTML5 document.
+//!
+//! Styles are in one inline `<style>` element and the three charts of each generation are
+//! inline SVG built by [`crate::svg`]; there is no script and no external resource, so the
+//! file works offline and can be mailed as is. Every string that comes from the scenario
+//! (names, labels, descriptions, the origin) is escaped.
+
+use std::fmt::Write as _;
+
+use cporamp_compare::{FailureImpact, GenerationComparison, MttrClass, TechnologyResult};
+use cporamp_core::Scenario;
+use cporamp_core::scenario::LaserPlacement;
+
+use crate::RunResults;
+use crate::svg::{Series, escape, number, stacked_bar_chart};
+
+/// Document title and main heading.
+const TITLE: &str = "cporamp — technology comparison";
+
+/// One fixed colour per [`cporamp_compare::PortPower::components`] entry, in its order.
+/// Okabe-Ito (colour-blind safe) for the first seven, then Tol's wine and two greys for the
+/// external laser, control and conversion loss.
+const COMPONENT_COLOURS: [&str; 10] = [
+    "#0072B2", // host SerDes: blue
+    "#E69F00", // DSP / retimer: orange
+    "#56B4E9", // driver: sky blue
+    "#009E73", // TIA: bluish green
+    "#CC79A7", // engine SerDes: reddish purple
+    "#F0E442", // ring heaters: yellow
+    "#D55E00", // laser + TEC: vermillion
+    "#882255", // external laser: wine
+    "#999999", // control: grey
+    "#505050", // conversion loss: dark grey
+];
+
+/// Switch power: ASIC, optics.
+const SWITCH_COLOURS: [&str; 2] = ["#0072B2", "#E69F00"];
+
+/// Port cost components: DSP, drivers and TIAs, lasers, ELS share, optics, housing.
+const COST_COLOURS: [&str; 6] = ["#E69F00", "#009E73", "#D55E00", "#882255", "#56B4E9", "#999999"];
+
+/// The inline style sheet.
+const CSS: &str = r#"
+:root { --fg: #1b1b1b; --muted: #555; --rule: #d5d8dc; --head: #f3f4f6; --accent: #0072B2; }
+* { box-sizing: border-box; }
+body { margin: 0; color: var(--fg); background: #fff; line-height: 1.45;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 20px 48px; }
+h1 { font-size: 1.8rem; margin: 0 0 .75rem; }
+h2 { font-size: 1.35rem; margin: 2.75rem 0 .75rem; padding-top: .6rem; border-top: 2px solid var(--fg); }
+h3 { font-size: 1.05rem; margin: 1.75rem 0 .5rem; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0 0 1rem; }
+dl.meta dt { font-weight: 600; color: var(--muted); }
+dl.meta dd { margin: 0; }
+p.note { background: #f6f8fa; border-left: 4px solid var(--accent); padding: .6rem .9rem; margin: 1rem 0; }
+nav ul { margin: .25rem 0; padding-left: 1.25rem; }
+a { color: var(--accent); }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: auto; font-size: .9rem; margin: .25rem 0 1rem; }
+th, td { border: 1px solid var(--rule); padding: .3rem .5rem; vertical-align: top; }
+thead th { background: var(--head); text-align: left; font-weight: 600; vertical-align: bottom; }
+tbody th { text-align: left; font-weight: 600; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
+td.text { min-width: 8em; }
+table.summary { width: 100%; }
+table.service td { white-space: nowrap; }
+table.compact th, table.compact td { padding: .15rem .5rem; font-size: .85rem; }
+figure { margin: 1.25rem 0 1.5rem; }
+svg.chart { display: block; width: 100%; max-width: 860px; height: auto; }
+svg.chart text { font-family: inherit; }
+figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; max-width: 860px; }
+p.empty { color: var(--muted); font-style: italic; }
+footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; border-top: 1px solid var(--rule); padding-top: .75rem; }
+@media print { h2 { break-before: page; } figure, table { break-inside: avoid; } }
+"#;
+
+/// Renders the whole report.
+pub(crate) fn render(run: &RunResults<'_>) -> String {
+    let scenario = run.scenario;
+    let generations = &run.comparison.generations;
+    let mut html = String::with_capacity(96 * 1024);
+    html.push_str("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    html.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(html, "<title>{TITLE}: {}</title>", escape(&scenario.name));
+    let _ = writeln!(html, "<style>{CSS}</style>\n</head>\n<body>\n<main>");
+
+    header(&mut html, run);
+    if generations.len() > 1 {
+        html.push_str("<nav aria-label=\"Generations\"><ul>\n");
+        for (index, generation) in generations.iter().enumerate() {
+            let _ = writeln!(
+                html,
+                "<li><a href=\"#{}\">{}</a></li>",
+                section_id(index),
+                escape(&generation_heading(scenario, generation))
+            );
+        }
+        html.push_str("</ul></nav>\n");
+    }
+    for (index, generation) in generations.iter().enumerate() {
+        generation_section(&mut html, scenario, index, generation);
+    }
+    let _ = writeln!(
+        html,
+        "<footer>Generated by cporamp {}. Self-contained: inline styles and SVG, no scripts, \
+         fonts or external resources.</footer>",
+        env!("CARGO_PKG_VERSION")
+    );
+    html.push_str("</main>\n</body>\n</html>\n");
+    html
+}
+
+/// Title, scenario name, description, origin and the note on where figures come from.
+fn header(html: &mut String, run: &RunResults<'_>) {
+    let scenario = run.scenario;
+    let _ = writeln!(html, "<header>\n<h1>{TITLE}</h1>\n<dl class=\"meta\">");
+    let _ = writeln!(html, "<dt>Scenario</dt><dd>{}</dd>", escape(&scenario.name));
+    let _ = writeln!(html, "<dt>Description</dt><dd>{}</dd>", escape(&scenario.description));
+    let _ = writeln!(html, "<dt>Origin</dt><dd><code>{}</code></dd>", escape(run.origin));
+    let technologies: Vec<String> =
+        scenario.technologies.iter().map(|technology| escape(&technology.label)).collect();
+    let _ = writeln!(html, "<dt>Technologies</dt><dd>{}</dd>", technologies.join("; "));
+    html.push_str("</dl>\n");
+    html.push_str(
+        "<p class=\"note\">Every figure in this report is derived from component models: per-bit \
+         energies of DSPs, drivers, TIAs and SerDes, laser link budgets and wall-plug efficiency, \
+         ring tuning, power conversion, component costs and repair times. The inputs of those \
+         models are cited in the scenario file, where each value names its source or is marked as \
+         an assumption with its reasoning; no figure here is a measured or quoted system number. \
+         &ldquo;Optics&rdquo; is everything outside the switch ASIC; the host SerDes sits in the \
+         ASIC and is counted in &ldquo;optics + host SerDes&rdquo; and in switch power.</p>\n",
+    );
+    html.push_str("</header>\n");
+}
+
+/// The `id` of a generation's section.
+fn section_id(index: usize) -> String {
+    format!("generation-{}", index + 1)
+}
+
+/// "51.2T switch (512 × 100G, 64 ports of 800G)". Plain text, not yet escaped.
+fn generation_heading(scenario: &Scenario, generation: &GenerationComparison) -> String {
+    let ports =
+        format!("{} ports of {}", generation.ports_per_switch, rate(generation.port_rate_gbps));
+    match scenario.generation(&generation.generation) {
+        Some(definition) => format!(
+            "{} switch ({} × {}, {ports})",
+            generation.generation,
+            definition.lanes_per_switch,
+            rate(definition.lane_rate.0)
+        ),
+        None => format!("{} switch ({ports})", generation.generation),
+    }
+}
+
+/// A rate in Gb/s as "100G", "800G" or "1.6T".
+fn rate(gbps: f64) -> String {
+    if gbps.abs() >= 1000.0 {
+        format!("{}T", trimmed(gbps / 1000.0))
+    } else {
+        format!("{}G", trimmed(gbps))
+    }
+}
+
+/// A number with at most three decimals and no trailing zeros.
+fn trimmed(value: f64) -> String {
+    let text = number(value, 3);
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
+}
+
+/// A signed difference: "+0.123", "−0.050", or "0.000" when it rounds to zero.
+fn signed(value: f64, decimals: usize) -> String {
+    let text = number(value, decimals);
+    if !value.is_finite() || !text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        text
+    } else if let Some(magnitude) = text.strip_prefix('-') {
+        format!("\u{2212}{magnitude}")
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// A right-aligned numeric cell.
+fn num_cell(html: &mut String, text: &str) {
+    let _ = write!(html, "<td class=\"num\">{text}</td>");
+}
+
+/// Opens a table with the given header cells; a header starting with `#` is numeric (the
+/// `#` is dropped). Headers are trusted markup.
+fn open_table(html: &mut String, class: &str, headers: &[&str]) {
+    let _ = write!(html, "<div class=\"table-wrap\"><table class=\"{class}\">");
+    html.push_str("<thead><tr>");
+    for header in headers {
+        match header.strip_prefix('#') {
+            Some(header) => {
+                let _ = write!(html, "<th scope=\"col\" class=\"num\">{header}</th>");
+            }
+            None => {
+                let _ = write!(html, "<th scope=\"col\">{header}</th>");
+            }
+        }
+    }
+    html.push_str("</tr></thead>\n<tbody>\n");
+}
+
+/// Closes a table opened by [`open_table`].
+fn close_table(html: &mut String) {
+    html.push_str("</tbody></table></div>\n");
+}
+
+/// One generation: summary, three charts, serviceability, sensitivities, lasers.
+fn generation_section(
+    html: &mut String,
+    scenario: &Scenario,
+    index: usize,
+    generation: &GenerationComparison,
+) {
+    let heading = escape(&generation_heading(scenario, generation));
+    let _ = writeln!(html, "<section id=\"{}\">\n<h2>{heading}</h2>", section_id(index));
+    if generation.technologies.is_empty() {
+        html.push_str("<p class=\"empty\">No technologies to compare.</p>\n</section>\n");
+        return;
+    }
+    summary_table(html, generation);
+    energy_chart(html, generation);
+    switch_power_chart(html, generation);
+    cost_chart(html, generation);
+    service_table(html, generation);
+    sensitivity_table(html, generation);
+    laser_tables(html, scenario, generation);
+    html.push_str("</section>\n");
+}
+
+/// The labels of a generation's technologies, in order.
+fn labels(generation: &GenerationComparison) -> Vec<String> {
+    generation.technologies.iter().map(|technology| technology.label.clone()).collect()
+}
+
+/// One row per technology: power, energy, cost, reach and density.
+fn summary_table(html: &mut String, generation: &GenerationComparison) {
+    html.push_str("<h3>Summary</h3>\n");
+    open_table(
+        html,
+        "summary",
+        &[
+            "Technology",
+            "#Optics<br>W/port",
+            "#Optics<br>pJ/bit",
+            "#Optics +<br>host SerDes<br>pJ/bit",
+            "#Switch W<br>(ASIC + optics)",
+            "#Port BOM<br>$/Gbps",
+            "#Switch BOM<br>$/Gbps",
+            "Reach class",
+            "#Ports<br>per RU",
+            "#Tb/s<br>per RU",
+            "#Tb/s per mm<br>pkg. edge",
+        ],
+    );
+    for technology in &generation.technologies {
+        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&technology.label));
+        num_cell(html, &number(technology.port_power.optics_w, 2));
+        num_cell(html, &number(technology.port_power.optics_pj_per_bit, 2));
+        num_cell(html, &number(technology.port_power.with_host_pj_per_bit, 2));
+        num_cell(html, &number(technology.switch_power.total_w, 0));
+        num_cell(html, &number(technology.cost.port_usd_per_gbps, 3));
+        num_cell(html, &number(technology.cost.switch_usd_per_gbps, 3));
+        let _ = write!(html, "<td class=\"text\">{}</td>", escape(&technology.reach_class));
+        num_cell(html, &technology.density.ports_per_ru.to_string());
+        num_cell(html, &number(technology.density.tbps_per_ru, 1));
+        num_cell(
+            html,
+            &technology
+                .density
+                .tbps_per_mm_edge
+                .map_or_else(|| "—".to_string(), |value| number(value, 2)),
+        );
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+}
+
+/// A chart with its caption.
+fn figure(html: &mut String, svg: &str, caption: &str) {
+    let _ = writeln!(html, "<figure>\n{svg}\n<figcaption>{caption}</figcaption>\n</figure>");
+}
+
+/// Chart A: pJ/bit of optics plus host SerDes, stacked by component.
+fn energy_chart(html: &mut String, generation: &GenerationComparison) {
+    let rate = generation.port_rate_gbps;
+    // The type pins the component count to the palette's.
+    let components: Vec<[(&str, f64); 10]> = generation
+        .technologies
+        .iter()
+        .map(|technology| technology.port_power.components())
+        .collect();
+    let series: Vec<Series> = COMPONENT_COLOURS
+        .iter()
+        .enumerate()
+        .map(|(position, colour)| {
+            let label = components.first().map_or("", |first| first[position].0);
+            let values = components.iter().map(|parts| 1000.0 * parts[position].1 / rate).collect();
+            Series::new(label, colour, values)
+        })
+        .collect();
+    let svg = stacked_bar_chart(
+        "Energy per bit: optics + host SerDes (pJ/bit)",
+        &labels(generation),
+        &series,
+        "pJ/bit",
+        2,
+    );
+    let caption = format!(
+        "Each component's power per port divided by the port rate ({} Gb/s). The host SerDes is in \
+         the switch ASIC; the rest is the optics. Components that are zero for every technology \
+         are left out of the legend.",
+        trimmed(rate)
+    );
+    figure(html, &svg, &caption);
+}
+
+/// Chart B: switch power, ASIC and optics.
+fn switch_power_chart(html: &mut String, generation: &GenerationComparison) {
+    let technologies = &generation.technologies;
+    let series = [
+        Series::new(
+            "ASIC (core + host SerDes)",
+            SWITCH_COLOURS[0],
+            technologies.iter().map(|technology| technology.switch_power.asic_w).collect(),
+        ),
+        Series::new(
+            "optics (all ports)",
+            SWITCH_COLOURS[1],
+            technologies.iter().map(|technology| technology.switch_power.optics_w).collect(),
+        ),
+    ];
+    let svg =
+        stacked_bar_chart("Switch power (W)", &labels(generation), &series, "W per switch", 0);
+    let caption = format!(
+        "The switch ASIC (switching core plus the host SerDes of all {} ports) and every port's optics.",
+        generation.ports_per_switch
+    );
+    figure(html, &svg, &caption);
+}
+
+/// Chart C: port BOM per Gb/s, stacked by cost component.
+fn cost_chart(html: &mut String, generation: &GenerationComparison) {
+    let rate = generation.port_rate_gbps;
+    let technologies = &generation.technologies;
+    let per_gbps = |cost: fn(&TechnologyResult) -> f64| -> Vec<f64> {
+        technologies.iter().map(|technology| cost(technology) / rate).collect()
+    };
+    let series = [
+        Series::new("DSP", COST_COLOURS[0], per_gbps(|t| t.cost.dsp_usd_per_port)),
+        Series::new(
+            "drivers + TIAs",
+            COST_COLOURS[1],
+            per_gbps(|t| t.cost.electronics_usd_per_port),
+        ),
+        Series::new("lasers", COST_COLOURS[2], per_gbps(|t| t.cost.laser_usd_per_port)),
+        Series::new(
+            "external laser modules",
+            COST_COLOURS[3],
+            per_gbps(|t| t.cost.els_usd_per_port),
+        ),
+        Series::new(
+            "optics, PIC, attach, test",
+            COST_COLOURS[4],
+            per_gbps(|t| t.cost.optics_usd_per_port),
+        ),
+        Series::new(
+            "housing, board, cable",
+            COST_COLOURS[5],
+            per_gbps(|t| t.cost.housing_usd_per_port),
+        ),
+    ];
+    let svg = stacked_bar_chart(
+        "Port bill of materials ($/Gbps)",
+        &labels(generation),
+        &series,
+        "$/Gbps",
+        3,
+    );
+    figure(
+        html,
+        &svg,
+        "Component cost of one port divided by the port rate; the switch ASIC is not included \
+         (see switch BOM $/Gbps in the summary). Pluggable figures are BOM, not street price.",
+    );
+}
+
+/// The name of a repair class.
+fn mttr_class(class: MttrClass) -> &'static str {
+    match class {
+        MttrClass::Minutes => "minutes",
+        MttrClass::Hours => "hours",
+        MttrClass::Days => "days",
+    }
+}
+
+/// One failure row's cells after the technology cell.
+fn failure_cells(html: &mut String, kind: &str, impact: &FailureImpact) {
+    let _ = write!(html, "<td>{kind}</td><td>{}</td>", escape(impact.fru.label()));
+    num_cell(html, &impact.ports_down.to_string());
+    num_cell(html, &impact.blast_radius_ports.to_string());
+    let _ = write!(html, "<td>{}</td>", if impact.hot_swappable { "yes" } else { "no" });
+    num_cell(html, &number(impact.mttr_h, 1));
+    let _ = write!(html, "<td>{}</td>", mttr_class(impact.mttr_class));
+}
+
+/// What one failure costs, per technology and failure kind.
+fn service_table(html: &mut String, generation: &GenerationComparison) {
+    html.push_str("<h3>Serviceability</h3>\n");
+    open_table(
+        html,
+        "service",
+        &[
+            "Technology",
+            "Failure",
+            "Field-replaceable<br>unit",
+            "#Ports<br>down",
+            "#Blast radius<br>(ports)",
+            "Hot-<br>swappable",
+            "#MTTR<br>h",
+            "Repair<br>class",
+        ],
+    );
+    for technology in &generation.technologies {
+        let service = &technology.service;
+        let mut failures: Vec<(&str, &FailureImpact)> = Vec::with_capacity(2);
+        if let Some(laser) = &service.laser_failure {
+            failures.push(("laser", laser));
+        }
+        failures.push(("port electronics", &service.port_failure));
+        for (row, (kind, impact)) in failures.iter().enumerate() {
+            html.push_str("<tr>");
+            if row == 0 {
+                let _ = write!(
+                    html,
+                    "<th scope=\"rowgroup\" rowspan=\"{}\">{}</th>",
+                    failures.len(),
+                    escape(&technology.label)
+                );
+            }
+            failure_cells(html, kind, impact);
+            html.push_str("</tr>\n");
+        }
+    }
+    close_table(html);
+    html.push_str(
+        "<p>Ports down: dark from the failure until the repair. Blast radius: out of service \
+         during the repair.</p>\n",
+    );
+}
+
+/// The model re-run with one input changed, per technology.
+fn sensitivity_table(html: &mut String, generation: &GenerationComparison) {
+    html.push_str("<h3>Sensitivities</h3>\n");
+    open_table(
+        html,
+        "compact sensitivity",
+        &[
+            "Technology",
+            "Input changed",
+            "#Δ optics<br>W/port",
+            "#Δ optics<br>pJ/bit",
+            "#Δ optics + host<br>pJ/bit",
+        ],
+    );
+    for technology in &generation.technologies {
+        let rows = technology.sensitivities.len();
+        for (row, sensitivity) in technology.sensitivities.iter().enumerate() {
+            html.push_str("<tr>");
+            if row == 0 {
+                let _ = write!(
+                    html,
+                    "<th scope=\"rowgroup\" rowspan=\"{rows}\">{}</th>",
+                    escape(&technology.label)
+                );
+            }
+            let _ = write!(html, "<td>{}</td>", escape(&sensitivity.parameter));
+            num_cell(html, &signed(sensitivity.delta_optics_w_per_port, 3));
+            num_cell(html, &signed(sensitivity.delta_optics_pj_per_bit, 3));
+            num_cell(html, &signed(sensitivity.delta_with_host_pj_per_bit, 3));
+            html.push_str("</tr>\n");
+        }
+    }
+    close_table(html);
+}
+
+/// Where a laser sits, for people.
+fn placement(placement: LaserPlacement) -> &'static str {
+    match placement {
+        LaserPlacement::Module => "in module",
+        LaserPlacement::Package => "in package",
+        LaserPlacement::External => "external source",
+    }
+}
+
+/// Lanes fed by one laser: from the scenario, else from lanes per port over lasers per port.
+fn lanes_per_laser(
+    scenario: &Scenario,
+    generation: &GenerationComparison,
+    technology: &TechnologyResult,
+) -> String {
+    let from_scenario = scenario
+        .technologies
+        .iter()
+        .find(|candidate| candidate.id == technology.id)
+        .and_then(|candidate| candidate.optics.as_ref())
+        .map(|optics| optics.laser.lanes_per_laser.to_string());
+    from_scenario.unwrap_or_else(|| {
+        let lanes = scenario
+            .generation(&generation.generation)
+            .map(|definition| f64::from(definition.lanes_per_port));
+        match (lanes, technology.laser.as_ref()) {
+            (Some(lanes), Some(laser)) if laser.lasers_per_port > 0.0 => {
+                trimmed(lanes / laser.lasers_per_port)
+            }
+            _ => "—".to_string(),
+        }
+    })
+}
+
+/// The laser behind each port and the link budget that sets its launch power.
+fn laser_tables(html: &mut String, scenario: &Scenario, generation: &GenerationComparison) {
+    html.push_str("<h3>Laser link budget</h3>\n");
+    let with_laser: Vec<&TechnologyResult> =
+        generation.technologies.iter().filter(|technology| technology.laser.is_some()).collect();
+    if with_laser.is_empty() {
+        html.push_str("<p class=\"empty\">No technology at this generation has a laser.</p>\n");
+        return;
+    }
+    open_table(
+        html,
+        "laser",
+        &[
+            "Technology",
+            "Laser",
+            "#Launch per laser<br>dBm",
+            "#Lanes<br>per laser",
+            "#Lasers<br>per port",
+            "#Laser<br>°C",
+            "#WPE at<br>temperature",
+            "#Drive W<br>per laser",
+            "#TEC W<br>per laser",
+        ],
+    );
+    for technology in &with_laser {
+        let Some(laser) = &technology.laser else { continue };
+        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&technology.label));
+        let _ = write!(html, "<td>{}</td>", placement(laser.placement));
+        num_cell(html, &number(laser.link_budget.laser_launch_dbm, 2));
+        num_cell(html, &lanes_per_laser(scenario, generation, technology));
+        num_cell(html, &trimmed(laser.lasers_per_port));
+        num_cell(html, &number(laser.power.laser_temp_c, 1));
+        num_cell(html, &format!("{} %", number(100.0 * laser.power.wall_plug_efficiency, 1)));
+        num_cell(html, &number(laser.power.drive_w, 3));
+        num_cell(html, &number(laser.power.tec_w, 3));
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+
+    html.push_str("<p>Terms of the launch power, dB (receiver sensitivity in dBm); they sum to the launch power.</p>\n");
+    open_table(
+        html,
+        "compact budget",
+        &[
+            "Technology",
+            "#Rx OMA<br>dBm",
+            "#Extinction<br>penalty",
+            "#Modulator",
+            "#Coupling",
+            "#Connectors",
+            "#Fiber",
+            "#Other",
+            "#Margin",
+            "#Split",
+            "#Launch<br>dBm",
+        ],
+    );
+    for technology in &with_laser {
+        let Some(laser) = &technology.laser else { continue };
+        let terms = &laser.link_budget;
+        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&technology.label));
+        for value in [
+            terms.rx_oma_sensitivity_dbm,
+            terms.extinction_penalty_db,
+            terms.modulator_loss_db,
+            terms.coupling_loss_db,
+            terms.connector_loss_db,
+            terms.fiber_loss_db,
+            terms.other_loss_db,
+            terms.margin_db,
+            terms.split_loss_db,
+            terms.laser_launch_dbm,
+        ] {
+            num_cell(html, &number(value, 2));
+        }
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cporamp_compare::Comparison;
+
+    fn default_run() -> (Scenario, Comparison) {
+        let scenario = cporamp_core::load_default().expect("default scenario loads");
+        let comparison = cporamp_compare::compare(&scenario).expect("default scenario compares");
+        (scenario, comparison)
+    }
+
+    fn render_default() -> (Scenario, Comparison, String) {
+        let (scenario, comparison) = default_run();
+        let html = crate::report_html(&RunResults {
+            origin: cporamp_core::scenario::DEFAULT_ORIGIN,
+            scenario: &scenario,
+            comparison: &comparison,
+        });
+        (scenario, comparison, html)
+    }
+
+    fn tokens(text: &str) -> impl Iterator<Item = &str> {
+        text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|token| !token.is_empty())
+    }
+
+    #[test]
+    fn default_report_is_a_self_contained_html5_document() {
+        let (_, comparison, html) = render_default();
+        assert!(html.starts_with("<!doctype html>"));
+        assert!(html.trim_end().ends_with("</html>"));
+        assert!(html.contains(TITLE));
+        assert!(!comparison.generations.is_empty());
+        assert_eq!(html.matches("<svg").count(), 3 * comparison.generations.len());
+        assert_eq!(html.matches("</svg>").count(), 3 * comparison.generations.len());
+        assert_eq!(html.matches("<svg class=\"chart\"").count(), 3 * comparison.generations.len());
+        assert!(html.matches("aria-label=\"").count() >= 3 * comparison.generations.len());
+    }
+
+    #[test]
+    fn default_report_names_every_technology_and_generation() {
+        let (scenario, comparison, html) = render_default();
+        for generation in &comparison.generations {
+            assert!(html.contains(&escape(&generation_heading(&scenario, generation))));
+            for technology in &generation.technologies {
+                assert!(html.contains(&escape(&technology.label)), "{} missing", technology.label);
+            }
+        }
+        assert!(html.contains(&escape(&scenario.name)));
+        assert!(html.contains(&escape(&scenario.description)));
+        assert!(html.contains(&escape(cporamp_core::scenario::DEFAULT_ORIGIN)));
+    }
+
+    #[test]
+    fn default_report_has_no_nan_or_infinity() {
+        let (_, _, html) = render_default();
+        for token in tokens(&html) {
+            let lower = token.to_ascii_lowercase();
+            assert!(
+                lower != "nan" && lower != "inf" && lower != "infinity",
+                "non-finite number in report: {token}"
+            );
+        }
+        assert!(!html.contains("NaN"));
+    }
+
+    #[test]
+    fn default_report_references_nothing_external() {
+        let (_, _, html) = render_default();
+        assert!(!html.contains("http://") && !html.contains("https://"));
+        assert!(!html.contains("src="));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("<link"));
+        assert!(!html.contains("@import") && !html.contains("url("));
+        for (position, _) in html.match_indices("href=") {
+            assert!(html[position..].starts_with("href=\"#"), "non-local link at {position}");
+        }
+    }
+
+    #[test]
+    fn default_generation_heading_names_lanes_and_ports() {
+        let (scenario, comparison) = default_run();
+        let first = &comparison.generations[0];
+        assert_eq!(
+            generation_heading(&scenario, first),
+            "51.2T switch (512 × 100G, 64 ports of 800G)"
+        );
+    }
+
+    #[test]
+    fn energy_chart_stacks_sum_to_the_summary_figure() {
+        let (_, comparison) = default_run();
+        for generation in &comparison.generations {
+            for technology in &generation.technologies {
+                let stacked: f64 = technology
+                    .port_power
+                    .components()
+                    .iter()
+                    .map(|(_, watts)| 1000.0 * watts / generation.port_rate_gbps)
+                    .sum();
+                let summary = technology.port_power.with_host_pj_per_bit;
+                assert!(
+                    (stacked - summary).abs() < 1e-9 * summary.abs().max(1.0),
+                    "{}: {stacked} vs {summary}",
+                    technology.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn user_strings_are_escaped() {
+        let (mut scenario, mut comparison) = default_run();
+        let evil = "<script>alert(\"x\")</script>";
+        scenario.name = evil.to_string();
+        scenario.description = format!("desc {evil}");
+        scenario.technologies[0].label = evil.to_string();
+        comparison.generations[0].technologies[0].label = evil.to_string();
+        comparison.generations[0].technologies[0].reach_class = evil.to_string();
+        comparison.generations[0].technologies[0].sensitivities[0].parameter = evil.to_string();
+        let origin = format!("/tmp/{evil}.toml");
+        let html = crate::report_html(&RunResults {
+            origin: &origin,
+            scenario: &scenario,
+            comparison: &comparison,
+        });
+        assert!(!html.contains("<script"), "unescaped script tag");
+        assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
+    }
+
+    #[test]
+    fn empty_comparison_renders() {
+        let (scenario, _) = default_run();
+        let comparison = Comparison { generations: Vec::new() };
+        let html = crate::report_html(&RunResults {
+            origin: "x",
+            scenario: &scenario,
+            comparison: &comparison,
+        });
+        assert!(html.starts_with("<!doctype html>"));
+        assert!(!html.contains("<svg"));
+    }
+
+    #[test]
+    fn rates_and_signed_numbers_read_well() {
+        assert_eq!(rate(100.0), "100G");
+        assert_eq!(rate(1600.0), "1.6T");
+        assert_eq!(rate(51_200.0), "51.2T");
+        assert_eq!(rate(106.25), "106.25G");
+        assert_eq!(signed(0.1234, 3), "+0.123");
+        assert_eq!(signed(-0.05, 3), "\u{2212}0.050");
+        assert_eq!(signed(-0.00001, 3), "0.000");
+        assert_eq!(signed(f64::NAN, 3), "—");
+    }
+}

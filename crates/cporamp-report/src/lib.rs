@@ -1,0 +1,55 @@
+//! cporamp-report: turns engine results into `results.json` and a self-contained HTML report.
+//!
+//! **Architecture invariant:** rendering is pure. Functions here return strings; the CLI
+//! writes them to disk (atomically). The HTML has no external resources: styles are inline
+//! and charts are inline SVG, so the report works offline and can be mailed as one file.
+
+mod html;
+mod svg;
+
+use cporamp_compare::Comparison;
+use cporamp_core::Scenario;
+use serde::Serialize;
+
+/// Version of the `results.json` layout. Bump it when a field is renamed or removed.
+pub const RESULTS_SCHEMA_VERSION: u32 = 1;
+
+/// Everything one `cporamp run` produced, ready to render.
+#[derive(Debug, Clone, Copy)]
+pub struct RunResults<'a> {
+    /// Where the scenario came from: a path, or `<embedded default>`.
+    pub origin: &'a str,
+    /// The resolved scenario the engines ran on.
+    pub scenario: &'a Scenario,
+    /// The technology comparison.
+    pub comparison: &'a Comparison,
+}
+
+#[derive(Serialize)]
+struct ResultsFile<'a> {
+    schema_version: u32,
+    cporamp_version: &'static str,
+    scenario_origin: &'a str,
+    scenario: &'a Scenario,
+    compare: &'a Comparison,
+}
+
+/// `results.json`: the schema version, the resolved inputs and every engine's results.
+///
+/// # Errors
+/// Only if serialization fails, which would be a bug (every type here serializes).
+pub fn results_json(run: &RunResults<'_>) -> Result<String, serde_json::Error> {
+    serde_json::to_string_pretty(&ResultsFile {
+        schema_version: RESULTS_SCHEMA_VERSION,
+        cporamp_version: env!("CARGO_PKG_VERSION"),
+        scenario_origin: run.origin,
+        scenario: run.scenario,
+        compare: run.comparison,
+    })
+}
+
+/// The self-contained HTML report.
+#[must_use]
+pub fn report_html(run: &RunResults<'_>) -> String {
+    html::render(run)
+}

@@ -1,0 +1,382 @@
+//! Inline SVG charts.
+//!
+//! Charts are plain strings: an `<svg class="chart">` element with a `viewBox`, drawn with
+//! rectangles, lines and text only, so the report needs no script, font or image. Every
+//! number written into the markup is finite: non-finite inputs are drawn as zero and labelled
+//! "—", and a chart whose values are all zero still gets a unit axis.
+
+use std::fmt::Write as _;
+
+/// Width of every chart's coordinate system, px.
+const WIDTH: f64 = 860.0;
+/// Approximate advance of one character of 12 px text, px (for layout only).
+const CHAR_W: f64 = 6.8;
+/// Height of one bar, px.
+const BAR_H: f64 = 20.0;
+/// Vertical pitch of the bars, px.
+const ROW_H: f64 = 30.0;
+/// Top of the plot area (below the title), px.
+const PLOT_TOP: f64 = 34.0;
+/// Height of one legend row, px.
+const LEGEND_ROW_H: f64 = 20.0;
+/// Most intervals the value axis is split into.
+const MAX_INTERVALS: f64 = 6.0;
+
+/// Escapes text for HTML and SVG (element content and double- or single-quoted attributes).
+pub(crate) fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Formats `value` with `decimals` decimals and thousands separators; "—" if not finite.
+/// A value that rounds to zero never shows a minus sign.
+pub(crate) fn number(value: f64, decimals: usize) -> String {
+    if !value.is_finite() {
+        return "—".to_string();
+    }
+    let text = format!("{:.*}", decimals, value.abs());
+    let negative = value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0');
+    let (integer, fraction) = match text.split_once('.') {
+        Some((integer, fraction)) => (integer, Some(fraction)),
+        None => (text.as_str(), None),
+    };
+    let mut grouped = String::with_capacity(text.len() + integer.len() / 3 + 1);
+    if negative {
+        grouped.push('-');
+    }
+    for (index, digit) in integer.chars().enumerate() {
+        if index > 0 && (integer.len() - index) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    if let Some(fraction) = fraction {
+        grouped.push('.');
+        grouped.push_str(fraction);
+    }
+    grouped
+}
+
+/// A "nice" tick step (1, 2 or 5 × 10ⁿ) splitting `0..=max` into at most six intervals.
+/// Returns 1 for a maximum that is not positive and finite.
+pub(crate) fn tick_step(max: f64) -> f64 {
+    if !(max.is_finite() && max > 0.0) {
+        return 1.0;
+    }
+    let raw = max / MAX_INTERVALS;
+    // |log10| of a finite positive f64 is below 330, so the exponent fits an i32.
+    let exponent = raw.log10().floor() as i32;
+    for exponent in [exponent, exponent + 1] {
+        for mantissa in [1.0, 2.0, 5.0] {
+            // Dividing by an exact power of ten keeps 0.2 as close to 0.2 as f64 allows.
+            let step = if exponent >= 0 {
+                mantissa * 10f64.powi(exponent)
+            } else {
+                mantissa / 10f64.powi(-exponent)
+            };
+            if step >= raw * (1.0 - 1e-9) {
+                return step;
+            }
+        }
+    }
+    10f64.powi(exponent + 2)
+}
+
+/// Decimals needed to print multiples of `step` exactly (0 for steps of 1 and above).
+fn step_decimals(step: f64) -> usize {
+    if !(step.is_finite() && step > 0.0) || step >= 1.0 {
+        return 0;
+    }
+    // -log10 of a step below 1 is positive and small.
+    let decimals = (-step.log10()).ceil() as usize;
+    decimals.min(12)
+}
+
+/// One stacked series of a bar chart.
+#[derive(Debug, Clone)]
+pub(crate) struct Series {
+    /// Legend label (plain text; escaped when drawn).
+    pub(crate) label: String,
+    /// Fill colour, a CSS colour such as `#0072B2`.
+    pub(crate) colour: &'static str,
+    /// One value per category; negative and non-finite values are drawn as zero.
+    pub(crate) values: Vec<f64>,
+}
+
+impl Series {
+    /// A series from its label, colour and values.
+    pub(crate) fn new(label: impl Into<String>, colour: &'static str, values: Vec<f64>) -> Series {
+        Series { label: label.into(), colour, values }
+    }
+
+    /// True if the series draws nothing: every value zero, negative or not finite.
+    pub(crate) fn is_empty(&self) -> bool {
+        !self.values.iter().any(|&value| drawn(value) > 0.0)
+    }
+}
+
+/// The length a value is drawn with.
+fn drawn(value: f64) -> f64 {
+    if value.is_finite() && value > 0.0 { value } else { 0.0 }
+}
+
+/// Estimated width of `text` in 12 px text, px.
+fn text_width(text: &str) -> f64 {
+    // Labels are short; a count above 2^52 is not a concern.
+    let chars = text.chars().count() as f64;
+    chars * CHAR_W
+}
+
+/// A horizontal stacked bar chart: one bar per category, one segment per series, the total
+/// written at the end of each bar with `decimals` decimals, an axis in `unit` with nice ticks
+/// and gridlines, and a legend. Series that draw nothing are left out of the legend.
+pub(crate) fn stacked_bar_chart(
+    title: &str,
+    categories: &[String],
+    series: &[Series],
+    unit: &str,
+    decimals: usize,
+) -> String {
+    let shown: Vec<&Series> = series.iter().filter(|series| !series.is_empty()).collect();
+    let totals: Vec<f64> = (0..categories.len())
+        .map(|index| {
+            shown.iter().map(|series| drawn(series.values.get(index).copied().unwrap_or(0.0))).sum()
+        })
+        .collect();
+    let total_labels: Vec<String> = totals.iter().map(|&total| number(total, decimals)).collect();
+
+    let max_total = totals.iter().copied().fold(0.0, f64::max);
+    let step = tick_step(max_total);
+    let intervals =
+        if max_total > 0.0 { (max_total / step * (1.0 - 1e-9)).ceil().max(1.0) } else { 1.0 };
+    let axis_max = step * intervals;
+
+    let label_w = categories.iter().map(|category| text_width(category)).fold(0.0, f64::max);
+    let plot_x = (label_w + 16.0).clamp(64.0, 260.0);
+    let total_w = total_labels.iter().map(|label| text_width(label)).fold(0.0, f64::max);
+    let right_pad = (total_w + 16.0).max(40.0);
+    let plot_w = WIDTH - plot_x - right_pad;
+    let x_of = |value: f64| plot_x + value / axis_max * plot_w;
+
+    // Category count is small; f64 holds it exactly.
+    let rows = categories.len() as f64;
+    let axis_y = PLOT_TOP + rows * ROW_H;
+
+    // Legend rows, wrapped to the chart width.
+    let mut legend = Vec::with_capacity(shown.len());
+    let (mut legend_x, mut legend_row) = (plot_x, 0.0);
+    for series in &shown {
+        let item_w = 14.0 + 6.0 + text_width(&series.label) + 18.0;
+        if legend_x + item_w > WIDTH && legend_x > plot_x {
+            legend_x = plot_x;
+            legend_row += 1.0;
+        }
+        legend.push((legend_x, legend_row, *series));
+        legend_x += item_w;
+    }
+    let legend_top = axis_y + 46.0;
+    let legend_rows = if legend.is_empty() { 0.0 } else { legend_row + 1.0 };
+    let height = legend_top + legend_rows * LEGEND_ROW_H + 4.0;
+
+    let mut svg = String::new();
+    let title = escape(title);
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH:.0} {height:.0}" width="{WIDTH:.0}" height="{height:.0}" role="img" aria-label="{title}" font-size="12">"#
+    );
+    let _ = write!(svg, "<title>{title}</title>");
+    let _ = write!(
+        svg,
+        r#"<text class="chart-title" x="0" y="16" font-size="14" font-weight="600">{title}</text>"#
+    );
+
+    // Gridlines and tick labels.
+    let tick_decimals = step_decimals(step);
+    // `intervals` is a small positive whole number.
+    let tick_count = intervals as usize;
+    for tick in 0..=tick_count {
+        let value = step * tick as f64;
+        let x = x_of(value);
+        let class = if tick == 0 { "axis" } else { "grid" };
+        let stroke = if tick == 0 { "#555" } else { "#ddd" };
+        let _ = write!(
+            svg,
+            r#"<line class="{class}" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{axis_y:.1}" stroke="{stroke}"/>"#,
+            top = PLOT_TOP - 4.0
+        );
+        let _ = write!(
+            svg,
+            r##"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" fill="#444">{label}</text>"##,
+            y = axis_y + 15.0,
+            label = number(value, tick_decimals)
+        );
+    }
+    let _ = write!(
+        svg,
+        r##"<line class="axis" x1="{plot_x:.1}" y1="{axis_y:.1}" x2="{end:.1}" y2="{axis_y:.1}" stroke="#555"/>"##,
+        end = plot_x + plot_w
+    );
+    let _ = write!(
+        svg,
+        r##"<text class="axis-title" x="{x:.1}" y="{y:.1}" text-anchor="middle" fill="#444">{unit}</text>"##,
+        x = plot_x + plot_w / 2.0,
+        y = axis_y + 32.0,
+        unit = escape(unit)
+    );
+
+    // Bars.
+    for (index, category) in categories.iter().enumerate() {
+        let y = PLOT_TOP + index as f64 * ROW_H + (ROW_H - BAR_H) / 2.0;
+        let category = escape(category);
+        let _ = write!(
+            svg,
+            r#"<text x="{x:.1}" y="{ty:.1}" text-anchor="end">{category}</text>"#,
+            x = plot_x - 8.0,
+            ty = y + BAR_H / 2.0 + 4.0
+        );
+        let mut start = 0.0;
+        for series in &shown {
+            let raw = series.values.get(index).copied().unwrap_or(0.0);
+            let value = drawn(raw);
+            if value <= 0.0 {
+                continue;
+            }
+            let (x0, x1) = (x_of(start), x_of(start + value));
+            let _ = write!(
+                svg,
+                r#"<rect x="{x0:.1}" y="{y:.1}" width="{w:.1}" height="{BAR_H:.0}" fill="{colour}"><title>{category} — {label}: {value} {unit}</title></rect>"#,
+                w = (x1 - x0).max(0.0),
+                colour = series.colour,
+                label = escape(&series.label),
+                value = number(raw, decimals.max(2)),
+                unit = escape(unit)
+            );
+            start += value;
+        }
+        let _ = write!(
+            svg,
+            r#"<text class="total" x="{x:.1}" y="{ty:.1}">{total}</text>"#,
+            x = x_of(start) + 6.0,
+            ty = y + BAR_H / 2.0 + 4.0,
+            total = total_labels[index]
+        );
+    }
+
+    // Legend.
+    for (x, row, series) in legend {
+        let y = legend_top + row * LEGEND_ROW_H;
+        let _ = write!(
+            svg,
+            r##"<rect x="{x:.1}" y="{y:.1}" width="14" height="14" fill="{colour}" stroke="#666" stroke-width="0.5"/><text x="{tx:.1}" y="{ty:.1}">{label}</text>"##,
+            colour = series.colour,
+            tx = x + 20.0,
+            ty = y + 11.0,
+            label = escape(&series.label)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * b.abs().max(1.0)
+    }
+
+    #[test]
+    fn tick_steps_are_one_two_five_times_a_power_of_ten() {
+        for (max, step) in [
+            (27.3, 5.0),
+            (0.9, 0.2),
+            (12.0, 2.0),
+            (100.0, 20.0),
+            (1.0, 0.2),
+            (6.0, 1.0),
+            (7.0, 2.0),
+            (30_000.0, 5000.0),
+            (0.004, 0.001),
+        ] {
+            assert!(close(tick_step(max), step), "max {max}: step {} != {step}", tick_step(max));
+            assert!(max / tick_step(max) <= 6.0 + 1e-9, "max {max}: too many intervals");
+        }
+    }
+
+    #[test]
+    fn tick_step_of_degenerate_maxima_is_one() {
+        for max in [0.0, -3.0, f64::NAN, f64::INFINITY] {
+            assert!(close(tick_step(max), 1.0), "max {max}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_grouped_and_never_negative_zero() {
+        assert_eq!(number(1234.6, 0), "1,235");
+        assert_eq!(number(-1_234_567.891, 2), "-1,234,567.89");
+        assert_eq!(number(999.0, 0), "999");
+        assert_eq!(number(-0.0001, 2), "0.00");
+        assert_eq!(number(0.25, 3), "0.250");
+        assert_eq!(number(f64::NAN, 2), "—");
+        assert_eq!(number(f64::NEG_INFINITY, 2), "—");
+    }
+
+    #[test]
+    fn escape_covers_markup_and_quotes() {
+        assert_eq!(
+            escape(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    fn tokens(text: &str) -> Vec<&str> {
+        text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|token| !token.is_empty()).collect()
+    }
+
+    #[test]
+    fn chart_of_bad_values_has_only_finite_numbers() {
+        let categories = vec!["a".to_string(), "b <b>".to_string(), "c".to_string()];
+        let series = vec![
+            Series::new("nan & inf", "#000", vec![f64::NAN, f64::INFINITY, -1.0]),
+            Series::new("zero", "#111", vec![0.0, 0.0, 0.0]),
+        ];
+        let svg = stacked_bar_chart("empty", &categories, &series, "W", 2);
+        for token in tokens(&svg) {
+            assert!(
+                !["NaN", "inf", "infinity"].contains(&token.to_ascii_lowercase().as_str()),
+                "{token} in {svg}"
+            );
+        }
+        assert!(svg.contains("b &lt;b&gt;"));
+        // Series that draw nothing stay out of the legend.
+        assert!(!svg.contains("nan &amp; inf"));
+        assert!(svg.starts_with(r#"<svg class="chart""#) && svg.ends_with("</svg>"));
+    }
+
+    #[test]
+    fn chart_of_no_categories_is_well_formed() {
+        let svg = stacked_bar_chart("nothing", &[], &[], "W", 0);
+        assert!(svg.contains("viewBox=\"0 0 860 "));
+        assert!(!svg.contains("NaN"));
+    }
+
+    #[test]
+    fn totals_are_the_sum_of_segments_and_the_axis_covers_them() {
+        let categories = vec!["x".to_string(), "y".to_string()];
+        let series = vec![
+            Series::new("s1", "#0072B2", vec![10.0, 3.0]),
+            Series::new("s2", "#E69F00", vec![17.3, 1.0]),
+        ];
+        let svg = stacked_bar_chart("t", &categories, &series, "pJ/bit", 2);
+        assert!(svg.contains(">27.30</text>"));
+        assert!(svg.contains(">4.00</text>"));
+        // Step 5 up to 30.
+        assert!(svg.contains(">30</text>") && svg.contains(">25</text>"));
+        assert!(!svg.contains(">35</text>"));
+        assert_eq!(svg.matches("<rect").count(), 4 + 2);
+    }
+}
