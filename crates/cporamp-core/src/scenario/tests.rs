@@ -135,3 +135,23 @@ fn a_laser_price_where_there_is_no_laser_is_rejected_not_ignored() {
     assert_eq!(problem.path, "technology.cpo_els.per_generation.\"51.2T\".laser_usd_each");
     assert!(problem.to_string().contains("priced by laser.els.module_usd"), "{problem}");
 }
+
+#[test]
+fn every_number_in_the_default_scenario_says_where_it_comes_from() {
+    let mut n_numbers = 0;
+    for (index, line) in DEFAULT_SCENARIO_TOML.lines().enumerate() {
+        let Some((key, rest)) = line.split_once(" = ") else { continue };
+        let value = rest.split('#').next().unwrap_or_default().trim();
+        if key.starts_with('#') || key == "schema_version" || value.parse::<f64>().is_err() {
+            continue;
+        }
+        n_numbers += 1;
+        let comment = rest.split_once('#').map(|(_, comment)| comment.trim()).unwrap_or_default();
+        assert!(
+            comment.len() >= 4,
+            "line {}: `{line}` needs a source or an `assumption:` in a comment",
+            index + 1
+        );
+    }
+    assert!(n_numbers > 150, "the scan found the numbers ({n_numbers})");
+}
