@@ -49,9 +49,60 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Thermal engine. HotSpot-compatible mode: build HotSpot's grid network from HotSpot's
+    /// own input files and print block temperatures (K) in HotSpot's `.steady` layout, or its
+    /// transient trace layout with --transient.
+    #[command(
+        after_help = "Example:\n  cporamp thermal --hotspot-config example.config --flp ev6.flp --ptrace gcc.ptrace \\\n    --materials example.materials --grid-rows 128 --grid-cols 128 > gcc.steady"
+    )]
+    Thermal(ThermalArgs),
     /// Write or check scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+}
+
+/// `cporamp thermal`.
+#[derive(Debug, clap::Args)]
+pub struct ThermalArgs {
+    /// HotSpot config file of `-key value` lines (`-c` in HotSpot).
+    #[arg(long, value_name = "FILE")]
+    pub hotspot_config: PathBuf,
+    /// Floorplan (`-f`); not needed with --lcf.
+    #[arg(long, value_name = "FILE", required_unless_present = "lcf")]
+    pub flp: Option<PathBuf>,
+    /// Layer configuration file (`-grid_layer_file`); its floorplans are read relative to it.
+    #[arg(long, value_name = "FILE")]
+    pub lcf: Option<PathBuf>,
+    /// Power trace (`-p`).
+    #[arg(long, value_name = "FILE")]
+    pub ptrace: PathBuf,
+    /// Materials file (`-materials_file`), needed when the config names materials.
+    #[arg(long, value_name = "FILE")]
+    pub materials: Option<PathBuf>,
+    /// Grid rows (overrides `-grid_rows`); any positive number, not only powers of two.
+    #[arg(long)]
+    pub grid_rows: Option<usize>,
+    /// Grid columns (overrides `-grid_cols`).
+    #[arg(long)]
+    pub grid_cols: Option<usize>,
+    /// Print the transient trace (one row per power-trace row) instead of the steady state.
+    #[arg(long)]
+    pub transient: bool,
+    /// Time scheme for --transient: one step per trace row.
+    #[arg(long, value_enum, default_value_t = Scheme::BackwardEuler)]
+    pub time_scheme: Scheme,
+    /// Also write every grid cell's steady temperature in HotSpot's `-grid_steady_file` layout.
+    #[arg(long, value_name = "FILE")]
+    pub grid_steady_file: Option<PathBuf>,
+}
+
+/// Time schemes of `thermal --transient`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Scheme {
+    /// HotSpot's SuperLU build: one backward-Euler step per sampling interval.
+    BackwardEuler,
+    /// Second order in time.
+    CrankNicolson,
 }
 
 /// `cporamp scenario ...`.

@@ -11,6 +11,7 @@
 mod args;
 mod output;
 mod table;
+mod thermal;
 
 use anyhow::Context;
 use args::{Cli, Command, Format, ScenarioCommand};
@@ -25,7 +26,7 @@ use std::process::ExitCode;
 
 /// A failure, classified by whose fault it is.
 #[derive(Debug)]
-enum Failure {
+pub(crate) enum Failure {
     /// The user's input is wrong: exit 2.
     Input(anyhow::Error),
     /// A bug: exit 1.
@@ -33,11 +34,11 @@ enum Failure {
 }
 
 impl Failure {
-    fn input(error: impl Into<anyhow::Error>) -> Failure {
+    pub(crate) fn input(error: impl Into<anyhow::Error>) -> Failure {
         Failure::Input(error.into())
     }
 
-    fn internal(error: impl Into<anyhow::Error>) -> Failure {
+    pub(crate) fn internal(error: impl Into<anyhow::Error>) -> Failure {
         Failure::Internal(error.into())
     }
 }
@@ -87,6 +88,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Compare { scenario, generation, format } => {
             compare(scenario.as_deref(), generation.as_deref(), format)
         }
+        Command::Thermal(args) => print(&thermal::run(&args)?),
         Command::Scenario(ScenarioCommand::Init { path, force }) => {
             output::write_new_file(&path, DEFAULT_SCENARIO_TOML, force).map_err(Failure::Input)?;
             print(&format!("wrote the default scenario to {}\n", path.display()))

@@ -295,3 +295,102 @@ fn unknown_format_is_a_usage_error() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("invalid value 'xml'"), "{}", stderr(&output));
 }
+
+/// HotSpot's example2 inputs, copied into `directory` so tests can edit them.
+fn hotspot_example2(directory: &Path) -> Vec<String> {
+    let source =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/hotspot/example2");
+    for file in ["example.config", "ev6.flp", "gcc.ptrace", "example.materials"] {
+        std::fs::copy(source.join(file), directory.join(file)).unwrap();
+    }
+    [
+        "thermal",
+        "--hotspot-config",
+        "example.config",
+        "--flp",
+        "ev6.flp",
+        "--ptrace",
+        "gcc.ptrace",
+        "--materials",
+        "example.materials",
+    ]
+    .iter()
+    .map(|arg| (*arg).to_string())
+    .collect()
+}
+
+fn run_strings(directory: &Path, args: &[String]) -> Output {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    cporamp(directory, &args)
+}
+
+#[test]
+fn thermal_prints_hotspot_steady_layout_and_transient_trace() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut args = hotspot_example2(directory.path());
+    args.extend(
+        ["--grid-rows", "40", "--grid-cols", "24", "--grid-steady-file", "grid.steady"]
+            .map(String::from),
+    );
+    let output = run_strings(directory.path(), &args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert_eq!(text.lines().count(), 4 * 30 + 12);
+    assert!(text.starts_with("L2_left\t3"), "{text}");
+    let grid = std::fs::read_to_string(directory.path().join("grid.steady")).unwrap();
+    assert_eq!(grid.lines().count(), 4 * (1 + 40 * 24));
+
+    args.push("--transient".to_string());
+    let transient = stdout(&run_strings(directory.path(), &args));
+    let lines: Vec<&str> = transient.lines().collect();
+    let trace = std::fs::read_to_string(directory.path().join("gcc.ptrace")).unwrap();
+    assert_eq!(
+        lines[0].split('\t').collect::<Vec<_>>(),
+        trace.lines().next().unwrap().split_whitespace().collect::<Vec<_>>()
+    );
+    assert_eq!(lines.len(), trace.lines().filter(|line| !line.trim().is_empty()).count());
+}
+
+#[test]
+fn thermal_rejects_malformed_hotspot_files_by_file_line_and_field() {
+    let directory = tempfile::tempdir().unwrap();
+    let args = hotspot_example2(directory.path());
+    let flp = std::fs::read_to_string(directory.path().join("ev6.flp")).unwrap();
+    let ptrace = std::fs::read_to_string(directory.path().join("gcc.ptrace")).unwrap();
+    let cases: [(&str, String, &str); 4] = [
+        (
+            "ev6.flp",
+            flp.replacen(
+                "Icache\t0.003100\t0.002600\t0.004900\t0.009800",
+                "Icache\t0.003100\t0.002600\t0.004900",
+                1,
+            ),
+            "ev6.flp:11: line: 4 columns",
+        ),
+        (
+            "ev6.flp",
+            flp.replacen("Icache\t0.003100", "Icache\t-0.003100", 1),
+            "ev6.flp:11: width: block Icache: value -0.0031 m; expected > 0 m",
+        ),
+        (
+            "gcc.ptrace",
+            ptrace.replacen("L2_left", "L3_left", 1),
+            "power trace column L3_left names no block",
+        ),
+        (
+            "gcc.ptrace",
+            ptrace.replacen("\n1.44\t", "\nabc\t", 1),
+            "gcc.ptrace:2: power of L2_left: value \"abc\" is not a finite number",
+        ),
+    ];
+    for (file, text, expected) in cases {
+        let original = std::fs::read_to_string(directory.path().join(file)).unwrap();
+        assert_ne!(original, text, "the edit of {file} must change it");
+        std::fs::write(directory.path().join(file), &text).unwrap();
+        let output = run_strings(directory.path(), &args);
+        assert_eq!(output.status.code(), Some(2), "{expected}: {}", stderr(&output));
+        assert!(stderr(&output).contains(expected), "want {expected:?}, got {}", stderr(&output));
+        assert!(stdout(&output).is_empty());
+        std::fs::write(directory.path().join(file), original).unwrap();
+    }
+}

@@ -1,0 +1,95 @@
+//! `cporamp thermal`: reads HotSpot's files, runs the HotSpot-compatible grid model, and
+//! returns its output text.
+
+use crate::Failure;
+use crate::args::{Scheme, ThermalArgs};
+use anyhow::Context;
+use cporamp_thermal::hotspot::{self, Stack, parse};
+use cporamp_thermal::network::TimeScheme;
+use std::path::Path;
+
+fn read(path: &Path, what: &str) -> Result<String, Failure> {
+    std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {what} {}", path.display()))
+        .map_err(Failure::Input)
+}
+
+fn name(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Runs the command and returns what it prints.
+pub(crate) fn run(args: &ThermalArgs) -> Result<String, Failure> {
+    let mut config =
+        parse::config(&name(&args.hotspot_config), &read(&args.hotspot_config, "HotSpot config")?)
+            .map_err(Failure::input)?;
+    if let Some(rows) = args.grid_rows {
+        config.set("grid_rows", &rows.to_string());
+    }
+    if let Some(cols) = args.grid_cols {
+        config.set("grid_cols", &cols.to_string());
+    }
+    let materials = match &args.materials {
+        Some(path) => {
+            parse::materials(&name(path), &read(path, "materials file")?).map_err(Failure::input)?
+        }
+        None => std::collections::BTreeMap::new(),
+    };
+    let trace = parse::power_trace(&name(&args.ptrace), &read(&args.ptrace, "power trace")?)
+        .map_err(Failure::input)?;
+    let stack = match (&args.lcf, &args.flp) {
+        (Some(lcf), _) => {
+            let layers = parse::layer_configuration(
+                &name(lcf),
+                &read(lcf, "layer configuration file")?,
+                &materials,
+            )
+            .map_err(Failure::input)?;
+            let directory = lcf.parent().unwrap_or(Path::new("."));
+            let mut with_floorplans = Vec::new();
+            for layer in layers {
+                let path = directory.join(&layer.floorplan_file);
+                let floorplan = parse::floorplan(&name(&path), &read(&path, "floorplan")?)
+                    .map_err(Failure::input)?;
+                with_floorplans.push((layer, floorplan));
+            }
+            Stack::Lcf(with_floorplans)
+        }
+        (None, Some(flp)) => Stack::Default(
+            parse::floorplan(&name(flp), &read(flp, "floorplan")?).map_err(Failure::input)?,
+        ),
+        (None, None) => return Err(Failure::Input(anyhow::anyhow!("give --flp or --lcf"))),
+    };
+    let settings = hotspot::run_settings(&config).map_err(Failure::input)?;
+    let count = |key: &str| -> Result<usize, Failure> {
+        let value = config.positive(key, "cells").map_err(Failure::input)?;
+        if value.fract() == 0.0 {
+            Ok(value as usize)
+        } else {
+            Err(Failure::input(
+                config.error(key, format!("value {value}; expected a whole number of cells")),
+            ))
+        }
+    };
+    let (rows, cols) = (count("grid_rows")?, count("grid_cols")?);
+    let model = hotspot::model_from_config(&config, &materials, stack, &trace, rows, cols)
+        .map_err(Failure::input)?;
+
+    let (steady, _) = model.steady(&trace).map_err(Failure::input)?;
+    if let Some(path) = &args.grid_steady_file {
+        crate::output::write_new_file(path, &model.grid_file(&steady), true)
+            .map_err(Failure::Input)?;
+    }
+    if args.transient {
+        let scheme = match args.time_scheme {
+            Scheme::BackwardEuler => TimeScheme::BackwardEuler,
+            Scheme::CrankNicolson => TimeScheme::CrankNicolson,
+        };
+        let (rows, _) = model
+            .transient(&trace, settings.init_temp_k, settings.sampling_interval_s, scheme)
+            .map_err(Failure::input)?;
+        Ok(model.transient_file(&rows))
+    } else {
+        Ok(model.steady_file(&steady, settings.map_mode))
+    }
+}

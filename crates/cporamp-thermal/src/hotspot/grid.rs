@@ -1,0 +1,643 @@
+//! HotSpot's grid model, built as HotSpot builds it (uvahotspot/HotSpot
+//! `temperature_grid.c`; `shared/reference/hotspot/MODEL.md`).
+//!
+//! The die (the floorplan's bounding box, $W \times H$) is cut into `rows` x `cols` cells of
+//! $c_w = W/\text{cols}$ by $c_h = H/\text{rows}$. Every layer $l$ (thickness $t_l$,
+//! conductivity $k_l$, volumetric heat capacity $\rho c_l$) has one node per cell:
+//!
+//! - lateral resistance $c_w/(k_l c_h t_l)$ in x and $c_h/(k_l c_w t_l)$ in y (none if the
+//!   layer has no lateral flow);
+//! - vertical resistance to the layer below $t_l/(k_l c_w c_h)$: the **full** thickness of the
+//!   upper layer, with no half-cell split (this is HotSpot's network, not a converged
+//!   finite-volume discretisation);
+//! - sink cells to ambient $t_s/(k_s c_w c_h) + r_\text{convec} s_\text{sink}^2/(c_w c_h)$;
+//! - capacitance $0.333\,\rho c_l t_l c_w c_h$ (HotSpot's `C_FACTOR`), plus
+//!   $0.333\,c_\text{convec} c_w c_h / s_\text{sink}^2$ on sink cells.
+//!
+//! The spreader and sink layers cover only the die footprint; their parts outside it are 12
+//! lumped nodes (`inode_0..11`: SP_W, SP_E, SP_N, SP_S, SINK_C_W/E/N/S, SINK_W/E/N/S), wired
+//! with the resistances of MODEL.md. Row 0 is the top (north) edge.
+//!
+//! Power: a block's power is spread uniformly over its area; each cell of a power layer
+//! receives the block power times the overlap area over the block area. A block's
+//! temperature (`avg`) is the unweighted mean of every cell its rectangle touches, the cell
+//! range being rows `rows - ceil(top/ch) .. rows - floor(bottom/ch)` and columns
+//! `floor(left/cw) .. ceil(right/cw)` (end exclusive, with HotSpot's 1e-6 snapping).
+//!
+//! Steady state solves the network exactly (sparse Cholesky); HotSpot's default build
+//! iterates multigrid Gauss-Seidel to 1e-6 K per sweep, its SuperLU build solves exactly.
+//! Transients take one step per trace row (HotSpot's SuperLU build: backward Euler, one step
+//! per sampling interval); Crank-Nicolson is offered as well.
+
+use super::parse::{Floorplan, PowerTrace};
+use crate::network::{Network, NetworkError, TimeScheme};
+
+/// HotSpot's lumped-versus-distributed capacitance fitting factor.
+pub const C_FACTOR: f64 = 0.333;
+
+/// Names of the 12 package nodes in `inode_*` order.
+pub const PACKAGE_NODES: [&str; 12] = [
+    "SP_W", "SP_E", "SP_N", "SP_S", "SINK_C_W", "SINK_C_E", "SINK_C_N", "SINK_C_S", "SINK_W",
+    "SINK_E", "SINK_N", "SINK_S",
+];
+
+/// One grid layer of the stack (the chip layers; spreader and sink are added by the model).
+#[derive(Debug, Clone)]
+pub struct GridLayer {
+    /// Prefix of this layer's block names in `.steady` output (`""`, `iface_`, `layer_2_`).
+    pub prefix: String,
+    /// Thickness, m.
+    pub thickness_m: f64,
+    /// Conductivity, W/(m K).
+    pub k_w_per_mk: f64,
+    /// Volumetric heat capacity, J/(m³ K).
+    pub rho_c_j_per_m3k: f64,
+    /// Lateral heat flow.
+    pub lateral: bool,
+    /// Whether the layer dissipates the trace's power.
+    pub has_power: bool,
+    /// Floorplan mapped onto this layer.
+    pub floorplan: Floorplan,
+}
+
+/// The package below the chip layers: spreader, sink and convection.
+#[derive(Debug, Clone, Copy)]
+pub struct PackageParameters {
+    /// Spreader side, m.
+    pub spreader_side_m: f64,
+    /// Spreader thickness, m.
+    pub spreader_thickness_m: f64,
+    /// Spreader conductivity, W/(m K).
+    pub spreader_k_w_per_mk: f64,
+    /// Spreader volumetric heat capacity, J/(m³ K).
+    pub spreader_rho_c_j_per_m3k: f64,
+    /// Sink side, m.
+    pub sink_side_m: f64,
+    /// Sink base thickness, m.
+    pub sink_thickness_m: f64,
+    /// Sink conductivity, W/(m K).
+    pub sink_k_w_per_mk: f64,
+    /// Sink volumetric heat capacity, J/(m³ K).
+    pub sink_rho_c_j_per_m3k: f64,
+    /// Lumped convection resistance of the whole sink, K/W.
+    pub r_convec_k_per_w: f64,
+    /// Lumped convection capacitance, J/K.
+    pub c_convec_j_per_k: f64,
+}
+
+/// How a block's temperature is taken from its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapMode {
+    /// Mean of the touched cells.
+    Avg,
+    /// Minimum.
+    Min,
+    /// Maximum.
+    Max,
+    /// Mean of the (up to 4) centre cells.
+    Center,
+}
+
+/// Errors building or solving the grid model.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GridError {
+    /// The die is wider than the spreader or the spreader than the sink.
+    #[error(
+        "the die ({die_mm:.3} mm) must be smaller than the spreader ({spreader_mm:.3} mm), and the spreader smaller than the sink ({sink_mm:.3} mm)"
+    )]
+    PackageTooSmall {
+        /// Largest die side, mm.
+        die_mm: f64,
+        /// Spreader side, mm.
+        spreader_mm: f64,
+        /// Sink side, mm.
+        sink_mm: f64,
+    },
+    /// Layers whose floorplans differ in size.
+    #[error(
+        "layer {layer}'s floorplan is {width_mm:.4} x {height_mm:.4} mm; layer 0's is {die_width_mm:.4} x {die_height_mm:.4} mm (all layers must match)"
+    )]
+    LayerSizeMismatch {
+        /// Layer index.
+        layer: usize,
+        /// Its width, mm.
+        width_mm: f64,
+        /// Its height, mm.
+        height_mm: f64,
+        /// Layer 0 width, mm.
+        die_width_mm: f64,
+        /// Layer 0 height, mm.
+        die_height_mm: f64,
+    },
+    /// A trace column that names no block of a power layer.
+    #[error("power trace column {column} names no block of a power layer")]
+    UnknownColumn {
+        /// The column name.
+        column: String,
+    },
+    /// A grid that is too coarse for the floorplan, or empty.
+    #[error("grid of {rows} x {cols} cells: {message}")]
+    BadGrid {
+        /// Rows.
+        rows: usize,
+        /// Columns.
+        cols: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The network could not be solved.
+    #[error(transparent)]
+    Network(#[from] NetworkError),
+}
+
+/// Cells a block touches and the overlap fraction of the block's area in each.
+#[derive(Debug, Clone)]
+struct BlockCells {
+    rows: std::ops::Range<usize>,
+    cols: std::ops::Range<usize>,
+    /// (cell index within the layer, overlap area / block area).
+    shares: Vec<(usize, f64)>,
+}
+
+/// HotSpot's `tolerant_floor`/`tolerant_ceil`: snap to an integer within 1e-6.
+fn tolerant_floor(value: f64) -> usize {
+    let rounded = value.round();
+    (if (value - rounded).abs() < 1e-6 { rounded } else { value.floor() }).max(0.0) as usize
+}
+
+fn tolerant_ceil(value: f64) -> usize {
+    let rounded = value.round();
+    (if (value - rounded).abs() < 1e-6 { rounded } else { value.ceil() }).max(0.0) as usize
+}
+
+/// The grid model: the network plus the maps between blocks and cells.
+pub struct GridModel {
+    layers: Vec<GridLayer>,
+    rows: usize,
+    cols: usize,
+    network: Network,
+    /// Per layer, per block: touched cells.
+    block_cells: Vec<Vec<BlockCells>>,
+    /// Trace column -> (layer, block).
+    columns: Vec<(usize, usize)>,
+    column_names: Vec<String>,
+    ambient_k: f64,
+}
+
+/// Temperatures of every node, K.
+#[derive(Debug, Clone)]
+pub struct GridTemperatures {
+    /// Per layer, row-major cells (row 0 on top).
+    pub cells_k: Vec<Vec<f64>>,
+    /// The 12 package nodes in `inode_*` order.
+    pub package_k: Vec<f64>,
+}
+
+impl GridModel {
+    /// Builds HotSpot's grid network for `layers` (top first; at least one) above a spreader
+    /// and a sink, for the trace columns `column_names`.
+    ///
+    /// # Errors
+    /// [`GridError`] for inconsistent sizes, an unknown column or an unusable grid.
+    pub fn new(
+        layers: Vec<GridLayer>,
+        package: &PackageParameters,
+        rows: usize,
+        cols: usize,
+        ambient_k: f64,
+        column_names: &[String],
+    ) -> Result<GridModel, GridError> {
+        if rows == 0 || cols == 0 {
+            return Err(GridError::BadGrid {
+                rows,
+                cols,
+                message: "rows and columns must be at least 1".to_string(),
+            });
+        }
+        let die = &layers[0].floorplan;
+        let (width_m, height_m) = (die.width_m, die.height_m);
+        for (index, layer) in layers.iter().enumerate() {
+            if (layer.floorplan.width_m - width_m).abs() > 1e-6
+                || (layer.floorplan.height_m - height_m).abs() > 1e-6
+            {
+                return Err(GridError::LayerSizeMismatch {
+                    layer: index,
+                    width_mm: layer.floorplan.width_m * 1e3,
+                    height_mm: layer.floorplan.height_m * 1e3,
+                    die_width_mm: width_m * 1e3,
+                    die_height_mm: height_m * 1e3,
+                });
+            }
+        }
+        let die_side = width_m.max(height_m);
+        if die_side >= package.spreader_side_m || package.spreader_side_m >= package.sink_side_m {
+            return Err(GridError::PackageTooSmall {
+                die_mm: die_side * 1e3,
+                spreader_mm: package.spreader_side_m * 1e3,
+                sink_mm: package.sink_side_m * 1e3,
+            });
+        }
+
+        let (cell_w, cell_h) = (width_m / cols as f64, height_m / rows as f64);
+        let block_cells = layers
+            .iter()
+            .map(|layer| {
+                layer
+                    .floorplan
+                    .blocks
+                    .iter()
+                    .map(|block| map_block(block, rows, cols, cell_w, cell_h))
+                    .collect()
+            })
+            .collect::<Result<Vec<Vec<BlockCells>>, String>>()
+            .map_err(|message| GridError::BadGrid { rows, cols, message })?;
+
+        let mut columns = Vec::with_capacity(column_names.len());
+        for name in column_names {
+            let found = layers.iter().enumerate().filter(|(_, layer)| layer.has_power).find_map(
+                |(index, layer)| layer.floorplan.index_of(name).map(|block| (index, block)),
+            );
+            columns.push(found.ok_or_else(|| GridError::UnknownColumn { column: name.clone() })?);
+        }
+
+        let network = build_network(&layers, package, rows, cols, width_m, height_m);
+        Ok(GridModel {
+            layers,
+            rows,
+            cols,
+            network,
+            block_cells,
+            columns,
+            column_names: column_names.to_vec(),
+            ambient_k,
+        })
+    }
+
+    /// The network (for energy checks).
+    #[must_use]
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// Number of grid layers including spreader and sink.
+    #[must_use]
+    pub fn n_grid_layers(&self) -> usize {
+        self.layers.len() + 2
+    }
+
+    fn n_cells(&self) -> usize {
+        self.rows * self.cols
+    }
+
+    /// Node powers, W, for one row of trace powers.
+    #[must_use]
+    pub fn node_power(&self, column_power_w: &[f64]) -> Vec<f64> {
+        let mut power = vec![0.0; self.network.n_nodes()];
+        for (&(layer, block), &watts) in self.columns.iter().zip(column_power_w) {
+            for &(cell, share) in &self.block_cells[layer][block].shares {
+                power[layer * self.n_cells() + cell] += watts * share;
+            }
+        }
+        power
+    }
+
+    fn temperatures(&self, rise: &[f64]) -> GridTemperatures {
+        let n_cells = self.n_cells();
+        let n_layers = self.n_grid_layers();
+        GridTemperatures {
+            cells_k: (0..n_layers)
+                .map(|layer| {
+                    rise[layer * n_cells..(layer + 1) * n_cells]
+                        .iter()
+                        .map(|theta| theta + self.ambient_k)
+                        .collect()
+                })
+                .collect(),
+            package_k: rise[n_layers * n_cells..]
+                .iter()
+                .map(|theta| theta + self.ambient_k)
+                .collect(),
+        }
+    }
+
+    /// Steady temperatures for the trace's mean power.
+    ///
+    /// # Errors
+    /// [`GridError::Network`] if the solve fails.
+    pub fn steady(&self, trace: &PowerTrace) -> Result<(GridTemperatures, Vec<f64>), GridError> {
+        let power = self.node_power(&trace.mean_w());
+        let rise = self.network.steady(&power)?;
+        Ok((self.temperatures(&rise), rise))
+    }
+
+    /// Transient from a uniform `initial_k`: one step of `step_s` per trace row. Returns the
+    /// block temperatures of the trace columns after each row.
+    ///
+    /// # Errors
+    /// [`GridError::Network`] if a solve fails.
+    pub fn transient(
+        &self,
+        trace: &PowerTrace,
+        initial_k: f64,
+        step_s: f64,
+        scheme: TimeScheme,
+    ) -> Result<(Vec<Vec<f64>>, GridTemperatures), GridError> {
+        let stepper = self.network.stepper(step_s, scheme)?;
+        let mut rise = vec![initial_k - self.ambient_k; self.network.n_nodes()];
+        let mut rows = Vec::with_capacity(trace.rows.len());
+        for row in &trace.rows {
+            // HotSpot holds each row's power constant over its sampling interval.
+            let power = self.node_power(row);
+            stepper.step(&mut rise, &power, &power)?;
+            let temperatures = self.temperatures(&rise);
+            rows.push(
+                self.columns
+                    .iter()
+                    .map(|&(layer, block)| {
+                        self.block_temperature(&temperatures, layer, layer, block, MapMode::Avg)
+                    })
+                    .collect(),
+            );
+        }
+        Ok((rows, self.temperatures(&rise)))
+    }
+
+    /// Temperature of `block` of the floorplan of `floorplan_layer`, read on grid layer `layer`.
+    fn block_temperature(
+        &self,
+        temperatures: &GridTemperatures,
+        layer: usize,
+        floorplan_layer: usize,
+        block: usize,
+        mode: MapMode,
+    ) -> f64 {
+        let cells = &self.block_cells[floorplan_layer][block];
+        let values = &temperatures.cells_k[layer];
+        let at = |row: usize, col: usize| values[row * self.cols + col];
+        let touched = || {
+            cells.rows.clone().flat_map(move |row| cells.cols.clone().map(move |col| at(row, col)))
+        };
+        match mode {
+            MapMode::Avg => {
+                let count = (cells.rows.len() * cells.cols.len()) as f64;
+                touched().sum::<f64>() / count
+            }
+            MapMode::Min => touched().fold(f64::INFINITY, f64::min),
+            MapMode::Max => touched().fold(f64::NEG_INFINITY, f64::max),
+            MapMode::Center => {
+                let centre = |range: &std::ops::Range<usize>| {
+                    let first = (range.start + range.end) / 2;
+                    let second = if range.len() % 2 == 0 { first - 1 } else { first };
+                    [first, second]
+                };
+                let (row_pair, col_pair) = (centre(&cells.rows), centre(&cells.cols));
+                let mut sum = 0.0;
+                for row in row_pair {
+                    for col in col_pair {
+                        sum += at(row, col);
+                    }
+                }
+                sum / 4.0
+            }
+        }
+    }
+
+    /// HotSpot's `.steady` layout: per grid layer, `prefix+block\tK` in floorplan order, the
+    /// spreader (`hsp_`) and sink (`hsink_`) read with the last chip layer's floorplan, then
+    /// `inode_0..11`.
+    #[must_use]
+    pub fn steady_file(&self, temperatures: &GridTemperatures, mode: MapMode) -> String {
+        let mut out = String::new();
+        let last = self.layers.len() - 1;
+        let prefixes: Vec<(String, usize)> = self
+            .layers
+            .iter()
+            .enumerate()
+            .map(|(index, layer)| (layer.prefix.clone(), index))
+            .chain([("hsp_".to_string(), last), ("hsink_".to_string(), last)])
+            .collect();
+        for (layer, (prefix, floorplan_layer)) in prefixes.iter().enumerate() {
+            for (block_index, block) in
+                self.layers[*floorplan_layer].floorplan.blocks.iter().enumerate()
+            {
+                let value = self.block_temperature(
+                    temperatures,
+                    layer,
+                    *floorplan_layer,
+                    block_index,
+                    mode,
+                );
+                out.push_str(&format!("{prefix}{}\t{value:.2}\n", block.name));
+            }
+        }
+        for (index, value) in temperatures.package_k.iter().enumerate() {
+            out.push_str(&format!("inode_{index}\t{value:.2}\n"));
+        }
+        out
+    }
+
+    /// HotSpot's `-grid_steady_file` layout: `Layer n:` then `index\tK` per cell.
+    #[must_use]
+    pub fn grid_file(&self, temperatures: &GridTemperatures) -> String {
+        let mut out = String::new();
+        for (layer, cells) in temperatures.cells_k.iter().enumerate() {
+            out.push_str(&format!("Layer {layer}:\n"));
+            for (index, value) in cells.iter().enumerate() {
+                out.push_str(&format!("{index}\t{value:.2}\n"));
+            }
+        }
+        out
+    }
+
+    /// HotSpot's transient trace layout: the trace's column names, then one row of block
+    /// temperatures (K) per trace row.
+    #[must_use]
+    pub fn transient_file(&self, rows: &[Vec<f64>]) -> String {
+        let mut out = self.column_names.join("\t");
+        out.push('\n');
+        for row in rows {
+            let values: Vec<String> = row.iter().map(|value| format!("{value:.2}")).collect();
+            out.push_str(&values.join("\t"));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn map_block(
+    block: &super::parse::Block,
+    rows: usize,
+    cols: usize,
+    cell_w: f64,
+    cell_h: f64,
+) -> Result<BlockCells, String> {
+    let (left, right) = (block.left_m, block.left_m + block.width_m);
+    let (bottom, top) = (block.bottom_m, block.bottom_m + block.height_m);
+    let row_start = rows.saturating_sub(tolerant_ceil(top / cell_h));
+    let row_end = rows.saturating_sub(tolerant_floor(bottom / cell_h)).min(rows);
+    let col_start = tolerant_floor(left / cell_w);
+    let col_end = tolerant_ceil(right / cell_w).min(cols);
+    if row_start >= row_end || col_start >= col_end {
+        return Err(format!("block {} maps to no cell", block.name));
+    }
+    let mut shares = Vec::new();
+    for row in row_start..row_end {
+        // Row 0 is the top: its cell spans y from H - ch to H.
+        let cell_top = (rows - row) as f64 * cell_h;
+        let overlap_h = top.min(cell_top) - bottom.max(cell_top - cell_h);
+        for col in col_start..col_end {
+            let cell_left = col as f64 * cell_w;
+            let overlap_w = right.min(cell_left + cell_w) - left.max(cell_left);
+            if overlap_h > 0.0 && overlap_w > 0.0 {
+                shares.push((row * cols + col, overlap_h * overlap_w / block.area_m2()));
+            }
+        }
+    }
+    Ok(BlockCells { rows: row_start..row_end, cols: col_start..col_end, shares })
+}
+
+fn getr(k: f64, length: f64, area: f64) -> f64 {
+    length / (k * area)
+}
+
+fn build_network(
+    layers: &[GridLayer],
+    package: &PackageParameters,
+    rows: usize,
+    cols: usize,
+    width: f64,
+    height: f64,
+) -> Network {
+    let (cell_w, cell_h) = (width / cols as f64, height / rows as f64);
+    let cell_area = cell_w * cell_h;
+    let n_cells = rows * cols;
+    let sp = package;
+    // All grid layers: chip layers, then spreader and sink over the die footprint.
+    let stack: Vec<(f64, f64, f64, bool)> = layers
+        .iter()
+        .map(|layer| (layer.thickness_m, layer.k_w_per_mk, layer.rho_c_j_per_m3k, layer.lateral))
+        .chain([
+            (sp.spreader_thickness_m, sp.spreader_k_w_per_mk, sp.spreader_rho_c_j_per_m3k, true),
+            (sp.sink_thickness_m, sp.sink_k_w_per_mk, sp.sink_rho_c_j_per_m3k, true),
+        ])
+        .collect();
+    let n_layers = stack.len();
+    let (spreader, sink) = (n_layers - 2, n_layers - 1);
+    let mut network = Network::default();
+    let node = |layer: usize, row: usize, col: usize| layer * n_cells + row * cols + col;
+    for &(thickness, _, rho_c, _) in &stack {
+        for _ in 0..n_cells {
+            network.add_node(C_FACTOR * rho_c * thickness * cell_area);
+        }
+    }
+    let extra = n_layers * n_cells;
+    for _ in 0..PACKAGE_NODES.len() {
+        network.add_node(0.0);
+    }
+    let (sp_w, sp_e, sp_n, sp_s) = (extra, extra + 1, extra + 2, extra + 3);
+    let (sink_c_w, sink_c_e, sink_c_n, sink_c_s) = (extra + 4, extra + 5, extra + 6, extra + 7);
+    let (sink_w, sink_e, sink_n, sink_s) = (extra + 8, extra + 9, extra + 10, extra + 11);
+
+    for (layer, &(thickness, k, _, lateral)) in stack.iter().enumerate() {
+        let r_x = cell_w / (k * cell_h * thickness);
+        let r_y = cell_h / (k * cell_w * thickness);
+        let r_z = thickness / (k * cell_area);
+        for row in 0..rows {
+            for col in 0..cols {
+                let here = node(layer, row, col);
+                if lateral {
+                    if col + 1 < cols {
+                        network.connect_resistance(here, node(layer, row, col + 1), r_x);
+                    }
+                    if row + 1 < rows {
+                        network.connect_resistance(here, node(layer, row + 1, col), r_y);
+                    }
+                }
+                if layer + 1 < n_layers {
+                    network.connect_resistance(here, node(layer + 1, row, col), r_z);
+                }
+            }
+        }
+    }
+
+    let (s_sp, t_sp, k_sp) = (sp.spreader_side_m, sp.spreader_thickness_m, sp.spreader_k_w_per_mk);
+    let (s_hs, t_hs, k_hs) = (sp.sink_side_m, sp.sink_thickness_m, sp.sink_k_w_per_mk);
+    let (w, h) = (width, height);
+    let r_sp1_x = getr(k_sp, (s_sp - w) / 4.0, (s_sp + 3.0 * h) / 4.0 * t_sp);
+    let r_sp1_y = getr(k_sp, (s_sp - h) / 4.0, (s_sp + 3.0 * w) / 4.0 * t_sp);
+    let r_hs1_x = getr(k_hs, (s_sp - w) / 4.0, (s_sp + 3.0 * h) / 4.0 * t_hs);
+    let r_hs1_y = getr(k_hs, (s_sp - h) / 4.0, (s_sp + 3.0 * w) / 4.0 * t_hs);
+    let r_hs2_x = getr(k_hs, (s_sp - w) / 4.0, (3.0 * s_sp + h) / 4.0 * t_hs);
+    let r_hs2_y = getr(k_hs, (s_sp - h) / 4.0, (3.0 * s_sp + w) / 4.0 * t_hs);
+    let r_hs = getr(k_hs, (s_hs - s_sp) / 4.0, (s_hs + 3.0 * s_sp) / 4.0 * t_hs);
+    let rim_x_area = (s_sp + h) * (s_sp - w) / 4.0;
+    let rim_y_area = (s_sp + w) * (s_sp - h) / 4.0;
+    let outer_area = (s_hs * s_hs - s_sp * s_sp) / 4.0;
+    let r_sp_per_x = getr(k_sp, t_sp, rim_x_area);
+    let r_sp_per_y = getr(k_sp, t_sp, rim_y_area);
+    let r_hs_c_per_x = getr(k_hs, t_hs, rim_x_area);
+    let r_hs_c_per_y = getr(k_hs, t_hs, rim_y_area);
+    let r_hs_per = getr(k_hs, t_hs, outer_area);
+    let r_amb_c_per_x = sp.r_convec_k_per_w * s_hs * s_hs / rim_x_area;
+    let r_amb_c_per_y = sp.r_convec_k_per_w * s_hs * s_hs / rim_y_area;
+    let r_amb_per = sp.r_convec_k_per_w * s_hs * s_hs / outer_area;
+
+    // Edge cells of the spreader and sink layers to their rim nodes.
+    let edges = [
+        (spreader, sp_w, sp_e, sp_n, sp_s, k_sp, t_sp, r_sp1_x, r_sp1_y),
+        (sink, sink_c_w, sink_c_e, sink_c_n, sink_c_s, k_hs, t_hs, r_hs1_x, r_hs1_y),
+    ];
+    for (layer, west, east, north, south, k, thickness, r1_x, r1_y) in edges {
+        let r_x = cell_w / (k * cell_h * thickness);
+        let r_y = cell_h / (k * cell_w * thickness);
+        let to_west_east = r_x / 2.0 + rows as f64 * r1_x;
+        let to_north_south = r_y / 2.0 + cols as f64 * r1_y;
+        for row in 0..rows {
+            network.connect_resistance(node(layer, row, 0), west, to_west_east);
+            network.connect_resistance(node(layer, row, cols - 1), east, to_west_east);
+        }
+        for col in 0..cols {
+            network.connect_resistance(node(layer, 0, col), north, to_north_south);
+            network.connect_resistance(node(layer, rows - 1, col), south, to_north_south);
+        }
+    }
+
+    // Sink cells to ambient, with their share of the lumped convection.
+    let r_sink_ambient = t_hs / (k_hs * cell_area) + sp.r_convec_k_per_w * s_hs * s_hs / cell_area;
+    for row in 0..rows {
+        for col in 0..cols {
+            let cell = node(sink, row, col);
+            network.ground_resistance(cell, r_sink_ambient);
+            network
+                .add_capacitance(cell, C_FACTOR * sp.c_convec_j_per_k * cell_area / (s_hs * s_hs));
+        }
+    }
+
+    // The rim network.
+    for (spreader_rim, sink_inner, sink_outer, r_sp_per, r_hs_c_per, r_amb_c_per, r_hs2, area) in [
+        (sp_w, sink_c_w, sink_w, r_sp_per_x, r_hs_c_per_x, r_amb_c_per_x, r_hs2_x, rim_x_area),
+        (sp_e, sink_c_e, sink_e, r_sp_per_x, r_hs_c_per_x, r_amb_c_per_x, r_hs2_x, rim_x_area),
+        (sp_n, sink_c_n, sink_n, r_sp_per_y, r_hs_c_per_y, r_amb_c_per_y, r_hs2_y, rim_y_area),
+        (sp_s, sink_c_s, sink_s, r_sp_per_y, r_hs_c_per_y, r_amb_c_per_y, r_hs2_y, rim_y_area),
+    ] {
+        network.connect_resistance(spreader_rim, sink_inner, r_sp_per);
+        network.ground_resistance(sink_inner, r_hs_c_per + r_amb_c_per);
+        network.connect_resistance(sink_inner, sink_outer, r_hs2 + r_hs);
+        network.ground_resistance(sink_outer, r_hs_per + r_amb_per);
+        network.add_capacitance(spreader_rim, C_FACTOR * sp.spreader_rho_c_j_per_m3k * t_sp * area);
+        network.add_capacitance(
+            sink_inner,
+            C_FACTOR
+                * (sp.sink_rho_c_j_per_m3k * t_hs * area
+                    + sp.c_convec_j_per_k * area / (s_hs * s_hs)),
+        );
+        network.add_capacitance(
+            sink_outer,
+            C_FACTOR
+                * (sp.sink_rho_c_j_per_m3k * t_hs * outer_area
+                    + sp.c_convec_j_per_k * outer_area / (s_hs * s_hs)),
+        );
+    }
+    network
+}

@@ -1,0 +1,178 @@
+//! HotSpot compatibility: HotSpot's input formats and its grid model.
+//!
+//! [`parse`] reads `.flp`, `.ptrace`, `-c` config, materials and `.lcf` files; [`grid`] builds
+//! HotSpot's grid network from them. [`model_from_config`] puts the two together the way
+//! HotSpot's `hotspot -c CONFIG -f FLP -p PTRACE [-materials_file M] [-grid_layer_file LCF]
+//! -model_type grid` does, for the default stack (silicon, interface, spreader, sink) or an
+//! LCF stack (its layers, then spreader and sink).
+//!
+//! Not supported (each refused with a named error rather than ignored): the secondary heat
+//! path (`-model_secondary 1`), leakage, the detailed package model, microfluidic cooling and
+//! `-detailed_3D`.
+
+pub mod grid;
+pub mod parse;
+
+use grid::{GridLayer, GridModel, MapMode, PackageParameters};
+use parse::{Config, Floorplan, LcfLayer, Material, ParseError, PowerTrace};
+use std::collections::BTreeMap;
+
+/// Where the chip layers come from.
+#[derive(Debug, Clone)]
+pub enum Stack {
+    /// HotSpot's default: silicon (all the power) and the thermal interface material.
+    Default(Floorplan),
+    /// A layer configuration file's layers, each with its floorplan.
+    Lcf(Vec<(LcfLayer, Floorplan)>),
+}
+
+/// A HotSpot case that could not be set up.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaseError {
+    /// A file problem.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// A model problem.
+    #[error(transparent)]
+    Grid(#[from] grid::GridError),
+}
+
+/// Settings read from the config beyond the network itself.
+#[derive(Debug, Clone, Copy)]
+pub struct RunSettings {
+    /// Ambient temperature, K.
+    pub ambient_k: f64,
+    /// Initial temperature for transients, K.
+    pub init_temp_k: f64,
+    /// Trace sampling interval, s.
+    pub sampling_interval_s: f64,
+    /// Block temperature mapping.
+    pub map_mode: MapMode,
+}
+
+fn material(
+    config: &Config,
+    materials: &BTreeMap<String, Material>,
+    part: &str,
+) -> Result<Material, ParseError> {
+    let key = format!("material_{part}");
+    if let Some(name) = config.text(&key) {
+        // HotSpot: a material name overrides k_ and p_ for that part.
+        return materials.get(name).copied().ok_or_else(|| {
+            config.error(
+                &key,
+                format!("material {name} is not in the materials file (names are case-sensitive)"),
+            )
+        });
+    }
+    Ok(Material {
+        k_w_per_mk: config.positive(&format!("k_{part}"), "W/(m K)")?,
+        rho_c_j_per_m3k: config.positive(&format!("p_{part}"), "J/(m^3 K)")?,
+    })
+}
+
+/// Reads the run settings (ambient, initial temperature, sampling interval, map mode).
+///
+/// # Errors
+/// A [`ParseError`] for a missing or invalid value, or an unsupported feature switched on.
+pub fn run_settings(config: &Config) -> Result<RunSettings, ParseError> {
+    for (key, why) in [
+        ("model_secondary", "the secondary heat path is not modelled"),
+        ("leakage_used", "leakage is not modelled in HotSpot mode"),
+        ("package_model_used", "the detailed package model is not supported"),
+        ("use_microfluidic_cooling", "microfluidic cooling is not supported"),
+        ("dtm_used", "dynamic thermal management is not supported"),
+    ] {
+        config.require_flag(key, "0", why)?;
+    }
+    let map_mode = match config.text("grid_map_mode").unwrap_or("avg") {
+        "avg" => MapMode::Avg,
+        "min" => MapMode::Min,
+        "max" => MapMode::Max,
+        "center" => MapMode::Center,
+        other => {
+            return Err(config.error(
+                "grid_map_mode",
+                format!("value {other:?}; expected avg, min, max or center"),
+            ));
+        }
+    };
+    Ok(RunSettings {
+        ambient_k: config.positive("ambient", "K")?,
+        init_temp_k: config.positive("init_temp", "K")?,
+        sampling_interval_s: config.positive("sampling_intvl", "s")?,
+        map_mode,
+    })
+}
+
+/// Builds HotSpot's grid model for `stack` with the package of `config`, at `rows` x `cols`.
+///
+/// # Errors
+/// [`CaseError`] naming the config key, file or block at fault.
+pub fn model_from_config(
+    config: &Config,
+    materials: &BTreeMap<String, Material>,
+    stack: Stack,
+    trace: &PowerTrace,
+    rows: usize,
+    cols: usize,
+) -> Result<GridModel, CaseError> {
+    let layers = match stack {
+        Stack::Default(floorplan) => {
+            let chip = material(config, materials, "chip")?;
+            let interface = material(config, materials, "interface")?;
+            vec![
+                GridLayer {
+                    prefix: String::new(),
+                    thickness_m: config.positive("t_chip", "m")?,
+                    k_w_per_mk: chip.k_w_per_mk,
+                    rho_c_j_per_m3k: chip.rho_c_j_per_m3k,
+                    lateral: true,
+                    has_power: true,
+                    floorplan: floorplan.clone(),
+                },
+                GridLayer {
+                    prefix: "iface_".to_string(),
+                    thickness_m: config.positive("t_interface", "m")?,
+                    k_w_per_mk: interface.k_w_per_mk,
+                    rho_c_j_per_m3k: interface.rho_c_j_per_m3k,
+                    lateral: true,
+                    has_power: false,
+                    floorplan,
+                },
+            ]
+        }
+        Stack::Lcf(layers) => layers
+            .into_iter()
+            .map(|(layer, floorplan)| GridLayer {
+                prefix: format!("layer_{}_", layer.number),
+                thickness_m: layer.thickness_m,
+                k_w_per_mk: layer.material.k_w_per_mk,
+                rho_c_j_per_m3k: layer.material.rho_c_j_per_m3k,
+                lateral: layer.lateral,
+                has_power: layer.has_power,
+                floorplan,
+            })
+            .collect(),
+    };
+    let spreader = material(config, materials, "spreader")?;
+    let sink = material(config, materials, "sink")?;
+    let package = PackageParameters {
+        spreader_side_m: config.positive("s_spreader", "m")?,
+        spreader_thickness_m: config.positive("t_spreader", "m")?,
+        spreader_k_w_per_mk: spreader.k_w_per_mk,
+        spreader_rho_c_j_per_m3k: spreader.rho_c_j_per_m3k,
+        sink_side_m: config.positive("s_sink", "m")?,
+        sink_thickness_m: config.positive("t_sink", "m")?,
+        sink_k_w_per_mk: sink.k_w_per_mk,
+        sink_rho_c_j_per_m3k: sink.rho_c_j_per_m3k,
+        r_convec_k_per_w: config.positive("r_convec", "K/W")?,
+        c_convec_j_per_k: config.positive("c_convec", "J/K")?,
+    };
+    let ambient_k = config.positive("ambient", "K")?;
+    Ok(GridModel::new(layers, &package, rows, cols, ambient_k, &trace.names)?)
+}
+
+#[cfg(test)]
+mod tests;
