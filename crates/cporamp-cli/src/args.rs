@@ -88,6 +88,10 @@ pub struct ThermalArgs {
     /// Print the transient trace (one row per power-trace row) instead of the steady state.
     #[arg(long)]
     pub transient: bool,
+    /// Initial temperatures for --transient in `.steady` layout (HotSpot's `-init_file`);
+    /// without it every node starts at the config's `-init_temp`.
+    #[arg(long, value_name = "FILE")]
+    pub init_file: Option<PathBuf>,
     /// Time scheme for --transient: one step per trace row.
     #[arg(long, value_enum, default_value_t = Scheme::BackwardEuler)]
     pub time_scheme: Scheme,

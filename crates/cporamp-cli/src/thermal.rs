@@ -85,8 +85,14 @@ pub(crate) fn run(args: &ThermalArgs) -> Result<String, Failure> {
             Scheme::BackwardEuler => TimeScheme::BackwardEuler,
             Scheme::CrankNicolson => TimeScheme::CrankNicolson,
         };
+        let initial = match &args.init_file {
+            Some(path) => model
+                .initial_from_steady_file(&name(path), &read(path, "initial temperature file")?)
+                .map_err(Failure::input)?,
+            None => model.uniform(settings.init_temp_k),
+        };
         let (rows, _) = model
-            .transient(&trace, settings.init_temp_k, settings.sampling_interval_s, scheme)
+            .transient(&trace, &initial, settings.sampling_interval_s, scheme)
             .map_err(Failure::input)?;
         Ok(model.transient_file(&rows))
     } else {

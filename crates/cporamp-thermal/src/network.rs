@@ -18,9 +18,12 @@
 //! Energy balance: at steady state the heat leaving through the ambient conductances,
 //! $\sum_i g_i^a \theta_i$, equals $\sum_i P_i$ (checked by the tests).
 
-use faer::Side;
-use faer::linalg::solvers::Solve;
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::sparse::linalg::cholesky::{
+    LltRef, SymbolicCholesky, SymmetricOrdering, factorize_symbolic_cholesky,
+};
 use faer::sparse::{SparseColMat, Triplet};
+use faer::{Conj, Par, Side};
 
 /// A network that cannot be solved.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -202,23 +205,52 @@ impl Network {
     }
 }
 
-/// A sparse Cholesky factor of an SPD matrix.
+/// A sparse Cholesky factor of an SPD matrix (sequential, so results do not depend on the
+/// machine's core count).
 struct Factor {
-    llt: faer::sparse::linalg::solvers::Llt<usize, f64>,
+    symbolic: SymbolicCholesky<usize>,
+    values: Vec<f64>,
     n_nodes: usize,
 }
 
 impl Factor {
     fn new(matrix: &SparseColMat<usize, f64>) -> Result<Factor, NetworkError> {
-        let llt = matrix
-            .sp_cholesky(Side::Lower)
-            .map_err(|error| NetworkError::Singular(format!("{error:?}")))?;
-        Ok(Factor { llt, n_nodes: matrix.nrows() })
+        let singular = |what: &str| NetworkError::Singular(what.to_string());
+        let n_nodes = matrix.nrows();
+        let symbolic = factorize_symbolic_cholesky(
+            matrix.symbolic(),
+            Side::Lower,
+            SymmetricOrdering::Amd,
+            Default::default(),
+        )
+        .map_err(|error| singular(&format!("{error:?}")))?;
+        let mut values = vec![0.0; symbolic.len_val()];
+        let mut buffer = MemBuffer::new(
+            symbolic.factorize_numeric_llt_scratch::<f64>(Par::Seq, Default::default()),
+        );
+        symbolic
+            .factorize_numeric_llt(
+                &mut values,
+                matrix.as_ref(),
+                Side::Lower,
+                Default::default(),
+                Par::Seq,
+                MemStack::new(&mut buffer),
+                Default::default(),
+            )
+            .map_err(|error| singular(&format!("{error:?}")))?;
+        Ok(Factor { symbolic, values, n_nodes })
     }
 
     fn solve(&self, rhs: &[f64]) -> Result<Vec<f64>, NetworkError> {
-        let rhs = faer::Mat::from_fn(self.n_nodes, 1, |row, _| rhs[row]);
-        let solution = self.llt.solve(&rhs);
+        let mut solution = faer::Mat::from_fn(self.n_nodes, 1, |row, _| rhs[row]);
+        let mut buffer = MemBuffer::new(self.symbolic.solve_in_place_scratch::<f64>(1, Par::Seq));
+        LltRef::new(&self.symbolic, &self.values).solve_in_place_with_conj(
+            Conj::No,
+            solution.as_mut(),
+            Par::Seq,
+            MemStack::new(&mut buffer),
+        );
         let values: Vec<f64> = (0..self.n_nodes).map(|row| solution[(row, 0)]).collect();
         if values.iter().all(|value| value.is_finite()) {
             Ok(values)
@@ -298,6 +330,30 @@ mod tests {
         let mut network = Network::default();
         network.add_node(1.0);
         assert!(matches!(network.steady(&[1.0]), Err(NetworkError::Singular(_))));
+    }
+
+    #[test]
+    fn backward_euler_stores_exactly_the_energy_not_released() {
+        // Summing C (θ_{n+1} - θ_n)/Δt = P - G θ_{n+1} over nodes: the change of stored energy
+        // in a step is Δt (ΣP - heat to ambient at θ_{n+1}); the Laplacian part cancels.
+        let mut network = Network::default();
+        let nodes: Vec<usize> =
+            [2.0, 0.5, 3.0].iter().map(|&capacitance| network.add_node(capacitance)).collect();
+        network.connect_resistance(nodes[0], nodes[1], 0.7);
+        network.connect_resistance(nodes[1], nodes[2], 1.3);
+        network.connect_resistance(nodes[0], nodes[2], 2.1);
+        network.ground_resistance(nodes[2], 0.9);
+        let step_s = 0.25;
+        let stepper = network.stepper(step_s, TimeScheme::BackwardEuler).unwrap();
+        let mut theta = vec![0.0; 3];
+        let power = [4.0, 0.0, 1.0];
+        for _ in 0..20 {
+            let before = network.stored_energy(&theta);
+            stepper.step(&mut theta, &power, &power).unwrap();
+            let released = step_s * network.heat_to_ambient(&theta);
+            let change = network.stored_energy(&theta) - before;
+            assert!((change - (step_s * 5.0 - released)).abs() < 1e-9 * step_s * 5.0, "{change}");
+        }
     }
 
     #[test]

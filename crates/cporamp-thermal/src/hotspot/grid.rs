@@ -146,6 +146,14 @@ pub enum GridError {
         /// What is wrong.
         message: String,
     },
+    /// An initial-temperature file that does not fit the model.
+    #[error("{file}: {message}")]
+    InitFile {
+        /// File name.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The network could not be solved.
     #[error(transparent)]
     Network(#[from] NetworkError),
@@ -156,8 +164,10 @@ pub enum GridError {
 struct BlockCells {
     rows: std::ops::Range<usize>,
     cols: std::ops::Range<usize>,
-    /// (cell index within the layer, overlap area / block area).
-    shares: Vec<(usize, f64)>,
+    /// (cell index within the layer, overlap area in m²).
+    overlaps: Vec<(usize, f64)>,
+    /// The block's area, m².
+    area_m2: f64,
 }
 
 /// HotSpot's `tolerant_floor`/`tolerant_ceil`: snap to an integer within 1e-6.
@@ -295,8 +305,9 @@ impl GridModel {
     pub fn node_power(&self, column_power_w: &[f64]) -> Vec<f64> {
         let mut power = vec![0.0; self.network.n_nodes()];
         for (&(layer, block), &watts) in self.columns.iter().zip(column_power_w) {
-            for &(cell, share) in &self.block_cells[layer][block].shares {
-                power[layer * self.n_cells() + cell] += watts * share;
+            let cells = &self.block_cells[layer][block];
+            for &(cell, overlap_m2) in &cells.overlaps {
+                power[layer * self.n_cells() + cell] += watts * overlap_m2 / cells.area_m2;
             }
         }
         power
@@ -331,20 +342,114 @@ impl GridModel {
         Ok((self.temperatures(&rise), rise))
     }
 
-    /// Transient from a uniform `initial_k`: one step of `step_s` per trace row. Returns the
-    /// block temperatures of the trace columns after each row.
+    /// Every node at `temperature_k`.
+    #[must_use]
+    pub fn uniform(&self, temperature_k: f64) -> GridTemperatures {
+        self.temperatures(&vec![temperature_k - self.ambient_k; self.network.n_nodes()])
+    }
+
+    /// Initial temperatures from block temperatures in HotSpot's `.steady` layout (HotSpot's
+    /// `-init_file`): each cell takes the area-weighted mean of the blocks covering it (what
+    /// HotSpot's occupancy sum gives on a fully tiled floorplan); a cell no block covers takes
+    /// the mean of its layer's blocks instead of HotSpot's 0 K.
+    ///
+    /// # Errors
+    /// [`GridError::InitFile`] for a missing name or a malformed line.
+    pub fn initial_from_steady_file(
+        &self,
+        file: &str,
+        text: &str,
+    ) -> Result<GridTemperatures, GridError> {
+        let init_error = |message: String| GridError::InitFile { file: file.to_string(), message };
+        let mut values = std::collections::BTreeMap::new();
+        for (index, line) in text.lines().enumerate() {
+            let tokens: Vec<&str> = line.split_whitespace().collect();
+            if tokens.is_empty() {
+                continue;
+            }
+            let value = match tokens.as_slice() {
+                [_, value] => {
+                    value.parse::<f64>().ok().filter(|value| value.is_finite() && *value > 0.0)
+                }
+                _ => None,
+            };
+            let Some(value) = value else {
+                return Err(init_error(format!(
+                    "line {}: expected `name temperature_K`, found {line:?}",
+                    index + 1
+                )));
+            };
+            values.insert(tokens[0].to_ascii_lowercase(), value);
+        }
+        let lookup = |name: String| {
+            values
+                .get(&name.to_ascii_lowercase())
+                .copied()
+                .ok_or_else(|| init_error(format!("no temperature for {name}")))
+        };
+        let n_cells = self.n_cells();
+        let mut cells_k = Vec::new();
+        for (prefix, floorplan_layer) in &self.output_layers() {
+            let blocks = &self.layers[*floorplan_layer].floorplan.blocks;
+            let mut weighted = vec![0.0; n_cells];
+            let mut covered = vec![0.0; n_cells];
+            let mut sum = 0.0;
+            for (block_index, block) in blocks.iter().enumerate() {
+                let temperature = lookup(format!("{prefix}{}", block.name))?;
+                sum += temperature;
+                for &(cell, overlap_m2) in &self.block_cells[*floorplan_layer][block_index].overlaps
+                {
+                    weighted[cell] += temperature * overlap_m2;
+                    covered[cell] += overlap_m2;
+                }
+            }
+            let mean = sum / blocks.len() as f64;
+            cells_k.push(
+                weighted
+                    .iter()
+                    .zip(&covered)
+                    .map(|(w, c)| if *c > 0.0 { w / c } else { mean })
+                    .collect(),
+            );
+        }
+        let package_k = (0..PACKAGE_NODES.len())
+            .map(|index| lookup(format!("inode_{index}")))
+            .collect::<Result<Vec<f64>, _>>()?;
+        Ok(GridTemperatures { cells_k, package_k })
+    }
+
+    /// (prefix, floorplan layer) of every grid layer, as in `.steady` files: the chip layers,
+    /// then spreader and sink read with the last chip layer's floorplan.
+    fn output_layers(&self) -> Vec<(String, usize)> {
+        let last = self.layers.len() - 1;
+        self.layers
+            .iter()
+            .enumerate()
+            .map(|(index, layer)| (layer.prefix.clone(), index))
+            .chain([("hsp_".to_string(), last), ("hsink_".to_string(), last)])
+            .collect()
+    }
+
+    /// Transient from `initial`: one step of `step_s` per trace row. Returns the block
+    /// temperatures of the trace columns after each row.
     ///
     /// # Errors
     /// [`GridError::Network`] if a solve fails.
     pub fn transient(
         &self,
         trace: &PowerTrace,
-        initial_k: f64,
+        initial: &GridTemperatures,
         step_s: f64,
         scheme: TimeScheme,
     ) -> Result<(Vec<Vec<f64>>, GridTemperatures), GridError> {
         let stepper = self.network.stepper(step_s, scheme)?;
-        let mut rise = vec![initial_k - self.ambient_k; self.network.n_nodes()];
+        let mut rise: Vec<f64> = initial
+            .cells_k
+            .iter()
+            .flatten()
+            .chain(&initial.package_k)
+            .map(|kelvin| kelvin - self.ambient_k)
+            .collect();
         let mut rows = Vec::with_capacity(trace.rows.len());
         for row in &trace.rows {
             // HotSpot holds each row's power constant over its sampling interval.
@@ -409,15 +514,7 @@ impl GridModel {
     #[must_use]
     pub fn steady_file(&self, temperatures: &GridTemperatures, mode: MapMode) -> String {
         let mut out = String::new();
-        let last = self.layers.len() - 1;
-        let prefixes: Vec<(String, usize)> = self
-            .layers
-            .iter()
-            .enumerate()
-            .map(|(index, layer)| (layer.prefix.clone(), index))
-            .chain([("hsp_".to_string(), last), ("hsink_".to_string(), last)])
-            .collect();
-        for (layer, (prefix, floorplan_layer)) in prefixes.iter().enumerate() {
+        for (layer, (prefix, floorplan_layer)) in self.output_layers().iter().enumerate() {
             for (block_index, block) in
                 self.layers[*floorplan_layer].floorplan.blocks.iter().enumerate()
             {
@@ -481,7 +578,7 @@ fn map_block(
     if row_start >= row_end || col_start >= col_end {
         return Err(format!("block {} maps to no cell", block.name));
     }
-    let mut shares = Vec::new();
+    let mut overlaps = Vec::new();
     for row in row_start..row_end {
         // Row 0 is the top: its cell spans y from H - ch to H.
         let cell_top = (rows - row) as f64 * cell_h;
@@ -490,11 +587,16 @@ fn map_block(
             let cell_left = col as f64 * cell_w;
             let overlap_w = right.min(cell_left + cell_w) - left.max(cell_left);
             if overlap_h > 0.0 && overlap_w > 0.0 {
-                shares.push((row * cols + col, overlap_h * overlap_w / block.area_m2()));
+                overlaps.push((row * cols + col, overlap_h * overlap_w));
             }
         }
     }
-    Ok(BlockCells { rows: row_start..row_end, cols: col_start..col_end, shares })
+    Ok(BlockCells {
+        rows: row_start..row_end,
+        cols: col_start..col_end,
+        overlaps,
+        area_m2: block.area_m2(),
+    })
 }
 
 fn getr(k: f64, length: f64, area: f64) -> f64 {

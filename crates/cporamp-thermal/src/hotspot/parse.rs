@@ -551,7 +551,17 @@ pub fn layer_configuration(
                 format!("value {thickness_m} m; expected > 0 m"),
             ));
         }
-        let (_, floorplan_file) = take(used + 1, "floorplan file")?;
+        let (floorplan_line, floorplan_file) = take(used + 1, "floorplan file")?;
+        if floorplan_file.ends_with(".csv") {
+            return Err(error(
+                file,
+                Some(floorplan_line),
+                "floorplan file",
+                format!(
+                    "{floorplan_file} is a microchannel layer (HotSpot's .csv network), which is not supported"
+                ),
+            ));
+        }
         layers.push(LcfLayer {
             number: layer_number,
             lateral,
@@ -616,7 +626,8 @@ mod tests {
         let lcf5 = read("example5/example.lcf");
         let materials5 =
             materials("example.materials", &read("example5/example.materials")).unwrap();
-        assert!(layer_configuration("example.lcf", &lcf5, &materials5).is_ok());
+        let microchannel = layer_configuration("example.lcf", &lcf5, &materials5).unwrap_err();
+        assert!(microchannel.to_string().contains("microchannel layer"), "{microchannel}");
     }
 
     #[test]

@@ -68,16 +68,45 @@ fn uniform_power_through_a_series_stack_matches_the_hand_sum_at_the_centre_colum
 }
 
 #[test]
-fn transient_approaches_steady_and_stores_the_energy_it_did_not_release() {
+fn transient_approaches_steady() {
     let (model, trace) = example2(16, 16);
     let constant = PowerTrace { names: trace.names.clone(), rows: vec![trace.mean_w(); 200] };
     let (steady, _) = model.steady(&constant).unwrap();
-    let settings_ambient = 318.15;
     // 200 steps of 10 s: far beyond the sink time constant (~ r_convec c_convec = 14 s).
-    let (rows, last) =
-        model.transient(&constant, settings_ambient, 10.0, TimeScheme::BackwardEuler).unwrap();
+    let (rows, last) = model
+        .transient(&constant, &model.uniform(318.15), 10.0, TimeScheme::BackwardEuler)
+        .unwrap();
     assert_eq!(rows.len(), 200);
     for (a, b) in last.cells_k[0].iter().zip(&steady.cells_k[0]) {
         assert!((a - b).abs() < 1e-6, "{a} vs {b}");
     }
+}
+
+#[test]
+fn starting_from_the_steady_file_stays_at_steady_state() {
+    // HotSpot's run.sh: steady, then the transient from the steady file as -init_file. With the
+    // mean power held constant, the state must not move (up to the file's 0.01 K rounding).
+    let (model, trace) = example2(32, 32);
+    let constant = PowerTrace { names: trace.names.clone(), rows: vec![trace.mean_w(); 5] };
+    let (steady, _) = model.steady(&constant).unwrap();
+    let file = model.steady_file(&steady, MapMode::Avg);
+    let initial = model.initial_from_steady_file("gcc.init", &file).unwrap();
+    let (rows, _) = model.transient(&constant, &initial, 0.01, TimeScheme::BackwardEuler).unwrap();
+    let steady_rows: Vec<f64> = trace
+        .names
+        .iter()
+        .map(|name| {
+            let line =
+                file.lines().find(|line| line.split('\t').next() == Some(name.as_str())).unwrap();
+            line.split('\t').nth(1).unwrap().parse().unwrap()
+        })
+        .collect();
+    for (value, expected) in rows[4].iter().zip(&steady_rows) {
+        // Block-to-cell mapping smooths within blocks; allow 0.5 K.
+        assert!((value - expected).abs() < 0.5, "{value} vs {expected}");
+    }
+    let missing = model
+        .initial_from_steady_file("gcc.init", &file.replace("inode_11", "inode_x"))
+        .unwrap_err();
+    assert_eq!(missing.to_string(), "gcc.init: no temperature for inode_11");
 }
