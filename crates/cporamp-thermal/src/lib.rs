@@ -2,10 +2,13 @@
 //!
 //! - [`network`]: a thermal RC network, solved by sparse Cholesky (steady, backward Euler,
 //!   Crank-Nicolson; one factorization per step size);
+//! - [`multigrid`]: conjugate gradients with an aggregation multigrid preconditioner, for steady
+//!   solves of grids too large to factor;
 //! - [`hotspot`]: HotSpot's file formats and a HotSpot-compatible grid model that builds
 //!   HotSpot's own network, so HotSpot users get their numbers back.
 //!
 //! **Architecture invariant:** pure library. Files arrive as text; results leave as data.
 
 pub mod hotspot;
+pub mod multigrid;
 pub mod network;

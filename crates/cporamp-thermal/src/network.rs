@@ -32,6 +32,12 @@ pub enum NetworkError {
     /// A part of the network has no path to the ambient, so its temperature is undefined.
     #[error("the thermal network is singular: some nodes have no path to the ambient ({0})")]
     Singular(String),
+    /// The iterative solver did not reach its tolerance.
+    #[error("the iterative solver did not converge in {iterations} iterations")]
+    NotConverged {
+        /// Iterations run.
+        iterations: usize,
+    },
     /// A conductance, capacitance or power that is negative or not finite.
     #[error("invalid {what} {value} at node {node}; expected a finite value >= 0")]
     InvalidValue {
@@ -85,6 +91,22 @@ impl Network {
         self.edges.push((a, b, 1.0 / resistance_k_per_w));
     }
 
+    /// Connects two nodes through a conductance, W/K.
+    pub fn connect_conductance(&mut self, a: usize, b: usize, conductance_w_per_k: f64) {
+        self.edges.push((a, b, conductance_w_per_k));
+    }
+
+    /// Connects a node to the ambient through a conductance, W/K.
+    pub fn ground_conductance(&mut self, node: usize, conductance_w_per_k: f64) {
+        self.ambient_w_per_k[node] += conductance_w_per_k;
+    }
+
+    /// Edges as (node, node, conductance in W/K).
+    #[must_use]
+    pub fn edges(&self) -> &[(usize, usize, f64)] {
+        &self.edges
+    }
+
     /// Connects a node to the ambient through a thermal resistance, K/W.
     pub fn ground_resistance(&mut self, node: usize, resistance_k_per_w: f64) {
         self.ambient_w_per_k[node] += 1.0 / resistance_k_per_w;
@@ -134,7 +156,11 @@ impl Network {
     }
 
     /// The matrix $\alpha\,\mathrm{diag}(C) + \beta G$.
-    fn matrix(&self, alpha: f64, beta: f64) -> Result<SparseColMat<usize, f64>, NetworkError> {
+    pub(crate) fn matrix(
+        &self,
+        alpha: f64,
+        beta: f64,
+    ) -> Result<SparseColMat<usize, f64>, NetworkError> {
         let n_nodes = self.n_nodes();
         let mut diagonal: Vec<f64> = (0..n_nodes)
             .map(|node| alpha * self.capacitance_j_per_k[node] + beta * self.ambient_w_per_k[node])
@@ -174,6 +200,21 @@ impl Network {
         Factor::new(&self.matrix(0.0, 1.0)?)?.solve(power_w)
     }
 
+    /// Steady rise by multigrid-preconditioned conjugate gradients ([`crate::multigrid`]), for
+    /// networks on a layered grid too large to factor; `positions` places each node.
+    ///
+    /// # Errors
+    /// [`NetworkError`] if the network is invalid, singular or the iteration fails.
+    pub fn steady_multigrid(
+        &self,
+        power_w: &[f64],
+        positions: &[crate::multigrid::GridPosition],
+    ) -> Result<Vec<f64>, NetworkError> {
+        self.check()?;
+        let (theta, _) = crate::multigrid::Multigrid::new(self, positions)?.solve(power_w)?;
+        Ok(theta)
+    }
+
     /// Heat flowing out to the ambient, W, at rise `theta`.
     #[must_use]
     pub fn heat_to_ambient(&self, theta: &[f64]) -> f64 {
@@ -207,14 +248,14 @@ impl Network {
 
 /// A sparse Cholesky factor of an SPD matrix (sequential, so results do not depend on the
 /// machine's core count).
-struct Factor {
+pub(crate) struct Factor {
     symbolic: SymbolicCholesky<usize>,
     values: Vec<f64>,
     n_nodes: usize,
 }
 
 impl Factor {
-    fn new(matrix: &SparseColMat<usize, f64>) -> Result<Factor, NetworkError> {
+    pub(crate) fn new(matrix: &SparseColMat<usize, f64>) -> Result<Factor, NetworkError> {
         let singular = |what: &str| NetworkError::Singular(what.to_string());
         let n_nodes = matrix.nrows();
         let symbolic = factorize_symbolic_cholesky(
@@ -242,7 +283,7 @@ impl Factor {
         Ok(Factor { symbolic, values, n_nodes })
     }
 
-    fn solve(&self, rhs: &[f64]) -> Result<Vec<f64>, NetworkError> {
+    pub(crate) fn solve(&self, rhs: &[f64]) -> Result<Vec<f64>, NetworkError> {
         let mut solution = faer::Mat::from_fn(self.n_nodes, 1, |row, _| rhs[row]);
         let mut buffer = MemBuffer::new(self.symbolic.solve_in_place_scratch::<f64>(1, Par::Seq));
         LltRef::new(&self.symbolic, &self.values).solve_in_place_with_conj(

@@ -35,6 +35,10 @@ use crate::network::{Network, NetworkError, TimeScheme};
 /// HotSpot's lumped-versus-distributed capacitance fitting factor.
 pub const C_FACTOR: f64 = 0.333;
 
+/// Cells per layer above which steady states are solved by multigrid-preconditioned CG
+/// instead of sparse Cholesky (chosen by the benchmark in BENCHMARKS.md).
+pub const DIRECT_SOLVE_MAX_CELLS: usize = 160 * 160;
+
 /// Names of the 12 package nodes in `inode_*` order.
 pub const PACKAGE_NODES: [&str; 12] = [
     "SP_W", "SP_E", "SP_N", "SP_S", "SINK_C_W", "SINK_C_E", "SINK_C_N", "SINK_C_S", "SINK_W",
@@ -338,8 +342,26 @@ impl GridModel {
     /// [`GridError::Network`] if the solve fails.
     pub fn steady(&self, trace: &PowerTrace) -> Result<(GridTemperatures, Vec<f64>), GridError> {
         let power = self.node_power(&trace.mean_w());
-        let rise = self.network.steady(&power)?;
+        let rise = if self.n_cells() > DIRECT_SOLVE_MAX_CELLS {
+            self.network.steady_multigrid(&power, &self.positions())?
+        } else {
+            self.network.steady(&power)?
+        };
         Ok((self.temperatures(&rise), rise))
+    }
+
+    /// Grid position of every node, for the multigrid solver.
+    fn positions(&self) -> Vec<crate::multigrid::GridPosition> {
+        let mut positions = Vec::with_capacity(self.network.n_nodes());
+        for layer in 0..self.n_grid_layers() {
+            for row in 0..self.rows {
+                for col in 0..self.cols {
+                    positions.push(Some((layer, row, col)));
+                }
+            }
+        }
+        positions.resize(self.network.n_nodes(), None);
+        positions
     }
 
     /// Every node at `temperature_k`.

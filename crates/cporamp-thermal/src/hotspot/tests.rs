@@ -110,3 +110,23 @@ fn starting_from_the_steady_file_stays_at_steady_state() {
         .unwrap_err();
     assert_eq!(missing.to_string(), "gcc.init: no temperature for inode_11");
 }
+
+#[test]
+fn multigrid_cg_agrees_with_the_direct_solve_and_conserves_energy() {
+    // 170 x 170 cells is above the direct-solve limit, so `steady` takes the multigrid path;
+    // compare with the sparse Cholesky solve of the same network.
+    let size = 170;
+    assert!(
+        size * size > grid::DIRECT_SOLVE_MAX_CELLS,
+        "the test must exercise the iterative path"
+    );
+    let (model, trace) = example2(size, size);
+    let (_, iterative) = model.steady(&trace).unwrap();
+    let direct = model.network().steady(&model.node_power(&trace.mean_w())).unwrap();
+    let worst = iterative.iter().zip(&direct).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+    // CG stops at a relative residual of 1e-12; temperatures agree far below HotSpot's 0.01 K print.
+    assert!(worst < 1e-6, "largest difference {worst} K");
+    let power_w: f64 = trace.mean_w().iter().sum();
+    let out_w = model.network().heat_to_ambient(&iterative);
+    assert!(((out_w - power_w) / power_w).abs() < 1e-9, "in {power_w} W, out {out_w} W");
+}
