@@ -4,6 +4,7 @@
 //!   Crank-Nicolson; one factorization per step size);
 //! - [`multigrid`]: conjugate gradients with an aggregation multigrid preconditioner, for steady
 //!   solves of grids too large to factor;
+//! - [`native`]: cell-centred finite volumes over a layer stack, converging to the continuum;
 //! - [`hotspot`]: HotSpot's file formats and a HotSpot-compatible grid model that builds
 //!   HotSpot's own network, so HotSpot users get their numbers back.
 //!
@@ -11,4 +12,5 @@
 
 pub mod hotspot;
 pub mod multigrid;
+pub mod native;
 pub mod network;
