@@ -64,18 +64,21 @@ pub enum Command {
 /// `cporamp thermal`.
 #[derive(Debug, clap::Args)]
 pub struct ThermalArgs {
-    /// HotSpot config file of `-key value` lines (`-c` in HotSpot).
-    #[arg(long, value_name = "FILE")]
-    pub hotspot_config: PathBuf,
+    /// Scenario TOML file for the package mode (default: the embedded default scenario).
+    #[arg(long, value_name = "FILE", conflicts_with = "hotspot_config")]
+    pub scenario: Option<PathBuf>,
+    /// HotSpot config file of `-key value` lines (`-c` in HotSpot): selects HotSpot mode.
+    #[arg(long, value_name = "FILE", requires = "ptrace")]
+    pub hotspot_config: Option<PathBuf>,
     /// Floorplan (`-f`); not needed with --lcf.
-    #[arg(long, value_name = "FILE", required_unless_present = "lcf")]
+    #[arg(long, value_name = "FILE")]
     pub flp: Option<PathBuf>,
     /// Layer configuration file (`-grid_layer_file`); its floorplans are read relative to it.
     #[arg(long, value_name = "FILE")]
     pub lcf: Option<PathBuf>,
     /// Power trace (`-p`).
     #[arg(long, value_name = "FILE")]
-    pub ptrace: PathBuf,
+    pub ptrace: Option<PathBuf>,
     /// Materials file (`-materials_file`), needed when the config names materials.
     #[arg(long, value_name = "FILE")]
     pub materials: Option<PathBuf>,

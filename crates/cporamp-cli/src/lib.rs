@@ -88,7 +88,14 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Compare { scenario, generation, format } => {
             compare(scenario.as_deref(), generation.as_deref(), format)
         }
-        Command::Thermal(args) => print(&thermal::run(&args)?),
+        Command::Thermal(args) => match &args.hotspot_config {
+            Some(_) => print(&thermal::run_hotspot(&args)?),
+            None => {
+                let (scenario, _) = load_scenario(args.scenario.as_deref())?;
+                let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+                print(&table::thermal_text(&output.thermal))
+            }
+        },
         Command::Scenario(ScenarioCommand::Init { path, force }) => {
             output::write_new_file(&path, DEFAULT_SCENARIO_TOML, force).map_err(Failure::Input)?;
             print(&format!("wrote the default scenario to {}\n", path.display()))
@@ -122,10 +129,23 @@ fn load_scenario(path: Option<&Path>) -> Result<(Scenario, String), Failure> {
 
 fn compare(path: Option<&Path>, generation: Option<&str>, format: Format) -> Result<(), Failure> {
     let (scenario, _) = load_scenario(path)?;
-    let generations: Vec<GenerationComparison> = match generation {
-        Some(id) => vec![cporamp_compare::compare_one(&scenario, id).map_err(Failure::input)?],
-        None => cporamp_compare::compare(&scenario).map_err(Failure::input)?.generations,
-    };
+    if let Some(id) = generation
+        && scenario.generation(id).is_none()
+    {
+        // The same named error the engine gives, before any work is done.
+        return Err(Failure::input(
+            cporamp_compare::compare_one(&scenario, id)
+                .err()
+                .map_or_else(|| anyhow::anyhow!("unknown generation {id}"), anyhow::Error::from),
+        ));
+    }
+    let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+    let generations: Vec<GenerationComparison> = output
+        .comparison
+        .generations
+        .into_iter()
+        .filter(|compared| generation.is_none_or(|id| compared.generation == id))
+        .collect();
     let text = match format {
         Format::Table => table::text(&generations),
         Format::Csv => table::csv(&generations),
@@ -140,20 +160,25 @@ fn compare(path: Option<&Path>, generation: Option<&str>, format: Format) -> Res
 
 fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
     let (scenario, origin) = load_scenario(path)?;
-    let comparison: Comparison = cporamp_compare::compare(&scenario).map_err(Failure::input)?;
+    let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+    let comparison: &Comparison = &output.comparison;
     let results = cporamp_report::RunResults {
         origin: &origin,
         scenario: &scenario,
-        comparison: &comparison,
+        comparison,
+        thermal: &output.thermal,
     };
     let json = cporamp_report::results_json(&results).map_err(Failure::internal)?;
     let html = cporamp_report::report_html(&results);
-    let written =
-        output::write_all_atomically(out, &[("results.json", &json), ("report.html", &html)])
-            .map_err(Failure::Input)?;
+    let written = crate::output::write_all_atomically(
+        out,
+        &[("results.json", &json), ("report.html", &html)],
+    )
+    .map_err(Failure::Input)?;
 
     let mut summary = format!("cporamp run: scenario {} ({origin})\n\n", scenario.name);
     summary.push_str(&table::text(&comparison.generations));
+    summary.push_str(&table::thermal_text(&output.thermal));
     for path in &written {
         summary.push_str(&format!("wrote {}\n", path.display()));
     }

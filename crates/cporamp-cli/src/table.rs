@@ -184,3 +184,53 @@ pub fn csv(generations: &[GenerationComparison]) -> String {
     }
     out
 }
+
+/// The thermal engine's package results: one block per generation.
+#[must_use]
+pub fn thermal_text(generations: &[cporamp_pipeline::ThermalGeneration]) -> String {
+    let mut out = String::new();
+    for generation in generations {
+        for technology in &generation.technologies {
+            let nominal = &technology.nominal;
+            let plate = &nominal.cold_plate;
+            let _ = writeln!(
+                out,
+                "{} {}: package {:.0} mm, ASIC {:.0} W, {} engines x {:.1} W, inlet {:.0} °C (coolant +{:.1} K, h_eff {:.0} W/m²K, Re {:.0}, {})",
+                generation.generation,
+                technology.label,
+                nominal.substrate_side_mm,
+                technology.asic_w,
+                technology.n_engines,
+                technology.engine_w,
+                nominal.inlet_c,
+                plate.coolant_rise_k,
+                plate.h_effective_w_per_m2k,
+                plate.reynolds,
+                plate.correlation,
+            );
+            let _ = writeln!(
+                out,
+                "  ASIC junction mean {:.1} °C, max {:.1} °C; hottest engine {:.1} °C ({} fixed-point iterations)",
+                nominal.asic_mean_c,
+                nominal.asic_max_c,
+                nominal.engine_mean_max_c,
+                technology.iterations
+            );
+            let sweep: Vec<String> = technology
+                .sweep
+                .iter()
+                .map(|point| {
+                    format!(
+                        "{:.0}->{:.1}/{:.1}",
+                        point.inlet_c, point.engine_mean_max_c, point.asic_max_c
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "  inlet °C -> engine/ASIC max °C: {}", sweep.join("  "));
+            for warning in &plate.warnings {
+                let _ = writeln!(out, "  note: {warning}");
+            }
+        }
+    }
+    out
+}

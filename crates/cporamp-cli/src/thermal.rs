@@ -18,11 +18,14 @@ fn name(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// Runs the command and returns what it prints.
-pub(crate) fn run(args: &ThermalArgs) -> Result<String, Failure> {
-    let mut config =
-        parse::config(&name(&args.hotspot_config), &read(&args.hotspot_config, "HotSpot config")?)
-            .map_err(Failure::input)?;
+/// Runs the HotSpot-compatible mode and returns what it prints.
+pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
+    let config_path = args
+        .hotspot_config
+        .as_deref()
+        .ok_or_else(|| Failure::input(anyhow::anyhow!("no --hotspot-config")))?;
+    let mut config = parse::config(&name(config_path), &read(config_path, "HotSpot config")?)
+        .map_err(Failure::input)?;
     if let Some(rows) = args.grid_rows {
         config.set("grid_rows", &rows.to_string());
     }
@@ -35,8 +38,12 @@ pub(crate) fn run(args: &ThermalArgs) -> Result<String, Failure> {
         }
         None => std::collections::BTreeMap::new(),
     };
-    let trace = parse::power_trace(&name(&args.ptrace), &read(&args.ptrace, "power trace")?)
-        .map_err(Failure::input)?;
+    let ptrace = args
+        .ptrace
+        .as_deref()
+        .ok_or_else(|| Failure::input(anyhow::anyhow!("HotSpot mode needs --ptrace")))?;
+    let trace =
+        parse::power_trace(&name(ptrace), &read(ptrace, "power trace")?).map_err(Failure::input)?;
     let stack = match (&args.lcf, &args.flp) {
         (Some(lcf), _) => {
             let layers = parse::layer_configuration(
@@ -58,7 +65,9 @@ pub(crate) fn run(args: &ThermalArgs) -> Result<String, Failure> {
         (None, Some(flp)) => Stack::Default(
             parse::floorplan(&name(flp), &read(flp, "floorplan")?).map_err(Failure::input)?,
         ),
-        (None, None) => return Err(Failure::Input(anyhow::anyhow!("give --flp or --lcf"))),
+        (None, None) => {
+            return Err(Failure::Input(anyhow::anyhow!("HotSpot mode needs --flp or --lcf")));
+        }
     };
     let settings = hotspot::run_settings(&config).map_err(Failure::input)?;
     let count = |key: &str| -> Result<usize, Failure> {

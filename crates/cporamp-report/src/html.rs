@@ -623,6 +623,7 @@ mod tests {
             origin: cporamp_core::scenario::DEFAULT_ORIGIN,
             scenario: &scenario,
             comparison: &comparison,
+            thermal: &[],
         });
         (scenario, comparison, html)
     }
@@ -730,6 +731,7 @@ mod tests {
             origin: &origin,
             scenario: &scenario,
             comparison: &comparison,
+            thermal: &[],
         });
         assert!(!html.contains("<script"), "unescaped script tag");
         assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
@@ -743,6 +745,7 @@ mod tests {
             origin: "x",
             scenario: &scenario,
             comparison: &comparison,
+            thermal: &[],
         });
         assert!(html.starts_with("<!doctype html>"));
         assert!(!html.contains("<svg"));

@@ -23,6 +23,8 @@ pub struct RunResults<'a> {
     pub scenario: &'a Scenario,
     /// The technology comparison.
     pub comparison: &'a Comparison,
+    /// The thermal engine's results, per generation.
+    pub thermal: &'a [cporamp_pipeline::ThermalGeneration],
 }
 
 #[derive(Serialize)]
@@ -32,6 +34,7 @@ struct ResultsFile<'a> {
     scenario_origin: &'a str,
     scenario: &'a Scenario,
     compare: &'a Comparison,
+    thermal: &'a [cporamp_pipeline::ThermalGeneration],
 }
 
 /// `results.json`: the schema version, the resolved inputs and every engine's results.
@@ -45,6 +48,7 @@ pub fn results_json(run: &RunResults<'_>) -> Result<String, serde_json::Error> {
         scenario_origin: run.origin,
         scenario: run.scenario,
         compare: run.comparison,
+        thermal: run.thermal,
     })
 }
 

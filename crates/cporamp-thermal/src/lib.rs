@@ -5,6 +5,7 @@
 //! - [`multigrid`]: conjugate gradients with an aggregation multigrid preconditioner, for steady
 //!   solves of grids too large to factor;
 //! - [`native`]: cell-centred finite volumes over a layer stack, converging to the continuum;
+//! - [`package`]: the co-packaged switch package on a liquid cold plate (named correlations);
 //! - [`hotspot`]: HotSpot's file formats and a HotSpot-compatible grid model that builds
 //!   HotSpot's own network, so HotSpot users get their numbers back.
 //!
@@ -14,3 +15,4 @@ pub mod hotspot;
 pub mod multigrid;
 pub mod native;
 pub mod network;
+pub mod package;

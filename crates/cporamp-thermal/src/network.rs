@@ -215,6 +215,15 @@ impl Network {
         Ok(theta)
     }
 
+    /// Factors the steady-state matrix once, for many power vectors.
+    ///
+    /// # Errors
+    /// [`NetworkError`] if the network is invalid or singular.
+    pub fn steady_solver(&self) -> Result<SteadySolver, NetworkError> {
+        self.check()?;
+        Ok(SteadySolver(Factor::new(&self.matrix(0.0, 1.0)?)?))
+    }
+
     /// Heat flowing out to the ambient, W, at rise `theta`.
     #[must_use]
     pub fn heat_to_ambient(&self, theta: &[f64]) -> f64 {
@@ -298,6 +307,19 @@ impl Factor {
         } else {
             Err(NetworkError::Singular("the solution is not finite".to_string()))
         }
+    }
+}
+
+/// A factored steady-state matrix: each solve is two triangular solves.
+pub struct SteadySolver(Factor);
+
+impl SteadySolver {
+    /// Steady rise for node powers `power_w`.
+    ///
+    /// # Errors
+    /// [`NetworkError::Singular`] if the solution is not finite.
+    pub fn solve(&self, power_w: &[f64]) -> Result<Vec<f64>, NetworkError> {
+        self.0.solve(power_w)
     }
 }
 

@@ -83,6 +83,80 @@ pub struct Scenario {
     pub service: Service,
     /// Gross margin of pluggable-module vendors, a fraction in [0, 1).
     pub module_gross_margin: f64,
+    /// The thermal engine's package and cooling.
+    pub thermal: ThermalSettings,
+}
+
+/// The co-packaged switch package and its liquid cold plate (all lengths in mm as named).
+#[derive(Debug, Clone, Serialize)]
+pub struct ThermalSettings {
+    /// Lateral cells per side of the package.
+    pub grid_cells: usize,
+    /// ASIC die side per generation, in [`Scenario::generations`] order, mm.
+    pub asic_side_mm: Vec<f64>,
+    /// Optical engine depth (perpendicular to the package edge), mm.
+    pub engine_depth_mm: f64,
+    /// Gap between the ASIC die and the engines, mm.
+    pub engine_gap_mm: f64,
+    /// Substrate beyond the outermost engine, mm.
+    pub substrate_margin_mm: f64,
+    /// Die (ASIC and engine) thickness, mm.
+    pub die_thickness_mm: f64,
+    /// Silicon conductivity, W/(m K).
+    pub silicon_k_w_per_mk: f64,
+    /// Silicon volumetric heat capacity, J/(m³ K).
+    pub silicon_rho_c_j_per_m3k: f64,
+    /// Die-to-lid TIM thickness, mm.
+    pub tim_thickness_mm: f64,
+    /// TIM conductivity, W/(m K).
+    pub tim_k_w_per_mk: f64,
+    /// Conductivity of what fills the die layer between dies, W/(m K).
+    pub gap_k_w_per_mk: f64,
+    /// Lid thickness, mm.
+    pub lid_thickness_mm: f64,
+    /// Lid conductivity, W/(m K).
+    pub lid_k_w_per_mk: f64,
+    /// Lid volumetric heat capacity, J/(m³ K).
+    pub lid_rho_c_j_per_m3k: f64,
+    /// Substrate thickness, mm.
+    pub substrate_thickness_mm: f64,
+    /// Substrate effective conductivity, W/(m K).
+    pub substrate_k_w_per_mk: f64,
+    /// Substrate volumetric heat capacity, J/(m³ K).
+    pub substrate_rho_c_j_per_m3k: f64,
+    /// The cold plate.
+    pub cold_plate: ColdPlate,
+}
+
+/// A liquid cold plate with parallel rectangular channels over the lid.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColdPlate {
+    /// Coolant inlet temperature for the comparison, °C.
+    pub nominal_inlet_c: f64,
+    /// Inlet temperatures of the sweep, °C.
+    pub inlet_sweep_c: Vec<f64>,
+    /// Coolant flow, L/min.
+    pub flow_l_per_min: f64,
+    /// Channel width, mm.
+    pub channel_width_mm: f64,
+    /// Channel height (fin height), mm.
+    pub channel_height_mm: f64,
+    /// Wall (fin) thickness between channels, mm.
+    pub wall_thickness_mm: f64,
+    /// Plate base thickness under the channels, mm.
+    pub base_thickness_mm: f64,
+    /// Plate conductivity, W/(m K).
+    pub plate_k_w_per_mk: f64,
+    /// Lid-to-plate interface resistance, K mm²/W.
+    pub interface_r_k_mm2_per_w: f64,
+    /// Coolant conductivity, W/(m K).
+    pub coolant_k_w_per_mk: f64,
+    /// Coolant density, kg/m³.
+    pub coolant_rho_kg_per_m3: f64,
+    /// Coolant specific heat, J/(kg K).
+    pub coolant_cp_j_per_kgk: f64,
+    /// Coolant dynamic viscosity, Pa s.
+    pub coolant_viscosity_pa_s: f64,
 }
 
 impl Scenario {

@@ -35,6 +35,51 @@ pub struct ScenarioFile {
     pub cost: CostOptions,
     /// Technologies by id (`cpo_els`).
     pub technology: BTreeMap<String, TechnologyOptions>,
+    /// The thermal engine's co-packaged switch package and its cooling.
+    pub thermal: ThermalOptions,
+}
+
+/// `[thermal]`: the co-packaged switch package the thermal engine models.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThermalOptions {
+    pub grid_cells: i64,
+    pub asic_side_mm: BTreeMap<String, f64>,
+    pub engine_depth_mm: f64,
+    pub engine_gap_mm: f64,
+    pub substrate_margin_mm: f64,
+    pub die_thickness_mm: f64,
+    pub silicon_k_w_per_mk: f64,
+    pub silicon_rho_c_j_per_m3k: f64,
+    pub tim_thickness_mm: f64,
+    pub tim_k_w_per_mk: f64,
+    pub gap_k_w_per_mk: f64,
+    pub lid_thickness_mm: f64,
+    pub lid_k_w_per_mk: f64,
+    pub lid_rho_c_j_per_m3k: f64,
+    pub substrate_thickness_mm: f64,
+    pub substrate_k_w_per_mk: f64,
+    pub substrate_rho_c_j_per_m3k: f64,
+    pub cold_plate: ColdPlateOptions,
+}
+
+/// `[thermal.cold_plate]`: a liquid cold plate with parallel rectangular channels.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColdPlateOptions {
+    pub nominal_inlet_c: f64,
+    pub inlet_sweep_c: Vec<f64>,
+    pub flow_l_per_min: f64,
+    pub channel_width_mm: f64,
+    pub channel_height_mm: f64,
+    pub wall_thickness_mm: f64,
+    pub base_thickness_mm: f64,
+    pub plate_k_w_per_mk: f64,
+    pub interface_r_k_mm2_per_w: f64,
+    pub coolant_k_w_per_mk: f64,
+    pub coolant_rho_kg_per_m3: f64,
+    pub coolant_cp_j_per_kgk: f64,
+    pub coolant_viscosity_pa_s: f64,
 }
 
 /// `[compare]`.

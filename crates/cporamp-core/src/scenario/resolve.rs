@@ -6,8 +6,8 @@
 use super::locate::quote_segment;
 use super::raw;
 use super::{
-    Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings, Scenario,
-    SerdesClass, Service, Tec, Technology, TechnologyKind,
+    ColdPlate, Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings,
+    Scenario, SerdesClass, Service, Tec, Technology, TechnologyKind, ThermalSettings,
 };
 use crate::error::{Diagnostic, DiagnosticKind};
 use crate::units::{
@@ -186,6 +186,8 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
         "fraction",
     );
 
+    let thermal = resolve_thermal(&mut checker, &file.thermal, &generation_ids);
+
     if checker.diagnostics.is_empty() {
         Ok(Scenario {
             name: file.name.clone(),
@@ -194,6 +196,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             technologies,
             service,
             module_gross_margin,
+            thermal,
         })
     } else {
         Err(checker.diagnostics)
@@ -708,5 +711,191 @@ fn resolve_parts(checker: &mut Checker, path: &str, options: &raw::PartsOptions)
         laser_cost_each: money(checker, "laser_usd_each", options.laser_usd_each),
         optics_cost_per_port: money(checker, "optics_usd_per_port", options.optics_usd_per_port),
         housing_cost_per_port: money(checker, "housing_usd_per_port", options.housing_usd_per_port),
+    }
+}
+
+fn resolve_thermal(
+    checker: &mut Checker,
+    options: &raw::ThermalOptions,
+    generation_ids: &[String],
+) -> ThermalSettings {
+    let path = "thermal";
+    let field = |name: &str| format!("{path}.{name}");
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    for id in options.asic_side_mm.keys() {
+        if !generation_ids.contains(id) {
+            checker.invalid(
+                &join(&field("asic_side_mm"), id),
+                format!("\"{id}\""),
+                format!(
+                    "a generation listed in compare.generations: {}",
+                    quoted_list(generation_ids)
+                ),
+            );
+        }
+    }
+    let asic_side_mm = generation_ids
+        .iter()
+        .map(|id| match options.asic_side_mm.get(id) {
+            Some(&side) => checker.number(
+                &join(&field("asic_side_mm"), id),
+                side,
+                Limits::between(1.0, 100.0),
+                "mm",
+            ),
+            None => {
+                checker.invalid(
+                    &field("asic_side_mm"),
+                    "nothing",
+                    format!("a die side for generation \"{id}\""),
+                );
+                1.0
+            }
+        })
+        .collect();
+    let plate = &options.cold_plate;
+    let plate_field = |name: &str| format!("{path}.cold_plate.{name}");
+    let inlet = Limits::between(0.0, 80.0);
+    if plate.inlet_sweep_c.is_empty() {
+        checker.invalid(&plate_field("inlet_sweep_c"), "[]", "at least one inlet temperature");
+    }
+    let inlet_sweep_c = plate
+        .inlet_sweep_c
+        .iter()
+        .enumerate()
+        .map(|(index, &value)| {
+            checker.number(
+                &format!("{}[{index}]", plate_field("inlet_sweep_c")),
+                value,
+                inlet,
+                "°C",
+            )
+        })
+        .collect();
+    let plate_positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&plate_field(name), value, Limits::POSITIVE, unit)
+    };
+    let cold_plate = ColdPlate {
+        nominal_inlet_c: checker.number(
+            &plate_field("nominal_inlet_c"),
+            plate.nominal_inlet_c,
+            inlet,
+            "°C",
+        ),
+        inlet_sweep_c,
+        flow_l_per_min: plate_positive(checker, "flow_l_per_min", plate.flow_l_per_min, "L/min"),
+        channel_width_mm: plate_positive(checker, "channel_width_mm", plate.channel_width_mm, "mm"),
+        channel_height_mm: plate_positive(
+            checker,
+            "channel_height_mm",
+            plate.channel_height_mm,
+            "mm",
+        ),
+        wall_thickness_mm: plate_positive(
+            checker,
+            "wall_thickness_mm",
+            plate.wall_thickness_mm,
+            "mm",
+        ),
+        base_thickness_mm: plate_positive(
+            checker,
+            "base_thickness_mm",
+            plate.base_thickness_mm,
+            "mm",
+        ),
+        plate_k_w_per_mk: plate_positive(
+            checker,
+            "plate_k_w_per_mk",
+            plate.plate_k_w_per_mk,
+            "W/(m K)",
+        ),
+        interface_r_k_mm2_per_w: checker.number(
+            &plate_field("interface_r_k_mm2_per_w"),
+            plate.interface_r_k_mm2_per_w,
+            Limits::NON_NEGATIVE,
+            "K mm²/W",
+        ),
+        coolant_k_w_per_mk: plate_positive(
+            checker,
+            "coolant_k_w_per_mk",
+            plate.coolant_k_w_per_mk,
+            "W/(m K)",
+        ),
+        coolant_rho_kg_per_m3: plate_positive(
+            checker,
+            "coolant_rho_kg_per_m3",
+            plate.coolant_rho_kg_per_m3,
+            "kg/m³",
+        ),
+        coolant_cp_j_per_kgk: plate_positive(
+            checker,
+            "coolant_cp_j_per_kgk",
+            plate.coolant_cp_j_per_kgk,
+            "J/(kg K)",
+        ),
+        coolant_viscosity_pa_s: plate_positive(
+            checker,
+            "coolant_viscosity_pa_s",
+            plate.coolant_viscosity_pa_s,
+            "Pa s",
+        ),
+    };
+    ThermalSettings {
+        grid_cells: checker.count(&field("grid_cells"), options.grid_cells, 8, 512, "cells")
+            as usize,
+        asic_side_mm,
+        engine_depth_mm: positive(checker, "engine_depth_mm", options.engine_depth_mm, "mm"),
+        engine_gap_mm: positive(checker, "engine_gap_mm", options.engine_gap_mm, "mm"),
+        substrate_margin_mm: positive(
+            checker,
+            "substrate_margin_mm",
+            options.substrate_margin_mm,
+            "mm",
+        ),
+        die_thickness_mm: positive(checker, "die_thickness_mm", options.die_thickness_mm, "mm"),
+        silicon_k_w_per_mk: positive(
+            checker,
+            "silicon_k_w_per_mk",
+            options.silicon_k_w_per_mk,
+            "W/(m K)",
+        ),
+        silicon_rho_c_j_per_m3k: positive(
+            checker,
+            "silicon_rho_c_j_per_m3k",
+            options.silicon_rho_c_j_per_m3k,
+            "J/(m³ K)",
+        ),
+        tim_thickness_mm: positive(checker, "tim_thickness_mm", options.tim_thickness_mm, "mm"),
+        tim_k_w_per_mk: positive(checker, "tim_k_w_per_mk", options.tim_k_w_per_mk, "W/(m K)"),
+        gap_k_w_per_mk: positive(checker, "gap_k_w_per_mk", options.gap_k_w_per_mk, "W/(m K)"),
+        lid_thickness_mm: positive(checker, "lid_thickness_mm", options.lid_thickness_mm, "mm"),
+        lid_k_w_per_mk: positive(checker, "lid_k_w_per_mk", options.lid_k_w_per_mk, "W/(m K)"),
+        lid_rho_c_j_per_m3k: positive(
+            checker,
+            "lid_rho_c_j_per_m3k",
+            options.lid_rho_c_j_per_m3k,
+            "J/(m³ K)",
+        ),
+        substrate_thickness_mm: positive(
+            checker,
+            "substrate_thickness_mm",
+            options.substrate_thickness_mm,
+            "mm",
+        ),
+        substrate_k_w_per_mk: positive(
+            checker,
+            "substrate_k_w_per_mk",
+            options.substrate_k_w_per_mk,
+            "W/(m K)",
+        ),
+        substrate_rho_c_j_per_m3k: positive(
+            checker,
+            "substrate_rho_c_j_per_m3k",
+            options.substrate_rho_c_j_per_m3k,
+            "J/(m³ K)",
+        ),
+        cold_plate,
     }
 }

@@ -47,6 +47,12 @@ pub struct Rect {
 }
 
 impl Rect {
+    /// Whether the point (x, y), m, lies in the rectangle (edges included).
+    #[must_use]
+    pub fn contains_point(&self, x: f64, y: f64) -> bool {
+        self.contains(x, y)
+    }
+
     fn contains(&self, x: f64, y: f64) -> bool {
         x >= self.x_m
             && x <= self.x_m + self.width_m
@@ -140,6 +146,8 @@ pub struct Model {
     domain: Rect,
     layers: Vec<Layer>,
     power_w: Vec<f64>,
+    /// Per source: (node, W) at the source's power.
+    source_power_w: Vec<Vec<(usize, f64)>>,
     fluid_temp_c: f64,
 }
 
@@ -282,7 +290,9 @@ impl Model {
 
         // Sources.
         let mut power_w = vec![0.0; network.n_nodes()];
+        let mut source_power_w = Vec::with_capacity(sources.len());
         for source in sources {
+            let mut this_source = Vec::new();
             let Some(layer) = layers.get(source.layer) else {
                 return Err(StackError::SourceOutside {
                     source_name: source.name.clone(),
@@ -312,10 +322,13 @@ impl Model {
                 }
                 for sublayer in &nodes[source.layer] {
                     if let Some(node) = sublayer[cell] {
-                        power_w[node] += source.power_w * overlap / area / layer.n_sublayers as f64;
+                        let watts = source.power_w * overlap / area / layer.n_sublayers as f64;
+                        power_w[node] += watts;
+                        this_source.push((node, watts));
                     }
                 }
             }
+            source_power_w.push(this_source);
         }
         Ok(Model {
             network,
@@ -325,6 +338,7 @@ impl Model {
             domain,
             layers,
             power_w,
+            source_power_w,
             fluid_temp_c: boundaries.fluid_temp_c,
         })
     }
@@ -366,6 +380,19 @@ impl Model {
     #[must_use]
     pub fn power(&self) -> &[f64] {
         &self.power_w
+    }
+
+    /// Node powers, W, with each source scaled by its weight (superposition: the network is
+    /// linear, so responses to sources add).
+    #[must_use]
+    pub fn weighted_power(&self, weights: &[f64]) -> Vec<f64> {
+        let mut power = vec![0.0; self.network.n_nodes()];
+        for (source, weight) in self.source_power_w.iter().zip(weights) {
+            for &(node, watts) in source {
+                power[node] += weight * watts;
+            }
+        }
+        power
     }
 
     /// Fluid temperature, °C.

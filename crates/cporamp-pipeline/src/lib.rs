@@ -1,0 +1,330 @@
+//! cporamp-pipeline: runs the engines in order and feeds each one's outputs to the next.
+//!
+//! Today: thermal <-> compare. For every co-packaged technology at every generation, the
+//! comparison gives the ASIC power and each optical engine's power; the thermal engine
+//! solves the package on its cold plate and returns the engines' junction temperatures;
+//! those become the technology's ring temperature and, for lasers inside the package, the
+//! laser temperature, which changes laser wall-plug efficiency and so engine power. The loop
+//! is a fixed-point iteration
+//!
+//! $$ T_{k+1} = \mathcal{T}\big(P(T_k)\big), $$
+//!
+//! stopped when the hottest engine's mean temperature moves less than 0.01 K (an error after
+//! 50 iterations). The coupling is weak (laser power is a few percent of engine power), so it
+//! converges in a few iterations. The comparison reported by `cporamp run` and
+//! `cporamp compare` is the one at the converged temperatures and the nominal coolant inlet;
+//! the inlet sweep repeats the fixed point at each inlet.
+//!
+//! **Architecture invariant:** pure, like the engines it calls.
+
+use cporamp_compare::{CompareError, Comparison, GenerationComparison, TechnologyResult};
+use cporamp_core::Scenario;
+use cporamp_core::scenario::{LaserPlacement, TechnologyKind};
+use cporamp_core::units::Celsius;
+use cporamp_thermal::package::{PackageError, PackageLoad, PackageModel, PackageResult};
+use serde::Serialize;
+
+/// Fixed-point tolerance on the hottest engine's mean temperature, K.
+pub const FIXED_POINT_TOLERANCE_K: f64 = 0.01;
+const MAX_ITERATIONS: usize = 50;
+
+/// A pipeline failure.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PipelineError {
+    /// The comparison failed.
+    #[error(transparent)]
+    Compare(#[from] CompareError),
+    /// The package could not be solved.
+    #[error("thermal, {technology} at {generation}: {error}")]
+    Thermal {
+        /// Technology id.
+        technology: String,
+        /// Generation id.
+        generation: String,
+        /// The error.
+        error: PackageError,
+    },
+    /// The temperature loop did not settle.
+    #[error(
+        "thermal, {technology} at {generation}: the engine temperature did not settle within {MAX_ITERATIONS} iterations"
+    )]
+    NotConverged {
+        /// Technology id.
+        technology: String,
+        /// Generation id.
+        generation: String,
+    },
+}
+
+/// Everything one run produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunOutput {
+    /// The comparison at the thermal engine's temperatures and the nominal inlet.
+    pub comparison: Comparison,
+    /// The thermal engine's results.
+    pub thermal: Vec<ThermalGeneration>,
+}
+
+/// Thermal results of one generation.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThermalGeneration {
+    /// Generation id.
+    pub generation: String,
+    /// One entry per co-packaged technology.
+    pub technologies: Vec<ThermalTechnology>,
+}
+
+/// Thermal results of one co-packaged technology.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThermalTechnology {
+    /// Technology id.
+    pub id: String,
+    /// Name for people.
+    pub label: String,
+    /// ASIC power at the converged temperatures, W.
+    pub asic_w: f64,
+    /// Power of one engine, W.
+    pub engine_w: f64,
+    /// Engines per package.
+    pub n_engines: usize,
+    /// Fixed-point iterations at the nominal inlet.
+    pub iterations: usize,
+    /// The package at the nominal inlet.
+    pub nominal: PackageResult,
+    /// The inlet sweep.
+    pub sweep: Vec<SweepPoint>,
+}
+
+/// One inlet temperature of the sweep.
+#[derive(Debug, Clone, Serialize)]
+pub struct SweepPoint {
+    /// Coolant inlet, °C.
+    pub inlet_c: f64,
+    /// ASIC peak junction, °C.
+    pub asic_max_c: f64,
+    /// Hottest engine mean, °C.
+    pub engine_mean_max_c: f64,
+    /// Engine power at that temperature, W.
+    pub engine_w: f64,
+    /// Optics power per port at that temperature, W.
+    pub optics_w_per_port: f64,
+}
+
+/// Power one optical engine dissipates in the package: everything in the port's optics but
+/// the external laser and the conversion loss (both outside the package), times the ports
+/// the engine serves.
+fn engine_power_w(result: &TechnologyResult, ports_per_engine: f64) -> f64 {
+    let port = &result.port_power;
+    let inside = port.dsp_w
+        + port.driver_w
+        + port.tia_w
+        + port.oe_serdes_w
+        + port.heater_w
+        + port.laser_w
+        + port.overhead_w;
+    inside * ports_per_engine
+}
+
+/// The scenario with technology `index`'s engine temperature set to `engine_temp_c`.
+fn with_engine_temperature(scenario: &Scenario, index: usize, engine_temp_c: f64) -> Scenario {
+    let mut changed = scenario.clone();
+    let technology = &mut changed.technologies[index];
+    if let Some(rings) = technology.rings.as_mut() {
+        rings.ring_temp = Celsius(engine_temp_c);
+    }
+    if let Some(optics) = technology.optics.as_mut()
+        && optics.laser.placement == LaserPlacement::Package
+    {
+        optics.laser.ambient_temp = Celsius(engine_temp_c);
+    }
+    changed
+}
+
+struct Converged {
+    scenario: Scenario,
+    result: TechnologyResult,
+    package: PackageResult,
+    engine_w: f64,
+    asic_w: f64,
+    iterations: usize,
+}
+
+/// The package of a co-packaged technology at a generation, built and factored once.
+fn package_model(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+) -> Result<PackageModel, PipelineError> {
+    let generation = &scenario.generations[generation_index];
+    let technology = &scenario.technologies[technology_index];
+    let fail = |error| PipelineError::Thermal {
+        technology: technology.id.clone(),
+        generation: generation.id.clone(),
+        error,
+    };
+    let geometry = technology
+        .package
+        .as_ref()
+        .ok_or_else(|| fail(PackageError::EngineCount { n_engines: 0 }))?;
+    let load = PackageLoad {
+        asic_w: 0.0,
+        engine_w: 0.0,
+        // As the comparison counts them: capacity over engine capacity, rounded up.
+        n_engines: (generation.switch_capacity().0 / geometry.engine_capacity.0).ceil() as usize,
+        engine_edge_mm: geometry.engine_edge.0,
+        asic_side_mm: scenario.thermal.asic_side_mm[generation_index],
+    };
+    PackageModel::new(&scenario.thermal, &load).map_err(fail)
+}
+
+fn converge(
+    scenario: &Scenario,
+    package: &PackageModel,
+    generation_index: usize,
+    technology_index: usize,
+    inlet_c: f64,
+) -> Result<Converged, PipelineError> {
+    let generation = &scenario.generations[generation_index];
+    let technology = &scenario.technologies[technology_index];
+    let fail = |error| PipelineError::Thermal {
+        technology: technology.id.clone(),
+        generation: generation.id.clone(),
+        error,
+    };
+    let engine_capacity = technology
+        .package
+        .as_ref()
+        .map_or(generation.port_rate().0, |geometry| geometry.engine_capacity.0);
+    let ports_per_engine = engine_capacity / generation.port_rate().0;
+    let mut engine_temp_c = technology.rings.as_ref().map_or(inlet_c, |rings| rings.ring_temp.0);
+    for iteration in 1..=MAX_ITERATIONS {
+        let current = with_engine_temperature(scenario, technology_index, engine_temp_c);
+        let comparison = cporamp_compare::compare_one(&current, &generation.id)?;
+        let result = comparison.technologies[technology_index].clone();
+        let (asic_w, engine_w) =
+            (result.switch_power.asic_w, engine_power_w(&result, ports_per_engine));
+        let solved = package.evaluate(asic_w, engine_w, inlet_c).map_err(fail)?;
+        let next = solved.engine_mean_max_c;
+        if (next - engine_temp_c).abs() < FIXED_POINT_TOLERANCE_K {
+            return Ok(Converged {
+                scenario: with_engine_temperature(scenario, technology_index, next),
+                result,
+                package: solved,
+                engine_w,
+                asic_w,
+                iterations: iteration,
+            });
+        }
+        engine_temp_c = next;
+    }
+    Err(PipelineError::NotConverged {
+        technology: technology.id.clone(),
+        generation: generation.id.clone(),
+    })
+}
+
+/// Runs thermal and compare on `scenario`.
+///
+/// # Errors
+/// [`PipelineError`] from an engine or an unsettled temperature loop.
+pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
+    let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c;
+    let mut generations = Vec::new();
+    let mut thermal = Vec::new();
+    for (generation_index, generation) in scenario.generations.iter().enumerate() {
+        // The comparison of this generation, with every co-packaged technology at its own
+        // converged engine temperature.
+        let mut settled = scenario.clone();
+        let mut technologies = Vec::new();
+        for (technology_index, technology) in scenario.technologies.iter().enumerate() {
+            if technology.kind != TechnologyKind::CoPackaged {
+                continue;
+            }
+            let package = package_model(scenario, generation_index, technology_index)?;
+            let nominal =
+                converge(scenario, &package, generation_index, technology_index, nominal_inlet_c)?;
+            settled.technologies[technology_index] =
+                nominal.scenario.technologies[technology_index].clone();
+            let sweep = scenario
+                .thermal
+                .cold_plate
+                .inlet_sweep_c
+                .iter()
+                .map(|&inlet_c| {
+                    converge(scenario, &package, generation_index, technology_index, inlet_c).map(
+                        |point| SweepPoint {
+                            inlet_c,
+                            asic_max_c: point.package.asic_max_c,
+                            engine_mean_max_c: point.package.engine_mean_max_c,
+                            engine_w: point.engine_w,
+                            optics_w_per_port: point.result.port_power.optics_w,
+                        },
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            technologies.push(ThermalTechnology {
+                id: technology.id.clone(),
+                label: technology.label.clone(),
+                asic_w: nominal.asic_w,
+                engine_w: nominal.engine_w,
+                n_engines: nominal.package.engines.len(),
+                iterations: nominal.iterations,
+                nominal: nominal.package,
+                sweep,
+            });
+        }
+        let comparison: GenerationComparison =
+            cporamp_compare::compare_one(&settled, &generation.id)?;
+        generations.push(comparison);
+        thermal.push(ThermalGeneration { generation: generation.id.clone(), technologies });
+    }
+    Ok(RunOutput { comparison: Comparison { generations }, thermal })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
+        let scenario = cporamp_core::load_default().unwrap();
+        let output = run(&scenario).unwrap();
+        for (generation, thermal) in output.comparison.generations.iter().zip(&output.thermal) {
+            assert_eq!(thermal.technologies.len(), 2, "two co-packaged technologies");
+            for technology in &thermal.technologies {
+                assert!(technology.iterations < 10, "{} iterations", technology.iterations);
+                let compared =
+                    generation.technologies.iter().find(|t| t.id == technology.id).unwrap();
+                // Consistency: the comparison's engine power at the settled temperature is the
+                // power the package was solved with, to within the loop's tolerance.
+                let ports_per_engine = 6400.0 / generation.port_rate_gbps;
+                let engine_w = engine_power_w(compared, ports_per_engine);
+                assert!(
+                    (engine_w - technology.engine_w).abs() < 1e-3 * engine_w,
+                    "{engine_w} vs {}",
+                    technology.engine_w
+                );
+                // Hotter coolant, hotter engines: the sweep is monotonic.
+                for pair in technology.sweep.windows(2) {
+                    assert!(pair[1].engine_mean_max_c > pair[0].engine_mean_max_c);
+                }
+            }
+            // Integrated lasers run at the engine temperature, which the comparison now uses.
+            let integrated =
+                generation.technologies.iter().find(|t| t.id == "cpo_integrated").unwrap();
+            let engine_temp = thermal
+                .technologies
+                .iter()
+                .find(|t| t.id == "cpo_integrated")
+                .unwrap()
+                .nominal
+                .engine_mean_max_c;
+            let laser_temp = integrated.laser.as_ref().unwrap().power.laser_temp_c;
+            assert!(
+                (laser_temp - engine_temp).abs() < FIXED_POINT_TOLERANCE_K,
+                "{laser_temp} vs {engine_temp}"
+            );
+        }
+    }
+}

@@ -1,0 +1,533 @@
+//! The co-packaged switch package on a liquid cold plate, solved with the native model.
+//!
+//! # Layout
+//! The ASIC die (side $a$) sits at the centre of the substrate; $N$ optical engines (width
+//! $w_e$ along the package edge, depth $d_e$) stand $g$ from its edges, $N/4$ per side,
+//! centred. The substrate side is $\max(a + 2(g + d_e),\ (N/4) w_e) + 2m$. Layers from the
+//! top: copper lid (whole substrate), TIM1 under the dies (gap filler elsewhere), the die
+//! layer (silicon dies in gap filler), the substrate. Sources fill their die's volume
+//! (flip-chip dies: the reported junction temperature is the die's bottom cell row). The
+//! substrate's underside is adiabatic (the board path is neglected).
+//!
+//! # Cold plate
+//! Parallel rectangular channels (width $w$, height $H$, walls $t_w$) over the lid, flow $Q$
+//! split evenly. With $D_h = 2wH/(w+H)$, $Re = \rho V D_h/\mu$, $Pr = \mu c_p / k_f$:
+//!
+//! - laminar ($Re < 2300$): Shah & London fully developed, uniform heat flux (H1),
+//!   $Nu = 8.235(1 - 2.0421\alpha + 3.0853\alpha^2 - 2.4765\alpha^3 + 1.0578\alpha^4 - 0.1861\alpha^5)$,
+//!   $\alpha = \min(w,H)/\max(w,H)$. Valid for fully developed flow; when the thermal entry
+//!   length $0.05\,Re\,Pr\,D_h$ exceeds the channel length a warning says that the true $h$ is
+//!   higher (the result is conservative);
+//! - turbulent: Gnielinski, $Nu = (f/8)(Re-1000)Pr / (1 + 12.7\sqrt{f/8}(Pr^{2/3}-1))$ with
+//!   Petukhov's $f = (0.79\ln Re - 1.64)^{-2}$, valid $2300 \le Re \le 5\times10^6$,
+//!   $0.5 < Pr \le 2000$; outside, an error.
+//!
+//! $h = Nu\,k_f/D_h$; the walls are fins of efficiency $\eta = \tanh(mH)/(mH)$,
+//! $m = \sqrt{2h/(k_p t_w)}$, so the base sees $h_b = h(w + 2\eta H)/(w + t_w)$; in series with
+//! the plate base $t_b/k_p$ and the lid-to-plate interface $R''$:
+//! $h_\text{eff} = 1/(1/h_b + t_b/k_p + R'')$ on the lid's top. The coolant warms by
+//! $\Delta T = P/(\rho Q c_p)$ (energy balance) and the lid sees the mean coolant temperature
+//! $T_\text{in} + \Delta T/2$.
+
+use crate::native::{Boundaries, Layer, Material, Model, Rect, Source, StackError};
+use cporamp_core::scenario::{ColdPlate, ThermalSettings};
+use serde::Serialize;
+
+/// Powers and engine geometry of one switch package.
+#[derive(Debug, Clone, Copy)]
+pub struct PackageLoad {
+    /// ASIC power, W.
+    pub asic_w: f64,
+    /// Power of one optical engine, W.
+    pub engine_w: f64,
+    /// Number of engines (a multiple of 4).
+    pub n_engines: usize,
+    /// Engine width along the package edge, mm.
+    pub engine_edge_mm: f64,
+    /// ASIC die side, mm.
+    pub asic_side_mm: f64,
+}
+
+/// The cold plate's heat transfer.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColdPlateResult {
+    /// Parallel channels.
+    pub n_channels: usize,
+    /// Reynolds number.
+    pub reynolds: f64,
+    /// Prandtl number.
+    pub prandtl: f64,
+    /// Correlation used.
+    pub correlation: &'static str,
+    /// Channel-wall heat-transfer coefficient, W/(m² K).
+    pub h_channel_w_per_m2k: f64,
+    /// Fin efficiency of the walls.
+    pub fin_efficiency: f64,
+    /// Effective coefficient on the lid top, W/(m² K).
+    pub h_effective_w_per_m2k: f64,
+    /// Coolant temperature rise inlet to outlet, K.
+    pub coolant_rise_k: f64,
+    /// Mean coolant temperature the lid sees, °C.
+    pub mean_coolant_c: f64,
+    /// Validity notes.
+    pub warnings: Vec<String>,
+}
+
+/// Temperatures of one engine.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngineTemperature {
+    /// Mean junction temperature, °C.
+    pub mean_c: f64,
+    /// Maximum, °C.
+    pub max_c: f64,
+}
+
+/// The package solution.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageResult {
+    /// Substrate (and lid) side, mm.
+    pub substrate_side_mm: f64,
+    /// Coolant inlet, °C.
+    pub inlet_c: f64,
+    /// ASIC mean junction temperature, °C.
+    pub asic_mean_c: f64,
+    /// ASIC peak, °C.
+    pub asic_max_c: f64,
+    /// Each engine, counter-clockwise from the first engine on the bottom edge.
+    pub engines: Vec<EngineTemperature>,
+    /// Hottest engine mean, °C.
+    pub engine_mean_max_c: f64,
+    /// Heat through the cold plate, W (equals the power in: energy balance).
+    pub heat_out_w: f64,
+    /// The cold plate.
+    pub cold_plate: ColdPlateResult,
+    /// Junction-layer map: cells per side and temperatures row by row from the bottom edge
+    /// (`None` between dies).
+    pub map_cells: usize,
+    /// The map, °C.
+    pub junction_map_c: Vec<Option<f64>>,
+}
+
+/// A package that cannot be modelled.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PackageError {
+    /// Engines that cannot be placed four-fold around the die.
+    #[error(
+        "{n_engines} optical engines cannot be placed evenly on four sides; expected a multiple of 4"
+    )]
+    EngineCount {
+        /// The count.
+        n_engines: usize,
+    },
+    /// Flow outside the correlations' validity.
+    #[error("thermal.cold_plate: {0}")]
+    Correlation(String),
+    /// The model failed.
+    #[error(transparent)]
+    Stack(#[from] StackError),
+}
+
+/// Heat transfer of `plate` over a `side_m` square lid carrying `power_w`.
+///
+/// # Errors
+/// [`PackageError::Correlation`] outside the correlations' range.
+pub fn cold_plate(
+    plate: &ColdPlate,
+    side_m: f64,
+    power_w: f64,
+    inlet_c: f64,
+) -> Result<ColdPlateResult, PackageError> {
+    let (width, height, wall) = (
+        plate.channel_width_mm * 1e-3,
+        plate.channel_height_mm * 1e-3,
+        plate.wall_thickness_mm * 1e-3,
+    );
+    let n_channels = (side_m / (width + wall)).floor() as usize;
+    if n_channels == 0 {
+        return Err(PackageError::Correlation(format!(
+            "a {:.1} mm lid holds no {:.2} mm channel with {:.2} mm walls",
+            side_m * 1e3,
+            plate.channel_width_mm,
+            plate.wall_thickness_mm
+        )));
+    }
+    let flow_m3_per_s = plate.flow_l_per_min * 1e-3 / 60.0;
+    let velocity = flow_m3_per_s / (n_channels as f64 * width * height);
+    let hydraulic_diameter = 2.0 * width * height / (width + height);
+    let reynolds =
+        plate.coolant_rho_kg_per_m3 * velocity * hydraulic_diameter / plate.coolant_viscosity_pa_s;
+    let prandtl =
+        plate.coolant_viscosity_pa_s * plate.coolant_cp_j_per_kgk / plate.coolant_k_w_per_mk;
+    let mut warnings = Vec::new();
+    let (nusselt, correlation) = if reynolds < 2300.0 {
+        let alpha = width.min(height) / width.max(height);
+        let nusselt = 8.235
+            * (1.0 - 2.0421 * alpha + 3.0853 * alpha.powi(2) - 2.4765 * alpha.powi(3)
+                + 1.0578 * alpha.powi(4)
+                - 0.1861 * alpha.powi(5));
+        let entry_m = 0.05 * reynolds * prandtl * hydraulic_diameter;
+        if entry_m > 0.1 * side_m {
+            warnings.push(format!(
+                "thermal entry length {:.1} mm is {:.0} % of the {:.1} mm channel; the fully developed Shah-London Nu underestimates h there (conservative)",
+                entry_m * 1e3,
+                100.0 * entry_m / side_m,
+                side_m * 1e3
+            ));
+        }
+        (nusselt, "Shah-London laminar fully developed H1")
+    } else {
+        if reynolds > 5e6 || prandtl <= 0.5 || prandtl > 2000.0 {
+            return Err(PackageError::Correlation(format!(
+                "Re = {reynolds:.0}, Pr = {prandtl:.2} is outside Gnielinski's range (2300 <= Re <= 5e6, 0.5 < Pr <= 2000)"
+            )));
+        }
+        let friction = (0.79 * reynolds.ln() - 1.64).powi(-2);
+        let nusselt = (friction / 8.0) * (reynolds - 1000.0) * prandtl
+            / (1.0 + 12.7 * (friction / 8.0).sqrt() * (prandtl.powf(2.0 / 3.0) - 1.0));
+        (nusselt, "Gnielinski turbulent (Petukhov friction)")
+    };
+    let h_channel = nusselt * plate.coolant_k_w_per_mk / hydraulic_diameter;
+    let m = (2.0 * h_channel / (plate.plate_k_w_per_mk * wall)).sqrt();
+    let fin_efficiency = (m * height).tanh() / (m * height);
+    let h_base = h_channel * (width + 2.0 * fin_efficiency * height) / (width + wall);
+    let h_effective = 1.0
+        / (1.0 / h_base
+            + plate.base_thickness_mm * 1e-3 / plate.plate_k_w_per_mk
+            + plate.interface_r_k_mm2_per_w * 1e-6);
+    let coolant_rise_k =
+        power_w / (plate.coolant_rho_kg_per_m3 * flow_m3_per_s * plate.coolant_cp_j_per_kgk);
+    Ok(ColdPlateResult {
+        n_channels,
+        reynolds,
+        prandtl,
+        correlation,
+        h_channel_w_per_m2k: h_channel,
+        fin_efficiency,
+        h_effective_w_per_m2k: h_effective,
+        coolant_rise_k,
+        mean_coolant_c: inlet_c + coolant_rise_k / 2.0,
+        warnings,
+    })
+}
+
+/// Engine rectangles (mm, origin at the substrate's lower-left corner), counter-clockwise
+/// from the bottom edge.
+fn engine_rects(settings: &ThermalSettings, load: &PackageLoad, side_mm: f64) -> Vec<Rect> {
+    let per_side = load.n_engines / 4;
+    let centre = side_mm / 2.0;
+    let run = per_side as f64 * load.engine_edge_mm;
+    let inner = load.asic_side_mm / 2.0 + settings.engine_gap_mm;
+    let mut rects = Vec::with_capacity(load.n_engines);
+    let mm = |value: f64| value * 1e-3;
+    for side in 0..4 {
+        for index in 0..per_side {
+            let along = centre - run / 2.0 + index as f64 * load.engine_edge_mm;
+            let (x, y, width, height) = match side {
+                0 => (
+                    along,
+                    centre - inner - settings.engine_depth_mm,
+                    load.engine_edge_mm,
+                    settings.engine_depth_mm,
+                ),
+                1 => (centre + inner, along, settings.engine_depth_mm, load.engine_edge_mm),
+                2 => (along, centre + inner, load.engine_edge_mm, settings.engine_depth_mm),
+                _ => (
+                    centre - inner - settings.engine_depth_mm,
+                    along,
+                    settings.engine_depth_mm,
+                    load.engine_edge_mm,
+                ),
+            };
+            rects.push(Rect { x_m: mm(x), y_m: mm(y), width_m: mm(width), height_m: mm(height) });
+        }
+    }
+    rects
+}
+
+/// A package discretised and factored once; every load and inlet is then a superposition
+/// of two unit responses (1 W in the ASIC, 1 W in every engine), because the network is
+/// linear and the cold plate's h does not depend on the power.
+pub struct PackageModel {
+    side_mm: f64,
+    asic: Rect,
+    engines: Vec<Rect>,
+    dies: Vec<Rect>,
+    model: Model,
+    /// Rise per W of ASIC power and per W of power in every engine, K.
+    response_asic: Vec<f64>,
+    response_engines: Vec<f64>,
+    settings: ThermalSettings,
+}
+
+impl PackageModel {
+    /// Builds and factors the package for `geometry` (its powers are not used).
+    ///
+    /// # Errors
+    /// [`PackageError`] for an unplaceable engine count, a flow outside the correlations or
+    /// a model failure.
+    pub fn new(
+        settings: &ThermalSettings,
+        geometry: &PackageLoad,
+    ) -> Result<PackageModel, PackageError> {
+        if geometry.n_engines == 0 || geometry.n_engines % 4 != 0 {
+            return Err(PackageError::EngineCount { n_engines: geometry.n_engines });
+        }
+        let per_side = (geometry.n_engines / 4) as f64;
+        let side_mm = (geometry.asic_side_mm
+            + 2.0 * (settings.engine_gap_mm + settings.engine_depth_mm))
+            .max(per_side * geometry.engine_edge_mm)
+            + 2.0 * settings.substrate_margin_mm;
+        let side_m = side_mm * 1e-3;
+        // h does not depend on power or inlet; evaluate the correlation once.
+        let plate = cold_plate(&settings.cold_plate, side_m, 0.0, 0.0)?;
+
+        let footprint = Rect { x_m: 0.0, y_m: 0.0, width_m: side_m, height_m: side_m };
+        let asic_offset = (side_mm - geometry.asic_side_mm) / 2.0 * 1e-3;
+        let asic = Rect {
+            x_m: asic_offset,
+            y_m: asic_offset,
+            width_m: geometry.asic_side_mm * 1e-3,
+            height_m: geometry.asic_side_mm * 1e-3,
+        };
+        let engines = engine_rects(settings, geometry, side_mm);
+        let silicon = Material {
+            k_w_per_mk: settings.silicon_k_w_per_mk,
+            rho_c_j_per_m3k: settings.silicon_rho_c_j_per_m3k,
+        };
+        let gap = Material { k_w_per_mk: settings.gap_k_w_per_mk, rho_c_j_per_m3k: 1.5e6 };
+        let tim = Material { k_w_per_mk: settings.tim_k_w_per_mk, rho_c_j_per_m3k: 2.0e6 };
+        let dies: Vec<Rect> = std::iter::once(asic).chain(engines.iter().copied()).collect();
+        let layers = vec![
+            Layer {
+                name: "lid".to_string(),
+                thickness_m: settings.lid_thickness_mm * 1e-3,
+                n_sublayers: 2,
+                material: Material {
+                    k_w_per_mk: settings.lid_k_w_per_mk,
+                    rho_c_j_per_m3k: settings.lid_rho_c_j_per_m3k,
+                },
+                footprint,
+                regions: Vec::new(),
+            },
+            Layer {
+                name: "tim".to_string(),
+                thickness_m: settings.tim_thickness_mm * 1e-3,
+                n_sublayers: 1,
+                material: gap,
+                footprint,
+                regions: dies.iter().map(|rect| (*rect, tim)).collect(),
+            },
+            Layer {
+                name: "dies".to_string(),
+                thickness_m: settings.die_thickness_mm * 1e-3,
+                n_sublayers: 2,
+                material: gap,
+                footprint,
+                regions: dies.iter().map(|rect| (*rect, silicon)).collect(),
+            },
+            Layer {
+                name: "substrate".to_string(),
+                thickness_m: settings.substrate_thickness_mm * 1e-3,
+                n_sublayers: 2,
+                material: Material {
+                    k_w_per_mk: settings.substrate_k_w_per_mk,
+                    rho_c_j_per_m3k: settings.substrate_rho_c_j_per_m3k,
+                },
+                footprint,
+                regions: Vec::new(),
+            },
+        ];
+        // Unit sources: the ASIC at 1 W, each engine at 1 W.
+        let sources: Vec<Source> = std::iter::once(Source {
+            name: "asic".to_string(),
+            layer: 2,
+            rect: asic,
+            power_w: 1.0,
+        })
+        .chain(engines.iter().enumerate().map(|(index, rect)| Source {
+            name: format!("engine {index}"),
+            layer: 2,
+            rect: *rect,
+            power_w: 1.0,
+        }))
+        .collect();
+        let boundaries = Boundaries {
+            top_h_w_per_m2k: plate.h_effective_w_per_m2k,
+            bottom_h_w_per_m2k: 0.0,
+            fluid_temp_c: 0.0,
+        };
+        let model =
+            Model::new(layers, &sources, boundaries, settings.grid_cells, settings.grid_cells)?;
+        let solver = model.network().steady_solver().map_err(StackError::from)?;
+        let asic_weights: Vec<f64> =
+            std::iter::once(1.0).chain(engines.iter().map(|_| 0.0)).collect();
+        let engine_weights: Vec<f64> =
+            std::iter::once(0.0).chain(engines.iter().map(|_| 1.0)).collect();
+        let response_asic =
+            solver.solve(&model.weighted_power(&asic_weights)).map_err(StackError::from)?;
+        let response_engines =
+            solver.solve(&model.weighted_power(&engine_weights)).map_err(StackError::from)?;
+        Ok(PackageModel {
+            side_mm,
+            asic,
+            engines,
+            dies,
+            model,
+            response_asic,
+            response_engines,
+            settings: settings.clone(),
+        })
+    }
+
+    /// The package at ASIC power `asic_w`, `engine_w` in each engine, coolant inlet `inlet_c`.
+    ///
+    /// # Errors
+    /// [`PackageError::Correlation`] outside the cold plate correlations' range.
+    pub fn evaluate(
+        &self,
+        asic_w: f64,
+        engine_w: f64,
+        inlet_c: f64,
+    ) -> Result<PackageResult, PackageError> {
+        let power_w = asic_w + engine_w * self.engines.len() as f64;
+        let side_m = self.side_mm * 1e-3;
+        let plate = cold_plate(&self.settings.cold_plate, side_m, power_w, inlet_c)?;
+        let temperatures: Vec<f64> = self
+            .response_asic
+            .iter()
+            .zip(&self.response_engines)
+            .map(|(per_asic_w, per_engine_w)| {
+                plate.mean_coolant_c + asic_w * per_asic_w + engine_w * per_engine_w
+            })
+            .collect();
+        let junction = 1; // bottom sublayer of the die layer: the flip-chip active side
+        let stats = |rect: &Rect| {
+            self.model
+                .region_stats(&temperatures, 2, junction, rect)
+                .unwrap_or((f64::NAN, f64::NAN))
+        };
+        let (asic_mean_c, asic_max_c) = stats(&self.asic);
+        let engines: Vec<EngineTemperature> = self
+            .engines
+            .iter()
+            .map(|rect| {
+                let (mean_c, max_c) = stats(rect);
+                EngineTemperature { mean_c, max_c }
+            })
+            .collect();
+        let rise: Vec<f64> = temperatures.iter().map(|t| t - plate.mean_coolant_c).collect();
+        let heat_out_w = self.model.network().heat_to_ambient(&rise);
+        let cells = self.settings.grid_cells;
+        let cell_m = side_m / cells as f64;
+        let junction_map_c = (0..cells * cells)
+            .map(|cell| {
+                let (i, j) = (cell % cells, cell / cells);
+                let (x, y) = ((i as f64 + 0.5) * cell_m, (j as f64 + 0.5) * cell_m);
+                if self.dies.iter().any(|rect| rect.contains_point(x, y)) {
+                    self.model.node(2, junction, i, j).map(|node| temperatures[node])
+                } else {
+                    None
+                }
+            })
+            .collect();
+        Ok(PackageResult {
+            substrate_side_mm: self.side_mm,
+            inlet_c,
+            asic_mean_c,
+            asic_max_c,
+            engine_mean_max_c: engines
+                .iter()
+                .map(|engine| engine.mean_c)
+                .fold(f64::NEG_INFINITY, f64::max),
+            engines,
+            heat_out_w,
+            cold_plate: plate,
+            map_cells: cells,
+            junction_map_c,
+        })
+    }
+}
+
+/// Solves the package of `load` at coolant inlet `inlet_c` (builds and factors it first).
+///
+/// # Errors
+/// [`PackageError`] as [`PackageModel::new`] and [`PackageModel::evaluate`].
+pub fn solve(
+    settings: &ThermalSettings,
+    load: &PackageLoad,
+    inlet_c: f64,
+) -> Result<PackageResult, PackageError> {
+    PackageModel::new(settings, load)?.evaluate(load.asic_w, load.engine_w, inlet_c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> ThermalSettings {
+        cporamp_core::load_default().unwrap().thermal
+    }
+
+    fn load() -> PackageLoad {
+        PackageLoad {
+            asic_w: 470.0,
+            engine_w: 25.0,
+            n_engines: 16,
+            engine_edge_mm: 15.0,
+            asic_side_mm: 30.0,
+        }
+    }
+
+    #[test]
+    fn cold_plate_correlation_matches_shah_london_and_energy_balance() {
+        let plate = settings().cold_plate;
+        let result = cold_plate(&plate, 0.06, 1000.0, 30.0).unwrap();
+        // 300 x 1500 µm: alpha = 0.2, Nu = 5.738 (Shah & London table: 5.74 at aspect 0.2);
+        // D_h = 0.5 mm, h = 5.738 x 0.62 / 0.5e-3 = 7115 W/(m² K) ([PCM Gap 3]: ~7e3).
+        assert!(result.reynolds < 2300.0, "laminar at these flows: Re {}", result.reynolds);
+        assert!(
+            (result.h_channel_w_per_m2k - 7115.0).abs() < 10.0,
+            "{}",
+            result.h_channel_w_per_m2k
+        );
+        // Energy balance: 1000 W into 2 L/min of water warms it by P / (rho Q cp) = 7.22 K.
+        let expected_rise = 1000.0 / (994.0 * 2.0e-3 / 60.0 * 4178.0);
+        assert!((result.coolant_rise_k - expected_rise).abs() < 1e-9);
+        assert!((result.mean_coolant_c - (30.0 + expected_rise / 2.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn package_conserves_energy_and_puts_the_asic_hottest() {
+        let result = solve(&settings(), &load(), 35.0).unwrap();
+        let power = 470.0 + 16.0 * 25.0;
+        assert!(((result.heat_out_w - power) / power).abs() < 1e-9, "{} W out", result.heat_out_w);
+        assert_eq!(result.engines.len(), 16);
+        assert!(
+            result.asic_max_c > result.engine_mean_max_c
+                && result.engine_mean_max_c > result.cold_plate.mean_coolant_c
+        );
+        // Symmetry: the layout is four-fold symmetric, so every side's engines match.
+        let first = result.engines[0].mean_c;
+        assert!(
+            (result.engines[4].mean_c - first).abs() < 1e-6
+                && (result.engines[12].mean_c - first).abs() < 1e-6
+        );
+    }
+
+    #[test]
+    fn the_default_grid_is_converged_for_engine_temperatures() {
+        let mut fine = settings();
+        let coarse = solve(&fine, &load(), 35.0).unwrap();
+        fine.grid_cells *= 2;
+        let fine = solve(&fine, &load(), 35.0).unwrap();
+        let worst = coarse
+            .engines
+            .iter()
+            .zip(&fine.engines)
+            .map(|(a, b)| (a.mean_c - b.mean_c).abs())
+            .fold(0.0, f64::max);
+        assert!(worst < 0.3, "engine temperatures move {worst} K when the grid is doubled");
+        assert!((coarse.asic_mean_c - fine.asic_mean_c).abs() < 0.5);
+    }
+}
