@@ -394,3 +394,58 @@ fn thermal_rejects_malformed_hotspot_files_by_file_line_and_field() {
         std::fs::write(directory.path().join(file), original).unwrap();
     }
 }
+
+#[test]
+fn thermal_scenario_mode_reports_package_temperatures_and_run_carries_them() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = cporamp(directory.path(), &["thermal"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert_eq!(
+        text.matches("hottest engine").count(),
+        4,
+        "2 generations x 2 CPO technologies:\n{text}"
+    );
+
+    let run = cporamp(directory.path(), &["run"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let results =
+        std::fs::read_to_string(directory.path().join("cporamp-out/results.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&results).unwrap();
+    let thermal = json["thermal"].as_array().unwrap();
+    assert_eq!(thermal.len(), 2);
+    for generation in thermal {
+        for technology in generation["technologies"].as_array().unwrap() {
+            let engine_c = technology["nominal"]["engine_mean_max_c"].as_f64().unwrap();
+            assert!((30.0..120.0).contains(&engine_c), "{engine_c}");
+            assert_eq!(technology["sweep"].as_array().unwrap().len(), 5);
+        }
+    }
+    // The comparison's integrated-laser temperature is the thermal engine's engine temperature.
+    let compared_laser_c =
+        json["compare"]["generations"][0]["technologies"][3]["laser"]["power"]["laser_temp_c"]
+            .as_f64()
+            .unwrap();
+    let engine_c = thermal[0]["technologies"][0]["nominal"]["engine_mean_max_c"].as_f64().unwrap();
+    assert!((compared_laser_c - engine_c).abs() < 0.01, "{compared_laser_c} vs {engine_c}");
+}
+
+#[test]
+fn bad_thermal_inputs_are_rejected_by_field() {
+    let directory = tempfile::tempdir().unwrap();
+    let scenario =
+        edited_scenario(directory.path(), "flow_l_per_min = 2.0 ", "flow_l_per_min = -2.0 ");
+    assert_rejected(
+        directory.path(),
+        &scenario,
+        &[
+            "thermal.cold_plate.flow_l_per_min: value -2 is out of range; expected 0 < value (L/min)",
+        ],
+    );
+    let scenario = edited_scenario(directory.path(), "\"102.4T\" = 30.0 }", "\"204.8T\" = 30.0 }");
+    assert_rejected(
+        directory.path(),
+        &scenario,
+        &["thermal.asic_side_mm.\"204.8T\"", "a die side for generation \"102.4T\""],
+    );
+}

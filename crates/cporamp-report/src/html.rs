@@ -1,15 +1,17 @@
 //! The HTML report: one self-contained HTML5 document.
 //!
 //! Styles are in one inline `<style>` element and the three charts of each generation are
-//! inline SVG built by [`crate::svg`]; there is no script and no external resource, so the
-//! file works offline and can be mailed as is. Every string that comes from the scenario
-//! (names, labels, descriptions, the origin) is escaped.
+//! inline SVG built by [`crate::svg`], as are the thermal part's heat maps and inlet sweep
+//! (built by [`crate::thermal`], present when the run has thermal results). There is no
+//! script and no external resource, so the file works offline and can be mailed as is. Every
+//! string that comes from the scenario (names, labels, descriptions, the origin) is escaped.
 
 use std::fmt::Write as _;
 
 use cporamp_compare::{FailureImpact, GenerationComparison, MttrClass, TechnologyResult};
 use cporamp_core::Scenario;
 use cporamp_core::scenario::LaserPlacement;
+use cporamp_pipeline::ThermalGeneration;
 
 use crate::RunResults;
 use crate::svg::{Series, escape, number, stacked_bar_chart};
@@ -69,6 +71,8 @@ table.compact th, table.compact td { padding: .15rem .5rem; font-size: .85rem; }
 figure { margin: 1.25rem 0 1.5rem; }
 svg.chart { display: block; width: 100%; max-width: 860px; height: auto; }
 svg.chart text { font-family: inherit; }
+div.heatmaps { display: flex; flex-wrap: wrap; gap: 0 2rem; align-items: flex-start; }
+div.heatmaps figure { flex: 0 1 420px; margin: .75rem 0 1rem; }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; max-width: 860px; }
 p.empty { color: var(--muted); font-style: italic; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; border-top: 1px solid var(--rule); padding-top: .75rem; }
@@ -99,7 +103,9 @@ pub(crate) fn render(run: &RunResults<'_>) -> String {
         html.push_str("</ul></nav>\n");
     }
     for (index, generation) in generations.iter().enumerate() {
-        generation_section(&mut html, scenario, index, generation);
+        let thermal =
+            run.thermal.iter().find(|thermal| thermal.generation == generation.generation);
+        generation_section(&mut html, scenario, index, generation, thermal);
     }
     let _ = writeln!(
         html,
@@ -186,13 +192,13 @@ fn signed(value: f64, decimals: usize) -> String {
 }
 
 /// A right-aligned numeric cell.
-fn num_cell(html: &mut String, text: &str) {
+pub(crate) fn num_cell(html: &mut String, text: &str) {
     let _ = write!(html, "<td class=\"num\">{text}</td>");
 }
 
 /// Opens a table with the given header cells; a header starting with `#` is numeric (the
 /// `#` is dropped). Headers are trusted markup.
-fn open_table(html: &mut String, class: &str, headers: &[&str]) {
+pub(crate) fn open_table(html: &mut String, class: &str, headers: &[&str]) {
     let _ = write!(html, "<div class=\"table-wrap\"><table class=\"{class}\">");
     html.push_str("<thead><tr>");
     for header in headers {
@@ -209,16 +215,18 @@ fn open_table(html: &mut String, class: &str, headers: &[&str]) {
 }
 
 /// Closes a table opened by [`open_table`].
-fn close_table(html: &mut String) {
+pub(crate) fn close_table(html: &mut String) {
     html.push_str("</tbody></table></div>\n");
 }
 
-/// One generation: summary, three charts, serviceability, sensitivities, lasers.
+/// One generation: summary, three charts, serviceability, sensitivities, lasers, and the
+/// thermal part when the run has thermal results for the generation.
 fn generation_section(
     html: &mut String,
     scenario: &Scenario,
     index: usize,
     generation: &GenerationComparison,
+    thermal: Option<&ThermalGeneration>,
 ) {
     let heading = escape(&generation_heading(scenario, generation));
     let _ = writeln!(html, "<section id=\"{}\">\n<h2>{heading}</h2>", section_id(index));
@@ -233,6 +241,9 @@ fn generation_section(
     service_table(html, generation);
     sensitivity_table(html, generation);
     laser_tables(html, scenario, generation);
+    if let Some(thermal) = thermal {
+        crate::thermal::section(html, thermal);
+    }
     html.push_str("</section>\n");
 }
 
@@ -285,7 +296,7 @@ fn summary_table(html: &mut String, generation: &GenerationComparison) {
 }
 
 /// A chart with its caption.
-fn figure(html: &mut String, svg: &str, caption: &str) {
+pub(crate) fn figure(html: &mut String, svg: &str, caption: &str) {
     let _ = writeln!(html, "<figure>\n{svg}\n<figcaption>{caption}</figcaption>\n</figure>");
 }
 
@@ -630,6 +641,88 @@ mod tests {
 
     fn tokens(text: &str) -> impl Iterator<Item = &str> {
         text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|token| !token.is_empty())
+    }
+
+    fn render_with_thermal() -> (cporamp_pipeline::RunOutput, String, String) {
+        let scenario = cporamp_core::load_default().expect("default scenario loads");
+        let output = cporamp_pipeline::run(&scenario).expect("default scenario runs");
+        let with = crate::report_html(&RunResults {
+            origin: cporamp_core::scenario::DEFAULT_ORIGIN,
+            scenario: &scenario,
+            comparison: &output.comparison,
+            thermal: &output.thermal,
+        });
+        let without = crate::report_html(&RunResults {
+            origin: cporamp_core::scenario::DEFAULT_ORIGIN,
+            scenario: &scenario,
+            comparison: &output.comparison,
+            thermal: &[],
+        });
+        (output, with, without)
+    }
+
+    #[test]
+    fn thermal_results_add_heat_maps_and_sweep_charts() {
+        let (output, html, without) = render_with_thermal();
+        let generations = output.comparison.generations.len();
+        assert_eq!(output.thermal.len(), generations);
+        let technologies: usize =
+            output.thermal.iter().map(|thermal| thermal.technologies.len()).sum();
+        assert!(technologies > 0, "the default scenario has co-packaged technologies");
+        let charts = 3 * generations + technologies + generations;
+        assert_eq!(html.matches("<svg").count(), charts);
+        assert_eq!(html.matches("</svg>").count(), charts);
+        assert_eq!(html.matches("<svg class=\"chart\"").count(), charts);
+        assert_eq!(
+            html.matches("<h3>Thermal: co-packaged switch package</h3>").count(),
+            generations
+        );
+        assert_eq!(html.matches("junction temperature map of the package").count(), technologies);
+        for (section, thermal) in html.split("<section id=").skip(1).zip(&output.thermal) {
+            assert!(section.contains("Thermal: co-packaged switch package"));
+            for technology in &thermal.technologies {
+                let hottest = number(technology.nominal.engine_mean_max_c, 1);
+                assert!(
+                    section.contains(&format!("<td class=\"num\">{hottest}</td>")),
+                    "{} at {}: hottest engine {hottest} °C missing",
+                    technology.id,
+                    thermal.generation
+                );
+                for warning in &technology.nominal.cold_plate.warnings {
+                    assert!(section.contains(&escape(warning)));
+                }
+            }
+        }
+        for token in tokens(&html) {
+            let lower = token.to_ascii_lowercase();
+            assert!(
+                lower != "nan" && lower != "inf" && lower != "infinity",
+                "non-finite number in report: {token}"
+            );
+        }
+        assert!(html.len() < 2_000_000, "report is {} bytes", html.len());
+        assert!(!html.contains("src=") && !html.contains("<script") && !html.contains("url("));
+
+        // Without thermal results the report is the comparison alone.
+        assert!(!without.contains("Thermal: co-packaged"));
+        assert!(!without.contains("class=\"heatmaps\""));
+        assert_eq!(without.matches("<svg").count(), 3 * generations);
+    }
+
+    #[test]
+    fn thermal_results_of_another_generation_are_not_shown() {
+        let (mut output, _, _) = render_with_thermal();
+        let scenario = cporamp_core::load_default().expect("default scenario loads");
+        for thermal in &mut output.thermal {
+            thermal.generation.push_str("-other");
+        }
+        let html = crate::report_html(&RunResults {
+            origin: "x",
+            scenario: &scenario,
+            comparison: &output.comparison,
+            thermal: &output.thermal,
+        });
+        assert!(!html.contains("Thermal: co-packaged"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod html;
 mod svg;
+mod thermal;
 
 use cporamp_compare::Comparison;
 use cporamp_core::Scenario;

@@ -86,7 +86,7 @@ pub(crate) fn tick_step(max: f64) -> f64 {
 }
 
 /// Decimals needed to print multiples of `step` exactly (0 for steps of 1 and above).
-fn step_decimals(step: f64) -> usize {
+pub(crate) fn step_decimals(step: f64) -> usize {
     if !(step.is_finite() && step > 0.0) || step >= 1.0 {
         return 0;
     }
@@ -281,6 +281,240 @@ pub(crate) fn stacked_bar_chart(
     svg
 }
 
+/// An axis from `lo` to `hi` widened to whole multiples of a nice step: `(start, end, step)`,
+/// with `start < end`. A degenerate or non-finite range is widened around its finite end (or
+/// becomes `0..=1`).
+pub(crate) fn nice_range(lo: f64, hi: f64) -> (f64, f64, f64) {
+    let (mut lo, mut hi) = match (lo.is_finite(), hi.is_finite()) {
+        (true, true) => (lo.min(hi), lo.max(hi)),
+        (true, false) => (lo, lo),
+        (false, true) => (hi, hi),
+        (false, false) => (0.0, 1.0),
+    };
+    if hi - lo <= 1e-9 * hi.abs().max(1.0) {
+        let pad = (0.05 * hi.abs()).max(1.0);
+        lo -= pad;
+        hi += pad;
+    }
+    let step = tick_step(hi - lo);
+    let start = (lo / step).floor() * step;
+    let mut end = (hi / step).ceil() * step;
+    if end <= start {
+        end = start + step;
+    }
+    (start, end, step)
+}
+
+/// The marker drawn at each point of a [`LineSeries`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Marker {
+    /// A filled circle.
+    Circle,
+    /// A filled square.
+    Square,
+}
+
+/// One series of a line chart.
+#[derive(Debug, Clone)]
+pub(crate) struct LineSeries {
+    /// Legend label (plain text; escaped when drawn).
+    pub(crate) label: String,
+    /// Stroke and marker colour, a CSS colour such as `#0072B2`.
+    pub(crate) colour: &'static str,
+    /// Dashed line instead of solid.
+    pub(crate) dashed: bool,
+    /// Marker at each point.
+    pub(crate) marker: Marker,
+    /// Points `(x, y)` in drawing order; a non-finite coordinate breaks the line there.
+    pub(crate) points: Vec<(f64, f64)>,
+}
+
+/// Height of a line chart's plot area, px.
+const LINE_PLOT_H: f64 = 260.0;
+/// Left edge of a line chart's plot area, px (room for the value labels and axis title).
+const LINE_PLOT_X: f64 = 64.0;
+
+/// Draws one marker with its tooltip.
+fn marker(svg: &mut String, series: &LineSeries, x: f64, y: f64, tooltip: &str) {
+    match series.marker {
+        Marker::Circle => {
+            let _ = write!(
+                svg,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="4" fill="{colour}" stroke="#fff" stroke-width="1"><title>{tooltip}</title></circle>"##,
+                colour = series.colour
+            );
+        }
+        Marker::Square => {
+            let _ = write!(
+                svg,
+                r##"<rect x="{x0:.1}" y="{y0:.1}" width="8" height="8" fill="{colour}" stroke="#fff" stroke-width="1"><title>{tooltip}</title></rect>"##,
+                x0 = x - 4.0,
+                y0 = y - 4.0,
+                colour = series.colour
+            );
+        }
+    }
+}
+
+/// A line chart: one polyline with markers per series, axes in `x_unit` and `y_unit` with
+/// nice ticks and gridlines (neither axis is forced to include zero), values in tooltips with
+/// `decimals` decimals, and a legend. Points with a non-finite coordinate are skipped.
+pub(crate) fn line_chart(
+    title: &str,
+    series: &[LineSeries],
+    x_unit: &str,
+    y_unit: &str,
+    decimals: usize,
+) -> String {
+    let finite = |(x, y): &(f64, f64)| x.is_finite() && y.is_finite();
+    let all: Vec<(f64, f64)> =
+        series.iter().flat_map(|series| series.points.iter().copied()).filter(finite).collect();
+    let bounds = |pick: fn(&(f64, f64)) -> f64| {
+        all.iter().map(pick).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), value| {
+            (lo.min(value), hi.max(value))
+        })
+    };
+    let (x_lo, x_hi) = bounds(|point| point.0);
+    let (y_lo, y_hi) = bounds(|point| point.1);
+    let (x_start, x_end, x_step) = nice_range(x_lo, x_hi);
+    let (y_start, y_end, y_step) = nice_range(y_lo, y_hi);
+
+    let plot_x = LINE_PLOT_X;
+    let plot_w = WIDTH - plot_x - 24.0;
+    let axis_y = PLOT_TOP + LINE_PLOT_H;
+    let x_of = |x: f64| plot_x + (x - x_start) / (x_end - x_start) * plot_w;
+    let y_of = |y: f64| axis_y - (y - y_start) / (y_end - y_start) * LINE_PLOT_H;
+
+    // Legend rows, wrapped to the chart width.
+    let mut legend = Vec::with_capacity(series.len());
+    let (mut legend_x, mut legend_row) = (plot_x, 0.0);
+    for item in series {
+        let item_w = 28.0 + 6.0 + text_width(&item.label) + 18.0;
+        if legend_x + item_w > WIDTH && legend_x > plot_x {
+            legend_x = plot_x;
+            legend_row += 1.0;
+        }
+        legend.push((legend_x, legend_row, item));
+        legend_x += item_w;
+    }
+    let legend_top = axis_y + 46.0;
+    let legend_rows = if legend.is_empty() { 0.0 } else { legend_row + 1.0 };
+    let height = legend_top + legend_rows * LEGEND_ROW_H + 4.0;
+
+    let mut svg = String::new();
+    let title = escape(title);
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH:.0} {height:.0}" width="{WIDTH:.0}" height="{height:.0}" role="img" aria-label="{title}" font-size="12">"#
+    );
+    let _ = write!(svg, "<title>{title}</title>");
+    let _ = write!(
+        svg,
+        r#"<text class="chart-title" x="0" y="16" font-size="14" font-weight="600">{title}</text>"#
+    );
+
+    // Gridlines and tick labels. Both ranges span a whole number of steps (at most a dozen).
+    let x_ticks = ((x_end - x_start) / x_step).round() as usize;
+    let x_decimals = step_decimals(x_step);
+    for tick in 0..=x_ticks {
+        let value = x_start + x_step * tick as f64;
+        let x = x_of(value);
+        let (class, stroke) = if tick == 0 { ("axis", "#555") } else { ("grid", "#ddd") };
+        let _ = write!(
+            svg,
+            r#"<line class="{class}" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{axis_y:.1}" stroke="{stroke}"/>"#,
+            top = PLOT_TOP
+        );
+        let _ = write!(
+            svg,
+            r##"<text x="{x:.1}" y="{y:.1}" text-anchor="middle" fill="#444">{label}</text>"##,
+            y = axis_y + 15.0,
+            label = number(value, x_decimals)
+        );
+    }
+    let y_ticks = ((y_end - y_start) / y_step).round() as usize;
+    let y_decimals = step_decimals(y_step);
+    for tick in 0..=y_ticks {
+        let value = y_start + y_step * tick as f64;
+        let y = y_of(value);
+        let (class, stroke) = if tick == 0 { ("axis", "#555") } else { ("grid", "#ddd") };
+        let _ = write!(
+            svg,
+            r#"<line class="{class}" x1="{plot_x:.1}" y1="{y:.1}" x2="{end:.1}" y2="{y:.1}" stroke="{stroke}"/>"#,
+            end = plot_x + plot_w
+        );
+        let _ = write!(
+            svg,
+            r##"<text x="{x:.1}" y="{ty:.1}" text-anchor="end" fill="#444">{label}</text>"##,
+            x = plot_x - 6.0,
+            ty = y + 4.0,
+            label = number(value, y_decimals)
+        );
+    }
+    let _ = write!(
+        svg,
+        r##"<text class="axis-title" x="{x:.1}" y="{y:.1}" text-anchor="middle" fill="#444">{unit}</text>"##,
+        x = plot_x + plot_w / 2.0,
+        y = axis_y + 32.0,
+        unit = escape(x_unit)
+    );
+    let _ = write!(
+        svg,
+        r##"<text class="axis-title" x="14" y="{y:.1}" transform="rotate(-90 14 {y:.1})" text-anchor="middle" fill="#444">{unit}</text>"##,
+        y = PLOT_TOP + LINE_PLOT_H / 2.0,
+        unit = escape(y_unit)
+    );
+
+    // Lines, then markers on top.
+    let (x_unit, y_unit) = (escape(x_unit), escape(y_unit));
+    for item in series {
+        let dash = if item.dashed { r#" stroke-dasharray="6 4""# } else { "" };
+        for run in item.points.split(|point| !finite(point)).filter(|run| run.len() > 1) {
+            let points: Vec<String> =
+                run.iter().map(|&(x, y)| format!("{:.1},{:.1}", x_of(x), y_of(y))).collect();
+            let _ = write!(
+                svg,
+                r#"<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"{dash}/>"#,
+                points = points.join(" "),
+                colour = item.colour
+            );
+        }
+    }
+    for item in series {
+        let label = escape(&item.label);
+        for &(x, y) in item.points.iter().filter(|point| finite(point)) {
+            let tooltip = format!(
+                "{label} at {} {x_unit}: {} {y_unit}",
+                number(x, decimals),
+                number(y, decimals)
+            );
+            marker(&mut svg, item, x_of(x), y_of(y), &tooltip);
+        }
+    }
+
+    // Legend: a line sample with its marker, then the label.
+    for (x, row, item) in legend {
+        let y = legend_top + row * LEGEND_ROW_H + 7.0;
+        let dash = if item.dashed { r#" stroke-dasharray="6 4""# } else { "" };
+        let _ = write!(
+            svg,
+            r#"<line x1="{x:.1}" y1="{y:.1}" x2="{x2:.1}" y2="{y:.1}" stroke="{colour}" stroke-width="2"{dash}/>"#,
+            x2 = x + 28.0,
+            colour = item.colour
+        );
+        marker(&mut svg, item, x + 14.0, y, &escape(&item.label));
+        let _ = write!(
+            svg,
+            r#"<text x="{tx:.1}" y="{ty:.1}">{label}</text>"#,
+            tx = x + 34.0,
+            ty = y + 4.0,
+            label = escape(&item.label)
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,5 +612,56 @@ mod tests {
         assert!(svg.contains(">30</text>") && svg.contains(">25</text>"));
         assert!(!svg.contains(">35</text>"));
         assert_eq!(svg.matches("<rect").count(), 4 + 2);
+    }
+
+    #[test]
+    fn nice_ranges_cover_the_data_in_whole_steps() {
+        let (start, end, step) = nice_range(25.0, 45.0);
+        assert!(close(start, 25.0) && close(end, 45.0) && close(step, 5.0));
+        let (start, end, step) = nice_range(61.3, 88.9);
+        assert!(close(step, 5.0) && close(start, 60.0) && close(end, 90.0));
+        for (lo, hi) in [(35.0, 35.0), (0.0, 0.0), (f64::NAN, 3.0), (f64::NAN, f64::INFINITY)] {
+            let (start, end, step) = nice_range(lo, hi);
+            assert!(start.is_finite() && end.is_finite() && step > 0.0 && end > start);
+            if hi.is_finite() {
+                assert!(start <= hi && hi <= end, "{lo}..{hi}: {start}..{end}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_chart_draws_lines_markers_and_legend_with_finite_numbers() {
+        let series = vec![
+            LineSeries {
+                label: "a <hot>".to_string(),
+                colour: "#0072B2",
+                dashed: false,
+                marker: Marker::Circle,
+                points: vec![(25.0, 60.0), (30.0, 65.0), (35.0, f64::NAN), (40.0, 75.0)],
+            },
+            LineSeries {
+                label: "b".to_string(),
+                colour: "#D55E00",
+                dashed: true,
+                marker: Marker::Square,
+                points: vec![(25.0, 70.0), (45.0, 90.0)],
+            },
+        ];
+        let svg = line_chart("t", &series, "inlet °C", "°C", 1);
+        assert!(svg.starts_with(r#"<svg class="chart""#) && svg.ends_with("</svg>"));
+        // The NaN point breaks series a: one polyline of two points, then a lone point.
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(svg.matches("stroke-dasharray").count(), 2, "line and legend sample");
+        // Three finite points of a plus one legend marker; two of b plus one.
+        assert_eq!(svg.matches("<circle").count(), 4);
+        assert_eq!(svg.matches("<rect").count(), 3);
+        assert!(svg.contains("a &lt;hot&gt; at 30.0 inlet °C: 65.0 °C"));
+        assert!(svg.contains(">25</text>") && svg.contains(">45</text>"));
+        assert!(svg.contains(">60</text>") && svg.contains(">90</text>"));
+        for token in tokens(&svg) {
+            assert!(!["nan", "inf"].contains(&token.to_ascii_lowercase().as_str()), "{token}");
+        }
+        let empty = line_chart("nothing", &[], "x", "y", 1);
+        assert!(empty.ends_with("</svg>") && !empty.contains("NaN"));
     }
 }
