@@ -150,6 +150,19 @@ struct Converged {
     iterations: usize,
 }
 
+fn thermal_error(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+    error: PackageError,
+) -> PipelineError {
+    PipelineError::Thermal {
+        technology: scenario.technologies[technology_index].id.clone(),
+        generation: scenario.generations[generation_index].id.clone(),
+        error,
+    }
+}
+
 /// The package of a co-packaged technology at a generation, built and factored once.
 fn package_model(
     scenario: &Scenario,
@@ -158,11 +171,7 @@ fn package_model(
 ) -> Result<PackageModel, PipelineError> {
     let generation = &scenario.generations[generation_index];
     let technology = &scenario.technologies[technology_index];
-    let fail = |error| PipelineError::Thermal {
-        technology: technology.id.clone(),
-        generation: generation.id.clone(),
-        error,
-    };
+    let fail = |error| thermal_error(scenario, generation_index, technology_index, error);
     let geometry = technology
         .package
         .as_ref()
@@ -187,11 +196,7 @@ fn converge(
 ) -> Result<Converged, PipelineError> {
     let generation = &scenario.generations[generation_index];
     let technology = &scenario.technologies[technology_index];
-    let fail = |error| PipelineError::Thermal {
-        technology: technology.id.clone(),
-        generation: generation.id.clone(),
-        error,
-    };
+    let fail = |error| thermal_error(scenario, generation_index, technology_index, error);
     let engine_capacity = technology
         .package
         .as_ref()

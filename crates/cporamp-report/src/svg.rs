@@ -130,6 +130,48 @@ fn text_width(text: &str) -> f64 {
     chars * CHAR_W
 }
 
+/// Legend items wrapped to the chart width: (x, row) of each label, with a swatch of
+/// `swatch_w` px before it.
+fn legend_layout<'a>(
+    labels: impl Iterator<Item = &'a str>,
+    swatch_w: f64,
+    plot_x: f64,
+) -> Vec<(f64, f64)> {
+    let mut positions = Vec::new();
+    let (mut x, mut row) = (plot_x, 0.0);
+    for label in labels {
+        let item_w = swatch_w + 6.0 + text_width(label) + 18.0;
+        if x + item_w > WIDTH && x > plot_x {
+            x = plot_x;
+            row += 1.0;
+        }
+        positions.push((x, row));
+        x += item_w;
+    }
+    positions
+}
+
+/// Height the legend rows take, px.
+fn legend_height(positions: &[(f64, f64)]) -> f64 {
+    positions.last().map_or(0.0, |&(_, row)| (row + 1.0) * LEGEND_ROW_H)
+}
+
+/// The opening `<svg>` of a chart with its title.
+fn chart_header(title: &str, height: f64) -> String {
+    let mut svg = String::new();
+    let title = escape(title);
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {WIDTH:.0} {height:.0}" width="{WIDTH:.0}" height="{height:.0}" role="img" aria-label="{title}" font-size="12">"#
+    );
+    let _ = write!(svg, "<title>{title}</title>");
+    let _ = write!(
+        svg,
+        r#"<text class="chart-title" x="0" y="16" font-size="14" font-weight="600">{title}</text>"#
+    );
+    svg
+}
+
 /// A horizontal stacked bar chart: one bar per category, one segment per series, the total
 /// written at the end of each bar with `decimals` decimals, an axis in `unit` with nice ticks
 /// and gridlines, and a legend. Series that draw nothing are left out of the legend.
@@ -165,33 +207,12 @@ pub(crate) fn stacked_bar_chart(
     let rows = categories.len() as f64;
     let axis_y = PLOT_TOP + rows * ROW_H;
 
-    // Legend rows, wrapped to the chart width.
-    let mut legend = Vec::with_capacity(shown.len());
-    let (mut legend_x, mut legend_row) = (plot_x, 0.0);
-    for series in &shown {
-        let item_w = 14.0 + 6.0 + text_width(&series.label) + 18.0;
-        if legend_x + item_w > WIDTH && legend_x > plot_x {
-            legend_x = plot_x;
-            legend_row += 1.0;
-        }
-        legend.push((legend_x, legend_row, *series));
-        legend_x += item_w;
-    }
+    let positions = legend_layout(shown.iter().map(|series| series.label.as_str()), 14.0, plot_x);
+    let legend: Vec<(f64, f64, &Series)> =
+        positions.iter().zip(&shown).map(|(&(x, row), series)| (x, row, *series)).collect();
     let legend_top = axis_y + 46.0;
-    let legend_rows = if legend.is_empty() { 0.0 } else { legend_row + 1.0 };
-    let height = legend_top + legend_rows * LEGEND_ROW_H + 4.0;
-
-    let mut svg = String::new();
-    let title = escape(title);
-    let _ = write!(
-        svg,
-        r#"<svg class="chart" viewBox="0 0 {WIDTH:.0} {height:.0}" width="{WIDTH:.0}" height="{height:.0}" role="img" aria-label="{title}" font-size="12">"#
-    );
-    let _ = write!(svg, "<title>{title}</title>");
-    let _ = write!(
-        svg,
-        r#"<text class="chart-title" x="0" y="16" font-size="14" font-weight="600">{title}</text>"#
-    );
+    let height = legend_top + legend_height(&positions) + 4.0;
+    let mut svg = chart_header(title, height);
 
     // Gridlines and tick labels.
     let tick_decimals = step_decimals(step);
@@ -385,33 +406,12 @@ pub(crate) fn line_chart(
     let x_of = |x: f64| plot_x + (x - x_start) / (x_end - x_start) * plot_w;
     let y_of = |y: f64| axis_y - (y - y_start) / (y_end - y_start) * LINE_PLOT_H;
 
-    // Legend rows, wrapped to the chart width.
-    let mut legend = Vec::with_capacity(series.len());
-    let (mut legend_x, mut legend_row) = (plot_x, 0.0);
-    for item in series {
-        let item_w = 28.0 + 6.0 + text_width(&item.label) + 18.0;
-        if legend_x + item_w > WIDTH && legend_x > plot_x {
-            legend_x = plot_x;
-            legend_row += 1.0;
-        }
-        legend.push((legend_x, legend_row, item));
-        legend_x += item_w;
-    }
+    let positions = legend_layout(series.iter().map(|item| item.label.as_str()), 28.0, plot_x);
+    let legend: Vec<(f64, f64, &LineSeries)> =
+        positions.iter().zip(series).map(|(&(x, row), item)| (x, row, item)).collect();
     let legend_top = axis_y + 46.0;
-    let legend_rows = if legend.is_empty() { 0.0 } else { legend_row + 1.0 };
-    let height = legend_top + legend_rows * LEGEND_ROW_H + 4.0;
-
-    let mut svg = String::new();
-    let title = escape(title);
-    let _ = write!(
-        svg,
-        r#"<svg class="chart" viewBox="0 0 {WIDTH:.0} {height:.0}" width="{WIDTH:.0}" height="{height:.0}" role="img" aria-label="{title}" font-size="12">"#
-    );
-    let _ = write!(svg, "<title>{title}</title>");
-    let _ = write!(
-        svg,
-        r#"<text class="chart-title" x="0" y="16" font-size="14" font-weight="600">{title}</text>"#
-    );
+    let height = legend_top + legend_height(&positions) + 4.0;
+    let mut svg = chart_header(title, height);
 
     // Gridlines and tick labels. Both ranges span a whole number of steps (at most a dozen).
     let x_ticks = ((x_end - x_start) / x_step).round() as usize;
