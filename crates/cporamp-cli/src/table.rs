@@ -227,6 +227,16 @@ pub fn thermal_text(generations: &[cporamp_pipeline::ThermalGeneration]) -> Stri
                 })
                 .collect();
             let _ = writeln!(out, "  inlet °C -> engine/ASIC max °C: {}", sweep.join("  "));
+            let cycling = &technology.cycling;
+            let _ = writeln!(
+                out,
+                "  cycling: {:.0} cycles/day; ASIC swing {:.1} K, solder life {:.1} y; engine swing {:.1} K, life {:.1} y (Norris-Landzberg vs qualification)",
+                cycling.asic.cycles_per_day,
+                cycling.asic.max_range_k,
+                cycling.asic.life_years,
+                cycling.engine.max_range_k,
+                cycling.engine.life_years
+            );
             for warning in &plate.warnings {
                 let _ = writeln!(out, "  note: {warning}");
             }

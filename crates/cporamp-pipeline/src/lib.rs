@@ -21,7 +21,10 @@ use cporamp_compare::{CompareError, Comparison, GenerationComparison, Technology
 use cporamp_core::Scenario;
 use cporamp_core::scenario::{LaserPlacement, TechnologyKind};
 use cporamp_core::units::Celsius;
-use cporamp_thermal::package::{PackageError, PackageLoad, PackageModel, PackageResult};
+use cporamp_thermal::cycling::{Fatigue, NorrisLandzberg};
+use cporamp_thermal::package::{
+    PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult,
+};
 use serde::Serialize;
 
 /// Fixed-point tolerance on the hottest engine's mean temperature, K.
@@ -94,6 +97,19 @@ pub struct ThermalTechnology {
     pub nominal: PackageResult,
     /// The inlet sweep.
     pub sweep: Vec<SweepPoint>,
+    /// Workload cycling at the nominal inlet.
+    pub cycling: CyclingResult,
+}
+
+/// Thermal cycling under the scenario's square-wave workload.
+#[derive(Debug, Clone, Serialize)]
+pub struct CyclingResult {
+    /// The ASIC's bump site (its junction peak).
+    pub asic: Fatigue,
+    /// The hottest engine.
+    pub engine: Fatigue,
+    /// The last simulated period: time (s), ASIC peak and hottest engine (°C).
+    pub last_period: PackageHistory,
 }
 
 /// One inlet temperature of the sweep.
@@ -229,6 +245,49 @@ fn converge(
     })
 }
 
+/// Rainflow and Norris-Landzberg fatigue of the package under the scenario's square wave
+/// between idle and full power (held powers: the temperature dependence of laser power is
+/// left out of the transient). The first period is the start-up transient and is dropped.
+fn cycling(
+    scenario: &Scenario,
+    package: &PackageModel,
+    asic_w: f64,
+    engine_w: f64,
+    inlet_c: f64,
+) -> Result<CyclingResult, PackageError> {
+    let settings = &scenario.thermal.cycling;
+    let steps = settings.steps_per_period;
+    let busy_steps = (settings.busy_fraction * steps as f64).round() as usize;
+    let level =
+        |step: usize| if step % steps < busy_steps { 1.0 } else { settings.idle_power_fraction };
+    let n_steps = steps * settings.n_periods;
+    let asic: Vec<f64> = (0..n_steps).map(|step| asic_w * level(step)).collect();
+    let engine: Vec<f64> = (0..n_steps).map(|step| engine_w * level(step)).collect();
+    let step_s = settings.period_s / steps as f64;
+    let history = package.history(&asic, &engine, inlet_c, step_s)?;
+    let model = NorrisLandzberg {
+        range_exponent: settings.range_exponent,
+        frequency_exponent: settings.frequency_exponent,
+        ea_over_k_k: settings.ea_over_k_k,
+        test_cycles: settings.test_cycles,
+        test_range_k: settings.test_max_c - settings.test_min_c,
+        test_max_c: settings.test_max_c,
+        test_cycles_per_day: settings.test_cycles_per_day,
+    };
+    let counted = steps..n_steps;
+    let duration_s = counted.len() as f64 * step_s;
+    let last = n_steps - steps..n_steps;
+    Ok(CyclingResult {
+        asic: model.fatigue(&history.asic_max_c[counted.clone()], duration_s),
+        engine: model.fatigue(&history.engine_mean_max_c[counted], duration_s),
+        last_period: PackageHistory {
+            time_s: history.time_s[last.clone()].to_vec(),
+            asic_max_c: history.asic_max_c[last.clone()].to_vec(),
+            engine_mean_max_c: history.engine_mean_max_c[last].to_vec(),
+        },
+    })
+}
+
 /// Runs thermal and compare on `scenario`.
 ///
 /// # Errors
@@ -268,6 +327,11 @@ pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
                     )
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            let cycling =
+                cycling(scenario, &package, nominal.asic_w, nominal.engine_w, nominal_inlet_c)
+                    .map_err(|error| {
+                        thermal_error(scenario, generation_index, technology_index, error)
+                    })?;
             technologies.push(ThermalTechnology {
                 id: technology.id.clone(),
                 label: technology.label.clone(),
@@ -277,6 +341,7 @@ pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
                 iterations: nominal.iterations,
                 nominal: nominal.package,
                 sweep,
+                cycling,
             });
         }
         let comparison: GenerationComparison =

@@ -361,6 +361,40 @@ pub(crate) fn section(html: &mut String, thermal: &ThermalGeneration) {
     package_table(html, thermal);
     heat_maps(html, thermal);
     sweep_chart(html, thermal);
+    cycling_table(html, thermal);
+}
+
+/// Rainflow cycles and Norris-Landzberg solder life under the scenario's square-wave workload.
+fn cycling_table(html: &mut String, thermal: &ThermalGeneration) {
+    html.push_str(
+        "<h4>Thermal cycling</h4>\n<p>A square-wave workload between idle and full power \
+         (scenario <code>[thermal.cycling]</code>) solved in time; cycles counted by rainflow \
+         (ASTM E1049) at the ASIC's bump site and the hottest engine, and solder life by \
+         Norris-Landzberg relative to the qualification test in the scenario (Miner's rule).</p>\n",
+    );
+    open_table(
+        html,
+        "thermal-cycling",
+        &[
+            "Technology",
+            "#Cycles per day",
+            "#ASIC swing K",
+            "#ASIC solder life y",
+            "#Engine swing K",
+            "#Engine solder life y",
+        ],
+    );
+    for technology in &thermal.technologies {
+        let cycling = &technology.cycling;
+        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&technology.label));
+        num_cell(html, &number(cycling.asic.cycles_per_day, 0));
+        num_cell(html, &number(cycling.asic.max_range_k, 1));
+        num_cell(html, &number(cycling.asic.life_years, 1));
+        num_cell(html, &number(cycling.engine.max_range_k, 1));
+        num_cell(html, &number(cycling.engine.life_years, 1));
+        html.push_str("</tr>");
+    }
+    close_table(html);
 }
 
 #[cfg(test)]

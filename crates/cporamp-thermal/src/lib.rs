@@ -6,11 +6,13 @@
 //!   solves of grids too large to factor;
 //! - [`native`]: cell-centred finite volumes over a layer stack, converging to the continuum;
 //! - [`package`]: the co-packaged switch package on a liquid cold plate (named correlations);
+//! - [`cycling`]: rainflow counting (ASTM E1049) and Norris-Landzberg solder fatigue;
 //! - [`hotspot`]: HotSpot's file formats and a HotSpot-compatible grid model that builds
 //!   HotSpot's own network, so HotSpot users get their numbers back.
 //!
 //! **Architecture invariant:** pure library. Files arrive as text; results leave as data.
 
+pub mod cycling;
 pub mod hotspot;
 pub mod multigrid;
 pub mod native;

@@ -449,6 +449,76 @@ impl PackageModel {
     }
 }
 
+/// Junction temperatures over a power history.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageHistory {
+    /// Time of each sample, s.
+    pub time_s: Vec<f64>,
+    /// ASIC peak junction temperature, °C.
+    pub asic_max_c: Vec<f64>,
+    /// Hottest engine's mean junction temperature, °C.
+    pub engine_mean_max_c: Vec<f64>,
+}
+
+impl PackageModel {
+    /// Backward-Euler history of the package under power histories `asic_w` and `engine_w`
+    /// (one value per step of `step_s`, held over the step), from the steady state of the
+    /// first values. The coolant is quasi-static: the lid sees the mean coolant temperature
+    /// of the current power (the coolant's own heat capacity is neglected).
+    ///
+    /// # Errors
+    /// [`PackageError`] if the correlations or the solve fail.
+    pub fn history(
+        &self,
+        asic_w: &[f64],
+        engine_w: &[f64],
+        inlet_c: f64,
+        step_s: f64,
+    ) -> Result<PackageHistory, PackageError> {
+        let stepper = self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?;
+        let weights = |asic: f64, engine: f64| -> Vec<f64> {
+            std::iter::once(asic).chain(self.engines.iter().map(|_| engine)).collect()
+        };
+        let (first_asic, first_engine) =
+            (asic_w.first().copied().unwrap_or(0.0), engine_w.first().copied().unwrap_or(0.0));
+        let mut rise: Vec<f64> = self
+            .response_asic
+            .iter()
+            .zip(&self.response_engines)
+            .map(|(per_asic, per_engine)| first_asic * per_asic + first_engine * per_engine)
+            .collect();
+        let mut history = PackageHistory {
+            time_s: Vec::new(),
+            asic_max_c: Vec::new(),
+            engine_mean_max_c: Vec::new(),
+        };
+        let junction = 1;
+        for (index, (&asic, &engine)) in asic_w.iter().zip(engine_w).enumerate() {
+            let power = self.model.weighted_power(&weights(asic, engine));
+            stepper.step(&mut rise, &power, &power).map_err(StackError::from)?;
+            let plate = cold_plate(
+                &self.settings.cold_plate,
+                self.side_mm * 1e-3,
+                asic + engine * self.engines.len() as f64,
+                inlet_c,
+            )?;
+            let temperatures: Vec<f64> =
+                rise.iter().map(|theta| theta + plate.mean_coolant_c).collect();
+            let stats = |rect: &Rect| {
+                self.model
+                    .region_stats(&temperatures, 2, junction, rect)
+                    .unwrap_or((f64::NAN, f64::NAN))
+            };
+            history.time_s.push((index + 1) as f64 * step_s);
+            history.asic_max_c.push(stats(&self.asic).1);
+            history.engine_mean_max_c.push(
+                self.engines.iter().map(|rect| stats(rect).0).fold(f64::NEG_INFINITY, f64::max),
+            );
+        }
+        Ok(history)
+    }
+}
+
 /// Solves the package of `load` at coolant inlet `inlet_c` (builds and factors it first).
 ///
 /// # Errors
@@ -513,6 +583,28 @@ mod tests {
             (result.engines[4].mean_c - first).abs() < 1e-6
                 && (result.engines[12].mean_c - first).abs() < 1e-6
         );
+    }
+
+    #[test]
+    fn a_held_load_stays_at_its_steady_state_and_a_step_relaxes_to_the_new_one() {
+        let settings = settings();
+        let model = PackageModel::new(&settings, &load()).unwrap();
+        let steady_low = model.evaluate(200.0, 10.0, 35.0).unwrap();
+        let steady_high = model.evaluate(470.0, 25.0, 35.0).unwrap();
+        let held = model.history(&[200.0; 5], &[10.0; 5], 35.0, 1.0).unwrap();
+        assert!((held.asic_max_c[4] - steady_low.asic_max_c).abs() < 1e-6);
+        // 2000 s at full load: far beyond the package's time constants (tens of seconds).
+        let asic: Vec<f64> =
+            std::iter::once(200.0).chain(std::iter::repeat_n(470.0, 200)).collect();
+        let engine: Vec<f64> =
+            std::iter::once(10.0).chain(std::iter::repeat_n(25.0, 200)).collect();
+        let stepped = model.history(&asic, &engine, 35.0, 10.0).unwrap();
+        assert!((stepped.asic_max_c[200] - steady_high.asic_max_c).abs() < 1e-3);
+        assert!((stepped.engine_mean_max_c[200] - steady_high.engine_mean_max_c).abs() < 1e-3);
+        // Monotonic approach after the step (backward Euler does not overshoot a step).
+        for pair in stepped.asic_max_c[1..].windows(2) {
+            assert!(pair[1] >= pair[0] - 1e-9);
+        }
     }
 
     #[test]

@@ -126,6 +126,37 @@ pub struct ThermalSettings {
     pub substrate_rho_c_j_per_m3k: f64,
     /// The cold plate.
     pub cold_plate: ColdPlate,
+    /// Workload cycling and solder fatigue.
+    pub cycling: Cycling,
+}
+
+/// A square-wave workload and the Norris-Landzberg fatigue model.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cycling {
+    /// Workload period, s.
+    pub period_s: f64,
+    /// Fraction of the period at full power.
+    pub busy_fraction: f64,
+    /// Power at idle as a fraction of full power (ASIC and engines).
+    pub idle_power_fraction: f64,
+    /// Time steps per period.
+    pub steps_per_period: usize,
+    /// Periods simulated (the first is discarded as the start-up transient).
+    pub n_periods: usize,
+    /// Norris-Landzberg temperature-range exponent.
+    pub range_exponent: f64,
+    /// Norris-Landzberg frequency exponent.
+    pub frequency_exponent: f64,
+    /// Norris-Landzberg activation energy over Boltzmann's constant, K.
+    pub ea_over_k_k: f64,
+    /// Cycles the qualification test survives.
+    pub test_cycles: f64,
+    /// Test minimum temperature, °C.
+    pub test_min_c: f64,
+    /// Test maximum temperature, °C.
+    pub test_max_c: f64,
+    /// Test cycles per day.
+    pub test_cycles_per_day: f64,
 }
 
 /// A liquid cold plate with parallel rectangular channels over the lid.

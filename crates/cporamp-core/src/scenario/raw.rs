@@ -61,6 +61,25 @@ pub struct ThermalOptions {
     pub substrate_k_w_per_mk: f64,
     pub substrate_rho_c_j_per_m3k: f64,
     pub cold_plate: ColdPlateOptions,
+    pub cycling: CyclingOptions,
+}
+
+/// `[thermal.cycling]`: a workload that cycles the package, and the fatigue model.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CyclingOptions {
+    pub period_s: f64,
+    pub busy_fraction: f64,
+    pub idle_power_fraction: f64,
+    pub steps_per_period: i64,
+    pub n_periods: i64,
+    pub range_exponent: f64,
+    pub frequency_exponent: f64,
+    pub ea_over_k_k: f64,
+    pub test_cycles: f64,
+    pub test_min_c: f64,
+    pub test_max_c: f64,
+    pub test_cycles_per_day: f64,
 }
 
 /// `[thermal.cold_plate]`: a liquid cold plate with parallel rectangular channels.

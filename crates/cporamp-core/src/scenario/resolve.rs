@@ -6,8 +6,8 @@
 use super::locate::quote_segment;
 use super::raw;
 use super::{
-    ColdPlate, Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings,
-    Scenario, SerdesClass, Service, Tec, Technology, TechnologyKind, ThermalSettings,
+    ColdPlate, Cycling, Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts,
+    Rings, Scenario, SerdesClass, Service, Tec, Technology, TechnologyKind, ThermalSettings,
 };
 use crate::error::{Diagnostic, DiagnosticKind};
 use crate::units::{
@@ -842,7 +842,93 @@ fn resolve_thermal(
             "Pa s",
         ),
     };
+    let cycling_options = &options.cycling;
+    let cycling_field = |name: &str| format!("{path}.cycling.{name}");
+    let cycling_positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&cycling_field(name), value, Limits::POSITIVE, unit)
+    };
+    let test_min_c = checker.number(
+        &cycling_field("test_min_c"),
+        cycling_options.test_min_c,
+        Limits::between(-100.0, 200.0),
+        "°C",
+    );
+    let test_max_c = checker.number(
+        &cycling_field("test_max_c"),
+        cycling_options.test_max_c,
+        Limits::between(-100.0, 200.0),
+        "°C",
+    );
+    if test_max_c <= test_min_c {
+        checker.invalid(
+            &cycling_field("test_max_c"),
+            test_max_c,
+            format!("a value above test_min_c = {test_min_c} °C"),
+        );
+    }
+    let cycling = Cycling {
+        period_s: cycling_positive(checker, "period_s", cycling_options.period_s, "s"),
+        busy_fraction: checker.number(
+            &cycling_field("busy_fraction"),
+            cycling_options.busy_fraction,
+            Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
+            "fraction",
+        ),
+        idle_power_fraction: checker.number(
+            &cycling_field("idle_power_fraction"),
+            cycling_options.idle_power_fraction,
+            Limits::between(0.0, 1.0),
+            "fraction",
+        ),
+        steps_per_period: checker.count(
+            &cycling_field("steps_per_period"),
+            cycling_options.steps_per_period,
+            4,
+            10_000,
+            "steps",
+        ) as usize,
+        n_periods: checker.count(
+            &cycling_field("n_periods"),
+            cycling_options.n_periods,
+            2,
+            1_000,
+            "periods",
+        ) as usize,
+        range_exponent: cycling_positive(
+            checker,
+            "range_exponent",
+            cycling_options.range_exponent,
+            "1",
+        ),
+        frequency_exponent: checker.number(
+            &cycling_field("frequency_exponent"),
+            cycling_options.frequency_exponent,
+            Limits::between(0.0, 2.0),
+            "1",
+        ),
+        ea_over_k_k: checker.number(
+            &cycling_field("ea_over_k_k"),
+            cycling_options.ea_over_k_k,
+            Limits::NON_NEGATIVE,
+            "K",
+        ),
+        test_cycles: cycling_positive(
+            checker,
+            "test_cycles",
+            cycling_options.test_cycles,
+            "cycles",
+        ),
+        test_min_c,
+        test_max_c,
+        test_cycles_per_day: cycling_positive(
+            checker,
+            "test_cycles_per_day",
+            cycling_options.test_cycles_per_day,
+            "cycles/day",
+        ),
+    };
     ThermalSettings {
+        cycling,
         grid_cells: checker.count(&field("grid_cells"), options.grid_cells, 8, 512, "cells")
             as usize,
         asic_side_mm,
