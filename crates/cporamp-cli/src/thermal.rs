@@ -26,6 +26,9 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
         .ok_or_else(|| Failure::input(anyhow::anyhow!("no --hotspot-config")))?;
     let mut config = parse::config(&name(config_path), &read(config_path, "HotSpot config")?)
         .map_err(Failure::input)?;
+    if let Some(model_type) = &args.model_type {
+        config.set("model_type", model_type);
+    }
     if let Some(rows) = args.grid_rows {
         config.set("grid_rows", &rows.to_string());
     }

@@ -313,6 +313,8 @@ fn hotspot_example2(directory: &Path) -> Vec<String> {
         "gcc.ptrace",
         "--materials",
         "example.materials",
+        "--model-type",
+        "grid",
     ]
     .iter()
     .map(|arg| (*arg).to_string())
@@ -447,5 +449,22 @@ fn bad_thermal_inputs_are_rejected_by_field() {
         directory.path(),
         &scenario,
         &["thermal.asic_side_mm.\"204.8T\"", "a die side for generation \"102.4T\""],
+    );
+}
+
+#[test]
+fn thermal_refuses_to_answer_a_block_model_config_with_the_grid_model() {
+    // HotSpot's example configs say `-model_type block`; its run.sh passes `-model_type grid`.
+    let directory = tempfile::tempdir().unwrap();
+    let mut args = hotspot_example2(directory.path());
+    args.truncate(args.len() - 2);
+    let output = run_strings(directory.path(), &args);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "example.config:96: -model_type: value \"block\"; only HotSpot's grid model is built"
+        ),
+        "{}",
+        stderr(&output)
     );
 }

@@ -77,6 +77,18 @@ fn material(
 /// # Errors
 /// A [`ParseError`] for a missing or invalid value, or an unsupported feature switched on.
 pub fn run_settings(config: &Config) -> Result<RunSettings, ParseError> {
+    match config.text("model_type") {
+        Some("grid") => {}
+        other => {
+            return Err(config.error(
+                "model_type",
+                format!(
+                    "value {:?}; only HotSpot's grid model is built (pass --model-type grid, as HotSpot's example2 passes -model_type grid)",
+                    other.unwrap_or("(absent: HotSpot's default is block)")
+                ),
+            ));
+        }
+    }
     for (key, why) in [
         ("model_secondary", "the secondary heat path is not modelled"),
         ("leakage_used", "leakage is not modelled in HotSpot mode"),
