@@ -21,6 +21,7 @@ pub struct Cli {
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "parsed once per process; size does not matter")]
 pub enum Command {
     /// Run every engine on a scenario and write report.html and results.json.
     ///
