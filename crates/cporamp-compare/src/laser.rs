@@ -60,7 +60,7 @@ pub fn laser_power(
 ) -> Result<LaserPower, CompareError> {
     let laser_temp = laser.tec.as_ref().map_or(laser.ambient_temp, |tec| tec.setpoint);
     let efficiency = wall_plug_efficiency(laser, laser_temp);
-    if efficiency > 1.0 {
+    if !(efficiency > 0.0 && efficiency <= 1.0) {
         return Err(CompareError::UnphysicalEfficiency {
             technology: technology_id.to_string(),
             temp_c: laser_temp.0,
@@ -69,6 +69,13 @@ pub fn laser_power(
     }
     let optical = launch.to_watts();
     let drive = Watts(optical.0 / efficiency);
+    if !drive.0.is_finite() {
+        return Err(CompareError::UnphysicalEfficiency {
+            technology: technology_id.to_string(),
+            temp_c: laser_temp.0,
+            efficiency,
+        });
+    }
     let tec_w = laser.tec.as_ref().map_or(0.0, |tec| {
         let heat_w =
             (drive.0 - optical.0) + tec.leak_w_per_k * laser.ambient_temp.minus(tec.setpoint).0;

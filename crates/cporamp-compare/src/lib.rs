@@ -46,9 +46,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CompareError {
-    /// The wall-plug efficiency extrapolated to the laser's temperature exceeds 1.
+    /// The wall-plug efficiency extrapolated to the laser's temperature leaves (0, 1].
     #[error(
-        "technology.{technology}.laser: wall-plug efficiency extrapolated to the laser temperature {temp_c} °C is {efficiency:.3}, above 1; raise the temperature or lower wall_plug_efficiency"
+        "technology.{technology}.laser: wall-plug efficiency extrapolated to the laser temperature {temp_c} °C is {efficiency:.3e}, outside (0, 1]; check wall_plug_efficiency, wpe_temp_scale_k and the temperatures"
     )]
     UnphysicalEfficiency {
         /// Technology id.
@@ -447,9 +447,12 @@ fn port_power(
         }
         None => None,
     };
-    let laser_temp =
-        laser.as_ref().map_or(Celsius(25.0), |laser| Celsius(laser.power.laser_temp_c));
-    let ring_tuning = technology.rings.as_ref().map(|rings| rings::ring_tuning(rings, laser_temp));
+    // Rings exist only in co-packaged designs, which always have a laser (checked on load).
+    let ring_tuning = technology
+        .rings
+        .as_ref()
+        .zip(laser.as_ref())
+        .map(|(rings, laser)| rings::ring_tuning(rings, Celsius(laser.power.laser_temp_c)));
 
     let lasers_w =
         laser.as_ref().map_or(Watts(0.0), |laser| laser.power.electrical() * laser.lasers_per_port);
@@ -588,10 +591,8 @@ fn cost(
 fn density(technology: &Technology, generation: &Generation) -> Density {
     let ports = generation.ports_per_switch();
     let port_rate = generation.port_rate();
-    let engines_per_switch = technology
-        .package
-        .as_ref()
-        .map(|package| (generation.switch_capacity().0 / package.engine_capacity.0).ceil() as u32);
+    let engines_per_switch =
+        technology.package.as_ref().map(|package| package.engines_per_switch(generation));
     Density {
         ports_per_ru: technology.faceplate_ports_per_ru,
         tbps_per_ru: f64::from(technology.faceplate_ports_per_ru) * port_rate.0 / 1000.0,
@@ -639,7 +640,7 @@ fn serviceability(
         }
         TechnologyKind::CoPackaged => {
             let ports_per_engine = technology.package.as_ref().map_or(ports, |package| {
-                ((package.engine_capacity.0 / generation.port_rate().0).ceil() as u32).min(ports)
+                (package.ports_per_engine(generation).ceil() as u32).min(ports)
             });
             let laser_failure = technology.optics.as_ref().map(|optics| {
                 let laser = &optics.laser;
@@ -696,7 +697,7 @@ fn sensitivities(
     let mut serdes = generation.clone();
     serdes.host_serdes_long_reach += PjPerBit(1.0);
     serdes.host_serdes_xsr += PjPerBit(1.0);
-    variants.push(("host SerDes +1 pJ/bit".to_string(), technology.clone(), serdes));
+    variants.push(("host SerDes class energy +1 pJ/bit".to_string(), technology.clone(), serdes));
 
     variants
         .into_iter()

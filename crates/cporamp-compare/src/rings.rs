@@ -51,6 +51,10 @@ pub fn mean_wrapped(mean: f64, sigma: f64, period: f64) -> f64 {
     if sigma <= 0.0 {
         return mean.rem_euclid(period);
     }
+    // σ ≥ F: the wrapped phase is uniform to within 2 exp(-2π²σ²/F²) < 6e-9 of F/2.
+    if sigma >= period {
+        return period / 2.0;
+    }
     // Terms decay like a Gaussian tail beyond |mu| + 10 sigma; sum until both tails vanish.
     let max_k = ((mean.abs() + 12.0 * sigma) / period).ceil() as i64 + 2;
     let mut expected_floor = 0.0;

@@ -160,12 +160,6 @@ impl Dbm {
     pub fn to_watts(self) -> Watts {
         Watts(1e-3 * 10f64.powf(self.0 / 10.0))
     }
-
-    /// This power raised by a ratio in dB (a loss is added when working back from a receiver).
-    #[must_use]
-    pub fn plus(self, ratio: Db) -> Dbm {
-        Dbm(self.0 + ratio.0)
-    }
 }
 
 impl Db {

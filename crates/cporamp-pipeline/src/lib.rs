@@ -19,7 +19,7 @@
 
 use cporamp_compare::{CompareError, Comparison, GenerationComparison, TechnologyResult};
 use cporamp_core::Scenario;
-use cporamp_core::scenario::{LaserPlacement, TechnologyKind};
+use cporamp_core::scenario::{LaserPlacement, Package};
 use cporamp_core::units::Celsius;
 use cporamp_thermal::cycling::{Fatigue, NorrisLandzberg};
 use cporamp_thermal::package::{
@@ -184,19 +184,14 @@ fn package_model(
     scenario: &Scenario,
     generation_index: usize,
     technology_index: usize,
+    geometry: &Package,
 ) -> Result<PackageModel, PipelineError> {
     let generation = &scenario.generations[generation_index];
-    let technology = &scenario.technologies[technology_index];
     let fail = |error| thermal_error(scenario, generation_index, technology_index, error);
-    let geometry = technology
-        .package
-        .as_ref()
-        .ok_or_else(|| fail(PackageError::EngineCount { n_engines: 0 }))?;
     let load = PackageLoad {
         asic_w: 0.0,
         engine_w: 0.0,
-        // As the comparison counts them: capacity over engine capacity, rounded up.
-        n_engines: (generation.switch_capacity().0 / geometry.engine_capacity.0).ceil() as usize,
+        n_engines: geometry.engines_per_switch(generation) as usize,
         engine_edge_mm: geometry.engine_edge.0,
         asic_side_mm: scenario.thermal.asic_side_mm[generation_index],
     };
@@ -206,6 +201,7 @@ fn package_model(
 fn converge(
     scenario: &Scenario,
     package: &PackageModel,
+    ports_per_engine: f64,
     generation_index: usize,
     technology_index: usize,
     inlet_c: f64,
@@ -213,11 +209,6 @@ fn converge(
     let generation = &scenario.generations[generation_index];
     let technology = &scenario.technologies[technology_index];
     let fail = |error| thermal_error(scenario, generation_index, technology_index, error);
-    let engine_capacity = technology
-        .package
-        .as_ref()
-        .map_or(generation.port_rate().0, |geometry| geometry.engine_capacity.0);
-    let ports_per_engine = engine_capacity / generation.port_rate().0;
     let mut engine_temp_c = technology.rings.as_ref().map_or(inlet_c, |rings| rings.ring_temp.0);
     for iteration in 1..=MAX_ITERATIONS {
         let current = with_engine_temperature(scenario, technology_index, engine_temp_c);
@@ -302,12 +293,18 @@ pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
         let mut settled = scenario.clone();
         let mut technologies = Vec::new();
         for (technology_index, technology) in scenario.technologies.iter().enumerate() {
-            if technology.kind != TechnologyKind::CoPackaged {
-                continue;
-            }
-            let package = package_model(scenario, generation_index, technology_index)?;
-            let nominal =
-                converge(scenario, &package, generation_index, technology_index, nominal_inlet_c)?;
+            // Exactly the co-packaged technologies have a package (checked on load).
+            let Some(geometry) = technology.package.as_ref() else { continue };
+            let ports_per_engine = geometry.ports_per_engine(generation);
+            let package = package_model(scenario, generation_index, technology_index, geometry)?;
+            let nominal = converge(
+                scenario,
+                &package,
+                ports_per_engine,
+                generation_index,
+                technology_index,
+                nominal_inlet_c,
+            )?;
             settled.technologies[technology_index] =
                 nominal.scenario.technologies[technology_index].clone();
             let sweep = scenario
@@ -316,15 +313,21 @@ pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
                 .inlet_sweep_c
                 .iter()
                 .map(|&inlet_c| {
-                    converge(scenario, &package, generation_index, technology_index, inlet_c).map(
-                        |point| SweepPoint {
-                            inlet_c,
-                            asic_max_c: point.package.asic_max_c,
-                            engine_mean_max_c: point.package.engine_mean_max_c,
-                            engine_w: point.engine_w,
-                            optics_w_per_port: point.result.port_power.optics_w,
-                        },
+                    converge(
+                        scenario,
+                        &package,
+                        ports_per_engine,
+                        generation_index,
+                        technology_index,
+                        inlet_c,
                     )
+                    .map(|point| SweepPoint {
+                        inlet_c,
+                        asic_max_c: point.package.asic_max_c,
+                        engine_mean_max_c: point.package.engine_mean_max_c,
+                        engine_w: point.engine_w,
+                        optics_w_per_port: point.result.port_power.optics_w,
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let cycling =
@@ -368,7 +371,16 @@ mod tests {
                     generation.technologies.iter().find(|t| t.id == technology.id).unwrap();
                 // Consistency: the comparison's engine power at the settled temperature is the
                 // power the package was solved with, to within the loop's tolerance.
-                let ports_per_engine = 6400.0 / generation.port_rate_gbps;
+                let geometry = scenario
+                    .technologies
+                    .iter()
+                    .find(|t| t.id == technology.id)
+                    .unwrap()
+                    .package
+                    .clone()
+                    .unwrap();
+                let ports_per_engine =
+                    geometry.ports_per_engine(scenario.generation(&generation.generation).unwrap());
                 let engine_w = engine_power_w(compared, ports_per_engine);
                 assert!(
                     (engine_w - technology.engine_w).abs() < 1e-3 * engine_w,
@@ -396,5 +408,32 @@ mod tests {
                 "{laser_temp} vs {engine_temp}"
             );
         }
+        // One thermal cycle per workload period (10 min -> 144 per day), at both sites.
+        for technology in &output.thermal[1].technologies {
+            let cycling = &technology.cycling;
+            assert!(
+                (cycling.asic.cycles_per_day - 144.0).abs() < 1.0,
+                "{}",
+                cycling.asic.cycles_per_day
+            );
+            assert!(
+                cycling.asic.max_range_k > cycling.engine.max_range_k
+                    && cycling.engine.max_range_k > 0.5
+            );
+            assert!(cycling.asic.life_years.is_finite() && cycling.asic.life_years > 0.0);
+        }
+        // The published CPO figures still hold at the thermal engine's temperatures:
+        // [S04] Bailly ~5.5 W per 800G, [S11] ~9 W per 1.6T port (see cporamp-compare's tests).
+        let port_w = |generation: usize, id: &str| {
+            output.comparison.generations[generation]
+                .technologies
+                .iter()
+                .find(|t| t.id == id)
+                .unwrap()
+                .port_power
+                .optics_w
+        };
+        assert!((5.0..=6.0).contains(&port_w(0, "cpo_els")), "{}", port_w(0, "cpo_els"));
+        assert!((8.0..=10.0).contains(&port_w(1, "cpo_els")), "{}", port_w(1, "cpo_els"));
     }
 }

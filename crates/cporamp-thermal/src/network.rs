@@ -118,12 +118,6 @@ impl Network {
         &self.ambient_w_per_k
     }
 
-    /// Heat capacities, J/K.
-    #[must_use]
-    pub fn capacitances(&self) -> &[f64] {
-        &self.capacitance_j_per_k
-    }
-
     fn check(&self) -> Result<(), NetworkError> {
         for (node, &value) in self.capacitance_j_per_k.iter().enumerate() {
             if !value.is_finite() || value < 0.0 {

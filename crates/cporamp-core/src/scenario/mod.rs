@@ -411,6 +411,21 @@ pub struct Package {
     pub engine_edge: Millimetres,
 }
 
+impl Package {
+    /// Optical engines a switch of `generation` carries: capacity over engine capacity
+    /// (checked to be a whole multiple of 4 when the scenario is loaded).
+    #[must_use]
+    pub fn engines_per_switch(&self, generation: &Generation) -> u32 {
+        (generation.switch_capacity().0 / self.engine_capacity.0).round() as u32
+    }
+
+    /// Front-panel ports one engine serves.
+    #[must_use]
+    pub fn ports_per_engine(&self, generation: &Generation) -> f64 {
+        self.engine_capacity.0 / generation.port_rate().0
+    }
+}
+
 /// Per-generation electronics energies and component costs of a technology.
 #[derive(Debug, Clone, Serialize)]
 pub struct Parts {

@@ -4,9 +4,9 @@
 //! and nothing is silently defaulted. Values are bare numbers with the unit in the field
 //! name; `resolve.rs` checks their ranges and turns them into unit types.
 //!
-//! **Adding an engine's section.** An engine adds one optional top-level field here
-//! (`pub thermal: Option<ThermalOptions>`), its raw types in a module of its own, and its
-//! resolution in `resolve.rs`. No other section changes.
+//! **Adding an engine's section.** An engine adds one top-level field here (as `thermal`
+//! did: `pub thermal: ThermalOptions`, required, since nothing is defaulted), its raw types,
+//! and its resolution in `resolve.rs`. No other section changes.
 #![allow(
     missing_docs,
     reason = "each field is documented beside its value in presets/default.toml"

@@ -187,6 +187,28 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     );
 
     let thermal = resolve_thermal(&mut checker, &file.thermal, &generation_ids);
+    // Engines are laid out four-fold around the ASIC: each generation's capacity must be a
+    // whole multiple of four engines.
+    for technology in &technologies {
+        let Some(package) = &technology.package else { continue };
+        for generation in &generations {
+            let ratio = generation.switch_capacity().0 / package.engine_capacity.0;
+            if (ratio - ratio.round()).abs() > 1e-9
+                || ratio.round() < 4.0
+                || ratio.round() % 4.0 != 0.0
+            {
+                checker.invalid(
+                    &format!("{}.package.engine_capacity_gbps", join("technology", &technology.id)),
+                    package.engine_capacity.0,
+                    format!(
+                        "a capacity that divides the {} switch ({} Gb/s) into a multiple of 4 engines",
+                        generation.id,
+                        generation.switch_capacity().0
+                    ),
+                );
+            }
+        }
+    }
 
     if checker.diagnostics.is_empty() {
         Ok(Scenario {
@@ -583,7 +605,8 @@ fn resolve_laser(
         wpe_temp_scale: Kelvin(checker.number(
             &field("wpe_temp_scale_k"),
             options.wpe_temp_scale_k,
-            Limits::POSITIVE,
+            // Below ~5 K the exponential fit is meaningless (real T0 and T1 are 50-400 K).
+            Limits::between(5.0, 10_000.0),
             "K",
         )),
         ambient_temp: Celsius(checker.number(
@@ -610,7 +633,8 @@ fn resolve_link_budget(
         extinction_ratio: Db(checker.number(
             &field("extinction_ratio_db"),
             options.extinction_ratio_db,
-            Limits { min: Bound::Exclusive(0.0), max: Bound::Inclusive(30.0) },
+            // Below 1 dB the OMA penalty exceeds 6 dB: not a usable modulator.
+            Limits::between(1.0, 30.0),
             "dB",
         )),
         modulator_loss: loss(checker, "modulator_loss_db", options.modulator_loss_db),
@@ -643,7 +667,12 @@ fn resolve_rings(checker: &mut Checker, path: &str, options: &raw::RingOptions) 
             64,
             "rings",
         ),
-        fsr: Nanometres(checker.number(&field("fsr_nm"), options.fsr_nm, Limits::POSITIVE, "nm")),
+        fsr: Nanometres(checker.number(
+            &field("fsr_nm"),
+            options.fsr_nm,
+            Limits::between(0.5, 100.0),
+            "nm",
+        )),
         heater_efficiency_nm_per_mw: checker.number(
             &field("heater_efficiency_nm_per_mw"),
             options.heater_efficiency_nm_per_mw,
@@ -653,7 +682,7 @@ fn resolve_rings(checker: &mut Checker, path: &str, options: &raw::RingOptions) 
         fab_offset_sigma: Nanometres(checker.number(
             &field("fab_offset_sigma_nm"),
             options.fab_offset_sigma_nm,
-            Limits::NON_NEGATIVE,
+            Limits::between(0.0, 100.0),
             "nm",
         )),
         design_bias: Nanometres(checker.number(
@@ -866,6 +895,20 @@ fn resolve_thermal(
             format!("a value above test_min_c = {test_min_c} °C"),
         );
     }
+    let busy_steps = cycling_options.busy_fraction * cycling_options.steps_per_period as f64;
+    if (busy_steps - busy_steps.round()).abs() > 1e-9
+        || busy_steps.round() < 1.0
+        || busy_steps.round() > cycling_options.steps_per_period as f64 - 1.0
+    {
+        checker.invalid(
+            &cycling_field("busy_fraction"),
+            cycling_options.busy_fraction,
+            format!(
+                "a fraction that is a whole number of the {} steps per period, at least one step busy and one idle",
+                cycling_options.steps_per_period
+            ),
+        );
+    }
     let cycling = Cycling {
         period_s: cycling_positive(checker, "period_s", cycling_options.period_s, "s"),
         busy_fraction: checker.number(
@@ -929,7 +972,7 @@ fn resolve_thermal(
     };
     ThermalSettings {
         cycling,
-        grid_cells: checker.count(&field("grid_cells"), options.grid_cells, 8, 512, "cells")
+        grid_cells: checker.count(&field("grid_cells"), options.grid_cells, 8, 128, "cells")
             as usize,
         asic_side_mm,
         engine_depth_mm: positive(checker, "engine_depth_mm", options.engine_depth_mm, "mm"),

@@ -155,3 +155,21 @@ fn every_number_in_the_default_scenario_says_where_it_comes_from() {
     }
     assert!(n_numbers > 150, "the scan found the numbers ({n_numbers})");
 }
+
+#[test]
+fn engines_that_cannot_sit_four_fold_around_the_asic_are_rejected() {
+    let source = edited(
+        "engine_capacity_gbps = 6400              # [S04][S15] 6.4T engines",
+        "engine_capacity_gbps = 25600             # x",
+    );
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "technology.cpo_els.package.engine_capacity_gbps");
+    assert!(problem.to_string().contains("a multiple of 4 engines"), "{problem}");
+}
+
+#[test]
+fn a_busy_fraction_that_is_not_whole_steps_is_rejected_not_rounded() {
+    let source = edited("busy_fraction = 0.5 ", "busy_fraction = 0.51 ");
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "thermal.cycling.busy_fraction");
+}

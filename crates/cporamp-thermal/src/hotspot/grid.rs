@@ -222,11 +222,11 @@ impl GridModel {
         ambient_k: f64,
         column_names: &[String],
     ) -> Result<GridModel, GridError> {
-        if rows == 0 || cols == 0 {
+        if rows == 0 || cols == 0 || rows > 4096 || cols > 4096 {
             return Err(GridError::BadGrid {
                 rows,
                 cols,
-                message: "rows and columns must be at least 1".to_string(),
+                message: "rows and columns must be between 1 and 4096".to_string(),
             });
         }
         let die = &layers[0].floorplan;

@@ -6,9 +6,11 @@
 //! -model_type grid` does, for the default stack (silicon, interface, spreader, sink) or an
 //! LCF stack (its layers, then spreader and sink).
 //!
-//! Not supported (each refused with a named error rather than ignored): the secondary heat
-//! path (`-model_secondary 1`), leakage, the detailed package model, microfluidic cooling and
-//! `-detailed_3D`.
+//! Not supported (each refused with a named error rather than ignored): the block model
+//! (`-model_type block`), the secondary heat path (`-model_secondary 1`), leakage, the
+//! detailed package model, dynamic thermal management and microfluidic cooling (also
+//! microchannel `.csv` layers in an LCF). HotSpot reads `-detailed_3D` only from its command
+//! line, which this mode does not take, so its detailed 3-D resistances are never used.
 
 pub mod grid;
 pub mod parse;

@@ -427,12 +427,17 @@ pub fn materials(file: &str, text: &str) -> Result<BTreeMap<String, Material>, P
         {
             let (line, token) = field(*offset, what)?;
             let value = number(file, line, what, token)?;
-            if value < 0.0 {
+            // A solid must conduct; heat capacity and viscosity may not be negative.
+            let too_small = if *what == "conductivity" { value <= 0.0 } else { value < 0.0 };
+            if too_small {
                 return Err(error(
                     file,
                     Some(line),
                     *what,
-                    format!("material {name}: value {value}; expected >= 0"),
+                    format!(
+                        "material {name}: value {value}; expected {}",
+                        if *what == "conductivity" { "> 0" } else { ">= 0" }
+                    ),
                 ));
             }
             values.push(value);

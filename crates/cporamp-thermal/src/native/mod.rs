@@ -19,8 +19,9 @@
 //! is spread over its rectangle and the thickness of its layer, each cell receiving the power
 //! times its share of the source volume.
 //!
-//! In 1-D the scheme is exact at cell centres for piecewise-quadratic temperature (uniform
-//! sources), and in 3-D it converges at second order in the cell size (tests).
+//! In 1-D, away from heated layers, the scheme is exact at cell centres (linear profiles);
+//! in a heated layer the half cell next to a material interface carries an O(q Δz²/k) error.
+//! In 3-D it converges at second order in the cell size (tests).
 
 use crate::network::{Network, NetworkError, Stepper, TimeScheme};
 
@@ -60,7 +61,7 @@ impl Rect {
             && y <= self.y_m + self.height_m
     }
 
-    fn overlap_m2(&self, other: &Rect) -> f64 {
+    pub(crate) fn overlap_m2(&self, other: &Rect) -> f64 {
         let width =
             (self.x_m + self.width_m).min(other.x_m + other.width_m) - self.x_m.max(other.x_m);
         let height =
@@ -144,7 +145,6 @@ pub struct Model {
     nx: usize,
     ny: usize,
     domain: Rect,
-    layers: Vec<Layer>,
     power_w: Vec<f64>,
     /// Per source: (node, W) at the source's power.
     source_power_w: Vec<Vec<(usize, f64)>>,
@@ -336,7 +336,6 @@ impl Model {
             nx,
             ny,
             domain,
-            layers,
             power_w,
             source_power_w,
             fluid_temp_c: boundaries.fluid_temp_c,
@@ -347,12 +346,6 @@ impl Model {
     #[must_use]
     pub fn network(&self) -> &Network {
         &self.network
-    }
-
-    /// Total source power, W.
-    #[must_use]
-    pub fn total_power_w(&self) -> f64 {
-        self.power_w.iter().sum()
     }
 
     /// Steady temperatures, °C, one per node.
@@ -395,12 +388,6 @@ impl Model {
         power
     }
 
-    /// Fluid temperature, °C.
-    #[must_use]
-    pub fn fluid_temp_c(&self) -> f64 {
-        self.fluid_temp_c
-    }
-
     /// Mean and maximum temperature (°C) of the cells of sublayer `sublayer` of layer `layer`
     /// whose centres lie in `rect`.
     #[must_use]
@@ -433,12 +420,6 @@ impl Model {
     #[must_use]
     pub fn node(&self, layer: usize, sublayer: usize, i: usize, j: usize) -> Option<usize> {
         self.nodes[layer][sublayer][j * self.nx + i]
-    }
-
-    /// The layers.
-    #[must_use]
-    pub fn layers(&self) -> &[Layer] {
-        &self.layers
     }
 }
 
