@@ -80,11 +80,12 @@ pub struct ThermalArgs {
     /// Power trace (`-p`).
     #[arg(long, value_name = "FILE")]
     pub ptrace: Option<PathBuf>,
-    /// Materials file (`-materials_file`), needed when the config names materials.
+    /// Materials file (`-materials_file`), needed when the config names materials; without
+    /// it the single `*.materials` file beside the config is used (with a note).
     #[arg(long, value_name = "FILE")]
     pub materials: Option<PathBuf>,
-    /// Thermal model (overrides `-model_type`); only HotSpot's `grid` model is built, so a
-    /// config that asks for `block` is refused unless this says `grid`.
+    /// Thermal model: only `grid` (HotSpot's grid model) is built. Without this flag a config
+    /// asking for `-model_type block` gets a note on stderr and the grid model.
     #[arg(long, value_name = "TYPE")]
     pub model_type: Option<String>,
     /// Grid rows (overrides `-grid_rows`); any positive number, not only powers of two.

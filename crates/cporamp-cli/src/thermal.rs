@@ -6,6 +6,7 @@ use crate::args::{Scheme, ThermalArgs};
 use anyhow::Context;
 use cporamp_thermal::hotspot::{self, Stack, parse};
 use cporamp_thermal::network::TimeScheme;
+use std::io::Write;
 use std::path::Path;
 
 fn read(path: &Path, what: &str) -> Result<String, Failure> {
@@ -18,6 +19,40 @@ fn name(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// HotSpot takes `-materials_file` on its command line only. When the config names materials
+/// and no --materials is given, the single `*.materials` file beside the config is used, and
+/// a note says so; with none or several, nothing is guessed.
+fn discover_materials(
+    config_path: &Path,
+    config: &parse::Config,
+    notes: &mut Vec<String>,
+) -> Option<std::path::PathBuf> {
+    let names_materials = ["chip", "interface", "spreader", "sink"]
+        .iter()
+        .any(|part| config.text(&format!("material_{part}")).is_some());
+    if !names_materials {
+        return None;
+    }
+    let directory = config_path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(directory)
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|extension| extension == "materials"))
+        .collect();
+    if found.len() != 1 {
+        return None;
+    }
+    let path = found.remove(0);
+    notes.push(format!(
+        "the config names materials and no --materials was given; using {}",
+        path.display()
+    ));
+    Some(path)
+}
+
 /// Runs the HotSpot-compatible mode and returns what it prints.
 pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
     let config_path = args
@@ -26,8 +61,15 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
         .ok_or_else(|| Failure::input(anyhow::anyhow!("no --hotspot-config")))?;
     let mut config = parse::config(&name(config_path), &read(config_path, "HotSpot config")?)
         .map_err(Failure::input)?;
-    if let Some(model_type) = &args.model_type {
-        config.set("model_type", model_type);
+    let mut notes = Vec::new();
+    match args.model_type.as_deref() {
+        Some("grid") => config.set("model_type", "grid"),
+        Some(other) => {
+            return Err(Failure::input(anyhow::anyhow!(
+                "--model-type {other}: only HotSpot's grid model is built; expected grid"
+            )));
+        }
+        None => notes.extend(hotspot::model_type_note(&config)),
     }
     if let Some(rows) = args.grid_rows {
         config.set("grid_rows", &rows.to_string());
@@ -35,7 +77,11 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
     if let Some(cols) = args.grid_cols {
         config.set("grid_cols", &cols.to_string());
     }
-    let materials = match &args.materials {
+    let materials_path = match &args.materials {
+        Some(path) => Some(path.clone()),
+        None => discover_materials(config_path, &config, &mut notes),
+    };
+    let materials = match &materials_path {
         Some(path) => {
             parse::materials(&name(path), &read(path, "materials file")?).map_err(Failure::input)?
         }
@@ -91,6 +137,12 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
     if let Some(path) = &args.grid_steady_file {
         crate::output::write_new_file(path, &model.grid_file(&steady), true)
             .map_err(Failure::Input)?;
+    }
+    {
+        let mut stderr = std::io::stderr().lock();
+        for note in &notes {
+            let _ = writeln!(stderr, "note: {note}");
+        }
     }
     if args.transient {
         let scheme = match args.time_scheme {

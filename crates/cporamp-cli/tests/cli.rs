@@ -453,18 +453,38 @@ fn bad_thermal_inputs_are_rejected_by_field() {
 }
 
 #[test]
-fn thermal_refuses_to_answer_a_block_model_config_with_the_grid_model() {
-    // HotSpot's example configs say `-model_type block`; its run.sh passes `-model_type grid`.
+fn thermal_runs_hotspot_examples_as_the_issue_writes_the_command_with_notes() {
+    // HotSpot's example configs say `-model_type block` and name materials that HotSpot takes
+    // from its command line; the plain command builds the grid model, finds the single
+    // materials file beside the config, and says both on stderr.
     let directory = tempfile::tempdir().unwrap();
-    let mut args = hotspot_example2(directory.path());
-    args.truncate(args.len() - 2);
-    let output = run_strings(directory.path(), &args);
-    assert_eq!(output.status.code(), Some(2));
+    let full = hotspot_example2(directory.path());
+    let plain: Vec<String> = full[..7].to_vec();
+    assert_eq!(plain.last().unwrap(), "gcc.ptrace");
+    let output = run_strings(directory.path(), &plain);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let notes = stderr(&output);
     assert!(
-        stderr(&output).contains(
-            "example.config:96: -model_type: value \"block\"; only HotSpot's grid model is built"
+        notes.contains(
+            "note: the config asks for -model_type block; this mode builds HotSpot's grid model"
         ),
+        "{notes}"
+    );
+    assert!(
+        notes.contains("using ./example.materials") || notes.contains("example.materials"),
+        "{notes}"
+    );
+    // Same numbers as with the explicit flags.
+    assert_eq!(stdout(&output), stdout(&run_strings(directory.path(), &full)));
+    // Only the grid model is built.
+    let mut block = full.clone();
+    let last = block.len() - 1;
+    block[last] = "block".to_string();
+    let refused = run_strings(directory.path(), &block);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("--model-type block: only HotSpot's grid model is built"),
         "{}",
-        stderr(&output)
+        stderr(&refused)
     );
 }

@@ -6,8 +6,9 @@
 //! -model_type grid` does, for the default stack (silicon, interface, spreader, sink) or an
 //! LCF stack (its layers, then spreader and sink).
 //!
-//! Not supported (each refused with a named error rather than ignored): the block model
-//! (`-model_type block`), the secondary heat path (`-model_secondary 1`), leakage, the
+//! This mode is HotSpot's grid model: a config asking for `-model_type block` gets a note
+//! saying so. Not supported (each refused with a named error rather than ignored): the
+//! secondary heat path (`-model_secondary 1`), leakage, the
 //! detailed package model, dynamic thermal management and microfluidic cooling (also
 //! microchannel `.csv` layers in an LCF). HotSpot reads `-detailed_3D` only from its command
 //! line, which this mode does not take, so its detailed 3-D resistances are never used.
@@ -74,23 +75,25 @@ fn material(
     })
 }
 
+/// A note for the user when the config asks for another model than the grid model this mode
+/// builds (HotSpot's example configs say `-model_type block`; their run scripts pass
+/// `-model_type grid`).
+#[must_use]
+pub fn model_type_note(config: &Config) -> Option<String> {
+    match config.text("model_type") {
+        Some("grid") => None,
+        other => Some(format!(
+            "the config asks for -model_type {}; this mode builds HotSpot's grid model, as `hotspot ... -model_type grid` does",
+            other.unwrap_or("(absent: HotSpot's default, block)")
+        )),
+    }
+}
+
 /// Reads the run settings (ambient, initial temperature, sampling interval, map mode).
 ///
 /// # Errors
 /// A [`ParseError`] for a missing or invalid value, or an unsupported feature switched on.
 pub fn run_settings(config: &Config) -> Result<RunSettings, ParseError> {
-    match config.text("model_type") {
-        Some("grid") => {}
-        other => {
-            return Err(config.error(
-                "model_type",
-                format!(
-                    "value {:?}; only HotSpot's grid model is built (pass --model-type grid, as HotSpot's example2 passes -model_type grid)",
-                    other.unwrap_or("(absent: HotSpot's default is block)")
-                ),
-            ));
-        }
-    }
     for (key, why) in [
         ("model_secondary", "the secondary heat path is not modelled"),
         ("leakage_used", "leakage is not modelled in HotSpot mode"),
