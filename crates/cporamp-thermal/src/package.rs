@@ -24,6 +24,11 @@
 //!   $0.5 < Pr \le 2000$; the transitional gap $2300 \le Re < 3000$ and anything outside
 //!   are errors.
 //!
+//! - air plate fins (`kind = "air_fins"`): Teertstra, Yovanovich & Culham,
+//!   $Re_b^* = Re_b\,b/L$ with $Re_b = V b/\nu$ on the fin gap $b$ and flow length $L$,
+//!   $Nu_b = [(Re_b^* Pr/2)^{-3} + (0.664\sqrt{Re_b^*}Pr^{1/3}\sqrt{1 + 3.65/\sqrt{Re_b^*}})^{-3}]^{-1/3}$,
+//!   $h = Nu_b k_f / b$, valid $0.1 < Re_b^* < 100$ (2.1 % RMS against data); outside, an error.
+//!
 //! $h = Nu\,k_f/D_h$; the walls are fins of efficiency $\eta = \tanh(mH)/(mH)$,
 //! $m = \sqrt{2h/(k_p t_w)}$, so the base sees $h_b = h(w + 2\eta H)/(w + t_w)$; in series with
 //! the plate base $t_b/k_p$ and the lid-to-plate interface $R''$:
@@ -32,7 +37,7 @@
 //! $T_\text{in} + \Delta T/2$.
 
 use crate::native::{Boundaries, Layer, Material, Model, Rect, Source, StackError};
-use cporamp_core::scenario::{ColdPlate, ThermalSettings};
+use cporamp_core::scenario::{ColdPlate, HeatSinkKind, ThermalSettings};
 use serde::Serialize;
 
 /// The die layer's bottom sublayer: the flip-chip active side, where junctions are.
@@ -178,7 +183,24 @@ pub fn cold_plate(
     let prandtl =
         plate.coolant_viscosity_pa_s * plate.coolant_cp_j_per_kgk / plate.coolant_k_w_per_mk;
     let mut warnings = Vec::new();
-    let (nusselt, correlation) = if reynolds < 2300.0 {
+    let (nusselt, correlation) = if plate.kind == HeatSinkKind::AirFins {
+        // Teertstra, Yovanovich & Culham: composite of the developing and fully developed
+        // parallel-plate limits, with b the fin gap and L the flow length.
+        let modified = reynolds * width / hydraulic_diameter * width / side_m;
+        if !(0.1..=100.0).contains(&modified) {
+            return Err(PackageError::Correlation(format!(
+                "modified channel Reynolds number Re_b* = {modified:.3} is outside Teertstra's range 0.1-100"
+            )));
+        }
+        let fully_developed = modified * prandtl / 2.0;
+        let developing = 0.664
+            * modified.sqrt()
+            * prandtl.powf(1.0 / 3.0)
+            * (1.0 + 3.65 / modified.sqrt()).sqrt();
+        let nusselt_gap = (fully_developed.powi(-3) + developing.powi(-3)).powf(-1.0 / 3.0);
+        // Expressed on D_h so that h = Nu k / D_h below holds for both branches.
+        (nusselt_gap * hydraulic_diameter / width, "Teertstra-Yovanovich-Culham plate fins (air)")
+    } else if reynolds < 2300.0 {
         let alpha = width.min(height) / width.max(height);
         let nusselt = 8.235
             * (1.0 - 2.0421 * alpha + 3.0853 * alpha.powi(2) - 2.4765 * alpha.powi(3)
@@ -602,6 +624,47 @@ mod tests {
         let expected_rise = 1000.0 / (994.0 * 2.0e-3 / 60.0 * 4178.0);
         assert!((result.coolant_rise_k - expected_rise).abs() < 1e-9);
         assert!((result.mean_coolant_c - (30.0 + expected_rise / 2.0)).abs() < 1e-9);
+    }
+
+    fn air_sink(flow_l_per_min: f64) -> ColdPlate {
+        // Air at ~35 °C (property tables), 2 mm fin gaps, 30 mm fins, 0.8 mm fins.
+        ColdPlate {
+            kind: HeatSinkKind::AirFins,
+            flow_l_per_min,
+            channel_width_mm: 2.0,
+            channel_height_mm: 30.0,
+            wall_thickness_mm: 0.8,
+            coolant_k_w_per_mk: 0.0265,
+            coolant_rho_kg_per_m3: 1.146,
+            coolant_cp_j_per_kgk: 1007.0,
+            coolant_viscosity_pa_s: 1.89e-5,
+            ..settings().cold_plate
+        }
+    }
+
+    #[test]
+    fn air_fins_follow_teertstra_and_reach_the_fully_developed_limit() {
+        // At small Re_b* the composite tends to the fully developed parallel-plate limit
+        // Nu_b = Re_b* Pr / 2, i.e. h = (Re_b* Pr / 2) k / b.
+        let sink = air_sink(4.0);
+        let side_m = 0.08;
+        let result = cold_plate(&sink, side_m, 500.0, 30.0).unwrap();
+        let n_channels = (side_m / 2.8e-3).floor();
+        let velocity = 4e-3 / 60.0 / (n_channels * 2e-3 * 30e-3);
+        let modified = velocity * 2e-3 * 1.146 / 1.89e-5 * 2e-3 / side_m;
+        assert!(modified < 0.2, "the check needs a small Re_b*, got {modified}");
+        let prandtl = 1.89e-5 * 1007.0 / 0.0265;
+        let limit = modified * prandtl / 2.0 * 0.0265 / 2e-3;
+        assert!(
+            (result.h_channel_w_per_m2k - limit).abs() < 0.01 * limit,
+            "{} vs {limit}",
+            result.h_channel_w_per_m2k
+        );
+        // Energy balance of the air: ΔT = P / (ρ Q c_p).
+        assert!((result.coolant_rise_k - 500.0 / (1.146 * 4e-3 / 60.0 * 1007.0)).abs() < 1e-9);
+        // Far outside the correlation's range is an error, not an extrapolation.
+        let error = cold_plate(&air_sink(1e6), side_m, 500.0, 30.0).unwrap_err();
+        assert!(error.to_string().contains("outside Teertstra's range"), "{error}");
     }
 
     #[test]

@@ -159,9 +159,22 @@ pub struct Cycling {
     pub test_cycles_per_day: f64,
 }
 
-/// A liquid cold plate with parallel rectangular channels over the lid.
+/// What flows between the fins of the heat sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeatSinkKind {
+    /// A liquid cold plate: Shah-London laminar or Gnielinski turbulent channel flow.
+    LiquidChannels,
+    /// An air-cooled plate-fin sink: Teertstra, Yovanovich and Culham parallel-plate model.
+    AirFins,
+}
+
+/// A heat sink over the lid with parallel rectangular channels between fins: a liquid cold
+/// plate or an air plate-fin sink (the `coolant_*` properties are then air's).
 #[derive(Debug, Clone, Serialize)]
 pub struct ColdPlate {
+    /// Liquid channels or air fins: selects the heat-transfer correlation.
+    pub kind: HeatSinkKind,
     /// Coolant inlet temperature for the comparison, °C.
     pub nominal_inlet_c: f64,
     /// Inlet temperatures of the sweep, °C.

@@ -86,6 +86,7 @@ pub struct CyclingOptions {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ColdPlateOptions {
+    pub kind: String,
     pub nominal_inlet_c: f64,
     pub inlet_sweep_c: Vec<f64>,
     pub flow_l_per_min: f64,

@@ -6,8 +6,9 @@
 use super::locate::quote_segment;
 use super::raw;
 use super::{
-    ColdPlate, Cycling, Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts,
-    Rings, Scenario, SerdesClass, Service, Tec, Technology, TechnologyKind, ThermalSettings,
+    ColdPlate, Cycling, Els, Generation, HeatSinkKind, Laser, LaserPlacement, LinkBudget, Optics,
+    Package, Parts, Rings, Scenario, SerdesClass, Service, Tec, Technology, TechnologyKind,
+    ThermalSettings,
 };
 use crate::error::{Diagnostic, DiagnosticKind};
 use crate::units::{
@@ -807,6 +808,16 @@ fn resolve_thermal(
         checker.number(&plate_field(name), value, Limits::POSITIVE, unit)
     };
     let cold_plate = ColdPlate {
+        kind: checker
+            .choice(
+                &plate_field("kind"),
+                &plate.kind,
+                &[
+                    ("liquid_channels", HeatSinkKind::LiquidChannels),
+                    ("air_fins", HeatSinkKind::AirFins),
+                ],
+            )
+            .unwrap_or(HeatSinkKind::LiquidChannels),
         nominal_inlet_c: checker.number(
             &plate_field("nominal_inlet_c"),
             plate.nominal_inlet_c,
