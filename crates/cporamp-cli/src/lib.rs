@@ -129,23 +129,12 @@ fn load_scenario(path: Option<&Path>) -> Result<(Scenario, String), Failure> {
 
 fn compare(path: Option<&Path>, generation: Option<&str>, format: Format) -> Result<(), Failure> {
     let (scenario, _) = load_scenario(path)?;
-    if let Some(id) = generation
-        && scenario.generation(id).is_none()
-    {
-        // The same named error the engine gives, before any work is done.
-        return Err(Failure::input(
-            cporamp_compare::compare_one(&scenario, id)
-                .err()
-                .map_or_else(|| anyhow::anyhow!("unknown generation {id}"), anyhow::Error::from),
-        ));
-    }
-    let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
-    let generations: Vec<GenerationComparison> = output
-        .comparison
-        .generations
-        .into_iter()
-        .filter(|compared| generation.is_none_or(|id| compared.generation == id))
-        .collect();
+    let generations: Vec<GenerationComparison> = match generation {
+        Some(id) => {
+            vec![cporamp_pipeline::run_generation(&scenario, id).map_err(Failure::input)?.0]
+        }
+        None => cporamp_pipeline::run(&scenario).map_err(Failure::input)?.comparison.generations,
+    };
     let text = match format {
         Format::Table => table::text(&generations),
         Format::Csv => table::csv(&generations),

@@ -284,75 +284,103 @@ fn cycling(
 /// # Errors
 /// [`PipelineError`] from an engine or an unsettled temperature loop.
 pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
-    let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c;
     let mut generations = Vec::new();
     let mut thermal = Vec::new();
-    for (generation_index, generation) in scenario.generations.iter().enumerate() {
-        // The comparison of this generation, with every co-packaged technology at its own
-        // converged engine temperature.
-        let mut settled = scenario.clone();
-        let mut technologies = Vec::new();
-        for (technology_index, technology) in scenario.technologies.iter().enumerate() {
-            // Exactly the co-packaged technologies have a package (checked on load).
-            let Some(geometry) = technology.package.as_ref() else { continue };
-            let ports_per_engine = geometry.ports_per_engine(generation);
-            let package = package_model(scenario, generation_index, technology_index, geometry)?;
-            let nominal = converge(
+    for generation_index in 0..scenario.generations.len() {
+        let (comparison, generation_thermal) = run_generation_index(scenario, generation_index)?;
+        generations.push(comparison);
+        thermal.push(generation_thermal);
+    }
+    Ok(RunOutput { comparison: Comparison { generations }, thermal })
+}
+
+/// Runs thermal and compare on the generation of `scenario` with id `generation_id` only.
+///
+/// # Errors
+/// [`PipelineError::Compare`] with [`CompareError::UnknownGeneration`] for an id the scenario
+/// does not define; otherwise as [`run`].
+pub fn run_generation(
+    scenario: &Scenario,
+    generation_id: &str,
+) -> Result<(GenerationComparison, ThermalGeneration), PipelineError> {
+    let generation_index = scenario
+        .generations
+        .iter()
+        .position(|generation| generation.id == generation_id)
+        .ok_or_else(|| CompareError::UnknownGeneration {
+            id: generation_id.to_string(),
+            defined: scenario
+                .generations
+                .iter()
+                .map(|generation| generation.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    run_generation_index(scenario, generation_index)
+}
+
+/// One generation: every co-packaged technology at its own converged engine temperature,
+/// its inlet sweep and cycling, then the comparison at those temperatures.
+fn run_generation_index(
+    scenario: &Scenario,
+    generation_index: usize,
+) -> Result<(GenerationComparison, ThermalGeneration), PipelineError> {
+    let generation = &scenario.generations[generation_index];
+    let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c;
+    let mut settled = scenario.clone();
+    let mut technologies = Vec::new();
+    for (technology_index, technology) in scenario.technologies.iter().enumerate() {
+        // Exactly the co-packaged technologies have a package (checked on load).
+        let Some(geometry) = technology.package.as_ref() else { continue };
+        let ports_per_engine = geometry.ports_per_engine(generation);
+        let package = package_model(scenario, generation_index, technology_index, geometry)?;
+        let at_inlet = |inlet_c: f64| {
+            converge(
                 scenario,
                 &package,
                 ports_per_engine,
                 generation_index,
                 technology_index,
-                nominal_inlet_c,
-            )?;
-            settled.technologies[technology_index] =
-                nominal.scenario.technologies[technology_index].clone();
-            let sweep = scenario
-                .thermal
-                .cold_plate
-                .inlet_sweep_c
-                .iter()
-                .map(|&inlet_c| {
-                    converge(
-                        scenario,
-                        &package,
-                        ports_per_engine,
-                        generation_index,
-                        technology_index,
-                        inlet_c,
-                    )
-                    .map(|point| SweepPoint {
-                        inlet_c,
-                        asic_max_c: point.package.asic_max_c,
-                        engine_mean_max_c: point.package.engine_mean_max_c,
-                        engine_w: point.engine_w,
-                        optics_w_per_port: point.result.port_power.optics_w,
-                    })
+                inlet_c,
+            )
+        };
+        let nominal = at_inlet(nominal_inlet_c)?;
+        settled.technologies[technology_index] =
+            nominal.scenario.technologies[technology_index].clone();
+        let sweep = scenario
+            .thermal
+            .cold_plate
+            .inlet_sweep_c
+            .iter()
+            .map(|&inlet_c| {
+                at_inlet(inlet_c).map(|point| SweepPoint {
+                    inlet_c,
+                    asic_max_c: point.package.asic_max_c,
+                    engine_mean_max_c: point.package.engine_mean_max_c,
+                    engine_w: point.engine_w,
+                    optics_w_per_port: point.result.port_power.optics_w,
                 })
-                .collect::<Result<Vec<_>, _>>()?;
-            let cycling =
-                cycling(scenario, &package, nominal.asic_w, nominal.engine_w, nominal_inlet_c)
-                    .map_err(|error| {
-                        thermal_error(scenario, generation_index, technology_index, error)
-                    })?;
-            technologies.push(ThermalTechnology {
-                id: technology.id.clone(),
-                label: technology.label.clone(),
-                asic_w: nominal.asic_w,
-                engine_w: nominal.engine_w,
-                n_engines: nominal.package.engines.len(),
-                iterations: nominal.iterations,
-                nominal: nominal.package,
-                sweep,
-                cycling,
-            });
-        }
-        let comparison: GenerationComparison =
-            cporamp_compare::compare_one(&settled, &generation.id)?;
-        generations.push(comparison);
-        thermal.push(ThermalGeneration { generation: generation.id.clone(), technologies });
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let cycling =
+            cycling(scenario, &package, nominal.asic_w, nominal.engine_w, nominal_inlet_c)
+                .map_err(|error| {
+                    thermal_error(scenario, generation_index, technology_index, error)
+                })?;
+        technologies.push(ThermalTechnology {
+            id: technology.id.clone(),
+            label: technology.label.clone(),
+            asic_w: nominal.asic_w,
+            engine_w: nominal.engine_w,
+            n_engines: nominal.package.engines.len(),
+            iterations: nominal.iterations,
+            nominal: nominal.package,
+            sweep,
+            cycling,
+        });
     }
-    Ok(RunOutput { comparison: Comparison { generations }, thermal })
+    let comparison = cporamp_compare::compare_one(&settled, &generation.id)?;
+    Ok((comparison, ThermalGeneration { generation: generation.id.clone(), technologies }))
 }
 
 #[cfg(test)]

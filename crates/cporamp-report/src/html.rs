@@ -196,6 +196,11 @@ pub(crate) fn num_cell(html: &mut String, text: &str) {
     let _ = write!(html, "<td class=\"num\">{text}</td>");
 }
 
+/// Opens a table row headed by `label` (escaped).
+pub(crate) fn row_header(html: &mut String, label: &str) {
+    let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(label));
+}
+
 /// Opens a table with the given header cells; a header starting with `#` is numeric (the
 /// `#` is dropped). Headers are trusted markup.
 pub(crate) fn open_table(html: &mut String, class: &str, headers: &[&str]) {
@@ -273,7 +278,7 @@ fn summary_table(html: &mut String, generation: &GenerationComparison) {
         ],
     );
     for technology in &generation.technologies {
-        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&technology.label));
+        row_header(html, &technology.label);
         num_cell(html, &number(technology.port_power.optics_w, 2));
         num_cell(html, &number(technology.port_power.optics_pj_per_bit, 2));
         num_cell(html, &number(technology.port_power.with_host_pj_per_bit, 2));
@@ -563,7 +568,7 @@ fn laser_tables(html: &mut String, scenario: &Scenario, generation: &GenerationC
     );
     for technology in &with_laser {
         let Some(laser) = &technology.laser else { continue };
-        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&technology.label));
+        row_header(html, &technology.label);
         let _ = write!(html, "<td>{}</td>", placement(laser.placement));
         num_cell(html, &number(laser.link_budget.laser_launch_dbm, 2));
         num_cell(html, &lanes_per_laser(scenario, generation, technology));
@@ -597,7 +602,7 @@ fn laser_tables(html: &mut String, scenario: &Scenario, generation: &GenerationC
     for technology in &with_laser {
         let Some(laser) = &technology.laser else { continue };
         let terms = &laser.link_budget;
-        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&technology.label));
+        row_header(html, &technology.label);
         for value in [
             terms.rx_oma_sensitivity_dbm,
             terms.extinction_penalty_db,

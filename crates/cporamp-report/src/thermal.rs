@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use cporamp_pipeline::{FIXED_POINT_TOLERANCE_K, ThermalGeneration, ThermalTechnology};
 
-use crate::html::{close_table, figure, num_cell, open_table};
+use crate::html::{close_table, figure, num_cell, open_table, row_header};
 use crate::svg::{LineSeries, Marker, escape, line_chart, number, step_decimals, tick_step};
 
 /// One colour per technology in the sweep chart (Okabe-Ito, then Tol's wine and a grey),
@@ -232,7 +232,7 @@ fn package_table(html: &mut String, thermal: &ThermalGeneration) {
     for technology in &thermal.technologies {
         let package = &technology.nominal;
         let plate = &package.cold_plate;
-        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&technology.label));
+        row_header(html, &technology.label);
         num_cell(html, &number(technology.asic_w, 0));
         num_cell(html, &format!("{} × {}", technology.n_engines, number(technology.engine_w, 1)));
         num_cell(html, &number(package.substrate_side_mm, 1));
@@ -386,7 +386,7 @@ fn cycling_table(html: &mut String, thermal: &ThermalGeneration) {
     );
     for technology in &thermal.technologies {
         let cycling = &technology.cycling;
-        let _ = write!(html, "<tr><th scope=\"row\">{}</th>", escape(&technology.label));
+        row_header(html, &technology.label);
         num_cell(html, &number(cycling.asic.cycles_per_day, 0));
         num_cell(html, &number(cycling.asic.max_range_k, 1));
         num_cell(html, &number(cycling.asic.life_years, 1));

@@ -40,8 +40,16 @@ use crate::native::{Boundaries, Layer, Material, Model, Rect, Source, StackError
 use cporamp_core::scenario::{ColdPlate, HeatSinkKind, ThermalSettings};
 use serde::Serialize;
 
+/// Index of the die layer in the package stack (lid, TIM, dies, substrate).
+const DIE_LAYER: usize = 2;
 /// The die layer's bottom sublayer: the flip-chip active side, where junctions are.
 const JUNCTION_SUBLAYER: usize = 1;
+/// Volumetric heat capacity of the TIM1 bond line, J/(m³ K): HotSpot's example
+/// `-p_interface 4.0e6` (shared/reference/hotspot/example2/example.config).
+const TIM_RHO_C_J_PER_M3K: f64 = 4.0e6;
+/// Volumetric heat capacity of the underfill or mould between dies, J/(m³ K).
+/// Assumption: filled epoxy, ~1800 kg/m³ x ~850 J/(kg K).
+const GAP_RHO_C_J_PER_M3K: f64 = 1.5e6;
 
 /// Powers and engine geometry of one switch package.
 #[derive(Debug, Clone, Copy)]
@@ -341,59 +349,62 @@ impl PackageModel {
             k_w_per_mk: settings.silicon_k_w_per_mk,
             rho_c_j_per_m3k: settings.silicon_rho_c_j_per_m3k,
         };
-        let gap = Material { k_w_per_mk: settings.gap_k_w_per_mk, rho_c_j_per_m3k: 1.5e6 };
-        let tim = Material { k_w_per_mk: settings.tim_k_w_per_mk, rho_c_j_per_m3k: 2.0e6 };
+        let gap =
+            Material { k_w_per_mk: settings.gap_k_w_per_mk, rho_c_j_per_m3k: GAP_RHO_C_J_PER_M3K };
+        let tim =
+            Material { k_w_per_mk: settings.tim_k_w_per_mk, rho_c_j_per_m3k: TIM_RHO_C_J_PER_M3K };
         let dies: Vec<Rect> = std::iter::once(asic).chain(engines.iter().copied()).collect();
+        let slab = |name: &str,
+                    thickness_mm: f64,
+                    n_sublayers: usize,
+                    material: Material,
+                    regions: Vec<(Rect, Material)>| {
+            Layer {
+                name: name.to_string(),
+                thickness_m: thickness_mm * 1e-3,
+                n_sublayers,
+                material,
+                footprint,
+                regions,
+            }
+        };
+        let lid = Material {
+            k_w_per_mk: settings.lid_k_w_per_mk,
+            rho_c_j_per_m3k: settings.lid_rho_c_j_per_m3k,
+        };
+        let substrate = Material {
+            k_w_per_mk: settings.substrate_k_w_per_mk,
+            rho_c_j_per_m3k: settings.substrate_rho_c_j_per_m3k,
+        };
+        // Top first; the die layer is DIE_LAYER.
         let layers = vec![
-            Layer {
-                name: "lid".to_string(),
-                thickness_m: settings.lid_thickness_mm * 1e-3,
-                n_sublayers: 2,
-                material: Material {
-                    k_w_per_mk: settings.lid_k_w_per_mk,
-                    rho_c_j_per_m3k: settings.lid_rho_c_j_per_m3k,
-                },
-                footprint,
-                regions: Vec::new(),
-            },
-            Layer {
-                name: "tim".to_string(),
-                thickness_m: settings.tim_thickness_mm * 1e-3,
-                n_sublayers: 1,
-                material: gap,
-                footprint,
-                regions: dies.iter().map(|rect| (*rect, tim)).collect(),
-            },
-            Layer {
-                name: "dies".to_string(),
-                thickness_m: settings.die_thickness_mm * 1e-3,
-                n_sublayers: 2,
-                material: gap,
-                footprint,
-                regions: dies.iter().map(|rect| (*rect, silicon)).collect(),
-            },
-            Layer {
-                name: "substrate".to_string(),
-                thickness_m: settings.substrate_thickness_mm * 1e-3,
-                n_sublayers: 2,
-                material: Material {
-                    k_w_per_mk: settings.substrate_k_w_per_mk,
-                    rho_c_j_per_m3k: settings.substrate_rho_c_j_per_m3k,
-                },
-                footprint,
-                regions: Vec::new(),
-            },
+            slab("lid", settings.lid_thickness_mm, 2, lid, Vec::new()),
+            slab(
+                "tim",
+                settings.tim_thickness_mm,
+                1,
+                gap,
+                dies.iter().map(|rect| (*rect, tim)).collect(),
+            ),
+            slab(
+                "dies",
+                settings.die_thickness_mm,
+                2,
+                gap,
+                dies.iter().map(|rect| (*rect, silicon)).collect(),
+            ),
+            slab("substrate", settings.substrate_thickness_mm, 2, substrate, Vec::new()),
         ];
         // Unit sources: the ASIC at 1 W, each engine at 1 W.
         let sources: Vec<Source> = std::iter::once(Source {
             name: "asic".to_string(),
-            layer: 2,
+            layer: DIE_LAYER,
             rect: asic,
             power_w: 1.0,
         })
         .chain(engines.iter().enumerate().map(|(index, rect)| Source {
             name: format!("engine {index}"),
-            layer: 2,
+            layer: DIE_LAYER,
             rect: *rect,
             power_w: 1.0,
         }))
@@ -408,7 +419,7 @@ impl PackageModel {
         // Every die must hold at least one cell centre, or its temperature is undefined.
         let zeros = vec![0.0; model.network().n_nodes()];
         for (index, rect) in dies.iter().enumerate() {
-            if model.region_stats(&zeros, 2, JUNCTION_SUBLAYER, rect).is_none() {
+            if model.region_stats(&zeros, DIE_LAYER, JUNCTION_SUBLAYER, rect).is_none() {
                 return Err(PackageError::GridTooCoarse {
                     die: if index == 0 {
                         "ASIC die".to_string()
@@ -445,7 +456,7 @@ impl PackageModel {
     /// every die holds a cell centre.
     fn junction_stats(&self, temperatures: &[f64], rect: &Rect) -> (f64, f64) {
         self.model
-            .region_stats(temperatures, 2, JUNCTION_SUBLAYER, rect)
+            .region_stats(temperatures, DIE_LAYER, JUNCTION_SUBLAYER, rect)
             .unwrap_or((f64::NAN, f64::NAN))
     }
 
@@ -489,7 +500,9 @@ impl PackageModel {
                 let (i, j) = (cell % cells, cell / cells);
                 let (x, y) = ((i as f64 + 0.5) * cell_m, (j as f64 + 0.5) * cell_m);
                 if self.dies.iter().any(|rect| rect.contains_point(x, y)) {
-                    self.model.node(2, JUNCTION_SUBLAYER, i, j).map(|node| temperatures[node])
+                    self.model
+                        .node(DIE_LAYER, JUNCTION_SUBLAYER, i, j)
+                        .map(|node| temperatures[node])
                 } else {
                     None
                 }
