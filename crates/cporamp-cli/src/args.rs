@@ -84,8 +84,10 @@ pub struct ThermalArgs {
     /// it the single `*.materials` file beside the config is used (with a note).
     #[arg(long, value_name = "FILE")]
     pub materials: Option<PathBuf>,
-    /// Thermal model: only `grid` (HotSpot's grid model) is built. Without this flag a config
-    /// asking for `-model_type block` gets a note on stderr and the grid model.
+    /// HotSpot's model (overrides `-model_type`): `block` (HotSpot's default) or `grid`.
+    /// Without it, grid options (--grid-rows, --grid-cols, --grid-steady-file, --lcf) select
+    /// the grid model, as HotSpot's run scripts pass `-model_type grid` with them; otherwise
+    /// the config's `-model_type` decides.
     #[arg(long, value_name = "TYPE")]
     pub model_type: Option<String>,
     /// Grid rows (overrides `-grid_rows`); any positive number, not only powers of two.
@@ -101,9 +103,10 @@ pub struct ThermalArgs {
     /// without it every node starts at the config's `-init_temp`.
     #[arg(long, value_name = "FILE")]
     pub init_file: Option<PathBuf>,
-    /// Time scheme for --transient: one step per trace row.
-    #[arg(long, value_enum, default_value_t = Scheme::BackwardEuler)]
-    pub time_scheme: Scheme,
+    /// Time scheme for --transient. Default: `rk4` for the block model (HotSpot's only
+    /// block transient), `backward-euler` for the grid model (HotSpot's SuperLU build).
+    #[arg(long, value_enum)]
+    pub time_scheme: Option<Scheme>,
     /// Also write every grid cell's steady temperature in HotSpot's `-grid_steady_file` layout.
     #[arg(long, value_name = "FILE")]
     pub grid_steady_file: Option<PathBuf>,
@@ -114,8 +117,10 @@ pub struct ThermalArgs {
 pub enum Scheme {
     /// HotSpot's SuperLU build: one backward-Euler step per sampling interval.
     BackwardEuler,
-    /// Second order in time.
+    /// Second order in time, one step per sampling interval.
     CrankNicolson,
+    /// HotSpot's adaptive fourth-order Runge-Kutta (0.01 K step-doubling error per step).
+    Rk4,
 }
 
 /// `cporamp scenario ...`.

@@ -1,10 +1,11 @@
-//! `cporamp thermal`: reads HotSpot's files, runs the HotSpot-compatible grid model, and
-//! returns its output text.
+//! `cporamp thermal`: reads HotSpot's files, runs HotSpot's block or grid model as the config
+//! (or --model-type) asks, and returns its output text.
 
 use crate::Failure;
 use crate::args::{Scheme, ThermalArgs};
 use anyhow::Context;
-use cporamp_thermal::hotspot::{self, Stack, parse};
+use cporamp_thermal::hotspot::block::TransientMethod;
+use cporamp_thermal::hotspot::{self, ModelType, Stack, parse};
 use cporamp_thermal::network::TimeScheme;
 use std::io::Write;
 use std::path::Path;
@@ -63,13 +64,34 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
         .map_err(Failure::input)?;
     let mut notes = Vec::new();
     match args.model_type.as_deref() {
-        Some("grid") => config.set("model_type", "grid"),
+        Some(kind @ ("grid" | "block")) => config.set("model_type", kind),
         Some(other) => {
             return Err(Failure::input(anyhow::anyhow!(
-                "--model-type {other}: only HotSpot's grid model is built; expected grid"
+                "--model-type {other}: expected block or grid"
             )));
         }
-        None => notes.extend(hotspot::model_type_note(&config)),
+        None => {
+            let grid_options = args.grid_rows.is_some()
+                || args.grid_cols.is_some()
+                || args.grid_steady_file.is_some()
+                || args.lcf.is_some();
+            if grid_options {
+                // HotSpot's run scripts pass `-model_type grid` with their grid options.
+                if config.text("model_type") != Some("grid") {
+                    notes.push(
+                        "grid options given: building HotSpot's grid model (the config's -model_type is overridden, as HotSpot's run scripts do with -model_type grid)"
+                            .to_string(),
+                    );
+                }
+                config.set("model_type", "grid");
+            }
+        }
+    }
+    let model_type = hotspot::model_type(&config).map_err(Failure::input)?;
+    if model_type == ModelType::Block && args.model_type.is_none() {
+        notes.push(
+            "building HotSpot's block model, as the config's -model_type asks; --model-type grid or --grid-rows/--grid-cols build the grid model".to_string(),
+        );
     }
     if let Some(rows) = args.grid_rows {
         config.set("grid_rows", &rows.to_string());
@@ -129,37 +151,68 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             ))
         }
     };
-    let (rows, cols) = (count("grid_rows")?, count("grid_cols")?);
-    let model = hotspot::model_from_config(&config, &materials, stack, &trace, rows, cols)
-        .map_err(Failure::input)?;
-
-    let (steady, _) = model.steady(&trace).map_err(Failure::input)?;
-    if let Some(path) = &args.grid_steady_file {
-        crate::output::write_new_file(path, &model.grid_file(&steady), true)
-            .map_err(Failure::Input)?;
-    }
     {
         let mut stderr = std::io::stderr().lock();
         for note in &notes {
             let _ = writeln!(stderr, "note: {note}");
         }
     }
-    if args.transient {
-        let scheme = match args.time_scheme {
-            Scheme::BackwardEuler => TimeScheme::BackwardEuler,
-            Scheme::CrankNicolson => TimeScheme::CrankNicolson,
-        };
-        let initial = match &args.init_file {
-            Some(path) => model
-                .initial_from_steady_file(&name(path), &read(path, "initial temperature file")?)
-                .map_err(Failure::input)?,
-            None => model.uniform(settings.init_temp_k),
-        };
-        let (rows, _) = model
-            .transient(&trace, &initial, settings.sampling_interval_s, scheme)
-            .map_err(Failure::input)?;
-        Ok(model.transient_file(&rows))
-    } else {
-        Ok(model.steady_file(&steady, settings.map_mode))
+    let method = match (args.time_scheme, model_type) {
+        (Some(Scheme::BackwardEuler), _) => TransientMethod::Fixed(TimeScheme::BackwardEuler),
+        (Some(Scheme::CrankNicolson), _) => TransientMethod::Fixed(TimeScheme::CrankNicolson),
+        (Some(Scheme::Rk4), _) | (None, ModelType::Block) => TransientMethod::HotSpotRk4,
+        (None, ModelType::Grid) => TransientMethod::Fixed(TimeScheme::BackwardEuler),
+    };
+    let read_init = |path: &Path| read(path, "initial temperature file");
+    match (model_type, stack) {
+        (ModelType::Block, Stack::Default(floorplan)) => {
+            if args.grid_steady_file.is_some() {
+                return Err(Failure::input(anyhow::anyhow!(
+                    "--grid-steady-file needs the grid model (--model-type grid)"
+                )));
+            }
+            let model = hotspot::block_model_from_config(&config, &materials, floorplan, &trace)
+                .map_err(Failure::input)?;
+            if !args.transient {
+                let (steady, _) = model.steady(&trace).map_err(Failure::input)?;
+                return Ok(model.steady_file(&steady));
+            }
+            let initial = match &args.init_file {
+                Some(path) => model
+                    .initial_from_steady_file(&name(path), &read_init(path)?)
+                    .map_err(Failure::input)?,
+                None => model.uniform(settings.init_temp_k),
+            };
+            let (rows, _) = model
+                .transient(&trace, &initial, settings.sampling_interval_s, method)
+                .map_err(Failure::input)?;
+            Ok(model.transient_file(&rows))
+        }
+        (ModelType::Block, Stack::Lcf(_)) => Err(Failure::input(anyhow::anyhow!(
+            "a layer configuration file (--lcf) needs the grid model (--model-type grid or -model_type grid)"
+        ))),
+        (ModelType::Grid, stack) => {
+            let (rows, cols) = (count("grid_rows")?, count("grid_cols")?);
+            let model = hotspot::model_from_config(&config, &materials, stack, &trace, rows, cols)
+                .map_err(Failure::input)?;
+            let (steady, _) = model.steady(&trace).map_err(Failure::input)?;
+            if let Some(path) = &args.grid_steady_file {
+                crate::output::write_new_file(path, &model.grid_file(&steady), true)
+                    .map_err(Failure::Input)?;
+            }
+            if !args.transient {
+                return Ok(model.steady_file(&steady, settings.map_mode));
+            }
+            let initial = match &args.init_file {
+                Some(path) => model
+                    .initial_from_steady_file(&name(path), &read_init(path)?)
+                    .map_err(Failure::input)?,
+                None => model.uniform(settings.init_temp_k),
+            };
+            let (rows, _) = model
+                .transient(&trace, &initial, settings.sampling_interval_s, method)
+                .map_err(Failure::input)?;
+            Ok(model.transient_file(&rows))
+        }
     }
 }

@@ -455,8 +455,9 @@ fn bad_thermal_inputs_are_rejected_by_field() {
 #[test]
 fn thermal_runs_hotspot_examples_as_the_issue_writes_the_command_with_notes() {
     // HotSpot's example configs say `-model_type block` and name materials that HotSpot takes
-    // from its command line; the plain command builds the grid model, finds the single
-    // materials file beside the config, and says both on stderr.
+    // from its command line. The plain command builds the block model the config asks for;
+    // grid options build the grid model, as HotSpot's run scripts pass `-model_type grid`
+    // with them. The single materials file beside the config is found; stderr says all this.
     let directory = tempfile::tempdir().unwrap();
     let full = hotspot_example2(directory.path());
     let plain: Vec<String> = full[..7].to_vec();
@@ -464,26 +465,30 @@ fn thermal_runs_hotspot_examples_as_the_issue_writes_the_command_with_notes() {
     let output = run_strings(directory.path(), &plain);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let notes = stderr(&output);
-    assert!(
-        notes.contains(
-            "note: the config asks for -model_type block; this mode builds HotSpot's grid model"
-        ),
-        "{notes}"
-    );
-    assert!(
-        notes.contains("using ./example.materials") || notes.contains("example.materials"),
-        "{notes}"
-    );
-    // Same numbers as with the explicit flags.
+    assert!(notes.contains("building HotSpot's block model"), "{notes}");
+    assert!(notes.contains("example.materials"), "{notes}");
+    // The block model's layout: 4 layers of 30 blocks, then the 12 package nodes.
+    let block_text = stdout(&output);
+    assert_eq!(block_text.lines().count(), 4 * 30 + 12);
+    let mut explicit_block = full.clone();
+    let last = explicit_block.len() - 1;
+    explicit_block[last] = "block".to_string();
+    assert_eq!(block_text, stdout(&run_strings(directory.path(), &explicit_block)));
+
+    let mut with_grid = plain.clone();
+    with_grid.extend(["--grid-rows", "64", "--grid-cols", "64"].map(str::to_string));
+    let output = run_strings(directory.path(), &with_grid);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("grid options given"), "{}", stderr(&output));
     assert_eq!(stdout(&output), stdout(&run_strings(directory.path(), &full)));
-    // Only the grid model is built.
-    let mut block = full.clone();
-    let last = block.len() - 1;
-    block[last] = "block".to_string();
-    let refused = run_strings(directory.path(), &block);
+    assert_ne!(stdout(&output), block_text);
+
+    let mut unknown = full.clone();
+    unknown[last] = "mesh".to_string();
+    let refused = run_strings(directory.path(), &unknown);
     assert_eq!(refused.status.code(), Some(2));
     assert!(
-        stderr(&refused).contains("--model-type block: only HotSpot's grid model is built"),
+        stderr(&refused).contains("--model-type mesh: expected block or grid"),
         "{}",
         stderr(&refused)
     );

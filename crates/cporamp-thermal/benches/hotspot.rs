@@ -1,7 +1,9 @@
 //! Speed of the HotSpot-compatible grid model on HotSpot's example2 (ev6, 16 mm die,
-//! 4 layers): steady state at 64² to 512², and a 100-row transient at 64².
+//! 4 layers): steady state at 64² to 512², and a 100-row transient at 64²; and HotSpot's
+//! block model on example1 (steady, and the 100-row transient with HotSpot's adaptive RK4).
 //! Run: `cargo bench -p cporamp-thermal --bench hotspot`. Figures go in BENCHMARKS.md.
 
+use cporamp_thermal::hotspot::block::TransientMethod;
 use cporamp_thermal::hotspot::{self, Stack, parse};
 use cporamp_thermal::network::TimeScheme;
 
@@ -50,5 +52,39 @@ fn steady_large(size: usize) {
 fn transient_100_steps_64() {
     let (model, trace) = model(64);
     let initial = model.uniform(318.15);
-    divan::black_box(model.transient(&trace, &initial, 0.01, TimeScheme::BackwardEuler).unwrap());
+    divan::black_box(
+        model
+            .transient(&trace, &initial, 0.01, TransientMethod::Fixed(TimeScheme::BackwardEuler))
+            .unwrap(),
+    );
+}
+
+const EXAMPLE1_CONFIG: &str =
+    include_str!("../../../../shared/reference/hotspot/example1/example.config");
+
+fn example1() -> (hotspot::block::BlockModel, parse::PowerTrace) {
+    let config = parse::config("example.config", EXAMPLE1_CONFIG).unwrap();
+    let floorplan = parse::floorplan("ev6.flp", FLOORPLAN).unwrap();
+    let trace = parse::power_trace("gcc.ptrace", TRACE).unwrap();
+    let model = hotspot::block_model_from_config(
+        &config,
+        &std::collections::BTreeMap::new(),
+        floorplan,
+        &trace,
+    )
+    .unwrap();
+    (model, trace)
+}
+
+#[divan::bench]
+fn block_steady_example1() {
+    let (model, trace) = example1();
+    divan::black_box(model.steady(&trace).unwrap());
+}
+
+#[divan::bench]
+fn block_transient_rk4_100_rows_example1() {
+    let (model, trace) = example1();
+    let initial = model.uniform(318.15);
+    divan::black_box(model.transient(&trace, &initial, 0.01, TransientMethod::HotSpotRk4).unwrap());
 }

@@ -26,11 +26,13 @@
 //!
 //! Steady state solves the network exactly (sparse Cholesky); HotSpot's default build
 //! iterates multigrid Gauss-Seidel to 1e-6 K per sweep, its SuperLU build solves exactly.
-//! Transients take one step per trace row (HotSpot's SuperLU build: backward Euler, one step
-//! per sampling interval); Crank-Nicolson is offered as well.
+//! Transients either take one implicit step per trace row (HotSpot's SuperLU build: backward
+//! Euler, one step per sampling interval; Crank-Nicolson is offered as well) or integrate
+//! each row with HotSpot's adaptive RK4 (its default build), see [`TransientMethod`].
 
+use super::block::TransientMethod;
 use super::parse::{Floorplan, PowerTrace};
-use crate::network::{Network, NetworkError, TimeScheme};
+use crate::network::{Network, NetworkError};
 
 /// HotSpot's lumped-versus-distributed capacitance fitting factor.
 pub const C_FACTOR: f64 = 0.333;
@@ -382,33 +384,8 @@ impl GridModel {
         file: &str,
         text: &str,
     ) -> Result<GridTemperatures, GridError> {
-        let init_error = |message: String| GridError::InitFile { file: file.to_string(), message };
-        let mut values = std::collections::BTreeMap::new();
-        for (index, line) in text.lines().enumerate() {
-            let tokens: Vec<&str> = line.split_whitespace().collect();
-            if tokens.is_empty() {
-                continue;
-            }
-            let value = match tokens.as_slice() {
-                [_, value] => {
-                    value.parse::<f64>().ok().filter(|value| value.is_finite() && *value > 0.0)
-                }
-                _ => None,
-            };
-            let Some(value) = value else {
-                return Err(init_error(format!(
-                    "line {}: expected `name temperature_K`, found {line:?}",
-                    index + 1
-                )));
-            };
-            values.insert(tokens[0].to_ascii_lowercase(), value);
-        }
-        let lookup = |name: String| {
-            values
-                .get(&name.to_ascii_lowercase())
-                .copied()
-                .ok_or_else(|| init_error(format!("no temperature for {name}")))
-        };
+        let values = SteadyValues::parse(file, text)?;
+        let lookup = |name: String| values.get(&name);
         let n_cells = self.n_cells();
         let mut cells_k = Vec::new();
         for (prefix, floorplan_layer) in &self.output_layers() {
@@ -462,9 +439,12 @@ impl GridModel {
         trace: &PowerTrace,
         initial: &GridTemperatures,
         step_s: f64,
-        scheme: TimeScheme,
+        method: TransientMethod,
     ) -> Result<(Vec<Vec<f64>>, GridTemperatures), GridError> {
-        let stepper = self.network.stepper(step_s, scheme)?;
+        let stepper = match method {
+            TransientMethod::Fixed(scheme) => Some(self.network.stepper(step_s, scheme)?),
+            TransientMethod::HotSpotRk4 => None,
+        };
         let mut rise: Vec<f64> = initial
             .cells_k
             .iter()
@@ -476,7 +456,12 @@ impl GridModel {
         for row in &trace.rows {
             // HotSpot holds each row's power constant over its sampling interval.
             let power = self.node_power(row);
-            stepper.step(&mut rise, &power, &power)?;
+            match &stepper {
+                Some(stepper) => stepper.step(&mut rise, &power, &power)?,
+                None => {
+                    self.network.advance_rk4_hotspot(&mut rise, &power, step_s)?;
+                }
+            }
             let temperatures = self.temperatures(&rise);
             rows.push(
                 self.columns
@@ -573,14 +558,7 @@ impl GridModel {
     /// temperatures (K) per trace row.
     #[must_use]
     pub fn transient_file(&self, rows: &[Vec<f64>]) -> String {
-        let mut out = self.column_names.join("\t");
-        out.push('\n');
-        for row in rows {
-            let values: Vec<String> = row.iter().map(|value| format!("{value:.2}")).collect();
-            out.push_str(&values.join("\t"));
-            out.push('\n');
-        }
-        out
+        trace_text(&self.column_names, rows)
     }
 }
 
@@ -621,7 +599,7 @@ fn map_block(
     })
 }
 
-fn getr(k: f64, length: f64, area: f64) -> f64 {
+pub(super) fn getr(k: f64, length: f64, area: f64) -> f64 {
     length / (k * area)
 }
 
@@ -661,7 +639,6 @@ fn build_network(
     }
     let (sp_w, sp_e, sp_n, sp_s) = (extra, extra + 1, extra + 2, extra + 3);
     let (sink_c_w, sink_c_e, sink_c_n, sink_c_s) = (extra + 4, extra + 5, extra + 6, extra + 7);
-    let (sink_w, sink_e, sink_n, sink_s) = (extra + 8, extra + 9, extra + 10, extra + 11);
 
     for (layer, &(thickness, k, _, lateral)) in stack.iter().enumerate() {
         let r_x = cell_w / (k * cell_h * thickness);
@@ -685,32 +662,15 @@ fn build_network(
         }
     }
 
-    let (s_sp, t_sp, k_sp) = (sp.spreader_side_m, sp.spreader_thickness_m, sp.spreader_k_w_per_mk);
-    let (s_hs, t_hs, k_hs) = (sp.sink_side_m, sp.sink_thickness_m, sp.sink_k_w_per_mk);
-    let (w, h) = (width, height);
-    let r_sp1_x = getr(k_sp, (s_sp - w) / 4.0, (s_sp + 3.0 * h) / 4.0 * t_sp);
-    let r_sp1_y = getr(k_sp, (s_sp - h) / 4.0, (s_sp + 3.0 * w) / 4.0 * t_sp);
-    let r_hs1_x = getr(k_hs, (s_sp - w) / 4.0, (s_sp + 3.0 * h) / 4.0 * t_hs);
-    let r_hs1_y = getr(k_hs, (s_sp - h) / 4.0, (s_sp + 3.0 * w) / 4.0 * t_hs);
-    let r_hs2_x = getr(k_hs, (s_sp - w) / 4.0, (3.0 * s_sp + h) / 4.0 * t_hs);
-    let r_hs2_y = getr(k_hs, (s_sp - h) / 4.0, (3.0 * s_sp + w) / 4.0 * t_hs);
-    let r_hs = getr(k_hs, (s_hs - s_sp) / 4.0, (s_hs + 3.0 * s_sp) / 4.0 * t_hs);
-    let rim_x_area = (s_sp + h) * (s_sp - w) / 4.0;
-    let rim_y_area = (s_sp + w) * (s_sp - h) / 4.0;
-    let outer_area = (s_hs * s_hs - s_sp * s_sp) / 4.0;
-    let r_sp_per_x = getr(k_sp, t_sp, rim_x_area);
-    let r_sp_per_y = getr(k_sp, t_sp, rim_y_area);
-    let r_hs_c_per_x = getr(k_hs, t_hs, rim_x_area);
-    let r_hs_c_per_y = getr(k_hs, t_hs, rim_y_area);
-    let r_hs_per = getr(k_hs, t_hs, outer_area);
-    let r_amb_c_per_x = sp.r_convec_k_per_w * s_hs * s_hs / rim_x_area;
-    let r_amb_c_per_y = sp.r_convec_k_per_w * s_hs * s_hs / rim_y_area;
-    let r_amb_per = sp.r_convec_k_per_w * s_hs * s_hs / outer_area;
+    let rim = Rim::new(sp, width, height);
+    let (k_sp, t_sp, k_hs, t_hs) =
+        (sp.spreader_k_w_per_mk, sp.spreader_thickness_m, sp.sink_k_w_per_mk, sp.sink_thickness_m);
+    let s_hs = sp.sink_side_m;
 
     // Edge cells of the spreader and sink layers to their rim nodes.
     let edges = [
-        (spreader, sp_w, sp_e, sp_n, sp_s, k_sp, t_sp, r_sp1_x, r_sp1_y),
-        (sink, sink_c_w, sink_c_e, sink_c_n, sink_c_s, k_hs, t_hs, r_hs1_x, r_hs1_y),
+        (spreader, sp_w, sp_e, sp_n, sp_s, k_sp, t_sp, rim.r_sp1_x, rim.r_sp1_y),
+        (sink, sink_c_w, sink_c_e, sink_c_n, sink_c_s, k_hs, t_hs, rim.r_hs1_x, rim.r_hs1_y),
     ];
     for (layer, west, east, north, south, k, thickness, r1_x, r1_y) in edges {
         let r_x = cell_w / (k * cell_h * thickness);
@@ -738,30 +698,182 @@ fn build_network(
         }
     }
 
-    // The rim network.
-    for (spreader_rim, sink_inner, sink_outer, r_sp_per, r_hs_c_per, r_amb_c_per, r_hs2, area) in [
-        (sp_w, sink_c_w, sink_w, r_sp_per_x, r_hs_c_per_x, r_amb_c_per_x, r_hs2_x, rim_x_area),
-        (sp_e, sink_c_e, sink_e, r_sp_per_x, r_hs_c_per_x, r_amb_c_per_x, r_hs2_x, rim_x_area),
-        (sp_n, sink_c_n, sink_n, r_sp_per_y, r_hs_c_per_y, r_amb_c_per_y, r_hs2_y, rim_y_area),
-        (sp_s, sink_c_s, sink_s, r_sp_per_y, r_hs_c_per_y, r_amb_c_per_y, r_hs2_y, rim_y_area),
-    ] {
-        network.connect_resistance(spreader_rim, sink_inner, r_sp_per);
-        network.ground_resistance(sink_inner, r_hs_c_per + r_amb_c_per);
-        network.connect_resistance(sink_inner, sink_outer, r_hs2 + r_hs);
-        network.ground_resistance(sink_outer, r_hs_per + r_amb_per);
-        network.add_capacitance(spreader_rim, C_FACTOR * sp.spreader_rho_c_j_per_m3k * t_sp * area);
-        network.add_capacitance(
-            sink_inner,
-            C_FACTOR
-                * (sp.sink_rho_c_j_per_m3k * t_hs * area
-                    + sp.c_convec_j_per_k * area / (s_hs * s_hs)),
-        );
-        network.add_capacitance(
-            sink_outer,
-            C_FACTOR
-                * (sp.sink_rho_c_j_per_m3k * t_hs * outer_area
-                    + sp.c_convec_j_per_k * outer_area / (s_hs * s_hs)),
-        );
-    }
+    rim.connect(&mut network, sp, extra);
     network
+}
+
+/// HotSpot's package resistances around the die footprint (`populate_package_R`), shared by
+/// the grid and block models.
+pub(super) struct Rim {
+    pub(super) r_sp1_x: f64,
+    pub(super) r_sp1_y: f64,
+    pub(super) r_hs1_x: f64,
+    pub(super) r_hs1_y: f64,
+    r_hs2_x: f64,
+    r_hs2_y: f64,
+    r_hs: f64,
+    r_sp_per_x: f64,
+    r_sp_per_y: f64,
+    r_hs_c_per_x: f64,
+    r_hs_c_per_y: f64,
+    r_hs_per: f64,
+    r_amb_c_per_x: f64,
+    r_amb_c_per_y: f64,
+    r_amb_per: f64,
+    rim_x_area: f64,
+    rim_y_area: f64,
+    outer_area: f64,
+}
+
+impl Rim {
+    /// Package resistances for a die of `width` x `height` (m).
+    pub(super) fn new(sp: &PackageParameters, width: f64, height: f64) -> Rim {
+        let (s_sp, t_sp, k_sp) =
+            (sp.spreader_side_m, sp.spreader_thickness_m, sp.spreader_k_w_per_mk);
+        let (s_hs, t_hs, k_hs) = (sp.sink_side_m, sp.sink_thickness_m, sp.sink_k_w_per_mk);
+        let (w, h) = (width, height);
+        let rim_x_area = (s_sp + h) * (s_sp - w) / 4.0;
+        let rim_y_area = (s_sp + w) * (s_sp - h) / 4.0;
+        let outer_area = (s_hs * s_hs - s_sp * s_sp) / 4.0;
+        Rim {
+            r_sp1_x: getr(k_sp, (s_sp - w) / 4.0, (s_sp + 3.0 * h) / 4.0 * t_sp),
+            r_sp1_y: getr(k_sp, (s_sp - h) / 4.0, (s_sp + 3.0 * w) / 4.0 * t_sp),
+            r_hs1_x: getr(k_hs, (s_sp - w) / 4.0, (s_sp + 3.0 * h) / 4.0 * t_hs),
+            r_hs1_y: getr(k_hs, (s_sp - h) / 4.0, (s_sp + 3.0 * w) / 4.0 * t_hs),
+            r_hs2_x: getr(k_hs, (s_sp - w) / 4.0, (3.0 * s_sp + h) / 4.0 * t_hs),
+            r_hs2_y: getr(k_hs, (s_sp - h) / 4.0, (3.0 * s_sp + w) / 4.0 * t_hs),
+            r_hs: getr(k_hs, (s_hs - s_sp) / 4.0, (s_hs + 3.0 * s_sp) / 4.0 * t_hs),
+            r_sp_per_x: getr(k_sp, t_sp, rim_x_area),
+            r_sp_per_y: getr(k_sp, t_sp, rim_y_area),
+            r_hs_c_per_x: getr(k_hs, t_hs, rim_x_area),
+            r_hs_c_per_y: getr(k_hs, t_hs, rim_y_area),
+            r_hs_per: getr(k_hs, t_hs, outer_area),
+            r_amb_c_per_x: sp.r_convec_k_per_w * s_hs * s_hs / rim_x_area,
+            r_amb_c_per_y: sp.r_convec_k_per_w * s_hs * s_hs / rim_y_area,
+            r_amb_per: sp.r_convec_k_per_w * s_hs * s_hs / outer_area,
+            rim_x_area,
+            rim_y_area,
+            outer_area,
+        }
+    }
+
+    /// Wires the 12 package nodes starting at `first` (in `inode_*` order) to each other and
+    /// to the ambient, with their capacitances (`populate_package_C`).
+    pub(super) fn connect(&self, network: &mut Network, sp: &PackageParameters, first: usize) {
+        let node = |offset: usize| first + offset;
+        let (t_sp, t_hs, s_hs) = (sp.spreader_thickness_m, sp.sink_thickness_m, sp.sink_side_m);
+        for (side, r_sp_per, r_hs_c_per, r_amb_c_per, r_hs2, area) in [
+            (
+                0,
+                self.r_sp_per_x,
+                self.r_hs_c_per_x,
+                self.r_amb_c_per_x,
+                self.r_hs2_x,
+                self.rim_x_area,
+            ),
+            (
+                1,
+                self.r_sp_per_x,
+                self.r_hs_c_per_x,
+                self.r_amb_c_per_x,
+                self.r_hs2_x,
+                self.rim_x_area,
+            ),
+            (
+                2,
+                self.r_sp_per_y,
+                self.r_hs_c_per_y,
+                self.r_amb_c_per_y,
+                self.r_hs2_y,
+                self.rim_y_area,
+            ),
+            (
+                3,
+                self.r_sp_per_y,
+                self.r_hs_c_per_y,
+                self.r_amb_c_per_y,
+                self.r_hs2_y,
+                self.rim_y_area,
+            ),
+        ] {
+            let (spreader_rim, sink_inner, sink_outer) =
+                (node(side), node(4 + side), node(8 + side));
+            network.connect_resistance(spreader_rim, sink_inner, r_sp_per);
+            network.ground_resistance(sink_inner, r_hs_c_per + r_amb_c_per);
+            network.connect_resistance(sink_inner, sink_outer, r_hs2 + self.r_hs);
+            network.ground_resistance(sink_outer, self.r_hs_per + self.r_amb_per);
+            network.add_capacitance(
+                spreader_rim,
+                C_FACTOR * sp.spreader_rho_c_j_per_m3k * t_sp * area,
+            );
+            network.add_capacitance(
+                sink_inner,
+                C_FACTOR
+                    * (sp.sink_rho_c_j_per_m3k * t_hs * area
+                        + sp.c_convec_j_per_k * area / (s_hs * s_hs)),
+            );
+            network.add_capacitance(
+                sink_outer,
+                C_FACTOR
+                    * (sp.sink_rho_c_j_per_m3k * t_hs * self.outer_area
+                        + sp.c_convec_j_per_k * self.outer_area / (s_hs * s_hs)),
+            );
+        }
+    }
+}
+
+/// Temperatures read from a file in HotSpot's `.steady` layout (`name temperature_K` lines),
+/// looked up by name ignoring case as HotSpot does.
+pub(super) struct SteadyValues {
+    file: String,
+    values: std::collections::BTreeMap<String, f64>,
+}
+
+impl SteadyValues {
+    pub(super) fn parse(file: &str, text: &str) -> Result<SteadyValues, GridError> {
+        let mut values = std::collections::BTreeMap::new();
+        for (index, line) in text.lines().enumerate() {
+            let tokens: Vec<&str> = line.split_whitespace().collect();
+            if tokens.is_empty() || tokens[0].starts_with('#') {
+                continue;
+            }
+            let value = match tokens.as_slice() {
+                [_, value] => {
+                    value.parse::<f64>().ok().filter(|value| value.is_finite() && *value > 0.0)
+                }
+                _ => None,
+            };
+            let Some(value) = value else {
+                return Err(GridError::InitFile {
+                    file: file.to_string(),
+                    message: format!(
+                        "line {}: expected `name temperature_K` with a positive temperature, found {line:?}",
+                        index + 1
+                    ),
+                });
+            };
+            values.insert(tokens[0].to_ascii_lowercase(), value);
+        }
+        Ok(SteadyValues { file: file.to_string(), values })
+    }
+
+    pub(super) fn get(&self, name: &str) -> Result<f64, GridError> {
+        self.values.get(&name.to_ascii_lowercase()).copied().ok_or_else(|| GridError::InitFile {
+            file: self.file.clone(),
+            message: format!("no temperature for {name}"),
+        })
+    }
+}
+
+/// HotSpot's transient trace layout: tab-separated column names, then one row of
+/// temperatures (K, two decimals) per trace row.
+pub(super) fn trace_text(names: &[String], rows: &[Vec<f64>]) -> String {
+    let mut out = names.join("\t");
+    out.push('\n');
+    for row in rows {
+        let values: Vec<String> = row.iter().map(|value| format!("{value:.2}")).collect();
+        out.push_str(&values.join("\t"));
+        out.push('\n');
+    }
+    out
 }

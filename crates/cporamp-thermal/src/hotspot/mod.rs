@@ -1,21 +1,24 @@
-//! HotSpot compatibility: HotSpot's input formats and its grid model.
+//! HotSpot compatibility: HotSpot's input formats, its grid model and its block model.
 //!
 //! [`parse`] reads `.flp`, `.ptrace`, `-c` config, materials and `.lcf` files; [`grid`] builds
-//! HotSpot's grid network from them. [`model_from_config`] puts the two together the way
-//! HotSpot's `hotspot -c CONFIG -f FLP -p PTRACE [-materials_file M] [-grid_layer_file LCF]
-//! -model_type grid` does, for the default stack (silicon, interface, spreader, sink) or an
-//! LCF stack (its layers, then spreader and sink).
+//! HotSpot's grid network from them and [`block`] its block network. [`model_from_config`]
+//! puts them together the way HotSpot's `hotspot -c CONFIG -f FLP -p PTRACE
+//! [-materials_file M] [-grid_layer_file LCF] [-model_type block|grid]` does: the block model
+//! (HotSpot's default `-model_type`) on the default stack (silicon, interface, spreader,
+//! sink), or the grid model on the default stack or an LCF stack (its layers, then spreader
+//! and sink).
 //!
-//! This mode is HotSpot's grid model: a config asking for `-model_type block` gets a note
-//! saying so. Not supported (each refused with a named error rather than ignored): the
+//! Not supported (each refused with a named error rather than ignored): the
 //! secondary heat path (`-model_secondary 1`), leakage, the
 //! detailed package model, dynamic thermal management and microfluidic cooling (also
 //! microchannel `.csv` layers in an LCF). HotSpot reads `-detailed_3D` only from its command
 //! line, which this mode does not take, so its detailed 3-D resistances are never used.
 
+pub mod block;
 pub mod grid;
 pub mod parse;
 
+use block::{BlockLayer, BlockModel};
 use grid::{GridLayer, GridModel, MapMode, PackageParameters};
 use parse::{Config, Floorplan, LcfLayer, Material, ParseError, PowerTrace};
 use std::collections::BTreeMap;
@@ -75,17 +78,26 @@ fn material(
     })
 }
 
-/// A note for the user when the config asks for another model than the grid model this mode
-/// builds (HotSpot's example configs say `-model_type block`; their run scripts pass
-/// `-model_type grid`).
-#[must_use]
-pub fn model_type_note(config: &Config) -> Option<String> {
+/// HotSpot's two models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ModelType {
+    /// One node per block and layer (`-model_type block`, HotSpot's default).
+    Block,
+    /// A grid of cells per layer (`-model_type grid`).
+    Grid,
+}
+
+/// The model the config asks for (`-model_type`, absent meaning HotSpot's default, block).
+///
+/// # Errors
+/// A [`ParseError`] for another value.
+pub fn model_type(config: &Config) -> Result<ModelType, ParseError> {
     match config.text("model_type") {
-        Some("grid") => None,
-        other => Some(format!(
-            "the config asks for -model_type {}; this mode builds HotSpot's grid model, as `hotspot ... -model_type grid` does",
-            other.unwrap_or("(absent: HotSpot's default, block)")
-        )),
+        None | Some("block") => Ok(ModelType::Block),
+        Some("grid") => Ok(ModelType::Grid),
+        Some(other) => {
+            Err(config.error("model_type", format!("value {other:?}; expected block or grid")))
+        }
     }
 }
 
@@ -121,6 +133,63 @@ pub fn run_settings(config: &Config) -> Result<RunSettings, ParseError> {
         sampling_interval_s: config.positive("sampling_intvl", "s")?,
         map_mode,
     })
+}
+
+fn package(
+    config: &Config,
+    materials: &BTreeMap<String, Material>,
+) -> Result<PackageParameters, ParseError> {
+    let spreader = material(config, materials, "spreader")?;
+    let sink = material(config, materials, "sink")?;
+    Ok(PackageParameters {
+        spreader_side_m: config.positive("s_spreader", "m")?,
+        spreader_thickness_m: config.positive("t_spreader", "m")?,
+        spreader_k_w_per_mk: spreader.k_w_per_mk,
+        spreader_rho_c_j_per_m3k: spreader.rho_c_j_per_m3k,
+        sink_side_m: config.positive("s_sink", "m")?,
+        sink_thickness_m: config.positive("t_sink", "m")?,
+        sink_k_w_per_mk: sink.k_w_per_mk,
+        sink_rho_c_j_per_m3k: sink.rho_c_j_per_m3k,
+        r_convec_k_per_w: config.positive("r_convec", "K/W")?,
+        c_convec_j_per_k: config.positive("c_convec", "J/K")?,
+    })
+}
+
+/// Builds HotSpot's block model of `floorplan` with the chip, interface and package of
+/// `config` (`-block_omit_lateral` honoured).
+///
+/// # Errors
+/// [`CaseError`] naming the config key, file or block at fault.
+pub fn block_model_from_config(
+    config: &Config,
+    materials: &BTreeMap<String, Material>,
+    floorplan: Floorplan,
+    trace: &PowerTrace,
+) -> Result<BlockModel, CaseError> {
+    let layer = |part: &str, thickness_key: &str| -> Result<BlockLayer, ParseError> {
+        Ok(BlockLayer {
+            thickness_m: config.positive(thickness_key, "m")?,
+            material: material(config, materials, part)?,
+        })
+    };
+    let omit_lateral = match config.text("block_omit_lateral").unwrap_or("0") {
+        "0" => false,
+        "1" => true,
+        other => {
+            return Err(config
+                .error("block_omit_lateral", format!("value {other:?}; expected 0 or 1"))
+                .into());
+        }
+    };
+    Ok(BlockModel::new(
+        floorplan,
+        layer("chip", "t_chip")?,
+        layer("interface", "t_interface")?,
+        &package(config, materials)?,
+        omit_lateral,
+        config.positive("ambient", "K")?,
+        &trace.names,
+    )?)
 }
 
 /// Builds HotSpot's grid model for `stack` with the package of `config`, at `rows` x `cols`.
@@ -173,20 +242,7 @@ pub fn model_from_config(
             })
             .collect(),
     };
-    let spreader = material(config, materials, "spreader")?;
-    let sink = material(config, materials, "sink")?;
-    let package = PackageParameters {
-        spreader_side_m: config.positive("s_spreader", "m")?,
-        spreader_thickness_m: config.positive("t_spreader", "m")?,
-        spreader_k_w_per_mk: spreader.k_w_per_mk,
-        spreader_rho_c_j_per_m3k: spreader.rho_c_j_per_m3k,
-        sink_side_m: config.positive("s_sink", "m")?,
-        sink_thickness_m: config.positive("t_sink", "m")?,
-        sink_k_w_per_mk: sink.k_w_per_mk,
-        sink_rho_c_j_per_m3k: sink.rho_c_j_per_m3k,
-        r_convec_k_per_w: config.positive("r_convec", "K/W")?,
-        c_convec_j_per_k: config.positive("c_convec", "J/K")?,
-    };
+    let package = package(config, materials)?;
     let ambient_k = config.positive("ambient", "K")?;
     Ok(GridModel::new(layers, &package, rows, cols, ambient_k, &trace.names)?)
 }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::network::TimeScheme;
+use block::TransientMethod;
 
 const EXAMPLES: &str = "../../../shared/reference/hotspot";
 
@@ -74,7 +75,12 @@ fn transient_approaches_steady() {
     let (steady, _) = model.steady(&constant).unwrap();
     // 200 steps of 10 s: far beyond the sink time constant (~ r_convec c_convec = 14 s).
     let (rows, last) = model
-        .transient(&constant, &model.uniform(318.15), 10.0, TimeScheme::BackwardEuler)
+        .transient(
+            &constant,
+            &model.uniform(318.15),
+            10.0,
+            TransientMethod::Fixed(TimeScheme::BackwardEuler),
+        )
         .unwrap();
     assert_eq!(rows.len(), 200);
     for (a, b) in last.cells_k[0].iter().zip(&steady.cells_k[0]) {
@@ -91,7 +97,9 @@ fn starting_from_the_steady_file_stays_at_steady_state() {
     let (steady, _) = model.steady(&constant).unwrap();
     let file = model.steady_file(&steady, MapMode::Avg);
     let initial = model.initial_from_steady_file("gcc.init", &file).unwrap();
-    let (rows, _) = model.transient(&constant, &initial, 0.01, TimeScheme::BackwardEuler).unwrap();
+    let (rows, _) = model
+        .transient(&constant, &initial, 0.01, TransientMethod::Fixed(TimeScheme::BackwardEuler))
+        .unwrap();
     let steady_rows: Vec<f64> = trace
         .names
         .iter()
@@ -129,4 +137,155 @@ fn multigrid_cg_agrees_with_the_direct_solve_and_conserves_energy() {
     let power_w: f64 = trace.mean_w().iter().sum();
     let out_w = model.network().heat_to_ambient(&iterative);
     assert!(((out_w - power_w) / power_w).abs() < 1e-9, "in {power_w} W, out {out_w} W");
+}
+
+fn example1() -> (block::BlockModel, PowerTrace) {
+    let config = parse::config("example.config", &read("example1/example.config")).unwrap();
+    let floorplan = parse::floorplan("ev6.flp", &read("example1/ev6.flp")).unwrap();
+    let trace = parse::power_trace("gcc.ptrace", &read("example1/gcc.ptrace")).unwrap();
+    let model = block_model_from_config(&config, &BTreeMap::new(), floorplan, &trace).unwrap();
+    (model, trace)
+}
+
+#[test]
+fn block_model_conserves_energy_and_has_hotspot_layout() {
+    let (model, trace) = example1();
+    assert_eq!(model.network().n_nodes(), 4 * 30 + 12);
+    let (temperatures, rise) = model.steady(&trace).unwrap();
+    let power_w: f64 = trace.mean_w().iter().sum();
+    let out_w = model.network().heat_to_ambient(&rise);
+    assert!(((out_w - power_w) / power_w).abs() < 1e-9, "in {power_w} W, out {out_w} W");
+    let text = model.steady_file(&temperatures);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 132);
+    assert!(lines[0].starts_with("L2_left\t") && lines[30].starts_with("iface_L2_left\t"));
+    assert!(lines[90].starts_with("hsink_L2_left\t") && lines[120].starts_with("inode_0\t"));
+    // Heat flows down the stack: every sink block sits above ambient and below its silicon.
+    assert!(rise[..30].iter().zip(&rise[90..120]).all(|(si, sink)| si > sink));
+    assert!(rise[3 * 30..4 * 30].iter().all(|theta| *theta > 0.0));
+}
+
+#[test]
+fn block_lateral_and_rim_resistances_follow_hotspot_formulas() {
+    // Two blocks side by side (west 2 mm x 4 mm, east 6 mm x 4 mm): in silicon the lateral
+    // resistance is the two centre-to-edge halves in series, (w1 + w2) / (2 k t L).
+    let floorplan =
+        parse::floorplan("two.flp", "west 0.002 0.004 0 0\neast 0.006 0.004 0.002 0\n").unwrap();
+    let material = |k_w_per_mk, rho_c_j_per_m3k| parse::Material { k_w_per_mk, rho_c_j_per_m3k };
+    let package = grid::PackageParameters {
+        spreader_side_m: 0.03,
+        spreader_thickness_m: 0.001,
+        spreader_k_w_per_mk: 400.0,
+        spreader_rho_c_j_per_m3k: 3.55e6,
+        sink_side_m: 0.06,
+        sink_thickness_m: 0.0069,
+        sink_k_w_per_mk: 400.0,
+        sink_rho_c_j_per_m3k: 3.55e6,
+        r_convec_k_per_w: 0.1,
+        c_convec_j_per_k: 140.4,
+    };
+    let names = vec!["west".to_string(), "east".to_string()];
+    let model = block::BlockModel::new(
+        floorplan,
+        block::BlockLayer { thickness_m: 150e-6, material: material(130.0, 1.63e6) },
+        block::BlockLayer { thickness_m: 20e-6, material: material(4.0, 4e6) },
+        &package,
+        false,
+        318.15,
+        &names,
+    )
+    .unwrap();
+    let conductance = |a: usize, b: usize| -> f64 {
+        model
+            .network()
+            .edges()
+            .iter()
+            .filter(|(x, y, _)| (*x, *y) == (a, b) || (*x, *y) == (b, a))
+            .map(|(_, _, g)| g)
+            .sum()
+    };
+    let expected_r = (0.002 + 0.006) / (2.0 * 130.0 * 150e-6 * 0.004);
+    assert!((1.0 / conductance(0, 1) - expected_r).abs() < 1e-9 * expected_r);
+    // Vertical: the full silicon thickness, t / (k A), for the west block.
+    let expected_z = 150e-6 / (130.0 * 0.002 * 0.004);
+    assert!((1.0 / conductance(0, 2) - expected_z).abs() < 1e-9 * expected_z);
+    // West rim: only the west block borders it, so its share of r_sp1_x is all of it:
+    // R = 1/g_x + r_sp1_x, g_x = 2 k h t / w.
+    let g_x = 2.0 * 400.0 * 0.004 * 0.001 / 0.002;
+    let (s_sp, w, h) = (0.03, 0.008, 0.004);
+    let r_sp1_x = ((s_sp - w) / 4.0) / (400.0 * (s_sp + 3.0 * h) / 4.0 * 0.001);
+    let west_rim = 4 * 2;
+    let expected_rim = 1.0 / g_x + r_sp1_x;
+    assert!((1.0 / conductance(4, west_rim) - expected_rim).abs() < 1e-9 * expected_rim);
+    // North rim: both blocks border it and share r_sp1_y in proportion to their g_y.
+    let g_y = |width: f64| 2.0 * 400.0 * width * 0.001 / 0.004;
+    let r_sp1_y = ((s_sp - h) / 4.0) / (400.0 * (s_sp + 3.0 * w) / 4.0 * 0.001);
+    let total = g_y(0.002) + g_y(0.006);
+    let north_rim = west_rim + 2;
+    for (block, width) in [(4, 0.002), (5, 0.006)] {
+        let expected = (1.0 + r_sp1_y * total) / g_y(width);
+        assert!((1.0 / conductance(block, north_rim) - expected).abs() < 1e-9 * expected);
+    }
+    // Corner-touching blocks are not adjacent (HotSpot's diagonal rule).
+    let diagonal =
+        parse::floorplan("d.flp", "a 0.002 0.002 0 0\nb 0.002 0.002 0.002 0.002\nc 0.002 0.002 0 0.002\nd 0.002 0.002 0.002 0\n")
+            .unwrap();
+    let model = block::BlockModel::new(
+        diagonal,
+        block::BlockLayer { thickness_m: 150e-6, material: material(130.0, 1.63e6) },
+        block::BlockLayer { thickness_m: 20e-6, material: material(4.0, 4e6) },
+        &package,
+        false,
+        318.15,
+        &["a".to_string()],
+    )
+    .unwrap();
+    let silicon_pairs: Vec<(usize, usize)> = model
+        .network()
+        .edges()
+        .iter()
+        .filter(|(x, y, _)| *x < 4 && *y < 4)
+        .map(|(x, y, _)| (*x, *y))
+        .collect();
+    assert_eq!(silicon_pairs, vec![(0, 2), (0, 3), (1, 2), (1, 3)]);
+}
+
+#[test]
+fn hotspot_rk4_tracks_the_exact_transient_within_its_tolerance() {
+    // Independent reference: the same network integrated by Crank-Nicolson with a step of
+    // 20 µs (second order; its error at that step is far below 0.01 K) against HotSpot's
+    // adaptive RK4, whose step-doubling control holds the local error near 0.01 K.
+    let (model, trace) = example1();
+    let short = PowerTrace { names: trace.names.clone(), rows: trace.rows[..20].to_vec() };
+    let initial = model.uniform(318.15);
+    let (rk4, _) = model.transient(&short, &initial, 0.01, TransientMethod::HotSpotRk4).unwrap();
+    let mut rise: Vec<f64> = initial.iter().map(|t| t - 318.15).collect();
+    let stepper = model.network().stepper(2e-5, TimeScheme::CrankNicolson).unwrap();
+    let mut worst: f64 = 0.0;
+    for (row, rk4_row) in short.rows.iter().zip(&rk4) {
+        let power = model.node_power(row);
+        for _ in 0..500 {
+            stepper.step(&mut rise, &power, &power).unwrap();
+        }
+        for (value, block) in rk4_row.iter().zip(0..30) {
+            worst = worst.max((value - (rise[block] + 318.15)).abs());
+        }
+    }
+    assert!(worst < 0.05, "worst difference {worst} K");
+    assert!(worst > 0.0);
+}
+
+#[test]
+fn rk4_of_a_lumped_rc_follows_its_exponential() {
+    // C dθ/dt + θ/R = P: θ(t) = P R (1 - exp(-t/RC)); R = 2 K/W, C = 0.05 J/K, τ = 0.1 s.
+    let mut network = crate::network::Network::default();
+    let node = network.add_node(0.05);
+    network.ground_resistance(node, 2.0);
+    let mut theta = vec![0.0];
+    for step in 1..=30 {
+        let steps = network.advance_rk4_hotspot(&mut theta, &[10.0], 0.01).unwrap();
+        assert!(steps >= 1);
+        let exact = 20.0 * (1.0 - (-(step as f64) * 0.01 / 0.1).exp());
+        assert!((theta[0] - exact).abs() < 1e-3, "step {step}: {} vs {exact}", theta[0]);
+    }
 }
