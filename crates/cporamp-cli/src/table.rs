@@ -195,11 +195,12 @@ pub fn thermal_text(generations: &[cporamp_pipeline::ThermalGeneration]) -> Stri
             let plate = &nominal.cold_plate;
             let _ = writeln!(
                 out,
-                "{} {}: package {:.0} mm, ASIC {:.0} W, {} engines x {:.1} W, inlet {:.0} °C (coolant +{:.1} K, h_eff {:.0} W/m²K, Re {:.0}, {})",
+                "{} {}: package {:.0} mm, ASIC {:.0} W (leakage {:.0} W), {} engines x {:.1} W, inlet {:.0} °C (coolant +{:.1} K, h_eff {:.0} W/m²K, Re {:.0}, {})",
                 generation.generation,
                 technology.label,
                 nominal.substrate_side_mm,
                 technology.asic_w,
+                technology.asic_leakage_w,
                 technology.n_engines,
                 technology.engine_w,
                 nominal.inlet_c,

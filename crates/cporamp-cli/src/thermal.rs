@@ -151,6 +151,12 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             ))
         }
     };
+    if settings.leakage && args.transient {
+        notes.push(
+            "-leakage_used 1: as in HotSpot, the transient runs without the leakage loop"
+                .to_string(),
+        );
+    }
     {
         let mut stderr = std::io::stderr().lock();
         for note in &notes {
@@ -174,7 +180,12 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             let model = hotspot::block_model_from_config(&config, &materials, floorplan, &trace)
                 .map_err(Failure::input)?;
             if !args.transient {
-                let (steady, _) = model.steady(&trace).map_err(Failure::input)?;
+                let (steady, _) = if settings.leakage {
+                    model.steady_with_leakage(&trace)
+                } else {
+                    model.steady(&trace)
+                }
+                .map_err(Failure::input)?;
                 return Ok(model.steady_file(&steady));
             }
             let initial = match &args.init_file {
@@ -195,7 +206,12 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             let (rows, cols) = (count("grid_rows")?, count("grid_cols")?);
             let model = hotspot::model_from_config(&config, &materials, stack, &trace, rows, cols)
                 .map_err(Failure::input)?;
-            let (steady, _) = model.steady(&trace).map_err(Failure::input)?;
+            let (steady, _) = if settings.leakage {
+                model.steady_with_leakage(&trace, settings.map_mode)
+            } else {
+                model.steady(&trace)
+            }
+            .map_err(Failure::input)?;
             if let Some(path) = &args.grid_steady_file {
                 crate::output::write_new_file(path, &model.grid_file(&steady), true)
                     .map_err(Failure::Input)?;

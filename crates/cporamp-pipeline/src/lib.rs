@@ -11,9 +11,14 @@
 //!
 //! stopped when the hottest engine's mean temperature moves less than 0.01 K (an error after
 //! 50 iterations). The coupling is weak (laser power is a few percent of engine power), so it
-//! converges in a few iterations. The comparison reported by `cporamp run` and
-//! `cporamp compare` is the one at the converged temperatures and the nominal coolant inlet;
-//! the inlet sweep repeats the fixed point at each inlet.
+//! converges in a few iterations. Around it, the ASIC's leakage loop
+//! ([`cporamp_thermal::leakage`]): the ASIC power follows its mean junction temperature,
+//! $P = P_\text{nom}[(1-f) + f e^{\beta(T - T_\text{ref})}]$, iterated to 0.01 K, with
+//! thermal runaway reported as an error. The comparison reported by `cporamp run` and
+//! `cporamp compare` is the one at the converged engine temperatures and the nominal coolant
+//! inlet; its ASIC power is the generation's nominal figure (at the reference junction
+//! temperature), and the thermal results carry the ASIC power at its settled temperature.
+//! The inlet sweep repeats both loops at each inlet.
 //!
 //! **Architecture invariant:** pure, like the engines it calls.
 
@@ -22,6 +27,7 @@ use cporamp_core::Scenario;
 use cporamp_core::scenario::{LaserPlacement, Package};
 use cporamp_core::units::Celsius;
 use cporamp_thermal::cycling::{Fatigue, NorrisLandzberg};
+use cporamp_thermal::leakage::{Leakage, LeakageError};
 use cporamp_thermal::package::{
     PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult,
 };
@@ -47,6 +53,20 @@ pub enum PipelineError {
         generation: String,
         /// The error.
         error: PackageError,
+    },
+    /// The ASIC's leakage grows faster with temperature than the cooling removes it.
+    #[error(
+        "thermal, {technology} at {generation}: thermal runaway, the ASIC leakage-temperature loop did not settle (last ASIC mean {last_temp_c:.1} °C after {iterations} iterations)"
+    )]
+    Runaway {
+        /// Technology id.
+        technology: String,
+        /// Generation id.
+        generation: String,
+        /// Last ASIC mean temperature, °C.
+        last_temp_c: f64,
+        /// Iterations run.
+        iterations: usize,
     },
     /// The temperature loop did not settle.
     #[error(
@@ -85,8 +105,10 @@ pub struct ThermalTechnology {
     pub id: String,
     /// Name for people.
     pub label: String,
-    /// ASIC power at the converged temperatures, W.
+    /// ASIC power at the settled junction temperature (leakage included), W.
     pub asic_w: f64,
+    /// The leakage part of it, W.
+    pub asic_leakage_w: f64,
     /// Power of one engine, W.
     pub engine_w: f64,
     /// Engines per package.
@@ -163,6 +185,7 @@ struct Converged {
     package: PackageResult,
     engine_w: f64,
     asic_w: f64,
+    asic_leakage_w: f64,
     iterations: usize,
 }
 
@@ -198,13 +221,15 @@ fn package_model(
     PackageModel::new(&scenario.thermal, &load).map_err(fail)
 }
 
-fn converge(
+/// The engine-temperature loop at a fixed ASIC power.
+fn converge_engines(
     scenario: &Scenario,
     package: &PackageModel,
     ports_per_engine: f64,
     generation_index: usize,
     technology_index: usize,
     inlet_c: f64,
+    asic_w: f64,
 ) -> Result<Converged, PipelineError> {
     let generation = &scenario.generations[generation_index];
     let technology = &scenario.technologies[technology_index];
@@ -214,8 +239,7 @@ fn converge(
         let current = with_engine_temperature(scenario, technology_index, engine_temp_c);
         let comparison = cporamp_compare::compare_one(&current, &generation.id)?;
         let result = comparison.technologies[technology_index].clone();
-        let (asic_w, engine_w) =
-            (result.switch_power.asic_w, engine_power_w(&result, ports_per_engine));
+        let engine_w = engine_power_w(&result, ports_per_engine);
         let solved = package.evaluate(asic_w, engine_w, inlet_c).map_err(fail)?;
         let next = solved.engine_mean_max_c;
         if (next - engine_temp_c).abs() < FIXED_POINT_TOLERANCE_K {
@@ -225,6 +249,7 @@ fn converge(
                 package: solved,
                 engine_w,
                 asic_w,
+                asic_leakage_w: 0.0,
                 iterations: iteration,
             });
         }
@@ -234,6 +259,58 @@ fn converge(
         technology: technology.id.clone(),
         generation: generation.id.clone(),
     })
+}
+
+/// The ASIC leakage loop around the engine loop: the ASIC power follows its mean junction
+/// temperature ([`Leakage::settle`]), and at each ASIC power the engines settle.
+fn converge(
+    scenario: &Scenario,
+    package: &PackageModel,
+    ports_per_engine: f64,
+    generation_index: usize,
+    technology_index: usize,
+    inlet_c: f64,
+) -> Result<Converged, PipelineError> {
+    let generation = &scenario.generations[generation_index];
+    let nominal_asic_w = cporamp_compare::compare_one(scenario, &generation.id)?.technologies
+        [technology_index]
+        .switch_power
+        .asic_w;
+    let settings = scenario.thermal.leakage;
+    let leakage = Leakage {
+        fraction: settings.fraction,
+        reference_temp_c: settings.reference_temp_c,
+        beta_per_k: settings.beta_per_k,
+    };
+    let settled = leakage
+        .settle(
+            nominal_asic_w,
+            |asic_w| {
+                converge_engines(
+                    scenario,
+                    package,
+                    ports_per_engine,
+                    generation_index,
+                    technology_index,
+                    inlet_c,
+                    asic_w,
+                )
+            },
+            |converged| converged.package.asic_mean_c,
+        )
+        .map_err(|error| match error {
+            LeakageError::Thermal(error) => error,
+            LeakageError::Runaway { last_temp_c, iterations } => PipelineError::Runaway {
+                technology: scenario.technologies[technology_index].id.clone(),
+                generation: generation.id.clone(),
+                last_temp_c,
+                iterations,
+            },
+        })?;
+    let mut converged = settled.response;
+    converged.asic_leakage_w = settled.leakage_w;
+    converged.iterations += settled.iterations - 1;
+    Ok(converged)
 }
 
 /// Rainflow and Norris-Landzberg fatigue of the package under the scenario's square wave
@@ -371,6 +448,7 @@ fn run_generation_index(
             id: technology.id.clone(),
             label: technology.label.clone(),
             asic_w: nominal.asic_w,
+            asic_leakage_w: nominal.asic_leakage_w,
             engine_w: nominal.engine_w,
             n_engines: nominal.package.engines.len(),
             iterations: nominal.iterations,
@@ -463,5 +541,43 @@ mod tests {
         };
         assert!((5.0..=6.0).contains(&port_w(0, "cpo_els")), "{}", port_w(0, "cpo_els"));
         assert!((8.0..=10.0).contains(&port_w(1, "cpo_els")), "{}", port_w(1, "cpo_els"));
+    }
+
+    #[test]
+    fn asic_power_follows_its_settled_temperature_and_runaway_is_an_error() {
+        let scenario = cporamp_core::load_default().unwrap();
+        let (comparison, thermal) = run_generation(&scenario, "102.4T").unwrap();
+        let settings = scenario.thermal.leakage;
+        let leakage = Leakage {
+            fraction: settings.fraction,
+            reference_temp_c: settings.reference_temp_c,
+            beta_per_k: settings.beta_per_k,
+        };
+        for technology in &thermal.technologies {
+            let nominal_w = comparison
+                .technologies
+                .iter()
+                .find(|t| t.id == technology.id)
+                .unwrap()
+                .switch_power
+                .asic_w;
+            // Self-consistency to the loop's 0.01 K: dP/dT = beta f P_nom e^(...) ~ 3 W/K.
+            let at_settled = leakage.power_w(nominal_w, technology.nominal.asic_mean_c);
+            assert!(
+                (technology.asic_w - at_settled).abs() < 0.1,
+                "{} vs {at_settled}",
+                technology.asic_w
+            );
+            // Below the 70 °C reference, leakage is below its nominal 20 %.
+            assert!(technology.nominal.asic_mean_c < settings.reference_temp_c);
+            assert!(technology.asic_leakage_w < 0.2 * nominal_w && technology.asic_leakage_w > 0.0);
+        }
+        // All leakage and a steep exponent on a weak sink: no fixed point.
+        let mut hot = scenario.clone();
+        hot.thermal.leakage.fraction = 0.95;
+        hot.thermal.leakage.beta_per_k = 0.2;
+        hot.thermal.cold_plate.flow_l_per_min = 0.2;
+        let error = run_generation(&hot, "102.4T").unwrap_err();
+        assert!(matches!(error, PipelineError::Runaway { .. }), "{error}");
     }
 }

@@ -216,6 +216,7 @@ fn package_table(html: &mut String, thermal: &ThermalGeneration) {
         &[
             "Technology",
             "#ASIC<br>W",
+            "#of which<br>leakage W",
             "#Engines ×<br>W each",
             "#Package<br>side mm",
             "#Coolant<br>inlet °C",
@@ -234,6 +235,7 @@ fn package_table(html: &mut String, thermal: &ThermalGeneration) {
         let plate = &package.cold_plate;
         row_header(html, &technology.label);
         num_cell(html, &number(technology.asic_w, 0));
+        num_cell(html, &number(technology.asic_leakage_w, 0));
         num_cell(html, &format!("{} × {}", technology.n_engines, number(technology.engine_w, 1)));
         num_cell(html, &number(package.substrate_side_mm, 1));
         num_cell(html, &number(package.inlet_c, 1));

@@ -7,13 +7,15 @@
 //! - [`native`]: cell-centred finite volumes over a layer stack, converging to the continuum;
 //! - [`package`]: the co-packaged switch package on a liquid cold plate (named correlations);
 //! - [`cycling`]: rainflow counting (ASTM E1049) and Norris-Landzberg solder fatigue;
-//! - [`hotspot`]: HotSpot's file formats and a HotSpot-compatible grid model that builds
-//!   HotSpot's own network, so HotSpot users get their numbers back.
+//! - [`hotspot`]: HotSpot's file formats and HotSpot-compatible block and grid models that
+//!   build HotSpot's own networks, so HotSpot users get their numbers back;
+//! - [`leakage`]: temperature-dependent (leakage) power solved self-consistently.
 //!
 //! **Architecture invariant:** pure library. Files arrive as text; results leave as data.
 
 pub mod cycling;
 pub mod hotspot;
+pub mod leakage;
 pub mod multigrid;
 pub mod native;
 pub mod network;

@@ -128,6 +128,20 @@ pub struct ThermalSettings {
     pub cold_plate: ColdPlate,
     /// Workload cycling and solder fatigue.
     pub cycling: Cycling,
+    /// The ASIC's leakage.
+    pub leakage: AsicLeakage,
+}
+
+/// The ASIC's leakage: $P(T) = P_\text{nom}[(1 - f) + f e^{\beta (T - T_\text{ref})}]$ with
+/// $P_\text{nom}$ the generation's ASIC power.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AsicLeakage {
+    /// Leakage share of the ASIC power at the reference temperature, 0..1.
+    pub fraction: f64,
+    /// Junction temperature at which the generation's ASIC power holds, °C.
+    pub reference_temp_c: f64,
+    /// Exponential temperature coefficient, 1/K.
+    pub beta_per_k: f64,
 }
 
 /// A square-wave workload and the Norris-Landzberg fatigue model.

@@ -62,6 +62,16 @@ pub struct ThermalOptions {
     pub substrate_rho_c_j_per_m3k: f64,
     pub cold_plate: ColdPlateOptions,
     pub cycling: CyclingOptions,
+    pub leakage: LeakageOptions,
+}
+
+/// `[thermal.leakage]`: the ASIC's temperature-dependent (leakage) power.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeakageOptions {
+    pub asic_fraction: f64,
+    pub reference_temp_c: f64,
+    pub beta_per_k: f64,
 }
 
 /// `[thermal.cycling]`: a workload that cycles the package, and the fatigue model.

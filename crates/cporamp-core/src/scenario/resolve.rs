@@ -6,9 +6,9 @@
 use super::locate::quote_segment;
 use super::raw;
 use super::{
-    ColdPlate, Cycling, Els, Generation, HeatSinkKind, Laser, LaserPlacement, LinkBudget, Optics,
-    Package, Parts, Rings, Scenario, SerdesClass, Service, Tec, Technology, TechnologyKind,
-    ThermalSettings,
+    AsicLeakage, ColdPlate, Cycling, Els, Generation, HeatSinkKind, Laser, LaserPlacement,
+    LinkBudget, Optics, Package, Parts, Rings, Scenario, SerdesClass, Service, Tec, Technology,
+    TechnologyKind, ThermalSettings,
 };
 use crate::error::{Diagnostic, DiagnosticKind};
 use crate::units::{
@@ -981,8 +981,30 @@ fn resolve_thermal(
             "cycles/day",
         ),
     };
+    let leakage_field = |name: &str| format!("{path}.leakage.{name}");
+    let leakage = AsicLeakage {
+        fraction: checker.number(
+            &leakage_field("asic_fraction"),
+            options.leakage.asic_fraction,
+            Limits::FRACTION_BELOW_ONE,
+            "fraction",
+        ),
+        reference_temp_c: checker.number(
+            &leakage_field("reference_temp_c"),
+            options.leakage.reference_temp_c,
+            Limits::between(0.0, 150.0),
+            "°C",
+        ),
+        beta_per_k: checker.number(
+            &leakage_field("beta_per_k"),
+            options.leakage.beta_per_k,
+            Limits::between(0.0, 0.2),
+            "1/K",
+        ),
+    };
     ThermalSettings {
         cycling,
+        leakage,
         grid_cells: checker.count(&field("grid_cells"), options.grid_cells, 8, 128, "cells")
             as usize,
         asic_side_mm,

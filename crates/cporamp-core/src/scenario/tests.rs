@@ -173,3 +173,11 @@ fn a_busy_fraction_that_is_not_whole_steps_is_rejected_not_rounded() {
     let problem = only_problem(&source);
     assert_eq!(problem.path, "thermal.cycling.busy_fraction");
 }
+
+#[test]
+fn a_leakage_fraction_of_one_or_more_is_rejected() {
+    let source = edited("asic_fraction = 0.2 ", "asic_fraction = 1.0 ");
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "thermal.leakage.asic_fraction");
+    assert!(problem.to_string().contains("1"), "{problem}");
+}

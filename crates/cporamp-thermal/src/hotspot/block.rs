@@ -155,6 +155,45 @@ impl BlockModel {
         Ok((rise.iter().map(|theta| theta + self.ambient_k).collect(), rise))
     }
 
+    /// Steady state with HotSpot's temperature-leakage loop (`-leakage_used 1`,
+    /// `-leakage_mode 0`): each block adds [`crate::leakage::hotspot_leakage_w`] at its
+    /// silicon temperature, and the loop stops when no block warms by 0.01 K or more
+    /// (HotSpot's `steady_state_temp`, starting from its zeroed vector, 0 K).
+    ///
+    /// # Errors
+    /// [`GridError::LeakageRunaway`] after 100 iterations or a rise over 500 K;
+    /// [`GridError::Network`] if a solve fails.
+    pub fn steady_with_leakage(
+        &self,
+        trace: &PowerTrace,
+    ) -> Result<(Vec<f64>, Vec<f64>), GridError> {
+        let base = self.node_power(&trace.mean_w());
+        let solver = self.network.steady_solver()?;
+        let n = self.floorplan.blocks.len();
+        let mut temps_k = vec![0.0; self.network.n_nodes()];
+        for iteration in 0..=crate::leakage::LEAKAGE_MAX_ITERATIONS {
+            let mut power = base.clone();
+            for (i, block) in self.floorplan.blocks.iter().enumerate() {
+                power[i] +=
+                    crate::leakage::hotspot_leakage_w(block.width_m, block.height_m, temps_k[i]);
+            }
+            if power.iter().any(|watts| !watts.is_finite()) {
+                break;
+            }
+            let rise = solver.solve(&power)?;
+            let next: Vec<f64> = rise.iter().map(|theta| theta + self.ambient_k).collect();
+            let d_max = (0..n).map(|i| next[i] - temps_k[i]).fold(0.0, f64::max);
+            temps_k = next;
+            if d_max < crate::leakage::LEAKAGE_TOLERANCE_K {
+                return Ok((temps_k, rise));
+            }
+            if d_max > 500.0 && iteration > 1 {
+                break;
+            }
+        }
+        Err(GridError::LeakageRunaway { iterations: crate::leakage::LEAKAGE_MAX_ITERATIONS })
+    }
+
     /// Every node at `temperature_k`.
     #[must_use]
     pub fn uniform(&self, temperature_k: f64) -> Vec<f64> {

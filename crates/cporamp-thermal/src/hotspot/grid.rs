@@ -163,6 +163,14 @@ pub enum GridError {
     /// The network could not be solved.
     #[error(transparent)]
     Network(#[from] NetworkError),
+    /// The temperature-leakage loop did not settle.
+    #[error(
+        "thermal runaway: the temperature-leakage loop did not settle within {iterations} iterations (HotSpot's LEAKAGE_MAX_ITER)"
+    )]
+    LeakageRunaway {
+        /// Iterations run.
+        iterations: usize,
+    },
 }
 
 /// Cells a block touches and the overlap fraction of the block's area in each.
@@ -350,6 +358,72 @@ impl GridModel {
             self.network.steady(&power)?
         };
         Ok((self.temperatures(&rise), rise))
+    }
+
+    /// Steady state with HotSpot's temperature-leakage loop (`-leakage_used 1`,
+    /// `-leakage_mode 0`): every block of a power layer adds
+    /// [`crate::leakage::hotspot_leakage_w`] at its block temperature (read with `mode`), the
+    /// network is solved again, and the loop stops when no block warms by 0.01 K or more
+    /// (HotSpot's `steady_state_temp`, starting from 0 K as HotSpot's zeroed vector does).
+    ///
+    /// # Errors
+    /// [`GridError::LeakageRunaway`] after 100 iterations or a rise over 500 K;
+    /// [`GridError::Network`] if a solve fails.
+    pub fn steady_with_leakage(
+        &self,
+        trace: &PowerTrace,
+        mode: MapMode,
+    ) -> Result<(GridTemperatures, Vec<f64>), GridError> {
+        let base = self.node_power(&trace.mean_w());
+        let solver = (self.n_cells() <= DIRECT_SOLVE_MAX_CELLS)
+            .then(|| self.network.steady_solver())
+            .transpose()?;
+        let power_layers: Vec<usize> =
+            (0..self.layers.len()).filter(|&layer| self.layers[layer].has_power).collect();
+        let mut block_temps: Vec<Vec<f64>> = power_layers
+            .iter()
+            .map(|&layer| vec![0.0; self.layers[layer].floorplan.blocks.len()])
+            .collect();
+        for iteration in 0..=crate::leakage::LEAKAGE_MAX_ITERATIONS {
+            let mut power = base.clone();
+            for (&layer, temps) in power_layers.iter().zip(&block_temps) {
+                for (block_index, block) in self.layers[layer].floorplan.blocks.iter().enumerate() {
+                    let watts = crate::leakage::hotspot_leakage_w(
+                        block.width_m,
+                        block.height_m,
+                        temps[block_index],
+                    );
+                    let cells = &self.block_cells[layer][block_index];
+                    for &(cell, overlap_m2) in &cells.overlaps {
+                        power[layer * self.n_cells() + cell] += watts * overlap_m2 / cells.area_m2;
+                    }
+                }
+            }
+            if power.iter().any(|watts| !watts.is_finite()) {
+                break;
+            }
+            let rise = match &solver {
+                Some(solver) => solver.solve(&power)?,
+                None => self.network.steady_multigrid(&power, &self.positions())?,
+            };
+            let temperatures = self.temperatures(&rise);
+            let mut d_max: f64 = 0.0;
+            for (&layer, temps) in power_layers.iter().zip(block_temps.iter_mut()) {
+                for (block_index, old) in temps.iter_mut().enumerate() {
+                    let new =
+                        self.block_temperature(&temperatures, layer, layer, block_index, mode);
+                    d_max = d_max.max(new - *old);
+                    *old = new;
+                }
+            }
+            if d_max < crate::leakage::LEAKAGE_TOLERANCE_K {
+                return Ok((temperatures, rise));
+            }
+            if d_max > 500.0 && iteration > 0 {
+                break;
+            }
+        }
+        Err(GridError::LeakageRunaway { iterations: crate::leakage::LEAKAGE_MAX_ITERATIONS })
     }
 
     /// Grid position of every node, for the multigrid solver.

@@ -8,8 +8,11 @@
 //! sink), or the grid model on the default stack or an LCF stack (its layers, then spreader
 //! and sink).
 //!
+//! HotSpot's steady temperature-leakage loop (`-leakage_used 1`) is supported (see
+//! [`crate::leakage`]); as in HotSpot, transients run without it.
+//!
 //! Not supported (each refused with a named error rather than ignored): the
-//! secondary heat path (`-model_secondary 1`), leakage, the
+//! secondary heat path (`-model_secondary 1`), the
 //! detailed package model, dynamic thermal management and microfluidic cooling (also
 //! microchannel `.csv` layers in an LCF). HotSpot reads `-detailed_3D` only from its command
 //! line, which this mode does not take, so its detailed 3-D resistances are never used.
@@ -55,6 +58,8 @@ pub struct RunSettings {
     pub sampling_interval_s: f64,
     /// Block temperature mapping.
     pub map_mode: MapMode,
+    /// HotSpot's steady temperature-leakage loop (`-leakage_used 1`).
+    pub leakage: bool,
 }
 
 fn material(
@@ -108,7 +113,6 @@ pub fn model_type(config: &Config) -> Result<ModelType, ParseError> {
 pub fn run_settings(config: &Config) -> Result<RunSettings, ParseError> {
     for (key, why) in [
         ("model_secondary", "the secondary heat path is not modelled"),
-        ("leakage_used", "leakage is not modelled in HotSpot mode"),
         ("package_model_used", "the detailed package model is not supported"),
         ("use_microfluidic_cooling", "microfluidic cooling is not supported"),
         ("dtm_used", "dynamic thermal management is not supported"),
@@ -127,7 +131,22 @@ pub fn run_settings(config: &Config) -> Result<RunSettings, ParseError> {
             ));
         }
     };
+    let leakage = match config.text("leakage_used").unwrap_or("0") {
+        "0" => false,
+        "1" => {
+            config.require_flag(
+                "leakage_mode",
+                "0",
+                "only HotSpot's user-defined leakage model (mode 0) exists; HotLeakage is not implemented in HotSpot either",
+            )?;
+            true
+        }
+        other => {
+            return Err(config.error("leakage_used", format!("value {other:?}; expected 0 or 1")));
+        }
+    };
     Ok(RunSettings {
+        leakage,
         ambient_k: config.positive("ambient", "K")?,
         init_temp_k: config.positive("init_temp", "K")?,
         sampling_interval_s: config.positive("sampling_intvl", "s")?,

@@ -289,3 +289,49 @@ fn rk4_of_a_lumped_rc_follows_its_exponential() {
         assert!((theta[0] - exact).abs() < 1e-3, "step {step}: {} vs {exact}", theta[0]);
     }
 }
+
+#[test]
+fn leakage_loop_settles_with_energy_balance_and_reports_runaway() {
+    let (model, trace) = example1();
+    let (plain, _) = model.steady(&trace).unwrap();
+    let (leaky, rise) = model.steady_with_leakage(&trace).unwrap();
+    let floorplan = parse::floorplan("ev6.flp", &read("example1/ev6.flp")).unwrap();
+    // Energy: the heat leaving equals the trace power plus every block's HotSpot leakage at
+    // its settled temperature (to the loop's 0.01 K: a relative 0.036 x 0.01 on leakage).
+    let leakage_w: f64 = floorplan
+        .blocks
+        .iter()
+        .enumerate()
+        .map(|(i, block)| {
+            crate::leakage::hotspot_leakage_w(block.width_m, block.height_m, leaky[i])
+        })
+        .sum();
+    let power_w: f64 = trace.mean_w().iter().sum::<f64>() + leakage_w;
+    let out_w = model.network().heat_to_ambient(&rise);
+    assert!(((out_w - power_w) / power_w).abs() < 1e-3 * leakage_w / power_w + 1e-9);
+    assert!(leakage_w > 0.3, "{leakage_w} W");
+    for (hot, cold) in leaky[..30].iter().zip(&plain[..30]) {
+        assert!(hot > cold, "{hot} vs {cold}");
+    }
+    // A sink 100 times worse: the leakage grows faster than the sink can remove it.
+    let mut config = parse::config("example.config", &read("example1/example.config")).unwrap();
+    config.set("r_convec", "10");
+    let model =
+        block_model_from_config(&config, &BTreeMap::new(), floorplan.clone(), &trace).unwrap();
+    assert!(matches!(
+        model.steady_with_leakage(&trace),
+        Err(grid::GridError::LeakageRunaway { .. })
+    ));
+}
+
+#[test]
+fn grid_leakage_loop_conserves_energy() {
+    let (model, trace) = example2(16, 16);
+    let (leaky, rise) = model.steady_with_leakage(&trace, MapMode::Avg).unwrap();
+    let (plain, _) = model.steady(&trace).unwrap();
+    let base_w: f64 = trace.mean_w().iter().sum();
+    let out_w = model.network().heat_to_ambient(&rise);
+    // Leakage adds heat, and the silicon warms everywhere.
+    assert!(out_w > base_w + 0.3, "{out_w} vs {base_w}");
+    assert!(leaky.cells_k[0].iter().zip(&plain.cells_k[0]).all(|(a, b)| a > b));
+}
