@@ -314,8 +314,9 @@ fn converge(
 }
 
 /// Rainflow and Norris-Landzberg fatigue of the package under the scenario's square wave
-/// between idle and full power (held powers: the temperature dependence of laser power is
-/// left out of the transient). The first period is the start-up transient and is dropped.
+/// between idle and full power, with the coolant inlet `inlet_swing_k` warmer while busy
+/// (held powers: the temperature dependence of laser and leakage power is left out of the
+/// transient). The first period is the start-up transient and is dropped.
 fn cycling(
     scenario: &Scenario,
     package: &PackageModel,
@@ -331,8 +332,16 @@ fn cycling(
     let n_steps = steps * settings.n_periods;
     let asic: Vec<f64> = (0..n_steps).map(|step| asic_w * level(step)).collect();
     let engine: Vec<f64> = (0..n_steps).map(|step| engine_w * level(step)).collect();
+    // The coolant inlet swings with the workload: idle at the nominal inlet, busy warmer.
+    let inlet: Vec<f64> = (0..n_steps)
+        .map(
+            |step| {
+                if step % steps < busy_steps { inlet_c + settings.inlet_swing_k } else { inlet_c }
+            },
+        )
+        .collect();
     let step_s = settings.period_s / steps as f64;
-    let history = package.history(&asic, &engine, inlet_c, step_s)?;
+    let history = package.history(&asic, &engine, &inlet, step_s)?;
     let model = NorrisLandzberg {
         range_exponent: settings.range_exponent,
         frequency_exponent: settings.frequency_exponent,

@@ -369,8 +369,9 @@ pub(crate) fn section(html: &mut String, thermal: &ThermalGeneration) {
 /// Rainflow cycles and Norris-Landzberg solder life under the scenario's square-wave workload.
 fn cycling_table(html: &mut String, thermal: &ThermalGeneration) {
     html.push_str(
-        "<h4>Thermal cycling</h4>\n<p>A square-wave workload between idle and full power \
-         (scenario <code>[thermal.cycling]</code>) solved in time; cycles counted by rainflow \
+        "<h4>Thermal cycling</h4>\n<p>A square-wave workload between idle and full power, with \
+         the coolant inlet warmer while busy (scenario <code>[thermal.cycling]</code>), solved \
+         in time; cycles counted by rainflow \
          (ASTM E1049) at the ASIC's bump site and the hottest engine, and solder life by \
          Norris-Landzberg relative to the qualification test in the scenario (Miner's rule).</p>\n",
     );

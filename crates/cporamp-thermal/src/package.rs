@@ -131,6 +131,18 @@ pub struct PackageResult {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PackageError {
+    /// Power and inlet histories of different lengths, or empty.
+    #[error(
+        "the ASIC ({asic}), engine ({engine}) and inlet ({inlet}) histories must have the same, non-zero length"
+    )]
+    History {
+        /// ASIC history length.
+        asic: usize,
+        /// Engine history length.
+        engine: usize,
+        /// Inlet history length.
+        inlet: usize,
+    },
     /// Engines that cannot be placed four-fold around the die.
     #[error(
         "{n_engines} optical engines cannot be placed evenly on four sides; expected a multiple of 4"
@@ -539,47 +551,63 @@ pub struct PackageHistory {
 
 impl PackageModel {
     /// Backward-Euler history of the package under power histories `asic_w` and `engine_w`
-    /// (one value per step of `step_s`, held over the step), from the steady state of the
-    /// first values. The coolant is quasi-static: the lid sees the mean coolant temperature
-    /// of the current power (the coolant's own heat capacity is neglected).
+    /// and a coolant inlet history `inlet_c` (one value per step of `step_s`, held over the
+    /// step), from the steady state of the first values.
+    ///
+    /// The coolant is a time-varying boundary: with $T_c(t)$ the mean coolant temperature
+    /// (inlet plus half the energy-balance rise of the current power; the coolant's own heat
+    /// capacity is neglected) and $T_0 = T_c(0)$, the rise $\theta = T - T_0$ obeys
+    /// $C\dot\theta + G\theta = P + g_a\,(T_c(t) - T_0)$, so an inlet swing reaches the dies
+    /// through the package's thermal mass rather than instantly.
     ///
     /// # Errors
-    /// [`PackageError`] if the correlations or the solve fail.
+    /// [`PackageError`] if the correlations or the solve fail, or the histories differ in
+    /// length.
     pub fn history(
         &self,
         asic_w: &[f64],
         engine_w: &[f64],
-        inlet_c: f64,
+        inlet_c: &[f64],
         step_s: f64,
     ) -> Result<PackageHistory, PackageError> {
+        if asic_w.len() != engine_w.len() || asic_w.len() != inlet_c.len() || asic_w.is_empty() {
+            return Err(PackageError::History {
+                asic: asic_w.len(),
+                engine: engine_w.len(),
+                inlet: inlet_c.len(),
+            });
+        }
         let stepper = self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?;
         let weights = |asic: f64, engine: f64| -> Vec<f64> {
             std::iter::once(asic).chain(self.engines.iter().map(|_| engine)).collect()
         };
-        let (first_asic, first_engine) =
-            (asic_w.first().copied().unwrap_or(0.0), engine_w.first().copied().unwrap_or(0.0));
+        let n_engines = self.engines.len() as f64;
+        let coolant_c = |index: usize| -> Result<f64, PackageError> {
+            let power_w = asic_w[index] + engine_w[index] * n_engines;
+            Ok(cold_plate(&self.settings.cold_plate, self.side_mm * 1e-3, power_w, inlet_c[index])?
+                .mean_coolant_c)
+        };
+        let reference_c = coolant_c(0)?;
         let mut rise: Vec<f64> = self
             .response_asic
             .iter()
             .zip(&self.response_engines)
-            .map(|(per_asic, per_engine)| first_asic * per_asic + first_engine * per_engine)
+            .map(|(per_asic, per_engine)| asic_w[0] * per_asic + engine_w[0] * per_engine)
             .collect();
+        let ambient_w_per_k = self.model.network().ambient_conductances();
         let mut history = PackageHistory {
             time_s: Vec::new(),
             asic_max_c: Vec::new(),
             engine_mean_max_c: Vec::new(),
         };
-        for (index, (&asic, &engine)) in asic_w.iter().zip(engine_w).enumerate() {
-            let power = self.model.weighted_power(&weights(asic, engine));
+        for index in 0..asic_w.len() {
+            let offset_k = coolant_c(index)? - reference_c;
+            let mut power = self.model.weighted_power(&weights(asic_w[index], engine_w[index]));
+            for (watts, conductance) in power.iter_mut().zip(ambient_w_per_k) {
+                *watts += conductance * offset_k;
+            }
             stepper.step(&mut rise, &power, &power).map_err(StackError::from)?;
-            let plate = cold_plate(
-                &self.settings.cold_plate,
-                self.side_mm * 1e-3,
-                asic + engine * self.engines.len() as f64,
-                inlet_c,
-            )?;
-            let temperatures: Vec<f64> =
-                rise.iter().map(|theta| theta + plate.mean_coolant_c).collect();
+            let temperatures: Vec<f64> = rise.iter().map(|theta| theta + reference_c).collect();
             let stats = |rect: &Rect| self.junction_stats(&temperatures, rect);
             history.time_s.push((index + 1) as f64 * step_s);
             history.asic_max_c.push(stats(&self.asic).1);
@@ -704,20 +732,41 @@ mod tests {
         let model = PackageModel::new(&settings, &load()).unwrap();
         let steady_low = model.evaluate(200.0, 10.0, 35.0).unwrap();
         let steady_high = model.evaluate(470.0, 25.0, 35.0).unwrap();
-        let held = model.history(&[200.0; 5], &[10.0; 5], 35.0, 1.0).unwrap();
+        let held = model.history(&[200.0; 5], &[10.0; 5], &[35.0; 5], 1.0).unwrap();
         assert!((held.asic_max_c[4] - steady_low.asic_max_c).abs() < 1e-6);
         // 2000 s at full load: far beyond the package's time constants (tens of seconds).
         let asic: Vec<f64> =
             std::iter::once(200.0).chain(std::iter::repeat_n(470.0, 200)).collect();
         let engine: Vec<f64> =
             std::iter::once(10.0).chain(std::iter::repeat_n(25.0, 200)).collect();
-        let stepped = model.history(&asic, &engine, 35.0, 10.0).unwrap();
+        let stepped = model.history(&asic, &engine, &[35.0; 201], 10.0).unwrap();
         assert!((stepped.asic_max_c[200] - steady_high.asic_max_c).abs() < 1e-3);
         assert!((stepped.engine_mean_max_c[200] - steady_high.engine_mean_max_c).abs() < 1e-3);
         // Monotonic approach after the step (backward Euler does not overshoot a step).
         for pair in stepped.asic_max_c[1..].windows(2) {
             assert!(pair[1] >= pair[0] - 1e-9);
         }
+    }
+
+    #[test]
+    fn an_inlet_step_reaches_the_dies_through_the_package_thermal_mass() {
+        // Held power, inlet 35 -> 40 °C: the end state is the steady state at 40 °C exactly
+        // (linearity: every temperature moves by the inlet change), the first step less.
+        let settings = settings();
+        let model = PackageModel::new(&settings, &load()).unwrap();
+        let n = 301;
+        let inlet: Vec<f64> =
+            std::iter::once(35.0).chain(std::iter::repeat_n(40.0, n - 1)).collect();
+        let history = model.history(&vec![400.0; n], &vec![20.0; n], &inlet, 10.0).unwrap();
+        let before = model.evaluate(400.0, 20.0, 35.0).unwrap();
+        let after = model.evaluate(400.0, 20.0, 40.0).unwrap();
+        assert!((after.asic_max_c - before.asic_max_c - 5.0).abs() < 1e-9);
+        assert!((history.asic_max_c[0] - before.asic_max_c).abs() < 1e-9);
+        assert!((history.asic_max_c[n - 1] - after.asic_max_c).abs() < 1e-6);
+        let first_rise = history.asic_max_c[1] - before.asic_max_c;
+        assert!(first_rise > 0.0 && first_rise < 5.0, "{first_rise}");
+        let error = model.history(&[1.0; 3], &[1.0; 3], &[35.0; 2], 1.0).unwrap_err();
+        assert!(error.to_string().contains("inlet (2)"), "{error}");
     }
 
     #[test]

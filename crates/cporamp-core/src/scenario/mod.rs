@@ -153,6 +153,8 @@ pub struct Cycling {
     pub busy_fraction: f64,
     /// Power at idle as a fraction of full power (ASIC and engines).
     pub idle_power_fraction: f64,
+    /// Coolant inlet rise while busy over its idle value (a shared loop warming under load), K.
+    pub inlet_swing_k: f64,
     /// Time steps per period.
     pub steps_per_period: usize,
     /// Periods simulated (the first is discarded as the start-up transient).

@@ -81,6 +81,7 @@ pub struct CyclingOptions {
     pub period_s: f64,
     pub busy_fraction: f64,
     pub idle_power_fraction: f64,
+    pub inlet_swing_k: f64,
     pub steps_per_period: i64,
     pub n_periods: i64,
     pub range_exponent: f64,

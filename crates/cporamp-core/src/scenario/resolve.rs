@@ -934,6 +934,12 @@ fn resolve_thermal(
             Limits::between(0.0, 1.0),
             "fraction",
         ),
+        inlet_swing_k: checker.number(
+            &cycling_field("inlet_swing_k"),
+            cycling_options.inlet_swing_k,
+            Limits::between(0.0, 30.0),
+            "K",
+        ),
         steps_per_period: checker.count(
             &cycling_field("steps_per_period"),
             cycling_options.steps_per_period,
