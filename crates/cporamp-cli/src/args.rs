@@ -50,9 +50,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Thermal engine. HotSpot-compatible mode: build HotSpot's grid network from HotSpot's
-    /// own input files and print block temperatures (K) in HotSpot's `.steady` layout, or its
-    /// transient trace layout with --transient.
+    /// Photonics engine on a scenario: ring and laser drift under the thermal engine's
+    /// workload transient, the heater lock loop feedback-only and with feed-forward drift
+    /// prediction, lane margins and link flaps.
+    #[command(after_help = "Example:\n  cporamp photonics --scenario my.toml")]
+    Photonics {
+        /// Scenario TOML file (default: the embedded default scenario).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
+    /// Thermal engine. HotSpot-compatible mode: build HotSpot's block or grid network from
+    /// HotSpot's own input files and print block temperatures (K) in HotSpot's `.steady`
+    /// layout, or its transient trace layout with --transient.
     #[command(
         after_help = "Example:\n  cporamp thermal --hotspot-config example.config --flp ev6.flp --ptrace gcc.ptrace \\\n    --materials example.materials --model-type grid --grid-rows 128 --grid-cols 128 > gcc.steady"
     )]

@@ -88,6 +88,11 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Compare { scenario, generation, format } => {
             compare(scenario.as_deref(), generation.as_deref(), format)
         }
+        Command::Photonics { scenario } => {
+            let (scenario, _) = load_scenario(scenario.as_deref())?;
+            let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+            print(&table::photonics_text(&output.photonics))
+        }
         Command::Thermal(args) => match &args.hotspot_config {
             Some(_) => print(&thermal::run_hotspot(&args)?),
             None => {
@@ -156,6 +161,7 @@ fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
         scenario: &scenario,
         comparison,
         thermal: &output.thermal,
+        photonics: &output.photonics,
     };
     let json = cporamp_report::results_json(&results).map_err(Failure::internal)?;
     let html = cporamp_report::report_html(&results);
@@ -168,6 +174,7 @@ fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
     let mut summary = format!("cporamp run: scenario {} ({origin})\n\n", scenario.name);
     summary.push_str(&table::text(&comparison.generations));
     summary.push_str(&table::thermal_text(&output.thermal));
+    summary.push_str(&table::photonics_text(&output.photonics));
     for path in &written {
         summary.push_str(&format!("wrote {}\n", path.display()));
     }

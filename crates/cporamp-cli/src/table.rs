@@ -245,3 +245,69 @@ pub fn thermal_text(generations: &[cporamp_pipeline::ThermalGeneration]) -> Stri
     }
     out
 }
+
+/// The photonics engine's results: one block per co-packaged technology and generation.
+#[must_use]
+pub fn photonics_text(generations: &[cporamp_pipeline::PhotonicsGeneration]) -> String {
+    let mut out = String::new();
+    for generation in generations {
+        for technology in &generation.technologies {
+            let result = &technology.nominal;
+            let (fb, ff) = (&result.feedback, &result.feed_forward);
+            let _ = writeln!(
+                out,
+                "{} {} photonics: {} lanes, ring linewidth {:.3} nm, heater range {:.1} nm; ring swing {:.2} K, drift {:.4} nm p-p ({} laser)",
+                generation.generation,
+                technology.label,
+                result.lanes,
+                result.linewidth_nm,
+                result.tuning_range_nm,
+                result.ring_swing_k,
+                result.drift_peak_to_peak_nm,
+                if technology.laser_on_engine { "on-engine" } else { "external" },
+            );
+            for (name, summary) in [("feedback only", fb), ("+ feed-forward", ff)] {
+                let _ = writeln!(
+                    out,
+                    "  {name:<15} RMS detuning {:.2e} nm (max {:.2e} nm, penalty {:.2e} dB), heater {:.1} mW/ring = {:.3} pJ/bit, lock losses {:.2} ± {:.2} /lane-h, flaps {:.2} ± {:.2} /lane-h",
+                    summary.rms_detuning_nm,
+                    summary.max_detuning_nm,
+                    summary.rms_penalty_db,
+                    summary.heater_mw_per_ring,
+                    summary.heater_pj_per_bit,
+                    summary.lock_losses_per_lane_hour,
+                    summary.lock_losses_se,
+                    summary.flaps_per_lane_hour,
+                    summary.flaps_se,
+                );
+            }
+            let _ = writeln!(
+                out,
+                "  predictor R² {:.4} (one-step RMS error {:.2e} nm): feed-forward cuts RMS detuning {:.1}x; lanes unlockable {:.1} %, negative static margin {:.1} %",
+                result.predictor_r_squared,
+                result.predictor_rms_error_nm,
+                result.rms_reduction,
+                100.0 * result.unlockable_fraction,
+                100.0 * result.negative_margin_fraction,
+            );
+            let sweep: Vec<String> = technology
+                .inlet_sweep
+                .iter()
+                .map(|point| {
+                    format!(
+                        "{:.0}->{:.1}/{:.1}",
+                        point.inlet_c,
+                        point.feedback_flaps_per_lane_hour,
+                        point.feed_forward_flaps_per_lane_hour
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "  inlet °C -> flaps/lane-h feedback/feed-forward: {}",
+                sweep.join("  ")
+            );
+        }
+    }
+    out
+}

@@ -1,5 +1,6 @@
 //! cporamp-core: what every engine shares.
 //!
+//! - [`math`]: the complementary error function and the normal distribution;
 //! - [`units`]: newtypes that carry the unit of every quantity crossing an API;
 //! - [`scenario`]: the scenario file, its checks, and the resolved engine inputs;
 //! - [`error`]: scenario errors that name the file, line, field, value, range and unit.
@@ -8,6 +9,7 @@
 //! reading files is the CLI's job (enforced by `clippy.toml`).
 
 pub mod error;
+pub mod math;
 pub mod scenario;
 pub mod units;
 

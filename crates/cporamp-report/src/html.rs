@@ -640,6 +640,7 @@ mod tests {
             scenario: &scenario,
             comparison: &comparison,
             thermal: &[],
+            photonics: &[],
         });
         (scenario, comparison, html)
     }
@@ -656,12 +657,14 @@ mod tests {
             scenario: &scenario,
             comparison: &output.comparison,
             thermal: &output.thermal,
+            photonics: &output.photonics,
         });
         let without = crate::report_html(&RunResults {
             origin: cporamp_core::scenario::DEFAULT_ORIGIN,
             scenario: &scenario,
             comparison: &output.comparison,
             thermal: &[],
+            photonics: &[],
         });
         (output, with, without)
     }
@@ -726,6 +729,7 @@ mod tests {
             scenario: &scenario,
             comparison: &output.comparison,
             thermal: &output.thermal,
+            photonics: &output.photonics,
         });
         assert!(!html.contains("Thermal: co-packaged"));
     }
@@ -830,6 +834,7 @@ mod tests {
             scenario: &scenario,
             comparison: &comparison,
             thermal: &[],
+            photonics: &[],
         });
         assert!(!html.contains("<script"), "unescaped script tag");
         assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
@@ -844,6 +849,7 @@ mod tests {
             scenario: &scenario,
             comparison: &comparison,
             thermal: &[],
+            photonics: &[],
         });
         assert!(html.starts_with("<!doctype html>"));
         assert!(!html.contains("<svg"));

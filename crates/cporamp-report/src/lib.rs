@@ -26,6 +26,8 @@ pub struct RunResults<'a> {
     pub comparison: &'a Comparison,
     /// The thermal engine's results, per generation.
     pub thermal: &'a [cporamp_pipeline::ThermalGeneration],
+    /// The photonics engine's results, per generation.
+    pub photonics: &'a [cporamp_pipeline::PhotonicsGeneration],
 }
 
 #[derive(Serialize)]
@@ -36,6 +38,7 @@ struct ResultsFile<'a> {
     scenario: &'a Scenario,
     compare: &'a Comparison,
     thermal: &'a [cporamp_pipeline::ThermalGeneration],
+    photonics: &'a [cporamp_pipeline::PhotonicsGeneration],
 }
 
 /// `results.json`: the schema version, the resolved inputs and every engine's results.
@@ -50,6 +53,7 @@ pub fn results_json(run: &RunResults<'_>) -> Result<String, serde_json::Error> {
         scenario: run.scenario,
         compare: run.comparison,
         thermal: run.thermal,
+        photonics: run.photonics,
     })
 }
 

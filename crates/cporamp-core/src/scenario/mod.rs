@@ -85,6 +85,62 @@ pub struct Scenario {
     pub module_gross_margin: f64,
     /// The thermal engine's package and cooling.
     pub thermal: ThermalSettings,
+    /// The photonics engine's settings.
+    pub photonics: PhotonicsSettings,
+}
+
+/// The photonics engine: ring line shape, heater range, lock loop, lane-to-lane variation
+/// and the workload whose thermal transient drives the drift.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotonicsSettings {
+    /// Monte Carlo seed.
+    pub seed: u64,
+    /// Monte Carlo lanes per technology and generation.
+    pub lanes: usize,
+    /// Lanes sharing one PIC (one global fabrication offset).
+    pub lanes_per_pic: usize,
+    /// Operating wavelength, nm.
+    pub wavelength_nm: f64,
+    /// Loaded quality factor of the rings.
+    pub ring_loaded_q: f64,
+    /// Heater power limit, mW.
+    pub heater_max_mw: f64,
+    /// Share of the fabrication-offset variance common to a PIC, 0..1.
+    pub global_variance_fraction: f64,
+    /// Laser wavelength offset spread, nm.
+    pub laser_offset_sigma_nm: f64,
+    /// Fiber-to-chip lateral misalignment spread per axis, µm.
+    pub misalignment_sigma_um: f64,
+    /// Mode radius (1/e² intensity) of fiber and coupler, µm.
+    pub mode_radius_um: f64,
+    /// Lane-to-lane optical power spread, dB.
+    pub power_sigma_db: f64,
+    /// Lock-loop sample rate, Hz.
+    pub sample_rate_hz: f64,
+    /// Proportional gain.
+    pub kp: f64,
+    /// Integral gain per sample.
+    pub ki: f64,
+    /// Capture half-width of the error signal in half-linewidths.
+    pub capture_fwhm: f64,
+    /// Time a re-lock takes, s.
+    pub relock_time_s: f64,
+    /// Time over the BER threshold that takes a link down, s.
+    pub flap_window_s: f64,
+    /// Workload period of the drift transient, s.
+    pub workload_period_s: f64,
+    /// Busy share of the workload period.
+    pub workload_busy_fraction: f64,
+    /// Thermal time step of the drift transient, s.
+    pub thermal_step_s: f64,
+    /// Lateral cells per package side of the drift transient's package model.
+    pub drift_grid_cells: usize,
+    /// Workload periods simulated (the first is warm-up).
+    pub periods: usize,
+    /// On-die temperature sensor resolution, K.
+    pub sensor_lsb_k: f64,
+    /// Samples per telemetry channel in the drift predictor.
+    pub predictor_taps: usize,
 }
 
 /// The co-packaged switch package and its liquid cold plate (all lengths in mm as named).

@@ -7,8 +7,8 @@ use super::locate::quote_segment;
 use super::raw;
 use super::{
     AsicLeakage, ColdPlate, Cycling, Els, Generation, HeatSinkKind, Laser, LaserPlacement,
-    LinkBudget, Optics, Package, Parts, Rings, Scenario, SerdesClass, Service, Tec, Technology,
-    TechnologyKind, ThermalSettings,
+    LinkBudget, Optics, Package, Parts, PhotonicsSettings, Rings, Scenario, SerdesClass, Service,
+    Tec, Technology, TechnologyKind, ThermalSettings,
 };
 use crate::error::{Diagnostic, DiagnosticKind};
 use crate::units::{
@@ -188,6 +188,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     );
 
     let thermal = resolve_thermal(&mut checker, &file.thermal, &generation_ids);
+    let photonics = resolve_photonics(&mut checker, &file.photonics);
     // Engines are laid out four-fold around the ASIC: each generation's capacity must be a
     // whole multiple of four engines.
     for technology in &technologies {
@@ -220,6 +221,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             service,
             module_gross_margin,
             thermal,
+            photonics,
         })
     } else {
         Err(checker.diagnostics)
@@ -1065,5 +1067,134 @@ fn resolve_thermal(
             "J/(m³ K)",
         ),
         cold_plate,
+    }
+}
+
+fn resolve_photonics(checker: &mut Checker, options: &raw::PhotonicsOptions) -> PhotonicsSettings {
+    let field = |name: &str| format!("photonics.{name}");
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    let sample_rate_hz = positive(checker, "sample_rate_hz", options.sample_rate_hz, "Hz");
+    let workload_period_s = positive(checker, "workload_period_s", options.workload_period_s, "s");
+    let thermal_step_s = positive(checker, "thermal_step_s", options.thermal_step_s, "s");
+    let sample_s = 1.0 / sample_rate_hz;
+    let samples_per_step = thermal_step_s / sample_s;
+    if thermal_step_s.is_finite()
+        && sample_s.is_finite()
+        && ((samples_per_step - samples_per_step.round()).abs() > 1e-9 || samples_per_step < 1.0)
+    {
+        checker.invalid(
+            &field("thermal_step_s"),
+            thermal_step_s,
+            format!("a whole number of loop samples ({sample_s} s each)"),
+        );
+    }
+    let steps_per_period = workload_period_s / thermal_step_s;
+    if steps_per_period.is_finite()
+        && ((steps_per_period - steps_per_period.round()).abs() > 1e-9 || steps_per_period < 4.0)
+    {
+        checker.invalid(
+            &field("workload_period_s"),
+            workload_period_s,
+            format!("a whole number (at least 4) of thermal steps ({thermal_step_s} s each)"),
+        );
+    }
+    PhotonicsSettings {
+        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
+        lanes: checker.count(&field("lanes"), options.lanes, 1, 100_000, "lanes") as usize,
+        lanes_per_pic: checker.count(
+            &field("lanes_per_pic"),
+            options.lanes_per_pic,
+            1,
+            4096,
+            "lanes",
+        ) as usize,
+        wavelength_nm: checker.number(
+            &field("wavelength_nm"),
+            options.wavelength_nm,
+            Limits::between(400.0, 2000.0),
+            "nm",
+        ),
+        ring_loaded_q: checker.number(
+            &field("ring_loaded_q"),
+            options.ring_loaded_q,
+            Limits::between(100.0, 1e7),
+            "1",
+        ),
+        heater_max_mw: checker.number(
+            &field("heater_max_mw"),
+            options.heater_max_mw,
+            Limits::NON_NEGATIVE,
+            "mW",
+        ),
+        global_variance_fraction: checker.number(
+            &field("global_variance_fraction"),
+            options.global_variance_fraction,
+            Limits::between(0.0, 1.0),
+            "fraction",
+        ),
+        laser_offset_sigma_nm: checker.number(
+            &field("laser_offset_sigma_nm"),
+            options.laser_offset_sigma_nm,
+            Limits::NON_NEGATIVE,
+            "nm",
+        ),
+        misalignment_sigma_um: checker.number(
+            &field("misalignment_sigma_um"),
+            options.misalignment_sigma_um,
+            Limits::NON_NEGATIVE,
+            "µm",
+        ),
+        mode_radius_um: positive(checker, "mode_radius_um", options.mode_radius_um, "µm"),
+        power_sigma_db: checker.number(
+            &field("power_sigma_db"),
+            options.power_sigma_db,
+            Limits::NON_NEGATIVE,
+            "dB",
+        ),
+        sample_rate_hz,
+        kp: checker.number(&field("kp"), options.kp, Limits::FRACTION_BELOW_ONE, "1"),
+        ki: checker.number(
+            &field("ki"),
+            options.ki,
+            Limits {
+                min: Bound::Exclusive(0.0),
+                max: Bound::Exclusive(2.0 - 2.0 * options.kp.max(0.0)),
+            },
+            "1 (a stable loop: ki < 2 - 2 kp)",
+        ),
+        capture_fwhm: positive(checker, "capture_fwhm", options.capture_fwhm, "half-linewidths"),
+        relock_time_s: checker.number(
+            &field("relock_time_s"),
+            options.relock_time_s,
+            Limits::NON_NEGATIVE,
+            "s",
+        ),
+        flap_window_s: positive(checker, "flap_window_s", options.flap_window_s, "s"),
+        workload_period_s,
+        workload_busy_fraction: checker.number(
+            &field("workload_busy_fraction"),
+            options.workload_busy_fraction,
+            Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
+            "fraction",
+        ),
+        thermal_step_s,
+        drift_grid_cells: checker.count(
+            &field("drift_grid_cells"),
+            options.drift_grid_cells,
+            8,
+            128,
+            "cells",
+        ) as usize,
+        periods: checker.count(&field("periods"), options.periods, 2, 10_000, "periods") as usize,
+        sensor_lsb_k: positive(checker, "sensor_lsb_k", options.sensor_lsb_k, "K"),
+        predictor_taps: checker.count(
+            &field("predictor_taps"),
+            options.predictor_taps,
+            1,
+            64,
+            "samples",
+        ) as usize,
     }
 }

@@ -169,7 +169,7 @@ fn engines_that_cannot_sit_four_fold_around_the_asic_are_rejected() {
 
 #[test]
 fn a_busy_fraction_that_is_not_whole_steps_is_rejected_not_rounded() {
-    let source = edited("busy_fraction = 0.5 ", "busy_fraction = 0.51 ");
+    let source = edited("\nbusy_fraction = 0.5 ", "\nbusy_fraction = 0.51 ");
     let problem = only_problem(&source);
     assert_eq!(problem.path, "thermal.cycling.busy_fraction");
 }

@@ -1,0 +1,548 @@
+//! cporamp-photonics: microring and laser drift, the heater lock loop, feed-forward drift
+//! prediction, the per-lane link margin, PAM4 BER and link flaps.
+//!
+//! - [`optics`]: Gaussian mode overlap (coupling loss from misalignment) and the Lorentzian
+//!   ring line shape (detuning penalty);
+//! - [`ber`]: PAM4 symbol and bit error rates, the KP4 threshold, BER at a link margin;
+//! - [`lock`]: the discrete-time PI heater loop with FSR wrap, loss of lock, re-lock, flaps;
+//! - [`predictor`]: the ARX drift predictor identified from the thermal transient;
+//! - [`simulate`] (here): a Monte Carlo population of lanes under process variation driven by
+//!   the thermal engine's transient, feedback-only against feedback plus feed-forward.
+//!
+//! # Drift
+//! A lane's heater must red-shift its ring by $o + D_k$ (nm): $o$ is static (design bias
+//! $b$, laser offset $\epsilon_L$, fabrication offset $\epsilon_R$: $o = b + \epsilon_L - \epsilon_R$)
+//! and $D_k = a_L (T_{L,k} - T_0) - a_R (T_{R,k} - T_0)$ follows the laser and ring
+//! temperatures ($a$ in nm/K; parameters.md: rings 0.072-0.083 nm/K, DFB 0.085-0.1 nm/K).
+//! An integrated laser sits on the engine and drifts with the ring, so most of the drift
+//! cancels; an external laser source stays at its front-panel temperature.
+//!
+//! # Lane population
+//! Fabrication offsets are $\epsilon_R = g + l$ with $g \sim N(0, f\sigma^2)$ shared by the
+//! lanes of one PIC and $l \sim N(0, (1-f)\sigma^2)$ per ring; $\epsilon_L \sim N(0,
+//! \sigma_L^2)$; fiber misalignment $(x, y) \sim N(0, \sigma_{xy}^2)$ per axis adds
+//! $10\log_{10}(e)\,(x^2+y^2)/w^2$ dB; a lane power deviation $N(0, \sigma_P^2)$ dB. The
+//! lane's static OMA margin is the link budget's design margin minus these; a detuning
+//! $\delta$ costs the Lorentzian penalty, and the lane's pre-FEC BER crosses the KP4
+//! threshold where the penalty equals the margin ([`ber`]).
+//!
+//! # Estimates
+//! Rates are per lane-hour over the counted periods (the first is warm-up), with the standard
+//! error of the lane mean, $s/\sqrt{n}$.
+//!
+//! **Architecture invariant:** pure and deterministic for a seed (lanes split over threads
+//! give the same result as one thread).
+
+pub mod ber;
+pub mod lock;
+pub mod optics;
+pub mod predictor;
+
+use cporamp_core::scenario::{PhotonicsSettings, Rings};
+use lock::{Lane, LaneStats, LoopSettings};
+use predictor::Predictor;
+use rand::SeedableRng;
+use rand_distr::{Distribution, Normal};
+use serde::Serialize;
+
+/// Bad input to the photonics engine.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PhotonicsError {
+    /// A parameter out of its range.
+    #[error("photonics: {name} = {value}; expected {expected}")]
+    InvalidParameter {
+        /// The parameter.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// A temperature trace that cannot be resampled.
+    #[error("photonics: drift trace sample {index}: {message}")]
+    Trace {
+        /// Sample index.
+        index: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The lock loop settings.
+    #[error(transparent)]
+    Loop(#[from] lock::LoopSettingsError),
+    /// The predictor could not be identified.
+    #[error("photonics: drift predictor: {0}")]
+    Predictor(String),
+}
+
+/// One workload period of temperatures and telemetry at the loop's sample rate (periodic).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DriftTrace {
+    /// Sample interval, s.
+    pub sample_s: f64,
+    /// Ring (engine) temperature, °C.
+    pub ring_temp_c: Vec<f64>,
+    /// Laser temperature, °C.
+    pub laser_temp_c: Vec<f64>,
+    /// On-die ASIC temperature sensor (unquantized), °C.
+    pub sensor_temp_c: Vec<f64>,
+    /// ASIC power telemetry, W.
+    pub asic_power_w: Vec<f64>,
+}
+
+/// Samples of a thermal history: `time_s` strictly increasing, each series as long.
+#[derive(Debug, Clone, Copy)]
+pub struct ThermalSamples<'a> {
+    /// Times, s.
+    pub time_s: &'a [f64],
+    /// Ring temperature, °C.
+    pub ring_temp_c: &'a [f64],
+    /// Laser temperature, °C.
+    pub laser_temp_c: &'a [f64],
+    /// ASIC sensor temperature, °C.
+    pub sensor_temp_c: &'a [f64],
+    /// ASIC power, W.
+    pub asic_power_w: &'a [f64],
+}
+
+impl DriftTrace {
+    /// Linear interpolation of `samples` onto `sample_s` steps over one `period_s` ending at
+    /// the last sample.
+    ///
+    /// # Errors
+    /// [`PhotonicsError::Trace`] for non-increasing or non-finite times, series of different
+    /// lengths, a non-finite value, or a history shorter than the period.
+    pub fn resample(
+        samples: &ThermalSamples<'_>,
+        sample_s: f64,
+        period_s: f64,
+    ) -> Result<DriftTrace, PhotonicsError> {
+        let time = samples.time_s;
+        let series = [
+            samples.ring_temp_c,
+            samples.laser_temp_c,
+            samples.sensor_temp_c,
+            samples.asic_power_w,
+        ];
+        let fail = |index: usize, message: String| Err(PhotonicsError::Trace { index, message });
+        if time.len() < 2 || series.iter().any(|values| values.len() != time.len()) {
+            return fail(
+                0,
+                format!("expected at least 2 samples and equal lengths; got {} times", time.len()),
+            );
+        }
+        for (index, pair) in time.windows(2).enumerate() {
+            if !(pair[1].is_finite() && pair[1] > pair[0]) {
+                return fail(
+                    index + 1,
+                    format!(
+                        "time {} s after {} s; expected strictly increasing times",
+                        pair[1], pair[0]
+                    ),
+                );
+            }
+        }
+        for values in series {
+            if let Some(index) = values.iter().position(|value| !value.is_finite()) {
+                return fail(index, format!("value {}; expected a finite number", values[index]));
+            }
+        }
+        let end = time[time.len() - 1];
+        let start = end - period_s;
+        if start < time[0] - 1e-12 {
+            return fail(
+                0,
+                format!(
+                    "the history covers {} s, less than the {period_s} s period",
+                    end - time[0]
+                ),
+            );
+        }
+        let n = (period_s / sample_s).round() as usize;
+        let mut cursor = 0;
+        let mut out: [Vec<f64>; 4] = Default::default();
+        for k in 0..n {
+            let t = start + (k + 1) as f64 * sample_s;
+            while cursor + 2 < time.len() && time[cursor + 1] < t {
+                cursor += 1;
+            }
+            let (t0, t1) = (time[cursor], time[cursor + 1]);
+            let weight = ((t - t0) / (t1 - t0)).clamp(0.0, 1.0);
+            for (target, values) in out.iter_mut().zip(series) {
+                target.push(values[cursor] + weight * (values[cursor + 1] - values[cursor]));
+            }
+        }
+        let [ring_temp_c, laser_temp_c, sensor_temp_c, asic_power_w] = out;
+        Ok(DriftTrace { sample_s, ring_temp_c, laser_temp_c, sensor_temp_c, asic_power_w })
+    }
+}
+
+/// The link the lanes carry.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LinkInputs {
+    /// OMA margin of a nominal lane over the receiver sensitivity (the link budget's design
+    /// margin), dB.
+    pub margin_db: f64,
+    /// Lane rate, Gb/s.
+    pub lane_gbps: f64,
+}
+
+/// A loop's performance over the population.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LoopSummary {
+    /// RMS detuning over all locked lane-samples, nm.
+    pub rms_detuning_nm: f64,
+    /// Largest detuning of any locked lane, nm.
+    pub max_detuning_nm: f64,
+    /// Lorentzian penalty at the RMS detuning, dB.
+    pub rms_penalty_db: f64,
+    /// Mean heater power per ring, mW.
+    pub heater_mw_per_ring: f64,
+    /// Heater power per bit (rings per lane over lane rate), pJ/bit.
+    pub heater_pj_per_bit: f64,
+    /// Lock losses per lane-hour.
+    pub lock_losses_per_lane_hour: f64,
+    /// Its standard error.
+    pub lock_losses_se: f64,
+    /// Link flaps per lane-hour.
+    pub flaps_per_lane_hour: f64,
+    /// Its standard error.
+    pub flaps_se: f64,
+    /// Fraction of lane-samples with the BER over threshold or unlocked.
+    pub bad_fraction: f64,
+}
+
+/// A histogram.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Histogram {
+    /// Bin edges (one more than counts).
+    pub edges: Vec<f64>,
+    /// Counts.
+    pub counts: Vec<usize>,
+}
+
+/// The nominal lane through the last period, for charts (downsampled).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DriftChart {
+    /// Time in the period, s.
+    pub time_s: Vec<f64>,
+    /// Ring temperature, °C.
+    pub ring_temp_c: Vec<f64>,
+    /// Required shift drift D, nm.
+    pub drift_nm: Vec<f64>,
+    /// Detuning, feedback only, nm.
+    pub feedback_detuning_nm: Vec<f64>,
+    /// Detuning, feedback plus feed-forward, nm.
+    pub feed_forward_detuning_nm: Vec<f64>,
+    /// Heater power per ring, feedback only, mW.
+    pub feedback_heater_mw: Vec<f64>,
+    /// Heater power per ring, with feed-forward, mW.
+    pub feed_forward_heater_mw: Vec<f64>,
+    /// Locked (feedback only).
+    pub feedback_locked: Vec<bool>,
+}
+
+/// Everything the photonics engine reports for one technology and generation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PhotonicsResult {
+    /// Ring linewidth (FWHM), nm.
+    pub linewidth_nm: f64,
+    /// Heater tuning range, nm.
+    pub tuning_range_nm: f64,
+    /// Peak-to-peak drift over the workload period, nm.
+    pub drift_peak_to_peak_nm: f64,
+    /// Ring temperature swing over the period, K.
+    pub ring_swing_k: f64,
+    /// Predictor one-step RMS error, nm.
+    pub predictor_rms_error_nm: f64,
+    /// Predictor R².
+    pub predictor_r_squared: f64,
+    /// Feedback only.
+    pub feedback: LoopSummary,
+    /// Feedback plus feed-forward.
+    pub feed_forward: LoopSummary,
+    /// RMS detuning ratio, feedback only over feed-forward.
+    pub rms_reduction: f64,
+    /// Lanes that found no resonance within the heater range, fraction.
+    pub unlockable_fraction: f64,
+    /// Lanes whose static margin is negative (never under threshold), fraction.
+    pub negative_margin_fraction: f64,
+    /// Worst margin over the run per lane (static margin minus the penalty at its largest
+    /// detuning, feedback only), dB.
+    pub margin_histogram: Histogram,
+    /// Lanes simulated.
+    pub lanes: usize,
+    /// Lane-hours counted per loop.
+    pub lane_hours: f64,
+    /// The nominal lane.
+    pub chart: DriftChart,
+}
+
+/// Static description of one lane of the population.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct SampledLane {
+    lane: Lane,
+    margin_db: f64,
+}
+
+fn check_rings(rings: &Rings) -> Result<(), PhotonicsError> {
+    let invalid =
+        |name, value, expected| Err(PhotonicsError::InvalidParameter { name, value, expected });
+    if !(rings.fsr.0.is_finite() && rings.fsr.0 > 0.0) {
+        return invalid("fsr_nm", rings.fsr.0, "a free spectral range > 0 nm");
+    }
+    if !(rings.heater_efficiency_nm_per_mw.is_finite() && rings.heater_efficiency_nm_per_mw > 0.0) {
+        return invalid(
+            "heater_efficiency_nm_per_mw",
+            rings.heater_efficiency_nm_per_mw,
+            "> 0 nm/mW",
+        );
+    }
+    if !(rings.fab_offset_sigma.0.is_finite() && rings.fab_offset_sigma.0 >= 0.0) {
+        return invalid("fab_offset_sigma_nm", rings.fab_offset_sigma.0, ">= 0 nm");
+    }
+    Ok(())
+}
+
+fn normal(sigma: f64) -> Normal<f64> {
+    // sigma is checked >= 0 and finite by the scenario.
+    Normal::new(0.0, sigma.max(0.0)).unwrap_or_else(|_| Normal::new(0.0, 0.0).expect("0 is valid"))
+}
+
+fn sample_lanes(
+    settings: &PhotonicsSettings,
+    rings: &Rings,
+    link: &LinkInputs,
+    linewidth_nm: f64,
+) -> Vec<SampledLane> {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(settings.seed);
+    let sigma = rings.fab_offset_sigma.0;
+    let global = normal(sigma * settings.global_variance_fraction.sqrt());
+    let local = normal(sigma * (1.0 - settings.global_variance_fraction).sqrt());
+    let laser = normal(settings.laser_offset_sigma_nm);
+    let misalignment = normal(settings.misalignment_sigma_um);
+    let power = normal(settings.power_sigma_db);
+    let mut lanes = Vec::with_capacity(settings.lanes);
+    let mut pic_offset = 0.0;
+    for index in 0..settings.lanes {
+        if index % settings.lanes_per_pic == 0 {
+            pic_offset = global.sample(&mut rng);
+        }
+        let ring_offset = pic_offset + local.sample(&mut rng);
+        let laser_offset = laser.sample(&mut rng);
+        let (x, y) = (misalignment.sample(&mut rng), misalignment.sample(&mut rng));
+        let power_db = power.sample(&mut rng);
+        let offset_um = (x * x + y * y).sqrt();
+        let margin_db = link.margin_db
+            - optics::misalignment_loss_db(settings.mode_radius_um, offset_um)
+            + power_db;
+        lanes.push(SampledLane {
+            lane: Lane {
+                offset_nm: rings.design_bias.0 + laser_offset - ring_offset,
+                bad_detuning_nm: if margin_db > 0.0 {
+                    optics::detuning_at_penalty_nm(margin_db, linewidth_nm)
+                } else {
+                    -1.0
+                },
+            },
+            margin_db,
+        });
+    }
+    lanes
+}
+
+fn tile(values: &[f64], periods: usize) -> Vec<f64> {
+    let mut out = Vec::with_capacity(values.len() * periods);
+    for _ in 0..periods {
+        out.extend_from_slice(values);
+    }
+    out
+}
+
+fn summarize(
+    stats: &[LaneStats],
+    lane_hours_each: f64,
+    linewidth_nm: f64,
+    rings: &Rings,
+    link: &LinkInputs,
+) -> LoopSummary {
+    let n = stats.len() as f64;
+    let locked: usize = stats.iter().map(|s| s.locked_samples).sum();
+    let squares: f64 = stats.iter().map(|s| s.detuning_sq_sum).sum();
+    let heater: f64 = stats.iter().map(|s| s.heater_sum_nm).sum();
+    let rms = if locked > 0 { (squares / locked as f64).sqrt() } else { 0.0 };
+    let heater_mw =
+        if locked > 0 { heater / locked as f64 / rings.heater_efficiency_nm_per_mw } else { 0.0 };
+    let rate = |value: fn(&LaneStats) -> usize| -> (f64, f64) {
+        let rates: Vec<f64> = stats.iter().map(|s| value(s) as f64 / lane_hours_each).collect();
+        let mean = rates.iter().sum::<f64>() / n;
+        let variance = if stats.len() > 1 {
+            rates.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1.0)
+        } else {
+            0.0
+        };
+        (mean, (variance / n).sqrt())
+    };
+    let (lock_losses, lock_losses_se) = rate(|s| s.lock_losses);
+    let (flaps, flaps_se) = rate(|s| s.flaps);
+    let samples: usize = stats.iter().map(|s| s.locked_samples.max(s.bad_samples)).sum();
+    let bad: usize = stats.iter().map(|s| s.bad_samples).sum();
+    LoopSummary {
+        rms_detuning_nm: rms,
+        max_detuning_nm: stats.iter().map(|s| s.max_detuning_nm).fold(0.0, f64::max),
+        rms_penalty_db: optics::detuning_penalty_db(rms, linewidth_nm),
+        heater_mw_per_ring: heater_mw,
+        heater_pj_per_bit: heater_mw * f64::from(rings.rings_per_lane) / link.lane_gbps,
+        lock_losses_per_lane_hour: lock_losses,
+        lock_losses_se,
+        flaps_per_lane_hour: flaps,
+        flaps_se,
+        bad_fraction: if samples > 0 { bad as f64 / samples as f64 } else { 0.0 },
+    }
+}
+
+fn histogram(values: &[f64], width: f64) -> Histogram {
+    if values.is_empty() {
+        return Histogram { edges: vec![0.0, width], counts: vec![0] };
+    }
+    let low = (values.iter().copied().fold(f64::INFINITY, f64::min) / width).floor() * width;
+    let high =
+        (values.iter().copied().fold(f64::NEG_INFINITY, f64::max) / width).floor() * width + width;
+    let bins = (((high - low) / width).round() as usize).max(1);
+    let mut counts = vec![0; bins];
+    for value in values {
+        let bin = (((value - low) / width).floor() as usize).min(bins - 1);
+        counts[bin] += 1;
+    }
+    Histogram { edges: (0..=bins).map(|i| low + i as f64 * width).collect(), counts }
+}
+
+/// Runs the population over `periods` repetitions of the periodic `trace`, feedback only and
+/// with feed-forward, on `threads` threads.
+///
+/// # Errors
+/// [`PhotonicsError`] for invalid ring or loop parameters or a predictor that cannot be fit.
+pub fn simulate(
+    settings: &PhotonicsSettings,
+    rings: &Rings,
+    link: &LinkInputs,
+    trace: &DriftTrace,
+    threads: usize,
+) -> Result<PhotonicsResult, PhotonicsError> {
+    check_rings(rings)?;
+    let linewidth_nm = optics::linewidth_nm(settings.wavelength_nm, settings.ring_loaded_q);
+    let rate_hz = 1.0 / trace.sample_s;
+    let loop_settings = LoopSettings {
+        kp: settings.kp,
+        ki: settings.ki,
+        capture_nm: settings.capture_fwhm * linewidth_nm / 2.0,
+        range_nm: rings.heater_efficiency_nm_per_mw * settings.heater_max_mw,
+        fsr_nm: rings.fsr.0,
+        relock_samples: (settings.relock_time_s * rate_hz).round() as usize,
+        flap_window_samples: ((settings.flap_window_s * rate_hz).round() as usize).max(1),
+    };
+    loop_settings.check()?;
+    let n = trace.ring_temp_c.len();
+    let t0 = rings.reference_temp.0;
+    let drift: Vec<f64> = trace
+        .ring_temp_c
+        .iter()
+        .zip(&trace.laser_temp_c)
+        .map(|(ring, laser)| {
+            rings.laser_drift_nm_per_k * (laser - t0) - rings.ring_drift_nm_per_k * (ring - t0)
+        })
+        .collect();
+    let lsb = settings.sensor_lsb_k;
+    let sensor: Vec<f64> = trace.sensor_temp_c.iter().map(|t| (t / lsb).round() * lsb).collect();
+    let channels: [&[f64]; 2] = [&sensor, &trace.asic_power_w];
+    let predictor = Predictor::fit(&channels, &drift, settings.predictor_taps)
+        .map_err(PhotonicsError::Predictor)?;
+    let prediction = predictor.predict(&channels, &drift);
+
+    let periods = settings.periods;
+    let drift_run = tile(&drift, periods);
+    let forward_run = tile(&prediction.next_nm, periods);
+    let sampled = sample_lanes(settings, rings, link, linewidth_nm);
+    let lanes: Vec<Lane> = sampled.iter().map(|s| s.lane).collect();
+    let (feedback, _) = lock::run_lanes(&loop_settings, &lanes, &drift_run, None, None, n, threads);
+    let (forward, _) =
+        lock::run_lanes(&loop_settings, &lanes, &drift_run, Some(&forward_run), None, n, threads);
+    let lane_hours_each = (periods - 1) as f64 * n as f64 * trace.sample_s / 3600.0;
+
+    // The nominal lane (design bias, no offsets, design margin), recorded.
+    let nominal = [Lane {
+        offset_nm: rings.design_bias.0,
+        bad_detuning_nm: optics::detuning_at_penalty_nm(link.margin_db.max(0.0), linewidth_nm),
+    }];
+    let (_, fb_trace) = lock::run_lanes(&loop_settings, &nominal, &drift_run, None, Some(0), n, 1);
+    let (_, ff_trace) =
+        lock::run_lanes(&loop_settings, &nominal, &drift_run, Some(&forward_run), Some(0), n, 1);
+    let (fb_trace, ff_trace) = (fb_trace.unwrap_or_default(), ff_trace.unwrap_or_default());
+    let last = (periods - 1) * n..periods * n;
+    let stride = n.div_ceil(250).max(1);
+    let pick = |values: &[f64]| -> Vec<f64> {
+        values[last.clone()].iter().step_by(stride).copied().collect()
+    };
+    let efficiency = rings.heater_efficiency_nm_per_mw;
+    let chart = DriftChart {
+        time_s: (0..n).step_by(stride).map(|k| (k + 1) as f64 * trace.sample_s).collect(),
+        ring_temp_c: trace.ring_temp_c.iter().step_by(stride).copied().collect(),
+        drift_nm: drift.iter().step_by(stride).copied().collect(),
+        feedback_detuning_nm: pick(&fb_trace.detuning_nm),
+        feed_forward_detuning_nm: pick(&ff_trace.detuning_nm),
+        feedback_heater_mw: pick(&fb_trace.heater_nm).iter().map(|nm| nm / efficiency).collect(),
+        feed_forward_heater_mw: pick(&ff_trace.heater_nm)
+            .iter()
+            .map(|nm| nm / efficiency)
+            .collect(),
+        feedback_locked: fb_trace
+            .locked
+            .get(last.clone())
+            .unwrap_or(&[])
+            .iter()
+            .step_by(stride)
+            .copied()
+            .collect(),
+    };
+
+    let worst_margins: Vec<f64> = sampled
+        .iter()
+        .zip(&feedback)
+        .filter(|(_, stats)| stats.locked_samples > 0)
+        .map(|(lane, stats)| {
+            lane.margin_db - optics::detuning_penalty_db(stats.max_detuning_nm, linewidth_nm)
+        })
+        .collect();
+    let feedback_summary = summarize(&feedback, lane_hours_each, linewidth_nm, rings, link);
+    let forward_summary = summarize(&forward, lane_hours_each, linewidth_nm, rings, link);
+    let span = |values: &[f64]| {
+        values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+            - values.iter().copied().fold(f64::INFINITY, f64::min)
+    };
+    Ok(PhotonicsResult {
+        linewidth_nm,
+        tuning_range_nm: loop_settings.range_nm,
+        drift_peak_to_peak_nm: span(&drift),
+        ring_swing_k: span(&trace.ring_temp_c),
+        predictor_rms_error_nm: prediction.rms_error_nm,
+        predictor_r_squared: prediction.r_squared,
+        feedback: feedback_summary,
+        feed_forward: forward_summary,
+        rms_reduction: if forward_summary.rms_detuning_nm > 0.0 {
+            feedback_summary.rms_detuning_nm / forward_summary.rms_detuning_nm
+        } else {
+            f64::INFINITY
+        },
+        unlockable_fraction: feedback.iter().filter(|s| s.locked_samples == 0).count() as f64
+            / lanes.len() as f64,
+        negative_margin_fraction: sampled.iter().filter(|s| s.margin_db <= 0.0).count() as f64
+            / lanes.len() as f64,
+        margin_histogram: histogram(&worst_margins, 0.25),
+        lanes: lanes.len(),
+        lane_hours: lane_hours_each * lanes.len() as f64,
+        chart,
+    })
+}
+
+#[cfg(test)]
+mod tests;

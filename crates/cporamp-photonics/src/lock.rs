@@ -1,0 +1,458 @@
+//! The heater lock loop: a discrete-time PI controller that keeps each microring on its
+//! laser line while temperatures drift, with loss of lock, re-lock and link flaps.
+//!
+//! # Plant and controller
+//! A lane needs its heater to red-shift the ring by $r_k = o + nF + D_k$ (nm) at sample $k$:
+//! $o$ is the lane's static offset (design bias, fabrication and laser offsets), $F$ the free
+//! spectral range, $n$ the resonance order chosen at lock, and $D_k$ the drift common to an
+//! engine, $D = a_L (T_L - T_0) - a_R (T_R - T_0)$ from the laser and ring temperatures. The
+//! heater shift $u_{k-1}$ set at the previous sample holds until the measurement, so the
+//! detuning and the error signal (dither or monitor photodiode, linearised) are
+//!
+//! $$ \delta_k = u_{k-1} - r_k, \qquad e_k = -\delta_k. $$
+//!
+//! The controller is PI in velocity form with an optional feed-forward $f_k$ (the predicted
+//! required shift at the next sample, [`crate::predictor`]):
+//!
+//! $$ x_k = x_{k-1} + K_p (e_k - e_{k-1}) + K_i e_k, \qquad u_k = x_k + f_k. $$
+//!
+//! Without feed-forward, $E(z)/D(z) = (1 - z^{-1}) / (1 - (1 - K_p - K_i) z^{-1} - K_p z^{-2})$;
+//! for $K_p = 0$ a unit step leaves $e_k = (1-K_i)^k$ and a ramp of $s$ nm per sample settles
+//! to $e = s/K_i$, with $e_k = (s/K_i)(1 - (1-K_i)^k)$ from lock (checked by the tests).
+//! With feed-forward the loop sees only the prediction error $D_k - \hat D_k$.
+//!
+//! # Lock, loss and re-lock
+//! At lock the heater takes the cheapest red shift to any resonance order,
+//! $u = (o + D_k) \bmod F$ (the FSR wrap); if that exceeds the tuning range $R$ the lane
+//! cannot lock. Lock is lost when the heater command leaves $[0, R]$ (heaters only red-shift)
+//! or when $|\delta_k|$ exceeds the capture half-width of the error signal. A lost lane
+//! re-locks after `relock_samples` (a sweep to find and capture a resonance).
+//!
+//! # Flaps
+//! A lane is *bad* at a sample when it is unlocked or when $|\delta_k|$ exceeds its
+//! `bad_detuning_nm` (the detuning whose Lorentzian penalty eats its static margin, so that
+//! the pre-FEC BER crosses the KP4 threshold). A run of at least `flap_window_samples` bad
+//! samples takes the link down: one flap per run.
+
+use serde::Serialize;
+
+/// Loop settings, all validated by [`LoopSettings::check`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LoopSettings {
+    /// Proportional gain, nm of heater shift per nm of error.
+    pub kp: f64,
+    /// Integral gain per sample.
+    pub ki: f64,
+    /// Capture half-width of the error signal, nm.
+    pub capture_nm: f64,
+    /// Heater tuning range, nm.
+    pub range_nm: f64,
+    /// Free spectral range, nm.
+    pub fsr_nm: f64,
+    /// Samples a re-lock takes.
+    pub relock_samples: usize,
+    /// Consecutive bad samples that take the link down.
+    pub flap_window_samples: usize,
+}
+
+/// A loop setting out of its range.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("lock loop: {name} = {value}; expected {expected}")]
+pub struct LoopSettingsError {
+    /// The setting.
+    pub name: &'static str,
+    /// Its value.
+    pub value: f64,
+    /// What was expected.
+    pub expected: &'static str,
+}
+
+impl LoopSettings {
+    /// Checks ranges: gains that keep the loop stable, positive widths and windows.
+    ///
+    /// # Errors
+    /// [`LoopSettingsError`] naming the setting.
+    pub fn check(&self) -> Result<(), LoopSettingsError> {
+        let fail = |name, value, expected| Err(LoopSettingsError { name, value, expected });
+        // Jury's test on 1 - (1 - Kp - Ki) z^-1 - Kp z^-2: |Kp| < 1, Ki > 0, Ki + 2 Kp < 2.
+        if !(self.ki > 0.0 && self.ki + 2.0 * self.kp < 2.0) {
+            return fail("ki", self.ki, "0 < ki < 2 - 2 kp (a stable loop)");
+        }
+        if !(0.0..1.0).contains(&self.kp) {
+            return fail("kp", self.kp, "0 <= kp < 1");
+        }
+        if !(self.capture_nm.is_finite() && self.capture_nm > 0.0) {
+            return fail("capture_nm", self.capture_nm, "a finite width > 0 nm");
+        }
+        if !(self.range_nm.is_finite() && self.range_nm >= 0.0) {
+            return fail("range_nm", self.range_nm, "a tuning range >= 0 nm");
+        }
+        if !(self.fsr_nm.is_finite() && self.fsr_nm > 0.0) {
+            return fail("fsr_nm", self.fsr_nm, "a free spectral range > 0 nm");
+        }
+        if self.flap_window_samples == 0 {
+            return fail("flap_window_samples", 0.0, "at least 1 sample");
+        }
+        Ok(())
+    }
+}
+
+/// One lane's constants.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lane {
+    /// Required red shift at zero drift (design bias plus fabrication and laser offsets), nm.
+    pub offset_nm: f64,
+    /// Detuning above which the lane's BER crosses the threshold, nm (negative: always bad).
+    pub bad_detuning_nm: f64,
+}
+
+/// What one lane did over a run.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct LaneStats {
+    /// Sum of squared detuning over locked samples, nm².
+    pub detuning_sq_sum: f64,
+    /// Largest |detuning| over locked samples, nm.
+    pub max_detuning_nm: f64,
+    /// Sum of the heater shift over locked samples, nm (heater energy / efficiency).
+    pub heater_sum_nm: f64,
+    /// Locked samples.
+    pub locked_samples: usize,
+    /// Bad samples (unlocked or BER over threshold).
+    pub bad_samples: usize,
+    /// Locked-to-unlocked transitions.
+    pub lock_losses: usize,
+    /// Link-down events.
+    pub flaps: usize,
+    /// Sample of the first loss of lock.
+    pub first_loss_sample: Option<usize>,
+}
+
+impl LaneStats {
+    /// RMS detuning over locked samples, nm.
+    #[must_use]
+    pub fn rms_detuning_nm(&self) -> f64 {
+        if self.locked_samples == 0 {
+            0.0
+        } else {
+            (self.detuning_sq_sum / self.locked_samples as f64).sqrt()
+        }
+    }
+}
+
+/// Per-sample record of one lane (for charts and tests).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LaneTrace {
+    /// Detuning, nm (0 while unlocked).
+    pub detuning_nm: Vec<f64>,
+    /// Heater shift, nm.
+    pub heater_nm: Vec<f64>,
+    /// Locked or not.
+    pub locked: Vec<bool>,
+}
+
+/// The state of one lane.
+#[derive(Debug, Clone, Copy)]
+struct State {
+    /// Offset including the chosen order, nm.
+    order_offset_nm: f64,
+    integrator_nm: f64,
+    applied_nm: f64,
+    previous_error_nm: f64,
+    locked: bool,
+    relock_in: usize,
+    bad_run: usize,
+    /// Detuning measured at the last sample (0 while unlocked), nm.
+    detuning_nm: f64,
+}
+
+/// Runs `lanes` over the common drift `drift_nm` (one value per sample), with feed-forward
+/// `feed_forward_nm` (the predicted drift at the next sample, one per sample) when given,
+/// recording lane `record` per sample. Statistics count samples from `count_from` on (the
+/// earlier ones are warm-up). Lanes are split over `threads` scoped threads; the result does
+/// not depend on the split.
+///
+/// # Panics
+/// If `feed_forward_nm` is shorter than `drift_nm` (the caller aligns them).
+#[must_use]
+pub fn run_lanes(
+    settings: &LoopSettings,
+    lanes: &[Lane],
+    drift_nm: &[f64],
+    feed_forward_nm: Option<&[f64]>,
+    record: Option<usize>,
+    count_from: usize,
+    threads: usize,
+) -> (Vec<LaneStats>, Option<LaneTrace>) {
+    if let Some(feed_forward) = feed_forward_nm {
+        assert!(feed_forward.len() >= drift_nm.len(), "feed-forward shorter than the drift");
+    }
+    let threads = threads.clamp(1, lanes.len().max(1));
+    let chunk = lanes.len().div_ceil(threads).max(1);
+    let mut stats = vec![LaneStats::default(); lanes.len()];
+    let mut trace = None;
+    std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for (index, (lane_chunk, stats_chunk)) in
+            lanes.chunks(chunk).zip(stats.chunks_mut(chunk)).enumerate()
+        {
+            let start = index * chunk;
+            let local_record =
+                record.filter(|&lane| (start..start + lane_chunk.len()).contains(&lane));
+            handles.push(scope.spawn(move || {
+                run_chunk(
+                    settings,
+                    lane_chunk,
+                    stats_chunk,
+                    drift_nm,
+                    feed_forward_nm,
+                    local_record.map(|lane| lane - start),
+                    count_from,
+                )
+            }));
+        }
+        for handle in handles {
+            if let Some(recorded) = handle.join().unwrap_or(None) {
+                trace = Some(recorded);
+            }
+        }
+    });
+    (stats, trace)
+}
+
+fn run_chunk(
+    settings: &LoopSettings,
+    lanes: &[Lane],
+    stats: &mut [LaneStats],
+    drift_nm: &[f64],
+    feed_forward_nm: Option<&[f64]>,
+    record: Option<usize>,
+    count_from: usize,
+) -> Option<LaneTrace> {
+    let mut trace = record.map(|_| LaneTrace::default());
+    let feed = |k: usize| feed_forward_nm.map_or(0.0, |values| values[k]);
+    let mut states: Vec<State> = lanes
+        .iter()
+        .map(|lane| State {
+            order_offset_nm: lane.offset_nm,
+            integrator_nm: 0.0,
+            applied_nm: 0.0,
+            previous_error_nm: 0.0,
+            locked: false,
+            relock_in: 0,
+            bad_run: 0,
+            detuning_nm: 0.0,
+        })
+        .collect();
+    let (kp, ki) = (settings.kp, settings.ki);
+    let mut scratch = LaneStats::default();
+    for (k, &drift) in drift_nm.iter().enumerate() {
+        let forward = feed(k);
+        let counting = k >= count_from;
+        for ((state, lane), counted) in states.iter_mut().zip(lanes).zip(stats.iter_mut()) {
+            // Warm-up samples update a scratch record that is thrown away.
+            let stat = if counting { counted } else { &mut scratch };
+            let mut detuning = 0.0;
+            if state.locked {
+                let required = state.order_offset_nm + drift;
+                detuning = state.applied_nm - required;
+                let error = -detuning;
+                state.integrator_nm += kp * (error - state.previous_error_nm) + ki * error;
+                state.previous_error_nm = error;
+                let command = state.integrator_nm + forward;
+                if detuning.abs() > settings.capture_nm
+                    || command < 0.0
+                    || command > settings.range_nm
+                {
+                    state.locked = false;
+                    state.relock_in = settings.relock_samples;
+                    stat.lock_losses += 1;
+                    stat.first_loss_sample.get_or_insert(k);
+                } else {
+                    state.applied_nm = command;
+                    stat.locked_samples += 1;
+                    stat.detuning_sq_sum += detuning * detuning;
+                    stat.max_detuning_nm = stat.max_detuning_nm.max(detuning.abs());
+                    stat.heater_sum_nm += command;
+                }
+            } else if state.relock_in > 0 {
+                state.relock_in -= 1;
+            } else {
+                // Acquire: the cheapest red shift to any resonance order.
+                let needed = lane.offset_nm + drift;
+                let shift = needed.rem_euclid(settings.fsr_nm);
+                if shift <= settings.range_nm {
+                    state.order_offset_nm = lane.offset_nm + (shift - needed);
+                    state.applied_nm = shift;
+                    state.integrator_nm = shift - forward;
+                    state.previous_error_nm = 0.0;
+                    state.locked = true;
+                    stat.locked_samples += 1;
+                    stat.heater_sum_nm += shift;
+                } else {
+                    state.relock_in = settings.relock_samples;
+                }
+            }
+            state.detuning_nm = if state.locked { detuning } else { 0.0 };
+            let bad = !state.locked || detuning.abs() > lane.bad_detuning_nm;
+            if bad {
+                stat.bad_samples += 1;
+                state.bad_run += 1;
+                if state.bad_run == settings.flap_window_samples {
+                    stat.flaps += 1;
+                }
+            } else {
+                state.bad_run = 0;
+            }
+        }
+        if let (Some(lane), Some(trace)) = (record, trace.as_mut()) {
+            let state = &states[lane];
+            trace.detuning_nm.push(state.detuning_nm);
+            trace.heater_nm.push(if state.locked { state.applied_nm } else { 0.0 });
+            trace.locked.push(state.locked);
+        }
+    }
+    trace
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(kp: f64, ki: f64) -> LoopSettings {
+        LoopSettings {
+            kp,
+            ki,
+            capture_nm: 1e9,
+            range_nm: 1e9,
+            fsr_nm: 1e12,
+            relock_samples: 10,
+            flap_window_samples: 3,
+        }
+    }
+
+    fn detuning(settings: &LoopSettings, offset_nm: f64, drift: &[f64]) -> (LaneStats, LaneTrace) {
+        let lane = Lane { offset_nm, bad_detuning_nm: 1e9 };
+        let (stats, trace) = run_lanes(settings, &[lane], drift, None, Some(0), 0, 1);
+        (stats[0], trace.unwrap())
+    }
+
+    #[test]
+    fn integral_loop_step_response_is_geometric() {
+        // Kp = 0: after a unit step of drift at k = 1, e_k = (1 - Ki)^(k-1), delta = -e.
+        let ki = 0.3;
+        let drift: Vec<f64> = (0..40).map(|k| if k == 0 { 0.0 } else { 1.0 }).collect();
+        let (_, trace) = detuning(&settings(0.0, ki), 5.0, &drift);
+        assert!(trace.detuning_nm[0].abs() < 1e-15);
+        for k in 1..40 {
+            let expected = -(1.0f64 - ki).powi(k as i32 - 1);
+            assert!((trace.detuning_nm[k] - expected).abs() < 1e-12, "k {k}");
+        }
+    }
+
+    #[test]
+    fn pi_loop_step_response_follows_the_roots_of_its_transfer_function() {
+        // E/D = (1 - z^-1) / (1 - a z^-1 - b z^-2), a = 1 - Kp - Ki, b = Kp. For a unit step
+        // at k = 1, e_{k+1} = A p1^k + B p2^k with p1,2 the roots of z^2 - a z - b and
+        // e_1 = 1, e_2 = a.
+        let (kp, ki): (f64, f64) = (0.2, 0.35);
+        let (a, b) = (1.0 - kp - ki, kp);
+        let root = (a * a + 4.0 * b).sqrt();
+        let (p1, p2) = ((a + root) / 2.0, (a - root) / 2.0);
+        // A + B = 1, A p1 + B p2 = a.
+        let big_b = (a - p1) / (p2 - p1);
+        let big_a = 1.0 - big_b;
+        let drift: Vec<f64> = (0..60).map(|k| if k == 0 { 0.0 } else { 1.0 }).collect();
+        let (_, trace) = detuning(&settings(kp, ki), 5.0, &drift);
+        for k in 1..60 {
+            let n = (k - 1) as i32;
+            let expected = -(big_a * p1.powi(n) + big_b * p2.powi(n));
+            assert!((trace.detuning_nm[k] - expected).abs() < 1e-12, "k {k}");
+        }
+    }
+
+    #[test]
+    fn ramp_error_settles_at_slope_over_ki() {
+        // e_k = (s/Ki)(1 - (1 - Ki)^k) from lock at k = 0.
+        let (ki, slope) = (0.25, 0.002);
+        let drift: Vec<f64> = (0..200).map(|k| slope * k as f64).collect();
+        let (_, trace) = detuning(&settings(0.0, ki), 5.0, &drift);
+        for (k, value) in trace.detuning_nm.iter().enumerate() {
+            let expected = -(slope / ki) * (1.0 - (1.0f64 - ki).powi(k as i32));
+            assert!((value - expected).abs() < 1e-12, "k {k}");
+        }
+    }
+
+    #[test]
+    fn lock_is_lost_exactly_when_the_closed_form_says() {
+        // Range: the heater command u_k = r_{k+1} - e_{k+1} leaves [0, R] at the first k with
+        // r0 + s (k + 1) - (s/Ki)(1 - (1 - Ki)^(k+1)) > R.
+        let (ki, slope, offset, range) = (0.2, 0.01, 1.0, 3.0);
+        let mut loop_settings = settings(0.0, ki);
+        loop_settings.range_nm = range;
+        let drift: Vec<f64> = (0..1000).map(|k| slope * k as f64).collect();
+        let (stats, _) = detuning(&loop_settings, offset, &drift);
+        let predicted = (0..)
+            .find(|&k: &usize| {
+                let n = (k + 1) as i32;
+                offset + slope * n as f64 - (slope / ki) * (1.0 - (1.0f64 - ki).powi(n)) > range
+            })
+            .unwrap();
+        assert_eq!(stats.first_loss_sample, Some(predicted));
+        // Drift rate: a ramp whose lag s/Ki exceeds the capture width loses lock at the first
+        // k with (s/Ki)(1 - (1 - Ki)^k) > capture.
+        let mut loop_settings = settings(0.0, ki);
+        loop_settings.capture_nm = 0.04;
+        let (stats, _) = detuning(&loop_settings, offset, &drift);
+        let predicted = (0..)
+            .find(|&k: &usize| (slope / ki) * (1.0 - (1.0f64 - ki).powi(k as i32)) > 0.04)
+            .unwrap();
+        assert_eq!(stats.first_loss_sample, Some(predicted));
+    }
+
+    #[test]
+    fn wrap_takes_the_next_order_and_an_unreachable_offset_never_locks() {
+        let mut loop_settings = settings(0.0, 0.3);
+        loop_settings.fsr_nm = 10.0;
+        loop_settings.range_nm = 8.0;
+        // Needs -2 nm (a blue shift): the next order needs 8 nm, just in range.
+        let (stats, trace) = detuning(&loop_settings, -2.0, &[0.0; 5]);
+        assert!((trace.heater_nm[0] - 8.0).abs() < 1e-12 && stats.lock_losses == 0);
+        // Needs 9 nm: beyond the 8 nm range, and -1 nm is blue: never locks; the link goes
+        // down once (one flap).
+        let (stats, _) = detuning(&loop_settings, 9.0, &[0.0; 50]);
+        assert_eq!((stats.locked_samples, stats.flaps, stats.bad_samples), (0, 1, 50));
+    }
+
+    #[test]
+    fn feed_forward_leaves_feedback_only_the_prediction_error() {
+        // Linearity: with feed-forward f_k the loop sees D_k - f_{k-1}, so its detuning equals
+        // a feedback-only loop driven by that prediction error (f_{-1} := f_0).
+        let loop_settings = settings(0.1, 0.3);
+        let n = 300;
+        let drift: Vec<f64> =
+            (0..n).map(|k| 0.3 * (k as f64 * 0.02).sin() + 0.001 * k as f64).collect();
+        let forward: Vec<f64> = (0..n)
+            .map(|k| 0.28 * ((k + 1) as f64 * 0.02).sin() + 0.05 * (k as f64 * 0.7).cos())
+            .collect();
+        let lane = Lane { offset_nm: 5.0, bad_detuning_nm: 1e9 };
+        let (_, with) = run_lanes(&loop_settings, &[lane], &drift, Some(&forward), Some(0), 0, 1);
+        let error: Vec<f64> = (0..n).map(|k| drift[k] - forward[k.saturating_sub(1)]).collect();
+        let (_, without) = run_lanes(&loop_settings, &[lane], &error, None, Some(0), 0, 1);
+        for (a, b) in with.unwrap().detuning_nm.iter().zip(&without.unwrap().detuning_nm) {
+            assert!((a - b).abs() < 1e-12, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn threads_do_not_change_results() {
+        let loop_settings =
+            LoopSettings { capture_nm: 0.2, range_nm: 9.0, fsr_nm: 11.4, ..settings(0.1, 0.3) };
+        let lanes: Vec<Lane> = (0..37)
+            .map(|index| Lane { offset_nm: index as f64 * 0.31, bad_detuning_nm: 0.05 })
+            .collect();
+        let drift: Vec<f64> = (0..500).map(|k| 0.5 * (k as f64 * 0.05).sin()).collect();
+        let (one, _) = run_lanes(&loop_settings, &lanes, &drift, None, None, 100, 1);
+        let (two, _) = run_lanes(&loop_settings, &lanes, &drift, None, None, 100, 2);
+        assert_eq!(one, two);
+    }
+}
