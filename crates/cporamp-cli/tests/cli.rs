@@ -493,3 +493,30 @@ fn thermal_runs_hotspot_examples_as_the_issue_writes_the_command_with_notes() {
         stderr(&refused)
     );
 }
+
+#[test]
+fn photonics_prints_both_loops_per_technology_and_generation_and_rejects_bad_rings() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = cporamp(directory.path(), &["photonics"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    // Two generations x two co-packaged technologies with rings.
+    assert_eq!(text.matches(" photonics: 256 lanes").count(), 4, "{text}");
+    assert_eq!(text.matches("  feedback only ").count(), 4);
+    assert_eq!(text.matches("  + feed-forward ").count(), 4);
+    assert!(text.contains("feed-forward cuts RMS detuning"), "{text}");
+    // A negative heater efficiency is named with its file, line and field.
+    let scenario = edited_scenario(
+        directory.path(),
+        "heater_efficiency_nm_per_mw = 0.42       # [S55] ~27 mW per FSR\n",
+        "heater_efficiency_nm_per_mw = -0.42      # [S55] ~27 mW per FSR\n",
+    );
+    let output =
+        cporamp(directory.path(), &["photonics", "--scenario", scenario.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("heater_efficiency_nm_per_mw: value -0.42"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -105,7 +105,9 @@ pub(crate) fn render(run: &RunResults<'_>) -> String {
     for (index, generation) in generations.iter().enumerate() {
         let thermal =
             run.thermal.iter().find(|thermal| thermal.generation == generation.generation);
-        generation_section(&mut html, scenario, index, generation, thermal);
+        let photonics =
+            run.photonics.iter().find(|photonics| photonics.generation == generation.generation);
+        generation_section(&mut html, scenario, index, generation, thermal, photonics);
     }
     let _ = writeln!(
         html,
@@ -232,6 +234,7 @@ fn generation_section(
     index: usize,
     generation: &GenerationComparison,
     thermal: Option<&ThermalGeneration>,
+    photonics: Option<&cporamp_pipeline::PhotonicsGeneration>,
 ) {
     let heading = escape(&generation_heading(scenario, generation));
     let _ = writeln!(html, "<section id=\"{}\">\n<h2>{heading}</h2>", section_id(index));
@@ -248,6 +251,9 @@ fn generation_section(
     laser_tables(html, scenario, generation);
     if let Some(thermal) = thermal {
         crate::thermal::section(html, thermal);
+    }
+    if let Some(photonics) = photonics {
+        crate::photonics::section(html, photonics);
     }
     html.push_str("</section>\n");
 }
@@ -677,7 +683,9 @@ mod tests {
         let technologies: usize =
             output.thermal.iter().map(|thermal| thermal.technologies.len()).sum();
         assert!(technologies > 0, "the default scenario has co-packaged technologies");
-        let charts = 3 * generations + technologies + generations;
+        // Comparison 3, a heat map per package and a sweep per generation, and 4 photonics
+        // charts (detuning, heater, margins, flaps) per generation.
+        let charts = 3 * generations + technologies + generations + 4 * generations;
         assert_eq!(html.matches("<svg").count(), charts);
         assert_eq!(html.matches("</svg>").count(), charts);
         assert_eq!(html.matches("<svg class=\"chart\"").count(), charts);
@@ -710,6 +718,21 @@ mod tests {
         }
         assert!(html.len() < 2_000_000, "report is {} bytes", html.len());
         assert!(!html.contains("src=") && !html.contains("<script") && !html.contains("url("));
+
+        assert_eq!(
+            html.matches("<h3>Photonics: ring drift, heater lock and link flaps</h3>").count(),
+            generations
+        );
+        for (section, photonics) in html.split("<section id=").skip(1).zip(&output.photonics) {
+            for technology in &photonics.technologies {
+                let reduction = number(technology.nominal.rms_reduction, 1);
+                assert!(
+                    section.contains(&format!("<td class=\"num\">{reduction}</td>")),
+                    "{}: feed-forward reduction {reduction} missing",
+                    technology.id
+                );
+            }
+        }
 
         // Without thermal results the report is the comparison alone.
         assert!(!without.contains("Thermal: co-packaged"));

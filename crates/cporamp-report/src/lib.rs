@@ -5,6 +5,7 @@
 //! and charts are inline SVG, so the report works offline and can be mailed as one file.
 
 mod html;
+mod photonics;
 mod svg;
 mod thermal;
 

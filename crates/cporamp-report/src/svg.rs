@@ -333,6 +333,8 @@ pub(crate) enum Marker {
     Circle,
     /// A filled square.
     Square,
+    /// No marker (dense series); the tooltip is lost.
+    None,
 }
 
 /// One series of a line chart.
@@ -358,6 +360,7 @@ const LINE_PLOT_X: f64 = 64.0;
 /// Draws one marker with its tooltip.
 fn marker(svg: &mut String, series: &LineSeries, x: f64, y: f64, tooltip: &str) {
     match series.marker {
+        Marker::None => {}
         Marker::Circle => {
             let _ = write!(
                 svg,

@@ -14,7 +14,7 @@ use crate::svg::{LineSeries, Marker, escape, line_chart, number, step_decimals, 
 
 /// One colour per technology in the sweep chart (Okabe-Ito, then Tol's wine and a grey),
 /// cycled when a generation has more co-packaged technologies.
-const TECHNOLOGY_COLOURS: [&str; 8] =
+pub(crate) const TECHNOLOGY_COLOURS: [&str; 8] =
     ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#505050"];
 
 /// Viridis (matplotlib) sampled at eight evenly spaced points, dark to light.
