@@ -211,11 +211,12 @@ pub fn thermal_text(generations: &[cporamp_pipeline::ThermalGeneration]) -> Stri
             );
             let _ = writeln!(
                 out,
-                "  ASIC junction mean {:.1} °C, max {:.1} °C; hottest engine {:.1} °C ({} fixed-point iterations)",
+                "  ASIC junction mean {:.1} °C, max {:.1} °C; hottest engine {:.1} °C ({} fixed-point iterations); board path {:.2} W",
                 nominal.asic_mean_c,
                 nominal.asic_max_c,
                 nominal.engine_mean_max_c,
-                technology.iterations
+                technology.iterations,
+                nominal.board_w,
             );
             let sweep: Vec<String> = technology
                 .sweep

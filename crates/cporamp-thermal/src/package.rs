@@ -7,8 +7,16 @@
 //! never overlap at the corners. The substrate side is $2(r + d_e) + 2m$. Layers from the
 //! top: copper lid (whole substrate), TIM1 under the dies (gap filler elsewhere), the die
 //! layer (silicon dies in gap filler), the substrate. Sources fill their die's volume
-//! (flip-chip dies: the reported junction temperature is the die's bottom cell row). The
-//! substrate's underside is adiabatic (the board path is neglected).
+//! (flip-chip dies: the reported junction temperature is the die's bottom cell row).
+//!
+//! # Secondary path
+//! The substrate's underside loses heat through the solder balls, the board and the board's
+//! convection to the chassis air at $T_\text{air}$, in series over the package footprint
+//! $A$ (HotSpot's secondary-path constants; the board's lateral spreading is neglected):
+//! $h_\text{board} = 1/(t_s/k_s + t_p/k_p + R_\text{air} A)$, with $R_\text{air}$ the
+//! whole board's convection resistance (HotSpot's `r_convec_sec`). By superposition the
+//! temperatures are $T_c + P_\text{ASIC} r_a + P_\text{eng} r_e + (T_\text{air} - T_c) r_b$,
+//! $r_b$ the response to a unit air-to-coolant difference.
 //!
 //! # Cold plate
 //! Parallel rectangular channels (width $w$, height $H$, walls $t_w$) over the lid, flow $Q$
@@ -42,6 +50,9 @@ use serde::Serialize;
 
 /// Index of the die layer in the package stack (lid, TIM, dies, substrate).
 const DIE_LAYER: usize = 2;
+/// Index of the substrate layer, and its sublayers.
+const SUBSTRATE_LAYER: usize = 3;
+const SUBSTRATE_SUBLAYERS: usize = 2;
 /// The die layer's bottom sublayer: the flip-chip active side, where junctions are.
 const JUNCTION_SUBLAYER: usize = 1;
 /// Volumetric heat capacity of the TIM1 bond line, J/(m³ K): HotSpot's example
@@ -116,8 +127,11 @@ pub struct PackageResult {
     pub engines: Vec<EngineTemperature>,
     /// Hottest engine mean, °C.
     pub engine_mean_max_c: f64,
-    /// Heat through the cold plate, W (equals the power in: energy balance).
+    /// Heat through the cold plate, W.
     pub heat_out_w: f64,
+    /// Heat out through the board to the chassis air, W (negative when the air heats the
+    /// package); with `heat_out_w` it equals the power in (energy balance).
+    pub board_w: f64,
     /// The cold plate.
     pub cold_plate: ColdPlateResult,
     /// Junction-layer map: cells per side and temperatures row by row from the bottom edge
@@ -326,6 +340,10 @@ pub struct PackageModel {
     /// Rise per W of ASIC power and per W of power in every engine, K.
     response_asic: Vec<f64>,
     response_engines: Vec<f64>,
+    /// Rise per K of board air above the coolant, K/K.
+    response_board: Vec<f64>,
+    /// Each node's conductance to the board air (the underside), W/K.
+    board_w_per_k: Vec<f64>,
     settings: ThermalSettings,
 }
 
@@ -405,7 +423,13 @@ impl PackageModel {
                 gap,
                 dies.iter().map(|rect| (*rect, silicon)).collect(),
             ),
-            slab("substrate", settings.substrate_thickness_mm, 2, substrate, Vec::new()),
+            slab(
+                "substrate",
+                settings.substrate_thickness_mm,
+                SUBSTRATE_SUBLAYERS,
+                substrate,
+                Vec::new(),
+            ),
         ];
         // Unit sources: the ASIC at 1 W, each engine at 1 W.
         let sources: Vec<Source> = std::iter::once(Source {
@@ -421,9 +445,14 @@ impl PackageModel {
             power_w: 1.0,
         }))
         .collect();
+        let board = &settings.board;
+        let board_h_w_per_m2k = 1.0
+            / (board.solder_thickness_mm * 1e-3 / board.solder_k_w_per_mk
+                + board.pcb_thickness_mm * 1e-3 / board.pcb_k_w_per_mk
+                + board.air_r_k_per_w * side_m * side_m);
         let boundaries = Boundaries {
             top_h_w_per_m2k: plate.h_effective_w_per_m2k,
-            bottom_h_w_per_m2k: 0.0,
+            bottom_h_w_per_m2k: board_h_w_per_m2k,
             fluid_temp_c: 0.0,
         };
         let model =
@@ -452,6 +481,18 @@ impl PackageModel {
             solver.solve(&model.weighted_power(&asic_weights)).map_err(StackError::from)?;
         let response_engines =
             solver.solve(&model.weighted_power(&engine_weights)).map_err(StackError::from)?;
+        // The underside: the substrate's bottom sublayer.
+        let ambient = model.network().ambient_conductances();
+        let mut board_w_per_k = vec![0.0; ambient.len()];
+        let substrate = SUBSTRATE_LAYER;
+        for j in 0..settings.grid_cells {
+            for i in 0..settings.grid_cells {
+                if let Some(node) = model.node(substrate, SUBSTRATE_SUBLAYERS - 1, i, j) {
+                    board_w_per_k[node] = ambient[node];
+                }
+            }
+        }
+        let response_board = solver.solve(&board_w_per_k).map_err(StackError::from)?;
         Ok(PackageModel {
             side_mm,
             asic,
@@ -460,6 +501,8 @@ impl PackageModel {
             model,
             response_asic,
             response_engines,
+            response_board,
+            board_w_per_k,
             settings: settings.clone(),
         })
     }
@@ -485,12 +528,17 @@ impl PackageModel {
         let power_w = asic_w + engine_w * self.engines.len() as f64;
         let side_m = self.side_mm * 1e-3;
         let plate = cold_plate(&self.settings.cold_plate, side_m, power_w, inlet_c)?;
+        let air_above_coolant_k = self.settings.board.air_temp_c - plate.mean_coolant_c;
         let temperatures: Vec<f64> = self
             .response_asic
             .iter()
             .zip(&self.response_engines)
-            .map(|(per_asic_w, per_engine_w)| {
-                plate.mean_coolant_c + asic_w * per_asic_w + engine_w * per_engine_w
+            .zip(&self.response_board)
+            .map(|((per_asic_w, per_engine_w), per_air_k)| {
+                plate.mean_coolant_c
+                    + asic_w * per_asic_w
+                    + engine_w * per_engine_w
+                    + air_above_coolant_k * per_air_k
             })
             .collect();
         let stats = |rect: &Rect| self.junction_stats(&temperatures, rect);
@@ -503,8 +551,14 @@ impl PackageModel {
                 EngineTemperature { mean_c, max_c }
             })
             .collect();
-        let rise: Vec<f64> = temperatures.iter().map(|t| t - plate.mean_coolant_c).collect();
-        let heat_out_w = self.model.network().heat_to_ambient(&rise);
+        let ambient = self.model.network().ambient_conductances();
+        let (mut heat_out_w, mut board_w) = (0.0, 0.0);
+        for ((temperature, conductance), board) in
+            temperatures.iter().zip(ambient).zip(&self.board_w_per_k)
+        {
+            heat_out_w += (conductance - board) * (temperature - plate.mean_coolant_c);
+            board_w += board * (temperature - self.settings.board.air_temp_c);
+        }
         let cells = self.settings.grid_cells;
         let cell_m = side_m / cells as f64;
         let junction_map_c = (0..cells * cells)
@@ -531,6 +585,7 @@ impl PackageModel {
                 .fold(f64::NEG_INFINITY, f64::max),
             engines,
             heat_out_w,
+            board_w,
             cold_plate: plate,
             map_cells: cells,
             junction_map_c,
@@ -588,11 +643,15 @@ impl PackageModel {
                 .mean_coolant_c)
         };
         let reference_c = coolant_c(0)?;
+        let air_k = self.settings.board.air_temp_c - reference_c;
         let mut rise: Vec<f64> = self
             .response_asic
             .iter()
             .zip(&self.response_engines)
-            .map(|(per_asic, per_engine)| asic_w[0] * per_asic + engine_w[0] * per_engine)
+            .zip(&self.response_board)
+            .map(|((per_asic, per_engine), per_air)| {
+                asic_w[0] * per_asic + engine_w[0] * per_engine + air_k * per_air
+            })
             .collect();
         let ambient_w_per_k = self.model.network().ambient_conductances();
         let mut history = PackageHistory {
@@ -603,8 +662,10 @@ impl PackageModel {
         for index in 0..asic_w.len() {
             let offset_k = coolant_c(index)? - reference_c;
             let mut power = self.model.weighted_power(&weights(asic_w[index], engine_w[index]));
-            for (watts, conductance) in power.iter_mut().zip(ambient_w_per_k) {
-                *watts += conductance * offset_k;
+            for ((watts, conductance), board) in
+                power.iter_mut().zip(ambient_w_per_k).zip(&self.board_w_per_k)
+            {
+                *watts += (conductance - board) * offset_k + board * air_k;
             }
             stepper.step(&mut rise, &power, &power).map_err(StackError::from)?;
             let temperatures: Vec<f64> = rise.iter().map(|theta| theta + reference_c).collect();
@@ -712,7 +773,8 @@ mod tests {
     fn package_conserves_energy_and_puts_the_asic_hottest() {
         let result = solve(&settings(), &load(), 35.0).unwrap();
         let power = 470.0 + 16.0 * 25.0;
-        assert!(((result.heat_out_w - power) / power).abs() < 1e-9, "{} W out", result.heat_out_w);
+        let out_w = result.heat_out_w + result.board_w;
+        assert!(((out_w - power) / power).abs() < 1e-9, "{out_w} W out");
         assert_eq!(result.engines.len(), 16);
         assert!(
             result.asic_max_c > result.engine_mean_max_c
@@ -750,8 +812,9 @@ mod tests {
 
     #[test]
     fn an_inlet_step_reaches_the_dies_through_the_package_thermal_mass() {
-        // Held power, inlet 35 -> 40 °C: the end state is the steady state at 40 °C exactly
-        // (linearity: every temperature moves by the inlet change), the first step less.
+        // Held power, inlet 35 -> 40 °C: the end state is the steady state at 40 °C, the
+        // first step less. Every temperature moves by the inlet change but for the board
+        // path's share (the board air stays put; its 50 K/W is ~2500 times the plate's).
         let settings = settings();
         let model = PackageModel::new(&settings, &load()).unwrap();
         let n = 301;
@@ -760,13 +823,54 @@ mod tests {
         let history = model.history(&vec![400.0; n], &vec![20.0; n], &inlet, 10.0).unwrap();
         let before = model.evaluate(400.0, 20.0, 35.0).unwrap();
         let after = model.evaluate(400.0, 20.0, 40.0).unwrap();
-        assert!((after.asic_max_c - before.asic_max_c - 5.0).abs() < 1e-9);
+        let moved = after.asic_max_c - before.asic_max_c;
+        assert!(moved < 5.0 && moved > 4.99, "{moved}");
         assert!((history.asic_max_c[0] - before.asic_max_c).abs() < 1e-9);
         assert!((history.asic_max_c[n - 1] - after.asic_max_c).abs() < 1e-6);
         let first_rise = history.asic_max_c[1] - before.asic_max_c;
         assert!(first_rise > 0.0 && first_rise < 5.0, "{first_rise}");
         let error = model.history(&[1.0; 3], &[1.0; 3], &[35.0; 2], 1.0).unwrap_err();
         assert!(error.to_string().contains("inlet (2)"), "{error}");
+    }
+
+    #[test]
+    fn the_board_path_carries_what_its_series_resistance_allows() {
+        // No power, board air 10 K above the coolant: the heat entering from the air leaves
+        // through the cold plate, and it is 10 K over the series resistance of the board,
+        // t_s/(k_s A) + t_p/(k_p A) + R_air, plus the package and the plate. The package's
+        // die and TIM layers mix silicon/TIM with gap filler, so its 1-D resistance lies
+        // between the stack with the best and the worst material in those layers.
+        let mut settings = settings();
+        let model = PackageModel::new(&settings, &load()).unwrap();
+        let coolant = model.evaluate(0.0, 0.0, 35.0).unwrap().cold_plate.mean_coolant_c;
+        settings.board.air_temp_c = coolant + 10.0;
+        let model = PackageModel::new(&settings, &load()).unwrap();
+        let result = model.evaluate(0.0, 0.0, 35.0).unwrap();
+        assert!((result.heat_out_w + result.board_w).abs() < 1e-9 * result.heat_out_w.abs());
+        let board = &settings.board;
+        let area = (result.substrate_side_mm * 1e-3).powi(2);
+        let r = |thickness_mm: f64, k: f64| thickness_mm * 1e-3 / (k * area);
+        let series = r(board.solder_thickness_mm, board.solder_k_w_per_mk)
+            + r(board.pcb_thickness_mm, board.pcb_k_w_per_mk)
+            + board.air_r_k_per_w
+            + r(settings.lid_thickness_mm, settings.lid_k_w_per_mk)
+            + r(settings.substrate_thickness_mm, settings.substrate_k_w_per_mk)
+            + 1.0 / (result.cold_plate.h_effective_w_per_m2k * area);
+        let best = series
+            + r(settings.tim_thickness_mm, settings.tim_k_w_per_mk)
+            + r(settings.die_thickness_mm, settings.silicon_k_w_per_mk);
+        let worst = series
+            + r(settings.tim_thickness_mm, settings.gap_k_w_per_mk)
+            + r(settings.die_thickness_mm, settings.gap_k_w_per_mk);
+        let flow = -result.board_w;
+        assert!(
+            flow < 10.0 / best && flow > 10.0 / worst,
+            "{flow} W outside [{}, {}]",
+            10.0 / worst,
+            10.0 / best
+        );
+        // The dies sit between coolant and air, close to the coolant.
+        assert!(result.asic_mean_c > coolant && result.asic_mean_c < coolant + 0.01);
     }
 
     #[test]

@@ -186,6 +186,26 @@ pub struct ThermalSettings {
     pub cycling: Cycling,
     /// The ASIC's leakage.
     pub leakage: AsicLeakage,
+    /// The secondary heat path through the board.
+    pub board: Board,
+}
+
+/// The secondary heat path under the package: solder balls, the board, and the board's
+/// convection to the chassis air, in series over the package footprint.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Board {
+    /// Solder-ball layer thickness, mm.
+    pub solder_thickness_mm: f64,
+    /// Effective conductivity of the solder-ball layer, W/(m K).
+    pub solder_k_w_per_mk: f64,
+    /// Board thickness, mm.
+    pub pcb_thickness_mm: f64,
+    /// Through-thickness board conductivity, W/(m K).
+    pub pcb_k_w_per_mk: f64,
+    /// Convection resistance from the whole board to air, K/W (HotSpot's `r_convec_sec`).
+    pub air_r_k_per_w: f64,
+    /// Chassis air temperature around the board, °C.
+    pub air_temp_c: f64,
 }
 
 /// The ASIC's leakage: $P(T) = P_\text{nom}[(1 - f) + f e^{\beta (T - T_\text{ref})}]$ with

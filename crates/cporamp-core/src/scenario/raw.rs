@@ -95,6 +95,19 @@ pub struct ThermalOptions {
     pub cold_plate: ColdPlateOptions,
     pub cycling: CyclingOptions,
     pub leakage: LeakageOptions,
+    pub board: BoardOptions,
+}
+
+/// `[thermal.board]`: the secondary heat path, substrate to solder balls to board to air.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardOptions {
+    pub solder_thickness_mm: f64,
+    pub solder_k_w_per_mk: f64,
+    pub pcb_thickness_mm: f64,
+    pub pcb_k_w_per_mk: f64,
+    pub air_r_k_per_w: f64,
+    pub air_temp_c: f64,
 }
 
 /// `[thermal.leakage]`: the ASIC's temperature-dependent (leakage) power.

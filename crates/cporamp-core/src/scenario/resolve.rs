@@ -6,7 +6,7 @@
 use super::locate::quote_segment;
 use super::raw;
 use super::{
-    AsicLeakage, ColdPlate, Cycling, Els, Generation, HeatSinkKind, Laser, LaserPlacement,
+    AsicLeakage, Board, ColdPlate, Cycling, Els, Generation, HeatSinkKind, Laser, LaserPlacement,
     LinkBudget, Optics, Package, Parts, PhotonicsSettings, Rings, Scenario, SerdesClass, Service,
     Tec, Technology, TechnologyKind, ThermalSettings,
 };
@@ -1010,9 +1010,47 @@ fn resolve_thermal(
             "1/K",
         ),
     };
+    let board_field = |name: &str| format!("{path}.board.{name}");
+    let board_positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&board_field(name), value, Limits::POSITIVE, unit)
+    };
+    let board = Board {
+        solder_thickness_mm: board_positive(
+            checker,
+            "solder_thickness_mm",
+            options.board.solder_thickness_mm,
+            "mm",
+        ),
+        solder_k_w_per_mk: board_positive(
+            checker,
+            "solder_k_w_per_mk",
+            options.board.solder_k_w_per_mk,
+            "W/(m K)",
+        ),
+        pcb_thickness_mm: board_positive(
+            checker,
+            "pcb_thickness_mm",
+            options.board.pcb_thickness_mm,
+            "mm",
+        ),
+        pcb_k_w_per_mk: board_positive(
+            checker,
+            "pcb_k_w_per_mk",
+            options.board.pcb_k_w_per_mk,
+            "W/(m K)",
+        ),
+        air_r_k_per_w: board_positive(checker, "air_r_k_per_w", options.board.air_r_k_per_w, "K/W"),
+        air_temp_c: checker.number(
+            &board_field("air_temp_c"),
+            options.board.air_temp_c,
+            Limits::between(-40.0, 125.0),
+            "°C",
+        ),
+    };
     ThermalSettings {
         cycling,
         leakage,
+        board,
         grid_cells: checker.count(&field("grid_cells"), options.grid_cells, 8, 128, "cells")
             as usize,
         asic_side_mm,
