@@ -5,7 +5,7 @@ use crate::Failure;
 use crate::args::{Scheme, ThermalArgs};
 use anyhow::Context;
 use cporamp_thermal::hotspot::block::TransientMethod;
-use cporamp_thermal::hotspot::{self, ModelType, Stack, parse};
+use cporamp_thermal::hotspot::{self, HotSpotTransient, ModelType, Stack, parse};
 use cporamp_thermal::network::TimeScheme;
 use std::io::Write;
 use std::path::Path;
@@ -52,6 +52,26 @@ fn discover_materials(
         path.display()
     ));
     Some(path)
+}
+
+/// The transient trace of either model from `--init-file` or the config's `-init_temp`.
+fn transient_text<M: HotSpotTransient>(
+    model: &M,
+    args: &ThermalArgs,
+    trace: &parse::PowerTrace,
+    settings: &hotspot::RunSettings,
+    method: TransientMethod,
+) -> Result<String, Failure> {
+    let initial = match &args.init_file {
+        Some(path) => model
+            .initial_from_file(&name(path), &read(path, "initial temperature file")?)
+            .map_err(Failure::input)?,
+        None => model.initial_uniform(settings.init_temp_k),
+    };
+    let rows = model
+        .trace_rows(trace, &initial, settings.sampling_interval_s, method)
+        .map_err(Failure::input)?;
+    Ok(model.trace_file(&rows))
 }
 
 /// Runs the HotSpot-compatible mode and returns what it prints.
@@ -169,7 +189,6 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
         (Some(Scheme::Rk4), _) | (None, ModelType::Block) => TransientMethod::HotSpotRk4,
         (None, ModelType::Grid) => TransientMethod::Fixed(TimeScheme::BackwardEuler),
     };
-    let read_init = |path: &Path| read(path, "initial temperature file");
     match (model_type, stack) {
         (ModelType::Block, Stack::Default(floorplan)) => {
             if args.grid_steady_file.is_some() {
@@ -188,16 +207,7 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
                 .map_err(Failure::input)?;
                 return Ok(model.steady_file(&steady));
             }
-            let initial = match &args.init_file {
-                Some(path) => model
-                    .initial_from_steady_file(&name(path), &read_init(path)?)
-                    .map_err(Failure::input)?,
-                None => model.uniform(settings.init_temp_k),
-            };
-            let (rows, _) = model
-                .transient(&trace, &initial, settings.sampling_interval_s, method)
-                .map_err(Failure::input)?;
-            Ok(model.transient_file(&rows))
+            transient_text(&model, args, &trace, &settings, method)
         }
         (ModelType::Block, Stack::Lcf(_)) => Err(Failure::input(anyhow::anyhow!(
             "a layer configuration file (--lcf) needs the grid model (--model-type grid or -model_type grid)"
@@ -219,16 +229,7 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             if !args.transient {
                 return Ok(model.steady_file(&steady, settings.map_mode));
             }
-            let initial = match &args.init_file {
-                Some(path) => model
-                    .initial_from_steady_file(&name(path), &read_init(path)?)
-                    .map_err(Failure::input)?,
-                None => model.uniform(settings.init_temp_k),
-            };
-            let (rows, _) = model
-                .transient(&trace, &initial, settings.sampling_interval_s, method)
-                .map_err(Failure::input)?;
-            Ok(model.transient_file(&rows))
+            transient_text(&model, args, &trace, &settings, method)
         }
     }
 }

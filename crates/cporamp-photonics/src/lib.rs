@@ -208,7 +208,7 @@ pub struct LoopSummary {
     pub flaps_per_lane_hour: f64,
     /// Its standard error.
     pub flaps_se: f64,
-    /// Fraction of lane-samples with the BER over threshold or unlocked.
+    /// Fraction of counted lane-samples with the BER over threshold or unlocked.
     pub bad_fraction: f64,
 }
 
@@ -361,6 +361,7 @@ fn tile(values: &[f64], periods: usize) -> Vec<f64> {
 
 fn summarize(
     stats: &[LaneStats],
+    counted_samples: usize,
     lane_hours_each: f64,
     linewidth_nm: f64,
     rings: &Rings,
@@ -385,7 +386,7 @@ fn summarize(
     };
     let (lock_losses, lock_losses_se) = rate(|s| s.lock_losses);
     let (flaps, flaps_se) = rate(|s| s.flaps);
-    let samples: usize = stats.iter().map(|s| s.locked_samples.max(s.bad_samples)).sum();
+    let samples = counted_samples * stats.len();
     let bad: usize = stats.iter().map(|s| s.bad_samples).sum();
     LoopSummary {
         rms_detuning_nm: rms,
@@ -513,8 +514,10 @@ pub fn simulate(
             lane.margin_db - optics::detuning_penalty_db(stats.max_detuning_nm, linewidth_nm)
         })
         .collect();
-    let feedback_summary = summarize(&feedback, lane_hours_each, linewidth_nm, rings, link);
-    let forward_summary = summarize(&forward, lane_hours_each, linewidth_nm, rings, link);
+    let counted = (periods - 1) * n;
+    let feedback_summary =
+        summarize(&feedback, counted, lane_hours_each, linewidth_nm, rings, link);
+    let forward_summary = summarize(&forward, counted, lane_hours_each, linewidth_nm, rings, link);
     let span = |values: &[f64]| {
         values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
             - values.iter().copied().fold(f64::INFINITY, f64::min)

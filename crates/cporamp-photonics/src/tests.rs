@@ -83,6 +83,9 @@ fn flap_rate_matches_the_gaussian_tail_within_three_standard_errors() {
     // Never-locking and negative-margin lanes are reported, not hidden.
     assert!((result.negative_margin_fraction - normal_cdf(-link.margin_db / sigma)).abs() < 0.03);
     assert!(result.unlockable_fraction.abs() < 1e-15);
+    // Negative-margin lanes are bad at every counted sample; the rest only in excursions.
+    let bad = result.feedback.bad_fraction;
+    assert!(bad >= result.negative_margin_fraction - 1e-12 && bad < 1.0, "{bad}");
 }
 
 #[test]

@@ -256,6 +256,19 @@ fn thermal_error(
     }
 }
 
+fn photonics_error(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+    error: PhotonicsError,
+) -> PipelineError {
+    PipelineError::Photonics {
+        technology: scenario.technologies[technology_index].id.clone(),
+        generation: scenario.generations[generation_index].id.clone(),
+        error,
+    }
+}
+
 /// The package of a co-packaged technology at a generation, built and factored once.
 fn package_model(
     scenario: &Scenario,
@@ -477,11 +490,7 @@ fn drift_trace(
         asic_power_w: &asic,
     };
     DriftTrace::resample(&samples, 1.0 / photonics.sample_rate_hz, photonics.workload_period_s)
-        .map_err(|error| PipelineError::Photonics {
-            technology: scenario.technologies[technology_index].id.clone(),
-            generation: scenario.generations[generation_index].id.clone(),
-            error,
-        })
+        .map_err(|error| photonics_error(scenario, generation_index, technology_index, error))
 }
 
 /// The photonics engine on one co-packaged technology: the nominal drift trace, and the
@@ -505,13 +514,9 @@ fn photonics_for(
     let link =
         LinkInputs { margin_db: optics.link_budget.margin.0, lane_gbps: generation.lane_rate.0 };
     let laser_on_engine = optics.laser.placement == LaserPlacement::Package;
-    let fail = |error| PipelineError::Photonics {
-        technology: technology.id.clone(),
-        generation: generation.id.clone(),
-        error,
-    };
     let run = |trace: &DriftTrace| {
-        cporamp_photonics::simulate(&scenario.photonics, rings, &link, trace, 2).map_err(fail)
+        cporamp_photonics::simulate(&scenario.photonics, rings, &link, trace, 2)
+            .map_err(|error| photonics_error(scenario, generation_index, technology_index, error))
     };
     let result = run(&trace)?;
     let mut inlet_sweep = Vec::new();

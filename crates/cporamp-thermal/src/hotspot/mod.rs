@@ -83,6 +83,77 @@ fn material(
     })
 }
 
+/// What HotSpot's two models share for transients: an initial state (uniform, or from a
+/// `.steady` file as `-init_file`) and a run over a trace, printed in HotSpot's layout.
+pub trait HotSpotTransient {
+    /// The temperature of every node.
+    type State;
+    /// Every node at `temperature_k`.
+    fn initial_uniform(&self, temperature_k: f64) -> Self::State;
+    /// Initial temperatures from a `.steady` file.
+    ///
+    /// # Errors
+    /// [`grid::GridError::InitFile`] for a missing name or a malformed line.
+    fn initial_from_file(&self, file: &str, text: &str) -> Result<Self::State, grid::GridError>;
+    /// Block temperatures of the trace columns after each trace row.
+    ///
+    /// # Errors
+    /// [`grid::GridError::Network`] if a step fails.
+    fn trace_rows(
+        &self,
+        trace: &PowerTrace,
+        initial: &Self::State,
+        interval_s: f64,
+        method: block::TransientMethod,
+    ) -> Result<Vec<Vec<f64>>, grid::GridError>;
+    /// HotSpot's transient trace layout.
+    fn trace_file(&self, rows: &[Vec<f64>]) -> String;
+}
+
+impl HotSpotTransient for GridModel {
+    type State = grid::GridTemperatures;
+    fn initial_uniform(&self, temperature_k: f64) -> Self::State {
+        self.uniform(temperature_k)
+    }
+    fn initial_from_file(&self, file: &str, text: &str) -> Result<Self::State, grid::GridError> {
+        self.initial_from_steady_file(file, text)
+    }
+    fn trace_rows(
+        &self,
+        trace: &PowerTrace,
+        initial: &Self::State,
+        interval_s: f64,
+        method: block::TransientMethod,
+    ) -> Result<Vec<Vec<f64>>, grid::GridError> {
+        Ok(self.transient(trace, initial, interval_s, method)?.0)
+    }
+    fn trace_file(&self, rows: &[Vec<f64>]) -> String {
+        self.transient_file(rows)
+    }
+}
+
+impl HotSpotTransient for BlockModel {
+    type State = Vec<f64>;
+    fn initial_uniform(&self, temperature_k: f64) -> Self::State {
+        self.uniform(temperature_k)
+    }
+    fn initial_from_file(&self, file: &str, text: &str) -> Result<Self::State, grid::GridError> {
+        self.initial_from_steady_file(file, text)
+    }
+    fn trace_rows(
+        &self,
+        trace: &PowerTrace,
+        initial: &Self::State,
+        interval_s: f64,
+        method: block::TransientMethod,
+    ) -> Result<Vec<Vec<f64>>, grid::GridError> {
+        Ok(self.transient(trace, initial, interval_s, method)?.0)
+    }
+    fn trace_file(&self, rows: &[Vec<f64>]) -> String {
+        self.transient_file(rows)
+    }
+}
+
 /// HotSpot's two models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModelType {
