@@ -242,6 +242,29 @@ pub struct DriftChart {
     pub feedback_locked: Vec<bool>,
 }
 
+/// The per-lane link budget beyond the design: what variation and detuning take from the
+/// nominal margin (dB).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LaneBudget {
+    /// The link budget's design margin over sensitivity (the compare engine sized the laser
+    /// for it), dB.
+    pub design_margin_db: f64,
+    /// Extra coupling loss from fiber misalignment: mean, dB.
+    pub misalignment_mean_db: f64,
+    /// Its 99th percentile, dB.
+    pub misalignment_p99_db: f64,
+    /// Lane power spread (one sigma), dB.
+    pub power_sigma_db: f64,
+    /// Lorentzian penalty at the largest detuning of any lane, feedback only, dB.
+    pub detuning_penalty_max_db: f64,
+    /// The same with feed-forward, dB.
+    pub detuning_penalty_max_ff_db: f64,
+    /// Worst margin over the run (feedback only): median over lanes, dB.
+    pub worst_margin_median_db: f64,
+    /// Its 1st percentile, dB.
+    pub worst_margin_p01_db: f64,
+}
+
 /// Everything the photonics engine reports for one technology and generation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PhotonicsResult {
@@ -270,6 +293,8 @@ pub struct PhotonicsResult {
     /// Worst margin over the run per lane (static margin minus the penalty at its largest
     /// detuning, feedback only), dB.
     pub margin_histogram: Histogram,
+    /// The per-lane link budget.
+    pub lane_budget: LaneBudget,
     /// Lanes simulated.
     pub lanes: usize,
     /// Lane-hours counted per loop.
@@ -283,6 +308,7 @@ pub struct PhotonicsResult {
 struct SampledLane {
     lane: Lane,
     margin_db: f64,
+    misalignment_db: f64,
 }
 
 fn check_rings(rings: &Rings) -> Result<(), PhotonicsError> {
@@ -333,9 +359,8 @@ fn sample_lanes(
         let (x, y) = (misalignment.sample(&mut rng), misalignment.sample(&mut rng));
         let power_db = power.sample(&mut rng);
         let offset_um = (x * x + y * y).sqrt();
-        let margin_db = link.margin_db
-            - optics::misalignment_loss_db(settings.mode_radius_um, offset_um)
-            + power_db;
+        let misalignment_db = optics::misalignment_loss_db(settings.mode_radius_um, offset_um);
+        let margin_db = link.margin_db - misalignment_db + power_db;
         lanes.push(SampledLane {
             lane: Lane {
                 offset_nm: rings.design_bias.0 + laser_offset - ring_offset,
@@ -346,9 +371,21 @@ fn sample_lanes(
                 },
             },
             margin_db,
+            misalignment_db,
         });
     }
     lanes
+}
+
+/// The `fraction` quantile of `values` (nearest rank on the sorted values).
+fn quantile(values: &[f64], fraction: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((fraction * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
 }
 
 fn tile(values: &[f64], periods: usize) -> Vec<f64> {
@@ -541,6 +578,26 @@ pub fn simulate(
         negative_margin_fraction: sampled.iter().filter(|s| s.margin_db <= 0.0).count() as f64
             / lanes.len() as f64,
         margin_histogram: histogram(&worst_margins, 0.25),
+        lane_budget: LaneBudget {
+            design_margin_db: link.margin_db,
+            misalignment_mean_db: sampled.iter().map(|s| s.misalignment_db).sum::<f64>()
+                / sampled.len() as f64,
+            misalignment_p99_db: quantile(
+                &sampled.iter().map(|s| s.misalignment_db).collect::<Vec<_>>(),
+                0.99,
+            ),
+            power_sigma_db: settings.power_sigma_db,
+            detuning_penalty_max_db: optics::detuning_penalty_db(
+                feedback_summary.max_detuning_nm,
+                linewidth_nm,
+            ),
+            detuning_penalty_max_ff_db: optics::detuning_penalty_db(
+                forward_summary.max_detuning_nm,
+                linewidth_nm,
+            ),
+            worst_margin_median_db: quantile(&worst_margins, 0.5),
+            worst_margin_p01_db: quantile(&worst_margins, 0.01),
+        },
         lanes: lanes.len(),
         lane_hours: lane_hours_each * lanes.len() as f64,
         chart,

@@ -150,3 +150,25 @@ fn resampling_interpolates_linearly_over_the_last_period() {
         assert!((value - (40.0 + 10.0 * t)).abs() < 1e-9, "k {k}");
     }
 }
+
+#[test]
+fn misalignment_loss_follows_the_rayleigh_mean() {
+    // With x, y ~ N(0, s^2) the squared offset has mean 2 s^2, so the mean loss
+    // 10 log10(e) d^2 / w^2 is 10 log10(e) 2 s^2 / w^2; the MC mean of n lanes carries a
+    // standard error of that times sqrt(1/n) (d^2 is exponential: sd = mean).
+    let settings = PhotonicsSettings { lanes: 4000, misalignment_sigma_um: 0.5, ..settings() };
+    let link = LinkInputs { margin_db: 3.0, lane_gbps: 200.0 };
+    let result = simulate(&settings, &rings(), &link, &square_drift(0.01), 2).unwrap();
+    let w = settings.mode_radius_um;
+    let expected = 10.0 * std::f64::consts::LOG10_E * 2.0 * 0.25 / (w * w);
+    let se = expected / (settings.lanes as f64).sqrt();
+    let budget = result.lane_budget;
+    assert!(
+        (budget.misalignment_mean_db - expected).abs() < 3.0 * se,
+        "{} vs {expected}",
+        budget.misalignment_mean_db
+    );
+    // 99th percentile of an exponential: mean x ln(100).
+    assert!((budget.misalignment_p99_db / (expected * 100f64.ln()) - 1.0).abs() < 0.15);
+    assert!(budget.worst_margin_p01_db < budget.worst_margin_median_db);
+}

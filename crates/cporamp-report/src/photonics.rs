@@ -2,7 +2,7 @@
 //! co-packaged technology, per generation.
 //!
 //! A table of the population results (feedback only against feedback plus feed-forward),
-//! the nominal lane's detuning and heater power over one workload period, the lanes' worst
+//! the per-lane link margin, the nominal lane's detuning and heater power over one workload period, the lanes' worst
 //! margin histogram and the flap rate across the coolant inlet sweep. Every number written
 //! is finite or shown as "—".
 
@@ -71,6 +71,47 @@ fn table(html: &mut String, photonics: &PhotonicsGeneration) {
         );
         num_cell(html, &number(100.0 * result.unlockable_fraction, 1));
         num_cell(html, &number(100.0 * result.negative_margin_fraction, 1));
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+}
+
+fn budget_table(html: &mut String, photonics: &PhotonicsGeneration) {
+    html.push_str(
+        "<h4>Per-lane link margin</h4>\n<p>The laser is sized for the link budget's design \
+         margin over the receiver's OMA sensitivity (see the laser tables); each lane then \
+         loses its fiber misalignment and power deviation, and its ring's detuning penalty.</p>\n",
+    );
+    open_table(
+        html,
+        "photonics-budget",
+        &[
+            "Technology",
+            "#Design margin<br>dB",
+            "#Misalignment<br>mean dB",
+            "#Misalignment<br>p99 dB",
+            "#Power spread<br>σ dB",
+            "#Max detuning penalty dB<br>feedback",
+            "#Max detuning penalty dB<br>+ feed-forward",
+            "#Worst margin<br>median dB",
+            "#Worst margin<br>p1 dB",
+        ],
+    );
+    for technology in &photonics.technologies {
+        let budget = &technology.nominal.lane_budget;
+        row_header(html, &technology.label);
+        for value in [
+            budget.design_margin_db,
+            budget.misalignment_mean_db,
+            budget.misalignment_p99_db,
+            budget.power_sigma_db,
+        ] {
+            num_cell(html, &number(value, 2));
+        }
+        num_cell(html, &scientific(budget.detuning_penalty_max_db));
+        num_cell(html, &scientific(budget.detuning_penalty_max_ff_db));
+        num_cell(html, &number(budget.worst_margin_median_db, 2));
+        num_cell(html, &number(budget.worst_margin_p01_db, 2));
         html.push_str("</tr>\n");
     }
     close_table(html);
@@ -242,6 +283,7 @@ pub(crate) fn section(html: &mut String, photonics: &PhotonicsGeneration) {
         );
     }
     table(html, photonics);
+    budget_table(html, photonics);
     drift_charts(html, photonics);
     margin_chart(html, photonics);
     flap_chart(html, photonics);
