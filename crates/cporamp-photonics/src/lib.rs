@@ -478,6 +478,8 @@ pub fn simulate(
         fsr_nm: rings.fsr.0,
         relock_samples: (settings.relock_time_s * rate_hz).round() as usize,
         flap_window_samples: ((settings.flap_window_s * rate_hz).round() as usize).max(1),
+        crosstalk: settings.heater_crosstalk,
+        group_lanes: settings.lanes_per_pic,
     };
     loop_settings.check()?;
     let n = trace.ring_temp_c.len();

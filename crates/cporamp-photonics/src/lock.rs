@@ -22,11 +22,25 @@
 //! With feed-forward the loop sees only the prediction error $D_k - \hat D_k$.
 //!
 //! # Lock, loss and re-lock
-//! At lock the heater takes the cheapest red shift to any resonance order,
-//! $u = (o + D_k) \bmod F$ (the FSR wrap); if that exceeds the tuning range $R$ the lane
-//! cannot lock. Lock is lost when the heater command leaves $[0, R]$ (heaters only red-shift)
-//! or when $|\delta_k|$ exceeds the capture half-width of the error signal. A lost lane
-//! re-locks after `relock_samples` (a sweep to find and capture a resonance).
+//! To lock, the heater sweeps linearly, over `relock_samples` samples (at least one), from
+//! where it is to the cheapest red shift to any resonance order, $u = (o + D_k) \bmod F$ (the
+//! FSR wrap), and captures the order nearest to it at the end; if that shift exceeds the
+//! tuning range $R$ the lane waits a sweep time and tries again. Lock is lost when the heater
+//! command leaves $[0, R]$ (heaters only red-shift) or when $|\delta_k|$ exceeds the capture
+//! half-width of the error signal; the heater then holds and the re-lock sweep starts. With
+//! crosstalk, start-up locks each row one ring after another, a sweep time apart, so that no
+//! ring is captured while its neighbour's heater jumps.
+//!
+//! # Heater crosstalk
+//! Rings sit in rows of `group_lanes` on a PIC; a fraction $\kappa$ of each heater's shift
+//! reaches each adjacent ring of its row, so ring $i$ is shifted by
+//! $s_i = u_i + \kappa (u_{i-1} + u_{i+1})$ (the neighbours' heaters as set at the previous
+//! sample). The detuning is $s_{i,k-1} - r_{i,k}$
+//! and each loop still drives only its own heater; at rest the heaters solve
+//! $(I + \kappa A) u = r$ ($A$ the row's adjacency), stable for $2\kappa < 1$. Acquisition
+//! counts the neighbours' contribution before choosing the order. The common feed-forward
+//! reaches a ring through its neighbours too, so each ring applies $f_k / (1 + \kappa m_i)$,
+//! $m_i$ its number of neighbours.
 //!
 //! # Flaps
 //! A lane is *bad* at a sample when it is unlocked or when $|\delta_k|$ exceeds its
@@ -53,6 +67,10 @@ pub struct LoopSettings {
     pub relock_samples: usize,
     /// Consecutive bad samples that take the link down.
     pub flap_window_samples: usize,
+    /// Share of a heater's shift that reaches each adjacent ring of its row.
+    pub crosstalk: f64,
+    /// Rings per row (lanes `0..g`, `g..2g`, ... are rows).
+    pub group_lanes: usize,
 }
 
 /// A loop setting out of its range.
@@ -92,6 +110,12 @@ impl LoopSettings {
         }
         if self.flap_window_samples == 0 {
             return fail("flap_window_samples", 0.0, "at least 1 sample");
+        }
+        if !(0.0..0.5).contains(&self.crosstalk) {
+            return fail("crosstalk", self.crosstalk, "0 <= crosstalk < 0.5 (2 crosstalk < 1)");
+        }
+        if self.group_lanes == 0 {
+            return fail("group_lanes", 0.0, "at least 1 ring per row");
         }
         Ok(())
     }
@@ -159,7 +183,12 @@ struct State {
     applied_nm: f64,
     previous_error_nm: f64,
     locked: bool,
-    relock_in: usize,
+    /// Samples to wait before the next sweep (heater held).
+    wait: usize,
+    /// Heater sweep in progress: start, end and samples left (0: none planned).
+    sweep_from_nm: f64,
+    sweep_to_nm: f64,
+    sweep_left: usize,
     bad_run: usize,
     /// Detuning measured at the last sample (0 while unlocked), nm.
     detuning_nm: f64,
@@ -187,7 +216,9 @@ pub fn run_lanes(
         assert!(feed_forward.len() >= drift_nm.len(), "feed-forward shorter than the drift");
     }
     let threads = threads.clamp(1, lanes.len().max(1));
-    let chunk = lanes.len().div_ceil(threads).max(1);
+    // Chunks hold whole rows, so that crosstalk never crosses threads.
+    let group = settings.group_lanes.max(1);
+    let chunk = lanes.len().div_ceil(threads).div_ceil(group).max(1) * group;
     let mut stats = vec![LaneStats::default(); lanes.len()];
     let mut trace = None;
     std::thread::scope(|scope| {
@@ -230,31 +261,59 @@ fn run_chunk(
 ) -> Option<LaneTrace> {
     let mut trace = record.map(|_| LaneTrace::default());
     let feed = |k: usize| feed_forward_nm.map_or(0.0, |values| values[k]);
+    let group = settings.group_lanes.max(1);
+    let sweep_samples = settings.relock_samples.max(1);
+    // Start-up locks each row one ring at a time, so no ring starts beside a sweeping one.
     let mut states: Vec<State> = lanes
         .iter()
-        .map(|lane| State {
+        .enumerate()
+        .map(|(index, lane)| State {
             order_offset_nm: lane.offset_nm,
             integrator_nm: 0.0,
             applied_nm: 0.0,
             previous_error_nm: 0.0,
             locked: false,
-            relock_in: 0,
+            wait: if settings.crosstalk > 0.0 { (index % group) * sweep_samples } else { 0 },
+            sweep_from_nm: 0.0,
+            sweep_to_nm: 0.0,
+            sweep_left: 0,
             bad_run: 0,
             detuning_nm: 0.0,
         })
         .collect();
     let (kp, ki) = (settings.kp, settings.ki);
     let mut scratch = LaneStats::default();
+    let mut neighbours = vec![0.0; lanes.len()];
     for (k, &drift) in drift_nm.iter().enumerate() {
         let forward = feed(k);
         let counting = k >= count_from;
-        for ((state, lane), counted) in states.iter_mut().zip(lanes).zip(stats.iter_mut()) {
+        if settings.crosstalk > 0.0 {
+            for (index, value) in neighbours.iter_mut().enumerate() {
+                let heater = |other: usize| states[other].applied_nm;
+                let mut sum = 0.0;
+                if index % group != 0 {
+                    sum += heater(index - 1);
+                }
+                if index % group != group - 1 && index + 1 < lanes.len() {
+                    sum += heater(index + 1);
+                }
+                *value = settings.crosstalk * sum;
+            }
+        }
+        for (index, (((state, lane), counted), &neighbour)) in
+            states.iter_mut().zip(lanes).zip(stats.iter_mut()).zip(&neighbours).enumerate()
+        {
+            // Every ring of a row gets the same feed-forward, so a ring also receives its
+            // neighbours' share through crosstalk: scale by 1/(1 + crosstalk x neighbours).
+            let adjacent = usize::from(index % group != 0)
+                + usize::from(index % group != group - 1 && index + 1 < lanes.len());
+            let forward = forward / (1.0 + settings.crosstalk * adjacent as f64);
             // Warm-up samples update a scratch record that is thrown away.
             let stat = if counting { counted } else { &mut scratch };
             let mut detuning = 0.0;
             if state.locked {
                 let required = state.order_offset_nm + drift;
-                detuning = state.applied_nm - required;
+                detuning = state.applied_nm + neighbour - required;
                 let error = -detuning;
                 state.integrator_nm += kp * (error - state.previous_error_nm) + ki * error;
                 state.previous_error_nm = error;
@@ -263,8 +322,10 @@ fn run_chunk(
                     || command < 0.0
                     || command > settings.range_nm
                 {
+                    // The heater holds its last setting until the re-lock sweep starts.
                     state.locked = false;
-                    state.relock_in = settings.relock_samples;
+                    state.wait = 0;
+                    state.sweep_left = 0;
                     stat.lock_losses += 1;
                     stat.first_loss_sample.get_or_insert(k);
                 } else {
@@ -274,22 +335,40 @@ fn run_chunk(
                     stat.max_detuning_nm = stat.max_detuning_nm.max(detuning.abs());
                     stat.heater_sum_nm += command;
                 }
-            } else if state.relock_in > 0 {
-                state.relock_in -= 1;
+            } else if state.wait > 0 {
+                state.wait -= 1;
             } else {
-                // Acquire: the cheapest red shift to any resonance order.
-                let needed = lane.offset_nm + drift;
-                let shift = needed.rem_euclid(settings.fsr_nm);
-                if shift <= settings.range_nm {
-                    state.order_offset_nm = lane.offset_nm + (shift - needed);
-                    state.applied_nm = shift;
-                    state.integrator_nm = shift - forward;
-                    state.previous_error_nm = 0.0;
-                    state.locked = true;
-                    stat.locked_samples += 1;
-                    stat.heater_sum_nm += shift;
-                } else {
-                    state.relock_in = settings.relock_samples;
+                let needed = lane.offset_nm + drift - neighbour;
+                if state.sweep_left == 0 {
+                    // Plan a sweep to the cheapest red shift to any resonance order.
+                    let target = needed.rem_euclid(settings.fsr_nm);
+                    if target <= settings.range_nm {
+                        state.sweep_from_nm = state.applied_nm;
+                        state.sweep_to_nm = target;
+                        state.sweep_left = sweep_samples;
+                    } else {
+                        state.wait = sweep_samples;
+                    }
+                }
+                if state.sweep_left > 0 {
+                    state.sweep_left -= 1;
+                    let done = 1.0 - state.sweep_left as f64 / sweep_samples as f64;
+                    state.applied_nm =
+                        state.sweep_from_nm + done * (state.sweep_to_nm - state.sweep_from_nm);
+                    if state.sweep_left == 0 {
+                        // Capture the order nearest the heater (neighbours may have moved).
+                        let order = ((state.applied_nm - needed) / settings.fsr_nm).round();
+                        let shift = needed + order * settings.fsr_nm;
+                        if (0.0..=settings.range_nm).contains(&shift) {
+                            state.order_offset_nm = lane.offset_nm + order * settings.fsr_nm;
+                            state.applied_nm = shift;
+                            state.integrator_nm = shift - forward;
+                            state.previous_error_nm = 0.0;
+                            state.locked = true;
+                            stat.locked_samples += 1;
+                            stat.heater_sum_nm += shift;
+                        }
+                    }
                 }
             }
             state.detuning_nm = if state.locked { detuning } else { 0.0 };
@@ -307,7 +386,7 @@ fn run_chunk(
         if let (Some(lane), Some(trace)) = (record, trace.as_mut()) {
             let state = &states[lane];
             trace.detuning_nm.push(state.detuning_nm);
-            trace.heater_nm.push(if state.locked { state.applied_nm } else { 0.0 });
+            trace.heater_nm.push(state.applied_nm);
             trace.locked.push(state.locked);
         }
     }
@@ -325,8 +404,10 @@ mod tests {
             capture_nm: 1e9,
             range_nm: 1e9,
             fsr_nm: 1e12,
-            relock_samples: 10,
+            relock_samples: 0,
             flap_window_samples: 3,
+            crosstalk: 0.0,
+            group_lanes: 1,
         }
     }
 
@@ -444,9 +525,68 @@ mod tests {
     }
 
     #[test]
+    fn two_coupled_heaters_settle_at_the_crosstalk_solution() {
+        // u1 + k u2 = r1, u2 + k u1 = r2: u1 = (r1 - k r2) / (1 - k^2).
+        let mut loop_settings = settings(0.1, 0.3);
+        loop_settings.crosstalk = 0.2;
+        loop_settings.group_lanes = 2;
+        let lanes = [
+            Lane { offset_nm: 6.0, bad_detuning_nm: 1e9 },
+            Lane { offset_nm: 4.0, bad_detuning_nm: 1e9 },
+        ];
+        let (stats, trace) = run_lanes(&loop_settings, &lanes, &[0.0; 400], None, Some(0), 0, 1);
+        let expected = (6.0 - 0.2 * 4.0) / (1.0 - 0.04);
+        let trace = trace.unwrap();
+        assert!((trace.heater_nm[399] - expected).abs() < 1e-9, "{}", trace.heater_nm[399]);
+        assert!(trace.detuning_nm[399].abs() < 1e-9);
+        assert_eq!(stats[0].lock_losses + stats[1].lock_losses, 0);
+        // Rows never couple across their boundary: with rows of 1 the lanes are independent.
+        loop_settings.group_lanes = 1;
+        let (_, alone) = run_lanes(&loop_settings, &lanes, &[0.0; 50], None, Some(0), 0, 1);
+        assert!((alone.unwrap().heater_nm[49] - 6.0).abs() < 1e-9);
+        loop_settings.crosstalk = 0.5;
+        assert!(loop_settings.check().is_err());
+    }
+
+    #[test]
+    fn a_row_with_crosstalk_locks_up_one_ring_at_a_time_without_a_cascade() {
+        // Rows of 16 rings, 5 % crosstalk, 20-sample sweeps, offsets spread over 2-9 nm (so
+        // that neighbours' heat, at most 2 x 0.05 x 12.6 nm, never asks for a blue shift): an
+        // instant, simultaneous start-up would detune rings by up to 1.3 nm (far beyond the
+        // 0.13 nm capture); sequenced sweeps keep every ring locked.
+        let loop_settings = LoopSettings {
+            capture_nm: 0.131,
+            range_nm: 12.6,
+            fsr_nm: 11.4,
+            relock_samples: 20,
+            crosstalk: 0.05,
+            group_lanes: 16,
+            ..settings(0.1, 0.3)
+        };
+        let lanes: Vec<Lane> = (0..32)
+            .map(|index| Lane {
+                offset_nm: 2.0 + (index as f64 * 3.7) % 7.0,
+                bad_detuning_nm: 0.05,
+            })
+            .collect();
+        let (stats, _) = run_lanes(&loop_settings, &lanes, &[0.0; 2000], None, None, 0, 2);
+        for (index, stat) in stats.iter().enumerate() {
+            assert_eq!(stat.lock_losses, 0, "lane {index}");
+            // Locked from its turn in the row's start-up sequence (sweep of 20 samples).
+            assert_eq!(stat.locked_samples, 2000 - (index % 16 + 1) * 20 + 1, "lane {index}");
+        }
+    }
+
+    #[test]
     fn threads_do_not_change_results() {
-        let loop_settings =
-            LoopSettings { capture_nm: 0.2, range_nm: 9.0, fsr_nm: 11.4, ..settings(0.1, 0.3) };
+        let loop_settings = LoopSettings {
+            capture_nm: 0.2,
+            range_nm: 9.0,
+            fsr_nm: 11.4,
+            crosstalk: 0.1,
+            group_lanes: 4,
+            ..settings(0.1, 0.3)
+        };
         let lanes: Vec<Lane> = (0..37)
             .map(|index| Lane { offset_nm: index as f64 * 0.31, bad_detuning_nm: 0.05 })
             .collect();

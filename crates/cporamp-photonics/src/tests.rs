@@ -23,6 +23,7 @@ fn settings() -> PhotonicsSettings {
     let scenario = cporamp_core::load_default().unwrap();
     PhotonicsSettings {
         lanes: 2000,
+        heater_crosstalk: 0.0,
         global_variance_fraction: 0.0,
         laser_offset_sigma_nm: 0.0,
         misalignment_sigma_um: 0.0,

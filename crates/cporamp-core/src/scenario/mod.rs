@@ -105,6 +105,8 @@ pub struct PhotonicsSettings {
     pub ring_loaded_q: f64,
     /// Heater power limit, mW.
     pub heater_max_mw: f64,
+    /// Share of a heater's shift reaching each adjacent ring of its PIC row.
+    pub heater_crosstalk: f64,
     /// Share of the fabrication-offset variance common to a PIC, 0..1.
     pub global_variance_fraction: f64,
     /// Laser wavelength offset spread, nm.

@@ -1166,6 +1166,12 @@ fn resolve_photonics(checker: &mut Checker, options: &raw::PhotonicsOptions) -> 
             Limits::NON_NEGATIVE,
             "mW",
         ),
+        heater_crosstalk: checker.number(
+            &field("heater_crosstalk"),
+            options.heater_crosstalk,
+            Limits { min: Bound::Inclusive(0.0), max: Bound::Exclusive(0.5) },
+            "fraction (2 x crosstalk < 1)",
+        ),
         global_variance_fraction: checker.number(
             &field("global_variance_fraction"),
             options.global_variance_fraction,
