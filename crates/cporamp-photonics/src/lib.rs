@@ -21,8 +21,9 @@
 //! Fabrication offsets are $\epsilon_R = g + l$ with $g \sim N(0, f\sigma^2)$ shared by the
 //! lanes of one PIC and $l \sim N(0, (1-f)\sigma^2)$ per ring; $\epsilon_L \sim N(0,
 //! \sigma_L^2)$; fiber misalignment $(x, y) \sim N(0, \sigma_{xy}^2)$ per axis adds
-//! $10\log_{10}(e)\,(x^2+y^2)/w^2$ dB; a lane power deviation $N(0, \sigma_P^2)$ dB. The
-//! lane's static OMA margin is the link budget's design margin minus these; a detuning
+//! $10\log_{10}(e)\,(x^2+y^2)/w^2$ dB; a lane power deviation $N(0, \sigma_P^2)$ dB; and the
+//! adjacent WDM channels' crosstalk ([`optics::pam4_crosstalk_penalty_db`]). The lane's static
+//! OMA margin is the link budget's design margin minus these; a detuning
 //! $\delta$ costs the Lorentzian penalty, and the lane's pre-FEC BER crosses the KP4
 //! threshold where the penalty equals the margin ([`ber`]).
 //!
@@ -255,6 +256,8 @@ pub struct LaneBudget {
     pub misalignment_p99_db: f64,
     /// Lane power spread (one sigma), dB.
     pub power_sigma_db: f64,
+    /// Adjacent-channel crosstalk penalty of an inner ring of a row, dB.
+    pub channel_crosstalk_db: f64,
     /// Lorentzian penalty at the largest detuning of any lane, feedback only, dB.
     pub detuning_penalty_max_db: f64,
     /// The same with feed-forward, dB.
@@ -350,6 +353,7 @@ fn sample_lanes(
     let power = normal(settings.power_sigma_db);
     let mut lanes = Vec::with_capacity(settings.lanes);
     let mut pic_offset = 0.0;
+    let neighbour_drop = optics::lorentzian(settings.channel_spacing_nm, linewidth_nm);
     for index in 0..settings.lanes {
         if index % settings.lanes_per_pic == 0 {
             pic_offset = global.sample(&mut rng);
@@ -360,7 +364,11 @@ fn sample_lanes(
         let power_db = power.sample(&mut rng);
         let offset_um = (x * x + y * y).sqrt();
         let misalignment_db = optics::misalignment_loss_db(settings.mode_radius_um, offset_um);
-        let margin_db = link.margin_db - misalignment_db + power_db;
+        let position = index % settings.lanes_per_pic;
+        let neighbours = usize::from(position > 0)
+            + usize::from(position + 1 < settings.lanes_per_pic && index + 1 < settings.lanes);
+        let crosstalk_db = optics::pam4_crosstalk_penalty_db(neighbours as f64 * neighbour_drop);
+        let margin_db = link.margin_db - misalignment_db - crosstalk_db + power_db;
         lanes.push(SampledLane {
             lane: Lane {
                 offset_nm: rings.design_bias.0 + laser_offset - ring_offset,
@@ -589,6 +597,9 @@ pub fn simulate(
                 0.99,
             ),
             power_sigma_db: settings.power_sigma_db,
+            channel_crosstalk_db: optics::pam4_crosstalk_penalty_db(
+                2.0 * optics::lorentzian(settings.channel_spacing_nm, linewidth_nm),
+            ),
             detuning_penalty_max_db: optics::detuning_penalty_db(
                 feedback_summary.max_detuning_nm,
                 linewidth_nm,

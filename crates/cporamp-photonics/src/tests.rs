@@ -24,6 +24,7 @@ fn settings() -> PhotonicsSettings {
     PhotonicsSettings {
         lanes: 2000,
         heater_crosstalk: 0.0,
+        channel_spacing_nm: 1e6,
         global_variance_fraction: 0.0,
         laser_offset_sigma_nm: 0.0,
         misalignment_sigma_um: 0.0,

@@ -80,7 +80,8 @@ fn budget_table(html: &mut String, photonics: &PhotonicsGeneration) {
     html.push_str(
         "<h4>Per-lane link margin</h4>\n<p>The laser is sized for the link budget's design \
          margin over the receiver's OMA sensitivity (see the laser tables); each lane then \
-         loses its fiber misalignment and power deviation, and its ring's detuning penalty.</p>\n",
+         loses its fiber misalignment, power deviation, the crosstalk of its neighbouring WDM \
+         channels, and its ring's detuning penalty.</p>\n",
     );
     open_table(
         html,
@@ -91,6 +92,7 @@ fn budget_table(html: &mut String, photonics: &PhotonicsGeneration) {
             "#Misalignment<br>mean dB",
             "#Misalignment<br>p99 dB",
             "#Power spread<br>σ dB",
+            "#WDM crosstalk<br>inner ring dB",
             "#Max detuning penalty dB<br>feedback",
             "#Max detuning penalty dB<br>+ feed-forward",
             "#Worst margin<br>median dB",
@@ -105,6 +107,7 @@ fn budget_table(html: &mut String, photonics: &PhotonicsGeneration) {
             budget.misalignment_mean_db,
             budget.misalignment_p99_db,
             budget.power_sigma_db,
+            budget.channel_crosstalk_db,
         ] {
             num_cell(html, &number(value, 2));
         }

@@ -107,6 +107,8 @@ pub struct PhotonicsSettings {
     pub heater_max_mw: f64,
     /// Share of a heater's shift reaching each adjacent ring of its PIC row.
     pub heater_crosstalk: f64,
+    /// WDM channel spacing between adjacent rings of a row, nm.
+    pub channel_spacing_nm: f64,
     /// Share of the fabrication-offset variance common to a PIC, 0..1.
     pub global_variance_fraction: f64,
     /// Laser wavelength offset spread, nm.

@@ -52,6 +52,7 @@ pub struct PhotonicsOptions {
     pub ring_loaded_q: f64,
     pub heater_max_mw: f64,
     pub heater_crosstalk: f64,
+    pub channel_spacing_nm: f64,
     pub global_variance_fraction: f64,
     pub laser_offset_sigma_nm: f64,
     pub misalignment_sigma_um: f64,

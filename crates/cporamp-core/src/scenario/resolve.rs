@@ -1172,6 +1172,12 @@ fn resolve_photonics(checker: &mut Checker, options: &raw::PhotonicsOptions) -> 
             Limits { min: Bound::Inclusive(0.0), max: Bound::Exclusive(0.5) },
             "fraction (2 x crosstalk < 1)",
         ),
+        channel_spacing_nm: positive(
+            checker,
+            "channel_spacing_nm",
+            options.channel_spacing_nm,
+            "nm",
+        ),
         global_variance_fraction: checker.number(
             &field("global_variance_fraction"),
             options.global_variance_fraction,
