@@ -28,7 +28,9 @@
 //! iterates multigrid Gauss-Seidel to 1e-6 K per sweep, its SuperLU build solves exactly.
 //! Transients either take one implicit step per trace row (HotSpot's SuperLU build: backward
 //! Euler, one step per sampling interval; Crank-Nicolson is offered as well) or integrate
-//! each row with HotSpot's adaptive RK4 (its default build), see [`TransientMethod`].
+//! each row with HotSpot's adaptive RK4 (its default build), see [`TransientMethod`]. The RK4
+//! interval loop is the block model's (`compute_temp_block`); HotSpot's grid build ends each
+//! interval with one remainder step instead, which can differ within RK4's 0.01 K tolerance.
 
 use super::block::TransientMethod;
 use super::parse::{Floorplan, PowerTrace};
