@@ -1,0 +1,57 @@
+//! Yield Monte Carlo throughput in lane-samples per second: 20 000 packages of 16 engines x
+//! 8 lanes (2.56 million lanes) with every mechanism on, 2 threads. The goal is 20
+//! million lane-samples per second (1 million packages x 16 x 8 in under 10 s).
+//! Run: `cargo bench -p cporamp-yield --bench yield_mc`. Figures go in BENCHMARKS.md.
+
+use cporamp_yield::{YieldInputs, simulate};
+
+fn main() {
+    divan::main();
+}
+
+const PACKAGES: usize = 20_000;
+
+#[divan::bench(sample_count = 10)]
+fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
+    let inputs = YieldInputs {
+        packages: PACKAGES,
+        seed: 1,
+        engines_per_package: 16,
+        lanes_per_engine: 8,
+        spare_lanes_per_engine: 1,
+        lanes_per_laser: 4,
+        attach_sigma_um: 0.25,
+        shift_sigma_um: 0.15,
+        mode_radius_um: 4.6,
+        coupling_budget_db: 0.5,
+        laser_dead_probability: 0.002,
+        laser_weak_fraction: 0.01,
+        laser_weak_rate_per_h: 0.01,
+        drift_mean_nm: 2.0,
+        drift_sigma_nm: 2.1,
+        drift_global_fraction: 0.5,
+        fsr_nm: 11.4,
+        tuning_range_nm: 12.6,
+        warpage_mean_um: 30.0,
+        warpage_sigma_um: 10.0,
+        warpage_lateral_per_um: 0.005,
+        bump_open_um: 60.0,
+        asic_defects_per_die: 0.3,
+        asic_cluster_alpha: Some(2.0),
+        asics_per_wafer: 60,
+        wafer_test_coverage: 0.95,
+        engine_test: [0.0, 0.9, 0.95, 0.0, 0.0],
+        package_test: [0.98, 0.9, 0.9, 0.8, 0.5],
+        burn_in_h: 48.0,
+        asic_usd: 10_000.0,
+        engine_usd: 800.0,
+        packaging_usd: 1500.0,
+        wafer_test_usd: 50.0,
+        engine_test_usd: 40.0,
+        package_test_usd: 200.0,
+        burn_in_usd: 100.0,
+    };
+    bencher
+        .counter(divan::counter::ItemsCount::new(PACKAGES * 16 * 9))
+        .bench(|| simulate(&inputs, 2).unwrap());
+}

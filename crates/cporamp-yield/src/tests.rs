@@ -1,0 +1,181 @@
+//! The Monte Carlo against closed forms: Poisson and negative-binomial yield,
+//! Williams-Brown escapes, cost with scrap, misalignment loss; determinism; bad input.
+
+use super::*;
+
+/// Everything off: no defects, perfect coupling and rings, no warpage, zero cost.
+fn quiet() -> YieldInputs {
+    YieldInputs {
+        packages: 20_000,
+        seed: 7,
+        engines_per_package: 8,
+        lanes_per_engine: 8,
+        spare_lanes_per_engine: 0,
+        lanes_per_laser: 1,
+        attach_sigma_um: 0.0,
+        shift_sigma_um: 0.0,
+        mode_radius_um: 4.6,
+        coupling_budget_db: 1e9,
+        laser_dead_probability: 0.0,
+        laser_weak_fraction: 0.0,
+        laser_weak_rate_per_h: 0.0,
+        drift_mean_nm: 1.0,
+        drift_sigma_nm: 0.0,
+        drift_global_fraction: 0.5,
+        fsr_nm: 11.4,
+        tuning_range_nm: 12.6,
+        warpage_mean_um: 0.0,
+        warpage_sigma_um: 0.0,
+        warpage_lateral_per_um: 0.0,
+        bump_open_um: 1e9,
+        asic_defects_per_die: 0.0,
+        asic_cluster_alpha: None,
+        asics_per_wafer: 1,
+        wafer_test_coverage: 0.0,
+        engine_test: [0.0; 5],
+        package_test: [1.0; 5],
+        burn_in_h: 0.0,
+        asic_usd: 0.0,
+        engine_usd: 0.0,
+        packaging_usd: 0.0,
+        wafer_test_usd: 0.0,
+        engine_test_usd: 0.0,
+        package_test_usd: 0.0,
+        burn_in_usd: 0.0,
+    }
+}
+
+fn within(estimate: Fraction, expected: f64) {
+    assert!(estimate.se > 0.0, "no spread: {estimate:?}");
+    assert!(
+        (estimate.value - expected).abs() < 3.0 * estimate.se,
+        "{} +- {} vs {expected}",
+        estimate.value,
+        estimate.se
+    );
+}
+
+#[test]
+fn independent_poisson_mechanisms_multiply() {
+    // ASIC D A = 0.2 and lasers dead with 1 - exp(-D_L A_L), D_L A_L = 0.002, 64 lasers:
+    // Y = exp(-0.2) exp(-64 x 0.002).
+    let inputs = YieldInputs {
+        asic_defects_per_die: 0.2,
+        laser_dead_probability: 1.0 - (-0.002f64).exp(),
+        ..quiet()
+    };
+    let result = simulate(&inputs, 2).unwrap();
+    within(result.package_test_pass, (-0.2f64).exp() * (-64.0 * 0.002f64).exp());
+}
+
+#[test]
+fn clustered_defects_follow_the_negative_binomial() {
+    // Gamma(alpha) density per wafer, one die per wafer: Y = (1 + D A / alpha)^(-alpha).
+    let inputs =
+        YieldInputs { asic_defects_per_die: 0.5, asic_cluster_alpha: Some(2.0), ..quiet() };
+    let result = simulate(&inputs, 2).unwrap();
+    within(result.package_test_pass, (1.0f64 + 0.25).powi(-2));
+    // Clustering helps: Poisson would give exp(-0.5) = 0.607 < 0.64.
+    assert!(result.package_test_pass.value > (-0.5f64).exp());
+}
+
+#[test]
+fn escapes_follow_williams_brown_and_cost_follows_the_scrap_closed_form() {
+    // One insertion of coverage T on Poisson faults: pass = Y^T, defect level
+    // DL = 1 - Y^(1-T). Every assembled package costs C; cost per shipped = C / Y^T.
+    let coverage = 0.7;
+    let mut package_test = [1.0; 5];
+    package_test[4] = coverage;
+    let inputs = YieldInputs {
+        asic_defects_per_die: 0.5,
+        package_test,
+        asic_usd: 1000.0,
+        packaging_usd: 200.0,
+        package_test_usd: 50.0,
+        ..quiet()
+    };
+    let result = simulate(&inputs, 2).unwrap();
+    let y = (-0.5f64).exp();
+    within(result.package_test_pass, y.powf(coverage));
+    let shipped = result.package_yield.value * inputs.packages as f64;
+    let escapes = result.escapes_total_dppm * 1e-6;
+    let se = (escapes * (1.0 - escapes) / shipped).sqrt();
+    let expected = 1.0 - y.powf(1.0 - coverage);
+    assert!((escapes - expected).abs() < 3.0 * se, "DL {escapes} +- {se} vs {expected}");
+    // Cost: total / shipped with shipped ~ Binomial(n, Y^T): relative SE = SE(pass)/pass.
+    let expected_cost = 1250.0 / y.powf(coverage);
+    let relative_se = result.package_yield.se / result.package_yield.value;
+    assert!(
+        (result.cost.total_usd / expected_cost - 1.0).abs() < 3.0 * relative_se,
+        "{} vs {expected_cost}",
+        result.cost.total_usd
+    );
+    assert!((result.cost.ideal_usd - 1250.0).abs() < 1e-9);
+}
+
+#[test]
+fn misalignment_fails_lanes_at_the_rayleigh_tail_of_the_mode_overlap() {
+    // x, y ~ N(0, s^2), s^2 = attach^2 + shift^2; loss 10 log10(e) d^2 / w^2 > B when
+    // d^2 > d_c^2 = B w^2 / (10 log10 e): P = exp(-d_c^2 / (2 s^2)).
+    let inputs = YieldInputs {
+        attach_sigma_um: 0.8,
+        shift_sigma_um: 0.6,
+        coupling_budget_db: 1.0,
+        package_test: [1.0; 5],
+        packages: 4000,
+        ..quiet()
+    };
+    let result = simulate(&inputs, 2).unwrap();
+    let d_c_sq = 1.0 * 4.6 * 4.6 / (10.0 * std::f64::consts::LOG10_E);
+    let expected = (-d_c_sq / (2.0 * 1.0)).exp();
+    within(result.lane_failures_by_mechanism[0], expected);
+    // Spares: with 2 spares an engine of 10 lanes fails when 3 or more fail (binomial).
+    let spared = YieldInputs { spare_lanes_per_engine: 2, lanes_per_engine: 8, ..inputs };
+    let result = simulate(&spared, 2).unwrap();
+    let p = expected;
+    let binomial = |k: u32| {
+        let n = 10u32;
+        let choose = (0..k).fold(1.0, |acc, i| acc * f64::from(n - i) / f64::from(i + 1));
+        choose * p.powi(k as i32) * (1.0 - p).powi((n - k) as i32)
+    };
+    let engine_ok = binomial(0) + binomial(1) + binomial(2);
+    within(result.package_test_pass, engine_ok.powi(8));
+}
+
+#[test]
+fn same_seed_same_result_at_one_and_two_threads() {
+    let inputs = YieldInputs {
+        packages: 3000,
+        asic_defects_per_die: 0.3,
+        laser_dead_probability: 0.001,
+        laser_weak_fraction: 0.01,
+        laser_weak_rate_per_h: 0.01,
+        burn_in_h: 48.0,
+        attach_sigma_um: 0.5,
+        coupling_budget_db: 0.5,
+        drift_sigma_nm: 2.0,
+        tuning_range_nm: 9.0,
+        warpage_mean_um: 30.0,
+        warpage_sigma_um: 10.0,
+        warpage_lateral_per_um: 0.01,
+        bump_open_um: 45.0,
+        ..quiet()
+    };
+    let one = simulate(&inputs, 1).unwrap();
+    let two = simulate(&inputs, 2).unwrap();
+    assert_eq!(one, two);
+    let other = simulate(&YieldInputs { seed: 8, ..inputs }, 2).unwrap();
+    assert_ne!(one, other);
+}
+
+#[test]
+fn bad_input_gets_a_named_error() {
+    let mut package_test = [1.0; 5];
+    package_test[1] = 1.2;
+    let error = simulate(&YieldInputs { package_test, ..quiet() }, 1).unwrap_err();
+    assert_eq!(error.to_string(), "yield: package_test.laser = 1.2; expected a coverage in [0, 1]");
+    let error = simulate(&YieldInputs { asic_defects_per_die: -0.1, ..quiet() }, 1).unwrap_err();
+    assert!(error.to_string().contains("asic_defects_per_die = -0.1"), "{error}");
+    let error = simulate(&YieldInputs { lanes_per_engine: 0, ..quiet() }, 1).unwrap_err();
+    assert!(error.to_string().contains("lanes_per_engine = 0"), "{error}");
+}
