@@ -50,6 +50,15 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Yield engine on a scenario: the five CPO failure mechanisms through the test flow,
+    /// per co-packaged technology and generation: yield by insertion, rejects by mechanism,
+    /// escapes (DPPM) and cost per shipped switch.
+    #[command(after_help = "Example:\n  cporamp yield --scenario my.toml")]
+    Yield {
+        /// Scenario TOML file (default: the embedded default scenario).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
     /// Photonics engine on a scenario: ring and laser drift under the thermal engine's
     /// workload transient, the heater lock loop feedback-only and with feed-forward drift
     /// prediction, lane margins and link flaps.

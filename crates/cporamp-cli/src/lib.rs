@@ -88,6 +88,11 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Compare { scenario, generation, format } => {
             compare(scenario.as_deref(), generation.as_deref(), format)
         }
+        Command::Yield { scenario } => {
+            let (scenario, _) = load_scenario(scenario.as_deref())?;
+            let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+            print(&table::yield_text(&output.yields))
+        }
         Command::Photonics { scenario } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
             let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
@@ -136,7 +141,9 @@ fn compare(path: Option<&Path>, generation: Option<&str>, format: Format) -> Res
     let (scenario, _) = load_scenario(path)?;
     let generations: Vec<GenerationComparison> = match generation {
         Some(id) => {
-            vec![cporamp_pipeline::run_generation(&scenario, id).map_err(Failure::input)?.0]
+            vec![
+                cporamp_pipeline::run_generation(&scenario, id).map_err(Failure::input)?.comparison,
+            ]
         }
         None => cporamp_pipeline::run(&scenario).map_err(Failure::input)?.comparison.generations,
     };
@@ -162,6 +169,7 @@ fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
         comparison,
         thermal: &output.thermal,
         photonics: &output.photonics,
+        yields: &output.yields,
     };
     let json = cporamp_report::results_json(&results).map_err(Failure::internal)?;
     let html = cporamp_report::report_html(&results);
@@ -175,6 +183,7 @@ fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
     summary.push_str(&table::text(&comparison.generations));
     summary.push_str(&table::thermal_text(&output.thermal));
     summary.push_str(&table::photonics_text(&output.photonics));
+    summary.push_str(&table::yield_text(&output.yields));
     for path in &written {
         summary.push_str(&format!("wrote {}\n", path.display()));
     }

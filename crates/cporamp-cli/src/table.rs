@@ -312,3 +312,70 @@ pub fn photonics_text(generations: &[cporamp_pipeline::PhotonicsGeneration]) -> 
     }
     out
 }
+
+/// The yield engine's results: one block per co-packaged technology and generation.
+#[must_use]
+pub fn yield_text(generations: &[cporamp_pipeline::YieldGeneration]) -> String {
+    let mut out = String::new();
+    for generation in generations {
+        for technology in &generation.technologies {
+            let result = &technology.result;
+            let inputs = &technology.inputs;
+            let percent = |fraction: &cporamp_yield::Fraction| {
+                format!("{:.2} ± {:.2} %", 100.0 * fraction.value, 100.0 * fraction.se)
+            };
+            let _ = writeln!(
+                out,
+                "{} {} yield: {} packages of an ASIC + {} engines x {} lanes; package yield {}",
+                generation.generation,
+                technology.label,
+                result.packages,
+                inputs.engines_per_package,
+                inputs.lanes_per_engine,
+                percent(&result.package_yield),
+            );
+            let burn_in = if inputs.lanes_per_laser > 0 {
+                percent(&result.burn_in_pass)
+            } else {
+                "— (no lasers in the package)".to_string()
+            };
+            let _ = writeln!(
+                out,
+                "  pass: ASIC wafer test {}, laser burn-in {burn_in}, engine test {}, package test {}",
+                percent(&result.wafer_test_pass),
+                percent(&result.engine_test_pass),
+                percent(&result.package_test_pass),
+            );
+            let rejects: Vec<String> = cporamp_yield::MECHANISMS
+                .iter()
+                .zip(&result.package_rejects_by_mechanism)
+                .map(|(name, fraction)| format!("{name} {:.2} %", 100.0 * fraction.value))
+                .collect();
+            let _ = writeln!(out, "  package-test rejects by mechanism: {}", rejects.join(", "));
+            let escapes: Vec<String> = cporamp_yield::MECHANISMS
+                .iter()
+                .zip(&result.escapes_dppm)
+                .map(|(name, dppm)| format!("{name} {dppm:.0}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  escapes {:.0} DPPM ({})",
+                result.escapes_total_dppm,
+                escapes.join(", ")
+            );
+            let cost = &result.cost;
+            let _ = writeln!(
+                out,
+                "  cost per shipped switch ${:.0} (ideal ${:.0}, +{:.1} %): ASICs ${:.0}, engines ${:.0}, packaging ${:.0}, test ${:.0}",
+                cost.total_usd,
+                cost.ideal_usd,
+                100.0 * (cost.total_usd / cost.ideal_usd - 1.0),
+                cost.asic_usd,
+                cost.engines_usd,
+                cost.packaging_usd,
+                cost.test_usd,
+            );
+        }
+    }
+    out
+}

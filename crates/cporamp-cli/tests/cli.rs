@@ -520,3 +520,27 @@ fn photonics_prints_both_loops_per_technology_and_generation_and_rejects_bad_rin
         stderr(&output)
     );
 }
+
+#[test]
+fn yield_prints_insertions_mechanisms_escapes_and_cost_per_technology() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = cporamp(directory.path(), &["yield"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert_eq!(text.matches(" yield: 20000 packages").count(), 4, "{text}");
+    assert_eq!(text.matches("  package-test rejects by mechanism: coupling").count(), 4);
+    assert_eq!(text.matches("  cost per shipped switch $").count(), 4);
+    // A coverage above 1 is named with its path.
+    let scenario = edited_scenario(
+        directory.path(),
+        "coupling = 0.99                          # assumption: insertion loss is measured on every lane",
+        "coupling = 1.5                           # assumption: insertion loss is measured on every lane",
+    );
+    let output = cporamp(directory.path(), &["yield", "--scenario", scenario.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("yield.package_test_coverage.coupling: value 1.5"),
+        "{}",
+        stderr(&output)
+    );
+}

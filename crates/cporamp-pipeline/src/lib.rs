@@ -32,6 +32,7 @@ use cporamp_thermal::leakage::{Leakage, LeakageError};
 use cporamp_thermal::package::{
     PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult,
 };
+use cporamp_yield::{YieldInputError, YieldInputs, YieldResult};
 use serde::Serialize;
 
 /// Fixed-point tolerance on the hottest engine's mean temperature, K.
@@ -79,6 +80,16 @@ pub enum PipelineError {
         /// The error.
         error: PhotonicsError,
     },
+    /// The yield engine rejected its inputs.
+    #[error("yield, {technology} at {generation}: {error}")]
+    Yield {
+        /// Technology id.
+        technology: String,
+        /// Generation id.
+        generation: String,
+        /// The error.
+        error: YieldInputError,
+    },
     /// The temperature loop did not settle.
     #[error(
         "thermal, {technology} at {generation}: the engine temperature did not settle within {MAX_ITERATIONS} iterations"
@@ -100,6 +111,44 @@ pub struct RunOutput {
     pub thermal: Vec<ThermalGeneration>,
     /// The photonics engine's results, driven by the thermal transients.
     pub photonics: Vec<PhotonicsGeneration>,
+    /// The yield engine's results.
+    pub yields: Vec<YieldGeneration>,
+}
+
+/// Everything one generation produced.
+#[derive(Debug, Clone, Serialize)]
+pub struct GenerationOutput {
+    /// The comparison at the settled temperatures.
+    pub comparison: GenerationComparison,
+    /// Thermal results.
+    pub thermal: ThermalGeneration,
+    /// Photonics results.
+    pub photonics: PhotonicsGeneration,
+    /// Yield results.
+    pub yields: YieldGeneration,
+}
+
+/// Yield results of one generation.
+#[derive(Debug, Clone, Serialize)]
+pub struct YieldGeneration {
+    /// Generation id.
+    pub generation: String,
+    /// One entry per co-packaged technology with rings.
+    pub technologies: Vec<YieldTechnology>,
+}
+
+/// Yield of one co-packaged technology.
+#[derive(Debug, Clone, Serialize)]
+pub struct YieldTechnology {
+    /// Technology id.
+    pub id: String,
+    /// Name for people.
+    pub label: String,
+    /// The inputs the engine ran on (derived from the technology, photonics, thermal and
+    /// yield settings).
+    pub inputs: YieldInputs,
+    /// The result.
+    pub result: YieldResult,
 }
 
 /// Photonics results of one generation.
@@ -552,6 +601,99 @@ fn photonics_for(
     }))
 }
 
+/// Gross dies of side `side_mm` on a 300 mm wafer: $\pi r^2/A - \pi d/\sqrt{2A}$.
+fn dies_per_wafer(side_mm: f64) -> usize {
+    let area = side_mm * side_mm;
+    let gross = std::f64::consts::PI * 150.0 * 150.0 / area
+        - std::f64::consts::PI * 300.0 / (2.0 * area).sqrt();
+    (gross.floor() as usize).max(1)
+}
+
+/// The yield engine on one co-packaged technology with rings, with inputs from the
+/// technology (engines, lanes, lasers), the comparison at the settled temperatures (the
+/// rings' mean red shift, engine cost), photonics (misalignment, mode, heater range),
+/// thermal (package and die size) and `[yield]`.
+fn yield_for(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+    compared: &TechnologyResult,
+    substrate_side_mm: f64,
+) -> Result<Option<YieldTechnology>, PipelineError> {
+    let generation = &scenario.generations[generation_index];
+    let technology = &scenario.technologies[technology_index];
+    let (Some(geometry), Some(rings), Some(tuning), Some(optics)) = (
+        technology.package.as_ref(),
+        technology.rings.as_ref(),
+        compared.rings.as_ref(),
+        technology.optics.as_ref(),
+    ) else {
+        return Ok(None);
+    };
+    let settings = &scenario.yield_settings;
+    let photonics = &scenario.photonics;
+    let asic_side_mm = scenario.thermal.asic_side_mm[generation_index];
+    let ports_per_engine = geometry.ports_per_engine(generation);
+    let cost = &compared.cost;
+    let warpage_mean_um = settings.warpage_um_per_mm2 * substrate_side_mm * substrate_side_mm;
+    let inputs = YieldInputs {
+        packages: settings.packages,
+        seed: settings.seed,
+        engines_per_package: geometry.engines_per_switch(generation) as usize,
+        lanes_per_engine: (geometry.engine_capacity.0 / generation.lane_rate.0).round() as usize,
+        spare_lanes_per_engine: settings.spare_lanes_per_engine,
+        lanes_per_laser: if optics.laser.placement == LaserPlacement::Package {
+            optics.laser.lanes_per_laser as usize
+        } else {
+            0
+        },
+        attach_sigma_um: photonics.misalignment_sigma_um,
+        shift_sigma_um: settings.shift_sigma_um,
+        mode_radius_um: photonics.mode_radius_um,
+        coupling_budget_db: optics.link_budget.margin.0,
+        laser_dead_probability: 1.0 - (-settings.laser_defects_per_laser).exp(),
+        laser_weak_fraction: settings.laser_weak_fraction,
+        laser_weak_rate_per_h: settings.laser_weak_rate_per_h,
+        drift_mean_nm: tuning.mean_offset_nm,
+        drift_sigma_nm: rings.fab_offset_sigma.0,
+        drift_global_fraction: photonics.global_variance_fraction,
+        fsr_nm: rings.fsr.0,
+        tuning_range_nm: rings.heater_efficiency_nm_per_mw * photonics.heater_max_mw,
+        warpage_mean_um,
+        warpage_sigma_um: settings.warpage_sigma_fraction * warpage_mean_um,
+        warpage_lateral_per_um: settings.warpage_lateral_per_um,
+        bump_open_um: settings.bump_open_um,
+        asic_defects_per_die: settings.asic_defects_per_cm2 * (asic_side_mm / 10.0).powi(2),
+        asic_cluster_alpha: Some(settings.asic_cluster_alpha),
+        asics_per_wafer: dies_per_wafer(asic_side_mm),
+        wafer_test_coverage: settings.wafer_test_coverage,
+        engine_test: settings.engine_test_coverage,
+        package_test: settings.package_test_coverage,
+        burn_in_h: settings.burn_in_h,
+        asic_usd: generation.asic_cost.0,
+        engine_usd: (cost.electronics_usd_per_port
+            + cost.laser_usd_per_port
+            + cost.optics_usd_per_port)
+            * ports_per_engine,
+        packaging_usd: settings.packaging_usd,
+        wafer_test_usd: settings.wafer_test_usd,
+        engine_test_usd: settings.engine_test_usd,
+        package_test_usd: settings.package_test_usd,
+        burn_in_usd: settings.burn_in_usd,
+    };
+    let result = cporamp_yield::simulate(&inputs, 2).map_err(|error| PipelineError::Yield {
+        technology: technology.id.clone(),
+        generation: generation.id.clone(),
+        error,
+    })?;
+    Ok(Some(YieldTechnology {
+        id: technology.id.clone(),
+        label: technology.label.clone(),
+        inputs,
+        result,
+    }))
+}
+
 /// Runs thermal and compare on `scenario`.
 ///
 /// # Errors
@@ -560,14 +702,15 @@ pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
     let mut generations = Vec::new();
     let mut thermal = Vec::new();
     let mut photonics = Vec::new();
+    let mut yields = Vec::new();
     for generation_index in 0..scenario.generations.len() {
-        let (comparison, generation_thermal, generation_photonics) =
-            run_generation_index(scenario, generation_index)?;
-        generations.push(comparison);
-        thermal.push(generation_thermal);
-        photonics.push(generation_photonics);
+        let output = run_generation_index(scenario, generation_index)?;
+        generations.push(output.comparison);
+        thermal.push(output.thermal);
+        photonics.push(output.photonics);
+        yields.push(output.yields);
     }
-    Ok(RunOutput { comparison: Comparison { generations }, thermal, photonics })
+    Ok(RunOutput { comparison: Comparison { generations }, thermal, photonics, yields })
 }
 
 /// Runs thermal and compare on the generation of `scenario` with id `generation_id` only.
@@ -578,7 +721,7 @@ pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
 pub fn run_generation(
     scenario: &Scenario,
     generation_id: &str,
-) -> Result<(GenerationComparison, ThermalGeneration, PhotonicsGeneration), PipelineError> {
+) -> Result<GenerationOutput, PipelineError> {
     let generation_index = scenario
         .generations
         .iter()
@@ -600,7 +743,7 @@ pub fn run_generation(
 fn run_generation_index(
     scenario: &Scenario,
     generation_index: usize,
-) -> Result<(GenerationComparison, ThermalGeneration, PhotonicsGeneration), PipelineError> {
+) -> Result<GenerationOutput, PipelineError> {
     let generation = &scenario.generations[generation_index];
     let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c;
     let mut settled = scenario.clone();
@@ -659,11 +802,29 @@ fn run_generation_index(
         });
     }
     let comparison = cporamp_compare::compare_one(&settled, &generation.id)?;
-    Ok((
+    let mut yields = Vec::new();
+    for thermal in &technologies {
+        let index = scenario.technologies.iter().position(|t| t.id == thermal.id);
+        let compared = comparison.technologies.iter().find(|t| t.id == thermal.id);
+        if let (Some(index), Some(compared)) = (index, compared) {
+            yields.extend(yield_for(
+                &settled,
+                generation_index,
+                index,
+                compared,
+                thermal.nominal.substrate_side_mm,
+            )?);
+        }
+    }
+    Ok(GenerationOutput {
         comparison,
-        ThermalGeneration { generation: generation.id.clone(), technologies },
-        PhotonicsGeneration { generation: generation.id.clone(), technologies: photonics },
-    ))
+        thermal: ThermalGeneration { generation: generation.id.clone(), technologies },
+        photonics: PhotonicsGeneration {
+            generation: generation.id.clone(),
+            technologies: photonics,
+        },
+        yields: YieldGeneration { generation: generation.id.clone(), technologies: yields },
+    })
 }
 
 #[cfg(test)]
@@ -756,13 +917,33 @@ mod tests {
                 );
             }
         }
+        // Yield: every co-packaged technology with rings at every generation, on inputs taken
+        // from the other engines: the engine count and lanes of the package, the rings' mean
+        // red shift at the settled temperatures, and the comparison's engine cost.
+        for (generation, yields) in output.comparison.generations.iter().zip(&output.yields) {
+            assert_eq!(yields.technologies.len(), 2);
+            for technology in &yields.technologies {
+                let compared =
+                    generation.technologies.iter().find(|t| t.id == technology.id).unwrap();
+                let tuning = compared.rings.as_ref().unwrap();
+                assert!((technology.inputs.drift_mean_nm - tuning.mean_offset_nm).abs() < 1e-12);
+                let result = &technology.result;
+                assert!(result.cost.total_usd >= result.cost.ideal_usd);
+                assert!(result.package_yield.value > 0.5 && result.package_yield.value <= 1.0);
+            }
+            // Lasers outside the package take the laser mechanism out of package yield.
+            let els = yields.technologies.iter().find(|t| t.id == "cpo_els").unwrap();
+            assert_eq!(els.inputs.lanes_per_laser, 0);
+            assert!(els.result.package_rejects_by_mechanism[1].value.abs() < 1e-15);
+        }
         // Cross-engine check, without heater crosstalk (which the comparison's closed form
         // leaves out): the population's mean heater power per ring against the comparison's
         // E[(d mod F)]/eta (wrapped normal). The heater shift lies in [0, F), so its
         // lane-to-lane sd is at most F/2: 3 SE < 3 F / (2 sqrt(n)) / eta.
         let mut independent = scenario.clone();
         independent.photonics.heater_crosstalk = 0.0;
-        let (generation, _, photonics) = run_generation(&independent, "51.2T").unwrap();
+        let independent = run_generation(&independent, "51.2T").unwrap();
+        let (generation, photonics) = (independent.comparison, independent.photonics);
         for technology in &photonics.technologies {
             let result = &technology.nominal;
             let compared = generation.technologies.iter().find(|t| t.id == technology.id).unwrap();
@@ -797,7 +978,8 @@ mod tests {
     #[test]
     fn asic_power_follows_its_settled_temperature_and_runaway_is_an_error() {
         let scenario = cporamp_core::load_default().unwrap();
-        let (comparison, thermal, _) = run_generation(&scenario, "102.4T").unwrap();
+        let output = run_generation(&scenario, "102.4T").unwrap();
+        let (comparison, thermal) = (output.comparison, output.thermal);
         let settings = scenario.thermal.leakage;
         let leakage = Leakage {
             fraction: settings.fraction,
@@ -837,10 +1019,10 @@ mod tests {
         // The drift transient runs on drift_grid_cells (32) per side; the full 64-cell model
         // gives a ring swing within 3 % (the scenario's comment cites the figures).
         let scenario = cporamp_core::load_default().unwrap();
-        let (_, _, coarse) = run_generation(&scenario, "51.2T").unwrap();
+        let coarse = run_generation(&scenario, "51.2T").unwrap().photonics;
         let mut fine = scenario.clone();
         fine.photonics.drift_grid_cells = scenario.thermal.grid_cells;
-        let (_, _, fine) = run_generation(&fine, "51.2T").unwrap();
+        let fine = run_generation(&fine, "51.2T").unwrap().photonics;
         for (a, b) in coarse.technologies.iter().zip(&fine.technologies) {
             let (swing_coarse, swing_fine) = (a.nominal.ring_swing_k, b.nominal.ring_swing_k);
             assert!(

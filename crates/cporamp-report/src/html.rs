@@ -107,7 +107,8 @@ pub(crate) fn render(run: &RunResults<'_>) -> String {
             run.thermal.iter().find(|thermal| thermal.generation == generation.generation);
         let photonics =
             run.photonics.iter().find(|photonics| photonics.generation == generation.generation);
-        generation_section(&mut html, scenario, index, generation, thermal, photonics);
+        let yields = run.yields.iter().find(|yields| yields.generation == generation.generation);
+        generation_section(&mut html, scenario, index, generation, thermal, photonics, yields);
     }
     let _ = writeln!(
         html,
@@ -235,6 +236,7 @@ fn generation_section(
     generation: &GenerationComparison,
     thermal: Option<&ThermalGeneration>,
     photonics: Option<&cporamp_pipeline::PhotonicsGeneration>,
+    yields: Option<&cporamp_pipeline::YieldGeneration>,
 ) {
     let heading = escape(&generation_heading(scenario, generation));
     let _ = writeln!(html, "<section id=\"{}\">\n<h2>{heading}</h2>", section_id(index));
@@ -254,6 +256,9 @@ fn generation_section(
     }
     if let Some(photonics) = photonics {
         crate::photonics::section(html, photonics);
+    }
+    if let Some(yields) = yields {
+        crate::yields::section(html, yields);
     }
     html.push_str("</section>\n");
 }
@@ -647,6 +652,7 @@ mod tests {
             comparison: &comparison,
             thermal: &[],
             photonics: &[],
+            yields: &[],
         });
         (scenario, comparison, html)
     }
@@ -664,6 +670,7 @@ mod tests {
             comparison: &output.comparison,
             thermal: &output.thermal,
             photonics: &output.photonics,
+            yields: &output.yields,
         });
         let without = crate::report_html(&RunResults {
             origin: cporamp_core::scenario::DEFAULT_ORIGIN,
@@ -671,6 +678,7 @@ mod tests {
             comparison: &output.comparison,
             thermal: &[],
             photonics: &[],
+            yields: &[],
         });
         (output, with, without)
     }
@@ -686,6 +694,10 @@ mod tests {
         // Comparison 3, a heat map per package and a sweep per generation, and 4 photonics
         // charts (detuning, heater, margins, flaps) per generation.
         let charts = 3 * generations + technologies + generations + 4 * generations;
+        assert_eq!(
+            html.matches("<h3>Yield: the five failure points through the test flow</h3>").count(),
+            generations
+        );
         assert_eq!(html.matches("<svg").count(), charts);
         assert_eq!(html.matches("</svg>").count(), charts);
         assert_eq!(html.matches("<svg class=\"chart\"").count(), charts);
@@ -753,6 +765,7 @@ mod tests {
             comparison: &output.comparison,
             thermal: &output.thermal,
             photonics: &output.photonics,
+            yields: &output.yields,
         });
         assert!(!html.contains("Thermal: co-packaged"));
     }
@@ -858,6 +871,7 @@ mod tests {
             comparison: &comparison,
             thermal: &[],
             photonics: &[],
+            yields: &[],
         });
         assert!(!html.contains("<script"), "unescaped script tag");
         assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
@@ -873,6 +887,7 @@ mod tests {
             comparison: &comparison,
             thermal: &[],
             photonics: &[],
+            yields: &[],
         });
         assert!(html.starts_with("<!doctype html>"));
         assert!(!html.contains("<svg"));

@@ -8,6 +8,7 @@ mod html;
 mod photonics;
 mod svg;
 mod thermal;
+mod yields;
 
 use cporamp_compare::Comparison;
 use cporamp_core::Scenario;
@@ -29,6 +30,8 @@ pub struct RunResults<'a> {
     pub thermal: &'a [cporamp_pipeline::ThermalGeneration],
     /// The photonics engine's results, per generation.
     pub photonics: &'a [cporamp_pipeline::PhotonicsGeneration],
+    /// The yield engine's results, per generation.
+    pub yields: &'a [cporamp_pipeline::YieldGeneration],
 }
 
 #[derive(Serialize)]
@@ -40,6 +43,8 @@ struct ResultsFile<'a> {
     compare: &'a Comparison,
     thermal: &'a [cporamp_pipeline::ThermalGeneration],
     photonics: &'a [cporamp_pipeline::PhotonicsGeneration],
+    #[serde(rename = "yield")]
+    yields: &'a [cporamp_pipeline::YieldGeneration],
 }
 
 /// `results.json`: the schema version, the resolved inputs and every engine's results.
@@ -55,6 +60,7 @@ pub fn results_json(run: &RunResults<'_>) -> Result<String, serde_json::Error> {
         compare: run.comparison,
         thermal: run.thermal,
         photonics: run.photonics,
+        yields: run.yields,
     })
 }
 

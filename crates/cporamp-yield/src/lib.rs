@@ -13,10 +13,11 @@
 //!    of its engine; equal Gaussian modes of radius $w$ lose $10\log_{10}(e)\,d^2/w^2$ dB
 //!    (mode overlap). A lane fails if the loss exceeds its coupling budget $B$; with no
 //!    warpage $P = \exp(-d_c^2 / 2\sigma^2)$, $d_c^2 = B w^2 / (10\log_{10} e)$.
-//! 2. **Laser defects and early degradation.** A laser is dead with probability
-//!    $1 - e^{-D_L A_L}$ and weak with probability $f_w$; a weak laser fails in burn-in of
-//!    $t$ hours with probability $1 - e^{-\lambda_w t}$ and otherwise ships as infant
-//!    mortality. A dead or failed laser takes its lanes.
+//! 2. **Laser defects and early degradation.** Laser chips are burned in for $t$ hours
+//!    before engine assembly: a weak chip (probability $f_w$) fails burn-in with probability
+//!    $1 - e^{-\lambda_w t}$ and is replaced; a weak chip that survives ships as infant
+//!    mortality. An installed laser is dead with probability $1 - e^{-D_L A_L}$ and takes
+//!    its lanes.
 //! 3. **Thermal drift.** The heater must red-shift a ring by
 //!    $(\mu + g + l) \bmod F$ ($\mu$ the mean at operating temperature, from the thermal
 //!    engine; $g$ per engine, $l$ per ring); beyond the heater range the lane fails.
@@ -28,10 +29,11 @@
 //!    probability $c_m$ (each ASIC defect independently); what no insertion detects ships.
 //!
 //! # Test flow
-//! ASIC wafer test (known-good die; rejects replaced), engine test (lasers and rings, before
-//! assembly; rejects replaced), assembly and fiber attach, package test (all mechanisms; a
-//! reject scraps the ASIC, its engines and the package), burn-in (weak lasers). Cost per
-//! shipped switch is everything bought and tested over the switches shipped.
+//! ASIC wafer test (known-good die: the ASIC price is per good die, so rejects cost the
+//! switch maker only the test), laser-chip burn-in, engine test (lasers and rings, before
+//! assembly; rejects scrapped and replaced), assembly and fiber attach, package test (all
+//! mechanisms; a reject scraps the ASIC, its engines and the package). Cost per shipped
+//! switch is everything bought and tested over the switches shipped.
 //!
 //! # Estimates
 //! Fractions carry binomial standard errors. Packages are simulated in batches of
@@ -124,7 +126,7 @@ pub struct YieldInputs {
     pub engine_test: Coverage,
     /// Package test coverage per mechanism.
     pub package_test: Coverage,
-    /// Burn-in, hours (0: none).
+    /// Laser-chip burn-in, hours (0: none).
     pub burn_in_h: f64,
     /// ASIC cost, USD.
     pub asic_usd: f64,
@@ -138,7 +140,7 @@ pub struct YieldInputs {
     pub engine_test_usd: f64,
     /// Package test per package, USD.
     pub package_test_usd: f64,
-    /// Burn-in per package, USD.
+    /// Laser burn-in per package's worth of lasers, USD.
     pub burn_in_usd: f64,
 }
 
@@ -176,7 +178,7 @@ impl Fraction {
 /// Cost per shipped switch, by what was bought.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct CostBreakdown {
-    /// ASICs (including those scrapped), USD per shipped switch.
+    /// Known-good ASICs (including those scrapped in packages), USD per shipped switch.
     pub asic_usd: f64,
     /// Engines, USD per shipped switch.
     pub engines_usd: f64,
@@ -201,9 +203,9 @@ pub struct YieldResult {
     pub engine_test_pass: Fraction,
     /// Package-test pass fraction.
     pub package_test_pass: Fraction,
-    /// Burn-in pass fraction of packages that passed package test.
+    /// Laser chips passing burn-in.
     pub burn_in_pass: Fraction,
-    /// Shipped over assembled.
+    /// Shipped over assembled (the package-test pass fraction).
     pub package_yield: Fraction,
     /// Packages rejected at package test, by mechanism present (a package may count under
     /// several), as a fraction of assembled packages.
@@ -307,7 +309,8 @@ struct Tally {
     engines_passed: u64,
     packages: u64,
     package_passed: u64,
-    burn_in_passed: u64,
+    lasers_burned_in: u64,
+    lasers_passed: u64,
     shipped: u64,
     rejects: [u64; 5],
     lanes: u64,
@@ -324,7 +327,8 @@ impl Tally {
         self.engines_passed += other.engines_passed;
         self.packages += other.packages;
         self.package_passed += other.package_passed;
-        self.burn_in_passed += other.burn_in_passed;
+        self.lasers_burned_in += other.lasers_burned_in;
+        self.lasers_passed += other.lasers_passed;
         self.shipped += other.shipped;
         self.lanes += other.lanes;
         self.escapes_any += other.escapes_any;
@@ -353,17 +357,25 @@ fn normal(sigma: f64) -> Normal<f64> {
     Normal::new(0.0, sigma).unwrap_or_else(|_| Normal::new(0.0, 0.0).expect("0 is valid"))
 }
 
-/// Samples an engine's lasers and rings (before assembly).
-fn sample_engine(inputs: &YieldInputs, rng: &mut impl Rng) -> Engine {
+/// Samples an engine's lasers (burned in as chips first) and rings, before assembly.
+fn sample_engine(inputs: &YieldInputs, tally: &mut Tally, rng: &mut impl Rng) -> Engine {
     let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
     let mut lane_failed = vec![[false; 5]; lanes];
     let mut weak_lasers = 0;
+    let burn_in_fail = 1.0 - (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp();
     if inputs.lanes_per_laser > 0 {
         for start in (0..lanes).step_by(inputs.lanes_per_laser) {
+            // Burn-in: chips that fail are replaced until one passes.
+            let weak = loop {
+                tally.lasers_burned_in += 1;
+                let weak = rng.random::<f64>() < inputs.laser_weak_fraction;
+                if !(weak && rng.random::<f64>() < burn_in_fail) {
+                    tally.lasers_passed += 1;
+                    break weak;
+                }
+            };
+            weak_lasers += usize::from(weak);
             let dead = rng.random::<f64>() < inputs.laser_dead_probability;
-            if !dead && rng.random::<f64>() < inputs.laser_weak_fraction {
-                weak_lasers += 1;
-            }
             if dead {
                 for lane in &mut lane_failed[start..(start + inputs.lanes_per_laser).min(lanes)] {
                     lane[LASER] = true;
@@ -461,7 +473,7 @@ fn run_batch(inputs: &YieldInputs, batch: usize, packages: usize) -> Tally {
         let mut engines = Vec::with_capacity(m);
         for _ in 0..m {
             let engine = loop {
-                let engine = sample_engine(inputs, &mut rng);
+                let engine = sample_engine(inputs, &mut tally, &mut rng);
                 tally.engines_tested += 1;
                 let state = engine_state(&engine.lanes, inputs);
                 if !detect(&state.failed, &inputs.engine_test, &mut rng).iter().any(|&d| d) {
@@ -517,24 +529,9 @@ fn run_batch(inputs: &YieldInputs, batch: usize, packages: usize) -> Tally {
             continue;
         }
         tally.package_passed += 1;
-        // Burn-in: each weak laser fails with probability 1 - exp(-rate t).
-        let burn_in_fail = 1.0 - (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp();
-        let mut surviving_weak = 0;
-        let mut burned = false;
-        for _ in 0..weak_lasers {
-            if rng.random::<f64>() < burn_in_fail {
-                burned = true;
-            } else {
-                surviving_weak += 1;
-            }
-        }
-        if burned {
-            continue;
-        }
-        tally.burn_in_passed += 1;
         tally.shipped += 1;
         let mut escaped = present;
-        escaped[LASER] |= surviving_weak > 0;
+        escaped[LASER] |= weak_lasers > 0;
         for mech in 0..5 {
             tally.escapes[mech] += u64::from(escaped[mech]);
         }
@@ -574,13 +571,13 @@ pub fn simulate(inputs: &YieldInputs, threads: usize) -> Result<YieldResult, Yie
 fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
     let shipped = tally.shipped.max(1) as f64;
     let m = inputs.engines_per_package as f64;
-    let asic_usd = tally.asics_tested as f64 * inputs.asic_usd / shipped;
+    let asic_usd = tally.asics_passed as f64 * inputs.asic_usd / shipped;
     let engines_usd = tally.engines_tested as f64 * inputs.engine_usd / shipped;
     let packaging_usd = tally.packages as f64 * inputs.packaging_usd / shipped;
     let test_usd = (tally.asics_tested as f64 * inputs.wafer_test_usd
         + tally.engines_tested as f64 * inputs.engine_test_usd
         + tally.packages as f64 * inputs.package_test_usd
-        + tally.package_passed as f64 * inputs.burn_in_usd)
+        + tally.packages as f64 * inputs.burn_in_usd)
         / shipped;
     let ideal_usd = inputs.asic_usd
         + m * inputs.engine_usd
@@ -595,7 +592,7 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
         wafer_test_pass: Fraction::of(tally.asics_passed, tally.asics_tested),
         engine_test_pass: Fraction::of(tally.engines_passed, tally.engines_tested),
         package_test_pass: Fraction::of(tally.package_passed, tally.packages),
-        burn_in_pass: Fraction::of(tally.burn_in_passed, tally.package_passed),
+        burn_in_pass: Fraction::of(tally.lasers_passed, tally.lasers_burned_in),
         package_yield: Fraction::of(tally.shipped, tally.packages),
         package_rejects_by_mechanism: tally
             .rejects

@@ -179,3 +179,27 @@ fn bad_input_gets_a_named_error() {
     let error = simulate(&YieldInputs { lanes_per_engine: 0, ..quiet() }, 1).unwrap_err();
     assert!(error.to_string().contains("lanes_per_engine = 0"), "{error}");
 }
+
+#[test]
+fn laser_burn_in_screens_the_weak_population_as_its_exponential_says() {
+    // Weak fraction f, burn-in survival s = exp(-rate t): a chip passes with 1 - f (1 - s);
+    // installed chips are weak with w = f s / (1 - f (1 - s)); a package of n lasers ships an
+    // infant-mortality escape with 1 - (1 - w)^n.
+    let (f, rate, hours) = (0.05, 0.02, 48.0);
+    let inputs = YieldInputs {
+        laser_weak_fraction: f,
+        laser_weak_rate_per_h: rate,
+        burn_in_h: hours,
+        engines_per_package: 2,
+        lanes_per_engine: 4,
+        ..quiet()
+    };
+    let result = simulate(&inputs, 2).unwrap();
+    let s = (-rate * hours).exp();
+    within(result.burn_in_pass, 1.0 - f * (1.0 - s));
+    let w = f * s / (1.0 - f * (1.0 - s));
+    let expected = 1.0 - (1.0 - w).powi(8);
+    let escapes = result.escapes_dppm[1] * 1e-6;
+    let se = (expected * (1.0 - expected) / inputs.packages as f64).sqrt();
+    assert!((escapes - expected).abs() < 3.0 * se, "{escapes} vs {expected} +- {se}");
+}

@@ -87,6 +87,58 @@ pub struct Scenario {
     pub thermal: ThermalSettings,
     /// The photonics engine's settings.
     pub photonics: PhotonicsSettings,
+    /// The yield engine's settings.
+    pub yield_settings: YieldSettings,
+}
+
+/// The yield engine: Monte Carlo size, defect densities, warpage, test flow and costs (the
+/// structure, optics and ASIC come from the technology, photonics and thermal settings).
+#[derive(Debug, Clone, Serialize)]
+pub struct YieldSettings {
+    /// Monte Carlo seed.
+    pub seed: u64,
+    /// Packages simulated per technology and generation.
+    pub packages: usize,
+    /// Spare lanes per engine.
+    pub spare_lanes_per_engine: usize,
+    /// Post-attach (cure, reflow) fiber shift sigma per axis, µm.
+    pub shift_sigma_um: f64,
+    /// Expected killer defects per laser, $D_L A_L$.
+    pub laser_defects_per_laser: f64,
+    /// Weak (infant-mortality) laser fraction.
+    pub laser_weak_fraction: f64,
+    /// Failure rate of weak lasers under burn-in, 1/h.
+    pub laser_weak_rate_per_h: f64,
+    /// Burn-in duration, h.
+    pub burn_in_h: f64,
+    /// Corner warpage per package side squared, µm/mm².
+    pub warpage_um_per_mm2: f64,
+    /// Warpage sigma as a fraction of its mean.
+    pub warpage_sigma_fraction: f64,
+    /// Lateral fiber shift per µm of warpage at an engine, µm/µm.
+    pub warpage_lateral_per_um: f64,
+    /// Warpage at which joints open, µm.
+    pub bump_open_um: f64,
+    /// ASIC killer defect density, 1/cm².
+    pub asic_defects_per_cm2: f64,
+    /// Negative-binomial clustering parameter of ASIC defects.
+    pub asic_cluster_alpha: f64,
+    /// ASIC wafer-test coverage.
+    pub wafer_test_coverage: f64,
+    /// Engine-test coverage per mechanism (coupling, laser, drift, warpage, ASIC).
+    pub engine_test_coverage: [f64; 5],
+    /// Package-test coverage per mechanism.
+    pub package_test_coverage: [f64; 5],
+    /// Substrate, lid, assembly and fiber attach per package, USD.
+    pub packaging_usd: f64,
+    /// Wafer test per ASIC, USD.
+    pub wafer_test_usd: f64,
+    /// Engine test per engine, USD.
+    pub engine_test_usd: f64,
+    /// Package test per package, USD.
+    pub package_test_usd: f64,
+    /// Burn-in per package, USD.
+    pub burn_in_usd: f64,
 }
 
 /// The photonics engine: ring line shape, heater range, lock loop, lane-to-lane variation

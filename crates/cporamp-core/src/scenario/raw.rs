@@ -39,6 +39,48 @@ pub struct ScenarioFile {
     pub thermal: ThermalOptions,
     /// The photonics engine: rings, lock loop, lane variation, drift workload.
     pub photonics: PhotonicsOptions,
+    /// The yield engine: defects, warpage, test flow and costs.
+    #[serde(rename = "yield")]
+    pub yield_options: YieldOptions,
+}
+
+/// `[yield]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YieldOptions {
+    pub seed: i64,
+    pub packages: i64,
+    pub spare_lanes_per_engine: i64,
+    pub shift_sigma_um: f64,
+    pub laser_defects_per_laser: f64,
+    pub laser_weak_fraction: f64,
+    pub laser_weak_rate_per_h: f64,
+    pub burn_in_h: f64,
+    pub warpage_um_per_mm2: f64,
+    pub warpage_sigma_fraction: f64,
+    pub warpage_lateral_per_um: f64,
+    pub bump_open_um: f64,
+    pub asic_defects_per_cm2: f64,
+    pub asic_cluster_alpha: f64,
+    pub wafer_test_coverage: f64,
+    pub engine_test_coverage: CoverageOptions,
+    pub package_test_coverage: CoverageOptions,
+    pub packaging_usd: f64,
+    pub wafer_test_usd: f64,
+    pub engine_test_usd: f64,
+    pub package_test_usd: f64,
+    pub burn_in_usd: f64,
+}
+
+/// Coverage per mechanism.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageOptions {
+    pub coupling: f64,
+    pub laser: f64,
+    pub drift: f64,
+    pub warpage: f64,
+    pub asic: f64,
 }
 
 /// `[photonics]`.

@@ -8,7 +8,7 @@ use super::raw;
 use super::{
     AsicLeakage, Board, ColdPlate, Cycling, Els, Generation, HeatSinkKind, Laser, LaserPlacement,
     LinkBudget, Optics, Package, Parts, PhotonicsSettings, Rings, Scenario, SerdesClass, Service,
-    Tec, Technology, TechnologyKind, ThermalSettings,
+    Tec, Technology, TechnologyKind, ThermalSettings, YieldSettings,
 };
 use crate::error::{Diagnostic, DiagnosticKind};
 use crate::units::{
@@ -189,6 +189,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
 
     let thermal = resolve_thermal(&mut checker, &file.thermal, &generation_ids);
     let photonics = resolve_photonics(&mut checker, &file.photonics);
+    let yield_settings = resolve_yield(&mut checker, &file.yield_options);
     // Engines are laid out four-fold around the ASIC: each generation's capacity must be a
     // whole multiple of four engines.
     for technology in &technologies {
@@ -222,6 +223,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             module_gross_margin,
             thermal,
             photonics,
+            yield_settings,
         })
     } else {
         Err(checker.diagnostics)
@@ -1246,5 +1248,109 @@ fn resolve_photonics(checker: &mut Checker, options: &raw::PhotonicsOptions) -> 
             64,
             "samples",
         ) as usize,
+    }
+}
+
+fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSettings {
+    let field = |name: &str| format!("yield.{name}");
+    let fraction = |checker: &mut Checker, name: &str, value: f64| {
+        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
+    };
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    let coverage = |checker: &mut Checker, name: &str, values: &raw::CoverageOptions| {
+        [
+            ("coupling", values.coupling),
+            ("laser", values.laser),
+            ("drift", values.drift),
+            ("warpage", values.warpage),
+            ("asic", values.asic),
+        ]
+        .map(|(mechanism, value)| fraction(checker, &format!("{name}.{mechanism}"), value))
+    };
+    YieldSettings {
+        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
+        packages: checker.count(&field("packages"), options.packages, 1, 10_000_000, "packages")
+            as usize,
+        spare_lanes_per_engine: checker.count(
+            &field("spare_lanes_per_engine"),
+            options.spare_lanes_per_engine,
+            0,
+            64,
+            "lanes",
+        ) as usize,
+        shift_sigma_um: non_negative(checker, "shift_sigma_um", options.shift_sigma_um, "µm"),
+        laser_defects_per_laser: non_negative(
+            checker,
+            "laser_defects_per_laser",
+            options.laser_defects_per_laser,
+            "defects",
+        ),
+        laser_weak_fraction: fraction(checker, "laser_weak_fraction", options.laser_weak_fraction),
+        laser_weak_rate_per_h: non_negative(
+            checker,
+            "laser_weak_rate_per_h",
+            options.laser_weak_rate_per_h,
+            "1/h",
+        ),
+        burn_in_h: non_negative(checker, "burn_in_h", options.burn_in_h, "h"),
+        warpage_um_per_mm2: non_negative(
+            checker,
+            "warpage_um_per_mm2",
+            options.warpage_um_per_mm2,
+            "µm/mm²",
+        ),
+        warpage_sigma_fraction: non_negative(
+            checker,
+            "warpage_sigma_fraction",
+            options.warpage_sigma_fraction,
+            "1",
+        ),
+        warpage_lateral_per_um: non_negative(
+            checker,
+            "warpage_lateral_per_um",
+            options.warpage_lateral_per_um,
+            "µm/µm",
+        ),
+        bump_open_um: checker.number(
+            &field("bump_open_um"),
+            options.bump_open_um,
+            Limits::POSITIVE,
+            "µm",
+        ),
+        asic_defects_per_cm2: non_negative(
+            checker,
+            "asic_defects_per_cm2",
+            options.asic_defects_per_cm2,
+            "1/cm²",
+        ),
+        asic_cluster_alpha: checker.number(
+            &field("asic_cluster_alpha"),
+            options.asic_cluster_alpha,
+            Limits::POSITIVE,
+            "1",
+        ),
+        wafer_test_coverage: fraction(checker, "wafer_test_coverage", options.wafer_test_coverage),
+        engine_test_coverage: coverage(
+            checker,
+            "engine_test_coverage",
+            &options.engine_test_coverage,
+        ),
+        package_test_coverage: coverage(
+            checker,
+            "package_test_coverage",
+            &options.package_test_coverage,
+        ),
+        packaging_usd: non_negative(checker, "packaging_usd", options.packaging_usd, "USD"),
+        wafer_test_usd: non_negative(checker, "wafer_test_usd", options.wafer_test_usd, "USD"),
+        engine_test_usd: non_negative(checker, "engine_test_usd", options.engine_test_usd, "USD"),
+        package_test_usd: non_negative(
+            checker,
+            "package_test_usd",
+            options.package_test_usd,
+            "USD",
+        ),
+        burn_in_usd: non_negative(checker, "burn_in_usd", options.burn_in_usd, "USD"),
     }
 }

@@ -1,0 +1,84 @@
+//! The report's yield part: the five failure mechanisms through the test flow, per
+//! co-packaged technology of a generation (pass fractions by insertion, rejects and escapes
+//! by mechanism, cost per shipped switch). Every number written is finite or shown as "—".
+
+use std::fmt::Write as _;
+
+use cporamp_pipeline::YieldGeneration;
+use cporamp_yield::{Fraction, MECHANISMS};
+
+use crate::html::{close_table, num_cell, open_table, row_header};
+use crate::svg::number;
+
+fn percent(fraction: &Fraction) -> String {
+    format!("{} ± {}", number(100.0 * fraction.value, 2), number(100.0 * fraction.se, 2))
+}
+
+/// The yield part of a generation's section.
+pub(crate) fn section(html: &mut String, yields: &YieldGeneration) {
+    html.push_str("<h3>Yield: the five failure points through the test flow</h3>\n");
+    if yields.technologies.is_empty() {
+        html.push_str(
+            "<p class=\"empty\">No co-packaged technology with rings at this generation.</p>\n",
+        );
+        return;
+    }
+    if let Some(first) = yields.technologies.first() {
+        let _ = writeln!(
+            html,
+            "<p>{} packages per technology (seeded Monte Carlo): coupling shift by mode overlap, \
+             laser defects and weak lasers (chip burn-in), ring drift beyond the heater range, \
+             package warpage (fiber shift, joint opens) and test coverage, through ASIC wafer \
+             test, laser burn-in, engine test and package test. A package-test reject scraps \
+             its ASIC and engines. Percentages carry binomial standard errors.</p>",
+            first.result.packages
+        );
+    }
+    open_table(
+        html,
+        "yield",
+        &[
+            "Technology",
+            "#Engine test<br>pass %",
+            "#Package yield<br>%",
+            "#Escapes<br>DPPM",
+            "#Cost per shipped<br>switch $",
+            "#Ideal<br>$",
+            "#Yield cost<br>%",
+        ],
+    );
+    for technology in &yields.technologies {
+        let result = &technology.result;
+        row_header(html, &technology.label);
+        num_cell(html, &percent(&result.engine_test_pass));
+        num_cell(html, &percent(&result.package_yield));
+        num_cell(html, &number(result.escapes_total_dppm, 0));
+        num_cell(html, &number(result.cost.total_usd, 0));
+        num_cell(html, &number(result.cost.ideal_usd, 0));
+        num_cell(html, &number(100.0 * (result.cost.total_usd / result.cost.ideal_usd - 1.0), 1));
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+    let mut headers = vec!["Technology".to_string()];
+    for mechanism in MECHANISMS {
+        headers.push(format!("#{mechanism}<br>rejects %"));
+    }
+    for mechanism in MECHANISMS {
+        headers.push(format!("#{mechanism}<br>escapes DPPM"));
+    }
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    html.push_str("<h4>By mechanism</h4>\n");
+    open_table(html, "yield-mechanisms", &headers);
+    for technology in &yields.technologies {
+        let result = &technology.result;
+        row_header(html, &technology.label);
+        for fraction in &result.package_rejects_by_mechanism {
+            num_cell(html, &number(100.0 * fraction.value, 2));
+        }
+        for dppm in &result.escapes_dppm {
+            num_cell(html, &number(*dppm, 0));
+        }
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+}
