@@ -375,6 +375,19 @@ pub fn yield_text(generations: &[cporamp_pipeline::YieldGeneration]) -> String {
                 cost.packaging_usd,
                 cost.test_usd,
             );
+            let ramp: Vec<String> = technology
+                .ramp
+                .iter()
+                .map(|point| {
+                    format!(
+                        "{:.0}k->{:.1}%/${:.0}",
+                        point.cumulative_units / 1e3,
+                        100.0 * point.package_yield.value,
+                        point.cost_usd
+                    )
+                })
+                .collect();
+            let _ = writeln!(out, "  ramp (cumulative units -> yield/cost): {}", ramp.join("  "));
         }
     }
     out

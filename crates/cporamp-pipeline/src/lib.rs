@@ -32,7 +32,7 @@ use cporamp_thermal::leakage::{Leakage, LeakageError};
 use cporamp_thermal::package::{
     PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult,
 };
-use cporamp_yield::{YieldInputError, YieldInputs, YieldResult};
+use cporamp_yield::{RampPoint, YieldInputError, YieldInputs, YieldResult};
 use serde::Serialize;
 
 /// Fixed-point tolerance on the hottest engine's mean temperature, K.
@@ -149,6 +149,8 @@ pub struct YieldTechnology {
     pub inputs: YieldInputs,
     /// The result.
     pub result: YieldResult,
+    /// Yield and cost over the ramp.
+    pub ramp: Vec<RampPoint>,
 }
 
 /// Photonics results of one generation.
@@ -681,16 +683,28 @@ fn yield_for(
         package_test_usd: settings.package_test_usd,
         burn_in_usd: settings.burn_in_usd,
     };
-    let result = cporamp_yield::simulate(&inputs, 2).map_err(|error| PipelineError::Yield {
+    let fail = |error| PipelineError::Yield {
         technology: technology.id.clone(),
         generation: generation.id.clone(),
         error,
-    })?;
+    };
+    let result = cporamp_yield::simulate(&inputs, 2).map_err(fail)?;
+    let learning = &settings.ramp;
+    let ramp = cporamp_yield::ramp(
+        &inputs,
+        &learning.cumulative_units,
+        learning.reference_units,
+        learning.learning_rate,
+        learning.packages_per_point,
+        2,
+    )
+    .map_err(fail)?;
     Ok(Some(YieldTechnology {
         id: technology.id.clone(),
         label: technology.label.clone(),
         inputs,
         result,
+        ramp,
     }))
 }
 

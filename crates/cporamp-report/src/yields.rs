@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 use cporamp_pipeline::YieldGeneration;
 use cporamp_yield::{Fraction, MECHANISMS};
 
-use crate::html::{close_table, num_cell, open_table, row_header};
-use crate::svg::number;
+use crate::html::{close_table, figure, num_cell, open_table, row_header};
+use crate::svg::{LineSeries, Marker, line_chart, number};
+use crate::thermal::TECHNOLOGY_COLOURS;
 
 fn percent(fraction: &Fraction) -> String {
     format!("{} ± {}", number(100.0 * fraction.value, 2), number(100.0 * fraction.se, 2))
@@ -81,4 +82,38 @@ pub(crate) fn section(html: &mut String, yields: &YieldGeneration) {
         html.push_str("</tr>\n");
     }
     close_table(html);
+    ramp_chart(html, yields);
+}
+
+fn ramp_chart(html: &mut String, yields: &YieldGeneration) {
+    let series: Vec<LineSeries> = yields
+        .technologies
+        .iter()
+        .enumerate()
+        .map(|(index, technology)| LineSeries {
+            label: technology.label.clone(),
+            colour: TECHNOLOGY_COLOURS[index % TECHNOLOGY_COLOURS.len()],
+            dashed: false,
+            marker: Marker::Circle,
+            points: technology
+                .ramp
+                .iter()
+                .map(|point| (point.cumulative_units.log10(), point.cost_usd / 1e3))
+                .collect(),
+        })
+        .collect();
+    let svg = line_chart(
+        "Cost per shipped switch over the ramp (k$)",
+        &series,
+        "log10 cumulative packages",
+        "k$",
+        1,
+    );
+    figure(
+        html,
+        &svg,
+        "Defect levels (laser defects and weak lasers) fall by Wright's law with \
+         cumulative volume from the scenario's [yield.ramp]; each point reruns the Monte Carlo \
+         with the same seed.",
+    );
 }

@@ -35,6 +35,14 @@
 //! mechanisms; a reject scraps the ASIC, its engines and the package). Cost per shipped
 //! switch is everything bought and tested over the switches shipped.
 //!
+//! # Ramp learning
+//! Defect levels fall with cumulative volume $V$ by Wright's law: with learning rate $r$
+//! (the factor per doubling), a defect level set at reference volume $V_0$ scales by
+//! $(V/V_0)^{\log_2 r}$. [`ramp`] scales the laser defect level and the weak-laser fraction
+//! (defect counts; the alignment process spread is left as set), and reruns the Monte Carlo
+//! at each point (same seed: common random
+//! numbers, so differences between points are not noise).
+//!
 //! # Estimates
 //! Fractions carry binomial standard errors. Packages are simulated in batches of
 //! [`BATCH`], each with its own ChaCha8 stream (`seed`, batch index), so results do not
@@ -611,6 +619,82 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
             ideal_usd,
         },
     }
+}
+
+/// Wright's law: the factor on a defect level at cumulative volume `cumulative` when it is 1 at
+/// `reference`, for a learning rate (factor per doubling) in (0, 1].
+#[must_use]
+pub fn wright_factor(cumulative: f64, reference: f64, learning_rate: f64) -> f64 {
+    (cumulative / reference).powf(learning_rate.log2())
+}
+
+/// One point of the ramp.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RampPoint {
+    /// Cumulative packages built, units.
+    pub cumulative_units: f64,
+    /// The factor on the learning defect levels.
+    pub defect_factor: f64,
+    /// Package yield.
+    pub package_yield: Fraction,
+    /// Cost per shipped switch, USD.
+    pub cost_usd: f64,
+    /// Escapes, DPPM.
+    pub escapes_dppm: f64,
+}
+
+/// The yield and cost over a ramp: `inputs` hold at `reference_units`; each point scales the
+/// learning defect levels by [`wright_factor`] (probabilities capped at 1) and simulates
+/// `packages` packages.
+///
+/// # Errors
+/// [`YieldInputError`] for a learning rate outside (0, 1], a non-positive volume, or bad
+/// inputs.
+pub fn ramp(
+    inputs: &YieldInputs,
+    cumulative_units: &[f64],
+    reference_units: f64,
+    learning_rate: f64,
+    packages: usize,
+    threads: usize,
+) -> Result<Vec<RampPoint>, YieldInputError> {
+    let fail = |name: &str, value: f64, expected| {
+        Err(YieldInputError { name: name.to_string(), value, expected })
+    };
+    if !(learning_rate > 0.0 && learning_rate <= 1.0) {
+        return fail("learning_rate", learning_rate, "a factor per doubling in (0, 1]");
+    }
+    if !(reference_units.is_finite() && reference_units > 0.0) {
+        return fail("reference_units", reference_units, "a cumulative volume > 0");
+    }
+    cumulative_units
+        .iter()
+        .map(|&units| {
+            if !(units.is_finite() && units > 0.0) {
+                return Err(YieldInputError {
+                    name: "cumulative_units".to_string(),
+                    value: units,
+                    expected: "a cumulative volume > 0",
+                });
+            }
+            let factor = wright_factor(units, reference_units, learning_rate);
+            let defects = -(1.0 - inputs.laser_dead_probability).ln() * factor;
+            let scaled = YieldInputs {
+                packages,
+                laser_dead_probability: 1.0 - (-defects).exp(),
+                laser_weak_fraction: (inputs.laser_weak_fraction * factor).min(1.0),
+                ..inputs.clone()
+            };
+            let result = simulate(&scaled, threads)?;
+            Ok(RampPoint {
+                cumulative_units: units,
+                defect_factor: factor,
+                package_yield: result.package_yield,
+                cost_usd: result.cost.total_usd,
+                escapes_dppm: result.escapes_total_dppm,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

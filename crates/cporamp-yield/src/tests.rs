@@ -203,3 +203,28 @@ fn laser_burn_in_screens_the_weak_population_as_its_exponential_says() {
     let se = (expected * (1.0 - expected) / inputs.packages as f64).sqrt();
     assert!((escapes - expected).abs() < 3.0 * se, "{escapes} vs {expected} +- {se}");
 }
+
+#[test]
+fn wright_law_halves_as_the_learning_rate_says_and_the_ramp_improves() {
+    // 80 % learning: each doubling multiplies defect levels by 0.8; 8x volume by 0.512.
+    assert!((wright_factor(2.0e4, 1.0e4, 0.8) - 0.8).abs() < 1e-12);
+    assert!((wright_factor(8.0e4, 1.0e4, 0.8) - 0.512).abs() < 1e-12);
+    assert!((wright_factor(1.0e4, 1.0e4, 0.8) - 1.0).abs() < 1e-12);
+    let inputs = YieldInputs {
+        laser_dead_probability: 0.003,
+        laser_weak_fraction: 0.01,
+        laser_weak_rate_per_h: 0.1,
+        burn_in_h: 10.0,
+        package_test: [0.99; 5],
+        ..quiet()
+    };
+    let points = ramp(&inputs, &[1e3, 1e4, 1e5], 1e4, 0.8, 4000, 2).unwrap();
+    // At the reference volume the ramp point is the plain simulation.
+    let plain = simulate(&YieldInputs { packages: 4000, ..inputs.clone() }, 2).unwrap();
+    assert_eq!(points[1].package_yield, plain.package_yield);
+    assert!(points[0].package_yield.value < points[1].package_yield.value);
+    assert!(points[1].package_yield.value < points[2].package_yield.value);
+    assert!(points[0].cost_usd >= points[2].cost_usd);
+    let error = ramp(&inputs, &[1e3], 1e4, 1.2, 100, 1).unwrap_err();
+    assert!(error.to_string().contains("learning_rate = 1.2"), "{error}");
+}

@@ -91,6 +91,19 @@ pub struct Scenario {
     pub yield_settings: YieldSettings,
 }
 
+/// Wright's-law learning of the yield engine's defect levels.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ramp {
+    /// Factor on defect levels per doubling of cumulative volume, in (0, 1].
+    pub learning_rate: f64,
+    /// Cumulative packages at which the `[yield]` defect levels hold.
+    pub reference_units: f64,
+    /// Cumulative packages at each ramp point.
+    pub cumulative_units: Vec<f64>,
+    /// Packages simulated per point.
+    pub packages_per_point: usize,
+}
+
 /// The yield engine: Monte Carlo size, defect densities, warpage, test flow and costs (the
 /// structure, optics and ASIC come from the technology, photonics and thermal settings).
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +142,8 @@ pub struct YieldSettings {
     pub engine_test_coverage: [f64; 5],
     /// Package-test coverage per mechanism.
     pub package_test_coverage: [f64; 5],
+    /// Defect levels falling with cumulative volume.
+    pub ramp: Ramp,
     /// Substrate, lid, assembly and fiber attach per package, USD.
     pub packaging_usd: f64,
     /// Wafer test per ASIC, USD.

@@ -65,11 +65,22 @@ pub struct YieldOptions {
     pub wafer_test_coverage: f64,
     pub engine_test_coverage: CoverageOptions,
     pub package_test_coverage: CoverageOptions,
+    pub ramp: RampOptions,
     pub packaging_usd: f64,
     pub wafer_test_usd: f64,
     pub engine_test_usd: f64,
     pub package_test_usd: f64,
     pub burn_in_usd: f64,
+}
+
+/// `[yield.ramp]`: Wright's-law learning over cumulative volume.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RampOptions {
+    pub learning_rate: f64,
+    pub reference_units: f64,
+    pub cumulative_units: Vec<f64>,
+    pub packages_per_point: i64,
 }
 
 /// Coverage per mechanism.

@@ -7,8 +7,8 @@ use super::locate::quote_segment;
 use super::raw;
 use super::{
     AsicLeakage, Board, ColdPlate, Cycling, Els, Generation, HeatSinkKind, Laser, LaserPlacement,
-    LinkBudget, Optics, Package, Parts, PhotonicsSettings, Rings, Scenario, SerdesClass, Service,
-    Tec, Technology, TechnologyKind, ThermalSettings, YieldSettings,
+    LinkBudget, Optics, Package, Parts, PhotonicsSettings, Ramp, Rings, Scenario, SerdesClass,
+    Service, Tec, Technology, TechnologyKind, ThermalSettings, YieldSettings,
 };
 use crate::error::{Diagnostic, DiagnosticKind};
 use crate::units::{
@@ -1342,6 +1342,41 @@ fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSet
             "package_test_coverage",
             &options.package_test_coverage,
         ),
+        ramp: Ramp {
+            learning_rate: checker.number(
+                &field("ramp.learning_rate"),
+                options.ramp.learning_rate,
+                Limits::FRACTION_OPEN_ZERO,
+                "factor per doubling",
+            ),
+            reference_units: checker.number(
+                &field("ramp.reference_units"),
+                options.ramp.reference_units,
+                Limits::POSITIVE,
+                "units",
+            ),
+            cumulative_units: options
+                .ramp
+                .cumulative_units
+                .iter()
+                .enumerate()
+                .map(|(index, &units)| {
+                    checker.number(
+                        &format!("yield.ramp.cumulative_units[{index}]"),
+                        units,
+                        Limits::POSITIVE,
+                        "units",
+                    )
+                })
+                .collect(),
+            packages_per_point: checker.count(
+                &field("ramp.packages_per_point"),
+                options.ramp.packages_per_point,
+                1,
+                1_000_000,
+                "packages",
+            ) as usize,
+        },
         packaging_usd: non_negative(checker, "packaging_usd", options.packaging_usd, "USD"),
         wafer_test_usd: non_negative(checker, "wafer_test_usd", options.wafer_test_usd, "USD"),
         engine_test_usd: non_negative(checker, "engine_test_usd", options.engine_test_usd, "USD"),
