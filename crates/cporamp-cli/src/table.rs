@@ -388,6 +388,12 @@ pub fn yield_text(generations: &[cporamp_pipeline::YieldGeneration]) -> String {
                 })
                 .collect();
             let _ = writeln!(out, "  ramp (cumulative units -> yield/cost): {}", ramp.join("  "));
+            let fixes: Vec<String> = technology
+                .tornado
+                .iter()
+                .map(|bar| format!("{} ${:.0}", bar.mechanism, bar.saving_usd))
+                .collect();
+            let _ = writeln!(out, "  fix first (saving per shipped switch): {}", fixes.join(", "));
         }
     }
     out

@@ -32,7 +32,7 @@ use cporamp_thermal::leakage::{Leakage, LeakageError};
 use cporamp_thermal::package::{
     PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult,
 };
-use cporamp_yield::{RampPoint, YieldInputError, YieldInputs, YieldResult};
+use cporamp_yield::{RampPoint, TornadoBar, YieldInputError, YieldInputs, YieldResult};
 use serde::Serialize;
 
 /// Fixed-point tolerance on the hottest engine's mean temperature, K.
@@ -151,6 +151,8 @@ pub struct YieldTechnology {
     pub result: YieldResult,
     /// Yield and cost over the ramp.
     pub ramp: Vec<RampPoint>,
+    /// What to fix first: the saving from removing each mechanism.
+    pub tornado: Vec<TornadoBar>,
 }
 
 /// Photonics results of one generation.
@@ -699,12 +701,14 @@ fn yield_for(
         2,
     )
     .map_err(fail)?;
+    let tornado = cporamp_yield::tornado(&inputs, learning.packages_per_point, 2).map_err(fail)?;
     Ok(Some(YieldTechnology {
         id: technology.id.clone(),
         label: technology.label.clone(),
         inputs,
         result,
         ramp,
+        tornado,
     }))
 }
 

@@ -82,7 +82,24 @@ pub(crate) fn section(html: &mut String, yields: &YieldGeneration) {
         html.push_str("</tr>\n");
     }
     close_table(html);
+    tornado_table(html, yields);
     ramp_chart(html, yields);
+}
+
+fn tornado_table(html: &mut String, yields: &YieldGeneration) {
+    html.push_str(
+        "<h4>What to fix first</h4>\n<p>Cost per shipped switch saved by removing each \
+         mechanism in turn (same random numbers), largest first.</p>\n",
+    );
+    open_table(html, "yield-tornado", &["Technology", "#1st", "#2nd", "#3rd", "#4th", "#5th"]);
+    for technology in &yields.technologies {
+        row_header(html, &technology.label);
+        for bar in &technology.tornado {
+            num_cell(html, &format!("{}: ${}", bar.mechanism, number(bar.saving_usd, 0)));
+        }
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
 }
 
 fn ramp_chart(html: &mut String, yields: &YieldGeneration) {

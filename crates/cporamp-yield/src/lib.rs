@@ -697,5 +697,59 @@ pub fn ramp(
         .collect()
 }
 
+/// What removing one mechanism would save.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TornadoBar {
+    /// The mechanism.
+    pub mechanism: &'static str,
+    /// Cost per shipped switch without it, USD.
+    pub cost_without_usd: f64,
+    /// Saving against the baseline, USD per shipped switch.
+    pub saving_usd: f64,
+}
+
+/// "What to fix first": cost per shipped switch with each mechanism removed in turn (no
+/// misalignment; no laser defects or weak lasers; a heater that reaches a whole FSR; no
+/// warpage; no ASIC defects), against the baseline, on `packages` packages with the same
+/// seed (common random numbers); sorted by saving, largest first.
+///
+/// # Errors
+/// [`YieldInputError`] for bad inputs.
+pub fn tornado(
+    inputs: &YieldInputs,
+    packages: usize,
+    threads: usize,
+) -> Result<Vec<TornadoBar>, YieldInputError> {
+    let base = YieldInputs { packages, ..inputs.clone() };
+    let baseline = simulate(&base, threads)?.cost.total_usd;
+    let mut bars = MECHANISMS
+        .iter()
+        .enumerate()
+        .map(|(mechanism, &name)| {
+            let mut without = base.clone();
+            match mechanism {
+                COUPLING => {
+                    without.attach_sigma_um = 0.0;
+                    without.shift_sigma_um = 0.0;
+                }
+                LASER => {
+                    without.laser_dead_probability = 0.0;
+                    without.laser_weak_fraction = 0.0;
+                }
+                DRIFT => without.tuning_range_nm = without.tuning_range_nm.max(without.fsr_nm),
+                WARPAGE => {
+                    without.warpage_mean_um = 0.0;
+                    without.warpage_sigma_um = 0.0;
+                }
+                _ => without.asic_defects_per_die = 0.0,
+            }
+            let cost = simulate(&without, threads)?.cost.total_usd;
+            Ok(TornadoBar { mechanism: name, cost_without_usd: cost, saving_usd: baseline - cost })
+        })
+        .collect::<Result<Vec<_>, YieldInputError>>()?;
+    bars.sort_by(|a, b| b.saving_usd.total_cmp(&a.saving_usd));
+    Ok(bars)
+}
+
 #[cfg(test)]
 mod tests;

@@ -228,3 +228,26 @@ fn wright_law_halves_as_the_learning_rate_says_and_the_ramp_improves() {
     let error = ramp(&inputs, &[1e3], 1e4, 1.2, 100, 1).unwrap_err();
     assert!(error.to_string().contains("learning_rate = 1.2"), "{error}");
 }
+
+#[test]
+fn tornado_ranks_the_only_active_mechanism_first_and_its_saving_is_the_yield_cost() {
+    // Only ASIC defects (Poisson, full package-test coverage): removing them restores the
+    // ideal cost; every other mechanism saves nothing (common random numbers: exactly 0).
+    let inputs = YieldInputs {
+        asic_defects_per_die: 0.3,
+        asic_usd: 1000.0,
+        packaging_usd: 100.0,
+        ..quiet()
+    };
+    let bars = tornado(&inputs, 5000, 2).unwrap();
+    assert_eq!(bars[0].mechanism, "asic");
+    assert!((bars[0].cost_without_usd - 1100.0).abs() < 1e-9);
+    assert!(bars[1..].iter().all(|bar| bar.saving_usd.abs() < 1e-9), "{bars:?}");
+    // Closed form of the saving: 1100 / exp(-0.3) - 1100, to Monte Carlo precision.
+    let expected = 1100.0 / (-0.3f64).exp() - 1100.0;
+    assert!(
+        (bars[0].saving_usd / expected - 1.0).abs() < 0.05,
+        "{} vs {expected}",
+        bars[0].saving_usd
+    );
+}
