@@ -91,7 +91,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Yield { scenario } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
             let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
-            print(&table::yield_text(&output.yields))
+            print(&table::yield_text(&output.yields, &output.comparison.generations))
         }
         Command::Photonics { scenario } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
@@ -183,7 +183,7 @@ fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
     summary.push_str(&table::text(&comparison.generations));
     summary.push_str(&table::thermal_text(&output.thermal));
     summary.push_str(&table::photonics_text(&output.photonics));
-    summary.push_str(&table::yield_text(&output.yields));
+    summary.push_str(&table::yield_text(&output.yields, &comparison.generations));
     for path in &written {
         summary.push_str(&format!("wrote {}\n", path.display()));
     }

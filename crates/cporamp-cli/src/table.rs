@@ -315,7 +315,10 @@ pub fn photonics_text(generations: &[cporamp_pipeline::PhotonicsGeneration]) -> 
 
 /// The yield engine's results: one block per co-packaged technology and generation.
 #[must_use]
-pub fn yield_text(generations: &[cporamp_pipeline::YieldGeneration]) -> String {
+pub fn yield_text(
+    generations: &[cporamp_pipeline::YieldGeneration],
+    comparisons: &[GenerationComparison],
+) -> String {
     let mut out = String::new();
     for generation in generations {
         for technology in &generation.technologies {
@@ -394,6 +397,20 @@ pub fn yield_text(generations: &[cporamp_pipeline::YieldGeneration]) -> String {
                 .map(|bar| format!("{} ${:.0}", bar.mechanism, bar.saving_usd))
                 .collect();
             let _ = writeln!(out, "  fix first (saving per shipped switch): {}", fixes.join(", "));
+            if let Some(compared) = comparisons
+                .iter()
+                .find(|comparison| comparison.generation == generation.generation)
+                .and_then(|comparison| {
+                    comparison.technologies.iter().find(|t| t.id == technology.id)
+                })
+                && let Some(with_yield) = compared.cost.switch_usd_per_gbps_with_yield
+            {
+                let _ = writeln!(
+                    out,
+                    "  switch $/Gbps with yield {with_yield:.3} (BOM {:.3})",
+                    compared.cost.switch_usd_per_gbps
+                );
+            }
         }
     }
     out

@@ -239,6 +239,10 @@ pub struct CostResult {
     pub switch_usd: f64,
     /// Switch BOM per Gb/s of capacity.
     pub switch_usd_per_gbps: f64,
+    /// Switch cost per Gb/s with the yield engine's cost of a shipped package (ASIC, engines,
+    /// packaging and test through the test flow) in place of the ideal ASIC and engines;
+    /// `None` until the pipeline's yield engine has run (co-packaged technologies only).
+    pub switch_usd_per_gbps_with_yield: Option<f64>,
 }
 
 /// Faceplate and package-edge density.
@@ -585,6 +589,7 @@ fn cost(
         els_modules_per_switch,
         switch_usd,
         switch_usd_per_gbps: switch_usd / generation.switch_capacity().0,
+        switch_usd_per_gbps_with_yield: None,
     }
 }
 

@@ -819,7 +819,7 @@ fn run_generation_index(
             cycling,
         });
     }
-    let comparison = cporamp_compare::compare_one(&settled, &generation.id)?;
+    let mut comparison = cporamp_compare::compare_one(&settled, &generation.id)?;
     let mut yields = Vec::new();
     for thermal in &technologies {
         let index = scenario.technologies.iter().position(|t| t.id == thermal.id);
@@ -832,6 +832,20 @@ fn run_generation_index(
                 compared,
                 thermal.nominal.substrate_side_mm,
             )?);
+        }
+    }
+    // The comparison's switch cost with the yielded package in place of the ideal ASIC and
+    // engines: BOM - ASIC - M engines + cost per shipped package.
+    for yielded in &yields {
+        if let Some(compared) =
+            comparison.technologies.iter_mut().find(|technology| technology.id == yielded.id)
+        {
+            let inputs = &yielded.inputs;
+            let ideal_parts =
+                inputs.asic_usd + inputs.engines_per_package as f64 * inputs.engine_usd;
+            let with_yield = compared.cost.switch_usd - ideal_parts + yielded.result.cost.total_usd;
+            compared.cost.switch_usd_per_gbps_with_yield =
+                Some(with_yield / generation.switch_capacity().0);
         }
     }
     Ok(GenerationOutput {
@@ -948,6 +962,21 @@ mod tests {
                 let result = &technology.result;
                 assert!(result.cost.total_usd >= result.cost.ideal_usd);
                 assert!(result.package_yield.value > 0.5 && result.package_yield.value <= 1.0);
+            }
+            // The comparison carries the yielded switch cost: BOM - ASIC - engines + the
+            // cost per shipped package, never below the BOM (yield only adds cost).
+            for technology in &yields.technologies {
+                let compared =
+                    generation.technologies.iter().find(|t| t.id == technology.id).unwrap();
+                let with_yield = compared.cost.switch_usd_per_gbps_with_yield.unwrap();
+                let inputs = &technology.inputs;
+                let parts = inputs.asic_usd + inputs.engines_per_package as f64 * inputs.engine_usd;
+                let capacity = compared.cost.switch_usd / compared.cost.switch_usd_per_gbps;
+                let expected = (compared.cost.switch_usd - parts
+                    + technology.result.cost.total_usd)
+                    / capacity;
+                assert!((with_yield - expected).abs() < 1e-12 * expected);
+                assert!(with_yield > compared.cost.switch_usd_per_gbps);
             }
             // Lasers outside the package take the laser mechanism out of package yield.
             let els = yields.technologies.iter().find(|t| t.id == "cpo_els").unwrap();
