@@ -53,11 +53,20 @@ pub enum Command {
     /// Yield engine on a scenario: the five CPO failure mechanisms through the test flow,
     /// per co-packaged technology and generation: yield by insertion, rejects by mechanism,
     /// escapes (DPPM) and cost per shipped switch.
-    #[command(after_help = "Example:\n  cporamp yield --scenario my.toml")]
+    #[command(
+        after_help = "Example:\n  cporamp yield --scenario my.toml\n  cporamp yield --test-data testdata --test-packages 100"
+    )]
     Yield {
         /// Scenario TOML file (default: the embedded default scenario).
         #[arg(long)]
         scenario: Option<PathBuf>,
+        /// Also write synthetic per-lane test data (CSV, schema 1), one file per technology
+        /// and generation, into this directory.
+        #[arg(long, value_name = "DIR")]
+        test_data: Option<PathBuf>,
+        /// Packages per file of test data (at most 256).
+        #[arg(long, default_value_t = 100)]
+        test_packages: usize,
     },
     /// Photonics engine on a scenario: ring and laser drift under the thermal engine's
     /// workload transient, the heater lock loop feedback-only and with feed-forward drift

@@ -88,10 +88,36 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Compare { scenario, generation, format } => {
             compare(scenario.as_deref(), generation.as_deref(), format)
         }
-        Command::Yield { scenario } => {
+        Command::Yield { scenario, test_data, test_packages } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
             let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
-            print(&table::yield_text(&output.yields, &output.comparison.generations))
+            let mut text = table::yield_text(&output.yields, &output.comparison.generations);
+            if let Some(directory) = &test_data {
+                let mut files = Vec::new();
+                for generation in &output.yields {
+                    for technology in &generation.technologies {
+                        let records =
+                            cporamp_yield::test_records(&technology.inputs, test_packages)
+                                .map_err(Failure::input)?;
+                        files.push((
+                            format!("{}_{}.csv", generation.generation, technology.id),
+                            cporamp_yield::test_data_csv(
+                                &records,
+                                &technology.id,
+                                &generation.generation,
+                            ),
+                        ));
+                    }
+                }
+                let borrowed: Vec<(&str, &str)> =
+                    files.iter().map(|(name, body)| (name.as_str(), body.as_str())).collect();
+                for path in crate::output::write_all_atomically(directory, &borrowed)
+                    .map_err(Failure::Input)?
+                {
+                    text.push_str(&format!("wrote {}\n", path.display()));
+                }
+            }
+            print(&text)
         }
         Command::Photonics { scenario } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;

@@ -530,6 +530,14 @@ fn yield_prints_insertions_mechanisms_escapes_and_cost_per_technology() {
     assert_eq!(text.matches(" yield: 20000 packages").count(), 4, "{text}");
     assert_eq!(text.matches("  package-test rejects by mechanism: coupling").count(), 4);
     assert_eq!(text.matches("  cost per shipped switch $").count(), 4);
+    // Synthetic test data: one CSV per technology and generation, schema line and header.
+    let output =
+        cporamp(directory.path(), &["yield", "--test-data", "data", "--test-packages", "3"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let csv = std::fs::read_to_string(directory.path().join("data/102.4T_cpo_els.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("# cporamp yield test data, schema 1, technology cpo_els"));
+    assert_eq!(lines.len(), 2 + 3 * 16 * 32, "3 packages x 16 engines x 32 lanes");
     // A coverage above 1 is named with its path.
     let scenario = edited_scenario(
         directory.path(),

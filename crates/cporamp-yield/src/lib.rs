@@ -352,6 +352,40 @@ impl Tally {
 struct Engine {
     lanes: Vec<[bool; 5]>,
     weak_lasers: usize,
+    /// Heater red shift each ring needs after the FSR wrap, nm.
+    shift_nm: Vec<f64>,
+    /// Whether each lane's laser is weak.
+    weak_lane: Vec<bool>,
+}
+
+/// Version of the synthetic test-data layout ([`test_data_csv`]).
+pub const TEST_DATA_SCHEMA: u32 = 1;
+
+/// One lane of one shipped or rejected package, as a line's test data would record it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LaneRecord {
+    /// ASIC wafer (lot) number within the batch.
+    pub wafer: usize,
+    /// Package number.
+    pub package: usize,
+    /// Engine position in the package.
+    pub engine: usize,
+    /// Lane within the engine (spares last).
+    pub lane: usize,
+    /// Engine's normalized distance from the package centre squared.
+    pub position_rho_sq: f64,
+    /// Insertion loss from misalignment (warpage included), dB.
+    pub coupling_loss_db: f64,
+    /// Heater red shift the ring needs, nm.
+    pub heater_shift_nm: f64,
+    /// The lane's laser is dead.
+    pub laser_dead: bool,
+    /// The lane's laser is weak (infant mortality).
+    pub laser_weak: bool,
+    /// Mechanisms failing this lane, `+`-separated (empty when good).
+    pub failures: String,
+    /// The package passed package test.
+    pub package_test_pass: bool,
 }
 
 /// Failed lanes per mechanism, and the mechanisms present if the engine fails (more failed
@@ -370,6 +404,7 @@ fn sample_engine(inputs: &YieldInputs, tally: &mut Tally, rng: &mut impl Rng) ->
     let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
     let mut lane_failed = vec![[false; 5]; lanes];
     let mut weak_lasers = 0;
+    let mut weak_lane = vec![false; lanes];
     let burn_in_fail = 1.0 - (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp();
     if inputs.lanes_per_laser > 0 {
         for start in (0..lanes).step_by(inputs.lanes_per_laser) {
@@ -383,6 +418,9 @@ fn sample_engine(inputs: &YieldInputs, tally: &mut Tally, rng: &mut impl Rng) ->
                 }
             };
             weak_lasers += usize::from(weak);
+            for flag in &mut weak_lane[start..(start + inputs.lanes_per_laser).min(lanes)] {
+                *flag = weak;
+            }
             let dead = rng.random::<f64>() < inputs.laser_dead_probability;
             if dead {
                 for lane in &mut lane_failed[start..(start + inputs.lanes_per_laser).min(lanes)] {
@@ -393,13 +431,15 @@ fn sample_engine(inputs: &YieldInputs, tally: &mut Tally, rng: &mut impl Rng) ->
     }
     let global = normal(inputs.drift_sigma_nm * inputs.drift_global_fraction.sqrt()).sample(rng);
     let local = normal(inputs.drift_sigma_nm * (1.0 - inputs.drift_global_fraction).sqrt());
+    let mut shift_nm = Vec::with_capacity(lanes);
     for lane in &mut lane_failed {
         let shift = (inputs.drift_mean_nm + global + local.sample(rng)).rem_euclid(inputs.fsr_nm);
         if shift > inputs.tuning_range_nm {
             lane[DRIFT] = true;
         }
+        shift_nm.push(shift);
     }
-    Engine { lanes: lane_failed, weak_lasers }
+    Engine { lanes: lane_failed, weak_lasers, shift_nm, weak_lane }
 }
 
 fn engine_state(lane_failed: &[[bool; 5]], inputs: &YieldInputs) -> EngineState {
@@ -449,7 +489,13 @@ fn wafer_scale(inputs: &YieldInputs, rng: &mut impl Rng) -> f64 {
 }
 
 /// Simulates one batch of packages.
-fn run_batch(inputs: &YieldInputs, batch: usize, packages: usize) -> Tally {
+fn run_batch(
+    inputs: &YieldInputs,
+    batch: usize,
+    packages: usize,
+    mut records: Option<&mut Vec<LaneRecord>>,
+) -> Tally {
+    let mut wafer = 0;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(inputs.seed);
     rng.set_stream(batch as u64);
     let mut tally = Tally::default();
@@ -467,6 +513,7 @@ fn run_batch(inputs: &YieldInputs, batch: usize, packages: usize) -> Tally {
             if dies_on_wafer == inputs.asics_per_wafer {
                 scale = wafer_scale(inputs, &mut rng);
                 dies_on_wafer = 0;
+                wafer += 1;
             }
             dies_on_wafer += 1;
             let defects = asic_defects(inputs, scale, &mut rng);
@@ -497,6 +544,8 @@ fn run_batch(inputs: &YieldInputs, batch: usize, packages: usize) -> Tally {
         let mut present = [false; 5];
         let mut weak_lasers = 0;
         let per_side = m.div_ceil(4).max(1);
+        let package = tally.packages as usize - 1;
+        let mut pending = Vec::new();
         for (index, engine) in engines.iter().enumerate() {
             // Normalized distance of the engine's centre from the package centre: engines
             // sit evenly along the four sides (sqrt(0.5) mid-side .. 1 at a corner).
@@ -505,14 +554,37 @@ fn run_batch(inputs: &YieldInputs, batch: usize, packages: usize) -> Tally {
             let warp = corner_warp * rho_sq;
             let offset = inputs.warpage_lateral_per_um * warp;
             let mut lanes = engine.lanes.clone();
-            for lane in &mut lanes {
+            for (lane_index, lane) in lanes.iter_mut().enumerate() {
+                let laser_dead = lane[LASER];
                 let (x, y) = (attach.sample(&mut rng), attach.sample(&mut rng));
-                if loss_db(x + offset, y) > inputs.coupling_budget_db {
+                let loss = loss_db(x + offset, y);
+                if loss > inputs.coupling_budget_db {
                     if loss_db(x, y) > inputs.coupling_budget_db {
                         lane[COUPLING] = true;
                     } else {
                         lane[WARPAGE] = true;
                     }
+                }
+                if records.is_some() {
+                    let failures: Vec<&str> = MECHANISMS
+                        .iter()
+                        .zip(lane.iter())
+                        .filter(|(_, failed)| **failed)
+                        .map(|(name, _)| *name)
+                        .collect();
+                    pending.push(LaneRecord {
+                        wafer,
+                        package,
+                        engine: index,
+                        lane: lane_index,
+                        position_rho_sq: rho_sq,
+                        coupling_loss_db: loss,
+                        heater_shift_nm: engine.shift_nm[lane_index],
+                        laser_dead,
+                        laser_weak: engine.weak_lane[lane_index],
+                        failures: failures.join("+"),
+                        package_test_pass: false,
+                    });
                 }
             }
             let state = engine_state(&lanes, inputs);
@@ -530,7 +602,15 @@ fn run_batch(inputs: &YieldInputs, batch: usize, packages: usize) -> Tally {
         // Package test: each ASIC defect detected independently.
         let mut detected = detect(&present, &inputs.package_test, &mut rng);
         detected[ASIC] = (0..defects).any(|_| rng.random::<f64>() < inputs.package_test[ASIC]);
-        if detected.iter().any(|&d| d) {
+        let rejected = detected.iter().any(|&d| d);
+        if let Some(records) = records.as_deref_mut() {
+            records.extend(
+                pending
+                    .into_iter()
+                    .map(|record| LaneRecord { package_test_pass: !rejected, ..record }),
+            );
+        }
+        if rejected {
             for mech in 0..5 {
                 tally.rejects[mech] += u64::from(present[mech]);
             }
@@ -564,7 +644,7 @@ pub fn simulate(inputs: &YieldInputs, threads: usize) -> Result<YieldResult, Yie
                 for (offset, slot) in slots.iter_mut().enumerate() {
                     let batch = thread * chunk + offset;
                     let count = BATCH.min(inputs.packages - batch * BATCH);
-                    *slot = run_batch(inputs, batch, count);
+                    *slot = run_batch(inputs, batch, count, None);
                 }
             });
         }
@@ -619,6 +699,48 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
             ideal_usd,
         },
     }
+}
+
+/// Synthetic test data: every lane of the first `packages` packages of the first batch (the
+/// same packages [`simulate`] draws first), as a line's test logs would record them.
+///
+/// # Errors
+/// [`YieldInputError`] for bad inputs.
+pub fn test_records(
+    inputs: &YieldInputs,
+    packages: usize,
+) -> Result<Vec<LaneRecord>, YieldInputError> {
+    check(inputs)?;
+    let mut records = Vec::new();
+    run_batch(inputs, 0, packages.min(BATCH), Some(&mut records));
+    Ok(records)
+}
+
+/// The records as CSV (schema [`TEST_DATA_SCHEMA`]): a `# cporamp yield test data` line naming
+/// the schema, technology and generation, a header, then one line per lane.
+#[must_use]
+pub fn test_data_csv(records: &[LaneRecord], technology: &str, generation: &str) -> String {
+    let mut out = format!(
+        "# cporamp yield test data, schema {TEST_DATA_SCHEMA}, technology {technology}, generation {generation}\n"
+    );
+    out.push_str("wafer,package,engine,lane,position_rho_sq,coupling_loss_db,heater_shift_nm,laser_dead,laser_weak,failures,package_test_pass\n");
+    for record in records {
+        out.push_str(&format!(
+            "{},{},{},{},{:.4},{:.4},{:.4},{},{},{},{}\n",
+            record.wafer,
+            record.package,
+            record.engine,
+            record.lane,
+            record.position_rho_sq,
+            record.coupling_loss_db,
+            record.heater_shift_nm,
+            record.laser_dead,
+            record.laser_weak,
+            record.failures,
+            record.package_test_pass,
+        ));
+    }
+    out
 }
 
 /// Wright's law: the factor on a defect level at cumulative volume `cumulative` when it is 1 at

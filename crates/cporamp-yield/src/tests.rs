@@ -251,3 +251,39 @@ fn tornado_ranks_the_only_active_mechanism_first_and_its_saving_is_the_yield_cos
         bars[0].saving_usd
     );
 }
+
+#[test]
+fn test_records_are_the_simulated_packages_lane_by_lane() {
+    // The records of the first packages are those simulate draws: per-mechanism lane
+    // failures and package-test passes agree exactly; the CSV has a schema line, a header
+    // and one line per lane.
+    let inputs = YieldInputs {
+        packages: 200,
+        engines_per_package: 4,
+        lanes_per_engine: 8,
+        spare_lanes_per_engine: 1,
+        laser_dead_probability: 0.01,
+        attach_sigma_um: 1.0,
+        coupling_budget_db: 0.8,
+        drift_sigma_nm: 3.0,
+        tuning_range_nm: 10.0,
+        asic_defects_per_die: 0.2,
+        ..quiet()
+    };
+    let result = simulate(&inputs, 1).unwrap();
+    let records = test_records(&inputs, 200).unwrap();
+    assert_eq!(records.len(), 200 * 4 * 9);
+    for (mechanism, name) in MECHANISMS.iter().enumerate() {
+        let count = records.iter().filter(|r| r.failures.split('+').any(|f| f == *name)).count();
+        let expected = result.lane_failures_by_mechanism[mechanism].value * records.len() as f64;
+        assert!((count as f64 - expected).abs() < 1e-6, "{name}: {count} vs {expected}");
+    }
+    let passed =
+        records.iter().filter(|r| r.lane == 0 && r.engine == 0 && r.package_test_pass).count();
+    assert!((passed as f64 / 200.0 - result.package_test_pass.value).abs() < 1e-12);
+    let csv = test_data_csv(&records, "cpo_els", "102.4T");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("# cporamp yield test data, schema 1"));
+    assert!(lines[1].starts_with("wafer,package,engine,lane,"));
+    assert_eq!(lines.len(), 2 + records.len());
+}
