@@ -258,7 +258,7 @@ fn generation_section(
         crate::photonics::section(html, photonics);
     }
     if let Some(yields) = yields {
-        crate::yields::section(html, yields);
+        crate::yields::section(html, yields, generation);
     }
     html.push_str("</section>\n");
 }

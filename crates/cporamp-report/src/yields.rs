@@ -16,7 +16,11 @@ fn percent(fraction: &Fraction) -> String {
 }
 
 /// The yield part of a generation's section.
-pub(crate) fn section(html: &mut String, yields: &YieldGeneration) {
+pub(crate) fn section(
+    html: &mut String,
+    yields: &YieldGeneration,
+    generation: &cporamp_compare::GenerationComparison,
+) {
     html.push_str("<h3>Yield: the five failure points through the test flow</h3>\n");
     if yields.technologies.is_empty() {
         html.push_str(
@@ -31,7 +35,9 @@ pub(crate) fn section(html: &mut String, yields: &YieldGeneration) {
              laser defects and weak lasers (chip burn-in), ring drift beyond the heater range, \
              package warpage (fiber shift, joint opens) and test coverage, through ASIC wafer \
              test, laser burn-in, engine test and package test. A package-test reject scraps \
-             its ASIC and engines. Percentages carry binomial standard errors.</p>",
+             its ASIC and engines. Percentages carry binomial standard errors. The switch cost \
+             with yield replaces the ideal ASIC and engines of the BOM by the cost per shipped \
+             package.</p>",
             first.result.packages
         );
     }
@@ -46,6 +52,8 @@ pub(crate) fn section(html: &mut String, yields: &YieldGeneration) {
             "#Cost per shipped<br>switch $",
             "#Ideal<br>$",
             "#Yield cost<br>%",
+            "#Switch $/Gbps<br>BOM",
+            "#Switch $/Gbps<br>with yield",
         ],
     );
     for technology in &yields.technologies {
@@ -57,6 +65,17 @@ pub(crate) fn section(html: &mut String, yields: &YieldGeneration) {
         num_cell(html, &number(result.cost.total_usd, 0));
         num_cell(html, &number(result.cost.ideal_usd, 0));
         num_cell(html, &number(100.0 * (result.cost.total_usd / result.cost.ideal_usd - 1.0), 1));
+        let compared = generation.technologies.iter().find(|t| t.id == technology.id);
+        num_cell(
+            html,
+            &compared.map_or("—".to_string(), |t| number(t.cost.switch_usd_per_gbps, 3)),
+        );
+        num_cell(
+            html,
+            &compared
+                .and_then(|t| t.cost.switch_usd_per_gbps_with_yield)
+                .map_or("—".to_string(), |value| number(value, 3)),
+        );
         html.push_str("</tr>\n");
     }
     close_table(html);
