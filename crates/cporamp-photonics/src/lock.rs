@@ -283,31 +283,37 @@ fn run_chunk(
         .collect();
     let (kp, ki) = (settings.kp, settings.ki);
     let mut scratch = LaneStats::default();
+    // Each ring's neighbours in its row, and its feed-forward gain: every ring of a row gets
+    // the same feed-forward, so a ring also receives its neighbours' share through crosstalk
+    // and applies 1/(1 + crosstalk x neighbours) of it.
+    let (left, right): (Vec<bool>, Vec<bool>) = (0..lanes.len())
+        .map(|index| (index % group != 0, index % group != group - 1 && index + 1 < lanes.len()))
+        .unzip();
+    let forward_gain: Vec<f64> = left
+        .iter()
+        .zip(&right)
+        .map(|(&l, &r)| 1.0 / (1.0 + settings.crosstalk * f64::from(u8::from(l) + u8::from(r))))
+        .collect();
     let mut neighbours = vec![0.0; lanes.len()];
     for (k, &drift) in drift_nm.iter().enumerate() {
         let forward = feed(k);
         let counting = k >= count_from;
         if settings.crosstalk > 0.0 {
             for (index, value) in neighbours.iter_mut().enumerate() {
-                let heater = |other: usize| states[other].applied_nm;
                 let mut sum = 0.0;
-                if index % group != 0 {
-                    sum += heater(index - 1);
+                if left[index] {
+                    sum += states[index - 1].applied_nm;
                 }
-                if index % group != group - 1 && index + 1 < lanes.len() {
-                    sum += heater(index + 1);
+                if right[index] {
+                    sum += states[index + 1].applied_nm;
                 }
                 *value = settings.crosstalk * sum;
             }
         }
-        for (index, (((state, lane), counted), &neighbour)) in
-            states.iter_mut().zip(lanes).zip(stats.iter_mut()).zip(&neighbours).enumerate()
+        for ((((state, lane), counted), &neighbour), &gain) in
+            states.iter_mut().zip(lanes).zip(stats.iter_mut()).zip(&neighbours).zip(&forward_gain)
         {
-            // Every ring of a row gets the same feed-forward, so a ring also receives its
-            // neighbours' share through crosstalk: scale by 1/(1 + crosstalk x neighbours).
-            let adjacent = usize::from(index % group != 0)
-                + usize::from(index % group != group - 1 && index + 1 < lanes.len());
-            let forward = forward / (1.0 + settings.crosstalk * adjacent as f64);
+            let forward = forward * gain;
             // Warm-up samples update a scratch record that is thrown away.
             let stat = if counting { counted } else { &mut scratch };
             let mut detuning = 0.0;

@@ -1,6 +1,7 @@
 //! cporamp-pipeline: runs the engines in order and feeds each one's outputs to the next.
 //!
-//! Today: thermal <-> compare. For every co-packaged technology at every generation, the
+//! Thermal <-> compare, then photonics, then yield. For every co-packaged technology at every
+//! generation, the
 //! comparison gives the ASIC power and each optical engine's power; the thermal engine
 //! solves the package on its cold plate and returns the engines' junction temperatures;
 //! those become the technology's ring temperature and, for lasers inside the package, the
@@ -19,6 +20,11 @@
 //! inlet; its ASIC power is the generation's nominal figure (at the reference junction
 //! temperature), and the thermal results carry the ASIC power at its settled temperature.
 //! The inlet sweep repeats both loops at each inlet.
+//!
+//! Then the package's workload transient drives the photonics engine (`photonics_for`),
+//! and the yield engine runs on inputs taken from the package, photonics and the settled
+//! comparison (`yield_for`), whose yielded package cost goes back into the comparison's
+//! `switch_usd_per_gbps_with_yield`.
 //!
 //! **Architecture invariant:** pure, like the engines it calls.
 
@@ -179,6 +185,19 @@ pub struct PhotonicsTechnology {
     pub inlet_sweep: Vec<FlapPoint>,
 }
 
+impl FlapPoint {
+    fn of(inlet_c: f64, result: &PhotonicsResult) -> FlapPoint {
+        FlapPoint {
+            inlet_c,
+            feedback_flaps_per_lane_hour: result.feedback.flaps_per_lane_hour,
+            feedback_flaps_se: result.feedback.flaps_se,
+            feed_forward_flaps_per_lane_hour: result.feed_forward.flaps_per_lane_hour,
+            feed_forward_flaps_se: result.feed_forward.flaps_se,
+            heater_mw_per_ring: result.feedback.heater_mw_per_ring,
+        }
+    }
+}
+
 /// Flap and lock-loss rates at one coolant inlet.
 #[derive(Debug, Clone, Serialize)]
 pub struct FlapPoint {
@@ -296,17 +315,22 @@ struct Converged {
     iterations: usize,
 }
 
+/// The ids an engine error is reported under: (technology, generation).
+fn ids(scenario: &Scenario, generation_index: usize, technology_index: usize) -> (String, String) {
+    (
+        scenario.technologies[technology_index].id.clone(),
+        scenario.generations[generation_index].id.clone(),
+    )
+}
+
 fn thermal_error(
     scenario: &Scenario,
     generation_index: usize,
     technology_index: usize,
     error: PackageError,
 ) -> PipelineError {
-    PipelineError::Thermal {
-        technology: scenario.technologies[technology_index].id.clone(),
-        generation: scenario.generations[generation_index].id.clone(),
-        error,
-    }
+    let (technology, generation) = ids(scenario, generation_index, technology_index);
+    PipelineError::Thermal { technology, generation, error }
 }
 
 fn photonics_error(
@@ -315,11 +339,8 @@ fn photonics_error(
     technology_index: usize,
     error: PhotonicsError,
 ) -> PipelineError {
-    PipelineError::Photonics {
-        technology: scenario.technologies[technology_index].id.clone(),
-        generation: scenario.generations[generation_index].id.clone(),
-        error,
-    }
+    let (technology, generation) = ids(scenario, generation_index, technology_index);
+    PipelineError::Photonics { technology, generation, error }
 }
 
 /// The package of a co-packaged technology at a generation, built and factored once.
@@ -396,12 +417,7 @@ fn converge(
         [technology_index]
         .switch_power
         .asic_w;
-    let settings = scenario.thermal.leakage;
-    let leakage = Leakage {
-        fraction: settings.fraction,
-        reference_temp_c: settings.reference_temp_c,
-        beta_per_k: settings.beta_per_k,
-    };
+    let leakage = Leakage::from(&scenario.thermal.leakage);
     let settled = leakage
         .settle(
             nominal_asic_w,
@@ -420,12 +436,10 @@ fn converge(
         )
         .map_err(|error| match error {
             LeakageError::Thermal(error) => error,
-            LeakageError::Runaway { last_temp_c, iterations } => PipelineError::Runaway {
-                technology: scenario.technologies[technology_index].id.clone(),
-                generation: generation.id.clone(),
-                last_temp_c,
-                iterations,
-            },
+            LeakageError::Runaway { last_temp_c, iterations } => {
+                let (technology, generation) = ids(scenario, generation_index, technology_index);
+                PipelineError::Runaway { technology, generation, last_temp_c, iterations }
+            }
         })?;
     let mut converged = settled.response;
     converged.asic_leakage_w = settled.leakage_w;
@@ -575,6 +589,11 @@ fn photonics_for(
     let mut inlet_sweep = Vec::new();
     for &inlet_c in &scenario.thermal.cold_plate.inlet_sweep_c {
         let shift = inlet_c - nominal_inlet_c;
+        if shift == 0.0 {
+            // The nominal inlet needs no second run.
+            inlet_sweep.push(FlapPoint::of(inlet_c, &result));
+            continue;
+        }
         let moved = |values: &[f64]| values.iter().map(|t| t + shift).collect::<Vec<f64>>();
         let shifted = DriftTrace {
             ring_temp_c: moved(&trace.ring_temp_c),
@@ -586,15 +605,7 @@ fn photonics_for(
             sensor_temp_c: moved(&trace.sensor_temp_c),
             ..trace.clone()
         };
-        let point = run(&shifted)?;
-        inlet_sweep.push(FlapPoint {
-            inlet_c,
-            feedback_flaps_per_lane_hour: point.feedback.flaps_per_lane_hour,
-            feedback_flaps_se: point.feedback.flaps_se,
-            feed_forward_flaps_per_lane_hour: point.feed_forward.flaps_per_lane_hour,
-            feed_forward_flaps_se: point.feed_forward.flaps_se,
-            heater_mw_per_ring: point.feedback.heater_mw_per_ring,
-        });
+        inlet_sweep.push(FlapPoint::of(inlet_c, &run(&shifted)?));
     }
     Ok(Some(PhotonicsTechnology {
         id: technology.id.clone(),
@@ -685,10 +696,9 @@ fn yield_for(
         package_test_usd: settings.package_test_usd,
         burn_in_usd: settings.burn_in_usd,
     };
-    let fail = |error| PipelineError::Yield {
-        technology: technology.id.clone(),
-        generation: generation.id.clone(),
-        error,
+    let fail = |error| {
+        let (technology, generation) = ids(scenario, generation_index, technology_index);
+        PipelineError::Yield { technology, generation, error }
     };
     let result = cporamp_yield::simulate(&inputs, 2).map_err(fail)?;
     let learning = &settings.ramp;
@@ -1028,11 +1038,7 @@ mod tests {
         let output = run_generation(&scenario, "102.4T").unwrap();
         let (comparison, thermal) = (output.comparison, output.thermal);
         let settings = scenario.thermal.leakage;
-        let leakage = Leakage {
-            fraction: settings.fraction,
-            reference_temp_c: settings.reference_temp_c,
-            beta_per_k: settings.beta_per_k,
-        };
+        let leakage = Leakage::from(&settings);
         for technology in &thermal.technologies {
             let nominal_w = comparison
                 .technologies

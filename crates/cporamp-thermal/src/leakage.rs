@@ -94,6 +94,16 @@ pub struct Settled<R> {
     pub iterations: usize,
 }
 
+impl From<&cporamp_core::scenario::AsicLeakage> for Leakage {
+    fn from(settings: &cporamp_core::scenario::AsicLeakage) -> Leakage {
+        Leakage {
+            fraction: settings.fraction,
+            reference_temp_c: settings.reference_temp_c,
+            beta_per_k: settings.beta_per_k,
+        }
+    }
+}
+
 impl Leakage {
     /// Power (W) at `temp_c` of a die that draws `nominal_w` at the reference temperature.
     #[must_use]
