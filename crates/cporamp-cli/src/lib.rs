@@ -99,18 +99,17 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                         let records =
                             cporamp_yield::test_records(&technology.inputs, test_packages)
                                 .map_err(Failure::input)?;
-                        files.push((
-                            format!("{}_{}.csv", generation.generation, technology.id),
-                            cporamp_yield::test_data_csv(
-                                &records,
-                                &technology.id,
-                                &generation.generation,
-                            ),
-                        ));
+                        let stem = format!("{}_{}", generation.generation, technology.id);
+                        let (id, name) = (&technology.id, &generation.generation);
+                        let csv = cporamp_yield::test_data_csv(&records, id, name);
+                        let parquet = cporamp_report::test_data_parquet(&records, id, name)
+                            .map_err(Failure::internal)?;
+                        files.push((format!("{stem}.csv"), csv.into_bytes()));
+                        files.push((format!("{stem}.parquet"), parquet));
                     }
                 }
-                let borrowed: Vec<(&str, &str)> =
-                    files.iter().map(|(name, body)| (name.as_str(), body.as_str())).collect();
+                let borrowed: Vec<(&str, &[u8])> =
+                    files.iter().map(|(name, body)| (name.as_str(), body.as_slice())).collect();
                 for path in crate::output::write_all_atomically(directory, &borrowed)
                     .map_err(Failure::Input)?
                 {
@@ -201,7 +200,7 @@ fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
     let html = cporamp_report::report_html(&results);
     let written = crate::output::write_all_atomically(
         out,
-        &[("results.json", &json), ("report.html", &html)],
+        &[("results.json", json.as_bytes()), ("report.html", html.as_bytes())],
     )
     .map_err(Failure::Input)?;
 

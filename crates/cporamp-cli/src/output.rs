@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// If the directory cannot be created or a file cannot be written; nothing is left behind.
 pub fn write_all_atomically(
     directory: &Path,
-    files: &[(&str, &str)],
+    files: &[(&str, &[u8])],
 ) -> anyhow::Result<Vec<PathBuf>> {
     fs::create_dir_all(directory)
         .with_context(|| format!("cannot create output directory {}", directory.display()))?;
@@ -29,7 +29,7 @@ pub fn write_all_atomically(
             let mut file = fs::File::create(&temporary).with_context(|| {
                 format!("cannot write in output directory {}", directory.display())
             })?;
-            file.write_all(contents.as_bytes())
+            file.write_all(contents)
                 .and_then(|()| file.sync_all())
                 .with_context(|| format!("cannot write {}", temporary.display()))?;
         }
@@ -65,6 +65,6 @@ pub fn write_new_file(path: &Path, contents: &str, force: bool) -> anyhow::Resul
     };
     let name =
         path.file_name().with_context(|| format!("{} is not a file path", path.display()))?;
-    write_all_atomically(&directory, &[(&name.to_string_lossy(), contents)])?;
+    write_all_atomically(&directory, &[(&name.to_string_lossy(), contents.as_bytes())])?;
     Ok(())
 }

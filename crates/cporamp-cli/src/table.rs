@@ -355,6 +355,28 @@ pub fn yield_text(
                 .map(|(name, fraction)| format!("{name} {:.2} %", 100.0 * fraction.value))
                 .collect();
             let _ = writeln!(out, "  package-test rejects by mechanism: {}", rejects.join(", "));
+            let waterfall: Vec<String> = result
+                .waterfall
+                .iter()
+                .map(|step| format!("{} {:+.2} %", step.label, 100.0 * step.change.value))
+                .collect();
+            let _ = writeln!(out, "  yield waterfall: {}", waterfall.join(", "));
+            let _ = writeln!(
+                out,
+                "  rework: {:.3} fiber re-attach attempts per package, {} of packages recovered, {} of attempts damaged",
+                result.reworks_per_package,
+                percent(&result.rework_recovered),
+                percent(&result.rework_damaged),
+            );
+            if let Some(els) = &result.els {
+                let _ = writeln!(
+                    out,
+                    "  ELS modules: yield {}, {:.3} spare lasers used per module, weak-laser escapes {:.0} DPPM",
+                    percent(&els.module_yield),
+                    els.spare_lasers_used_per_module,
+                    els.weak_laser_escapes_dppm,
+                );
+            }
             let escapes: Vec<String> = cporamp_yield::MECHANISMS
                 .iter()
                 .zip(&result.escapes_dppm)
@@ -369,7 +391,7 @@ pub fn yield_text(
             let cost = &result.cost;
             let _ = writeln!(
                 out,
-                "  cost per shipped switch ${:.0} (ideal ${:.0}, +{:.1} %): ASICs ${:.0}, engines ${:.0}, packaging ${:.0}, test ${:.0}",
+                "  cost per shipped switch ${:.0} (ideal ${:.0}, +{:.1} %): ASICs ${:.0}, engines ${:.0}, packaging ${:.0}, test ${:.0}, rework ${:.0}",
                 cost.total_usd,
                 cost.ideal_usd,
                 100.0 * (cost.total_usd / cost.ideal_usd - 1.0),
@@ -377,6 +399,7 @@ pub fn yield_text(
                 cost.engines_usd,
                 cost.packaging_usd,
                 cost.test_usd,
+                cost.rework_usd,
             );
             let ramp: Vec<String> = technology
                 .ramp

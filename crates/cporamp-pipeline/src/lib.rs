@@ -665,13 +665,21 @@ fn yield_for(
         attach_sigma_um: photonics.misalignment_sigma_um,
         shift_sigma_um: settings.shift_sigma_um,
         mode_radius_um: photonics.mode_radius_um,
+        wavelength_um: photonics.wavelength_nm / 1000.0,
+        gap_index: settings.gap_index,
+        gap_mean_um: settings.gap_mean_um,
+        gap_sigma_um: settings.gap_sigma_um,
+        tilt_sigma_mrad: settings.tilt_sigma_mrad,
         coupling_budget_db: optics.link_budget.margin.0,
         laser_dead_probability: 1.0 - (-settings.laser_defects_per_laser).exp(),
         laser_weak_fraction: settings.laser_weak_fraction,
         laser_weak_rate_per_h: settings.laser_weak_rate_per_h,
         drift_mean_nm: tuning.mean_offset_nm,
         drift_sigma_nm: rings.fab_offset_sigma.0,
-        drift_global_fraction: photonics.global_variance_fraction,
+        drift_global_fraction: photonics.global_variance_fraction
+            * (1.0 - settings.ring_offset_wafer_share),
+        drift_wafer_fraction: photonics.global_variance_fraction * settings.ring_offset_wafer_share,
+        engines_per_pic_wafer: settings.engines_per_pic_wafer,
         fsr_nm: rings.fsr.0,
         tuning_range_nm: rings.heater_efficiency_nm_per_mw * photonics.heater_max_mw,
         warpage_mean_um,
@@ -681,10 +689,24 @@ fn yield_for(
         asic_defects_per_die: settings.asic_defects_per_cm2 * (asic_side_mm / 10.0).powi(2),
         asic_cluster_alpha: Some(settings.asic_cluster_alpha),
         asics_per_wafer: dies_per_wafer(asic_side_mm),
+        wafers_per_lot: settings.wafers_per_lot,
+        asic_lot_alpha: Some(settings.asic_lot_alpha),
         wafer_test_coverage: settings.wafer_test_coverage,
         engine_test: settings.engine_test_coverage,
         package_test: settings.package_test_coverage,
         burn_in_h: settings.burn_in_h,
+        rework: cporamp_yield::Rework {
+            attempts: settings.rework.attempts,
+            damage_probability: settings.rework.damage_probability,
+            usd: settings.rework.usd,
+        },
+        els: optics.laser.els.as_ref().zip(cost.els_modules_per_switch).map(|(els, modules)| {
+            cporamp_yield::Els {
+                lasers: els.lasers_per_module as usize + settings.els_spare_lasers,
+                lasers_needed: els.lasers_per_module as usize,
+                per_switch: modules as usize,
+            }
+        }),
         asic_usd: generation.asic_cost.0,
         engine_usd: (cost.electronics_usd_per_port
             + cost.laser_usd_per_port

@@ -692,8 +692,9 @@ mod tests {
             output.thermal.iter().map(|thermal| thermal.technologies.len()).sum();
         assert!(technologies > 0, "the default scenario has co-packaged technologies");
         // Comparison 3, a heat map per package and a sweep per generation, and 4 photonics
-        // charts (detuning, heater, margins, flaps) and the yield ramp per generation.
-        let charts = 3 * generations + technologies + generations + 5 * generations;
+        // charts (detuning, heater, margins, flaps) and the yield ramp per generation, and a
+        // yield waterfall per co-packaged technology.
+        let charts = 3 * generations + technologies + generations + 5 * generations + technologies;
         assert_eq!(
             html.matches("<h3>Yield: the five failure points through the test flow</h3>").count(),
             generations

@@ -7,8 +7,11 @@
 mod html;
 mod photonics;
 mod svg;
+mod testdata;
 mod thermal;
 mod yields;
+
+pub use testdata::test_data_parquet;
 
 use cporamp_compare::Comparison;
 use cporamp_core::Scenario;

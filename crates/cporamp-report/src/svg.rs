@@ -518,6 +518,103 @@ pub(crate) fn line_chart(
     svg
 }
 
+/// A waterfall chart: the first step is a level drawn from the axis floor, each later step a
+/// floating bar from the running level to the level after it (falls red, rises green), and a
+/// last bar for the final level. The value axis spans the levels reached, widened to nice
+/// ticks, so small losses on a high level stay visible; each bar has a tooltip.
+pub(crate) fn waterfall_chart(
+    title: &str,
+    steps: &[(String, f64)],
+    final_label: &str,
+    unit: &str,
+    decimals: usize,
+) -> String {
+    let mut levels = Vec::with_capacity(steps.len() + 1);
+    let mut level = 0.0;
+    for (_, change) in steps {
+        level += change;
+        levels.push(level);
+    }
+    let low = levels.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = levels.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (start, end, step) = nice_range(low, high);
+    let bars = steps.len() + 1;
+    let (plot_x, plot_top, plot_h) = (64.0, 32.0, 200.0);
+    let plot_w = WIDTH - plot_x - 16.0;
+    let pitch = plot_w / bars as f64;
+    let height = plot_top + plot_h + 48.0;
+    let y =
+        |value: f64| plot_top + plot_h * (1.0 - (value.clamp(start, end) - start) / (end - start));
+    let mut svg = chart_header(title, height);
+    let tick_decimals = step_decimals(step);
+    let mut tick = start;
+    while tick <= end + 1e-9 * step {
+        let _ = write!(
+            svg,
+            r##"<line x1="{plot_x}" x2="{}" y1="{y}" y2="{y}" stroke="#ddd"/><text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>"##,
+            plot_x + plot_w,
+            plot_x - 6.0,
+            y(tick) + 4.0,
+            number(tick, tick_decimals),
+            y = y(tick),
+        );
+        tick += step;
+    }
+    let bar_w = (pitch * 0.7).min(72.0);
+    let mut previous = start;
+    let entries = steps
+        .iter()
+        .zip(&levels)
+        .enumerate()
+        .map(|(index, ((label, change), &level))| {
+            let base = if index == 0 { start } else { previous };
+            previous = level;
+            (label.as_str(), *change, base, level, index == 0)
+        })
+        .collect::<Vec<_>>();
+    let last = levels.last().copied().unwrap_or(0.0);
+    for (index, (label, change, from, to, first)) in entries
+        .into_iter()
+        .chain(std::iter::once((final_label, last, start, last, true)))
+        .enumerate()
+    {
+        let x = plot_x + pitch * index as f64 + (pitch - bar_w) / 2.0;
+        let (top, bottom) = (y(from.max(to)), y(from.min(to)));
+        let colour = if first {
+            "#0072B2"
+        } else if change < 0.0 {
+            "#D55E00"
+        } else {
+            "#009E73"
+        };
+        let shown = if first {
+            number(change, decimals)
+        } else {
+            format!("{}{}", if change < 0.0 { "" } else { "+" }, number(change, decimals))
+        };
+        let _ = write!(
+            svg,
+            r#"<rect x="{x}" y="{top}" width="{bar_w}" height="{}" fill="{colour}"><title>{}: {shown} {}</title></rect><text x="{}" y="{}" font-size="11" text-anchor="middle">{shown}</text><text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>"#,
+            (bottom - top).max(1.0),
+            escape(label),
+            escape(unit),
+            x + bar_w / 2.0,
+            top - 4.0,
+            x + bar_w / 2.0,
+            plot_top + plot_h + 16.0,
+            escape(label),
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<text x="12" y="{}" font-size="11" transform="rotate(-90 12 {})" text-anchor="middle">{}</text></svg>"#,
+        plot_top + plot_h / 2.0,
+        plot_top + plot_h / 2.0,
+        escape(unit)
+    );
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -666,5 +763,21 @@ mod tests {
         }
         let empty = line_chart("nothing", &[], "x", "y", 1);
         assert!(empty.ends_with("</svg>") && !empty.contains("NaN"));
+    }
+
+    #[test]
+    fn waterfall_bars_float_from_level_to_level_and_end_at_the_sum() {
+        let steps = vec![
+            ("assembled".to_string(), 100.0),
+            ("laser".to_string(), -5.0),
+            ("rework".to_string(), 1.0),
+        ];
+        let svg = waterfall_chart("Yield", &steps, "shipped", "%", 1);
+        // Four bars: the start, a fall, a rise and the final level (96).
+        assert_eq!(svg.matches("<rect").count(), 4);
+        assert!(svg.contains("<title>laser: -5.0 %</title>"), "{svg}");
+        assert!(svg.contains("<title>rework: +1.0 %</title>"), "{svg}");
+        assert!(svg.contains("<title>shipped: 96.0 %</title>"), "{svg}");
+        assert!(svg.contains("#D55E00") && svg.contains("#009E73"));
     }
 }

@@ -8,7 +8,7 @@ use cporamp_pipeline::YieldGeneration;
 use cporamp_yield::{Fraction, MECHANISMS};
 
 use crate::html::{close_table, figure, num_cell, open_table, row_header};
-use crate::svg::{LineSeries, Marker, line_chart, number};
+use crate::svg::{LineSeries, Marker, line_chart, number, waterfall_chart};
 use crate::thermal::TECHNOLOGY_COLOURS;
 
 fn percent(fraction: &Fraction) -> String {
@@ -101,8 +101,50 @@ pub(crate) fn section(
         html.push_str("</tr>\n");
     }
     close_table(html);
+    waterfalls(html, yields);
     tornado_table(html, yields);
     ramp_chart(html, yields);
+}
+
+/// One waterfall per technology: assembled packages, first-test losses by mechanism, rework.
+fn waterfalls(html: &mut String, yields: &YieldGeneration) {
+    html.push_str(
+        "<h4>Yield waterfall</h4>\n<p>From all assembled packages: the first package test's \
+         rejects by the first mechanism detected (each reject counted once), then what fiber \
+         re-attach recovered, down to the shipped yield. The axis starts near the lowest level \
+         reached.</p>\n",
+    );
+    for technology in &yields.technologies {
+        let result = &technology.result;
+        let steps: Vec<(String, f64)> = result
+            .waterfall
+            .iter()
+            .map(|step| (step.label.to_string(), 100.0 * step.change.value))
+            .collect();
+        let svg = waterfall_chart(
+            &format!("{}: package yield waterfall", technology.label),
+            &steps,
+            "shipped",
+            "% of assembled",
+            2,
+        );
+        let mut caption = format!(
+            "Shipped {} %. Rework: {} attempts per package, {} % of packages recovered.",
+            percent(&result.package_yield),
+            number(result.reworks_per_package, 3),
+            percent(&result.rework_recovered),
+        );
+        if let Some(els) = &result.els {
+            let _ = write!(
+                caption,
+                " ELS modules (tested and swapped on their own): yield {} %, {} spare lasers used \
+                 per module.",
+                percent(&els.module_yield),
+                number(els.spare_lasers_used_per_module, 3),
+            );
+        }
+        figure(html, &svg, &caption);
+    }
 }
 
 fn tornado_table(html: &mut String, yields: &YieldGeneration) {

@@ -3,7 +3,7 @@
 //! million lane-samples per second (1 million packages x 16 x 8 in under 10 s).
 //! Run: `cargo bench -p cporamp-yield --bench yield_mc`. Figures go in BENCHMARKS.md.
 
-use cporamp_yield::{YieldInputs, simulate};
+use cporamp_yield::{Els, Rework, YieldInputs, simulate};
 
 fn main() {
     divan::main();
@@ -23,13 +23,20 @@ fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
         attach_sigma_um: 0.25,
         shift_sigma_um: 0.15,
         mode_radius_um: 4.6,
+        wavelength_um: 1.31,
+        gap_index: 1.5,
+        gap_mean_um: 5.0,
+        gap_sigma_um: 1.5,
+        tilt_sigma_mrad: 2.0,
         coupling_budget_db: 0.5,
         laser_dead_probability: 0.002,
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.01,
         drift_mean_nm: 2.0,
         drift_sigma_nm: 2.1,
-        drift_global_fraction: 0.5,
+        drift_global_fraction: 0.25,
+        drift_wafer_fraction: 0.25,
+        engines_per_pic_wafer: 500,
         fsr_nm: 11.4,
         tuning_range_nm: 12.6,
         warpage_mean_um: 30.0,
@@ -39,10 +46,14 @@ fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
         asic_defects_per_die: 0.3,
         asic_cluster_alpha: Some(2.0),
         asics_per_wafer: 60,
+        wafers_per_lot: 25,
+        asic_lot_alpha: Some(10.0),
         wafer_test_coverage: 0.95,
         engine_test: [0.0, 0.9, 0.95, 0.0, 0.0],
         package_test: [0.98, 0.9, 0.9, 0.8, 0.5],
         burn_in_h: 48.0,
+        rework: Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
+        els: Some(Els { lasers: 9, lasers_needed: 8, per_switch: 16 }),
         asic_usd: 10_000.0,
         engine_usd: 800.0,
         packaging_usd: 1500.0,

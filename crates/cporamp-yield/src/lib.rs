@@ -4,14 +4,22 @@
 //!
 //! # Hierarchy
 //! A package is one switch ASIC and $M$ optical engines of $L$ lanes (plus $S$ spare lanes)
-//! each. ASICs come from wafers of `asics_per_wafer` dies (clustered defects share a wafer);
-//! rings on one engine share a global fabrication offset.
+//! each. ASICs come from lots of `wafers_per_lot` wafers of `asics_per_wafer` dies; the
+//! defect density of a die is $D$ times a Gamma($\alpha_l$) factor per lot and a
+//! Gamma($\alpha_w$) factor per wafer (each of mean 1), so defects cluster as on real lines
+//! (one factor alone gives the negative-binomial yield $(1 + DA/\alpha)^{-\alpha}$). Engines
+//! come from PIC wafers of `engines_per_pic_wafer` dies; a ring's fabrication offset is the
+//! sum of a wafer term, an engine term and a ring term whose variances split
+//! $\sigma^2$ by `drift_wafer_fraction` and `drift_global_fraction`.
 //!
 //! # Mechanisms
-//! 1. **Coupling shift.** Each lane's fiber lands at $(x, y)$ with $x, y \sim N(0,
+//! 1. **Coupling shift.** An engine's fiber block lands with a gap $z \sim |N(\bar z,
+//!    \sigma_z^2)|$ and tilts $\theta_x, \theta_y \sim N(0, \sigma_\theta^2)$ (one rigid
+//!    block per engine); each lane's fiber lands at $(x, y)$ with $x, y \sim N(0,
 //!    \sigma_a^2 + \sigma_s^2)$ (attach, then cure and reflow shift), plus the warpage offset
-//!    of its engine; equal Gaussian modes of radius $w$ lose $10\log_{10}(e)\,d^2/w^2$ dB
-//!    (mode overlap). A lane fails if the loss exceeds its coupling budget $B$; with no
+//!    of its engine. The loss is the overlap of equal Gaussian modes of radius $w$ across the
+//!    gap with offset and tilt ([`coupling`]): $10\log_{10}(e)\,d^2/w^2$ dB for an offset
+//!    alone. A lane fails if the loss exceeds its coupling budget $B$; with no gap, tilt or
 //!    warpage $P = \exp(-d_c^2 / 2\sigma^2)$, $d_c^2 = B w^2 / (10\log_{10} e)$.
 //! 2. **Laser defects and early degradation.** Laser chips are burned in for $t$ hours
 //!    before engine assembly: a weak chip (probability $f_w$) fails burn-in with probability
@@ -32,8 +40,20 @@
 //! ASIC wafer test (known-good die: the ASIC price is per good die, so rejects cost the
 //! switch maker only the test), laser-chip burn-in, engine test (lasers and rings, before
 //! assembly; rejects scrapped and replaced), assembly and fiber attach, package test (all
-//! mechanisms; a reject scraps the ASIC, its engines and the package). Cost per shipped
-//! switch is everything bought and tested over the switches shipped.
+//! mechanisms). A package rejected for coupling alone may be reworked ([`Rework`]): each
+//! attempt damages it with probability $p_d$ (scrap) or re-attaches the fiber blocks of the
+//! engines with coupling failures (fresh gap, tilt and placement; the warpage stays) and
+//! tests it again. Any other reject scraps the ASIC, its engines and the package. Cost per
+//! shipped switch is everything bought, tested and reworked over the switches shipped.
+//!
+//! The yield **waterfall** starts from all assembled packages, removes the first package
+//! test's rejects by the first mechanism detected (in [`MECHANISMS`] order, so each counts
+//! once) and adds back what rework recovered; its steps sum to the package yield.
+//!
+//! **External laser sources** ([`Els`]) are built from burned-in laser chips, $n$ per module
+//! of which $k$ must work ($n - k$ spares): a module passes its test with probability
+//! $\sum_{j \ge k}\binom{n}{j}(1-p)^j p^{n-j}$ and a failing one is scrapped alone, since
+//! the module is field-replaceable and outside the package.
 //!
 //! # Ramp learning
 //! Defect levels fall with cumulative volume $V$ by Wright's law: with learning rate $r$
@@ -54,6 +74,8 @@
     clippy::needless_range_loop,
     reason = "the mechanism index addresses several parallel per-mechanism arrays"
 )]
+
+pub mod coupling;
 
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma, Normal, Poisson};
@@ -95,6 +117,16 @@ pub struct YieldInputs {
     pub shift_sigma_um: f64,
     /// Mode radius, µm.
     pub mode_radius_um: f64,
+    /// Wavelength, µm (sets the Rayleigh range for gap and tilt).
+    pub wavelength_um: f64,
+    /// Refractive index of the fiber-to-coupler gap.
+    pub gap_index: f64,
+    /// Mean fiber-block-to-coupler gap, µm.
+    pub gap_mean_um: f64,
+    /// Gap sigma per fiber block (engine), µm.
+    pub gap_sigma_um: f64,
+    /// Fiber-block tilt sigma per axis, mrad.
+    pub tilt_sigma_mrad: f64,
     /// Coupling loss a lane can absorb, dB.
     pub coupling_budget_db: f64,
     /// Probability that a laser is dead on arrival, $1 - e^{-D_L A_L}$.
@@ -109,6 +141,10 @@ pub struct YieldInputs {
     pub drift_sigma_nm: f64,
     /// Share of that variance common to an engine.
     pub drift_global_fraction: f64,
+    /// Share of that variance common to a PIC wafer.
+    pub drift_wafer_fraction: f64,
+    /// Engines (PICs) per PIC wafer.
+    pub engines_per_pic_wafer: usize,
     /// Free spectral range, nm.
     pub fsr_nm: f64,
     /// Heater tuning range, nm.
@@ -128,6 +164,11 @@ pub struct YieldInputs {
     pub asic_cluster_alpha: Option<f64>,
     /// ASIC dies per wafer.
     pub asics_per_wafer: usize,
+    /// ASIC wafers per lot.
+    pub wafers_per_lot: usize,
+    /// Lot-to-lot clustering $\alpha$ of the ASIC defect density (a Gamma factor per lot on
+    /// top of the wafer's); `None` for none.
+    pub asic_lot_alpha: Option<f64>,
     /// ASIC wafer test coverage of ASIC defects.
     pub wafer_test_coverage: f64,
     /// Engine test coverage per mechanism (only laser and drift are present then).
@@ -136,6 +177,10 @@ pub struct YieldInputs {
     pub package_test: Coverage,
     /// Laser-chip burn-in, hours (0: none).
     pub burn_in_h: f64,
+    /// Rework of packages rejected for coupling only.
+    pub rework: Rework,
+    /// The external laser source, when the lasers are outside the package.
+    pub els: Option<Els>,
     /// ASIC cost, USD.
     pub asic_usd: f64,
     /// Optical engine cost, USD.
@@ -150,6 +195,32 @@ pub struct YieldInputs {
     pub package_test_usd: f64,
     /// Laser burn-in per package's worth of lasers, USD.
     pub burn_in_usd: f64,
+}
+
+/// Fiber re-attach of a package that failed package test for coupling alone: the fiber
+/// blocks of the engines with coupling failures are removed and attached again (fresh
+/// placement, gap and tilt; the warpage stays), then the package is tested again.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rework {
+    /// Attempts per package (0: no rework, a reject is scrap).
+    pub attempts: usize,
+    /// Probability that an attempt damages the package (scrap).
+    pub damage_probability: f64,
+    /// Cost per attempt, USD.
+    pub usd: f64,
+}
+
+/// An external laser source module: `lasers` lasers of which `lasers_needed` must work (the
+/// rest are spares); tested on its own and swapped in the field, so a bad module is
+/// scrapped alone.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Els {
+    /// Lasers per module.
+    pub lasers: usize,
+    /// Lasers that must work.
+    pub lasers_needed: usize,
+    /// Modules per switch.
+    pub per_switch: usize,
 }
 
 /// Bad yield input.
@@ -194,10 +265,34 @@ pub struct CostBreakdown {
     pub packaging_usd: f64,
     /// All test and burn-in, USD per shipped switch.
     pub test_usd: f64,
+    /// Fiber re-attach, USD per shipped switch.
+    pub rework_usd: f64,
     /// Total, USD per shipped switch.
     pub total_usd: f64,
     /// The same switch at 100 % yield with the same tests, USD.
     pub ideal_usd: f64,
+}
+
+/// One step of the yield waterfall.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WaterfallStep {
+    /// What the step is (`assembled`, a mechanism, `rework`).
+    pub label: &'static str,
+    /// Its change of yield (positive for `assembled` and `rework`), fraction of assembled
+    /// packages.
+    pub change: Fraction,
+}
+
+/// External laser source modules.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ElsResult {
+    /// Modules passing their test (enough working lasers).
+    pub module_yield: Fraction,
+    /// Dead lasers covered by spares, per shipped module.
+    pub spare_lasers_used_per_module: f64,
+    /// Shipped switches whose ELS modules carry a weak laser, DPPM (infant mortality of a
+    /// field-replaceable module).
+    pub weak_laser_escapes_dppm: f64,
 }
 
 /// What the yield engine reports.
@@ -215,9 +310,21 @@ pub struct YieldResult {
     pub burn_in_pass: Fraction,
     /// Shipped over assembled (the package-test pass fraction).
     pub package_yield: Fraction,
-    /// Packages rejected at package test, by mechanism present (a package may count under
-    /// several), as a fraction of assembled packages.
+    /// Packages scrapped, by mechanism present (a package may count under several), as a
+    /// fraction of assembled packages.
     pub package_rejects_by_mechanism: [Fraction; 5],
+    /// The package yield as a waterfall: from all assembled packages, the first package
+    /// test's rejects by the first mechanism detected (in [`MECHANISMS`] order, so each
+    /// reject counts once), then what rework recovered; the steps sum to the yield.
+    pub waterfall: Vec<WaterfallStep>,
+    /// Fiber re-attach attempts per assembled package.
+    pub reworks_per_package: f64,
+    /// Packages rejected at first test and shipped after rework, fraction of assembled.
+    pub rework_recovered: Fraction,
+    /// Rework attempts that damaged the package (scrap), fraction of attempts.
+    pub rework_damaged: Fraction,
+    /// External laser source modules, when the design has them.
+    pub els: Option<ElsResult>,
     /// Failed lanes per mechanism, fraction of all lanes on assembled packages.
     pub lane_failures_by_mechanism: [Fraction; 5],
     /// Shipped switches carrying an undetected failure, per mechanism, DPPM.
@@ -242,13 +349,21 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
     if inputs.lanes_per_engine == 0 {
         return fail("lanes_per_engine", 0.0, "at least 1 lane");
     }
-    if inputs.asics_per_wafer == 0 {
-        return fail("asics_per_wafer", 0.0, "at least 1");
+    for (name, count) in [
+        ("asics_per_wafer", inputs.asics_per_wafer),
+        ("wafers_per_lot", inputs.wafers_per_lot),
+        ("engines_per_pic_wafer", inputs.engines_per_pic_wafer),
+    ] {
+        if count == 0 {
+            return fail(name, 0.0, "at least 1");
+        }
     }
     for (name, value) in [
         ("laser_dead_probability", inputs.laser_dead_probability),
         ("laser_weak_fraction", inputs.laser_weak_fraction),
         ("drift_global_fraction", inputs.drift_global_fraction),
+        ("drift_wafer_fraction", inputs.drift_wafer_fraction),
+        ("rework.damage_probability", inputs.rework.damage_probability),
         ("wafer_test_coverage", inputs.wafer_test_coverage),
     ] {
         if !fraction(value) {
@@ -275,6 +390,10 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         ("warpage_lateral_per_um", inputs.warpage_lateral_per_um),
         ("asic_defects_per_die", inputs.asic_defects_per_die),
         ("burn_in_h", inputs.burn_in_h),
+        ("gap_mean_um", inputs.gap_mean_um),
+        ("gap_sigma_um", inputs.gap_sigma_um),
+        ("tilt_sigma_mrad", inputs.tilt_sigma_mrad),
+        ("rework.usd", inputs.rework.usd),
         ("asic_usd", inputs.asic_usd),
         ("engine_usd", inputs.engine_usd),
         ("packaging_usd", inputs.packaging_usd),
@@ -293,6 +412,8 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
     }
     for (name, value) in [
         ("mode_radius_um", inputs.mode_radius_um),
+        ("wavelength_um", inputs.wavelength_um),
+        ("gap_index", inputs.gap_index),
         ("fsr_nm", inputs.fsr_nm),
         ("bump_open_um", inputs.bump_open_um),
     ] {
@@ -300,10 +421,34 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
             return fail(name, value, "a finite value > 0");
         }
     }
-    if let Some(alpha) = inputs.asic_cluster_alpha
-        && !(alpha.is_finite() && alpha > 0.0)
-    {
-        return fail("asic_cluster_alpha", alpha, "a clustering parameter > 0");
+    for (name, alpha) in [
+        ("asic_cluster_alpha", inputs.asic_cluster_alpha),
+        ("asic_lot_alpha", inputs.asic_lot_alpha),
+    ] {
+        if let Some(alpha) = alpha
+            && !(alpha.is_finite() && alpha > 0.0)
+        {
+            return fail(name, alpha, "a clustering parameter > 0");
+        }
+    }
+    if inputs.drift_global_fraction + inputs.drift_wafer_fraction > 1.0 {
+        return fail(
+            "drift_wafer_fraction",
+            inputs.drift_wafer_fraction,
+            "a variance share that with drift_global_fraction sums to at most 1",
+        );
+    }
+    if let Some(els) = inputs.els {
+        if els.lasers == 0 || els.per_switch == 0 {
+            return fail("els.lasers", els.lasers as f64, "at least 1 laser and 1 module");
+        }
+        if !(1..=els.lasers).contains(&els.lasers_needed) {
+            return fail(
+                "els.lasers_needed",
+                els.lasers_needed as f64,
+                "between 1 and the module's lasers",
+            );
+        }
     }
     Ok(())
 }
@@ -316,42 +461,67 @@ struct Tally {
     engines_tested: u64,
     engines_passed: u64,
     packages: u64,
+    package_tests: u64,
     package_passed: u64,
     lasers_burned_in: u64,
     lasers_passed: u64,
     shipped: u64,
     rejects: [u64; 5],
+    first_rejects: [u64; 5],
+    reworks: u64,
+    rework_damaged: u64,
+    rework_recovered: u64,
     lanes: u64,
     lane_failures: [u64; 5],
     escapes: [u64; 5],
     escapes_any: u64,
+    els_built: u64,
+    els_passed: u64,
+    els_spares_used: u64,
+    els_weak_shipped: u64,
 }
 
 impl Tally {
     fn add(&mut self, other: &Tally) {
-        self.asics_tested += other.asics_tested;
-        self.asics_passed += other.asics_passed;
-        self.engines_tested += other.engines_tested;
-        self.engines_passed += other.engines_passed;
-        self.packages += other.packages;
-        self.package_passed += other.package_passed;
-        self.lasers_burned_in += other.lasers_burned_in;
-        self.lasers_passed += other.lasers_passed;
-        self.shipped += other.shipped;
-        self.lanes += other.lanes;
-        self.escapes_any += other.escapes_any;
+        let sums = [
+            (&mut self.asics_tested, other.asics_tested),
+            (&mut self.asics_passed, other.asics_passed),
+            (&mut self.engines_tested, other.engines_tested),
+            (&mut self.engines_passed, other.engines_passed),
+            (&mut self.packages, other.packages),
+            (&mut self.package_tests, other.package_tests),
+            (&mut self.package_passed, other.package_passed),
+            (&mut self.lasers_burned_in, other.lasers_burned_in),
+            (&mut self.lasers_passed, other.lasers_passed),
+            (&mut self.shipped, other.shipped),
+            (&mut self.reworks, other.reworks),
+            (&mut self.rework_damaged, other.rework_damaged),
+            (&mut self.rework_recovered, other.rework_recovered),
+            (&mut self.lanes, other.lanes),
+            (&mut self.escapes_any, other.escapes_any),
+            (&mut self.els_built, other.els_built),
+            (&mut self.els_passed, other.els_passed),
+            (&mut self.els_spares_used, other.els_spares_used),
+            (&mut self.els_weak_shipped, other.els_weak_shipped),
+        ];
+        for (total, value) in sums {
+            *total += value;
+        }
         for m in 0..5 {
             self.rejects[m] += other.rejects[m];
+            self.first_rejects[m] += other.first_rejects[m];
             self.lane_failures[m] += other.lane_failures[m];
             self.escapes[m] += other.escapes[m];
         }
     }
 }
 
-/// An engine: each lane's failure mechanisms, and its weak lasers.
+/// An engine before assembly: each lane's laser and drift failures, and its weak lasers.
 struct Engine {
     lanes: Vec<[bool; 5]>,
     weak_lasers: usize,
+    /// PIC wafer number within the batch.
+    pic_wafer: usize,
     /// Heater red shift each ring needs after the FSR wrap, nm.
     shift_nm: Vec<f64>,
     /// Whether each lane's laser is weak.
@@ -359,13 +529,37 @@ struct Engine {
 }
 
 /// Version of the synthetic test-data layout ([`test_data_csv`]).
-pub const TEST_DATA_SCHEMA: u32 = 1;
+pub const TEST_DATA_SCHEMA: u32 = 2;
+
+/// The test-data columns in order, with their meaning (the schema [`TEST_DATA_SCHEMA`]).
+pub const TEST_DATA_COLUMNS: [(&str, &str); 16] = [
+    ("lot", "ASIC lot number within the batch"),
+    ("wafer", "ASIC wafer number within the batch"),
+    ("pic_wafer", "PIC wafer of the lane's engine, within the batch"),
+    ("package", "package number"),
+    ("engine", "engine position in the package"),
+    ("lane", "lane within the engine (spares last)"),
+    ("position_rho_sq", "engine's normalized distance from the package centre, squared"),
+    ("gap_um", "fiber-block-to-coupler gap of the final attach, µm"),
+    ("coupling_loss_db", "insertion loss from misalignment (warpage included), dB"),
+    ("heater_shift_nm", "heater red shift the ring needs, nm"),
+    ("laser_dead", "the lane's laser is dead"),
+    ("laser_weak", "the lane's laser is weak (infant mortality)"),
+    ("failures", "mechanisms failing the lane, '+'-separated, empty when good"),
+    ("reworks", "fiber re-attach attempts on the package"),
+    ("package_test_pass", "the package passed its last package test"),
+    ("shipped", "the package shipped"),
+];
 
 /// One lane of one shipped or rejected package, as a line's test data would record it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LaneRecord {
-    /// ASIC wafer (lot) number within the batch.
+    /// ASIC lot number within the batch.
+    pub lot: usize,
+    /// ASIC wafer number within the batch.
     pub wafer: usize,
+    /// PIC wafer of the lane's engine, within the batch.
+    pub pic_wafer: usize,
     /// Package number.
     pub package: usize,
     /// Engine position in the package.
@@ -374,6 +568,8 @@ pub struct LaneRecord {
     pub lane: usize,
     /// Engine's normalized distance from the package centre squared.
     pub position_rho_sq: f64,
+    /// Fiber-block-to-coupler gap of the final attach, µm.
+    pub gap_um: f64,
     /// Insertion loss from misalignment (warpage included), dB.
     pub coupling_loss_db: f64,
     /// Heater red shift the ring needs, nm.
@@ -384,8 +580,12 @@ pub struct LaneRecord {
     pub laser_weak: bool,
     /// Mechanisms failing this lane, `+`-separated (empty when good).
     pub failures: String,
-    /// The package passed package test.
+    /// Fiber re-attach attempts on the package.
+    pub reworks: usize,
+    /// The package passed its last package test.
     pub package_test_pass: bool,
+    /// The package shipped.
+    pub shipped: bool,
 }
 
 /// Failed lanes per mechanism, and the mechanisms present if the engine fails (more failed
@@ -399,47 +599,132 @@ fn normal(sigma: f64) -> Normal<f64> {
     Normal::new(0.0, sigma).unwrap_or_else(|_| Normal::new(0.0, 0.0).expect("0 is valid"))
 }
 
+/// Burns in laser chips until one passes; returns whether the shipped chip is weak.
+fn burned_in_laser(inputs: &YieldInputs, tally: &mut Tally, rng: &mut impl Rng) -> bool {
+    let burn_in_fail = 1.0 - (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp();
+    loop {
+        tally.lasers_burned_in += 1;
+        let weak = rng.random::<f64>() < inputs.laser_weak_fraction;
+        if !(weak && rng.random::<f64>() < burn_in_fail) {
+            tally.lasers_passed += 1;
+            return weak;
+        }
+    }
+}
+
+/// The manufacturing line of one batch: ASIC lots and wafers, PIC wafers, with their
+/// shared variation.
+struct Line {
+    lot: usize,
+    wafer: usize,
+    wafers_on_lot: usize,
+    dies_on_wafer: usize,
+    lot_scale: f64,
+    wafer_scale: f64,
+    pic_wafer: usize,
+    engines_on_pic_wafer: usize,
+    pic_offset_nm: f64,
+}
+
+fn gamma_factor(alpha: Option<f64>, rng: &mut impl Rng) -> f64 {
+    alpha.and_then(|alpha| Gamma::new(alpha, 1.0 / alpha).ok()).map_or(1.0, |g| g.sample(rng))
+}
+
+impl Line {
+    fn new(inputs: &YieldInputs, rng: &mut impl Rng) -> Line {
+        let lot_scale = gamma_factor(inputs.asic_lot_alpha, rng);
+        let wafer_scale = gamma_factor(inputs.asic_cluster_alpha, rng);
+        let pic_offset_nm = Line::pic_offset(inputs, rng);
+        Line {
+            lot: 0,
+            wafer: 0,
+            wafers_on_lot: 1,
+            dies_on_wafer: 0,
+            lot_scale,
+            wafer_scale,
+            pic_wafer: 0,
+            engines_on_pic_wafer: 0,
+            pic_offset_nm,
+        }
+    }
+
+    fn pic_offset(inputs: &YieldInputs, rng: &mut impl Rng) -> f64 {
+        normal(inputs.drift_sigma_nm * inputs.drift_wafer_fraction.sqrt()).sample(rng)
+    }
+
+    /// The next ASIC die's defect count.
+    fn next_die(&mut self, inputs: &YieldInputs, rng: &mut impl Rng) -> u64 {
+        if self.dies_on_wafer == inputs.asics_per_wafer {
+            if self.wafers_on_lot == inputs.wafers_per_lot {
+                self.lot += 1;
+                self.wafers_on_lot = 0;
+                self.lot_scale = gamma_factor(inputs.asic_lot_alpha, rng);
+            }
+            self.wafer += 1;
+            self.wafers_on_lot += 1;
+            self.dies_on_wafer = 0;
+            self.wafer_scale = gamma_factor(inputs.asic_cluster_alpha, rng);
+        }
+        self.dies_on_wafer += 1;
+        let mean = inputs.asic_defects_per_die * self.lot_scale * self.wafer_scale;
+        if mean <= 0.0 {
+            return 0;
+        }
+        Poisson::new(mean).map_or(0, |poisson| poisson.sample(rng) as u64)
+    }
+
+    /// Moves to the next PIC die; returns its wafer's ring offset.
+    fn next_pic(&mut self, inputs: &YieldInputs, rng: &mut impl Rng) -> f64 {
+        if self.engines_on_pic_wafer == inputs.engines_per_pic_wafer {
+            self.pic_wafer += 1;
+            self.engines_on_pic_wafer = 0;
+            self.pic_offset_nm = Line::pic_offset(inputs, rng);
+        }
+        self.engines_on_pic_wafer += 1;
+        self.pic_offset_nm
+    }
+}
+
 /// Samples an engine's lasers (burned in as chips first) and rings, before assembly.
-fn sample_engine(inputs: &YieldInputs, tally: &mut Tally, rng: &mut impl Rng) -> Engine {
+fn sample_engine(
+    inputs: &YieldInputs,
+    line: &mut Line,
+    tally: &mut Tally,
+    rng: &mut impl Rng,
+) -> Engine {
     let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
     let mut lane_failed = vec![[false; 5]; lanes];
     let mut weak_lasers = 0;
     let mut weak_lane = vec![false; lanes];
-    let burn_in_fail = 1.0 - (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp();
     if inputs.lanes_per_laser > 0 {
         for start in (0..lanes).step_by(inputs.lanes_per_laser) {
-            // Burn-in: chips that fail are replaced until one passes.
-            let weak = loop {
-                tally.lasers_burned_in += 1;
-                let weak = rng.random::<f64>() < inputs.laser_weak_fraction;
-                if !(weak && rng.random::<f64>() < burn_in_fail) {
-                    tally.lasers_passed += 1;
-                    break weak;
-                }
-            };
+            let weak = burned_in_laser(inputs, tally, rng);
             weak_lasers += usize::from(weak);
-            for flag in &mut weak_lane[start..(start + inputs.lanes_per_laser).min(lanes)] {
-                *flag = weak;
-            }
-            let dead = rng.random::<f64>() < inputs.laser_dead_probability;
-            if dead {
-                for lane in &mut lane_failed[start..(start + inputs.lanes_per_laser).min(lanes)] {
+            let end = (start + inputs.lanes_per_laser).min(lanes);
+            weak_lane[start..end].fill(weak);
+            if rng.random::<f64>() < inputs.laser_dead_probability {
+                for lane in &mut lane_failed[start..end] {
                     lane[LASER] = true;
                 }
             }
         }
     }
-    let global = normal(inputs.drift_sigma_nm * inputs.drift_global_fraction.sqrt()).sample(rng);
-    let local = normal(inputs.drift_sigma_nm * (1.0 - inputs.drift_global_fraction).sqrt());
+    let wafer_offset = line.next_pic(inputs, rng);
+    let engine_offset =
+        normal(inputs.drift_sigma_nm * inputs.drift_global_fraction.sqrt()).sample(rng);
+    let local_fraction =
+        (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0);
+    let local = normal(inputs.drift_sigma_nm * local_fraction.sqrt());
     let mut shift_nm = Vec::with_capacity(lanes);
     for lane in &mut lane_failed {
-        let shift = (inputs.drift_mean_nm + global + local.sample(rng)).rem_euclid(inputs.fsr_nm);
+        let shift = (inputs.drift_mean_nm + wafer_offset + engine_offset + local.sample(rng))
+            .rem_euclid(inputs.fsr_nm);
         if shift > inputs.tuning_range_nm {
             lane[DRIFT] = true;
         }
         shift_nm.push(shift);
     }
-    Engine { lanes: lane_failed, weak_lasers, shift_nm, weak_lane }
+    Engine { lanes: lane_failed, weak_lasers, pic_wafer: line.pic_wafer, shift_nm, weak_lane }
 }
 
 fn engine_state(lane_failed: &[[bool; 5]], inputs: &YieldInputs) -> EngineState {
@@ -473,19 +758,134 @@ fn detect(present: &[bool; 5], coverage: &Coverage, rng: &mut impl Rng) -> [bool
     detected
 }
 
-fn asic_defects(inputs: &YieldInputs, wafer_scale: f64, rng: &mut impl Rng) -> u64 {
-    let mean = inputs.asic_defects_per_die * wafer_scale;
-    if mean <= 0.0 {
-        return 0;
-    }
-    Poisson::new(mean).map_or(0, |poisson| poisson.sample(rng) as u64)
+/// Where one engine sits on the package and how its fiber block landed.
+struct Placement {
+    rho_sq: f64,
+    /// Corner warpage scaled to the engine, µm.
+    warp_um: f64,
+    gap_um: f64,
+    /// Lanes after attach (coupling and warpage flags set).
+    lanes: Vec<[bool; 5]>,
+    loss_db: Vec<f64>,
 }
 
-fn wafer_scale(inputs: &YieldInputs, rng: &mut impl Rng) -> f64 {
-    match inputs.asic_cluster_alpha {
-        Some(alpha) => Gamma::new(alpha, 1.0 / alpha).map_or(1.0, |gamma| gamma.sample(rng)),
-        None => 1.0,
+/// Samples for fiber attach: lateral placement per lane, gap and tilt per fiber block.
+struct Attach {
+    modes: coupling::Modes,
+    lateral: Normal<f64>,
+    gap: Normal<f64>,
+    tilt: Normal<f64>,
+}
+
+impl Attach {
+    fn new(inputs: &YieldInputs) -> Attach {
+        Attach {
+            modes: coupling::Modes {
+                radius_um: inputs.mode_radius_um,
+                wavelength_um: inputs.wavelength_um,
+                gap_index: inputs.gap_index,
+            },
+            lateral: normal(
+                (inputs.attach_sigma_um.powi(2) + inputs.shift_sigma_um.powi(2)).sqrt(),
+            ),
+            gap: normal(inputs.gap_sigma_um),
+            tilt: normal(inputs.tilt_sigma_mrad * 1e-3),
+        }
     }
+
+    /// Attaches a fiber block to `engine` displaced laterally by `offset_um` (warpage);
+    /// flags each lane's coupling failure as coupling, or as warpage when it would pass
+    /// without the warpage offset.
+    fn attach(
+        &self,
+        inputs: &YieldInputs,
+        engine: &Engine,
+        rho_sq: f64,
+        warp_um: f64,
+        rng: &mut impl Rng,
+    ) -> Placement {
+        let gap_um = (inputs.gap_mean_um + self.gap.sample(rng)).abs();
+        let x_axis = self.modes.axis(self.tilt.sample(rng), gap_um);
+        let y_axis = self.modes.axis(self.tilt.sample(rng), gap_um);
+        let offset = inputs.warpage_lateral_per_um * warp_um;
+        let to_db = -10.0 * std::f64::consts::LOG10_E;
+        let mut lanes = engine.lanes.clone();
+        let mut loss_db = Vec::with_capacity(lanes.len());
+        for lane in &mut lanes {
+            let (x, y) = (self.lateral.sample(rng), self.lateral.sample(rng));
+            let y_ln = y_axis.ln_efficiency(y);
+            let loss = to_db * (x_axis.ln_efficiency(x + offset) + y_ln);
+            if loss > inputs.coupling_budget_db {
+                if to_db * (x_axis.ln_efficiency(x) + y_ln) > inputs.coupling_budget_db {
+                    lane[COUPLING] = true;
+                } else {
+                    lane[WARPAGE] = true;
+                }
+            }
+            loss_db.push(loss);
+        }
+        Placement { rho_sq, warp_um, gap_um, lanes, loss_db }
+    }
+}
+
+/// The mechanisms present in an assembled package.
+fn package_present(
+    inputs: &YieldInputs,
+    placements: &[Placement],
+    asic_defects: u64,
+) -> ([bool; 5], Vec<EngineState>) {
+    let mut present = [false; 5];
+    let states: Vec<EngineState> =
+        placements.iter().map(|placement| engine_state(&placement.lanes, inputs)).collect();
+    for (state, placement) in states.iter().zip(placements) {
+        for m in 0..5 {
+            present[m] |= state.failed[m];
+        }
+        if placement.warp_um.abs() > inputs.bump_open_um {
+            present[WARPAGE] = true;
+        }
+    }
+    present[ASIC] = asic_defects > 0;
+    (present, states)
+}
+
+/// Package test: each present mechanism detected with its coverage, each ASIC defect
+/// independently.
+fn package_test(
+    inputs: &YieldInputs,
+    present: &[bool; 5],
+    asic_defects: u64,
+    tally: &mut Tally,
+    rng: &mut impl Rng,
+) -> [bool; 5] {
+    tally.package_tests += 1;
+    let mut detected = detect(present, &inputs.package_test, rng);
+    detected[ASIC] = (0..asic_defects).any(|_| rng.random::<f64>() < inputs.package_test[ASIC]);
+    detected
+}
+
+/// Builds and tests the ELS modules of one switch (modules failing their test are
+/// scrapped and rebuilt); returns whether a weak laser shipped.
+fn els_modules(inputs: &YieldInputs, els: &Els, tally: &mut Tally, rng: &mut impl Rng) -> bool {
+    let mut weak_shipped = false;
+    for _ in 0..els.per_switch {
+        loop {
+            tally.els_built += 1;
+            let mut good = 0;
+            let mut weak = false;
+            for _ in 0..els.lasers {
+                weak |= burned_in_laser(inputs, tally, rng);
+                good += usize::from(rng.random::<f64>() >= inputs.laser_dead_probability);
+            }
+            if good >= els.lasers_needed {
+                tally.els_passed += 1;
+                tally.els_spares_used += (els.lasers - good) as u64;
+                weak_shipped |= weak;
+                break;
+            }
+        }
+    }
+    weak_shipped
 }
 
 /// Simulates one batch of packages.
@@ -495,28 +895,22 @@ fn run_batch(
     packages: usize,
     mut records: Option<&mut Vec<LaneRecord>>,
 ) -> Tally {
-    let mut wafer = 0;
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(inputs.seed);
     rng.set_stream(batch as u64);
+    // The ELS modules draw from their own stream, so that changing a package mechanism does
+    // not reshuffle them (and the reverse): common random numbers for the tornado.
+    let mut els_rng = rand_chacha::ChaCha8Rng::seed_from_u64(inputs.seed);
+    els_rng.set_stream((1 << 32) + batch as u64);
     let mut tally = Tally::default();
-    let mut scale = wafer_scale(inputs, &mut rng);
-    let mut dies_on_wafer = 0;
-    let attach = normal((inputs.attach_sigma_um.powi(2) + inputs.shift_sigma_um.powi(2)).sqrt());
+    let mut line = Line::new(inputs, &mut rng);
+    let attach = Attach::new(inputs);
     let warpage = normal(inputs.warpage_sigma_um);
-    let loss_db = |x: f64, y: f64| {
-        10.0 * std::f64::consts::LOG10_E * (x * x + y * y) / (inputs.mode_radius_um.powi(2))
-    };
     let m = inputs.engines_per_package;
-    for _ in 0..packages {
+    let per_side = m.div_ceil(4).max(1);
+    for package in 0..packages {
         // ASIC: wafer test with replacement (known-good die).
         let defects = loop {
-            if dies_on_wafer == inputs.asics_per_wafer {
-                scale = wafer_scale(inputs, &mut rng);
-                dies_on_wafer = 0;
-                wafer += 1;
-            }
-            dies_on_wafer += 1;
-            let defects = asic_defects(inputs, scale, &mut rng);
+            let defects = line.next_die(inputs, &mut rng);
             tally.asics_tested += 1;
             let caught = (0..defects).any(|_| rng.random::<f64>() < inputs.wafer_test_coverage);
             if !caught {
@@ -528,7 +922,7 @@ fn run_batch(
         let mut engines = Vec::with_capacity(m);
         for _ in 0..m {
             let engine = loop {
-                let engine = sample_engine(inputs, &mut tally, &mut rng);
+                let engine = sample_engine(inputs, &mut line, &mut tally, &mut rng);
                 tally.engines_tested += 1;
                 let state = engine_state(&engine.lanes, inputs);
                 if !detect(&state.failed, &inputs.engine_test, &mut rng).iter().any(|&d| d) {
@@ -538,77 +932,92 @@ fn run_batch(
             };
             engines.push(engine);
         }
+        let els_weak =
+            inputs.els.is_some_and(|els| els_modules(inputs, &els, &mut tally, &mut els_rng));
         // Assembly and fiber attach: warpage, coupling, bumps.
         tally.packages += 1;
         let corner_warp = inputs.warpage_mean_um + warpage.sample(&mut rng);
-        let mut present = [false; 5];
-        let mut weak_lasers = 0;
-        let per_side = m.div_ceil(4).max(1);
-        let package = tally.packages as usize - 1;
-        let mut pending = Vec::new();
-        for (index, engine) in engines.iter().enumerate() {
-            // Normalized distance of the engine's centre from the package centre: engines
-            // sit evenly along the four sides (sqrt(0.5) mid-side .. 1 at a corner).
-            let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
-            let rho_sq = (0.25 + along * along) / 0.5;
-            let warp = corner_warp * rho_sq;
-            let offset = inputs.warpage_lateral_per_um * warp;
-            let mut lanes = engine.lanes.clone();
-            for (lane_index, lane) in lanes.iter_mut().enumerate() {
-                let laser_dead = lane[LASER];
-                let (x, y) = (attach.sample(&mut rng), attach.sample(&mut rng));
-                let loss = loss_db(x + offset, y);
-                if loss > inputs.coupling_budget_db {
-                    if loss_db(x, y) > inputs.coupling_budget_db {
-                        lane[COUPLING] = true;
-                    } else {
-                        lane[WARPAGE] = true;
-                    }
+        let mut placements: Vec<Placement> = engines
+            .iter()
+            .enumerate()
+            .map(|(index, engine)| {
+                // Normalized distance of the engine's centre from the package centre:
+                // engines sit evenly along the four sides (sqrt(0.5) mid-side .. 1 at a
+                // corner).
+                let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
+                let rho_sq = (0.25 + along * along) / 0.5;
+                attach.attach(inputs, engine, rho_sq, corner_warp * rho_sq, &mut rng)
+            })
+            .collect();
+        let (mut present, states) = package_present(inputs, &placements, defects);
+        tally.lanes += placements.iter().map(|p| p.lanes.len() as u64).sum::<u64>();
+        for state in &states {
+            for mech in 0..5 {
+                tally.lane_failures[mech] += state.lane_failures[mech];
+            }
+        }
+        let mut detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
+        if let Some(first) = detected.iter().position(|&d| d) {
+            tally.first_rejects[first] += 1;
+        }
+        // Rework: re-attach the fiber blocks of engines with coupling failures.
+        let mut reworks = 0;
+        let mut damaged = false;
+        while detected.iter().any(|&d| d)
+            && detected.iter().enumerate().all(|(mech, &d)| !d || mech == COUPLING)
+            && reworks < inputs.rework.attempts
+        {
+            reworks += 1;
+            tally.reworks += 1;
+            if rng.random::<f64>() < inputs.rework.damage_probability {
+                damaged = true;
+                tally.rework_damaged += 1;
+                break;
+            }
+            for (placement, engine) in placements.iter_mut().zip(&engines) {
+                if placement.lanes.iter().any(|lane| lane[COUPLING]) {
+                    *placement = attach.attach(
+                        inputs,
+                        engine,
+                        placement.rho_sq,
+                        placement.warp_um,
+                        &mut rng,
+                    );
                 }
-                if records.is_some() {
+            }
+            present = package_present(inputs, &placements, defects).0;
+            detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
+        }
+        let rejected = damaged || detected.iter().any(|&d| d);
+        if let Some(records) = records.as_deref_mut() {
+            for (index, (placement, engine)) in placements.iter().zip(&engines).enumerate() {
+                for (lane_index, lane) in placement.lanes.iter().enumerate() {
                     let failures: Vec<&str> = MECHANISMS
                         .iter()
                         .zip(lane.iter())
                         .filter(|(_, failed)| **failed)
                         .map(|(name, _)| *name)
                         .collect();
-                    pending.push(LaneRecord {
-                        wafer,
+                    records.push(LaneRecord {
+                        lot: line.lot,
+                        wafer: line.wafer,
+                        pic_wafer: engine.pic_wafer,
                         package,
                         engine: index,
                         lane: lane_index,
-                        position_rho_sq: rho_sq,
-                        coupling_loss_db: loss,
+                        position_rho_sq: placement.rho_sq,
+                        gap_um: placement.gap_um,
+                        coupling_loss_db: placement.loss_db[lane_index],
                         heater_shift_nm: engine.shift_nm[lane_index],
-                        laser_dead,
+                        laser_dead: lane[LASER],
                         laser_weak: engine.weak_lane[lane_index],
                         failures: failures.join("+"),
-                        package_test_pass: false,
+                        reworks,
+                        package_test_pass: !detected.iter().any(|&d| d),
+                        shipped: !rejected,
                     });
                 }
             }
-            let state = engine_state(&lanes, inputs);
-            tally.lanes += lanes.len() as u64;
-            for mech in 0..5 {
-                tally.lane_failures[mech] += state.lane_failures[mech];
-                present[mech] |= state.failed[mech];
-            }
-            if warp.abs() > inputs.bump_open_um {
-                present[WARPAGE] = true;
-            }
-            weak_lasers += engine.weak_lasers;
-        }
-        present[ASIC] = defects > 0;
-        // Package test: each ASIC defect detected independently.
-        let mut detected = detect(&present, &inputs.package_test, &mut rng);
-        detected[ASIC] = (0..defects).any(|_| rng.random::<f64>() < inputs.package_test[ASIC]);
-        let rejected = detected.iter().any(|&d| d);
-        if let Some(records) = records.as_deref_mut() {
-            records.extend(
-                pending
-                    .into_iter()
-                    .map(|record| LaneRecord { package_test_pass: !rejected, ..record }),
-            );
         }
         if rejected {
             for mech in 0..5 {
@@ -618,8 +1027,10 @@ fn run_batch(
         }
         tally.package_passed += 1;
         tally.shipped += 1;
+        tally.rework_recovered += u64::from(reworks > 0);
+        tally.els_weak_shipped += u64::from(els_weak);
         let mut escaped = present;
-        escaped[LASER] |= weak_lasers > 0;
+        escaped[LASER] |= engines.iter().any(|engine| engine.weak_lasers > 0);
         for mech in 0..5 {
             tally.escapes[mech] += u64::from(escaped[mech]);
         }
@@ -662,9 +1073,10 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
     let asic_usd = tally.asics_passed as f64 * inputs.asic_usd / shipped;
     let engines_usd = tally.engines_tested as f64 * inputs.engine_usd / shipped;
     let packaging_usd = tally.packages as f64 * inputs.packaging_usd / shipped;
+    let rework_usd = tally.reworks as f64 * inputs.rework.usd / shipped;
     let test_usd = (tally.asics_tested as f64 * inputs.wafer_test_usd
         + tally.engines_tested as f64 * inputs.engine_test_usd
-        + tally.packages as f64 * inputs.package_test_usd
+        + tally.package_tests as f64 * inputs.package_test_usd
         + tally.packages as f64 * inputs.burn_in_usd)
         / shipped;
     let ideal_usd = inputs.asic_usd
@@ -675,6 +1087,19 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
         + inputs.package_test_usd
         + inputs.burn_in_usd;
     let dppm = |count: u64| count as f64 / shipped * 1e6;
+    let mut waterfall =
+        vec![WaterfallStep { label: "assembled", change: Fraction { value: 1.0, se: 0.0 } }];
+    for (mech, &label) in MECHANISMS.iter().enumerate() {
+        let rejects = Fraction::of(tally.first_rejects[mech], tally.packages);
+        waterfall.push(WaterfallStep {
+            label,
+            change: Fraction { value: -rejects.value, se: rejects.se },
+        });
+    }
+    waterfall.push(WaterfallStep {
+        label: "rework",
+        change: Fraction::of(tally.rework_recovered, tally.packages),
+    });
     YieldResult {
         packages: inputs.packages,
         wafer_test_pass: Fraction::of(tally.asics_passed, tally.asics_tested),
@@ -690,12 +1115,23 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
             .map(|count| Fraction::of(count, tally.lanes)),
         escapes_dppm: tally.escapes.map(dppm),
         escapes_total_dppm: dppm(tally.escapes_any),
+        waterfall,
+        reworks_per_package: tally.reworks as f64 / tally.packages.max(1) as f64,
+        rework_recovered: Fraction::of(tally.rework_recovered, tally.packages),
+        rework_damaged: Fraction::of(tally.rework_damaged, tally.reworks),
+        els: inputs.els.map(|_| ElsResult {
+            module_yield: Fraction::of(tally.els_passed, tally.els_built),
+            spare_lasers_used_per_module: tally.els_spares_used as f64
+                / tally.els_passed.max(1) as f64,
+            weak_laser_escapes_dppm: dppm(tally.els_weak_shipped),
+        }),
         cost: CostBreakdown {
             asic_usd,
             engines_usd,
             packaging_usd,
             test_usd,
-            total_usd: asic_usd + engines_usd + packaging_usd + test_usd,
+            rework_usd,
+            total_usd: asic_usd + engines_usd + packaging_usd + test_usd + rework_usd,
             ideal_usd,
         },
     }
@@ -723,21 +1159,28 @@ pub fn test_data_csv(records: &[LaneRecord], technology: &str, generation: &str)
     let mut out = format!(
         "# cporamp yield test data, schema {TEST_DATA_SCHEMA}, technology {technology}, generation {generation}\n"
     );
-    out.push_str("wafer,package,engine,lane,position_rho_sq,coupling_loss_db,heater_shift_nm,laser_dead,laser_weak,failures,package_test_pass\n");
-    for record in records {
+    let header: Vec<&str> = TEST_DATA_COLUMNS.iter().map(|(name, _)| *name).collect();
+    out.push_str(&header.join(","));
+    out.push('\n');
+    for r in records {
         out.push_str(&format!(
-            "{},{},{},{},{:.4},{:.4},{:.4},{},{},{},{}\n",
-            record.wafer,
-            record.package,
-            record.engine,
-            record.lane,
-            record.position_rho_sq,
-            record.coupling_loss_db,
-            record.heater_shift_nm,
-            record.laser_dead,
-            record.laser_weak,
-            record.failures,
-            record.package_test_pass,
+            "{},{},{},{},{},{},{:.4},{:.3},{:.4},{:.4},{},{},{},{},{},{}\n",
+            r.lot,
+            r.wafer,
+            r.pic_wafer,
+            r.package,
+            r.engine,
+            r.lane,
+            r.position_rho_sq,
+            r.gap_um,
+            r.coupling_loss_db,
+            r.heater_shift_nm,
+            r.laser_dead,
+            r.laser_weak,
+            r.failures,
+            r.reworks,
+            r.package_test_pass,
+            r.shipped,
         ));
     }
     out

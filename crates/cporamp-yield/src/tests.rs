@@ -15,6 +15,11 @@ fn quiet() -> YieldInputs {
         attach_sigma_um: 0.0,
         shift_sigma_um: 0.0,
         mode_radius_um: 4.6,
+        wavelength_um: 1.31,
+        gap_index: 1.0,
+        gap_mean_um: 0.0,
+        gap_sigma_um: 0.0,
+        tilt_sigma_mrad: 0.0,
         coupling_budget_db: 1e9,
         laser_dead_probability: 0.0,
         laser_weak_fraction: 0.0,
@@ -22,6 +27,8 @@ fn quiet() -> YieldInputs {
         drift_mean_nm: 1.0,
         drift_sigma_nm: 0.0,
         drift_global_fraction: 0.5,
+        drift_wafer_fraction: 0.0,
+        engines_per_pic_wafer: 1,
         fsr_nm: 11.4,
         tuning_range_nm: 12.6,
         warpage_mean_um: 0.0,
@@ -31,10 +38,14 @@ fn quiet() -> YieldInputs {
         asic_defects_per_die: 0.0,
         asic_cluster_alpha: None,
         asics_per_wafer: 1,
+        wafers_per_lot: 1,
+        asic_lot_alpha: None,
         wafer_test_coverage: 0.0,
         engine_test: [0.0; 5],
         package_test: [1.0; 5],
         burn_in_h: 0.0,
+        rework: Rework { attempts: 0, damage_probability: 0.0, usd: 0.0 },
+        els: None,
         asic_usd: 0.0,
         engine_usd: 0.0,
         packaging_usd: 0.0,
@@ -283,7 +294,143 @@ fn test_records_are_the_simulated_packages_lane_by_lane() {
     assert!((passed as f64 / 200.0 - result.package_test_pass.value).abs() < 1e-12);
     let csv = test_data_csv(&records, "cpo_els", "102.4T");
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].starts_with("# cporamp yield test data, schema 1"));
-    assert!(lines[1].starts_with("wafer,package,engine,lane,"));
+    assert!(lines[0].starts_with("# cporamp yield test data, schema 2"));
+    assert!(lines[1].starts_with("lot,wafer,pic_wafer,package,engine,lane,"));
+    assert_eq!(lines[2].split(',').count(), TEST_DATA_COLUMNS.len());
     assert_eq!(lines.len(), 2 + records.len());
+}
+
+#[test]
+fn a_gap_shrinks_the_lateral_tolerance_as_the_propagated_mode_says() {
+    // A fixed 25 µm gap: the gap alone costs 4/(4 + Z²), Z = z/z_R, and a lateral offset d
+    // then costs exp(-4d²/(w²(4 + Z²))) (Joyce and DeLoach). A lane fails beyond the budget
+    // B: 10 log10(e)·[4 r²/(w²(4+Z²))] > B + 10 log10((4+Z²)/4), a Rayleigh tail
+    // exp(-r_c²/2σ²) in the radial offset.
+    let (w, z, sigma, budget_db) = (4.6_f64, 25.0_f64, 1.0_f64, 0.8_f64);
+    let inputs = YieldInputs {
+        lanes_per_laser: 0,
+        gap_mean_um: z,
+        attach_sigma_um: sigma,
+        coupling_budget_db: budget_db,
+        package_test: [0.0; 5],
+        ..quiet()
+    };
+    let z_r = std::f64::consts::PI * w * w / 1.31;
+    let big_z_sq = (z / z_r).powi(2);
+    let gap_db = 10.0 * ((4.0 + big_z_sq) / 4.0).log10();
+    let r_c_sq =
+        (budget_db - gap_db) / (10.0 * std::f64::consts::LOG10_E) * w * w * (4.0 + big_z_sq) / 4.0;
+    let expected = (-r_c_sq / (2.0 * sigma * sigma)).exp();
+    let result = simulate(&inputs, 2).unwrap();
+    within(result.lane_failures_by_mechanism[COUPLING], expected);
+}
+
+#[test]
+fn rework_recovers_coupling_rejects_as_the_attempt_recursion_says() {
+    // Only coupling fails: an engine of 4 lanes fails with p = 1 - (1 - q)^4, q the Rayleigh
+    // tail per lane. Each attempt survives damage with s and re-attaches the K failing
+    // engines, of which Binomial(K, p) fail again. With n attempts left, a package with K
+    // failing engines ships with P(K, n) = [K = 0] + [K > 0, n > 0] s Σ_j b(j; K, p) P(j, n-1)
+    // and makes A(K, n) = [K > 0, n > 0] (1 + s Σ_j b(j; K, p) A(j, n-1)) attempts.
+    let inputs = YieldInputs {
+        engines_per_package: 2,
+        lanes_per_engine: 4,
+        lanes_per_laser: 0,
+        attach_sigma_um: 1.0,
+        coupling_budget_db: 1.2,
+        rework: Rework { attempts: 2, damage_probability: 0.1, usd: 50.0 },
+        ..quiet()
+    };
+    let w: f64 = 4.6;
+    let q = (-1.2 / (10.0 * std::f64::consts::LOG10_E) * w * w / 2.0).exp();
+    let p = 1.0 - (1.0 - q).powi(4);
+    let s = 0.9;
+    let b = |j: usize, k: usize| {
+        let choose = if j == 1 && k == 2 { 2.0 } else { 1.0 };
+        choose * p.powi(j as i32) * (1.0 - p).powi((k - j) as i32)
+    };
+    fn recurse(k: usize, n: usize, s: f64, b: &dyn Fn(usize, usize) -> f64) -> (f64, f64) {
+        if k == 0 {
+            return (1.0, 0.0);
+        }
+        if n == 0 {
+            return (0.0, 0.0);
+        }
+        let (mut ship, mut attempts) = (0.0, 1.0);
+        for j in 0..=k {
+            let (ship_j, attempts_j) = recurse(j, n - 1, s, b);
+            ship += s * b(j, k) * ship_j;
+            attempts += s * b(j, k) * attempts_j;
+        }
+        (ship, attempts)
+    }
+    let (mut expected, mut attempts) = (0.0, 0.0);
+    for k in 0..=2 {
+        let (ship, tries) = recurse(k, 2, s, &b);
+        expected += b(k, 2) * ship;
+        attempts += b(k, 2) * tries;
+    }
+    let result = simulate(&inputs, 2).unwrap();
+    within(result.package_yield, expected);
+    within(result.rework_recovered, expected - (1.0 - p).powi(2));
+    within(result.rework_damaged, 0.1);
+    // The waterfall's steps sum to the yield.
+    let sum: f64 = result.waterfall.iter().map(|step| step.change.value).sum();
+    assert!((sum - result.package_yield.value).abs() < 1e-12, "{sum}");
+    // Attempts per package: a mean of at most 2 per package, standard error below 0.01.
+    assert!(
+        (result.reworks_per_package - attempts).abs() < 0.02,
+        "{} vs {attempts}",
+        result.reworks_per_package
+    );
+}
+
+#[test]
+fn els_modules_with_spare_lasers_follow_the_binomial() {
+    // 8 lasers, 6 needed, each dead with 0.05: P(pass) = Σ_{j>=6} C(8,j) 0.95^j 0.05^(8-j).
+    let inputs = YieldInputs {
+        lanes_per_laser: 0,
+        laser_dead_probability: 0.05,
+        els: Some(Els { lasers: 8, lasers_needed: 6, per_switch: 4 }),
+        ..quiet()
+    };
+    let binomial =
+        |n: u64, k: u64| -> f64 { (1..=k).map(|i| (n - k + i) as f64 / i as f64).product() };
+    let expected: f64 = (6..=8)
+        .map(|j| binomial(8, j) * 0.95_f64.powi(j as i32) * 0.05_f64.powi(8 - j as i32))
+        .sum();
+    let result = simulate(&inputs, 2).unwrap();
+    let els = result.els.unwrap();
+    within(els.module_yield, expected);
+    // Package yield is untouched: the modules are tested and swapped on their own.
+    assert!((result.package_yield.value - 1.0).abs() < 1e-12);
+}
+
+#[test]
+fn lot_clustering_compounds_the_wafer_clustering() {
+    // With a Gamma(α_w) factor per wafer and an independent Gamma(α_l) per lot, the die's
+    // defect mean has E[X] = DA and the yield is E[exp(-DA·L·W)]; integrating W first gives
+    // E[(1 + DA·L/α_w)^(-α_w)] over L ~ Gamma(α_l, 1/α_l), computed here by quadrature.
+    let (da, alpha_w, alpha_l) = (0.5_f64, 2.0_f64, 4.0_f64);
+    let inputs = YieldInputs {
+        asic_defects_per_die: da,
+        asic_cluster_alpha: Some(alpha_w),
+        asic_lot_alpha: Some(alpha_l),
+        asics_per_wafer: 1,
+        wafers_per_lot: 1,
+        ..quiet()
+    };
+    // Gamma(4, 1/4) density: 4^4 l^3 e^{-4l} / 3!; trapezoid on [0, 12].
+    let steps = 120_000;
+    let h = 12.0 / steps as f64;
+    let expected: f64 = (0..=steps)
+        .map(|i| {
+            let l = i as f64 * h;
+            let density = alpha_l.powi(4) * l.powi(3) * (-alpha_l * l).exp() / 6.0;
+            let weight = if i == 0 || i == steps { 0.5 } else { 1.0 };
+            weight * h * density * (1.0 + da * l / alpha_w).powf(-alpha_w)
+        })
+        .sum();
+    let result = simulate(&inputs, 2).unwrap();
+    within(result.package_yield, expected);
 }

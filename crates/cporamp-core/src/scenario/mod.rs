@@ -91,6 +91,17 @@ pub struct Scenario {
     pub yield_settings: YieldSettings,
 }
 
+/// Fiber re-attach of a package rejected at package test for coupling alone.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rework {
+    /// Attempts per package (0: a reject is scrap).
+    pub attempts: usize,
+    /// Probability that an attempt damages the package.
+    pub damage_probability: f64,
+    /// Cost per attempt, USD.
+    pub usd: f64,
+}
+
 /// Wright's-law learning of the yield engine's defect levels.
 #[derive(Debug, Clone, Serialize)]
 pub struct Ramp {
@@ -116,6 +127,14 @@ pub struct YieldSettings {
     pub spare_lanes_per_engine: usize,
     /// Post-attach (cure, reflow) fiber shift sigma per axis, µm.
     pub shift_sigma_um: f64,
+    /// Mean fiber-block-to-coupler gap, µm.
+    pub gap_mean_um: f64,
+    /// Gap sigma per fiber block, µm.
+    pub gap_sigma_um: f64,
+    /// Refractive index of the gap fill.
+    pub gap_index: f64,
+    /// Fiber-block tilt sigma per axis, mrad.
+    pub tilt_sigma_mrad: f64,
     /// Expected killer defects per laser, $D_L A_L$.
     pub laser_defects_per_laser: f64,
     /// Weak (infant-mortality) laser fraction.
@@ -134,8 +153,18 @@ pub struct YieldSettings {
     pub bump_open_um: f64,
     /// ASIC killer defect density, 1/cm².
     pub asic_defects_per_cm2: f64,
-    /// Negative-binomial clustering parameter of ASIC defects.
+    /// Negative-binomial clustering parameter of ASIC defects (per wafer).
     pub asic_cluster_alpha: f64,
+    /// ASIC wafers per lot.
+    pub wafers_per_lot: usize,
+    /// Lot-to-lot clustering parameter of the ASIC defect density.
+    pub asic_lot_alpha: f64,
+    /// Engines (PIC dies) per PIC wafer.
+    pub engines_per_pic_wafer: usize,
+    /// Share of the die-common ring offset variance that is common to a PIC wafer.
+    pub ring_offset_wafer_share: f64,
+    /// Spare lasers per external laser source module, beyond its data lasers.
+    pub els_spare_lasers: usize,
     /// ASIC wafer-test coverage.
     pub wafer_test_coverage: f64,
     /// Engine-test coverage per mechanism (coupling, laser, drift, warpage, ASIC).
@@ -144,6 +173,8 @@ pub struct YieldSettings {
     pub package_test_coverage: [f64; 5],
     /// Defect levels falling with cumulative volume.
     pub ramp: Ramp,
+    /// Fiber re-attach of packages rejected for coupling alone.
+    pub rework: Rework,
     /// Substrate, lid, assembly and fiber attach per package, USD.
     pub packaging_usd: f64,
     /// Wafer test per ASIC, USD.

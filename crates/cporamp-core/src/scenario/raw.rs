@@ -52,6 +52,10 @@ pub struct YieldOptions {
     pub packages: i64,
     pub spare_lanes_per_engine: i64,
     pub shift_sigma_um: f64,
+    pub gap_mean_um: f64,
+    pub gap_sigma_um: f64,
+    pub gap_index: f64,
+    pub tilt_sigma_mrad: f64,
     pub laser_defects_per_laser: f64,
     pub laser_weak_fraction: f64,
     pub laser_weak_rate_per_h: f64,
@@ -62,15 +66,30 @@ pub struct YieldOptions {
     pub bump_open_um: f64,
     pub asic_defects_per_cm2: f64,
     pub asic_cluster_alpha: f64,
+    pub wafers_per_lot: i64,
+    pub asic_lot_alpha: f64,
+    pub engines_per_pic_wafer: i64,
+    pub ring_offset_wafer_share: f64,
+    pub els_spare_lasers: i64,
     pub wafer_test_coverage: f64,
     pub engine_test_coverage: CoverageOptions,
     pub package_test_coverage: CoverageOptions,
     pub ramp: RampOptions,
+    pub rework: ReworkOptions,
     pub packaging_usd: f64,
     pub wafer_test_usd: f64,
     pub engine_test_usd: f64,
     pub package_test_usd: f64,
     pub burn_in_usd: f64,
+}
+
+/// `[yield.rework]`: fiber re-attach of coupling rejects.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReworkOptions {
+    pub attempts: i64,
+    pub damage_probability: f64,
+    pub usd: f64,
 }
 
 /// `[yield.ramp]`: Wright's-law learning over cumulative volume.

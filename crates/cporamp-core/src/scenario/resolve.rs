@@ -7,8 +7,8 @@ use super::locate::quote_segment;
 use super::raw;
 use super::{
     AsicLeakage, Board, ColdPlate, Cycling, Els, Generation, HeatSinkKind, Laser, LaserPlacement,
-    LinkBudget, Optics, Package, Parts, PhotonicsSettings, Ramp, Rings, Scenario, SerdesClass,
-    Service, Tec, Technology, TechnologyKind, ThermalSettings, YieldSettings,
+    LinkBudget, Optics, Package, Parts, PhotonicsSettings, Ramp, Rework, Rings, Scenario,
+    SerdesClass, Service, Tec, Technology, TechnologyKind, ThermalSettings, YieldSettings,
 };
 use crate::error::{Diagnostic, DiagnosticKind};
 use crate::units::{
@@ -1281,6 +1281,15 @@ fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSet
             "lanes",
         ) as usize,
         shift_sigma_um: non_negative(checker, "shift_sigma_um", options.shift_sigma_um, "µm"),
+        gap_mean_um: non_negative(checker, "gap_mean_um", options.gap_mean_um, "µm"),
+        gap_sigma_um: non_negative(checker, "gap_sigma_um", options.gap_sigma_um, "µm"),
+        gap_index: checker.number(
+            &field("gap_index"),
+            options.gap_index,
+            Limits::between(1.0, 4.0),
+            "refractive index",
+        ),
+        tilt_sigma_mrad: non_negative(checker, "tilt_sigma_mrad", options.tilt_sigma_mrad, "mrad"),
         laser_defects_per_laser: non_negative(
             checker,
             "laser_defects_per_laser",
@@ -1331,6 +1340,53 @@ fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSet
             Limits::POSITIVE,
             "1",
         ),
+        wafers_per_lot: checker.count(
+            &field("wafers_per_lot"),
+            options.wafers_per_lot,
+            1,
+            1000,
+            "wafers",
+        ) as usize,
+        asic_lot_alpha: checker.number(
+            &field("asic_lot_alpha"),
+            options.asic_lot_alpha,
+            Limits::POSITIVE,
+            "1",
+        ),
+        engines_per_pic_wafer: checker.count(
+            &field("engines_per_pic_wafer"),
+            options.engines_per_pic_wafer,
+            1,
+            1_000_000,
+            "dies",
+        ) as usize,
+        ring_offset_wafer_share: fraction(
+            checker,
+            "ring_offset_wafer_share",
+            options.ring_offset_wafer_share,
+        ),
+        els_spare_lasers: checker.count(
+            &field("els_spare_lasers"),
+            options.els_spare_lasers,
+            0,
+            64,
+            "lasers",
+        ) as usize,
+        rework: Rework {
+            attempts: checker.count(
+                &field("rework.attempts"),
+                options.rework.attempts,
+                0,
+                10,
+                "attempts",
+            ) as usize,
+            damage_probability: fraction(
+                checker,
+                "rework.damage_probability",
+                options.rework.damage_probability,
+            ),
+            usd: non_negative(checker, "rework.usd", options.rework.usd, "USD"),
+        },
         wafer_test_coverage: fraction(checker, "wafer_test_coverage", options.wafer_test_coverage),
         engine_test_coverage: coverage(
             checker,
