@@ -60,13 +60,23 @@ pub enum Command {
         /// Scenario TOML file (default: the embedded default scenario).
         #[arg(long)]
         scenario: Option<PathBuf>,
-        /// Also write synthetic per-lane test data (CSV, schema 1), one file per technology
-        /// and generation, into this directory.
+        /// Also write synthetic per-lane test data (CSV and Parquet, schema 2), one pair of
+        /// files per technology and generation, into this directory.
         #[arg(long, value_name = "DIR")]
         test_data: Option<PathBuf>,
         /// Packages per file of test data (at most 256).
         #[arg(long, default_value_t = 100)]
         test_packages: usize,
+    },
+    /// Fleet engine on a scenario: the cluster's scale-out fabric built once per technology
+    /// (and once mixed) and run over years: failures and repairs per component, switch
+    /// replacements, technician hours, spares, link availability, and a training job's
+    /// interruptions, goodput and best checkpoint interval.
+    #[command(after_help = "Example:\n  cporamp fleet --scenario my.toml")]
+    Fleet {
+        /// Scenario TOML file (default: the embedded default scenario).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
     },
     /// Photonics engine on a scenario: ring and laser drift under the thermal engine's
     /// workload transient, the heater lock loop feedback-only and with feed-forward drift

@@ -118,6 +118,11 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             }
             print(&text)
         }
+        Command::Fleet { scenario } => {
+            let (scenario, _) = load_scenario(scenario.as_deref())?;
+            let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+            print(&table::fleet_text(&output.fleet, &scenario))
+        }
         Command::Photonics { scenario } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
             let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
@@ -195,6 +200,7 @@ fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
         thermal: &output.thermal,
         photonics: &output.photonics,
         yields: &output.yields,
+        fleet: Some(&output.fleet),
     };
     let json = cporamp_report::results_json(&results).map_err(Failure::internal)?;
     let html = cporamp_report::report_html(&results);
@@ -209,6 +215,7 @@ fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
     summary.push_str(&table::thermal_text(&output.thermal));
     summary.push_str(&table::photonics_text(&output.photonics));
     summary.push_str(&table::yield_text(&output.yields, &comparison.generations));
+    summary.push_str(&table::fleet_text(&output.fleet, &scenario));
     for path in &written {
         summary.push_str(&format!("wrote {}\n", path.display()));
     }

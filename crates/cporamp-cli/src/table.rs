@@ -1,6 +1,7 @@
 //! Terminal tables and CSV for comparison results.
 
 use cporamp_compare::{GenerationComparison, TechnologyResult};
+use cporamp_core::Scenario;
 use std::fmt::Write;
 
 /// One column: header, unit, and how to format a technology's value.
@@ -435,6 +436,93 @@ pub fn yield_text(
                 );
             }
         }
+    }
+    out
+}
+
+/// The fleet engine's fabrics: counts, failures and repairs per year, availability and the
+/// training job, mean ± standard error over replications.
+pub fn fleet_text(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) -> String {
+    let mut out = String::new();
+    let settings = &scenario.fleet;
+    let Some(first) = fleet.fabrics.first() else { return out };
+    let _ = writeln!(
+        out,
+        "Fleet: {} GPUs on {} tiers of {}-port {} switches, {} years, {} replications (mean ± SE); job of {} GPUs",
+        settings.gpus,
+        settings.tiers,
+        first.inputs.radix,
+        fleet.generation,
+        settings.years,
+        settings.replications,
+        settings.job.gpus,
+    );
+    let pm = |estimate: &cporamp_fleet::Estimate, decimals: usize| {
+        format!("{:.*} ± {:.*}", decimals, estimate.mean, decimals, estimate.se)
+    };
+    for fabric in &fleet.fabrics {
+        let result = &fabric.result;
+        let _ = writeln!(out, "{} [{}]", fabric.label, fabric.tiers.join(" / "));
+        let counts: Vec<String> = result
+            .topology
+            .tiers
+            .iter()
+            .map(|tier| {
+                let units = if tier.modules > 0 {
+                    format!("{} modules", tier.modules)
+                } else if tier.els > 0 {
+                    format!("{} engine ports, {} ELS", tier.engine_ports, tier.els)
+                } else {
+                    format!("{} engine ports", tier.engine_ports)
+                };
+                format!("{} switches, {units}", tier.switches)
+            })
+            .collect();
+        let _ = writeln!(out, "  tiers (leaf first): {}", counts.join("; "));
+        for (index, tier) in result.tiers.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "  tier {index} {}: failures/y ports {}, ELS lasers {}, switch hardware {}; spares/y {}; link availability {}",
+                tier.technology,
+                pm(&tier.ports.failures_per_year, 1),
+                pm(&tier.els_lasers.failures_per_year, 1),
+                pm(&tier.switches.failures_per_year, 1),
+                pm(&tier.port_spares_consumed_per_year, 1),
+                pm(&tier.link_availability, 6),
+            );
+        }
+        let _ = writeln!(
+            out,
+            "  NIC failures/y {}; switch replacements/y {}; technician hours/y {}; spares/y {}",
+            pm(&result.nic.failures_per_year, 1),
+            pm(&result.switch_replacements_per_year, 1),
+            pm(&result.technician_hours_per_year, 0),
+            pm(&result.spares_consumed_per_year, 1),
+        );
+        let job = &result.job;
+        let years = settings.years;
+        let per_year = |estimate: &cporamp_fleet::Estimate| cporamp_fleet::Estimate {
+            mean: estimate.mean / years,
+            se: estimate.se / years,
+        };
+        let _ = writeln!(
+            out,
+            "  job: interruptions/y network {}, GPU/host {}, flaps {}; mean time between interruptions {:.2} h",
+            pm(&per_year(&job.network_interruptions), 1),
+            pm(&per_year(&job.gpu_interruptions), 1),
+            pm(&per_year(&job.flap_interruptions), 1),
+            job.mean_time_between_interruptions_h,
+        );
+        let _ = writeln!(
+            out,
+            "  job: goodput {} at {} h checkpoints; best interval {} h (Young {:.2} h) with goodput {}; GPU-hours lost/y {}",
+            pm(&job.goodput, 4),
+            settings.job.checkpoint_interval_h,
+            pm(&job.optimal_checkpoint_interval_h, 2),
+            job.young_interval_h,
+            pm(&job.goodput_at_optimal, 4),
+            pm(&job.gpu_hours_lost_per_year, 0),
+        );
     }
     out
 }

@@ -80,6 +80,14 @@ fn default_run_writes_report_and_results() {
             .collect();
         assert_eq!(ids, ["pluggable_dsp", "lpo", "cpc", "cpo_integrated", "cpo_els"]);
     }
+    // The fleet engine's fabrics, each with its result.
+    let fabrics = json["fleet"]["fabrics"].as_array().unwrap();
+    let ids: Vec<&str> = fabrics.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["pluggable_dsp", "lpo", "cpo_integrated", "cpo_els", "mixed"]);
+    for fabric in fabrics {
+        let goodput = fabric["result"]["job"]["goodput"]["mean"].as_f64().unwrap();
+        assert!(goodput > 0.0 && goodput < 1.0, "{goodput}");
+    }
 
     let html = std::fs::read_to_string(directory.path().join("cporamp-out/report.html")).unwrap();
     assert!(html.starts_with("<!doctype html>"));
@@ -554,4 +562,24 @@ fn yield_prints_insertions_mechanisms_escapes_and_cost_per_technology() {
         "{}",
         stderr(&output)
     );
+}
+
+#[test]
+fn fleet_prints_every_fabric_and_rejects_a_copper_fabric() {
+    let directory = tempfile::tempdir().unwrap();
+    let output = cporamp(directory.path(), &["fleet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("Fleet: 32768 GPUs on 3 tiers of 64-port 102.4T switches"), "{text}");
+    assert_eq!(text.matches("  job: goodput ").count(), 5, "{text}");
+    // Copper cannot span a fabric tier: the entry is named.
+    let scenario = edited_scenario(
+        directory.path(),
+        "technologies = [\"pluggable_dsp\", \"lpo\", \"cpo_integrated\", \"cpo_els\"]",
+        "technologies = [\"cpc\", \"lpo\", \"cpo_integrated\", \"cpo_els\"]",
+    );
+    let output = cporamp(directory.path(), &["fleet", "--scenario", scenario.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("fleet.technologies[0]") && message.contains("copper"), "{message}");
 }

@@ -41,6 +41,9 @@ use cporamp_thermal::package::{
 use cporamp_yield::{RampPoint, TornadoBar, YieldInputError, YieldInputs, YieldResult};
 use serde::Serialize;
 
+mod fleet;
+pub use fleet::{FleetFabric, FleetOutput};
+
 /// Fixed-point tolerance on the hottest engine's mean temperature, K.
 pub const FIXED_POINT_TOLERANCE_K: f64 = 0.01;
 const MAX_ITERATIONS: usize = 50;
@@ -86,6 +89,22 @@ pub enum PipelineError {
         /// The error.
         error: PhotonicsError,
     },
+    /// The fleet engine rejected a fabric's inputs.
+    #[error("fleet, fabric {fabric}: {error}")]
+    Fleet {
+        /// Fabric id.
+        fabric: String,
+        /// The error.
+        error: cporamp_fleet::FleetInputError,
+    },
+    /// A technology cannot be a fleet fabric's port.
+    #[error("fleet: technology {technology} {reason}")]
+    FleetTechnology {
+        /// Technology id.
+        technology: String,
+        /// Why.
+        reason: String,
+    },
     /// The yield engine rejected its inputs.
     #[error("yield, {technology} at {generation}: {error}")]
     Yield {
@@ -119,6 +138,8 @@ pub struct RunOutput {
     pub photonics: Vec<PhotonicsGeneration>,
     /// The yield engine's results.
     pub yields: Vec<YieldGeneration>,
+    /// The fleet engine's fabrics at the cluster's generation.
+    pub fleet: FleetOutput,
 }
 
 /// Everything one generation produced.
@@ -760,7 +781,9 @@ pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
         photonics.push(output.photonics);
         yields.push(output.yields);
     }
-    Ok(RunOutput { comparison: Comparison { generations }, thermal, photonics, yields })
+    let at = scenario.fleet.generation;
+    let fleet = fleet::fleet(scenario, &generations[at], &photonics[at], &yields[at])?;
+    Ok(RunOutput { comparison: Comparison { generations }, thermal, photonics, yields, fleet })
 }
 
 /// Runs thermal and compare on the generation of `scenario` with id `generation_id` only.
@@ -1015,6 +1038,53 @@ mod tests {
             assert_eq!(els.inputs.lanes_per_laser, 0);
             assert!(els.result.package_rejects_by_mechanism[1].value.abs() < 1e-15);
         }
+        // Fleet: one fabric per listed technology plus the mixed one, at the fleet's
+        // generation, each port fed by the engines upstream: its laser at the comparison's
+        // (thermally converged) laser temperature, a co-packaged switch's latent defects at
+        // the yield engine's escapes.
+        let at = scenario.fleet.generation;
+        let generation = &output.comparison.generations[at];
+        assert_eq!(output.fleet.generation, generation.generation);
+        assert_eq!(output.fleet.fabrics.len(), scenario.fleet.technologies.len() + 1);
+        for fabric in &output.fleet.fabrics {
+            assert_eq!(fabric.inputs.radix, generation.ports_per_switch as usize);
+            for (tier, id) in fabric.inputs.tiers.iter().zip(&fabric.tiers) {
+                let compared = generation.technologies.iter().find(|t| &t.id == id).unwrap();
+                let laser_temp_c = compared.laser.as_ref().unwrap().power.laser_temp_c;
+                assert!((tier.technology.laser.unwrap().temp_c - laser_temp_c).abs() < 1e-12);
+                if let Some(yielded) = output.yields[at].technologies.iter().find(|t| &t.id == id) {
+                    let escapes = yielded.result.escapes_total_dppm / 1e6;
+                    assert!((tier.technology.infant_probability - escapes).abs() < 1e-15);
+                }
+            }
+        }
+        // Engine ports fail at their constant rate whatever else happens (memoryless, renewed
+        // with their switch): failures per year = ports x FIT x 8766 h / 1e9, within 3 SE and
+        // the time their switch is down (< 0.2 %, when failures are not counted), plus the
+        // latent defects (at most escapes x switches / years).
+        let els = output.fleet.fabrics.iter().find(|fabric| fabric.id == "cpo_els").unwrap();
+        let leaf = &els.result.tiers[0].ports.failures_per_year;
+        let counts = &els.result.topology.tiers[0];
+        let expected = counts.engine_ports as f64
+            * scenario.fleet.reliability.engine_port_fit
+            * cporamp_fleet::HOURS_PER_YEAR
+            / 1e9;
+        let latent = els.inputs.tiers[0].technology.infant_probability * counts.switches as f64
+            / scenario.fleet.years;
+        assert!(
+            leaf.mean > expected * 0.998 - 3.0 * leaf.se
+                && leaf.mean < expected + latent + 3.0 * leaf.se,
+            "{leaf:?} vs {expected} (+ {latent})"
+        );
+        // Integrated lasers at the engine temperature wear out faster than the same number of
+        // lasers fed from a cool ELS: more port failures per port-year.
+        let integrated =
+            output.fleet.fabrics.iter().find(|fabric| fabric.id == "cpo_integrated").unwrap();
+        assert!(
+            integrated.result.tiers[0].ports.failures_per_year.mean
+                > els.result.tiers[0].ports.failures_per_year.mean
+                    + els.result.tiers[0].els_lasers.failures_per_year.mean
+        );
         // Cross-engine check, without heater crosstalk (which the comparison's closed form
         // leaves out): the population's mean heater power per ring against the comparison's
         // E[(d mod F)]/eta (wrapped normal). The heater shift lies in [0, F), so its

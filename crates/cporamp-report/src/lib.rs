@@ -4,6 +4,7 @@
 //! writes them to disk (atomically). The HTML has no external resources: styles are inline
 //! and charts are inline SVG, so the report works offline and can be mailed as one file.
 
+mod fleet;
 mod html;
 mod photonics;
 mod svg;
@@ -35,6 +36,8 @@ pub struct RunResults<'a> {
     pub photonics: &'a [cporamp_pipeline::PhotonicsGeneration],
     /// The yield engine's results, per generation.
     pub yields: &'a [cporamp_pipeline::YieldGeneration],
+    /// The fleet engine's fabrics, when it ran.
+    pub fleet: Option<&'a cporamp_pipeline::FleetOutput>,
 }
 
 #[derive(Serialize)]
@@ -48,6 +51,7 @@ struct ResultsFile<'a> {
     photonics: &'a [cporamp_pipeline::PhotonicsGeneration],
     #[serde(rename = "yield")]
     yields: &'a [cporamp_pipeline::YieldGeneration],
+    fleet: Option<&'a cporamp_pipeline::FleetOutput>,
 }
 
 /// `results.json`: the schema version, the resolved inputs and every engine's results.
@@ -64,6 +68,7 @@ pub fn results_json(run: &RunResults<'_>) -> Result<String, serde_json::Error> {
         thermal: run.thermal,
         photonics: run.photonics,
         yields: run.yields,
+        fleet: run.fleet,
     })
 }
 

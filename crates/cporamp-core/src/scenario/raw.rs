@@ -42,6 +42,58 @@ pub struct ScenarioFile {
     /// The yield engine: defects, warpage, test flow and costs.
     #[serde(rename = "yield")]
     pub yield_options: YieldOptions,
+    /// The fleet engine: cluster, fabrics, reliability, repair, training job.
+    pub fleet: FleetOptions,
+}
+
+/// `[fleet]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetOptions {
+    pub seed: i64,
+    pub replications: i64,
+    pub years: f64,
+    pub generation: String,
+    pub gpus: i64,
+    pub tiers: i64,
+    pub technologies: Vec<String>,
+    pub mixed_tiers: Vec<String>,
+    pub nic_technology: String,
+    pub technicians: i64,
+    pub gpu_interruptions_per_gpu_h: f64,
+    pub repair_sigma: f64,
+    pub replace_after_failed_ports: i64,
+    pub spare_fraction: f64,
+    pub reorder_lead_h: f64,
+    pub reliability: FleetReliabilityOptions,
+    pub job: FleetJobOptions,
+}
+
+/// `[fleet.reliability]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetReliabilityOptions {
+    pub module_fit: f64,
+    pub dsp_fit: f64,
+    pub engine_port_fit: f64,
+    pub laser_fit: f64,
+    pub laser_weibull_shape: f64,
+    pub laser_weibull_scale_h: f64,
+    pub laser_ref_temp_c: f64,
+    pub laser_activation_energy_ev: f64,
+    pub switch_hardware_fit: f64,
+    pub module_infant_dppm: f64,
+    pub infant_mean_h: f64,
+}
+
+/// `[fleet.job]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FleetJobOptions {
+    pub gpus: i64,
+    pub checkpoint_interval_h: f64,
+    pub checkpoint_cost_h: f64,
+    pub restart_cost_h: f64,
 }
 
 /// `[yield]`.

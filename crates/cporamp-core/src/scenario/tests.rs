@@ -104,8 +104,10 @@ fn unknown_generation_in_compare_list_names_the_defined_ones() {
 
 #[test]
 fn unknown_technology_in_compare_list_is_rejected() {
-    let source =
-        edited(r#""cpo_integrated", "cpo_els"]"#, r#""cpo_integrated", "cpo_els", "npo"]"#);
+    let source = edited(
+        r#""cpc", "cpo_integrated", "cpo_els"]"#,
+        r#""cpc", "cpo_integrated", "cpo_els", "npo"]"#,
+    );
     let text = load(&source, "test.toml").expect_err("must be rejected").to_string();
     assert!(text.contains("compare.technologies[5]: value \"npo\" is not valid; expected a technology defined under [technology]"), "{text}");
 }
@@ -180,4 +182,25 @@ fn a_leakage_fraction_of_one_or_more_is_rejected() {
     let problem = only_problem(&source);
     assert_eq!(problem.path, "thermal.leakage.asic_fraction");
     assert!(problem.to_string().contains("1"), "{problem}");
+}
+
+#[test]
+fn fleet_fabrics_must_name_optical_technologies_one_per_tier() {
+    let source =
+        edited(r#"mixed_tiers = ["lpo", "cpo_els", "cpo_els"]"#, r#"mixed_tiers = ["lpo", "npo"]"#);
+    let text = load(&source, "test.toml").expect_err("must be rejected").to_string();
+    assert!(text.contains("fleet.mixed_tiers[1]: value \"npo\" is not valid"), "{text}");
+    assert!(
+        text.contains(
+            "fleet.mixed_tiers: value 2 entries is not valid; expected one technology per tier (3)"
+        ),
+        "{text}"
+    );
+    let source = edited(r#"nic_technology = "pluggable_dsp""#, r#"nic_technology = "cpo_els""#);
+    let text = load(&source, "test.toml").expect_err("must be rejected").to_string();
+    assert!(text.contains("fleet.nic_technology"), "{text}");
+    assert!(text.contains("a pluggable technology"), "{text}");
+    let source = edited("gpus = 16384 ", "gpus = 40000 ");
+    let text = load(&source, "test.toml").expect_err("must be rejected").to_string();
+    assert!(text.contains("fleet.job.gpus"), "{text}");
 }
