@@ -345,17 +345,22 @@ pub fn yield_text(
             };
             let _ = writeln!(
                 out,
-                "  pass: ASIC wafer test {}, laser burn-in {burn_in}, engine test {}, package test {}",
+                "  pass: ASIC wafer test {}, laser burn-in {burn_in}, engine test {}, package test {}, system test {}",
                 percent(&result.wafer_test_pass),
                 percent(&result.engine_test_pass),
                 percent(&result.package_test_pass),
+                percent(&result.system_test_pass),
             );
             let rejects: Vec<String> = cporamp_yield::MECHANISMS
                 .iter()
                 .zip(&result.package_rejects_by_mechanism)
                 .map(|(name, fraction)| format!("{name} {:.2} %", 100.0 * fraction.value))
                 .collect();
-            let _ = writeln!(out, "  package-test rejects by mechanism: {}", rejects.join(", "));
+            let _ = writeln!(
+                out,
+                "  scrapped by mechanism (package and system test): {}",
+                rejects.join(", ")
+            );
             let waterfall: Vec<String> = result
                 .waterfall
                 .iter()
@@ -407,14 +412,19 @@ pub fn yield_text(
                 .iter()
                 .map(|point| {
                     format!(
-                        "{:.0}k->{:.1}%/${:.0}",
+                        "{} {:.0}k->{:.1}%/${:.0}",
+                        point.label,
                         point.cumulative_units / 1e3,
                         100.0 * point.package_yield.value,
                         point.cost_usd
                     )
                 })
                 .collect();
-            let _ = writeln!(out, "  ramp (cumulative units -> yield/cost): {}", ramp.join("  "));
+            let _ = writeln!(
+                out,
+                "  ramp (quarter cumulative units -> yield/cost): {}",
+                ramp.join("  ")
+            );
             let fixes: Vec<String> = technology
                 .tornado
                 .iter()

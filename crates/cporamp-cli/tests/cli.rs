@@ -536,7 +536,10 @@ fn yield_prints_insertions_mechanisms_escapes_and_cost_per_technology() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
     assert_eq!(text.matches(" yield: 20000 packages").count(), 4, "{text}");
-    assert_eq!(text.matches("  package-test rejects by mechanism: coupling").count(), 4);
+    assert_eq!(
+        text.matches("  scrapped by mechanism (package and system test): coupling").count(),
+        4
+    );
     assert_eq!(text.matches("  cost per shipped switch $").count(), 4);
     // Synthetic test data: one CSV per technology and generation, schema line and header.
     let output =

@@ -715,6 +715,7 @@ fn yield_for(
         wafer_test_coverage: settings.wafer_test_coverage,
         engine_test: settings.engine_test_coverage,
         package_test: settings.package_test_coverage,
+        system_test: settings.system_test_coverage,
         burn_in_h: settings.burn_in_h,
         rework: cporamp_yield::Rework {
             attempts: settings.rework.attempts,
@@ -737,6 +738,7 @@ fn yield_for(
         wafer_test_usd: settings.wafer_test_usd,
         engine_test_usd: settings.engine_test_usd,
         package_test_usd: settings.package_test_usd,
+        system_test_usd: settings.system_test_usd,
         burn_in_usd: settings.burn_in_usd,
     };
     let fail = |error| {
@@ -745,9 +747,11 @@ fn yield_for(
     };
     let result = cporamp_yield::simulate(&inputs, 2).map_err(fail)?;
     let learning = &settings.ramp;
+    let points: Vec<(String, f64)> =
+        learning.quarters.iter().cloned().zip(learning.cumulative_units.iter().copied()).collect();
     let ramp = cporamp_yield::ramp(
         &inputs,
-        &learning.cumulative_units,
+        &points,
         learning.reference_units,
         learning.learning_rate,
         learning.packages_per_point,

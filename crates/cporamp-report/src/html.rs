@@ -698,10 +698,10 @@ mod tests {
             output.thermal.iter().map(|thermal| thermal.technologies.len()).sum();
         assert!(technologies > 0, "the default scenario has co-packaged technologies");
         // Comparison 3, a heat map per package and a sweep per generation, and 4 photonics
-        // charts (detuning, heater, margins, flaps) and the yield ramp per generation, and a
+        // charts (detuning, heater, margins, flaps) and the yield ramp's two per generation, and a
         // yield waterfall per co-packaged technology; the fleet's failures and timeline.
         let charts =
-            3 * generations + technologies + generations + 5 * generations + technologies + 2;
+            3 * generations + technologies + generations + 6 * generations + technologies + 2;
         assert_eq!(
             html.matches("<h3>Yield: the five failure points through the test flow</h3>").count(),
             generations

@@ -163,35 +163,49 @@ fn tornado_table(html: &mut String, yields: &YieldGeneration) {
     close_table(html);
 }
 
+/// A quarter label `YYYYQn` as a fractional year (the quarter's start); `None` otherwise.
+fn quarter_year(label: &str) -> Option<f64> {
+    let (year, quarter) = label.split_once('Q')?;
+    Some(year.parse::<f64>().ok()? + (quarter.parse::<f64>().ok()? - 1.0) / 4.0)
+}
+
 fn ramp_chart(html: &mut String, yields: &YieldGeneration) {
-    let series: Vec<LineSeries> = yields
-        .technologies
-        .iter()
-        .enumerate()
-        .map(|(index, technology)| LineSeries {
-            label: technology.label.clone(),
-            colour: TECHNOLOGY_COLOURS[index % TECHNOLOGY_COLOURS.len()],
-            dashed: false,
-            marker: Marker::Circle,
-            points: technology
-                .ramp
-                .iter()
-                .map(|point| (point.cumulative_units.log10(), point.cost_usd / 1e3))
-                .collect(),
-        })
-        .collect();
-    let svg = line_chart(
+    let series = |pick: fn(&cporamp_yield::RampPoint) -> f64| -> Vec<LineSeries> {
+        yields
+            .technologies
+            .iter()
+            .enumerate()
+            .map(|(index, technology)| LineSeries {
+                label: technology.label.clone(),
+                colour: TECHNOLOGY_COLOURS[index % TECHNOLOGY_COLOURS.len()],
+                dashed: false,
+                marker: Marker::Circle,
+                points: technology
+                    .ramp
+                    .iter()
+                    .enumerate()
+                    .map(|(i, point)| (quarter_year(&point.label).unwrap_or(i as f64), pick(point)))
+                    .collect(),
+            })
+            .collect()
+    };
+    let cost = line_chart(
         "Cost per shipped switch over the ramp (k$)",
-        &series,
-        "log10 cumulative packages",
+        &series(|point| point.cost_usd / 1e3),
+        "year (quarter start)",
         "k$",
         1,
     );
-    figure(
-        html,
-        &svg,
-        "Defect levels (laser defects and weak lasers) fall by Wright's law with \
-         cumulative volume from the scenario's [yield.ramp]; each point reruns the Monte Carlo \
-         with the same seed.",
+    let yield_chart = line_chart(
+        "Package yield over the ramp (%)",
+        &series(|point| 100.0 * point.package_yield.value),
+        "year (quarter start)",
+        "%",
+        1,
     );
+    let caption = "Defect levels (laser defects and weak lasers) fall by Wright's law with \
+                   cumulative volume, quarter by quarter, from the scenario's [yield.ramp] \
+                   volumes; each point reruns the Monte Carlo with the same seed.";
+    figure(html, &yield_chart, caption);
+    figure(html, &cost, caption);
 }

@@ -51,6 +51,7 @@ fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
         wafer_test_coverage: 0.95,
         engine_test: [0.0, 0.9, 0.95, 0.0, 0.0],
         package_test: [0.98, 0.9, 0.9, 0.8, 0.5],
+        system_test: [0.5; 5],
         burn_in_h: 48.0,
         rework: Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
         els: Some(Els { lasers: 9, lasers_needed: 8, per_switch: 16 }),
@@ -60,6 +61,7 @@ fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
         wafer_test_usd: 50.0,
         engine_test_usd: 40.0,
         package_test_usd: 200.0,
+        system_test_usd: 100.0,
         burn_in_usd: 100.0,
     };
     bencher

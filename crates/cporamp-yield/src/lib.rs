@@ -44,11 +44,14 @@
 //! attempt damages it with probability $p_d$ (scrap) or re-attaches the fiber blocks of the
 //! engines with coupling failures (fresh gap, tilt and placement; the warpage stays) and
 //! tests it again. Any other reject scraps the ASIC, its engines and the package. Cost per
-//! shipped switch is everything bought, tested and reworked over the switches shipped.
+//! shipped switch is everything bought, tested and reworked over the switches shipped. A
+//! package that passes is tested again in its switch (system test: traffic on every port),
+//! which detects what is present with its own coverage; a reject there scraps the package too.
 //!
 //! The yield **waterfall** starts from all assembled packages, removes the first package
 //! test's rejects by the first mechanism detected (in [`MECHANISMS`] order, so each counts
-//! once) and adds back what rework recovered; its steps sum to the package yield.
+//! once), adds back what rework recovered and removes the system test's rejects; its steps sum
+//! to the shipped fraction.
 //!
 //! **External laser sources** ([`Els`]) are built from burned-in laser chips, $n$ per module
 //! of which $k$ must work ($n - k$ spares): a module passes its test with probability
@@ -175,6 +178,8 @@ pub struct YieldInputs {
     pub engine_test: Coverage,
     /// Package test coverage per mechanism.
     pub package_test: Coverage,
+    /// Switch system test (traffic on every port) coverage per mechanism, after package test.
+    pub system_test: Coverage,
     /// Laser-chip burn-in, hours (0: none).
     pub burn_in_h: f64,
     /// Rework of packages rejected for coupling only.
@@ -193,6 +198,8 @@ pub struct YieldInputs {
     pub engine_test_usd: f64,
     /// Package test per package, USD.
     pub package_test_usd: f64,
+    /// System test per switch, USD.
+    pub system_test_usd: f64,
     /// Laser burn-in per package's worth of lasers, USD.
     pub burn_in_usd: f64,
 }
@@ -304,8 +311,10 @@ pub struct YieldResult {
     pub wafer_test_pass: Fraction,
     /// Engine-test pass fraction.
     pub engine_test_pass: Fraction,
-    /// Package-test pass fraction.
+    /// Package-test pass fraction (after any rework).
     pub package_test_pass: Fraction,
+    /// System-test pass fraction of the packages that passed package test.
+    pub system_test_pass: Fraction,
     /// Laser chips passing burn-in.
     pub burn_in_pass: Fraction,
     /// Shipped over assembled (the package-test pass fraction).
@@ -315,7 +324,8 @@ pub struct YieldResult {
     pub package_rejects_by_mechanism: [Fraction; 5],
     /// The package yield as a waterfall: from all assembled packages, the first package
     /// test's rejects by the first mechanism detected (in [`MECHANISMS`] order, so each
-    /// reject counts once), then what rework recovered; the steps sum to the yield.
+    /// reject counts once), what rework recovered and the system test's rejects; the steps sum
+    /// to the yield.
     pub waterfall: Vec<WaterfallStep>,
     /// Fiber re-attach attempts per assembled package.
     pub reworks_per_package: f64,
@@ -370,9 +380,11 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
             return fail(name, value, "a fraction in [0, 1]");
         }
     }
-    for (stage, coverage) in
-        [("engine_test", inputs.engine_test), ("package_test", inputs.package_test)]
-    {
+    for (stage, coverage) in [
+        ("engine_test", inputs.engine_test),
+        ("package_test", inputs.package_test),
+        ("system_test", inputs.system_test),
+    ] {
         for (mechanism, &value) in MECHANISMS.iter().zip(&coverage) {
             if !fraction(value) {
                 return fail(&format!("{stage}.{mechanism}"), value, "a coverage in [0, 1]");
@@ -400,6 +412,7 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         ("wafer_test_usd", inputs.wafer_test_usd),
         ("engine_test_usd", inputs.engine_test_usd),
         ("package_test_usd", inputs.package_test_usd),
+        ("system_test_usd", inputs.system_test_usd),
         ("burn_in_usd", inputs.burn_in_usd),
     ] {
         if !(value.is_finite() && value >= 0.0) {
@@ -468,6 +481,8 @@ struct Tally {
     shipped: u64,
     rejects: [u64; 5],
     first_rejects: [u64; 5],
+    system_tests: u64,
+    system_rejects: u64,
     reworks: u64,
     rework_damaged: u64,
     rework_recovered: u64,
@@ -494,6 +509,8 @@ impl Tally {
             (&mut self.lasers_burned_in, other.lasers_burned_in),
             (&mut self.lasers_passed, other.lasers_passed),
             (&mut self.shipped, other.shipped),
+            (&mut self.system_tests, other.system_tests),
+            (&mut self.system_rejects, other.system_rejects),
             (&mut self.reworks, other.reworks),
             (&mut self.rework_damaged, other.rework_damaged),
             (&mut self.rework_recovered, other.rework_recovered),
@@ -988,7 +1005,19 @@ fn run_batch(
             present = package_present(inputs, &placements, defects).0;
             detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
         }
-        let rejected = damaged || detected.iter().any(|&d| d);
+        let package_passed = !(damaged || detected.iter().any(|&d| d));
+        // System test of the passing package in its switch (a second chance for what package
+        // test missed; weak lasers are latent and pass).
+        let system_caught = package_passed && {
+            tally.package_passed += 1;
+            tally.rework_recovered += u64::from(reworks > 0);
+            tally.system_tests += 1;
+            let mut caught = detect(&present, &inputs.system_test, &mut rng);
+            caught[ASIC] = (0..defects).any(|_| rng.random::<f64>() < inputs.system_test[ASIC]);
+            caught.iter().any(|&c| c)
+        };
+        tally.system_rejects += u64::from(system_caught);
+        let rejected = !package_passed || system_caught;
         if let Some(records) = records.as_deref_mut() {
             for (index, (placement, engine)) in placements.iter().zip(&engines).enumerate() {
                 for (lane_index, lane) in placement.lanes.iter().enumerate() {
@@ -1013,7 +1042,7 @@ fn run_batch(
                         laser_weak: engine.weak_lane[lane_index],
                         failures: failures.join("+"),
                         reworks,
-                        package_test_pass: !detected.iter().any(|&d| d),
+                        package_test_pass: package_passed,
                         shipped: !rejected,
                     });
                 }
@@ -1025,9 +1054,7 @@ fn run_batch(
             }
             continue;
         }
-        tally.package_passed += 1;
         tally.shipped += 1;
-        tally.rework_recovered += u64::from(reworks > 0);
         tally.els_weak_shipped += u64::from(els_weak);
         let mut escaped = present;
         escaped[LASER] |= engines.iter().any(|engine| engine.weak_lasers > 0);
@@ -1077,6 +1104,7 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
     let test_usd = (tally.asics_tested as f64 * inputs.wafer_test_usd
         + tally.engines_tested as f64 * inputs.engine_test_usd
         + tally.package_tests as f64 * inputs.package_test_usd
+        + tally.system_tests as f64 * inputs.system_test_usd
         + tally.packages as f64 * inputs.burn_in_usd)
         / shipped;
     let ideal_usd = inputs.asic_usd
@@ -1085,6 +1113,7 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
         + inputs.wafer_test_usd
         + m * inputs.engine_test_usd
         + inputs.package_test_usd
+        + inputs.system_test_usd
         + inputs.burn_in_usd;
     let dppm = |count: u64| count as f64 / shipped * 1e6;
     let mut waterfall =
@@ -1100,11 +1129,20 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
         label: "rework",
         change: Fraction::of(tally.rework_recovered, tally.packages),
     });
+    let system = Fraction::of(tally.system_rejects, tally.packages);
+    waterfall.push(WaterfallStep {
+        label: "system test",
+        change: Fraction { value: -system.value, se: system.se },
+    });
     YieldResult {
         packages: inputs.packages,
         wafer_test_pass: Fraction::of(tally.asics_passed, tally.asics_tested),
         engine_test_pass: Fraction::of(tally.engines_passed, tally.engines_tested),
         package_test_pass: Fraction::of(tally.package_passed, tally.packages),
+        system_test_pass: Fraction::of(
+            tally.system_tests - tally.system_rejects,
+            tally.system_tests,
+        ),
         burn_in_pass: Fraction::of(tally.lasers_passed, tally.lasers_burned_in),
         package_yield: Fraction::of(tally.shipped, tally.packages),
         package_rejects_by_mechanism: tally
@@ -1196,6 +1234,8 @@ pub fn wright_factor(cumulative: f64, reference: f64, learning_rate: f64) -> f64
 /// One point of the ramp.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RampPoint {
+    /// The point's label (a quarter such as `2026Q1`).
+    pub label: String,
     /// Cumulative packages built, units.
     pub cumulative_units: f64,
     /// The factor on the learning defect levels.
@@ -1208,16 +1248,16 @@ pub struct RampPoint {
     pub escapes_dppm: f64,
 }
 
-/// The yield and cost over a ramp: `inputs` hold at `reference_units`; each point scales the
-/// learning defect levels by [`wright_factor`] (probabilities capped at 1) and simulates
-/// `packages` packages.
+/// The yield and cost over a ramp: `inputs` hold at `reference_units`; each point (a label and
+/// its cumulative units) scales the learning defect levels by [`wright_factor`] (probabilities
+/// capped at 1) and simulates `packages` packages.
 ///
 /// # Errors
 /// [`YieldInputError`] for a learning rate outside (0, 1], a non-positive volume, or bad
 /// inputs.
 pub fn ramp(
     inputs: &YieldInputs,
-    cumulative_units: &[f64],
+    points: &[(String, f64)],
     reference_units: f64,
     learning_rate: f64,
     packages: usize,
@@ -1232,9 +1272,10 @@ pub fn ramp(
     if !(reference_units.is_finite() && reference_units > 0.0) {
         return fail("reference_units", reference_units, "a cumulative volume > 0");
     }
-    cumulative_units
+    points
         .iter()
-        .map(|&units| {
+        .map(|(label, units)| {
+            let units = *units;
             if !(units.is_finite() && units > 0.0) {
                 return Err(YieldInputError {
                     name: "cumulative_units".to_string(),
@@ -1252,6 +1293,7 @@ pub fn ramp(
             };
             let result = simulate(&scaled, threads)?;
             Ok(RampPoint {
+                label: label.clone(),
                 cumulative_units: units,
                 defect_factor: factor,
                 package_yield: result.package_yield,

@@ -43,6 +43,7 @@ fn quiet() -> YieldInputs {
         wafer_test_coverage: 0.0,
         engine_test: [0.0; 5],
         package_test: [1.0; 5],
+        system_test: [0.0; 5],
         burn_in_h: 0.0,
         rework: Rework { attempts: 0, damage_probability: 0.0, usd: 0.0 },
         els: None,
@@ -52,6 +53,7 @@ fn quiet() -> YieldInputs {
         wafer_test_usd: 0.0,
         engine_test_usd: 0.0,
         package_test_usd: 0.0,
+        system_test_usd: 0.0,
         burn_in_usd: 0.0,
     }
 }
@@ -229,14 +231,16 @@ fn wright_law_halves_as_the_learning_rate_says_and_the_ramp_improves() {
         package_test: [0.99; 5],
         ..quiet()
     };
-    let points = ramp(&inputs, &[1e3, 1e4, 1e5], 1e4, 0.8, 4000, 2).unwrap();
+    let points: Vec<(String, f64)> =
+        [1e3, 1e4, 1e5].iter().map(|&units| (format!("{units}"), units)).collect();
+    let points = ramp(&inputs, &points, 1e4, 0.8, 4000, 2).unwrap();
     // At the reference volume the ramp point is the plain simulation.
     let plain = simulate(&YieldInputs { packages: 4000, ..inputs.clone() }, 2).unwrap();
     assert_eq!(points[1].package_yield, plain.package_yield);
     assert!(points[0].package_yield.value < points[1].package_yield.value);
     assert!(points[1].package_yield.value < points[2].package_yield.value);
     assert!(points[0].cost_usd >= points[2].cost_usd);
-    let error = ramp(&inputs, &[1e3], 1e4, 1.2, 100, 1).unwrap_err();
+    let error = ramp(&inputs, &[("a".to_string(), 1e3)], 1e4, 1.2, 100, 1).unwrap_err();
     assert!(error.to_string().contains("learning_rate = 1.2"), "{error}");
 }
 
@@ -433,4 +437,34 @@ fn lot_clustering_compounds_the_wafer_clustering() {
         .sum();
     let result = simulate(&inputs, 2).unwrap();
     within(result.package_yield, expected);
+}
+
+#[test]
+fn a_system_test_thins_the_escapes_as_poisson_thinning_says() {
+    // ASIC defects only, Poisson with mean DA; package test detects each with c1, system test
+    // with c2 (independently). A package passes package test with exp(-DA c1) and ships with
+    // exp(-DA (1 - (1-c1)(1-c2))); the shipped carry a defect with
+    // DL = 1 - exp(-DA) / P(ship) (Williams-Brown with the combined coverage).
+    let (da, c1, c2) = (0.5_f64, 0.6_f64, 0.5_f64);
+    let mut package_test = [0.0; 5];
+    package_test[ASIC] = c1;
+    let mut system_test = [0.0; 5];
+    system_test[ASIC] = c2;
+    let inputs = YieldInputs { asic_defects_per_die: da, package_test, system_test, ..quiet() };
+    let result = simulate(&inputs, 2).unwrap();
+    let ship = (-da * (1.0 - (1.0 - c1) * (1.0 - c2))).exp();
+    within(result.package_test_pass, (-da * c1).exp());
+    within(result.package_yield, ship);
+    within(result.system_test_pass, ship / (-da * c1).exp());
+    let dl = 1.0 - (-da).exp() / ship;
+    let shipped = result.package_yield.value * inputs.packages as f64;
+    let se = (dl * (1.0 - dl) / shipped).sqrt() * 1e6;
+    assert!(
+        (result.escapes_dppm[ASIC] - dl * 1e6).abs() < 3.0 * se,
+        "{} vs {}",
+        result.escapes_dppm[ASIC],
+        dl * 1e6
+    );
+    let sum: f64 = result.waterfall.iter().map(|step| step.change.value).sum();
+    assert!((sum - result.package_yield.value).abs() < 1e-12, "{sum}");
 }

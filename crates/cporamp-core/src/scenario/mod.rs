@@ -192,7 +192,10 @@ pub struct Ramp {
     pub learning_rate: f64,
     /// Cumulative packages at which the `[yield]` defect levels hold.
     pub reference_units: f64,
-    /// Cumulative packages at each ramp point.
+    /// Each quarter of the ramp (`2026Q1`, ...).
+    pub quarters: Vec<String>,
+    /// Cumulative packages at the end of each quarter: the units built before the first one
+    /// plus the quarters' volumes.
     pub cumulative_units: Vec<f64>,
     /// Packages simulated per point.
     pub packages_per_point: usize,
@@ -254,6 +257,8 @@ pub struct YieldSettings {
     pub engine_test_coverage: [f64; 5],
     /// Package-test coverage per mechanism.
     pub package_test_coverage: [f64; 5],
+    /// System-test coverage per mechanism (the switch under traffic, after package test).
+    pub system_test_coverage: [f64; 5],
     /// Defect levels falling with cumulative volume.
     pub ramp: Ramp,
     /// Fiber re-attach of packages rejected for coupling alone.
@@ -266,6 +271,8 @@ pub struct YieldSettings {
     pub engine_test_usd: f64,
     /// Package test per package, USD.
     pub package_test_usd: f64,
+    /// System test per switch, USD.
+    pub system_test_usd: f64,
     /// Burn-in per package, USD.
     pub burn_in_usd: f64,
 }

@@ -126,12 +126,14 @@ pub struct YieldOptions {
     pub wafer_test_coverage: f64,
     pub engine_test_coverage: CoverageOptions,
     pub package_test_coverage: CoverageOptions,
+    pub system_test_coverage: CoverageOptions,
     pub ramp: RampOptions,
     pub rework: ReworkOptions,
     pub packaging_usd: f64,
     pub wafer_test_usd: f64,
     pub engine_test_usd: f64,
     pub package_test_usd: f64,
+    pub system_test_usd: f64,
     pub burn_in_usd: f64,
 }
 
@@ -150,7 +152,9 @@ pub struct ReworkOptions {
 pub struct RampOptions {
     pub learning_rate: f64,
     pub reference_units: f64,
-    pub cumulative_units: Vec<f64>,
+    pub first_quarter: String,
+    pub initial_units: f64,
+    pub units_per_quarter: Vec<f64>,
     pub packages_per_point: i64,
 }
 

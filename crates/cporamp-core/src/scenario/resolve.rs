@@ -1457,6 +1457,32 @@ fn resolve_fleet(
     }
 }
 
+/// The ramp's quarter labels from `first_quarter` (`YYYYQn`), one per `units_per_quarter`.
+fn quarters(checker: &mut Checker, ramp: &raw::RampOptions) -> Vec<String> {
+    let parsed = ramp.first_quarter.split_once('Q').and_then(|(year, quarter)| {
+        let year: i32 = year.parse().ok()?;
+        let quarter: i32 = quarter.parse().ok()?;
+        ((1..=4).contains(&quarter) && (1900..=2200).contains(&year)).then_some((year, quarter))
+    });
+    let Some((year, quarter)) = parsed else {
+        checker.invalid(
+            "yield.ramp.first_quarter",
+            format!("\"{}\"", ramp.first_quarter),
+            "a quarter written YYYYQn, n in 1..4 (e.g. \"2026Q1\")",
+        );
+        return Vec::new();
+    };
+    if ramp.units_per_quarter.is_empty() {
+        checker.invalid("yield.ramp.units_per_quarter", "[]", "at least one quarter's volume");
+    }
+    (0..ramp.units_per_quarter.len())
+        .map(|offset| {
+            let index = year * 4 + quarter - 1 + offset as i32;
+            format!("{}Q{}", index.div_euclid(4), index.rem_euclid(4) + 1)
+        })
+        .collect()
+}
+
 fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSettings {
     let field = |name: &str| format!("yield.{name}");
     let fraction = |checker: &mut Checker, name: &str, value: f64| {
@@ -1604,6 +1630,11 @@ fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSet
             "package_test_coverage",
             &options.package_test_coverage,
         ),
+        system_test_coverage: coverage(
+            checker,
+            "system_test_coverage",
+            &options.system_test_coverage,
+        ),
         ramp: Ramp {
             learning_rate: checker.number(
                 &field("ramp.learning_rate"),
@@ -1617,20 +1648,31 @@ fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSet
                 Limits::POSITIVE,
                 "units",
             ),
-            cumulative_units: options
-                .ramp
-                .cumulative_units
-                .iter()
-                .enumerate()
-                .map(|(index, &units)| {
-                    checker.number(
-                        &format!("yield.ramp.cumulative_units[{index}]"),
-                        units,
-                        Limits::POSITIVE,
-                        "units",
-                    )
-                })
-                .collect(),
+            quarters: quarters(checker, &options.ramp),
+            cumulative_units: {
+                let initial = checker.number(
+                    &field("ramp.initial_units"),
+                    options.ramp.initial_units,
+                    Limits::NON_NEGATIVE,
+                    "units",
+                );
+                let mut cumulative = initial;
+                options
+                    .ramp
+                    .units_per_quarter
+                    .iter()
+                    .enumerate()
+                    .map(|(index, &units)| {
+                        cumulative += checker.number(
+                            &format!("yield.ramp.units_per_quarter[{index}]"),
+                            units,
+                            Limits::POSITIVE,
+                            "units",
+                        );
+                        cumulative
+                    })
+                    .collect()
+            },
             packages_per_point: checker.count(
                 &field("ramp.packages_per_point"),
                 options.ramp.packages_per_point,
@@ -1648,6 +1690,7 @@ fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSet
             options.package_test_usd,
             "USD",
         ),
+        system_test_usd: non_negative(checker, "system_test_usd", options.system_test_usd, "USD"),
         burn_in_usd: non_negative(checker, "burn_in_usd", options.burn_in_usd, "USD"),
     }
 }
