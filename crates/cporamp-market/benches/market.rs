@@ -1,0 +1,106 @@
+//! Market Monte Carlo throughput: 10,000 samples of 12 inputs over 2026-2032 and three tiers,
+//! simulated and summarised (scenario probabilities, fans, migration map, value pools,
+//! tornado), 2 threads. The goal is under 60 s.
+//! Run: `cargo bench -p cporamp-market --bench market`. Figures go in BENCHMARKS.md.
+
+use cporamp_market::{
+    Anchors, Criteria, INPUT_NAMES, Input, LayerSplit, MarketInputs, Prior, Surrogate, TierAnchors,
+    simulate,
+};
+
+fn main() {
+    divan::main();
+}
+
+const SAMPLES: usize = 10_000;
+
+fn tier(name: &str, ports_per_accelerator: f64, cpo_max_share: f64, lpo: bool) -> TierAnchors {
+    TierAnchors {
+        name: name.to_owned(),
+        ports_per_accelerator,
+        cpo_allowed: true,
+        cpo_max_share,
+        lpo_allowed: lpo,
+    }
+}
+
+fn inputs() -> MarketInputs {
+    let priors = [
+        Prior::Triangular { low: 0.7, mode: 0.8, high: 0.9 },
+        Prior::Triangular { low: 0.75, mode: 0.82, high: 0.9 },
+        Prior::Uniform { low: 0.03, high: 0.12 },
+        Prior::LogNormal { median: 1.0, sigma: 0.5 },
+        Prior::LogNormal { median: 1.0, sigma: 0.2 },
+        Prior::Uniform { low: 2026.0, high: 2028.0 },
+        Prior::Normal { mean: 12.0, sd: 1.5 },
+        Prior::Uniform { low: 0.2, high: 0.3 },
+        Prior::Uniform { low: 0.05, high: 0.12 },
+        Prior::Uniform { low: 1.5, high: 3.0 },
+        Prior::Uniform { low: 0.8, high: 1.6 },
+        Prior::Uniform { low: 3.0, high: 6.0 },
+    ];
+    let defect = [0.25, 0.5, 1.0, 2.0, 4.0];
+    MarketInputs {
+        seed: 1,
+        samples: SAMPLES,
+        inputs: INPUT_NAMES
+            .iter()
+            .zip(priors)
+            .map(|(name, prior)| Input { name: (*name).to_owned(), prior })
+            .collect(),
+        anchors: Anchors {
+            start_year: 2026,
+            end_year: 2032,
+            pluggable_usd_per_gbps: 5.4,
+            lpo_usd_per_gbps: 4.9,
+            cpo_usd_per_gbps_at_reference: 5.6,
+            els_usd_per_gbps: 0.5,
+            pluggable_pj_per_bit: 18.0,
+            lpo_pj_per_bit: 12.0,
+            cpo_pj_per_bit: 6.0,
+            reference_units: 50_000.0,
+            cpo_yield_vs_defect_factor: Surrogate {
+                x: defect.to_vec(),
+                y: defect.iter().map(|d| (-0.2 * d).exp()).collect(),
+            },
+            goodput_loss_vs_laser_factor: Surrogate {
+                x: vec![0.5, 1.0, 2.0, 4.0],
+                y: vec![-0.0005, 0.0, 0.001, 0.003],
+            },
+            engine_temp_margin_k: 8.0,
+            ports_per_switch: 128.0,
+            port_gbps: 800.0,
+            tiers: vec![
+                tier("scale-up", 4.0, 0.5, true),
+                tier("leaf", 2.0, 0.8, true),
+                tier("spine", 1.0, 0.9, false),
+            ],
+            layer_split: vec![
+                LayerSplit {
+                    technology: "pluggable".to_owned(),
+                    fractions: [0.45, 0.35, 0.1, 0.1],
+                },
+                LayerSplit { technology: "lpo".to_owned(), fractions: [0.45, 0.3, 0.12, 0.13] },
+                LayerSplit { technology: "cpo".to_owned(), fractions: [0.4, 0.3, 0.18, 0.12] },
+            ],
+        },
+        criteria: Criteria {
+            yield_target: 0.85,
+            volume_share: 0.1,
+            goodput_parity: 0.002,
+            bull_by_year: 2027,
+            bear_after_year: 2029,
+        },
+        seed_units: 50_000.0,
+        pilot_share: 0.05,
+        surrogate_error_bound: 0.05,
+    }
+}
+
+#[divan::bench(sample_count = 10)]
+fn samples_10k_two_threads(bencher: divan::Bencher) {
+    let inputs = inputs();
+    bencher
+        .counter(divan::counter::ItemsCount::new(SAMPLES))
+        .bench(|| simulate(&inputs, 2).unwrap());
+}

@@ -1,0 +1,1179 @@
+//! cporamp-market: when co-packaged optics (CPO) reaches volume, the probabilities of the
+//! article's four scenarios (base 55 %, bull 20 %, bear 20 %, tail 5 %) as they follow from
+//! engineering uncertainty, the LPO bridge share by tier, value pools by supply-chain layer,
+//! and the update of all of it by observed signals.
+//!
+//! # Inputs
+//! The engineering engines give deterministic [`Anchors`]: capex and energy per Gb/s of each
+//! technology at the reference CPO volume, and two fitted surrogates, package yield versus
+//! the Wright defect factor (the yield engine's ramp) and the CPO fabric's extra job goodput
+//! loss versus a multiplier on laser failure rates (fleet runs). The uncertain inputs carry
+//! [`Prior`]s and are read by name ([`INPUT_NAMES`], each documented there); a missing,
+//! unknown or repeated name is an error.
+//!
+//! # Model
+//! One sample is one draw of the inputs run through the years; the equations are in the
+//! [`model`] module docs. Each sample gives per tier the volume year (first year the CPO
+//! share of deployed ports reaches `volume_share`), the shares of pluggable, LPO and CPO,
+//! the value per layer and the five signals per year.
+//!
+//! # Scenarios
+//! Per sample, with $y_v$ the volume year of the **main tier** (the first tier whose name is
+//! not `"scale-up"`, the scale-out fabric the article's CPO switches serve):
+//! **tail** if a thermal redesign happened; else **bull** if $y_v \le$ `bull_by_year`;
+//! **bear** if there is no volume year within the horizon or $y_v >$ `bear_after_year`;
+//! else **base**. Probabilities are sample fractions with binomial standard errors
+//! $\sqrt{p(1-p)/n}$ (after an update, weighted fractions with $n$ the Kish effective sample
+//! size); they sum to 1.
+//!
+//! # Sampling
+//! A Latin hypercube on the unit cube ([`latin_hypercube`], permutations and jitters from
+//! the master ChaCha8 stream 0 of `seed`), mapped through each prior's quantile
+//! ([`Prior::quantile`]). Samples run in chunks of [`CHUNK`], chunk $c$ with its own ChaCha8
+//! stream $c + 1$ (which draws the thermal margin's standard normal $z$), so results are
+//! identical for any thread count.
+//!
+//! # Update by signals
+//! An [`Observation`] of a [`Signal`] at a (fractional) year with standard deviation
+//! $\sigma$ weights sample $i$ by the normal likelihood
+//! $w_i \propto \prod_o \exp(-\tfrac12 ((v_o - m_i(t_o))/\sigma_o)^2)$, with $m_i(t)$ the
+//! sample's signal linearly interpolated between years (computed in log space and
+//! normalised). The Kish effective sample size is $(\sum w)^2 / \sum w^2$; below
+//! [`ESS_WARNING_FRACTION`] of the samples the update warns that the prior sample is too thin
+//! for the evidence. Attribution is sequential: observation $o$'s change is the probability
+//! with observations $1..o$ minus that with $1..o-1$, so the changes sum to the total.
+//!
+//! # Sensitivity
+//! [`sobol()`] gives first-order and total Sobol indices of the main tier's volume year
+//! (a ramp beyond the horizon counts as `end_year + 1`); the thermal margin's standard normal
+//! joins as the extra input `thermal_margin_noise`. The tornado runs the model at each
+//! input's 10 % and 90 % quantile with the others at their medians ($z = 0$).
+//!
+//! # Migration map
+//! Per tier and year, the share of samples in which each technology has the largest share of
+//! deployed ports (ties go to the earlier technology in [`TECHNOLOGIES`]).
+//!
+//! **Architecture invariant:** pure and deterministic for a seed.
+
+#![allow(
+    clippy::needless_range_loop,
+    reason = "indices address several parallel per-technology and per-layer arrays"
+)]
+
+pub mod model;
+pub mod prior;
+pub mod sobol;
+
+pub use prior::{Prior, latin_hypercube, normal_quantile};
+pub use sobol::SobolIndex;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+use serde::Serialize;
+
+use model::{INPUT_RANGES, Outcome, Params};
+
+/// Samples per random stream.
+pub const CHUNK: usize = 256;
+
+/// Years a thermal redesign delays CPO eligibility (assumption: one package re-spin).
+pub const REDESIGN_YEARS: i32 = 2;
+
+/// Equipment life over which TCO is counted, years.
+pub const LIFE_YEARS: f64 = 5.0;
+
+/// Hours per year (365.25 days).
+pub const HOURS_PER_YEAR: f64 = 8766.0;
+
+/// Relative TCO advantage that sets the pluggable/LPO logistic split's scale.
+pub const SPLIT_SCALE: f64 = 0.1;
+
+/// Rate of the liquid-cooling logistic of the cooling-design signal, per year.
+pub const COOLING_RATE_PER_YEAR: f64 = 2.0;
+
+/// Kish effective sample size, as a fraction of the samples, below which an update warns.
+pub const ESS_WARNING_FRACTION: f64 = 0.05;
+
+/// The required inputs, read by name:
+///
+/// - `yield_learning_rate`: factor on the CPO defect level per doubling of cumulative CPO
+///   switches (Wright; 0.8 = 20 % fewer defects per doubling), > 0;
+/// - `cost_learning_rate`: factor on CPO $/Gb/s per doubling of cumulative volume, beyond
+///   the yield effect, > 0;
+/// - `pluggable_price_erosion`: fraction by which pluggable and LPO $/Gb/s fall per year,
+///   in \[0, 1);
+/// - `laser_failure_factor`: multiplier on laser failure rates (argument of the goodput
+///   surrogate), ≥ 0;
+/// - `els_cost_factor`: multiplier on the external laser source cost per Gb/s, ≥ 0;
+/// - `cold_plate_year`: year liquid cold plates are standard in AI racks (CPO needs them);
+/// - `accelerators_first_year`: AI accelerators deployed in `start_year`, millions, > 0;
+/// - `accelerator_growth`: growth of accelerator deployments per year (0.25 = +25 %), > −1;
+/// - `power_usd_per_kwh`: electricity price, USD/kWh, ≥ 0;
+/// - `gpu_hour_usd`: value of one accelerator-hour of goodput, USD, ≥ 0;
+/// - `adoption_speed`: logistic rate $k$ of CPO adoption once eligible, per year, > 0;
+/// - `thermal_margin_sigma_k`: standard deviation of the engine temperature margin, K, ≥ 0.
+pub const INPUT_NAMES: [&str; 12] = [
+    "yield_learning_rate",
+    "cost_learning_rate",
+    "pluggable_price_erosion",
+    "laser_failure_factor",
+    "els_cost_factor",
+    "cold_plate_year",
+    "accelerators_first_year",
+    "accelerator_growth",
+    "power_usd_per_kwh",
+    "gpu_hour_usd",
+    "adoption_speed",
+    "thermal_margin_sigma_k",
+];
+
+/// Supply-chain layers of the value pools.
+pub const LAYERS: [&str; 4] = [
+    "optical components",
+    "switch / ASIC",
+    "packaging and manufacturing",
+    "test, thermal and periphery",
+];
+
+/// Technologies, in the order of every per-technology array.
+pub const TECHNOLOGIES: [&str; 3] = ["pluggable", "lpo", "cpo"];
+
+/// The article's subjective scenario probabilities, in [`Scenario`] order.
+pub const ARTICLE_PROBABILITIES: [f64; 4] = [0.55, 0.20, 0.20, 0.05];
+
+/// Bad market input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MarketError {
+    /// A value out of its range.
+    #[error("market: {name} = {value}; expected {expected}")]
+    Invalid {
+        /// The field.
+        name: String,
+        /// Its value.
+        value: f64,
+        /// What was expected.
+        expected: String,
+    },
+    /// A required input or entry is missing.
+    #[error("market: {name} is required but missing")]
+    Missing {
+        /// The input.
+        name: String,
+    },
+    /// An entry that must not be there or is given twice.
+    #[error("market: {name}: {problem}")]
+    Inconsistent {
+        /// The field.
+        name: String,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+impl MarketError {
+    pub(crate) fn invalid(name: impl Into<String>, value: f64, expected: &str) -> MarketError {
+        MarketError::Invalid { name: name.into(), value, expected: expected.to_owned() }
+    }
+}
+
+/// One uncertain input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Input {
+    /// One of [`INPUT_NAMES`].
+    pub name: String,
+    /// Its prior.
+    pub prior: Prior,
+}
+
+/// A piecewise-linear function of one variable, flat beyond its ends: a fitted stand-in for
+/// an engine's response.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Surrogate {
+    /// Abscissae, strictly ascending.
+    pub x: Vec<f64>,
+    /// Values.
+    pub y: Vec<f64>,
+}
+
+impl Surrogate {
+    /// Linear interpolation; the end value beyond either end.
+    pub fn eval(&self, x: f64) -> f64 {
+        let n = self.x.len();
+        if n == 0 {
+            return 0.0;
+        }
+        if x <= self.x[0] {
+            return self.y[0];
+        }
+        if x >= self.x[n - 1] {
+            return self.y[n - 1];
+        }
+        let i = self.x.partition_point(|&xi| xi <= x) - 1;
+        let f = (x - self.x[i]) / (self.x[i + 1] - self.x[i]);
+        self.y[i] + f * (self.y[i + 1] - self.y[i])
+    }
+
+    /// Leave-one-out validation: $\max_i |y_i - \ell_i(x_i)|$ over interior points, with
+    /// $\ell_i$ the chord through points $i-1$ and $i+1$ (the interpolation without point
+    /// $i$). For a smooth $f$ on a grid of spacing $h$ this is about $|f''| h^2 / 2$, four
+    /// times the interpolation error of the full grid, $|f''| h^2 / 8$: a conservative
+    /// estimate of the surrogate's own error. 0 with fewer than 3 points.
+    pub fn held_out_error(&self) -> f64 {
+        let mut worst: f64 = 0.0;
+        for i in 1..self.x.len().saturating_sub(1) {
+            let f = (self.x[i] - self.x[i - 1]) / (self.x[i + 1] - self.x[i - 1]);
+            let chord = self.y[i - 1] + f * (self.y[i + 1] - self.y[i - 1]);
+            worst = worst.max((self.y[i] - chord).abs());
+        }
+        worst
+    }
+
+    /// Checks lengths, order and finiteness.
+    ///
+    /// # Errors
+    /// [`MarketError`] naming `name.x` or `name.y`.
+    pub fn check(&self, name: &str) -> Result<(), MarketError> {
+        if self.x.len() < 2 || self.x.len() != self.y.len() {
+            return Err(MarketError::Inconsistent {
+                name: format!("{name}.x"),
+                problem: format!(
+                    "needs at least 2 points and as many y as x (x has {}, y has {})",
+                    self.x.len(),
+                    self.y.len()
+                ),
+            });
+        }
+        for (i, (&x, &y)) in self.x.iter().zip(&self.y).enumerate() {
+            if !x.is_finite() || (i > 0 && x <= self.x[i - 1]) {
+                return Err(MarketError::invalid(
+                    format!("{name}.x[{i}]"),
+                    x,
+                    "finite and strictly ascending",
+                ));
+            }
+            if !y.is_finite() {
+                return Err(MarketError::invalid(format!("{name}.y[{i}]"), y, "finite"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One network tier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierAnchors {
+    /// Tier name (`"scale-up"`, `"leaf"`, `"spine"`, ...).
+    pub name: String,
+    /// Ports of `port_gbps` deployed per accelerator in this tier, > 0.
+    pub ports_per_accelerator: f64,
+    /// Whether CPO may serve this tier.
+    pub cpo_allowed: bool,
+    /// Ceiling of the CPO share of deployed ports where allowed, in \[0, 1\].
+    pub cpo_max_share: f64,
+    /// Whether LPO may serve this tier (its reach suffices).
+    pub lpo_allowed: bool,
+}
+
+/// Share of a technology's spend going to each of [`LAYERS`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerSplit {
+    /// One of [`TECHNOLOGIES`].
+    pub technology: String,
+    /// Fractions in [`LAYERS`] order, summing to 1.
+    pub fractions: [f64; 4],
+}
+
+/// What the engineering engines give, deterministic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Anchors {
+    /// First simulated year.
+    pub start_year: i32,
+    /// Last simulated year.
+    pub end_year: i32,
+    /// Pluggable switch + optics capex in `start_year`, USD per Gb/s.
+    pub pluggable_usd_per_gbps: f64,
+    /// LPO switch + optics capex in `start_year`, USD per Gb/s.
+    pub lpo_usd_per_gbps: f64,
+    /// CPO switch + optics capex (with package yield) at `reference_units`, USD per Gb/s.
+    pub cpo_usd_per_gbps_at_reference: f64,
+    /// Part of the CPO capex that is the external laser source, USD per Gb/s.
+    pub els_usd_per_gbps: f64,
+    /// Pluggable energy per bit, pJ/bit.
+    pub pluggable_pj_per_bit: f64,
+    /// LPO energy per bit, pJ/bit.
+    pub lpo_pj_per_bit: f64,
+    /// CPO energy per bit, pJ/bit.
+    pub cpo_pj_per_bit: f64,
+    /// Cumulative CPO switches at which the CPO anchors hold.
+    pub reference_units: f64,
+    /// CPO package yield versus the Wright defect factor (1 at the reference).
+    pub cpo_yield_vs_defect_factor: Surrogate,
+    /// CPO minus pluggable job goodput loss (fraction) versus the laser failure multiplier.
+    pub goodput_loss_vs_laser_factor: Surrogate,
+    /// Laser/ring temperature limit minus the engine temperature, K.
+    pub engine_temp_margin_k: f64,
+    /// Ports per switch.
+    pub ports_per_switch: f64,
+    /// Port speed, Gb/s.
+    pub port_gbps: f64,
+    /// Network tiers.
+    pub tiers: Vec<TierAnchors>,
+    /// Layer split per technology, one each of [`TECHNOLOGIES`].
+    pub layer_split: Vec<LayerSplit>,
+}
+
+/// When CPO counts as in volume, and the scenario boundaries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criteria {
+    /// Package yield CPO must reach, fraction.
+    pub yield_target: f64,
+    /// CPO share of a tier's deployed ports that counts as volume.
+    pub volume_share: f64,
+    /// Largest extra goodput loss (fraction) tolerated versus pluggable.
+    pub goodput_parity: f64,
+    /// Bull when the main tier reaches volume by this year.
+    pub bull_by_year: i32,
+    /// Bear when it reaches volume after this year, or never.
+    pub bear_after_year: i32,
+}
+
+/// Everything the market engine needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarketInputs {
+    /// Monte Carlo seed.
+    pub seed: u64,
+    /// Samples.
+    pub samples: usize,
+    /// The uncertain inputs, each of [`INPUT_NAMES`] exactly once.
+    pub inputs: Vec<Input>,
+    /// Engine results.
+    pub anchors: Anchors,
+    /// Volume and scenario criteria.
+    pub criteria: Criteria,
+    /// Cumulative CPO switches shipped before `start_year` (the seed volume), > 0.
+    pub seed_units: f64,
+    /// CPO share of allowed tiers' ports before CPO is eligible (pilots), in \[0, 1\].
+    pub pilot_share: f64,
+    /// Largest leave-one-out error allowed for the anchor surrogates (in their units).
+    pub surrogate_error_bound: f64,
+}
+
+/// The article's five signals to watch, each a model quantity per sample and year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// CPO package yield, fraction.
+    ProductionYield,
+    /// Engine temperature margin to the laser/ring limit, K.
+    ThermalDrift,
+    /// CPO minus pluggable job goodput loss, fraction.
+    Serviceability,
+    /// Liquid-cooled share of new AI racks, $1/(1 + e^{-2(y - y_\text{cp})})$.
+    CoolingDesign,
+    /// Defect level per CPO package relative to the reference volume's.
+    Inspection,
+}
+
+impl Signal {
+    /// Index into [`SampleRecord::signals`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// One observed signal.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Observation {
+    /// When, in (fractional) years within the horizon.
+    pub year: f64,
+    /// What.
+    pub signal: Signal,
+    /// Observed value, in the signal's unit.
+    pub value: f64,
+    /// Its standard deviation, > 0.
+    pub sd: f64,
+}
+
+/// The article's scenarios.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scenario {
+    /// LPO/CPC lead; CPO enters limited volume.
+    Base,
+    /// Hyperscalers pull CPO forward.
+    Bull,
+    /// Yield and serviceability delay CPO.
+    Bear,
+    /// Thermal issues force a partial redesign.
+    Tail,
+}
+
+/// The scenarios in array order.
+pub const SCENARIOS: [Scenario; 4] =
+    [Scenario::Base, Scenario::Bull, Scenario::Bear, Scenario::Tail];
+
+/// One scenario's probability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioProbability {
+    /// Which.
+    pub scenario: Scenario,
+    /// Its name.
+    pub name: &'static str,
+    /// Estimated probability.
+    pub probability: f64,
+    /// Its standard error.
+    pub se: f64,
+    /// The article's subjective probability.
+    pub article: f64,
+}
+
+/// Percentiles of a quantity over samples.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Quantiles {
+    /// 10th percentile.
+    pub p10: f64,
+    /// Median.
+    pub p50: f64,
+    /// 90th percentile.
+    pub p90: f64,
+}
+
+/// Percentiles of a volume year; `None` is beyond the horizon.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct YearQuantiles {
+    /// 10th percentile.
+    pub p10: Option<i32>,
+    /// Median.
+    pub p50: Option<i32>,
+    /// 90th percentile.
+    pub p90: Option<i32>,
+}
+
+/// Per-tier results; per-year vectors follow `MarketResult::years`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierResult {
+    /// Tier name.
+    pub name: String,
+    /// Volume-year percentiles.
+    pub volume_year: YearQuantiles,
+    /// Fraction of samples without a volume year in the horizon.
+    pub never_fraction: f64,
+    /// Percentiles of the CPO share of deployed ports, per year.
+    pub cpo_share_fan: Vec<Quantiles>,
+    /// Mean share of each technology ([`TECHNOLOGIES`] order), per year.
+    pub mean_shares: Vec<[f64; 3]>,
+    /// Fraction of samples in which each technology leads, per year.
+    pub migration: Vec<[f64; 3]>,
+}
+
+/// Mean value by layer in one year.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValuePool {
+    /// Year.
+    pub year: i32,
+    /// Mean spend per layer ([`LAYERS`] order), USD.
+    pub usd: [f64; 4],
+}
+
+/// One tornado bar: the main tier's volume year at an input's 10 % and 90 % quantiles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TornadoBar {
+    /// The input.
+    pub input: String,
+    /// Its 10 % quantile.
+    pub low_value: f64,
+    /// Its 90 % quantile.
+    pub high_value: f64,
+    /// Volume year at the 10 % quantile (`None`: beyond the horizon).
+    pub year_at_low: Option<i32>,
+    /// Volume year at the 90 % quantile.
+    pub year_at_high: Option<i32>,
+}
+
+/// A surrogate's validation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SurrogateCheck {
+    /// Which anchor surrogate.
+    pub name: &'static str,
+    /// [`Surrogate::held_out_error`].
+    pub held_out_error: f64,
+    /// `MarketInputs::surrogate_error_bound`.
+    pub bound: f64,
+}
+
+/// What `update` needs of one sample.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SampleRecord {
+    /// Input values in [`INPUT_NAMES`] order.
+    pub inputs: Vec<f64>,
+    /// Standard normal draw of the thermal margin.
+    pub thermal_z: f64,
+    /// Whether a redesign happened.
+    pub redesign: bool,
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Volume year per tier.
+    pub volume_years: Vec<Option<i32>>,
+    /// Per [`Signal`] (by [`Signal::index`]), per year.
+    pub signals: [Vec<f64>; 5],
+}
+
+/// The market Monte Carlo's results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarketResult {
+    /// Samples.
+    pub samples: usize,
+    /// Simulated years.
+    pub years: Vec<i32>,
+    /// The tier that decides the scenario.
+    pub main_tier: String,
+    /// Input names, in [`SampleRecord::inputs`] order.
+    pub input_names: Vec<String>,
+    /// Scenario probabilities in [`SCENARIOS`] order.
+    pub probabilities: [ScenarioProbability; 4],
+    /// Per tier.
+    pub tiers: Vec<TierResult>,
+    /// Mean value pools per year.
+    pub value_pools: Vec<ValuePool>,
+    /// Main tier's volume year with every input at its median ($z = 0$).
+    pub tornado_baseline: Option<i32>,
+    /// Tornado bars, widest swing first.
+    pub tornado: Vec<TornadoBar>,
+    /// Held-out errors of the anchor surrogates.
+    pub surrogates: Vec<SurrogateCheck>,
+    /// Per-sample records for `update`.
+    pub records: Vec<SampleRecord>,
+}
+
+/// Posterior summary of one input.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputPosterior {
+    /// The input.
+    pub name: String,
+    /// Sample mean before the update.
+    pub prior_mean: f64,
+    /// Weighted mean.
+    pub mean: f64,
+    /// Weighted standard deviation.
+    pub sd: f64,
+}
+
+/// One observation's share of the probability change.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attribution {
+    /// Index into the observations.
+    pub observation: usize,
+    /// Its signal.
+    pub signal: Signal,
+    /// Its year.
+    pub year: f64,
+    /// Change of each scenario's probability when it is added to the earlier ones.
+    pub change: [f64; 4],
+}
+
+/// Scenario probabilities after observations.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Update {
+    /// Normalised importance weights, per sample.
+    pub weights: Vec<f64>,
+    /// Kish effective sample size.
+    pub ess: f64,
+    /// ESS below [`ESS_WARNING_FRACTION`] of the samples.
+    pub ess_warning: bool,
+    /// Updated probabilities (standard errors with the ESS).
+    pub probabilities: [ScenarioProbability; 4],
+    /// Sequential attribution, per observation.
+    pub attribution: Vec<Attribution>,
+    /// Weighted input summaries.
+    pub inputs: Vec<InputPosterior>,
+}
+
+/// Linear-interpolation (type 7) quantile of sorted values.
+pub(crate) fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let low = h.floor() as usize;
+    let high = (low + 1).min(sorted.len() - 1);
+    sorted[low] + (h - low as f64) * (sorted[high] - sorted[low])
+}
+
+/// Checks everything; returns the index of each of [`INPUT_NAMES`] in `m.inputs` and the
+/// main tier.
+fn check(m: &MarketInputs) -> Result<([usize; 12], usize), MarketError> {
+    if m.samples == 0 {
+        return Err(MarketError::invalid("samples", 0.0, "at least 1 sample"));
+    }
+    let mut order = [usize::MAX; 12];
+    for (i, input) in m.inputs.iter().enumerate() {
+        let Some(slot) = INPUT_NAMES.iter().position(|&n| n == input.name) else {
+            return Err(MarketError::Inconsistent {
+                name: format!("inputs.{}", input.name),
+                problem: format!("unknown input; expected one of {}", INPUT_NAMES.join(", ")),
+            });
+        };
+        if order[slot] != usize::MAX {
+            return Err(MarketError::Inconsistent {
+                name: format!("inputs.{}", input.name),
+                problem: "given twice".to_owned(),
+            });
+        }
+        order[slot] = i;
+        input.prior.check(&format!("inputs.{}", input.name))?;
+    }
+    if let Some(slot) = order.iter().position(|&i| i == usize::MAX) {
+        return Err(MarketError::Missing { name: format!("inputs.{}", INPUT_NAMES[slot]) });
+    }
+    let a = &m.anchors;
+    let positive = |name: &str, value: f64| {
+        if value.is_finite() && value > 0.0 {
+            Ok(())
+        } else {
+            Err(MarketError::invalid(name, value, "a finite number > 0"))
+        }
+    };
+    let non_negative = |name: &str, value: f64| {
+        if value.is_finite() && value >= 0.0 {
+            Ok(())
+        } else {
+            Err(MarketError::invalid(name, value, "a finite number >= 0"))
+        }
+    };
+    if a.end_year < a.start_year {
+        return Err(MarketError::invalid(
+            "anchors.end_year",
+            f64::from(a.end_year),
+            "a year >= anchors.start_year",
+        ));
+    }
+    positive("anchors.pluggable_usd_per_gbps", a.pluggable_usd_per_gbps)?;
+    positive("anchors.lpo_usd_per_gbps", a.lpo_usd_per_gbps)?;
+    positive("anchors.cpo_usd_per_gbps_at_reference", a.cpo_usd_per_gbps_at_reference)?;
+    non_negative("anchors.els_usd_per_gbps", a.els_usd_per_gbps)?;
+    if a.els_usd_per_gbps > a.cpo_usd_per_gbps_at_reference {
+        return Err(MarketError::invalid(
+            "anchors.els_usd_per_gbps",
+            a.els_usd_per_gbps,
+            "at most anchors.cpo_usd_per_gbps_at_reference (it is part of it)",
+        ));
+    }
+    non_negative("anchors.pluggable_pj_per_bit", a.pluggable_pj_per_bit)?;
+    non_negative("anchors.lpo_pj_per_bit", a.lpo_pj_per_bit)?;
+    non_negative("anchors.cpo_pj_per_bit", a.cpo_pj_per_bit)?;
+    positive("anchors.reference_units", a.reference_units)?;
+    positive("anchors.ports_per_switch", a.ports_per_switch)?;
+    positive("anchors.port_gbps", a.port_gbps)?;
+    if !a.engine_temp_margin_k.is_finite() {
+        return Err(MarketError::invalid(
+            "anchors.engine_temp_margin_k",
+            a.engine_temp_margin_k,
+            "a finite number",
+        ));
+    }
+    let yield_name = "anchors.cpo_yield_vs_defect_factor";
+    a.cpo_yield_vs_defect_factor.check(yield_name)?;
+    for (i, &y) in a.cpo_yield_vs_defect_factor.y.iter().enumerate() {
+        if !(y > 0.0 && y <= 1.0) {
+            return Err(MarketError::invalid(
+                format!("{yield_name}.y[{i}]"),
+                y,
+                "a yield in (0, 1]",
+            ));
+        }
+    }
+    a.goodput_loss_vs_laser_factor.check("anchors.goodput_loss_vs_laser_factor")?;
+    if a.tiers.is_empty() {
+        return Err(MarketError::Missing { name: "anchors.tiers".to_owned() });
+    }
+    for tier in &a.tiers {
+        let name = format!("anchors.tiers.{}", tier.name);
+        positive(&format!("{name}.ports_per_accelerator"), tier.ports_per_accelerator)?;
+        if !(0.0..=1.0).contains(&tier.cpo_max_share) {
+            return Err(MarketError::invalid(
+                format!("{name}.cpo_max_share"),
+                tier.cpo_max_share,
+                "a share in [0, 1]",
+            ));
+        }
+    }
+    let Some(main) = a.tiers.iter().position(|t| t.name != "scale-up") else {
+        return Err(MarketError::Missing {
+            name: "anchors.tiers (a scale-out tier, named other than \"scale-up\")".to_owned(),
+        });
+    };
+    for technology in TECHNOLOGIES {
+        let name = format!("anchors.layer_split.{technology}");
+        let found: Vec<_> = a.layer_split.iter().filter(|s| s.technology == technology).collect();
+        match found.as_slice() {
+            [] => return Err(MarketError::Missing { name }),
+            [split] => {
+                let sum: f64 = split.fractions.iter().sum();
+                if split.fractions.iter().any(|f| !(0.0..=1.0).contains(f))
+                    || (sum - 1.0).abs() > 1e-6
+                {
+                    return Err(MarketError::invalid(
+                        format!("{name}.fractions"),
+                        sum,
+                        "fractions in [0, 1] summing to 1 (value shown: their sum)",
+                    ));
+                }
+            }
+            _ => {
+                return Err(MarketError::Inconsistent { name, problem: "given twice".to_owned() });
+            }
+        }
+    }
+    if let Some(split) =
+        a.layer_split.iter().find(|s| !TECHNOLOGIES.contains(&s.technology.as_str()))
+    {
+        return Err(MarketError::Inconsistent {
+            name: format!("anchors.layer_split.{}", split.technology),
+            problem: "unknown technology; expected pluggable, lpo or cpo".to_owned(),
+        });
+    }
+    let c = &m.criteria;
+    if !(c.yield_target > 0.0 && c.yield_target <= 1.0) {
+        return Err(MarketError::invalid(
+            "criteria.yield_target",
+            c.yield_target,
+            "a yield in (0, 1]",
+        ));
+    }
+    if !(c.volume_share > 0.0 && c.volume_share <= 1.0) {
+        return Err(MarketError::invalid(
+            "criteria.volume_share",
+            c.volume_share,
+            "a share in (0, 1]",
+        ));
+    }
+    if !c.goodput_parity.is_finite() {
+        return Err(MarketError::invalid(
+            "criteria.goodput_parity",
+            c.goodput_parity,
+            "a finite number",
+        ));
+    }
+    if c.bear_after_year < c.bull_by_year {
+        return Err(MarketError::invalid(
+            "criteria.bear_after_year",
+            f64::from(c.bear_after_year),
+            "a year >= criteria.bull_by_year",
+        ));
+    }
+    positive("seed_units", m.seed_units)?;
+    if !(0.0..=1.0).contains(&m.pilot_share) {
+        return Err(MarketError::invalid("pilot_share", m.pilot_share, "a share in [0, 1]"));
+    }
+    non_negative("surrogate_error_bound", m.surrogate_error_bound)?;
+    for (name, surrogate) in surrogates(a) {
+        let error = surrogate.held_out_error();
+        if error > m.surrogate_error_bound {
+            return Err(MarketError::invalid(
+                format!("anchors.{name} (held-out error)"),
+                error,
+                "at most surrogate_error_bound: refine the surrogate's grid or raise the bound",
+            ));
+        }
+    }
+    Ok((order, main))
+}
+
+fn surrogates(a: &Anchors) -> [(&'static str, &Surrogate); 2] {
+    [
+        ("cpo_yield_vs_defect_factor", &a.cpo_yield_vs_defect_factor),
+        ("goodput_loss_vs_laser_factor", &a.goodput_loss_vs_laser_factor),
+    ]
+}
+
+/// Checks sampled values (in [`INPUT_NAMES`] order) against each input's range; `context`
+/// says which draw (for the error).
+fn check_values(values: &[f64], context: &str) -> Result<(), MarketError> {
+    for (slot, (&value, &(low, high, inclusive))) in values.iter().zip(&INPUT_RANGES).enumerate() {
+        let above = if inclusive { value >= low } else { value > low };
+        if !(value.is_finite() && above && value < high) {
+            let expected = format!(
+                "a value {} {low}{}; choose a prior whose support stays inside",
+                if inclusive { ">=" } else { ">" },
+                if high.is_finite() { format!(" and < {high}") } else { String::new() }
+            );
+            return Err(MarketError::Invalid {
+                name: format!("inputs.{} ({context})", INPUT_NAMES[slot]),
+                value,
+                expected,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn classify(redesign: bool, volume_year: Option<i32>, c: &Criteria) -> Scenario {
+    if redesign {
+        return Scenario::Tail;
+    }
+    match volume_year {
+        Some(y) if y <= c.bull_by_year => Scenario::Bull,
+        Some(y) if y <= c.bear_after_year => Scenario::Base,
+        _ => Scenario::Bear,
+    }
+}
+
+/// Weighted scenario probabilities (weights normalised to 1) with SEs from `ess`.
+fn probabilities(records: &[SampleRecord], weights: &[f64], ess: f64) -> [ScenarioProbability; 4] {
+    let mut p = [0.0; 4];
+    for (record, &w) in records.iter().zip(weights) {
+        p[record.scenario as usize] += w;
+    }
+    std::array::from_fn(|s| ScenarioProbability {
+        scenario: SCENARIOS[s],
+        name: ["base", "bull", "bear", "tail"][s],
+        probability: p[s],
+        se: (p[s] * (1.0 - p[s]) / ess).max(0.0).sqrt(),
+        article: ARTICLE_PROBABILITIES[s],
+    })
+}
+
+fn year_quantiles(years: &[Option<i32>]) -> YearQuantiles {
+    let mut keys: Vec<i32> = years.iter().map(|y| y.unwrap_or(i32::MAX)).collect();
+    keys.sort_unstable();
+    let pick = |p: f64| {
+        let rank = ((p * keys.len() as f64).ceil() as usize).clamp(1, keys.len());
+        Some(keys[rank - 1]).filter(|&y| y != i32::MAX)
+    };
+    YearQuantiles { p10: pick(0.1), p50: pick(0.5), p90: pick(0.9) }
+}
+
+fn main_volume_year(m: &MarketInputs, values: &[f64], z: f64, main: usize) -> Option<i32> {
+    model::run(m, &Params::from_values(values), z).volume_years[main]
+}
+
+/// Runs the market Monte Carlo on `threads` threads (the result does not depend on them).
+///
+/// # Errors
+/// [`MarketError`] naming the bad input, the missing input, or the sampled value out of an
+/// input's range.
+pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, MarketError> {
+    let (order, main) = check(m)?;
+    let n = m.samples;
+    let k = INPUT_NAMES.len();
+    let priors: Vec<Prior> = order.iter().map(|&i| m.inputs[i].prior).collect();
+    let mut master = ChaCha8Rng::seed_from_u64(m.seed);
+    let u = latin_hypercube(n, k, &mut master);
+    let values: Vec<f64> = u.iter().enumerate().map(|(i, &x)| priors[i % k].quantile(x)).collect();
+    for sample in 0..n {
+        check_values(&values[sample * k..(sample + 1) * k], &format!("sample {sample}"))?;
+    }
+
+    let chunks = n.div_ceil(CHUNK);
+    let threads = threads.clamp(1, chunks);
+    let per_thread = chunks.div_ceil(threads);
+    let values = &values;
+    let outcomes: Vec<(f64, Outcome)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|thread| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for chunk in thread * per_thread..((thread + 1) * per_thread).min(chunks) {
+                        let mut rng = ChaCha8Rng::seed_from_u64(m.seed);
+                        rng.set_stream(chunk as u64 + 1);
+                        for sample in chunk * CHUNK..((chunk + 1) * CHUNK).min(n) {
+                            let z: f64 = StandardNormal.sample(&mut rng);
+                            let params = Params::from_values(&values[sample * k..(sample + 1) * k]);
+                            out.push((z, model::run(m, &params, z)));
+                        }
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+
+    let a = &m.anchors;
+    let years = (a.end_year - a.start_year + 1) as usize;
+    let records: Vec<SampleRecord> = outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, (z, o))| SampleRecord {
+            inputs: values[i * k..(i + 1) * k].to_vec(),
+            thermal_z: *z,
+            redesign: o.redesign,
+            scenario: classify(o.redesign, o.volume_years[main], &m.criteria),
+            volume_years: o.volume_years.clone(),
+            signals: o.signals.clone(),
+        })
+        .collect();
+    let uniform = vec![1.0 / n as f64; n];
+    let probabilities = probabilities(&records, &uniform, n as f64);
+
+    let tiers = a
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(j, tier)| {
+            let volume_years: Vec<Option<i32>> =
+                outcomes.iter().map(|(_, o)| o.volume_years[j]).collect();
+            let never = volume_years.iter().filter(|y| y.is_none()).count();
+            let mut fan = Vec::with_capacity(years);
+            let mut mean_shares = Vec::with_capacity(years);
+            let mut migration = Vec::with_capacity(years);
+            let mut cpo = vec![0.0; n];
+            for t in 0..years {
+                let mut mean = [0.0; 3];
+                let mut lead = [0.0; 3];
+                for (i, (_, o)) in outcomes.iter().enumerate() {
+                    let shares = o.shares[j * years + t];
+                    for tech in 0..3 {
+                        mean[tech] += shares[tech] / n as f64;
+                    }
+                    let mut best = 0;
+                    for tech in 1..3 {
+                        if shares[tech] > shares[best] {
+                            best = tech;
+                        }
+                    }
+                    lead[best] += 1.0 / n as f64;
+                    cpo[i] = shares[2];
+                }
+                cpo.sort_by(f64::total_cmp);
+                fan.push(Quantiles {
+                    p10: quantile_sorted(&cpo, 0.1),
+                    p50: quantile_sorted(&cpo, 0.5),
+                    p90: quantile_sorted(&cpo, 0.9),
+                });
+                mean_shares.push(mean);
+                migration.push(lead);
+            }
+            TierResult {
+                name: tier.name.clone(),
+                volume_year: year_quantiles(&volume_years),
+                never_fraction: never as f64 / n as f64,
+                cpo_share_fan: fan,
+                mean_shares,
+                migration,
+            }
+        })
+        .collect();
+
+    let value_pools = (0..years)
+        .map(|t| {
+            let mut usd = [0.0; 4];
+            for (_, o) in &outcomes {
+                for layer in 0..4 {
+                    usd[layer] += o.value[t][layer] / n as f64;
+                }
+            }
+            ValuePool { year: a.start_year + t as i32, usd }
+        })
+        .collect();
+
+    let medians: Vec<f64> = priors.iter().map(|p| p.quantile(0.5)).collect();
+    let tornado_baseline = main_volume_year(m, &medians, 0.0, main);
+    let mut tornado = Vec::with_capacity(k);
+    for slot in 0..k {
+        let at = |u: f64| -> Result<(f64, Option<i32>), MarketError> {
+            let mut point = medians.clone();
+            point[slot] = priors[slot].quantile(u);
+            check_values(&point, "tornado")?;
+            Ok((point[slot], main_volume_year(m, &point, 0.0, main)))
+        };
+        let (low_value, year_at_low) = at(0.1)?;
+        let (high_value, year_at_high) = at(0.9)?;
+        tornado.push(TornadoBar {
+            input: INPUT_NAMES[slot].to_owned(),
+            low_value,
+            high_value,
+            year_at_low,
+            year_at_high,
+        });
+    }
+    let beyond = a.end_year + 1;
+    let swing = |bar: &TornadoBar| {
+        (bar.year_at_low.unwrap_or(beyond) - bar.year_at_high.unwrap_or(beyond)).abs()
+    };
+    tornado.sort_by_key(|bar| std::cmp::Reverse(swing(bar)));
+
+    Ok(MarketResult {
+        samples: n,
+        years: (a.start_year..=a.end_year).collect(),
+        main_tier: a.tiers[main].name.clone(),
+        input_names: INPUT_NAMES.iter().map(|&s| s.to_owned()).collect(),
+        probabilities,
+        tiers,
+        value_pools,
+        tornado_baseline,
+        tornado,
+        surrogates: surrogates(a)
+            .into_iter()
+            .map(|(name, s)| SurrogateCheck {
+                name,
+                held_out_error: s.held_out_error(),
+                bound: m.surrogate_error_bound,
+            })
+            .collect(),
+        records,
+    })
+}
+
+/// A sample's signal at a fractional year, interpolated linearly between years.
+fn signal_at(record: &SampleRecord, signal: Signal, start_year: i32, year: f64) -> f64 {
+    let series = &record.signals[signal.index()];
+    let t = (year - f64::from(start_year)).clamp(0.0, (series.len() - 1) as f64);
+    let i = (t.floor() as usize).min(series.len().saturating_sub(2));
+    if series.len() < 2 {
+        return series[0];
+    }
+    series[i] + (t - i as f64) * (series[i + 1] - series[i])
+}
+
+/// Normalised weights from log weights.
+fn normalise(log_w: &[f64]) -> Vec<f64> {
+    let max = log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let w: Vec<f64> = log_w.iter().map(|l| (l - max).exp()).collect();
+    let sum: f64 = w.iter().sum();
+    w.into_iter().map(|x| x / sum).collect()
+}
+
+/// Updates the scenario probabilities with observations (importance weights on the samples).
+///
+/// # Errors
+/// [`MarketError`] naming the observation whose year lies outside the horizon, whose value
+/// is not finite or whose standard deviation is not positive.
+pub fn update(result: &MarketResult, observations: &[Observation]) -> Result<Update, MarketError> {
+    let (Some(&start), Some(&end)) = (result.years.first(), result.years.last()) else {
+        return Err(MarketError::Missing { name: "result.years".to_owned() });
+    };
+    for (o, obs) in observations.iter().enumerate() {
+        if !(obs.year >= f64::from(start) && obs.year <= f64::from(end)) {
+            return Err(MarketError::invalid(
+                format!("observations[{o}].year"),
+                obs.year,
+                &format!("a year in [{start}, {end}]"),
+            ));
+        }
+        if !obs.value.is_finite() {
+            return Err(MarketError::invalid(
+                format!("observations[{o}].value"),
+                obs.value,
+                "finite",
+            ));
+        }
+        if !(obs.sd.is_finite() && obs.sd > 0.0) {
+            return Err(MarketError::invalid(
+                format!("observations[{o}].sd"),
+                obs.sd,
+                "a finite standard deviation > 0",
+            ));
+        }
+    }
+    let n = result.records.len();
+    let ess_of = |w: &[f64]| 1.0 / w.iter().map(|x| x * x).sum::<f64>();
+    let mut log_w = vec![0.0; n];
+    let mut weights = vec![1.0 / n as f64; n];
+    let mut previous = probabilities(&result.records, &weights, n as f64);
+    let mut attribution = Vec::with_capacity(observations.len());
+    for (o, obs) in observations.iter().enumerate() {
+        for (l, record) in log_w.iter_mut().zip(&result.records) {
+            let r = (obs.value - signal_at(record, obs.signal, start, obs.year)) / obs.sd;
+            *l -= 0.5 * r * r;
+        }
+        weights = normalise(&log_w);
+        let now = probabilities(&result.records, &weights, ess_of(&weights));
+        attribution.push(Attribution {
+            observation: o,
+            signal: obs.signal,
+            year: obs.year,
+            change: std::array::from_fn(|s| now[s].probability - previous[s].probability),
+        });
+        previous = now;
+    }
+    let ess = ess_of(&weights);
+    let inputs = result
+        .input_names
+        .iter()
+        .enumerate()
+        .map(|(slot, name)| {
+            let prior_mean = result.records.iter().map(|r| r.inputs[slot]).sum::<f64>() / n as f64;
+            let mean: f64 =
+                result.records.iter().zip(&weights).map(|(r, w)| w * r.inputs[slot]).sum();
+            let variance: f64 = result
+                .records
+                .iter()
+                .zip(&weights)
+                .map(|(r, w)| w * (r.inputs[slot] - mean).powi(2))
+                .sum();
+            InputPosterior { name: name.clone(), prior_mean, mean, sd: variance.sqrt() }
+        })
+        .collect();
+    Ok(Update {
+        probabilities: probabilities(&result.records, &weights, ess),
+        ess,
+        ess_warning: ess < ESS_WARNING_FRACTION * n as f64,
+        weights,
+        attribution,
+        inputs,
+    })
+}
+
+/// First-order and total Sobol indices of the main tier's volume year (beyond the horizon
+/// counts as `end_year + 1`) over the inputs plus `thermal_margin_noise` (the thermal
+/// margin's standard normal), by [`sobol_indices_of`]'s estimators with seed `inputs.seed`.
+///
+/// # Errors
+/// As [`simulate`], and for `base_samples` of 0.
+pub fn sobol(
+    inputs: &MarketInputs,
+    base_samples: usize,
+    bootstrap: usize,
+    threads: usize,
+) -> Result<Vec<SobolIndex>, MarketError> {
+    let (order, main) = check(inputs)?;
+    if base_samples == 0 {
+        return Err(MarketError::invalid("base_samples", 0.0, "at least 1"));
+    }
+    let mut priors: Vec<Prior> = order.iter().map(|&i| inputs.inputs[i].prior).collect();
+    priors.push(Prior::Normal { mean: 0.0, sd: 1.0 });
+    let mut names: Vec<String> = INPUT_NAMES.iter().map(|&s| s.to_owned()).collect();
+    names.push("thermal_margin_noise".to_owned());
+    let beyond = inputs.anchors.end_year + 1;
+    let k = INPUT_NAMES.len();
+    sobol::saltelli(
+        |x: &[f64]| {
+            check_values(&x[..k], "Sobol design point")?;
+            Ok(f64::from(main_volume_year(inputs, &x[..k], x[k], main).unwrap_or(beyond)))
+        },
+        &priors,
+        &names,
+        base_samples,
+        bootstrap,
+        inputs.seed,
+        threads,
+    )
+}
+
+/// Sobol indices of any function of independent inputs with the given priors (named `x0`,
+/// `x1`, ...): Saltelli 2010 first order, Jansen total, `bootstrap` resamples for 95 %
+/// percentile intervals; `base_samples` rows per matrix ($N (k + 2)$ evaluations). Empty for
+/// 0 base samples.
+pub fn sobol_indices_of(
+    f: impl Fn(&[f64]) -> f64 + Sync,
+    priors: &[Prior],
+    base_samples: usize,
+    bootstrap: usize,
+    seed: u64,
+    threads: usize,
+) -> Vec<SobolIndex> {
+    if base_samples == 0 || priors.is_empty() {
+        return Vec::new();
+    }
+    let names: Vec<String> = (0..priors.len()).map(|i| format!("x{i}")).collect();
+    sobol::saltelli(|x: &[f64]| Ok(f(x)), priors, &names, base_samples, bootstrap, seed, threads)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

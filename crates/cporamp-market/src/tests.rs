@@ -1,0 +1,517 @@
+//! The market engine against closed forms: conjugate normal update, Ishigami Sobol indices,
+//! Latin hypercube strata, surrogate interpolation error, the logistic volume year;
+//! determinism; bad input.
+
+use super::*;
+
+fn uniform(low: f64, high: f64) -> Prior {
+    Prior::Uniform { low, high }
+}
+
+fn fixed(value: f64) -> Prior {
+    Prior::Uniform { low: value, high: value }
+}
+
+/// Test inputs (plausible, not calibrated: the scenario TOML carries the sourced values).
+fn fixture() -> MarketInputs {
+    let priors = [
+        Prior::Triangular { low: 0.7, mode: 0.8, high: 0.9 },
+        Prior::Triangular { low: 0.75, mode: 0.82, high: 0.9 },
+        uniform(0.03, 0.12),
+        Prior::LogNormal { median: 1.0, sigma: 0.5 },
+        Prior::LogNormal { median: 1.0, sigma: 0.2 },
+        uniform(2026.0, 2028.0),
+        Prior::Normal { mean: 12.0, sd: 1.5 },
+        uniform(0.2, 0.3),
+        uniform(0.05, 0.12),
+        uniform(1.5, 3.0),
+        uniform(0.8, 1.6),
+        uniform(3.0, 6.0),
+    ];
+    let defect = [0.25, 0.5, 1.0, 2.0, 4.0];
+    MarketInputs {
+        seed: 11,
+        samples: 4000,
+        inputs: INPUT_NAMES
+            .iter()
+            .zip(priors)
+            .map(|(name, prior)| Input { name: (*name).to_owned(), prior })
+            .collect(),
+        anchors: Anchors {
+            start_year: 2026,
+            end_year: 2032,
+            pluggable_usd_per_gbps: 5.4,
+            lpo_usd_per_gbps: 4.9,
+            cpo_usd_per_gbps_at_reference: 5.6,
+            els_usd_per_gbps: 0.5,
+            pluggable_pj_per_bit: 18.0,
+            lpo_pj_per_bit: 12.0,
+            cpo_pj_per_bit: 6.0,
+            reference_units: 50_000.0,
+            cpo_yield_vs_defect_factor: Surrogate {
+                x: defect.to_vec(),
+                y: defect.iter().map(|d| (-0.2 * d).exp()).collect(),
+            },
+            goodput_loss_vs_laser_factor: Surrogate {
+                x: vec![0.5, 1.0, 2.0, 4.0],
+                y: vec![-0.0005, 0.0, 0.001, 0.003],
+            },
+            engine_temp_margin_k: 8.0,
+            ports_per_switch: 128.0,
+            port_gbps: 800.0,
+            tiers: vec![
+                TierAnchors {
+                    name: "scale-up".to_owned(),
+                    ports_per_accelerator: 4.0,
+                    cpo_allowed: true,
+                    cpo_max_share: 0.5,
+                    lpo_allowed: true,
+                },
+                TierAnchors {
+                    name: "leaf".to_owned(),
+                    ports_per_accelerator: 2.0,
+                    cpo_allowed: true,
+                    cpo_max_share: 0.8,
+                    lpo_allowed: true,
+                },
+                TierAnchors {
+                    name: "spine".to_owned(),
+                    ports_per_accelerator: 1.0,
+                    cpo_allowed: true,
+                    cpo_max_share: 0.9,
+                    lpo_allowed: false,
+                },
+            ],
+            layer_split: vec![
+                LayerSplit {
+                    technology: "pluggable".to_owned(),
+                    fractions: [0.45, 0.35, 0.1, 0.1],
+                },
+                LayerSplit { technology: "lpo".to_owned(), fractions: [0.45, 0.3, 0.12, 0.13] },
+                LayerSplit { technology: "cpo".to_owned(), fractions: [0.4, 0.3, 0.18, 0.12] },
+            ],
+        },
+        criteria: Criteria {
+            yield_target: 0.85,
+            volume_share: 0.1,
+            goodput_parity: 0.002,
+            bull_by_year: 2027,
+            bear_after_year: 2029,
+        },
+        seed_units: 50_000.0,
+        pilot_share: 0.05,
+        surrogate_error_bound: 0.05,
+    }
+}
+
+fn set(m: &mut MarketInputs, name: &str, prior: Prior) {
+    for input in &mut m.inputs {
+        if input.name == name {
+            input.prior = prior;
+        }
+    }
+}
+
+#[test]
+fn fixture_runs_and_probabilities_sum_to_one() {
+    let m = fixture();
+    let r = simulate(&m, 2).unwrap();
+    let sum: f64 = r.probabilities.iter().map(|p| p.probability).sum();
+    assert!((sum - 1.0).abs() < 1e-12, "sum {sum}");
+    for p in &r.probabilities {
+        let binomial = (p.probability * (1.0 - p.probability) / m.samples as f64).sqrt();
+        assert!((p.se - binomial).abs() < 1e-12);
+    }
+    assert_eq!(r.main_tier, "leaf");
+    // The fixture reaches every scenario, so the determinism and update tests are not trivial.
+    assert!(r.probabilities.iter().all(|p| p.probability > 0.01), "{:?}", r.probabilities);
+    assert_eq!(r.years.len(), 7);
+    assert_eq!(r.records.len(), m.samples);
+    for tier in &r.tiers {
+        for (shares, lead) in tier.mean_shares.iter().zip(&tier.migration) {
+            assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+            assert!((lead.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        }
+        for q in &tier.cpo_share_fan {
+            assert!(q.p10 <= q.p50 && q.p50 <= q.p90);
+        }
+    }
+    // Tail is exactly the redesign fraction: margin 8 K over sigma ~ U(3, 6).
+    let tail = r.records.iter().filter(|s| s.redesign).count() as f64 / m.samples as f64;
+    assert!((r.probabilities[3].probability - tail).abs() < 1e-12);
+    // P(8 + sigma z < 0) averaged over sigma ~ U(3, 6), by the trapezoid rule on 601 points.
+    let expected: f64 = (0..=600)
+        .map(|i| {
+            let sigma = 3.0 + 3.0 * f64::from(i) / 600.0;
+            let w = if i == 0 || i == 600 { 0.5 } else { 1.0 };
+            w * standard_normal_cdf(-8.0 / sigma)
+        })
+        .sum::<f64>()
+        / 600.0;
+    let se = (expected * (1.0 - expected) / m.samples as f64).sqrt();
+    assert!((tail - expected).abs() < 4.0 * se, "tail {tail} vs {expected} +- {se}");
+    assert_eq!(r.surrogates.len(), 2);
+}
+
+/// Φ by a high-accuracy erfc (W. J. Cody's rational fit is overkill; Abramowitz-Stegun
+/// 7.1.26 gives 1.5e-7, enough for a 4-SE check).
+fn standard_normal_cdf(x: f64) -> f64 {
+    let z = x.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * z);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erfc = poly * (-z * z).exp();
+    if x >= 0.0 { 1.0 - 0.5 * erfc } else { 0.5 * erfc }
+}
+
+#[test]
+fn identical_for_any_thread_count_and_seed_dependent() {
+    let mut m = fixture();
+    m.samples = 1000;
+    let one = simulate(&m, 1).unwrap();
+    let two = simulate(&m, 2).unwrap();
+    let five = simulate(&m, 5).unwrap();
+    assert_eq!(one, two);
+    assert_eq!(one, five);
+    m.seed += 1;
+    let other = simulate(&m, 2).unwrap();
+    assert_ne!(one.records, other.records);
+}
+
+#[test]
+fn conjugate_normal_update_through_the_public_api() {
+    // The serviceability signal is the goodput surrogate at laser_failure_factor; an
+    // identity surrogate makes the signal the input itself.
+    let (mu0, sigma0, y, sigma) = (3.0, 0.5, 3.6, 0.3);
+    let mut m = fixture();
+    m.samples = 20_000;
+    set(&mut m, "laser_failure_factor", Prior::Normal { mean: mu0, sd: sigma0 });
+    m.anchors.goodput_loss_vs_laser_factor =
+        Surrogate { x: vec![-100.0, 100.0], y: vec![-100.0, 100.0] };
+    m.criteria.goodput_parity = 1e9;
+    let r = simulate(&m, 2).unwrap();
+    let u = update(
+        &r,
+        &[Observation { year: 2027.5, signal: Signal::Serviceability, value: y, sd: sigma }],
+    )
+    .unwrap();
+    let precision = 1.0 / (sigma0 * sigma0) + 1.0 / (sigma * sigma);
+    let mu1 = (mu0 / (sigma0 * sigma0) + y / (sigma * sigma)) / precision;
+    let sigma1 = precision.recip().sqrt();
+    let post = u.inputs.iter().find(|p| p.name == "laser_failure_factor").unwrap();
+    // Monte Carlo SEs of a weighted mean and sd with the Kish ESS.
+    let se_mean = sigma1 / u.ess.sqrt();
+    let se_sd = sigma1 / (2.0 * u.ess).sqrt();
+    assert!((post.mean - mu1).abs() < 3.0 * se_mean, "mean {} vs {mu1} (se {se_mean})", post.mean);
+    assert!((post.sd - sigma1).abs() < 3.0 * se_sd, "sd {} vs {sigma1} (se {se_sd})", post.sd);
+    assert!((post.prior_mean - mu0).abs() < 3.0 * sigma0 / (m.samples as f64).sqrt());
+    // ESS/n = (E w)^2 / E w^2 for w = exp(-(y - x)^2 / 2 s^2), x ~ N(mu0, s0^2):
+    // s sqrt(s^2 + 2 s0^2) / (s^2 + s0^2) * exp(D^2 / (s^2 + 2 s0^2) - D^2 / (s^2 + s0^2)),
+    // D = y - mu0 (0.433 here). The estimate is a ratio of sample means of bounded weights
+    // (SE about 0.005 at n = 20,000); 0.02 is four of those.
+    let s2 = sigma * sigma;
+    let s02 = sigma0 * sigma0;
+    let ess_fraction = (s2 * (s2 + 2.0 * s02)).sqrt() / (s2 + s02)
+        * ((y - mu0).powi(2) / (s2 + 2.0 * s02) - (y - mu0).powi(2) / (s2 + s02)).exp();
+    assert!(
+        (u.ess / m.samples as f64 - ess_fraction).abs() < 0.02,
+        "ess {} vs {ess_fraction}",
+        u.ess
+    );
+    assert!(!u.ess_warning);
+    let sum: f64 = u.probabilities.iter().map(|p| p.probability).sum();
+    assert!((sum - 1.0).abs() < 1e-9);
+    assert!((u.weights.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+}
+
+#[test]
+fn attribution_sums_to_the_total_change_and_thin_evidence_warns() {
+    let m = fixture();
+    let r = simulate(&m, 2).unwrap();
+    let observations = [
+        Observation { year: 2027.0, signal: Signal::ProductionYield, value: 0.8, sd: 0.05 },
+        Observation { year: 2026.0, signal: Signal::ThermalDrift, value: 6.0, sd: 2.0 },
+        Observation { year: 2028.0, signal: Signal::CoolingDesign, value: 0.9, sd: 0.1 },
+    ];
+    let u = update(&r, &observations).unwrap();
+    assert_eq!(u.attribution.len(), 3);
+    for s in 0..4 {
+        let total = u.probabilities[s].probability - r.probabilities[s].probability;
+        let parts: f64 = u.attribution.iter().map(|a| a.change[s]).sum();
+        assert!((total - parts).abs() < 1e-12);
+    }
+    // No observations: the prior back.
+    let none = update(&r, &[]).unwrap();
+    assert!((none.ess - m.samples as f64).abs() < 1e-6);
+    for s in 0..4 {
+        assert!((none.probabilities[s].probability - r.probabilities[s].probability).abs() < 1e-12);
+    }
+    // A razor-sharp observation leaves few samples.
+    let sharp = update(
+        &r,
+        &[Observation { year: 2029.0, signal: Signal::Inspection, value: 0.3, sd: 1e-5 }],
+    )
+    .unwrap();
+    assert!(sharp.ess_warning, "ess {}", sharp.ess);
+}
+
+#[test]
+fn ishigami_sobol_indices() {
+    let (a, b) = (7.0, 0.1);
+    let pi = std::f64::consts::PI;
+    let f = |x: &[f64]| x[0].sin() + a * x[1].sin().powi(2) + b * x[2].powi(4) * x[0].sin();
+    let priors = [uniform(-pi, pi); 3];
+    let indices = sobol_indices_of(f, &priors, 20_000, 300, 3, 2);
+    // Analytic: V = a^2/8 + b pi^4/5 + b^2 pi^8/18 + 1/2.
+    let pi4 = pi.powi(4);
+    let v1 = 0.5 * (1.0 + b * pi4 / 5.0).powi(2);
+    let v2 = a * a / 8.0;
+    let v13 = b * b * pi4 * pi4 * (1.0 / 18.0 - 1.0 / 50.0);
+    let v = v1 + v2 + v13;
+    let first = [v1 / v, v2 / v, 0.0];
+    let total = [(v1 + v13) / v, v2 / v, v13 / v];
+    assert!((first[0] - 0.3139).abs() < 1e-4 && (total[2] - 0.2437).abs() < 1e-4);
+    for i in 0..3 {
+        let s = &indices[i];
+        assert!(
+            (s.first - first[i]).abs() < 3.0 * s.first_se,
+            "S{i} {} vs {} (se {})",
+            s.first,
+            first[i],
+            s.first_se
+        );
+        assert!(
+            (s.total - total[i]).abs() < 3.0 * s.total_se,
+            "ST{i} {} vs {} (se {})",
+            s.total,
+            total[i],
+            s.total_se
+        );
+        assert!(s.first_ci[0] <= s.first && s.first <= s.first_ci[1]);
+        assert!(s.first_se < 0.03 && s.total_se < 0.03);
+    }
+    // Same seed, any thread count: same indices.
+    assert_eq!(indices, sobol_indices_of(f, &priors, 20_000, 300, 3, 1));
+}
+
+#[test]
+fn market_sobol_runs_and_names_inputs() {
+    let indices = sobol(&fixture(), 512, 50, 2).unwrap();
+    assert_eq!(indices.len(), 13);
+    assert_eq!(indices[12].input, "thermal_margin_noise");
+    for s in &indices {
+        assert!(s.total > -0.1 && s.total < 1.5, "{s:?}");
+    }
+}
+
+#[test]
+fn latin_hypercube_strata_and_prior_means() {
+    let n = 10_000;
+    let k = 4;
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let u = latin_hypercube(n, k, &mut rng);
+    for j in 0..k {
+        let mut seen = vec![false; n];
+        for i in 0..n {
+            let stratum = (u[i * k + j] * n as f64).floor() as usize;
+            assert!(!seen[stratum], "dimension {j}: stratum {stratum} twice");
+            seen[stratum] = true;
+        }
+        assert!(seen.iter().all(|&s| s));
+    }
+    let priors = [
+        Prior::Normal { mean: 2.0, sd: 0.5 },
+        Prior::LogNormal { median: 1.0, sigma: 0.6 },
+        uniform(-1.0, 3.0),
+        Prior::Triangular { low: 0.0, mode: 1.0, high: 4.0 },
+    ];
+    for (j, prior) in priors.iter().enumerate() {
+        let values: Vec<f64> = (0..n).map(|i| prior.quantile(u[i * k + j])).collect();
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let sd = (values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
+        // Plain Monte Carlo SE; LHS does better.
+        let se = prior.sd() / (n as f64).sqrt();
+        assert!((mean - prior.mean()).abs() < 3.0 * se, "{prior:?}: mean {mean}");
+        assert!((sd - prior.sd()).abs() < 0.02 * prior.sd(), "{prior:?}: sd {sd}");
+    }
+}
+
+#[test]
+fn normal_quantile_matches_tabulated_values() {
+    for (u, z) in [
+        (0.5, 0.0),
+        (0.975, 1.959_963_984_540_054),
+        (0.841_344_746_068_543, 1.0),
+        (0.001, -3.090_232_306_167_813),
+        (1e-6, -4.753_424_308_822_899),
+        (0.1, -1.281_551_565_544_600_5),
+        (0.03, -1.880_793_608_151_251),
+    ] {
+        let q = normal_quantile(u);
+        assert!((q - z).abs() < 1.2e-9 * z.abs().max(1.0), "{u}: {q} vs {z}");
+        assert!((normal_quantile(1.0 - u) + z).abs() < 1.2e-9 * z.abs().max(1.0));
+    }
+}
+
+#[test]
+fn surrogate_held_out_error_of_exp_matches_its_closed_form() {
+    // Leave-one-out at x_i on a uniform grid of spacing h: the chord through x_i -/+ h
+    // misses e^x by exactly e^{x_i} (cosh h - 1), largest at the last interior point; the
+    // interpolation bound max|f''| (2h)^2 / 8 bounds it.
+    let h = 0.25;
+    let x: Vec<f64> = (0..=8).map(|i| f64::from(i) * h).collect();
+    let s = Surrogate { y: x.iter().map(|v| v.exp()).collect(), x: x.clone() };
+    let exact = x[7].exp() * (h.cosh() - 1.0);
+    assert!((s.held_out_error() - exact).abs() < 1e-12, "{} vs {exact}", s.held_out_error());
+    assert!(s.held_out_error() <= x[8].exp() * (2.0 * h).powi(2) / 8.0);
+    // Interpolation itself: flat beyond the ends, exact at nodes.
+    assert!((s.eval(-1.0) - 1.0).abs() < 1e-12);
+    assert!((s.eval(5.0) - 2f64.exp()).abs() < 1e-12);
+    assert!((s.eval(0.5) - 0.5f64.exp()).abs() < 1e-12);
+    assert!((s.eval(0.125) - 0.5 * (1.0 + 0.25f64.exp())).abs() < 1e-12);
+}
+
+#[test]
+fn simulate_reports_surrogate_errors_and_refuses_coarse_ones() {
+    let m = fixture();
+    let r = simulate(&m, 1).unwrap();
+    for check in &r.surrogates {
+        assert!(
+            check.held_out_error <= m.surrogate_error_bound,
+            "{}: {} > {}",
+            check.name,
+            check.held_out_error,
+            check.bound
+        );
+    }
+    let yield_check = &r.surrogates[0];
+    // Worst at d = 2: the chord from d = 1 to d = 4 against e^{-0.2 d}.
+    let g = |d: f64| (-0.2 * d).exp();
+    let expected = g(1.0) + (g(4.0) - g(1.0)) / 3.0 - g(2.0);
+    assert!((yield_check.held_out_error - expected.abs()).abs() < 1e-12);
+    let mut coarse = fixture();
+    coarse.surrogate_error_bound = 0.01;
+    let error = simulate(&coarse, 1).unwrap_err();
+    assert!(
+        matches!(&error, MarketError::Invalid { name, .. } if name.contains("cpo_yield_vs_defect_factor")),
+        "{error}"
+    );
+}
+
+/// Every prior fixed, CPO cheaper and better from the first year.
+fn degenerate() -> MarketInputs {
+    let mut m = fixture();
+    m.samples = 300;
+    let values = [0.8, 0.9, 0.1, 1.0, 1.0, 2020.0, 12.0, 0.25, 0.08, 2.0, 0.4, 0.0];
+    for (input, value) in m.inputs.iter_mut().zip(values) {
+        input.prior = fixed(value);
+    }
+    m.anchors.cpo_usd_per_gbps_at_reference = 1.0;
+    m.anchors.els_usd_per_gbps = 0.0;
+    m.anchors.cpo_yield_vs_defect_factor = Surrogate { x: vec![0.0, 10.0], y: vec![0.99, 0.99] };
+    m.anchors.goodput_loss_vs_laser_factor = Surrogate { x: vec![0.0, 10.0], y: vec![0.0, 0.0] };
+    m.pilot_share = 0.0;
+    m.criteria.volume_share = 0.5;
+    m
+}
+
+#[test]
+fn volume_year_is_where_the_logistic_crosses_the_volume_share() {
+    let m = degenerate();
+    let r = simulate(&m, 2).unwrap();
+    let (k, vs) = (0.4, 0.5);
+    for (j, tier) in m.anchors.tiers.iter().enumerate() {
+        // Eligible from t = 0: s(t) = c / (1 + e^{-k (t - 1)}) >= vs from
+        // t* = 1 - ln(c / vs - 1) / k; never when c < vs.
+        let c = tier.cpo_max_share;
+        let expected = (c > vs)
+            .then(|| {
+                let t_star = 1.0 - (c / vs - 1.0).ln() / k;
+                m.anchors.start_year + t_star.max(0.0).ceil() as i32
+            })
+            .filter(|&year| year <= m.anchors.end_year);
+        assert!(r.records.iter().all(|s| s.volume_years[j] == expected), "{}", tier.name);
+        assert_eq!(r.tiers[j].volume_year.p50, expected);
+    }
+    // Leaf (c = 0.8): t* = 1 + ln(5/3)/0.4 = 2.28, so 2029: base.
+    assert_eq!(r.records[0].volume_years[1], Some(2029));
+    assert!((r.probabilities[0].probability - 1.0).abs() < 1e-12);
+    // A negative temperature margin: redesign, two years later, tail with probability 1.
+    let mut hot = degenerate();
+    hot.anchors.engine_temp_margin_k = -1.0;
+    let r = simulate(&hot, 2).unwrap();
+    assert_eq!(r.records[0].volume_years[1], Some(2031));
+    assert!((r.probabilities[3].probability - 1.0).abs() < 1e-12);
+    // CPO never cheaper: bear with probability 1.
+    let mut dear = degenerate();
+    dear.anchors.cpo_usd_per_gbps_at_reference = 100.0;
+    set(&mut dear, "cost_learning_rate", fixed(1.0));
+    let r = simulate(&dear, 2).unwrap();
+    assert!((r.probabilities[2].probability - 1.0).abs() < 1e-12);
+    assert!((r.tiers[1].never_fraction - 1.0).abs() < 1e-12);
+    assert_eq!(r.tiers[1].volume_year.p50, None);
+}
+
+#[test]
+fn value_pools_follow_the_layer_split() {
+    // Degenerate run, first year: CPO share c/(1+e^{0.4}) per tier, LPO split by TCO.
+    let m = degenerate();
+    let r = simulate(&m, 1).unwrap();
+    let total: f64 = r.value_pools[0].usd.iter().sum();
+    // Spend = ports x Gb/s x capex x share summed; recompute from the mean shares.
+    let a = &m.anchors;
+    let capex = [a.pluggable_usd_per_gbps, a.lpo_usd_per_gbps, a.cpo_usd_per_gbps_at_reference];
+    let expected: f64 = a
+        .tiers
+        .iter()
+        .zip(&r.tiers)
+        .map(|(tier, result)| {
+            let ports = 12e6 * tier.ports_per_accelerator;
+            (0..3)
+                .map(|tech| ports * a.port_gbps * capex[tech] * result.mean_shares[0][tech])
+                .sum::<f64>()
+        })
+        .sum();
+    assert!((total - expected).abs() < 1e-6 * expected, "{total} vs {expected}");
+}
+
+#[test]
+fn bad_input_is_named() {
+    let name_of = |error: MarketError| match error {
+        MarketError::Invalid { name, .. }
+        | MarketError::Missing { name }
+        | MarketError::Inconsistent { name, .. } => name,
+    };
+    let mut m = fixture();
+    set(&mut m, "accelerator_growth", Prior::Normal { mean: 0.2, sd: -0.1 });
+    assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "inputs.accelerator_growth.sd");
+
+    let mut m = fixture();
+    set(&mut m, "yield_learning_rate", Prior::Triangular { low: 0.7, mode: 0.95, high: 0.9 });
+    assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "inputs.yield_learning_rate.mode");
+
+    let mut m = fixture();
+    m.inputs.retain(|i| i.name != "gpu_hour_usd");
+    assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "inputs.gpu_hour_usd");
+
+    let mut m = fixture();
+    m.samples = 0;
+    assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "samples");
+
+    let mut m = fixture();
+    set(&mut m, "yield_learning_rate", Prior::Normal { mean: 0.1, sd: 0.2 });
+    let name = name_of(simulate(&m, 1).unwrap_err());
+    assert!(name.starts_with("inputs.yield_learning_rate (sample "), "{name}");
+
+    let r = simulate(&fixture(), 1).unwrap();
+    let obs = |year: f64, sd: f64| {
+        [Observation { year, signal: Signal::ProductionYield, value: 0.8, sd }]
+    };
+    assert_eq!(name_of(update(&r, &obs(2040.0, 0.1)).unwrap_err()), "observations[0].year");
+    assert_eq!(name_of(update(&r, &obs(2025.9, 0.1)).unwrap_err()), "observations[0].year");
+    assert_eq!(name_of(update(&r, &obs(2027.0, 0.0)).unwrap_err()), "observations[0].sd");
+    assert_eq!(name_of(update(&r, &obs(2027.0, -1.0)).unwrap_err()), "observations[0].sd");
+    assert_eq!(name_of(sobol(&fixture(), 0, 10, 1).unwrap_err()), "base_samples");
+}
