@@ -74,12 +74,13 @@ pub(crate) fn fleet(
         })
         .collect();
     if !settings.mixed_tiers.is_empty() {
-        let labels: Vec<&str> = settings
+        let ids: Vec<&str> = settings
             .mixed_tiers
             .iter()
-            .map(|&index| scenario.technologies[index].label.as_str())
+            .map(|&index| scenario.technologies[index].id.as_str())
             .collect();
-        layouts.push(("mixed".to_string(), labels.join(" / "), settings.mixed_tiers.clone()));
+        let label = format!("mixed: {}", ids.join(" / "));
+        layouts.push(("mixed".to_string(), label, settings.mixed_tiers.clone()));
     }
     let fabrics = layouts
         .into_iter()

@@ -61,7 +61,7 @@ fn fabric_table(html: &mut String, fleet: &FleetOutput) {
         html,
         "fleet",
         &[
-            "Fabric (leaf / spine / core)",
+            "Fabric",
             "#Switches",
             "#Optical units<br>(modules, engine ports, ELS)",
             "#Failures / y<br>all units",
@@ -73,7 +73,7 @@ fn fabric_table(html: &mut String, fleet: &FleetOutput) {
     );
     for fabric in &fleet.fabrics {
         let result = &fabric.result;
-        row_header(html, &format!("{} ({})", fabric.label, fabric.tiers.join(" / ")));
+        row_header(html, &fabric.label);
         let switches: usize = result.topology.tiers.iter().map(|tier| tier.switches).sum();
         let units: usize = result
             .topology
@@ -158,6 +158,7 @@ fn job_table(html: &mut String, scenario: &Scenario, fleet: &FleetOutput) {
             "#GPU and host<br>interruptions / y",
             "#Flaps / y",
             "#Mean time between<br>interruptions h",
+            "#Job links all<br>up, % of time",
             "#Goodput",
             "#Best interval h<br>(Young)",
             "#Goodput at<br>best interval",
@@ -173,6 +174,7 @@ fn job_table(html: &mut String, scenario: &Scenario, fleet: &FleetOutput) {
         num_cell(html, &pm(&per_year(&result.gpu_interruptions), 1));
         num_cell(html, &pm(&per_year(&result.flap_interruptions), 1));
         num_cell(html, &number(result.mean_time_between_interruptions_h, 2));
+        num_cell(html, &number(100.0 * result.link_availability.mean, 3));
         num_cell(html, &pm(&result.goodput, 4));
         num_cell(
             html,
