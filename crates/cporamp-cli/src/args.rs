@@ -34,6 +34,10 @@ pub enum Command {
         /// Output directory, created if missing.
         #[arg(long, default_value = "cporamp-out")]
         out: PathBuf,
+        /// Observed signals (CSV: date,signal,value,sd) that update the market's scenario
+        /// probabilities; see `cporamp market --help`.
+        #[arg(long, value_name = "FILE")]
+        signals: Option<PathBuf>,
     },
     /// Compare the technologies side by side: power, cost, density, reach, serviceability.
     #[command(
@@ -77,6 +81,21 @@ pub enum Command {
         /// Scenario TOML file (default: the embedded default scenario).
         #[arg(long)]
         scenario: Option<PathBuf>,
+    },
+    /// Market engine on a scenario: priors on what decides the ramp, propagated through the
+    /// engines' results into the article's four scenarios (with their probabilities beside the
+    /// article's), CPO volume years per tier, value pools by layer and Sobol indices; with
+    /// --signals, the probabilities updated by observations.
+    #[command(
+        after_help = "Example:\n  cporamp market\n  cporamp market --signals signals.csv\n\nsignals.csv: a header `date,signal,value,sd`, then one observation per row: date as YYYY-MM-DD or a decimal year, signal one of production_yield, thermal_drift, serviceability, cooling_design, inspection."
+    )]
+    Market {
+        /// Scenario TOML file (default: the embedded default scenario).
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+        /// Observations (CSV: date,signal,value,sd) that update the scenario probabilities.
+        #[arg(long, value_name = "FILE")]
+        signals: Option<PathBuf>,
     },
     /// Photonics engine on a scenario: ring and laser drift under the thermal engine's
     /// workload transient, the heater lock loop feedback-only and with feed-forward drift

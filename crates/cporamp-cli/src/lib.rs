@@ -10,6 +10,7 @@
 
 mod args;
 mod output;
+mod signals;
 mod table;
 mod thermal;
 
@@ -84,7 +85,9 @@ fn print(text: &str) -> Result<(), Failure> {
 
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Run { scenario, out } => run_all(scenario.as_deref(), &out),
+        Command::Run { scenario, out, signals } => {
+            run_all(scenario.as_deref(), &out, signals.as_deref())
+        }
         Command::Compare { scenario, generation, format } => {
             compare(scenario.as_deref(), generation.as_deref(), format)
         }
@@ -122,6 +125,13 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
             let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
             print(&table::fleet_text(&output.fleet, &scenario))
+        }
+        Command::Market { scenario, signals } => {
+            let (scenario, _) = load_scenario(scenario.as_deref())?;
+            let observations = signals.as_deref().map(signals::read).transpose()?;
+            let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+            let update = market_update(&output.market, observations.as_ref())?;
+            print(&table::market_text(&output.market, update.as_ref()))
         }
         Command::Photonics { scenario } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
@@ -189,9 +199,25 @@ fn compare(path: Option<&Path>, generation: Option<&str>, format: Format) -> Res
     print(&text)
 }
 
-fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
+/// The market's update by the observations read from a signals file, if any; an observation
+/// the engine rejects (a year outside the horizon) is named with the file.
+fn market_update(
+    market: &cporamp_pipeline::MarketOutput,
+    observations: Option<&(std::path::PathBuf, Vec<cporamp_market::Observation>)>,
+) -> Result<Option<cporamp_market::Update>, Failure> {
+    observations
+        .map(|(path, observations)| {
+            cporamp_market::update(&market.result, observations)
+                .map_err(|error| Failure::Input(anyhow::anyhow!("{}: {error}", path.display())))
+        })
+        .transpose()
+}
+
+fn run_all(path: Option<&Path>, out: &Path, signals: Option<&Path>) -> Result<(), Failure> {
     let (scenario, origin) = load_scenario(path)?;
+    let observations = signals.map(signals::read).transpose()?;
     let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+    let update = market_update(&output.market, observations.as_ref())?;
     let comparison: &Comparison = &output.comparison;
     let results = cporamp_report::RunResults {
         origin: &origin,
@@ -201,6 +227,8 @@ fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
         photonics: &output.photonics,
         yields: &output.yields,
         fleet: Some(&output.fleet),
+        market: Some(&output.market),
+        market_update: update.as_ref(),
     };
     let json = cporamp_report::results_json(&results).map_err(Failure::internal)?;
     let html = cporamp_report::report_html(&results);
@@ -216,6 +244,7 @@ fn run_all(path: Option<&Path>, out: &Path) -> Result<(), Failure> {
     summary.push_str(&table::photonics_text(&output.photonics));
     summary.push_str(&table::yield_text(&output.yields, &comparison.generations));
     summary.push_str(&table::fleet_text(&output.fleet, &scenario));
+    summary.push_str(&table::market_text(&output.market, update.as_ref()));
     for path in &written {
         summary.push_str(&format!("wrote {}\n", path.display()));
     }

@@ -536,3 +536,104 @@ pub fn fleet_text(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) ->
     }
     out
 }
+
+/// The market engine: scenario probabilities beside the article's, CPO volume years per tier,
+/// value pools, what drives the timing; and the update by observations when given.
+pub fn market_text(
+    market: &cporamp_pipeline::MarketOutput,
+    update: Option<&cporamp_market::Update>,
+) -> String {
+    let mut out = String::new();
+    let result = &market.result;
+    let _ = writeln!(
+        out,
+        "Market ({} prior samples, anchored on {}; main tier {}): scenario probabilities (article in brackets)",
+        result.samples, market.generation, result.main_tier
+    );
+    for probability in &result.probabilities {
+        let _ = writeln!(
+            out,
+            "  {:<5} {:5.1} ± {:.1} %  ({:.0} %)",
+            probability.name,
+            100.0 * probability.probability,
+            100.0 * probability.se,
+            100.0 * probability.article
+        );
+    }
+    let year = |year: Option<i32>| year.map_or("never".to_string(), |year| year.to_string());
+    for tier in &result.tiers {
+        let _ = writeln!(
+            out,
+            "  {}: CPO volume year p10 {} / p50 {} / p90 {} ({:.0} % never by {})",
+            tier.name,
+            year(tier.volume_year.p10),
+            year(tier.volume_year.p50),
+            year(tier.volume_year.p90),
+            100.0 * tier.never_fraction,
+            result.years.last().copied().unwrap_or_default(),
+        );
+    }
+    if let Some(pool) = result.value_pools.last() {
+        let layers: Vec<String> = cporamp_market::LAYERS
+            .iter()
+            .zip(&pool.usd)
+            .map(|(layer, usd)| format!("{layer} ${:.1} B", usd / 1e9))
+            .collect();
+        let _ = writeln!(out, "  value pools {}: {}", pool.year, layers.join(", "));
+    }
+    let mut ranked: Vec<&cporamp_market::SobolIndex> = market.sobol.iter().collect();
+    ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
+    let drivers: Vec<String> = ranked
+        .iter()
+        .take(4)
+        .map(|index| format!("{} (total {:.2})", index.input, index.total))
+        .collect();
+    let _ =
+        writeln!(out, "  what drives the main tier's CPO timing (Sobol): {}", drivers.join(", "));
+    for check in &result.surrogates {
+        let _ = writeln!(
+            out,
+            "  surrogate {}: held-out error {:.4} (bound {})",
+            check.name, check.held_out_error, check.bound
+        );
+    }
+    if let Some(update) = update {
+        let _ = writeln!(
+            out,
+            "Updated by {} observations (effective sample size {:.0}{}):",
+            update.attribution.len(),
+            update.ess,
+            if update.ess_warning {
+                ", COLLAPSED: the observations contradict the priors"
+            } else {
+                ""
+            }
+        );
+        for probability in &update.probabilities {
+            let _ = writeln!(
+                out,
+                "  {:<5} {:5.1} ± {:.1} %",
+                probability.name,
+                100.0 * probability.probability,
+                100.0 * probability.se
+            );
+        }
+        for attribution in &update.attribution {
+            let changes: Vec<String> = result
+                .probabilities
+                .iter()
+                .zip(&attribution.change)
+                .map(|(probability, change)| format!("{} {:+.1}", probability.name, 100.0 * change))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  observation {} ({:?} at {:.2}) moved: {} points",
+                attribution.observation + 1,
+                attribution.signal,
+                attribution.year,
+                changes.join(", ")
+            );
+        }
+    }
+    out
+}

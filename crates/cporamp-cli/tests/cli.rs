@@ -84,6 +84,10 @@ fn default_run_writes_report_and_results() {
     let fabrics = json["fleet"]["fabrics"].as_array().unwrap();
     let ids: Vec<&str> = fabrics.iter().map(|f| f["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["pluggable_dsp", "lpo", "cpo_integrated", "cpo_els", "mixed"]);
+    // The market engine's probabilities, beside the article's, summing to 1.
+    let probabilities = json["market"]["result"]["probabilities"].as_array().unwrap();
+    let total: f64 = probabilities.iter().map(|p| p["probability"].as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9, "{total}");
     for fabric in fabrics {
         let goodput = fabric["result"]["job"]["goodput"]["mean"].as_f64().unwrap();
         assert!(goodput > 0.0 && goodput < 1.0, "{goodput}");
@@ -585,4 +589,36 @@ fn fleet_prints_every_fabric_and_rejects_a_copper_fabric() {
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
     assert!(message.contains("fleet.technologies[0]") && message.contains("copper"), "{message}");
+}
+
+#[test]
+fn market_prints_probabilities_and_updates_them_by_signals() {
+    let directory = tempfile::tempdir().unwrap();
+    let signals = directory.path().join("signals.csv");
+    std::fs::write(
+        &signals,
+        "date,signal,value,sd\n2026-10-01,production_yield,0.97,0.01\n2027.5,cooling_design,0.8,0.1\n",
+    )
+    .unwrap();
+    let output = cporamp(directory.path(), &["market", "--signals", signals.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("Market (10000 prior samples, anchored on 102.4T"), "{text}");
+    for scenario in ["base", "bull", "bear", "tail"] {
+        assert_eq!(text.matches(&format!("  {scenario} ")).count(), 2, "{scenario}: {text}");
+    }
+    assert!(text.contains("Updated by 2 observations"), "{text}");
+    // A bad row is named with its file, line and column; a date outside the horizon too.
+    std::fs::write(&signals, "date,signal,value,sd\n2026-10-01,yield,0.97,0.01\n").unwrap();
+    let output = cporamp(directory.path(), &["market", "--signals", signals.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("signals.csv:2: column signal: value \"yield\""),
+        "{}",
+        stderr(&output)
+    );
+    std::fs::write(&signals, "date,signal,value,sd\n2040-01-01,inspection,1.0,0.1\n").unwrap();
+    let output = cporamp(directory.path(), &["market", "--signals", signals.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("observations[0].year"), "{}", stderr(&output));
 }

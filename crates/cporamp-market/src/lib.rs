@@ -101,7 +101,7 @@ pub const ESS_WARNING_FRACTION: f64 = 0.05;
 ///   switches (Wright; 0.8 = 20 % fewer defects per doubling), > 0;
 /// - `cost_learning_rate`: factor on CPO $/Gb/s per doubling of cumulative volume, beyond
 ///   the yield effect, > 0;
-/// - `pluggable_price_erosion`: fraction by which pluggable and LPO $/Gb/s fall per year,
+/// - `price_erosion`: fraction by which every technology's $/Gb/s falls per year,
 ///   in \[0, 1);
 /// - `laser_failure_factor`: multiplier on laser failure rates (argument of the goodput
 ///   surrogate), ≥ 0;
@@ -116,7 +116,7 @@ pub const ESS_WARNING_FRACTION: f64 = 0.05;
 pub const INPUT_NAMES: [&str; 12] = [
     "yield_learning_rate",
     "cost_learning_rate",
-    "pluggable_price_erosion",
+    "price_erosion",
     "laser_failure_factor",
     "els_cost_factor",
     "cold_plate_year",
@@ -542,7 +542,8 @@ pub struct MarketResult {
     pub tornado: Vec<TornadoBar>,
     /// Held-out errors of the anchor surrogates.
     pub surrogates: Vec<SurrogateCheck>,
-    /// Per-sample records for `update`.
+    /// Per-sample records for `update` (kept in memory, not serialized: 10⁴ samples).
+    #[serde(skip)]
     pub records: Vec<SampleRecord>,
 }
 
@@ -575,7 +576,8 @@ pub struct Attribution {
 /// Scenario probabilities after observations.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Update {
-    /// Normalised importance weights, per sample.
+    /// Normalised importance weights, per sample (not serialized).
+    #[serde(skip)]
     pub weights: Vec<f64>,
     /// Kish effective sample size.
     pub ess: f64,

@@ -10,11 +10,14 @@
 //! - Wright defect factor $d = (V/V_\text{ref})^{\log_2 r_y}$ and CPO package yield
 //!   $Y = \hat Y(d)$ (the yield surrogate), $Y_\text{ref} = \hat Y(1)$;
 //! - CPO capex per Gb/s:
-//!   $c_\text{cpo} = (c_0 - e_0)(V/V_\text{ref})^{\log_2 r_c}\,Y_\text{ref}/Y + f_e\, e_0$
+//!   $c_\text{cpo} = [(c_0 - e_0)(V/V_\text{ref})^{\log_2 r_c}\,Y_\text{ref}/Y + f_e\, e_0]
+//!   (1 - \epsilon)^t$
 //!   ($c_0$ the CPO anchor, $e_0$ its external-laser part `els_usd_per_gbps`, which sits
 //!   outside the package and so carries neither package yield nor package learning, $f_e$ =
 //!   `els_cost_factor`);
-//! - pluggable and LPO capex per Gb/s: $c(y) = c_0 (1 - \epsilon)^t$;
+//! - pluggable and LPO capex per Gb/s: $c(y) = c_0 (1 - \epsilon)^t$: the market-wide price
+//!   erosion $\epsilon$ falls on every technology (shared parts: ASIC, board, optics
+//!   components), and CPO's volume learning $r_c$ comes on top, as a new product's;
 //! - energy over the life $L = 5$ years: $E = \text{pJ/bit} \cdot 10^{-3}\,\text{W per Gb/s}
 //!   \times 8766 L\,\text{h} \times 10^{-3} \times \$/\text{kWh}$ (IT power, no PUE: fold it
 //!   into the power price);
@@ -66,7 +69,7 @@ use crate::{
 pub(crate) struct Params {
     pub yield_learning_rate: f64,
     pub cost_learning_rate: f64,
-    pub pluggable_price_erosion: f64,
+    pub price_erosion: f64,
     pub laser_failure_factor: f64,
     pub els_cost_factor: f64,
     pub cold_plate_year: f64,
@@ -100,7 +103,7 @@ impl Params {
         Params {
             yield_learning_rate: v[0],
             cost_learning_rate: v[1],
-            pluggable_price_erosion: v[2],
+            price_erosion: v[2],
             laser_failure_factor: v[3],
             els_cost_factor: v[4],
             cold_plate_year: v[5],
@@ -171,8 +174,9 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64) -> Outcome {
             * y_ref
             / package_yield
             + p.els_cost_factor * a.els_usd_per_gbps;
-        let erosion = (1.0 - p.pluggable_price_erosion).powi(t as i32);
-        let capex = [a.pluggable_usd_per_gbps * erosion, a.lpo_usd_per_gbps * erosion, cpo_capex];
+        let erosion = (1.0 - p.price_erosion).powi(t as i32);
+        let capex =
+            [a.pluggable_usd_per_gbps * erosion, a.lpo_usd_per_gbps * erosion, cpo_capex * erosion];
         let tco_plug = capex[0] + energy(a.pluggable_pj_per_bit);
         let tco_lpo = capex[1] + energy(a.lpo_pj_per_bit);
         let mut new_cpo_switches = 0.0;

@@ -42,7 +42,9 @@ use cporamp_yield::{RampPoint, TornadoBar, YieldInputError, YieldInputs, YieldRe
 use serde::Serialize;
 
 mod fleet;
+mod market;
 pub use fleet::{FleetFabric, FleetOutput};
+pub use market::MarketOutput;
 
 /// Fixed-point tolerance on the hottest engine's mean temperature, K.
 pub const FIXED_POINT_TOLERANCE_K: f64 = 0.01;
@@ -97,6 +99,12 @@ pub enum PipelineError {
         /// The error.
         error: cporamp_fleet::FleetInputError,
     },
+    /// The market engine could not run.
+    #[error("market: {reason}")]
+    Market {
+        /// Why.
+        reason: String,
+    },
     /// A technology cannot be a fleet fabric's port.
     #[error("fleet: technology {technology} {reason}")]
     FleetTechnology {
@@ -140,6 +148,8 @@ pub struct RunOutput {
     pub yields: Vec<YieldGeneration>,
     /// The fleet engine's fabrics at the cluster's generation.
     pub fleet: FleetOutput,
+    /// The market engine's scenario probabilities, anchored on the fleet's generation.
+    pub market: MarketOutput,
 }
 
 /// Everything one generation produced.
@@ -787,7 +797,15 @@ pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
     }
     let at = scenario.fleet.generation;
     let fleet = fleet::fleet(scenario, &generations[at], &photonics[at], &yields[at])?;
-    Ok(RunOutput { comparison: Comparison { generations }, thermal, photonics, yields, fleet })
+    let market = market::market(scenario, &generations[at], &thermal[at], &yields[at], &fleet)?;
+    Ok(RunOutput {
+        comparison: Comparison { generations },
+        thermal,
+        photonics,
+        yields,
+        fleet,
+        market,
+    })
 }
 
 /// Runs thermal and compare on the generation of `scenario` with id `generation_id` only.
@@ -1080,6 +1098,39 @@ mod tests {
                 && leaf.mean < expected + latent + 3.0 * leaf.se,
             "{leaf:?} vs {expected} (+ {latent})"
         );
+        // Market: anchored on the engines at the fleet's generation. The goodput surrogate at
+        // laser factor 1 is the fleet's own CPO-vs-pluggable result (same inputs, same seed),
+        // the margin is the limit minus the thermal engine's engine temperature, and the
+        // co-packaged capex is the comparison's with yield.
+        let market = &output.market;
+        let anchors = &market.inputs.anchors;
+        let cpo_id = &scenario.technologies[scenario.market.cpo_technology].id;
+        let plug_id = &scenario.technologies[scenario.market.pluggable_technology].id;
+        let goodput = |id: &str| {
+            output.fleet.fabrics.iter().find(|f| f.id == id).unwrap().result.job.goodput.mean
+        };
+        let at_one = anchors.goodput_loss_vs_laser_factor.eval(1.0);
+        assert!((at_one - (goodput(plug_id) - goodput(cpo_id))).abs() < 1e-12, "{at_one}");
+        let engine_c = output.thermal[at]
+            .technologies
+            .iter()
+            .find(|t| &t.id == cpo_id)
+            .unwrap()
+            .nominal
+            .engine_mean_max_c;
+        assert!(
+            (anchors.engine_temp_margin_k - (scenario.market.engine_temp_limit_c - engine_c)).abs()
+                < 1e-12
+        );
+        let compared = generation.technologies.iter().find(|t| &t.id == cpo_id).unwrap();
+        assert!(
+            (anchors.cpo_usd_per_gbps_at_reference
+                - compared.cost.switch_usd_per_gbps_with_yield.unwrap())
+            .abs()
+                < 1e-12
+        );
+        let total: f64 = market.result.probabilities.iter().map(|p| p.probability).sum();
+        assert!((total - 1.0).abs() < 1e-9, "{total}");
         // Integrated lasers at the engine temperature wear out faster than the same number of
         // lasers fed from a cool ELS: more port failures per port-year.
         let integrated =

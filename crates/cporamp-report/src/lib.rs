@@ -6,6 +6,7 @@
 
 mod fleet;
 mod html;
+mod market;
 mod photonics;
 mod svg;
 mod testdata;
@@ -38,6 +39,10 @@ pub struct RunResults<'a> {
     pub yields: &'a [cporamp_pipeline::YieldGeneration],
     /// The fleet engine's fabrics, when it ran.
     pub fleet: Option<&'a cporamp_pipeline::FleetOutput>,
+    /// The market engine's results, when it ran.
+    pub market: Option<&'a cporamp_pipeline::MarketOutput>,
+    /// The market's update by observed signals, when there were any.
+    pub market_update: Option<&'a cporamp_market::Update>,
 }
 
 #[derive(Serialize)]
@@ -52,6 +57,8 @@ struct ResultsFile<'a> {
     #[serde(rename = "yield")]
     yields: &'a [cporamp_pipeline::YieldGeneration],
     fleet: Option<&'a cporamp_pipeline::FleetOutput>,
+    market: Option<&'a cporamp_pipeline::MarketOutput>,
+    market_update: Option<&'a cporamp_market::Update>,
 }
 
 /// `results.json`: the schema version, the resolved inputs and every engine's results.
@@ -69,6 +76,8 @@ pub fn results_json(run: &RunResults<'_>) -> Result<String, serde_json::Error> {
         photonics: run.photonics,
         yields: run.yields,
         fleet: run.fleet,
+        market: run.market,
+        market_update: run.market_update,
     })
 }
 

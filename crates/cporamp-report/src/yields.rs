@@ -169,7 +169,21 @@ fn quarter_year(label: &str) -> Option<f64> {
     Some(year.parse::<f64>().ok()? + (quarter.parse::<f64>().ok()? - 1.0) / 4.0)
 }
 
+/// The ramp's first year (the axis origin), from its first quarter; 0 without quarters.
+fn first_year(yields: &YieldGeneration) -> f64 {
+    let first = yields
+        .technologies
+        .iter()
+        .filter_map(|technology| technology.ramp.first())
+        .filter_map(|point| quarter_year(&point.label))
+        .fold(f64::INFINITY, f64::min)
+        .floor();
+    if first.is_finite() { first } else { 0.0 }
+}
+
 fn ramp_chart(html: &mut String, yields: &YieldGeneration) {
+    let origin = first_year(yields);
+    let axis = format!("years from {origin} (quarter start)");
     let series = |pick: fn(&cporamp_yield::RampPoint) -> f64| -> Vec<LineSeries> {
         yields
             .technologies
@@ -184,7 +198,10 @@ fn ramp_chart(html: &mut String, yields: &YieldGeneration) {
                     .ramp
                     .iter()
                     .enumerate()
-                    .map(|(i, point)| (quarter_year(&point.label).unwrap_or(i as f64), pick(point)))
+                    .map(|(i, point)| {
+                        let x = quarter_year(&point.label).map_or(i as f64, |year| year - origin);
+                        (x, pick(point))
+                    })
                     .collect(),
             })
             .collect()
@@ -192,14 +209,14 @@ fn ramp_chart(html: &mut String, yields: &YieldGeneration) {
     let cost = line_chart(
         "Cost per shipped switch over the ramp (k$)",
         &series(|point| point.cost_usd / 1e3),
-        "year (quarter start)",
+        &axis,
         "k$",
         1,
     );
     let yield_chart = line_chart(
         "Package yield over the ramp (%)",
         &series(|point| 100.0 * point.package_yield.value),
-        "year (quarter start)",
+        &axis,
         "%",
         1,
     );

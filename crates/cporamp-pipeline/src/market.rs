@@ -1,0 +1,199 @@
+//! The market engine wired to the others. Its anchors are the engines' results at the fleet's
+//! generation:
+//!
+//! - capex per Gb/s of the pluggable, linear-drive and co-packaged switches (the comparison;
+//!   the co-packaged one with the yield engine's cost per shipped package), and the external
+//!   laser source's part of it;
+//! - energy per bit of each switch (the comparison, at the thermal engine's temperatures);
+//! - **the yield surrogate**: the co-packaged package yield against the Wright defect factor,
+//!   from the yield engine's ramp (one Monte Carlo per quarter), interpolated piecewise
+//!   linearly; its leave-one-out error on the engine's own points is its held-out check;
+//! - **the goodput surrogate**: the co-packaged fabric's job goodput loss against the
+//!   pluggable fabric as a function of a multiplier $f$ on every laser failure rate, from one
+//!   fleet run per `[market] laser_factors` entry (same seed: common random numbers); a
+//!   multiplier $f$ on a Weibull hazard scales its characteristic life by $f^{-1/\beta}$;
+//! - the engine temperature margin: `engine_temp_limit_c` minus the thermal engine's hottest
+//!   engine mean.
+
+use cporamp_compare::GenerationComparison;
+use cporamp_core::Scenario;
+use cporamp_core::scenario::PriorSpec;
+use cporamp_market::{
+    Anchors, Criteria, Input, LayerSplit, MarketInputs, MarketResult, Prior, SobolIndex, Surrogate,
+    TierAnchors,
+};
+use serde::Serialize;
+
+use crate::{FleetOutput, PipelineError, ThermalGeneration, YieldGeneration};
+
+/// The market engine's results.
+#[derive(Debug, Clone, Serialize)]
+pub struct MarketOutput {
+    /// The generation whose engines anchor it.
+    pub generation: String,
+    /// The inputs the engine ran on (priors, anchors with their surrogates, criteria).
+    pub inputs: MarketInputs,
+    /// Scenario probabilities, volume years, shares, value pools, tornado.
+    pub result: MarketResult,
+    /// Sobol indices of the main tier's CPO volume year.
+    pub sobol: Vec<SobolIndex>,
+}
+
+fn missing(what: &str) -> PipelineError {
+    PipelineError::Market { reason: format!("no {what} at the fleet's generation") }
+}
+
+/// Runs the market engine on the engines' results at the fleet's generation.
+///
+/// # Errors
+/// [`PipelineError::Market`] when an anchor is missing or the engine rejects its inputs.
+pub(crate) fn market(
+    scenario: &Scenario,
+    comparison: &GenerationComparison,
+    thermal: &ThermalGeneration,
+    yields: &YieldGeneration,
+    fleet: &FleetOutput,
+) -> Result<MarketOutput, PipelineError> {
+    let settings = &scenario.market;
+    let id = |index: usize| scenario.technologies[index].id.as_str();
+    let compared = |index: usize| {
+        comparison
+            .technologies
+            .iter()
+            .find(|technology| technology.id == id(index))
+            .ok_or_else(|| missing(id(index)))
+    };
+    let (pluggable, lpo, cpo) = (
+        compared(settings.pluggable_technology)?,
+        compared(settings.lpo_technology)?,
+        compared(settings.cpo_technology)?,
+    );
+    let cpo_id = id(settings.cpo_technology);
+    let yielded = yields
+        .technologies
+        .iter()
+        .find(|technology| technology.id == cpo_id)
+        .ok_or_else(|| missing(&format!("yield result for {cpo_id}")))?;
+    let mut points: Vec<(f64, f64)> =
+        yielded.ramp.iter().map(|point| (point.defect_factor, point.package_yield.value)).collect();
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let engine_c = thermal
+        .technologies
+        .iter()
+        .find(|technology| technology.id == cpo_id)
+        .map(|technology| technology.nominal.engine_mean_max_c)
+        .ok_or_else(|| missing(&format!("thermal result for {cpo_id}")))?;
+    let goodput = goodput_surrogate(scenario, fleet, cpo_id)?;
+    let port_gbps = comparison.port_rate_gbps;
+    let anchors = Anchors {
+        start_year: settings.start_year,
+        end_year: settings.end_year,
+        pluggable_usd_per_gbps: pluggable.cost.switch_usd_per_gbps,
+        lpo_usd_per_gbps: lpo.cost.switch_usd_per_gbps,
+        cpo_usd_per_gbps_at_reference: cpo
+            .cost
+            .switch_usd_per_gbps_with_yield
+            .unwrap_or(cpo.cost.switch_usd_per_gbps),
+        els_usd_per_gbps: cpo.cost.els_usd_per_port / port_gbps,
+        pluggable_pj_per_bit: pluggable.switch_power.pj_per_bit,
+        lpo_pj_per_bit: lpo.switch_power.pj_per_bit,
+        cpo_pj_per_bit: cpo.switch_power.pj_per_bit,
+        reference_units: scenario.yield_settings.ramp.reference_units,
+        cpo_yield_vs_defect_factor: Surrogate {
+            x: points.iter().map(|point| point.0).collect(),
+            y: points.iter().map(|point| point.1).collect(),
+        },
+        goodput_loss_vs_laser_factor: goodput,
+        engine_temp_margin_k: settings.engine_temp_limit_c - engine_c,
+        ports_per_switch: f64::from(comparison.ports_per_switch),
+        port_gbps,
+        tiers: settings
+            .tiers
+            .iter()
+            .map(|tier| TierAnchors {
+                name: tier.name.clone(),
+                ports_per_accelerator: tier.ports_per_accelerator,
+                cpo_allowed: tier.cpo_max_share > 0.0,
+                cpo_max_share: tier.cpo_max_share,
+                lpo_allowed: tier.lpo_allowed,
+            })
+            .collect(),
+        layer_split: settings
+            .layer_split
+            .iter()
+            .map(|(technology, fractions)| LayerSplit {
+                technology: technology.clone(),
+                fractions: *fractions,
+            })
+            .collect(),
+    };
+    let criteria = &settings.criteria;
+    let inputs = MarketInputs {
+        seed: settings.seed,
+        samples: settings.samples,
+        inputs: settings
+            .priors
+            .iter()
+            .map(|(name, prior)| Input {
+                name: name.clone(),
+                prior: match *prior {
+                    PriorSpec::Normal { mean, sd } => Prior::Normal { mean, sd },
+                    PriorSpec::LogNormal { median, sigma } => Prior::LogNormal { median, sigma },
+                    PriorSpec::Uniform { low, high } => Prior::Uniform { low, high },
+                    PriorSpec::Triangular { low, mode, high } => {
+                        Prior::Triangular { low, mode, high }
+                    }
+                },
+            })
+            .collect(),
+        anchors,
+        criteria: Criteria {
+            yield_target: criteria.yield_target,
+            volume_share: criteria.volume_share,
+            goodput_parity: criteria.goodput_parity,
+            bull_by_year: criteria.bull_by_year,
+            bear_after_year: criteria.bear_after_year,
+        },
+        seed_units: scenario.yield_settings.ramp.initial_units,
+        pilot_share: settings.pilot_share,
+        surrogate_error_bound: settings.surrogate_error_bound,
+    };
+    let fail =
+        |error: cporamp_market::MarketError| PipelineError::Market { reason: error.to_string() };
+    let result = cporamp_market::simulate(&inputs, 2).map_err(fail)?;
+    let sobol = cporamp_market::sobol(&inputs, settings.sobol_samples, settings.sobol_bootstrap, 2)
+        .map_err(fail)?;
+    Ok(MarketOutput { generation: comparison.generation.clone(), inputs, result, sobol })
+}
+
+/// The co-packaged fabric's goodput loss against the pluggable fabric at each laser factor.
+fn goodput_surrogate(
+    scenario: &Scenario,
+    fleet: &FleetOutput,
+    cpo_id: &str,
+) -> Result<Surrogate, PipelineError> {
+    let fabric = |id: &str| {
+        fleet.fabrics.iter().find(|fabric| fabric.id == id).ok_or_else(|| PipelineError::Market {
+            reason: format!("[fleet] technologies must include {id}"),
+        })
+    };
+    let plug_id = scenario.technologies[scenario.market.pluggable_technology].id.as_str();
+    let reference = fabric(plug_id)?.result.job.goodput.mean;
+    let cpo = fabric(cpo_id)?;
+    let mut y = Vec::with_capacity(scenario.market.laser_factors.len());
+    for &factor in &scenario.market.laser_factors {
+        let mut inputs = cpo.inputs.clone();
+        for tier in &mut inputs.tiers {
+            if let Some(laser) = &mut tier.technology.laser {
+                laser.random_fit *= factor;
+                laser.weibull_scale_h *= factor.powf(-1.0 / laser.weibull_shape);
+            }
+        }
+        let result = cporamp_fleet::simulate(&inputs, 2).map_err(|error| PipelineError::Fleet {
+            fabric: format!("{cpo_id} x{factor} laser rates"),
+            error,
+        })?;
+        y.push(reference - result.job.goodput.mean);
+    }
+    Ok(Surrogate { x: scenario.market.laser_factors.clone(), y })
+}

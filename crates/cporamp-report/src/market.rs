@@ -1,0 +1,274 @@
+//! The report's market part: the article's four scenarios with probabilities computed from
+//! the engines' uncertainty beside the article's, the CPO share fan per tier, value pools by
+//! supply-chain layer, the migration map, what drives the timing (tornado and Sobol
+//! indices), the surrogates' checks, and the update by observed signals when there is one.
+
+use std::fmt::Write as _;
+
+use cporamp_market::{LAYERS, TECHNOLOGIES, Update};
+use cporamp_pipeline::MarketOutput;
+
+use crate::html::{close_table, figure, num_cell, open_table, row_header};
+use crate::svg::{LineSeries, Marker, Series, escape, line_chart, number, stacked_bar_chart};
+use crate::thermal::TECHNOLOGY_COLOURS;
+
+/// The market section, after the fleet.
+pub(crate) fn section(html: &mut String, market: &MarketOutput, update: Option<&Update>) {
+    let result = &market.result;
+    let criteria = &market.inputs.criteria;
+    html.push_str("<section id=\"market\">\n<h2>Market: when CPO reaches volume</h2>\n");
+    let _ = writeln!(
+        html,
+        "<p>{} samples of the priors in the scenario's [market] section (Latin hypercube) run \
+         through an adoption model anchored on the engines at {}: capex and energy per Gb/s \
+         from the comparison, the co-packaged yield against cumulative volume from the yield \
+         engine, the goodput cost of laser failures from the fleet engine, the engine \
+         temperature margin from the thermal engine. CPO reaches volume in a tier when it \
+         ships {} % of its new ports; it may once its yield is at least {} %, its cost of \
+         ownership beats pluggable and LPO, it costs at most {} % of job goodput and cold \
+         plates are standard. <b>Bull</b>: volume in the {} tier by {}; <b>Base</b>: by {}; \
+         <b>Bear</b>: later or never; <b>Tail</b>: the engine runs past its temperature limit \
+         and the design is re-spun.</p>",
+        result.samples,
+        escape(&market.generation),
+        number(100.0 * criteria.volume_share, 0),
+        number(100.0 * criteria.yield_target, 0),
+        number(100.0 * criteria.goodput_parity, 1),
+        escape(&result.main_tier),
+        criteria.bull_by_year,
+        criteria.bear_after_year,
+    );
+    open_table(
+        html,
+        "market",
+        &["Scenario", "#Probability %<br>(from the engines)", "#The article's %"],
+    );
+    for probability in &result.probabilities {
+        row_header(html, probability.name);
+        num_cell(
+            html,
+            &format!(
+                "{} ± {}",
+                number(100.0 * probability.probability, 1),
+                number(100.0 * probability.se, 1)
+            ),
+        );
+        num_cell(html, &number(100.0 * probability.article, 0));
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+    if let Some(update) = update {
+        update_table(html, market, update);
+    }
+    fan_chart(html, market);
+    value_chart(html, market);
+    migration_table(html, market);
+    drivers_table(html, market);
+    html.push_str("</section>\n");
+}
+
+fn update_table(html: &mut String, market: &MarketOutput, update: &Update) {
+    let _ = writeln!(
+        html,
+        "<h3>Updated by {} observations</h3>\n<p>Samples weighted by the likelihood of the \
+         observations (importance weighting); effective sample size {} of {}.{}</p>",
+        update.attribution.len(),
+        number(update.ess, 0),
+        market.result.samples,
+        if update.ess_warning {
+            " <b>Warning: the effective sample size has collapsed; the observations contradict \
+             the priors, and the updated probabilities rest on a few samples.</b>"
+        } else {
+            ""
+        }
+    );
+    let mut headers = vec!["Observation".to_string()];
+    for probability in &update.probabilities {
+        headers.push(format!("#{} (points)", probability.name));
+    }
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    open_table(html, "market-update", &headers);
+    for attribution in &update.attribution {
+        row_header(
+            html,
+            &format!(
+                "{}: {:?} at {:.2}",
+                attribution.observation + 1,
+                attribution.signal,
+                attribution.year
+            ),
+        );
+        for change in &attribution.change {
+            num_cell(html, &format!("{:+.1}", 100.0 * change));
+        }
+        html.push_str("</tr>\n");
+    }
+    row_header(html, "updated probability %");
+    for probability in &update.probabilities {
+        num_cell(html, &number(100.0 * probability.probability, 1));
+    }
+    html.push_str("</tr>\n");
+    close_table(html);
+}
+
+fn fan_chart(html: &mut String, market: &MarketOutput) {
+    let result = &market.result;
+    let first = result.years.first().copied().unwrap_or_default();
+    let years: Vec<f64> = result.years.iter().map(|&year| f64::from(year - first)).collect();
+    let mut series = Vec::new();
+    for (index, tier) in result.tiers.iter().enumerate() {
+        let colour = TECHNOLOGY_COLOURS[index % TECHNOLOGY_COLOURS.len()];
+        let points = |pick: fn(&cporamp_market::Quantiles) -> f64| -> Vec<(f64, f64)> {
+            years
+                .iter()
+                .zip(&tier.cpo_share_fan)
+                .map(|(&year, fan)| (year, 100.0 * pick(fan)))
+                .collect()
+        };
+        series.push(LineSeries {
+            label: format!("{} median", tier.name),
+            colour,
+            dashed: false,
+            marker: Marker::Circle,
+            points: points(|fan| fan.p50),
+        });
+        // The 10-90 % band as one outline: the 10 % line forward, the 90 % line back.
+        let mut band = points(|fan| fan.p10);
+        band.extend(points(|fan| fan.p90).into_iter().rev());
+        series.push(LineSeries {
+            label: format!("{} 10-90 %", tier.name),
+            colour,
+            dashed: true,
+            marker: Marker::None,
+            points: band,
+        });
+    }
+    let svg = line_chart(
+        "CPO share of new ports",
+        &series,
+        &format!("years from {first}"),
+        "% of new ports",
+        0,
+    );
+    figure(
+        html,
+        &svg,
+        "Median CPO share of each tier's new ports over the samples (solid) and the outline of \
+         its 10-90 % band (dashed).",
+    );
+}
+
+fn value_chart(html: &mut String, market: &MarketOutput) {
+    let pools = &market.result.value_pools;
+    let categories: Vec<String> = pools.iter().map(|pool| pool.year.to_string()).collect();
+    let colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"];
+    let series: Vec<Series> = LAYERS
+        .iter()
+        .enumerate()
+        .map(|(layer, &name)| {
+            Series::new(
+                name,
+                colours[layer],
+                pools.iter().map(|pool| pool.usd[layer] / 1e9).collect(),
+            )
+        })
+        .collect();
+    let svg = stacked_bar_chart(
+        "Value pools by supply-chain layer",
+        &categories,
+        &series,
+        "$ B per year",
+        1,
+    );
+    figure(
+        html,
+        &svg,
+        "Interconnect spend per year (new ports x Gb/s x $/Gb/s x share, mean over samples), split \
+         by the scenario's layer shares per technology. Exposure, not advice.",
+    );
+}
+
+fn migration_table(html: &mut String, market: &MarketOutput) {
+    let result = &market.result;
+    html.push_str(
+        "<h3>Migration map</h3>\n<p>Per tier and year, the technology with the largest share of \
+         new ports and the fraction of samples in which it leads.</p>\n",
+    );
+    let mut headers = vec!["Tier".to_string()];
+    headers.extend(result.years.iter().map(|year| format!("#{year}")));
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    open_table(html, "market-migration", &headers);
+    for tier in &result.tiers {
+        row_header(html, &tier.name);
+        for fractions in &tier.migration {
+            let (index, fraction) = fractions
+                .iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map_or((0, 0.0), |(index, fraction)| (index, *fraction));
+            num_cell(html, &format!("{} {} %", TECHNOLOGIES[index], number(100.0 * fraction, 0)));
+        }
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+}
+
+fn drivers_table(html: &mut String, market: &MarketOutput) {
+    let result = &market.result;
+    html.push_str(
+        "<h3>What drives CPO timing</h3>\n<p>Sobol indices of the main tier's CPO volume year \
+         (first order and total, 95 % bootstrap intervals), and the tornado: the volume year \
+         with each input at its 10 % and 90 % quantile, the others at their medians.</p>\n",
+    );
+    open_table(
+        html,
+        "market-sobol",
+        &["Input", "#First order", "#Total", "#Year at 10 %", "#Year at 90 %"],
+    );
+    let mut ranked: Vec<&cporamp_market::SobolIndex> = market.sobol.iter().collect();
+    ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
+    let year = |year: Option<i32>| year.map_or("never".to_string(), |year| year.to_string());
+    for index in ranked {
+        row_header(html, &index.input);
+        num_cell(
+            html,
+            &format!(
+                "{} [{}, {}]",
+                number(index.first, 2),
+                number(index.first_ci[0], 2),
+                number(index.first_ci[1], 2)
+            ),
+        );
+        num_cell(
+            html,
+            &format!(
+                "{} [{}, {}]",
+                number(index.total, 2),
+                number(index.total_ci[0], 2),
+                number(index.total_ci[1], 2)
+            ),
+        );
+        let bar = result.tornado.iter().find(|bar| bar.input == index.input);
+        num_cell(html, &bar.map_or("—".to_string(), |bar| year(bar.year_at_low)));
+        num_cell(html, &bar.map_or("—".to_string(), |bar| year(bar.year_at_high)));
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+    let checks: Vec<String> = result
+        .surrogates
+        .iter()
+        .map(|check| {
+            format!(
+                "{}: held-out error {} (bound {})",
+                check.name,
+                number(check.held_out_error, 4),
+                number(check.bound, 3)
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        html,
+        "<p>Surrogates of the engines, checked on held-out engine runs: {}.</p>",
+        escape(&checks.join("; "))
+    );
+}
