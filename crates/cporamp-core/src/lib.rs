@@ -3,12 +3,14 @@
 //! - [`math`]: the complementary error function and the normal distribution;
 //! - [`units`]: newtypes that carry the unit of every quantity crossing an API;
 //! - [`scenario`]: the scenario file, its checks, and the resolved engine inputs;
-//! - [`error`]: scenario errors that name the file, line, field, value, range and unit.
+//! - [`error`]: scenario errors that name the file, line, field, value, range and unit;
+//! - [`exposure`]: the company-to-layer exposure map (data, shown as exposure, not advice).
 //!
 //! **Architecture invariant:** this crate does no I/O. It parses scenario *text* handed to it;
 //! reading files is the CLI's job (enforced by `clippy.toml`).
 
 pub mod error;
+pub mod exposure;
 pub mod math;
 pub mod scenario;
 pub mod units;

@@ -729,6 +729,12 @@ mod tests {
             assert!(fleet.contains(&crate::svg::escape(&fabric.label)), "{}", fabric.label);
         }
         assert!(!without.contains("<section id=\"fleet\">"));
+        // The market section: the four scenarios beside the article's, and the exposure map.
+        let market = html.split("<section id=\"market\">").nth(1).expect("a market section");
+        for name in ["base", "bull", "bear", "tail"] {
+            assert!(market.contains(&format!("<th scope=\"row\">{name}</th>")), "{name}");
+        }
+        assert!(market.contains("Exposure by layer") && market.contains("Broadcom"));
         assert_eq!(html.matches("junction temperature map of the package").count(), technologies);
         for (section, thermal) in html.split("<section id=").skip(1).zip(&output.thermal) {
             assert!(section.contains("Thermal: co-packaged switch package"));

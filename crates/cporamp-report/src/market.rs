@@ -62,6 +62,7 @@ pub(crate) fn section(html: &mut String, market: &MarketOutput, update: Option<&
     }
     fan_chart(html, market);
     value_chart(html, market);
+    exposure_table(html, market);
     migration_table(html, market);
     drivers_table(html, market);
     html.push_str("</section>\n");
@@ -186,6 +187,51 @@ fn value_chart(html: &mut String, market: &MarketOutput) {
         "Interconnect spend per year (new ports x Gb/s x $/Gb/s x share, mean over samples), split \
          by the scenario's layer shares per technology. Exposure, not advice.",
     );
+}
+
+/// The embedded company-to-layer map beside each layer's value pool.
+fn exposure_table(html: &mut String, market: &MarketOutput) {
+    use cporamp_core::exposure::{EXPOSURE_CSV, parse_exposure};
+    let map = match parse_exposure(EXPOSURE_CSV, "exposure.csv") {
+        Ok(map) => map,
+        Err(error) => {
+            let _ = writeln!(
+                html,
+                "<p class=\"empty\">Exposure map unreadable: {}</p>",
+                escape(&error)
+            );
+            return;
+        }
+    };
+    let pools = &market.result.value_pools;
+    let (Some(first), Some(last)) = (pools.first(), pools.last()) else { return };
+    html.push_str(
+        "<h3>Exposure by layer</h3>\n<p>Which companies the source article places in each \
+         layer, beside the layer's value pool. This is exposure to a layer, not a view on any \
+         company and not advice.</p>\n",
+    );
+    let first_header = format!("#{} $ B", first.year);
+    let last_header = format!("#{} $ B", last.year);
+    open_table(
+        html,
+        "market-exposure",
+        &["Layer", &first_header, &last_header, "Companies (the article's table)", "Role"],
+    );
+    for (layer, name) in LAYERS.iter().enumerate() {
+        let companies: Vec<&str> =
+            map.iter().filter(|e| e.layer == layer).map(|e| e.company.as_str()).collect();
+        let role = map.iter().find(|e| e.layer == layer).map_or("", |e| e.role.as_str());
+        row_header(html, name);
+        num_cell(html, &number(first.usd[layer] / 1e9, 1));
+        num_cell(html, &number(last.usd[layer] / 1e9, 1));
+        let _ = writeln!(
+            html,
+            "<td>{}</td><td>{}</td></tr>",
+            escape(&companies.join(", ")),
+            escape(role)
+        );
+    }
+    close_table(html);
 }
 
 fn migration_table(html: &mut String, market: &MarketOutput) {
