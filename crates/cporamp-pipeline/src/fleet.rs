@@ -123,8 +123,10 @@ fn random_only(fit: f64, infant_mean_h: f64) -> Component {
 }
 
 /// The first failure of `lasers` lasers at `temp_c`, each with `random_fit` and the settings'
-/// wear-out.
+/// wear-out. A laser shared by several ports (fewer than one per port) takes each of them
+/// down, so a port sees at least one laser's full hazard.
 fn lasers(settings: &FleetSettings, lasers: f64, random_fit: f64, temp_c: f64) -> Component {
+    let lasers = lasers.max(1.0);
     let r = &settings.reliability;
     Component {
         random_fit: random_fit * lasers,

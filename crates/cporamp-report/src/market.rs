@@ -276,24 +276,11 @@ fn drivers_table(html: &mut String, market: &MarketOutput) {
     let year = |year: Option<i32>| year.map_or("never".to_string(), |year| year.to_string());
     for index in ranked {
         row_header(html, &index.input);
-        num_cell(
-            html,
-            &format!(
-                "{} [{}, {}]",
-                number(index.first, 2),
-                number(index.first_ci[0], 2),
-                number(index.first_ci[1], 2)
-            ),
-        );
-        num_cell(
-            html,
-            &format!(
-                "{} [{}, {}]",
-                number(index.total, 2),
-                number(index.total_ci[0], 2),
-                number(index.total_ci[1], 2)
-            ),
-        );
+        let interval = |value: f64, ci: [f64; 2]| {
+            format!("{} [{}, {}]", number(value, 2), number(ci[0], 2), number(ci[1], 2))
+        };
+        num_cell(html, &interval(index.first, index.first_ci));
+        num_cell(html, &interval(index.total, index.total_ci));
         let bar = result.tornado.iter().find(|bar| bar.input == index.input);
         num_cell(html, &bar.map_or("—".to_string(), |bar| year(bar.year_at_low)));
         num_cell(html, &bar.map_or("—".to_string(), |bar| year(bar.year_at_high)));
