@@ -91,7 +91,7 @@ pub(crate) fn render(run: &RunResults<'_>) -> String {
 
     header(&mut html, run);
     if generations.len() > 1 {
-        html.push_str("<nav aria-label=\"Generations\"><ul>\n");
+        html.push_str("<nav aria-label=\"Sections\"><ul>\n");
         for (index, generation) in generations.iter().enumerate() {
             let _ = writeln!(
                 html,
@@ -99,6 +99,14 @@ pub(crate) fn render(run: &RunResults<'_>) -> String {
                 section_id(index),
                 escape(&generation_heading(scenario, generation))
             );
+        }
+        if run.fleet.is_some() {
+            html.push_str(
+                "<li><a href=\"#fleet\">Fleet: reliability, repair and goodput</a></li>\n",
+            );
+        }
+        if run.market.is_some() {
+            html.push_str("<li><a href=\"#market\">Market: when CPO reaches volume</a></li>\n");
         }
         html.push_str("</ul></nav>\n");
     }
