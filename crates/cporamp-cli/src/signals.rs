@@ -31,10 +31,17 @@ fn year(text: &str) -> Option<f64> {
     let (year, month, day): (i32, usize, u32) =
         (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
     const DAYS_BEFORE: [u32; 12] = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    const DAYS_IN: [u32; 12] = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if !(1..=12).contains(&month) {
         return None;
     }
-    Some(f64::from(year) + f64::from(DAYS_BEFORE[month - 1] + day - 1) / 365.25)
+    let extra = u32::from(leap && month > 2);
+    let length = DAYS_IN[month - 1] + u32::from(leap && month == 2);
+    if !(1..=length).contains(&day) {
+        return None;
+    }
+    Some(f64::from(year) + f64::from(DAYS_BEFORE[month - 1] + extra + day - 1) / 365.25)
 }
 
 /// Parses `text` (the contents of `path`).
@@ -119,6 +126,10 @@ mod tests {
         assert_eq!(ok[1].signal, Signal::CoolingDesign);
         let error = parse(path, "date,signal,value,sd\n2027-07-02,yield,0.93,0.02\n").unwrap_err();
         assert!(error.starts_with("s.csv:2: column signal: value \"yield\""), "{error}");
+        let error =
+            parse(path, "date,signal,value,sd\n2027-02-29,inspection,0.9,0.1\n").unwrap_err();
+        assert!(error.contains("column date"), "{error}");
+        assert!(parse(path, "date,signal,value,sd\n2028-02-29,inspection,0.9,0.1\n").is_ok());
         let error = parse(path, "date,signal,value,sd\n2027-07-02,inspection,0.9,0\n").unwrap_err();
         assert!(error.contains("column sd") && error.contains("> 0"), "{error}");
         let error = parse(path, "when,signal,value,sd\n").unwrap_err();

@@ -77,7 +77,8 @@ use model::{INPUT_RANGES, Outcome, Params};
 /// Samples per random stream.
 pub const CHUNK: usize = 256;
 
-/// Years a thermal redesign delays CPO eligibility (assumption: one package re-spin).
+/// Years a thermal redesign delays the start of CPO adoption after it becomes eligible
+/// (assumption: one package re-spin).
 pub const REDESIGN_YEARS: i32 = 2;
 
 /// Equipment life over which TCO is counted, years.

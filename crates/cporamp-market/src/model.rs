@@ -183,7 +183,7 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64) -> Outcome {
         for (j, tier) in a.tiers.iter().enumerate() {
             let downtime =
                 extra_loss * p.gpu_hour_usd * life_h / (tier.ports_per_accelerator * a.port_gbps);
-            let tco_cpo = cpo_capex + energy(a.cpo_pj_per_bit) + downtime;
+            let tco_cpo = capex[2] + energy(a.cpo_pj_per_bit) + downtime;
             let best_other = if tier.lpo_allowed { tco_plug.min(tco_lpo) } else { tco_plug };
             let ceiling = if tier.cpo_allowed { tier.cpo_max_share } else { 0.0 };
             let eligible = ceiling > 0.0

@@ -515,3 +515,24 @@ fn bad_input_is_named() {
     assert_eq!(name_of(update(&r, &obs(2027.0, -1.0)).unwrap_err()), "observations[0].sd");
     assert_eq!(name_of(sobol(&fixture(), 0, 10, 1).unwrap_err()), "base_samples");
 }
+
+#[test]
+fn price_erosion_falls_on_every_technology_so_it_does_not_move_eligibility() {
+    // With energy and downtime priced at zero, TCO is capex alone; an erosion common to all
+    // technologies keeps their ratios, so CPO at 90 % of the cheaper incumbent is eligible
+    // when cold plates arrive (2028) whatever the erosion, and reaches volume the same year.
+    let volume_year = |erosion: f64| {
+        let mut m = degenerate();
+        set(&mut m, "price_erosion", fixed(erosion));
+        set(&mut m, "power_usd_per_kwh", fixed(0.0));
+        set(&mut m, "gpu_hour_usd", fixed(0.0));
+        set(&mut m, "cold_plate_year", fixed(2028.0));
+        set(&mut m, "cost_learning_rate", fixed(1.0));
+        let cheapest = m.anchors.pluggable_usd_per_gbps.min(m.anchors.lpo_usd_per_gbps);
+        m.anchors.cpo_usd_per_gbps_at_reference = 0.9 * cheapest;
+        simulate(&m, 1).unwrap().records[0].volume_years[1]
+    };
+    let without = volume_year(0.0);
+    assert!(without.is_some());
+    assert_eq!(volume_year(0.3), without);
+}

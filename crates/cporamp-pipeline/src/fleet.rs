@@ -159,11 +159,19 @@ fn port_technology(
             reason: "has no laser: the fleet builds optical fabrics".to_string(),
         });
     };
-    let escapes = yields
-        .technologies
-        .iter()
-        .find(|yielded| yielded.id == technology.id)
-        .map_or(0.0, |yielded| yielded.result.escapes_total_dppm / 1e6);
+    // A co-packaged switch's latent defects are the yield engine's escapes; one without a
+    // yield result is an error, not a defect-free switch.
+    let escapes = match yields.technologies.iter().find(|yielded| yielded.id == technology.id) {
+        Some(yielded) => yielded.result.escapes_total_dppm / 1e6,
+        None if technology.kind == TechnologyKind::CoPackaged => {
+            return Err(PipelineError::FleetTechnology {
+                technology: technology.id.clone(),
+                reason: "is co-packaged but has no yield result (it needs rings and a package)"
+                    .to_string(),
+            });
+        }
+        None => 0.0,
+    };
     let flaps_per_link_h = photonics
         .technologies
         .iter()
@@ -250,6 +258,20 @@ fn fleet_inputs(
     }
     let (nic, _) =
         port_technology(scenario, comparison, photonics, yields, settings.nic_technology)?;
+    // The NIC module is one unit: its field FIT and its lasers' wear-out in one component
+    // (the minimum of an exponential and a Weibull is exactly what each gives alone).
+    let nic_port = match nic.laser {
+        Some(laser) => Component {
+            weibull_shape: laser.weibull_shape,
+            weibull_scale_h: laser.weibull_scale_h,
+            activation_energy_ev: laser.activation_energy_ev,
+            ref_temp_c: laser.ref_temp_c,
+            temp_c: laser.temp_c,
+            random_fit: nic.port.random_fit + laser.random_fit,
+            ..nic.port
+        },
+        None => nic.port,
+    };
     Ok(FleetInputs {
         seed: settings.seed,
         replications: settings.replications,
@@ -258,7 +280,7 @@ fn fleet_inputs(
         radix: comparison.ports_per_switch as usize,
         tiers: fabric_tiers,
         nic: NicInputs {
-            port: nic.port,
+            port: nic_port,
             repair: repair(scenario.service.module_swap_mttr.0),
             infant_probability: nic.infant_probability,
             spares: no_spares,

@@ -9,9 +9,13 @@
 //!   from the yield engine's ramp (one Monte Carlo per quarter), interpolated piecewise
 //!   linearly; its leave-one-out error on the engine's own points is its held-out check;
 //! - **the goodput surrogate**: the co-packaged fabric's job goodput loss against the
-//!   pluggable fabric as a function of a multiplier $f$ on every laser failure rate, from one
-//!   fleet run per `[market] laser_factors` entry (same seed: common random numbers); a
-//!   multiplier $f$ on a Weibull hazard scales its characteristic life by $f^{-1/\beta}$;
+//!   pluggable fabric as a function of a multiplier $f$ on the co-packaged fabric's laser
+//!   failure rates (the uncertainty is about the new design's lasers; the pluggable reference
+//!   keeps its field rates), from one fleet run per `[market] laser_factors` entry (same
+//!   seed: common random numbers); a multiplier $f$ on a Weibull hazard scales its
+//!   characteristic life by $f^{-1/\beta}$. The loss is that of a fabric co-packaged on every
+//!   tier, and each market tier is charged it per its own Gb/s (an upper bound when only one
+//!   tier turns co-packaged);
 //! - the engine temperature margin: `engine_temp_limit_c` minus the thermal engine's hottest
 //!   engine mean.
 

@@ -283,7 +283,7 @@ pub struct CostBreakdown {
 /// One step of the yield waterfall.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WaterfallStep {
-    /// What the step is (`assembled`, a mechanism, `rework`).
+    /// What the step is (`assembled`, a mechanism, `rework`, `system test`).
     pub label: &'static str,
     /// Its change of yield (positive for `assembled` and `rework`), fraction of assembled
     /// packages.
@@ -317,7 +317,7 @@ pub struct YieldResult {
     pub system_test_pass: Fraction,
     /// Laser chips passing burn-in.
     pub burn_in_pass: Fraction,
-    /// Shipped over assembled (the package-test pass fraction).
+    /// Shipped over assembled (after package test, rework and system test).
     pub package_yield: Fraction,
     /// Packages scrapped, by mechanism present (a package may count under several), as a
     /// fraction of assembled packages.
@@ -329,7 +329,8 @@ pub struct YieldResult {
     pub waterfall: Vec<WaterfallStep>,
     /// Fiber re-attach attempts per assembled package.
     pub reworks_per_package: f64,
-    /// Packages rejected at first test and shipped after rework, fraction of assembled.
+    /// Packages rejected at first test that passed package test after rework (the system test
+    /// may still reject some), fraction of assembled.
     pub rework_recovered: Fraction,
     /// Rework attempts that damaged the package (scrap), fraction of attempts.
     pub rework_damaged: Fraction,
@@ -434,6 +435,20 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
             return fail(name, value, "a finite value > 0");
         }
     }
+    for (name, value) in
+        [("drift_mean_nm", inputs.drift_mean_nm), ("warpage_mean_um", inputs.warpage_mean_um)]
+    {
+        if !value.is_finite() {
+            return fail(name, value, "a finite value");
+        }
+    }
+    if inputs.els.is_some() && inputs.lanes_per_laser > 0 {
+        return fail(
+            "lanes_per_laser",
+            inputs.lanes_per_laser as f64,
+            "0 when the lasers are in an external source (els)",
+        );
+    }
     for (name, alpha) in [
         ("asic_cluster_alpha", inputs.asic_cluster_alpha),
         ("asic_lot_alpha", inputs.asic_lot_alpha),
@@ -452,8 +467,11 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         );
     }
     if let Some(els) = inputs.els {
-        if els.lasers == 0 || els.per_switch == 0 {
-            return fail("els.lasers", els.lasers as f64, "at least 1 laser and 1 module");
+        if els.lasers == 0 {
+            return fail("els.lasers", 0.0, "at least 1 laser per module");
+        }
+        if els.per_switch == 0 {
+            return fail("els.per_switch", 0.0, "at least 1 module per switch");
         }
         if !(1..=els.lasers).contains(&els.lasers_needed) {
             return fail(
@@ -1338,6 +1356,9 @@ pub fn tornado(
                 COUPLING => {
                     without.attach_sigma_um = 0.0;
                     without.shift_sigma_um = 0.0;
+                    without.gap_mean_um = 0.0;
+                    without.gap_sigma_um = 0.0;
+                    without.tilt_sigma_mrad = 0.0;
                 }
                 LASER => {
                     without.laser_dead_probability = 0.0;

@@ -195,6 +195,19 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let yield_settings = resolve_yield(&mut checker, &file.yield_options);
     let fleet = resolve_fleet(&mut checker, &file.fleet, file, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
+    // The market's goodput surrogate compares the fleet's fabrics of its two technologies.
+    for (name, index) in [
+        ("cpo_technology", market.cpo_technology),
+        ("pluggable_technology", market.pluggable_technology),
+    ] {
+        if !fleet.technologies.contains(&index) {
+            checker.invalid(
+                &format!("market.{name}"),
+                format!("\"{}\"", technologies[index].id),
+                "a technology listed in fleet.technologies (the fleet runs its fabric)",
+            );
+        }
+    }
     // Engines are laid out four-fold around the ASIC: each generation's capacity must be a
     // whole multiple of four engines.
     for technology in &technologies {
@@ -1348,7 +1361,7 @@ fn resolve_market(
             let sum: f64 = fractions.iter().sum();
             if fractions.len() != 4
                 || (sum - 1.0).abs() > 1e-6
-                || fractions.iter().any(|f| *f < 0.0)
+                || fractions.iter().any(|f| !f.is_finite() || *f < 0.0)
             {
                 checker.invalid(
                     &path,
@@ -1364,6 +1377,23 @@ fn resolve_market(
         })
         .collect();
     let criteria = &options.criteria;
+    if criteria.bear_after_year < criteria.bull_by_year {
+        checker.invalid(
+            &field("criteria.bear_after_year"),
+            criteria.bear_after_year,
+            format!("a year >= criteria.bull_by_year ({})", criteria.bull_by_year),
+        );
+    }
+    if options.pilot_share >= criteria.volume_share {
+        checker.invalid(
+            &field("pilot_share"),
+            options.pilot_share,
+            format!(
+                "a share below criteria.volume_share ({}): pilots alone must not count as volume",
+                criteria.volume_share
+            ),
+        );
+    }
     let laser_factors: Vec<f64> = options
         .laser_factors
         .iter()
@@ -1758,10 +1788,11 @@ fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSet
         ]
         .map(|(mechanism, value)| fraction(checker, &format!("{name}.{mechanism}"), value))
     };
+    // Positive: Wright's law and the market's learning start from the volume already built.
     let initial_units = checker.number(
         &field("ramp.initial_units"),
         options.ramp.initial_units,
-        Limits::NON_NEGATIVE,
+        Limits::POSITIVE,
         "units",
     );
     YieldSettings {
