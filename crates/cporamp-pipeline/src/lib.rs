@@ -784,6 +784,7 @@ fn yield_for(
 /// # Errors
 /// [`PipelineError`] from an engine or an unsettled temperature loop.
 pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
+    market::check_priors(scenario)?;
     let mut generations = Vec::new();
     let mut thermal = Vec::new();
     let mut photonics = Vec::new();

@@ -47,6 +47,31 @@ fn missing(what: &str) -> PipelineError {
     PipelineError::Market { reason: format!("no {what} at the fleet's generation") }
 }
 
+/// Checks, before any engine runs, that `[market.priors]` names exactly the market engine's
+/// inputs.
+///
+/// # Errors
+/// [`PipelineError::Market`] naming the missing or unknown prior.
+pub(crate) fn check_priors(scenario: &Scenario) -> Result<(), PipelineError> {
+    let names: Vec<&str> = scenario.market.priors.iter().map(|(name, _)| name.as_str()).collect();
+    let expected = cporamp_market::INPUT_NAMES.join(", ");
+    if let Some(unknown) = names.iter().find(|name| !cporamp_market::INPUT_NAMES.contains(name)) {
+        return Err(PipelineError::Market {
+            reason: format!(
+                "market.priors.{unknown}: not an input of the market engine; expected one of {expected}"
+            ),
+        });
+    }
+    if let Some(missing) = cporamp_market::INPUT_NAMES.iter().find(|name| !names.contains(name)) {
+        return Err(PipelineError::Market {
+            reason: format!(
+                "market.priors.{missing}: missing; every input needs a prior ({expected})"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Runs the market engine on the engines' results at the fleet's generation.
 ///
 /// # Errors
@@ -200,4 +225,19 @@ fn goodput_surrogate(
         y.push(reference - result.job.goodput.mean);
     }
     Ok(Surrogate { x: scenario.market.laser_factors.clone(), y })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_missing_or_unknown_prior_is_named_before_the_engines_run() {
+        let mut scenario = cporamp_core::load_default().unwrap();
+        scenario.market.priors.retain(|(name, _)| name != "gpu_hour_usd");
+        let error = crate::run(&scenario).unwrap_err().to_string();
+        assert!(error.contains("market.priors.gpu_hour_usd: missing"), "{error}");
+        let mut scenario = cporamp_core::load_default().unwrap();
+        scenario.market.priors[0].0 = "yield_learning".to_string();
+        let error = crate::run(&scenario).unwrap_err().to_string();
+        assert!(error.contains("market.priors.yield_learning: not an input"), "{error}");
+    }
 }
