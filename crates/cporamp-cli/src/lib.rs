@@ -93,7 +93,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Yield { scenario, test_data, test_packages } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
-            let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+            let output = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
             let mut text = table::yield_text(&output.yields, &output.comparison.generations);
             if let Some(directory) = &test_data {
                 let mut files = Vec::new();
@@ -123,8 +123,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Fleet { scenario } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
-            let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
-            print(&table::fleet_text(&output.fleet, &scenario))
+            let engines = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
+            let fleet = cporamp_pipeline::run_fleet(&scenario, &engines).map_err(Failure::input)?;
+            print(&table::fleet_text(&fleet, &scenario))
         }
         Command::Market { scenario, signals } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
@@ -135,14 +136,14 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Photonics { scenario } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
-            let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+            let output = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
             print(&table::photonics_text(&output.photonics))
         }
         Command::Thermal(args) => match &args.hotspot_config {
             Some(_) => print(&thermal::run_hotspot(&args)?),
             None => {
                 let (scenario, _) = load_scenario(args.scenario.as_deref())?;
-                let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+                let output = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
                 print(&table::thermal_text(&output.thermal))
             }
         },
@@ -185,7 +186,9 @@ fn compare(path: Option<&Path>, generation: Option<&str>, format: Format) -> Res
                 cporamp_pipeline::run_generation(&scenario, id).map_err(Failure::input)?.comparison,
             ]
         }
-        None => cporamp_pipeline::run(&scenario).map_err(Failure::input)?.comparison.generations,
+        None => {
+            cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?.comparison.generations
+        }
     };
     let text = match format {
         Format::Table => table::text(&generations),

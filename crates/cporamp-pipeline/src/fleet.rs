@@ -109,6 +109,16 @@ fn compared<'a>(
     })
 }
 
+/// A lognormal repair of median `median_h` with the fleet's spread.
+fn repair(settings: &FleetSettings, median_h: f64) -> Repair {
+    Repair::LogNormal { median_h, sigma: settings.repair_sigma }
+}
+
+/// An empty spares pool with the fleet's lead time; [`stocked`] fills it.
+fn no_spares(settings: &FleetSettings) -> Spares {
+    Spares { initial_units: 0, reorder_lead_h: settings.reorder_lead_h }
+}
+
 /// A unit with only a constant rate (no wear-out, no latent defect).
 fn random_only(fit: f64, infant_mean_h: f64) -> Component {
     Component {
@@ -151,8 +161,6 @@ fn port_technology(
     let r = &settings.reliability;
     let technology = &scenario.technologies[index];
     let result = compared(comparison, &technology.id)?;
-    let repair = |median: f64| Repair::LogNormal { median_h: median, sigma: settings.repair_sigma };
-    let no_spares = Spares { initial_units: 0, reorder_lead_h: settings.reorder_lead_h };
     let Some(laser) = &result.laser else {
         return Err(PipelineError::FleetTechnology {
             technology: technology.id.clone(),
@@ -188,9 +196,9 @@ fn port_technology(
                 kind: PortKind::Module,
                 port: random_only(r.module_fit - dsp_fit, r.infant_mean_h),
                 laser: Some(lasers(settings, laser.lasers_per_port, 0.0, laser_temp_c)),
-                port_repair: repair(scenario.service.module_swap_mttr.0),
+                port_repair: repair(settings, scenario.service.module_swap_mttr.0),
                 infant_probability: r.module_infant_dppm / 1e6,
-                spares: no_spares,
+                spares: no_spares(settings),
             }
         }
         (_, LaserPlacement::External) => {
@@ -216,9 +224,9 @@ fn port_technology(
                 },
                 port: random_only(r.engine_port_fit, r.infant_mean_h),
                 laser: Some(lasers(settings, 1.0, r.laser_fit, laser_temp_c)),
-                port_repair: repair(scenario.service.els_swap_mttr.0),
+                port_repair: repair(settings, scenario.service.els_swap_mttr.0),
                 infant_probability: escapes,
-                spares: no_spares,
+                spares: no_spares(settings),
             }
         }
         _ => PortTechnology {
@@ -228,9 +236,9 @@ fn port_technology(
             },
             port: random_only(r.engine_port_fit, r.infant_mean_h),
             laser: Some(lasers(settings, laser.lasers_per_port, r.laser_fit, laser_temp_c)),
-            port_repair: repair(scenario.service.switch_replace_mttr.0),
+            port_repair: repair(settings, scenario.service.switch_replace_mttr.0),
             infant_probability: escapes,
-            spares: no_spares,
+            spares: no_spares(settings),
         },
     };
     Ok((port_technology, flaps_per_link_h))
@@ -245,8 +253,6 @@ fn fleet_inputs(
 ) -> Result<FleetInputs, PipelineError> {
     let settings = &scenario.fleet;
     let r = &settings.reliability;
-    let repair = |median: f64| Repair::LogNormal { median_h: median, sigma: settings.repair_sigma };
-    let no_spares = Spares { initial_units: 0, reorder_lead_h: settings.reorder_lead_h };
     let mut leaf_flaps = 0.0;
     let mut fabric_tiers = Vec::with_capacity(tiers.len());
     for (tier, &index) in tiers.iter().enumerate() {
@@ -254,7 +260,7 @@ fn fleet_inputs(
         if tier == 0 {
             leaf_flaps = flaps;
         }
-        fabric_tiers.push(TierInputs { technology, switch_spares: no_spares });
+        fabric_tiers.push(TierInputs { technology, switch_spares: no_spares(settings) });
     }
     let (nic, _) =
         port_technology(scenario, comparison, photonics, yields, settings.nic_technology)?;
@@ -281,13 +287,13 @@ fn fleet_inputs(
         tiers: fabric_tiers,
         nic: NicInputs {
             port: nic_port,
-            repair: repair(scenario.service.module_swap_mttr.0),
+            repair: repair(settings, scenario.service.module_swap_mttr.0),
             infant_probability: nic.infant_probability,
-            spares: no_spares,
+            spares: no_spares(settings),
         },
         switch: SwitchHardware {
             hardware_fit: r.switch_hardware_fit,
-            replace: repair(scenario.service.switch_replace_mttr.0),
+            replace: repair(settings, scenario.service.switch_replace_mttr.0),
         },
         gpu_interruptions_per_gpu_h: settings.gpu_interruptions_per_gpu_h,
         technicians: settings.technicians,

@@ -779,12 +779,75 @@ fn yield_for(
     }))
 }
 
-/// Runs thermal and compare on `scenario`.
+/// The per-generation engines' results: comparison, thermal, photonics and yield.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnginesOutput {
+    /// The comparison at the thermal engine's temperatures and the nominal inlet.
+    pub comparison: Comparison,
+    /// The thermal engine's results.
+    pub thermal: Vec<ThermalGeneration>,
+    /// The photonics engine's results.
+    pub photonics: Vec<PhotonicsGeneration>,
+    /// The yield engine's results.
+    pub yields: Vec<YieldGeneration>,
+}
+
+/// Runs every engine: those of each generation ([`run_engines`]), then the fleet
+/// ([`run_fleet`]) and the market ([`run_market`]) at the fleet's generation.
 ///
 /// # Errors
 /// [`PipelineError`] from an engine or an unsettled temperature loop.
 pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
     market::check_priors(scenario)?;
+    let engines = run_engines(scenario)?;
+    let fleet = run_fleet(scenario, &engines)?;
+    let market = run_market(scenario, &engines, &fleet)?;
+    let EnginesOutput { comparison, thermal, photonics, yields } = engines;
+    Ok(RunOutput { comparison, thermal, photonics, yields, fleet, market })
+}
+
+/// The fleet engine's fabrics at the fleet's generation of `engines`.
+///
+/// # Errors
+/// [`PipelineError::Fleet`] or [`PipelineError::FleetTechnology`].
+pub fn run_fleet(
+    scenario: &Scenario,
+    engines: &EnginesOutput,
+) -> Result<FleetOutput, PipelineError> {
+    let at = scenario.fleet.generation;
+    fleet::fleet(
+        scenario,
+        &engines.comparison.generations[at],
+        &engines.photonics[at],
+        &engines.yields[at],
+    )
+}
+
+/// The market engine anchored on the fleet's generation of `engines` and on `fleet`.
+///
+/// # Errors
+/// [`PipelineError::Market`] or [`PipelineError::Fleet`] (the goodput surrogate's runs).
+pub fn run_market(
+    scenario: &Scenario,
+    engines: &EnginesOutput,
+    fleet: &FleetOutput,
+) -> Result<MarketOutput, PipelineError> {
+    market::check_priors(scenario)?;
+    let at = scenario.fleet.generation;
+    market::market(
+        scenario,
+        &engines.comparison.generations[at],
+        &engines.thermal[at],
+        &engines.yields[at],
+        fleet,
+    )
+}
+
+/// Runs compare, thermal, photonics and yield on every generation of `scenario`.
+///
+/// # Errors
+/// [`PipelineError`] from an engine or an unsettled temperature loop.
+pub fn run_engines(scenario: &Scenario) -> Result<EnginesOutput, PipelineError> {
     let mut generations = Vec::new();
     let mut thermal = Vec::new();
     let mut photonics = Vec::new();
@@ -796,17 +859,7 @@ pub fn run(scenario: &Scenario) -> Result<RunOutput, PipelineError> {
         photonics.push(output.photonics);
         yields.push(output.yields);
     }
-    let at = scenario.fleet.generation;
-    let fleet = fleet::fleet(scenario, &generations[at], &photonics[at], &yields[at])?;
-    let market = market::market(scenario, &generations[at], &thermal[at], &yields[at], &fleet)?;
-    Ok(RunOutput {
-        comparison: Comparison { generations },
-        thermal,
-        photonics,
-        yields,
-        fleet,
-        market,
-    })
+    Ok(EnginesOutput { comparison: Comparison { generations }, thermal, photonics, yields })
 }
 
 /// Runs thermal and compare on the generation of `scenario` with id `generation_id` only.
