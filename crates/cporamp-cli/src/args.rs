@@ -25,13 +25,16 @@ pub struct Cli {
 pub enum Command {
     /// Run every engine on a scenario and write report.html and results.json.
     ///
-    /// With no SCENARIO, runs the embedded default. Both files are rendered in memory and
-    /// then moved into place, so a failed run leaves no half-written file.
-    #[command(after_help = "Example:\n  cporamp run\n  cporamp run my.toml --out results/my")]
+    /// With no SCENARIO, runs the embedded default. Every file is rendered in memory and the
+    /// set is then moved into place, so a failed run leaves no half-written file. Prints the
+    /// summary of every engine (--format text), or all results as JSON, CSV or Parquet.
+    #[command(
+        after_help = "Example:\n  cporamp run\n  cporamp run my.toml --out results/my --generation 102.4T\n  cporamp run --quiet --format json > results.json"
+    )]
     Run {
-        /// Scenario TOML file (default: the embedded default scenario).
-        scenario: Option<PathBuf>,
-        /// Output directory, created if missing.
+        #[command(flatten)]
+        common: EngineArgs,
+        /// Output directory for report.html and results.json, created if missing.
         #[arg(long, default_value = "cporamp-out")]
         out: PathBuf,
         /// Observed signals (CSV: date,signal,value,sd) that update the market's scenario
@@ -41,29 +44,43 @@ pub enum Command {
     },
     /// Compare the technologies side by side: power, cost, density, reach, serviceability.
     #[command(
-        after_help = "Example:\n  cporamp compare --generation 102.4T\n  cporamp compare --scenario my.toml --format csv > compare.csv"
+        after_help = "Example:\n  cporamp compare --generation 102.4T\n  cporamp compare my.toml --format csv > compare.csv"
     )]
-    Compare {
-        /// Scenario TOML file (default: the embedded default scenario).
-        #[arg(long)]
-        scenario: Option<PathBuf>,
-        /// Only this switch generation (an id defined in the scenario, e.g. 51.2T or 102.4T).
-        #[arg(long)]
-        generation: Option<String>,
+    Compare(EngineArgs),
+    /// Two scenarios side by side: the inputs that differ (field, old -> new, unit) and the
+    /// headline results of both with their differences, each marked when it exceeds Monte
+    /// Carlo noise (two standard errors of the difference).
+    ///
+    /// Either scenario may be `@default`, the embedded default scenario.
+    #[command(
+        after_help = "Example:\n  cporamp diff @default my.toml\n  cporamp diff a.toml b.toml --out diff-ab    # also diff.html and diff.json"
+    )]
+    Diff {
+        /// Scenario A (a TOML file, or @default).
+        a: PathBuf,
+        /// Scenario B (a TOML file, or @default).
+        b: PathBuf,
+        /// Also write diff.html and diff.json into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
+        #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Write the output to FILE instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        execution: ExecutionArgs,
     },
     /// Yield engine on a scenario: the five CPO failure mechanisms through the test flow,
     /// per co-packaged technology and generation: yield by insertion, rejects by mechanism,
     /// escapes (DPPM) and cost per shipped switch.
     #[command(
-        after_help = "Example:\n  cporamp yield --scenario my.toml\n  cporamp yield --test-data testdata --test-packages 100"
+        after_help = "Example:\n  cporamp yield my.toml\n  cporamp yield --test-data testdata --test-packages 100"
     )]
     Yield {
-        /// Scenario TOML file (default: the embedded default scenario).
-        #[arg(long)]
-        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        common: EngineArgs,
         /// Also write synthetic per-lane test data (CSV and Parquet, schema 2), one pair of
         /// files per technology and generation, into this directory.
         #[arg(long, value_name = "DIR")]
@@ -75,13 +92,10 @@ pub enum Command {
     /// Fleet engine on a scenario: the cluster's scale-out fabric built once per technology
     /// (and once mixed) and run over years: failures and repairs per component, switch
     /// replacements, technician hours, spares, link availability, and a training job's
-    /// interruptions, goodput and best checkpoint interval.
-    #[command(after_help = "Example:\n  cporamp fleet --scenario my.toml")]
-    Fleet {
-        /// Scenario TOML file (default: the embedded default scenario).
-        #[arg(long)]
-        scenario: Option<PathBuf>,
-    },
+    /// interruptions, goodput and best checkpoint interval. --generation builds the cluster
+    /// from that generation's switches.
+    #[command(after_help = "Example:\n  cporamp fleet my.toml\n  cporamp fleet --generation 51.2T")]
+    Fleet(EngineArgs),
     /// Market engine on a scenario: priors on what decides the ramp, propagated through the
     /// engines' results into the article's four scenarios (with their probabilities beside the
     /// article's), CPO volume years per tier, value pools by layer and Sobol indices; with
@@ -90,9 +104,8 @@ pub enum Command {
         after_help = "Example:\n  cporamp market\n  cporamp market --signals signals.csv\n\nsignals.csv: a header `date,signal,value,sd`, then one observation per row: date as YYYY-MM-DD or a decimal year, signal one of production_yield, thermal_drift, serviceability, cooling_design, inspection."
     )]
     Market {
-        /// Scenario TOML file (default: the embedded default scenario).
-        #[arg(long)]
-        scenario: Option<PathBuf>,
+        #[command(flatten)]
+        common: EngineArgs,
         /// Observations (CSV: date,signal,value,sd) that update the scenario probabilities.
         #[arg(long, value_name = "FILE")]
         signals: Option<PathBuf>,
@@ -100,17 +113,14 @@ pub enum Command {
     /// Photonics engine on a scenario: ring and laser drift under the thermal engine's
     /// workload transient, the heater lock loop feedback-only and with feed-forward drift
     /// prediction, lane margins and link flaps.
-    #[command(after_help = "Example:\n  cporamp photonics --scenario my.toml")]
-    Photonics {
-        /// Scenario TOML file (default: the embedded default scenario).
-        #[arg(long)]
-        scenario: Option<PathBuf>,
-    },
-    /// Thermal engine. HotSpot-compatible mode: build HotSpot's block or grid network from
-    /// HotSpot's own input files and print block temperatures (K) in HotSpot's `.steady`
-    /// layout, or its transient trace layout with --transient.
+    #[command(after_help = "Example:\n  cporamp photonics my.toml --generation 102.4T")]
+    Photonics(EngineArgs),
+    /// Thermal engine: the CPO packages' temperatures, inlet sweep and cycling on a scenario,
+    /// or HotSpot-compatible mode (--hotspot-config): HotSpot's block or grid network from
+    /// HotSpot's own input files, block temperatures (K) in HotSpot's `.steady` layout, or its
+    /// transient trace layout with --transient.
     #[command(
-        after_help = "Example:\n  cporamp thermal --hotspot-config example.config --flp ev6.flp --ptrace gcc.ptrace \\\n    --materials example.materials --model-type grid --grid-rows 128 --grid-cols 128 > gcc.steady"
+        after_help = "Example:\n  cporamp thermal my.toml\n  cporamp thermal --hotspot-config example.config --flp ev6.flp --ptrace gcc.ptrace \\\n    --materials example.materials --model-type grid --grid-rows 128 --grid-cols 128 > gcc.steady"
     )]
     Thermal(ThermalArgs),
     /// Write or check scenario files.
@@ -118,12 +128,67 @@ pub enum Command {
     Scenario(ScenarioCommand),
 }
 
+/// The scenario: positional, or `--scenario` (the older spelling).
+#[derive(Debug, Default, clap::Args)]
+pub struct ScenarioArg {
+    /// Scenario TOML file (default: the embedded default scenario).
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: Option<PathBuf>,
+    /// The same as SCENARIO (kept for scripts).
+    #[arg(long = "scenario", value_name = "FILE", conflicts_with = "scenario")]
+    pub scenario_flag: Option<PathBuf>,
+}
+
+impl ScenarioArg {
+    /// The scenario file, if one was given either way.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.scenario.as_deref().or(self.scenario_flag.as_deref())
+    }
+}
+
+/// How to run: threads and what goes to standard error.
+#[derive(Debug, Default, Clone, Copy, clap::Args)]
+pub struct ExecutionArgs {
+    /// Worker threads for the parallel stages (default: all cores); results are identical
+    /// for any count.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<std::num::NonZeroUsize>,
+    /// Print nothing on standard error but errors: no progress, no notes.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Show progress on standard error even when it is not a terminal.
+    #[arg(long, conflicts_with = "quiet")]
+    pub progress: bool,
+}
+
+/// What every engine subcommand and `run` take.
+#[derive(Debug, Default, clap::Args)]
+pub struct EngineArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
+    /// Only this switch generation (an id the scenario defines, e.g. 51.2T or 102.4T); the
+    /// fleet and the market are then built at it.
+    #[arg(long)]
+    pub generation: Option<String>,
+    /// Output format: aligned text tables, the full results as JSON, or the printed tables
+    /// as CSV or Parquet (one row per cell: table, row, column, value, se, text; compare
+    /// writes one row per generation and technology).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the output to FILE instead of standard output (needed for Parquet on a
+    /// terminal).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub execution: ExecutionArgs,
+}
+
 /// `cporamp thermal`.
 #[derive(Debug, clap::Args)]
 pub struct ThermalArgs {
-    /// Scenario TOML file for the package mode (default: the embedded default scenario).
-    #[arg(long, value_name = "FILE", conflicts_with = "hotspot_config")]
-    pub scenario: Option<PathBuf>,
+    /// Scenario, generation, format, threads and output of the package mode.
+    #[command(flatten)]
+    pub common: EngineArgs,
     /// HotSpot config file of `-key value` lines (`-c` in HotSpot): selects HotSpot mode.
     #[arg(long, value_name = "FILE", requires = "ptrace")]
     pub hotspot_config: Option<PathBuf>,
@@ -202,13 +267,17 @@ pub enum ScenarioCommand {
     },
 }
 
-/// Output formats of `compare`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Output formats.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
-    /// Aligned text for a terminal.
-    Table,
+    /// Aligned text tables, at most 100 columns wide.
+    #[default]
+    #[value(alias = "table")]
+    Text,
     /// The full result structure.
     Json,
-    /// One row per generation and technology.
+    /// The printed tables as CSV.
     Csv,
+    /// The printed tables as Parquet.
+    Parquet,
 }

@@ -10,18 +10,18 @@
 
 mod args;
 mod output;
+mod progress;
 mod signals;
 mod table;
 mod thermal;
 
 use anyhow::Context;
-use args::{Cli, Command, Format, ScenarioCommand};
+use args::{Cli, Command, EngineArgs, Format, ScenarioCommand};
 use clap::Parser;
-use cporamp_compare::{Comparison, GenerationComparison};
 use cporamp_core::Scenario;
 use cporamp_core::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO_TOML};
 use std::ffi::OsString;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -74,8 +74,13 @@ fn report_error(error: &anyhow::Error) {
 
 /// Writes to stdout; a closed pipe (`cporamp compare | head`) is not an error.
 fn print(text: &str) -> Result<(), Failure> {
+    print_bytes(text.as_bytes())
+}
+
+/// [`print`] for any bytes (Parquet).
+fn print_bytes(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
             Err(Failure::internal(error))
         }
@@ -85,68 +90,98 @@ fn print(text: &str) -> Result<(), Failure> {
 
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Run { scenario, out, signals } => {
-            run_all(scenario.as_deref(), &out, signals.as_deref())
+        Command::Run { common, out, signals } => run_all(&common, &out, signals.as_deref()),
+        Command::Compare(common) => {
+            let session = Session::start(&common)?;
+            let engines = session.engines()?;
+            let generations = &engines.comparison.generations;
+            session.emit(
+                "compare",
+                || Ok(table::compare_tables(generations)),
+                || json(generations),
+                Some(table::compare_frame(generations)),
+            )
         }
-        Command::Compare { scenario, generation, format } => {
-            compare(scenario.as_deref(), generation.as_deref(), format)
-        }
-        Command::Yield { scenario, test_data, test_packages } => {
-            let (scenario, _) = load_scenario(scenario.as_deref())?;
-            let output = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
-            let mut text = table::yield_text(&output.yields, &output.comparison.generations);
+        Command::Yield { common, test_data, test_packages } => {
+            let session = Session::start(&common)?;
+            let output = session.engines()?;
             if let Some(directory) = &test_data {
-                let mut files = Vec::new();
-                for generation in &output.yields {
-                    for technology in &generation.technologies {
-                        let records =
-                            cporamp_yield::test_records(&technology.inputs, test_packages)
-                                .map_err(Failure::input)?;
-                        let stem = format!("{}_{}", generation.generation, technology.id);
-                        let (id, name) = (&technology.id, &generation.generation);
-                        let csv = cporamp_yield::test_data_csv(&records, id, name);
-                        let parquet = cporamp_report::test_data_parquet(&records, id, name)
-                            .map_err(Failure::internal)?;
-                        files.push((format!("{stem}.csv"), csv.into_bytes()));
-                        files.push((format!("{stem}.parquet"), parquet));
-                    }
-                }
-                let borrowed: Vec<(&str, &[u8])> =
-                    files.iter().map(|(name, body)| (name.as_str(), body.as_slice())).collect();
-                for path in crate::output::write_all_atomically(directory, &borrowed)
-                    .map_err(Failure::Input)?
-                {
-                    text.push_str(&format!("wrote {}\n", path.display()));
-                }
+                let written = write_test_data(directory, &output.yields, test_packages)?;
+                session.note(&written);
             }
-            print(&text)
+            session.emit(
+                "yield",
+                || Ok(table::yield_tables(&output.yields, &output.comparison.generations)),
+                || json(&output.yields),
+                None,
+            )
         }
-        Command::Fleet { scenario } => {
-            let (scenario, _) = load_scenario(scenario.as_deref())?;
-            let engines = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
-            let fleet = cporamp_pipeline::run_fleet(&scenario, &engines).map_err(Failure::input)?;
-            print(&table::fleet_text(&fleet, &scenario))
+        Command::Fleet(common) => {
+            let session = Session::start(&common)?;
+            let engines = session.engines()?;
+            session.progress.update("fleet", 0, 1);
+            let fleet =
+                cporamp_pipeline::run_fleet(&session.scenario, &engines).map_err(Failure::input)?;
+            session.emit(
+                "fleet",
+                || Ok(table::fleet_tables(&fleet, &session.scenario)),
+                || json(&fleet),
+                None,
+            )
         }
-        Command::Market { scenario, signals } => {
-            let (scenario, _) = load_scenario(scenario.as_deref())?;
+        Command::Market { common, signals } => {
+            let session = Session::start(&common)?;
             let observations = signals.as_deref().map(signals::read).transpose()?;
-            let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+            let output = session.run()?;
             let update = market_update(&output.market, observations.as_ref())?;
-            print(&table::market_text(&output.market, update.as_ref()))
+            session.emit(
+                "market",
+                || Ok(table::market_tables(&output.market, update.as_ref())),
+                || json(&serde_json::json!({ "market": &output.market, "market_update": &update })),
+                None,
+            )
         }
-        Command::Photonics { scenario } => {
-            let (scenario, _) = load_scenario(scenario.as_deref())?;
-            let output = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
-            print(&table::photonics_text(&output.photonics))
+        Command::Photonics(common) => {
+            let session = Session::start(&common)?;
+            let output = session.engines()?;
+            session.emit(
+                "photonics",
+                || Ok(table::photonics_tables(&output.photonics)),
+                || json(&output.photonics),
+                None,
+            )
         }
         Command::Thermal(args) => match &args.hotspot_config {
-            Some(_) => print(&thermal::run_hotspot(&args)?),
+            Some(_) => {
+                if args.common.scenario.path().is_some() || args.common.generation.is_some() {
+                    return Err(Failure::Input(anyhow::anyhow!(
+                        "HotSpot mode (--hotspot-config) reads HotSpot's files, not a scenario; \
+                         drop the scenario and --generation, or drop --hotspot-config"
+                    )));
+                }
+                if args.common.format != Format::Text {
+                    return Err(Failure::Input(anyhow::anyhow!(
+                        "HotSpot mode prints HotSpot's own layouts; --format {:?} applies to the \
+                         package mode only",
+                        args.common.format
+                    )));
+                }
+                print(&thermal::run_hotspot(&args)?)
+            }
             None => {
-                let (scenario, _) = load_scenario(args.scenario.as_deref())?;
-                let output = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
-                print(&table::thermal_text(&output.thermal))
+                let session = Session::start(&args.common)?;
+                let output = session.engines()?;
+                session.emit(
+                    "thermal",
+                    || Ok(table::thermal_tables(&output.thermal)),
+                    || json(&output.thermal),
+                    None,
+                )
             }
         },
+        Command::Diff { a, b, out, format, output, execution } => {
+            diff(&a, &b, out.as_deref(), format, output.as_deref(), &execution)
+        }
         Command::Scenario(ScenarioCommand::Init { path, force }) => {
             output::write_new_file(&path, DEFAULT_SCENARIO_TOML, force).map_err(Failure::Input)?;
             print(&format!("wrote the default scenario to {}\n", path.display()))
@@ -162,44 +197,150 @@ fn dispatch(command: Command) -> Result<(), Failure> {
     }
 }
 
-/// Reads and resolves a scenario file, or the embedded default.
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
+    let mut json = serde_json::to_string_pretty(value).map_err(Failure::internal)?;
+    json.push('\n');
+    Ok(json)
+}
+
+/// The name that stands for the embedded default scenario where a path is expected.
+const DEFAULT_NAME: &str = "@default";
+
+/// Reads and resolves a scenario file, or the embedded default (no path, or `@default`).
 fn load_scenario(path: Option<&Path>) -> Result<(Scenario, String), Failure> {
-    let (text, origin) = match path {
-        Some(path) => {
-            let origin = path.display().to_string();
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read scenario file {origin}"))
-                .map_err(Failure::Input)?;
-            (text, origin)
-        }
-        None => (DEFAULT_SCENARIO_TOML.to_string(), DEFAULT_ORIGIN.to_string()),
-    };
+    let (text, origin) = scenario_text(path)?;
     let scenario = cporamp_core::load(&text, &origin).map_err(Failure::input)?;
     Ok((scenario, origin))
 }
 
-fn compare(path: Option<&Path>, generation: Option<&str>, format: Format) -> Result<(), Failure> {
-    let (scenario, _) = load_scenario(path)?;
-    let generations: Vec<GenerationComparison> = match generation {
-        Some(id) => {
-            vec![
-                cporamp_pipeline::run_generation(&scenario, id).map_err(Failure::input)?.comparison,
-            ]
+fn scenario_text(path: Option<&Path>) -> Result<(String, String), Failure> {
+    match path {
+        Some(path) if path.as_os_str() != DEFAULT_NAME => {
+            let origin = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read scenario file {origin}"))
+                .map_err(Failure::Input)?;
+            Ok((text, origin))
         }
-        None => {
-            cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?.comparison.generations
+        _ => Ok((DEFAULT_SCENARIO_TOML.to_string(), DEFAULT_ORIGIN.to_string())),
+    }
+}
+
+/// A loaded scenario, the progress display and where the output goes.
+struct Session<'a> {
+    scenario: Scenario,
+    origin: String,
+    args: &'a EngineArgs,
+    progress: progress::Progress,
+}
+
+impl<'a> Session<'a> {
+    /// Loads the scenario (restricted to --generation) and checks the output options before
+    /// any engine runs.
+    fn start(args: &'a EngineArgs) -> Result<Session<'a>, Failure> {
+        if args.format == Format::Parquet
+            && args.output.is_none()
+            && std::io::stdout().is_terminal()
+        {
+            return Err(Failure::Input(anyhow::anyhow!(
+                "--format parquet writes binary data; redirect standard output or give --output FILE"
+            )));
         }
-    };
-    let text = match format {
-        Format::Table => table::text(&generations),
-        Format::Csv => table::csv(&generations),
-        Format::Json => {
-            let mut json = serde_json::to_string_pretty(&generations).map_err(Failure::internal)?;
-            json.push('\n');
-            json
+        let (mut scenario, origin) = load_scenario(args.scenario.path())?;
+        if let Some(id) = &args.generation {
+            scenario = scenario.only_generation(id).map_err(|defined| {
+                Failure::Input(anyhow::anyhow!(
+                    "--generation: unknown generation \"{id}\"; the scenario defines: {defined}"
+                ))
+            })?;
         }
-    };
-    print(&text)
+        Ok(Session { scenario, origin, args, progress: progress::Progress::new(&args.execution) })
+    }
+
+    fn engines(&self) -> Result<cporamp_pipeline::EnginesOutput, Failure> {
+        self.progress.update("thermal, photonics, yield", 0, 1);
+        cporamp_pipeline::run_engines(&self.scenario).map_err(Failure::input)
+    }
+
+    fn run(&self) -> Result<cporamp_pipeline::RunOutput, Failure> {
+        let engines = self.engines()?;
+        self.progress.update("fleet", 0, 1);
+        let fleet =
+            cporamp_pipeline::run_fleet(&self.scenario, &engines).map_err(Failure::input)?;
+        self.progress.update("market", 0, 1);
+        let market = cporamp_pipeline::run_market(&self.scenario, &engines, &fleet)
+            .map_err(Failure::input)?;
+        let cporamp_pipeline::EnginesOutput { comparison, thermal, photonics, yields } = engines;
+        Ok(cporamp_pipeline::RunOutput { comparison, thermal, photonics, yields, fleet, market })
+    }
+
+    /// A note on standard error unless --quiet.
+    #[allow(clippy::print_stderr, reason = "notes go to stderr so stdout stays the output")]
+    fn note(&self, lines: &[String]) {
+        self.progress.finish();
+        if !self.args.execution.quiet {
+            for line in lines {
+                eprintln!("{line}");
+            }
+        }
+    }
+
+    /// Prints or writes the output in the asked format: text from the tables, JSON, or the
+    /// tables (or `frame`, when the command has a table of its own) as CSV or Parquet.
+    fn emit(
+        &self,
+        title: &str,
+        tables: impl FnOnce() -> Result<Vec<table::Table>, Failure>,
+        json: impl FnOnce() -> Result<String, Failure>,
+        frame: Option<cporamp_report::Frame>,
+    ) -> Result<(), Failure> {
+        self.progress.finish();
+        let bytes = match self.args.format {
+            Format::Text => table::render(&tables()?).into_bytes(),
+            Format::Json => json()?.into_bytes(),
+            Format::Csv => {
+                frame.map_or_else(|| tables().map(|t| table::frame(&t)), Ok)?.to_csv().into_bytes()
+            }
+            Format::Parquet => frame
+                .map_or_else(|| tables().map(|t| table::frame(&t)), Ok)?
+                .to_parquet(&format!("cporamp {title} ({})", self.origin))
+                .map_err(Failure::internal)?,
+        };
+        match &self.args.output {
+            Some(path) => {
+                output::write_file(path, &bytes).map_err(Failure::Input)?;
+                self.note(&[format!("wrote {}", path.display())]);
+                Ok(())
+            }
+            None => print_bytes(&bytes),
+        }
+    }
+}
+
+/// Synthetic per-lane test data, a CSV and a Parquet file per technology and generation.
+fn write_test_data(
+    directory: &Path,
+    yields: &[cporamp_pipeline::YieldGeneration],
+    test_packages: usize,
+) -> Result<Vec<String>, Failure> {
+    let mut files = Vec::new();
+    for generation in yields {
+        for technology in &generation.technologies {
+            let records = cporamp_yield::test_records(&technology.inputs, test_packages)
+                .map_err(Failure::input)?;
+            let stem = format!("{}_{}", generation.generation, technology.id);
+            let (id, name) = (&technology.id, &generation.generation);
+            let csv = cporamp_yield::test_data_csv(&records, id, name);
+            let parquet =
+                cporamp_report::test_data_parquet(&records, id, name).map_err(Failure::internal)?;
+            files.push((format!("{stem}.csv"), csv.into_bytes()));
+            files.push((format!("{stem}.parquet"), parquet));
+        }
+    }
+    let borrowed: Vec<(&str, &[u8])> =
+        files.iter().map(|(name, body)| (name.as_str(), body.as_slice())).collect();
+    let written = output::write_all_atomically(directory, &borrowed).map_err(Failure::Input)?;
+    Ok(written.iter().map(|path| format!("wrote {}", path.display())).collect())
 }
 
 /// The market's update by the observations read from a signals file, if any; an observation
@@ -216,40 +357,117 @@ fn market_update(
         .transpose()
 }
 
-fn run_all(path: Option<&Path>, out: &Path, signals: Option<&Path>) -> Result<(), Failure> {
-    let (scenario, origin) = load_scenario(path)?;
-    let observations = signals.map(signals::read).transpose()?;
-    let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
-    let update = market_update(&output.market, observations.as_ref())?;
-    let comparison: &Comparison = &output.comparison;
-    let results = cporamp_report::RunResults {
-        origin: &origin,
-        scenario: &scenario,
-        comparison,
+fn run_results<'a>(
+    session: &'a Session<'_>,
+    output: &'a cporamp_pipeline::RunOutput,
+    update: Option<&'a cporamp_market::Update>,
+) -> cporamp_report::RunResults<'a> {
+    cporamp_report::RunResults {
+        origin: &session.origin,
+        scenario: &session.scenario,
+        comparison: &output.comparison,
         thermal: &output.thermal,
         photonics: &output.photonics,
         yields: &output.yields,
         fleet: Some(&output.fleet),
         market: Some(&output.market),
-        market_update: update.as_ref(),
-    };
-    let json = cporamp_report::results_json(&results).map_err(Failure::internal)?;
+        market_update: update,
+    }
+}
+
+fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<(), Failure> {
+    let session = Session::start(common)?;
+    let observations = signals.map(signals::read).transpose()?;
+    let output = session.run()?;
+    let update = market_update(&output.market, observations.as_ref())?;
+    let results = run_results(&session, &output, update.as_ref());
+    let json_text = cporamp_report::results_json(&results).map_err(Failure::internal)?;
     let html = cporamp_report::report_html(&results);
-    let written = crate::output::write_all_atomically(
+    let written = output::write_all_atomically(
         out,
-        &[("results.json", json.as_bytes()), ("report.html", html.as_bytes())],
+        &[("results.json", json_text.as_bytes()), ("report.html", html.as_bytes())],
     )
     .map_err(Failure::Input)?;
-
-    let mut summary = format!("cporamp run: scenario {} ({origin})\n\n", scenario.name);
-    summary.push_str(&table::text(&comparison.generations));
-    summary.push_str(&table::thermal_text(&output.thermal));
-    summary.push_str(&table::photonics_text(&output.photonics));
-    summary.push_str(&table::yield_text(&output.yields, &comparison.generations));
-    summary.push_str(&table::fleet_text(&output.fleet, &scenario));
-    summary.push_str(&table::market_text(&output.market, update.as_ref()));
-    for path in &written {
-        summary.push_str(&format!("wrote {}\n", path.display()));
+    let wrote: Vec<String> =
+        written.iter().map(|path| format!("wrote {}", path.display())).collect();
+    let tables = || {
+        let mut tables = table::compare_tables(&output.comparison.generations);
+        tables.extend(table::thermal_tables(&output.thermal));
+        tables.extend(table::photonics_tables(&output.photonics));
+        tables.extend(table::yield_tables(&output.yields, &output.comparison.generations));
+        tables.extend(table::fleet_tables(&output.fleet, &session.scenario));
+        tables.extend(table::market_tables(&output.market, update.as_ref()));
+        tables
+    };
+    if common.format == Format::Text && common.output.is_none() {
+        session.progress.finish();
+        let mut text =
+            format!("cporamp run: scenario {} ({})\n\n", session.scenario.name, session.origin);
+        text.push_str(&table::render(&tables()));
+        for line in &wrote {
+            text.push_str(line);
+            text.push('\n');
+        }
+        return print(&text);
     }
-    print(&summary)
+    session.note(&wrote);
+    session.emit("run", || Ok(tables()), || Ok(json_text.clone() + "\n"), None)
+}
+
+/// `cporamp diff`: both scenarios run, their inputs and headline results side by side.
+fn diff(
+    a: &Path,
+    b: &Path,
+    out: Option<&Path>,
+    format: Format,
+    output: Option<&Path>,
+    execution: &args::ExecutionArgs,
+) -> Result<(), Failure> {
+    let (a_text, a_origin) = scenario_text(Some(a))?;
+    let (b_text, b_origin) = scenario_text(Some(b))?;
+    let changes = cporamp_report::input_changes(&a_origin, &a_text, &b_origin, &b_text)
+        .map_err(|error| Failure::Input(anyhow::anyhow!(error)))?;
+    let mut heads = Vec::new();
+    for (path, name) in [(a, "A"), (b, "B")] {
+        let common = EngineArgs {
+            scenario: args::ScenarioArg { scenario: Some(path.to_path_buf()), scenario_flag: None },
+            execution: *execution,
+            ..EngineArgs::default()
+        };
+        let session = Session::start(&common)?;
+        session.progress.update(&format!("scenario {name}"), 0, 1);
+        let run = session.run()?;
+        heads.push(cporamp_report::headlines(&run_results(&session, &run, None)));
+    }
+    let diffs = cporamp_report::headline_diffs(&heads[0], &heads[1]);
+    let report =
+        serde_json::json!({ "a": a_origin, "b": b_origin, "inputs": changes, "results": diffs });
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    if let Some(directory) = out {
+        let html = cporamp_report::diff_html(&a_origin, &b_origin, &changes, &diffs);
+        files.push(("diff.html".into(), html.into_bytes()));
+        files.push(("diff.json".into(), json(&report)?.into_bytes()));
+        let borrowed: Vec<(&str, &[u8])> =
+            files.iter().map(|(name, body)| (name.as_str(), body.as_slice())).collect();
+        let written = output::write_all_atomically(directory, &borrowed).map_err(Failure::Input)?;
+        if !execution.quiet {
+            #[allow(clippy::print_stderr, reason = "notes go to stderr so stdout stays the output")]
+            for path in written {
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    let tables = table::diff_tables(&a_origin, &b_origin, &changes, &diffs);
+    let bytes = match format {
+        Format::Text => table::render(&tables).into_bytes(),
+        Format::Json => json(&report)?.into_bytes(),
+        Format::Csv => table::frame(&tables).to_csv().into_bytes(),
+        Format::Parquet => {
+            table::frame(&tables).to_parquet("cporamp diff").map_err(Failure::internal)?
+        }
+    };
+    match output {
+        Some(path) => output::write_file(path, &bytes).map_err(Failure::Input),
+        None => print_bytes(&bytes),
+    }
 }

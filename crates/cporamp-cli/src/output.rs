@@ -59,12 +59,20 @@ pub fn write_new_file(path: &Path, contents: &str, force: bool) -> anyhow::Resul
     if path.exists() && !force {
         anyhow::bail!("{} already exists; pass --force to overwrite it", path.display());
     }
+    write_file(path, contents.as_bytes())
+}
+
+/// Writes one file atomically, replacing it if it exists (`--output FILE`).
+///
+/// # Errors
+/// If the path has no file name or the file cannot be written.
+pub fn write_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     let directory = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
     let name =
         path.file_name().with_context(|| format!("{} is not a file path", path.display()))?;
-    write_all_atomically(&directory, &[(&name.to_string_lossy(), contents.as_bytes())])?;
+    write_all_atomically(&directory, &[(&name.to_string_lossy(), contents)])?;
     Ok(())
 }

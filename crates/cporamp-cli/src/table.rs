@@ -1,36 +1,283 @@
-//! Terminal tables and CSV for comparison results.
+//! What the CLI prints: every engine's results as [`Table`]s, rendered as aligned text at
+//! most [`WIDTH`] columns wide (headers wrap, wide tables split into column groups), or
+//! flattened into a [`Frame`] (one row per cell) for CSV and Parquet. Text and CSV come from
+//! the same tables, so they always agree.
 
 use cporamp_compare::{GenerationComparison, TechnologyResult};
 use cporamp_core::Scenario;
+use cporamp_report::{Frame, FrameColumn};
 use std::fmt::Write;
 
-/// One column: header, unit, and how to format a technology's value.
-struct Column {
-    header: &'static str,
-    value: fn(&TechnologyResult) -> String,
+/// The widest line the text output may have.
+pub const WIDTH: usize = 100;
+
+/// One cell.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    /// A number shown with `decimals` places, with its standard error when it is an estimate.
+    Number { value: f64, se: Option<f64>, decimals: usize },
+    /// Text.
+    Text(String),
+    /// Does not apply.
+    Empty,
 }
 
-fn optional(value: Option<f64>, decimals: usize) -> String {
-    value.map_or_else(|| "-".to_string(), |value| format!("{value:.decimals$}"))
+impl Cell {
+    fn number(value: f64, decimals: usize) -> Cell {
+        Cell::Number { value, se: None, decimals }
+    }
+
+    fn pm(value: f64, se: f64, decimals: usize) -> Cell {
+        Cell::Number { value, se: Some(se), decimals }
+    }
+
+    fn text(text: impl Into<String>) -> Cell {
+        Cell::Text(text.into())
+    }
+
+    fn shown(&self) -> String {
+        let fixed = |value: f64, decimals: usize| {
+            let text = format!("{value:.decimals$}");
+            // -0.00 is 0.00.
+            if text.trim_start_matches('-').chars().all(|c| c == '0' || c == '.') {
+                text.trim_start_matches('-').to_string()
+            } else {
+                text
+            }
+        };
+        match self {
+            Cell::Number { value, se: None, decimals } => fixed(*value, *decimals),
+            Cell::Number { value, se: Some(se), decimals } => {
+                if *value == 0.0 && *se == 0.0 {
+                    "0".to_string()
+                } else {
+                    format!("{} ± {}", fixed(*value, *decimals), fixed(*se, *decimals))
+                }
+            }
+            Cell::Text(text) => text.clone(),
+            Cell::Empty => "-".to_string(),
+        }
+    }
+}
+
+/// A row: its label and one cell per column.
+#[derive(Debug, Clone)]
+pub struct Row {
+    label: String,
+    cells: Vec<Cell>,
+}
+
+/// A titled table.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    /// What it shows.
+    pub title: String,
+    /// Header of the row-label column.
+    corner: String,
+    /// Column headers (units in them or in the row labels).
+    columns: Vec<String>,
+    rows: Vec<Row>,
+    /// Lines printed under the table.
+    notes: Vec<String>,
+}
+
+impl Table {
+    fn new(title: impl Into<String>, corner: &str, columns: Vec<String>) -> Table {
+        Table { title: title.into(), corner: corner.to_string(), columns, ..Table::default() }
+    }
+
+    fn row(&mut self, label: impl Into<String>, cells: Vec<Cell>) {
+        debug_assert_eq!(cells.len(), self.columns.len());
+        self.rows.push(Row { label: label.into(), cells });
+    }
+
+    fn note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
+    }
+
+    /// The table as text lines of at most `width` characters (except a single word longer
+    /// than the width, which is never cut).
+    pub fn render(&self, width: usize) -> String {
+        let mut out = String::new();
+        for line in wrap(&self.title, width) {
+            let _ = writeln!(out, "{line}");
+        }
+        let label_width = self
+            .rows
+            .iter()
+            .map(|row| row.label.chars().count())
+            .chain(std::iter::once(self.corner.chars().count()))
+            .max()
+            .unwrap_or(0);
+        let shown: Vec<Vec<String>> =
+            self.rows.iter().map(|row| row.cells.iter().map(Cell::shown).collect()).collect();
+        let widths: Vec<usize> = (0..self.columns.len())
+            .map(|column| {
+                let cells = shown.iter().map(|row| row[column].chars().count()).max().unwrap_or(0);
+                let word = longest_word(&self.columns[column]);
+                // Headers wrap at ten characters or their cells' width, whichever is wider.
+                let header = self.columns[column].chars().count();
+                cells.max(word).max(header.min(10))
+            })
+            .collect();
+        // Column groups that fit the width beside the labels.
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut used = label_width;
+        for (column, &column_width) in widths.iter().enumerate() {
+            match groups.last_mut() {
+                Some(group) if used + 2 + column_width <= width => group.push(column),
+                _ => {
+                    groups.push(vec![column]);
+                    used = label_width;
+                }
+            }
+            used += 2 + column_width;
+        }
+        for (index, group) in groups.iter().enumerate() {
+            if index > 0 {
+                out.push('\n');
+            }
+            let headers: Vec<Vec<String>> =
+                group.iter().map(|&column| wrap(&self.columns[column], widths[column])).collect();
+            let header_lines = headers.iter().map(Vec::len).max().unwrap_or(0);
+            for line in 0..header_lines {
+                let mut text = if line + 1 == header_lines {
+                    format!("{:<label_width$}", self.corner)
+                } else {
+                    " ".repeat(label_width)
+                };
+                for (position, &column) in group.iter().enumerate() {
+                    // Headers sit at the bottom, right-aligned over their numbers.
+                    let offset = header_lines - headers[position].len();
+                    let part = if line >= offset { &headers[position][line - offset] } else { "" };
+                    let _ = write!(text, "  {part:>width$}", width = widths[column]);
+                }
+                let _ = writeln!(out, "{}", text.trim_end());
+            }
+            for (row, cells) in self.rows.iter().zip(&shown) {
+                let mut text = format!("{:<label_width$}", row.label);
+                for &column in group {
+                    let _ = write!(text, "  {:>width$}", cells[column], width = widths[column]);
+                }
+                let _ = writeln!(out, "{}", text.trim_end());
+            }
+        }
+        for note in &self.notes {
+            for (index, line) in wrap(note, width - 2).iter().enumerate() {
+                let prefix = if index == 0 { "* " } else { "  " };
+                let _ = writeln!(out, "{prefix}{line}");
+            }
+        }
+        out.push('\n');
+        out
+    }
+}
+
+fn longest_word(text: &str) -> usize {
+    text.split_whitespace().map(|word| word.chars().count()).max().unwrap_or(0)
+}
+
+/// Greedy word wrap; a word longer than `width` gets a line of its own.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Tables as text.
+#[must_use]
+pub fn render(tables: &[Table]) -> String {
+    tables.iter().map(|table| table.render(WIDTH)).collect()
+}
+
+/// Tables flattened to one row per cell: table, row, column, value, se, text.
+#[must_use]
+pub fn frame(tables: &[Table]) -> Frame {
+    let mut columns: [Vec<String>; 3] = Default::default();
+    let (mut values, mut ses, mut texts) = (Vec::new(), Vec::new(), Vec::new());
+    for table in tables {
+        for row in &table.rows {
+            for (header, cell) in table.columns.iter().zip(&row.cells) {
+                columns[0].push(table.title.clone());
+                columns[1].push(row.label.clone());
+                columns[2].push(header.clone());
+                let (value, se, text) = match cell {
+                    Cell::Number { value, se, .. } => (Some(*value), *se, String::new()),
+                    Cell::Text(text) => (None, None, text.clone()),
+                    Cell::Empty => (None, None, String::new()),
+                };
+                values.push(value);
+                ses.push(se);
+                texts.push(text);
+            }
+        }
+    }
+    let [tables, rows, headers] = columns;
+    let mut frame = Frame::default();
+    frame.push("table", FrameColumn::Text(tables));
+    frame.push("row", FrameColumn::Text(rows));
+    frame.push("column", FrameColumn::Text(headers));
+    frame.push("value", FrameColumn::Number(values));
+    frame.push("se", FrameColumn::Number(ses));
+    frame.push("text", FrameColumn::Text(texts));
+    frame
+}
+
+/// Column headers of technologies.
+fn labels<'a, T: 'a>(items: impl IntoIterator<Item = &'a T>, label: fn(&T) -> &str) -> Vec<String> {
+    items.into_iter().map(|item| label(item).to_string()).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// compare
+// ---------------------------------------------------------------------------------------
+
+/// One column of the comparison: header and how to show a technology's value.
+struct Column {
+    header: &'static str,
+    value: fn(&TechnologyResult) -> Cell,
 }
 
 const COLUMNS: &[Column] = &[
-    Column { header: "optics W/port", value: |t| format!("{:.2}", t.port_power.optics_w) },
-    Column { header: "optics pJ/bit", value: |t| format!("{:.2}", t.port_power.optics_pj_per_bit) },
+    Column { header: "optics W/port", value: |t| Cell::number(t.port_power.optics_w, 2) },
+    Column { header: "optics pJ/bit", value: |t| Cell::number(t.port_power.optics_pj_per_bit, 2) },
     Column {
         header: "+host pJ/bit",
-        value: |t| format!("{:.2}", t.port_power.with_host_pj_per_bit),
+        value: |t| Cell::number(t.port_power.with_host_pj_per_bit, 2),
     },
-    Column { header: "switch W", value: |t| format!("{:.0}", t.switch_power.total_w) },
-    Column { header: "ASIC W", value: |t| format!("{:.0}", t.switch_power.asic_w) },
-    Column { header: "port $/Gbps", value: |t| format!("{:.3}", t.cost.port_usd_per_gbps) },
-    Column { header: "switch $/Gbps", value: |t| format!("{:.3}", t.cost.switch_usd_per_gbps) },
-    Column { header: "Tb/s per RU", value: |t| format!("{:.1}", t.density.tbps_per_ru) },
-    Column { header: "Tb/s per mm", value: |t| optional(t.density.tbps_per_mm_edge, 2) },
-    Column { header: "reach m", value: |t| format!("{}", t.reach_m) },
+    Column { header: "switch W", value: |t| Cell::number(t.switch_power.total_w, 0) },
+    Column { header: "ASIC W", value: |t| Cell::number(t.switch_power.asic_w, 0) },
+    Column { header: "port $/Gbps", value: |t| Cell::number(t.cost.port_usd_per_gbps, 3) },
+    Column { header: "switch $/Gbps", value: |t| Cell::number(t.cost.switch_usd_per_gbps, 3) },
+    Column {
+        header: "switch $/Gbps with yield",
+        value: |t| {
+            t.cost.switch_usd_per_gbps_with_yield.map_or(Cell::Empty, |v| Cell::number(v, 3))
+        },
+    },
+    Column { header: "Tb/s per RU", value: |t| Cell::number(t.density.tbps_per_ru, 1) },
+    Column {
+        header: "Tb/s per mm edge",
+        value: |t| t.density.tbps_per_mm_edge.map_or(Cell::Empty, |v| Cell::number(v, 2)),
+    },
+    Column { header: "reach m", value: |t| Cell::number(t.reach_m, 1) },
     Column {
         header: "laser FRU",
-        value: |t| t.service.laser_failure.as_ref().map_or("-", |f| f.fru.label()).to_string(),
+        value: |t| {
+            t.service.laser_failure.as_ref().map_or(Cell::Empty, |f| Cell::text(f.fru.label()))
+        },
     },
     Column {
         header: "laser blast ports",
@@ -38,602 +285,871 @@ const COLUMNS: &[Column] = &[
             t.service
                 .laser_failure
                 .as_ref()
-                .map_or("-".to_string(), |f| f.blast_radius_ports.to_string())
+                .map_or(Cell::Empty, |f| Cell::number(f64::from(f.blast_radius_ports), 0))
         },
     },
-    Column { header: "port FRU", value: |t| t.service.port_failure.fru.label().to_string() },
+    Column { header: "port FRU", value: |t| Cell::text(t.service.port_failure.fru.label()) },
     Column {
         header: "port blast ports",
-        value: |t| t.service.port_failure.blast_radius_ports.to_string(),
+        value: |t| Cell::number(f64::from(t.service.port_failure.blast_radius_ports), 0),
     },
 ];
 
-/// An aligned text table per generation.
+/// The comparison: a table per generation, technologies as rows.
 #[must_use]
-pub fn text(generations: &[GenerationComparison]) -> String {
-    let mut out = String::new();
-    for generation in generations {
-        let _ = writeln!(
-            out,
-            "{} switch: {} ports x {} Gb/s ({} Gb/s)",
-            generation.generation,
-            generation.ports_per_switch,
-            generation.port_rate_gbps,
-            generation.switch_capacity_gbps
-        );
-        let mut rows: Vec<Vec<String>> = vec![
-            std::iter::once("technology".to_string())
-                .chain(COLUMNS.iter().map(|c| c.header.to_string()))
-                .collect(),
-        ];
-        for technology in &generation.technologies {
-            rows.push(
-                std::iter::once(technology.label.clone())
-                    .chain(COLUMNS.iter().map(|column| (column.value)(technology)))
-                    .collect(),
+pub fn compare_tables(generations: &[GenerationComparison]) -> Vec<Table> {
+    generations
+        .iter()
+        .map(|generation| {
+            let mut table = Table::new(
+                format!(
+                    "{} switch: {} ports x {} Gb/s ({:.1} Tb/s)",
+                    generation.generation,
+                    generation.ports_per_switch,
+                    generation.port_rate_gbps,
+                    generation.switch_capacity_gbps / 1000.0
+                ),
+                "technology",
+                COLUMNS.iter().map(|column| column.header.to_string()).collect(),
             );
-        }
-        let widths: Vec<usize> = (0..rows[0].len())
-            .map(|index| rows.iter().map(|row| row[index].chars().count()).max().unwrap_or(0))
-            .collect();
-        for row in &rows {
-            let mut line = String::new();
-            for (index, cell) in row.iter().enumerate() {
-                if index == 0 {
-                    let _ = write!(line, "{cell:<width$}", width = widths[index]);
-                } else {
-                    let _ = write!(line, "  {cell:>width$}", width = widths[index]);
-                }
+            for technology in &generation.technologies {
+                table.row(
+                    technology.label.clone(),
+                    COLUMNS.iter().map(|column| (column.value)(technology)).collect(),
+                );
             }
-            let _ = writeln!(out, "{}", line.trim_end());
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// Quotes a CSV field if it needs it (RFC 4180).
-fn csv_field(field: &str) -> String {
-    if field.contains([',', '"', '\n']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
-    } else {
-        field.to_string()
-    }
+            table
+        })
+        .collect()
 }
 
 /// One CSV row per generation and technology, with unit-suffixed headers.
 #[must_use]
-pub fn csv(generations: &[GenerationComparison]) -> String {
-    let headers = [
-        "generation",
-        "technology",
-        "label",
-        "optics_w_per_port",
-        "optics_pj_per_bit",
-        "with_host_pj_per_bit",
-        "host_serdes_w_per_port",
-        "dsp_w_per_port",
-        "driver_w_per_port",
-        "tia_w_per_port",
-        "oe_serdes_w_per_port",
-        "heater_w_per_port",
-        "laser_w_per_port",
-        "els_w_per_port",
-        "overhead_w_per_port",
-        "conversion_loss_w_per_port",
-        "switch_w",
-        "asic_w",
-        "port_usd",
-        "port_usd_per_gbps",
-        "switch_usd_per_gbps",
-        "module_price_usd",
-        "tbps_per_ru",
-        "tbps_per_mm_edge",
-        "reach_m",
-        "laser_fru",
-        "laser_blast_radius_ports",
-        "port_fru",
-        "port_blast_radius_ports",
+pub fn compare_frame(generations: &[GenerationComparison]) -> Frame {
+    let rows: Vec<(&str, &TechnologyResult)> = generations
+        .iter()
+        .flat_map(|g| g.technologies.iter().map(move |t| (g.generation.as_str(), t)))
+        .collect();
+    let mut frame = Frame::default();
+    let text = |f: &dyn Fn(&str, &TechnologyResult) -> String| {
+        FrameColumn::Text(rows.iter().map(|(g, t)| f(g, t)).collect())
+    };
+    let number = |f: &dyn Fn(&TechnologyResult) -> Option<f64>| {
+        FrameColumn::Number(rows.iter().map(|(_, t)| f(t)).collect())
+    };
+    frame.push("generation", text(&|g, _| g.to_string()));
+    frame.push("technology", text(&|_, t| t.id.clone()));
+    frame.push("label", text(&|_, t| t.label.clone()));
+    type Watts = fn(&TechnologyResult) -> f64;
+    let powers: [(&str, Watts); 13] = [
+        ("optics_w_per_port", |t| t.port_power.optics_w),
+        ("optics_pj_per_bit", |t| t.port_power.optics_pj_per_bit),
+        ("with_host_pj_per_bit", |t| t.port_power.with_host_pj_per_bit),
+        ("host_serdes_w_per_port", |t| t.port_power.host_serdes_w),
+        ("dsp_w_per_port", |t| t.port_power.dsp_w),
+        ("driver_w_per_port", |t| t.port_power.driver_w),
+        ("tia_w_per_port", |t| t.port_power.tia_w),
+        ("oe_serdes_w_per_port", |t| t.port_power.oe_serdes_w),
+        ("heater_w_per_port", |t| t.port_power.heater_w),
+        ("laser_w_per_port", |t| t.port_power.laser_w),
+        ("els_w_per_port", |t| t.port_power.els_w),
+        ("overhead_w_per_port", |t| t.port_power.overhead_w),
+        ("conversion_loss_w_per_port", |t| t.port_power.conversion_loss_w),
     ];
-    let mut out = headers.join(",");
-    out.push('\n');
-    for generation in generations {
-        for t in &generation.technologies {
-            let p = &t.port_power;
-            let fields = [
-                generation.generation.clone(),
-                t.id.clone(),
-                csv_field(&t.label),
-                p.optics_w.to_string(),
-                p.optics_pj_per_bit.to_string(),
-                p.with_host_pj_per_bit.to_string(),
-                p.host_serdes_w.to_string(),
-                p.dsp_w.to_string(),
-                p.driver_w.to_string(),
-                p.tia_w.to_string(),
-                p.oe_serdes_w.to_string(),
-                p.heater_w.to_string(),
-                p.laser_w.to_string(),
-                p.els_w.to_string(),
-                p.overhead_w.to_string(),
-                p.conversion_loss_w.to_string(),
-                t.switch_power.total_w.to_string(),
-                t.switch_power.asic_w.to_string(),
-                t.cost.port_usd.to_string(),
-                t.cost.port_usd_per_gbps.to_string(),
-                t.cost.switch_usd_per_gbps.to_string(),
-                t.cost.module_price_usd.map(|price| price.to_string()).unwrap_or_default(),
-                t.density.tbps_per_ru.to_string(),
-                t.density.tbps_per_mm_edge.map(|value| value.to_string()).unwrap_or_default(),
-                t.reach_m.to_string(),
-                t.service
-                    .laser_failure
-                    .as_ref()
-                    .map(|f| f.fru.label().to_string())
-                    .unwrap_or_default(),
-                t.service
-                    .laser_failure
-                    .as_ref()
-                    .map(|f| f.blast_radius_ports.to_string())
-                    .unwrap_or_default(),
-                t.service.port_failure.fru.label().to_string(),
-                t.service.port_failure.blast_radius_ports.to_string(),
-            ];
-            out.push_str(&fields.join(","));
-            out.push('\n');
-        }
+    for (name, value) in powers {
+        frame.push(name, number(&|t| Some(value(t))));
     }
-    out
+    frame.push("switch_w", number(&|t| Some(t.switch_power.total_w)));
+    frame.push("asic_w", number(&|t| Some(t.switch_power.asic_w)));
+    frame.push("port_usd", number(&|t| Some(t.cost.port_usd)));
+    frame.push("port_usd_per_gbps", number(&|t| Some(t.cost.port_usd_per_gbps)));
+    frame.push("switch_usd_per_gbps", number(&|t| Some(t.cost.switch_usd_per_gbps)));
+    frame
+        .push("switch_usd_per_gbps_with_yield", number(&|t| t.cost.switch_usd_per_gbps_with_yield));
+    frame.push("module_price_usd", number(&|t| t.cost.module_price_usd));
+    frame.push("tbps_per_ru", number(&|t| Some(t.density.tbps_per_ru)));
+    frame.push("tbps_per_mm_edge", number(&|t| t.density.tbps_per_mm_edge));
+    frame.push("reach_m", number(&|t| Some(t.reach_m)));
+    frame.push(
+        "laser_fru",
+        text(&|_, t| {
+            t.service.laser_failure.as_ref().map(|f| f.fru.label().to_string()).unwrap_or_default()
+        }),
+    );
+    frame.push(
+        "laser_blast_radius_ports",
+        number(&|t| t.service.laser_failure.as_ref().map(|f| f64::from(f.blast_radius_ports))),
+    );
+    frame.push("port_fru", text(&|_, t| t.service.port_failure.fru.label().to_string()));
+    frame.push(
+        "port_blast_radius_ports",
+        number(&|t| Some(f64::from(t.service.port_failure.blast_radius_ports))),
+    );
+    frame
 }
 
-/// The thermal engine's package results: one block per generation.
+// ---------------------------------------------------------------------------------------
+// thermal
+// ---------------------------------------------------------------------------------------
+
+/// The thermal engine: per generation, the package of each co-packaged technology, then its
+/// inlet sweep.
 #[must_use]
-pub fn thermal_text(generations: &[cporamp_pipeline::ThermalGeneration]) -> String {
-    let mut out = String::new();
+pub fn thermal_tables(generations: &[cporamp_pipeline::ThermalGeneration]) -> Vec<Table> {
+    let mut tables = Vec::new();
     for generation in generations {
-        for technology in &generation.technologies {
-            let nominal = &technology.nominal;
-            let plate = &nominal.cold_plate;
-            let _ = writeln!(
-                out,
-                "{} {}: package {:.0} mm, ASIC {:.0} W (leakage {:.0} W), {} engines x {:.1} W, inlet {:.0} °C (coolant +{:.1} K, h_eff {:.0} W/m²K, Re {:.0}, {})",
-                generation.generation,
-                technology.label,
-                nominal.substrate_side_mm,
-                technology.asic_w,
-                technology.asic_leakage_w,
-                technology.n_engines,
-                technology.engine_w,
-                nominal.inlet_c,
-                plate.coolant_rise_k,
-                plate.h_effective_w_per_m2k,
-                plate.reynolds,
-                plate.correlation,
+        let technologies = &generation.technologies;
+        if technologies.is_empty() {
+            continue;
+        }
+        let mut table = Table::new(
+            format!("{} thermal: CPO packages at the nominal inlet", generation.generation),
+            "quantity",
+            labels(technologies, |t| &t.label),
+        );
+        type Get = fn(&cporamp_pipeline::ThermalTechnology) -> f64;
+        let quantities: [(&str, usize, Get); 18] = [
+            ("package side, mm", 0, |t| t.nominal.substrate_side_mm),
+            ("ASIC power, W", 0, |t| t.asic_w),
+            ("  of which leakage, W", 0, |t| t.asic_leakage_w),
+            ("optical engines", 0, |t| t.n_engines as f64),
+            ("power per engine, W", 1, |t| t.engine_w),
+            ("coolant inlet, °C", 1, |t| t.nominal.inlet_c),
+            ("coolant rise, K", 1, |t| t.nominal.cold_plate.coolant_rise_k),
+            ("cold plate h_eff, W/m²K", 0, |t| t.nominal.cold_plate.h_effective_w_per_m2k),
+            ("coolant Reynolds number", 0, |t| t.nominal.cold_plate.reynolds),
+            ("ASIC junction mean, °C", 1, |t| t.nominal.asic_mean_c),
+            ("ASIC junction max, °C", 1, |t| t.nominal.asic_max_c),
+            ("hottest engine, °C", 1, |t| t.nominal.engine_mean_max_c),
+            ("fixed-point iterations", 0, |t| t.iterations as f64),
+            ("heat through the board, W", 2, |t| t.nominal.board_w),
+            ("workload cycles per day", 0, |t| t.cycling.asic.cycles_per_day),
+            ("ASIC cycle swing, K", 1, |t| t.cycling.asic.max_range_k),
+            ("ASIC bump life, y", 1, |t| t.cycling.asic.life_years),
+            ("engine joint life, y", 1, |t| t.cycling.engine.life_years),
+        ];
+        for (label, decimals, value) in quantities {
+            table.row(
+                label,
+                technologies.iter().map(|t| Cell::number(value(t), decimals)).collect(),
             );
-            let _ = writeln!(
-                out,
-                "  ASIC junction mean {:.1} °C, max {:.1} °C; hottest engine {:.1} °C ({} fixed-point iterations); board path {:.2} W",
-                nominal.asic_mean_c,
-                nominal.asic_max_c,
-                nominal.engine_mean_max_c,
-                technology.iterations,
-                nominal.board_w,
-            );
-            let sweep: Vec<String> = technology
-                .sweep
-                .iter()
-                .map(|point| {
-                    format!(
-                        "{:.0}->{:.1}/{:.1}",
-                        point.inlet_c, point.engine_mean_max_c, point.asic_max_c
-                    )
-                })
-                .collect();
-            let _ = writeln!(out, "  inlet °C -> engine/ASIC max °C: {}", sweep.join("  "));
-            let cycling = &technology.cycling;
-            let _ = writeln!(
-                out,
-                "  cycling: {:.0} cycles/day; ASIC swing {:.1} K, solder life {:.1} y; engine swing {:.1} K, life {:.1} y (Norris-Landzberg vs qualification)",
-                cycling.asic.cycles_per_day,
-                cycling.asic.max_range_k,
-                cycling.asic.life_years,
-                cycling.engine.max_range_k,
-                cycling.engine.life_years
-            );
+        }
+        let mut notes: Vec<String> = Vec::new();
+        for technology in technologies {
+            let plate = &technology.nominal.cold_plate;
+            let correlation = format!("cold plate correlation: {}", plate.correlation);
+            if !notes.contains(&correlation) {
+                notes.push(correlation);
+            }
             for warning in &plate.warnings {
-                let _ = writeln!(out, "  note: {warning}");
+                notes.push(format!("{}: {warning}", technology.label));
             }
         }
+        notes.push("solder life: Norris-Landzberg against the qualification cycle".to_string());
+        for note in notes {
+            table.note(note);
+        }
+        tables.push(table);
+
+        let mut columns = Vec::new();
+        for technology in technologies {
+            columns.push(format!("{} engine max °C", technology.label));
+            columns.push(format!("{} ASIC max °C", technology.label));
+        }
+        let mut sweep = Table::new(
+            format!("{} thermal: inlet sweep", generation.generation),
+            "inlet °C",
+            columns,
+        );
+        let points = technologies.first().map_or(0, |t| t.sweep.len());
+        for index in 0..points {
+            let mut cells = Vec::new();
+            for technology in technologies {
+                let point = &technology.sweep[index];
+                cells.push(Cell::number(point.engine_mean_max_c, 1));
+                cells.push(Cell::number(point.asic_max_c, 1));
+            }
+            sweep.row(format!("{:.0}", technologies[0].sweep[index].inlet_c), cells);
+        }
+        tables.push(sweep);
     }
-    out
+    tables
 }
 
-/// The photonics engine's results: one block per co-packaged technology and generation.
+// ---------------------------------------------------------------------------------------
+// photonics
+// ---------------------------------------------------------------------------------------
+
+/// The photonics engine: per generation, the lane population and both lock loops, then the
+/// flap rate over the inlet sweep.
 #[must_use]
-pub fn photonics_text(generations: &[cporamp_pipeline::PhotonicsGeneration]) -> String {
-    let mut out = String::new();
+pub fn photonics_tables(generations: &[cporamp_pipeline::PhotonicsGeneration]) -> Vec<Table> {
+    let mut tables = Vec::new();
     for generation in generations {
-        for technology in &generation.technologies {
-            let result = &technology.nominal;
-            let (fb, ff) = (&result.feedback, &result.feed_forward);
-            let _ = writeln!(
-                out,
-                "{} {} photonics: {} lanes, ring linewidth {:.3} nm, heater range {:.1} nm; ring swing {:.2} K, drift {:.4} nm p-p ({} laser)",
-                generation.generation,
-                technology.label,
-                result.lanes,
-                result.linewidth_nm,
-                result.tuning_range_nm,
-                result.ring_swing_k,
-                result.drift_peak_to_peak_nm,
-                if technology.laser_on_engine { "on-engine" } else { "external" },
+        let technologies = &generation.technologies;
+        if technologies.is_empty() {
+            continue;
+        }
+        let mut table = Table::new(
+            format!(
+                "{} photonics: ring drift and the heater lock loop (pm = 0.001 nm)",
+                generation.generation
+            ),
+            "quantity",
+            labels(technologies, |t| &t.label),
+        );
+        let all = |f: &dyn Fn(&cporamp_pipeline::PhotonicsTechnology) -> Cell| {
+            technologies.iter().map(f).collect::<Vec<Cell>>()
+        };
+        table.row("Monte Carlo lanes", all(&|t| Cell::number(t.nominal.lanes as f64, 0)));
+        table.row(
+            "laser",
+            all(&|t| Cell::text(if t.laser_on_engine { "on engine" } else { "external" })),
+        );
+        table.row("ring linewidth, pm", all(&|t| Cell::number(1e3 * t.nominal.linewidth_nm, 0)));
+        table.row("heater range, nm", all(&|t| Cell::number(t.nominal.tuning_range_nm, 1)));
+        table.row("ring temperature swing, K", all(&|t| Cell::number(t.nominal.ring_swing_k, 2)));
+        table.row(
+            "laser-ring drift p-p, pm",
+            all(&|t| Cell::number(1e3 * t.nominal.drift_peak_to_peak_nm, 1)),
+        );
+        for (name, feed_forward) in [("feedback", false), ("feed-forward", true)] {
+            let loop_of = |t: &cporamp_pipeline::PhotonicsTechnology| {
+                if feed_forward { t.nominal.feed_forward } else { t.nominal.feedback }
+            };
+            table.row(
+                format!("{name}: RMS detuning, pm"),
+                all(&|t| Cell::number(1e3 * loop_of(t).rms_detuning_nm, 3)),
             );
-            for (name, summary) in [("feedback only", fb), ("+ feed-forward", ff)] {
-                let _ = writeln!(
-                    out,
-                    "  {name:<15} RMS detuning {:.2e} nm (max {:.2e} nm, penalty {:.2e} dB), heater {:.1} mW/ring = {:.3} pJ/bit, lock losses {:.2} ± {:.2} /lane-h, flaps {:.2} ± {:.2} /lane-h",
-                    summary.rms_detuning_nm,
-                    summary.max_detuning_nm,
-                    summary.rms_penalty_db,
-                    summary.heater_mw_per_ring,
-                    summary.heater_pj_per_bit,
-                    summary.lock_losses_per_lane_hour,
-                    summary.lock_losses_se,
-                    summary.flaps_per_lane_hour,
-                    summary.flaps_se,
-                );
-            }
-            let _ = writeln!(
-                out,
-                "  predictor R² {:.4} (one-step RMS error {:.2e} nm): feed-forward cuts RMS detuning {:.1}x; lanes unlockable {:.1} %, negative static margin {:.1} %",
-                result.predictor_r_squared,
-                result.predictor_rms_error_nm,
-                result.rms_reduction,
-                100.0 * result.unlockable_fraction,
-                100.0 * result.negative_margin_fraction,
+            table.row(
+                format!("{name}: max detuning, pm"),
+                all(&|t| Cell::number(1e3 * loop_of(t).max_detuning_nm, 3)),
             );
-            let sweep: Vec<String> = technology
-                .inlet_sweep
-                .iter()
-                .map(|point| {
-                    format!(
-                        "{:.0}->{:.1}/{:.1}",
-                        point.inlet_c,
-                        point.feedback_flaps_per_lane_hour,
-                        point.feed_forward_flaps_per_lane_hour
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "  inlet °C -> flaps/lane-h feedback/feed-forward: {}",
-                sweep.join("  ")
+            table.row(
+                format!("{name}: heater, mW/ring"),
+                all(&|t| Cell::number(loop_of(t).heater_mw_per_ring, 1)),
+            );
+            table.row(
+                format!("{name}: heater, pJ/bit"),
+                all(&|t| Cell::number(loop_of(t).heater_pj_per_bit, 3)),
+            );
+            table.row(
+                format!("{name}: lock losses, 1/lane-h"),
+                all(&|t| {
+                    Cell::pm(loop_of(t).lock_losses_per_lane_hour, loop_of(t).lock_losses_se, 2)
+                }),
+            );
+            table.row(
+                format!("{name}: flaps, 1/lane-h"),
+                all(&|t| Cell::pm(loop_of(t).flaps_per_lane_hour, loop_of(t).flaps_se, 2)),
             );
         }
+        table.row("drift predictor R²", all(&|t| Cell::number(t.nominal.predictor_r_squared, 4)));
+        table.row(
+            "predictor RMS error, pm",
+            all(&|t| Cell::number(1e3 * t.nominal.predictor_rms_error_nm, 3)),
+        );
+        table.row(
+            "feed-forward cuts RMS detuning, x",
+            all(&|t| Cell::number(t.nominal.rms_reduction, 1)),
+        );
+        table.row(
+            "lanes that cannot lock, %",
+            all(&|t| Cell::number(100.0 * t.nominal.unlockable_fraction, 1)),
+        );
+        table.row(
+            "lanes with negative margin, %",
+            all(&|t| Cell::number(100.0 * t.nominal.negative_margin_fraction, 1)),
+        );
+        tables.push(table);
+
+        let mut columns = Vec::new();
+        for technology in technologies {
+            columns.push(format!("{} feedback", technology.label));
+            columns.push(format!("{} feed-forward", technology.label));
+        }
+        let mut sweep = Table::new(
+            format!(
+                "{} photonics: flaps per lane-hour over the inlet sweep",
+                generation.generation
+            ),
+            "inlet °C",
+            columns,
+        );
+        let points = technologies.first().map_or(0, |t| t.inlet_sweep.len());
+        for index in 0..points {
+            let mut cells = Vec::new();
+            for technology in technologies {
+                let point = &technology.inlet_sweep[index];
+                cells.push(Cell::number(point.feedback_flaps_per_lane_hour, 2));
+                cells.push(Cell::number(point.feed_forward_flaps_per_lane_hour, 2));
+            }
+            sweep.row(format!("{:.0}", technologies[0].inlet_sweep[index].inlet_c), cells);
+        }
+        tables.push(sweep);
     }
-    out
+    tables
 }
 
-/// The yield engine's results: one block per co-packaged technology and generation.
+// ---------------------------------------------------------------------------------------
+// yield
+// ---------------------------------------------------------------------------------------
+
+/// The yield engine: per generation, yield by insertion, rejects and escapes by mechanism,
+/// cost, what to fix first; then the ramp by quarter.
 #[must_use]
-pub fn yield_text(
+pub fn yield_tables(
     generations: &[cporamp_pipeline::YieldGeneration],
     comparisons: &[GenerationComparison],
-) -> String {
-    let mut out = String::new();
+) -> Vec<Table> {
+    type Tech = cporamp_pipeline::YieldTechnology;
+    let mut tables = Vec::new();
     for generation in generations {
-        for technology in &generation.technologies {
-            let result = &technology.result;
-            let inputs = &technology.inputs;
-            let percent = |fraction: &cporamp_yield::Fraction| {
-                format!("{:.2} ± {:.2} %", 100.0 * fraction.value, 100.0 * fraction.se)
-            };
-            let _ = writeln!(
-                out,
-                "{} {} yield: {} packages of an ASIC + {} engines x {} lanes; package yield {}",
-                generation.generation,
-                technology.label,
-                result.packages,
-                inputs.engines_per_package,
-                inputs.lanes_per_engine,
-                percent(&result.package_yield),
-            );
-            let burn_in = if inputs.lanes_per_laser > 0 {
-                percent(&result.burn_in_pass)
-            } else {
-                "— (no lasers in the package)".to_string()
-            };
-            let _ = writeln!(
-                out,
-                "  pass: ASIC wafer test {}, laser burn-in {burn_in}, engine test {}, package test {}, system test {}",
-                percent(&result.wafer_test_pass),
-                percent(&result.engine_test_pass),
-                percent(&result.package_test_pass),
-                percent(&result.system_test_pass),
-            );
-            let rejects: Vec<String> = cporamp_yield::MECHANISMS
-                .iter()
-                .zip(&result.package_rejects_by_mechanism)
-                .map(|(name, fraction)| format!("{name} {:.2} %", 100.0 * fraction.value))
-                .collect();
-            let _ = writeln!(
-                out,
-                "  scrapped by mechanism (package and system test): {}",
-                rejects.join(", ")
-            );
-            let waterfall: Vec<String> = result
-                .waterfall
-                .iter()
-                .map(|step| format!("{} {:+.2} %", step.label, 100.0 * step.change.value))
-                .collect();
-            let _ = writeln!(out, "  yield waterfall: {}", waterfall.join(", "));
-            let _ = writeln!(
-                out,
-                "  rework: {:.3} fiber re-attach attempts per package, {} of packages recovered, {} of attempts damaged",
-                result.reworks_per_package,
-                percent(&result.rework_recovered),
-                percent(&result.rework_damaged),
-            );
-            if let Some(els) = &result.els {
-                let _ = writeln!(
-                    out,
-                    "  ELS modules: yield {}, {:.3} spare lasers used per module, weak-laser escapes {:.0} DPPM",
-                    percent(&els.module_yield),
-                    els.spare_lasers_used_per_module,
-                    els.weak_laser_escapes_dppm,
-                );
-            }
-            let escapes: Vec<String> = cporamp_yield::MECHANISMS
-                .iter()
-                .zip(&result.escapes_dppm)
-                .map(|(name, dppm)| format!("{name} {dppm:.0}"))
-                .collect();
-            let _ = writeln!(
-                out,
-                "  escapes {:.0} DPPM ({})",
-                result.escapes_total_dppm,
-                escapes.join(", ")
-            );
-            let cost = &result.cost;
-            let _ = writeln!(
-                out,
-                "  cost per shipped switch ${:.0} (ideal ${:.0}, +{:.1} %): ASICs ${:.0}, engines ${:.0}, packaging ${:.0}, test ${:.0}, rework ${:.0}",
-                cost.total_usd,
-                cost.ideal_usd,
-                100.0 * (cost.total_usd / cost.ideal_usd - 1.0),
-                cost.asic_usd,
-                cost.engines_usd,
-                cost.packaging_usd,
-                cost.test_usd,
-                cost.rework_usd,
-            );
-            let ramp: Vec<String> = technology
-                .ramp
-                .iter()
-                .map(|point| {
-                    format!(
-                        "{} {:.0}k->{:.1}%/${:.0}",
-                        point.label,
-                        point.cumulative_units / 1e3,
-                        100.0 * point.package_yield.value,
-                        point.cost_usd
-                    )
-                })
-                .collect();
-            let _ = writeln!(
-                out,
-                "  ramp (quarter cumulative units -> yield/cost): {}",
-                ramp.join("  ")
-            );
-            let fixes: Vec<String> = technology
-                .tornado
-                .iter()
-                .map(|bar| format!("{} ${:.0}", bar.mechanism, bar.saving_usd))
-                .collect();
-            let _ = writeln!(out, "  fix first (saving per shipped switch): {}", fixes.join(", "));
-            if let Some(compared) = comparisons
-                .iter()
-                .find(|comparison| comparison.generation == generation.generation)
-                .and_then(|comparison| {
-                    comparison.technologies.iter().find(|t| t.id == technology.id)
-                })
-                && let Some(with_yield) = compared.cost.switch_usd_per_gbps_with_yield
-            {
-                let _ = writeln!(
-                    out,
-                    "  switch $/Gbps with yield {with_yield:.3} (BOM {:.3})",
-                    compared.cost.switch_usd_per_gbps
-                );
-            }
+        let technologies = &generation.technologies;
+        if technologies.is_empty() {
+            continue;
         }
+        let headers = labels(technologies, |t| &t.label);
+        let all = |f: &dyn Fn(&Tech) -> Cell| technologies.iter().map(f).collect::<Vec<Cell>>();
+        let percent = |fraction: &cporamp_yield::Fraction| {
+            Cell::pm(100.0 * fraction.value, 100.0 * fraction.se, 2)
+        };
+
+        let mut flow = Table::new(
+            format!("{} yield: the test flow (mean ± SE)", generation.generation),
+            "quantity",
+            headers.clone(),
+        );
+        flow.row("packages simulated", all(&|t| Cell::number(t.result.packages as f64, 0)));
+        flow.row(
+            "engines x lanes per package",
+            all(&|t| {
+                Cell::text(format!(
+                    "{} x {}",
+                    t.inputs.engines_per_package, t.inputs.lanes_per_engine
+                ))
+            }),
+        );
+        flow.row("package yield, %", all(&|t| percent(&t.result.package_yield)));
+        flow.row("pass: ASIC wafer test, %", all(&|t| percent(&t.result.wafer_test_pass)));
+        flow.row(
+            "pass: laser burn-in, %",
+            all(&|t| {
+                if t.inputs.lanes_per_laser > 0 {
+                    percent(&t.result.burn_in_pass)
+                } else {
+                    Cell::Empty
+                }
+            }),
+        );
+        flow.row("pass: engine test, %", all(&|t| percent(&t.result.engine_test_pass)));
+        flow.row("pass: package test, %", all(&|t| percent(&t.result.package_test_pass)));
+        flow.row("pass: system test, %", all(&|t| percent(&t.result.system_test_pass)));
+        flow.row(
+            "rework attempts per package",
+            all(&|t| Cell::number(t.result.reworks_per_package, 3)),
+        );
+        flow.row("rework: packages recovered, %", all(&|t| percent(&t.result.rework_recovered)));
+        flow.row("rework: attempts damaged, %", all(&|t| percent(&t.result.rework_damaged)));
+        if technologies.iter().any(|t| t.result.els.is_some()) {
+            flow.row(
+                "ELS module yield, %",
+                all(&|t| {
+                    t.result.els.as_ref().map_or(Cell::Empty, |els| percent(&els.module_yield))
+                }),
+            );
+            flow.row(
+                "ELS spare lasers used per module",
+                all(&|t| {
+                    t.result.els.as_ref().map_or(Cell::Empty, |els| {
+                        Cell::number(els.spare_lasers_used_per_module, 3)
+                    })
+                }),
+            );
+        }
+        flow.note("burn-in shows - where the package holds no lasers");
+        tables.push(flow);
+
+        let mut mechanisms = Table::new(
+            format!("{} yield: by mechanism", generation.generation),
+            "mechanism",
+            technologies
+                .iter()
+                .flat_map(|t| {
+                    [
+                        format!("{} scrapped %", t.label),
+                        format!("{} escapes DPPM", t.label),
+                        format!("{} fix-first saving $", t.label),
+                    ]
+                })
+                .collect(),
+        );
+        for (index, name) in cporamp_yield::MECHANISMS.iter().enumerate() {
+            let mut cells = Vec::new();
+            for t in technologies {
+                cells.push(Cell::number(
+                    100.0 * t.result.package_rejects_by_mechanism[index].value,
+                    2,
+                ));
+                cells.push(Cell::number(t.result.escapes_dppm[index], 0));
+                let saving = t.tornado.iter().find(|bar| bar.mechanism == *name);
+                cells.push(saving.map_or(Cell::Empty, |bar| Cell::number(bar.saving_usd, 0)));
+            }
+            mechanisms.row(*name, cells);
+        }
+        let mut total = Vec::new();
+        for t in technologies {
+            total.push(Cell::number(100.0 * (1.0 - t.result.package_yield.value), 2));
+            total.push(Cell::number(t.result.escapes_total_dppm, 0));
+            total.push(Cell::Empty);
+        }
+        mechanisms.row("all (1 - yield)", total);
+        if let Some(els) = technologies.iter().find_map(|t| t.result.els.as_ref()) {
+            mechanisms.note(format!(
+                "ELS weak-laser escapes: {:.0} DPPM of modules",
+                els.weak_laser_escapes_dppm
+            ));
+        }
+        mechanisms
+            .note("fix-first saving: cost per shipped switch saved by removing the mechanism");
+        tables.push(mechanisms);
+
+        let mut waterfall = Table::new(
+            format!("{} yield: waterfall, % of assembled packages", generation.generation),
+            "step",
+            headers.clone(),
+        );
+        let steps = technologies.first().map_or(0, |t| t.result.waterfall.len());
+        for index in 0..steps {
+            waterfall.row(
+                technologies[0].result.waterfall[index].label,
+                all(&|t| Cell::number(100.0 * t.result.waterfall[index].change.value, 2)),
+            );
+        }
+        tables.push(waterfall);
+
+        let mut cost = Table::new(
+            format!("{} yield: cost per shipped switch", generation.generation),
+            "quantity",
+            headers.clone(),
+        );
+        cost.row("cost per shipped switch, $", all(&|t| Cell::number(t.result.cost.total_usd, 0)));
+        cost.row("  at 100 % yield, $", all(&|t| Cell::number(t.result.cost.ideal_usd, 0)));
+        cost.row(
+            "  yield overhead, %",
+            all(&|t| {
+                Cell::number(100.0 * (t.result.cost.total_usd / t.result.cost.ideal_usd - 1.0), 1)
+            }),
+        );
+        cost.row("ASICs, $", all(&|t| Cell::number(t.result.cost.asic_usd, 0)));
+        cost.row("optical engines, $", all(&|t| Cell::number(t.result.cost.engines_usd, 0)));
+        cost.row("packaging, $", all(&|t| Cell::number(t.result.cost.packaging_usd, 0)));
+        cost.row("test, $", all(&|t| Cell::number(t.result.cost.test_usd, 0)));
+        cost.row("rework, $", all(&|t| Cell::number(t.result.cost.rework_usd, 0)));
+        let compared = |t: &Tech| {
+            comparisons
+                .iter()
+                .find(|c| c.generation == generation.generation)
+                .and_then(|c| c.technologies.iter().find(|r| r.id == t.id))
+        };
+        cost.row(
+            "switch $/Gbps, BOM",
+            all(&|t| {
+                compared(t).map_or(Cell::Empty, |c| Cell::number(c.cost.switch_usd_per_gbps, 3))
+            }),
+        );
+        cost.row(
+            "switch $/Gbps with yield",
+            all(&|t| {
+                compared(t)
+                    .and_then(|c| c.cost.switch_usd_per_gbps_with_yield)
+                    .map_or(Cell::Empty, |v| Cell::number(v, 3))
+            }),
+        );
+        tables.push(cost);
+
+        let mut columns = vec!["cumulative units, k".to_string()];
+        for t in technologies {
+            columns.push(format!("{} yield %", t.label));
+            columns.push(format!("{} $/switch", t.label));
+        }
+        let mut ramp = Table::new(
+            format!("{} yield: the volume ramp by quarter", generation.generation),
+            "quarter",
+            columns,
+        );
+        let points = technologies.first().map_or(0, |t| t.ramp.len());
+        for index in 0..points {
+            let first = &technologies[0].ramp[index];
+            let mut cells = vec![Cell::number(first.cumulative_units / 1e3, 0)];
+            for t in technologies {
+                let point = &t.ramp[index];
+                cells.push(Cell::number(100.0 * point.package_yield.value, 1));
+                cells.push(Cell::number(point.cost_usd, 0));
+            }
+            ramp.row(first.label.clone(), cells);
+        }
+        if let Some(point) = technologies.first().and_then(|t| t.ramp.first()) {
+            ramp.note(format!(
+                "each quarter is its own Monte Carlo run: yields carry about ± {:.1} % (1 SE)",
+                100.0 * point.package_yield.se
+            ));
+        }
+        tables.push(ramp);
     }
-    out
+    tables
 }
 
-/// The fleet engine's fabrics: counts, failures and repairs per year, availability and the
-/// training job, mean ± standard error over replications.
-pub fn fleet_text(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) -> String {
-    let mut out = String::new();
+// ---------------------------------------------------------------------------------------
+// fleet
+// ---------------------------------------------------------------------------------------
+
+/// The fleet engine: the job and repairs per fabric, then failures and availability per tier.
+#[must_use]
+pub fn fleet_tables(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) -> Vec<Table> {
     let settings = &scenario.fleet;
-    let Some(first) = fleet.fabrics.first() else { return out };
-    let _ = writeln!(
-        out,
-        "Fleet: {} GPUs on {} tiers of {}-port {} switches, {} years, {} replications (mean ± SE); job of {} GPUs",
-        settings.gpus,
-        settings.tiers,
-        first.inputs.radix,
-        fleet.generation,
-        settings.years,
-        settings.replications,
-        settings.job.gpus,
+    let Some(first) = fleet.fabrics.first() else { return Vec::new() };
+    let fabrics = &fleet.fabrics;
+    let years = settings.years;
+    let mut summary = Table::new(
+        format!(
+            "Fleet: {} GPUs on {} tiers of {}-port {} switches over {} years, {} replications \
+             (mean ± SE); a training job on {} GPUs",
+            settings.gpus,
+            settings.tiers,
+            first.inputs.radix,
+            fleet.generation,
+            years,
+            settings.replications,
+            settings.job.gpus,
+        ),
+        "quantity",
+        labels(fabrics, |f| &f.label),
     );
-    let pm = |estimate: &cporamp_fleet::Estimate, decimals: usize| {
-        format!("{:.*} ± {:.*}", decimals, estimate.mean, decimals, estimate.se)
-    };
-    for fabric in &fleet.fabrics {
-        let result = &fabric.result;
-        let _ = writeln!(out, "{} [{}]", fabric.label, fabric.tiers.join(" / "));
-        let counts: Vec<String> = result
-            .topology
-            .tiers
-            .iter()
-            .map(|tier| {
-                let units = if tier.modules > 0 {
-                    format!("{} modules", tier.modules)
-                } else if tier.els > 0 {
-                    format!("{} engine ports, {} ELS", tier.engine_ports, tier.els)
-                } else {
-                    format!("{} engine ports", tier.engine_ports)
-                };
-                format!("{} switches, {units}", tier.switches)
-            })
-            .collect();
-        let _ = writeln!(out, "  tiers (leaf first): {}", counts.join("; "));
-        for (index, tier) in result.tiers.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "  tier {index} {}: failures/y ports {}, ELS lasers {}, switch hardware {}; spares/y {}; link availability {}",
-                tier.technology,
-                pm(&tier.ports.failures_per_year, 1),
-                pm(&tier.els_lasers.failures_per_year, 1),
-                pm(&tier.switches.failures_per_year, 1),
-                pm(&tier.port_spares_consumed_per_year, 1),
-                pm(&tier.link_availability, 6),
+    type Fabric = cporamp_pipeline::FleetFabric;
+    let all = |f: &dyn Fn(&Fabric) -> Cell| fabrics.iter().map(f).collect::<Vec<Cell>>();
+    let est = |e: &cporamp_fleet::Estimate, decimals| Cell::pm(e.mean, e.se, decimals);
+    let yearly =
+        |e: &cporamp_fleet::Estimate, decimals| Cell::pm(e.mean / years, e.se / years, decimals);
+    summary.row(
+        "job: network interruptions/y",
+        all(&|f| yearly(&f.result.job.network_interruptions, 0)),
+    );
+    summary
+        .row("job: GPU/host interruptions/y", all(&|f| yearly(&f.result.job.gpu_interruptions, 0)));
+    summary.row("job: flap interruptions/y", all(&|f| yearly(&f.result.job.flap_interruptions, 1)));
+    summary.row(
+        "job: mean time between, h",
+        all(&|f| Cell::number(f.result.job.mean_time_between_interruptions_h, 2)),
+    );
+    summary.row(
+        format!("job: goodput at {} h checkpoints", settings.job.checkpoint_interval_h),
+        all(&|f| est(&f.result.job.goodput, 4)),
+    );
+    summary.row(
+        "job: best checkpoint interval, h",
+        all(&|f| est(&f.result.job.optimal_checkpoint_interval_h, 2)),
+    );
+    summary
+        .row("job: Young's interval, h", all(&|f| Cell::number(f.result.job.young_interval_h, 2)));
+    summary.row("job: goodput at the best", all(&|f| est(&f.result.job.goodput_at_optimal, 4)));
+    summary.row(
+        "job: GPU-hours lost/y, M",
+        all(&|f| {
+            let e = &f.result.job.gpu_hours_lost_per_year;
+            Cell::pm(e.mean / 1e6, e.se / 1e6, 2)
+        }),
+    );
+    summary.row("switch replacements/y", all(&|f| est(&f.result.switch_replacements_per_year, 0)));
+    summary.row("technician hours/y", all(&|f| est(&f.result.technician_hours_per_year, 0)));
+    summary.row("spares consumed/y", all(&|f| est(&f.result.spares_consumed_per_year, 0)));
+    summary.row("NIC failures/y", all(&|f| est(&f.result.nic.failures_per_year, 0)));
+    let tiers = ["leaf", "spine", "core"];
+    let mut per_tier = Table::new(
+        "Fleet: per switch tier (failures per year, mean ± SE)",
+        "fabric / tier",
+        [
+            "technology",
+            "switches",
+            "modules or engine ports",
+            "ELS",
+            "port failures/y",
+            "ELS laser failures/y",
+            "switch hardware failures/y",
+            "spares/y",
+            "link availability, %",
+        ]
+        .iter()
+        .map(ToString::to_string)
+        .collect(),
+    );
+    for fabric in fabrics {
+        for (index, (tier, counts)) in
+            fabric.result.tiers.iter().zip(&fabric.result.topology.tiers).enumerate()
+        {
+            let units = if counts.modules > 0 { counts.modules } else { counts.engine_ports };
+            let availability = &tier.link_availability;
+            per_tier.row(
+                format!("{} / {}", fabric.label, tiers.get(index).copied().unwrap_or("tier")),
+                vec![
+                    Cell::text(tier.technology.clone()),
+                    Cell::number(counts.switches as f64, 0),
+                    Cell::number(units as f64, 0),
+                    if counts.els > 0 { Cell::number(counts.els as f64, 0) } else { Cell::Empty },
+                    est(&tier.ports.failures_per_year, 1),
+                    est(&tier.els_lasers.failures_per_year, 1),
+                    est(&tier.switches.failures_per_year, 1),
+                    est(&tier.port_spares_consumed_per_year, 1),
+                    Cell::pm(100.0 * availability.mean, 100.0 * availability.se, 4),
+                ],
             );
         }
-        let _ = writeln!(
-            out,
-            "  NIC failures/y {}; switch replacements/y {}; technician hours/y {}; spares/y {}",
-            pm(&result.nic.failures_per_year, 1),
-            pm(&result.switch_replacements_per_year, 1),
-            pm(&result.technician_hours_per_year, 0),
-            pm(&result.spares_consumed_per_year, 1),
-        );
-        let job = &result.job;
-        let years = settings.years;
-        let per_year = |estimate: &cporamp_fleet::Estimate| cporamp_fleet::Estimate {
-            mean: estimate.mean / years,
-            se: estimate.se / years,
-        };
-        let _ = writeln!(
-            out,
-            "  job: interruptions/y network {}, GPU/host {}, flaps {}; mean time between interruptions {:.2} h",
-            pm(&per_year(&job.network_interruptions), 1),
-            pm(&per_year(&job.gpu_interruptions), 1),
-            pm(&per_year(&job.flap_interruptions), 1),
-            job.mean_time_between_interruptions_h,
-        );
-        let _ = writeln!(
-            out,
-            "  job: goodput {} at {} h checkpoints; best interval {} h (Young {:.2} h) with goodput {}; GPU-hours lost/y {}",
-            pm(&job.goodput, 4),
-            settings.job.checkpoint_interval_h,
-            pm(&job.optimal_checkpoint_interval_h, 2),
-            job.young_interval_h,
-            pm(&job.goodput_at_optimal, 4),
-            pm(&job.gpu_hours_lost_per_year, 0),
-        );
     }
-    out
+    vec![summary, per_tier]
 }
+
+// ---------------------------------------------------------------------------------------
+// market
+// ---------------------------------------------------------------------------------------
 
 /// The market engine: scenario probabilities beside the article's, CPO volume years per tier,
 /// value pools, what drives the timing; and the update by observations when given.
-pub fn market_text(
+#[must_use]
+pub fn market_tables(
     market: &cporamp_pipeline::MarketOutput,
     update: Option<&cporamp_market::Update>,
-) -> String {
-    let mut out = String::new();
+) -> Vec<Table> {
     let result = &market.result;
-    let _ = writeln!(
-        out,
-        "Market ({} prior samples, anchored on {}; main tier {}): scenario probabilities (article in brackets)",
-        result.samples, market.generation, result.main_tier
+    let mut tables = Vec::new();
+    let mut probabilities = Table::new(
+        format!(
+            "Market: the article's scenarios ({} prior samples, anchored on {}; main tier {})",
+            result.samples, market.generation, result.main_tier
+        ),
+        "scenario",
+        vec!["probability %".to_string(), "article %".to_string()],
     );
     for probability in &result.probabilities {
-        let _ = writeln!(
-            out,
-            "  {:<5} {:5.1} ± {:.1} %  ({:.0} %)",
+        probabilities.row(
             probability.name,
-            100.0 * probability.probability,
-            100.0 * probability.se,
-            100.0 * probability.article
+            vec![
+                Cell::pm(100.0 * probability.probability, 100.0 * probability.se, 1),
+                Cell::number(100.0 * probability.article, 0),
+            ],
         );
     }
-    let year = |year: Option<i32>| year.map_or("never".to_string(), |year| year.to_string());
+    tables.push(probabilities);
+
+    let last_year = result.years.last().copied().unwrap_or_default();
+    let mut timing = Table::new(
+        "Market: the year CPO reaches volume, per tier",
+        "tier",
+        vec!["p10".into(), "p50".into(), "p90".into(), format!("never by {last_year}, %")],
+    );
+    let year =
+        |year: Option<i32>| year.map_or_else(|| Cell::text("never"), |y| Cell::text(y.to_string()));
     for tier in &result.tiers {
-        let _ = writeln!(
-            out,
-            "  {}: CPO volume year p10 {} / p50 {} / p90 {} ({:.0} % never by {})",
-            tier.name,
-            year(tier.volume_year.p10),
-            year(tier.volume_year.p50),
-            year(tier.volume_year.p90),
-            100.0 * tier.never_fraction,
-            result.years.last().copied().unwrap_or_default(),
+        timing.row(
+            tier.name.clone(),
+            vec![
+                year(tier.volume_year.p10),
+                year(tier.volume_year.p50),
+                year(tier.volume_year.p90),
+                Cell::number(100.0 * tier.never_fraction, 0),
+            ],
         );
     }
+    tables.push(timing);
+
     if let Some(pool) = result.value_pools.last() {
-        let layers: Vec<String> = cporamp_market::LAYERS
-            .iter()
-            .zip(&pool.usd)
-            .map(|(layer, usd)| format!("{layer} ${:.1} B", usd / 1e9))
-            .collect();
-        let _ = writeln!(out, "  value pools {}: {}", pool.year, layers.join(", "));
+        let mut pools = Table::new(
+            format!("Market: value pools in {}", pool.year),
+            "layer",
+            vec!["$ B".to_string()],
+        );
+        for (layer, usd) in cporamp_market::LAYERS.iter().zip(&pool.usd) {
+            pools.row(*layer, vec![Cell::number(usd / 1e9, 1)]);
+        }
+        tables.push(pools);
     }
+
     let mut ranked: Vec<&cporamp_market::SobolIndex> = market.sobol.iter().collect();
     ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
-    let drivers: Vec<String> = ranked
-        .iter()
-        .take(4)
-        .map(|index| format!("{} (total {:.2})", index.input, index.total))
-        .collect();
-    let _ =
-        writeln!(out, "  what drives the main tier's CPO timing (Sobol): {}", drivers.join(", "));
+    let mut drivers = Table::new(
+        "Market: what drives the main tier's CPO timing (Sobol indices, 95 % intervals)",
+        "input",
+        vec!["first order".into(), "total".into(), "total 95 % interval".into()],
+    );
+    for index in ranked.iter().take(6) {
+        drivers.row(
+            index.input.clone(),
+            vec![
+                Cell::number(index.first, 2),
+                Cell::number(index.total, 2),
+                Cell::text(format!("{:.2} to {:.2}", index.total_ci[0], index.total_ci[1])),
+            ],
+        );
+    }
     for check in &result.surrogates {
-        let _ = writeln!(
-            out,
-            "  surrogate {}: held-out error {:.4} (bound {})",
+        drivers.note(format!(
+            "surrogate {}: held-out error {:.4} (bound {})",
             check.name, check.held_out_error, check.bound
-        );
+        ));
     }
+    tables.push(drivers);
+
     if let Some(update) = update {
-        let _ = writeln!(
-            out,
-            "Updated by {} observations (effective sample size {:.0}{}):",
-            update.attribution.len(),
-            update.ess,
-            if update.ess_warning {
-                ", COLLAPSED: the observations contradict the priors"
-            } else {
-                ""
-            }
+        let mut updated = Table::new(
+            format!(
+                "Market: updated by {} observations (effective sample size {:.0}{})",
+                update.attribution.len(),
+                update.ess,
+                if update.ess_warning {
+                    "; COLLAPSED: the observations contradict the priors"
+                } else {
+                    ""
+                }
+            ),
+            "scenario",
+            vec!["prior %".into(), "updated %".into()],
         );
-        for probability in &update.probabilities {
-            let _ = writeln!(
-                out,
-                "  {:<5} {:5.1} ± {:.1} %",
-                probability.name,
-                100.0 * probability.probability,
-                100.0 * probability.se
+        for (prior, posterior) in result.probabilities.iter().zip(&update.probabilities) {
+            updated.row(
+                posterior.name,
+                vec![
+                    Cell::number(100.0 * prior.probability, 1),
+                    Cell::pm(100.0 * posterior.probability, 100.0 * posterior.se, 1),
+                ],
             );
         }
-        for attribution in &update.attribution {
-            let changes: Vec<String> = result
-                .probabilities
-                .iter()
-                .zip(&attribution.change)
-                .map(|(probability, change)| format!("{} {:+.1}", probability.name, 100.0 * change))
-                .collect();
-            let _ = writeln!(
-                out,
-                "  observation {} ({:?} at {:.2}) moved: {} points",
-                attribution.observation + 1,
-                attribution.signal,
-                attribution.year,
-                changes.join(", ")
+        tables.push(updated);
+        let mut attribution = Table::new(
+            "Market: what each observation moved (percentage points)",
+            "observation",
+            result.probabilities.iter().map(|p| p.name.to_string()).collect(),
+        );
+        for item in &update.attribution {
+            attribution.row(
+                format!("{} {:?} at {:.2}", item.observation + 1, item.signal, item.year),
+                item.change.iter().map(|change| Cell::number(100.0 * change, 1)).collect(),
             );
         }
+        tables.push(attribution);
     }
-    out
+    tables
+}
+
+// ---------------------------------------------------------------------------------------
+// diff
+// ---------------------------------------------------------------------------------------
+
+/// `cporamp diff`: the changed inputs, then the headline results side by side.
+#[must_use]
+pub fn diff_tables(
+    a: &str,
+    b: &str,
+    changes: &[cporamp_report::InputChange],
+    diffs: &[cporamp_report::HeadlineDiff],
+) -> Vec<Table> {
+    let mut inputs = Table::new(
+        format!("Inputs that differ: {} fields (A = {a}, B = {b})", changes.len()),
+        "field",
+        vec!["A".into(), "B".into(), "unit".into()],
+    );
+    for change in changes {
+        let value = |v: &Option<String>| Cell::text(v.clone().unwrap_or_else(|| "(absent)".into()));
+        inputs.row(
+            change.path.clone(),
+            vec![value(&change.old), value(&change.new), Cell::text(change.unit)],
+        );
+    }
+    let beyond = diffs.iter().filter(|diff| diff.beyond_noise).count();
+    let mut results = Table::new(
+        format!("Headline results: {beyond} of {} differ beyond Monte Carlo noise", diffs.len()),
+        "engine / subject / quantity",
+        vec!["A".into(), "B".into(), "B - A".into(), "beyond noise".into()],
+    );
+    for diff in diffs {
+        let decimals = |value: f64| {
+            let magnitude = value.abs();
+            if magnitude >= 100.0 {
+                1
+            } else if magnitude >= 1.0 {
+                3
+            } else {
+                5
+            }
+        };
+        let shown = |value: Option<f64>| {
+            value.map_or(Cell::Empty, |value| Cell::number(value, decimals(value)))
+        };
+        let delta = match (diff.delta, diff.delta_se) {
+            (Some(delta), Some(se)) => Cell::pm(delta, se, decimals(diff.a.unwrap_or(delta))),
+            (Some(delta), None) => Cell::number(delta, decimals(diff.a.unwrap_or(delta))),
+            (None, _) => Cell::Empty,
+        };
+        results.row(
+            format!("{}: {}: {}, {}", diff.engine, diff.subject, diff.quantity, diff.unit),
+            vec![
+                shown(diff.a),
+                shown(diff.b),
+                delta,
+                Cell::text(if diff.beyond_noise { "yes" } else { "no" }),
+            ],
+        );
+    }
+    results.note(
+        "beyond noise: |B - A| > 2 standard errors of the difference; figures without a \
+         standard error are deterministic",
+    );
+    vec![inputs, results]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wide_table_splits_into_column_groups_within_the_width() {
+        let columns: Vec<String> = (0..12).map(|i| format!("column number {i}")).collect();
+        let mut table = Table::new("a title that is long enough", "row", columns);
+        table.row(
+            "first row label",
+            (0..12).map(|i| Cell::pm(f64::from(i) * 1000.0, 1.5, 1)).collect(),
+        );
+        let text = table.render(60);
+        assert!(text.lines().all(|line| line.chars().count() <= 60), "{text}");
+        // Every cell is printed once, in some group.
+        for i in 0..12 {
+            assert_eq!(text.matches(&format!(" {:.1} ± 1.5", f64::from(i) * 1000.0)).count(), 1);
+        }
+        assert!(text.matches("first row label").count() >= 2, "labels repeat per group: {text}");
+    }
+
+    #[test]
+    fn headers_wrap_into_lines_over_their_column_and_zeros_are_plain() {
+        let mut table = Table::new("t", "q", vec!["CPO, integrated laser".into()]);
+        table.row("flaps", vec![Cell::pm(0.0, 0.0, 2)]);
+        table.row("negative zero", vec![Cell::number(-0.0001, 2)]);
+        let text = table.render(100);
+        let expected = [
+            "t",
+            "                     CPO,",
+            "               integrated",
+            "q                   laser",
+            "flaps                   0",
+            "negative zero        0.00",
+            "",
+            "",
+        ];
+        assert_eq!(text, expected.join("\n"));
+    }
+
+    #[test]
+    fn the_frame_has_a_row_per_cell_with_value_and_se() {
+        let mut table = Table::new("t", "q", vec!["a".into(), "b".into()]);
+        table.row("r", vec![Cell::pm(1.25, 0.5, 2), Cell::text("x")]);
+        let csv = frame(&[table]).to_csv();
+        assert_eq!(csv, "table,row,column,value,se,text\nt,r,a,1.25,0.5,\nt,r,b,,,x\n");
+    }
 }

@@ -46,6 +46,54 @@ fn edited_scenario(directory: &Path, from: &str, to: &str) -> PathBuf {
     path
 }
 
+/// The default scenario with small Monte Carlo sizes (the figures keep their meaning, with
+/// wider standard errors): a whole run takes seconds in a debug build. Written to
+/// `directory/name` with `edits` (from, to) applied after the size changes.
+fn small_scenario(directory: &Path, name: &str, edits: &[(&str, &str)]) -> PathBuf {
+    let sizes = [
+        ("packages", "1000"),
+        ("lanes", "64"),
+        ("replications", "2"),
+        ("years", "1.0"),
+        ("samples", "1000"),
+        ("sobol_samples", "200"),
+        ("sobol_bootstrap", "40"),
+        ("packages_per_point", "400"),
+        ("grid_cells", "24"),
+        ("drift_grid_cells", "16"),
+    ];
+    let mut text = String::new();
+    for line in DEFAULT.lines() {
+        let key = line.split(" = ").next().unwrap_or("");
+        let mut edited = match sizes.iter().find(|(name, _)| *name == key) {
+            Some((_, value)) => {
+                let rest = line.split_once(" = ").unwrap().1;
+                let comment = rest.find('#').map_or("", |index| &rest[index..]);
+                format!("{key} = {value} {comment}")
+            }
+            None => line.to_string(),
+        };
+        // The cluster and the job: 4096 and 2048 GPUs instead of 32768 and 16384.
+        if key == "gpus" {
+            edited = edited.replacen("= 32768", "= 4096", 1).replacen("= 16384", "= 2048", 1);
+        }
+        text.push_str(&edited);
+        text.push('\n');
+    }
+    for (from, to) in edits {
+        assert_eq!(text.matches(from).count(), 1, "edit target {from:?} must occur exactly once");
+        text = text.replacen(from, to, 1);
+    }
+    let path = directory.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// The widest line of `text`, in characters.
+fn widest_line(text: &str) -> usize {
+    text.lines().map(|line| line.chars().count()).max().unwrap_or(0)
+}
+
 /// Runs `cporamp run SCENARIO --out out` and checks exit 2, the message, and no output.
 fn assert_rejected(directory: &Path, scenario: &Path, expected_fragments: &[&str]) {
     let output = cporamp(directory, &["run", scenario.to_str().unwrap(), "--out", "out"]);
@@ -63,7 +111,11 @@ fn default_run_writes_report_and_results() {
     let directory = tempfile::tempdir().unwrap();
     let output = cporamp(directory.path(), &["run"]);
     assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
-    assert!(stdout(&output).contains("wrote cporamp-out/report.html"), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(text.contains("wrote cporamp-out/report.html"), "{text}");
+    // The summary fits 100 columns; stderr is not a terminal here, so no progress is shown.
+    assert!(widest_line(&text) <= 100, "a line is {} wide:\n{text}", widest_line(&text));
+    assert!(stderr(&output).is_empty(), "{}", stderr(&output));
 
     let results =
         std::fs::read_to_string(directory.path().join("cporamp-out/results.json")).unwrap();
@@ -109,15 +161,18 @@ fn default_run_writes_report_and_results() {
 #[test]
 fn compare_json_csv_and_table_agree() {
     let directory = tempfile::tempdir().unwrap();
-    let json =
-        cporamp(directory.path(), &["compare", "--format", "json", "--generation", "102.4T"]);
+    small_scenario(directory.path(), "small.toml", &[]);
+    let json = cporamp(
+        directory.path(),
+        &["compare", "small.toml", "--format", "json", "--generation", "102.4T"],
+    );
     assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
     let parsed: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     let cpo = &parsed[0]["technologies"][4];
     assert_eq!(cpo["id"], "cpo_els");
     let cpo_w = cpo["port_power"]["optics_w"].as_f64().unwrap();
 
-    let csv = cporamp(directory.path(), &["compare", "--format", "csv"]);
+    let csv = cporamp(directory.path(), &["compare", "small.toml", "--format", "csv"]);
     let text = stdout(&csv);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 1 + 2 * 5, "header plus 5 technologies x 2 generations");
@@ -125,9 +180,18 @@ fn compare_json_csv_and_table_agree() {
     let column = header.iter().position(|name| *name == "optics_w_per_port").unwrap();
     let row = lines.iter().find(|line| line.starts_with("102.4T,cpo_els,")).unwrap();
     let csv_w: f64 = split_csv(row)[column].parse().unwrap();
-    assert!((csv_w - cpo_w).abs() < 1e-9);
+    assert!((csv_w - cpo_w).abs() < 1e-9 * cpo_w);
+    // Numbers carry at most 12 significant digits: no 481.28000000000003.
+    for line in &lines[1..] {
+        for field in split_csv(line) {
+            let digits = field.trim_start_matches('-').replace('.', "");
+            if field.parse::<f64>().is_ok() {
+                assert!(digits.trim_start_matches('0').len() <= 12, "{field} in {line}");
+            }
+        }
+    }
 
-    let table = stdout(&cporamp(directory.path(), &["compare"]));
+    let table = stdout(&cporamp(directory.path(), &["compare", "small.toml"]));
     assert!(
         table.contains("51.2T switch") && table.contains("102.4T switch") && table.contains("LPO"),
         "{table}"
@@ -143,13 +207,6 @@ fn scenario_init_writes_a_file_that_checks_and_runs_identically() {
     let check = cporamp(directory.path(), &["scenario", "check", "mine.toml"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
     assert!(stdout(&check).contains("mine.toml: ok"));
-    // The written file gives the same numbers as the embedded default.
-    let from_file = stdout(&cporamp(
-        directory.path(),
-        &["compare", "--scenario", "mine.toml", "--format", "csv"],
-    ));
-    let embedded = stdout(&cporamp(directory.path(), &["compare", "--format", "csv"]));
-    assert_eq!(from_file, embedded);
     // It refuses to overwrite.
     let again = cporamp(directory.path(), &["scenario", "init", "mine.toml"]);
     assert_eq!(again.status.code(), Some(2));
@@ -167,6 +224,12 @@ fn every_command_has_help_with_an_example() {
         &["--help"][..],
         &["run", "--help"],
         &["compare", "--help"],
+        &["thermal", "--help"],
+        &["photonics", "--help"],
+        &["yield", "--help"],
+        &["fleet", "--help"],
+        &["market", "--help"],
+        &["diff", "--help"],
         &["scenario", "--help"],
         &["scenario", "init", "--help"],
         &["scenario", "check", "--help"],
@@ -412,16 +475,16 @@ fn thermal_rejects_malformed_hotspot_files_by_file_line_and_field() {
 #[test]
 fn thermal_scenario_mode_reports_package_temperatures_and_run_carries_them() {
     let directory = tempfile::tempdir().unwrap();
-    let output = cporamp(directory.path(), &["thermal"]);
+    small_scenario(directory.path(), "small.toml", &[]);
+    let output = cporamp(directory.path(), &["thermal", "small.toml"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert_eq!(
-        text.matches("hottest engine").count(),
-        4,
-        "2 generations x 2 CPO technologies:\n{text}"
-    );
+    // A package table and an inlet sweep per generation, a column per CPO technology.
+    assert_eq!(text.matches("thermal: CPO packages at the nominal inlet").count(), 2, "{text}");
+    assert_eq!(text.matches("thermal: inlet sweep").count(), 2, "{text}");
+    assert_eq!(text.matches("\nhottest engine, °C ").count(), 2, "{text}");
 
-    let run = cporamp(directory.path(), &["run"]);
+    let run = cporamp(directory.path(), &["run", "small.toml"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     let results =
         std::fs::read_to_string(directory.path().join("cporamp-out/results.json")).unwrap();
@@ -443,7 +506,6 @@ fn thermal_scenario_mode_reports_package_temperatures_and_run_carries_them() {
     let engine_c = thermal[0]["technologies"][0]["nominal"]["engine_mean_max_c"].as_f64().unwrap();
     assert!((compared_laser_c - engine_c).abs() < 0.01, "{compared_laser_c} vs {engine_c}");
 }
-
 #[test]
 fn bad_thermal_inputs_are_rejected_by_field() {
     let directory = tempfile::tempdir().unwrap();
@@ -509,13 +571,16 @@ fn thermal_runs_hotspot_examples_as_the_issue_writes_the_command_with_notes() {
 #[test]
 fn photonics_prints_both_loops_per_technology_and_generation_and_rejects_bad_rings() {
     let directory = tempfile::tempdir().unwrap();
-    let output = cporamp(directory.path(), &["photonics"]);
+    small_scenario(directory.path(), "small.toml", &[]);
+    let output = cporamp(directory.path(), &["photonics", "small.toml"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    // Two generations x two co-packaged technologies with rings.
-    assert_eq!(text.matches(" photonics: 256 lanes").count(), 4, "{text}");
-    assert_eq!(text.matches("  feedback only ").count(), 4);
-    assert_eq!(text.matches("  + feed-forward ").count(), 4);
+    // Per generation a table with a column per co-packaged technology with rings.
+    assert_eq!(text.matches("photonics: ring drift and the heater lock loop").count(), 2, "{text}");
+    assert_eq!(text.matches("\nMonte Carlo lanes ").count(), 2, "{text}");
+    assert_eq!(text.matches("\nfeedback: flaps, 1/lane-h ").count(), 2, "{text}");
+    assert_eq!(text.matches("\nfeed-forward: flaps, 1/lane-h ").count(), 2, "{text}");
+    assert_eq!(text.matches("flaps per lane-hour over the inlet sweep").count(), 2, "{text}");
     assert!(text.contains("feed-forward cuts RMS detuning"), "{text}");
     // A negative heater efficiency is named with its file, line and field.
     let scenario = edited_scenario(
@@ -523,8 +588,7 @@ fn photonics_prints_both_loops_per_technology_and_generation_and_rejects_bad_rin
         "heater_efficiency_nm_per_mw = 0.42       # [S55] ~27 mW per FSR\n",
         "heater_efficiency_nm_per_mw = -0.42      # [S55] ~27 mW per FSR\n",
     );
-    let output =
-        cporamp(directory.path(), &["photonics", "--scenario", scenario.to_str().unwrap()]);
+    let output = cporamp(directory.path(), &["photonics", scenario.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("heater_efficiency_nm_per_mw: value -0.42"),
@@ -532,23 +596,30 @@ fn photonics_prints_both_loops_per_technology_and_generation_and_rejects_bad_rin
         stderr(&output)
     );
 }
-
 #[test]
 fn yield_prints_insertions_mechanisms_escapes_and_cost_per_technology() {
     let directory = tempfile::tempdir().unwrap();
-    let output = cporamp(directory.path(), &["yield"]);
+    small_scenario(directory.path(), "small.toml", &[]);
+    let output = cporamp(directory.path(), &["yield", "small.toml"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert_eq!(text.matches(" yield: 20000 packages").count(), 4, "{text}");
-    assert_eq!(
-        text.matches("  scrapped by mechanism (package and system test): coupling").count(),
-        4
+    for table in
+        ["the test flow", "by mechanism", "waterfall", "cost per shipped switch", "the volume ramp"]
+    {
+        assert_eq!(text.matches(&format!("yield: {table}")).count(), 2, "{table}: {text}");
+    }
+    assert_eq!(text.matches("\npackages simulated ").count(), 2, "{text}");
+    for mechanism in ["coupling", "laser", "drift", "warpage", "asic"] {
+        assert_eq!(text.matches(&format!("\n{mechanism} ")).count(), 4, "{mechanism}: {text}");
+    }
+    // Synthetic test data: one CSV per technology and generation, schema line and header;
+    // the note goes to stderr, the tables to stdout.
+    let output = cporamp(
+        directory.path(),
+        &["yield", "small.toml", "--test-data", "data", "--test-packages", "3"],
     );
-    assert_eq!(text.matches("  cost per shipped switch $").count(), 4);
-    // Synthetic test data: one CSV per technology and generation, schema line and header.
-    let output =
-        cporamp(directory.path(), &["yield", "--test-data", "data", "--test-packages", "3"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("wrote data/102.4T_cpo_els.csv"), "{}", stderr(&output));
     let csv = std::fs::read_to_string(directory.path().join("data/102.4T_cpo_els.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert!(lines[0].starts_with("# cporamp yield test data, schema 2, technology cpo_els"));
@@ -562,7 +633,7 @@ fn yield_prints_insertions_mechanisms_escapes_and_cost_per_technology() {
         "coupling = 0.99                          # assumption: insertion loss is measured on every lane",
         "coupling = 1.5                           # assumption: insertion loss is measured on every lane",
     );
-    let output = cporamp(directory.path(), &["yield", "--scenario", scenario.to_str().unwrap()]);
+    let output = cporamp(directory.path(), &["yield", scenario.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("yield.package_test_coverage.coupling: value 1.5"),
@@ -570,15 +641,19 @@ fn yield_prints_insertions_mechanisms_escapes_and_cost_per_technology() {
         stderr(&output)
     );
 }
-
 #[test]
 fn fleet_prints_every_fabric_and_rejects_a_copper_fabric() {
     let directory = tempfile::tempdir().unwrap();
-    let output = cporamp(directory.path(), &["fleet"]);
+    small_scenario(directory.path(), "small.toml", &[]);
+    let output = cporamp(directory.path(), &["fleet", "small.toml", "--generation", "51.2T"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.starts_with("Fleet: 32768 GPUs on 3 tiers of 64-port 102.4T switches"), "{text}");
-    assert_eq!(text.matches("  job: goodput ").count(), 5, "{text}");
+    // --generation builds the cluster from that generation's switches.
+    assert!(text.starts_with("Fleet: 4096 GPUs on 3 tiers of 64-port 51.2T switches"), "{text}");
+    assert!(text.matches("\njob: goodput at 1 h checkpoints ").count() >= 1, "{text}");
+    for fabric in ["DSP pluggable", "LPO", "CPO, integrated laser", "CPO, external laser"] {
+        assert!(text.contains(&format!("\n{fabric} / leaf ")), "{fabric}: {text}");
+    }
     // Copper cannot span a fabric tier: the entry is named.
     let scenario = edited_scenario(
         directory.path(),
@@ -590,27 +665,31 @@ fn fleet_prints_every_fabric_and_rejects_a_copper_fabric() {
     let message = stderr(&output);
     assert!(message.contains("fleet.technologies[0]") && message.contains("copper"), "{message}");
 }
-
 #[test]
 fn market_prints_probabilities_and_updates_them_by_signals() {
     let directory = tempfile::tempdir().unwrap();
+    small_scenario(directory.path(), "small.toml", &[]);
     let signals = directory.path().join("signals.csv");
     std::fs::write(
         &signals,
         "date,signal,value,sd\n2026-10-01,production_yield,0.97,0.01\n2027.5,cooling_design,0.8,0.1\n",
     )
     .unwrap();
-    let output = cporamp(directory.path(), &["market", "--signals", signals.to_str().unwrap()]);
+    let market = |signals: &Path| {
+        cporamp(directory.path(), &["market", "small.toml", "--signals", signals.to_str().unwrap()])
+    };
+    let output = market(&signals);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.starts_with("Market (10000 prior samples, anchored on 102.4T"), "{text}");
+    assert!(text.starts_with("Market: the article's scenarios (1000 prior samples"), "{text}");
     for scenario in ["base", "bull", "bear", "tail"] {
-        assert_eq!(text.matches(&format!("  {scenario} ")).count(), 2, "{scenario}: {text}");
+        // The prior table, the updated table.
+        assert_eq!(text.matches(&format!("\n{scenario} ")).count(), 2, "{scenario}: {text}");
     }
-    assert!(text.contains("Updated by 2 observations"), "{text}");
+    assert!(text.contains("Market: updated by 2 observations"), "{text}");
     // A bad row is named with its file, line and column; a date outside the horizon too.
     std::fs::write(&signals, "date,signal,value,sd\n2026-10-01,yield,0.97,0.01\n").unwrap();
-    let output = cporamp(directory.path(), &["market", "--signals", signals.to_str().unwrap()]);
+    let output = market(&signals);
     assert_eq!(output.status.code(), Some(2));
     assert!(
         stderr(&output).contains("signals.csv:2: column signal: value \"yield\""),
@@ -618,7 +697,123 @@ fn market_prints_probabilities_and_updates_them_by_signals() {
         stderr(&output)
     );
     std::fs::write(&signals, "date,signal,value,sd\n2040-01-01,inspection,1.0,0.1\n").unwrap();
-    let output = cporamp(directory.path(), &["market", "--signals", signals.to_str().unwrap()]);
+    let output = market(&signals);
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr(&output).contains("observations[0].year"), "{}", stderr(&output));
+}
+
+#[test]
+fn every_engine_command_takes_the_scenario_by_position_or_flag_and_prints_json_quietly() {
+    let directory = tempfile::tempdir().unwrap();
+    small_scenario(directory.path(), "small.toml", &[]);
+    // Positional, --format json, --quiet: valid JSON on stdout, nothing on stderr.
+    for (command, key) in [
+        ("compare", None),
+        ("thermal", None),
+        ("photonics", None),
+        ("yield", None),
+        ("fleet", Some("fabrics")),
+        ("market", Some("market")),
+        ("run", Some("schema_version")),
+    ] {
+        let output = cporamp(
+            directory.path(),
+            &[command, "small.toml", "--generation", "51.2T", "--format", "json", "--quiet"],
+        );
+        assert_eq!(output.status.code(), Some(0), "{command}: {}", stderr(&output));
+        assert!(stderr(&output).is_empty(), "{command} --quiet: {}", stderr(&output));
+        let json: serde_json::Value = serde_json::from_str(&stdout(&output))
+            .unwrap_or_else(|error| panic!("{command}: not JSON: {error}"));
+        match key {
+            Some(key) => assert!(json.get(key).is_some(), "{command}: no {key}"),
+            None => {
+                let generations = json.as_array().unwrap();
+                assert_eq!(generations.len(), 1, "{command}: --generation keeps one");
+            }
+        }
+    }
+    // --scenario is the same as the positional argument; giving both is a usage error.
+    let positional = cporamp(directory.path(), &["compare", "small.toml", "--format", "csv"]);
+    let flag =
+        cporamp(directory.path(), &["compare", "--scenario", "small.toml", "--format", "csv"]);
+    assert_eq!(positional.status.code(), Some(0), "{}", stderr(&positional));
+    assert_eq!(stdout(&positional), stdout(&flag));
+    let both = cporamp(directory.path(), &["compare", "small.toml", "--scenario", "small.toml"]);
+    assert_eq!(both.status.code(), Some(2));
+    // CSV and Parquet of the printed tables; Parquet to a file.
+    let csv = cporamp(
+        directory.path(),
+        &["yield", "small.toml", "--generation", "51.2T", "--format", "csv"],
+    );
+    let csv_text = stdout(&csv);
+    assert!(csv_text.starts_with("table,row,column,value,se,text\n"), "{csv_text}");
+    assert!(csv_text.contains("51.2T yield: the test flow (mean ± SE),\"package yield, %\","));
+    let parquet = cporamp(
+        directory.path(),
+        &[
+            "photonics",
+            "small.toml",
+            "--generation",
+            "51.2T",
+            "--format",
+            "parquet",
+            "-o",
+            "p.parquet",
+        ],
+    );
+    assert_eq!(parquet.status.code(), Some(0), "{}", stderr(&parquet));
+    let bytes = std::fs::read(directory.path().join("p.parquet")).unwrap();
+    assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"));
+}
+
+#[test]
+fn diff_names_the_changed_input_and_the_results_it_moved() {
+    let directory = tempfile::tempdir().unwrap();
+    small_scenario(directory.path(), "a.toml", &[]);
+    small_scenario(
+        directory.path(),
+        "b.toml",
+        &[("nominal_inlet_c = 35.0", "nominal_inlet_c = 40.0")],
+    );
+    let output = cporamp(directory.path(), &["diff", "a.toml", "b.toml", "--out", "d", "--quiet"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(widest_line(&text) <= 100, "{text}");
+    assert!(text.contains("Inputs that differ: 1 fields"), "{text}");
+    assert!(text.contains("thermal.cold_plate.nominal_inlet_c"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(directory.path().join("d/diff.json")).unwrap(),
+    )
+    .unwrap();
+    let inputs = json["inputs"].as_array().unwrap();
+    assert_eq!(inputs.len(), 1);
+    assert_eq!(inputs[0]["old"], "35.0");
+    assert_eq!(inputs[0]["new"], "40.0");
+    assert_eq!(inputs[0]["unit"], "°C");
+    let results = json["results"].as_array().unwrap();
+    let find = |engine: &str, quantity: &str| {
+        results
+            .iter()
+            .find(|r| r["engine"] == engine && r["quantity"] == quantity)
+            .unwrap_or_else(|| panic!("no {engine} {quantity}"))
+    };
+    // A 5 K warmer inlet warms the ASIC by about 5 K (the package is nearly linear) ...
+    let asic = find("thermal", "ASIC junction max");
+    let delta = asic["delta"].as_f64().unwrap();
+    assert!((4.5..7.0).contains(&delta), "{delta}");
+    assert_eq!(asic["beyond_noise"], true);
+    // ... and leaves the pluggables' port power exactly where it was.
+    let pluggable = results
+        .iter()
+        .find(|r| r["engine"] == "compare" && r["subject"] == "51.2T DSP pluggable")
+        .unwrap();
+    assert_eq!(pluggable["delta"].as_f64(), Some(0.0));
+    assert_eq!(pluggable["beyond_noise"], false);
+    let html = std::fs::read_to_string(directory.path().join("d/diff.html")).unwrap();
+    assert!(html.contains("thermal.cold_plate.nominal_inlet_c") && html.contains("id=\"results\""));
+    // Against itself: nothing differs.
+    let same = cporamp(directory.path(), &["diff", "a.toml", "a.toml", "--format", "json", "-q"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&same)).unwrap();
+    assert!(json["inputs"].as_array().unwrap().is_empty());
+    assert!(json["results"].as_array().unwrap().iter().all(|r| r["beyond_noise"] == false));
 }

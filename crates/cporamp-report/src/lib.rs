@@ -4,7 +4,9 @@
 //! writes them to disk (atomically). The HTML has no external resources: styles are inline
 //! and charts are inline SVG, so the report works offline and can be mailed as one file.
 
+mod diff;
 mod fleet;
+mod frame;
 mod html;
 mod market;
 mod photonics;
@@ -13,6 +15,10 @@ mod testdata;
 mod thermal;
 mod yields;
 
+pub use diff::{
+    Headline, HeadlineDiff, InputChange, diff_html, headline_diffs, headlines, input_changes,
+};
+pub use frame::{Frame, FrameColumn, number};
 pub use testdata::test_data_parquet;
 
 use cporamp_compare::Comparison;

@@ -601,6 +601,27 @@ impl Scenario {
     pub fn generation(&self, id: &str) -> Option<&Generation> {
         self.generations.iter().find(|generation| generation.id == id)
     }
+
+    /// The scenario restricted to the generation `id`: every per-generation list keeps that
+    /// generation's entry only, and the fleet (so the market, which is anchored on it) is
+    /// built at it.
+    ///
+    /// # Errors
+    /// The ids the scenario defines, comma-separated, when it does not define `id`.
+    pub fn only_generation(&self, id: &str) -> Result<Scenario, String> {
+        let Some(index) = self.generations.iter().position(|generation| generation.id == id) else {
+            let defined: Vec<&str> = self.generations.iter().map(|g| g.id.as_str()).collect();
+            return Err(defined.join(", "));
+        };
+        let mut only = self.clone();
+        only.generations = vec![self.generations[index].clone()];
+        only.thermal.asic_side_mm = vec![self.thermal.asic_side_mm[index]];
+        for technology in &mut only.technologies {
+            technology.parts = vec![technology.parts[index].clone()];
+        }
+        only.fleet.generation = 0;
+        Ok(only)
+    }
 }
 
 /// A switch generation: the ASIC and its SerDes.
