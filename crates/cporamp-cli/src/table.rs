@@ -1064,43 +1064,44 @@ pub fn diff_tables(
         );
     }
     let beyond = diffs.iter().filter(|diff| diff.beyond_noise).count();
+    let changed: Vec<&cporamp_report::HeadlineDiff> =
+        diffs.iter().filter(|diff| diff.delta != Some(0.0)).collect();
     let mut results = Table::new(
-        format!("Headline results: {beyond} of {} differ beyond Monte Carlo noise", diffs.len()),
-        "engine / subject / quantity",
-        vec!["A".into(), "B".into(), "B - A".into(), "beyond noise".into()],
+        format!(
+            "Headline results that changed: {} of {} ({beyond} beyond Monte Carlo noise)",
+            changed.len(),
+            diffs.len()
+        ),
+        "subject / quantity",
+        vec!["A".into(), "B".into(), "B - A".into(), "± SE".into(), "beyond noise".into()],
     );
-    for diff in diffs {
-        let decimals = |value: f64| {
-            let magnitude = value.abs();
-            if magnitude >= 100.0 {
-                1
-            } else if magnitude >= 1.0 {
-                3
-            } else {
-                5
-            }
-        };
-        let shown = |value: Option<f64>| {
-            value.map_or(Cell::Empty, |value| Cell::number(value, decimals(value)))
-        };
-        let delta = match (diff.delta, diff.delta_se) {
-            (Some(delta), Some(se)) => Cell::pm(delta, se, decimals(diff.a.unwrap_or(delta))),
-            (Some(delta), None) => Cell::number(delta, decimals(diff.a.unwrap_or(delta))),
-            (None, _) => Cell::Empty,
-        };
+    let mut subject = String::new();
+    for diff in changed {
+        let heading = format!("{}: {}", diff.engine, diff.subject);
+        if heading != subject {
+            results.row(heading.clone(), vec![Cell::text(""); 5]);
+            subject = heading;
+        }
+        // Five significant digits of the larger of A and B, for all the figures.
+        let scale = diff.a.unwrap_or(0.0).abs().max(diff.b.unwrap_or(0.0).abs());
+        let decimals =
+            if scale > 0.0 { (3 - scale.log10().floor() as i32).clamp(0, 6) as usize } else { 0 };
+        let shown = |value: Option<f64>| value.map_or(Cell::Empty, |v| Cell::number(v, decimals));
         results.row(
-            format!("{}: {}: {}, {}", diff.engine, diff.subject, diff.quantity, diff.unit),
+            format!("  {}, {}", diff.quantity, diff.unit),
             vec![
                 shown(diff.a),
                 shown(diff.b),
-                delta,
+                shown(diff.delta),
+                shown(diff.delta_se),
                 Cell::text(if diff.beyond_noise { "yes" } else { "no" }),
             ],
         );
     }
     results.note(
         "beyond noise: |B - A| > 2 standard errors of the difference; figures without a \
-         standard error are deterministic",
+         standard error are deterministic; every figure, changed or not, is in --format json \
+         and the --out page",
     );
     vec![inputs, results]
 }
