@@ -177,7 +177,7 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
                 .to_string(),
         );
     }
-    {
+    if !args.common.execution.quiet {
         let mut stderr = std::io::stderr().lock();
         for note in &notes {
             let _ = writeln!(stderr, "note: {note}");
