@@ -371,10 +371,11 @@ fn unknown_format_is_a_usage_error() {
     assert!(stderr(&output).contains("invalid value 'xml'"), "{}", stderr(&output));
 }
 
-/// HotSpot's example2 inputs, copied into `directory` so tests can edit them.
+/// HotSpot's example2 inputs (vendored unmodified in cporamp-thermal's
+/// `tests/data/hotspot`), copied into `directory` so tests can edit them.
 fn hotspot_example2(directory: &Path) -> Vec<String> {
-    let source =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/reference/hotspot/example2");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cporamp-thermal/tests/data/hotspot/example2");
     for file in ["example.config", "ev6.flp", "gcc.ptrace", "example.materials"] {
         std::fs::copy(source.join(file), directory.join(file)).unwrap();
     }

@@ -1,6 +1,7 @@
 //! Code invariants checked as tests (as rust-analyzer's `tidy`): every source file opens
 //! with a module doc; no should-panic or ignored tests; every library crate carries the
-//! same `clippy.toml` that bans I/O, printing, clocks and unseeded RNGs.
+//! same `clippy.toml` that bans I/O, printing, clocks and unseeded RNGs; no file of the
+//! repository points outside it.
 
 use std::path::{Path, PathBuf};
 
@@ -67,4 +68,78 @@ fn every_library_crate_bans_io_printing_clocks_and_unseeded_rngs() {
             crate_directory.display()
         );
     }
+}
+
+/// Directories the walk skips: `.git`, and every directory `.gitignore` names (`target/`,
+/// `cporamp-out/`): build and run outputs, not files of the repository.
+fn skipped_directories(root: &Path) -> Vec<String> {
+    let ignore = std::fs::read_to_string(root.join(".gitignore")).unwrap();
+    let mut skipped: Vec<String> = ignore
+        .lines()
+        .filter_map(|line| line.trim().strip_suffix('/'))
+        .map(|name| name.trim_start_matches('/').to_string())
+        .collect();
+    assert!(skipped.iter().any(|name| name == "target"), "{skipped:?}");
+    skipped.push(".git".to_string());
+    skipped
+}
+
+fn repository_files(directory: &Path, skipped: &[String], found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(directory).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if skipped.contains(&name) {
+            continue;
+        }
+        if path.is_dir() {
+            repository_files(&path, skipped, found);
+        } else {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn no_file_of_the_repository_points_outside_it() {
+    // A user's clone is the repository alone: nothing built, tested, benched, run or cited
+    // may name the workspace folders beside it or the notes that live there. The patterns
+    // are split so that this file does not match itself.
+    let patterns = [
+        ["../", "shared"].concat(),
+        ["shared/", "reference"].concat(),
+        ["shared/", "peers"].concat(),
+        ["shared/", "DESIGN"].concat(),
+        ["shared/", "STYLE"].concat(),
+        ["parameters", ".md"].concat(),
+        ["parameters-power-", "cooling-market"].concat(),
+        ["parameters-reliability", "-yield"].concat(),
+        ["seed-", "article.txt"].concat(),
+        ["hotspot/", "MODEL.md"].concat(),
+    ];
+    // Files allowed to match, with the reason. Empty: nothing needs to.
+    let allowed: [&str; 0] = [];
+    let root = crates_directory().parent().unwrap().to_path_buf();
+    let mut files = Vec::new();
+    repository_files(&root, &skipped_directories(&root), &mut files);
+    assert!(
+        files.iter().any(|file| file.ends_with(".ci/run"))
+            && files.iter().any(|file| file.ends_with("docs/sources.md"))
+            && files.len() > 90,
+        "the walk found the repository ({} files)",
+        files.len()
+    );
+    let mut found = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&root).unwrap().to_string_lossy().to_string();
+        if allowed.contains(&relative.as_str()) {
+            continue;
+        }
+        let bytes = std::fs::read(file).unwrap();
+        for pattern in &patterns {
+            if bytes.windows(pattern.len()).any(|window| window == pattern.as_bytes()) {
+                found.push(format!("{relative}: {pattern}"));
+            }
+        }
+    }
+    assert!(found.is_empty(), "files that point outside the repository: {found:#?}");
 }

@@ -1,7 +1,7 @@
 //! Electrical power of a CW laser: wall-plug efficiency at temperature, plus its cooler.
 //!
 //! Wall-plug efficiency falls with temperature. Fitted to the AOI ELSFP figure (+25 %
-//! electrical power for +15 K at constant output, parameters-reliability-yield.md Gap 5):
+//! electrical power for +15 K at constant output; docs/sources.md: RY Gap 5):
 //!
 //! $$ \eta(T) = \eta_\text{ref}\, e^{-(T - T_\text{ref})/T_s}, \quad T_s = 15/\ln 1.25 = 67\ \text{K} $$
 //!

@@ -331,7 +331,7 @@ pub struct FailureImpact {
 /// Serviceability by failure kind.
 #[derive(Debug, Clone, Serialize)]
 pub struct Serviceability {
-    /// A laser fails (the dominant optical failure: ~90 % of link failures, source S52).
+    /// A laser fails (the dominant optical failure: ~90 % of link failures; docs/sources.md: S52).
     pub laser_failure: Option<FailureImpact>,
     /// Port electronics or the passive medium fail.
     pub port_failure: FailureImpact,

@@ -1,7 +1,7 @@
 //! The comparison against published figures, closed forms and its own invariants.
 //!
-//! Each published-figure test names its source (a row of shared/reference/parameters.md or
-//! its companions). The figures are *outputs* of the component model: no total is an input,
+//! Each published-figure test names its sources by their keys in docs/sources.md (such as
+//! S04 or PCM Gap 1). The figures are *outputs* of the component model: no total is an input,
 //! so a test fails if a component (DSP energy, laser link budget, TEC, conversion) is wrong.
 
 use super::*;

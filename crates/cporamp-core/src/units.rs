@@ -5,7 +5,7 @@
 //! named methods here. Raw scenario fields carry the unit in their names instead
 //! (`power_w`, `loss_db`) and become these types when the scenario is resolved.
 //!
-//! Conventions (parameters.md): pJ/bit = W / (Gb/s) x 1000; dBm = 10 log10(P / 1 mW).
+//! Conventions: pJ/bit = W / (Gb/s) x 1000; dBm = 10 log10(P / 1 mW).
 
 use serde::Serialize;
 use std::ops::{Add, AddAssign, Mul, Sub};
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn energy_per_bit_convention() {
-        // parameters.md: 9 W / 1600 Gb/s = 5.6 pJ/bit.
+        // [S11]: 9 W per 1.6T port, 9 W / 1600 Gb/s = 5.6 pJ/bit.
         let e = Watts(9.0).per_bit(Gbps(1600.0));
         assert!((e.0 - 5.625).abs() < 1e-12);
         assert!((e.at_rate(Gbps(1600.0)).0 - 9.0).abs() < 1e-12);

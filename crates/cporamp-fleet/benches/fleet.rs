@@ -3,9 +3,8 @@
 //! aggregation and core. The goal is 100 replications in under 30 s on 2 cores.
 //! Run: `cargo bench -p cporamp-fleet --bench fleet`. Figures go in BENCHMARKS.md.
 //!
-//! Sources (`../shared/reference/`): PCM = parameters-power-cooling-market.md, RY =
-//! parameters-reliability-yield.md, S = parameters.md. Values marked "assumption" are bench
-//! settings, not defaults.
+//! Sources are cited by their keys in docs/sources.md (such as S94, PCM 29 or RY Gap 1).
+//! Values marked "assumption" are bench settings, not defaults.
 
 use cporamp_fleet::{
     Component, ElsService, FleetInputs, JobInputs, NicInputs, PortKind, PortTechnology, Repair,
@@ -20,7 +19,7 @@ fn main() {
 const REPLICATIONS: usize = 100;
 
 fn inputs() -> FleetInputs {
-    // Pluggable module: Meta field MTBF 0.5-1.0 M device-hours (PCM [29]), geometric mean
+    // Pluggable module: Meta field MTBF 0.5-1.0 M device-hours ([PCM 29]), geometric mean
     // 0.707 M h = 1414 FIT, constant hazard.
     let pluggable = Component {
         random_fit: 1414.0,
@@ -31,13 +30,13 @@ fn inputs() -> FleetInputs {
         temp_c: 70.0,
         infant_mean_h: 200.0,
     };
-    // Co-packaged engine port: Meta/Broadcom CPO field MTBF ~2.6 M device-hours (PCM [29]),
+    // Co-packaged engine port: Meta/Broadcom CPO field MTBF ~2.6 M device-hours ([PCM 29]),
     // 385 FIT.
     let engine = Component { random_fit: 385.0, ..pluggable };
-    // ELS laser: 50 FIT planning assumption (RY [18]); wear-out median 1e5-1e6 h at ELS
-    // conditions (RY, unsourced estimate) as a Weibull scale 5e5 h at 70 °C, shape 1.4
-    // (RY: beta = 1.28 / sigma, sigma 0.9), Ea 0.7 eV (S, unsourced estimate), run at 60 °C
-    // (assumption; the thermal engine supplies it).
+    // ELS laser: 50 FIT planning assumption ([RY 18]); wear-out median 1e5-1e6 h at ELS
+    // conditions ([RY Gap 1], unsourced estimate there) as a Weibull scale 5e5 h at 70 °C,
+    // shape 1.4 ([RY Gap 1]: beta = 1.28 / sigma, sigma 0.9), Ea 0.7 eV (unsourced estimate),
+    // run at 60 °C (assumption; the thermal engine supplies it).
     let laser = Component {
         random_fit: 50.0,
         weibull_shape: 1.4,
@@ -45,7 +44,7 @@ fn inputs() -> FleetInputs {
         temp_c: 60.0,
         ..pluggable
     };
-    // Module swap: median 6 h, 2-24 h read as 5-95 % (PCM Gap 2, [U]).
+    // Module swap: median 6 h, 2-24 h read as 5-95 % ([PCM Gap 2], unsourced estimate there).
     let swap = Repair::LogNormal { median_h: 6.0, sigma: 0.755 };
     let module_spares = Spares { initial_units: 200, reorder_lead_h: 336.0 }; // assumption
     let switch_spares = Spares { initial_units: 10, reorder_lead_h: 720.0 }; // assumption
@@ -71,9 +70,9 @@ fn inputs() -> FleetInputs {
             TierInputs {
                 technology: PortTechnology {
                     name: "cpo-els".to_string(),
-                    // 8 ports per ELS: 18 ELS for 144 ports on Quantum-X (S [S09]); 8 lasers,
+                    // 8 ports per ELS: 18 ELS for 144 ports on Quantum-X ([S09]); 8 lasers,
                     // 7 needed (assumption); replace at 7 of 128 ports down, the 5-10 % spare
-                    // port overbuild (PCM [36]).
+                    // port overbuild ([PCM 36]).
                     kind: PortKind::CoPackagedEls {
                         ports_per_els: 8,
                         lasers_per_els: 8,
@@ -98,13 +97,13 @@ fn inputs() -> FleetInputs {
             infant_probability: 0.0,
             spares: module_spares,
         },
-        // Singh et al. 2021 (PCM [26]): 2 % in 3 months, 32 % hardware: 2950 FIT. Whole-switch
-        // replacement median 8 h, 4-24 h as 5-95 % (PCM Gap 2, [U]).
+        // Singh et al. 2021 ([PCM 26]): 2 % in 3 months, 32 % hardware: 2950 FIT. Whole-switch
+        // replacement median 8 h, 4-24 h as 5-95 % ([PCM Gap 2], unsourced estimate there).
         switch: SwitchHardware {
             hardware_fit: 2950.0,
             replace: Repair::LogNormal { median_h: 8.0, sigma: 0.545 },
         },
-        // Llama 3's non-network interruptions, (419 - 35) / (16,384 GPUs x 1296 h) (S [S94]).
+        // Llama 3's non-network interruptions, (419 - 35) / (16,384 GPUs x 1296 h) ([S94]).
         gpu_interruptions_per_gpu_h: 1.81e-5,
         technicians: 20, // assumption
         job: JobInputs {
@@ -112,7 +111,7 @@ fn inputs() -> FleetInputs {
             checkpoint_interval_h: 1.0, // assumption
             checkpoint_cost_h: 0.05,    // assumption
             restart_cost_h: 0.25,       // assumption
-            flaps_per_link_h: 1e-7,     // below > 1 M flap-free hours (PCM [30])
+            flaps_per_link_h: 1e-7,     // below > 1 M flap-free hours ([PCM 30])
         },
     }
 }

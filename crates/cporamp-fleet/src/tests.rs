@@ -337,16 +337,17 @@ fn topology_counts_switches_links_modules_and_els() {
 #[test]
 fn llama_3_network_interruptions_from_sourced_reliability_within_a_factor_of_two() {
     // Llama 3 405B: 16,384 H100 GPUs, 54 days, 35 interruptions from network switches and
-    // cables (parameters.md [S94]; parameters-power-cooling-market.md [24]).
+    // cables ([S94]; [PCM 24]).
     // Pluggable modules at every tier with Meta's field MTBF 0.5-1.0 M device-hours
-    // (parameters-power-cooling-market.md [29]); we take the geometric mean sqrt(0.5 x 1.0) M h =
+    // ([PCM Gap 2, PCM 29]); we take the geometric mean sqrt(0.5 x 1.0) M h =
     // 0.707 M h, FIT = 1e9 / 707,107 h = 1414, as a constant hazard (the source is an MTBF; no
-    // wear-out, no infant term). Switch hardware from Singh et al. 2021 (ibid. [26]): 2 % of
+    // wear-out, no infant term). Switch hardware from Singh et al. 2021 ([PCM 26]): 2 % of
     // switches fail in their first 3 months, a constant hazard -ln(0.98) / 0.25 y = 0.0808 /y,
     // of which 32 % hardware: 0.0259 /y / 8766 h = 2950 FIT. Radix 64 (400G ports on a 25.6T
     // switch; Llama 3 ran on 400G RoCE), so three tiers. Repairs (they do not change the count):
     // module swap lognormal, median 6 h, sigma = ln(24/2) / 3.29 = 0.755 (2-24 h read as 5-95 %),
-    // switch replacement median 8 h, sigma = ln(24/4) / 3.29 = 0.545 (ibid. Gap 2, [U]).
+    // switch replacement median 8 h, sigma = ln(24/4) / 3.29 = 0.545 ([PCM Gap 2], unsourced
+    // estimates there).
     // Only network interruptions are compared: we have no GPU rate independent of this run.
     let module_fit = 1e9 / (0.5e6f64 * 1.0e6).sqrt();
     assert!((module_fit - 1414.2).abs() < 0.1);

@@ -12,13 +12,13 @@
 //! electrical SNR is $5 q^2$ with $q = d/(2\sigma)$.
 //!
 //! **Margin.** A receiver's OMA sensitivity is the OMA at which the pre-FEC BER reaches the
-//! KP4 threshold $2.4\times10^{-4}$ (parameters.md S46); there $q = q_\text{th}$. The
+//! KP4 threshold $2.4\times10^{-4}$ (docs/sources.md: S46); there $q = q_\text{th}$. The
 //! photocurrent, and so $d$, is proportional to optical power, so a lane with OMA margin
 //! $m$ dB over sensitivity has $q = q_\text{th}\,10^{m/10}$ (receiver-noise-limited).
 
 use cporamp_core::math::normal_sf;
 
-/// Pre-FEC BER threshold of RS(544,514) "KP4" links (parameters.md S46).
+/// Pre-FEC BER threshold of RS(544,514) "KP4" links (docs/sources.md: S46).
 pub const KP4_BER_THRESHOLD: f64 = 2.4e-4;
 
 /// PAM4 symbol error rate at $q = d/(2\sigma)$.

@@ -13,7 +13,8 @@
 //! A lane's heater must red-shift its ring by $o + D_k$ (nm): $o$ is static (design bias
 //! $b$, laser offset $\epsilon_L$, fabrication offset $\epsilon_R$: $o = b + \epsilon_L - \epsilon_R$)
 //! and $D_k = a_L (T_{L,k} - T_0) - a_R (T_{R,k} - T_0)$ follows the laser and ring
-//! temperatures ($a$ in nm/K; parameters.md: rings 0.072-0.083 nm/K, DFB 0.085-0.1 nm/K).
+//! temperatures ($a$ in nm/K: rings 0.072-0.083 nm/K, DFB 0.085-0.1 nm/K;
+//! docs/sources.md: S51, S53).
 //! An integrated laser sits on the engine and drifts with the ring, so most of the drift
 //! cancels; an external laser source stays at its front-panel temperature.
 //!

@@ -7,7 +7,7 @@
 //!           \exp\!\left(-\frac{2 d^2}{w_1^2 + w_2^2}\right), $$
 //!
 //! so for equal modes $\eta = e^{-d^2/w^2}$: a 1 µm offset between 5.2 µm modes loses 3.6 %
-//! (parameters.md, S73). The loss is $-10\log_{10}\eta$ dB.
+//! (docs/sources.md: S73). The loss is $-10\log_{10}\eta$ dB.
 //!
 //! **Lorentzian resonance.** Near resonance a microring's drop-port transmission (and the
 //! depth of its through-port notch) follows
@@ -82,7 +82,7 @@ mod tests {
 
     #[test]
     fn one_micron_offset_of_5_2_micron_modes_loses_3_6_percent() {
-        // parameters.md S73: eta = exp(-d^2/w^2) = exp(-1/27.04) = 0.9637.
+        // [S73]: eta = exp(-d^2/w^2) = exp(-1/27.04) = 0.9637.
         let eta = gaussian_overlap(5.2, 5.2, 1.0);
         assert!((eta - (-1.0f64 / 27.04).exp()).abs() < 1e-15);
         assert!(((1.0 - eta) - 0.036).abs() < 0.0005, "{}", 1.0 - eta);

@@ -330,7 +330,7 @@ mod tests {
 
     #[test]
     fn default_reliability_predicts_the_llama_3_network_interruptions() {
-        // parameters.md [S94]: Meta's Llama 3 405B run, 16,384 GPUs for 54 days, had 419
+        // [S94]: Meta's Llama 3 405B run, 16,384 GPUs for 54 days, had 419
         // unexpected interruptions, 35 of them from network switches and cables. The default
         // scenario's module and switch-hardware rates (from their own sources, not fitted to
         // this run) on pluggable optics at every tier of a 64-port (51.2T, 800G; Llama 3's

@@ -7,11 +7,20 @@ use cporamp_thermal::hotspot::block::TransientMethod;
 use cporamp_thermal::hotspot::{self, Stack, parse};
 use cporamp_thermal::network::TimeScheme;
 
-const CONFIG: &str = include_str!("../../../../shared/reference/hotspot/example2/example.config");
-const FLOORPLAN: &str = include_str!("../../../../shared/reference/hotspot/example2/ev6.flp");
-const TRACE: &str = include_str!("../../../../shared/reference/hotspot/example2/gcc.ptrace");
-const MATERIALS: &str =
-    include_str!("../../../../shared/reference/hotspot/example2/example.materials");
+// HotSpot's examples, vendored unmodified (tests/data/hotspot/README.md). Example1 ships
+// the same ev6.flp and gcc.ptrace as example2, so only its config is vendored.
+const CONFIG: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/hotspot/example2/example.config"
+));
+const FLOORPLAN: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hotspot/example2/ev6.flp"));
+const TRACE: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/hotspot/example2/gcc.ptrace"));
+const MATERIALS: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/hotspot/example2/example.materials"
+));
 
 fn main() {
     divan::main();
@@ -59,8 +68,10 @@ fn transient_100_steps_64() {
     );
 }
 
-const EXAMPLE1_CONFIG: &str =
-    include_str!("../../../../shared/reference/hotspot/example1/example.config");
+const EXAMPLE1_CONFIG: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/hotspot/example1/example.config"
+));
 
 fn example1() -> (hotspot::block::BlockModel, parse::PowerTrace) {
     let config = parse::config("example.config", EXAMPLE1_CONFIG).unwrap();

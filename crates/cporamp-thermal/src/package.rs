@@ -56,7 +56,7 @@ const SUBSTRATE_SUBLAYERS: usize = 2;
 /// The die layer's bottom sublayer: the flip-chip active side, where junctions are.
 const JUNCTION_SUBLAYER: usize = 1;
 /// Volumetric heat capacity of the TIM1 bond line, J/(m³ K): HotSpot's example
-/// `-p_interface 4.0e6` (shared/reference/hotspot/example2/example.config).
+/// `-p_interface 4.0e6` (its `example2/example.config`, vendored in `tests/data/hotspot`).
 const TIM_RHO_C_J_PER_M3K: f64 = 4.0e6;
 /// Volumetric heat capacity of the underfill or mould between dies, J/(m³ K).
 /// Assumption: filled epoxy, ~1800 kg/m³ x ~850 J/(kg K).

@@ -683,7 +683,7 @@ pub enum TechnologyKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SerdesClass {
-    /// Drives PCB, connector and module (~22 dB at 200G, source S08).
+    /// Drives PCB, connector and module (~22 dB at 200G; docs/sources.md: S08).
     LongReach,
     /// Drives a few cm of package substrate to an optical engine.
     Xsr,

@@ -1,5 +1,5 @@
 //! HotSpot's block model, built as HotSpot builds it (uvahotspot/HotSpot
-//! `temperature_block.c`, `flp.c`; `shared/reference/hotspot/MODEL.md`).
+//! `temperature_block.c`, `flp.c`, and the package resistances of `temperature.c`).
 //!
 //! One node per floorplan block in each of four layers (silicon, interface, spreader, sink),
 //! plus HotSpot's 12 package nodes around the die footprint. With block $i$ of width $w_i$,

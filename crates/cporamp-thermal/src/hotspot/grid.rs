@@ -1,5 +1,5 @@
 //! HotSpot's grid model, built as HotSpot builds it (uvahotspot/HotSpot
-//! `temperature_grid.c`; `shared/reference/hotspot/MODEL.md`).
+//! `temperature_grid.c`, and the package resistances of `temperature.c`).
 //!
 //! The die (the floorplan's bounding box, $W \times H$) is cut into `rows` x `cols` cells of
 //! $c_w = W/\text{cols}$ by $c_h = H/\text{rows}$. Every layer $l$ (thickness $t_l$,
@@ -16,7 +16,8 @@
 //!
 //! The spreader and sink layers cover only the die footprint; their parts outside it are 12
 //! lumped nodes (`inode_0..11`: SP_W, SP_E, SP_N, SP_S, SINK_C_W/E/N/S, SINK_W/E/N/S), wired
-//! with the resistances of MODEL.md. Row 0 is the top (north) edge.
+//! with the resistances of HotSpot's `populate_package_R` (`Rim` below). Row 0 is the top
+//! (north) edge.
 //!
 //! Power: a block's power is spread uniformly over its area; each cell of a power layer
 //! receives the block power times the overlap area over the block area. A block's

@@ -603,10 +603,11 @@ pub fn layer_configuration(
 mod tests {
     use super::*;
 
-    const EXAMPLE: &str = "../../../shared/reference/hotspot";
+    /// HotSpot's examples, vendored unmodified (see `tests/data/hotspot/README.md`).
+    const EXAMPLE: &str = "tests/data/hotspot";
 
     fn read(path: &str) -> String {
-        // Tests may read the shared reference files; the library itself never does.
+        // Tests may read the vendored example files; the library itself never does.
         #[allow(clippy::disallowed_methods, reason = "test fixture")]
         std::fs::read_to_string(format!("{}/{EXAMPLE}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
     }
