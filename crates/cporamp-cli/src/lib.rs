@@ -104,6 +104,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Yield { common, test_data, test_packages } => {
             let session = Session::start(&common)?;
+            if let Some(directory) = &test_data {
+                output::check_directory(directory).map_err(Failure::Input)?;
+            }
             let output = session.engines()?;
             if let Some(directory) = &test_data {
                 let written = write_test_data(directory, &output.yields, test_packages)?;
@@ -246,6 +249,9 @@ impl<'a> Session<'a> {
                 "--format parquet writes binary data; redirect standard output or give --output FILE"
             )));
         }
+        if let Some(path) = &args.output {
+            output::check_file(path).map_err(Failure::Input)?;
+        }
         let (mut scenario, origin) = load_scenario(args.scenario.path())?;
         if let Some(id) = &args.generation {
             scenario = scenario.only_generation(id).map_err(|defined| {
@@ -377,6 +383,7 @@ fn run_results<'a>(
 
 fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<(), Failure> {
     let session = Session::start(common)?;
+    output::check_directory(out).map_err(Failure::Input)?;
     let observations = signals.map(signals::read).transpose()?;
     let output = session.run()?;
     let update = market_update(&output.market, observations.as_ref())?;
@@ -423,6 +430,12 @@ fn diff(
     output: Option<&Path>,
     execution: &args::ExecutionArgs,
 ) -> Result<(), Failure> {
+    if let Some(directory) = out {
+        output::check_directory(directory).map_err(Failure::Input)?;
+    }
+    if let Some(path) = output {
+        output::check_file(path).map_err(Failure::Input)?;
+    }
     let (a_text, a_origin) = scenario_text(Some(a))?;
     let (b_text, b_origin) = scenario_text(Some(b))?;
     let changes = cporamp_report::input_changes(&a_origin, &a_text, &b_origin, &b_text)
