@@ -20,6 +20,7 @@ use clap::Parser;
 use cporamp_compare::{Comparison, GenerationComparison};
 use cporamp_core::Scenario;
 use cporamp_core::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO_TOML};
+use cporamp_pipeline::RunOptions;
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::Path;
@@ -93,7 +94,8 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Yield { scenario, test_data, test_packages } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
-            let output = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
+            let output = cporamp_pipeline::run_engines(&scenario, &RunOptions::default())
+                .map_err(Failure::input)?;
             let mut text = table::yield_text(&output.yields, &output.comparison.generations);
             if let Some(directory) = &test_data {
                 let mut files = Vec::new();
@@ -123,27 +125,32 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Fleet { scenario } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
-            let engines = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
-            let fleet = cporamp_pipeline::run_fleet(&scenario, &engines).map_err(Failure::input)?;
+            let engines = cporamp_pipeline::run_engines(&scenario, &RunOptions::default())
+                .map_err(Failure::input)?;
+            let fleet = cporamp_pipeline::run_fleet(&scenario, &engines, &RunOptions::default())
+                .map_err(Failure::input)?;
             print(&table::fleet_text(&fleet, &scenario))
         }
         Command::Market { scenario, signals } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
             let observations = signals.as_deref().map(signals::read).transpose()?;
-            let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+            let output =
+                cporamp_pipeline::run(&scenario, &RunOptions::default()).map_err(Failure::input)?;
             let update = market_update(&output.market, observations.as_ref())?;
             print(&table::market_text(&output.market, update.as_ref()))
         }
         Command::Photonics { scenario } => {
             let (scenario, _) = load_scenario(scenario.as_deref())?;
-            let output = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
+            let output = cporamp_pipeline::run_engines(&scenario, &RunOptions::default())
+                .map_err(Failure::input)?;
             print(&table::photonics_text(&output.photonics))
         }
         Command::Thermal(args) => match &args.hotspot_config {
             Some(_) => print(&thermal::run_hotspot(&args)?),
             None => {
                 let (scenario, _) = load_scenario(args.scenario.as_deref())?;
-                let output = cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?;
+                let output = cporamp_pipeline::run_engines(&scenario, &RunOptions::default())
+                    .map_err(Failure::input)?;
                 print(&table::thermal_text(&output.thermal))
             }
         },
@@ -180,16 +187,10 @@ fn load_scenario(path: Option<&Path>) -> Result<(Scenario, String), Failure> {
 
 fn compare(path: Option<&Path>, generation: Option<&str>, format: Format) -> Result<(), Failure> {
     let (scenario, _) = load_scenario(path)?;
-    let generations: Vec<GenerationComparison> = match generation {
-        Some(id) => {
-            vec![
-                cporamp_pipeline::run_generation(&scenario, id).map_err(Failure::input)?.comparison,
-            ]
-        }
-        None => {
-            cporamp_pipeline::run_engines(&scenario).map_err(Failure::input)?.comparison.generations
-        }
-    };
+    let generations: Vec<GenerationComparison> =
+        cporamp_pipeline::compare(&scenario, generation, &RunOptions::default())
+            .map_err(Failure::input)?
+            .generations;
     let text = match format {
         Format::Table => table::text(&generations),
         Format::Csv => table::csv(&generations),
@@ -219,7 +220,8 @@ fn market_update(
 fn run_all(path: Option<&Path>, out: &Path, signals: Option<&Path>) -> Result<(), Failure> {
     let (scenario, origin) = load_scenario(path)?;
     let observations = signals.map(signals::read).transpose()?;
-    let output = cporamp_pipeline::run(&scenario).map_err(Failure::input)?;
+    let output =
+        cporamp_pipeline::run(&scenario, &RunOptions::default()).map_err(Failure::input)?;
     let update = market_update(&output.market, observations.as_ref())?;
     let comparison: &Comparison = &output.comparison;
     let results = cporamp_report::RunResults {

@@ -345,6 +345,8 @@ pub struct PackageModel {
     /// Each node's conductance to the board air (the underside), W/K.
     board_w_per_k: Vec<f64>,
     settings: ThermalSettings,
+    /// Backward-Euler factors kept by [`PackageModel::prepare_history`].
+    step_factors: Vec<crate::network::StepFactor>,
 }
 
 impl PackageModel {
@@ -504,6 +506,7 @@ impl PackageModel {
             response_board,
             board_w_per_k,
             settings: settings.clone(),
+            step_factors: Vec::new(),
         })
     }
 
@@ -605,6 +608,28 @@ pub struct PackageHistory {
 }
 
 impl PackageModel {
+    /// Factors the backward-Euler step of `step_s` once and keeps it, so that every later
+    /// [`PackageModel::history`] at that step (from any thread) solves without factoring.
+    /// The histories are identical with or without it.
+    ///
+    /// # Errors
+    /// [`PackageError`] if the factorization fails.
+    pub fn prepare_history(&mut self, step_s: f64) -> Result<(), PackageError> {
+        if self.step_factor(step_s).is_none() {
+            let factor = self
+                .model
+                .network()
+                .step_factor(step_s, crate::network::TimeScheme::BackwardEuler)
+                .map_err(StackError::from)?;
+            self.step_factors.push(factor);
+        }
+        Ok(())
+    }
+
+    fn step_factor(&self, step_s: f64) -> Option<&crate::network::StepFactor> {
+        self.step_factors.iter().find(|factor| factor.step_s().to_bits() == step_s.to_bits())
+    }
+
     /// Backward-Euler history of the package under power histories `asic_w` and `engine_w`
     /// and a coolant inlet history `inlet_c` (one value per step of `step_s`, held over the
     /// step), from the steady state of the first values.
@@ -632,7 +657,10 @@ impl PackageModel {
                 inlet: inlet_c.len(),
             });
         }
-        let stepper = self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?;
+        let stepper = match self.step_factor(step_s) {
+            Some(factor) => self.model.network().stepper_with(factor),
+            None => self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?,
+        };
         let weights = |asic: f64, engine: f64| -> Vec<f64> {
             std::iter::once(asic).chain(self.engines.iter().map(|_| engine)).collect()
         };
