@@ -20,6 +20,7 @@ use args::{Cli, Command, EngineArgs, Format, ScenarioCommand};
 use clap::Parser;
 use cporamp_core::Scenario;
 use cporamp_core::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO_TOML};
+use cporamp_pipeline::RunOptions;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -93,8 +94,10 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Run { common, out, signals } => run_all(&common, &out, signals.as_deref()),
         Command::Compare(common) => {
             let session = Session::start(&common)?;
-            let engines = session.engines()?;
-            let generations = &engines.comparison.generations;
+            let comparison = session.with_options(|options| {
+                cporamp_pipeline::compare(&session.scenario, None, options)
+            })?;
+            let generations = &comparison.generations;
             session.emit(
                 "compare",
                 || Ok(table::compare_tables(generations)),
@@ -122,9 +125,9 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Fleet(common) => {
             let session = Session::start(&common)?;
             let engines = session.engines()?;
-            session.progress.update("fleet", 0, 1);
-            let fleet =
-                cporamp_pipeline::run_fleet(&session.scenario, &engines).map_err(Failure::input)?;
+            let fleet = session.with_options(|options| {
+                cporamp_pipeline::run_fleet(&session.scenario, &engines, options)
+            })?;
             session.emit(
                 "fleet",
                 || Ok(table::fleet_tables(&fleet, &session.scenario)),
@@ -263,21 +266,27 @@ impl<'a> Session<'a> {
         Ok(Session { scenario, origin, args, progress: progress::Progress::new(&args.execution) })
     }
 
+    /// Runs `stage` with the session's threads and progress display; its error is bad input.
+    fn with_options<T>(
+        &self,
+        stage: impl FnOnce(&RunOptions) -> Result<T, cporamp_pipeline::PipelineError>,
+    ) -> Result<T, Failure> {
+        let report = |progress: cporamp_pipeline::Progress| {
+            self.progress.update(progress.stage.label(), progress.done, progress.total);
+        };
+        let options = RunOptions {
+            threads: self.args.execution.threads.unwrap_or_else(|| RunOptions::default().threads),
+            progress: &report,
+        };
+        stage(&options).map_err(Failure::input)
+    }
+
     fn engines(&self) -> Result<cporamp_pipeline::EnginesOutput, Failure> {
-        self.progress.update("thermal, photonics, yield", 0, 1);
-        cporamp_pipeline::run_engines(&self.scenario).map_err(Failure::input)
+        self.with_options(|options| cporamp_pipeline::run_engines(&self.scenario, options))
     }
 
     fn run(&self) -> Result<cporamp_pipeline::RunOutput, Failure> {
-        let engines = self.engines()?;
-        self.progress.update("fleet", 0, 1);
-        let fleet =
-            cporamp_pipeline::run_fleet(&self.scenario, &engines).map_err(Failure::input)?;
-        self.progress.update("market", 0, 1);
-        let market = cporamp_pipeline::run_market(&self.scenario, &engines, &fleet)
-            .map_err(Failure::input)?;
-        let cporamp_pipeline::EnginesOutput { comparison, thermal, photonics, yields } = engines;
-        Ok(cporamp_pipeline::RunOutput { comparison, thermal, photonics, yields, fleet, market })
+        self.with_options(|options| cporamp_pipeline::run(&self.scenario, options))
     }
 
     /// A note on standard error unless --quiet.
@@ -448,8 +457,10 @@ fn diff(
             ..EngineArgs::default()
         };
         let session = Session::start(&common)?;
-        session.progress.update(&format!("scenario {name}"), 0, 1);
-        let run = session.run()?;
+        let run = session.run().map_err(|failure| match failure {
+            Failure::Input(error) => Failure::Input(error.context(format!("scenario {name}"))),
+            internal @ Failure::Internal(_) => internal,
+        })?;
         heads.push(cporamp_report::headlines(&run_results(&session, &run, None)));
     }
     let diffs = cporamp_report::headline_diffs(&heads[0], &heads[1]);

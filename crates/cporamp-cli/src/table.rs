@@ -301,6 +301,17 @@ pub fn compare_tables(generations: &[GenerationComparison]) -> Vec<Table> {
     generations
         .iter()
         .map(|generation| {
+            // A column that applies to no technology (with yield, when the yield engine did
+            // not run) is left out, with a note.
+            let columns: Vec<&Column> = COLUMNS
+                .iter()
+                .filter(|column| {
+                    generation
+                        .technologies
+                        .iter()
+                        .any(|t| !matches!((column.value)(t), Cell::Empty))
+                })
+                .collect();
             let mut table = Table::new(
                 format!(
                     "{} switch: {} ports x {} Gb/s ({:.1} Tb/s)",
@@ -310,12 +321,18 @@ pub fn compare_tables(generations: &[GenerationComparison]) -> Vec<Table> {
                     generation.switch_capacity_gbps / 1000.0
                 ),
                 "technology",
-                COLUMNS.iter().map(|column| column.header.to_string()).collect(),
+                columns.iter().map(|column| column.header.to_string()).collect(),
             );
             for technology in &generation.technologies {
                 table.row(
                     technology.label.clone(),
-                    COLUMNS.iter().map(|column| (column.value)(technology)).collect(),
+                    columns.iter().map(|column| (column.value)(technology)).collect(),
+                );
+            }
+            if columns.len() < COLUMNS.len() {
+                table.note(
+                    "switch $/Gbps with yield needs the yield engine: see cporamp yield or \
+                     cporamp run",
                 );
             }
             table

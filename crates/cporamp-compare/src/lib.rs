@@ -391,6 +391,29 @@ pub fn compare_one(
     compare_generation(scenario, generation_index, generation)
 }
 
+/// The comparison of one technology (index `technology_index` of `scenario.technologies`) at
+/// one generation (index `generation_index` of `scenario.generations`): the entry
+/// [`compare_one`] would list for it, without evaluating the others.
+///
+/// # Errors
+/// [`CompareError`] from the technology's models.
+///
+/// # Panics
+/// If an index is out of range.
+pub fn compare_technology(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+) -> Result<TechnologyResult, CompareError> {
+    let technology = &scenario.technologies[technology_index];
+    evaluate(
+        scenario,
+        technology,
+        &scenario.generations[generation_index],
+        &technology.parts[generation_index],
+    )
+}
+
 fn compare_generation(
     scenario: &Scenario,
     generation_index: usize,

@@ -28,7 +28,8 @@ use cporamp_fleet::{
 };
 use serde::Serialize;
 
-use crate::{PhotonicsGeneration, PipelineError, YieldGeneration};
+use crate::options::Counter;
+use crate::{PhotonicsGeneration, PipelineError, RunOptions, Stage, YieldGeneration};
 
 /// One fabric the fleet engine ran.
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +64,7 @@ pub(crate) fn fleet(
     comparison: &GenerationComparison,
     photonics: &PhotonicsGeneration,
     yields: &YieldGeneration,
+    options: &RunOptions,
 ) -> Result<FleetOutput, PipelineError> {
     let settings = &scenario.fleet;
     let mut layouts: Vec<(String, String, Vec<usize>)> = settings
@@ -82,13 +84,15 @@ pub(crate) fn fleet(
         let label = format!("mixed: {}", ids.join(" / "));
         layouts.push(("mixed".to_string(), label, settings.mixed_tiers.clone()));
     }
+    let progress = Counter::start(options, Stage::Fleet, layouts.len() * settings.replications);
     let fabrics = layouts
         .into_iter()
         .map(|(id, label, tiers)| {
             let fail = |error: FleetInputError| PipelineError::Fleet { fabric: id.clone(), error };
             let inputs = fleet_inputs(scenario, comparison, photonics, yields, &tiers)?;
             let inputs = stocked(inputs, settings.spare_fraction).map_err(fail)?;
-            let result = cporamp_fleet::simulate(&inputs, 2).map_err(fail)?;
+            let result = cporamp_fleet::simulate(&inputs, options.threads.get()).map_err(fail)?;
+            progress.advance_by(inputs.replications);
             let tiers =
                 tiers.iter().map(|&index| scenario.technologies[index].id.clone()).collect();
             Ok(FleetFabric { id, label, tiers, inputs, result })
@@ -339,7 +343,9 @@ mod tests {
         // default GPU rate is taken from this very run. The run used clusters already in
         // service (Meta's two 24k-GPU clusters were announced in March 2024, before the run),
         // so the latent defects of new modules had shown before it: no infant mortality.
-        let mut scenario = cporamp_core::load_default().unwrap();
+        // The reduced scenario: its pluggable technology and fleet settings are the
+        // default's but for those set here.
+        let mut scenario = crate::fixture::small();
         let fleet = &mut scenario.fleet;
         fleet.gpus = 16_384;
         fleet.job.gpus = 16_384;
@@ -349,7 +355,8 @@ mod tests {
         fleet.gpu_interruptions_per_gpu_h = 0.0;
         fleet.reliability.module_infant_dppm = 0.0;
         let pluggable = scenario.technologies.iter().position(|t| t.id == "pluggable_dsp").unwrap();
-        let output = crate::run_generation(&scenario, "51.2T").unwrap();
+        let output =
+            crate::run_generation(&scenario, "51.2T", &crate::RunOptions::default()).unwrap();
         let inputs = fleet_inputs(
             &scenario,
             &output.comparison,

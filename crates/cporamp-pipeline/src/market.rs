@@ -28,7 +28,8 @@ use cporamp_market::{
 };
 use serde::Serialize;
 
-use crate::{FleetOutput, PipelineError, ThermalGeneration, YieldGeneration};
+use crate::options::Counter;
+use crate::{FleetOutput, PipelineError, RunOptions, Stage, ThermalGeneration, YieldGeneration};
 
 /// The market engine's results.
 #[derive(Debug, Clone, Serialize)]
@@ -82,6 +83,7 @@ pub(crate) fn market(
     thermal: &ThermalGeneration,
     yields: &YieldGeneration,
     fleet: &FleetOutput,
+    options: &RunOptions,
 ) -> Result<MarketOutput, PipelineError> {
     let settings = &scenario.market;
     let id = |index: usize| scenario.technologies[index].id.as_str();
@@ -112,7 +114,12 @@ pub(crate) fn market(
         .find(|technology| technology.id == cpo_id)
         .map(|technology| technology.nominal.engine_mean_max_c)
         .ok_or_else(|| missing(&format!("thermal result for {cpo_id}")))?;
-    let goodput = goodput_surrogate(scenario, fleet, cpo_id)?;
+    let progress = Counter::start(
+        options,
+        Stage::Market,
+        scenario.market.laser_factors.len() + settings.samples + settings.sobol_samples,
+    );
+    let goodput = goodput_surrogate(scenario, fleet, cpo_id, options.threads.get(), &progress)?;
     let port_gbps = comparison.port_rate_gbps;
     let anchors = Anchors {
         start_year: settings.start_year,
@@ -189,9 +196,13 @@ pub(crate) fn market(
     };
     let fail =
         |error: cporamp_market::MarketError| PipelineError::Market { reason: error.to_string() };
-    let result = cporamp_market::simulate(&inputs, 2).map_err(fail)?;
-    let sobol = cporamp_market::sobol(&inputs, settings.sobol_samples, settings.sobol_bootstrap, 2)
-        .map_err(fail)?;
+    let threads = options.threads.get();
+    let result = cporamp_market::simulate(&inputs, threads).map_err(fail)?;
+    progress.advance_by(settings.samples);
+    let sobol =
+        cporamp_market::sobol(&inputs, settings.sobol_samples, settings.sobol_bootstrap, threads)
+            .map_err(fail)?;
+    progress.advance_by(settings.sobol_samples);
     Ok(MarketOutput { generation: comparison.generation.clone(), inputs, result, sobol })
 }
 
@@ -200,6 +211,8 @@ fn goodput_surrogate(
     scenario: &Scenario,
     fleet: &FleetOutput,
     cpo_id: &str,
+    threads: usize,
+    progress: &Counter,
 ) -> Result<Surrogate, PipelineError> {
     let fabric = |id: &str| {
         fleet.fabrics.iter().find(|fabric| fabric.id == id).ok_or_else(|| PipelineError::Market {
@@ -214,6 +227,7 @@ fn goodput_surrogate(
         // At factor 1 the fabric is the fleet's own (same inputs, same seed): reuse its run.
         if (factor - 1.0).abs() < f64::EPSILON {
             y.push(reference - cpo.result.job.goodput.mean);
+            progress.advance();
             continue;
         }
         let mut inputs = cpo.inputs.clone();
@@ -223,11 +237,11 @@ fn goodput_surrogate(
                 laser.weibull_scale_h *= factor.powf(-1.0 / laser.weibull_shape);
             }
         }
-        let result = cporamp_fleet::simulate(&inputs, 2).map_err(|error| PipelineError::Fleet {
-            fabric: format!("{cpo_id} x{factor} laser rates"),
-            error,
+        let result = cporamp_fleet::simulate(&inputs, threads).map_err(|error| {
+            PipelineError::Fleet { fabric: format!("{cpo_id} x{factor} laser rates"), error }
         })?;
         y.push(reference - result.job.goodput.mean);
+        progress.advance();
     }
     Ok(Surrogate { x: scenario.market.laser_factors.clone(), y })
 }
@@ -238,11 +252,11 @@ mod tests {
     fn a_missing_or_unknown_prior_is_named_before_the_engines_run() {
         let mut scenario = cporamp_core::load_default().unwrap();
         scenario.market.priors.retain(|(name, _)| name != "gpu_hour_usd");
-        let error = crate::run(&scenario).unwrap_err().to_string();
+        let error = crate::run(&scenario, &crate::RunOptions::default()).unwrap_err().to_string();
         assert!(error.contains("market.priors.gpu_hour_usd: missing"), "{error}");
         let mut scenario = cporamp_core::load_default().unwrap();
         scenario.market.priors[0].0 = "yield_learning".to_string();
-        let error = crate::run(&scenario).unwrap_err().to_string();
+        let error = crate::run(&scenario, &crate::RunOptions::default()).unwrap_err().to_string();
         assert!(error.contains("market.priors.yield_learning: not an input"), "{error}");
     }
 }

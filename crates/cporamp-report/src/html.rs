@@ -680,7 +680,8 @@ mod tests {
 
     fn render_with_thermal() -> (cporamp_pipeline::RunOutput, String, String) {
         let scenario = cporamp_core::load_default().expect("default scenario loads");
-        let output = cporamp_pipeline::run(&scenario).expect("default scenario runs");
+        let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
+            .expect("default scenario runs");
         let with = crate::report_html(&RunResults {
             origin: cporamp_core::scenario::DEFAULT_ORIGIN,
             scenario: &scenario,

@@ -424,7 +424,9 @@ mod tests {
 
     fn technology(cells: usize, map: Vec<Option<f64>>) -> ThermalTechnology {
         let scenario = cporamp_core::load_default().unwrap();
-        let output = cporamp_pipeline::run_engines(&scenario).unwrap();
+        let output =
+            cporamp_pipeline::run_engines(&scenario, &cporamp_pipeline::RunOptions::default())
+                .unwrap();
         let mut technology = output.thermal[0].technologies[0].clone();
         technology.nominal.map_cells = cells;
         technology.nominal.junction_map_c = map;

@@ -239,14 +239,68 @@ impl Network {
     /// # Errors
     /// [`NetworkError`] if the network is invalid or singular.
     pub fn stepper(&self, step_s: f64, scheme: TimeScheme) -> Result<Stepper<'_>, NetworkError> {
+        let StepFactor { step_s, scheme, factor } = self.step_factor(step_s, scheme)?;
+        Ok(Stepper {
+            network: self,
+            step_s,
+            scheme,
+            factor: StepperFactor::Owned(Box::new(factor)),
+        })
+    }
+
+    /// The matrix of one time step factored on its own, to be kept (for instance next to the
+    /// network) and turned into a [`Stepper`] with [`Network::stepper_with`] without
+    /// factoring again.
+    ///
+    /// # Errors
+    /// [`NetworkError`] if the network is invalid or singular.
+    pub fn step_factor(&self, step_s: f64, scheme: TimeScheme) -> Result<StepFactor, NetworkError> {
         self.check()?;
         let beta = match scheme {
             TimeScheme::BackwardEuler => 1.0,
             TimeScheme::CrankNicolson => 0.5,
         };
         let factor = Factor::new(&self.matrix(1.0 / step_s, beta)?)?;
-        Ok(Stepper { network: self, step_s, scheme, factor })
+        Ok(StepFactor { step_s, scheme, factor })
     }
+
+    /// A stepper on a factor from [`Network::step_factor`] of this same network (steps are
+    /// then identical to those of [`Network::stepper`] at the factor's step and scheme).
+    #[must_use]
+    pub fn stepper_with<'a>(&'a self, factor: &'a StepFactor) -> Stepper<'a> {
+        Stepper {
+            network: self,
+            step_s: factor.step_s,
+            scheme: factor.scheme,
+            factor: StepperFactor::Borrowed(&factor.factor),
+        }
+    }
+}
+
+/// A time step's matrix, factored once (see [`Network::step_factor`]).
+pub struct StepFactor {
+    step_s: f64,
+    scheme: TimeScheme,
+    factor: Factor,
+}
+
+impl StepFactor {
+    /// The step, s.
+    #[must_use]
+    pub fn step_s(&self) -> f64 {
+        self.step_s
+    }
+
+    /// The scheme.
+    #[must_use]
+    pub fn scheme(&self) -> TimeScheme {
+        self.scheme
+    }
+}
+
+enum StepperFactor<'a> {
+    Owned(Box<Factor>),
+    Borrowed(&'a Factor),
 }
 
 impl Network {
@@ -449,7 +503,7 @@ pub struct Stepper<'a> {
     network: &'a Network,
     step_s: f64,
     scheme: TimeScheme,
-    factor: Factor,
+    factor: StepperFactor<'a>,
 }
 
 impl Stepper<'_> {
@@ -486,7 +540,11 @@ impl Stepper<'_> {
                 }
             }
         }
-        let next = self.factor.solve(&rhs)?;
+        let factor: &Factor = match &self.factor {
+            StepperFactor::Owned(factor) => factor,
+            StepperFactor::Borrowed(factor) => factor,
+        };
+        let next = factor.solve(&rhs)?;
         theta.copy_from_slice(&next);
         Ok(())
     }

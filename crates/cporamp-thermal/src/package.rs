@@ -333,7 +333,6 @@ fn engine_rects(settings: &ThermalSettings, load: &PackageLoad, side_mm: f64) ->
 /// linear and the cold plate's h does not depend on the power.
 pub struct PackageModel {
     side_mm: f64,
-    asic: Rect,
     engines: Vec<Rect>,
     dies: Vec<Rect>,
     model: Model,
@@ -345,6 +344,11 @@ pub struct PackageModel {
     /// Each node's conductance to the board air (the underside), W/K.
     board_w_per_k: Vec<f64>,
     settings: ThermalSettings,
+    /// The junction nodes of the ASIC and of each engine, in `region_stats` order.
+    asic_nodes: Vec<usize>,
+    engine_nodes: Vec<Vec<usize>>,
+    /// Backward-Euler factors kept by [`PackageModel::prepare_history`].
+    step_factors: Vec<crate::network::StepFactor>,
 }
 
 impl PackageModel {
@@ -493,9 +497,11 @@ impl PackageModel {
             }
         }
         let response_board = solver.solve(&board_w_per_k).map_err(StackError::from)?;
+        let junction_nodes = |rect: &Rect| model.region_nodes(DIE_LAYER, JUNCTION_SUBLAYER, rect);
+        let asic_nodes = junction_nodes(&asic);
+        let engine_nodes = engines.iter().map(junction_nodes).collect();
         Ok(PackageModel {
             side_mm,
-            asic,
             engines,
             dies,
             model,
@@ -504,15 +510,23 @@ impl PackageModel {
             response_board,
             board_w_per_k,
             settings: settings.clone(),
+            asic_nodes,
+            engine_nodes,
+            step_factors: Vec::new(),
         })
     }
 
-    /// Mean and peak junction temperature of a die. Never `None` inside: `new` checked that
-    /// every die holds a cell centre.
-    fn junction_stats(&self, temperatures: &[f64], rect: &Rect) -> (f64, f64) {
-        self.model
-            .region_stats(temperatures, DIE_LAYER, JUNCTION_SUBLAYER, rect)
-            .unwrap_or((f64::NAN, f64::NAN))
+    /// Mean and peak junction temperature over a die's junction `nodes` (as
+    /// `region_stats`, in its order). Never empty: `new` checked that every die holds a
+    /// cell centre.
+    fn junction_stats(temperatures: &[f64], nodes: &[usize]) -> (f64, f64) {
+        let mut sum = 0.0;
+        let mut max = f64::NEG_INFINITY;
+        for &node in nodes {
+            sum += temperatures[node];
+            max = max.max(temperatures[node]);
+        }
+        (sum / nodes.len() as f64, max)
     }
 
     /// The package at ASIC power `asic_w`, `engine_w` in each engine, coolant inlet `inlet_c`.
@@ -541,13 +555,13 @@ impl PackageModel {
                     + air_above_coolant_k * per_air_k
             })
             .collect();
-        let stats = |rect: &Rect| self.junction_stats(&temperatures, rect);
-        let (asic_mean_c, asic_max_c) = stats(&self.asic);
+        let stats = |nodes: &[usize]| PackageModel::junction_stats(&temperatures, nodes);
+        let (asic_mean_c, asic_max_c) = stats(&self.asic_nodes);
         let engines: Vec<EngineTemperature> = self
-            .engines
+            .engine_nodes
             .iter()
-            .map(|rect| {
-                let (mean_c, max_c) = stats(rect);
+            .map(|nodes| {
+                let (mean_c, max_c) = stats(nodes);
                 EngineTemperature { mean_c, max_c }
             })
             .collect();
@@ -605,6 +619,28 @@ pub struct PackageHistory {
 }
 
 impl PackageModel {
+    /// Factors the backward-Euler step of `step_s` once and keeps it, so that every later
+    /// [`PackageModel::history`] at that step (from any thread) solves without factoring.
+    /// The histories are identical with or without it.
+    ///
+    /// # Errors
+    /// [`PackageError`] if the factorization fails.
+    pub fn prepare_history(&mut self, step_s: f64) -> Result<(), PackageError> {
+        if self.step_factor(step_s).is_none() {
+            let factor = self
+                .model
+                .network()
+                .step_factor(step_s, crate::network::TimeScheme::BackwardEuler)
+                .map_err(StackError::from)?;
+            self.step_factors.push(factor);
+        }
+        Ok(())
+    }
+
+    fn step_factor(&self, step_s: f64) -> Option<&crate::network::StepFactor> {
+        self.step_factors.iter().find(|factor| factor.step_s().to_bits() == step_s.to_bits())
+    }
+
     /// Backward-Euler history of the package under power histories `asic_w` and `engine_w`
     /// and a coolant inlet history `inlet_c` (one value per step of `step_s`, held over the
     /// step), from the steady state of the first values.
@@ -632,7 +668,10 @@ impl PackageModel {
                 inlet: inlet_c.len(),
             });
         }
-        let stepper = self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?;
+        let stepper = match self.step_factor(step_s) {
+            Some(factor) => self.model.network().stepper_with(factor),
+            None => self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?,
+        };
         let weights = |asic: f64, engine: f64| -> Vec<f64> {
             std::iter::once(asic).chain(self.engines.iter().map(|_| engine)).collect()
         };
@@ -669,11 +708,14 @@ impl PackageModel {
             }
             stepper.step(&mut rise, &power, &power).map_err(StackError::from)?;
             let temperatures: Vec<f64> = rise.iter().map(|theta| theta + reference_c).collect();
-            let stats = |rect: &Rect| self.junction_stats(&temperatures, rect);
+            let stats = |nodes: &[usize]| PackageModel::junction_stats(&temperatures, nodes);
             history.time_s.push((index + 1) as f64 * step_s);
-            history.asic_max_c.push(stats(&self.asic).1);
+            history.asic_max_c.push(stats(&self.asic_nodes).1);
             history.engine_mean_max_c.push(
-                self.engines.iter().map(|rect| stats(rect).0).fold(f64::NEG_INFINITY, f64::max),
+                self.engine_nodes
+                    .iter()
+                    .map(|nodes| stats(nodes).0)
+                    .fold(f64::NEG_INFINITY, f64::max),
             );
         }
         Ok(history)

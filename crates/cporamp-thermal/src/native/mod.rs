@@ -416,6 +416,25 @@ impl Model {
         (count > 0).then(|| (sum / count as f64, max))
     }
 
+    /// The nodes [`Model::region_stats`] averages over, in its order: those of the cells of
+    /// sublayer `sublayer` of layer `layer` whose centres lie in `rect`. Averaging
+    /// temperatures over them in this order gives exactly `region_stats`' figures.
+    #[must_use]
+    pub fn region_nodes(&self, layer: usize, sublayer: usize, rect: &Rect) -> Vec<usize> {
+        let (dx, dy) =
+            (self.domain.width_m / self.nx as f64, self.domain.height_m / self.ny as f64);
+        let mut nodes = Vec::new();
+        for (cell, node) in self.nodes[layer][sublayer].iter().enumerate() {
+            let Some(node) = node else { continue };
+            let x = self.domain.x_m + ((cell % self.nx) as f64 + 0.5) * dx;
+            let y = self.domain.y_m + ((cell / self.nx) as f64 + 0.5) * dy;
+            if rect.contains(x, y) {
+                nodes.push(*node);
+            }
+        }
+        nodes
+    }
+
     /// Node of a cell, if it exists.
     #[must_use]
     pub fn node(&self, layer: usize, sublayer: usize, i: usize, j: usize) -> Option<usize> {

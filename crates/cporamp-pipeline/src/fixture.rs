@@ -1,0 +1,21 @@
+//! A reduced default scenario for tests: the same technologies, generations and models on
+//! fewer Monte Carlo samples, lanes and replications and a coarser package grid, so that a
+//! whole run takes seconds in a debug build. Tests on it assert relations and tolerances
+//! scaled to its sample sizes, never the default run's published figures.
+
+use cporamp_core::Scenario;
+
+/// The default scenario reduced as described above.
+pub(crate) fn small() -> Scenario {
+    let mut scenario = cporamp_core::load_default().expect("the default scenario loads");
+    scenario.thermal.grid_cells = 32;
+    scenario.photonics.lanes = 32;
+    scenario.photonics.drift_grid_cells = 32;
+    scenario.yield_settings.packages = 512;
+    scenario.yield_settings.ramp.packages_per_point = 256;
+    scenario.fleet.replications = 3;
+    scenario.market.samples = 500;
+    scenario.market.sobol_samples = 100;
+    scenario.market.sobol_bootstrap = 20;
+    scenario
+}

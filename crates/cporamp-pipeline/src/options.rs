@@ -1,0 +1,143 @@
+//! How a run is carried out: worker threads and progress reports. Never what it computes:
+//! every result is identical for any options.
+
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// How a run is carried out (never what it computes: results are identical for any options).
+pub struct RunOptions<'a> {
+    /// Worker threads for the parallel stages; results are identical for any count.
+    pub threads: NonZeroUsize,
+    /// Called whenever a stage starts or advances; must be cheap.
+    pub progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+fn no_progress(_: Progress) {}
+
+impl Default for RunOptions<'_> {
+    /// As many threads as the machine offers ([`std::thread::available_parallelism`], 1 if
+    /// unknown), no progress reports.
+    fn default() -> Self {
+        RunOptions {
+            threads: std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN),
+            progress: &no_progress,
+        }
+    }
+}
+
+impl std::fmt::Debug for RunOptions<'_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("RunOptions").field("threads", &self.threads).finish_non_exhaustive()
+    }
+}
+
+/// A stage of the pipeline, as progress reports name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// The compare <-> thermal fixed point, inlet sweep and cycling (units: technology x
+    /// generation).
+    Thermal,
+    /// The drift transients and lock loops (units: technology x generation).
+    Photonics,
+    /// The yield Monte Carlo, ramp and tornado (units: technology x generation).
+    Yield,
+    /// The fleet simulation (units: replications of every fabric).
+    Fleet,
+    /// The market propagation (units: the goodput surrogate's fleet runs, the samples' run,
+    /// the Sobol run).
+    Market,
+}
+
+impl Stage {
+    /// The stage's name for people.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Thermal => "thermal",
+            Stage::Photonics => "photonics",
+            Stage::Yield => "yield",
+            Stage::Fleet => "fleet",
+            Stage::Market => "market",
+        }
+    }
+}
+
+/// How far a stage has got: `done` of `total` units.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    /// The stage.
+    pub stage: Stage,
+    /// Units done.
+    pub done: usize,
+    /// Units in the stage.
+    pub total: usize,
+}
+
+/// Counts a stage's units as they finish (from any thread) and reports each step; reports
+/// `done = 0` when created.
+pub(crate) struct Counter<'a> {
+    stage: Stage,
+    total: usize,
+    done: AtomicUsize,
+    progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+impl<'a> Counter<'a> {
+    pub(crate) fn start(options: &RunOptions<'a>, stage: Stage, total: usize) -> Counter<'a> {
+        (options.progress)(Progress { stage, done: 0, total });
+        Counter { stage, total, done: AtomicUsize::new(0), progress: options.progress }
+    }
+
+    /// One more unit done.
+    pub(crate) fn advance(&self) {
+        self.advance_by(1);
+    }
+
+    /// `units` more units done.
+    pub(crate) fn advance_by(&self, units: usize) {
+        let done = self.done.fetch_add(units, Ordering::Relaxed) + units;
+        (self.progress)(Progress {
+            stage: self.stage,
+            done: done.min(self.total),
+            total: self.total,
+        });
+    }
+}
+
+/// Runs `job` on every item with up to `threads` scoped workers taking items in turn, and
+/// returns the results in the items' order (so the result never depends on the count).
+pub(crate) fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: NonZeroUsize,
+    job: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let workers = threads.get().min(items.len());
+    if workers <= 1 {
+        return items.iter().map(job).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut slots: Vec<Option<R>> = std::iter::repeat_with(|| None).take(items.len()).collect();
+    let finished: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break };
+                        mine.push((index, job(item)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
+    });
+    for (index, result) in finished.into_iter().flatten() {
+        slots[index] = Some(result);
+    }
+    slots.into_iter().map(|slot| slot.expect("every item was taken by a worker")).collect()
+}
