@@ -64,7 +64,7 @@ nav.toc ol { margin: 0; padding-left: 1.25rem; }
 nav.toc li { margin: .2rem 0; }
 nav.toc ul { display: inline; margin: 0; padding: 0; }
 nav.toc ul li { display: inline; }
-nav.toc ul li + li::before { content: " · "; color: var(--muted); }
+nav.toc ul li:not(:last-child)::after { content: "\a0·"; color: var(--muted); }
 a { color: var(--accent); }
 table { border-collapse: collapse; max-width: 100%; font-size: .85rem; margin: .25rem 0 1rem; }
 th, td { border: 1px solid var(--rule); padding: .25rem .45rem; vertical-align: top; }
@@ -235,7 +235,7 @@ fn navigation(
         if !parts.is_empty() {
             html.push_str(": <ul>");
             for (id, title) in parts {
-                let _ = write!(html, "<li><a href=\"#{id}\">{title}</a></li>");
+                let _ = write!(html, "<li><a href=\"#{id}\">{title}</a></li> ");
             }
             html.push_str("</ul>");
         }
@@ -297,7 +297,7 @@ fn trimmed(value: f64) -> String {
 }
 
 /// A signed difference: "+0.123", "−0.050", or "0.000" when it rounds to zero.
-fn signed(value: f64, decimals: usize) -> String {
+pub(crate) fn signed(value: f64, decimals: usize) -> String {
     let text = number(value, decimals);
     if !value.is_finite() || !text.chars().any(|c| c.is_ascii_digit() && c != '0') {
         text

@@ -183,11 +183,11 @@ fn update_table(html: &mut String, market: &MarketOutput, update: &Update) {
             ),
         );
         for change in &attribution.change {
-            num_cell(html, &format!("{:+.1}", 100.0 * change));
+            num_cell(html, &crate::html::signed(100.0 * change, 1));
         }
         html.push_str("</tr>\n");
     }
-    row_header(html, "updated probability %");
+    row_header(html, "Updated probability, %");
     for probability in &update.probabilities {
         num_cell(html, &number(100.0 * probability.probability, 1));
     }

@@ -754,7 +754,10 @@ pub(crate) fn waterfall_chart(
         let shown = if first {
             number(change, decimals)
         } else {
-            format!("{}{}", if change < 0.0 { "" } else { "+" }, number(change, decimals))
+            let text = number(change, decimals);
+            // A change that rounds to zero gets no sign.
+            let zero = !text.chars().any(|c| c.is_ascii_digit() && c != '0');
+            format!("{}{text}", if change < 0.0 || zero { "" } else { "+" })
         };
         let _ = write!(
             svg,
@@ -1026,6 +1029,15 @@ mod tests {
         assert!(svg.contains("<title>laser: -5.0 %</title>"), "{svg}");
         assert!(svg.contains("<title>rework: +1.0 %</title>"), "{svg}");
         assert!(svg.contains("<title>shipped: 96.0 %</title>"), "{svg}");
+        let flat = waterfall_chart(
+            "Yield",
+            &[("a".to_string(), 90.0), ("b".to_string(), 0.0)],
+            "c",
+            "%",
+            1,
+            Some(100.0),
+        );
+        assert!(flat.contains("<title>b: 0.0 %</title>"), "{flat}");
         assert!(svg.contains("#D55E00") && svg.contains("#009E73"));
     }
 }
