@@ -13,6 +13,51 @@ use crate::html::{close_table, figure, num_cell, open_table, row_header};
 use crate::svg::{LineSeries, Marker, Series, escape, line_chart, number, stacked_bar_chart};
 use crate::thermal::TECHNOLOGY_COLOURS;
 
+/// The section's heading.
+pub(crate) const TITLE: &str = "Fleet: reliability, repair and goodput";
+
+/// The section's parts: `(id, navigation title)`.
+pub(crate) const PARTS: [(&str, &str); 2] =
+    [("fleet-fabric", "failures and repairs"), ("fleet-job", "training job")];
+
+/// "leaf", "spine", "core" for the tiers of a fabric of up to three, "tier n" beyond.
+fn tier_name(index: usize, tiers: usize) -> String {
+    match (index, tiers) {
+        (0, _) => "leaf".to_string(),
+        (1, 2) | (1, 3) => "spine".to_string(),
+        (2, 3) => "core".to_string(),
+        _ => format!("tier {}", index + 1),
+    }
+}
+
+/// A fabric's name for people: its label, or for a fabric with different technologies per
+/// tier each technology's label with the tiers it serves, e.g. "Mixed: LPO (leaf) + CPO,
+/// external laser (spine, core)" (the pipeline's label there is made of ids).
+pub(crate) fn fabric_label(scenario: &Scenario, fabric: &cporamp_pipeline::FleetFabric) -> String {
+    let first = fabric.tiers.first();
+    if fabric.tiers.iter().all(|tier| Some(tier) == first) {
+        return fabric.label.clone();
+    }
+    let label = |id: &str| {
+        scenario
+            .technologies
+            .iter()
+            .find(|technology| technology.id == id)
+            .map_or_else(|| id.to_string(), |technology| technology.label.clone())
+    };
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
+    for (index, id) in fabric.tiers.iter().enumerate() {
+        let name = tier_name(index, fabric.tiers.len());
+        match groups.last_mut() {
+            Some((last, tiers)) if *last == id.as_str() => tiers.push(name),
+            _ => groups.push((id.as_str(), vec![name])),
+        }
+    }
+    let parts: Vec<String> =
+        groups.iter().map(|(id, tiers)| format!("{} ({})", label(id), tiers.join(", "))).collect();
+    format!("Mixed: {}", parts.join(" + "))
+}
+
 fn pm(estimate: &Estimate, decimals: usize) -> String {
     format!("{} ± {}", number(estimate.mean, decimals), number(estimate.se, decimals))
 }
@@ -20,7 +65,7 @@ fn pm(estimate: &Estimate, decimals: usize) -> String {
 /// The fleet section, after the generations.
 pub(crate) fn section(html: &mut String, scenario: &Scenario, fleet: &FleetOutput) {
     let settings = &scenario.fleet;
-    html.push_str("<section id=\"fleet\">\n<h2>Fleet: reliability, repair and goodput</h2>\n");
+    let _ = writeln!(html, "<section id=\"fleet\">\n<h2>{TITLE}</h2>");
     let Some(first) = fleet.fabrics.first() else {
         html.push_str("<p class=\"empty\">No fabric.</p>\n</section>\n");
         return;
@@ -39,41 +84,42 @@ pub(crate) fn section(html: &mut String, scenario: &Scenario, fleet: &FleetOutpu
         settings.tiers,
         first.inputs.radix,
         escape(&fleet.generation),
-        settings.gpus,
+        number(settings.gpus as f64, 0),
         number(settings.years, 1),
         settings.replications,
         settings.replace_after_failed_ports,
-        settings.job.gpus,
+        number(settings.job.gpus as f64, 0),
         settings.technicians,
         number(100.0 * settings.spare_fraction, 1),
         number(settings.reorder_lead_h, 0),
     );
-    fabric_table(html, fleet);
-    failures_chart(html, fleet);
-    job_table(html, scenario, fleet);
-    timeline_chart(html, fleet);
+    let labels: Vec<String> =
+        fleet.fabrics.iter().map(|fabric| fabric_label(scenario, fabric)).collect();
+    fabric_table(html, &labels, fleet);
+    failures_chart(html, &labels, fleet);
+    job_table(html, scenario, &labels, fleet);
+    timeline_chart(html, &labels, fleet);
     html.push_str("</section>\n");
 }
 
-fn fabric_table(html: &mut String, fleet: &FleetOutput) {
-    html.push_str("<h3>Fabric: failures, repairs and availability</h3>\n");
+/// Two tables, one row per fabric: what fails and is replaced; then the repair effort and
+/// each tier's link availability.
+fn fabric_table(html: &mut String, labels: &[String], fleet: &FleetOutput) {
+    html.push_str("<h3 id=\"fleet-fabric\">Fabric: failures, repairs and availability</h3>\n");
     open_table(
         html,
-        "fleet",
+        "fleet wide",
         &[
             "Fabric",
             "#Switches",
-            "#Optical units<br>(modules, engine ports, ELS)",
-            "#Failures / y<br>all units",
-            "#Switch<br>replacements / y",
-            "#Technician<br>hours / y",
-            "#Spares<br>used / y",
-            "#Link availability<br>per tier, leaf first",
+            "#Optical units<br>(modules, engine<br>ports, ELS)",
+            "#Failures per year,<br>all units",
+            "#Switch replace-<br>ments per year",
         ],
     );
-    for fabric in &fleet.fabrics {
+    for (fabric, label) in fleet.fabrics.iter().zip(labels) {
         let result = &fabric.result;
-        row_header(html, &fabric.label);
+        row_header(html, label);
         let switches: usize = result.topology.tiers.iter().map(|tier| tier.switches).sum();
         let units: usize = result
             .topology
@@ -91,21 +137,40 @@ fn fabric_table(html: &mut String, fleet: &FleetOutput) {
         num_cell(html, &number(units as f64, 0));
         num_cell(html, &number(failures, 0));
         num_cell(html, &pm(&result.switch_replacements_per_year, 1));
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+    let tiers = fleet.fabrics.iter().map(|fabric| fabric.result.tiers.len()).max().unwrap_or(0);
+    let mut headers = vec![
+        "Fabric".to_string(),
+        "#Technician<br>hours per year".to_string(),
+        "#Spares used<br>per year".to_string(),
+    ];
+    headers.extend(
+        (0..tiers).map(|tier| format!("#Link availability<br>{}, %", tier_name(tier, tiers))),
+    );
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    open_table(html, "fleet-repair wide", &headers);
+    for (fabric, label) in fleet.fabrics.iter().zip(labels) {
+        let result = &fabric.result;
+        row_header(html, label);
         num_cell(html, &pm(&result.technician_hours_per_year, 0));
         num_cell(html, &pm(&result.spares_consumed_per_year, 0));
-        let availability: Vec<String> = result
-            .tiers
-            .iter()
-            .map(|tier| number(100.0 * tier.link_availability.mean, 3))
-            .collect();
-        num_cell(html, &format!("{} %", availability.join(" / ")));
+        for tier in 0..tiers {
+            num_cell(
+                html,
+                &result.tiers.get(tier).map_or("—".to_string(), |tier| {
+                    number(100.0 * tier.link_availability.mean, 3)
+                }),
+            );
+        }
         html.push_str("</tr>\n");
     }
     close_table(html);
 }
 
-fn failures_chart(html: &mut String, fleet: &FleetOutput) {
-    let categories: Vec<String> = fleet.fabrics.iter().map(|fabric| fabric.label.clone()).collect();
+fn failures_chart(html: &mut String, labels: &[String], fleet: &FleetOutput) {
+    let categories = labels.to_vec();
     let per_fabric = |pick: fn(&cporamp_fleet::FleetResult) -> f64| {
         fleet.fabrics.iter().map(|fabric| pick(&fabric.result)).collect::<Vec<f64>>()
     };
@@ -136,45 +201,58 @@ fn failures_chart(html: &mut String, fleet: &FleetOutput) {
     );
 }
 
-fn job_table(html: &mut String, scenario: &Scenario, fleet: &FleetOutput) {
+fn job_table(html: &mut String, scenario: &Scenario, labels: &[String], fleet: &FleetOutput) {
     let job = &scenario.fleet.job;
     let years = scenario.fleet.years;
     let _ = writeln!(
         html,
-        "<h3>Training job</h3>\n<p>{} GPUs, {} h between checkpoints, {} h to write one, {} h to \
+        "<h3 id=\"fleet-job\">Training job</h3>\n<p>{} GPUs, {} h between checkpoints, {} h to write one, {} h to \
          restart. The best interval is found on the simulated interruptions; Young's \
          \u{221a}(2CM) is beside it.</p>",
-        job.gpus,
+        number(job.gpus as f64, 0),
         number(job.checkpoint_interval_h, 2),
         number(job.checkpoint_cost_h, 2),
         number(job.restart_cost_h, 2),
     );
     open_table(
         html,
-        "fleet-job",
+        "fleet-job wide",
         &[
             "Fabric",
-            "#Network<br>interruptions / y",
-            "#GPU and host<br>interruptions / y",
-            "#Flaps / y",
-            "#Mean time between<br>interruptions h",
-            "#Job links all<br>up, % of time",
-            "#Goodput",
-            "#Best interval h<br>(Young)",
-            "#Goodput at<br>best interval",
-            "#GPU-hours<br>lost / y",
+            "#Network<br>interruptions<br>per year",
+            "#GPU and host<br>interruptions<br>per year",
+            "#Flaps<br>per year",
+            "#Mean time between<br>interruptions, h",
+            "#Job links all up,<br>% of time",
         ],
     );
     let per_year =
         |estimate: &Estimate| Estimate { mean: estimate.mean / years, se: estimate.se / years };
-    for fabric in &fleet.fabrics {
+    for (fabric, label) in fleet.fabrics.iter().zip(labels) {
         let result = &fabric.result.job;
-        row_header(html, &fabric.label);
+        row_header(html, label);
         num_cell(html, &pm(&per_year(&result.network_interruptions), 1));
         num_cell(html, &pm(&per_year(&result.gpu_interruptions), 1));
         num_cell(html, &pm(&per_year(&result.flap_interruptions), 1));
         num_cell(html, &number(result.mean_time_between_interruptions_h, 2));
         num_cell(html, &number(100.0 * result.link_availability.mean, 3));
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+    open_table(
+        html,
+        "fleet-goodput wide",
+        &[
+            "Fabric",
+            "#Goodput",
+            "#Best checkpoint<br>interval, h (Young)",
+            "#Goodput at<br>best interval",
+            "#GPU-hours<br>lost per year",
+        ],
+    );
+    for (fabric, label) in fleet.fabrics.iter().zip(labels) {
+        let result = &fabric.result.job;
+        row_header(html, label);
         num_cell(html, &pm(&result.goodput, 4));
         num_cell(
             html,
@@ -191,13 +269,14 @@ fn job_table(html: &mut String, scenario: &Scenario, fleet: &FleetOutput) {
     close_table(html);
 }
 
-fn timeline_chart(html: &mut String, fleet: &FleetOutput) {
+fn timeline_chart(html: &mut String, labels: &[String], fleet: &FleetOutput) {
     let series: Vec<LineSeries> = fleet
         .fabrics
         .iter()
         .enumerate()
-        .map(|(index, fabric)| LineSeries {
-            label: fabric.label.clone(),
+        .zip(labels)
+        .map(|((index, fabric), label)| LineSeries {
+            label: label.clone(),
             colour: TECHNOLOGY_COLOURS[index % TECHNOLOGY_COLOURS.len()],
             dashed: false,
             marker: Marker::None,
@@ -209,8 +288,14 @@ fn timeline_chart(html: &mut String, fleet: &FleetOutput) {
                 .collect(),
         })
         .collect();
-    let svg =
-        line_chart("Links down over the cluster's life", &series, "month", "links down (mean)", 1);
+    let svg = line_chart(
+        "Links down over the cluster's life",
+        &series,
+        "month",
+        "links down (mean)",
+        1,
+        None,
+    );
     figure(
         html,
         &svg,

@@ -41,7 +41,8 @@ const SWITCH_COLOURS: [&str; 2] = ["#0072B2", "#E69F00"];
 /// Port cost components: DSP, drivers and TIAs, lasers, ELS share, optics, housing.
 const COST_COLOURS: [&str; 6] = ["#E69F00", "#009E73", "#D55E00", "#882255", "#56B4E9", "#999999"];
 
-/// The inline style sheet.
+/// The inline style sheet. Tables fit a 760 px page (print, narrow windows) without a
+/// scroll container: headers wrap, wide tables are transposed or split.
 const CSS: &str = r#"
 :root { --fg: #1b1b1b; --muted: #555; --rule: #d5d8dc; --head: #f3f4f6; --accent: #0072B2; }
 * { box-sizing: border-box; }
@@ -51,33 +52,44 @@ main { max-width: 1100px; margin: 0 auto; padding: 24px 20px 48px; }
 h1 { font-size: 1.8rem; margin: 0 0 .75rem; }
 h2 { font-size: 1.35rem; margin: 2.75rem 0 .75rem; padding-top: .6rem; border-top: 2px solid var(--fg); }
 h3 { font-size: 1.05rem; margin: 1.75rem 0 .5rem; }
+h4 { font-size: .95rem; margin: 1.25rem 0 .4rem; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0 0 1rem; }
 dl.meta dt { font-weight: 600; color: var(--muted); }
-dl.meta dd { margin: 0; }
+dl.meta dd { margin: 0; min-width: 0; }
+code { overflow-wrap: anywhere; }
 p.note { background: #f6f8fa; border-left: 4px solid var(--accent); padding: .6rem .9rem; margin: 1rem 0; }
-nav ul { margin: .25rem 0; padding-left: 1.25rem; }
+nav.toc { border: 1px solid var(--rule); padding: .5rem 1rem; margin: 1rem 0; }
+nav.toc h2 { font-size: 1rem; margin: 0 0 .25rem; padding: 0; border: 0; }
+nav.toc ol { margin: 0; padding-left: 1.25rem; }
+nav.toc li { margin: .2rem 0; }
+nav.toc ul { display: inline; margin: 0; padding: 0; }
+nav.toc ul li { display: inline; }
+nav.toc ul li:not(:last-child)::after { content: "\a0·"; color: var(--muted); }
 a { color: var(--accent); }
-.table-wrap { overflow-x: auto; }
-table { border-collapse: collapse; width: auto; font-size: .9rem; margin: .25rem 0 1rem; }
-th, td { border: 1px solid var(--rule); padding: .3rem .5rem; vertical-align: top; }
+table { border-collapse: collapse; max-width: 100%; font-size: .85rem; margin: .25rem 0 1rem; }
+th, td { border: 1px solid var(--rule); padding: .25rem .45rem; vertical-align: top; }
 thead th { background: var(--head); text-align: left; font-weight: 600; vertical-align: bottom; }
 tbody th { text-align: left; font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 td.text { min-width: 8em; }
-table.summary { width: 100%; }
-table.service td { white-space: nowrap; }
-table.compact th, table.compact td { padding: .15rem .5rem; font-size: .85rem; }
+table.wide { width: 100%; }
+caption { caption-side: top; text-align: left; font-weight: 600; padding: .2rem 0; }
 figure { margin: 1.25rem 0 1.5rem; }
 svg.chart { display: block; width: 100%; max-width: 860px; height: auto; }
 svg.chart text { font-family: inherit; }
 div.heatmaps { display: flex; flex-wrap: wrap; gap: 0 2rem; align-items: flex-start; }
-div.heatmaps figure { flex: 0 1 420px; margin: .75rem 0 1rem; }
+div.heatmaps figure { flex: 0 1 420px; margin: .75rem 0 1rem; min-width: 0; }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; max-width: 860px; }
 p.empty { color: var(--muted); font-style: italic; }
 footer { color: var(--muted); font-size: .85rem; margin-top: 3rem; border-top: 1px solid var(--rule); padding-top: .75rem; }
-@media print { h2 { break-before: page; } figure, table { break-inside: avoid; } }
+@media print { main { padding: 0; } h2 { break-before: page; } nav.toc + section h2 { break-before: auto; }
+  figure, table { break-inside: avoid; } }
 "#;
+
+/// The largest number of item columns (technologies, fabrics) of a transposed table; more
+/// items continue in a further table with the same rows.
+const MAX_ITEM_COLUMNS: usize = 4;
 
 /// Renders the whole report.
 pub(crate) fn render(run: &RunResults<'_>) -> String {
@@ -90,39 +102,34 @@ pub(crate) fn render(run: &RunResults<'_>) -> String {
     let _ = writeln!(html, "<style>{CSS}</style>\n</head>\n<body>\n<main>");
 
     header(&mut html, run);
-    if generations.len() > 1 {
-        html.push_str("<nav aria-label=\"Sections\"><ul>\n");
-        for (index, generation) in generations.iter().enumerate() {
-            let _ = writeln!(
-                html,
-                "<li><a href=\"#{}\">{}</a></li>",
-                section_id(index),
-                escape(&generation_heading(scenario, generation))
-            );
-        }
-        if run.fleet.is_some() {
-            html.push_str(
-                "<li><a href=\"#fleet\">Fleet: reliability, repair and goodput</a></li>\n",
-            );
-        }
-        if run.market.is_some() {
-            html.push_str("<li><a href=\"#market\">Market: when CPO reaches volume</a></li>\n");
-        }
-        html.push_str("</ul></nav>\n");
-    }
-    for (index, generation) in generations.iter().enumerate() {
+    let anchors = generation_anchors(generations);
+    let parts: Vec<Vec<(&str, &str)>> = generations
+        .iter()
+        .map(|generation| {
+            let present = |engine: &str| match engine {
+                "thermal" => run.thermal.iter().any(|t| t.generation == generation.generation),
+                "photonics" => run.photonics.iter().any(|p| p.generation == generation.generation),
+                "yield" => run.yields.iter().any(|y| y.generation == generation.generation),
+                _ => !generation.technologies.is_empty(),
+            };
+            GENERATION_PARTS.iter().copied().filter(|(suffix, _)| present(suffix)).collect()
+        })
+        .collect();
+    navigation(&mut html, run, &anchors, &parts);
+    for ((generation, anchor), parts) in generations.iter().zip(&anchors).zip(&parts) {
         let thermal =
             run.thermal.iter().find(|thermal| thermal.generation == generation.generation);
         let photonics =
             run.photonics.iter().find(|photonics| photonics.generation == generation.generation);
         let yields = run.yields.iter().find(|yields| yields.generation == generation.generation);
-        generation_section(&mut html, scenario, index, generation, thermal, photonics, yields);
+        let section = GenerationSection { scenario, anchor, parts, generation };
+        section.render(&mut html, thermal, photonics, yields);
     }
     if let Some(fleet) = run.fleet {
         crate::fleet::section(&mut html, scenario, fleet);
     }
     if let Some(market) = run.market {
-        crate::market::section(&mut html, market, run.market_update);
+        crate::market::section(&mut html, scenario, market, run.market_update);
     }
     let _ = writeln!(
         html,
@@ -157,9 +164,102 @@ fn header(html: &mut String, run: &RunResults<'_>) {
     html.push_str("</header>\n");
 }
 
-/// The `id` of a generation's section.
-fn section_id(index: usize) -> String {
-    format!("generation-{}", index + 1)
+/// The parts of a generation's section: `(id suffix, navigation title)`, in page order.
+/// The engine parts are there when the run has that engine's results for the generation.
+const GENERATION_PARTS: [(&str, &str); 8] = [
+    ("summary", "summary"),
+    ("charts", "energy, power, cost"),
+    ("service", "serviceability"),
+    ("sensitivities", "sensitivities"),
+    ("lasers", "lasers"),
+    ("thermal", "thermal"),
+    ("photonics", "photonics"),
+    ("yield", "yield"),
+];
+
+/// A URL fragment from free text: lower-case ASCII letters and digits, every other run of
+/// characters one `-`. "102.4T" gives "102-4t".
+pub(crate) fn slug(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_string()
+}
+
+/// The anchor of each generation's section, `g-` and the generation's slug, made unique
+/// (with `-2`, `-3`, ...) against earlier generations' anchors and their parts' ids.
+fn generation_anchors(generations: &[GenerationComparison]) -> Vec<String> {
+    let mut used: Vec<String> = vec!["fleet".to_string(), "market".to_string()];
+    let mut anchors = Vec::with_capacity(generations.len());
+    for generation in generations {
+        let base = format!("g-{}", slug(&generation.generation));
+        let mut anchor = base.clone();
+        let mut counter = 2;
+        let taken = |anchor: &str, used: &[String]| {
+            used.iter().any(|id| id == anchor)
+                || GENERATION_PARTS
+                    .iter()
+                    .any(|(suffix, _)| used.contains(&format!("{anchor}-{suffix}")))
+        };
+        while taken(&anchor, &used) {
+            anchor = format!("{base}-{counter}");
+            counter += 1;
+        }
+        used.push(anchor.clone());
+        used.extend(GENERATION_PARTS.iter().map(|(suffix, _)| format!("{anchor}-{suffix}")));
+        anchors.push(anchor);
+    }
+    anchors
+}
+
+/// The table of contents: each generation with its parts, then the fleet and market
+/// sections with theirs.
+fn navigation(
+    html: &mut String,
+    run: &RunResults<'_>,
+    anchors: &[String],
+    parts: &[Vec<(&str, &str)>],
+) {
+    let generations = &run.comparison.generations;
+    if generations.is_empty() && run.fleet.is_none() && run.market.is_none() {
+        return;
+    }
+    html.push_str("<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>\n");
+    let entry = |html: &mut String, anchor: &str, title: &str, parts: &[(String, &str)]| {
+        let _ = write!(html, "<li><a href=\"#{anchor}\">{}</a>", escape(title));
+        if !parts.is_empty() {
+            html.push_str(": <ul>");
+            for (id, title) in parts {
+                let _ = write!(html, "<li><a href=\"#{id}\">{title}</a></li> ");
+            }
+            html.push_str("</ul>");
+        }
+        html.push_str("</li>\n");
+    };
+    for ((generation, anchor), parts) in generations.iter().zip(anchors).zip(parts) {
+        let parts: Vec<(String, &str)> =
+            parts.iter().map(|(suffix, title)| (format!("{anchor}-{suffix}"), *title)).collect();
+        entry(html, anchor, &generation_heading(run.scenario, generation), &parts);
+    }
+    if run.fleet.is_some() {
+        let parts: Vec<(String, &str)> =
+            crate::fleet::PARTS.iter().map(|(id, title)| ((*id).to_string(), *title)).collect();
+        entry(html, "fleet", crate::fleet::TITLE, &parts);
+    }
+    if run.market.is_some() {
+        let parts: Vec<(String, &str)> = crate::market::PARTS
+            .iter()
+            .filter(|(id, _)| *id != "market-update" || run.market_update.is_some())
+            .map(|(id, title)| ((*id).to_string(), *title))
+            .collect();
+        entry(html, "market", crate::market::TITLE, &parts);
+    }
+    html.push_str("</ol></nav>\n");
 }
 
 /// "51.2T switch (512 × 100G, 64 ports of 800G)". Plain text, not yet escaped.
@@ -197,7 +297,7 @@ fn trimmed(value: f64) -> String {
 }
 
 /// A signed difference: "+0.123", "−0.050", or "0.000" when it rounds to zero.
-fn signed(value: f64, decimals: usize) -> String {
+pub(crate) fn signed(value: f64, decimals: usize) -> String {
     let text = number(value, decimals);
     if !value.is_finite() || !text.chars().any(|c| c.is_ascii_digit() && c != '0') {
         text
@@ -221,7 +321,7 @@ pub(crate) fn row_header(html: &mut String, label: &str) {
 /// Opens a table with the given header cells; a header starting with `#` is numeric (the
 /// `#` is dropped). Headers are trusted markup.
 pub(crate) fn open_table(html: &mut String, class: &str, headers: &[&str]) {
-    let _ = write!(html, "<div class=\"table-wrap\"><table class=\"{class}\">");
+    let _ = write!(html, "<table class=\"{class}\">");
     html.push_str("<thead><tr>");
     for header in headers {
         match header.strip_prefix('#') {
@@ -238,43 +338,123 @@ pub(crate) fn open_table(html: &mut String, class: &str, headers: &[&str]) {
 
 /// Closes a table opened by [`open_table`].
 pub(crate) fn close_table(html: &mut String) {
-    html.push_str("</tbody></table></div>\n");
+    html.push_str("</tbody></table>\n");
 }
 
-/// One generation: summary, three charts, serviceability, sensitivities, lasers, and the
-/// thermal part when the run has thermal results for the generation.
-fn generation_section(
+/// One row of a [`quantity_table`]: the quantity with its unit (trusted markup) and one
+/// cell per item (already formatted; numeric cells are right-aligned).
+pub(crate) struct QuantityRow {
+    /// The row header: the quantity and its unit, trusted markup.
+    pub(crate) header: String,
+    /// One cell per item.
+    pub(crate) cells: Vec<String>,
+    /// Numeric cells (right-aligned, not wrapped) or text.
+    pub(crate) numeric: bool,
+}
+
+impl QuantityRow {
+    /// A row of numbers.
+    pub(crate) fn numbers(header: impl Into<String>, cells: Vec<String>) -> QuantityRow {
+        QuantityRow { header: header.into(), cells, numeric: true }
+    }
+
+    /// A row of text (escaped when written).
+    pub(crate) fn text(header: impl Into<String>, cells: Vec<String>) -> QuantityRow {
+        QuantityRow { header: header.into(), cells, numeric: false }
+    }
+}
+
+/// A transposed table: one row per quantity, one column per item (technology or fabric,
+/// labels escaped here), at most [`MAX_ITEM_COLUMNS`] items per table so that the page
+/// never needs a horizontal scroll; further items continue in a table below with the same
+/// rows. `corner` is the top-left header (trusted markup).
+pub(crate) fn quantity_table(
     html: &mut String,
-    scenario: &Scenario,
-    index: usize,
-    generation: &GenerationComparison,
-    thermal: Option<&ThermalGeneration>,
-    photonics: Option<&cporamp_pipeline::PhotonicsGeneration>,
-    yields: Option<&cporamp_pipeline::YieldGeneration>,
+    class: &str,
+    corner: &str,
+    items: &[String],
+    rows: &[QuantityRow],
 ) {
-    let heading = escape(&generation_heading(scenario, generation));
-    let _ = writeln!(html, "<section id=\"{}\">\n<h2>{heading}</h2>", section_id(index));
-    if generation.technologies.is_empty() {
-        html.push_str("<p class=\"empty\">No technologies to compare.</p>\n</section>\n");
-        return;
+    let columns: Vec<usize> = (0..items.len()).collect();
+    for chunk in columns.chunks(MAX_ITEM_COLUMNS) {
+        let _ = write!(html, "<table class=\"{class} transposed\"><thead><tr>");
+        let _ = write!(html, "<th scope=\"col\">{corner}</th>");
+        for &item in chunk {
+            let _ = write!(html, "<th scope=\"col\" class=\"num\">{}</th>", escape(&items[item]));
+        }
+        html.push_str("</tr></thead>\n<tbody>\n");
+        for row in rows {
+            let _ = write!(html, "<tr><th scope=\"row\">{}</th>", row.header);
+            for &item in chunk {
+                let cell = row.cells.get(item).map_or("—", String::as_str);
+                if row.numeric {
+                    num_cell(html, cell);
+                } else {
+                    let _ = write!(html, "<td>{}</td>", escape(cell));
+                }
+            }
+            html.push_str("</tr>\n");
+        }
+        html.push_str("</tbody></table>\n");
     }
-    summary_table(html, generation);
-    energy_chart(html, generation);
-    switch_power_chart(html, generation);
-    cost_chart(html, generation);
-    service_table(html, generation);
-    sensitivity_table(html, generation);
-    laser_tables(html, scenario, generation);
-    if let Some(thermal) = thermal {
-        crate::thermal::section(html, thermal);
+}
+
+/// An `<h3>` with an anchor.
+pub(crate) fn heading(html: &mut String, id: &str, title: &str) {
+    let _ = writeln!(html, "<h3 id=\"{id}\">{title}</h3>");
+}
+
+/// One generation's section: where it goes and which parts it has.
+struct GenerationSection<'a> {
+    scenario: &'a Scenario,
+    /// The section's `id`; each part's is this, `-` and the part's suffix.
+    anchor: &'a str,
+    /// The parts present, from [`GENERATION_PARTS`].
+    parts: &'a [(&'a str, &'a str)],
+    generation: &'a GenerationComparison,
+}
+
+impl GenerationSection<'_> {
+    /// The `id` of a part.
+    fn id(&self, suffix: &str) -> String {
+        format!("{}-{suffix}", self.anchor)
     }
-    if let Some(photonics) = photonics {
-        crate::photonics::section(html, photonics);
+
+    /// Summary, three charts, serviceability, sensitivities, lasers, and the thermal,
+    /// photonics and yield parts when the run has their results for the generation.
+    fn render(
+        &self,
+        html: &mut String,
+        thermal: Option<&ThermalGeneration>,
+        photonics: Option<&cporamp_pipeline::PhotonicsGeneration>,
+        yields: Option<&cporamp_pipeline::YieldGeneration>,
+    ) {
+        let (scenario, generation) = (self.scenario, self.generation);
+        let heading_text = escape(&generation_heading(scenario, generation));
+        let _ = writeln!(html, "<section id=\"{}\">\n<h2>{heading_text}</h2>", self.anchor);
+        if generation.technologies.is_empty() || self.parts.is_empty() {
+            html.push_str("<p class=\"empty\">No technologies to compare.</p>\n</section>\n");
+            return;
+        }
+        summary_table(html, &self.id("summary"), generation);
+        heading(html, &self.id("charts"), "Energy, switch power and cost");
+        energy_chart(html, generation);
+        switch_power_chart(html, generation);
+        cost_chart(html, generation);
+        service_table(html, &self.id("service"), generation);
+        sensitivity_table(html, &self.id("sensitivities"), generation);
+        laser_tables(html, &self.id("lasers"), scenario, generation);
+        if let Some(thermal) = thermal {
+            crate::thermal::section(html, &self.id("thermal"), thermal);
+        }
+        if let Some(photonics) = photonics {
+            crate::photonics::section(html, &self.id("photonics"), photonics);
+        }
+        if let Some(yields) = yields {
+            crate::yields::section(html, &self.id("yield"), yields, generation);
+        }
+        html.push_str("</section>\n");
     }
-    if let Some(yields) = yields {
-        crate::yields::section(html, yields, generation);
-    }
-    html.push_str("</section>\n");
 }
 
 /// The labels of a generation's technologies, in order.
@@ -282,24 +462,21 @@ fn labels(generation: &GenerationComparison) -> Vec<String> {
     generation.technologies.iter().map(|technology| technology.label.clone()).collect()
 }
 
-/// One row per technology: power, energy, cost, reach and density.
-fn summary_table(html: &mut String, generation: &GenerationComparison) {
-    html.push_str("<h3>Summary</h3>\n");
+/// One row per technology: power, energy and cost; then reach and density. Two tables so
+/// that each fits a narrow page.
+fn summary_table(html: &mut String, id: &str, generation: &GenerationComparison) {
+    heading(html, id, "Summary");
     open_table(
         html,
-        "summary",
+        "summary wide",
         &[
             "Technology",
             "#Optics<br>W/port",
             "#Optics<br>pJ/bit",
-            "#Optics +<br>host SerDes<br>pJ/bit",
+            "#Optics + host<br>SerDes pJ/bit",
             "#Switch W<br>(ASIC + optics)",
             "#Port BOM<br>$/Gbps",
             "#Switch BOM<br>$/Gbps",
-            "Reach class",
-            "#Ports<br>per RU",
-            "#Tb/s<br>per RU",
-            "#Tb/s per mm<br>pkg. edge",
         ],
     );
     for technology in &generation.technologies {
@@ -310,6 +487,22 @@ fn summary_table(html: &mut String, generation: &GenerationComparison) {
         num_cell(html, &number(technology.switch_power.total_w, 0));
         num_cell(html, &number(technology.cost.port_usd_per_gbps, 3));
         num_cell(html, &number(technology.cost.switch_usd_per_gbps, 3));
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+    open_table(
+        html,
+        "summary-density wide",
+        &[
+            "Technology",
+            "Reach class",
+            "#Ports<br>per RU",
+            "#Tb/s<br>per RU",
+            "#Tb/s per mm<br>pkg. edge",
+        ],
+    );
+    for technology in &generation.technologies {
+        row_header(html, &technology.label);
         let _ = write!(html, "<td class=\"text\">{}</td>", escape(&technology.reach_class));
         num_cell(html, &technology.density.ports_per_ru.to_string());
         num_cell(html, &number(technology.density.tbps_per_ru, 1));
@@ -454,8 +647,8 @@ fn failure_cells(html: &mut String, kind: &str, impact: &FailureImpact) {
 }
 
 /// What one failure costs, per technology and failure kind.
-fn service_table(html: &mut String, generation: &GenerationComparison) {
-    html.push_str("<h3>Serviceability</h3>\n");
+fn service_table(html: &mut String, id: &str, generation: &GenerationComparison) {
+    heading(html, id, "Serviceability");
     open_table(
         html,
         "service",
@@ -499,8 +692,8 @@ fn service_table(html: &mut String, generation: &GenerationComparison) {
 }
 
 /// The model re-run with one input changed, per technology.
-fn sensitivity_table(html: &mut String, generation: &GenerationComparison) {
-    html.push_str("<h3>Sensitivities</h3>\n");
+fn sensitivity_table(html: &mut String, id: &str, generation: &GenerationComparison) {
+    heading(html, id, "Sensitivities");
     open_table(
         html,
         "compact sensitivity",
@@ -568,8 +761,13 @@ fn lanes_per_laser(
 }
 
 /// The laser behind each port and the link budget that sets its launch power.
-fn laser_tables(html: &mut String, scenario: &Scenario, generation: &GenerationComparison) {
-    html.push_str("<h3>Laser link budget</h3>\n");
+fn laser_tables(
+    html: &mut String,
+    id: &str,
+    scenario: &Scenario,
+    generation: &GenerationComparison,
+) {
+    heading(html, id, "Laser link budget");
     let with_laser: Vec<&TechnologyResult> =
         generation.technologies.iter().filter(|technology| technology.laser.is_some()).collect();
     if with_laser.is_empty() {
@@ -606,45 +804,35 @@ fn laser_tables(html: &mut String, scenario: &Scenario, generation: &GenerationC
     }
     close_table(html);
 
-    html.push_str("<p>Terms of the launch power, dB (receiver sensitivity in dBm); they sum to the launch power.</p>\n");
-    open_table(
-        html,
-        "compact budget",
-        &[
-            "Technology",
-            "#Rx OMA<br>dBm",
-            "#Extinction<br>penalty",
-            "#Modulator",
-            "#Coupling",
-            "#Connectors",
-            "#Fiber",
-            "#Other",
-            "#Margin",
-            "#Split",
-            "#Launch<br>dBm",
-        ],
+    html.push_str(
+        "<p>Terms of the launch power, dB (receiver sensitivity and launch in dBm): each \
+         column sums to the launch power.</p>\n",
     );
-    for technology in &with_laser {
-        let Some(laser) = &technology.laser else { continue };
-        let terms = &laser.link_budget;
-        row_header(html, &technology.label);
-        for value in [
-            terms.rx_oma_sensitivity_dbm,
-            terms.extinction_penalty_db,
-            terms.modulator_loss_db,
-            terms.coupling_loss_db,
-            terms.connector_loss_db,
-            terms.fiber_loss_db,
-            terms.other_loss_db,
-            terms.margin_db,
-            terms.split_loss_db,
-            terms.laser_launch_dbm,
-        ] {
-            num_cell(html, &number(value, 2));
-        }
-        html.push_str("</tr>\n");
-    }
-    close_table(html);
+    let items: Vec<String> = with_laser.iter().map(|technology| technology.label.clone()).collect();
+    let term = |pick: fn(&cporamp_compare::link_budget::LinkBudgetTerms) -> f64| -> Vec<String> {
+        with_laser
+            .iter()
+            .map(|technology| {
+                technology
+                    .laser
+                    .as_ref()
+                    .map_or("—".to_string(), |laser| number(pick(&laser.link_budget), 2))
+            })
+            .collect()
+    };
+    let rows = [
+        QuantityRow::numbers("Rx OMA sensitivity, dBm", term(|t| t.rx_oma_sensitivity_dbm)),
+        QuantityRow::numbers("Extinction penalty, dB", term(|t| t.extinction_penalty_db)),
+        QuantityRow::numbers("Modulator loss, dB", term(|t| t.modulator_loss_db)),
+        QuantityRow::numbers("Coupling loss, dB", term(|t| t.coupling_loss_db)),
+        QuantityRow::numbers("Connector loss, dB", term(|t| t.connector_loss_db)),
+        QuantityRow::numbers("Fiber loss, dB", term(|t| t.fiber_loss_db)),
+        QuantityRow::numbers("Other loss, dB", term(|t| t.other_loss_db)),
+        QuantityRow::numbers("Margin, dB", term(|t| t.margin_db)),
+        QuantityRow::numbers("Split loss, dB", term(|t| t.split_loss_db)),
+        QuantityRow::numbers("<b>Launch per laser, dBm</b>", term(|t| t.laser_launch_dbm)),
+    ];
+    quantity_table(html, "compact budget", "Link budget term", &items, &rows);
 }
 
 #[cfg(test)]
@@ -678,7 +866,15 @@ mod tests {
         text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|token| !token.is_empty())
     }
 
+    /// The default run rendered with and without its engine results, computed once for all
+    /// tests (the whole pipeline is the slow part).
     fn render_with_thermal() -> (cporamp_pipeline::RunOutput, String, String) {
+        static RENDERED: std::sync::OnceLock<(cporamp_pipeline::RunOutput, String, String)> =
+            std::sync::OnceLock::new();
+        RENDERED.get_or_init(render_with_thermal_uncached).clone()
+    }
+
+    fn render_with_thermal_uncached() -> (cporamp_pipeline::RunOutput, String, String) {
         let scenario = cporamp_core::load_default().expect("default scenario loads");
         let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
             .expect("default scenario runs");
@@ -722,25 +918,25 @@ mod tests {
         let charts =
             3 * generations + technologies + generations + 6 * generations + technologies + 4;
         assert_eq!(
-            html.matches("<h3>Yield: the five failure points through the test flow</h3>").count(),
+            html.matches("Yield: the five failure points through the test flow</h3>").count(),
             generations
         );
         assert_eq!(html.matches("<svg").count(), charts);
         assert_eq!(html.matches("</svg>").count(), charts);
         assert_eq!(html.matches("<svg class=\"chart\"").count(), charts);
-        assert_eq!(
-            html.matches("<h3>Thermal: co-packaged switch package</h3>").count(),
-            generations
-        );
-        // The fleet section names every fabric in its tables.
+        assert_eq!(html.matches("Thermal: co-packaged switch package</h3>").count(), generations);
+        // The fleet section names every fabric in its tables, by labels.
+        let scenario = cporamp_core::load_default().expect("default scenario loads");
         let fleet = html.split("<section id=\"fleet\">").nth(1).expect("a fleet section");
         for fabric in &output.fleet.fabrics {
-            assert!(fleet.contains(&crate::svg::escape(&fabric.label)), "{}", fabric.label);
+            let label = crate::fleet::fabric_label(&scenario, fabric);
+            assert!(fleet.contains(&crate::svg::escape(&label)), "{label}");
+            assert!(!label.contains("cpo_els"), "{label}: ids instead of labels");
         }
         assert!(!without.contains("<section id=\"fleet\">"));
         // The market section: the four scenarios beside the article's, and the exposure map.
         let market = html.split("<section id=\"market\">").nth(1).expect("a market section");
-        for name in ["base", "bull", "bear", "tail"] {
+        for name in ["Base", "Bull", "Bear", "Tail"] {
             assert!(market.contains(&format!("<th scope=\"row\">{name}</th>")), "{name}");
         }
         assert!(market.contains("Exposure by layer") && market.contains("Broadcom"));
@@ -771,7 +967,7 @@ mod tests {
         assert!(!html.contains("src=") && !html.contains("<script") && !html.contains("url("));
 
         assert_eq!(
-            html.matches("<h3>Photonics: ring drift, heater lock and link flaps</h3>").count(),
+            html.matches("Photonics: ring drift, heater lock and link flaps</h3>").count(),
             generations
         );
         for (section, photonics) in html.split("<section id=").skip(1).zip(&output.photonics) {
@@ -789,6 +985,91 @@ mod tests {
         assert!(!without.contains("Thermal: co-packaged"));
         assert!(!without.contains("class=\"heatmaps\""));
         assert_eq!(without.matches("<svg").count(), 3 * generations);
+    }
+
+    #[test]
+    fn every_generation_and_engine_part_has_an_anchor_listed_in_the_navigation() {
+        let (output, html, without) = render_with_thermal();
+        let nav = html.split("</nav>").next().expect("a navigation");
+        let mut expected = vec!["g-51-2t-yield".to_string(), "g-102-4t-yield".to_string()];
+        for generation in &output.comparison.generations {
+            let anchor = format!("g-{}", slug(&generation.generation));
+            expected.push(anchor.clone());
+            for (suffix, _) in GENERATION_PARTS {
+                expected.push(format!("{anchor}-{suffix}"));
+            }
+        }
+        expected.extend(["fleet", "fleet-fabric", "fleet-job"].map(String::from));
+        expected.extend(
+            crate::market::PARTS
+                .iter()
+                .filter(|(id, _)| *id != "market-update")
+                .map(|(id, _)| id.to_string()),
+        );
+        for id in &expected {
+            assert_eq!(html.matches(&format!(" id=\"{id}\"")).count(), 1, "id {id}");
+            assert!(nav.contains(&format!("href=\"#{id}\"")), "navigation lacks {id}");
+        }
+        // Every link points at an id on the page, and no id is used twice.
+        let ids: Vec<&str> = html
+            .split(" id=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or_default())
+            .collect();
+        for (index, id) in ids.iter().enumerate() {
+            assert!(!ids[..index].contains(id), "id {id} twice");
+        }
+        for link in html.split("href=\"#").skip(1) {
+            let target = link.split('"').next().unwrap_or_default();
+            assert!(ids.contains(&target), "link to missing #{target}");
+        }
+        // Without engine results the navigation lists only the comparison's parts.
+        assert!(!without.contains("-thermal\"") && without.contains("href=\"#g-51-2t-lasers\""));
+    }
+
+    #[test]
+    fn the_page_uses_labels_one_unit_per_quantity_and_no_e_notation() {
+        let (output, html, _) = render_with_thermal();
+        let market = html.split("<section id=\"market\">").nth(1).expect("a market section");
+        let migration = market.split("id=\"market-migration\"").nth(1).expect("migration map");
+        let migration = migration.split("</table>").next().unwrap_or_default();
+        assert!(migration.contains("LPO: ") && migration.contains("CPO, external laser: "));
+        // Ids of the engines (technologies, model inputs, mechanisms) do not reach the page.
+        for id in
+            [">lpo ", ">cpo ", "cold_plate_year", "laser_failure_factor", ">laser: $", ">asic"]
+        {
+            assert!(!html.contains(id), "id {id} on the page");
+        }
+        // Wavelength offsets in pm everywhere, tables and charts.
+        assert!(!html.contains(" nm") && !html.contains("nm<"), "a wavelength in nm");
+        assert!(
+            html.contains("RMS detuning, pm")
+                && html.contains("ring detuning over one workload period (pm)")
+        );
+        // No e-notation in any table cell.
+        for cell in html.split("<td").skip(1) {
+            let text = cell.split("</td>").next().unwrap_or_default();
+            let bytes = text.as_bytes();
+            for (i, &byte) in bytes.iter().enumerate().skip(1) {
+                let next = bytes.get(i + 1).copied().unwrap_or(b' ');
+                assert!(
+                    !(byte == b'e'
+                        && bytes[i - 1].is_ascii_digit()
+                        && (next == b'-' || next == b'+' || next.is_ascii_digit())),
+                    "e-notation in a cell: {text}"
+                );
+            }
+        }
+        // The RMS detuning of each technology appears in pm.
+        for photonics in &output.photonics {
+            for technology in &photonics.technologies {
+                let pm = crate::photonics::significant(
+                    1e3 * technology.nominal.feedback.rms_detuning_nm,
+                    3,
+                );
+                assert!(html.contains(&format!("<td class=\"num\">{pm}</td>")), "{pm} pm");
+            }
+        }
     }
 
     #[test]
@@ -939,6 +1220,19 @@ mod tests {
         });
         assert!(html.starts_with("<!doctype html>"));
         assert!(!html.contains("<svg"));
+    }
+
+    #[test]
+    fn slugs_and_anchors_are_url_safe_and_unique() {
+        assert_eq!(slug("102.4T"), "102-4t");
+        assert_eq!(slug("  A<b> & c!"), "a-b-c");
+        assert_eq!(slug("¡"), "");
+        let (_, comparison) = default_run();
+        let mut generations = vec![comparison.generations[0].clone(); 3];
+        generations[2].generation = "51.2T summary".to_string();
+        let anchors = generation_anchors(&generations);
+        // The third would clash with the first's summary part.
+        assert_eq!(anchors, ["g-51-2t", "g-51-2t-2", "g-51-2t-summary-2"]);
     }
 
     #[test]

@@ -5,18 +5,100 @@
 
 use std::fmt::Write as _;
 
-use cporamp_market::{LAYERS, TECHNOLOGIES, Update};
+use cporamp_core::Scenario;
+use cporamp_market::{LAYERS, Signal, TECHNOLOGIES, Update};
 use cporamp_pipeline::MarketOutput;
 
 use crate::html::{close_table, figure, num_cell, open_table, row_header};
 use crate::svg::{LineSeries, Marker, Series, escape, line_chart, number, stacked_bar_chart};
 use crate::thermal::TECHNOLOGY_COLOURS;
 
+/// The section's heading.
+pub(crate) const TITLE: &str = "Market: when CPO reaches volume";
+
+/// The section's parts: `(id, navigation title)`; the update is there only with signals.
+pub(crate) const PARTS: [(&str, &str); 7] = [
+    ("market-scenarios", "scenarios"),
+    ("market-update", "update by signals"),
+    ("market-share", "CPO share"),
+    ("market-value", "value pools"),
+    ("market-exposure", "exposure"),
+    ("market-migration", "migration map"),
+    ("market-drivers", "what drives the timing"),
+];
+
+/// The label of each market technology ([`TECHNOLOGIES`] order): the scenario's label of
+/// the technology `[market]` names for it, else the engine's id.
+fn technology_labels(scenario: &Scenario) -> [String; 3] {
+    let settings = &scenario.market;
+    let label = |index: usize, id: &str| {
+        scenario.technologies.get(index).map_or_else(|| id.to_string(), |t| t.label.clone())
+    };
+    [
+        label(settings.pluggable_technology, TECHNOLOGIES[0]),
+        label(settings.lpo_technology, TECHNOLOGIES[1]),
+        label(settings.cpo_technology, TECHNOLOGIES[2]),
+    ]
+}
+
+/// What people call an input of the market model (the engine's ids, [`cporamp_market::INPUT_NAMES`]
+/// and `thermal_margin_noise`); an unknown id reads with spaces for underscores.
+pub(crate) fn input_label(id: &str) -> String {
+    let label = match id {
+        "yield_learning_rate" => "yield learning rate (defects per volume doubling)",
+        "cost_learning_rate" => "CPO cost learning rate (per volume doubling)",
+        "price_erosion" => "price erosion per year",
+        "laser_failure_factor" => "laser failure-rate factor",
+        "els_cost_factor" => "external laser cost factor",
+        "cold_plate_year" => "year cold plates are standard",
+        "accelerators_first_year" => "accelerators deployed in the first year",
+        "accelerator_growth" => "accelerator growth per year",
+        "power_usd_per_kwh" => "electricity price, $/kWh",
+        "gpu_hour_usd" => "value of a GPU-hour, $",
+        "adoption_speed" => "adoption speed once the criteria hold",
+        "thermal_margin_sigma_k" => "engine temperature margin uncertainty, K",
+        "thermal_margin_noise" => "engine temperature margin (its random draw)",
+        other => return other.replace('_', " "),
+    };
+    label.to_string()
+}
+
+/// What people call an observed signal.
+fn signal_label(signal: Signal) -> &'static str {
+    match signal {
+        Signal::ProductionYield => "CPO package yield",
+        Signal::ThermalDrift => "engine temperature margin",
+        Signal::Serviceability => "CPO goodput loss against pluggable",
+        Signal::CoolingDesign => "liquid-cooled share of new racks",
+        Signal::Inspection => "CPO defect level",
+    }
+}
+
+/// What people call a surrogate check.
+fn surrogate_label(id: &str) -> String {
+    match id {
+        "cpo_yield_vs_defect_factor" => "CPO yield against defect level".to_string(),
+        "goodput_loss_vs_laser_factor" => "goodput loss against laser failure rate".to_string(),
+        other => other.replace('_', " "),
+    }
+}
+
+/// "Base", "Bull", "Bear", "Tail" from the engine's names.
+fn scenario_label(name: &str) -> String {
+    let mut chars = name.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
 /// The market section, after the fleet.
-pub(crate) fn section(html: &mut String, market: &MarketOutput, update: Option<&Update>) {
+pub(crate) fn section(
+    html: &mut String,
+    scenario: &Scenario,
+    market: &MarketOutput,
+    update: Option<&Update>,
+) {
     let result = &market.result;
     let criteria = &market.inputs.criteria;
-    html.push_str("<section id=\"market\">\n<h2>Market: when CPO reaches volume</h2>\n");
+    let _ = writeln!(html, "<section id=\"market\">\n<h2>{TITLE}</h2>");
     let _ = writeln!(
         html,
         "<p>{} samples of the priors in the scenario's [market] section (Latin hypercube) run \
@@ -29,7 +111,7 @@ pub(crate) fn section(html: &mut String, market: &MarketOutput, update: Option<&
          plates are standard. <b>Bull</b>: volume in the {} tier by {}; <b>Base</b>: by {}; \
          <b>Bear</b>: later or never; <b>Tail</b>: the engine runs past its temperature limit \
          and the design is re-spun.</p>",
-        result.samples,
+        number(result.samples as f64, 0),
         escape(&market.generation),
         number(100.0 * criteria.volume_share, 0),
         number(100.0 * criteria.yield_target, 0),
@@ -38,13 +120,14 @@ pub(crate) fn section(html: &mut String, market: &MarketOutput, update: Option<&
         criteria.bull_by_year,
         criteria.bear_after_year,
     );
+    html.push_str("<h3 id=\"market-scenarios\">The article's four scenarios</h3>\n");
     open_table(
         html,
         "market",
         &["Scenario", "#Probability %<br>(from the engines)", "#The article's %"],
     );
     for probability in &result.probabilities {
-        row_header(html, probability.name);
+        row_header(html, &scenario_label(probability.name));
         num_cell(
             html,
             &format!(
@@ -63,7 +146,7 @@ pub(crate) fn section(html: &mut String, market: &MarketOutput, update: Option<&
     fan_chart(html, market);
     value_chart(html, market);
     exposure_table(html, market);
-    migration_table(html, market);
+    migration_table(html, &technology_labels(scenario), market);
     drivers_table(html, market);
     html.push_str("</section>\n");
 }
@@ -71,11 +154,11 @@ pub(crate) fn section(html: &mut String, market: &MarketOutput, update: Option<&
 fn update_table(html: &mut String, market: &MarketOutput, update: &Update) {
     let _ = writeln!(
         html,
-        "<h3>Updated by {} observations</h3>\n<p>Samples weighted by the likelihood of the \
+        "<h3 id=\"market-update\">Updated by {} observations</h3>\n<p>Samples weighted by the likelihood of the \
          observations (importance weighting); effective sample size {} of {}.{}</p>",
         update.attribution.len(),
         number(update.ess, 0),
-        market.result.samples,
+        number(market.result.samples as f64, 0),
         if update.ess_warning {
             " <b>Warning: the effective sample size has collapsed; the observations contradict \
              the priors, and the updated probabilities rest on a few samples.</b>"
@@ -85,7 +168,7 @@ fn update_table(html: &mut String, market: &MarketOutput, update: &Update) {
     );
     let mut headers = vec!["Observation".to_string()];
     for probability in &update.probabilities {
-        headers.push(format!("#{} (points)", probability.name));
+        headers.push(format!("#{}<br>(points)", scenario_label(probability.name)));
     }
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     open_table(html, "market-update", &headers);
@@ -93,18 +176,18 @@ fn update_table(html: &mut String, market: &MarketOutput, update: &Update) {
         row_header(
             html,
             &format!(
-                "{}: {:?} at {:.2}",
+                "{}: {} at {:.2}",
                 attribution.observation + 1,
-                attribution.signal,
+                signal_label(attribution.signal),
                 attribution.year
             ),
         );
         for change in &attribution.change {
-            num_cell(html, &format!("{:+.1}", 100.0 * change));
+            num_cell(html, &crate::html::signed(100.0 * change, 1));
         }
         html.push_str("</tr>\n");
     }
-    row_header(html, "updated probability %");
+    row_header(html, "Updated probability, %");
     for probability in &update.probabilities {
         num_cell(html, &number(100.0 * probability.probability, 1));
     }
@@ -150,7 +233,9 @@ fn fan_chart(html: &mut String, market: &MarketOutput) {
         &format!("years from {first}"),
         "% of new ports",
         0,
+        Some(100.0),
     );
+    html.push_str("<h3 id=\"market-share\">CPO share of new ports</h3>\n");
     figure(
         html,
         &svg,
@@ -181,10 +266,11 @@ fn value_chart(html: &mut String, market: &MarketOutput) {
         "$ B per year",
         1,
     );
+    html.push_str("<h3 id=\"market-value\">Value pools</h3>\n");
     figure(
         html,
         &svg,
-        "Interconnect spend per year (new ports x Gb/s x $/Gb/s x share, mean over samples), split \
+        "Interconnect spend per year (new ports × Gb/s × $/Gb/s × share, mean over samples), split \
          by the scenario's layer shares per technology. Exposure, not advice.",
     );
 }
@@ -206,7 +292,7 @@ fn exposure_table(html: &mut String, market: &MarketOutput) {
     let pools = &market.result.value_pools;
     let (Some(first), Some(last)) = (pools.first(), pools.last()) else { return };
     html.push_str(
-        "<h3>Exposure by layer</h3>\n<p>Which companies the source article places in each \
+        "<h3 id=\"market-exposure\">Exposure by layer</h3>\n<p>Which companies the source article places in each \
          layer, beside the layer's value pool. This is exposure to a layer, not a view on any \
          company and not advice.</p>\n",
     );
@@ -234,25 +320,33 @@ fn exposure_table(html: &mut String, market: &MarketOutput) {
     close_table(html);
 }
 
-fn migration_table(html: &mut String, market: &MarketOutput) {
+/// One row per year, one column per tier: the leading technology (by its label) and the
+/// fraction of samples in which it leads.
+fn migration_table(html: &mut String, labels: &[String; 3], market: &MarketOutput) {
     let result = &market.result;
     html.push_str(
-        "<h3>Migration map</h3>\n<p>Per tier and year, the technology with the largest share of \
-         new ports and the fraction of samples in which it leads.</p>\n",
+        "<h3 id=\"market-migration\">Migration map</h3>\n<p>Per tier and year, the technology \
+         with the largest share of new ports and the fraction of samples in which it \
+         leads.</p>\n",
     );
-    let mut headers = vec!["Tier".to_string()];
-    headers.extend(result.years.iter().map(|year| format!("#{year}")));
+    let mut headers = vec!["Year".to_string()];
+    headers.extend(result.tiers.iter().map(|tier| escape(&tier.name)));
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     open_table(html, "market-migration", &headers);
-    for tier in &result.tiers {
-        row_header(html, &tier.name);
-        for fractions in &tier.migration {
-            let (index, fraction) = fractions
-                .iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(b.1))
-                .map_or((0, 0.0), |(index, fraction)| (index, *fraction));
-            num_cell(html, &format!("{} {} %", TECHNOLOGIES[index], number(100.0 * fraction, 0)));
+    for (year_index, year) in result.years.iter().enumerate() {
+        row_header(html, &year.to_string());
+        for tier in &result.tiers {
+            let leader = tier.migration.get(year_index).map(|fractions| {
+                fractions
+                    .iter()
+                    .enumerate()
+                    .max_by(|a, b| a.1.total_cmp(b.1))
+                    .map_or((0, 0.0), |(index, fraction)| (index, *fraction))
+            });
+            let text = leader.map_or("—".to_string(), |(index, fraction)| {
+                format!("{}: {} %", escape(&labels[index]), number(100.0 * fraction, 0))
+            });
+            let _ = write!(html, "<td>{text}</td>");
         }
         html.push_str("</tr>\n");
     }
@@ -262,7 +356,7 @@ fn migration_table(html: &mut String, market: &MarketOutput) {
 fn drivers_table(html: &mut String, market: &MarketOutput) {
     let result = &market.result;
     html.push_str(
-        "<h3>What drives CPO timing</h3>\n<p>Sobol indices of the main tier's CPO volume year \
+        "<h3 id=\"market-drivers\">What drives CPO timing</h3>\n<p>Sobol indices of the main tier's CPO volume year \
          (first order and total, 95 % bootstrap intervals), and the tornado: the volume year \
          with each input at its 10 % and 90 % quantile, the others at their medians.</p>\n",
     );
@@ -275,7 +369,7 @@ fn drivers_table(html: &mut String, market: &MarketOutput) {
     ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
     let year = |year: Option<i32>| year.map_or("never".to_string(), |year| year.to_string());
     for index in ranked {
-        row_header(html, &index.input);
+        row_header(html, &input_label(&index.input));
         let interval = |value: f64, ci: [f64; 2]| {
             format!("{} [{}, {}]", number(value, 2), number(ci[0], 2), number(ci[1], 2))
         };
@@ -293,7 +387,7 @@ fn drivers_table(html: &mut String, market: &MarketOutput) {
         .map(|check| {
             format!(
                 "{}: held-out error {} (bound {})",
-                check.name,
+                surrogate_label(check.name),
                 number(check.held_out_error, 4),
                 number(check.bound, 3)
             )

@@ -2,78 +2,123 @@
 //! co-packaged technology, per generation.
 //!
 //! A table of the population results (feedback only against feedback plus feed-forward),
-//! the per-lane link margin, the nominal lane's detuning and heater power over one workload period, the lanes' worst
-//! margin histogram and the flap rate across the coolant inlet sweep. Every number written
-//! is finite or shown as "—".
+//! the per-lane link margin, the nominal lane's detuning and heater power over one workload
+//! period, the lanes' worst margin histogram and the flap rate across the coolant inlet
+//! sweep. Every wavelength offset (drift, detuning, linewidth, tuning range) is in pm, in
+//! tables and charts alike. Every number written is finite or shown as "—".
 
 use std::fmt::Write as _;
 
-use cporamp_pipeline::PhotonicsGeneration;
+use cporamp_pipeline::{PhotonicsGeneration, PhotonicsTechnology};
 
-use crate::html::{close_table, figure, num_cell, open_table, row_header};
+use crate::html::{QuantityRow, figure, heading, quantity_table};
 use crate::svg::{LineSeries, Marker, line_chart, number};
 use crate::thermal::TECHNOLOGY_COLOURS;
 
-fn scientific(value: f64) -> String {
-    if value.is_finite() { format!("{value:.2e}") } else { "—".to_string() }
+/// Picometres per nanometre.
+const PM_PER_NM: f64 = 1e3;
+
+/// `value` with `digits` significant digits in plain decimals (never e-notation), at most
+/// six decimals: "0.0388", "6.14", "1,234". A value that rounds to zero at six decimals
+/// reads "0".
+pub(crate) fn significant(value: f64, digits: usize) -> String {
+    if !value.is_finite() {
+        return "—".to_string();
+    }
+    if value == 0.0 {
+        return "0".to_string();
+    }
+    // |log10| of a finite non-zero f64 is below 330.
+    let magnitude = value.abs().log10().floor() as i64;
+    let decimals = (digits as i64 - 1 - magnitude).clamp(0, 6) as usize;
+    let text = number(value, decimals);
+    if text.chars().all(|c| !c.is_ascii_digit() || c == '0') { "0".to_string() } else { text }
+}
+
+/// A penalty in dB to a thousandth; "< 0.001" for a smaller, positive one (a penalty that
+/// small changes no margin shown here, which are to 0.01 dB).
+fn penalty_db(value: f64) -> String {
+    if value.is_finite() && value > 0.0 && value < 0.0005 {
+        "&lt; 0.001".to_string()
+    } else {
+        number(value, 3)
+    }
 }
 
 fn with_se(value: f64, se: f64) -> String {
     format!("{} ± {}", number(value, 2), number(se, 2))
 }
 
+/// The population results: one column per technology.
 fn table(html: &mut String, photonics: &PhotonicsGeneration) {
-    open_table(
-        html,
-        "photonics",
-        &[
-            "Technology",
+    let items: Vec<String> =
+        photonics.technologies.iter().map(|technology| technology.label.clone()).collect();
+    let each = |value: &dyn Fn(&PhotonicsTechnology) -> String| -> Vec<String> {
+        photonics.technologies.iter().map(value).collect()
+    };
+    let rows = [
+        QuantityRow::text(
             "Laser",
-            "#Ring swing<br>K",
-            "#Drift p-p<br>nm",
-            "#Predictor<br>R²",
-            "#RMS detuning nm<br>feedback",
-            "#RMS detuning nm<br>+ feed-forward",
-            "#Reduction<br>×",
-            "#Heater<br>mW/ring",
-            "#Heater<br>pJ/bit",
-            "#Lock losses<br>/lane-h",
-            "#Flaps /lane-h<br>feedback",
-            "#Flaps /lane-h<br>+ feed-forward",
-            "#Unlockable<br>lanes %",
-            "#Negative margin<br>lanes %",
-        ],
-    );
-    for technology in &photonics.technologies {
-        let result = &technology.nominal;
-        row_header(html, &technology.label);
-        let _ = write!(
-            html,
-            "<td>{}</td>",
-            if technology.laser_on_engine { "on the engine" } else { "external (ELS)" }
-        );
-        num_cell(html, &number(result.ring_swing_k, 2));
-        num_cell(html, &number(result.drift_peak_to_peak_nm, 4));
-        num_cell(html, &number(result.predictor_r_squared, 4));
-        num_cell(html, &scientific(result.feedback.rms_detuning_nm));
-        num_cell(html, &scientific(result.feed_forward.rms_detuning_nm));
-        num_cell(html, &number(result.rms_reduction, 1));
-        num_cell(html, &number(result.feedback.heater_mw_per_ring, 1));
-        num_cell(html, &number(result.feedback.heater_pj_per_bit, 3));
-        num_cell(
-            html,
-            &with_se(result.feedback.lock_losses_per_lane_hour, result.feedback.lock_losses_se),
-        );
-        num_cell(html, &with_se(result.feedback.flaps_per_lane_hour, result.feedback.flaps_se));
-        num_cell(
-            html,
-            &with_se(result.feed_forward.flaps_per_lane_hour, result.feed_forward.flaps_se),
-        );
-        num_cell(html, &number(100.0 * result.unlockable_fraction, 1));
-        num_cell(html, &number(100.0 * result.negative_margin_fraction, 1));
-        html.push_str("</tr>\n");
-    }
-    close_table(html);
+            each(&|t| if t.laser_on_engine { "on the engine" } else { "external (ELS)" }.into()),
+        ),
+        QuantityRow::numbers(
+            "Ring temperature swing, K",
+            each(&|t| number(t.nominal.ring_swing_k, 2)),
+        ),
+        QuantityRow::numbers(
+            "Drift peak-to-peak, pm",
+            each(&|t| significant(PM_PER_NM * t.nominal.drift_peak_to_peak_nm, 3)),
+        ),
+        QuantityRow::numbers("Predictor R²", each(&|t| number(t.nominal.predictor_r_squared, 4))),
+        QuantityRow::numbers(
+            "RMS detuning, pm: feedback",
+            each(&|t| significant(PM_PER_NM * t.nominal.feedback.rms_detuning_nm, 3)),
+        ),
+        QuantityRow::numbers(
+            "RMS detuning, pm: + feed-forward",
+            each(&|t| significant(PM_PER_NM * t.nominal.feed_forward.rms_detuning_nm, 3)),
+        ),
+        QuantityRow::numbers(
+            "Reduction by feed-forward, ×",
+            each(&|t| number(t.nominal.rms_reduction, 1)),
+        ),
+        QuantityRow::numbers(
+            "Heater, mW/ring",
+            each(&|t| number(t.nominal.feedback.heater_mw_per_ring, 1)),
+        ),
+        QuantityRow::numbers(
+            "Heater, pJ/bit",
+            each(&|t| number(t.nominal.feedback.heater_pj_per_bit, 3)),
+        ),
+        QuantityRow::numbers(
+            "Lock losses per lane-hour",
+            each(&|t| {
+                with_se(
+                    t.nominal.feedback.lock_losses_per_lane_hour,
+                    t.nominal.feedback.lock_losses_se,
+                )
+            }),
+        ),
+        QuantityRow::numbers(
+            "Flaps per lane-hour: feedback",
+            each(&|t| with_se(t.nominal.feedback.flaps_per_lane_hour, t.nominal.feedback.flaps_se)),
+        ),
+        QuantityRow::numbers(
+            "Flaps per lane-hour: + feed-forward",
+            each(&|t| {
+                with_se(t.nominal.feed_forward.flaps_per_lane_hour, t.nominal.feed_forward.flaps_se)
+            }),
+        ),
+        QuantityRow::numbers(
+            "Unlockable lanes, %",
+            each(&|t| number(100.0 * t.nominal.unlockable_fraction, 1)),
+        ),
+        QuantityRow::numbers(
+            "Lanes with negative margin, %",
+            each(&|t| number(100.0 * t.nominal.negative_margin_fraction, 1)),
+        ),
+    ];
+    quantity_table(html, "photonics", "Ring lock", &items, &rows);
 }
 
 fn budget_table(html: &mut String, photonics: &PhotonicsGeneration) {
@@ -83,41 +128,41 @@ fn budget_table(html: &mut String, photonics: &PhotonicsGeneration) {
          loses its fiber misalignment, power deviation, the crosstalk of its neighbouring WDM \
          channels, and its ring's detuning penalty.</p>\n",
     );
-    open_table(
-        html,
-        "photonics-budget",
-        &[
-            "Technology",
-            "#Design margin<br>dB",
-            "#Misalignment<br>mean dB",
-            "#Misalignment<br>p99 dB",
-            "#Power spread<br>σ dB",
-            "#WDM crosstalk<br>inner ring dB",
-            "#Max detuning penalty dB<br>feedback",
-            "#Max detuning penalty dB<br>+ feed-forward",
-            "#Worst margin<br>median dB",
-            "#Worst margin<br>p1 dB",
-        ],
-    );
-    for technology in &photonics.technologies {
-        let budget = &technology.nominal.lane_budget;
-        row_header(html, &technology.label);
-        for value in [
-            budget.design_margin_db,
-            budget.misalignment_mean_db,
-            budget.misalignment_p99_db,
-            budget.power_sigma_db,
-            budget.channel_crosstalk_db,
-        ] {
-            num_cell(html, &number(value, 2));
-        }
-        num_cell(html, &scientific(budget.detuning_penalty_max_db));
-        num_cell(html, &scientific(budget.detuning_penalty_max_ff_db));
-        num_cell(html, &number(budget.worst_margin_median_db, 2));
-        num_cell(html, &number(budget.worst_margin_p01_db, 2));
-        html.push_str("</tr>\n");
-    }
-    close_table(html);
+    let items: Vec<String> =
+        photonics.technologies.iter().map(|technology| technology.label.clone()).collect();
+    let each = |value: &dyn Fn(&cporamp_photonics::LaneBudget) -> String| -> Vec<String> {
+        photonics.technologies.iter().map(|t| value(&t.nominal.lane_budget)).collect()
+    };
+    let rows = [
+        QuantityRow::numbers("Design margin, dB", each(&|b| number(b.design_margin_db, 2))),
+        QuantityRow::numbers(
+            "Misalignment loss mean, dB",
+            each(&|b| number(b.misalignment_mean_db, 2)),
+        ),
+        QuantityRow::numbers(
+            "Misalignment loss p99, dB",
+            each(&|b| number(b.misalignment_p99_db, 2)),
+        ),
+        QuantityRow::numbers("Power spread σ, dB", each(&|b| number(b.power_sigma_db, 2))),
+        QuantityRow::numbers(
+            "WDM crosstalk (inner ring), dB",
+            each(&|b| number(b.channel_crosstalk_db, 2)),
+        ),
+        QuantityRow::numbers(
+            "Max detuning penalty, dB: feedback",
+            each(&|b| penalty_db(b.detuning_penalty_max_db)),
+        ),
+        QuantityRow::numbers(
+            "Max detuning penalty, dB: + feed-forward",
+            each(&|b| penalty_db(b.detuning_penalty_max_ff_db)),
+        ),
+        QuantityRow::numbers(
+            "Worst margin median, dB",
+            each(&|b| number(b.worst_margin_median_db, 2)),
+        ),
+        QuantityRow::numbers("Worst margin p1, dB", each(&|b| number(b.worst_margin_p01_db, 2))),
+    ];
+    quantity_table(html, "photonics-budget", "Lane margin", &items, &rows);
 }
 
 fn drift_charts(html: &mut String, photonics: &PhotonicsGeneration) {
@@ -165,6 +210,7 @@ fn drift_charts(html: &mut String, photonics: &PhotonicsGeneration) {
         "ms",
         "pm",
         3,
+        None,
     );
     figure(
         html,
@@ -177,7 +223,7 @@ fn drift_charts(html: &mut String, photonics: &PhotonicsGeneration) {
              The nominal lanes were unlocked in {unlocked} of the plotted samples."
         ),
     );
-    let svg = line_chart("Nominal lane: heater power per ring (mW)", &heater, "ms", "mW", 3);
+    let svg = line_chart("Nominal lane: heater power per ring (mW)", &heater, "ms", "mW", 3, None);
     figure(
         html,
         &svg,
@@ -207,14 +253,20 @@ fn margin_chart(html: &mut String, photonics: &PhotonicsGeneration) {
             }
         })
         .collect();
-    let svg =
-        line_chart("Lanes by worst margin over the run (per 0.25 dB)", &series, "dB", "lanes", 2);
+    let svg = line_chart(
+        "Lanes by worst margin over the run (per 0.25 dB)",
+        &series,
+        "dB",
+        "lanes",
+        2,
+        None,
+    );
     figure(
         html,
         &svg,
         "Each lane's static OMA margin (the link budget's design margin less its fiber \
          misalignment loss and power deviation) minus the Lorentzian penalty at its largest \
-         detuning. Below 0 dB the lane's pre-FEC BER exceeds the KP4 threshold 2.4e-4.",
+         detuning. Below 0 dB the lane's pre-FEC BER exceeds the KP4 threshold 2.4 × 10<sup>−4</sup>.",
     );
 }
 
@@ -252,6 +304,7 @@ fn flap_chart(html: &mut String, photonics: &PhotonicsGeneration) {
         "°C",
         "flaps/lane-h",
         2,
+        None,
     );
     figure(
         html,
@@ -263,8 +316,8 @@ fn flap_chart(html: &mut String, photonics: &PhotonicsGeneration) {
 }
 
 /// The photonics part of a generation's section.
-pub(crate) fn section(html: &mut String, photonics: &PhotonicsGeneration) {
-    html.push_str("<h3>Photonics: ring drift, heater lock and link flaps</h3>\n");
+pub(crate) fn section(html: &mut String, id: &str, photonics: &PhotonicsGeneration) {
+    heading(html, id, "Photonics: ring drift, heater lock and link flaps");
     if photonics.technologies.is_empty() {
         html.push_str(
             "<p class=\"empty\">No co-packaged technology with rings at this generation.</p>\n",
@@ -277,11 +330,11 @@ pub(crate) fn section(html: &mut String, photonics: &PhotonicsGeneration) {
             html,
             "<p>{} lanes per technology (seeded Monte Carlo: fabrication, laser, misalignment and \
              power spreads), each locked by a PI heater loop over repeated workload periods from \
-             the thermal engine's transient; ring linewidth {} nm, heater range {} nm. Rates per \
+             the thermal engine's transient; ring linewidth {} pm, heater range {} pm. Rates per \
              lane-hour over {} lane-hours (the first period is warm-up).</p>",
-            result.lanes,
-            number(result.linewidth_nm, 3),
-            number(result.tuning_range_nm, 1),
+            number(result.lanes as f64, 0),
+            significant(PM_PER_NM * result.linewidth_nm, 3),
+            significant(PM_PER_NM * result.tuning_range_nm, 3),
             number(result.lane_hours, 3),
         );
     }

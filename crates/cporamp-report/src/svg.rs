@@ -4,6 +4,11 @@
 //! rectangles, lines and text only, so the report needs no script, font or image. Every
 //! number written into the markup is finite: non-finite inputs are drawn as zero and labelled
 //! "—", and a chart whose values are all zero still gets a unit axis.
+//!
+//! Axes never show impossible values: a value axis whose data are all non-negative starts
+//! at 0 or above, and a caller can cap an axis (100 % for shares and yields). Ticks are
+//! whole multiples of a 1-2-5 step. Line charts detect series drawn on top of each other
+//! and say so in a visible note under the legend.
 
 use std::fmt::Write as _;
 
@@ -251,13 +256,34 @@ pub(crate) fn stacked_bar_chart(
     // Bars.
     for (index, category) in categories.iter().enumerate() {
         let y = PLOT_TOP + index as f64 * ROW_H + (ROW_H - BAR_H) / 2.0;
+        // A label wider than the room left of the plot wraps onto two lines of 11 px text.
+        let lines = if text_width(category) > plot_x - 8.0 {
+            wrap(category, (plot_x - 8.0) / 0.92)
+        } else {
+            vec![category.clone()]
+        };
+        if lines.len() > 1 {
+            for (line, text) in lines.iter().take(2).enumerate() {
+                let text =
+                    if line == 1 && lines.len() > 2 { format!("{text} …") } else { text.clone() };
+                let _ = write!(
+                    svg,
+                    r#"<text x="{x:.1}" y="{ty:.1}" font-size="11" text-anchor="end">{text}</text>"#,
+                    x = plot_x - 8.0,
+                    ty = y + BAR_H / 2.0 - 2.0 + 12.0 * line as f64,
+                    text = escape(&text)
+                );
+            }
+        } else {
+            let _ = write!(
+                svg,
+                r#"<text x="{x:.1}" y="{ty:.1}" text-anchor="end">{category}</text>"#,
+                x = plot_x - 8.0,
+                ty = y + BAR_H / 2.0 + 4.0,
+                category = escape(category)
+            );
+        }
         let category = escape(category);
-        let _ = write!(
-            svg,
-            r#"<text x="{x:.1}" y="{ty:.1}" text-anchor="end">{category}</text>"#,
-            x = plot_x - 8.0,
-            ty = y + BAR_H / 2.0 + 4.0
-        );
         let mut start = 0.0;
         for series in &shown {
             let raw = series.values.get(index).copied().unwrap_or(0.0);
@@ -326,6 +352,127 @@ pub(crate) fn nice_range(lo: f64, hi: f64) -> (f64, f64, f64) {
     (start, end, step)
 }
 
+/// [`nice_range`] kept within `floor..=ceiling` (either optional): a range whose data lie
+/// at or above the floor never extends below it, one at or below the ceiling never above.
+/// Floors and ceilings used here (0, 100) are multiples of every step up to 50.
+pub(crate) fn bounded_range(
+    lo: f64,
+    hi: f64,
+    floor: Option<f64>,
+    ceiling: Option<f64>,
+) -> (f64, f64, f64) {
+    let (mut start, mut end, step) = nice_range(lo, hi);
+    if let Some(floor) = floor.filter(|floor| floor.is_finite() && (lo.is_nan() || lo >= *floor)) {
+        start = start.max(floor);
+    }
+    if let Some(ceiling) =
+        ceiling.filter(|ceiling| ceiling.is_finite() && (hi.is_nan() || hi <= *ceiling))
+    {
+        end = end.min(ceiling);
+    }
+    if end <= start {
+        end = start + step;
+    }
+    (start, end, step)
+}
+
+/// The floor of an axis whose data run from `lo`: 0 when no value is negative (a
+/// non-negative quantity never gets a negative tick), none otherwise.
+fn zero_floor(lo: f64) -> Option<f64> {
+    (lo.is_finite() && lo >= 0.0).then_some(0.0)
+}
+
+/// The ticks of `start..=end` at whole multiples of `step` from `start`.
+fn ticks(start: f64, end: f64, step: f64) -> Vec<f64> {
+    // The ranges span at most a few dozen steps.
+    let count = ((end - start) / step + 1e-9).floor().max(0.0) as usize;
+    (0..=count).map(|k| start + step * k as f64).collect()
+}
+
+/// Wraps `text` into lines of at most `width` px of 12 px text (words are never split).
+fn wrap(text: &str, width: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && text_width(&line) + CHAR_W + text_width(word) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// Groups of series that are drawn on top of each other: the same number of points, each
+/// within `tolerance_px` of its partner in both coordinates once drawn. Each group lists
+/// series indices in drawing order (the last is the one visible); series without a finite
+/// point are never grouped.
+fn coinciding(series: &[Vec<(f64, f64)>], tolerance_px: f64) -> Vec<Vec<usize>> {
+    let same = |a: &[(f64, f64)], b: &[(f64, f64)]| {
+        a.len() == b.len()
+            && a.iter().any(|(x, y)| x.is_finite() && y.is_finite())
+            && a.iter().zip(b).all(|(p, q)| {
+                let finite = |(x, y): &(f64, f64)| x.is_finite() && y.is_finite();
+                match (finite(p), finite(q)) {
+                    (true, true) => {
+                        (p.0 - q.0).abs() <= tolerance_px && (p.1 - q.1).abs() <= tolerance_px
+                    }
+                    (false, false) => true,
+                    _ => false,
+                }
+            })
+    };
+    let mut group_of: Vec<Option<usize>> = vec![None; series.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for i in 0..series.len() {
+        if group_of[i].is_some() {
+            continue;
+        }
+        let members: Vec<usize> = (i..series.len())
+            .filter(|&j| group_of[j].is_none() && same(&series[i], &series[j]))
+            .collect();
+        if members.len() > 1 {
+            for &member in &members {
+                group_of[member] = Some(groups.len());
+            }
+            groups.push(members);
+        }
+    }
+    groups
+}
+
+/// "a", "a and b", "a, b and c".
+fn joined(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The sentence under a line chart naming each group of coinciding series (plain text).
+fn coincidence_note(labels: &[&str], groups: &[Vec<usize>]) -> Option<String> {
+    if groups.is_empty() {
+        return None;
+    }
+    let sentences: Vec<String> = groups
+        .iter()
+        .map(|group| {
+            let names: Vec<String> = group.iter().map(|&i| format!("“{}”", labels[i])).collect();
+            format!("{} coincide", joined(&names))
+        })
+        .collect();
+    Some(format!(
+        "Note: {} (drawn on top of each other; only the last is visible).",
+        sentences.join("; ")
+    ))
+}
+
 /// The marker drawn at each point of a [`LineSeries`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Marker {
@@ -381,14 +528,17 @@ fn marker(svg: &mut String, series: &LineSeries, x: f64, y: f64, tooltip: &str) 
 }
 
 /// A line chart: one polyline with markers per series, axes in `x_unit` and `y_unit` with
-/// nice ticks and gridlines (neither axis is forced to include zero), values in tooltips with
-/// `decimals` decimals, and a legend. Points with a non-finite coordinate are skipped.
+/// nice ticks and gridlines (neither axis is forced to include zero, but an axis whose data
+/// are non-negative never goes below 0, and the value axis never above `y_max`), values in
+/// tooltips with `decimals` decimals, and a legend. Points with a non-finite coordinate are
+/// skipped. Series drawn on top of each other are named in a note under the legend.
 pub(crate) fn line_chart(
     title: &str,
     series: &[LineSeries],
     x_unit: &str,
     y_unit: &str,
     decimals: usize,
+    y_max: Option<f64>,
 ) -> String {
     let finite = |(x, y): &(f64, f64)| x.is_finite() && y.is_finite();
     let all: Vec<(f64, f64)> =
@@ -400,8 +550,8 @@ pub(crate) fn line_chart(
     };
     let (x_lo, x_hi) = bounds(|point| point.0);
     let (y_lo, y_hi) = bounds(|point| point.1);
-    let (x_start, x_end, x_step) = nice_range(x_lo, x_hi);
-    let (y_start, y_end, y_step) = nice_range(y_lo, y_hi);
+    let (x_start, x_end, x_step) = bounded_range(x_lo, x_hi, zero_floor(x_lo), None);
+    let (y_start, y_end, y_step) = bounded_range(y_lo, y_hi, zero_floor(y_lo), y_max);
 
     let plot_x = LINE_PLOT_X;
     let plot_w = WIDTH - plot_x - 24.0;
@@ -413,14 +563,22 @@ pub(crate) fn line_chart(
     let legend: Vec<(f64, f64, &LineSeries)> =
         positions.iter().zip(series).map(|(&(x, row), item)| (x, row, item)).collect();
     let legend_top = axis_y + 46.0;
-    let height = legend_top + legend_height(&positions) + 4.0;
+    let drawn_points: Vec<Vec<(f64, f64)>> = series
+        .iter()
+        .map(|item| item.points.iter().map(|&(x, y)| (x_of(x), y_of(y))).collect())
+        .collect();
+    let labels: Vec<&str> = series.iter().map(|item| item.label.as_str()).collect();
+    let note = coincidence_note(&labels, &coinciding(&drawn_points, 0.75))
+        .map(|note| wrap(&note, WIDTH - plot_x))
+        .unwrap_or_default();
+    let note_top = legend_top + legend_height(&positions) + 8.0;
+    // A line count is small; f64 holds it exactly.
+    let height = note_top + note.len() as f64 * LEGEND_ROW_H + 4.0;
     let mut svg = chart_header(title, height);
 
-    // Gridlines and tick labels. Both ranges span a whole number of steps (at most a dozen).
-    let x_ticks = ((x_end - x_start) / x_step).round() as usize;
+    // Gridlines and tick labels at whole steps from each axis' start.
     let x_decimals = step_decimals(x_step);
-    for tick in 0..=x_ticks {
-        let value = x_start + x_step * tick as f64;
+    for (tick, value) in ticks(x_start, x_end, x_step).into_iter().enumerate() {
         let x = x_of(value);
         let (class, stroke) = if tick == 0 { ("axis", "#555") } else { ("grid", "#ddd") };
         let _ = write!(
@@ -435,10 +593,8 @@ pub(crate) fn line_chart(
             label = number(value, x_decimals)
         );
     }
-    let y_ticks = ((y_end - y_start) / y_step).round() as usize;
     let y_decimals = step_decimals(y_step);
-    for tick in 0..=y_ticks {
-        let value = y_start + y_step * tick as f64;
+    for (tick, value) in ticks(y_start, y_end, y_step).into_iter().enumerate() {
         let y = y_of(value);
         let (class, stroke) = if tick == 0 { ("axis", "#555") } else { ("grid", "#ddd") };
         let _ = write!(
@@ -514,6 +670,14 @@ pub(crate) fn line_chart(
             label = escape(&item.label)
         );
     }
+    for (row, line) in note.iter().enumerate() {
+        let _ = write!(
+            svg,
+            r##"<text class="note" x="{plot_x:.1}" y="{y:.1}" fill="#8a3b00">{line}</text>"##,
+            y = note_top + row as f64 * LEGEND_ROW_H + 12.0,
+            line = escape(line)
+        );
+    }
     svg.push_str("</svg>");
     svg
 }
@@ -521,13 +685,15 @@ pub(crate) fn line_chart(
 /// A waterfall chart: the first step is a level drawn from the axis floor, each later step a
 /// floating bar from the running level to the level after it (falls red, rises green), and a
 /// last bar for the final level. The value axis spans the levels reached, widened to nice
-/// ticks, so small losses on a high level stay visible; each bar has a tooltip.
+/// ticks (never below 0 when no level is negative, never above `ceiling`), so small losses
+/// on a high level stay visible; each bar has a tooltip.
 pub(crate) fn waterfall_chart(
     title: &str,
     steps: &[(String, f64)],
     final_label: &str,
     unit: &str,
     decimals: usize,
+    ceiling: Option<f64>,
 ) -> String {
     let mut levels = Vec::with_capacity(steps.len() + 1);
     let mut level = 0.0;
@@ -537,18 +703,17 @@ pub(crate) fn waterfall_chart(
     }
     let low = levels.iter().copied().fold(f64::INFINITY, f64::min);
     let high = levels.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (start, end, step) = nice_range(low, high);
+    let (start, end, step) = bounded_range(low, high, zero_floor(low), ceiling);
     let bars = steps.len() + 1;
     let (plot_x, plot_top, plot_h) = (64.0, 32.0, 200.0);
     let plot_w = WIDTH - plot_x - 16.0;
     let pitch = plot_w / bars as f64;
-    let height = plot_top + plot_h + 48.0;
+    let height = plot_top + plot_h + 56.0;
     let y =
         |value: f64| plot_top + plot_h * (1.0 - (value.clamp(start, end) - start) / (end - start));
     let mut svg = chart_header(title, height);
     let tick_decimals = step_decimals(step);
-    let mut tick = start;
-    while tick <= end + 1e-9 * step {
+    for tick in ticks(start, end, step) {
         let _ = write!(
             svg,
             r##"<line x1="{plot_x}" x2="{}" y1="{y}" y2="{y}" stroke="#ddd"/><text x="{}" y="{}" font-size="11" text-anchor="end">{}</text>"##,
@@ -558,7 +723,6 @@ pub(crate) fn waterfall_chart(
             number(tick, tick_decimals),
             y = y(tick),
         );
-        tick += step;
     }
     let bar_w = (pitch * 0.7).min(72.0);
     let mut previous = start;
@@ -590,20 +754,30 @@ pub(crate) fn waterfall_chart(
         let shown = if first {
             number(change, decimals)
         } else {
-            format!("{}{}", if change < 0.0 { "" } else { "+" }, number(change, decimals))
+            let text = number(change, decimals);
+            // A change that rounds to zero gets no sign.
+            let zero = !text.chars().any(|c| c.is_ascii_digit() && c != '0');
+            format!("{}{text}", if change < 0.0 || zero { "" } else { "+" })
         };
         let _ = write!(
             svg,
-            r#"<rect x="{x}" y="{top}" width="{bar_w}" height="{}" fill="{colour}"><title>{}: {shown} {}</title></rect><text x="{}" y="{}" font-size="11" text-anchor="middle">{shown}</text><text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>"#,
+            r#"<rect x="{x}" y="{top}" width="{bar_w}" height="{}" fill="{colour}"><title>{}: {shown} {}</title></rect><text x="{}" y="{}" font-size="11" text-anchor="middle">{shown}</text>"#,
             (bottom - top).max(1.0),
             escape(label),
             escape(unit),
             x + bar_w / 2.0,
             top - 4.0,
-            x + bar_w / 2.0,
-            plot_top + plot_h + 16.0,
-            escape(label),
         );
+        // Category labels wrap to the bar pitch (11 px text is about 0.92 of 12 px).
+        for (line, text) in wrap(label, pitch / 0.92 - CHAR_W).iter().enumerate() {
+            let _ = write!(
+                svg,
+                r#"<text x="{}" y="{}" font-size="11" text-anchor="middle">{}</text>"#,
+                x + bar_w / 2.0,
+                plot_top + plot_h + 16.0 + 13.0 * line as f64,
+                escape(text),
+            );
+        }
     }
     let _ = write!(
         svg,
@@ -715,6 +889,26 @@ mod tests {
     }
 
     #[test]
+    fn long_category_labels_wrap_inside_the_chart() {
+        let long = "Mixed: LPO (leaf) + CPO, external laser (spine, core)".to_string();
+        let svg = stacked_bar_chart(
+            "t",
+            &[long.clone(), "short".to_string()],
+            &[Series::new("s", "#000", vec![1.0, 2.0])],
+            "W",
+            0,
+        );
+        // Two lines, each within the 260 px left of the plot.
+        assert!(!svg.contains(&format!(">{long}<")), "{svg}");
+        let lines = wrap(&long, 252.0 / 0.92);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        for line in &lines {
+            assert!(svg.contains(&format!(">{}</text>", escape(line))), "{line}");
+            assert!(text_width(line) * 0.92 <= 252.0);
+        }
+    }
+
+    #[test]
     fn nice_ranges_cover_the_data_in_whole_steps() {
         let (start, end, step) = nice_range(25.0, 45.0);
         assert!(close(start, 25.0) && close(end, 45.0) && close(step, 5.0));
@@ -727,6 +921,63 @@ mod tests {
                 assert!(start <= hi && hi <= end, "{lo}..{hi}: {start}..{end}");
             }
         }
+    }
+
+    #[test]
+    fn bounded_ranges_never_cross_their_floor_or_ceiling() {
+        // All-zero data used to widen to -1..1: a negative tick on a rate.
+        let (start, end, step) = bounded_range(0.0, 0.0, zero_floor(0.0), None);
+        assert!(close(start, 0.0) && end > 0.0 && step > 0.0, "{start}..{end}");
+        assert!(nice_range(0.0, 0.0).0 < 0.0, "the unbounded range does go below zero");
+        // A flat 100 % stays at or below 100.
+        let (start, end, _) = bounded_range(100.0, 100.0, Some(0.0), Some(100.0));
+        assert!(close(end, 100.0) && (0.0..100.0).contains(&start), "{start}..{end}");
+        // Data below the floor keep their range: the floor is no clip.
+        let (start, _, _) = bounded_range(-3.0, 5.0, zero_floor(-3.0), None);
+        assert!(start <= -3.0);
+        // Ticks are whole steps and stop at the end.
+        let values = ticks(0.0, 1.0, 0.5);
+        assert_eq!(values.len(), 3);
+        assert!(close(values[2], 1.0));
+    }
+
+    #[test]
+    fn line_chart_of_zero_rates_has_no_negative_tick() {
+        let series = vec![LineSeries {
+            label: "flaps".to_string(),
+            colour: "#000",
+            dashed: false,
+            marker: Marker::Circle,
+            points: vec![(25.0, 0.0), (35.0, 0.0), (45.0, 0.0)],
+        }];
+        let svg = line_chart("t", &series, "°C", "flaps/lane-h", 2, None);
+        assert!(!svg.contains(">-"), "negative tick label in {svg}");
+        assert!(svg.contains(">0</text>") || svg.contains(">0.0</text>"), "{svg}");
+    }
+
+    #[test]
+    fn coinciding_series_are_detected_from_the_data_and_noted() {
+        let line = |label: &str, points: Vec<(f64, f64)>| LineSeries {
+            label: label.to_string(),
+            colour: "#000",
+            dashed: false,
+            marker: Marker::Circle,
+            points,
+        };
+        let a = vec![(0.0, 1.0), (1.0, 3.0), (2.0, 2.0)];
+        let b = vec![(0.0, 1.0), (1.0, 5.0), (2.0, 2.0)];
+        let series = vec![line("a", a.clone()), line("b", b), line("c", a)];
+        let svg = line_chart("t", &series, "x", "y", 1, None);
+        assert!(svg.contains("Note: “a” and “c” coincide"), "{svg}");
+        assert!(!svg.contains("“b”"));
+        // Apart by more than a pixel once drawn: no note.
+        let apart =
+            vec![line("a", vec![(0.0, 1.0), (1.0, 3.0)]), line("b", vec![(0.0, 1.0), (1.0, 3.1)])];
+        assert!(!line_chart("t", &apart, "x", "y", 1, None).contains("Note:"));
+        // Groups: drawing order, last visible.
+        let pixels = vec![vec![(0.0, 0.0)], vec![(5.0, 5.0)], vec![(0.2, 0.0)], vec![(5.0, 5.5)]];
+        assert_eq!(coinciding(&pixels, 0.75), vec![vec![0, 2], vec![1, 3]]);
+        assert!(coinciding(&[vec![(f64::NAN, 0.0)], vec![(f64::NAN, 0.0)]], 0.75).is_empty());
     }
 
     #[test]
@@ -747,7 +998,7 @@ mod tests {
                 points: vec![(25.0, 70.0), (45.0, 90.0)],
             },
         ];
-        let svg = line_chart("t", &series, "inlet °C", "°C", 1);
+        let svg = line_chart("t", &series, "inlet °C", "°C", 1, None);
         assert!(svg.starts_with(r#"<svg class="chart""#) && svg.ends_with("</svg>"));
         // The NaN point breaks series a: one polyline of two points, then a lone point.
         assert_eq!(svg.matches("<polyline").count(), 2);
@@ -761,7 +1012,7 @@ mod tests {
         for token in tokens(&svg) {
             assert!(!["nan", "inf"].contains(&token.to_ascii_lowercase().as_str()), "{token}");
         }
-        let empty = line_chart("nothing", &[], "x", "y", 1);
+        let empty = line_chart("nothing", &[], "x", "y", 1, None);
         assert!(empty.ends_with("</svg>") && !empty.contains("NaN"));
     }
 
@@ -772,12 +1023,21 @@ mod tests {
             ("laser".to_string(), -5.0),
             ("rework".to_string(), 1.0),
         ];
-        let svg = waterfall_chart("Yield", &steps, "shipped", "%", 1);
+        let svg = waterfall_chart("Yield", &steps, "shipped", "%", 1, Some(100.0));
         // Four bars: the start, a fall, a rise and the final level (96).
         assert_eq!(svg.matches("<rect").count(), 4);
         assert!(svg.contains("<title>laser: -5.0 %</title>"), "{svg}");
         assert!(svg.contains("<title>rework: +1.0 %</title>"), "{svg}");
         assert!(svg.contains("<title>shipped: 96.0 %</title>"), "{svg}");
+        let flat = waterfall_chart(
+            "Yield",
+            &[("a".to_string(), 90.0), ("b".to_string(), 0.0)],
+            "c",
+            "%",
+            1,
+            Some(100.0),
+        );
+        assert!(flat.contains("<title>b: 0.0 %</title>"), "{flat}");
         assert!(svg.contains("#D55E00") && svg.contains("#009E73"));
     }
 }

@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 
 use cporamp_pipeline::{FIXED_POINT_TOLERANCE_K, ThermalGeneration, ThermalTechnology};
 
-use crate::html::{close_table, figure, num_cell, open_table, row_header};
+use crate::html::{
+    QuantityRow, close_table, figure, heading, num_cell, open_table, quantity_table, row_header,
+};
 use crate::svg::{LineSeries, Marker, escape, line_chart, number, step_decimals, tick_step};
 
 /// One colour per technology in the sweep chart (Okabe-Ito, then Tol's wine and a grey),
@@ -208,48 +210,42 @@ fn heat_map(technology: &ThermalTechnology) -> Option<String> {
     Some(svg)
 }
 
-/// The package table: one row per co-packaged technology.
+/// The package table: one column per co-packaged technology (transposed: fourteen
+/// quantities would not fit a narrow page as columns).
 fn package_table(html: &mut String, thermal: &ThermalGeneration) {
-    open_table(
-        html,
-        "compact thermal",
-        &[
-            "Technology",
-            "#ASIC<br>W",
-            "#of which<br>leakage W",
-            "#Engines ×<br>W each",
-            "#Package<br>side mm",
-            "#Coolant<br>inlet °C",
-            "#Coolant<br>rise K",
-            "#h<sub>eff</sub><br>W/(m² K)",
-            "#Reynolds",
-            "Correlation",
-            "#ASIC junction<br>mean °C",
-            "#ASIC junction<br>max °C",
-            "#Hottest engine<br>°C",
-            "#Fixed-point<br>iterations",
-        ],
-    );
-    for technology in &thermal.technologies {
-        let package = &technology.nominal;
-        let plate = &package.cold_plate;
-        row_header(html, &technology.label);
-        num_cell(html, &number(technology.asic_w, 0));
-        num_cell(html, &number(technology.asic_leakage_w, 0));
-        num_cell(html, &format!("{} × {}", technology.n_engines, number(technology.engine_w, 1)));
-        num_cell(html, &number(package.substrate_side_mm, 1));
-        num_cell(html, &number(package.inlet_c, 1));
-        num_cell(html, &number(plate.coolant_rise_k, 2));
-        num_cell(html, &number(plate.h_effective_w_per_m2k, 0));
-        num_cell(html, &number(plate.reynolds, 0));
-        let _ = write!(html, "<td>{}</td>", escape(plate.correlation));
-        num_cell(html, &number(package.asic_mean_c, 1));
-        num_cell(html, &number(package.asic_max_c, 1));
-        num_cell(html, &number(package.engine_mean_max_c, 1));
-        num_cell(html, &technology.iterations.to_string());
-        html.push_str("</tr>\n");
-    }
-    close_table(html);
+    let items: Vec<String> =
+        thermal.technologies.iter().map(|technology| technology.label.clone()).collect();
+    let each = |value: fn(&ThermalTechnology) -> String| -> Vec<String> {
+        thermal.technologies.iter().map(value).collect()
+    };
+    let rows = [
+        QuantityRow::numbers("ASIC power, W", each(|t| number(t.asic_w, 0))),
+        QuantityRow::numbers("of which leakage, W", each(|t| number(t.asic_leakage_w, 0))),
+        QuantityRow::numbers(
+            "Engines × power each, W",
+            each(|t| format!("{} × {}", t.n_engines, number(t.engine_w, 1))),
+        ),
+        QuantityRow::numbers("Package side, mm", each(|t| number(t.nominal.substrate_side_mm, 1))),
+        QuantityRow::numbers("Coolant inlet, °C", each(|t| number(t.nominal.inlet_c, 1))),
+        QuantityRow::numbers(
+            "Coolant rise, K",
+            each(|t| number(t.nominal.cold_plate.coolant_rise_k, 2)),
+        ),
+        QuantityRow::numbers(
+            "h<sub>eff</sub>, W/(m² K)",
+            each(|t| number(t.nominal.cold_plate.h_effective_w_per_m2k, 0)),
+        ),
+        QuantityRow::numbers("Reynolds number", each(|t| number(t.nominal.cold_plate.reynolds, 0))),
+        QuantityRow::text("Correlation", each(|t| t.nominal.cold_plate.correlation.to_string())),
+        QuantityRow::numbers("ASIC junction mean, °C", each(|t| number(t.nominal.asic_mean_c, 1))),
+        QuantityRow::numbers("ASIC junction max, °C", each(|t| number(t.nominal.asic_max_c, 1))),
+        QuantityRow::numbers(
+            "Hottest engine (mean junction), °C",
+            each(|t| number(t.nominal.engine_mean_max_c, 1)),
+        ),
+        QuantityRow::numbers("Fixed-point iterations", each(|t| t.iterations.to_string())),
+    ];
+    quantity_table(html, "compact thermal", "Package", &items, &rows);
     for technology in &thermal.technologies {
         for warning in &technology.nominal.cold_plate.warnings {
             let _ = writeln!(
@@ -329,6 +325,7 @@ fn sweep_chart(html: &mut String, thermal: &ThermalGeneration) {
         "coolant inlet °C",
         "junction °C",
         1,
+        None,
     );
     figure(
         html,
@@ -336,14 +333,14 @@ fn sweep_chart(html: &mut String, thermal: &ThermalGeneration) {
         "At each inlet temperature the fixed point is solved again: engine temperature sets \
          laser and ring-heater power, which sets the package's heat. Solid with circles: the \
          hottest engine's mean junction temperature; dashed with squares: the ASIC's peak \
-         junction temperature. Lines that coincide are technologies with the same temperatures.",
+         junction temperature.",
     );
 }
 
 /// The thermal part of a generation's section: heading, explanation, package table with the
 /// cold plate's notes, heat maps and the inlet sweep.
-pub(crate) fn section(html: &mut String, thermal: &ThermalGeneration) {
-    html.push_str("<h3>Thermal: co-packaged switch package</h3>\n");
+pub(crate) fn section(html: &mut String, id: &str, thermal: &ThermalGeneration) {
+    heading(html, id, "Thermal: co-packaged switch package");
     if thermal.technologies.is_empty() {
         html.push_str("<p class=\"empty\">No co-packaged technology at this generation.</p>\n");
         return;

@@ -7,9 +7,22 @@ use std::fmt::Write as _;
 use cporamp_pipeline::YieldGeneration;
 use cporamp_yield::{Fraction, MECHANISMS};
 
-use crate::html::{close_table, figure, num_cell, open_table, row_header};
+use crate::html::{QuantityRow, figure, heading, quantity_table};
 use crate::svg::{LineSeries, Marker, line_chart, number, waterfall_chart};
 use crate::thermal::TECHNOLOGY_COLOURS;
+
+/// What people call a failure mechanism of [`MECHANISMS`] (the engine's ids); other ids
+/// (waterfall steps such as "rework") read as they are.
+pub(crate) fn mechanism_label(id: &str) -> &str {
+    match id {
+        "coupling" => "fiber coupling",
+        "laser" => "laser defects",
+        "drift" => "ring drift",
+        "warpage" => "package warpage",
+        "asic" => "ASIC defects",
+        other => other,
+    }
+}
 
 fn percent(fraction: &Fraction) -> String {
     format!("{} ± {}", number(100.0 * fraction.value, 2), number(100.0 * fraction.se, 2))
@@ -18,10 +31,11 @@ fn percent(fraction: &Fraction) -> String {
 /// The yield part of a generation's section.
 pub(crate) fn section(
     html: &mut String,
+    id: &str,
     yields: &YieldGeneration,
     generation: &cporamp_compare::GenerationComparison,
 ) {
-    html.push_str("<h3>Yield: the five failure points through the test flow</h3>\n");
+    heading(html, id, "Yield: the five failure points through the test flow");
     if yields.technologies.is_empty() {
         html.push_str(
             "<p class=\"empty\">No co-packaged technology with rings at this generation.</p>\n",
@@ -38,69 +52,72 @@ pub(crate) fn section(
              its ASIC and engines. Percentages carry binomial standard errors. The switch cost \
              with yield replaces the ideal ASIC and engines of the BOM by the cost per shipped \
              package.</p>",
-            first.result.packages
+            number(first.result.packages as f64, 0)
         );
     }
-    open_table(
-        html,
-        "yield",
-        &[
-            "Technology",
-            "#Engine test<br>pass %",
-            "#Package yield<br>%",
-            "#Escapes<br>DPPM",
-            "#Cost per shipped<br>switch $",
-            "#Ideal<br>$",
-            "#Yield cost<br>%",
-            "#Switch $/Gbps<br>BOM",
-            "#Switch $/Gbps<br>with yield",
-        ],
+    let items: Vec<String> =
+        yields.technologies.iter().map(|technology| technology.label.clone()).collect();
+    let each = |value: &dyn Fn(&cporamp_pipeline::YieldTechnology) -> String| -> Vec<String> {
+        yields.technologies.iter().map(value).collect()
+    };
+    let compared = |technology: &cporamp_pipeline::YieldTechnology| {
+        generation.technologies.iter().find(|t| t.id == technology.id)
+    };
+    let rows = [
+        QuantityRow::numbers("Engine test pass, %", each(&|t| percent(&t.result.engine_test_pass))),
+        QuantityRow::numbers("Package yield, %", each(&|t| percent(&t.result.package_yield))),
+        QuantityRow::numbers("Escapes, DPPM", each(&|t| number(t.result.escapes_total_dppm, 0))),
+        QuantityRow::numbers(
+            "Cost per shipped switch, $",
+            each(&|t| number(t.result.cost.total_usd, 0)),
+        ),
+        QuantityRow::numbers("Ideal cost, $", each(&|t| number(t.result.cost.ideal_usd, 0))),
+        QuantityRow::numbers(
+            "Yield cost, %",
+            each(&|t| number(100.0 * (t.result.cost.total_usd / t.result.cost.ideal_usd - 1.0), 1)),
+        ),
+        QuantityRow::numbers(
+            "Switch BOM, $/Gbps",
+            each(&|t| {
+                compared(t).map_or("—".to_string(), |c| number(c.cost.switch_usd_per_gbps, 3))
+            }),
+        ),
+        QuantityRow::numbers(
+            "Switch with yield, $/Gbps",
+            each(&|t| {
+                compared(t)
+                    .and_then(|c| c.cost.switch_usd_per_gbps_with_yield)
+                    .map_or("—".to_string(), |value| number(value, 3))
+            }),
+        ),
+    ];
+    quantity_table(html, "yield", "Yield and cost", &items, &rows);
+
+    html.push_str(
+        "<h4>By mechanism</h4>\n<p>Package-test rejects (% of packages) and escapes to the \
+         customer (defective parts per million shipped), per failure mechanism.</p>\n",
     );
-    for technology in &yields.technologies {
-        let result = &technology.result;
-        row_header(html, &technology.label);
-        num_cell(html, &percent(&result.engine_test_pass));
-        num_cell(html, &percent(&result.package_yield));
-        num_cell(html, &number(result.escapes_total_dppm, 0));
-        num_cell(html, &number(result.cost.total_usd, 0));
-        num_cell(html, &number(result.cost.ideal_usd, 0));
-        num_cell(html, &number(100.0 * (result.cost.total_usd / result.cost.ideal_usd - 1.0), 1));
-        let compared = generation.technologies.iter().find(|t| t.id == technology.id);
-        num_cell(
-            html,
-            &compared.map_or("—".to_string(), |t| number(t.cost.switch_usd_per_gbps, 3)),
-        );
-        num_cell(
-            html,
-            &compared
-                .and_then(|t| t.cost.switch_usd_per_gbps_with_yield)
-                .map_or("—".to_string(), |value| number(value, 3)),
-        );
-        html.push_str("</tr>\n");
+    let mut mechanism_rows = Vec::with_capacity(2 * MECHANISMS.len());
+    for (index, mechanism) in MECHANISMS.iter().enumerate() {
+        mechanism_rows.push(QuantityRow::numbers(
+            format!("{}: rejects, %", mechanism_label(mechanism)),
+            each(&|t| {
+                t.result
+                    .package_rejects_by_mechanism
+                    .get(index)
+                    .map_or("—".to_string(), |fraction| number(100.0 * fraction.value, 2))
+            }),
+        ));
     }
-    close_table(html);
-    let mut headers = vec!["Technology".to_string()];
-    for mechanism in MECHANISMS {
-        headers.push(format!("#{mechanism}<br>rejects %"));
+    for (index, mechanism) in MECHANISMS.iter().enumerate() {
+        mechanism_rows.push(QuantityRow::numbers(
+            format!("{}: escapes, DPPM", mechanism_label(mechanism)),
+            each(&|t| {
+                t.result.escapes_dppm.get(index).map_or("—".to_string(), |d| number(*d, 0))
+            }),
+        ));
     }
-    for mechanism in MECHANISMS {
-        headers.push(format!("#{mechanism}<br>escapes DPPM"));
-    }
-    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    html.push_str("<h4>By mechanism</h4>\n");
-    open_table(html, "yield-mechanisms", &headers);
-    for technology in &yields.technologies {
-        let result = &technology.result;
-        row_header(html, &technology.label);
-        for fraction in &result.package_rejects_by_mechanism {
-            num_cell(html, &number(100.0 * fraction.value, 2));
-        }
-        for dppm in &result.escapes_dppm {
-            num_cell(html, &number(*dppm, 0));
-        }
-        html.push_str("</tr>\n");
-    }
-    close_table(html);
+    quantity_table(html, "yield-mechanisms", "Mechanism", &items, &mechanism_rows);
     waterfalls(html, yields);
     tornado_table(html, yields);
     ramp_chart(html, yields);
@@ -119,7 +136,7 @@ fn waterfalls(html: &mut String, yields: &YieldGeneration) {
         let steps: Vec<(String, f64)> = result
             .waterfall
             .iter()
-            .map(|step| (step.label.to_string(), 100.0 * step.change.value))
+            .map(|step| (mechanism_label(step.label).to_string(), 100.0 * step.change.value))
             .collect();
         let svg = waterfall_chart(
             &format!("{}: package yield waterfall", technology.label),
@@ -127,6 +144,7 @@ fn waterfalls(html: &mut String, yields: &YieldGeneration) {
             "shipped",
             "% of assembled",
             2,
+            Some(100.0),
         );
         let mut caption = format!(
             "Shipped {} %. Rework: {} attempts per package, {} % of packages recovered.",
@@ -152,15 +170,42 @@ fn tornado_table(html: &mut String, yields: &YieldGeneration) {
         "<h4>What to fix first</h4>\n<p>Cost per shipped switch saved by removing each \
          mechanism in turn (same random numbers), largest first.</p>\n",
     );
-    open_table(html, "yield-tornado", &["Technology", "#1st", "#2nd", "#3rd", "#4th", "#5th"]);
-    for technology in &yields.technologies {
-        row_header(html, &technology.label);
-        for bar in &technology.tornado {
-            num_cell(html, &format!("{}: ${}", bar.mechanism, number(bar.saving_usd, 0)));
-        }
-        html.push_str("</tr>\n");
-    }
-    close_table(html);
+    let items: Vec<String> =
+        yields.technologies.iter().map(|technology| technology.label.clone()).collect();
+    let ranks = yields.technologies.iter().map(|t| t.tornado.len()).max().unwrap_or(0);
+    let rows: Vec<QuantityRow> = (0..ranks)
+        .map(|rank| {
+            QuantityRow::numbers(
+                ordinal(rank + 1),
+                yields
+                    .technologies
+                    .iter()
+                    .map(|technology| {
+                        technology.tornado.get(rank).map_or("—".to_string(), |bar| {
+                            format!(
+                                "{}: ${}",
+                                mechanism_label(bar.mechanism),
+                                number(bar.saving_usd, 0)
+                            )
+                        })
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    quantity_table(html, "yield-tornado", "Rank", &items, &rows);
+}
+
+/// "1st", "2nd", "3rd", "4th", ..., "11th", "21st".
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
 }
 
 /// A quarter label `YYYYQn` as a fractional year (the quarter's start); `None` otherwise.
@@ -212,6 +257,7 @@ fn ramp_chart(html: &mut String, yields: &YieldGeneration) {
         &axis,
         "k$",
         1,
+        None,
     );
     let yield_chart = line_chart(
         "Package yield over the ramp (%)",
@@ -219,10 +265,16 @@ fn ramp_chart(html: &mut String, yields: &YieldGeneration) {
         &axis,
         "%",
         1,
+        Some(100.0),
     );
     let caption = "Defect levels (laser defects and weak lasers) fall by Wright's law with \
                    cumulative volume, quarter by quarter, from the scenario's [yield.ramp] \
                    volumes; each point reruns the Monte Carlo with the same seed.";
     figure(html, &yield_chart, caption);
-    figure(html, &cost, caption);
+    figure(
+        html,
+        &cost,
+        "Cost per shipped switch at each quarter's yield: the ASIC and engines scrapped with \
+         rejected packages are paid by the shipped ones.",
+    );
 }
