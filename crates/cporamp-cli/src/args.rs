@@ -51,14 +51,14 @@ pub enum Command {
     /// headline results of both with their differences, each marked when it exceeds Monte
     /// Carlo noise (two standard errors of the difference).
     ///
-    /// Either scenario may be `@default`, the embedded default scenario.
+    /// Either scenario may be `@default` (the embedded default scenario) or `@quick`.
     #[command(
         after_help = "Example:\n  cporamp diff @default my.toml\n  cporamp diff a.toml b.toml --out diff-ab    # also diff.html and diff.json"
     )]
     Diff {
-        /// Scenario A (a TOML file, or @default).
+        /// Scenario A (a TOML file, @default or @quick).
         a: PathBuf,
-        /// Scenario B (a TOML file, or @default).
+        /// Scenario B (a TOML file, @default or @quick).
         b: PathBuf,
         /// Also write diff.html and diff.json into this directory.
         #[arg(long, value_name = "DIR")]
@@ -131,7 +131,8 @@ pub enum Command {
 /// The scenario: positional, or `--scenario` (the older spelling).
 #[derive(Debug, Default, clap::Args)]
 pub struct ScenarioArg {
-    /// Scenario TOML file (default: the embedded default scenario).
+    /// Scenario TOML file, or `@default` (the embedded default, used without one) or
+    /// `@quick` (the default with small Monte Carlo sizes: a first look in about a second).
     #[arg(value_name = "SCENARIO")]
     pub scenario: Option<PathBuf>,
     /// The same as SCENARIO (kept for scripts).

@@ -209,10 +209,12 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
     Ok(json)
 }
 
-/// The name that stands for the embedded default scenario where a path is expected.
+/// The names that stand for the embedded scenarios where a path is expected.
 const DEFAULT_NAME: &str = "@default";
+const QUICK_NAME: &str = "@quick";
 
-/// Reads and resolves a scenario file, or the embedded default (no path, or `@default`).
+/// Reads and resolves a scenario file, or an embedded one: the default (no path, or
+/// `@default`) or the quick one (`@quick`).
 fn load_scenario(path: Option<&Path>) -> Result<(Scenario, String), Failure> {
     let (text, origin) = scenario_text(path)?;
     let scenario = cporamp_core::load(&text, &origin).map_err(Failure::input)?;
@@ -221,6 +223,10 @@ fn load_scenario(path: Option<&Path>) -> Result<(Scenario, String), Failure> {
 
 fn scenario_text(path: Option<&Path>) -> Result<(String, String), Failure> {
     match path {
+        Some(path) if path.as_os_str() == QUICK_NAME => Ok((
+            cporamp_core::scenario::quick_scenario_toml(),
+            cporamp_core::scenario::QUICK_ORIGIN.to_string(),
+        )),
         Some(path) if path.as_os_str() != DEFAULT_NAME => {
             let origin = path.display().to_string();
             let text = std::fs::read_to_string(path)

@@ -18,46 +18,6 @@ use cporamp_report::RunResults;
 /// The page width the report must fit, px (the window; the page is this less a scrollbar).
 const WIDTH_PX: u32 = 760;
 
-/// The default preset with `key = value` lines of the named sections replaced: the same
-/// sections and technologies, a fraction of the work. Panics if a key is not found, so the
-/// fixture follows the preset.
-fn small_scenario_toml() -> String {
-    let replacements: [(&str, &str, &str); 16] = [
-        ("[thermal]", "grid_cells", "16"),
-        ("[thermal.cold_plate]", "inlet_sweep_c", "[25.0, 35.0, 45.0]"),
-        ("[thermal.cycling]", "steps_per_period", "8"),
-        ("[photonics]", "lanes", "32"),
-        ("[photonics]", "drift_grid_cells", "16"),
-        ("[photonics]", "periods", "2"),
-        ("[yield]", "packages", "400"),
-        ("[yield.ramp]", "units_per_quarter", "[10000.0, 12500.0, 15600.0]"),
-        ("[yield.ramp]", "packages_per_point", "200"),
-        ("[fleet]", "replications", "2"),
-        ("[fleet]", "years", "0.5"),
-        ("[fleet]", "gpus", "4096"),
-        ("[fleet.job]", "gpus", "2048"),
-        ("[market]", "samples", "300"),
-        ("[market]", "sobol_samples", "64"),
-        ("[market]", "sobol_bootstrap", "10"),
-    ];
-    let mut lines: Vec<String> =
-        cporamp_core::scenario::DEFAULT_SCENARIO_TOML.lines().map(str::to_string).collect();
-    for (section, key, value) in replacements {
-        let start = lines
-            .iter()
-            .position(|line| line.trim() == section)
-            .unwrap_or_else(|| panic!("the preset has no {section}"));
-        let line = lines[start + 1..]
-            .iter()
-            .take_while(|line| !line.trim_start().starts_with('['))
-            .position(|line| line.split('=').next().is_some_and(|name| name.trim() == key))
-            .map(|offset| start + 1 + offset)
-            .unwrap_or_else(|| panic!("the preset's {section} has no {key}"));
-        lines[line] = format!("{key} = {value}");
-    }
-    lines.join("\n")
-}
-
 /// A Chromium binary: `$CHROME`, else `chromium` or `chromium-browser` on the PATH.
 fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROME").map(PathBuf::from) {
@@ -158,7 +118,8 @@ fn report_fits_a_760_px_page_in_headless_chromium_with_every_anchor() {
         return;
     };
     let scenario =
-        cporamp_core::load(&small_scenario_toml(), "browser-test.toml").expect("the fixture loads");
+        cporamp_core::load(&cporamp_core::scenario::quick_scenario_toml(), "browser-test.toml")
+            .expect("the fixture loads");
     let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
         .expect("the fixture runs");
     assert!(

@@ -46,40 +46,10 @@ fn edited_scenario(directory: &Path, from: &str, to: &str) -> PathBuf {
     path
 }
 
-/// The default scenario with small Monte Carlo sizes (the figures keep their meaning, with
-/// wider standard errors): a whole run takes seconds in a debug build. Written to
-/// `directory/name` with `edits` (from, to) applied after the size changes.
+/// The quick scenario (`@quick`: the default with small Monte Carlo sizes; a whole run takes
+/// seconds in a debug build), written to `directory/name` with `edits` (from, to) applied.
 fn small_scenario(directory: &Path, name: &str, edits: &[(&str, &str)]) -> PathBuf {
-    let sizes = [
-        ("packages", "1000"),
-        ("lanes", "64"),
-        ("replications", "2"),
-        ("years", "1.0"),
-        ("samples", "1000"),
-        ("sobol_samples", "200"),
-        ("sobol_bootstrap", "40"),
-        ("packages_per_point", "400"),
-        ("grid_cells", "24"),
-        ("drift_grid_cells", "16"),
-    ];
-    let mut text = String::new();
-    for line in DEFAULT.lines() {
-        let key = line.split(" = ").next().unwrap_or("");
-        let mut edited = match sizes.iter().find(|(name, _)| *name == key) {
-            Some((_, value)) => {
-                let rest = line.split_once(" = ").unwrap().1;
-                let comment = rest.find('#').map_or("", |index| &rest[index..]);
-                format!("{key} = {value} {comment}")
-            }
-            None => line.to_string(),
-        };
-        // The cluster and the job: 4096 and 2048 GPUs instead of 32768 and 16384.
-        if key == "gpus" {
-            edited = edited.replacen("= 32768", "= 4096", 1).replacen("= 16384", "= 2048", 1);
-        }
-        text.push_str(&edited);
-        text.push('\n');
-    }
+    let mut text = cporamp_core::scenario::quick_scenario_toml();
     for (from, to) in edits {
         assert_eq!(text.matches(from).count(), 1, "edit target {from:?} must occur exactly once");
         text = text.replacen(from, to, 1);
@@ -496,7 +466,7 @@ fn thermal_scenario_mode_reports_package_temperatures_and_run_carries_them() {
         for technology in generation["technologies"].as_array().unwrap() {
             let engine_c = technology["nominal"]["engine_mean_max_c"].as_f64().unwrap();
             assert!((30.0..120.0).contains(&engine_c), "{engine_c}");
-            assert_eq!(technology["sweep"].as_array().unwrap().len(), 5);
+            assert_eq!(technology["sweep"].as_array().unwrap().len(), 3, "the quick inlet sweep");
         }
     }
     // The comparison's integrated-laser temperature is the thermal engine's engine temperature.
@@ -682,7 +652,7 @@ fn market_prints_probabilities_and_updates_them_by_signals() {
     let output = market(&signals);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.starts_with("Market: the article's scenarios (1000 prior samples"), "{text}");
+    assert!(text.starts_with("Market: the article's scenarios (300 prior samples"), "{text}");
     for scenario in ["base", "bull", "bear", "tail"] {
         // The prior table, the updated table.
         assert_eq!(text.matches(&format!("\n{scenario} ")).count(), 2, "{scenario}: {text}");

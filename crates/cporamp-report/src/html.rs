@@ -836,12 +836,12 @@ fn laser_tables(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use cporamp_compare::Comparison;
 
     fn default_run() -> (Scenario, Comparison) {
-        let scenario = cporamp_core::load_default().expect("default scenario loads");
+        let scenario = quick();
         let comparison = cporamp_compare::compare(&scenario).expect("default scenario compares");
         (scenario, comparison)
     }
@@ -866,7 +866,17 @@ mod tests {
         text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|token| !token.is_empty())
     }
 
-    /// The default run rendered with and without its engine results, computed once for all
+    /// The quick scenario (the default with small Monte Carlo sizes): the tests check how
+    /// results are rendered, not the default's figures.
+    pub(crate) fn quick() -> cporamp_core::Scenario {
+        cporamp_core::load(
+            &cporamp_core::scenario::quick_scenario_toml(),
+            cporamp_core::scenario::QUICK_ORIGIN,
+        )
+        .expect("the quick scenario loads")
+    }
+
+    /// The quick run rendered with and without its engine results, computed once for all
     /// tests (the whole pipeline is the slow part).
     fn render_with_thermal() -> (cporamp_pipeline::RunOutput, String, String) {
         static RENDERED: std::sync::OnceLock<(cporamp_pipeline::RunOutput, String, String)> =
@@ -875,9 +885,9 @@ mod tests {
     }
 
     fn render_with_thermal_uncached() -> (cporamp_pipeline::RunOutput, String, String) {
-        let scenario = cporamp_core::load_default().expect("default scenario loads");
+        let scenario = quick();
         let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
-            .expect("default scenario runs");
+            .expect("the quick scenario runs");
         let with = crate::report_html(&RunResults {
             origin: cporamp_core::scenario::DEFAULT_ORIGIN,
             scenario: &scenario,
@@ -926,7 +936,7 @@ mod tests {
         assert_eq!(html.matches("<svg class=\"chart\"").count(), charts);
         assert_eq!(html.matches("Thermal: co-packaged switch package</h3>").count(), generations);
         // The fleet section names every fabric in its tables, by labels.
-        let scenario = cporamp_core::load_default().expect("default scenario loads");
+        let scenario = quick();
         let fleet = html.split("<section id=\"fleet\">").nth(1).expect("a fleet section");
         for fabric in &output.fleet.fabrics {
             let label = crate::fleet::fabric_label(&scenario, fabric);
@@ -1075,7 +1085,7 @@ mod tests {
     #[test]
     fn thermal_results_of_another_generation_are_not_shown() {
         let (mut output, _, _) = render_with_thermal();
-        let scenario = cporamp_core::load_default().expect("default scenario loads");
+        let scenario = quick();
         for thermal in &mut output.thermal {
             thermal.generation.push_str("-other");
         }

@@ -420,7 +420,7 @@ mod tests {
     }
 
     fn technology(cells: usize, map: Vec<Option<f64>>) -> ThermalTechnology {
-        let scenario = cporamp_core::load_default().unwrap();
+        let scenario = crate::html::tests::quick();
         let output =
             cporamp_pipeline::run_engines(&scenario, &cporamp_pipeline::RunOptions::default())
                 .unwrap();

@@ -9,6 +9,7 @@
 //! Engines take a [`Scenario`] and never see TOML.
 
 mod locate;
+mod quick;
 pub mod raw;
 mod resolve;
 
@@ -26,6 +27,8 @@ pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../presets/default.toml
 
 /// The origin name used in messages about the embedded default.
 pub const DEFAULT_ORIGIN: &str = "<embedded default>";
+
+pub use quick::{QUICK_ORIGIN, quick_scenario_toml};
 
 /// Parses, checks and resolves a scenario. `origin` names the file in error messages.
 ///
