@@ -378,31 +378,18 @@ fn market_update(
         .transpose()
 }
 
-fn run_results<'a>(
-    session: &'a Session<'_>,
-    output: &'a cporamp_pipeline::RunOutput,
-    update: Option<&'a cporamp_market::Update>,
-) -> cporamp_report::RunResults<'a> {
-    cporamp_report::RunResults {
-        origin: &session.origin,
-        scenario: &session.scenario,
-        comparison: &output.comparison,
-        thermal: &output.thermal,
-        photonics: &output.photonics,
-        yields: &output.yields,
-        fleet: Some(&output.fleet),
-        market: Some(&output.market),
-        market_update: update,
-    }
-}
-
 fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<(), Failure> {
     let session = Session::start(common)?;
     output::check_directory(out).map_err(Failure::Input)?;
     let observations = signals.map(signals::read).transpose()?;
     let output = session.run()?;
     let update = market_update(&output.market, observations.as_ref())?;
-    let results = run_results(&session, &output, update.as_ref());
+    let results = cporamp_report::RunResults::of_run(
+        &session.origin,
+        &session.scenario,
+        &output,
+        update.as_ref(),
+    );
     let json_text = cporamp_report::results_json(&results).map_err(Failure::internal)?;
     let html = cporamp_report::report_html(&results);
     let written = output::write_all_atomically(
@@ -467,7 +454,12 @@ fn diff(
             Failure::Input(error) => Failure::Input(error.context(format!("scenario {name}"))),
             internal @ Failure::Internal(_) => internal,
         })?;
-        heads.push(cporamp_report::headlines(&run_results(&session, &run, None)));
+        heads.push(cporamp_report::headlines(&cporamp_report::RunResults::of_run(
+            &session.origin,
+            &session.scenario,
+            &run,
+            None,
+        )));
     }
     let diffs = cporamp_report::headline_diffs(&heads[0], &heads[1]);
     let report =

@@ -125,17 +125,12 @@ fn report_fits_a_760_px_page_in_headless_chromium_with_every_anchor() {
     assert!(
         !output.thermal.is_empty() && !output.photonics.is_empty() && !output.yields.is_empty()
     );
-    let html = cporamp_report::report_html(&RunResults {
-        origin: "browser-test.toml",
-        scenario: &scenario,
-        comparison: &output.comparison,
-        thermal: &output.thermal,
-        photonics: &output.photonics,
-        yields: &output.yields,
-        fleet: Some(&output.fleet),
-        market: Some(&output.market),
-        market_update: None,
-    });
+    let html = cporamp_report::report_html(&RunResults::of_run(
+        "browser-test.toml",
+        &scenario,
+        &output,
+        None,
+    ));
 
     let directory = tempfile::tempdir().expect("a temporary directory");
     let page = directory.path().join("report.html");

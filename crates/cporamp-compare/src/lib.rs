@@ -374,12 +374,17 @@ pub fn compare_one(
     scenario: &Scenario,
     generation_id: &str,
 ) -> Result<GenerationComparison, CompareError> {
-    let (generation_index, generation) = scenario
-        .generations
-        .iter()
-        .enumerate()
-        .find(|(_, generation)| generation.id == generation_id)
-        .ok_or_else(|| CompareError::UnknownGeneration {
+    let generation_index = generation_index(scenario, generation_id)?;
+    compare_generation(scenario, generation_index, &scenario.generations[generation_index])
+}
+
+/// The index in `scenario.generations` of the generation with id `generation_id`.
+///
+/// # Errors
+/// [`CompareError::UnknownGeneration`], naming the ids the scenario defines.
+pub fn generation_index(scenario: &Scenario, generation_id: &str) -> Result<usize, CompareError> {
+    scenario.generations.iter().position(|generation| generation.id == generation_id).ok_or_else(
+        || CompareError::UnknownGeneration {
             id: generation_id.to_string(),
             defined: scenario
                 .generations
@@ -387,8 +392,8 @@ pub fn compare_one(
                 .map(|generation| generation.id.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-        })?;
-    compare_generation(scenario, generation_index, generation)
+        },
+    )
 }
 
 /// The comparison of one technology (index `technology_index` of `scenario.technologies`) at

@@ -1018,19 +1018,7 @@ pub fn run_engines(
 
 /// The index of the generation with id `generation_id`.
 fn generation_index(scenario: &Scenario, generation_id: &str) -> Result<usize, PipelineError> {
-    scenario.generations.iter().position(|generation| generation.id == generation_id).ok_or_else(
-        || {
-            PipelineError::Compare(CompareError::UnknownGeneration {
-                id: generation_id.to_string(),
-                defined: scenario
-                    .generations
-                    .iter()
-                    .map(|generation| generation.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            })
-        },
-    )
+    Ok(cporamp_compare::generation_index(scenario, generation_id)?)
 }
 
 /// Runs compare, thermal, photonics and yield on the generation of `scenario` with id

@@ -888,19 +888,10 @@ pub(crate) mod tests {
         let scenario = quick();
         let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
             .expect("the quick scenario runs");
-        let with = crate::report_html(&RunResults {
-            origin: cporamp_core::scenario::DEFAULT_ORIGIN,
-            scenario: &scenario,
-            comparison: &output.comparison,
-            thermal: &output.thermal,
-            photonics: &output.photonics,
-            yields: &output.yields,
-            fleet: Some(&output.fleet),
-            market: Some(&output.market),
-            market_update: None,
-        });
+        let origin = cporamp_core::scenario::QUICK_ORIGIN;
+        let with = crate::report_html(&RunResults::of_run(origin, &scenario, &output, None));
         let without = crate::report_html(&RunResults {
-            origin: cporamp_core::scenario::DEFAULT_ORIGIN,
+            origin,
             scenario: &scenario,
             comparison: &output.comparison,
             thermal: &[],

@@ -51,6 +51,29 @@ pub struct RunResults<'a> {
     pub market_update: Option<&'a cporamp_market::Update>,
 }
 
+impl<'a> RunResults<'a> {
+    /// The results of a whole run (`cporamp_pipeline::run`) of `scenario`, read from `origin`.
+    #[must_use]
+    pub fn of_run(
+        origin: &'a str,
+        scenario: &'a Scenario,
+        output: &'a cporamp_pipeline::RunOutput,
+        market_update: Option<&'a cporamp_market::Update>,
+    ) -> RunResults<'a> {
+        RunResults {
+            origin,
+            scenario,
+            comparison: &output.comparison,
+            thermal: &output.thermal,
+            photonics: &output.photonics,
+            yields: &output.yields,
+            fleet: Some(&output.fleet),
+            market: Some(&output.market),
+            market_update,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct ResultsFile<'a> {
     schema_version: u32,
