@@ -881,7 +881,13 @@ pub fn fleet_tables(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) 
     summary.row("technician hours/y", all(&|f| est(&f.result.technician_hours_per_year, 0)));
     summary.row("spares consumed/y", all(&|f| est(&f.result.spares_consumed_per_year, 0)));
     summary.row("NIC failures/y", all(&|f| est(&f.result.nic.failures_per_year, 0)));
-    let tiers = ["leaf", "spine", "core"];
+    let label = |id: &str| {
+        scenario
+            .technologies
+            .iter()
+            .find(|t| t.id == id)
+            .map_or_else(|| id.to_string(), |t| t.label.clone())
+    };
     let mut per_tier = Table::new(
         "Fleet: per switch tier (failures per year, mean ± SE)",
         "fabric / tier",
@@ -907,9 +913,13 @@ pub fn fleet_tables(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) 
             let units = if counts.modules > 0 { counts.modules } else { counts.engine_ports };
             let availability = &tier.link_availability;
             per_tier.row(
-                format!("{} / {}", fabric.label, tiers.get(index).copied().unwrap_or("tier")),
+                format!(
+                    "{} / {}",
+                    fabric.label,
+                    cporamp_pipeline::tier_name(index, fabric.result.tiers.len())
+                ),
                 vec![
-                    Cell::text(tier.technology.clone()),
+                    Cell::text(label(&tier.technology)),
                     Cell::number(counts.switches as f64, 0),
                     Cell::number(units as f64, 0),
                     if counts.els > 0 { Cell::number(counts.els as f64, 0) } else { Cell::Empty },

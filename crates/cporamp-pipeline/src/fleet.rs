@@ -57,6 +57,37 @@ pub struct FleetOutput {
 
 /// Runs every fabric of `[fleet]` on the generation's comparison, photonics and yield.
 ///
+/// A switch tier's name for people, leaf first: leaf, spine, core (or `tier N`).
+#[must_use]
+pub fn tier_name(index: usize, tiers: usize) -> String {
+    match (index, tiers) {
+        (0, _) => "leaf".to_string(),
+        (1, 2 | 3) => "spine".to_string(),
+        (2, 3) => "core".to_string(),
+        _ => format!("tier {}", index + 1),
+    }
+}
+
+/// The mixed fabric's name: each technology's label with the tiers it serves, e.g. "Mixed:
+/// LPO (leaf) + CPO, external laser (spine, core)".
+fn mixed_label(scenario: &Scenario, tiers: &[usize]) -> String {
+    let mut groups: Vec<(usize, Vec<String>)> = Vec::new();
+    for (tier, &technology) in tiers.iter().enumerate() {
+        let name = tier_name(tier, tiers.len());
+        match groups.last_mut() {
+            Some((last, names)) if *last == technology => names.push(name),
+            _ => groups.push((technology, vec![name])),
+        }
+    }
+    let parts: Vec<String> = groups
+        .iter()
+        .map(|(technology, names)| {
+            format!("{} ({})", scenario.technologies[*technology].label, names.join(", "))
+        })
+        .collect();
+    format!("Mixed: {}", parts.join(" + "))
+}
+
 /// # Errors
 /// [`PipelineError::Fleet`] naming the fabric when the engine rejects its inputs.
 pub(crate) fn fleet(
@@ -76,12 +107,7 @@ pub(crate) fn fleet(
         })
         .collect();
     if !settings.mixed_tiers.is_empty() {
-        let ids: Vec<&str> = settings
-            .mixed_tiers
-            .iter()
-            .map(|&index| scenario.technologies[index].id.as_str())
-            .collect();
-        let label = format!("mixed: {}", ids.join(" / "));
+        let label = mixed_label(scenario, &settings.mixed_tiers);
         layouts.push(("mixed".to_string(), label, settings.mixed_tiers.clone()));
     }
     let progress = Counter::start(options, Stage::Fleet, layouts.len() * settings.replications);

@@ -46,7 +46,7 @@ mod fixture;
 mod fleet;
 mod market;
 mod options;
-pub use fleet::{FleetFabric, FleetOutput};
+pub use fleet::{FleetFabric, FleetOutput, tier_name};
 pub use market::MarketOutput;
 pub use options::{Progress, RunOptions, Stage};
 

@@ -21,43 +21,6 @@ pub(crate) const PARTS: [(&str, &str); 2] =
     [("fleet-fabric", "failures and repairs"), ("fleet-job", "training job")];
 
 /// "leaf", "spine", "core" for the tiers of a fabric of up to three, "tier n" beyond.
-fn tier_name(index: usize, tiers: usize) -> String {
-    match (index, tiers) {
-        (0, _) => "leaf".to_string(),
-        (1, 2) | (1, 3) => "spine".to_string(),
-        (2, 3) => "core".to_string(),
-        _ => format!("tier {}", index + 1),
-    }
-}
-
-/// A fabric's name for people: its label, or for a fabric with different technologies per
-/// tier each technology's label with the tiers it serves, e.g. "Mixed: LPO (leaf) + CPO,
-/// external laser (spine, core)" (the pipeline's label there is made of ids).
-pub(crate) fn fabric_label(scenario: &Scenario, fabric: &cporamp_pipeline::FleetFabric) -> String {
-    let first = fabric.tiers.first();
-    if fabric.tiers.iter().all(|tier| Some(tier) == first) {
-        return fabric.label.clone();
-    }
-    let label = |id: &str| {
-        scenario
-            .technologies
-            .iter()
-            .find(|technology| technology.id == id)
-            .map_or_else(|| id.to_string(), |technology| technology.label.clone())
-    };
-    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
-    for (index, id) in fabric.tiers.iter().enumerate() {
-        let name = tier_name(index, fabric.tiers.len());
-        match groups.last_mut() {
-            Some((last, tiers)) if *last == id.as_str() => tiers.push(name),
-            _ => groups.push((id.as_str(), vec![name])),
-        }
-    }
-    let parts: Vec<String> =
-        groups.iter().map(|(id, tiers)| format!("{} ({})", label(id), tiers.join(", "))).collect();
-    format!("Mixed: {}", parts.join(" + "))
-}
-
 fn pm(estimate: &Estimate, decimals: usize) -> String {
     format!("{} ± {}", number(estimate.mean, decimals), number(estimate.se, decimals))
 }
@@ -93,8 +56,7 @@ pub(crate) fn section(html: &mut String, scenario: &Scenario, fleet: &FleetOutpu
         number(100.0 * settings.spare_fraction, 1),
         number(settings.reorder_lead_h, 0),
     );
-    let labels: Vec<String> =
-        fleet.fabrics.iter().map(|fabric| fabric_label(scenario, fabric)).collect();
+    let labels: Vec<String> = fleet.fabrics.iter().map(|fabric| fabric.label.clone()).collect();
     fabric_table(html, &labels, fleet);
     failures_chart(html, &labels, fleet);
     job_table(html, scenario, &labels, fleet);
@@ -146,9 +108,9 @@ fn fabric_table(html: &mut String, labels: &[String], fleet: &FleetOutput) {
         "#Technician<br>hours per year".to_string(),
         "#Spares used<br>per year".to_string(),
     ];
-    headers.extend(
-        (0..tiers).map(|tier| format!("#Link availability<br>{}, %", tier_name(tier, tiers))),
-    );
+    headers.extend((0..tiers).map(|tier| {
+        format!("#Link availability<br>{}, %", cporamp_pipeline::tier_name(tier, tiers))
+    }));
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     open_table(html, "fleet-repair wide", &headers);
     for (fabric, label) in fleet.fabrics.iter().zip(labels) {

@@ -30,8 +30,8 @@ const REDUCTIONS: [(&str, &str, &str); 16] = [
     ("[market]", "sobol_bootstrap", "10"),
 ];
 
-/// The quick scenario's TOML text: the default's, with the `key = value` lines of
-/// [`REDUCTIONS`] replaced in their sections and a comment saying so.
+/// The quick scenario's TOML text: the default's, named `quick`, with the `key = value` lines
+/// of [`REDUCTIONS`] replaced in their sections and a comment saying so.
 ///
 /// # Panics
 /// If the default scenario lacks one of those keys in its section (a test rules it out).
@@ -51,6 +51,11 @@ pub fn quick_scenario_toml() -> String {
             .unwrap_or_else(|| panic!("the default scenario's {section} has no {key}"));
         lines[line] = format!("{key} = {value} # quick: reduced from the default for speed");
     }
+    let name = lines
+        .iter()
+        .position(|line| line.starts_with("name = "))
+        .expect("the default scenario has a name");
+    lines[name] = "name = \"quick\" # quick: the default with small Monte Carlo sizes".to_string();
     let mut text = lines.join("\n");
     text.push('\n');
     text
@@ -76,6 +81,7 @@ mod tests {
             .zip(DEFAULT_SCENARIO_TOML.lines())
             .filter(|(a, b)| a != b)
             .count();
-        assert_eq!(changed, REDUCTIONS.len());
+        assert_eq!(changed, REDUCTIONS.len() + 1, "the sizes and the name");
+        assert_eq!(quick.name, "quick");
     }
 }
