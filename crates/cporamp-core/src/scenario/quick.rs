@@ -31,7 +31,7 @@ const REDUCTIONS: [(&str, &str, &str); 16] = [
 ];
 
 /// The quick scenario's TOML text: the default's, named `quick`, with the `key = value` lines
-/// of [`REDUCTIONS`] replaced in their sections and a comment saying so.
+/// of the reduced sizes replaced in their sections and a comment saying so.
 ///
 /// # Panics
 /// If the default scenario lacks one of those keys in its section (a test rules it out).
