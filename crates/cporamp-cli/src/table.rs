@@ -1109,10 +1109,7 @@ pub fn diff_tables(
             results.row(heading.clone(), vec![Cell::text(""); 5]);
             subject = heading;
         }
-        // Five significant digits of the larger of A and B, for all the figures.
-        let scale = diff.a.unwrap_or(0.0).abs().max(diff.b.unwrap_or(0.0).abs());
-        let decimals =
-            if scale > 0.0 { (3 - scale.log10().floor() as i32).clamp(0, 6) as usize } else { 0 };
+        let decimals = cporamp_report::figure_decimals(diff);
         let shown = |value: Option<f64>| value.map_or(Cell::Empty, |v| Cell::number(v, decimals));
         results.row(
             format!("  {}, {}", diff.quantity, diff.unit),

@@ -324,17 +324,13 @@ pub fn input_changes(
     Ok(out)
 }
 
-/// A figure for a page: four significant digits, no exponent in the usual range.
-fn figure(value: f64) -> String {
-    let magnitude = value.abs();
-    if value == 0.0 {
-        "0".to_string()
-    } else if !(1e-4..1e9).contains(&magnitude) {
-        format!("{value:.3e}")
-    } else {
-        let decimals = (3 - magnitude.log10().floor() as i32).clamp(0, 8) as usize;
-        format!("{value:.decimals$}")
-    }
+/// Decimal places that show the larger of a headline's A and B with five significant digits
+/// (at most 6 places; none for 0). Its difference and standard error are shown with the same
+/// places, so that they read against the figures.
+#[must_use]
+pub fn figure_decimals(diff: &HeadlineDiff) -> usize {
+    let scale = diff.a.unwrap_or(0.0).abs().max(diff.b.unwrap_or(0.0).abs());
+    if scale > 0.0 { (4 - scale.log10().floor() as i32).clamp(0, 6) as usize } else { 0 }
 }
 
 /// The diff as one self-contained HTML page (inline style, no script).
@@ -396,6 +392,8 @@ pub fn diff_html(
                  noise</th></tr></thead>\n<tbody>\n"
             );
         }
+        let decimals = figure_decimals(diff);
+        let figure = |value: f64| format!("{value:.decimals$}");
         let cell = |value: Option<f64>| value.map_or_else(|| "—".to_string(), figure);
         let class = if diff.beyond_noise { " class=\"changed\"" } else { "" };
         let _ = writeln!(
@@ -425,7 +423,7 @@ const DIFF_CSS: &str = "body{margin:0;font-family:system-ui,sans-serif;color:#1b
 main{max-width:1000px;margin:0 auto;padding:20px}\
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem;font-size:.9rem}\
 th,td{border-bottom:1px solid #d5d8dc;padding:.25rem .5rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
-th{background:#f3f4f6}td:nth-child(n+3){text-align:right;font-variant-numeric:tabular-nums}\
+th{background:#f3f4f6}td:nth-child(n+3){text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}\
 tr.changed{background:#fff4e0}code{font-size:.85rem}";
 
 #[cfg(test)]

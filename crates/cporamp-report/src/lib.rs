@@ -16,7 +16,8 @@ mod thermal;
 mod yields;
 
 pub use diff::{
-    Headline, HeadlineDiff, InputChange, diff_html, headline_diffs, headlines, input_changes,
+    Headline, HeadlineDiff, InputChange, diff_html, figure_decimals, headline_diffs, headlines,
+    input_changes,
 };
 pub use frame::{Frame, FrameColumn, number};
 pub use testdata::test_data_parquet;
