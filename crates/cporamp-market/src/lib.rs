@@ -1073,22 +1073,26 @@ fn signal_at(record: &SampleRecord, signal: Signal, start_year: i32, year: f64) 
     series[i] + (t - i as f64) * (series[i + 1] - series[i])
 }
 
-/// Normalised weights and the Kish effective sample size from log weights, both by
-/// log-sum-exp: with $L = \log \sum_i e^{l_i}$ and $L_2 = \log \sum_i e^{2 l_i}$ (each
-/// summed after subtracting the largest $l_i$), $w_i = e^{l_i - L}$ and
-/// $\text{ESS} = e^{2L - L_2}$. The shifted sums lie in \[1, n\], so the weights lie in
-/// \[0, 1\] and the ESS in \[1, n\]: never NaN or infinite. A non-finite log weight (a
+/// Normalised weights and the Kish effective sample size from log weights by the
+/// log-sum-exp shift: with $e_i = e^{l_i - \max_j l_j}$, $S = \sum_i e_i$ and
+/// $S_2 = \sum_i e_i^2$, $w_i = e_i / S$ and $\text{ESS} = S^2 / S_2$. Each $e_i$ lies in
+/// \[0, 1\] with the largest 1, so $S$ and $S_2$ lie in \[1, n\]: the weights lie in
+/// \[0, 1\] and the ESS in \[1, n\], never NaN or infinite. A non-finite log weight (a
 /// residual whose square overflows) counts as weight 0; `None` if no log weight is finite.
+/// One exponential per sample.
 fn normalise(log_w: &[f64]) -> Option<(Vec<f64>, f64)> {
     let max = log_w.iter().copied().filter(|l| l.is_finite()).fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {
         return None;
     }
-    let shifted = |l: f64| if l.is_finite() { l - max } else { f64::NEG_INFINITY };
-    let log_sum = log_w.iter().map(|&l| shifted(l).exp()).sum::<f64>().ln();
-    let log_sum_sq = log_w.iter().map(|&l| (2.0 * shifted(l)).exp()).sum::<f64>().ln();
-    let weights = log_w.iter().map(|&l| (shifted(l) - log_sum).exp()).collect();
-    Some((weights, (2.0 * log_sum - log_sum_sq).exp()))
+    let mut weights: Vec<f64> =
+        log_w.iter().map(|&l| if l.is_finite() { (l - max).exp() } else { 0.0 }).collect();
+    let sum: f64 = weights.iter().sum();
+    let sum_sq: f64 = weights.iter().map(|e| e * e).sum();
+    for w in &mut weights {
+        *w /= sum;
+    }
+    Some((weights, sum * sum / sum_sq))
 }
 
 /// Updates the scenario probabilities with observations (importance weights on the samples,
