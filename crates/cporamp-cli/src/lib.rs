@@ -137,7 +137,10 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         }
         Command::Market { common, signals } => {
             let session = Session::start(&common)?;
-            let observations = signals.as_deref().map(signals::read).transpose()?;
+            let observations = signals
+                .as_deref()
+                .map(|path| signals::read(path, &session.scenario))
+                .transpose()?;
             let output = session.run()?;
             let update = market_update(&output.market, observations.as_ref())?;
             session.emit(
@@ -364,8 +367,9 @@ fn write_test_data(
     Ok(written.iter().map(|path| format!("wrote {}", path.display())).collect())
 }
 
-/// The market's update by the observations read from a signals file, if any; an observation
-/// the engine rejects (a year outside the horizon) is named with the file.
+/// The market's update by the observations read from a signals file, if any (each row
+/// already checked when read); an observation the engine still rejects is named with the
+/// file.
 fn market_update(
     market: &cporamp_pipeline::MarketOutput,
     observations: Option<&(std::path::PathBuf, Vec<cporamp_market::Observation>)>,
@@ -381,7 +385,7 @@ fn market_update(
 fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<(), Failure> {
     let session = Session::start(common)?;
     output::check_directory(out).map_err(Failure::Input)?;
-    let observations = signals.map(signals::read).transpose()?;
+    let observations = signals.map(|path| signals::read(path, &session.scenario)).transpose()?;
     let output = session.run()?;
     let update = market_update(&output.market, observations.as_ref())?;
     let results = cporamp_report::RunResults::of_run(

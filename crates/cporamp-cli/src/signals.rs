@@ -1,11 +1,18 @@
 //! Reads a signals file: the observations a user records of the article's five signals, as
-//! CSV with the header `date,signal,value,sd` (date as `YYYY-MM-DD` or a decimal year). Every
-//! bad row is named with the file, its line and column, the value and what was expected.
+//! CSV with the header `date,signal,value,sd` (date as `YYYY-MM-DD` or a decimal year). The
+//! file is checked before any engine runs, and every bad cell of every row is reported in one
+//! error, each with the file, its line and column, the value and what was expected:
+//! the date must lie in the scenario's market horizon (decimal year in
+//! `[market.start_year, market.end_year]`), the value in its signal's range
+//! ([`Signal::range`]: fractions in \[0, 1\]), the sd finite and at least
+//! [`MIN_OBSERVATION_SD`] (10⁻⁶ in the signal's unit), and the file may hold at most
+//! [`MAX_OBSERVATIONS`] rows.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use cporamp_market::{Observation, Signal};
+use cporamp_core::Scenario;
+use cporamp_market::{MAX_OBSERVATIONS, MIN_OBSERVATION_SD, Observation, Signal};
 
 use crate::Failure;
 
@@ -44,8 +51,13 @@ fn year(text: &str) -> Option<f64> {
     Some(f64::from(year) + f64::from(DAYS_BEFORE[month - 1] + extra + day - 1) / 365.25)
 }
 
-/// Parses `text` (the contents of `path`).
-fn parse(path: &Path, text: &str) -> Result<Vec<Observation>, String> {
+/// Parses `text` (the contents of `path`) for a market horizon of the decimal years
+/// `[start_year, end_year]`.
+fn parse(
+    path: &Path,
+    text: &str,
+    (start_year, end_year): (i32, i32),
+) -> Result<Vec<Observation>, String> {
     let mut lines = text.lines().enumerate().filter(|(_, line)| !line.trim().is_empty());
     let header: Vec<&str> = match lines.next() {
         Some((_, line)) => line.split(',').map(str::trim).collect(),
@@ -63,52 +75,104 @@ fn parse(path: &Path, text: &str) -> Result<Vec<Observation>, String> {
             header.join(",")
         ));
     }
-    let mut observations = Vec::new();
-    for (index, line) in lines {
+    let rows: Vec<(usize, &str)> = lines.collect();
+    if let Some(&(index, _)) = rows.get(MAX_OBSERVATIONS) {
+        return Err(format!(
+            "{}:{}: {} observation rows; expected at most {MAX_OBSERVATIONS} (this is row {})",
+            path.display(),
+            index + 1,
+            rows.len(),
+            MAX_OBSERVATIONS + 1
+        ));
+    }
+    let names: Vec<&str> = SIGNALS.iter().map(|(name, _)| *name).collect();
+    let horizon = format!(
+        "a date in the market horizon, decimal year in [{start_year}, {end_year}] \
+         ({start_year}-01-01 to {end_year}-01-01)"
+    );
+    let sd_expected = format!("a finite standard deviation >= {MIN_OBSERVATION_SD:e}");
+    let mut observations = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    let mut bad_rows = 0;
+    for (index, line) in rows {
         let row = index + 1;
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
-        let bad = |column: &str, value: &str, expected: &str| {
-            format!(
+        let before = problems.len();
+        let mut bad = |column: &str, value: &str, expected: &str| {
+            problems.push(format!(
                 "{}:{row}: column {column}: value {value:?}; expected {expected}",
                 path.display()
-            )
+            ));
         };
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
         if cells.len() != 4 {
-            return Err(bad("(all)", line, "4 comma-separated cells: date,signal,value,sd"));
+            bad("(all)", line, "4 comma-separated cells: date,signal,value,sd");
+            bad_rows += 1;
+            continue;
         }
-        let date =
-            year(cells[0]).ok_or_else(|| bad("date", cells[0], "YYYY-MM-DD or a decimal year"))?;
-        let signal = SIGNALS
-            .iter()
-            .find(|(name, _)| *name == cells[1])
-            .map(|(_, signal)| *signal)
-            .ok_or_else(|| {
-                let names: Vec<&str> = SIGNALS.iter().map(|(name, _)| *name).collect();
-                bad("signal", cells[1], &format!("one of {}", names.join(", ")))
-            })?;
-        let number = |column: &str, text: &str| {
-            text.parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| bad(column, text, "a finite number"))
+        let date = match year(cells[0]) {
+            None => {
+                bad("date", cells[0], "YYYY-MM-DD or a decimal year");
+                None
+            }
+            Some(date) if !(date >= f64::from(start_year) && date <= f64::from(end_year)) => {
+                bad("date", cells[0], &horizon);
+                None
+            }
+            date => date,
         };
-        let value = number("value", cells[2])?;
-        let sd = number("sd", cells[3])?;
-        if sd <= 0.0 {
-            return Err(bad("sd", cells[3], "a standard deviation > 0"));
+        let signal = SIGNALS.iter().find(|(name, _)| *name == cells[1]).map(|(_, s)| *s);
+        if signal.is_none() {
+            bad("signal", cells[1], &format!("one of {}", names.join(", ")));
         }
-        observations.push(Observation { year: date, signal, value, sd });
+        let number = |text: &str| text.parse::<f64>().ok().filter(|v| v.is_finite());
+        let value = match (number(cells[2]), signal) {
+            (None, _) => {
+                bad("value", cells[2], "a finite number");
+                None
+            }
+            (Some(value), Some(signal))
+                if !(signal.range().0..=signal.range().1).contains(&value) =>
+            {
+                bad("value", cells[2], signal.expected());
+                None
+            }
+            (value, _) => value,
+        };
+        let sd = number(cells[3]).filter(|&sd| sd >= MIN_OBSERVATION_SD);
+        if sd.is_none() {
+            bad("sd", cells[3], &sd_expected);
+        }
+        match (date, signal, value, sd) {
+            (Some(year), Some(signal), Some(value), Some(sd)) if problems.len() == before => {
+                observations.push(Observation { year, signal, value, sd });
+            }
+            _ => bad_rows += 1,
+        }
     }
-    Ok(observations)
+    if problems.is_empty() {
+        Ok(observations)
+    } else {
+        Err(format!(
+            "{}: {bad_rows} bad row(s), {} problem(s):\n{}",
+            path.display(),
+            problems.len(),
+            problems.join("\n")
+        ))
+    }
 }
 
-/// Reads and parses the signals file at `path`.
-pub(crate) fn read(path: &Path) -> Result<(PathBuf, Vec<Observation>), Failure> {
+/// Reads and parses the signals file at `path`, checking its dates against the market
+/// horizon of `scenario`.
+pub(crate) fn read(
+    path: &Path,
+    scenario: &Scenario,
+) -> Result<(PathBuf, Vec<Observation>), Failure> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read signals file {}", path.display()))
         .map_err(Failure::Input)?;
+    let horizon = (scenario.market.start_year, scenario.market.end_year);
     let observations =
-        parse(path, &text).map_err(|message| Failure::Input(anyhow::anyhow!(message)))?;
+        parse(path, &text, horizon).map_err(|message| Failure::Input(anyhow::anyhow!(message)))?;
     Ok((path.to_path_buf(), observations))
 }
 
@@ -116,23 +180,139 @@ pub(crate) fn read(path: &Path) -> Result<(PathBuf, Vec<Observation>), Failure> 
 mod tests {
     use super::*;
 
+    const HORIZON: (i32, i32) = (2026, 2035);
+    const HEADER: &str = "date,signal,value,sd\n";
+
+    fn error_of(text: &str) -> String {
+        parse(Path::new("s.csv"), &format!("{HEADER}{text}"), HORIZON).unwrap_err()
+    }
+
     #[test]
     fn dates_rows_and_errors() {
         let path = Path::new("s.csv");
-        let ok = parse(path, "date,signal,value,sd\n2027-07-02,production_yield,0.93,0.02\n2028.25,cooling_design,0.6,0.1\n").unwrap();
+        let ok = parse(
+            path,
+            "date,signal,value,sd\n2027-07-02,production_yield,0.93,0.02\n2028.25,cooling_design,0.6,0.1\n",
+            HORIZON,
+        )
+        .unwrap();
         assert_eq!(ok.len(), 2);
         // 2 July is day 182 of 2027: 2027 + 182/365.25.
         assert!((ok[0].year - (2027.0 + 182.0 / 365.25)).abs() < 1e-12);
         assert_eq!(ok[1].signal, Signal::CoolingDesign);
-        let error = parse(path, "date,signal,value,sd\n2027-07-02,yield,0.93,0.02\n").unwrap_err();
-        assert!(error.starts_with("s.csv:2: column signal: value \"yield\""), "{error}");
-        let error =
-            parse(path, "date,signal,value,sd\n2027-02-29,inspection,0.9,0.1\n").unwrap_err();
+        let error = error_of("2027-07-02,yield,0.93,0.02\n");
+        assert!(error.contains("\ns.csv:2: column signal: value \"yield\""), "{error}");
+        let error = error_of("2027-02-29,inspection,0.9,0.1\n");
         assert!(error.contains("column date"), "{error}");
-        assert!(parse(path, "date,signal,value,sd\n2028-02-29,inspection,0.9,0.1\n").is_ok());
-        let error = parse(path, "date,signal,value,sd\n2027-07-02,inspection,0.9,0\n").unwrap_err();
-        assert!(error.contains("column sd") && error.contains("> 0"), "{error}");
-        let error = parse(path, "when,signal,value,sd\n").unwrap_err();
+        assert!(
+            parse(path, "date,signal,value,sd\n2028-02-29,inspection,0.9,0.1\n", HORIZON).is_ok()
+        );
+        let error = error_of("2027-07-02,inspection,0.9,0\n");
+        assert!(error.contains("column sd") && error.contains(">= 1e-6"), "{error}");
+        let error = parse(path, "when,signal,value,sd\n", HORIZON).unwrap_err();
         assert!(error.contains("header"), "{error}");
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_in_one_error() {
+        // Lines 2 and 5 are good; line 3 has two bad cells, line 4 one, line 6 the wrong
+        // number of cells.
+        let error = error_of(
+            "2027.0,inspection,0.9,0.1\n\
+             2027-13-01,yield,0.9,0.1\n\
+             2027.0,thermal_drift,hot,0.1\n\
+             2028.0,production_yield,0.9,0.05\n\
+             2028.0,production_yield,0.9\n",
+        );
+        assert!(error.starts_with("s.csv: 3 bad row(s), 4 problem(s):\n"), "{error}");
+        for expected in [
+            "s.csv:3: column date: value \"2027-13-01\"; expected YYYY-MM-DD or a decimal year",
+            "s.csv:3: column signal: value \"yield\"; expected one of production_yield",
+            "s.csv:4: column value: value \"hot\"; expected a finite number",
+            "s.csv:6: column (all): value \"2028.0,production_yield,0.9\"; expected 4",
+        ] {
+            assert!(error.contains(expected), "{expected} in {error}");
+        }
+        assert_eq!(error.lines().count(), 5, "{error}");
+    }
+
+    #[test]
+    fn sd_below_the_resolution_floor_is_refused() {
+        let error = error_of("2027.0,production_yield,0.9,1e-300\n");
+        assert!(
+            error.contains(
+                "s.csv:2: column sd: value \"1e-300\"; expected a finite standard deviation >= 1e-6"
+            ),
+            "{error}"
+        );
+        assert!(error_of("2027.0,production_yield,0.9,inf\n").contains("column sd"));
+        // The floor itself is accepted.
+        let ok =
+            parse(Path::new("s.csv"), &format!("{HEADER}2027.0,thermal_drift,3.0,1e-6\n"), HORIZON)
+                .unwrap();
+        assert_eq!(ok[0].sd.to_bits(), MIN_OBSERVATION_SD.to_bits(), "exactly the floor");
+    }
+
+    #[test]
+    fn fraction_signals_lie_in_zero_to_one() {
+        let error = error_of("2027.0,production_yield,5.0,0.1\n2027.0,cooling_design,-0.2,0.1\n");
+        assert!(
+            error.contains(
+                "s.csv:2: column value: value \"5.0\"; expected a production yield (fraction) in [0, 1]"
+            ),
+            "{error}"
+        );
+        assert!(
+            error.contains("s.csv:3: column value: value \"-0.2\"; expected a cooling design share (fraction) in [0, 1]"),
+            "{error}"
+        );
+        assert!(error_of("2027.0,serviceability,1.5,0.1\n").contains("in [-1, 1]"));
+        assert!(error_of("2027.0,inspection,-1,0.1\n").contains(">= 0"));
+        // The ends of the range and a negative serviceability difference are valid.
+        let ok = parse(
+            Path::new("s.csv"),
+            &format!("{HEADER}2027.0,production_yield,1,0.1\n2027.0,cooling_design,0,0.1\n2027.0,serviceability,-0.3,0.1\n2027.0,thermal_drift,-4,1\n"),
+            HORIZON,
+        )
+        .unwrap();
+        assert_eq!(ok.len(), 4);
+    }
+
+    #[test]
+    fn dates_outside_the_market_horizon_are_named_with_their_line() {
+        let error = error_of(
+            "2027.0,inspection,0.9,0.1\n2040-01-01,inspection,1.0,0.1\n2025.99,inspection,1.0,0.1\n",
+        );
+        for line in [3, 4] {
+            let expected = format!("s.csv:{line}: column date: value");
+            assert!(error.contains(&expected), "{expected} in {error}");
+        }
+        assert!(
+            error.contains("expected a date in the market horizon, decimal year in [2026, 2035]"),
+            "{error}"
+        );
+        // Both ends are inside.
+        let ok = parse(
+            Path::new("s.csv"),
+            &format!("{HEADER}2026-01-01,inspection,1,0.1\n2035-01-01,inspection,1,0.1\n"),
+            HORIZON,
+        )
+        .unwrap();
+        assert_eq!((ok[0].year, ok[1].year), (2026.0, 2035.0));
+        assert!(error_of("2035-01-02,inspection,1,0.1\n").contains("s.csv:2: column date"));
+    }
+
+    #[test]
+    fn at_most_max_observations_rows() {
+        let row = "2027.0,inspection,1,0.1\n";
+        let at_limit = format!("{HEADER}{}", row.repeat(MAX_OBSERVATIONS));
+        assert_eq!(parse(Path::new("s.csv"), &at_limit, HORIZON).unwrap().len(), MAX_OBSERVATIONS);
+        // One more: the error names the first row beyond the limit (line 10,002 after the
+        // header) and is found before any row is parsed.
+        let error = error_of(&row.repeat(MAX_OBSERVATIONS + 1));
+        assert_eq!(
+            error,
+            "s.csv:10002: 10001 observation rows; expected at most 10000 (this is row 10001)"
+        );
     }
 }

@@ -670,7 +670,7 @@ fn market_prints_probabilities_and_updates_them_by_signals() {
     std::fs::write(&signals, "date,signal,value,sd\n2040-01-01,inspection,1.0,0.1\n").unwrap();
     let output = market(&signals);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("observations[0].year"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("signals.csv:2: column date"), "{}", stderr(&output));
 }
 
 #[test]
@@ -787,4 +787,44 @@ fn diff_names_the_changed_input_and_the_results_it_moved() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&same)).unwrap();
     assert!(json["inputs"].as_array().unwrap().is_empty());
     assert!(json["results"].as_array().unwrap().iter().all(|r| r["beyond_noise"] == false));
+}
+
+#[test]
+fn market_signals_report_every_bad_row_and_bound_the_rows_before_the_engines_run() {
+    let directory = tempfile::tempdir().unwrap();
+    small_scenario(directory.path(), "small.toml", &[]);
+    let signals = directory.path().join("signals.csv");
+    let market = || {
+        cporamp(directory.path(), &["market", "small.toml", "--signals", signals.to_str().unwrap()])
+    };
+    // Three bad rows (sd below the floor, a yield of 5, a date past the 2032 horizon) and a
+    // good one: all three named in one error, exit 2.
+    std::fs::write(
+        &signals,
+        "date,signal,value,sd\n2027.0,production_yield,0.9,1e-300\n2027.0,production_yield,5.0,0.1\n2027.0,inspection,1.0,0.1\n2040-01-01,inspection,1.0,0.1\n",
+    )
+    .unwrap();
+    let output = market();
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    for expected in [
+        "signals.csv: 3 bad row(s), 3 problem(s):",
+        "signals.csv:2: column sd: value \"1e-300\"; expected a finite standard deviation >= 1e-6",
+        "signals.csv:3: column value: value \"5.0\"; expected a production yield (fraction) in [0, 1]",
+        "signals.csv:5: column date: value \"2040-01-01\"; expected a date in the market horizon, decimal year in [2026, 2032]",
+    ] {
+        assert!(message.contains(expected), "{expected} in {message}");
+    }
+    // One row more than the limit: a named error, and no table printed.
+    let row = "2027.0,inspection,1.0,0.1\n";
+    std::fs::write(&signals, format!("date,signal,value,sd\n{}", row.repeat(10_001))).unwrap();
+    let output = market();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("signals.csv:10002: 10001 observation rows; expected at most 10000"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).is_empty());
 }

@@ -37,8 +37,11 @@
 //! An [`Observation`] of a [`Signal`] at a (fractional) year with standard deviation
 //! $\sigma$ weights sample $i$ by the normal likelihood
 //! $w_i \propto \prod_o \exp(-\tfrac12 ((v_o - m_i(t_o))/\sigma_o)^2)$, with $m_i(t)$ the
-//! sample's signal linearly interpolated between years (computed in log space and
-//! normalised). The Kish effective sample size is $(\sum w)^2 / \sum w^2$; below
+//! sample's signal linearly interpolated between years (weights and effective sample size
+//! computed by log-sum-exp, so never NaN or infinite). An observation's value must lie in
+//! its [`Signal::range`] and its $\sigma$ be at least [`MIN_OBSERVATION_SD`]; at most
+//! [`MAX_OBSERVATIONS`] observations are taken, at one pass over the samples each. The Kish
+//! effective sample size is $(\sum w)^2 / \sum w^2$; below
 //! [`ESS_WARNING_FRACTION`] of the samples the update warns that the prior sample is too thin
 //! for the evidence. Attribution is sequential: observation $o$'s change is the probability
 //! with observations $1..o$ minus that with $1..o-1$, so the changes sum to the total.
@@ -95,6 +98,19 @@ pub const COOLING_RATE_PER_YEAR: f64 = 2.0;
 
 /// Kish effective sample size, as a fraction of the samples, below which an update warns.
 pub const ESS_WARNING_FRACTION: f64 = 0.05;
+
+/// Smallest standard deviation an [`Observation`] may have, in its signal's unit (fraction,
+/// K or relative level). It is far finer than any real measurement of the five signals (a
+/// yield known to 10⁻⁶ needs about 10¹² packages tested; a temperature margin to 1 µK), and
+/// it keeps the standardised residual $(v - m)/\sigma$ of a fraction signal below 10⁶, so
+/// the log likelihood stays far from overflow; `sd = 1e-300` is refused rather than turned
+/// into infinite residuals.
+pub const MIN_OBSERVATION_SD: f64 = 1e-6;
+
+/// Most observations one update takes. The update costs one pass over the samples per
+/// observation (sequential attribution), and each gives one attribution row; 10,000 is far
+/// more than the article's five signals observed every week of the horizon need.
+pub const MAX_OBSERVATIONS: usize = 10_000;
 
 /// The required inputs, read by name:
 ///
@@ -381,6 +397,30 @@ impl Signal {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// The closed range an observed value must lie in: \[0, 1\] for the fractions
+    /// (production yield, cooling design share), \[-1, 1\] for serviceability (a difference
+    /// of two fractions), \[0, ∞) for the inspection defect level, any finite value for the
+    /// thermal margin in K.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            Signal::ProductionYield | Signal::CoolingDesign => (0.0, 1.0),
+            Signal::Serviceability => (-1.0, 1.0),
+            Signal::Inspection => (0.0, f64::MAX),
+            Signal::ThermalDrift => (f64::MIN, f64::MAX),
+        }
+    }
+
+    /// What [`Signal::range`] asks for, in words.
+    pub fn expected(self) -> &'static str {
+        match self {
+            Signal::ProductionYield => "a production yield (fraction) in [0, 1]",
+            Signal::CoolingDesign => "a cooling design share (fraction) in [0, 1]",
+            Signal::Serviceability => "a goodput loss difference (fraction) in [-1, 1]",
+            Signal::Inspection => "a finite relative defect level >= 0",
+            Signal::ThermalDrift => "a finite temperature margin in K",
+        }
+    }
 }
 
 /// One observed signal.
@@ -390,9 +430,9 @@ pub struct Observation {
     pub year: f64,
     /// What.
     pub signal: Signal,
-    /// Observed value, in the signal's unit.
+    /// Observed value, in the signal's unit, within [`Signal::range`].
     pub value: f64,
-    /// Its standard deviation, > 0.
+    /// Its standard deviation, finite and at least [`MIN_OBSERVATION_SD`].
     pub sd: f64,
 }
 
@@ -1033,23 +1073,48 @@ fn signal_at(record: &SampleRecord, signal: Signal, start_year: i32, year: f64) 
     series[i] + (t - i as f64) * (series[i + 1] - series[i])
 }
 
-/// Normalised weights from log weights.
-fn normalise(log_w: &[f64]) -> Vec<f64> {
-    let max = log_w.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let w: Vec<f64> = log_w.iter().map(|l| (l - max).exp()).collect();
-    let sum: f64 = w.iter().sum();
-    w.into_iter().map(|x| x / sum).collect()
+/// Normalised weights and the Kish effective sample size from log weights by the
+/// log-sum-exp shift: with $e_i = e^{l_i - \max_j l_j}$, $S = \sum_i e_i$ and
+/// $S_2 = \sum_i e_i^2$, $w_i = e_i / S$ and $\text{ESS} = S^2 / S_2$. Each $e_i$ lies in
+/// \[0, 1\] with the largest 1, so $S$ and $S_2$ lie in \[1, n\]: the weights lie in
+/// \[0, 1\] and the ESS in \[1, n\], never NaN or infinite. A non-finite log weight (a
+/// residual whose square overflows) counts as weight 0; `None` if no log weight is finite.
+/// One exponential per sample.
+fn normalise(log_w: &[f64]) -> Option<(Vec<f64>, f64)> {
+    let max = log_w.iter().copied().filter(|l| l.is_finite()).fold(f64::NEG_INFINITY, f64::max);
+    if !max.is_finite() {
+        return None;
+    }
+    let mut weights: Vec<f64> =
+        log_w.iter().map(|&l| if l.is_finite() { (l - max).exp() } else { 0.0 }).collect();
+    let sum: f64 = weights.iter().sum();
+    let sum_sq: f64 = weights.iter().map(|e| e * e).sum();
+    for w in &mut weights {
+        *w /= sum;
+    }
+    Some((weights, sum * sum / sum_sq))
 }
 
-/// Updates the scenario probabilities with observations (importance weights on the samples).
+/// Updates the scenario probabilities with observations (importance weights on the samples,
+/// in log space). The cost is one pass over the samples per observation: linear in the
+/// number of observations, which is at most [`MAX_OBSERVATIONS`].
 ///
 /// # Errors
-/// [`MarketError`] naming the observation whose year lies outside the horizon, whose value
-/// is not finite or whose standard deviation is not positive.
+/// [`MarketError`] for more than [`MAX_OBSERVATIONS`] observations, and naming the
+/// observation whose year lies outside the horizon, whose value is not finite or outside
+/// its [`Signal::range`], whose standard deviation is not finite or below
+/// [`MIN_OBSERVATION_SD`], or that no sample can explain in f64 (every likelihood 0).
 pub fn update(result: &MarketResult, observations: &[Observation]) -> Result<Update, MarketError> {
     let (Some(&start), Some(&end)) = (result.years.first(), result.years.last()) else {
         return Err(MarketError::Missing { name: "result.years".to_owned() });
     };
+    if observations.len() > MAX_OBSERVATIONS {
+        return Err(MarketError::invalid(
+            "observations (count)",
+            observations.len() as f64,
+            &format!("at most {MAX_OBSERVATIONS} observations"),
+        ));
+    }
     for (o, obs) in observations.iter().enumerate() {
         if !(obs.year >= f64::from(start) && obs.year <= f64::from(end)) {
             return Err(MarketError::invalid(
@@ -1058,34 +1123,40 @@ pub fn update(result: &MarketResult, observations: &[Observation]) -> Result<Upd
                 &format!("a year in [{start}, {end}]"),
             ));
         }
-        if !obs.value.is_finite() {
+        let (low, high) = obs.signal.range();
+        if !(obs.value.is_finite() && obs.value >= low && obs.value <= high) {
             return Err(MarketError::invalid(
                 format!("observations[{o}].value"),
                 obs.value,
-                "finite",
+                obs.signal.expected(),
             ));
         }
-        if !(obs.sd.is_finite() && obs.sd > 0.0) {
+        if !(obs.sd.is_finite() && obs.sd >= MIN_OBSERVATION_SD) {
             return Err(MarketError::invalid(
                 format!("observations[{o}].sd"),
                 obs.sd,
-                "a finite standard deviation > 0",
+                &format!("a finite standard deviation >= {MIN_OBSERVATION_SD:e}"),
             ));
         }
     }
     let n = result.records.len();
-    let ess_of = |w: &[f64]| 1.0 / w.iter().map(|x| x * x).sum::<f64>();
     let mut log_w = vec![0.0; n];
     let mut weights = vec![1.0 / n as f64; n];
-    let mut previous = probabilities(&result.records, &weights, n as f64);
+    let mut ess = n as f64;
+    let mut previous = probabilities(&result.records, &weights, ess);
     let mut attribution = Vec::with_capacity(observations.len());
     for (o, obs) in observations.iter().enumerate() {
         for (l, record) in log_w.iter_mut().zip(&result.records) {
             let r = (obs.value - signal_at(record, obs.signal, start, obs.year)) / obs.sd;
             *l -= 0.5 * r * r;
         }
-        weights = normalise(&log_w);
-        let now = probabilities(&result.records, &weights, ess_of(&weights));
+        (weights, ess) = normalise(&log_w).ok_or_else(|| MarketError::Inconsistent {
+            name: format!("observations[{o}]"),
+            problem: "no sample has a likelihood above 0 in f64 with it and the earlier \
+                      observations; check the value and sd"
+                .to_owned(),
+        })?;
+        let now = probabilities(&result.records, &weights, ess);
         attribution.push(Attribution {
             observation: o,
             signal: obs.signal,
@@ -1094,7 +1165,6 @@ pub fn update(result: &MarketResult, observations: &[Observation]) -> Result<Upd
         });
         previous = now;
     }
-    let ess = ess_of(&weights);
     let inputs = result
         .input_names
         .iter()

@@ -183,8 +183,9 @@ fn identical_for_any_thread_count_and_seed_dependent() {
 #[test]
 fn conjugate_normal_update_through_the_public_api() {
     // The serviceability signal is the goodput surrogate at laser_failure_factor; an
-    // identity surrogate makes the signal the input itself.
-    let (mu0, sigma0, y, sigma) = (3.0, 0.5, 3.6, 0.3);
+    // identity surrogate makes the signal the input itself (values kept inside the signal's
+    // range [-1, 1]).
+    let (mu0, sigma0, y, sigma) = (0.3, 0.05, 0.36, 0.03);
     let mut m = fixture();
     m.samples = 20_000;
     set(&mut m, "laser_failure_factor", Prior::Normal { mean: mu0, sd: sigma0 });
@@ -209,7 +210,8 @@ fn conjugate_normal_update_through_the_public_api() {
     assert!((post.prior_mean - mu0).abs() < 3.0 * sigma0 / (m.samples as f64).sqrt());
     // ESS/n = (E w)^2 / E w^2 for w = exp(-(y - x)^2 / 2 s^2), x ~ N(mu0, s0^2):
     // s sqrt(s^2 + 2 s0^2) / (s^2 + s0^2) * exp(D^2 / (s^2 + 2 s0^2) - D^2 / (s^2 + s0^2)),
-    // D = y - mu0 (0.433 here). The estimate is a ratio of sample means of bounded weights
+    // D = y - mu0 (0.433 here; scale-free, so as before the values were scaled by 0.1 into
+    // the signal's range). The estimate is a ratio of sample means of bounded weights
     // (SE about 0.005 at n = 20,000); 0.02 is four of those.
     let s2 = sigma * sigma;
     let s02 = sigma0 * sigma0;
@@ -513,6 +515,31 @@ fn bad_input_is_named() {
     assert_eq!(name_of(update(&r, &obs(2025.9, 0.1)).unwrap_err()), "observations[0].year");
     assert_eq!(name_of(update(&r, &obs(2027.0, 0.0)).unwrap_err()), "observations[0].sd");
     assert_eq!(name_of(update(&r, &obs(2027.0, -1.0)).unwrap_err()), "observations[0].sd");
+    // Below the resolution floor: 1e-300 used to give infinite residuals and NaN weights.
+    assert_eq!(name_of(update(&r, &obs(2027.0, 1e-300)).unwrap_err()), "observations[0].sd");
+    assert_eq!(name_of(update(&r, &obs(2027.0, 0.99e-6)).unwrap_err()), "observations[0].sd");
+    assert!(update(&r, &obs(2027.0, MIN_OBSERVATION_SD)).is_ok());
+    // A fraction signal outside [0, 1]; serviceability is a difference, in [-1, 1].
+    let value = |signal: Signal, value: f64| [Observation { year: 2027.0, signal, value, sd: 0.1 }];
+    for (signal, bad) in [
+        (Signal::ProductionYield, 5.0),
+        (Signal::ProductionYield, -0.01),
+        (Signal::CoolingDesign, 1.01),
+        (Signal::Serviceability, -1.5),
+        (Signal::Inspection, -0.1),
+    ] {
+        let error = update(&r, &value(signal, bad)).unwrap_err();
+        assert!(error.to_string().contains(signal.expected()), "{error}");
+        assert_eq!(name_of(error), "observations[0].value");
+    }
+    assert!(update(&r, &value(Signal::Serviceability, -0.5)).is_ok());
+    assert!(update(&r, &value(Signal::ProductionYield, 1.0)).is_ok());
+    // More than MAX_OBSERVATIONS.
+    let many = vec![obs(2027.0, 0.1)[0]; MAX_OBSERVATIONS + 1];
+    assert_eq!(name_of(update(&r, &many).unwrap_err()), "observations (count)");
+    // A finite value so far from every sample that every squared residual overflows.
+    let far = [Observation { year: 2027.0, signal: Signal::ThermalDrift, value: 1e300, sd: 1e-6 }];
+    assert_eq!(name_of(update(&r, &far).unwrap_err()), "observations[0]");
     assert_eq!(name_of(sobol(&fixture(), 0, 10, 1).unwrap_err()), "base_samples");
 }
 
@@ -535,4 +562,44 @@ fn price_erosion_falls_on_every_technology_so_it_does_not_move_eligibility() {
     let without = volume_year(0.0);
     assert!(without.is_some());
     assert_eq!(volume_year(0.3), without);
+}
+
+#[test]
+fn extreme_valid_observations_give_finite_weights_and_ess() {
+    // MAX_OBSERVATIONS observations of a yield of 0 at the floor sd, far below every sample:
+    // each adds about -(m_i / 1e-6)^2 / 2 ~ -4e11 to a log weight (-4e15 in all), which
+    // direct exponentiation would turn into 0/0.
+    let m = fixture();
+    let r = simulate(&m, 2).unwrap();
+    let extreme = Observation {
+        year: 2027.0,
+        signal: Signal::ProductionYield,
+        value: 0.0,
+        sd: MIN_OBSERVATION_SD,
+    };
+    let u = update(&r, &vec![extreme; MAX_OBSERVATIONS]).unwrap();
+    assert!(u.weights.iter().all(|w| w.is_finite() && (0.0..=1.0).contains(w)));
+    assert!((u.weights.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    assert!(u.ess.is_finite() && (1.0..=m.samples as f64).contains(&u.ess), "ess {}", u.ess);
+    // The log-space ESS agrees with the direct Kish formula on the normalised weights.
+    let direct = 1.0 / u.weights.iter().map(|w| w * w).sum::<f64>();
+    assert!((u.ess - direct).abs() < 1e-9 * direct, "ess {} vs {direct}", u.ess);
+    assert!(u.ess_warning);
+    // The weight goes to the sample whose yield lies nearest to 0 (the lowest).
+    let lowest = (0..r.records.len())
+        .min_by(|&a, &b| {
+            let at =
+                |i: usize| signal_at(&r.records[i], Signal::ProductionYield, r.years[0], 2027.0);
+            at(a).total_cmp(&at(b))
+        })
+        .unwrap();
+    let heaviest =
+        (0..u.weights.len()).max_by(|&a, &b| u.weights[a].total_cmp(&u.weights[b])).unwrap();
+    assert_eq!(heaviest, lowest);
+    for p in &u.probabilities {
+        assert!(p.probability.is_finite() && p.se.is_finite());
+    }
+    for a in &u.attribution {
+        assert!(a.change.iter().all(|c| c.is_finite()));
+    }
 }
