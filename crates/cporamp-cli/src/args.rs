@@ -232,6 +232,10 @@ pub struct ThermalArgs {
     /// Also write every grid cell's steady temperature in HotSpot's `-grid_steady_file` layout.
     #[arg(long, value_name = "FILE")]
     pub grid_steady_file: Option<PathBuf>,
+    /// Accept negative powers in the power trace (blocks that absorb heat, e.g. a
+    /// thermoelectric cooler); without it a negative power is refused as a likely error.
+    #[arg(long)]
+    pub allow_negative_power: bool,
 }
 
 /// Time schemes of `thermal --transient`.

@@ -133,8 +133,12 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
         .ptrace
         .as_deref()
         .ok_or_else(|| Failure::input(anyhow::anyhow!("HotSpot mode needs --ptrace")))?;
-    let trace =
-        parse::power_trace(&name(ptrace), &read(ptrace, "power trace")?).map_err(Failure::input)?;
+    let trace = parse::power_trace_with(
+        &name(ptrace),
+        &read(ptrace, "power trace")?,
+        args.allow_negative_power,
+    )
+    .map_err(Failure::input)?;
     let stack = match (&args.lcf, &args.flp) {
         (Some(lcf), _) => {
             let layers = parse::layer_configuration(

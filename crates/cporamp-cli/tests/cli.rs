@@ -444,6 +444,53 @@ fn thermal_rejects_malformed_hotspot_files_by_file_line_and_field() {
 }
 
 #[test]
+fn thermal_refuses_negative_powers_unless_allowed_and_unknown_config_keys() {
+    let directory = tempfile::tempdir().unwrap();
+    let mut args = hotspot_example2(directory.path());
+    args.extend(["--grid-rows", "16", "--grid-cols", "16"].map(String::from));
+    let l2_left_k = |output: &Output| -> f64 {
+        let text = stdout(output);
+        let line = text.lines().next().unwrap().to_string();
+        assert!(line.starts_with("L2_left\t"), "{text}");
+        line.split('\t').nth(1).unwrap().parse().unwrap()
+    };
+    let plain = run_strings(directory.path(), &args);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    let ptrace = std::fs::read_to_string(directory.path().join("gcc.ptrace")).unwrap();
+    let negative = ptrace.replacen("\n1.44\t", "\n-1.44\t", 1);
+    assert_ne!(negative, ptrace);
+    std::fs::write(directory.path().join("gcc.ptrace"), negative).unwrap();
+    let refused = run_strings(directory.path(), &args);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains(
+            "gcc.ptrace:2: column 1 (power of L2_left): value -1.44 W; expected >= 0 W (--allow-negative-power accepts negative powers)"
+        ),
+        "{}",
+        stderr(&refused)
+    );
+    args.push("--allow-negative-power".to_string());
+    let allowed = run_strings(directory.path(), &args);
+    assert_eq!(allowed.status.code(), Some(0), "{}", stderr(&allowed));
+    // Less power in L2_left (one row's 1.44 W became -1.44 W): it runs cooler.
+    assert!(l2_left_k(&allowed) < l2_left_k(&plain) - 1e-3);
+
+    let config = std::fs::read_to_string(directory.path().join("example.config")).unwrap();
+    std::fs::write(directory.path().join("example.config"), format!("{config}-frobnicate 7\n"))
+        .unwrap();
+    let line = config.lines().count() + 1;
+    let unknown = run_strings(directory.path(), &args);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains(&format!(
+            "example.config:{line}: -frobnicate: unknown option; the nearest HotSpot option is -"
+        )),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
 fn thermal_scenario_mode_reports_package_temperatures_and_run_carries_them() {
     let directory = tempfile::tempdir().unwrap();
     small_scenario(directory.path(), "small.toml", &[]);

@@ -245,6 +245,84 @@ fn package(
     })
 }
 
+/// Every trace column must name a block of a power layer and every block of a power layer
+/// must have a column: HotSpot refuses a trace whose column count differs from the power
+/// blocks' ("no. of units in floorplan and trace file differ"); a missing block would
+/// otherwise get 0 W unnoticed.
+///
+/// # Errors
+/// A [`ParseError`] at the trace's header line naming the unknown column or the missing blocks.
+pub fn check_trace_columns(
+    trace: &PowerTrace,
+    power_floorplans: &[&Floorplan],
+) -> Result<(), ParseError> {
+    let header = |field: String, message: String| ParseError {
+        file: trace.file.clone(),
+        line: Some(trace.header_line),
+        field,
+        message,
+    };
+    for (index, name) in trace.names.iter().enumerate() {
+        if !power_floorplans.iter().any(|floorplan| floorplan.index_of(name).is_some()) {
+            return Err(header(
+                format!("column {}", index + 1),
+                format!("power trace column {name} names no block of a power layer's floorplan"),
+            ));
+        }
+    }
+    let missing: Vec<&str> = power_floorplans
+        .iter()
+        .flat_map(|floorplan| &floorplan.blocks)
+        .filter(|block| !trace.names.iter().any(|name| name.eq_ignore_ascii_case(&block.name)))
+        .map(|block| block.name.as_str())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(header(
+            "columns".to_string(),
+            format!(
+                "no column for block{} {} of the floorplan; HotSpot needs one power column per block",
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", ")
+            ),
+        ))
+    }
+}
+
+/// The die must fit the package: for the grid model die < spreader < sink (HotSpot's
+/// `temperature_grid.c`), for the block model die <= spreader and die <= sink.
+fn check_package(
+    config: &Config,
+    package: &PackageParameters,
+    die_side_m: f64,
+    model: ModelType,
+) -> Result<(), ParseError> {
+    let mm = |side_m: f64| parse::shown(side_m * 1e3);
+    let (spreader_m, sink_m) = (package.spreader_side_m, package.sink_side_m);
+    let (die_too_big, spreader_too_big) = match model {
+        ModelType::Grid => (die_side_m >= spreader_m, spreader_m >= sink_m),
+        ModelType::Block => (die_side_m > spreader_m, die_side_m > sink_m),
+    };
+    let needs = match model {
+        ModelType::Grid => "the grid model needs die < spreader < sink",
+        ModelType::Block => "the block model needs the die no larger than spreader and sink",
+    };
+    let describe = format!(
+        "die {} mm (the floorplan's larger side), spreader {} mm, sink {} mm; {needs}",
+        mm(die_side_m),
+        mm(spreader_m),
+        mm(sink_m)
+    );
+    if die_too_big {
+        Err(config.error("s_spreader", describe))
+    } else if spreader_too_big {
+        Err(config.error("s_sink", describe))
+    } else {
+        Ok(())
+    }
+}
+
 /// Builds HotSpot's block model of `floorplan` with the chip, interface and package of
 /// `config` (`-block_omit_lateral` honoured).
 ///
@@ -271,11 +349,14 @@ pub fn block_model_from_config(
                 .into());
         }
     };
+    check_trace_columns(trace, &[&floorplan])?;
+    let package = package(config, materials)?;
+    check_package(config, &package, floorplan.width_m.max(floorplan.height_m), ModelType::Block)?;
     Ok(BlockModel::new(
         floorplan,
         layer("chip", "t_chip")?,
         layer("interface", "t_interface")?,
-        &package(config, materials)?,
+        &package,
         omit_lateral,
         config.positive("ambient", "K")?,
         &trace.names,
@@ -332,7 +413,14 @@ pub fn model_from_config(
             })
             .collect(),
     };
+    let power_floorplans: Vec<&Floorplan> =
+        layers.iter().filter(|layer| layer.has_power).map(|layer| &layer.floorplan).collect();
+    check_trace_columns(trace, &power_floorplans)?;
     let package = package(config, materials)?;
+    if let Some(top) = layers.first() {
+        let die_side_m = top.floorplan.width_m.max(top.floorplan.height_m);
+        check_package(config, &package, die_side_m, ModelType::Grid)?;
+    }
     let ambient_k = config.positive("ambient", "K")?;
     Ok(GridModel::new(layers, &package, rows, cols, ambient_k, &trace.names)?)
 }

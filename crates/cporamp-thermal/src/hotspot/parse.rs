@@ -6,8 +6,10 @@
 //! `temperature_grid.c`): whitespace-separated tokens, `#` comment lines, names matched
 //! without regard to case. Where HotSpot would silently accept something wrong, these readers
 //! refuse it with an error naming the file, the line and the field: overlapping or duplicate
-//! blocks, a trace column naming no block, a non-numeric or non-finite power, a size that is
-//! not positive. HotSpot also drops a last line that lacks a newline; these readers keep it.
+//! blocks, a non-numeric or non-finite power, a negative power (unless allowed) or one above
+//! [`MAX_BLOCK_POWER_W`], a config key HotSpot does not know, a size that is not positive.
+//! Values in messages are bounded ([`shown`]). HotSpot also drops a last line that lacks a
+//! newline; these readers keep it.
 
 use std::collections::BTreeMap;
 
@@ -45,7 +47,33 @@ fn token_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
 fn number(file: &str, line: usize, field: &str, token: &str) -> Result<f64, ParseError> {
     match token.parse::<f64>() {
         Ok(value) if value.is_finite() => Ok(value),
-        _ => Err(error(file, Some(line), field, format!("value {token:?} is not a finite number"))),
+        _ => Err(error(
+            file,
+            Some(line),
+            field,
+            format!("value {} is not a finite number", token_shown(token)),
+        )),
+    }
+}
+
+/// A value for a message: plain when short, `{:.6e}` when its plain form would be long
+/// (|v| >= 1e9 or 0 < |v| < 1e-6), so that 1e308 is not echoed with 309 digits.
+#[must_use]
+pub fn shown(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude >= 1e9 || (magnitude > 0.0 && magnitude < 1e-6) {
+        format!("{value:.6e}")
+    } else {
+        format!("{value}")
+    }
+}
+
+/// A token for a message, cut to 40 characters.
+fn token_shown(token: &str) -> String {
+    if token.chars().count() > 40 {
+        format!("{:?}... ({} characters)", token.chars().take(40).collect::<String>(), token.len())
+    } else {
+        format!("{token:?}")
     }
 }
 
@@ -128,7 +156,7 @@ pub fn floorplan(file: &str, text: &str) -> Result<Floorplan, ParseError> {
                     file,
                     Some(line),
                     field,
-                    format!("block {name}: value {value} m; expected > 0 m"),
+                    format!("block {name}: value {} m; expected > 0 m", shown(value)),
                 ));
             }
         }
@@ -140,7 +168,7 @@ pub fn floorplan(file: &str, text: &str) -> Result<Floorplan, ParseError> {
                         file,
                         Some(line),
                         field,
-                        format!("block {name}: value {value}; expected > 0"),
+                        format!("block {name}: value {}; expected > 0", shown(value)),
                     ));
                 }
             }
@@ -201,9 +229,19 @@ pub fn floorplan(file: &str, text: &str) -> Result<Floorplan, ParseError> {
     Ok(Floorplan { blocks, width_m, height_m })
 }
 
+/// The largest power one block may dissipate, W. The hottest single packages dissipate about
+/// 1 kW and a wafer-scale engine about 25 kW in total; a million watts in one block is 40 times
+/// a whole wafer and can only be a unit slip (mW or µW written as W) or a corrupted file,
+/// whose temperatures would be meaningless.
+pub const MAX_BLOCK_POWER_W: f64 = 1e6;
+
 /// A power trace: column names and rows of powers in W.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PowerTrace {
+    /// File name as given, for messages.
+    pub file: String,
+    /// 1-based line of the header of names, for messages.
+    pub header_line: usize,
     /// Column names as written.
     pub names: Vec<String>,
     /// One row per sampling interval, one power per column, W.
@@ -222,11 +260,26 @@ impl PowerTrace {
 }
 
 /// Reads a `.ptrace`: a line of names, then one line of powers (W) per sampling interval.
+/// Negative powers are refused (see [`power_trace_with`] to allow them).
 ///
 /// # Errors
 /// A [`ParseError`] for a missing header, a row of the wrong length, a non-numeric power,
-/// a repeated column or no rows.
+/// a negative power, a power above [`MAX_BLOCK_POWER_W`], a repeated column or no rows.
 pub fn power_trace(file: &str, text: &str) -> Result<PowerTrace, ParseError> {
+    power_trace_with(file, text, false)
+}
+
+/// [`power_trace`], accepting negative powers when `allow_negative` (a block that absorbs
+/// heat, e.g. a thermoelectric cooler modelled as negative power; HotSpot itself takes any
+/// number). Magnitudes above [`MAX_BLOCK_POWER_W`] are refused either way.
+///
+/// # Errors
+/// As [`power_trace`].
+pub fn power_trace_with(
+    file: &str,
+    text: &str,
+    allow_negative: bool,
+) -> Result<PowerTrace, ParseError> {
     let mut lines = text
         .lines()
         .enumerate()
@@ -260,17 +313,41 @@ pub fn power_trace(file: &str, text: &str) -> Result<PowerTrace, ParseError> {
                 ),
             ));
         }
-        let row = tokens
-            .iter()
-            .zip(&names)
-            .map(|(token, name)| number(file, line, &format!("power of {name}"), token))
-            .collect::<Result<Vec<f64>, _>>()?;
+        let mut row = Vec::with_capacity(names.len());
+        for (index, (token, name)) in tokens.iter().zip(&names).enumerate() {
+            let field = format!("column {} (power of {name})", index + 1);
+            let power_w = number(file, line, &format!("power of {name}"), token)?;
+            if power_w < 0.0 && !allow_negative {
+                return Err(error(
+                    file,
+                    Some(line),
+                    field,
+                    format!(
+                        "value {} W; expected >= 0 W (--allow-negative-power accepts negative powers)",
+                        shown(power_w)
+                    ),
+                ));
+            }
+            if power_w.abs() > MAX_BLOCK_POWER_W {
+                return Err(error(
+                    file,
+                    Some(line),
+                    field,
+                    format!(
+                        "value {} W; expected at most {} W per block (40 times a whole wafer-scale engine: a unit slip or a corrupted file)",
+                        shown(power_w),
+                        shown(MAX_BLOCK_POWER_W)
+                    ),
+                ));
+            }
+            row.push(power_w);
+        }
         rows.push(row);
     }
     if rows.is_empty() {
         return Err(error(file, None, "rows", "no power rows after the header"));
     }
-    Ok(PowerTrace { names, rows })
+    Ok(PowerTrace { file: file.to_string(), header_line, names, rows })
 }
 
 /// A HotSpot config: `-key value` pairs; the first occurrence of a key wins, as in HotSpot.
@@ -281,10 +358,159 @@ pub struct Config {
     entries: BTreeMap<String, (String, usize)>,
 }
 
+/// Every option HotSpot's config files may hold, lower case (HotSpot compares names without
+/// regard to case). Taken from the names HotSpot's parsers look up: `global_config_from_strs`
+/// (hotspot.c, hotfloorplan.c), `thermal_config_add_from_strs` (temperature.c),
+/// `package_config_add_from_strs` (package.c), `microchannel_config_add_from_strs`
+/// (microchannel.c) and `flp_config_add_from_strs` (flp.c, shared with HotFloorplan), plus
+/// the names its `-d` dumps write (`*_config_to_strs`) so a dumped config reads back, and
+/// `use_microfluidic_cooling`, which HotSpot's example 5 config carries.
+pub const KNOWN_KEYS: &[&str] = &[
+    // Command line (hotspot.c, hotfloorplan.c).
+    "c",
+    "d",
+    "f",
+    "p",
+    "o",
+    "detailed_3d",
+    "detailed_3d_used",
+    "use_microchannels",
+    "materials_file",
+    "steady_file",
+    "grid_steady_file",
+    "grid_transient_file",
+    "grid_layer_file",
+    "init_file",
+    // Thermal model (temperature.c).
+    "t_chip",
+    "k_chip",
+    "p_chip",
+    "material_chip",
+    "thermal_threshold",
+    "c_convec",
+    "r_convec",
+    "t_interface",
+    "k_interface",
+    "p_interface",
+    "material_interface",
+    "s_sink",
+    "t_sink",
+    "k_sink",
+    "p_sink",
+    "material_sink",
+    "s_spreader",
+    "t_spreader",
+    "k_spreader",
+    "p_spreader",
+    "material_spreader",
+    "model_secondary",
+    "r_convec_sec",
+    "c_convec_sec",
+    "n_metal",
+    "t_metal",
+    "t_c4",
+    "s_c4",
+    "n_c4",
+    "s_sub",
+    "t_sub",
+    "s_solder",
+    "t_solder",
+    "s_pcb",
+    "t_pcb",
+    "ambient",
+    "init_temp",
+    "sampling_intvl",
+    "base_proc_freq",
+    "dtm_used",
+    "block_omit_lateral",
+    "grid_rows",
+    "grid_cols",
+    "grid_map_mode",
+    "leakage_used",
+    "leakage_mode",
+    "package_model_used",
+    "package_config_file",
+    "model_type",
+    "use_microfluidic_cooling",
+    // Package (package.c).
+    "natural_convec",
+    "flow_type",
+    "sink_type",
+    "fin_height",
+    "fin_width",
+    "channel_width",
+    "pin_height",
+    "pin_diam",
+    "pin_dist",
+    "fan_radius",
+    "motor_radius",
+    "rpm",
+    // Microchannels (microchannel.c).
+    "htc",
+    "pumping_pressure",
+    "pump_internal_res",
+    "inlet_temperature",
+    "coolant_capac",
+    "coolant_res",
+    "coolant_visc",
+    "coolant_material",
+    "wall_capac",
+    "wall_res",
+    "wall_material",
+    "network_file",
+    "floorplan_file",
+    "cell_width",
+    "cell_height",
+    "cell_thickness",
+    "num_rows",
+    "num_columns",
+    "n_fluid_cells",
+    // Floorplanning (flp.c, hotfloorplan.c).
+    "wrap_l2",
+    "model_rim",
+    "rim_thickness",
+    "compact_ratio",
+    "n_orients",
+    "p0",
+    "davg",
+    "kmoves",
+    "rcool",
+    "rreject",
+    "nmax",
+    "lambdaa",
+    "lambdat",
+    "lambdaw",
+    "l2_label",
+];
+
+/// Levenshtein distance between two ASCII-lower-cased names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+/// The known key nearest to `key` by edit distance (the first in [`KNOWN_KEYS`] on a tie).
+#[must_use]
+pub fn nearest_known_key(key: &str) -> &'static str {
+    let key = key.to_ascii_lowercase();
+    KNOWN_KEYS.iter().copied().min_by_key(|known| edit_distance(&key, known)).unwrap_or("")
+}
+
 /// Reads a config file of `-key value` lines.
 ///
 /// # Errors
-/// A [`ParseError`] for a line that does not start with `-` or has no value.
+/// A [`ParseError`] for a line that does not start with `-` or has no value, or a key HotSpot
+/// does not know (with the nearest known key suggested; HotSpot silently ignores it, so a
+/// misspelt key would leave its default in place unnoticed).
 pub fn config(file: &str, text: &str) -> Result<Config, ParseError> {
     let mut entries = BTreeMap::new();
     for (line, tokens) in token_lines(text) {
@@ -294,6 +520,17 @@ pub fn config(file: &str, text: &str) -> Result<Config, ParseError> {
         let Some(value) = tokens.get(1) else {
             return Err(error(file, Some(line), tokens[0], "no value after the option name"));
         };
+        if !KNOWN_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+            return Err(error(
+                file,
+                Some(line),
+                tokens[0],
+                format!(
+                    "unknown option; the nearest HotSpot option is -{}",
+                    nearest_known_key(key)
+                ),
+            ));
+        }
         entries.entry(key.to_ascii_lowercase()).or_insert(((*value).to_string(), line));
     }
     Ok(Config { file: file.to_string(), entries })
@@ -329,7 +566,7 @@ impl Config {
                 &self.file,
                 self.line(key),
                 format!("-{key}"),
-                format!("value {value:?} is not a finite number"),
+                format!("value {} is not a finite number", token_shown(value)),
             )),
         }
     }
@@ -347,7 +584,7 @@ impl Config {
                 &self.file,
                 self.line(key),
                 format!("-{key}"),
-                format!("value {value} {unit}; expected > 0 {unit}"),
+                format!("value {} {unit}; expected > 0 {unit}", shown(value)),
             ))
         }
     }
@@ -435,7 +672,8 @@ pub fn materials(file: &str, text: &str) -> Result<BTreeMap<String, Material>, P
                     Some(line),
                     *what,
                     format!(
-                        "material {name}: value {value}; expected {}",
+                        "material {name}: value {}; expected {}",
+                        shown(value),
                         if *what == "conductivity" { "> 0" } else { ">= 0" }
                     ),
                 ));
@@ -530,7 +768,7 @@ pub fn layer_configuration(
                         file,
                         Some(value_line),
                         what,
-                        format!("value {value}; expected > 0"),
+                        format!("value {}; expected > 0", shown(value)),
                     ));
                 }
             }
@@ -553,7 +791,7 @@ pub fn layer_configuration(
                 file,
                 Some(thickness_line),
                 "thickness",
-                format!("value {thickness_m} m; expected > 0 m"),
+                format!("value {} m; expected > 0 m", shown(thickness_m)),
             ));
         }
         let (floorplan_line, floorplan_file) = take(used + 1, "floorplan file")?;
@@ -664,6 +902,71 @@ mod tests {
             layer_configuration("l.lcf", "0\nQ\nY\n1e6\n0.01\n1e-4\nf.flp\n", &BTreeMap::new())
                 .unwrap_err();
         assert_eq!(flag.to_string(), "l.lcf:2: lateral heat flow: value \"Q\"; expected Y or N");
+    }
+
+    #[test]
+    fn unknown_config_keys_are_refused_with_the_nearest_known_key() {
+        // HotSpot's own example configs use only keys it knows.
+        for example in ["example1", "example2"] {
+            config("example.config", &read(&format!("{example}/example.config"))).unwrap();
+        }
+        // Keys match without regard to case, as HotSpot's strcasecmp does.
+        let mixed = config("c.config", "-T_Chip 0.1\n-Davg 1\n-lambdaA 5e-6\n").unwrap();
+        assert_eq!(mixed.text("t_chip"), Some("0.1"));
+        let unknown = config("c.config", "# c\n-t_chip 0.1\n-frobnicate 7\n").unwrap_err();
+        assert_eq!(unknown.line, Some(3));
+        assert!(
+            unknown.to_string().starts_with(
+                "c.config:3: -frobnicate: unknown option; the nearest HotSpot option is -"
+            ),
+            "{unknown}"
+        );
+        let typo = config("c.config", "-s_spredaer 0.03\n").unwrap_err();
+        assert_eq!(
+            typo.to_string(),
+            "c.config:1: -s_spredaer: unknown option; the nearest HotSpot option is -s_spreader"
+        );
+        assert_eq!(nearest_known_key("SAMPLING_INTERVAL"), "sampling_intvl");
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert!(KNOWN_KEYS.iter().all(|key| *key == key.to_ascii_lowercase()));
+    }
+
+    #[test]
+    fn negative_and_absurd_powers_are_refused_by_line_and_column() {
+        let negative = power_trace("p.ptrace", "a b\n1.0 2.0\n1.0 -0.5\n").unwrap_err();
+        assert_eq!(
+            negative.to_string(),
+            "p.ptrace:3: column 2 (power of b): value -0.5 W; expected >= 0 W (--allow-negative-power accepts negative powers)"
+        );
+        let allowed = power_trace_with("p.ptrace", "a b\n1.0 2.0\n1.0 -0.5\n", true).unwrap();
+        assert_eq!(allowed.rows[1], vec![1.0, -0.5]);
+        assert_eq!(allowed.header_line, 1);
+        // 1e308 W passes `is_finite`; the bound refuses it, printed with an exponent.
+        let huge = power_trace("p.ptrace", "a\n1e308\n").unwrap_err().to_string();
+        assert!(huge.starts_with("p.ptrace:2: column 1 (power of a): value 1.000000e308 W; expected at most 1000000 W per block"), "{huge}");
+        let huge_negative =
+            power_trace_with("p.ptrace", "a\n-2e6\n", true).unwrap_err().to_string();
+        assert!(huge_negative.contains("value -2000000 W; expected at most"), "{huge_negative}");
+        // The bound itself is accepted.
+        assert_eq!(power_trace("p.ptrace", "a\n1e6\n").unwrap().rows, vec![vec![1e6]]);
+    }
+
+    #[test]
+    fn values_in_messages_are_bounded() {
+        assert_eq!(shown(-0.0031), "-0.0031");
+        assert_eq!(shown(0.0), "0");
+        assert_eq!(shown(1e308), "1.000000e308");
+        assert_eq!(shown(1e-300), "1.000000e-300");
+        let wide = floorplan("a.flp", "b -1e308 0.001 0 0\n").unwrap_err().to_string();
+        assert_eq!(wide, "a.flp:1: width: block b: value -1.000000e308 m; expected > 0 m");
+        let thin = config("c.config", "-t_chip -1e-300\n").unwrap().positive("t_chip", "m");
+        assert_eq!(
+            thin.unwrap_err().to_string(),
+            "c.config:1: -t_chip: value -1.000000e-300 m; expected > 0 m"
+        );
+        let long = "9".repeat(400) + "x";
+        let token = power_trace("p.ptrace", &format!("a\n{long}\n")).unwrap_err().to_string();
+        assert!(token.len() < 200 && token.contains("(401 characters)"), "{token}");
     }
 
     #[test]

@@ -72,7 +72,7 @@ fn uniform_power_through_a_series_stack_matches_the_hand_sum_at_the_centre_colum
 #[test]
 fn transient_approaches_steady() {
     let (model, trace) = example2(16, 16);
-    let constant = PowerTrace { names: trace.names.clone(), rows: vec![trace.mean_w(); 200] };
+    let constant = PowerTrace { rows: vec![trace.mean_w(); 200], ..trace.clone() };
     let (steady, _) = model.steady(&constant).unwrap();
     // 200 steps of 10 s: far beyond the sink time constant (~ r_convec c_convec = 14 s).
     let (rows, last) = model
@@ -94,7 +94,7 @@ fn starting_from_the_steady_file_stays_at_steady_state() {
     // HotSpot's run.sh: steady, then the transient from the steady file as -init_file. With the
     // mean power held constant, the state must not move (up to the file's 0.01 K rounding).
     let (model, trace) = example2(32, 32);
-    let constant = PowerTrace { names: trace.names.clone(), rows: vec![trace.mean_w(); 5] };
+    let constant = PowerTrace { rows: vec![trace.mean_w(); 5], ..trace.clone() };
     let (steady, _) = model.steady(&constant).unwrap();
     let file = model.steady_file(&steady, MapMode::Avg);
     let initial = model.initial_from_steady_file("gcc.init", &file).unwrap();
@@ -259,7 +259,7 @@ fn hotspot_rk4_tracks_the_exact_transient_within_its_tolerance() {
     // 20 µs (second order; its error at that step is far below 0.01 K) against HotSpot's
     // adaptive RK4, whose step-doubling control holds the local error near 0.01 K.
     let (model, trace) = example1();
-    let short = PowerTrace { names: trace.names.clone(), rows: trace.rows[..20].to_vec() };
+    let short = PowerTrace { rows: trace.rows[..20].to_vec(), ..trace.clone() };
     let initial = model.uniform(318.15);
     let (rk4, _) = model.transient(&short, &initial, 0.01, TransientMethod::HotSpotRk4).unwrap();
     let mut rise: Vec<f64> = initial.iter().map(|t| t - 318.15).collect();
@@ -337,4 +337,80 @@ fn grid_leakage_loop_conserves_energy() {
     // Leakage adds heat, and the silicon warms everywhere.
     assert!(out_w > base_w + 0.3, "{out_w} vs {base_w}");
     assert!(leaky.cells_k[0].iter().zip(&plain.cells_k[0]).all(|(a, b)| a > b));
+}
+
+#[test]
+fn trace_columns_must_match_the_power_blocks_with_file_and_line() {
+    let config = parse::config("example.config", &read("example1/example.config")).unwrap();
+    let floorplan = parse::floorplan("ev6.flp", &read("example2/ev6.flp")).unwrap();
+    let text = read("example2/gcc.ptrace");
+    // Drop the columns of IntQ and FPQ: HotSpot refuses the count; so do both models.
+    let (header, rows) = text.split_once('\n').unwrap();
+    let dropped: Vec<usize> = header
+        .split_whitespace()
+        .enumerate()
+        .filter(|(_, name)| matches!(*name, "IntQ" | "FPQ"))
+        .map(|(index, _)| index)
+        .collect();
+    assert_eq!(dropped.len(), 2);
+    let keep = |line: &str| -> String {
+        let tokens: Vec<&str> = line
+            .split_whitespace()
+            .enumerate()
+            .filter(|(index, _)| !dropped.contains(index))
+            .map(|(_, token)| token)
+            .collect();
+        tokens.join("\t")
+    };
+    let short = std::iter::once(header).chain(rows.lines()).map(keep).collect::<Vec<_>>();
+    let trace = parse::power_trace("gcc.ptrace", &short.join("\n")).unwrap();
+    let expected = "gcc.ptrace:1: columns: no column for blocks IntQ, FPQ of the floorplan; HotSpot needs one power column per block";
+    let block = block_model_from_config(&config, &BTreeMap::new(), floorplan.clone(), &trace);
+    assert_eq!(block.err().unwrap().to_string(), expected);
+    let materials =
+        parse::materials("example.materials", &read("example2/example.materials")).unwrap();
+    let config2 = parse::config("example.config", &read("example2/example.config")).unwrap();
+    let grid =
+        model_from_config(&config2, &materials, Stack::Default(floorplan.clone()), &trace, 8, 8);
+    assert_eq!(grid.err().unwrap().to_string(), expected);
+    // A column naming no block: file, header line and column number.
+    let renamed = text.replacen("IntQ\t", "IntQQ\t", 1);
+    let trace = parse::power_trace("gcc.ptrace", &renamed).unwrap();
+    let column = header.split_whitespace().position(|name| name == "IntQ").unwrap() + 1;
+    let unknown = block_model_from_config(&config, &BTreeMap::new(), floorplan, &trace);
+    assert_eq!(
+        unknown.err().unwrap().to_string(),
+        format!(
+            "gcc.ptrace:1: column {column}: power trace column IntQQ names no block of a power layer's floorplan"
+        )
+    );
+}
+
+#[test]
+fn a_package_smaller_than_the_die_names_the_config_line() {
+    // ev6 is 16 mm square; a 10 mm spreader cannot hold it.
+    let text = read("example1/example.config");
+    let line = text.lines().position(|line| line.contains("-s_spreader")).unwrap() + 1;
+    let small = text.replacen("0.03\n", "0.01\n", 1);
+    assert!(small.lines().nth(line - 1).unwrap().contains("0.01"), "edited the -s_spreader line");
+    let config = parse::config("example.config", &small).unwrap();
+    let floorplan = parse::floorplan("ev6.flp", &read("example2/ev6.flp")).unwrap();
+    let trace = parse::power_trace("gcc.ptrace", &read("example2/gcc.ptrace")).unwrap();
+    let error = block_model_from_config(&config, &BTreeMap::new(), floorplan.clone(), &trace);
+    assert_eq!(
+        error.err().unwrap().to_string(),
+        format!(
+            "example.config:{line}: -s_spreader: die 16 mm (the floorplan's larger side), spreader 10 mm, sink 60 mm; the block model needs the die no larger than spreader and sink"
+        )
+    );
+    // The grid model also needs the spreader smaller than the sink.
+    let mut config = parse::config("example.config", &read("example2/example.config")).unwrap();
+    config.set("s_sink", "0.02");
+    let materials =
+        parse::materials("example.materials", &read("example2/example.materials")).unwrap();
+    let grid = model_from_config(&config, &materials, Stack::Default(floorplan), &trace, 8, 8);
+    assert_eq!(
+        grid.err().unwrap().to_string(),
+        "example.config: -s_sink: die 16 mm (the floorplan's larger side), spreader 30 mm, sink 20 mm; the grid model needs die < spreader < sink"
+    );
 }
