@@ -888,51 +888,56 @@ pub fn fleet_tables(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) 
             .find(|t| t.id == id)
             .map_or_else(|| id.to_string(), |t| t.label.clone())
     };
-    let mut per_tier = Table::new(
-        "Fleet: per switch tier (failures per year, mean ± SE)",
-        "fabric / tier",
-        [
-            "technology",
-            "switches",
-            "modules or engine ports",
-            "ELS",
-            "port failures/y",
-            "ELS laser failures/y",
-            "switch hardware failures/y",
-            "spares/y",
-            "link availability, %",
-        ]
-        .iter()
-        .map(ToString::to_string)
-        .collect(),
-    );
+    let mut tables = vec![summary];
     for fabric in fabrics {
-        for (index, (tier, counts)) in
-            fabric.result.tiers.iter().zip(&fabric.result.topology.tiers).enumerate()
-        {
-            let units = if counts.modules > 0 { counts.modules } else { counts.engine_ports };
-            let availability = &tier.link_availability;
-            per_tier.row(
-                format!(
-                    "{} / {}",
-                    fabric.label,
-                    cporamp_pipeline::tier_name(index, fabric.result.tiers.len())
-                ),
-                vec![
-                    Cell::text(label(&tier.technology)),
-                    Cell::number(counts.switches as f64, 0),
-                    Cell::number(units as f64, 0),
-                    if counts.els > 0 { Cell::number(counts.els as f64, 0) } else { Cell::Empty },
-                    est(&tier.ports.failures_per_year, 1),
-                    est(&tier.els_lasers.failures_per_year, 1),
-                    est(&tier.switches.failures_per_year, 1),
-                    est(&tier.port_spares_consumed_per_year, 1),
-                    Cell::pm(100.0 * availability.mean, 100.0 * availability.se, 4),
-                ],
-            );
-        }
+        let tiers = &fabric.result.tiers;
+        let counts = &fabric.result.topology.tiers;
+        let mut table = Table::new(
+            format!("Fleet: {}, per switch tier (mean ± SE)", fabric.label),
+            "quantity",
+            (0..tiers.len()).map(|index| cporamp_pipeline::tier_name(index, tiers.len())).collect(),
+        );
+        type Tier = cporamp_fleet::TierResult;
+        let each = |f: &dyn Fn(&Tier, &cporamp_fleet::TierCounts) -> Cell| {
+            tiers.iter().zip(counts).map(|(tier, count)| f(tier, count)).collect::<Vec<Cell>>()
+        };
+        table.row("technology", each(&|tier, _| Cell::text(label(&tier.technology))));
+        table.row("switches", each(&|_, count| Cell::number(count.switches as f64, 0)));
+        table.row(
+            "modules or engine ports",
+            each(&|_, count| {
+                Cell::number(
+                    if count.modules > 0 { count.modules } else { count.engine_ports } as f64,
+                    0,
+                )
+            }),
+        );
+        table.row(
+            "ELS modules",
+            each(&|_, count| {
+                if count.els > 0 { Cell::number(count.els as f64, 0) } else { Cell::Empty }
+            }),
+        );
+        table.row("port failures/y", each(&|tier, _| est(&tier.ports.failures_per_year, 1)));
+        table.row(
+            "ELS laser failures/y",
+            each(&|tier, _| est(&tier.els_lasers.failures_per_year, 1)),
+        );
+        table.row(
+            "switch hardware failures/y",
+            each(&|tier, _| est(&tier.switches.failures_per_year, 1)),
+        );
+        table.row("spares/y", each(&|tier, _| est(&tier.port_spares_consumed_per_year, 1)));
+        table.row(
+            "link availability, %",
+            each(&|tier, _| {
+                let availability = &tier.link_availability;
+                Cell::pm(100.0 * availability.mean, 100.0 * availability.se, 4)
+            }),
+        );
+        tables.push(table);
     }
-    vec![summary, per_tier]
+    tables
 }
 
 // ---------------------------------------------------------------------------------------

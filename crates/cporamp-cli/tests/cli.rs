@@ -670,7 +670,7 @@ fn fleet_prints_every_fabric_and_rejects_a_copper_fabric() {
     assert!(text.starts_with("Fleet: 4096 GPUs on 3 tiers of 64-port 51.2T switches"), "{text}");
     assert!(text.matches("\njob: goodput at 1 h checkpoints ").count() >= 1, "{text}");
     for fabric in ["DSP pluggable", "LPO", "CPO, integrated laser", "CPO, external laser"] {
-        assert!(text.contains(&format!("\n{fabric} / leaf ")), "{fabric}: {text}");
+        assert!(text.contains(&format!("\nFleet: {fabric}, per switch tier")), "{fabric}: {text}");
     }
     // Copper cannot span a fabric tier: the entry is named.
     let scenario = edited_scenario(
