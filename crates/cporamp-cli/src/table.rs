@@ -409,6 +409,35 @@ pub fn compare_frame(generations: &[GenerationComparison]) -> Frame {
 // thermal
 // ---------------------------------------------------------------------------------------
 
+/// A named series of an inlet sweep: the column's name and how to read a point.
+type Series<'a, P> = (&'a str, fn(&P) -> f64);
+
+/// A table over an inlet sweep: a row per inlet, per technology a column per series.
+fn inlet_sweep<P>(
+    title: String,
+    technologies: Vec<(&str, &[P])>,
+    inlet_c: fn(&P) -> f64,
+    series: &[Series<'_, P>],
+    decimals: usize,
+) -> Table {
+    let columns = technologies
+        .iter()
+        .flat_map(|(label, _)| series.iter().map(move |(name, _)| format!("{label} {name}")))
+        .collect();
+    let mut table = Table::new(title, "inlet °C", columns);
+    let points = technologies.first().map_or(0, |(_, points)| points.len());
+    for index in 0..points {
+        let cells = technologies
+            .iter()
+            .flat_map(|(_, points)| {
+                series.iter().map(move |(_, value)| Cell::number(value(&points[index]), decimals))
+            })
+            .collect();
+        table.row(format!("{:.0}", inlet_c(&technologies[0].1[index])), cells);
+    }
+    table
+}
+
 /// The thermal engine: per generation, the package of each co-packaged technology, then its
 /// inlet sweep.
 #[must_use]
@@ -468,27 +497,16 @@ pub fn thermal_tables(generations: &[cporamp_pipeline::ThermalGeneration]) -> Ve
         }
         tables.push(table);
 
-        let mut columns = Vec::new();
-        for technology in technologies {
-            columns.push(format!("{} engine max °C", technology.label));
-            columns.push(format!("{} ASIC max °C", technology.label));
-        }
-        let mut sweep = Table::new(
+        tables.push(inlet_sweep(
             format!("{} thermal: inlet sweep", generation.generation),
-            "inlet °C",
-            columns,
-        );
-        let points = technologies.first().map_or(0, |t| t.sweep.len());
-        for index in 0..points {
-            let mut cells = Vec::new();
-            for technology in technologies {
-                let point = &technology.sweep[index];
-                cells.push(Cell::number(point.engine_mean_max_c, 1));
-                cells.push(Cell::number(point.asic_max_c, 1));
-            }
-            sweep.row(format!("{:.0}", technologies[0].sweep[index].inlet_c), cells);
-        }
-        tables.push(sweep);
+            technologies.iter().map(|t| (t.label.as_str(), t.sweep.as_slice())).collect(),
+            |point| point.inlet_c,
+            &[
+                ("engine max °C", |point| point.engine_mean_max_c),
+                ("ASIC max °C", |point| point.asic_max_c),
+            ],
+            1,
+        ));
     }
     tables
 }
@@ -580,30 +598,19 @@ pub fn photonics_tables(generations: &[cporamp_pipeline::PhotonicsGeneration]) -
         );
         tables.push(table);
 
-        let mut columns = Vec::new();
-        for technology in technologies {
-            columns.push(format!("{} feedback", technology.label));
-            columns.push(format!("{} feed-forward", technology.label));
-        }
-        let mut sweep = Table::new(
+        tables.push(inlet_sweep(
             format!(
                 "{} photonics: flaps per lane-hour over the inlet sweep",
                 generation.generation
             ),
-            "inlet °C",
-            columns,
-        );
-        let points = technologies.first().map_or(0, |t| t.inlet_sweep.len());
-        for index in 0..points {
-            let mut cells = Vec::new();
-            for technology in technologies {
-                let point = &technology.inlet_sweep[index];
-                cells.push(Cell::number(point.feedback_flaps_per_lane_hour, 2));
-                cells.push(Cell::number(point.feed_forward_flaps_per_lane_hour, 2));
-            }
-            sweep.row(format!("{:.0}", technologies[0].inlet_sweep[index].inlet_c), cells);
-        }
-        tables.push(sweep);
+            technologies.iter().map(|t| (t.label.as_str(), t.inlet_sweep.as_slice())).collect(),
+            |point| point.inlet_c,
+            &[
+                ("feedback", |point| point.feedback_flaps_per_lane_hour),
+                ("feed-forward", |point| point.feed_forward_flaps_per_lane_hour),
+            ],
+            2,
+        ));
     }
     tables
 }

@@ -1079,17 +1079,7 @@ pub(crate) mod tests {
         for thermal in &mut output.thermal {
             thermal.generation.push_str("-other");
         }
-        let html = crate::report_html(&RunResults {
-            origin: "x",
-            scenario: &scenario,
-            comparison: &output.comparison,
-            thermal: &output.thermal,
-            photonics: &output.photonics,
-            yields: &output.yields,
-            fleet: Some(&output.fleet),
-            market: Some(&output.market),
-            market_update: None,
-        });
+        let html = crate::report_html(&RunResults::of_run("x", &scenario, &output, None));
         assert!(!html.contains("Thermal: co-packaged"));
     }
 
