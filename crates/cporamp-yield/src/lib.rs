@@ -1290,6 +1290,9 @@ pub fn ramp(
     if !(reference_units.is_finite() && reference_units > 0.0) {
         return fail("reference_units", reference_units, "a cumulative volume > 0");
     }
+    // The same inputs give the same result (one seed for every point): a package without
+    // lasers has nothing to learn, so its points repeat the first simulation.
+    let mut last: Option<(YieldInputs, YieldResult)> = None;
     points
         .iter()
         .map(|(label, units)| {
@@ -1303,13 +1306,21 @@ pub fn ramp(
             }
             let factor = wright_factor(units, reference_units, learning_rate);
             let defects = -(1.0 - inputs.laser_dead_probability).ln() * factor;
-            let scaled = YieldInputs {
-                packages,
-                laser_dead_probability: 1.0 - (-defects).exp(),
-                laser_weak_fraction: (inputs.laser_weak_fraction * factor).min(1.0),
-                ..inputs.clone()
+            let scaled = if inputs.lanes_per_laser == 0 {
+                YieldInputs { packages, ..inputs.clone() }
+            } else {
+                YieldInputs {
+                    packages,
+                    laser_dead_probability: 1.0 - (-defects).exp(),
+                    laser_weak_fraction: (inputs.laser_weak_fraction * factor).min(1.0),
+                    ..inputs.clone()
+                }
             };
-            let result = simulate(&scaled, threads)?;
+            let result = match last.take() {
+                Some((previous, result)) if previous == scaled => result,
+                _ => simulate(&scaled, threads)?,
+            };
+            last = Some((scaled, result.clone()));
             Ok(RampPoint {
                 label: label.clone(),
                 cumulative_units: units,
@@ -1371,7 +1382,12 @@ pub fn tornado(
                 }
                 _ => without.asic_defects_per_die = 0.0,
             }
-            let cost = simulate(&without, threads)?.cost.total_usd;
+            // Nothing to remove (e.g. a heater that already spans the FSR): the baseline.
+            let cost = if without == base {
+                baseline
+            } else {
+                simulate(&without, threads)?.cost.total_usd
+            };
             Ok(TornadoBar { mechanism: name, cost_without_usd: cost, saving_usd: baseline - cost })
         })
         .collect::<Result<Vec<_>, YieldInputError>>()?;

@@ -245,6 +245,28 @@ fn wright_law_halves_as_the_learning_rate_says_and_the_ramp_improves() {
 }
 
 #[test]
+fn a_package_without_lasers_has_the_same_ramp_point_at_every_volume() {
+    // The ramp scales laser defects only; without lasers every point is the plain simulation
+    // (simulated once and repeated), whatever the laser figures say.
+    let inputs = YieldInputs {
+        lanes_per_laser: 0,
+        laser_dead_probability: 0.003,
+        asic_defects_per_die: 0.3,
+        ..quiet()
+    };
+    let points: Vec<(String, f64)> =
+        [1e3, 1e4, 1e5].iter().map(|&units| (format!("{units}"), units)).collect();
+    let ramped = ramp(&inputs, &points, 1e4, 0.8, 2000, 2).unwrap();
+    let plain = simulate(&YieldInputs { packages: 2000, ..inputs.clone() }, 2).unwrap();
+    for point in &ramped {
+        assert_eq!(point.package_yield, plain.package_yield);
+        assert_eq!(point.cost_usd.to_bits(), plain.cost.total_usd.to_bits());
+    }
+    // The factor is still reported: 0.8^log2(1e3/1e4) = 2.10 at a tenth of the volume.
+    assert!((ramped[0].defect_factor - 0.8f64.powf((0.1f64).log2())).abs() < 1e-12);
+}
+
+#[test]
 fn tornado_ranks_the_only_active_mechanism_first_and_its_saving_is_the_yield_cost() {
     // Only ASIC defects (Poisson, full package-test coverage): removing them restores the
     // ideal cost; every other mechanism saves nothing (common random numbers: exactly 0).
