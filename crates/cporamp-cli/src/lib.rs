@@ -100,7 +100,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             let generations = &comparison.generations;
             session.emit(
                 "compare",
-                || Ok(table::compare_tables(generations)),
+                || table::compare_tables(generations),
                 || json(generations),
                 Some(table::compare_frame(generations)),
             )
@@ -117,7 +117,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             }
             session.emit(
                 "yield",
-                || Ok(table::yield_tables(&output.yields, &output.comparison.generations)),
+                || table::yield_tables(&output.yields, &output.comparison.generations),
                 || json(&output.yields),
                 None,
             )
@@ -130,7 +130,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             })?;
             session.emit(
                 "fleet",
-                || Ok(table::fleet_tables(&fleet, &session.scenario)),
+                || table::fleet_tables(&fleet, &session.scenario),
                 || json(&fleet),
                 None,
             )
@@ -145,7 +145,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             let update = market_update(&output.market, observations.as_ref())?;
             session.emit(
                 "market",
-                || Ok(table::market_tables(&output.market, update.as_ref())),
+                || table::market_tables(&output.market, update.as_ref()),
                 || json(&serde_json::json!({ "market": &output.market, "market_update": &update })),
                 None,
             )
@@ -155,7 +155,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             let output = session.engines()?;
             session.emit(
                 "photonics",
-                || Ok(table::photonics_tables(&output.photonics)),
+                || table::photonics_tables(&output.photonics),
                 || json(&output.photonics),
                 None,
             )
@@ -182,7 +182,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 let output = session.engines()?;
                 session.emit(
                     "thermal",
-                    || Ok(table::thermal_tables(&output.thermal)),
+                    || table::thermal_tables(&output.thermal),
                     || json(&output.thermal),
                     None,
                 )
@@ -266,11 +266,9 @@ impl<'a> Session<'a> {
         }
         let (mut scenario, origin) = load_scenario(args.scenario.path())?;
         if let Some(id) = &args.generation {
-            scenario = scenario.only_generation(id).map_err(|defined| {
-                Failure::Input(anyhow::anyhow!(
-                    "--generation: unknown generation \"{id}\"; the scenario defines: {defined}"
-                ))
-            })?;
+            let index = cporamp_compare::generation_index(&scenario, id)
+                .map_err(|error| Failure::Input(anyhow::anyhow!("--generation: {error}")))?;
+            scenario = scenario.only_generation(index);
         }
         Ok(Session { scenario, origin, args, progress: progress::Progress::new(&args.execution) })
     }
@@ -314,30 +312,49 @@ impl<'a> Session<'a> {
     fn emit(
         &self,
         title: &str,
-        tables: impl FnOnce() -> Result<Vec<table::Table>, Failure>,
+        tables: impl FnOnce() -> Vec<table::Table>,
         json: impl FnOnce() -> Result<String, Failure>,
         frame: Option<cporamp_report::Frame>,
     ) -> Result<(), Failure> {
         self.progress.finish();
-        let bytes = match self.args.format {
-            Format::Text => table::render(&tables()?).into_bytes(),
-            Format::Json => json()?.into_bytes(),
-            Format::Csv => {
-                frame.map_or_else(|| tables().map(|t| table::frame(&t)), Ok)?.to_csv().into_bytes()
-            }
-            Format::Parquet => frame
-                .map_or_else(|| tables().map(|t| table::frame(&t)), Ok)?
-                .to_parquet(&format!("cporamp {title} ({})", self.origin))
-                .map_err(Failure::internal)?,
-        };
-        match &self.args.output {
-            Some(path) => {
-                output::write_file(path, &bytes).map_err(Failure::Input)?;
-                self.note(&[format!("wrote {}", path.display())]);
-                Ok(())
-            }
-            None => print_bytes(&bytes),
+        let title = format!("cporamp {title} ({})", self.origin);
+        let bytes = encode(self.args.format, &title, tables, json, frame)?;
+        deliver(&bytes, self.args.output.as_deref())?;
+        if let Some(path) = &self.args.output {
+            self.note(&[format!("wrote {}", path.display())]);
         }
+        Ok(())
+    }
+}
+
+/// The output in `format`: text from the tables, JSON, or the tables (or `frame`, when the
+/// command has a table of its own) as CSV or Parquet titled `title`.
+fn encode(
+    format: Format,
+    title: &str,
+    tables: impl FnOnce() -> Vec<table::Table>,
+    json: impl FnOnce() -> Result<String, Failure>,
+    frame: Option<cporamp_report::Frame>,
+) -> Result<Vec<u8>, Failure> {
+    if format == Format::Text {
+        return Ok(table::render(&tables()).into_bytes());
+    }
+    if format == Format::Json {
+        return Ok(json()?.into_bytes());
+    }
+    let frame = frame.unwrap_or_else(|| table::frame(&tables()));
+    if format == Format::Csv {
+        Ok(frame.to_csv().into_bytes())
+    } else {
+        frame.to_parquet(title).map_err(Failure::internal)
+    }
+}
+
+/// Writes `bytes` to `output` (atomically) or to standard output.
+fn deliver(bytes: &[u8], output: Option<&Path>) -> Result<(), Failure> {
+    match output {
+        Some(path) => output::write_file(path, bytes).map_err(Failure::Input),
+        None => print_bytes(bytes),
     }
 }
 
@@ -424,7 +441,7 @@ fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<()
         return print(&text);
     }
     session.note(&wrote);
-    session.emit("run", || Ok(tables()), || Ok(json_text.clone() + "\n"), None)
+    session.emit("run", tables, || Ok(json_text.clone() + "\n"), None)
 }
 
 /// `cporamp diff`: both scenarios run, their inputs and headline results side by side.
@@ -483,17 +500,7 @@ fn diff(
             }
         }
     }
-    let tables = table::diff_tables(&a_origin, &b_origin, &changes, &diffs);
-    let bytes = match format {
-        Format::Text => table::render(&tables).into_bytes(),
-        Format::Json => json(&report)?.into_bytes(),
-        Format::Csv => table::frame(&tables).to_csv().into_bytes(),
-        Format::Parquet => {
-            table::frame(&tables).to_parquet("cporamp diff").map_err(Failure::internal)?
-        }
-    };
-    match output {
-        Some(path) => output::write_file(path, &bytes).map_err(Failure::Input),
-        None => print_bytes(&bytes),
-    }
+    let tables = || table::diff_tables(&a_origin, &b_origin, &changes, &diffs);
+    let bytes = encode(format, "cporamp diff", tables, || json(&report), None)?;
+    deliver(&bytes, output)
 }

@@ -800,7 +800,6 @@ fn yield_for(
     technology_index: usize,
     compared: &TechnologyResult,
     substrate_side_mm: f64,
-    ramp_and_tornado: bool,
     threads: usize,
 ) -> Result<Option<YieldTechnology>, PipelineError> {
     let generation = &scenario.generations[generation_index];
@@ -893,16 +892,6 @@ fn yield_for(
         PipelineError::Yield { technology, generation, error }
     };
     let result = cporamp_yield::simulate(&inputs, threads).map_err(fail)?;
-    if !ramp_and_tornado {
-        return Ok(Some(YieldTechnology {
-            id: technology.id.clone(),
-            label: technology.label.clone(),
-            inputs,
-            result,
-            ramp: Vec::new(),
-            tornado: Vec::new(),
-        }));
-    }
     let learning = &settings.ramp;
     let points: Vec<(String, f64)> =
         learning.quarters.iter().cloned().zip(learning.cumulative_units.iter().copied()).collect();
@@ -1242,7 +1231,6 @@ fn engines_of(
                     index,
                     compared,
                     substrate_side_mm,
-                    true,
                     options.threads.get(),
                 )?;
                 if yielded.is_some() {

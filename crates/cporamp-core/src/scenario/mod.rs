@@ -605,17 +605,15 @@ impl Scenario {
         self.generations.iter().find(|generation| generation.id == id)
     }
 
-    /// The scenario restricted to the generation `id`: every per-generation list keeps that
-    /// generation's entry only, and the fleet (so the market, which is anchored on it) is
-    /// built at it.
+    /// The scenario restricted to the generation at `index` of [`Scenario::generations`]:
+    /// every per-generation list keeps that generation's entry only, and the fleet (so the
+    /// market, which is anchored on it) is built at it.
     ///
-    /// # Errors
-    /// The ids the scenario defines, comma-separated, when it does not define `id`.
-    pub fn only_generation(&self, id: &str) -> Result<Scenario, String> {
-        let Some(index) = self.generations.iter().position(|generation| generation.id == id) else {
-            let defined: Vec<&str> = self.generations.iter().map(|g| g.id.as_str()).collect();
-            return Err(defined.join(", "));
-        };
+    /// # Panics
+    /// If `index` is out of range (look the id up first, e.g. with
+    /// `cporamp_compare::generation_index`, which names the ids the scenario defines).
+    #[must_use]
+    pub fn only_generation(&self, index: usize) -> Scenario {
         let mut only = self.clone();
         only.generations = vec![self.generations[index].clone()];
         only.thermal.asic_side_mm = vec![self.thermal.asic_side_mm[index]];
@@ -623,7 +621,7 @@ impl Scenario {
             technology.parts = vec![technology.parts[index].clone()];
         }
         only.fleet.generation = 0;
-        Ok(only)
+        only
     }
 }
 
