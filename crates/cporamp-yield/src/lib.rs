@@ -340,8 +340,12 @@ pub struct YieldResult {
     pub lane_failures_by_mechanism: [Fraction; 5],
     /// Shipped switches carrying an undetected failure, per mechanism, DPPM.
     pub escapes_dppm: [f64; 5],
-    /// Any escape, DPPM.
+    /// Any escape, DPPM: a failure present at shipment (found when the switch is brought
+    /// up, since a dead lane does not train) or a latent one.
     pub escapes_total_dppm: f64,
+    /// Shipped switches whose package carries a weak (infant-mortality) laser, DPPM: the only
+    /// escape that passes bring-up and fails later in the field.
+    pub latent_escapes_dppm: f64,
     /// Cost per shipped switch.
     pub cost: CostBreakdown,
 }
@@ -508,6 +512,7 @@ struct Tally {
     lane_failures: [u64; 5],
     escapes: [u64; 5],
     escapes_any: u64,
+    latent_escapes: u64,
     els_built: u64,
     els_passed: u64,
     els_spares_used: u64,
@@ -534,6 +539,7 @@ impl Tally {
             (&mut self.rework_recovered, other.rework_recovered),
             (&mut self.lanes, other.lanes),
             (&mut self.escapes_any, other.escapes_any),
+            (&mut self.latent_escapes, other.latent_escapes),
             (&mut self.els_built, other.els_built),
             (&mut self.els_passed, other.els_passed),
             (&mut self.els_spares_used, other.els_spares_used),
@@ -1075,7 +1081,9 @@ fn run_batch(
         tally.shipped += 1;
         tally.els_weak_shipped += u64::from(els_weak);
         let mut escaped = present;
-        escaped[LASER] |= engines.iter().any(|engine| engine.weak_lasers > 0);
+        let latent = engines.iter().any(|engine| engine.weak_lasers > 0);
+        tally.latent_escapes += u64::from(latent);
+        escaped[LASER] |= latent;
         for mech in 0..5 {
             tally.escapes[mech] += u64::from(escaped[mech]);
         }
@@ -1171,6 +1179,7 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
             .map(|count| Fraction::of(count, tally.lanes)),
         escapes_dppm: tally.escapes.map(dppm),
         escapes_total_dppm: dppm(tally.escapes_any),
+        latent_escapes_dppm: dppm(tally.latent_escapes),
         waterfall,
         reworks_per_package: tally.reworks as f64 / tally.packages.max(1) as f64,
         rework_recovered: Fraction::of(tally.rework_recovered, tally.packages),
