@@ -3,7 +3,11 @@
 //! Wall-plug efficiency falls with temperature. Fitted to the AOI ELSFP figure (+25 %
 //! electrical power for +15 K at constant output; docs/sources.md: RY Gap 5):
 //!
-//! $$ \eta(T) = \eta_\text{ref}\, e^{-(T - T_\text{ref})/T_s}, \quad T_s = 15/\ln 1.25 = 67\ \text{K} $$
+//! $$ \eta(T) = \eta_\text{ref}\, e^{-(T - T_\text{ref})^+/T_s}, \quad T_s = 15/\ln 1.25 = 67\ \text{K} $$
+//!
+//! with $T_\text{ref}$ the top of the range over which $\eta_\text{ref}$ is rated: a chip's
+//! efficiency measured at 25 °C, or a module's rated flat over 0-50 °C (the module's own
+//! cooler holds it), which is not derated again below its rating's upper end.
 //!
 //! An uncooled laser runs at its surroundings' temperature; a cooled one at the TEC set
 //! point. The laser draws $P_e = P_\text{opt}/\eta(T)$. A thermo-electric cooler pumps the
@@ -41,11 +45,11 @@ impl LaserPower {
     }
 }
 
-/// WPE(T) = WPE_ref exp(-(T - T_ref)/T_s).
+/// WPE(T) = WPE_ref exp(-max(0, T - T_ref)/T_s).
 #[must_use]
 pub fn wall_plug_efficiency(laser: &Laser, temp: Celsius) -> f64 {
     laser.wall_plug_efficiency
-        * (-(temp.minus(laser.wpe_reference_temp).0) / laser.wpe_temp_scale.0).exp()
+        * (-(temp.minus(laser.wpe_reference_temp).0.max(0.0)) / laser.wpe_temp_scale.0).exp()
 }
 
 /// Electrical power of `laser` launching `launch`.
@@ -120,6 +124,16 @@ mod tests {
     }
 
     #[test]
+    fn a_rated_efficiency_holds_up_to_the_top_of_its_rating() {
+        // [RY Gap 5] O-Net: 12.5 % over 0-50 °C, so no derating at 40 °C; 20 K above the
+        // rating it falls by exp(-20/67).
+        let laser = Laser { wpe_reference_temp: Celsius(50.0), ..uncooled() };
+        assert!((wall_plug_efficiency(&laser, Celsius(40.0)) - 0.125).abs() < 1e-15);
+        let hot = wall_plug_efficiency(&laser, Celsius(70.0));
+        assert!((hot - 0.125 * (-20.0f64 / 67.0).exp()).abs() < 1e-15, "{hot}");
+    }
+
+    #[test]
     fn uncooled_laser_draws_optical_power_over_efficiency() {
         let laser = uncooled();
         let power = laser_power("t", &laser, Dbm(20.0)).unwrap();
@@ -140,9 +154,13 @@ mod tests {
 
     #[test]
     fn efficiency_above_one_is_an_error_not_a_clamp() {
+        // Below its rating's reference temperature a laser does not gain efficiency, so only
+        // an efficiency above 1 at the reference is unphysical.
         let mut laser = uncooled();
         laser.wall_plug_efficiency = 0.9;
         laser.ambient_temp = Celsius(-20.0);
+        assert!((wall_plug_efficiency(&laser, laser.ambient_temp) - 0.9).abs() < 1e-15);
+        laser.wall_plug_efficiency = 1.2;
         assert!(matches!(
             laser_power("t", &laser, Dbm(0.0)),
             Err(CompareError::UnphysicalEfficiency { .. })

@@ -37,7 +37,8 @@ pub mod link_budget;
 pub mod rings;
 
 use cporamp_core::scenario::{
-    Generation, LaserPlacement, Parts, Scenario, SerdesClass, Technology, TechnologyKind,
+    Generation, LaserPlacement, Parts, PhotonicsSettings, Scenario, SerdesClass, Technology,
+    TechnologyKind,
 };
 use cporamp_core::units::{Celsius, PjPerBit, Watts};
 use serde::Serialize;
@@ -447,6 +448,7 @@ fn port_power(
     technology: &Technology,
     generation: &Generation,
     parts: &Parts,
+    photonics: &PhotonicsSettings,
 ) -> Result<(PortPower, Option<LaserResult>, Option<rings::RingTuning>), CompareError> {
     let lanes = f64::from(generation.lanes_per_port);
     let port_rate = generation.port_rate();
@@ -480,11 +482,9 @@ fn port_power(
         None => None,
     };
     // Rings exist only in co-packaged designs, which always have a laser (checked on load).
-    let ring_tuning = technology
-        .rings
-        .as_ref()
-        .zip(laser.as_ref())
-        .map(|(rings, laser)| rings::ring_tuning(rings, Celsius(laser.power.laser_temp_c)));
+    let ring_tuning = technology.rings.as_ref().zip(laser.as_ref()).map(|(rings, laser)| {
+        rings::ring_tuning(rings, Celsius(laser.power.laser_temp_c), photonics)
+    });
 
     let lasers_w =
         laser.as_ref().map_or(Watts(0.0), |laser| laser.power.electrical() * laser.lasers_per_port);
@@ -535,7 +535,8 @@ fn evaluate(
     generation: &Generation,
     parts: &Parts,
 ) -> Result<TechnologyResult, CompareError> {
-    let (port, laser, ring_tuning) = port_power(technology, generation, parts)?;
+    let (port, laser, ring_tuning) =
+        port_power(technology, generation, parts, &scenario.photonics)?;
     let ports = generation.ports_per_switch();
     let capacity = generation.switch_capacity();
 
@@ -556,7 +557,7 @@ fn evaluate(
     let cost = cost(scenario, technology, generation, parts, laser.as_ref());
     let density = density(technology, generation);
     let service = serviceability(scenario, technology, generation);
-    let sensitivities = sensitivities(technology, generation, parts, &port)?;
+    let sensitivities = sensitivities(technology, generation, parts, &scenario.photonics, &port)?;
 
     Ok(TechnologyResult {
         id: technology.id.clone(),
@@ -694,6 +695,7 @@ fn sensitivities(
     technology: &Technology,
     generation: &Generation,
     parts: &Parts,
+    photonics: &PhotonicsSettings,
     base: &PortPower,
 ) -> Result<Vec<Sensitivity>, CompareError> {
     let mut variants: Vec<(String, Technology, Generation)> = Vec::new();
@@ -735,7 +737,7 @@ fn sensitivities(
     variants
         .into_iter()
         .map(|(parameter, technology, generation)| {
-            let (changed, _, _) = port_power(&technology, &generation, parts)?;
+            let (changed, _, _) = port_power(&technology, &generation, parts, photonics)?;
             Ok(Sensitivity {
                 parameter,
                 delta_optics_w_per_port: changed.optics_w - base.optics_w,

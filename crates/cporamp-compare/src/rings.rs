@@ -16,10 +16,19 @@
 //! ($E(N) = \sum_{k\ge1} P(N\ge k) - \sum_{k\ge1} P(N\le -k)$.) The mean heater power per
 //! ring is $E(\Delta)/\eta_h$ with $\eta_h$ the heater efficiency in nm/mW. Limits: $\sigma \to 0$
 //! gives $\mu \bmod F$; $\sigma \gg F$ gives $F/2$ (uniform phase).
+//!
+//! With **wavelength reassignment** ([`cporamp_core::wdm`]) a bus of $N = F/s$ rings (channel
+//! spacing $s$) takes the rotation that puts its lowest ring just above the guard $g$: the
+//! lowest ring sits at $g + u$, $u$ uniform on $[0, s)$ (the bus's common offset modulo a
+//! channel), and the bus's mean is above its lowest ring by the mean minus the minimum of the
+//! $N$ ring-to-ring offsets, whose expectation is $\sigma_l e_N$ ($e_N$ the expected maximum
+//! of $N$ standard normals, $\sigma_l$ the ring-to-ring part of the fabrication offset). So
+//! $E(\Delta) = g + s/2 + \sigma_l e_N$, whatever the mean $\mu$.
 
 use cporamp_core::math::{normal_cdf, normal_sf};
-use cporamp_core::scenario::Rings;
+use cporamp_core::scenario::{PhotonicsSettings, Rings};
 use cporamp_core::units::Celsius;
+use cporamp_core::wdm::BusLock;
 
 /// Heater tuning of one ring, averaged over fabrication variation.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -32,18 +41,57 @@ pub struct RingTuning {
     pub heater_mw_per_ring: f64,
 }
 
-/// Mean heater tuning of `rings` with the laser at `laser_temp`.
+/// Mean heater tuning of `rings` with the laser at `laser_temp`, locked as `photonics` says
+/// (fixed assignment, or wavelength reassignment with its guard).
 #[must_use]
-pub fn ring_tuning(rings: &Rings, laser_temp: Celsius) -> RingTuning {
+pub fn ring_tuning(
+    rings: &Rings,
+    laser_temp: Celsius,
+    photonics: &PhotonicsSettings,
+) -> RingTuning {
     let mean_offset_nm = rings.design_bias.0
         + rings.laser_drift_nm_per_k * laser_temp.minus(rings.reference_temp).0
         - rings.ring_drift_nm_per_k * rings.ring_temp.minus(rings.reference_temp).0;
-    let mean_tuning_nm = mean_wrapped(mean_offset_nm, rings.fab_offset_sigma.0, rings.fsr.0);
+    let mean_tuning_nm = if photonics.wavelength_reassignment {
+        let spacing = photonics.channel_spacing_nm;
+        let bus = BusLock {
+            fsr_nm: rings.fsr.0,
+            range_nm: 0.0,
+            step_nm: Some(spacing),
+            guard_nm: photonics.lock_guard_nm,
+        };
+        let local_sigma_nm =
+            rings.fab_offset_sigma.0 * (1.0 - photonics.global_variance_fraction).max(0.0).sqrt();
+        photonics.lock_guard_nm
+            + spacing / 2.0
+            + local_sigma_nm * expected_max_of_normals(bus.rotations())
+    } else {
+        mean_wrapped(mean_offset_nm, rings.fab_offset_sigma.0, rings.fsr.0)
+    };
     RingTuning {
         mean_offset_nm,
         mean_tuning_nm,
         heater_mw_per_ring: mean_tuning_nm / rings.heater_efficiency_nm_per_mw,
     }
+}
+
+/// $e_n$, the expected maximum of `n` independent standard normals:
+/// $\int x\, n\,\varphi(x)\,\Phi(x)^{n-1}\,dx$ by the midpoint rule over $[-10, 10]$
+/// (0 for `n` = 1, 1.4236 for `n` = 8).
+#[must_use]
+pub fn expected_max_of_normals(n: usize) -> f64 {
+    if n <= 1 {
+        return 0.0;
+    }
+    let steps = 20_000;
+    let step = 20.0 / f64::from(steps);
+    (0..steps)
+        .map(|index| {
+            let x = -10.0 + (f64::from(index) + 0.5) * step;
+            let density = (-0.5 * x * x).exp() / (2.0 * std::f64::consts::PI).sqrt();
+            x * n as f64 * density * normal_cdf(x).powi(n as i32 - 1) * step
+        })
+        .sum()
 }
 
 /// $E(d \bmod F)$ for $d \sim N(\mu, \sigma^2)$, $F > 0$.
@@ -70,6 +118,16 @@ pub fn mean_wrapped(mean: f64, sigma: f64, period: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn expected_maxima_of_normals_match_the_tables() {
+        // Tabulated expected maxima of n standard normals (Harter 1961): 0.5642 for 2,
+        // 1.0294 for 4, 1.4236 for 8.
+        assert!(expected_max_of_normals(1).abs() < 1e-12);
+        for (n, table) in [(2, 0.5642), (4, 1.0294), (8, 1.4236)] {
+            assert!((expected_max_of_normals(n) - table).abs() < 2e-4, "{n}");
+        }
+    }
 
     #[test]
     fn narrow_spread_gives_the_plain_remainder() {

@@ -189,18 +189,26 @@ fn serviceability_follows_the_laser_and_engine_placement() {
 
 #[test]
 fn hotter_rings_and_lasers_cost_power_through_the_model() {
-    // A warmer ELS lowers WPE (exp(10/67) = +16 % electrical), warmer rings need a different
-    // heater shift; the sensitivity must be positive and the laser part match the closed form.
+    // An engine-mounted laser 10 K warmer loses WPE by exp(10/67) (+16 % electrical); the
+    // rings' heaters, locked by wavelength reassignment, need the same mean shift at any
+    // temperature (the rotation absorbs it), so the laser part is the whole change.
     let comparison = default_comparison();
-    let cpo = result(&comparison, "102.4T", "cpo_els");
-    let hotter =
-        cpo.sensitivities.iter().find(|s| s.parameter.starts_with("laser and ring")).unwrap();
-    let laser_part = cpo.port_power.els_w * ((10.0f64 / 67.0).exp() - 1.0);
-    assert!(hotter.delta_optics_w_per_port > 0.0);
-    assert!(
-        (hotter.delta_optics_w_per_port - laser_part).abs() < 0.1,
-        "{hotter:?} vs laser part {laser_part}"
-    );
+    let sensitivity = |id: &str| {
+        result(&comparison, "102.4T", id)
+            .sensitivities
+            .iter()
+            .find(|s| s.parameter.starts_with("laser and ring"))
+            .unwrap()
+            .delta_optics_w_per_port
+    };
+    let integrated = result(&comparison, "102.4T", "cpo_integrated");
+    // Drawn through the engine's 90 % efficient conversion (default conversion_efficiency).
+    let laser_part = integrated.port_power.laser_w * ((10.0f64 / 67.0).exp() - 1.0) / 0.9;
+    assert!(laser_part > 0.0);
+    let delta = sensitivity("cpo_integrated");
+    assert!((delta - laser_part).abs() < 1e-9 * laser_part, "{delta} vs laser part {laser_part}");
+    // The external source at 40 -> 50 °C stays within its 0-50 °C rating: no change at all.
+    assert!(sensitivity("cpo_els").abs() < 1e-12);
 }
 
 #[test]

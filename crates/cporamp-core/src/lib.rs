@@ -14,6 +14,7 @@ pub mod exposure;
 pub mod math;
 pub mod scenario;
 pub mod units;
+pub mod wdm;
 
 pub use error::{Diagnostic, DiagnosticKind, ScenarioError};
 pub use scenario::{Scenario, load, load_default};

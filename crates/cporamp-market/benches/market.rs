@@ -1,4 +1,4 @@
-//! Market Monte Carlo throughput: 10,000 samples of 12 inputs over 2026-2032 and three tiers,
+//! Market Monte Carlo throughput: 10,000 samples of 13 inputs over 2026-2032 and three tiers,
 //! simulated and summarised (scenario probabilities, fans, migration map, value pools,
 //! tornado), 2 threads. The goal is under 60 s. The update by observations costs one pass
 //! over the samples per observation; `update_rows` checks that it is linear in the rows
@@ -6,8 +6,8 @@
 //! Run: `cargo bench -p cporamp-market --bench market`. Figures go in BENCHMARKS.md.
 
 use cporamp_market::{
-    Anchors, Criteria, INPUT_NAMES, Input, LayerSplit, MarketInputs, Observation, Prior, Signal,
-    Surrogate, TierAnchors, simulate, update,
+    Anchors, Criteria, HotPoint, INPUT_NAMES, Input, LayerSplit, MarketInputs, Observation, Prior,
+    Signal, Surrogate, TierAnchors, simulate, update, yield_surrogate,
 };
 
 fn main() {
@@ -23,6 +23,7 @@ fn tier(name: &str, ports_per_accelerator: f64, cpo_max_share: f64, lpo: bool) -
         cpo_allowed: true,
         cpo_max_share,
         lpo_allowed: lpo,
+        job_exposed: name != "spine",
     }
 }
 
@@ -40,8 +41,9 @@ fn inputs() -> MarketInputs {
         Prior::Uniform { low: 1.5, high: 3.0 },
         Prior::Uniform { low: 0.8, high: 1.6 },
         Prior::Uniform { low: 3.0, high: 6.0 },
+        Prior::LogNormal { median: 1.0, sigma: 0.3 },
     ];
-    let defect = [0.25, 0.5, 1.0, 2.0, 4.0];
+    let defect: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
     MarketInputs {
         seed: 1,
         samples: SAMPLES,
@@ -61,15 +63,25 @@ fn inputs() -> MarketInputs {
             lpo_pj_per_bit: 12.0,
             cpo_pj_per_bit: 6.0,
             reference_units: 50_000.0,
-            cpo_yield_vs_defect_factor: Surrogate {
-                x: defect.to_vec(),
-                y: defect.iter().map(|d| (-0.2 * d).exp()).collect(),
-            },
+            laser_defects_at_reference: 0.0,
+            cpo_yield_vs_defect_factor: yield_surrogate(
+                &defect.iter().map(|&d| (d, (-0.2 * d).exp())).collect::<Vec<_>>(),
+            ),
             goodput_loss_vs_laser_factor: Surrogate {
                 x: vec![0.5, 1.0, 2.0, 4.0],
                 y: vec![-0.0005, 0.0, 0.001, 0.003],
             },
-            engine_temp_margin_k: 8.0,
+            lpo_goodput_loss: -0.0002,
+            engine_temp_margin_k: 13.0,
+            hot_end: [(25.0, 52.0), (35.0, 57.0), (45.0, 62.0)]
+                .iter()
+                .map(|&(inlet_c, engine_temp_c)| HotPoint {
+                    inlet_c,
+                    engine_temp_c,
+                    unlockable_fraction: 0.0,
+                    flaps_per_lane_h: 0.0,
+                })
+                .collect(),
             ports_per_switch: 128.0,
             port_gbps: 800.0,
             tiers: vec![
@@ -92,6 +104,9 @@ fn inputs() -> MarketInputs {
             goodput_parity: 0.002,
             bull_by_year: 2027,
             bear_after_year: 2029,
+            engine_temp_limit_c: 70.0,
+            unlockable_limit: 0.001,
+            flap_limit_per_lane_h: 1.0,
         },
         seed_units: 50_000.0,
         pilot_share: 0.05,

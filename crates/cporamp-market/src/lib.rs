@@ -18,11 +18,19 @@
 //! the value per layer and the five signals per year.
 //!
 //! # Scenarios
-//! Per sample, with $y_v$ the volume year of the **main tier** (the first tier whose name is
-//! not `"scale-up"`, the scale-out fabric the article's CPO switches serve):
-//! **tail** if a thermal redesign happened; else **bull** if $y_v \le$ `bull_by_year`;
-//! **bear** if there is no volume year within the horizon or $y_v >$ `bear_after_year`;
-//! else **base**. Probabilities are sample fractions with binomial standard errors
+//! The article frames four stories for 2026-2028 ([`Scenario`]). Per sample, with $y_v$ the
+//! volume year of the **main tier** (the first tier whose name is not `"scale-up"`, the
+//! scale-out fabric the article's CPO switches serve) and $y_w$ = `bear_after_year` the end
+//! of the article's window:
+//! **tail** ("thermal issues force partial redesign") if the main tier qualified CPO by
+//! $y_w$ and the thermal check at that qualification failed (reason: the engine temperature,
+//! heater range or flap rate at the hot end of the inlet sweep); else **bull** ("hyperscalers
+//! pull CPO forward") if $y_v \le$ `bull_by_year`; **base** ("CPO enters limited volume from
+//! late 2027") if $y_v \le y_w$; else **bear** ("yield and serviceability delay CPO;
+//! pluggables live longer"), with the reason read from the main tier's gates in $y_w$: the
+//! first closed gate in the order yield, serviceability, cost, cooling, or a ramp too slow
+//! when every gate was open. Each sample records its [`Reason`]. Probabilities are sample
+//! fractions with binomial standard errors
 //! $\sqrt{p(1-p)/n}$ (after an update, weighted fractions with $n$ the Kish effective sample
 //! size); they sum to 1.
 //!
@@ -49,7 +57,9 @@
 //! # Sensitivity
 //! [`sobol()`] gives first-order and total Sobol indices of the main tier's volume year
 //! (a ramp beyond the horizon counts as `end_year + 1`); the thermal margin's standard normal
-//! joins as the extra input `thermal_margin_noise`. The tornado runs the model at each
+//! joins as the extra input `thermal_margin_noise`. Indices are variance fractions, so the
+//! estimates and their bootstrap intervals are reported on \[0, 1\] (an estimator's sampling
+//! noise can fall outside; the raw estimate is kept beside it). The tornado runs the model at each
 //! input's 10 % and 90 % quantile with the others at their medians ($z = 0$).
 //!
 //! # Migration map
@@ -75,6 +85,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
+pub use model::thermal_check;
 use model::{INPUT_RANGES, Outcome, Params};
 
 /// Samples per random stream.
@@ -129,8 +140,11 @@ pub const MAX_OBSERVATIONS: usize = 10_000;
 /// - `power_usd_per_kwh`: electricity price, USD/kWh, ≥ 0;
 /// - `gpu_hour_usd`: value of one accelerator-hour of goodput, USD, ≥ 0;
 /// - `adoption_speed`: logistic rate $k$ of CPO adoption once eligible, per year, > 0;
-/// - `thermal_margin_sigma_k`: standard deviation of the engine temperature margin, K, ≥ 0.
-pub const INPUT_NAMES: [&str; 12] = [
+/// - `thermal_margin_sigma_k`: standard deviation of the engine temperature margin, K, ≥ 0;
+/// - `alignment_factor`: multiplier on the fiber-attach process's placement and cure-shift
+///   spread (the yield engine's block and shift sigmas), > 0: an engineering input carried
+///   through the yield surrogate ([`model`]).
+pub const INPUT_NAMES: [&str; 13] = [
     "yield_learning_rate",
     "cost_learning_rate",
     "price_erosion",
@@ -143,6 +157,7 @@ pub const INPUT_NAMES: [&str; 12] = [
     "gpu_hour_usd",
     "adoption_speed",
     "thermal_margin_sigma_k",
+    "alignment_factor",
 ];
 
 /// Supply-chain layers of the value pools.
@@ -277,6 +292,62 @@ impl Surrogate {
     }
 }
 
+/// Largest yield a yield surrogate holds, so that $\ln(-\ln Y)$ stays finite.
+pub const MAX_SURROGATE_YIELD: f64 = 1.0 - 1e-9;
+
+/// Smallest yield a yield surrogate holds (a Monte Carlo point with no good package).
+pub const MIN_SURROGATE_YIELD: f64 = 1e-12;
+
+/// The yield surrogate of `(factor, package yield)` points with ascending factors > 0, in
+/// survival coordinates: $x = \ln d$, $y = \ln(-\ln Y)$ (yields are held within
+/// [`MIN_SURROGATE_YIELD`] and [`MAX_SURROGATE_YIELD`]). A package whose lanes fail with Gaussian-tail
+/// probabilities $e^{-c/v}$ of the attach variance $v \propto d$ passes with
+/// $Y = e^{-N e^{-c/v}}$, so $\ln(-\ln Y)$ is smooth and nearly linear where $Y$ itself
+/// falls steeply: linear interpolation there is far more accurate. Evaluate with
+/// [`yield_at`].
+#[must_use]
+pub fn yield_surrogate(points: &[(f64, f64)]) -> Surrogate {
+    Surrogate {
+        x: points.iter().map(|&(factor, _)| factor.ln()).collect(),
+        y: points
+            .iter()
+            .map(|&(_, y)| (-y.clamp(MIN_SURROGATE_YIELD, MAX_SURROGATE_YIELD).ln()).ln())
+            .collect(),
+    }
+}
+
+/// The package yield a [`yield_surrogate`] gives at learning factor `factor` (> 0).
+#[must_use]
+pub fn yield_at(surrogate: &Surrogate, factor: f64) -> f64 {
+    (-surrogate.eval(factor.ln()).exp()).exp()
+}
+
+/// Leave-one-out error of a [`yield_surrogate`], in yield: [`Surrogate::held_out_error`]'s
+/// chords taken in survival coordinates and mapped back to yields.
+fn yield_held_out_error(s: &Surrogate) -> f64 {
+    let to_yield = |y: f64| (-y.exp()).exp();
+    let mut worst: f64 = 0.0;
+    for i in 1..s.x.len().saturating_sub(1) {
+        let f = (s.x[i] - s.x[i - 1]) / (s.x[i + 1] - s.x[i - 1]);
+        let chord = s.y[i - 1] + f * (s.y[i + 1] - s.y[i - 1]);
+        worst = worst.max((to_yield(s.y[i]) - to_yield(chord)).abs());
+    }
+    worst
+}
+
+/// One inlet of the thermal and photonics engines' sweep, for the thermal check.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HotPoint {
+    /// Coolant inlet, °C.
+    pub inlet_c: f64,
+    /// Hottest engine mean, °C.
+    pub engine_temp_c: f64,
+    /// Lanes that cannot lock, fraction.
+    pub unlockable_fraction: f64,
+    /// Flaps per lane-hour.
+    pub flaps_per_lane_h: f64,
+}
+
 /// One network tier.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TierAnchors {
@@ -290,6 +361,9 @@ pub struct TierAnchors {
     pub cpo_max_share: f64,
     /// Whether LPO may serve this tier (its reach suffices).
     pub lpo_allowed: bool,
+    /// Whether a failure of this tier's links interrupts the training job (GPU-facing
+    /// links; uplinks reroute), so that goodput losses are charged here.
+    pub job_exposed: bool,
 }
 
 /// Share of a technology's spend going to each of [`LAYERS`].
@@ -324,12 +398,20 @@ pub struct Anchors {
     pub cpo_pj_per_bit: f64,
     /// Cumulative CPO switches at which the CPO anchors hold.
     pub reference_units: f64,
-    /// CPO package yield versus the Wright defect factor (1 at the reference).
+    /// CPO package yield versus the Wright defect factor (1 at the reference), which also
+    /// scales the attach process's variance ([`model`]): a [`yield_surrogate`].
     pub cpo_yield_vs_defect_factor: Surrogate,
+    /// Dead lasers per CPO package that reach package test at the reference (0 for an
+    /// external laser source): the laser part of the yield, $e^{-\lambda d}$.
+    pub laser_defects_at_reference: f64,
     /// CPO minus pluggable job goodput loss (fraction) versus the laser failure multiplier.
     pub goodput_loss_vs_laser_factor: Surrogate,
-    /// Laser/ring temperature limit minus the engine temperature, K.
+    /// LPO minus pluggable job goodput loss (fraction), from the LPO fabric.
+    pub lpo_goodput_loss: f64,
+    /// Laser/ring temperature limit minus the engine temperature at the nominal inlet, K.
     pub engine_temp_margin_k: f64,
+    /// The CPO package over the inlet sweep, ascending inlet (the last is the hot end).
+    pub hot_end: Vec<HotPoint>,
     /// Ports per switch.
     pub ports_per_switch: f64,
     /// Port speed, Gb/s.
@@ -351,8 +433,14 @@ pub struct Criteria {
     pub goodput_parity: f64,
     /// Bull when the main tier reaches volume by this year.
     pub bull_by_year: i32,
-    /// Bear when it reaches volume after this year, or never.
+    /// The end of the article's window: base by this year, bear after it or never.
     pub bear_after_year: i32,
+    /// Hottest engine allowed at the hot end of the inlet sweep, °C.
+    pub engine_temp_limit_c: f64,
+    /// Largest fraction of lanes that may fail to lock there.
+    pub unlockable_limit: f64,
+    /// Largest flap rate there, per lane-hour.
+    pub flap_limit_per_lane_h: f64,
 }
 
 /// Everything the market engine needs.
@@ -448,6 +536,90 @@ pub enum Scenario {
     Bear,
     /// Thermal issues force a partial redesign.
     Tail,
+}
+
+/// Why a sample is in its scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// Bull or base: the main tier reached volume in `year`.
+    Volume {
+        /// The volume year.
+        year: i32,
+    },
+    /// Bear: the package yield missed its target in the window's last year.
+    Yield {
+        /// That year.
+        year: i32,
+        /// Its package yield.
+        package_yield: f64,
+    },
+    /// Bear: the CPO fabric lost more job goodput than parity allows.
+    Serviceability {
+        /// The goodput loss against pluggables, fraction.
+        goodput_loss: f64,
+    },
+    /// Bear: CPO's TCO above the best alternative's in the window's last year.
+    Cost {
+        /// That year.
+        year: i32,
+        /// CPO TCO over the best alternative's.
+        tco_ratio: f64,
+    },
+    /// Bear: liquid cold plates not yet standard in the window's last year.
+    Cooling {
+        /// That year.
+        year: i32,
+    },
+    /// Bear: eligible from `eligible_year`, but the share grew too slowly for volume.
+    SlowRamp {
+        /// First eligible year.
+        eligible_year: i32,
+    },
+    /// Tail: the hottest engine above its limit at the hot end, by `excess_k`.
+    EngineTemperature {
+        /// Excess over the limit, K.
+        excess_k: f64,
+    },
+    /// Tail: too many lanes cannot lock at the hot end.
+    HeaterRange {
+        /// Unlockable fraction.
+        unlockable_fraction: f64,
+    },
+    /// Tail: flap rate above its limit at the hot end.
+    Flaps {
+        /// Flaps per lane-hour.
+        per_lane_hour: f64,
+    },
+}
+
+impl Reason {
+    /// The reason's kind, as serialized.
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Reason::Volume { .. } => "volume",
+            Reason::Yield { .. } => "yield",
+            Reason::Serviceability { .. } => "serviceability",
+            Reason::Cost { .. } => "cost",
+            Reason::Cooling { .. } => "cooling",
+            Reason::SlowRamp { .. } => "slow_ramp",
+            Reason::EngineTemperature { .. } => "engine_temperature",
+            Reason::HeaterRange { .. } => "heater_range",
+            Reason::Flaps { .. } => "flaps",
+        }
+    }
+}
+
+/// The share of samples in one scenario for one kind of reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReasonShare {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// [`Reason::kind`].
+    pub kind: &'static str,
+    /// Fraction of all samples.
+    pub fraction: f64,
 }
 
 /// The scenarios in array order.
@@ -550,10 +722,10 @@ pub struct SampleRecord {
     pub inputs: Vec<f64>,
     /// Standard normal draw of the thermal margin.
     pub thermal_z: f64,
-    /// Whether a redesign happened.
-    pub redesign: bool,
     /// The scenario.
     pub scenario: Scenario,
+    /// Why.
+    pub reason: Reason,
     /// Volume year per tier.
     pub volume_years: Vec<Option<i32>>,
     /// Per [`Signal`] (by [`Signal::index`]), per year.
@@ -573,6 +745,8 @@ pub struct MarketResult {
     pub input_names: Vec<String>,
     /// Scenario probabilities in [`SCENARIOS`] order.
     pub probabilities: [ScenarioProbability; 4],
+    /// Why: per scenario and kind of reason, the fraction of samples, largest first.
+    pub reasons: Vec<ReasonShare>,
     /// Per tier.
     pub tiers: Vec<TierResult>,
     /// Mean value pools per year.
@@ -626,6 +800,8 @@ pub struct Update {
     pub ess_warning: bool,
     /// Updated probabilities (standard errors with the ESS).
     pub probabilities: [ScenarioProbability; 4],
+    /// Updated reasons, as [`MarketResult::reasons`].
+    pub reasons: Vec<ReasonShare>,
     /// Sequential attribution, per observation.
     pub attribution: Vec<Attribution>,
     /// Weighted input summaries.
@@ -645,11 +821,11 @@ pub(crate) fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 
 /// Checks everything; returns the index of each of [`INPUT_NAMES`] in `m.inputs` and the
 /// main tier.
-fn check(m: &MarketInputs) -> Result<([usize; 12], usize), MarketError> {
+fn check(m: &MarketInputs) -> Result<([usize; 13], usize), MarketError> {
     if m.samples == 0 {
         return Err(MarketError::invalid("samples", 0.0, "at least 1 sample"));
     }
-    let mut order = [usize::MAX; 12];
+    let mut order = [usize::MAX; 13];
     for (i, input) in m.inputs.iter().enumerate() {
         let Some(slot) = INPUT_NAMES.iter().position(|&n| n == input.name) else {
             return Err(MarketError::Inconsistent {
@@ -706,8 +882,42 @@ fn check(m: &MarketInputs) -> Result<([usize; 12], usize), MarketError> {
     non_negative("anchors.lpo_pj_per_bit", a.lpo_pj_per_bit)?;
     non_negative("anchors.cpo_pj_per_bit", a.cpo_pj_per_bit)?;
     positive("anchors.reference_units", a.reference_units)?;
+    non_negative("anchors.laser_defects_at_reference", a.laser_defects_at_reference)?;
     positive("anchors.ports_per_switch", a.ports_per_switch)?;
     positive("anchors.port_gbps", a.port_gbps)?;
+    if !(a.lpo_goodput_loss.is_finite() && a.lpo_goodput_loss.abs() <= 1.0) {
+        return Err(MarketError::invalid(
+            "anchors.lpo_goodput_loss",
+            a.lpo_goodput_loss,
+            "a goodput difference (fraction) in [-1, 1]",
+        ));
+    }
+    for (i, point) in a.hot_end.iter().enumerate() {
+        let name = format!("anchors.hot_end[{i}]");
+        let ascending = i == 0 || point.inlet_c > a.hot_end[i - 1].inlet_c;
+        if !(point.inlet_c.is_finite() && ascending) {
+            return Err(MarketError::invalid(
+                format!("{name}.inlet_c"),
+                point.inlet_c,
+                "finite and strictly ascending",
+            ));
+        }
+        if !point.engine_temp_c.is_finite() {
+            return Err(MarketError::invalid(
+                format!("{name}.engine_temp_c"),
+                point.engine_temp_c,
+                "a finite temperature",
+            ));
+        }
+        if !(0.0..=1.0).contains(&point.unlockable_fraction) {
+            return Err(MarketError::invalid(
+                format!("{name}.unlockable_fraction"),
+                point.unlockable_fraction,
+                "a fraction in [0, 1]",
+            ));
+        }
+        non_negative(&format!("{name}.flaps_per_lane_h"), point.flaps_per_lane_h)?;
+    }
     if !a.engine_temp_margin_k.is_finite() {
         return Err(MarketError::invalid(
             "anchors.engine_temp_margin_k",
@@ -715,17 +925,7 @@ fn check(m: &MarketInputs) -> Result<([usize; 12], usize), MarketError> {
             "a finite number",
         ));
     }
-    let yield_name = "anchors.cpo_yield_vs_defect_factor";
-    a.cpo_yield_vs_defect_factor.check(yield_name)?;
-    for (i, &y) in a.cpo_yield_vs_defect_factor.y.iter().enumerate() {
-        if !(y > 0.0 && y <= 1.0) {
-            return Err(MarketError::invalid(
-                format!("{yield_name}.y[{i}]"),
-                y,
-                "a yield in (0, 1]",
-            ));
-        }
-    }
+    a.cpo_yield_vs_defect_factor.check("anchors.cpo_yield_vs_defect_factor")?;
     a.goodput_loss_vs_laser_factor.check("anchors.goodput_loss_vs_laser_factor")?;
     if a.tiers.is_empty() {
         return Err(MarketError::Missing { name: "anchors.tiers".to_owned() });
@@ -798,6 +998,21 @@ fn check(m: &MarketInputs) -> Result<([usize; 12], usize), MarketError> {
             "a finite number",
         ));
     }
+    if !c.engine_temp_limit_c.is_finite() {
+        return Err(MarketError::invalid(
+            "criteria.engine_temp_limit_c",
+            c.engine_temp_limit_c,
+            "a finite temperature",
+        ));
+    }
+    if !(0.0..=1.0).contains(&c.unlockable_limit) {
+        return Err(MarketError::invalid(
+            "criteria.unlockable_limit",
+            c.unlockable_limit,
+            "a fraction in [0, 1]",
+        ));
+    }
+    non_negative("criteria.flap_limit_per_lane_h", c.flap_limit_per_lane_h)?;
     if c.bear_after_year < c.bull_by_year {
         return Err(MarketError::invalid(
             "criteria.bear_after_year",
@@ -810,8 +1025,7 @@ fn check(m: &MarketInputs) -> Result<([usize; 12], usize), MarketError> {
         return Err(MarketError::invalid("pilot_share", m.pilot_share, "a share in [0, 1]"));
     }
     non_negative("surrogate_error_bound", m.surrogate_error_bound)?;
-    for (name, surrogate) in surrogates(a) {
-        let error = surrogate.held_out_error();
+    for (name, error) in surrogate_errors(a) {
         if error > m.surrogate_error_bound {
             return Err(MarketError::invalid(
                 format!("anchors.{name} (held-out error)"),
@@ -823,10 +1037,11 @@ fn check(m: &MarketInputs) -> Result<([usize; 12], usize), MarketError> {
     Ok((order, main))
 }
 
-fn surrogates(a: &Anchors) -> [(&'static str, &Surrogate); 2] {
+/// Each anchor surrogate's leave-one-out error, in its own unit.
+fn surrogate_errors(a: &Anchors) -> [(&'static str, f64); 2] {
     [
-        ("cpo_yield_vs_defect_factor", &a.cpo_yield_vs_defect_factor),
-        ("goodput_loss_vs_laser_factor", &a.goodput_loss_vs_laser_factor),
+        ("cpo_yield_vs_defect_factor", yield_held_out_error(&a.cpo_yield_vs_defect_factor)),
+        ("goodput_loss_vs_laser_factor", a.goodput_loss_vs_laser_factor.held_out_error()),
     ]
 }
 
@@ -851,15 +1066,47 @@ fn check_values(values: &[f64], context: &str) -> Result<(), MarketError> {
     Ok(())
 }
 
-fn classify(redesign: bool, volume_year: Option<i32>, c: &Criteria) -> Scenario {
-    if redesign {
-        return Scenario::Tail;
+/// The scenario of one sample's outcome and why (see the crate docs).
+fn classify(o: &Outcome, main: usize, c: &Criteria) -> (Scenario, Reason) {
+    let qualified_in_window = o.eligible_years[main].is_some_and(|y| y <= c.bear_after_year);
+    if let Some(reason) = o.redesign.filter(|_| qualified_in_window) {
+        return (Scenario::Tail, reason);
     }
-    match volume_year {
-        Some(y) if y <= c.bull_by_year => Scenario::Bull,
-        Some(y) if y <= c.bear_after_year => Scenario::Base,
-        _ => Scenario::Bear,
+    match o.volume_years[main] {
+        Some(year) if year <= c.bull_by_year => (Scenario::Bull, Reason::Volume { year }),
+        Some(year) if year <= c.bear_after_year => (Scenario::Base, Reason::Volume { year }),
+        _ => {
+            let g = &o.window_gates;
+            let reason = if let Some(eligible_year) = o.eligible_years[main] {
+                Reason::SlowRamp { eligible_year }
+            } else if !g.yield_ok {
+                Reason::Yield { year: g.year, package_yield: g.package_yield }
+            } else if !g.goodput_ok {
+                Reason::Serviceability { goodput_loss: g.goodput_loss }
+            } else if !g.cost_ok {
+                Reason::Cost { year: g.year, tco_ratio: g.tco_ratio }
+            } else if !g.cooling_ok {
+                Reason::Cooling { year: g.year }
+            } else {
+                Reason::SlowRamp { eligible_year: g.year }
+            };
+            (Scenario::Bear, reason)
+        }
     }
+}
+
+/// Per scenario and kind of reason, the weighted fraction of samples, largest first.
+fn reason_shares(records: &[SampleRecord], weights: &[f64]) -> Vec<ReasonShare> {
+    let mut shares: Vec<ReasonShare> = Vec::new();
+    for (record, &w) in records.iter().zip(weights) {
+        let kind = record.reason.kind();
+        match shares.iter_mut().find(|s| s.scenario == record.scenario && s.kind == kind) {
+            Some(share) => share.fraction += w,
+            None => shares.push(ReasonShare { scenario: record.scenario, kind, fraction: w }),
+        }
+    }
+    shares.sort_by(|a, b| b.fraction.total_cmp(&a.fraction));
+    shares
 }
 
 /// Weighted scenario probabilities (weights normalised to 1) with SEs from `ess`.
@@ -888,7 +1135,7 @@ fn year_quantiles(years: &[Option<i32>]) -> YearQuantiles {
 }
 
 fn main_volume_year(m: &MarketInputs, values: &[f64], z: f64, main: usize) -> Option<i32> {
-    model::run(m, &Params::from_values(values), z).volume_years[main]
+    model::run(m, &Params::from_values(values), z, main).volume_years[main]
 }
 
 /// Runs the market Monte Carlo on `threads` threads (the result does not depend on them).
@@ -923,7 +1170,7 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
                         for sample in chunk * CHUNK..((chunk + 1) * CHUNK).min(n) {
                             let z: f64 = StandardNormal.sample(&mut rng);
                             let params = Params::from_values(&values[sample * k..(sample + 1) * k]);
-                            out.push((z, model::run(m, &params, z)));
+                            out.push((z, model::run(m, &params, z, main)));
                         }
                     }
                     out
@@ -941,17 +1188,21 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
     let records: Vec<SampleRecord> = outcomes
         .iter()
         .enumerate()
-        .map(|(i, (z, o))| SampleRecord {
-            inputs: values[i * k..(i + 1) * k].to_vec(),
-            thermal_z: *z,
-            redesign: o.redesign,
-            scenario: classify(o.redesign, o.volume_years[main], &m.criteria),
-            volume_years: o.volume_years.clone(),
-            signals: o.signals.clone(),
+        .map(|(i, (z, o))| {
+            let (scenario, reason) = classify(o, main, &m.criteria);
+            SampleRecord {
+                inputs: values[i * k..(i + 1) * k].to_vec(),
+                thermal_z: *z,
+                scenario,
+                reason,
+                volume_years: o.volume_years.clone(),
+                signals: o.signals.clone(),
+            }
         })
         .collect();
     let uniform = vec![1.0 / n as f64; n];
     let probabilities = probabilities(&records, &uniform, n as f64);
+    let reasons = reason_shares(&records, &uniform);
 
     let tiers = a
         .tiers
@@ -1046,15 +1297,16 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
         main_tier: a.tiers[main].name.clone(),
         input_names: INPUT_NAMES.iter().map(|&s| s.to_owned()).collect(),
         probabilities,
+        reasons,
         tiers,
         value_pools,
         tornado_baseline,
         tornado,
-        surrogates: surrogates(a)
+        surrogates: surrogate_errors(a)
             .into_iter()
-            .map(|(name, s)| SurrogateCheck {
+            .map(|(name, held_out_error)| SurrogateCheck {
                 name,
-                held_out_error: s.held_out_error(),
+                held_out_error,
                 bound: m.surrogate_error_bound,
             })
             .collect(),
@@ -1184,6 +1436,7 @@ pub fn update(result: &MarketResult, observations: &[Observation]) -> Result<Upd
         .collect();
     Ok(Update {
         probabilities: probabilities(&result.records, &weights, ess),
+        reasons: reason_shares(&result.records, &weights),
         ess,
         ess_warning: ess < ESS_WARNING_FRACTION * n as f64,
         weights,

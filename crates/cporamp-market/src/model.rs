@@ -8,7 +8,13 @@
 //!   $V(y+1) = V(y) + \sum_j s^\text{cpo}_j(y) D_j(y) / P$ ($P$ = `ports_per_switch`), so
 //!   year $y$'s cost and yield use the volume shipped before it (no simultaneity);
 //! - Wright defect factor $d = (V/V_\text{ref})^{\log_2 r_y}$ and CPO package yield
-//!   $Y = \hat Y(d)$ (the yield surrogate), $Y_\text{ref} = \hat Y(1)$;
+//!   $Y = \min(1, \hat Y(d a^2)\, e^{-\lambda (d - d a^2)})$, $Y_\text{ref} = \hat Y(1)$: the
+//!   yield surrogate $\hat Y$ is the yield engine's package yield over factors $d$ that scale
+//!   the laser defects and the attach process's variance together; the alignment factor $a$
+//!   (`alignment_factor`) scales that variance by $a^2$ more, which is the surrogate at
+//!   $d a^2$ with the laser part $e^{-\lambda x}$ ($\lambda$ =
+//!   `laser_defects_at_reference`, 0 for an external laser source, for which this is exact)
+//!   moved back from $d a^2$ to $d$;
 //! - CPO capex per Gb/s:
 //!   $c_\text{cpo} = [(c_0 - e_0)(V/V_\text{ref})^{\log_2 r_c}\,Y_\text{ref}/Y + f_e\, e_0]
 //!   (1 - \epsilon)^t$
@@ -21,27 +27,38 @@
 //! - energy over the life $L = 5$ years: $E = \text{pJ/bit} \cdot 10^{-3}\,\text{W per Gb/s}
 //!   \times 8766 L\,\text{h} \times 10^{-3} \times \$/\text{kWh}$ (IT power, no PUE: fold it
 //!   into the power price);
-//! - downtime: the CPO fabric's extra job goodput loss $\Delta G = \hat G(f_\text{laser})$
-//!   (the goodput surrogate) costs $\Delta G \cdot h_\text{GPU} \cdot 8766 L / (p_j B)$ per
-//!   Gb/s, since one accelerator owns $p_j B$ Gb/s of tier $j$ ($B$ = `port_gbps`) and
-//!   yields $8766 L$ GPU-hours over the life. Pluggable and LPO are the goodput reference
-//!   (zero);
+//! - downtime, charged only in tiers whose failures reach the job (`job_exposed`: a
+//!   GPU-facing link that fails interrupts a synchronous job; an uplink has equal-cost
+//!   siblings and traffic reroutes): a technology's job goodput loss against the pluggable
+//!   fabric $\Delta G$ costs $\Delta G \cdot h_\text{GPU} \cdot 8766 L / (p_j B)$ per Gb/s,
+//!   since one accelerator owns $p_j B$ Gb/s of tier $j$ ($B$ = `port_gbps`) and yields
+//!   $8766 L$ GPU-hours over the life. CPO's $\Delta G = \hat G(f_\text{laser})$ (the
+//!   goodput surrogate), LPO's its own fleet figure `lpo_goodput_loss`, the pluggable's 0.
+//!   $\Delta G$ is a difference of two goodputs, so it lies in $[-1, 1]$: a credit is bounded
+//!   by the pluggable fabric's own loss;
 //! - TCO per Gb/s: capex + energy + downtime.
 //!
-//! **Eligibility** of CPO in tier $j$ in year $y$: the tier allows CPO, $Y \ge$
-//! `yield_target`, $\text{TCO}_\text{cpo} \le \min(\text{TCO}_\text{plug},
-//! \text{TCO}_\text{lpo})$ (LPO only where the tier allows it), $\Delta G \le$
-//! `goodput_parity` and $y \ge$ `cold_plate_year`. Adoption starts at the first eligible
-//! year $t_e$ and is not reversed afterwards. A **redesign** happens when the engine
-//! temperature margin $m = m_0 + \sigma_m z$, $z \sim N(0, 1)$, is negative; it delays the
-//! adoption start by [`REDESIGN_YEARS`]: $t_0 = t_e + 2$ (assumption:
-//! the thermal problem shows at the first qualification and one package re-spin takes two
-//! years).
+//! **Eligibility** of CPO in tier $j$ in year $y$ (four gates): $Y \ge$ `yield_target`;
+//! $\Delta G \le$ `goodput_parity` where the tier is job-exposed; $\text{TCO}_\text{cpo}
+//! \le \min(\text{TCO}_\text{plug}, \text{TCO}_\text{lpo})$ (LPO only where the tier allows
+//! it); $y \ge$ `cold_plate_year`; and the tier allows CPO. Adoption starts at the first
+//! eligible year $t_e$ and is not reversed.
 //!
-//! **Shares** of the ports deployed in year $y$: before $t_0$ CPO ships the pilot share
-//! $\pi$ (`pilot_share`, capped at the tier's ceiling); from $t_0$,
-//! $s^\text{cpo} = \max(\pi, \bar s / (1 + e^{-k (t - t_0 - 1)}))$ with ceiling $\bar s$
-//! (`cpo_max_share`, 0 where CPO is not allowed) and rate $k$ (`adoption_speed`). The rest
+//! **Thermal check** ([`thermal_check`]): at the main tier's first qualification the
+//! package is checked at the hot end of the inlet sweep, every temperature shifted by the
+//! model error $e = \sigma_m z$, $z \sim N(0, 1)$: the hottest engine against
+//! `engine_temp_limit_c`, the unlockable-lane fraction and the flap rate (interpolated in the
+//! photonics engine's inlet sweep at inlet $+ e$, extended linearly beyond it) against their
+//! limits. A failure forces a partial redesign that delays the start of adoption by
+//! [`REDESIGN_YEARS`] (assumption: one package re-spin).
+//!
+//! **Shares** of the ports deployed in year $y$: before the start $t_0$ CPO ships the pilot
+//! share $\pi$ (`pilot_share`, capped at the tier's ceiling); from $t_0$ a logistic that
+//! passes through $\pi$ at the start of year $t_0$ and tends to the ceiling $\bar s$
+//! (`cpo_max_share`) at rate $k$ (`adoption_speed`), taken at mid-year since ports deploy
+//! through the year: $s^\text{cpo}(t) = \bar s / (1 + (\bar s/\pi - 1)\,e^{-k(t - t_0 +
+//! 1/2)})$. A gate opening therefore means pilots growing into volume over a year or more:
+//! from 2 % to a 10 % share takes $\ln(39/7)/k - 1/2$ years at $\bar s = 0.8$. The rest
 //! $1 - s^\text{cpo}$ splits between pluggable and LPO by a logistic in LPO's relative TCO
 //! advantage, $f_\text{lpo} = 1/(1 + e^{-a/0.1})$ with
 //! $a = (\text{TCO}_\text{plug} - \text{TCO}_\text{lpo})/\text{TCO}_\text{plug}$ (a 10 %
@@ -54,14 +71,15 @@
 //! **Volume year** of a tier: the first year with $s^\text{cpo} \ge$ `volume_share`.
 //!
 //! **Signals** per year (the article's five, [`Signal`](crate::Signal)): production yield
-//! $Y$; thermal drift as the engine temperature margin $m$ (K); serviceability as
+//! $Y$; thermal drift as the engine temperature margin $m = m_0 - e$ (K); serviceability as
 //! $\Delta G$; cooling design as the liquid-cooled share of new AI racks
 //! $1/(1 + e^{-2 (y - y_\text{cp})})$ (50 % at `cold_plate_year`, assumption: the
 //! transition takes about two years); inspection as the defect factor $d$ that inline
 //! inspection counts relative to the reference.
 
 use crate::{
-    COOLING_RATE_PER_YEAR, HOURS_PER_YEAR, LIFE_YEARS, MarketInputs, REDESIGN_YEARS, SPLIT_SCALE,
+    COOLING_RATE_PER_YEAR, HOURS_PER_YEAR, LIFE_YEARS, MarketInputs, REDESIGN_YEARS, Reason,
+    SPLIT_SCALE, yield_at,
 };
 
 /// The sampled inputs, by meaning, in [`crate::INPUT_NAMES`] order.
@@ -79,11 +97,12 @@ pub(crate) struct Params {
     pub gpu_hour_usd: f64,
     pub adoption_speed: f64,
     pub thermal_margin_sigma_k: f64,
+    pub alignment_factor: f64,
 }
 
 /// Allowed range of each input's sampled values, in [`crate::INPUT_NAMES`] order:
 /// (low, high, low inclusive).
-pub(crate) const INPUT_RANGES: [(f64, f64, bool); 12] = [
+pub(crate) const INPUT_RANGES: [(f64, f64, bool); 13] = [
     (0.0, f64::INFINITY, false),
     (0.0, f64::INFINITY, false),
     (0.0, 1.0, true),
@@ -96,6 +115,7 @@ pub(crate) const INPUT_RANGES: [(f64, f64, bool); 12] = [
     (0.0, f64::INFINITY, true),
     (0.0, f64::INFINITY, false),
     (0.0, f64::INFINITY, true),
+    (0.0, f64::INFINITY, false),
 ];
 
 impl Params {
@@ -113,6 +133,7 @@ impl Params {
             gpu_hour_usd: v[9],
             adoption_speed: v[10],
             thermal_margin_sigma_k: v[11],
+            alignment_factor: v[12],
         }
     }
 }
@@ -120,9 +141,15 @@ impl Params {
 /// Everything one sample produces.
 #[derive(Debug, Clone)]
 pub(crate) struct Outcome {
-    pub redesign: bool,
+    /// The thermal problem found at the main tier's first qualification, if any.
+    pub redesign: Option<Reason>,
     /// Per tier.
     pub volume_years: Vec<Option<i32>>,
+    /// Per tier, the first year CPO was eligible.
+    pub eligible_years: Vec<Option<i32>>,
+    /// The main tier's gates in the last year of the scenario window (`bear_after_year`,
+    /// or the horizon's last year if earlier).
+    pub window_gates: Gates,
     /// `shares[tier * years + t]`: pluggable, LPO, CPO.
     pub shares: Vec<[f64; 3]>,
     /// Per year, USD per layer.
@@ -131,33 +158,107 @@ pub(crate) struct Outcome {
     pub signals: [Vec<f64>; 5],
 }
 
+/// The eligibility gates of one tier in one year, with the values that decide them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Gates {
+    pub year: i32,
+    pub package_yield: f64,
+    pub yield_ok: bool,
+    pub goodput_loss: f64,
+    pub goodput_ok: bool,
+    /// CPO TCO over the best alternative's.
+    pub tco_ratio: f64,
+    pub cost_ok: bool,
+    pub cooling_ok: bool,
+}
+
+impl Gates {
+    pub(crate) fn eligible(&self) -> bool {
+        self.yield_ok && self.goodput_ok && self.cost_ok && self.cooling_ok
+    }
+}
+
 fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())
 }
 
-/// Runs one sample; `z` is the standard normal draw of the thermal margin.
-pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64) -> Outcome {
+/// Linear interpolation of `y` over ascending `x`, extended linearly beyond the ends (from
+/// the two end points).
+fn extrapolate(x: &[f64], y: &[f64], at: f64) -> f64 {
+    match x.len() {
+        0 => 0.0,
+        1 => y[0],
+        n => {
+            let i = x.partition_point(|&xi| xi <= at).clamp(1, n - 1) - 1;
+            y[i] + (at - x[i]) * (y[i + 1] - y[i]) / (x[i + 1] - x[i])
+        }
+    }
+}
+
+/// The thermal check at first qualification: the package at the hot end of the inlet sweep,
+/// shifted by the model's temperature error $\sigma_m z$ (K, the same at every node of a
+/// linear package), against the engine temperature limit, the unlockable-lane limit and the
+/// flap limit; the first that fails is the reason for a redesign (`None`: no redesign).
+pub fn thermal_check(m: &MarketInputs, error_k: f64) -> Option<Reason> {
     let a = &m.anchors;
+    let c = &m.criteria;
+    let hot = a.hot_end.last()?;
+    let inlets: Vec<f64> = a.hot_end.iter().map(|p| p.inlet_c).collect();
+    let at = hot.inlet_c + error_k;
+    let engine_c = hot.engine_temp_c + error_k;
+    if engine_c > c.engine_temp_limit_c {
+        return Some(Reason::EngineTemperature { excess_k: engine_c - c.engine_temp_limit_c });
+    }
+    let unlockable: Vec<f64> = a.hot_end.iter().map(|p| p.unlockable_fraction).collect();
+    let unlockable = extrapolate(&inlets, &unlockable, at).clamp(0.0, 1.0);
+    if unlockable > c.unlockable_limit {
+        return Some(Reason::HeaterRange { unlockable_fraction: unlockable });
+    }
+    let flaps: Vec<f64> = a.hot_end.iter().map(|p| p.flaps_per_lane_h).collect();
+    let flaps = extrapolate(&inlets, &flaps, at).max(0.0);
+    if flaps > c.flap_limit_per_lane_h {
+        return Some(Reason::Flaps { per_lane_hour: flaps });
+    }
+    None
+}
+
+/// Runs one sample; `z` is the standard normal draw of the thermal model error.
+pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome {
+    let a = &m.anchors;
+    let c = &m.criteria;
     let years = (a.end_year - a.start_year + 1) as usize;
     let tiers = a.tiers.len();
     let life_h = HOURS_PER_YEAR * LIFE_YEARS;
     let energy = |pj: f64| pj * 1e-3 * life_h * 1e-3 * p.power_usd_per_kwh;
-    let y_ref = a.cpo_yield_vs_defect_factor.eval(1.0);
+    let y_ref = yield_at(&a.cpo_yield_vs_defect_factor, 1.0);
     let extra_loss = a.goodput_loss_vs_laser_factor.eval(p.laser_failure_factor);
-    let margin = a.engine_temp_margin_k + p.thermal_margin_sigma_k * z;
-    let redesign = margin < 0.0;
+    let error_k = p.thermal_margin_sigma_k * z;
+    let margin = a.engine_temp_margin_k - error_k;
+    let thermal_problem = thermal_check(m, error_k);
     let split = |technology: &str| {
         a.layer_split.iter().find(|s| s.technology == technology).map_or([0.0; 4], |s| s.fractions)
     };
     let splits = [split("pluggable"), split("lpo"), split("cpo")];
     let yield_exponent = p.yield_learning_rate.log2();
     let cost_exponent = p.cost_learning_rate.log2();
+    let window_year = c.bear_after_year.min(a.end_year);
 
     let mut volume = m.seed_units;
     let mut first_eligible: Vec<Option<usize>> = vec![None; tiers];
     let mut out = Outcome {
-        redesign,
+        redesign: None,
         volume_years: vec![None; tiers],
+        eligible_years: vec![None; tiers],
+        window_gates: Gates {
+            year: window_year,
+            package_yield: 0.0,
+            yield_ok: false,
+            goodput_loss: extra_loss,
+            goodput_ok: false,
+            tco_ratio: f64::INFINITY,
+            cost_ok: false,
+            cooling_ok: false,
+        },
         shares: vec![[0.0; 3]; tiers * years],
         value: vec![[0.0; 4]; years],
         signals: std::array::from_fn(|_| vec![0.0; years]),
@@ -168,7 +269,10 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64) -> Outcome {
             p.accelerators_first_year * 1e6 * (1.0 + p.accelerator_growth).powi(t as i32);
         let ratio = volume / a.reference_units;
         let defect = ratio.powf(yield_exponent);
-        let package_yield = a.cpo_yield_vs_defect_factor.eval(defect);
+        let spread = defect * p.alignment_factor * p.alignment_factor;
+        let package_yield = (yield_at(&a.cpo_yield_vs_defect_factor, spread)
+            * (-a.laser_defects_at_reference * (defect - spread)).exp())
+        .min(1.0);
         let cpo_capex = (a.cpo_usd_per_gbps_at_reference - a.els_usd_per_gbps)
             * ratio.powf(cost_exponent)
             * y_ref
@@ -177,31 +281,54 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64) -> Outcome {
         let erosion = (1.0 - p.price_erosion).powi(t as i32);
         let capex =
             [a.pluggable_usd_per_gbps * erosion, a.lpo_usd_per_gbps * erosion, cpo_capex * erosion];
-        let tco_plug = capex[0] + energy(a.pluggable_pj_per_bit);
-        let tco_lpo = capex[1] + energy(a.lpo_pj_per_bit);
         let mut new_cpo_switches = 0.0;
         for (j, tier) in a.tiers.iter().enumerate() {
-            let downtime =
-                extra_loss * p.gpu_hour_usd * life_h / (tier.ports_per_accelerator * a.port_gbps);
-            let tco_cpo = capex[2] + energy(a.cpo_pj_per_bit) + downtime;
+            // Downtime is charged only where a tier's failures reach the job; the loss per
+            // accelerator over the life, spread over the tier's Gb/s per accelerator.
+            let downtime = |loss: f64| {
+                if tier.job_exposed {
+                    loss * p.gpu_hour_usd * life_h / (tier.ports_per_accelerator * a.port_gbps)
+                } else {
+                    0.0
+                }
+            };
+            let tco_plug = capex[0] + energy(a.pluggable_pj_per_bit);
+            let tco_lpo = capex[1] + energy(a.lpo_pj_per_bit) + downtime(a.lpo_goodput_loss);
+            let tco_cpo = capex[2] + energy(a.cpo_pj_per_bit) + downtime(extra_loss);
             let best_other = if tier.lpo_allowed { tco_plug.min(tco_lpo) } else { tco_plug };
             let ceiling = if tier.cpo_allowed { tier.cpo_max_share } else { 0.0 };
-            let eligible = ceiling > 0.0
-                && package_yield >= m.criteria.yield_target
-                && tco_cpo <= best_other
-                && extra_loss <= m.criteria.goodput_parity
-                && f64::from(year) >= p.cold_plate_year;
-            if eligible && first_eligible[j].is_none() {
-                first_eligible[j] = Some(t);
+            let gates = Gates {
+                year,
+                package_yield,
+                yield_ok: package_yield >= c.yield_target,
+                goodput_loss: extra_loss,
+                goodput_ok: !tier.job_exposed || extra_loss <= c.goodput_parity,
+                tco_ratio: tco_cpo / best_other.max(f64::MIN_POSITIVE),
+                cost_ok: tco_cpo <= best_other,
+                cooling_ok: f64::from(year) >= p.cold_plate_year,
+            };
+            if j == main && year == window_year {
+                out.window_gates = gates;
             }
-            let start = first_eligible[j]
-                .map(|first| first + if redesign { REDESIGN_YEARS as usize } else { 0 });
-            let pilot = m.pilot_share.min(ceiling);
-            let cpo = match start {
-                Some(t0) if t >= t0 => {
-                    let x = p.adoption_speed * (t as f64 - t0 as f64 - 1.0);
-                    pilot.max(ceiling * logistic(x))
+            if ceiling > 0.0 && gates.eligible() && first_eligible[j].is_none() {
+                first_eligible[j] = Some(t);
+                out.eligible_years[j] = Some(year);
+                if j == main {
+                    out.redesign = thermal_problem;
                 }
+            }
+            // Adoption starts at the first eligible year (after a re-spin if the main tier's
+            // qualification found a thermal problem): a logistic through the pilot share at
+            // the start of that year, evaluated at mid-year (ports deploy through the year).
+            let delay = if thermal_problem.is_some() { REDESIGN_YEARS as usize } else { 0 };
+            let pilot = m.pilot_share.min(ceiling);
+            let cpo = match first_eligible[j].map(|first| first + delay) {
+                Some(t0) if t >= t0 && pilot > 0.0 && ceiling > pilot => {
+                    let elapsed = t as f64 - t0 as f64 + 0.5;
+                    let odds = (ceiling / pilot - 1.0) * (-p.adoption_speed * elapsed).exp();
+                    ceiling / (1.0 + odds)
+                }
+                Some(t0) if t >= t0 => ceiling,
                 _ => pilot,
             };
             let lpo_fraction = if tier.lpo_allowed {
@@ -212,7 +339,7 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64) -> Outcome {
             let rest = 1.0 - cpo;
             let shares = [rest * (1.0 - lpo_fraction), rest * lpo_fraction, cpo];
             out.shares[j * years + t] = shares;
-            if out.volume_years[j].is_none() && cpo >= m.criteria.volume_share {
+            if out.volume_years[j].is_none() && cpo >= c.volume_share {
                 out.volume_years[j] = Some(year);
             }
             let ports = accelerators * tier.ports_per_accelerator;

@@ -14,6 +14,12 @@
 //! The model runs $N (k + 2)$ times. Confidence intervals: `bootstrap` resamples of the $N$
 //! rows (with replacement, seeded ChaCha8), 95 % percentile intervals and the bootstrap
 //! standard deviation as standard error. With $V = 0$ every index is 0.
+//!
+//! An index is a fraction of the variance, in \[0, 1\] by definition; the estimators are
+//! not (a first-order estimate of an inert input scatters around 0, a total one of a
+//! dominant input around 1). The reported index and its interval are the estimate and the
+//! percentile interval projected onto \[0, 1\] (an interval ending outside it ends at its
+//! edge); the unprojected estimates are kept as `first_raw` and `total_raw`.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -27,14 +33,18 @@ use crate::{MarketError, quantile_sorted};
 pub struct SobolIndex {
     /// The input.
     pub input: String,
-    /// First-order index $S_i$.
+    /// First-order index $S_i$, on \[0, 1\].
     pub first: f64,
+    /// The first-order estimate before projection onto \[0, 1\].
+    pub first_raw: f64,
     /// 95 % bootstrap percentile interval of $S_i$.
     pub first_ci: [f64; 2],
     /// Bootstrap standard error of $S_i$.
     pub first_se: f64,
-    /// Total index $S_{T,i}$.
+    /// Total index $S_{T,i}$, on \[0, 1\].
     pub total: f64,
+    /// The total estimate before projection onto \[0, 1\].
+    pub total_raw: f64,
     /// 95 % bootstrap percentile interval of $S_{T,i}$.
     pub total_ci: [f64; 2],
     /// Bootstrap standard error of $S_{T,i}$.
@@ -147,14 +157,15 @@ where
     }
     let summary = |draws: &mut Vec<f64>, point: f64| -> ([f64; 2], f64) {
         if draws.is_empty() {
-            return ([point, point], 0.0);
+            return ([point.clamp(0.0, 1.0), point.clamp(0.0, 1.0)], 0.0);
         }
         draws.sort_by(f64::total_cmp);
         let mean = draws.iter().sum::<f64>() / draws.len() as f64;
         let se = (draws.iter().map(|x| (x - mean).powi(2)).sum::<f64>()
             / (draws.len() as f64 - 1.0).max(1.0))
         .sqrt();
-        ([quantile_sorted(draws, 0.025), quantile_sorted(draws, 0.975)], se)
+        let unit = |x: f64| x.clamp(0.0, 1.0);
+        ([unit(quantile_sorted(draws, 0.025)), unit(quantile_sorted(draws, 0.975))], se)
     };
     Ok(point_estimates
         .into_iter()
@@ -164,10 +175,12 @@ where
             let (total_ci, total_se) = summary(&mut totals[i], total);
             SobolIndex {
                 input: names[i].clone(),
-                first,
+                first: first.clamp(0.0, 1.0),
+                first_raw: first,
                 first_ci,
                 first_se,
-                total,
+                total: total.clamp(0.0, 1.0),
+                total_raw: total,
                 total_ci,
                 total_se,
             }

@@ -20,15 +20,16 @@ fn fixture() -> MarketInputs {
         uniform(0.03, 0.12),
         Prior::LogNormal { median: 1.0, sigma: 0.5 },
         Prior::LogNormal { median: 1.0, sigma: 0.2 },
-        uniform(2026.0, 2028.0),
+        uniform(2025.0, 2028.0),
         Prior::Normal { mean: 12.0, sd: 1.5 },
         uniform(0.2, 0.3),
         uniform(0.05, 0.12),
         uniform(1.5, 3.0),
         uniform(0.8, 1.6),
         uniform(3.0, 6.0),
+        Prior::LogNormal { median: 1.0, sigma: 0.1 },
     ];
-    let defect = [0.25, 0.5, 1.0, 2.0, 4.0];
+    let defect: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
     MarketInputs {
         seed: 11,
         samples: 4000,
@@ -48,15 +49,25 @@ fn fixture() -> MarketInputs {
             lpo_pj_per_bit: 12.0,
             cpo_pj_per_bit: 6.0,
             reference_units: 50_000.0,
-            cpo_yield_vs_defect_factor: Surrogate {
-                x: defect.to_vec(),
-                y: defect.iter().map(|d| (-0.2 * d).exp()).collect(),
-            },
+            laser_defects_at_reference: 0.0,
+            cpo_yield_vs_defect_factor: yield_surrogate(
+                &defect.iter().map(|&d| (d, (-0.2 * d).exp())).collect::<Vec<_>>(),
+            ),
             goodput_loss_vs_laser_factor: Surrogate {
                 x: vec![0.5, 1.0, 2.0, 4.0],
                 y: vec![-0.0005, 0.0, 0.001, 0.003],
             },
-            engine_temp_margin_k: 8.0,
+            lpo_goodput_loss: -0.0002,
+            engine_temp_margin_k: 13.0,
+            hot_end: [(25.0, 52.0), (35.0, 57.0), (45.0, 62.0)]
+                .iter()
+                .map(|&(inlet_c, engine_temp_c)| HotPoint {
+                    inlet_c,
+                    engine_temp_c,
+                    unlockable_fraction: 0.0,
+                    flaps_per_lane_h: 0.0,
+                })
+                .collect(),
             ports_per_switch: 128.0,
             port_gbps: 800.0,
             tiers: vec![
@@ -66,6 +77,7 @@ fn fixture() -> MarketInputs {
                     cpo_allowed: true,
                     cpo_max_share: 0.5,
                     lpo_allowed: true,
+                    job_exposed: true,
                 },
                 TierAnchors {
                     name: "leaf".to_owned(),
@@ -73,6 +85,7 @@ fn fixture() -> MarketInputs {
                     cpo_allowed: true,
                     cpo_max_share: 0.8,
                     lpo_allowed: true,
+                    job_exposed: true,
                 },
                 TierAnchors {
                     name: "spine".to_owned(),
@@ -80,6 +93,7 @@ fn fixture() -> MarketInputs {
                     cpo_allowed: true,
                     cpo_max_share: 0.9,
                     lpo_allowed: false,
+                    job_exposed: false,
                 },
             ],
             layer_split: vec![
@@ -97,6 +111,9 @@ fn fixture() -> MarketInputs {
             goodput_parity: 0.002,
             bull_by_year: 2027,
             bear_after_year: 2029,
+            engine_temp_limit_c: 70.0,
+            unlockable_limit: 0.001,
+            flap_limit_per_lane_h: 1.0,
         },
         seed_units: 50_000.0,
         pilot_share: 0.05,
@@ -136,10 +153,92 @@ fn fixture_runs_and_probabilities_sum_to_one() {
             assert!(q.p10 <= q.p50 && q.p50 <= q.p90);
         }
     }
-    // Tail is exactly the redesign fraction: margin 8 K over sigma ~ U(3, 6).
-    let tail = r.records.iter().filter(|s| s.redesign).count() as f64 / m.samples as f64;
+    assert_eq!(r.surrogates.len(), 2);
+}
+
+/// One point of every input (all priors fixed) with CPO anchored on engine outputs that pass
+/// every gate from 2026: cheap, 95 % yield, goodput at parity, a cool package.
+fn point() -> MarketInputs {
+    let mut m = fixture();
+    m.samples = 50;
+    let values = [0.8, 0.88, 0.1, 1.0, 1.0, 2025.0, 14.0, 0.25, 0.08, 2.0, 1.4, 0.0];
+    for (input, value) in m.inputs.iter_mut().zip(values) {
+        input.prior = fixed(value);
+    }
+    m.anchors.cpo_usd_per_gbps_at_reference = 3.0;
+    m.anchors.cpo_yield_vs_defect_factor = yield_surrogate(&[(0.01, 0.95), (10.0, 0.95)]);
+    m.criteria.bear_after_year = 2028;
+    m
+}
+
+#[test]
+fn every_scenario_is_reachable_from_engine_outputs_with_its_reason() {
+    let classify_all = |m: &MarketInputs| {
+        let r = simulate(m, 1).unwrap();
+        let first = r.records[0].clone();
+        assert!(r.records.iter().all(|s| s.scenario == first.scenario));
+        (first.scenario, first.reason)
+    };
+    // Bull: eligible in 2026; pilots of 5 % grow at k = 1.4 to 10 % within 2027.
+    assert_eq!(classify_all(&point()), (Scenario::Bull, Reason::Volume { year: 2027 }));
+    // Base: cold plates standard only in 2027, so volume in 2028.
+    let mut base = point();
+    set(&mut base, "cold_plate_year", fixed(2027.0));
+    assert_eq!(classify_all(&base), (Scenario::Base, Reason::Volume { year: 2028 }));
+    // Bear: the yield engine's package yield 80 % against the 85 % target.
+    let mut bear = point();
+    bear.anchors.cpo_yield_vs_defect_factor = yield_surrogate(&[(0.01, 0.8), (10.0, 0.8)]);
+    assert_eq!(
+        classify_all(&bear),
+        (Scenario::Bear, Reason::Yield { year: 2028, package_yield: 0.8 })
+    );
+    // Bear for serviceability: the fleet's CPO fabric loses 0.5 % more goodput.
+    let mut fragile = point();
+    fragile.anchors.goodput_loss_vs_laser_factor =
+        Surrogate { x: vec![0.0, 10.0], y: vec![0.005, 0.005] };
+    assert_eq!(
+        classify_all(&fragile),
+        (Scenario::Bear, Reason::Serviceability { goodput_loss: 0.005 })
+    );
+    // Tail: at the hot end of the inlet sweep, 3 % of the lanes cannot lock.
+    let mut tail = point();
+    tail.anchors.hot_end.last_mut().unwrap().unlockable_fraction = 0.03;
+    assert_eq!(
+        classify_all(&tail),
+        (Scenario::Tail, Reason::HeaterRange { unlockable_fraction: 0.03 })
+    );
+}
+
+#[test]
+fn tail_is_the_hot_end_failure_probability_when_cpo_qualifies_at_once() {
+    // CPO cheap, high-yield and cold plates standard: the main tier qualifies in 2026, so
+    // Tail is exactly the thermal check failing at that qualification: the hot-end engine at
+    // 62 °C plus the model error sigma z above the 70 °C limit, sigma ~ U(3, 6).
+    let mut m = fixture();
+    set(&mut m, "cold_plate_year", uniform(2024.0, 2025.0));
+    m.anchors.cpo_usd_per_gbps_at_reference = 2.0;
+    m.anchors.els_usd_per_gbps = 0.2;
+    m.anchors.cpo_yield_vs_defect_factor = yield_surrogate(&[(0.01, 0.99), (10.0, 0.99)]);
+    m.criteria.goodput_parity = 1.0;
+    let r = simulate(&m, 2).unwrap();
+    let mut tail = 0;
+    for record in &r.records {
+        let error_k = record.inputs[11] * record.thermal_z;
+        let hot = 62.0 + error_k > 70.0;
+        assert_eq!(record.scenario == Scenario::Tail, hot, "{record:?}");
+        if hot {
+            tail += 1;
+            match record.reason {
+                Reason::EngineTemperature { excess_k } => {
+                    assert!((excess_k - (62.0 + error_k - 70.0)).abs() < 1e-9);
+                }
+                other => panic!("tail for {other:?}"),
+            }
+        }
+    }
+    let tail = f64::from(tail) / m.samples as f64;
     assert!((r.probabilities[3].probability - tail).abs() < 1e-12);
-    // P(8 + sigma z < 0) averaged over sigma ~ U(3, 6), by the trapezoid rule on 601 points.
+    // P(62 + sigma z > 70) averaged over sigma ~ U(3, 6), by the trapezoid rule on 601 points.
     let expected: f64 = (0..=600)
         .map(|i| {
             let sigma = 3.0 + 3.0 * f64::from(i) / 600.0;
@@ -150,7 +249,6 @@ fn fixture_runs_and_probabilities_sum_to_one() {
         / 600.0;
     let se = (expected * (1.0 - expected) / m.samples as f64).sqrt();
     assert!((tail - expected).abs() < 4.0 * se, "tail {tail} vs {expected} +- {se}");
-    assert_eq!(r.surrogates.len(), 2);
 }
 
 /// Φ by a high-accuracy erfc (W. J. Cody's rational fit is overkill; Abramowitz-Stegun
@@ -293,6 +391,13 @@ fn ishigami_sobol_indices() {
         );
         assert!(s.first_ci[0] <= s.first && s.first <= s.first_ci[1]);
         assert!(s.first_se < 0.03 && s.total_se < 0.03);
+        // The analytic indices inside the 95 % intervals, and the intervals inside [0, 1]
+        // (x3's first-order index is 0: its interval starts at the edge).
+        assert!(s.first_ci[0] <= first[i] && first[i] <= s.first_ci[1], "S{i} {s:?}");
+        assert!(s.total_ci[0] <= total[i] && total[i] <= s.total_ci[1], "ST{i} {s:?}");
+        for ci in [s.first_ci, s.total_ci] {
+            assert!(0.0 <= ci[0] && ci[0] <= ci[1] && ci[1] <= 1.0, "{s:?}");
+        }
     }
     // Same seed, any thread count: same indices.
     assert_eq!(indices, sobol_indices_of(f, &priors, 20_000, 300, 3, 1));
@@ -301,10 +406,12 @@ fn ishigami_sobol_indices() {
 #[test]
 fn market_sobol_runs_and_names_inputs() {
     let indices = sobol(&fixture(), 512, 50, 2).unwrap();
-    assert_eq!(indices.len(), 13);
-    assert_eq!(indices[12].input, "thermal_margin_noise");
+    assert_eq!(indices.len(), 14);
+    assert_eq!(indices[13].input, "thermal_margin_noise");
     for s in &indices {
-        assert!(s.total > -0.1 && s.total < 1.5, "{s:?}");
+        for (value, ci) in [(s.first, s.first_ci), (s.total, s.total_ci)] {
+            assert!(0.0 <= ci[0] && ci[0] <= value && value <= ci[1] && ci[1] <= 1.0, "{s:?}");
+        }
     }
 }
 
@@ -388,12 +495,27 @@ fn simulate_reports_surrogate_errors_and_refuses_coarse_ones() {
             check.bound
         );
     }
-    let yield_check = &r.surrogates[0];
-    // Worst at d = 2: the chord from d = 1 to d = 4 against e^{-0.2 d}.
-    let g = |d: f64| (-0.2 * d).exp();
-    let expected = g(1.0) + (g(4.0) - g(1.0)) / 3.0 - g(2.0);
-    assert!((yield_check.held_out_error - expected.abs()).abs() < 1e-12);
+    // e^{-0.2 d} is a straight line in survival coordinates (ln(-ln Y) = ln 0.2 + ln d): no
+    // held-out error.
+    assert!(r.surrogates[0].held_out_error < 1e-12, "{:?}", r.surrogates[0]);
+    // Y = 1 - d / 5 is not: the worst chord, taken in ln d and ln(-ln Y) and mapped back.
     let mut coarse = fixture();
+    let points: Vec<(f64, f64)> = [0.25, 0.5, 1.0, 2.0, 4.0].map(|d| (d, 1.0 - d / 5.0)).to_vec();
+    coarse.anchors.cpo_yield_vs_defect_factor = yield_surrogate(&points);
+    let survival = |y: f64| (-f64::ln(y)).ln();
+    let expected = (1..4)
+        .map(|i| {
+            let (x0, x1, x2) = (points[i - 1].0.ln(), points[i].0.ln(), points[i + 1].0.ln());
+            let f = (x1 - x0) / (x2 - x0);
+            let chord = survival(points[i - 1].1)
+                + f * (survival(points[i + 1].1) - survival(points[i - 1].1));
+            (points[i].1 - (-chord.exp()).exp()).abs()
+        })
+        .fold(0.0, f64::max);
+    assert!(expected > 0.01, "{expected}");
+    coarse.surrogate_error_bound = 1.0;
+    let checked = simulate(&coarse, 1).unwrap();
+    assert!((checked.surrogates[0].held_out_error - expected).abs() < 1e-12);
     coarse.surrogate_error_bound = 0.01;
     let error = simulate(&coarse, 1).unwrap_err();
     assert!(
@@ -406,15 +528,15 @@ fn simulate_reports_surrogate_errors_and_refuses_coarse_ones() {
 fn degenerate() -> MarketInputs {
     let mut m = fixture();
     m.samples = 300;
-    let values = [0.8, 0.9, 0.1, 1.0, 1.0, 2020.0, 12.0, 0.25, 0.08, 2.0, 0.4, 0.0];
+    let values = [0.8, 0.9, 0.1, 1.0, 1.0, 2020.0, 12.0, 0.25, 0.08, 2.0, 1.2, 0.0];
     for (input, value) in m.inputs.iter_mut().zip(values) {
         input.prior = fixed(value);
     }
     m.anchors.cpo_usd_per_gbps_at_reference = 1.0;
     m.anchors.els_usd_per_gbps = 0.0;
-    m.anchors.cpo_yield_vs_defect_factor = Surrogate { x: vec![0.0, 10.0], y: vec![0.99, 0.99] };
+    m.anchors.cpo_yield_vs_defect_factor = yield_surrogate(&[(0.01, 0.99), (10.0, 0.99)]);
     m.anchors.goodput_loss_vs_laser_factor = Surrogate { x: vec![0.0, 10.0], y: vec![0.0, 0.0] };
-    m.pilot_share = 0.0;
+    m.pilot_share = 0.02;
     m.criteria.volume_share = 0.5;
     m
 }
@@ -423,29 +545,32 @@ fn degenerate() -> MarketInputs {
 fn volume_year_is_where_the_logistic_crosses_the_volume_share() {
     let m = degenerate();
     let r = simulate(&m, 2).unwrap();
-    let (k, vs) = (0.4, 0.5);
+    let (k, vs, pilot) = (1.2, 0.5, 0.02);
     for (j, tier) in m.anchors.tiers.iter().enumerate() {
-        // Eligible from t = 0: s(t) = c / (1 + e^{-k (t - 1)}) >= vs from
-        // t* = 1 - ln(c / vs - 1) / k; never when c < vs.
+        // Eligible from t = 0: s(t) = c / (1 + (c / pilot - 1) e^{-k (t + 1/2)}) >= vs from
+        // t* = ln((c / pilot - 1) / (c / vs - 1)) / k - 1/2; never when c <= vs.
         let c = tier.cpo_max_share;
         let expected = (c > vs)
             .then(|| {
-                let t_star = 1.0 - (c / vs - 1.0).ln() / k;
+                let t_star = ((c / pilot - 1.0) / (c / vs - 1.0)).ln() / k - 0.5;
                 m.anchors.start_year + t_star.max(0.0).ceil() as i32
             })
             .filter(|&year| year <= m.anchors.end_year);
         assert!(r.records.iter().all(|s| s.volume_years[j] == expected), "{}", tier.name);
         assert_eq!(r.tiers[j].volume_year.p50, expected);
     }
-    // Leaf (c = 0.8): t* = 1 + ln(5/3)/0.4 = 2.28, so 2029: base.
+    // Leaf (c = 0.8): t* = ln(39 / 0.6) / 1.2 - 0.5 = 2.98, so 2029: base.
     assert_eq!(r.records[0].volume_years[1], Some(2029));
     assert!((r.probabilities[0].probability - 1.0).abs() < 1e-12);
-    // A negative temperature margin: redesign, two years later, tail with probability 1.
+    assert_eq!(r.records[0].reason, Reason::Volume { year: 2029 });
+    // The hot end 5 K over the limit: a redesign at the 2026 qualification, adoption two
+    // years later, tail with probability 1 and its reason.
     let mut hot = degenerate();
-    hot.anchors.engine_temp_margin_k = -1.0;
+    hot.anchors.hot_end.last_mut().unwrap().engine_temp_c = 75.0;
     let r = simulate(&hot, 2).unwrap();
     assert_eq!(r.records[0].volume_years[1], Some(2031));
     assert!((r.probabilities[3].probability - 1.0).abs() < 1e-12);
+    assert_eq!(r.records[0].reason, Reason::EngineTemperature { excess_k: 5.0 });
     // CPO never cheaper: bear with probability 1.
     let mut dear = degenerate();
     dear.anchors.cpo_usd_per_gbps_at_reference = 100.0;

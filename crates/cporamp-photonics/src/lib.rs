@@ -21,10 +21,14 @@
 //! # Lane population
 //! Fabrication offsets are $\epsilon_R = g + l$ with $g \sim N(0, f\sigma^2)$ shared by the
 //! lanes of one PIC and $l \sim N(0, (1-f)\sigma^2)$ per ring; $\epsilon_L \sim N(0,
-//! \sigma_L^2)$; fiber misalignment $(x, y) \sim N(0, \sigma_{xy}^2)$ per axis adds
-//! $10\log_{10}(e)\,(x^2+y^2)/w^2$ dB; a lane power deviation $N(0, \sigma_P^2)$ dB; and the
-//! adjacent WDM channels' crosstalk ([`optics::pam4_crosstalk_penalty_db`]). The lane's static
-//! OMA margin is the link budget's design margin minus these; a detuning
+//! \sigma_L^2)$; the PIC's fiber array lands off by $b \sim N(0, \sigma_b^2)$ per axis and
+//! each fiber by a further $f \sim N(0, \sigma_f^2)$, so a lane's offset $(x, y) = b + f$
+//! adds $10\log_{10}(e)\,(x^2+y^2)/w^2$ dB; a lane power deviation $N(0, \sigma_P^2)$ dB;
+//! and the adjacent WDM channels' crosstalk ([`optics::pam4_crosstalk_penalty_db`]). The
+//! lane's static OMA margin is the link budget's design margin minus the ageing allocation
+//! and these. With wavelength reassignment each PIC's bus is locked at bring-up by the
+//! rotation of [`cporamp_core::wdm`] (guard `lock_guard_nm`), which adds whole channel
+//! spacings to its lanes' offsets $o$; the lanes keep it as temperatures move. A detuning
 //! $\delta$ costs the Lorentzian penalty, and the lane's pre-FEC BER crosses the KP4
 //! threshold where the penalty equals the margin ([`ber`]).
 //!
@@ -41,6 +45,7 @@ pub mod optics;
 pub mod predictor;
 
 use cporamp_core::scenario::{PhotonicsSettings, Rings};
+use cporamp_core::wdm::BusLock;
 use lock::{Lane, LaneStats, LoopSettings};
 use predictor::Predictor;
 use rand::SeedableRng;
@@ -187,6 +192,9 @@ pub struct LinkInputs {
     pub margin_db: f64,
     /// Lane rate, Gb/s.
     pub lane_gbps: f64,
+    /// Mean drift $D$ at bring-up, where each PIC's bus rotation is chosen (nm); `None`:
+    /// the mean of the trace the lanes run on.
+    pub bring_up_drift_nm: Option<f64>,
 }
 
 /// A loop's performance over the population.
@@ -350,18 +358,22 @@ fn sample_lanes(
     let global = normal(sigma * settings.global_variance_fraction.sqrt());
     let local = normal(sigma * (1.0 - settings.global_variance_fraction).sqrt());
     let laser = normal(settings.laser_offset_sigma_nm);
-    let misalignment = normal(settings.misalignment_sigma_um);
+    let block = normal(settings.block_sigma_um);
+    let fiber = normal(settings.fiber_sigma_um);
     let power = normal(settings.power_sigma_db);
     let mut lanes = Vec::with_capacity(settings.lanes);
     let mut pic_offset = 0.0;
+    let mut block_offset = (0.0, 0.0);
     let neighbour_drop = optics::lorentzian(settings.channel_spacing_nm, linewidth_nm);
     for index in 0..settings.lanes {
         if index % settings.lanes_per_pic == 0 {
             pic_offset = global.sample(&mut rng);
+            block_offset = (block.sample(&mut rng), block.sample(&mut rng));
         }
         let ring_offset = pic_offset + local.sample(&mut rng);
         let laser_offset = laser.sample(&mut rng);
-        let (x, y) = (misalignment.sample(&mut rng), misalignment.sample(&mut rng));
+        let x = block_offset.0 + fiber.sample(&mut rng);
+        let y = block_offset.1 + fiber.sample(&mut rng);
         let power_db = power.sample(&mut rng);
         let offset_um = (x * x + y * y).sqrt();
         let misalignment_db = optics::misalignment_loss_db(settings.mode_radius_um, offset_um);
@@ -369,7 +381,9 @@ fn sample_lanes(
         let neighbours = usize::from(position > 0)
             + usize::from(position + 1 < settings.lanes_per_pic && index + 1 < settings.lanes);
         let crosstalk_db = optics::pam4_crosstalk_penalty_db(neighbours as f64 * neighbour_drop);
-        let margin_db = link.margin_db - misalignment_db - crosstalk_db + power_db;
+        let margin_db =
+            link.margin_db - settings.ageing_allocation_db - misalignment_db - crosstalk_db
+                + power_db;
         lanes.push(SampledLane {
             lane: Lane {
                 offset_nm: rings.design_bias.0 + laser_offset - ring_offset,
@@ -384,6 +398,34 @@ fn sample_lanes(
         });
     }
     lanes
+}
+
+/// Locks each PIC's buses ([`cporamp_core::wdm`]; one ring per channel of the grid, so
+/// FSR / spacing rings): with wavelength reassignment, every lane of a bus takes the rotation
+/// chosen at bring-up, when the lanes need their static offset plus
+/// the drift `bring_up_drift_nm`, keeping `lock_guard_nm` below each ring.
+fn rotate_buses(
+    settings: &PhotonicsSettings,
+    lanes: &mut [SampledLane],
+    loop_settings: &LoopSettings,
+    bring_up_drift_nm: f64,
+) {
+    let bus = BusLock {
+        fsr_nm: loop_settings.fsr_nm,
+        range_nm: loop_settings.range_nm,
+        step_nm: settings.wavelength_reassignment.then_some(settings.channel_spacing_nm),
+        guard_nm: settings.lock_guard_nm,
+    };
+    for pic in lanes.chunks_mut(settings.lanes_per_pic) {
+        for rings in pic.chunks_mut(bus.rotations()) {
+            let needed: Vec<f64> =
+                rings.iter().map(|lane| lane.lane.offset_nm + bring_up_drift_nm).collect();
+            let (rotation_nm, _) = bus.lock(&needed);
+            for lane in rings {
+                lane.lane.offset_nm += rotation_nm;
+            }
+        }
+    }
 }
 
 /// The `fraction` quantile of `values` (nearest rank on the sorted values).
@@ -511,16 +553,26 @@ pub fn simulate(
     let periods = settings.periods;
     let drift_run = tile(&drift, periods);
     let forward_run = tile(&prediction.next_nm, periods);
-    let sampled = sample_lanes(settings, rings, link, linewidth_nm);
+    let mut sampled = sample_lanes(settings, rings, link, linewidth_nm);
+    let bring_up_drift_nm =
+        link.bring_up_drift_nm.unwrap_or(drift.iter().sum::<f64>() / drift.len().max(1) as f64);
+    rotate_buses(settings, &mut sampled, &loop_settings, bring_up_drift_nm);
     let lanes: Vec<Lane> = sampled.iter().map(|s| s.lane).collect();
     let (feedback, _) = lock::run_lanes(&loop_settings, &lanes, &drift_run, None, None, n, threads);
     let (forward, _) =
         lock::run_lanes(&loop_settings, &lanes, &drift_run, Some(&forward_run), None, n, threads);
     let lane_hours_each = (periods - 1) as f64 * n as f64 * trace.sample_s / 3600.0;
 
-    // The nominal lane (design bias, no offsets, design margin), recorded.
+    // The nominal lane (design bias, no offsets, design margin, its bus rotated as the
+    // population's), recorded.
+    let mut nominal_lane = [SampledLane {
+        lane: Lane { offset_nm: rings.design_bias.0, bad_detuning_nm: 0.0 },
+        margin_db: link.margin_db,
+        misalignment_db: 0.0,
+    }];
+    rotate_buses(settings, &mut nominal_lane, &loop_settings, bring_up_drift_nm);
     let nominal = [Lane {
-        offset_nm: rings.design_bias.0,
+        offset_nm: nominal_lane[0].lane.offset_nm,
         bad_detuning_nm: optics::detuning_at_penalty_nm(link.margin_db.max(0.0), linewidth_nm),
     }];
     let (_, fb_trace) = lock::run_lanes(&loop_settings, &nominal, &drift_run, None, Some(0), n, 1);

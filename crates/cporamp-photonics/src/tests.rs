@@ -27,7 +27,10 @@ fn settings() -> PhotonicsSettings {
         channel_spacing_nm: 1e6,
         global_variance_fraction: 0.0,
         laser_offset_sigma_nm: 0.0,
-        misalignment_sigma_um: 0.0,
+        block_sigma_um: 0.0,
+        fiber_sigma_um: 0.0,
+        ageing_allocation_db: 0.0,
+        wavelength_reassignment: false,
         power_sigma_db: 1.0,
         kp: 0.0,
         ki: 0.3,
@@ -63,7 +66,7 @@ fn flap_rate_matches_the_gaussian_tail_within_three_standard_errors() {
     // outage that never ends, so no repeated flaps). Two steps per period.
     let settings = settings();
     let step_nm = 0.2;
-    let link = LinkInputs { margin_db: 1.5, lane_gbps: 200.0 };
+    let link = LinkInputs { margin_db: 1.5, lane_gbps: 200.0, bring_up_drift_nm: None };
     let result = simulate(&settings, &rings(), &link, &square_drift(step_nm), 2).unwrap();
     let linewidth = result.linewidth_nm;
     let window = 3;
@@ -93,7 +96,7 @@ fn flap_rate_matches_the_gaussian_tail_within_three_standard_errors() {
 #[test]
 fn same_seed_same_numbers_other_seed_other_lanes() {
     let settings = PhotonicsSettings { lanes: 64, ..settings() };
-    let link = LinkInputs { margin_db: 1.0, lane_gbps: 200.0 };
+    let link = LinkInputs { margin_db: 1.0, lane_gbps: 200.0, bring_up_drift_nm: None };
     let trace = square_drift(0.1);
     let a = simulate(&settings, &rings(), &link, &trace, 1).unwrap();
     let b = simulate(&settings, &rings(), &link, &trace, 2).unwrap();
@@ -105,7 +108,7 @@ fn same_seed_same_numbers_other_seed_other_lanes() {
 
 #[test]
 fn bad_input_gets_a_named_error() {
-    let link = LinkInputs { margin_db: 1.0, lane_gbps: 200.0 };
+    let link = LinkInputs { margin_db: 1.0, lane_gbps: 200.0, bring_up_drift_nm: None };
     let trace = square_drift(0.1);
     let mut bad = rings();
     bad.heater_efficiency_nm_per_mw = -0.1;
@@ -158,8 +161,8 @@ fn misalignment_loss_follows_the_rayleigh_mean() {
     // With x, y ~ N(0, s^2) the squared offset has mean 2 s^2, so the mean loss
     // 10 log10(e) d^2 / w^2 is 10 log10(e) 2 s^2 / w^2; the MC mean of n lanes carries a
     // standard error of that times sqrt(1/n) (d^2 is exponential: sd = mean).
-    let settings = PhotonicsSettings { lanes: 4000, misalignment_sigma_um: 0.5, ..settings() };
-    let link = LinkInputs { margin_db: 3.0, lane_gbps: 200.0 };
+    let settings = PhotonicsSettings { lanes: 4000, fiber_sigma_um: 0.5, ..settings() };
+    let link = LinkInputs { margin_db: 3.0, lane_gbps: 200.0, bring_up_drift_nm: None };
     let result = simulate(&settings, &rings(), &link, &square_drift(0.01), 2).unwrap();
     let w = settings.mode_radius_um;
     let expected = 10.0 * std::f64::consts::LOG10_E * 2.0 * 0.25 / (w * w);

@@ -231,6 +231,7 @@ impl FlapPoint {
             feed_forward_flaps_per_lane_hour: result.feed_forward.flaps_per_lane_hour,
             feed_forward_flaps_se: result.feed_forward.flaps_se,
             heater_mw_per_ring: result.feedback.heater_mw_per_ring,
+            unlockable_fraction: result.unlockable_fraction,
         }
     }
 }
@@ -250,6 +251,8 @@ pub struct FlapPoint {
     pub feed_forward_flaps_se: f64,
     /// Mean heater power per ring, feedback only, mW.
     pub heater_mw_per_ring: f64,
+    /// Lanes that found no resonance within the heater range, fraction.
+    pub unlockable_fraction: f64,
 }
 
 /// Thermal results of one generation.
@@ -744,8 +747,23 @@ fn photonics_for(
             thermal_error(scenario, generation_index, technology_index, error.clone())
         })?;
     let trace = drift_trace(scenario, generation_index, technology_index, nominal, package)?;
-    let link =
-        LinkInputs { margin_db: optics.link_budget.margin.0, lane_gbps: generation.lane_rate.0 };
+    // Each PIC's bus rotation is chosen at bring-up, at the nominal inlet; the sweep's
+    // inlets then move the lanes away from it.
+    let t0 = rings.reference_temp.0;
+    let bring_up_drift_nm = trace
+        .ring_temp_c
+        .iter()
+        .zip(&trace.laser_temp_c)
+        .map(|(ring, laser)| {
+            rings.laser_drift_nm_per_k * (laser - t0) - rings.ring_drift_nm_per_k * (ring - t0)
+        })
+        .sum::<f64>()
+        / trace.ring_temp_c.len().max(1) as f64;
+    let link = LinkInputs {
+        margin_db: optics.link_budget.margin.0,
+        lane_gbps: generation.lane_rate.0,
+        bring_up_drift_nm: Some(bring_up_drift_nm),
+    };
     let laser_on_engine = optics.laser.placement == LaserPlacement::Package;
     let run = |trace: &DriftTrace| {
         cporamp_photonics::simulate(&scenario.photonics, rings, &link, trace, threads)
@@ -829,7 +847,8 @@ fn yield_for(
         } else {
             0
         },
-        attach_sigma_um: photonics.misalignment_sigma_um,
+        block_sigma_um: photonics.block_sigma_um,
+        fiber_sigma_um: photonics.fiber_sigma_um,
         shift_sigma_um: settings.shift_sigma_um,
         mode_radius_um: photonics.mode_radius_um,
         wavelength_um: photonics.wavelength_nm / 1000.0,
@@ -837,7 +856,7 @@ fn yield_for(
         gap_mean_um: settings.gap_mean_um,
         gap_sigma_um: settings.gap_sigma_um,
         tilt_sigma_mrad: settings.tilt_sigma_mrad,
-        coupling_budget_db: optics.link_budget.margin.0,
+        coupling_budget_db: photonics.coupling_allocation_db,
         laser_dead_probability: 1.0 - (-settings.laser_defects_per_laser).exp(),
         laser_weak_fraction: settings.laser_weak_fraction,
         laser_weak_rate_per_h: settings.laser_weak_rate_per_h,
@@ -849,10 +868,22 @@ fn yield_for(
         engines_per_pic_wafer: settings.engines_per_pic_wafer,
         fsr_nm: rings.fsr.0,
         tuning_range_nm: rings.heater_efficiency_nm_per_mw * photonics.heater_max_mw,
+        rings_per_lane: rings.rings_per_lane as usize,
+        reassignment_step_nm: photonics
+            .wavelength_reassignment
+            .then_some(photonics.channel_spacing_nm),
         warpage_mean_um,
         warpage_sigma_um: settings.warpage_sigma_fraction * warpage_mean_um,
         warpage_lateral_per_um: settings.warpage_lateral_per_um,
-        bump_open_um: settings.bump_open_um,
+        reflow_warpage_fraction: settings.reflow_warpage_fraction,
+        bga_open_low_um: settings.bga_open_low_um,
+        bga_open_high_um: settings.bga_open_high_um,
+        // A spherical cap bows every engine of width a by (a / D)² of the corner warpage,
+        // D the package diagonal.
+        engine_sag_per_um: (geometry.engine_edge.0
+            / (substrate_side_mm * std::f64::consts::SQRT_2))
+            .powi(2),
+        engine_joint_open_um: settings.engine_joint_open_um,
         asic_defects_per_die: settings.asic_defects_per_cm2 * (asic_side_mm / 10.0).powi(2),
         asic_cluster_alpha: Some(settings.asic_cluster_alpha),
         asics_per_wafer: dies_per_wafer(asic_side_mm),
@@ -977,6 +1008,7 @@ pub fn run_market(
         scenario,
         &engines.comparison.generations[at],
         &engines.thermal[at],
+        &engines.photonics[at],
         &engines.yields[at],
         fleet,
         options,

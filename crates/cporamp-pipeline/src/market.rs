@@ -13,23 +13,30 @@
 //!   failure rates (the uncertainty is about the new design's lasers; the pluggable reference
 //!   keeps its field rates), from one fleet run per `[market] laser_factors` entry (same
 //!   seed: common random numbers); a multiplier $f$ on a Weibull hazard scales its
-//!   characteristic life by $f^{-1/\beta}$. The loss is that of a fabric co-packaged on every
-//!   tier, and each market tier is charged it per its own Gb/s (an upper bound when only one
-//!   tier turns co-packaged);
+//!   characteristic life by $f^{-1/\beta}$. Only the GPU-leaf links interrupt the fleet's
+//!   job, so the loss is that of the co-packaged leaf; the market charges it only to its
+//!   job-exposed tiers, per their own Gb/s;
+//! - LPO's goodput loss against the pluggable fabric, from the LPO fabric (its modules fail
+//!   less often than DSP modules);
 //! - the engine temperature margin: `engine_temp_limit_c` minus the thermal engine's hottest
-//!   engine mean.
+//!   engine mean at the nominal inlet, and the package over the inlet sweep (hottest engine,
+//!   the photonics engine's unlockable lanes and flaps at each inlet) for the thermal check.
 
 use cporamp_compare::GenerationComparison;
 use cporamp_core::Scenario;
 use cporamp_core::scenario::PriorSpec;
 use cporamp_market::{
-    Anchors, Criteria, Input, LayerSplit, MarketInputs, MarketResult, Prior, SobolIndex, Surrogate,
-    TierAnchors,
+    Anchors, Criteria, HotPoint, Input, LayerSplit, MarketInputs, MarketResult, Prior, SobolIndex,
+    Surrogate, TierAnchors,
 };
+use cporamp_yield::YieldInputs;
 use serde::Serialize;
 
 use crate::options::Counter;
-use crate::{FleetOutput, PipelineError, RunOptions, Stage, ThermalGeneration, YieldGeneration};
+use crate::{
+    FleetOutput, PhotonicsGeneration, PipelineError, RunOptions, Stage, ThermalGeneration,
+    YieldGeneration,
+};
 
 /// The market engine's results.
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +49,15 @@ pub struct MarketOutput {
     pub result: MarketResult,
     /// Sobol indices of the main tier's CPO volume year.
     pub sobol: Vec<SobolIndex>,
+}
+
+/// Learning factors at which the yield surrogate runs the yield engine, $0.1 \cdot 1.13^k$
+/// for $k = 0..30$ (0.1 to 3.9): the ramp's factors (about 0.3-1.3 over the default quarters)
+/// times the alignment prior's squared factor (about 0.4-2.7 over its 1-99 % range). The
+/// package yield falls steeply with the attach spread, so the grid is fine enough for a
+/// held-out error within `surrogate_error_bound`.
+fn yield_factors() -> impl Iterator<Item = f64> {
+    (0..=30).map(|k| 0.1 * 1.13f64.powi(k))
 }
 
 fn missing(what: &str) -> PipelineError {
@@ -81,6 +97,7 @@ pub(crate) fn market(
     scenario: &Scenario,
     comparison: &GenerationComparison,
     thermal: &ThermalGeneration,
+    photonics: &PhotonicsGeneration,
     yields: &YieldGeneration,
     fleet: &FleetOutput,
     options: &RunOptions,
@@ -105,21 +122,75 @@ pub(crate) fn market(
         .iter()
         .find(|technology| technology.id == cpo_id)
         .ok_or_else(|| missing(&format!("yield result for {cpo_id}")))?;
-    let mut points: Vec<(f64, f64)> =
-        yielded.ramp.iter().map(|point| (point.defect_factor, point.package_yield.value)).collect();
-    points.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let engine_c = thermal
+    // The yield surrogate: the yield engine at learning factors spanning what the ramp and
+    // the alignment prior reach (same seed: common random numbers).
+    let threads = options.threads.get();
+    let packages = scenario.yield_settings.ramp.packages_per_point;
+    let points = yield_factors()
+        .map(|factor| {
+            let inputs =
+                YieldInputs { packages, ..cporamp_yield::learned(&yielded.inputs, factor) };
+            cporamp_yield::simulate(&inputs, threads)
+                .map(|result| (factor, result.package_yield.value))
+                .map_err(|error| PipelineError::Yield {
+                    technology: cpo_id.to_string(),
+                    generation: comparison.generation.clone(),
+                    error,
+                })
+        })
+        .collect::<Result<Vec<(f64, f64)>, PipelineError>>()?;
+    let y = &yielded.inputs;
+    let laser_defects_at_reference = if y.lanes_per_laser == 0 {
+        0.0
+    } else {
+        let lanes = y.lanes_per_engine + y.spare_lanes_per_engine;
+        (y.engines_per_package * lanes.div_ceil(y.lanes_per_laser)) as f64
+            * y.laser_dead_probability
+            * (1.0 - y.engine_test[1])
+    };
+    let thermal_cpo = thermal
         .technologies
         .iter()
         .find(|technology| technology.id == cpo_id)
-        .map(|technology| technology.nominal.engine_mean_max_c)
         .ok_or_else(|| missing(&format!("thermal result for {cpo_id}")))?;
+    let engine_c = thermal_cpo.nominal.engine_mean_max_c;
+    let photonics_cpo = photonics
+        .technologies
+        .iter()
+        .find(|technology| technology.id == cpo_id)
+        .ok_or_else(|| missing(&format!("photonics result for {cpo_id}")))?;
+    // The package over the inlet sweep: the thermal engine's hottest engine and the
+    // photonics engine's lanes at the same inlets.
+    let hot_end = thermal_cpo
+        .sweep
+        .iter()
+        .zip(&photonics_cpo.inlet_sweep)
+        .map(|(point, lanes)| HotPoint {
+            inlet_c: point.inlet_c,
+            engine_temp_c: point.engine_mean_max_c,
+            unlockable_fraction: lanes.unlockable_fraction,
+            flaps_per_lane_h: lanes.feedback_flaps_per_lane_hour,
+        })
+        .collect();
     let progress = Counter::start(
         options,
         Stage::Market,
         scenario.market.laser_factors.len() + settings.samples + settings.sobol_samples,
     );
     let goodput = goodput_surrogate(scenario, fleet, cpo_id, options.threads.get(), &progress)?;
+    let fabric_goodput = |index: usize| {
+        let id = scenario.technologies[index].id.as_str();
+        fleet
+            .fabrics
+            .iter()
+            .find(|fabric| fabric.id == id)
+            .map(|fabric| fabric.result.job.goodput.mean)
+            .ok_or_else(|| PipelineError::Market {
+                reason: format!("[fleet] technologies must include {id}"),
+            })
+    };
+    let reference_goodput = fabric_goodput(settings.pluggable_technology)?;
+    let lpo_goodput = fabric_goodput(settings.lpo_technology)?;
     let port_gbps = comparison.port_rate_gbps;
     let anchors = Anchors {
         start_year: settings.start_year,
@@ -135,12 +206,12 @@ pub(crate) fn market(
         lpo_pj_per_bit: lpo.switch_power.pj_per_bit,
         cpo_pj_per_bit: cpo.switch_power.pj_per_bit,
         reference_units: scenario.yield_settings.ramp.reference_units,
-        cpo_yield_vs_defect_factor: Surrogate {
-            x: points.iter().map(|point| point.0).collect(),
-            y: points.iter().map(|point| point.1).collect(),
-        },
+        laser_defects_at_reference,
+        cpo_yield_vs_defect_factor: cporamp_market::yield_surrogate(&points),
         goodput_loss_vs_laser_factor: goodput,
+        lpo_goodput_loss: reference_goodput - lpo_goodput,
         engine_temp_margin_k: settings.engine_temp_limit_c - engine_c,
+        hot_end,
         ports_per_switch: f64::from(comparison.ports_per_switch),
         port_gbps,
         tiers: settings
@@ -152,6 +223,7 @@ pub(crate) fn market(
                 cpo_allowed: tier.cpo_max_share > 0.0,
                 cpo_max_share: tier.cpo_max_share,
                 lpo_allowed: tier.lpo_allowed,
+                job_exposed: tier.job_exposed,
             })
             .collect(),
         layer_split: settings
@@ -189,6 +261,9 @@ pub(crate) fn market(
             goodput_parity: criteria.goodput_parity,
             bull_by_year: criteria.bull_by_year,
             bear_after_year: criteria.bear_after_year,
+            engine_temp_limit_c: settings.engine_temp_limit_c,
+            unlockable_limit: criteria.unlockable_limit,
+            flap_limit_per_lane_h: criteria.flap_limit_per_lane_h,
         },
         seed_units: scenario.yield_settings.ramp.initial_units,
         pilot_share: settings.pilot_share,
@@ -196,7 +271,6 @@ pub(crate) fn market(
     };
     let fail =
         |error: cporamp_market::MarketError| PipelineError::Market { reason: error.to_string() };
-    let threads = options.threads.get();
     let result = cporamp_market::simulate(&inputs, threads).map_err(fail)?;
     progress.advance_by(settings.samples);
     let sobol =

@@ -13,26 +13,44 @@
 //! $\sigma^2$ by `drift_wafer_fraction` and `drift_global_fraction`.
 //!
 //! # Mechanisms
-//! 1. **Coupling shift.** An engine's fiber block lands with a gap $z \sim |N(\bar z,
-//!    \sigma_z^2)|$ and tilts $\theta_x, \theta_y \sim N(0, \sigma_\theta^2)$ (one rigid
-//!    block per engine); each lane's fiber lands at $(x, y)$ with $x, y \sim N(0,
-//!    \sigma_a^2 + \sigma_s^2)$ (attach, then cure and reflow shift), plus the warpage offset
-//!    of its engine. The loss is the overlap of equal Gaussian modes of radius $w$ across the
-//!    gap with offset and tilt ([`coupling`]): $10\log_{10}(e)\,d^2/w^2$ dB for an offset
-//!    alone. A lane fails if the loss exceeds its coupling budget $B$; with no gap, tilt or
-//!    warpage $P = \exp(-d_c^2 / 2\sigma^2)$, $d_c^2 = B w^2 / (10\log_{10} e)$.
+//! 1. **Coupling shift.** An engine's fiber array is one rigid block: it lands with a gap
+//!    $z \sim |N(\bar z, \sigma_z^2)|$, tilts $\theta_x, \theta_y \sim N(0,
+//!    \sigma_\theta^2)$ and is offset by $(b_x, b_y)$, $b \sim N(0, \sigma_b^2 +
+//!    \sigma_s^2)$ per axis (placement, then cure shift of the whole block); each fiber's core
+//!    sits at its own $f \sim N(0, \sigma_f^2)$ per axis within the block, so lane $i$ is off
+//!    by $b + f_i$ (plus the warpage offset of its engine). The loss is the overlap of equal
+//!    Gaussian modes of radius $w$ across the gap with offset and tilt ([`coupling`]):
+//!    $10\log_{10}(e)\,d^2/w^2$ dB for an offset alone. A lane fails if the loss exceeds
+//!    its coupling allocation $B$ of the link margin. With no gap, tilt or warpage a lane's
+//!    offset is $N(0, \sigma^2)$ per axis, $\sigma^2 = \sigma_b^2 + \sigma_s^2 +
+//!    \sigma_f^2$, and it fails with $P = \exp(-d_c^2 / 2\sigma^2)$,
+//!    $d_c^2 = B w^2 / (10\log_{10} e)$; the block term makes the lanes of one engine fail
+//!    together, so engines fail less often than independent lanes would make them.
 //! 2. **Laser defects and early degradation.** Laser chips are burned in for $t$ hours
 //!    before engine assembly: a weak chip (probability $f_w$) fails burn-in with probability
 //!    $1 - e^{-\lambda_w t}$ and is replaced; a weak chip that survives ships as infant
 //!    mortality. An installed laser is dead with probability $1 - e^{-D_L A_L}$ and takes
 //!    its lanes.
-//! 3. **Thermal drift.** The heater must red-shift a ring by
-//!    $(\mu + g + l) \bmod F$ ($\mu$ the mean at operating temperature, from the thermal
-//!    engine; $g$ per engine, $l$ per ring); beyond the heater range the lane fails.
+//! 3. **Thermal drift.** Each lane has `rings_per_lane` rings (modulator and
+//!    demultiplexer), each ring on its engine's bus of that kind. Ring $i$ needs the red
+//!    shift $\mu + g + l_i$ ($\mu$ the mean at operating temperature, from the thermal
+//!    engine; $g$ common to the engine's PIC, from its wafer and die; $l_i$ per ring) before
+//!    wrapping by the FSR $F$; the bus is locked as [`cporamp_core::wdm`] says (fixed
+//!    assignment, or wavelength reassignment by a rotation common to the bus), and a ring
+//!    outside the heater range $R$ fails its lane. With fixed assignment a ring fails with
+//!    $P(g) = \sum_k [\Phi(\frac{(k+1)F - \mu - g}{\sigma_l}) - \Phi(\frac{kF + R - \mu -
+//!    g}{\sigma_l})]$, and a lane of $r$ rings with $1 - E_g[(1 - P(g))^r]$.
 //! 4. **Package warpage.** The package warps by $W \sim N(\bar W, \sigma_W^2)$ at its corner,
 //!    bowl-shaped, so an engine at normalized distance $\rho$ from the centre moves by
 //!    $W\rho^2$: its fibers shift laterally by $k W \rho^2$ (into mechanism 1, counted as
-//!    warpage when the lane would pass without it) and its bumps open beyond $W_\text{open}$.
+//!    warpage when the lane would pass without it). The package's board (BGA) joints open
+//!    when its reflow warpage $f|W|$ ($f$ = `reflow_warpage_fraction`) exceeds the package's
+//!    own limit, uniform over the acceptance band $[W_\text{lo}, W_\text{hi}]$
+//!    (head-in-pillow seen near the low end, JEITA's limit at the high end), so
+//!    $P(\text{open}) = E[\min(1, (f|W| - W_\text{lo})^+/(W_\text{hi} - W_\text{lo}))]$. A spherical cap of corner bow $W$ over the package diagonal $D$ has
+//!    the curvature $8W/D^2$ everywhere, so every engine of width $a$ bows by $W a^2/D^2$
+//!    across itself; its joints to the substrate open beyond `engine_joint_open_um` (all its
+//!    lanes fail).
 //! 5. **Inadequate test.** Each insertion detects a present failure of mechanism $m$ with
 //!    probability $c_m$ (each ASIC defect independently); what no insertion detects ships.
 //!
@@ -61,9 +79,13 @@
 //! # Ramp learning
 //! Defect levels fall with cumulative volume $V$ by Wright's law: with learning rate $r$
 //! (the factor per doubling), a defect level set at reference volume $V_0$ scales by
-//! $(V/V_0)^{\log_2 r}$. [`ramp`] scales the laser defect level and the weak-laser fraction
-//! (defect counts; the alignment process spread is left as set), and reruns the Monte Carlo
-//! at each point (same seed: common random
+//! $(V/V_0)^{\log_2 r}$. [`learned`] applies a factor $d$: the laser defect level and the
+//! weak-laser fraction (defect counts) scale by $d$, and so does the variance of the fiber
+//! attach process (block placement and cure shift: $\sigma \to \sigma\sqrt d$; assumption:
+//! an assembly line learns its placement and cure the way it learns its defects, so attach
+//! excursions beyond the budget thin as defect counts do); the fibers' positions within
+//! their arrays (a bought part), warpage, rings and the ASIC's foundry defects do not learn
+//! with CPO volume. [`ramp`] reruns the Monte Carlo at each point (same seed: common random
 //! numbers, so differences between points are not noise).
 //!
 //! # Estimates
@@ -80,6 +102,7 @@
 
 pub mod coupling;
 
+use cporamp_core::wdm::BusLock;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma, Normal, Poisson};
 use serde::Serialize;
@@ -114,9 +137,11 @@ pub struct YieldInputs {
     pub spare_lanes_per_engine: usize,
     /// Lanes fed by one on-engine laser; 0 when the lasers are external (ELS).
     pub lanes_per_laser: usize,
-    /// Fiber attach placement sigma per axis, µm.
-    pub attach_sigma_um: f64,
-    /// Post-attach shift (cure, reflow) sigma per axis, µm.
+    /// Fiber-block placement sigma per axis, common to the block's fibers, µm.
+    pub block_sigma_um: f64,
+    /// Core position sigma per axis of each fiber within its block, µm.
+    pub fiber_sigma_um: f64,
+    /// Post-attach shift (cure) sigma per axis of the whole block, µm.
     pub shift_sigma_um: f64,
     /// Mode radius, µm.
     pub mode_radius_um: f64,
@@ -130,7 +155,7 @@ pub struct YieldInputs {
     pub gap_sigma_um: f64,
     /// Fiber-block tilt sigma per axis, mrad.
     pub tilt_sigma_mrad: f64,
-    /// Coupling loss a lane can absorb, dB.
+    /// Excess coupling loss a lane can absorb (its allocation of the link margin), dB.
     pub coupling_budget_db: f64,
     /// Probability that a laser is dead on arrival, $1 - e^{-D_L A_L}$.
     pub laser_dead_probability: f64,
@@ -152,14 +177,28 @@ pub struct YieldInputs {
     pub fsr_nm: f64,
     /// Heater tuning range, nm.
     pub tuning_range_nm: f64,
+    /// Rings per lane (a modulator and a demultiplexer ring), each on its own bus.
+    pub rings_per_lane: usize,
+    /// Wavelength reassignment step (the channel spacing; the grid tiles the FSR), nm;
+    /// `None` for fixed assignment ([`cporamp_core::wdm`]).
+    pub reassignment_step_nm: Option<f64>,
     /// Mean corner warpage, µm.
     pub warpage_mean_um: f64,
     /// Warpage sigma, µm.
     pub warpage_sigma_um: f64,
     /// Lateral fiber shift per µm of warpage at the engine, µm/µm.
     pub warpage_lateral_per_um: f64,
-    /// Warpage at an engine that opens its bumps, µm.
-    pub bump_open_um: f64,
+    /// Warpage at reflow over warpage at room temperature (the BGA limits hold at reflow).
+    pub reflow_warpage_fraction: f64,
+    /// Lower end of the band of reflow warpage at which the board (BGA) joints open, µm.
+    pub bga_open_low_um: f64,
+    /// Upper end of that band, µm.
+    pub bga_open_high_um: f64,
+    /// An engine's own bow (sag across its width) per µm of package warpage,
+    /// $(a/D)^2$ for an engine of width $a$ on a package of diagonal $D$.
+    pub engine_sag_per_um: f64,
+    /// Engine sag at which the engine's joints to the substrate open, µm.
+    pub engine_joint_open_um: f64,
     /// ASIC defect density times die area, $D A$.
     pub asic_defects_per_die: f64,
     /// Negative-binomial clustering $\alpha$ (defect density Gamma-distributed per wafer);
@@ -261,6 +300,22 @@ impl Fraction {
     }
 }
 
+/// The fraction `count / units` of units (lanes) that come in `clusters` equal clusters
+/// (packages), with the cluster-robust standard error: lanes of one package share their
+/// fiber block, warpage and ring offsets, so they do not fail independently. With $c_j$ the
+/// count of cluster $j$, $n$ clusters of $m$ units: $\hat p = \sum c_j / (n m)$ and
+/// $\mathrm{SE} = \sqrt{\widehat{\mathrm{Var}}(c) / n} / m$.
+fn clustered(count: u64, count_sq: u64, clusters: u64, units: u64) -> Fraction {
+    if clusters == 0 || units == 0 {
+        return Fraction { value: 0.0, se: 0.0 };
+    }
+    let n = clusters as f64;
+    let per_cluster = units as f64 / n;
+    let mean = count as f64 / n;
+    let variance = (count_sq as f64 / n - mean * mean).max(0.0) * n / (n - 1.0).max(1.0);
+    Fraction { value: count as f64 / units as f64, se: (variance / n).sqrt() / per_cluster }
+}
+
 /// Cost per shipped switch, by what was bought.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct CostBreakdown {
@@ -338,6 +393,8 @@ pub struct YieldResult {
     pub els: Option<ElsResult>,
     /// Failed lanes per mechanism, fraction of all lanes on assembled packages.
     pub lane_failures_by_mechanism: [Fraction; 5],
+    /// Assembled packages whose board (BGA) joints open from warpage, fraction.
+    pub bga_opens: Fraction,
     /// Shipped switches carrying an undetected failure, per mechanism, DPPM.
     pub escapes_dppm: [f64; 5],
     /// Any escape, DPPM: a failure present at shipment (found when the switch is brought
@@ -397,7 +454,8 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         }
     }
     for (name, value) in [
-        ("attach_sigma_um", inputs.attach_sigma_um),
+        ("block_sigma_um", inputs.block_sigma_um),
+        ("fiber_sigma_um", inputs.fiber_sigma_um),
         ("shift_sigma_um", inputs.shift_sigma_um),
         ("coupling_budget_db", inputs.coupling_budget_db),
         ("laser_weak_rate_per_h", inputs.laser_weak_rate_per_h),
@@ -405,6 +463,8 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         ("tuning_range_nm", inputs.tuning_range_nm),
         ("warpage_sigma_um", inputs.warpage_sigma_um),
         ("warpage_lateral_per_um", inputs.warpage_lateral_per_um),
+        ("engine_sag_per_um", inputs.engine_sag_per_um),
+        ("reflow_warpage_fraction", inputs.reflow_warpage_fraction),
         ("asic_defects_per_die", inputs.asic_defects_per_die),
         ("burn_in_h", inputs.burn_in_h),
         ("gap_mean_um", inputs.gap_mean_um),
@@ -433,7 +493,8 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         ("wavelength_um", inputs.wavelength_um),
         ("gap_index", inputs.gap_index),
         ("fsr_nm", inputs.fsr_nm),
-        ("bump_open_um", inputs.bump_open_um),
+        ("bga_open_low_um", inputs.bga_open_low_um),
+        ("engine_joint_open_um", inputs.engine_joint_open_um),
     ] {
         if !(value.is_finite() && value > 0.0) {
             return fail(name, value, "a finite value > 0");
@@ -445,6 +506,21 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         if !value.is_finite() {
             return fail(name, value, "a finite value");
         }
+    }
+    if inputs.rings_per_lane == 0 {
+        return fail("rings_per_lane", 0.0, "at least 1 ring per lane");
+    }
+    if let Some(step) = inputs.reassignment_step_nm
+        && !(step.is_finite() && step > 0.0 && step <= inputs.fsr_nm)
+    {
+        return fail("reassignment_step_nm", step, "a channel spacing in (0, fsr_nm]");
+    }
+    if !(inputs.bga_open_high_um.is_finite() && inputs.bga_open_high_um >= inputs.bga_open_low_um) {
+        return fail(
+            "bga_open_high_um",
+            inputs.bga_open_high_um,
+            "a finite warpage >= bga_open_low_um",
+        );
     }
     if inputs.els.is_some() && inputs.lanes_per_laser > 0 {
         return fail(
@@ -510,9 +586,12 @@ struct Tally {
     rework_recovered: u64,
     lanes: u64,
     lane_failures: [u64; 5],
+    /// Sum over packages of the square of each package's failed lanes, per mechanism.
+    lane_failures_sq: [u64; 5],
     escapes: [u64; 5],
     escapes_any: u64,
     latent_escapes: u64,
+    bga_opens: u64,
     els_built: u64,
     els_passed: u64,
     els_spares_used: u64,
@@ -540,6 +619,7 @@ impl Tally {
             (&mut self.lanes, other.lanes),
             (&mut self.escapes_any, other.escapes_any),
             (&mut self.latent_escapes, other.latent_escapes),
+            (&mut self.bga_opens, other.bga_opens),
             (&mut self.els_built, other.els_built),
             (&mut self.els_passed, other.els_passed),
             (&mut self.els_spares_used, other.els_spares_used),
@@ -552,6 +632,7 @@ impl Tally {
             self.rejects[m] += other.rejects[m];
             self.first_rejects[m] += other.first_rejects[m];
             self.lane_failures[m] += other.lane_failures[m];
+            self.lane_failures_sq[m] += other.lane_failures_sq[m];
             self.escapes[m] += other.escapes[m];
         }
     }
@@ -756,14 +837,28 @@ fn sample_engine(
     let local_fraction =
         (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0);
     let local = normal(inputs.drift_sigma_nm * local_fraction.sqrt());
-    let mut shift_nm = Vec::with_capacity(lanes);
-    for lane in &mut lane_failed {
-        let shift = (inputs.drift_mean_nm + wafer_offset + engine_offset + local.sample(rng))
-            .rem_euclid(inputs.fsr_nm);
-        if shift > inputs.tuning_range_nm {
-            lane[DRIFT] = true;
+    let common = inputs.drift_mean_nm + wafer_offset + engine_offset;
+    let bus = BusLock {
+        fsr_nm: inputs.fsr_nm,
+        range_nm: inputs.tuning_range_nm,
+        step_nm: inputs.reassignment_step_nm,
+        guard_nm: 0.0,
+    };
+    let mut shift_nm = Vec::new();
+    let mut needed = vec![0.0; lanes];
+    for ring in 0..inputs.rings_per_lane {
+        for value in &mut needed {
+            *value = common + local.sample(rng);
         }
-        shift_nm.push(shift);
+        // One bus per run of as many rings as the grid has channels.
+        let shifts: Vec<f64> =
+            needed.chunks(bus.rotations()).flat_map(|rings| bus.lock(rings).1).collect();
+        for (lane, &shift) in lane_failed.iter_mut().zip(&shifts) {
+            lane[DRIFT] |= shift > inputs.tuning_range_nm;
+        }
+        if ring == 0 {
+            shift_nm = shifts;
+        }
     }
     Engine { lanes: lane_failed, weak_lasers, pic_wafer: line.pic_wafer, shift_nm, weak_lane }
 }
@@ -802,18 +897,18 @@ fn detect(present: &[bool; 5], coverage: &Coverage, rng: &mut impl Rng) -> [bool
 /// Where one engine sits on the package and how its fiber block landed.
 struct Placement {
     rho_sq: f64,
-    /// Corner warpage scaled to the engine, µm.
-    warp_um: f64,
     gap_um: f64,
     /// Lanes after attach (coupling and warpage flags set).
     lanes: Vec<[bool; 5]>,
     loss_db: Vec<f64>,
 }
 
-/// Samples for fiber attach: lateral placement per lane, gap and tilt per fiber block.
+/// Samples for fiber attach: placement, gap and tilt per fiber block, core position per
+/// fiber.
 struct Attach {
     modes: coupling::Modes,
-    lateral: Normal<f64>,
+    block: Normal<f64>,
+    fiber: Normal<f64>,
     gap: Normal<f64>,
     tilt: Normal<f64>,
 }
@@ -826,34 +921,43 @@ impl Attach {
                 wavelength_um: inputs.wavelength_um,
                 gap_index: inputs.gap_index,
             },
-            lateral: normal(
-                (inputs.attach_sigma_um.powi(2) + inputs.shift_sigma_um.powi(2)).sqrt(),
-            ),
+            block: normal((inputs.block_sigma_um.powi(2) + inputs.shift_sigma_um.powi(2)).sqrt()),
+            fiber: normal(inputs.fiber_sigma_um),
             gap: normal(inputs.gap_sigma_um),
             tilt: normal(inputs.tilt_sigma_mrad * 1e-3),
         }
     }
 
-    /// Attaches a fiber block to `engine` displaced laterally by `offset_um` (warpage);
-    /// flags each lane's coupling failure as coupling, or as warpage when it would pass
-    /// without the warpage offset.
+    /// Attaches a fiber block to `engine` at squared normalized distance `rho_sq` of a
+    /// package with corner warpage `corner_warp_um`: the warpage displaces the block
+    /// laterally and bows the engine; flags each lane's coupling failure as coupling, or as
+    /// warpage when it would pass without the warpage offset, and every lane as warpage when
+    /// the engine's joints open.
     fn attach(
         &self,
         inputs: &YieldInputs,
         engine: &Engine,
         rho_sq: f64,
-        warp_um: f64,
+        corner_warp_um: f64,
         rng: &mut impl Rng,
     ) -> Placement {
+        let warp_um = corner_warp_um * rho_sq;
         let gap_um = (inputs.gap_mean_um + self.gap.sample(rng)).abs();
         let x_axis = self.modes.axis(self.tilt.sample(rng), gap_um);
         let y_axis = self.modes.axis(self.tilt.sample(rng), gap_um);
         let offset = inputs.warpage_lateral_per_um * warp_um;
+        let (block_x, block_y) = (self.block.sample(rng), self.block.sample(rng));
         let to_db = -10.0 * std::f64::consts::LOG10_E;
         let mut lanes = engine.lanes.clone();
+        if corner_warp_um.abs() * inputs.engine_sag_per_um > inputs.engine_joint_open_um {
+            for lane in &mut lanes {
+                lane[WARPAGE] = true;
+            }
+        }
         let mut loss_db = Vec::with_capacity(lanes.len());
         for lane in &mut lanes {
-            let (x, y) = (self.lateral.sample(rng), self.lateral.sample(rng));
+            let x = block_x + self.fiber.sample(rng);
+            let y = block_y + self.fiber.sample(rng);
             let y_ln = y_axis.ln_efficiency(y);
             let loss = to_db * (x_axis.ln_efficiency(x + offset) + y_ln);
             if loss > inputs.coupling_budget_db {
@@ -865,7 +969,7 @@ impl Attach {
             }
             loss_db.push(loss);
         }
-        Placement { rho_sq, warp_um, gap_um, lanes, loss_db }
+        Placement { rho_sq, gap_um, lanes, loss_db }
     }
 }
 
@@ -873,19 +977,18 @@ impl Attach {
 fn package_present(
     inputs: &YieldInputs,
     placements: &[Placement],
+    bga_open: bool,
     asic_defects: u64,
 ) -> ([bool; 5], Vec<EngineState>) {
     let mut present = [false; 5];
     let states: Vec<EngineState> =
         placements.iter().map(|placement| engine_state(&placement.lanes, inputs)).collect();
-    for (state, placement) in states.iter().zip(placements) {
+    for state in &states {
         for m in 0..5 {
             present[m] |= state.failed[m];
         }
-        if placement.warp_um.abs() > inputs.bump_open_um {
-            present[WARPAGE] = true;
-        }
     }
+    present[WARPAGE] |= bga_open;
     present[ASIC] = asic_defects > 0;
     (present, states)
 }
@@ -978,6 +1081,10 @@ fn run_batch(
         // Assembly and fiber attach: warpage, coupling, bumps.
         tally.packages += 1;
         let corner_warp = inputs.warpage_mean_um + warpage.sample(&mut rng);
+        let bga_limit = inputs.bga_open_low_um
+            + (inputs.bga_open_high_um - inputs.bga_open_low_um) * rng.random::<f64>();
+        let bga_open = corner_warp.abs() * inputs.reflow_warpage_fraction > bga_limit;
+        tally.bga_opens += u64::from(bga_open);
         let mut placements: Vec<Placement> = engines
             .iter()
             .enumerate()
@@ -987,15 +1094,15 @@ fn run_batch(
                 // corner).
                 let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
                 let rho_sq = (0.25 + along * along) / 0.5;
-                attach.attach(inputs, engine, rho_sq, corner_warp * rho_sq, &mut rng)
+                attach.attach(inputs, engine, rho_sq, corner_warp, &mut rng)
             })
             .collect();
-        let (mut present, states) = package_present(inputs, &placements, defects);
+        let (mut present, states) = package_present(inputs, &placements, bga_open, defects);
         tally.lanes += placements.iter().map(|p| p.lanes.len() as u64).sum::<u64>();
-        for state in &states {
-            for mech in 0..5 {
-                tally.lane_failures[mech] += state.lane_failures[mech];
-            }
+        for mech in 0..5 {
+            let count: u64 = states.iter().map(|state| state.lane_failures[mech]).sum();
+            tally.lane_failures[mech] += count;
+            tally.lane_failures_sq[mech] += count * count;
         }
         let mut detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
         if let Some(first) = detected.iter().position(|&d| d) {
@@ -1017,16 +1124,11 @@ fn run_batch(
             }
             for (placement, engine) in placements.iter_mut().zip(&engines) {
                 if placement.lanes.iter().any(|lane| lane[COUPLING]) {
-                    *placement = attach.attach(
-                        inputs,
-                        engine,
-                        placement.rho_sq,
-                        placement.warp_um,
-                        &mut rng,
-                    );
+                    *placement =
+                        attach.attach(inputs, engine, placement.rho_sq, corner_warp, &mut rng);
                 }
             }
-            present = package_present(inputs, &placements, defects).0;
+            present = package_present(inputs, &placements, bga_open, defects).0;
             detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
         }
         let package_passed = !(damaged || detected.iter().any(|&d| d));
@@ -1174,9 +1276,15 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
         package_rejects_by_mechanism: tally
             .rejects
             .map(|count| Fraction::of(count, tally.packages)),
-        lane_failures_by_mechanism: tally
-            .lane_failures
-            .map(|count| Fraction::of(count, tally.lanes)),
+        lane_failures_by_mechanism: std::array::from_fn(|m| {
+            clustered(
+                tally.lane_failures[m],
+                tally.lane_failures_sq[m],
+                tally.packages,
+                tally.lanes,
+            )
+        }),
+        bga_opens: Fraction::of(tally.bga_opens, tally.packages),
         escapes_dppm: tally.escapes.map(dppm),
         escapes_total_dppm: dppm(tally.escapes_any),
         latent_escapes_dppm: dppm(tally.latent_escapes),
@@ -1258,6 +1366,22 @@ pub fn wright_factor(cumulative: f64, reference: f64, learning_rate: f64) -> f64
     (cumulative / reference).powf(learning_rate.log2())
 }
 
+/// The inputs after learning by the factor `factor` (> 0) on the defect levels: laser
+/// defects ($D_L A_L \to d\,D_L A_L$) and the weak fraction (capped at 1) scale by $d$, the
+/// attach process's block placement and cure shift sigmas by $\sqrt d$ (module docs).
+#[must_use]
+pub fn learned(inputs: &YieldInputs, factor: f64) -> YieldInputs {
+    let defects = -(1.0 - inputs.laser_dead_probability).ln() * factor;
+    let spread = factor.sqrt();
+    YieldInputs {
+        laser_dead_probability: 1.0 - (-defects).exp(),
+        laser_weak_fraction: (inputs.laser_weak_fraction * factor).min(1.0),
+        block_sigma_um: inputs.block_sigma_um * spread,
+        shift_sigma_um: inputs.shift_sigma_um * spread,
+        ..inputs.clone()
+    }
+}
+
 /// One point of the ramp.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RampPoint {
@@ -1299,8 +1423,7 @@ pub fn ramp(
     if !(reference_units.is_finite() && reference_units > 0.0) {
         return fail("reference_units", reference_units, "a cumulative volume > 0");
     }
-    // The same inputs give the same result (one seed for every point): a package without
-    // lasers has nothing to learn, so its points repeat the first simulation.
+    // The same inputs give the same result (one seed for every point).
     let mut last: Option<(YieldInputs, YieldResult)> = None;
     points
         .iter()
@@ -1314,17 +1437,7 @@ pub fn ramp(
                 });
             }
             let factor = wright_factor(units, reference_units, learning_rate);
-            let defects = -(1.0 - inputs.laser_dead_probability).ln() * factor;
-            let scaled = if inputs.lanes_per_laser == 0 {
-                YieldInputs { packages, ..inputs.clone() }
-            } else {
-                YieldInputs {
-                    packages,
-                    laser_dead_probability: 1.0 - (-defects).exp(),
-                    laser_weak_fraction: (inputs.laser_weak_fraction * factor).min(1.0),
-                    ..inputs.clone()
-                }
-            };
+            let scaled = YieldInputs { packages, ..learned(inputs, factor) };
             let result = match last.take() {
                 Some((previous, result)) if previous == scaled => result,
                 _ => simulate(&scaled, threads)?,
@@ -1374,7 +1487,8 @@ pub fn tornado(
             let mut without = base.clone();
             match mechanism {
                 COUPLING => {
-                    without.attach_sigma_um = 0.0;
+                    without.block_sigma_um = 0.0;
+                    without.fiber_sigma_um = 0.0;
                     without.shift_sigma_um = 0.0;
                     without.gap_mean_um = 0.0;
                     without.gap_sigma_um = 0.0;

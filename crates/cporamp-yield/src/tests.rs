@@ -12,7 +12,8 @@ fn quiet() -> YieldInputs {
         lanes_per_engine: 8,
         spare_lanes_per_engine: 0,
         lanes_per_laser: 1,
-        attach_sigma_um: 0.0,
+        block_sigma_um: 0.0,
+        fiber_sigma_um: 0.0,
         shift_sigma_um: 0.0,
         mode_radius_um: 4.6,
         wavelength_um: 1.31,
@@ -31,10 +32,16 @@ fn quiet() -> YieldInputs {
         engines_per_pic_wafer: 1,
         fsr_nm: 11.4,
         tuning_range_nm: 12.6,
+        rings_per_lane: 1,
+        reassignment_step_nm: None,
         warpage_mean_um: 0.0,
         warpage_sigma_um: 0.0,
         warpage_lateral_per_um: 0.0,
-        bump_open_um: 1e9,
+        reflow_warpage_fraction: 1.0,
+        bga_open_low_um: 1e9,
+        bga_open_high_um: 1e9,
+        engine_sag_per_um: 0.0,
+        engine_joint_open_um: 1e9,
         asic_defects_per_die: 0.0,
         asic_cluster_alpha: None,
         asics_per_wafer: 1,
@@ -128,11 +135,10 @@ fn escapes_follow_williams_brown_and_cost_follows_the_scrap_closed_form() {
 
 #[test]
 fn misalignment_fails_lanes_at_the_rayleigh_tail_of_the_mode_overlap() {
-    // x, y ~ N(0, s^2), s^2 = attach^2 + shift^2; loss 10 log10(e) d^2 / w^2 > B when
+    // Independent fibers: x, y ~ N(0, s^2), s = 1 µm; loss 10 log10(e) d^2 / w^2 > B when
     // d^2 > d_c^2 = B w^2 / (10 log10 e): P = exp(-d_c^2 / (2 s^2)).
     let inputs = YieldInputs {
-        attach_sigma_um: 0.8,
-        shift_sigma_um: 0.6,
+        fiber_sigma_um: 1.0,
         coupling_budget_db: 1.0,
         package_test: [1.0; 5],
         packages: 4000,
@@ -164,14 +170,15 @@ fn same_seed_same_result_at_one_and_two_threads() {
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.01,
         burn_in_h: 48.0,
-        attach_sigma_um: 0.5,
+        fiber_sigma_um: 0.5,
         coupling_budget_db: 0.5,
         drift_sigma_nm: 2.0,
         tuning_range_nm: 9.0,
         warpage_mean_um: 30.0,
         warpage_sigma_um: 10.0,
         warpage_lateral_per_um: 0.01,
-        bump_open_um: 45.0,
+        bga_open_low_um: 40.0,
+        bga_open_high_um: 60.0,
         ..quiet()
     };
     let one = simulate(&inputs, 1).unwrap();
@@ -300,7 +307,7 @@ fn test_records_are_the_simulated_packages_lane_by_lane() {
         lanes_per_engine: 8,
         spare_lanes_per_engine: 1,
         laser_dead_probability: 0.01,
-        attach_sigma_um: 1.0,
+        fiber_sigma_um: 1.0,
         coupling_budget_db: 0.8,
         drift_sigma_nm: 3.0,
         tuning_range_nm: 10.0,
@@ -336,7 +343,7 @@ fn a_gap_shrinks_the_lateral_tolerance_as_the_propagated_mode_says() {
     let inputs = YieldInputs {
         lanes_per_laser: 0,
         gap_mean_um: z,
-        attach_sigma_um: sigma,
+        fiber_sigma_um: sigma,
         coupling_budget_db: budget_db,
         package_test: [0.0; 5],
         ..quiet()
@@ -362,7 +369,7 @@ fn rework_recovers_coupling_rejects_as_the_attempt_recursion_says() {
         engines_per_package: 2,
         lanes_per_engine: 4,
         lanes_per_laser: 0,
-        attach_sigma_um: 1.0,
+        fiber_sigma_um: 1.0,
         coupling_budget_db: 1.2,
         rework: Rework { attempts: 2, damage_probability: 0.1, usd: 50.0 },
         ..quiet()

@@ -191,8 +191,12 @@ pub struct MarketCriteria {
     pub goodput_parity: f64,
     /// Bull: volume in the main tier by this year.
     pub bull_by_year: i32,
-    /// Bear: no volume in the main tier until after this year.
+    /// The end of the article's window: base by this year, bear after it.
     pub bear_after_year: i32,
+    /// Tail: largest fraction of unlockable lanes at the hot end of the inlet sweep.
+    pub unlockable_limit: f64,
+    /// Tail: largest flap rate there, per lane-hour.
+    pub flap_limit_per_lane_h: f64,
 }
 
 /// A prior distribution.
@@ -241,6 +245,8 @@ pub struct MarketTier {
     pub cpo_max_share: f64,
     /// Whether LPO reaches across this tier.
     pub lpo_allowed: bool,
+    /// Whether this tier's link failures interrupt the training job.
+    pub job_exposed: bool,
 }
 
 /// Failure rates and laser lifetimes for the fleet engine.
@@ -322,7 +328,7 @@ pub struct YieldSettings {
     pub packages: usize,
     /// Spare lanes per engine.
     pub spare_lanes_per_engine: usize,
-    /// Post-attach (cure, reflow) fiber shift sigma per axis, µm.
+    /// Post-attach (cure) shift sigma per axis of a whole fiber block, µm.
     pub shift_sigma_um: f64,
     /// Mean fiber-block-to-coupler gap, µm.
     pub gap_mean_um: f64,
@@ -346,8 +352,14 @@ pub struct YieldSettings {
     pub warpage_sigma_fraction: f64,
     /// Lateral fiber shift per µm of warpage at an engine, µm/µm.
     pub warpage_lateral_per_um: f64,
-    /// Warpage at which joints open, µm.
-    pub bump_open_um: f64,
+    /// Package warpage at reflow over warpage at room temperature.
+    pub reflow_warpage_fraction: f64,
+    /// Lower end of the band of reflow warpage in which board (BGA) joints open, µm.
+    pub bga_open_low_um: f64,
+    /// Upper end of that band, µm.
+    pub bga_open_high_um: f64,
+    /// Bow across an optical engine at which its joints to the substrate open, µm.
+    pub engine_joint_open_um: f64,
     /// ASIC killer defect density, 1/cm².
     pub asic_defects_per_cm2: f64,
     /// Negative-binomial clustering parameter of ASIC defects (per wafer).
@@ -412,10 +424,22 @@ pub struct PhotonicsSettings {
     pub global_variance_fraction: f64,
     /// Laser wavelength offset spread, nm.
     pub laser_offset_sigma_nm: f64,
-    /// Fiber-to-chip lateral misalignment spread per axis, µm.
-    pub misalignment_sigma_um: f64,
+    /// Fiber-block placement spread per axis, common to the block's fibers, µm.
+    pub block_sigma_um: f64,
+    /// Core position spread per axis of each fiber within its block, µm.
+    pub fiber_sigma_um: f64,
     /// Mode radius (1/e² intensity) of fiber and coupler, µm.
     pub mode_radius_um: f64,
+    /// Part of each co-packaged link margin allocated to excess coupling loss: a lane whose
+    /// coupling loss exceeds it fails package test, dB.
+    pub coupling_allocation_db: f64,
+    /// Part of the link margin held back for ageing (not available to detuning), dB.
+    pub ageing_allocation_db: f64,
+    /// Whether a ring bus may lock to its laser grid rotated by whole channels
+    /// ([`crate::wdm`]).
+    pub wavelength_reassignment: bool,
+    /// Heater shift the bus rotation keeps below every ring at bring-up, nm.
+    pub lock_guard_nm: f64,
     /// Lane-to-lane optical power spread, dB.
     pub power_sigma_db: f64,
     /// Lock-loop sample rate, Hz.
@@ -753,9 +777,9 @@ pub struct Laser {
     pub lanes_per_laser: u32,
     /// Wall-plug efficiency at `wpe_reference_temp`, a fraction in (0, 1].
     pub wall_plug_efficiency: f64,
-    /// Temperature at which `wall_plug_efficiency` holds.
+    /// Top of the temperature range over which `wall_plug_efficiency` holds.
     pub wpe_reference_temp: Celsius,
-    /// WPE(T) = WPE_ref exp(-(T - T_ref) / scale).
+    /// WPE(T) = WPE_ref exp(-max(0, T - T_ref) / scale).
     pub wpe_temp_scale: Kelvin,
     /// Temperature of the laser's surroundings (module case, engine, ELS cage).
     pub ambient_temp: Celsius,

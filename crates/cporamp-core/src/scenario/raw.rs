@@ -80,6 +80,8 @@ pub struct MarketCriteriaOptions {
     pub goodput_parity: f64,
     pub bull_by_year: i64,
     pub bear_after_year: i64,
+    pub unlockable_limit: f64,
+    pub flap_limit_per_lane_h: f64,
 }
 
 /// One prior: `kind` and the parameters of that kind.
@@ -104,6 +106,7 @@ pub struct MarketTierOptions {
     pub ports_per_accelerator: f64,
     pub cpo_max_share: f64,
     pub lpo_allowed: bool,
+    pub job_exposed: bool,
 }
 
 /// `[fleet]`.
@@ -175,7 +178,10 @@ pub struct YieldOptions {
     pub warpage_um_per_mm2: f64,
     pub warpage_sigma_fraction: f64,
     pub warpage_lateral_per_um: f64,
-    pub bump_open_um: f64,
+    pub reflow_warpage_fraction: f64,
+    pub bga_open_low_um: f64,
+    pub bga_open_high_um: f64,
+    pub engine_joint_open_um: f64,
     pub asic_defects_per_cm2: f64,
     pub asic_cluster_alpha: f64,
     pub wafers_per_lot: i64,
@@ -243,8 +249,13 @@ pub struct PhotonicsOptions {
     pub channel_spacing_nm: f64,
     pub global_variance_fraction: f64,
     pub laser_offset_sigma_nm: f64,
-    pub misalignment_sigma_um: f64,
+    pub block_sigma_um: f64,
+    pub fiber_sigma_um: f64,
     pub mode_radius_um: f64,
+    pub coupling_allocation_db: f64,
+    pub ageing_allocation_db: f64,
+    pub wavelength_reassignment: bool,
+    pub lock_guard_nm: f64,
     pub power_sigma_db: f64,
     pub sample_rate_hz: f64,
     pub kp: f64,

@@ -195,10 +195,11 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let yield_settings = resolve_yield(&mut checker, &file.yield_options);
     let fleet = resolve_fleet(&mut checker, &file.fleet, file, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
-    // The market's goodput surrogate compares the fleet's fabrics of its two technologies.
+    // The market's goodput anchors compare the fleet's fabrics of its three technologies.
     for (name, index) in [
         ("cpo_technology", market.cpo_technology),
         ("pluggable_technology", market.pluggable_technology),
+        ("lpo_technology", market.lpo_technology),
     ] {
         if !fleet.technologies.contains(&index) {
             checker.invalid(
@@ -206,6 +207,38 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
                 format!("\"{}\"", technologies[index].id),
                 "a technology listed in fleet.technologies (the fleet runs its fabric)",
             );
+        }
+    }
+    // The coupling and ageing allocations come out of every ring technology's link margin,
+    // and a reassigned bus needs a laser grid that tiles the ring FSR.
+    for technology in &technologies {
+        let (Some(rings), Some(optics)) = (&technology.rings, &technology.optics) else {
+            continue;
+        };
+        let path = join("technology", &technology.id);
+        let allocated = photonics.coupling_allocation_db + photonics.ageing_allocation_db;
+        if allocated >= optics.link_budget.margin.0 {
+            checker.invalid(
+                "photonics.coupling_allocation_db",
+                photonics.coupling_allocation_db,
+                format!(
+                    "with ageing_allocation_db ({} dB) less than {path}.link_budget.margin_db ({} dB): the rest pays for crosstalk, power spread and detuning",
+                    photonics.ageing_allocation_db, optics.link_budget.margin.0
+                ),
+            );
+        }
+        if photonics.wavelength_reassignment {
+            let channels = rings.fsr.0 / photonics.channel_spacing_nm;
+            if channels.round() < 2.0 || (channels - channels.round()).abs() > 0.01 {
+                checker.invalid(
+                    &format!("{path}.rings.fsr_nm"),
+                    rings.fsr.0,
+                    format!(
+                        "a whole number (at least 2) of photonics.channel_spacing_nm ({} nm) when photonics.wavelength_reassignment is on: the laser grid must tile the FSR (FSR / spacing = {channels:.3})",
+                        photonics.channel_spacing_nm
+                    ),
+                );
+            }
         }
     }
     // Engines are laid out four-fold around the ASIC: each generation's capacity must be a
@@ -1212,13 +1245,38 @@ fn resolve_photonics(checker: &mut Checker, options: &raw::PhotonicsOptions) -> 
             Limits::NON_NEGATIVE,
             "nm",
         ),
-        misalignment_sigma_um: checker.number(
-            &field("misalignment_sigma_um"),
-            options.misalignment_sigma_um,
+        block_sigma_um: checker.number(
+            &field("block_sigma_um"),
+            options.block_sigma_um,
+            Limits::NON_NEGATIVE,
+            "µm",
+        ),
+        fiber_sigma_um: checker.number(
+            &field("fiber_sigma_um"),
+            options.fiber_sigma_um,
             Limits::NON_NEGATIVE,
             "µm",
         ),
         mode_radius_um: positive(checker, "mode_radius_um", options.mode_radius_um, "µm"),
+        coupling_allocation_db: positive(
+            checker,
+            "coupling_allocation_db",
+            options.coupling_allocation_db,
+            "dB",
+        ),
+        ageing_allocation_db: checker.number(
+            &field("ageing_allocation_db"),
+            options.ageing_allocation_db,
+            Limits::NON_NEGATIVE,
+            "dB",
+        ),
+        wavelength_reassignment: options.wavelength_reassignment,
+        lock_guard_nm: checker.number(
+            &field("lock_guard_nm"),
+            options.lock_guard_nm,
+            Limits::NON_NEGATIVE,
+            "nm",
+        ),
         power_sigma_db: checker.number(
             &field("power_sigma_db"),
             options.power_sigma_db,
@@ -1347,6 +1405,7 @@ fn resolve_market(
                     "fraction",
                 ),
                 lpo_allowed: tier.lpo_allowed,
+                job_exposed: tier.job_exposed,
             }
         })
         .collect();
@@ -1457,6 +1516,17 @@ fn resolve_market(
             goodput_parity: fraction(checker, "criteria.goodput_parity", criteria.goodput_parity),
             bull_by_year: year(checker, "criteria.bull_by_year", criteria.bull_by_year),
             bear_after_year: year(checker, "criteria.bear_after_year", criteria.bear_after_year),
+            unlockable_limit: fraction(
+                checker,
+                "criteria.unlockable_limit",
+                criteria.unlockable_limit,
+            ),
+            flap_limit_per_lane_h: checker.number(
+                &field("criteria.flap_limit_per_lane_h"),
+                criteria.flap_limit_per_lane_h,
+                Limits::NON_NEGATIVE,
+                "flaps per lane-hour",
+            ),
         },
         priors,
         tiers,
@@ -1848,9 +1918,27 @@ fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSet
             options.warpage_lateral_per_um,
             "µm/µm",
         ),
-        bump_open_um: checker.number(
-            &field("bump_open_um"),
-            options.bump_open_um,
+        reflow_warpage_fraction: checker.number(
+            &field("reflow_warpage_fraction"),
+            options.reflow_warpage_fraction,
+            Limits::between(0.0, 2.0),
+            "fraction",
+        ),
+        bga_open_low_um: checker.number(
+            &field("bga_open_low_um"),
+            options.bga_open_low_um,
+            Limits::POSITIVE,
+            "µm",
+        ),
+        bga_open_high_um: checker.number(
+            &field("bga_open_high_um"),
+            options.bga_open_high_um,
+            Limits { min: Bound::Inclusive(options.bga_open_low_um), max: Bound::Exclusive(1e6) },
+            "µm (at least bga_open_low_um)",
+        ),
+        engine_joint_open_um: checker.number(
+            &field("engine_joint_open_um"),
+            options.engine_joint_open_um,
             Limits::POSITIVE,
             "µm",
         ),
