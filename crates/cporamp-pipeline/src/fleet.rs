@@ -159,6 +159,7 @@ fn random_only(fit: f64, infant_mean_h: f64) -> Component {
         ref_temp_c: 25.0,
         temp_c: 25.0,
         infant_mean_h,
+        random_fit_ref_temp_c: None,
     }
 }
 
@@ -176,6 +177,7 @@ fn lasers(settings: &FleetSettings, lasers: f64, random_fit: f64, temp_c: f64) -
         ref_temp_c: r.laser_ref_temp_c,
         temp_c,
         infant_mean_h: r.infant_mean_h,
+        random_fit_ref_temp_c: None,
     }
 }
 
@@ -251,6 +253,7 @@ fn port_technology(
                     lasers_needed: needed,
                     service: ElsService::SwapModule,
                     replace_after_failed_ports: settings.replace_after_failed_ports,
+                    weak_laser_probability: 0.0,
                 },
                 port: random_only(r.engine_port_fit, r.infant_mean_h),
                 laser: Some(lasers(settings, 1.0, r.laser_fit, laser_temp_c)),
