@@ -4,8 +4,16 @@
 //!
 //! - **temperatures** (compare, converged with the thermal engine for co-packaged designs): each
 //!   laser wears out by a Weibull whose scale is Arrhenius-accelerated from
-//!   `laser_ref_temp_c` to the technology's laser temperature (a pluggable's TEC set point, an
-//!   integrated laser's engine temperature, an ELS's cage);
+//!   `laser_ref_temp_c` to the technology's laser temperature $T$ (a pluggable's TEC set point,
+//!   an integrated laser's engine temperature, an ELS's cage), and a co-packaged or ELS laser's
+//!   random FIT, quoted at $T_q$ = `laser_fit_ref_temp_c`, is scaled to $T$ with the same
+//!   activation energy:
+//!   $$\mathrm{FIT}(T) = \mathrm{FIT}(T_q)\,\exp\Big[\frac{E_a}{k_B}\Big(\frac{1}{T_q + 273.15}
+//!   - \frac{1}{T + 273.15}\Big)\Big];$$
+//! - **port speed**: `engine_port_fit` is quoted per port device of `engine_port_fit_gbps`; a
+//!   port of the generation's rate $B$ holds $B$ / `engine_port_fit_gbps` such devices' worth of
+//!   optics in series, so its FIT is `engine_port_fit` $\cdot B /$ `engine_port_fit_gbps`
+//!   (a pluggable's `module_fit` is per module: its source gives no module speed);
 //! - **yield escapes**: a co-packaged switch carries a latent defect with the yield engine's
 //!   escape probability (all mechanisms, DPPM / 10⁶);
 //! - **flaps**: the photonics engine's flaps per lane-hour (the feed-forward loop, the design's
@@ -127,6 +135,14 @@ pub(crate) fn fleet(
     Ok(FleetOutput { generation: comparison.generation.clone(), fabrics })
 }
 
+/// A co-packaged engine port's FIT at the generation's port rate: `engine_port_fit` per port
+/// device of `engine_port_fit_gbps`, in series.
+#[must_use]
+pub(crate) fn engine_port_fit(settings: &FleetSettings, port_rate_gbps: f64) -> f64 {
+    let r = &settings.reliability;
+    r.engine_port_fit * port_rate_gbps / r.engine_port_fit_gbps
+}
+
 fn compared<'a>(
     comparison: &'a GenerationComparison,
     id: &str,
@@ -149,7 +165,7 @@ fn no_spares(settings: &FleetSettings) -> Spares {
     Spares { initial_units: 0, reorder_lead_h: settings.reorder_lead_h }
 }
 
-/// A unit with only a constant rate (no wear-out, no latent defect).
+/// A unit with only a constant rate at its operating point (no wear-out, no latent defect).
 fn random_only(fit: f64, infant_mean_h: f64) -> Component {
     Component {
         random_fit: fit,
@@ -163,9 +179,10 @@ fn random_only(fit: f64, infant_mean_h: f64) -> Component {
     }
 }
 
-/// The first failure of `lasers` lasers at `temp_c`, each with `random_fit` and the settings'
-/// wear-out. A laser shared by several ports (fewer than one per port) takes each of them
-/// down, so a port sees at least one laser's full hazard.
+/// The first failure of `lasers` lasers at `temp_c`, each with `random_fit` (quoted at
+/// `laser_fit_ref_temp_c`, scaled by the engine to `temp_c`) and the settings' wear-out. A
+/// laser shared by several ports (fewer than one per port) takes each of them down, so a port
+/// sees at least one laser's full hazard.
 fn lasers(settings: &FleetSettings, lasers: f64, random_fit: f64, temp_c: f64) -> Component {
     let lasers = lasers.max(1.0);
     let r = &settings.reliability;
@@ -177,7 +194,7 @@ fn lasers(settings: &FleetSettings, lasers: f64, random_fit: f64, temp_c: f64) -
         ref_temp_c: r.laser_ref_temp_c,
         temp_c,
         infant_mean_h: r.infant_mean_h,
-        random_fit_ref_temp_c: None,
+        random_fit_ref_temp_c: Some(r.laser_fit_ref_temp_c),
     }
 }
 
@@ -220,6 +237,7 @@ fn port_technology(
             photonic.nominal.feed_forward.flaps_per_lane_hour * f64::from(comparison.lanes_per_port)
         });
     let laser_temp_c = laser.power.laser_temp_c;
+    let engine_port_fit = engine_port_fit(settings, comparison.port_rate_gbps);
     let port_technology = match (technology.kind, laser.placement) {
         (TechnologyKind::Pluggable, _) => {
             let dsp_fit = if result.port_power.dsp_w > 0.0 { 0.0 } else { r.dsp_fit };
@@ -255,7 +273,7 @@ fn port_technology(
                     replace_after_failed_ports: settings.replace_after_failed_ports,
                     weak_laser_probability: 0.0,
                 },
-                port: random_only(r.engine_port_fit, r.infant_mean_h),
+                port: random_only(engine_port_fit, r.infant_mean_h),
                 laser: Some(lasers(settings, 1.0, r.laser_fit, laser_temp_c)),
                 port_repair: repair(settings, scenario.service.els_swap_mttr.0),
                 infant_probability: escapes,
@@ -267,7 +285,7 @@ fn port_technology(
             kind: PortKind::CoPackaged {
                 replace_after_failed_ports: settings.replace_after_failed_ports,
             },
-            port: random_only(r.engine_port_fit, r.infant_mean_h),
+            port: random_only(engine_port_fit, r.infant_mean_h),
             laser: Some(lasers(settings, laser.lasers_per_port, r.laser_fit, laser_temp_c)),
             port_repair: repair(settings, scenario.service.switch_replace_mttr.0),
             infant_probability: escapes,
@@ -360,6 +378,64 @@ fn stocked(mut inputs: FleetInputs, spare_fraction: f64) -> Result<FleetInputs, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fleet_inputs_scale_port_and_laser_rates_to_their_sources_conditions() {
+        // The reduced default at 102.4T (1.6T ports), with a small cluster: the engine inputs
+        // follow the sources' conditions.
+        let mut scenario = crate::fixture::small();
+        scenario.fleet.gpus = 4096;
+        scenario.fleet.job.gpus = 2048;
+        scenario.fleet.years = 0.5;
+        scenario.fleet.replications = 2;
+        let options = crate::RunOptions::default();
+        let output = crate::run_generation(&scenario, "102.4T", &options).unwrap();
+        assert!((output.comparison.port_rate_gbps - 1600.0).abs() < 1e-9);
+        let fleet =
+            fleet(&scenario, &output.comparison, &output.photonics, &output.yields, &options)
+                .unwrap();
+        let r = &scenario.fleet.reliability;
+        // [PCM 30]: 385 FIT per 400G port device; a 1.6T port is four in series.
+        assert!(
+            (r.engine_port_fit - 385.0).abs() < 1e-12
+                && (r.engine_port_fit_gbps - 400.0).abs() < 1e-12
+        );
+        let port_fit = 4.0 * 385.0;
+        for fabric in &fleet.fabrics {
+            for (inputs, id) in fabric.inputs.tiers.iter().zip(&fabric.tiers) {
+                let technology = &inputs.technology;
+                let compared = output.comparison.technologies.iter().find(|t| &t.id == id).unwrap();
+                let laser = technology.laser.unwrap();
+                match technology.kind {
+                    PortKind::Module => {
+                        assert!(technology.port.random_fit >= r.module_fit - r.dsp_fit);
+                        assert!(
+                            laser.random_fit.abs() < 1e-12,
+                            "{id}: no laser FIT beyond the module's"
+                        );
+                    }
+                    PortKind::CoPackaged { .. } | PortKind::CoPackagedEls { .. } => {
+                        assert!((technology.port.random_fit - port_fit).abs() < 1e-9, "{id}");
+                        // [PCM 32]: the laser FIT quoted at Tj = 70 °C, scaled to the laser's
+                        // temperature T with Ea:
+                        // FIT(T) = FIT(70) exp[Ea/k (1/343.15 - 1/(T + 273.15))].
+                        let temp_c = compared.laser.as_ref().unwrap().power.laser_temp_c;
+                        assert!((laser.temp_c - temp_c).abs() < 1e-12);
+                        let lasers = laser.random_fit / r.laser_fit;
+                        let factor = (r.laser_activation_energy_ev / 8.617_333_262e-5
+                            * (1.0 / 343.15 - 1.0 / (temp_c + 273.15)))
+                            .exp();
+                        let expected = r.laser_fit * lasers * factor;
+                        assert!(
+                            (laser.random_fit_at_temp() / expected - 1.0).abs() < 1e-12,
+                            "{id}"
+                        );
+                        assert!(factor < 1.0, "{id}: lasers run below 70 °C ({temp_c} °C)");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn default_reliability_predicts_the_llama_3_network_interruptions() {
