@@ -14,8 +14,13 @@
 //!   port of the generation's rate $B$ holds $B$ / `engine_port_fit_gbps` such devices' worth of
 //!   optics in series, so its FIT is `engine_port_fit` $\cdot B /$ `engine_port_fit_gbps`
 //!   (a pluggable's `module_fit` is per module: its source gives no module speed);
-//! - **yield escapes**: a co-packaged switch carries a latent defect with the yield engine's
-//!   escape probability (all mechanisms, DPPM / 10⁶);
+//! - **yield escapes**: a switch that shipped with a hard failure that escaped test (a dead lane,
+//!   an open joint, a ring out of range) is found at bring-up, since its link does not train, and
+//!   swapped before service: these are reported as bring-up swaps per 1,000 switches
+//!   ([`BringUp`]: escapes - latent escapes, to first order in the escape fractions), not
+//!   field failures. A co-packaged package's latent escapes (a weak laser, the one escape that
+//!   passes bring-up) are its latent-defect probability; an ELS design's weak ELS lasers
+//!   (`ElsResult::weak_laser_escapes_dppm`, per switch) are its ELS lasers' latent defects;
 //! - **flaps**: the photonics engine's flaps per lane-hour (the feed-forward loop, the design's
 //!   loop) times lanes per port interrupt the job on its ring-based links;
 //! - **structure** (compare): lasers per port, ELS modules per switch (and so ports per ELS),
@@ -39,6 +44,17 @@ use serde::Serialize;
 use crate::options::Counter;
 use crate::{PhotonicsGeneration, PipelineError, RunOptions, Stage, YieldGeneration};
 
+/// Co-packaged switches of one tier swapped at bring-up: they shipped with a hard failure that
+/// escaped test, their links do not train, and each is replaced before the fabric enters
+/// service (not a field failure). Zero for a tier of pluggable modules.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BringUp {
+    /// Switch swaps per 1,000 switches installed: (escapes - latent escapes) DPPM / 1,000.
+    pub swaps_per_1000_switches: f64,
+    /// Expected swaps when this tier is built: switches x that fraction.
+    pub swaps: f64,
+}
+
 /// One fabric the fleet engine ran.
 #[derive(Debug, Clone, Serialize)]
 pub struct FleetFabric {
@@ -52,6 +68,8 @@ pub struct FleetFabric {
     pub inputs: FleetInputs,
     /// The result.
     pub result: FleetResult,
+    /// Bring-up swaps per switch tier, leaf first.
+    pub bring_up: Vec<BringUp>,
 }
 
 /// The fleet engine's results.
@@ -127,12 +145,34 @@ pub(crate) fn fleet(
             let inputs = stocked(inputs, settings.spare_fraction).map_err(fail)?;
             let result = cporamp_fleet::simulate(&inputs, options.threads.get()).map_err(fail)?;
             progress.advance_by(inputs.replications);
+            let bring_up = tiers
+                .iter()
+                .zip(&result.topology.tiers)
+                .map(|(&index, counts)| {
+                    let id = &scenario.technologies[index].id;
+                    let per_1000 = yields
+                        .technologies
+                        .iter()
+                        .find(|yielded| &yielded.id == id)
+                        .map_or(0.0, |yielded| bring_up_dppm(&yielded.result) / 1e3);
+                    BringUp {
+                        swaps_per_1000_switches: per_1000,
+                        swaps: per_1000 * counts.switches as f64 / 1e3,
+                    }
+                })
+                .collect();
             let tiers =
                 tiers.iter().map(|&index| scenario.technologies[index].id.clone()).collect();
-            Ok(FleetFabric { id, label, tiers, inputs, result })
+            Ok(FleetFabric { id, label, tiers, inputs, result, bring_up })
         })
         .collect::<Result<Vec<_>, PipelineError>>()?;
     Ok(FleetOutput { generation: comparison.generation.clone(), fabrics })
+}
+
+/// Shipped switches with a hard escape (found at bring-up), DPPM: all escapes but the latent
+/// ones (a package with both counts as latent; second order in the escape fractions).
+fn bring_up_dppm(result: &cporamp_yield::YieldResult) -> f64 {
+    (result.escapes_total_dppm - result.latent_escapes_dppm).max(0.0)
 }
 
 /// A co-packaged engine port's FIT at the generation's port rate: `engine_port_fit` per port
@@ -216,10 +256,15 @@ fn port_technology(
             reason: "has no laser: the fleet builds optical fabrics".to_string(),
         });
     };
-    // A co-packaged switch's latent defects are the yield engine's escapes; one without a
-    // yield result is an error, not a defect-free switch.
-    let escapes = match yields.technologies.iter().find(|yielded| yielded.id == technology.id) {
-        Some(yielded) => yielded.result.escapes_total_dppm / 1e6,
+    // A co-packaged switch's latent defects are the yield engine's latent escapes (weak lasers
+    // in the package; hard escapes are found at bring-up), its ELS lasers' the weak ELS lasers;
+    // one without a yield result is an error, not a defect-free switch.
+    let yielded = yields.technologies.iter().find(|yielded| yielded.id == technology.id);
+    let weak_els = yielded
+        .and_then(|yielded| yielded.result.els.as_ref())
+        .map_or(0.0, |els| els.weak_laser_escapes_dppm / 1e6);
+    let escapes = match yielded {
+        Some(yielded) => yielded.result.latent_escapes_dppm / 1e6,
         None if technology.kind == TechnologyKind::CoPackaged => {
             return Err(PipelineError::FleetTechnology {
                 technology: technology.id.clone(),
@@ -271,7 +316,7 @@ fn port_technology(
                     lasers_needed: needed,
                     service: ElsService::SwapModule,
                     replace_after_failed_ports: settings.replace_after_failed_ports,
-                    weak_laser_probability: 0.0,
+                    weak_laser_probability: weak_els,
                 },
                 port: random_only(engine_port_fit, r.infant_mean_h),
                 laser: Some(lasers(settings, 1.0, r.laser_fit, laser_temp_c)),
@@ -316,7 +361,8 @@ fn fleet_inputs(
     let (nic, _) =
         port_technology(scenario, comparison, photonics, yields, settings.nic_technology)?;
     // The NIC module is one unit: its field FIT and its lasers' wear-out in one component
-    // (the minimum of an exponential and a Weibull is exactly what each gives alone).
+    // (the minimum of an exponential and a Weibull is exactly what each gives alone; the
+    // random rates, each at the operating point, add).
     let nic_port = match nic.laser {
         Some(laser) => Component {
             weibull_shape: laser.weibull_shape,
@@ -324,7 +370,8 @@ fn fleet_inputs(
             activation_energy_ev: laser.activation_energy_ev,
             ref_temp_c: laser.ref_temp_c,
             temp_c: laser.temp_c,
-            random_fit: nic.port.random_fit + laser.random_fit,
+            random_fit: nic.port.random_fit_at_temp() + laser.random_fit_at_temp(),
+            random_fit_ref_temp_c: None,
             ..nic.port
         },
         None => nic.port,
@@ -380,9 +427,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fleet_inputs_scale_port_and_laser_rates_to_their_sources_conditions() {
+    fn fleet_inputs_scale_port_and_laser_rates_and_take_latent_escapes_from_yield() {
         // The reduced default at 102.4T (1.6T ports), with a small cluster: the engine inputs
-        // follow the sources' conditions.
+        // follow the sources' conditions, and hard escapes become bring-up swaps.
         let mut scenario = crate::fixture::small();
         scenario.fleet.gpus = 4096;
         scenario.fleet.job.gpus = 2048;
@@ -402,10 +449,13 @@ mod tests {
         );
         let port_fit = 4.0 * 385.0;
         for fabric in &fleet.fabrics {
-            for (inputs, id) in fabric.inputs.tiers.iter().zip(&fabric.tiers) {
+            for (tier, (inputs, id)) in fabric.inputs.tiers.iter().zip(&fabric.tiers).enumerate() {
                 let technology = &inputs.technology;
                 let compared = output.comparison.technologies.iter().find(|t| &t.id == id).unwrap();
                 let laser = technology.laser.unwrap();
+                let yielded = output.yields.technologies.iter().find(|t| &t.id == id);
+                let bring_up = fabric.bring_up[tier];
+                let switches = fabric.result.topology.tiers[tier].switches as f64;
                 match technology.kind {
                     PortKind::Module => {
                         assert!(technology.port.random_fit >= r.module_fit - r.dsp_fit);
@@ -413,6 +463,7 @@ mod tests {
                             laser.random_fit.abs() < 1e-12,
                             "{id}: no laser FIT beyond the module's"
                         );
+                        assert!(bring_up.swaps_per_1000_switches.abs() < 1e-12);
                     }
                     PortKind::CoPackaged { .. } | PortKind::CoPackagedEls { .. } => {
                         assert!((technology.port.random_fit - port_fit).abs() < 1e-9, "{id}");
@@ -431,6 +482,21 @@ mod tests {
                             "{id}"
                         );
                         assert!(factor < 1.0, "{id}: lasers run below 70 °C ({temp_c} °C)");
+                        // Latent escapes (weak lasers) are field failures; the rest are found at
+                        // bring-up, per 1,000 switches = DPPM / 1,000.
+                        let result = &yielded.unwrap().result;
+                        let latent = result.latent_escapes_dppm / 1e6;
+                        assert!((technology.infant_probability - latent).abs() < 1e-15, "{id}");
+                        let hard = result.escapes_total_dppm - result.latent_escapes_dppm;
+                        assert!((bring_up.swaps_per_1000_switches - hard / 1e3).abs() < 1e-9);
+                        assert!((bring_up.swaps - hard / 1e6 * switches).abs() < 1e-9);
+                        if let PortKind::CoPackagedEls { weak_laser_probability, .. } =
+                            technology.kind
+                        {
+                            let weak = result.els.unwrap().weak_laser_escapes_dppm / 1e6;
+                            assert!((weak_laser_probability - weak).abs() < 1e-15);
+                            assert!(latent.abs() < 1e-15, "an ELS package holds no lasers");
+                        }
                     }
                 }
             }
