@@ -1268,20 +1268,30 @@ pub fn lost_h_by_cause(
     cost_h: f64,
     restart_h: f64,
 ) -> ([f64; JOB_CAUSES.len()], f64) {
-    let chunk = interval_h + cost_h;
+    let lost = charged_h(interruptions, horizon_h, interval_h + cost_h, restart_h);
+    let times: Vec<f64> = interruptions.iter().map(|&(time, _)| time).collect();
+    let useful = goodput(&times, horizon_h, interval_h, cost_h, restart_h) * horizon_h;
+    (lost, horizon_h - useful - lost.iter().sum::<f64>())
+}
+
+/// The hours charged to each cause by [`lost_h_by_cause`], for chunks of `chunk_h` (work and
+/// checkpoint).
+fn charged_h(
+    interruptions: &[(f64, JobCause)],
+    horizon_h: f64,
+    chunk_h: f64,
+    restart_h: f64,
+) -> [f64; JOB_CAUSES.len()] {
     let mut lost = [0.0; JOB_CAUSES.len()];
     let mut start = 0.0;
     for (index, &(time, cause)) in interruptions.iter().enumerate() {
         let work = (time - start - restart_h).max(0.0);
-        let in_progress = work - (work / chunk).floor() * chunk;
+        let in_progress = work - (work / chunk_h).floor() * chunk_h;
         let next = interruptions.get(index + 1).map_or(horizon_h, |&(next, _)| next);
         lost[cause as usize] += in_progress + restart_h.min(next - time);
         start = time;
     }
-    let times: Vec<f64> = interruptions.iter().map(|&(time, _)| time).collect();
-    let useful = goodput(&times, horizon_h, interval_h, cost_h, restart_h) * horizon_h;
-    let overhead = horizon_h - useful - lost.iter().sum::<f64>();
-    (lost, overhead)
+    lost
 }
 
 /// Young's interval $\sqrt{2 C M}$, h.
@@ -2033,18 +2043,19 @@ impl<'a> Simulation<'a> {
             job.checkpoint_cost_h,
             job.restart_cost_h,
         );
-        let (lost_h, overhead_h) = lost_h_by_cause(
+        // lost_h_by_cause, reusing the goodput.
+        let lost_h = charged_h(
             &caused,
             self.horizon_h,
-            job.checkpoint_interval_h,
-            job.checkpoint_cost_h,
+            job.checkpoint_interval_h + job.checkpoint_cost_h,
             job.restart_cost_h,
         );
         for &(_, cause) in &caused {
             self.tally.cause_interruptions[cause as usize] += 1;
         }
+        self.tally.overhead_h =
+            self.horizon_h * (1.0 - self.tally.goodput) - lost_h.iter().sum::<f64>();
         self.tally.cause_lost_h = lost_h;
-        self.tally.overhead_h = overhead_h;
         let (interval, best) = optimal_checkpoint_interval_h(
             &times,
             self.horizon_h,
