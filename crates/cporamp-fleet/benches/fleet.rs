@@ -29,9 +29,11 @@ fn inputs() -> FleetInputs {
         ref_temp_c: 70.0,
         temp_c: 70.0,
         infant_mean_h: 200.0,
+        random_fit_ref_temp_c: None,
     };
     // Co-packaged engine port: Meta/Broadcom CPO field MTBF ~2.6 M device-hours ([PCM 29]),
-    // 385 FIT.
+    // 385 FIT per 400G port device ([PCM 30]), taken per port here (a speed benchmark; the
+    // pipeline scales it to the port rate).
     let engine = Component { random_fit: 385.0, ..pluggable };
     // ELS laser: 50 FIT planning assumption ([RY 18]); wear-out median 1e5-1e6 h at ELS
     // conditions ([RY Gap 1], unsourced estimate there) as a Weibull scale 5e5 h at 70 °C,
@@ -79,6 +81,7 @@ fn inputs() -> FleetInputs {
                         lasers_needed: 7,
                         service: ElsService::SwapModule,
                         replace_after_failed_ports: 7,
+                        weak_laser_probability: 0.0, // the yield engine's (none at the defaults)
                     },
                     port: engine,
                     laser: Some(laser),

@@ -24,8 +24,13 @@
 //!
 //! # Lifetimes
 //! A new unit fails at $T = \min(T_r, T_w, T_i)$ ([`Component`]):
-//! - random: $T_r \sim \mathrm{Exp}(\lambda)$, $\lambda = \mathrm{FIT} \cdot 10^{-9}$ per hour
-//!   (the FIT is taken at the operating point, as field MTBFs and vendor FITs are quoted);
+//! - random: $T_r \sim \mathrm{Exp}(\lambda)$, $\lambda = \mathrm{FIT} \cdot 10^{-9}$ per hour.
+//!   A field FIT (a module's, a switch's) holds at the operating point as it is. A FIT quoted
+//!   at a reference temperature $T_q$ (`random_fit_ref_temp_c`, e.g. a DFB laser's FIT at
+//!   $T_j = 70$ °C) is scaled to the operating temperature with the wear-out's activation
+//!   energy: $\lambda(T_\mathrm{op}) = \lambda(T_q)\,
+//!   \exp[\frac{E_a}{k_B}(\frac{1}{T_q} - \frac{1}{T_\mathrm{op}})]$ (kelvin;
+//!   [`Component::random_fit_at_temp`]);
 //! - wear-out: $T_w \sim \mathrm{Weibull}(\beta, \eta/A)$, sampled as
 //!   $T_w = (\eta/A)(-\ln U)^{1/\beta}$ with mean $(\eta/A)\,\Gamma(1 + 1/\beta)$, and the
 //!   Arrhenius factor $A = \exp[\frac{E_a}{k_B}(\frac{1}{T_\mathrm{ref}} - \frac{1}{T_\mathrm{op}})]$
@@ -40,6 +45,9 @@
 //! defect shows within $m \ll$ the horizon, so re-drawing it per replacement would count one
 //! lot's escapes again. For a pluggable module (and the NIC) $p$ is per module; for a
 //! co-packaged switch it is per package, and the defect sits on one of its ports drawn at random.
+//! A switch fed by ELS modules has its own probability (per switch, `weak_laser_probability`)
+//! that its ELS were installed with a weak laser: one laser of the switch's ELS, drawn at
+//! random, then carries a latent defect of the laser's mean $m$.
 //!
 //! # Link state and repair policies
 //! A link is up iff both end ports are up, both switches (or the GPU's NIC) are up, and, for a
@@ -94,6 +102,16 @@
 //! engine finds the optimum on the simulated interruption times themselves
 //! ([`optimal_checkpoint_interval_h`]: a log grid over $[\tau_Y/30, 30\tau_Y]$, then golden
 //! section), so bursts and non-Poisson failures count, and reports Young's value beside it.
+//!
+//! Each interruption has a cause ([`JobCause`]): the port, its own lasers or a latent defect
+//! of the job link's leaf end, the leaf's ELS lasers, the NIC, the leaf's hardware, the drain of
+//! a co-packaged leaf's planned replacement, a flap or a GPU (the first of the job's links that
+//! an event takes down names it). Each interruption is charged the work it destroys (since the
+//! last completed checkpoint, $(\ell - R)^+ \bmod (\tau + C)$ of its segment) and the restart
+//! after it (cut short by the next interruption); the rest of wall minus useful time (the
+//! checkpoint writes, the first start) is overhead, so the causes and the overhead add up to
+//! the GPU-hours lost ([`lost_h_by_cause`]). This is an accounting of the simulated losses, not
+//! the goodput each cause would give alone (removing a cause also lengthens other segments).
 //! Each replication's optimum is the maximum of its own noisy goodput curve, biased upward by
 //! $O(1/n)$ for $n$ interruptions per replication (2.5 % at $n \approx 1800$, $C/M = 0.01$), and
 //! so is the goodput at it.
@@ -205,6 +223,10 @@ pub enum PortKind {
         service: ElsService,
         /// Failed engine ports that trigger the switch's replacement (at least 1).
         replace_after_failed_ports: usize,
+        /// Probability that a switch's ELS modules were installed with a weak laser (the yield
+        /// engine's ELS escapes, per switch): one laser of the switch's ELS, drawn at random,
+        /// then carries a latent defect with the laser's `infant_mean_h`.
+        weak_laser_probability: f64,
     },
 }
 
@@ -265,6 +287,25 @@ pub struct Component {
     pub temp_c: f64,
     /// Mean time to failure of a latent defect, h.
     pub infant_mean_h: f64,
+    /// Temperature at which `random_fit` is quoted, °C: the random rate is scaled from it to
+    /// `temp_c` by the Arrhenius factor with `activation_energy_ev`. `None`: `random_fit` holds
+    /// at the operating point (a field rate).
+    pub random_fit_ref_temp_c: Option<f64>,
+}
+
+impl Component {
+    /// The random failure rate at the operating temperature, FIT: `random_fit` times the
+    /// Arrhenius factor from `random_fit_ref_temp_c` to `temp_c` (1 without a reference).
+    #[must_use]
+    pub fn random_fit_at_temp(&self) -> f64 {
+        match self.random_fit_ref_temp_c {
+            Some(ref_temp_c) => {
+                self.random_fit
+                    * arrhenius_factor(self.activation_energy_ev, ref_temp_c, self.temp_c)
+            }
+            None => self.random_fit,
+        }
+    }
 }
 
 /// A repair-time distribution.
@@ -447,6 +488,58 @@ pub struct TierResult {
     pub link_availability: Estimate,
 }
 
+/// What interrupted the job. Network causes are events on the job's GPU-leaf links: the
+/// first of its links that an event takes down names the cause.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobCause {
+    /// A leaf port's module or co-packaged engine port (its random failures).
+    Port,
+    /// A leaf port's own lasers: a module's laser wear-out, a co-packaged switch's integrated
+    /// lasers.
+    PortLaser,
+    /// A latent defect of the installed population: a leaf module's, a co-packaged leaf's (the
+    /// yield engine's weak-laser escapes), or a weak laser in a leaf's ELS.
+    LatentDefect,
+    /// ELS lasers of a leaf falling below the $k$ needed.
+    ElsLaser,
+    /// The NIC module at the GPU end.
+    Nic,
+    /// A leaf switch's hardware failure.
+    SwitchHardware,
+    /// The drain of a co-packaged leaf's planned replacement (its blast radius).
+    SwitchReplacement,
+    /// A link flap.
+    Flap,
+    /// A GPU or host failure.
+    Gpu,
+}
+
+/// Every [`JobCause`], in the order of [`JobResult::by_cause`].
+pub const JOB_CAUSES: [JobCause; 9] = [
+    JobCause::Port,
+    JobCause::PortLaser,
+    JobCause::LatentDefect,
+    JobCause::ElsLaser,
+    JobCause::Nic,
+    JobCause::SwitchHardware,
+    JobCause::SwitchReplacement,
+    JobCause::Flap,
+    JobCause::Gpu,
+];
+
+/// The job's interruptions and losses from one cause.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CauseResult {
+    /// The cause.
+    pub cause: JobCause,
+    /// Interruptions over the horizon.
+    pub interruptions: Estimate,
+    /// GPU-hours lost per year charged to it: job GPUs times the work its interruptions
+    /// destroyed and the restarts that followed them ([`lost_h_by_cause`]).
+    pub gpu_hours_lost_per_year: Estimate,
+}
+
 /// What happened to the job.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JobResult {
@@ -468,6 +561,11 @@ pub struct JobResult {
     pub mean_time_between_interruptions_h: f64,
     /// GPU-hours lost per year: job GPUs times (wall - useful) time.
     pub gpu_hours_lost_per_year: Estimate,
+    /// Interruptions and GPU-hours lost per cause, in [`JOB_CAUSES`] order.
+    pub by_cause: Vec<CauseResult>,
+    /// GPU-hours lost per year to no interruption (checkpoint writes, the first start): with
+    /// `by_cause` it adds up to `gpu_hours_lost_per_year`.
+    pub checkpoint_overhead_gpu_hours_per_year: Estimate,
     /// Goodput-optimal checkpoint interval on the simulated interruptions, h.
     pub optimal_checkpoint_interval_h: Estimate,
     /// Goodput at that interval.
@@ -556,7 +654,13 @@ fn check_component(name: &str, component: &Component) -> Result<(), FleetInputEr
         ));
     }
     check_non_negative(&format!("{name}.activation_energy_ev"), component.activation_energy_ev)?;
-    for (field, value) in [("ref_temp_c", component.ref_temp_c), ("temp_c", component.temp_c)] {
+    let random_ref = component.random_fit_ref_temp_c;
+    for (field, value) in [
+        ("ref_temp_c", Some(component.ref_temp_c)),
+        ("temp_c", Some(component.temp_c)),
+        ("random_fit_ref_temp_c", random_ref),
+    ] {
+        let Some(value) = value else { continue };
         if !(value.is_finite() && value > -273.15) {
             return Err(out_of_range(
                 &format!("{name}.{field}"),
@@ -705,9 +809,14 @@ fn check(inputs: &FleetInputs) -> Result<(), FleetInputError> {
                 lasers_per_els,
                 lasers_needed,
                 replace_after_failed_ports,
+                weak_laser_probability,
                 ..
             } => {
                 let kind = format!("{name}.technology.kind");
+                check_probability(
+                    &format!("{kind}.weak_laser_probability"),
+                    weak_laser_probability,
+                )?;
                 if replace_after_failed_ports == 0 {
                     return Err(out_of_range(
                         &format!("{kind}.replace_after_failed_ports"),
@@ -784,7 +893,7 @@ impl Lifetime {
             component.temp_c,
         );
         Lifetime {
-            rate_per_h: component.random_fit * 1e-9,
+            rate_per_h: component.random_fit_at_temp() * 1e-9,
             scale_h: component.weibull_scale_h / factor,
             inverse_shape: 1.0 / component.weibull_shape,
             infant_mean_h: component.infant_mean_h,
@@ -792,6 +901,11 @@ impl Lifetime {
     }
 
     fn sample(&self, infant: bool, rng: &mut ChaCha8Rng) -> f64 {
+        self.sample_latent(infant, rng).0
+    }
+
+    /// The lifetime and whether the latent defect ended it.
+    fn sample_latent(&self, infant: bool, rng: &mut ChaCha8Rng) -> (f64, bool) {
         let mut time = f64::INFINITY;
         if self.rate_per_h > 0.0 {
             time = unit_exponential(rng) / self.rate_per_h;
@@ -800,9 +914,12 @@ impl Lifetime {
             time = time.min(self.scale_h * unit_exponential(rng).powf(self.inverse_shape));
         }
         if infant {
-            time = time.min(self.infant_mean_h * unit_exponential(rng));
+            let latent = self.infant_mean_h * unit_exponential(rng);
+            if latent < time {
+                return (latent, true);
+            }
         }
-        time
+        (time, false)
     }
 }
 
@@ -843,14 +960,27 @@ struct Class {
     els_laser: Option<Lifetime>,
     repair: Repair,
     infant_probability: f64,
+    /// Per switch: one of its ELS lasers is weak (CoPackagedEls).
+    weak_laser_probability: f64,
+    /// What a failure of this class's port ends is: `Nic` for the NIC class, else `Port`.
+    port_cause: JobCause,
 }
 
 impl Class {
-    fn sample_port(&self, infant: bool, rng: &mut ChaCha8Rng) -> f64 {
-        let time = self.port.sample(infant, rng);
+    /// The port's lifetime and its cause: the port itself (or its latent defect) or its
+    /// separate laser, whichever fails first.
+    fn sample_port(&self, infant: bool, rng: &mut ChaCha8Rng) -> (f64, JobCause) {
+        let (time, latent) = self.port.sample_latent(infant, rng);
+        let cause = match (latent, self.port_cause) {
+            (true, JobCause::Port) => JobCause::LatentDefect,
+            (_, cause) => cause,
+        };
         match &self.port_laser {
-            Some(laser) => time.min(laser.sample(false, rng)),
-            None => time,
+            Some(laser) => {
+                let laser_time = laser.sample(false, rng);
+                if laser_time < time { (laser_time, JobCause::PortLaser) } else { (time, cause) }
+            }
+            None => (time, cause),
         }
     }
 
@@ -877,6 +1007,8 @@ struct Fabric {
     /// First laser of ELS `e` (one more entry at the end).
     els_laser_offsets: Vec<u32>,
     laser_els: Vec<u32>,
+    /// Lasers of switch `s` (of its ELS): `switch_lasers[s].0..switch_lasers[s].1`.
+    switch_lasers: Vec<(u32, u32)>,
     counts: TopologyCounts,
 }
 
@@ -962,8 +1094,10 @@ impl Fabric {
         let mut els_tier = Vec::new();
         let mut els_laser_offsets = vec![0u32];
         let mut laser_els = Vec::new();
+        let mut switch_lasers = Vec::with_capacity(switches);
         for s in 0..switches {
             let tier = switch_tier[s] as usize;
+            let first_laser = laser_els.len() as u32;
             if let PortKind::CoPackagedEls { ports_per_els, lasers_per_els, .. } =
                 inputs.tiers[tier].technology.kind
             {
@@ -979,6 +1113,7 @@ impl Fabric {
                     first = last;
                 }
             }
+            switch_lasers.push((first_laser, laser_els.len() as u32));
         }
         let tier_counts = (0..tiers)
             .map(|tier| {
@@ -1020,6 +1155,7 @@ impl Fabric {
             els_tier,
             els_laser_offsets,
             laser_els,
+            switch_lasers,
             counts: TopologyCounts {
                 gpus,
                 tiers: tier_counts,
@@ -1119,6 +1255,45 @@ pub fn goodput(
     useful_h(&lengths, last, interval_h, cost_h) / horizon_h
 }
 
+/// Job hours lost per cause, and the rest (checkpoint writes, the first start, a checkpoint
+/// cut by the horizon), for interruptions at the sorted times `interruptions` with their causes:
+/// each interruption is charged the work it destroys (since the last completed checkpoint) and
+/// the restart that follows it (cut short by the next interruption or the horizon). The charges
+/// and the rest add up to the horizon minus the useful hours of [`goodput`].
+#[must_use]
+pub fn lost_h_by_cause(
+    interruptions: &[(f64, JobCause)],
+    horizon_h: f64,
+    interval_h: f64,
+    cost_h: f64,
+    restart_h: f64,
+) -> ([f64; JOB_CAUSES.len()], f64) {
+    let lost = charged_h(interruptions, horizon_h, interval_h + cost_h, restart_h);
+    let times: Vec<f64> = interruptions.iter().map(|&(time, _)| time).collect();
+    let useful = goodput(&times, horizon_h, interval_h, cost_h, restart_h) * horizon_h;
+    (lost, horizon_h - useful - lost.iter().sum::<f64>())
+}
+
+/// The hours charged to each cause by [`lost_h_by_cause`], for chunks of `chunk_h` (work and
+/// checkpoint).
+fn charged_h(
+    interruptions: &[(f64, JobCause)],
+    horizon_h: f64,
+    chunk_h: f64,
+    restart_h: f64,
+) -> [f64; JOB_CAUSES.len()] {
+    let mut lost = [0.0; JOB_CAUSES.len()];
+    let mut start = 0.0;
+    for (index, &(time, cause)) in interruptions.iter().enumerate() {
+        let work = (time - start - restart_h).max(0.0);
+        let in_progress = work - (work / chunk_h).floor() * chunk_h;
+        let next = interruptions.get(index + 1).map_or(horizon_h, |&(next, _)| next);
+        lost[cause as usize] += in_progress + restart_h.min(next - time);
+        start = time;
+    }
+    lost
+}
+
 /// Young's interval $\sqrt{2 C M}$, h.
 #[must_use]
 pub fn young_interval_h(cost_h: f64, mtbi_h: f64) -> f64 {
@@ -1207,9 +1382,9 @@ enum Job {
 
 #[derive(Debug, Clone, Copy)]
 enum Action {
-    EndFails { end: u32, generation: u32 },
+    EndFails { end: u32, generation: u32, cause: JobCause },
     SwitchFails { switch: u32, generation: u32 },
-    LaserFails { laser: u32, generation: u32 },
+    LaserFails { laser: u32, generation: u32, latent: bool },
     SpareArrives { pool: u32 },
     RepairDone(Job),
 }
@@ -1274,6 +1449,12 @@ struct Tally {
     network: u64,
     gpu: u64,
     flap: u64,
+    /// Interruptions per cause ([`JOB_CAUSES`] order).
+    cause_interruptions: [u64; JOB_CAUSES.len()],
+    /// Job hours lost per cause.
+    cause_lost_h: [f64; JOB_CAUSES.len()],
+    /// Job hours lost to no interruption (checkpoint writes, the first start).
+    overhead_h: f64,
     goodput: f64,
     optimal_interval_h: f64,
     optimal_goodput: f64,
@@ -1305,10 +1486,14 @@ struct Simulation<'a> {
     tier_links_down: Vec<u64>,
     job_links_down: u64,
     job_hit: bool,
+    /// What the current event is (for the job's interruptions).
+    cause: JobCause,
+    /// What took the first of the job's links down in the current event.
+    hit_cause: JobCause,
     pools: Vec<Pool>,
     free_technicians: usize,
     technician_queue: VecDeque<Job>,
-    network_times_h: Vec<f64>,
+    network_times_h: Vec<(f64, JobCause)>,
     tally: Tally,
 }
 
@@ -1379,6 +1564,8 @@ impl<'a> Simulation<'a> {
             tier_links_down: vec![0; tiers],
             job_links_down: 0,
             job_hit: false,
+            cause: JobCause::Port,
+            hit_cause: JobCause::Port,
             pools,
             free_technicians: inputs.technicians,
             technician_queue: VecDeque::new(),
@@ -1402,9 +1589,9 @@ impl<'a> Simulation<'a> {
 
     fn schedule_end(&mut self, end: usize, infant: bool) {
         let class = &self.classes[self.fabric.end_class(end)];
-        let delay = class.sample_port(infant, &mut self.rng);
+        let (delay, cause) = class.sample_port(infant, &mut self.rng);
         let generation = self.end_generation[end];
-        self.schedule(delay, Action::EndFails { end: end as u32, generation });
+        self.schedule(delay, Action::EndFails { end: end as u32, generation, cause });
     }
 
     fn schedule_switch(&mut self, switch: usize) {
@@ -1415,13 +1602,13 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn schedule_laser(&mut self, laser: usize) {
+    fn schedule_laser(&mut self, laser: usize, infant: bool) {
         let els = self.fabric.laser_els[laser] as usize;
         let tier = self.fabric.els_tier[els] as usize;
         if let Some(life) = self.classes[tier].els_laser {
-            let delay = life.sample(false, &mut self.rng);
+            let (delay, latent) = life.sample_latent(infant, &mut self.rng);
             let generation = self.laser_generation[laser];
-            self.schedule(delay, Action::LaserFails { laser: laser as u32, generation });
+            self.schedule(delay, Action::LaserFails { laser: laser as u32, generation, latent });
         }
     }
 
@@ -1451,8 +1638,24 @@ impl<'a> Simulation<'a> {
             }
             self.schedule_switch(switch);
         }
-        for laser in 0..fabric.laser_els.len() {
-            self.schedule_laser(laser);
+        // A switch's ELS modules carry a weak laser with the class's probability: one laser of
+        // the switch, drawn at random.
+        for switch in 0..fabric.switch_tier.len() {
+            let (first, last) = fabric.switch_lasers[switch];
+            if first == last {
+                continue;
+            }
+            let class = &self.classes[fabric.switch_tier[switch] as usize];
+            // (No draw without weak lasers: the streams of such fabrics stay as they were.)
+            let p = class.weak_laser_probability;
+            let weak = if p > 0.0 && self.rng.random::<f64>() < p {
+                self.rng.random_range(first..last)
+            } else {
+                NONE
+            };
+            for laser in first..last {
+                self.schedule_laser(laser as usize, laser == weak);
+            }
         }
     }
 
@@ -1493,7 +1696,10 @@ impl<'a> Simulation<'a> {
             if link < self.inputs.job.gpus {
                 // A job link that was up went down: the job is hit (even if others were down).
                 self.job_links_down += 1;
-                self.job_hit = true;
+                if !self.job_hit {
+                    self.job_hit = true;
+                    self.hit_cause = self.cause;
+                }
             }
         }
         self.link_down[link] += 1;
@@ -1606,6 +1812,7 @@ impl<'a> Simulation<'a> {
             if !self.switch_down[switch] {
                 // The drain of a planned replacement: the blast radius.
                 self.switch_down[switch] = true;
+                self.cause = JobCause::SwitchReplacement;
                 self.switch_links(switch, true);
             }
         }
@@ -1613,10 +1820,11 @@ impl<'a> Simulation<'a> {
         self.schedule(duration_h, Action::RepairDone(job));
     }
 
-    fn end_fails(&mut self, end: usize, generation: u32) {
+    fn end_fails(&mut self, end: usize, generation: u32, cause: JobCause) {
         if generation != self.end_generation[end] {
             return;
         }
+        self.cause = cause;
         let class_index = self.fabric.end_class(end);
         let class = &self.classes[class_index];
         let link = end / 2;
@@ -1655,6 +1863,7 @@ impl<'a> Simulation<'a> {
         }
         let tier = self.fabric.switch_tier[switch] as usize;
         self.tally.tiers[tier].switch_failures += 1;
+        self.cause = JobCause::SwitchHardware;
         self.switch_down[switch] = true;
         self.switch_links(switch, true);
         if !self.switch_requested[switch] {
@@ -1663,10 +1872,11 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn laser_fails(&mut self, laser: usize, generation: u32) {
+    fn laser_fails(&mut self, laser: usize, generation: u32, latent: bool) {
         if generation != self.laser_generation[laser] {
             return;
         }
+        self.cause = if latent { JobCause::LatentDefect } else { JobCause::ElsLaser };
         let els = self.fabric.laser_els[laser] as usize;
         let tier = self.fabric.els_tier[els] as usize;
         let Service::Els { needed, service, .. } = self.classes[tier].service else {
@@ -1744,7 +1954,7 @@ impl<'a> Simulation<'a> {
                     ..self.fabric.els_laser_offsets[els + 1] as usize;
                 for laser in lasers {
                     self.laser_generation[laser] += 1;
-                    self.schedule_laser(laser);
+                    self.schedule_laser(laser, false);
                 }
             }
             Job::Laser(laser) => {
@@ -1760,7 +1970,7 @@ impl<'a> Simulation<'a> {
                     self.els_links(els, false);
                 }
                 self.laser_generation[laser] += 1;
-                self.schedule_laser(laser);
+                self.schedule_laser(laser, false);
             }
         }
         match self.technician_queue.pop_front() {
@@ -1792,18 +2002,20 @@ impl<'a> Simulation<'a> {
             self.now_h = event.time_h;
             self.job_hit = false;
             match event.action {
-                Action::EndFails { end, generation } => self.end_fails(end as usize, generation),
+                Action::EndFails { end, generation, cause } => {
+                    self.end_fails(end as usize, generation, cause);
+                }
                 Action::SwitchFails { switch, generation } => {
                     self.switch_fails(switch as usize, generation);
                 }
-                Action::LaserFails { laser, generation } => {
-                    self.laser_fails(laser as usize, generation);
+                Action::LaserFails { laser, generation, latent } => {
+                    self.laser_fails(laser as usize, generation, latent);
                 }
                 Action::SpareArrives { pool } => self.spare_arrives(pool as usize),
                 Action::RepairDone(job) => self.repair_done(job),
             }
             if self.job_hit {
-                self.network_times_h.push(self.now_h);
+                self.network_times_h.push((self.now_h, self.hit_cause));
             }
         }
         self.advance(self.horizon_h);
@@ -1814,10 +2026,11 @@ impl<'a> Simulation<'a> {
         self.tally.network = self.network_times_h.len() as u64;
         self.tally.gpu = gpu_times.len() as u64;
         self.tally.flap = flap_times.len() as u64;
-        let mut times = std::mem::take(&mut self.network_times_h);
-        times.extend_from_slice(&gpu_times);
-        times.extend_from_slice(&flap_times);
-        times.sort_by(f64::total_cmp);
+        let mut caused = std::mem::take(&mut self.network_times_h);
+        caused.extend(gpu_times.iter().map(|&time| (time, JobCause::Gpu)));
+        caused.extend(flap_times.iter().map(|&time| (time, JobCause::Flap)));
+        caused.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let times: Vec<f64> = caused.iter().map(|&(time, _)| time).collect();
         let months = self.tally.month_interruptions.len();
         for &time in &times {
             self.tally.month_interruptions[((time / HOURS_PER_MONTH) as usize).min(months - 1)] +=
@@ -1830,6 +2043,19 @@ impl<'a> Simulation<'a> {
             job.checkpoint_cost_h,
             job.restart_cost_h,
         );
+        // lost_h_by_cause, reusing the goodput.
+        let lost_h = charged_h(
+            &caused,
+            self.horizon_h,
+            job.checkpoint_interval_h + job.checkpoint_cost_h,
+            job.restart_cost_h,
+        );
+        for &(_, cause) in &caused {
+            self.tally.cause_interruptions[cause as usize] += 1;
+        }
+        self.tally.overhead_h =
+            self.horizon_h * (1.0 - self.tally.goodput) - lost_h.iter().sum::<f64>();
+        self.tally.cause_lost_h = lost_h;
         let (interval, best) = optimal_checkpoint_interval_h(
             &times,
             self.horizon_h,
@@ -1882,6 +2108,13 @@ fn classes(inputs: &FleetInputs) -> Vec<Class> {
                 els_laser,
                 repair: technology.port_repair,
                 infant_probability: technology.infant_probability,
+                weak_laser_probability: match technology.kind {
+                    PortKind::CoPackagedEls { weak_laser_probability, .. } => {
+                        weak_laser_probability
+                    }
+                    _ => 0.0,
+                },
+                port_cause: JobCause::Port,
             }
         })
         .collect();
@@ -1892,6 +2125,8 @@ fn classes(inputs: &FleetInputs) -> Vec<Class> {
         els_laser: None,
         repair: inputs.nic.repair,
         infant_probability: inputs.nic.infant_probability,
+        weak_laser_probability: 0.0,
+        port_cause: JobCause::Nic,
     });
     classes
 }
@@ -2008,6 +2243,19 @@ fn result(inputs: &FleetInputs, topology: TopologyCounts, tallies: &[Tally]) -> 
             flap_interruptions: Estimate::of(tallies.iter().map(|t| t.flap as f64)),
             mean_time_between_interruptions_h: mtbi,
             gpu_hours_lost_per_year: per_year(&|t| job.gpus as f64 * (1.0 - t.goodput) * horizon_h),
+            by_cause: JOB_CAUSES
+                .iter()
+                .map(|&cause| CauseResult {
+                    cause,
+                    interruptions: Estimate::of(
+                        tallies.iter().map(|t| t.cause_interruptions[cause as usize] as f64),
+                    ),
+                    gpu_hours_lost_per_year: per_year(&|t| {
+                        job.gpus as f64 * t.cause_lost_h[cause as usize]
+                    }),
+                })
+                .collect(),
+            checkpoint_overhead_gpu_hours_per_year: per_year(&|t| job.gpus as f64 * t.overhead_h),
             optimal_checkpoint_interval_h: Estimate::of(
                 tallies.iter().map(|t| t.optimal_interval_h),
             ),

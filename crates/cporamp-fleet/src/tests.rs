@@ -14,6 +14,7 @@ fn never() -> Component {
         ref_temp_c: 40.0,
         temp_c: 40.0,
         infant_mean_h: 100.0,
+        random_fit_ref_temp_c: None,
     }
 }
 
@@ -135,6 +136,7 @@ fn els_lasers_with_independent_repair_follow_the_k_of_n_closed_form() {
             lasers_needed: 3,
             service: ElsService::SwapLaser,
             replace_after_failed_ports: 1,
+            weak_laser_probability: 0.0,
         },
         port: never(),
         laser: Some(Component { random_fit: 2e6, ..never() }),
@@ -185,6 +187,127 @@ fn a_co_packaged_leaf_replaced_at_its_first_failed_port_is_a_two_state_unit() {
     let replacements = result.tiers[0].switches.repairs_per_year.mean;
     let failures = result.tiers[0].ports.failures_per_year.mean;
     assert!((replacements / failures - 1.0).abs() < 0.01, "{replacements} vs {failures}");
+    // Half the leaf's 16 ports are the job's links: a failure of one of them interrupts the job
+    // as a port failure; a failure of an uplink interrupts it by the replacement's drain.
+    let cause = |cause: JobCause| result.job.by_cause[cause as usize].interruptions;
+    within(cause(JobCause::Port), hits / 2.0, "port interruptions");
+    within(cause(JobCause::SwitchReplacement), hits / 2.0, "drain interruptions");
+}
+
+#[test]
+fn a_random_laser_fit_quoted_at_70_c_is_scaled_to_the_laser_temperature() {
+    // A DFB FIT quoted at Tj = 70 °C ([PCM 32], [RY Gap 1]) run at 40 °C with Ea = 0.9 eV:
+    // ln A = 0.9 / 8.617333e-5 x (1/343.15 - 1/313.15) = -2.91578, A = 0.054162.
+    let laser = Component {
+        random_fit: 1e6,
+        activation_energy_ev: 0.9,
+        random_fit_ref_temp_c: Some(70.0),
+        temp_c: 40.0,
+        ..never()
+    };
+    let factor = laser.random_fit_at_temp() / 1e6;
+    assert!((factor.ln() + 2.915_778).abs() < 1e-5, "{}", factor.ln());
+    assert!((Component { temp_c: 70.0, ..laser }.random_fit_at_temp() - 1e6).abs() < 1e-6);
+    assert!((Component { random_fit_ref_temp_c: None, ..laser }.random_fit_at_temp() - 1e6) < 1e-6);
+    // 32 leaves of 32 ports, 8 ports and 8 lasers per ELS (all needed), swapped in Exp(1 h):
+    // 1024 lasers each failing at lambda = 1e6 FIT x A = 5.4162e-5 /h while up (down a
+    // fraction lambda x 1 h = 5e-5 of the time), 486.2 failures a year.
+    let mut inputs = quiet(512, 32, 2);
+    inputs.job.gpus = 1;
+    inputs.tiers[0].technology = PortTechnology {
+        name: "cpo-els".to_string(),
+        kind: PortKind::CoPackagedEls {
+            ports_per_els: 8,
+            lasers_per_els: 8,
+            lasers_needed: 8,
+            service: ElsService::SwapModule,
+            replace_after_failed_ports: 1,
+            weak_laser_probability: 0.0,
+        },
+        port: never(),
+        laser: Some(laser),
+        port_repair: Repair::Exponential { mean_h: 1.0 },
+        infant_probability: 0.0,
+        spares: AMPLE,
+    };
+    let result = simulate(&inputs, 2).unwrap();
+    assert_eq!(result.topology.tiers[0].els_lasers, 1024);
+    let lambda = 1e6 * 1e-9 * factor;
+    let expected = 1024.0 * lambda * HOURS_PER_YEAR;
+    within(result.tiers[0].els_lasers.failures_per_year, expected, "ELS laser failures");
+}
+
+#[test]
+fn weak_els_lasers_fail_early_and_interrupt_the_job_as_latent_defects() {
+    // 32 leaves; each switch's ELS carry one weak laser with probability 1/2 (mean life 100 h,
+    // within a year of 8766 h); lasers otherwise never fail. All 8 lasers of an ELS are needed,
+    // so a weak laser takes its 8 ports down: the ELS feeding the leaf's 16 GPU links (2 of 4)
+    // interrupt the job on all GPUs. Per replication: Binomial(32, 1/2) failures and
+    // Binomial(32, 1/4) interruptions.
+    let mut inputs = quiet(512, 32, 2);
+    inputs.replications = 40;
+    inputs.tiers[0].technology = PortTechnology {
+        name: "cpo-els".to_string(),
+        kind: PortKind::CoPackagedEls {
+            ports_per_els: 8,
+            lasers_per_els: 8,
+            lasers_needed: 8,
+            service: ElsService::SwapModule,
+            replace_after_failed_ports: 1,
+            weak_laser_probability: 0.5,
+        },
+        port: never(),
+        laser: Some(never()),
+        port_repair: Repair::Exponential { mean_h: 1.0 },
+        infant_probability: 0.0,
+        spares: AMPLE,
+    };
+    let result = simulate(&inputs, 2).unwrap();
+    within(result.tiers[0].els_lasers.failures_per_year, 16.0, "weak ELS lasers");
+    let latent = result.job.by_cause[JobCause::LatentDefect as usize].interruptions;
+    within(latent, 8.0, "latent-defect interruptions");
+    assert_eq!(latent, result.job.network_interruptions);
+    assert!(result.job.by_cause[JobCause::ElsLaser as usize].interruptions.mean.abs() < 1e-12);
+}
+
+#[test]
+fn lost_hours_by_cause_add_up_to_the_goodput_loss() {
+    // One interruption at 5 h of 10 h (R = 1 h, chunks of 1 h + 0.5 h): it destroys the 1 h of
+    // work in progress and costs the 1 h restart after it; the first start (1 h) and four
+    // checkpoint writes (2 h) are overhead. Wall - useful = 10 - 5 = 5 h.
+    let (lost, overhead) = lost_h_by_cause(&[(5.0, JobCause::Gpu)], 10.0, 1.0, 0.5, 1.0);
+    assert!((lost[JobCause::Gpu as usize] - 2.0).abs() < 1e-12 && (overhead - 3.0).abs() < 1e-12);
+    // A flap 0.5 h after a port failure cuts the port's restart to 0.5 h and pays its own.
+    let (lost, overhead) =
+        lost_h_by_cause(&[(2.0, JobCause::Port), (2.5, JobCause::Flap)], 10.0, 1.0, 0.5, 1.0);
+    assert!((lost[JobCause::Port as usize] - 1.5).abs() < 1e-12);
+    assert!((lost[JobCause::Flap as usize] - 1.0).abs() < 1e-12);
+    assert!((overhead - 3.0).abs() < 1e-12, "{overhead}");
+    // In a busy fabric the causes partition the interruptions and the lost GPU-hours.
+    let result = simulate(&busy(), 2).unwrap();
+    let job = &result.job;
+    let by = |cause: JobCause| job.by_cause[cause as usize];
+    let total: f64 = job.by_cause.iter().map(|c| c.interruptions.mean).sum();
+    assert!((total - job.interruptions.mean).abs() < 1e-9);
+    let network: f64 = job.by_cause[..7].iter().map(|c| c.interruptions.mean).sum();
+    assert!((network - job.network_interruptions.mean).abs() < 1e-9);
+    assert_eq!(by(JobCause::Gpu).interruptions, job.gpu_interruptions);
+    assert_eq!(by(JobCause::Flap).interruptions, job.flap_interruptions);
+    let lost: f64 = job.by_cause.iter().map(|c| c.gpu_hours_lost_per_year.mean).sum::<f64>()
+        + job.checkpoint_overhead_gpu_hours_per_year.mean;
+    assert!((lost / job.gpu_hours_lost_per_year.mean - 1.0).abs() < 1e-9);
+    // Every network cause of its ELS leaves acts (they have no lasers of their own).
+    for cause in [
+        JobCause::Port,
+        JobCause::LatentDefect,
+        JobCause::ElsLaser,
+        JobCause::Nic,
+        JobCause::SwitchHardware,
+        JobCause::SwitchReplacement,
+    ] {
+        assert!(by(cause).interruptions.mean > 0.0, "{cause:?}: {:?}", by(cause));
+    }
+    assert!(by(JobCause::PortLaser).interruptions.mean.abs() < 1e-12);
 }
 
 #[test]
@@ -314,6 +437,7 @@ fn topology_counts_switches_links_modules_and_els() {
         lasers_needed: 8,
         service: ElsService::SwapModule,
         replace_after_failed_ports: 1,
+        weak_laser_probability: 0.0,
     };
     inputs.tiers[0].technology.laser = Some(never());
     let counts = topology(&inputs).unwrap();
@@ -402,6 +526,7 @@ fn busy() -> FleetInputs {
             lasers_needed: 3,
             service: ElsService::SwapModule,
             replace_after_failed_ports: 2,
+            weak_laser_probability: 0.0,
         },
         port: lossy,
         laser: Some(lossy),

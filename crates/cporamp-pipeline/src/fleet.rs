@@ -4,10 +4,23 @@
 //!
 //! - **temperatures** (compare, converged with the thermal engine for co-packaged designs): each
 //!   laser wears out by a Weibull whose scale is Arrhenius-accelerated from
-//!   `laser_ref_temp_c` to the technology's laser temperature (a pluggable's TEC set point, an
-//!   integrated laser's engine temperature, an ELS's cage);
-//! - **yield escapes**: a co-packaged switch carries a latent defect with the yield engine's
-//!   escape probability (all mechanisms, DPPM / 10⁶);
+//!   `laser_ref_temp_c` to the technology's laser temperature $T$ (a pluggable's TEC set point,
+//!   an integrated laser's engine temperature, an ELS's cage), and a co-packaged or ELS laser's
+//!   random FIT, quoted at $T_q$ = `laser_fit_ref_temp_c`, is scaled to $T$ with the same
+//!   activation energy:
+//!   $$\mathrm{FIT}(T) = \mathrm{FIT}(T_q)\,\exp\Big[\frac{E_a}{k_B}\Big(\frac{1}{T_q + 273.15}
+//!   - \frac{1}{T + 273.15}\Big)\Big];$$
+//! - **port speed**: `engine_port_fit` is quoted per port device of `engine_port_fit_gbps`; a
+//!   port of the generation's rate $B$ holds $B$ / `engine_port_fit_gbps` such devices' worth of
+//!   optics in series, so its FIT is `engine_port_fit` $\cdot B /$ `engine_port_fit_gbps`
+//!   (a pluggable's `module_fit` is per module: its source gives no module speed);
+//! - **yield escapes**: a switch that shipped with a hard failure that escaped test (a dead lane,
+//!   an open joint, a ring out of range) is found at bring-up, since its link does not train, and
+//!   swapped before service: these are reported as bring-up swaps per 1,000 switches
+//!   ([`BringUp`]: escapes - latent escapes, to first order in the escape fractions), not
+//!   field failures. A co-packaged package's latent escapes (a weak laser, the one escape that
+//!   passes bring-up) are its latent-defect probability; an ELS design's weak ELS lasers
+//!   (`ElsResult::weak_laser_escapes_dppm`, per switch) are its ELS lasers' latent defects;
 //! - **flaps**: the photonics engine's flaps per lane-hour (the feed-forward loop, the design's
 //!   loop) times lanes per port interrupt the job on its ring-based links;
 //! - **structure** (compare): lasers per port, ELS modules per switch (and so ports per ELS),
@@ -31,6 +44,17 @@ use serde::Serialize;
 use crate::options::Counter;
 use crate::{PhotonicsGeneration, PipelineError, RunOptions, Stage, YieldGeneration};
 
+/// Co-packaged switches of one tier swapped at bring-up: they shipped with a hard failure that
+/// escaped test, their links do not train, and each is replaced before the fabric enters
+/// service (not a field failure). Zero for a tier of pluggable modules.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BringUp {
+    /// Switch swaps per 1,000 switches installed: (escapes - latent escapes) DPPM / 1,000.
+    pub swaps_per_1000_switches: f64,
+    /// Expected swaps when this tier is built: switches x that fraction.
+    pub swaps: f64,
+}
+
 /// One fabric the fleet engine ran.
 #[derive(Debug, Clone, Serialize)]
 pub struct FleetFabric {
@@ -44,6 +68,8 @@ pub struct FleetFabric {
     pub inputs: FleetInputs,
     /// The result.
     pub result: FleetResult,
+    /// Bring-up swaps per switch tier, leaf first.
+    pub bring_up: Vec<BringUp>,
 }
 
 /// The fleet engine's results.
@@ -119,12 +145,42 @@ pub(crate) fn fleet(
             let inputs = stocked(inputs, settings.spare_fraction).map_err(fail)?;
             let result = cporamp_fleet::simulate(&inputs, options.threads.get()).map_err(fail)?;
             progress.advance_by(inputs.replications);
+            let bring_up = tiers
+                .iter()
+                .zip(&result.topology.tiers)
+                .map(|(&index, counts)| {
+                    let id = &scenario.technologies[index].id;
+                    let per_1000 = yields
+                        .technologies
+                        .iter()
+                        .find(|yielded| &yielded.id == id)
+                        .map_or(0.0, |yielded| bring_up_dppm(&yielded.result) / 1e3);
+                    BringUp {
+                        swaps_per_1000_switches: per_1000,
+                        swaps: per_1000 * counts.switches as f64 / 1e3,
+                    }
+                })
+                .collect();
             let tiers =
                 tiers.iter().map(|&index| scenario.technologies[index].id.clone()).collect();
-            Ok(FleetFabric { id, label, tiers, inputs, result })
+            Ok(FleetFabric { id, label, tiers, inputs, result, bring_up })
         })
         .collect::<Result<Vec<_>, PipelineError>>()?;
     Ok(FleetOutput { generation: comparison.generation.clone(), fabrics })
+}
+
+/// Shipped switches with a hard escape (found at bring-up), DPPM: all escapes but the latent
+/// ones (a package with both counts as latent; second order in the escape fractions).
+fn bring_up_dppm(result: &cporamp_yield::YieldResult) -> f64 {
+    (result.escapes_total_dppm - result.latent_escapes_dppm).max(0.0)
+}
+
+/// A co-packaged engine port's FIT at the generation's port rate: `engine_port_fit` per port
+/// device of `engine_port_fit_gbps`, in series.
+#[must_use]
+pub(crate) fn engine_port_fit(settings: &FleetSettings, port_rate_gbps: f64) -> f64 {
+    let r = &settings.reliability;
+    r.engine_port_fit * port_rate_gbps / r.engine_port_fit_gbps
 }
 
 fn compared<'a>(
@@ -149,7 +205,7 @@ fn no_spares(settings: &FleetSettings) -> Spares {
     Spares { initial_units: 0, reorder_lead_h: settings.reorder_lead_h }
 }
 
-/// A unit with only a constant rate (no wear-out, no latent defect).
+/// A unit with only a constant rate at its operating point (no wear-out, no latent defect).
 fn random_only(fit: f64, infant_mean_h: f64) -> Component {
     Component {
         random_fit: fit,
@@ -159,12 +215,14 @@ fn random_only(fit: f64, infant_mean_h: f64) -> Component {
         ref_temp_c: 25.0,
         temp_c: 25.0,
         infant_mean_h,
+        random_fit_ref_temp_c: None,
     }
 }
 
-/// The first failure of `lasers` lasers at `temp_c`, each with `random_fit` and the settings'
-/// wear-out. A laser shared by several ports (fewer than one per port) takes each of them
-/// down, so a port sees at least one laser's full hazard.
+/// The first failure of `lasers` lasers at `temp_c`, each with `random_fit` (quoted at
+/// `laser_fit_ref_temp_c`, scaled by the engine to `temp_c`) and the settings' wear-out. A
+/// laser shared by several ports (fewer than one per port) takes each of them down, so a port
+/// sees at least one laser's full hazard.
 fn lasers(settings: &FleetSettings, lasers: f64, random_fit: f64, temp_c: f64) -> Component {
     let lasers = lasers.max(1.0);
     let r = &settings.reliability;
@@ -176,6 +234,7 @@ fn lasers(settings: &FleetSettings, lasers: f64, random_fit: f64, temp_c: f64) -
         ref_temp_c: r.laser_ref_temp_c,
         temp_c,
         infant_mean_h: r.infant_mean_h,
+        random_fit_ref_temp_c: Some(r.laser_fit_ref_temp_c),
     }
 }
 
@@ -197,10 +256,15 @@ fn port_technology(
             reason: "has no laser: the fleet builds optical fabrics".to_string(),
         });
     };
-    // A co-packaged switch's latent defects are the yield engine's escapes; one without a
-    // yield result is an error, not a defect-free switch.
-    let escapes = match yields.technologies.iter().find(|yielded| yielded.id == technology.id) {
-        Some(yielded) => yielded.result.escapes_total_dppm / 1e6,
+    // A co-packaged switch's latent defects are the yield engine's latent escapes (weak lasers
+    // in the package; hard escapes are found at bring-up), its ELS lasers' the weak ELS lasers;
+    // one without a yield result is an error, not a defect-free switch.
+    let yielded = yields.technologies.iter().find(|yielded| yielded.id == technology.id);
+    let weak_els = yielded
+        .and_then(|yielded| yielded.result.els.as_ref())
+        .map_or(0.0, |els| els.weak_laser_escapes_dppm / 1e6);
+    let escapes = match yielded {
+        Some(yielded) => yielded.result.latent_escapes_dppm / 1e6,
         None if technology.kind == TechnologyKind::CoPackaged => {
             return Err(PipelineError::FleetTechnology {
                 technology: technology.id.clone(),
@@ -218,6 +282,7 @@ fn port_technology(
             photonic.nominal.feed_forward.flaps_per_lane_hour * f64::from(comparison.lanes_per_port)
         });
     let laser_temp_c = laser.power.laser_temp_c;
+    let engine_port_fit = engine_port_fit(settings, comparison.port_rate_gbps);
     let port_technology = match (technology.kind, laser.placement) {
         (TechnologyKind::Pluggable, _) => {
             let dsp_fit = if result.port_power.dsp_w > 0.0 { 0.0 } else { r.dsp_fit };
@@ -251,8 +316,9 @@ fn port_technology(
                     lasers_needed: needed,
                     service: ElsService::SwapModule,
                     replace_after_failed_ports: settings.replace_after_failed_ports,
+                    weak_laser_probability: weak_els,
                 },
-                port: random_only(r.engine_port_fit, r.infant_mean_h),
+                port: random_only(engine_port_fit, r.infant_mean_h),
                 laser: Some(lasers(settings, 1.0, r.laser_fit, laser_temp_c)),
                 port_repair: repair(settings, scenario.service.els_swap_mttr.0),
                 infant_probability: escapes,
@@ -264,7 +330,7 @@ fn port_technology(
             kind: PortKind::CoPackaged {
                 replace_after_failed_ports: settings.replace_after_failed_ports,
             },
-            port: random_only(r.engine_port_fit, r.infant_mean_h),
+            port: random_only(engine_port_fit, r.infant_mean_h),
             laser: Some(lasers(settings, laser.lasers_per_port, r.laser_fit, laser_temp_c)),
             port_repair: repair(settings, scenario.service.switch_replace_mttr.0),
             infant_probability: escapes,
@@ -295,7 +361,8 @@ fn fleet_inputs(
     let (nic, _) =
         port_technology(scenario, comparison, photonics, yields, settings.nic_technology)?;
     // The NIC module is one unit: its field FIT and its lasers' wear-out in one component
-    // (the minimum of an exponential and a Weibull is exactly what each gives alone).
+    // (the minimum of an exponential and a Weibull is exactly what each gives alone; the
+    // random rates, each at the operating point, add).
     let nic_port = match nic.laser {
         Some(laser) => Component {
             weibull_shape: laser.weibull_shape,
@@ -303,7 +370,8 @@ fn fleet_inputs(
             activation_energy_ev: laser.activation_energy_ev,
             ref_temp_c: laser.ref_temp_c,
             temp_c: laser.temp_c,
-            random_fit: nic.port.random_fit + laser.random_fit,
+            random_fit: nic.port.random_fit_at_temp() + laser.random_fit_at_temp(),
+            random_fit_ref_temp_c: None,
             ..nic.port
         },
         None => nic.port,
@@ -357,6 +425,83 @@ fn stocked(mut inputs: FleetInputs, spare_fraction: f64) -> Result<FleetInputs, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fleet_inputs_scale_port_and_laser_rates_and_take_latent_escapes_from_yield() {
+        // The reduced default at 102.4T (1.6T ports), with a small cluster: the engine inputs
+        // follow the sources' conditions, and hard escapes become bring-up swaps.
+        let mut scenario = crate::fixture::small();
+        scenario.fleet.gpus = 4096;
+        scenario.fleet.job.gpus = 2048;
+        scenario.fleet.years = 0.5;
+        scenario.fleet.replications = 2;
+        let options = crate::RunOptions::default();
+        let output = crate::run_generation(&scenario, "102.4T", &options).unwrap();
+        assert!((output.comparison.port_rate_gbps - 1600.0).abs() < 1e-9);
+        let fleet =
+            fleet(&scenario, &output.comparison, &output.photonics, &output.yields, &options)
+                .unwrap();
+        let r = &scenario.fleet.reliability;
+        // [PCM 30]: 385 FIT per 400G port device; a 1.6T port is four in series.
+        assert!(
+            (r.engine_port_fit - 385.0).abs() < 1e-12
+                && (r.engine_port_fit_gbps - 400.0).abs() < 1e-12
+        );
+        let port_fit = 4.0 * 385.0;
+        for fabric in &fleet.fabrics {
+            for (tier, (inputs, id)) in fabric.inputs.tiers.iter().zip(&fabric.tiers).enumerate() {
+                let technology = &inputs.technology;
+                let compared = output.comparison.technologies.iter().find(|t| &t.id == id).unwrap();
+                let laser = technology.laser.unwrap();
+                let yielded = output.yields.technologies.iter().find(|t| &t.id == id);
+                let bring_up = fabric.bring_up[tier];
+                let switches = fabric.result.topology.tiers[tier].switches as f64;
+                match technology.kind {
+                    PortKind::Module => {
+                        assert!(technology.port.random_fit >= r.module_fit - r.dsp_fit);
+                        assert!(
+                            laser.random_fit.abs() < 1e-12,
+                            "{id}: no laser FIT beyond the module's"
+                        );
+                        assert!(bring_up.swaps_per_1000_switches.abs() < 1e-12);
+                    }
+                    PortKind::CoPackaged { .. } | PortKind::CoPackagedEls { .. } => {
+                        assert!((technology.port.random_fit - port_fit).abs() < 1e-9, "{id}");
+                        // [PCM 32]: the laser FIT quoted at Tj = 70 °C, scaled to the laser's
+                        // temperature T with Ea:
+                        // FIT(T) = FIT(70) exp[Ea/k (1/343.15 - 1/(T + 273.15))].
+                        let temp_c = compared.laser.as_ref().unwrap().power.laser_temp_c;
+                        assert!((laser.temp_c - temp_c).abs() < 1e-12);
+                        let lasers = laser.random_fit / r.laser_fit;
+                        let factor = (r.laser_activation_energy_ev / 8.617_333_262e-5
+                            * (1.0 / 343.15 - 1.0 / (temp_c + 273.15)))
+                            .exp();
+                        let expected = r.laser_fit * lasers * factor;
+                        assert!(
+                            (laser.random_fit_at_temp() / expected - 1.0).abs() < 1e-12,
+                            "{id}"
+                        );
+                        assert!(factor < 1.0, "{id}: lasers run below 70 °C ({temp_c} °C)");
+                        // Latent escapes (weak lasers) are field failures; the rest are found at
+                        // bring-up, per 1,000 switches = DPPM / 1,000.
+                        let result = &yielded.unwrap().result;
+                        let latent = result.latent_escapes_dppm / 1e6;
+                        assert!((technology.infant_probability - latent).abs() < 1e-15, "{id}");
+                        let hard = result.escapes_total_dppm - result.latent_escapes_dppm;
+                        assert!((bring_up.swaps_per_1000_switches - hard / 1e3).abs() < 1e-9);
+                        assert!((bring_up.swaps - hard / 1e6 * switches).abs() < 1e-9);
+                        if let PortKind::CoPackagedEls { weak_laser_probability, .. } =
+                            technology.kind
+                        {
+                            let weak = result.els.unwrap().weak_laser_escapes_dppm / 1e6;
+                            assert!((weak_laser_probability - weak).abs() < 1e-15);
+                            assert!(latent.abs() < 1e-15, "an ELS package holds no lasers");
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn default_reliability_predicts_the_llama_3_network_interruptions() {

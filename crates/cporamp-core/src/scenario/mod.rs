@@ -256,9 +256,10 @@ pub struct FleetReliability {
     pub module_fit: f64,
     /// The DSP's share of it (absent from a linear-drive module), FIT.
     pub dsp_fit: f64,
-    /// A co-packaged engine's share per port (driver, modulator, photodiode, TIA), FIT.
+    /// A co-packaged engine's share per port device of `engine_port_fit_gbps` (driver,
+    /// modulator, photodiode, TIA), FIT.
     pub engine_port_fit: f64,
-    /// Random failures per laser (co-packaged and ELS lasers), FIT.
+    /// Random failures per laser (co-packaged and ELS lasers) at `laser_fit_ref_temp_c`, FIT.
     pub laser_fit: f64,
     /// Laser wear-out Weibull shape.
     pub laser_weibull_shape: f64,
@@ -274,6 +275,12 @@ pub struct FleetReliability {
     pub module_infant_dppm: f64,
     /// Mean time to failure of a latent defect, h.
     pub infant_mean_h: f64,
+    /// Port speed at which `engine_port_fit` is quoted, Gb/s: a port of the fleet's speed
+    /// holds `port_rate_gbps / engine_port_fit_gbps` such devices' worth of optics in series.
+    pub engine_port_fit_gbps: f64,
+    /// Junction temperature at which `laser_fit` is quoted, °C: the random laser FIT is scaled
+    /// to each laser's temperature with `laser_activation_energy_ev`.
+    pub laser_fit_ref_temp_c: f64,
 }
 
 /// The training job of the fleet engine.

@@ -147,6 +147,8 @@ pub struct FleetReliabilityOptions {
     pub switch_hardware_fit: f64,
     pub module_infant_dppm: f64,
     pub infant_mean_h: f64,
+    pub engine_port_fit_gbps: f64,
+    pub laser_fit_ref_temp_c: f64,
 }
 
 /// `[fleet.job]`.

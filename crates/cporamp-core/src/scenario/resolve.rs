@@ -1727,6 +1727,18 @@ fn resolve_fleet(
             "DPPM",
         ),
         infant_mean_h: positive(checker, "reliability.infant_mean_h", r.infant_mean_h, "h"),
+        engine_port_fit_gbps: positive(
+            checker,
+            "reliability.engine_port_fit_gbps",
+            r.engine_port_fit_gbps,
+            "Gb/s",
+        ),
+        laser_fit_ref_temp_c: checker.number(
+            &field("reliability.laser_fit_ref_temp_c"),
+            r.laser_fit_ref_temp_c,
+            Limits::between(-50.0, 150.0),
+            "°C",
+        ),
     };
     if reliability.dsp_fit > reliability.module_fit {
         checker.invalid(
