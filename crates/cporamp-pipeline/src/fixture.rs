@@ -17,5 +17,8 @@ pub(crate) fn small() -> Scenario {
     scenario.market.samples = 500;
     scenario.market.sobol_samples = 100;
     scenario.market.sobol_bootstrap = 20;
+    // 256 packages per yield-surrogate point carry a standard error of ~3 % at a 50 % yield,
+    // so a neighbour-chord check of the surrogate sees that noise, not a 2 % model error.
+    scenario.market.surrogate_error_bound = 0.2;
     scenario
 }
