@@ -433,6 +433,9 @@ fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<()
         session.progress.finish();
         let mut text =
             format!("cporamp run: scenario {} ({})\n\n", session.scenario.name, session.origin);
+        let answer = cporamp_report::Answer::of(&session.scenario, &output.market);
+        text.push_str(&answer.text(output.market.inputs.anchors.end_year));
+        text.push('\n');
         text.push_str(&table::render(&tables()));
         for line in &wrote {
             text.push_str(line);

@@ -1015,7 +1015,7 @@ pub fn market_tables(
     let mut ranked: Vec<&cporamp_market::SobolIndex> = market.sobol.iter().collect();
     ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
     let mut drivers = Table::new(
-        "Market: what drives the main tier's CPO timing (Sobol indices, 95 % intervals)",
+        "Market: what drives the main tier's CPO share in the last year (Sobol, 95 % intervals)",
         "input",
         vec!["first order".into(), "total".into(), "total 95 % interval".into()],
     );

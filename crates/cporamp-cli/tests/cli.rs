@@ -114,6 +114,41 @@ fn default_run_writes_report_and_results() {
         let goodput = fabric["result"]["job"]["goodput"]["mean"].as_f64().unwrap();
         assert!(goodput > 0.0 && goodput < 1.0, "{goodput}");
     }
+    // At the defaults every yield mechanism acts, and its lane-failure rate agrees with its
+    // closed form within 3 standard errors (drift: with wavelength reassignment the closed
+    // form is an upper bound, far below the Monte Carlo's resolution, and no lane fails).
+    for generation in json["yield"].as_array().unwrap() {
+        for technology in generation["technologies"].as_array().unwrap() {
+            let result = &technology["result"];
+            let forms = &technology["closed_form"];
+            let lanes = result["lane_failures_by_mechanism"].as_array().unwrap();
+            for (index, key) in [(0, "coupling_lane"), (3, "warpage_lane")] {
+                let (value, se) =
+                    (lanes[index]["value"].as_f64().unwrap(), lanes[index]["se"].as_f64().unwrap());
+                let expected = forms[key].as_f64().unwrap();
+                assert!(
+                    expected > 1e-4 && (value - expected).abs() < 3.0 * se,
+                    "{key}: {value} +- {se} vs {expected}"
+                );
+            }
+            let (value, se) = (
+                result["bga_opens"]["value"].as_f64().unwrap(),
+                result["bga_opens"]["se"].as_f64().unwrap(),
+            );
+            let expected = forms["bga_open"].as_f64().unwrap();
+            assert!(
+                (value - expected).abs() < 3.0 * se.max(1e-6),
+                "bga: {value} +- {se} vs {expected}"
+            );
+            assert!(forms["drift_is_bound"].as_bool().unwrap());
+            assert!(
+                lanes[2]["value"].as_f64().unwrap() <= forms["drift_lane"].as_f64().unwrap() + 1e-6
+            );
+        }
+    }
+    // The answer comes first.
+    assert!(text.contains("The answer"), "{text}");
+    assert!(text.find("The answer") < text.find("51.2T switch"), "{text}");
 
     let html = std::fs::read_to_string(directory.path().join("cporamp-out/report.html")).unwrap();
     assert!(html.starts_with("<!doctype html>"));
@@ -603,8 +638,8 @@ fn photonics_prints_both_loops_per_technology_and_generation_and_rejects_bad_rin
     // A negative heater efficiency is named with its file, line and field.
     let scenario = edited_scenario(
         directory.path(),
-        "heater_efficiency_nm_per_mw = 0.42       # [S55] ~27 mW per FSR\n",
-        "heater_efficiency_nm_per_mw = -0.42      # [S55] ~27 mW per FSR\n",
+        "heater_efficiency_nm_per_mw = 0.15       # [S56][RY Gap 4] as above\n",
+        "heater_efficiency_nm_per_mw = -0.42      # [S56][RY Gap 4] as above\n",
     );
     let output = cporamp(directory.path(), &["photonics", scenario.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));

@@ -55,8 +55,8 @@
 //! with observations $1..o$ minus that with $1..o-1$, so the changes sum to the total.
 //!
 //! # Sensitivity
-//! [`sobol()`] gives first-order and total Sobol indices of the main tier's volume year
-//! (a ramp beyond the horizon counts as `end_year + 1`); the thermal margin's standard normal
+//! [`sobol()`] gives first-order and total Sobol indices of the main tier's CPO share of new
+//! ports in the horizon's last year; the thermal margin's standard normal
 //! joins as the extra input `thermal_margin_noise`. Indices are variance fractions, so the
 //! estimates and their bootstrap intervals are reported on \[0, 1\] (an estimator's sampling
 //! noise can fall outside; the raw estimate is kept beside it). The tornado runs the model at each
@@ -747,6 +747,9 @@ pub struct MarketResult {
     pub probabilities: [ScenarioProbability; 4],
     /// Why: per scenario and kind of reason, the fraction of samples, largest first.
     pub reasons: Vec<ReasonShare>,
+    /// Fraction of samples in which each eligibility gate of the main tier is closed in the
+    /// window's last year: yield, serviceability, cost, cooling (several may be closed).
+    pub closed_gates: [f64; 4],
     /// Per tier.
     pub tiers: Vec<TierResult>,
     /// Mean value pools per year.
@@ -1203,6 +1206,13 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
     let uniform = vec![1.0 / n as f64; n];
     let probabilities = probabilities(&records, &uniform, n as f64);
     let reasons = reason_shares(&records, &uniform);
+    let mut closed_gates = [0.0; 4];
+    for (_, o) in &outcomes {
+        let g = &o.window_gates;
+        for (slot, open) in [g.yield_ok, g.goodput_ok, g.cost_ok, g.cooling_ok].iter().enumerate() {
+            closed_gates[slot] += f64::from(u8::from(!open)) / n as f64;
+        }
+    }
 
     let tiers = a
         .tiers
@@ -1298,6 +1308,7 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
         input_names: INPUT_NAMES.iter().map(|&s| s.to_owned()).collect(),
         probabilities,
         reasons,
+        closed_gates,
         tiers,
         value_pools,
         tornado_baseline,
@@ -1445,9 +1456,11 @@ pub fn update(result: &MarketResult, observations: &[Observation]) -> Result<Upd
     })
 }
 
-/// First-order and total Sobol indices of the main tier's volume year (beyond the horizon
-/// counts as `end_year + 1`) over the inputs plus `thermal_margin_noise` (the thermal
-/// margin's standard normal), by [`sobol_indices_of`]'s estimators with seed `inputs.seed`.
+/// First-order and total Sobol indices of the main tier's CPO share of new ports in the
+/// horizon's last year (`end_year`) over the inputs plus `thermal_margin_noise` (the thermal margin's standard normal), by
+/// [`sobol_indices_of`]'s estimators with seed `inputs.seed`. The share is continuous and
+/// defined in every sample, where the volume year is not (a ramp beyond the horizon has
+/// none, and when most samples have none the year has no variance to apportion).
 ///
 /// # Errors
 /// As [`simulate`], and for `base_samples` of 0.
@@ -1465,12 +1478,15 @@ pub fn sobol(
     priors.push(Prior::Normal { mean: 0.0, sd: 1.0 });
     let mut names: Vec<String> = INPUT_NAMES.iter().map(|&s| s.to_owned()).collect();
     names.push("thermal_margin_noise".to_owned());
-    let beyond = inputs.anchors.end_year + 1;
+    let a = &inputs.anchors;
+    let years = (a.end_year - a.start_year + 1) as usize;
+    let t = years - 1;
     let k = INPUT_NAMES.len();
     sobol::saltelli(
         |x: &[f64]| {
             check_values(&x[..k], "Sobol design point")?;
-            Ok(f64::from(main_volume_year(inputs, &x[..k], x[k], main).unwrap_or(beyond)))
+            let outcome = model::run(inputs, &Params::from_values(&x[..k]), x[k], main);
+            Ok(outcome.shares[main * years + t][2])
         },
         &priors,
         &names,

@@ -192,6 +192,8 @@ pub struct YieldTechnology {
     pub inputs: YieldInputs,
     /// The result.
     pub result: YieldResult,
+    /// The closed forms of its lane-failure rates, to check the Monte Carlo against.
+    pub closed_form: cporamp_yield::closed_form::ClosedForms,
     /// Yield and cost over the ramp.
     pub ramp: Vec<RampPoint>,
     /// What to fix first: the saving from removing each mechanism.
@@ -940,6 +942,7 @@ fn yield_for(
     Ok(Some(YieldTechnology {
         id: technology.id.clone(),
         label: technology.label.clone(),
+        closed_form: cporamp_yield::closed_form::closed_forms(&inputs),
         inputs,
         result,
         ramp,

@@ -47,7 +47,7 @@ pub struct MarketOutput {
     pub inputs: MarketInputs,
     /// Scenario probabilities, volume years, shares, value pools, tornado.
     pub result: MarketResult,
-    /// Sobol indices of the main tier's CPO volume year.
+    /// Sobol indices of the main tier's CPO share of new ports in the horizon's last year.
     pub sobol: Vec<SobolIndex>,
 }
 

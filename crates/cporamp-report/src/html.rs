@@ -102,6 +102,9 @@ pub(crate) fn render(run: &RunResults<'_>) -> String {
     let _ = writeln!(html, "<style>{CSS}</style>\n</head>\n<body>\n<main>");
 
     header(&mut html, run);
+    if let Some(market) = run.market {
+        crate::answer::Answer::of(scenario, market).html(&mut html, market.inputs.anchors.end_year);
+    }
     let anchors = generation_anchors(generations);
     let parts: Vec<Vec<(&str, &str)>> = generations
         .iter()
@@ -194,7 +197,8 @@ pub(crate) fn slug(text: &str) -> String {
 /// The anchor of each generation's section, `g-` and the generation's slug, made unique
 /// (with `-2`, `-3`, ...) against earlier generations' anchors and their parts' ids.
 fn generation_anchors(generations: &[GenerationComparison]) -> Vec<String> {
-    let mut used: Vec<String> = vec!["fleet".to_string(), "market".to_string()];
+    let mut used: Vec<String> =
+        vec!["fleet".to_string(), "market".to_string(), "answer".to_string()];
     let mut anchors = Vec::with_capacity(generations.len());
     for generation in generations {
         let base = format!("g-{}", slug(&generation.generation));
@@ -230,6 +234,9 @@ fn navigation(
         return;
     }
     html.push_str("<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>\n");
+    if run.market.is_some() {
+        html.push_str("<li><a href=\"#answer\">The answer</a></li>\n");
+    }
     let entry = |html: &mut String, anchor: &str, title: &str, parts: &[(String, &str)]| {
         let _ = write!(html, "<li><a href=\"#{anchor}\">{}</a>", escape(title));
         if !parts.is_empty() {

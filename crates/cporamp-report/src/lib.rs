@@ -4,6 +4,7 @@
 //! writes them to disk (atomically). The HTML has no external resources: styles are inline
 //! and charts are inline SVG, so the report works offline and can be mailed as one file.
 
+mod answer;
 mod diff;
 mod fleet;
 mod frame;
@@ -15,6 +16,7 @@ mod testdata;
 mod thermal;
 mod yields;
 
+pub use answer::{Answer, ScenarioLine};
 pub use diff::{
     Headline, HeadlineDiff, InputChange, diff_html, figure_decimals, headline_diffs, headlines,
     input_changes,

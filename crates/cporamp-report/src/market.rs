@@ -356,8 +356,9 @@ fn migration_table(html: &mut String, labels: &[String; 3], market: &MarketOutpu
 fn drivers_table(html: &mut String, market: &MarketOutput) {
     let result = &market.result;
     html.push_str(
-        "<h3 id=\"market-drivers\">What drives CPO timing</h3>\n<p>Sobol indices of the main tier's CPO volume year \
-         (first order and total, 95 % bootstrap intervals), and the tornado: the volume year \
+        "<h3 id=\"market-drivers\">What drives CPO timing</h3>\n<p>Sobol indices of the main tier's CPO share of \
+         new ports in the horizon's last year (first order and total, 95 % \
+         bootstrap intervals, on [0, 1]), and the tornado: the volume year \
          with each input at its 10 % and 90 % quantile, the others at their medians.</p>\n",
     );
     open_table(

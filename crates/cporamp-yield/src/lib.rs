@@ -100,6 +100,7 @@
     reason = "the mechanism index addresses several parallel per-mechanism arrays"
 )]
 
+pub mod closed_form;
 pub mod coupling;
 
 use cporamp_core::wdm::BusLock;
@@ -115,7 +116,7 @@ pub const MECHANISMS: [&str; 5] = ["coupling", "laser", "drift", "warpage", "asi
 
 const COUPLING: usize = 0;
 const LASER: usize = 1;
-const DRIFT: usize = 2;
+pub(crate) const DRIFT: usize = 2;
 const WARPAGE: usize = 3;
 const ASIC: usize = 4;
 

@@ -497,3 +497,114 @@ fn a_system_test_thins_the_escapes_as_poisson_thinning_says() {
     let sum: f64 = result.waterfall.iter().map(|step| step.change.value).sum();
     assert!((sum - result.package_yield.value).abs() < 1e-12, "{sum}");
 }
+
+/// The default scenario's 102.4T co-packaged package as the pipeline builds it: 16 engines
+/// of 32 lanes, edge couplers of 2 µm mode radius, fiber arrays placed to 0.17 µm with
+/// 0.15 µm per fiber and 0.15 µm cure shift, a 5 µm glue gap, 2 mrad tilt, 113 µm of corner
+/// warpage on an 84 mm substrate, and rings on a fixed-assignment lock (the closed form of
+/// drift is exact there).
+fn defaults_like() -> YieldInputs {
+    YieldInputs {
+        packages: 3000,
+        engines_per_package: 16,
+        lanes_per_engine: 32,
+        lanes_per_laser: 0,
+        block_sigma_um: 0.17,
+        fiber_sigma_um: 0.15,
+        shift_sigma_um: 0.15,
+        mode_radius_um: 2.0,
+        wavelength_um: 1.31,
+        gap_index: 1.5,
+        gap_mean_um: 5.0,
+        gap_sigma_um: 1.5,
+        tilt_sigma_mrad: 2.0,
+        coupling_budget_db: 1.0,
+        drift_mean_nm: 2.0,
+        drift_sigma_nm: 2.1,
+        drift_global_fraction: 0.485,
+        drift_wafer_fraction: 0.485,
+        engines_per_pic_wafer: 500,
+        fsr_nm: 9.12,
+        tuning_range_nm: 8.0,
+        rings_per_lane: 2,
+        warpage_mean_um: 112.9,
+        warpage_sigma_um: 28.2,
+        warpage_lateral_per_um: 0.0014,
+        reflow_warpage_fraction: 0.75,
+        bga_open_low_um: 90.0,
+        bga_open_high_um: 220.0,
+        engine_sag_per_um: 0.016,
+        engine_joint_open_um: 10.0,
+        engine_test: [0.0, 0.95, 0.95, 0.0, 0.0],
+        ..quiet()
+    }
+}
+
+#[test]
+fn every_mechanism_fails_lanes_at_its_closed_form() {
+    let inputs = defaults_like();
+    let result = simulate(&inputs, 2).unwrap();
+    let forms = closed_form::closed_forms(&inputs);
+    let lanes = &result.lane_failures_by_mechanism;
+    for (name, estimate, expected) in [
+        ("coupling", lanes[COUPLING], forms.coupling_lane),
+        ("warpage", lanes[WARPAGE], forms.warpage_lane),
+        ("drift", lanes[DRIFT], forms.drift_lane),
+        ("board joints", result.bga_opens, forms.bga_open),
+    ] {
+        // Every mechanism acts here: at least tens of failures behind each estimate.
+        assert!(expected > 1e-4, "{name}: {expected}");
+        assert!(
+            (estimate.value - expected).abs() < 3.0 * estimate.se,
+            "{name}: {} +- {} vs closed form {expected}",
+            estimate.value,
+            estimate.se
+        );
+    }
+    assert!(!forms.drift_is_bound);
+}
+
+#[test]
+fn reassignment_locks_what_fixed_assignment_cannot_and_its_bound_holds() {
+    // The same rings with a 4.5 nm heater: fixed assignment fails every ring whose wrapped
+    // shift lands in the 4.6 nm it cannot reach; reassignment by 1.14 nm channels locks them.
+    let fixed = YieldInputs { tuning_range_nm: 4.5, packages: 1500, ..defaults_like() };
+    let reassigned = YieldInputs { reassignment_step_nm: Some(1.14), ..fixed.clone() };
+    let (a, b) = (simulate(&fixed, 2).unwrap(), simulate(&reassigned, 2).unwrap());
+    let forms = closed_form::closed_forms(&fixed);
+    let drift = a.lane_failures_by_mechanism[DRIFT];
+    assert!(forms.drift_lane > 0.02, "{forms:?}");
+    assert!((drift.value - forms.drift_lane).abs() < 3.0 * drift.se, "{drift:?} vs {forms:?}");
+    let bound = closed_form::closed_forms(&reassigned);
+    assert!(bound.drift_is_bound);
+    let drift = b.lane_failures_by_mechanism[DRIFT];
+    // A bound far below the Monte Carlo's resolution: no failed lane among ~1.5 M rings.
+    assert!(bound.drift_lane < 1e-6, "{bound:?}");
+    assert!(drift.value <= bound.drift_lane + 3.0 / (1500.0 * 16.0 * 32.0), "{drift:?}");
+}
+
+#[test]
+fn halving_a_mechanisms_input_lowers_its_rejects() {
+    // No mechanism can be silently inert: halving the attach spread lowers coupling rejects,
+    // halving the warpage lowers warpage rejects, as their closed forms say.
+    let base = YieldInputs { packages: 2000, ..defaults_like() };
+    let tight = YieldInputs {
+        block_sigma_um: base.block_sigma_um / 2.0,
+        fiber_sigma_um: base.fiber_sigma_um / 2.0,
+        shift_sigma_um: base.shift_sigma_um / 2.0,
+        ..base.clone()
+    };
+    let flat = YieldInputs {
+        warpage_mean_um: base.warpage_mean_um / 2.0,
+        warpage_sigma_um: base.warpage_sigma_um / 2.0,
+        ..base.clone()
+    };
+    let (r0, r1, r2) =
+        (simulate(&base, 2).unwrap(), simulate(&tight, 2).unwrap(), simulate(&flat, 2).unwrap());
+    let rejects = |r: &YieldResult, m: usize| r.package_rejects_by_mechanism[m];
+    let fewer = |a: Fraction, b: Fraction| a.value + 3.0 * a.se.hypot(b.se) < b.value;
+    assert!(fewer(rejects(&r1, COUPLING), rejects(&r0, COUPLING)), "{r0:?}\n{r1:?}");
+    assert!(fewer(rejects(&r2, WARPAGE), rejects(&r0, WARPAGE)));
+    let (c0, c1) = (closed_form::closed_forms(&base), closed_form::closed_forms(&tight));
+    assert!(c1.coupling_lane < c0.coupling_lane / 10.0, "{c0:?} {c1:?}");
+}

@@ -1,0 +1,412 @@
+//! The answer first: the article's question (does yield, thermal design and serviceability
+//! gate CPO, and when does it reach volume?) answered from the run's numbers, for the top of
+//! `report.html` and the first lines of `cporamp run`.
+//!
+//! Everything here is read from the market engine's results: which technology has the
+//! largest mean share of each tier's new ports in each year of the article's window, the main
+//! tier's volume-year percentiles, the four scenario probabilities beside the article's with
+//! the reasons the samples recorded, and the three inputs with the largest total Sobol
+//! indices. The paragraph is assembled from those figures, not written by hand.
+
+use std::fmt::Write as _;
+
+use cporamp_core::Scenario;
+use cporamp_market::{ScenarioProbability, TECHNOLOGIES, YearQuantiles};
+use cporamp_pipeline::MarketOutput;
+
+use crate::svg::{escape, number};
+
+/// One scenario's line: its probability beside the article's and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScenarioLine {
+    /// "Base", "Bull", "Bear", "Tail".
+    pub name: String,
+    /// The article's one-line story.
+    pub story: &'static str,
+    /// Probability from the engines and its standard error.
+    pub probability: f64,
+    /// Its standard error.
+    pub se: f64,
+    /// The article's subjective probability.
+    pub article: f64,
+    /// The recorded reasons, as (what, fraction of all samples), largest first.
+    pub reasons: Vec<(String, f64)>,
+}
+
+/// One year's leader of a tier: the year, the technology's label and its mean share.
+pub type Leader = (i32, String, f64);
+
+/// The answer, in figures and one generated paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    /// The generated paragraph.
+    pub paragraph: String,
+    /// Per tier, per year of the window: the leading technology's label and its mean share.
+    pub leaders: Vec<(String, Vec<Leader>)>,
+    /// The tier that decides the scenario.
+    pub main_tier: String,
+    /// Its volume-year percentiles.
+    pub volume_year: YearQuantiles,
+    /// The four scenarios.
+    pub scenarios: Vec<ScenarioLine>,
+    /// The three largest total Sobol indices: (input, index, 95 % interval).
+    pub drivers: Vec<(String, f64, [f64; 2])>,
+    /// The last year of the horizon, which the Sobol indices look at.
+    pub horizon_end: i32,
+    /// The window's last year and the fraction of samples in which each gate of the main
+    /// tier is closed then: (gate, fraction).
+    pub closed_gates: (i32, Vec<(&'static str, f64)>),
+}
+
+const STORIES: [&str; 4] = [
+    "LPO/CPC lead; CPO enters limited volume from late 2027",
+    "hyperscalers pull CPO adoption forward",
+    "yield and serviceability delay CPO; pluggables live longer",
+    "thermal issues force a partial redesign",
+];
+
+/// What a reason kind means, in words.
+fn reason_words(kind: &str) -> &'static str {
+    match kind {
+        "volume" => "reached volume",
+        "yield" => "package yield below its target",
+        "serviceability" => "goodput loss beyond parity",
+        "cost" => "cost of ownership above the alternatives",
+        "cooling" => "cold plates not yet standard",
+        "slow_ramp" => "qualified, but pilots too slow to reach volume",
+        "engine_temperature" => "engine too hot at the hottest inlet",
+        "heater_range" => "lanes cannot lock at the hottest inlet",
+        "flaps" => "links flap at the hottest inlet",
+        _ => "other",
+    }
+}
+
+fn year_text(year: Option<i32>, end_year: i32) -> String {
+    year.map_or_else(|| format!("after {end_year}"), |y| y.to_string())
+}
+
+fn percent(fraction: f64) -> String {
+    format!("{} %", number(100.0 * fraction, if fraction < 0.1 { 1 } else { 0 }))
+}
+
+impl Answer {
+    /// The answer of a run's market results on `scenario`.
+    #[must_use]
+    pub fn of(scenario: &Scenario, market: &MarketOutput) -> Answer {
+        let result = &market.result;
+        let criteria = &market.inputs.criteria;
+        let settings = &scenario.market;
+        let label = |index: usize, fallback: &str| {
+            scenario
+                .technologies
+                .get(index)
+                .map_or_else(|| fallback.to_string(), |t| t.label.clone())
+        };
+        let labels = [
+            label(settings.pluggable_technology, TECHNOLOGIES[0]),
+            label(settings.lpo_technology, TECHNOLOGIES[1]),
+            label(settings.cpo_technology, TECHNOLOGIES[2]),
+        ];
+        let window: Vec<(usize, i32)> = result
+            .years
+            .iter()
+            .enumerate()
+            .filter(|(_, year)| **year <= criteria.bear_after_year)
+            .map(|(t, &year)| (t, year))
+            .collect();
+        let leaders: Vec<(String, Vec<Leader>)> = result
+            .tiers
+            .iter()
+            .map(|tier| {
+                let years = window
+                    .iter()
+                    .map(|&(t, year)| {
+                        let shares = tier.mean_shares[t];
+                        let lead = (0..3)
+                            .fold(0, |best, i| if shares[i] > shares[best] { i } else { best });
+                        (year, labels[lead].clone(), shares[lead])
+                    })
+                    .collect();
+                (tier.name.clone(), years)
+            })
+            .collect();
+        let main = result.tiers.iter().find(|tier| tier.name == result.main_tier);
+        let volume_year =
+            main.map_or(YearQuantiles { p10: None, p50: None, p90: None }, |t| t.volume_year);
+        let scenarios: Vec<ScenarioLine> = result
+            .probabilities
+            .iter()
+            .enumerate()
+            .map(|(s, p): (usize, &ScenarioProbability)| {
+                let reasons = result
+                    .reasons
+                    .iter()
+                    .filter(|share| share.scenario == p.scenario)
+                    .map(|share| (reason_words(share.kind).to_string(), share.fraction))
+                    .collect();
+                let mut name = p.name.to_string();
+                if let Some(first) = name.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                ScenarioLine {
+                    name,
+                    story: STORIES[s],
+                    probability: p.probability,
+                    se: p.se,
+                    article: p.article,
+                    reasons,
+                }
+            })
+            .collect();
+        let mut sobol = market.sobol.clone();
+        sobol.sort_by(|a, b| b.total.total_cmp(&a.total));
+        let drivers = sobol
+            .iter()
+            .take(3)
+            .map(|index| (crate::market::input_label(&index.input), index.total, index.total_ci))
+            .collect();
+
+        // The paragraph.
+        let end = criteria.bear_after_year;
+        let last = window.last().map(|&(t, _)| t);
+        let mut paragraph = String::new();
+        if let (Some(main), Some(t)) = (main, last) {
+            let shares = main.mean_shares[t];
+            let lead = (0..3).fold(0, |best, i| if shares[i] > shares[best] { i } else { best });
+            let _ = write!(
+                paragraph,
+                "Over {}-{end}, {} wins the {} tier: {} of its new ports in {end} on average, \
+                 against {} for {}. ",
+                result.years[0],
+                labels[lead],
+                result.main_tier,
+                percent(shares[lead]),
+                percent(shares[2]),
+                labels[2],
+            );
+        }
+        let in_volume: f64 = scenarios
+            .iter()
+            .filter(|s| s.name == "Base" || s.name == "Bull")
+            .map(|s| s.probability)
+            .sum();
+        let _ = write!(
+            paragraph,
+            "{} reaches volume ({} of the {} tier's new ports) by {end} in {} of the samples; \
+             median volume year {}. ",
+            labels[2],
+            percent(criteria.volume_share),
+            result.main_tier,
+            percent(in_volume),
+            year_text(volume_year.p50, result.years.last().copied().unwrap_or(end)),
+        );
+        if let Some(top) = result.reasons.iter().find(|share| share.kind != "volume") {
+            let _ = write!(
+                paragraph,
+                "What stops it most often: {} ({} of the samples",
+                reason_words(top.kind),
+                percent(top.fraction),
+            );
+            if top.kind == "yield" {
+                let year_index = window.last().map_or(0, |&(t, _)| t);
+                let mut yields: Vec<f64> =
+                    result.records.iter().map(|record| record.signals[0][year_index]).collect();
+                yields.sort_by(f64::total_cmp);
+                if let Some(&median) = yields.get(yields.len() / 2) {
+                    let _ = write!(
+                        paragraph,
+                        "; median package yield in {end} {} against the {} target",
+                        percent(median),
+                        percent(criteria.yield_target)
+                    );
+                }
+            }
+            paragraph.push_str("). ");
+        }
+        if let Some((input, total, _)) =
+            sobol.first().map(|s| (crate::market::input_label(&s.input), s.total, s.total_ci))
+        {
+            let _ = write!(
+                paragraph,
+                "CPO's share by then depends most on the {input} (total Sobol index {}).",
+                number(total, 2)
+            );
+        }
+        let gates = ["package yield", "serviceability (goodput)", "cost of ownership", "cooling"];
+        Answer {
+            paragraph,
+            leaders,
+            main_tier: result.main_tier.clone(),
+            volume_year,
+            scenarios,
+            drivers,
+            horizon_end: result.years.last().copied().unwrap_or(end),
+            closed_gates: (end, gates.iter().copied().zip(result.closed_gates).collect()),
+        }
+    }
+
+    /// The answer as text, each line within 100 columns.
+    #[must_use]
+    pub fn text(&self, end_year: i32) -> String {
+        let mut out = String::from("The answer\n");
+        out.push_str(&wrap(&self.paragraph, 100));
+        let _ = writeln!(
+            out,
+            "\nCPO volume year in the {} tier: p10 {}, p50 {}, p90 {}",
+            self.main_tier,
+            year_text(self.volume_year.p10, end_year),
+            year_text(self.volume_year.p50, end_year),
+            year_text(self.volume_year.p90, end_year),
+        );
+        out.push_str("\nScenario  cporamp          article  why (share of all samples)\n");
+        for line in &self.scenarios {
+            let reasons: Vec<String> = line
+                .reasons
+                .iter()
+                .take(2)
+                .map(|(what, fraction)| format!("{what} {}", percent(*fraction)))
+                .collect();
+            let head = format!(
+                "{:<9} {:>7} ± {:<5} {:>6}   ",
+                line.name,
+                format!("{} %", number(100.0 * line.probability, 1)),
+                number(100.0 * line.se, 1),
+                format!("{} %", number(100.0 * line.article, 0)),
+            );
+            let why = if reasons.is_empty() { "-".to_string() } else { reasons.join("; ") };
+            // The reasons wrap under their column.
+            let indent = " ".repeat(head.chars().count());
+            let wrapped = wrap(&why, 100 - indent.len());
+            for (index, part) in wrapped.lines().enumerate() {
+                out.push_str(if index == 0 { &head } else { &indent });
+                out.push_str(part);
+                out.push('\n');
+            }
+        }
+        let (year, gates) = &self.closed_gates;
+        let closed: Vec<String> =
+            gates.iter().map(|(gate, fraction)| format!("{gate} {}", percent(*fraction))).collect();
+        out.push('\n');
+        out.push_str(&wrap(
+            &format!("Gates closed in {year} (share of samples): {}", closed.join(", ")),
+            100,
+        ));
+        let _ = writeln!(
+            out,
+            "What drives CPO's share in {} most (total Sobol index, 95 % interval):",
+            self.horizon_end
+        );
+        for (input, total, ci) in &self.drivers {
+            let _ = writeln!(
+                out,
+                "  {input}: {} [{}, {}]",
+                number(*total, 2),
+                number(ci[0], 2),
+                number(ci[1], 2)
+            );
+        }
+        out
+    }
+
+    /// The answer as the report's first section.
+    pub(crate) fn html(&self, html: &mut String, end_year: i32) {
+        html.push_str("<section id=\"answer\">\n<h2>The answer</h2>\n");
+        let _ = writeln!(html, "<p>{}</p>", escape(&self.paragraph));
+        let _ = writeln!(
+            html,
+            "<p>CPO volume year in the {} tier: p10 {}, p50 {}, p90 {}.</p>",
+            escape(&self.main_tier),
+            year_text(self.volume_year.p10, end_year),
+            year_text(self.volume_year.p50, end_year),
+            year_text(self.volume_year.p90, end_year),
+        );
+        crate::html::open_table(
+            html,
+            "answer",
+            &["Scenario", "The article's story", "#cporamp %", "#The article's %", "Why"],
+        );
+        for line in &self.scenarios {
+            crate::html::row_header(html, &line.name);
+            let _ = write!(html, "<td>{}</td>", escape(line.story));
+            crate::html::num_cell(
+                html,
+                &format!(
+                    "{} ± {}",
+                    number(100.0 * line.probability, 1),
+                    number(100.0 * line.se, 1)
+                ),
+            );
+            crate::html::num_cell(html, &number(100.0 * line.article, 0));
+            let reasons: Vec<String> = line
+                .reasons
+                .iter()
+                .map(|(what, fraction)| format!("{} ({})", escape(what), percent(*fraction)))
+                .collect();
+            let _ = write!(
+                html,
+                "<td>{}</td>",
+                if reasons.is_empty() { "–".to_string() } else { reasons.join("; ") }
+            );
+            html.push_str("</tr>\n");
+        }
+        crate::html::close_table(html);
+        html.push_str("<p>Leading technology by tier (largest mean share of new ports):</p>\n");
+        let years: Vec<String> = self
+            .leaders
+            .first()
+            .map(|(_, years)| years.iter().map(|(year, _, _)| format!("#{year}")).collect())
+            .unwrap_or_default();
+        let mut headers = vec!["Tier".to_string()];
+        headers.extend(years);
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        crate::html::open_table(html, "answer-leaders", &headers);
+        for (tier, years) in &self.leaders {
+            crate::html::row_header(html, tier);
+            for (_, label, share) in years {
+                crate::html::num_cell(html, &format!("{} ({})", escape(label), percent(*share)));
+            }
+            html.push_str("</tr>\n");
+        }
+        crate::html::close_table(html);
+        html.push_str(
+            "<p>What drives CPO's share of new ports most (total Sobol index, 95 % interval): ",
+        );
+        let drivers: Vec<String> = self
+            .drivers
+            .iter()
+            .map(|(input, total, ci)| {
+                format!(
+                    "{} {} [{}, {}]",
+                    escape(input),
+                    number(*total, 2),
+                    number(ci[0], 2),
+                    number(ci[1], 2)
+                )
+            })
+            .collect();
+        html.push_str(&drivers.join("; "));
+        html.push_str(".</p>\n</section>\n");
+    }
+}
+
+/// `text` broken at spaces into lines of at most `width` characters.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,242 @@
+//! Closed forms of the lane-failure rates the Monte Carlo estimates, an independent check of
+//! its sampling (the same physics, integrated instead of sampled):
+//!
+//! - **coupling and warpage lanes** at first attach. A lane's offsets are $X = b_x + f_x$ and
+//!   $Y = b_y + f_y$: each $N(0, s^2)$, $s^2 = \sigma_b^2 + \sigma_s^2 + \sigma_f^2$, independent
+//!   of each other and of the block's gap $z = |N(\bar z, \sigma_z^2)|$, tilts
+//!   $\theta_x, \theta_y \sim N(0, \sigma_\theta^2)$ and the package warpage
+//!   $W \sim N(\bar W, \sigma_W^2)$, which offsets $X$ by $o = k W \rho^2$ at an engine at
+//!   $\rho^2$. With $\ln\eta_x$, $\ln\eta_y$ the axis overlaps ([`crate::coupling`]) and
+//!   $\beta = B/(10\log_{10}e)$, the lane fails with the offset if
+//!   $\ln\eta_y(Y) < -\beta - \ln\eta_x(X + o)$ and without it if
+//!   $\ln\eta_y(Y) < -\beta - \ln\eta_x(X)$. $\ln\eta_y$ is a concave quadratic, so
+//!   $\{\ln\eta_y(Y) \ge t\}$ is an interval $[y_-, y_+]$ and
+//!   $P = 1 - \Phi(y_+/s) + \Phi(y_-/s)$ in closed form. Coupling lanes fail both ways
+//!   (the threshold $-\beta - \max(\ln\eta_x(X+o), \ln\eta_x(X))$), warpage lanes only with
+//!   the offset, or all lanes of an engine whose joints open ($|W| a^2/D^2$ beyond the
+//!   limit). The expectation over $X$, $W$, $z$ and the tilts is taken by the midpoint rule
+//!   on $\pm 7$ (X) and $\pm 6$ standard deviations, averaged over the engines' positions.
+//! - **drift lanes**, fixed assignment: a lane of $r$ rings fails with
+//!   $p = 1 - E_c[(1 - p(c))^r]$, $c \sim N(\mu, \sigma_c^2)$ the engine's common offset and
+//!   $p(c) = \sum_k [\Phi(\frac{(k+1)F - c}{\sigma_l}) - \Phi(\frac{kF + R - c}{\sigma_l})]$;
+//!   engine test (coverage $c_e$) replaces engines with drift failures, so among assembled
+//!   engines (no spare lanes) the rate is $(1 - c_e) p / (1 - c_e P_e)$, $P_e = 1 - E_c[(1 -
+//!   p(c))^{rL}]$ the engine's probability of any failed ring.
+//!   With wavelength reassignment ($F = N\Delta$) a bus can be placed anywhere modulo $\Delta$,
+//!   so it locks whenever its rings' spread $D = \max l - \min l$ leaves $R - D \ge \Delta$;
+//!   the rate is then bounded by $P(D > R - \Delta) \le \binom{n}{2} P(l_i - l_j > R - \Delta)$,
+//!   $l_i - l_j \sim N(0, 2\sigma_l^2)$, over the $n$ rings of a bus and $r$ buses, which is
+//!   what [`ClosedForms::drift_lane`] reports (an upper bound, tight when it is tiny).
+//! - **board joints**: $E[\min(1, (f|W| - W_\text{lo})^+/(W_\text{hi} - W_\text{lo}))]$.
+
+use cporamp_core::math::normal_cdf;
+use serde::Serialize;
+
+use crate::YieldInputs;
+use crate::coupling::{AxisCoupling, Modes};
+
+/// The closed forms of one set of inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ClosedForms {
+    /// Lanes failing coupling at first attach (without the warpage offset too), fraction.
+    pub coupling_lane: f64,
+    /// Lanes failing from warpage (only with its offset, or on an engine whose joints open).
+    pub warpage_lane: f64,
+    /// Lanes failing drift: exact with fixed assignment, an upper bound with reassignment.
+    pub drift_lane: f64,
+    /// Whether `drift_lane` is an upper bound (wavelength reassignment) rather than exact.
+    pub drift_is_bound: bool,
+    /// Packages whose board joints open, fraction.
+    pub bga_open: f64,
+}
+
+/// Midpoint nodes and weights of a standard normal over $\pm$`span`: (z, weight) with the
+/// weights summing to the probability mass inside.
+fn normal_nodes(points: usize, span: f64) -> Vec<(f64, f64)> {
+    let step = 2.0 * span / points as f64;
+    (0..points)
+        .map(|i| {
+            let z = -span + (i as f64 + 0.5) * step;
+            (z, (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt() * step)
+        })
+        .collect()
+}
+
+/// $P(\ln\eta_y(Y) < t)$ for $Y \sim N(0, s^2)$.
+fn below(axis: &AxisCoupling, threshold: f64, s: f64) -> f64 {
+    let (a, b, c) = (axis.quadratic_per_um2, axis.linear_per_um, axis.constant - threshold);
+    if a >= 0.0 {
+        // Not concave (no tilt or gap makes it so for equal modes): fall back to a sign test.
+        return f64::from(u8::from(c < 0.0));
+    }
+    let discriminant = b * b - 4.0 * a * c;
+    if discriminant < 0.0 {
+        return 1.0;
+    }
+    if s <= 0.0 {
+        return f64::from(u8::from(c < 0.0));
+    }
+    let root = discriminant.sqrt();
+    let (low, high) = ((-b + root) / (2.0 * a), (-b - root) / (2.0 * a));
+    let (low, high) = (low.min(high), low.max(high));
+    1.0 - (normal_cdf(high / s) - normal_cdf(low / s))
+}
+
+/// The closed forms of `inputs` (see the module docs).
+#[must_use]
+pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
+    let modes = Modes {
+        radius_um: inputs.mode_radius_um,
+        wavelength_um: inputs.wavelength_um,
+        gap_index: inputs.gap_index,
+    };
+    let s = (inputs.block_sigma_um.powi(2)
+        + inputs.shift_sigma_um.powi(2)
+        + inputs.fiber_sigma_um.powi(2))
+    .sqrt();
+    let beta = inputs.coupling_budget_db / (10.0 * std::f64::consts::LOG10_E);
+    let m = inputs.engines_per_package;
+    let per_side = m.div_ceil(4).max(1);
+    let positions: Vec<f64> = (0..m)
+        .map(|index| {
+            let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
+            (0.25 + along * along) / 0.5
+        })
+        .collect();
+    let x_nodes = normal_nodes(64, 7.0);
+    let outer = normal_nodes(24, 6.0);
+    let tilt_nodes = normal_nodes(6, 3.5);
+    let gaps: Vec<(f64, f64)> = if inputs.gap_sigma_um > 0.0 {
+        outer
+            .iter()
+            .map(|&(z, w)| ((inputs.gap_mean_um + inputs.gap_sigma_um * z).abs(), w))
+            .collect()
+    } else {
+        vec![(inputs.gap_mean_um.abs(), 1.0)]
+    };
+    let tilts: Vec<(f64, f64)> = if inputs.tilt_sigma_mrad > 0.0 {
+        tilt_nodes.iter().map(|&(z, w)| (inputs.tilt_sigma_mrad * 1e-3 * z, w)).collect()
+    } else {
+        vec![(0.0, 1.0)]
+    };
+    let warps: Vec<(f64, f64)> = if inputs.warpage_sigma_um > 0.0 {
+        outer
+            .iter()
+            .map(|&(z, w)| (inputs.warpage_mean_um + inputs.warpage_sigma_um * z, w))
+            .collect()
+    } else {
+        vec![(inputs.warpage_mean_um, 1.0)]
+    };
+    let (mut coupling, mut warpage, mut mass) = (0.0, 0.0, 0.0);
+    for &(gap, w_gap) in &gaps {
+        for &(tilt_x, w_x) in &tilts {
+            let x_axis = modes.axis(tilt_x, gap);
+            for &(tilt_y, w_y) in &tilts {
+                let y_axis = modes.axis(tilt_y, gap);
+                for &(warp, w_warp) in &warps {
+                    let weight = w_gap * w_x * w_y * w_warp;
+                    let joints_open =
+                        warp.abs() * inputs.engine_sag_per_um > inputs.engine_joint_open_um;
+                    let (mut both, mut with) = (0.0, 0.0);
+                    for &rho_sq in &positions {
+                        let offset = inputs.warpage_lateral_per_um * warp * rho_sq;
+                        for &(z, w_node) in &x_nodes {
+                            let x = s * z;
+                            let with_offset = x_axis.ln_efficiency(x + offset);
+                            let without = x_axis.ln_efficiency(x);
+                            let p_with = below(&y_axis, -beta - with_offset, s);
+                            let p_both = below(&y_axis, -beta - with_offset.max(without), s);
+                            both += w_node * p_both;
+                            with += w_node * p_with;
+                        }
+                    }
+                    let n = positions.len() as f64;
+                    coupling += weight * both / n;
+                    warpage += weight * if joints_open { 1.0 } else { (with - both) / n };
+                    mass += weight;
+                }
+            }
+        }
+    }
+    let (drift_lane, drift_is_bound) = drift(inputs);
+    let band = inputs.bga_open_high_um - inputs.bga_open_low_um;
+    let bga_open: f64 = warps
+        .iter()
+        .map(|&(warp, weight)| {
+            let reflow = inputs.reflow_warpage_fraction * warp.abs();
+            let open = if band > 0.0 {
+                ((reflow - inputs.bga_open_low_um) / band).clamp(0.0, 1.0)
+            } else {
+                f64::from(u8::from(reflow > inputs.bga_open_low_um))
+            };
+            weight * open
+        })
+        .sum::<f64>()
+        / warps.iter().map(|&(_, weight)| weight).sum::<f64>();
+    ClosedForms {
+        coupling_lane: coupling / mass,
+        warpage_lane: warpage / mass,
+        drift_lane,
+        drift_is_bound,
+        bga_open,
+    }
+}
+
+/// The drift lane rate: exact for fixed assignment, a bound with reassignment.
+fn drift(inputs: &YieldInputs) -> (f64, bool) {
+    let sigma = inputs.drift_sigma_nm;
+    let local_fraction =
+        (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0);
+    let local = sigma * local_fraction.sqrt();
+    let common = sigma * (inputs.drift_global_fraction + inputs.drift_wafer_fraction).sqrt();
+    let (range, fsr) = (inputs.tuning_range_nm, inputs.fsr_nm);
+    let rings = inputs.rings_per_lane as i32;
+    if let Some(step) = inputs.reassignment_step_nm {
+        let n = (fsr / step).round().max(1.0);
+        let margin = range - step;
+        if margin <= 0.0 {
+            return (1.0, true);
+        }
+        if local <= 0.0 {
+            return (0.0, true);
+        }
+        let pair = 1.0 - normal_cdf(margin / (local * std::f64::consts::SQRT_2));
+        return ((n * (n - 1.0) / 2.0 * pair * f64::from(rings)).min(1.0), true);
+    }
+    let ring_fails = |c: f64| -> f64 {
+        if local <= 0.0 {
+            return f64::from(u8::from(c.rem_euclid(fsr) > range));
+        }
+        let first = ((c - 12.0 * local) / fsr).floor() as i64 - 1;
+        let last = ((c + 12.0 * local) / fsr).ceil() as i64 + 1;
+        (first..=last)
+            .map(|k| {
+                let k = k as f64;
+                normal_cdf(((k + 1.0) * fsr - c) / local)
+                    - normal_cdf((k * fsr + range - c) / local)
+            })
+            .sum()
+    };
+    // Per common offset: a lane's failure and the engine's (any of its rings).
+    let engine_rings = rings * (inputs.lanes_per_engine + inputs.spare_lanes_per_engine) as i32;
+    let at = |c: f64| {
+        let ok = 1.0 - ring_fails(c);
+        (1.0 - ok.powi(rings), 1.0 - ok.powi(engine_rings))
+    };
+    let (lane, engine) = if common <= 0.0 {
+        at(inputs.drift_mean_nm)
+    } else {
+        let nodes = normal_nodes(200, 8.0);
+        let mass: f64 = nodes.iter().map(|&(_, w)| w).sum();
+        nodes.iter().fold((0.0, 0.0), |(lane, engine), &(z, w)| {
+            let (l, e) = at(inputs.drift_mean_nm + common * z);
+            (lane + w * l / mass, engine + w * e / mass)
+        })
+    };
+    // Engine test rejects an engine with drift failures with its coverage c and replaces it;
+    // without spares an engine with any failed lane has the mechanism, and a laser failure's
+    // detection is independent of it and cancels, so the assembled lanes fail with
+    // (1 - c) p / (1 - c P(engine)).
+    let coverage = inputs.engine_test[crate::DRIFT];
+    (lane * (1.0 - coverage) / (1.0 - coverage * engine), false)
+}
