@@ -420,8 +420,9 @@ struct PackageKey {
     drift: bool,
 }
 
-/// The models of one distinct package: the thermal grid with the cycling step factored,
-/// and the photonics drift grid with the drift step factored (when a technology with rings
+/// The models of one distinct package: the thermal grid with the reduced model of its
+/// cycling transient, and the photonics drift grid with the reduced model of the drift
+/// transient (when a technology with rings
 /// uses the package). Errors are kept and reported by the units that need the model.
 struct Models {
     package: Result<PackageModel, PackageError>,
@@ -467,15 +468,17 @@ fn units(scenario: &Scenario, generation_indices: &[usize]) -> (Vec<Unit>, Vec<P
     (units, keys)
 }
 
-/// Builds every distinct package's models (in parallel), with the transient steps the run
-/// uses factored once; `transients` false skips those (compare needs only steady states).
+/// Builds every distinct package's models (in parallel), with the reduced transient models
+/// at the steps the run samples built once; `transients` false skips those (compare needs
+/// only steady states).
 fn build_models(
     scenario: &Scenario,
     keys: &[PackageKey],
     transients: bool,
     options: &RunOptions,
 ) -> Vec<Models> {
-    // One job per grid: each is a factorization (two with its step), the costly part.
+    // One job per grid: each is a factorization and the Krylov blocks of its reduced
+    // transient model, the costly part.
     let jobs: Vec<(usize, bool)> = keys
         .iter()
         .enumerate()

@@ -45,6 +45,8 @@
 //! $T_\text{in} + \Delta T/2$.
 
 use crate::native::{Boundaries, Layer, Material, Model, Rect, Source, StackError};
+use crate::network::SteadySolver;
+use crate::reduced::{Builder, Convergence, Reduced, Scheme};
 use cporamp_core::scenario::{ColdPlate, HeatSinkKind, ThermalSettings};
 use serde::Serialize;
 
@@ -55,6 +57,15 @@ const SUBSTRATE_LAYER: usize = 3;
 const SUBSTRATE_SUBLAYERS: usize = 2;
 /// The die layer's bottom sublayer: the flip-chip active side, where junctions are.
 const JUNCTION_SUBLAYER: usize = 1;
+/// Relative tolerance of the transients' reduced model: Krylov blocks are added until a
+/// block moves no observed unit step response by more than this fraction of the largest
+/// steady response of its input (about 2 mK on a 20 K junction rise).
+const REDUCED_TOLERANCE: f64 = 1e-4;
+/// At most this many rounds of the steady factor's Krylov blocks alone before the step's
+/// factor joins.
+const STEADY_ROUNDS: usize = 8;
+/// At most this many Krylov rounds.
+const REDUCED_MAX_ROUNDS: usize = 40;
 /// Volumetric heat capacity of the TIM1 bond line, J/(m³ K): HotSpot's example
 /// `-p_interface 4.0e6` (its `example2/example.config`, vendored in `tests/data/hotspot`).
 const TIM_RHO_C_J_PER_M3K: f64 = 4.0e6;
@@ -347,8 +358,10 @@ pub struct PackageModel {
     /// The junction nodes of the ASIC and of each engine, in `region_stats` order.
     asic_nodes: Vec<usize>,
     engine_nodes: Vec<Vec<usize>>,
-    /// Backward-Euler factors kept by [`PackageModel::prepare_history`].
-    step_factors: Vec<crate::network::StepFactor>,
+    /// The factored steady state (the reduced model's Krylov blocks solve with it).
+    solver: SteadySolver,
+    /// Reduced models kept by [`PackageModel::prepare_history`], by step (bits).
+    reduced: Vec<(u64, Reduced)>,
 }
 
 impl PackageModel {
@@ -512,7 +525,8 @@ impl PackageModel {
             settings: settings.clone(),
             asic_nodes,
             engine_nodes,
-            step_factors: Vec::new(),
+            solver,
+            reduced: Vec::new(),
         })
     }
 
@@ -619,48 +633,96 @@ pub struct PackageHistory {
 }
 
 impl PackageModel {
-    /// Factors the backward-Euler step of `step_s` once and keeps it, so that every later
-    /// [`PackageModel::history`] at that step (from any thread) solves without factoring.
-    /// The histories are identical with or without it.
+    /// Builds the reduced model of the package's transients for histories sampled every
+    /// `step_s` once and keeps it, so that every later [`PackageModel::history`] at that
+    /// step (from any thread) only runs the small model. The histories are identical with or
+    /// without it.
     ///
     /// # Errors
-    /// [`PackageError`] if the factorization fails.
+    /// [`PackageError`] if the projection fails.
     pub fn prepare_history(&mut self, step_s: f64) -> Result<(), PackageError> {
-        if self.step_factor(step_s).is_none() {
-            let factor = self
-                .model
-                .network()
-                .step_factor(step_s, crate::network::TimeScheme::BackwardEuler)
-                .map_err(StackError::from)?;
-            self.step_factors.push(factor);
+        if self.reduced_for(step_s).is_none() {
+            let reduced = self.build_reduced(step_s)?;
+            self.reduced.push((step_s.to_bits(), reduced));
         }
         Ok(())
     }
 
-    fn step_factor(&self, step_s: f64) -> Option<&crate::network::StepFactor> {
-        self.step_factors.iter().find(|factor| factor.step_s().to_bits() == step_s.to_bits())
+    /// The reduced model kept for `step_s`, if [`PackageModel::prepare_history`] built one.
+    #[must_use]
+    pub fn reduced_for(&self, step_s: f64) -> Option<&Reduced> {
+        self.reduced.iter().find(|(bits, _)| *bits == step_s.to_bits()).map(|(_, reduced)| reduced)
     }
 
-    /// Backward-Euler history of the package under power histories `asic_w` and `engine_w`
-    /// and a coolant inlet history `inlet_c` (one value per step of `step_s`, held over the
-    /// step), from the steady state of the first values.
-    ///
-    /// The coolant is a time-varying boundary: with $T_c(t)$ the mean coolant temperature
-    /// (inlet plus half the energy-balance rise of the current power; the coolant's own heat
-    /// capacity is neglected) and $T_0 = T_c(0)$, the rise $\theta = T - T_0$ obeys
-    /// $C\dot\theta + G\theta = P + g_a\,(T_c(t) - T_0)$, so an inlet swing reaches the dies
-    /// through the package's thermal mass rather than instantly.
-    ///
-    /// # Errors
-    /// [`PackageError`] if the correlations or the solve fail, or the histories differ in
-    /// length.
-    pub fn history(
+    /// The transient's input patterns: 1 W in the ASIC, 1 W in every engine, and the heat
+    /// entering from a coolant 1 K warmer (through the cold plate, not the board).
+    fn transient_inputs(&self) -> [Vec<f64>; 3] {
+        let n_dies = self.engines.len() + 1;
+        let weights = |first: f64, rest: f64| -> Vec<f64> {
+            (0..n_dies).map(|die| if die == 0 { first } else { rest }).collect()
+        };
+        let coolant: Vec<f64> = self
+            .model
+            .network()
+            .ambient_conductances()
+            .iter()
+            .zip(&self.board_w_per_k)
+            .map(|(conductance, board)| conductance - board)
+            .collect();
+        [
+            self.model.weighted_power(&weights(1.0, 0.0)),
+            self.model.weighted_power(&weights(0.0, 1.0)),
+            coolant,
+        ]
+    }
+
+    /// The junction nodes the histories observe: the ASIC's, then each engine's.
+    fn observed_nodes(&self) -> Vec<usize> {
+        self.asic_nodes.iter().chain(self.engine_nodes.iter().flatten()).copied().collect()
+    }
+
+    /// The reduced model for histories sampled every `step_s`: Krylov blocks of the steady
+    /// factor alone when they converge within `STEADY_ROUNDS` rounds (steps long against the
+    /// package's fast time constants), else of the steady factor and the backward-Euler
+    /// step's factor together (one more factorization; see [`crate::reduced`]).
+    fn build_reduced(&self, step_s: f64) -> Result<Reduced, PackageError> {
+        let inputs = self.transient_inputs();
+        let observed = self.observed_nodes();
+        let network = self.model.network();
+        let convergence = Convergence {
+            resolution_s: step_s,
+            tolerance: REDUCED_TOLERANCE,
+            max_rounds: REDUCED_MAX_ROUNDS,
+        };
+        let mut builder =
+            Builder::new(network, &inputs, &observed, convergence).map_err(StackError::from)?;
+        // The steady factor's rounds converge geometrically when the step is long against
+        // the modes they have not resolved yet; once a round no longer halves the change,
+        // the step's own factor joins.
+        let mut last_change = f64::INFINITY;
+        for round in 1..=STEADY_ROUNDS {
+            let steady = builder.run(&[&self.solver], round).map_err(StackError::from)?;
+            if steady.converged() {
+                return Ok(steady);
+            }
+            if round >= 3 && steady.last_change() > 0.5 * last_change {
+                break;
+            }
+            last_change = steady.last_change();
+        }
+        let step = network
+            .step_factor(step_s, crate::network::TimeScheme::BackwardEuler)
+            .map_err(StackError::from)?;
+        Ok(builder.run(&[&self.solver, &step], REDUCED_MAX_ROUNDS).map_err(StackError::from)?)
+    }
+
+    /// Checks the histories and returns the mean coolant temperature of each step.
+    fn coolant_history(
         &self,
         asic_w: &[f64],
         engine_w: &[f64],
         inlet_c: &[f64],
-        step_s: f64,
-    ) -> Result<PackageHistory, PackageError> {
+    ) -> Result<Vec<f64>, PackageError> {
         if asic_w.len() != engine_w.len() || asic_w.len() != inlet_c.len() || asic_w.is_empty() {
             return Err(PackageError::History {
                 asic: asic_w.len(),
@@ -668,39 +730,174 @@ impl PackageModel {
                 inlet: inlet_c.len(),
             });
         }
-        let stepper = match self.step_factor(step_s) {
-            Some(factor) => self.model.network().stepper_with(factor),
-            None => self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?,
-        };
-        let weights = |asic: f64, engine: f64| -> Vec<f64> {
-            std::iter::once(asic).chain(self.engines.iter().map(|_| engine)).collect()
-        };
         let n_engines = self.engines.len() as f64;
-        let coolant_c = |index: usize| -> Result<f64, PackageError> {
-            let power_w = asic_w[index] + engine_w[index] * n_engines;
-            Ok(cold_plate(&self.settings.cold_plate, self.side_mm * 1e-3, power_w, inlet_c[index])?
+        (0..asic_w.len())
+            .map(|index| {
+                let power_w = asic_w[index] + engine_w[index] * n_engines;
+                Ok(cold_plate(
+                    &self.settings.cold_plate,
+                    self.side_mm * 1e-3,
+                    power_w,
+                    inlet_c[index],
+                )?
                 .mean_coolant_c)
-        };
-        let reference_c = coolant_c(0)?;
+            })
+            .collect()
+    }
+
+    /// Steady rise above the coolant `reference_c` at ASIC power `asic_w` and `engine_w` per
+    /// engine, with the board air at its setting.
+    fn steady_rise(&self, asic_w: f64, engine_w: f64, reference_c: f64) -> Vec<f64> {
         let air_k = self.settings.board.air_temp_c - reference_c;
-        let mut rise: Vec<f64> = self
-            .response_asic
+        self.response_asic
             .iter()
             .zip(&self.response_engines)
             .zip(&self.response_board)
             .map(|((per_asic, per_engine), per_air)| {
-                asic_w[0] * per_asic + engine_w[0] * per_engine + air_k * per_air
+                asic_w * per_asic + engine_w * per_engine + air_k * per_air
             })
-            .collect();
+            .collect()
+    }
+
+    /// History of the package under power histories `asic_w` and `engine_w` and a coolant
+    /// inlet history `inlet_c` (one value per step of `step_s`, held over the step), from
+    /// the steady state of the first values; samples at the end of each step.
+    ///
+    /// The coolant is a time-varying boundary: with $T_c(t)$ the mean coolant temperature
+    /// (inlet plus half the energy-balance rise of the current power; the coolant's own heat
+    /// capacity is neglected) and $T_0 = T_c(0)$, the rise $\theta = T - T_0$ obeys
+    /// $C\dot\theta + G\theta = P + g_a\,(T_c(t) - T_0)$, so an inlet swing reaches the dies
+    /// through the package's thermal mass rather than instantly.
+    ///
+    /// The history is integrated exactly in time on the package's reduced-order model
+    /// ([`crate::reduced`]: a Krylov projection converged to `REDUCED_TOLERANCE` of the
+    /// steady responses), so the step only sets where the history is sampled and how long
+    /// the inputs are held; [`PackageModel::history_backward_euler`] is the full network
+    /// stepped by backward Euler, the reference the tests check this against.
+    ///
+    /// # Errors
+    /// [`PackageError`] if the correlations or the projection fail, or the histories differ
+    /// in length.
+    pub fn history(
+        &self,
+        asic_w: &[f64],
+        engine_w: &[f64],
+        inlet_c: &[f64],
+        step_s: f64,
+    ) -> Result<PackageHistory, PackageError> {
+        self.history_reduced(asic_w, engine_w, inlet_c, step_s, Scheme::Exact)
+    }
+
+    /// [`PackageModel::history`] on the reduced model with the given time scheme
+    /// ([`Scheme::BackwardEuler`] reproduces [`PackageModel::history_backward_euler`] up to
+    /// the projection error).
+    ///
+    /// # Errors
+    /// As [`PackageModel::history`].
+    pub fn history_reduced(
+        &self,
+        asic_w: &[f64],
+        engine_w: &[f64],
+        inlet_c: &[f64],
+        step_s: f64,
+        scheme: Scheme,
+    ) -> Result<PackageHistory, PackageError> {
+        let coolant_c = self.coolant_history(asic_w, engine_w, inlet_c)?;
+        let built;
+        let reduced = match self.reduced_for(step_s) {
+            Some(reduced) => reduced,
+            None => {
+                built = self.build_reduced(step_s)?;
+                &built
+            }
+        };
+        let reference_c = coolant_c[0];
+        let initial = self.steady_rise(asic_w[0], engine_w[0], reference_c);
+        let observed = self.observed_nodes();
+        let start: Vec<f64> = observed.iter().map(|&node| initial[node] + reference_c).collect();
+        let mut history = PackageHistory {
+            time_s: Vec::with_capacity(asic_w.len()),
+            asic_max_c: Vec::with_capacity(asic_w.len()),
+            engine_mean_max_c: Vec::with_capacity(asic_w.len()),
+        };
+        let mut temperatures = vec![0.0; observed.len()];
+        reduced.history(
+            scheme,
+            step_s,
+            asic_w.len(),
+            |index, inputs| {
+                inputs[0] = asic_w[index] - asic_w[0];
+                inputs[1] = engine_w[index] - engine_w[0];
+                inputs[2] = coolant_c[index] - reference_c;
+            },
+            |index, rises| {
+                for ((temperature, start), rise) in temperatures.iter_mut().zip(&start).zip(rises) {
+                    *temperature = start + rise;
+                }
+                self.record(&mut history, (index + 1) as f64 * step_s, &temperatures, true);
+            },
+        );
+        Ok(history)
+    }
+
+    /// Appends one sample: `temperatures` are the observed nodes' (`compact`) or every
+    /// node's.
+    fn record(
+        &self,
+        history: &mut PackageHistory,
+        time_s: f64,
+        temperatures: &[f64],
+        compact: bool,
+    ) {
+        let mut offset = 0;
+        let mut stats = |nodes: &[usize]| {
+            if compact {
+                let range: Vec<usize> = (offset..offset + nodes.len()).collect();
+                offset += nodes.len();
+                PackageModel::junction_stats(temperatures, &range)
+            } else {
+                PackageModel::junction_stats(temperatures, nodes)
+            }
+        };
+        history.time_s.push(time_s);
+        history.asic_max_c.push(stats(&self.asic_nodes).1);
+        let mut hottest = f64::NEG_INFINITY;
+        for nodes in &self.engine_nodes {
+            hottest = hottest.max(stats(nodes).0);
+        }
+        history.engine_mean_max_c.push(hottest);
+    }
+
+    /// [`PackageModel::history`] on the full network by backward Euler (first order in the
+    /// step; factors the step's matrix on each call): the reference for the reduced model.
+    ///
+    /// # Errors
+    /// As [`PackageModel::history`].
+    pub fn history_backward_euler(
+        &self,
+        asic_w: &[f64],
+        engine_w: &[f64],
+        inlet_c: &[f64],
+        step_s: f64,
+    ) -> Result<PackageHistory, PackageError> {
+        let coolant_c = self.coolant_history(asic_w, engine_w, inlet_c)?;
+        let stepper = self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?;
+        let reference_c = coolant_c[0];
+        let air_k = self.settings.board.air_temp_c - reference_c;
+        let mut rise = self.steady_rise(asic_w[0], engine_w[0], reference_c);
         let ambient_w_per_k = self.model.network().ambient_conductances();
+        let n_dies = self.engines.len() + 1;
         let mut history = PackageHistory {
             time_s: Vec::new(),
             asic_max_c: Vec::new(),
             engine_mean_max_c: Vec::new(),
         };
         for index in 0..asic_w.len() {
-            let offset_k = coolant_c(index)? - reference_c;
-            let mut power = self.model.weighted_power(&weights(asic_w[index], engine_w[index]));
+            let offset_k = coolant_c[index] - reference_c;
+            let weights: Vec<f64> = (0..n_dies)
+                .map(|die| if die == 0 { asic_w[index] } else { engine_w[index] })
+                .collect();
+            let mut power = self.model.weighted_power(&weights);
             for ((watts, conductance), board) in
                 power.iter_mut().zip(ambient_w_per_k).zip(&self.board_w_per_k)
             {
@@ -708,15 +905,7 @@ impl PackageModel {
             }
             stepper.step(&mut rise, &power, &power).map_err(StackError::from)?;
             let temperatures: Vec<f64> = rise.iter().map(|theta| theta + reference_c).collect();
-            let stats = |nodes: &[usize]| PackageModel::junction_stats(&temperatures, nodes);
-            history.time_s.push((index + 1) as f64 * step_s);
-            history.asic_max_c.push(stats(&self.asic_nodes).1);
-            history.engine_mean_max_c.push(
-                self.engine_nodes
-                    .iter()
-                    .map(|nodes| stats(nodes).0)
-                    .fold(f64::NEG_INFINITY, f64::max),
-            );
+            self.record(&mut history, (index + 1) as f64 * step_s, &temperatures, false);
         }
         Ok(history)
     }
@@ -809,6 +998,113 @@ mod tests {
         // Far outside the correlation's range is an error, not an extrapolation.
         let error = cold_plate(&air_sink(1e6), side_m, 500.0, 30.0).unwrap_err();
         assert!(error.to_string().contains("outside Teertstra's range"), "{error}");
+    }
+
+    /// Square-wave histories like the pipeline's: `n` steps, busy for the first half of
+    /// every `period` steps; the cycling kind also swings the engines and the inlet.
+    fn square_wave(n: usize, period: usize, cycling: bool) -> [Vec<f64>; 3] {
+        let busy = |index: usize| index % period < period / 2;
+        let asic = (0..n).map(|k| if busy(k) { 470.0 } else { 188.0 }).collect();
+        let engine = (0..n).map(|k| if busy(k) || !cycling { 25.0 } else { 10.0 }).collect();
+        let inlet = (0..n).map(|k| if busy(k) && cycling { 37.0 } else { 35.0 }).collect();
+        [asic, engine, inlet]
+    }
+
+    fn worst(a: &[f64], b: &[f64]) -> f64 {
+        a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
+    }
+
+    /// The full network's backward-Euler history at `step_s / refine`, sampled at the coarse
+    /// steps' ends (each input held over its coarse step).
+    fn refined(
+        model: &PackageModel,
+        [asic, engine, inlet]: &[Vec<f64>; 3],
+        step_s: f64,
+        refine: usize,
+    ) -> PackageHistory {
+        let fine = |series: &Vec<f64>| -> Vec<f64> {
+            series.iter().flat_map(|value| std::iter::repeat_n(*value, refine)).collect()
+        };
+        let history = model
+            .history_backward_euler(
+                &fine(asic),
+                &fine(engine),
+                &fine(inlet),
+                step_s / refine as f64,
+            )
+            .unwrap();
+        let every =
+            |series: &[f64]| series.iter().skip(refine - 1).step_by(refine).copied().collect();
+        PackageHistory {
+            time_s: every(&history.time_s),
+            asic_max_c: every(&history.asic_max_c),
+            engine_mean_max_c: every(&history.engine_mean_max_c),
+        }
+    }
+
+    #[test]
+    fn the_reduced_transient_matches_the_full_network_and_converges_in_time() {
+        // A 16-cell grid (fast in debug builds) under the pipeline's two transients: cycling
+        // (15 s steps, 40 per period, engines and inlet swinging too) and the photonics drift
+        // (10 ms steps, 100 per period, ASIC only); a period and a half each.
+        let mut settings = settings();
+        settings.grid_cells = 16;
+        let model = PackageModel::new(&settings, &load()).unwrap();
+        for (step_s, period, cycling) in [(15.0, 40, true), (0.01, 100, false)] {
+            let inputs = square_wave(period + period / 2, period, cycling);
+            let [asic, engine, inlet] = &inputs;
+            let exact = model.history(asic, engine, inlet, step_s).unwrap();
+            let both = |a: &PackageHistory, b: &PackageHistory| {
+                worst(&a.asic_max_c, &b.asic_max_c)
+                    .max(worst(&a.engine_mean_max_c, &b.engine_mean_max_c))
+            };
+            // 1. Projection error alone: the reduced model stepped by backward Euler against
+            // the full network stepped by backward Euler. The projection stops once a round
+            // moves the unit step responses by < 1e-4 of the steady rise (~25 K here, so a
+            // few mK); the error left is of that order.
+            let reduced_euler =
+                model.history_reduced(asic, engine, inlet, step_s, Scheme::BackwardEuler).unwrap();
+            let euler = model.history_backward_euler(asic, engine, inlet, step_s).unwrap();
+            let projection = both(&euler, &reduced_euler);
+            assert!(projection < 5e-3, "{step_s} s: projection error {projection} K");
+            // 2. Time error: backward Euler at step/k converges to the exact history at first
+            // order (halving the step halves the error; were the exact history off by d, the
+            // errors would stall at d instead), and Richardson's extrapolation from the two
+            // finest, 2 BE(h/2k) - BE(h/k), second order, lands closer to it than its finer
+            // input does. The old backward-Euler history at the step itself is off by tenths of a
+            // kelvin at the switching edges.
+            // (The drift's finer steps are already in the asymptotic range at 4 and 8.)
+            let refinements = if cycling { [1, 8, 16] } else { [1, 4, 8] };
+            let fine: Vec<PackageHistory> = refinements
+                .into_iter()
+                .map(|refine| refined(&model, &inputs, step_s, refine))
+                .collect();
+            let errors: Vec<f64> = fine.iter().map(|history| both(history, &exact)).collect();
+            let richardson = |a: &[f64], b: &[f64]| -> Vec<f64> {
+                a.iter().zip(b).map(|(coarse, fine)| 2.0 * fine - coarse).collect()
+            };
+            let extrapolated = PackageHistory {
+                time_s: exact.time_s.clone(),
+                asic_max_c: richardson(&fine[1].asic_max_c, &fine[2].asic_max_c),
+                engine_mean_max_c: richardson(
+                    &fine[1].engine_mean_max_c,
+                    &fine[2].engine_mean_max_c,
+                ),
+            };
+            let remainder = both(&extrapolated, &exact);
+            assert!(
+                errors[0] > 0.1,
+                "{step_s} s: backward Euler at the step is off by {}",
+                errors[0]
+            );
+            let order = (errors[1] / errors[2]).log2();
+            assert!(order > 0.9 && order < 2.5, "{step_s} s: observed order {order}");
+            assert!(
+                remainder < 0.5 * errors[2] && remainder < 0.01,
+                "{step_s} s: extrapolated history off by {remainder} K (finest backward Euler: {})",
+                errors[2]
+            );
+        }
     }
 
     #[test]
