@@ -36,7 +36,7 @@ use cporamp_photonics::{DriftTrace, LinkInputs, PhotonicsError, PhotonicsResult,
 use cporamp_thermal::cycling::{Fatigue, NorrisLandzberg};
 use cporamp_thermal::leakage::{Leakage, LeakageError};
 use cporamp_thermal::package::{
-    PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult,
+    PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult, Varying,
 };
 use cporamp_yield::{RampPoint, TornadoBar, YieldInputError, YieldInputs, YieldResult};
 use serde::Serialize;
@@ -497,13 +497,15 @@ fn build_models(
             let mut coarse = scenario.thermal.clone();
             coarse.grid_cells = scenario.photonics.drift_grid_cells;
             let mut model = package_model(scenario, &coarse, key.generation_index, geometry)?;
-            model.prepare_history(scenario.photonics.thermal_step_s)?;
+            // The drift workload moves the ASIC power only (engines and inlet held).
+            let asic_only = Varying { asic: true, engines: false, inlet: false };
+            model.prepare_history(scenario.photonics.thermal_step_s, asic_only)?;
             Ok(model)
         } else {
             let mut model =
                 package_model(scenario, &scenario.thermal, key.generation_index, geometry)?;
             if transients {
-                model.prepare_history(cycling_step_s(scenario))?;
+                model.prepare_history(cycling_step_s(scenario), Varying::ALL)?;
             }
             Ok(model)
         }

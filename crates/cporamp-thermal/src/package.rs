@@ -360,8 +360,8 @@ pub struct PackageModel {
     engine_nodes: Vec<Vec<usize>>,
     /// The factored steady state (the reduced model's Krylov blocks solve with it).
     solver: SteadySolver,
-    /// Reduced models kept by [`PackageModel::prepare_history`], by step (bits).
-    reduced: Vec<(u64, Reduced)>,
+    /// Reduced models kept by [`PackageModel::prepare_history`], by step (bits) and inputs.
+    reduced: Vec<(u64, Varying, Reduced)>,
 }
 
 impl PackageModel {
@@ -632,31 +632,80 @@ pub struct PackageHistory {
     pub engine_mean_max_c: Vec<f64>,
 }
 
+/// Input patterns (W per node per unit input) and their steady responses (K per unit).
+type InputPatterns = (Vec<Vec<f64>>, Vec<Vec<f64>>);
+
+/// Which inputs of a package history change over time (the others hold their first value
+/// throughout): a reduced model needs only those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Varying {
+    /// The ASIC power.
+    pub asic: bool,
+    /// The engines' power.
+    pub engines: bool,
+    /// The coolant inlet temperature.
+    pub inlet: bool,
+}
+
+impl Varying {
+    /// Every input may change.
+    pub const ALL: Varying = Varying { asic: true, engines: true, inlet: true };
+
+    /// The inputs that change in these histories.
+    #[must_use]
+    pub fn of(asic_w: &[f64], engine_w: &[f64], inlet_c: &[f64]) -> Varying {
+        let changes = |series: &[f64]| series.iter().any(|value| (value - series[0]).abs() > 0.0);
+        Varying { asic: changes(asic_w), engines: changes(engine_w), inlet: changes(inlet_c) }
+    }
+
+    /// Whether a model for `self` serves histories in which `other` change.
+    #[must_use]
+    pub fn covers(&self, other: &Varying) -> bool {
+        (self.asic || !other.asic)
+            && (self.engines || !other.engines)
+            && (self.inlet || !other.inlet)
+    }
+
+    fn flags(self) -> [bool; 3] {
+        [self.asic, self.engines, self.inlet]
+    }
+}
+
 impl PackageModel {
     /// Builds the reduced model of the package's transients for histories sampled every
-    /// `step_s` once and keeps it, so that every later [`PackageModel::history`] at that
-    /// step (from any thread) only runs the small model. The histories are identical with or
-    /// without it.
+    /// `step_s` in which the inputs `varying` change, once, and keeps it, so that every
+    /// later [`PackageModel::history`] at that step with no other input changing (from any
+    /// thread) only runs the small model. The histories are identical with or without it.
     ///
     /// # Errors
     /// [`PackageError`] if the projection fails.
-    pub fn prepare_history(&mut self, step_s: f64) -> Result<(), PackageError> {
-        if self.reduced_for(step_s).is_none() {
-            let reduced = self.build_reduced(step_s)?;
-            self.reduced.push((step_s.to_bits(), reduced));
+    pub fn prepare_history(&mut self, step_s: f64, varying: Varying) -> Result<(), PackageError> {
+        if self.reduced_for(step_s, varying).is_none() {
+            let reduced = self.build_reduced(step_s, varying)?;
+            self.reduced.push((step_s.to_bits(), varying, reduced));
         }
         Ok(())
     }
 
-    /// The reduced model kept for `step_s`, if [`PackageModel::prepare_history`] built one.
+    /// A reduced model kept for `step_s` that serves histories in which `varying` change,
+    /// if [`PackageModel::prepare_history`] built one, with the inputs it was built for.
     #[must_use]
-    pub fn reduced_for(&self, step_s: f64) -> Option<&Reduced> {
-        self.reduced.iter().find(|(bits, _)| *bits == step_s.to_bits()).map(|(_, reduced)| reduced)
+    pub fn reduced_for(&self, step_s: f64, varying: Varying) -> Option<(Varying, &Reduced)> {
+        self.reduced
+            .iter()
+            .find(|(bits, built, _)| *bits == step_s.to_bits() && built.covers(&varying))
+            .map(|(_, built, reduced)| (*built, reduced))
     }
 
-    /// The transient's input patterns: 1 W in the ASIC, 1 W in every engine, and the heat
-    /// entering from a coolant 1 K warmer (through the cold plate, not the board).
-    fn transient_inputs(&self) -> [Vec<f64>; 3] {
+    /// The transient's input patterns among 1 W more in the ASIC, 1 W more in every engine
+    /// and a 1 K warmer inlet (those `varying`), each with the coolant's response: the
+    /// coolant the lid sees warms by half the energy-balance rise of the extra power,
+    /// $1/(2\rho Q c_p)$ K per W, entering through the cold plate's conductances; and
+    /// their steady responses $G^{-1}b$, known from the unit responses without a solve
+    /// (a uniform 1 K rise of every node balances a 1 K warmer coolant and board air
+    /// together, $G\mathbf{1}$ = the ambient conductances, so the coolant alone gives
+    /// $\mathbf{1}$ minus the board air's response).
+    fn transient_inputs(&self, varying: Varying) -> Result<InputPatterns, PackageError> {
         let n_dies = self.engines.len() + 1;
         let weights = |first: f64, rest: f64| -> Vec<f64> {
             (0..n_dies).map(|die| if die == 0 { first } else { rest }).collect()
@@ -669,11 +718,35 @@ impl PackageModel {
             .zip(&self.board_w_per_k)
             .map(|(conductance, board)| conductance - board)
             .collect();
-        [
-            self.model.weighted_power(&weights(1.0, 0.0)),
-            self.model.weighted_power(&weights(0.0, 1.0)),
-            coolant,
-        ]
+        let coolant_response: Vec<f64> = self.response_board.iter().map(|air| 1.0 - air).collect();
+        let k_per_w = cold_plate(&self.settings.cold_plate, self.side_mm * 1e-3, 1.0, 0.0)?
+            .coolant_rise_k
+            / 2.0;
+        let with_coolant = |power: Vec<f64>, response: &[f64], coolant_k: f64| {
+            let input = power.iter().zip(&coolant).map(|(p, g)| p + coolant_k * g).collect();
+            let steady =
+                response.iter().zip(&coolant_response).map(|(r, c)| r + coolant_k * c).collect();
+            (input, steady)
+        };
+        let candidates = [
+            with_coolant(
+                self.model.weighted_power(&weights(1.0, 0.0)),
+                &self.response_asic,
+                k_per_w,
+            ),
+            with_coolant(
+                self.model.weighted_power(&weights(0.0, 1.0)),
+                &self.response_engines,
+                k_per_w * self.engines.len() as f64,
+            ),
+            (coolant.clone(), coolant_response.clone()),
+        ];
+        Ok(candidates
+            .into_iter()
+            .zip(varying.flags())
+            .filter(|(_, used)| *used)
+            .map(|(pair, _)| pair)
+            .unzip())
     }
 
     /// The junction nodes the histories observe: the ASIC's, then each engine's.
@@ -681,12 +754,13 @@ impl PackageModel {
         self.asic_nodes.iter().chain(self.engine_nodes.iter().flatten()).copied().collect()
     }
 
-    /// The reduced model for histories sampled every `step_s`: Krylov blocks of the steady
-    /// factor alone when they converge within `STEADY_ROUNDS` rounds (steps long against the
-    /// package's fast time constants), else of the steady factor and the backward-Euler
-    /// step's factor together (one more factorization; see [`crate::reduced`]).
-    fn build_reduced(&self, step_s: f64) -> Result<Reduced, PackageError> {
-        let inputs = self.transient_inputs();
+    /// The reduced model for histories sampled every `step_s` with inputs `varying`: Krylov
+    /// blocks of the steady factor alone when they converge within `STEADY_ROUNDS` rounds
+    /// (steps long against the package's fast time constants), else of the steady factor
+    /// and the backward-Euler step's factor together (one more factorization; see
+    /// [`crate::reduced`]).
+    fn build_reduced(&self, step_s: f64, varying: Varying) -> Result<Reduced, PackageError> {
+        let (inputs, steady_block) = self.transient_inputs(varying)?;
         let observed = self.observed_nodes();
         let network = self.model.network();
         let convergence = Convergence {
@@ -694,8 +768,9 @@ impl PackageModel {
             tolerance: REDUCED_TOLERANCE,
             max_rounds: REDUCED_MAX_ROUNDS,
         };
-        let mut builder =
-            Builder::new(network, &inputs, &observed, convergence).map_err(StackError::from)?;
+        let mut builder = Builder::new(network, &inputs, &observed, convergence)
+            .map_err(StackError::from)?
+            .with_steady_block(steady_block);
         // The steady factor's rounds converge geometrically when the step is long against
         // the modes they have not resolved yet; once a round no longer halves the change,
         // the step's own factor joins.
@@ -803,22 +878,30 @@ impl PackageModel {
         scheme: Scheme,
     ) -> Result<PackageHistory, PackageError> {
         let coolant_c = self.coolant_history(asic_w, engine_w, inlet_c)?;
-        let built;
-        let reduced = match self.reduced_for(step_s) {
-            Some(reduced) => reduced,
-            None => {
-                built = self.build_reduced(step_s)?;
-                &built
-            }
-        };
+        let needed = Varying::of(asic_w, engine_w, inlet_c);
         let reference_c = coolant_c[0];
-        let initial = self.steady_rise(asic_w[0], engine_w[0], reference_c);
         let observed = self.observed_nodes();
+        let initial = self.steady_rise(asic_w[0], engine_w[0], reference_c);
         let start: Vec<f64> = observed.iter().map(|&node| initial[node] + reference_c).collect();
         let mut history = PackageHistory {
             time_s: Vec::with_capacity(asic_w.len()),
             asic_max_c: Vec::with_capacity(asic_w.len()),
             engine_mean_max_c: Vec::with_capacity(asic_w.len()),
+        };
+        if needed.flags().iter().all(|changes| !changes) {
+            // Held inputs: the package stays at its steady state.
+            for index in 0..asic_w.len() {
+                self.record(&mut history, (index + 1) as f64 * step_s, &start, true);
+            }
+            return Ok(history);
+        }
+        let built;
+        let (varying, reduced) = match self.reduced_for(step_s, needed) {
+            Some(kept) => kept,
+            None => {
+                built = self.build_reduced(step_s, needed)?;
+                (needed, &built)
+            }
         };
         let mut temperatures = vec![0.0; observed.len()];
         reduced.history(
@@ -826,9 +909,15 @@ impl PackageModel {
             step_s,
             asic_w.len(),
             |index, inputs| {
-                inputs[0] = asic_w[index] - asic_w[0];
-                inputs[1] = engine_w[index] - engine_w[0];
-                inputs[2] = coolant_c[index] - reference_c;
+                let changes = [
+                    asic_w[index] - asic_w[0],
+                    engine_w[index] - engine_w[0],
+                    inlet_c[index] - inlet_c[0],
+                ];
+                let used = changes.into_iter().zip(varying.flags()).filter(|(_, used)| *used);
+                for (input, (change, _)) in inputs.iter_mut().zip(used) {
+                    *input = change;
+                }
             },
             |index, rises| {
                 for ((temperature, start), rise) in temperatures.iter_mut().zip(&start).zip(rises) {
@@ -1105,6 +1194,37 @@ mod tests {
                 errors[2]
             );
         }
+    }
+
+    #[test]
+    fn a_model_kept_for_some_inputs_serves_the_histories_that_vary_only_those() {
+        let mut settings = settings();
+        settings.grid_cells = 16;
+        let mut model = PackageModel::new(&settings, &load()).unwrap();
+        let asic_only = Varying { asic: true, engines: false, inlet: false };
+        model.prepare_history(0.01, asic_only).unwrap();
+        assert!(model.reduced_for(0.01, asic_only).is_some());
+        assert!(model.reduced_for(0.01, Varying::ALL).is_none());
+        assert!(model.reduced_for(0.02, asic_only).is_none());
+        // The drift workload (ASIC only) on the kept one-input model and on a three-input
+        // model built for a history that varies everything: the same temperatures to within
+        // the projections' tolerance (each a few mK at most).
+        let [asic, engine, inlet] = square_wave(150, 100, false);
+        assert_eq!(Varying::of(&asic, &engine, &inlet), asic_only);
+        let kept = model.history(&asic, &engine, &inlet, 0.01).unwrap();
+        model.prepare_history(0.01, Varying::ALL).unwrap();
+        let (varying, _) = model.reduced_for(0.01, asic_only).unwrap();
+        assert_eq!(varying, asic_only, "the first model that serves a history is used");
+        let mut all = PackageModel::new(&settings, &load()).unwrap();
+        all.prepare_history(0.01, Varying::ALL).unwrap();
+        let general = all.history(&asic, &engine, &inlet, 0.01).unwrap();
+        let difference = worst(&kept.asic_max_c, &general.asic_max_c)
+            .max(worst(&kept.engine_mean_max_c, &general.engine_mean_max_c));
+        assert!(difference < 5e-3, "{difference} K");
+        // A history that moves the inlet too is not served by the ASIC-only model.
+        let [asic, engine, inlet] = square_wave(150, 100, true);
+        assert_eq!(Varying::of(&asic, &engine, &inlet), Varying::ALL);
+        assert!(Varying::ALL.covers(&asic_only) && !asic_only.covers(&Varying::ALL));
     }
 
     #[test]

@@ -119,6 +119,8 @@ pub struct Builder<'a> {
     newest: Vec<Option<Vec<Vec<f64>>>>,
     previous: Option<Reduced>,
     rounds: usize,
+    /// $G^{-1}B$ given by [`Builder::with_steady_block`].
+    steady_block: Option<Vec<Vec<f64>>>,
 }
 
 impl<'a> Builder<'a> {
@@ -149,7 +151,17 @@ impl<'a> Builder<'a> {
             newest: Vec::new(),
             previous: None,
             rounds: 0,
+            steady_block: None,
         })
+    }
+
+    /// The steady responses to the inputs, $G^{-1}B$ (one vector per input), when the caller
+    /// has them already: the first shift (the steady factor) starts from them instead of
+    /// solving again.
+    #[must_use]
+    pub fn with_steady_block(mut self, block: Vec<Vec<f64>>) -> Builder<'a> {
+        self.steady_block = Some(block);
+        self
     }
 
     /// Runs rounds with `shifts` (the same shifts in the same order each call, possibly with
@@ -167,7 +179,7 @@ impl<'a> Builder<'a> {
         while self.rounds < max_rounds.max(1) {
             self.rounds += 1;
             let mut grew = false;
-            for (shift, newest) in shifts.iter().zip(self.newest.iter_mut()) {
+            for (index, (shift, newest)) in shifts.iter().zip(self.newest.iter_mut()).enumerate() {
                 let rhs: Vec<Vec<f64>> = match newest {
                     None => self.inputs.to_vec(),
                     Some(last) if last.is_empty() => continue,
@@ -176,7 +188,10 @@ impl<'a> Builder<'a> {
                         .map(|vector| vector.iter().zip(capacitance).map(|(v, c)| v * c).collect())
                         .collect(),
                 };
-                let block = shift.solve_block(&rhs)?;
+                let block = match self.steady_block.take() {
+                    Some(block) if index == 0 && newest.is_none() => block,
+                    _ => shift.solve_block(&rhs)?,
+                };
                 let added = self.projection.add_block(self.network, capacitance, block);
                 grew |= !added.is_empty();
                 *newest = Some(added);
