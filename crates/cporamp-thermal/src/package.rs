@@ -1193,6 +1193,24 @@ mod tests {
                 "{step_s} s: extrapolated history off by {remainder} K (finest backward Euler: {})",
                 errors[2]
             );
+            // 3. The reported statistics of the last period: the swings (max - min) of the
+            // ASIC peak (the cycling range, the drift sensor) and of the hottest engine (the
+            // ring and an on-engine laser) meet the extrapolated reference's to within twice
+            // its pointwise remainder (a difference of two samples).
+            let last = |series: &[f64]| {
+                let tail = &series[series.len() - period..];
+                let top = tail.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                top - tail.iter().copied().fold(f64::INFINITY, f64::min)
+            };
+            for (name, exact_swing, reference_swing) in [
+                ("ASIC", last(&exact.asic_max_c), last(&extrapolated.asic_max_c)),
+                ("engine", last(&exact.engine_mean_max_c), last(&extrapolated.engine_mean_max_c)),
+            ] {
+                assert!(
+                    (exact_swing - reference_swing).abs() <= 2.0 * remainder + 1e-12,
+                    "{step_s} s: {name} swing {exact_swing} K vs {reference_swing} K"
+                );
+            }
         }
     }
 
