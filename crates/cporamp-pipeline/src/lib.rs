@@ -36,7 +36,7 @@ use cporamp_photonics::{DriftTrace, LinkInputs, PhotonicsError, PhotonicsResult,
 use cporamp_thermal::cycling::{Fatigue, NorrisLandzberg};
 use cporamp_thermal::leakage::{Leakage, LeakageError};
 use cporamp_thermal::package::{
-    PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult,
+    PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult, Varying,
 };
 use cporamp_yield::{RampPoint, TornadoBar, YieldInputError, YieldInputs, YieldResult};
 use serde::Serialize;
@@ -425,8 +425,9 @@ struct PackageKey {
     drift: bool,
 }
 
-/// The models of one distinct package: the thermal grid with the cycling step factored,
-/// and the photonics drift grid with the drift step factored (when a technology with rings
+/// The models of one distinct package: the thermal grid with the reduced model of its
+/// cycling transient, and the photonics drift grid with the reduced model of the drift
+/// transient (when a technology with rings
 /// uses the package). Errors are kept and reported by the units that need the model.
 struct Models {
     package: Result<PackageModel, PackageError>,
@@ -472,15 +473,17 @@ fn units(scenario: &Scenario, generation_indices: &[usize]) -> (Vec<Unit>, Vec<P
     (units, keys)
 }
 
-/// Builds every distinct package's models (in parallel), with the transient steps the run
-/// uses factored once; `transients` false skips those (compare needs only steady states).
+/// Builds every distinct package's models (in parallel), with the reduced transient models
+/// at the steps the run samples built once; `transients` false skips those (compare needs
+/// only steady states).
 fn build_models(
     scenario: &Scenario,
     keys: &[PackageKey],
     transients: bool,
     options: &RunOptions,
 ) -> Vec<Models> {
-    // One job per grid: each is a factorization (two with its step), the costly part.
+    // One job per grid: each is a factorization and the Krylov blocks of its reduced
+    // transient model, the costly part.
     let jobs: Vec<(usize, bool)> = keys
         .iter()
         .enumerate()
@@ -499,13 +502,15 @@ fn build_models(
             let mut coarse = scenario.thermal.clone();
             coarse.grid_cells = scenario.photonics.drift_grid_cells;
             let mut model = package_model(scenario, &coarse, key.generation_index, geometry)?;
-            model.prepare_history(scenario.photonics.thermal_step_s)?;
+            // The drift workload moves the ASIC power only (engines and inlet held).
+            let asic_only = Varying { asic: true, engines: false, inlet: false };
+            model.prepare_history(scenario.photonics.thermal_step_s, asic_only)?;
             Ok(model)
         } else {
             let mut model =
                 package_model(scenario, &scenario.thermal, key.generation_index, geometry)?;
             if transients {
-                model.prepare_history(cycling_step_s(scenario))?;
+                model.prepare_history(cycling_step_s(scenario), Varying::ALL)?;
             }
             Ok(model)
         }

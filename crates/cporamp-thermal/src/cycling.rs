@@ -8,6 +8,11 @@
 //! first point, otherwise count $Y$ as a full cycle and drop its two points. What remains at
 //! the end counts as half cycles.
 //!
+//! A history that repeats (one or more whole workload periods) is counted as ASTM E1049
+//! counts repeated blocks: rotated to start at its highest point and closed there, so every
+//! excursion closes into a full cycle and the count does not depend on where the sampled
+//! window happens to start ([`rainflow_periodic`]).
+//!
 //! # Fatigue (Norris-Landzberg)
 //! Cycles to failure in the field relate to a qualification test by
 //!
@@ -86,6 +91,27 @@ pub fn rainflow(series: &[f64]) -> Vec<Cycle> {
     cycles
 }
 
+/// Rainflow cycles of `series` repeated for ever: the series rotated to start at its highest
+/// point and closed there (ASTM E1049-85 on a repeated block), so that the residue is empty
+/// and each range of the block is counted once per repeat.
+#[must_use]
+pub fn rainflow_periodic(series: &[f64]) -> Vec<Cycle> {
+    let Some(start) = series
+        .iter()
+        .enumerate()
+        .fold(None, |best: Option<(usize, f64)>, (index, &value)| match best {
+            Some((_, top)) if top >= value => best,
+            _ => Some((index, value)),
+        })
+        .map(|(index, _)| index)
+    else {
+        return Vec::new();
+    };
+    let rotated: Vec<f64> =
+        series[start..].iter().chain(&series[..start]).chain([&series[start]]).copied().collect();
+    rainflow(&rotated)
+}
+
 /// Norris-Landzberg constants and the qualification test they relate to.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct NorrisLandzberg {
@@ -130,10 +156,11 @@ impl NorrisLandzberg {
             * (self.ea_over_k_k * (1.0 / kelvin(max_c) - 1.0 / kelvin(self.test_max_c))).exp()
     }
 
-    /// Fatigue of a temperature history lasting `duration_s`, repeated for ever.
+    /// Fatigue of a temperature history lasting `duration_s`, repeated for ever (counted by
+    /// [`rainflow_periodic`]).
     #[must_use]
     pub fn fatigue(&self, temperatures_c: &[f64], duration_s: f64) -> Fatigue {
-        let cycles = rainflow(temperatures_c);
+        let cycles = rainflow_periodic(temperatures_c);
         // Ranges below 0.1 K are numerical ripple, not fatigue cycles.
         let counted: Vec<&Cycle> = cycles.iter().filter(|cycle| cycle.range_k >= 0.1).collect();
         let days = duration_s / 86_400.0;
@@ -169,6 +196,40 @@ mod tests {
         let expected: std::collections::BTreeMap<i64, f64> =
             [(3, 0.5), (4, 1.5), (6, 0.5), (8, 1.0), (9, 0.5)].into_iter().collect();
         assert_eq!(by_range, expected);
+    }
+
+    #[test]
+    fn a_repeated_block_counts_full_cycles_wherever_its_window_starts() {
+        // Two periods of a square wave between 10 and 30 with a 0.5 K ripple, windows starting
+        // at every phase: always 2 cycles of 20 K and 2 of the ripple.
+        let period = [10.0, 10.0, 30.0, 29.5, 30.0, 30.0, 10.0, 10.0];
+        for phase in 0..8 {
+            let series: Vec<f64> = (0..16).map(|index| period[(index + phase) % 8]).collect();
+            let cycles = rainflow_periodic(&series);
+            let big: f64 = cycles
+                .iter()
+                .filter(|cycle| (cycle.range_k - 20.0).abs() < 1e-12)
+                .map(|cycle| cycle.count)
+                .sum();
+            let ripple: f64 = cycles
+                .iter()
+                .filter(|cycle| (cycle.range_k - 0.5).abs() < 1e-12)
+                .map(|cycle| cycle.count)
+                .sum();
+            assert!(
+                (big - 2.0).abs() < 1e-12 && (ripple - 2.0).abs() < 1e-12,
+                "phase {phase}: {cycles:?}"
+            );
+        }
+        // Without the rotation a window starting at the rising edge counts 1.5 big cycles.
+        let shifted: Vec<f64> = (0..16).map(|index| period[(index + 2) % 8]).collect();
+        let big: f64 = rainflow(&shifted)
+            .iter()
+            .filter(|cycle| (cycle.range_k - 20.0).abs() < 1e-12)
+            .map(|cycle| cycle.count)
+            .sum();
+        assert!((big - 1.5).abs() < 1e-12, "{big}");
+        assert!(rainflow_periodic(&[]).is_empty());
     }
 
     #[test]

@@ -6,6 +6,8 @@
 //!   solves of grids too large to factor;
 //! - [`native`]: cell-centred finite volumes over a layer stack, converging to the continuum;
 //! - [`package`]: the co-packaged switch package on a liquid cold plate (named correlations);
+//! - [`reduced`]: reduced-order transients (Krylov projection on the steady factor, exact
+//!   time integration of the small model);
 //! - [`cycling`]: rainflow counting (ASTM E1049) and Norris-Landzberg solder fatigue;
 //! - [`hotspot`]: HotSpot's file formats and HotSpot-compatible block and grid models that
 //!   build HotSpot's own networks, so HotSpot users get their numbers back;
@@ -20,3 +22,4 @@ pub mod multigrid;
 pub mod native;
 pub mod network;
 pub mod package;
+pub mod reduced;

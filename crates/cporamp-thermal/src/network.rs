@@ -38,6 +38,12 @@ pub enum NetworkError {
         /// Iterations run.
         iterations: usize,
     },
+    /// A time step that is not a finite positive number of seconds.
+    #[error("invalid time step {step_s} s; expected a finite value > 0")]
+    InvalidStep {
+        /// The step, s.
+        step_s: f64,
+    },
     /// A conductance, capacitance or power that is negative or not finite.
     #[error("invalid {what} {value} at node {node}; expected a finite value >= 0")]
     InvalidValue {
@@ -118,6 +124,12 @@ impl Network {
         &self.ambient_w_per_k
     }
 
+    /// Heat capacity of each node, J/K.
+    #[must_use]
+    pub fn capacitances(&self) -> &[f64] {
+        &self.capacitance_j_per_k
+    }
+
     fn check(&self) -> Result<(), NetworkError> {
         for (node, &value) in self.capacitance_j_per_k.iter().enumerate() {
             if !value.is_finite() || value < 0.0 {
@@ -171,6 +183,11 @@ impl Network {
         );
         SparseColMat::try_new_from_triplets(n_nodes, n_nodes, &triplets)
             .map_err(|error| NetworkError::Singular(format!("{error:?}")))
+    }
+
+    /// $G\theta$ for a temperature rise $\theta$ (the heat each node loses, W).
+    pub(crate) fn apply_conductance_to(&self, theta: &[f64], out: &mut [f64]) {
+        self.apply_conductance(theta, out);
     }
 
     /// $G\theta$ for a temperature rise $\theta$.
@@ -295,6 +312,14 @@ impl StepFactor {
     #[must_use]
     pub fn scheme(&self) -> TimeScheme {
         self.scheme
+    }
+
+    /// The step's matrix solved for several right-hand sides at once.
+    ///
+    /// # Errors
+    /// [`NetworkError::Singular`] if a solution is not finite.
+    pub fn solve_many<R: AsRef<[f64]>>(&self, rhs: &[R]) -> Result<Vec<Vec<f64>>, NetworkError> {
+        self.factor.solve_many(rhs)
     }
 }
 
@@ -468,16 +493,29 @@ impl Factor {
     }
 
     pub(crate) fn solve(&self, rhs: &[f64]) -> Result<Vec<f64>, NetworkError> {
-        let mut solution = faer::Mat::from_fn(self.n_nodes, 1, |row, _| rhs[row]);
-        let mut buffer = MemBuffer::new(self.symbolic.solve_in_place_scratch::<f64>(1, Par::Seq));
+        let mut solutions = self.solve_many(std::slice::from_ref(&rhs))?;
+        Ok(solutions.pop().expect("one right-hand side, one solution"))
+    }
+
+    /// Solves for several right-hand sides at once (one pass over the factor for all).
+    pub(crate) fn solve_many<R: AsRef<[f64]>>(
+        &self,
+        rhs: &[R],
+    ) -> Result<Vec<Vec<f64>>, NetworkError> {
+        let mut solution =
+            faer::Mat::from_fn(self.n_nodes, rhs.len(), |row, column| rhs[column].as_ref()[row]);
+        let mut buffer =
+            MemBuffer::new(self.symbolic.solve_in_place_scratch::<f64>(rhs.len(), Par::Seq));
         LltRef::new(&self.symbolic, &self.values).solve_in_place_with_conj(
             Conj::No,
             solution.as_mut(),
             Par::Seq,
             MemStack::new(&mut buffer),
         );
-        let values: Vec<f64> = (0..self.n_nodes).map(|row| solution[(row, 0)]).collect();
-        if values.iter().all(|value| value.is_finite()) {
+        let values: Vec<Vec<f64>> = (0..rhs.len())
+            .map(|column| (0..self.n_nodes).map(|row| solution[(row, column)]).collect())
+            .collect();
+        if values.iter().flatten().all(|value| value.is_finite()) {
             Ok(values)
         } else {
             Err(NetworkError::Singular("the solution is not finite".to_string()))
@@ -495,6 +533,17 @@ impl SteadySolver {
     /// [`NetworkError::Singular`] if the solution is not finite.
     pub fn solve(&self, power_w: &[f64]) -> Result<Vec<f64>, NetworkError> {
         self.0.solve(power_w)
+    }
+
+    /// Steady rises for several power vectors at once (one pass over the factor).
+    ///
+    /// # Errors
+    /// [`NetworkError::Singular`] if a solution is not finite.
+    pub fn solve_many<R: AsRef<[f64]>>(
+        &self,
+        power_w: &[R],
+    ) -> Result<Vec<Vec<f64>>, NetworkError> {
+        self.0.solve_many(power_w)
     }
 }
 

@@ -45,6 +45,8 @@
 //! $T_\text{in} + \Delta T/2$.
 
 use crate::native::{Boundaries, Layer, Material, Model, Rect, Source, StackError};
+use crate::network::SteadySolver;
+use crate::reduced::{Builder, Convergence, Reduced, Scheme};
 use cporamp_core::scenario::{ColdPlate, HeatSinkKind, ThermalSettings};
 use serde::Serialize;
 
@@ -55,6 +57,15 @@ const SUBSTRATE_LAYER: usize = 3;
 const SUBSTRATE_SUBLAYERS: usize = 2;
 /// The die layer's bottom sublayer: the flip-chip active side, where junctions are.
 const JUNCTION_SUBLAYER: usize = 1;
+/// Relative tolerance of the transients' reduced model: Krylov blocks are added until a
+/// block moves no observed unit step response by more than this fraction of the largest
+/// steady response of its input (about 2 mK on a 20 K junction rise).
+const REDUCED_TOLERANCE: f64 = 1e-4;
+/// At most this many rounds of the steady factor's Krylov blocks alone before the step's
+/// factor joins.
+const STEADY_ROUNDS: usize = 8;
+/// At most this many Krylov rounds.
+const REDUCED_MAX_ROUNDS: usize = 40;
 /// Volumetric heat capacity of the TIM1 bond line, J/(m³ K): HotSpot's example
 /// `-p_interface 4.0e6` (its `example2/example.config`, vendored in `tests/data/hotspot`).
 const TIM_RHO_C_J_PER_M3K: f64 = 4.0e6;
@@ -347,8 +358,10 @@ pub struct PackageModel {
     /// The junction nodes of the ASIC and of each engine, in `region_stats` order.
     asic_nodes: Vec<usize>,
     engine_nodes: Vec<Vec<usize>>,
-    /// Backward-Euler factors kept by [`PackageModel::prepare_history`].
-    step_factors: Vec<crate::network::StepFactor>,
+    /// The factored steady state (the reduced model's Krylov blocks solve with it).
+    solver: SteadySolver,
+    /// Reduced models kept by [`PackageModel::prepare_history`], by step (bits) and inputs.
+    reduced: Vec<(u64, Varying, Reduced)>,
 }
 
 impl PackageModel {
@@ -512,7 +525,8 @@ impl PackageModel {
             settings: settings.clone(),
             asic_nodes,
             engine_nodes,
-            step_factors: Vec::new(),
+            solver,
+            reduced: Vec::new(),
         })
     }
 
@@ -618,49 +632,172 @@ pub struct PackageHistory {
     pub engine_mean_max_c: Vec<f64>,
 }
 
+/// Input patterns (W per node per unit input) and their steady responses (K per unit).
+type InputPatterns = (Vec<Vec<f64>>, Vec<Vec<f64>>);
+
+/// Which inputs of a package history change over time (the others hold their first value
+/// throughout): a reduced model needs only those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Varying {
+    /// The ASIC power.
+    pub asic: bool,
+    /// The engines' power.
+    pub engines: bool,
+    /// The coolant inlet temperature.
+    pub inlet: bool,
+}
+
+impl Varying {
+    /// Every input may change.
+    pub const ALL: Varying = Varying { asic: true, engines: true, inlet: true };
+
+    /// The inputs that change in these histories.
+    #[must_use]
+    pub fn of(asic_w: &[f64], engine_w: &[f64], inlet_c: &[f64]) -> Varying {
+        let changes = |series: &[f64]| series.iter().any(|value| (value - series[0]).abs() > 0.0);
+        Varying { asic: changes(asic_w), engines: changes(engine_w), inlet: changes(inlet_c) }
+    }
+
+    /// Whether a model for `self` serves histories in which `other` change.
+    #[must_use]
+    pub fn covers(&self, other: &Varying) -> bool {
+        (self.asic || !other.asic)
+            && (self.engines || !other.engines)
+            && (self.inlet || !other.inlet)
+    }
+
+    fn flags(self) -> [bool; 3] {
+        [self.asic, self.engines, self.inlet]
+    }
+}
+
 impl PackageModel {
-    /// Factors the backward-Euler step of `step_s` once and keeps it, so that every later
-    /// [`PackageModel::history`] at that step (from any thread) solves without factoring.
-    /// The histories are identical with or without it.
+    /// Builds the reduced model of the package's transients for histories sampled every
+    /// `step_s` in which the inputs `varying` change, once, and keeps it, so that every
+    /// later [`PackageModel::history`] at that step with no other input changing (from any
+    /// thread) only runs the small model. The histories are identical with or without it.
     ///
     /// # Errors
-    /// [`PackageError`] if the factorization fails.
-    pub fn prepare_history(&mut self, step_s: f64) -> Result<(), PackageError> {
-        if self.step_factor(step_s).is_none() {
-            let factor = self
-                .model
-                .network()
-                .step_factor(step_s, crate::network::TimeScheme::BackwardEuler)
-                .map_err(StackError::from)?;
-            self.step_factors.push(factor);
+    /// [`PackageError`] if the projection fails.
+    pub fn prepare_history(&mut self, step_s: f64, varying: Varying) -> Result<(), PackageError> {
+        if self.reduced_for(step_s, varying).is_none() {
+            let reduced = self.build_reduced(step_s, varying)?;
+            self.reduced.push((step_s.to_bits(), varying, reduced));
         }
         Ok(())
     }
 
-    fn step_factor(&self, step_s: f64) -> Option<&crate::network::StepFactor> {
-        self.step_factors.iter().find(|factor| factor.step_s().to_bits() == step_s.to_bits())
+    /// A reduced model kept for `step_s` that serves histories in which `varying` change,
+    /// if [`PackageModel::prepare_history`] built one, with the inputs it was built for.
+    #[must_use]
+    pub fn reduced_for(&self, step_s: f64, varying: Varying) -> Option<(Varying, &Reduced)> {
+        self.reduced
+            .iter()
+            .find(|(bits, built, _)| *bits == step_s.to_bits() && built.covers(&varying))
+            .map(|(_, built, reduced)| (*built, reduced))
     }
 
-    /// Backward-Euler history of the package under power histories `asic_w` and `engine_w`
-    /// and a coolant inlet history `inlet_c` (one value per step of `step_s`, held over the
-    /// step), from the steady state of the first values.
-    ///
-    /// The coolant is a time-varying boundary: with $T_c(t)$ the mean coolant temperature
-    /// (inlet plus half the energy-balance rise of the current power; the coolant's own heat
-    /// capacity is neglected) and $T_0 = T_c(0)$, the rise $\theta = T - T_0$ obeys
-    /// $C\dot\theta + G\theta = P + g_a\,(T_c(t) - T_0)$, so an inlet swing reaches the dies
-    /// through the package's thermal mass rather than instantly.
-    ///
-    /// # Errors
-    /// [`PackageError`] if the correlations or the solve fail, or the histories differ in
-    /// length.
-    pub fn history(
+    /// The transient's input patterns among 1 W more in the ASIC, 1 W more in every engine
+    /// and a 1 K warmer inlet (those `varying`), each with the coolant's response: the
+    /// coolant the lid sees warms by half the energy-balance rise of the extra power,
+    /// $1/(2\rho Q c_p)$ K per W, entering through the cold plate's conductances; and
+    /// their steady responses $G^{-1}b$, known from the unit responses without a solve
+    /// (a uniform 1 K rise of every node balances a 1 K warmer coolant and board air
+    /// together, $G\mathbf{1}$ = the ambient conductances, so the coolant alone gives
+    /// $\mathbf{1}$ minus the board air's response).
+    fn transient_inputs(&self, varying: Varying) -> Result<InputPatterns, PackageError> {
+        let n_dies = self.engines.len() + 1;
+        let weights = |first: f64, rest: f64| -> Vec<f64> {
+            (0..n_dies).map(|die| if die == 0 { first } else { rest }).collect()
+        };
+        let coolant: Vec<f64> = self
+            .model
+            .network()
+            .ambient_conductances()
+            .iter()
+            .zip(&self.board_w_per_k)
+            .map(|(conductance, board)| conductance - board)
+            .collect();
+        let coolant_response: Vec<f64> = self.response_board.iter().map(|air| 1.0 - air).collect();
+        let k_per_w = cold_plate(&self.settings.cold_plate, self.side_mm * 1e-3, 1.0, 0.0)?
+            .coolant_rise_k
+            / 2.0;
+        let with_coolant = |power: Vec<f64>, response: &[f64], coolant_k: f64| {
+            let input = power.iter().zip(&coolant).map(|(p, g)| p + coolant_k * g).collect();
+            let steady =
+                response.iter().zip(&coolant_response).map(|(r, c)| r + coolant_k * c).collect();
+            (input, steady)
+        };
+        let candidates = [
+            with_coolant(
+                self.model.weighted_power(&weights(1.0, 0.0)),
+                &self.response_asic,
+                k_per_w,
+            ),
+            with_coolant(
+                self.model.weighted_power(&weights(0.0, 1.0)),
+                &self.response_engines,
+                k_per_w * self.engines.len() as f64,
+            ),
+            (coolant.clone(), coolant_response.clone()),
+        ];
+        Ok(candidates
+            .into_iter()
+            .zip(varying.flags())
+            .filter(|(_, used)| *used)
+            .map(|(pair, _)| pair)
+            .unzip())
+    }
+
+    /// The junction nodes the histories observe: the ASIC's, then each engine's.
+    fn observed_nodes(&self) -> Vec<usize> {
+        self.asic_nodes.iter().chain(self.engine_nodes.iter().flatten()).copied().collect()
+    }
+
+    /// The reduced model for histories sampled every `step_s` with inputs `varying`: Krylov
+    /// blocks of the steady factor alone when they converge within `STEADY_ROUNDS` rounds
+    /// (steps long against the package's fast time constants), else of the steady factor
+    /// and the backward-Euler step's factor together (one more factorization; see
+    /// [`crate::reduced`]).
+    fn build_reduced(&self, step_s: f64, varying: Varying) -> Result<Reduced, PackageError> {
+        let (inputs, steady_block) = self.transient_inputs(varying)?;
+        let observed = self.observed_nodes();
+        let network = self.model.network();
+        let convergence = Convergence {
+            resolution_s: step_s,
+            tolerance: REDUCED_TOLERANCE,
+            max_rounds: REDUCED_MAX_ROUNDS,
+        };
+        let mut builder = Builder::new(network, &inputs, &observed, convergence)
+            .map_err(StackError::from)?
+            .with_steady_block(steady_block);
+        // The steady factor's rounds converge geometrically when the step is long against
+        // the modes they have not resolved yet; once a round no longer halves the change,
+        // the step's own factor joins.
+        let mut last_change = f64::INFINITY;
+        for round in 1..=STEADY_ROUNDS {
+            let steady = builder.run(&[&self.solver], round).map_err(StackError::from)?;
+            if steady.converged() {
+                return Ok(steady);
+            }
+            if round >= 3 && steady.last_change() > 0.5 * last_change {
+                break;
+            }
+            last_change = steady.last_change();
+        }
+        let step = network
+            .step_factor(step_s, crate::network::TimeScheme::BackwardEuler)
+            .map_err(StackError::from)?;
+        Ok(builder.run(&[&self.solver, &step], REDUCED_MAX_ROUNDS).map_err(StackError::from)?)
+    }
+
+    /// Checks the histories and returns the mean coolant temperature of each step.
+    fn coolant_history(
         &self,
         asic_w: &[f64],
         engine_w: &[f64],
         inlet_c: &[f64],
-        step_s: f64,
-    ) -> Result<PackageHistory, PackageError> {
+    ) -> Result<Vec<f64>, PackageError> {
         if asic_w.len() != engine_w.len() || asic_w.len() != inlet_c.len() || asic_w.is_empty() {
             return Err(PackageError::History {
                 asic: asic_w.len(),
@@ -668,39 +805,188 @@ impl PackageModel {
                 inlet: inlet_c.len(),
             });
         }
-        let stepper = match self.step_factor(step_s) {
-            Some(factor) => self.model.network().stepper_with(factor),
-            None => self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?,
-        };
-        let weights = |asic: f64, engine: f64| -> Vec<f64> {
-            std::iter::once(asic).chain(self.engines.iter().map(|_| engine)).collect()
-        };
         let n_engines = self.engines.len() as f64;
-        let coolant_c = |index: usize| -> Result<f64, PackageError> {
-            let power_w = asic_w[index] + engine_w[index] * n_engines;
-            Ok(cold_plate(&self.settings.cold_plate, self.side_mm * 1e-3, power_w, inlet_c[index])?
+        (0..asic_w.len())
+            .map(|index| {
+                let power_w = asic_w[index] + engine_w[index] * n_engines;
+                Ok(cold_plate(
+                    &self.settings.cold_plate,
+                    self.side_mm * 1e-3,
+                    power_w,
+                    inlet_c[index],
+                )?
                 .mean_coolant_c)
-        };
-        let reference_c = coolant_c(0)?;
+            })
+            .collect()
+    }
+
+    /// Steady rise above the coolant `reference_c` at ASIC power `asic_w` and `engine_w` per
+    /// engine, with the board air at its setting.
+    fn steady_rise(&self, asic_w: f64, engine_w: f64, reference_c: f64) -> Vec<f64> {
         let air_k = self.settings.board.air_temp_c - reference_c;
-        let mut rise: Vec<f64> = self
-            .response_asic
+        self.response_asic
             .iter()
             .zip(&self.response_engines)
             .zip(&self.response_board)
             .map(|((per_asic, per_engine), per_air)| {
-                asic_w[0] * per_asic + engine_w[0] * per_engine + air_k * per_air
+                asic_w * per_asic + engine_w * per_engine + air_k * per_air
             })
-            .collect();
+            .collect()
+    }
+
+    /// History of the package under power histories `asic_w` and `engine_w` and a coolant
+    /// inlet history `inlet_c` (one value per step of `step_s`, held over the step), from
+    /// the steady state of the first values; samples at the end of each step.
+    ///
+    /// The coolant is a time-varying boundary: with $T_c(t)$ the mean coolant temperature
+    /// (inlet plus half the energy-balance rise of the current power; the coolant's own heat
+    /// capacity is neglected) and $T_0 = T_c(0)$, the rise $\theta = T - T_0$ obeys
+    /// $C\dot\theta + G\theta = P + g_a\,(T_c(t) - T_0)$, so an inlet swing reaches the dies
+    /// through the package's thermal mass rather than instantly.
+    ///
+    /// The history is integrated exactly in time on the package's reduced-order model
+    /// ([`crate::reduced`]: a Krylov projection converged to `REDUCED_TOLERANCE` of the
+    /// steady responses), so the step only sets where the history is sampled and how long
+    /// the inputs are held; [`PackageModel::history_backward_euler`] is the full network
+    /// stepped by backward Euler, the reference the tests check this against.
+    ///
+    /// # Errors
+    /// [`PackageError`] if the correlations or the projection fail, or the histories differ
+    /// in length.
+    pub fn history(
+        &self,
+        asic_w: &[f64],
+        engine_w: &[f64],
+        inlet_c: &[f64],
+        step_s: f64,
+    ) -> Result<PackageHistory, PackageError> {
+        self.history_reduced(asic_w, engine_w, inlet_c, step_s, Scheme::Exact)
+    }
+
+    /// [`PackageModel::history`] on the reduced model with the given time scheme
+    /// ([`Scheme::BackwardEuler`] reproduces [`PackageModel::history_backward_euler`] up to
+    /// the projection error).
+    ///
+    /// # Errors
+    /// As [`PackageModel::history`].
+    pub fn history_reduced(
+        &self,
+        asic_w: &[f64],
+        engine_w: &[f64],
+        inlet_c: &[f64],
+        step_s: f64,
+        scheme: Scheme,
+    ) -> Result<PackageHistory, PackageError> {
+        let coolant_c = self.coolant_history(asic_w, engine_w, inlet_c)?;
+        let needed = Varying::of(asic_w, engine_w, inlet_c);
+        let reference_c = coolant_c[0];
+        let observed = self.observed_nodes();
+        let initial = self.steady_rise(asic_w[0], engine_w[0], reference_c);
+        let start: Vec<f64> = observed.iter().map(|&node| initial[node] + reference_c).collect();
+        let mut history = PackageHistory {
+            time_s: Vec::with_capacity(asic_w.len()),
+            asic_max_c: Vec::with_capacity(asic_w.len()),
+            engine_mean_max_c: Vec::with_capacity(asic_w.len()),
+        };
+        if needed.flags().iter().all(|changes| !changes) {
+            // Held inputs: the package stays at its steady state.
+            for index in 0..asic_w.len() {
+                self.record(&mut history, (index + 1) as f64 * step_s, &start, true);
+            }
+            return Ok(history);
+        }
+        let built;
+        let (varying, reduced) = match self.reduced_for(step_s, needed) {
+            Some(kept) => kept,
+            None => {
+                built = self.build_reduced(step_s, needed)?;
+                (needed, &built)
+            }
+        };
+        let mut temperatures = vec![0.0; observed.len()];
+        reduced.history(
+            scheme,
+            step_s,
+            asic_w.len(),
+            |index, inputs| {
+                let changes = [
+                    asic_w[index] - asic_w[0],
+                    engine_w[index] - engine_w[0],
+                    inlet_c[index] - inlet_c[0],
+                ];
+                let used = changes.into_iter().zip(varying.flags()).filter(|(_, used)| *used);
+                for (input, (change, _)) in inputs.iter_mut().zip(used) {
+                    *input = change;
+                }
+            },
+            |index, rises| {
+                for ((temperature, start), rise) in temperatures.iter_mut().zip(&start).zip(rises) {
+                    *temperature = start + rise;
+                }
+                self.record(&mut history, (index + 1) as f64 * step_s, &temperatures, true);
+            },
+        );
+        Ok(history)
+    }
+
+    /// Appends one sample: `temperatures` are the observed nodes' (`compact`) or every
+    /// node's.
+    fn record(
+        &self,
+        history: &mut PackageHistory,
+        time_s: f64,
+        temperatures: &[f64],
+        compact: bool,
+    ) {
+        let mut offset = 0;
+        let mut stats = |nodes: &[usize]| {
+            if compact {
+                let range: Vec<usize> = (offset..offset + nodes.len()).collect();
+                offset += nodes.len();
+                PackageModel::junction_stats(temperatures, &range)
+            } else {
+                PackageModel::junction_stats(temperatures, nodes)
+            }
+        };
+        history.time_s.push(time_s);
+        history.asic_max_c.push(stats(&self.asic_nodes).1);
+        let mut hottest = f64::NEG_INFINITY;
+        for nodes in &self.engine_nodes {
+            hottest = hottest.max(stats(nodes).0);
+        }
+        history.engine_mean_max_c.push(hottest);
+    }
+
+    /// [`PackageModel::history`] on the full network by backward Euler (first order in the
+    /// step; factors the step's matrix on each call): the reference for the reduced model.
+    ///
+    /// # Errors
+    /// As [`PackageModel::history`].
+    pub fn history_backward_euler(
+        &self,
+        asic_w: &[f64],
+        engine_w: &[f64],
+        inlet_c: &[f64],
+        step_s: f64,
+    ) -> Result<PackageHistory, PackageError> {
+        let coolant_c = self.coolant_history(asic_w, engine_w, inlet_c)?;
+        let stepper = self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?;
+        let reference_c = coolant_c[0];
+        let air_k = self.settings.board.air_temp_c - reference_c;
+        let mut rise = self.steady_rise(asic_w[0], engine_w[0], reference_c);
         let ambient_w_per_k = self.model.network().ambient_conductances();
+        let n_dies = self.engines.len() + 1;
         let mut history = PackageHistory {
             time_s: Vec::new(),
             asic_max_c: Vec::new(),
             engine_mean_max_c: Vec::new(),
         };
         for index in 0..asic_w.len() {
-            let offset_k = coolant_c(index)? - reference_c;
-            let mut power = self.model.weighted_power(&weights(asic_w[index], engine_w[index]));
+            let offset_k = coolant_c[index] - reference_c;
+            let weights: Vec<f64> = (0..n_dies)
+                .map(|die| if die == 0 { asic_w[index] } else { engine_w[index] })
+                .collect();
+            let mut power = self.model.weighted_power(&weights);
             for ((watts, conductance), board) in
                 power.iter_mut().zip(ambient_w_per_k).zip(&self.board_w_per_k)
             {
@@ -708,15 +994,7 @@ impl PackageModel {
             }
             stepper.step(&mut rise, &power, &power).map_err(StackError::from)?;
             let temperatures: Vec<f64> = rise.iter().map(|theta| theta + reference_c).collect();
-            let stats = |nodes: &[usize]| PackageModel::junction_stats(&temperatures, nodes);
-            history.time_s.push((index + 1) as f64 * step_s);
-            history.asic_max_c.push(stats(&self.asic_nodes).1);
-            history.engine_mean_max_c.push(
-                self.engine_nodes
-                    .iter()
-                    .map(|nodes| stats(nodes).0)
-                    .fold(f64::NEG_INFINITY, f64::max),
-            );
+            self.record(&mut history, (index + 1) as f64 * step_s, &temperatures, false);
         }
         Ok(history)
     }
@@ -809,6 +1087,162 @@ mod tests {
         // Far outside the correlation's range is an error, not an extrapolation.
         let error = cold_plate(&air_sink(1e6), side_m, 500.0, 30.0).unwrap_err();
         assert!(error.to_string().contains("outside Teertstra's range"), "{error}");
+    }
+
+    /// Square-wave histories like the pipeline's: `n` steps, busy for the first half of
+    /// every `period` steps; the cycling kind also swings the engines and the inlet.
+    fn square_wave(n: usize, period: usize, cycling: bool) -> [Vec<f64>; 3] {
+        let busy = |index: usize| index % period < period / 2;
+        let asic = (0..n).map(|k| if busy(k) { 470.0 } else { 188.0 }).collect();
+        let engine = (0..n).map(|k| if busy(k) || !cycling { 25.0 } else { 10.0 }).collect();
+        let inlet = (0..n).map(|k| if busy(k) && cycling { 37.0 } else { 35.0 }).collect();
+        [asic, engine, inlet]
+    }
+
+    fn worst(a: &[f64], b: &[f64]) -> f64 {
+        a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max)
+    }
+
+    /// The full network's backward-Euler history at `step_s / refine`, sampled at the coarse
+    /// steps' ends (each input held over its coarse step).
+    fn refined(
+        model: &PackageModel,
+        [asic, engine, inlet]: &[Vec<f64>; 3],
+        step_s: f64,
+        refine: usize,
+    ) -> PackageHistory {
+        let fine = |series: &Vec<f64>| -> Vec<f64> {
+            series.iter().flat_map(|value| std::iter::repeat_n(*value, refine)).collect()
+        };
+        let history = model
+            .history_backward_euler(
+                &fine(asic),
+                &fine(engine),
+                &fine(inlet),
+                step_s / refine as f64,
+            )
+            .unwrap();
+        let every =
+            |series: &[f64]| series.iter().skip(refine - 1).step_by(refine).copied().collect();
+        PackageHistory {
+            time_s: every(&history.time_s),
+            asic_max_c: every(&history.asic_max_c),
+            engine_mean_max_c: every(&history.engine_mean_max_c),
+        }
+    }
+
+    #[test]
+    fn the_reduced_transient_matches_the_full_network_and_converges_in_time() {
+        // A 16-cell grid (fast in debug builds) under the pipeline's two transients: cycling
+        // (15 s steps, 40 per period, engines and inlet swinging too) and the photonics drift
+        // (10 ms steps, 100 per period, ASIC only); a period and a half each.
+        let mut settings = settings();
+        settings.grid_cells = 16;
+        let model = PackageModel::new(&settings, &load()).unwrap();
+        for (step_s, period, cycling) in [(15.0, 40, true), (0.01, 100, false)] {
+            let inputs = square_wave(period + period / 2, period, cycling);
+            let [asic, engine, inlet] = &inputs;
+            let exact = model.history(asic, engine, inlet, step_s).unwrap();
+            let both = |a: &PackageHistory, b: &PackageHistory| {
+                worst(&a.asic_max_c, &b.asic_max_c)
+                    .max(worst(&a.engine_mean_max_c, &b.engine_mean_max_c))
+            };
+            // 1. Projection error alone: the reduced model stepped by backward Euler against
+            // the full network stepped by backward Euler. The projection stops once a round
+            // moves the unit step responses by < 1e-4 of the steady rise (~25 K here, so a
+            // few mK); the error left is of that order.
+            let reduced_euler =
+                model.history_reduced(asic, engine, inlet, step_s, Scheme::BackwardEuler).unwrap();
+            let euler = model.history_backward_euler(asic, engine, inlet, step_s).unwrap();
+            let projection = both(&euler, &reduced_euler);
+            assert!(projection < 5e-3, "{step_s} s: projection error {projection} K");
+            // 2. Time error: backward Euler at step/k converges to the exact history at first
+            // order (halving the step halves the error; were the exact history off by d, the
+            // errors would stall at d instead), and Richardson's extrapolation from the two
+            // finest, 2 BE(h/2k) - BE(h/k), second order, lands closer to it than its finer
+            // input does. The old backward-Euler history at the step itself is off by tenths of a
+            // kelvin at the switching edges.
+            // (The drift's finer steps are already in the asymptotic range at 4 and 8.)
+            let refinements = if cycling { [1, 8, 16] } else { [1, 4, 8] };
+            let fine: Vec<PackageHistory> = refinements
+                .into_iter()
+                .map(|refine| refined(&model, &inputs, step_s, refine))
+                .collect();
+            let errors: Vec<f64> = fine.iter().map(|history| both(history, &exact)).collect();
+            let richardson = |a: &[f64], b: &[f64]| -> Vec<f64> {
+                a.iter().zip(b).map(|(coarse, fine)| 2.0 * fine - coarse).collect()
+            };
+            let extrapolated = PackageHistory {
+                time_s: exact.time_s.clone(),
+                asic_max_c: richardson(&fine[1].asic_max_c, &fine[2].asic_max_c),
+                engine_mean_max_c: richardson(
+                    &fine[1].engine_mean_max_c,
+                    &fine[2].engine_mean_max_c,
+                ),
+            };
+            let remainder = both(&extrapolated, &exact);
+            assert!(
+                errors[0] > 0.1,
+                "{step_s} s: backward Euler at the step is off by {}",
+                errors[0]
+            );
+            let order = (errors[1] / errors[2]).log2();
+            assert!(order > 0.9 && order < 2.5, "{step_s} s: observed order {order}");
+            assert!(
+                remainder < 0.5 * errors[2] && remainder < 0.01,
+                "{step_s} s: extrapolated history off by {remainder} K (finest backward Euler: {})",
+                errors[2]
+            );
+            // 3. The reported statistics of the last period: the swings (max - min) of the
+            // ASIC peak (the cycling range, the drift sensor) and of the hottest engine (the
+            // ring and an on-engine laser) meet the extrapolated reference's to within twice
+            // its pointwise remainder (a difference of two samples).
+            let last = |series: &[f64]| {
+                let tail = &series[series.len() - period..];
+                let top = tail.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+                top - tail.iter().copied().fold(f64::INFINITY, f64::min)
+            };
+            for (name, exact_swing, reference_swing) in [
+                ("ASIC", last(&exact.asic_max_c), last(&extrapolated.asic_max_c)),
+                ("engine", last(&exact.engine_mean_max_c), last(&extrapolated.engine_mean_max_c)),
+            ] {
+                assert!(
+                    (exact_swing - reference_swing).abs() <= 2.0 * remainder + 1e-12,
+                    "{step_s} s: {name} swing {exact_swing} K vs {reference_swing} K"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_model_kept_for_some_inputs_serves_the_histories_that_vary_only_those() {
+        let mut settings = settings();
+        settings.grid_cells = 16;
+        let mut model = PackageModel::new(&settings, &load()).unwrap();
+        let asic_only = Varying { asic: true, engines: false, inlet: false };
+        model.prepare_history(0.01, asic_only).unwrap();
+        assert!(model.reduced_for(0.01, asic_only).is_some());
+        assert!(model.reduced_for(0.01, Varying::ALL).is_none());
+        assert!(model.reduced_for(0.02, asic_only).is_none());
+        // The drift workload (ASIC only) on the kept one-input model and on a three-input
+        // model built for a history that varies everything: the same temperatures to within
+        // the projections' tolerance (each a few mK at most).
+        let [asic, engine, inlet] = square_wave(150, 100, false);
+        assert_eq!(Varying::of(&asic, &engine, &inlet), asic_only);
+        let kept = model.history(&asic, &engine, &inlet, 0.01).unwrap();
+        model.prepare_history(0.01, Varying::ALL).unwrap();
+        let (varying, _) = model.reduced_for(0.01, asic_only).unwrap();
+        assert_eq!(varying, asic_only, "the first model that serves a history is used");
+        let mut all = PackageModel::new(&settings, &load()).unwrap();
+        all.prepare_history(0.01, Varying::ALL).unwrap();
+        let general = all.history(&asic, &engine, &inlet, 0.01).unwrap();
+        let difference = worst(&kept.asic_max_c, &general.asic_max_c)
+            .max(worst(&kept.engine_mean_max_c, &general.engine_mean_max_c));
+        assert!(difference < 5e-3, "{difference} K");
+        // A history that moves the inlet too is not served by the ASIC-only model.
+        let [asic, engine, inlet] = square_wave(150, 100, true);
+        assert_eq!(Varying::of(&asic, &engine, &inlet), Varying::ALL);
+        assert!(Varying::ALL.covers(&asic_only) && !asic_only.covers(&Varying::ALL));
     }
 
     #[test]
