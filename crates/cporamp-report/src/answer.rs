@@ -223,14 +223,28 @@ impl Answer {
             }
             paragraph.push_str("). ");
         }
-        if let Some((input, total, _)) =
-            sobol.first().map(|s| (crate::market::input_label(&s.input), s.total, s.total_ci))
-        {
-            let _ = write!(
-                paragraph,
-                "CPO's share by then depends most on the {input} (total Sobol index {}).",
-                number(total, 2)
-            );
+        // A driver is named only when its interval excludes 0: a share that hardly varies
+        // leaves indices that are all noise.
+        let horizon_end = result.years.last().copied().unwrap_or(end);
+        match sobol.first().filter(|s| s.total_ci[0] > 0.0) {
+            Some(top) => {
+                let _ = write!(
+                    paragraph,
+                    "CPO's share of the {} tier in {horizon_end} depends most on the {} \
+                     (total Sobol index {}).",
+                    result.main_tier,
+                    crate::market::input_label(&top.input),
+                    number(top.total, 2)
+                );
+            }
+            None => {
+                let _ = write!(
+                    paragraph,
+                    "No input moves CPO's share of the {} tier measurably by {horizon_end}: it \
+                     stays at the pilot share in almost every sample.",
+                    result.main_tier
+                );
+            }
         }
         let gates = ["package yield", "serviceability (goodput)", "cost of ownership", "cooling"];
         Answer {
