@@ -10,7 +10,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use cporamp_core::Scenario;
 use cporamp_market::{MAX_OBSERVATIONS, MIN_OBSERVATION_SD, Observation, Signal};
 
@@ -167,9 +166,7 @@ pub(crate) fn read(
     path: &Path,
     scenario: &Scenario,
 ) -> Result<(PathBuf, Vec<Observation>), Failure> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read signals file {}", path.display()))
-        .map_err(Failure::Input)?;
+    let text = crate::input::read_text(path, "signals file")?;
     let horizon = (scenario.market.start_year, scenario.market.end_year);
     let observations =
         parse(path, &text, horizon).map_err(|message| Failure::Input(anyhow::anyhow!(message)))?;

@@ -490,3 +490,23 @@ fn a_system_test_thins_the_escapes_as_poisson_thinning_says() {
     let sum: f64 = result.waterfall.iter().map(|step| step.change.value).sum();
     assert!((sum - result.package_yield.value).abs() < 1e-12, "{sum}");
 }
+
+#[test]
+fn test_records_refuse_zero_packages_and_more_than_a_batch() {
+    // Neither header-only files nor a silent clamp to 256.
+    let inputs = YieldInputs { packages: 10, ..quiet() };
+    assert_eq!(
+        test_records(&inputs, 1).unwrap().len(),
+        inputs.engines_per_package * (inputs.lanes_per_engine + inputs.spare_lanes_per_engine)
+    );
+    for packages in [0, BATCH + 1] {
+        let error = test_records(&inputs, packages).unwrap_err();
+        assert_eq!(error.name, "test_packages");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "yield: test_packages = {packages}; expected 1 to 256 packages (the first batch)"
+            )
+        );
+    }
+}

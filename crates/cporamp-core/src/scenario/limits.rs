@@ -420,10 +420,7 @@ impl Estimate {
     /// Peak memory: the stage holding the most (stages run one after another), bytes.
     #[must_use]
     pub fn peak_memory_bytes(&self) -> f64 {
-        ["thermal", "photonics", "yield", "fleet", "market"]
-            .iter()
-            .map(|stage| self.stage_memory_bytes(stage))
-            .fold(0.0, f64::max)
+        ALL_STAGES.iter().map(|stage| self.stage_memory_bytes(stage)).fold(0.0, f64::max)
     }
 
     fn stage_memory_bytes(&self, stage: &str) -> f64 {
@@ -672,8 +669,12 @@ fn fleet_demands(scenario: &Scenario, threads: f64, demands: &mut Vec<Demand>) {
     });
 }
 
-/// Refuses a scenario whose run would exceed `budget`, naming the estimate, the budget and the
-/// field that drives it (located in `source`). Returns the estimate when it fits.
+/// Every stage of a run, in order.
+pub const ALL_STAGES: &[&str] = &["thermal", "photonics", "yield", "fleet", "market"];
+
+/// Refuses a scenario whose run of `stages` (e.g. [`ALL_STAGES`] for `cporamp run`) would
+/// exceed `budget`, naming the estimate, the budget and the field that drives it (located in
+/// `source`). Returns the estimate when it fits.
 ///
 /// # Errors
 /// A [`ScenarioError`] with one problem per exceeded budget.
@@ -682,8 +683,10 @@ pub fn check_budget(
     source: &str,
     origin: &str,
     budget: Budget,
+    stages: &[&str],
 ) -> Result<Estimate, ScenarioError> {
-    let estimate = estimate(scenario, budget.threads);
+    let mut estimate = estimate(scenario, budget.threads);
+    estimate.demands.retain(|demand| stages.contains(&demand.stage));
     let mut diagnostics = Vec::new();
     let peak = estimate.peak_memory_bytes();
     if peak > budget.memory_bytes
@@ -904,8 +907,9 @@ mod tests {
     #[test]
     fn the_default_and_quick_scenarios_fit_the_default_budget() {
         let default = load_default().expect("valid");
-        let whole = check_budget(&default, DEFAULT_SCENARIO_TOML, "d", Budget::default())
-            .expect("the default fits");
+        let whole =
+            check_budget(&default, DEFAULT_SCENARIO_TOML, "d", Budget::default(), ALL_STAGES)
+                .expect("the default fits");
         // BENCHMARKS.md: the default run takes about 20 CPU-s; the estimate is an upper
         // bound within a small factor.
         assert!((10.0..600.0).contains(&whole.cpu_s()), "{}", whole.cpu_s());
@@ -924,7 +928,7 @@ mod tests {
             ("periods = 4 ", "periods = 10000 "),
         ]);
         let scenario = load(&source, "big.toml").expect("each field in range");
-        let error = check_budget(&scenario, &source, "big.toml", Budget::default())
+        let error = check_budget(&scenario, &source, "big.toml", Budget::default(), ALL_STAGES)
             .expect_err("over budget");
         let memory = &error.diagnostics[0];
         assert_eq!(memory.path, "photonics.sample_rate_hz");
@@ -939,7 +943,8 @@ mod tests {
         );
         // A larger budget takes it (for memory; the CPU time is still refused).
         let roomy = Budget { memory_bytes: 1e12, ..Budget::default() };
-        let error = check_budget(&scenario, &source, "big.toml", roomy).expect_err("CPU");
+        let error =
+            check_budget(&scenario, &source, "big.toml", roomy, ALL_STAGES).expect_err("CPU");
         assert_eq!(error.diagnostics.len(), 1);
         assert!(error.to_string().contains("CPU time"), "{error}");
     }
@@ -948,7 +953,7 @@ mod tests {
     fn a_run_over_the_cpu_budget_names_the_fleet_field() {
         let source = edited(&[("replications = 10 ", "replications = 10000 ")]);
         let scenario = load(&source, "long.toml").expect("each field in range");
-        let error = check_budget(&scenario, &source, "long.toml", Budget::default())
+        let error = check_budget(&scenario, &source, "long.toml", Budget::default(), ALL_STAGES)
             .expect_err("over budget");
         assert_eq!(error.diagnostics.len(), 1, "{error}");
         assert_eq!(error.diagnostics[0].path, "fleet.gpus");
