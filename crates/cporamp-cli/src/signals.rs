@@ -52,7 +52,7 @@ fn year(text: &str) -> Option<f64> {
 
 /// Parses `text` (the contents of `path`) for a market horizon of the decimal years
 /// `[start_year, end_year]`.
-fn parse(
+pub(crate) fn parse(
     path: &Path,
     text: &str,
     (start_year, end_year): (i32, i32),
