@@ -265,6 +265,7 @@ fn load_scenario(
 ) -> Result<(Scenario, String, cporamp_core::scenario::limits::Estimate), Failure> {
     let (text, origin) = scenario_text(path)?;
     let scenario = cporamp_core::load(&text, &origin).map_err(Failure::input)?;
+    cporamp_pipeline::preflight(&scenario, &text, &origin).map_err(Failure::input)?;
     let estimate =
         cporamp_core::scenario::limits::check_budget(&scenario, &text, &origin, budget, stages)
             .map_err(Failure::input)?;

@@ -75,7 +75,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
-use model::{INPUT_RANGES, Outcome, Params};
+pub use model::INPUT_RANGES;
+use model::{Outcome, Params};
 
 /// Samples per random stream.
 pub const CHUNK: usize = 256;

@@ -83,7 +83,7 @@ pub(crate) struct Params {
 
 /// Allowed range of each input's sampled values, in [`crate::INPUT_NAMES`] order:
 /// (low, high, low inclusive).
-pub(crate) const INPUT_RANGES: [(f64, f64, bool); 12] = [
+pub const INPUT_RANGES: [(f64, f64, bool); 12] = [
     (0.0, f64::INFINITY, false),
     (0.0, f64::INFINITY, false),
     (0.0, 1.0, true),

@@ -445,5 +445,15 @@ mod tests {
             cporamp_fleet::MAX_JOB_INTERRUPTIONS.to_bits()
         );
         assert_eq!(cporamp_core::scenario::limits::MARKET_INPUTS, cporamp_market::INPUT_NAMES);
+        let ranges = |table: &[(f64, f64, bool)]| -> Vec<(u64, u64, bool)> {
+            table
+                .iter()
+                .map(|&(low, high, inclusive)| (low.to_bits(), high.to_bits(), inclusive))
+                .collect()
+        };
+        assert_eq!(
+            ranges(&cporamp_core::scenario::limits::MARKET_INPUT_RANGES),
+            ranges(&cporamp_market::INPUT_RANGES)
+        );
     }
 }

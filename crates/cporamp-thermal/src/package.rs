@@ -285,6 +285,14 @@ pub fn cold_plate(
     })
 }
 
+/// Side of the square package (substrate and lid) of `load`, mm: the engines' inner edge, their
+/// depth and the substrate margin on each side of the centre.
+#[must_use]
+pub fn package_side_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
+    2.0 * (engine_inner_mm(settings, load) + settings.engine_depth_mm)
+        + 2.0 * settings.substrate_margin_mm
+}
+
 /// Distance from the package centre to the engines' inner edge, mm: the gap beyond the die,
 /// or half an engine row's length if that is larger, so that the four rows never overlap at
 /// the corners.
@@ -364,8 +372,7 @@ impl PackageModel {
         if geometry.n_engines == 0 || geometry.n_engines % 4 != 0 {
             return Err(PackageError::EngineCount { n_engines: geometry.n_engines });
         }
-        let side_mm = 2.0 * (engine_inner_mm(settings, geometry) + settings.engine_depth_mm)
-            + 2.0 * settings.substrate_margin_mm;
+        let side_mm = package_side_mm(settings, geometry);
         let side_m = side_mm * 1e-3;
         // h does not depend on power or inlet; evaluate the correlation once.
         let plate = cold_plate(&settings.cold_plate, side_m, 0.0, 0.0)?;

@@ -48,6 +48,29 @@ pub const MARKET_INPUTS: [&str; 12] = [
     "thermal_margin_sigma_k",
 ];
 
+/// The range each market input's samples must stay in, in [`MARKET_INPUTS`] order: (low,
+/// high, low inclusive); the high end is exclusive. The same as `cporamp_market::INPUT_RANGES`
+/// (a pipeline test checks that they agree).
+pub const MARKET_INPUT_RANGES: [(f64, f64, bool); 12] = [
+    (0.0, f64::INFINITY, false),
+    (0.0, f64::INFINITY, false),
+    (0.0, 1.0, true),
+    (0.0, f64::INFINITY, true),
+    (0.0, f64::INFINITY, true),
+    (f64::NEG_INFINITY, f64::INFINITY, true),
+    (0.0, f64::INFINITY, false),
+    (-1.0, f64::INFINITY, false),
+    (0.0, f64::INFINITY, true),
+    (0.0, f64::INFINITY, true),
+    (0.0, f64::INFINITY, false),
+    (0.0, f64::INFINITY, true),
+];
+
+/// Standard deviations between an unbounded prior's centre and a bound of its input's range:
+/// the market engine refuses a sample outside the range, and a normal tail beyond 6 sd is
+/// drawn with probability 1e-9 per sample.
+const PRIOR_TAIL_SDS: f64 = 6.0;
+
 /// Terms of the predictor the photonics engine fits per telemetry tap: one per channel
 /// (sensor temperature and ASIC power); plus a constant and two autoregressive terms. The fit
 /// needs at least twice as many samples per workload period as terms.
@@ -70,6 +93,7 @@ fn engine_lanes(engine_capacity_gbps: f64, lane_rate_gbps: f64) -> u32 {
 /// The checks that relate fields to each other, on a scenario whose fields are each in range.
 pub(crate) fn dependent(scenario: &Scenario) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    engines(scenario, &mut problems);
     lasers(scenario, &mut problems);
     spares(scenario, &mut problems);
     heater(scenario, &mut problems);
@@ -77,6 +101,61 @@ pub(crate) fn dependent(scenario: &Scenario) -> Vec<Diagnostic> {
     fleet(scenario, &mut problems);
     market(scenario, &mut problems);
     problems
+}
+
+/// An optical engine carries a whole number of lanes (at least one) at every generation, and a
+/// co-packaged technology the fleet or the market uses needs rings (its latent defects and
+/// yield come from the yield engine, which models the rings).
+fn engines(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
+    for technology in &scenario.technologies {
+        let Some(package) = &technology.package else { continue };
+        for generation in &scenario.generations {
+            let lanes = package.engine_capacity.0 / generation.lane_rate.0;
+            if (lanes - lanes.round()).abs() > 1e-9 || lanes.round() < 1.0 {
+                problems.push(invalid(
+                    &format!("technology.{}.package.engine_capacity_gbps", quoted(&technology.id)),
+                    package.engine_capacity.0,
+                    format!(
+                        "a whole number (at least 1) of {} Gb/s lanes of {} ({lanes} lanes)",
+                        generation.lane_rate.0, generation.id
+                    ),
+                ));
+                break;
+            }
+        }
+    }
+    let fleet = &scenario.fleet;
+    let uses: Vec<(String, usize)> = fleet
+        .technologies
+        .iter()
+        .enumerate()
+        .map(|(i, &index)| (format!("fleet.technologies[{i}]"), index))
+        .chain(
+            fleet
+                .mixed_tiers
+                .iter()
+                .enumerate()
+                .map(|(i, &index)| (format!("fleet.mixed_tiers[{i}]"), index)),
+        )
+        .chain(std::iter::once((
+            "market.cpo_technology".to_string(),
+            scenario.market.cpo_technology,
+        )))
+        .collect();
+    for (path, index) in uses {
+        let Some(technology) = scenario.technologies.get(index) else { continue };
+        if technology.kind == TechnologyKind::CoPackaged && technology.rings.is_none() {
+            problems.push(invalid(
+                &path,
+                format!("\"{}\"", technology.id),
+                format!(
+                    "a co-packaged technology with rings ([technology.{}.rings]): its yield and \
+                     latent defects come from the yield engine, which models the rings",
+                    quoted(&technology.id)
+                ),
+            ));
+        }
+    }
 }
 
 /// A laser feeds lanes of one module (pluggable) or one engine (co-packaged).
@@ -309,6 +388,12 @@ fn market(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
             ));
         }
     }
+    for (name, prior) in &market.priors {
+        let Some(slot) = MARKET_INPUTS.iter().position(|input| input == name) else { continue };
+        if let Some((field, value, expected)) = prior_outside(prior, MARKET_INPUT_RANGES[slot]) {
+            problems.push(invalid(&format!("market.priors.{name}.{field}"), value, expected));
+        }
+    }
     let names: Vec<&str> = market.priors.iter().map(|(name, _)| name.as_str()).collect();
     for name in &names {
         if !MARKET_INPUTS.contains(name) {
@@ -326,6 +411,48 @@ fn market(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
                 format!("no [market.priors.{input}]"),
                 format!("a prior for every input of the market engine ({input} is missing)"),
             ));
+        }
+    }
+}
+
+/// The parameter of `prior` whose support leaves `(low, high, inclusive)`, if any: (field,
+/// value, expected).
+fn prior_outside(
+    prior: &super::PriorSpec,
+    (low, high, inclusive): (f64, f64, bool),
+) -> Option<(&'static str, f64, String)> {
+    use super::PriorSpec;
+    let range =
+        format!("{}{low}, {high}) (the market input's range)", if inclusive { "[" } else { "(" });
+    let above = |value: f64| if inclusive { value >= low } else { value > low };
+    match *prior {
+        PriorSpec::Uniform { low: a, high: b } | PriorSpec::Triangular { low: a, high: b, .. } => {
+            if !above(a) {
+                Some(("low", a, format!("a support inside {range}")))
+            } else if b >= high {
+                Some(("high", b, format!("a support inside {range}")))
+            } else {
+                None
+            }
+        }
+        PriorSpec::Normal { mean, sd } => {
+            let tails = (mean - PRIOR_TAIL_SDS * sd, mean + PRIOR_TAIL_SDS * sd);
+            (!above(tails.0) || tails.1 >= high).then(|| {
+                (
+                    "mean",
+                    mean,
+                    format!(
+                        "mean +- {PRIOR_TAIL_SDS} sd inside {range}: a normal prior's samples \
+                         outside it are refused (use a lognormal, uniform or triangular prior)"
+                    ),
+                )
+            })
+        }
+        PriorSpec::LogNormal { median, sigma } => {
+            let factor = (PRIOR_TAIL_SDS * sigma).exp();
+            (!above(median / factor) || median * factor >= high).then(|| {
+                ("median", median, format!("median x exp(+-{PRIOR_TAIL_SDS} sigma) inside {range}"))
+            })
         }
     }
 }
@@ -790,6 +917,34 @@ mod tests {
     }
 
     #[test]
+    fn an_engine_carries_whole_lanes() {
+        // 100 Gb/s engines: 512 and 1024 per switch, one 100G lane but half a 200G lane.
+        let from = "engine_capacity_gbps = 6400              # [S04] Bailly";
+        let to = "engine_capacity_gbps = 100 # [S04] Bailly";
+        let source = edited(&[(from, to)]);
+        let error = load(&source, "t").expect_err("refused");
+        let paths: Vec<&str> = error.diagnostics.iter().map(|d| d.path.as_str()).collect();
+        assert!(
+            paths.contains(&"technology.cpo_integrated.package.engine_capacity_gbps"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("(0.5 lanes)"), "{error}");
+    }
+
+    #[test]
+    fn a_fleet_or_market_technology_without_rings_is_refused() {
+        // The ELS technology without rings: the fleet, the mixed fabric and the market use it.
+        let start = DEFAULT_SCENARIO_TOML.find("[technology.cpo_els.rings]").expect("present");
+        let end = start + DEFAULT_SCENARIO_TOML[start..].find("\n\n").expect("a blank line");
+        let source = DEFAULT_SCENARIO_TOML.replacen(&DEFAULT_SCENARIO_TOML[start..end], "", 1);
+        let error = load(&source, "t").expect_err("refused");
+        let paths: Vec<&str> = error.diagnostics.iter().map(|d| d.path.as_str()).collect();
+        assert!(paths.contains(&"fleet.technologies[3]"), "{error}");
+        assert!(paths.contains(&"fleet.mixed_tiers[1]"), "{error}");
+        assert!(paths.contains(&"market.cpo_technology"), "{error}");
+    }
+
+    #[test]
     fn spare_lanes_are_checked_against_the_engine_lanes() {
         let from = "spare_lanes_per_engine = 0 ";
         let (path, line, message) = only_problem(&[(from, "spare_lanes_per_engine = 64 ")]);
@@ -902,6 +1057,26 @@ mod tests {
             .expect("present");
         let (path, _, _) = only_problem(&[(line, "yield_target = 0.0")]);
         assert_eq!(path, "market.criteria.yield_target");
+    }
+
+    #[test]
+    fn a_prior_must_keep_its_samples_inside_the_input_range() {
+        // price_erosion is a fraction in [0, 1): uniform 0.10-0.25 by default.
+        let (path, _, message) = only_problem(&[("high = 0.25 ", "high = 1.0 ")]);
+        assert_eq!(path, "market.priors.price_erosion.high");
+        assert!(message.contains("a support inside [0, 1)"), "{message}");
+        // adoption_speed > 0: a normal of mean 1.2 and sd 0.3 reaches 0 at 4 sd.
+        let line = DEFAULT_SCENARIO_TOML
+            .lines()
+            .skip_while(|line| !line.starts_with("[market.priors.adoption_speed]"))
+            .take(4)
+            .collect::<Vec<_>>()
+            .join("\n");
+        let normal = "[market.priors.adoption_speed]\nkind = \"normal\"\nmean = 1.2\nsd = 0.3\n";
+        let (path, _, _) = only_problem(&[(line.as_str(), normal)]);
+        assert_eq!(path, "market.priors.adoption_speed.mean");
+        let narrow = "[market.priors.adoption_speed]\nkind = \"normal\"\nmean = 1.2\nsd = 0.1\n";
+        assert!(load(&edited(&[(line.as_str(), narrow)]), "t").is_ok());
     }
 
     #[test]

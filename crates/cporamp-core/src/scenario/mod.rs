@@ -68,6 +68,13 @@ pub fn load(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
     if dependent.is_empty() { Ok(scenario) } else { Err(located(dependent)) }
 }
 
+/// Line and column of the field `path` (dotted, as in diagnostics) in `source`, or of its
+/// deepest parent present.
+#[must_use]
+pub fn locate(source: &str, path: &str) -> Option<(usize, usize)> {
+    locate::locate_path(source, path)
+}
+
 /// The embedded default scenario, resolved.
 ///
 /// # Errors
