@@ -112,7 +112,11 @@ fn check_prints_the_estimate_and_a_run_over_budget_names_the_field() {
     refused(
         directory.path(),
         &output,
-        &["photonics.sample_rate_hz", "of memory; the budget is 100 MB (--max-memory)"],
+        &[
+            "photonics.sample_rate_hz",
+            "memory of a run: about ",
+            "; the budget is 100 MB (--max-memory)",
+        ],
         &["fast.toml"],
     );
     let output =

@@ -79,7 +79,7 @@ impl fmt::Display for Diagnostic {
                 write!(f, "value {value} is not valid; expected {expected}")
             }
             DiagnosticKind::OverBudget { resource, estimate, budget } => {
-                write!(f, "a run would need about {estimate} of {resource}; the budget is {budget}")
+                write!(f, "{resource} of a run: about {estimate}; the budget is {budget}")
             }
         }
     }

@@ -162,6 +162,23 @@ fn engines(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
 fn lasers(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
     for technology in &scenario.technologies {
         let Some(optics) = &technology.optics else { continue };
+        // The comparison extrapolates the efficiency to the laser's temperature (its TEC
+        // set point, else its ambient) and refuses one above 1.
+        let laser = &optics.laser;
+        let temp_c = laser.tec.as_ref().map_or(laser.ambient_temp.0, |tec| tec.setpoint.0);
+        let efficiency = laser.wall_plug_efficiency
+            * (-(temp_c - laser.wpe_reference_temp.0) / laser.wpe_temp_scale.0).exp();
+        if !(efficiency > 0.0 && efficiency <= 1.0) {
+            problems.push(invalid(
+                &format!("technology.{}.laser.wall_plug_efficiency", quoted(&technology.id)),
+                laser.wall_plug_efficiency,
+                format!(
+                    "an efficiency that stays in (0, 1] at the laser's {temp_c} °C: \
+                     wall_plug_efficiency x exp(-(T - wpe_reference_temp_c) / wpe_temp_scale_k) \
+                     = {efficiency:.4}"
+                ),
+            ));
+        }
         let lanes_per_laser = optics.laser.lanes_per_laser;
         let path = format!("technology.{}.laser.lanes_per_laser", quoted(&technology.id));
         for generation in &scenario.generations {
@@ -904,6 +921,29 @@ mod tests {
         assert!(message.contains("0.125 lasers"), "{message}");
         // 8 lanes is the limit itself.
         assert!(load(&edited(&[(from, "lanes_per_laser = 8 #")]), "t").is_ok());
+    }
+
+    #[test]
+    fn the_laser_efficiency_stays_at_most_one_at_its_temperature() {
+        // The pluggable's EML: 0.5 at 25 °C with a 67 K scale, held by its TEC at -40 °C,
+        // extrapolates to 0.5 e^(65/67) = 1.319.
+        let source = DEFAULT_SCENARIO_TOML;
+        let start = source.find("[technology.pluggable_dsp.laser]").expect("present");
+        let end = source.find("[technology.pluggable_dsp.link_budget]").expect("present");
+        let section = &source[start..end];
+        let set = |text: &str, key: &str, value: &str| -> String {
+            let line = text.lines().find(|l| l.starts_with(key)).expect("key in the section");
+            text.replacen(line, &format!("{key}{value}"), 1)
+        };
+        let edited_section =
+            set(&set(section, "wall_plug_efficiency = ", "0.5"), "setpoint_c = ", "-40.0");
+        let text = source.replacen(section, &edited_section, 1);
+        let error = load(&text, "t").expect_err("refused");
+        assert_eq!(error.diagnostics.len(), 1, "{error}");
+        let diagnostic = &error.diagnostics[0];
+        assert_eq!(diagnostic.path, "technology.pluggable_dsp.laser.wall_plug_efficiency");
+        assert!(diagnostic.to_string().contains("at the laser's -40 °C"), "{error}");
+        assert!(diagnostic.to_string().contains("= 1.3192"), "{error}");
     }
 
     #[test]
