@@ -796,7 +796,8 @@ fn fleet_demands(scenario: &Scenario, threads: f64, demands: &mut Vec<Demand>) {
             "{failures:.3e} failures per replication x {replications} replications x \
              {fleet_runs} fabric runs"
         ),
-        memory_bytes: 0.0,
+        // A failure on a job link is a job interruption whose time is kept.
+        memory_bytes: failures * FLEET_BYTES_PER_INTERRUPTION * in_flight,
         cpu_s: failures * replications * fleet_runs / rate::FLEET_ITEMS,
     });
     demands.push(Demand {
@@ -1162,6 +1163,23 @@ mod tests {
             check_budget(&scenario, &source, "big.toml", roomy, ALL_STAGES).expect_err("CPU");
         assert_eq!(error.diagnostics.len(), 1);
         assert!(error.to_string().contains("CPU time"), "{error}");
+    }
+
+    #[test]
+    fn an_unbounded_failure_rate_is_refused_by_its_field() {
+        // 1e10 FIT: 10 failures per module-hour, each kept as a time when it hits the job.
+        let line = DEFAULT_SCENARIO_TOML
+            .lines()
+            .find(|line| line.starts_with("module_fit = "))
+            .expect("present");
+        let source = edited(&[(line, "module_fit = 1e10")]);
+        let scenario = load(&source, "fit.toml").expect("each field in range");
+        let error = check_budget(&scenario, &source, "fit.toml", Budget::default(), ALL_STAGES)
+            .expect_err("over budget");
+        assert_eq!(error.diagnostics.len(), 2, "{error}");
+        for diagnostic in &error.diagnostics {
+            assert_eq!(diagnostic.path, "fleet.reliability.module_fit", "{error}");
+        }
     }
 
     #[test]
