@@ -1,12 +1,14 @@
 //! Checks at `scenario check` time of what an engine would refuse at run time and that only
 //! an engine's own model can decide (the scenario's own dependent checks are in
-//! `cporamp_core::scenario::limits`): today the cold plate's heat-transfer correlations, whose
+//! `cporamp_core::scenario::limits`): the cold plate's heat-transfer correlations, whose
 //! validity (channels on the lid, Reynolds and Prandtl ranges) depends on the package size
-//! each technology and generation gives. Cheap: no grid is built or solved.
+//! each technology and generation gives, and the package grids (`thermal.grid_cells`,
+//! `photonics.drift_grid_cells`), which must put a cell centre in every die. Cheap: no grid
+//! is built or solved.
 
 use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
 use cporamp_core::{Scenario, scenario};
-use cporamp_thermal::package::{PackageLoad, cold_plate, package_side_mm};
+use cporamp_thermal::package::{PackageLoad, check_grid, cold_plate, package_side_mm};
 
 /// Every problem the engines would find in `scenario` before computing anything, located in
 /// `source` (the text it was loaded from; `origin` names it).
@@ -28,6 +30,27 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
                 asic_side_mm: thermal.asic_side_mm[index],
             };
             let side_mm = package_side_mm(thermal, &load);
+            // The package grid and the drift transient's coarser one must put a cell centre
+            // in every die.
+            for (path, cells) in [
+                ("thermal.grid_cells", thermal.grid_cells),
+                ("photonics.drift_grid_cells", scenario.photonics.drift_grid_cells),
+            ] {
+                if let Err(error) = check_grid(thermal, &load, cells) {
+                    diagnostics.push(Diagnostic {
+                        location: scenario::locate(source, path),
+                        path: path.to_string(),
+                        kind: DiagnosticKind::Invalid {
+                            value: cells.to_string(),
+                            expected: format!(
+                                "a grid fine enough for the {side_mm:.1} mm package of {} at {} \
+                                 ({error})",
+                                technology.id, generation.id
+                            ),
+                        },
+                    });
+                }
+            }
             // The drift transient's package is the same size; one check covers both.
             if let Err(error) = cold_plate(&thermal.cold_plate, side_mm * 1e-3, 0.0, 0.0) {
                 let path = "thermal.cold_plate.flow_l_per_min".to_string();
@@ -57,6 +80,36 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
 mod tests {
     use super::*;
     use cporamp_core::scenario::DEFAULT_SCENARIO_TOML;
+
+    #[test]
+    fn a_drift_grid_too_coarse_for_the_engines_is_refused_by_its_field() {
+        // 2 mm deep engines 2 mm inside a 68 mm package (102.4T: 16 engines of 15 mm, 4 a
+        // side): 8.5 mm cells put no centre between 2 and 4 mm; 64 cells of 1.06 mm put one
+        // at 2.66 mm.
+        let set = |text: &str, key: &str, value: &str| -> String {
+            let line = text.lines().find(|line| line.starts_with(key)).unwrap();
+            text.replacen(line, &format!("{key}{value}"), 1)
+        };
+        let source = set(
+            &set(DEFAULT_SCENARIO_TOML, "drift_grid_cells = ", "8"),
+            "engine_depth_mm = ",
+            "2.0",
+        );
+        let scenario = cporamp_core::load(&source, "t").expect("in the field's own range");
+        let error = preflight(&scenario, &source, "t").unwrap_err();
+        assert!(
+            error.diagnostics.iter().all(|d| d.path == "photonics.drift_grid_cells"),
+            "{error}"
+        );
+        assert!(error.to_string().contains("is too coarse"), "{error}");
+        // The run finds the same: the engine's own check on the built model agrees (on the
+        // reduced fixture, whose 32-cell package grid also holds every die).
+        let mut small = crate::fixture::small();
+        small.thermal.engine_depth_mm = 2.0;
+        small.photonics.drift_grid_cells = 8;
+        let engines = crate::run_engines(&small, &crate::RunOptions::default());
+        assert!(engines.is_err_and(|e| e.to_string().contains("too coarse")));
+    }
 
     #[test]
     fn the_default_passes_and_a_flow_outside_the_correlations_is_refused_with_its_line() {
