@@ -85,9 +85,9 @@ pub enum Command {
         /// files per technology and generation, into this directory.
         #[arg(long, value_name = "DIR")]
         test_data: Option<PathBuf>,
-        /// Packages per file of test data (at most 256).
-        #[arg(long, default_value_t = 100)]
-        test_packages: usize,
+        /// Packages per file of test data, 1 to 256.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=256))]
+        test_packages: u16,
     },
     /// Fleet engine on a scenario: the cluster's scale-out fabric built once per technology
     /// (and once mixed) and run over years: failures and repairs per component, switch
@@ -160,6 +160,42 @@ pub struct ExecutionArgs {
     /// Show progress on standard error even when it is not a terminal.
     #[arg(long, conflicts_with = "quiet")]
     pub progress: bool,
+    #[command(flatten)]
+    pub budget: BudgetArgs,
+}
+
+/// The resources a run may take; a scenario whose estimate exceeds them is refused before
+/// anything runs.
+#[derive(Debug, Default, Clone, Copy, clap::Args)]
+pub struct BudgetArgs {
+    /// Memory budget in GB (default 8): a scenario (or HotSpot grid) whose estimated peak
+    /// memory exceeds it is refused, naming the field that drives the estimate.
+    #[arg(long, value_name = "GB", value_parser = positive_number)]
+    pub max_memory: Option<f64>,
+    /// CPU-time budget in CPU-hours (default 2): a scenario whose estimated run takes longer
+    /// is refused, naming the field that drives the estimate.
+    #[arg(long, value_name = "HOURS", value_parser = positive_number)]
+    pub max_cpu_hours: Option<f64>,
+}
+
+impl BudgetArgs {
+    /// The budget for a run on `threads` workers.
+    pub fn budget(&self, threads: usize) -> cporamp_core::scenario::limits::Budget {
+        use cporamp_core::scenario::limits::Budget;
+        Budget {
+            memory_bytes: self.max_memory.map_or(Budget::DEFAULT_MEMORY_BYTES, |gb| gb * 1e9),
+            cpu_s: self.max_cpu_hours.map_or(Budget::DEFAULT_CPU_S, |hours| hours * 3600.0),
+            threads,
+        }
+    }
+}
+
+/// A finite number > 0.
+fn positive_number(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value.is_finite() && value > 0.0 => Ok(value),
+        _ => Err(format!("{text:?} is not a number > 0")),
+    }
 }
 
 /// What every engine subcommand and `run` take.
@@ -269,6 +305,12 @@ pub enum ScenarioCommand {
     Check {
         /// Scenario TOML file.
         file: PathBuf,
+        /// Worker threads a run would use (default: all cores): runs side by side hold their
+        /// memory at once.
+        #[arg(long, value_name = "N")]
+        threads: Option<std::num::NonZeroUsize>,
+        #[command(flatten)]
+        budget: BudgetArgs,
     },
 }
 

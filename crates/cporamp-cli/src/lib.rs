@@ -9,22 +9,38 @@
 //! bad input nothing is written.
 
 mod args;
+mod input;
 mod output;
 mod progress;
 mod signals;
 mod table;
 mod thermal;
 
-use anyhow::Context;
 use args::{Cli, Command, EngineArgs, Format, ScenarioCommand};
 use clap::Parser;
 use cporamp_core::Scenario;
+use cporamp_core::scenario::limits::{ALL_STAGES, Budget};
 use cporamp_core::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO_TOML};
 use cporamp_pipeline::RunOptions;
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
+
+/// Parses the text of a signals file (`name` names it in messages) for a market horizon of
+/// the decimal years `[start_year, end_year]`: the reader `--signals` uses, public for the
+/// property tests and the fuzz target.
+///
+/// # Errors
+/// Every bad cell of every row, each with `name`, line and column, value and what was
+/// expected.
+pub fn parse_signals(
+    name: &str,
+    text: &str,
+    horizon: (i32, i32),
+) -> Result<Vec<cporamp_market::Observation>, String> {
+    signals::parse(Path::new(name), text, horizon)
+}
 
 /// A failure, classified by whose fault it is.
 #[derive(Debug)]
@@ -93,7 +109,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
         Command::Run { common, out, signals } => run_all(&common, &out, signals.as_deref()),
         Command::Compare(common) => {
-            let session = Session::start(&common)?;
+            let session = Session::start(&common, &["thermal"])?;
             let comparison = session.with_options(|options| {
                 cporamp_pipeline::compare(&session.scenario, None, options)
             })?;
@@ -106,13 +122,14 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             )
         }
         Command::Yield { common, test_data, test_packages } => {
-            let session = Session::start(&common)?;
+            let session = Session::start(&common, ENGINE_STAGES)?;
             if let Some(directory) = &test_data {
                 output::check_directory(directory).map_err(Failure::Input)?;
             }
             let output = session.engines()?;
             if let Some(directory) = &test_data {
-                let written = write_test_data(directory, &output.yields, test_packages)?;
+                let written =
+                    write_test_data(directory, &output.yields, usize::from(test_packages))?;
                 session.note(&written);
             }
             session.emit(
@@ -123,7 +140,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             )
         }
         Command::Fleet(common) => {
-            let session = Session::start(&common)?;
+            let session = Session::start(&common, &["thermal", "photonics", "yield", "fleet"])?;
             let engines = session.engines()?;
             let fleet = session.with_options(|options| {
                 cporamp_pipeline::run_fleet(&session.scenario, &engines, options)
@@ -136,7 +153,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             )
         }
         Command::Market { common, signals } => {
-            let session = Session::start(&common)?;
+            let session = Session::start(&common, ALL_STAGES)?;
             let observations = signals
                 .as_deref()
                 .map(|path| signals::read(path, &session.scenario))
@@ -151,7 +168,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             )
         }
         Command::Photonics(common) => {
-            let session = Session::start(&common)?;
+            let session = Session::start(&common, ENGINE_STAGES)?;
             let output = session.engines()?;
             session.emit(
                 "photonics",
@@ -178,7 +195,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 print(&thermal::run_hotspot(&args)?)
             }
             None => {
-                let session = Session::start(&args.common)?;
+                let session = Session::start(&args.common, ENGINE_STAGES)?;
                 let output = session.engines()?;
                 session.emit(
                     "thermal",
@@ -195,12 +212,20 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             output::write_new_file(&path, DEFAULT_SCENARIO_TOML, force).map_err(Failure::Input)?;
             print(&format!("wrote the default scenario to {}\n", path.display()))
         }
-        Command::Scenario(ScenarioCommand::Check { file }) => {
-            let (scenario, origin) = load_scenario(Some(&file))?;
+        Command::Scenario(ScenarioCommand::Check { file, threads, budget }) => {
+            let threads = threads.unwrap_or_else(|| RunOptions::default().threads).get();
+            let budget = budget.budget(threads);
+            let (scenario, origin, estimate) = load_scenario(Some(&file), budget, ALL_STAGES)?;
             print(&format!(
-                "{origin}: ok: {} technologies x {} generations\n",
+                "{origin}: ok: {} technologies x {} generations; a run on {threads} thread{} \
+                 needs about {} of memory and {} (estimates; budget {} and {:.1} CPU-hours)\n",
                 scenario.technologies.len(),
-                scenario.generations.len()
+                scenario.generations.len(),
+                if threads == 1 { "" } else { "s" },
+                cporamp_core::scenario::limits::human_bytes(estimate.peak_memory_bytes()),
+                format_cpu(estimate.cpu_s()),
+                cporamp_core::scenario::limits::human_bytes(budget.memory_bytes),
+                budget.cpu_s / 3600.0,
             ))
         }
     }
@@ -212,16 +237,39 @@ fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
     Ok(json)
 }
 
+/// The stages `thermal`, `photonics` and `yield` run (`run_engines`).
+const ENGINE_STAGES: &[&str] = &["thermal", "photonics", "yield"];
+
 /// The names that stand for the embedded scenarios where a path is expected.
 const DEFAULT_NAME: &str = "@default";
 const QUICK_NAME: &str = "@quick";
 
+/// CPU time for people.
+fn format_cpu(seconds: f64) -> String {
+    if seconds >= 3600.0 {
+        format!("{:.1} CPU-hours", seconds / 3600.0)
+    } else if seconds >= 60.0 {
+        format!("{:.0} CPU-minutes", seconds / 60.0)
+    } else {
+        format!("{seconds:.0} CPU-s")
+    }
+}
+
 /// Reads and resolves a scenario file, or an embedded one: the default (no path, or
-/// `@default`) or the quick one (`@quick`).
-fn load_scenario(path: Option<&Path>) -> Result<(Scenario, String), Failure> {
+/// `@default`) or the quick one (`@quick`), and refuses it if a run of `stages` would exceed
+/// `budget`.
+fn load_scenario(
+    path: Option<&Path>,
+    budget: Budget,
+    stages: &[&str],
+) -> Result<(Scenario, String, cporamp_core::scenario::limits::Estimate), Failure> {
     let (text, origin) = scenario_text(path)?;
     let scenario = cporamp_core::load(&text, &origin).map_err(Failure::input)?;
-    Ok((scenario, origin))
+    cporamp_pipeline::preflight(&scenario, &text, &origin).map_err(Failure::input)?;
+    let estimate =
+        cporamp_core::scenario::limits::check_budget(&scenario, &text, &origin, budget, stages)
+            .map_err(Failure::input)?;
+    Ok((scenario, origin, estimate))
 }
 
 fn scenario_text(path: Option<&Path>) -> Result<(String, String), Failure> {
@@ -232,10 +280,7 @@ fn scenario_text(path: Option<&Path>) -> Result<(String, String), Failure> {
         )),
         Some(path) if path.as_os_str() != DEFAULT_NAME => {
             let origin = path.display().to_string();
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read scenario file {origin}"))
-                .map_err(Failure::Input)?;
-            Ok((text, origin))
+            Ok((input::read_text(path, "scenario file")?, origin))
         }
         _ => Ok((DEFAULT_SCENARIO_TOML.to_string(), DEFAULT_ORIGIN.to_string())),
     }
@@ -250,9 +295,9 @@ struct Session<'a> {
 }
 
 impl<'a> Session<'a> {
-    /// Loads the scenario (restricted to --generation) and checks the output options before
-    /// any engine runs.
-    fn start(args: &'a EngineArgs) -> Result<Session<'a>, Failure> {
+    /// Loads the scenario (restricted to --generation), checks that a run of `stages` fits
+    /// the budget, and checks the output options, before any engine runs.
+    fn start(args: &'a EngineArgs, stages: &[&str]) -> Result<Session<'a>, Failure> {
         if args.format == Format::Parquet
             && args.output.is_none()
             && std::io::stdout().is_terminal()
@@ -264,7 +309,9 @@ impl<'a> Session<'a> {
         if let Some(path) = &args.output {
             output::check_file(path).map_err(Failure::Input)?;
         }
-        let (mut scenario, origin) = load_scenario(args.scenario.path())?;
+        let threads = args.execution.threads.unwrap_or_else(|| RunOptions::default().threads);
+        let budget = args.execution.budget.budget(threads.get());
+        let (mut scenario, origin, _) = load_scenario(args.scenario.path(), budget, stages)?;
         if let Some(id) = &args.generation {
             let index = cporamp_compare::generation_index(&scenario, id)
                 .map_err(|error| Failure::Input(anyhow::anyhow!("--generation: {error}")))?;
@@ -400,7 +447,7 @@ fn market_update(
 }
 
 fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<(), Failure> {
-    let session = Session::start(common)?;
+    let session = Session::start(common, ALL_STAGES)?;
     output::check_directory(out).map_err(Failure::Input)?;
     let observations = signals.map(|path| signals::read(path, &session.scenario)).transpose()?;
     let output = session.run()?;
@@ -473,7 +520,7 @@ fn diff(
             execution: *execution,
             ..EngineArgs::default()
         };
-        let session = Session::start(&common)?;
+        let session = Session::start(&common, ALL_STAGES)?;
         let run = session.run().map_err(|failure| match failure {
             Failure::Input(error) => Failure::Input(error.context(format!("scenario {name}"))),
             internal @ Failure::Internal(_) => internal,

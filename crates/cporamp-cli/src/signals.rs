@@ -10,7 +10,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use cporamp_core::Scenario;
 use cporamp_market::{MAX_OBSERVATIONS, MIN_OBSERVATION_SD, Observation, Signal};
 
@@ -53,7 +52,7 @@ fn year(text: &str) -> Option<f64> {
 
 /// Parses `text` (the contents of `path`) for a market horizon of the decimal years
 /// `[start_year, end_year]`.
-fn parse(
+pub(crate) fn parse(
     path: &Path,
     text: &str,
     (start_year, end_year): (i32, i32),
@@ -167,9 +166,7 @@ pub(crate) fn read(
     path: &Path,
     scenario: &Scenario,
 ) -> Result<(PathBuf, Vec<Observation>), Failure> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read signals file {}", path.display()))
-        .map_err(Failure::Input)?;
+    let text = crate::input::read_text(path, "signals file")?;
     let horizon = (scenario.market.start_year, scenario.market.end_year);
     let observations =
         parse(path, &text, horizon).map_err(|message| Failure::Input(anyhow::anyhow!(message)))?;

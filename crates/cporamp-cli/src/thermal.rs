@@ -3,7 +3,6 @@
 
 use crate::Failure;
 use crate::args::{Scheme, ThermalArgs};
-use anyhow::Context;
 use cporamp_thermal::hotspot::block::TransientMethod;
 use cporamp_thermal::hotspot::{self, HotSpotTransient, ModelType, Stack, parse};
 use cporamp_thermal::network::TimeScheme;
@@ -11,9 +10,7 @@ use std::io::Write;
 use std::path::Path;
 
 fn read(path: &Path, what: &str) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read {what} {}", path.display()))
-        .map_err(Failure::Input)
+    crate::input::read_text(path, what)
 }
 
 fn name(path: &Path) -> String {
@@ -218,6 +215,24 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
         ))),
         (ModelType::Grid, stack) => {
             let (rows, cols) = (count("grid_rows")?, count("grid_cols")?);
+            let chip_layers = match &stack {
+                Stack::Default(_) => 2,
+                Stack::Lcf(layers) => layers.len(),
+            };
+            let estimate = hotspot::grid::memory_estimate_bytes(rows, cols, chip_layers);
+            let budget = args.common.execution.budget.budget(1).memory_bytes;
+            if estimate > budget {
+                use cporamp_core::scenario::limits::human_bytes;
+                return Err(Failure::input(anyhow::anyhow!(
+                    "a {rows} x {cols} grid of {} layers needs about {} of memory \
+                     ({} B per node); the budget is {} (--max-memory): use a coarser grid \
+                     (--grid-rows, --grid-cols) or raise --max-memory",
+                    chip_layers + 2,
+                    human_bytes(estimate),
+                    hotspot::grid::BYTES_PER_NODE,
+                    human_bytes(budget)
+                )));
+            }
             let model = hotspot::model_from_config(&config, &materials, stack, &trace, rows, cols)
                 .map_err(Failure::input)?;
             let (steady, _) = if settings.leakage {

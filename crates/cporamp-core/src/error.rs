@@ -50,6 +50,15 @@ pub enum DiagnosticKind {
         /// What would have been accepted.
         expected: String,
     },
+    /// A run whose estimated resources exceed the budget (see `scenario::limits`).
+    OverBudget {
+        /// `memory` or `CPU time`.
+        resource: String,
+        /// The estimate and what drives it.
+        estimate: String,
+        /// The budget and the flag that changes it.
+        budget: String,
+    },
 }
 
 impl fmt::Display for Diagnostic {
@@ -68,6 +77,9 @@ impl fmt::Display for Diagnostic {
             }
             DiagnosticKind::Invalid { value, expected } => {
                 write!(f, "value {value} is not valid; expected {expected}")
+            }
+            DiagnosticKind::OverBudget { resource, estimate, budget } => {
+                write!(f, "{resource} of a run: about {estimate}; the budget is {budget}")
             }
         }
     }

@@ -139,6 +139,12 @@ pub const HOURS_PER_YEAR: f64 = 8766.0;
 /// Hours per month of the timeline (a twelfth of [`HOURS_PER_YEAR`]).
 pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
 
+/// The most job interruptions (GPU failures, flaps and network failures expected from their
+/// rates) one replication takes: their times are kept, sorted, to find the goodput-optimal
+/// checkpoint interval, so memory and time grow with them. 1e7 over five years of a
+/// 16,384-GPU job is an interruption every 16 s: the job makes no progress long before.
+pub const MAX_JOB_INTERRUPTIONS: f64 = 1e7;
+
 /// Boltzmann constant, eV/K.
 pub const BOLTZMANN_EV_PER_K: f64 = 8.617_333_262e-5;
 
@@ -390,6 +396,25 @@ pub enum FleetInputError {
         tiers: usize,
         /// The most GPUs those tiers hold.
         max_gpus: usize,
+    },
+    /// Poisson job interruptions (GPU failures and flaps) beyond [`MAX_JOB_INTERRUPTIONS`].
+    #[error(
+        "fleet: {expected:.3e} job interruptions expected per replication ({gpu_per_gpu_h} GPU \
+         interruptions + {flaps_per_link_h} flaps, per GPU-hour, x {job_gpus} job GPUs x \
+         {horizon_h} h); expected at most {MAX_JOB_INTERRUPTIONS:e} (the job would make no \
+         progress)"
+    )]
+    TooManyInterruptions {
+        /// Expected interruptions per replication.
+        expected: f64,
+        /// GPU and host interruptions per GPU-hour.
+        gpu_per_gpu_h: f64,
+        /// Flaps per link-hour.
+        flaps_per_link_h: f64,
+        /// GPUs of the job.
+        job_gpus: usize,
+        /// Simulated hours.
+        horizon_h: f64,
     },
     /// A job larger than the cluster.
     #[error("fleet: job.gpus = {job_gpus} is larger than the cluster's {gpus} GPUs")]
@@ -758,6 +783,18 @@ fn check(inputs: &FleetInputs) -> Result<(), FleetInputError> {
     }
     check_non_negative("gpu_interruptions_per_gpu_h", inputs.gpu_interruptions_per_gpu_h)?;
     check_non_negative("job.flaps_per_link_h", inputs.job.flaps_per_link_h)?;
+    let horizon_h = inputs.years * HOURS_PER_YEAR;
+    let per_gpu_h = inputs.gpu_interruptions_per_gpu_h + inputs.job.flaps_per_link_h;
+    let expected = per_gpu_h * inputs.job.gpus as f64 * horizon_h;
+    if expected > MAX_JOB_INTERRUPTIONS {
+        return Err(FleetInputError::TooManyInterruptions {
+            expected,
+            gpu_per_gpu_h: inputs.gpu_interruptions_per_gpu_h,
+            flaps_per_link_h: inputs.job.flaps_per_link_h,
+            job_gpus: inputs.job.gpus,
+            horizon_h,
+        });
+    }
     let job = &inputs.job;
     if !(job.checkpoint_interval_h.is_finite() && job.checkpoint_interval_h > 0.0) {
         return Err(out_of_range(

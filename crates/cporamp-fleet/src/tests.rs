@@ -644,3 +644,25 @@ fn bad_input_gets_a_named_error() {
     let error = simulate(&inputs, 1).unwrap_err();
     assert!(error.to_string().contains("replace_after_failed_ports = 0"), "{error}");
 }
+
+#[test]
+fn job_interruptions_beyond_the_cap_are_refused_before_any_allocation() {
+    // 1 flap per link-hour on 32 GPUs over a year: 2.8e5, fine; 1e4 per hour: 2.8e9, refused
+    // (the times would take 22 GB).
+    let mut inputs = quiet(32, 8, 2);
+    inputs.replications = 2;
+    inputs.job.flaps_per_link_h = 1.0;
+    let result = simulate(&inputs, 1).expect("within the cap");
+    let expected = 32.0 * HOURS_PER_YEAR;
+    let interruptions = result.job.flap_interruptions.mean;
+    // Poisson: sd sqrt(2.8e5) = 530; the mean of 2 replications is within 5 sd of it.
+    assert!((interruptions - expected).abs() < 5.0 * expected.sqrt(), "{interruptions}");
+    inputs.job.flaps_per_link_h = 1e4;
+    inputs.gpu_interruptions_per_gpu_h = 1.0;
+    let error = simulate(&inputs, 1).unwrap_err();
+    let FleetInputError::TooManyInterruptions { expected, .. } = error else {
+        panic!("expected TooManyInterruptions, got {error}")
+    };
+    assert!((expected - 10_001.0 * 32.0 * HOURS_PER_YEAR).abs() < 1.0, "{expected}");
+    assert!(error.to_string().contains("at most 1e7"), "{error}");
+}

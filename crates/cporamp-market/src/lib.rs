@@ -85,8 +85,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
-pub use model::thermal_check;
-use model::{INPUT_RANGES, Outcome, Params};
+pub use model::{INPUT_RANGES, thermal_check};
+use model::{Outcome, Params};
 
 /// Samples per random stream.
 pub const CHUNK: usize = 256;

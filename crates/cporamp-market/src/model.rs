@@ -102,7 +102,7 @@ pub(crate) struct Params {
 
 /// Allowed range of each input's sampled values, in [`crate::INPUT_NAMES`] order:
 /// (low, high, low inclusive).
-pub(crate) const INPUT_RANGES: [(f64, f64, bool); 13] = [
+pub const INPUT_RANGES: [(f64, f64, bool); 13] = [
     (0.0, f64::INFINITY, false),
     (0.0, f64::INFINITY, false),
     (0.0, 1.0, true),

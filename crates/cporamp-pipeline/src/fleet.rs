@@ -200,9 +200,10 @@ fn repair(settings: &FleetSettings, median_h: f64) -> Repair {
     Repair::LogNormal { median_h, sigma: settings.repair_sigma }
 }
 
-/// An empty spares pool with the fleet's lead time; [`stocked`] fills it.
+/// A spares pool with the fleet's lead time and one unit; [`stocked`] sets the count (at
+/// least one, so a lead time of 0 h is an instant restock, not a pool that never fills).
 fn no_spares(settings: &FleetSettings) -> Spares {
-    Spares { initial_units: 0, reorder_lead_h: settings.reorder_lead_h }
+    Spares { initial_units: 1, reorder_lead_h: settings.reorder_lead_h }
 }
 
 /// A unit with only a constant rate at its operating point (no wear-out, no latent defect).
@@ -549,5 +550,55 @@ mod tests {
         let r = &scenario.fleet.reliability;
         let closed = (2.0 * 16_384.0 * r.module_fit + 512.0 * r.switch_hardware_fit) * hours / 1e9;
         assert!(network.mean > closed - 3.0 * network.se, "{network:?} vs {closed}");
+    }
+
+    #[test]
+    fn a_zero_reorder_lead_time_restocks_at_once() {
+        // Every pool holds at least one spare, so a lead time of 0 h is an instant restock
+        // (it used to be refused as "0 spares and a lead time of 0 h" before stocking).
+        let mut scenario = crate::fixture::small();
+        scenario.fleet.reorder_lead_h = 0.0;
+        scenario.fleet.gpus = 1024;
+        scenario.fleet.job.gpus = 512;
+        scenario.fleet.tiers = 2;
+        scenario.fleet.years = 0.5;
+        let output =
+            crate::run_generation(&scenario, "51.2T", &crate::RunOptions::default()).unwrap();
+        let pluggable = scenario.technologies.iter().position(|t| t.id == "pluggable_dsp").unwrap();
+        let inputs = fleet_inputs(
+            &scenario,
+            &output.comparison,
+            &output.photonics,
+            &output.yields,
+            &[pluggable; 2],
+        )
+        .unwrap();
+        let inputs = stocked(inputs, scenario.fleet.spare_fraction).unwrap();
+        assert!(inputs.nic.spares.initial_units >= 1);
+        assert_eq!(inputs.nic.spares.reorder_lead_h.to_bits(), 0.0_f64.to_bits());
+        let result = cporamp_fleet::simulate(&inputs, 1).unwrap();
+        // Spares never run out, so every tier's links are up nearly all the time.
+        for tier in &result.tiers {
+            assert!(tier.link_availability.mean > 0.99, "{:?}", tier.link_availability);
+        }
+    }
+
+    #[test]
+    fn the_scenario_checks_mirror_the_engines_constants() {
+        assert_eq!(
+            cporamp_core::scenario::limits::MAX_JOB_INTERRUPTIONS.to_bits(),
+            cporamp_fleet::MAX_JOB_INTERRUPTIONS.to_bits()
+        );
+        assert_eq!(cporamp_core::scenario::limits::MARKET_INPUTS, cporamp_market::INPUT_NAMES);
+        let ranges = |table: &[(f64, f64, bool)]| -> Vec<(u64, u64, bool)> {
+            table
+                .iter()
+                .map(|&(low, high, inclusive)| (low.to_bits(), high.to_bits(), inclusive))
+                .collect()
+        };
+        assert_eq!(
+            ranges(&cporamp_core::scenario::limits::MARKET_INPUT_RANGES),
+            ranges(&cporamp_market::INPUT_RANGES)
+        );
     }
 }

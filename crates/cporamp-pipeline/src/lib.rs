@@ -46,9 +46,11 @@ mod fixture;
 mod fleet;
 mod market;
 mod options;
+mod preflight;
 pub use fleet::{FleetFabric, FleetOutput, tier_name};
 pub use market::MarketOutput;
 pub use options::{Progress, RunOptions, Stage};
+pub use preflight::preflight;
 
 use options::Counter;
 

@@ -296,6 +296,53 @@ pub fn cold_plate(
     })
 }
 
+/// The check [`PackageModel::new`] makes on its grid, without building it: every die of
+/// `load` (the ASIC and each engine) holds at least one cell centre of a `cells` x `cells`
+/// grid over the package.
+///
+/// # Errors
+/// [`PackageError::GridTooCoarse`] naming the first die that holds none.
+pub fn check_grid(
+    settings: &ThermalSettings,
+    load: &PackageLoad,
+    cells: usize,
+) -> Result<(), PackageError> {
+    let side_mm = package_side_mm(settings, load);
+    let asic_offset = (side_mm - load.asic_side_mm) / 2.0 * 1e-3;
+    let asic = Rect {
+        x_m: asic_offset,
+        y_m: asic_offset,
+        width_m: load.asic_side_mm * 1e-3,
+        height_m: load.asic_side_mm * 1e-3,
+    };
+    let cell_m = side_mm * 1e-3 / cells.max(1) as f64;
+    let centres: Vec<f64> = (0..cells).map(|i| (i as f64 + 0.5) * cell_m).collect();
+    let dies = std::iter::once(asic).chain(engine_rects(settings, load, side_mm));
+    for (index, rect) in dies.enumerate() {
+        let holds = centres.iter().any(|&x| centres.iter().any(|&y| rect.contains_point(x, y)));
+        if !holds {
+            return Err(PackageError::GridTooCoarse {
+                die: if index == 0 {
+                    "ASIC die".to_string()
+                } else {
+                    format!("optical engine {index}")
+                },
+                width_mm: rect.width_m.min(rect.height_m) * 1e3,
+                cells,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Side of the square package (substrate and lid) of `load`, mm: the engines' inner edge, their
+/// depth and the substrate margin on each side of the centre.
+#[must_use]
+pub fn package_side_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
+    2.0 * (engine_inner_mm(settings, load) + settings.engine_depth_mm)
+        + 2.0 * settings.substrate_margin_mm
+}
+
 /// Distance from the package centre to the engines' inner edge, mm: the gap beyond the die,
 /// or half an engine row's length if that is larger, so that the four rows never overlap at
 /// the corners.
@@ -377,8 +424,7 @@ impl PackageModel {
         if geometry.n_engines == 0 || geometry.n_engines % 4 != 0 {
             return Err(PackageError::EngineCount { n_engines: geometry.n_engines });
         }
-        let side_mm = 2.0 * (engine_inner_mm(settings, geometry) + settings.engine_depth_mm)
-            + 2.0 * settings.substrate_margin_mm;
+        let side_mm = package_side_mm(settings, geometry);
         let side_m = side_mm * 1e-3;
         // h does not depend on power or inlet; evaluate the correlation once.
         let plate = cold_plate(&settings.cold_plate, side_m, 0.0, 0.0)?;

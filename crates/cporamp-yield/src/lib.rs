@@ -1315,14 +1315,21 @@ fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
 /// same packages [`simulate`] draws first), as a line's test logs would record them.
 ///
 /// # Errors
-/// [`YieldInputError`] for bad inputs.
+/// [`YieldInputError`] for bad inputs, or `packages` outside 1 to [`BATCH`].
 pub fn test_records(
     inputs: &YieldInputs,
     packages: usize,
 ) -> Result<Vec<LaneRecord>, YieldInputError> {
     check(inputs)?;
+    if !(1..=BATCH).contains(&packages) {
+        return Err(YieldInputError {
+            name: "test_packages".to_string(),
+            value: packages as f64,
+            expected: "1 to 256 packages (the first batch)",
+        });
+    }
     let mut records = Vec::new();
-    run_batch(inputs, 0, packages.min(BATCH), Some(&mut records));
+    run_batch(inputs, 0, packages, Some(&mut records));
     Ok(records)
 }
 

@@ -608,3 +608,23 @@ fn halving_a_mechanisms_input_lowers_its_rejects() {
     let (c0, c1) = (closed_form::closed_forms(&base), closed_form::closed_forms(&tight));
     assert!(c1.coupling_lane < c0.coupling_lane / 10.0, "{c0:?} {c1:?}");
 }
+
+#[test]
+fn test_records_refuse_zero_packages_and_more_than_a_batch() {
+    // Neither header-only files nor a silent clamp to 256.
+    let inputs = YieldInputs { packages: 10, ..quiet() };
+    assert_eq!(
+        test_records(&inputs, 1).unwrap().len(),
+        inputs.engines_per_package * (inputs.lanes_per_engine + inputs.spare_lanes_per_engine)
+    );
+    for packages in [0, BATCH + 1] {
+        let error = test_records(&inputs, packages).unwrap_err();
+        assert_eq!(error.name, "test_packages");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "yield: test_packages = {packages}; expected 1 to 256 packages (the first batch)"
+            )
+        );
+    }
+}

@@ -8,6 +8,7 @@
 //!
 //! Engines take a [`Scenario`] and never see TOML.
 
+pub mod limits;
 mod locate;
 mod quick;
 pub mod raw;
@@ -55,12 +56,23 @@ pub fn load(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
                 kind: DiagnosticKind::Schema { message: inner.message().trim().to_string() },
             }])
         })?;
-    resolve::resolve(&file).map_err(|mut diagnostics| {
+    let located = |mut diagnostics: Vec<Diagnostic>| {
         for diagnostic in &mut diagnostics {
             diagnostic.location = locate::locate_path(source, &diagnostic.path);
         }
         fail(diagnostics)
-    })
+    };
+    let scenario = resolve::resolve(&file).map_err(located)?;
+    // Ranges that depend on other fields, once every field is in its own range.
+    let dependent = limits::dependent(&scenario);
+    if dependent.is_empty() { Ok(scenario) } else { Err(located(dependent)) }
+}
+
+/// Line and column of the field `path` (dotted, as in diagnostics) in `source`, or of its
+/// deepest parent present.
+#[must_use]
+pub fn locate(source: &str, path: &str) -> Option<(usize, usize)> {
+    locate::locate_path(source, path)
 }
 
 /// The embedded default scenario, resolved.

@@ -44,6 +44,19 @@ pub const C_FACTOR: f64 = 0.333;
 /// instead of sparse Cholesky (chosen by the benchmark in BENCHMARKS.md).
 pub const DIRECT_SOLVE_MAX_CELLS: usize = 160 * 160;
 
+/// Memory the grid model holds per node (conductances, the multigrid hierarchy, CG vectors,
+/// block maps), bytes: measured peak resident memory of `cporamp thermal` on HotSpot's
+/// example2 (4 grid layers) was 117 MB at 256², 449 MB at 512² and 6.9 GB at 2048².
+pub const BYTES_PER_NODE: f64 = 450.0;
+
+/// Estimated peak memory of a `rows` x `cols` grid model of `chip_layers` chip layers (plus
+/// spreader and sink), bytes: [`BYTES_PER_NODE`] per node and 50 MB for the rest.
+#[must_use]
+pub fn memory_estimate_bytes(rows: usize, cols: usize, chip_layers: usize) -> f64 {
+    let nodes = rows as f64 * cols as f64 * (chip_layers + 2) as f64;
+    nodes * BYTES_PER_NODE + 50e6
+}
+
 /// Names of the 12 package nodes in `inode_*` order.
 pub const PACKAGE_NODES: [&str; 12] = [
     "SP_W", "SP_E", "SP_N", "SP_S", "SINK_C_W", "SINK_C_E", "SINK_C_N", "SINK_C_S", "SINK_W",

@@ -218,8 +218,8 @@ pub fn run_settings(config: &Config) -> Result<RunSettings, ParseError> {
     };
     Ok(RunSettings {
         leakage,
-        ambient_k: config.positive("ambient", "K")?,
-        init_temp_k: config.positive("init_temp", "K")?,
+        ambient_k: config.kelvin("ambient")?,
+        init_temp_k: config.kelvin("init_temp")?,
         sampling_interval_s: config.positive("sampling_intvl", "s")?,
         map_mode,
     })
@@ -358,7 +358,7 @@ pub fn block_model_from_config(
         layer("interface", "t_interface")?,
         &package,
         omit_lateral,
-        config.positive("ambient", "K")?,
+        config.kelvin("ambient")?,
         &trace.names,
     )?)
 }
@@ -421,7 +421,7 @@ pub fn model_from_config(
         let die_side_m = top.floorplan.width_m.max(top.floorplan.height_m);
         check_package(config, &package, die_side_m, ModelType::Grid)?;
     }
-    let ambient_k = config.positive("ambient", "K")?;
+    let ambient_k = config.kelvin("ambient")?;
     Ok(GridModel::new(layers, &package, rows, cols, ambient_k, &trace.names)?)
 }
 

@@ -235,6 +235,9 @@ pub fn floorplan(file: &str, text: &str) -> Result<Floorplan, ParseError> {
 /// whose temperatures would be meaningless.
 pub const MAX_BLOCK_POWER_W: f64 = 1e6;
 
+/// The largest ambient or initial temperature read from a config, K.
+pub const MAX_TEMPERATURE_K: f64 = 10_000.0;
+
 /// A power trace: column names and rows of powers in W.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PowerTrace {
@@ -585,6 +588,29 @@ impl Config {
                 self.line(key),
                 format!("-{key}"),
                 format!("value {} {unit}; expected > 0 {unit}", shown(value)),
+            ))
+        }
+    }
+
+    /// A required temperature in kelvin: above 0 K and at most [`MAX_TEMPERATURE_K`] (a
+    /// larger one overflows the printed temperatures to hundreds of digits or infinity).
+    ///
+    /// # Errors
+    /// If the key is missing, not a number or out of that range.
+    pub fn kelvin(&self, key: &str) -> Result<f64, ParseError> {
+        let value = self.positive(key, "K")?;
+        if value <= MAX_TEMPERATURE_K {
+            Ok(value)
+        } else {
+            Err(error(
+                &self.file,
+                self.line(key),
+                format!("-{key}"),
+                format!(
+                    "value {} K; expected at most {} K",
+                    shown(value),
+                    shown(MAX_TEMPERATURE_K)
+                ),
             ))
         }
     }
