@@ -1008,7 +1008,7 @@ mod tests {
 
     #[test]
     fn failed_ports_that_retire_a_switch_are_at_most_its_ports() {
-        let from = "replace_after_failed_ports = 1 ";
+        let from = "replace_after_failed_ports = 4 ";
         let (path, _, message) = only_problem(&[(from, "replace_after_failed_ports = 65 ")]);
         assert_eq!(path, "fleet.replace_after_failed_ports");
         assert!(message.contains("at most the 64 ports of a 102.4T switch"), "{message}");
@@ -1018,15 +1018,15 @@ mod tests {
     #[test]
     fn the_heater_must_reach_the_design_bias() {
         let from = "heater_max_mw = 30.0 ";
-        for bad in ["0.0", "1e-9", "7.1"] {
+        for bad in ["0.0", "1e-9", "19.9"] {
             let (path, _, message) = only_problem(&[(from, &format!("heater_max_mw = {bad} "))]);
             assert_eq!(path, "photonics.heater_max_mw", "{bad}");
             assert!(message.contains("mW"), "{message}");
         }
-        // 3.0 nm / 0.42 nm/mW = 7.143 mW.
-        let (_, _, message) = only_problem(&[(from, "heater_max_mw = 7.1 ")]);
-        assert!(message.contains("at least 7.1429 mW"), "{message}");
-        assert!(load(&edited(&[(from, "heater_max_mw = 7.2 ")]), "t").is_ok());
+        // 3.0 nm / 0.15 nm/mW = 20 mW.
+        let (_, _, message) = only_problem(&[(from, "heater_max_mw = 19.9 ")]);
+        assert!(message.contains("at least 20.0000 mW"), "{message}");
+        assert!(load(&edited(&[(from, "heater_max_mw = 20.1 ")]), "t").is_ok());
     }
 
     #[test]
