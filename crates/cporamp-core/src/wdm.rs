@@ -45,13 +45,21 @@ impl BusLock {
     #[must_use]
     pub fn lock(&self, needed_nm: &[f64]) -> (f64, Vec<f64>) {
         let step = self.step_nm.unwrap_or(0.0);
+        let fsr = self.fsr_nm;
+        // Each ring's shift without rotation, wrapped once; a rotation adds s·Δ < F, so one
+        // conditional subtraction wraps it again (no division in the search).
+        let wrapped: Vec<f64> = needed_nm.iter().map(|needed| needed.rem_euclid(fsr)).collect();
+        let rotate = |shift: f64, offset: f64| {
+            let moved = shift + offset;
+            if moved >= fsr { moved - fsr } else { moved }
+        };
         let mut best = (usize::MAX, f64::INFINITY, 0.0);
         for rotation in 0..self.rotations() {
-            let offset = rotation as f64 * step;
+            let offset = (rotation as f64 * step).rem_euclid(fsr);
             let mut outside = 0;
             let mut total = 0.0;
-            for &needed in needed_nm {
-                let shift = (needed + offset).rem_euclid(self.fsr_nm);
+            for &shift in &wrapped {
+                let shift = rotate(shift, offset);
                 outside += usize::from(shift < self.guard_nm || shift > self.range_nm);
                 total += shift;
             }
@@ -60,7 +68,7 @@ impl BusLock {
             }
         }
         let offset = best.2;
-        (offset, needed_nm.iter().map(|needed| (needed + offset).rem_euclid(self.fsr_nm)).collect())
+        (offset, wrapped.iter().map(|&shift| rotate(shift, offset)).collect())
     }
 }
 
