@@ -49,7 +49,8 @@ pub struct Answer {
     pub volume_year: YearQuantiles,
     /// The four scenarios.
     pub scenarios: Vec<ScenarioLine>,
-    /// The three largest total Sobol indices: (input, index, 95 % interval).
+    /// Up to three largest total Sobol indices whose 95 % interval excludes 0: (input,
+    /// index, interval).
     pub drivers: Vec<(String, f64, [f64; 2])>,
     /// The last year of the horizon, which the Sobol indices look at.
     pub horizon_end: i32,
@@ -160,8 +161,10 @@ impl Answer {
             .collect();
         let mut sobol = market.sobol.clone();
         sobol.sort_by(|a, b| b.total.total_cmp(&a.total));
+        // Only drivers whose interval excludes 0: the rest are noise.
         let drivers = sobol
             .iter()
+            .filter(|index| index.total_ci[0] > 0.0)
             .take(3)
             .map(|index| (crate::market::input_label(&index.input), index.total, index.total_ci))
             .collect();
@@ -310,6 +313,9 @@ impl Answer {
             "What drives CPO's share in {} most (total Sobol index, 95 % interval):",
             self.horizon_end
         );
+        if self.drivers.is_empty() {
+            out.push_str("  none measurable (every interval includes 0)\n");
+        }
         for (input, total, ci) in &self.drivers {
             let _ = writeln!(
                 out,
@@ -382,9 +388,23 @@ impl Answer {
             html.push_str("</tr>\n");
         }
         crate::html::close_table(html);
-        html.push_str(
-            "<p>What drives CPO's share of new ports most (total Sobol index, 95 % interval): ",
+        let (year, gates) = &self.closed_gates;
+        let closed: Vec<String> =
+            gates.iter().map(|(gate, fraction)| format!("{gate} {}", percent(*fraction))).collect();
+        let _ = writeln!(
+            html,
+            "<p>Eligibility gates closed in {year} (share of samples; several may be closed): {}.</p>",
+            escape(&closed.join(", "))
         );
+        let _ = write!(
+            html,
+            "<p>What drives CPO's share of new ports in {} most (total Sobol index, 95 % \
+             interval): ",
+            self.horizon_end
+        );
+        if self.drivers.is_empty() {
+            html.push_str("none measurable (every interval includes 0)");
+        }
         let drivers: Vec<String> = self
             .drivers
             .iter()
