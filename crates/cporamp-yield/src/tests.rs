@@ -252,9 +252,10 @@ fn wright_law_halves_as_the_learning_rate_says_and_the_ramp_improves() {
 }
 
 #[test]
-fn a_package_without_lasers_has_the_same_ramp_point_at_every_volume() {
-    // The ramp scales laser defects only; without lasers every point is the plain simulation
-    // (simulated once and repeated), whatever the laser figures say.
+fn a_package_without_lasers_or_attach_spread_has_the_same_ramp_point_at_every_volume() {
+    // The ramp scales laser defects and the attach spread only (ASIC defects are the
+    // foundry's); without either every point is the plain simulation (simulated once and
+    // repeated), whatever the laser figures say.
     let inputs = YieldInputs {
         lanes_per_laser: 0,
         laser_dead_probability: 0.003,
