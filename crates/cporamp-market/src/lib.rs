@@ -144,21 +144,7 @@ pub const MAX_OBSERVATIONS: usize = 10_000;
 /// - `alignment_factor`: multiplier on the fiber-attach process's placement and cure-shift
 ///   spread (the yield engine's block and shift sigmas), > 0: an engineering input carried
 ///   through the yield surrogate ([`model`]).
-pub const INPUT_NAMES: [&str; 13] = [
-    "yield_learning_rate",
-    "cost_learning_rate",
-    "price_erosion",
-    "laser_failure_factor",
-    "els_cost_factor",
-    "cold_plate_year",
-    "accelerators_first_year",
-    "accelerator_growth",
-    "power_usd_per_kwh",
-    "gpu_hour_usd",
-    "adoption_speed",
-    "thermal_margin_sigma_k",
-    "alignment_factor",
-];
+pub const INPUT_NAMES: [&str; 13] = cporamp_core::scenario::limits::MARKET_INPUTS;
 
 /// Supply-chain layers of the value pools.
 pub const LAYERS: [&str; 4] = [

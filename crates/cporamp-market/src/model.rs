@@ -102,21 +102,8 @@ pub(crate) struct Params {
 
 /// Allowed range of each input's sampled values, in [`crate::INPUT_NAMES`] order:
 /// (low, high, low inclusive).
-pub const INPUT_RANGES: [(f64, f64, bool); 13] = [
-    (0.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, false),
-    (0.0, 1.0, true),
-    (0.0, f64::INFINITY, true),
-    (0.0, f64::INFINITY, true),
-    (f64::NEG_INFINITY, f64::INFINITY, true),
-    (0.0, f64::INFINITY, false),
-    (-1.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, true),
-    (0.0, f64::INFINITY, true),
-    (0.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, true),
-    (0.0, f64::INFINITY, false),
-];
+pub const INPUT_RANGES: [(f64, f64, bool); 13] =
+    cporamp_core::scenario::limits::MARKET_INPUT_RANGES;
 
 impl Params {
     pub(crate) fn from_values(v: &[f64]) -> Params {

@@ -584,21 +584,10 @@ mod tests {
     }
 
     #[test]
-    fn the_scenario_checks_mirror_the_engines_constants() {
+    fn the_scenario_check_mirrors_the_fleets_interruption_cap() {
         assert_eq!(
             cporamp_core::scenario::limits::MAX_JOB_INTERRUPTIONS.to_bits(),
             cporamp_fleet::MAX_JOB_INTERRUPTIONS.to_bits()
-        );
-        assert_eq!(cporamp_core::scenario::limits::MARKET_INPUTS, cporamp_market::INPUT_NAMES);
-        let ranges = |table: &[(f64, f64, bool)]| -> Vec<(u64, u64, bool)> {
-            table
-                .iter()
-                .map(|&(low, high, inclusive)| (low.to_bits(), high.to_bits(), inclusive))
-                .collect()
-        };
-        assert_eq!(
-            ranges(&cporamp_core::scenario::limits::MARKET_INPUT_RANGES),
-            ranges(&cporamp_market::INPUT_RANGES)
         );
     }
 }

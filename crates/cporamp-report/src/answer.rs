@@ -66,6 +66,11 @@ const STORIES: [&str; 4] = [
     "thermal issues force a partial redesign",
 ];
 
+/// The index of the largest of a year's three technology shares (ties: the earlier).
+fn leader(shares: [f64; 3]) -> usize {
+    (0..3).fold(0, |best, i| if shares[i] > shares[best] { i } else { best })
+}
+
 /// What a reason kind means, in words.
 fn reason_words(kind: &str) -> &'static str {
     match kind {
@@ -123,8 +128,7 @@ impl Answer {
                     .iter()
                     .map(|&(t, year)| {
                         let shares = tier.mean_shares[t];
-                        let lead = (0..3)
-                            .fold(0, |best, i| if shares[i] > shares[best] { i } else { best });
+                        let lead = leader(shares);
                         (year, labels[lead].clone(), shares[lead])
                     })
                     .collect();
@@ -175,7 +179,7 @@ impl Answer {
         let mut paragraph = String::new();
         if let (Some(main), Some(t)) = (main, last) {
             let shares = main.mean_shares[t];
-            let lead = (0..3).fold(0, |best, i| if shares[i] > shares[best] { i } else { best });
+            let lead = leader(shares);
             let _ = write!(
                 paragraph,
                 "Over {}-{end}, {} wins the {} tier: {} of its new ports in {end} on average, \

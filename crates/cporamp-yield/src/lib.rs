@@ -115,7 +115,8 @@ pub const BATCH: usize = 256;
 pub const MECHANISMS: [&str; 5] = ["coupling", "laser", "drift", "warpage", "asic"];
 
 const COUPLING: usize = 0;
-const LASER: usize = 1;
+/// Index of the laser mechanism in [`MECHANISMS`] and every per-mechanism array.
+pub const LASER: usize = 1;
 pub(crate) const DRIFT: usize = 2;
 const WARPAGE: usize = 3;
 const ASIC: usize = 4;

@@ -31,8 +31,8 @@ const HOURS_PER_YEAR: f64 = 8766.0;
 /// `cporamp_fleet::MAX_JOB_INTERRUPTIONS` (a pipeline test checks that they agree).
 pub const MAX_JOB_INTERRUPTIONS: f64 = 1e7;
 
-/// The inputs of the market engine, each of which needs a prior. The same list as
-/// `cporamp_market::INPUT_NAMES` (a pipeline test checks that they agree).
+/// The inputs of the market engine, each of which needs a prior; the market engine's
+/// `INPUT_NAMES` is this list (documented there, input by input).
 pub const MARKET_INPUTS: [&str; 13] = [
     "yield_learning_rate",
     "cost_learning_rate",
@@ -50,8 +50,8 @@ pub const MARKET_INPUTS: [&str; 13] = [
 ];
 
 /// The range each market input's samples must stay in, in [`MARKET_INPUTS`] order: (low,
-/// high, low inclusive); the high end is exclusive. The same as `cporamp_market::INPUT_RANGES`
-/// (a pipeline test checks that they agree).
+/// high, low inclusive); the high end is exclusive. The market engine's `INPUT_RANGES` is this
+/// table.
 pub const MARKET_INPUT_RANGES: [(f64, f64, bool); 13] = [
     (0.0, f64::INFINITY, false),
     (0.0, f64::INFINITY, false),
