@@ -44,37 +44,88 @@ impl BusLock {
     /// wrapping, and the heater shift of each ring under it (in $[0, F)$).
     #[must_use]
     pub fn lock(&self, needed_nm: &[f64]) -> (f64, Vec<f64>) {
+        let mut shifts = needed_nm.to_vec();
+        (self.lock_in_place(&mut shifts), shifts)
+    }
+
+    /// [`BusLock::lock`] without allocating: `shifts_nm` holds each ring's needed shift on
+    /// entry and its heater shift under the chosen rotation on return; returns the
+    /// rotation's shift (nm).
+    pub fn lock_in_place(&self, shifts_nm: &mut [f64]) -> f64 {
         let step = self.step_nm.unwrap_or(0.0);
         let fsr = self.fsr_nm;
         // Each ring's shift without rotation, wrapped once; a rotation adds s·Δ < F, so one
         // conditional subtraction wraps it again (no division in the search).
-        let wrapped: Vec<f64> = needed_nm.iter().map(|needed| needed.rem_euclid(fsr)).collect();
+        for shift in shifts_nm.iter_mut() {
+            *shift = wrap(*shift, fsr);
+        }
         let rotate = |shift: f64, offset: f64| {
             let moved = shift + offset;
             if moved >= fsr { moved - fsr } else { moved }
         };
+        // The fewest rings outside first, then the least total shift (summed only for a
+        // rotation that ties or beats the fewest so far); the first such rotation on a tie.
         let mut best = (usize::MAX, f64::INFINITY, 0.0);
         for rotation in 0..self.rotations() {
-            let offset = (rotation as f64 * step).rem_euclid(fsr);
-            let mut outside = 0;
-            let mut total = 0.0;
-            for &shift in &wrapped {
-                let shift = rotate(shift, offset);
-                outside += usize::from(shift < self.guard_nm || shift > self.range_nm);
-                total += shift;
+            let offset = rotation as f64 * step;
+            let offset = if offset < fsr { offset } else { wrap(offset, fsr) };
+            let outside: usize = shifts_nm
+                .iter()
+                .map(|&shift| {
+                    let shift = rotate(shift, offset);
+                    usize::from(shift < self.guard_nm || shift > self.range_nm)
+                })
+                .sum();
+            if outside > best.0 {
+                continue;
             }
-            if outside < best.0 || (outside == best.0 && total < best.1) {
+            let total: f64 = shifts_nm.iter().map(|&shift| rotate(shift, offset)).sum();
+            if outside < best.0 || total < best.1 {
                 best = (outside, total, offset);
             }
         }
         let offset = best.2;
-        (offset, wrapped.iter().map(|&shift| rotate(shift, offset)).collect())
+        for shift in shifts_nm.iter_mut() {
+            *shift = rotate(*shift, offset);
+        }
+        offset
+    }
+}
+
+/// `x` modulo `period` in $[0, period)$, as `rem_euclid` without its slow `fmod` in the
+/// common case. The quotient is rounded to an integer by the float trick $(q + 1.5 \cdot
+/// 2^{52}) - 1.5 \cdot 2^{52}$ (exact for $|q| < 2^{51}$; `f64::floor` is a library call on
+/// baseline x86-64 and a saturating cast costs checks); rounding at the cut and larger
+/// quotients fall back to `rem_euclid`.
+fn wrap(x: f64, period: f64) -> f64 {
+    const SHIFT: f64 = 6_755_399_441_055_744.0;
+    let quotient = x / period;
+    let wrapped = x - period * ((quotient + SHIFT) - SHIFT);
+    let wrapped = if wrapped < 0.0 { wrapped + period } else { wrapped };
+    if quotient.abs() < 1e15 && (0.0..period).contains(&wrapped) {
+        wrapped
+    } else {
+        x.rem_euclid(period)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_agrees_with_rem_euclid() {
+        for &x in
+            &[-20.0, -9.12, -1e-17, -1e-12, 0.0, 1e-12, 4.56, 9.12 - 1e-13, 9.12, 18.24, 1e6, 1e300]
+        {
+            let (ours, reference) = (wrap(x, 9.12), f64::rem_euclid(x, 9.12));
+            // (`rem_euclid` itself rounds -1e-17 up to the period.)
+            assert!((0.0..=9.12).contains(&ours), "{x}: {ours}");
+            // Equal, or the same point of the circle on either side of the cut.
+            let gap = (ours - reference).abs();
+            assert!(gap < 1e-9 || (gap - 9.12).abs() < 1e-9, "{x}: {ours} vs {reference}");
+        }
+    }
 
     #[test]
     fn fixed_assignment_wraps_by_the_fsr_and_fails_beyond_the_range() {

@@ -97,12 +97,17 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
     let beta = inputs.coupling_budget_db / (10.0 * std::f64::consts::LOG10_E);
     let m = inputs.engines_per_package;
     let per_side = m.div_ceil(4).max(1);
-    let positions: Vec<f64> = (0..m)
-        .map(|index| {
-            let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
-            (0.25 + along * along) / 0.5
-        })
-        .collect();
+    // Engine positions with how many engines share each (the four sides and the two halves
+    // of a side are symmetric: 16 engines sit at 2 distinct distances).
+    let mut positions: Vec<(f64, f64)> = Vec::new();
+    for index in 0..m {
+        let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
+        let rho_sq = (0.25 + along * along) / 0.5;
+        match positions.iter_mut().find(|(seen, _)| seen.to_bits() == rho_sq.to_bits()) {
+            Some((_, count)) => *count += 1.0,
+            None => positions.push((rho_sq, 1.0)),
+        }
+    }
     let x_nodes = normal_nodes(64, 7.0);
     let outer = normal_nodes(24, 6.0);
     let tilt_nodes = normal_nodes(6, 3.5);
@@ -138,7 +143,7 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
                     let joints_open =
                         warp.abs() * inputs.engine_sag_per_um > inputs.engine_joint_open_um;
                     let (mut both, mut with) = (0.0, 0.0);
-                    for &rho_sq in &positions {
+                    for &(rho_sq, engines) in &positions {
                         let offset = inputs.warpage_lateral_per_um * warp * rho_sq;
                         for &(z, w_node) in &x_nodes {
                             let x = s * z;
@@ -146,11 +151,11 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
                             let without = x_axis.ln_efficiency(x);
                             let p_with = below(&y_axis, -beta - with_offset, s);
                             let p_both = below(&y_axis, -beta - with_offset.max(without), s);
-                            both += w_node * p_both;
-                            with += w_node * p_with;
+                            both += engines * w_node * p_both;
+                            with += engines * w_node * p_with;
                         }
                     }
-                    let n = positions.len() as f64;
+                    let n = m as f64;
                     coupling += weight * both / n;
                     warpage += weight * if joints_open { 1.0 } else { (with - both) / n };
                     mass += weight;

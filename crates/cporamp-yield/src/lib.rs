@@ -725,11 +725,12 @@ fn normal(sigma: f64) -> Normal<f64> {
 
 /// Burns in laser chips until one passes; returns whether the shipped chip is weak.
 fn burned_in_laser(inputs: &YieldInputs, tally: &mut Tally, rng: &mut impl Rng) -> bool {
-    let burn_in_fail = 1.0 - (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp();
+    // The burn-in failure probability is only needed for weak chips (exp per weak chip).
+    let burn_in_fail = || -(-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp_m1();
     loop {
         tally.lasers_burned_in += 1;
         let weak = rng.random::<f64>() < inputs.laser_weak_fraction;
-        if !(weak && rng.random::<f64>() < burn_in_fail) {
+        if !(weak && rng.random::<f64>() < burn_in_fail()) {
             tally.lasers_passed += 1;
             return weak;
         }
@@ -846,20 +847,21 @@ fn sample_engine(
         step_nm: inputs.reassignment_step_nm,
         guard_nm: 0.0,
     };
-    let mut shift_nm = Vec::new();
-    let mut needed = vec![0.0; lanes];
+    let mut shift_nm = vec![0.0; lanes];
+    let mut other_nm = vec![0.0; lanes];
+    let bus_rings = bus.rotations();
     for ring in 0..inputs.rings_per_lane {
-        for value in &mut needed {
+        // The first ring's heater shifts are kept (test records); the others' only flag.
+        let shifts = if ring == 0 { &mut shift_nm } else { &mut other_nm };
+        for value in shifts.iter_mut() {
             *value = common + local.sample(rng);
         }
         // One bus per run of as many rings as the grid has channels.
-        let shifts: Vec<f64> =
-            needed.chunks(bus.rotations()).flat_map(|rings| bus.lock(rings).1).collect();
-        for (lane, &shift) in lane_failed.iter_mut().zip(&shifts) {
-            lane[DRIFT] |= shift > inputs.tuning_range_nm;
+        for rings in shifts.chunks_mut(bus_rings) {
+            bus.lock_in_place(rings);
         }
-        if ring == 0 {
-            shift_nm = shifts;
+        for (lane, &shift) in lane_failed.iter_mut().zip(shifts.iter()) {
+            lane[DRIFT] |= shift > inputs.tuning_range_nm;
         }
     }
     Engine { lanes: lane_failed, weak_lasers, pic_wafer: line.pic_wafer, shift_nm, weak_lane }
