@@ -1012,7 +1012,10 @@ pub fn market_tables(
         tables.push(pools);
     }
 
-    let mut ranked: Vec<&cporamp_market::SobolIndex> = market.sobol.iter().collect();
+    let set = |output| market.sobol.iter().find(|set| set.output == output);
+    let share = set(cporamp_market::SobolOutput::CpoShare);
+    let mut ranked: Vec<&cporamp_market::SobolIndex> =
+        share.map(|set| set.indices.iter().collect()).unwrap_or_default();
     ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
     let mut drivers = Table::new(
         "Market: what drives the main tier's CPO share in the last year (Sobol, 95 % intervals)",
@@ -1029,6 +1032,34 @@ pub fn market_tables(
             ],
         );
     }
+    if let Some(share) = share {
+        drivers.note(format!(
+            "the share: {:.3} ± {:.3} (mean ± SD over the samples)",
+            share.mean, share.sd
+        ));
+    }
+    let yields = set(cporamp_market::SobolOutput::PackageYield);
+    let tco = set(cporamp_market::SobolOutput::TcoRatio);
+    let gates = yields.zip(tco).map(|(yields, tco)| {
+        let mut rows: Vec<_> = yields.indices.iter().zip(&tco.indices).collect();
+        rows.sort_by(|a, b| (b.0.total + b.1.total).total_cmp(&(a.0.total + a.1.total)));
+        let mut gates = Table::new(
+            format!("Market: what decides the main tier's gates in {} (total Sobol, 95 % intervals)", yields.year),
+            "input",
+            vec!["package yield".into(), "log cost ratio".into()],
+        );
+        let cell = |index: &cporamp_market::SobolIndex| {
+            Cell::text(format!("{:.2} [{:.2}, {:.2}]", index.total, index.total_ci[0], index.total_ci[1]))
+        };
+        for (y, c) in rows.into_iter().take(6) {
+            gates.row(y.input.clone(), vec![cell(y), cell(c)]);
+        }
+        gates.note(format!(
+            "package yield {:.3} ± {:.3}; log of CPO's cost of ownership over the best alternative's {:.2} ± {:.2} (mean ± SD)",
+            yields.mean, yields.sd, tco.mean, tco.sd
+        ));
+        gates
+    });
     for check in &result.surrogates {
         drivers.note(format!(
             "surrogate {}: held-out error {:.4} (bound {})",
@@ -1036,6 +1067,7 @@ pub fn market_tables(
         ));
     }
     tables.push(drivers);
+    tables.extend(gates);
 
     if let Some(update) = update {
         let mut updated = Table::new(

@@ -55,9 +55,11 @@
 //! with observations $1..o$ minus that with $1..o-1$, so the changes sum to the total.
 //!
 //! # Sensitivity
-//! [`sobol()`] gives first-order and total Sobol indices of the main tier's CPO share of new
-//! ports in the horizon's last year; the thermal margin's standard normal
-//! joins as the extra input `thermal_margin_noise`. Indices are variance fractions, so the
+//! [`sobol()`] gives first-order and total Sobol indices, from one Saltelli design, of the
+//! main tier's CPO share of new ports in the horizon's last year and of the two gate values
+//! that decide whether it moves (package yield and the cost-of-ownership ratio in the
+//! scenario window's last year); the thermal margin's standard normal joins as the extra
+//! input `thermal_margin_noise`. Indices are variance fractions, so the
 //! estimates and their bootstrap intervals are reported on \[0, 1\] (an estimator's sampling
 //! noise can fall outside; the raw estimate is kept beside it). The tornado runs the model at each
 //! input's 10 % and 90 % quantile with the others at their medians ($z = 0$).
@@ -1442,11 +1444,51 @@ pub fn update(result: &MarketResult, observations: &[Observation]) -> Result<Upd
     })
 }
 
-/// First-order and total Sobol indices of the main tier's CPO share of new ports in the
-/// horizon's last year (`end_year`) over the inputs plus `thermal_margin_noise` (the thermal margin's standard normal), by
-/// [`sobol_indices_of`]'s estimators with seed `inputs.seed`. The share is continuous and
-/// defined in every sample, where the volume year is not (a ramp beyond the horizon has
-/// none, and when most samples have none the year has no variance to apportion).
+/// What a set of Sobol indices apportions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SobolOutput {
+    /// The main tier's CPO share of new ports in the horizon's last year.
+    CpoShare,
+    /// The CPO package yield in the scenario window's last year (the yield gate's value).
+    PackageYield,
+    /// The natural log of CPO's cost of ownership over the best alternative's in the main
+    /// tier in the window's last year (the cost gate's value; 0 or less opens it). The log,
+    /// because the ratio has a heavy upper tail (capex goes as 1/yield) whose few largest
+    /// samples would own the variance.
+    TcoRatio,
+}
+
+impl SobolOutput {
+    /// Every output, in the order [`sobol()`] returns them.
+    pub const ALL: [SobolOutput; 3] =
+        [SobolOutput::CpoShare, SobolOutput::PackageYield, SobolOutput::TcoRatio];
+}
+
+/// One output's Sobol indices, with the output's spread over the design.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SobolSet {
+    /// The output.
+    pub output: SobolOutput,
+    /// The year at which it is taken.
+    pub year: i32,
+    /// Its mean over the design's base samples.
+    pub mean: f64,
+    /// Its standard deviation over them (0: nothing to apportion, every index 0).
+    pub sd: f64,
+    /// First-order and total indices per input.
+    pub indices: Vec<SobolIndex>,
+}
+
+/// First-order and total Sobol indices, over the inputs plus `thermal_margin_noise` (the
+/// thermal margin's standard normal), of three outputs of one design
+/// ([`SobolOutput::ALL`]): the main tier's CPO share of new ports in the horizon's last year
+/// (`end_year`), and the two gates that decide whether it moves, the package yield and the
+/// log cost-of-ownership ratio in the scenario window's last year. Estimators as
+/// [`sobol_indices_of`], seed `inputs.seed`. The share is continuous and defined in every
+/// sample, where the volume year is not; when a gate stays shut in nearly every sample the
+/// share hardly varies and its indices are noise, while the gates' values still vary and say
+/// which inputs would open them.
 ///
 /// # Errors
 /// As [`simulate`], and for `base_samples` of 0.
@@ -1455,7 +1497,7 @@ pub fn sobol(
     base_samples: usize,
     bootstrap: usize,
     threads: usize,
-) -> Result<Vec<SobolIndex>, MarketError> {
+) -> Result<Vec<SobolSet>, MarketError> {
     let (order, main) = check(inputs)?;
     if base_samples == 0 {
         return Err(MarketError::invalid("base_samples", 0.0, "at least 1"));
@@ -1468,11 +1510,13 @@ pub fn sobol(
     let years = (a.end_year - a.start_year + 1) as usize;
     let t = years - 1;
     let k = INPUT_NAMES.len();
-    sobol::saltelli(
+    let window_year = inputs.criteria.bear_after_year.min(a.end_year);
+    let sets = sobol::saltelli_outputs(
         |x: &[f64]| {
             check_values(&x[..k], "Sobol design point")?;
             let outcome = model::run(inputs, &Params::from_values(&x[..k]), x[k], main);
-            Ok(outcome.shares[main * years + t][2])
+            let gates = outcome.window_gates;
+            Ok([outcome.shares[main * years + t][2], gates.package_yield, gates.tco_ratio.ln()])
         },
         &priors,
         &names,
@@ -1480,7 +1524,18 @@ pub fn sobol(
         bootstrap,
         inputs.seed,
         threads,
-    )
+    )?;
+    Ok(SobolOutput::ALL
+        .into_iter()
+        .zip(sets)
+        .map(|(output, set)| SobolSet {
+            output,
+            year: if output == SobolOutput::CpoShare { a.end_year } else { window_year },
+            mean: set.mean,
+            sd: set.sd,
+            indices: set.indices,
+        })
+        .collect())
 }
 
 /// Sobol indices of any function of independent inputs with the given priors (named `x0`,

@@ -74,7 +74,7 @@ fn estimate(values: &[f64], n: usize, k: usize, rows: &[usize]) -> Vec<(f64, f64
 }
 
 /// Saltelli design, evaluation on `threads` threads (the result does not depend on them),
-/// estimates and bootstrap.
+/// estimates and bootstrap, for one output.
 pub(crate) fn saltelli<F>(
     f: F,
     priors: &[Prior],
@@ -86,6 +86,34 @@ pub(crate) fn saltelli<F>(
 ) -> Result<Vec<SobolIndex>, MarketError>
 where
     F: Fn(&[f64]) -> Result<f64, MarketError> + Sync,
+{
+    let [output] =
+        saltelli_outputs(|x| f(x).map(|y| [y]), priors, names, n, bootstrap, seed, threads)?;
+    Ok(output.indices)
+}
+
+/// One output's variance apportioned: its mean and standard deviation over the design's
+/// $A$ and $B$ rows, and the indices.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Apportioned {
+    pub mean: f64,
+    pub sd: f64,
+    pub indices: Vec<SobolIndex>,
+}
+
+/// [`saltelli`] for `M` outputs of the same model on one design (the model runs once per
+/// design point): indices per output, each with its own bootstrap (same resampled rows).
+pub(crate) fn saltelli_outputs<const M: usize, F>(
+    f: F,
+    priors: &[Prior],
+    names: &[String],
+    n: usize,
+    bootstrap: usize,
+    seed: u64,
+    threads: usize,
+) -> Result<[Apportioned; M], MarketError>
+where
+    F: Fn(&[f64]) -> Result<[f64; M], MarketError> + Sync,
 {
     let k = priors.len();
     let mut rng_a = ChaCha8Rng::seed_from_u64(seed);
@@ -111,7 +139,7 @@ where
             }
         }
     };
-    let mut values = vec![0.0; total_points];
+    let mut values = vec![[0.0; M]; total_points];
     let threads = threads.clamp(1, total_points.max(1));
     let chunk = total_points.div_ceil(threads).max(1);
     let results: Vec<Result<(), MarketError>> = std::thread::scope(|scope| {
@@ -139,18 +167,37 @@ where
     for result in results {
         result?;
     }
-    let all: Vec<usize> = (0..n).collect();
-    let point_estimates = estimate(&values, n, k, &all);
+    // The bootstrap's resampled rows, shared by every output.
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(2);
-    let mut firsts = vec![Vec::with_capacity(bootstrap); k];
-    let mut totals = vec![Vec::with_capacity(bootstrap); k];
-    let mut rows = vec![0; n];
-    for _ in 0..bootstrap {
-        for row in &mut rows {
-            *row = rng.random_range(0..n);
-        }
-        for (i, (first, total)) in estimate(&values, n, k, &rows).into_iter().enumerate() {
+    let resamples: Vec<Vec<usize>> =
+        (0..bootstrap).map(|_| (0..n).map(|_| rng.random_range(0..n)).collect()).collect();
+    Ok(std::array::from_fn(|output| {
+        let values: Vec<f64> = values.iter().map(|point| point[output]).collect();
+        let rows = &values[..2 * n];
+        let mean = rows.iter().sum::<f64>() / rows.len() as f64;
+        let sd = (rows.iter().map(|y| (y - mean).powi(2)).sum::<f64>()
+            / (rows.len() as f64 - 1.0).max(1.0))
+        .sqrt();
+        Apportioned { mean, sd, indices: indices_of(&values, n, k, names, &resamples) }
+    }))
+}
+
+/// Point estimates, bootstrap intervals and standard errors from one output's values on the
+/// design.
+fn indices_of(
+    values: &[f64],
+    n: usize,
+    k: usize,
+    names: &[String],
+    resamples: &[Vec<usize>],
+) -> Vec<SobolIndex> {
+    let all: Vec<usize> = (0..n).collect();
+    let point_estimates = estimate(values, n, k, &all);
+    let mut firsts = vec![Vec::with_capacity(resamples.len()); k];
+    let mut totals = vec![Vec::with_capacity(resamples.len()); k];
+    for rows in resamples {
+        for (i, (first, total)) in estimate(values, n, k, rows).into_iter().enumerate() {
             firsts[i].push(first);
             totals[i].push(total);
         }
@@ -167,7 +214,7 @@ where
         let unit = |x: f64| x.clamp(0.0, 1.0);
         ([unit(quantile_sorted(draws, 0.025)), unit(quantile_sorted(draws, 0.975))], se)
     };
-    Ok(point_estimates
+    point_estimates
         .into_iter()
         .enumerate()
         .map(|(i, (first, total))| {
@@ -185,5 +232,5 @@ where
                 total_se,
             }
         })
-        .collect())
+        .collect()
 }

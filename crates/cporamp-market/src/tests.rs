@@ -405,13 +405,44 @@ fn ishigami_sobol_indices() {
 
 #[test]
 fn market_sobol_runs_and_names_inputs() {
-    let indices = sobol(&fixture(), 512, 50, 2).unwrap();
-    assert_eq!(indices.len(), 14);
-    assert_eq!(indices[13].input, "thermal_margin_noise");
-    for s in &indices {
-        for (value, ci) in [(s.first, s.first_ci), (s.total, s.total_ci)] {
-            assert!(0.0 <= ci[0] && ci[0] <= value && value <= ci[1] && ci[1] <= 1.0, "{s:?}");
+    let sets = sobol(&fixture(), 512, 50, 2).unwrap();
+    let outputs: Vec<SobolOutput> = sets.iter().map(|set| set.output).collect();
+    assert_eq!(outputs, SobolOutput::ALL);
+    for set in &sets {
+        assert_eq!(set.indices.len(), 14);
+        assert_eq!(set.indices[13].input, "thermal_margin_noise");
+        for s in &set.indices {
+            for (value, ci) in [(s.first, s.first_ci), (s.total, s.total_ci)] {
+                assert!(0.0 <= ci[0] && ci[0] <= value && value <= ci[1] && ci[1] <= 1.0, "{s:?}");
+            }
         }
+    }
+}
+
+#[test]
+fn a_gate_that_never_opens_leaves_the_share_inert_and_names_what_drives_the_gate() {
+    // An unreachable yield target: CPO never becomes eligible, ships its pilot share every
+    // year, and the cumulative volume (so the package yield) follows the accelerators alone.
+    let mut inputs = fixture();
+    inputs.criteria.yield_target = 1.0;
+    let sets = sobol(&inputs, 512, 50, 2).unwrap();
+    let index = |set: &SobolSet, name: &str| {
+        set.indices.iter().find(|index| index.input == name).unwrap().clone()
+    };
+    // The share is the pilot share in every sample: nothing to apportion.
+    assert_eq!(sets[0].output, SobolOutput::CpoShare);
+    assert!(sets[0].sd < 1e-12, "{}", sets[0].sd);
+    assert!(sets[0].indices.iter().all(|index| index.total == 0.0));
+    // Inputs the yield cannot depend on get exactly 0 (f_A = f_AB row by row).
+    let yields = &sets[1];
+    assert_eq!(yields.output, SobolOutput::PackageYield);
+    assert!(yields.sd > 0.0);
+    for inert in ["power_usd_per_kwh", "gpu_hour_usd", "els_cost_factor", "price_erosion"] {
+        assert!(index(yields, inert).total_raw.abs() < f64::MIN_POSITIVE, "{inert}");
+    }
+    // The learning rate and the alignment spread move it, measurably.
+    for driver in ["yield_learning_rate", "alignment_factor"] {
+        assert!(index(yields, driver).total_ci[0] > 0.0, "{driver}: {:?}", index(yields, driver));
     }
 }
 

@@ -26,7 +26,7 @@ use cporamp_compare::GenerationComparison;
 use cporamp_core::Scenario;
 use cporamp_core::scenario::PriorSpec;
 use cporamp_market::{
-    Anchors, Criteria, HotPoint, Input, LayerSplit, MarketInputs, MarketResult, Prior, SobolIndex,
+    Anchors, Criteria, HotPoint, Input, LayerSplit, MarketInputs, MarketResult, Prior, SobolSet,
     Surrogate, TierAnchors,
 };
 use cporamp_yield::YieldInputs;
@@ -47,8 +47,9 @@ pub struct MarketOutput {
     pub inputs: MarketInputs,
     /// Scenario probabilities, volume years, shares, value pools, tornado.
     pub result: MarketResult,
-    /// Sobol indices of the main tier's CPO share of new ports in the horizon's last year.
-    pub sobol: Vec<SobolIndex>,
+    /// Sobol indices of the main tier's CPO share of new ports in the horizon's last year and
+    /// of its yield and cost gates' values ([`cporamp_market::SobolOutput::ALL`]).
+    pub sobol: Vec<SobolSet>,
 }
 
 /// Learning factors at which the yield surrogate runs the yield engine, $0.1 \cdot 1.13^k$

@@ -5,13 +5,14 @@
 //! Everything here is read from the market engine's results: which technology has the
 //! largest mean share of each tier's new ports in each year of the article's window, the main
 //! tier's volume-year percentiles, the four scenario probabilities beside the article's with
-//! the reasons the samples recorded, and the three inputs with the largest total Sobol
-//! indices. The paragraph is assembled from those figures, not written by hand.
+//! the reasons the samples recorded, and, for the main tier's CPO share and for the values of
+//! its yield and cost gates, the three inputs with the largest total Sobol indices whose
+//! interval excludes 0. The paragraph is assembled from those figures, not written by hand.
 
 use std::fmt::Write as _;
 
 use cporamp_core::Scenario;
-use cporamp_market::{ScenarioProbability, TECHNOLOGIES, YearQuantiles};
+use cporamp_market::{ScenarioProbability, SobolOutput, SobolSet, TECHNOLOGIES, YearQuantiles};
 use cporamp_pipeline::MarketOutput;
 
 use crate::svg::{escape, number};
@@ -49,14 +50,67 @@ pub struct Answer {
     pub volume_year: YearQuantiles,
     /// The four scenarios.
     pub scenarios: Vec<ScenarioLine>,
-    /// Up to three largest total Sobol indices whose 95 % interval excludes 0: (input,
-    /// index, interval).
-    pub drivers: Vec<(String, f64, [f64; 2])>,
-    /// The last year of the horizon, which the Sobol indices look at.
-    pub horizon_end: i32,
+    /// Per Sobol output (the share, then the yield and cost gates' values): what it is, and
+    /// up to three largest total indices whose 95 % interval excludes 0.
+    pub drivers: Vec<Drivers>,
     /// The window's last year and the fraction of samples in which each gate of the main
     /// tier is closed then: (gate, fraction).
     pub closed_gates: (i32, Vec<(&'static str, f64)>),
+}
+
+/// What drives one output: its description and up to three (input label, total Sobol index,
+/// 95 % interval), largest first, each interval excluding 0.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drivers {
+    /// The output, in words, with its year.
+    pub what: String,
+    /// The drivers; empty when no interval excludes 0.
+    pub inputs: Vec<(String, f64, [f64; 2])>,
+}
+
+impl Drivers {
+    fn of(set: &SobolSet, main_tier: &str) -> Drivers {
+        let what = match set.output {
+            SobolOutput::CpoShare => {
+                format!("CPO's share of the {main_tier} tier's new ports in {}", set.year)
+            }
+            SobolOutput::PackageYield => format!("the package yield in {} (yield gate)", set.year),
+            SobolOutput::TcoRatio => {
+                format!(
+                    "the log of CPO's cost of ownership over the best alternative in {} (cost gate)",
+                    set.year
+                )
+            }
+        };
+        // "Excludes 0" at the printed precision: a lower bound that prints as 0.00 does not.
+        let mut ranked: Vec<_> = set.indices.iter().filter(|i| i.total_ci[0] >= 0.005).collect();
+        ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
+        let inputs = ranked
+            .into_iter()
+            .take(3)
+            .map(|index| (crate::market::input_label(&index.input), index.total, index.total_ci))
+            .collect();
+        Drivers { what, inputs }
+    }
+
+    /// "label 0.62 \[0.58, 0.66\]; ..." or "none measurable".
+    fn list(&self) -> String {
+        if self.inputs.is_empty() {
+            return "none measurable (every interval includes 0)".to_string();
+        }
+        self.inputs
+            .iter()
+            .map(|(input, total, ci)| {
+                format!(
+                    "{input} {} [{}, {}]",
+                    number(*total, 2),
+                    number(ci[0], 2),
+                    number(ci[1], 2)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 const STORIES: [&str; 4] = [
@@ -163,15 +217,8 @@ impl Answer {
                 }
             })
             .collect();
-        let mut sobol = market.sobol.clone();
-        sobol.sort_by(|a, b| b.total.total_cmp(&a.total));
-        // Only drivers whose interval excludes 0: the rest are noise.
-        let drivers = sobol
-            .iter()
-            .filter(|index| index.total_ci[0] > 0.0)
-            .take(3)
-            .map(|index| (crate::market::input_label(&index.input), index.total, index.total_ci))
-            .collect();
+        let drivers: Vec<Drivers> =
+            market.sobol.iter().map(|set| Drivers::of(set, &result.main_tier)).collect();
 
         // The paragraph.
         let end = criteria.bear_after_year;
@@ -231,17 +278,20 @@ impl Answer {
             paragraph.push_str("). ");
         }
         // A driver is named only when its interval excludes 0: a share that hardly varies
-        // leaves indices that are all noise.
+        // leaves indices that are all noise; then the gates' values say what would move it.
         let horizon_end = result.years.last().copied().unwrap_or(end);
-        match sobol.first().filter(|s| s.total_ci[0] > 0.0) {
-            Some(top) => {
+        let share_drivers = drivers
+            .iter()
+            .zip(&market.sobol)
+            .find_map(|(drivers, set)| (set.output == SobolOutput::CpoShare).then_some(drivers));
+        match share_drivers.and_then(|drivers| drivers.inputs.first()) {
+            Some((input, total, _)) => {
                 let _ = write!(
                     paragraph,
-                    "CPO's share of the {} tier in {horizon_end} depends most on the {} \
+                    "CPO's share of the {} tier in {horizon_end} depends most on the {input} \
                      (total Sobol index {}).",
                     result.main_tier,
-                    crate::market::input_label(&top.input),
-                    number(top.total, 2)
+                    number(*total, 2)
                 );
             }
             None => {
@@ -251,6 +301,29 @@ impl Answer {
                      stays at the pilot share in almost every sample.",
                     result.main_tier
                 );
+                // The gate closed most often, and what moves its value.
+                let gate = if result.closed_gates[0] >= result.closed_gates[2] {
+                    SobolOutput::PackageYield
+                } else {
+                    SobolOutput::TcoRatio
+                };
+                let gate_drivers = drivers
+                    .iter()
+                    .zip(&market.sobol)
+                    .find_map(|(drivers, set)| (set.output == gate).then_some(drivers));
+                if let Some(top) = gate_drivers.filter(|drivers| !drivers.inputs.is_empty()) {
+                    let names: Vec<String> = top
+                        .inputs
+                        .iter()
+                        .map(|(input, total, _)| format!("the {input} ({})", number(*total, 2)))
+                        .collect();
+                    let _ = write!(
+                        paragraph,
+                        " What moves {} most (total Sobol index): {}.",
+                        top.what,
+                        names.join(", ")
+                    );
+                }
             }
         }
         let gates = ["package yield", "serviceability (goodput)", "cost of ownership", "cooling"];
@@ -261,7 +334,6 @@ impl Answer {
             volume_year,
             scenarios,
             drivers,
-            horizon_end: result.years.last().copied().unwrap_or(end),
             closed_gates: (end, gates.iter().copied().zip(result.closed_gates).collect()),
         }
     }
@@ -312,22 +384,14 @@ impl Answer {
             &format!("Gates closed in {year} (share of samples): {}", closed.join(", ")),
             100,
         ));
-        let _ = writeln!(
-            out,
-            "What drives CPO's share in {} most (total Sobol index, 95 % interval):",
-            self.horizon_end
-        );
-        if self.drivers.is_empty() {
-            out.push_str("  none measurable (every interval includes 0)\n");
-        }
-        for (input, total, ci) in &self.drivers {
-            let _ = writeln!(
-                out,
-                "  {input}: {} [{}, {}]",
-                number(*total, 2),
-                number(ci[0], 2),
-                number(ci[1], 2)
-            );
+        out.push_str("What drives it (total Sobol index, 95 % interval):\n");
+        for drivers in &self.drivers {
+            let line = format!("{}: {}", drivers.what, drivers.list());
+            for (index, part) in wrap(&line, 98).lines().enumerate() {
+                out.push_str(if index == 0 { "  " } else { "    " });
+                out.push_str(part);
+                out.push('\n');
+            }
         }
         out
     }
@@ -400,30 +464,12 @@ impl Answer {
             "<p>Eligibility gates closed in {year} (share of samples; several may be closed): {}.</p>",
             escape(&closed.join(", "))
         );
-        let _ = write!(
-            html,
-            "<p>What drives CPO's share of new ports in {} most (total Sobol index, 95 % \
-             interval): ",
-            self.horizon_end
-        );
-        if self.drivers.is_empty() {
-            html.push_str("none measurable (every interval includes 0)");
+        html.push_str("<p>What drives it (total Sobol index, 95 % interval):</p>\n<ul>\n");
+        for drivers in &self.drivers {
+            let _ =
+                writeln!(html, "<li>{}: {}</li>", escape(&drivers.what), escape(&drivers.list()));
         }
-        let drivers: Vec<String> = self
-            .drivers
-            .iter()
-            .map(|(input, total, ci)| {
-                format!(
-                    "{} {} [{}, {}]",
-                    escape(input),
-                    number(*total, 2),
-                    number(ci[0], 2),
-                    number(ci[1], 2)
-                )
-            })
-            .collect();
-        html.push_str(&drivers.join("; "));
-        html.push_str(".</p>\n</section>\n");
+        html.push_str("</ul>\n</section>\n");
     }
 }
 

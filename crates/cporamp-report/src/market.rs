@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use cporamp_core::Scenario;
-use cporamp_market::{LAYERS, Signal, TECHNOLOGIES, Update};
+use cporamp_market::{LAYERS, Signal, SobolIndex, SobolOutput, SobolSet, TECHNOLOGIES, Update};
 use cporamp_pipeline::MarketOutput;
 
 use crate::html::{close_table, figure, num_cell, open_table, row_header};
@@ -17,7 +17,7 @@ use crate::thermal::TECHNOLOGY_COLOURS;
 pub(crate) const TITLE: &str = "Market: when CPO reaches volume";
 
 /// The section's parts: `(id, navigation title)`; the update is there only with signals.
-pub(crate) const PARTS: [(&str, &str); 7] = [
+pub(crate) const PARTS: [(&str, &str); 8] = [
     ("market-scenarios", "scenarios"),
     ("market-update", "update by signals"),
     ("market-share", "CPO share"),
@@ -25,6 +25,7 @@ pub(crate) const PARTS: [(&str, &str); 7] = [
     ("market-exposure", "exposure"),
     ("market-migration", "migration map"),
     ("market-drivers", "what drives the timing"),
+    ("market-gate-drivers", "what decides the gates"),
 ];
 
 /// The label of each market technology ([`TECHNOLOGIES`] order): the scenario's label of
@@ -355,25 +356,37 @@ fn migration_table(html: &mut String, labels: &[String; 3], market: &MarketOutpu
 
 fn drivers_table(html: &mut String, market: &MarketOutput) {
     let result = &market.result;
-    html.push_str(
-        "<h3 id=\"market-drivers\">What drives CPO timing</h3>\n<p>Sobol indices of the main tier's CPO share of \
-         new ports in the horizon's last year (first order and total, 95 % \
-         bootstrap intervals, on [0, 1]), and the tornado: the volume year \
-         with each input at its 10 % and 90 % quantile, the others at their medians.</p>\n",
+    let set = |output: SobolOutput| market.sobol.iter().find(|set| set.output == output);
+    let interval = |value: f64, ci: [f64; 2]| {
+        format!("{} [{}, {}]", number(value, 2), number(ci[0], 2), number(ci[1], 2))
+    };
+    let spread = |set: Option<&SobolSet>, digits: usize| {
+        set.map_or("–".to_string(), |set| {
+            format!("{} ± {} (mean ± SD)", number(set.mean, digits), number(set.sd, digits))
+        })
+    };
+    let share = set(SobolOutput::CpoShare);
+    let _ = writeln!(
+        html,
+        "<h3 id=\"market-drivers\">What drives CPO timing</h3>\n<p>Sobol indices of the main \
+         tier's CPO share of new ports in the horizon's last year, {} over the prior samples \
+         (first order and total, 95 % bootstrap intervals, on [0, 1]), and the tornado: the \
+         volume year with each input at its 10 % and 90 % quantile, the others at their \
+         medians. A share that hardly varies leaves indices that are noise; the next table \
+         says what moves the gates that hold it.</p>",
+        escape(&spread(share, 3))
     );
     open_table(
         html,
         "market-sobol",
         &["Input", "#First order", "#Total", "#Year at 10 %", "#Year at 90 %"],
     );
-    let mut ranked: Vec<&cporamp_market::SobolIndex> = market.sobol.iter().collect();
+    let mut ranked: Vec<&SobolIndex> =
+        share.map(|set| set.indices.iter().collect()).unwrap_or_default();
     ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
     let year = |year: Option<i32>| year.map_or("never".to_string(), |year| year.to_string());
     for index in ranked {
         row_header(html, &input_label(&index.input));
-        let interval = |value: f64, ci: [f64; 2]| {
-            format!("{} [{}, {}]", number(value, 2), number(ci[0], 2), number(ci[1], 2))
-        };
         num_cell(html, &interval(index.first, index.first_ci));
         num_cell(html, &interval(index.total, index.total_ci));
         let bar = result.tornado.iter().find(|bar| bar.input == index.input);
@@ -382,6 +395,31 @@ fn drivers_table(html: &mut String, market: &MarketOutput) {
         html.push_str("</tr>\n");
     }
     close_table(html);
+    let (yields, tco) = (set(SobolOutput::PackageYield), set(SobolOutput::TcoRatio));
+    if let (Some(yields), Some(tco)) = (yields, tco) {
+        let _ = writeln!(
+            html,
+            "<h3 id=\"market-gate-drivers\">What decides the gates in {}</h3>\n<p>Total Sobol \
+             indices (95 % intervals) of the two gate values in the main tier: the package \
+             yield, {}, against its {} target, and the natural log of CPO's cost of ownership \
+             over the best alternative's, {}, which opens the cost gate at 0 or less.</p>",
+            yields.year,
+            escape(&spread(Some(yields), 3)),
+            number(market.inputs.criteria.yield_target * 100.0, 0) + " %",
+            escape(&spread(Some(tco), 2)),
+        );
+        open_table(html, "market-gate-sobol", &["Input", "#Package yield", "#Log cost ratio"]);
+        let mut rows: Vec<(&SobolIndex, &SobolIndex)> =
+            yields.indices.iter().zip(&tco.indices).collect();
+        rows.sort_by(|a, b| (b.0.total + b.1.total).total_cmp(&(a.0.total + a.1.total)));
+        for (y, c) in rows {
+            row_header(html, &input_label(&y.input));
+            num_cell(html, &interval(y.total, y.total_ci));
+            num_cell(html, &interval(c.total, c.total_ci));
+            html.push_str("</tr>\n");
+        }
+        close_table(html);
+    }
     let checks: Vec<String> = result
         .surrogates
         .iter()
