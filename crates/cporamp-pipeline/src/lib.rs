@@ -845,11 +845,16 @@ fn yield_for(
     let ports_per_engine = geometry.ports_per_engine(generation);
     let cost = &compared.cost;
     let warpage_mean_um = settings.warpage_um_per_mm2 * substrate_side_mm * substrate_side_mm;
+    let lanes_per_engine = (geometry.engine_capacity.0 / generation.lane_rate.0).round() as usize;
+    // A spare lane is a whole lane (its rings, driver, TIA and fiber, and its laser where the
+    // lasers sit on the engine), so the engine's cost scales with its lanes, spares included.
+    let lanes_cost_factor =
+        (lanes_per_engine + settings.spare_lanes_per_engine) as f64 / lanes_per_engine as f64;
     let inputs = YieldInputs {
         packages: settings.packages,
         seed: settings.seed,
         engines_per_package: geometry.engines_per_switch(generation) as usize,
-        lanes_per_engine: (geometry.engine_capacity.0 / generation.lane_rate.0).round() as usize,
+        lanes_per_engine,
         spare_lanes_per_engine: settings.spare_lanes_per_engine,
         lanes_per_laser: if optics.laser.placement == LaserPlacement::Package {
             optics.laser.lanes_per_laser as usize
@@ -919,7 +924,8 @@ fn yield_for(
         engine_usd: (cost.electronics_usd_per_port
             + cost.laser_usd_per_port
             + cost.optics_usd_per_port)
-            * ports_per_engine,
+            * ports_per_engine
+            * lanes_cost_factor,
         packaging_usd: settings.packaging_usd,
         wafer_test_usd: settings.wafer_test_usd,
         engine_test_usd: settings.engine_test_usd,
@@ -1630,6 +1636,42 @@ mod tests {
         };
         assert!((5.0..=6.0).contains(&port_w(0, "cpo_els")), "{}", port_w(0, "cpo_els"));
         assert!((8.0..=10.0).contains(&port_w(1, "cpo_els")), "{}", port_w(1, "cpo_els"));
+    }
+
+    #[test]
+    fn spare_lanes_cost_their_share_of_the_engine_and_rescue_engines() {
+        // 4 spare lanes on engines of L lanes: each engine costs (L + 4) / L as much, and
+        // fewer packages fail (a lane failure no longer fails its engine).
+        let mut scenario = fixture::small();
+        scenario.yield_settings.packages = 400;
+        let generation_index = 1;
+        let id = &scenario.generations[generation_index].id.clone();
+        let technology_index =
+            scenario.technologies.iter().position(|t| t.id == "cpo_integrated").unwrap();
+        let at = |spares: usize| {
+            let mut scenario = scenario.clone();
+            scenario.yield_settings.spare_lanes_per_engine = spares;
+            let comparison = cporamp_compare::compare_one(&scenario, id).unwrap();
+            let compared = comparison
+                .technologies
+                .iter()
+                .find(|t| t.id == scenario.technologies[technology_index].id)
+                .unwrap()
+                .clone();
+            yield_for(&scenario, generation_index, technology_index, &compared, 84.0, 2)
+                .unwrap()
+                .unwrap()
+        };
+        let (none, four) = (at(0), at(4));
+        let lanes = none.inputs.lanes_per_engine as f64;
+        let ratio = four.inputs.engine_usd / none.inputs.engine_usd;
+        assert!((ratio - (lanes + 4.0) / lanes).abs() < 1e-12, "{ratio} for {lanes} lanes");
+        assert!(
+            four.result.package_yield.value > none.result.package_yield.value,
+            "{:?} vs {:?}",
+            four.result.package_yield,
+            none.result.package_yield
+        );
     }
 
     #[test]
