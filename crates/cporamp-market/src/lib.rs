@@ -61,7 +61,9 @@
 //! scenario window's last year); the thermal margin's standard normal joins as the extra
 //! input `thermal_margin_noise`. Indices are variance fractions, so the
 //! estimates and their bootstrap intervals are reported on \[0, 1\] (an estimator's sampling
-//! noise can fall outside; the raw estimate is kept beside it). The tornado runs the model at each
+//! noise can fall outside; the raw estimate is kept beside it). [`WhatItTakes`] scans each
+//! input alone over its prior (the others at their medians) for the values that bring CPO to
+//! volume in the main tier by the window's last year. The tornado runs the model at each
 //! input's 10 % and 90 % quantile with the others at their medians ($z = 0$).
 //!
 //! # Migration map
@@ -692,6 +694,25 @@ pub struct TornadoBar {
     pub year_at_high: Option<i32>,
 }
 
+/// What one input alone would take to bring CPO to volume in the main tier by the scenario
+/// window's last year (`bear_after_year`), every other input at its median and no thermal
+/// model error: the input scanned over [`WHAT_IT_TAKES_GRID`] quantiles of its prior.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WhatItTakes {
+    /// The input.
+    pub input: String,
+    /// The prior probability of the values that reach volume in time (the share of the
+    /// scanned quantiles that do).
+    pub prior_mass: f64,
+    /// Of the values that reach it, the one nearest the median (the smallest change that
+    /// would do) and its quantile; `None` when no value in the prior's range does.
+    pub nearest: Option<(f64, f64)>,
+}
+
+/// Quantiles scanned per input by [`WhatItTakes`]: the midpoints of 200 equal-probability
+/// bins, $u = (i + 1/2)/200$.
+pub const WHAT_IT_TAKES_GRID: usize = 200;
+
 /// A surrogate's validation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SurrogateCheck {
@@ -746,6 +767,8 @@ pub struct MarketResult {
     pub tornado_baseline: Option<i32>,
     /// Tornado bars, widest swing first.
     pub tornado: Vec<TornadoBar>,
+    /// Per input, what it alone would take to reach volume by the window's last year.
+    pub what_it_takes: Vec<WhatItTakes>,
     /// Held-out errors of the anchor surrogates.
     pub surrogates: Vec<SurrogateCheck>,
     /// Per-sample records for `update` (kept in memory, not serialized: 10⁴ samples).
@@ -1288,6 +1311,28 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
         (bar.year_at_low.unwrap_or(beyond) - bar.year_at_high.unwrap_or(beyond)).abs()
     };
     tornado.sort_by_key(|bar| std::cmp::Reverse(swing(bar)));
+    let window_year = m.criteria.bear_after_year.min(a.end_year);
+    let what_it_takes = (0..k)
+        .map(|slot| {
+            let mut reached = Vec::new();
+            for i in 0..WHAT_IT_TAKES_GRID {
+                let u = (i as f64 + 0.5) / WHAT_IT_TAKES_GRID as f64;
+                let mut point = medians.clone();
+                point[slot] = priors[slot].quantile(u);
+                check_values(&point, "what it takes")?;
+                if main_volume_year(m, &point, 0.0, main).is_some_and(|year| year <= window_year) {
+                    reached.push((point[slot], u));
+                }
+            }
+            Ok(WhatItTakes {
+                input: INPUT_NAMES[slot].to_owned(),
+                prior_mass: reached.len() as f64 / WHAT_IT_TAKES_GRID as f64,
+                nearest: reached
+                    .into_iter()
+                    .min_by(|a, b| (a.1 - 0.5).abs().total_cmp(&(b.1 - 0.5).abs())),
+            })
+        })
+        .collect::<Result<Vec<_>, MarketError>>()?;
 
     Ok(MarketResult {
         samples: n,
@@ -1301,6 +1346,7 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
         value_pools,
         tornado_baseline,
         tornado,
+        what_it_takes,
         surrogates: surrogate_errors(a)
             .into_iter()
             .map(|(name, held_out_error)| SurrogateCheck {

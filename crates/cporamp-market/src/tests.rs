@@ -759,3 +759,40 @@ fn extreme_valid_observations_give_finite_weights_and_ess() {
         assert!(a.change.iter().all(|c| c.is_finite()));
     }
 }
+
+#[test]
+fn what_it_takes_finds_the_cold_plate_year_the_adoption_logistic_allows() {
+    // Every gate but cooling open from the start: yield target ~0, goodput parity 1, CPO
+    // cheapest. CPO becomes eligible in the first year at or after the cold-plate year, and
+    // the logistic from the pilot share pi to the ceiling s reaches the volume share v after
+    // lag = ceil(ln((s/pi - 1)/(s/v - 1))/k - 1/2) years (k the median adoption speed). So
+    // volume by the window's last year W needs cold_plate_year <= W - lag: on a uniform
+    // prior over [2024, 2032] that is (W - lag - 2024)/8 of the prior mass.
+    let mut m = fixture();
+    m.criteria.yield_target = 1e-6;
+    m.criteria.goodput_parity = 1.0;
+    m.anchors.cpo_usd_per_gbps_at_reference = 1.0;
+    set(&mut m, "cold_plate_year", uniform(2024.0, 2032.0));
+    let r = simulate(&m, 2).unwrap();
+    let leaf = &m.anchors.tiers[1];
+    let (ceiling, pilot, volume) = (leaf.cpo_max_share, m.pilot_share, m.criteria.volume_share);
+    let speed = 1.2; // the median of uniform(0.8, 1.6)
+    let lag = (((ceiling / pilot - 1.0) / (ceiling / volume - 1.0)).ln() / speed - 0.5).ceil();
+    let latest = f64::from(m.criteria.bear_after_year) - lag.max(0.0);
+    let takes = r.what_it_takes.iter().find(|t| t.input == "cold_plate_year").unwrap();
+    let expected_mass = (latest - 2024.0) / 8.0;
+    // The scan's resolution: one bin of 1/200.
+    assert!(
+        (takes.prior_mass - expected_mass).abs() <= 1.0 / WHAT_IT_TAKES_GRID as f64,
+        "{takes:?} against {expected_mass} (latest {latest})"
+    );
+    let (value, quantile) = takes.nearest.unwrap();
+    assert!(value <= latest && latest - value <= 8.0 / WHAT_IT_TAKES_GRID as f64, "{value}");
+    assert!((quantile - (value - 2024.0) / 8.0).abs() < 1e-9);
+    // An input the volume year cannot depend on here (the power price only moves the TCO,
+    // and CPO is cheapest anyway) reaches volume nowhere or everywhere, as the medians do.
+    let power = r.what_it_takes.iter().find(|t| t.input == "power_usd_per_kwh").unwrap();
+    let at_medians = r.tornado_baseline.is_some_and(|year| year <= m.criteria.bear_after_year);
+    let expected = if at_medians { 1.0 } else { 0.0 };
+    assert!((power.prior_mass - expected).abs() < 1e-12, "{power:?}");
+}

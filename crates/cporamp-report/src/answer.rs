@@ -50,6 +50,9 @@ pub struct Answer {
     pub volume_year: YearQuantiles,
     /// The four scenarios.
     pub scenarios: Vec<ScenarioLine>,
+    /// Input by input, the others at their medians: what would bring CPO to volume by the
+    /// window's last year (or, when the medians already do, what would stop it).
+    pub what_it_takes: String,
     /// Per Sobol output (the share, then the yield and cost gates' values): what it is, and
     /// up to three largest total indices whose 95 % interval excludes 0.
     pub drivers: Vec<Drivers>,
@@ -326,6 +329,7 @@ impl Answer {
                 }
             }
         }
+        let what_it_takes = what_it_takes(result, end);
         let gates = ["package yield", "serviceability (goodput)", "cost of ownership", "cooling"];
         Answer {
             paragraph,
@@ -333,6 +337,7 @@ impl Answer {
             main_tier: result.main_tier.clone(),
             volume_year,
             scenarios,
+            what_it_takes,
             drivers,
             closed_gates: (end, gates.iter().copied().zip(result.closed_gates).collect()),
         }
@@ -351,6 +356,7 @@ impl Answer {
             year_text(self.volume_year.p50, end_year),
             year_text(self.volume_year.p90, end_year),
         );
+        out.push_str(&wrap(&self.what_it_takes, 100));
         out.push_str("\nScenario  cporamp          article  why (share of all samples)\n");
         for line in &self.scenarios {
             let reasons: Vec<String> = line
@@ -408,6 +414,7 @@ impl Answer {
             year_text(self.volume_year.p50, end_year),
             year_text(self.volume_year.p90, end_year),
         );
+        let _ = writeln!(html, "<p>{}</p>", escape(&self.what_it_takes));
         crate::html::open_table(
             html,
             "answer",
@@ -470,6 +477,66 @@ impl Answer {
                 writeln!(html, "<li>{}: {}</li>", escape(&drivers.what), escape(&drivers.list()));
         }
         html.push_str("</ul>\n</section>\n");
+    }
+}
+
+/// The one-input-at-a-time scan in words: with every other input at its median, which
+/// inputs alone bring CPO to volume in the main tier by `end` (the value nearest the median
+/// that does, its quantile and the prior mass that does), or, when the medians already do,
+/// which inputs alone would stop it.
+fn what_it_takes(result: &cporamp_market::MarketResult, end: i32) -> String {
+    let tier = &result.main_tier;
+    let reached_at_medians = result.tornado_baseline.is_some_and(|year| year <= end);
+    let mut parts: Vec<String> = Vec::new();
+    let mut takes: Vec<&cporamp_market::WhatItTakes> = result.what_it_takes.iter().collect();
+    if reached_at_medians {
+        takes.sort_by(|a, b| a.prior_mass.total_cmp(&b.prior_mass));
+        for take in takes.iter().filter(|take| take.prior_mass < 1.0) {
+            parts.push(format!(
+                "the {} ({} of its prior would miss)",
+                crate::market::input_label(&take.input),
+                percent(1.0 - take.prior_mass)
+            ));
+        }
+        if parts.is_empty() {
+            return format!(
+                "With every input at its median, CPO reaches volume in the {tier} tier by \
+                 {end}, and no single input within its prior range stops it."
+            );
+        }
+        return format!(
+            "With every input at its median, CPO reaches volume in the {tier} tier by {end}; \
+             one input alone (the others at their medians) could stop it: {}.",
+            parts.join(", ")
+        );
+    }
+    takes.sort_by(|a, b| b.prior_mass.total_cmp(&a.prior_mass));
+    for take in takes {
+        if let Some((value, quantile)) = take.nearest {
+            parts.push(format!(
+                "the {} at {} (its {} quantile; {} of its prior would do)",
+                crate::market::input_label(&take.input),
+                number(value, if value.abs() >= 100.0 { 0 } else { 2 }),
+                percent(quantile),
+                percent(take.prior_mass)
+            ));
+        }
+    }
+    if parts.is_empty() {
+        // Base and Bull are the samples that reach volume by the window's end.
+        let together: f64 = result.probabilities[..2].iter().map(|p| p.probability).sum();
+        format!(
+            "With every other input at its median, no single input anywhere in its prior range \
+             brings CPO to volume in the {tier} tier by {end}; moving them all at once, as the \
+             prior samples do, reaches it in {} of the samples.",
+            percent(together)
+        )
+    } else {
+        format!(
+            "One input alone (the others at their medians) brings CPO to volume in the {tier} \
+             tier by {end} only with: {}; no other input does within its prior range.",
+            parts.join("; ")
+        )
     }
 }
 
