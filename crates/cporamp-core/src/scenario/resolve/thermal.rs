@@ -16,6 +16,79 @@ pub(super) fn resolve_thermal(
     let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::POSITIVE, unit)
     };
+    let asic_side_mm = resolve_asic_sides(checker, options, generation_ids);
+    let cold_plate = resolve_cold_plate(checker, &options.cold_plate);
+    let cycling = resolve_cycling(checker, &options.cycling);
+    let leakage = resolve_leakage(checker, &options.leakage);
+    let board = resolve_board(checker, &options.board);
+    ThermalSettings {
+        cycling,
+        leakage,
+        board,
+        grid_cells: checker.count(&field("grid_cells"), options.grid_cells, 8, 128, "cells")
+            as usize,
+        asic_side_mm,
+        engine_depth_mm: positive(checker, "engine_depth_mm", options.engine_depth_mm, "mm"),
+        engine_gap_mm: positive(checker, "engine_gap_mm", options.engine_gap_mm, "mm"),
+        substrate_margin_mm: positive(
+            checker,
+            "substrate_margin_mm",
+            options.substrate_margin_mm,
+            "mm",
+        ),
+        die_thickness_mm: positive(checker, "die_thickness_mm", options.die_thickness_mm, "mm"),
+        silicon_k_w_per_mk: positive(
+            checker,
+            "silicon_k_w_per_mk",
+            options.silicon_k_w_per_mk,
+            "W/(m K)",
+        ),
+        silicon_rho_c_j_per_m3k: positive(
+            checker,
+            "silicon_rho_c_j_per_m3k",
+            options.silicon_rho_c_j_per_m3k,
+            "J/(m³ K)",
+        ),
+        tim_thickness_mm: positive(checker, "tim_thickness_mm", options.tim_thickness_mm, "mm"),
+        tim_k_w_per_mk: positive(checker, "tim_k_w_per_mk", options.tim_k_w_per_mk, "W/(m K)"),
+        gap_k_w_per_mk: positive(checker, "gap_k_w_per_mk", options.gap_k_w_per_mk, "W/(m K)"),
+        lid_thickness_mm: positive(checker, "lid_thickness_mm", options.lid_thickness_mm, "mm"),
+        lid_k_w_per_mk: positive(checker, "lid_k_w_per_mk", options.lid_k_w_per_mk, "W/(m K)"),
+        lid_rho_c_j_per_m3k: positive(
+            checker,
+            "lid_rho_c_j_per_m3k",
+            options.lid_rho_c_j_per_m3k,
+            "J/(m³ K)",
+        ),
+        substrate_thickness_mm: positive(
+            checker,
+            "substrate_thickness_mm",
+            options.substrate_thickness_mm,
+            "mm",
+        ),
+        substrate_k_w_per_mk: positive(
+            checker,
+            "substrate_k_w_per_mk",
+            options.substrate_k_w_per_mk,
+            "W/(m K)",
+        ),
+        substrate_rho_c_j_per_m3k: positive(
+            checker,
+            "substrate_rho_c_j_per_m3k",
+            options.substrate_rho_c_j_per_m3k,
+            "J/(m³ K)",
+        ),
+        cold_plate,
+    }
+}
+
+/// The ASIC die side of every generation listed in `[compare]`, and no other.
+fn resolve_asic_sides(
+    checker: &mut Checker,
+    options: &raw::ThermalOptions,
+    generation_ids: &[String],
+) -> Vec<f64> {
+    let field = |name: &str| format!("thermal.{name}");
     for id in options.asic_side_mm.keys() {
         if !generation_ids.contains(id) {
             checker.invalid(
@@ -28,7 +101,7 @@ pub(super) fn resolve_thermal(
             );
         }
     }
-    let asic_side_mm = generation_ids
+    generation_ids
         .iter()
         .map(|id| match options.asic_side_mm.get(id) {
             Some(&side) => checker.number(
@@ -46,9 +119,12 @@ pub(super) fn resolve_thermal(
                 1.0
             }
         })
-        .collect();
-    let plate = &options.cold_plate;
-    let plate_field = |name: &str| format!("{path}.cold_plate.{name}");
+        .collect()
+}
+
+/// `[thermal.cold_plate]`: the heat sink, its coolant and the inlet sweep.
+fn resolve_cold_plate(checker: &mut Checker, plate: &raw::ColdPlateOptions) -> ColdPlate {
+    let plate_field = |name: &str| format!("thermal.cold_plate.{name}");
     let inlet = Limits::between(0.0, 80.0);
     if plate.inlet_sweep_c.is_empty() {
         checker.invalid(&plate_field("inlet_sweep_c"), "[]", "at least one inlet temperature");
@@ -69,7 +145,7 @@ pub(super) fn resolve_thermal(
     let plate_positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&plate_field(name), value, Limits::POSITIVE, unit)
     };
-    let cold_plate = ColdPlate {
+    ColdPlate {
         kind: checker
             .choice(
                 &plate_field("kind"),
@@ -143,9 +219,12 @@ pub(super) fn resolve_thermal(
             plate.coolant_viscosity_pa_s,
             "Pa s",
         ),
-    };
-    let cycling_options = &options.cycling;
-    let cycling_field = |name: &str| format!("{path}.cycling.{name}");
+    }
+}
+
+/// `[thermal.cycling]`: the workload square wave and the solder fatigue model.
+fn resolve_cycling(checker: &mut Checker, cycling_options: &raw::CyclingOptions) -> Cycling {
+    let cycling_field = |name: &str| format!("thermal.cycling.{name}");
     let cycling_positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&cycling_field(name), value, Limits::POSITIVE, unit)
     };
@@ -182,7 +261,7 @@ pub(super) fn resolve_thermal(
             ),
         );
     }
-    let cycling = Cycling {
+    Cycling {
         period_s: cycling_positive(checker, "period_s", cycling_options.period_s, "s"),
         busy_fraction: checker.number(
             &cycling_field("busy_fraction"),
@@ -248,122 +327,61 @@ pub(super) fn resolve_thermal(
             cycling_options.test_cycles_per_day,
             "cycles/day",
         ),
-    };
-    let leakage_field = |name: &str| format!("{path}.leakage.{name}");
-    let leakage = AsicLeakage {
+    }
+}
+
+/// `[thermal.leakage]`: the ASIC's temperature-dependent leakage.
+fn resolve_leakage(checker: &mut Checker, leakage: &raw::LeakageOptions) -> AsicLeakage {
+    let leakage_field = |name: &str| format!("thermal.leakage.{name}");
+    AsicLeakage {
         fraction: checker.number(
             &leakage_field("asic_fraction"),
-            options.leakage.asic_fraction,
+            leakage.asic_fraction,
             Limits::FRACTION_BELOW_ONE,
             "fraction",
         ),
         reference_temp_c: checker.number(
             &leakage_field("reference_temp_c"),
-            options.leakage.reference_temp_c,
+            leakage.reference_temp_c,
             Limits::between(0.0, 150.0),
             "°C",
         ),
         beta_per_k: checker.number(
             &leakage_field("beta_per_k"),
-            options.leakage.beta_per_k,
+            leakage.beta_per_k,
             Limits::between(0.0, 0.2),
             "1/K",
         ),
-    };
-    let board_field = |name: &str| format!("{path}.board.{name}");
+    }
+}
+
+/// `[thermal.board]`: the secondary heat path through the board.
+fn resolve_board(checker: &mut Checker, board: &raw::BoardOptions) -> Board {
+    let board_field = |name: &str| format!("thermal.board.{name}");
     let board_positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&board_field(name), value, Limits::POSITIVE, unit)
     };
-    let board = Board {
+    Board {
         solder_thickness_mm: board_positive(
             checker,
             "solder_thickness_mm",
-            options.board.solder_thickness_mm,
+            board.solder_thickness_mm,
             "mm",
         ),
         solder_k_w_per_mk: board_positive(
             checker,
             "solder_k_w_per_mk",
-            options.board.solder_k_w_per_mk,
+            board.solder_k_w_per_mk,
             "W/(m K)",
         ),
-        pcb_thickness_mm: board_positive(
-            checker,
-            "pcb_thickness_mm",
-            options.board.pcb_thickness_mm,
-            "mm",
-        ),
-        pcb_k_w_per_mk: board_positive(
-            checker,
-            "pcb_k_w_per_mk",
-            options.board.pcb_k_w_per_mk,
-            "W/(m K)",
-        ),
-        air_r_k_per_w: board_positive(checker, "air_r_k_per_w", options.board.air_r_k_per_w, "K/W"),
+        pcb_thickness_mm: board_positive(checker, "pcb_thickness_mm", board.pcb_thickness_mm, "mm"),
+        pcb_k_w_per_mk: board_positive(checker, "pcb_k_w_per_mk", board.pcb_k_w_per_mk, "W/(m K)"),
+        air_r_k_per_w: board_positive(checker, "air_r_k_per_w", board.air_r_k_per_w, "K/W"),
         air_temp_c: checker.number(
             &board_field("air_temp_c"),
-            options.board.air_temp_c,
+            board.air_temp_c,
             Limits::between(-40.0, 125.0),
             "°C",
         ),
-    };
-    ThermalSettings {
-        cycling,
-        leakage,
-        board,
-        grid_cells: checker.count(&field("grid_cells"), options.grid_cells, 8, 128, "cells")
-            as usize,
-        asic_side_mm,
-        engine_depth_mm: positive(checker, "engine_depth_mm", options.engine_depth_mm, "mm"),
-        engine_gap_mm: positive(checker, "engine_gap_mm", options.engine_gap_mm, "mm"),
-        substrate_margin_mm: positive(
-            checker,
-            "substrate_margin_mm",
-            options.substrate_margin_mm,
-            "mm",
-        ),
-        die_thickness_mm: positive(checker, "die_thickness_mm", options.die_thickness_mm, "mm"),
-        silicon_k_w_per_mk: positive(
-            checker,
-            "silicon_k_w_per_mk",
-            options.silicon_k_w_per_mk,
-            "W/(m K)",
-        ),
-        silicon_rho_c_j_per_m3k: positive(
-            checker,
-            "silicon_rho_c_j_per_m3k",
-            options.silicon_rho_c_j_per_m3k,
-            "J/(m³ K)",
-        ),
-        tim_thickness_mm: positive(checker, "tim_thickness_mm", options.tim_thickness_mm, "mm"),
-        tim_k_w_per_mk: positive(checker, "tim_k_w_per_mk", options.tim_k_w_per_mk, "W/(m K)"),
-        gap_k_w_per_mk: positive(checker, "gap_k_w_per_mk", options.gap_k_w_per_mk, "W/(m K)"),
-        lid_thickness_mm: positive(checker, "lid_thickness_mm", options.lid_thickness_mm, "mm"),
-        lid_k_w_per_mk: positive(checker, "lid_k_w_per_mk", options.lid_k_w_per_mk, "W/(m K)"),
-        lid_rho_c_j_per_m3k: positive(
-            checker,
-            "lid_rho_c_j_per_m3k",
-            options.lid_rho_c_j_per_m3k,
-            "J/(m³ K)",
-        ),
-        substrate_thickness_mm: positive(
-            checker,
-            "substrate_thickness_mm",
-            options.substrate_thickness_mm,
-            "mm",
-        ),
-        substrate_k_w_per_mk: positive(
-            checker,
-            "substrate_k_w_per_mk",
-            options.substrate_k_w_per_mk,
-            "W/(m K)",
-        ),
-        substrate_rho_c_j_per_m3k: positive(
-            checker,
-            "substrate_rho_c_j_per_m3k",
-            options.substrate_rho_c_j_per_m3k,
-            "J/(m³ K)",
-        ),
-        cold_plate,
     }
 }
