@@ -143,17 +143,12 @@ pub use results::*;
 pub use simulation::simulate;
 pub use topology::topology;
 
-/// Hours per year (365.25 days).
-pub const HOURS_PER_YEAR: f64 = 8766.0;
+pub use cporamp_core::units::HOURS_PER_YEAR;
 
 /// Hours per month of the timeline (a twelfth of [`HOURS_PER_YEAR`]).
 pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
 
-/// The most job interruptions (GPU failures, flaps and network failures expected from their
-/// rates) one replication takes: their times are kept, sorted, to find the goodput-optimal
-/// checkpoint interval, so memory and time grow with them. 1e7 over five years of a
-/// 16,384-GPU job is an interruption every 16 s: the job makes no progress long before.
-pub const MAX_JOB_INTERRUPTIONS: f64 = 1e7;
+pub use cporamp_core::scenario::limits::MAX_JOB_INTERRUPTIONS;
 
 /// Boltzmann constant, eV/K.
 pub const BOLTZMANN_EV_PER_K: f64 = 8.617_333_262e-5;
