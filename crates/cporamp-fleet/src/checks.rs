@@ -2,7 +2,7 @@
 //! buildable fabrics, and the job's interruptions within [`crate::MAX_JOB_INTERRUPTIONS`].
 
 use crate::inputs::{Component, FleetInputError, FleetInputs, PortKind, Repair, Spares};
-use crate::{HOURS_PER_YEAR, MAX_JOB_INTERRUPTIONS};
+use crate::{HOURS_PER_YEAR, MAX_JOB_INTERRUPTIONS, max_gpus};
 
 fn out_of_range(name: &str, value: f64, expected: &'static str) -> FleetInputError {
     FleetInputError::OutOfRange { name: name.to_string(), value, expected }
@@ -92,16 +92,6 @@ fn check_spares(name: &str, spares: &Spares) -> Result<(), FleetInputError> {
         return Err(FleetInputError::NoSpares { name: name.to_string() });
     }
     Ok(())
-}
-
-/// The most GPUs `tiers` tiers of radix `radix` hold: $r^2/2$ or $r^3/4$.
-#[must_use]
-pub fn max_gpus(radix: usize, tiers: usize) -> usize {
-    match tiers {
-        2 => radix * radix / 2,
-        3 => radix * radix * radix / 4,
-        _ => 0,
-    }
 }
 
 pub(crate) fn check(inputs: &FleetInputs) -> Result<(), FleetInputError> {

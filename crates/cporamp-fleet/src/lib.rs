@@ -133,7 +133,7 @@ mod results;
 mod simulation;
 mod topology;
 
-pub use checks::max_gpus;
+pub use cporamp_core::scenario::limits::max_gpus;
 pub use goodput::{
     daly_interval_h, goodput, lost_h_by_cause, optimal_checkpoint_interval_h, young_interval_h,
 };

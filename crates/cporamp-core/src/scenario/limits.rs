@@ -326,6 +326,18 @@ fn photonics_timing(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The most GPUs a non-blocking folded Clos of `tiers` tiers of `radix`-port switches holds:
+/// $r^2/2$ or $r^3/4$ (0 for another number of tiers). The fleet engine builds its fabric to
+/// this bound (`cporamp_fleet::max_gpus` is this function).
+#[must_use]
+pub fn max_gpus(radix: usize, tiers: usize) -> usize {
+    match tiers {
+        2 => radix * radix / 2,
+        3 => radix * radix * radix / 4,
+        _ => 0,
+    }
+}
+
 /// The fabric must be buildable from the generation's switches; the job's Poisson
 /// interruptions must stay within what the engine keeps.
 fn fleet(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
@@ -340,12 +352,9 @@ fn fleet(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
                 .to_string(),
         ));
     } else {
-        let most = match settings.tiers {
-            2 => radix * radix / 2,
-            _ => radix * radix * radix / 4,
-        };
+        let most = max_gpus(radix, settings.tiers);
         if settings.gpus > most {
-            let hint = if settings.tiers == 2 && settings.gpus <= radix * radix * radix / 4 {
+            let hint = if settings.tiers == 2 && settings.gpus <= max_gpus(radix, 3) {
                 " (3 tiers would hold them)"
             } else {
                 ""
