@@ -80,25 +80,60 @@ fn wanted_type(expected: &str) -> (&'static str, Option<&'static str>) {
     }
 }
 
+/// The most values of the wrong type replaced by sentinels while looking for one field's range.
+const MAX_SENTINELS: usize = 32;
+
+/// `text` with `span` replaced by `with`.
+fn splice(text: &str, span: std::ops::Range<usize>, with: &str) -> String {
+    format!("{}{with}{}", &text[..span.start], &text[span.end..])
+}
+
+/// The sentinel for serde's wrong-type `message`, if it is one and its type has a range.
+fn sentinel_for(message: &str) -> Option<&'static str> {
+    let rest = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))?;
+    let (_, expected) = rest.rsplit_once(", expected ")?;
+    wanted_type(expected).1
+}
+
 /// The resolver's problem at `path` when the value at `span` of `source` is replaced by
-/// `sentinel`: what the field accepts (its range or choices) and its unit.
+/// `sentinel`: what the field accepts (its range or choices) and its unit. Further values of
+/// the wrong type get their own sentinels, so that the file resolves as far as the field.
 fn accepted_at(
     source: &str,
     span: std::ops::Range<usize>,
     sentinel: &str,
     path: &str,
 ) -> Option<(String, Option<String>)> {
-    let edited = format!("{}{sentinel}{}", &source[..span.start], &source[span.end..]);
-    let deserializer = toml::Deserializer::parse(&edited).ok()?;
-    let file: raw::ScenarioFile = serde::Deserialize::deserialize(deserializer).ok()?;
-    let problems = super::resolve::resolve(&file).err()?;
-    problems.into_iter().find(|problem| problem.path == path).and_then(|problem| {
-        match problem.kind {
-            DiagnosticKind::OutOfRange { expected, unit, .. } => Some((expected, Some(unit))),
-            DiagnosticKind::Invalid { expected, .. } => Some((expected, None)),
-            _ => None,
+    let mut edited = splice(source, span, sentinel);
+    for _ in 0..MAX_SENTINELS {
+        let deserializer = toml::Deserializer::parse(&edited).ok()?;
+        match serde_path_to_error::deserialize::<_, raw::ScenarioFile>(deserializer) {
+            Ok(file) => {
+                let problems = super::resolve::resolve(&file).err()?;
+                let problem = problems.into_iter().find(|problem| problem.path == path)?;
+                return match problem.kind {
+                    DiagnosticKind::OutOfRange { expected, unit, .. } => {
+                        Some((expected, Some(unit)))
+                    }
+                    DiagnosticKind::Invalid { expected, .. } => Some((expected, None)),
+                    _ => None,
+                };
+            }
+            Err(error) => {
+                let inner = error.into_inner();
+                let next = sentinel_for(inner.message().trim())?;
+                let span = inner.span().filter(|span| {
+                    span.start < span.end
+                        && edited.is_char_boundary(span.start)
+                        && edited.is_char_boundary(span.end)
+                })?;
+                edited = splice(&edited, span, next);
+            }
         }
-    })
+    }
+    None
 }
 
 /// A wrong-type error (`invalid type: string "x", expected f64`) as a [`DiagnosticKind::WrongType`]

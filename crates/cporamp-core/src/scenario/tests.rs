@@ -250,6 +250,20 @@ fn a_wrong_type_names_the_value_and_the_fields_type_range_and_unit() {
         ),
         "{problem}"
     );
+    // With a second value of the wrong type further on, the first still gets its range.
+    let source = edited(
+        "gpus = 32768                             # assumption",
+        "gpus = \"many\"                             # assumption",
+    )
+    .replacen("gpus = 16384 ", "gpus = 16384.5 ", 1);
+    assert!(
+        only_problem(&source).to_string().ends_with(
+            "fleet.gpus: value \"many\" (text) has the wrong type; expected an integer 2 <= value \
+             <= 10000000 (GPUs)"
+        ),
+        "{}",
+        only_problem(&source)
+    );
     // A huge value is cut, not echoed in full.
     let source = edited(
         "gpus = 32768                             # assumption",
