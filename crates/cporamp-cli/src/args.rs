@@ -172,8 +172,8 @@ pub struct BudgetArgs {
     /// memory exceeds it is refused, naming the field that drives the estimate.
     #[arg(long, value_name = "GB", value_parser = positive_number)]
     pub max_memory: Option<f64>,
-    /// CPU-time budget in CPU-hours (default 2): a scenario whose estimated run takes longer
-    /// is refused, naming the field that drives the estimate.
+    /// CPU-time budget in CPU-hours (default 2): a scenario (or HotSpot run) whose estimated
+    /// run takes longer is refused, naming the field (or flag) that drives the estimate.
     #[arg(long, value_name = "HOURS", value_parser = positive_number)]
     pub max_cpu_hours: Option<f64>,
 }

@@ -3,6 +3,7 @@
 
 use crate::Failure;
 use crate::args::{Scheme, ThermalArgs};
+use cporamp_core::scenario::limits::{self, HotSpotRun};
 use cporamp_thermal::hotspot::block::TransientMethod;
 use cporamp_thermal::hotspot::{self, HotSpotTransient, ModelType, Stack, parse};
 use cporamp_thermal::network::TimeScheme;
@@ -69,6 +70,24 @@ fn transient_text<M: HotSpotTransient>(
         .trace_rows(trace, &initial, settings.sampling_interval_s, method)
         .map_err(Failure::input)?;
     Ok(model.trace_file(&rows))
+}
+
+/// Refuses a HotSpot-mode run whose estimated CPU time exceeds `--max-cpu-hours`, as the
+/// scenario commands do, naming the estimate and what drives it.
+fn check_cpu(args: &ThermalArgs, run: &HotSpotRun) -> Result<(), Failure> {
+    let demand = limits::hotspot_demand(run);
+    let budget = args.common.execution.budget.budget(1).cpu_s;
+    if demand.cpu_s > budget {
+        return Err(Failure::input(anyhow::anyhow!(
+            "CPU time of a run: about {} ({}: {}); the budget is {} (--max-cpu-hours): use a \
+             coarser grid (--grid-rows, --grid-cols), a shorter trace, or raise --max-cpu-hours",
+            limits::human_cpu(demand.cpu_s),
+            demand.field,
+            demand.what,
+            limits::human_cpu(budget)
+        )));
+    }
+    Ok(())
 }
 
 /// Runs the HotSpot-compatible mode and returns what it prints.
@@ -197,6 +216,17 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
                     "--grid-steady-file needs the grid model (--model-type grid)"
                 )));
             }
+            // Four layers per block (silicon, interface, spreader, sink) and the package.
+            let run = HotSpotRun {
+                nodes: 4.0 * floorplan.blocks.len() as f64 + 12.0,
+                cells_per_side: 0.0,
+                direct: true,
+                leakage: settings.leakage,
+                transient_rows: if args.transient { trace.rows.len() } else { 0 },
+                interval_s: settings.sampling_interval_s,
+                rk4: method == TransientMethod::HotSpotRk4,
+            };
+            check_cpu(args, &run)?;
             let model = hotspot::block_model_from_config(&config, &materials, floorplan, &trace)
                 .map_err(Failure::input)?;
             if !args.transient {
@@ -222,7 +252,7 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             let estimate = hotspot::grid::memory_estimate_bytes(rows, cols, chip_layers);
             let budget = args.common.execution.budget.budget(1).memory_bytes;
             if estimate > budget {
-                use cporamp_core::scenario::limits::human_bytes;
+                use limits::human_bytes;
                 return Err(Failure::input(anyhow::anyhow!(
                     "a {rows} x {cols} grid of {} layers needs about {} of memory \
                      ({} B per node); the budget is {} (--max-memory): use a coarser grid \
@@ -233,6 +263,16 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
                     human_bytes(budget)
                 )));
             }
+            let run = HotSpotRun {
+                nodes: rows as f64 * cols as f64 * (chip_layers + 2) as f64 + 12.0,
+                cells_per_side: (rows as f64 * cols as f64).sqrt(),
+                direct: rows * cols <= hotspot::grid::DIRECT_SOLVE_MAX_CELLS,
+                leakage: settings.leakage,
+                transient_rows: if args.transient { trace.rows.len() } else { 0 },
+                interval_s: settings.sampling_interval_s,
+                rk4: method == TransientMethod::HotSpotRk4,
+            };
+            check_cpu(args, &run)?;
             let model = hotspot::model_from_config(&config, &materials, stack, &trace, rows, cols)
                 .map_err(Failure::input)?;
             let (steady, _) = if settings.leakage {

@@ -135,6 +135,75 @@ fn check_prints_the_estimate_and_a_run_over_budget_names_the_field() {
 }
 
 #[test]
+fn a_hotspot_run_over_the_cpu_budget_is_refused_with_its_estimate() {
+    let directory = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cporamp-thermal/tests/data/hotspot/example2");
+    let files = ["example.config", "ev6.flp", "gcc.ptrace", "example.materials"];
+    for file in files {
+        std::fs::copy(source.join(file), directory.path().join(file)).unwrap();
+    }
+    let base = [
+        "thermal",
+        "--hotspot-config",
+        "example.config",
+        "--flp",
+        "ev6.flp",
+        "--ptrace",
+        "gcc.ptrace",
+        "--materials",
+        "example.materials",
+    ];
+    let mut kept: Vec<&str> = files.to_vec();
+    kept.sort_unstable();
+    // A 1024^2 grid fits the 8 GB memory budget (1.9 GB), but its multigrid steady state
+    // (1.5 min) and 100 backward-Euler rows on the factor of 4.2 M nodes (4.3 min to factor,
+    // 7.5 s a row): about 18 CPU-minutes, over 6.
+    let mut grid = base.to_vec();
+    grid.extend([
+        "--grid-rows",
+        "1024",
+        "--grid-cols",
+        "1024",
+        "--transient",
+        "--max-cpu-hours",
+        "0.1",
+    ]);
+    refused(
+        directory.path(),
+        &cporamp(directory.path(), &grid),
+        &[
+            "CPU time of a run: about 18 CPU-minutes (--ptrace: 100 trace rows of 0.01 s, one \
+             implicit step each",
+            "the budget is 6 CPU-minutes (--max-cpu-hours)",
+        ],
+        &kept,
+    );
+    // HotSpot's RK4 on a 64^2 grid: about 98 CPU-s (53 s measured), over a budget of 36.
+    let mut rk4 = base.to_vec();
+    rk4.extend([
+        "--grid-rows",
+        "64",
+        "--grid-cols",
+        "64",
+        "--transient",
+        "--time-scheme",
+        "rk4",
+        "--max-cpu-hours",
+        "0.01",
+    ]);
+    refused(
+        directory.path(),
+        &cporamp(directory.path(), &rk4),
+        &[
+            "about 98.5 CPU-s (--ptrace: 100 trace rows of 0.01 s, HotSpot's adaptive RK4",
+            "36.0 CPU-s",
+        ],
+        &kept,
+    );
+}
+
+#[test]
 fn a_hotspot_grid_over_the_memory_budget_is_refused_with_its_estimate() {
     let directory = tempfile::tempdir().unwrap();
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))

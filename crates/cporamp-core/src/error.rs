@@ -34,6 +34,18 @@ pub enum DiagnosticKind {
         /// The deserializer's message.
         message: String,
     },
+    /// A value of the wrong type (text where a number belongs, a fraction for a count, ...).
+    WrongType {
+        /// The value as given (cut when long).
+        value: String,
+        /// Its type, for people (`text`, `a decimal number`, ...).
+        found: String,
+        /// What the field accepts: its type and range or choices, e.g.
+        /// `an integer 1 <= value <= 10000000`.
+        expected: String,
+        /// The unit of the field, where it has one.
+        unit: Option<String>,
+    },
     /// A number outside its allowed range.
     OutOfRange {
         /// The value as given.
@@ -72,6 +84,13 @@ impl fmt::Display for Diagnostic {
         match &self.kind {
             DiagnosticKind::Syntax { message } => write!(f, "invalid TOML: {message}"),
             DiagnosticKind::Schema { message } => write!(f, "{message}"),
+            DiagnosticKind::WrongType { value, found, expected, unit } => {
+                write!(f, "value {value} ({found}) has the wrong type; expected {expected}")?;
+                match unit {
+                    Some(unit) => write!(f, " ({unit})"),
+                    None => Ok(()),
+                }
+            }
             DiagnosticKind::OutOfRange { value, expected, unit } => {
                 write!(f, "value {value} is out of range; expected {expected} ({unit})")
             }

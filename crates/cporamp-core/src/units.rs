@@ -10,6 +10,10 @@
 use serde::Serialize;
 use std::ops::{Add, AddAssign, Mul, Sub};
 
+/// Hours per year (365.25 days), as the fleet engine and the scenario's resource estimate count
+/// them.
+pub const HOURS_PER_YEAR: f64 = 8766.0;
+
 macro_rules! unit {
     ($(#[$doc:meta])* $name:ident, $suffix:literal) => {
         $(#[$doc])*

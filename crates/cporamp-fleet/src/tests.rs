@@ -3,6 +3,10 @@
 //! checkpoint interval), the topology counts, the Llama 3 run, determinism and bad input.
 
 use super::*;
+use crate::goodput::completed_chunks;
+use crate::lifetimes::{Lifetime, unit_exponential};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 
 /// A unit that never fails.
 fn never() -> Component {

@@ -582,12 +582,4 @@ mod tests {
             assert!(tier.link_availability.mean > 0.99, "{:?}", tier.link_availability);
         }
     }
-
-    #[test]
-    fn the_scenario_check_mirrors_the_fleets_interruption_cap() {
-        assert_eq!(
-            cporamp_core::scenario::limits::MAX_JOB_INTERRUPTIONS.to_bits(),
-            cporamp_fleet::MAX_JOB_INTERRUPTIONS.to_bits()
-        );
-    }
 }

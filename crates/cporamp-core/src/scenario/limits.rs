@@ -22,13 +22,13 @@
 
 use super::{LaserPlacement, Scenario, TechnologyKind};
 use crate::error::{Diagnostic, DiagnosticKind, ScenarioError};
+use crate::units::HOURS_PER_YEAR;
 
-/// Hours per year, as the fleet engine counts them (365.25 days).
-const HOURS_PER_YEAR: f64 = 8766.0;
-
-/// The most job interruptions the fleet engine takes per replication (their times are kept
-/// to find the goodput-optimal checkpoint interval). The same value as
-/// `cporamp_fleet::MAX_JOB_INTERRUPTIONS` (a pipeline test checks that they agree).
+/// The most job interruptions (GPU failures, flaps and network failures expected from their
+/// rates) the fleet engine takes per replication: their times are kept, sorted, to find the
+/// goodput-optimal checkpoint interval, so memory and time grow with them. 1e7 over five years
+/// of a 16,384-GPU job is an interruption every 16 s: the job makes no progress long before.
+/// The fleet engine's `MAX_JOB_INTERRUPTIONS` is this constant.
 pub const MAX_JOB_INTERRUPTIONS: f64 = 1e7;
 
 /// The inputs of the market engine, each of which needs a prior; the market engine's
@@ -326,6 +326,18 @@ fn photonics_timing(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The most GPUs a non-blocking folded Clos of `tiers` tiers of `radix`-port switches holds:
+/// $r^2/2$ or $r^3/4$ (0 for another number of tiers). The fleet engine builds its fabric to
+/// this bound (`cporamp_fleet::max_gpus` is this function).
+#[must_use]
+pub fn max_gpus(radix: usize, tiers: usize) -> usize {
+    match tiers {
+        2 => radix * radix / 2,
+        3 => radix * radix * radix / 4,
+        _ => 0,
+    }
+}
+
 /// The fabric must be buildable from the generation's switches; the job's Poisson
 /// interruptions must stay within what the engine keeps.
 fn fleet(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
@@ -340,12 +352,9 @@ fn fleet(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
                 .to_string(),
         ));
     } else {
-        let most = match settings.tiers {
-            2 => radix * radix / 2,
-            _ => radix * radix * radix / 4,
-        };
+        let most = max_gpus(radix, settings.tiers);
         if settings.gpus > most {
-            let hint = if settings.tiers == 2 && settings.gpus <= radix * radix * radix / 4 {
+            let hint = if settings.tiers == 2 && settings.gpus <= max_gpus(radix, 3) {
                 " (3 tiers would hold them)"
             } else {
                 ""
@@ -816,6 +825,100 @@ fn fleet_demands(scenario: &Scenario, threads: f64, demands: &mut Vec<Demand>) {
     });
 }
 
+/// HotSpot mode's solver costs, per CPU second at about half the throughput measured on
+/// HotSpot's example2 (4 grid layers, `target/debug` build with optimisations, one core):
+mod hotspot_rate {
+    /// Sparse Cholesky factor: seconds per nodes^1.5 (measured: a 160² grid's steady state
+    /// in 0.51 s, 64² in 0.05 s).
+    pub const FACTOR_S_PER_NODES_1_5: f64 = 3e-8;
+    /// Solve with that factor: seconds per node and log2 of the cells per side (measured: a
+    /// backward-Euler row of a 160² grid in 70 ms, of a 64² grid in 8.4 ms).
+    pub const SOLVE_S_PER_NODE_LOG: f64 = 1.8e-7;
+    /// Multigrid-preconditioned CG steady solve: seconds per node and cell per side
+    /// (BENCHMARKS.md: 256² in 0.69 s, 512² in 5.74 s).
+    pub const MULTIGRID_S_PER_NODE_SIDE: f64 = 2.1e-8;
+    /// HotSpot's adaptive RK4: seconds per node per second of simulated time (measured: 28 and
+    /// 33 µs per node per 0.01 s row on 32² and 64² grids; the step is set by the stiffest
+    /// layer, so thinner layers than example2's take longer).
+    pub const RK4_S_PER_NODE_S: f64 = 6e-3;
+    /// Steady solves counted for HotSpot's leakage loop (it stops when no block warms by
+    /// 0.01 K; at most 100).
+    pub const LEAKAGE_SOLVES: f64 = 10.0;
+}
+
+/// A run of HotSpot's grid or block model (`cporamp thermal` with HotSpot's files), for its
+/// CPU-time estimate ([`hotspot_demand`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HotSpotRun {
+    /// Nodes of the network (every layer's cells or blocks, plus the package nodes).
+    pub nodes: f64,
+    /// Cells per side of a grid layer (`sqrt(rows x cols)`), 0 for the block model.
+    pub cells_per_side: f64,
+    /// Whether steady states are solved by sparse Cholesky (else multigrid CG).
+    pub direct: bool,
+    /// Whether the leakage loop runs (`-leakage_used 1`, steady state only).
+    pub leakage: bool,
+    /// Rows of the power trace run as a transient; 0 for a steady run.
+    pub transient_rows: usize,
+    /// Simulated time per row, s (`-sampling_intvl`).
+    pub interval_s: f64,
+    /// Whether the transient uses HotSpot's adaptive RK4 (else one implicit step per row on a
+    /// factor).
+    pub rk4: bool,
+}
+
+/// The CPU time of a HotSpot-mode run, as a [`Demand`] of the `thermal` stage driven by the
+/// grid flags or the trace. The grid model's memory is `cporamp_thermal`'s own estimate.
+#[must_use]
+pub fn hotspot_demand(run: &HotSpotRun) -> Demand {
+    use hotspot_rate as r;
+    let side = run.cells_per_side.max(2.0);
+    let factor_s = run.nodes.powf(1.5) * r::FACTOR_S_PER_NODES_1_5;
+    let solve_s = run.nodes * side.log2() * r::SOLVE_S_PER_NODE_LOG;
+    let steady_solves = if run.leakage { r::LEAKAGE_SOLVES } else { 1.0 };
+    let steady_s = if run.direct {
+        factor_s + steady_solves * solve_s
+    } else {
+        steady_solves * run.nodes * side * r::MULTIGRID_S_PER_NODE_SIDE
+    };
+    let rows = run.transient_rows as f64;
+    let transient_s = if run.transient_rows == 0 {
+        0.0
+    } else if run.rk4 {
+        rows * run.interval_s * run.nodes * r::RK4_S_PER_NODE_S
+    } else {
+        factor_s + rows * solve_s
+    };
+    let (field, what) = if transient_s > steady_s {
+        (
+            "--ptrace".to_string(),
+            format!(
+                "{rows} trace rows of {} s, {} on {:.0} nodes",
+                run.interval_s,
+                if run.rk4 { "HotSpot's adaptive RK4" } else { "one implicit step each" },
+                run.nodes
+            ),
+        )
+    } else {
+        (
+            "--grid-rows, --grid-cols".to_string(),
+            format!(
+                "{steady_solves} steady solve{} ({}) on {:.0} nodes",
+                if run.leakage { "s" } else { "" },
+                if run.direct { "sparse Cholesky" } else { "multigrid CG" },
+                run.nodes
+            ),
+        )
+    };
+    Demand { stage: "thermal", field, what, memory_bytes: 0.0, cpu_s: steady_s + transient_s }
+}
+
+/// CPU time for people, as in the scenario budget messages (`3 CPU-minutes`, `2.4 CPU-hours`).
+#[must_use]
+pub fn human_cpu(seconds: f64) -> String {
+    human_seconds(seconds)
+}
+
 /// Every stage of a run, in order.
 pub const ALL_STAGES: &[&str] = &["thermal", "photonics", "yield", "fleet", "market"];
 
@@ -1193,5 +1296,43 @@ mod tests {
         assert_eq!(error.diagnostics.len(), 1, "{error}");
         assert_eq!(error.diagnostics[0].path, "fleet.gpus");
         assert!(error.to_string().contains("CPU-hours"), "{error}");
+    }
+
+    /// The HotSpot estimates stay above what was measured on HotSpot's example2 (4 grid
+    /// layers) and within 3 times it: the rates are about half the measured throughputs.
+    #[test]
+    fn hotspot_estimates_bracket_the_measured_times() {
+        let grid = |side: f64, rows: usize, rk4: bool| HotSpotRun {
+            nodes: side * side * 4.0 + 12.0,
+            cells_per_side: side,
+            direct: side <= 160.0,
+            leakage: false,
+            transient_rows: rows,
+            interval_s: 0.01,
+            rk4,
+        };
+        for (run, measured_s) in [
+            (grid(64.0, 0, false), 0.05),
+            (grid(160.0, 0, false), 0.51),
+            (grid(64.0, 100, false), 0.84),
+            (grid(160.0, 100, false), 7.16),
+            (grid(256.0, 0, false), 0.694),
+            (grid(512.0, 0, false), 5.74),
+            (grid(32.0, 100, true), 11.4),
+            (grid(64.0, 100, true), 53.5),
+        ] {
+            let estimate = hotspot_demand(&run).cpu_s;
+            assert!(
+                (1.0..3.0).contains(&(estimate / measured_s)),
+                "{run:?}: estimate {estimate} s, measured {measured_s} s"
+            );
+        }
+        // The trace drives a long transient, the grid a steady run.
+        assert_eq!(hotspot_demand(&grid(64.0, 100_000, false)).field, "--ptrace");
+        assert_eq!(hotspot_demand(&grid(512.0, 0, false)).field, "--grid-rows, --grid-cols");
+        // The leakage loop multiplies a multigrid solve, not a factorisation.
+        let leaky = HotSpotRun { leakage: true, ..grid(512.0, 0, false) };
+        let ratio = hotspot_demand(&leaky).cpu_s / hotspot_demand(&grid(512.0, 0, false)).cpu_s;
+        assert!((ratio - hotspot_rate::LEAKAGE_SOLVES).abs() < 1e-9, "{ratio}");
     }
 }

@@ -13,6 +13,7 @@ mod locate;
 mod quick;
 pub mod raw;
 mod resolve;
+mod schema;
 
 use crate::error::{Diagnostic, DiagnosticKind, ScenarioError};
 use crate::units::{
@@ -40,20 +41,30 @@ pub fn load(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
     let fail =
         |diagnostics: Vec<Diagnostic>| ScenarioError { origin: origin.to_string(), diagnostics };
     let deserializer = toml::Deserializer::parse(source).map_err(|error| {
-        fail(vec![Diagnostic {
+        let message = error.message().trim().to_string();
+        let duplicate = match error.span() {
+            Some(span) if message.starts_with("duplicate key") => {
+                schema::duplicate_key(source, span)
+            }
+            _ => None,
+        };
+        fail(vec![duplicate.unwrap_or_else(|| Diagnostic {
             path: String::new(),
             location: error.span().map(|span| locate::line_column(source, span.start)),
-            kind: DiagnosticKind::Syntax { message: error.message().trim().to_string() },
-        }])
+            kind: DiagnosticKind::Syntax { message },
+        })])
     })?;
     let file: raw::ScenarioFile =
         serde_path_to_error::deserialize(deserializer).map_err(|error| {
-            let path = error.path().to_string();
+            let path = schema::field_path(error.path());
             let inner = error.into_inner();
+            let message = inner.message().trim().to_string();
+            let kind = schema::wrong_type(source, &path, &message, inner.span())
+                .unwrap_or(DiagnosticKind::Schema { message });
             fail(vec![Diagnostic {
-                path: if path == "." { String::new() } else { path },
                 location: inner.span().map(|span| locate::line_column(source, span.start)),
-                kind: DiagnosticKind::Schema { message: inner.message().trim().to_string() },
+                path,
+                kind,
             }])
         })?;
     let located = |mut diagnostics: Vec<Diagnostic>| {

@@ -2,11 +2,11 @@
 //!
 //! Every struct refuses unknown fields and every field is required, so a typo is an error
 //! and nothing is silently defaulted. Values are bare numbers with the unit in the field
-//! name; `resolve.rs` checks their ranges and turns them into unit types.
+//! name; `resolve/` checks their ranges and turns them into unit types.
 //!
 //! **Adding an engine's section.** An engine adds one top-level field here (as `thermal`
 //! did: `pub thermal: ThermalOptions`, required, since nothing is defaulted), its raw types,
-//! and its resolution in `resolve.rs`. No other section changes.
+//! and its resolution in a module of `resolve/`. No other section changes.
 #![allow(
     missing_docs,
     reason = "each field is documented beside its value in presets/default.toml"

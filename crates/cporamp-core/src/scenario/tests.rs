@@ -204,3 +204,85 @@ fn fleet_fabrics_must_name_optical_technologies_one_per_tier() {
     let text = load(&source, "test.toml").expect_err("must be rejected").to_string();
     assert!(text.contains("fleet.job.gpus"), "{text}");
 }
+
+#[test]
+fn a_wrong_type_names_the_value_and_the_fields_type_range_and_unit() {
+    // An integer field given a fraction and text: the count check's range and unit.
+    for (given, shown, found) in
+        [("1.5", "1.5", "a decimal number"), ("\"many\"", "\"many\"", "text")]
+    {
+        let source = edited(
+            "gpus = 32768                             # assumption",
+            &format!("gpus = {given}                             # assumption"),
+        );
+        let problem = only_problem(&source);
+        assert_eq!(problem.path, "fleet.gpus");
+        let line = source.lines().position(|line| line.starts_with("gpus = ")).unwrap() + 1;
+        assert_eq!(
+            problem.to_string(),
+            format!(
+                "{line}:8: fleet.gpus: value {shown} ({found}) has the wrong type; expected an \
+                 integer 2 <= value <= 10000000 (GPUs)"
+            )
+        );
+    }
+    // A number field given text: the range check's interval and unit.
+    let source = edited(
+        "wall_plug_efficiency = 0.125             # [RY Gap 5] O-Net",
+        "wall_plug_efficiency = \"12 %\"             # [RY Gap 5] O-Net",
+    );
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "technology.cpo_els.laser.wall_plug_efficiency");
+    assert!(
+        problem.to_string().ends_with(
+            "technology.cpo_els.laser.wall_plug_efficiency: value \"12 %\" (text) has the wrong \
+             type; expected a number, 0 < value <= 1 (fraction)"
+        ),
+        "{problem}"
+    );
+    // A choice given a number: the choices.
+    let source = edited("placement = \"external\"", "placement = 3");
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "technology.cpo_els.laser.placement");
+    assert!(
+        problem.to_string().contains(
+            "value 3 (an integer) has the wrong type; expected text, one of \"package\", \"external\""
+        ),
+        "{problem}"
+    );
+    // With a second value of the wrong type further on, the first still gets its range.
+    let source = edited(
+        "gpus = 32768                             # assumption",
+        "gpus = \"many\"                             # assumption",
+    )
+    .replacen("gpus = 16384 ", "gpus = 16384.5 ", 1);
+    assert!(
+        only_problem(&source).to_string().ends_with(
+            "fleet.gpus: value \"many\" (text) has the wrong type; expected an integer 2 <= value \
+             <= 10000000 (GPUs)"
+        ),
+        "{}",
+        only_problem(&source)
+    );
+    // A huge value is cut, not echoed in full.
+    let source = edited(
+        "gpus = 32768                             # assumption",
+        &format!("gpus = \"{}\"                             # assumption", "9".repeat(400)),
+    );
+    assert!(only_problem(&source).to_string().len() < 200);
+}
+
+#[test]
+fn a_duplicate_key_names_the_key_its_table_and_both_lines() {
+    let source = edited("[fleet]\n", "[fleet]\ngpus = 8\n");
+    let problem = only_problem(&source);
+    let first = source.lines().position(|line| line.starts_with("gpus = 8")).unwrap() + 1;
+    let second = source.lines().position(|line| line.starts_with("gpus = 32768")).unwrap() + 1;
+    assert_eq!(
+        problem.to_string(),
+        format!(
+            "{second}:1: fleet.gpus: invalid TOML: duplicate key `gpus` in table [fleet], first \
+             defined on line {first}"
+        )
+    );
+}

@@ -1,0 +1,294 @@
+//! `[market]`: horizon, technologies, criteria, priors (each kind with its own parameters) and
+//! the network tiers and value split.
+
+use super::{Checker, Limits};
+use crate::scenario::raw;
+use crate::scenario::{
+    MarketCriteria, MarketSettings, MarketTier, PriorSpec, Technology, TechnologyKind,
+};
+
+pub(super) fn resolve_market(
+    checker: &mut Checker,
+    options: &raw::MarketOptions,
+    technologies: &[Technology],
+) -> MarketSettings {
+    let field = |name: &str| format!("market.{name}");
+    let technology =
+        |checker: &mut Checker, name: &str, id: &str, kind: TechnologyKind| match technologies
+            .iter()
+            .position(|t| t.id == id && t.kind == kind)
+        {
+            Some(index) => index,
+            None => {
+                let matching: Vec<&str> =
+                    technologies.iter().filter(|t| t.kind == kind).map(|t| t.id.as_str()).collect();
+                checker.invalid(
+                    &field(name),
+                    format!("\"{id}\""),
+                    format!("a technology of that kind: {matching:?}"),
+                );
+                0
+            }
+        };
+    let cpo_technology =
+        technology(checker, "cpo_technology", &options.cpo_technology, TechnologyKind::CoPackaged);
+    let pluggable_technology = technology(
+        checker,
+        "pluggable_technology",
+        &options.pluggable_technology,
+        TechnologyKind::Pluggable,
+    );
+    let lpo_technology =
+        technology(checker, "lpo_technology", &options.lpo_technology, TechnologyKind::Pluggable);
+    let year = |checker: &mut Checker, name: &str, value: i64| {
+        checker.count(&field(name), value, 2000, 2100, "year") as i32
+    };
+    let start_year = year(checker, "start_year", options.start_year);
+    let end_year = year(checker, "end_year", options.end_year);
+    if end_year < start_year {
+        checker.invalid(
+            &field("end_year"),
+            end_year,
+            format!("a year >= start_year ({start_year})"),
+        );
+    }
+    let fraction = |checker: &mut Checker, name: &str, value: f64| {
+        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
+    };
+    let priors = options
+        .priors
+        .iter()
+        .map(|(name, prior)| {
+            (name.clone(), resolve_prior(checker, &field(&format!("priors.{name}")), prior))
+        })
+        .collect();
+    let tiers: Vec<MarketTier> = options
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(index, tier)| {
+            let path = |name: &str| format!("market.tiers[{index}].{name}");
+            MarketTier {
+                name: tier.name.clone(),
+                ports_per_accelerator: checker.number(
+                    &path("ports_per_accelerator"),
+                    tier.ports_per_accelerator,
+                    Limits::POSITIVE,
+                    "ports",
+                ),
+                cpo_max_share: checker.number(
+                    &path("cpo_max_share"),
+                    tier.cpo_max_share,
+                    Limits::between(0.0, 1.0),
+                    "fraction",
+                ),
+                lpo_allowed: tier.lpo_allowed,
+                job_exposed: tier.job_exposed,
+            }
+        })
+        .collect();
+    if tiers.is_empty() {
+        checker.invalid(&field("tiers"), "[]", "at least one network tier");
+    }
+    let layer_split = options
+        .layer_split
+        .iter()
+        .map(|(family, fractions)| {
+            let path = field(&format!("layer_split.{family}"));
+            let sum: f64 = fractions.iter().sum();
+            if fractions.len() != 4
+                || (sum - 1.0).abs() > 1e-6
+                || fractions.iter().any(|f| !f.is_finite() || *f < 0.0)
+            {
+                checker.invalid(
+                    &path,
+                    format!("{fractions:?}"),
+                    "four fractions >= 0 (optical components; switch / ASIC; packaging and manufacturing; test, thermal and periphery) summing to 1",
+                );
+            }
+            let mut split = [0.0; 4];
+            for (slot, value) in split.iter_mut().zip(fractions) {
+                *slot = *value;
+            }
+            (family.clone(), split)
+        })
+        .collect();
+    let criteria = &options.criteria;
+    if criteria.bear_after_year < criteria.bull_by_year {
+        checker.invalid(
+            &field("criteria.bear_after_year"),
+            criteria.bear_after_year,
+            format!("a year >= criteria.bull_by_year ({})", criteria.bull_by_year),
+        );
+    }
+    if options.pilot_share >= criteria.volume_share {
+        checker.invalid(
+            &field("pilot_share"),
+            options.pilot_share,
+            format!(
+                "a share below criteria.volume_share ({}): pilots alone must not count as volume",
+                criteria.volume_share
+            ),
+        );
+    }
+    let laser_factors: Vec<f64> = options
+        .laser_factors
+        .iter()
+        .enumerate()
+        .map(|(index, &factor)| {
+            checker.number(
+                &format!("market.laser_factors[{index}]"),
+                factor,
+                Limits::POSITIVE,
+                "factor",
+            )
+        })
+        .collect();
+    if laser_factors.len() < 3 || laser_factors.windows(2).any(|pair| pair[1] <= pair[0]) {
+        checker.invalid(
+            &field("laser_factors"),
+            format!("{laser_factors:?}"),
+            "at least 3 increasing factors (the surrogate's held-out check needs interior points)",
+        );
+    }
+    MarketSettings {
+        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
+        samples: checker.count(&field("samples"), options.samples, 10, 1_000_000, "samples")
+            as usize,
+        start_year,
+        end_year,
+        cpo_technology,
+        pluggable_technology,
+        lpo_technology,
+        engine_temp_limit_c: checker.number(
+            &field("engine_temp_limit_c"),
+            options.engine_temp_limit_c,
+            Limits::between(0.0, 200.0),
+            "°C",
+        ),
+        pilot_share: fraction(checker, "pilot_share", options.pilot_share),
+        surrogate_error_bound: checker.number(
+            &field("surrogate_error_bound"),
+            options.surrogate_error_bound,
+            Limits::POSITIVE,
+            "1",
+        ),
+        laser_factors,
+        sobol_samples: checker.count(
+            &field("sobol_samples"),
+            options.sobol_samples,
+            10,
+            1_000_000,
+            "samples",
+        ) as usize,
+        sobol_bootstrap: checker.count(
+            &field("sobol_bootstrap"),
+            options.sobol_bootstrap,
+            1,
+            100_000,
+            "resamples",
+        ) as usize,
+        criteria: MarketCriteria {
+            yield_target: fraction(checker, "criteria.yield_target", criteria.yield_target),
+            volume_share: fraction(checker, "criteria.volume_share", criteria.volume_share),
+            goodput_parity: fraction(checker, "criteria.goodput_parity", criteria.goodput_parity),
+            bull_by_year: year(checker, "criteria.bull_by_year", criteria.bull_by_year),
+            bear_after_year: year(checker, "criteria.bear_after_year", criteria.bear_after_year),
+            unlockable_limit: fraction(
+                checker,
+                "criteria.unlockable_limit",
+                criteria.unlockable_limit,
+            ),
+            flap_limit_per_lane_h: checker.number(
+                &field("criteria.flap_limit_per_lane_h"),
+                criteria.flap_limit_per_lane_h,
+                Limits::NON_NEGATIVE,
+                "flaps per lane-hour",
+            ),
+        },
+        priors,
+        tiers,
+        layer_split,
+    }
+}
+
+/// A prior from its `kind` and that kind's parameters (and no others).
+pub(super) fn resolve_prior(
+    checker: &mut Checker,
+    path: &str,
+    prior: &raw::PriorOptions,
+) -> PriorSpec {
+    let given = [
+        ("mean", prior.mean),
+        ("sd", prior.sd),
+        ("median", prior.median),
+        ("sigma", prior.sigma),
+        ("low", prior.low),
+        ("mode", prior.mode),
+        ("high", prior.high),
+    ];
+    let needed: &[&str] = match prior.kind.as_str() {
+        "normal" => &["mean", "sd"],
+        "lognormal" => &["median", "sigma"],
+        "uniform" => &["low", "high"],
+        "triangular" => &["low", "mode", "high"],
+        other => {
+            checker.invalid(
+                &format!("{path}.kind"),
+                format!("\"{other}\""),
+                "normal, lognormal, uniform or triangular",
+            );
+            return PriorSpec::Uniform { low: 0.0, high: 0.0 };
+        }
+    };
+    for (name, value) in given {
+        if value.is_some() != needed.contains(&name) {
+            let expected =
+                if value.is_some() { "absent for this kind" } else { "present for this kind" };
+            checker.invalid(
+                &format!("{path}.{name}"),
+                value.map_or("missing".to_string(), |v| v.to_string()),
+                format!("{expected} ({})", prior.kind),
+            );
+        }
+    }
+    let value =
+        |name: &str| given.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v).unwrap_or(0.0);
+    let finite = |checker: &mut Checker, name: &str| {
+        checker.number(&format!("{path}.{name}"), value(name), Limits::FINITE, "1")
+    };
+    let spread = |checker: &mut Checker, name: &str| {
+        checker.number(&format!("{path}.{name}"), value(name), Limits::NON_NEGATIVE, "1")
+    };
+    match prior.kind.as_str() {
+        "normal" => PriorSpec::Normal { mean: finite(checker, "mean"), sd: spread(checker, "sd") },
+        "lognormal" => PriorSpec::LogNormal {
+            median: checker.number(
+                &format!("{path}.median"),
+                value("median"),
+                Limits::POSITIVE,
+                "1",
+            ),
+            sigma: spread(checker, "sigma"),
+        },
+        "uniform" => {
+            let (low, high) = (finite(checker, "low"), finite(checker, "high"));
+            if high < low {
+                checker.invalid(&format!("{path}.high"), high, format!("at least low ({low})"));
+            }
+            PriorSpec::Uniform { low, high }
+        }
+        _ => {
+            let (low, mode, high) =
+                (finite(checker, "low"), finite(checker, "mode"), finite(checker, "high"));
+            if !(low <= mode && mode <= high) {
+                checker.invalid(
+                    &format!("{path}.mode"),
+                    mode,
+                    format!("between low ({low}) and high ({high})"),
+                );
+            }
+            PriorSpec::Triangular { low, mode, high }
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! Checking a raw scenario and resolving it into unit types.
+//!
+//! Every check names the field path, the value, the allowed range and the unit. All problems
+//! are collected; resolution succeeds only if there are none. Nothing is clamped or defaulted.
+
+mod fleet;
+mod market;
+mod photonics;
+mod technology;
+mod thermal;
+mod yield_settings;
+
+use fleet::resolve_fleet;
+use market::resolve_market;
+use photonics::resolve_photonics;
+use technology::{resolve_generations, resolve_technologies};
+use thermal::resolve_thermal;
+use yield_settings::resolve_yield;
+
+use super::locate::quote_segment;
+use super::raw;
+use super::{Scenario, Service};
+use crate::error::{Diagnostic, DiagnosticKind};
+use crate::units::Hours;
+
+/// A bound of an allowed interval.
+#[derive(Clone, Copy)]
+enum Bound {
+    Inclusive(f64),
+    Exclusive(f64),
+    None,
+}
+
+/// Allowed interval of a number.
+#[derive(Clone, Copy)]
+struct Limits {
+    min: Bound,
+    max: Bound,
+}
+
+impl Limits {
+    const POSITIVE: Limits = Limits { min: Bound::Exclusive(0.0), max: Bound::None };
+    const NON_NEGATIVE: Limits = Limits { min: Bound::Inclusive(0.0), max: Bound::None };
+    const FINITE: Limits = Limits { min: Bound::None, max: Bound::None };
+    const FRACTION_OPEN_ZERO: Limits =
+        Limits { min: Bound::Exclusive(0.0), max: Bound::Inclusive(1.0) };
+    const FRACTION_BELOW_ONE: Limits =
+        Limits { min: Bound::Inclusive(0.0), max: Bound::Exclusive(1.0) };
+
+    const fn between(min: f64, max: f64) -> Limits {
+        Limits { min: Bound::Inclusive(min), max: Bound::Inclusive(max) }
+    }
+
+    fn contains(self, value: f64) -> bool {
+        let above = match self.min {
+            Bound::Inclusive(min) => value >= min,
+            Bound::Exclusive(min) => value > min,
+            Bound::None => true,
+        };
+        let below = match self.max {
+            Bound::Inclusive(max) => value <= max,
+            Bound::Exclusive(max) => value < max,
+            Bound::None => true,
+        };
+        value.is_finite() && above && below
+    }
+
+    fn describe(self) -> String {
+        let lower = match self.min {
+            Bound::Inclusive(min) => Some(format!("{min} <= ")),
+            Bound::Exclusive(min) => Some(format!("{min} < ")),
+            Bound::None => None,
+        };
+        let upper = match self.max {
+            Bound::Inclusive(max) => Some(format!(" <= {max}")),
+            Bound::Exclusive(max) => Some(format!(" < {max}")),
+            Bound::None => None,
+        };
+        match (lower, upper) {
+            (None, None) => "a finite number".to_string(),
+            (lower, upper) => {
+                format!("{}value{}", lower.unwrap_or_default(), upper.unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// Collects problems while walking the raw scenario.
+struct Checker {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker {
+    fn invalid(&mut self, path: &str, value: impl std::fmt::Display, expected: impl Into<String>) {
+        self.diagnostics.push(Diagnostic {
+            path: path.to_string(),
+            location: None,
+            kind: DiagnosticKind::Invalid { value: value.to_string(), expected: expected.into() },
+        });
+    }
+
+    fn number(&mut self, path: &str, value: f64, limits: Limits, unit: &str) -> f64 {
+        if !limits.contains(value) {
+            self.diagnostics.push(Diagnostic {
+                path: path.to_string(),
+                location: None,
+                kind: DiagnosticKind::OutOfRange {
+                    value: value.to_string(),
+                    expected: limits.describe(),
+                    unit: unit.to_string(),
+                },
+            });
+        }
+        value
+    }
+
+    fn count(&mut self, path: &str, value: i64, min: i64, max: i64, unit: &str) -> u32 {
+        if value < min || value > max {
+            self.diagnostics.push(Diagnostic {
+                path: path.to_string(),
+                location: None,
+                kind: DiagnosticKind::OutOfRange {
+                    value: value.to_string(),
+                    expected: format!("an integer {min} <= value <= {max}"),
+                    unit: unit.to_string(),
+                },
+            });
+            return 1;
+        }
+        u32::try_from(value).unwrap_or(1)
+    }
+
+    fn choice<T: Copy>(&mut self, path: &str, value: &str, choices: &[(&str, T)]) -> Option<T> {
+        let found = choices.iter().find(|(name, _)| *name == value).map(|(_, choice)| *choice);
+        if found.is_none() {
+            let names: Vec<String> =
+                choices.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+            self.invalid(path, format!("\"{value}\""), format!("one of {}", names.join(", ")));
+        }
+        found
+    }
+}
+
+fn join(parent: &str, child: &str) -> String {
+    format!("{parent}.{}", quote_segment(child))
+}
+
+/// Checks and resolves a raw scenario, or returns every problem found.
+pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnostic>> {
+    let mut checker = Checker { diagnostics: Vec::new() };
+    if file.schema_version != super::SCHEMA_VERSION {
+        checker.invalid(
+            "schema_version",
+            file.schema_version,
+            format!(
+                "{} (this build of cporamp reads schema version {})",
+                super::SCHEMA_VERSION,
+                super::SCHEMA_VERSION
+            ),
+        );
+    }
+
+    let generations = resolve_generations(&mut checker, file);
+    let generation_ids: Vec<String> = file.compare.generations.clone();
+    let technologies = resolve_technologies(&mut checker, file, &generation_ids);
+    let service = Service {
+        module_swap_mttr: Hours(checker.number(
+            "service.module_swap_mttr_h",
+            file.service.module_swap_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+        els_swap_mttr: Hours(checker.number(
+            "service.els_swap_mttr_h",
+            file.service.els_swap_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+        cable_swap_mttr: Hours(checker.number(
+            "service.cable_swap_mttr_h",
+            file.service.cable_swap_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+        switch_replace_mttr: Hours(checker.number(
+            "service.switch_replace_mttr_h",
+            file.service.switch_replace_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+    };
+    let module_gross_margin = checker.number(
+        "cost.module_gross_margin",
+        file.cost.module_gross_margin,
+        Limits::FRACTION_BELOW_ONE,
+        "fraction",
+    );
+
+    let thermal = resolve_thermal(&mut checker, &file.thermal, &generation_ids);
+    let photonics = resolve_photonics(&mut checker, &file.photonics);
+    let yield_settings = resolve_yield(&mut checker, &file.yield_options);
+    let fleet = resolve_fleet(&mut checker, &file.fleet, file, &technologies);
+    let market = resolve_market(&mut checker, &file.market, &technologies);
+    // The market's goodput anchors compare the fleet's fabrics of its three technologies.
+    for (name, index) in [
+        ("cpo_technology", market.cpo_technology),
+        ("pluggable_technology", market.pluggable_technology),
+        ("lpo_technology", market.lpo_technology),
+    ] {
+        if !fleet.technologies.contains(&index) {
+            checker.invalid(
+                &format!("market.{name}"),
+                format!("\"{}\"", technologies[index].id),
+                "a technology listed in fleet.technologies (the fleet runs its fabric)",
+            );
+        }
+    }
+    // The coupling and ageing allocations come out of every ring technology's link margin,
+    // and a reassigned bus needs a laser grid that tiles the ring FSR.
+    for technology in &technologies {
+        let (Some(rings), Some(optics)) = (&technology.rings, &technology.optics) else {
+            continue;
+        };
+        let path = join("technology", &technology.id);
+        let allocated = photonics.coupling_allocation_db + photonics.ageing_allocation_db;
+        if allocated >= optics.link_budget.margin.0 {
+            checker.invalid(
+                "photonics.coupling_allocation_db",
+                photonics.coupling_allocation_db,
+                format!(
+                    "with ageing_allocation_db ({} dB) less than {path}.link_budget.margin_db ({} dB): the rest pays for crosstalk, power spread and detuning",
+                    photonics.ageing_allocation_db, optics.link_budget.margin.0
+                ),
+            );
+        }
+        if photonics.wavelength_reassignment {
+            let channels = rings.fsr.0 / photonics.channel_spacing_nm;
+            if channels.round() < 2.0 || (channels - channels.round()).abs() > 0.01 {
+                checker.invalid(
+                    &format!("{path}.rings.fsr_nm"),
+                    rings.fsr.0,
+                    format!(
+                        "a whole number (at least 2) of photonics.channel_spacing_nm ({} nm) when photonics.wavelength_reassignment is on: the laser grid must tile the FSR (FSR / spacing = {channels:.3})",
+                        photonics.channel_spacing_nm
+                    ),
+                );
+            }
+        }
+    }
+    // Engines are laid out four-fold around the ASIC: each generation's capacity must be a
+    // whole multiple of four engines.
+    for technology in &technologies {
+        let Some(package) = &technology.package else { continue };
+        for generation in &generations {
+            let ratio = generation.switch_capacity().0 / package.engine_capacity.0;
+            if (ratio - ratio.round()).abs() > 1e-9
+                || ratio.round() < 4.0
+                || ratio.round() % 4.0 != 0.0
+            {
+                checker.invalid(
+                    &format!("{}.package.engine_capacity_gbps", join("technology", &technology.id)),
+                    package.engine_capacity.0,
+                    format!(
+                        "a capacity that divides the {} switch ({} Gb/s) into a multiple of 4 engines",
+                        generation.id,
+                        generation.switch_capacity().0
+                    ),
+                );
+            }
+        }
+    }
+
+    if checker.diagnostics.is_empty() {
+        Ok(Scenario {
+            name: file.name.clone(),
+            description: file.description.clone(),
+            generations,
+            technologies,
+            service,
+            module_gross_margin,
+            thermal,
+            photonics,
+            yield_settings,
+            fleet,
+            market,
+        })
+    } else {
+        Err(checker.diagnostics)
+    }
+}

@@ -1,0 +1,175 @@
+//! `[photonics]`: the drift transient, the lock loop, the feed-forward predictor and the lane
+//! population.
+
+use super::{Bound, Checker, Limits};
+use crate::scenario::PhotonicsSettings;
+use crate::scenario::raw;
+
+pub(super) fn resolve_photonics(
+    checker: &mut Checker,
+    options: &raw::PhotonicsOptions,
+) -> PhotonicsSettings {
+    let field = |name: &str| format!("photonics.{name}");
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    let sample_rate_hz = positive(checker, "sample_rate_hz", options.sample_rate_hz, "Hz");
+    let workload_period_s = positive(checker, "workload_period_s", options.workload_period_s, "s");
+    let thermal_step_s = positive(checker, "thermal_step_s", options.thermal_step_s, "s");
+    let sample_s = 1.0 / sample_rate_hz;
+    let samples_per_step = thermal_step_s / sample_s;
+    if thermal_step_s.is_finite()
+        && sample_s.is_finite()
+        && ((samples_per_step - samples_per_step.round()).abs() > 1e-9 || samples_per_step < 1.0)
+    {
+        checker.invalid(
+            &field("thermal_step_s"),
+            thermal_step_s,
+            format!("a whole number of loop samples ({sample_s} s each)"),
+        );
+    }
+    let steps_per_period = workload_period_s / thermal_step_s;
+    if steps_per_period.is_finite()
+        && ((steps_per_period - steps_per_period.round()).abs() > 1e-9 || steps_per_period < 4.0)
+    {
+        checker.invalid(
+            &field("workload_period_s"),
+            workload_period_s,
+            format!("a whole number (at least 4) of thermal steps ({thermal_step_s} s each)"),
+        );
+    }
+    PhotonicsSettings {
+        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
+        lanes: checker.count(&field("lanes"), options.lanes, 1, 100_000, "lanes") as usize,
+        lanes_per_pic: checker.count(
+            &field("lanes_per_pic"),
+            options.lanes_per_pic,
+            1,
+            4096,
+            "lanes",
+        ) as usize,
+        wavelength_nm: checker.number(
+            &field("wavelength_nm"),
+            options.wavelength_nm,
+            Limits::between(400.0, 2000.0),
+            "nm",
+        ),
+        ring_loaded_q: checker.number(
+            &field("ring_loaded_q"),
+            options.ring_loaded_q,
+            Limits::between(100.0, 1e7),
+            "1",
+        ),
+        heater_max_mw: checker.number(
+            &field("heater_max_mw"),
+            options.heater_max_mw,
+            Limits::NON_NEGATIVE,
+            "mW",
+        ),
+        heater_crosstalk: checker.number(
+            &field("heater_crosstalk"),
+            options.heater_crosstalk,
+            Limits { min: Bound::Inclusive(0.0), max: Bound::Exclusive(0.5) },
+            "fraction (2 x crosstalk < 1)",
+        ),
+        channel_spacing_nm: positive(
+            checker,
+            "channel_spacing_nm",
+            options.channel_spacing_nm,
+            "nm",
+        ),
+        global_variance_fraction: checker.number(
+            &field("global_variance_fraction"),
+            options.global_variance_fraction,
+            Limits::between(0.0, 1.0),
+            "fraction",
+        ),
+        laser_offset_sigma_nm: checker.number(
+            &field("laser_offset_sigma_nm"),
+            options.laser_offset_sigma_nm,
+            Limits::NON_NEGATIVE,
+            "nm",
+        ),
+        block_sigma_um: checker.number(
+            &field("block_sigma_um"),
+            options.block_sigma_um,
+            Limits::NON_NEGATIVE,
+            "µm",
+        ),
+        fiber_sigma_um: checker.number(
+            &field("fiber_sigma_um"),
+            options.fiber_sigma_um,
+            Limits::NON_NEGATIVE,
+            "µm",
+        ),
+        mode_radius_um: positive(checker, "mode_radius_um", options.mode_radius_um, "µm"),
+        coupling_allocation_db: positive(
+            checker,
+            "coupling_allocation_db",
+            options.coupling_allocation_db,
+            "dB",
+        ),
+        ageing_allocation_db: checker.number(
+            &field("ageing_allocation_db"),
+            options.ageing_allocation_db,
+            Limits::NON_NEGATIVE,
+            "dB",
+        ),
+        wavelength_reassignment: options.wavelength_reassignment,
+        lock_guard_nm: checker.number(
+            &field("lock_guard_nm"),
+            options.lock_guard_nm,
+            Limits::NON_NEGATIVE,
+            "nm",
+        ),
+        power_sigma_db: checker.number(
+            &field("power_sigma_db"),
+            options.power_sigma_db,
+            Limits::NON_NEGATIVE,
+            "dB",
+        ),
+        sample_rate_hz,
+        kp: checker.number(&field("kp"), options.kp, Limits::FRACTION_BELOW_ONE, "1"),
+        ki: checker.number(
+            &field("ki"),
+            options.ki,
+            Limits {
+                min: Bound::Exclusive(0.0),
+                max: Bound::Exclusive(2.0 - 2.0 * options.kp.max(0.0)),
+            },
+            "1 (a stable loop: ki < 2 - 2 kp)",
+        ),
+        capture_fwhm: positive(checker, "capture_fwhm", options.capture_fwhm, "half-linewidths"),
+        relock_time_s: checker.number(
+            &field("relock_time_s"),
+            options.relock_time_s,
+            Limits::NON_NEGATIVE,
+            "s",
+        ),
+        flap_window_s: positive(checker, "flap_window_s", options.flap_window_s, "s"),
+        workload_period_s,
+        workload_busy_fraction: checker.number(
+            &field("workload_busy_fraction"),
+            options.workload_busy_fraction,
+            Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
+            "fraction",
+        ),
+        thermal_step_s,
+        drift_grid_cells: checker.count(
+            &field("drift_grid_cells"),
+            options.drift_grid_cells,
+            8,
+            128,
+            "cells",
+        ) as usize,
+        periods: checker.count(&field("periods"), options.periods, 2, 10_000, "periods") as usize,
+        sensor_lsb_k: positive(checker, "sensor_lsb_k", options.sensor_lsb_k, "K"),
+        predictor_taps: checker.count(
+            &field("predictor_taps"),
+            options.predictor_taps,
+            1,
+            64,
+            "samples",
+        ) as usize,
+    }
+}

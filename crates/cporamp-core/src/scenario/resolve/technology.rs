@@ -1,0 +1,541 @@
+//! Generations and technologies: each technology's kind, laser, link budget, rings, package
+//! and per-generation parts, checked against the generations listed in `[compare]`.
+
+use super::{Checker, Limits, join};
+use crate::scenario::raw;
+use crate::scenario::{
+    Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings, SerdesClass,
+    Tec, Technology, TechnologyKind,
+};
+use crate::units::{
+    Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
+};
+
+pub(super) fn resolve_generations(
+    checker: &mut Checker,
+    file: &raw::ScenarioFile,
+) -> Vec<Generation> {
+    if file.compare.generations.is_empty() {
+        checker.invalid("compare.generations", "[]", "at least one generation id");
+    }
+    let defined: Vec<String> = file.generation.keys().map(|id| format!("\"{id}\"")).collect();
+    for (index, id) in file.compare.generations.iter().enumerate() {
+        if !file.generation.contains_key(id) {
+            checker.invalid(
+                &format!("compare.generations[{index}]"),
+                format!("\"{id}\""),
+                format!("a generation defined under [generation]: {}", defined.join(", ")),
+            );
+        }
+        if file.compare.generations[..index].contains(id) {
+            checker.invalid(
+                &format!("compare.generations[{index}]"),
+                format!("\"{id}\""),
+                "each generation listed once",
+            );
+        }
+    }
+    for id in file.generation.keys() {
+        if !file.compare.generations.contains(id) {
+            checker.invalid(
+                &join("generation", id),
+                format!("\"{id}\""),
+                "every defined generation listed in compare.generations (nothing is silently left out)",
+            );
+        }
+    }
+    file.compare
+        .generations
+        .iter()
+        .filter_map(|id| file.generation.get(id).map(|options| (id, options)))
+        .map(|(id, options)| {
+            let path = join("generation", id);
+            let field = |name: &str| format!("{path}.{name}");
+            let lanes_per_switch = checker.count(&field("lanes_per_switch"), options.lanes_per_switch, 1, 65_536, "lanes");
+            let lanes_per_port = checker.count(&field("lanes_per_port"), options.lanes_per_port, 1, 64, "lanes");
+            if lanes_per_switch % lanes_per_port != 0 {
+                checker.invalid(
+                    &field("lanes_per_port"),
+                    lanes_per_port,
+                    format!("a divisor of lanes_per_switch = {lanes_per_switch}, so that ports are whole"),
+                );
+            }
+            Generation {
+                id: id.clone(),
+                lanes_per_switch,
+                lane_rate: Gbps(checker.number(&field("lane_rate_gbps"), options.lane_rate_gbps, Limits::POSITIVE, "Gb/s")),
+                lanes_per_port,
+                asic_core: PjPerBit(checker.number(
+                    &field("asic_core_pj_per_bit"),
+                    options.asic_core_pj_per_bit,
+                    Limits::NON_NEGATIVE,
+                    "pJ/bit",
+                )),
+                host_serdes_long_reach: PjPerBit(checker.number(
+                    &field("host_serdes_long_reach_pj_per_bit"),
+                    options.host_serdes_long_reach_pj_per_bit,
+                    Limits::NON_NEGATIVE,
+                    "pJ/bit",
+                )),
+                host_serdes_xsr: PjPerBit(checker.number(
+                    &field("host_serdes_xsr_pj_per_bit"),
+                    options.host_serdes_xsr_pj_per_bit,
+                    Limits::NON_NEGATIVE,
+                    "pJ/bit",
+                )),
+                rx_oma_sensitivity: Dbm(checker.number(
+                    &field("rx_oma_sensitivity_dbm"),
+                    options.rx_oma_sensitivity_dbm,
+                    Limits::between(-30.0, 10.0),
+                    "dBm",
+                )),
+                asic_cost: Usd(checker.number(&field("asic_cost_usd"), options.asic_cost_usd, Limits::NON_NEGATIVE, "USD")),
+            }
+        })
+        .collect()
+}
+
+pub(super) fn resolve_technologies(
+    checker: &mut Checker,
+    file: &raw::ScenarioFile,
+    generation_ids: &[String],
+) -> Vec<Technology> {
+    if file.compare.technologies.is_empty() {
+        checker.invalid("compare.technologies", "[]", "at least one technology id");
+    }
+    let defined: Vec<String> = file.technology.keys().map(|id| format!("\"{id}\"")).collect();
+    for (index, id) in file.compare.technologies.iter().enumerate() {
+        if !file.technology.contains_key(id) {
+            checker.invalid(
+                &format!("compare.technologies[{index}]"),
+                format!("\"{id}\""),
+                format!("a technology defined under [technology]: {}", defined.join(", ")),
+            );
+        }
+        if file.compare.technologies[..index].contains(id) {
+            checker.invalid(
+                &format!("compare.technologies[{index}]"),
+                format!("\"{id}\""),
+                "each technology listed once",
+            );
+        }
+    }
+    for id in file.technology.keys() {
+        if !file.compare.technologies.contains(id) {
+            checker.invalid(
+                &join("technology", id),
+                format!("\"{id}\""),
+                "every defined technology listed in compare.technologies (nothing is silently left out)",
+            );
+        }
+    }
+    file.compare
+        .technologies
+        .iter()
+        .filter_map(|id| file.technology.get(id).map(|options| (id, options)))
+        .map(|(id, options)| resolve_technology(checker, id, options, generation_ids))
+        .collect()
+}
+
+pub(super) fn resolve_technology(
+    checker: &mut Checker,
+    id: &str,
+    options: &raw::TechnologyOptions,
+    generation_ids: &[String],
+) -> Technology {
+    let path = join("technology", id);
+    let field = |name: &str| format!("{path}.{name}");
+    let kind = checker
+        .choice(
+            &field("kind"),
+            &options.kind,
+            &[
+                ("pluggable", TechnologyKind::Pluggable),
+                ("copper", TechnologyKind::Copper),
+                ("co_packaged", TechnologyKind::CoPackaged),
+            ],
+        )
+        .unwrap_or(TechnologyKind::Pluggable);
+    let host_serdes = checker
+        .choice(
+            &field("host_serdes"),
+            &options.host_serdes,
+            &[("long_reach", SerdesClass::LongReach), ("xsr", SerdesClass::Xsr)],
+        )
+        .unwrap_or(SerdesClass::LongReach);
+
+    // Which sections a kind needs: copper has no laser; only co-packaged designs have a package.
+    let needs_optics = kind != TechnologyKind::Copper;
+    let needs_package = kind == TechnologyKind::CoPackaged;
+    let presence = [
+        ("laser", options.laser.is_some(), needs_optics),
+        ("link_budget", options.link_budget.is_some(), needs_optics),
+        ("package", options.package.is_some(), needs_package),
+    ];
+    for (section, present, needed) in presence {
+        if present != needed {
+            checker.invalid(
+                &field(section),
+                if present { "a section" } else { "nothing" },
+                format!(
+                    "{} [{}.{section}] for kind = \"{}\"",
+                    if needed { "a" } else { "no" },
+                    path,
+                    options.kind
+                ),
+            );
+        }
+    }
+    if options.rings.is_some() && kind != TechnologyKind::CoPackaged {
+        checker.invalid(
+            &field("rings"),
+            "a section",
+            format!("no [{path}.rings] unless kind = \"co_packaged\""),
+        );
+    }
+
+    let optics = match (&options.laser, &options.link_budget) {
+        (Some(laser), Some(link_budget)) => Some(Optics {
+            laser: resolve_laser(checker, &field("laser"), laser, kind),
+            link_budget: resolve_link_budget(checker, &field("link_budget"), link_budget),
+        }),
+        _ => None,
+    };
+    let rings = options.rings.as_ref().map(|rings| resolve_rings(checker, &field("rings"), rings));
+    let package = options.package.as_ref().map(|package| Package {
+        engine_capacity: Gbps(checker.number(
+            &field("package.engine_capacity_gbps"),
+            package.engine_capacity_gbps,
+            Limits::POSITIVE,
+            "Gb/s",
+        )),
+        engine_edge: Millimetres(checker.number(
+            &field("package.engine_edge_mm"),
+            package.engine_edge_mm,
+            Limits::POSITIVE,
+            "mm",
+        )),
+    });
+
+    for generation_id in options.per_generation.keys() {
+        if !generation_ids.contains(generation_id) {
+            checker.invalid(
+                &join(&field("per_generation"), generation_id),
+                format!("\"{generation_id}\""),
+                format!(
+                    "a generation listed in compare.generations: {}",
+                    quoted_list(generation_ids)
+                ),
+            );
+        }
+    }
+    // Lasers are priced per laser only where the port owns them; an ELS is priced per module.
+    let owns_lasers = options.laser.as_ref().is_some_and(|laser| laser.placement != "external");
+    let parts = generation_ids
+        .iter()
+        .filter_map(|generation_id| {
+            let parts_path = join(&field("per_generation"), generation_id);
+            match options.per_generation.get(generation_id) {
+                Some(parts) => {
+                    if !owns_lasers && parts.laser_usd_each != 0.0 {
+                        checker.invalid(
+                            &format!("{parts_path}.laser_usd_each"),
+                            parts.laser_usd_each,
+                            "0: this technology has no laser in the module or package (an external laser source is priced by laser.els.module_usd)",
+                        );
+                    }
+                    Some(resolve_parts(checker, &parts_path, parts))
+                }
+                None => {
+                    checker.invalid(
+                        &parts_path,
+                        "nothing",
+                        format!("a [{parts_path}] section: every technology gives its parts for every generation"),
+                    );
+                    None
+                }
+            }
+        })
+        .collect();
+
+    Technology {
+        id: id.to_string(),
+        label: options.label.clone(),
+        kind,
+        host_serdes,
+        host_serdes_scale: checker.number(
+            &field("host_serdes_scale"),
+            options.host_serdes_scale,
+            Limits::between(0.0, 2.0),
+            "fraction",
+        ),
+        conversion_efficiency: checker.number(
+            &field("conversion_efficiency"),
+            options.conversion_efficiency,
+            Limits::FRACTION_OPEN_ZERO,
+            "fraction",
+        ),
+        overhead_per_port: Watts(checker.number(
+            &field("overhead_w_per_port"),
+            options.overhead_w_per_port,
+            Limits::NON_NEGATIVE,
+            "W",
+        )),
+        reach: Metres(checker.number(&field("reach_m"), options.reach_m, Limits::POSITIVE, "m")),
+        reach_class: options.reach_class.clone(),
+        faceplate_ports_per_ru: checker.count(
+            &field("faceplate_ports_per_ru"),
+            options.faceplate_ports_per_ru,
+            1,
+            1024,
+            "ports",
+        ),
+        optics,
+        rings,
+        package,
+        parts,
+    }
+}
+
+pub(super) fn quoted_list(ids: &[String]) -> String {
+    ids.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(", ")
+}
+
+pub(super) fn resolve_laser(
+    checker: &mut Checker,
+    path: &str,
+    options: &raw::LaserOptions,
+    kind: TechnologyKind,
+) -> Laser {
+    let field = |name: &str| format!("{path}.{name}");
+    let allowed_placements: &[(&str, LaserPlacement)] = if kind == TechnologyKind::CoPackaged {
+        &[("package", LaserPlacement::Package), ("external", LaserPlacement::External)]
+    } else {
+        &[("module", LaserPlacement::Module)]
+    };
+    let placement = checker
+        .choice(&field("placement"), &options.placement, allowed_placements)
+        .unwrap_or(LaserPlacement::Module);
+    let cooled =
+        checker.choice(&field("cooling"), &options.cooling, &[("tec", true), ("uncooled", false)]);
+    if let Some(cooled) = cooled
+        && cooled != options.tec.is_some()
+    {
+        checker.invalid(
+            &field("tec"),
+            if options.tec.is_some() { "a section" } else { "nothing" },
+            format!("a [{path}.tec] section exactly when cooling = \"tec\""),
+        );
+    }
+    let external = placement == LaserPlacement::External;
+    if external != options.els.is_some() {
+        checker.invalid(
+            &field("els"),
+            if options.els.is_some() { "a section" } else { "nothing" },
+            format!("a [{path}.els] section exactly when placement = \"external\""),
+        );
+    }
+    let tec = options.tec.as_ref().map(|tec| Tec {
+        setpoint: Celsius(checker.number(
+            &field("tec.setpoint_c"),
+            tec.setpoint_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+        leak_w_per_k: checker.number(
+            &field("tec.leak_w_per_k"),
+            tec.leak_w_per_k,
+            Limits::NON_NEGATIVE,
+            "W/K",
+        ),
+        cop: checker.number(
+            &field("tec.cop"),
+            tec.cop,
+            Limits::POSITIVE,
+            "W heat per W electrical",
+        ),
+    });
+    let els = options.els.as_ref().map(|els| Els {
+        lasers_per_module: checker.count(
+            &field("els.lasers_per_module"),
+            els.lasers_per_module,
+            1,
+            1024,
+            "lasers",
+        ),
+        module_cost: Usd(checker.number(
+            &field("els.module_usd"),
+            els.module_usd,
+            Limits::NON_NEGATIVE,
+            "USD",
+        )),
+    });
+    Laser {
+        placement,
+        lanes_per_laser: checker.count(
+            &field("lanes_per_laser"),
+            options.lanes_per_laser,
+            1,
+            64,
+            "lanes",
+        ),
+        wall_plug_efficiency: checker.number(
+            &field("wall_plug_efficiency"),
+            options.wall_plug_efficiency,
+            Limits::FRACTION_OPEN_ZERO,
+            "fraction",
+        ),
+        wpe_reference_temp: Celsius(checker.number(
+            &field("wpe_reference_temp_c"),
+            options.wpe_reference_temp_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+        wpe_temp_scale: Kelvin(checker.number(
+            &field("wpe_temp_scale_k"),
+            options.wpe_temp_scale_k,
+            // Below ~5 K the exponential fit is meaningless (real T0 and T1 are 50-400 K).
+            Limits::between(5.0, 10_000.0),
+            "K",
+        )),
+        ambient_temp: Celsius(checker.number(
+            &field("ambient_temp_c"),
+            options.ambient_temp_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+        tec,
+        els,
+    }
+}
+
+pub(super) fn resolve_link_budget(
+    checker: &mut Checker,
+    path: &str,
+    options: &raw::LinkBudgetOptions,
+) -> LinkBudget {
+    let field = |name: &str| format!("{path}.{name}");
+    let loss = |checker: &mut Checker, name: &str, value: f64| {
+        Db(checker.number(&field(name), value, Limits::between(0.0, 60.0), "dB"))
+    };
+    LinkBudget {
+        extinction_ratio: Db(checker.number(
+            &field("extinction_ratio_db"),
+            options.extinction_ratio_db,
+            // Below 1 dB the OMA penalty exceeds 6 dB: not a usable modulator.
+            Limits::between(1.0, 30.0),
+            "dB",
+        )),
+        modulator_loss: loss(checker, "modulator_loss_db", options.modulator_loss_db),
+        coupling_loss: loss(checker, "coupling_loss_db", options.coupling_loss_db),
+        connector_loss: loss(checker, "connector_loss_db", options.connector_loss_db),
+        fiber_length_km: checker.number(
+            &field("fiber_length_km"),
+            options.fiber_length_km,
+            Limits::between(0.0, 100.0),
+            "km",
+        ),
+        fiber_loss_db_per_km: checker.number(
+            &field("fiber_loss_db_per_km"),
+            options.fiber_loss_db_per_km,
+            Limits::between(0.0, 10.0),
+            "dB/km",
+        ),
+        other_loss: loss(checker, "other_loss_db", options.other_loss_db),
+        margin: loss(checker, "margin_db", options.margin_db),
+    }
+}
+
+pub(super) fn resolve_rings(
+    checker: &mut Checker,
+    path: &str,
+    options: &raw::RingOptions,
+) -> Rings {
+    let field = |name: &str| format!("{path}.{name}");
+    Rings {
+        rings_per_lane: checker.count(
+            &field("rings_per_lane"),
+            options.rings_per_lane,
+            0,
+            64,
+            "rings",
+        ),
+        fsr: Nanometres(checker.number(
+            &field("fsr_nm"),
+            options.fsr_nm,
+            Limits::between(0.5, 100.0),
+            "nm",
+        )),
+        heater_efficiency_nm_per_mw: checker.number(
+            &field("heater_efficiency_nm_per_mw"),
+            options.heater_efficiency_nm_per_mw,
+            Limits::POSITIVE,
+            "nm/mW",
+        ),
+        fab_offset_sigma: Nanometres(checker.number(
+            &field("fab_offset_sigma_nm"),
+            options.fab_offset_sigma_nm,
+            Limits::between(0.0, 100.0),
+            "nm",
+        )),
+        design_bias: Nanometres(checker.number(
+            &field("design_bias_nm"),
+            options.design_bias_nm,
+            Limits::between(-100.0, 100.0),
+            "nm",
+        )),
+        ring_drift_nm_per_k: checker.number(
+            &field("ring_drift_nm_per_k"),
+            options.ring_drift_nm_per_k,
+            Limits::between(0.0, 1.0),
+            "nm/K",
+        ),
+        laser_drift_nm_per_k: checker.number(
+            &field("laser_drift_nm_per_k"),
+            options.laser_drift_nm_per_k,
+            Limits::between(0.0, 1.0),
+            "nm/K",
+        ),
+        ring_temp: Celsius(checker.number(
+            &field("ring_temp_c"),
+            options.ring_temp_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+        reference_temp: Celsius(checker.number(
+            &field("reference_temp_c"),
+            options.reference_temp_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+    }
+}
+
+pub(super) fn resolve_parts(
+    checker: &mut Checker,
+    path: &str,
+    options: &raw::PartsOptions,
+) -> Parts {
+    let field = |name: &str| format!("{path}.{name}");
+    let energy = |checker: &mut Checker, name: &str, value: f64| {
+        PjPerBit(checker.number(&field(name), value, Limits::between(0.0, 100.0), "pJ/bit"))
+    };
+    let money = |checker: &mut Checker, name: &str, value: f64| {
+        Usd(checker.number(&field(name), value, Limits::NON_NEGATIVE, "USD"))
+    };
+    Parts {
+        dsp: energy(checker, "dsp_pj_per_bit", options.dsp_pj_per_bit),
+        driver: energy(checker, "driver_pj_per_bit", options.driver_pj_per_bit),
+        tia: energy(checker, "tia_pj_per_bit", options.tia_pj_per_bit),
+        oe_serdes: energy(checker, "oe_serdes_pj_per_bit", options.oe_serdes_pj_per_bit),
+        dsp_cost_per_port: money(checker, "dsp_usd_per_port", options.dsp_usd_per_port),
+        electronics_cost_per_lane: money(
+            checker,
+            "electronics_usd_per_lane",
+            options.electronics_usd_per_lane,
+        ),
+        laser_cost_each: money(checker, "laser_usd_each", options.laser_usd_each),
+        optics_cost_per_port: money(checker, "optics_usd_per_port", options.optics_usd_per_port),
+        housing_cost_per_port: money(checker, "housing_usd_per_port", options.housing_usd_per_port),
+    }
+}

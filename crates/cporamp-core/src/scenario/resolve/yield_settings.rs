@@ -1,0 +1,263 @@
+//! `[yield]`: Monte Carlo sizes, test coverage, rework and the ramp with its quarter labels.
+
+use super::{Bound, Checker, Limits};
+use crate::scenario::raw;
+use crate::scenario::{Ramp, Rework, YieldSettings};
+
+/// The ramp's quarter labels from `first_quarter` (`YYYYQn`), one per `units_per_quarter`.
+pub(super) fn quarters(checker: &mut Checker, ramp: &raw::RampOptions) -> Vec<String> {
+    let parsed = ramp.first_quarter.split_once('Q').and_then(|(year, quarter)| {
+        let year: i32 = year.parse().ok()?;
+        let quarter: i32 = quarter.parse().ok()?;
+        ((1..=4).contains(&quarter) && (1900..=2200).contains(&year)).then_some((year, quarter))
+    });
+    let Some((year, quarter)) = parsed else {
+        checker.invalid(
+            "yield.ramp.first_quarter",
+            format!("\"{}\"", ramp.first_quarter),
+            "a quarter written YYYYQn, n in 1..4 (e.g. \"2026Q1\")",
+        );
+        return Vec::new();
+    };
+    if ramp.units_per_quarter.is_empty() {
+        checker.invalid("yield.ramp.units_per_quarter", "[]", "at least one quarter's volume");
+    }
+    (0..ramp.units_per_quarter.len())
+        .map(|offset| {
+            let index = year * 4 + quarter - 1 + offset as i32;
+            format!("{}Q{}", index.div_euclid(4), index.rem_euclid(4) + 1)
+        })
+        .collect()
+}
+
+pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSettings {
+    let field = |name: &str| format!("yield.{name}");
+    let fraction = |checker: &mut Checker, name: &str, value: f64| {
+        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
+    };
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    let coverage = |checker: &mut Checker, name: &str, values: &raw::CoverageOptions| {
+        [
+            ("coupling", values.coupling),
+            ("laser", values.laser),
+            ("drift", values.drift),
+            ("warpage", values.warpage),
+            ("asic", values.asic),
+        ]
+        .map(|(mechanism, value)| fraction(checker, &format!("{name}.{mechanism}"), value))
+    };
+    // Positive: Wright's law and the market's learning start from the volume already built.
+    let initial_units = checker.number(
+        &field("ramp.initial_units"),
+        options.ramp.initial_units,
+        Limits::POSITIVE,
+        "units",
+    );
+    YieldSettings {
+        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
+        packages: checker.count(&field("packages"), options.packages, 1, 10_000_000, "packages")
+            as usize,
+        spare_lanes_per_engine: checker.count(
+            &field("spare_lanes_per_engine"),
+            options.spare_lanes_per_engine,
+            0,
+            64,
+            "lanes",
+        ) as usize,
+        shift_sigma_um: non_negative(checker, "shift_sigma_um", options.shift_sigma_um, "µm"),
+        gap_mean_um: non_negative(checker, "gap_mean_um", options.gap_mean_um, "µm"),
+        gap_sigma_um: non_negative(checker, "gap_sigma_um", options.gap_sigma_um, "µm"),
+        gap_index: checker.number(
+            &field("gap_index"),
+            options.gap_index,
+            Limits::between(1.0, 4.0),
+            "refractive index",
+        ),
+        tilt_sigma_mrad: non_negative(checker, "tilt_sigma_mrad", options.tilt_sigma_mrad, "mrad"),
+        laser_defects_per_laser: non_negative(
+            checker,
+            "laser_defects_per_laser",
+            options.laser_defects_per_laser,
+            "defects",
+        ),
+        laser_weak_fraction: fraction(checker, "laser_weak_fraction", options.laser_weak_fraction),
+        laser_weak_rate_per_h: non_negative(
+            checker,
+            "laser_weak_rate_per_h",
+            options.laser_weak_rate_per_h,
+            "1/h",
+        ),
+        burn_in_h: non_negative(checker, "burn_in_h", options.burn_in_h, "h"),
+        warpage_um_per_mm2: non_negative(
+            checker,
+            "warpage_um_per_mm2",
+            options.warpage_um_per_mm2,
+            "µm/mm²",
+        ),
+        warpage_sigma_fraction: non_negative(
+            checker,
+            "warpage_sigma_fraction",
+            options.warpage_sigma_fraction,
+            "1",
+        ),
+        warpage_lateral_per_um: non_negative(
+            checker,
+            "warpage_lateral_per_um",
+            options.warpage_lateral_per_um,
+            "µm/µm",
+        ),
+        reflow_warpage_fraction: checker.number(
+            &field("reflow_warpage_fraction"),
+            options.reflow_warpage_fraction,
+            Limits::between(0.0, 2.0),
+            "fraction",
+        ),
+        bga_open_low_um: checker.number(
+            &field("bga_open_low_um"),
+            options.bga_open_low_um,
+            Limits::POSITIVE,
+            "µm",
+        ),
+        bga_open_high_um: checker.number(
+            &field("bga_open_high_um"),
+            options.bga_open_high_um,
+            Limits { min: Bound::Inclusive(options.bga_open_low_um), max: Bound::Exclusive(1e6) },
+            "µm (at least bga_open_low_um)",
+        ),
+        engine_joint_open_um: checker.number(
+            &field("engine_joint_open_um"),
+            options.engine_joint_open_um,
+            Limits::POSITIVE,
+            "µm",
+        ),
+        asic_defects_per_cm2: non_negative(
+            checker,
+            "asic_defects_per_cm2",
+            options.asic_defects_per_cm2,
+            "1/cm²",
+        ),
+        asic_cluster_alpha: checker.number(
+            &field("asic_cluster_alpha"),
+            options.asic_cluster_alpha,
+            Limits::POSITIVE,
+            "1",
+        ),
+        wafers_per_lot: checker.count(
+            &field("wafers_per_lot"),
+            options.wafers_per_lot,
+            1,
+            1000,
+            "wafers",
+        ) as usize,
+        asic_lot_alpha: checker.number(
+            &field("asic_lot_alpha"),
+            options.asic_lot_alpha,
+            Limits::POSITIVE,
+            "1",
+        ),
+        engines_per_pic_wafer: checker.count(
+            &field("engines_per_pic_wafer"),
+            options.engines_per_pic_wafer,
+            1,
+            1_000_000,
+            "dies",
+        ) as usize,
+        ring_offset_wafer_share: fraction(
+            checker,
+            "ring_offset_wafer_share",
+            options.ring_offset_wafer_share,
+        ),
+        els_spare_lasers: checker.count(
+            &field("els_spare_lasers"),
+            options.els_spare_lasers,
+            0,
+            64,
+            "lasers",
+        ) as usize,
+        rework: Rework {
+            attempts: checker.count(
+                &field("rework.attempts"),
+                options.rework.attempts,
+                0,
+                10,
+                "attempts",
+            ) as usize,
+            damage_probability: fraction(
+                checker,
+                "rework.damage_probability",
+                options.rework.damage_probability,
+            ),
+            usd: non_negative(checker, "rework.usd", options.rework.usd, "USD"),
+        },
+        wafer_test_coverage: fraction(checker, "wafer_test_coverage", options.wafer_test_coverage),
+        engine_test_coverage: coverage(
+            checker,
+            "engine_test_coverage",
+            &options.engine_test_coverage,
+        ),
+        package_test_coverage: coverage(
+            checker,
+            "package_test_coverage",
+            &options.package_test_coverage,
+        ),
+        system_test_coverage: coverage(
+            checker,
+            "system_test_coverage",
+            &options.system_test_coverage,
+        ),
+        ramp: Ramp {
+            learning_rate: checker.number(
+                &field("ramp.learning_rate"),
+                options.ramp.learning_rate,
+                Limits::FRACTION_OPEN_ZERO,
+                "factor per doubling",
+            ),
+            reference_units: checker.number(
+                &field("ramp.reference_units"),
+                options.ramp.reference_units,
+                Limits::POSITIVE,
+                "units",
+            ),
+            initial_units,
+            quarters: quarters(checker, &options.ramp),
+            cumulative_units: {
+                let mut cumulative = initial_units;
+                options
+                    .ramp
+                    .units_per_quarter
+                    .iter()
+                    .enumerate()
+                    .map(|(index, &units)| {
+                        cumulative += checker.number(
+                            &format!("yield.ramp.units_per_quarter[{index}]"),
+                            units,
+                            Limits::POSITIVE,
+                            "units",
+                        );
+                        cumulative
+                    })
+                    .collect()
+            },
+            packages_per_point: checker.count(
+                &field("ramp.packages_per_point"),
+                options.ramp.packages_per_point,
+                1,
+                1_000_000,
+                "packages",
+            ) as usize,
+        },
+        packaging_usd: non_negative(checker, "packaging_usd", options.packaging_usd, "USD"),
+        wafer_test_usd: non_negative(checker, "wafer_test_usd", options.wafer_test_usd, "USD"),
+        engine_test_usd: non_negative(checker, "engine_test_usd", options.engine_test_usd, "USD"),
+        package_test_usd: non_negative(
+            checker,
+            "package_test_usd",
+            options.package_test_usd,
+            "USD",
+        ),
+        system_test_usd: non_negative(checker, "system_test_usd", options.system_test_usd, "USD"),
+        burn_in_usd: non_negative(checker, "burn_in_usd", options.burn_in_usd, "USD"),
+    }
+}

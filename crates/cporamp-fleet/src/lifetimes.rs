@@ -1,0 +1,84 @@
+//! Lifetimes (random FIT, Arrhenius-accelerated Weibull wear-out, latent defects) and repair
+//! times, sampled from a replication's stream.
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use crate::BOLTZMANN_EV_PER_K;
+use crate::inputs::{Component, Repair};
+
+/// A component's lifetime with the Arrhenius factor applied.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lifetime {
+    rate_per_h: f64,
+    /// $\eta / A$, h (infinite: no wear-out).
+    scale_h: f64,
+    inverse_shape: f64,
+    infant_mean_h: f64,
+}
+
+/// Arrhenius acceleration factor from reference to operating temperature.
+#[must_use]
+pub fn arrhenius_factor(activation_energy_ev: f64, ref_temp_c: f64, temp_c: f64) -> f64 {
+    let kelvin = |celsius: f64| celsius + 273.15;
+    (activation_energy_ev / BOLTZMANN_EV_PER_K * (1.0 / kelvin(ref_temp_c) - 1.0 / kelvin(temp_c)))
+        .exp()
+}
+
+/// Exponential with unit mean.
+pub(crate) fn unit_exponential(rng: &mut ChaCha8Rng) -> f64 {
+    -(1.0 - rng.random::<f64>()).ln()
+}
+
+impl Lifetime {
+    pub(crate) fn of(component: &Component) -> Lifetime {
+        let factor = arrhenius_factor(
+            component.activation_energy_ev,
+            component.ref_temp_c,
+            component.temp_c,
+        );
+        Lifetime {
+            rate_per_h: component.random_fit_at_temp() * 1e-9,
+            scale_h: component.weibull_scale_h / factor,
+            inverse_shape: 1.0 / component.weibull_shape,
+            infant_mean_h: component.infant_mean_h,
+        }
+    }
+
+    pub(crate) fn sample(&self, infant: bool, rng: &mut ChaCha8Rng) -> f64 {
+        self.sample_latent(infant, rng).0
+    }
+
+    /// The lifetime and whether the latent defect ended it.
+    pub(crate) fn sample_latent(&self, infant: bool, rng: &mut ChaCha8Rng) -> (f64, bool) {
+        let mut time = f64::INFINITY;
+        if self.rate_per_h > 0.0 {
+            time = unit_exponential(rng) / self.rate_per_h;
+        }
+        if self.scale_h.is_finite() {
+            time = time.min(self.scale_h * unit_exponential(rng).powf(self.inverse_shape));
+        }
+        if infant {
+            let latent = self.infant_mean_h * unit_exponential(rng);
+            if latent < time {
+                return (latent, true);
+            }
+        }
+        (time, false)
+    }
+}
+
+pub(crate) fn sample_repair(repair: &Repair, rng: &mut ChaCha8Rng) -> f64 {
+    match *repair {
+        Repair::LogNormal { median_h, sigma } => {
+            if sigma > 0.0 {
+                let z: f64 = StandardNormal.sample(rng);
+                median_h * (sigma * z).exp()
+            } else {
+                median_h
+            }
+        }
+        Repair::Exponential { mean_h } => mean_h * unit_exponential(rng),
+    }
+}
