@@ -908,11 +908,7 @@ fn yield_for(
         package_test: settings.package_test_coverage,
         system_test: settings.system_test_coverage,
         burn_in_h: settings.burn_in_h,
-        rework: cporamp_yield::Rework {
-            attempts: settings.rework.attempts,
-            damage_probability: settings.rework.damage_probability,
-            usd: settings.rework.usd,
-        },
+        rework: settings.rework,
         els: optics.laser.els.as_ref().zip(cost.els_modules_per_switch).map(|(els, modules)| {
             cporamp_yield::Els {
                 lasers: els.lasers_per_module as usize + settings.els_spare_lasers,

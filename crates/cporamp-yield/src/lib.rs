@@ -103,6 +103,7 @@
 pub mod closed_form;
 pub mod coupling;
 
+pub use cporamp_core::scenario::Rework;
 use cporamp_core::wdm::BusLock;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma, Normal, Poisson};
@@ -243,19 +244,6 @@ pub struct YieldInputs {
     pub system_test_usd: f64,
     /// Laser burn-in per package's worth of lasers, USD.
     pub burn_in_usd: f64,
-}
-
-/// Fiber re-attach of a package that failed package test for coupling alone: the fiber
-/// blocks of the engines with coupling failures are removed and attached again (fresh
-/// placement, gap and tilt; the warpage stays), then the package is tested again.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Rework {
-    /// Attempts per package (0: no rework, a reject is scrap).
-    pub attempts: usize,
-    /// Probability that an attempt damages the package (scrap).
-    pub damage_probability: f64,
-    /// Cost per attempt, USD.
-    pub usd: f64,
 }
 
 /// An external laser source module: `lasers` lasers of which `lasers_needed` must work (the

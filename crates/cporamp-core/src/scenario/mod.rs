@@ -319,8 +319,11 @@ pub struct FleetJob {
     pub restart_cost_h: f64,
 }
 
-/// Fiber re-attach of a package rejected at package test for coupling alone.
-#[derive(Debug, Clone, Serialize)]
+/// Fiber re-attach of a package that failed package test for coupling alone: the fiber
+/// blocks of the engines with coupling failures are removed and attached again (fresh
+/// placement, gap and tilt; the warpage stays), then the package is tested again. The yield
+/// engine takes it as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Rework {
     /// Attempts per package (0: a reject is scrap).
     pub attempts: usize,
