@@ -222,6 +222,17 @@ impl Inspector {
         self.names.get(id as usize).cloned().unwrap_or_default()
     }
 
+    /// Replaces the specification limits (known once the files have named their technology).
+    pub fn set_limits(&mut self, limits: [SpecLimits; 3]) {
+        self.options.limits = limits;
+    }
+
+    /// The options.
+    #[must_use]
+    pub fn options(&self) -> &InspectOptions {
+        &self.options
+    }
+
     /// Records pushed so far.
     #[must_use]
     pub fn records(&self) -> u64 {
