@@ -116,6 +116,7 @@ const RHO_SQ: usize = 6;
 const GAP: usize = 7;
 const LOSS: usize = 8;
 const SHIFT: usize = 9;
+const LASER_DEAD: usize = 10;
 const PACKAGE_TEST_PASS: usize = 14;
 const SHIPPED: usize = 15;
 const INSERTION: usize = 16;
@@ -284,6 +285,7 @@ impl Builder {
                 week: None,
                 position_rho_sq: None,
                 values: [None; 3],
+                laser_dead: None,
                 failures: 0,
                 package_test_pass: None,
                 shipped: false,
@@ -319,6 +321,7 @@ impl Builder {
 
     fn boolean(&mut self, field: usize, value: bool) {
         match field {
+            LASER_DEAD => self.record.laser_dead = Some(value),
             PACKAGE_TEST_PASS => self.record.package_test_pass = Some(value),
             SHIPPED => self.record.shipped = value,
             _ => {}
@@ -836,4 +839,24 @@ pub(crate) fn apply_limits_file(
         limits[p] = SpecLimits { lower: raw.lower, upper: raw.upper };
     }
     Ok(())
+}
+
+/// The laser calibration's model from a scenario: the technology's on-engine lasers (lanes
+/// per laser), the engine test's laser coverage and the scenario's dead probability; `None`
+/// for lasers outside the engine, or with spare lanes (the likelihood assumes none).
+pub(crate) fn laser_model(
+    scenario: &cporamp_core::Scenario,
+    technology: Option<&str>,
+) -> Option<cporamp_inspect::LaserModel> {
+    use cporamp_core::scenario::LaserPlacement;
+    let technology = scenario.technologies.iter().find(|t| Some(t.id.as_str()) == technology)?;
+    let laser = &technology.optics.as_ref()?.laser;
+    let settings = &scenario.yield_settings;
+    (laser.placement == LaserPlacement::Package && settings.spare_lanes_per_engine == 0).then(
+        || cporamp_inspect::LaserModel {
+            lanes_per_laser: u64::from(laser.lanes_per_laser),
+            engine_test_coverage: settings.engine_test_coverage[cporamp_yield::LASER],
+            scenario_probability: 1.0 - (-settings.laser_defects_per_laser).exp(),
+        },
+    )
 }

@@ -43,6 +43,22 @@ pub fn parse_signals(
     signals::parse(Path::new(name), text, horizon)
 }
 
+/// Reads schema-2 test-data files (CSV or Parquet) as `cporamp inspect` does and runs the
+/// analytics on `threads` threads, with no spec limits: public for the benchmark.
+///
+/// # Errors
+/// The message `cporamp inspect` would print for a bad file.
+pub fn inspect_files(
+    paths: &[std::path::PathBuf],
+    threads: usize,
+) -> Result<cporamp_inspect::InspectResult, String> {
+    let mut inspector = cporamp_inspect::Inspector::new(cporamp_inspect::InspectOptions::default());
+    inspect::read_all(paths, None, &mut inspector).map_err(|failure| match failure {
+        Failure::Input(error) | Failure::Internal(error) => format!("{error:#}"),
+    })?;
+    Ok(inspector.finish(threads))
+}
+
 /// A failure, classified by whose fault it is.
 #[derive(Debug)]
 pub(crate) enum Failure {
@@ -547,6 +563,7 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
         limits_origin = format!("{} over {limits_origin}", path.display());
     }
     inspector.set_limits(limits);
+    inspector.set_lasers(inspect::laser_model(&scenario, technology.as_deref()));
     let options = inspector.options().clone();
     let threads = args.threads.unwrap_or_else(|| RunOptions::default().threads).get();
     let result = inspector.finish(threads);

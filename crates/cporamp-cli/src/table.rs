@@ -1284,6 +1284,38 @@ pub fn inspect_tables(
         );
     }
     tables.push(variance);
+    if let Some(calibration) = &result.calibration {
+        let mut table = Table::new(
+            "Calibration by maximum likelihood (95 % profile-likelihood intervals)",
+            "parameter",
+            ["fitted", "95 % low", "95 % high", "scenario"].map(String::from).to_vec(),
+        );
+        match &calibration.laser_dead {
+            Some(fit) => {
+                table.row(
+                    "laser dead probability",
+                    vec![
+                        Cell::text(format!("{:.5}", fit.probability)),
+                        Cell::text(format!("{:.5}", fit.low)),
+                        Cell::text(format!("{:.5}", fit.high)),
+                        Cell::text(format!("{:.5}", calibration.model.scenario_probability)),
+                    ],
+                );
+                table.note(format!(
+                    "{} dead lasers on {} assembled engines of {} lasers ({} lanes each); engine test's laser coverage {}",
+                    fit.dead_lasers,
+                    fit.engines,
+                    fit.lasers_per_engine,
+                    calibration.model.lanes_per_laser,
+                    calibration.model.engine_test_coverage
+                ));
+            }
+            None => table.note(
+                "laser dead probability: not identifiable (engine test catches every dead laser)",
+            ),
+        }
+        tables.push(table);
+    }
     let mut spc = Table::new(
         "SPC: points breaking Western Electric rules 1-4 (EWMA and range: beyond the limits)",
         "station / parameter / chart",

@@ -26,10 +26,15 @@
 //! - **Variance components** of each parameter's subgroup (engine) means between lots and
 //!   between PIC wafers (one-way random-effects ANOVA, [`stats`]).
 //!
+//! - **Calibration** ([`calibrate`]): the yield engine's laser dead probability by maximum
+//!   likelihood from the dead lasers of the assembled engines, given the engine test's laser
+//!   coverage, with its 95 % profile-likelihood interval.
+//!
 //! A repeated key (package, engine, lane, insertion) is an error naming both rows.
 //!
 //! **Architecture invariant:** pure and deterministic; `threads` changes nothing but speed.
 
+pub mod calibrate;
 pub mod spc;
 pub mod stats;
 
@@ -82,6 +87,8 @@ pub struct Record {
     pub position_rho_sq: Option<f64>,
     /// Measurements in [`PARAMETERS`] order and units.
     pub values: [Option<f64>; 3],
+    /// The lane's laser is dead (`None`: not recorded).
+    pub laser_dead: Option<bool>,
     /// Failing mechanisms, bit `m` for [`MECHANISMS`]`[m]`.
     pub failures: u8,
     /// The package passed its last package test (`None`: not recorded).
@@ -98,6 +105,29 @@ pub struct InspectOptions {
     /// Packages per build week when the data has no week (packages numbered in build order);
     /// `None`: no yield by week without a week column.
     pub packages_per_week: Option<u64>,
+    /// How the lasers sit on an engine and how engine test screens them, for the laser
+    /// calibration; `None`: no calibration.
+    pub lasers: Option<LaserModel>,
+}
+
+/// What the laser calibration needs to know of the design and the test flow.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LaserModel {
+    /// Consecutive lanes fed by one on-engine laser.
+    pub lanes_per_laser: u64,
+    /// Engine-test coverage of laser failures.
+    pub engine_test_coverage: f64,
+    /// The probability the scenario assumes, shown beside the fit.
+    pub scenario_probability: f64,
+}
+
+/// The calibration's results.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Calibration {
+    /// The design and test flow assumed.
+    pub model: LaserModel,
+    /// The fit (`None` when not identifiable: engine test catches every dead laser).
+    pub laser_dead: Option<calibrate::LaserDeadFit>,
 }
 
 /// The same (package, engine, lane, insertion) twice.
@@ -198,6 +228,8 @@ pub struct Inspector {
     positions: BTreeMap<u64, PositionSums>,
     by_lot: [BTreeMap<u64, Moments>; 3],
     by_pic_wafer: [BTreeMap<u64, Moments>; 3],
+    /// Per (package, engine): lanes seen (largest lane + 1) and the dead lanes.
+    engines: BTreeMap<(u64, u64), (u64, Vec<u64>)>,
 }
 
 impl Inspector {
@@ -225,6 +257,12 @@ impl Inspector {
     /// Replaces the specification limits (known once the files have named their technology).
     pub fn set_limits(&mut self, limits: [SpecLimits; 3]) {
         self.options.limits = limits;
+    }
+
+    /// Sets the laser model of the calibration (known once the files have named their
+    /// technology).
+    pub fn set_lasers(&mut self, lasers: Option<LaserModel>) {
+        self.options.lasers = lasers;
     }
 
     /// The options.
@@ -267,6 +305,13 @@ impl Inspector {
         package.mechanisms |= record.failures;
         if let Some(pass) = record.package_test_pass {
             package.package_test_pass = Some(package.package_test_pass.unwrap_or(true) && pass);
+        }
+        if let Some(dead) = record.laser_dead {
+            let engine = self.engines.entry((record.package, record.engine)).or_default();
+            engine.0 = engine.0.max(record.lane + 1);
+            if dead {
+                engine.1.push(record.lane);
+            }
         }
         for (m, count) in self.lane_failures.iter_mut().enumerate() {
             *count += u64::from(record.failures >> m & 1);
@@ -392,7 +437,32 @@ impl Inspector {
             yield_by_week: by_week,
             spatial: self.spatial(),
             variance_components: self.variance_components(),
+            calibration: self.calibration(),
         }
+    }
+
+    fn calibration(&self) -> Option<Calibration> {
+        let model = self.options.lasers?;
+        if model.lanes_per_laser == 0 || self.engines.is_empty() {
+            return None;
+        }
+        let lasers =
+            self.engines.values().map(|(lanes, _)| lanes.div_ceil(model.lanes_per_laser)).max()?;
+        let dead: Vec<u64> = self
+            .engines
+            .values()
+            .map(|(_, lanes)| {
+                let mut groups: Vec<u64> =
+                    lanes.iter().map(|l| l / model.lanes_per_laser).collect();
+                groups.sort_unstable();
+                groups.dedup();
+                groups.len() as u64
+            })
+            .collect();
+        Some(Calibration {
+            model,
+            laser_dead: calibrate::laser_dead(&dead, lasers, model.engine_test_coverage),
+        })
     }
 
     fn pareto(&self) -> Pareto {
@@ -821,6 +891,9 @@ pub struct InspectResult {
     pub spatial: Option<Spatial>,
     /// Variance components.
     pub variance_components: Vec<VarianceResult>,
+    /// Calibration of the yield engine's parameters (`None` without a laser model or laser
+    /// data).
+    pub calibration: Option<Calibration>,
 }
 
 #[cfg(test)]

@@ -230,7 +230,7 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
         "<nav class=\"toc\"><h2>Contents</h2><ol><li><a href=\"#pareto\">Pareto</a></li>\
          <li><a href=\"#capability\">Capability</a></li><li><a href=\"#yield\">Yield by lot and week</a></li>\
          <li><a href=\"#spatial\">Spatial fingerprint</a></li><li><a href=\"#variance\">Variance components</a></li>\
-         <li><a href=\"#spc\">SPC</a></li></ol></nav>\n",
+         <li><a href=\"#calibration\">Calibration</a></li><li><a href=\"#spc\">SPC</a></li></ol></nav>\n",
     );
     html.push_str("<h2 id=\"pareto\">Pareto of rejects</h2>\n");
     let _ = writeln!(
@@ -393,6 +393,27 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
         close_table(&mut html);
     }
 
+    html.push_str("<h2 id=\"calibration\">Calibration</h2>\n");
+    match &result.calibration {
+        Some(calibration) => match &calibration.laser_dead {
+            Some(fit) => {
+                let _ = writeln!(
+                    html,
+                    "<p>Laser dead probability by maximum likelihood: {} [95 % profile likelihood {}, {}] against the scenario's {} ({} dead lasers on {} assembled engines of {} lasers; the engine test's laser coverage {} is taken as known).</p>",
+                    number(fit.probability, 5),
+                    number(fit.low, 5),
+                    number(fit.high, 5),
+                    number(calibration.model.scenario_probability, 5),
+                    fit.dead_lasers,
+                    fit.engines,
+                    fit.lasers_per_engine,
+                    number(calibration.model.engine_test_coverage, 3)
+                );
+            }
+            None => html.push_str("<p class=\"empty\">Laser dead probability: not identifiable (engine test catches every dead laser).</p>\n"),
+        },
+        None => html.push_str("<p class=\"empty\">No calibration: the technology's lasers are not on the engine, the design has spare lanes, or the data has no laser column.</p>\n"),
+    }
     html.push_str("<h2 id=\"spc\">SPC</h2>\n<p>Subgroups are one station's consecutive lanes of one engine, in file and row order. Western Electric rules: 1 beyond 3σ; 2 two of three beyond 2σ on one side; 3 four of five beyond 1σ on one side; 4 eight in a row on one side. EWMA and range charts flag points beyond their limits (rule 1).</p>\n");
     for series in &result.spc {
         spc(&mut html, series, source.files);
