@@ -55,6 +55,21 @@ fn yields(html: &mut String, title: &str, rows: &[cporamp_inspect::GroupYield]) 
         );
         return;
     }
+    if rows.len() >= 2 {
+        yield_chart(html, title, rows);
+    }
+    open_table(html, "", &["", "#packages", "#shipped", "#yield % [95 % Wilson]"]);
+    for row in rows {
+        row_header(html, &row.label);
+        num_cell(html, &row.yield_.total.to_string());
+        num_cell(html, &row.yield_.count.to_string());
+        num_cell(html, &interval(&row.yield_));
+        html.push_str("</tr>\n");
+    }
+    close_table(html);
+}
+
+fn yield_chart(html: &mut String, title: &str, rows: &[cporamp_inspect::GroupYield]) {
     let points: Vec<(f64, f64)> =
         rows.iter().enumerate().map(|(i, r)| (i as f64, 100.0 * r.yield_.value)).collect();
     let low: Vec<(f64, f64)> =
@@ -92,15 +107,6 @@ fn yields(html: &mut String, title: &str, rows: &[cporamp_inspect::GroupYield]) 
         Some(100.0),
     );
     figure(html, &svg, &format!("{title} (x: the rows of the table below, in order)."));
-    open_table(html, "", &["", "#packages", "#shipped", "#yield % [95 % Wilson]"]);
-    for row in rows {
-        row_header(html, &row.label);
-        num_cell(html, &row.yield_.total.to_string());
-        num_cell(html, &row.yield_.count.to_string());
-        num_cell(html, &interval(&row.yield_));
-        html.push_str("</tr>\n");
-    }
-    close_table(html);
 }
 
 fn spc(html: &mut String, series: &SpcSeries, files: &[(String, u64)]) {
@@ -256,17 +262,7 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
     open_table(
         &mut html,
         "",
-        &[
-            "parameter",
-            "#n",
-            "#mean",
-            "#σ within",
-            "#σ overall",
-            "#LSL",
-            "#USL",
-            "#Cpk [95 %]",
-            "#Ppk [95 %]",
-        ],
+        &["parameter", "#n", "#mean", "#σ within", "#σ overall", "#LSL", "#USL"],
     );
     for c in &result.capability {
         row_header(&mut html, &format!("{} ({})", c.parameter, c.unit));
@@ -277,6 +273,12 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
         for limit in [c.limits.lower, c.limits.upper] {
             num_cell(&mut html, &limit.map_or("—".to_string(), |v| number(v, 3)));
         }
+        html.push_str("</tr>\n");
+    }
+    close_table(&mut html);
+    open_table(&mut html, "", &["parameter", "#Cpk [95 %]", "#Ppk [95 %]"]);
+    for c in &result.capability {
+        row_header(&mut html, &format!("{} ({})", c.parameter, c.unit));
         for index in [c.cpk, c.ppk] {
             num_cell(
                 &mut html,
@@ -299,8 +301,9 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
             "<p class=\"empty\">No engine positions with coupling loss in the data.</p>\n",
         ),
         Some(spatial) => {
+            // By engine position: the measured mean and the bowl's value at each engine's ρ².
             let measured: Vec<(f64, f64)> =
-                spatial.positions.iter().map(|p| (p.rho_sq, p.mean_loss_db)).collect();
+                spatial.positions.iter().map(|p| (p.engine as f64, p.mean_loss_db)).collect();
             let mut lines = vec![LineSeries {
                 label: "engine mean".into(),
                 colour: "#0072B2",
@@ -311,18 +314,16 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
             if let (Some(a), Some(b)) =
                 (spatial.bowl_intercept_db, spatial.bowl_slope_db_per_rho_sq)
             {
-                let (lo, hi) = spatial
-                    .positions
-                    .iter()
-                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-                        (lo.min(p.rho_sq), hi.max(p.rho_sq))
-                    });
                 lines.push(LineSeries {
                     label: "bowl a + bρ²".into(),
                     colour: "#D55E00",
                     dashed: true,
-                    marker: Marker::None,
-                    points: vec![(lo, a + b * lo), (hi, a + b * hi)],
+                    marker: Marker::Square,
+                    points: spatial
+                        .positions
+                        .iter()
+                        .map(|p| (p.engine as f64, a + b * p.rho_sq))
+                        .collect(),
                 });
                 let _ = writeln!(
                     html,
@@ -332,13 +333,12 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
                     number(spatial.residual_rms_db.unwrap_or(0.0), 4)
                 );
             }
-            // Sorted by x so that the markers' polyline reads left to right.
-            lines[0].points.sort_by(|p, q| p.0.total_cmp(&q.0));
-            let svg = line_chart("Coupling loss by engine position", &lines, "ρ²", "dB", 3, None);
+            let svg =
+                line_chart("Coupling loss by engine position", &lines, "engine", "dB", 3, None);
             figure(
                 &mut html,
                 &svg,
-                "Mean coupling loss of each engine position against its squared normalized distance from the package centre, with the fitted warpage bowl.",
+                "Mean coupling loss of each engine position, and the fitted warpage bowl at that position's squared normalized distance ρ² from the package centre (table below).",
             );
             open_table(
                 &mut html,
