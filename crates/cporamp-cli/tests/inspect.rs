@@ -242,3 +242,43 @@ fn another_schema_is_refused() {
         &["d.csv: line 1: schema 3", "schema 2"],
     );
 }
+
+#[test]
+fn a_mapped_parquet_file_reads_numbers_text_and_nulls_and_names_a_bad_cell() {
+    use cporamp_report::{Frame, FrameColumn};
+    let dir = tempfile::tempdir().unwrap();
+    let write = |il: Vec<String>| {
+        let mut frame = Frame::default();
+        frame.push("serial", FrameColumn::Text(vec!["7".into(), "7".into(), "8".into()]));
+        frame.push("slot", FrameColumn::Number(vec![Some(0.0), Some(0.0), Some(1.0)]));
+        frame.push("ch", FrameColumn::Number(vec![Some(0.0), Some(1.0), Some(0.0)]));
+        frame.push("ok", FrameColumn::Text(vec!["true".into(), "true".into(), "0".into()]));
+        frame.push("il", FrameColumn::Text(il));
+        frame.push("gap_nm", FrameColumn::Number(vec![Some(3000.0), None, Some(5000.0)]));
+        std::fs::write(dir.path().join("line.parquet"), frame.to_parquet("line").unwrap()).unwrap();
+    };
+    std::fs::write(
+        dir.path().join("map.toml"),
+        "[columns]\npackage = \"serial\"\nengine = \"slot\"\nlane = \"ch\"\nshipped = \"ok\"\ncoupling_loss_db = { column = \"il\", unit = \"dB\" }\ngap_um = { column = \"gap_nm\", unit = \"nm\" }\n",
+    )
+    .unwrap();
+    write(vec!["0.2".into(), "0.4".into(), String::new()]);
+    let result = json(&cporamp(
+        dir.path(),
+        &["inspect", "line.parquet", "--mapping", "map.toml", "--format", "json"],
+    ));
+    let result = &result["result"];
+    assert_eq!(result["records"].as_u64(), Some(3));
+    assert_eq!(result["yield_overall"]["count"].as_u64(), Some(1));
+    // Empty and null measurements are lanes not measured: two losses, two gaps (in µm).
+    let capability = result["capability"].as_array().unwrap();
+    assert_eq!(capability[0]["count"].as_u64(), Some(2));
+    assert!((capability[0]["mean"].as_f64().unwrap() - 0.3).abs() < 1e-12);
+    assert!((capability[1]["mean"].as_f64().unwrap() - 4.0).abs() < 1e-12);
+    write(vec!["0.2".into(), "abc".into(), "0.1".into()]);
+    refused(
+        dir.path(),
+        &["inspect", "line.parquet", "--mapping", "map.toml", "--out", "out"],
+        &["line.parquet: row 2, column \"il\" (#5): value \"abc\" is not a number"],
+    );
+}
