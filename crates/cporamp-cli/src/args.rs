@@ -123,6 +123,24 @@ pub enum Command {
         after_help = "Example:\n  cporamp thermal my.toml\n  cporamp thermal --hotspot-config example.config --flp ev6.flp --ptrace gcc.ptrace \\\n    --materials example.materials --model-type grid --grid-rows 128 --grid-cols 128 > gcc.steady"
     )]
     Thermal(ThermalArgs),
+    /// Inspection analytics of per-lane test records: Pareto of rejects by mechanism and
+    /// insertion, SPC per station and parameter (individuals, X̄–R and EWMA charts with the
+    /// Western Electric rules and the rows that broke them), Cpk/Ppk with 95 % intervals
+    /// (Bissell), yield by lot and week (95 % Wilson intervals), coupling loss by engine
+    /// position with the fitted warpage bowl, and lot-to-lot variance components.
+    ///
+    /// DATA are CSV or Parquet files of schema 2, as `cporamp yield --test-data` writes them,
+    /// or of any layout described by --mapping (a TOML file: our column = their column, with
+    /// the unit of each quantity). Files are streamed (CSV record by record, Parquet row group
+    /// by row group). Unknown or missing columns, bad units, cells that are not what their
+    /// column holds and a key (package, engine, lane, insertion) seen twice are refused with
+    /// the file, row and column. Spec limits come from the scenario (coupling loss at most
+    /// photonics.coupling_allocation_db; heater shift within the technology's heater range)
+    /// and --limits FILE (TOML: `[coupling_loss_db]` `upper = 1.0`, ...) overrides them.
+    #[command(
+        after_help = "Example:\n  cporamp yield @quick --test-data testdata\n  cporamp inspect testdata/102.4T_cpo_els.parquet --out inspect\n  cporamp inspect line.csv --mapping line-mapping.toml --limits limits.toml --format json\n\nMapping file:\n  ignore = [\"operator\"]\n  [columns]\n  package = \"serial\"\n  engine = \"slot\"\n  lane = \"channel\"\n  shipped = \"ship_ok\"\n  coupling_loss_db = { column = \"il\", unit = \"mdB\" }"
+    )]
+    Inspect(InspectArgs),
     /// Write or check scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
@@ -327,4 +345,56 @@ pub enum Format {
     Csv,
     /// The printed tables as Parquet.
     Parquet,
+}
+
+/// `cporamp inspect`.
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// Test data files (.csv or .parquet), read in order (the order of manufacture).
+    #[arg(required = true, value_name = "DATA")]
+    pub data: Vec<PathBuf>,
+    /// Column mapping (TOML) for files that are not schema 2.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+    /// Spec limits (TOML, one table per parameter with `lower` and/or `upper`), over the
+    /// scenario's.
+    #[arg(long, value_name = "FILE")]
+    pub limits: Option<PathBuf>,
+    /// Scenario whose thresholds give the spec limits (`@default` without one).
+    #[arg(long, value_name = "FILE")]
+    pub scenario: Option<PathBuf>,
+    /// Technology whose heater range limits the heater shift (default: the one the data
+    /// files name).
+    #[arg(long, value_name = "ID")]
+    pub technology: Option<String>,
+    /// Packages per build week, for yield by week when the data has no week column (packages
+    /// numbered in build order).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub packages_per_week: Option<u64>,
+    /// Output format: text tables or the full results as JSON.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also write results.json and inspect.html into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads for the charts (default: all cores); results are identical for any
+    /// count.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<std::num::NonZeroUsize>,
+    /// Print nothing on standard error but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Output formats of `cporamp inspect`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InspectFormat {
+    /// Aligned text tables, at most 100 columns wide.
+    #[default]
+    Text,
+    /// The full results.
+    Json,
 }

@@ -10,6 +10,7 @@
 
 mod args;
 mod input;
+mod inspect;
 mod output;
 mod progress;
 mod signals;
@@ -40,6 +41,22 @@ pub fn parse_signals(
     horizon: (i32, i32),
 ) -> Result<Vec<cporamp_market::Observation>, String> {
     signals::parse(Path::new(name), text, horizon)
+}
+
+/// Reads schema-2 test-data files (CSV or Parquet) as `cporamp inspect` does and runs the
+/// analytics on `threads` threads, with no spec limits: public for the benchmark.
+///
+/// # Errors
+/// The message `cporamp inspect` would print for a bad file.
+pub fn inspect_files(
+    paths: &[std::path::PathBuf],
+    threads: usize,
+) -> Result<cporamp_inspect::InspectResult, String> {
+    let mut inspector = cporamp_inspect::Inspector::new(cporamp_inspect::InspectOptions::default());
+    inspect::read_all(paths, None, &mut inspector).map_err(|failure| match failure {
+        Failure::Input(error) | Failure::Internal(error) => format!("{error:#}"),
+    })?;
+    Ok(inspector.finish(threads))
 }
 
 /// A failure, classified by whose fault it is.
@@ -208,6 +225,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Diff { a, b, out, format, output, execution } => {
             diff(&a, &b, out.as_deref(), format, output.as_deref(), &execution)
         }
+        Command::Inspect(args) => run_inspect(&args),
         Command::Scenario(ScenarioCommand::Init { path, force }) => {
             output::write_new_file(&path, DEFAULT_SCENARIO_TOML, force).map_err(Failure::Input)?;
             print(&format!("wrote the default scenario to {}\n", path.display()))
@@ -493,6 +511,107 @@ fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<()
     session.note(&wrote);
     session.emit("run", tables, || Ok(json_text.clone() + "\n"), None)
 }
+
+/// What `cporamp inspect` writes as JSON.
+#[derive(serde::Serialize)]
+struct InspectFile<'a> {
+    schema_version: u32,
+    cporamp_version: &'static str,
+    files: &'a [inspect::FileInfo],
+    limits_origin: &'a str,
+    options: &'a cporamp_inspect::InspectOptions,
+    result: &'a cporamp_inspect::InspectResult,
+}
+
+/// `cporamp inspect`: reads the data files, runs the analytics, prints and writes them.
+fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
+    if let Some(directory) = &args.out {
+        output::check_directory(directory).map_err(Failure::Input)?;
+    }
+    if let Some(path) = &args.output {
+        output::check_file(path).map_err(Failure::Input)?;
+    }
+    let mapping = args
+        .mapping
+        .as_deref()
+        .map(|path| {
+            let text = input::read_text(path, "mapping file")?;
+            inspect::parse_mapping(&path.display().to_string(), &text)
+        })
+        .transpose()?;
+    let (text, origin) = scenario_text(args.scenario.as_deref())?;
+    let scenario = cporamp_core::load(&text, &origin).map_err(Failure::input)?;
+    let limits_text = args
+        .limits
+        .as_deref()
+        .map(|path| input::read_text(path, "limits file").map(|text| (path, text)))
+        .transpose()?;
+    let mut inspector = cporamp_inspect::Inspector::new(cporamp_inspect::InspectOptions {
+        packages_per_week: args.packages_per_week,
+        ..cporamp_inspect::InspectOptions::default()
+    });
+    let files = inspect::read_all(&args.data, mapping.as_ref(), &mut inspector)?;
+    let technology =
+        args.technology.clone().or_else(|| files.iter().find_map(|file| file.technology.clone()));
+    let mut limits = inspect::scenario_limits(&scenario, technology.as_deref());
+    let mut limits_origin = format!(
+        "scenario {origin}{}",
+        technology.as_deref().map(|t| format!(", technology {t}")).unwrap_or_default()
+    );
+    if let Some((path, text)) = &limits_text {
+        inspect::apply_limits_file(&path.display().to_string(), text, &mut limits)?;
+        limits_origin = format!("{} over {limits_origin}", path.display());
+    }
+    inspector.set_limits(limits);
+    inspector.set_lasers(inspect::laser_model(&scenario, technology.as_deref()));
+    let options = inspector.options().clone();
+    let threads = args.threads.unwrap_or_else(|| RunOptions::default().threads).get();
+    let result = inspector.finish(threads);
+    let report = InspectFile {
+        schema_version: RESULTS_SCHEMA_INSPECT,
+        cporamp_version: env!("CARGO_PKG_VERSION"),
+        files: &files,
+        limits_origin: &limits_origin,
+        options: &options,
+        result: &result,
+    };
+    let json_text = json(&report)?;
+    let mut notes = Vec::new();
+    if let Some(directory) = &args.out {
+        let shown: Vec<(String, u64)> = files.iter().map(|f| (f.path.clone(), f.rows)).collect();
+        let html = cporamp_report::inspect_html(
+            &cporamp_report::InspectSource { files: &shown, limits_origin: &limits_origin },
+            &result,
+        );
+        let written = output::write_all_atomically(
+            directory,
+            &[("results.json", json_text.as_bytes()), ("inspect.html", html.as_bytes())],
+        )
+        .map_err(Failure::Input)?;
+        notes.extend(written.iter().map(|path| format!("wrote {}", path.display())));
+    }
+    let bytes = match args.format {
+        args::InspectFormat::Json => json_text.into_bytes(),
+        args::InspectFormat::Text => {
+            let names: Vec<String> = files.iter().map(|f| f.path.clone()).collect();
+            table::render(&table::inspect_tables(&result, &names, &limits_origin)).into_bytes()
+        }
+    };
+    deliver(&bytes, args.output.as_deref())?;
+    if let Some(path) = &args.output {
+        notes.push(format!("wrote {}", path.display()));
+    }
+    if !args.quiet {
+        #[allow(clippy::print_stderr, reason = "notes go to stderr so stdout stays the output")]
+        for line in notes {
+            eprintln!("{line}");
+        }
+    }
+    Ok(())
+}
+
+/// Version of the layout of `cporamp inspect`'s JSON.
+const RESULTS_SCHEMA_INSPECT: u32 = 1;
 
 /// `cporamp diff`: both scenarios run, their inputs and headline results side by side.
 fn diff(

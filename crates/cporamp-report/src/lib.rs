@@ -9,6 +9,7 @@ mod diff;
 mod fleet;
 mod frame;
 mod html;
+mod inspect;
 mod market;
 mod photonics;
 mod svg;
@@ -22,6 +23,7 @@ pub use diff::{
     input_changes,
 };
 pub use frame::{Frame, FrameColumn, number};
+pub use inspect::{InspectSource, inspect_html};
 pub use testdata::test_data_parquet;
 
 use cporamp_compare::Comparison;

@@ -1,0 +1,900 @@
+//! cporamp-inspect: what an inspection engineer computes from a line's per-lane test records
+//! (pure: records in, numbers out; the CLI reads the files).
+//!
+//! Records arrive one at a time ([`Inspector::push`], in file and row order, which is taken
+//! as the order of manufacture) and are folded into running sums, so a file of millions of
+//! lanes never sits in memory; [`Inspector::finish`] turns the sums into an
+//! [`InspectResult`]:
+//!
+//! - **Pareto** of rejected packages (not shipped) by mechanism (a package counts under each
+//!   mechanism its lanes show; one whose lanes show none is `no lane failure`, an ASIC or
+//!   board-joint reject), of failed lanes by mechanism, and of rejected packages by insertion:
+//!   `package_test` when it failed its last package test, `system_test` when it passed that
+//!   and did not ship.
+//! - **SPC** per station and parameter ([`PARAMETERS`]): consecutive records of one station
+//!   and one (package, engine) form a subgroup (an engine's lanes share its fiber block and
+//!   PIC); the individuals chart and EWMA of the subgroup means and the X̄–R chart of the
+//!   subgroups of the most common size, with the Western Electric rules ([`spc`]); each
+//!   flagged point names its file, rows, package and engine.
+//! - **Capability** per parameter: $C_{pk}$ (within-subgroup pooled sigma) and $P_{pk}$
+//!   (overall sigma) against [`SpecLimits`], with Bissell's 95 % interval ([`stats`]).
+//! - **Yield** (shipped over packages) by lot and by week, with 95 % Wilson intervals.
+//! - **Spatial fingerprint**: mean coupling loss per engine position, the warpage bowl
+//!   $\bar L(\rho^2) = a + b\rho^2$ fitted over positions by lane-weighted least squares
+//!   ($\rho$ the engine's normalized distance from the package centre: a bowl-shaped package
+//!   moves an engine by $W\rho^2$), and each position's residual.
+//! - **Variance components** of each parameter's subgroup (engine) means between lots and
+//!   between PIC wafers (one-way random-effects ANOVA, [`stats`]).
+//!
+//! - **Calibration** ([`calibrate`]): the yield engine's laser dead probability by maximum
+//!   likelihood from the dead lasers of the assembled engines, given the engine test's laser
+//!   coverage, with its 95 % profile-likelihood interval.
+//!
+//! A repeated key (package, engine, lane, insertion) is an error naming both rows.
+//!
+//! **Architecture invariant:** pure and deterministic; `threads` changes nothing but speed.
+
+pub mod calibrate;
+pub mod spc;
+pub mod stats;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+pub use spc::{Chart, RuleBreak};
+pub use stats::{Capability, Moments, Proportion, SpecLimits, VarianceComponents};
+
+/// The failure mechanisms a record's `failures` names (the yield engine's).
+pub const MECHANISMS: [&str; 5] = cporamp_yield::MECHANISMS;
+
+/// The measured parameters: name (with its unit) and unit.
+pub const PARAMETERS: [(&str, &str); 3] =
+    [("coupling_loss_db", "dB"), ("gap_um", "µm"), ("heater_shift_nm", "nm")];
+
+/// Index of `coupling_loss_db` in [`PARAMETERS`].
+pub const COUPLING_LOSS: usize = 0;
+
+/// Flagged points listed per chart and rule (all are counted).
+pub const MAX_LISTED_BREAKS: usize = 20;
+
+/// Points of each series kept for plotting (the last ones).
+pub const PLOT_POINTS: usize = 400;
+
+/// One lane at one insertion, as read from a test file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Record {
+    /// Index of the file it came from (the caller's list).
+    pub file: u32,
+    /// Its data row in that file (1 = the first row after the header).
+    pub row: u64,
+    /// ASIC lot.
+    pub lot: Option<u64>,
+    /// PIC wafer of the lane's engine.
+    pub pic_wafer: Option<u64>,
+    /// Package id.
+    pub package: u64,
+    /// Engine position in the package.
+    pub engine: u64,
+    /// Lane within the engine.
+    pub lane: u64,
+    /// Insertion (test step), an id from [`Inspector::intern`].
+    pub insertion: u32,
+    /// Station (tester), an id from [`Inspector::intern`].
+    pub station: u32,
+    /// Build week, when the data has one.
+    pub week: Option<i64>,
+    /// The engine's normalized distance from the package centre, squared.
+    pub position_rho_sq: Option<f64>,
+    /// Measurements in [`PARAMETERS`] order and units.
+    pub values: [Option<f64>; 3],
+    /// The lane's laser is dead (`None`: not recorded).
+    pub laser_dead: Option<bool>,
+    /// Failing mechanisms, bit `m` for [`MECHANISMS`]`[m]`.
+    pub failures: u8,
+    /// The package passed its last package test (`None`: not recorded).
+    pub package_test_pass: Option<bool>,
+    /// The package shipped.
+    pub shipped: bool,
+}
+
+/// How to analyse.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct InspectOptions {
+    /// Specification limits per parameter, in [`PARAMETERS`] order.
+    pub limits: [SpecLimits; 3],
+    /// Packages per build week when the data has no week (packages numbered in build order);
+    /// `None`: no yield by week without a week column.
+    pub packages_per_week: Option<u64>,
+    /// How the lasers sit on an engine and how engine test screens them, for the laser
+    /// calibration; `None`: no calibration.
+    pub lasers: Option<LaserModel>,
+}
+
+/// What the laser calibration needs to know of the design and the test flow.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LaserModel {
+    /// Consecutive lanes fed by one on-engine laser.
+    pub lanes_per_laser: u64,
+    /// Engine-test coverage of laser failures.
+    pub engine_test_coverage: f64,
+    /// The probability the scenario assumes, shown beside the fit.
+    pub scenario_probability: f64,
+}
+
+/// The calibration's results.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Calibration {
+    /// The design and test flow assumed.
+    pub model: LaserModel,
+    /// The fit (`None` when not identifiable: engine test catches every dead laser).
+    pub laser_dead: Option<calibrate::LaserDeadFit>,
+}
+
+/// The same (package, engine, lane, insertion) twice.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error(
+    "package {package}, engine {engine}, lane {lane}, insertion {insertion} appears twice: first at file #{} row {}",
+    first.0,
+    first.1
+)]
+pub struct DuplicateKey {
+    /// Package.
+    pub package: u64,
+    /// Engine.
+    pub engine: u64,
+    /// Lane.
+    pub lane: u64,
+    /// Insertion name.
+    pub insertion: String,
+    /// (file, row) of the first occurrence.
+    pub first: (u32, u64),
+    /// (file, row) of the repeat.
+    pub second: (u32, u64),
+}
+
+#[derive(Debug, Clone, Default)]
+struct PackageSums {
+    lot: Option<u64>,
+    week: Option<i64>,
+    shipped: bool,
+    package_test_pass: Option<bool>,
+    mechanisms: u8,
+}
+
+/// A subgroup being filled: one station's consecutive records of one engine.
+#[derive(Debug, Clone)]
+struct Open {
+    package: u64,
+    engine: u64,
+    file: u32,
+    first_row: u64,
+    last_row: u64,
+    lot: Option<u64>,
+    pic_wafer: Option<u64>,
+    values: [Moments; 3],
+}
+
+/// A closed subgroup of one parameter.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    mean: f64,
+    range: f64,
+    n: u64,
+    group: u32,
+}
+
+/// Where a subgroup's records are.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SubgroupRows {
+    /// File index.
+    pub file: u32,
+    /// First data row.
+    pub first_row: u64,
+    /// Last data row.
+    pub last_row: u64,
+    /// Package.
+    pub package: u64,
+    /// Engine.
+    pub engine: u64,
+}
+
+#[derive(Debug, Default)]
+struct Station {
+    open: Option<Open>,
+    groups: Vec<SubgroupRows>,
+    series: [Vec<Point>; 3],
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct PositionSums {
+    rho_sq: Moments,
+    loss: Moments,
+}
+
+/// Folds records into the sums the analytics need (module docs).
+#[derive(Debug, Default)]
+pub struct Inspector {
+    options: InspectOptions,
+    names: Vec<String>,
+    name_ids: HashMap<String, u32>,
+    keys: HashMap<(u64, u64, u64, u32), (u32, u64)>,
+    records: u64,
+    packages: BTreeMap<u64, PackageSums>,
+    lane_failures: [u64; 5],
+    stations: BTreeMap<u32, Station>,
+    overall: [Moments; 3],
+    within_ss: [f64; 3],
+    within_df: [u64; 3],
+    positions: BTreeMap<u64, PositionSums>,
+    by_lot: [BTreeMap<u64, Moments>; 3],
+    by_pic_wafer: [BTreeMap<u64, Moments>; 3],
+    /// Per (package, engine): lanes seen (largest lane + 1) and the dead lanes.
+    engines: BTreeMap<(u64, u64), (u64, Vec<u64>)>,
+}
+
+impl Inspector {
+    /// An empty inspector.
+    #[must_use]
+    pub fn new(options: InspectOptions) -> Inspector {
+        Inspector { options, ..Inspector::default() }
+    }
+
+    /// The id of an insertion or station name (the same name gives the same id).
+    pub fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.name_ids.get(name) {
+            return id;
+        }
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(name.to_string());
+        self.name_ids.insert(name.to_string(), id);
+        id
+    }
+
+    fn name(&self, id: u32) -> String {
+        self.names.get(id as usize).cloned().unwrap_or_default()
+    }
+
+    /// Replaces the specification limits (known once the files have named their technology).
+    pub fn set_limits(&mut self, limits: [SpecLimits; 3]) {
+        self.options.limits = limits;
+    }
+
+    /// Sets the laser model of the calibration (known once the files have named their
+    /// technology).
+    pub fn set_lasers(&mut self, lasers: Option<LaserModel>) {
+        self.options.lasers = lasers;
+    }
+
+    /// The options.
+    #[must_use]
+    pub fn options(&self) -> &InspectOptions {
+        &self.options
+    }
+
+    /// Records pushed so far.
+    #[must_use]
+    pub fn records(&self) -> u64 {
+        self.records
+    }
+
+    /// Adds one record.
+    ///
+    /// # Errors
+    /// [`DuplicateKey`] when its (package, engine, lane, insertion) was seen before.
+    pub fn push(&mut self, record: &Record) -> Result<(), DuplicateKey> {
+        let key = (record.package, record.engine, record.lane, record.insertion);
+        if let Some(&first) = self.keys.get(&key) {
+            return Err(DuplicateKey {
+                package: record.package,
+                engine: record.engine,
+                lane: record.lane,
+                insertion: self.name(record.insertion),
+                first,
+                second: (record.file, record.row),
+            });
+        }
+        self.keys.insert(key, (record.file, record.row));
+        self.records += 1;
+        let package = self.packages.entry(record.package).or_insert_with(|| PackageSums {
+            lot: record.lot,
+            week: record.week,
+            shipped: true,
+            ..PackageSums::default()
+        });
+        package.shipped &= record.shipped;
+        package.mechanisms |= record.failures;
+        if let Some(pass) = record.package_test_pass {
+            package.package_test_pass = Some(package.package_test_pass.unwrap_or(true) && pass);
+        }
+        if let Some(dead) = record.laser_dead {
+            let engine = self.engines.entry((record.package, record.engine)).or_default();
+            engine.0 = engine.0.max(record.lane + 1);
+            if dead {
+                engine.1.push(record.lane);
+            }
+        }
+        for (m, count) in self.lane_failures.iter_mut().enumerate() {
+            *count += u64::from(record.failures >> m & 1);
+        }
+        for (p, value) in record.values.iter().enumerate() {
+            if let Some(v) = value {
+                self.overall[p].push(*v);
+            }
+        }
+        if let (Some(rho_sq), Some(loss)) = (record.position_rho_sq, record.values[COUPLING_LOSS]) {
+            let position = self.positions.entry(record.engine).or_default();
+            position.rho_sq.push(rho_sq);
+            position.loss.push(loss);
+        }
+        let station = self.stations.entry(record.station).or_default();
+        let same = station.open.as_ref().is_some_and(|open| {
+            open.package == record.package
+                && open.engine == record.engine
+                && open.file == record.file
+        });
+        if !same {
+            if let Some(open) = station.open.take() {
+                Self::close(
+                    station,
+                    open,
+                    &mut self.within_ss,
+                    &mut self.within_df,
+                    &mut self.by_lot,
+                    &mut self.by_pic_wafer,
+                );
+            }
+            station.open = Some(Open {
+                package: record.package,
+                engine: record.engine,
+                file: record.file,
+                first_row: record.row,
+                last_row: record.row,
+                lot: record.lot,
+                pic_wafer: record.pic_wafer,
+                values: [Moments::default(); 3],
+            });
+        }
+        if let Some(open) = station.open.as_mut() {
+            open.last_row = record.row;
+            for (p, value) in record.values.iter().enumerate() {
+                if let Some(v) = value {
+                    open.values[p].push(*v);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn close(
+        station: &mut Station,
+        open: Open,
+        within_ss: &mut [f64; 3],
+        within_df: &mut [u64; 3],
+        by_lot: &mut [BTreeMap<u64, Moments>; 3],
+        by_pic_wafer: &mut [BTreeMap<u64, Moments>; 3],
+    ) {
+        let group = u32::try_from(station.groups.len()).unwrap_or(u32::MAX);
+        station.groups.push(SubgroupRows {
+            file: open.file,
+            first_row: open.first_row,
+            last_row: open.last_row,
+            package: open.package,
+            engine: open.engine,
+        });
+        for (p, moments) in open.values.iter().enumerate() {
+            if moments.count == 0 {
+                continue;
+            }
+            within_ss[p] += moments.m2;
+            within_df[p] += moments.count - 1;
+            station.series[p].push(Point {
+                mean: moments.mean,
+                range: moments.max - moments.min,
+                n: moments.count,
+                group,
+            });
+            if let Some(lot) = open.lot {
+                by_lot[p].entry(lot).or_default().push(moments.mean);
+            }
+            if let Some(wafer) = open.pic_wafer {
+                by_pic_wafer[p].entry(wafer).or_default().push(moments.mean);
+            }
+        }
+    }
+
+    /// The analytics of every record pushed, computed on up to `threads` threads (the result
+    /// does not depend on them).
+    #[must_use]
+    pub fn finish(mut self, threads: usize) -> InspectResult {
+        let station_ids: Vec<u32> = self.stations.keys().copied().collect();
+        for id in station_ids {
+            if let Some(station) = self.stations.get_mut(&id)
+                && let Some(open) = station.open.take()
+            {
+                Self::close(
+                    station,
+                    open,
+                    &mut self.within_ss,
+                    &mut self.within_df,
+                    &mut self.by_lot,
+                    &mut self.by_pic_wafer,
+                );
+            }
+        }
+        let spc = self.spc(threads);
+        let capability = self.capability();
+        let (by_lot, by_week) = self.yields();
+        let packages = self.packages.len() as u64;
+        let shipped = self.packages.values().filter(|p| p.shipped).count() as u64;
+        InspectResult {
+            records: self.records,
+            packages,
+            yield_overall: stats::wilson(shipped, packages),
+            pareto: self.pareto(),
+            spc,
+            capability,
+            yield_by_lot: by_lot,
+            yield_by_week: by_week,
+            spatial: self.spatial(),
+            variance_components: self.variance_components(),
+            calibration: self.calibration(),
+        }
+    }
+
+    fn calibration(&self) -> Option<Calibration> {
+        let model = self.options.lasers?;
+        if model.lanes_per_laser == 0 || self.engines.is_empty() {
+            return None;
+        }
+        let lasers =
+            self.engines.values().map(|(lanes, _)| lanes.div_ceil(model.lanes_per_laser)).max()?;
+        let dead: Vec<u64> = self
+            .engines
+            .values()
+            .map(|(_, lanes)| {
+                let mut groups: Vec<u64> =
+                    lanes.iter().map(|l| l / model.lanes_per_laser).collect();
+                groups.sort_unstable();
+                groups.dedup();
+                groups.len() as u64
+            })
+            .collect();
+        Some(Calibration {
+            model,
+            laser_dead: calibrate::laser_dead(&dead, lasers, model.engine_test_coverage),
+        })
+    }
+
+    fn pareto(&self) -> Pareto {
+        let rejected: Vec<&PackageSums> = self.packages.values().filter(|p| !p.shipped).collect();
+        let mut by_mechanism: Vec<(String, u64)> = MECHANISMS
+            .iter()
+            .enumerate()
+            .map(|(m, name)| {
+                let count = rejected.iter().filter(|p| p.mechanisms >> m & 1 == 1).count();
+                ((*name).to_string(), count as u64)
+            })
+            .collect();
+        by_mechanism.push((
+            "no lane failure".to_string(),
+            rejected.iter().filter(|p| p.mechanisms == 0).count() as u64,
+        ));
+        let lanes: Vec<(String, u64)> = MECHANISMS
+            .iter()
+            .zip(self.lane_failures)
+            .map(|(name, count)| ((*name).to_string(), count))
+            .collect();
+        let at_package = rejected.iter().filter(|p| p.package_test_pass == Some(false)).count();
+        let at_system = rejected.iter().filter(|p| p.package_test_pass == Some(true)).count();
+        let mut by_insertion = vec![
+            ("package_test".to_string(), at_package as u64),
+            ("system_test".to_string(), at_system as u64),
+        ];
+        let unknown = rejected.len() - at_package - at_system;
+        if unknown > 0 {
+            by_insertion.push(("not recorded".to_string(), unknown as u64));
+        }
+        Pareto {
+            rejected_packages: rejected.len() as u64,
+            packages_by_mechanism: pareto_bars(&mut by_mechanism),
+            lanes_by_mechanism: pareto_bars(&mut lanes.clone()),
+            packages_by_insertion: pareto_bars(&mut by_insertion),
+        }
+    }
+
+    fn spc(&self, threads: usize) -> Vec<SpcSeries> {
+        let jobs: Vec<(u32, usize)> = self
+            .stations
+            .iter()
+            .flat_map(|(&id, station)| {
+                (0..3).filter(move |&p| station.series[p].len() >= 2).map(move |p| (id, p))
+            })
+            .collect();
+        let mut out: Vec<Option<SpcSeries>> = vec![None; jobs.len()];
+        let threads = threads.clamp(1, jobs.len().max(1));
+        let chunk = jobs.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            for (slots, work) in out.chunks_mut(chunk).zip(jobs.chunks(chunk)) {
+                scope.spawn(move || {
+                    for (slot, &(id, p)) in slots.iter_mut().zip(work) {
+                        *slot = Some(self.series(id, p));
+                    }
+                });
+            }
+        });
+        out.into_iter().flatten().collect()
+    }
+
+    fn series(&self, id: u32, parameter: usize) -> SpcSeries {
+        let station = &self.stations[&id];
+        let points = &station.series[parameter];
+        let means: Vec<f64> = points.iter().map(|p| p.mean).collect();
+        let rows = |point: usize| station.groups[points[point].group as usize];
+        let flagged = |chart: &Chart| -> Vec<FlaggedPoint> {
+            let mut listed = [0usize; 4];
+            chart
+                .breaks
+                .iter()
+                .filter(|b| {
+                    let slot = &mut listed[usize::from(b.rule - 1)];
+                    *slot += 1;
+                    *slot <= MAX_LISTED_BREAKS
+                })
+                .map(|b| FlaggedPoint { rule: b.rule, point: b.point, rows: rows(b.point) })
+                .collect()
+        };
+        let individuals = spc::individuals(&means);
+        let (ewma, smoothed) = match &individuals {
+            Some(chart) => {
+                let (c, z) = spc::ewma(&means, chart.centre, chart.sigma);
+                (Some(c), z)
+            }
+            None => (None, Vec::new()),
+        };
+        // X̄–R on the subgroups of the most common size.
+        let mut sizes: BTreeMap<u64, usize> = BTreeMap::new();
+        for p in points {
+            *sizes.entry(p.n).or_default() += 1;
+        }
+        let n = sizes.iter().max_by_key(|&(size, count)| (*count, *size)).map_or(0, |(s, _)| *s);
+        let same: Vec<usize> = (0..points.len()).filter(|&i| points[i].n == n).collect();
+        let xbar_r = spc::xbar_r(
+            &same.iter().map(|&i| points[i].mean).collect::<Vec<_>>(),
+            &same.iter().map(|&i| points[i].range).collect::<Vec<_>>(),
+            usize::try_from(n).unwrap_or(0),
+        );
+        let remap = |mut chart: Chart| {
+            for b in &mut chart.breaks {
+                b.point = same[b.point];
+            }
+            chart
+        };
+        let xbar_r = xbar_r.map(|(x, r)| (remap(x), remap(r)));
+        let start = means.len().saturating_sub(PLOT_POINTS);
+        let mut charts: Vec<ChartResult> = Vec::new();
+        for chart in [individuals, ewma].into_iter().flatten() {
+            charts.push(ChartResult { flagged: flagged(&chart), chart });
+        }
+        if let Some((x, r)) = xbar_r {
+            charts.push(ChartResult { flagged: flagged(&x), chart: x });
+            charts.push(ChartResult { flagged: flagged(&r), chart: r });
+        }
+        SpcSeries {
+            station: self.name(id),
+            parameter: PARAMETERS[parameter].0,
+            unit: PARAMETERS[parameter].1,
+            subgroups: points.len(),
+            charts,
+            plot_first_point: start,
+            plot_means: means[start..].to_vec(),
+            plot_ewma: smoothed.get(start..).map(<[f64]>::to_vec).unwrap_or_default(),
+        }
+    }
+
+    fn capability(&self) -> Vec<CapabilityResult> {
+        (0..3)
+            .filter(|&p| self.overall[p].count > 0)
+            .map(|p| {
+                let overall = self.overall[p];
+                let within_sd = if self.within_df[p] > 0 {
+                    (self.within_ss[p] / self.within_df[p] as f64).sqrt()
+                } else {
+                    0.0
+                };
+                let limits = self.options.limits[p];
+                CapabilityResult {
+                    parameter: PARAMETERS[p].0,
+                    unit: PARAMETERS[p].1,
+                    count: overall.count,
+                    mean: overall.mean,
+                    overall_sd: overall.sd(),
+                    within_sd,
+                    min: overall.min,
+                    max: overall.max,
+                    limits,
+                    cpk: stats::capability(overall.mean, within_sd, overall.count, limits),
+                    ppk: stats::capability(overall.mean, overall.sd(), overall.count, limits),
+                }
+            })
+            .collect()
+    }
+
+    fn yields(&self) -> (Vec<GroupYield>, Vec<GroupYield>) {
+        let mut lots: BTreeMap<u64, (u64, u64)> = BTreeMap::new();
+        let mut weeks: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+        for (&id, package) in &self.packages {
+            if let Some(lot) = package.lot {
+                let slot = lots.entry(lot).or_default();
+                slot.0 += u64::from(package.shipped);
+                slot.1 += 1;
+            }
+            let week = package.week.or_else(|| {
+                self.options
+                    .packages_per_week
+                    .filter(|&n| n > 0)
+                    .map(|n| i64::try_from(id / n).unwrap_or(i64::MAX))
+            });
+            if let Some(week) = week {
+                let slot = weeks.entry(week).or_default();
+                slot.0 += u64::from(package.shipped);
+                slot.1 += 1;
+            }
+        }
+        let group = |label: String, (shipped, total): (u64, u64)| GroupYield {
+            label,
+            yield_: stats::wilson(shipped, total),
+        };
+        (
+            lots.into_iter().map(|(lot, c)| group(lot.to_string(), c)).collect(),
+            weeks.into_iter().map(|(week, c)| group(week.to_string(), c)).collect(),
+        )
+    }
+
+    fn spatial(&self) -> Option<Spatial> {
+        if self.positions.is_empty() {
+            return None;
+        }
+        let points: Vec<(f64, f64, f64)> = self
+            .positions
+            .values()
+            .map(|s| (s.rho_sq.mean, s.loss.mean, s.loss.count as f64))
+            .collect();
+        let bowl = stats::weighted_line(&points);
+        let positions: Vec<PositionResult> = self
+            .positions
+            .iter()
+            .map(|(&engine, s)| PositionResult {
+                engine,
+                lanes: s.loss.count,
+                rho_sq: s.rho_sq.mean,
+                mean_loss_db: s.loss.mean,
+                sd_loss_db: s.loss.sd(),
+                fitted_db: bowl.map(|(a, b)| a + b * s.rho_sq.mean),
+                residual_db: bowl.map(|(a, b)| s.loss.mean - (a + b * s.rho_sq.mean)),
+            })
+            .collect();
+        let weight: f64 = points.iter().map(|p| p.2).sum();
+        let residual_rms_db = bowl.map(|_| {
+            (positions
+                .iter()
+                .map(|p| p.lanes as f64 * p.residual_db.unwrap_or(0.0).powi(2))
+                .sum::<f64>()
+                / weight)
+                .sqrt()
+        });
+        Some(Spatial {
+            bowl_intercept_db: bowl.map(|b| b.0),
+            bowl_slope_db_per_rho_sq: bowl.map(|b| b.1),
+            residual_rms_db,
+            positions,
+        })
+    }
+
+    fn variance_components(&self) -> Vec<VarianceResult> {
+        let mut out = Vec::new();
+        for (grouping, maps) in [("lot", &self.by_lot), ("pic_wafer", &self.by_pic_wafer)] {
+            for (p, map) in maps.iter().enumerate() {
+                let groups: Vec<Moments> = map.values().copied().collect();
+                if let Some(components) = stats::variance_components(&groups) {
+                    out.push(VarianceResult { parameter: PARAMETERS[p].0, grouping, components });
+                }
+            }
+        }
+        out
+    }
+}
+
+fn pareto_bars(counts: &mut [(String, u64)]) -> Vec<ParetoBar> {
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let total: u64 = counts.iter().map(|c| c.1).sum();
+    let mut cumulative = 0;
+    counts
+        .iter()
+        .map(|(label, count)| {
+            cumulative += count;
+            ParetoBar {
+                label: label.clone(),
+                count: *count,
+                cumulative_share: if total > 0 { cumulative as f64 / total as f64 } else { 0.0 },
+            }
+        })
+        .collect()
+}
+
+/// One bar of a Pareto chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParetoBar {
+    /// Mechanism or insertion.
+    pub label: String,
+    /// Count.
+    pub count: u64,
+    /// Cumulative share of all counts up to and including this bar.
+    pub cumulative_share: f64,
+}
+
+/// Pareto charts (largest first).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pareto {
+    /// Packages not shipped.
+    pub rejected_packages: u64,
+    /// Rejected packages by mechanism (a package under each mechanism its lanes show).
+    pub packages_by_mechanism: Vec<ParetoBar>,
+    /// Failed lanes by mechanism.
+    pub lanes_by_mechanism: Vec<ParetoBar>,
+    /// Rejected packages by the insertion that rejected them.
+    pub packages_by_insertion: Vec<ParetoBar>,
+}
+
+/// A flagged point and where its records are.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FlaggedPoint {
+    /// Rule 1-4.
+    pub rule: u8,
+    /// Point (subgroup) index in the series.
+    pub point: usize,
+    /// The subgroup's file, rows, package and engine.
+    pub rows: SubgroupRows,
+}
+
+/// A chart with its first flagged points per rule (at most [`MAX_LISTED_BREAKS`] each).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChartResult {
+    /// The chart (with every break).
+    #[serde(flatten)]
+    pub chart: Chart,
+    /// The first flagged points per rule with their rows.
+    pub flagged: Vec<FlaggedPoint>,
+}
+
+/// SPC of one station and parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpcSeries {
+    /// Station.
+    pub station: String,
+    /// Parameter.
+    pub parameter: &'static str,
+    /// Its unit.
+    pub unit: &'static str,
+    /// Subgroups (points of the individuals chart).
+    pub subgroups: usize,
+    /// Individuals, EWMA, X̄ and R charts (those that apply).
+    pub charts: Vec<ChartResult>,
+    /// Index of the first plotted point.
+    pub plot_first_point: usize,
+    /// Subgroup means of the last [`PLOT_POINTS`] points.
+    pub plot_means: Vec<f64>,
+    /// EWMA of those points.
+    pub plot_ewma: Vec<f64>,
+}
+
+/// Capability of one parameter.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CapabilityResult {
+    /// Parameter.
+    pub parameter: &'static str,
+    /// Unit.
+    pub unit: &'static str,
+    /// Values.
+    pub count: u64,
+    /// Mean.
+    pub mean: f64,
+    /// Overall standard deviation.
+    pub overall_sd: f64,
+    /// Pooled within-subgroup standard deviation.
+    pub within_sd: f64,
+    /// Smallest value.
+    pub min: f64,
+    /// Largest value.
+    pub max: f64,
+    /// The limits.
+    pub limits: SpecLimits,
+    /// $C_{pk}$ (within sigma) with its interval; `None` without limits or spread.
+    pub cpk: Option<Capability>,
+    /// $P_{pk}$ (overall sigma) with its interval.
+    pub ppk: Option<Capability>,
+}
+
+/// Yield of one lot or week.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroupYield {
+    /// Lot or week.
+    pub label: String,
+    /// Shipped over packages, with its Wilson interval.
+    #[serde(rename = "yield")]
+    pub yield_: Proportion,
+}
+
+/// One engine position.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PositionResult {
+    /// Engine position.
+    pub engine: u64,
+    /// Lanes measured.
+    pub lanes: u64,
+    /// Normalized distance from the package centre, squared.
+    pub rho_sq: f64,
+    /// Mean coupling loss, dB.
+    pub mean_loss_db: f64,
+    /// Its lane-to-lane standard deviation, dB.
+    pub sd_loss_db: f64,
+    /// The bowl's value here, dB.
+    pub fitted_db: Option<f64>,
+    /// Mean minus bowl, dB.
+    pub residual_db: Option<f64>,
+}
+
+/// Coupling loss by engine position with the fitted warpage bowl.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Spatial {
+    /// Bowl $a$, dB (None: fewer than two distinct positions).
+    pub bowl_intercept_db: Option<f64>,
+    /// Bowl $b$, dB per unit $\rho^2$.
+    pub bowl_slope_db_per_rho_sq: Option<f64>,
+    /// Lane-weighted RMS of the positions' residuals, dB.
+    pub residual_rms_db: Option<f64>,
+    /// Per position.
+    pub positions: Vec<PositionResult>,
+}
+
+/// Variance components of one parameter's engine means by one grouping.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VarianceResult {
+    /// Parameter.
+    pub parameter: &'static str,
+    /// `lot` or `pic_wafer`.
+    pub grouping: &'static str,
+    /// The components.
+    #[serde(flatten)]
+    pub components: VarianceComponents,
+}
+
+/// Everything [`Inspector::finish`] computes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InspectResult {
+    /// Records read.
+    pub records: u64,
+    /// Packages.
+    pub packages: u64,
+    /// Shipped over packages.
+    pub yield_overall: Proportion,
+    /// Pareto charts.
+    pub pareto: Pareto,
+    /// SPC per station and parameter.
+    pub spc: Vec<SpcSeries>,
+    /// Capability per parameter.
+    pub capability: Vec<CapabilityResult>,
+    /// Yield per lot.
+    pub yield_by_lot: Vec<GroupYield>,
+    /// Yield per week (empty without a week column or `packages_per_week`).
+    pub yield_by_week: Vec<GroupYield>,
+    /// Spatial fingerprint (None without positions and coupling loss).
+    pub spatial: Option<Spatial>,
+    /// Variance components.
+    pub variance_components: Vec<VarianceResult>,
+    /// Calibration of the yield engine's parameters (`None` without a laser model or laser
+    /// data).
+    pub calibration: Option<Calibration>,
+}
+
+#[cfg(test)]
+mod tests;
