@@ -3,10 +3,11 @@
 //! [`parse`] reads `.flp`, `.ptrace`, `-c` config, materials and `.lcf` files; [`grid`] builds
 //! HotSpot's grid network from them and [`block`] its block network. [`model_from_config`]
 //! puts them together the way HotSpot's `hotspot -c CONFIG -f FLP -p PTRACE
-//! [-materials_file M] [-grid_layer_file LCF] [-model_type block|grid]` does: the block model
-//! (HotSpot's default `-model_type`) on the default stack (silicon, interface, spreader,
-//! sink), or the grid model on the default stack or an LCF stack (its layers, then spreader
-//! and sink).
+//! [-materials_file M] [-grid_layer_file LCF] [-model_type block|grid] [-detailed_3D on]`
+//! does: the block model (HotSpot's default `-model_type`) on the default stack (silicon,
+//! interface, spreader, sink), or the grid model on the default stack or an LCF stack (its
+//! layers, any number with or without power, then spreader and sink), with HotSpot's
+//! detailed 3-D cells (per-cell materials from the floorplans, TSV regions) when asked.
 //!
 //! HotSpot's steady temperature-leakage loop (`-leakage_used 1`) is supported (see
 //! [`crate::leakage`]); as in HotSpot, transients run without it.
@@ -15,7 +16,8 @@
 //! secondary heat path (`-model_secondary 1`), the
 //! detailed package model, dynamic thermal management and microfluidic cooling (also
 //! microchannel `.csv` layers in an LCF). HotSpot reads `-detailed_3D` only from its command
-//! line, which this mode does not take, so its detailed 3-D resistances are never used.
+//! line (a `-detailed_3D` line in a config file is ignored, by HotSpot and here); callers pass
+//! it to [`model_from_config`].
 
 pub mod block;
 pub mod grid;
@@ -45,6 +47,11 @@ pub enum CaseError {
     /// A model problem.
     #[error(transparent)]
     Grid(#[from] grid::GridError),
+    /// Detailed 3-D asked for on HotSpot's default stack.
+    #[error(
+        "the detailed 3-D model (-detailed_3D on) needs a layer configuration file, as in HotSpot"
+    )]
+    Detailed3dWithoutLcf,
 }
 
 /// Settings read from the config beyond the network itself.
@@ -95,7 +102,8 @@ pub trait HotSpotTransient {
     /// # Errors
     /// [`grid::GridError::InitFile`] for a missing name or a malformed line.
     fn initial_from_file(&self, file: &str, text: &str) -> Result<Self::State, grid::GridError>;
-    /// Block temperatures of the trace columns after each trace row.
+    /// Block temperatures of the trace columns after each trace row, read from the cells
+    /// with `mode` (HotSpot's `-grid_map_mode`; the block model has one node per block).
     ///
     /// # Errors
     /// [`grid::GridError::Network`] if a step fails.
@@ -105,6 +113,7 @@ pub trait HotSpotTransient {
         initial: &Self::State,
         interval_s: f64,
         method: block::TransientMethod,
+        mode: MapMode,
     ) -> Result<Vec<Vec<f64>>, grid::GridError>;
     /// HotSpot's transient trace layout.
     fn trace_file(&self, rows: &[Vec<f64>]) -> String;
@@ -124,8 +133,9 @@ impl HotSpotTransient for GridModel {
         initial: &Self::State,
         interval_s: f64,
         method: block::TransientMethod,
+        mode: MapMode,
     ) -> Result<Vec<Vec<f64>>, grid::GridError> {
-        Ok(self.transient(trace, initial, interval_s, method)?.0)
+        Ok(self.transient(trace, initial, interval_s, method, mode)?.0)
     }
     fn trace_file(&self, rows: &[Vec<f64>]) -> String {
         self.transient_file(rows)
@@ -146,6 +156,7 @@ impl HotSpotTransient for BlockModel {
         initial: &Self::State,
         interval_s: f64,
         method: block::TransientMethod,
+        _mode: MapMode,
     ) -> Result<Vec<Vec<f64>>, grid::GridError> {
         Ok(self.transient(trace, initial, interval_s, method)?.0)
     }
@@ -363,7 +374,8 @@ pub fn block_model_from_config(
     )?)
 }
 
-/// Builds HotSpot's grid model for `stack` with the package of `config`, at `rows` x `cols`.
+/// Builds HotSpot's grid model for `stack` with the package of `config`, at `rows` x `cols`;
+/// `detailed_3d` is HotSpot's `-detailed_3D on` (see [`grid`]).
 ///
 /// # Errors
 /// [`CaseError`] naming the config key, file or block at fault.
@@ -374,7 +386,11 @@ pub fn model_from_config(
     trace: &PowerTrace,
     rows: usize,
     cols: usize,
+    detailed_3d: bool,
 ) -> Result<GridModel, CaseError> {
+    if detailed_3d && matches!(stack, Stack::Default(_)) {
+        return Err(CaseError::Detailed3dWithoutLcf);
+    }
     let layers = match stack {
         Stack::Default(floorplan) => {
             let chip = material(config, materials, "chip")?;
@@ -422,8 +438,10 @@ pub fn model_from_config(
         check_package(config, &package, die_side_m, ModelType::Grid)?;
     }
     let ambient_k = config.kelvin("ambient")?;
-    Ok(GridModel::new(layers, &package, rows, cols, ambient_k, &trace.names)?)
+    Ok(GridModel::new(layers, &package, rows, cols, ambient_k, &trace.names, detailed_3d)?)
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_3d;

@@ -90,6 +90,10 @@ pub struct Block {
     pub left_m: f64,
     /// Bottom edge, m.
     pub bottom_m: f64,
+    /// The block's own material (the floorplan's optional sixth and seventh columns, volumetric
+    /// specific heat in J/(m³ K) and resistivity in m K/W, HotSpot's TSV and heterogeneous
+    /// regions); used by the detailed 3-D grid model only, as in HotSpot.
+    pub material: Option<Material>,
 }
 
 impl Block {
@@ -160,19 +164,24 @@ pub fn floorplan(file: &str, text: &str) -> Result<Floorplan, ParseError> {
                 ));
             }
         }
-        for (index, field) in [(5, "specific heat"), (6, "resistivity")] {
-            if let Some(token) = tokens.get(index) {
+        let mut own = [0.0; 2];
+        for (slot, (index, field)) in [(5, "specific heat"), (6, "resistivity")].iter().enumerate()
+        {
+            if let Some(token) = tokens.get(*index) {
                 let value = number(file, line, field, token)?;
                 if value <= 0.0 {
                     return Err(error(
                         file,
                         Some(line),
-                        field,
+                        *field,
                         format!("block {name}: value {}; expected > 0", shown(value)),
                     ));
                 }
+                own[slot] = value;
             }
         }
+        let material = (tokens.len() == 7)
+            .then(|| Material { k_w_per_mk: 1.0 / own[1], rho_c_j_per_m3k: own[0] });
         if let Some((first_line, _)) =
             blocks.iter().find(|(_, block)| block.name.eq_ignore_ascii_case(&name))
         {
@@ -183,7 +192,7 @@ pub fn floorplan(file: &str, text: &str) -> Result<Floorplan, ParseError> {
                 format!("block {name} is already defined on line {first_line}"),
             ));
         }
-        blocks.push((line, Block { name, width_m, height_m, left_m, bottom_m }));
+        blocks.push((line, Block { name, width_m, height_m, left_m, bottom_m, material }));
     }
     if blocks.is_empty() {
         return Err(error(
