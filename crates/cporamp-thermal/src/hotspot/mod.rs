@@ -256,13 +256,15 @@ fn package(
     })
 }
 
-/// Every trace column must name a block of a power layer and every block of a power layer
-/// must have a column: HotSpot refuses a trace whose column count differs from the power
-/// blocks' ("no. of units in floorplan and trace file differ"); a missing block would
-/// otherwise get 0 W unnoticed.
+/// The trace's columns as HotSpot reads them: the first power layer's blocks (as many columns
+/// as its floorplan has blocks, in any order), then the next power layer's, and so on, so two
+/// power layers may share a floorplan (the header then repeats its names). HotSpot refuses a
+/// trace whose column count differs from the power blocks' ("no. of units in floorplan and
+/// trace file differ"); a missing block would otherwise get 0 W unnoticed.
 ///
 /// # Errors
-/// A [`ParseError`] at the trace's header line naming the unknown column or the missing blocks.
+/// A [`ParseError`] at the trace's header line naming the unknown, misplaced or repeated
+/// column, the missing blocks, or the count.
 pub fn check_trace_columns(
     trace: &PowerTrace,
     power_floorplans: &[&Floorplan],
@@ -273,32 +275,74 @@ pub fn check_trace_columns(
         field,
         message,
     };
-    for (index, name) in trace.names.iter().enumerate() {
-        if !power_floorplans.iter().any(|floorplan| floorplan.index_of(name).is_some()) {
+    let shared = power_floorplans.len() > 1;
+    let mut first = 0;
+    for (share, floorplan) in power_floorplans.iter().enumerate() {
+        let end = (first + floorplan.blocks.len()).min(trace.names.len());
+        let mut seen = vec![false; floorplan.blocks.len()];
+        for index in first..end {
+            let name = &trace.names[index];
+            let column = format!("column {}", index + 1);
+            match floorplan.index_of(name) {
+                Some(block) if !seen[block] => seen[block] = true,
+                Some(_) => {
+                    return Err(header(
+                        column,
+                        format!(
+                            "block {name} appears twice among the columns of power layer {share}"
+                        ),
+                    ));
+                }
+                None if power_floorplans.iter().any(|other| other.index_of(name).is_some()) => {
+                    return Err(header(
+                        column,
+                        format!(
+                            "block {name} is not in power layer {share}'s floorplan, whose blocks HotSpot reads from columns {} to {}: order the columns power layer by power layer",
+                            first + 1,
+                            first + floorplan.blocks.len()
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(header(
+                        column,
+                        format!(
+                            "power trace column {name} names no block of a power layer's floorplan"
+                        ),
+                    ));
+                }
+            }
+        }
+        let missing: Vec<&str> = floorplan
+            .blocks
+            .iter()
+            .zip(&seen)
+            .filter(|(_, seen)| !**seen)
+            .map(|(block, _)| block.name.as_str())
+            .collect();
+        if !missing.is_empty() {
             return Err(header(
-                format!("column {}", index + 1),
-                format!("power trace column {name} names no block of a power layer's floorplan"),
+                "columns".to_string(),
+                format!(
+                    "no column for block{} {} of the floorplan{}; HotSpot needs one power column per block",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", "),
+                    if shared { format!(" of power layer {share}") } else { String::new() },
+                ),
             ));
         }
+        first += floorplan.blocks.len();
     }
-    let missing: Vec<&str> = power_floorplans
-        .iter()
-        .flat_map(|floorplan| &floorplan.blocks)
-        .filter(|block| !trace.names.iter().any(|name| name.eq_ignore_ascii_case(&block.name)))
-        .map(|block| block.name.as_str())
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(header(
+    if trace.names.len() != first {
+        return Err(header(
             "columns".to_string(),
             format!(
-                "no column for block{} {} of the floorplan; HotSpot needs one power column per block",
-                if missing.len() == 1 { "" } else { "s" },
-                missing.join(", ")
+                "{} columns; the power layers' floorplans have {first} blocks (HotSpot: no. of units in floorplan and trace file differ)",
+                trace.names.len()
             ),
-        ))
+        ));
     }
+    Ok(())
 }
 
 /// The die must fit the package: for the grid model die < spreader < sink (HotSpot's

@@ -276,7 +276,7 @@ impl PowerTrace {
 ///
 /// # Errors
 /// A [`ParseError`] for a missing header, a row of the wrong length, a non-numeric power,
-/// a negative power, a power above [`MAX_BLOCK_POWER_W`], a repeated column or no rows.
+/// a negative power, a power above [`MAX_BLOCK_POWER_W`] or no rows.
 pub fn power_trace(file: &str, text: &str) -> Result<PowerTrace, ParseError> {
     power_trace_with(file, text, false)
 }
@@ -300,17 +300,9 @@ pub fn power_trace_with(
     let Some((header_line, header)) = lines.next() else {
         return Err(error(file, None, "header", "empty file; expected a line of block names"));
     };
+    // Repeated names are allowed here: power layers sharing a floorplan repeat its names, and
+    // the models check the columns against their floorplans (`check_trace_columns`).
     let names: Vec<String> = header.iter().map(|name| (*name).to_string()).collect();
-    for (index, name) in names.iter().enumerate() {
-        if names[..index].iter().any(|earlier| earlier.eq_ignore_ascii_case(name)) {
-            return Err(error(
-                file,
-                Some(header_line),
-                format!("column {}", index + 1),
-                format!("block {name} appears twice"),
-            ));
-        }
-    }
     let mut rows = Vec::new();
     for (line, tokens) in lines {
         if tokens.len() != names.len() {

@@ -402,3 +402,38 @@ fn examples_3_and_4_transients_match_hotspot_rk4_traces() {
         assert!(worst <= HOTSPOT_PRINT_TOLERANCE_K, "{folder}: {worst} K");
     }
 }
+
+#[test]
+fn two_power_layers_may_share_a_floorplan_with_columns_read_layer_by_layer() {
+    // Example3's stack with layer 0 on floorplan2 as well: two identical dies. The trace
+    // repeats floorplan2's names, the first copy for layer 0, the second for layer 2.
+    let config = parse::config("example.config", &read("example3/example.config")).unwrap();
+    let materials =
+        parse::materials("example.materials", &read("example3/example.materials")).unwrap();
+    let layers =
+        parse::layer_configuration("example.lcf", &read("example3/example.lcf"), &materials)
+            .unwrap();
+    let floorplan2 = parse::floorplan("floorplan2.flp", &read("example3/floorplan2.flp")).unwrap();
+    let stack =
+        || Stack::Lcf(layers.iter().map(|layer| (layer.clone(), floorplan2.clone())).collect());
+    let names: Vec<&str> = floorplan2.blocks.iter().map(|block| block.name.as_str()).collect();
+    let header = [names.join("\t"), names.join("\t")].join("\t");
+    // Layer 0 at 1 W per block, layer 2 at 2 W per block.
+    let row = [vec!["1"; names.len()].join("\t"), vec!["2"; names.len()].join("\t")].join("\t");
+    let trace = parse::power_trace("twins.ptrace", &format!("{header}\n{row}\n")).unwrap();
+    let model = model_from_config(&config, &materials, stack(), &trace, 16, 16, true).unwrap();
+    let power = model.node_power(&trace.mean_w());
+    let cells = 16 * 16;
+    let layer_w = |layer: usize| power[layer * cells..(layer + 1) * cells].iter().sum::<f64>();
+    let blocks = names.len() as f64;
+    assert!((layer_w(0) - blocks).abs() < 1e-9 && (layer_w(2) - 2.0 * blocks).abs() < 1e-9);
+    assert!(layer_w(1).abs() < 1e-12 && layer_w(3).abs() < 1e-12);
+    // A name repeated inside one layer's share is refused by file, line and column.
+    let twice = header.replacen("L2_left", "L2", 1);
+    let trace = parse::power_trace("twins.ptrace", &format!("{twice}\n{row}\n")).unwrap();
+    let error = model_from_config(&config, &materials, stack(), &trace, 16, 16, true);
+    assert_eq!(
+        error.err().unwrap().to_string(),
+        "twins.ptrace:1: column 2: block L2 appears twice among the columns of power layer 0"
+    );
+}
