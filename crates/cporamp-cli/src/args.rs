@@ -286,10 +286,24 @@ pub struct ThermalArgs {
     /// Also write every grid cell's steady temperature in HotSpot's `-grid_steady_file` layout.
     #[arg(long, value_name = "FILE")]
     pub grid_steady_file: Option<PathBuf>,
+    /// HotSpot's `-detailed_3D on`: per-cell materials from each LCF layer's floorplan (blocks
+    /// with their own specific heat and resistivity columns, such as TSV regions) and HotSpot's
+    /// half-cell vertical resistances. Needs --lcf and the grid model, as in HotSpot.
+    #[arg(long = "detailed-3d", value_enum, value_name = "on|off")]
+    pub detailed_3d: Option<OnOff>,
     /// Accept negative powers in the power trace (blocks that absorb heat, e.g. a
     /// thermoelectric cooler); without it a negative power is refused as a likely error.
     #[arg(long)]
     pub allow_negative_power: bool,
+}
+
+/// HotSpot's `on`/`off` switches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnOff {
+    /// Switched on.
+    On,
+    /// Switched off.
+    Off,
 }
 
 /// Time schemes of `thermal --transient`.

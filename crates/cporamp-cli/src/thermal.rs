@@ -2,7 +2,7 @@
 //! (or --model-type) asks, and returns its output text.
 
 use crate::Failure;
-use crate::args::{Scheme, ThermalArgs};
+use crate::args::{OnOff, Scheme, ThermalArgs};
 use cporamp_core::scenario::limits::{self, HotSpotRun};
 use cporamp_thermal::hotspot::block::TransientMethod;
 use cporamp_thermal::hotspot::{self, HotSpotTransient, ModelType, Stack, parse};
@@ -67,7 +67,7 @@ fn transient_text<M: HotSpotTransient>(
         None => model.initial_uniform(settings.init_temp_k),
     };
     let rows = model
-        .trace_rows(trace, &initial, settings.sampling_interval_s, method)
+        .trace_rows(trace, &initial, settings.sampling_interval_s, method, settings.map_mode)
         .map_err(Failure::input)?;
     Ok(model.trace_file(&rows))
 }
@@ -210,6 +210,11 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
         (None, ModelType::Grid) => TransientMethod::Fixed(TimeScheme::BackwardEuler),
     };
     match (model_type, stack) {
+        (ModelType::Block, _) if args.detailed_3d == Some(OnOff::On) => {
+            Err(Failure::input(anyhow::anyhow!(
+                "--detailed-3d on needs the grid model (--model-type grid), as HotSpot's -detailed_3D does"
+            )))
+        }
         (ModelType::Block, Stack::Default(floorplan)) => {
             if args.grid_steady_file.is_some() {
                 return Err(Failure::input(anyhow::anyhow!(
@@ -244,6 +249,12 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             "a layer configuration file (--lcf) needs the grid model (--model-type grid or -model_type grid)"
         ))),
         (ModelType::Grid, stack) => {
+            let detailed_3d = args.detailed_3d == Some(OnOff::On);
+            if detailed_3d && matches!(stack, Stack::Default(_)) {
+                return Err(Failure::input(anyhow::anyhow!(
+                    "--detailed-3d on needs a layer configuration file (--lcf), as HotSpot's -detailed_3D does"
+                )));
+            }
             let (rows, cols) = (count("grid_rows")?, count("grid_cols")?);
             let chip_layers = match &stack {
                 Stack::Default(_) => 2,
@@ -273,8 +284,16 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
                 rk4: method == TransientMethod::HotSpotRk4,
             };
             check_cpu(args, &run)?;
-            let model = hotspot::model_from_config(&config, &materials, stack, &trace, rows, cols)
-                .map_err(Failure::input)?;
+            let model = hotspot::model_from_config(
+                &config,
+                &materials,
+                stack,
+                &trace,
+                rows,
+                cols,
+                detailed_3d,
+            )
+            .map_err(Failure::input)?;
             let (steady, _) = if settings.leakage {
                 model.steady_with_leakage(&trace, settings.map_mode)
             } else {

@@ -434,6 +434,97 @@ fn thermal_prints_hotspot_steady_layout_and_transient_trace() {
     assert_eq!(lines.len(), trace.lines().filter(|line| !line.trim().is_empty()).count());
 }
 
+/// `name\tvalue` lines of a HotSpot output (grid files' `Layer n:` headers skipped).
+fn hotspot_values(text: &str) -> Vec<(String, f64)> {
+    text.lines()
+        .filter(|line| !line.starts_with("Layer "))
+        .map(|line| {
+            let (name, value) = line.split_once('\t').unwrap();
+            (name.to_string(), value.parse().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn thermal_runs_hotspot_example3_detailed_3d_like_hotspot() {
+    // HotSpot's example3 run.sh: two active dies through a layer configuration file with
+    // -detailed_3D on. Every block and every cell within one unit of HotSpot's last printed
+    // digit (0.01 K; the thermal crate's tests_3d.rs explains the bound) of HotSpot's own files.
+    let directory = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cporamp-thermal/tests/data/hotspot/example3");
+    for file in [
+        "example.config",
+        "example.lcf",
+        "example.materials",
+        "example.ptrace",
+        "floorplan1.flp",
+        "floorplan2.flp",
+    ] {
+        std::fs::copy(source.join(file), directory.path().join(file)).unwrap();
+    }
+    let mut args = vec![
+        "thermal",
+        "--hotspot-config",
+        "example.config",
+        "--ptrace",
+        "example.ptrace",
+        "--lcf",
+        "example.lcf",
+        "--materials",
+        "example.materials",
+        "--model-type",
+        "grid",
+        "--detailed-3d",
+        "on",
+        "--grid-steady-file",
+        "example.grid.steady",
+    ];
+    let output = cporamp(directory.path(), &args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let grid = std::fs::read_to_string(directory.path().join("example.grid.steady")).unwrap();
+    for (ours, file) in [(stdout(&output), "example.steady"), (grid, "example.grid.steady")] {
+        let hotspot =
+            hotspot_values(&std::fs::read_to_string(source.join("reference").join(file)).unwrap());
+        let ours = hotspot_values(&ours);
+        assert_eq!(ours.len(), hotspot.len(), "{file}");
+        for ((name, value), (hotspot_name, hotspot_value)) in ours.iter().zip(&hotspot) {
+            assert_eq!(name, hotspot_name, "{file}");
+            assert!((value - hotspot_value).abs() <= 0.01 + 1e-9, "{file} {name}: {value}");
+        }
+    }
+    // Without -detailed_3D, HotSpot's default network: the vertical joins take the upper
+    // layer's whole resistance, with none of the sink's convection between spreader and
+    // sink, so the blocks run up to 23.5 K cooler (what cporamp printed before detailed 3-D).
+    args.truncate(11);
+    let plain = hotspot_values(&stdout(&cporamp(directory.path(), &args)));
+    let detailed =
+        hotspot_values(&std::fs::read_to_string(source.join("reference/example.steady")).unwrap());
+    assert_eq!(plain.len(), detailed.len());
+    let cooler = plain
+        .iter()
+        .zip(&detailed)
+        .map(|((_, plain), (_, detailed))| detailed - plain)
+        .fold(f64::NEG_INFINITY, f64::max);
+    assert!((cooler - 23.5).abs() < 0.05, "{cooler} K");
+    // HotSpot refuses -detailed_3D on without a layer configuration file or the grid model.
+    let example2 = hotspot_example2(directory.path());
+    let mut refused: Vec<String> = example2.clone();
+    refused.extend(["--detailed-3d", "on"].map(String::from));
+    let output = run_strings(directory.path(), &refused);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--detailed-3d on needs a layer configuration file (--lcf)"));
+    let last = refused.len() - 3;
+    refused[last] = "block".to_string();
+    let output = run_strings(directory.path(), &refused);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--detailed-3d on needs the grid model"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn thermal_rejects_malformed_hotspot_files_by_file_line_and_field() {
     let directory = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@
 //! Run: `cargo bench -p cporamp-thermal --bench hotspot`. Figures go in BENCHMARKS.md.
 
 use cporamp_thermal::hotspot::block::TransientMethod;
+use cporamp_thermal::hotspot::grid::MapMode;
 use cporamp_thermal::hotspot::{self, Stack, parse};
 use cporamp_thermal::network::TimeScheme;
 
@@ -38,6 +39,7 @@ fn model(size: usize) -> (hotspot::grid::GridModel, parse::PowerTrace) {
         &trace,
         size,
         size,
+        false,
     )
     .unwrap();
     (model, trace)
@@ -63,7 +65,13 @@ fn transient_100_steps_64() {
     let initial = model.uniform(318.15);
     divan::black_box(
         model
-            .transient(&trace, &initial, 0.01, TransientMethod::Fixed(TimeScheme::BackwardEuler))
+            .transient(
+                &trace,
+                &initial,
+                0.01,
+                TransientMethod::Fixed(TimeScheme::BackwardEuler),
+                MapMode::Avg,
+            )
             .unwrap(),
     );
 }

@@ -149,6 +149,7 @@ fn random_edits_of_hotspot_files_never_panic_and_give_finite_temperatures_or_err
                 &trace,
                 8,
                 8,
+                false,
             ) && let Ok((temperatures, _)) = model.steady(&trace)
             {
                 let text = model.steady_file(&temperatures, hotspot::grid::MapMode::Avg);

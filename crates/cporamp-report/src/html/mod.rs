@@ -51,7 +51,7 @@ const COST_COLOURS: [&str; 6] = ["#E69F00", "#009E73", "#D55E00", "#882255", "#5
 
 /// The inline style sheet. Tables fit a 760 px page (print, narrow windows) without a
 /// scroll container: headers wrap, wide tables are transposed or split.
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 :root { --fg: #1b1b1b; --muted: #555; --rule: #d5d8dc; --head: #f3f4f6; --accent: #0072B2; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--fg); background: #fff; line-height: 1.45;

@@ -2,31 +2,79 @@
 //! `temperature_grid.c`, and the package resistances of `temperature.c`).
 //!
 //! The die (the floorplan's bounding box, $W \times H$) is cut into `rows` x `cols` cells of
-//! $c_w = W/\text{cols}$ by $c_h = H/\text{rows}$. Every layer $l$ (thickness $t_l$,
-//! conductivity $k_l$, volumetric heat capacity $\rho c_l$) has one node per cell:
+//! $c_w = W/\text{cols}$ by $c_h = H/\text{rows}$. The grid layers are the chip layers (the
+//! default silicon and interface, or every layer of a layer configuration file, any number of
+//! them with or without power and lateral flow), then the spreader and the sink, each with
+//! one node per cell. A layer $l$ (thickness $t_l$, conductivity $k_l$, volumetric heat
+//! capacity $\rho c_l$) has HotSpot's three cell resistances and capacitance
 //!
-//! - lateral resistance $c_w/(k_l c_h t_l)$ in x and $c_h/(k_l c_w t_l)$ in y (none if the
-//!   layer has no lateral flow);
-//! - vertical resistance to the layer below $t_l/(k_l c_w c_h)$: the **full** thickness of the
-//!   upper layer, with no half-cell split (this is HotSpot's network, not a converged
-//!   finite-volume discretisation);
-//! - sink cells to ambient $t_s/(k_s c_w c_h) + r_\text{convec} s_\text{sink}^2/(c_w c_h)$;
-//! - capacitance $0.333\,\rho c_l t_l c_w c_h$ (HotSpot's `C_FACTOR`), plus
-//!   $0.333\,c_\text{convec} c_w c_h / s_\text{sink}^2$ on sink cells.
+//! $$r_x = \frac{c_w}{k_l c_h t_l},\quad r_y = \frac{c_h}{k_l c_w t_l},\quad
+//!   r_z = \frac{t_l}{k_l c_w c_h},\quad C = 0.333\,\rho c_l\, t_l c_w c_h$$
+//!
+//! ($0.333$ is HotSpot's `C_FACTOR`; $r_x = r_y = \infty$ for a layer without lateral flow).
+//! The sink's $r_z$ also carries its cell's share of the convection,
+//! $r_z^\text{sink} = t_s/(k_s c_w c_h) + r_\text{convec} s_\text{sink}^2/(c_w c_h)$, and its
+//! $C$ adds $0.333\,c_\text{convec} c_w c_h/s_\text{sink}^2$. HotSpot's `find_res` joins
+//! neighbours as follows, which this module reproduces:
+//!
+//! - **north-south** neighbours (rows $i$, $i+1$) through $r_x/2 + r_x/2$ and **east-west**
+//!   neighbours through $r_y/2 + r_y/2$: HotSpot swaps the two against the cell's geometry,
+//!   which is invisible on square cells and moves blocks by up to 2.3 K on example2's die at
+//!   32 x 64 cells (checked against HotSpot's output there);
+//! - default network: a cell to the one below through $r_z$ of the **upper** layer alone (the
+//!   full thickness, no half-cell split: HotSpot's network, not a converged finite-volume
+//!   discretisation);
+//! - sink cells to ambient through $r_z^\text{sink}$.
+//!
+//! **Detailed 3-D** (HotSpot's `-detailed_3D on`, with a layer configuration file): every chip
+//! cell gets its own $r_x, r_y, r_z, C$ from the blocks of its layer's floorplan
+//! (`set_bgmap`, `new_blist`, `blist_append`). A block has resistivity $\varrho_b$ and
+//! specific heat $\rho c_b$ from the floorplan's sixth and seventh columns (TSV regions,
+//! heterogeneous materials), else the layer's. Let $r^b_\ast$ be the resistances of a cell full
+//! of block $b$ (the formulas above with $k = 1/\varrho_b$) and $C^b$ its capacitance. Going
+//! through the blocks in floorplan order and, within a block, over the cells its rectangle
+//! touches, with occupancy $o$ = overlap area / cell area (1 for the cells strictly inside
+//! the touched range; overlaps within $10^{-6}$ of 0 or a whole cell side snapped to it):
+//!
+//! - a cell touched first gets $r_\ast = r^b_\ast$ and is **locked** if $o \ge 0.95$
+//!   (HotSpot's `OCCUPANCY_THRESHOLD`), otherwise $1/r_\ast = o/r^b_\ast$;
+//! - a cell touched again, if not locked: $r_\ast = r^b_\ast$ and locked if $o \ge 0.95$,
+//!   otherwise $1/r_\ast \mathrel{+}= o/r^b_\ast$ (conductances added in parallel by
+//!   occupancy); a locked cell keeps its first full block;
+//! - $C$ is the locking block's $C^b$ for a locked cell and the layer's $C$ otherwise.
+//!
+//! The spreader and sink keep their layer values. The joins become: lateral neighbours
+//! through $r_x(i,j)/2 + r_x(i+1,j)/2$ (north-south) and $r_y(i,j)/2 + r_y(i,j+1)/2$
+//! (east-west), with each chip cell's own values (so a chip layer marked without lateral
+//! flow still conducts laterally, as in HotSpot); vertically, layer 0 to layer 1 through
+//! $r_z^{(0)} + r_z^{(1)}/2$ and every other pair $n, n+1$ through
+//! $r_z^{(n)}/2 + r_z^{(n+1)}/2$, including the last chip layer to the spreader and the
+//! spreader to the sink (whose $r_z^\text{sink}$ holds the convection, so half of it sits
+//! between spreader and sink). HotSpot needs every chip cell under some block in this mode
+//! (it dereferences each cell's block list); an uncovered cell is refused by name.
 //!
 //! The spreader and sink layers cover only the die footprint; their parts outside it are 12
 //! lumped nodes (`inode_0..11`: SP_W, SP_E, SP_N, SP_S, SINK_C_W/E/N/S, SINK_W/E/N/S), wired
-//! with the resistances of HotSpot's `populate_package_R` (`Rim` below). Row 0 is the top
-//! (north) edge.
+//! with the resistances of HotSpot's `populate_package_R` (`Rim` below); edge cells reach
+//! them through $r_x/2 + \text{rows}\cdot r_{1,x}$ (west, east) and
+//! $r_y/2 + \text{cols}\cdot r_{1,y}$ (north, south) with the layer's own $r_x, r_y$. Row 0
+//! is the top (north) edge.
 //!
 //! Power: a block's power is spread uniformly over its area; each cell of a power layer
-//! receives the block power times the overlap area over the block area. A block's
-//! temperature (`avg`) is the unweighted mean of every cell its rectangle touches, the cell
-//! range being rows `rows - ceil(top/ch) .. rows - floor(bottom/ch)` and columns
-//! `floor(left/cw) .. ceil(right/cw)` (end exclusive, with HotSpot's 1e-6 snapping).
+//! receives the block power times the overlap area over the block area. The trace's columns
+//! are read layer by layer, as HotSpot reads them: the first power layer's blocks (in any
+//! order), then the next power layer's. A block's temperature is read from the cells its
+//! rectangle touches, rows `rows - ceil(top/ch) .. rows - floor(bottom/ch)` and columns
+//! `floor(left/cw) .. ceil(right/cw)` (end exclusive, with HotSpot's 1e-6 snapping): `avg`
+//! is their unweighted mean, `min` and `max` their extremes, and `center` the mean of the
+//! four cells $(c_1, c_2) \times (d_1, d_2)$ with $c_1 = \lfloor (i_1 + i_2)/2 \rfloor$,
+//! $c_2 = c_1 - 1$ if the range has an even number of rows and $c_1$ otherwise (columns
+//! alike), HotSpot's `xlate_temp_g2b`. Transient traces are read with the same mode.
 //!
 //! Steady state solves the network exactly (sparse Cholesky); HotSpot's default build
-//! iterates multigrid Gauss-Seidel to 1e-6 K per sweep, its SuperLU build solves exactly.
+//! iterates multigrid Gauss-Seidel (plain Gauss-Seidel in detailed 3-D mode) until no node
+//! moves by 1e-6 K in a sweep, which leaves its printed values a few thousandths of a kelvin
+//! above the converged network; its SuperLU build solves exactly.
 //! Transients either take one implicit step per trace row (HotSpot's SuperLU build: backward
 //! Euler, one step per sampling interval; Crank-Nicolson is offered as well) or integrate
 //! each row with HotSpot's adaptive RK4 (its default build), see [`TransientMethod`]. The RK4
@@ -158,6 +206,40 @@ pub enum GridError {
         /// The column name.
         column: String,
     },
+    /// A trace column of one power layer's share naming a block of another power layer.
+    #[error(
+        "power trace column {position} ({column}) is among columns {first} to {last}, which HotSpot reads as the blocks of layer {layer}, but layer {layer}'s floorplan has no block {column}: order the columns layer by layer"
+    )]
+    ColumnOutOfLayer {
+        /// The column name.
+        column: String,
+        /// Its position, from 1.
+        position: usize,
+        /// The layer whose share it is in.
+        layer: usize,
+        /// First column of that share, from 1.
+        first: usize,
+        /// Last column of that share.
+        last: usize,
+    },
+    /// Two columns of one layer's share naming the same block.
+    #[error("power trace column {column} appears twice among layer {layer}'s columns")]
+    DuplicateColumn {
+        /// The column name.
+        column: String,
+        /// The layer.
+        layer: usize,
+    },
+    /// A trace whose column count differs from the power layers' block count.
+    #[error(
+        "the power trace has {columns} columns but the power layers' floorplans have {blocks} blocks (HotSpot: no. of units in floorplan and trace file differ)"
+    )]
+    ColumnCount {
+        /// Columns in the trace.
+        columns: usize,
+        /// Blocks of the power layers.
+        blocks: usize,
+    },
     /// A grid that is too coarse for the floorplan, or empty.
     #[error("grid of {rows} x {cols} cells: {message}")]
     BadGrid {
@@ -236,10 +318,16 @@ pub struct GridTemperatures {
 
 impl GridModel {
     /// Builds HotSpot's grid network for `layers` (top first; at least one) above a spreader
-    /// and a sink, for the trace columns `column_names`.
+    /// and a sink, for the trace columns `column_names`; `detailed_3d` is HotSpot's
+    /// `-detailed_3D on` (per-cell materials from each layer's floorplan, see the module docs).
+    ///
+    /// The trace's columns are read as HotSpot reads them: the first columns belong to the
+    /// first power layer (as many as its floorplan has blocks, in any order), the next ones to
+    /// the next power layer, and so on, so two power layers may share a floorplan.
     ///
     /// # Errors
     /// [`GridError`] for inconsistent sizes, an unknown column or an unusable grid.
+    #[allow(clippy::too_many_arguments, reason = "HotSpot's grid inputs, one value each")]
     pub fn new(
         layers: Vec<GridLayer>,
         package: &PackageParameters,
@@ -247,6 +335,7 @@ impl GridModel {
         cols: usize,
         ambient_k: f64,
         column_names: &[String],
+        detailed_3d: bool,
     ) -> Result<GridModel, GridError> {
         if rows == 0 || cols == 0 || rows > 4096 || cols > 4096 {
             return Err(GridError::BadGrid {
@@ -293,15 +382,9 @@ impl GridModel {
             .collect::<Result<Vec<Vec<BlockCells>>, String>>()
             .map_err(|message| GridError::BadGrid { rows, cols, message })?;
 
-        let mut columns = Vec::with_capacity(column_names.len());
-        for name in column_names {
-            let found = layers.iter().enumerate().filter(|(_, layer)| layer.has_power).find_map(
-                |(index, layer)| layer.floorplan.index_of(name).map(|block| (index, block)),
-            );
-            columns.push(found.ok_or_else(|| GridError::UnknownColumn { column: name.clone() })?);
-        }
-
-        let network = build_network(&layers, package, rows, cols, width_m, height_m);
+        let columns = trace_columns(&layers, column_names)?;
+        let network = build_network(&layers, package, rows, cols, width_m, height_m, detailed_3d)
+            .map_err(|message| GridError::BadGrid { rows, cols, message })?;
         Ok(GridModel {
             layers,
             rows,
@@ -520,7 +603,8 @@ impl GridModel {
     }
 
     /// Transient from `initial`: one step of `step_s` per trace row. Returns the block
-    /// temperatures of the trace columns after each row.
+    /// temperatures of the trace columns after each row (read with `mode`, as HotSpot reads
+    /// its transient trace with `-grid_map_mode`).
     ///
     /// # Errors
     /// [`GridError::Network`] if a solve fails.
@@ -530,6 +614,7 @@ impl GridModel {
         initial: &GridTemperatures,
         step_s: f64,
         method: TransientMethod,
+        mode: MapMode,
     ) -> Result<(Vec<Vec<f64>>, GridTemperatures), GridError> {
         let stepper = match method {
             TransientMethod::Fixed(scheme) => Some(self.network.stepper(step_s, scheme)?),
@@ -557,7 +642,7 @@ impl GridModel {
                 self.columns
                     .iter()
                     .map(|&(layer, block)| {
-                        self.block_temperature(&temperatures, layer, layer, block, MapMode::Avg)
+                        self.block_temperature(&temperatures, layer, layer, block, mode)
                     })
                     .collect(),
             );
@@ -605,12 +690,16 @@ impl GridModel {
         }
     }
 
-    /// HotSpot's `.steady` layout: per grid layer, `prefix+block\tK` in floorplan order, the
-    /// spreader (`hsp_`) and sink (`hsink_`) read with the last chip layer's floorplan, then
-    /// `inode_0..11`.
+    /// The nodes of HotSpot's `.steady` layout with their temperatures, K: per grid layer,
+    /// `prefix+block` in floorplan order, the spreader (`hsp_`) and sink (`hsink_`) read with
+    /// the last chip layer's floorplan, then `inode_0..11`.
     #[must_use]
-    pub fn steady_file(&self, temperatures: &GridTemperatures, mode: MapMode) -> String {
-        let mut out = String::new();
+    pub fn steady_values(
+        &self,
+        temperatures: &GridTemperatures,
+        mode: MapMode,
+    ) -> Vec<(String, f64)> {
+        let mut out = Vec::new();
         for (layer, (prefix, floorplan_layer)) in self.output_layers().iter().enumerate() {
             for (block_index, block) in
                 self.layers[*floorplan_layer].floorplan.blocks.iter().enumerate()
@@ -622,13 +711,23 @@ impl GridModel {
                     block_index,
                     mode,
                 );
-                out.push_str(&format!("{prefix}{}\t{value:.2}\n", block.name));
+                out.push((format!("{prefix}{}", block.name), value));
             }
         }
         for (index, value) in temperatures.package_k.iter().enumerate() {
-            out.push_str(&format!("inode_{index}\t{value:.2}\n"));
+            out.push((format!("inode_{index}"), *value));
         }
         out
+    }
+
+    /// HotSpot's `.steady` layout: [`GridModel::steady_values`] as `name\tK` lines (two
+    /// decimals).
+    #[must_use]
+    pub fn steady_file(&self, temperatures: &GridTemperatures, mode: MapMode) -> String {
+        self.steady_values(temperatures, mode)
+            .iter()
+            .map(|(name, value)| format!("{name}\t{value:.2}\n"))
+            .collect()
     }
 
     /// HotSpot's `-grid_steady_file` layout: `Layer n:` then `index\tK` per cell.
@@ -650,6 +749,58 @@ impl GridModel {
     pub fn transient_file(&self, rows: &[Vec<f64>]) -> String {
         trace_text(&self.column_names, rows)
     }
+}
+
+/// Trace column -> (layer, block), HotSpot's way: the power layers' blocks in layer order,
+/// each layer's columns in any order within its share.
+fn trace_columns(
+    layers: &[GridLayer],
+    column_names: &[String],
+) -> Result<Vec<(usize, usize)>, GridError> {
+    let mut columns = Vec::with_capacity(column_names.len());
+    let mut names = column_names.iter();
+    for (index, layer) in layers.iter().enumerate().filter(|(_, layer)| layer.has_power) {
+        let first = columns.len();
+        for _ in 0..layer.floorplan.blocks.len() {
+            let Some(name) = names.next() else {
+                return Err(GridError::ColumnCount {
+                    columns: column_names.len(),
+                    blocks: power_blocks(layers),
+                });
+            };
+            let block = layer.floorplan.index_of(name).ok_or_else(|| {
+                if layers
+                    .iter()
+                    .any(|layer| layer.has_power && layer.floorplan.index_of(name).is_some())
+                {
+                    GridError::ColumnOutOfLayer {
+                        column: name.clone(),
+                        position: columns.len() + 1,
+                        layer: index,
+                        first: first + 1,
+                        last: first + layer.floorplan.blocks.len(),
+                    }
+                } else {
+                    GridError::UnknownColumn { column: name.clone() }
+                }
+            })?;
+            if columns[first..].iter().any(|&(_, other)| other == block) {
+                return Err(GridError::DuplicateColumn { column: name.clone(), layer: index });
+            }
+            columns.push((index, block));
+        }
+    }
+    if names.next().is_some() {
+        return Err(GridError::ColumnCount {
+            columns: column_names.len(),
+            blocks: power_blocks(layers),
+        });
+    }
+    Ok(columns)
+}
+
+fn power_blocks(layers: &[GridLayer]) -> usize {
+    layers.iter().filter(|layer| layer.has_power).map(|layer| layer.floorplan.blocks.len()).sum()
 }
 
 fn map_block(
@@ -693,6 +844,165 @@ pub(super) fn getr(k: f64, length: f64, area: f64) -> f64 {
     length / (k * area)
 }
 
+/// Resistances of one cell towards its neighbours (K/W) and its capacitance (J/K): HotSpot's
+/// `find_res_3D`/`find_cap_3D` values.
+#[derive(Debug, Clone, Copy)]
+struct CellRc {
+    /// HotSpot's `rx`, $c_w/(k c_h t)$: HotSpot uses it between north-south neighbours.
+    rx: f64,
+    /// HotSpot's `ry`, $c_h/(k c_w t)$: between east-west neighbours.
+    ry: f64,
+    /// $t/(k c_w c_h)$ (the sink's includes its share of the convection resistance).
+    rz: f64,
+    /// Capacitance, J/K.
+    cap: f64,
+}
+
+impl CellRc {
+    /// A full cell of resistivity `resistivity` and volumetric heat capacity `rho_c`.
+    fn of(resistivity: f64, rho_c: f64, thickness: f64, cell_w: f64, cell_h: f64) -> CellRc {
+        let k = 1.0 / resistivity;
+        CellRc {
+            rx: getr(k, cell_w, cell_h * thickness),
+            ry: getr(k, cell_h, cell_w * thickness),
+            rz: getr(k, thickness, cell_w * cell_h),
+            cap: C_FACTOR * rho_c * thickness * cell_w * cell_h,
+        }
+    }
+}
+
+/// One grid layer's resistances: uniform, or per cell (detailed 3-D chip layers).
+struct LayerRc {
+    uniform: CellRc,
+    cells: Option<Vec<CellRc>>,
+}
+
+impl LayerRc {
+    fn at(&self, cell: usize) -> CellRc {
+        self.cells.as_ref().map_or(self.uniform, |cells| cells[cell])
+    }
+}
+
+/// HotSpot's `OCCUPANCY_THRESHOLD`: a block covering this share of a cell or more gives the
+/// cell its material outright.
+pub const OCCUPANCY_THRESHOLD: f64 = 0.95;
+
+/// HotSpot's `eq` tolerance (`DELTA`).
+const EQ_DELTA: f64 = 1e-6;
+
+/// Per-cell resistances and capacitances of a chip layer in HotSpot's detailed 3-D mode, as
+/// `set_bgmap`, `new_blist` and `blist_append` build them (see the module docs).
+fn detailed_cells(
+    layer: &GridLayer,
+    layer_index: usize,
+    rows: usize,
+    cols: usize,
+    cell_w: f64,
+    cell_h: f64,
+) -> Result<Vec<CellRc>, String> {
+    #[derive(Clone, Copy)]
+    struct Head {
+        lock: bool,
+        rc: CellRc,
+    }
+    let height = rows as f64 * cell_h;
+    let thickness = layer.thickness_m;
+    let default =
+        CellRc::of(1.0 / layer.k_w_per_mk, layer.rho_c_j_per_m3k, thickness, cell_w, cell_h);
+    let mut heads: Vec<Option<Head>> = vec![None; rows * cols];
+    for block in &layer.floorplan.blocks {
+        let (resistivity, rho_c) = match block.material {
+            Some(material) => (1.0 / material.k_w_per_mk, material.rho_c_j_per_m3k),
+            None => (1.0 / layer.k_w_per_mk, layer.rho_c_j_per_m3k),
+        };
+        let full = CellRc::of(resistivity, rho_c, thickness, cell_w, cell_h);
+        let (left, right) = (block.left_m, block.left_m + block.width_m);
+        let (bottom, top) = (block.bottom_m, block.bottom_m + block.height_m);
+        let (i1, i2) = (
+            rows.saturating_sub(tolerant_ceil(top / cell_h)),
+            rows.saturating_sub(tolerant_floor(bottom / cell_h)).min(rows),
+        );
+        let (j1, j2) = (tolerant_floor(left / cell_w), tolerant_ceil(right / cell_w).min(cols));
+        for i in i1..i2 {
+            for j in j1..j2 {
+                let interior = i > i1 && i + 1 < i2 && j > j1 && j + 1 < j2;
+                let occupancy = if interior {
+                    1.0
+                } else {
+                    let (cell_left, cell_top) = (j as f64 * cell_w, height - i as f64 * cell_h);
+                    let mut overlap_h = top.min(cell_top) - bottom.max(cell_top - cell_h);
+                    let mut overlap_w = right.min(cell_left + cell_w) - left.max(cell_left);
+                    for (overlap, side) in [(&mut overlap_h, cell_h), (&mut overlap_w, cell_w)] {
+                        if (*overlap / side).abs() < EQ_DELTA {
+                            *overlap = 0.0;
+                        } else if (*overlap / side - 1.0).abs() < EQ_DELTA {
+                            *overlap = side;
+                        }
+                    }
+                    if overlap_h < 0.0 || overlap_w < 0.0 {
+                        return Err(format!(
+                            "block {} of layer {layer_index} overlaps cell (row {i}, column {j}) by a negative amount (HotSpot stops here too)",
+                            block.name
+                        ));
+                    }
+                    overlap_h * overlap_w / (cell_h * cell_w)
+                };
+                let locked = Head { lock: true, rc: full };
+                let head = &mut heads[i * cols + j];
+                match head {
+                    None => {
+                        *head = Some(if occupancy >= OCCUPANCY_THRESHOLD {
+                            locked
+                        } else {
+                            Head {
+                                lock: false,
+                                rc: CellRc {
+                                    rx: 1.0 / (occupancy / full.rx),
+                                    ry: 1.0 / (occupancy / full.ry),
+                                    rz: 1.0 / (occupancy / full.rz),
+                                    cap: full.cap,
+                                },
+                            }
+                        });
+                    }
+                    Some(existing) if !existing.lock => {
+                        if occupancy >= OCCUPANCY_THRESHOLD {
+                            *existing = locked;
+                        } else {
+                            let rc = &mut existing.rc;
+                            rc.rx = 1.0 / (1.0 / rc.rx + occupancy / full.rx);
+                            rc.ry = 1.0 / (1.0 / rc.ry + occupancy / full.ry);
+                            rc.rz = 1.0 / (1.0 / rc.rz + occupancy / full.rz);
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    heads
+        .iter()
+        .enumerate()
+        .map(|(cell, head)| match head {
+            Some(head) => Ok(CellRc {
+                cap: if head.lock { head.rc.cap } else { default.cap },
+                ..head.rc
+            }),
+            None => {
+                let (row, col) = (cell / cols, cell % cols);
+                Err(format!(
+                    "the detailed 3-D model needs every cell of every chip layer under a block; cell (row {row}, column {col}) of layer {layer_index} (x {:.4} to {:.4} mm, y {:.4} to {:.4} mm) is under no block of its floorplan (HotSpot crashes on such a cell)",
+                    col as f64 * cell_w * 1e3,
+                    (col + 1) as f64 * cell_w * 1e3,
+                    height * 1e3 - (row + 1) as f64 * cell_h * 1e3,
+                    height * 1e3 - row as f64 * cell_h * 1e3,
+                ))
+            }
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments, reason = "the grid's geometry, one value each")]
 fn build_network(
     layers: &[GridLayer],
     package: &PackageParameters,
@@ -700,27 +1010,58 @@ fn build_network(
     cols: usize,
     width: f64,
     height: f64,
-) -> Network {
+    detailed_3d: bool,
+) -> Result<Network, String> {
     let (cell_w, cell_h) = (width / cols as f64, height / rows as f64);
     let cell_area = cell_w * cell_h;
     let n_cells = rows * cols;
     let sp = package;
+    let uniform = |k: f64, rho_c: f64, thickness: f64, lateral: bool| {
+        let rc = CellRc::of(1.0 / k, rho_c, thickness, cell_w, cell_h);
+        // HotSpot's LARGENUM for a layer without lateral flow: no lateral connection.
+        if lateral { rc } else { CellRc { rx: f64::INFINITY, ry: f64::INFINITY, ..rc } }
+    };
     // All grid layers: chip layers, then spreader and sink over the die footprint.
-    let stack: Vec<(f64, f64, f64, bool)> = layers
-        .iter()
-        .map(|layer| (layer.thickness_m, layer.k_w_per_mk, layer.rho_c_j_per_m3k, layer.lateral))
-        .chain([
-            (sp.spreader_thickness_m, sp.spreader_k_w_per_mk, sp.spreader_rho_c_j_per_m3k, true),
-            (sp.sink_thickness_m, sp.sink_k_w_per_mk, sp.sink_rho_c_j_per_m3k, true),
-        ])
-        .collect();
+    let mut stack = Vec::with_capacity(layers.len() + 2);
+    for (index, layer) in layers.iter().enumerate() {
+        stack.push(LayerRc {
+            uniform: uniform(
+                layer.k_w_per_mk,
+                layer.rho_c_j_per_m3k,
+                layer.thickness_m,
+                layer.lateral,
+            ),
+            cells: if detailed_3d {
+                Some(detailed_cells(layer, index, rows, cols, cell_w, cell_h)?)
+            } else {
+                None
+            },
+        });
+    }
+    let (t_hs, k_hs, s_hs) = (sp.sink_thickness_m, sp.sink_k_w_per_mk, sp.sink_side_m);
+    stack.push(LayerRc {
+        uniform: uniform(
+            sp.spreader_k_w_per_mk,
+            sp.spreader_rho_c_j_per_m3k,
+            sp.spreader_thickness_m,
+            true,
+        ),
+        cells: None,
+    });
+    // The sink's rz and capacitance include its cell's share of the convection (HotSpot's
+    // populate_R_model_grid and populate_C_model_grid).
+    let mut sink = uniform(k_hs, sp.sink_rho_c_j_per_m3k, t_hs, true);
+    sink.rz += sp.r_convec_k_per_w * s_hs * s_hs / cell_area;
+    sink.cap += C_FACTOR * sp.c_convec_j_per_k * cell_area / (s_hs * s_hs);
+    stack.push(LayerRc { uniform: sink, cells: None });
+
     let n_layers = stack.len();
-    let (spreader, sink) = (n_layers - 2, n_layers - 1);
+    let (spreader_layer, sink_layer) = (n_layers - 2, n_layers - 1);
     let mut network = Network::default();
-    let node = |layer: usize, row: usize, col: usize| layer * n_cells + row * cols + col;
-    for &(thickness, _, rho_c, _) in &stack {
-        for _ in 0..n_cells {
-            network.add_node(C_FACTOR * rho_c * thickness * cell_area);
+    let node = |layer: usize, cell: usize| layer * n_cells + cell;
+    for layer in &stack {
+        for cell in 0..n_cells {
+            network.add_node(layer.at(cell).cap);
         }
     }
     let extra = n_layers * n_cells;
@@ -729,67 +1070,67 @@ fn build_network(
     }
     let (sp_w, sp_e, sp_n, sp_s) = (extra, extra + 1, extra + 2, extra + 3);
     let (sink_c_w, sink_c_e, sink_c_n, sink_c_s) = (extra + 4, extra + 5, extra + 6, extra + 7);
+    let mut connect = |a: usize, b: usize, resistance: f64| {
+        if resistance.is_finite() {
+            network.connect_resistance(a, b, resistance);
+        }
+    };
 
-    for (layer, &(thickness, k, _, lateral)) in stack.iter().enumerate() {
-        let r_x = cell_w / (k * cell_h * thickness);
-        let r_y = cell_h / (k * cell_w * thickness);
-        let r_z = thickness / (k * cell_area);
+    // HotSpot's find_res: north-south neighbours through rx, east-west through ry, each cell
+    // contributing half of its own (per cell in detailed 3-D mode, per layer otherwise).
+    for (index, layer) in stack.iter().enumerate() {
         for row in 0..rows {
             for col in 0..cols {
-                let here = node(layer, row, col);
-                if lateral {
-                    if col + 1 < cols {
-                        network.connect_resistance(here, node(layer, row, col + 1), r_x);
-                    }
-                    if row + 1 < rows {
-                        network.connect_resistance(here, node(layer, row + 1, col), r_y);
-                    }
+                let cell = row * cols + col;
+                let here = layer.at(cell);
+                if col + 1 < cols {
+                    let r = (here.ry + layer.at(cell + 1).ry) / 2.0;
+                    connect(node(index, cell), node(index, cell + 1), r);
                 }
-                if layer + 1 < n_layers {
-                    network.connect_resistance(here, node(layer + 1, row, col), r_z);
+                if row + 1 < rows {
+                    let r = (here.rx + layer.at(cell + cols).rx) / 2.0;
+                    connect(node(index, cell), node(index, cell + cols), r);
+                }
+                if index + 1 < n_layers {
+                    let below = stack[index + 1].at(cell).rz;
+                    let r = match (detailed_3d, index) {
+                        (false, _) => here.rz,
+                        (true, 0) => here.rz + below / 2.0,
+                        (true, _) => (here.rz + below) / 2.0,
+                    };
+                    connect(node(index, cell), node(index + 1, cell), r);
                 }
             }
         }
     }
 
     let rim = Rim::new(sp, width, height);
-    let (k_sp, t_sp, k_hs, t_hs) =
-        (sp.spreader_k_w_per_mk, sp.spreader_thickness_m, sp.sink_k_w_per_mk, sp.sink_thickness_m);
-    let s_hs = sp.sink_side_m;
-
     // Edge cells of the spreader and sink layers to their rim nodes.
     let edges = [
-        (spreader, sp_w, sp_e, sp_n, sp_s, k_sp, t_sp, rim.r_sp1_x, rim.r_sp1_y),
-        (sink, sink_c_w, sink_c_e, sink_c_n, sink_c_s, k_hs, t_hs, rim.r_hs1_x, rim.r_hs1_y),
+        (spreader_layer, sp_w, sp_e, sp_n, sp_s, rim.r_sp1_x, rim.r_sp1_y),
+        (sink_layer, sink_c_w, sink_c_e, sink_c_n, sink_c_s, rim.r_hs1_x, rim.r_hs1_y),
     ];
-    for (layer, west, east, north, south, k, thickness, r1_x, r1_y) in edges {
-        let r_x = cell_w / (k * cell_h * thickness);
-        let r_y = cell_h / (k * cell_w * thickness);
-        let to_west_east = r_x / 2.0 + rows as f64 * r1_x;
-        let to_north_south = r_y / 2.0 + cols as f64 * r1_y;
+    for (layer, west, east, north, south, r1_x, r1_y) in edges {
+        let rc = stack[layer].uniform;
+        let to_west_east = rc.rx / 2.0 + rows as f64 * r1_x;
+        let to_north_south = rc.ry / 2.0 + cols as f64 * r1_y;
         for row in 0..rows {
-            network.connect_resistance(node(layer, row, 0), west, to_west_east);
-            network.connect_resistance(node(layer, row, cols - 1), east, to_west_east);
+            connect(node(layer, row * cols), west, to_west_east);
+            connect(node(layer, row * cols + cols - 1), east, to_west_east);
         }
         for col in 0..cols {
-            network.connect_resistance(node(layer, 0, col), north, to_north_south);
-            network.connect_resistance(node(layer, rows - 1, col), south, to_north_south);
+            connect(node(layer, col), north, to_north_south);
+            connect(node(layer, (rows - 1) * cols + col), south, to_north_south);
         }
     }
 
-    // Sink cells to ambient, with their share of the lumped convection.
-    let r_sink_ambient = t_hs / (k_hs * cell_area) + sp.r_convec_k_per_w * s_hs * s_hs / cell_area;
-    for row in 0..rows {
-        for col in 0..cols {
-            let cell = node(sink, row, col);
-            network.ground_resistance(cell, r_sink_ambient);
-            network
-                .add_capacitance(cell, C_FACTOR * sp.c_convec_j_per_k * cell_area / (s_hs * s_hs));
-        }
+    // Sink cells to ambient through the sink's rz (with its share of the convection).
+    for cell in 0..n_cells {
+        network.ground_resistance(node(sink_layer, cell), stack[sink_layer].uniform.rz);
     }
 
     rim.connect(&mut network, sp, extra);
-    network
+    Ok(network)
 }
 
 /// HotSpot's package resistances around the die footprint (`populate_package_R`), shared by

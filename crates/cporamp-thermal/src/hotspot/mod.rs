@@ -3,10 +3,11 @@
 //! [`parse`] reads `.flp`, `.ptrace`, `-c` config, materials and `.lcf` files; [`grid`] builds
 //! HotSpot's grid network from them and [`block`] its block network. [`model_from_config`]
 //! puts them together the way HotSpot's `hotspot -c CONFIG -f FLP -p PTRACE
-//! [-materials_file M] [-grid_layer_file LCF] [-model_type block|grid]` does: the block model
-//! (HotSpot's default `-model_type`) on the default stack (silicon, interface, spreader,
-//! sink), or the grid model on the default stack or an LCF stack (its layers, then spreader
-//! and sink).
+//! [-materials_file M] [-grid_layer_file LCF] [-model_type block|grid] [-detailed_3D on]`
+//! does: the block model (HotSpot's default `-model_type`) on the default stack (silicon,
+//! interface, spreader, sink), or the grid model on the default stack or an LCF stack (its
+//! layers, any number with or without power, then spreader and sink), with HotSpot's
+//! detailed 3-D cells (per-cell materials from the floorplans, TSV regions) when asked.
 //!
 //! HotSpot's steady temperature-leakage loop (`-leakage_used 1`) is supported (see
 //! [`crate::leakage`]); as in HotSpot, transients run without it.
@@ -15,7 +16,8 @@
 //! secondary heat path (`-model_secondary 1`), the
 //! detailed package model, dynamic thermal management and microfluidic cooling (also
 //! microchannel `.csv` layers in an LCF). HotSpot reads `-detailed_3D` only from its command
-//! line, which this mode does not take, so its detailed 3-D resistances are never used.
+//! line (a `-detailed_3D` line in a config file is ignored, by HotSpot and here); callers pass
+//! it to [`model_from_config`].
 
 pub mod block;
 pub mod grid;
@@ -45,6 +47,11 @@ pub enum CaseError {
     /// A model problem.
     #[error(transparent)]
     Grid(#[from] grid::GridError),
+    /// Detailed 3-D asked for on HotSpot's default stack.
+    #[error(
+        "the detailed 3-D model (-detailed_3D on) needs a layer configuration file, as in HotSpot"
+    )]
+    Detailed3dWithoutLcf,
 }
 
 /// Settings read from the config beyond the network itself.
@@ -95,7 +102,8 @@ pub trait HotSpotTransient {
     /// # Errors
     /// [`grid::GridError::InitFile`] for a missing name or a malformed line.
     fn initial_from_file(&self, file: &str, text: &str) -> Result<Self::State, grid::GridError>;
-    /// Block temperatures of the trace columns after each trace row.
+    /// Block temperatures of the trace columns after each trace row, read from the cells
+    /// with `mode` (HotSpot's `-grid_map_mode`; the block model has one node per block).
     ///
     /// # Errors
     /// [`grid::GridError::Network`] if a step fails.
@@ -105,6 +113,7 @@ pub trait HotSpotTransient {
         initial: &Self::State,
         interval_s: f64,
         method: block::TransientMethod,
+        mode: MapMode,
     ) -> Result<Vec<Vec<f64>>, grid::GridError>;
     /// HotSpot's transient trace layout.
     fn trace_file(&self, rows: &[Vec<f64>]) -> String;
@@ -124,8 +133,9 @@ impl HotSpotTransient for GridModel {
         initial: &Self::State,
         interval_s: f64,
         method: block::TransientMethod,
+        mode: MapMode,
     ) -> Result<Vec<Vec<f64>>, grid::GridError> {
-        Ok(self.transient(trace, initial, interval_s, method)?.0)
+        Ok(self.transient(trace, initial, interval_s, method, mode)?.0)
     }
     fn trace_file(&self, rows: &[Vec<f64>]) -> String {
         self.transient_file(rows)
@@ -146,6 +156,7 @@ impl HotSpotTransient for BlockModel {
         initial: &Self::State,
         interval_s: f64,
         method: block::TransientMethod,
+        _mode: MapMode,
     ) -> Result<Vec<Vec<f64>>, grid::GridError> {
         Ok(self.transient(trace, initial, interval_s, method)?.0)
     }
@@ -245,13 +256,15 @@ fn package(
     })
 }
 
-/// Every trace column must name a block of a power layer and every block of a power layer
-/// must have a column: HotSpot refuses a trace whose column count differs from the power
-/// blocks' ("no. of units in floorplan and trace file differ"); a missing block would
-/// otherwise get 0 W unnoticed.
+/// The trace's columns as HotSpot reads them: the first power layer's blocks (as many columns
+/// as its floorplan has blocks, in any order), then the next power layer's, and so on, so two
+/// power layers may share a floorplan (the header then repeats its names). HotSpot refuses a
+/// trace whose column count differs from the power blocks' ("no. of units in floorplan and
+/// trace file differ"); a missing block would otherwise get 0 W unnoticed.
 ///
 /// # Errors
-/// A [`ParseError`] at the trace's header line naming the unknown column or the missing blocks.
+/// A [`ParseError`] at the trace's header line naming the unknown, misplaced or repeated
+/// column, the missing blocks, or the count.
 pub fn check_trace_columns(
     trace: &PowerTrace,
     power_floorplans: &[&Floorplan],
@@ -262,32 +275,74 @@ pub fn check_trace_columns(
         field,
         message,
     };
-    for (index, name) in trace.names.iter().enumerate() {
-        if !power_floorplans.iter().any(|floorplan| floorplan.index_of(name).is_some()) {
+    let shared = power_floorplans.len() > 1;
+    let mut first = 0;
+    for (share, floorplan) in power_floorplans.iter().enumerate() {
+        let end = (first + floorplan.blocks.len()).min(trace.names.len());
+        let mut seen = vec![false; floorplan.blocks.len()];
+        for index in first..end {
+            let name = &trace.names[index];
+            let column = format!("column {}", index + 1);
+            match floorplan.index_of(name) {
+                Some(block) if !seen[block] => seen[block] = true,
+                Some(_) => {
+                    return Err(header(
+                        column,
+                        format!(
+                            "block {name} appears twice among the columns of power layer {share}"
+                        ),
+                    ));
+                }
+                None if power_floorplans.iter().any(|other| other.index_of(name).is_some()) => {
+                    return Err(header(
+                        column,
+                        format!(
+                            "block {name} is not in power layer {share}'s floorplan, whose blocks HotSpot reads from columns {} to {}: order the columns power layer by power layer",
+                            first + 1,
+                            first + floorplan.blocks.len()
+                        ),
+                    ));
+                }
+                None => {
+                    return Err(header(
+                        column,
+                        format!(
+                            "power trace column {name} names no block of a power layer's floorplan"
+                        ),
+                    ));
+                }
+            }
+        }
+        let missing: Vec<&str> = floorplan
+            .blocks
+            .iter()
+            .zip(&seen)
+            .filter(|(_, seen)| !**seen)
+            .map(|(block, _)| block.name.as_str())
+            .collect();
+        if !missing.is_empty() {
             return Err(header(
-                format!("column {}", index + 1),
-                format!("power trace column {name} names no block of a power layer's floorplan"),
+                "columns".to_string(),
+                format!(
+                    "no column for block{} {} of the floorplan{}; HotSpot needs one power column per block",
+                    if missing.len() == 1 { "" } else { "s" },
+                    missing.join(", "),
+                    if shared { format!(" of power layer {share}") } else { String::new() },
+                ),
             ));
         }
+        first += floorplan.blocks.len();
     }
-    let missing: Vec<&str> = power_floorplans
-        .iter()
-        .flat_map(|floorplan| &floorplan.blocks)
-        .filter(|block| !trace.names.iter().any(|name| name.eq_ignore_ascii_case(&block.name)))
-        .map(|block| block.name.as_str())
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(header(
+    if trace.names.len() != first {
+        return Err(header(
             "columns".to_string(),
             format!(
-                "no column for block{} {} of the floorplan; HotSpot needs one power column per block",
-                if missing.len() == 1 { "" } else { "s" },
-                missing.join(", ")
+                "{} columns; the power layers' floorplans have {first} blocks (HotSpot: no. of units in floorplan and trace file differ)",
+                trace.names.len()
             ),
-        ))
+        ));
     }
+    Ok(())
 }
 
 /// The die must fit the package: for the grid model die < spreader < sink (HotSpot's
@@ -363,7 +418,8 @@ pub fn block_model_from_config(
     )?)
 }
 
-/// Builds HotSpot's grid model for `stack` with the package of `config`, at `rows` x `cols`.
+/// Builds HotSpot's grid model for `stack` with the package of `config`, at `rows` x `cols`;
+/// `detailed_3d` is HotSpot's `-detailed_3D on` (see [`grid`]).
 ///
 /// # Errors
 /// [`CaseError`] naming the config key, file or block at fault.
@@ -374,7 +430,11 @@ pub fn model_from_config(
     trace: &PowerTrace,
     rows: usize,
     cols: usize,
+    detailed_3d: bool,
 ) -> Result<GridModel, CaseError> {
+    if detailed_3d && matches!(stack, Stack::Default(_)) {
+        return Err(CaseError::Detailed3dWithoutLcf);
+    }
     let layers = match stack {
         Stack::Default(floorplan) => {
             let chip = material(config, materials, "chip")?;
@@ -422,8 +482,10 @@ pub fn model_from_config(
         check_package(config, &package, die_side_m, ModelType::Grid)?;
     }
     let ambient_k = config.kelvin("ambient")?;
-    Ok(GridModel::new(layers, &package, rows, cols, ambient_k, &trace.names)?)
+    Ok(GridModel::new(layers, &package, rows, cols, ambient_k, &trace.names, detailed_3d)?)
 }
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_3d;

@@ -90,6 +90,10 @@ pub struct Block {
     pub left_m: f64,
     /// Bottom edge, m.
     pub bottom_m: f64,
+    /// The block's own material (the floorplan's optional sixth and seventh columns, volumetric
+    /// specific heat in J/(m³ K) and resistivity in m K/W, HotSpot's TSV and heterogeneous
+    /// regions); used by the detailed 3-D grid model only, as in HotSpot.
+    pub material: Option<Material>,
 }
 
 impl Block {
@@ -160,19 +164,24 @@ pub fn floorplan(file: &str, text: &str) -> Result<Floorplan, ParseError> {
                 ));
             }
         }
-        for (index, field) in [(5, "specific heat"), (6, "resistivity")] {
-            if let Some(token) = tokens.get(index) {
+        let mut own = [0.0; 2];
+        for (slot, (index, field)) in [(5, "specific heat"), (6, "resistivity")].iter().enumerate()
+        {
+            if let Some(token) = tokens.get(*index) {
                 let value = number(file, line, field, token)?;
                 if value <= 0.0 {
                     return Err(error(
                         file,
                         Some(line),
-                        field,
+                        *field,
                         format!("block {name}: value {}; expected > 0", shown(value)),
                     ));
                 }
+                own[slot] = value;
             }
         }
+        let material = (tokens.len() == 7)
+            .then(|| Material { k_w_per_mk: 1.0 / own[1], rho_c_j_per_m3k: own[0] });
         if let Some((first_line, _)) =
             blocks.iter().find(|(_, block)| block.name.eq_ignore_ascii_case(&name))
         {
@@ -183,7 +192,7 @@ pub fn floorplan(file: &str, text: &str) -> Result<Floorplan, ParseError> {
                 format!("block {name} is already defined on line {first_line}"),
             ));
         }
-        blocks.push((line, Block { name, width_m, height_m, left_m, bottom_m }));
+        blocks.push((line, Block { name, width_m, height_m, left_m, bottom_m, material }));
     }
     if blocks.is_empty() {
         return Err(error(
@@ -267,7 +276,7 @@ impl PowerTrace {
 ///
 /// # Errors
 /// A [`ParseError`] for a missing header, a row of the wrong length, a non-numeric power,
-/// a negative power, a power above [`MAX_BLOCK_POWER_W`], a repeated column or no rows.
+/// a negative power, a power above [`MAX_BLOCK_POWER_W`] or no rows.
 pub fn power_trace(file: &str, text: &str) -> Result<PowerTrace, ParseError> {
     power_trace_with(file, text, false)
 }
@@ -291,17 +300,9 @@ pub fn power_trace_with(
     let Some((header_line, header)) = lines.next() else {
         return Err(error(file, None, "header", "empty file; expected a line of block names"));
     };
+    // Repeated names are allowed here: power layers sharing a floorplan repeat its names, and
+    // the models check the columns against their floorplans (`check_trace_columns`).
     let names: Vec<String> = header.iter().map(|name| (*name).to_string()).collect();
-    for (index, name) in names.iter().enumerate() {
-        if names[..index].iter().any(|earlier| earlier.eq_ignore_ascii_case(name)) {
-            return Err(error(
-                file,
-                Some(header_line),
-                format!("column {}", index + 1),
-                format!("block {name} appears twice"),
-            ));
-        }
-    }
     let mut rows = Vec::new();
     for (line, tokens) in lines {
         if tokens.len() != names.len() {

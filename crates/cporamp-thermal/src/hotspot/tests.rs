@@ -19,9 +19,16 @@ fn example2(rows: usize, cols: usize) -> (GridModel, PowerTrace) {
         parse::materials("example.materials", &read("example2/example.materials")).unwrap();
     let floorplan = parse::floorplan("ev6.flp", &read("example2/ev6.flp")).unwrap();
     let trace = parse::power_trace("gcc.ptrace", &read("example2/gcc.ptrace")).unwrap();
-    let model =
-        model_from_config(&config, &materials, Stack::Default(floorplan), &trace, rows, cols)
-            .unwrap();
+    let model = model_from_config(
+        &config,
+        &materials,
+        Stack::Default(floorplan),
+        &trace,
+        rows,
+        cols,
+        false,
+    )
+    .unwrap();
     (model, trace)
 }
 
@@ -81,6 +88,7 @@ fn transient_approaches_steady() {
             &model.uniform(318.15),
             10.0,
             TransientMethod::Fixed(TimeScheme::BackwardEuler),
+            MapMode::Avg,
         )
         .unwrap();
     assert_eq!(rows.len(), 200);
@@ -99,7 +107,13 @@ fn starting_from_the_steady_file_stays_at_steady_state() {
     let file = model.steady_file(&steady, MapMode::Avg);
     let initial = model.initial_from_steady_file("gcc.init", &file).unwrap();
     let (rows, _) = model
-        .transient(&constant, &initial, 0.01, TransientMethod::Fixed(TimeScheme::BackwardEuler))
+        .transient(
+            &constant,
+            &initial,
+            0.01,
+            TransientMethod::Fixed(TimeScheme::BackwardEuler),
+            MapMode::Avg,
+        )
         .unwrap();
     let steady_rows: Vec<f64> = trace
         .names
@@ -370,8 +384,15 @@ fn trace_columns_must_match_the_power_blocks_with_file_and_line() {
     let materials =
         parse::materials("example.materials", &read("example2/example.materials")).unwrap();
     let config2 = parse::config("example.config", &read("example2/example.config")).unwrap();
-    let grid =
-        model_from_config(&config2, &materials, Stack::Default(floorplan.clone()), &trace, 8, 8);
+    let grid = model_from_config(
+        &config2,
+        &materials,
+        Stack::Default(floorplan.clone()),
+        &trace,
+        8,
+        8,
+        false,
+    );
     assert_eq!(grid.err().unwrap().to_string(), expected);
     // A column naming no block: file, header line and column number.
     let renamed = text.replacen("IntQ\t", "IntQQ\t", 1);
@@ -408,7 +429,8 @@ fn a_package_smaller_than_the_die_names_the_config_line() {
     config.set("s_sink", "0.02");
     let materials =
         parse::materials("example.materials", &read("example2/example.materials")).unwrap();
-    let grid = model_from_config(&config, &materials, Stack::Default(floorplan), &trace, 8, 8);
+    let grid =
+        model_from_config(&config, &materials, Stack::Default(floorplan), &trace, 8, 8, false);
     assert_eq!(
         grid.err().unwrap().to_string(),
         "example.config: -s_sink: die 16 mm (the floorplan's larger side), spreader 30 mm, sink 20 mm; the grid model needs die < spreader < sink"
