@@ -12,6 +12,7 @@
 pub mod error;
 pub mod exposure;
 pub mod math;
+pub mod prior;
 pub mod scenario;
 pub mod units;
 pub mod wdm;

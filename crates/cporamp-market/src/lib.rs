@@ -854,7 +854,7 @@ fn check(m: &MarketInputs) -> Result<([usize; 13], usize), MarketError> {
             });
         }
         order[slot] = i;
-        input.prior.check(&format!("inputs.{}", input.name))?;
+        prior::check(&input.prior, &format!("inputs.{}", input.name))?;
     }
     if let Some(slot) = order.iter().position(|&i| i == usize::MAX) {
         return Err(MarketError::Missing { name: format!("inputs.{}", INPUT_NAMES[slot]) });

@@ -24,9 +24,8 @@
 
 use cporamp_compare::GenerationComparison;
 use cporamp_core::Scenario;
-use cporamp_core::scenario::PriorSpec;
 use cporamp_market::{
-    Anchors, Criteria, HotPoint, Input, LayerSplit, MarketInputs, MarketResult, Prior, SobolSet,
+    Anchors, Criteria, HotPoint, Input, LayerSplit, MarketInputs, MarketResult, SobolSet,
     Surrogate, TierAnchors,
 };
 use cporamp_yield::YieldInputs;
@@ -243,17 +242,7 @@ pub(crate) fn market(
         inputs: settings
             .priors
             .iter()
-            .map(|(name, prior)| Input {
-                name: name.clone(),
-                prior: match *prior {
-                    PriorSpec::Normal { mean, sd } => Prior::Normal { mean, sd },
-                    PriorSpec::LogNormal { median, sigma } => Prior::LogNormal { median, sigma },
-                    PriorSpec::Uniform { low, high } => Prior::Uniform { low, high },
-                    PriorSpec::Triangular { low, mode, high } => {
-                        Prior::Triangular { low, mode, high }
-                    }
-                },
-            })
+            .map(|(name, prior)| Input { name: name.clone(), prior: *prior })
             .collect(),
         anchors,
         criteria: Criteria {

@@ -446,15 +446,15 @@ fn market(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
 /// The parameter of `prior` whose support leaves `(low, high, inclusive)`, if any: (field,
 /// value, expected).
 fn prior_outside(
-    prior: &super::PriorSpec,
+    prior: &super::Prior,
     (low, high, inclusive): (f64, f64, bool),
 ) -> Option<(&'static str, f64, String)> {
-    use super::PriorSpec;
+    use super::Prior;
     let range =
         format!("{}{low}, {high}) (the market input's range)", if inclusive { "[" } else { "(" });
     let above = |value: f64| if inclusive { value >= low } else { value > low };
     match *prior {
-        PriorSpec::Uniform { low: a, high: b } | PriorSpec::Triangular { low: a, high: b, .. } => {
+        Prior::Uniform { low: a, high: b } | Prior::Triangular { low: a, high: b, .. } => {
             if !above(a) {
                 Some(("low", a, format!("a support inside {range}")))
             } else if b >= high {
@@ -463,7 +463,7 @@ fn prior_outside(
                 None
             }
         }
-        PriorSpec::Normal { mean, sd } => {
+        Prior::Normal { mean, sd } => {
             let tails = (mean - PRIOR_TAIL_SDS * sd, mean + PRIOR_TAIL_SDS * sd);
             (!above(tails.0) || tails.1 >= high).then(|| {
                 (
@@ -476,7 +476,7 @@ fn prior_outside(
                 )
             })
         }
-        PriorSpec::LogNormal { median, sigma } => {
+        Prior::LogNormal { median, sigma } => {
             let factor = (PRIOR_TAIL_SDS * sigma).exp();
             (!above(median / factor) || median * factor >= high).then(|| {
                 ("median", median, format!("median x exp(+-{PRIOR_TAIL_SDS} sigma) inside {range}"))

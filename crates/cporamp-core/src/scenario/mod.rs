@@ -30,6 +30,7 @@ pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../presets/default.toml
 /// The origin name used in messages about the embedded default.
 pub const DEFAULT_ORIGIN: &str = "<embedded default>";
 
+pub use crate::prior::Prior;
 pub use quick::{QUICK_ORIGIN, quick_scenario_toml};
 
 /// Parses, checks and resolves a scenario. `origin` names the file in error messages.
@@ -196,7 +197,7 @@ pub struct MarketSettings {
     /// Scenario criteria.
     pub criteria: MarketCriteria,
     /// Priors by input name.
-    pub priors: Vec<(String, PriorSpec)>,
+    pub priors: Vec<(String, Prior)>,
     /// Network tiers.
     pub tiers: Vec<MarketTier>,
     /// Value split by layer per technology family (`pluggable`, `lpo`, `cpo`).
@@ -220,41 +221,6 @@ pub struct MarketCriteria {
     pub unlockable_limit: f64,
     /// Tail: largest flap rate there, per lane-hour.
     pub flap_limit_per_lane_h: f64,
-}
-
-/// A prior distribution.
-#[derive(Debug, Clone, Serialize)]
-pub enum PriorSpec {
-    /// Normal.
-    Normal {
-        /// Mean.
-        mean: f64,
-        /// Standard deviation.
-        sd: f64,
-    },
-    /// Lognormal.
-    LogNormal {
-        /// Median.
-        median: f64,
-        /// Standard deviation of the log.
-        sigma: f64,
-    },
-    /// Uniform.
-    Uniform {
-        /// Lower bound.
-        low: f64,
-        /// Upper bound.
-        high: f64,
-    },
-    /// Triangular.
-    Triangular {
-        /// Lower bound.
-        low: f64,
-        /// Mode.
-        mode: f64,
-        /// Upper bound.
-        high: f64,
-    },
 }
 
 /// One network tier of the market.

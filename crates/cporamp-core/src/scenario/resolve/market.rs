@@ -4,7 +4,7 @@
 use super::{Checker, Limits};
 use crate::scenario::raw;
 use crate::scenario::{
-    MarketCriteria, MarketSettings, MarketTier, PriorSpec, Technology, TechnologyKind,
+    MarketCriteria, MarketSettings, MarketTier, Prior, Technology, TechnologyKind,
 };
 
 pub(super) fn resolve_market(
@@ -213,11 +213,7 @@ pub(super) fn resolve_market(
 }
 
 /// A prior from its `kind` and that kind's parameters (and no others).
-pub(super) fn resolve_prior(
-    checker: &mut Checker,
-    path: &str,
-    prior: &raw::PriorOptions,
-) -> PriorSpec {
+pub(super) fn resolve_prior(checker: &mut Checker, path: &str, prior: &raw::PriorOptions) -> Prior {
     let given = [
         ("mean", prior.mean),
         ("sd", prior.sd),
@@ -238,7 +234,7 @@ pub(super) fn resolve_prior(
                 format!("\"{other}\""),
                 "normal, lognormal, uniform or triangular",
             );
-            return PriorSpec::Uniform { low: 0.0, high: 0.0 };
+            return Prior::Uniform { low: 0.0, high: 0.0 };
         }
     };
     for (name, value) in given {
@@ -261,8 +257,8 @@ pub(super) fn resolve_prior(
         checker.number(&format!("{path}.{name}"), value(name), Limits::NON_NEGATIVE, "1")
     };
     match prior.kind.as_str() {
-        "normal" => PriorSpec::Normal { mean: finite(checker, "mean"), sd: spread(checker, "sd") },
-        "lognormal" => PriorSpec::LogNormal {
+        "normal" => Prior::Normal { mean: finite(checker, "mean"), sd: spread(checker, "sd") },
+        "lognormal" => Prior::LogNormal {
             median: checker.number(
                 &format!("{path}.median"),
                 value("median"),
@@ -276,7 +272,7 @@ pub(super) fn resolve_prior(
             if high < low {
                 checker.invalid(&format!("{path}.high"), high, format!("at least low ({low})"));
             }
-            PriorSpec::Uniform { low, high }
+            Prior::Uniform { low, high }
         }
         _ => {
             let (low, mode, high) =
@@ -288,7 +284,7 @@ pub(super) fn resolve_prior(
                     format!("between low ({low}) and high ({high})"),
                 );
             }
-            PriorSpec::Triangular { low, mode, high }
+            Prior::Triangular { low, mode, high }
         }
     }
 }
