@@ -29,6 +29,7 @@
 //! computed by quadrature for any $n$: $d_2 = \int 1 - \Phi(x)^n - (1 - \Phi(x))^n\,dx$ and
 //! $E[R^2] = 2\iint_{x<y} 1 - \Phi(y)^n - (1-\Phi(x))^n + (\Phi(y) - \Phi(x))^n\,dx\,dy$.
 
+use cporamp_core::math::normal_cdf;
 use serde::Serialize;
 
 /// EWMA weight $\lambda$.
@@ -98,23 +99,6 @@ fn outside(
         .filter(|&(i, &v)| v < low(i) || v > high(i))
         .map(|(point, _)| RuleBreak { rule: 1, point })
         .collect()
-}
-
-/// The standard normal CDF (erfc by the Chebyshev fit of Numerical Recipes, |error| < 1.2e-7).
-#[must_use]
-pub fn normal_cdf(x: f64) -> f64 {
-    let z = x.abs() / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = -z * z - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98
-                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    let erfc = t * poly.exp();
-    if x >= 0.0 { 1.0 - 0.5 * erfc } else { 0.5 * erfc }
 }
 
 /// $d_2(n)$ and $d_3(n)$ of the range of `n` >= 2 normal values (module docs).
@@ -333,7 +317,6 @@ mod tests {
             assert!((c2 - d2).abs() < 6e-4, "d2({n}) = {c2}");
             assert!((c3 - d3).abs() < 6e-4, "d3({n}) = {c3}");
         }
-        assert!((normal_cdf(1.959_963_985) - 0.975).abs() < 2e-7);
     }
 
     #[test]
