@@ -52,44 +52,60 @@ impl BusLock {
     /// entry and its heater shift under the chosen rotation on return; returns the
     /// rotation's shift (nm).
     pub fn lock_in_place(&self, shifts_nm: &mut [f64]) -> f64 {
-        let step = self.step_nm.unwrap_or(0.0);
         let fsr = self.fsr_nm;
         // Each ring's shift without rotation, wrapped once; a rotation adds s·Δ < F, so one
         // conditional subtraction wraps it again (no division in the search).
         for shift in shifts_nm.iter_mut() {
             *shift = wrap(*shift, fsr);
         }
-        let rotate = |shift: f64, offset: f64| {
-            let moved = shift + offset;
-            if moved >= fsr { moved - fsr } else { moved }
+        // A bus of 8 rings (the usual grid) gets a copy of the search with a known length,
+        // which the compiler unrolls; the result is the same.
+        let offset = match <&[f64; 8]>::try_from(&*shifts_nm) {
+            Ok(fixed) => self.best_rotation(fixed),
+            Err(_) => self.best_rotation(shifts_nm),
         };
-        // The fewest rings outside first, then the least total shift (summed only for a
-        // rotation that ties or beats the fewest so far); the first such rotation on a tie.
+        for shift in shifts_nm.iter_mut() {
+            *shift = rotate(*shift, offset, fsr);
+        }
+        offset
+    }
+
+    /// The chosen rotation's shift for wrapped shifts `wrapped_nm`: the fewest rings outside
+    /// first, then the least total shift (summed only for a rotation that ties or beats the
+    /// fewest so far); the first such rotation on a tie.
+    #[inline(always)]
+    fn best_rotation(&self, wrapped_nm: &[f64]) -> f64 {
+        let step = self.step_nm.unwrap_or(0.0);
+        let fsr = self.fsr_nm;
         let mut best = (usize::MAX, f64::INFINITY, 0.0);
         for rotation in 0..self.rotations() {
             let offset = rotation as f64 * step;
             let offset = if offset < fsr { offset } else { wrap(offset, fsr) };
-            let outside: usize = shifts_nm
+            let outside: usize = wrapped_nm
                 .iter()
                 .map(|&shift| {
-                    let shift = rotate(shift, offset);
+                    let shift = rotate(shift, offset, fsr);
                     usize::from(shift < self.guard_nm || shift > self.range_nm)
                 })
                 .sum();
             if outside > best.0 {
                 continue;
             }
-            let total: f64 = shifts_nm.iter().map(|&shift| rotate(shift, offset)).sum();
+            let total: f64 = wrapped_nm.iter().map(|&shift| rotate(shift, offset, fsr)).sum();
             if outside < best.0 || total < best.1 {
                 best = (outside, total, offset);
             }
         }
-        let offset = best.2;
-        for shift in shifts_nm.iter_mut() {
-            *shift = rotate(*shift, offset);
-        }
-        offset
+        best.2
     }
+}
+
+/// A wrapped shift moved by a rotation's offset (both in $[0, F)$), wrapped again by one
+/// conditional subtraction.
+#[inline(always)]
+fn rotate(shift: f64, offset: f64, fsr: f64) -> f64 {
+    let moved = shift + offset;
+    if moved >= fsr { moved - fsr } else { moved }
 }
 
 /// `x` modulo `period` in $[0, period)$, as `rem_euclid` without its slow `fmod` in the
