@@ -1034,8 +1034,14 @@ pub fn market_tables(
     }
     if let Some(share) = share {
         drivers.note(format!(
-            "the share: {:.3} ± {:.3} (mean ± SD over the samples)",
-            share.mean, share.sd
+            "the share: {:.3} ± {:.3} (mean ± SD over the samples){}",
+            share.mean,
+            share.sd,
+            if share.sd < cporamp_report::NEGLIGIBLE_SHARE_SD {
+                "; it hardly varies, so these indices apportion noise, not drivers"
+            } else {
+                ""
+            }
         ));
     }
     let yields = set(cporamp_market::SobolOutput::PackageYield);

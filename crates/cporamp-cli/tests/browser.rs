@@ -211,6 +211,7 @@ fn report_fits_a_760_px_page_in_headless_chromium_with_every_anchor() {
             "market-exposure",
             "market-migration",
             "market-drivers",
+            "market-gate-drivers",
         ]
         .map(String::from),
     );

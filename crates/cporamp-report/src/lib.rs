@@ -24,6 +24,7 @@ pub use diff::{
 };
 pub use frame::{Frame, FrameColumn, number};
 pub use inspect::{InspectSource, inspect_html};
+pub use market::NEGLIGIBLE_SHARE_SD;
 pub use testdata::test_data_parquet;
 
 use cporamp_compare::Comparison;

@@ -354,6 +354,10 @@ fn migration_table(html: &mut String, labels: &[String; 3], market: &MarketOutpu
     close_table(html);
 }
 
+/// A standard deviation of CPO's share below which its Sobol indices are called noise (half
+/// a percentage point).
+pub const NEGLIGIBLE_SHARE_SD: f64 = 0.005;
+
 fn drivers_table(html: &mut String, market: &MarketOutput) {
     let result = &market.result;
     let set = |output: SobolOutput| market.sobol.iter().find(|set| set.output == output);
@@ -373,8 +377,14 @@ fn drivers_table(html: &mut String, market: &MarketOutput) {
          (first order and total, 95 % bootstrap intervals, on [0, 1]), and the tornado: the \
          volume year with each input at its 10 % and 90 % quantile, the others at their \
          medians. A share that hardly varies leaves indices that are noise; the next table \
-         says what moves the gates that hold it.</p>",
-        escape(&spread(share, 3))
+         says what moves the gates that hold it.{}</p>",
+        escape(&spread(share, 3)),
+        if share.is_some_and(|set| set.sd < NEGLIGIBLE_SHARE_SD) {
+            " Here it varies by less than half a percentage point: its indices apportion the \
+             noise of a handful of samples (intervals spanning [0, 1] say so), not a driver."
+        } else {
+            ""
+        }
     );
     open_table(
         html,

@@ -3,6 +3,7 @@
 use super::*;
 use crate::svg::number;
 use cporamp_compare::Comparison;
+use cporamp_market::SobolOutput;
 
 fn default_run() -> (Scenario, Comparison) {
     let scenario = quick();
@@ -393,4 +394,17 @@ fn rates_and_signed_numbers_read_well() {
     assert_eq!(signed(-0.05, 3), "\u{2212}0.050");
     assert_eq!(signed(-0.00001, 3), "0.000");
     assert_eq!(signed(f64::NAN, 3), "—");
+}
+
+#[test]
+fn the_gate_drivers_table_has_a_row_per_input_and_a_still_share_is_called_noise() {
+    let (output, html, _) = render_with_thermal();
+    let market = &output.market;
+    let gates = &html[html.find("class=\"market-gate-sobol\"").expect("the gate table")..];
+    let gates = &gates[..gates.find("</table>").unwrap()];
+    let inputs = market.sobol[1].indices.len();
+    assert_eq!(gates.matches("<tr").count(), inputs + 1, "a header row and one per input");
+    let share = market.sobol.iter().find(|set| set.output == SobolOutput::CpoShare).unwrap();
+    let noise = html.contains("its indices apportion the noise of a handful of samples");
+    assert_eq!(noise, share.sd < crate::NEGLIGIBLE_SHARE_SD, "share SD {}", share.sd);
 }
