@@ -1295,7 +1295,9 @@ pub fn inspect_tables(
         }
         if let (Some(a), Some(b)) = (spatial.bowl_intercept_db, spatial.bowl_slope_db_per_rho_sq) {
             table.note(format!(
-                "bowl: mean loss = {a:.4} + {b:.4} rho² dB; RMS residual {:.4} dB",
+                "bowl: mean loss = {a:.4} {} {:.4} rho² dB; RMS residual {:.4} dB",
+                if b < 0.0 { "-" } else { "+" },
+                b.abs(),
                 spatial.residual_rms_db.unwrap_or(0.0)
             ));
         }

@@ -327,9 +327,10 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
                 });
                 let _ = writeln!(
                     html,
-                    "<p>Fitted bowl: mean coupling loss = {} + {} ρ² dB; lane-weighted RMS residual of the positions {} dB.</p>",
+                    "<p>Fitted bowl: mean coupling loss = {} {} {} ρ² dB; lane-weighted RMS residual of the positions {} dB.</p>",
                     number(a, 4),
-                    number(b, 4),
+                    if b < 0.0 { "−" } else { "+" },
+                    number(b.abs(), 4),
                     number(spatial.residual_rms_db.unwrap_or(0.0), 4)
                 );
             }
