@@ -1394,15 +1394,10 @@ pub fn inspect_tables(
     for line in first_flags {
         spc.note(line);
     }
-    spc.note(SUBGROUP_CAVEAT);
+    spc.note(cporamp_report::SUBGROUP_CAVEAT);
     tables.push(spc);
     tables
 }
-
-/// What lane subgroups mean for the X̄-R limits (said in the text and on the page).
-const SUBGROUP_CAVEAT: &str = "lanes of one engine share its fiber block and ring offset, so the range within \
-     a subgroup understates the spread between engines and X̄-R limits flag many points by \
-     design; read the individuals and EWMA charts of the engine means for drift";
 
 #[cfg(test)]
 mod tests {

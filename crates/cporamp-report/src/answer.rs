@@ -65,6 +65,8 @@ pub struct Answer {
 /// 95 % interval), largest first, each interval excluding 0.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Drivers {
+    /// The output.
+    pub output: SobolOutput,
     /// The output, in words, with its year.
     pub what: String,
     /// The drivers; empty when no interval excludes 0.
@@ -93,7 +95,7 @@ impl Drivers {
             .take(3)
             .map(|index| (crate::market::input_label(&index.input), index.total, index.total_ci))
             .collect();
-        Drivers { what, inputs }
+        Drivers { output: set.output, what, inputs }
     }
 
     /// "label 0.62 \[0.58, 0.66\]; ..." or "none measurable".
@@ -283,11 +285,8 @@ impl Answer {
         // A driver is named only when its interval excludes 0: a share that hardly varies
         // leaves indices that are all noise; then the gates' values say what would move it.
         let horizon_end = result.years.last().copied().unwrap_or(end);
-        let share_drivers = drivers
-            .iter()
-            .zip(&market.sobol)
-            .find_map(|(drivers, set)| (set.output == SobolOutput::CpoShare).then_some(drivers));
-        match share_drivers.and_then(|drivers| drivers.inputs.first()) {
+        let drivers_of = |output| drivers.iter().find(|drivers| drivers.output == output);
+        match drivers_of(SobolOutput::CpoShare).and_then(|drivers| drivers.inputs.first()) {
             Some((input, total, _)) => {
                 let _ = write!(
                     paragraph,
@@ -305,16 +304,14 @@ impl Answer {
                     result.main_tier
                 );
                 // The gate closed most often, and what moves its value.
-                let gate = if result.closed_gates[0] >= result.closed_gates[2] {
+                // `closed_gates` holds yield, serviceability, cost, cooling.
+                let (yield_closed, cost_closed) = (result.closed_gates[0], result.closed_gates[2]);
+                let gate = if yield_closed >= cost_closed {
                     SobolOutput::PackageYield
                 } else {
                     SobolOutput::TcoRatio
                 };
-                let gate_drivers = drivers
-                    .iter()
-                    .zip(&market.sobol)
-                    .find_map(|(drivers, set)| (set.output == gate).then_some(drivers));
-                if let Some(top) = gate_drivers.filter(|drivers| !drivers.inputs.is_empty()) {
+                if let Some(top) = drivers_of(gate).filter(|drivers| !drivers.inputs.is_empty()) {
                     let names: Vec<String> = top
                         .inputs
                         .iter()

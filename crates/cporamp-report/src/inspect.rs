@@ -109,6 +109,12 @@ fn yield_chart(html: &mut String, title: &str, rows: &[cporamp_inspect::GroupYie
     figure(html, &svg, &format!("{title} (x: the rows of the table below, in order)."));
 }
 
+/// What lane subgroups mean for the X̄-R limits (the text tables say it too).
+pub const SUBGROUP_CAVEAT: &str = "Lanes of one engine share its fiber block and ring \
+     offset, so the range within a subgroup understates the spread between engines and the X̄ \
+     and R limits flag many points by design: the individuals and EWMA charts of the engine \
+     means are the ones to read for drift.";
+
 fn spc(html: &mut String, series: &SpcSeries, files: &[(String, u64)]) {
     let _ = writeln!(
         html,
@@ -415,7 +421,8 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
         },
         None => html.push_str("<p class=\"empty\">No calibration: the technology's lasers are not on the engine, the design has spare lanes, or the data has no laser column.</p>\n"),
     }
-    html.push_str("<h2 id=\"spc\">SPC</h2>\n<p>Subgroups are one station's consecutive lanes of one engine, in file and row order. Western Electric rules: 1 beyond 3σ; 2 two of three beyond 2σ on one side; 3 four of five beyond 1σ on one side; 4 eight in a row on one side. EWMA and range charts flag points beyond their limits (rule 1). Lanes of one engine share its fiber block and ring offset, so the range within a subgroup understates the spread between engines and the X̄ and R limits flag many points by design: the individuals and EWMA charts of the engine means are the ones to read for drift.</p>\n");
+    html.push_str("<h2 id=\"spc\">SPC</h2>\n<p>Subgroups are one station's consecutive lanes of one engine, in file and row order. Western Electric rules: 1 beyond 3σ; 2 two of three beyond 2σ on one side; 3 four of five beyond 1σ on one side; 4 eight in a row on one side. EWMA and range charts flag points beyond their limits (rule 1).</p>\n");
+    let _ = writeln!(html, "<p>{}</p>", escape(SUBGROUP_CAVEAT));
     for series in &result.spc {
         spc(&mut html, series, source.files);
     }

@@ -23,7 +23,7 @@ pub use diff::{
     input_changes,
 };
 pub use frame::{Frame, FrameColumn, number};
-pub use inspect::{InspectSource, inspect_html};
+pub use inspect::{InspectSource, SUBGROUP_CAVEAT, inspect_html};
 pub use market::NEGLIGIBLE_SHARE_SD;
 pub use testdata::test_data_parquet;
 
