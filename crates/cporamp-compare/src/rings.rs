@@ -77,13 +77,16 @@ pub fn ring_tuning(
 
 /// $e_n$, the expected maximum of `n` independent standard normals:
 /// $\int x\, n\,\varphi(x)\,\Phi(x)^{n-1}\,dx$ by the midpoint rule over $[-10, 10]$
+/// with step 0.05: for a smooth integrand decaying like a Gaussian the rule converges
+/// faster than any power of the step (400 steps agree with 20 000 to 1e-14), so the
+/// fixed point that calls this per evaluation does not pay for a finer grid
 /// (0 for `n` = 1, 1.4236 for `n` = 8).
 #[must_use]
 pub fn expected_max_of_normals(n: usize) -> f64 {
     if n <= 1 {
         return 0.0;
     }
-    let steps = 20_000;
+    let steps = 400;
     let step = 20.0 / f64::from(steps);
     (0..steps)
         .map(|index| {

@@ -90,7 +90,8 @@
 //!
 //! # Estimates
 //! Fractions carry binomial standard errors. Packages are simulated in batches of
-//! [`BATCH`], each with its own ChaCha8 stream (`seed`, batch index), so results do not
+//! [`BATCH`], each with its own Xoshiro256++ stream (`seed`, batch index; the module `rings` says how a bus of
+//! rings is drawn), so results do not
 //! depend on the thread count.
 //!
 //! **Architecture invariant:** pure and deterministic for a seed.
@@ -102,11 +103,14 @@
 
 pub mod closed_form;
 pub mod coupling;
+mod rings;
 
 pub use cporamp_core::scenario::Rework;
 use cporamp_core::wdm::BusLock;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Gamma, Normal, Poisson};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rings::{BusOutcome, BusSampler};
 use serde::Serialize;
 
 /// Packages per random stream.
@@ -634,9 +638,10 @@ struct Engine {
     weak_lasers: usize,
     /// PIC wafer number within the batch.
     pic_wafer: usize,
-    /// Heater red shift each ring needs after the FSR wrap, nm.
+    /// Heater red shift each lane's first ring needs after the FSR wrap, nm (test data only;
+    /// empty otherwise).
     shift_nm: Vec<f64>,
-    /// Whether each lane's laser is weak.
+    /// Whether each lane's laser is weak (test data only; empty otherwise).
     weak_lane: Vec<bool>,
 }
 
@@ -798,23 +803,30 @@ impl Line {
     }
 }
 
-/// Samples an engine's lasers (burned in as chips first) and rings, before assembly.
-fn sample_engine(
+/// Samples an engine's lasers (burned in as chips first) and rings, before assembly; `detail`
+/// (test data) is the stream that draws the heater shifts the rings' outcome did not need.
+fn sample_engine<R: Rng>(
     inputs: &YieldInputs,
+    rings: &BusSampler,
     line: &mut Line,
     tally: &mut Tally,
-    rng: &mut impl Rng,
+    rng: &mut R,
+    mut detail: Option<&mut R>,
 ) -> Engine {
     let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
     let mut lane_failed = vec![[false; 5]; lanes];
     let mut weak_lasers = 0;
-    let mut weak_lane = vec![false; lanes];
+    // Per-lane weak lasers and heater shifts only for test data.
+    let detailed = detail.is_some();
+    let mut weak_lane = if detailed { vec![false; lanes] } else { Vec::new() };
     if inputs.lanes_per_laser > 0 {
         for start in (0..lanes).step_by(inputs.lanes_per_laser) {
             let weak = burned_in_laser(inputs, tally, rng);
             weak_lasers += usize::from(weak);
             let end = (start + inputs.lanes_per_laser).min(lanes);
-            weak_lane[start..end].fill(weak);
+            if detailed {
+                weak_lane[start..end].fill(weak);
+            }
             if rng.random::<f64>() < inputs.laser_dead_probability {
                 for lane in &mut lane_failed[start..end] {
                     lane[LASER] = true;
@@ -825,31 +837,30 @@ fn sample_engine(
     let wafer_offset = line.next_pic(inputs, rng);
     let engine_offset =
         normal(inputs.drift_sigma_nm * inputs.drift_global_fraction.sqrt()).sample(rng);
-    let local_fraction =
-        (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0);
-    let local = normal(inputs.drift_sigma_nm * local_fraction.sqrt());
     let common = inputs.drift_mean_nm + wafer_offset + engine_offset;
-    let bus = BusLock {
-        fsr_nm: inputs.fsr_nm,
-        range_nm: inputs.tuning_range_nm,
-        step_nm: inputs.reassignment_step_nm,
-        guard_nm: 0.0,
+    let mut shift_nm = if detailed { vec![f64::NAN; lanes] } else { Vec::new() };
+    let per_bus = rings.rings_per_bus();
+    let (mut on_stack, mut on_heap) = ([0.0; 16], Vec::new());
+    let scratch_nm: &mut [f64] = if per_bus <= on_stack.len() {
+        &mut on_stack[..per_bus]
+    } else {
+        on_heap.resize(per_bus, 0.0);
+        &mut on_heap
     };
-    let mut shift_nm = vec![0.0; lanes];
-    let mut other_nm = vec![0.0; lanes];
-    let bus_rings = bus.rotations();
     for ring in 0..inputs.rings_per_lane {
-        // The first ring's heater shifts are kept (test records); the others' only flag.
-        let shifts = if ring == 0 { &mut shift_nm } else { &mut other_nm };
-        for value in shifts.iter_mut() {
-            *value = common + local.sample(rng);
-        }
-        // One bus per run of as many rings as the grid has channels.
-        for rings in shifts.chunks_mut(bus_rings) {
-            bus.lock_in_place(rings);
-        }
-        for (lane, &shift) in lane_failed.iter_mut().zip(shifts.iter()) {
-            lane[DRIFT] |= shift > inputs.tuning_range_nm;
+        // One bus per run of as many rings as the grid has channels. The first ring's heater
+        // shifts are kept (test records); the others' only flag.
+        for (bus, failed) in lane_failed.chunks_mut(per_bus).enumerate() {
+            let (shifts, detail) = if ring == 0 && detailed {
+                (&mut shift_nm[bus * per_bus..bus * per_bus + failed.len()], detail.as_deref_mut())
+            } else {
+                (&mut scratch_nm[..failed.len()], None)
+            };
+            if rings.draw(common, shifts, rng, detail) == BusOutcome::Locked {
+                for (lane, &shift) in failed.iter_mut().zip(shifts.iter()) {
+                    lane[DRIFT] |= shift > inputs.tuning_range_nm;
+                }
+            }
         }
     }
     Engine { lanes: lane_failed, weak_lasers, pic_wafer: line.pic_wafer, shift_nm, weak_lane }
@@ -892,6 +903,7 @@ struct Placement {
     gap_um: f64,
     /// Lanes after attach (coupling and warpage flags set).
     lanes: Vec<[bool; 5]>,
+    /// Each lane's coupling loss, dB (test data only; empty otherwise).
     loss_db: Vec<f64>,
 }
 
@@ -903,10 +915,12 @@ struct Attach {
     fiber: Normal<f64>,
     gap: Normal<f64>,
     tilt: Normal<f64>,
+    /// Whether each lane's loss is kept (test data).
+    keep_loss: bool,
 }
 
 impl Attach {
-    fn new(inputs: &YieldInputs) -> Attach {
+    fn new(inputs: &YieldInputs, keep_loss: bool) -> Attach {
         Attach {
             modes: coupling::Modes {
                 radius_um: inputs.mode_radius_um,
@@ -917,6 +931,7 @@ impl Attach {
             fiber: normal(inputs.fiber_sigma_um),
             gap: normal(inputs.gap_sigma_um),
             tilt: normal(inputs.tilt_sigma_mrad * 1e-3),
+            keep_loss,
         }
     }
 
@@ -946,7 +961,7 @@ impl Attach {
                 lane[WARPAGE] = true;
             }
         }
-        let mut loss_db = Vec::with_capacity(lanes.len());
+        let mut loss_db = Vec::with_capacity(if self.keep_loss { lanes.len() } else { 0 });
         for lane in &mut lanes {
             let x = block_x + self.fiber.sample(rng);
             let y = block_y + self.fiber.sample(rng);
@@ -959,7 +974,9 @@ impl Attach {
                     lane[WARPAGE] = true;
                 }
             }
-            loss_db.push(loss);
+            if self.keep_loss {
+                loss_db.push(loss);
+            }
         }
         Placement { rho_sq, gap_um, lanes, loss_db }
     }
@@ -1024,6 +1041,20 @@ fn els_modules(inputs: &YieldInputs, els: &Els, tally: &mut Tally, rng: &mut imp
     weak_shipped
 }
 
+/// Random stream `family` (0 packages, 1 ELS modules, 2 test-data detail) of batch `batch`:
+/// Xoshiro256++ seeded from `seed`, moved $2^{192}$ steps per family and $2^{128}$ per batch,
+/// so no two streams overlap.
+fn stream(seed: u64, family: usize, batch: usize) -> Xoshiro256PlusPlus {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    for _ in 0..family {
+        rng.long_jump();
+    }
+    for _ in 0..batch {
+        rng.jump();
+    }
+    rng
+}
+
 /// Simulates one batch of packages.
 fn run_batch(
     inputs: &YieldInputs,
@@ -1031,15 +1062,26 @@ fn run_batch(
     packages: usize,
     mut records: Option<&mut Vec<LaneRecord>>,
 ) -> Tally {
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(inputs.seed);
-    rng.set_stream(batch as u64);
+    let mut rng = stream(inputs.seed, 0, batch);
     // The ELS modules draw from their own stream, so that changing a package mechanism does
-    // not reshuffle them (and the reverse): common random numbers for the tornado.
-    let mut els_rng = rand_chacha::ChaCha8Rng::seed_from_u64(inputs.seed);
-    els_rng.set_stream((1 << 32) + batch as u64);
+    // not reshuffle them (and the reverse): common random numbers for the tornado. Heater
+    // shifts that only test data need come from a third, so that writing test data does not
+    // change the packages.
+    let mut els_rng = stream(inputs.seed, 1, batch);
+    let mut detail_rng = records.is_some().then(|| stream(inputs.seed, 2, batch));
+    let rings = BusSampler::new(
+        BusLock {
+            fsr_nm: inputs.fsr_nm,
+            range_nm: inputs.tuning_range_nm,
+            step_nm: inputs.reassignment_step_nm,
+            guard_nm: 0.0,
+        },
+        inputs.drift_sigma_nm
+            * (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0).sqrt(),
+    );
     let mut tally = Tally::default();
     let mut line = Line::new(inputs, &mut rng);
-    let attach = Attach::new(inputs);
+    let attach = Attach::new(inputs, records.is_some());
     let warpage = normal(inputs.warpage_sigma_um);
     let m = inputs.engines_per_package;
     let per_side = m.div_ceil(4).max(1);
@@ -1058,7 +1100,14 @@ fn run_batch(
         let mut engines = Vec::with_capacity(m);
         for _ in 0..m {
             let engine = loop {
-                let engine = sample_engine(inputs, &mut line, &mut tally, &mut rng);
+                let engine = sample_engine(
+                    inputs,
+                    &rings,
+                    &mut line,
+                    &mut tally,
+                    &mut rng,
+                    detail_rng.as_mut(),
+                );
                 tally.engines_tested += 1;
                 let state = engine_state(&engine.lanes, inputs);
                 if !detect(&state.failed, &inputs.engine_test, &mut rng).iter().any(|&d| d) {
