@@ -103,6 +103,7 @@
 
 pub mod closed_form;
 pub mod coupling;
+mod fibers;
 mod rings;
 
 pub use cporamp_core::scenario::Rework;
@@ -635,6 +636,8 @@ impl Tally {
 /// An engine before assembly: each lane's laser and drift failures, and its weak lasers.
 struct Engine {
     lanes: Vec<[bool; 5]>,
+    /// Whether any lane has a failure (most engines have none).
+    any_failed: bool,
     weak_lasers: usize,
     /// PIC wafer number within the batch.
     pic_wafer: usize,
@@ -816,6 +819,7 @@ fn sample_engine<R: Rng>(
     let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
     let mut lane_failed = vec![[false; 5]; lanes];
     let mut weak_lasers = 0;
+    let mut any_failed = false;
     // Per-lane weak lasers and heater shifts only for test data.
     let detailed = detail.is_some();
     let mut weak_lane = if detailed { vec![false; lanes] } else { Vec::new() };
@@ -831,6 +835,7 @@ fn sample_engine<R: Rng>(
                 for lane in &mut lane_failed[start..end] {
                     lane[LASER] = true;
                 }
+                any_failed = true;
             }
         }
     }
@@ -859,12 +864,23 @@ fn sample_engine<R: Rng>(
             if rings.draw(common, shifts, rng, detail) == BusOutcome::Locked {
                 for (lane, &shift) in failed.iter_mut().zip(shifts.iter()) {
                     lane[DRIFT] |= shift > inputs.tuning_range_nm;
+                    any_failed |= lane[DRIFT];
                 }
             }
         }
     }
-    Engine { lanes: lane_failed, weak_lasers, pic_wafer: line.pic_wafer, shift_nm, weak_lane }
+    Engine {
+        lanes: lane_failed,
+        any_failed,
+        weak_lasers,
+        pic_wafer: line.pic_wafer,
+        shift_nm,
+        weak_lane,
+    }
 }
+
+/// The state of an engine with no failed lane.
+const NO_FAILURE: EngineState = EngineState { failed: [false; 5], lane_failures: [0; 5] };
 
 fn engine_state(lane_failed: &[[bool; 5]], inputs: &YieldInputs) -> EngineState {
     let mut lane_failures = [0; 5];
@@ -903,6 +919,8 @@ struct Placement {
     gap_um: f64,
     /// Lanes after attach (coupling and warpage flags set).
     lanes: Vec<[bool; 5]>,
+    /// Whether any lane has a failure.
+    any_failed: bool,
     /// Each lane's coupling loss, dB (test data only; empty otherwise).
     loss_db: Vec<f64>,
 }
@@ -912,7 +930,7 @@ struct Placement {
 struct Attach {
     modes: coupling::Modes,
     block: Normal<f64>,
-    fiber: Normal<f64>,
+    fiber_sigma_um: f64,
     gap: Normal<f64>,
     tilt: Normal<f64>,
     /// Whether each lane's loss is kept (test data).
@@ -928,7 +946,7 @@ impl Attach {
                 gap_index: inputs.gap_index,
             },
             block: normal((inputs.block_sigma_um.powi(2) + inputs.shift_sigma_um.powi(2)).sqrt()),
-            fiber: normal(inputs.fiber_sigma_um),
+            fiber_sigma_um: inputs.fiber_sigma_um,
             gap: normal(inputs.gap_sigma_um),
             tilt: normal(inputs.tilt_sigma_mrad * 1e-3),
             keep_loss,
@@ -940,13 +958,18 @@ impl Attach {
     /// laterally and bows the engine; flags each lane's coupling failure as coupling, or as
     /// warpage when it would pass without the warpage offset, and every lane as warpage when
     /// the engine's joints open.
-    fn attach(
+    ///
+    /// Only the fibers that can fail are drawn (module `fibers`): the others sit within a
+    /// circle of the block's centre on which every lane passes. `detail` (test data) draws
+    /// the positions of the fibers the outcome did not need, for their losses.
+    fn attach<R: Rng>(
         &self,
         inputs: &YieldInputs,
         engine: &Engine,
         rho_sq: f64,
         corner_warp_um: f64,
-        rng: &mut impl Rng,
+        rng: &mut R,
+        detail: Option<&mut R>,
     ) -> Placement {
         let warp_um = corner_warp_um * rho_sq;
         let gap_um = (inputs.gap_mean_um + self.gap.sample(rng)).abs();
@@ -956,29 +979,53 @@ impl Attach {
         let (block_x, block_y) = (self.block.sample(rng), self.block.sample(rng));
         let to_db = -10.0 * std::f64::consts::LOG10_E;
         let mut lanes = engine.lanes.clone();
+        let mut any_failed = engine.any_failed;
         if corner_warp_um.abs() * inputs.engine_sag_per_um > inputs.engine_joint_open_um {
             for lane in &mut lanes {
                 lane[WARPAGE] = true;
             }
+            any_failed |= !lanes.is_empty();
         }
-        let mut loss_db = Vec::with_capacity(if self.keep_loss { lanes.len() } else { 0 });
-        for lane in &mut lanes {
-            let x = block_x + self.fiber.sample(rng);
-            let y = block_y + self.fiber.sample(rng);
+        // A fiber at (fx, fy) from the block's centre: its loss, and its lane's flags.
+        let budget = inputs.coupling_budget_db;
+        let place = |lane: &mut [bool; 5], (fx, fy): (f64, f64)| -> f64 {
+            let (x, y) = (block_x + fx, block_y + fy);
             let y_ln = y_axis.ln_efficiency(y);
             let loss = to_db * (x_axis.ln_efficiency(x + offset) + y_ln);
-            if loss > inputs.coupling_budget_db {
-                if to_db * (x_axis.ln_efficiency(x) + y_ln) > inputs.coupling_budget_db {
+            if loss > budget {
+                if to_db * (x_axis.ln_efficiency(x) + y_ln) > budget {
                     lane[COUPLING] = true;
                 } else {
                     lane[WARPAGE] = true;
                 }
             }
+            loss
+        };
+        let safe = fibers::SafeCircle::new(
+            &x_axis,
+            &y_axis,
+            budget / -to_db,
+            (block_x + offset, block_y),
+            self.fiber_sigma_um,
+        );
+        let mut loss_db = if self.keep_loss { vec![f64::NAN; lanes.len()] } else { Vec::new() };
+        safe.for_each_outside(lanes.len(), rng, |lane, position| {
+            let loss = place(&mut lanes[lane], position);
+            any_failed |= loss > budget;
             if self.keep_loss {
-                loss_db.push(loss);
+                loss_db[lane] = loss;
+            }
+        });
+        if let Some(detail) = detail.filter(|_| self.keep_loss) {
+            for (lane, loss) in loss_db.iter_mut().enumerate() {
+                if loss.is_nan() {
+                    let mut flags = lanes[lane];
+                    *loss = place(&mut flags, safe.inside(detail));
+                    debug_assert_eq!(flags, lanes[lane]);
+                }
             }
         }
-        Placement { rho_sq, gap_um, lanes, loss_db }
+        Placement { rho_sq, gap_um, lanes, any_failed, loss_db }
     }
 }
 
@@ -991,7 +1038,16 @@ fn package_present(
 ) -> ([bool; 5], Vec<EngineState>) {
     let mut present = [false; 5];
     let states: Vec<EngineState> =
-        placements.iter().map(|placement| engine_state(&placement.lanes, inputs)).collect();
+        placements
+            .iter()
+            .map(|placement| {
+                if placement.any_failed {
+                    engine_state(&placement.lanes, inputs)
+                } else {
+                    NO_FAILURE
+                }
+            })
+            .collect();
     for state in &states {
         for m in 0..5 {
             present[m] |= state.failed[m];
@@ -1109,7 +1165,11 @@ fn run_batch(
                     detail_rng.as_mut(),
                 );
                 tally.engines_tested += 1;
-                let state = engine_state(&engine.lanes, inputs);
+                let state = if engine.any_failed {
+                    engine_state(&engine.lanes, inputs)
+                } else {
+                    NO_FAILURE
+                };
                 if !detect(&state.failed, &inputs.engine_test, &mut rng).iter().any(|&d| d) {
                     tally.engines_passed += 1;
                     break engine;
@@ -1135,7 +1195,7 @@ fn run_batch(
                 // corner).
                 let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
                 let rho_sq = (0.25 + along * along) / 0.5;
-                attach.attach(inputs, engine, rho_sq, corner_warp, &mut rng)
+                attach.attach(inputs, engine, rho_sq, corner_warp, &mut rng, detail_rng.as_mut())
             })
             .collect();
         let (mut present, states) = package_present(inputs, &placements, bga_open, defects);
@@ -1165,8 +1225,14 @@ fn run_batch(
             }
             for (placement, engine) in placements.iter_mut().zip(&engines) {
                 if placement.lanes.iter().any(|lane| lane[COUPLING]) {
-                    *placement =
-                        attach.attach(inputs, engine, placement.rho_sq, corner_warp, &mut rng);
+                    *placement = attach.attach(
+                        inputs,
+                        engine,
+                        placement.rho_sq,
+                        corner_warp,
+                        &mut rng,
+                        detail_rng.as_mut(),
+                    );
                 }
             }
             present = package_present(inputs, &placements, bga_open, defects).0;
