@@ -16,6 +16,10 @@ pub(crate) struct Lifetime {
     scale_h: f64,
     inverse_shape: f64,
     infant_mean_h: f64,
+    /// Chances that the random and the wear-out lifetimes end within the horizon
+    /// ([`Lifetime::within`]; 1 without a horizon).
+    random_within: f64,
+    wear_out_within: f64,
 }
 
 /// Arrhenius acceleration factor from reference to operating temperature.
@@ -43,6 +47,24 @@ impl Lifetime {
             scale_h: component.weibull_scale_h / factor,
             inverse_shape: 1.0 / component.weibull_shape,
             infant_mean_h: component.infant_mean_h,
+            random_within: 1.0,
+            wear_out_within: 1.0,
+        }
+    }
+
+    /// The same lifetime for a simulation that ends `horizon_h` after any draw: a draw
+    /// beyond it is infinite. The uniform $U$ behind $T = -\ln(1 - U)/\lambda$ (random) or
+    /// $T = \eta(-\ln(1 - U))^{1/\beta}$ (wear-out) ends within the horizon $H$ only for $U
+    /// < 1 - e^{-\lambda H}$, respectively $U < 1 - e^{-(H/\eta)^\beta}$, so the logarithm
+    /// and the power are skipped for the others; the same uniforms are drawn, and every
+    /// event inside the horizon is the same. (The bound is taken a hair beyond $H$, so that
+    /// rounding cannot move a lifetime across it.)
+    pub(crate) fn within(self, horizon_h: f64) -> Lifetime {
+        let horizon_h = horizon_h * (1.0 + 1e-9);
+        Lifetime {
+            random_within: -(-self.rate_per_h * horizon_h).exp_m1(),
+            wear_out_within: -(-(horizon_h / self.scale_h).powf(1.0 / self.inverse_shape)).exp_m1(),
+            ..self
         }
     }
 
@@ -54,10 +76,16 @@ impl Lifetime {
     pub(crate) fn sample_latent(&self, infant: bool, rng: &mut ChaCha8Rng) -> (f64, bool) {
         let mut time = f64::INFINITY;
         if self.rate_per_h > 0.0 {
-            time = unit_exponential(rng) / self.rate_per_h;
+            let u = rng.random::<f64>();
+            if u < self.random_within {
+                time = -(1.0 - u).ln() / self.rate_per_h;
+            }
         }
         if self.scale_h.is_finite() {
-            time = time.min(self.scale_h * unit_exponential(rng).powf(self.inverse_shape));
+            let u = rng.random::<f64>();
+            if u < self.wear_out_within {
+                time = time.min(self.scale_h * (-(1.0 - u).ln()).powf(self.inverse_shape));
+            }
         }
         if infant {
             let latent = self.infant_mean_h * unit_exponential(rng);

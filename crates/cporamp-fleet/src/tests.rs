@@ -670,3 +670,33 @@ fn job_interruptions_beyond_the_cap_are_refused_before_any_allocation() {
     assert!((expected - 10_001.0 * 32.0 * HOURS_PER_YEAR).abs() < 1.0, "{expected}");
     assert!(error.to_string().contains("at most 1e7"), "{error}");
 }
+
+#[test]
+fn a_lifetime_cut_at_the_horizon_is_the_same_draw_inside_it_and_infinite_beyond() {
+    // Random FIT and wear-out together, with an infant defect: the same uniforms, so every
+    // lifetime inside the horizon is the same number, and every one beyond it infinite.
+    let component = Component {
+        random_fit: 2e4,
+        weibull_shape: 2.0,
+        weibull_scale_h: 6.0e4,
+        infant_mean_h: 500.0,
+        ..never()
+    };
+    let horizon_h = 43_800.0;
+    let (full, cut) = (Lifetime::of(&component), Lifetime::of(&component).within(horizon_h));
+    let (mut a, mut b) = (ChaCha8Rng::seed_from_u64(5), ChaCha8Rng::seed_from_u64(5));
+    let (mut inside, mut beyond) = (0, 0);
+    for k in 0..100_000 {
+        let infant = k % 7 == 0;
+        let (x, y) = (full.sample_latent(infant, &mut a), cut.sample_latent(infant, &mut b));
+        if x.0 < horizon_h {
+            assert_eq!(x, y, "{k}");
+            inside += 1;
+        } else {
+            assert!(y.0 >= horizon_h, "{k}: {x:?} {y:?}");
+            beyond += 1;
+        }
+    }
+    // Both branches are exercised.
+    assert!(inside > 10_000 && beyond > 10_000, "{inside} {beyond}");
+}

@@ -4,6 +4,7 @@
 
 use rand_chacha::ChaCha8Rng;
 
+use crate::HOURS_PER_YEAR;
 use crate::checks::check;
 use crate::inputs::{ElsService, FleetInputError, FleetInputs, PortKind, Repair};
 use crate::lifetimes::Lifetime;
@@ -263,7 +264,10 @@ pub(crate) fn classes(inputs: &FleetInputs) -> Vec<Class> {
         .iter()
         .map(|tier| {
             let technology = &tier.technology;
-            let laser = technology.laser.as_ref().map(Lifetime::of);
+            // Lifetimes beyond the horizon are never scheduled: not computed either.
+            let horizon_h = inputs.years * HOURS_PER_YEAR;
+            let of = |component| Lifetime::of(component).within(horizon_h);
+            let laser = technology.laser.as_ref().map(of);
             let (service, port_laser, els_laser) = match technology.kind {
                 PortKind::Module => (Service::Module, laser, None),
                 PortKind::CoPackaged { replace_after_failed_ports } => (
@@ -292,7 +296,7 @@ pub(crate) fn classes(inputs: &FleetInputs) -> Vec<Class> {
             };
             Class {
                 service,
-                port: Lifetime::of(&technology.port),
+                port: of(&technology.port),
                 port_laser,
                 els_laser,
                 repair: technology.port_repair,

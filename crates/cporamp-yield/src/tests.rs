@@ -507,7 +507,7 @@ fn a_system_test_thins_the_escapes_as_poisson_thinning_says() {
 /// 0.15 µm per fiber and 0.15 µm cure shift, a 5 µm glue gap, 2 mrad tilt, 113 µm of corner
 /// warpage on an 84 mm substrate, and rings on a fixed-assignment lock (the closed form of
 /// drift is exact there).
-fn defaults_like() -> YieldInputs {
+pub(crate) fn defaults_like() -> YieldInputs {
     YieldInputs {
         packages: 3000,
         engines_per_package: 16,
@@ -558,10 +558,11 @@ fn every_mechanism_fails_lanes_at_its_closed_form() {
         ("drift", lanes[DRIFT], forms.drift_lane),
         ("board joints", result.bga_opens, forms.bga_open),
     ] {
-        // Every mechanism acts here: at least tens of failures behind each estimate.
+        // Every mechanism acts here: at least tens of failures behind each estimate. Four
+        // comparisons at 3.5 SE each: a familywise false alarm of 0.2 %.
         assert!(expected > 1e-4, "{name}: {expected}");
         assert!(
-            (estimate.value - expected).abs() < 3.0 * estimate.se,
+            (estimate.value - expected).abs() < 3.5 * estimate.se,
             "{name}: {} +- {} vs closed form {expected}",
             estimate.value,
             estimate.se
