@@ -18,7 +18,7 @@
 //! $|f|^2/\sigma_f^2$ is $\chi^2_2$, an exponential of mean 2, so a fiber falls outside the
 //! circle with $p = e^{-r^2/2\sigma_f^2}$, independently of the others, and given that, $|f|^2
 //! = r^2 + 2\sigma_f^2 E$ ($E$ a unit exponential, memoryless) at a uniform angle. The lanes
-//! outside are found by geometric skips ($\lfloor\ln U/\ln(1-p)\rfloor$ lanes between two),
+//! outside are found by geometric skips (module `skip`),
 //! each drawn as above and judged by its loss; the others pass. This is exactly the law of
 //! drawing every fiber, at one uniform and one logarithm per block when $p$ is small (at the
 //! defaults $r \approx 4\sigma_f$, $p \approx 3 \cdot 10^{-4}$). When $p > 1/2$ every fiber is
@@ -90,26 +90,14 @@ impl SafeCircle {
         rng: &mut impl Rng,
         mut each: impl FnMut(usize, (f64, f64)),
     ) {
-        if self.outside <= 0.0 {
-            return;
-        }
-        let ln_stay = (-self.outside).ln_1p();
-        let mut lane = 0;
-        while lane < lanes {
-            if self.outside < 1.0 {
-                let skip = ((1.0 - rng.random::<f64>()).ln() / ln_stay).floor();
-                if skip >= (lanes - lane) as f64 {
-                    return;
-                }
-                lane += skip as usize;
-            }
+        crate::skip::each_with(lanes, self.outside, rng, |lane, rng| {
+            // Outside the circle: |f|^2 = r^2 + 2 sigma^2 E at a uniform angle.
             let squared = self.radius_um.powi(2)
                 - 2.0 * self.sigma_um.powi(2) * (1.0 - rng.random::<f64>()).ln();
             let angle = std::f64::consts::TAU * rng.random::<f64>();
             let radius = squared.sqrt();
             each(lane, (radius * angle.cos(), radius * angle.sin()));
-            lane += 1;
-        }
+        });
     }
 
     /// A fiber's position given that it falls inside the circle (rejection; only called when

@@ -105,6 +105,7 @@ pub mod closed_form;
 pub mod coupling;
 mod fibers;
 mod rings;
+mod skip;
 
 pub use cporamp_core::scenario::Rework;
 use cporamp_core::wdm::BusLock;
@@ -534,6 +535,13 @@ fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
             return fail(name, alpha, "a clustering parameter > 0");
         }
     }
+    if burn_in(inputs).0 >= 1.0 {
+        return fail(
+            "laser_weak_fraction",
+            inputs.laser_weak_fraction,
+            "below 1 when burn-in fails every weak chip (no chip would ever pass)",
+        );
+    }
     if inputs.drift_global_fraction + inputs.drift_wafer_fraction > 1.0 {
         return fail(
             "drift_wafer_fraction",
@@ -719,6 +727,16 @@ fn normal(sigma: f64) -> Normal<f64> {
     Normal::new(0.0, sigma).unwrap_or_else(|_| Normal::new(0.0, 0.0).expect("0 is valid"))
 }
 
+/// A chip's chance to fail burn-in, and a passed chip's chance to be weak.
+fn burn_in(inputs: &YieldInputs) -> (f64, f64) {
+    let f = inputs.laser_weak_fraction;
+    if f <= 0.0 {
+        return (0.0, 0.0);
+    }
+    let q = -(-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp_m1();
+    (f * q, f * (1.0 - q) / (1.0 - f * q))
+}
+
 /// Burns in laser chips until one passes; returns whether the shipped chip is weak.
 fn burned_in_laser(inputs: &YieldInputs, tally: &mut Tally, rng: &mut impl Rng) -> bool {
     // The burn-in failure probability is only needed for weak chips (exp per weak chip).
@@ -824,20 +842,30 @@ fn sample_engine<R: Rng>(
     let detailed = detail.is_some();
     let mut weak_lane = if detailed { vec![false; lanes] } else { Vec::new() };
     if inputs.lanes_per_laser > 0 {
-        for start in (0..lanes).step_by(inputs.lanes_per_laser) {
-            let weak = burned_in_laser(inputs, tally, rng);
-            weak_lasers += usize::from(weak);
-            let end = (start + inputs.lanes_per_laser).min(lanes);
+        // Each chip is burned in until one passes: a chip fails burn-in with probability
+        // f q (weak, and weak chips fail burn-in with q), so the chips that failed before
+        // the engine's n passed are negative binomial, and a passed chip is weak with
+        // probability f (1 - q) / (1 - f q), independently. Drawn by geometric skips.
+        let lasers = lanes.div_ceil(inputs.lanes_per_laser);
+        let (weak_fail, weak_pass) = burn_in(inputs);
+        let failed = skip::failures_before(lasers as u64, weak_fail, rng);
+        tally.lasers_burned_in += lasers as u64 + failed;
+        tally.lasers_passed += lasers as u64;
+        let group = |laser: usize| {
+            laser * inputs.lanes_per_laser..((laser + 1) * inputs.lanes_per_laser).min(lanes)
+        };
+        skip::each_with(lasers, weak_pass, rng, |laser, _| {
+            weak_lasers += 1;
             if detailed {
-                weak_lane[start..end].fill(weak);
+                weak_lane[group(laser)].fill(true);
             }
-            if rng.random::<f64>() < inputs.laser_dead_probability {
-                for lane in &mut lane_failed[start..end] {
-                    lane[LASER] = true;
-                }
-                any_failed = true;
+        });
+        skip::each_with(lasers, inputs.laser_dead_probability, rng, |laser, _| {
+            for lane in &mut lane_failed[group(laser)] {
+                lane[LASER] = true;
             }
-        }
+            any_failed = true;
+        });
     }
     let wafer_offset = line.next_pic(inputs, rng);
     let engine_offset =
