@@ -17,7 +17,7 @@
 //! # Drawing only the fibers outside
 //! $|f|^2/\sigma_f^2$ is $\chi^2_2$, an exponential of mean 2, so a fiber falls outside the
 //! circle with $p = e^{-r^2/2\sigma_f^2}$, independently of the others, and given that, $|f|^2
-//! = r^2 + 2\sigma_f^2 E$ ($E$ a unit exponential, memoryless) at a uniform angle. The lanes
+//! = r^2 + 2\sigma_f^2 E$ ($E$ a unit exponential, memoryless) in a uniform direction. The lanes
 //! outside are found by geometric skips (module `skip`),
 //! each drawn as above and judged by its loss; the others pass. This is exactly the law of
 //! drawing every fiber, at one uniform and one logarithm per block when $p$ is small (at the
@@ -94,9 +94,17 @@ impl SafeCircle {
             // Outside the circle: |f|^2 = r^2 + 2 sigma^2 E at a uniform angle.
             let squared = self.radius_um.powi(2)
                 - 2.0 * self.sigma_um.powi(2) * (1.0 - rng.random::<f64>()).ln();
-            let angle = std::f64::consts::TAU * rng.random::<f64>();
-            let radius = squared.sqrt();
-            each(lane, (radius * angle.cos(), radius * angle.sin()));
+            // A uniform direction: a point uniform in the unit disc (by rejection from its
+            // square, 4/pi tries), normalized; no sine or cosine.
+            let (dx, dy, norm_sq) = loop {
+                let (dx, dy) = (2.0 * rng.random::<f64>() - 1.0, 2.0 * rng.random::<f64>() - 1.0);
+                let norm_sq = dx * dx + dy * dy;
+                if norm_sq <= 1.0 && norm_sq > 0.0 {
+                    break (dx, dy, norm_sq);
+                }
+            };
+            let scale = (squared / norm_sq).sqrt();
+            each(lane, (scale * dx, scale * dy));
         });
     }
 

@@ -90,8 +90,9 @@
 //!
 //! # Estimates
 //! Fractions carry binomial standard errors. Packages are simulated in batches of
-//! [`BATCH`], each with its own Xoshiro256++ stream (`seed`, batch index; the module `rings` says how a bus of
-//! rings is drawn), so results do not
+//! [`BATCH`] (the line's wafers and lots, and the ELS modules, on streams of the batch), and
+//! every package draws from its own Xoshiro256++ stream (`seed`, package index; the modules
+//! `rings`, `fibers` and `skip` say how buses, fibers and lasers are drawn), so results do not
 //! depend on the thread count.
 //!
 //! **Architecture invariant:** pure and deterministic for a seed.
@@ -109,9 +110,9 @@ mod skip;
 
 pub use cporamp_core::scenario::Rework;
 use cporamp_core::wdm::BusLock;
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use rand_distr::{Distribution, Gamma, Normal, Poisson};
-use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_xoshiro::{SplitMix64, Xoshiro256PlusPlus};
 use rings::{BusOutcome, BusSampler};
 use serde::Serialize;
 
@@ -763,6 +764,9 @@ struct Line {
     pic_wafer: usize,
     engines_on_pic_wafer: usize,
     pic_offset_nm: f64,
+    /// The line's own stream: which wafer a die or an engine comes from does not shift the
+    /// packages' draws.
+    rng: Xoshiro256PlusPlus,
 }
 
 fn gamma_factor(alpha: Option<f64>, rng: &mut impl Rng) -> f64 {
@@ -770,10 +774,10 @@ fn gamma_factor(alpha: Option<f64>, rng: &mut impl Rng) -> f64 {
 }
 
 impl Line {
-    fn new(inputs: &YieldInputs, rng: &mut impl Rng) -> Line {
-        let lot_scale = gamma_factor(inputs.asic_lot_alpha, rng);
-        let wafer_scale = gamma_factor(inputs.asic_cluster_alpha, rng);
-        let pic_offset_nm = Line::pic_offset(inputs, rng);
+    fn new(inputs: &YieldInputs, mut rng: Xoshiro256PlusPlus) -> Line {
+        let lot_scale = gamma_factor(inputs.asic_lot_alpha, &mut rng);
+        let wafer_scale = gamma_factor(inputs.asic_cluster_alpha, &mut rng);
+        let pic_offset_nm = Line::pic_offset(inputs, &mut rng);
         Line {
             lot: 0,
             wafer: 0,
@@ -784,6 +788,7 @@ impl Line {
             pic_wafer: 0,
             engines_on_pic_wafer: 0,
             pic_offset_nm,
+            rng,
         }
     }
 
@@ -792,7 +797,8 @@ impl Line {
     }
 
     /// The next ASIC die's defect count.
-    fn next_die(&mut self, inputs: &YieldInputs, rng: &mut impl Rng) -> u64 {
+    fn next_die(&mut self, inputs: &YieldInputs) -> u64 {
+        let rng = &mut self.rng;
         if self.dies_on_wafer == inputs.asics_per_wafer {
             if self.wafers_on_lot == inputs.wafers_per_lot {
                 self.lot += 1;
@@ -813,11 +819,11 @@ impl Line {
     }
 
     /// Moves to the next PIC die; returns its wafer's ring offset.
-    fn next_pic(&mut self, inputs: &YieldInputs, rng: &mut impl Rng) -> f64 {
+    fn next_pic(&mut self, inputs: &YieldInputs) -> f64 {
         if self.engines_on_pic_wafer == inputs.engines_per_pic_wafer {
             self.pic_wafer += 1;
             self.engines_on_pic_wafer = 0;
-            self.pic_offset_nm = Line::pic_offset(inputs, rng);
+            self.pic_offset_nm = Line::pic_offset(inputs, &mut self.rng);
         }
         self.engines_on_pic_wafer += 1;
         self.pic_offset_nm
@@ -833,9 +839,11 @@ fn sample_engine<R: Rng>(
     tally: &mut Tally,
     rng: &mut R,
     mut detail: Option<&mut R>,
+    pool: &mut LanePool,
 ) -> Engine {
     let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
-    let mut lane_failed = vec![[false; 5]; lanes];
+    let mut lane_failed = pool.take();
+    lane_failed.resize(lanes, [false; 5]);
     let mut weak_lasers = 0;
     let mut any_failed = false;
     // Per-lane weak lasers and heater shifts only for test data.
@@ -867,7 +875,7 @@ fn sample_engine<R: Rng>(
             any_failed = true;
         });
     }
-    let wafer_offset = line.next_pic(inputs, rng);
+    let wafer_offset = line.next_pic(inputs);
     let engine_offset =
         normal(inputs.drift_sigma_nm * inputs.drift_global_fraction.sqrt()).sample(rng);
     let common = inputs.drift_mean_nm + wafer_offset + engine_offset;
@@ -904,6 +912,24 @@ fn sample_engine<R: Rng>(
         pic_wafer: line.pic_wafer,
         shift_nm,
         weak_lane,
+    }
+}
+
+/// Lane-flag vectors of engines and placements no longer needed, reused instead of
+/// allocating new ones for every engine.
+#[derive(Default)]
+struct LanePool(Vec<Vec<[bool; 5]>>);
+
+impl LanePool {
+    /// An empty vector, with room from an earlier engine when there is one.
+    fn take(&mut self) -> Vec<[bool; 5]> {
+        let mut lanes = self.0.pop().unwrap_or_default();
+        lanes.clear();
+        lanes
+    }
+
+    fn give(&mut self, lanes: Vec<[bool; 5]>) {
+        self.0.push(lanes);
     }
 }
 
@@ -955,7 +981,8 @@ struct Placement {
 
 /// Samples for fiber attach: placement, gap and tilt per fiber block, core position per
 /// fiber.
-struct Attach {
+struct Attach<'a> {
+    inputs: &'a YieldInputs,
     modes: coupling::Modes,
     block: Normal<f64>,
     fiber_sigma_um: f64,
@@ -965,9 +992,10 @@ struct Attach {
     keep_loss: bool,
 }
 
-impl Attach {
-    fn new(inputs: &YieldInputs, keep_loss: bool) -> Attach {
+impl<'a> Attach<'a> {
+    fn new(inputs: &'a YieldInputs, keep_loss: bool) -> Attach<'a> {
         Attach {
+            inputs,
             modes: coupling::Modes {
                 radius_um: inputs.mode_radius_um,
                 wavelength_um: inputs.wavelength_um,
@@ -992,13 +1020,14 @@ impl Attach {
     /// the positions of the fibers the outcome did not need, for their losses.
     fn attach<R: Rng>(
         &self,
-        inputs: &YieldInputs,
         engine: &Engine,
         rho_sq: f64,
         corner_warp_um: f64,
         rng: &mut R,
         detail: Option<&mut R>,
+        pool: &mut LanePool,
     ) -> Placement {
+        let inputs = self.inputs;
         let warp_um = corner_warp_um * rho_sq;
         let gap_um = (inputs.gap_mean_um + self.gap.sample(rng)).abs();
         let x_axis = self.modes.axis(self.tilt.sample(rng), gap_um);
@@ -1006,7 +1035,8 @@ impl Attach {
         let offset = inputs.warpage_lateral_per_um * warp_um;
         let (block_x, block_y) = (self.block.sample(rng), self.block.sample(rng));
         let to_db = -10.0 * std::f64::consts::LOG10_E;
-        let mut lanes = engine.lanes.clone();
+        let mut lanes = pool.take();
+        lanes.extend_from_slice(&engine.lanes);
         let mut any_failed = engine.any_failed;
         if corner_warp_um.abs() * inputs.engine_sag_per_um > inputs.engine_joint_open_um {
             for lane in &mut lanes {
@@ -1057,33 +1087,27 @@ impl Attach {
     }
 }
 
-/// The mechanisms present in an assembled package.
+/// The mechanisms present in an assembled package; `states` receives each engine's state.
 fn package_present(
     inputs: &YieldInputs,
     placements: &[Placement],
     bga_open: bool,
     asic_defects: u64,
-) -> ([bool; 5], Vec<EngineState>) {
+    states: &mut Vec<EngineState>,
+) -> [bool; 5] {
     let mut present = [false; 5];
-    let states: Vec<EngineState> =
-        placements
-            .iter()
-            .map(|placement| {
-                if placement.any_failed {
-                    engine_state(&placement.lanes, inputs)
-                } else {
-                    NO_FAILURE
-                }
-            })
-            .collect();
-    for state in &states {
+    states.clear();
+    states.extend(placements.iter().map(|placement| {
+        if placement.any_failed { engine_state(&placement.lanes, inputs) } else { NO_FAILURE }
+    }));
+    for state in states.iter() {
         for m in 0..5 {
             present[m] |= state.failed[m];
         }
     }
     present[WARPAGE] |= bga_open;
     present[ASIC] = asic_defects > 0;
-    (present, states)
+    present
 }
 
 /// Package test: each present mechanism detected with its coverage, each ASIC defect
@@ -1125,7 +1149,7 @@ fn els_modules(inputs: &YieldInputs, els: &Els, tally: &mut Tally, rng: &mut imp
     weak_shipped
 }
 
-/// Random stream `family` (0 packages, 1 ELS modules, 2 test-data detail) of batch `batch`:
+/// Random stream `family` (1 ELS modules, 2 test-data detail, 3 the line) of batch `batch`:
 /// Xoshiro256++ seeded from `seed`, moved $2^{192}$ steps per family and $2^{128}$ per batch,
 /// so no two streams overlap.
 fn stream(seed: u64, family: usize, batch: usize) -> Xoshiro256PlusPlus {
@@ -1139,6 +1163,13 @@ fn stream(seed: u64, family: usize, batch: usize) -> Xoshiro256PlusPlus {
     rng
 }
 
+/// Package `index`'s own stream: Xoshiro256++ seeded through SplitMix64 (as
+/// `seed_from_u64` does) from the scenario seed, mixed, and the package index.
+fn package_stream(seed: u64, index: usize) -> Xoshiro256PlusPlus {
+    let mixed = SplitMix64::seed_from_u64(seed).next_u64();
+    Xoshiro256PlusPlus::seed_from_u64(mixed ^ index as u64)
+}
+
 /// Simulates one batch of packages.
 fn run_batch(
     inputs: &YieldInputs,
@@ -1146,11 +1177,12 @@ fn run_batch(
     packages: usize,
     mut records: Option<&mut Vec<LaneRecord>>,
 ) -> Tally {
-    let mut rng = stream(inputs.seed, 0, batch);
-    // The ELS modules draw from their own stream, so that changing a package mechanism does
-    // not reshuffle them (and the reverse): common random numbers for the tornado. Heater
-    // shifts that only test data need come from a third, so that writing test data does not
-    // change the packages.
+    // Each package draws from its own stream, so that what one package drew does not shift
+    // the next one's: common random numbers hold package by package when an input changes
+    // (the ramp, the tornado, the market's yield surrogate). The ELS modules draw from their
+    // own stream too, as does the line (wafers and lots); heater shifts and fiber positions
+    // that only test data need come from a fourth, so that writing test data does not change
+    // the packages.
     let mut els_rng = stream(inputs.seed, 1, batch);
     let mut detail_rng = records.is_some().then(|| stream(inputs.seed, 2, batch));
     let rings = BusSampler::new(
@@ -1164,15 +1196,27 @@ fn run_batch(
             * (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0).sqrt(),
     );
     let mut tally = Tally::default();
-    let mut line = Line::new(inputs, &mut rng);
+    let mut line = Line::new(inputs, stream(inputs.seed, 3, batch));
     let attach = Attach::new(inputs, records.is_some());
     let warpage = normal(inputs.warpage_sigma_um);
     let m = inputs.engines_per_package;
     let per_side = m.div_ceil(4).max(1);
+    // Buffers reused from package to package.
+    let mut pool = LanePool::default();
+    let mut engines: Vec<Engine> = Vec::with_capacity(m);
+    let mut placements: Vec<Placement> = Vec::with_capacity(m);
+    let mut states: Vec<EngineState> = Vec::with_capacity(m);
     for package in 0..packages {
+        let mut rng = package_stream(inputs.seed, batch * BATCH + package);
+        for engine in engines.drain(..) {
+            pool.give(engine.lanes);
+        }
+        for placement in placements.drain(..) {
+            pool.give(placement.lanes);
+        }
         // ASIC: wafer test with replacement (known-good die).
         let defects = loop {
-            let defects = line.next_die(inputs, &mut rng);
+            let defects = line.next_die(inputs);
             tally.asics_tested += 1;
             let caught = (0..defects).any(|_| rng.random::<f64>() < inputs.wafer_test_coverage);
             if !caught {
@@ -1181,7 +1225,6 @@ fn run_batch(
             }
         };
         // Engines: engine test with replacement.
-        let mut engines = Vec::with_capacity(m);
         for _ in 0..m {
             let engine = loop {
                 let engine = sample_engine(
@@ -1191,6 +1234,7 @@ fn run_batch(
                     &mut tally,
                     &mut rng,
                     detail_rng.as_mut(),
+                    &mut pool,
                 );
                 tally.engines_tested += 1;
                 let state = if engine.any_failed {
@@ -1202,6 +1246,7 @@ fn run_batch(
                     tally.engines_passed += 1;
                     break engine;
                 }
+                pool.give(engine.lanes);
             };
             engines.push(engine);
         }
@@ -1214,19 +1259,15 @@ fn run_batch(
             + (inputs.bga_open_high_um - inputs.bga_open_low_um) * rng.random::<f64>();
         let bga_open = corner_warp.abs() * inputs.reflow_warpage_fraction > bga_limit;
         tally.bga_opens += u64::from(bga_open);
-        let mut placements: Vec<Placement> = engines
-            .iter()
-            .enumerate()
-            .map(|(index, engine)| {
-                // Normalized distance of the engine's centre from the package centre:
-                // engines sit evenly along the four sides (sqrt(0.5) mid-side .. 1 at a
-                // corner).
-                let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
-                let rho_sq = (0.25 + along * along) / 0.5;
-                attach.attach(inputs, engine, rho_sq, corner_warp, &mut rng, detail_rng.as_mut())
-            })
-            .collect();
-        let (mut present, states) = package_present(inputs, &placements, bga_open, defects);
+        placements.extend(engines.iter().enumerate().map(|(index, engine)| {
+            // Normalized distance of the engine's centre from the package centre:
+            // engines sit evenly along the four sides (sqrt(0.5) mid-side .. 1 at a
+            // corner).
+            let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
+            let rho_sq = (0.25 + along * along) / 0.5;
+            attach.attach(engine, rho_sq, corner_warp, &mut rng, detail_rng.as_mut(), &mut pool)
+        }));
+        let mut present = package_present(inputs, &placements, bga_open, defects, &mut states);
         tally.lanes += placements.iter().map(|p| p.lanes.len() as u64).sum::<u64>();
         for mech in 0..5 {
             let count: u64 = states.iter().map(|state| state.lane_failures[mech]).sum();
@@ -1253,17 +1294,18 @@ fn run_batch(
             }
             for (placement, engine) in placements.iter_mut().zip(&engines) {
                 if placement.lanes.iter().any(|lane| lane[COUPLING]) {
-                    *placement = attach.attach(
-                        inputs,
+                    let replaced = attach.attach(
                         engine,
                         placement.rho_sq,
                         corner_warp,
                         &mut rng,
                         detail_rng.as_mut(),
+                        &mut pool,
                     );
+                    pool.give(std::mem::replace(placement, replaced).lanes);
                 }
             }
-            present = package_present(inputs, &placements, bga_open, defects).0;
+            present = package_present(inputs, &placements, bga_open, defects, &mut states);
             detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
         }
         let package_passed = !(damaged || detected.iter().any(|&d| d));

@@ -45,6 +45,8 @@ const MAX_UNION_BOUND: f64 = 0.25;
 #[derive(Debug, Clone)]
 pub(crate) struct BusSampler {
     bus: BusLock,
+    /// Rings per full bus (the rotations the grid allows).
+    rings_per_bus: usize,
     local_sigma_nm: f64,
     /// The spread below which every ring of a bus locks, and the pair tail probability $p$;
     /// `None` when the spread cannot be bounded (fixed assignment narrower than the FSR).
@@ -76,12 +78,12 @@ impl BusSampler {
                 if local_sigma_nm > 0.0 { erfc(margin / (2.0 * local_sigma_nm)) } else { 0.0 };
             (margin, tail)
         });
-        BusSampler { bus, local_sigma_nm, shortcut }
+        BusSampler { bus, rings_per_bus: rotations, local_sigma_nm, shortcut }
     }
 
     /// Rings per bus (the rotations the grid allows).
     pub(crate) fn rings_per_bus(&self) -> usize {
-        self.bus.rotations()
+        self.rings_per_bus
     }
 
     fn local(&self, rng: &mut impl Rng) -> f64 {

@@ -547,8 +547,11 @@ pub(crate) fn defaults_like() -> YieldInputs {
 #[test]
 fn every_mechanism_fails_lanes_at_its_closed_form() {
     // 8,000 packages: the board-joint rate (4.5 %) to an SE of 0.23 % and the lane rates to
-    // a few percent of themselves.
-    let inputs = YieldInputs { packages: 8000, ..defaults_like() };
+    // a few percent of themselves. The lane rates' SE treats packages as the clusters, so each
+    // engine gets its own PIC wafer here: a wafer shared by ~30 packages would correlate
+    // them through its ring offset (the closed form's rate is the same either way: the
+    // wafer and die terms add into one common offset per engine).
+    let inputs = YieldInputs { packages: 8000, engines_per_pic_wafer: 1, ..defaults_like() };
     let result = simulate(&inputs, 2).unwrap();
     let forms = closed_form::closed_forms(&inputs);
     let lanes = &result.lane_failures_by_mechanism;
