@@ -1,13 +1,14 @@
 //! cporamp-align: automated active alignment of a fiber array to a PIC's edge couplers, and
 //! passive V-groove attach beside it: time per array and per engine, coupling loss and yield
-//! against the coupling budget, throughput in fibers per second and cost per engine.
+//! against the coupling budget, throughput in fibers per second and cost per engine. Source
+//! keys (S73, RY 41, ...) are entries of the repository's docs/sources.md.
 //!
 //! # The coupling surface
 //! Each fiber couples to its edge coupler with the Gaussian overlap of the yield engine
 //! ([`cporamp_yield::coupling`]): equal modes of radius $w$, lateral offset $(d_x, d_y)$, gap
 //! $z$ in a medium of index $n$ and tilt $(\theta_x, \theta_y)$,
 //! $\eta = \eta_x(d_x, \theta_x, z)\,\eta_y(d_y, \theta_y, z)$, which for an offset alone is
-//! $e^{-d^2/w^2}$ (\[S73\]) and falls with the gap as $1/(1 + (z/2z_R)^2)$. The array is rigid:
+//! $e^{-d^2/w^2}$ (S73) and falls with the gap as $1/(1 + (z/2z_R)^2)$. The array is rigid:
 //! fiber $i$ of $N$ at normalised position $v_i = 2i/(N-1) - 1$ along it has its core off its
 //! grid by $f_i \sim N(0, \sigma_f^2)$ per axis, so with the stage at $(x, y, z, r)$ and the
 //! couplers' optimum at $(x_0, y_0, r_0)$,
@@ -19,14 +20,14 @@
 //!
 //! # Active alignment
 //! The aligner reads the power of a loopback through the array's two outer channels (light in
-//! through the first fiber, through a waveguide on the PIC, out through the last, \[S124\]),
+//! through the first fiber, through a waveguide on the PIC, out through the last, S124),
 //! $P = \eta_0\,\eta_{N-1} + \epsilon$, $\epsilon \sim N(0, \sigma_n^2)$ the photodiode noise
 //! in units of a perfectly coupled channel. $\ln P$ is a sum of concave quadratics in $x$, $y$
 //! and roll, so a coordinate search cannot stall with one end lit and the other dark (on the
 //! sum $\eta_0 + \eta_{N-1}$ it does, for a roll error comparable to the mode: the serial
-//! alignment problem that parallel multi-axis aligners address, \[S124\]). Vision pre-alignment leaves the
+//! alignment problem that parallel multi-axis aligners address, S124). Vision pre-alignment leaves the
 //! optimum at $(x_0, y_0) \sim N(0, \sigma_p^2)$ per axis and $r_0 \sim N(0, \sigma_r^2)$
-//! from the stage's start. Then, as production aligners do (\[S121\], \[S122\]):
+//! from the stage's start. Then, as production aligners do (S121, S122):
 //!
 //! 1. **First light**: a square spiral of pitch $s$ at the approach gap, reading at each point
 //!    until $P$ exceeds a threshold; it gives up at half-width $R$. Exhausting it takes
@@ -39,7 +40,7 @@
 //!    multiples of $\delta$; the gap stops at the bond line $\bar z$ (the overlap grows as the
 //!    gap closes, so the optimum over the allowed gaps is the bond line). On a noiseless surface
 //!    it ends within $\delta$ of the maximum on every axis (test). Noiseless, it needs of the
-//!    order of a hundred readings, as the hill climbs of \[S122\] do (120-140 in 2-D); noise
+//!    order of a hundred readings, as the hill climbs of S122 do (120-140 in 2-D); noise
 //!    makes it accept lucky readings and wander, so it reads more and lands less exactly.
 //!
 //! Every reading costs a move's settle time and an integration, so the stage time is
@@ -48,7 +49,7 @@
 //!
 //! **Cure.** The adhesive then shifts the whole block by $N(0, \sigma_s^2)$ per axis and the
 //! gap by $N(0, \sigma_z^2)$ (the yield engine's cure shift and bond-line spread,
-//! \[RY Gap 2\]). A lane fails when its loss $-10\log_{10}\eta$ exceeds the coupling budget
+//! RY Gap 2). A lane fails when its loss $-10\log_{10}\eta$ exceeds the coupling budget
 //! $B$. For a perfectly aligned lane at gap $\bar z$ with no tilt, $\ln\eta = 2c_0 + c_2 d^2$
 //! ([`cporamp_yield::coupling::AxisCoupling`]), so it fails when
 //! $d^2 > d_c^2 = (B/(10\log_{10}e) + 2c_0)/(-c_2)$, and with the cure shift alone
@@ -60,15 +61,15 @@
 //! concentricities put them: each core off by $N(0, \sigma_v^2)$ per axis, independently,
 //! with the same cure shift, bond line and tilt and no search. $\sigma_v$ comes from the
 //! measured loss of passive multi-fiber V-groove attach, $0.45 \pm 0.20$ dB per interface on
-//! standard single-mode fiber (\[RY 41\]): $E[\text{loss}] = 10\log_{10}(e)\,2\sigma_v^2/w^2$ at
+//! standard single-mode fiber (RY 41): $E[\text{loss}] = 10\log_{10}(e)\,2\sigma_v^2/w^2$ at
 //! $w = 4.6$ µm gives $\sigma_v \approx 1.05$ µm, consistent with V-groove arrays' $\pm 0.5$ µm
-//! core pitch (\[S123\]). It is reported twice: on the same edge coupler as the active
+//! core pitch (S123). It is reported twice: on the same edge coupler as the active
 //! alignment (mode radius $w$), and on a coupler whose mode matches standard fiber (the
 //! design passive attach needs), with its own mode radius.
 //!
 //! # Throughput and cost
 //! An engine takes `arrays_per_engine` arrays. Throughput is fibers per array over the mean
-//! time per array (the state of the art is about one fiber per second, \[S74\]). Cost per
+//! time per array (the state of the art is about one fiber per second, S74). Cost per
 //! array is its machine time times the machine's rate plus the operator's rate shared by the
 //! machines one operator tends; an engine's is `arrays_per_engine` times that. An engine's
 //! yield is the array yield to the power `arrays_per_engine` (arrays fail independently).
