@@ -1,3 +1,7 @@
+//! Alignment tests: the search against the overlap maximum and the spiral law, the cure-shift
+//! yield against its closed form, passive attach against its measured mean, costs and times
+//! from their definitions, thread independence and named input errors.
+
 use super::search::{self, Plan, Stage, Truth};
 use super::*;
 
