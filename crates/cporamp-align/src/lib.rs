@@ -300,7 +300,7 @@ pub fn check(inputs: &AlignInputs) -> Result<(), AlignInputError> {
     let fail =
         |name, value: f64, expected, unit| Err(AlignInputError { name, value, expected, unit });
     for (name, value, max, unit) in [
-        ("arrays", inputs.arrays, 1_000_000, "arrays"),
+        ("arrays", inputs.arrays, 100_000, "arrays"),
         ("fibers_per_array", inputs.fibers_per_array, 1024, "fibers"),
         ("arrays_per_engine", inputs.arrays_per_engine, 256, "arrays"),
     ] {
@@ -375,12 +375,23 @@ pub fn check(inputs: &AlignInputs) -> Result<(), AlignInputError> {
             "µm",
         );
     }
-    if inputs.spiral_range_um / inputs.spiral_step_um > 1000.0 {
+    if inputs.spiral_range_um / inputs.spiral_step_um > 100.0 {
         return fail(
             "spiral_range_um",
             inputs.spiral_range_um,
-            "at most 1000 spiral pitches (spiral_step_um): 4 million readings",
+            "at most 100 spiral pitches (spiral_step_um): 40,401 readings",
             "µm",
+        );
+    }
+    if inputs.handling_s + inputs.cure_s <= 0.0 {
+        return fail("cure_s", inputs.cure_s, "with handling_s, more than 0 s per array", "s");
+    }
+    if inputs.passive_place_s + inputs.cure_s <= 0.0 {
+        return fail(
+            "passive_place_s",
+            inputs.passive_place_s,
+            "with cure_s, more than 0 s per array",
+            "s",
         );
     }
     Ok(())

@@ -151,6 +151,11 @@ pub fn spiral(rings: i64) -> impl Iterator<Item = (i64, i64)> {
     })
 }
 
+/// The most passes the hill climb makes: with noise well above what one resolution step
+/// changes, a lucky reading can move the array on every pass, so the climb stops here, as an
+/// aligner's iteration limit does. A noiseless climb ends in a few dozen passes.
+pub const MAX_CLIMB_PASSES: usize = 200;
+
 fn quantize(value: f64, resolution: f64) -> f64 {
     (value / resolution).round() * resolution
 }
@@ -163,7 +168,8 @@ fn quantize(value: f64, resolution: f64) -> f64 {
 /// with steps of half the spiral pitch (lateral and roll) and half the approach-to-bond
 /// distance (gap); each pass re-reads the current point, then tries a step up and down each
 /// axis in turn and moves to the first better reading; a pass without a move halves the steps,
-/// down to the stage resolution, and a pass at the resolution without a move ends the search.
+/// down to the stage resolution, and a pass at the resolution without a move ends the search
+/// (or [`MAX_CLIMB_PASSES`] passes).
 /// Positions are whole multiples of the resolution; the gap stops at the bond line.
 pub fn align<R: Rng>(
     modes: &Modes,
@@ -213,7 +219,7 @@ pub fn align<R: Rng>(
     let mut steps =
         [lateral, lateral, ((plan.approach_gap_um - floor) / 2.0).max(resolution), lateral];
     let mut climb_readings = 0;
-    loop {
+    for _ in 0..MAX_CLIMB_PASSES {
         let mut best = read(&position, rng);
         climb_readings += 1;
         let mut moved = false;

@@ -259,3 +259,23 @@ fn bad_inputs_are_named_with_value_range_and_unit() {
     let error = check(&AlignInputs { stage_resolution_um: 2.0, ..inputs() }).unwrap_err();
     assert_eq!(error.name, "stage_resolution_um");
 }
+
+#[test]
+fn a_noisy_climb_stops_at_its_pass_limit() {
+    // Noise far above what a 0.1 nm step changes: lucky readings move the array on most
+    // passes, so the climb ends at its pass limit. A pass reads the current point and at
+    // least one and at most 2 x 4 candidates: between 2 and 9 readings.
+    let inputs = AlignInputs {
+        arrays: 64,
+        noise_fraction: 0.05,
+        first_light_fraction: 0.3,
+        stage_resolution_um: 1e-4,
+        ..inputs()
+    };
+    let result = simulate(&inputs, 2).expect("valid inputs");
+    let limit = (search::MAX_CLIMB_PASSES * 9) as f64;
+    assert!(result.search.climb_readings <= limit, "{}", result.search.climb_readings);
+    // Above 2 readings x the pass limit: most arrays ran every pass (noiseless: ~130 readings).
+    let floor = (search::MAX_CLIMB_PASSES * 2) as f64;
+    assert!(result.search.climb_readings > floor, "{}", result.search.climb_readings);
+}

@@ -27,7 +27,7 @@ pub(super) fn resolve_align(
     );
     let settings = AlignSettings {
         seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
-        arrays: checker.count(&field("arrays"), options.arrays, 1, 1_000_000, "arrays") as usize,
+        arrays: checker.count(&field("arrays"), options.arrays, 1, 100_000, "arrays") as usize,
         attach_cost: checker
             .choice(
                 &field("attach_cost"),
@@ -127,14 +127,29 @@ pub(super) fn resolve_align(
             format!("at most align.spiral_step_um ({spiral_step_um} µm): the stage must resolve the spiral's pitch"),
         );
     }
-    if spiral_step_um > 0.0 && settings.spiral_range_um > 1000.0 * spiral_step_um {
+    if spiral_step_um > 0.0 && settings.spiral_range_um > 100.0 * spiral_step_um {
         checker.invalid(
             &field("spiral_range_um"),
             settings.spiral_range_um,
             format!(
-                "at most 1000 x align.spiral_step_um ({} µm): a spiral of 4 million readings",
-                1000.0 * spiral_step_um
+                "at most 100 x align.spiral_step_um ({} µm): a spiral of 40,401 readings",
+                100.0 * spiral_step_um
             ),
+        );
+    }
+    // Machine time per array must be positive for a throughput.
+    if settings.handling_s + settings.cure_s <= 0.0 {
+        checker.invalid(
+            &field("cure_s"),
+            settings.cure_s,
+            "more than 0 s with align.handling_s: an array takes time on the machine",
+        );
+    }
+    if settings.passive_place_s + settings.cure_s <= 0.0 {
+        checker.invalid(
+            &field("passive_place_s"),
+            settings.passive_place_s,
+            "more than 0 s with align.cure_s: an array takes time on the machine",
         );
     }
     if settings.approach_gap_um < bond_gap_um {
