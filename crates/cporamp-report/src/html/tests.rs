@@ -81,8 +81,8 @@ fn thermal_results_add_heat_maps_and_sweep_charts() {
     // Comparison 3, a heat map per package and a sweep per generation, and 4 photonics
     // charts (detuning, heater, margins, flaps) and the yield ramp's two per generation, and a
     // yield waterfall per co-packaged technology; the fleet's failures and timeline; the
-    // market's share fan and value pools.
-    let charts = 3 * generations + technologies + generations + 6 * generations + technologies + 4;
+    // market's share fan and value pools; the fiber-attach loss distributions.
+    let charts = 3 * generations + technologies + generations + 6 * generations + technologies + 5;
     assert_eq!(
         html.matches("Yield: the five failure points through the test flow</h3>").count(),
         generations
