@@ -20,7 +20,7 @@
 //!
 //! # Active alignment
 //! The aligner reads the power of a loopback through the array's two outer channels (light in
-//! through the first fiber, through a waveguide on the PIC, out through the last, S124),
+//! through the first fiber, through a waveguide on the PIC, out through the last, S125),
 //! $P = \eta_0\,\eta_{N-1} + \epsilon$, $\epsilon \sim N(0, \sigma_n^2)$ the photodiode noise
 //! in units of a perfectly coupled channel. $\ln P$ is a sum of concave quadratics in $x$, $y$
 //! and roll, so a coordinate search cannot stall with one end lit and the other dark (on the
