@@ -141,6 +141,15 @@ pub enum Command {
         after_help = "Example:\n  cporamp yield @quick --test-data testdata\n  cporamp inspect testdata/102.4T_cpo_els.parquet --out inspect\n  cporamp inspect line.csv --mapping line-mapping.toml --limits limits.toml --format json\n\nMapping file:\n  ignore = [\"operator\"]\n  [columns]\n  package = \"serial\"\n  engine = \"slot\"\n  lane = \"channel\"\n  shipped = \"ship_ok\"\n  coupling_loss_db = { column = \"il\", unit = \"mdB\" }"
     )]
     Inspect(InspectArgs),
+    /// Automated fiber alignment: a fiber array actively aligned to a PIC's edge couplers
+    /// (spiral for first light, hill climb over x, y, z and roll on the loopback power, with
+    /// photodiode noise, stage resolution and settle time, then the epoxy cure shift) against
+    /// passive V-groove attach: time per array and engine, fibers per second, cost per engine,
+    /// coupling loss and yield against the coupling budget.
+    #[command(
+        after_help = "Example:\n  cporamp align\n  cporamp align my.toml --format json --threads 2 --seed 7"
+    )]
+    Align(AlignArgs),
     /// Write or check scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
@@ -359,6 +368,25 @@ pub enum Format {
     Csv,
     /// The printed tables as Parquet.
     Parquet,
+}
+
+/// `cporamp align`.
+#[derive(Debug, clap::Args)]
+pub struct AlignArgs {
+    #[command(flatten)]
+    pub scenario: ScenarioArg,
+    /// Output format: aligned text tables, the full results as JSON, or the tables as CSV or
+    /// Parquet.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Monte Carlo seed, in place of the scenario's `[align] seed`.
+    #[arg(long, value_name = "SEED")]
+    pub seed: Option<u32>,
+    #[command(flatten)]
+    pub execution: ExecutionArgs,
 }
 
 /// `cporamp inspect`.

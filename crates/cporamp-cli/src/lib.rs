@@ -8,6 +8,7 @@
 //! scenario, an unknown flag value, a missing file or an unwritable output directory. On
 //! bad input nothing is written.
 
+mod align;
 mod args;
 mod input;
 mod inspect;
@@ -226,6 +227,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             diff(&a, &b, out.as_deref(), format, output.as_deref(), &execution)
         }
         Command::Inspect(args) => run_inspect(&args),
+        Command::Align(args) => align::run(args),
         Command::Scenario(ScenarioCommand::Init { path, force }) => {
             output::write_new_file(&path, DEFAULT_SCENARIO_TOML, force).map_err(Failure::Input)?;
             print(&format!("wrote the default scenario to {}\n", path.display()))

@@ -23,15 +23,15 @@ pub enum Cell {
 }
 
 impl Cell {
-    fn number(value: f64, decimals: usize) -> Cell {
+    pub(crate) fn number(value: f64, decimals: usize) -> Cell {
         Cell::Number { value, se: None, decimals }
     }
 
-    fn pm(value: f64, se: f64, decimals: usize) -> Cell {
+    pub(crate) fn pm(value: f64, se: f64, decimals: usize) -> Cell {
         Cell::Number { value, se: Some(se), decimals }
     }
 
-    fn text(text: impl Into<String>) -> Cell {
+    pub(crate) fn text(text: impl Into<String>) -> Cell {
         Cell::Text(text.into())
     }
 
@@ -82,16 +82,16 @@ pub struct Table {
 }
 
 impl Table {
-    fn new(title: impl Into<String>, corner: &str, columns: Vec<String>) -> Table {
+    pub(crate) fn new(title: impl Into<String>, corner: &str, columns: Vec<String>) -> Table {
         Table { title: title.into(), corner: corner.to_string(), columns, ..Table::default() }
     }
 
-    fn row(&mut self, label: impl Into<String>, cells: Vec<Cell>) {
+    pub(crate) fn row(&mut self, label: impl Into<String>, cells: Vec<Cell>) {
         debug_assert_eq!(cells.len(), self.columns.len());
         self.rows.push(Row { label: label.into(), cells });
     }
 
-    fn note(&mut self, note: impl Into<String>) {
+    pub(crate) fn note(&mut self, note: impl Into<String>) {
         self.notes.push(note.into());
     }
 

@@ -24,7 +24,9 @@
 //! Then the package's workload transient drives the photonics engine (`photonics_for`),
 //! and the yield engine runs on inputs taken from the package, photonics and the settled
 //! comparison (`yield_for`), whose yielded package cost goes back into the comparison's
-//! `switch_usd_per_gbps_with_yield`.
+//! `switch_usd_per_gbps_with_yield`. The alignment model (`run_align`) runs on `[align]`
+//! with the coupler and attach of `[photonics]` and `[yield]`; the attach cost per engine of
+//! the method `[align] attach_cost` selects joins the yield engine's packaging cost.
 //!
 //! **Architecture invariant:** pure, like the engines it calls.
 
@@ -41,12 +43,14 @@ use cporamp_thermal::package::{
 use cporamp_yield::{RampPoint, TornadoBar, YieldInputError, YieldInputs, YieldResult};
 use serde::Serialize;
 
+mod align;
 #[cfg(test)]
 mod fixture;
 mod fleet;
 mod market;
 mod options;
 mod preflight;
+pub use align::{align_inputs, run_align};
 pub use fleet::{FleetFabric, FleetOutput, tier_name};
 pub use market::MarketOutput;
 pub use options::{Progress, RunOptions, Stage};
@@ -131,6 +135,12 @@ pub enum PipelineError {
         /// The error.
         error: YieldInputError,
     },
+    /// The alignment model rejected its inputs.
+    #[error(transparent)]
+    Align {
+        /// The error.
+        error: cporamp_align::AlignInputError,
+    },
     /// The temperature loop did not settle.
     #[error(
         "thermal, {technology} at {generation}: the engine temperature did not settle within {MAX_ITERATIONS} iterations"
@@ -158,6 +168,8 @@ pub struct RunOutput {
     pub fleet: FleetOutput,
     /// The market engine's scenario probabilities, anchored on the fleet's generation.
     pub market: MarketOutput,
+    /// Automated fiber alignment against passive attach.
+    pub align: cporamp_align::AlignResult,
 }
 
 /// Everything one generation produced.
@@ -922,7 +934,10 @@ fn yield_for(
             + cost.optics_usd_per_port)
             * ports_per_engine
             * lanes_cost_factor,
-        packaging_usd: settings.packaging_usd,
+        // Plus the attach cost per engine of the method `[align] attach_cost` selects.
+        packaging_usd: settings.packaging_usd
+            + align::attach_usd_per_engine(scenario, threads)?
+                * geometry.engines_per_switch(generation) as f64,
         wafer_test_usd: settings.wafer_test_usd,
         engine_test_usd: settings.engine_test_usd,
         package_test_usd: settings.package_test_usd,
@@ -972,7 +987,8 @@ pub struct EnginesOutput {
 }
 
 /// Runs every engine: those of each generation ([`run_engines`]), then the fleet
-/// ([`run_fleet`]) and the market ([`run_market`]) at the fleet's generation.
+/// ([`run_fleet`]) and the market ([`run_market`]) at the fleet's generation, and the
+/// alignment model ([`run_align`]).
 ///
 /// # Errors
 /// [`PipelineError`] from an engine or an unsettled temperature loop.
@@ -981,8 +997,9 @@ pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput, Pipel
     let engines = run_engines(scenario, options)?;
     let fleet = run_fleet(scenario, &engines, options)?;
     let market = run_market(scenario, &engines, &fleet, options)?;
+    let align = run_align(scenario, options)?;
     let EnginesOutput { comparison, thermal, photonics, yields } = engines;
-    Ok(RunOutput { comparison, thermal, photonics, yields, fleet, market })
+    Ok(RunOutput { comparison, thermal, photonics, yields, fleet, market, align })
 }
 
 /// The fleet engine's fabrics at the fleet's generation of `engines`.

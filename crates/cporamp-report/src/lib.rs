@@ -4,6 +4,7 @@
 //! writes them to disk (atomically). The HTML has no external resources: styles are inline
 //! and charts are inline SVG, so the report works offline and can be mailed as one file.
 
+mod align;
 mod answer;
 mod diff;
 mod fleet;
@@ -55,6 +56,8 @@ pub struct RunResults<'a> {
     pub market: Option<&'a cporamp_pipeline::MarketOutput>,
     /// The market's update by observed signals, when there were any.
     pub market_update: Option<&'a cporamp_market::Update>,
+    /// Automated fiber alignment against passive attach, when it ran.
+    pub align: Option<&'a cporamp_align::AlignResult>,
 }
 
 impl<'a> RunResults<'a> {
@@ -76,6 +79,7 @@ impl<'a> RunResults<'a> {
             fleet: Some(&output.fleet),
             market: Some(&output.market),
             market_update,
+            align: Some(&output.align),
         }
     }
 }
@@ -94,6 +98,7 @@ struct ResultsFile<'a> {
     fleet: Option<&'a cporamp_pipeline::FleetOutput>,
     market: Option<&'a cporamp_pipeline::MarketOutput>,
     market_update: Option<&'a cporamp_market::Update>,
+    align: Option<&'a cporamp_align::AlignResult>,
 }
 
 /// `results.json`: the schema version, the resolved inputs and every engine's results.
@@ -113,6 +118,7 @@ pub fn results_json(run: &RunResults<'_>) -> Result<String, serde_json::Error> {
         fleet: run.fleet,
         market: run.market,
         market_update: run.market_update,
+        align: run.align,
     })
 }
 

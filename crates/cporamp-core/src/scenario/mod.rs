@@ -8,6 +8,7 @@
 //!
 //! Engines take a [`Scenario`] and never see TOML.
 
+mod align;
 pub mod limits;
 mod locate;
 mod quick;
@@ -31,6 +32,7 @@ pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../presets/default.toml
 pub const DEFAULT_ORIGIN: &str = "<embedded default>";
 
 pub use crate::prior::Prior;
+pub use align::{AlignSettings, AttachCost};
 pub use quick::{QUICK_ORIGIN, quick_scenario_toml};
 
 /// Parses, checks and resolves a scenario. `origin` names the file in error messages.
@@ -120,6 +122,8 @@ pub struct Scenario {
     pub fleet: FleetSettings,
     /// The market engine's settings.
     pub market: MarketSettings,
+    /// Automated fiber alignment and passive attach.
+    pub align: AlignSettings,
 }
 
 /// The fleet engine: a GPU cluster's scale-out fabric, built once per technology (every tier)

@@ -23,6 +23,7 @@ fn render_default() -> (Scenario, Comparison, String) {
         fleet: None,
         market: None,
         market_update: None,
+        align: None,
     });
     (scenario, comparison, html)
 }
@@ -65,6 +66,7 @@ fn render_with_thermal_uncached() -> (cporamp_pipeline::RunOutput, String, Strin
         fleet: None,
         market: None,
         market_update: None,
+        align: None,
     });
     (output, with, without)
 }
@@ -79,8 +81,8 @@ fn thermal_results_add_heat_maps_and_sweep_charts() {
     // Comparison 3, a heat map per package and a sweep per generation, and 4 photonics
     // charts (detuning, heater, margins, flaps) and the yield ramp's two per generation, and a
     // yield waterfall per co-packaged technology; the fleet's failures and timeline; the
-    // market's share fan and value pools.
-    let charts = 3 * generations + technologies + generations + 6 * generations + technologies + 4;
+    // market's share fan and value pools; the fiber-attach loss distributions.
+    let charts = 3 * generations + technologies + generations + 6 * generations + technologies + 5;
     assert_eq!(
         html.matches("Yield: the five failure points through the test flow</h3>").count(),
         generations
@@ -347,6 +349,7 @@ fn user_strings_are_escaped() {
         fleet: None,
         market: None,
         market_update: None,
+        align: None,
     });
     assert!(!html.contains("<script"), "unescaped script tag");
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
@@ -366,6 +369,7 @@ fn empty_comparison_renders() {
         fleet: None,
         market: None,
         market_update: None,
+        align: None,
     });
     assert!(html.starts_with("<!doctype html>"));
     assert!(!html.contains("<svg"));

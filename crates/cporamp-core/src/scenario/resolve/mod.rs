@@ -3,6 +3,7 @@
 //! Every check names the field path, the value, the allowed range and the unit. All problems
 //! are collected; resolution succeeds only if there are none. Nothing is clamped or defaulted.
 
+mod align;
 mod fleet;
 mod market;
 mod photonics;
@@ -10,6 +11,7 @@ mod technology;
 mod thermal;
 mod yield_settings;
 
+use align::resolve_align;
 use fleet::resolve_fleet;
 use market::resolve_market;
 use photonics::resolve_photonics;
@@ -201,6 +203,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let yield_settings = resolve_yield(&mut checker, &file.yield_options);
     let fleet = resolve_fleet(&mut checker, &file.fleet, file, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
+    let align = resolve_align(&mut checker, &file.align, file.yield_options.gap_mean_um);
     // The market's goodput anchors compare the fleet's fabrics of its three technologies.
     for (name, index) in [
         ("cpo_technology", market.cpo_technology),
@@ -283,6 +286,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             yield_settings,
             fleet,
             market,
+            align,
         })
     } else {
         Err(checker.diagnostics)
