@@ -888,19 +888,62 @@ fn sample_engine<R: Rng>(
         on_heap.resize(per_bus, 0.0);
         &mut on_heap
     };
+    // One bus per run of as many rings as the grid has channels, per kind of ring. The first
+    // ring's heater shifts are kept for test data (from the detail stream where the bus's
+    // outcome did not need them); the others' only flag.
+    let full_buses = lanes / per_bus;
     for ring in 0..inputs.rings_per_lane {
-        // One bus per run of as many rings as the grid has channels. The first ring's heater
-        // shifts are kept (test records); the others' only flag.
-        for (bus, failed) in lane_failed.chunks_mut(per_bus).enumerate() {
-            let (shifts, detail) = if ring == 0 && detailed {
-                (&mut shift_nm[bus * per_bus..bus * per_bus + failed.len()], detail.as_deref_mut())
-            } else {
-                (&mut scratch_nm[..failed.len()], None)
-            };
-            if rings.draw(common, shifts, rng, detail) == BusOutcome::Locked {
-                for (lane, &shift) in failed.iter_mut().zip(shifts.iter()) {
-                    lane[DRIFT] |= shift > inputs.tuning_range_nm;
-                    any_failed |= lane[DRIFT];
+        let keep = ring == 0 && detailed;
+        let mut flag = |failed: &mut [[bool; 5]], shifts: &[f64]| {
+            for (lane, &shift) in failed.iter_mut().zip(shifts) {
+                lane[DRIFT] |= shift > inputs.tuning_range_nm;
+                any_failed |= lane[DRIFT];
+            }
+        };
+        if let Some((margin, bound)) = rings.union_bound(per_bus) {
+            // Only the whole buses whose union draw fires need a look: by geometric skips.
+            let mut locked = vec![false; if keep { full_buses } else { 0 }];
+            skip::each_with(full_buses, bound, rng, |bus, rng| {
+                let shifts = if keep {
+                    &mut shift_nm[bus * per_bus..(bus + 1) * per_bus]
+                } else {
+                    &mut scratch_nm[..per_bus]
+                };
+                if rings.propose(margin, common, shifts, rng) == BusOutcome::Locked {
+                    flag(&mut lane_failed[bus * per_bus..(bus + 1) * per_bus], shifts);
+                    if keep {
+                        locked[bus] = true;
+                    }
+                }
+            });
+            if let Some(detail) = detail.as_deref_mut().filter(|_| keep) {
+                for bus in (0..full_buses).filter(|&bus| !locked[bus]) {
+                    let shifts = &mut shift_nm[bus * per_bus..(bus + 1) * per_bus];
+                    rings.fill_inside(margin, common, shifts, detail);
+                }
+            }
+            // The last, shorter bus (spare lanes beyond whole buses).
+            let failed = &mut lane_failed[full_buses * per_bus..];
+            if !failed.is_empty() {
+                let (shifts, detail) = if keep {
+                    (&mut shift_nm[full_buses * per_bus..], detail.as_deref_mut())
+                } else {
+                    (&mut scratch_nm[..failed.len()], None)
+                };
+                if rings.draw(common, shifts, rng, detail) == BusOutcome::Locked {
+                    flag(failed, shifts);
+                }
+            }
+        } else {
+            for (bus, failed) in lane_failed.chunks_mut(per_bus).enumerate() {
+                let (shifts, detail) = if keep {
+                    let start = bus * per_bus;
+                    (&mut shift_nm[start..start + failed.len()], detail.as_deref_mut())
+                } else {
+                    (&mut scratch_nm[..failed.len()], None)
+                };
+                if rings.draw(common, shifts, rng, detail) == BusOutcome::Locked {
+                    flag(failed, shifts);
                 }
             }
         }

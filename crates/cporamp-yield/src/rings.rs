@@ -22,7 +22,9 @@
 //! distributed as the offsets given $A$; otherwise the bus is in $A^c$ and locks. So the
 //! bus's outcome has exactly the law of drawing every offset, at the cost of one uniform
 //! number per bus when $A$ is rare (at the defaults $p \approx 10^{-11}$). The sampler is
-//! used when $n(n-1)p/2 \le 1/4$; above that every offset is drawn.
+//! used when $n(n-1)p/2 \le 1/4$; above that every offset is drawn. The buses of an engine
+//! whose union draws fire are found by geometric skips over them (module `skip`), one
+//! draw per engine instead of one per bus.
 //!
 //! When the heater shifts themselves are wanted (test data), a bus in $A^c$ draws its offsets
 //! given $A^c$ by rejection (acceptance $\ge 3/4$) from a separate stream, so that the
@@ -92,6 +94,17 @@ impl BusSampler {
 
     /// Draws the bus of `shifts.len()` rings whose common shift is `common_nm`. `detail`,
     /// when given, is the stream that draws the shifts of a bus that locks without them.
+    /// For a bus of `n` rings, the spread below which all lock and the union bound
+    /// $n(n-1)p/2$ when the sampler applies (`None`: every offset must be drawn).
+    pub(crate) fn union_bound(&self, n: usize) -> Option<(f64, f64)> {
+        let pairs = n * n.saturating_sub(1) / 2;
+        self.shortcut
+            .map(|(margin, tail)| (margin, pairs as f64 * tail))
+            .filter(|&(_, bound)| bound <= MAX_UNION_BOUND)
+    }
+
+    /// Draws the bus of `shifts.len()` rings whose common shift is `common_nm`. `detail`,
+    /// when given, is the stream that draws the shifts of a bus that locks without them.
     pub(crate) fn draw(
         &self,
         common_nm: f64,
@@ -99,47 +112,74 @@ impl BusSampler {
         rng: &mut impl Rng,
         detail: Option<&mut impl Rng>,
     ) -> BusOutcome {
-        let n = shifts.len();
-        let pairs = n * n.saturating_sub(1) / 2;
-        let Some((margin, tail)) =
-            self.shortcut.filter(|&(_, tail)| pairs as f64 * tail <= MAX_UNION_BOUND)
-        else {
+        let Some((margin, bound)) = self.union_bound(shifts.len()) else {
             for shift in shifts.iter_mut() {
                 *shift = self.local(rng);
             }
             return self.lock(common_nm, shifts);
         };
-        if pairs > 0 && rng.random::<f64>() < pairs as f64 * tail {
-            // A proposal from the pairs' union; kept with probability 1/N.
-            let (i, j) = pair(rng.random_range(0..pairs));
-            for shift in shifts.iter_mut() {
-                *shift = self.local(rng);
-            }
-            let scale = std::f64::consts::SQRT_2 * self.local_sigma_nm;
-            let magnitude = scale * normal_tail(margin / scale, rng);
-            let difference = if rng.random::<bool>() { magnitude } else { -magnitude };
-            let sum = scale * rng.sample::<f64, _>(StandardNormal);
-            shifts[i] = 0.5 * (sum + difference);
-            shifts[j] = 0.5 * (sum - difference);
-            let beyond = pairs_beyond(shifts, margin);
-            if rng.random::<f64>() * (beyond as f64) < 1.0 {
-                return self.lock(common_nm, shifts);
-            }
+        if bound > 0.0
+            && rng.random::<f64>() < bound
+            && self.propose(margin, common_nm, shifts, rng) == BusOutcome::Locked
+        {
+            return BusOutcome::Locked;
         }
         if let Some(detail) = detail {
-            loop {
-                for shift in shifts.iter_mut() {
-                    *shift = self.local(detail);
-                }
-                if pairs_beyond(shifts, margin) == 0 {
-                    break;
-                }
-            }
-            let outcome = self.lock(common_nm, shifts);
-            debug_assert!(shifts.iter().all(|&s| s <= self.bus.range_nm));
-            return outcome;
+            self.fill_inside(margin, common_nm, shifts, detail);
+            return BusOutcome::Locked;
         }
         BusOutcome::Inside
+    }
+
+    /// The heater shifts of a bus that locks inside (spread within `margin`), drawn from
+    /// `detail` by rejection (acceptance at least 3/4) and locked, for test data.
+    pub(crate) fn fill_inside(
+        &self,
+        margin: f64,
+        common_nm: f64,
+        shifts: &mut [f64],
+        detail: &mut impl Rng,
+    ) {
+        loop {
+            for shift in shifts.iter_mut() {
+                *shift = self.local(detail);
+            }
+            if pairs_beyond(shifts, margin) == 0 {
+                break;
+            }
+        }
+        self.lock(common_nm, shifts);
+        debug_assert!(shifts.iter().all(|&s| s <= self.bus.range_nm));
+    }
+
+    /// The sampler's proposal, once the union bound's draw fired for a bus of
+    /// `shifts.len()` >= 2 rings: a pair uniformly, the offsets given that pair's
+    /// difference beyond `margin`, kept with probability 1/N (then locked: `Locked`), else
+    /// the bus locks inside (`Inside`, the shifts undefined).
+    pub(crate) fn propose(
+        &self,
+        margin: f64,
+        common_nm: f64,
+        shifts: &mut [f64],
+        rng: &mut impl Rng,
+    ) -> BusOutcome {
+        let n = shifts.len();
+        let (i, j) = pair(rng.random_range(0..n * (n - 1) / 2));
+        for shift in shifts.iter_mut() {
+            *shift = self.local(rng);
+        }
+        let scale = std::f64::consts::SQRT_2 * self.local_sigma_nm;
+        let magnitude = scale * normal_tail(margin / scale, rng);
+        let difference = if rng.random::<bool>() { magnitude } else { -magnitude };
+        let sum = scale * rng.sample::<f64, _>(StandardNormal);
+        shifts[i] = 0.5 * (sum + difference);
+        shifts[j] = 0.5 * (sum - difference);
+        let beyond = pairs_beyond(shifts, margin);
+        if rng.random::<f64>() * (beyond as f64) < 1.0 {
+            self.lock(common_nm, shifts)
+        } else {
+            BusOutcome::Inside
+        }
     }
 
     fn lock(&self, common_nm: f64, shifts: &mut [f64]) -> BusOutcome {
