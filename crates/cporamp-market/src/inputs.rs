@@ -1,0 +1,193 @@
+//! What the market engine takes: anchors from the engines, criteria, priors, signals and
+//! observations.
+
+use super::*;
+
+/// One inlet of the thermal and photonics engines' sweep, for the thermal check.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct HotPoint {
+    /// Coolant inlet, °C.
+    pub inlet_c: f64,
+    /// Hottest engine mean, °C.
+    pub engine_temp_c: f64,
+    /// Lanes that cannot lock, fraction.
+    pub unlockable_fraction: f64,
+    /// Flaps per lane-hour.
+    pub flaps_per_lane_h: f64,
+}
+
+/// One network tier.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TierAnchors {
+    /// Tier name (`"scale-up"`, `"leaf"`, `"spine"`, ...).
+    pub name: String,
+    /// Ports of `port_gbps` deployed per accelerator in this tier, > 0.
+    pub ports_per_accelerator: f64,
+    /// Whether CPO may serve this tier.
+    pub cpo_allowed: bool,
+    /// Ceiling of the CPO share of deployed ports where allowed, in \[0, 1\].
+    pub cpo_max_share: f64,
+    /// Whether LPO may serve this tier (its reach suffices).
+    pub lpo_allowed: bool,
+    /// Whether a failure of this tier's links interrupts the training job (GPU-facing
+    /// links; uplinks reroute), so that goodput losses are charged here.
+    pub job_exposed: bool,
+}
+
+/// Share of a technology's spend going to each of [`LAYERS`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerSplit {
+    /// One of [`TECHNOLOGIES`].
+    pub technology: String,
+    /// Fractions in [`LAYERS`] order, summing to 1.
+    pub fractions: [f64; 4],
+}
+
+/// What the engineering engines give, deterministic.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Anchors {
+    /// First simulated year.
+    pub start_year: i32,
+    /// Last simulated year.
+    pub end_year: i32,
+    /// Pluggable switch + optics capex in `start_year`, USD per Gb/s.
+    pub pluggable_usd_per_gbps: f64,
+    /// LPO switch + optics capex in `start_year`, USD per Gb/s.
+    pub lpo_usd_per_gbps: f64,
+    /// CPO switch + optics capex (with package yield) at `reference_units`, USD per Gb/s.
+    pub cpo_usd_per_gbps_at_reference: f64,
+    /// Part of the CPO capex that is the external laser source, USD per Gb/s.
+    pub els_usd_per_gbps: f64,
+    /// Pluggable energy per bit, pJ/bit.
+    pub pluggable_pj_per_bit: f64,
+    /// LPO energy per bit, pJ/bit.
+    pub lpo_pj_per_bit: f64,
+    /// CPO energy per bit, pJ/bit.
+    pub cpo_pj_per_bit: f64,
+    /// Cumulative CPO switches at which the CPO anchors hold.
+    pub reference_units: f64,
+    /// CPO package yield versus the Wright defect factor (1 at the reference), which also
+    /// scales the attach process's variance ([`model`]): a [`yield_surrogate`].
+    pub cpo_yield_vs_defect_factor: Surrogate,
+    /// Dead lasers per CPO package that reach package test at the reference (0 for an
+    /// external laser source): the laser part of the yield, $e^{-\lambda d}$.
+    pub laser_defects_at_reference: f64,
+    /// CPO minus pluggable job goodput loss (fraction) versus the laser failure multiplier.
+    pub goodput_loss_vs_laser_factor: Surrogate,
+    /// LPO minus pluggable job goodput loss (fraction), from the LPO fabric.
+    pub lpo_goodput_loss: f64,
+    /// Laser/ring temperature limit minus the engine temperature at the nominal inlet, K.
+    pub engine_temp_margin_k: f64,
+    /// The CPO package over the inlet sweep, ascending inlet (the last is the hot end).
+    pub hot_end: Vec<HotPoint>,
+    /// Ports per switch.
+    pub ports_per_switch: f64,
+    /// Port speed, Gb/s.
+    pub port_gbps: f64,
+    /// Network tiers.
+    pub tiers: Vec<TierAnchors>,
+    /// Layer split per technology, one each of [`TECHNOLOGIES`].
+    pub layer_split: Vec<LayerSplit>,
+}
+
+/// When CPO counts as in volume, and the scenario boundaries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Criteria {
+    /// Package yield CPO must reach, fraction.
+    pub yield_target: f64,
+    /// CPO share of a tier's deployed ports that counts as volume.
+    pub volume_share: f64,
+    /// Largest extra goodput loss (fraction) tolerated versus pluggable.
+    pub goodput_parity: f64,
+    /// Bull when the main tier reaches volume by this year.
+    pub bull_by_year: i32,
+    /// The end of the article's window: base by this year, bear after it or never.
+    pub bear_after_year: i32,
+    /// Hottest engine allowed at the hot end of the inlet sweep, °C.
+    pub engine_temp_limit_c: f64,
+    /// Largest fraction of lanes that may fail to lock there.
+    pub unlockable_limit: f64,
+    /// Largest flap rate there, per lane-hour.
+    pub flap_limit_per_lane_h: f64,
+}
+
+/// Everything the market engine needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MarketInputs {
+    /// Monte Carlo seed.
+    pub seed: u64,
+    /// Samples.
+    pub samples: usize,
+    /// The uncertain inputs, each of [`INPUT_NAMES`] exactly once.
+    pub inputs: Vec<Input>,
+    /// Engine results.
+    pub anchors: Anchors,
+    /// Volume and scenario criteria.
+    pub criteria: Criteria,
+    /// Cumulative CPO switches shipped before `start_year` (the seed volume), > 0.
+    pub seed_units: f64,
+    /// CPO share of allowed tiers' ports before CPO is eligible (pilots), in \[0, 1\].
+    pub pilot_share: f64,
+    /// Largest leave-one-out error allowed for the anchor surrogates (in their units).
+    pub surrogate_error_bound: f64,
+}
+
+/// The article's five signals to watch, each a model quantity per sample and year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    /// CPO package yield, fraction.
+    ProductionYield,
+    /// Engine temperature margin to the laser/ring limit, K.
+    ThermalDrift,
+    /// CPO minus pluggable job goodput loss, fraction.
+    Serviceability,
+    /// Liquid-cooled share of new AI racks, $1/(1 + e^{-2(y - y_\text{cp})})$.
+    CoolingDesign,
+    /// Defect level per CPO package relative to the reference volume's.
+    Inspection,
+}
+
+impl Signal {
+    /// Index into [`SampleRecord::signals`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The closed range an observed value must lie in: \[0, 1\] for the fractions
+    /// (production yield, cooling design share), \[-1, 1\] for serviceability (a difference
+    /// of two fractions), \[0, ∞) for the inspection defect level, any finite value for the
+    /// thermal margin in K.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            Signal::ProductionYield | Signal::CoolingDesign => (0.0, 1.0),
+            Signal::Serviceability => (-1.0, 1.0),
+            Signal::Inspection => (0.0, f64::MAX),
+            Signal::ThermalDrift => (f64::MIN, f64::MAX),
+        }
+    }
+
+    /// What [`Signal::range`] asks for, in words.
+    pub fn expected(self) -> &'static str {
+        match self {
+            Signal::ProductionYield => "a production yield (fraction) in [0, 1]",
+            Signal::CoolingDesign => "a cooling design share (fraction) in [0, 1]",
+            Signal::Serviceability => "a goodput loss difference (fraction) in [-1, 1]",
+            Signal::Inspection => "a finite relative defect level >= 0",
+            Signal::ThermalDrift => "a finite temperature margin in K",
+        }
+    }
+}
+
+/// One observed signal.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Observation {
+    /// When, in (fractional) years within the horizon.
+    pub year: f64,
+    /// What.
+    pub signal: Signal,
+    /// Observed value, in the signal's unit, within [`Signal::range`].
+    pub value: f64,
+    /// Its standard deviation, finite and at least [`MIN_OBSERVATION_SD`].
+    pub sd: f64,
+}
