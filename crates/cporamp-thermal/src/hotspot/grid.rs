@@ -80,10 +80,17 @@
 //! each row with HotSpot's adaptive RK4 (its default build), see [`TransientMethod`]. The RK4
 //! interval loop is the block model's (`compute_temp_block`); HotSpot's grid build ends each
 //! interval with one remainder step instead, which can differ within RK4's 0.01 K tolerance.
+//!
+//! A layer with HotSpot 7's microchannels (see [`super::microchannel`]) changes the joins of
+//! its coolant cells to solid neighbours and adds the coolant's advection, which makes the
+//! network non-symmetric: the model then solves it by sparse LU, in steady state and for each
+//! backward-Euler step (HotSpot's SuperLU build, the only one that runs microchannels).
 
 use super::block::TransientMethod;
+use super::microchannel::{self, Channels};
 use super::parse::{Floorplan, PowerTrace};
-use crate::network::{Network, NetworkError};
+use crate::network::{Network, NetworkError, TimeScheme};
+use faer::sparse::Triplet;
 
 /// HotSpot's lumped-versus-distributed capacitance fitting factor.
 pub const C_FACTOR: f64 = 0.333;
@@ -126,8 +133,12 @@ pub struct GridLayer {
     pub lateral: bool,
     /// Whether the layer dissipates the trace's power.
     pub has_power: bool,
-    /// Floorplan mapped onto this layer.
+    /// Floorplan mapped onto this layer (for a microchannel layer, HotSpot's generated
+    /// one-block-per-cell floorplan, [`Channels::floorplan_text`]).
     pub floorplan: Floorplan,
+    /// HotSpot 7's microchannels in this layer (detailed 3-D only), see
+    /// [`super::microchannel`].
+    pub channels: Option<Channels>,
 }
 
 /// The package below the chip layers: spreader, sink and convection.
@@ -261,6 +272,12 @@ pub enum GridError {
     /// The network could not be solved.
     #[error(transparent)]
     Network(#[from] NetworkError),
+    /// A feature the microchannel model does not combine with.
+    #[error("microchannel layers: {message}")]
+    Microchannel {
+        /// What was asked and what is supported.
+        message: String,
+    },
     /// The temperature-leakage loop did not settle.
     #[error(
         "thermal runaway: the temperature-leakage loop did not settle within {iterations} iterations (HotSpot's LEAKAGE_MAX_ITER)"
@@ -305,7 +322,13 @@ pub struct GridModel {
     columns: Vec<(usize, usize)>,
     column_names: Vec<String>,
     ambient_k: f64,
+    /// The coolant's advection (every microchannel layer's), when a layer has microchannels.
+    advection: Option<Advection>,
 }
+
+/// The advection terms of the microchannel layers in the network $G\,T = P$ (see
+/// [`super::microchannel`]).
+type Advection = microchannel::AdvectionTerms;
 
 /// Temperatures of every node, K.
 #[derive(Debug, Clone)]
@@ -385,6 +408,29 @@ impl GridModel {
         let columns = trace_columns(&layers, column_names)?;
         let network = build_network(&layers, package, rows, cols, width_m, height_m, detailed_3d)
             .map_err(|message| GridError::BadGrid { rows, cols, message })?;
+        let mut advection: Option<Advection> = None;
+        for (index, layer) in layers.iter().enumerate() {
+            if let Some(channels) = &layer.channels {
+                if !detailed_3d {
+                    return Err(GridError::Microchannel {
+                        message: "HotSpot needs -detailed_3D on with -use_microchannels 1"
+                            .to_string(),
+                    });
+                }
+                if channels.grid.rows != rows || channels.grid.cols != cols {
+                    return Err(GridError::Microchannel {
+                        message: format!(
+                            "{} is {} x {} cells; the grid is {rows} x {cols} (HotSpot reads one value per grid cell)",
+                            channels.grid.file, channels.grid.rows, channels.grid.cols
+                        ),
+                    });
+                }
+                let terms = channels.advection(index * rows * cols);
+                let all = advection.get_or_insert_with(Default::default);
+                all.entries.extend(terms.entries);
+                all.inlets.extend(terms.inlets);
+            }
+        }
         Ok(GridModel {
             layers,
             rows,
@@ -394,7 +440,100 @@ impl GridModel {
             columns,
             column_names: column_names.to_vec(),
             ambient_k,
+            advection,
         })
+    }
+
+    /// Whether a layer has microchannels (the network is then solved with its advection).
+    #[must_use]
+    pub fn has_microchannels(&self) -> bool {
+        self.advection.is_some()
+    }
+
+    /// The triplets of $\alpha\,\mathrm{diag}(C) + G + A$ ($A$ the advection) and the
+    /// constant part of the right-hand side in rise form: with $T = \theta + T_a$,
+    /// $(G + A)\,\theta = P + c\,Q_\text{in}T_\text{in} - (A\,\mathbf 1)\,T_a$
+    /// (conduction rows sum to their ambient conductance, which cancels $T_a$).
+    fn advection_system(
+        &self,
+        advection: &Advection,
+        alpha: f64,
+    ) -> (Vec<Triplet<usize, usize, f64>>, Vec<f64>) {
+        let network = &self.network;
+        let n = network.n_nodes();
+        let mut diagonal: Vec<f64> = network
+            .capacitances()
+            .iter()
+            .zip(network.ambient_conductances())
+            .map(|(c, g)| alpha * c + g)
+            .collect();
+        let mut triplets =
+            Vec::with_capacity(2 * network.edges().len() + advection.entries.len() + n);
+        for &(a, b, g) in network.edges() {
+            diagonal[a] += g;
+            diagonal[b] += g;
+            triplets.push(Triplet::new(a, b, -g));
+            triplets.push(Triplet::new(b, a, -g));
+        }
+        let mut source = vec![0.0; n];
+        for &(row, col, value) in &advection.entries {
+            triplets.push(Triplet::new(row, col, value));
+            source[row] -= value * self.ambient_k;
+        }
+        for &(node, heat_w) in &advection.inlets {
+            source[node] += heat_w;
+        }
+        triplets.extend(diagonal.iter().enumerate().map(|(node, &d)| Triplet::new(node, node, d)));
+        (triplets, source)
+    }
+
+    /// Steady rise with the microchannels' advection, by sparse LU.
+    fn steady_with_advection(
+        &self,
+        advection: &Advection,
+        power: &[f64],
+    ) -> Result<Vec<f64>, GridError> {
+        let (triplets, source) = self.advection_system(advection, 0.0);
+        let rhs: Vec<f64> = power.iter().zip(&source).map(|(p, s)| p + s).collect();
+        Ok(microchannel::solve_lu(self.network.n_nodes(), &triplets, &rhs)?)
+    }
+
+    /// Heat flowing into the coolant, W, and the coolant's $\sum_\text{outlets} c\,Q_o
+    /// (T_o - T_\text{in})$, W, at temperatures `temperatures` (equal in steady state; see
+    /// [`super::microchannel`]). `None` without microchannels.
+    #[must_use]
+    pub fn coolant_balance_w(&self, temperatures: &GridTemperatures) -> Option<(f64, f64)> {
+        self.advection.as_ref()?;
+        let n_cells = self.n_cells();
+        let kelvin: Vec<f64> =
+            temperatures.cells_k.iter().flatten().chain(&temperatures.package_k).copied().collect();
+        let fluid = |node: usize| {
+            let (layer, cell) = (node / n_cells, node % n_cells);
+            self.layers
+                .get(layer)
+                .and_then(|layer| layer.channels.as_ref())
+                .is_some_and(|channels| cell < n_cells && channels.is_fluid(cell))
+        };
+        let mut heat_in = 0.0;
+        for &(a, b, g) in self.network.edges() {
+            match (fluid(a), fluid(b)) {
+                (true, false) => heat_in += g * (kelvin[b] - kelvin[a]),
+                (false, true) => heat_in += g * (kelvin[a] - kelvin[b]),
+                _ => {}
+            }
+        }
+        let mut carried = 0.0;
+        for (index, layer) in self.layers.iter().enumerate() {
+            if let Some(channels) = &layer.channels {
+                let c = channels.config.coolant_rho_c_j_per_m3k;
+                for (cell, flow) in channels.outlet_flows() {
+                    carried += c
+                        * flow
+                        * (kelvin[index * n_cells + cell] - channels.config.inlet_temperature_k);
+                }
+            }
+        }
+        Some((heat_in, carried))
     }
 
     /// The network (for energy checks).
@@ -451,7 +590,9 @@ impl GridModel {
     /// [`GridError::Network`] if the solve fails.
     pub fn steady(&self, trace: &PowerTrace) -> Result<(GridTemperatures, Vec<f64>), GridError> {
         let power = self.node_power(&trace.mean_w());
-        let rise = if self.n_cells() > DIRECT_SOLVE_MAX_CELLS {
+        let rise = if let Some(advection) = &self.advection {
+            self.steady_with_advection(advection, &power)?
+        } else if self.n_cells() > DIRECT_SOLVE_MAX_CELLS {
             self.network.steady_multigrid(&power, &self.positions())?
         } else {
             self.network.steady(&power)?
@@ -473,6 +614,11 @@ impl GridModel {
         trace: &PowerTrace,
         mode: MapMode,
     ) -> Result<(GridTemperatures, Vec<f64>), GridError> {
+        if self.advection.is_some() {
+            return Err(GridError::Microchannel {
+                message: "the temperature-leakage loop (-leakage_used 1) is not combined with microchannels".to_string(),
+            });
+        }
         let base = self.node_power(&trace.mean_w());
         let solver = (self.n_cells() <= DIRECT_SOLVE_MAX_CELLS)
             .then(|| self.network.steady_solver())
@@ -616,6 +762,9 @@ impl GridModel {
         method: TransientMethod,
         mode: MapMode,
     ) -> Result<(Vec<Vec<f64>>, GridTemperatures), GridError> {
+        if let Some(advection) = &self.advection {
+            return self.transient_with_advection(advection, trace, initial, step_s, method, mode);
+        }
         let stepper = match method {
             TransientMethod::Fixed(scheme) => Some(self.network.stepper(step_s, scheme)?),
             TransientMethod::HotSpotRk4 => None,
@@ -637,6 +786,53 @@ impl GridModel {
                     self.network.advance_rk4_hotspot(&mut rise, &power, step_s)?;
                 }
             }
+            let temperatures = self.temperatures(&rise);
+            rows.push(
+                self.columns
+                    .iter()
+                    .map(|&(layer, block)| {
+                        self.block_temperature(&temperatures, layer, layer, block, mode)
+                    })
+                    .collect(),
+            );
+        }
+        Ok((rows, self.temperatures(&rise)))
+    }
+
+    /// HotSpot's SuperLU transient with microchannels: one backward-Euler step per trace row,
+    /// $(C/h + G + A)\,T' = (C/h)\,T + P + c\,Q_\text{in}T_\text{in}$, the matrix factored
+    /// once.
+    fn transient_with_advection(
+        &self,
+        advection: &Advection,
+        trace: &PowerTrace,
+        initial: &GridTemperatures,
+        step_s: f64,
+        method: TransientMethod,
+        mode: MapMode,
+    ) -> Result<(Vec<Vec<f64>>, GridTemperatures), GridError> {
+        if method != TransientMethod::Fixed(TimeScheme::BackwardEuler) {
+            return Err(GridError::Microchannel {
+                message: "transients step by backward Euler, one step per trace row (HotSpot's SuperLU build, the only build that runs microchannels); choose --time-scheme backward-euler".to_string(),
+            });
+        }
+        let (triplets, source) = self.advection_system(advection, 1.0 / step_s);
+        let lu = microchannel::lu_factor(self.network.n_nodes(), &triplets)?;
+        let capacitance = self.network.capacitances();
+        let mut rise: Vec<f64> = initial
+            .cells_k
+            .iter()
+            .flatten()
+            .chain(&initial.package_k)
+            .map(|kelvin| kelvin - self.ambient_k)
+            .collect();
+        let mut rows = Vec::with_capacity(trace.rows.len());
+        for row in &trace.rows {
+            let power = self.node_power(row);
+            let rhs: Vec<f64> = (0..rise.len())
+                .map(|node| capacitance[node] / step_s * rise[node] + power[node] + source[node])
+                .collect();
+            rise = microchannel::lu_solve(&lu, &rhs)?;
             let temperatures = self.temperatures(&rise);
             rows.push(
                 self.columns
@@ -1075,6 +1271,11 @@ fn build_network(
             network.connect_resistance(a, b, resistance);
         }
     };
+    let channels = |layer: usize| layers.get(layer).and_then(|layer| layer.channels.as_ref());
+    let fluid = |layer: usize, cell: usize| channels(layer).is_some_and(|c| c.is_fluid(cell));
+    if channels(0).is_some() {
+        return Err("a microchannel layer as layer 0 is not supported (HotSpot's find_res then joins its lateral walls as if they were vertical contacts)".to_string());
+    }
 
     // HotSpot's find_res: north-south neighbours through rx, east-west through ry, each cell
     // contributing half of its own (per cell in detailed 3-D mode, per layer otherwise).
@@ -1083,20 +1284,44 @@ fn build_network(
             for col in 0..cols {
                 let cell = row * cols + col;
                 let here = layer.at(cell);
+                // HotSpot's find_res between a coolant cell and a solid one: half the solid
+                // cell's resistance plus the convective 1/(h A) (see super::microchannel).
+                let wall = |a: (usize, usize), b: (usize, usize)| -> Option<(f64, CellRc)> {
+                    let (fluid_a, fluid_b) = (fluid(a.0, a.1), fluid(b.0, b.1));
+                    if fluid_a == fluid_b {
+                        return None;
+                    }
+                    let solid = if fluid_a { b } else { a };
+                    let htc = channels(a.0).or(channels(b.0))?.config.htc_w_per_m2k;
+                    Some((htc, stack[solid.0].at(solid.1)))
+                };
                 if col + 1 < cols {
-                    let r = (here.ry + layer.at(cell + 1).ry) / 2.0;
+                    let r = match wall((index, cell), (index, cell + 1)) {
+                        Some((htc, solid)) => {
+                            solid.ry / 2.0 + 1.0 / (htc * cell_h * layers[index].thickness_m)
+                        }
+                        None => (here.ry + layer.at(cell + 1).ry) / 2.0,
+                    };
                     connect(node(index, cell), node(index, cell + 1), r);
                 }
                 if row + 1 < rows {
-                    let r = (here.rx + layer.at(cell + cols).rx) / 2.0;
+                    let r = match wall((index, cell), (index, cell + cols)) {
+                        Some((htc, solid)) => {
+                            solid.rx / 2.0 + 1.0 / (htc * cell_w * layers[index].thickness_m)
+                        }
+                        None => (here.rx + layer.at(cell + cols).rx) / 2.0,
+                    };
                     connect(node(index, cell), node(index, cell + cols), r);
                 }
                 if index + 1 < n_layers {
                     let below = stack[index + 1].at(cell).rz;
-                    let r = match (detailed_3d, index) {
-                        (false, _) => here.rz,
-                        (true, 0) => here.rz + below / 2.0,
-                        (true, _) => (here.rz + below) / 2.0,
+                    let r = match (wall((index, cell), (index + 1, cell)), detailed_3d, index) {
+                        // Next to layer 0 HotSpot takes layer 0's whole rz.
+                        (Some((htc, _)), _, 0) => here.rz + 1.0 / (htc * cell_area),
+                        (Some((htc, solid)), _, _) => solid.rz / 2.0 + 1.0 / (htc * cell_area),
+                        (None, false, _) => here.rz,
+                        (None, true, 0) => here.rz + below / 2.0,
+                        (None, true, _) => (here.rz + below) / 2.0,
                     };
                     connect(node(index, cell), node(index + 1, cell), r);
                 }

@@ -202,6 +202,7 @@ fn layer(blocks: Vec<Block>, k: f64, rho_c: f64, thickness_m: f64, has_power: bo
         lateral: true,
         has_power,
         floorplan: Floorplan { blocks, width_m: 4e-3, height_m: 2e-3 },
+        channels: None,
     }
 }
 
