@@ -469,7 +469,7 @@ impl GridModel {
             .collect();
         let mut triplets =
             Vec::with_capacity(2 * network.edges().len() + advection.entries.len() + n);
-        for &(a, b, g) in network.edges() {
+        for (a, b, g) in network.edges() {
             diagonal[a] += g;
             diagonal[b] += g;
             triplets.push(Triplet::new(a, b, -g));
@@ -515,7 +515,7 @@ impl GridModel {
                 .is_some_and(|channels| cell < n_cells && channels.is_fluid(cell))
         };
         let mut heat_in = 0.0;
-        for &(a, b, g) in self.network.edges() {
+        for (a, b, g) in self.network.edges() {
             match (fluid(a), fluid(b)) {
                 (true, false) => heat_in += g * (kelvin[b] - kelvin[a]),
                 (false, true) => heat_in += g * (kelvin[a] - kelvin[b]),
@@ -593,7 +593,7 @@ impl GridModel {
         let rise = if let Some(advection) = &self.advection {
             self.steady_with_advection(advection, &power)?
         } else if self.n_cells() > DIRECT_SOLVE_MAX_CELLS {
-            self.network.steady_multigrid(&power, &self.positions())?
+            self.network.steady_multigrid(&power, self.layout())?
         } else {
             self.network.steady(&power)?
         };
@@ -649,7 +649,7 @@ impl GridModel {
             }
             let rise = match &solver {
                 Some(solver) => solver.solve(&power)?,
-                None => self.network.steady_multigrid(&power, &self.positions())?,
+                None => self.network.steady_multigrid(&power, self.layout())?,
             };
             let temperatures = self.temperatures(&rise);
             let mut d_max: f64 = 0.0;
@@ -672,17 +672,13 @@ impl GridModel {
     }
 
     /// Grid position of every node, for the multigrid solver.
-    fn positions(&self) -> Vec<crate::multigrid::GridPosition> {
-        let mut positions = Vec::with_capacity(self.network.n_nodes());
-        for layer in 0..self.n_grid_layers() {
-            for row in 0..self.rows {
-                for col in 0..self.cols {
-                    positions.push(Some((layer, row, col)));
-                }
-            }
+    /// The grid layers' cells, as the multigrid solver walks them.
+    fn layout(&self) -> crate::multigrid::GridLayout {
+        crate::multigrid::GridLayout {
+            layers: self.n_grid_layers(),
+            rows: self.rows,
+            cols: self.cols,
         }
-        positions.resize(self.network.n_nodes(), None);
-        positions
     }
 
     /// Every node at `temperature_k`.
@@ -1254,6 +1250,13 @@ fn build_network(
     let n_layers = stack.len();
     let (spreader_layer, sink_layer) = (n_layers - 2, n_layers - 1);
     let mut network = Network::default();
+    // Lateral and vertical links, the rim links of the spreader and sink edges, and the
+    // package nodes' own links (fewer than 32).
+    let lateral = rows * cols.saturating_sub(1) + rows.saturating_sub(1) * cols;
+    network.reserve(
+        n_layers * n_cells + PACKAGE_NODES.len(),
+        n_layers * lateral + (n_layers - 1) * n_cells + 4 * (rows + cols) + 32,
+    );
     let node = |layer: usize, cell: usize| layer * n_cells + cell;
     for layer in &stack {
         for cell in 0..n_cells {

@@ -241,7 +241,6 @@ fn detailed_cells_follow_hotspot_occupancy_rules_by_hand() {
         model
             .network()
             .edges()
-            .iter()
             .filter(|(x, y, _)| (*x, *y) == (a, b) || (*x, *y) == (b, a))
             .map(|(_, _, g)| g)
             .sum()
@@ -280,7 +279,6 @@ fn detailed_cells_follow_hotspot_occupancy_rules_by_hand() {
     let plain_g: f64 = plain
         .network()
         .edges()
-        .iter()
         .filter(|(x, y, _)| (*x, *y) == (2, 6) || (*x, *y) == (6, 2))
         .map(|(_, _, g)| g)
         .sum();
