@@ -439,23 +439,32 @@ impl Multigrid {
         }
     }
 
-    fn cycle(&self, depth: usize, rhs: &[f64]) -> Result<Vec<f64>, NetworkError> {
+    /// One V-cycle from level `depth` for `rhs`, into `x`; `buffers[k]` holds the right-hand
+    /// side and correction of level `depth + 1 + k` (allocated once per solve).
+    fn cycle(
+        &self,
+        depth: usize,
+        rhs: &[f64],
+        x: &mut [f64],
+        buffers: &mut [(Vec<f64>, Vec<f64>)],
+    ) -> Result<(), NetworkError> {
         let level = &self.levels[depth];
-        if depth + 1 == self.levels.len() {
-            return self.coarsest.solve(rhs);
-        }
-        let mut x = vec![0.0; level.n_nodes()];
+        let Some(((coarse_rhs, correction), deeper)) = buffers.split_first_mut() else {
+            x.copy_from_slice(&self.coarsest.solve(rhs)?);
+            return Ok(());
+        };
+        x.fill(0.0);
         for _ in 0..2 {
-            level.sweep(&mut x, rhs, true);
+            level.sweep(x, rhs, true);
         }
-        let mut coarse_rhs = vec![0.0; self.levels[depth + 1].n_nodes()];
-        level.restrict_residual(&x, rhs, &mut coarse_rhs);
-        let correction = self.cycle(depth + 1, &coarse_rhs)?;
+        coarse_rhs.fill(0.0);
+        level.restrict_residual(x, rhs, coarse_rhs);
+        self.cycle(depth + 1, coarse_rhs, correction, deeper)?;
         level.for_each_aggregate(|node, aggregate| x[node] += correction[aggregate]);
         for _ in 0..2 {
-            level.sweep(&mut x, rhs, false);
+            level.sweep(x, rhs, false);
         }
-        Ok(x)
+        Ok(())
     }
 
     /// Solves $A x = b$ by preconditioned conjugate gradients. Returns the solution and the
@@ -463,17 +472,23 @@ impl Multigrid {
     ///
     /// # Errors
     /// [`NetworkError::NotConverged`] if the tolerance is not reached in 500 iterations.
-    pub fn solve(&self, rhs: &[f64]) -> Result<(Vec<f64>, usize), NetworkError> {
+    pub fn solve(&self, rhs: Vec<f64>) -> Result<(Vec<f64>, usize), NetworkError> {
         let fine = &self.levels[0];
         let n_nodes = fine.n_nodes();
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
-        let norm_rhs = dot(rhs, rhs).sqrt();
+        let norm_rhs = dot(&rhs, &rhs).sqrt();
         let mut x = vec![0.0; n_nodes];
         if norm_rhs == 0.0 {
             return Ok((x, 0));
         }
-        let mut residual = rhs.to_vec();
-        let mut z = self.cycle(0, &residual)?;
+        let mut buffers: Vec<(Vec<f64>, Vec<f64>)> = self.levels[1..]
+            .iter()
+            .map(|level| (vec![0.0; level.n_nodes()], vec![0.0; level.n_nodes()]))
+            .collect();
+        // The right-hand side becomes the residual (x = 0).
+        let mut residual = rhs;
+        let mut z = vec![0.0; n_nodes];
+        self.cycle(0, &residual, &mut z, &mut buffers)?;
         let mut direction = z.clone();
         let mut rz = dot(&residual, &z);
         let mut product = vec![0.0; n_nodes];
@@ -487,7 +502,7 @@ impl Multigrid {
             if dot(&residual, &residual).sqrt() <= RELATIVE_TOLERANCE * norm_rhs {
                 return Ok((x, iteration));
             }
-            z = self.cycle(0, &residual)?;
+            self.cycle(0, &residual, &mut z, &mut buffers)?;
             let rz_next = dot(&residual, &z);
             let beta = rz_next / rz;
             rz = rz_next;

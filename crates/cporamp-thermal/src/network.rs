@@ -242,13 +242,13 @@ impl Network {
 
     /// Steady rise by multigrid-preconditioned conjugate gradients ([`crate::multigrid`]), for
     /// networks on a layered grid too large to factor; the first nodes are the cells of
-    /// `layout`.
+    /// `layout`. Takes the power vector by value: the solver reuses it as its residual.
     ///
     /// # Errors
     /// [`NetworkError`] if the network is invalid, singular or the iteration fails.
     pub fn steady_multigrid(
         &self,
-        power_w: &[f64],
+        power_w: Vec<f64>,
         layout: crate::multigrid::GridLayout,
     ) -> Result<Vec<f64>, NetworkError> {
         self.check()?;

@@ -593,7 +593,7 @@ impl GridModel {
         let rise = if let Some(advection) = &self.advection {
             self.steady_with_advection(advection, &power)?
         } else if self.n_cells() > DIRECT_SOLVE_MAX_CELLS {
-            self.network.steady_multigrid(&power, self.layout())?
+            self.network.steady_multigrid(power, self.layout())?
         } else {
             self.network.steady(&power)?
         };
@@ -649,7 +649,7 @@ impl GridModel {
             }
             let rise = match &solver {
                 Some(solver) => solver.solve(&power)?,
-                None => self.network.steady_multigrid(&power, self.layout())?,
+                None => self.network.steady_multigrid(power, self.layout())?,
             };
             let temperatures = self.temperatures(&rise);
             let mut d_max: f64 = 0.0;
@@ -671,7 +671,6 @@ impl GridModel {
         Err(GridError::LeakageRunaway { iterations: crate::leakage::LEAKAGE_MAX_ITERATIONS })
     }
 
-    /// Grid position of every node, for the multigrid solver.
     /// The grid layers' cells, as the multigrid solver walks them.
     fn layout(&self) -> crate::multigrid::GridLayout {
         crate::multigrid::GridLayout {
