@@ -404,19 +404,21 @@ impl Level {
     }
 }
 
-/// An aggregation multigrid hierarchy over a layered grid network.
-pub struct Multigrid {
-    levels: Vec<Level>,
-    coarsest: Factor,
+/// The finest level of the solver: a layered grid network's conductances in the grid's
+/// structure (32 bytes per cell), which a caller may keep instead of the network itself.
+pub struct GridOperator {
+    fine: Level,
 }
 
-impl Multigrid {
-    /// Builds the hierarchy for `network`, whose first nodes are the cells of `layout`.
+impl GridOperator {
+    /// The conductances of `network`, whose first nodes are the cells of `layout`.
     ///
     /// # Errors
-    /// [`NetworkError`] if the coarsest level cannot be factored (a singular network), or
-    /// the network has fewer nodes than the layout has cells.
-    pub fn new(network: &Network, layout: GridLayout) -> Result<Multigrid, NetworkError> {
+    /// [`NetworkError::Singular`] if the network has fewer nodes than the layout has cells.
+    pub fn from_network(
+        network: &Network,
+        layout: GridLayout,
+    ) -> Result<GridOperator, NetworkError> {
         if network.n_nodes() < layout.cells() {
             return Err(NetworkError::Singular(format!(
                 "a {} x {} x {} grid layout on a network of {} nodes",
@@ -426,17 +428,47 @@ impl Multigrid {
                 network.n_nodes()
             )));
         }
-        let mut levels = vec![Level::from_network(network, layout)];
+        Ok(GridOperator { fine: Level::from_network(network, layout) })
+    }
+
+    /// Solves $A x = b$ (builds the coarse levels, then CG, see [`Multigrid::solve`]).
+    ///
+    /// # Errors
+    /// As [`Multigrid::new`] and [`Multigrid::solve`].
+    pub fn solve(&self, rhs: Vec<f64>) -> Result<(Vec<f64>, usize), NetworkError> {
+        Multigrid::new(self)?.solve(rhs)
+    }
+}
+
+/// An aggregation multigrid hierarchy over a layered grid network.
+pub struct Multigrid<'a> {
+    fine: &'a Level,
+    coarse: Vec<Level>,
+    coarsest: Factor,
+}
+
+impl<'a> Multigrid<'a> {
+    /// Builds the coarse levels below `operator`.
+    ///
+    /// # Errors
+    /// [`NetworkError`] if the coarsest level cannot be factored (a singular network).
+    pub fn new(operator: &'a GridOperator) -> Result<Multigrid<'a>, NetworkError> {
+        let fine = &operator.fine;
+        let mut coarse: Vec<Level> = Vec::new();
         loop {
-            let last = levels.last().expect("one level at least");
+            let last = coarse.last().unwrap_or(fine);
             let GridLayout { rows, cols, .. } = last.layout;
             if rows * cols <= COARSEST_CELLS || rows < 2 || cols < 2 {
                 let coarsest = Factor::new(&last.matrix()?)?;
-                return Ok(Multigrid { levels, coarsest });
+                return Ok(Multigrid { fine, coarse, coarsest });
             }
-            let coarse = last.coarsen();
-            levels.push(coarse);
+            let next = last.coarsen();
+            coarse.push(next);
         }
+    }
+
+    fn level(&self, depth: usize) -> &Level {
+        if depth == 0 { self.fine } else { &self.coarse[depth - 1] }
     }
 
     /// One V-cycle from level `depth` for `rhs`, into `x`; `buffers[k]` holds the right-hand
@@ -448,7 +480,7 @@ impl Multigrid {
         x: &mut [f64],
         buffers: &mut [(Vec<f64>, Vec<f64>)],
     ) -> Result<(), NetworkError> {
-        let level = &self.levels[depth];
+        let level = self.level(depth);
         let Some(((coarse_rhs, correction), deeper)) = buffers.split_first_mut() else {
             x.copy_from_slice(&self.coarsest.solve(rhs)?);
             return Ok(());
@@ -473,7 +505,7 @@ impl Multigrid {
     /// # Errors
     /// [`NetworkError::NotConverged`] if the tolerance is not reached in 500 iterations.
     pub fn solve(&self, rhs: Vec<f64>) -> Result<(Vec<f64>, usize), NetworkError> {
-        let fine = &self.levels[0];
+        let fine = self.fine;
         let n_nodes = fine.n_nodes();
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
         let norm_rhs = dot(&rhs, &rhs).sqrt();
@@ -481,7 +513,8 @@ impl Multigrid {
         if norm_rhs == 0.0 {
             return Ok((x, 0));
         }
-        let mut buffers: Vec<(Vec<f64>, Vec<f64>)> = self.levels[1..]
+        let mut buffers: Vec<(Vec<f64>, Vec<f64>)> = self
+            .coarse
             .iter()
             .map(|level| (vec![0.0; level.n_nodes()], vec![0.0; level.n_nodes()]))
             .collect();

@@ -252,7 +252,8 @@ impl Network {
         layout: crate::multigrid::GridLayout,
     ) -> Result<Vec<f64>, NetworkError> {
         self.check()?;
-        let (theta, _) = crate::multigrid::Multigrid::new(self, layout)?.solve(power_w)?;
+        let (theta, _) =
+            crate::multigrid::GridOperator::from_network(self, layout)?.solve(power_w)?;
         Ok(theta)
     }
 

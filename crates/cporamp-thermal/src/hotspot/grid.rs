@@ -315,7 +315,14 @@ pub struct GridModel {
     layers: Vec<GridLayer>,
     rows: usize,
     cols: usize,
-    network: Network,
+    /// The network; above [`DIRECT_SOLVE_MAX_CELLS`] cells per layer it is built only when
+    /// asked for (transients, energy checks): a steady state needs only `operator`.
+    network: std::sync::OnceLock<Network>,
+    /// The network's conductances in the grid's structure, for the multigrid steady solve of
+    /// large grids (32 bytes per cell, where the network takes 64 per node).
+    operator: Option<crate::multigrid::GridOperator>,
+    package: PackageParameters,
+    detailed_3d: bool,
     /// Per layer, per block: touched cells.
     block_cells: Vec<Vec<BlockCells>>,
     /// Trace column -> (layer, block).
@@ -431,11 +438,21 @@ impl GridModel {
                 all.inlets.extend(terms.inlets);
             }
         }
+        let layout = crate::multigrid::GridLayout { layers: layers.len() + 2, rows, cols };
+        let (network, operator) = if rows * cols > DIRECT_SOLVE_MAX_CELLS && advection.is_none() {
+            let operator = crate::multigrid::GridOperator::from_network(&network, layout)?;
+            (std::sync::OnceLock::new(), Some(operator))
+        } else {
+            (std::sync::OnceLock::from(network), None)
+        };
         Ok(GridModel {
             layers,
             rows,
             cols,
             network,
+            operator,
+            package: *package,
+            detailed_3d,
             block_cells,
             columns,
             column_names: column_names.to_vec(),
@@ -459,7 +476,7 @@ impl GridModel {
         advection: &Advection,
         alpha: f64,
     ) -> (Vec<Triplet<usize, usize, f64>>, Vec<f64>) {
-        let network = &self.network;
+        let network = self.network();
         let n = network.n_nodes();
         let mut diagonal: Vec<f64> = network
             .capacitances()
@@ -495,7 +512,7 @@ impl GridModel {
     ) -> Result<Vec<f64>, GridError> {
         let (triplets, source) = self.advection_system(advection, 0.0);
         let rhs: Vec<f64> = power.iter().zip(&source).map(|(p, s)| p + s).collect();
-        Ok(microchannel::solve_lu(self.network.n_nodes(), &triplets, &rhs)?)
+        Ok(microchannel::solve_lu(self.n_nodes(), &triplets, &rhs)?)
     }
 
     /// Heat flowing into the coolant, W, and the coolant's $\sum_\text{outlets} c\,Q_o
@@ -515,7 +532,7 @@ impl GridModel {
                 .is_some_and(|channels| cell < n_cells && channels.is_fluid(cell))
         };
         let mut heat_in = 0.0;
-        for (a, b, g) in self.network.edges() {
+        for (a, b, g) in self.network().edges() {
             match (fluid(a), fluid(b)) {
                 (true, false) => heat_in += g * (kelvin[b] - kelvin[a]),
                 (false, true) => heat_in += g * (kelvin[a] - kelvin[b]),
@@ -536,10 +553,27 @@ impl GridModel {
         Some((heat_in, carried))
     }
 
-    /// The network (for energy checks).
+    /// The network (for energy checks and transients; rebuilt on first use for a large grid).
     #[must_use]
     pub fn network(&self) -> &Network {
-        &self.network
+        self.network.get_or_init(|| {
+            let die = &self.layers[0].floorplan;
+            build_network(
+                &self.layers,
+                &self.package,
+                self.rows,
+                self.cols,
+                die.width_m,
+                die.height_m,
+                self.detailed_3d,
+            )
+            .expect("the same network built without error in GridModel::new")
+        })
+    }
+
+    /// Number of nodes: every cell of every grid layer, then the package nodes.
+    fn n_nodes(&self) -> usize {
+        self.n_grid_layers() * self.n_cells() + PACKAGE_NODES.len()
     }
 
     /// Number of grid layers including spreader and sink.
@@ -555,7 +589,7 @@ impl GridModel {
     /// Node powers, W, for one row of trace powers.
     #[must_use]
     pub fn node_power(&self, column_power_w: &[f64]) -> Vec<f64> {
-        let mut power = vec![0.0; self.network.n_nodes()];
+        let mut power = vec![0.0; self.n_nodes()];
         for (&(layer, block), &watts) in self.columns.iter().zip(column_power_w) {
             let cells = &self.block_cells[layer][block];
             for &(cell, overlap_m2) in &cells.overlaps {
@@ -593,9 +627,12 @@ impl GridModel {
         let rise = if let Some(advection) = &self.advection {
             self.steady_with_advection(advection, &power)?
         } else if self.n_cells() > DIRECT_SOLVE_MAX_CELLS {
-            self.network.steady_multigrid(power, self.layout())?
+            match &self.operator {
+                Some(operator) => operator.solve(power)?.0,
+                None => self.network().steady_multigrid(power, self.layout())?,
+            }
         } else {
-            self.network.steady(&power)?
+            self.network().steady(&power)?
         };
         Ok((self.temperatures(&rise), rise))
     }
@@ -621,7 +658,7 @@ impl GridModel {
         }
         let base = self.node_power(&trace.mean_w());
         let solver = (self.n_cells() <= DIRECT_SOLVE_MAX_CELLS)
-            .then(|| self.network.steady_solver())
+            .then(|| self.network().steady_solver())
             .transpose()?;
         let power_layers: Vec<usize> =
             (0..self.layers.len()).filter(|&layer| self.layers[layer].has_power).collect();
@@ -649,7 +686,10 @@ impl GridModel {
             }
             let rise = match &solver {
                 Some(solver) => solver.solve(&power)?,
-                None => self.network.steady_multigrid(power, self.layout())?,
+                None => match &self.operator {
+                    Some(operator) => operator.solve(power)?.0,
+                    None => self.network().steady_multigrid(power, self.layout())?,
+                },
             };
             let temperatures = self.temperatures(&rise);
             let mut d_max: f64 = 0.0;
@@ -683,7 +723,7 @@ impl GridModel {
     /// Every node at `temperature_k`.
     #[must_use]
     pub fn uniform(&self, temperature_k: f64) -> GridTemperatures {
-        self.temperatures(&vec![temperature_k - self.ambient_k; self.network.n_nodes()])
+        self.temperatures(&vec![temperature_k - self.ambient_k; self.n_nodes()])
     }
 
     /// Initial temperatures from block temperatures in HotSpot's `.steady` layout (HotSpot's
@@ -761,7 +801,7 @@ impl GridModel {
             return self.transient_with_advection(advection, trace, initial, step_s, method, mode);
         }
         let stepper = match method {
-            TransientMethod::Fixed(scheme) => Some(self.network.stepper(step_s, scheme)?),
+            TransientMethod::Fixed(scheme) => Some(self.network().stepper(step_s, scheme)?),
             TransientMethod::HotSpotRk4 => None,
         };
         let mut rise: Vec<f64> = initial
@@ -778,7 +818,7 @@ impl GridModel {
             match &stepper {
                 Some(stepper) => stepper.step(&mut rise, &power, &power)?,
                 None => {
-                    self.network.advance_rk4_hotspot(&mut rise, &power, step_s)?;
+                    self.network().advance_rk4_hotspot(&mut rise, &power, step_s)?;
                 }
             }
             let temperatures = self.temperatures(&rise);
@@ -812,8 +852,8 @@ impl GridModel {
             });
         }
         let (triplets, source) = self.advection_system(advection, 1.0 / step_s);
-        let lu = microchannel::lu_factor(self.network.n_nodes(), &triplets)?;
-        let capacitance = self.network.capacitances();
+        let lu = microchannel::lu_factor(self.n_nodes(), &triplets)?;
+        let capacitance = self.network().capacitances();
         let mut rise: Vec<f64> = initial
             .cells_k
             .iter()
