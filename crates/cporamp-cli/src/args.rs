@@ -300,6 +300,11 @@ pub struct ThermalArgs {
     /// half-cell vertical resistances. Needs --lcf and the grid model, as in HotSpot.
     #[arg(long = "detailed-3d", value_enum, value_name = "on|off")]
     pub detailed_3d: Option<OnOff>,
+    /// HotSpot's `-use_microchannels 1`: LCF layers whose file is a `.csv` are HotSpot 7
+    /// microchannel layers (coolant, pressure and heat-transfer options from the config).
+    /// Needs --detailed-3d on and the grid model, as in HotSpot.
+    #[arg(long)]
+    pub use_microchannels: bool,
     /// Accept negative powers in the power trace (blocks that absorb heat, e.g. a
     /// thermoelectric cooler); without it a negative power is refused as a likely error.
     #[arg(long)]

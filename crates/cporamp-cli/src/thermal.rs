@@ -5,7 +5,7 @@ use crate::Failure;
 use crate::args::{OnOff, Scheme, ThermalArgs};
 use cporamp_core::scenario::limits::{self, HotSpotRun};
 use cporamp_thermal::hotspot::block::TransientMethod;
-use cporamp_thermal::hotspot::{self, HotSpotTransient, ModelType, Stack, parse};
+use cporamp_thermal::hotspot::{self, HotSpotTransient, LayerFile, ModelType, Stack, parse};
 use cporamp_thermal::network::TimeScheme;
 use std::io::Write;
 use std::path::Path;
@@ -139,11 +139,15 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
         Some(path) => Some(path.clone()),
         None => discover_materials(config_path, &config, &mut notes),
     };
-    let materials = match &materials_path {
+    let (materials, fluid_viscosities) = match &materials_path {
         Some(path) => {
-            parse::materials(&name(path), &read(path, "materials file")?).map_err(Failure::input)?
+            let text = read(path, "materials file")?;
+            (
+                parse::materials(&name(path), &text).map_err(Failure::input)?,
+                parse::fluid_viscosities(&name(path), &text).map_err(Failure::input)?,
+            )
         }
-        None => std::collections::BTreeMap::new(),
+        None => (std::collections::BTreeMap::new(), std::collections::BTreeMap::new()),
     };
     let ptrace = args
         .ptrace
@@ -165,13 +169,40 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             .map_err(Failure::input)?;
             let directory = lcf.parent().unwrap_or(Path::new("."));
             let mut with_floorplans = Vec::new();
+            let mut with_files = Vec::new();
             for layer in layers {
                 let path = directory.join(&layer.floorplan_file);
+                // HotSpot: a layer file with the .csv extension is a microchannel network.
+                if layer.floorplan_file.ends_with(".csv") {
+                    if !args.use_microchannels {
+                        return Err(Failure::input(anyhow::anyhow!(
+                            "{}:{}: floorplan file: {} is a microchannel network (.csv); HotSpot runs it with -use_microchannels 1: pass --use-microchannels (with --detailed-3d on)",
+                            name(lcf),
+                            layer.line,
+                            layer.floorplan_file
+                        )));
+                    }
+                    let grid = hotspot::microchannel::channel_grid(
+                        &name(&path),
+                        &read(&path, "microchannel network")?,
+                    )
+                    .map_err(Failure::input)?;
+                    with_files.push((layer, LayerFile::Channels(grid)));
+                    continue;
+                }
                 let floorplan = parse::floorplan(&name(&path), &read(&path, "floorplan")?)
                     .map_err(Failure::input)?;
-                with_floorplans.push((layer, floorplan));
+                if args.use_microchannels {
+                    with_files.push((layer, LayerFile::Floorplan(floorplan)));
+                } else {
+                    with_floorplans.push((layer, floorplan));
+                }
             }
-            Stack::Lcf(with_floorplans)
+            if args.use_microchannels {
+                Stack::Microchannels { layers: with_files, fluid_viscosities }
+            } else {
+                Stack::Lcf(with_floorplans)
+            }
         }
         (None, Some(flp)) => Stack::Default(
             parse::floorplan(&name(flp), &read(flp, "floorplan")?).map_err(Failure::input)?,
@@ -209,6 +240,13 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
         (Some(Scheme::Rk4), _) | (None, ModelType::Block) => TransientMethod::HotSpotRk4,
         (None, ModelType::Grid) => TransientMethod::Fixed(TimeScheme::BackwardEuler),
     };
+    if args.use_microchannels
+        && (model_type != ModelType::Grid || args.detailed_3d != Some(OnOff::On))
+    {
+        return Err(Failure::input(anyhow::anyhow!(
+            "--use-microchannels needs the grid model and --detailed-3d on, as HotSpot's -use_microchannels 1 does"
+        )));
+    }
     match (model_type, stack) {
         (ModelType::Block, _) if args.detailed_3d == Some(OnOff::On) => {
             Err(Failure::input(anyhow::anyhow!(
@@ -245,9 +283,11 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             }
             transient_text(&model, args, &trace, &settings, method)
         }
-        (ModelType::Block, Stack::Lcf(_)) => Err(Failure::input(anyhow::anyhow!(
-            "a layer configuration file (--lcf) needs the grid model (--model-type grid or -model_type grid)"
-        ))),
+        (ModelType::Block, Stack::Lcf(_) | Stack::Microchannels { .. }) => {
+            Err(Failure::input(anyhow::anyhow!(
+                "a layer configuration file (--lcf) needs the grid model (--model-type grid or -model_type grid)"
+            )))
+        }
         (ModelType::Grid, stack) => {
             let detailed_3d = args.detailed_3d == Some(OnOff::On);
             if detailed_3d && matches!(stack, Stack::Default(_)) {
@@ -259,6 +299,7 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             let chip_layers = match &stack {
                 Stack::Default(_) => 2,
                 Stack::Lcf(layers) => layers.len(),
+                Stack::Microchannels { layers, .. } => layers.len(),
             };
             let estimate = hotspot::grid::memory_estimate_bytes(rows, cols, chip_layers);
             let budget = args.common.execution.budget.budget(1).memory_bytes;

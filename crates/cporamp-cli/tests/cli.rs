@@ -526,6 +526,89 @@ fn thermal_runs_hotspot_example3_detailed_3d_like_hotspot() {
 }
 
 #[test]
+fn thermal_runs_hotspot_example5_microchannels_like_hotspot() {
+    // HotSpot's example5 run.sh: a microchannel layer (.csv) in a layer configuration file,
+    // `-detailed_3D on -use_microchannels 1`, the steady state and then the transient from the
+    // steady file. HotSpot's SuperLU build solves the same network directly, so its
+    // two-decimal prints are ours rounded: every block, every cell and every transient value
+    // is the same text (the thermal crate's tests_microchannel.rs holds them to 1e-6 K against
+    // six-decimal prints).
+    let directory = tempfile::tempdir().unwrap();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../cporamp-thermal/tests/data/hotspot/example5");
+    std::fs::create_dir_all(directory.path().join("floorplans")).unwrap();
+    std::fs::create_dir_all(directory.path().join("microchannel_geometries")).unwrap();
+    for file in [
+        "example.config",
+        "example.lcf",
+        "example.materials",
+        "example.ptrace",
+        "floorplans/interposer.flp",
+        "floorplans/silicon.flp",
+        "floorplans/heater.flp",
+        "floorplans/DRAM.flp",
+        "microchannel_geometries/horizontal.csv",
+    ] {
+        std::fs::copy(source.join(file), directory.path().join(file)).unwrap();
+    }
+    let mut args = vec![
+        "thermal",
+        "--hotspot-config",
+        "example.config",
+        "--ptrace",
+        "example.ptrace",
+        "--materials",
+        "example.materials",
+        "--lcf",
+        "example.lcf",
+        "--model-type",
+        "grid",
+        "--detailed-3d",
+        "on",
+        "--use-microchannels",
+        "--grid-steady-file",
+        "example.grid.steady",
+    ];
+    let output = cporamp(directory.path(), &args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let reference =
+        |file: &str| std::fs::read_to_string(source.join("reference").join(file)).unwrap();
+    assert_eq!(stdout(&output), reference("example.steady"));
+    let grid = std::fs::read_to_string(directory.path().join("example.grid.steady")).unwrap();
+    assert_eq!(grid, reference("example.grid.steady"));
+    std::fs::write(directory.path().join("example.init"), reference("example.steady")).unwrap();
+    args.truncate(14);
+    args.extend(["--transient", "--init-file", "example.init"]);
+    let output = cporamp(directory.path(), &args);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), reference("example.transient"));
+    // Without --use-microchannels the .csv layer is refused by file, line and field, as
+    // HotSpot refuses it without -use_microchannels 1.
+    args.truncate(13);
+    let output = cporamp(directory.path(), &args);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "example.lcf:33: floorplan file: microchannel_geometries/horizontal.csv is a microchannel network"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    // A malformed channel file is named by file, line and column.
+    let csv = directory.path().join("microchannel_geometries/horizontal.csv");
+    let text = std::fs::read_to_string(&csv).unwrap().replacen("3, 1, 1", "3, 7, 1", 1);
+    std::fs::write(&csv, text).unwrap();
+    args.push("--use-microchannels");
+    let output = cporamp(directory.path(), &args);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("horizontal.csv:2: column 2: value \"7\"; expected -1 (TSV)"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn thermal_rejects_malformed_hotspot_files_by_file_line_and_field() {
     let directory = tempfile::tempdir().unwrap();
     let args = hotspot_example2(directory.path());

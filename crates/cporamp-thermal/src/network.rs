@@ -61,7 +61,29 @@ pub enum NetworkError {
 pub struct Network {
     capacitance_j_per_k: Vec<f64>,
     ambient_w_per_k: Vec<f64>,
-    edges: Vec<(usize, usize, f64)>,
+    /// Edges with 32-bit node indices (16 bytes each instead of 24: a 512 x 512 x 4 grid holds
+    /// three million of them).
+    edges: Vec<Edge>,
+}
+
+/// An edge: two nodes and the conductance between them, W/K.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    a: u32,
+    b: u32,
+    conductance: f64,
+}
+
+impl Edge {
+    fn new(a: usize, b: usize, conductance: f64) -> Edge {
+        let index =
+            |node: usize| u32::try_from(node).expect("a network holds fewer than 2^32 nodes");
+        Edge { a: index(a), b: index(b), conductance }
+    }
+
+    fn get(self) -> (usize, usize, f64) {
+        (self.a as usize, self.b as usize, self.conductance)
+    }
 }
 
 /// How to step in time.
@@ -81,6 +103,14 @@ impl Network {
         self.capacitance_j_per_k.len() - 1
     }
 
+    /// Reserves room for `nodes` more nodes and `edges` more edges (large networks then grow
+    /// without doubling their vectors).
+    pub fn reserve(&mut self, nodes: usize, edges: usize) {
+        self.capacitance_j_per_k.reserve_exact(nodes);
+        self.ambient_w_per_k.reserve_exact(nodes);
+        self.edges.reserve_exact(edges);
+    }
+
     /// Number of nodes.
     #[must_use]
     pub fn n_nodes(&self) -> usize {
@@ -94,12 +124,12 @@ impl Network {
 
     /// Connects two nodes through a thermal resistance, K/W.
     pub fn connect_resistance(&mut self, a: usize, b: usize, resistance_k_per_w: f64) {
-        self.edges.push((a, b, 1.0 / resistance_k_per_w));
+        self.edges.push(Edge::new(a, b, 1.0 / resistance_k_per_w));
     }
 
     /// Connects two nodes through a conductance, W/K.
     pub fn connect_conductance(&mut self, a: usize, b: usize, conductance_w_per_k: f64) {
-        self.edges.push((a, b, conductance_w_per_k));
+        self.edges.push(Edge::new(a, b, conductance_w_per_k));
     }
 
     /// Connects a node to the ambient through a conductance, W/K.
@@ -108,9 +138,8 @@ impl Network {
     }
 
     /// Edges as (node, node, conductance in W/K).
-    #[must_use]
-    pub fn edges(&self) -> &[(usize, usize, f64)] {
-        &self.edges
+    pub fn edges(&self) -> impl ExactSizeIterator<Item = (usize, usize, f64)> + '_ {
+        self.edges.iter().map(|edge| edge.get())
     }
 
     /// Connects a node to the ambient through a thermal resistance, K/W.
@@ -149,7 +178,7 @@ impl Network {
                 });
             }
         }
-        for &(a, _, value) in &self.edges {
+        for (a, _, value) in self.edges() {
             if !value.is_finite() || value < 0.0 {
                 return Err(NetworkError::InvalidValue {
                     what: "conductance (W/K)",
@@ -172,7 +201,7 @@ impl Network {
             .map(|node| alpha * self.capacitance_j_per_k[node] + beta * self.ambient_w_per_k[node])
             .collect();
         let mut triplets = Vec::with_capacity(2 * self.edges.len() + n_nodes);
-        for &(a, b, conductance) in &self.edges {
+        for (a, b, conductance) in self.edges() {
             diagonal[a] += beta * conductance;
             diagonal[b] += beta * conductance;
             triplets.push(Triplet::new(a, b, -beta * conductance));
@@ -195,7 +224,7 @@ impl Network {
         for (node, value) in out.iter_mut().enumerate() {
             *value = self.ambient_w_per_k[node] * theta[node];
         }
-        for &(a, b, conductance) in &self.edges {
+        for (a, b, conductance) in self.edges() {
             let flow = conductance * (theta[a] - theta[b]);
             out[a] += flow;
             out[b] -= flow;
@@ -212,17 +241,19 @@ impl Network {
     }
 
     /// Steady rise by multigrid-preconditioned conjugate gradients ([`crate::multigrid`]), for
-    /// networks on a layered grid too large to factor; `positions` places each node.
+    /// networks on a layered grid too large to factor; the first nodes are the cells of
+    /// `layout`. Takes the power vector by value: the solver reuses it as its residual.
     ///
     /// # Errors
     /// [`NetworkError`] if the network is invalid, singular or the iteration fails.
     pub fn steady_multigrid(
         &self,
-        power_w: &[f64],
-        positions: &[crate::multigrid::GridPosition],
+        power_w: Vec<f64>,
+        layout: crate::multigrid::GridLayout,
     ) -> Result<Vec<f64>, NetworkError> {
         self.check()?;
-        let (theta, _) = crate::multigrid::Multigrid::new(self, positions)?.solve(power_w)?;
+        let (theta, _) =
+            crate::multigrid::GridOperator::from_network(self, layout)?.solve(power_w)?;
         Ok(theta)
     }
 

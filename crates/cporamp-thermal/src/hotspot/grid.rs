@@ -80,10 +80,17 @@
 //! each row with HotSpot's adaptive RK4 (its default build), see [`TransientMethod`]. The RK4
 //! interval loop is the block model's (`compute_temp_block`); HotSpot's grid build ends each
 //! interval with one remainder step instead, which can differ within RK4's 0.01 K tolerance.
+//!
+//! A layer with HotSpot 7's microchannels (see [`super::microchannel`]) changes the joins of
+//! its coolant cells to solid neighbours and adds the coolant's advection, which makes the
+//! network non-symmetric: the model then solves it by sparse LU, in steady state and for each
+//! backward-Euler step (HotSpot's SuperLU build, the only one that runs microchannels).
 
 use super::block::TransientMethod;
+use super::microchannel::{self, Channels};
 use super::parse::{Floorplan, PowerTrace};
-use crate::network::{Network, NetworkError};
+use crate::network::{Network, NetworkError, TimeScheme};
+use faer::sparse::Triplet;
 
 /// HotSpot's lumped-versus-distributed capacitance fitting factor.
 pub const C_FACTOR: f64 = 0.333;
@@ -94,7 +101,10 @@ pub const DIRECT_SOLVE_MAX_CELLS: usize = 160 * 160;
 
 /// Memory the grid model holds per node (conductances, the multigrid hierarchy, CG vectors,
 /// block maps), bytes: measured peak resident memory of `cporamp thermal` on HotSpot's
-/// example2 (4 grid layers) was 117 MB at 256², 449 MB at 512² and 6.9 GB at 2048².
+/// example2 (4 grid layers) was 117 MB at 256², 449 MB at 512² and 6.9 GB at 2048² when
+/// this was set; the structured multigrid has since cut the 512² steady state to 123 MB
+/// (about 120 B per node). The estimate keeps the old, larger value: a transient's
+/// backward-Euler factor needs more than the steady state.
 pub const BYTES_PER_NODE: f64 = 450.0;
 
 /// Estimated peak memory of a `rows` x `cols` grid model of `chip_layers` chip layers (plus
@@ -126,8 +136,12 @@ pub struct GridLayer {
     pub lateral: bool,
     /// Whether the layer dissipates the trace's power.
     pub has_power: bool,
-    /// Floorplan mapped onto this layer.
+    /// Floorplan mapped onto this layer (for a microchannel layer, HotSpot's generated
+    /// one-block-per-cell floorplan, [`Channels::floorplan_text`]).
     pub floorplan: Floorplan,
+    /// HotSpot 7's microchannels in this layer (detailed 3-D only), see
+    /// [`super::microchannel`].
+    pub channels: Option<Channels>,
 }
 
 /// The package below the chip layers: spreader, sink and convection.
@@ -261,6 +275,12 @@ pub enum GridError {
     /// The network could not be solved.
     #[error(transparent)]
     Network(#[from] NetworkError),
+    /// A feature the microchannel model does not combine with.
+    #[error("microchannel layers: {message}")]
+    Microchannel {
+        /// What was asked and what is supported.
+        message: String,
+    },
     /// The temperature-leakage loop did not settle.
     #[error(
         "thermal runaway: the temperature-leakage loop did not settle within {iterations} iterations (HotSpot's LEAKAGE_MAX_ITER)"
@@ -298,14 +318,27 @@ pub struct GridModel {
     layers: Vec<GridLayer>,
     rows: usize,
     cols: usize,
-    network: Network,
+    /// The network; above [`DIRECT_SOLVE_MAX_CELLS`] cells per layer it is built only when
+    /// asked for (transients, energy checks): a steady state needs only `operator`.
+    network: std::sync::OnceLock<Network>,
+    /// The network's conductances in the grid's structure, for the multigrid steady solve of
+    /// large grids (32 bytes per cell, where the network takes 64 per node).
+    operator: Option<crate::multigrid::GridOperator>,
+    package: PackageParameters,
+    detailed_3d: bool,
     /// Per layer, per block: touched cells.
     block_cells: Vec<Vec<BlockCells>>,
     /// Trace column -> (layer, block).
     columns: Vec<(usize, usize)>,
     column_names: Vec<String>,
     ambient_k: f64,
+    /// The coolant's advection (every microchannel layer's), when a layer has microchannels.
+    advection: Option<Advection>,
 }
+
+/// The advection terms of the microchannel layers in the network $G\,T = P$ (see
+/// [`super::microchannel`]).
+type Advection = microchannel::AdvectionTerms;
 
 /// Temperatures of every node, K.
 #[derive(Debug, Clone)]
@@ -385,22 +418,165 @@ impl GridModel {
         let columns = trace_columns(&layers, column_names)?;
         let network = build_network(&layers, package, rows, cols, width_m, height_m, detailed_3d)
             .map_err(|message| GridError::BadGrid { rows, cols, message })?;
+        let mut advection: Option<Advection> = None;
+        for (index, layer) in layers.iter().enumerate() {
+            if let Some(channels) = &layer.channels {
+                if !detailed_3d {
+                    return Err(GridError::Microchannel {
+                        message: "HotSpot needs -detailed_3D on with -use_microchannels 1"
+                            .to_string(),
+                    });
+                }
+                if channels.grid.rows != rows || channels.grid.cols != cols {
+                    return Err(GridError::Microchannel {
+                        message: format!(
+                            "{} is {} x {} cells; the grid is {rows} x {cols} (HotSpot reads one value per grid cell)",
+                            channels.grid.file, channels.grid.rows, channels.grid.cols
+                        ),
+                    });
+                }
+                let terms = channels.advection(index * rows * cols);
+                let all = advection.get_or_insert_with(Default::default);
+                all.entries.extend(terms.entries);
+                all.inlets.extend(terms.inlets);
+            }
+        }
+        let layout = crate::multigrid::GridLayout { layers: layers.len() + 2, rows, cols };
+        let (network, operator) = if rows * cols > DIRECT_SOLVE_MAX_CELLS && advection.is_none() {
+            let operator = crate::multigrid::GridOperator::from_network(&network, layout)?;
+            (std::sync::OnceLock::new(), Some(operator))
+        } else {
+            (std::sync::OnceLock::from(network), None)
+        };
         Ok(GridModel {
             layers,
             rows,
             cols,
             network,
+            operator,
+            package: *package,
+            detailed_3d,
             block_cells,
             columns,
             column_names: column_names.to_vec(),
             ambient_k,
+            advection,
         })
     }
 
-    /// The network (for energy checks).
+    /// Whether a layer has microchannels (the network is then solved with its advection).
+    #[must_use]
+    pub fn has_microchannels(&self) -> bool {
+        self.advection.is_some()
+    }
+
+    /// The triplets of $\alpha\,\mathrm{diag}(C) + G + A$ ($A$ the advection) and the
+    /// constant part of the right-hand side in rise form: with $T = \theta + T_a$,
+    /// $(G + A)\,\theta = P + c\,Q_\text{in}T_\text{in} - (A\,\mathbf 1)\,T_a$
+    /// (conduction rows sum to their ambient conductance, which cancels $T_a$).
+    fn advection_system(
+        &self,
+        advection: &Advection,
+        alpha: f64,
+    ) -> (Vec<Triplet<usize, usize, f64>>, Vec<f64>) {
+        let network = self.network();
+        let n = network.n_nodes();
+        let mut diagonal: Vec<f64> = network
+            .capacitances()
+            .iter()
+            .zip(network.ambient_conductances())
+            .map(|(c, g)| alpha * c + g)
+            .collect();
+        let mut triplets =
+            Vec::with_capacity(2 * network.edges().len() + advection.entries.len() + n);
+        for (a, b, g) in network.edges() {
+            diagonal[a] += g;
+            diagonal[b] += g;
+            triplets.push(Triplet::new(a, b, -g));
+            triplets.push(Triplet::new(b, a, -g));
+        }
+        let mut source = vec![0.0; n];
+        for &(row, col, value) in &advection.entries {
+            triplets.push(Triplet::new(row, col, value));
+            source[row] -= value * self.ambient_k;
+        }
+        for &(node, heat_w) in &advection.inlets {
+            source[node] += heat_w;
+        }
+        triplets.extend(diagonal.iter().enumerate().map(|(node, &d)| Triplet::new(node, node, d)));
+        (triplets, source)
+    }
+
+    /// Steady rise with the microchannels' advection, by sparse LU.
+    fn steady_with_advection(
+        &self,
+        advection: &Advection,
+        power: &[f64],
+    ) -> Result<Vec<f64>, GridError> {
+        let (triplets, source) = self.advection_system(advection, 0.0);
+        let rhs: Vec<f64> = power.iter().zip(&source).map(|(p, s)| p + s).collect();
+        Ok(microchannel::solve_lu(self.n_nodes(), &triplets, &rhs)?)
+    }
+
+    /// Heat flowing into the coolant, W, and the coolant's $\sum_\text{outlets} c\,Q_o
+    /// (T_o - T_\text{in})$, W, at temperatures `temperatures` (equal in steady state; see
+    /// [`super::microchannel`]). `None` without microchannels.
+    #[must_use]
+    pub fn coolant_balance_w(&self, temperatures: &GridTemperatures) -> Option<(f64, f64)> {
+        self.advection.as_ref()?;
+        let n_cells = self.n_cells();
+        let kelvin: Vec<f64> =
+            temperatures.cells_k.iter().flatten().chain(&temperatures.package_k).copied().collect();
+        let fluid = |node: usize| {
+            let (layer, cell) = (node / n_cells, node % n_cells);
+            self.layers
+                .get(layer)
+                .and_then(|layer| layer.channels.as_ref())
+                .is_some_and(|channels| cell < n_cells && channels.is_fluid(cell))
+        };
+        let mut heat_in = 0.0;
+        for (a, b, g) in self.network().edges() {
+            match (fluid(a), fluid(b)) {
+                (true, false) => heat_in += g * (kelvin[b] - kelvin[a]),
+                (false, true) => heat_in += g * (kelvin[a] - kelvin[b]),
+                _ => {}
+            }
+        }
+        let mut carried = 0.0;
+        for (index, layer) in self.layers.iter().enumerate() {
+            if let Some(channels) = &layer.channels {
+                let c = channels.config.coolant_rho_c_j_per_m3k;
+                for (cell, flow) in channels.outlet_flows() {
+                    carried += c
+                        * flow
+                        * (kelvin[index * n_cells + cell] - channels.config.inlet_temperature_k);
+                }
+            }
+        }
+        Some((heat_in, carried))
+    }
+
+    /// The network (for energy checks and transients; rebuilt on first use for a large grid).
     #[must_use]
     pub fn network(&self) -> &Network {
-        &self.network
+        self.network.get_or_init(|| {
+            let die = &self.layers[0].floorplan;
+            build_network(
+                &self.layers,
+                &self.package,
+                self.rows,
+                self.cols,
+                die.width_m,
+                die.height_m,
+                self.detailed_3d,
+            )
+            .expect("the same network built without error in GridModel::new")
+        })
+    }
+
+    /// Number of nodes: every cell of every grid layer, then the package nodes.
+    fn n_nodes(&self) -> usize {
+        self.n_grid_layers() * self.n_cells() + PACKAGE_NODES.len()
     }
 
     /// Number of grid layers including spreader and sink.
@@ -416,7 +592,7 @@ impl GridModel {
     /// Node powers, W, for one row of trace powers.
     #[must_use]
     pub fn node_power(&self, column_power_w: &[f64]) -> Vec<f64> {
-        let mut power = vec![0.0; self.network.n_nodes()];
+        let mut power = vec![0.0; self.n_nodes()];
         for (&(layer, block), &watts) in self.columns.iter().zip(column_power_w) {
             let cells = &self.block_cells[layer][block];
             for &(cell, overlap_m2) in &cells.overlaps {
@@ -451,10 +627,15 @@ impl GridModel {
     /// [`GridError::Network`] if the solve fails.
     pub fn steady(&self, trace: &PowerTrace) -> Result<(GridTemperatures, Vec<f64>), GridError> {
         let power = self.node_power(&trace.mean_w());
-        let rise = if self.n_cells() > DIRECT_SOLVE_MAX_CELLS {
-            self.network.steady_multigrid(&power, &self.positions())?
+        let rise = if let Some(advection) = &self.advection {
+            self.steady_with_advection(advection, &power)?
+        } else if self.n_cells() > DIRECT_SOLVE_MAX_CELLS {
+            match &self.operator {
+                Some(operator) => operator.solve(power)?.0,
+                None => self.network().steady_multigrid(power, self.layout())?,
+            }
         } else {
-            self.network.steady(&power)?
+            self.network().steady(&power)?
         };
         Ok((self.temperatures(&rise), rise))
     }
@@ -473,9 +654,14 @@ impl GridModel {
         trace: &PowerTrace,
         mode: MapMode,
     ) -> Result<(GridTemperatures, Vec<f64>), GridError> {
+        if self.advection.is_some() {
+            return Err(GridError::Microchannel {
+                message: "the temperature-leakage loop (-leakage_used 1) is not combined with microchannels".to_string(),
+            });
+        }
         let base = self.node_power(&trace.mean_w());
         let solver = (self.n_cells() <= DIRECT_SOLVE_MAX_CELLS)
-            .then(|| self.network.steady_solver())
+            .then(|| self.network().steady_solver())
             .transpose()?;
         let power_layers: Vec<usize> =
             (0..self.layers.len()).filter(|&layer| self.layers[layer].has_power).collect();
@@ -503,7 +689,10 @@ impl GridModel {
             }
             let rise = match &solver {
                 Some(solver) => solver.solve(&power)?,
-                None => self.network.steady_multigrid(&power, &self.positions())?,
+                None => match &self.operator {
+                    Some(operator) => operator.solve(power)?.0,
+                    None => self.network().steady_multigrid(power, self.layout())?,
+                },
             };
             let temperatures = self.temperatures(&rise);
             let mut d_max: f64 = 0.0;
@@ -525,24 +714,19 @@ impl GridModel {
         Err(GridError::LeakageRunaway { iterations: crate::leakage::LEAKAGE_MAX_ITERATIONS })
     }
 
-    /// Grid position of every node, for the multigrid solver.
-    fn positions(&self) -> Vec<crate::multigrid::GridPosition> {
-        let mut positions = Vec::with_capacity(self.network.n_nodes());
-        for layer in 0..self.n_grid_layers() {
-            for row in 0..self.rows {
-                for col in 0..self.cols {
-                    positions.push(Some((layer, row, col)));
-                }
-            }
+    /// The grid layers' cells, as the multigrid solver walks them.
+    fn layout(&self) -> crate::multigrid::GridLayout {
+        crate::multigrid::GridLayout {
+            layers: self.n_grid_layers(),
+            rows: self.rows,
+            cols: self.cols,
         }
-        positions.resize(self.network.n_nodes(), None);
-        positions
     }
 
     /// Every node at `temperature_k`.
     #[must_use]
     pub fn uniform(&self, temperature_k: f64) -> GridTemperatures {
-        self.temperatures(&vec![temperature_k - self.ambient_k; self.network.n_nodes()])
+        self.temperatures(&vec![temperature_k - self.ambient_k; self.n_nodes()])
     }
 
     /// Initial temperatures from block temperatures in HotSpot's `.steady` layout (HotSpot's
@@ -616,8 +800,11 @@ impl GridModel {
         method: TransientMethod,
         mode: MapMode,
     ) -> Result<(Vec<Vec<f64>>, GridTemperatures), GridError> {
+        if let Some(advection) = &self.advection {
+            return self.transient_with_advection(advection, trace, initial, step_s, method, mode);
+        }
         let stepper = match method {
-            TransientMethod::Fixed(scheme) => Some(self.network.stepper(step_s, scheme)?),
+            TransientMethod::Fixed(scheme) => Some(self.network().stepper(step_s, scheme)?),
             TransientMethod::HotSpotRk4 => None,
         };
         let mut rise: Vec<f64> = initial
@@ -634,9 +821,56 @@ impl GridModel {
             match &stepper {
                 Some(stepper) => stepper.step(&mut rise, &power, &power)?,
                 None => {
-                    self.network.advance_rk4_hotspot(&mut rise, &power, step_s)?;
+                    self.network().advance_rk4_hotspot(&mut rise, &power, step_s)?;
                 }
             }
+            let temperatures = self.temperatures(&rise);
+            rows.push(
+                self.columns
+                    .iter()
+                    .map(|&(layer, block)| {
+                        self.block_temperature(&temperatures, layer, layer, block, mode)
+                    })
+                    .collect(),
+            );
+        }
+        Ok((rows, self.temperatures(&rise)))
+    }
+
+    /// HotSpot's SuperLU transient with microchannels: one backward-Euler step per trace row,
+    /// $(C/h + G + A)\,T' = (C/h)\,T + P + c\,Q_\text{in}T_\text{in}$, the matrix factored
+    /// once.
+    fn transient_with_advection(
+        &self,
+        advection: &Advection,
+        trace: &PowerTrace,
+        initial: &GridTemperatures,
+        step_s: f64,
+        method: TransientMethod,
+        mode: MapMode,
+    ) -> Result<(Vec<Vec<f64>>, GridTemperatures), GridError> {
+        if method != TransientMethod::Fixed(TimeScheme::BackwardEuler) {
+            return Err(GridError::Microchannel {
+                message: "transients step by backward Euler, one step per trace row (HotSpot's SuperLU build, the only build that runs microchannels); choose --time-scheme backward-euler".to_string(),
+            });
+        }
+        let (triplets, source) = self.advection_system(advection, 1.0 / step_s);
+        let lu = microchannel::lu_factor(self.n_nodes(), &triplets)?;
+        let capacitance = self.network().capacitances();
+        let mut rise: Vec<f64> = initial
+            .cells_k
+            .iter()
+            .flatten()
+            .chain(&initial.package_k)
+            .map(|kelvin| kelvin - self.ambient_k)
+            .collect();
+        let mut rows = Vec::with_capacity(trace.rows.len());
+        for row in &trace.rows {
+            let power = self.node_power(row);
+            let rhs: Vec<f64> = (0..rise.len())
+                .map(|node| capacitance[node] / step_s * rise[node] + power[node] + source[node])
+                .collect();
+            rise = microchannel::lu_solve(&lu, &rhs)?;
             let temperatures = self.temperatures(&rise);
             rows.push(
                 self.columns
@@ -1058,6 +1292,13 @@ fn build_network(
     let n_layers = stack.len();
     let (spreader_layer, sink_layer) = (n_layers - 2, n_layers - 1);
     let mut network = Network::default();
+    // Lateral and vertical links, the rim links of the spreader and sink edges, and the
+    // package nodes' own links (fewer than 32).
+    let lateral = rows * cols.saturating_sub(1) + rows.saturating_sub(1) * cols;
+    network.reserve(
+        n_layers * n_cells + PACKAGE_NODES.len(),
+        n_layers * lateral + (n_layers - 1) * n_cells + 4 * (rows + cols) + 32,
+    );
     let node = |layer: usize, cell: usize| layer * n_cells + cell;
     for layer in &stack {
         for cell in 0..n_cells {
@@ -1075,6 +1316,11 @@ fn build_network(
             network.connect_resistance(a, b, resistance);
         }
     };
+    let channels = |layer: usize| layers.get(layer).and_then(|layer| layer.channels.as_ref());
+    let fluid = |layer: usize, cell: usize| channels(layer).is_some_and(|c| c.is_fluid(cell));
+    if channels(0).is_some() {
+        return Err("a microchannel layer as layer 0 is not supported (HotSpot's find_res then joins its lateral walls as if they were vertical contacts)".to_string());
+    }
 
     // HotSpot's find_res: north-south neighbours through rx, east-west through ry, each cell
     // contributing half of its own (per cell in detailed 3-D mode, per layer otherwise).
@@ -1083,20 +1329,44 @@ fn build_network(
             for col in 0..cols {
                 let cell = row * cols + col;
                 let here = layer.at(cell);
+                // HotSpot's find_res between a coolant cell and a solid one: half the solid
+                // cell's resistance plus the convective 1/(h A) (see super::microchannel).
+                let wall = |a: (usize, usize), b: (usize, usize)| -> Option<(f64, CellRc)> {
+                    let (fluid_a, fluid_b) = (fluid(a.0, a.1), fluid(b.0, b.1));
+                    if fluid_a == fluid_b {
+                        return None;
+                    }
+                    let solid = if fluid_a { b } else { a };
+                    let htc = channels(a.0).or(channels(b.0))?.config.htc_w_per_m2k;
+                    Some((htc, stack[solid.0].at(solid.1)))
+                };
                 if col + 1 < cols {
-                    let r = (here.ry + layer.at(cell + 1).ry) / 2.0;
+                    let r = match wall((index, cell), (index, cell + 1)) {
+                        Some((htc, solid)) => {
+                            solid.ry / 2.0 + 1.0 / (htc * cell_h * layers[index].thickness_m)
+                        }
+                        None => (here.ry + layer.at(cell + 1).ry) / 2.0,
+                    };
                     connect(node(index, cell), node(index, cell + 1), r);
                 }
                 if row + 1 < rows {
-                    let r = (here.rx + layer.at(cell + cols).rx) / 2.0;
+                    let r = match wall((index, cell), (index, cell + cols)) {
+                        Some((htc, solid)) => {
+                            solid.rx / 2.0 + 1.0 / (htc * cell_w * layers[index].thickness_m)
+                        }
+                        None => (here.rx + layer.at(cell + cols).rx) / 2.0,
+                    };
                     connect(node(index, cell), node(index, cell + cols), r);
                 }
                 if index + 1 < n_layers {
                     let below = stack[index + 1].at(cell).rz;
-                    let r = match (detailed_3d, index) {
-                        (false, _) => here.rz,
-                        (true, 0) => here.rz + below / 2.0,
-                        (true, _) => (here.rz + below) / 2.0,
+                    let r = match (wall((index, cell), (index + 1, cell)), detailed_3d, index) {
+                        // Next to layer 0 HotSpot takes layer 0's whole rz.
+                        (Some((htc, _)), _, 0) => here.rz + 1.0 / (htc * cell_area),
+                        (Some((htc, solid)), _, _) => solid.rz / 2.0 + 1.0 / (htc * cell_area),
+                        (None, false, _) => here.rz,
+                        (None, true, 0) => here.rz + below / 2.0,
+                        (None, true, _) => (here.rz + below) / 2.0,
                     };
                     connect(node(index, cell), node(index + 1, cell), r);
                 }

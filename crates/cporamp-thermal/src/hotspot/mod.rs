@@ -7,20 +7,25 @@
 //! does: the block model (HotSpot's default `-model_type`) on the default stack (silicon,
 //! interface, spreader, sink), or the grid model on the default stack or an LCF stack (its
 //! layers, any number with or without power, then spreader and sink), with HotSpot's
-//! detailed 3-D cells (per-cell materials from the floorplans, TSV regions) when asked.
+//! detailed 3-D cells (per-cell materials from the floorplans, TSV regions) when asked, and
+//! HotSpot 7's microchannel layers (`-use_microchannels 1`: `.csv` layers in the LCF, coolant
+//! pressure, heat transfer and advection, [`microchannel`]) given as [`Stack::Microchannels`].
 //!
 //! HotSpot's steady temperature-leakage loop (`-leakage_used 1`) is supported (see
-//! [`crate::leakage`]); as in HotSpot, transients run without it.
+//! [`crate::leakage`]); as in HotSpot, transients run without it (and it is not combined with
+//! microchannels).
 //!
 //! Not supported (each refused with a named error rather than ignored): the
 //! secondary heat path (`-model_secondary 1`), the
-//! detailed package model, dynamic thermal management and microfluidic cooling (also
-//! microchannel `.csv` layers in an LCF). HotSpot reads `-detailed_3D` only from its command
-//! line (a `-detailed_3D` line in a config file is ignored, by HotSpot and here); callers pass
-//! it to [`model_from_config`].
+//! detailed package model, dynamic thermal management and the config key
+//! `-use_microfluidic_cooling 1` (which HotSpot itself never reads; its switch is the command
+//! line's `-use_microchannels 1`). HotSpot reads `-detailed_3D` and `-use_microchannels` only
+//! from its command line (such lines in a config file are ignored, by HotSpot and here);
+//! callers pass them to [`model_from_config`] (the latter by the [`Stack`] variant).
 
 pub mod block;
 pub mod grid;
+pub mod microchannel;
 pub mod parse;
 
 use block::{BlockLayer, BlockModel};
@@ -35,6 +40,24 @@ pub enum Stack {
     Default(Floorplan),
     /// A layer configuration file's layers, each with its floorplan.
     Lcf(Vec<(LcfLayer, Floorplan)>),
+    /// A layer configuration file read with HotSpot's `-use_microchannels 1`: each layer's
+    /// floorplan, or its microchannel `.csv` (see [`microchannel`]), and the materials file's
+    /// fluid viscosities (for `-coolant_material`).
+    Microchannels {
+        /// The layers in order with their files.
+        layers: Vec<(LcfLayer, LayerFile)>,
+        /// Fluid name -> dynamic viscosity, Pa s ([`parse::fluid_viscosities`]).
+        fluid_viscosities: BTreeMap<String, f64>,
+    },
+}
+
+/// What an LCF layer's file holds.
+#[derive(Debug, Clone)]
+pub enum LayerFile {
+    /// A floorplan (`.flp`).
+    Floorplan(Floorplan),
+    /// A microchannel network (`.csv`).
+    Channels(microchannel::ChannelGrid),
 }
 
 /// A HotSpot case that could not be set up.
@@ -47,6 +70,19 @@ pub enum CaseError {
     /// A model problem.
     #[error(transparent)]
     Grid(#[from] grid::GridError),
+    /// A microchannel network that cannot carry coolant.
+    #[error("{file}: {source}")]
+    Channels {
+        /// The `.csv` file.
+        file: String,
+        /// The failure of its pressure network.
+        source: crate::network::NetworkError,
+    },
+    /// Microchannel layers without HotSpot's `-detailed_3D on`.
+    #[error(
+        "microchannel layers need the detailed 3-D model (-detailed_3D on), as HotSpot's -use_microchannels does"
+    )]
+    MicrochannelsWithoutDetailed3d,
     /// Detailed 3-D asked for on HotSpot's default stack.
     #[error(
         "the detailed 3-D model (-detailed_3D on) needs a layer configuration file, as in HotSpot"
@@ -435,6 +471,9 @@ pub fn model_from_config(
     if detailed_3d && matches!(stack, Stack::Default(_)) {
         return Err(CaseError::Detailed3dWithoutLcf);
     }
+    if !detailed_3d && matches!(stack, Stack::Microchannels { .. }) {
+        return Err(CaseError::MicrochannelsWithoutDetailed3d);
+    }
     let layers = match stack {
         Stack::Default(floorplan) => {
             let chip = material(config, materials, "chip")?;
@@ -448,6 +487,7 @@ pub fn model_from_config(
                     lateral: true,
                     has_power: true,
                     floorplan: floorplan.clone(),
+                    channels: None,
                 },
                 GridLayer {
                     prefix: "iface_".to_string(),
@@ -457,6 +497,7 @@ pub fn model_from_config(
                     lateral: true,
                     has_power: false,
                     floorplan,
+                    channels: None,
                 },
             ]
         }
@@ -470,8 +511,12 @@ pub fn model_from_config(
                 lateral: layer.lateral,
                 has_power: layer.has_power,
                 floorplan,
+                channels: None,
             })
             .collect(),
+        Stack::Microchannels { layers, fluid_viscosities } => {
+            microchannel_layers(config, materials, &fluid_viscosities, layers, rows, cols)?
+        }
     };
     let power_floorplans: Vec<&Floorplan> =
         layers.iter().filter(|layer| layer.has_power).map(|layer| &layer.floorplan).collect();
@@ -485,7 +530,73 @@ pub fn model_from_config(
     Ok(GridModel::new(layers, &package, rows, cols, ambient_k, &trace.names, detailed_3d)?)
 }
 
+/// The grid layers of a microchannel stack: each `.csv` layer gets its pressure field and
+/// HotSpot's generated floorplan (cells of layer 0's width / `cols` by height / `rows`).
+fn microchannel_layers(
+    config: &Config,
+    materials: &BTreeMap<String, Material>,
+    fluid_viscosities: &BTreeMap<String, f64>,
+    layers: Vec<(LcfLayer, LayerFile)>,
+    rows: usize,
+    cols: usize,
+) -> Result<Vec<GridLayer>, CaseError> {
+    let coolant =
+        microchannel::MicrochannelConfig::from_config(config, materials, fluid_viscosities)?;
+    let Some((_, LayerFile::Floorplan(die))) = layers.first() else {
+        let file =
+            layers.first().map(|(layer, _)| layer.floorplan_file.clone()).unwrap_or_default();
+        return Err(CaseError::Parse(ParseError {
+            file,
+            line: layers.first().map(|(layer, _)| layer.line),
+            field: "floorplan file".to_string(),
+            message: "layer 0 must be a floorplan: HotSpot takes the die size from it and mis-joins a microchannel layer 0".to_string(),
+        }));
+    };
+    let (cell_w, cell_h) = (die.width_m / cols as f64, die.height_m / rows as f64);
+    let mut out = Vec::with_capacity(layers.len());
+    for (layer, file) in layers {
+        let (floorplan, channels) = match file {
+            LayerFile::Floorplan(floorplan) => (floorplan, None),
+            LayerFile::Channels(grid) => {
+                if grid.rows != rows || grid.cols != cols {
+                    return Err(CaseError::Parse(ParseError {
+                        file: grid.file.clone(),
+                        line: None,
+                        field: "cells".to_string(),
+                        message: format!(
+                            "{} rows of {} values; the grid is {rows} x {cols} (-grid_rows, -grid_cols) and HotSpot reads one value per grid cell",
+                            grid.rows, grid.cols
+                        ),
+                    }));
+                }
+                let file = grid.file.clone();
+                let channels =
+                    microchannel::Channels::new(grid, coolant, layer.thickness_m, cell_w, cell_h)
+                        .map_err(|source| CaseError::Channels { file: file.clone(), source })?;
+                let floorplan = parse::floorplan(
+                    &format!("{file} (HotSpot's floorplan of its cells)"),
+                    &channels.floorplan_text(),
+                )?;
+                (floorplan, Some(channels))
+            }
+        };
+        out.push(GridLayer {
+            prefix: format!("layer_{}_", layer.number),
+            thickness_m: layer.thickness_m,
+            k_w_per_mk: layer.material.k_w_per_mk,
+            rho_c_j_per_m3k: layer.material.rho_c_j_per_m3k,
+            lateral: layer.lateral,
+            has_power: layer.has_power,
+            floorplan,
+            channels,
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_3d;
+#[cfg(test)]
+mod tests_microchannel;

@@ -654,9 +654,28 @@ pub struct Material {
 /// # Errors
 /// A [`ParseError`] for an unknown type, a missing or negative number.
 pub fn materials(file: &str, text: &str) -> Result<BTreeMap<String, Material>, ParseError> {
+    Ok(materials_and_viscosities(file, text)?.0)
+}
+
+/// The fluids of a materials file and their dynamic viscosities, Pa s (the fifth field of a
+/// `fluid` record), for HotSpot's `-coolant_material`.
+///
+/// # Errors
+/// As [`materials`].
+pub fn fluid_viscosities(file: &str, text: &str) -> Result<BTreeMap<String, f64>, ParseError> {
+    Ok(materials_and_viscosities(file, text)?.1)
+}
+
+type MaterialsAndViscosities = (BTreeMap<String, Material>, BTreeMap<String, f64>);
+
+fn materials_and_viscosities(
+    file: &str,
+    text: &str,
+) -> Result<MaterialsAndViscosities, ParseError> {
     let tokens: Vec<(usize, &str)> =
         token_lines(text).map(|(line, tokens)| (line, tokens[0])).collect();
     let mut found = BTreeMap::new();
+    let mut viscosities = BTreeMap::new();
     let mut index = 0;
     while index < tokens.len() {
         let (name_line, name) = tokens[index];
@@ -711,9 +730,14 @@ pub fn materials(file: &str, text: &str) -> Result<BTreeMap<String, Material>, P
             name.to_string(),
             Material { k_w_per_mk: values[0], rho_c_j_per_m3k: values[1] },
         );
+        if let Some(&viscosity) = values.get(2) {
+            viscosities.insert(name.to_string(), viscosity);
+        } else {
+            viscosities.remove(name);
+        }
         index += 2 + n_numbers;
     }
-    Ok(found)
+    Ok((found, viscosities))
 }
 
 /// One layer of a layer configuration file.
@@ -729,7 +753,8 @@ pub struct LcfLayer {
     pub material: Material,
     /// Thickness, m.
     pub thickness_m: f64,
-    /// Floorplan file name, relative to the LCF.
+    /// Floorplan file name, relative to the LCF (a `.csv` name makes the layer a HotSpot
+    /// microchannel layer, see [`super::microchannel`]).
     pub floorplan_file: String,
     /// Line of the layer number, for messages.
     pub line: usize,
@@ -821,17 +846,7 @@ pub fn layer_configuration(
                 format!("value {} m; expected > 0 m", shown(thickness_m)),
             ));
         }
-        let (floorplan_line, floorplan_file) = take(used + 1, "floorplan file")?;
-        if floorplan_file.ends_with(".csv") {
-            return Err(error(
-                file,
-                Some(floorplan_line),
-                "floorplan file",
-                format!(
-                    "{floorplan_file} is a microchannel layer (HotSpot's .csv network), which is not supported"
-                ),
-            ));
-        }
+        let (_, floorplan_file) = take(used + 1, "floorplan file")?;
         layers.push(LcfLayer {
             number: layer_number,
             lateral,
@@ -897,8 +912,14 @@ mod tests {
         let lcf5 = read("example5/example.lcf");
         let materials5 =
             materials("example.materials", &read("example5/example.materials")).unwrap();
-        let microchannel = layer_configuration("example.lcf", &lcf5, &materials5).unwrap_err();
-        assert!(microchannel.to_string().contains("microchannel layer"), "{microchannel}");
+        let layers5 = layer_configuration("example.lcf", &lcf5, &materials5).unwrap();
+        assert_eq!(layers5.len(), 5);
+        assert_eq!(layers5[1].floorplan_file, "microchannel_geometries/horizontal.csv");
+        let fluids =
+            fluid_viscosities("example.materials", &read("example5/example.materials")).unwrap();
+        // Only water is a fluid; its viscosity is the record's fifth field.
+        assert_eq!(fluids.len(), 1);
+        assert!((fluids["water"] - 8.89e-4).abs() < 1e-18);
     }
 
     #[test]

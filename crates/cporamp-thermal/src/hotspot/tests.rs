@@ -216,7 +216,6 @@ fn block_lateral_and_rim_resistances_follow_hotspot_formulas() {
         model
             .network()
             .edges()
-            .iter()
             .filter(|(x, y, _)| (*x, *y) == (a, b) || (*x, *y) == (b, a))
             .map(|(_, _, g)| g)
             .sum()
@@ -260,9 +259,8 @@ fn block_lateral_and_rim_resistances_follow_hotspot_formulas() {
     let silicon_pairs: Vec<(usize, usize)> = model
         .network()
         .edges()
-        .iter()
         .filter(|(x, y, _)| *x < 4 && *y < 4)
-        .map(|(x, y, _)| (*x, *y))
+        .map(|(x, y, _)| (x, y))
         .collect();
     assert_eq!(silicon_pairs, vec![(0, 2), (0, 3), (1, 2), (1, 3)]);
 }

@@ -202,6 +202,7 @@ fn layer(blocks: Vec<Block>, k: f64, rho_c: f64, thickness_m: f64, has_power: bo
         lateral: true,
         has_power,
         floorplan: Floorplan { blocks, width_m: 4e-3, height_m: 2e-3 },
+        channels: None,
     }
 }
 
@@ -240,7 +241,6 @@ fn detailed_cells_follow_hotspot_occupancy_rules_by_hand() {
         model
             .network()
             .edges()
-            .iter()
             .filter(|(x, y, _)| (*x, *y) == (a, b) || (*x, *y) == (b, a))
             .map(|(_, _, g)| g)
             .sum()
@@ -279,7 +279,6 @@ fn detailed_cells_follow_hotspot_occupancy_rules_by_hand() {
     let plain_g: f64 = plain
         .network()
         .edges()
-        .iter()
         .filter(|(x, y, _)| (*x, *y) == (2, 6) || (*x, *y) == (6, 2))
         .map(|(_, _, g)| g)
         .sum();
