@@ -50,6 +50,8 @@ fn records() -> Vec<Record> {
                     position_rho_sq: Some(rho_sq),
                     values: [Some(loss), Some(5.0 + block), Some(1.0 + stream.next())],
                     laser_dead: Some(false),
+                    laser_weak: Some(false),
+                    reworks: Some(0),
                     failures: u8::from(loss > 0.55),
                     package_test_pass: Some(shipped),
                     shipped,

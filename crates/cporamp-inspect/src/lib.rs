@@ -30,6 +30,11 @@
 //!   likelihood from the dead lasers of the assembled engines, given the engine test's laser
 //!   coverage, with its 95 % profile-likelihood interval.
 //!
+//! - **Yield-engine fits** ([`yield_fit`]): block-common and per-fiber alignment sigma, local
+//!   ring-offset spread, weak-laser fraction (and the laser dead probability above) by
+//!   maximum likelihood with 95 % intervals; the parameters schema 2 cannot identify
+//!   (warpage, ASIC defects, common ring offsets under reassignment) listed with the reason.
+//!
 //! A repeated key (package, engine, lane, insertion) is an error naming both rows.
 //!
 //! **Architecture invariant:** pure and deterministic; `threads` changes nothing but speed.
@@ -37,6 +42,7 @@
 pub mod calibrate;
 pub mod spc;
 pub mod stats;
+pub mod yield_fit;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -89,6 +95,10 @@ pub struct Record {
     pub values: [Option<f64>; 3],
     /// The lane's laser is dead (`None`: not recorded).
     pub laser_dead: Option<bool>,
+    /// The lane's laser is weak (`None`: not recorded).
+    pub laser_weak: Option<bool>,
+    /// Fiber re-attach attempts on the package (`None`: not recorded).
+    pub reworks: Option<u64>,
     /// Failing mechanisms, bit `m` for [`MECHANISMS`]`[m]`.
     pub failures: u8,
     /// The package passed its last package test (`None`: not recorded).
@@ -108,6 +118,9 @@ pub struct InspectOptions {
     /// How the lasers sit on an engine and how engine test screens them, for the laser
     /// calibration; `None`: no calibration.
     pub lasers: Option<LaserModel>,
+    /// The design and test flow for the fits of the yield engine's parameters
+    /// ([`yield_fit`]); `None`: no fits.
+    pub fit_model: Option<yield_fit::FitModel>,
 }
 
 /// What the laser calibration needs to know of the design and the test flow.
@@ -230,7 +243,23 @@ pub struct Inspector {
     by_pic_wafer: [BTreeMap<u64, Moments>; 3],
     /// Per (package, engine): lanes seen (largest lane + 1) and the dead lanes.
     engines: BTreeMap<(u64, u64), (u64, Vec<u64>)>,
+    /// Per (package, engine), with a fit model: gap, position and per lane (first record
+    /// of each) loss, heater shift and weak laser.
+    fit_engines: BTreeMap<(u64, u64), FitEngine>,
+    /// Packages with a rework recorded.
+    reworked: std::collections::BTreeSet<u64>,
 }
+
+/// One engine's lanes for the fits.
+#[derive(Debug, Default)]
+struct FitEngine {
+    gap_um: Option<f64>,
+    rho_sq: Option<f64>,
+    lanes: BTreeMap<u64, FitLane>,
+}
+
+/// One lane for the fits: coupling loss, heater shift, weak laser.
+type FitLane = (Option<f64>, Option<f64>, Option<bool>);
 
 impl Inspector {
     /// An empty inspector.
@@ -263,6 +292,11 @@ impl Inspector {
     /// technology).
     pub fn set_lasers(&mut self, lasers: Option<LaserModel>) {
         self.options.lasers = lasers;
+    }
+
+    /// Sets the model of the yield engine's fits (before the first record).
+    pub fn set_fit_model(&mut self, model: Option<yield_fit::FitModel>) {
+        self.options.fit_model = model;
     }
 
     /// The options.
@@ -311,6 +345,19 @@ impl Inspector {
             engine.0 = engine.0.max(record.lane + 1);
             if dead {
                 engine.1.push(record.lane);
+            }
+        }
+        if self.options.fit_model.is_some() {
+            let engine = self.fit_engines.entry((record.package, record.engine)).or_default();
+            engine.gap_um = engine.gap_um.or(record.values[1]);
+            engine.rho_sq = engine.rho_sq.or(record.position_rho_sq);
+            engine.lanes.entry(record.lane).or_insert((
+                record.values[COUPLING_LOSS],
+                record.values[2],
+                record.laser_weak,
+            ));
+            if record.reworks.is_some_and(|r| r > 0) {
+                self.reworked.insert(record.package);
             }
         }
         for (m, count) in self.lane_failures.iter_mut().enumerate() {
@@ -438,7 +485,55 @@ impl Inspector {
             spatial: self.spatial(),
             variance_components: self.variance_components(),
             calibration: self.calibration(),
+            yield_fits: self.yield_fits(),
         }
+    }
+
+    /// The data of the yield engine's fits ([`yield_fit::FitData`]), when a fit model is set.
+    #[must_use]
+    pub fn fit_data(&self) -> Option<yield_fit::FitData> {
+        let model = self.options.fit_model?;
+        let mut data = yield_fit::FitData {
+            reworked_packages: self.reworked.len() as u64,
+            packages: self.packages.len() as u64,
+            ..yield_fit::FitData::default()
+        };
+        for engine in self.fit_engines.values() {
+            if let Some(gap_um) = engine.gap_um {
+                let loss_db: Vec<f64> = engine.lanes.values().filter_map(|l| l.0).collect();
+                if !loss_db.is_empty() {
+                    data.engines.push(yield_fit::EngineLanes {
+                        gap_um,
+                        rho_sq: engine.rho_sq.unwrap_or(0.0),
+                        loss_db,
+                    });
+                }
+            }
+            let mut buses: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+            for (&lane, l) in &engine.lanes {
+                if let Some(shift) = l.1 {
+                    let bus = model.bus_lanes.map_or(0, |n| lane / n.max(1));
+                    buses.entry(bus).or_default().push(shift);
+                }
+            }
+            data.buses.extend(buses.into_values());
+            let mut lasers: BTreeMap<u64, bool> = BTreeMap::new();
+            for (&lane, l) in &engine.lanes {
+                if let (Some(weak), Some(laser)) = (l.2, lane.checked_div(model.lanes_per_laser)) {
+                    *lasers.entry(laser).or_default() |= weak;
+                }
+            }
+            data.weak_lasers.0 += lasers.values().filter(|&&w| w).count() as u64;
+            data.weak_lasers.1 += lasers.len() as u64;
+        }
+        Some(data)
+    }
+
+    fn yield_fits(&self) -> Option<yield_fit::YieldFits> {
+        let model = self.options.fit_model?;
+        let data = self.fit_data()?;
+        let laser_dead = self.calibration().and_then(|c| c.laser_dead);
+        Some(yield_fit::fit_all(&data, &model, laser_dead.as_ref()))
     }
 
     fn calibration(&self) -> Option<Calibration> {
@@ -894,6 +989,9 @@ pub struct InspectResult {
     /// Calibration of the yield engine's parameters (`None` without a laser model or laser
     /// data).
     pub calibration: Option<Calibration>,
+    /// The fits of the yield engine's parameters, with the ones the data cannot identify
+    /// (`None` without a fit model).
+    pub yield_fits: Option<yield_fit::YieldFits>,
 }
 
 #[cfg(test)]

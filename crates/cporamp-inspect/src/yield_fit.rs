@@ -1,0 +1,793 @@
+//! Maximum-likelihood fits of the yield engine's parameters from schema-2 test data, each with
+//! a 95 % interval, and the parameters the data cannot identify with the reason.
+//!
+//! # Fiber alignment: block-common and per-fiber sigma
+//! The yield engine ([`cporamp_yield`], mechanism 1) puts lane $i$ of engine $e$ at the
+//! lateral offset $p_i = c_e + f_i$ per axis pair, with $f_i \sim N(0, \sigma_f^2 I_2)$ the
+//! fiber's core within its block and $c_e = b_e + (kW\rho_e^2, 0)$ the block's offset:
+//! $b_e \sim N(0, \sigma_B^2 I_2)$, $\sigma_B^2 = \sigma_b^2 + \sigma_s^2$ (placement and
+//! cure shift act on the whole block alike, so only their sum is identified), plus the
+//! warpage's lateral shift at the engine's $\rho_e^2$. Per axis the Gaussian overlap across
+//! the recorded gap $z_e$ is $\ln\eta = c_0(z) + c_2(z)\,d^2$ (no tilt;
+//! [`cporamp_yield::coupling`]), so the recorded loss
+//! $L_i = -10\log_{10}(e)\,(2c_0 + c_2|p_i|^2)$ gives each lane's squared offset
+//! $$q_i = |p_i|^2 = \frac{L_i / (10\log_{10} e) + 2c_0(z_e)}{-c_2(z_e)} .$$
+//! Given $r = |c_e|$, $q_i/\sigma_f^2$ is noncentral $\chi^2_2$ with noncentrality
+//! $r^2/\sigma_f^2$: $p(q \mid r) = \frac{1}{2\sigma_f^2} e^{-(q + r^2)/2\sigma_f^2}
+//! I_0(r\sqrt q/\sigma_f^2)$, and $r$ is Rice distributed,
+//! $p(r) = \frac{r}{\sigma_B^2} e^{-(r^2 + \nu_e^2)/2\sigma_B^2} I_0(r\nu_e/\sigma_B^2)$,
+//! $\nu_e = k\bar W\rho_e^2$. The engine's likelihood is the one-dimensional integral
+//! $$L_e(\sigma_B, \sigma_f) = \int_0^\infty p(r)\prod_i p(q_i \mid r)\,dr,$$
+//! computed by locating the integrand's mode (golden section), its width (second
+//! difference of its log) and the trapezoidal rule over ±8 widths in steps of half a width
+//! (a smooth, Gaussian-like integrand: the rule converges geometrically). $\sum_e \ln L_e$ is maximised over
+//! $(\ln\sigma_B, \ln\sigma_f)$ by Nelder–Mead; the 95 % intervals are from the **observed
+//! information** (the negative Hessian of the log-likelihood in $(\ln\sigma_B, \ln\sigma_f)$
+//! by central differences): $\sigma \exp(\pm 1.96\,\mathrm{se})$.
+//!
+//! Approximations, stated: the block's tilt $\theta$ per axis makes
+//! $\ln\eta = m(\theta) + c_2(d - d^*(\theta))^2$ with $m$ quadratic in $\theta$: at the
+//! default 2 mrad it costs $\approx 0.001$ dB per axis and moves the optimum $d^*$ by
+//! $\approx 5$ nm at a 5 µm gap. Its mean, $2(m(0) - m(\sigma_\theta))/(-c_2)$ in units of
+//! $q$, is subtracted from every lane's $q_i$ (clamped at $10^{-10}$); its spread and the
+//! shift $d^*$ are neglected (without the subtraction the fitted $\sigma_B$ came out 1.5 %
+//! high on the coverage fixture); the warpage is taken at its scenario mean $\bar W$
+//! (its spread moves an engine by $k\sigma_W\rho^2 \approx 0.03$ µm, against
+//! $\sigma_B \approx 0.2$ µm); a package reworked for coupling records the re-attached
+//! blocks of its failing engines, so the attaches recorded on reworked packages are not
+//! all first draws (the output counts them).
+//!
+//! # Ring offsets: local (ring-to-ring) spread
+//! The ring offset is $\mu + a_w + g_e + l_i$ (wafer, engine, ring). The record keeps the
+//! first ring of each lane after the bus lock: wrapped by the FSR $F$ and, with wavelength
+//! reassignment, rotated by a multiple of the channel spacing $\Delta$ common to the bus
+//! (a run of $F/\Delta$ lanes). Differences within one bus are kept modulo $F$, so the
+//! local variance $\sigma_l^2$ is identified: each bus's values are unwrapped to within
+//! $F/2$ of their circular mean, and the restricted (REML) maximum likelihood of the
+//! nested normal model with free bus means is the pooled within-bus variance
+//! $\hat\sigma_l^2 = SS/\nu$, $\nu = \sum(n_b - 1)$, with the exact interval
+//! $[SS/\chi^2_{\nu,0.975}, SS/\chi^2_{\nu,0.025}]$ (Wilson–Hilferty quantiles).
+//! The engine and wafer terms are **not identified** with reassignment: the bus's rotation
+//! moves every ring of an engine by an unknown multiple of $\Delta$, so an engine's common
+//! offset is known only modulo $\Delta$, which is smaller than its spread. Without
+//! reassignment they are known modulo $F$; that nested wrapped-normal fit is not built yet.
+//!
+//! # Weak lasers
+//! A weak chip survives burn-in with probability $S = e^{-\lambda_w t}$, so a shipped laser
+//! is weak with $q = f_w S / (1 - f_w(1 - S))$. The weak lasers among the assembled engines'
+//! lasers are binomial in $q$ (engine test does not see weakness); $\hat q$ and its profile
+//! likelihood interval map to $f_w = q / (S + q(1 - S))$ (monotone). With the scenario's
+//! 96 h burn-in $S \approx 5\times 10^{-8}$: no weak laser ships and $f_w$ is not
+//! identified (the interval reaches 1); the output says so.
+//!
+//! # Not identified by schema 2
+//! - **Warpage mean and spread**: its only trace is the lateral shift $kW\rho^2$ (about
+//!   0.05–0.1 µm at the default $k$), confounded with the block offsets (0.2 µm) over the
+//!   narrow range $\rho^2 \in [0.5, 1]$; board-joint opens are not recorded (a package rejected
+//!   with no lane failure may be an ASIC defect or an open).
+//! - **ASIC defect density and clustering α**: defect counts and wafer-test rejects are not
+//!   recorded (only the assembled, known-good dies), and package rejects with no lane failure
+//!   mix ASIC defects with board-joint opens.
+//! - **Test coverages**: a lane's failure is recorded once, with no retest history.
+
+use serde::Serialize;
+
+use crate::calibrate::LaserDeadFit;
+
+/// $\chi^2_1$ at 95 %.
+const CHI2_95: f64 = 3.841_458_820_694_124;
+/// The normal quantile at 97.5 %.
+const Z_975: f64 = 1.959_963_984_540_054;
+/// dB per neper of power: $10\log_{10} e$.
+const DB_PER_NEPER: f64 = 10.0 * std::f64::consts::LOG10_E;
+
+/// What the fits need to know of the design and test flow (from the scenario), and the
+/// values the scenario assumes (shown beside the fits).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FitModel {
+    /// Mode radius, µm.
+    pub mode_radius_um: f64,
+    /// Wavelength, µm.
+    pub wavelength_um: f64,
+    /// Refractive index of the fiber-to-coupler gap.
+    pub gap_index: f64,
+    /// Fiber-block tilt sigma per axis, mrad.
+    pub tilt_sigma_mrad: f64,
+    /// Lateral fiber shift at $\rho^2 = 1$ from the mean warpage, $k\bar W$, µm.
+    pub warpage_shift_um: f64,
+    /// Consecutive lanes fed by one on-engine laser; 0 for external lasers.
+    pub lanes_per_laser: u64,
+    /// Probability that a weak laser chip survives burn-in, $e^{-\lambda_w t}$.
+    pub weak_burn_in_survival: f64,
+    /// Ring free spectral range, nm.
+    pub fsr_nm: f64,
+    /// Lanes per ring bus (rotations of the grid) with wavelength reassignment; `None` for
+    /// fixed assignment.
+    pub bus_lanes: Option<u64>,
+    /// The scenario's values.
+    pub defaults: Defaults,
+}
+
+/// The scenario's values of the fitted parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Defaults {
+    /// $\sqrt{\sigma_b^2 + \sigma_s^2}$, µm.
+    pub block_common_sigma_um: f64,
+    /// $\sigma_f$, µm.
+    pub fiber_sigma_um: f64,
+    /// Laser dead probability.
+    pub laser_dead_probability: f64,
+    /// Weak laser fraction.
+    pub laser_weak_fraction: f64,
+    /// Local ring offset sigma, nm.
+    pub ring_local_sigma_nm: f64,
+    /// Engine-common ring offset sigma, nm.
+    pub ring_engine_sigma_nm: f64,
+    /// Wafer-common ring offset sigma, nm.
+    pub ring_wafer_sigma_nm: f64,
+    /// Mean corner warpage, µm.
+    pub warpage_mean_um: f64,
+    /// Warpage sigma, µm.
+    pub warpage_sigma_um: f64,
+    /// ASIC defects per die.
+    pub asic_defects_per_die: f64,
+    /// ASIC wafer clustering alpha.
+    pub asic_cluster_alpha: f64,
+}
+
+impl FitModel {
+    /// The model of the yield engine's own inputs (what [`cporamp_yield::test_records`]
+    /// generates from).
+    #[must_use]
+    pub fn of_inputs(inputs: &cporamp_yield::YieldInputs) -> FitModel {
+        let sigma = inputs.drift_sigma_nm;
+        let local =
+            (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0).sqrt();
+        FitModel {
+            mode_radius_um: inputs.mode_radius_um,
+            wavelength_um: inputs.wavelength_um,
+            gap_index: inputs.gap_index,
+            tilt_sigma_mrad: inputs.tilt_sigma_mrad,
+            warpage_shift_um: inputs.warpage_lateral_per_um * inputs.warpage_mean_um,
+            lanes_per_laser: inputs.lanes_per_laser as u64,
+            weak_burn_in_survival: (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp(),
+            fsr_nm: inputs.fsr_nm,
+            bus_lanes: inputs
+                .reassignment_step_nm
+                .map(|step| ((inputs.fsr_nm / step).round() as u64).max(1)),
+            defaults: Defaults {
+                block_common_sigma_um: inputs.block_sigma_um.hypot(inputs.shift_sigma_um),
+                fiber_sigma_um: inputs.fiber_sigma_um,
+                laser_dead_probability: inputs.laser_dead_probability,
+                laser_weak_fraction: inputs.laser_weak_fraction,
+                ring_local_sigma_nm: sigma * local,
+                ring_engine_sigma_nm: sigma * inputs.drift_global_fraction.sqrt(),
+                ring_wafer_sigma_nm: sigma * inputs.drift_wafer_fraction.sqrt(),
+                warpage_mean_um: inputs.warpage_mean_um,
+                warpage_sigma_um: inputs.warpage_sigma_um,
+                asic_defects_per_die: inputs.asic_defects_per_die,
+                asic_cluster_alpha: inputs.asic_cluster_alpha.unwrap_or(f64::INFINITY),
+            },
+        }
+    }
+}
+
+/// A fitted value with its 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// The maximum-likelihood value.
+    pub value: f64,
+    /// Lower end of the 95 % interval.
+    pub low: f64,
+    /// Upper end.
+    pub high: f64,
+}
+
+impl Estimate {
+    /// Whether `value` lies in the interval.
+    #[must_use]
+    pub fn covers(&self, value: f64) -> bool {
+        self.low <= value && value <= self.high
+    }
+}
+
+/// One parameter of the yield engine: the scenario's value, the fit (when the data
+/// identify it) and how it was made, or why not.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParameterFit {
+    /// The parameter, as the yield engine names it.
+    pub parameter: &'static str,
+    /// Its unit (`1` for a fraction).
+    pub unit: &'static str,
+    /// The scenario's value.
+    pub default: f64,
+    /// The fit; `None` when the data do not identify it.
+    pub fit: Option<Estimate>,
+    /// How the interval was made (empty without a fit).
+    pub method: &'static str,
+    /// What the fit used, or why there is none.
+    pub note: String,
+}
+
+/// Every parameter's row, in the yield engine's order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct YieldFits {
+    /// The model assumed.
+    pub model: FitModel,
+    /// One row per parameter.
+    pub parameters: Vec<ParameterFit>,
+}
+
+impl YieldFits {
+    /// The row of `parameter`.
+    #[must_use]
+    pub fn get(&self, parameter: &str) -> Option<&ParameterFit> {
+        self.parameters.iter().find(|p| p.parameter == parameter)
+    }
+
+    /// The fitted value of `parameter`, when fitted.
+    #[must_use]
+    pub fn fitted(&self, parameter: &str) -> Option<f64> {
+        self.get(parameter).and_then(|p| p.fit).map(|f| f.value)
+    }
+}
+
+/// Parameter names (the yield engine's, with the block-common sigma combining placement
+/// and cure shift).
+pub mod names {
+    /// $\sqrt{\sigma_b^2 + \sigma_s^2}$.
+    pub const BLOCK: &str = "block_common_sigma_um";
+    /// $\sigma_f$.
+    pub const FIBER: &str = "fiber_sigma_um";
+    /// Laser dead probability.
+    pub const LASER_DEAD: &str = "laser_dead_probability";
+    /// Weak laser fraction.
+    pub const LASER_WEAK: &str = "laser_weak_fraction";
+    /// Local ring offset sigma.
+    pub const RING_LOCAL: &str = "ring_local_sigma_nm";
+    /// Engine-common ring offset sigma.
+    pub const RING_ENGINE: &str = "ring_engine_sigma_nm";
+    /// Wafer-common ring offset sigma.
+    pub const RING_WAFER: &str = "ring_wafer_sigma_nm";
+    /// Mean warpage.
+    pub const WARPAGE_MEAN: &str = "warpage_mean_um";
+    /// Warpage sigma.
+    pub const WARPAGE_SIGMA: &str = "warpage_sigma_um";
+    /// ASIC defects per die.
+    pub const ASIC_DEFECTS: &str = "asic_defects_per_die";
+    /// ASIC clustering alpha.
+    pub const ASIC_ALPHA: &str = "asic_cluster_alpha";
+}
+
+/// One engine's lanes as the alignment fit sees them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EngineLanes {
+    /// Fiber-block gap, µm.
+    pub gap_um: f64,
+    /// Normalized distance from the package centre, squared.
+    pub rho_sq: f64,
+    /// Coupling loss per lane, dB.
+    pub loss_db: Vec<f64>,
+}
+
+/// $\ln I_0(x)$ for $x \ge 0$ (Abramowitz and Stegun 9.8.1–2, relative error of $I_0$
+/// below $2\times 10^{-7}$).
+#[must_use]
+pub fn ln_bessel_i0(x: f64) -> f64 {
+    if x < 3.75 {
+        let t = (x / 3.75) * (x / 3.75);
+        (1.0 + t
+            * (3.515_622_9
+                + t * (3.089_942_4
+                    + t * (1.206_749_2 + t * (0.265_973_2 + t * (0.036_076_8 + t * 0.004_581_3))))))
+            .ln()
+    } else {
+        let t = 3.75 / x;
+        let poly = 0.398_942_28
+            + t * (0.013_285_92
+                + t * (0.002_253_19
+                    + t * (-0.001_575_65
+                        + t * (0.009_162_81
+                            + t * (-0.020_577_06
+                                + t * (0.026_355_37 + t * (-0.016_476_33 + t * 0.003_923_77)))))));
+        x - 0.5 * x.ln() + poly.ln()
+    }
+}
+
+/// An engine prepared for the alignment likelihood: its lanes' squared offsets (µm²) and
+/// the warpage's shift of its block (µm).
+#[derive(Debug, Clone)]
+struct Prepared {
+    q_um2: Vec<f64>,
+    sqrt_q: Vec<f64>,
+    q_sum: f64,
+    nu_um: f64,
+}
+
+fn prepare(engines: &[EngineLanes], model: &FitModel) -> Vec<Prepared> {
+    let modes = cporamp_yield::coupling::Modes {
+        radius_um: model.mode_radius_um,
+        wavelength_um: model.wavelength_um,
+        gap_index: model.gap_index,
+    };
+    engines
+        .iter()
+        .filter(|e| !e.loss_db.is_empty())
+        .map(|engine| {
+            let axis = modes.axis(0.0, engine.gap_um);
+            // The tilt's mean extra loss over both axes, in units of q (module docs).
+            let tilted = modes.axis(model.tilt_sigma_mrad * 1e-3, engine.gap_um);
+            let peak = tilted.constant
+                - tilted.linear_per_um * tilted.linear_per_um / (4.0 * tilted.quadratic_per_um2);
+            let tilt_q = 2.0 * (axis.constant - peak) / -axis.quadratic_per_um2;
+            let q_um2: Vec<f64> = engine
+                .loss_db
+                .iter()
+                .map(|loss| {
+                    ((loss / DB_PER_NEPER + 2.0 * axis.constant) / -axis.quadratic_per_um2 - tilt_q)
+                        .max(1e-10)
+                })
+                .collect();
+            Prepared {
+                sqrt_q: q_um2.iter().map(|q| q.sqrt()).collect(),
+                q_sum: q_um2.iter().sum(),
+                q_um2,
+                nu_um: (model.warpage_shift_um * engine.rho_sq).abs(),
+            }
+        })
+        .collect()
+}
+
+/// The log of the integrand $p(r)\prod_i p(q_i \mid r)$ without the terms free of $r$
+/// and of the parameters (those are added in [`engine_ln_likelihood`]).
+fn ln_integrand(engine: &Prepared, r: f64, sigma_b: f64, sigma_f: f64) -> f64 {
+    if r <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    let vb = sigma_b * sigma_b;
+    let vf = sigma_f * sigma_f;
+    let n = engine.q_um2.len() as f64;
+    let mut sum = r.ln() - (r * r + engine.nu_um * engine.nu_um) / (2.0 * vb)
+        + ln_bessel_i0(r * engine.nu_um / vb)
+        - n * r * r / (2.0 * vf);
+    for &s in &engine.sqrt_q {
+        sum += ln_bessel_i0(r * s / vf);
+    }
+    sum
+}
+
+fn engine_ln_likelihood(engine: &Prepared, sigma_b: f64, sigma_f: f64) -> f64 {
+    let n = engine.q_um2.len() as f64;
+    let vf = sigma_f * sigma_f;
+    let constant = -(vb_ln(sigma_b)) - n * (2.0 * vf).ln() - engine.q_sum / (2.0 * vf);
+    let f = |r: f64| ln_integrand(engine, r, sigma_b, sigma_f);
+    // The mode: golden section over [0, upper].
+    let upper = engine.sqrt_q.iter().copied().fold(0.0, f64::max)
+        + engine.nu_um
+        + 8.0 * sigma_b.max(sigma_f);
+    let (mut a, mut b) = (0.0, upper);
+    let ratio = (5.0_f64.sqrt() - 1.0) / 2.0;
+    let mut c = b - ratio * (b - a);
+    let mut d = a + ratio * (b - a);
+    let (mut fc, mut fd) = (f(c), f(d));
+    // The trapezoid below spans ±8 widths, so the mode is needed to a fraction of a width:
+    // 24 steps narrow the bracket by 1e5.
+    for _ in 0..24 {
+        if fc > fd {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - ratio * (b - a);
+            fc = f(c);
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + ratio * (b - a);
+            fd = f(d);
+        }
+    }
+    let mode = (a + b) / 2.0;
+    let peak = f(mode);
+    // Width from the second difference of the log.
+    let h = 1e-3 * (sigma_b.min(sigma_f / n.sqrt())).max(1e-6);
+    let curvature = (f(mode + h) - 2.0 * peak + f((mode - h).max(h * 1e-3))) / (h * h);
+    let width = if curvature < 0.0 { (-curvature).sqrt().recip() } else { sigma_b.max(sigma_f) };
+    let (lo, hi) = ((mode - 8.0 * width).max(0.0), mode + 8.0 * width);
+    let nodes = 32;
+    let step = (hi - lo) / nodes as f64;
+    let mut total = 0.0;
+    for k in 0..=nodes {
+        let r = lo + step * k as f64;
+        let weight = if k == 0 || k == nodes { 0.5 } else { 1.0 };
+        total += weight * (f(r) - peak).exp();
+    }
+    constant + peak + (total * step).ln()
+}
+
+/// $\ln\sigma_B^2$ (the Rice density's normalization).
+fn vb_ln(sigma_b: f64) -> f64 {
+    2.0 * sigma_b.ln()
+}
+
+fn alignment_ln_likelihood(engines: &[Prepared], sigma_b: f64, sigma_f: f64) -> f64 {
+    engines.iter().map(|e| engine_ln_likelihood(e, sigma_b, sigma_f)).sum()
+}
+
+/// Nelder–Mead maximisation of `f` over two variables from `start` with initial step `step`.
+fn maximise_2d(f: &dyn Fn([f64; 2]) -> f64, start: [f64; 2], step: f64) -> ([f64; 2], f64) {
+    let mut simplex: Vec<([f64; 2], f64)> =
+        [start, [start[0] + step, start[1]], [start[0], start[1] + step]]
+            .into_iter()
+            .map(|x| (x, f(x)))
+            .collect();
+    for _ in 0..400 {
+        simplex.sort_by(|a, b| b.1.total_cmp(&a.1));
+        // Converged well inside the intervals (a few % wide in ln sigma).
+        if (simplex[0].1 - simplex[2].1).abs() < 1e-6
+            && (simplex[0].0[0] - simplex[2].0[0]).abs() < 1e-4
+            && (simplex[0].0[1] - simplex[2].0[1]).abs() < 1e-4
+        {
+            break;
+        }
+        let centroid =
+            [(simplex[0].0[0] + simplex[1].0[0]) / 2.0, (simplex[0].0[1] + simplex[1].0[1]) / 2.0];
+        let worst = simplex[2];
+        let along = |t: f64| {
+            [
+                centroid[0] + t * (worst.0[0] - centroid[0]),
+                centroid[1] + t * (worst.0[1] - centroid[1]),
+            ]
+        };
+        let reflected = along(-1.0);
+        let fr = f(reflected);
+        if fr > simplex[0].1 {
+            let expanded = along(-2.0);
+            let fe = f(expanded);
+            simplex[2] = if fe > fr { (expanded, fe) } else { (reflected, fr) };
+        } else if fr > simplex[1].1 {
+            simplex[2] = (reflected, fr);
+        } else {
+            let contracted = if fr > worst.1 { along(-0.5) } else { along(0.5) };
+            let fc = f(contracted);
+            if fc > worst.1.max(fr) {
+                simplex[2] = (contracted, fc);
+            } else {
+                let best = simplex[0].0;
+                for vertex in simplex.iter_mut().skip(1) {
+                    let x = [(vertex.0[0] + best[0]) / 2.0, (vertex.0[1] + best[1]) / 2.0];
+                    *vertex = (x, f(x));
+                }
+            }
+        }
+    }
+    simplex.sort_by(|a, b| b.1.total_cmp(&a.1));
+    simplex[0]
+}
+
+/// The alignment fit: $(\sigma_B, \sigma_f)$ with observed-information intervals (module
+/// docs); `None` with fewer than 2 engines or no engine of 2 lanes or more.
+#[must_use]
+pub fn alignment(engines: &[EngineLanes], model: &FitModel) -> Option<(Estimate, Estimate)> {
+    let prepared = prepare(engines, model);
+    if prepared.len() < 2 || !prepared.iter().any(|e| e.q_um2.len() >= 2) {
+        return None;
+    }
+    let f = |x: [f64; 2]| alignment_ln_likelihood(&prepared, x[0].exp(), x[1].exp());
+    // Start from moments: within-engine spread of q around its engine mean gives sigma_f
+    // roughly, the engine means the rest.
+    let start_f = model.defaults.fiber_sigma_um.max(1e-3).ln();
+    let start_b = model.defaults.block_common_sigma_um.max(1e-3).ln();
+    let (best, _) = maximise_2d(&f, [start_b, start_f], 0.2);
+    // Observed information by central differences in (ln sigma_B, ln sigma_f).
+    let h = 0.01;
+    let f0 = f(best);
+    let at = |du: f64, dv: f64| f([best[0] + du, best[1] + dv]);
+    let h11 = (at(h, 0.0) - 2.0 * f0 + at(-h, 0.0)) / (h * h);
+    let h22 = (at(0.0, h) - 2.0 * f0 + at(0.0, -h)) / (h * h);
+    let h12 = (at(h, h) - at(h, -h) - at(-h, h) + at(-h, -h)) / (4.0 * h * h);
+    let det = h11 * h22 - h12 * h12;
+    if !(det > 0.0 && h11 < 0.0) {
+        return None;
+    }
+    let var_b = -h22 / det;
+    let var_f = -h11 / det;
+    let estimate = |x: f64, var: f64| {
+        let se = var.max(0.0).sqrt();
+        Estimate { value: x.exp(), low: (x - Z_975 * se).exp(), high: (x + Z_975 * se).exp() }
+    };
+    Some((estimate(best[0], var_b), estimate(best[1], var_f)))
+}
+
+/// The normal quantile (Acklam's rational approximation, relative error below
+/// $1.2\times10^{-9}$).
+fn normal_quantile(p: f64) -> f64 {
+    cporamp_core::prior::normal_quantile(p)
+}
+
+/// $\chi^2_\nu$ quantile by Wilson–Hilferty (relative error well under 1 % for
+/// $\nu \ge 10$).
+#[must_use]
+pub fn chi2_quantile(p: f64, df: f64) -> f64 {
+    let z = normal_quantile(p);
+    let a = 2.0 / (9.0 * df);
+    df * (1.0 - a + z * a.sqrt()).powi(3)
+}
+
+/// The local ring-offset fit from `buses`, each the first-ring heater shifts (nm) of one bus
+/// in lane order; `None` without two values in a bus.
+#[must_use]
+pub fn ring_local(buses: &[Vec<f64>], fsr_nm: f64) -> Option<(Estimate, u64)> {
+    let mut ss = 0.0;
+    let mut df = 0u64;
+    for bus in buses.iter().filter(|b| b.len() >= 2) {
+        let angle = |x: f64| x / fsr_nm * std::f64::consts::TAU;
+        let (s, c) =
+            bus.iter().fold((0.0, 0.0), |(s, c), &x| (s + angle(x).sin(), c + angle(x).cos()));
+        let centre = s.atan2(c) / std::f64::consts::TAU * fsr_nm;
+        let unwrapped: Vec<f64> = bus
+            .iter()
+            .map(|&x| centre + (x - centre - fsr_nm * ((x - centre) / fsr_nm).round()))
+            .collect();
+        let mean = unwrapped.iter().sum::<f64>() / unwrapped.len() as f64;
+        ss += unwrapped.iter().map(|x| (x - mean).powi(2)).sum::<f64>();
+        df += unwrapped.len() as u64 - 1;
+    }
+    if df == 0 {
+        return None;
+    }
+    let nu = df as f64;
+    Some((
+        Estimate {
+            value: (ss / nu).sqrt(),
+            low: (ss / chi2_quantile(0.975, nu)).sqrt(),
+            high: (ss / chi2_quantile(0.025, nu)).sqrt(),
+        },
+        df,
+    ))
+}
+
+/// The binomial proportion `k / n` with its 95 % profile-likelihood interval.
+#[must_use]
+pub fn binomial_profile(k: u64, n: u64) -> Option<Estimate> {
+    if n == 0 || k > n {
+        return None;
+    }
+    let (kf, nf) = (k as f64, n as f64);
+    let ll = |p: f64| {
+        let a = if k > 0 { kf * p.ln() } else { 0.0 };
+        let b = if k < n { (nf - kf) * (1.0 - p).ln() } else { 0.0 };
+        a + b
+    };
+    let p_hat = kf / nf;
+    let peak = ll(p_hat);
+    let inside = |p: f64| 2.0 * (peak - ll(p)) <= CHI2_95;
+    let edge = |mut inner: f64, mut outer: f64| {
+        if inside(outer) {
+            return outer;
+        }
+        for _ in 0..100 {
+            let middle = (inner + outer) / 2.0;
+            if inside(middle) {
+                inner = middle;
+            } else {
+                outer = middle;
+            }
+        }
+        inner
+    };
+    Some(Estimate { value: p_hat, low: edge(p_hat, 0.0), high: edge(p_hat, 1.0) })
+}
+
+/// The weak-laser fraction before burn-in from `weak` weak lasers among `lasers` shipped
+/// into engines, burn-in survival `survival` of a weak chip (module docs).
+#[must_use]
+pub fn laser_weak(weak: u64, lasers: u64, survival: f64) -> Option<Estimate> {
+    let q = binomial_profile(weak, lasers)?;
+    let to_fraction = |q: f64| {
+        let denominator = survival + q * (1.0 - survival);
+        if denominator > 0.0 { (q / denominator).min(1.0) } else { 1.0 }
+    };
+    Some(Estimate {
+        value: to_fraction(q.value),
+        low: to_fraction(q.low),
+        high: to_fraction(q.high),
+    })
+}
+
+/// What the fits are computed from (collected by the inspector).
+#[derive(Debug, Clone, Default)]
+pub struct FitData {
+    /// Engines with coupling losses.
+    pub engines: Vec<EngineLanes>,
+    /// Ring buses' heater shifts.
+    pub buses: Vec<Vec<f64>>,
+    /// Weak lasers and lasers seen.
+    pub weak_lasers: (u64, u64),
+    /// Packages with at least one rework.
+    pub reworked_packages: u64,
+    /// Packages.
+    pub packages: u64,
+}
+
+/// Every row: the fits the data allow, the others with their reason.
+#[must_use]
+pub fn fit_all(data: &FitData, model: &FitModel, laser_dead: Option<&LaserDeadFit>) -> YieldFits {
+    let d = model.defaults;
+    let mut rows = Vec::new();
+    let lanes: usize = data.engines.iter().map(|e| e.loss_db.len()).sum();
+    let alignment = alignment(&data.engines, model);
+    let rework_note = if data.reworked_packages > 0 {
+        format!(
+            "; {} of {} packages were reworked for coupling (their re-attached blocks are read as first attaches)",
+            data.reworked_packages, data.packages
+        )
+    } else {
+        String::new()
+    };
+    let observed = "observed information (Wald on ln sigma)";
+    let used = format!(
+        "{lanes} lanes on {} engines, Gaussian-overlap likelihood with the block offset integrated out{rework_note}",
+        data.engines.len()
+    );
+    let no_alignment = "not identified: no coupling loss with gap on engines of 2 lanes or more";
+    for (name, default, fit) in [
+        (names::BLOCK, d.block_common_sigma_um, alignment.map(|a| a.0)),
+        (names::FIBER, d.fiber_sigma_um, alignment.map(|a| a.1)),
+    ] {
+        rows.push(ParameterFit {
+            parameter: name,
+            unit: "µm",
+            default,
+            fit,
+            method: if fit.is_some() { observed } else { "" },
+            note: if fit.is_some() { used.clone() } else { no_alignment.to_string() },
+        });
+    }
+    rows.push(match laser_dead {
+        Some(fit) => ParameterFit {
+            parameter: names::LASER_DEAD,
+            unit: "1",
+            default: d.laser_dead_probability,
+            fit: Some(Estimate { value: fit.probability, low: fit.low, high: fit.high }),
+            method: "profile likelihood",
+            note: format!(
+                "{} dead lasers on {} assembled engines of {} lasers, engine test's laser coverage {}",
+                fit.dead_lasers, fit.engines, fit.lasers_per_engine, fit.engine_test_coverage
+            ),
+        },
+        None => ParameterFit {
+            parameter: names::LASER_DEAD,
+            unit: "1",
+            default: d.laser_dead_probability,
+            fit: None,
+            method: "",
+            note: "not identified: no on-engine lasers, spare lanes, or an engine test that catches every dead laser".to_string(),
+        },
+    });
+    let (weak, lasers) = data.weak_lasers;
+    let weak_fit = (model.lanes_per_laser > 0)
+        .then(|| laser_weak(weak, lasers, model.weak_burn_in_survival))
+        .flatten();
+    let weak_identified = weak_fit.is_some_and(|f| f.high < 1.0);
+    rows.push(ParameterFit {
+        parameter: names::LASER_WEAK,
+        unit: "1",
+        default: d.laser_weak_fraction,
+        fit: weak_fit.filter(|_| weak_identified),
+        method: if weak_identified { "profile likelihood" } else { "" },
+        note: match weak_fit {
+            None => "not identified: no on-engine lasers with a laser_weak column".to_string(),
+            Some(f) if !weak_identified => format!(
+                "not identified: {weak} weak of {lasers} lasers, and burn-in lets through only {:.2e} of weak chips, so any weak fraction up to {:.3} fits",
+                model.weak_burn_in_survival, f.high
+            ),
+            Some(_) => format!(
+                "{weak} weak of {lasers} lasers; burn-in survival of a weak chip {:.3e}",
+                model.weak_burn_in_survival
+            ),
+        },
+    });
+    let ring = model.bus_lanes.map_or_else(
+        || ring_local(&data.buses, model.fsr_nm),
+        |_| ring_local(&data.buses, model.fsr_nm),
+    );
+    rows.push(ParameterFit {
+        parameter: names::RING_LOCAL,
+        unit: "nm",
+        default: d.ring_local_sigma_nm,
+        fit: ring.map(|r| r.0),
+        method: if ring.is_some() { "restricted likelihood, exact chi-square" } else { "" },
+        note: match ring {
+            Some((_, df)) => format!(
+                "{} buses, {df} degrees of freedom within buses ({})",
+                data.buses.iter().filter(|b| b.len() >= 2).count(),
+                model
+                    .bus_lanes
+                    .map_or("fixed assignment: a bus is an engine".to_string(), |n| format!(
+                        "{n} lanes per bus"
+                    ))
+            ),
+            None => "not identified: no heater shifts on buses of 2 lanes or more".to_string(),
+        },
+    });
+    let common_reason = if model.bus_lanes.is_some() {
+        "not identified: wavelength reassignment rotates each bus by an unknown multiple of the channel spacing, so an engine's common offset is known only modulo the spacing"
+    } else {
+        "not fitted: without reassignment the common offsets are known modulo the FSR; the nested wrapped-normal fit is not built"
+    };
+    for (name, default) in
+        [(names::RING_ENGINE, d.ring_engine_sigma_nm), (names::RING_WAFER, d.ring_wafer_sigma_nm)]
+    {
+        rows.push(ParameterFit {
+            parameter: name,
+            unit: "nm",
+            default,
+            fit: None,
+            method: "",
+            note: common_reason.to_string(),
+        });
+    }
+    for (name, unit, default, note) in [
+        (
+            names::WARPAGE_MEAN,
+            "µm",
+            d.warpage_mean_um,
+            "not identified: its only trace in schema 2 is the lateral shift k W rho² in the coupling loss, confounded with the block offsets over rho² in [0.5, 1]; board-joint opens are not recorded (the alignment fit takes the scenario's mean)",
+        ),
+        (names::WARPAGE_SIGMA, "µm", d.warpage_sigma_um, "not identified: as the mean"),
+        (
+            names::ASIC_DEFECTS,
+            "1",
+            d.asic_defects_per_die,
+            "not identified: defect counts and wafer-test rejects are not recorded (only known-good dies), and package rejects with no lane failure mix ASIC defects with board-joint opens",
+        ),
+        (names::ASIC_ALPHA, "1", d.asic_cluster_alpha, "not identified: as the defect density"),
+    ] {
+        rows.push(ParameterFit {
+            parameter: name,
+            unit,
+            default,
+            fit: None,
+            method: "",
+            note: note.to_string(),
+        });
+    }
+    YieldFits { model: *model, parameters: rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bessel_matches_its_series() {
+        // I0(x) = sum (x/2)^(2k) / (k!)^2.
+        for x in [0.0, 0.5, 2.0, 3.7, 3.8, 10.0, 40.0] {
+            let mut term = 1.0;
+            let mut sum = 1.0;
+            for k in 1..200 {
+                term *= (x / 2.0) * (x / 2.0) / (k as f64 * k as f64);
+                sum += term;
+            }
+            let relative = (ln_bessel_i0(x) - sum.ln()).abs();
+            assert!(relative < 3e-7, "x {x}: {} vs {}", ln_bessel_i0(x), sum.ln());
+        }
+    }
+
+    #[test]
+    fn chi_square_quantiles_are_close_to_tables() {
+        // Tables: chi2(0.025, 100) = 74.22, chi2(0.975, 100) = 129.56.
+        assert!((chi2_quantile(0.025, 100.0) - 74.22).abs() < 0.1);
+        assert!((chi2_quantile(0.975, 100.0) - 129.56).abs() < 0.1);
+    }
+
+    #[test]
+    fn weak_fraction_undoes_burn_in() {
+        // 20 weak of 1000 shipped lasers with half the weak chips surviving burn-in:
+        // f = q / (S + q (1 - S)) = 0.02 / (0.5 + 0.01) = 0.0392.
+        let fit = laser_weak(20, 1000, 0.5).unwrap();
+        assert!((fit.value - 0.02 / 0.51).abs() < 1e-12, "{fit:?}");
+        assert!(fit.low < fit.value && fit.value < fit.high);
+    }
+}
