@@ -107,6 +107,39 @@ pub struct Record {
     pub shipped: bool,
 }
 
+impl Record {
+    /// A lane of the yield engine's test data ([`cporamp_yield::test_records`]) as a reader
+    /// of schema 2 builds it: insertion and station id 0 (intern `package_test` first), no
+    /// week.
+    #[must_use]
+    pub fn of_lane(lane: &cporamp_yield::LaneRecord, file: u32, row: u64) -> Record {
+        Record {
+            file,
+            row,
+            lot: Some(lane.lot as u64),
+            pic_wafer: Some(lane.pic_wafer as u64),
+            package: lane.package as u64,
+            engine: lane.engine as u64,
+            lane: lane.lane as u64,
+            insertion: 0,
+            station: 0,
+            week: None,
+            position_rho_sq: Some(lane.position_rho_sq),
+            values: [Some(lane.coupling_loss_db), Some(lane.gap_um), Some(lane.heater_shift_nm)],
+            laser_dead: Some(lane.laser_dead),
+            laser_weak: Some(lane.laser_weak),
+            reworks: Some(lane.reworks as u64),
+            failures: MECHANISMS
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| lane.failures.split('+').any(|f| f == **m))
+                .fold(0, |bits, (i, _)| bits | 1 << i),
+            package_test_pass: Some(lane.package_test_pass),
+            shipped: lane.shipped,
+        }
+    }
+}
+
 /// How to analyse.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InspectOptions {
