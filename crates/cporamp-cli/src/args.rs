@@ -29,7 +29,7 @@ pub enum Command {
     /// set is then moved into place, so a failed run leaves no half-written file. Prints the
     /// summary of every engine (--format text), or all results as JSON, CSV or Parquet.
     #[command(
-        after_help = "Example:\n  cporamp run\n  cporamp run my.toml --out results/my --generation 102.4T\n  cporamp run --quiet --format json > results.json"
+        after_help = "Example:\n  cporamp run\n  cporamp run my.toml --out results/my --generation 102.4T\n  cporamp run --quiet --format json > results.json\n  cporamp run --calibrate line/102.4T_cpo_integrated.csv --out results/calibrated"
     )]
     Run {
         #[command(flatten)]
@@ -41,6 +41,12 @@ pub enum Command {
         /// probabilities; see `cporamp market --help`.
         #[arg(long, value_name = "FILE")]
         signals: Option<PathBuf>,
+        /// Per-lane test data (schema 2, CSV or Parquet, as `cporamp yield --test-data`
+        /// writes it, of one technology and generation): the yield engine's parameters are
+        /// fitted by maximum likelihood and replace the scenario's before every engine runs;
+        /// the report and results.json show fitted against default.
+        #[arg(long, value_name = "DATA", num_args = 1..)]
+        calibrate: Vec<PathBuf>,
     },
     /// Compare the technologies side by side: power, cost, density, reach, serviceability.
     #[command(

@@ -281,6 +281,8 @@ pub struct Inspector {
     fit_engines: BTreeMap<(u64, u64), FitEngine>,
     /// Packages with a rework recorded.
     reworked: std::collections::BTreeSet<u64>,
+    /// Collect the fits' data even before the fit model is set.
+    collect_fits: bool,
 }
 
 /// One engine's lanes for the fits.
@@ -327,9 +329,16 @@ impl Inspector {
         self.options.lasers = lasers;
     }
 
-    /// Sets the model of the yield engine's fits (before the first record).
+    /// Sets the model of the yield engine's fits: before the first record, or after them
+    /// when [`Inspector::collect_fit_data`] was called first.
     pub fn set_fit_model(&mut self, model: Option<yield_fit::FitModel>) {
         self.options.fit_model = model;
+    }
+
+    /// Keeps what the fits need from every record (lane losses, heater shifts, weak lasers)
+    /// even before a fit model is set (when the model depends on what the files name).
+    pub fn collect_fit_data(&mut self) {
+        self.collect_fits = true;
     }
 
     /// The options.
@@ -380,7 +389,7 @@ impl Inspector {
                 engine.1.push(record.lane);
             }
         }
-        if self.options.fit_model.is_some() {
+        if self.collect_fits || self.options.fit_model.is_some() {
             let engine = self.fit_engines.entry((record.package, record.engine)).or_default();
             engine.gap_um = engine.gap_um.or(record.values[1]);
             engine.rho_sq = engine.rho_sq.or(record.position_rho_sq);
@@ -518,7 +527,7 @@ impl Inspector {
             spatial: self.spatial(),
             variance_components: self.variance_components(),
             calibration: self.calibration(),
-            yield_fits: self.yield_fits(),
+            yield_fits: self.yield_fits(threads),
         }
     }
 
@@ -562,11 +571,11 @@ impl Inspector {
         Some(data)
     }
 
-    fn yield_fits(&self) -> Option<yield_fit::YieldFits> {
+    fn yield_fits(&self, threads: usize) -> Option<yield_fit::YieldFits> {
         let model = self.options.fit_model?;
         let data = self.fit_data()?;
         let laser_dead = self.calibration().and_then(|c| c.laser_dead);
-        Some(yield_fit::fit_all(&data, &model, laser_dead.as_ref()))
+        Some(yield_fit::fit_all(&data, &model, laser_dead.as_ref(), threads))
     }
 
     fn calibration(&self) -> Option<Calibration> {

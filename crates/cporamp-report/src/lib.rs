@@ -5,6 +5,7 @@
 //! and charts are inline SVG, so the report works offline and can be mailed as one file.
 
 mod answer;
+mod calibration;
 mod diff;
 mod fleet;
 mod frame;
@@ -55,6 +56,8 @@ pub struct RunResults<'a> {
     pub market: Option<&'a cporamp_pipeline::MarketOutput>,
     /// The market's update by observed signals, when there were any.
     pub market_update: Option<&'a cporamp_market::Update>,
+    /// The calibration the run's scenario carries (`cporamp run --calibrate`), if any.
+    pub calibration: Option<&'a cporamp_pipeline::calibrate::Calibration>,
 }
 
 impl<'a> RunResults<'a> {
@@ -76,7 +79,17 @@ impl<'a> RunResults<'a> {
             fleet: Some(&output.fleet),
             market: Some(&output.market),
             market_update,
+            calibration: None,
         }
+    }
+
+    /// The same results, with the calibration the scenario carries.
+    #[must_use]
+    pub fn with_calibration(
+        self,
+        calibration: Option<&'a cporamp_pipeline::calibrate::Calibration>,
+    ) -> RunResults<'a> {
+        RunResults { calibration, ..self }
     }
 }
 
@@ -94,6 +107,8 @@ struct ResultsFile<'a> {
     fleet: Option<&'a cporamp_pipeline::FleetOutput>,
     market: Option<&'a cporamp_pipeline::MarketOutput>,
     market_update: Option<&'a cporamp_market::Update>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calibration: Option<&'a cporamp_pipeline::calibrate::Calibration>,
 }
 
 /// `results.json`: the schema version, the resolved inputs and every engine's results.
@@ -113,6 +128,7 @@ pub fn results_json(run: &RunResults<'_>) -> Result<String, serde_json::Error> {
         fleet: run.fleet,
         market: run.market,
         market_update: run.market_update,
+        calibration: run.calibration,
     })
 }
 

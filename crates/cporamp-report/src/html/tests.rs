@@ -23,6 +23,7 @@ fn render_default() -> (Scenario, Comparison, String) {
         fleet: None,
         market: None,
         market_update: None,
+        calibration: None,
     });
     (scenario, comparison, html)
 }
@@ -65,6 +66,7 @@ fn render_with_thermal_uncached() -> (cporamp_pipeline::RunOutput, String, Strin
         fleet: None,
         market: None,
         market_update: None,
+        calibration: None,
     });
     (output, with, without)
 }
@@ -347,6 +349,7 @@ fn user_strings_are_escaped() {
         fleet: None,
         market: None,
         market_update: None,
+        calibration: None,
     });
     assert!(!html.contains("<script"), "unescaped script tag");
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
@@ -366,6 +369,7 @@ fn empty_comparison_renders() {
         fleet: None,
         market: None,
         market_update: None,
+        calibration: None,
     });
     assert!(html.starts_with("<!doctype html>"));
     assert!(!html.contains("<svg"));
