@@ -279,8 +279,8 @@ pub struct Inspector {
     /// Per (package, engine), with a fit model: gap, position and per lane (first record
     /// of each) loss, heater shift and weak laser.
     fit_engines: BTreeMap<(u64, u64), FitEngine>,
-    /// Packages with a rework recorded.
-    reworked: std::collections::BTreeSet<u64>,
+    /// Fiber re-attach attempts per package with one recorded.
+    reworked: BTreeMap<u64, u64>,
     /// Collect the fits' data even before the fit model is set.
     collect_fits: bool,
 }
@@ -288,6 +288,8 @@ pub struct Inspector {
 /// One engine's lanes for the fits.
 #[derive(Debug, Default)]
 struct FitEngine {
+    /// A lane failed for coupling.
+    coupling_failed: bool,
     gap_um: Option<f64>,
     rho_sq: Option<f64>,
     lanes: BTreeMap<u64, FitLane>,
@@ -393,13 +395,15 @@ impl Inspector {
             let engine = self.fit_engines.entry((record.package, record.engine)).or_default();
             engine.gap_um = engine.gap_um.or(record.values[1]);
             engine.rho_sq = engine.rho_sq.or(record.position_rho_sq);
+            engine.coupling_failed |= record.failures & 1 == 1;
             engine.lanes.entry(record.lane).or_insert((
                 record.values[COUPLING_LOSS],
                 record.values[2],
                 record.laser_weak,
             ));
-            if record.reworks.is_some_and(|r| r > 0) {
-                self.reworked.insert(record.package);
+            if let Some(reworks) = record.reworks.filter(|&r| r > 0) {
+                let slot = self.reworked.entry(record.package).or_default();
+                *slot = (*slot).max(reworks);
             }
         }
         for (m, count) in self.lane_failures.iter_mut().enumerate() {
@@ -540,11 +544,14 @@ impl Inspector {
             packages: self.packages.len() as u64,
             ..yield_fit::FitData::default()
         };
-        for engine in self.fit_engines.values() {
+        for (&(package, _), engine) in &self.fit_engines {
             if let Some(gap_um) = engine.gap_um {
                 let loss_db: Vec<f64> = engine.lanes.values().filter_map(|l| l.0).collect();
                 if !loss_db.is_empty() {
                     data.engines.push(yield_fit::EngineLanes {
+                        package,
+                        reworks: self.reworked.get(&package).copied().unwrap_or(0),
+                        coupling_failed: engine.coupling_failed,
                         gap_um,
                         rho_sq: engine.rho_sq.unwrap_or(0.0),
                         loss_db,

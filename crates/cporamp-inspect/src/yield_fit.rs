@@ -33,9 +33,23 @@
 //! shift $d^*$ are neglected (without the subtraction the fitted $\sigma_B$ came out 1.5 %
 //! high on the coverage fixture); the warpage is taken at its scenario mean $\bar W$
 //! (its spread moves an engine by $k\sigma_W\rho^2 \approx 0.03$ µm, against
-//! $\sigma_B \approx 0.2$ µm); a package reworked for coupling records the re-attached
-//! blocks of its failing engines, so the attaches recorded on reworked packages are not
-//! all first draws (the output counts them).
+//! $\sigma_B \approx 0.2$ µm).
+//!
+//! **Rework.** A package rejected for coupling alone is re-attached: the engines with a
+//! coupling-failed lane get a fresh block (gap, tilt, placement), so the records of a
+//! re-attached package are not all first draws, and without a correction the fit reads the
+//! failed first attaches' replacements as typical ones ($\sigma_B$ came out 7 % low on
+//! 60 packages of the default 51.2T data, 16 of them re-attached). With $P$ the probability
+//! that one attach of an engine leaves a coupling-failed lane (the budget's squared offset
+//! $D(z) = (B/10\log_{10}e + 2c_0(z))/(-c_2(z))$, the noncentral $\chi^2_2$ tail
+//! over the Rayleigh block offset and the normal gap), a package re-attached once has the
+//! density $\prod_e f(y_e)\,[\prod_e (P + 1_{\text{pass},e}) - \prod_e 1_{\text{pass},e}]$
+//! (each engine passed its first attach and kept it, or failed it and was drawn again; at
+//! least one failed), up to factors free of the parameters; packages not re-attached
+//! contribute $\prod_e f(y_e)$ times a factor free of them. A package damaged by its rework
+//! keeps its first attach but is read as re-attached (a share $p_d$ of the re-attached,
+//! 10 % by default); packages re-attached more than once, or designs with spare lanes, are
+//! read as first attaches (the output says how many).
 //!
 //! # Ring offsets: local (ring-to-ring) spread
 //! The ring offset is $\mu + a_w + g_e + l_i$ (wafer, engine, ring). The record keeps the
@@ -94,6 +108,14 @@ pub struct FitModel {
     pub gap_index: f64,
     /// Fiber-block tilt sigma per axis, mrad.
     pub tilt_sigma_mrad: f64,
+    /// Mean fiber-block gap, µm.
+    pub gap_mean_um: f64,
+    /// Gap sigma per block, µm.
+    pub gap_sigma_um: f64,
+    /// Coupling loss at which a lane fails, dB.
+    pub coupling_budget_db: f64,
+    /// Spare lanes per engine (the rework correction assumes none).
+    pub spare_lanes_per_engine: u64,
     /// Lateral fiber shift at $\rho^2 = 1$ from the mean warpage, $k\bar W$, µm.
     pub warpage_shift_um: f64,
     /// Consecutive lanes fed by one on-engine laser; 0 for external lasers.
@@ -149,6 +171,10 @@ impl FitModel {
             wavelength_um: inputs.wavelength_um,
             gap_index: inputs.gap_index,
             tilt_sigma_mrad: inputs.tilt_sigma_mrad,
+            gap_mean_um: inputs.gap_mean_um,
+            gap_sigma_um: inputs.gap_sigma_um,
+            coupling_budget_db: inputs.coupling_budget_db,
+            spare_lanes_per_engine: inputs.spare_lanes_per_engine as u64,
             warpage_shift_um: inputs.warpage_lateral_per_um * inputs.warpage_mean_um,
             lanes_per_laser: inputs.lanes_per_laser as u64,
             weak_burn_in_survival: (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp(),
@@ -263,6 +289,12 @@ pub mod names {
 /// One engine's lanes as the alignment fit sees them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EngineLanes {
+    /// Its package.
+    pub package: u64,
+    /// Fiber re-attach attempts on its package.
+    pub reworks: u64,
+    /// A lane of it failed for coupling (in its recorded, final attach).
+    pub coupling_failed: bool,
     /// Fiber-block gap, µm.
     pub gap_um: f64,
     /// Normalized distance from the package centre, squared.
@@ -299,6 +331,9 @@ pub fn ln_bessel_i0(x: f64) -> f64 {
 /// the warpage's shift of its block (µm).
 #[derive(Debug, Clone)]
 struct Prepared {
+    package: u64,
+    reworks: u64,
+    coupling_failed: bool,
     q_um2: Vec<f64>,
     sqrt_q: Vec<f64>,
     q_sum: f64,
@@ -330,6 +365,9 @@ fn prepare(engines: &[EngineLanes], model: &FitModel) -> Vec<Prepared> {
                 })
                 .collect();
             Prepared {
+                package: engine.package,
+                reworks: engine.reworks,
+                coupling_failed: engine.coupling_failed,
                 sqrt_q: q_um2.iter().map(|q| q.sqrt()).collect(),
                 q_sum: q_um2.iter().sum(),
                 q_um2,
@@ -409,6 +447,114 @@ fn engine_ln_likelihood(engine: &Prepared, sigma_b: f64, sigma_f: f64) -> f64 {
 /// $\ln\sigma_B^2$ (the Rice density's normalization).
 fn vb_ln(sigma_b: f64) -> f64 {
     2.0 * sigma_b.ln()
+}
+
+/// $P(|c + f|^2 > D \mid |c| = r)$ for $f \sim N(0, \sigma_f^2 I_2)$: the noncentral
+/// $\chi^2_2$ tail as its Poisson mixture of central tails, $e^{-x/2}\sum_j
+/// \mathrm{Pois}(j; \lambda/2)\sum_{i \le j}(x/2)^i/i!$, $\lambda = r^2/\sigma_f^2$,
+/// $x = D/\sigma_f^2$ (positive terms only: no cancellation in the small tail).
+fn offset_tail(r: f64, d_um2: f64, sigma_f: f64) -> f64 {
+    if d_um2 <= 0.0 {
+        return 1.0;
+    }
+    let vf = sigma_f * sigma_f;
+    let half_lambda = r * r / (2.0 * vf);
+    let half_x = d_um2 / (2.0 * vf);
+    let last = (half_lambda + 10.0 * half_lambda.sqrt() + 20.0).ceil() as usize;
+    let mut poisson = (-half_lambda).exp();
+    let mut partial = 0.0;
+    let mut power = 1.0;
+    let mut total = 0.0;
+    for j in 0..=last {
+        if j > 0 {
+            poisson *= half_lambda / j as f64;
+            power *= half_x / j as f64;
+        }
+        partial += power;
+        total += poisson * partial;
+    }
+    ((-half_x).exp() * total).min(1.0)
+}
+
+/// The probability that one attach of an engine of `lanes` lanes leaves a lane beyond the
+/// coupling budget without the warpage's shift (the yield engine's coupling flag, which
+/// decides a re-attach): over the gap $|N(\bar z, \sigma_z^2)|$ and the block offset
+/// $|b| \sim$ Rayleigh($\sigma_B$), $1 - E[(1 - Q)^n]$ with $Q$ = [`offset_tail`] at the
+/// budget's squared offset $D(z) = (B/10\log_{10}e + 2c_0(z))/(-c_2(z))$ less the tilt's
+/// mean (module docs).
+fn engine_fail_probability(model: &FitModel, sigma_b: f64, sigma_f: f64, lanes: usize) -> f64 {
+    let modes = cporamp_yield::coupling::Modes {
+        radius_um: model.mode_radius_um,
+        wavelength_um: model.wavelength_um,
+        gap_index: model.gap_index,
+    };
+    let gaps: Vec<(f64, f64)> = if model.gap_sigma_um > 0.0 {
+        (0..=20)
+            .map(|k| {
+                let t = -5.0 + 0.5 * f64::from(k);
+                ((model.gap_mean_um + t * model.gap_sigma_um).abs(), (-t * t / 2.0).exp())
+            })
+            .collect()
+    } else {
+        vec![(model.gap_mean_um.abs(), 1.0)]
+    };
+    let gap_weight: f64 = gaps.iter().map(|g| g.1).sum();
+    let nodes = 48;
+    let step = 8.0 * sigma_b / f64::from(nodes);
+    let mut total = 0.0;
+    for &(gap_um, weight) in &gaps {
+        let axis = modes.axis(0.0, gap_um);
+        let tilted = modes.axis(model.tilt_sigma_mrad * 1e-3, gap_um);
+        let peak = tilted.constant
+            - tilted.linear_per_um * tilted.linear_per_um / (4.0 * tilted.quadratic_per_um2);
+        let tilt_q = 2.0 * (axis.constant - peak) / -axis.quadratic_per_um2;
+        let d_um2 = (model.coupling_budget_db / DB_PER_NEPER + 2.0 * axis.constant)
+            / -axis.quadratic_per_um2
+            - tilt_q;
+        let mut fail = 0.0;
+        for k in 1..=nodes {
+            let r = step * f64::from(k);
+            let rayleigh = r / (sigma_b * sigma_b) * (-r * r / (2.0 * sigma_b * sigma_b)).exp();
+            let tail = offset_tail(r, d_um2, sigma_f);
+            let engine = -(lanes as f64 * (-tail).ln_1p()).exp_m1();
+            fail += rayleigh * engine * step;
+        }
+        total += weight * fail;
+    }
+    (total / gap_weight).clamp(0.0, 1.0)
+}
+
+/// The log of the rework factor of the packages re-attached once: with $P$ the engine's
+/// probability of a failing attach, a package whose failing engines were re-attached once
+/// records the density $\prod_e f(y_e)\,[\prod_e (P_e + 1_{\text{pass},e}) - \prod_e
+/// 1_{\text{pass},e}]$ (each engine either passed its first attach and kept it, or failed
+/// it and was drawn again; at least one failed), up to factors free of the parameters.
+fn rework_ln_factor(engines: &[Prepared], model: &FitModel, sigma_b: f64, sigma_f: f64) -> f64 {
+    let mut cache: Vec<(usize, f64)> = Vec::new();
+    let mut fail = |lanes: usize| {
+        if let Some(&(_, p)) = cache.iter().find(|c| c.0 == lanes) {
+            return p;
+        }
+        let p = engine_fail_probability(model, sigma_b, sigma_f, lanes);
+        cache.push((lanes, p));
+        p
+    };
+    let mut total = 0.0;
+    for package in engines.chunk_by(|a, b| a.package == b.package) {
+        if package[0].reworks != 1 {
+            continue;
+        }
+        let mut with = 1.0;
+        let mut all_pass = true;
+        for engine in package {
+            let p = fail(engine.q_um2.len());
+            with *= p + f64::from(u8::from(!engine.coupling_failed));
+            all_pass &= !engine.coupling_failed;
+        }
+        let factor = with - f64::from(u8::from(all_pass));
+        total += factor.max(1e-300).ln();
+    }
+    total
 }
 
 /// Engines per unit of work of the likelihood (a fixed split, so that the sum's rounding
@@ -493,6 +639,17 @@ fn maximise_2d(f: &dyn Fn([f64; 2]) -> f64, start: [f64; 2], step: f64) -> ([f64
 /// a quadrature per engine, so a file of a million lanes would otherwise take minutes.
 pub const MAX_ALIGNMENT_ENGINES: usize = 2048;
 
+/// How many of `engines` (in package order) the alignment fit reads: whole packages until
+/// [`MAX_ALIGNMENT_ENGINES`] is reached.
+fn used_engines(engines: &[EngineLanes]) -> usize {
+    let mut count = engines.len().min(MAX_ALIGNMENT_ENGINES);
+    while count > 0 && count < engines.len() && engines[count].package == engines[count - 1].package
+    {
+        count += 1;
+    }
+    count
+}
+
 /// The alignment fit: $(\sigma_B, \sigma_f)$ with observed-information intervals (module
 /// docs) from the first [`MAX_ALIGNMENT_ENGINES`] engines, on `threads` threads (the result
 /// does not depend on them); `None` with fewer than 2 engines or no engine of 2 lanes or
@@ -503,11 +660,17 @@ pub fn alignment(
     model: &FitModel,
     threads: usize,
 ) -> Option<(Estimate, Estimate)> {
-    let prepared = prepare(&engines[..engines.len().min(MAX_ALIGNMENT_ENGINES)], model);
+    let prepared = prepare(&engines[..used_engines(engines)], model);
+    let correct = model.spare_lanes_per_engine == 0;
     if prepared.len() < 2 || !prepared.iter().any(|e| e.q_um2.len() >= 2) {
         return None;
     }
-    let f = |x: [f64; 2]| alignment_ln_likelihood(&prepared, x[0].exp(), x[1].exp(), threads);
+    let f = |x: [f64; 2]| {
+        let (sigma_b, sigma_f) = (x[0].exp(), x[1].exp());
+        let rework =
+            if correct { rework_ln_factor(&prepared, model, sigma_b, sigma_f) } else { 0.0 };
+        alignment_ln_likelihood(&prepared, sigma_b, sigma_f, threads) + rework
+    };
     // Start from moments: within-engine spread of q around its engine mean gives sigma_f
     // roughly, the engine means the rest.
     let start_f = model.defaults.fiber_sigma_um.max(1e-3).ln();
@@ -654,16 +817,26 @@ pub fn fit_all(
 ) -> YieldFits {
     let d = model.defaults;
     let mut rows = Vec::new();
-    let used_engines = &data.engines[..data.engines.len().min(MAX_ALIGNMENT_ENGINES)];
+    let used_engines = &data.engines[..used_engines(&data.engines)];
     let lanes: usize = used_engines.iter().map(|e| e.loss_db.len()).sum();
     let alignment = alignment(&data.engines, model, threads);
-    let rework_note = if data.reworked_packages > 0 {
+    let once =
+        used_engines.chunk_by(|a, b| a.package == b.package).filter(|p| p[0].reworks == 1).count();
+    let more =
+        used_engines.chunk_by(|a, b| a.package == b.package).filter(|p| p[0].reworks > 1).count();
+    let rework_note = if once + more == 0 {
+        String::new()
+    } else if model.spare_lanes_per_engine > 0 {
         format!(
-            "; {} of {} packages were reworked for coupling (their re-attached blocks are read as first attaches)",
-            data.reworked_packages, data.packages
+            "; {} reworked packages read as first attaches (the rework factor assumes no spare lanes)",
+            once + more
+        )
+    } else if more > 0 {
+        format!(
+            "; {once} packages re-attached once with the rework factor, {more} re-attached more often read as first attaches"
         )
     } else {
-        String::new()
+        format!("; {once} packages re-attached once, with the rework factor")
     };
     let observed = "observed information (Wald on ln sigma)";
     let used = format!(
@@ -826,6 +999,85 @@ mod tests {
         // Tables: chi2(0.025, 100) = 74.22, chi2(0.975, 100) = 129.56.
         assert!((chi2_quantile(0.025, 100.0) - 74.22).abs() < 0.1);
         assert!((chi2_quantile(0.975, 100.0) - 129.56).abs() < 0.1);
+    }
+
+    #[test]
+    fn the_offset_tail_is_the_noncentral_chi_square_tail() {
+        // Centred: the central chi-square with 2 degrees of freedom, exp(-D / 2 sigma²).
+        let tail = offset_tail(0.0, 0.5, 0.2);
+        assert!((tail - (-0.5f64 / 0.08).exp()).abs() < 1e-15, "{tail}");
+        // Off centre: against the Rice density integrated by the trapezoidal rule.
+        let (r, d, sigma): (f64, f64, f64) = (0.4, 0.6, 0.15);
+        let vf = sigma * sigma;
+        let step = 1e-5;
+        let mut integral = 0.0;
+        let mut rho = d.sqrt();
+        while rho < 3.0 {
+            let density =
+                (rho / vf).ln() - (rho * rho + r * r) / (2.0 * vf) + ln_bessel_i0(rho * r / vf);
+            integral += density.exp() * step;
+            rho += step;
+        }
+        let tail = offset_tail(r, d, sigma);
+        assert!((tail / integral - 1.0).abs() < 1e-3, "{tail} vs {integral}");
+    }
+
+    #[test]
+    fn the_engine_fail_probability_matches_a_monte_carlo_of_the_attach() {
+        use rand::SeedableRng;
+        use rand_distr::{Distribution, Normal};
+        // A fixed 5 µm gap, no tilt: an engine of 8 lanes fails when a lane's loss
+        // -10 log10(e) (2 c0 + c2 |b + f|²) exceeds 0.6 dB.
+        let model = FitModel {
+            mode_radius_um: 2.0,
+            wavelength_um: 1.31,
+            gap_index: 1.5,
+            tilt_sigma_mrad: 0.0,
+            gap_mean_um: 5.0,
+            gap_sigma_um: 0.0,
+            coupling_budget_db: 0.6,
+            spare_lanes_per_engine: 0,
+            warpage_shift_um: 0.0,
+            lanes_per_laser: 0,
+            weak_burn_in_survival: 1.0,
+            fsr_nm: 10.0,
+            bus_lanes: None,
+            defaults: Defaults {
+                block_common_sigma_um: 0.25,
+                fiber_sigma_um: 0.15,
+                laser_dead_probability: 0.0,
+                laser_weak_fraction: 0.0,
+                ring_local_sigma_nm: 0.0,
+                ring_engine_sigma_nm: 0.0,
+                ring_wafer_sigma_nm: 0.0,
+                warpage_mean_um: 0.0,
+                warpage_sigma_um: 0.0,
+                asic_defects_per_die: 0.0,
+                asic_cluster_alpha: 1.0,
+            },
+        };
+        let p = engine_fail_probability(&model, 0.25, 0.15, 8);
+        let modes =
+            cporamp_yield::coupling::Modes { radius_um: 2.0, wavelength_um: 1.31, gap_index: 1.5 };
+        let axis = modes.axis(0.0, 5.0);
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let (block, fiber) = (Normal::new(0.0, 0.25).unwrap(), Normal::new(0.0, 0.15).unwrap());
+        let engines = 200_000;
+        let mut failed = 0u32;
+        for _ in 0..engines {
+            let (bx, by) = (block.sample(&mut rng), block.sample(&mut rng));
+            let fails = (0..8).any(|_| {
+                let x = bx + fiber.sample(&mut rng);
+                let y = by + fiber.sample(&mut rng);
+                let loss = -DB_PER_NEPER * (axis.ln_efficiency(x) + axis.ln_efficiency(y));
+                loss > 0.6
+            });
+            failed += u32::from(fails);
+        }
+        let mc = f64::from(failed) / f64::from(engines);
+        let se = (mc * (1.0 - mc) / f64::from(engines)).sqrt();
+        assert!(mc > 0.01, "a test that can fail: {mc}");
+        assert!((p - mc).abs() < 3.0 * se, "{p} vs Monte Carlo {mc} ± {se}");
     }
 
     #[test]

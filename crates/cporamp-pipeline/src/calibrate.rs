@@ -84,6 +84,10 @@ pub fn fit_model(
         wavelength_um: photonics.wavelength_nm / 1000.0,
         gap_index: settings.gap_index,
         tilt_sigma_mrad: settings.tilt_sigma_mrad,
+        gap_mean_um: settings.gap_mean_um,
+        gap_sigma_um: settings.gap_sigma_um,
+        coupling_budget_db: photonics.coupling_allocation_db,
+        spare_lanes_per_engine: settings.spare_lanes_per_engine as u64,
         warpage_shift_um: settings.warpage_lateral_per_um * warpage_mean_um,
         lanes_per_laser: if optics.laser.placement == LaserPlacement::Package {
             u64::from(optics.laser.lanes_per_laser)
