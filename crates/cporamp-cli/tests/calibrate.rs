@@ -55,14 +55,19 @@ fn a_calibrated_run_fits_the_test_data_and_runs_on_the_fits() {
     assert!(inspected.status.success(), "{}", stderr(&inspected));
     let inspected: Value = serde_json::from_slice(&inspected.stdout).unwrap();
     let fits = &inspected["result"]["yield_fits"];
-    // The data were generated with the scenario's values, so each 95 % interval holds them
-    // (a check of one seed: each fails with 5 % chance, and the seed is fixed).
+    // The data were generated with the scenario's values: each lies within its fit's interval
+    // widened by its half-width on each side (about 4 standard errors: this checks the wiring;
+    // the intervals' coverage is tested over 50 seeds in cporamp-inspect).
     for parameter in ["block_common_sigma_um", "fiber_sigma_um", "ring_local_sigma_nm"] {
         let row = row(fits, parameter);
         let default = row["default"].as_f64().unwrap();
         let (low, high) =
             (row["fit"]["low"].as_f64().unwrap(), row["fit"]["high"].as_f64().unwrap());
-        assert!(low <= default && default <= high, "{parameter}: {default} not in [{low}, {high}]");
+        let half = (high - low) / 2.0;
+        assert!(
+            low - half <= default && default <= high + half,
+            "{parameter}: {default} not near [{low}, {high}]"
+        );
     }
     // The scenario's 96 h burn-in lets no weak laser through: not identified, and said why.
     let weak = row(fits, "laser_weak_fraction");
