@@ -391,6 +391,12 @@ pub struct InspectArgs {
     /// numbered in build order).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub packages_per_week: Option<u64>,
+    /// Also fit the yield engine's parameters by maximum likelihood (alignment, ring spread,
+    /// laser dead and weak fractions, with 95 % intervals; the rest said why not), for the
+    /// technology and generation the files name; the alignment likelihood over up to 2048
+    /// engines takes seconds. `cporamp run --calibrate` runs every engine on the fits.
+    #[arg(long)]
+    pub fit: bool,
     /// Output format: text tables or the full results as JSON.
     #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,

@@ -569,7 +569,9 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
         packages_per_week: args.packages_per_week,
         ..cporamp_inspect::InspectOptions::default()
     });
-    inspector.collect_fit_data();
+    if args.fit {
+        inspector.collect_fit_data();
+    }
     let files = inspect::read_all(&args.data, mapping.as_ref(), &mut inspector)?;
     let technology =
         args.technology.clone().or_else(|| files.iter().find_map(|file| file.technology.clone()));
@@ -579,7 +581,7 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
         scenario.technologies.iter().position(|t| Some(&t.id) == technology.as_ref());
     let generation_index =
         scenario.generations.iter().position(|g| Some(&g.id) == generation.as_ref());
-    if let (Some(t), Some(g)) = (technology_index, generation_index) {
+    if let (true, Some(t), Some(g)) = (args.fit, technology_index, generation_index) {
         inspector.set_fit_model(cporamp_pipeline::calibrate::fit_model(&scenario, t, g));
     }
     let mut limits = inspect::scenario_limits(&scenario, technology.as_deref());

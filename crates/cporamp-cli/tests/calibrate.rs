@@ -50,8 +50,10 @@ fn a_calibrated_run_fits_the_test_data_and_runs_on_the_fits() {
     let data = "data/51.2T_cpo_integrated.csv";
 
     // inspect shows the fits against the scenario's values.
-    let inspected =
-        cporamp(dir.path(), &["inspect", data, "--scenario", "@quick", "--format", "json"]);
+    let inspected = cporamp(
+        dir.path(),
+        &["inspect", data, "--fit", "--scenario", "@quick", "--format", "json"],
+    );
     assert!(inspected.status.success(), "{}", stderr(&inspected));
     let inspected: Value = serde_json::from_slice(&inspected.stdout).unwrap();
     let fits = &inspected["result"]["yield_fits"];
