@@ -288,6 +288,8 @@ pub struct Inspector {
 /// One engine's lanes for the fits.
 #[derive(Debug, Default)]
 struct FitEngine {
+    /// PIC wafer.
+    pic_wafer: Option<u64>,
     /// A lane failed for coupling.
     coupling_failed: bool,
     gap_um: Option<f64>,
@@ -396,6 +398,7 @@ impl Inspector {
             engine.gap_um = engine.gap_um.or(record.values[1]);
             engine.rho_sq = engine.rho_sq.or(record.position_rho_sq);
             engine.coupling_failed |= record.failures & 1 == 1;
+            engine.pic_wafer = engine.pic_wafer.or(record.pic_wafer);
             engine.lanes.entry(record.lane).or_insert((
                 record.values[COUPLING_LOSS],
                 record.values[2],
@@ -565,6 +568,7 @@ impl Inspector {
                     buses.entry(bus).or_default().push(shift);
                 }
             }
+            data.bus_wafers.extend(buses.values().map(|_| engine.pic_wafer));
             data.buses.extend(buses.into_values());
             let mut lasers: BTreeMap<u64, bool> = BTreeMap::new();
             for (&lane, l) in &engine.lanes {

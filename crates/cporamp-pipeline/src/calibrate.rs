@@ -15,6 +15,9 @@
 //!   technology's `fab_offset_sigma_nm` becomes $\sigma' = \sqrt{\sigma^2 g + \hat\sigma_l^2}$,
 //!   with $g' = \sigma^2 g / \sigma'^2$; every technology with the same ring offset sigma
 //!   (the same ring process, bit for bit) gets $\sigma'$, the others keep theirs (and see the new $g'$).
+//!   When the engine and wafer sigmas are fitted too (fixed wavelength assignment),
+//!   $\sigma^2 g$ is replaced by $\hat\sigma_g^2 + \hat\sigma_w^2$ and
+//!   `yield.ring_offset_wafer_share` by $\hat\sigma_w^2/(\hat\sigma_g^2 + \hat\sigma_w^2)$.
 //!
 //! Parameters the data do not identify keep the scenario's values.
 
@@ -161,7 +164,21 @@ pub fn calibrated(
         .map(|r| r.fab_offset_sigma.0);
     if let (Some(local), Some(sigma)) = (fits.fitted(names::RING_LOCAL), data_sigma) {
         let g = out.photonics.global_variance_fraction;
-        let common = sigma * sigma * g;
+        let mut common = sigma * sigma * g;
+        // With the engine and wafer terms fitted too (fixed assignment), they replace the
+        // common variance and its wafer share.
+        if let (Some(engine), Some(wafer)) =
+            (fits.fitted(names::RING_ENGINE), fits.fitted(names::RING_WAFER))
+        {
+            common = engine * engine + wafer * wafer;
+            if common > 0.0 {
+                set(
+                    "yield.ring_offset_wafer_share",
+                    &mut out.yield_settings.ring_offset_wafer_share,
+                    wafer * wafer / common,
+                );
+            }
+        }
         let new_sigma = (common + local * local).sqrt();
         if new_sigma > 0.0 {
             set(
