@@ -54,7 +54,7 @@
 //! 10 % by default); packages re-attached more than once, or designs with spare lanes, are
 //! read as first attaches (the output says how many).
 //!
-//! # Ring offsets: local (ring-to-ring) spread
+//! # Ring offsets: local, engine and wafer spread
 //! The ring offset is $\mu + a_w + g_e + l_i$ (wafer, engine, ring). The record keeps the
 //! first ring of each lane after the bus lock: wrapped by the FSR $F$ and, with wavelength
 //! reassignment, rotated by a multiple of the channel spacing $\Delta$ common to the bus
@@ -74,8 +74,9 @@
 //! $D_w = \mathrm{diag}(\sigma_g^2 + \hat\sigma_l^2/n_e)$ per wafer, is fitted by restricted
 //! maximum likelihood ($\mu$ by generalised least squares, its $-\tfrac12\ln(1^\top
 //! \Sigma^{-1}1)$ added), Newton's method in $(\ln\sigma_g, \ln\sigma_w)$, with
-//! profile-likelihood intervals (Wald intervals on 40 wafers covered the engine sigma in
-//! only 44 of 50 seeds); the engine test's selection on drift is neglected (none
+//! profile-likelihood intervals (on the coverage fixture's 60 wafers they hold the engine
+//! sigma in 46 of 50 seeds; on 40 wafers they and Wald intervals held it in 44: the intervals
+//! are asymptotic in the number of wafers); the engine test's selection on drift is neglected (none
 //! when the heater reaches a whole FSR).
 //!
 //! # Weak lasers
