@@ -29,7 +29,7 @@ pub enum Command {
     /// set is then moved into place, so a failed run leaves no half-written file. Prints the
     /// summary of every engine (--format text), or all results as JSON, CSV or Parquet.
     #[command(
-        after_help = "Example:\n  cporamp run\n  cporamp run my.toml --out results/my --generation 102.4T\n  cporamp run --quiet --format json > results.json"
+        after_help = "Example:\n  cporamp run\n  cporamp run my.toml --out results/my --generation 102.4T\n  cporamp run --quiet --format json > results.json\n  cporamp run --calibrate line/102.4T_cpo_integrated.csv --out results/calibrated"
     )]
     Run {
         #[command(flatten)]
@@ -41,6 +41,12 @@ pub enum Command {
         /// probabilities; see `cporamp market --help`.
         #[arg(long, value_name = "FILE")]
         signals: Option<PathBuf>,
+        /// Per-lane test data (schema 2, CSV or Parquet, as `cporamp yield --test-data`
+        /// writes it, of one technology and generation): the yield engine's parameters are
+        /// fitted by maximum likelihood and replace the scenario's before every engine runs;
+        /// the report and results.json show fitted against default.
+        #[arg(long, value_name = "DATA", num_args = 1..)]
+        calibrate: Vec<PathBuf>,
     },
     /// Compare the technologies side by side: power, cost, density, reach, serviceability.
     #[command(
@@ -418,6 +424,12 @@ pub struct InspectArgs {
     /// numbered in build order).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub packages_per_week: Option<u64>,
+    /// Also fit the yield engine's parameters by maximum likelihood (alignment, ring spread,
+    /// laser dead and weak fractions, with 95 % intervals; the rest said why not), for the
+    /// technology and generation the files name; the alignment likelihood over up to 2048
+    /// engines takes seconds. `cporamp run --calibrate` runs every engine on the fits.
+    #[arg(long)]
+    pub fit: bool,
     /// Output format: text tables or the full results as JSON.
     #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
     pub format: InspectFormat,

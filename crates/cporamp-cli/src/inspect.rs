@@ -117,6 +117,8 @@ const GAP: usize = 7;
 const LOSS: usize = 8;
 const SHIFT: usize = 9;
 const LASER_DEAD: usize = 10;
+const LASER_WEAK: usize = 11;
+const REWORKS: usize = 13;
 const PACKAGE_TEST_PASS: usize = 14;
 const SHIPPED: usize = 15;
 const INSERTION: usize = 16;
@@ -286,6 +288,8 @@ impl Builder {
                 position_rho_sq: None,
                 values: [None; 3],
                 laser_dead: None,
+                laser_weak: None,
+                reworks: None,
                 failures: 0,
                 package_test_pass: None,
                 shipped: false,
@@ -301,6 +305,7 @@ impl Builder {
             PACKAGE => self.record.package = value,
             ENGINE => self.record.engine = value,
             LANE => self.record.lane = value,
+            REWORKS => self.record.reworks = Some(value),
             _ => {}
         }
     }
@@ -322,6 +327,7 @@ impl Builder {
     fn boolean(&mut self, field: usize, value: bool) {
         match field {
             LASER_DEAD => self.record.laser_dead = Some(value),
+            LASER_WEAK => self.record.laser_weak = Some(value),
             PACKAGE_TEST_PASS => self.record.package_test_pass = Some(value),
             SHIPPED => self.record.shipped = value,
             _ => {}

@@ -10,6 +10,7 @@
 
 mod align;
 mod args;
+mod calibrate;
 mod input;
 mod inspect;
 mod output;
@@ -125,7 +126,9 @@ fn print_bytes(bytes: &[u8]) -> Result<(), Failure> {
 
 fn dispatch(command: Command) -> Result<(), Failure> {
     match command {
-        Command::Run { common, out, signals } => run_all(&common, &out, signals.as_deref()),
+        Command::Run { common, out, signals, calibrate } => {
+            run_all(&common, &out, signals.as_deref(), &calibrate)
+        }
         Command::Compare(common) => {
             let session = Session::start(&common, &["thermal"])?;
             let comparison = session.with_options(|options| {
@@ -466,9 +469,23 @@ fn market_update(
         .transpose()
 }
 
-fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<(), Failure> {
-    let session = Session::start(common, ALL_STAGES)?;
+fn run_all(
+    common: &EngineArgs,
+    out: &Path,
+    signals: Option<&Path>,
+    calibrate_from: &[std::path::PathBuf],
+) -> Result<(), Failure> {
+    let mut session = Session::start(common, ALL_STAGES)?;
     output::check_directory(out).map_err(Failure::Input)?;
+    let calibration = if calibrate_from.is_empty() {
+        None
+    } else {
+        let threads = common.execution.threads.unwrap_or_else(|| RunOptions::default().threads);
+        let (scenario, calibration) =
+            calibrate::calibrate(&session.scenario, calibrate_from, threads.get())?;
+        session.scenario = scenario;
+        Some(calibration)
+    };
     let observations = signals.map(|path| signals::read(path, &session.scenario)).transpose()?;
     let output = session.run()?;
     let update = market_update(&output.market, observations.as_ref())?;
@@ -477,7 +494,8 @@ fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<()
         &session.scenario,
         &output,
         update.as_ref(),
-    );
+    )
+    .with_calibration(calibration.as_ref());
     let json_text = cporamp_report::results_json(&results).map_err(Failure::internal)?;
     let html = cporamp_report::report_html(&results);
     let written = output::write_all_atomically(
@@ -488,7 +506,8 @@ fn run_all(common: &EngineArgs, out: &Path, signals: Option<&Path>) -> Result<()
     let wrote: Vec<String> =
         written.iter().map(|path| format!("wrote {}", path.display())).collect();
     let tables = || {
-        let mut tables = table::compare_tables(&output.comparison.generations);
+        let mut tables = calibration.as_ref().map(table::calibration_tables).unwrap_or_default();
+        tables.extend(table::compare_tables(&output.comparison.generations));
         tables.extend(table::thermal_tables(&output.thermal));
         tables.extend(table::photonics_tables(&output.photonics));
         tables.extend(table::yield_tables(&output.yields, &output.comparison.generations));
@@ -552,9 +571,21 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
         packages_per_week: args.packages_per_week,
         ..cporamp_inspect::InspectOptions::default()
     });
+    if args.fit {
+        inspector.collect_fit_data();
+    }
     let files = inspect::read_all(&args.data, mapping.as_ref(), &mut inspector)?;
     let technology =
         args.technology.clone().or_else(|| files.iter().find_map(|file| file.technology.clone()));
+    let generation = files.iter().find_map(|file| file.generation.clone());
+    // The yield engine's fits need the design of the data's technology at its generation.
+    let technology_index =
+        scenario.technologies.iter().position(|t| Some(&t.id) == technology.as_ref());
+    let generation_index =
+        scenario.generations.iter().position(|g| Some(&g.id) == generation.as_ref());
+    if let (true, Some(t), Some(g)) = (args.fit, technology_index, generation_index) {
+        inspector.set_fit_model(cporamp_pipeline::calibrate::fit_model(&scenario, t, g));
+    }
     let mut limits = inspect::scenario_limits(&scenario, technology.as_deref());
     let mut limits_origin = format!(
         "scenario {origin}{}",

@@ -1356,6 +1356,9 @@ pub fn inspect_tables(
         }
         tables.push(table);
     }
+    if let Some(fits) = &result.yield_fits {
+        tables.push(fits_table("Yield-engine fits by maximum likelihood (95 % intervals)", fits));
+    }
     let mut spc = Table::new(
         "SPC: points breaking Western Electric rules 1-4 (EWMA and range: beyond the limits)",
         "station / parameter / chart",
@@ -1397,6 +1400,75 @@ pub fn inspect_tables(
     spc.note(cporamp_report::SUBGROUP_CAVEAT);
     tables.push(spc);
     tables
+}
+
+/// A value to 4 significant digits (the fits span µm, nm and probabilities of 1e-3).
+fn significant(value: f64) -> String {
+    if value == 0.0 || !value.is_finite() {
+        return format!("{value}");
+    }
+    let decimals = (3 - value.abs().log10().floor() as i32).clamp(0, 9);
+    format!("{value:.*}", usize::try_from(decimals).unwrap_or(0))
+}
+
+/// The yield-engine fits: parameter, default, fitted, interval and method; the notes say
+/// what each fit used or why a parameter is not fitted.
+pub(crate) fn fits_table(title: &str, fits: &cporamp_inspect::yield_fit::YieldFits) -> Table {
+    let mut table = Table::new(
+        title,
+        "parameter",
+        ["unit", "default", "fitted", "95 % low", "95 % high", "method"].map(String::from).to_vec(),
+    );
+    for row in &fits.parameters {
+        let (value, low, high) = row.fit.map_or_else(
+            || ("-".to_string(), String::new(), String::new()),
+            |f| (significant(f.value), significant(f.low), significant(f.high)),
+        );
+        table.row(
+            row.parameter,
+            vec![
+                Cell::text(row.unit),
+                Cell::text(significant(row.default)),
+                Cell::text(value),
+                Cell::text(low),
+                Cell::text(high),
+                Cell::text(row.method),
+            ],
+        );
+    }
+    for row in &fits.parameters {
+        table.note(format!("{}: {}", row.parameter, row.note));
+    }
+    table
+}
+
+/// The calibration of `cporamp run --calibrate`: the fits, then the scenario fields changed.
+pub(crate) fn calibration_tables(
+    calibration: &cporamp_pipeline::calibrate::Calibration,
+) -> Vec<Table> {
+    let mut fits = fits_table(
+        &format!(
+            "Calibration: the yield engine's parameters fitted from {} at {} (95 % intervals)",
+            calibration.technology, calibration.generation
+        ),
+        &calibration.fits,
+    );
+    fits.note(format!("data: {}", calibration.files.join(", ")));
+    let mut changed = Table::new(
+        "Calibration: scenario fields replaced by the fits (every engine ran on these)",
+        "field",
+        ["default", "calibrated"].map(String::from).to_vec(),
+    );
+    for change in &calibration.changed {
+        changed.row(
+            change.field.clone(),
+            vec![
+                Cell::text(significant(change.default)),
+                Cell::text(significant(change.calibrated)),
+            ],
+        );
+    }
+    vec![fits, changed]
 }
 
 #[cfg(test)]

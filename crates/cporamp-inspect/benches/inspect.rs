@@ -50,6 +50,8 @@ fn records() -> Vec<Record> {
                     position_rho_sq: Some(rho_sq),
                     values: [Some(loss), Some(5.0 + block), Some(1.0 + stream.next())],
                     laser_dead: Some(false),
+                    laser_weak: Some(false),
+                    reworks: Some(0),
                     failures: u8::from(loss > 0.55),
                     package_test_pass: Some(shipped),
                     shipped,
@@ -73,5 +75,85 @@ fn one_million_lanes_2_threads(bencher: divan::Bencher) {
             inspector.push(record).expect("unique keys");
         }
         divan::black_box(inspector.finish(2))
+    });
+}
+
+/// The yield-engine fits (`cporamp inspect --fit`, `cporamp run --calibrate`) on the yield
+/// engine's own records of 64 packages of 16 engines x 32 lanes with the default scenario's
+/// alignment, rings and lasers: 1,024 engines, 32,768 lanes, the alignment likelihood's
+/// quadrature per engine and evaluation dominating. The fit reads at most 2,048 engines
+/// (`yield_fit::MAX_ALIGNMENT_ENGINES`), so this is half its largest cost.
+#[divan::bench(sample_count = 5)]
+fn yield_fits_1024_engines_2_threads(bencher: divan::Bencher) {
+    let inputs = cporamp_yield::YieldInputs {
+        packages: 64,
+        seed: 1,
+        engines_per_package: 16,
+        lanes_per_engine: 32,
+        spare_lanes_per_engine: 0,
+        lanes_per_laser: 1,
+        block_sigma_um: 0.17,
+        fiber_sigma_um: 0.15,
+        shift_sigma_um: 0.15,
+        mode_radius_um: 2.0,
+        wavelength_um: 1.31,
+        gap_index: 1.5,
+        gap_mean_um: 5.0,
+        gap_sigma_um: 1.5,
+        tilt_sigma_mrad: 2.0,
+        coupling_budget_db: 1.0,
+        laser_dead_probability: 0.002,
+        laser_weak_fraction: 0.01,
+        laser_weak_rate_per_h: 0.175,
+        drift_mean_nm: 2.0,
+        drift_sigma_nm: 2.1,
+        drift_global_fraction: 0.485,
+        drift_wafer_fraction: 0.485,
+        engines_per_pic_wafer: 500,
+        fsr_nm: 9.12,
+        tuning_range_nm: 4.5,
+        rings_per_lane: 2,
+        reassignment_step_nm: Some(1.14),
+        warpage_mean_um: 78.0,
+        warpage_sigma_um: 19.5,
+        warpage_lateral_per_um: 0.0014,
+        reflow_warpage_fraction: 0.75,
+        bga_open_low_um: 90.0,
+        bga_open_high_um: 220.0,
+        engine_sag_per_um: 0.02,
+        engine_joint_open_um: 10.0,
+        asic_defects_per_die: 0.6,
+        asic_cluster_alpha: Some(3.0),
+        asics_per_wafer: 60,
+        wafers_per_lot: 25,
+        asic_lot_alpha: Some(10.0),
+        wafer_test_coverage: 0.99,
+        engine_test: [0.0, 0.95, 0.95, 0.0, 0.0],
+        package_test: [0.99, 0.95, 0.95, 0.9, 0.9],
+        system_test: [0.5; 5],
+        burn_in_h: 96.0,
+        rework: cporamp_yield::Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
+        els: None,
+        asic_usd: 10_000.0,
+        engine_usd: 800.0,
+        packaging_usd: 1500.0,
+        wafer_test_usd: 100.0,
+        engine_test_usd: 50.0,
+        package_test_usd: 300.0,
+        system_test_usd: 200.0,
+        burn_in_usd: 150.0,
+    };
+    let model = cporamp_inspect::yield_fit::FitModel::of_inputs(&inputs);
+    let lanes = cporamp_yield::test_records(&inputs, 64).expect("records");
+    let mut inspector =
+        Inspector::new(InspectOptions { fit_model: Some(model), ..InspectOptions::default() });
+    inspector.intern("package_test");
+    for (row, lane) in lanes.iter().enumerate() {
+        inspector.push(&Record::of_lane(lane, 0, row as u64 + 1)).expect("unique keys");
+    }
+    let data = inspector.fit_data().expect("a fit model");
+    assert_eq!(data.engines.len(), 1024);
+    bencher.bench_local(|| {
+        divan::black_box(cporamp_inspect::yield_fit::fit_all(&data, &model, None, 2))
     });
 }

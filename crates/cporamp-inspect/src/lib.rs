@@ -30,6 +30,11 @@
 //!   likelihood from the dead lasers of the assembled engines, given the engine test's laser
 //!   coverage, with its 95 % profile-likelihood interval.
 //!
+//! - **Yield-engine fits** ([`yield_fit`]): block-common and per-fiber alignment sigma, local
+//!   ring-offset spread, weak-laser fraction (and the laser dead probability above) by
+//!   maximum likelihood with 95 % intervals; the parameters schema 2 cannot identify
+//!   (warpage, ASIC defects, common ring offsets under reassignment) listed with the reason.
+//!
 //! A repeated key (package, engine, lane, insertion) is an error naming both rows.
 //!
 //! **Architecture invariant:** pure and deterministic; `threads` changes nothing but speed.
@@ -37,6 +42,7 @@
 pub mod calibrate;
 pub mod spc;
 pub mod stats;
+pub mod yield_fit;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -89,12 +95,49 @@ pub struct Record {
     pub values: [Option<f64>; 3],
     /// The lane's laser is dead (`None`: not recorded).
     pub laser_dead: Option<bool>,
+    /// The lane's laser is weak (`None`: not recorded).
+    pub laser_weak: Option<bool>,
+    /// Fiber re-attach attempts on the package (`None`: not recorded).
+    pub reworks: Option<u64>,
     /// Failing mechanisms, bit `m` for [`MECHANISMS`]`[m]`.
     pub failures: u8,
     /// The package passed its last package test (`None`: not recorded).
     pub package_test_pass: Option<bool>,
     /// The package shipped.
     pub shipped: bool,
+}
+
+impl Record {
+    /// A lane of the yield engine's test data ([`cporamp_yield::test_records`]) as a reader
+    /// of schema 2 builds it: insertion and station id 0 (intern `package_test` first), no
+    /// week.
+    #[must_use]
+    pub fn of_lane(lane: &cporamp_yield::LaneRecord, file: u32, row: u64) -> Record {
+        Record {
+            file,
+            row,
+            lot: Some(lane.lot as u64),
+            pic_wafer: Some(lane.pic_wafer as u64),
+            package: lane.package as u64,
+            engine: lane.engine as u64,
+            lane: lane.lane as u64,
+            insertion: 0,
+            station: 0,
+            week: None,
+            position_rho_sq: Some(lane.position_rho_sq),
+            values: [Some(lane.coupling_loss_db), Some(lane.gap_um), Some(lane.heater_shift_nm)],
+            laser_dead: Some(lane.laser_dead),
+            laser_weak: Some(lane.laser_weak),
+            reworks: Some(lane.reworks as u64),
+            failures: MECHANISMS
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| lane.failures.split('+').any(|f| f == **m))
+                .fold(0, |bits, (i, _)| bits | 1 << i),
+            package_test_pass: Some(lane.package_test_pass),
+            shipped: lane.shipped,
+        }
+    }
 }
 
 /// How to analyse.
@@ -108,6 +151,9 @@ pub struct InspectOptions {
     /// How the lasers sit on an engine and how engine test screens them, for the laser
     /// calibration; `None`: no calibration.
     pub lasers: Option<LaserModel>,
+    /// The design and test flow for the fits of the yield engine's parameters
+    /// ([`yield_fit`]); `None`: no fits.
+    pub fit_model: Option<yield_fit::FitModel>,
 }
 
 /// What the laser calibration needs to know of the design and the test flow.
@@ -230,7 +276,29 @@ pub struct Inspector {
     by_pic_wafer: [BTreeMap<u64, Moments>; 3],
     /// Per (package, engine): lanes seen (largest lane + 1) and the dead lanes.
     engines: BTreeMap<(u64, u64), (u64, Vec<u64>)>,
+    /// Per (package, engine), with a fit model: gap, position and per lane (first record
+    /// of each) loss, heater shift and weak laser.
+    fit_engines: BTreeMap<(u64, u64), FitEngine>,
+    /// Fiber re-attach attempts per package with one recorded.
+    reworked: BTreeMap<u64, u64>,
+    /// Collect the fits' data even before the fit model is set.
+    collect_fits: bool,
 }
+
+/// One engine's lanes for the fits.
+#[derive(Debug, Default)]
+struct FitEngine {
+    /// PIC wafer.
+    pic_wafer: Option<u64>,
+    /// A lane failed for coupling.
+    coupling_failed: bool,
+    gap_um: Option<f64>,
+    rho_sq: Option<f64>,
+    lanes: BTreeMap<u64, FitLane>,
+}
+
+/// One lane for the fits: coupling loss, heater shift, weak laser.
+type FitLane = (Option<f64>, Option<f64>, Option<bool>);
 
 impl Inspector {
     /// An empty inspector.
@@ -263,6 +331,18 @@ impl Inspector {
     /// technology).
     pub fn set_lasers(&mut self, lasers: Option<LaserModel>) {
         self.options.lasers = lasers;
+    }
+
+    /// Sets the model of the yield engine's fits: before the first record, or after them
+    /// when [`Inspector::collect_fit_data`] was called first.
+    pub fn set_fit_model(&mut self, model: Option<yield_fit::FitModel>) {
+        self.options.fit_model = model;
+    }
+
+    /// Keeps what the fits need from every record (lane losses, heater shifts, weak lasers)
+    /// even before a fit model is set (when the model depends on what the files name).
+    pub fn collect_fit_data(&mut self) {
+        self.collect_fits = true;
     }
 
     /// The options.
@@ -311,6 +391,22 @@ impl Inspector {
             engine.0 = engine.0.max(record.lane + 1);
             if dead {
                 engine.1.push(record.lane);
+            }
+        }
+        if self.collect_fits || self.options.fit_model.is_some() {
+            let engine = self.fit_engines.entry((record.package, record.engine)).or_default();
+            engine.gap_um = engine.gap_um.or(record.values[1]);
+            engine.rho_sq = engine.rho_sq.or(record.position_rho_sq);
+            engine.coupling_failed |= record.failures & 1 == 1;
+            engine.pic_wafer = engine.pic_wafer.or(record.pic_wafer);
+            engine.lanes.entry(record.lane).or_insert((
+                record.values[COUPLING_LOSS],
+                record.values[2],
+                record.laser_weak,
+            ));
+            if let Some(reworks) = record.reworks.filter(|&r| r > 0) {
+                let slot = self.reworked.entry(record.package).or_default();
+                *slot = (*slot).max(reworks);
             }
         }
         for (m, count) in self.lane_failures.iter_mut().enumerate() {
@@ -438,7 +534,59 @@ impl Inspector {
             spatial: self.spatial(),
             variance_components: self.variance_components(),
             calibration: self.calibration(),
+            yield_fits: self.yield_fits(threads),
         }
+    }
+
+    /// The data of the yield engine's fits ([`yield_fit::FitData`]), when a fit model is set.
+    #[must_use]
+    pub fn fit_data(&self) -> Option<yield_fit::FitData> {
+        let model = self.options.fit_model?;
+        let mut data = yield_fit::FitData {
+            reworked_packages: self.reworked.len() as u64,
+            packages: self.packages.len() as u64,
+            ..yield_fit::FitData::default()
+        };
+        for (&(package, _), engine) in &self.fit_engines {
+            if let Some(gap_um) = engine.gap_um {
+                let loss_db: Vec<f64> = engine.lanes.values().filter_map(|l| l.0).collect();
+                if !loss_db.is_empty() {
+                    data.engines.push(yield_fit::EngineLanes {
+                        package,
+                        reworks: self.reworked.get(&package).copied().unwrap_or(0),
+                        coupling_failed: engine.coupling_failed,
+                        gap_um,
+                        rho_sq: engine.rho_sq.unwrap_or(0.0),
+                        loss_db,
+                    });
+                }
+            }
+            let mut buses: BTreeMap<u64, Vec<f64>> = BTreeMap::new();
+            for (&lane, l) in &engine.lanes {
+                if let Some(shift) = l.1 {
+                    let bus = model.bus_lanes.map_or(0, |n| lane / n.max(1));
+                    buses.entry(bus).or_default().push(shift);
+                }
+            }
+            data.bus_wafers.extend(buses.values().map(|_| engine.pic_wafer));
+            data.buses.extend(buses.into_values());
+            let mut lasers: BTreeMap<u64, bool> = BTreeMap::new();
+            for (&lane, l) in &engine.lanes {
+                if let (Some(weak), Some(laser)) = (l.2, lane.checked_div(model.lanes_per_laser)) {
+                    *lasers.entry(laser).or_default() |= weak;
+                }
+            }
+            data.weak_lasers.0 += lasers.values().filter(|&&w| w).count() as u64;
+            data.weak_lasers.1 += lasers.len() as u64;
+        }
+        Some(data)
+    }
+
+    fn yield_fits(&self, threads: usize) -> Option<yield_fit::YieldFits> {
+        let model = self.options.fit_model?;
+        let data = self.fit_data()?;
+        let laser_dead = self.calibration().and_then(|c| c.laser_dead);
+        Some(yield_fit::fit_all(&data, &model, laser_dead.as_ref(), threads))
     }
 
     fn calibration(&self) -> Option<Calibration> {
@@ -894,6 +1042,9 @@ pub struct InspectResult {
     /// Calibration of the yield engine's parameters (`None` without a laser model or laser
     /// data).
     pub calibration: Option<Calibration>,
+    /// The fits of the yield engine's parameters, with the ones the data cannot identify
+    /// (`None` without a fit model).
+    pub yield_fits: Option<yield_fit::YieldFits>,
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ use cporamp_yield::{RampPoint, TornadoBar, YieldInputError, YieldInputs, YieldRe
 use serde::Serialize;
 
 mod align;
+pub mod calibrate;
 #[cfg(test)]
 mod fixture;
 mod fleet;
@@ -1685,6 +1686,57 @@ mod tests {
             four.result.package_yield,
             none.result.package_yield
         );
+    }
+
+    #[test]
+    fn a_calibrated_run_reproduces_the_generating_yield_within_3_se() {
+        // The yield engine's test data of the fixture's cpo_integrated at 102.4T (256
+        // packages), fitted, put back into the scenario and run again: the package yield of
+        // the refit equals the generating one within 3 standard errors of their difference
+        // (the two runs' binomial SEs in quadrature; the fits' own error moves the yield by
+        // far less than that at 512 packages).
+        let scenario = fixture::small();
+        let options = RunOptions::default();
+        let generation = "102.4T";
+        let generation_index = generation_index(&scenario, generation).unwrap();
+        let technology_index =
+            scenario.technologies.iter().position(|t| t.id == "cpo_integrated").unwrap();
+        let of = |output: &GenerationOutput| {
+            output.yields.technologies.iter().find(|t| t.id == "cpo_integrated").unwrap().clone()
+        };
+        let generating = of(&run_generation(&scenario, generation, &options).unwrap());
+        let model = calibrate::fit_model(&scenario, technology_index, generation_index).unwrap();
+        // The fit model is what the yield engine was given.
+        assert_eq!(model, cporamp_inspect::yield_fit::FitModel::of_inputs(&generating.inputs));
+        let lanes = cporamp_yield::test_records(&generating.inputs, 256).unwrap();
+        let mut inspector = cporamp_inspect::Inspector::new(cporamp_inspect::InspectOptions {
+            lasers: Some(cporamp_inspect::LaserModel {
+                lanes_per_laser: model.lanes_per_laser,
+                engine_test_coverage: generating.inputs.engine_test[cporamp_yield::LASER],
+                scenario_probability: generating.inputs.laser_dead_probability,
+            }),
+            fit_model: Some(model),
+            ..cporamp_inspect::InspectOptions::default()
+        });
+        inspector.intern("package_test");
+        for (row, lane) in lanes.iter().enumerate() {
+            inspector.push(&cporamp_inspect::Record::of_lane(lane, 0, row as u64 + 1)).unwrap();
+        }
+        let fits = inspector.finish(1).yield_fits.unwrap();
+        let (calibrated, changed) = calibrate::calibrated(&scenario, technology_index, &fits);
+        let fields: Vec<&str> = changed.iter().map(|c| c.field.as_str()).collect();
+        assert!(
+            fields.contains(&"photonics.block_sigma_um")
+                && fields.contains(&"photonics.fiber_sigma_um")
+                && fields.contains(&"yield.laser_defects_per_laser")
+                && fields.contains(&"photonics.global_variance_fraction"),
+            "{fields:?}"
+        );
+        let refit = of(&run_generation(&calibrated, generation, &options).unwrap());
+        assert_ne!(refit.inputs, generating.inputs, "the refit ran on the fitted values");
+        let (a, b) = (generating.result.package_yield, refit.result.package_yield);
+        let se = a.se.hypot(b.se);
+        assert!((a.value - b.value).abs() < 3.0 * se, "{a:?} vs {b:?}");
     }
 
     #[test]

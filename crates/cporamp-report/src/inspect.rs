@@ -421,6 +421,11 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
         },
         None => html.push_str("<p class=\"empty\">No calibration: the technology's lasers are not on the engine, the design has spare lanes, or the data has no laser column.</p>\n"),
     }
+    html.push_str("<h3>Yield-engine fits</h3>\n");
+    match &result.yield_fits {
+        Some(fits) => crate::calibration::fits_table(&mut html, fits),
+        None => html.push_str("<p class=\"empty\">No fits: run with --fit, on data whose header names a co-packaged technology with rings of the scenario and its generation.</p>\n"),
+    }
     html.push_str("<h2 id=\"spc\">SPC</h2>\n<p>Subgroups are one station's consecutive lanes of one engine, in file and row order. Western Electric rules: 1 beyond 3σ; 2 two of three beyond 2σ on one side; 3 four of five beyond 1σ on one side; 4 eight in a row on one side. EWMA and range charts flag points beyond their limits (rule 1).</p>\n");
     let _ = writeln!(html, "<p>{}</p>", escape(SUBGROUP_CAVEAT));
     for series in &result.spc {

@@ -6,6 +6,7 @@
 
 mod align;
 mod answer;
+mod calibration;
 mod diff;
 mod fleet;
 mod frame;
@@ -58,6 +59,8 @@ pub struct RunResults<'a> {
     pub market_update: Option<&'a cporamp_market::Update>,
     /// Automated fiber alignment against passive attach, when it ran.
     pub align: Option<&'a cporamp_align::AlignResult>,
+    /// The calibration the run's scenario carries (`cporamp run --calibrate`), if any.
+    pub calibration: Option<&'a cporamp_pipeline::calibrate::Calibration>,
 }
 
 impl<'a> RunResults<'a> {
@@ -80,7 +83,17 @@ impl<'a> RunResults<'a> {
             market: Some(&output.market),
             market_update,
             align: Some(&output.align),
+            calibration: None,
         }
+    }
+
+    /// The same results, with the calibration the scenario carries.
+    #[must_use]
+    pub fn with_calibration(
+        self,
+        calibration: Option<&'a cporamp_pipeline::calibrate::Calibration>,
+    ) -> RunResults<'a> {
+        RunResults { calibration, ..self }
     }
 }
 
@@ -99,6 +112,8 @@ struct ResultsFile<'a> {
     market: Option<&'a cporamp_pipeline::MarketOutput>,
     market_update: Option<&'a cporamp_market::Update>,
     align: Option<&'a cporamp_align::AlignResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    calibration: Option<&'a cporamp_pipeline::calibrate::Calibration>,
 }
 
 /// `results.json`: the schema version, the resolved inputs and every engine's results.
@@ -119,6 +134,7 @@ pub fn results_json(run: &RunResults<'_>) -> Result<String, serde_json::Error> {
         market: run.market,
         market_update: run.market_update,
         align: run.align,
+        calibration: run.calibration,
     })
 }
 

@@ -123,6 +123,9 @@ pub(crate) fn render(run: &RunResults<'_>) -> String {
         })
         .collect();
     navigation(&mut html, run, &anchors, &parts);
+    if let Some(calibration) = run.calibration {
+        crate::calibration::section(&mut html, calibration);
+    }
     for ((generation, anchor), parts) in generations.iter().zip(&anchors).zip(&parts) {
         let thermal =
             run.thermal.iter().find(|thermal| thermal.generation == generation.generation);
@@ -244,6 +247,9 @@ fn navigation(
     html.push_str("<nav class=\"toc\" aria-label=\"Contents\"><h2>Contents</h2><ol>\n");
     if run.market.is_some() {
         html.push_str("<li><a href=\"#answer\">The answer</a></li>\n");
+    }
+    if run.calibration.is_some() {
+        html.push_str("<li><a href=\"#calibration\">Calibration</a></li>\n");
     }
     let entry = |html: &mut String, anchor: &str, title: &str, parts: &[(String, &str)]| {
         let _ = write!(html, "<li><a href=\"#{anchor}\">{}</a>", escape(title));

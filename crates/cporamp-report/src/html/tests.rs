@@ -24,6 +24,7 @@ fn render_default() -> (Scenario, Comparison, String) {
         market: None,
         market_update: None,
         align: None,
+        calibration: None,
     });
     (scenario, comparison, html)
 }
@@ -67,6 +68,7 @@ fn render_with_thermal_uncached() -> (cporamp_pipeline::RunOutput, String, Strin
         market: None,
         market_update: None,
         align: None,
+        calibration: None,
     });
     (output, with, without)
 }
@@ -350,6 +352,7 @@ fn user_strings_are_escaped() {
         market: None,
         market_update: None,
         align: None,
+        calibration: None,
     });
     assert!(!html.contains("<script"), "unescaped script tag");
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
@@ -370,6 +373,7 @@ fn empty_comparison_renders() {
         market: None,
         market_update: None,
         align: None,
+        calibration: None,
     });
     assert!(html.starts_with("<!doctype html>"));
     assert!(!html.contains("<svg"));

@@ -1,0 +1,200 @@
+//! Calibration hooks for `cporamp run --calibrate`: the fit model of one technology and
+//! generation from the scenario (what the yield engine would be given), and the scenario with
+//! the fitted yield parameters in place of its own, so that every engine then runs on them.
+//!
+//! The fits ([`cporamp_inspect::yield_fit`]) are in the yield engine's terms; they go back
+//! into the scenario as follows:
+//! - block-common sigma $\hat\sigma_B$: `photonics.block_sigma_um` and `yield.shift_sigma_um`
+//!   both scaled by $\hat\sigma_B / \sqrt{\sigma_b^2 + \sigma_s^2}$ (the data identify only
+//!   their quadrature sum, so their ratio is kept);
+//! - per-fiber sigma: `photonics.fiber_sigma_um`;
+//! - laser dead probability $\hat p$: `yield.laser_defects_per_laser` $= -\ln(1 - \hat p)$;
+//! - weak fraction: `yield.laser_weak_fraction`;
+//! - local ring spread $\hat\sigma_l$: the engine- and wafer-common variance
+//!   $\sigma^2 g$ is kept ($g$ = `photonics.global_variance_fraction`) and the ring
+//!   technology's `fab_offset_sigma_nm` becomes $\sigma' = \sqrt{\sigma^2 g + \hat\sigma_l^2}$,
+//!   with $g' = \sigma^2 g / \sigma'^2$; every technology with the same ring offset sigma
+//!   (the same ring process, bit for bit) gets $\sigma'$, the others keep theirs (and see the new $g'$).
+//!   When the engine and wafer sigmas are fitted too (fixed wavelength assignment),
+//!   $\sigma^2 g$ is replaced by $\hat\sigma_g^2 + \hat\sigma_w^2$ and
+//!   `yield.ring_offset_wafer_share` by $\hat\sigma_w^2/(\hat\sigma_g^2 + \hat\sigma_w^2)$.
+//!
+//! Parameters the data do not identify keep the scenario's values.
+
+use cporamp_core::Scenario;
+use cporamp_core::scenario::LaserPlacement;
+use cporamp_inspect::yield_fit::{Defaults, FitModel, YieldFits, names};
+use serde::Serialize;
+
+/// One scenario field changed by the calibration.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChangedField {
+    /// The scenario field.
+    pub field: String,
+    /// Its value before.
+    pub default: f64,
+    /// Its value after.
+    pub calibrated: f64,
+}
+
+/// What a calibrated run reports beside its results.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Calibration {
+    /// The data files.
+    pub files: Vec<String>,
+    /// Technology id of the data.
+    pub technology: String,
+    /// Generation id of the data.
+    pub generation: String,
+    /// Every parameter: default, fit and interval, or why not fitted.
+    pub fits: YieldFits,
+    /// The scenario fields the fits replaced.
+    pub changed: Vec<ChangedField>,
+}
+
+/// The fit model of technology `technology_index` at generation `generation_index`: the
+/// design, test flow and defaults the yield engine would be given (the warpage from the
+/// package side the thermal engine would build); `None` for a technology that is not
+/// co-packaged with rings (the yield engine does not run on it).
+#[must_use]
+pub fn fit_model(
+    scenario: &Scenario,
+    technology_index: usize,
+    generation_index: usize,
+) -> Option<FitModel> {
+    let technology = scenario.technologies.get(technology_index)?;
+    let generation = scenario.generations.get(generation_index)?;
+    let (geometry, rings, optics) =
+        (technology.package.as_ref()?, technology.rings.as_ref()?, technology.optics.as_ref()?);
+    let settings = &scenario.yield_settings;
+    let photonics = &scenario.photonics;
+    let asic_side_mm = scenario.thermal.asic_side_mm[generation_index];
+    let load = cporamp_thermal::package::PackageLoad {
+        asic_w: 0.0,
+        engine_w: 0.0,
+        n_engines: geometry.engines_per_switch(generation) as usize,
+        engine_edge_mm: geometry.engine_edge.0,
+        asic_side_mm,
+    };
+    let side_mm = cporamp_thermal::package::package_side_mm(&scenario.thermal, &load);
+    let warpage_mean_um = settings.warpage_um_per_mm2 * side_mm * side_mm;
+    let sigma = rings.fab_offset_sigma.0;
+    let global = photonics.global_variance_fraction;
+    let wafer = global * settings.ring_offset_wafer_share;
+    let engine = global * (1.0 - settings.ring_offset_wafer_share);
+    Some(FitModel {
+        mode_radius_um: photonics.mode_radius_um,
+        wavelength_um: photonics.wavelength_nm / 1000.0,
+        gap_index: settings.gap_index,
+        tilt_sigma_mrad: settings.tilt_sigma_mrad,
+        gap_mean_um: settings.gap_mean_um,
+        gap_sigma_um: settings.gap_sigma_um,
+        coupling_budget_db: photonics.coupling_allocation_db,
+        spare_lanes_per_engine: settings.spare_lanes_per_engine as u64,
+        warpage_shift_um: settings.warpage_lateral_per_um * warpage_mean_um,
+        lanes_per_laser: if optics.laser.placement == LaserPlacement::Package {
+            u64::from(optics.laser.lanes_per_laser)
+        } else {
+            0
+        },
+        weak_burn_in_survival: (-settings.laser_weak_rate_per_h * settings.burn_in_h).exp(),
+        fsr_nm: rings.fsr.0,
+        bus_lanes: photonics
+            .wavelength_reassignment
+            .then(|| ((rings.fsr.0 / photonics.channel_spacing_nm).round() as u64).max(1)),
+        defaults: Defaults {
+            block_common_sigma_um: photonics.block_sigma_um.hypot(settings.shift_sigma_um),
+            fiber_sigma_um: photonics.fiber_sigma_um,
+            laser_dead_probability: 1.0 - (-settings.laser_defects_per_laser).exp(),
+            laser_weak_fraction: settings.laser_weak_fraction,
+            ring_local_sigma_nm: sigma * (1.0 - engine - wafer).max(0.0).sqrt(),
+            ring_engine_sigma_nm: sigma * engine.sqrt(),
+            ring_wafer_sigma_nm: sigma * wafer.sqrt(),
+            warpage_mean_um,
+            warpage_sigma_um: settings.warpage_sigma_fraction * warpage_mean_um,
+            asic_defects_per_die: settings.asic_defects_per_cm2 * (asic_side_mm / 10.0).powi(2),
+            asic_cluster_alpha: settings.asic_cluster_alpha,
+        },
+    })
+}
+
+/// `scenario` with the fitted parameters of `fits` (data of technology
+/// `technology_index`) in place of its own (module docs), and the fields changed.
+#[must_use]
+pub fn calibrated(
+    scenario: &Scenario,
+    technology_index: usize,
+    fits: &YieldFits,
+) -> (Scenario, Vec<ChangedField>) {
+    let mut out = scenario.clone();
+    let mut changed = Vec::new();
+    let mut set = |field: &str, slot: &mut f64, value: f64| {
+        changed.push(ChangedField { field: field.to_string(), default: *slot, calibrated: value });
+        *slot = value;
+    };
+    if let Some(block) = fits.fitted(names::BLOCK) {
+        let combined = out.photonics.block_sigma_um.hypot(out.yield_settings.shift_sigma_um);
+        if combined > 0.0 {
+            let ratio = block / combined;
+            let (b, s) = (out.photonics.block_sigma_um, out.yield_settings.shift_sigma_um);
+            set("photonics.block_sigma_um", &mut out.photonics.block_sigma_um, b * ratio);
+            set("yield.shift_sigma_um", &mut out.yield_settings.shift_sigma_um, s * ratio);
+        } else {
+            set("photonics.block_sigma_um", &mut out.photonics.block_sigma_um, block);
+        }
+    }
+    if let Some(fiber) = fits.fitted(names::FIBER) {
+        set("photonics.fiber_sigma_um", &mut out.photonics.fiber_sigma_um, fiber);
+    }
+    if let Some(p) = fits.fitted(names::LASER_DEAD) {
+        let defects = -(1.0 - p).ln();
+        set(
+            "yield.laser_defects_per_laser",
+            &mut out.yield_settings.laser_defects_per_laser,
+            defects,
+        );
+    }
+    if let Some(weak) = fits.fitted(names::LASER_WEAK) {
+        set("yield.laser_weak_fraction", &mut out.yield_settings.laser_weak_fraction, weak);
+    }
+    let data_sigma = scenario
+        .technologies
+        .get(technology_index)
+        .and_then(|t| t.rings.as_ref())
+        .map(|r| r.fab_offset_sigma.0);
+    if let (Some(local), Some(sigma)) = (fits.fitted(names::RING_LOCAL), data_sigma) {
+        let g = out.photonics.global_variance_fraction;
+        let mut common = sigma * sigma * g;
+        // With the engine and wafer terms fitted too (fixed assignment), they replace the
+        // common variance and its wafer share.
+        if let (Some(engine), Some(wafer)) =
+            (fits.fitted(names::RING_ENGINE), fits.fitted(names::RING_WAFER))
+        {
+            common = engine * engine + wafer * wafer;
+            if common > 0.0 {
+                set(
+                    "yield.ring_offset_wafer_share",
+                    &mut out.yield_settings.ring_offset_wafer_share,
+                    wafer * wafer / common,
+                );
+            }
+        }
+        let new_sigma = (common + local * local).sqrt();
+        if new_sigma > 0.0 {
+            set(
+                "photonics.global_variance_fraction",
+                &mut out.photonics.global_variance_fraction,
+                common / (new_sigma * new_sigma),
+            );
+            for technology in &mut out.technologies {
+                if let Some(rings) = technology.rings.as_mut()
+                    && rings.fab_offset_sigma.0.to_bits() == sigma.to_bits()
+                {
+                    let field = format!("technologies.{}.rings.fab_offset_sigma_nm", technology.id);
+                    set(&field, &mut rings.fab_offset_sigma.0, new_sigma);
+                }
+            }
+        }
+    }
+    (out, changed)
+}
