@@ -163,6 +163,7 @@ mod tests {
             market: None,
             market_update: None,
             align: Some(&result),
+            calibration: None,
         };
         let html = crate::report_html(&run);
         assert!(html.contains("<section id=\"align\">"), "no anchored section");
