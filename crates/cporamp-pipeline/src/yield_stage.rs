@@ -1,0 +1,157 @@
+//! The yield engine's inputs from the technology, the settled comparison, photonics, thermal
+//! and `[yield]`, and its run with the ramp, tornado and closed forms.
+
+use super::*;
+
+/// Gross dies of side `side_mm` on a 300 mm wafer: $\pi r^2/A - \pi d/\sqrt{2A}$.
+pub(crate) fn dies_per_wafer(side_mm: f64) -> usize {
+    let area = side_mm * side_mm;
+    let gross = std::f64::consts::PI * 150.0 * 150.0 / area
+        - std::f64::consts::PI * 300.0 / (2.0 * area).sqrt();
+    (gross.floor() as usize).max(1)
+}
+
+/// The yield engine on one co-packaged technology with rings, with inputs from the
+/// technology (engines, lanes, lasers), the comparison at the settled temperatures (the
+/// rings' mean red shift, engine cost), photonics (misalignment, mode, heater range),
+/// thermal (package and die size) and `[yield]`.
+pub(crate) fn yield_for(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+    compared: &TechnologyResult,
+    substrate_side_mm: f64,
+    threads: usize,
+) -> Result<Option<YieldTechnology>, PipelineError> {
+    let generation = &scenario.generations[generation_index];
+    let technology = &scenario.technologies[technology_index];
+    let (Some(geometry), Some(rings), Some(tuning), Some(optics)) = (
+        technology.package.as_ref(),
+        technology.rings.as_ref(),
+        compared.rings.as_ref(),
+        technology.optics.as_ref(),
+    ) else {
+        return Ok(None);
+    };
+    let settings = &scenario.yield_settings;
+    let photonics = &scenario.photonics;
+    let asic_side_mm = scenario.thermal.asic_side_mm[generation_index];
+    let ports_per_engine = geometry.ports_per_engine(generation);
+    let cost = &compared.cost;
+    let warpage_mean_um = settings.warpage_um_per_mm2 * substrate_side_mm * substrate_side_mm;
+    let lanes_per_engine = (geometry.engine_capacity.0 / generation.lane_rate.0).round() as usize;
+    // A spare lane is a whole lane (its rings, driver, TIA and fiber, and its laser where the
+    // lasers sit on the engine), so the engine's cost scales with its lanes, spares included.
+    let lanes_cost_factor =
+        (lanes_per_engine + settings.spare_lanes_per_engine) as f64 / lanes_per_engine as f64;
+    let inputs = YieldInputs {
+        packages: settings.packages,
+        seed: settings.seed,
+        engines_per_package: geometry.engines_per_switch(generation) as usize,
+        lanes_per_engine,
+        spare_lanes_per_engine: settings.spare_lanes_per_engine,
+        lanes_per_laser: if optics.laser.placement == LaserPlacement::Package {
+            optics.laser.lanes_per_laser as usize
+        } else {
+            0
+        },
+        block_sigma_um: photonics.block_sigma_um,
+        fiber_sigma_um: photonics.fiber_sigma_um,
+        shift_sigma_um: settings.shift_sigma_um,
+        mode_radius_um: photonics.mode_radius_um,
+        wavelength_um: photonics.wavelength_nm / 1000.0,
+        gap_index: settings.gap_index,
+        gap_mean_um: settings.gap_mean_um,
+        gap_sigma_um: settings.gap_sigma_um,
+        tilt_sigma_mrad: settings.tilt_sigma_mrad,
+        coupling_budget_db: photonics.coupling_allocation_db,
+        laser_dead_probability: 1.0 - (-settings.laser_defects_per_laser).exp(),
+        laser_weak_fraction: settings.laser_weak_fraction,
+        laser_weak_rate_per_h: settings.laser_weak_rate_per_h,
+        drift_mean_nm: tuning.mean_offset_nm,
+        drift_sigma_nm: rings.fab_offset_sigma.0,
+        drift_global_fraction: photonics.global_variance_fraction
+            * (1.0 - settings.ring_offset_wafer_share),
+        drift_wafer_fraction: photonics.global_variance_fraction * settings.ring_offset_wafer_share,
+        engines_per_pic_wafer: settings.engines_per_pic_wafer,
+        fsr_nm: rings.fsr.0,
+        tuning_range_nm: rings.heater_efficiency_nm_per_mw * photonics.heater_max_mw,
+        rings_per_lane: rings.rings_per_lane as usize,
+        reassignment_step_nm: photonics
+            .wavelength_reassignment
+            .then_some(photonics.channel_spacing_nm),
+        warpage_mean_um,
+        warpage_sigma_um: settings.warpage_sigma_fraction * warpage_mean_um,
+        warpage_lateral_per_um: settings.warpage_lateral_per_um,
+        reflow_warpage_fraction: settings.reflow_warpage_fraction,
+        bga_open_low_um: settings.bga_open_low_um,
+        bga_open_high_um: settings.bga_open_high_um,
+        // A spherical cap bows every engine of width a by (a / D)² of the corner warpage,
+        // D the package diagonal.
+        engine_sag_per_um: (geometry.engine_edge.0
+            / (substrate_side_mm * std::f64::consts::SQRT_2))
+            .powi(2),
+        engine_joint_open_um: settings.engine_joint_open_um,
+        asic_defects_per_die: settings.asic_defects_per_cm2 * (asic_side_mm / 10.0).powi(2),
+        asic_cluster_alpha: Some(settings.asic_cluster_alpha),
+        asics_per_wafer: dies_per_wafer(asic_side_mm),
+        wafers_per_lot: settings.wafers_per_lot,
+        asic_lot_alpha: Some(settings.asic_lot_alpha),
+        wafer_test_coverage: settings.wafer_test_coverage,
+        engine_test: settings.engine_test_coverage,
+        package_test: settings.package_test_coverage,
+        system_test: settings.system_test_coverage,
+        burn_in_h: settings.burn_in_h,
+        rework: settings.rework,
+        els: optics.laser.els.as_ref().zip(cost.els_modules_per_switch).map(|(els, modules)| {
+            cporamp_yield::Els {
+                lasers: els.lasers_per_module as usize + settings.els_spare_lasers,
+                lasers_needed: els.lasers_per_module as usize,
+                per_switch: modules as usize,
+            }
+        }),
+        asic_usd: generation.asic_cost.0,
+        engine_usd: (cost.electronics_usd_per_port
+            + cost.laser_usd_per_port
+            + cost.optics_usd_per_port)
+            * ports_per_engine
+            * lanes_cost_factor,
+        // Plus the attach cost per engine of the method `[align] attach_cost` selects.
+        packaging_usd: settings.packaging_usd
+            + align::attach_usd_per_engine(scenario, threads)?
+                * geometry.engines_per_switch(generation) as f64,
+        wafer_test_usd: settings.wafer_test_usd,
+        engine_test_usd: settings.engine_test_usd,
+        package_test_usd: settings.package_test_usd,
+        system_test_usd: settings.system_test_usd,
+        burn_in_usd: settings.burn_in_usd,
+    };
+    let fail = |error| {
+        let (technology, generation) = ids(scenario, generation_index, technology_index);
+        PipelineError::Yield { technology, generation, error }
+    };
+    let result = cporamp_yield::simulate(&inputs, threads).map_err(fail)?;
+    let learning = &settings.ramp;
+    let points: Vec<(String, f64)> =
+        learning.quarters.iter().cloned().zip(learning.cumulative_units.iter().copied()).collect();
+    let ramp = cporamp_yield::ramp(
+        &inputs,
+        &points,
+        learning.reference_units,
+        learning.learning_rate,
+        learning.packages_per_point,
+        threads,
+    )
+    .map_err(fail)?;
+    let tornado =
+        cporamp_yield::tornado(&inputs, learning.packages_per_point, threads).map_err(fail)?;
+    Ok(Some(YieldTechnology {
+        id: technology.id.clone(),
+        label: technology.label.clone(),
+        closed_form: cporamp_yield::closed_form::closed_forms(&inputs),
+        inputs,
+        result,
+        ramp,
+        tornado,
+    }))
+}
