@@ -1,0 +1,167 @@
+//! The yield engine's input checks: every input named with its value and what it accepts.
+
+use super::*;
+
+pub(crate) fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
+    let fail = |name: &str, value: f64, expected| {
+        Err(YieldInputError { name: name.to_string(), value, expected })
+    };
+    let fraction = |value: f64| (0.0..=1.0).contains(&value);
+    if inputs.packages == 0 {
+        return fail("packages", 0.0, "at least 1");
+    }
+    if inputs.engines_per_package == 0 {
+        return fail("engines_per_package", 0.0, "at least 1");
+    }
+    if inputs.lanes_per_engine == 0 {
+        return fail("lanes_per_engine", 0.0, "at least 1 lane");
+    }
+    for (name, count) in [
+        ("asics_per_wafer", inputs.asics_per_wafer),
+        ("wafers_per_lot", inputs.wafers_per_lot),
+        ("engines_per_pic_wafer", inputs.engines_per_pic_wafer),
+    ] {
+        if count == 0 {
+            return fail(name, 0.0, "at least 1");
+        }
+    }
+    for (name, value) in [
+        ("laser_dead_probability", inputs.laser_dead_probability),
+        ("laser_weak_fraction", inputs.laser_weak_fraction),
+        ("drift_global_fraction", inputs.drift_global_fraction),
+        ("drift_wafer_fraction", inputs.drift_wafer_fraction),
+        ("rework.damage_probability", inputs.rework.damage_probability),
+        ("wafer_test_coverage", inputs.wafer_test_coverage),
+    ] {
+        if !fraction(value) {
+            return fail(name, value, "a fraction in [0, 1]");
+        }
+    }
+    for (stage, coverage) in [
+        ("engine_test", inputs.engine_test),
+        ("package_test", inputs.package_test),
+        ("system_test", inputs.system_test),
+    ] {
+        for (mechanism, &value) in MECHANISMS.iter().zip(&coverage) {
+            if !fraction(value) {
+                return fail(&format!("{stage}.{mechanism}"), value, "a coverage in [0, 1]");
+            }
+        }
+    }
+    for (name, value) in [
+        ("block_sigma_um", inputs.block_sigma_um),
+        ("fiber_sigma_um", inputs.fiber_sigma_um),
+        ("shift_sigma_um", inputs.shift_sigma_um),
+        ("coupling_budget_db", inputs.coupling_budget_db),
+        ("laser_weak_rate_per_h", inputs.laser_weak_rate_per_h),
+        ("drift_sigma_nm", inputs.drift_sigma_nm),
+        ("tuning_range_nm", inputs.tuning_range_nm),
+        ("warpage_sigma_um", inputs.warpage_sigma_um),
+        ("warpage_lateral_per_um", inputs.warpage_lateral_per_um),
+        ("engine_sag_per_um", inputs.engine_sag_per_um),
+        ("reflow_warpage_fraction", inputs.reflow_warpage_fraction),
+        ("asic_defects_per_die", inputs.asic_defects_per_die),
+        ("burn_in_h", inputs.burn_in_h),
+        ("gap_mean_um", inputs.gap_mean_um),
+        ("gap_sigma_um", inputs.gap_sigma_um),
+        ("tilt_sigma_mrad", inputs.tilt_sigma_mrad),
+        ("rework.usd", inputs.rework.usd),
+        ("asic_usd", inputs.asic_usd),
+        ("engine_usd", inputs.engine_usd),
+        ("packaging_usd", inputs.packaging_usd),
+        ("wafer_test_usd", inputs.wafer_test_usd),
+        ("engine_test_usd", inputs.engine_test_usd),
+        ("package_test_usd", inputs.package_test_usd),
+        ("system_test_usd", inputs.system_test_usd),
+        ("burn_in_usd", inputs.burn_in_usd),
+    ] {
+        if !(value.is_finite() && value >= 0.0) {
+            return fail(
+                name,
+                value,
+                "a finite value >= 0 (a defect density, sigma, time or cost)",
+            );
+        }
+    }
+    for (name, value) in [
+        ("mode_radius_um", inputs.mode_radius_um),
+        ("wavelength_um", inputs.wavelength_um),
+        ("gap_index", inputs.gap_index),
+        ("fsr_nm", inputs.fsr_nm),
+        ("bga_open_low_um", inputs.bga_open_low_um),
+        ("engine_joint_open_um", inputs.engine_joint_open_um),
+    ] {
+        if !(value.is_finite() && value > 0.0) {
+            return fail(name, value, "a finite value > 0");
+        }
+    }
+    for (name, value) in
+        [("drift_mean_nm", inputs.drift_mean_nm), ("warpage_mean_um", inputs.warpage_mean_um)]
+    {
+        if !value.is_finite() {
+            return fail(name, value, "a finite value");
+        }
+    }
+    if inputs.rings_per_lane == 0 {
+        return fail("rings_per_lane", 0.0, "at least 1 ring per lane");
+    }
+    if let Some(step) = inputs.reassignment_step_nm
+        && !(step.is_finite() && step > 0.0 && step <= inputs.fsr_nm)
+    {
+        return fail("reassignment_step_nm", step, "a channel spacing in (0, fsr_nm]");
+    }
+    if !(inputs.bga_open_high_um.is_finite() && inputs.bga_open_high_um >= inputs.bga_open_low_um) {
+        return fail(
+            "bga_open_high_um",
+            inputs.bga_open_high_um,
+            "a finite warpage >= bga_open_low_um",
+        );
+    }
+    if inputs.els.is_some() && inputs.lanes_per_laser > 0 {
+        return fail(
+            "lanes_per_laser",
+            inputs.lanes_per_laser as f64,
+            "0 when the lasers are in an external source (els)",
+        );
+    }
+    for (name, alpha) in [
+        ("asic_cluster_alpha", inputs.asic_cluster_alpha),
+        ("asic_lot_alpha", inputs.asic_lot_alpha),
+    ] {
+        if let Some(alpha) = alpha
+            && !(alpha.is_finite() && alpha > 0.0)
+        {
+            return fail(name, alpha, "a clustering parameter > 0");
+        }
+    }
+    if burn_in(inputs).0 >= 1.0 {
+        return fail(
+            "laser_weak_fraction",
+            inputs.laser_weak_fraction,
+            "below 1 when burn-in fails every weak chip (no chip would ever pass)",
+        );
+    }
+    if inputs.drift_global_fraction + inputs.drift_wafer_fraction > 1.0 {
+        return fail(
+            "drift_wafer_fraction",
+            inputs.drift_wafer_fraction,
+            "a variance share that with drift_global_fraction sums to at most 1",
+        );
+    }
+    if let Some(els) = inputs.els {
+        if els.lasers == 0 {
+            return fail("els.lasers", 0.0, "at least 1 laser per module");
+        }
+        if els.per_switch == 0 {
+            return fail("els.per_switch", 0.0, "at least 1 module per switch");
+        }
+        if !(1..=els.lasers).contains(&els.lasers_needed) {
+            return fail(
+                "els.lasers_needed",
+                els.lasers_needed as f64,
+                "between 1 and the module's lasers",
+            );
+        }
+    }
+    Ok(())
+}

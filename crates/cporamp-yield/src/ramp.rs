@@ -1,0 +1,163 @@
+//! Learning: Wright's law on the defect levels, the yield ramp over cumulative volume, and
+//! the tornado of what removing each mechanism would save.
+
+use super::*;
+
+/// Wright's law: the factor on a defect level at cumulative volume `cumulative` when it is 1 at
+/// `reference`, for a learning rate (factor per doubling) in (0, 1].
+#[must_use]
+pub fn wright_factor(cumulative: f64, reference: f64, learning_rate: f64) -> f64 {
+    (cumulative / reference).powf(learning_rate.log2())
+}
+
+/// The inputs after learning by the factor `factor` (> 0) on the defect levels: laser
+/// defects ($D_L A_L \to d\,D_L A_L$) and the weak fraction (capped at 1) scale by $d$, the
+/// attach process's block placement and cure shift sigmas by $\sqrt d$ (module docs).
+#[must_use]
+pub fn learned(inputs: &YieldInputs, factor: f64) -> YieldInputs {
+    let defects = -(1.0 - inputs.laser_dead_probability).ln() * factor;
+    let spread = factor.sqrt();
+    YieldInputs {
+        laser_dead_probability: 1.0 - (-defects).exp(),
+        laser_weak_fraction: (inputs.laser_weak_fraction * factor).min(1.0),
+        block_sigma_um: inputs.block_sigma_um * spread,
+        shift_sigma_um: inputs.shift_sigma_um * spread,
+        ..inputs.clone()
+    }
+}
+
+/// One point of the ramp.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RampPoint {
+    /// The point's label (a quarter such as `2026Q1`).
+    pub label: String,
+    /// Cumulative packages built, units.
+    pub cumulative_units: f64,
+    /// The factor on the learning defect levels.
+    pub defect_factor: f64,
+    /// Package yield.
+    pub package_yield: Fraction,
+    /// Cost per shipped switch, USD.
+    pub cost_usd: f64,
+    /// Escapes, DPPM.
+    pub escapes_dppm: f64,
+}
+
+/// The yield and cost over a ramp: `inputs` hold at `reference_units`; each point (a label and
+/// its cumulative units) scales the learning defect levels by [`wright_factor`] (probabilities
+/// capped at 1) and simulates `packages` packages.
+///
+/// # Errors
+/// [`YieldInputError`] for a learning rate outside (0, 1], a non-positive volume, or bad
+/// inputs.
+pub fn ramp(
+    inputs: &YieldInputs,
+    points: &[(String, f64)],
+    reference_units: f64,
+    learning_rate: f64,
+    packages: usize,
+    threads: usize,
+) -> Result<Vec<RampPoint>, YieldInputError> {
+    let fail = |name: &str, value: f64, expected| {
+        Err(YieldInputError { name: name.to_string(), value, expected })
+    };
+    if !(learning_rate > 0.0 && learning_rate <= 1.0) {
+        return fail("learning_rate", learning_rate, "a factor per doubling in (0, 1]");
+    }
+    if !(reference_units.is_finite() && reference_units > 0.0) {
+        return fail("reference_units", reference_units, "a cumulative volume > 0");
+    }
+    // The same inputs give the same result (one seed for every point).
+    let mut last: Option<(YieldInputs, YieldResult)> = None;
+    points
+        .iter()
+        .map(|(label, units)| {
+            let units = *units;
+            if !(units.is_finite() && units > 0.0) {
+                return Err(YieldInputError {
+                    name: "cumulative_units".to_string(),
+                    value: units,
+                    expected: "a cumulative volume > 0",
+                });
+            }
+            let factor = wright_factor(units, reference_units, learning_rate);
+            let scaled = YieldInputs { packages, ..learned(inputs, factor) };
+            let result = match last.take() {
+                Some((previous, result)) if previous == scaled => result,
+                _ => simulate(&scaled, threads)?,
+            };
+            last = Some((scaled, result.clone()));
+            Ok(RampPoint {
+                label: label.clone(),
+                cumulative_units: units,
+                defect_factor: factor,
+                package_yield: result.package_yield,
+                cost_usd: result.cost.total_usd,
+                escapes_dppm: result.escapes_total_dppm,
+            })
+        })
+        .collect()
+}
+
+/// What removing one mechanism would save.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TornadoBar {
+    /// The mechanism.
+    pub mechanism: &'static str,
+    /// Cost per shipped switch without it, USD.
+    pub cost_without_usd: f64,
+    /// Saving against the baseline, USD per shipped switch.
+    pub saving_usd: f64,
+}
+
+/// "What to fix first": cost per shipped switch with each mechanism removed in turn (no
+/// misalignment; no laser defects or weak lasers; a heater that reaches a whole FSR; no
+/// warpage; no ASIC defects), against the baseline, on `packages` packages with the same
+/// seed (common random numbers); sorted by saving, largest first.
+///
+/// # Errors
+/// [`YieldInputError`] for bad inputs.
+pub fn tornado(
+    inputs: &YieldInputs,
+    packages: usize,
+    threads: usize,
+) -> Result<Vec<TornadoBar>, YieldInputError> {
+    let base = YieldInputs { packages, ..inputs.clone() };
+    let baseline = simulate(&base, threads)?.cost.total_usd;
+    let mut bars = MECHANISMS
+        .iter()
+        .enumerate()
+        .map(|(mechanism, &name)| {
+            let mut without = base.clone();
+            match mechanism {
+                COUPLING => {
+                    without.block_sigma_um = 0.0;
+                    without.fiber_sigma_um = 0.0;
+                    without.shift_sigma_um = 0.0;
+                    without.gap_mean_um = 0.0;
+                    without.gap_sigma_um = 0.0;
+                    without.tilt_sigma_mrad = 0.0;
+                }
+                LASER => {
+                    without.laser_dead_probability = 0.0;
+                    without.laser_weak_fraction = 0.0;
+                }
+                DRIFT => without.tuning_range_nm = without.tuning_range_nm.max(without.fsr_nm),
+                WARPAGE => {
+                    without.warpage_mean_um = 0.0;
+                    without.warpage_sigma_um = 0.0;
+                }
+                _ => without.asic_defects_per_die = 0.0,
+            }
+            // Nothing to remove (e.g. a heater that already spans the FSR): the baseline.
+            let cost = if without == base {
+                baseline
+            } else {
+                simulate(&without, threads)?.cost.total_usd
+            };
+            Ok(TornadoBar { mechanism: name, cost_without_usd: cost, saving_usd: baseline - cost })
+        })
+        .collect::<Result<Vec<_>, YieldInputError>>()?;
+    bars.sort_by(|a, b| b.saving_usd.total_cmp(&a.saving_usd));
+    Ok(bars)
+}
