@@ -119,8 +119,8 @@
 //! # Estimates
 //! Each replication runs an event queue (a binary heap ordered by time, ties by sequence
 //! number) over per-component state (the pending failure of each unit, no history), with its
-//! own Xoshiro256++ stream (`seed`, jumped by the replication index), so results do not
-//! depend on the thread count. Results are means over replications with their standard errors
+//! own ChaCha8 stream (`seed`, replication index), so results do not depend on the thread
+//! count. Results are means over replications with their standard errors
 //! $s/\sqrt{n_\mathrm{rep}}$. A year is 8766 h, a month 730.5 h.
 //!
 //! **Architecture invariant:** pure and deterministic for a seed.

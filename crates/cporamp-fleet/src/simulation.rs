@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
 use rand::{Rng, SeedableRng};
-use rand_xoshiro::Xoshiro256PlusPlus;
+use rand_chacha::ChaCha8Rng;
 
 use crate::checks::check;
 use crate::goodput::{charged_h, goodput, optimal_checkpoint_interval_h};
@@ -112,7 +112,7 @@ struct Simulation<'a> {
     fabric: &'a Fabric,
     classes: &'a [Class],
     switch_life: f64,
-    rng: Xoshiro256PlusPlus,
+    rng: ChaCha8Rng,
     horizon_h: f64,
     now_h: f64,
     last_h: f64,
@@ -149,11 +149,8 @@ impl<'a> Simulation<'a> {
         classes: &'a [Class],
         replication: usize,
     ) -> Self {
-        // Replication r's stream: the seed's, jumped 2^128 steps r times (no overlap).
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(inputs.seed);
-        for _ in 0..replication {
-            rng.jump();
-        }
+        let mut rng = ChaCha8Rng::seed_from_u64(inputs.seed);
+        rng.set_stream(replication as u64);
         let horizon_h = inputs.years * HOURS_PER_YEAR;
         let months = (horizon_h / HOURS_PER_MONTH).ceil().max(1.0) as usize;
         let ends = fabric.end_switch.len();
