@@ -122,6 +122,7 @@ use rand_distr::{Distribution, Gamma, Normal, Poisson};
 use rand_xoshiro::{SplitMix64, Xoshiro256PlusPlus};
 use rings::{BusOutcome, BusSampler};
 use serde::Serialize;
+use skip::Skip;
 
 /// Packages per random stream.
 pub const BATCH: usize = 256;
@@ -613,11 +614,55 @@ impl Line {
     }
 }
 
+/// What an engine's draws need, computed once per batch: the ring buses' sampler, and the
+/// skips over an engine's lasers (burn-in failures, weak and dead chips) and its whole buses.
+struct EngineDraws {
+    rings: BusSampler,
+    burn_in: Skip,
+    weak: Skip,
+    dead: Skip,
+    /// The spread within which a bus locks and the skip over the engine's whole buses, when
+    /// the sampler applies.
+    buses: Option<(f64, Skip)>,
+}
+
+impl EngineDraws {
+    fn new(inputs: &YieldInputs) -> EngineDraws {
+        let rings = BusSampler::new(
+            BusLock {
+                fsr_nm: inputs.fsr_nm,
+                range_nm: inputs.tuning_range_nm,
+                step_nm: inputs.reassignment_step_nm,
+                guard_nm: 0.0,
+            },
+            inputs.drift_sigma_nm
+                * (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction)
+                    .max(0.0)
+                    .sqrt(),
+        );
+        let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
+        let lasers =
+            if inputs.lanes_per_laser > 0 { lanes.div_ceil(inputs.lanes_per_laser) } else { 0 };
+        let (weak_fail, weak_pass) = burn_in(inputs);
+        let per_bus = rings.rings_per_bus();
+        let buses = rings
+            .union_bound(per_bus)
+            .map(|(margin, bound)| (margin, Skip::new(lanes / per_bus, bound)));
+        EngineDraws {
+            burn_in: Skip::new(lasers, weak_fail),
+            weak: Skip::new(lasers, weak_pass),
+            dead: Skip::new(lasers, inputs.laser_dead_probability),
+            buses,
+            rings,
+        }
+    }
+}
+
 /// Samples an engine's lasers (burned in as chips first) and rings, before assembly; `detail`
 /// (test data) is the stream that draws the heater shifts the rings' outcome did not need.
 fn sample_engine<R: Rng>(
     inputs: &YieldInputs,
-    rings: &BusSampler,
+    draws: &EngineDraws,
     line: &mut Line,
     tally: &mut Tally,
     rng: &mut R,
@@ -638,20 +683,19 @@ fn sample_engine<R: Rng>(
         // the engine's n passed are negative binomial, and a passed chip is weak with
         // probability f (1 - q) / (1 - f q), independently. Drawn by geometric skips.
         let lasers = lanes.div_ceil(inputs.lanes_per_laser);
-        let (weak_fail, weak_pass) = burn_in(inputs);
-        let failed = skip::failures_before(lasers as u64, weak_fail, rng);
+        let failed = draws.burn_in.failures_before(rng);
         tally.lasers_burned_in += lasers as u64 + failed;
         tally.lasers_passed += lasers as u64;
         let group = |laser: usize| {
             laser * inputs.lanes_per_laser..((laser + 1) * inputs.lanes_per_laser).min(lanes)
         };
-        skip::each_with(lasers, weak_pass, rng, |laser, _| {
+        draws.weak.each(rng, |laser, _| {
             weak_lasers += 1;
             if detailed {
                 weak_lane[group(laser)].fill(true);
             }
         });
-        skip::each_with(lasers, inputs.laser_dead_probability, rng, |laser, _| {
+        draws.dead.each(rng, |laser, _| {
             for lane in &mut lane_failed[group(laser)] {
                 lane[LASER] = true;
             }
@@ -663,6 +707,7 @@ fn sample_engine<R: Rng>(
         normal(inputs.drift_sigma_nm * inputs.drift_global_fraction.sqrt()).sample(rng);
     let common = inputs.drift_mean_nm + wafer_offset + engine_offset;
     let mut shift_nm = if detailed { vec![f64::NAN; lanes] } else { Vec::new() };
+    let rings = &draws.rings;
     let per_bus = rings.rings_per_bus();
     let (mut on_stack, mut on_heap) = ([0.0; 16], Vec::new());
     let scratch_nm: &mut [f64] = if per_bus <= on_stack.len() {
@@ -683,10 +728,11 @@ fn sample_engine<R: Rng>(
                 any_failed |= lane[DRIFT];
             }
         };
-        if let Some((margin, bound)) = rings.union_bound(per_bus) {
+        if let Some((margin, buses)) = &draws.buses {
+            let margin = *margin;
             // Only the whole buses whose union draw fires need a look: by geometric skips.
             let mut locked = vec![false; if keep { full_buses } else { 0 }];
-            skip::each_with(full_buses, bound, rng, |bus, rng| {
+            buses.each(rng, |bus, rng| {
                 let shifts = if keep {
                     &mut shift_nm[bus * per_bus..(bus + 1) * per_bus]
                 } else {
@@ -1011,16 +1057,7 @@ fn run_batch(
     // the packages.
     let mut els_rng = stream(inputs.seed, 1, batch);
     let mut detail_rng = records.is_some().then(|| stream(inputs.seed, 2, batch));
-    let rings = BusSampler::new(
-        BusLock {
-            fsr_nm: inputs.fsr_nm,
-            range_nm: inputs.tuning_range_nm,
-            step_nm: inputs.reassignment_step_nm,
-            guard_nm: 0.0,
-        },
-        inputs.drift_sigma_nm
-            * (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0).sqrt(),
-    );
+    let draws = EngineDraws::new(inputs);
     let mut tally = Tally::default();
     let mut line = Line::new(inputs, stream(inputs.seed, 3, batch));
     let attach = Attach::new(inputs, records.is_some());
@@ -1055,7 +1092,7 @@ fn run_batch(
             let engine = loop {
                 let engine = sample_engine(
                     inputs,
-                    &rings,
+                    &draws,
                     &mut line,
                     &mut tally,
                     &mut rng,
