@@ -210,40 +210,10 @@ impl Level {
 
     /// One Gauss-Seidel sweep of $A x = b$, forward or backward.
     fn sweep(&self, x: &mut [f64], rhs: &[f64], forward: bool) {
-        let mut update = |node: usize, cell: Option<(usize, usize)>| {
+        self.for_each_node(forward, |node, cell| {
             let sum = rhs[node] + self.neighbour_sum(node, cell, x);
             x[node] = sum / self.diagonal[node];
-        };
-        // The closure borrows x mutably while neighbour_sum reads it: walk the nodes here.
-        let GridLayout { layers, rows, cols } = self.layout;
-        let cells = self.layout.cells();
-        if forward {
-            let mut node = 0;
-            for _ in 0..layers {
-                for row in 0..rows {
-                    for col in 0..cols {
-                        update(node, Some((row, col)));
-                        node += 1;
-                    }
-                }
-            }
-            for node in cells..self.n_nodes() {
-                update(node, None);
-            }
-        } else {
-            for node in (cells..self.n_nodes()).rev() {
-                update(node, None);
-            }
-            let mut node = cells;
-            for _ in 0..layers {
-                for row in (0..rows).rev() {
-                    for col in (0..cols).rev() {
-                        node -= 1;
-                        update(node, Some((row, col)));
-                    }
-                }
-            }
-        }
+        });
     }
 
     /// The coarse node of every node, in node order (cells by aggregate, other nodes after).

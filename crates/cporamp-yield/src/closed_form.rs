@@ -233,9 +233,7 @@ fn board_joints_open(inputs: &YieldInputs) -> f64 {
 /// The drift lane rate: exact for fixed assignment, a bound with reassignment.
 fn drift(inputs: &YieldInputs) -> (f64, bool) {
     let sigma = inputs.drift_sigma_nm;
-    let local_fraction =
-        (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0);
-    let local = sigma * local_fraction.sqrt();
+    let local = inputs.ring_local_sigma_nm();
     let common = sigma * (inputs.drift_global_fraction + inputs.drift_wafer_fraction).sqrt();
     let (range, fsr) = (inputs.tuning_range_nm, inputs.fsr_nm);
     let rings = inputs.rings_per_lane as i32;

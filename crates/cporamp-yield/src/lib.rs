@@ -261,6 +261,16 @@ pub struct YieldInputs {
     pub burn_in_usd: f64,
 }
 
+impl YieldInputs {
+    /// The ring-to-ring (local) share of the ring offset's spread, nm: $\sigma\sqrt{1 - g -
+    /// w}$ with $g$ and $w$ the engine-global and wafer shares of its variance.
+    #[must_use]
+    pub fn ring_local_sigma_nm(&self) -> f64 {
+        self.drift_sigma_nm
+            * (1.0 - self.drift_global_fraction - self.drift_wafer_fraction).max(0.0).sqrt()
+    }
+}
+
 /// An external laser source module: `lasers` lasers of which `lasers_needed` must work (the
 /// rest are spares); tested on its own and swapped in the field, so a bad module is
 /// scrapped alone.
@@ -635,10 +645,7 @@ impl EngineDraws {
                 step_nm: inputs.reassignment_step_nm,
                 guard_nm: 0.0,
             },
-            inputs.drift_sigma_nm
-                * (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction)
-                    .max(0.0)
-                    .sqrt(),
+            inputs.ring_local_sigma_nm(),
         );
         let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
         let lasers =
