@@ -94,7 +94,11 @@ fn check_spares(name: &str, spares: &Spares) -> Result<(), FleetInputError> {
     Ok(())
 }
 
-pub(crate) fn check(inputs: &FleetInputs) -> Result<(), FleetInputError> {
+/// Checks every input of `inputs` (what [`crate::simulate`] checks before it runs).
+///
+/// # Errors
+/// [`FleetInputError`] naming the first input out of range.
+pub fn check(inputs: &FleetInputs) -> Result<(), FleetInputError> {
     if inputs.replications < 2 {
         return Err(out_of_range(
             "replications",

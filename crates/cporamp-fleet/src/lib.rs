@@ -119,7 +119,7 @@
 //! # Estimates
 //! Each replication runs an event queue (a binary heap ordered by time, ties by sequence
 //! number) over per-component state (the pending failure of each unit, no history), with its
-//! own ChaCha8 stream (`seed`, replication index), so results do not depend on the thread
+//! own Xoshiro256++ stream (the `seed`'s sequence advanced by 2^128 draws per replication index), so results do not depend on the thread
 //! count. Results are means over replications with their standard errors
 //! $s/\sqrt{n_\mathrm{rep}}$. A year is 8766 h, a month 730.5 h.
 //!
@@ -133,6 +133,7 @@ mod results;
 mod simulation;
 mod topology;
 
+pub use checks::check;
 pub use cporamp_core::scenario::limits::max_gpus;
 pub use goodput::{
     daly_interval_h, goodput, lost_h_by_cause, optimal_checkpoint_interval_h, young_interval_h,
@@ -140,7 +141,7 @@ pub use goodput::{
 pub use inputs::*;
 pub use lifetimes::arrhenius_factor;
 pub use results::*;
-pub use simulation::simulate;
+pub use simulation::{simulate, simulate_all};
 pub use topology::topology;
 
 pub use cporamp_core::units::HOURS_PER_YEAR;

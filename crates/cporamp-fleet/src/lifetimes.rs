@@ -2,8 +2,8 @@
 //! times, sampled from a replication's stream.
 
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::BOLTZMANN_EV_PER_K;
 use crate::inputs::{Component, Repair};
@@ -31,7 +31,7 @@ pub fn arrhenius_factor(activation_energy_ev: f64, ref_temp_c: f64, temp_c: f64)
 }
 
 /// Exponential with unit mean.
-pub(crate) fn unit_exponential(rng: &mut ChaCha8Rng) -> f64 {
+pub(crate) fn unit_exponential(rng: &mut Xoshiro256PlusPlus) -> f64 {
     -(1.0 - rng.random::<f64>()).ln()
 }
 
@@ -68,12 +68,12 @@ impl Lifetime {
         }
     }
 
-    pub(crate) fn sample(&self, infant: bool, rng: &mut ChaCha8Rng) -> f64 {
+    pub(crate) fn sample(&self, infant: bool, rng: &mut Xoshiro256PlusPlus) -> f64 {
         self.sample_latent(infant, rng).0
     }
 
     /// The lifetime and whether the latent defect ended it.
-    pub(crate) fn sample_latent(&self, infant: bool, rng: &mut ChaCha8Rng) -> (f64, bool) {
+    pub(crate) fn sample_latent(&self, infant: bool, rng: &mut Xoshiro256PlusPlus) -> (f64, bool) {
         let mut time = f64::INFINITY;
         if self.rate_per_h > 0.0 {
             let u = rng.random::<f64>();
@@ -97,7 +97,7 @@ impl Lifetime {
     }
 }
 
-pub(crate) fn sample_repair(repair: &Repair, rng: &mut ChaCha8Rng) -> f64 {
+pub(crate) fn sample_repair(repair: &Repair, rng: &mut Xoshiro256PlusPlus) -> f64 {
     match *repair {
         Repair::LogNormal { median_h, sigma } => {
             if sigma > 0.0 {

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
 use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::checks::check;
 use crate::goodput::{charged_h, goodput, optimal_checkpoint_interval_h};
@@ -112,7 +112,7 @@ struct Simulation<'a> {
     fabric: &'a Fabric,
     classes: &'a [Class],
     switch_life: f64,
-    rng: ChaCha8Rng,
+    rng: Xoshiro256PlusPlus,
     horizon_h: f64,
     now_h: f64,
     last_h: f64,
@@ -149,8 +149,12 @@ impl<'a> Simulation<'a> {
         classes: &'a [Class],
         replication: usize,
     ) -> Self {
-        let mut rng = ChaCha8Rng::seed_from_u64(inputs.seed);
-        rng.set_stream(replication as u64);
+        // Replication r's stream: the seed's Xoshiro256++ sequence advanced by r jumps of
+        // 2^128 draws, so no two replications' draws can overlap.
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(inputs.seed);
+        for _ in 0..replication {
+            rng.jump();
+        }
         let horizon_h = inputs.years * HOURS_PER_YEAR;
         let months = (horizon_h / HOURS_PER_MONTH).ceil().max(1.0) as usize;
         let ends = fabric.end_switch.len();
@@ -718,23 +722,74 @@ impl<'a> Simulation<'a> {
 /// # Errors
 /// [`FleetInputError`] naming the input out of range.
 pub fn simulate(inputs: &FleetInputs, threads: usize) -> Result<FleetResult, FleetInputError> {
-    check(inputs)?;
-    let fabric = Fabric::build(inputs);
-    let classes = classes(inputs);
-    let replications = inputs.replications;
-    let threads = threads.clamp(1, replications);
-    let mut tallies = vec![Tally::default(); replications];
-    std::thread::scope(|scope| {
-        let chunk = replications.div_ceil(threads);
-        for (thread, slots) in tallies.chunks_mut(chunk).enumerate() {
-            let (fabric, classes) = (&fabric, &classes);
-            scope.spawn(move || {
-                for (offset, slot) in slots.iter_mut().enumerate() {
-                    let replication = thread * chunk + offset;
-                    *slot = Simulation::new(inputs, fabric, classes, replication).run();
-                }
-            });
+    Ok(simulate_all(std::slice::from_ref(inputs), threads, &|| {})?.remove(0))
+}
+
+/// Runs the simulation of every entry of `fabrics` on `threads` threads as one pool of work:
+/// each replication of each fabric is handed to whichever thread is free (a replication
+/// draws from its own stream, so each result equals [`simulate`]'s and none depends on the
+/// thread count or order). `done` is called after each replication.
+///
+/// # Errors
+/// [`FleetInputError`] naming the input out of range, of the first fabric that has one.
+pub fn simulate_all(
+    fabrics: &[FleetInputs],
+    threads: usize,
+    done: &(dyn Fn() + Sync),
+) -> Result<Vec<FleetResult>, FleetInputError> {
+    for inputs in fabrics {
+        check(inputs)?;
+    }
+    let built: Vec<(Fabric, Vec<Class>)> =
+        fabrics.iter().map(|inputs| (Fabric::build(inputs), classes(inputs))).collect();
+    let jobs: Vec<(usize, usize)> = fabrics
+        .iter()
+        .enumerate()
+        .flat_map(|(fabric, inputs)| (0..inputs.replications).map(move |r| (fabric, r)))
+        .collect();
+    let run = |&(index, replication): &(usize, usize)| {
+        let (fabric, classes) = &built[index];
+        let tally = Simulation::new(&fabrics[index], fabric, classes, replication).run();
+        done();
+        tally
+    };
+    let workers = threads.clamp(1, jobs.len().max(1));
+    let mut tallies: Vec<Option<Tally>> = vec![None; jobs.len()];
+    if workers == 1 {
+        for (slot, job) in tallies.iter_mut().zip(&jobs) {
+            *slot = Some(run(job));
         }
-    });
-    Ok(result(inputs, fabric.counts, &tallies))
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let finished: Vec<Vec<(usize, Tally)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(job) = jobs.get(index) else { break mine };
+                            mine.push((index, run(job)));
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().expect("a fleet worker panicked"))
+                .collect()
+        });
+        for (index, tally) in finished.into_iter().flatten() {
+            tallies[index] = Some(tally);
+        }
+    }
+    let mut tallies = tallies.into_iter().map(|tally| tally.expect("every replication ran"));
+    Ok(fabrics
+        .iter()
+        .zip(built)
+        .map(|(inputs, (fabric, _))| {
+            let mine: Vec<Tally> = tallies.by_ref().take(inputs.replications).collect();
+            result(inputs, fabric.counts, &mine)
+        })
+        .collect())
 }

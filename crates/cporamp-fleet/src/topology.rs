@@ -2,7 +2,7 @@
 //! their end ports per tier, the ELS and lasers feeding co-packaged ports, and the classes of
 //! port ends by how they are serviced.
 
-use rand_chacha::ChaCha8Rng;
+use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::HOURS_PER_YEAR;
 use crate::checks::check;
@@ -39,7 +39,11 @@ pub(crate) struct Class {
 impl Class {
     /// The port's lifetime and its cause: the port itself (or its latent defect) or its
     /// separate laser, whichever fails first.
-    pub(crate) fn sample_port(&self, infant: bool, rng: &mut ChaCha8Rng) -> (f64, JobCause) {
+    pub(crate) fn sample_port(
+        &self,
+        infant: bool,
+        rng: &mut Xoshiro256PlusPlus,
+    ) -> (f64, JobCause) {
         let (time, latent) = self.port.sample_latent(infant, rng);
         let cause = match (latent, self.port_cause) {
             (true, JobCause::Port) => JobCause::LatentDefect,

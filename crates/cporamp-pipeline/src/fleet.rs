@@ -137,14 +137,28 @@ pub(crate) fn fleet(
         layouts.push(("mixed".to_string(), label, settings.mixed_tiers.clone()));
     }
     let progress = Counter::start(options, Stage::Fleet, layouts.len() * settings.replications);
+    let inputs = layouts
+        .iter()
+        .map(|(id, _, tiers)| {
+            let inputs = fleet_inputs(scenario, comparison, photonics, yields, tiers)?;
+            stocked(inputs, settings.spare_fraction)
+                .map_err(|error| PipelineError::Fleet { fabric: id.clone(), error })
+        })
+        .collect::<Result<Vec<_>, PipelineError>>()?;
+    // Every fabric's replications as one pool of work; an input error is the first fabric's
+    // that has one, named as such.
+    for ((id, _, _), inputs) in layouts.iter().zip(&inputs) {
+        cporamp_fleet::check(inputs)
+            .map_err(|error| PipelineError::Fleet { fabric: id.clone(), error })?;
+    }
+    let results =
+        cporamp_fleet::simulate_all(&inputs, options.threads.get(), &|| progress.advance())
+            .expect("every fabric's inputs were checked above");
     let fabrics = layouts
         .into_iter()
-        .map(|(id, label, tiers)| {
-            let fail = |error: FleetInputError| PipelineError::Fleet { fabric: id.clone(), error };
-            let inputs = fleet_inputs(scenario, comparison, photonics, yields, &tiers)?;
-            let inputs = stocked(inputs, settings.spare_fraction).map_err(fail)?;
-            let result = cporamp_fleet::simulate(&inputs, options.threads.get()).map_err(fail)?;
-            progress.advance_by(inputs.replications);
+        .zip(inputs)
+        .zip(results)
+        .map(|(((id, label, tiers), inputs), result)| {
             let bring_up = tiers
                 .iter()
                 .zip(&result.topology.tiers)
@@ -163,9 +177,9 @@ pub(crate) fn fleet(
                 .collect();
             let tiers =
                 tiers.iter().map(|&index| scenario.technologies[index].id.clone()).collect();
-            Ok(FleetFabric { id, label, tiers, inputs, result, bring_up })
+            FleetFabric { id, label, tiers, inputs, result, bring_up }
         })
-        .collect::<Result<Vec<_>, PipelineError>>()?;
+        .collect();
     Ok(FleetOutput { generation: comparison.generation.clone(), fabrics })
 }
 

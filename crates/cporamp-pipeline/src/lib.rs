@@ -446,8 +446,12 @@ fn engines_of(
         )
     });
     let mut outputs: Vec<UnitOutput> = outputs.into_iter().collect::<Result<_, _>>()?;
-    let yield_progress = full.then(|| Counter::start(options, Stage::Yield, n_rings));
-    let mut results = Vec::with_capacity(generation_indices.len());
+    // Each generation's comparison at its settled temperatures, and the yield engine's
+    // inputs from it.
+    let mut generations = Vec::with_capacity(generation_indices.len());
+    let mut yield_units = Vec::new();
+    // The position in `generations` of each yield unit.
+    let mut yield_generation = Vec::new();
     for &generation_index in generation_indices {
         let generation = &scenario.generations[generation_index];
         let mut settled = scenario.clone();
@@ -466,28 +470,47 @@ fn engines_of(
             photonics.extend(output.photonics.take());
             sides.push((unit.technology_index, output.substrate_side_mm));
         }
-        let mut comparison = cporamp_compare::compare_one(&settled, &generation.id)?;
-        let mut yields = Vec::new();
-        if let Some(progress) = &yield_progress {
-            for &(index, substrate_side_mm) in &sides {
-                let id = &scenario.technologies[index].id;
+        let comparison = cporamp_compare::compare_one(&settled, &generation.id)?;
+        if full {
+            for &(technology_index, substrate_side_mm) in &sides {
+                let id = &scenario.technologies[technology_index].id;
                 let Some(compared) = comparison.technologies.iter().find(|t| &t.id == id) else {
                     continue;
                 };
-                let yielded = yield_for(
+                let inputs = yield_inputs(
                     &settled,
                     generation_index,
-                    index,
+                    technology_index,
                     compared,
                     substrate_side_mm,
                     options.threads.get(),
                 )?;
-                if yielded.is_some() {
-                    progress.advance();
+                if let Some(inputs) = inputs {
+                    yield_units.push(YieldUnit { generation_index, technology_index, inputs });
+                    yield_generation.push(generations.len());
                 }
-                yields.extend(yielded);
             }
         }
+        generations.push((generation, comparison, technologies, photonics, Vec::new()));
+    }
+    // Every unit's yield runs as one pool of work.
+    if full {
+        let progress = std::sync::OnceLock::new();
+        let yielded = yield_all(
+            scenario,
+            yield_units,
+            options.threads.get(),
+            &|total| {
+                let _ = progress.set(Counter::start(options, Stage::Yield, total));
+            },
+            &|| progress.get().into_iter().for_each(Counter::advance),
+        )?;
+        for (position, yielded) in yield_generation.into_iter().zip(yielded) {
+            generations[position].4.push(yielded);
+        }
+    }
+    let mut results = Vec::with_capacity(generations.len());
+    for (generation, mut comparison, technologies, photonics, yields) in generations {
         // The comparison's switch cost with the yielded package in place of the ideal ASIC
         // and engines: BOM - ASIC - M engines + cost per shipped package.
         for yielded in &yields {
@@ -558,14 +581,18 @@ mod tests {
         let (one, progress_one) = run_at(&scenario, 1);
         let (three, progress_three) = run_at(&scenario, 3);
         assert!(one == three, "the JSON of a run differs between 1 and 3 threads");
-        // Units: 2 co-packaged technologies x 2 generations for thermal, photonics and yield
-        // (both have rings); 5 fabrics x 2 replications; 4 laser factors of the goodput
-        // surrogate + 500 samples + 100 Sobol samples. Each stage reports its start
-        // (done = 0) and reaches its total.
+        // Units: 2 co-packaged technologies x 2 generations for thermal and photonics (both
+        // have rings); the yield engine's pieces of work on each of the 4: its closed forms,
+        // 2 batches of its 512 packages, 12 ramp quarters and 6 tornado runs (the baseline
+        // and 5 mechanisms removed) of one batch of 256 each; 5 fabrics x 2 replications; 4
+        // laser factors of the goodput surrogate + 500 samples + 100 Sobol samples. Each
+        // stage reports its start (done = 0) and reaches its total.
+        let quarters = scenario.yield_settings.ramp.quarters.len();
+        assert_eq!(quarters, 12);
         let expected = [
             (Stage::Thermal, 4),
             (Stage::Photonics, 4),
-            (Stage::Yield, 4),
+            (Stage::Yield, 4 * (1 + 2 + quarters + 6)),
             (Stage::Fleet, 10),
             (Stage::Market, 604),
         ];
@@ -722,23 +749,36 @@ mod tests {
                 }
             }
         }
-        // Engine ports fail at their constant rate whatever else happens (memoryless, renewed
-        // with their switch): failures per year = ports x FIT x 8766 h / 1e9, within 3 SE and
-        // the time their switch is down (< 0.2 %, when failures are not counted), plus the
-        // latent defects (at most escapes x switches / years).
+        // Engine ports fail at their constant rate while they are alive; a dead port stays
+        // dead until its switch is replaced at its F-th dead port (or for a hardware
+        // failure). With n engine ports per switch at rate lambda each, a switch's cycle of
+        // F failures lasts sum_{k<F} 1 / ((n - k) lambda) (renewal reward), so its ports fail
+        // at F / sum_{k<F} 1 / (n - k) times lambda per switch, less the time the switch is
+        // down (< 0.2 %); hardware replacements cut cycles short and raise it, at most to
+        // n lambda (every port always alive), plus the latent defects (at most escapes x
+        // switches / years). The tolerance is 3 Poisson standard errors of the mean over the
+        // replications (a renewal count of failures at increasing rates varies less than a
+        // Poisson count of the same mean, so this is conservative).
         let els = output.fleet.fabrics.iter().find(|fabric| fabric.id == "cpo_els").unwrap();
         let leaf = &els.result.tiers[0].ports.failures_per_year;
         let counts = &els.result.topology.tiers[0];
-        let expected = counts.engine_ports as f64
+        let all_alive = counts.engine_ports as f64
             * crate::fleet::engine_port_fit(&scenario.fleet, generation.port_rate_gbps)
             * cporamp_fleet::HOURS_PER_YEAR
             / 1e9;
+        let n = counts.engine_ports / counts.switches;
+        let replace_after = scenario.fleet.replace_after_failed_ports;
+        let mean_alive = replace_after as f64
+            / (0..replace_after).map(|k| n as f64 / (n - k) as f64).sum::<f64>();
+        let renewal = all_alive * mean_alive;
         let latent = els.inputs.tiers[0].technology.infant_probability * counts.switches as f64
             / scenario.fleet.years;
+        let exposure_y = scenario.fleet.years * scenario.fleet.replications as f64;
+        let poisson_se = (renewal / exposure_y).sqrt();
         assert!(
-            leaf.mean > expected * 0.998 - 3.0 * leaf.se
-                && leaf.mean < expected + latent + 3.0 * leaf.se,
-            "{leaf:?} vs {expected} (+ {latent})"
+            leaf.mean > renewal * 0.998 - 3.0 * poisson_se
+                && leaf.mean < all_alive + latent + 3.0 * poisson_se,
+            "{leaf:?} vs {renewal} to {all_alive} (+ {latent}), Poisson SE {poisson_se}"
         );
         // Market: anchored on the engines at the fleet's generation. The goodput surrogate at
         // laser factor 1 is the fleet's own CPO-vs-pluggable result (same inputs, same seed),

@@ -126,19 +126,21 @@ pub(crate) fn market(
     // the alignment prior reach (same seed: common random numbers).
     let threads = options.threads.get();
     let packages = scenario.yield_settings.ramp.packages_per_point;
-    let points = yield_factors()
-        .map(|factor| {
-            let inputs =
-                YieldInputs { packages, ..cporamp_yield::learned(&yielded.inputs, factor) };
-            cporamp_yield::simulate(&inputs, threads)
-                .map(|result| (factor, result.package_yield.value))
-                .map_err(|error| PipelineError::Yield {
-                    technology: cpo_id.to_string(),
-                    generation: comparison.generation.clone(),
-                    error,
-                })
-        })
-        .collect::<Result<Vec<(f64, f64)>, PipelineError>>()?;
+    let runs: Vec<YieldInputs> = yield_factors()
+        .map(|factor| YieldInputs { packages, ..cporamp_yield::learned(&yielded.inputs, factor) })
+        .collect();
+    let (results, _) =
+        cporamp_yield::simulate_all(&runs, &[], threads, &|| {}).map_err(|error| {
+            PipelineError::Yield {
+                technology: cpo_id.to_string(),
+                generation: comparison.generation.clone(),
+                error,
+            }
+        })?;
+    let points: Vec<(f64, f64)> = yield_factors()
+        .zip(&results)
+        .map(|(factor, result)| (factor, result.package_yield.value))
+        .collect();
     let y = &yielded.inputs;
     let laser_defects_at_reference = if y.lanes_per_laser == 0 {
         0.0
@@ -286,27 +288,38 @@ fn goodput_surrogate(
     let plug_id = scenario.technologies[scenario.market.pluggable_technology].id.as_str();
     let reference = fabric(plug_id)?.result.job.goodput.mean;
     let cpo = fabric(cpo_id)?;
-    let mut y = Vec::with_capacity(scenario.market.laser_factors.len());
-    for &factor in &scenario.market.laser_factors {
-        // At factor 1 the fabric is the fleet's own (same inputs, same seed): reuse its run.
-        if (factor - 1.0).abs() < f64::EPSILON {
-            y.push(reference - cpo.result.job.goodput.mean);
-            progress.advance();
-            continue;
-        }
-        let mut inputs = cpo.inputs.clone();
-        for tier in &mut inputs.tiers {
-            if let Some(laser) = &mut tier.technology.laser {
-                laser.random_fit *= factor;
-                laser.weibull_scale_h *= factor.powf(-1.0 / laser.weibull_shape);
+    // At factor 1 the fabric is the fleet's own (same inputs, same seed): its run is reused.
+    let is_own = |factor: f64| (factor - 1.0).abs() < f64::EPSILON;
+    let factors = &scenario.market.laser_factors;
+    let runs: Vec<_> = factors
+        .iter()
+        .filter(|&&factor| !is_own(factor))
+        .map(|&factor| {
+            let mut inputs = cpo.inputs.clone();
+            for tier in &mut inputs.tiers {
+                if let Some(laser) = &mut tier.technology.laser {
+                    laser.random_fit *= factor;
+                    laser.weibull_scale_h *= factor.powf(-1.0 / laser.weibull_shape);
+                }
             }
-        }
-        let result = cporamp_fleet::simulate(&inputs, threads).map_err(|error| {
-            PipelineError::Fleet { fabric: format!("{cpo_id} x{factor} laser rates"), error }
-        })?;
-        y.push(reference - result.job.goodput.mean);
-        progress.advance();
-    }
+            inputs
+        })
+        .collect();
+    let results = cporamp_fleet::simulate_all(&runs, threads, &|| {}).map_err(|error| {
+        PipelineError::Fleet { fabric: format!("{cpo_id} with scaled laser rates"), error }
+    })?;
+    let mut results = results.iter();
+    let y = factors
+        .iter()
+        .map(|&factor| {
+            progress.advance();
+            if is_own(factor) {
+                reference - cpo.result.job.goodput.mean
+            } else {
+                reference - results.next().expect("one run per factor but 1").job.goodput.mean
+            }
+        })
+        .collect();
     Ok(Surrogate { x: scenario.market.laser_factors.clone(), y })
 }
 

@@ -11,10 +11,9 @@ pub(crate) fn dies_per_wafer(side_mm: f64) -> usize {
     (gross.floor() as usize).max(1)
 }
 
-/// The yield engine on one co-packaged technology with rings, with inputs from the
-/// technology (engines, lanes, lasers), the comparison at the settled temperatures (the
-/// rings' mean red shift, engine cost), photonics (misalignment, mode, heater range),
-/// thermal (package and die size) and `[yield]`.
+/// The yield engine on one co-packaged technology with rings ([`yield_inputs`], then
+/// [`yield_all`] of that one).
+#[cfg(test)]
 pub(crate) fn yield_for(
     scenario: &Scenario,
     generation_index: usize,
@@ -23,6 +22,43 @@ pub(crate) fn yield_for(
     substrate_side_mm: f64,
     threads: usize,
 ) -> Result<Option<YieldTechnology>, PipelineError> {
+    let Some(inputs) = yield_inputs(
+        scenario,
+        generation_index,
+        technology_index,
+        compared,
+        substrate_side_mm,
+        threads,
+    )?
+    else {
+        return Ok(None);
+    };
+    let unit = YieldUnit { generation_index, technology_index, inputs };
+    Ok(yield_all(scenario, vec![unit], threads, &|_| {}, &|| {})?.pop())
+}
+
+/// One co-packaged technology of one generation, ready for the yield engine.
+pub(crate) struct YieldUnit {
+    /// The generation's index in the scenario.
+    pub(crate) generation_index: usize,
+    /// The technology's index in the scenario.
+    pub(crate) technology_index: usize,
+    /// The yield engine's inputs ([`yield_inputs`]).
+    pub(crate) inputs: YieldInputs,
+}
+
+/// The yield engine's inputs for one co-packaged technology with rings (None for a
+/// technology without them), from the technology (engines, lanes, lasers), the comparison at
+/// the settled temperatures (the rings' mean red shift, engine cost), photonics
+/// (misalignment, mode, heater range), thermal (package and die size) and `[yield]`.
+pub(crate) fn yield_inputs(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+    compared: &TechnologyResult,
+    substrate_side_mm: f64,
+    threads: usize,
+) -> Result<Option<YieldInputs>, PipelineError> {
     let generation = &scenario.generations[generation_index];
     let technology = &scenario.technologies[technology_index];
     let (Some(geometry), Some(rings), Some(tuning), Some(optics)) = (
@@ -126,32 +162,75 @@ pub(crate) fn yield_for(
         system_test_usd: settings.system_test_usd,
         burn_in_usd: settings.burn_in_usd,
     };
-    let fail = |error| {
-        let (technology, generation) = ids(scenario, generation_index, technology_index);
-        PipelineError::Yield { technology, generation, error }
-    };
-    let result = cporamp_yield::simulate(&inputs, threads).map_err(fail)?;
-    let learning = &settings.ramp;
+    Ok(Some(inputs))
+}
+
+/// The yield engine on every unit: each one's Monte Carlo, ramp (one run per quarter),
+/// tornado and closed forms, pooled into one [`cporamp_yield::simulate_all`] so that the
+/// threads share every run's batches; `started` receives the number of pieces of work and
+/// `done` is called after each.
+pub(crate) fn yield_all(
+    scenario: &Scenario,
+    units: Vec<YieldUnit>,
+    threads: usize,
+    started: &dyn Fn(usize),
+    done: &(dyn Fn() + Sync),
+) -> Result<Vec<YieldTechnology>, PipelineError> {
+    let learning = &scenario.yield_settings.ramp;
     let points: Vec<(String, f64)> =
         learning.quarters.iter().cloned().zip(learning.cumulative_units.iter().copied()).collect();
-    let ramp = cporamp_yield::ramp(
-        &inputs,
-        &points,
-        learning.reference_units,
-        learning.learning_rate,
-        learning.packages_per_point,
-        threads,
-    )
-    .map_err(fail)?;
-    let tornado =
-        cporamp_yield::tornado(&inputs, learning.packages_per_point, threads).map_err(fail)?;
-    Ok(Some(YieldTechnology {
-        id: technology.id.clone(),
-        label: technology.label.clone(),
-        closed_form: cporamp_yield::closed_form::closed_forms(&inputs),
-        inputs,
-        result,
-        ramp,
-        tornado,
-    }))
+    let mut plans = Vec::with_capacity(units.len());
+    let mut runs = Vec::new();
+    let mut closed = Vec::with_capacity(units.len());
+    for unit in &units {
+        let fail = |error| {
+            let (technology, generation) =
+                ids(scenario, unit.generation_index, unit.technology_index);
+            PipelineError::Yield { technology, generation, error }
+        };
+        let inputs = &unit.inputs;
+        cporamp_yield::check(inputs).map_err(fail)?;
+        let ramp = cporamp_yield::RampPlan::new(
+            inputs,
+            &points,
+            learning.reference_units,
+            learning.learning_rate,
+            learning.packages_per_point,
+        )
+        .map_err(fail)?;
+        let tornado = cporamp_yield::TornadoPlan::new(inputs, learning.packages_per_point);
+        for run in ramp.runs().iter().chain(tornado.runs()) {
+            cporamp_yield::check(run).map_err(fail)?;
+        }
+        let first = runs.len();
+        runs.push(inputs.clone());
+        runs.extend_from_slice(ramp.runs());
+        runs.extend_from_slice(tornado.runs());
+        closed.push(inputs.clone());
+        plans.push((first, ramp, tornado));
+    }
+    started(cporamp_yield::work_units(&runs, &closed));
+    let (results, closed_forms) =
+        cporamp_yield::simulate_all(&runs, &closed, threads, done).map_err(|error| {
+            PipelineError::Yield { technology: String::new(), generation: String::new(), error }
+        })?;
+    Ok(units
+        .into_iter()
+        .zip(plans)
+        .zip(closed_forms)
+        .map(|((unit, (first, ramp, tornado)), closed_form)| {
+            let technology = &scenario.technologies[unit.technology_index];
+            let ramp_first = first + 1;
+            let tornado_first = ramp_first + ramp.runs().len();
+            YieldTechnology {
+                id: technology.id.clone(),
+                label: technology.label.clone(),
+                closed_form,
+                inputs: unit.inputs,
+                result: results[first].clone(),
+                ramp: ramp.finish(&results[ramp_first..tornado_first]),
+                tornado: tornado.finish(&results[tornado_first..]),
+            }
+        })
+        .collect())
 }

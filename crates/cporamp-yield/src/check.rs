@@ -2,7 +2,11 @@
 
 use super::*;
 
-pub(crate) fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
+/// Checks every input of `inputs` (what [`simulate`] checks before it runs).
+///
+/// # Errors
+/// [`YieldInputError`] naming the first input out of range, its value and what it accepts.
+pub fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
     let fail = |name: &str, value: f64, expected| {
         Err(YieldInputError { name: name.to_string(), value, expected })
     };

@@ -111,8 +111,10 @@ mod rings;
 mod skip;
 mod test_data;
 
-use check::check;
-pub use ramp::{RampPoint, TornadoBar, learned, ramp, tornado, wright_factor};
+pub use check::check;
+pub use ramp::{
+    RampPlan, RampPoint, TornadoBar, TornadoPlan, learned, ramp, tornado, wright_factor,
+};
 pub use test_data::{LaneRecord, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA, test_data_csv, test_records};
 
 pub use cporamp_core::scenario::Rework;
@@ -1246,27 +1248,109 @@ fn run_batch(
 /// # Errors
 /// [`YieldInputError`] naming the input out of range.
 pub fn simulate(inputs: &YieldInputs, threads: usize) -> Result<YieldResult, YieldInputError> {
-    check(inputs)?;
-    let batches = inputs.packages.div_ceil(BATCH);
-    let threads = threads.clamp(1, batches);
-    let mut tallies = vec![Tally::default(); batches];
-    std::thread::scope(|scope| {
-        let chunk = batches.div_ceil(threads);
-        for (thread, slots) in tallies.chunks_mut(chunk).enumerate() {
-            scope.spawn(move || {
-                for (offset, slot) in slots.iter_mut().enumerate() {
-                    let batch = thread * chunk + offset;
-                    let count = BATCH.min(inputs.packages - batch * BATCH);
-                    *slot = run_batch(inputs, batch, count, None);
-                }
-            });
-        }
-    });
-    let mut total = Tally::default();
-    for tally in &tallies {
-        total.add(tally);
+    let (mut results, _) = simulate_all(std::slice::from_ref(inputs), &[], threads, &|| {})?;
+    Ok(results.remove(0))
+}
+
+/// Runs the Monte Carlo of every entry of `runs` and the closed forms of every entry of
+/// `closed_forms` on `threads` threads, as one pool of work: the closed forms first, then
+/// each run's batches, handed to whichever thread is free (a run's batch draws from its own
+/// streams, so each result equals [`simulate`]'s and none depends on the thread count or
+/// order). Used where an engine's results need many runs (the ramp, the tornado, a
+/// surrogate) so that no thread waits for the slowest batch of each run in turn.
+/// `done` is called after each piece of work, of which there are [`work_units`].
+///
+/// # Errors
+/// [`YieldInputError`] naming the input out of range, of the first run that has one.
+pub fn simulate_all(
+    runs: &[YieldInputs],
+    closed_forms: &[YieldInputs],
+    threads: usize,
+    done: &(dyn Fn() + Sync),
+) -> Result<(Vec<YieldResult>, Vec<closed_form::ClosedForms>), YieldInputError> {
+    for inputs in runs.iter().chain(closed_forms) {
+        check(inputs)?;
     }
-    Ok(result(inputs, &total))
+    /// One piece of work: a closed form, or one batch of a run.
+    enum Job {
+        ClosedForms(usize),
+        Batch { run: usize, batch: usize },
+    }
+    /// What a piece of work produced (a batch's tally is the common, larger kind).
+    #[allow(clippy::large_enum_variant, reason = "batches far outnumber closed forms")]
+    enum Done {
+        ClosedForms(closed_form::ClosedForms),
+        Batch(Tally),
+    }
+    let jobs: Vec<Job> = (0..closed_forms.len())
+        .map(Job::ClosedForms)
+        .chain(runs.iter().enumerate().flat_map(|(run, inputs)| {
+            (0..inputs.packages.div_ceil(BATCH)).map(move |batch| Job::Batch { run, batch })
+        }))
+        .collect();
+    let work = |job: &Job| {
+        let output = match *job {
+            Job::ClosedForms(index) => {
+                Done::ClosedForms(closed_form::closed_forms(&closed_forms[index]))
+            }
+            Job::Batch { run, batch } => {
+                let inputs = &runs[run];
+                let count = BATCH.min(inputs.packages - batch * BATCH);
+                Done::Batch(run_batch(inputs, batch, count, None))
+            }
+        };
+        done();
+        output
+    };
+    let workers = threads.clamp(1, jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut outputs: Vec<Option<Done>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();
+    if workers == 1 {
+        for (slot, job) in outputs.iter_mut().zip(&jobs) {
+            *slot = Some(work(job));
+        }
+    } else {
+        let finished: Vec<Vec<(usize, Done)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(job) = jobs.get(index) else { break mine };
+                            mine.push((index, work(job)));
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().expect("a yield worker panicked"))
+                .collect()
+        });
+        for (index, output) in finished.into_iter().flatten() {
+            outputs[index] = Some(output);
+        }
+    }
+    let mut forms = Vec::with_capacity(closed_forms.len());
+    let mut totals = vec![Tally::default(); runs.len()];
+    // Batches are summed in batch order within each run (the order `jobs` lists them in).
+    for (job, output) in jobs.iter().zip(outputs) {
+        match (job, output.expect("every job ran")) {
+            (Job::ClosedForms(_), Done::ClosedForms(form)) => forms.push(form),
+            (Job::Batch { run, .. }, Done::Batch(tally)) => totals[*run].add(&tally),
+            _ => unreachable!("a job's output is of its kind"),
+        }
+    }
+    let results = runs.iter().zip(&totals).map(|(inputs, tally)| result(inputs, tally)).collect();
+    Ok((results, forms))
+}
+
+/// The pieces of work [`simulate_all`] reports through `done`: one per closed form and one
+/// per batch of [`BATCH`] packages of each run.
+#[must_use]
+pub fn work_units(runs: &[YieldInputs], closed_forms: &[YieldInputs]) -> usize {
+    closed_forms.len() + runs.iter().map(|inputs| inputs.packages.div_ceil(BATCH)).sum::<usize>()
 }
 
 fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {

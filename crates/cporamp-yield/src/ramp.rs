@@ -58,45 +58,83 @@ pub fn ramp(
     packages: usize,
     threads: usize,
 ) -> Result<Vec<RampPoint>, YieldInputError> {
-    let fail = |name: &str, value: f64, expected| {
-        Err(YieldInputError { name: name.to_string(), value, expected })
-    };
-    if !(learning_rate > 0.0 && learning_rate <= 1.0) {
-        return fail("learning_rate", learning_rate, "a factor per doubling in (0, 1]");
-    }
-    if !(reference_units.is_finite() && reference_units > 0.0) {
-        return fail("reference_units", reference_units, "a cumulative volume > 0");
-    }
-    // The same inputs give the same result (one seed for every point).
-    let mut last: Option<(YieldInputs, YieldResult)> = None;
-    points
-        .iter()
-        .map(|(label, units)| {
+    let plan = RampPlan::new(inputs, points, reference_units, learning_rate, packages)?;
+    let (results, _) = simulate_all(plan.runs(), &[], threads, &|| {})?;
+    Ok(plan.finish(&results))
+}
+
+/// The runs a [`ramp`] needs, so that a caller can pool them with other runs
+/// ([`simulate_all`]) and then assemble the ramp from their results.
+#[derive(Debug, Clone)]
+pub struct RampPlan {
+    /// Each point's label, cumulative units, learning factor and index into `runs`.
+    points: Vec<(String, f64, f64, usize)>,
+    /// The distinct runs (a point whose inputs equal the previous point's reuses its run).
+    runs: Vec<YieldInputs>,
+}
+
+impl RampPlan {
+    /// The plan of [`ramp`] with the same arguments.
+    ///
+    /// # Errors
+    /// As [`ramp`], for everything but the inputs themselves (checked by [`simulate_all`]).
+    pub fn new(
+        inputs: &YieldInputs,
+        points: &[(String, f64)],
+        reference_units: f64,
+        learning_rate: f64,
+        packages: usize,
+    ) -> Result<RampPlan, YieldInputError> {
+        let fail = |name: &str, value: f64, expected| {
+            Err(YieldInputError { name: name.to_string(), value, expected })
+        };
+        if !(learning_rate > 0.0 && learning_rate <= 1.0) {
+            return fail("learning_rate", learning_rate, "a factor per doubling in (0, 1]");
+        }
+        if !(reference_units.is_finite() && reference_units > 0.0) {
+            return fail("reference_units", reference_units, "a cumulative volume > 0");
+        }
+        let mut plan = RampPlan { points: Vec::with_capacity(points.len()), runs: Vec::new() };
+        for (label, units) in points {
             let units = *units;
             if !(units.is_finite() && units > 0.0) {
-                return Err(YieldInputError {
-                    name: "cumulative_units".to_string(),
-                    value: units,
-                    expected: "a cumulative volume > 0",
-                });
+                return fail("cumulative_units", units, "a cumulative volume > 0");
             }
             let factor = wright_factor(units, reference_units, learning_rate);
             let scaled = YieldInputs { packages, ..learned(inputs, factor) };
-            let result = match last.take() {
-                Some((previous, result)) if previous == scaled => result,
-                _ => simulate(&scaled, threads)?,
-            };
-            last = Some((scaled, result.clone()));
-            Ok(RampPoint {
-                label: label.clone(),
-                cumulative_units: units,
-                defect_factor: factor,
-                package_yield: result.package_yield,
-                cost_usd: result.cost.total_usd,
-                escapes_dppm: result.escapes_total_dppm,
+            // The same inputs give the same result (one seed for every point).
+            if plan.runs.last() != Some(&scaled) {
+                plan.runs.push(scaled);
+            }
+            plan.points.push((label.clone(), units, factor, plan.runs.len() - 1));
+        }
+        Ok(plan)
+    }
+
+    /// The runs to simulate, in order.
+    #[must_use]
+    pub fn runs(&self) -> &[YieldInputs] {
+        &self.runs
+    }
+
+    /// The ramp from the results of [`RampPlan::runs`], in the same order.
+    #[must_use]
+    pub fn finish(&self, results: &[YieldResult]) -> Vec<RampPoint> {
+        self.points
+            .iter()
+            .map(|(label, units, factor, run)| {
+                let result = &results[*run];
+                RampPoint {
+                    label: label.clone(),
+                    cumulative_units: *units,
+                    defect_factor: *factor,
+                    package_yield: result.package_yield,
+                    cost_usd: result.cost.total_usd,
+                    escapes_dppm: result.escapes_total_dppm,
+                }
             })
-        })
-        .collect()
+            .collect()
+    }
 }
 
 /// What removing one mechanism would save.
@@ -122,12 +160,29 @@ pub fn tornado(
     packages: usize,
     threads: usize,
 ) -> Result<Vec<TornadoBar>, YieldInputError> {
-    let base = YieldInputs { packages, ..inputs.clone() };
-    let baseline = simulate(&base, threads)?.cost.total_usd;
-    let mut bars = MECHANISMS
-        .iter()
-        .enumerate()
-        .map(|(mechanism, &name)| {
+    let plan = TornadoPlan::new(inputs, packages);
+    let (results, _) = simulate_all(plan.runs(), &[], threads, &|| {})?;
+    Ok(plan.finish(&results))
+}
+
+/// The runs a [`tornado`] needs (the baseline, then each mechanism's removal that changes the
+/// inputs), so that a caller can pool them with other runs ([`simulate_all`]).
+#[derive(Debug, Clone)]
+pub struct TornadoPlan {
+    /// The baseline first, then the distinct removals.
+    runs: Vec<YieldInputs>,
+    /// Each mechanism's index into `runs` (0, the baseline, when removing it changes nothing).
+    bars: [usize; 5],
+}
+
+impl TornadoPlan {
+    /// The plan of [`tornado`] with the same arguments.
+    #[must_use]
+    pub fn new(inputs: &YieldInputs, packages: usize) -> TornadoPlan {
+        let base = YieldInputs { packages, ..inputs.clone() };
+        let mut runs = vec![base.clone()];
+        let mut bars = [0; 5];
+        for (mechanism, bar) in bars.iter_mut().enumerate() {
             let mut without = base.clone();
             match mechanism {
                 COUPLING => {
@@ -150,14 +205,33 @@ pub fn tornado(
                 _ => without.asic_defects_per_die = 0.0,
             }
             // Nothing to remove (e.g. a heater that already spans the FSR): the baseline.
-            let cost = if without == base {
-                baseline
-            } else {
-                simulate(&without, threads)?.cost.total_usd
-            };
-            Ok(TornadoBar { mechanism: name, cost_without_usd: cost, saving_usd: baseline - cost })
-        })
-        .collect::<Result<Vec<_>, YieldInputError>>()?;
-    bars.sort_by(|a, b| b.saving_usd.total_cmp(&a.saving_usd));
-    Ok(bars)
+            if without != base {
+                runs.push(without);
+                *bar = runs.len() - 1;
+            }
+        }
+        TornadoPlan { runs, bars }
+    }
+
+    /// The runs to simulate, in order.
+    #[must_use]
+    pub fn runs(&self) -> &[YieldInputs] {
+        &self.runs
+    }
+
+    /// The bars from the results of [`TornadoPlan::runs`], in the same order.
+    #[must_use]
+    pub fn finish(&self, results: &[YieldResult]) -> Vec<TornadoBar> {
+        let baseline = results[0].cost.total_usd;
+        let mut bars: Vec<TornadoBar> = MECHANISMS
+            .iter()
+            .zip(self.bars)
+            .map(|(&name, run)| {
+                let cost = results[run].cost.total_usd;
+                TornadoBar { mechanism: name, cost_without_usd: cost, saving_usd: baseline - cost }
+            })
+            .collect();
+        bars.sort_by(|a, b| b.saving_usd.total_cmp(&a.saving_usd));
+        bars
+    }
 }

@@ -184,8 +184,29 @@ fn same_seed_same_result_at_one_and_two_threads() {
     let one = simulate(&inputs, 1).unwrap();
     let two = simulate(&inputs, 2).unwrap();
     assert_eq!(one, two);
-    let other = simulate(&YieldInputs { seed: 8, ..inputs }, 2).unwrap();
+    let other = simulate(&YieldInputs { seed: 8, ..inputs.clone() }, 2).unwrap();
     assert_ne!(one, other);
+    // Pooled with other runs and closed forms, each run is its own simulation, at any thread
+    // count (a run of 100 packages ends inside its only batch).
+    let runs = [
+        YieldInputs { seed: 8, ..inputs.clone() },
+        inputs.clone(),
+        YieldInputs { packages: 100, ..inputs.clone() },
+    ];
+    let forms = [inputs.clone()];
+    for threads in [1, 2, 3] {
+        let count = std::sync::atomic::AtomicUsize::new(0);
+        let done = || {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        };
+        let (results, closed) = simulate_all(&runs, &forms, threads, &done).unwrap();
+        assert_eq!(results[0], other);
+        assert_eq!(results[1], one);
+        assert_eq!(results[2], simulate(&runs[2], 1).unwrap());
+        assert_eq!(closed, vec![closed_form::closed_forms(&inputs)]);
+        assert_eq!(count.into_inner(), work_units(&runs, &forms));
+        assert_eq!(work_units(&runs, &forms), 1 + 2 * 3000_usize.div_ceil(BATCH) + 1);
+    }
 }
 
 #[test]
