@@ -411,7 +411,20 @@ pub fn compare_technology(
     generation_index: usize,
     technology_index: usize,
 ) -> Result<TechnologyResult, CompareError> {
-    let technology = &scenario.technologies[technology_index];
+    compare_technology_as(scenario, generation_index, &scenario.technologies[technology_index])
+}
+
+/// The comparison of `technology` (a scenario technology, possibly with changed settings,
+/// such as the engine temperature of a fixed-point iterate) at generation `generation_index`
+/// of `scenario`, against everything else in `scenario`.
+///
+/// # Errors
+/// As [`compare_technology`].
+pub fn compare_technology_as(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology: &Technology,
+) -> Result<TechnologyResult, CompareError> {
     evaluate(
         scenario,
         technology,

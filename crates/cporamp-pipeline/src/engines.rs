@@ -220,93 +220,92 @@ pub(crate) fn build_models(
     models
 }
 
-/// The engine-temperature loop at a fixed ASIC power. `working` is the scenario whose
-/// technology `technology_index` the loop sets to each iterate's engine temperature (all
-/// else as in `scenario`).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn converge_engines(
-    scenario: &Scenario,
-    working: &mut Scenario,
-    package: &PackageModel,
-    ports_per_engine: f64,
-    generation_index: usize,
-    technology_index: usize,
-    inlet_c: f64,
-    asic_w: f64,
-) -> Result<Converged, PipelineError> {
-    let generation = &scenario.generations[generation_index];
-    let technology = &scenario.technologies[technology_index];
-    let fail = |error| thermal_error(scenario, generation_index, technology_index, error);
-    let mut engine_temp_c = technology.rings.as_ref().map_or(inlet_c, |rings| rings.ring_temp.0);
-    for iteration in 1..=MAX_ITERATIONS {
-        set_engine_temperature(&mut working.technologies[technology_index], engine_temp_c);
-        let result =
-            cporamp_compare::compare_technology(working, generation_index, technology_index)?;
-        let engine_w = engine_power_w(&result, ports_per_engine);
-        let solved = package.evaluate(asic_w, engine_w, inlet_c).map_err(fail)?;
-        let next = solved.engine_mean_max_c;
-        if (next - engine_temp_c).abs() < FIXED_POINT_TOLERANCE_K {
-            return Ok(Converged {
-                engine_temp_c: next,
-                result,
-                package: solved,
-                engine_w,
-                asic_w,
-                asic_leakage_w: 0.0,
-                iterations: iteration,
-            });
-        }
-        engine_temp_c = next;
-    }
-    Err(PipelineError::NotConverged {
-        technology: technology.id.clone(),
-        generation: generation.id.clone(),
-    })
+/// The temperature loops of one co-packaged technology at one generation on its package
+/// model: the engines' temperature against their power (the comparison at each iterate's
+/// temperature), inside the ASIC's leakage against its junction temperature.
+pub(crate) struct EngineLoop<'a> {
+    /// The scenario, as resolved (the loop never changes it).
+    pub(crate) scenario: &'a Scenario,
+    /// The package's factored model.
+    pub(crate) package: &'a PackageModel,
+    /// Index of the generation in `scenario.generations`.
+    pub(crate) generation_index: usize,
+    /// Index of the technology in `scenario.technologies`.
+    pub(crate) technology_index: usize,
 }
 
-/// The ASIC leakage loop around the engine loop: the ASIC power follows its mean junction
-/// temperature ([`Leakage::settle`]), and at each ASIC power the engines settle.
-/// `nominal_asic_w` is the comparison's ASIC power of the technology at the generation.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn converge(
-    scenario: &Scenario,
-    working: &mut Scenario,
-    package: &PackageModel,
-    ports_per_engine: f64,
-    generation_index: usize,
-    technology_index: usize,
-    nominal_asic_w: f64,
-    inlet_c: f64,
-) -> Result<Converged, PipelineError> {
-    let leakage = Leakage::from(&scenario.thermal.leakage);
-    let settled = leakage
-        .settle(
-            nominal_asic_w,
-            |asic_w| {
-                converge_engines(
-                    scenario,
-                    working,
-                    package,
-                    ports_per_engine,
-                    generation_index,
-                    technology_index,
-                    inlet_c,
+impl EngineLoop<'_> {
+    /// Both loops settled at coolant inlet `inlet_c`: the ASIC power follows its mean
+    /// junction temperature ([`Leakage::settle`]) from the comparison's ASIC power, and at
+    /// each ASIC power the engines settle ([`EngineLoop::engines_at`]).
+    pub(crate) fn settle(&self, inlet_c: f64) -> Result<Converged, PipelineError> {
+        let (scenario, generation_index, technology_index) =
+            (self.scenario, self.generation_index, self.technology_index);
+        let nominal_asic_w =
+            cporamp_compare::compare_technology(scenario, generation_index, technology_index)?
+                .switch_power
+                .asic_w;
+        let leakage = Leakage::from(&scenario.thermal.leakage);
+        let settled = leakage
+            .settle(
+                nominal_asic_w,
+                |asic_w| self.engines_at(inlet_c, asic_w),
+                |converged| converged.package.asic_mean_c,
+            )
+            .map_err(|error| match error {
+                LeakageError::Thermal(error) => error,
+                LeakageError::Runaway { last_temp_c, iterations } => {
+                    let (technology, generation) =
+                        ids(scenario, generation_index, technology_index);
+                    PipelineError::Runaway { technology, generation, last_temp_c, iterations }
+                }
+            })?;
+        let mut converged = settled.response;
+        converged.asic_leakage_w = settled.leakage_w;
+        converged.iterations += settled.iterations - 1;
+        Ok(converged)
+    }
+
+    /// The engine-temperature loop at inlet `inlet_c` and a fixed ASIC power `asic_w`: the
+    /// technology is compared at each iterate's engine temperature (a copy of it, with
+    /// [`set_engine_temperature`]) until the package's hottest engine mean moves less than
+    /// [`FIXED_POINT_TOLERANCE_K`].
+    fn engines_at(&self, inlet_c: f64, asic_w: f64) -> Result<Converged, PipelineError> {
+        let (scenario, generation_index, technology_index) =
+            (self.scenario, self.generation_index, self.technology_index);
+        let generation = &scenario.generations[generation_index];
+        let technology = &scenario.technologies[technology_index];
+        let geometry = technology.package.as_ref().expect("engine loops are co-packaged");
+        let ports_per_engine = geometry.ports_per_engine(generation);
+        let fail = |error| thermal_error(scenario, generation_index, technology_index, error);
+        let mut iterate = technology.clone();
+        let mut engine_temp_c =
+            technology.rings.as_ref().map_or(inlet_c, |rings| rings.ring_temp.0);
+        for iteration in 1..=MAX_ITERATIONS {
+            set_engine_temperature(&mut iterate, engine_temp_c);
+            let result =
+                cporamp_compare::compare_technology_as(scenario, generation_index, &iterate)?;
+            let engine_w = engine_power_w(&result, ports_per_engine);
+            let solved = self.package.evaluate(asic_w, engine_w, inlet_c).map_err(fail)?;
+            let next = solved.engine_mean_max_c;
+            if (next - engine_temp_c).abs() < FIXED_POINT_TOLERANCE_K {
+                return Ok(Converged {
+                    engine_temp_c: next,
+                    result,
+                    package: solved,
+                    engine_w,
                     asic_w,
-                )
-            },
-            |converged| converged.package.asic_mean_c,
-        )
-        .map_err(|error| match error {
-            LeakageError::Thermal(error) => error,
-            LeakageError::Runaway { last_temp_c, iterations } => {
-                let (technology, generation) = ids(scenario, generation_index, technology_index);
-                PipelineError::Runaway { technology, generation, last_temp_c, iterations }
+                    asic_leakage_w: 0.0,
+                    iterations: iteration,
+                });
             }
-        })?;
-    let mut converged = settled.response;
-    converged.asic_leakage_w = settled.leakage_w;
-    converged.iterations += settled.iterations - 1;
-    Ok(converged)
+            engine_temp_c = next;
+        }
+        Err(PipelineError::NotConverged {
+            technology: technology.id.clone(),
+            generation: generation.id.clone(),
+        })
+    }
 }
 
 /// The cycling transient's step, s.

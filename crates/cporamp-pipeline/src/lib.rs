@@ -332,31 +332,13 @@ fn run_unit(
     progress: (&Counter, Option<&Counter>),
 ) -> Result<UnitOutput, PipelineError> {
     let Unit { generation_index, technology_index, .. } = unit;
-    let generation = &scenario.generations[generation_index];
     let technology = &scenario.technologies[technology_index];
-    let geometry = technology.package.as_ref().expect("units are co-packaged technologies");
     let package = models.package.as_ref().map_err(|error| {
         thermal_error(scenario, generation_index, technology_index, error.clone())
     })?;
-    let ports_per_engine = geometry.ports_per_engine(generation);
     let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c;
-    let nominal_asic_w =
-        cporamp_compare::compare_technology(scenario, generation_index, technology_index)?
-            .switch_power
-            .asic_w;
-    let mut working = scenario.clone();
-    let mut at_inlet = |inlet_c: f64| {
-        converge(
-            scenario,
-            &mut working,
-            package,
-            ports_per_engine,
-            generation_index,
-            technology_index,
-            nominal_asic_w,
-            inlet_c,
-        )
-    };
+    let engine_loop = EngineLoop { scenario, package, generation_index, technology_index };
+    let at_inlet = |inlet_c: f64| engine_loop.settle(inlet_c);
     let nominal = at_inlet(nominal_inlet_c)?;
     let (engine_temp_c, substrate_side_mm) =
         (nominal.engine_temp_c, nominal.package.substrate_side_mm);
