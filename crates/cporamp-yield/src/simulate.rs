@@ -1,0 +1,326 @@
+//! The Monte Carlo's streams, one batch of packages, and the pool of runs and batches.
+
+use super::*;
+
+/// Random stream `family` (1 ELS modules, 2 test-data detail, 3 the line) of batch `batch`:
+/// Xoshiro256++ seeded from `seed`, moved $2^{192}$ steps per family and $2^{128}$ per batch,
+/// so no two streams overlap.
+pub(crate) fn stream(seed: u64, family: usize, batch: usize) -> Xoshiro256PlusPlus {
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    for _ in 0..family {
+        rng.long_jump();
+    }
+    for _ in 0..batch {
+        rng.jump();
+    }
+    rng
+}
+
+/// Package `index`'s own stream: Xoshiro256++ seeded through SplitMix64 (as
+/// `seed_from_u64` does) from the scenario seed, mixed, and the package index.
+pub(crate) fn package_stream(seed: u64, index: usize) -> Xoshiro256PlusPlus {
+    let mixed = SplitMix64::seed_from_u64(seed).next_u64();
+    Xoshiro256PlusPlus::seed_from_u64(mixed ^ index as u64)
+}
+
+/// Simulates one batch of packages.
+pub(crate) fn run_batch(
+    inputs: &YieldInputs,
+    batch: usize,
+    packages: usize,
+    mut records: Option<&mut Vec<LaneRecord>>,
+) -> Tally {
+    // Each package draws from its own stream, so that what one package drew does not shift
+    // the next one's: common random numbers hold package by package when an input changes
+    // (the ramp, the tornado, the market's yield surrogate). The ELS modules draw from their
+    // own stream too, as does the line (wafers and lots); heater shifts and fiber positions
+    // that only test data need come from a fourth, so that writing test data does not change
+    // the packages.
+    let mut els_rng = stream(inputs.seed, 1, batch);
+    let mut detail_rng = records.is_some().then(|| stream(inputs.seed, 2, batch));
+    let draws = EngineDraws::new(inputs);
+    let mut tally = Tally::default();
+    let mut line = Line::new(inputs, stream(inputs.seed, 3, batch));
+    let attach = Attach::new(inputs, records.is_some());
+    let warpage = normal(inputs.warpage_sigma_um);
+    let m = inputs.engines_per_package;
+    let per_side = m.div_ceil(4).max(1);
+    // Buffers reused from package to package.
+    let mut pool = LanePool::default();
+    let mut engines: Vec<Engine> = Vec::with_capacity(m);
+    let mut placements: Vec<Placement> = Vec::with_capacity(m);
+    let mut states: Vec<EngineState> = Vec::with_capacity(m);
+    for package in 0..packages {
+        let mut rng = package_stream(inputs.seed, batch * BATCH + package);
+        for engine in engines.drain(..) {
+            pool.give(engine.lanes);
+        }
+        for placement in placements.drain(..) {
+            pool.give(placement.lanes);
+        }
+        // ASIC: wafer test with replacement (known-good die).
+        let defects = loop {
+            let defects = line.next_die(inputs);
+            tally.asics_tested += 1;
+            let caught = (0..defects).any(|_| rng.random::<f64>() < inputs.wafer_test_coverage);
+            if !caught {
+                tally.asics_passed += 1;
+                break defects;
+            }
+        };
+        // Engines: engine test with replacement.
+        for _ in 0..m {
+            let engine = loop {
+                let engine = sample_engine(
+                    inputs,
+                    &draws,
+                    &mut line,
+                    &mut tally,
+                    &mut rng,
+                    detail_rng.as_mut(),
+                    &mut pool,
+                );
+                tally.engines_tested += 1;
+                let state = if engine.any_failed {
+                    engine_state(&engine.lanes, inputs)
+                } else {
+                    NO_FAILURE
+                };
+                if !detect(&state.failed, &inputs.engine_test, &mut rng).iter().any(|&d| d) {
+                    tally.engines_passed += 1;
+                    break engine;
+                }
+                pool.give(engine.lanes);
+            };
+            engines.push(engine);
+        }
+        let els_weak =
+            inputs.els.is_some_and(|els| els_modules(inputs, &els, &mut tally, &mut els_rng));
+        // Assembly and fiber attach: warpage, coupling, bumps.
+        tally.packages += 1;
+        let corner_warp = inputs.warpage_mean_um + warpage.sample(&mut rng);
+        let bga_limit = inputs.bga_open_low_um
+            + (inputs.bga_open_high_um - inputs.bga_open_low_um) * rng.random::<f64>();
+        let bga_open = corner_warp.abs() * inputs.reflow_warpage_fraction > bga_limit;
+        tally.bga_opens += u64::from(bga_open);
+        placements.extend(engines.iter().enumerate().map(|(index, engine)| {
+            // Normalized distance of the engine's centre from the package centre:
+            // engines sit evenly along the four sides (sqrt(0.5) mid-side .. 1 at a
+            // corner).
+            let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
+            let rho_sq = (0.25 + along * along) / 0.5;
+            attach.attach(engine, rho_sq, corner_warp, &mut rng, detail_rng.as_mut(), &mut pool)
+        }));
+        let mut present = package_present(inputs, &placements, bga_open, defects, &mut states);
+        tally.lanes += placements.iter().map(|p| p.lanes.len() as u64).sum::<u64>();
+        for mech in 0..5 {
+            let count: u64 = states.iter().map(|state| state.lane_failures[mech]).sum();
+            tally.lane_failures[mech] += count;
+            tally.lane_failures_sq[mech] += count * count;
+        }
+        let mut detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
+        if let Some(first) = detected.iter().position(|&d| d) {
+            tally.first_rejects[first] += 1;
+        }
+        // Rework: re-attach the fiber blocks of engines with coupling failures.
+        let mut reworks = 0;
+        let mut damaged = false;
+        while detected.iter().any(|&d| d)
+            && detected.iter().enumerate().all(|(mech, &d)| !d || mech == COUPLING)
+            && reworks < inputs.rework.attempts
+        {
+            reworks += 1;
+            tally.reworks += 1;
+            if rng.random::<f64>() < inputs.rework.damage_probability {
+                damaged = true;
+                tally.rework_damaged += 1;
+                break;
+            }
+            for (placement, engine) in placements.iter_mut().zip(&engines) {
+                if placement.lanes.iter().any(|lane| lane[COUPLING]) {
+                    let replaced = attach.attach(
+                        engine,
+                        placement.rho_sq,
+                        corner_warp,
+                        &mut rng,
+                        detail_rng.as_mut(),
+                        &mut pool,
+                    );
+                    pool.give(std::mem::replace(placement, replaced).lanes);
+                }
+            }
+            present = package_present(inputs, &placements, bga_open, defects, &mut states);
+            detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
+        }
+        let package_passed = !(damaged || detected.iter().any(|&d| d));
+        // System test of the passing package in its switch (a second chance for what package
+        // test missed; weak lasers are latent and pass).
+        let system_caught = package_passed && {
+            tally.package_passed += 1;
+            tally.rework_recovered += u64::from(reworks > 0);
+            tally.system_tests += 1;
+            let mut caught = detect(&present, &inputs.system_test, &mut rng);
+            caught[ASIC] = (0..defects).any(|_| rng.random::<f64>() < inputs.system_test[ASIC]);
+            caught.iter().any(|&c| c)
+        };
+        tally.system_rejects += u64::from(system_caught);
+        let rejected = !package_passed || system_caught;
+        if let Some(records) = records.as_deref_mut() {
+            for (index, (placement, engine)) in placements.iter().zip(&engines).enumerate() {
+                for (lane_index, lane) in placement.lanes.iter().enumerate() {
+                    let failures: Vec<&str> = MECHANISMS
+                        .iter()
+                        .zip(lane.iter())
+                        .filter(|(_, failed)| **failed)
+                        .map(|(name, _)| *name)
+                        .collect();
+                    records.push(LaneRecord {
+                        lot: line.lot,
+                        wafer: line.wafer,
+                        pic_wafer: engine.pic_wafer,
+                        package,
+                        engine: index,
+                        lane: lane_index,
+                        position_rho_sq: placement.rho_sq,
+                        gap_um: placement.gap_um,
+                        coupling_loss_db: placement.loss_db[lane_index],
+                        heater_shift_nm: engine.shift_nm[lane_index],
+                        laser_dead: lane[LASER],
+                        laser_weak: engine.weak_lane[lane_index],
+                        failures: failures.join("+"),
+                        reworks,
+                        package_test_pass: package_passed,
+                        shipped: !rejected,
+                    });
+                }
+            }
+        }
+        if rejected {
+            for mech in 0..5 {
+                tally.rejects[mech] += u64::from(present[mech]);
+            }
+            continue;
+        }
+        tally.shipped += 1;
+        tally.els_weak_shipped += u64::from(els_weak);
+        let mut escaped = present;
+        let latent = engines.iter().any(|engine| engine.weak_lasers > 0);
+        tally.latent_escapes += u64::from(latent);
+        escaped[LASER] |= latent;
+        for mech in 0..5 {
+            tally.escapes[mech] += u64::from(escaped[mech]);
+        }
+        tally.escapes_any += u64::from(escaped.iter().any(|&e| e));
+    }
+    tally
+}
+
+/// Runs the Monte Carlo on `threads` threads (the result does not depend on them).
+///
+/// # Errors
+/// [`YieldInputError`] naming the input out of range.
+pub fn simulate(inputs: &YieldInputs, threads: usize) -> Result<YieldResult, YieldInputError> {
+    let (mut results, _) = simulate_all(std::slice::from_ref(inputs), &[], threads, &|| {})?;
+    Ok(results.remove(0))
+}
+
+/// Runs the Monte Carlo of every entry of `runs` and the closed forms of every entry of
+/// `closed_forms` on `threads` threads, as one pool of work: the closed forms first, then
+/// each run's batches, handed to whichever thread is free (a run's batch draws from its own
+/// streams, so each result equals [`simulate`]'s and none depends on the thread count or
+/// order). Used where an engine's results need many runs (the ramp, the tornado, a
+/// surrogate) so that no thread waits for the slowest batch of each run in turn.
+/// `done` is called after each piece of work, of which there are [`work_units`].
+///
+/// # Errors
+/// [`YieldInputError`] naming the input out of range, of the first run that has one.
+pub fn simulate_all(
+    runs: &[YieldInputs],
+    closed_forms: &[YieldInputs],
+    threads: usize,
+    done: &(dyn Fn() + Sync),
+) -> Result<(Vec<YieldResult>, Vec<closed_form::ClosedForms>), YieldInputError> {
+    for inputs in runs.iter().chain(closed_forms) {
+        check(inputs)?;
+    }
+    /// One piece of work: a closed form, or one batch of a run.
+    enum Job {
+        ClosedForms(usize),
+        Batch { run: usize, batch: usize },
+    }
+    /// What a piece of work produced (a batch's tally is the common, larger kind).
+    #[allow(clippy::large_enum_variant, reason = "batches far outnumber closed forms")]
+    enum Done {
+        ClosedForms(closed_form::ClosedForms),
+        Batch(Tally),
+    }
+    let jobs: Vec<Job> = (0..closed_forms.len())
+        .map(Job::ClosedForms)
+        .chain(runs.iter().enumerate().flat_map(|(run, inputs)| {
+            (0..inputs.packages.div_ceil(BATCH)).map(move |batch| Job::Batch { run, batch })
+        }))
+        .collect();
+    let work = |job: &Job| {
+        let output = match *job {
+            Job::ClosedForms(index) => {
+                Done::ClosedForms(closed_form::closed_forms(&closed_forms[index]))
+            }
+            Job::Batch { run, batch } => {
+                let inputs = &runs[run];
+                let count = BATCH.min(inputs.packages - batch * BATCH);
+                Done::Batch(run_batch(inputs, batch, count, None))
+            }
+        };
+        done();
+        output
+    };
+    let workers = threads.clamp(1, jobs.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut outputs: Vec<Option<Done>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();
+    if workers == 1 {
+        for (slot, job) in outputs.iter_mut().zip(&jobs) {
+            *slot = Some(work(job));
+        }
+    } else {
+        let finished: Vec<Vec<(usize, Done)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(job) = jobs.get(index) else { break mine };
+                            mine.push((index, work(job)));
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| handle.join().expect("a yield worker panicked"))
+                .collect()
+        });
+        for (index, output) in finished.into_iter().flatten() {
+            outputs[index] = Some(output);
+        }
+    }
+    let mut forms = Vec::with_capacity(closed_forms.len());
+    let mut totals = vec![Tally::default(); runs.len()];
+    // Batches are summed in batch order within each run (the order `jobs` lists them in).
+    for (job, output) in jobs.iter().zip(outputs) {
+        match (job, output.expect("every job ran")) {
+            (Job::ClosedForms(_), Done::ClosedForms(form)) => forms.push(form),
+            (Job::Batch { run, .. }, Done::Batch(tally)) => totals[*run].add(&tally),
+            _ => unreachable!("a job's output is of its kind"),
+        }
+    }
+    let results = runs.iter().zip(&totals).map(|(inputs, tally)| result(inputs, tally)).collect();
+    Ok((results, forms))
+}
+
+/// The pieces of work [`simulate_all`] reports through `done`: one per closed form and one
+/// per batch of [`BATCH`] packages of each run.
+#[must_use]
+pub fn work_units(runs: &[YieldInputs], closed_forms: &[YieldInputs]) -> usize {
+    closed_forms.len() + runs.iter().map(|inputs| inputs.packages.div_ceil(BATCH)).sum::<usize>()
+}
