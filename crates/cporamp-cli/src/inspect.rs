@@ -46,7 +46,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 use cporamp_inspect::{Inspector, PARAMETERS, Record, SpecLimits};
-use cporamp_yield::{MECHANISMS, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA};
+use cporamp_yield::{Mechanism, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA};
 
 use crate::Failure;
 
@@ -420,10 +420,10 @@ impl Builder {
             }
             Kind::Failures => {
                 for name in text.split('+') {
-                    let m = MECHANISMS.iter().position(|m| *m == name.trim()).ok_or_else(|| {
-                        format!("mechanism names joined by '+' ({})", MECHANISMS.join(", "))
+                    let m = Mechanism::from_name(name.trim()).ok_or_else(|| {
+                        format!("mechanism names joined by '+' ({})", Mechanism::names(", "))
                     })?;
-                    self.record.failures |= 1 << m;
+                    self.record.failures |= 1 << m as u8;
                 }
                 self.set[field] = true;
                 Ok(())
@@ -453,7 +453,7 @@ fn expected(kind: Kind) -> String {
         Kind::Quantity(_) => "a number".to_string(),
         Kind::Bool => "a boolean (true/false or 1/0)".to_string(),
         Kind::Text => "text".to_string(),
-        Kind::Failures => format!("mechanism names joined by '+' ({})", MECHANISMS.join(", ")),
+        Kind::Failures => format!("mechanism names joined by '+' ({})", Mechanism::names(", ")),
     }
 }
 
@@ -861,7 +861,7 @@ pub(crate) fn laser_model(
     (laser.placement == LaserPlacement::Package && settings.spare_lanes_per_engine == 0).then(
         || cporamp_inspect::LaserModel {
             lanes_per_laser: u64::from(laser.lanes_per_laser),
-            engine_test_coverage: settings.engine_test_coverage[cporamp_yield::LASER],
+            engine_test_coverage: settings.engine_test_coverage[cporamp_yield::Mechanism::Laser],
             scenario_probability: 1.0 - (-settings.laser_defects_per_laser).exp(),
         },
     )

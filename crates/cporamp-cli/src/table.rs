@@ -708,18 +708,18 @@ pub fn yield_tables(
                 })
                 .collect(),
         );
-        for (index, name) in cporamp_yield::MECHANISMS.iter().enumerate() {
+        for mechanism in cporamp_yield::Mechanism::ALL {
             let mut cells = Vec::new();
             for t in technologies {
                 cells.push(Cell::number(
-                    100.0 * t.result.package_rejects_by_mechanism[index].value,
+                    100.0 * t.result.package_rejects_by_mechanism[mechanism].value,
                     2,
                 ));
-                cells.push(Cell::number(t.result.escapes_dppm[index], 0));
-                let saving = t.tornado.iter().find(|bar| bar.mechanism == *name);
+                cells.push(Cell::number(t.result.escapes_dppm[mechanism], 0));
+                let saving = t.tornado.iter().find(|bar| bar.mechanism == mechanism.name());
                 cells.push(saving.map_or(Cell::Empty, |bar| Cell::number(bar.saving_usd, 0)));
             }
-            mechanisms.row(*name, cells);
+            mechanisms.row(mechanism.name(), cells);
         }
         let mut total = Vec::new();
         for t in technologies {

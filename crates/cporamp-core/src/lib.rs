@@ -12,6 +12,7 @@
 pub mod error;
 pub mod exposure;
 pub mod math;
+pub mod mechanism;
 pub mod prior;
 pub mod scenario;
 pub mod units;

@@ -50,8 +50,7 @@ use serde::Serialize;
 pub use spc::{Chart, RuleBreak};
 pub use stats::{Capability, Moments, Proportion, SpecLimits, VarianceComponents};
 
-/// The failure mechanisms a record's `failures` names (the yield engine's).
-pub const MECHANISMS: [&str; 5] = cporamp_yield::MECHANISMS;
+pub use cporamp_yield::{ByMechanism, Mechanism};
 
 /// The measured parameters: name (with its unit) and unit.
 pub const PARAMETERS: [(&str, &str); 3] =
@@ -99,7 +98,7 @@ pub struct Record {
     pub laser_weak: Option<bool>,
     /// Fiber re-attach attempts on the package (`None`: not recorded).
     pub reworks: Option<u64>,
-    /// Failing mechanisms, bit `m` for [`MECHANISMS`]`[m]`.
+    /// Failing mechanisms, bit `m as u8` for [`Mechanism`] `m`.
     pub failures: u8,
     /// The package passed its last package test (`None`: not recorded).
     pub package_test_pass: Option<bool>,
@@ -129,11 +128,10 @@ impl Record {
             laser_dead: Some(lane.laser_dead),
             laser_weak: Some(lane.laser_weak),
             reworks: Some(lane.reworks as u64),
-            failures: MECHANISMS
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| lane.failures.split('+').any(|f| f == **m))
-                .fold(0, |bits, (i, _)| bits | 1 << i),
+            failures: Mechanism::ALL
+                .into_iter()
+                .filter(|m| lane.failures.split('+').any(|f| f == m.name()))
+                .fold(0, |bits, m| bits | 1 << m as u8),
             package_test_pass: Some(lane.package_test_pass),
             shipped: lane.shipped,
         }
@@ -266,7 +264,7 @@ pub struct Inspector {
     keys: HashMap<(u64, u64, u64, u32), (u32, u64)>,
     records: u64,
     packages: BTreeMap<u64, PackageSums>,
-    lane_failures: [u64; 5],
+    lane_failures: ByMechanism<u64>,
     stations: BTreeMap<u32, Station>,
     overall: [Moments; 3],
     within_ss: [f64; 3],
@@ -409,8 +407,8 @@ impl Inspector {
                 *slot = (*slot).max(reworks);
             }
         }
-        for (m, count) in self.lane_failures.iter_mut().enumerate() {
-            *count += u64::from(record.failures >> m & 1);
+        for m in Mechanism::ALL {
+            self.lane_failures[m] += u64::from(record.failures >> m as u8 & 1);
         }
         for (p, value) in record.values.iter().enumerate() {
             if let Some(v) = value {
@@ -615,23 +613,19 @@ impl Inspector {
 
     fn pareto(&self) -> Pareto {
         let rejected: Vec<&PackageSums> = self.packages.values().filter(|p| !p.shipped).collect();
-        let mut by_mechanism: Vec<(String, u64)> = MECHANISMS
-            .iter()
-            .enumerate()
-            .map(|(m, name)| {
-                let count = rejected.iter().filter(|p| p.mechanisms >> m & 1 == 1).count();
-                ((*name).to_string(), count as u64)
+        let mut by_mechanism: Vec<(String, u64)> = Mechanism::ALL
+            .into_iter()
+            .map(|m| {
+                let count = rejected.iter().filter(|p| p.mechanisms >> m as u8 & 1 == 1).count();
+                (m.name().to_string(), count as u64)
             })
             .collect();
         by_mechanism.push((
             "no lane failure".to_string(),
             rejected.iter().filter(|p| p.mechanisms == 0).count() as u64,
         ));
-        let lanes: Vec<(String, u64)> = MECHANISMS
-            .iter()
-            .zip(self.lane_failures)
-            .map(|(name, count)| ((*name).to_string(), count))
-            .collect();
+        let lanes: Vec<(String, u64)> =
+            self.lane_failures.iter().map(|(m, &count)| (m.name().to_string(), count)).collect();
         let at_package = rejected.iter().filter(|p| p.package_test_pass == Some(false)).count();
         let at_system = rejected.iter().filter(|p| p.package_test_pass == Some(true)).count();
         let mut by_insertion = vec![

@@ -248,9 +248,9 @@ fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
         wafers_per_lot: 25,
         asic_lot_alpha: Some(10.0),
         wafer_test_coverage: 0.95,
-        engine_test: [0.0, 0.5, 0.95, 0.0, 0.0],
-        package_test: [0.98, 0.9, 0.9, 0.8, 0.5],
-        system_test: [0.5; 5],
+        engine_test: cporamp_yield::ByMechanism([0.0, 0.5, 0.95, 0.0, 0.0]),
+        package_test: cporamp_yield::ByMechanism([0.98, 0.9, 0.9, 0.8, 0.5]),
+        system_test: cporamp_yield::ByMechanism([0.5; 5]),
         burn_in_h: 48.0,
         rework: cporamp_yield::Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
         els: None,
@@ -286,11 +286,10 @@ fn from_lanes(lanes: &[cporamp_yield::LaneRecord]) -> Vec<Record> {
             laser_dead: Some(r.laser_dead),
             laser_weak: Some(r.laser_weak),
             reworks: Some(r.reworks as u64),
-            failures: MECHANISMS
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| r.failures.split('+').any(|f| f == **m))
-                .fold(0, |bits, (i, _)| bits | 1 << i),
+            failures: Mechanism::ALL
+                .into_iter()
+                .filter(|m| r.failures.split('+').any(|f| f == m.name()))
+                .fold(0, |bits, m| bits | 1 << m as u8),
             package_test_pass: Some(r.package_test_pass),
             shipped: r.shipped,
         })
@@ -347,7 +346,7 @@ fn fits_of(inputs: &cporamp_yield::YieldInputs, packages: usize) -> yield_fit::Y
     let mut inspector = Inspector::new(InspectOptions {
         lasers: Some(LaserModel {
             lanes_per_laser: inputs.lanes_per_laser as u64,
-            engine_test_coverage: inputs.engine_test[cporamp_yield::LASER],
+            engine_test_coverage: inputs.engine_test[cporamp_yield::Mechanism::Laser],
             scenario_probability: inputs.laser_dead_probability,
         }),
         fit_model: Some(yield_fit::FitModel::of_inputs(inputs)),

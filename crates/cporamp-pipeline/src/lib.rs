@@ -709,7 +709,12 @@ mod tests {
             // Lasers outside the package take the laser mechanism out of package yield.
             let els = yields.technologies.iter().find(|t| t.id == "cpo_els").unwrap();
             assert_eq!(els.inputs.lanes_per_laser, 0);
-            assert!(els.result.package_rejects_by_mechanism[1].value.abs() < 1e-15);
+            assert!(
+                els.result.package_rejects_by_mechanism[cporamp_yield::Mechanism::Laser]
+                    .value
+                    .abs()
+                    < 1e-15
+            );
         }
         // Fleet: one fabric per listed technology plus the mixed one, at the fleet's
         // generation, each port fed by the engines upstream: its laser at the comparison's
@@ -921,7 +926,8 @@ mod tests {
         let mut inspector = cporamp_inspect::Inspector::new(cporamp_inspect::InspectOptions {
             lasers: Some(cporamp_inspect::LaserModel {
                 lanes_per_laser: model.lanes_per_laser,
-                engine_test_coverage: generating.inputs.engine_test[cporamp_yield::LASER],
+                engine_test_coverage: generating.inputs.engine_test
+                    [cporamp_yield::Mechanism::Laser],
                 scenario_probability: generating.inputs.laser_dead_probability,
             }),
             fit_model: Some(model),

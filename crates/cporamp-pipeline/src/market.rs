@@ -148,7 +148,7 @@ pub(crate) fn market(
         let lanes = y.lanes_per_engine + y.spare_lanes_per_engine;
         (y.engines_per_package * lanes.div_ceil(y.lanes_per_laser)) as f64
             * y.laser_dead_probability
-            * (1.0 - y.engine_test[cporamp_yield::LASER])
+            * (1.0 - y.engine_test[cporamp_yield::Mechanism::Laser])
     };
     let thermal_cpo = thermal
         .technologies

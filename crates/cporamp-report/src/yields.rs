@@ -5,13 +5,13 @@
 use std::fmt::Write as _;
 
 use cporamp_pipeline::YieldGeneration;
-use cporamp_yield::{Fraction, MECHANISMS};
+use cporamp_yield::{Fraction, Mechanism};
 
 use crate::html::{QuantityRow, figure, heading, quantity_table};
 use crate::svg::{LineSeries, Marker, line_chart, number, waterfall_chart};
 use crate::thermal::TECHNOLOGY_COLOURS;
 
-/// What people call a failure mechanism of [`MECHANISMS`] (the engine's ids); other ids
+/// What people call a failure mechanism of [`Mechanism`] (the engine's ids); other ids
 /// (waterfall steps such as "rework") read as they are.
 pub(crate) fn mechanism_label(id: &str) -> &str {
     match id {
@@ -97,24 +97,17 @@ pub(crate) fn section(
         "<h4>By mechanism</h4>\n<p>Package-test rejects (% of packages) and escapes to the \
          customer (defective parts per million shipped), per failure mechanism.</p>\n",
     );
-    let mut mechanism_rows = Vec::with_capacity(2 * MECHANISMS.len());
-    for (index, mechanism) in MECHANISMS.iter().enumerate() {
+    let mut mechanism_rows = Vec::with_capacity(2 * Mechanism::ALL.len());
+    for mechanism in Mechanism::ALL {
         mechanism_rows.push(QuantityRow::numbers(
-            format!("{}: rejects, %", mechanism_label(mechanism)),
-            each(&|t| {
-                t.result
-                    .package_rejects_by_mechanism
-                    .get(index)
-                    .map_or("—".to_string(), |fraction| number(100.0 * fraction.value, 2))
-            }),
+            format!("{}: rejects, %", mechanism_label(mechanism.name())),
+            each(&|t| number(100.0 * t.result.package_rejects_by_mechanism[mechanism].value, 2)),
         ));
     }
-    for (index, mechanism) in MECHANISMS.iter().enumerate() {
+    for mechanism in Mechanism::ALL {
         mechanism_rows.push(QuantityRow::numbers(
-            format!("{}: escapes, DPPM", mechanism_label(mechanism)),
-            each(&|t| {
-                t.result.escapes_dppm.get(index).map_or("—".to_string(), |d| number(*d, 0))
-            }),
+            format!("{}: escapes, DPPM", mechanism_label(mechanism.name())),
+            each(&|t| number(t.result.escapes_dppm[mechanism], 0)),
         ));
     }
     quantity_table(html, "yield-mechanisms", "Mechanism", &items, &mechanism_rows);

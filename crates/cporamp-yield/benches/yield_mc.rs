@@ -56,9 +56,9 @@ fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
         wafers_per_lot: 25,
         asic_lot_alpha: Some(10.0),
         wafer_test_coverage: 0.95,
-        engine_test: [0.0, 0.9, 0.95, 0.0, 0.0],
-        package_test: [0.98, 0.9, 0.9, 0.8, 0.5],
-        system_test: [0.5; 5],
+        engine_test: cporamp_yield::ByMechanism([0.0, 0.9, 0.95, 0.0, 0.0]),
+        package_test: cporamp_yield::ByMechanism([0.98, 0.9, 0.9, 0.8, 0.5]),
+        system_test: cporamp_yield::ByMechanism([0.5; 5]),
         burn_in_h: 48.0,
         rework: Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
         // On-engine lasers (4 lanes each): an external source cannot be combined with them.

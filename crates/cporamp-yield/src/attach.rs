@@ -8,7 +8,7 @@ pub(crate) struct Placement {
     pub(crate) rho_sq: f64,
     pub(crate) gap_um: f64,
     /// Lanes after attach (coupling and warpage flags set).
-    pub(crate) lanes: Vec<[bool; 5]>,
+    pub(crate) lanes: Vec<ByMechanism<bool>>,
     /// Whether any lane has a failure.
     pub(crate) any_failed: bool,
     /// Each lane's coupling loss, dB (test data only; empty otherwise).
@@ -76,21 +76,21 @@ impl<'a> Attach<'a> {
         let mut any_failed = engine.any_failed;
         if corner_warp_um.abs() * inputs.engine_sag_per_um > inputs.engine_joint_open_um {
             for lane in &mut lanes {
-                lane[WARPAGE] = true;
+                lane[Mechanism::Warpage] = true;
             }
             any_failed |= !lanes.is_empty();
         }
         // A fiber at (fx, fy) from the block's centre: its loss, and its lane's flags.
         let budget = inputs.coupling_budget_db;
-        let place = |lane: &mut [bool; 5], (fx, fy): (f64, f64)| -> f64 {
+        let place = |lane: &mut ByMechanism<bool>, (fx, fy): (f64, f64)| -> f64 {
             let (x, y) = (block_x + fx, block_y + fy);
             let y_ln = y_axis.ln_efficiency(y);
             let loss = to_db * (x_axis.ln_efficiency(x + offset) + y_ln);
             if loss > budget {
                 if to_db * (x_axis.ln_efficiency(x) + y_ln) > budget {
-                    lane[COUPLING] = true;
+                    lane[Mechanism::Coupling] = true;
                 } else {
-                    lane[WARPAGE] = true;
+                    lane[Mechanism::Warpage] = true;
                 }
             }
             loss

@@ -284,7 +284,7 @@ fn drift(inputs: &YieldInputs) -> (f64, bool) {
     // without spares an engine with any failed lane has the mechanism, and a laser failure's
     // detection is independent of it and cancels, so the assembled lanes fail with
     // (1 - c) p / (1 - c P(engine)).
-    let coverage = inputs.engine_test[crate::DRIFT];
+    let coverage = inputs.engine_test[crate::Mechanism::Drift];
     (lane * (1.0 - coverage) / (1.0 - coverage * engine), false)
 }
 

@@ -138,18 +138,10 @@ use skip::Skip;
 /// Packages per random stream.
 pub const BATCH: usize = 256;
 
-/// The five mechanisms (warpage covers both fiber shift and bump opens).
-pub const MECHANISMS: [&str; 5] = ["coupling", "laser", "drift", "warpage", "asic"];
+pub use cporamp_core::mechanism::{ByMechanism, Mechanism};
 
-const COUPLING: usize = 0;
-/// Index of the laser mechanism in [`MECHANISMS`] and every per-mechanism array.
-pub const LASER: usize = 1;
-pub(crate) const DRIFT: usize = 2;
-const WARPAGE: usize = 3;
-const ASIC: usize = 4;
-
-/// Detection probability of a present failure, per mechanism, in [`MECHANISMS`] order.
-pub type Coverage = [f64; 5];
+/// Detection probability of a present failure, per mechanism.
+pub type Coverage = ByMechanism<f64>;
 
 /// Counts of one batch (summed over batches).
 #[derive(Debug, Clone, Default)]
@@ -164,18 +156,18 @@ struct Tally {
     lasers_burned_in: u64,
     lasers_passed: u64,
     shipped: u64,
-    rejects: [u64; 5],
-    first_rejects: [u64; 5],
+    rejects: ByMechanism<u64>,
+    first_rejects: ByMechanism<u64>,
     system_tests: u64,
     system_rejects: u64,
     reworks: u64,
     rework_damaged: u64,
     rework_recovered: u64,
     lanes: u64,
-    lane_failures: [u64; 5],
+    lane_failures: ByMechanism<u64>,
     /// Sum over packages of the square of each package's failed lanes, per mechanism.
-    lane_failures_sq: [u64; 5],
-    escapes: [u64; 5],
+    lane_failures_sq: ByMechanism<u64>,
+    escapes: ByMechanism<u64>,
     escapes_any: u64,
     latent_escapes: u64,
     bga_opens: u64,
@@ -215,7 +207,7 @@ impl Tally {
         for (total, value) in sums {
             *total += value;
         }
-        for m in 0..5 {
+        for m in Mechanism::ALL {
             self.rejects[m] += other.rejects[m];
             self.first_rejects[m] += other.first_rejects[m];
             self.lane_failures[m] += other.lane_failures[m];
@@ -227,7 +219,7 @@ impl Tally {
 
 /// An engine before assembly: each lane's laser and drift failures, and its weak lasers.
 struct Engine {
-    lanes: Vec<[bool; 5]>,
+    lanes: Vec<ByMechanism<bool>>,
     /// Whether any lane has a failure (most engines have none).
     any_failed: bool,
     weak_lasers: usize,
@@ -243,8 +235,8 @@ struct Engine {
 /// Failed lanes per mechanism, and the mechanisms present if the engine fails (more failed
 /// lanes than spares).
 struct EngineState {
-    failed: [bool; 5],
-    lane_failures: [u64; 5],
+    failed: ByMechanism<bool>,
+    lane_failures: ByMechanism<u64>,
 }
 
 fn normal(sigma: f64) -> Normal<f64> {
@@ -407,7 +399,7 @@ fn sample_engine<R: Rng>(
 ) -> Engine {
     let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
     let mut lane_failed = pool.take();
-    lane_failed.resize(lanes, [false; 5]);
+    lane_failed.resize(lanes, ByMechanism([false; 5]));
     let mut weak_lasers = 0;
     let mut any_failed = false;
     // Per-lane weak lasers and heater shifts only for test data.
@@ -433,7 +425,7 @@ fn sample_engine<R: Rng>(
         });
         draws.dead.each(rng, |laser, _| {
             for lane in &mut lane_failed[group(laser)] {
-                lane[LASER] = true;
+                lane[Mechanism::Laser] = true;
             }
             any_failed = true;
         });
@@ -458,10 +450,10 @@ fn sample_engine<R: Rng>(
     let full_buses = lanes / per_bus;
     for ring in 0..inputs.rings_per_lane {
         let keep = ring == 0 && detailed;
-        let mut flag = |failed: &mut [[bool; 5]], shifts: &[f64]| {
+        let mut flag = |failed: &mut [ByMechanism<bool>], shifts: &[f64]| {
             for (lane, &shift) in failed.iter_mut().zip(shifts) {
-                lane[DRIFT] |= shift > inputs.tuning_range_nm;
-                any_failed |= lane[DRIFT];
+                lane[Mechanism::Drift] |= shift > inputs.tuning_range_nm;
+                any_failed |= lane[Mechanism::Drift];
             }
         };
         if let Some((margin, buses)) = &draws.buses {
@@ -526,40 +518,41 @@ fn sample_engine<R: Rng>(
 /// Lane-flag vectors of engines and placements no longer needed, reused instead of
 /// allocating new ones for every engine.
 #[derive(Default)]
-struct LanePool(Vec<Vec<[bool; 5]>>);
+struct LanePool(Vec<Vec<ByMechanism<bool>>>);
 
 impl LanePool {
     /// An empty vector, with room from an earlier engine when there is one.
-    fn take(&mut self) -> Vec<[bool; 5]> {
+    fn take(&mut self) -> Vec<ByMechanism<bool>> {
         let mut lanes = self.0.pop().unwrap_or_default();
         lanes.clear();
         lanes
     }
 
-    fn give(&mut self, lanes: Vec<[bool; 5]>) {
+    fn give(&mut self, lanes: Vec<ByMechanism<bool>>) {
         self.0.push(lanes);
     }
 }
 
 /// The state of an engine with no failed lane.
-const NO_FAILURE: EngineState = EngineState { failed: [false; 5], lane_failures: [0; 5] };
+const NO_FAILURE: EngineState =
+    EngineState { failed: ByMechanism([false; 5]), lane_failures: ByMechanism([0; 5]) };
 
-fn engine_state(lane_failed: &[[bool; 5]], inputs: &YieldInputs) -> EngineState {
-    let mut lane_failures = [0; 5];
+fn engine_state(lane_failed: &[ByMechanism<bool>], inputs: &YieldInputs) -> EngineState {
+    let mut lane_failures = ByMechanism([0; 5]);
     let mut failed_lanes = 0usize;
     for lane in lane_failed {
-        if lane.iter().any(|&f| f) {
+        if lane.values().any(|&f| f) {
             failed_lanes += 1;
         }
-        for m in 0..5 {
+        for m in Mechanism::ALL {
             lane_failures[m] += u64::from(lane[m]);
         }
     }
     // The engine fails if more lanes fail than it has spares; then every mechanism with a
     // failed lane is present.
-    let mut failed = [false; 5];
+    let mut failed = ByMechanism([false; 5]);
     if failed_lanes > inputs.spare_lanes_per_engine {
-        for m in 0..5 {
+        for m in Mechanism::ALL {
             failed[m] = lane_failures[m] > 0;
         }
     }
@@ -567,9 +560,13 @@ fn engine_state(lane_failed: &[[bool; 5]], inputs: &YieldInputs) -> EngineState 
 }
 
 /// One test insertion: which present mechanisms it detects.
-fn detect(present: &[bool; 5], coverage: &Coverage, rng: &mut impl Rng) -> [bool; 5] {
-    let mut detected = [false; 5];
-    for m in 0..5 {
+fn detect(
+    present: &ByMechanism<bool>,
+    coverage: &Coverage,
+    rng: &mut impl Rng,
+) -> ByMechanism<bool> {
+    let mut detected = ByMechanism([false; 5]);
+    for m in Mechanism::ALL {
         detected[m] = present[m] && rng.random::<f64>() < coverage[m];
     }
     detected
@@ -582,19 +579,19 @@ fn package_present(
     bga_open: bool,
     asic_defects: u64,
     states: &mut Vec<EngineState>,
-) -> [bool; 5] {
-    let mut present = [false; 5];
+) -> ByMechanism<bool> {
+    let mut present = ByMechanism([false; 5]);
     states.clear();
     states.extend(placements.iter().map(|placement| {
         if placement.any_failed { engine_state(&placement.lanes, inputs) } else { NO_FAILURE }
     }));
     for state in states.iter() {
-        for m in 0..5 {
+        for m in Mechanism::ALL {
             present[m] |= state.failed[m];
         }
     }
-    present[WARPAGE] |= bga_open;
-    present[ASIC] = asic_defects > 0;
+    present[Mechanism::Warpage] |= bga_open;
+    present[Mechanism::Asic] = asic_defects > 0;
     present
 }
 
@@ -602,14 +599,15 @@ fn package_present(
 /// independently.
 fn package_test(
     inputs: &YieldInputs,
-    present: &[bool; 5],
+    present: &ByMechanism<bool>,
     asic_defects: u64,
     tally: &mut Tally,
     rng: &mut impl Rng,
-) -> [bool; 5] {
+) -> ByMechanism<bool> {
     tally.package_tests += 1;
     let mut detected = detect(present, &inputs.package_test, rng);
-    detected[ASIC] = (0..asic_defects).any(|_| rng.random::<f64>() < inputs.package_test[ASIC]);
+    detected[Mechanism::Asic] =
+        (0..asic_defects).any(|_| rng.random::<f64>() < inputs.package_test[Mechanism::Asic]);
     detected
 }
 

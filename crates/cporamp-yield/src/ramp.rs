@@ -172,7 +172,7 @@ pub struct TornadoPlan {
     /// The baseline first, then the distinct removals.
     runs: Vec<YieldInputs>,
     /// Each mechanism's index into `runs` (0, the baseline, when removing it changes nothing).
-    bars: [usize; 5],
+    bars: ByMechanism<usize>,
 }
 
 impl TornadoPlan {
@@ -181,11 +181,11 @@ impl TornadoPlan {
     pub fn new(inputs: &YieldInputs, packages: usize) -> TornadoPlan {
         let base = YieldInputs { packages, ..inputs.clone() };
         let mut runs = vec![base.clone()];
-        let mut bars = [0; 5];
-        for (mechanism, bar) in bars.iter_mut().enumerate() {
+        let mut bars = ByMechanism([0; 5]);
+        for mechanism in Mechanism::ALL {
             let mut without = base.clone();
             match mechanism {
-                COUPLING => {
+                Mechanism::Coupling => {
                     without.block_sigma_um = 0.0;
                     without.fiber_sigma_um = 0.0;
                     without.shift_sigma_um = 0.0;
@@ -193,21 +193,23 @@ impl TornadoPlan {
                     without.gap_sigma_um = 0.0;
                     without.tilt_sigma_mrad = 0.0;
                 }
-                LASER => {
+                Mechanism::Laser => {
                     without.laser_dead_probability = 0.0;
                     without.laser_weak_fraction = 0.0;
                 }
-                DRIFT => without.tuning_range_nm = without.tuning_range_nm.max(without.fsr_nm),
-                WARPAGE => {
+                Mechanism::Drift => {
+                    without.tuning_range_nm = without.tuning_range_nm.max(without.fsr_nm)
+                }
+                Mechanism::Warpage => {
                     without.warpage_mean_um = 0.0;
                     without.warpage_sigma_um = 0.0;
                 }
-                _ => without.asic_defects_per_die = 0.0,
+                Mechanism::Asic => without.asic_defects_per_die = 0.0,
             }
             // Nothing to remove (e.g. a heater that already spans the FSR): the baseline.
             if without != base {
                 runs.push(without);
-                *bar = runs.len() - 1;
+                bars[mechanism] = runs.len() - 1;
             }
         }
         TornadoPlan { runs, bars }
@@ -223,12 +225,16 @@ impl TornadoPlan {
     #[must_use]
     pub fn finish(&self, results: &[YieldResult]) -> Vec<TornadoBar> {
         let baseline = results[0].cost.total_usd;
-        let mut bars: Vec<TornadoBar> = MECHANISMS
+        let mut bars: Vec<TornadoBar> = self
+            .bars
             .iter()
-            .zip(self.bars)
-            .map(|(&name, run)| {
+            .map(|(mechanism, &run)| {
                 let cost = results[run].cost.total_usd;
-                TornadoBar { mechanism: name, cost_without_usd: cost, saving_usd: baseline - cost }
+                TornadoBar {
+                    mechanism: mechanism.name(),
+                    cost_without_usd: cost,
+                    saving_usd: baseline - cost,
+                }
             })
             .collect();
         bars.sort_by(|a, b| b.saving_usd.total_cmp(&a.saving_usd));

@@ -97,9 +97,9 @@ pub struct YieldResult {
     pub package_yield: Fraction,
     /// Packages scrapped, by mechanism present (a package may count under several), as a
     /// fraction of assembled packages.
-    pub package_rejects_by_mechanism: [Fraction; 5],
+    pub package_rejects_by_mechanism: ByMechanism<Fraction>,
     /// The package yield as a waterfall: from all assembled packages, the first package
-    /// test's rejects by the first mechanism detected (in [`MECHANISMS`] order, so each
+    /// test's rejects by the first mechanism detected (in [`Mechanism::ALL`] order, so each
     /// reject counts once), what rework recovered and the system test's rejects; the steps sum
     /// to the yield.
     pub waterfall: Vec<WaterfallStep>,
@@ -113,11 +113,11 @@ pub struct YieldResult {
     /// External laser source modules, when the design has them.
     pub els: Option<ElsResult>,
     /// Failed lanes per mechanism, fraction of all lanes on assembled packages.
-    pub lane_failures_by_mechanism: [Fraction; 5],
+    pub lane_failures_by_mechanism: ByMechanism<Fraction>,
     /// Assembled packages whose board (BGA) joints open from warpage, fraction.
     pub bga_opens: Fraction,
     /// Shipped switches carrying an undetected failure, per mechanism, DPPM.
-    pub escapes_dppm: [f64; 5],
+    pub escapes_dppm: ByMechanism<f64>,
     /// Any escape, DPPM: a failure present at shipment (found when the switch is brought
     /// up, since a dead lane does not train) or a latent one.
     pub escapes_total_dppm: f64,
@@ -152,10 +152,10 @@ pub(crate) fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
     let dppm = |count: u64| count as f64 / shipped * 1e6;
     let mut waterfall =
         vec![WaterfallStep { label: "assembled", change: Fraction { value: 1.0, se: 0.0 } }];
-    for (mech, &label) in MECHANISMS.iter().enumerate() {
-        let rejects = Fraction::of(tally.first_rejects[mech], tally.packages);
+    for (mechanism, &first_rejects) in tally.first_rejects.iter() {
+        let rejects = Fraction::of(first_rejects, tally.packages);
         waterfall.push(WaterfallStep {
-            label,
+            label: mechanism.name(),
             change: Fraction { value: -rejects.value, se: rejects.se },
         });
     }
@@ -182,7 +182,7 @@ pub(crate) fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
         package_rejects_by_mechanism: tally
             .rejects
             .map(|count| Fraction::of(count, tally.packages)),
-        lane_failures_by_mechanism: std::array::from_fn(|m| {
+        lane_failures_by_mechanism: ByMechanism::from_fn(|m| {
             clustered(
                 tally.lane_failures[m],
                 tally.lane_failures_sq[m],

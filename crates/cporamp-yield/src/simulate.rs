@@ -86,7 +86,7 @@ pub(crate) fn run_batch(
                 } else {
                     NO_FAILURE
                 };
-                if !detect(&state.failed, &inputs.engine_test, &mut rng).iter().any(|&d| d) {
+                if !detect(&state.failed, &inputs.engine_test, &mut rng).values().any(|&d| d) {
                     tally.engines_passed += 1;
                     break engine;
                 }
@@ -113,20 +113,20 @@ pub(crate) fn run_batch(
         }));
         let mut present = package_present(inputs, &placements, bga_open, defects, &mut states);
         tally.lanes += placements.iter().map(|p| p.lanes.len() as u64).sum::<u64>();
-        for mech in 0..5 {
+        for mech in Mechanism::ALL {
             let count: u64 = states.iter().map(|state| state.lane_failures[mech]).sum();
             tally.lane_failures[mech] += count;
             tally.lane_failures_sq[mech] += count * count;
         }
         let mut detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
-        if let Some(first) = detected.iter().position(|&d| d) {
+        if let Some((first, _)) = detected.iter().find(|(_, d)| **d) {
             tally.first_rejects[first] += 1;
         }
         // Rework: re-attach the fiber blocks of engines with coupling failures.
         let mut reworks = 0;
         let mut damaged = false;
-        while detected.iter().any(|&d| d)
-            && detected.iter().enumerate().all(|(mech, &d)| !d || mech == COUPLING)
+        while detected.values().any(|&d| d)
+            && detected.iter().all(|(mechanism, &d)| !d || mechanism == Mechanism::Coupling)
             && reworks < inputs.rework.attempts
         {
             reworks += 1;
@@ -137,7 +137,7 @@ pub(crate) fn run_batch(
                 break;
             }
             for (placement, engine) in placements.iter_mut().zip(&engines) {
-                if placement.lanes.iter().any(|lane| lane[COUPLING]) {
+                if placement.lanes.iter().any(|lane| lane[Mechanism::Coupling]) {
                     let replaced = attach.attach(
                         engine,
                         placement.rho_sq,
@@ -152,7 +152,7 @@ pub(crate) fn run_batch(
             present = package_present(inputs, &placements, bga_open, defects, &mut states);
             detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
         }
-        let package_passed = !(damaged || detected.iter().any(|&d| d));
+        let package_passed = !(damaged || detected.values().any(|&d| d));
         // System test of the passing package in its switch (a second chance for what package
         // test missed; weak lasers are latent and pass).
         let system_caught = package_passed && {
@@ -160,19 +160,19 @@ pub(crate) fn run_batch(
             tally.rework_recovered += u64::from(reworks > 0);
             tally.system_tests += 1;
             let mut caught = detect(&present, &inputs.system_test, &mut rng);
-            caught[ASIC] = (0..defects).any(|_| rng.random::<f64>() < inputs.system_test[ASIC]);
-            caught.iter().any(|&c| c)
+            caught[Mechanism::Asic] =
+                (0..defects).any(|_| rng.random::<f64>() < inputs.system_test[Mechanism::Asic]);
+            caught.values().any(|&c| c)
         };
         tally.system_rejects += u64::from(system_caught);
         let rejected = !package_passed || system_caught;
         if let Some(records) = records.as_deref_mut() {
             for (index, (placement, engine)) in placements.iter().zip(&engines).enumerate() {
                 for (lane_index, lane) in placement.lanes.iter().enumerate() {
-                    let failures: Vec<&str> = MECHANISMS
+                    let failures: Vec<&str> = lane
                         .iter()
-                        .zip(lane.iter())
                         .filter(|(_, failed)| **failed)
-                        .map(|(name, _)| *name)
+                        .map(|(mechanism, _)| mechanism.name())
                         .collect();
                     records.push(LaneRecord {
                         lot: line.lot,
@@ -185,7 +185,7 @@ pub(crate) fn run_batch(
                         gap_um: placement.gap_um,
                         coupling_loss_db: placement.loss_db[lane_index],
                         heater_shift_nm: engine.shift_nm[lane_index],
-                        laser_dead: lane[LASER],
+                        laser_dead: lane[Mechanism::Laser],
                         laser_weak: engine.weak_lane[lane_index],
                         failures: failures.join("+"),
                         reworks,
@@ -196,7 +196,7 @@ pub(crate) fn run_batch(
             }
         }
         if rejected {
-            for mech in 0..5 {
+            for mech in Mechanism::ALL {
                 tally.rejects[mech] += u64::from(present[mech]);
             }
             continue;
@@ -206,11 +206,11 @@ pub(crate) fn run_batch(
         let mut escaped = present;
         let latent = engines.iter().any(|engine| engine.weak_lasers > 0);
         tally.latent_escapes += u64::from(latent);
-        escaped[LASER] |= latent;
-        for mech in 0..5 {
+        escaped[Mechanism::Laser] |= latent;
+        for mech in Mechanism::ALL {
             tally.escapes[mech] += u64::from(escaped[mech]);
         }
-        tally.escapes_any += u64::from(escaped.iter().any(|&e| e));
+        tally.escapes_any += u64::from(escaped.values().any(|&e| e));
     }
     tally
 }

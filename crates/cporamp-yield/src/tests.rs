@@ -48,9 +48,9 @@ fn quiet() -> YieldInputs {
         wafers_per_lot: 1,
         asic_lot_alpha: None,
         wafer_test_coverage: 0.0,
-        engine_test: [0.0; 5],
-        package_test: [1.0; 5],
-        system_test: [0.0; 5],
+        engine_test: ByMechanism([0.0; 5]),
+        package_test: ByMechanism([1.0; 5]),
+        system_test: ByMechanism([0.0; 5]),
         burn_in_h: 0.0,
         rework: Rework { attempts: 0, damage_probability: 0.0, usd: 0.0 },
         els: None,
@@ -104,8 +104,8 @@ fn escapes_follow_williams_brown_and_cost_follows_the_scrap_closed_form() {
     // One insertion of coverage T on Poisson faults: pass = Y^T, defect level
     // DL = 1 - Y^(1-T). Every assembled package costs C; cost per shipped = C / Y^T.
     let coverage = 0.7;
-    let mut package_test = [1.0; 5];
-    package_test[4] = coverage;
+    let mut package_test = ByMechanism([1.0; 5]);
+    package_test[Mechanism::Asic] = coverage;
     let inputs = YieldInputs {
         asic_defects_per_die: 0.5,
         package_test,
@@ -140,14 +140,14 @@ fn misalignment_fails_lanes_at_the_rayleigh_tail_of_the_mode_overlap() {
     let inputs = YieldInputs {
         fiber_sigma_um: 1.0,
         coupling_budget_db: 1.0,
-        package_test: [1.0; 5],
+        package_test: ByMechanism([1.0; 5]),
         packages: 4000,
         ..quiet()
     };
     let result = simulate(&inputs, 2).unwrap();
     let d_c_sq = 1.0 * 4.6 * 4.6 / (10.0 * std::f64::consts::LOG10_E);
     let expected = (-d_c_sq / (2.0 * 1.0)).exp();
-    within(result.lane_failures_by_mechanism[0], expected);
+    within(result.lane_failures_by_mechanism[Mechanism::Coupling], expected);
     // Spares: with 2 spares an engine of 10 lanes fails when 3 or more fail (binomial).
     let spared = YieldInputs { spare_lanes_per_engine: 2, lanes_per_engine: 8, ..inputs };
     let result = simulate(&spared, 2).unwrap();
@@ -211,8 +211,8 @@ fn same_seed_same_result_at_one_and_two_threads() {
 
 #[test]
 fn bad_input_gets_a_named_error() {
-    let mut package_test = [1.0; 5];
-    package_test[1] = 1.2;
+    let mut package_test = ByMechanism([1.0; 5]);
+    package_test[Mechanism::Laser] = 1.2;
     let error = simulate(&YieldInputs { package_test, ..quiet() }, 1).unwrap_err();
     assert_eq!(error.to_string(), "yield: package_test.laser = 1.2; expected a coverage in [0, 1]");
     let error = simulate(&YieldInputs { asic_defects_per_die: -0.1, ..quiet() }, 1).unwrap_err();
@@ -240,7 +240,7 @@ fn laser_burn_in_screens_the_weak_population_as_its_exponential_says() {
     within(result.burn_in_pass, 1.0 - f * (1.0 - s));
     let w = f * s / (1.0 - f * (1.0 - s));
     let expected = 1.0 - (1.0 - w).powi(8);
-    let escapes = result.escapes_dppm[1] * 1e-6;
+    let escapes = result.escapes_dppm[Mechanism::Laser] * 1e-6;
     let se = (expected * (1.0 - expected) / inputs.packages as f64).sqrt();
     assert!((escapes - expected).abs() < 3.0 * se, "{escapes} vs {expected} +- {se}");
 }
@@ -256,7 +256,7 @@ fn wright_law_halves_as_the_learning_rate_says_and_the_ramp_improves() {
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.1,
         burn_in_h: 10.0,
-        package_test: [0.99; 5],
+        package_test: ByMechanism([0.99; 5]),
         ..quiet()
     };
     let points: Vec<(String, f64)> =
@@ -342,8 +342,9 @@ fn test_records_are_the_simulated_packages_lane_by_lane() {
     let result = simulate(&inputs, 1).unwrap();
     let records = test_records(&inputs, 200).unwrap();
     assert_eq!(records.len(), 200 * 4 * 9);
-    for (mechanism, name) in MECHANISMS.iter().enumerate() {
-        let count = records.iter().filter(|r| r.failures.split('+').any(|f| f == *name)).count();
+    for mechanism in Mechanism::ALL {
+        let name = mechanism.name();
+        let count = records.iter().filter(|r| r.failures.split('+').any(|f| f == name)).count();
         let expected = result.lane_failures_by_mechanism[mechanism].value * records.len() as f64;
         assert!((count as f64 - expected).abs() < 1e-6, "{name}: {count} vs {expected}");
     }
@@ -370,7 +371,7 @@ fn a_gap_shrinks_the_lateral_tolerance_as_the_propagated_mode_says() {
         gap_mean_um: z,
         fiber_sigma_um: sigma,
         coupling_budget_db: budget_db,
-        package_test: [0.0; 5],
+        package_test: ByMechanism([0.0; 5]),
         ..quiet()
     };
     let z_r = std::f64::consts::PI * w * w / 1.31;
@@ -380,7 +381,7 @@ fn a_gap_shrinks_the_lateral_tolerance_as_the_propagated_mode_says() {
         (budget_db - gap_db) / (10.0 * std::f64::consts::LOG10_E) * w * w * (4.0 + big_z_sq) / 4.0;
     let expected = (-r_c_sq / (2.0 * sigma * sigma)).exp();
     let result = simulate(&inputs, 2).unwrap();
-    within(result.lane_failures_by_mechanism[COUPLING], expected);
+    within(result.lane_failures_by_mechanism[Mechanism::Coupling], expected);
 }
 
 #[test]
@@ -500,10 +501,10 @@ fn a_system_test_thins_the_escapes_as_poisson_thinning_says() {
     // exp(-DA (1 - (1-c1)(1-c2))); the shipped carry a defect with
     // DL = 1 - exp(-DA) / P(ship) (Williams-Brown with the combined coverage).
     let (da, c1, c2) = (0.5_f64, 0.6_f64, 0.5_f64);
-    let mut package_test = [0.0; 5];
-    package_test[ASIC] = c1;
-    let mut system_test = [0.0; 5];
-    system_test[ASIC] = c2;
+    let mut package_test = ByMechanism([0.0; 5]);
+    package_test[Mechanism::Asic] = c1;
+    let mut system_test = ByMechanism([0.0; 5]);
+    system_test[Mechanism::Asic] = c2;
     let inputs = YieldInputs { asic_defects_per_die: da, package_test, system_test, ..quiet() };
     let result = simulate(&inputs, 2).unwrap();
     let ship = (-da * (1.0 - (1.0 - c1) * (1.0 - c2))).exp();
@@ -514,9 +515,9 @@ fn a_system_test_thins_the_escapes_as_poisson_thinning_says() {
     let shipped = result.package_yield.value * inputs.packages as f64;
     let se = (dl * (1.0 - dl) / shipped).sqrt() * 1e6;
     assert!(
-        (result.escapes_dppm[ASIC] - dl * 1e6).abs() < 3.0 * se,
+        (result.escapes_dppm[Mechanism::Asic] - dl * 1e6).abs() < 3.0 * se,
         "{} vs {}",
-        result.escapes_dppm[ASIC],
+        result.escapes_dppm[Mechanism::Asic],
         dl * 1e6
     );
     let sum: f64 = result.waterfall.iter().map(|step| step.change.value).sum();
@@ -560,7 +561,7 @@ pub(crate) fn defaults_like() -> YieldInputs {
         bga_open_high_um: 220.0,
         engine_sag_per_um: 0.016,
         engine_joint_open_um: 10.0,
-        engine_test: [0.0, 0.95, 0.95, 0.0, 0.0],
+        engine_test: ByMechanism([0.0, 0.95, 0.95, 0.0, 0.0]),
         ..quiet()
     }
 }
@@ -577,9 +578,9 @@ fn every_mechanism_fails_lanes_at_its_closed_form() {
     let forms = closed_form::closed_forms(&inputs);
     let lanes = &result.lane_failures_by_mechanism;
     for (name, estimate, expected) in [
-        ("coupling", lanes[COUPLING], forms.coupling_lane),
-        ("warpage", lanes[WARPAGE], forms.warpage_lane),
-        ("drift", lanes[DRIFT], forms.drift_lane),
+        ("coupling", lanes[Mechanism::Coupling], forms.coupling_lane),
+        ("warpage", lanes[Mechanism::Warpage], forms.warpage_lane),
+        ("drift", lanes[Mechanism::Drift], forms.drift_lane),
         ("board joints", result.bga_opens, forms.bga_open),
     ] {
         // Every mechanism acts here: at least tens of failures behind each estimate. Four
@@ -603,12 +604,12 @@ fn reassignment_locks_what_fixed_assignment_cannot_and_its_bound_holds() {
     let reassigned = YieldInputs { reassignment_step_nm: Some(1.14), ..fixed.clone() };
     let (a, b) = (simulate(&fixed, 2).unwrap(), simulate(&reassigned, 2).unwrap());
     let forms = closed_form::closed_forms(&fixed);
-    let drift = a.lane_failures_by_mechanism[DRIFT];
+    let drift = a.lane_failures_by_mechanism[Mechanism::Drift];
     assert!(forms.drift_lane > 0.02, "{forms:?}");
     assert!((drift.value - forms.drift_lane).abs() < 3.0 * drift.se, "{drift:?} vs {forms:?}");
     let bound = closed_form::closed_forms(&reassigned);
     assert!(bound.drift_is_bound);
-    let drift = b.lane_failures_by_mechanism[DRIFT];
+    let drift = b.lane_failures_by_mechanism[Mechanism::Drift];
     // A bound far below the Monte Carlo's resolution: no failed lane among ~1.5 M rings.
     assert!(bound.drift_lane < 1e-6, "{bound:?}");
     assert!(drift.value <= bound.drift_lane + 3.0 / (1500.0 * 16.0 * 32.0), "{drift:?}");
@@ -632,10 +633,13 @@ fn halving_a_mechanisms_input_lowers_its_rejects() {
     };
     let (r0, r1, r2) =
         (simulate(&base, 2).unwrap(), simulate(&tight, 2).unwrap(), simulate(&flat, 2).unwrap());
-    let rejects = |r: &YieldResult, m: usize| r.package_rejects_by_mechanism[m];
+    let rejects = |r: &YieldResult, m: Mechanism| r.package_rejects_by_mechanism[m];
     let fewer = |a: Fraction, b: Fraction| a.value + 3.0 * a.se.hypot(b.se) < b.value;
-    assert!(fewer(rejects(&r1, COUPLING), rejects(&r0, COUPLING)), "{r0:?}\n{r1:?}");
-    assert!(fewer(rejects(&r2, WARPAGE), rejects(&r0, WARPAGE)));
+    assert!(
+        fewer(rejects(&r1, Mechanism::Coupling), rejects(&r0, Mechanism::Coupling)),
+        "{r0:?}\n{r1:?}"
+    );
+    assert!(fewer(rejects(&r2, Mechanism::Warpage), rejects(&r0, Mechanism::Warpage)));
     let (c0, c1) = (closed_form::closed_forms(&base), closed_form::closed_forms(&tight));
     assert!(c1.coupling_lane < c0.coupling_lane / 10.0, "{c0:?} {c1:?}");
 }

@@ -17,6 +17,7 @@ mod resolve;
 mod schema;
 
 use crate::error::{Diagnostic, DiagnosticKind, ScenarioError};
+use crate::mechanism::ByMechanism;
 use crate::units::{
     Celsius, Db, Dbm, Gbps, Hours, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
 };
@@ -379,12 +380,12 @@ pub struct YieldSettings {
     pub els_spare_lasers: usize,
     /// ASIC wafer-test coverage.
     pub wafer_test_coverage: f64,
-    /// Engine-test coverage per mechanism (coupling, laser, drift, warpage, ASIC).
-    pub engine_test_coverage: [f64; 5],
+    /// Engine-test coverage per mechanism.
+    pub engine_test_coverage: ByMechanism<f64>,
     /// Package-test coverage per mechanism.
-    pub package_test_coverage: [f64; 5],
+    pub package_test_coverage: ByMechanism<f64>,
     /// System-test coverage per mechanism (the switch under traffic, after package test).
-    pub system_test_coverage: [f64; 5],
+    pub system_test_coverage: ByMechanism<f64>,
     /// Defect levels falling with cumulative volume.
     pub ramp: Ramp,
     /// Fiber re-attach of packages rejected for coupling alone.

@@ -1,6 +1,7 @@
 //! `[yield]`: Monte Carlo sizes, test coverage, rework and the ramp with its quarter labels.
 
 use super::{Bound, Checker, Limits};
+use crate::mechanism::{ByMechanism, Mechanism};
 use crate::scenario::raw;
 use crate::scenario::{Ramp, Rework, YieldSettings};
 
@@ -39,14 +40,16 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
         checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
     };
     let coverage = |checker: &mut Checker, name: &str, values: &raw::CoverageOptions| {
-        [
-            ("coupling", values.coupling),
-            ("laser", values.laser),
-            ("drift", values.drift),
-            ("warpage", values.warpage),
-            ("asic", values.asic),
-        ]
-        .map(|(mechanism, value)| fraction(checker, &format!("{name}.{mechanism}"), value))
+        ByMechanism::from_fn(|mechanism| {
+            let value = match mechanism {
+                Mechanism::Coupling => values.coupling,
+                Mechanism::Laser => values.laser,
+                Mechanism::Drift => values.drift,
+                Mechanism::Warpage => values.warpage,
+                Mechanism::Asic => values.asic,
+            };
+            fraction(checker, &format!("{name}.{mechanism}"), value)
+        })
     };
     // Positive: Wright's law and the market's learning start from the volume already built.
     let initial_units = checker.number(

@@ -1,0 +1,129 @@
+//! The five failure mechanisms of a co-packaged package (the article's failure points) and a
+//! value per mechanism.
+//!
+//! Coupling (fiber misalignment against the coupling budget), laser (dead and weak lasers),
+//! drift (ring offsets the heater cannot lock), warpage (fiber shift from package bow and
+//! bump opens) and ASIC (die defects). The yield engine's per-lane flags, test coverages and
+//! results, the inspection analytics and the reports index by [`Mechanism`]; a
+//! [`ByMechanism`] serializes as a plain array in [`Mechanism::ALL`] order.
+
+use serde::Serialize;
+use std::ops::{Index, IndexMut};
+
+/// A failure mechanism.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mechanism {
+    /// Fiber misalignment: a lane's coupling loss above the coupling budget.
+    Coupling,
+    /// A dead laser, or a weak one that burn-in or the field finds.
+    Laser,
+    /// A ring whose fabrication offset the heater cannot lock.
+    Drift,
+    /// Package warpage: fiber shift from the package bow, bump and board-joint opens.
+    Warpage,
+    /// A killer defect on the ASIC die.
+    Asic,
+}
+
+impl Mechanism {
+    /// Every mechanism, in the order of every per-mechanism array.
+    pub const ALL: [Mechanism; 5] = [
+        Mechanism::Coupling,
+        Mechanism::Laser,
+        Mechanism::Drift,
+        Mechanism::Warpage,
+        Mechanism::Asic,
+    ];
+
+    /// The mechanism's id, as data files, `results.json` and scenario fields name it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Mechanism::Coupling => "coupling",
+            Mechanism::Laser => "laser",
+            Mechanism::Drift => "drift",
+            Mechanism::Warpage => "warpage",
+            Mechanism::Asic => "asic",
+        }
+    }
+
+    /// The mechanism with id `name`, if any.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<Mechanism> {
+        Mechanism::ALL.into_iter().find(|mechanism| mechanism.name() == name)
+    }
+
+    /// Every id, joined by `separator` (for error messages).
+    #[must_use]
+    pub fn names(separator: &str) -> String {
+        Mechanism::ALL.map(Mechanism::name).join(separator)
+    }
+}
+
+impl std::fmt::Display for Mechanism {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.name())
+    }
+}
+
+/// One value per [`Mechanism`], indexed by it (serialized as an array in
+/// [`Mechanism::ALL`] order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(transparent)]
+pub struct ByMechanism<T>(pub [T; 5]);
+
+impl<T> ByMechanism<T> {
+    /// Each mechanism's value from `value`.
+    pub fn from_fn(mut value: impl FnMut(Mechanism) -> T) -> ByMechanism<T> {
+        ByMechanism(Mechanism::ALL.map(&mut value))
+    }
+
+    /// The values in [`Mechanism::ALL`] order.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter()
+    }
+
+    /// (mechanism, value) in [`Mechanism::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Mechanism, &T)> {
+        Mechanism::ALL.into_iter().zip(self.0.iter())
+    }
+
+    /// Each value mapped by `f`.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> ByMechanism<U> {
+        ByMechanism(self.0.map(f))
+    }
+}
+
+impl<T> Index<Mechanism> for ByMechanism<T> {
+    type Output = T;
+
+    fn index(&self, mechanism: Mechanism) -> &T {
+        &self.0[mechanism as usize]
+    }
+}
+
+impl<T> IndexMut<Mechanism> for ByMechanism<T> {
+    fn index_mut(&mut self, mechanism: Mechanism) -> &mut T {
+        &mut self.0[mechanism as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_index_in_all_order() {
+        for (index, mechanism) in Mechanism::ALL.into_iter().enumerate() {
+            assert_eq!(Mechanism::from_name(mechanism.name()), Some(mechanism));
+            assert_eq!(mechanism as usize, index);
+        }
+        assert_eq!(Mechanism::from_name("bow"), None);
+        assert_eq!(Mechanism::names(", "), "coupling, laser, drift, warpage, asic");
+        let mut values = ByMechanism::from_fn(|mechanism| mechanism as usize * 10);
+        values[Mechanism::Drift] += 1;
+        assert_eq!(values.0, [0, 10, 21, 30, 40]);
+        assert_eq!(serde_json::to_string(&values).unwrap(), "[0,10,21,30,40]");
+    }
+}
