@@ -67,7 +67,7 @@
 //! which detects what is present with its own coverage; a reject there scraps the package too.
 //!
 //! The yield **waterfall** starts from all assembled packages, removes the first package
-//! test's rejects by the first mechanism detected (in [`MECHANISMS`] order, so each counts
+//! test's rejects by the first mechanism detected (in [`Mechanism::ALL`] order, so each counts
 //! once), adds back what rework recovered and removes the system test's rejects; its steps sum
 //! to the shipped fraction.
 //!
