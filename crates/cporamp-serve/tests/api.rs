@@ -1,0 +1,275 @@
+//! The server over real HTTP on a free loopback port: the API's answers to good requests
+//! (a run's results are `cporamp run`'s; the comparison is `cporamp diff`'s) and to every
+//! kind of bad input (each a JSON error with a named code and a 4xx status, never a 500),
+//! the load check (50 concurrent API requests while 4 runs go on), cancelling and a restart
+//! mid-run (the interrupted run is marked failed, the finished ones are kept).
+
+mod common;
+
+use common::{Running, quick, quick_with, raw, request};
+use serde_json::{Value, json};
+
+/// What `cporamp run` computes for `toml` read from `origin`: results.json, report.html
+/// and the headlines `cporamp diff` compares.
+fn pipeline_files(toml: &str, origin: &str) -> (String, String, Vec<cporamp_report::Headline>) {
+    let scenario = cporamp_core::load(toml, origin).expect("the fixture loads");
+    let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
+        .expect("the fixture runs");
+    let results = cporamp_report::RunResults::of_run(origin, &scenario, &output, None);
+    (
+        cporamp_report::results_json(&results).unwrap(),
+        cporamp_report::report_html(&results),
+        cporamp_report::headlines(&results),
+    )
+}
+
+/// Asserts a named JSON error with `status`; returns its body.
+#[track_caller]
+fn assert_error(answer: &common::Answer, status: u16, code: &str) -> Value {
+    assert_eq!(answer.status, status, "expected {status} {code}, got {}", answer.text());
+    assert!(
+        answer.header("content-type").is_some_and(|t| t.starts_with("application/json")),
+        "{:?}",
+        answer.headers
+    );
+    let body = answer.json();
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(!body["error"]["message"].as_str().unwrap_or_default().is_empty(), "{body}");
+    assert!(
+        cporamp_serve::error::ERROR_CODES.iter().any(|(c, s, _)| *c == code && *s == status),
+        "{code} {status} is listed in ERROR_CODES"
+    );
+    body
+}
+
+#[test]
+fn a_run_gives_the_pipelines_results_and_two_runs_compare_as_diff_does() {
+    let store = tempfile::tempdir().unwrap();
+    let server = Running::start(store.path(), |_| {});
+    let fields = server.post("/api/scenario/fields", "application/toml", quick().as_bytes()).json();
+    let fields = fields["fields"].as_array().unwrap();
+    let packages = fields.iter().find(|f| f["path"] == "yield.packages").expect("yield.packages");
+    assert_eq!(packages["value"], "400");
+    assert_eq!(packages["range"], "an integer 1 <= value <= 10000000");
+    assert_eq!(packages["unit"], "packages");
+    let lanes =
+        fields.iter().find(|f| f["path"] == "generation.\"51.2T\".lanes_per_switch").unwrap();
+    assert_eq!(lanes["source"], "[S26] TH5: 512 x 106.25G SerDes");
+    let with_range = fields.iter().filter(|f| f["range"].is_string()).count();
+    assert!(
+        fields.len() > 400 && with_range * 10 > fields.len() * 9,
+        "{with_range} of {}",
+        fields.len()
+    );
+
+    let a = server.submit(&quick(), "a.toml");
+    let b_text = quick_with("packages", "300");
+    let b = server.submit(&b_text, "b.toml");
+    for id in [&a, &b] {
+        let run = server.wait_final(id, 60);
+        assert_eq!(run["state"], "succeeded", "{run}");
+        assert_eq!(run["percent"], 100.0);
+    }
+    let (json_a, html_a, heads_a) = pipeline_files(&quick(), "a.toml");
+    assert_eq!(server.get(&format!("/api/runs/{a}/results.json")).text(), json_a);
+    assert_eq!(server.get(&format!("/api/runs/{a}/report.html")).text(), html_a);
+    assert_eq!(server.get(&format!("/api/runs/{b}/scenario.toml")).text(), b_text);
+
+    let compare = server.get(&format!("/api/compare?a={a}&b={b}"));
+    assert_eq!(compare.status, 200, "{}", compare.text());
+    let compare = compare.json();
+    assert_eq!(
+        compare["inputs"],
+        json!([{ "path": "yield.packages", "old": "400", "new": "300", "unit": "" }])
+    );
+    // The headlines, as `cporamp diff` matches them from the two runs' results.
+    let (json_b, _, heads_b) = pipeline_files(&b_text, "b.toml");
+    assert_eq!(server.get(&format!("/api/runs/{b}/results.json")).text(), json_b);
+    let expected = cporamp_report::headline_diffs(&heads_a, &heads_b);
+    let expected_json = serde_json::to_value(&expected).unwrap();
+    let (got, want) = (compare["results"].as_array().unwrap(), expected_json.as_array().unwrap());
+    assert_eq!(got.len(), want.len());
+    for (got, want) in got.iter().zip(want) {
+        assert_eq!(got, want, "the stored runs' diff equals the diff in memory");
+    }
+    let yield_changed =
+        expected.iter().filter(|d| d.engine == "yield" && d.delta != Some(0.0)).count();
+    assert!(yield_changed > 0, "fewer packages change the yield engine's figures");
+
+    let sections = server.get(&format!("/api/runs/{a}/sections")).json();
+    let ids: Vec<&str> = sections["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["answer", "g-51-2t", "g-102-4t", "fleet", "market", "align"]);
+    let page = server.get(&format!("/runs/{a}/sections/fleet"));
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("<section id=\"fleet\">") && page.text().contains("<svg"));
+    let diff_page = server.get(&format!("/compare?a={a}&b={b}"));
+    assert!(diff_page.text().contains("yield.packages"), "{}", diff_page.text());
+    let list = server.get("/api/runs").json();
+    assert_eq!(list["runs"].as_array().unwrap().len(), 2);
+    server.abort();
+}
+
+#[test]
+fn every_kind_of_bad_input_is_a_named_json_error_with_a_4xx_status() {
+    let store = tempfile::tempdir().unwrap();
+    let server = Running::start(store.path(), |config| {
+        config.max_running = 1;
+        config.max_queued = 1;
+    });
+    let toml = "application/toml";
+    let mut kinds = 0;
+    let mut check = |answer: common::Answer, status: u16, code: &str| {
+        kinds += 1;
+        assert_error(&answer, status, code)
+    };
+    // 1-4: scenarios the resolver refuses, each with the diagnostic `scenario check` names.
+    for (text, kind, path) in [
+        ("schema_version = 1\nname = [", "syntax", ""),
+        (quick_with("packages", "-3").as_str(), "out_of_range", "yield.packages"),
+        (quick_with("packages", "\"many\"").as_str(), "wrong_type", "yield.packages"),
+        (format!("{}\n[yield.extra]\nx = 1\n", quick()).as_str(), "schema", ""),
+    ] {
+        let body = check(
+            server.post("/api/scenario/check", toml, text.as_bytes()),
+            422,
+            "scenario_invalid",
+        );
+        let diagnostic = &body["error"]["details"]["diagnostics"][0];
+        assert_eq!(diagnostic["kind"], kind, "{body}");
+        if !path.is_empty() {
+            assert_eq!(diagnostic["path"], path, "{body}");
+        }
+        let message = diagnostic["message"].as_str().unwrap();
+        assert!(message.starts_with("scenario.toml:"), "{message}");
+        // The editor's check says the same with 200 and ok false.
+        let validated = server.post("/api/scenario/validate", toml, text.as_bytes()).json();
+        assert_eq!(validated["ok"], false);
+        assert_eq!(validated["diagnostics"][0]["message"], message);
+    }
+    // 5: a body over 1 MiB, declared, and 6: streamed without a length.
+    let big = vec![b'#'; cporamp_serve::MAX_BODY_BYTES + 1];
+    check(server.post("/api/scenario/check", toml, &big), 413, "body_too_large");
+    let mut chunked = format!(
+        "POST /api/scenario/check HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: {toml}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .into_bytes();
+    for _ in 0..17 {
+        chunked.extend_from_slice(format!("{:x}\r\n", 65536).as_bytes());
+        chunked.extend_from_slice(&[b'#'; 65536]);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    check(raw(server.address, &chunked), 413, "body_too_large");
+    // 7: a wrong content type, 8: none.
+    check(server.post("/api/runs", "text/plain", b"{}"), 415, "unsupported_media_type");
+    check(
+        request(server.address, "POST", "/api/scenario/check", &[], b"x = 1"),
+        415,
+        "unsupported_media_type",
+    );
+    // 9: invalid UTF-8.
+    check(server.post("/api/scenario/check", toml, b"name = \"\xff\xfe\""), 400, "invalid_utf8");
+    // 10: malformed JSON, 11: JSON of the wrong shape, 12: an empty body, 13: a bad label.
+    check(
+        server.post("/api/runs", "application/json", b"{\"scenario_toml\": "),
+        400,
+        "invalid_json",
+    );
+    check(
+        server.post_json("/api/runs", &json!({ "scenario_toml": quick(), "extra": 1 })),
+        400,
+        "invalid_json",
+    );
+    check(server.post("/api/runs", "application/json", b""), 400, "empty_body");
+    check(
+        server.post_json("/api/runs", &json!({ "scenario_toml": quick(), "label": "a\u{7}b" })),
+        400,
+        "invalid_json",
+    );
+    // 14: an invalid scenario as a run.
+    check(
+        server.post_json("/api/runs", &json!({ "scenario_toml": "name = 1" })),
+        422,
+        "scenario_invalid",
+    );
+    // 15: path-like and malformed run ids; 16: an unknown one.
+    for id in ["..%2F..%2Fetc%2Fpasswd", "%2e%2e", "..", "ABCDEF0123456789", "0123", "%FF%FE"] {
+        check(server.get(&format!("/api/runs/{id}")), 400, "invalid_run_id");
+        check(server.get(&format!("/api/runs/{id}/results.json")), 400, "invalid_run_id");
+    }
+    check(server.get("/api/runs/0123456789abcdef"), 404, "run_not_found");
+    check(
+        server.post("/api/runs/0123456789abcdef/cancel", "application/json", b"{}"),
+        404,
+        "run_not_found",
+    );
+    check(server.get("/runs/0123456789abcdef"), 404, "run_not_found");
+    // 17: an unknown path, 18: a wrong method, 19: an unknown preset.
+    check(server.get("/api/nothing/here"), 404, "not_found");
+    check(request(server.address, "DELETE", "/api/runs", &[], b""), 405, "method_not_allowed");
+    check(server.get("/api/presets/..%2Fsecret"), 404, "preset_not_found");
+    // 20: a comparison without its runs; 21: an edit of a field that is not there.
+    check(server.get("/api/compare?a=0123456789abcdef"), 400, "invalid_query");
+    check(server.get("/api/compare?a=../x&b=0123456789abcdef"), 400, "invalid_run_id");
+    check(
+        server.post_json(
+            "/api/scenario/edit",
+            &json!({ "toml": quick(), "path": "yield.nope", "value": "1" }),
+        ),
+        400,
+        "invalid_field",
+    );
+    // 22: results of a run still queued, 23: of a cancelled run, 24: cancelling it again,
+    // 25: the queue full.
+    let first = server.submit(&quick(), "first");
+    let second = server.submit(&quick(), "second");
+    assert_eq!(server.run(&second)["state"], "queued");
+    check(server.get(&format!("/api/runs/{second}/results.json")), 409, "run_not_finished");
+    check(server.post_json("/api/runs", &json!({ "scenario_toml": quick() })), 429, "queue_full");
+    assert_eq!(
+        server.post(&format!("/api/runs/{second}/cancel"), "application/json", b"").status,
+        202
+    );
+    let cancelled = server.wait_final(&second, 60);
+    assert_eq!(cancelled["state"], "cancelled", "{cancelled}");
+    check(server.get(&format!("/api/runs/{second}/report.html")), 409, "run_failed");
+    check(
+        server.post(&format!("/api/runs/{second}/cancel"), "application/json", b""),
+        409,
+        "run_finished",
+    );
+    // 26: a section the report does not have.
+    assert_eq!(server.wait_final(&first, 60)["state"], "succeeded");
+    check(
+        server.get(&format!("/runs/{first}/sections/..%2F..%2Findex.sqlite")),
+        404,
+        "section_not_found",
+    );
+    assert!(kinds >= 30, "{kinds} bad requests");
+    // The server still serves, and nothing above reached the file system outside the store.
+    assert_eq!(server.get("/api/health").status, 200);
+    let mut entries: Vec<String> = std::fs::read_dir(store.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    assert_eq!(entries, ["index.sqlite", "runs"]);
+    server.abort();
+}
+
+#[test]
+fn a_request_over_the_time_limit_is_a_named_408() {
+    let store = tempfile::tempdir().unwrap();
+    let server = Running::start(store.path(), |config| {
+        config.request_timeout = std::time::Duration::from_millis(1);
+    });
+    // Listing the fields loads the scenario three times: far over a millisecond.
+    let answer = server.post("/api/scenario/fields", "application/toml", quick().as_bytes());
+    assert_error(&answer, 408, "request_timeout");
+    server.abort();
+}
