@@ -273,3 +273,95 @@ fn a_request_over_the_time_limit_is_a_named_408() {
     assert_error(&answer, 408, "request_timeout");
     server.abort();
 }
+
+#[test]
+fn fifty_concurrent_requests_and_four_runs_are_all_answered_with_the_pipelines_results() {
+    let store = tempfile::tempdir().unwrap();
+    // Two runs at once, the others queued.
+    let server = Running::start(store.path(), |config| config.max_running = 2);
+    let variant = quick_with("packages", "300");
+    let runs: Vec<(String, String, &str)> = [(quick(), "load-a"), (variant.clone(), "load-b")]
+        .iter()
+        .cycle()
+        .take(4)
+        .map(|(toml, label)| (server.submit(toml, label), toml.clone(), *label))
+        .collect();
+    let run_ids: Vec<String> = runs.iter().map(|(id, _, _)| id.clone()).collect();
+    let address = server.address;
+    let statuses: Vec<(String, u16)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..50)
+            .map(|index| {
+                let run_ids = &run_ids;
+                scope.spawn(move || {
+                    let (method, path, body): (&str, String, Vec<u8>) = match index % 5 {
+                        0 => ("GET", "/api/runs".into(), vec![]),
+                        1 => ("GET", format!("/api/runs/{}", run_ids[index % 4]), vec![]),
+                        2 => ("GET", "/api/health".into(), vec![]),
+                        3 => ("GET", "/api/openapi.json".into(), vec![]),
+                        _ => ("POST", "/api/scenario/validate".into(), quick().into_bytes()),
+                    };
+                    let answer = request(
+                        address,
+                        method,
+                        &path,
+                        &[("Content-Type", "application/toml")],
+                        &body,
+                    );
+                    (path, answer.status)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(statuses.len(), 50);
+    for (path, status) in &statuses {
+        assert_eq!(*status, 200, "{path}");
+    }
+    let expected_a = pipeline_files(&quick(), "load-a").0;
+    let expected_b = pipeline_files(&variant, "load-b").0;
+    for (id, _, label) in &runs {
+        let run = server.wait_final(id, 120);
+        assert_eq!(run["state"], "succeeded", "{run}");
+        let expected = if *label == "load-a" { &expected_a } else { &expected_b };
+        assert!(
+            server.get(&format!("/api/runs/{id}/results.json")).text() == *expected,
+            "run {id} ({label}) equals cporamp run's results.json"
+        );
+    }
+    assert_eq!(server.get("/api/runs").json()["runs"].as_array().unwrap().len(), 4, "no run lost");
+    server.abort();
+}
+
+#[test]
+fn a_running_run_cancels_and_a_restart_marks_the_interrupted_run_failed() {
+    let store = tempfile::tempdir().unwrap();
+    let default = cporamp_core::scenario::DEFAULT_SCENARIO_TOML;
+    let first = Running::start(store.path(), |_| {});
+    let finished = first.submit(&quick(), "finished");
+    assert_eq!(first.wait_final(&finished, 60)["state"], "succeeded");
+    let results = first.get(&format!("/api/runs/{finished}/results.json")).text();
+    // The default scenario runs for minutes: it is surely still running when stopped.
+    let cancelled = first.submit(default, "cancelled");
+    first.wait(&cancelled, 60, |run| run["state"] == "running");
+    assert_eq!(
+        first.post(&format!("/api/runs/{cancelled}/cancel"), "application/json", b"").status,
+        202
+    );
+    let run = first.wait_final(&cancelled, 120);
+    assert_eq!(run["state"], "cancelled", "{run}");
+    let interrupted = first.submit(default, "interrupted");
+    first.wait(&interrupted, 60, |run| run["state"] == "running");
+    first.abort();
+
+    let second = Running::start(store.path(), |_| {});
+    assert_eq!(second.server.as_ref().unwrap().interrupted(), 1);
+    let run = second.run(&interrupted);
+    assert_eq!(run["state"], "failed", "{run}");
+    assert_eq!(run["error"], cporamp_serve::store::INTERRUPTED);
+    assert_error(&second.get(&format!("/api/runs/{interrupted}/results.json")), 409, "run_failed");
+    assert_eq!(second.run(&cancelled)["state"], "cancelled");
+    assert_eq!(second.run(&finished)["state"], "succeeded");
+    assert_eq!(second.get(&format!("/api/runs/{finished}/results.json")).text(), results);
+    assert_eq!(second.get("/api/runs").json()["runs"].as_array().unwrap().len(), 3);
+    second.abort();
+}
