@@ -265,7 +265,7 @@ async function refreshRun(id) {
     body.append(el("tr", { "data-stage": name }, [
       el("td", { text: name }),
       el("td", {}, [el("progress", { max: "100", value: String(value) })]),
-      el("td", { text: stage.total ? stage.done + " / " + stage.total : "" }),
+      el("td", { text: run.state === "succeeded" ? "done" : stage.total ? stage.done + " / " + stage.total : "" }),
     ]));
   });
   if (live) {
