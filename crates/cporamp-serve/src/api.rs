@@ -606,3 +606,32 @@ async fn compare(
     body.insert("results", json!(comparison.results));
     Ok(json_response(StatusCode::OK, &json!(body)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_openapi_document_lists_every_route_and_error_code() {
+        let document: Value = serde_json::from_str(OPENAPI_JSON).expect("valid JSON");
+        assert_eq!(document["openapi"], "3.1.0");
+        let paths = document["paths"].as_object().unwrap();
+        for (method, path) in ROUTES {
+            assert!(
+                paths.get(*path).and_then(|p| p.get(*method)).is_some(),
+                "{method} {path} is documented"
+            );
+        }
+        let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+        assert_eq!(documented, ROUTES.len(), "no documented route is missing from the router");
+        let codes = &document["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
+            ["code"]["enum"];
+        let codes: Vec<&str> =
+            codes.as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+        let named: Vec<&str> = crate::error::ERROR_CODES.iter().map(|(code, _, _)| *code).collect();
+        assert_eq!(codes.len(), named.len());
+        for code in named {
+            assert!(codes.contains(&code), "{code} is documented");
+        }
+    }
+}

@@ -365,3 +365,24 @@ fn a_running_run_cancels_and_a_restart_marks_the_interrupted_run_failed() {
     assert_eq!(second.get("/api/runs").json()["runs"].as_array().unwrap().len(), 3);
     second.abort();
 }
+
+#[test]
+fn a_failed_run_is_recorded_failed_and_the_server_goes_on() {
+    let store = tempfile::tempdir().unwrap();
+    let server = Running::start(store.path(), |config| config.max_running = 1);
+    let first = server.submit(&quick(), "first");
+    let doomed = server.submit(&quick(), "doomed");
+    assert_eq!(server.run(&doomed)["state"], "queued", "the first run holds the only slot");
+    // The doomed run's folder becomes a file: writing its results fails when it ends.
+    let folder = store.path().join("runs").join(&doomed);
+    std::fs::remove_dir_all(&folder).unwrap();
+    std::fs::write(&folder, "not a folder").unwrap();
+    let run = server.wait_final(&doomed, 60);
+    assert_eq!(run["state"], "failed", "{run}");
+    assert!(run["error"].as_str().is_some_and(|e| e.contains(&doomed)), "{run}");
+    assert_error(&server.get(&format!("/api/runs/{doomed}/results.json")), 409, "run_failed");
+    assert_eq!(server.run(&first)["state"], "succeeded");
+    let after = server.submit(&quick(), "after");
+    assert_eq!(server.wait_final(&after, 60)["state"], "succeeded", "the server goes on");
+    server.abort();
+}
