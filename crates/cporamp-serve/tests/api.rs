@@ -9,9 +9,11 @@ mod common;
 use common::{Running, quick, quick_with, raw, request};
 use serde_json::{Value, json};
 
-/// What `cporamp run` computes for `toml` read from `origin`: results.json, report.html
+/// What `cporamp run` computes for a scenario read from a file: results.json, report.html
 /// and the headlines `cporamp diff` compares.
-fn pipeline_files(toml: &str, origin: &str) -> (String, String, Vec<cporamp_report::Headline>) {
+type Files = (String, String, Vec<cporamp_report::Headline>);
+
+fn pipeline_files(toml: &str, origin: &str) -> Files {
     let scenario = cporamp_core::load(toml, origin).expect("the fixture loads");
     let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
         .expect("the fixture runs");
@@ -21,6 +23,22 @@ fn pipeline_files(toml: &str, origin: &str) -> (String, String, Vec<cporamp_repo
         cporamp_report::report_html(&results),
         cporamp_report::headlines(&results),
     )
+}
+
+/// The two fixtures the tests run, computed once for every test: the quick scenario as
+/// `a.toml` and with 300 packages as `b.toml`.
+fn expected(which: char) -> &'static Files {
+    static A: std::sync::OnceLock<Files> = std::sync::OnceLock::new();
+    static B: std::sync::OnceLock<Files> = std::sync::OnceLock::new();
+    match which {
+        'a' => A.get_or_init(|| pipeline_files(&quick(), "a.toml")),
+        _ => B.get_or_init(|| pipeline_files(&variant(), "b.toml")),
+    }
+}
+
+/// Fixture B: the quick scenario with 300 packages.
+fn variant() -> String {
+    quick_with("packages", "300")
 }
 
 /// Asserts a named JSON error with `status`; returns its body.
@@ -63,16 +81,16 @@ fn a_run_gives_the_pipelines_results_and_two_runs_compare_as_diff_does() {
     );
 
     let a = server.submit(&quick(), "a.toml");
-    let b_text = quick_with("packages", "300");
+    let b_text = variant();
     let b = server.submit(&b_text, "b.toml");
     for id in [&a, &b] {
         let run = server.wait_final(id, 60);
         assert_eq!(run["state"], "succeeded", "{run}");
         assert_eq!(run["percent"], 100.0);
     }
-    let (json_a, html_a, heads_a) = pipeline_files(&quick(), "a.toml");
-    assert_eq!(server.get(&format!("/api/runs/{a}/results.json")).text(), json_a);
-    assert_eq!(server.get(&format!("/api/runs/{a}/report.html")).text(), html_a);
+    let (json_a, html_a, heads_a) = expected('a');
+    assert!(server.get(&format!("/api/runs/{a}/results.json")).text() == *json_a);
+    assert!(server.get(&format!("/api/runs/{a}/report.html")).text() == *html_a);
     assert_eq!(server.get(&format!("/api/runs/{b}/scenario.toml")).text(), b_text);
 
     let compare = server.get(&format!("/api/compare?a={a}&b={b}"));
@@ -83,9 +101,9 @@ fn a_run_gives_the_pipelines_results_and_two_runs_compare_as_diff_does() {
         json!([{ "path": "yield.packages", "old": "400", "new": "300", "unit": "" }])
     );
     // The headlines, as `cporamp diff` matches them from the two runs' results.
-    let (json_b, _, heads_b) = pipeline_files(&b_text, "b.toml");
-    assert_eq!(server.get(&format!("/api/runs/{b}/results.json")).text(), json_b);
-    let expected = cporamp_report::headline_diffs(&heads_a, &heads_b);
+    let (json_b, _, heads_b) = expected('b');
+    assert!(server.get(&format!("/api/runs/{b}/results.json")).text() == *json_b);
+    let expected = cporamp_report::headline_diffs(heads_a, heads_b);
     let expected_json = serde_json::to_value(&expected).unwrap();
     let (got, want) = (compare["results"].as_array().unwrap(), expected_json.as_array().unwrap());
     assert_eq!(got.len(), want.len());
@@ -279,8 +297,7 @@ fn fifty_concurrent_requests_and_four_runs_are_all_answered_with_the_pipelines_r
     let store = tempfile::tempdir().unwrap();
     // Two runs at once, the others queued.
     let server = Running::start(store.path(), |config| config.max_running = 2);
-    let variant = quick_with("packages", "300");
-    let runs: Vec<(String, String, &str)> = [(quick(), "load-a"), (variant.clone(), "load-b")]
+    let runs: Vec<(String, String, &str)> = [(quick(), "a.toml"), (variant(), "b.toml")]
         .iter()
         .cycle()
         .take(4)
@@ -317,12 +334,10 @@ fn fifty_concurrent_requests_and_four_runs_are_all_answered_with_the_pipelines_r
     for (path, status) in &statuses {
         assert_eq!(*status, 200, "{path}");
     }
-    let expected_a = pipeline_files(&quick(), "load-a").0;
-    let expected_b = pipeline_files(&variant, "load-b").0;
     for (id, _, label) in &runs {
         let run = server.wait_final(id, 120);
         assert_eq!(run["state"], "succeeded", "{run}");
-        let expected = if *label == "load-a" { &expected_a } else { &expected_b };
+        let expected = if *label == "a.toml" { &expected('a').0 } else { &expected('b').0 };
         assert!(
             server.get(&format!("/api/runs/{id}/results.json")).text() == *expected,
             "run {id} ({label}) equals cporamp run's results.json"
