@@ -77,6 +77,8 @@ impl Progress {
 #[derive(Debug, Default)]
 struct Live {
     cancel: AtomicBool,
+    /// Wakes a queued run's wait for a slot when it is cancelled.
+    cancelled: tokio::sync::Notify,
     progress: Mutex<Progress>,
 }
 
@@ -186,12 +188,16 @@ impl Runs {
         let id = record.id.clone();
         let origin = label.to_string();
         tokio::spawn(async move {
-            let permit = Arc::clone(&runs.slots).acquire_owned().await;
+            // A queued run waits for a slot, or for its cancellation.
+            let permit = tokio::select! {
+                permit = Arc::clone(&runs.slots).acquire_owned() => permit.ok(),
+                () = live.cancelled.notified() => None,
+            };
             runs.queued.fetch_sub(1, Ordering::SeqCst);
-            if permit.is_err() || live.cancel.load(Ordering::SeqCst) {
+            let Some(permit) = permit.filter(|_| !live.cancel.load(Ordering::SeqCst)) else {
                 runs.finish(&id, RunState::Cancelled, Some("cancelled before it started"));
                 return;
-            }
+            };
             runs.set_state(&id, RunState::Running, None);
             let worker = Arc::clone(&runs);
             let worker_id = id.clone();
@@ -290,6 +296,8 @@ impl Runs {
         match self.live(id) {
             Some(live) if !record.state.is_final() => {
                 live.cancel.store(true, Ordering::SeqCst);
+                // Stores a wake-up if the queued run is not waiting yet: none is lost.
+                live.cancelled.notify_one();
                 Ok(())
             }
             _ => Err(ApiError::new(
@@ -313,6 +321,7 @@ impl Runs {
         self.slots.close();
         for live in self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner).values() {
             live.cancel.store(true, Ordering::SeqCst);
+            live.cancelled.notify_one();
         }
     }
 

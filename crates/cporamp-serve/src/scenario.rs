@@ -388,11 +388,11 @@ mod tests {
 
     #[test]
     fn an_edit_changes_one_value_and_keeps_its_comment() {
-        let text = "[a]\nx_w = 1.5 # [S1] a source\ny = { \"5.1T\" = 2.0, \"6T\" = 3.0 }\nz = \"t#x\" # c\n";
+        let text = "[a]\nx_w = 1.5 # [S26] a source\ny = { \"5.1T\" = 2.0, \"6T\" = 3.0 }\nz = \"t#x\" # c\n";
         let edited = edit(text, "a.x_w", "2.5").unwrap();
         assert_eq!(
             edited,
-            "[a]\nx_w = 2.5 # [S1] a source\ny = { \"5.1T\" = 2.0, \"6T\" = 3.0 }\nz = \"t#x\" # c\n"
+            "[a]\nx_w = 2.5 # [S26] a source\ny = { \"5.1T\" = 2.0, \"6T\" = 3.0 }\nz = \"t#x\" # c\n"
         );
         let edited = edit(text, "a.y.\"6T\"", "4.0").unwrap();
         assert!(edited.contains("y = { \"5.1T\" = 2.0, \"6T\" = 4.0 }"), "{edited}");
@@ -404,7 +404,7 @@ mod tests {
 
     #[test]
     fn comments_are_found_outside_strings() {
-        assert_eq!(comment_after("a = \"x#y\" # [S2] z", 1).as_deref(), Some("[S2] z"));
+        assert_eq!(comment_after("a = \"x#y\" # [S35] z", 1).as_deref(), Some("[S35] z"));
         assert_eq!(comment_after("a = 1", 1), None);
     }
 }

@@ -244,7 +244,8 @@ fn every_kind_of_bad_input_is_a_named_json_error_with_a_4xx_status() {
     );
     // 22: results of a run still queued, 23: of a cancelled run, 24: cancelling it again,
     // 25: the queue full.
-    let first = server.submit(&quick(), "first");
+    // The default scenario runs for minutes: it holds the only slot.
+    let first = server.submit(cporamp_core::scenario::DEFAULT_SCENARIO_TOML, "first");
     let second = server.submit(&quick(), "second");
     assert_eq!(server.run(&second)["state"], "queued");
     check(server.get(&format!("/api/runs/{second}/results.json")), 409, "run_not_finished");
@@ -253,8 +254,10 @@ fn every_kind_of_bad_input_is_a_named_json_error_with_a_4xx_status() {
         server.post(&format!("/api/runs/{second}/cancel"), "application/json", b"").status,
         202
     );
+    // A queued run is cancelled at once, not when a slot frees.
     let cancelled = server.wait_final(&second, 60);
     assert_eq!(cancelled["state"], "cancelled", "{cancelled}");
+    assert_eq!(server.run(&first)["state"], "running", "the first run holds the slot");
     check(server.get(&format!("/api/runs/{second}/report.html")), 409, "run_failed");
     check(
         server.post(&format!("/api/runs/{second}/cancel"), "application/json", b""),
@@ -262,9 +265,15 @@ fn every_kind_of_bad_input_is_a_named_json_error_with_a_4xx_status() {
         "run_finished",
     );
     // 26: a section the report does not have.
-    assert_eq!(server.wait_final(&first, 60)["state"], "succeeded");
+    assert_eq!(
+        server.post(&format!("/api/runs/{first}/cancel"), "application/json", b"").status,
+        202
+    );
+    assert_eq!(server.wait_final(&first, 120)["state"], "cancelled");
+    let third = server.submit(&quick(), "third");
+    assert_eq!(server.wait_final(&third, 60)["state"], "succeeded");
     check(
-        server.get(&format!("/runs/{first}/sections/..%2F..%2Findex.sqlite")),
+        server.get(&format!("/runs/{third}/sections/..%2F..%2Findex.sqlite")),
         404,
         "section_not_found",
     );
