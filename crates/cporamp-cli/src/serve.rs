@@ -2,10 +2,16 @@
 //! address and serves until Ctrl-C. A non-loopback address is refused without
 //! `--allow-remote`, and warned about with it.
 
+use std::io::Write;
+
 use crate::Failure;
 use crate::args::ServeArgs;
 
-#[allow(clippy::print_stderr, reason = "the server's address and warnings go to stderr")]
+/// A line on standard error; a closed stderr is no reason to stop serving.
+fn note(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
     if !args.bind.is_loopback() {
         if !args.allow_remote {
@@ -15,11 +21,11 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
                 args.bind
             )));
         }
-        eprintln!(
+        note(&format!(
             "warning: listening on {} (not loopback) without authentication: anyone who reaches \
              this address can read the runs and start new ones",
             args.bind
-        );
+        ));
     }
     let threads = args.threads.unwrap_or_else(|| cporamp_pipeline::RunOptions::default().threads);
     let config = cporamp_serve::Config {
@@ -32,24 +38,28 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(Failure::internal)?;
-    runtime.block_on(async {
+    let served = runtime.block_on(async {
         let server = cporamp_serve::Server::start(config)
             .await
             .map_err(|e| Failure::Input(anyhow::anyhow!(e)))?;
         if server.interrupted() > 0 {
-            eprintln!(
+            note(&format!(
                 "{} run(s) of the previous server were unfinished; marked failed (interrupted)",
                 server.interrupted()
-            );
+            ));
         }
-        eprintln!(
+        note(&format!(
             "cporamp serve: http://{}/ (run store {}; Ctrl-C stops)",
             server.address(),
             args.store.display()
-        );
+        ));
         let _ = tokio::signal::ctrl_c().await;
-        eprintln!("stopping: runs still going are marked failed (interrupted)");
+        note("stopping: runs still going are marked failed (interrupted)");
         server.shutdown().await;
         Ok(())
-    })
+    });
+    // A cancelled run stops at the pipeline's next progress report; do not wait longer than
+    // this for one stuck in a long unit of work (the store already says it failed).
+    runtime.shutdown_timeout(std::time::Duration::from_secs(10));
+    served
 }
