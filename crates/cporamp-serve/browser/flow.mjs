@@ -116,12 +116,13 @@ try {
   await page.goto(base + "/runs");
   await page.locator(`tr[data-run="${first}"] input[name=a]`).check();
   await page.locator(`tr[data-run="${second}"] input[name=b]`).check();
+  await shot(page, "6-runs");
   await Promise.all([page.waitForURL(/\/compare\?/), page.click("#compare")]);
   await page.locator("h1", { hasText: "cporamp diff" }).waitFor();
   const changed = await page.locator("table").first().textContent();
   expect(changed.includes("yield.packages") && changed.includes("400") && changed.includes("300"),
     `the diff names the changed field: ${changed.slice(0, 300)}`);
-  await shot(page, "6-compare");
+  await shot(page, "7-compare");
   seen.runs = [first, second];
   seen.sections = sections;
 } catch (error) {

@@ -52,7 +52,9 @@ fn the_dashboard_edits_runs_shows_and_compares_in_chromium() {
     assert_eq!(seen["ok"], true, "{seen}");
     assert_eq!(seen["problems"], serde_json::json!([]), "no console errors: {seen}");
     assert_eq!(seen["percents"].as_array().unwrap().last().unwrap(), "100 %", "{seen}");
-    for name in ["1-editor-invalid-field", "3-run-finished", "5-result-generation", "6-compare"] {
+    for name in
+        ["1-editor-invalid-field", "3-run-finished", "5-result-generation", "6-runs", "7-compare"]
+    {
         let file = shots.join(format!("{name}.png"));
         let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         assert!(bytes > 10_000, "{} is a screenshot ({bytes} bytes)", file.display());
