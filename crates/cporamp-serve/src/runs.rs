@@ -255,6 +255,8 @@ impl Runs {
             let html = cporamp_report::report_html(&results);
             let headlines = serde_json::to_string(&cporamp_report::headlines(&results))
                 .map_err(|error| error.to_string())?;
+            let resolved =
+                serde_json::to_string_pretty(&scenario).map_err(|error| error.to_string())?;
             if self.stopping.load(Ordering::SeqCst) {
                 return Err(crate::store::INTERRUPTED.to_string());
             }
@@ -262,6 +264,7 @@ impl Runs {
                 ("results.json", json.as_bytes()),
                 ("report.html", html.as_bytes()),
                 ("headlines.json", headlines.as_bytes()),
+                ("resolved_scenario.json", resolved.as_bytes()),
             ] {
                 self.store.write(id, name, bytes).map_err(|error| error.message)?;
             }

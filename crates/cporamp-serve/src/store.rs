@@ -1,5 +1,6 @@
 //! The run store: a folder per run under `<store>/runs/<id>/` (the scenario as submitted,
-//! `results.json`, `report.html` and the headline figures the comparison reads) and a SQLite
+//! `scenario.toml`; the scenario as resolved, `resolved_scenario.json`; `results.json`,
+//! `report.html` and the headline figures the comparison reads, `headlines.json`) and a SQLite
 //! index `<store>/index.sqlite` of every run and its state, which survives a restart.
 //!
 //! Run ids are generated here (16 lower-case hex digits: the creation time in milliseconds

@@ -93,6 +93,27 @@ fn a_run_gives_the_pipelines_results_and_two_runs_compare_as_diff_does() {
     assert!(server.get(&format!("/api/runs/{a}/report.html")).text() == *html_a);
     assert_eq!(server.get(&format!("/api/runs/{b}/scenario.toml")).text(), b_text);
 
+    let mut files: Vec<String> = std::fs::read_dir(store.path().join("runs").join(&a))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "headlines.json",
+            "report.html",
+            "resolved_scenario.json",
+            "results.json",
+            "scenario.toml"
+        ]
+    );
+    let resolved: Value = serde_json::from_slice(
+        &std::fs::read(store.path().join("runs").join(&a).join("resolved_scenario.json")).unwrap(),
+    )
+    .unwrap();
+    let results: Value = serde_json::from_str(json_a).unwrap();
+    assert_eq!(resolved, results["scenario"], "the resolved scenario results.json carries");
     let compare = server.get(&format!("/api/compare?a={a}&b={b}"));
     assert_eq!(compare.status, 200, "{}", compare.text());
     let compare = compare.json();
