@@ -159,6 +159,39 @@ pub enum Command {
     /// Write or check scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
+    /// A local web dashboard: edit a scenario (every field with its unit, range and source,
+    /// checked as `scenario check` checks it), run it, watch its progress, keep the runs in a
+    /// run store, read the report's sections and compare two runs as `cporamp diff` does; the
+    /// same as a JSON API (documented at /api/openapi.json). Stops on Ctrl-C; runs still
+    /// going are then marked failed (interrupted).
+    #[command(
+        after_help = "Example:\n  cporamp serve                      # http://127.0.0.1:8080/\n  cporamp serve --port 9000 --store runs --threads 2"
+    )]
+    Serve(ServeArgs),
+}
+
+/// `cporamp serve`'s flags.
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// The port to listen on (0: any free port, printed at start).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The address to listen on. Anything but a loopback address needs --allow-remote.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// Allow a non-loopback --bind: the dashboard has no authentication, so anyone who
+    /// reaches the address can start runs.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// The run store: a folder per run and the SQLite index, created if missing.
+    #[arg(long, value_name = "DIR", default_value = "cporamp-runs")]
+    pub store: PathBuf,
+    /// Worker threads per run (default: all cores); results are identical for any count.
+    #[arg(long, value_name = "N")]
+    pub threads: Option<std::num::NonZeroUsize>,
+    /// Runs at once; more wait in a queue.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub max_runs: u16,
 }
 
 /// The scenario: positional, or `--scenario` (the older spelling).
