@@ -156,6 +156,17 @@ pub enum Command {
         after_help = "Example:\n  cporamp align\n  cporamp align my.toml --format json --threads 2 --seed 7"
     )]
     Align(AlignArgs),
+    /// Liquid cooling and optics designed together: sweeps [codesign]'s grid (cold-plate flow
+    /// per kW and channels, coolant supply, engine gap, engines on the ASIC's plate or their
+    /// own, ELS in the front panel or on a plate, ASIC power) through the thermal engine's
+    /// package and the comparison's power models, with pumping, facility cooling, laser and
+    /// solder life, the liquid-cooling bill of materials and cost per Gb/s over the switch's
+    /// life; prints the design the scenario's limits pick (and the limit that binds), the
+    /// Pareto front and the chosen design's bill.
+    #[command(
+        after_help = "Example:\n  cporamp codesign\n  cporamp codesign my.toml --format json --threads 2 > codesign.json"
+    )]
+    Codesign(EngineArgs),
     /// Write or check scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),

@@ -6,7 +6,7 @@ use super::*;
 /// Power one optical engine dissipates in the package: everything in the port's optics but
 /// the external laser and the conversion loss (both outside the package), times the ports
 /// the engine serves.
-pub(crate) fn engine_power_w(result: &TechnologyResult, ports_per_engine: f64) -> f64 {
+pub fn engine_power_w(result: &TechnologyResult, ports_per_engine: f64) -> f64 {
     let port = &result.port_power;
     let inside = port.dsp_w
         + port.driver_w
@@ -31,16 +31,28 @@ pub(crate) fn set_engine_temperature(technology: &mut Technology, engine_temp_c:
     }
 }
 
-pub(crate) struct Converged {
-    /// The engine temperature the loop settled at (the last package solve's).
-    pub(crate) engine_temp_c: f64,
-    pub(crate) result: TechnologyResult,
-    pub(crate) package: PackageResult,
-    pub(crate) engine_w: f64,
-    pub(crate) asic_w: f64,
-    pub(crate) asic_leakage_w: f64,
-    pub(crate) iterations: usize,
+/// A technology settled on its package: the comparison <-> thermal fixed point inside the
+/// ASIC leakage loop.
+#[derive(Debug, Clone)]
+pub struct Converged {
+    /// The engine temperature the loop settled at (the last package solve's), °C.
+    pub engine_temp_c: f64,
+    /// The comparison at that temperature.
+    pub result: TechnologyResult,
+    /// The package solve at that temperature.
+    pub package: PackageResult,
+    /// Power of one optical engine in the package, W.
+    pub engine_w: f64,
+    /// ASIC power at its settled junction temperature, W.
+    pub asic_w: f64,
+    /// Its leakage above the nominal figure's, W.
+    pub asic_leakage_w: f64,
+    /// Package solves.
+    pub iterations: usize,
 }
+
+/// A package solve: (ASIC W, one engine's W, coolant inlet °C) to the package's temperatures.
+pub type Evaluate<'a> = &'a dyn Fn(f64, f64, f64) -> Result<PackageResult, PackageError>;
 
 /// The ids an engine error is reported under: (technology, generation).
 pub(crate) fn ids(
@@ -227,7 +239,7 @@ pub(crate) fn build_models(
 pub(crate) fn converge_engines(
     scenario: &Scenario,
     working: &mut Scenario,
-    package: &PackageModel,
+    package: Evaluate<'_>,
     ports_per_engine: f64,
     generation_index: usize,
     technology_index: usize,
@@ -243,7 +255,7 @@ pub(crate) fn converge_engines(
         let result =
             cporamp_compare::compare_technology(working, generation_index, technology_index)?;
         let engine_w = engine_power_w(&result, ports_per_engine);
-        let solved = package.evaluate(asic_w, engine_w, inlet_c).map_err(fail)?;
+        let solved = package(asic_w, engine_w, inlet_c).map_err(fail)?;
         let next = solved.engine_mean_max_c;
         if (next - engine_temp_c).abs() < FIXED_POINT_TOLERANCE_K {
             return Ok(Converged {
@@ -271,7 +283,7 @@ pub(crate) fn converge_engines(
 pub(crate) fn converge(
     scenario: &Scenario,
     working: &mut Scenario,
-    package: &PackageModel,
+    package: Evaluate<'_>,
     ports_per_engine: f64,
     generation_index: usize,
     technology_index: usize,
