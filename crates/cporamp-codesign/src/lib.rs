@@ -73,12 +73,13 @@
 //! the scenario and its coordinates, collected in grid order, so results do not depend on
 //! the thread count.
 
-mod bom;
+mod cluster;
 mod sweep;
 #[cfg(test)]
 mod tests;
 
-pub use bom::{BomLine, CoolingBomResult, cluster_switches, cooling_bom};
+pub use cluster::cluster_switches;
+pub use cporamp_compare::cooling::{BomLine, CoolingBomResult, cooling_bom};
 pub use sweep::{
     Choice, CodesignResult, Constraint, DesignPoint, PointResult, codesign, evaluate_point,
     pareto_front,

@@ -13,7 +13,8 @@ use cporamp_thermal::package::{PackageError, PackageResult};
 use serde::Serialize;
 
 use crate::CodesignError;
-use crate::bom::{CoolingBomResult, cluster_switches, cooling_bom};
+use crate::cluster::cluster_switches;
+use cporamp_compare::cooling::{CoolingBomResult, cooling_bom};
 
 /// ELS temperature loop tolerance, K.
 const ELS_TOLERANCE_K: f64 = 0.01;
