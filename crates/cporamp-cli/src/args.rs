@@ -167,6 +167,15 @@ pub enum Command {
         after_help = "Example:\n  cporamp codesign\n  cporamp codesign my.toml --format json --threads 2 > codesign.json"
     )]
     Codesign(EngineArgs),
+    /// Optical-I/O due diligence: a startup's claims (coupling loss and its spread, operating
+    /// temperature range, heater power, laser and engine FIT, package yield and test coverage,
+    /// alignment throughput, customer validation stage; a TOML file, see
+    /// examples/claims.toml) run through the engines and the scenario, as a checklist of pass,
+    /// concern or FAIL with the figure behind each line and the questions to ask.
+    #[command(
+        after_help = "Example:\n  cporamp diligence examples/claims.toml\n  cporamp diligence claims.toml my.toml --format json"
+    )]
+    Diligence(DiligenceArgs),
     /// Write or check scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
@@ -390,6 +399,17 @@ pub enum Format {
     Csv,
     /// The printed tables as Parquet.
     Parquet,
+}
+
+/// `cporamp diligence`.
+#[derive(Debug, clap::Args)]
+pub struct DiligenceArgs {
+    /// The claims file (TOML; every field required, see examples/claims.toml).
+    #[arg(value_name = "CLAIMS")]
+    pub claims: PathBuf,
+    /// The scenario the claims are judged against, format, output and threads.
+    #[command(flatten)]
+    pub common: EngineArgs,
 }
 
 /// `cporamp align`.

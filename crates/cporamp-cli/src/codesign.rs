@@ -205,3 +205,42 @@ pub(crate) fn tables(result: &CodesignResult) -> Vec<Table> {
     }
     tables
 }
+
+/// Runs `cporamp diligence CLAIMS [SCENARIO]`.
+pub(crate) fn diligence(args: &crate::args::DiligenceArgs) -> Result<(), Failure> {
+    let path = &args.claims;
+    let text = crate::input::read_text(path, "claims file")?;
+    let claims: cporamp_codesign::diligence::Claims = toml::from_str(&text)
+        .map_err(|error| Failure::Input(anyhow::anyhow!("{}: {error}", path.display())))?;
+    let session = Session::start(&args.common, &["diligence"])?;
+    let result = cporamp_codesign::diligence::diligence(&claims, &session.scenario)
+        .map_err(|error| Failure::Input(anyhow::anyhow!("{}: {error}", path.display())))?;
+    session.emit("diligence", || diligence_tables(&result), || crate::json(&result), None)
+}
+
+fn diligence_tables(result: &cporamp_codesign::diligence::Diligence) -> Vec<Table> {
+    use cporamp_codesign::diligence::Verdict;
+    let mut table = Table::new(
+        format!(
+            "Due diligence of {}'s claims, judged as {} at {}",
+            result.company, result.technology, result.generation
+        ),
+        "claim",
+        vec!["verdict".to_string()],
+    );
+    let mut questions = Table::new("Questions to ask", "claim", vec!["questions".to_string()]);
+    for line in &result.lines {
+        let verdict = match line.verdict {
+            Verdict::Pass => "pass",
+            Verdict::Concern => "concern",
+            Verdict::Fail => "FAIL",
+        };
+        table.row(line.claim, vec![Cell::text(verdict)]);
+        table.note(format!("{}: {}", line.claim, line.figure));
+        questions.row(line.claim, vec![Cell::number(line.questions.len() as f64, 0)]);
+        for question in &line.questions {
+            questions.note(format!("{}: {question}", line.claim));
+        }
+    }
+    vec![table, questions]
+}

@@ -233,6 +233,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Inspect(args) => run_inspect(&args),
         Command::Align(args) => align::run(args),
         Command::Codesign(args) => codesign::run(&args),
+        Command::Diligence(args) => codesign::diligence(&args),
         Command::Scenario(ScenarioCommand::Init { path, force }) => {
             output::write_new_file(&path, DEFAULT_SCENARIO_TOML, force).map_err(Failure::Input)?;
             print(&format!("wrote the default scenario to {}\n", path.display()))

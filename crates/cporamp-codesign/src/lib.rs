@@ -74,6 +74,7 @@
 //! the thread count.
 
 mod cluster;
+pub mod diligence;
 mod sweep;
 #[cfg(test)]
 mod tests;

@@ -195,3 +195,80 @@ fn the_bill_sums_its_lines_and_scales_to_the_fleets_racks() {
         bom.lines.iter().filter(|l| l.per != "heat").map(BomLine::per_switch_mid_usd).sum();
     assert!((500.0..5000.0).contains(&parts), "switch cooling parts {parts} USD");
 }
+
+mod diligence_checks {
+    use crate::diligence::{Claims, Verdict, claims_of_scenario, diligence};
+    use cporamp_core::Scenario;
+
+    fn scenario() -> Scenario {
+        let mut scenario = cporamp_core::load_default().unwrap();
+        scenario.thermal.grid_cells = 24;
+        scenario
+    }
+
+    fn own(scenario: &Scenario) -> Claims {
+        let g = scenario.generations.iter().position(|g| g.id == "102.4T").unwrap();
+        let t = scenario.technologies.iter().position(|t| t.id == "cpo_els").unwrap();
+        claims_of_scenario(scenario, g, t).unwrap()
+    }
+
+    /// Makes one claim worse.
+    type Worsen = Box<dyn Fn(&mut Claims)>;
+
+    fn verdict(scenario: &Scenario, claims: &Claims, line: &str) -> Verdict {
+        let result = diligence(claims, scenario).unwrap();
+        result.lines.iter().find(|l| l.claim == line).unwrap().verdict
+    }
+
+    #[test]
+    fn the_scenarios_own_values_pass_every_line() {
+        let scenario = scenario();
+        let result = diligence(&own(&scenario), &scenario).unwrap();
+        assert_eq!(result.lines.len(), 9);
+        for line in &result.lines {
+            assert_eq!(line.verdict, Verdict::Pass, "{}: {}", line.claim, line.figure);
+            assert!(!line.questions.is_empty());
+        }
+    }
+
+    #[test]
+    fn each_line_fails_when_its_claim_is_worse_than_physics_allows() {
+        let scenario = scenario();
+        let base = own(&scenario);
+        let worse: Vec<(&str, Worsen)> = vec![
+            // Mean loss half a dB past the allocation: most lanes over budget.
+            ("coupling loss", Box::new(|c: &mut Claims| c.coupling_loss_db = 1.5)),
+            // Rated below what the hottest inlet makes.
+            ("operating temperature range", Box::new(|c: &mut Claims| c.max_engine_temp_c -= 10.0)),
+            // More heater power than the heater can give.
+            ("ring heater power", Box::new(|c: &mut Claims| c.heater_mw_per_ring = 60.0)),
+            ("laser reliability", Box::new(|c: &mut Claims| c.laser_fit = 1e6)),
+            ("engine reliability", Box::new(|c: &mut Claims| c.engine_port_fit *= 3.0)),
+            ("package yield", Box::new(|c: &mut Claims| c.package_yield = 0.2)),
+            ("test coverage", Box::new(|c: &mut Claims| c.test_coverage = 0.5)),
+            ("alignment throughput", Box::new(|c: &mut Claims| c.alignment_fibers_per_s = 0.01)),
+            ("customer validation", Box::new(|c: &mut Claims| c.customer_stage = "none".into())),
+        ];
+        for (line, worsen) in worse {
+            let mut claims = base.clone();
+            worsen(&mut claims);
+            assert_eq!(verdict(&scenario, &claims, line), Verdict::Fail, "{line}");
+        }
+    }
+
+    #[test]
+    fn claims_out_of_range_are_named_errors() {
+        let scenario = scenario();
+        let mut claims = own(&scenario);
+        claims.package_yield = 1.5;
+        let error = diligence(&claims, &scenario).unwrap_err().to_string();
+        assert_eq!(error, "package_yield = 1.5: expected a fraction 0 < yield <= 1");
+        let mut claims = own(&scenario);
+        claims.technology = "lpo".into();
+        let error = diligence(&claims, &scenario).unwrap_err().to_string();
+        assert!(
+            error.starts_with("technology = \"lpo\": expected a co-packaged technology"),
+            "{error}"
+        );
+    }
+}
