@@ -492,13 +492,17 @@ fn run_all(
     let observations = signals.map(|path| signals::read(path, &session.scenario)).transpose()?;
     let output = session.run()?;
     let update = market_update(&output.market, observations.as_ref())?;
+    let threads = common.execution.threads.unwrap_or_else(|| RunOptions::default().threads);
+    let codesign =
+        cporamp_codesign::codesign(&session.scenario, threads.get()).map_err(Failure::input)?;
     let results = cporamp_report::RunResults::of_run(
         &session.origin,
         &session.scenario,
         &output,
         update.as_ref(),
     )
-    .with_calibration(calibration.as_ref());
+    .with_calibration(calibration.as_ref())
+    .with_codesign(Some(&codesign));
     let json_text = cporamp_report::results_json(&results).map_err(Failure::internal)?;
     let html = cporamp_report::report_html(&results);
     let written = output::write_all_atomically(
