@@ -37,8 +37,8 @@
 //!   $\Delta p = f (L/D_h) \rho V^2/2$. The rest of the loop (manifold, quick disconnects,
 //!   hoses, the CDU's exchanger) drops $\Delta p_\text{loop} (q/q_\text{ref})^2$.
 //! - **Pumping.** $P_\text{pump} = \Delta p\, Q / \eta_\text{pump}$.
-//! - **Facility.** Facility water is $T_\text{in} - \Delta T_\text{CDU}$ (docs/sources.md: PCM Gap 3, approach
-//!   3-5 K). The chiller's share of the year $s$ falls linearly from 1 at `chiller_only_c` to 0
+//! - **Facility.** Facility water is $T_\text{in} - \Delta T_\text{CDU}$ (a CDU approach of
+//!   3-5 K; docs/sources.md: PCM Gap 3). The chiller's share of the year $s$ falls linearly from 1 at `chiller_only_c` to 0
 //!   at `free_cooling_full_c`; facility electricity is $(H + P_\text{pump})(s\,k_\text{ch} +
 //!   (1-s)k_\text{free})$ with $k$ from (docs/sources.md: S150).
 //! - **Energy per bit** $= (P_\text{switch} + P_\text{pump} + P_\text{facility}) / C$, the
