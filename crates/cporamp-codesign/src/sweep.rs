@@ -239,7 +239,48 @@ pub fn codesign(scenario: &Scenario, threads: usize) -> Result<CodesignResult, C
         .map_err(|error| CodesignError::Threads { threads, reason: error.to_string() })?;
     let mut results: Vec<PointResult> = pool.install(|| {
         use rayon::prelude::*;
-        points.par_iter().map(|point| evaluate_point(scenario, point, switches)).collect()
+        // Points that differ only in inlet, ASIC power (at the same flow), engine plate or ELS
+        // share their package's factorization: build each distinct one once.
+        let prepared: Vec<Result<(Scenario, f64), PipelineError>> =
+            points.par_iter().map(|point| prepare(scenario, point)).collect();
+        let mut keys: Vec<[u64; 4]> = Vec::new();
+        let mut builders: Vec<&Scenario> = Vec::new();
+        let key_of: Vec<Option<usize>> = prepared
+            .iter()
+            .map(|prepared| {
+                let (working, _) = prepared.as_ref().ok()?;
+                let key = model_key(working);
+                Some(keys.iter().position(|k| *k == key).unwrap_or_else(|| {
+                    keys.push(key);
+                    builders.push(working);
+                    keys.len() - 1
+                }))
+            })
+            .collect();
+        let models: Vec<Result<cporamp_thermal::package::PackageModel, PipelineError>> = builders
+            .par_iter()
+            .map(|working| {
+                package_model_for(
+                    working,
+                    &working.thermal,
+                    settings.generation,
+                    settings.technology,
+                )
+            })
+            .collect();
+        points
+            .par_iter()
+            .enumerate()
+            .map(|(index, point)| {
+                let run = || {
+                    let (working, flow) = prepared[index].as_ref().map_err(Clone::clone)?;
+                    let key = key_of[index].expect("a prepared point has a model key");
+                    let model = models[key].as_ref().map_err(Clone::clone)?;
+                    evaluate(scenario, point, working, *flow, model, switches)
+                };
+                run().unwrap_or_else(|error| failed(point, error.to_string()))
+            })
+            .collect()
     });
     let front = pareto_front(&results);
     for &index in &front {
@@ -413,17 +454,26 @@ pub fn evaluate_point(
     point: &DesignPoint,
     cluster_switches: usize,
 ) -> PointResult {
-    match evaluate(scenario, point, cluster_switches) {
+    let run = || {
+        let (working, flow_l_per_min) = prepare(scenario, point)?;
+        let settings = &scenario.codesign;
+        let model = package_model_for(
+            &working,
+            &working.thermal,
+            settings.generation,
+            settings.technology,
+        )?;
+        evaluate(scenario, point, &working, flow_l_per_min, &model, cluster_switches)
+    };
+    match run() {
         Ok(result) => result,
         Err(error) => failed(point, error.to_string()),
     }
 }
 
-fn evaluate(
-    scenario: &Scenario,
-    point: &DesignPoint,
-    cluster_switches: usize,
-) -> Result<PointResult, PipelineError> {
+/// The scenario a point runs on (its grid, gap, channels, inlet and flow) and its flow, L/min:
+/// the flow per kW times the package's heat at the scenario's nominal temperatures.
+fn prepare(scenario: &Scenario, point: &DesignPoint) -> Result<(Scenario, f64), PipelineError> {
     let settings = &scenario.codesign;
     let (g, t) = (settings.generation, settings.technology);
     let generation = &scenario.generations[g];
@@ -437,13 +487,41 @@ fn evaluate(
         PipelineError::NotCoPackaged { technology: scenario.technologies[t].id.clone() }
     })?;
     let n_engines = f64::from(geometry.engines_per_switch(generation));
-    // The flow from the package's heat at the scenario's nominal temperatures.
     let nominal = cporamp_compare::compare_technology(scenario, g, t)?;
     let nominal_heat_w = point.asic_power_factor * nominal.switch_power.asic_w
         + n_engines * engine_power_w(&nominal, geometry.ports_per_engine(generation));
     let flow_l_per_min = point.flow_l_per_min_per_kw * nominal_heat_w / 1000.0;
     working.thermal.cold_plate.flow_l_per_min = flow_l_per_min;
-    let model = package_model_for(&working, &working.thermal, g, t)?;
+    Ok((working, flow_l_per_min))
+}
+
+/// What a point's package model depends on: gap, channel width and height, flow (bits).
+fn model_key(working: &Scenario) -> [u64; 4] {
+    let thermal = &working.thermal;
+    [
+        thermal.engine_gap_mm.to_bits(),
+        thermal.cold_plate.channel_width_mm.to_bits(),
+        thermal.cold_plate.channel_height_mm.to_bits(),
+        thermal.cold_plate.flow_l_per_min.to_bits(),
+    ]
+}
+
+fn evaluate(
+    scenario: &Scenario,
+    point: &DesignPoint,
+    working: &Scenario,
+    flow_l_per_min: f64,
+    model: &cporamp_thermal::package::PackageModel,
+    cluster_switches: usize,
+) -> Result<PointResult, PipelineError> {
+    let settings = &scenario.codesign;
+    let (g, t) = (settings.generation, settings.technology);
+    let generation = &scenario.generations[g];
+    let mut working = working.clone();
+    let geometry = scenario.technologies[t].package.as_ref().ok_or_else(|| {
+        PipelineError::NotCoPackaged { technology: scenario.technologies[t].id.clone() }
+    })?;
+    let n_engines = f64::from(geometry.engines_per_switch(generation));
     let own = point.engine_plate == EnginePlate::Own;
     let evaluate =
         |asic_w: f64, engine_w: f64, inlet_c: f64| -> Result<PackageResult, PackageError> {
