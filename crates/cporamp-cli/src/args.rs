@@ -156,6 +156,26 @@ pub enum Command {
         after_help = "Example:\n  cporamp align\n  cporamp align my.toml --format json --threads 2 --seed 7"
     )]
     Align(AlignArgs),
+    /// Liquid cooling and optics designed together: sweeps [codesign]'s grid (cold-plate flow
+    /// per kW and channels, coolant supply, engine gap, engines on the ASIC's plate or their
+    /// own, ELS in the front panel or on a plate, ASIC power) through the thermal engine's
+    /// package and the comparison's power models, with pumping, facility cooling, laser and
+    /// solder life, the liquid-cooling bill of materials and cost per Gb/s over the switch's
+    /// life; prints the design the scenario's limits pick (and the limit that binds), the
+    /// Pareto front and the chosen design's bill.
+    #[command(
+        after_help = "Example:\n  cporamp codesign\n  cporamp codesign my.toml --format json --threads 2 > codesign.json"
+    )]
+    Codesign(EngineArgs),
+    /// Optical-I/O due diligence: a startup's claims (coupling loss and its spread, operating
+    /// temperature range, heater power, laser and engine FIT, package yield and test coverage,
+    /// alignment throughput, customer validation stage; a TOML file, see
+    /// examples/claims.toml) run through the engines and the scenario, as a checklist of pass,
+    /// concern or FAIL with the figure behind each line and the questions to ask.
+    #[command(
+        after_help = "Example:\n  cporamp diligence examples/claims.toml\n  cporamp diligence claims.toml my.toml --format json"
+    )]
+    Diligence(DiligenceArgs),
     /// Write or check scenario files.
     #[command(subcommand)]
     Scenario(ScenarioCommand),
@@ -412,6 +432,17 @@ pub enum Format {
     Csv,
     /// The printed tables as Parquet.
     Parquet,
+}
+
+/// `cporamp diligence`.
+#[derive(Debug, clap::Args)]
+pub struct DiligenceArgs {
+    /// The claims file (TOML; every field required, see examples/claims.toml).
+    #[arg(value_name = "CLAIMS")]
+    pub claims: PathBuf,
+    /// The scenario the claims are judged against, format, output and threads.
+    #[command(flatten)]
+    pub common: EngineArgs,
 }
 
 /// `cporamp align`.

@@ -11,6 +11,7 @@
 mod align;
 mod args;
 mod calibrate;
+mod codesign;
 mod input;
 mod inspect;
 mod output;
@@ -233,6 +234,8 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Inspect(args) => run_inspect(&args),
         Command::Align(args) => align::run(args),
         Command::Serve(args) => serve::run(&args),
+        Command::Codesign(args) => codesign::run(&args),
+        Command::Diligence(args) => codesign::diligence(&args),
         Command::Scenario(ScenarioCommand::Init { path, force }) => {
             output::write_new_file(&path, DEFAULT_SCENARIO_TOML, force).map_err(Failure::Input)?;
             print(&format!("wrote the default scenario to {}\n", path.display()))
@@ -491,13 +494,17 @@ fn run_all(
     let observations = signals.map(|path| signals::read(path, &session.scenario)).transpose()?;
     let output = session.run()?;
     let update = market_update(&output.market, observations.as_ref())?;
+    let threads = common.execution.threads.unwrap_or_else(|| RunOptions::default().threads);
+    let codesign =
+        cporamp_codesign::codesign(&session.scenario, threads.get()).map_err(Failure::input)?;
     let results = cporamp_report::RunResults::of_run(
         &session.origin,
         &session.scenario,
         &output,
         update.as_ref(),
     )
-    .with_calibration(calibration.as_ref());
+    .with_calibration(calibration.as_ref())
+    .with_codesign(Some(&codesign));
     let json_text = cporamp_report::results_json(&results).map_err(Failure::internal)?;
     let html = cporamp_report::report_html(&results);
     let written = output::write_all_atomically(

@@ -267,6 +267,12 @@ const COLUMNS: &[Column] = &[
             t.cost.switch_usd_per_gbps_with_yield.map_or(Cell::Empty, |v| Cell::number(v, 3))
         },
     },
+    Column {
+        header: "switch $/Gbps with liquid cooling",
+        value: |t| {
+            t.cost.switch_usd_per_gbps_with_cooling.map_or(Cell::Empty, |v| Cell::number(v, 3))
+        },
+    },
     Column { header: "Tb/s per RU", value: |t| Cell::number(t.density.tbps_per_ru, 1) },
     Column {
         header: "Tb/s per mm edge",
@@ -383,6 +389,11 @@ pub fn compare_frame(generations: &[GenerationComparison]) -> Frame {
     frame.push("switch_usd_per_gbps", number(&|t| Some(t.cost.switch_usd_per_gbps)));
     frame
         .push("switch_usd_per_gbps_with_yield", number(&|t| t.cost.switch_usd_per_gbps_with_yield));
+    frame.push("cooling_usd_per_switch", number(&|t| t.cost.cooling_usd_per_switch));
+    frame.push(
+        "switch_usd_per_gbps_with_cooling",
+        number(&|t| t.cost.switch_usd_per_gbps_with_cooling),
+    );
     frame.push("module_price_usd", number(&|t| t.cost.module_price_usd));
     frame.push("tbps_per_ru", number(&|t| Some(t.density.tbps_per_ru)));
     frame.push("tbps_per_mm_edge", number(&|t| t.density.tbps_per_mm_edge));

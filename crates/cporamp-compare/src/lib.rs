@@ -32,6 +32,7 @@
 //! stated step), so they carry every nonlinearity of the model: +1 dB of coupling loss
 //! multiplies an uncooled laser's power by exactly $10^{0.1}$.
 
+pub mod cooling;
 pub mod laser;
 pub mod link_budget;
 pub mod rings;
@@ -240,6 +241,13 @@ pub struct CostResult {
     pub switch_usd: f64,
     /// Switch BOM per Gb/s of capacity.
     pub switch_usd_per_gbps: f64,
+    /// A co-packaged switch's liquid cooling (its share of the cooling bill of materials of
+    /// [`cooling`] at the midpoint of the price ranges: package cold plate, quick disconnects,
+    /// hoses, sensors, coolant, rack manifold, CDU and facility water for its package heat),
+    /// USD; `None` for technologies without a package.
+    pub cooling_usd_per_switch: Option<f64>,
+    /// Switch BOM with that cooling, per Gb/s.
+    pub switch_usd_per_gbps_with_cooling: Option<f64>,
     /// Switch cost per Gb/s with the yield engine's cost of a shipped package (ASIC, engines,
     /// packaging and test through the test flow) in place of the ideal ASIC and engines;
     /// `None` until the pipeline's yield engine has run (co-packaged technologies only).
@@ -567,7 +575,23 @@ fn evaluate(
         pj_per_bit: total.per_bit(capacity).0,
     };
 
-    let cost = cost(scenario, technology, generation, parts, laser.as_ref());
+    let mut cost = cost(scenario, technology, generation, parts, laser.as_ref());
+    if technology.package.is_some() {
+        // The package's heat: the ASIC and the engines (everything in a port's optics but the
+        // external laser and the conversion loss, which sit outside the package).
+        let in_package_w = port.dsp_w
+            + port.driver_w
+            + port.tia_w
+            + port.oe_serdes_w
+            + port.heater_w
+            + port.laser_w
+            + port.overhead_w;
+        let heat_kw = (asic.0 + in_package_w * f64::from(ports)) / 1000.0;
+        let cooling =
+            cooling::cooling_bom(&scenario.codesign.bom, heat_kw, false, 0, 0).per_switch_mid_usd;
+        cost.cooling_usd_per_switch = Some(cooling);
+        cost.switch_usd_per_gbps_with_cooling = Some((cost.switch_usd + cooling) / capacity.0);
+    }
     let density = density(technology, generation);
     let service = serviceability(scenario, technology, generation);
     let sensitivities = sensitivities(technology, generation, parts, &scenario.photonics, &port)?;
@@ -632,6 +656,8 @@ fn cost(
         switch_usd,
         switch_usd_per_gbps: switch_usd / generation.switch_capacity().0,
         switch_usd_per_gbps_with_yield: None,
+        cooling_usd_per_switch: None,
+        switch_usd_per_gbps_with_cooling: None,
     }
 }
 

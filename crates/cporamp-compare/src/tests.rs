@@ -220,3 +220,40 @@ fn unknown_generation_is_a_named_error() {
         "unknown generation \"25.6T\"; the scenario defines: 51.2T, 102.4T"
     );
 }
+
+#[test]
+fn co_packaged_switches_carry_their_liquid_cooling_bill_and_others_none() {
+    let scenario = cporamp_core::load_default().unwrap();
+    let comparison = default_comparison();
+    for generation in &comparison.generations {
+        for technology in &generation.technologies {
+            let packaged = scenario
+                .technologies
+                .iter()
+                .find(|t| t.id == technology.id)
+                .unwrap()
+                .package
+                .is_some();
+            let cost = &technology.cost;
+            assert_eq!(cost.cooling_usd_per_switch.is_some(), packaged, "{}", technology.id);
+            let Some(cooling) = cost.cooling_usd_per_switch else { continue };
+            // The package heat lies between the ASIC's and the whole switch's power.
+            let bom = |kw: f64| {
+                crate::cooling::cooling_bom(&scenario.codesign.bom, kw, false, 0, 0)
+                    .per_switch_mid_usd
+            };
+            let (low, high) = (
+                bom(technology.switch_power.asic_w / 1000.0),
+                bom(technology.switch_power.total_w / 1000.0),
+            );
+            assert!(
+                (low..=high).contains(&cooling),
+                "{}: {cooling} not in {low}..{high}",
+                technology.id
+            );
+            let with = cost.switch_usd_per_gbps_with_cooling.unwrap();
+            let expected = (cost.switch_usd + cooling) / generation.switch_capacity_gbps;
+            assert!((with - expected).abs() < 1e-12 * expected);
+        }
+    }
+}

@@ -6,7 +6,7 @@ use super::*;
 /// Power one optical engine dissipates in the package: everything in the port's optics but
 /// the external laser and the conversion loss (both outside the package), times the ports
 /// the engine serves.
-pub(crate) fn engine_power_w(result: &TechnologyResult, ports_per_engine: f64) -> f64 {
+pub fn engine_power_w(result: &TechnologyResult, ports_per_engine: f64) -> f64 {
     let port = &result.port_power;
     let inside = port.dsp_w
         + port.driver_w
@@ -31,16 +31,28 @@ pub(crate) fn set_engine_temperature(technology: &mut Technology, engine_temp_c:
     }
 }
 
-pub(crate) struct Converged {
-    /// The engine temperature the loop settled at (the last package solve's).
-    pub(crate) engine_temp_c: f64,
-    pub(crate) result: TechnologyResult,
-    pub(crate) package: PackageResult,
-    pub(crate) engine_w: f64,
-    pub(crate) asic_w: f64,
-    pub(crate) asic_leakage_w: f64,
-    pub(crate) iterations: usize,
+/// A technology settled on its package: the comparison <-> thermal fixed point inside the
+/// ASIC leakage loop.
+#[derive(Debug, Clone)]
+pub struct Converged {
+    /// The engine temperature the loop settled at (the last package solve's), °C.
+    pub engine_temp_c: f64,
+    /// The comparison at that temperature.
+    pub result: TechnologyResult,
+    /// The package solve at that temperature.
+    pub package: PackageResult,
+    /// Power of one optical engine in the package, W.
+    pub engine_w: f64,
+    /// ASIC power at its settled junction temperature, W.
+    pub asic_w: f64,
+    /// Its leakage above the nominal figure's, W.
+    pub asic_leakage_w: f64,
+    /// Package solves.
+    pub iterations: usize,
 }
+
+/// A package solve: (ASIC W, one engine's W, coolant inlet °C) to the package's temperatures.
+pub type Evaluate<'a> = &'a dyn Fn(f64, f64, f64) -> Result<PackageResult, PackageError>;
 
 /// The ids an engine error is reported under: (technology, generation).
 pub(crate) fn ids(
@@ -220,14 +232,16 @@ pub(crate) fn build_models(
     models
 }
 
-/// The temperature loops of one co-packaged technology at one generation on its package
-/// model: the engines' temperature against their power (the comparison at each iterate's
+/// The temperature loops of one co-packaged technology at one generation on its package:
+/// the engines' temperature against their power (the comparison at each iterate's
 /// temperature), inside the ASIC's leakage against its junction temperature.
 pub(crate) struct EngineLoop<'a> {
     /// The scenario, as resolved (the loop never changes it).
     pub(crate) scenario: &'a Scenario,
-    /// The package's factored model.
-    pub(crate) package: &'a PackageModel,
+    /// The package solve (a [`PackageModel::evaluate`], or a co-design point's variant).
+    pub(crate) evaluate: Evaluate<'a>,
+    /// The factor on the comparison's ASIC power (1 but in a co-design sweep).
+    pub(crate) asic_power_factor: f64,
     /// Index of the generation in `scenario.generations`.
     pub(crate) generation_index: usize,
     /// Index of the technology in `scenario.technologies`.
@@ -236,7 +250,8 @@ pub(crate) struct EngineLoop<'a> {
 
 impl EngineLoop<'_> {
     /// Both loops settled at coolant inlet `inlet_c`: the ASIC power follows its mean
-    /// junction temperature ([`Leakage::settle`]) from the comparison's ASIC power, and at
+    /// junction temperature ([`Leakage::settle`]) from the comparison's ASIC power (times
+    /// `asic_power_factor`), and at
     /// each ASIC power the engines settle ([`EngineLoop::engines_at`]).
     pub(crate) fn settle(&self, inlet_c: f64) -> Result<Converged, PipelineError> {
         let (scenario, generation_index, technology_index) =
@@ -244,7 +259,8 @@ impl EngineLoop<'_> {
         let nominal_asic_w =
             cporamp_compare::compare_technology(scenario, generation_index, technology_index)?
                 .switch_power
-                .asic_w;
+                .asic_w
+                * self.asic_power_factor;
         let leakage = Leakage::from(&scenario.thermal.leakage);
         let settled = leakage
             .settle(
@@ -286,7 +302,7 @@ impl EngineLoop<'_> {
             let result =
                 cporamp_compare::compare_technology_as(scenario, generation_index, &iterate)?;
             let engine_w = engine_power_w(&result, ports_per_engine);
-            let solved = self.package.evaluate(asic_w, engine_w, inlet_c).map_err(fail)?;
+            let solved = (self.evaluate)(asic_w, engine_w, inlet_c).map_err(fail)?;
             let next = solved.engine_mean_max_c;
             if (next - engine_temp_c).abs() < FIXED_POINT_TOLERANCE_K {
                 return Ok(Converged {

@@ -57,6 +57,7 @@ mod yield_stage;
 
 pub use align::{align_inputs, run_align};
 use engines::*;
+pub use engines::{Converged, Evaluate, engine_power_w};
 pub use fleet::{FleetFabric, FleetOutput, tier_name};
 pub use market::MarketOutput;
 pub use options::{Progress, RunOptions, Stage};
@@ -110,6 +111,12 @@ pub enum PipelineError {
         generation: String,
         /// The error.
         error: PhotonicsError,
+    },
+    /// A package-only entry point was given a technology without a package.
+    #[error("technology {technology} is not co-packaged: it has no package to solve")]
+    NotCoPackaged {
+        /// Technology id.
+        technology: String,
     },
     /// The fleet engine rejected a fabric's inputs.
     #[error("fleet, fabric {fabric}: {error}")]
@@ -300,6 +307,52 @@ pub fn compare(
     Ok(Comparison { generations })
 }
 
+/// The package of co-packaged technology `technology_index` at generation `generation_index`
+/// on `settings`' grid and cold plate (the scenario's thermal settings, or a co-design
+/// point's), built and factored once.
+///
+/// # Errors
+/// [`PipelineError::Thermal`] if the package cannot be built; [`PipelineError::NotCoPackaged`]
+/// when the technology has no package.
+pub fn package_model_for(
+    scenario: &Scenario,
+    settings: &ThermalSettings,
+    generation_index: usize,
+    technology_index: usize,
+) -> Result<PackageModel, PipelineError> {
+    let geometry = scenario.technologies[technology_index].package.as_ref().ok_or_else(|| {
+        PipelineError::NotCoPackaged {
+            technology: scenario.technologies[technology_index].id.clone(),
+        }
+    })?;
+    package_model(scenario, settings, generation_index, geometry)
+        .map_err(|error| thermal_error(scenario, generation_index, technology_index, error))
+}
+
+/// Co-packaged technology `technology_index` at generation `generation_index` settled by the
+/// same loops as [`run_engines`] (the comparison <-> thermal fixed point inside the ASIC
+/// leakage loop) at coolant inlet `inlet_c`, with the ASIC's nominal power times
+/// `asic_power_factor` and the package solved by `evaluate` (a [`PackageModel::evaluate`], or a
+/// co-design point's variant of it).
+///
+/// # Errors
+/// As [`run_engines`]'s thermal stage.
+pub fn settle_with(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+    asic_power_factor: f64,
+    inlet_c: f64,
+    evaluate: Evaluate<'_>,
+) -> Result<Converged, PipelineError> {
+    let technology = &scenario.technologies[technology_index];
+    if technology.package.is_none() {
+        return Err(PipelineError::NotCoPackaged { technology: technology.id.clone() });
+    }
+    EngineLoop { scenario, evaluate, asic_power_factor, generation_index, technology_index }
+        .settle(inlet_c)
+}
+
 /// How much of the per-generation engines to run.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Depth {
@@ -337,7 +390,15 @@ fn run_unit(
         thermal_error(scenario, generation_index, technology_index, error.clone())
     })?;
     let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c;
-    let engine_loop = EngineLoop { scenario, package, generation_index, technology_index };
+    let evaluate =
+        |asic_w: f64, engine_w: f64, inlet_c: f64| package.evaluate(asic_w, engine_w, inlet_c);
+    let engine_loop = EngineLoop {
+        scenario,
+        evaluate: &evaluate,
+        asic_power_factor: 1.0,
+        generation_index,
+        technology_index,
+    };
     let at_inlet = |inlet_c: f64| engine_loop.settle(inlet_c);
     let nominal = at_inlet(nominal_inlet_c)?;
     let (engine_temp_c, substrate_side_mm) =

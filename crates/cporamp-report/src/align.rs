@@ -164,6 +164,7 @@ mod tests {
             market_update: None,
             align: Some(&result),
             calibration: None,
+            codesign: None,
         };
         let html = crate::report_html(&run);
         assert!(html.contains("<section id=\"align\">"), "no anchored section");

@@ -7,6 +7,7 @@
 mod align;
 mod answer;
 mod calibration;
+mod codesign;
 mod diff;
 mod fleet;
 mod frame;
@@ -61,6 +62,8 @@ pub struct RunResults<'a> {
     pub align: Option<&'a cporamp_align::AlignResult>,
     /// The calibration the run's scenario carries (`cporamp run --calibrate`), if any.
     pub calibration: Option<&'a cporamp_pipeline::calibrate::Calibration>,
+    /// The liquid-cooling and optics co-design sweep, when it ran.
+    pub codesign: Option<&'a cporamp_codesign::CodesignResult>,
 }
 
 impl<'a> RunResults<'a> {
@@ -84,7 +87,17 @@ impl<'a> RunResults<'a> {
             market_update,
             align: Some(&output.align),
             calibration: None,
+            codesign: None,
         }
+    }
+
+    /// The same results, with the co-design sweep (`cporamp run` runs it after the pipeline).
+    #[must_use]
+    pub fn with_codesign(
+        self,
+        codesign: Option<&'a cporamp_codesign::CodesignResult>,
+    ) -> RunResults<'a> {
+        RunResults { codesign, ..self }
     }
 
     /// The same results, with the calibration the scenario carries.
@@ -114,6 +127,8 @@ struct ResultsFile<'a> {
     align: Option<&'a cporamp_align::AlignResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     calibration: Option<&'a cporamp_pipeline::calibrate::Calibration>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    codesign: Option<&'a cporamp_codesign::CodesignResult>,
 }
 
 /// `results.json`: the schema version, the resolved inputs and every engine's results.
@@ -135,6 +150,7 @@ pub fn results_json(run: &RunResults<'_>) -> Result<String, serde_json::Error> {
         market_update: run.market_update,
         align: run.align,
         calibration: run.calibration,
+        codesign: run.codesign,
     })
 }
 

@@ -9,6 +9,7 @@
 //! Engines take a [`Scenario`] and never see TOML.
 
 mod align;
+mod codesign;
 pub mod limits;
 mod locate;
 mod quick;
@@ -34,6 +35,9 @@ pub const DEFAULT_ORIGIN: &str = "<embedded default>";
 
 pub use crate::prior::Prior;
 pub use align::{AlignSettings, AttachCost};
+pub use codesign::{
+    ChannelGeometry, CodesignSettings, CoolingBom, ElsPlacement, EnginePlate, PriceRange,
+};
 pub use quick::{QUICK_ORIGIN, quick_scenario_toml};
 
 /// Parses, checks and resolves a scenario. `origin` names the file in error messages.
@@ -125,6 +129,8 @@ pub struct Scenario {
     pub market: MarketSettings,
     /// Automated fiber alignment and passive attach.
     pub align: AlignSettings,
+    /// The liquid-cooling and optics co-design sweep and the cooling bill of materials.
+    pub codesign: CodesignSettings,
 }
 
 /// The fleet engine: a GPU cluster's scale-out fabric, built once per technology (every tier)
@@ -649,6 +655,7 @@ impl Scenario {
             technology.parts = vec![technology.parts[index].clone()];
         }
         only.fleet.generation = 0;
+        only.codesign.generation = 0;
         only
     }
 }

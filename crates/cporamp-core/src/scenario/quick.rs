@@ -11,7 +11,7 @@ use super::DEFAULT_SCENARIO_TOML;
 pub const QUICK_ORIGIN: &str = "<embedded quick>";
 
 /// (section, key, value) replaced in the default scenario's text.
-const REDUCTIONS: [(&str, &str, &str); 18] = [
+const REDUCTIONS: [(&str, &str, &str); 22] = [
     ("[thermal]", "grid_cells", "16"),
     ("[thermal.cold_plate]", "inlet_sweep_c", "[25.0, 35.0, 45.0]"),
     ("[thermal.cycling]", "steps_per_period", "8"),
@@ -31,6 +31,10 @@ const REDUCTIONS: [(&str, &str, &str); 18] = [
     // 200 packages per yield-surrogate point: a ~3.5 % standard error at a 50 % yield.
     ("[market]", "surrogate_error_bound", "0.25"),
     ("[align]", "arrays", "200"),
+    ("[codesign]", "grid_cells", "16"),
+    ("[codesign]", "inlet_c", "[35.0]"),
+    ("[codesign]", "engine_gap_mm", "[3.0]"),
+    ("[codesign]", "asic_power_factor", "[1.0]"),
 ];
 
 /// The quick scenario's TOML text: the default's, named `quick`, with the `key = value` lines

@@ -286,3 +286,40 @@ fn a_duplicate_key_names_the_key_its_table_and_both_lines() {
         )
     );
 }
+
+#[test]
+fn codesign_grid_errors_name_their_fields() {
+    // Channel heights must pair with the widths.
+    let problem =
+        only_problem(&edited("channel_height_mm = [1.5, 0.5]", "channel_height_mm = [1.5]"));
+    assert_eq!(problem.path, "codesign.channel_height_mm");
+    assert!(
+        problem.to_string().contains("one height per channel_width_mm (2 values)"),
+        "{problem}"
+    );
+    // A list value out of range names its index, range and unit.
+    let problem =
+        only_problem(&edited("inlet_c = [25.0, 35.0, 45.0]", "inlet_c = [25.0, 95.0, 45.0]"));
+    assert_eq!(problem.path, "codesign.inlet_c[1]");
+    assert!(
+        problem.to_string().ends_with("value 95 is out of range; expected 5 <= value <= 70 (°C)"),
+        "{problem}"
+    );
+    // A price range upside down.
+    let problem = only_problem(&edited(
+        "asic_cold_plate_usd = { low = 200.0, high = 300.0 }",
+        "asic_cold_plate_usd = { low = 300.0, high = 200.0 }",
+    ));
+    assert_eq!(problem.path, "codesign.bom.asic_cold_plate_usd.high");
+    // Only a co-packaged technology has a package to cool.
+    let problem = only_problem(&edited(
+        "technology = \"cpo_els\"                   # a co-packaged",
+        "technology = \"lpo\" # a co-packaged",
+    ));
+    assert_eq!(problem.path, "codesign.technology");
+    // --generation keeps the co-design on the one generation left.
+    let scenario = load_default().unwrap();
+    assert_eq!(scenario.codesign.generation, 1);
+    assert_eq!(scenario.only_generation(1).codesign.generation, 0);
+    assert_eq!(scenario.codesign.points(), 288);
+}

@@ -25,6 +25,7 @@ fn render_default() -> (Scenario, Comparison, String) {
         market_update: None,
         align: None,
         calibration: None,
+        codesign: None,
     });
     (scenario, comparison, html)
 }
@@ -69,6 +70,7 @@ fn render_with_thermal_uncached() -> (cporamp_pipeline::RunOutput, String, Strin
         market_update: None,
         align: None,
         calibration: None,
+        codesign: None,
     });
     (output, with, without)
 }
@@ -353,6 +355,7 @@ fn user_strings_are_escaped() {
         market_update: None,
         align: None,
         calibration: None,
+        codesign: None,
     });
     assert!(!html.contains("<script"), "unescaped script tag");
     assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"));
@@ -374,6 +377,7 @@ fn empty_comparison_renders() {
         market_update: None,
         align: None,
         calibration: None,
+        codesign: None,
     });
     assert!(html.starts_with("<!doctype html>"));
     assert!(!html.contains("<svg"));

@@ -4,6 +4,7 @@
 //! are collected; resolution succeeds only if there are none. Nothing is clamped or defaulted.
 
 mod align;
+mod codesign;
 mod fleet;
 mod market;
 mod photonics;
@@ -12,6 +13,7 @@ mod thermal;
 mod yield_settings;
 
 use align::resolve_align;
+use codesign::resolve_codesign;
 use fleet::resolve_fleet;
 use market::resolve_market;
 use photonics::resolve_photonics;
@@ -204,6 +206,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let fleet = resolve_fleet(&mut checker, &file.fleet, file, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
     let align = resolve_align(&mut checker, &file.align, file.yield_options.gap_mean_um);
+    let codesign = resolve_codesign(&mut checker, &file.codesign, file, &technologies);
     // The market's goodput anchors compare the fleet's fabrics of its three technologies.
     for (name, index) in [
         ("cpo_technology", market.cpo_technology),
@@ -287,6 +290,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             fleet,
             market,
             align,
+            codesign,
         })
     } else {
         Err(checker.diagnostics)

@@ -102,7 +102,14 @@ pub(super) fn resolve_photonics(
             Limits::NON_NEGATIVE,
             "µm",
         ),
-        mode_radius_um: positive(checker, "mode_radius_um", options.mode_radius_um, "µm"),
+        // A guided mode at 1.3 µm is at least ~0.1 µm in radius (the diffraction limit, about a
+        // quarter wavelength in silicon); below it the overlap underflows to zero.
+        mode_radius_um: checker.number(
+            &field("mode_radius_um"),
+            options.mode_radius_um,
+            Limits::between(0.1, 100.0),
+            "µm",
+        ),
         coupling_allocation_db: positive(
             checker,
             "coupling_allocation_db",

@@ -1,0 +1,69 @@
+//! The cluster's switch count for the cooling bill: the fleet engine's topology.
+
+use cporamp_core::Scenario;
+use cporamp_fleet::{
+    Component, FleetInputs, JobInputs, NicInputs, PortKind, PortTechnology, Repair, Spares,
+    SwitchHardware, TierInputs,
+};
+
+use crate::CodesignError;
+
+/// Switches in the scenario's cluster, all tiers: the fleet engine's topology of `[fleet]`
+/// (GPUs, tiers) at the radix of the generation `generation_index`. Switch counts depend only
+/// on the GPUs, the radix and the tiers, so the ports are given as plain modules.
+///
+/// # Errors
+/// [`CodesignError::Topology`] when the fleet engine refuses the fabric.
+pub fn cluster_switches(
+    scenario: &Scenario,
+    generation_index: usize,
+) -> Result<usize, CodesignError> {
+    let settings = &scenario.fleet;
+    let generation = &scenario.generations[generation_index];
+    let radix = (generation.lanes_per_switch / generation.lanes_per_port) as usize;
+    let component = Component {
+        random_fit: 100.0,
+        weibull_shape: 1.0,
+        weibull_scale_h: f64::INFINITY,
+        activation_energy_ev: 0.0,
+        ref_temp_c: 40.0,
+        temp_c: 40.0,
+        infant_mean_h: 1000.0,
+        random_fit_ref_temp_c: None,
+    };
+    let spares = Spares { initial_units: 1, reorder_lead_h: settings.reorder_lead_h };
+    let repair = Repair::Exponential { mean_h: 6.0 };
+    let port = PortTechnology {
+        name: "module".to_string(),
+        kind: PortKind::Module,
+        port: component,
+        laser: None,
+        port_repair: repair,
+        infant_probability: 0.0,
+        spares,
+    };
+    let inputs = FleetInputs {
+        seed: settings.seed,
+        replications: settings.replications,
+        years: settings.years,
+        gpus: settings.gpus,
+        radix,
+        tiers: (0..settings.tiers)
+            .map(|_| TierInputs { technology: port.clone(), switch_spares: spares })
+            .collect(),
+        nic: NicInputs { port: component, repair, infant_probability: 0.0, spares },
+        switch: SwitchHardware { hardware_fit: 100.0, replace: repair },
+        gpu_interruptions_per_gpu_h: 0.0,
+        technicians: 1,
+        job: JobInputs {
+            gpus: settings.job.gpus,
+            checkpoint_interval_h: settings.job.checkpoint_interval_h,
+            checkpoint_cost_h: settings.job.checkpoint_cost_h,
+            restart_cost_h: settings.job.restart_cost_h,
+            flaps_per_link_h: 0.0,
+        },
+    };
+    let counts = cporamp_fleet::topology(&inputs)
+        .map_err(|error| CodesignError::Topology(error.to_string()))?;
+    Ok(counts.tiers.iter().map(|tier| tier.switches).sum())
+}

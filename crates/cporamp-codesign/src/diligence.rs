@@ -1,0 +1,544 @@
+//! The optical-I/O due-diligence check: a startup's claims run through the engines and the
+//! scenario, line by line, each to pass, concern or fail with the figure behind it and the
+//! questions to ask.
+//!
+//! | line | figure | pass | concern | fail |
+//! |---|---|---|---|---|
+//! | coupling loss | switch coupling yield $Y_c = \Phi((a - \mu)/\sigma)^{N}$, $a$ the coupling allocation of `[photonics]`, $N$ the switch's lanes | $\ge 0.99$ | $\ge 0.9$ | below |
+//! | temperature range | claimed maximum engine temperature against the engine's temperature at the hottest inlet of `[thermal.cold_plate]` (the pipeline's fixed point) | $\ge T + 5$ K | $\ge T$ | below |
+//! | heater power | claimed mW per ring against the comparison's mean at the settled engine temperature $P_h$ and the heater's range $P_\text{max}$ | $\le P_\text{max}$ and $\ge P_h/2$ | $< P_h/2$ (better than the drift allows: ask how) | $> P_\text{max}$ |
+//! | laser reliability | expected laser failures per switch over the service life at the settled laser temperature, the claimed FIT scaled by Arrhenius from its reference, the scenario's wear-out | $\le 1$ | $\le$ `replace_after_failed_ports` | above |
+//! | engine reliability | engine-port failures per switch over the life (claimed FIT per 400G-equivalent port device) over those of the switch's pluggable modules at `module_fit` | $\le 1.25$ | $\le 2$ | above |
+//! | yield | switch cost per Gb/s with the package cost over the claimed yield, against the pluggable reference's | $\le$ pluggable | $\le 1.2\times$ | above |
+//! | test coverage | escapes $d(1-c)/Y$ with $d = (1-Y)/c$ defective before test, DPPM, against the pluggable modules' latent-defect rate `module_infant_dppm` | $\le 1\times$ | $\le 10\times$ | above |
+//! | alignment throughput | fiber attach cost per package at the claimed fibers per second on the alignment model's machine and operator rates, against `[yield] packaging_usd` | $\le 25\%$ | $\le 100\%$ | above; a claim above the machine's fixed steps (handling and cure per array) is a concern |
+//! | customer validation | the stage reached | qualification, volume | evaluation, sampling | none |
+//!
+//! The engine temperature and laser temperature come from [`cporamp_pipeline::settle_with`] on
+//! the scenario's package at its hottest inlet, the comparison from the same loop; the
+//! thresholds are the scenario's own where it has one (allocation, heater range, replacement
+//! threshold, module defect rate, packaging cost) and otherwise named above.
+
+use cporamp_core::Scenario;
+use cporamp_core::scenario::LaserPlacement;
+use cporamp_core::units::HOURS_PER_YEAR;
+use cporamp_pipeline::{PipelineError, package_model_for, settle_with};
+use serde::{Deserialize, Serialize};
+
+/// A startup's claims (the claims file, `deny_unknown_fields`, every field required).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Claims {
+    /// Who claims it.
+    pub company: String,
+    /// The scenario's technology the product is judged as (a co-packaged one).
+    pub technology: String,
+    /// The scenario's generation.
+    pub generation: String,
+    /// Mean coupling (insertion) loss per lane above the ideal, dB.
+    pub coupling_loss_db: f64,
+    /// Its lane-to-lane standard deviation, dB.
+    pub coupling_loss_sd_db: f64,
+    /// Highest engine temperature the product operates at, °C.
+    pub max_engine_temp_c: f64,
+    /// Lowest, °C.
+    pub min_engine_temp_c: f64,
+    /// Mean ring heater power per ring, mW.
+    pub heater_mw_per_ring: f64,
+    /// Laser random failure rate, FIT.
+    pub laser_fit: f64,
+    /// Temperature that FIT holds at, °C.
+    pub laser_fit_temp_c: f64,
+    /// Engine port failure rate per 400G-equivalent port device, FIT.
+    pub engine_port_fit: f64,
+    /// Package yield after test.
+    pub package_yield: f64,
+    /// Fraction of defects the test flow catches.
+    pub test_coverage: f64,
+    /// Fiber attach throughput, fibers per second.
+    pub alignment_fibers_per_s: f64,
+    /// Customer validation stage: none, evaluation, sampling, qualification or volume.
+    pub customer_stage: String,
+}
+
+/// A claims file that cannot be judged: the field, its value and what was expected.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field} = {value}: expected {expected}")]
+pub struct ClaimError {
+    /// The field.
+    pub field: String,
+    /// Its value.
+    pub value: String,
+    /// What it should be.
+    pub expected: String,
+}
+
+/// A checklist line's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The claim is consistent with the physics and the scenario.
+    Pass,
+    /// Possible but marginal, or too good to be checked: ask.
+    Concern,
+    /// Worse than the physics or the scenario allows.
+    Fail,
+}
+
+/// One line of the checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckLine {
+    /// What is checked.
+    pub claim: &'static str,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The figure behind it.
+    pub figure: String,
+    /// Questions to ask.
+    pub questions: Vec<&'static str>,
+}
+
+/// The checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diligence {
+    /// Who claims it.
+    pub company: String,
+    /// Judged as this technology at this generation.
+    pub technology: String,
+    /// Generation.
+    pub generation: String,
+    /// Lines in order.
+    pub lines: Vec<CheckLine>,
+}
+
+/// A diligence run failure.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiligenceError {
+    /// A claim out of range or naming what the scenario does not have.
+    #[error(transparent)]
+    Claim(#[from] ClaimError),
+    /// The engines failed.
+    #[error(transparent)]
+    Pipeline(#[from] PipelineError),
+}
+
+const STAGES: [&str; 5] = ["none", "evaluation", "sampling", "qualification", "volume"];
+
+/// The claims the scenario itself makes for `technology_index` at `generation_index`: its
+/// coupling (the mode overlap of its alignment spread), the engine temperature at its hottest
+/// inlet plus 5 K, the comparison's heater power there, its laser and engine FITs, a 95 %
+/// yield at full coverage, the alignment machine's fixed-step bound, and qualification.
+///
+/// # Errors
+/// [`PipelineError`] if the package cannot be settled.
+pub fn claims_of_scenario(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+) -> Result<Claims, PipelineError> {
+    let photonics = &scenario.photonics;
+    // Small-offset Gaussian overlap: loss = 10 log10(e) d²/w², d² = x² + y² of two normal
+    // axes (sigma² = block² + fiber²): mean and SD both 2 sigma² 4.343 / w².
+    let sigma2 = photonics.block_sigma_um.powi(2) + photonics.fiber_sigma_um.powi(2);
+    let loss_db =
+        10.0 * std::f64::consts::LOG10_E * 2.0 * sigma2 / photonics.mode_radius_um.powi(2);
+    let hot = hot_settled(scenario, generation_index, technology_index)?;
+    let reliability = &scenario.fleet.reliability;
+    let align = &scenario.align;
+    Ok(Claims {
+        company: "the scenario".to_string(),
+        technology: scenario.technologies[technology_index].id.clone(),
+        generation: scenario.generations[generation_index].id.clone(),
+        coupling_loss_db: loss_db,
+        coupling_loss_sd_db: loss_db,
+        max_engine_temp_c: hot.engine_temp_c + 5.0,
+        min_engine_temp_c: scenario
+            .thermal
+            .cold_plate
+            .inlet_sweep_c
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min),
+        heater_mw_per_ring: hot.heater_mw_per_ring,
+        laser_fit: reliability.laser_fit,
+        laser_fit_temp_c: reliability.laser_fit_ref_temp_c,
+        engine_port_fit: reliability.engine_port_fit,
+        package_yield: 0.95,
+        test_coverage: 1.0,
+        alignment_fibers_per_s: align.fibers_per_array as f64 / (align.handling_s + align.cure_s),
+        customer_stage: "qualification".to_string(),
+    })
+}
+
+/// What the engines say at the scenario's hottest inlet.
+struct Hot {
+    engine_temp_c: f64,
+    laser_temp_c: f64,
+    heater_mw_per_ring: f64,
+    switch_usd: f64,
+}
+
+fn hot_settled(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+) -> Result<Hot, PipelineError> {
+    let model = package_model_for(scenario, &scenario.thermal, generation_index, technology_index)?;
+    let inlet_c =
+        scenario.thermal.cold_plate.inlet_sweep_c.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let evaluate =
+        |asic_w: f64, engine_w: f64, inlet_c: f64| model.evaluate(asic_w, engine_w, inlet_c);
+    let settled =
+        settle_with(scenario, generation_index, technology_index, 1.0, inlet_c, &evaluate)?;
+    Ok(Hot {
+        engine_temp_c: settled.engine_temp_c,
+        laser_temp_c: settled
+            .result
+            .laser
+            .as_ref()
+            .map_or(settled.engine_temp_c, |laser| laser.power.laser_temp_c),
+        heater_mw_per_ring: settled
+            .result
+            .rings
+            .as_ref()
+            .map_or(0.0, |rings| rings.heater_mw_per_ring),
+        switch_usd: settled.result.cost.switch_usd,
+    })
+}
+
+fn check(claims: &Claims, scenario: &Scenario) -> Result<(usize, usize), ClaimError> {
+    let bad = |field: &str, value: String, expected: &str| {
+        Err(ClaimError { field: field.to_string(), value, expected: expected.to_string() })
+    };
+    let generation = match scenario.generations.iter().position(|g| g.id == claims.generation) {
+        Some(index) => index,
+        None => {
+            let ids: Vec<&str> = scenario.generations.iter().map(|g| g.id.as_str()).collect();
+            return bad(
+                "generation",
+                format!("\"{}\"", claims.generation),
+                &format!("a generation of the scenario: {ids:?}"),
+            );
+        }
+    };
+    let technology = match scenario
+        .technologies
+        .iter()
+        .position(|t| t.id == claims.technology && t.package.is_some())
+    {
+        Some(index) => index,
+        None => {
+            let ids: Vec<&str> = scenario
+                .technologies
+                .iter()
+                .filter(|t| t.package.is_some())
+                .map(|t| t.id.as_str())
+                .collect();
+            return bad(
+                "technology",
+                format!("\"{}\"", claims.technology),
+                &format!("a co-packaged technology of the scenario: {ids:?}"),
+            );
+        }
+    };
+    let numbers: [(&str, f64, f64, f64, &str); 11] = [
+        ("coupling_loss_db", claims.coupling_loss_db, 0.0, 20.0, "0 <= dB <= 20"),
+        ("coupling_loss_sd_db", claims.coupling_loss_sd_db, 0.0, 10.0, "0 <= dB <= 10"),
+        ("max_engine_temp_c", claims.max_engine_temp_c, -55.0, 200.0, "-55 <= °C <= 200"),
+        ("min_engine_temp_c", claims.min_engine_temp_c, -55.0, 200.0, "-55 <= °C <= 200"),
+        ("heater_mw_per_ring", claims.heater_mw_per_ring, 0.0, 1000.0, "0 <= mW <= 1000"),
+        ("laser_fit", claims.laser_fit, 0.0, 1e7, "0 <= FIT <= 1e7"),
+        ("laser_fit_temp_c", claims.laser_fit_temp_c, -55.0, 200.0, "-55 <= °C <= 200"),
+        ("engine_port_fit", claims.engine_port_fit, 0.0, 1e7, "0 <= FIT <= 1e7"),
+        ("package_yield", claims.package_yield, 1e-6, 1.0, "a fraction 0 < yield <= 1"),
+        ("test_coverage", claims.test_coverage, 1e-6, 1.0, "a fraction 0 < coverage <= 1"),
+        ("alignment_fibers_per_s", claims.alignment_fibers_per_s, 1e-6, 1e4, "0 < fibers/s <= 1e4"),
+    ];
+    for (field, value, low, high, expected) in numbers {
+        if !(value.is_finite() && (low..=high).contains(&value)) {
+            return bad(field, value.to_string(), expected);
+        }
+    }
+    if claims.max_engine_temp_c < claims.min_engine_temp_c {
+        return bad(
+            "max_engine_temp_c",
+            claims.max_engine_temp_c.to_string(),
+            &format!("at least min_engine_temp_c ({} °C)", claims.min_engine_temp_c),
+        );
+    }
+    if !STAGES.contains(&claims.customer_stage.as_str()) {
+        return bad(
+            "customer_stage",
+            format!("\"{}\"", claims.customer_stage),
+            &format!("one of {STAGES:?}"),
+        );
+    }
+    Ok((generation, technology))
+}
+
+/// Standard normal CDF (Abramowitz and Stegun 7.1.26 on erf, |error| < 1.5e-7).
+fn normal_cdf(z: f64) -> f64 {
+    let x = z.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * x);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-x * x).exp();
+    if z >= 0.0 { 0.5 * (1.0 + erf) } else { 0.5 * (1.0 - erf) }
+}
+
+fn grade(value: f64, pass: f64, concern: f64) -> Verdict {
+    if value <= pass {
+        Verdict::Pass
+    } else if value <= concern {
+        Verdict::Concern
+    } else {
+        Verdict::Fail
+    }
+}
+
+/// Runs `claims` through the engines of `scenario` (table in the module docs).
+///
+/// # Errors
+/// [`DiligenceError::Claim`] for a claim out of range or naming a technology or generation the
+/// scenario lacks; [`DiligenceError::Pipeline`] if the engines fail.
+pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, DiligenceError> {
+    let (g, t) = check(claims, scenario)?;
+    let generation = &scenario.generations[g];
+    let technology = &scenario.technologies[t];
+    let hot = hot_settled(scenario, g, t)?;
+    let mut lines = Vec::new();
+    let ports = f64::from(generation.lanes_per_switch / generation.lanes_per_port);
+    let life_h = scenario.fleet.years * HOURS_PER_YEAR;
+    let reliability = &scenario.fleet.reliability;
+    let replace = scenario.fleet.replace_after_failed_ports as f64;
+
+    // Coupling.
+    let allocation = scenario.photonics.coupling_allocation_db;
+    let lanes = f64::from(generation.lanes_per_switch);
+    let lane_pass = if claims.coupling_loss_sd_db > 0.0 {
+        normal_cdf((allocation - claims.coupling_loss_db) / claims.coupling_loss_sd_db)
+    } else if claims.coupling_loss_db <= allocation {
+        1.0
+    } else {
+        0.0
+    };
+    let switch_yield = lane_pass.powf(lanes);
+    lines.push(CheckLine {
+        claim: "coupling loss",
+        verdict: grade(-switch_yield, -0.99, -0.9),
+        figure: format!(
+            "{:.2} ± {:.2} dB against the {allocation} dB coupling allocation: {:.4} % of lanes over it, \
+             {:.1} % of switches with all {lanes:.0} lanes within it",
+            claims.coupling_loss_db,
+            claims.coupling_loss_sd_db,
+            100.0 * (1.0 - lane_pass),
+            100.0 * switch_yield
+        ),
+        questions: vec![
+            "Is the loss per facet or per link, measured at the wafer, the engine or the package?",
+            "What is the distribution across lanes, engines and lots (not the best die)?",
+            "How does it move after reflow, damp heat and thermal cycling?",
+        ],
+    });
+
+    // Temperature range.
+    let margin = claims.max_engine_temp_c - hot.engine_temp_c;
+    lines.push(CheckLine {
+        claim: "operating temperature range",
+        verdict: grade(-margin, -5.0, 0.0),
+        figure: format!(
+            "claimed {:.0}-{:.0} °C; the engines reach {:.1} °C at the hottest coolant inlet of the \
+             scenario (margin {margin:.1} K)",
+            claims.min_engine_temp_c, claims.max_engine_temp_c, hot.engine_temp_c
+        ),
+        questions: vec![
+            "Is the range the engine case, the laser junction or the ambient?",
+            "Which cold plate and coolant temperature were used to show it?",
+        ],
+    });
+
+    // Heater power.
+    let heater_max = scenario.photonics.heater_max_mw;
+    let heater_verdict = if claims.heater_mw_per_ring > heater_max {
+        Verdict::Fail
+    } else if claims.heater_mw_per_ring < 0.5 * hot.heater_mw_per_ring {
+        Verdict::Concern
+    } else {
+        Verdict::Pass
+    };
+    lines.push(CheckLine {
+        claim: "ring heater power",
+        verdict: heater_verdict,
+        figure: format!(
+            "claimed {:.1} mW per ring; the drift at the hottest inlet needs {:.1} mW on average, \
+             the heater reaches {heater_max} mW",
+            claims.heater_mw_per_ring, hot.heater_mw_per_ring
+        ),
+        questions: vec![
+            "Mean or worst ring, with or without wavelength reassignment, at which temperature?",
+            "How are rings locked at bring-up and after a laser or ELS swap?",
+        ],
+    });
+
+    // Laser reliability.
+    let lasers_per_switch = {
+        let compared =
+            cporamp_compare::compare_technology(scenario, g, t).map_err(PipelineError::from)?;
+        compared.laser.as_ref().map_or(0.0, |laser| laser.lasers_per_port) * ports
+    };
+    let random = claims.laser_fit
+        * 1e-9
+        * cporamp_fleet::arrhenius_factor(
+            reliability.laser_activation_energy_ev,
+            claims.laser_fit_temp_c,
+            hot.laser_temp_c,
+        );
+    let scale_h = reliability.laser_weibull_scale_h
+        / cporamp_fleet::arrhenius_factor(
+            reliability.laser_activation_energy_ev,
+            reliability.laser_ref_temp_c,
+            hot.laser_temp_c,
+        );
+    let laser_failures = lasers_per_switch
+        * ((1.0 - (-(life_h / scale_h).powf(reliability.laser_weibull_shape)).exp())
+            + random * life_h);
+    let external = technology
+        .optics
+        .as_ref()
+        .is_some_and(|optics| optics.laser.placement == LaserPlacement::External);
+    lines.push(CheckLine {
+        claim: "laser reliability",
+        verdict: grade(laser_failures, 1.0, replace),
+        figure: format!(
+            "{:.0} lasers per switch at {:.1} °C, {} FIT at {} °C: {laser_failures:.2} expected laser \
+             failures per switch over {} years ({})",
+            lasers_per_switch,
+            hot.laser_temp_c,
+            claims.laser_fit,
+            claims.laser_fit_temp_c,
+            scenario.fleet.years,
+            if external { "front-panel swaps" } else { "inside the package: ports lost" }
+        ),
+        questions: vec![
+            "How many device-hours, at what junction temperature and current, back the FIT?",
+            "What is the wear-out (median life, sigma) from accelerated ageing?",
+        ],
+    });
+
+    // Engine reliability, against the pluggable modules of the same switch.
+    let devices = ports * generation.port_rate().0 / reliability.engine_port_fit_gbps;
+    let engine_failures = claims.engine_port_fit * 1e-9 * devices * life_h;
+    let module_failures = reliability.module_fit * 1e-9 * ports * life_h;
+    lines.push(CheckLine {
+        claim: "engine reliability",
+        verdict: grade(engine_failures / module_failures, 1.25, 2.0),
+        figure: format!(
+            "{} FIT per {} G port device, {devices:.0} devices per switch: {engine_failures:.2} port \
+             failures per switch over {} years, against {module_failures:.2} for its pluggable \
+             modules ({} FIT each); the switch is replaced after {replace:.0}",
+            claims.engine_port_fit, reliability.engine_port_fit_gbps, scenario.fleet.years,
+            reliability.module_fit
+        ),
+        questions: vec![
+            "Field data or prediction? How many engine-hours in customer systems?",
+            "What fails: the engine, its fiber attach, the laser, the connector?",
+        ],
+    });
+
+    // Yield: cost per Gb/s against the pluggable reference.
+    let capacity = generation.switch_capacity().0;
+    let with_yield = hot.switch_usd / claims.package_yield / capacity;
+    let reference = scenario.market.pluggable_technology;
+    let pluggable = cporamp_compare::compare_technology(scenario, g, reference)
+        .map_err(PipelineError::from)?
+        .cost
+        .switch_usd_per_gbps;
+    lines.push(CheckLine {
+        claim: "package yield",
+        verdict: grade(with_yield / pluggable, 1.0, 1.2),
+        figure: format!(
+            "{:.1} % yield: {with_yield:.3} $/Gb/s per good switch against {pluggable:.3} $/Gb/s for {}",
+            100.0 * claims.package_yield,
+            scenario.technologies[reference].label
+        ),
+        questions: vec![
+            "Yield at which insertion (engine, package, system), over how many units and lots?",
+            "What is scrapped with a failed package (the ASIC)? Is there rework?",
+        ],
+    });
+
+    // Test coverage: escapes.
+    let defective = (1.0 - claims.package_yield) / claims.test_coverage;
+    let escapes_dppm = 1e6 * defective * (1.0 - claims.test_coverage) / claims.package_yield;
+    let reference = reliability.module_infant_dppm;
+    lines.push(CheckLine {
+        claim: "test coverage",
+        verdict: grade(escapes_dppm / reference, 1.0, 10.0),
+        figure: format!(
+            "{:.1} % coverage at {:.1} % yield: {escapes_dppm:.0} DPPM escapes against {reference:.0} \
+             DPPM latent defects of pluggable modules",
+            100.0 * claims.test_coverage,
+            100.0 * claims.package_yield
+        ),
+        questions: vec![
+            "Which defects does each test insertion see (optical, electrical, burn-in)?",
+            "How were escapes measured: field returns, re-test of shipped units?",
+        ],
+    });
+
+    // Alignment throughput.
+    let align = &scenario.align;
+    let fibers_per_engine = (align.fibers_per_array * align.arrays_per_engine) as f64;
+    let engines = f64::from(
+        technology.package.as_ref().map_or(0, |package| package.engines_per_switch(generation)),
+    );
+    let rate_usd_per_s =
+        (align.machine_usd_per_h + align.operator_usd_per_h / align.machines_per_operator) / 3600.0;
+    let attach_usd = engines * fibers_per_engine / claims.alignment_fibers_per_s * rate_usd_per_s;
+    let share = attach_usd / scenario.yield_settings.packaging_usd;
+    let bound = align.fibers_per_array as f64 / (align.handling_s + align.cure_s);
+    let verdict = match grade(share, 0.25, 1.0) {
+        Verdict::Pass if claims.alignment_fibers_per_s > bound * (1.0 + 1e-9) => Verdict::Concern,
+        verdict => verdict,
+    };
+    lines.push(CheckLine {
+        claim: "alignment throughput",
+        verdict,
+        figure: format!(
+            "{:.2} fibers/s: {attach_usd:.0} $ of attach per package ({:.0} % of the {:.0} $ packaging); \
+             the machine's handling and cure alone allow {bound:.2} fibers/s",
+            claims.alignment_fibers_per_s,
+            100.0 * share,
+            scenario.yield_settings.packaging_usd
+        ),
+        questions: vec![
+            "Active or passive attach? Fibers per second including load, cure and rework?",
+            "How many machines and operators per line at the claimed rate?",
+        ],
+    });
+
+    // Customer validation.
+    let stage = claims.customer_stage.as_str();
+    lines.push(CheckLine {
+        claim: "customer validation",
+        verdict: match stage {
+            "qualification" | "volume" => Verdict::Pass,
+            "evaluation" | "sampling" => Verdict::Concern,
+            _ => Verdict::Fail,
+        },
+        figure: format!("stage: {stage} (none < evaluation < sampling < qualification < volume)"),
+        questions: vec![
+            "Which customer, which system, and can we speak to them?",
+            "Which qualification (GR-468, the customer's own) has been passed, on how many units?",
+        ],
+    });
+    Ok(Diligence {
+        company: claims.company.clone(),
+        technology: technology.id.clone(),
+        generation: generation.id.clone(),
+        lines,
+    })
+}

@@ -1,0 +1,154 @@
+//! `[codesign]` resolved: the grid of the liquid-cooling and optics co-design sweep (cold
+//! plate, coolant temperatures, optics placement, ASIC power), its constraints, the facility's
+//! cooling energy and the liquid-cooling bill of materials (`[codesign.bom]`).
+
+use serde::Serialize;
+
+/// Where the optical engines are cooled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EnginePlate {
+    /// On the ASIC's cold plate, under the shared lid.
+    Shared,
+    /// On cold plates of their own, away from the ASIC's heat.
+    Own,
+}
+
+/// Where an external laser source sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ElsPlacement {
+    /// A pluggable module in the front panel, cooled by the chassis air.
+    FrontPanel,
+    /// On a cold plate of its own in the coolant loop.
+    ColdPlate,
+}
+
+/// One cold-plate channel geometry of the sweep.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ChannelGeometry {
+    /// Channel width, mm.
+    pub width_mm: f64,
+    /// Channel height, mm.
+    pub height_mm: f64,
+}
+
+/// A price where sources disagree: the low and high ends, USD (the sweep uses the midpoint).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PriceRange {
+    /// Low end, USD.
+    pub low_usd: f64,
+    /// High end, USD.
+    pub high_usd: f64,
+}
+
+impl PriceRange {
+    /// The midpoint, USD.
+    #[must_use]
+    pub fn mid_usd(&self) -> f64 {
+        0.5 * (self.low_usd + self.high_usd)
+    }
+}
+
+/// The liquid-cooling bill of materials' prices and capacities.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoolingBom {
+    /// Switches in one rack.
+    pub switches_per_rack: usize,
+    /// The switch package's cold plate, each.
+    pub asic_cold_plate: PriceRange,
+    /// An optical-engine row's own cold plate (four per switch when engines have their own), each.
+    pub engine_cold_plate: PriceRange,
+    /// An external laser source's cold plate, each.
+    pub els_cold_plate: PriceRange,
+    /// A quick-disconnect pair (supply and return couplings), each.
+    pub quick_disconnect_pair: PriceRange,
+    /// A hose assembly, each.
+    pub hose: PriceRange,
+    /// The rack's supply and return manifolds, per rack.
+    pub manifold_per_rack: PriceRange,
+    /// CDU price per kW of capacity.
+    pub cdu_per_kw: PriceRange,
+    /// One CDU's capacity, kW.
+    pub cdu_capacity_kw: f64,
+    /// A leak sensor, each.
+    pub leak_sensor: PriceRange,
+    /// A flow sensor, each.
+    pub flow_sensor: PriceRange,
+    /// The coolant's name.
+    pub coolant: String,
+    /// Coolant per switch (its plates, hoses and share of the manifold), L.
+    pub coolant_l_per_switch: f64,
+    /// Coolant price per litre.
+    pub coolant_per_l: PriceRange,
+    /// Facility water (pipes, valves, heat rejection) per kW.
+    pub facility_water_per_kw: PriceRange,
+}
+
+/// The co-design sweep's settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct CodesignSettings {
+    /// Index into `Scenario::generations` of the swept switch.
+    pub generation: usize,
+    /// Index into `Scenario::technologies` of the swept co-packaged technology.
+    pub technology: usize,
+    /// Lateral cells per package side of each design point's package grid.
+    pub grid_cells: usize,
+    /// Coolant flow per kW of switch-package heat, L/min/kW.
+    pub flow_l_per_min_per_kw: Vec<f64>,
+    /// Cold-plate channel geometries.
+    pub channels: Vec<ChannelGeometry>,
+    /// Coolant (secondary loop) supply temperatures, °C.
+    pub inlet_c: Vec<f64>,
+    /// Gaps between the ASIC die and the engines, mm.
+    pub engine_gap_mm: Vec<f64>,
+    /// Engine cooling options.
+    pub engine_plate: Vec<EnginePlate>,
+    /// ELS placements (used by technologies with an external laser source).
+    pub els_placement: Vec<ElsPlacement>,
+    /// ASIC power relative to the generation's.
+    pub asic_power_factor: Vec<f64>,
+    /// CDU approach: secondary supply minus facility supply, K.
+    pub cdu_approach_k: f64,
+    /// An ELS module's case-to-coolant resistance on its own cold plate, K/W.
+    pub els_plate_r_k_per_w: f64,
+    /// Pressure drop of the loop outside the cold plate (manifold, quick disconnects, hoses, CDU
+    /// heat exchanger) at the reference flow, kPa.
+    pub loop_pressure_drop_kpa: f64,
+    /// The reference flow of `loop_pressure_drop_kpa`, L/min/kW.
+    pub loop_reference_l_per_min_per_kw: f64,
+    /// Pump wire-to-water efficiency.
+    pub pump_efficiency: f64,
+    /// Chiller (compressor) electricity per kW of heat.
+    pub chiller_kw_per_kw: f64,
+    /// Dry-cooler or tower (free cooling) electricity per kW of heat.
+    pub free_cooling_kw_per_kw: f64,
+    /// Facility supply at and above which no chiller runs, °C.
+    pub free_cooling_full_c: f64,
+    /// Facility supply at and below which the chiller runs all year, °C.
+    pub chiller_only_c: f64,
+    /// Electricity price, USD/kWh.
+    pub usd_per_kwh: f64,
+    /// Hottest engine temperature allowed, °C.
+    pub max_engine_temp_c: f64,
+    /// Coolant flow per switch allowed, L/min.
+    pub max_flow_l_per_min: f64,
+    /// Pressure drop per switch branch allowed, kPa.
+    pub max_pressure_drop_kpa: f64,
+    /// The liquid-cooling bill of materials.
+    pub bom: CoolingBom,
+}
+
+impl CodesignSettings {
+    /// Design points of the grid.
+    #[must_use]
+    pub fn points(&self) -> usize {
+        self.flow_l_per_min_per_kw.len()
+            * self.channels.len()
+            * self.inlet_c.len()
+            * self.engine_gap_mm.len()
+            * self.engine_plate.len()
+            * self.els_placement.len()
+            * self.asic_power_factor.len()
+    }
+}

@@ -1,0 +1,323 @@
+//! `[codesign]`: the co-design sweep's grid (every list non-empty, each value in a physical
+//! range, at most [`MAX_CODESIGN_POINTS`] points), its constraints, the facility's cooling
+//! energy and `[codesign.bom]`'s prices (low <= high).
+
+use super::{Checker, Limits};
+use crate::scenario::raw;
+use crate::scenario::{
+    ChannelGeometry, CodesignSettings, CoolingBom, ElsPlacement, EnginePlate, PriceRange,
+    Technology,
+};
+
+/// The largest sweep a scenario may ask for: each point builds and factors a package grid.
+pub const MAX_CODESIGN_POINTS: usize = 4096;
+
+fn numbers(
+    checker: &mut Checker,
+    path: &str,
+    values: &[f64],
+    limits: Limits,
+    unit: &str,
+) -> Vec<f64> {
+    if values.is_empty() {
+        checker.invalid(path, "[]", "at least one value");
+    }
+    values
+        .iter()
+        .enumerate()
+        .map(|(index, &value)| checker.number(&format!("{path}[{index}]"), value, limits, unit))
+        .collect()
+}
+
+fn choices<T: Copy>(
+    checker: &mut Checker,
+    path: &str,
+    values: &[String],
+    options: &[(&str, T)],
+) -> Vec<T> {
+    if values.is_empty() {
+        checker.invalid(path, "[]", "at least one value");
+    }
+    values
+        .iter()
+        .enumerate()
+        .filter_map(|(index, value)| checker.choice(&format!("{path}[{index}]"), value, options))
+        .collect()
+}
+
+fn price(checker: &mut Checker, path: &str, range: &raw::PriceRangeOptions) -> PriceRange {
+    let low_usd = checker.number(&format!("{path}.low"), range.low, Limits::NON_NEGATIVE, "USD");
+    let high_usd = checker.number(&format!("{path}.high"), range.high, Limits::NON_NEGATIVE, "USD");
+    if high_usd < low_usd {
+        checker.invalid(&format!("{path}.high"), high_usd, format!("at least low ({low_usd} USD)"));
+    }
+    PriceRange { low_usd, high_usd }
+}
+
+pub(super) fn resolve_codesign(
+    checker: &mut Checker,
+    options: &raw::CodesignOptions,
+    file: &raw::ScenarioFile,
+    technologies: &[Technology],
+) -> CodesignSettings {
+    let field = |name: &str| format!("codesign.{name}");
+    let generation = match file.compare.generations.iter().position(|g| *g == options.generation) {
+        Some(index) => index,
+        None => {
+            checker.invalid(
+                &field("generation"),
+                format!("\"{}\"", options.generation),
+                format!("a generation in compare.generations: {:?}", file.compare.generations),
+            );
+            0
+        }
+    };
+    let technology = match technologies.iter().position(|t| t.id == options.technology) {
+        Some(index) if technologies[index].package.is_some() => index,
+        _ => {
+            let packaged: Vec<&str> = technologies
+                .iter()
+                .filter(|t| t.package.is_some())
+                .map(|t| t.id.as_str())
+                .collect();
+            checker.invalid(
+                &field("technology"),
+                format!("\"{}\"", options.technology),
+                format!("a co-packaged technology (one with a package): {packaged:?}"),
+            );
+            0
+        }
+    };
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    let widths = numbers(
+        checker,
+        &field("channel_width_mm"),
+        &options.channel_width_mm,
+        Limits::between(0.02, 5.0),
+        "mm",
+    );
+    let heights = numbers(
+        checker,
+        &field("channel_height_mm"),
+        &options.channel_height_mm,
+        Limits::between(0.02, 10.0),
+        "mm",
+    );
+    if widths.len() != heights.len() {
+        checker.invalid(
+            &field("channel_height_mm"),
+            format!("{} values", heights.len()),
+            format!("one height per channel_width_mm ({} values): the lists pair up", widths.len()),
+        );
+    }
+    let channels = widths
+        .iter()
+        .zip(&heights)
+        .map(|(&width_mm, &height_mm)| ChannelGeometry { width_mm, height_mm })
+        .collect();
+    let bom_field = |name: &str| format!("codesign.bom.{name}");
+    let bom = &options.bom;
+    let settings = CodesignSettings {
+        generation,
+        technology,
+        grid_cells: checker.count(&field("grid_cells"), options.grid_cells, 8, 256, "cells")
+            as usize,
+        flow_l_per_min_per_kw: numbers(
+            checker,
+            &field("flow_l_per_min_per_kw"),
+            &options.flow_l_per_min_per_kw,
+            Limits::between(0.1, 10.0),
+            "L/min/kW",
+        ),
+        channels,
+        inlet_c: numbers(
+            checker,
+            &field("inlet_c"),
+            &options.inlet_c,
+            Limits::between(5.0, 70.0),
+            "°C",
+        ),
+        engine_gap_mm: numbers(
+            checker,
+            &field("engine_gap_mm"),
+            &options.engine_gap_mm,
+            Limits::between(0.0, 50.0),
+            "mm",
+        ),
+        engine_plate: choices(
+            checker,
+            &field("engine_plate"),
+            &options.engine_plate,
+            &[("shared", EnginePlate::Shared), ("own", EnginePlate::Own)],
+        ),
+        els_placement: choices(
+            checker,
+            &field("els_placement"),
+            &options.els_placement,
+            &[("front_panel", ElsPlacement::FrontPanel), ("cold_plate", ElsPlacement::ColdPlate)],
+        ),
+        asic_power_factor: numbers(
+            checker,
+            &field("asic_power_factor"),
+            &options.asic_power_factor,
+            Limits::between(0.1, 3.0),
+            "x generation",
+        ),
+        cdu_approach_k: checker.number(
+            &field("cdu_approach_k"),
+            options.cdu_approach_k,
+            Limits::between(0.0, 20.0),
+            "K",
+        ),
+        els_plate_r_k_per_w: positive(
+            checker,
+            "els_plate_r_k_per_w",
+            options.els_plate_r_k_per_w,
+            "K/W",
+        ),
+        loop_pressure_drop_kpa: checker.number(
+            &field("loop_pressure_drop_kpa"),
+            options.loop_pressure_drop_kpa,
+            Limits::NON_NEGATIVE,
+            "kPa",
+        ),
+        loop_reference_l_per_min_per_kw: positive(
+            checker,
+            "loop_reference_l_per_min_per_kw",
+            options.loop_reference_l_per_min_per_kw,
+            "L/min/kW",
+        ),
+        pump_efficiency: checker.number(
+            &field("pump_efficiency"),
+            options.pump_efficiency,
+            Limits::FRACTION_OPEN_ZERO,
+            "fraction",
+        ),
+        chiller_kw_per_kw: checker.number(
+            &field("chiller_kw_per_kw"),
+            options.chiller_kw_per_kw,
+            Limits::between(0.0, 2.0),
+            "kW/kW",
+        ),
+        free_cooling_kw_per_kw: checker.number(
+            &field("free_cooling_kw_per_kw"),
+            options.free_cooling_kw_per_kw,
+            Limits::between(0.0, 2.0),
+            "kW/kW",
+        ),
+        free_cooling_full_c: checker.number(
+            &field("free_cooling_full_c"),
+            options.free_cooling_full_c,
+            Limits::between(0.0, 70.0),
+            "°C",
+        ),
+        chiller_only_c: checker.number(
+            &field("chiller_only_c"),
+            options.chiller_only_c,
+            Limits::between(0.0, 70.0),
+            "°C",
+        ),
+        usd_per_kwh: checker.number(
+            &field("usd_per_kwh"),
+            options.usd_per_kwh,
+            Limits::between(0.0, 2.0),
+            "USD/kWh",
+        ),
+        max_engine_temp_c: checker.number(
+            &field("max_engine_temp_c"),
+            options.max_engine_temp_c,
+            Limits::between(0.0, 150.0),
+            "°C",
+        ),
+        max_flow_l_per_min: positive(
+            checker,
+            "max_flow_l_per_min",
+            options.max_flow_l_per_min,
+            "L/min",
+        ),
+        max_pressure_drop_kpa: positive(
+            checker,
+            "max_pressure_drop_kpa",
+            options.max_pressure_drop_kpa,
+            "kPa",
+        ),
+        bom: CoolingBom {
+            switches_per_rack: checker.count(
+                &bom_field("switches_per_rack"),
+                bom.switches_per_rack,
+                1,
+                64,
+                "switches",
+            ) as usize,
+            asic_cold_plate: price(
+                checker,
+                &bom_field("asic_cold_plate_usd"),
+                &bom.asic_cold_plate_usd,
+            ),
+            engine_cold_plate: price(
+                checker,
+                &bom_field("engine_cold_plate_usd"),
+                &bom.engine_cold_plate_usd,
+            ),
+            els_cold_plate: price(
+                checker,
+                &bom_field("els_cold_plate_usd"),
+                &bom.els_cold_plate_usd,
+            ),
+            quick_disconnect_pair: price(
+                checker,
+                &bom_field("quick_disconnect_pair_usd"),
+                &bom.quick_disconnect_pair_usd,
+            ),
+            hose: price(checker, &bom_field("hose_usd"), &bom.hose_usd),
+            manifold_per_rack: price(
+                checker,
+                &bom_field("manifold_usd_per_rack"),
+                &bom.manifold_usd_per_rack,
+            ),
+            cdu_per_kw: price(checker, &bom_field("cdu_usd_per_kw"), &bom.cdu_usd_per_kw),
+            cdu_capacity_kw: checker.number(
+                &bom_field("cdu_capacity_kw"),
+                bom.cdu_capacity_kw,
+                Limits::POSITIVE,
+                "kW",
+            ),
+            leak_sensor: price(checker, &bom_field("leak_sensor_usd"), &bom.leak_sensor_usd),
+            flow_sensor: price(checker, &bom_field("flow_sensor_usd"), &bom.flow_sensor_usd),
+            coolant: bom.coolant.clone(),
+            coolant_l_per_switch: checker.number(
+                &bom_field("coolant_l_per_switch"),
+                bom.coolant_l_per_switch,
+                Limits::POSITIVE,
+                "L",
+            ),
+            coolant_per_l: price(checker, &bom_field("coolant_usd_per_l"), &bom.coolant_usd_per_l),
+            facility_water_per_kw: price(
+                checker,
+                &bom_field("facility_water_usd_per_kw"),
+                &bom.facility_water_usd_per_kw,
+            ),
+        },
+    };
+    if settings.chiller_only_c >= settings.free_cooling_full_c {
+        checker.invalid(
+            &field("chiller_only_c"),
+            settings.chiller_only_c,
+            format!(
+                "below free_cooling_full_c ({} °C): the chiller's share falls between the two",
+                settings.free_cooling_full_c
+            ),
+        );
+    }
+    let points = settings.points();
+    if points > MAX_CODESIGN_POINTS {
+        checker.invalid(
+            &field("flow_l_per_min_per_kw"),
+            format!("a grid of {points} design points"),
+            format!("at most {MAX_CODESIGN_POINTS} points (the product of the list lengths)"),
+        );
+    }
+    settings
+}
