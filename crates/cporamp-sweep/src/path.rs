@@ -72,6 +72,15 @@ fn parse(path: &str) -> Result<Vec<Step>, String> {
     Ok(steps)
 }
 
+/// A key as a path shows it: quoted unless it is bare.
+fn shown(key: &str) -> String {
+    if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    }
+}
+
 /// The kind of a TOML value, for messages.
 pub(crate) fn kind(value: &Value) -> &'static str {
     match value {
@@ -83,6 +92,47 @@ pub(crate) fn kind(value: &Value) -> &'static str {
         Value::Array(_) => "an array",
         Value::Table(_) => "a table",
     }
+}
+
+/// The value at `path` in `document`.
+///
+/// # Errors
+/// What is wrong with the path, or which part of it the document lacks.
+pub fn get<'d>(document: &'d Table, path: &str) -> Result<&'d Value, String> {
+    let steps = parse(path)?;
+    let Step::Key(first) = &steps[0] else { return Err("a path starts with a key".to_string()) };
+    let mut here = document
+        .get(first)
+        .ok_or_else(|| format!("the scenario has no field {first:?} at its top level"))?;
+    let mut walked = shown(first);
+    for step in &steps[1..] {
+        here = match (step, here) {
+            (Step::Key(key), Value::Table(table)) => {
+                let next =
+                    table.get(key).ok_or_else(|| format!("{walked} has no field {key:?}"))?;
+                walked = format!("{walked}.{}", shown(key));
+                next
+            }
+            (Step::Index(index), Value::Array(array)) => {
+                let n = array.len();
+                let next = array
+                    .get(*index)
+                    .ok_or_else(|| format!("{walked} has {n} elements; no index {index}"))?;
+                walked = format!("{walked}[{index}]");
+                next
+            }
+            (Step::Key(key), other) => {
+                return Err(format!("{walked} is {}, not a table with {key:?}", kind(other)));
+            }
+            (Step::Index(index), other) => {
+                return Err(format!(
+                    "{walked} is {}, not an array to index [{index}]",
+                    kind(other)
+                ));
+            }
+        };
+    }
+    Ok(here)
 }
 
 /// Replaces the value at `path` in `document` by `value`. The field must exist (every
@@ -109,7 +159,7 @@ pub fn set(document: &mut Table, path: &str, value: Value) -> Result<(), String>
         }
     };
     let mut walked = match &parents[0] {
-        Step::Key(key) => key.clone(),
+        Step::Key(key) => shown(key),
         Step::Index(_) => unreachable!("checked above"),
     };
     for step in parents[1..].iter().chain(std::iter::once(last)) {
@@ -117,7 +167,7 @@ pub fn set(document: &mut Table, path: &str, value: Value) -> Result<(), String>
             (Step::Key(key), Value::Table(table)) => {
                 let slot =
                     table.get_mut(key).ok_or_else(|| format!("{walked} has no field {key:?}"))?;
-                walked = format!("{walked}.{key}");
+                walked = format!("{walked}.{}", shown(key));
                 slot
             }
             (Step::Index(index), Value::Array(array)) => {
@@ -184,6 +234,12 @@ mod tests {
         assert_eq!(doc["generation"]["102.4T"]["lanes"].as_integer(), Some(16));
         assert_eq!(doc["thermal"]["asic_side_mm"][1].as_float(), Some(55.0));
         assert_eq!(doc["market"]["tiers"][0]["name"].as_str(), Some("spine"));
+        assert_eq!(get(&doc, "thermal.asic_side_mm[1]"), Ok(&Value::Float(55.0)));
+        assert_eq!(get(&doc, "generation.\"102.4T\".lanes"), Ok(&Value::Integer(16)));
+        assert_eq!(
+            get(&doc, "thermal.cold_plate.x"),
+            Err("thermal.cold_plate has no field \"x\"".into())
+        );
     }
 
     #[test]

@@ -46,6 +46,9 @@ fn rows_do_not_depend_on_threads_or_on_which_indices_run_together() {
     batches.extend(sweep.run_points(&[2, 1], threads(1)));
     batches.sort_by_key(|row| row.index);
     assert_eq!(one, batches);
+    // Rows travel between processes (Ray tasks) as JSON: every number comes back bit for bit.
+    let json = serde_json::to_string(&one).unwrap();
+    assert_eq!(serde_json::from_str::<Vec<Row>>(&json).unwrap(), one);
     // Row-major, first axis slowest.
     assert_eq!(sweep.point_values(1), vec![Value::Float(30.0), Value::Integer(32)]);
     assert_eq!(sweep.point_values(2), vec![Value::Float(40.0), Value::Integer(16)]);
