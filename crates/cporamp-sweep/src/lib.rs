@@ -562,8 +562,10 @@ fn parallel_map<T: Sync, R: Send>(
 }
 
 /// Runs what `engines` need through the pipeline and returns their headline figures: those
-/// of `cporamp diff` for compare to market, and per attach method the throughput, cost and
-/// lane yield for align.
+/// of `cporamp diff` for compare to market; for thermal and photonics also the hottest
+/// engine and the flap rates at the hottest inlet of the scenario's inlet sweep
+/// (`thermal.cold_plate.inlet_sweep_c`: the plant at its hottest coolant, the lanes brought
+/// up at the nominal inlet); per attach method the throughput, cost and lane yield for align.
 ///
 /// # Errors
 /// The [`PipelineError`] of the first engine that failed.
@@ -631,6 +633,50 @@ pub fn figures(
             se: headline.se,
         })
         .collect();
+    // The hot end of the scenario's own inlet sweep (`thermal.cold_plate.inlet_sweep_c`):
+    // the package and the lock loops at the hottest coolant the plant may see, the lanes
+    // brought up at the nominal inlet.
+    let hottest = |inlets: &mut dyn Iterator<Item = f64>| inlets.fold(f64::NEG_INFINITY, f64::max);
+    if wants(Engine::Thermal) {
+        for generation in run.thermal {
+            for t in &generation.technologies {
+                let top = hottest(&mut t.sweep.iter().map(|p| p.inlet_c));
+                if let Some(point) = t.sweep.iter().find(|p| p.inlet_c.total_cmp(&top).is_eq()) {
+                    let subject = format!("{} {}", generation.generation, t.label);
+                    let quantity = "hottest engine at the hottest sweep inlet";
+                    let column = column_name("thermal", &subject, quantity, "°C");
+                    out.push(Figure { column, value: point.engine_mean_max_c, se: None });
+                }
+            }
+        }
+    }
+    if wants(Engine::Photonics) {
+        for generation in run.photonics {
+            for t in &generation.technologies {
+                let top = hottest(&mut t.inlet_sweep.iter().map(|p| p.inlet_c));
+                let Some(point) = t.inlet_sweep.iter().find(|p| p.inlet_c.total_cmp(&top).is_eq())
+                else {
+                    continue;
+                };
+                let subject = format!("{} {}", generation.generation, t.label);
+                for (quantity, value, se) in [
+                    (
+                        "flaps at the hottest sweep inlet, feedback only",
+                        point.feedback_flaps_per_lane_hour,
+                        point.feedback_flaps_se,
+                    ),
+                    (
+                        "flaps at the hottest sweep inlet, feed-forward",
+                        point.feed_forward_flaps_per_lane_hour,
+                        point.feed_forward_flaps_se,
+                    ),
+                ] {
+                    let column = column_name("photonics", &subject, quantity, "1/lane-h");
+                    out.push(Figure { column, value, se: Some(se) });
+                }
+            }
+        }
+    }
     if let Some(align) = &align {
         for method in align.methods() {
             let mut push = |quantity, unit, value, se| {
