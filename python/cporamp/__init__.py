@@ -207,7 +207,7 @@ def sweep(
     scenario ran), and the engines' headline figures (``engine | subject | quantity [unit]``,
     with `` se`` columns for Monte Carlo standard errors). A scenario that fails fills its
     ``error`` and leaves its figures null; the others run. ``.to_pandas()`` gives a
-    DataFrame.
+    DataFrame. No axes (``{}``): the base scenario's figures as a one-row table.
 
     ``backend="local"`` runs ``threads`` scenarios at a time in this process (all cores by
     default). ``backend="ray"`` submits one Ray task per ``batch_size`` scenarios to the

@@ -78,7 +78,11 @@ def test_a_local_sweep_of_8_scenarios(quick, local_sweep):
 def test_a_failed_scenario_keeps_its_row_and_the_others_run(quick):
     table = cporamp.sweep(quick, {INLET: [35.0, -300.0, 45.0]}, engines=["compare"], threads=2)
     assert table.column("error_field").to_pylist() == [None, INLET, None]
-    power = table.column("compare | 102.4T CPO, integrated laser | switch power [W]").to_pylist()
+    power_name = "compare | 102.4T CPO, integrated laser | switch power [W]"
+    power = table.column(power_name).to_pylist()
     assert power[1] is None and power[0] is not None and power[2] is not None
+    # No axes: the base's headline figures as a one-row table.
+    base = cporamp.sweep(quick, {}, engines=["compare"])
+    assert base.num_rows == 1 and base.column(power_name).to_pylist() == [power[0]]
     with pytest.raises(cporamp.SweepError, match="inlet_c"):
         cporamp.sweep(quick, {"thermal.cold_plate.inlet_c": [1.0]}, engines=["compare"])
