@@ -99,3 +99,27 @@ fn a_sweep_naming_a_missing_field_is_refused_with_exit_2_and_nothing_written() {
     assert!(stderr.contains("engines") && stderr.contains("heat"), "{stderr}");
     assert!(!directory.path().join("out").exists());
 }
+
+#[test]
+fn the_example_sweep_runs_every_inlet() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/sweep_inlet.toml");
+    let directory = tempfile::tempdir().unwrap();
+    let example = example.to_str().unwrap();
+    let output = cporamp(directory.path(), &["sweep", example, "--out", "out", "--threads", "2"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let table = rows(&directory.path().join("out/sweep.parquet"));
+    let inlets: Vec<&Field> =
+        table.iter().map(|row| field(row, "thermal.cold_plate.nominal_inlet_c")).collect();
+    let expected: Vec<Field> = [25.0, 30.0, 35.0, 40.0, 45.0].map(Field::Double).to_vec();
+    assert_eq!(inlets, expected.iter().collect::<Vec<_>>());
+    assert!(table.iter().all(|row| field(row, "error") == &Field::Null));
+    // Warmer coolant, warmer engines: the hottest engine rises at every step.
+    let hottest: Vec<f64> = table
+        .iter()
+        .map(|row| match field(row, "thermal | 102.4T CPO, external laser | hottest engine [°C]") {
+            Field::Double(value) => *value,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert!(hottest.windows(2).all(|pair| pair[1] > pair[0] + 4.0), "{hottest:?}");
+}
