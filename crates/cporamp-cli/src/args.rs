@@ -147,6 +147,34 @@ pub enum Command {
         after_help = "Example:\n  cporamp yield @quick --test-data testdata\n  cporamp inspect testdata/102.4T_cpo_els.parquet --out inspect\n  cporamp inspect line.csv --mapping line-mapping.toml --limits limits.toml --format json\n\nMapping file:\n  ignore = [\"operator\"]\n  [columns]\n  package = \"serial\"\n  engine = \"slot\"\n  lane = \"channel\"\n  shipped = \"ship_ok\"\n  coupling_loss_db = { column = \"il\", unit = \"mdB\" }"
     )]
     Inspect(InspectArgs),
+    /// Sweep a scenario: every combination of the values of the sweep file's axes (field
+    /// paths as `cporamp scenario check` names them) is checked, run with the file's engines
+    /// and reduced to one row (the values, the engines' headline figures, or the error that
+    /// stopped that scenario: a failed scenario never stops the others), written as one
+    /// Parquet table, DIR/sweep.parquet. Each scenario's seeds are derived from the base
+    /// seeds and its index (seeds = "common" keeps the base's), so the table is identical for
+    /// any --threads.
+    #[command(after_help = "Example:
+  cporamp sweep examples/sweep_inlet.toml --out sweep-inlet
+
+Sweep file:
+  base = \"@quick\"                    # scenario file (relative to this file), @default or @quick
+  engines = [\"thermal\", \"photonics\"]  # compare, thermal, photonics, yield, fleet, market, align
+  seeds = \"derived\"                  # or \"common\" (every scenario keeps the base's seeds)
+  [[axis]]                           # the first axis varies slowest
+  path = \"thermal.cold_plate.nominal_inlet_c\"
+  values = [25.0, 35.0, 45.0]")]
+    Sweep {
+        /// The sweep file (TOML: base, engines, seeds, [[axis]] path and values).
+        file: PathBuf,
+        /// Output directory for sweep.parquet, created if missing.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Scenarios run at once, each on one thread (default: all cores); the table is
+        /// identical for any count.
+        #[arg(long, value_name = "N")]
+        threads: Option<std::num::NonZeroUsize>,
+    },
     /// Automated fiber alignment: a fiber array actively aligned to a PIC's edge couplers
     /// (spiral for first light, hill climb over x, y, z and roll on the loopback power, with
     /// photodiode noise, stage resolution and settle time, then the epoxy cure shift) against

@@ -232,6 +232,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             diff(&a, &b, out.as_deref(), format, output.as_deref(), &execution)
         }
         Command::Inspect(args) => run_inspect(&args),
+        Command::Sweep { file, out, threads } => sweep(&file, &out, threads),
         Command::Align(args) => align::run(args),
         Command::Serve(args) => serve::run(&args),
         Command::Codesign(args) => codesign::run(&args),
@@ -654,6 +655,46 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
 
 /// Version of the layout of `cporamp inspect`'s JSON.
 const RESULTS_SCHEMA_INSPECT: u32 = 1;
+
+/// `cporamp sweep`: the sweep file's scenarios run, one Parquet table written.
+fn sweep(file: &Path, out: &Path, threads: Option<std::num::NonZeroUsize>) -> Result<(), Failure> {
+    output::check_directory(out).map_err(Failure::Input)?;
+    let origin = file.display().to_string();
+    let text = input::read_text(file, "sweep file")?;
+    let spec = cporamp_sweep::parse_sweep_file(&text, &origin).map_err(Failure::input)?;
+    let base_path = match spec.base.as_str() {
+        name @ (DEFAULT_NAME | QUICK_NAME) => std::path::PathBuf::from(name),
+        relative => file.parent().unwrap_or(Path::new("")).join(relative),
+    };
+    let (base_text, base_origin) = scenario_text(Some(&base_path))?;
+    let sweep =
+        cporamp_sweep::Sweep::new(&base_text, &base_origin, spec.axes, &spec.engines, spec.seeds)
+            .map_err(|error| Failure::Input(anyhow::anyhow!("{origin}: {error}")))?;
+    let threads = threads.unwrap_or_else(|| RunOptions::default().threads);
+    let rows = sweep.run(threads);
+    let table = cporamp_sweep::table(&sweep, &rows);
+    let bytes = cporamp_sweep::table_parquet(&table).map_err(Failure::internal)?;
+    let written = output::write_all_atomically(out, &[("sweep.parquet", bytes.as_slice())])
+        .map_err(Failure::Input)?;
+    let failed: Vec<&cporamp_sweep::Row> = rows.iter().filter(|row| row.outcome.is_err()).collect();
+    let mut summary = format!(
+        "{} scenarios ({} ran, {} failed), {} columns\n",
+        rows.len(),
+        rows.len() - failed.len(),
+        failed.len(),
+        table.columns.len()
+    );
+    for row in &failed {
+        if let Err(error) = &row.outcome {
+            let first = error.message.lines().last().unwrap_or_default().trim();
+            summary.push_str(&format!("  scenario {} failed: {first}\n", row.index));
+        }
+    }
+    for path in written {
+        summary.push_str(&format!("wrote {}\n", path.display()));
+    }
+    print(&summary)
+}
 
 /// `cporamp diff`: both scenarios run, their inputs and headline results side by side.
 fn diff(
