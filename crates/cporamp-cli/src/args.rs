@@ -262,6 +262,19 @@ pub struct ThermalArgs {
     /// HotSpot config file of `-key value` lines (`-c` in HotSpot): selects HotSpot mode.
     #[arg(long, value_name = "FILE", requires = "ptrace")]
     pub hotspot_config: Option<PathBuf>,
+    /// 3D-ICE stack description file (`.stk`): selects 3D-ICE mode. Its floorplans are read
+    /// relative to it; a summary is printed and the output files its `output:` section names
+    /// are written under --out.
+    #[arg(
+        long = "3d-ice",
+        visible_alias = "stack",
+        value_name = "STACK",
+        conflicts_with = "hotspot_config"
+    )]
+    pub three_d_ice: Option<PathBuf>,
+    /// Directory for the 3D-ICE output files (default: the current directory, as 3D-ICE).
+    #[arg(long, value_name = "DIR", requires = "three_d_ice")]
+    pub out: Option<PathBuf>,
     /// Floorplan (`-f`); not needed with --lcf.
     #[arg(long, value_name = "FILE")]
     pub flp: Option<PathBuf>,
