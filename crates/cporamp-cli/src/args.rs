@@ -124,9 +124,11 @@ pub enum Command {
     /// Thermal engine: the CPO packages' temperatures, inlet sweep and cycling on a scenario,
     /// or HotSpot-compatible mode (--hotspot-config): HotSpot's block or grid network from
     /// HotSpot's own input files, block temperatures (K) in HotSpot's `.steady` layout, or its
-    /// transient trace layout with --transient.
+    /// transient trace layout with --transient; or 3D-ICE mode (--3d-ice): 3D-ICE's stack and
+    /// floorplan files through its compact model (solid layers, heat sinks, 4- and 2-resistor
+    /// microchannels, pin fins), steady or transient, writing 3D-ICE's output files.
     #[command(
-        after_help = "Example:\n  cporamp thermal my.toml\n  cporamp thermal --hotspot-config example.config --flp ev6.flp --ptrace gcc.ptrace \\\n    --materials example.materials --model-type grid --grid-rows 128 --grid-cols 128 > gcc.steady"
+        after_help = "Example:\n  cporamp thermal my.toml\n  cporamp thermal --hotspot-config example.config --flp ev6.flp --ptrace gcc.ptrace \\\n    --materials example.materials --model-type grid --grid-rows 128 --grid-cols 128 > gcc.steady\n  cporamp thermal --3d-ice stack.stk --out results   # 3D-ICE stack: summary, and its output files under results/"
     )]
     Thermal(ThermalArgs),
     /// Inspection analytics of per-lane test records: Pareto of rejects by mechanism and
