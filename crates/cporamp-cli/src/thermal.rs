@@ -432,8 +432,12 @@ pub(crate) fn run_three_d_ice(args: &ThermalArgs) -> Result<String, Failure> {
     let b = run.balance;
     let _ = writeln!(
         text,
-        "power {:.6} W; heat out: top sink {:.6} W, bottom sink {:.6} W, coolant {:.6} W",
-        b.power_in_w, b.top_sink_w, b.bottom_sink_w, b.coolant_w
+        "power {:.6} W; heat out: top sink {:.6} W, bottom sink {:.6} W, coolant {:.6} W{}",
+        b.power_in_w,
+        b.top_sink_w,
+        b.bottom_sink_w,
+        b.coolant_w,
+        if run.steps > 0 { " (at the final instant; the rest is still being stored)" } else { "" }
     );
     for element in &stack.stack {
         let Some(layer) = model.output_layer(&element.name) else { continue };

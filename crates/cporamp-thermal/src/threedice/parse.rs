@@ -1159,7 +1159,7 @@ fn parse_output(lx: &mut Lexer<'_>, stack: &[StackElement]) -> Result<Output, Pa
 /// 3D-ICE's slot/step division: both scaled by 10 until integral, then divided.
 fn steps_per_slot(step_s: f64, slot_s: f64) -> u64 {
     let (mut sl, mut st) = (slot_s, step_s);
-    for _ in 0..15 {
+    for _ in 0..30 {
         if sl.fract() == 0.0 && st.fract() == 0.0 {
             break;
         }
