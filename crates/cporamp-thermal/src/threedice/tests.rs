@@ -508,3 +508,36 @@ fn floorplan_errors_name_the_floorplan_file() {
     };
     assert_error(&error, 10, "stack: die X", "floorplan \"u.flp\" was not provided");
 }
+
+#[test]
+fn a_four_rm_channel_under_uniform_flux_matches_the_closed_form_of_the_central_scheme() {
+    // One channel (first wall 50, channel 100, last wall 50 µm: 3 columns) under two dies
+    // with uniform power and no sink, in a material that does not conduct along the flow
+    // (k_y = 1e-20): every row then hands exactly q = P/N to the coolant. 3D-ICE's central
+    // scheme makes the face temperatures (T_r + T_{r+1})/2 rise linearly,
+    // T_in + (r + 1) q / (m c_p), and the outlet cell T_{N-1} = T_in + P / (m c_p),
+    // the 1-D channel's closed form at its faces.
+    let stk = "material ANISO :\n thermal conductivity 1.3e-4 , 1e-20 , 1.3e-4 ;\n volumetric heat capacity 1.6e-12 ;\n\
+               microchannel 4rm :\n height 100 ;\n channel length 100 ;\n wall length 100 ;\n first wall length 50 ;\n last wall length 50 ;\n\
+               wall material ANISO ;\n coolant flow rate 1 ;\n coolant heat transfer coefficient side 2e-8 , top 5e-8 , bottom 4e-8 ;\n\
+               coolant volumetric heat capacity 4.172e-12 ;\n coolant incoming temperature 300 ;\n\
+               dimensions :\n chip length 200, width 1000 ;\n cell length 100, width 100 ;\n\
+               die D :\n layer 20 ANISO ;\n source 2 ANISO ;\n layer 50 ANISO ;\n\
+               stack :\n die A D floorplan \"a.flp\" ;\n channel CH ;\n die B D floorplan \"b.flp\" ;\n\
+               solver :\n steady ;\n initial temperature 300 ;\n";
+    let a = "all :\n position 0, 0 ;\n dimension 200, 1000 ;\n power values 1.0 ;\n";
+    let b = "all :\n position 0, 0 ;\n dimension 200, 1000 ;\n power values 0.5 ;\n";
+    let model = build(stk, &[("a.flp", a), ("b.flp", b)]);
+    assert_eq!((model.columns(), model.rows()), (3, 10));
+    let t = model.steady(0).unwrap();
+    let m_cp = 4.172e-12 * 1e12 / 60.0; // W/K
+    let q = 1.5 / 10.0;
+    let layer = model.output_layer("CH").unwrap();
+    let coolant: Vec<f64> = (0..10).map(|r| t[model.index(layer, r, 1)]).collect();
+    // Direct solve: round-off ~1e-13 K on rises of ~20 K; 1e-9 relative leaves margin.
+    for r in 0..9 {
+        let face = (coolant[r] + coolant[r + 1]) / 2.0 - 300.0;
+        assert!(relative(face, (r + 1) as f64 * q / m_cp) < 1e-9, "row {r}: {face}");
+    }
+    assert!(relative(coolant[9] - 300.0, 1.5 / m_cp) < 1e-9, "{}", coolant[9]);
+}
