@@ -125,6 +125,10 @@ pub struct Model {
     elements: Vec<PlacedElementInfo>,
 }
 
+/// The largest grid built (cells): the sparse LU of 3D-ICE's matrix takes about 12 kB per
+/// cell at 80,000 cells and grows faster than the cell count.
+pub const MAX_CELLS: usize = 2_000_000;
+
 fn parallel(a: f64, b: f64) -> f64 {
     a * b / (a + b)
 }
@@ -286,6 +290,31 @@ impl Model {
                 model: cavity.model,
                 channels,
             });
+        }
+        let n_layers: usize = stack
+            .stack
+            .iter()
+            .map(|element| match &element.kind {
+                ElementKind::Layer(_) => 1,
+                ElementKind::Die { die, .. } => stack.dies[*die].layers.len(),
+                ElementKind::Channel => match stack.cavity.as_ref().map(|c| c.model) {
+                    Some(CavityModel::Microchannel4rm { .. }) => 1,
+                    _ => 4,
+                },
+            })
+            .sum();
+        let cells = n_layers * rows * columns;
+        if cells > MAX_CELLS {
+            return Err(ParseError {
+                file: stack.file.clone(),
+                line: 1,
+                field: "dimensions".into(),
+                message: format!(
+                    "{cells} cells ({} layers x {rows} rows x {columns} columns) is more than the {MAX_CELLS} a direct solve here is allowed; use larger cells",
+                    n_layers
+                ),
+            }
+            .into());
         }
         // Layers bottom first.
         let mut layers = Vec::new();

@@ -541,3 +541,19 @@ fn a_four_rm_channel_under_uniform_flux_matches_the_closed_form_of_the_central_s
     }
     assert!(relative(coolant[9] - 300.0, 1.5 / m_cp) < 1e-9, "{}", coolant[9]);
 }
+
+#[test]
+fn a_grid_too_large_to_factor_is_refused_by_name() {
+    let stack = StackFile::parse("big.stk", &solid_stack(100_000.0, 10.0, "", "")).unwrap();
+    let ModelError::Input(error) =
+        Model::build(&stack, &floorplans(&[("u.flp", &uniform_flp(1000.0, 1.0))])).unwrap_err()
+    else {
+        panic!("input error")
+    };
+    assert_error(
+        &error,
+        1,
+        "dimensions",
+        "300000000 cells (3 layers x 10000 rows x 10000 columns)",
+    );
+}
