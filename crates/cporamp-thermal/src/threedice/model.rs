@@ -193,6 +193,48 @@ impl Model {
     ) -> Result<Model, ModelError> {
         let d = stack.dimensions;
         let rows = (d.chip_width_um / d.cell_width_um) as usize;
+        let columns = match stack.cavity.as_ref().map(|c| c.model) {
+            Some(CavityModel::Microchannel4rm {
+                channel_length_um,
+                wall_length_um,
+                first_wall_length_um,
+                last_wall_length_um,
+                ..
+            }) => {
+                let ratio = ((d.chip_length_um
+                    - first_wall_length_um
+                    - last_wall_length_um
+                    - channel_length_um)
+                    / (channel_length_um + wall_length_um)) as usize;
+                ratio.saturating_mul(2).saturating_add(3)
+            }
+            _ => (d.chip_length_um / d.cell_length_um) as usize,
+        };
+        let n_layers: usize = stack
+            .stack
+            .iter()
+            .map(|element| match &element.kind {
+                ElementKind::Layer(_) => 1,
+                ElementKind::Die { die, .. } => stack.dies[*die].layers.len(),
+                ElementKind::Channel => match stack.cavity.as_ref().map(|c| c.model) {
+                    Some(CavityModel::Microchannel4rm { .. }) => 1,
+                    _ => 4,
+                },
+            })
+            .sum();
+        let cells = n_layers.saturating_mul(rows).saturating_mul(columns);
+        if cells > MAX_CELLS {
+            return Err(ParseError {
+                file: stack.file.clone(),
+                line: 1,
+                field: "dimensions".into(),
+                message: format!(
+                    "{cells} cells ({} layers x {rows} rows x {columns} columns) is more than the {MAX_CELLS} a direct solve here is allowed; use larger cells",
+                    n_layers
+                ),
+            }
+            .into());
+        }
         let mut column_x_um = vec![0.0];
         let mut coolant = None;
         let probe_end_um = match stack.cavity.as_ref().map(|c| c.model) {
@@ -290,31 +332,6 @@ impl Model {
                 model: cavity.model,
                 channels,
             });
-        }
-        let n_layers: usize = stack
-            .stack
-            .iter()
-            .map(|element| match &element.kind {
-                ElementKind::Layer(_) => 1,
-                ElementKind::Die { die, .. } => stack.dies[*die].layers.len(),
-                ElementKind::Channel => match stack.cavity.as_ref().map(|c| c.model) {
-                    Some(CavityModel::Microchannel4rm { .. }) => 1,
-                    _ => 4,
-                },
-            })
-            .sum();
-        let cells = n_layers * rows * columns;
-        if cells > MAX_CELLS {
-            return Err(ParseError {
-                file: stack.file.clone(),
-                line: 1,
-                field: "dimensions".into(),
-                message: format!(
-                    "{cells} cells ({} layers x {rows} rows x {columns} columns) is more than the {MAX_CELLS} a direct solve here is allowed; use larger cells",
-                    n_layers
-                ),
-            }
-            .into());
         }
         // Layers bottom first.
         let mut layers = Vec::new();

@@ -557,3 +557,14 @@ fn a_grid_too_large_to_factor_is_refused_by_name() {
         "300000000 cells (3 layers x 10000 rows x 10000 columns)",
     );
 }
+
+#[test]
+fn absurd_dimensions_are_refused_without_allocating() {
+    let stack = StackFile::parse("huge.stk", &solid_stack(1e30, 1e-30, "", "")).unwrap();
+    let ModelError::Input(error) =
+        Model::build(&stack, &floorplans(&[("u.flp", &uniform_flp(1000.0, 1.0))])).unwrap_err()
+    else {
+        panic!("input error")
+    };
+    assert_error(&error, 1, "dimensions", "use larger cells");
+}
