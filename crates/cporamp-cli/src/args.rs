@@ -124,9 +124,11 @@ pub enum Command {
     /// Thermal engine: the CPO packages' temperatures, inlet sweep and cycling on a scenario,
     /// or HotSpot-compatible mode (--hotspot-config): HotSpot's block or grid network from
     /// HotSpot's own input files, block temperatures (K) in HotSpot's `.steady` layout, or its
-    /// transient trace layout with --transient.
+    /// transient trace layout with --transient; or 3D-ICE mode (--3d-ice): 3D-ICE's stack and
+    /// floorplan files through its compact model (solid layers, heat sinks, 4- and 2-resistor
+    /// microchannels, pin fins), steady or transient, writing 3D-ICE's output files.
     #[command(
-        after_help = "Example:\n  cporamp thermal my.toml\n  cporamp thermal --hotspot-config example.config --flp ev6.flp --ptrace gcc.ptrace \\\n    --materials example.materials --model-type grid --grid-rows 128 --grid-cols 128 > gcc.steady"
+        after_help = "Example:\n  cporamp thermal my.toml\n  cporamp thermal --hotspot-config example.config --flp ev6.flp --ptrace gcc.ptrace \\\n    --materials example.materials --model-type grid --grid-rows 128 --grid-cols 128 > gcc.steady\n  cporamp thermal --3d-ice stack.stk --out results   # 3D-ICE stack: summary, and its output files under results/"
     )]
     Thermal(ThermalArgs),
     /// Inspection analytics of per-lane test records: Pareto of rejects by mechanism and
@@ -343,6 +345,19 @@ pub struct ThermalArgs {
     /// HotSpot config file of `-key value` lines (`-c` in HotSpot): selects HotSpot mode.
     #[arg(long, value_name = "FILE", requires = "ptrace")]
     pub hotspot_config: Option<PathBuf>,
+    /// 3D-ICE stack description file (`.stk`): selects 3D-ICE mode. Its floorplans are read
+    /// relative to it; a summary is printed and the output files its `output:` section names
+    /// are written under --out.
+    #[arg(
+        long = "3d-ice",
+        visible_alias = "stack",
+        value_name = "STACK",
+        conflicts_with = "hotspot_config"
+    )]
+    pub three_d_ice: Option<PathBuf>,
+    /// Directory for the 3D-ICE output files (default: the current directory, as 3D-ICE).
+    #[arg(long, value_name = "DIR", requires = "three_d_ice")]
+    pub out: Option<PathBuf>,
     /// Floorplan (`-f`); not needed with --lcf.
     #[arg(long, value_name = "FILE")]
     pub flp: Option<PathBuf>,

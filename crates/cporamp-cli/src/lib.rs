@@ -200,6 +200,15 @@ fn dispatch(command: Command) -> Result<(), Failure> {
                 None,
             )
         }
+        Command::Thermal(args) if args.three_d_ice.is_some() => {
+            if args.common.scenario.path().is_some() || args.common.generation.is_some() {
+                return Err(Failure::Input(anyhow::anyhow!(
+                    "3D-ICE mode (--3d-ice) reads 3D-ICE's files, not a scenario; drop the \
+                     scenario and --generation, or drop --3d-ice"
+                )));
+            }
+            print(&thermal::run_three_d_ice(&args)?)
+        }
         Command::Thermal(args) => match &args.hotspot_config {
             Some(_) => {
                 if args.common.scenario.path().is_some() || args.common.generation.is_some() {

@@ -7,6 +7,7 @@ use cporamp_core::scenario::limits::{self, HotSpotRun};
 use cporamp_thermal::hotspot::block::TransientMethod;
 use cporamp_thermal::hotspot::{self, HotSpotTransient, LayerFile, ModelType, Stack, parse};
 use cporamp_thermal::network::TimeScheme;
+use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
@@ -351,4 +352,122 @@ pub(crate) fn run_hotspot(args: &ThermalArgs) -> Result<String, Failure> {
             transient_text(&model, args, &trace, &settings, method)
         }
     }
+}
+
+/// `cporamp thermal --3d-ice STACK.stk [--out DIR]`: reads a 3D-ICE stack and its
+/// floorplans (relative to the stack file), runs it as its solver section asks, writes the
+/// output files its `output:` section names under `--out` (default: the current directory)
+/// and returns a summary.
+pub(crate) fn run_three_d_ice(args: &ThermalArgs) -> Result<String, Failure> {
+    use cporamp_thermal::threedice::{Floorplan, Model, StackFile, parse::ElementKind};
+    use std::collections::BTreeMap;
+    let path = args.three_d_ice.as_deref().expect("3D-ICE mode has a stack file");
+    let stack =
+        StackFile::parse(&name(path), &read(path, "3D-ICE stack file")?).map_err(Failure::input)?;
+    let directory = path.parent().unwrap_or(Path::new("."));
+    let mut floorplans = BTreeMap::new();
+    for element in &stack.stack {
+        if let ElementKind::Die { floorplan, .. } = &element.kind {
+            if floorplans.contains_key(floorplan) {
+                continue;
+            }
+            // Beside the stack file; else, as 3D-ICE itself opens it, from the current
+            // directory (its examples name floorplans relative to where they are run).
+            let beside = directory.join(floorplan);
+            let flp_path = if beside.is_file() || !Path::new(floorplan).is_file() {
+                beside
+            } else {
+                std::path::PathBuf::from(floorplan)
+            };
+            let text = read(&flp_path, "3D-ICE floorplan file")?;
+            let parsed = Floorplan::parse(&name(&flp_path), &text).map_err(Failure::input)?;
+            floorplans.insert(floorplan.clone(), parsed);
+        }
+    }
+    let model = Model::build(&stack, &floorplans).map_err(Failure::input)?;
+    let started = std::time::Instant::now();
+    let run = model.run().map_err(Failure::input)?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let out = args.out.clone().unwrap_or_else(|| std::path::PathBuf::from("."));
+    for file in &run.files {
+        let relative = Path::new(&file.name);
+        if relative.is_absolute()
+            || relative.components().any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            return Err(Failure::input(anyhow::anyhow!(
+                "{}: output file \"{}\" must be a relative path without `..` (it is written under --out)",
+                name(path),
+                file.name
+            )));
+        }
+        let target = out.join(relative);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|error| {
+                Failure::input(anyhow::anyhow!("cannot create {}: {error}", parent.display()))
+            })?;
+        }
+        std::fs::write(&target, &file.text).map_err(|error| {
+            Failure::input(anyhow::anyhow!("cannot write {}: {error}", target.display()))
+        })?;
+    }
+    let mut text = String::new();
+    let analysis = match stack.analysis {
+        cporamp_thermal::threedice::parse::Analysis::Steady => "steady".to_string(),
+        cporamp_thermal::threedice::parse::Analysis::Transient { step_s, slot_s, .. } => {
+            format!(
+                "transient, step {step_s} s, slot {slot_s} s, {} steps to {:.3} s",
+                run.steps, run.time_s
+            )
+        }
+    };
+    let _ = writeln!(
+        text,
+        "3D-ICE stack {}: {} layers x {} rows x {} columns = {} cells; {analysis}; solved in {elapsed:.3} s",
+        name(path),
+        model.layers().len(),
+        model.rows(),
+        model.columns(),
+        model.cells()
+    );
+    let b = run.balance;
+    let _ = writeln!(
+        text,
+        "power {:.6} W; heat out: top sink {:.6} W, bottom sink {:.6} W, coolant {:.6} W{}",
+        b.power_in_w,
+        b.top_sink_w,
+        b.bottom_sink_w,
+        b.coolant_w,
+        if run.steps > 0 { " (at the final instant; the rest is still being stored)" } else { "" }
+    );
+    for element in &stack.stack {
+        let Some(layer) = model.output_layer(&element.name) else { continue };
+        let cells = model.rows() * model.columns();
+        let start = layer * cells;
+        let slice = &run.temperatures_k[start..start + cells];
+        let max = slice.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let min = slice.iter().copied().fold(f64::INFINITY, f64::min);
+        let mean = slice.iter().sum::<f64>() / cells as f64;
+        let what = match element.kind {
+            ElementKind::Die { .. } => "die, source layer",
+            ElementKind::Channel => "channel, coolant layer",
+            ElementKind::Layer(_) => "layer",
+        };
+        let _ = write!(
+            text,
+            "  {} ({what}): max {max:.3} K, min {min:.3} K, mean {mean:.3} K",
+            element.name
+        );
+        if element.kind == ElementKind::Channel {
+            let outlets = model.outlet_temperatures(&run.temperatures_k, &element.name);
+            let outlet_max = outlets.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            let outlet_mean = outlets.iter().sum::<f64>() / outlets.len().max(1) as f64;
+            let _ = write!(text, "; outlet max {outlet_max:.3} K, mean {outlet_mean:.3} K");
+        }
+        text.push('\n');
+    }
+    let _ = writeln!(text, "wrote {} files under {}", run.files.len(), out.display());
+    for file in &run.files {
+        let _ = writeln!(text, "  {}", file.name);
+    }
+    Ok(text)
 }

@@ -11,6 +11,9 @@
 //! - [`cycling`]: rainflow counting (ASTM E1049) and Norris-Landzberg solder fatigue;
 //! - [`hotspot`]: HotSpot's file formats and HotSpot-compatible block and grid models that
 //!   build HotSpot's own networks, so HotSpot users get their numbers back;
+//! - [`threedice`]: 3D-ICE's stack and floorplan files and its compact model (solid layers,
+//!   heat sinks, 4- and 2-resistor microchannels, pin fins), steady and backward Euler,
+//!   with 3D-ICE's output files;
 //! - [`leakage`]: temperature-dependent (leakage) power solved self-consistently.
 //!
 //! **Architecture invariant:** pure library. Files arrive as text; results leave as data.
@@ -23,3 +26,4 @@ pub mod native;
 pub mod network;
 pub mod package;
 pub mod reduced;
+pub mod threedice;
