@@ -250,7 +250,11 @@ impl Runs {
             let options = cporamp_pipeline::RunOptions { threads: self.threads, progress: &report };
             let output =
                 cporamp_pipeline::run(&scenario, &options).map_err(|error| error.to_string())?;
-            let results = cporamp_report::RunResults::of_run(origin, &scenario, &output, None);
+            // The co-design sweep, as `cporamp run` adds it to the same results.
+            let codesign = cporamp_codesign::codesign(&scenario, self.threads.get())
+                .map_err(|error| error.to_string())?;
+            let results = cporamp_report::RunResults::of_run(origin, &scenario, &output, None)
+                .with_codesign(Some(&codesign));
             let json = cporamp_report::results_json(&results).map_err(|error| error.to_string())?;
             let html = cporamp_report::report_html(&results);
             let headlines = serde_json::to_string(&cporamp_report::headlines(&results))

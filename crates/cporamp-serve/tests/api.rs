@@ -17,7 +17,9 @@ fn pipeline_files(toml: &str, origin: &str) -> Files {
     let scenario = cporamp_core::load(toml, origin).expect("the fixture loads");
     let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
         .expect("the fixture runs");
-    let results = cporamp_report::RunResults::of_run(origin, &scenario, &output, None);
+    let codesign = cporamp_codesign::codesign(&scenario, 2).expect("the fixture's co-design runs");
+    let results = cporamp_report::RunResults::of_run(origin, &scenario, &output, None)
+        .with_codesign(Some(&codesign));
     (
         cporamp_report::results_json(&results).unwrap(),
         cporamp_report::report_html(&results),
@@ -142,7 +144,7 @@ fn a_run_gives_the_pipelines_results_and_two_runs_compare_as_diff_does() {
         .iter()
         .map(|s| s["id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["answer", "g-51-2t", "g-102-4t", "fleet", "market", "align"]);
+    assert_eq!(ids, ["answer", "g-51-2t", "g-102-4t", "fleet", "market", "align", "codesign"]);
     let page = server.get(&format!("/runs/{a}/sections/fleet"));
     assert_eq!(page.status, 200);
     assert!(page.text().contains("<section id=\"fleet\">") && page.text().contains("<svg"));
