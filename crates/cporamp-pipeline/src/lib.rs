@@ -23,7 +23,8 @@
 //!
 //! Then the package's workload transient drives the photonics engine (`photonics_for`),
 //! and the yield engine runs on inputs taken from the package, photonics and the settled
-//! comparison (`yield_for`), whose yielded package cost goes back into the comparison's
+//! comparison (`yield_inputs`; every technology x generation's runs pooled by `yield_all`),
+//! whose yielded package cost goes back into the comparison's
 //! `switch_usd_per_gbps_with_yield`. The alignment model (`run_align`) runs on `[align]`
 //! with the coupler and attach of `[photonics]` and `[yield]`; the attach cost per engine of
 //! the method `[align] attach_cost` selects joins the yield engine's packaging cost.
