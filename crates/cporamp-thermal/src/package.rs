@@ -401,6 +401,9 @@ pub struct PackageModel {
     response_board: Vec<f64>,
     /// Each node's conductance to the board air (the underside), W/K.
     board_w_per_k: Vec<f64>,
+    /// The nodes with a conductance to the coolant or the board air (every other node's
+    /// heat flow term is exactly 0).
+    exchange_nodes: Vec<usize>,
     settings: ThermalSettings,
     /// The junction nodes of the ASIC and of each engine, in `region_stats` order.
     asic_nodes: Vec<usize>,
@@ -556,6 +559,9 @@ impl PackageModel {
             }
         }
         let response_board = solver.solve(&board_w_per_k).map_err(StackError::from)?;
+        let exchange_nodes = (0..ambient.len())
+            .filter(|&node| ambient[node] != 0.0 || board_w_per_k[node] != 0.0)
+            .collect();
         let junction_nodes = |rect: &Rect| model.region_nodes(DIE_LAYER, JUNCTION_SUBLAYER, rect);
         let asic_nodes = junction_nodes(&asic);
         let engine_nodes = engines.iter().map(junction_nodes).collect();
@@ -568,6 +574,7 @@ impl PackageModel {
             response_engines,
             response_board,
             board_w_per_k,
+            exchange_nodes,
             settings: settings.clone(),
             asic_nodes,
             engine_nodes,
@@ -603,19 +610,23 @@ impl PackageModel {
         let side_m = self.side_mm * 1e-3;
         let plate = cold_plate(&self.settings.cold_plate, side_m, power_w, inlet_c)?;
         let air_above_coolant_k = self.settings.board.air_temp_c - plate.mean_coolant_c;
-        let temperatures: Vec<f64> = self
-            .response_asic
-            .iter()
-            .zip(&self.response_engines)
-            .zip(&self.response_board)
-            .map(|((per_asic_w, per_engine_w), per_air_k)| {
-                plate.mean_coolant_c
-                    + asic_w * per_asic_w
-                    + engine_w * per_engine_w
-                    + air_above_coolant_k * per_air_k
-            })
-            .collect();
-        let stats = |nodes: &[usize]| PackageModel::junction_stats(&temperatures, nodes);
+        // Only the nodes read below are evaluated (the same expression for each as for all).
+        let temperature = |node: usize| {
+            plate.mean_coolant_c
+                + asic_w * self.response_asic[node]
+                + engine_w * self.response_engines[node]
+                + air_above_coolant_k * self.response_board[node]
+        };
+        let stats = |nodes: &[usize]| {
+            let mut sum = 0.0;
+            let mut max = f64::NEG_INFINITY;
+            for &node in nodes {
+                let t = temperature(node);
+                sum += t;
+                max = max.max(t);
+            }
+            (sum / nodes.len() as f64, max)
+        };
         let (asic_mean_c, asic_max_c) = stats(&self.asic_nodes);
         let engines: Vec<EngineTemperature> = self
             .engine_nodes
@@ -627,11 +638,11 @@ impl PackageModel {
             .collect();
         let ambient = self.model.network().ambient_conductances();
         let (mut heat_out_w, mut board_w) = (0.0, 0.0);
-        for ((temperature, conductance), board) in
-            temperatures.iter().zip(ambient).zip(&self.board_w_per_k)
-        {
-            heat_out_w += (conductance - board) * (temperature - plate.mean_coolant_c);
-            board_w += board * (temperature - self.settings.board.air_temp_c);
+        for &node in &self.exchange_nodes {
+            let (t, conductance, board) =
+                (temperature(node), ambient[node], self.board_w_per_k[node]);
+            heat_out_w += (conductance - board) * (t - plate.mean_coolant_c);
+            board_w += board * (t - self.settings.board.air_temp_c);
         }
         let cells = self.settings.grid_cells;
         let cell_m = side_m / cells as f64;
@@ -640,9 +651,7 @@ impl PackageModel {
                 let (i, j) = (cell % cells, cell / cells);
                 let (x, y) = ((i as f64 + 0.5) * cell_m, (j as f64 + 0.5) * cell_m);
                 if self.dies.iter().any(|rect| rect.contains_point(x, y)) {
-                    self.model
-                        .node(DIE_LAYER, JUNCTION_SUBLAYER, i, j)
-                        .map(|node| temperatures[node])
+                    self.model.node(DIE_LAYER, JUNCTION_SUBLAYER, i, j).map(temperature)
                 } else {
                     None
                 }
