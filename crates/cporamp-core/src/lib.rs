@@ -13,6 +13,7 @@ pub mod error;
 pub mod exposure;
 pub mod math;
 pub mod mechanism;
+pub mod parallel;
 pub mod prior;
 pub mod scenario;
 pub mod units;

@@ -753,37 +753,7 @@ pub fn simulate_all(
         done();
         tally
     };
-    let workers = threads.clamp(1, jobs.len().max(1));
-    let mut tallies: Vec<Option<Tally>> = vec![None; jobs.len()];
-    if workers == 1 {
-        for (slot, job) in tallies.iter_mut().zip(&jobs) {
-            *slot = Some(run(job));
-        }
-    } else {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let finished: Vec<Vec<(usize, Tally)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(job) = jobs.get(index) else { break mine };
-                            mine.push((index, run(job)));
-                        }
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| handle.join().expect("a fleet worker panicked"))
-                .collect()
-        });
-        for (index, tally) in finished.into_iter().flatten() {
-            tallies[index] = Some(tally);
-        }
-    }
-    let mut tallies = tallies.into_iter().map(|tally| tally.expect("every replication ran"));
+    let mut tallies = cporamp_core::parallel::map_in_order(&jobs, threads, run).into_iter();
     Ok(fabrics
         .iter()
         .zip(built)

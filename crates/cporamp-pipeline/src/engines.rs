@@ -197,29 +197,30 @@ pub(crate) fn build_models(
                 .chain((transients && key.drift).then_some((index, true)))
         })
         .collect();
-    let built = options::parallel_map(&jobs, options.threads, |&(index, drift)| {
-        let key = &keys[index];
-        let geometry = scenario.technologies[key.technology_index]
-            .package
-            .as_ref()
-            .expect("package keys come from co-packaged technologies");
-        if drift {
-            let mut coarse = scenario.thermal.clone();
-            coarse.grid_cells = scenario.photonics.drift_grid_cells;
-            let mut model = package_model(scenario, &coarse, key.generation_index, geometry)?;
-            // The drift workload moves the ASIC power only (engines and inlet held).
-            let asic_only = Varying { asic: true, engines: false, inlet: false };
-            model.prepare_history(scenario.photonics.thermal_step_s, asic_only)?;
-            Ok(model)
-        } else {
-            let mut model =
-                package_model(scenario, &scenario.thermal, key.generation_index, geometry)?;
-            if transients {
-                model.prepare_history(cycling_step_s(scenario), Varying::ALL)?;
+    let built =
+        cporamp_core::parallel::map_in_order(&jobs, options.threads.get(), |&(index, drift)| {
+            let key = &keys[index];
+            let geometry = scenario.technologies[key.technology_index]
+                .package
+                .as_ref()
+                .expect("package keys come from co-packaged technologies");
+            if drift {
+                let mut coarse = scenario.thermal.clone();
+                coarse.grid_cells = scenario.photonics.drift_grid_cells;
+                let mut model = package_model(scenario, &coarse, key.generation_index, geometry)?;
+                // The drift workload moves the ASIC power only (engines and inlet held).
+                let asic_only = Varying { asic: true, engines: false, inlet: false };
+                model.prepare_history(scenario.photonics.thermal_step_s, asic_only)?;
+                Ok(model)
+            } else {
+                let mut model =
+                    package_model(scenario, &scenario.thermal, key.generation_index, geometry)?;
+                if transients {
+                    model.prepare_history(cycling_step_s(scenario), Varying::ALL)?;
+                }
+                Ok(model)
             }
-            Ok(model)
-        }
-    });
+        });
     let mut models: Vec<Models> = Vec::with_capacity(keys.len());
     for ((index, drift), model) in jobs.into_iter().zip(built) {
         if drift {

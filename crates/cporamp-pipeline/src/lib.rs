@@ -479,7 +479,7 @@ fn engines_of(
     // Units run side by side; an engine inside gets the threads left over.
     let workers = options.threads.get().min(units.len()).max(1);
     let inner_threads = (options.threads.get() / workers).max(1);
-    let outputs = options::parallel_map(&units, options.threads, |&unit| {
+    let outputs = cporamp_core::parallel::map_in_order(&units, options.threads.get(), |&unit| {
         run_unit(
             scenario,
             unit,

@@ -21,7 +21,6 @@
 //! and write files.
 
 use std::num::NonZeroUsize;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cporamp_core::scenario::limits::{Budget, check_budget};
 use cporamp_core::{Scenario, ScenarioError};
@@ -513,7 +512,9 @@ impl Sweep {
     #[must_use]
     pub fn run_points(&self, indices: &[usize], threads: NonZeroUsize) -> Vec<Row> {
         let one = RunOptions { threads: NonZeroUsize::MIN, ..RunOptions::default() };
-        parallel_map(indices, threads, |&index| self.run_point(index, &one))
+        cporamp_core::parallel::map_in_order(indices, threads.get(), |&index| {
+            self.run_point(index, &one)
+        })
     }
 
     /// Runs every scenario ([`Sweep::run_points`] on `0..len()`).
@@ -522,43 +523,6 @@ impl Sweep {
         let indices: Vec<usize> = (0..self.len).collect();
         self.run_points(&indices, threads)
     }
-}
-
-/// Runs `job` on every item with up to `threads` scoped workers taking items in turn, and
-/// returns the results in the items' order.
-fn parallel_map<T: Sync, R: Send>(
-    items: &[T],
-    threads: NonZeroUsize,
-    job: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let workers = threads.get().min(items.len());
-    if workers <= 1 {
-        return items.iter().map(job).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(index) else { break };
-                        mine.push((index, job(item)));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| {
-                handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    done.sort_unstable_by_key(|(index, _)| *index);
-    done.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Runs what `engines` need through the pipeline and returns their headline figures: those

@@ -274,41 +274,12 @@ pub fn simulate_all(
         done();
         output
     };
-    let workers = threads.clamp(1, jobs.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut outputs: Vec<Option<Done>> = std::iter::repeat_with(|| None).take(jobs.len()).collect();
-    if workers == 1 {
-        for (slot, job) in outputs.iter_mut().zip(&jobs) {
-            *slot = Some(work(job));
-        }
-    } else {
-        let finished: Vec<Vec<(usize, Done)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(job) = jobs.get(index) else { break mine };
-                            mine.push((index, work(job)));
-                        }
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|handle| handle.join().expect("a yield worker panicked"))
-                .collect()
-        });
-        for (index, output) in finished.into_iter().flatten() {
-            outputs[index] = Some(output);
-        }
-    }
+    let outputs = cporamp_core::parallel::map_in_order(&jobs, threads, work);
     let mut forms = Vec::with_capacity(closed_forms.len());
     let mut totals = vec![Tally::default(); runs.len()];
     // Batches are summed in batch order within each run (the order `jobs` lists them in).
     for (job, output) in jobs.iter().zip(outputs) {
-        match (job, output.expect("every job ran")) {
+        match (job, output) {
             (Job::ClosedForms(_), Done::ClosedForms(form)) => forms.push(form),
             (Job::Batch { run, .. }, Done::Batch(tally)) => totals[*run].add(&tally),
             _ => unreachable!("a job's output is of its kind"),
