@@ -1,4 +1,4 @@
-//! Market Monte Carlo throughput: 10,000 samples of 13 inputs over 2026-2032 and three tiers,
+//! Market Monte Carlo throughput: 10,000 samples of 18 inputs over 2026-2032 and three tiers,
 //! simulated and summarised (scenario probabilities, fans, migration map, value pools,
 //! tornado), 2 threads. The goal is under 60 s. The update by observations costs one pass
 //! over the samples per observation; `update_rows` checks that it is linear in the rows
@@ -6,8 +6,9 @@
 //! Run: `cargo bench -p cporamp-market --bench market`. Figures go in BENCHMARKS.md.
 
 use cporamp_market::{
-    Anchors, Criteria, HotPoint, INPUT_NAMES, Input, LayerSplit, MarketInputs, Observation, Prior,
-    Signal, Surrogate, TierAnchors, simulate, update, yield_surrogate,
+    Anchors, Criteria, GoodputCheckPoint, HotPoint, INPUT_NAMES, Input, LayerSplit, MarketInputs,
+    Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface, simulate, update, yield_at,
+    yield_surrogate,
 };
 
 fn main() {
@@ -42,8 +43,22 @@ fn inputs() -> MarketInputs {
         Prior::Uniform { low: 0.8, high: 1.6 },
         Prior::Uniform { low: 3.0, high: 6.0 },
         Prior::LogNormal { median: 1.0, sigma: 0.3 },
+        Prior::Triangular { low: 0.5, mode: 1.0, high: 1.0 },
+        Prior::Triangular { low: 0.5, mode: 1.0, high: 1.6 },
+        Prior::Triangular { low: 0.6, mode: 1.0, high: 1.5 },
+        Prior::LogNormal { median: 1.0, sigma: 0.5 },
+        Prior::LogNormal { median: 1.0, sigma: 0.5 },
     ];
     let defect: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
+    let attach =
+        yield_surrogate(&defect.iter().map(|&d| (d, (-0.2 * d).exp())).collect::<Vec<_>>());
+    let reference_yield = yield_at(&attach, 1.0);
+    // A line: the package yield relative to the reference at each factor.
+    let line = |x: &[f64], relative: &[f64]| {
+        yield_surrogate(
+            &x.iter().zip(relative).map(|(&x, r)| (x, r * reference_yield)).collect::<Vec<_>>(),
+        )
+    };
     MarketInputs {
         seed: 1,
         samples: SAMPLES,
@@ -63,14 +78,33 @@ fn inputs() -> MarketInputs {
             lpo_pj_per_bit: 12.0,
             cpo_pj_per_bit: 6.0,
             reference_units: 50_000.0,
-            laser_defects_at_reference: 0.0,
-            cpo_yield_vs_defect_factor: yield_surrogate(
-                &defect.iter().map(|&d| (d, (-0.2 * d).exp())).collect::<Vec<_>>(),
-            ),
+            cpo_yield: YieldSurface {
+                attach,
+                laser_defects_at_reference: 0.0,
+                fiber_variance_ratio: 0.0,
+                warpage_variance_ratio: 0.0,
+                reference_yield,
+                mode_radius: line(&[0.5, 0.75, 1.0], &[0.97, 0.99, 1.0]),
+                heater_efficiency: line(&[0.5, 1.0, 1.6], &[0.95, 1.0, 1.0]),
+                warpage: line(&[0.6, 1.0, 1.5], &[1.0, 1.0, 0.9]),
+                asic_defects: line(&[0.3, 1.0, 3.0], &[1.0, 1.0, 0.98]),
+                held_out: Vec::new(),
+            },
             goodput_loss_vs_laser_factor: Surrogate {
                 x: vec![0.5, 1.0, 2.0, 4.0],
                 y: vec![-0.0005, 0.0, 0.001, 0.003],
             },
+            goodput_loss_vs_engine_factor: Surrogate {
+                x: vec![0.5, 1.0, 2.0],
+                y: vec![-0.0002, 0.0, 0.0004],
+            },
+            goodput_held_out: GoodputCheckPoint {
+                laser_factor: 2.0,
+                engine_factor: 2.0,
+                goodput_loss: 0.0014,
+                se: 0.0001,
+            },
+            pluggable_network_goodput_loss: 0.01,
             lpo_goodput_loss: -0.0002,
             engine_temp_margin_k: 13.0,
             hot_end: [(25.0, 52.0), (35.0, 57.0), (45.0, 62.0)]

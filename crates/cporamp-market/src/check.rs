@@ -4,11 +4,11 @@ use super::*;
 
 /// Checks everything; returns the index of each of [`INPUT_NAMES`] in `m.inputs` and the
 /// main tier.
-pub(crate) fn check(m: &MarketInputs) -> Result<([usize; 13], usize), MarketError> {
+pub(crate) fn check(m: &MarketInputs) -> Result<([usize; INPUT_NAMES.len()], usize), MarketError> {
     if m.samples == 0 {
         return Err(MarketError::invalid("samples", 0.0, "at least 1 sample"));
     }
-    let mut order = [usize::MAX; 13];
+    let mut order = [usize::MAX; INPUT_NAMES.len()];
     for (i, input) in m.inputs.iter().enumerate() {
         let Some(slot) = INPUT_NAMES.iter().position(|&n| n == input.name) else {
             return Err(MarketError::Inconsistent {
@@ -65,9 +65,20 @@ pub(crate) fn check(m: &MarketInputs) -> Result<([usize; 13], usize), MarketErro
     non_negative("anchors.lpo_pj_per_bit", a.lpo_pj_per_bit)?;
     non_negative("anchors.cpo_pj_per_bit", a.cpo_pj_per_bit)?;
     positive("anchors.reference_units", a.reference_units)?;
-    non_negative("anchors.laser_defects_at_reference", a.laser_defects_at_reference)?;
+    let surface = &a.cpo_yield;
+    non_negative(
+        "anchors.cpo_yield.laser_defects_at_reference",
+        surface.laser_defects_at_reference,
+    )?;
     positive("anchors.ports_per_switch", a.ports_per_switch)?;
     positive("anchors.port_gbps", a.port_gbps)?;
+    if !(0.0..=1.0).contains(&a.pluggable_network_goodput_loss) {
+        return Err(MarketError::invalid(
+            "anchors.pluggable_network_goodput_loss",
+            a.pluggable_network_goodput_loss,
+            "a goodput loss (fraction) in [0, 1]",
+        ));
+    }
     if !(a.lpo_goodput_loss.is_finite() && a.lpo_goodput_loss.abs() <= 1.0) {
         return Err(MarketError::invalid(
             "anchors.lpo_goodput_loss",
@@ -108,8 +119,47 @@ pub(crate) fn check(m: &MarketInputs) -> Result<([usize; 13], usize), MarketErro
             "a finite number",
         ));
     }
-    a.cpo_yield_vs_defect_factor.check("anchors.cpo_yield_vs_defect_factor")?;
+    surface.attach.check("anchors.cpo_yield.attach")?;
+    non_negative("anchors.cpo_yield.fiber_variance_ratio", surface.fiber_variance_ratio)?;
+    non_negative("anchors.cpo_yield.warpage_variance_ratio", surface.warpage_variance_ratio)?;
+    if !(surface.reference_yield > 0.0 && surface.reference_yield <= 1.0) {
+        return Err(MarketError::invalid(
+            "anchors.cpo_yield.reference_yield",
+            surface.reference_yield,
+            "a yield in (0, 1]: the lines are taken relative to it",
+        ));
+    }
+    let yield_in_range = |name: &str, value: f64| {
+        if (0.0..=1.0).contains(&value) {
+            Ok(())
+        } else {
+            Err(MarketError::invalid(name, value, "a yield in [0, 1]"))
+        }
+    };
+    for (path, line) in surface.lines() {
+        line.check(&format!("anchors.{path}"))?;
+    }
+    for (i, point) in surface.held_out.iter().enumerate() {
+        let name = format!("anchors.cpo_yield.held_out[{i}]");
+        for (factor, value) in point.factors.named() {
+            positive(&format!("{name}.factors.{factor}"), value)?;
+        }
+        yield_in_range(&format!("{name}.package_yield"), point.package_yield)?;
+        non_negative(&format!("{name}.se"), point.se)?;
+    }
     a.goodput_loss_vs_laser_factor.check("anchors.goodput_loss_vs_laser_factor")?;
+    a.goodput_loss_vs_engine_factor.check("anchors.goodput_loss_vs_engine_factor")?;
+    let held_out = &a.goodput_held_out;
+    non_negative("anchors.goodput_held_out.laser_factor", held_out.laser_factor)?;
+    non_negative("anchors.goodput_held_out.engine_factor", held_out.engine_factor)?;
+    if !(held_out.goodput_loss.is_finite() && held_out.goodput_loss.abs() <= 1.0) {
+        return Err(MarketError::invalid(
+            "anchors.goodput_held_out.goodput_loss",
+            held_out.goodput_loss,
+            "a goodput difference (fraction) in [-1, 1]",
+        ));
+    }
+    non_negative("anchors.goodput_held_out.se", held_out.se)?;
     if a.tiers.is_empty() {
         return Err(MarketError::Missing { name: "anchors.tiers".to_owned() });
     }
@@ -220,12 +270,23 @@ pub(crate) fn check(m: &MarketInputs) -> Result<([usize; 13], usize), MarketErro
     Ok((order, main))
 }
 
-/// Each anchor surrogate's leave-one-out error, in its own unit.
-pub(crate) fn surrogate_errors(a: &Anchors) -> [(&'static str, f64); 2] {
-    [
-        ("cpo_yield_vs_defect_factor", yield_held_out_error(&a.cpo_yield_vs_defect_factor)),
-        ("goodput_loss_vs_laser_factor", a.goodput_loss_vs_laser_factor.held_out_error()),
-    ]
+/// Each anchor surrogate's held-out error, in its own unit: the leave-one-out error of every
+/// line, and the error of the yield surface and of the goodput surrogates' sum on their
+/// held-out engine runs beyond those runs' Monte Carlo noise.
+pub(crate) fn surrogate_errors(a: &Anchors) -> Vec<(&'static str, f64)> {
+    let surface = &a.cpo_yield;
+    let mut errors = vec![("cpo_yield.attach", yield_held_out_error(&surface.attach))];
+    errors.extend(surface.lines().map(|(path, line)| (path, yield_held_out_error(line))));
+    errors.push(("cpo_yield (held-out runs)", surface.held_out_error()));
+    errors.push(("goodput_loss_vs_laser_factor", a.goodput_loss_vs_laser_factor.held_out_error()));
+    errors
+        .push(("goodput_loss_vs_engine_factor", a.goodput_loss_vs_engine_factor.held_out_error()));
+    let point = &a.goodput_held_out;
+    let difference = (point.goodput_loss
+        - model::goodput_loss(a, point.laser_factor, point.engine_factor))
+    .abs();
+    errors.push(("goodput (held-out run)", (difference - HELD_OUT_NOISE_SE * point.se).max(0.0)));
+    errors
 }
 
 /// Checks sampled values (in [`INPUT_NAMES`] order) against each input's range; `context`

@@ -66,14 +66,21 @@ pub struct Anchors {
     pub cpo_pj_per_bit: f64,
     /// Cumulative CPO switches at which the CPO anchors hold.
     pub reference_units: f64,
-    /// CPO package yield versus the Wright defect factor (1 at the reference), which also
-    /// scales the attach process's variance ([`model`]): a [`yield_surrogate`].
-    pub cpo_yield_vs_defect_factor: Surrogate,
-    /// Dead lasers per CPO package that reach package test at the reference (0 for an
-    /// external laser source): the laser part of the yield, $e^{-\lambda d}$.
-    pub laser_defects_at_reference: f64,
-    /// CPO minus pluggable job goodput loss (fraction) versus the laser failure multiplier.
+    /// CPO package yield over the Wright defect factor (1 at the reference) and the
+    /// engineering inputs, from yield engine runs.
+    pub cpo_yield: YieldSurface,
+    /// CPO minus pluggable job goodput loss (fraction) versus the laser failure multiplier
+    /// (the engine ports at their defaults).
     pub goodput_loss_vs_laser_factor: Surrogate,
+    /// The same versus the engine ports' failure multiplier (the lasers at their defaults).
+    pub goodput_loss_vs_engine_factor: Surrogate,
+    /// A fleet run with both multipliers away from 1, held out of the two goodput
+    /// surrogates, whose sum of effects it checks ([`model`]).
+    pub goodput_held_out: GoodputCheckPoint,
+    /// The pluggable fabric's own job goodput loss to network failures (every cause but the
+    /// GPUs and hosts), fraction in \[0, 1\]: the downtime every technology's loss is
+    /// counted from.
+    pub pluggable_network_goodput_loss: f64,
     /// LPO minus pluggable job goodput loss (fraction), from the LPO fabric.
     pub lpo_goodput_loss: f64,
     /// Laser/ring temperature limit minus the engine temperature at the nominal inlet, K.
@@ -88,6 +95,19 @@ pub struct Anchors {
     pub tiers: Vec<TierAnchors>,
     /// Layer split per technology, one each of [`TECHNOLOGIES`].
     pub layer_split: Vec<LayerSplit>,
+}
+
+/// A fleet run held out of the goodput surrogates.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct GoodputCheckPoint {
+    /// Laser failure multiplier of the run.
+    pub laser_factor: f64,
+    /// Engine port failure multiplier of the run.
+    pub engine_factor: f64,
+    /// CPO minus pluggable job goodput loss, fraction.
+    pub goodput_loss: f64,
+    /// Its standard error, fraction.
+    pub se: f64,
 }
 
 /// When CPO counts as in volume, and the scenario boundaries.

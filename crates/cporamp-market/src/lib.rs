@@ -5,9 +5,11 @@
 //!
 //! # Inputs
 //! The engineering engines give deterministic [`Anchors`]: capex and energy per Gb/s of each
-//! technology at the reference CPO volume, and two fitted surrogates, package yield versus
-//! the Wright defect factor (the yield engine's ramp) and the CPO fabric's extra job goodput
-//! loss versus a multiplier on laser failure rates (fleet runs). The uncertain inputs carry
+//! technology at the reference CPO volume, and fitted surrogates of engine runs: the package
+//! yield over the Wright defect factor and the engineering inputs (alignment, mode radius,
+//! heater efficiency, warpage, ASIC defect density; the yield engine, [`YieldSurface`]) and
+//! the CPO fabric's extra job goodput loss versus multipliers on its laser and engine port
+//! failure rates (fleet runs), each checked on engine runs held out of it. The uncertain inputs carry
 //! [`Prior`]s and are read by name ([`INPUT_NAMES`], each documented there); a missing,
 //! unknown or repeated name is an error.
 //!
@@ -94,7 +96,7 @@ pub use surrogate::*;
 use update::signal_at;
 pub use update::update;
 
-pub use prior::{Prior, latin_hypercube, normal_quantile};
+pub use prior::{Prior, latin_hypercube, normal_quantile, seeded_latin_hypercube};
 pub use sobol::SobolIndex;
 
 use rand::SeedableRng;
@@ -102,7 +104,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
-pub use model::{INPUT_RANGES, thermal_check};
+pub use model::{INPUT_RANGES, goodput_loss, thermal_check};
 use model::{Outcome, Params};
 
 /// Samples per random stream.
@@ -159,9 +161,18 @@ pub const MAX_OBSERVATIONS: usize = 10_000;
 /// - `adoption_speed`: logistic rate $k$ of CPO adoption once eligible, per year, > 0;
 /// - `thermal_margin_sigma_k`: standard deviation of the engine temperature margin, K, ≥ 0;
 /// - `alignment_factor`: multiplier on the fiber-attach process's placement and cure-shift
-///   spread (the yield engine's block and shift sigmas), > 0: an engineering input carried
-///   through the yield surrogate ([`model`]).
-pub const INPUT_NAMES: [&str; 13] = cporamp_core::scenario::limits::MARKET_INPUTS;
+///   spread (the yield engine's block and shift sigmas), > 0;
+/// - `mode_radius_factor`: multiplier on the edge coupler's (and fiber's) mode radius, > 0;
+/// - `heater_efficiency_factor`: multiplier on the ring heaters' efficiency (nm/mW), so on
+///   their tuning range at the heater's power limit, > 0;
+/// - `warpage_factor`: multiplier on the package warpage's mean and spread, > 0;
+/// - `asic_defect_factor`: multiplier on the ASIC's killer-defect density, > 0;
+/// - `engine_fit_factor`: multiplier on the co-packaged engine ports' random failure rate
+///   (argument of the goodput surrogate beside the laser factor), > 0.
+///
+/// The last six are engineering inputs carried through the engines' surrogates: the yield
+/// surface ([`YieldSurface`]) and the goodput surrogates ([`model`]).
+pub const INPUT_NAMES: [&str; 18] = cporamp_core::scenario::limits::MARKET_INPUTS;
 
 /// Supply-chain layers of the value pools.
 pub const LAYERS: [&str; 4] = [

@@ -8,13 +8,12 @@
 //!   $V(y+1) = V(y) + \sum_j s^\text{cpo}_j(y) D_j(y) / P$ ($P$ = `ports_per_switch`), so
 //!   year $y$'s cost and yield use the volume shipped before it (no simultaneity);
 //! - Wright defect factor $d = (V/V_\text{ref})^{\log_2 r_y}$ and CPO package yield
-//!   $Y = \min(1, \hat Y(d a^2)\, e^{-\lambda (d - d a^2)})$, $Y_\text{ref} = \hat Y(1)$: the
-//!   yield surrogate $\hat Y$ is the yield engine's package yield over factors $d$ that scale
-//!   the laser defects and the attach process's variance together; the alignment factor $a$
-//!   (`alignment_factor`) scales that variance by $a^2$ more, which is the surrogate at
-//!   $d a^2$ with the laser part $e^{-\lambda x}$ ($\lambda$ =
-//!   `laser_defects_at_reference`, 0 for an external laser source, for which this is exact)
-//!   moved back from $d a^2$ to $d$;
+//!   $Y = Y(d, a, m, h, w, q)$ from the yield surface ([`crate::YieldSurface`], formula
+//!   there): the yield engine's package yield over factors $d$ that scale the laser defects
+//!   and the attach process's variance together, the alignment factor $a$
+//!   (`alignment_factor`) and the mode radius factor $m$ (`mode_radius_factor`) moving the
+//!   attach variance by $a^2/m^2$, and the engine's yield along the heater efficiency $h$,
+//!   warpage $w$ and ASIC defect density $q$ factors; $Y_\text{ref} = Y(1, \dots, 1)$;
 //! - CPO capex per Gb/s:
 //!   $c_\text{cpo} = [(c_0 - e_0)(V/V_\text{ref})^{\log_2 r_c}\,Y_\text{ref}/Y + f_e\, e_0]
 //!   (1 - \epsilon)^t$
@@ -29,13 +28,19 @@
 //!   into the power price);
 //! - downtime, charged only in tiers whose failures reach the job (`job_exposed`: a
 //!   GPU-facing link that fails interrupts a synchronous job; an uplink has equal-cost
-//!   siblings and traffic reroutes): a technology's job goodput loss against the pluggable
-//!   fabric $\Delta G$ costs $\Delta G \cdot h_\text{GPU} \cdot 8766 L / (p_j B)$ per Gb/s,
+//!   siblings and traffic reroutes): a technology's job goodput loss to network failures,
+//!   $\max(0, G_p + \Delta G)$ with $G_p$ the pluggable fabric's
+//!   (`pluggable_network_goodput_loss`) and $\Delta G$ the technology's against it (a fabric
+//!   cannot lose less than nothing, so a credit is bounded by the pluggable fabric's own
+//!   loss and every TCO stays positive), costs
+//!   $\max(0, G_p + \Delta G) \cdot h_\text{GPU} \cdot 8766 L / (p_j B)$ per Gb/s,
 //!   since one accelerator owns $p_j B$ Gb/s of tier $j$ ($B$ = `port_gbps`) and yields
-//!   $8766 L$ GPU-hours over the life. CPO's $\Delta G = \hat G(f_\text{laser})$ (the
-//!   goodput surrogate), LPO's its own fleet figure `lpo_goodput_loss`, the pluggable's 0.
-//!   $\Delta G$ is a difference of two goodputs, so it lies in $[-1, 1]$: a credit is bounded
-//!   by the pluggable fabric's own loss;
+//!   $8766 L$ GPU-hours over the life. CPO's
+//!   $\Delta G = \hat G_l(f_l) + \hat G_e(f_e) - \hat G_e(1)$ ([`goodput_loss`]: the goodput
+//!   surrogates along the laser and the engine port failure multipliers, each with the
+//!   other at 1; the losses of rare independent failures add, and a fleet run with both
+//!   away from 1 checks the sum), LPO's its own fleet figure `lpo_goodput_loss`, the
+//!   pluggable's 0;
 //! - TCO per Gb/s: capex + energy + downtime.
 //!
 //! **Eligibility** of CPO in tier $j$ in year $y$ (four gates): $Y \ge$ `yield_target`;
@@ -78,8 +83,8 @@
 //! inspection counts relative to the reference.
 
 use crate::{
-    COOLING_RATE_PER_YEAR, HOURS_PER_YEAR, LIFE_YEARS, MarketInputs, REDESIGN_YEARS, Reason,
-    SPLIT_SCALE, yield_at,
+    Anchors, COOLING_RATE_PER_YEAR, HOURS_PER_YEAR, INPUT_NAMES, LIFE_YEARS, MarketInputs,
+    REDESIGN_YEARS, Reason, SPLIT_SCALE, YieldFactors,
 };
 
 /// The sampled inputs, by meaning, in [`crate::INPUT_NAMES`] order.
@@ -98,11 +103,16 @@ pub(crate) struct Params {
     pub adoption_speed: f64,
     pub thermal_margin_sigma_k: f64,
     pub alignment_factor: f64,
+    pub mode_radius_factor: f64,
+    pub heater_efficiency_factor: f64,
+    pub warpage_factor: f64,
+    pub asic_defect_factor: f64,
+    pub engine_fit_factor: f64,
 }
 
 /// Allowed range of each input's sampled values, in [`crate::INPUT_NAMES`] order:
 /// (low, high, low inclusive).
-pub const INPUT_RANGES: [(f64, f64, bool); 13] =
+pub const INPUT_RANGES: [(f64, f64, bool); INPUT_NAMES.len()] =
     cporamp_core::scenario::limits::MARKET_INPUT_RANGES;
 
 impl Params {
@@ -121,8 +131,34 @@ impl Params {
             adoption_speed: v[10],
             thermal_margin_sigma_k: v[11],
             alignment_factor: v[12],
+            mode_radius_factor: v[13],
+            heater_efficiency_factor: v[14],
+            warpage_factor: v[15],
+            asic_defect_factor: v[16],
+            engine_fit_factor: v[17],
         }
     }
+
+    /// The yield surface's factors at Wright defect factor `defect`.
+    pub(crate) fn yield_factors(&self, defect: f64) -> YieldFactors {
+        YieldFactors {
+            defect,
+            alignment: self.alignment_factor,
+            mode_radius: self.mode_radius_factor,
+            heater_efficiency: self.heater_efficiency_factor,
+            warpage: self.warpage_factor,
+            asic_defects: self.asic_defect_factor,
+        }
+    }
+}
+
+/// CPO minus pluggable job goodput loss (fraction) at laser failure multiplier
+/// `laser_factor` and engine port failure multiplier `engine_factor`:
+/// $\hat G_l(f_l) + \hat G_e(f_e) - \hat G_e(1)$.
+pub fn goodput_loss(a: &Anchors, laser_factor: f64, engine_factor: f64) -> f64 {
+    a.goodput_loss_vs_laser_factor.eval(laser_factor)
+        + a.goodput_loss_vs_engine_factor.eval(engine_factor)
+        - a.goodput_loss_vs_engine_factor.eval(1.0)
 }
 
 /// Everything one sample produces.
@@ -217,8 +253,8 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
     let tiers = a.tiers.len();
     let life_h = HOURS_PER_YEAR * LIFE_YEARS;
     let energy = |pj: f64| pj * 1e-3 * life_h * 1e-3 * p.power_usd_per_kwh;
-    let y_ref = yield_at(&a.cpo_yield_vs_defect_factor, 1.0);
-    let extra_loss = a.goodput_loss_vs_laser_factor.eval(p.laser_failure_factor);
+    let y_ref = a.cpo_yield.package_yield(&YieldFactors::REFERENCE);
+    let extra_loss = goodput_loss(a, p.laser_failure_factor, p.engine_fit_factor);
     let error_k = p.thermal_margin_sigma_k * z;
     let margin = a.engine_temp_margin_k - error_k;
     let thermal_problem = thermal_check(m, error_k);
@@ -256,10 +292,7 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
             p.accelerators_first_year * 1e6 * (1.0 + p.accelerator_growth).powi(t as i32);
         let ratio = volume / a.reference_units;
         let defect = ratio.powf(yield_exponent);
-        let spread = defect * p.alignment_factor * p.alignment_factor;
-        let package_yield = (yield_at(&a.cpo_yield_vs_defect_factor, spread)
-            * (-a.laser_defects_at_reference * (defect - spread)).exp())
-        .min(1.0);
+        let package_yield = a.cpo_yield.package_yield(&p.yield_factors(defect));
         let cpo_capex = (a.cpo_usd_per_gbps_at_reference - a.els_usd_per_gbps)
             * ratio.powf(cost_exponent)
             * y_ref
@@ -272,14 +305,17 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
         for (j, tier) in a.tiers.iter().enumerate() {
             // Downtime is charged only where a tier's failures reach the job; the loss per
             // accelerator over the life, spread over the tier's Gb/s per accelerator.
-            let downtime = |loss: f64| {
+            // Each technology's own network loss: the pluggable fabric's plus the difference,
+            // and a fabric cannot lose less than nothing.
+            let downtime = |difference: f64| {
                 if tier.job_exposed {
+                    let loss = (a.pluggable_network_goodput_loss + difference).max(0.0);
                     loss * p.gpu_hour_usd * life_h / (tier.ports_per_accelerator * a.port_gbps)
                 } else {
                     0.0
                 }
             };
-            let tco_plug = capex[0] + energy(a.pluggable_pj_per_bit);
+            let tco_plug = capex[0] + energy(a.pluggable_pj_per_bit) + downtime(0.0);
             let tco_lpo = capex[1] + energy(a.lpo_pj_per_bit) + downtime(a.lpo_goodput_loss);
             let tco_cpo = capex[2] + energy(a.cpo_pj_per_bit) + downtime(extra_loss);
             let best_other = if tier.lpo_allowed { tco_plug.min(tco_lpo) } else { tco_plug };

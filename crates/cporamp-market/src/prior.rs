@@ -77,3 +77,10 @@ pub fn latin_hypercube(n: usize, k: usize, rng: &mut impl Rng) -> Vec<f64> {
     }
     u
 }
+
+/// [`latin_hypercube`] with the permutations and jitters from ChaCha8 seeded by `seed`: a
+/// design for callers without a random stream of their own.
+pub fn seeded_latin_hypercube(n: usize, k: usize, seed: u64) -> Vec<f64> {
+    use rand::SeedableRng;
+    latin_hypercube(n, k, &mut rand_chacha::ChaCha8Rng::seed_from_u64(seed))
+}

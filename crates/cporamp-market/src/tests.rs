@@ -28,6 +28,11 @@ fn fixture() -> MarketInputs {
         uniform(0.8, 1.6),
         uniform(3.0, 6.0),
         Prior::LogNormal { median: 1.0, sigma: 0.1 },
+        Prior::Triangular { low: 0.85, mode: 1.0, high: 1.1 },
+        Prior::Triangular { low: 0.5, mode: 1.0, high: 1.6 },
+        Prior::Triangular { low: 0.6, mode: 1.0, high: 1.5 },
+        Prior::LogNormal { median: 1.0, sigma: 0.5 },
+        Prior::LogNormal { median: 1.0, sigma: 0.5 },
     ];
     let defect: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
     MarketInputs {
@@ -49,14 +54,21 @@ fn fixture() -> MarketInputs {
             lpo_pj_per_bit: 12.0,
             cpo_pj_per_bit: 6.0,
             reference_units: 50_000.0,
-            laser_defects_at_reference: 0.0,
-            cpo_yield_vs_defect_factor: yield_surrogate(
+            cpo_yield: flat_surface(yield_surrogate(
                 &defect.iter().map(|&d| (d, (-0.2 * d).exp())).collect::<Vec<_>>(),
-            ),
+            )),
             goodput_loss_vs_laser_factor: Surrogate {
                 x: vec![0.5, 1.0, 2.0, 4.0],
                 y: vec![-0.0005, 0.0, 0.001, 0.003],
             },
+            goodput_loss_vs_engine_factor: Surrogate { x: vec![0.5, 1.0, 2.0], y: vec![0.0; 3] },
+            goodput_held_out: GoodputCheckPoint {
+                laser_factor: 2.0,
+                engine_factor: 2.0,
+                goodput_loss: 0.001,
+                se: 0.0,
+            },
+            pluggable_network_goodput_loss: 0.01,
             lpo_goodput_loss: -0.0002,
             engine_temp_margin_k: 13.0,
             hot_end: [(25.0, 52.0), (35.0, 57.0), (45.0, 62.0)]
@@ -121,6 +133,25 @@ fn fixture() -> MarketInputs {
     }
 }
 
+/// A yield surface of the attach surrogate alone: the mode radius acts only through the
+/// lateral offset and the lines are flat.
+fn flat_surface(attach: Surrogate) -> YieldSurface {
+    let reference_yield = yield_at(&attach, 1.0);
+    let flat = yield_surrogate(&[(0.1, reference_yield), (10.0, reference_yield)]);
+    YieldSurface {
+        attach,
+        laser_defects_at_reference: 0.0,
+        fiber_variance_ratio: 0.0,
+        warpage_variance_ratio: 0.0,
+        reference_yield,
+        mode_radius: flat.clone(),
+        heater_efficiency: flat.clone(),
+        warpage: flat.clone(),
+        asic_defects: flat,
+        held_out: Vec::new(),
+    }
+}
+
 fn set(m: &mut MarketInputs, name: &str, prior: Prior) {
     for input in &mut m.inputs {
         if input.name == name {
@@ -153,7 +184,9 @@ fn fixture_runs_and_probabilities_sum_to_one() {
             assert!(q.p10 <= q.p50 && q.p50 <= q.p90);
         }
     }
-    assert_eq!(r.surrogates.len(), 2);
+    // The attach surrogate, four lines, the surface's held-out runs, two goodput lines and
+    // their held-out run.
+    assert_eq!(r.surrogates.len(), 9);
 }
 
 /// One point of every input (all priors fixed) with CPO anchored on engine outputs that pass
@@ -166,7 +199,7 @@ fn point() -> MarketInputs {
         input.prior = fixed(value);
     }
     m.anchors.cpo_usd_per_gbps_at_reference = 3.0;
-    m.anchors.cpo_yield_vs_defect_factor = yield_surrogate(&[(0.01, 0.95), (10.0, 0.95)]);
+    m.anchors.cpo_yield = flat_surface(yield_surrogate(&[(0.01, 0.95), (10.0, 0.95)]));
     m.criteria.bear_after_year = 2028;
     m
 }
@@ -187,7 +220,7 @@ fn every_scenario_is_reachable_from_engine_outputs_with_its_reason() {
     assert_eq!(classify_all(&base), (Scenario::Base, Reason::Volume { year: 2028 }));
     // Bear: the yield engine's package yield 80 % against the 85 % target.
     let mut bear = point();
-    bear.anchors.cpo_yield_vs_defect_factor = yield_surrogate(&[(0.01, 0.8), (10.0, 0.8)]);
+    bear.anchors.cpo_yield = flat_surface(yield_surrogate(&[(0.01, 0.8), (10.0, 0.8)]));
     assert_eq!(
         classify_all(&bear),
         (Scenario::Bear, Reason::Yield { year: 2028, package_yield: 0.8 })
@@ -218,7 +251,7 @@ fn tail_is_the_hot_end_failure_probability_when_cpo_qualifies_at_once() {
     set(&mut m, "cold_plate_year", uniform(2024.0, 2025.0));
     m.anchors.cpo_usd_per_gbps_at_reference = 2.0;
     m.anchors.els_usd_per_gbps = 0.2;
-    m.anchors.cpo_yield_vs_defect_factor = yield_surrogate(&[(0.01, 0.99), (10.0, 0.99)]);
+    m.anchors.cpo_yield = flat_surface(yield_surrogate(&[(0.01, 0.99), (10.0, 0.99)]));
     m.criteria.goodput_parity = 1.0;
     let r = simulate(&m, 2).unwrap();
     let mut tail = 0;
@@ -289,6 +322,8 @@ fn conjugate_normal_update_through_the_public_api() {
     set(&mut m, "laser_failure_factor", Prior::Normal { mean: mu0, sd: sigma0 });
     m.anchors.goodput_loss_vs_laser_factor =
         Surrogate { x: vec![-100.0, 100.0], y: vec![-100.0, 100.0] };
+    m.anchors.goodput_held_out =
+        GoodputCheckPoint { laser_factor: 0.3, engine_factor: 1.0, goodput_loss: 0.3, se: 0.0 };
     m.criteria.goodput_parity = 1e9;
     let r = simulate(&m, 2).unwrap();
     let u = update(
@@ -409,8 +444,8 @@ fn market_sobol_runs_and_names_inputs() {
     let outputs: Vec<SobolOutput> = sets.iter().map(|set| set.output).collect();
     assert_eq!(outputs, SobolOutput::ALL);
     for set in &sets {
-        assert_eq!(set.indices.len(), 14);
-        assert_eq!(set.indices[13].input, "thermal_margin_noise");
+        assert_eq!(set.indices.len(), INPUT_NAMES.len() + 1);
+        assert_eq!(set.indices[INPUT_NAMES.len()].input, "thermal_margin_noise");
         for s in &set.indices {
             for (value, ci) in [(s.first, s.first_ci), (s.total, s.total_ci)] {
                 assert!(0.0 <= ci[0] && ci[0] <= value && value <= ci[1] && ci[1] <= 1.0, "{s:?}");
@@ -532,7 +567,7 @@ fn simulate_reports_surrogate_errors_and_refuses_coarse_ones() {
     // Y = 1 - d / 5 is not: the worst chord, taken in ln d and ln(-ln Y) and mapped back.
     let mut coarse = fixture();
     let points: Vec<(f64, f64)> = [0.25, 0.5, 1.0, 2.0, 4.0].map(|d| (d, 1.0 - d / 5.0)).to_vec();
-    coarse.anchors.cpo_yield_vs_defect_factor = yield_surrogate(&points);
+    coarse.anchors.cpo_yield = flat_surface(yield_surrogate(&points));
     let survival = |y: f64| (-f64::ln(y)).ln();
     let expected = (1..4)
         .map(|i| {
@@ -550,7 +585,7 @@ fn simulate_reports_surrogate_errors_and_refuses_coarse_ones() {
     coarse.surrogate_error_bound = 0.01;
     let error = simulate(&coarse, 1).unwrap_err();
     assert!(
-        matches!(&error, MarketError::Invalid { name, .. } if name.contains("cpo_yield_vs_defect_factor")),
+        matches!(&error, MarketError::Invalid { name, .. } if name.contains("cpo_yield.attach")),
         "{error}"
     );
 }
@@ -565,7 +600,7 @@ fn degenerate() -> MarketInputs {
     }
     m.anchors.cpo_usd_per_gbps_at_reference = 1.0;
     m.anchors.els_usd_per_gbps = 0.0;
-    m.anchors.cpo_yield_vs_defect_factor = yield_surrogate(&[(0.01, 0.99), (10.0, 0.99)]);
+    m.anchors.cpo_yield = flat_surface(yield_surrogate(&[(0.01, 0.99), (10.0, 0.99)]));
     m.anchors.goodput_loss_vs_laser_factor = Surrogate { x: vec![0.0, 10.0], y: vec![0.0, 0.0] };
     m.pilot_share = 0.02;
     m.criteria.volume_share = 0.5;
@@ -795,4 +830,140 @@ fn what_it_takes_finds_the_cold_plate_year_the_adoption_logistic_allows() {
     let at_medians = r.tornado_baseline.is_some_and(|year| year <= m.criteria.bear_after_year);
     let expected = if at_medians { 1.0 } else { 0.0 };
     assert!((power.prior_mass - expected).abs() < 1e-12, "{power:?}");
+}
+
+/// A package yield with the structure the yield surface assumes: lanes fail the coupling
+/// budget with the Gaussian tail $e^{-c/v}$ of the lateral variance $v = s = d a^2 / m^2$
+/// (relative to the reference), $N$ lanes, and independent mechanisms along the heater,
+/// warpage and ASIC factors, plus (with `interaction` > 0) warpage adding lateral variance.
+fn closed_form_yield(x: &YieldFactors, interaction: f64) -> f64 {
+    let (lanes, c) = (512.0, 9.0);
+    let variance = x.defect * x.alignment.powi(2) / x.mode_radius.powi(2)
+        + interaction * (x.warpage.powi(2) - 1.0);
+    let coupling = (-lanes * (-c / variance).exp()).exp();
+    let drift = 1.0 - 0.3 * (-3.0 * x.heater_efficiency).exp();
+    let warpage = (-0.05 * x.warpage.powi(3)).exp();
+    let asic = (1.0 + 0.4 * x.asic_defects / 3.0).powf(-3.0);
+    coupling * drift * warpage * asic
+}
+
+/// The surface built from `truth` as the pipeline builds it from the yield engine: the
+/// attach grid, the four lines and held-out points spread over the factors.
+fn surface_of(truth: impl Fn(&YieldFactors) -> f64) -> YieldSurface {
+    let at = |edit: &dyn Fn(&mut YieldFactors)| {
+        let mut x = YieldFactors::REFERENCE;
+        edit(&mut x);
+        truth(&x)
+    };
+    let attach: Vec<(f64, f64)> =
+        (0..=40).map(|k| 0.1 * 1.13f64.powi(k)).map(|s| (s, at(&|x| x.defect = s))).collect();
+    let line = |grid: &[f64], edit: &dyn Fn(&mut YieldFactors, f64)| {
+        yield_surrogate(&grid.iter().map(|&g| (g, at(&|x| edit(x, g)))).collect::<Vec<_>>())
+    };
+    let fine: Vec<f64> = (0..=80).map(|i| 0.2 + 0.04 * f64::from(i)).collect();
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let u = latin_hypercube(12, 6, &mut rng);
+    let held_out = u
+        .chunks(6)
+        .map(|u| {
+            let factors = YieldFactors {
+                defect: 0.3 + u[0],
+                alignment: 0.7 + 0.6 * u[1],
+                mode_radius: 0.7 + 0.3 * u[2],
+                heater_efficiency: 0.5 + u[3],
+                warpage: 0.6 + 0.9 * u[4],
+                asic_defects: 0.3 + 2.7 * u[5],
+            };
+            YieldCheckPoint { factors, package_yield: truth(&factors), se: 0.0 }
+        })
+        .collect();
+    YieldSurface {
+        attach: yield_surrogate(&attach),
+        laser_defects_at_reference: 0.0,
+        fiber_variance_ratio: 0.0,
+        warpage_variance_ratio: 0.0,
+        reference_yield: truth(&YieldFactors::REFERENCE),
+        mode_radius: line(&fine, &|x, g| {
+            x.mode_radius = g;
+            x.alignment = g;
+        }),
+        heater_efficiency: line(&fine, &|x, g| x.heater_efficiency = g),
+        warpage: line(&fine, &|x, g| x.warpage = g),
+        asic_defects: line(&fine, &|x, g| x.asic_defects = g),
+        held_out,
+    }
+}
+
+#[test]
+fn the_yield_surface_reproduces_a_separable_closed_form_and_flags_an_interaction() {
+    let separable = surface_of(|x| closed_form_yield(x, 0.0));
+    // Every held-out point within the interpolation error of the grids: the attach grid's
+    // chords in survival coordinates y = ln(-ln C) = ln N - c/s miss by h^2 c / (8 s) at
+    // spacing h = ln 1.13, which is h^2 c / (8 s) C |ln C| in yield, at most 0.0043 (at
+    // s = 1.4); the lines' chords (spacing 0.04) by |f''| h^2 / 8 < 2e-3 more.
+    let tolerance = 0.0043 + 0.002;
+    assert!(separable.held_out_error() < tolerance, "{}", separable.held_out_error());
+    for point in &separable.held_out {
+        let surface = separable.package_yield(&point.factors);
+        assert!((surface - point.package_yield).abs() < tolerance, "{point:?}: {surface}");
+    }
+    // Each input moves the yield the way the physics says: wider alignment spread, smaller
+    // mode, weaker heaters, more warpage, more ASIC defects all lose yield.
+    let reference = separable.package_yield(&YieldFactors::REFERENCE);
+    let worse = [
+        YieldFactors { alignment: 1.2, ..YieldFactors::REFERENCE },
+        YieldFactors { mode_radius: 0.85, ..YieldFactors::REFERENCE },
+        YieldFactors { heater_efficiency: 0.6, ..YieldFactors::REFERENCE },
+        YieldFactors { warpage: 1.4, ..YieldFactors::REFERENCE },
+        YieldFactors { asic_defects: 2.0, ..YieldFactors::REFERENCE },
+    ];
+    for x in worse {
+        let exact = closed_form_yield(&x, 0.0);
+        assert!(exact < reference - 0.005, "{x:?}: {exact} vs {reference}");
+        assert!((separable.package_yield(&x) - exact).abs() < tolerance, "{x:?}");
+    }
+    // Warpage that also shifts the fibers couples it to the attach spread: the product
+    // misses that, and the held-out runs say so; the market refuses the surface.
+    let coupled = surface_of(|x| closed_form_yield(x, 0.15));
+    // (The attach grid's leave-one-out error, four times its chord error, is about 0.026.)
+    let bound = 0.03;
+    assert!(coupled.held_out_error() > bound, "{}", coupled.held_out_error());
+    let mut m = fixture();
+    m.anchors.cpo_yield = coupled;
+    m.surrogate_error_bound = bound;
+    let error = simulate(&m, 1).unwrap_err();
+    assert!(
+        matches!(&error, MarketError::Invalid { name, .. } if name.contains("cpo_yield (held-out runs)")),
+        "{error}"
+    );
+}
+
+#[test]
+fn every_engineering_input_reaches_the_package_yield_gate() {
+    // The separable closed form as the market's yield surface: the Sobol total of the package
+    // yield in the window's last year is measurably above 0 for each engineering input.
+    let mut m = fixture();
+    m.anchors.cpo_yield = surface_of(|x| closed_form_yield(x, 0.0));
+    m.surrogate_error_bound = 0.05;
+    let sets = sobol(&m, 512, 50, 2).unwrap();
+    let yields = &sets[1];
+    assert_eq!(yields.output, SobolOutput::PackageYield);
+    for driver in [
+        "yield_learning_rate",
+        "alignment_factor",
+        "mode_radius_factor",
+        "heater_efficiency_factor",
+        "warpage_factor",
+        "asic_defect_factor",
+    ] {
+        let index = yields.indices.iter().find(|index| index.input == driver).unwrap();
+        assert!(index.total_ci[0] > 0.0, "{driver}: {index:?}");
+    }
+    // The engine port failure multiplier reaches the goodput loss.
+    m.anchors.goodput_loss_vs_engine_factor =
+        Surrogate { x: vec![0.5, 1.0, 2.0], y: vec![-0.0005, 0.0, 0.001] };
+    assert!(
+        (goodput_loss(&m.anchors, 1.0, 2.0) - goodput_loss(&m.anchors, 1.0, 1.0) - 0.001).abs()
+            < 1e-12
+    );
 }

@@ -629,8 +629,9 @@ mod tests {
         // have rings); the yield engine's pieces of work on each of the 4: its closed forms,
         // 2 batches of its 512 packages, 12 ramp quarters and 6 tornado runs (the baseline
         // and 5 mechanisms removed) of one batch of 256 each; 5 fabrics x 2 replications; 4
-        // laser factors of the goodput surrogate + 500 samples + 100 Sobol samples. Each
-        // stage reports its start (done = 0) and reaches its total.
+        // laser and 3 engine factors of the goodput surrogates and their held-out run + 500
+        // samples + 100 Sobol samples. Each stage reports its start (done = 0) and reaches
+        // its total.
         let quarters = scenario.yield_settings.ramp.quarters.len();
         assert_eq!(quarters, 12);
         let expected = [
@@ -638,7 +639,7 @@ mod tests {
             (Stage::Photonics, 4),
             (Stage::Yield, 4 * (1 + 2 + quarters + 6)),
             (Stage::Fleet, 10),
-            (Stage::Market, 604),
+            (Stage::Market, 608),
         ];
         for progress in [progress_one, progress_three] {
             for ((stage, reports, done, total), (expected_stage, expected_total)) in
@@ -866,12 +867,21 @@ mod tests {
         // packages, same seed): within 3 standard errors of the engine's own yield.
         let yielded = output.yields[at].technologies.iter().find(|t| &t.id == cpo_id).unwrap();
         let engine = yielded.result.package_yield;
-        let at_reference = cporamp_market::yield_at(&anchors.cpo_yield_vs_defect_factor, 1.0);
+        let surface = &anchors.cpo_yield;
+        let at_reference = surface.package_yield(&cporamp_market::YieldFactors::REFERENCE);
         let se = (engine.value * (1.0 - engine.value)
             / scenario.yield_settings.ramp.packages_per_point as f64)
             .sqrt()
             .hypot(engine.se);
         assert!((at_reference - engine.value).abs() < 3.0 * se, "{at_reference} vs {engine:?}");
+        assert!(
+            (surface.reference_yield - engine.value).abs() < 3.0 * se,
+            "{} vs {engine:?}",
+            surface.reference_yield
+        );
+        // The goodput surrogates along each multiplier hold the fleet's own result at 1.
+        let engine_at_one = anchors.goodput_loss_vs_engine_factor.eval(1.0);
+        assert!((engine_at_one - at_one).abs() < 1e-12, "{engine_at_one} vs {at_one}");
         // The thermal check reads the thermal and photonics engines at every inlet.
         let sweep =
             &output.thermal[at].technologies.iter().find(|t| &t.id == cpo_id).unwrap().sweep;

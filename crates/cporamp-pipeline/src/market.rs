@@ -24,9 +24,10 @@
 
 use cporamp_compare::GenerationComparison;
 use cporamp_core::Scenario;
+use cporamp_fleet::{FleetInputs, JobCause, PortKind};
 use cporamp_market::{
-    Anchors, Criteria, HotPoint, Input, LayerSplit, MarketInputs, MarketResult, SobolSet,
-    Surrogate, TierAnchors,
+    Anchors, Criteria, GoodputCheckPoint, HotPoint, Input, LayerSplit, MarketInputs, MarketResult,
+    SobolSet, Surrogate, TierAnchors,
 };
 use cporamp_yield::YieldInputs;
 use serde::Serialize;
@@ -103,6 +104,7 @@ pub(crate) fn market(
     options: &RunOptions,
 ) -> Result<MarketOutput, PipelineError> {
     let settings = &scenario.market;
+    let threads = options.threads.get();
     let id = |index: usize| scenario.technologies[index].id.as_str();
     let compared = |index: usize| {
         comparison
@@ -122,34 +124,13 @@ pub(crate) fn market(
         .iter()
         .find(|technology| technology.id == cpo_id)
         .ok_or_else(|| missing(&format!("yield result for {cpo_id}")))?;
-    // The yield surrogate: the yield engine at learning factors spanning what the ramp and
-    // the alignment prior reach (same seed: common random numbers).
-    let threads = options.threads.get();
-    let packages = scenario.yield_settings.ramp.packages_per_point;
-    let runs: Vec<YieldInputs> = yield_factors()
-        .map(|factor| YieldInputs { packages, ..cporamp_yield::learned(&yielded.inputs, factor) })
-        .collect();
-    let (results, _) =
-        cporamp_yield::simulate_all(&runs, &[], threads, &|| {}).map_err(|error| {
-            PipelineError::Yield {
-                technology: cpo_id.to_string(),
-                generation: comparison.generation.clone(),
-                error,
-            }
-        })?;
-    let points: Vec<(f64, f64)> = yield_factors()
-        .zip(&results)
-        .map(|(factor, result)| (factor, result.package_yield.value))
-        .collect();
-    let y = &yielded.inputs;
-    let laser_defects_at_reference = if y.lanes_per_laser == 0 {
-        0.0
-    } else {
-        let lanes = y.lanes_per_engine + y.spare_lanes_per_engine;
-        (y.engines_per_package * lanes.div_ceil(y.lanes_per_laser)) as f64
-            * y.laser_dead_probability
-            * (1.0 - y.engine_test[cporamp_yield::Mechanism::Laser])
-    };
+    let cpo_yield = yield_surface(scenario, &yielded.inputs, threads).map_err(|error| {
+        PipelineError::Yield {
+            technology: cpo_id.to_string(),
+            generation: comparison.generation.clone(),
+            error,
+        }
+    })?;
     let thermal_cpo = thermal
         .technologies
         .iter()
@@ -177,9 +158,13 @@ pub(crate) fn market(
     let progress = Counter::start(
         options,
         Stage::Market,
-        scenario.market.laser_factors.len() + settings.samples + settings.sobol_samples,
+        settings.laser_factors.len()
+            + settings.engine_fit_factors.len()
+            + 1
+            + settings.samples
+            + settings.sobol_samples,
     );
-    let goodput = goodput_surrogate(scenario, fleet, cpo_id, options.threads.get(), &progress)?;
+    let goodput = goodput_surrogates(scenario, fleet, cpo_id, threads, &progress)?;
     let fabric_goodput = |index: usize| {
         let id = scenario.technologies[index].id.as_str();
         fleet
@@ -192,6 +177,22 @@ pub(crate) fn market(
             })
     };
     let reference_goodput = fabric_goodput(settings.pluggable_technology)?;
+    let pluggable_id = scenario.technologies[settings.pluggable_technology].id.as_str();
+    let pluggable_job = &fleet
+        .fabrics
+        .iter()
+        .find(|fabric| fabric.id == pluggable_id)
+        .ok_or_else(|| missing(pluggable_id))?
+        .result
+        .job;
+    // Its job's GPU-hours lost to every cause but the GPUs and hosts, over its GPU-hours.
+    let pluggable_network_goodput_loss = pluggable_job
+        .by_cause
+        .iter()
+        .filter(|cause| cause.cause != JobCause::Gpu)
+        .map(|cause| cause.gpu_hours_lost_per_year.mean)
+        .sum::<f64>()
+        / (pluggable_job.gpus as f64 * cporamp_market::HOURS_PER_YEAR);
     let lpo_goodput = fabric_goodput(settings.lpo_technology)?;
     let port_gbps = comparison.port_rate_gbps;
     let anchors = Anchors {
@@ -208,9 +209,11 @@ pub(crate) fn market(
         lpo_pj_per_bit: lpo.switch_power.pj_per_bit,
         cpo_pj_per_bit: cpo.switch_power.pj_per_bit,
         reference_units: scenario.yield_settings.ramp.reference_units,
-        laser_defects_at_reference,
-        cpo_yield_vs_defect_factor: cporamp_market::yield_surrogate(&points),
-        goodput_loss_vs_laser_factor: goodput,
+        cpo_yield,
+        goodput_loss_vs_laser_factor: goodput.laser,
+        goodput_loss_vs_engine_factor: goodput.engine,
+        goodput_held_out: goodput.held_out,
+        pluggable_network_goodput_loss,
         lpo_goodput_loss: reference_goodput - lpo_goodput,
         engine_temp_margin_k: settings.engine_temp_limit_c - engine_c,
         hot_end,
@@ -272,14 +275,242 @@ pub(crate) fn market(
     Ok(MarketOutput { generation: comparison.generation.clone(), inputs, result, sobol })
 }
 
-/// The co-packaged fabric's goodput loss against the pluggable fabric at each laser factor.
-fn goodput_surrogate(
+/// Points of each line of the yield surface, evenly spaced between the 0.5 % and 99.5 %
+/// quantiles of its input's prior (the surface is flat beyond the ends, where 1 % of the
+/// samples fall).
+const LINE_POINTS: usize = 6;
+
+/// Rounds of refinement of a yield line where its leave-one-out error is large.
+const REFINEMENTS: usize = 3;
+
+/// One line of the yield surface: the market input it follows, how its runs treat the
+/// lateral errors, and the factors at a value of the input.
+struct LineSpec {
+    input: &'static str,
+    kind: Line,
+    at: fn(f64) -> cporamp_market::YieldFactors,
+}
+
+/// The yield surface's lines, in its order (mode radius, heater efficiency, warpage, ASIC
+/// defects).
+const LINES: [LineSpec; 4] = {
+    use cporamp_market::YieldFactors;
+    const REFERENCE: YieldFactors = YieldFactors::REFERENCE;
+    [
+        LineSpec {
+            input: "mode_radius_factor",
+            kind: Line::Mode,
+            at: |m| YieldFactors { mode_radius: m, ..REFERENCE },
+        },
+        LineSpec {
+            input: "heater_efficiency_factor",
+            kind: Line::Other,
+            at: |h| YieldFactors { heater_efficiency: h, ..REFERENCE },
+        },
+        LineSpec {
+            input: "warpage_factor",
+            kind: Line::Warpage,
+            at: |w| YieldFactors { warpage: w, ..REFERENCE },
+        },
+        LineSpec {
+            input: "asic_defect_factor",
+            kind: Line::Other,
+            at: |q| YieldFactors { asic_defects: q, ..REFERENCE },
+        },
+    ]
+};
+
+/// Engine runs held out of the yield surface, at a Latin hypercube over the inputs.
+const HELD_OUT_RUNS: usize = 6;
+
+/// The range of Wright defect factors over which the held-out runs spread: from the seed
+/// volume at the slowest learning rate (about 1.5) to several times the reference volume.
+const HELD_OUT_DEFECT: (f64, f64) = (0.4, 1.6);
+
+/// Which line of the yield surface a run belongs to.
+#[derive(Clone, Copy, PartialEq)]
+enum Line {
+    Mode,
+    Warpage,
+    Other,
+}
+
+/// The co-packaged package yield over the Wright defect factor and the engineering inputs
+/// ([`cporamp_market::YieldSurface`]), from yield engine runs of `inputs` (the technology at
+/// the reference volume), all in one pool and with the same seed (common random numbers):
+/// the attach grid ([`yield_factors`]), the reference, [`LINE_POINTS`] runs (and up to
+/// [`REFINEMENTS`] rounds of two more where a line is steep) along each of
+/// the mode radius (with the placement and shift sigmas scaled alike, and the bond-line gap
+/// as its square), heater efficiency
+/// (the heaters' tuning range), warpage (mean and spread) and ASIC defect density, and
+/// [`HELD_OUT_RUNS`] runs at a Latin hypercube over the 5-95 % range of every prior (and
+/// [`HELD_OUT_DEFECT`]) that check the surface.
+fn yield_surface(
+    scenario: &Scenario,
+    inputs: &YieldInputs,
+    threads: usize,
+) -> Result<cporamp_market::YieldSurface, cporamp_yield::YieldInputError> {
+    use cporamp_market::{YieldCheckPoint, YieldFactors};
+    let packages = scenario.yield_settings.ramp.packages_per_point;
+    // A run at `x`. On a line, the lateral errors stay where the surface's attach factor
+    // puts them: on the mode line every lateral error scales with the mode radius, on the
+    // warpage line the warpage's lateral shift stays at the reference.
+    let run_at = |x: &YieldFactors, line: Line| {
+        let mut run = YieldInputs { packages, ..cporamp_yield::learned(inputs, x.defect) };
+        let m = x.mode_radius;
+        let attach = if line == Line::Mode { m } else { x.alignment };
+        run.block_sigma_um *= attach;
+        run.shift_sigma_um *= attach;
+        match line {
+            Line::Mode => {
+                run.fiber_sigma_um *= m;
+                run.warpage_lateral_per_um *= m;
+            }
+            Line::Warpage => run.warpage_lateral_per_um /= x.warpage,
+            Line::Other => {}
+        }
+        // A coupler of another mode size comes with a bond line designed for it: the gap
+        // scales with the Rayleigh range (as w^2), so that the gap keeps its share of the
+        // coupling budget (assumption; a 5 µm gap under a 2 µm MFD would lose 1.7 dB alone).
+        run.mode_radius_um *= m;
+        run.gap_mean_um *= m * m;
+        run.gap_sigma_um *= m * m;
+        run.tuning_range_nm *= x.heater_efficiency;
+        run.warpage_mean_um *= x.warpage;
+        run.warpage_sigma_um *= x.warpage;
+        run.asic_defects_per_die *= x.asic_defects;
+        run
+    };
+    let prior = |name: &str| {
+        scenario
+            .market
+            .priors
+            .iter()
+            .find(|(input, _)| input == name)
+            .map(|(_, prior)| *prior)
+            .expect("check_priors ran before the engines")
+    };
+    let grid = |name: &str| {
+        let p = prior(name);
+        let (low, high) = (p.quantile(0.005), p.quantile(0.995));
+        (0..LINE_POINTS)
+            .map(move |i| low + (high - low) * i as f64 / (LINE_POINTS - 1) as f64)
+            .collect::<Vec<f64>>()
+    };
+    const REFERENCE: YieldFactors = YieldFactors::REFERENCE;
+    let grids: Vec<Vec<f64>> = LINES.iter().map(|line| grid(line.input)).collect();
+    let cube = cporamp_market::seeded_latin_hypercube(HELD_OUT_RUNS, 6, scenario.market.seed);
+    let span = |name: &str, u: f64| {
+        let p = prior(name);
+        p.quantile(0.05 + 0.9 * u)
+    };
+    let held_out: Vec<YieldFactors> = cube
+        .chunks(6)
+        .map(|u| YieldFactors {
+            defect: HELD_OUT_DEFECT.0 + (HELD_OUT_DEFECT.1 - HELD_OUT_DEFECT.0) * u[0],
+            alignment: span("alignment_factor", u[1]),
+            mode_radius: span("mode_radius_factor", u[2]),
+            heater_efficiency: span("heater_efficiency_factor", u[3]),
+            warpage: span("warpage_factor", u[4]),
+            asic_defects: span("asic_defect_factor", u[5]),
+        })
+        .collect();
+    let mut runs: Vec<YieldInputs> = yield_factors()
+        .map(|s| run_at(&YieldFactors { defect: s, ..REFERENCE }, Line::Other))
+        .collect();
+    runs.push(run_at(&REFERENCE, Line::Other));
+    for (line, grid) in LINES.iter().zip(&grids) {
+        runs.extend(grid.iter().map(|&x| run_at(&(line.at)(x), line.kind)));
+    }
+    runs.extend(held_out.iter().map(|x| run_at(x, Line::Other)));
+    let (results, _) = cporamp_yield::simulate_all(&runs, &[], threads, &|| {})?;
+    let mut results = results.iter().map(|result| result.package_yield);
+    let attach: Vec<(f64, f64)> =
+        yield_factors().map(|s| (s, results.next().expect("one run per point").value)).collect();
+    let reference_yield = results.next().expect("the reference run").value;
+    let mut points: Vec<Vec<(f64, f64)>> = grids
+        .iter()
+        .map(|grid| {
+            grid.iter().map(|&x| (x, results.next().expect("one run per point").value)).collect()
+        })
+        .collect();
+    let checks: Vec<YieldCheckPoint> = held_out
+        .into_iter()
+        .zip(results)
+        .map(|(factors, y)| YieldCheckPoint { factors, package_yield: y.value, se: y.se })
+        .collect();
+    // Refine: where a line's leave-one-out error passes half the bound (a cliff, such as the
+    // heaters' lock range running out), run the engine halfway to both neighbours of the
+    // worst point, up to REFINEMENTS rounds.
+    let bound = scenario.market.surrogate_error_bound;
+    for _ in 0..REFINEMENTS {
+        let mut added: Vec<(usize, f64)> = Vec::new();
+        for (index, line) in points.iter().enumerate() {
+            let errors =
+                cporamp_market::yield_held_out_errors(&cporamp_market::yield_surrogate(line));
+            let worst = (0..errors.len()).max_by(|&a, &b| errors[a].total_cmp(&errors[b]));
+            if let Some(i) = worst.filter(|&i| errors[i] > bound / 2.0) {
+                let (before, at, after) = (line[i].0, line[i + 1].0, line[i + 2].0);
+                added.extend([(index, (before + at) / 2.0), (index, (at + after) / 2.0)]);
+            }
+        }
+        if added.is_empty() {
+            break;
+        }
+        let runs: Vec<YieldInputs> = added
+            .iter()
+            .map(|&(index, x)| run_at(&(LINES[index].at)(x), LINES[index].kind))
+            .collect();
+        let (results, _) = cporamp_yield::simulate_all(&runs, &[], threads, &|| {})?;
+        for (&(index, x), result) in added.iter().zip(&results) {
+            points[index].push((x, result.package_yield.value));
+            points[index].sort_by(|a, b| a.0.total_cmp(&b.0));
+        }
+    }
+    let mut lines = points.iter().map(|line| cporamp_market::yield_surrogate(line));
+    let mut line = || lines.next().expect("four lines");
+    let (mode_radius, heater_efficiency, warpage, asic_defects) = (line(), line(), line(), line());
+    let laser_defects_at_reference = if inputs.lanes_per_laser == 0 {
+        0.0
+    } else {
+        let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
+        (inputs.engines_per_package * lanes.div_ceil(inputs.lanes_per_laser)) as f64
+            * inputs.laser_dead_probability
+            * (1.0 - inputs.engine_test[cporamp_yield::Mechanism::Laser])
+    };
+    let attach_variance_um2 = inputs.block_sigma_um.powi(2) + inputs.shift_sigma_um.powi(2);
+    Ok(cporamp_market::YieldSurface {
+        attach: cporamp_market::yield_surrogate(&attach),
+        laser_defects_at_reference,
+        fiber_variance_ratio: inputs.fiber_sigma_um.powi(2) / attach_variance_um2,
+        warpage_variance_ratio: cporamp_yield::warpage_shift_mean_square_um2(inputs)
+            / attach_variance_um2,
+        reference_yield,
+        mode_radius,
+        heater_efficiency,
+        warpage,
+        asic_defects,
+        held_out: checks,
+    })
+}
+
+/// The goodput surrogates and their held-out run.
+struct GoodputSurrogates {
+    laser: Surrogate,
+    engine: Surrogate,
+    held_out: GoodputCheckPoint,
+}
+
+/// The co-packaged fabric's goodput loss against the pluggable fabric at each laser factor
+/// (engine ports at their rates), at each engine port factor (lasers at theirs), and at the
+/// largest of both at once (held out), from fleet runs in one pool with the fleet's seed.
+fn goodput_surrogates(
     scenario: &Scenario,
     fleet: &FleetOutput,
     cpo_id: &str,
     threads: usize,
     progress: &Counter,
-) -> Result<Surrogate, PipelineError> {
+) -> Result<GoodputSurrogates, PipelineError> {
     let fabric = |id: &str| {
         fleet.fabrics.iter().find(|fabric| fabric.id == id).ok_or_else(|| PipelineError::Market {
             reason: format!("[fleet] technologies must include {id}"),
@@ -288,39 +519,70 @@ fn goodput_surrogate(
     let plug_id = scenario.technologies[scenario.market.pluggable_technology].id.as_str();
     let reference = fabric(plug_id)?.result.job.goodput.mean;
     let cpo = fabric(cpo_id)?;
+    let scaled = |laser_factor: f64, engine_factor: f64| {
+        let mut inputs = cpo.inputs.clone();
+        for tier in &mut inputs.tiers {
+            let technology = &mut tier.technology;
+            if let Some(laser) = &mut technology.laser {
+                laser.random_fit *= laser_factor;
+                laser.weibull_scale_h *= laser_factor.powf(-1.0 / laser.weibull_shape);
+            }
+            if matches!(
+                technology.kind,
+                PortKind::CoPackaged { .. } | PortKind::CoPackagedEls { .. }
+            ) {
+                technology.port.random_fit *= engine_factor;
+            }
+        }
+        inputs
+    };
     // At factor 1 the fabric is the fleet's own (same inputs, same seed): its run is reused.
     let is_own = |factor: f64| (factor - 1.0).abs() < f64::EPSILON;
-    let factors = &scenario.market.laser_factors;
-    let runs: Vec<_> = factors
+    let settings = &scenario.market;
+    let (laser_factors, engine_factors) = (&settings.laser_factors, &settings.engine_fit_factors);
+    let corner = (laser_factors[laser_factors.len() - 1], engine_factors[engine_factors.len() - 1]);
+    let mut runs: Vec<FleetInputs> = laser_factors
         .iter()
         .filter(|&&factor| !is_own(factor))
-        .map(|&factor| {
-            let mut inputs = cpo.inputs.clone();
-            for tier in &mut inputs.tiers {
-                if let Some(laser) = &mut tier.technology.laser {
-                    laser.random_fit *= factor;
-                    laser.weibull_scale_h *= factor.powf(-1.0 / laser.weibull_shape);
-                }
-            }
-            inputs
-        })
+        .map(|&factor| scaled(factor, 1.0))
         .collect();
+    runs.extend(
+        engine_factors.iter().filter(|&&factor| !is_own(factor)).map(|&factor| scaled(1.0, factor)),
+    );
+    runs.push(scaled(corner.0, corner.1));
     let results = cporamp_fleet::simulate_all(&runs, threads, &|| {}).map_err(|error| {
-        PipelineError::Fleet { fabric: format!("{cpo_id} with scaled laser rates"), error }
+        PipelineError::Fleet { fabric: format!("{cpo_id} with scaled failure rates"), error }
     })?;
     let mut results = results.iter();
-    let y = factors
-        .iter()
-        .map(|&factor| {
-            progress.advance();
-            if is_own(factor) {
-                reference - cpo.result.job.goodput.mean
-            } else {
-                reference - results.next().expect("one run per factor but 1").job.goodput.mean
-            }
-        })
-        .collect();
-    Ok(Surrogate { x: scenario.market.laser_factors.clone(), y })
+    let mut line = |factors: &[f64]| Surrogate {
+        x: factors.to_vec(),
+        y: factors
+            .iter()
+            .map(|&factor| {
+                progress.advance();
+                let goodput = if is_own(factor) {
+                    cpo.result.job.goodput.mean
+                } else {
+                    results.next().expect("one run per factor but 1").job.goodput.mean
+                };
+                reference - goodput
+            })
+            .collect(),
+    };
+    let laser = line(laser_factors);
+    let engine = line(engine_factors);
+    let corner_run = results.next().expect("the held-out run");
+    progress.advance();
+    Ok(GoodputSurrogates {
+        laser,
+        engine,
+        held_out: GoodputCheckPoint {
+            laser_factor: corner.0,
+            engine_factor: corner.1,
+            goodput_loss: reference - corner_run.job.goodput.mean,
+            se: corner_run.job.goodput.se,
+        },
+    })
 }
 
 #[cfg(test)]

@@ -390,7 +390,8 @@ impl Answer {
         out.push_str("What drives it (total Sobol index, 95 % interval):\n");
         for drivers in &self.drivers {
             let line = format!("{}: {}", drivers.what, drivers.list());
-            for (index, part) in wrap(&line, 98).lines().enumerate() {
+            // Continuation lines are indented by 4: wrapped to 96, every line fits 100.
+            for (index, part) in wrap(&line, 96).lines().enumerate() {
                 out.push_str(if index == 0 { "  " } else { "    " });
                 out.push_str(part);
                 out.push('\n');

@@ -59,6 +59,12 @@ pub(crate) fn input_label(id: &str) -> String {
         "adoption_speed" => "adoption speed once the criteria hold",
         "thermal_margin_sigma_k" => "engine temperature margin uncertainty, K",
         "thermal_margin_noise" => "engine temperature margin (its random draw)",
+        "alignment_factor" => "fiber-attach alignment spread factor",
+        "mode_radius_factor" => "coupler mode radius factor",
+        "heater_efficiency_factor" => "ring heater efficiency factor",
+        "warpage_factor" => "package warpage factor",
+        "asic_defect_factor" => "ASIC defect density factor",
+        "engine_fit_factor" => "engine port failure-rate factor",
         other => return other.replace('_', " "),
     };
     label.to_string()
@@ -78,8 +84,17 @@ fn signal_label(signal: Signal) -> &'static str {
 /// What people call a surrogate check.
 fn surrogate_label(id: &str) -> String {
     match id {
-        "cpo_yield_vs_defect_factor" => "CPO yield against defect level".to_string(),
+        "cpo_yield.attach" => "CPO yield against attach spread and defect level".to_string(),
+        "cpo_yield.mode_radius" => "CPO yield against mode radius".to_string(),
+        "cpo_yield.heater_efficiency" => "CPO yield against heater efficiency".to_string(),
+        "cpo_yield.warpage" => "CPO yield against warpage".to_string(),
+        "cpo_yield.asic_defects" => "CPO yield against ASIC defect density".to_string(),
+        "cpo_yield (held-out runs)" => "CPO yield surface on held-out engine runs".to_string(),
         "goodput_loss_vs_laser_factor" => "goodput loss against laser failure rate".to_string(),
+        "goodput_loss_vs_engine_factor" => {
+            "goodput loss against engine port failure rate".to_string()
+        }
+        "goodput (held-out run)" => "goodput loss on a held-out fleet run".to_string(),
         other => other.replace('_', " "),
     }
 }

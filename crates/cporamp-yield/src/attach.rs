@@ -122,3 +122,24 @@ impl<'a> Attach<'a> {
         Placement { rho_sq, gap_um, lanes, any_failed, loss_db }
     }
 }
+
+/// The squared normalized distance $\rho^2$ of engine `index`'s centre from the package
+/// centre, of `engines` spread evenly along the four sides (0.5 at a mid-side, 1 at a
+/// corner): the share of the corner warpage its fibers see.
+pub(crate) fn engine_rho_sq(index: usize, engines: usize) -> f64 {
+    let per_side = engines.div_ceil(4).max(1);
+    let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
+    (0.25 + along * along) / 0.5
+}
+
+/// The mean square of the warpage's lateral fiber shift over a package's engines, µm²:
+/// $k^2 (\mu^2 + \sigma^2)\,\overline{\rho^4}$ for a shift $k \rho^2 W$ of an engine at
+/// $\rho$ under corner warpage $W \sim N(\mu, \sigma)$ ($k$ = `warpage_lateral_per_um`).
+pub fn warpage_shift_mean_square_um2(inputs: &YieldInputs) -> f64 {
+    let engines = inputs.engines_per_package.max(1);
+    let rho4 = (0..engines).map(|index| engine_rho_sq(index, engines).powi(2)).sum::<f64>()
+        / engines as f64;
+    inputs.warpage_lateral_per_um.powi(2)
+        * (inputs.warpage_mean_um.powi(2) + inputs.warpage_sigma_um.powi(2))
+        * rho4
+}

@@ -97,13 +97,11 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
     .sqrt();
     let beta = inputs.coupling_budget_db / (10.0 * std::f64::consts::LOG10_E);
     let m = inputs.engines_per_package;
-    let per_side = m.div_ceil(4).max(1);
     // Engine positions with how many engines share each (the four sides and the two halves
     // of a side are symmetric: 16 engines sit at 2 distinct distances).
     let mut positions: Vec<(f64, f64)> = Vec::new();
     for index in 0..m {
-        let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
-        let rho_sq = (0.25 + along * along) / 0.5;
+        let rho_sq = crate::attach::engine_rho_sq(index, m);
         match positions.iter_mut().find(|(seen, _)| seen.to_bits() == rho_sq.to_bits()) {
             Some((_, count)) => *count += 1.0,
             None => positions.push((rho_sq, 1.0)),

@@ -115,6 +115,7 @@ mod simulate;
 mod skip;
 mod test_data;
 
+pub use attach::warpage_shift_mean_square_um2;
 use attach::{Attach, Placement};
 pub use check::check;
 pub use inputs::*;

@@ -44,7 +44,6 @@ pub(crate) fn run_batch(
     let attach = Attach::new(inputs, records.is_some());
     let warpage = normal(inputs.warpage_sigma_um);
     let m = inputs.engines_per_package;
-    let per_side = m.div_ceil(4).max(1);
     // Buffers reused from package to package.
     let mut pool = LanePool::default();
     let mut engines: Vec<Engine> = Vec::with_capacity(m);
@@ -104,11 +103,7 @@ pub(crate) fn run_batch(
         let bga_open = corner_warp.abs() * inputs.reflow_warpage_fraction > bga_limit;
         tally.bga_opens += u64::from(bga_open);
         placements.extend(engines.iter().enumerate().map(|(index, engine)| {
-            // Normalized distance of the engine's centre from the package centre:
-            // engines sit evenly along the four sides (sqrt(0.5) mid-side .. 1 at a
-            // corner).
-            let along = ((index % per_side) as f64 + 0.5) / per_side as f64 - 0.5;
-            let rho_sq = (0.25 + along * along) / 0.5;
+            let rho_sq = crate::attach::engine_rho_sq(index, m);
             attach.attach(engine, rho_sq, corner_warp, &mut rng, detail_rng.as_mut(), &mut pool)
         }));
         let mut present = package_present(inputs, &placements, bga_open, defects, &mut states);

@@ -33,7 +33,7 @@ pub const MAX_JOB_INTERRUPTIONS: f64 = 1e7;
 
 /// The inputs of the market engine, each of which needs a prior; the market engine's
 /// `INPUT_NAMES` is this list (documented there, input by input).
-pub const MARKET_INPUTS: [&str; 13] = [
+pub const MARKET_INPUTS: [&str; 18] = [
     "yield_learning_rate",
     "cost_learning_rate",
     "price_erosion",
@@ -47,12 +47,17 @@ pub const MARKET_INPUTS: [&str; 13] = [
     "adoption_speed",
     "thermal_margin_sigma_k",
     "alignment_factor",
+    "mode_radius_factor",
+    "heater_efficiency_factor",
+    "warpage_factor",
+    "asic_defect_factor",
+    "engine_fit_factor",
 ];
 
 /// The range each market input's samples must stay in, in [`MARKET_INPUTS`] order: (low,
 /// high, low inclusive); the high end is exclusive. The market engine's `INPUT_RANGES` is this
 /// table.
-pub const MARKET_INPUT_RANGES: [(f64, f64, bool); 13] = [
+pub const MARKET_INPUT_RANGES: [(f64, f64, bool); 18] = [
     (0.0, f64::INFINITY, false),
     (0.0, f64::INFINITY, false),
     (0.0, 1.0, true),
@@ -65,6 +70,11 @@ pub const MARKET_INPUT_RANGES: [(f64, f64, bool); 13] = [
     (0.0, f64::INFINITY, true),
     (0.0, f64::INFINITY, false),
     (0.0, f64::INFINITY, true),
+    (0.0, f64::INFINITY, false),
+    (0.0, f64::INFINITY, false),
+    (0.0, f64::INFINITY, false),
+    (0.0, f64::INFINITY, false),
+    (0.0, f64::INFINITY, false),
     (0.0, f64::INFINITY, false),
 ];
 
@@ -771,8 +781,11 @@ fn fleet_demands(scenario: &Scenario, threads: f64, demands: &mut Vec<Demand>) {
     let lasers = ends * lanes_per_port;
     let units = ends + switches + lasers;
     let fabrics = (f.technologies.len() + usize::from(!f.mixed_tiers.is_empty())) as f64;
-    // The market's goodput surrogate runs two fabrics again at each laser factor.
-    let fleet_runs = fabrics + 2.0 * scenario.market.laser_factors.len() as f64;
+    // The market's goodput surrogate runs two fabrics again at each laser and engine factor,
+    // and once more for its held-out check.
+    let market = &scenario.market;
+    let fleet_runs =
+        fabrics + 2.0 * (market.laser_factors.len() + market.engine_fit_factors.len() + 1) as f64;
     let replications = f.replications as f64;
     let horizon_h = f.years * HOURS_PER_YEAR;
     let r = &f.reliability;

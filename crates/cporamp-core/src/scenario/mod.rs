@@ -201,6 +201,9 @@ pub struct MarketSettings {
     /// Laser failure-rate multipliers at which the fleet engine is run for the goodput
     /// surrogate.
     pub laser_factors: Vec<f64>,
+    /// Multipliers on the co-packaged engine ports' random failure rate at which the fleet
+    /// engine is run for the goodput surrogate.
+    pub engine_fit_factors: Vec<f64>,
     /// Base samples of the Sobol analysis.
     pub sobol_samples: usize,
     /// Bootstrap resamples of the Sobol confidence intervals.

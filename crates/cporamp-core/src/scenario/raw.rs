@@ -67,6 +67,7 @@ pub struct MarketOptions {
     pub pilot_share: f64,
     pub surrogate_error_bound: f64,
     pub laser_factors: Vec<f64>,
+    pub engine_fit_factors: Vec<f64>,
     pub sobol_samples: i64,
     pub sobol_bootstrap: i64,
     pub criteria: MarketCriteriaOptions,

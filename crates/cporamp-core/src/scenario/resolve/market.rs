@@ -131,26 +131,30 @@ pub(super) fn resolve_market(
             ),
         );
     }
-    let laser_factors: Vec<f64> = options
-        .laser_factors
-        .iter()
-        .enumerate()
-        .map(|(index, &factor)| {
-            checker.number(
-                &format!("market.laser_factors[{index}]"),
-                factor,
-                Limits::POSITIVE,
-                "factor",
-            )
-        })
-        .collect();
-    if laser_factors.len() < 3 || laser_factors.windows(2).any(|pair| pair[1] <= pair[0]) {
-        checker.invalid(
-            &field("laser_factors"),
-            format!("{laser_factors:?}"),
-            "at least 3 increasing factors (the surrogate's held-out check needs interior points)",
-        );
-    }
+    let factors = |checker: &mut Checker, name: &str, values: &[f64]| -> Vec<f64> {
+        let factors: Vec<f64> = values
+            .iter()
+            .enumerate()
+            .map(|(index, &factor)| {
+                checker.number(
+                    &format!("market.{name}[{index}]"),
+                    factor,
+                    Limits::POSITIVE,
+                    "factor",
+                )
+            })
+            .collect();
+        if factors.len() < 3 || factors.windows(2).any(|pair| pair[1] <= pair[0]) {
+            checker.invalid(
+                &field(name),
+                format!("{factors:?}"),
+                "at least 3 increasing factors (the surrogate's held-out check needs interior points)",
+            );
+        }
+        factors
+    };
+    let laser_factors = factors(checker, "laser_factors", &options.laser_factors);
+    let engine_fit_factors = factors(checker, "engine_fit_factors", &options.engine_fit_factors);
     MarketSettings {
         seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
         samples: checker.count(&field("samples"), options.samples, 10, 1_000_000, "samples")
@@ -174,6 +178,7 @@ pub(super) fn resolve_market(
             "1",
         ),
         laser_factors,
+        engine_fit_factors,
         sobol_samples: checker.count(
             &field("sobol_samples"),
             options.sobol_samples,
