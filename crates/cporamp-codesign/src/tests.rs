@@ -186,6 +186,13 @@ fn the_bill_sums_its_lines_and_scales_to_the_fleets_racks() {
     // Four engine plates, 16 ELS plates and the package plate: 21 branches, 21 QD pairs.
     let qd = bom.lines.iter().find(|line| line.item.starts_with("quick-disconnect")).unwrap();
     assert!((qd.quantity - 21.0).abs() < 1e-12);
+    // The cold plates (what the market charges every CPO switch) are those 21 plates.
+    let prices = &scenario.codesign.bom;
+    let mid = |range: &cporamp_core::scenario::PriceRange| 0.5 * (range.low_usd + range.high_usd);
+    let plates = mid(&prices.asic_cold_plate)
+        + 4.0 * mid(&prices.engine_cold_plate)
+        + 16.0 * mid(&prices.els_cold_plate);
+    assert!((bom.cold_plates_mid_usd() - plates).abs() < 1e-9, "{}", bom.cold_plates_mid_usd());
     assert!((bom.cluster_heat_kw - 1.5 * switches as f64).abs() < 1e-9);
     // The switch's cooling stays within the analyst's per-tray figures' order ([S151]: $1,020
     // for a two-ASIC switch tray's cooling parts, before CDU and facility shares), for a switch

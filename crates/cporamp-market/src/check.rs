@@ -65,6 +65,14 @@ pub(crate) fn check(m: &MarketInputs) -> Result<([usize; 13], usize), MarketErro
     non_negative("anchors.lpo_pj_per_bit", a.lpo_pj_per_bit)?;
     non_negative("anchors.cpo_pj_per_bit", a.cpo_pj_per_bit)?;
     positive("anchors.reference_units", a.reference_units)?;
+    non_negative(
+        "anchors.cpo_cooling.cold_plates_usd_per_gbps",
+        a.cpo_cooling.cold_plates_usd_per_gbps,
+    )?;
+    non_negative(
+        "anchors.cpo_cooling.infrastructure_usd_per_gbps",
+        a.cpo_cooling.infrastructure_usd_per_gbps,
+    )?;
     non_negative("anchors.laser_defects_at_reference", a.laser_defects_at_reference)?;
     positive("anchors.ports_per_switch", a.ports_per_switch)?;
     positive("anchors.port_gbps", a.port_gbps)?;

@@ -860,6 +860,24 @@ mod tests {
             .abs()
                 < 1e-12
         );
+        // The liquid-cooling bill per Gb/s: plates and the rest add up to the comparison's
+        // bill per switch, the plates being the package's one plate.
+        let cooling = &anchors.cpo_cooling;
+        let capacity = f64::from(generation.ports_per_switch) * generation.port_rate_gbps;
+        let bill = compared.cost.cooling_usd_per_switch.unwrap();
+        let plates = &scenario.codesign.bom.asic_cold_plate;
+        assert!(
+            ((cooling.cold_plates_usd_per_gbps + cooling.infrastructure_usd_per_gbps) * capacity
+                - bill)
+                .abs()
+                < 1e-9 * bill
+        );
+        assert!(
+            (cooling.cold_plates_usd_per_gbps * capacity
+                - 0.5 * (plates.low_usd + plates.high_usd))
+                .abs()
+                < 1e-9
+        );
         let total: f64 = market.result.probabilities.iter().map(|p| p.probability).sum();
         assert!((total - 1.0).abs() < 1e-9, "{total}");
         // The yield surrogate at factor 1 is the yield engine on the same inputs (fewer
