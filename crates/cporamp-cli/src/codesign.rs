@@ -59,6 +59,10 @@ fn point_rows(table: &mut Table, points: &[&PointResult]) {
     row(table, "laser failures per switch-life", &|p| Cell::number(p.laser_failures_per_switch, 2));
     row(table, "ring heaters per switch, W", &|p| Cell::number(p.heater_w, 1));
     row(table, "heater headroom per ring, mW", &|p| Cell::number(p.heater_headroom_mw, 1));
+    row(table, "flaps per lane-hour (feedback)", &|p| {
+        Cell::number(p.feedback_flaps_per_lane_hour, 1)
+    });
+    row(table, "unlockable lanes, %", &|p| Cell::number(100.0 * p.unlockable_fraction, 1));
     row(table, "switch power, W", &|p| Cell::number(p.switch_w, 0));
     row(table, "coolant flow, L/min", &|p| Cell::number(p.flow_l_per_min, 2));
     row(table, "coolant rise, K", &|p| Cell::number(p.coolant_rise_k, 2));
@@ -107,12 +111,14 @@ pub(crate) fn tables(result: &CodesignResult) -> Vec<Table> {
     point_rows(&mut choice, &shown);
     choice.note(format!(
         "Limits: hottest engine <= {} °C, flow <= {} L/min per switch, branch pressure drop <= {} kPa. \
-         Binding: {}. Costs over {} years of service.",
+         Binding: {}. Costs over {} years of service. Flaps: the photonics engine at {} drift \
+         offsets, interpolated.",
         result.max_engine_temp_c,
         result.max_flow_l_per_min,
         result.max_pressure_drop_kpa,
         result.choice.binding_field.as_deref().unwrap_or("none"),
-        result.years
+        result.years,
+        result.flap_nodes.len()
     ));
     if result.choice.index.is_none() {
         choice.note("No design point meets every limit: relax one of them or widen the grid.");
@@ -124,7 +130,7 @@ pub(crate) fn tables(result: &CodesignResult) -> Vec<Table> {
         "point",
         [
             "flow/kW", "w mm", "in °C", "gap", "plate", "ELS", "ASIC x", "eng °C", "pJ/b",
-            "$/Gb/s", "lasers", "kPa", "L/min",
+            "$/Gb/s", "lasers", "flaps", "kPa", "L/min",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -146,6 +152,7 @@ pub(crate) fn tables(result: &CodesignResult) -> Vec<Table> {
                 Cell::number(p.pj_per_bit, 2),
                 Cell::number(p.life_usd_per_gbps, 3),
                 Cell::number(p.laser_failures_per_switch, 2),
+                Cell::number(p.feedback_flaps_per_lane_hour, 1),
                 Cell::number(p.pressure_drop_kpa, 0),
                 Cell::number(p.flow_l_per_min, 2),
             ],

@@ -54,9 +54,22 @@
 //!   pipeline's transient gives a smaller swing when the half-period is short against the
 //!   package's time constants; this is the upper bound.
 //! - **Rings.** Heater power per switch and per ring from the comparison at the settled engine
-//!   temperature, and the headroom to the heater's range. Flaps are not re-simulated per point
-//!   (the photonics engine's lane Monte Carlo takes seconds per point); the heater headroom is
-//!   the figure that decides them.
+//!   temperature, and the headroom to the heater's range.
+//! - **Flaps.** The photonics engine's feedback-only flaps per lane-hour (and unlockable
+//!   lanes) at the point's ring and laser temperatures $T_r$, $T_l$: the scenario's nominal
+//!   drift trace (the pipeline's, its package at the nominal inlet under the photonics
+//!   workload, buses rotated at that bring-up, as the pipeline's inlet sweep) with its drift
+//!   moved by the point's offset $a (T_l - T_{l,0}) - b (T_r - T_{r,0})$
+//!   ([`cporamp_pipeline::NominalDrift`]; the lock loops see only the drift, so this is exact
+//!   for that trace). A run per point would cost 288 lane Monte Carlos; the engine runs
+//!   instead at nodes evenly spaced at most [`FLAP_NODE_NM`] apart between the smallest and
+//!   the largest offset of the points, and each point is interpolated linearly between the
+//!   two nodes around it (exact at the two ends). The flaps so measure how far a design's
+//!   steady drift lies from the scenario's bring-up (the convention of the pipeline's inlet
+//!   sweep and the market's thermal check); a switch brought up at the point's own
+//!   temperatures would choose other bus rotations. The workload's swing keeps the nominal
+//!   package's shape: engines on their own plate get no credit here for the smaller share of
+//!   the ASIC's swing that reaches them.
 //! - **Cost per Gb/s over life** $= (\text{switch BOM} + \text{cooling capex per switch} +
 //!   E_\text{life}\,c_\text{kWh}) / C$ with $E_\text{life}$ the switch, pump and facility
 //!   energy over the fleet's service years.
@@ -82,8 +95,8 @@ mod tests;
 pub use cluster::cluster_switches;
 pub use cporamp_compare::cooling::{BomLine, CoolingBomResult, cooling_bom};
 pub use sweep::{
-    Choice, CodesignResult, Constraint, DesignPoint, PointResult, codesign, evaluate_point,
-    pareto_front,
+    Choice, CodesignResult, Constraint, DesignPoint, FLAP_NODE_NM, FlapNode, PointResult, codesign,
+    evaluate_point, interpolate, pareto_front,
 };
 
 /// A co-design failure that stops the whole sweep (a point that cannot be solved is kept as

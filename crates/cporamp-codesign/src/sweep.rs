@@ -67,6 +67,16 @@ pub struct PointResult {
     pub heater_mw_per_ring: f64,
     /// Heater range left above the mean, mW.
     pub heater_headroom_mw: f64,
+    /// The point's drift offset from the scenario's nominal package, nm: where it sits
+    /// among the sweep's [`FlapNode`]s.
+    pub drift_offset_nm: f64,
+    /// Link flaps per lane-hour with feedback-only locking (the photonics engine,
+    /// interpolated between the sweep's [`FlapNode`]s; 0 from [`evaluate_point`] alone).
+    pub feedback_flaps_per_lane_hour: f64,
+    /// Its standard error (interpolated likewise).
+    pub feedback_flaps_se: f64,
+    /// Lanes that find no resonance within the heater range, fraction (interpolated likewise).
+    pub unlockable_fraction: f64,
     /// Switch power (ASIC at its settled leakage, optics, ELS), W.
     pub switch_w: f64,
     /// Heat into the coolant, W.
@@ -175,6 +185,9 @@ pub struct CodesignResult {
     pub points: Vec<PointResult>,
     /// Indices of the Pareto front, in grid order.
     pub front: Vec<usize>,
+    /// The photonics engine's runs the points' flaps are interpolated between, ascending
+    /// drift offset (empty for a technology without rings).
+    pub flap_nodes: Vec<FlapNode>,
     /// The scenario's choice.
     pub choice: Choice,
     /// Engine temperature limit, °C.
@@ -183,6 +196,23 @@ pub struct CodesignResult {
     pub max_flow_l_per_min: f64,
     /// Pressure-drop limit, kPa.
     pub max_pressure_drop_kpa: f64,
+}
+
+/// Largest spacing of the flap interpolation's nodes, nm of drift offset (2.5 K of ring
+/// temperature at 0.08 nm/K; the pipeline's inlet sweep steps 5 K).
+pub const FLAP_NODE_NM: f64 = 0.2;
+
+/// One run of the photonics engine at a drift offset from the scenario's nominal package.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FlapNode {
+    /// The offset, nm.
+    pub offset_nm: f64,
+    /// Flaps per lane-hour, feedback only.
+    pub feedback_flaps_per_lane_hour: f64,
+    /// Its standard error.
+    pub feedback_flaps_se: f64,
+    /// Lanes that find no resonance within the heater range, fraction.
+    pub unlockable_fraction: f64,
 }
 
 /// The grid's points in order (flow outermost, ASIC power innermost). ELS placements collapse
@@ -282,6 +312,7 @@ pub fn codesign(scenario: &Scenario, threads: usize) -> Result<CodesignResult, C
             })
             .collect()
     });
+    let flap_nodes = flaps(scenario, &mut results, &pool)?;
     let front = pareto_front(&results);
     for &index in &front {
         results[index].on_front = true;
@@ -299,11 +330,101 @@ pub fn codesign(scenario: &Scenario, threads: usize) -> Result<CodesignResult, C
         years: scenario.fleet.years,
         points: results,
         front,
+        flap_nodes,
         choice,
         max_engine_temp_c: settings.max_engine_temp_c,
         max_flow_l_per_min: settings.max_flow_l_per_min,
         max_pressure_drop_kpa: settings.max_pressure_drop_kpa,
     })
+}
+
+/// Each solved point's flaps (crate docs): the photonics engine on the scenario's nominal
+/// drift moved to the point's ring and laser temperatures, run at nodes evenly spaced (at most
+/// [`FLAP_NODE_NM`] apart) from the smallest to the largest offset of the points, one node
+/// per worker, and interpolated linearly between them. Returns the nodes.
+fn flaps(
+    scenario: &Scenario,
+    results: &mut [PointResult],
+    pool: &rayon::ThreadPool,
+) -> Result<Vec<FlapNode>, CodesignError> {
+    let settings = &scenario.codesign;
+    let Some(nominal) =
+        cporamp_pipeline::nominal_drift(scenario, settings.generation, settings.technology)?
+    else {
+        return Ok(Vec::new());
+    };
+    for point in results.iter_mut().filter(|point| point.error.is_none()) {
+        point.drift_offset_nm = nominal.offset_nm(point.engine_temp_c, point.laser_temp_c);
+    }
+    let (low, high) = results
+        .iter()
+        .filter(|point| point.error.is_none())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), point| {
+            (low.min(point.drift_offset_nm), high.max(point.drift_offset_nm))
+        });
+    if !(low.is_finite() && high.is_finite()) {
+        return Ok(Vec::new());
+    }
+    let intervals = ((high - low) / FLAP_NODE_NM).ceil() as usize;
+    let offsets: Vec<f64> = (0..=intervals)
+        .map(|k| match k {
+            0 => low,
+            k if k == intervals => high,
+            k => low + (high - low) * k as f64 / intervals as f64,
+        })
+        .collect();
+    let nodes = pool.install(|| {
+        use rayon::prelude::*;
+        offsets
+            .par_iter()
+            .map(|&offset_nm| {
+                let result = nominal.simulate(scenario, offset_nm, 1)?;
+                Ok(FlapNode {
+                    offset_nm,
+                    feedback_flaps_per_lane_hour: result.feedback.flaps_per_lane_hour,
+                    feedback_flaps_se: result.feedback.flaps_se,
+                    unlockable_fraction: result.unlockable_fraction,
+                })
+            })
+            .collect::<Result<Vec<_>, PipelineError>>()
+    })?;
+    for point in results.iter_mut().filter(|point| point.error.is_none()) {
+        let node = interpolate(&nodes, point.drift_offset_nm);
+        point.feedback_flaps_per_lane_hour = node.feedback_flaps_per_lane_hour;
+        point.feedback_flaps_se = node.feedback_flaps_se;
+        point.unlockable_fraction = node.unlockable_fraction;
+    }
+    Ok(nodes)
+}
+
+/// The nodes linearly interpolated at `offset_nm` (exact at a node; held beyond the ends).
+#[must_use]
+pub fn interpolate(nodes: &[FlapNode], offset_nm: f64) -> FlapNode {
+    let n = nodes.len();
+    if n < 2 {
+        return nodes.first().copied().map_or(
+            FlapNode {
+                offset_nm,
+                feedback_flaps_per_lane_hour: 0.0,
+                feedback_flaps_se: 0.0,
+                unlockable_fraction: 0.0,
+            },
+            |node| FlapNode { offset_nm, ..node },
+        );
+    }
+    let i = nodes.partition_point(|node| node.offset_nm <= offset_nm).clamp(1, n - 1) - 1;
+    let (a, b) = (&nodes[i], &nodes[i + 1]);
+    let w = ((offset_nm - a.offset_nm) / (b.offset_nm - a.offset_nm)).clamp(0.0, 1.0);
+    let mix = |x: f64, y: f64| (1.0 - w) * x + w * y;
+    FlapNode {
+        offset_nm,
+        feedback_flaps_per_lane_hour: mix(
+            a.feedback_flaps_per_lane_hour,
+            b.feedback_flaps_per_lane_hour,
+        ),
+        feedback_flaps_se: mix(a.feedback_flaps_se, b.feedback_flaps_se),
+        unlockable_fraction: mix(a.unlockable_fraction, b.unlockable_fraction),
+    }
 }
 
 /// The cheapest point per Gb/s among those that solved and meet `limits`.
@@ -382,6 +503,10 @@ fn failed(point: &DesignPoint, error: String) -> PointResult {
         heater_w: 0.0,
         heater_mw_per_ring: 0.0,
         heater_headroom_mw: 0.0,
+        drift_offset_nm: 0.0,
+        feedback_flaps_per_lane_hour: 0.0,
+        feedback_flaps_se: 0.0,
+        unlockable_fraction: 0.0,
         switch_w: 0.0,
         heat_to_coolant_w: 0.0,
         flow_l_per_min: 0.0,
@@ -667,6 +792,10 @@ fn evaluate(
         heater_w,
         heater_mw_per_ring,
         heater_headroom_mw: scenario.photonics.heater_max_mw - heater_mw_per_ring,
+        drift_offset_nm: 0.0,
+        feedback_flaps_per_lane_hour: 0.0,
+        feedback_flaps_se: 0.0,
+        unlockable_fraction: 0.0,
         switch_w,
         heat_to_coolant_w,
         flow_l_per_min,

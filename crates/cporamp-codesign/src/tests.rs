@@ -18,6 +18,8 @@ fn small() -> Scenario {
     settings.engine_plate = vec![EnginePlate::Shared, EnginePlate::Own];
     settings.els_placement = vec![ElsPlacement::FrontPanel, ElsPlacement::ColdPlate];
     settings.asic_power_factor = vec![1.0];
+    // The flaps' lane Monte Carlo at the pipeline fixture's size.
+    scenario.photonics.lanes = 32;
     scenario
 }
 
@@ -186,6 +188,13 @@ fn the_bill_sums_its_lines_and_scales_to_the_fleets_racks() {
     // Four engine plates, 16 ELS plates and the package plate: 21 branches, 21 QD pairs.
     let qd = bom.lines.iter().find(|line| line.item.starts_with("quick-disconnect")).unwrap();
     assert!((qd.quantity - 21.0).abs() < 1e-12);
+    // The cold plates (what the market charges every CPO switch) are those 21 plates.
+    let prices = &scenario.codesign.bom;
+    let mid = |range: &cporamp_core::scenario::PriceRange| 0.5 * (range.low_usd + range.high_usd);
+    let plates = mid(&prices.asic_cold_plate)
+        + 4.0 * mid(&prices.engine_cold_plate)
+        + 16.0 * mid(&prices.els_cold_plate);
+    assert!((bom.cold_plates_mid_usd() - plates).abs() < 1e-9, "{}", bom.cold_plates_mid_usd());
     assert!((bom.cluster_heat_kw - 1.5 * switches as f64).abs() < 1e-9);
     // The switch's cooling stays within the analyst's per-tray figures' order ([S151]: $1,020
     // for a two-ASIC switch tray's cooling parts, before CDU and facility shares), for a switch
@@ -271,4 +280,60 @@ mod diligence_checks {
             "{error}"
         );
     }
+}
+
+#[test]
+fn flaps_are_the_photonics_engine_at_the_points_drift_interpolated_between_its_runs() {
+    let scenario = small();
+    let result = codesign(&scenario, 2).unwrap();
+    let nodes = &result.flap_nodes;
+    assert!(nodes.len() >= 2, "{} nodes", nodes.len());
+    for pair in nodes.windows(2) {
+        let step = pair[1].offset_nm - pair[0].offset_nm;
+        assert!(step > 0.0 && step <= FLAP_NODE_NM + 1e-12, "{step}");
+    }
+    let settings = &scenario.codesign;
+    let drift =
+        cporamp_pipeline::nominal_drift(&scenario, settings.generation, settings.technology)
+            .unwrap()
+            .unwrap();
+    let (first, last) = (nodes[0], nodes[nodes.len() - 1]);
+    for point in &result.points {
+        // The offset is the point's ring and laser temperatures' drift from the nominal.
+        let offset = drift.offset_nm(point.engine_temp_c, point.laser_temp_c);
+        assert_eq!(point.drift_offset_nm.to_bits(), offset.to_bits());
+        assert!(first.offset_nm <= offset && offset <= last.offset_nm);
+        // Between the two runs around it.
+        let i = nodes.partition_point(|node| node.offset_nm <= offset).clamp(1, nodes.len() - 1);
+        let (a, b) = (nodes[i - 1], nodes[i]);
+        let (low, high) = (
+            a.feedback_flaps_per_lane_hour.min(b.feedback_flaps_per_lane_hour),
+            a.feedback_flaps_per_lane_hour.max(b.feedback_flaps_per_lane_hour),
+        );
+        assert!(low <= point.feedback_flaps_per_lane_hour);
+        assert!(point.feedback_flaps_per_lane_hour <= high);
+    }
+    // The ends are points, and the engine itself there (one run again, on one thread).
+    for node in [first, last] {
+        let engine = drift.simulate(&scenario, node.offset_nm, 1).unwrap();
+        assert_eq!(
+            engine.feedback.flaps_per_lane_hour.to_bits(),
+            node.feedback_flaps_per_lane_hour.to_bits()
+        );
+        assert_eq!(engine.unlockable_fraction.to_bits(), node.unlockable_fraction.to_bits());
+        let point = result
+            .points
+            .iter()
+            .find(|p| p.drift_offset_nm.to_bits() == node.offset_nm.to_bits())
+            .unwrap();
+        assert_eq!(
+            point.feedback_flaps_per_lane_hour.to_bits(),
+            node.feedback_flaps_per_lane_hour.to_bits()
+        );
+    }
+    // Linear between two runs: halfway is the mean.
+    let (a, b) = (nodes[0], nodes[1]);
+    let half = interpolate(nodes, 0.5 * (a.offset_nm + b.offset_nm));
+    let mean = 0.5 * (a.feedback_flaps_per_lane_hour + b.feedback_flaps_per_lane_hour);
+    assert!((half.feedback_flaps_per_lane_hour - mean).abs() <= 1e-12 * mean.max(1.0));
 }

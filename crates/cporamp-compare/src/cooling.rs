@@ -78,6 +78,20 @@ pub struct CoolingBomResult {
     pub cluster_heat_kw: f64,
 }
 
+impl CoolingBomResult {
+    /// The cold plates' lines (package, engine rows, ELS modules) per switch at the midpoint,
+    /// USD: what the switch carries into a rack that is already liquid-cooled. They do not
+    /// depend on the switch's heat.
+    #[must_use]
+    pub fn cold_plates_mid_usd(&self) -> f64 {
+        self.lines
+            .iter()
+            .filter(|line| line.item.contains("cold plate"))
+            .map(BomLine::per_switch_mid_usd)
+            .sum()
+    }
+}
+
 /// The cooling bill of one switch design.
 ///
 /// `heat_kw` is the switch's heat into the liquid, `engine_plates` whether its engines have

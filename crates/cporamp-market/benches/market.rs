@@ -6,9 +6,9 @@
 //! Run: `cargo bench -p cporamp-market --bench market`. Figures go in BENCHMARKS.md.
 
 use cporamp_market::{
-    Anchors, Criteria, GoodputCheckPoint, HotPoint, INPUT_NAMES, Input, LayerSplit, MarketInputs,
-    Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface, simulate, update, yield_at,
-    yield_surrogate,
+    Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, INPUT_NAMES, Input, LayerSplit,
+    MarketInputs, Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface, simulate,
+    update, yield_at, yield_surrogate,
 };
 
 fn main() {
@@ -131,6 +131,10 @@ fn inputs() -> MarketInputs {
                 LayerSplit { technology: "lpo".to_owned(), fractions: [0.45, 0.3, 0.12, 0.13] },
                 LayerSplit { technology: "cpo".to_owned(), fractions: [0.4, 0.3, 0.18, 0.12] },
             ],
+            cpo_cooling: CoolingAnchors {
+                cold_plates_usd_per_gbps: 0.0025,
+                infrastructure_usd_per_gbps: 0.0125,
+            },
         },
         criteria: Criteria {
             yield_target: 0.85,

@@ -70,6 +70,14 @@ pub(crate) fn check(m: &MarketInputs) -> Result<([usize; INPUT_NAMES.len()], usi
         "anchors.cpo_yield.laser_defects_at_reference",
         surface.laser_defects_at_reference,
     )?;
+    non_negative(
+        "anchors.cpo_cooling.cold_plates_usd_per_gbps",
+        a.cpo_cooling.cold_plates_usd_per_gbps,
+    )?;
+    non_negative(
+        "anchors.cpo_cooling.infrastructure_usd_per_gbps",
+        a.cpo_cooling.infrastructure_usd_per_gbps,
+    )?;
     positive("anchors.ports_per_switch", a.ports_per_switch)?;
     positive("anchors.port_gbps", a.port_gbps)?;
     if !(0.0..=1.0).contains(&a.pluggable_network_goodput_loss) {

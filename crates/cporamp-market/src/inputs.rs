@@ -95,6 +95,24 @@ pub struct Anchors {
     pub tiers: Vec<TierAnchors>,
     /// Layer split per technology, one each of [`TECHNOLOGIES`].
     pub layer_split: Vec<LayerSplit>,
+    /// A CPO switch's liquid-cooling bill of materials, per Gb/s of switch capacity (the
+    /// pluggable and LPO switches of the comparison are air-cooled and carry none).
+    pub cpo_cooling: CoolingAnchors,
+}
+
+/// A CPO switch's liquid-cooling bill of materials, USD per Gb/s of switch capacity: the
+/// comparison's bill (`cporamp_compare::cooling::cooling_bom` at the midpoint of the
+/// `[codesign.bom]` price ranges, each price citing its source or its reasoning there, for the
+/// switch's package heat) over the switch's capacity, split into what every CPO switch
+/// carries and what a rack that is already liquid-cooled provides ([`model`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CoolingAnchors {
+    /// The switch's cold plates (package, engine rows, ELS modules on plates), USD per Gb/s.
+    pub cold_plates_usd_per_gbps: f64,
+    /// The rest of the bill: quick disconnects, hoses, flow and leak sensors, coolant, the
+    /// switch's share of its rack's manifold, and the CDU capacity and facility water for its
+    /// heat, USD per Gb/s. A CPO switch carries it where the rack is not yet liquid-cooled.
+    pub infrastructure_usd_per_gbps: f64,
 }
 
 /// A fleet run held out of the goodput surrogates.

@@ -15,11 +15,19 @@
 //!   attach variance by $a^2/m^2$, and the engine's yield along the heater efficiency $h$,
 //!   warpage $w$ and ASIC defect density $q$ factors; $Y_\text{ref} = Y(1, \dots, 1)$;
 //! - CPO capex per Gb/s:
-//!   $c_\text{cpo} = [(c_0 - e_0)(V/V_\text{ref})^{\log_2 r_c}\,Y_\text{ref}/Y + f_e\, e_0]
-//!   (1 - \epsilon)^t$
+//!   $c_\text{cpo} = [(c_0 - e_0)(V/V_\text{ref})^{\log_2 r_c}\,Y_\text{ref}/Y +
+//!   f_e\, e_0 + k(y)]\,(1 - \epsilon)^t$
 //!   ($c_0$ the CPO anchor, $e_0$ its external-laser part `els_usd_per_gbps`, which sits
 //!   outside the package and so carries neither package yield nor package learning, $f_e$ =
-//!   `els_cost_factor`);
+//!   `els_cost_factor`), with the switch's liquid cooling
+//!   $k(y) = k_p + (1 - \ell(y))\,k_i$: its cold plates $k_p$ always
+//!   (`cpo_cooling.cold_plates_usd_per_gbps`), and the rest of the cooling bill $k_i$
+//!   (`cpo_cooling.infrastructure_usd_per_gbps`: quick disconnects, hoses, sensors, coolant,
+//!   manifold, CDU and facility water shares) in the racks that are not yet liquid-cooled,
+//!   $\ell(y) = 1/(1 + e^{-2 (y - y_\text{cp})})$ being the liquid-cooled share of new AI
+//!   racks (the cooling-design signal below; assumption: a CPO switch lands in a rack at
+//!   random, so it carries the infrastructure in expectation). Neither part learns with CPO
+//!   volume nor carries package yield; both erode with the market;
 //! - pluggable and LPO capex per Gb/s: $c(y) = c_0 (1 - \epsilon)^t$: the market-wide price
 //!   erosion $\epsilon$ falls on every technology (shared parts: ASIC, board, optics
 //!   components), and CPO's volume learning $r_c$ comes on top, as a new product's;
@@ -71,14 +79,19 @@
 //! tier does not allow LPO.
 //!
 //! **Value** by layer $l$ in year $y$:
-//! $\sum_j \sum_\tau D_j B\, c_\tau\, s^\tau_j\, \phi_{\tau l}$ ($\phi$ the layer split).
+//! $\sum_j \sum_\tau D_j B\, (c_\tau - \kappa_\tau)\, s^\tau_j\, \phi_{\tau l} +
+//! [l = \text{thermal}] \sum_j D_j B\, \kappa_\text{cpo}\, s^\text{cpo}_j$
+//! ($\phi$ the layer split): the liquid-cooling bill
+//! $\kappa_\text{cpo} = k(y)(1 - \epsilon)^t$ goes whole to the "test, thermal and periphery"
+//! layer, in proportion to CPO's shipments, and the layer split shares out the rest of the
+//! capex; the pluggable and LPO switches are air-cooled, $\kappa = 0$.
 //!
 //! **Volume year** of a tier: the first year with $s^\text{cpo} \ge$ `volume_share`.
 //!
 //! **Signals** per year (the article's five, [`Signal`](crate::Signal)): production yield
 //! $Y$; thermal drift as the engine temperature margin $m = m_0 - e$ (K); serviceability as
 //! $\Delta G$; cooling design as the liquid-cooled share of new AI racks
-//! $1/(1 + e^{-2 (y - y_\text{cp})})$ (50 % at `cold_plate_year`, assumption: the
+//! $\ell(y) = 1/(1 + e^{-2 (y - y_\text{cp})})$ (50 % at `cold_plate_year`, assumption: the
 //! transition takes about two years); inspection as the defect factor $d$ that inline
 //! inspection counts relative to the reference.
 
@@ -86,6 +99,10 @@ use crate::{
     Anchors, COOLING_RATE_PER_YEAR, HOURS_PER_YEAR, INPUT_NAMES, LIFE_YEARS, MarketInputs,
     REDESIGN_YEARS, Reason, SPLIT_SCALE, YieldFactors,
 };
+
+/// Index of the "test, thermal and periphery" layer in [`crate::LAYERS`], which takes the
+/// liquid-cooling bill.
+const THERMAL_LAYER: usize = 3;
 
 /// The sampled inputs, by meaning, in [`crate::INPUT_NAMES`] order.
 #[derive(Debug, Clone, Copy)]
@@ -299,8 +316,17 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
             / package_yield
             + p.els_cost_factor * a.els_usd_per_gbps;
         let erosion = (1.0 - p.price_erosion).powi(t as i32);
-        let capex =
-            [a.pluggable_usd_per_gbps * erosion, a.lpo_usd_per_gbps * erosion, cpo_capex * erosion];
+        // The liquid-cooled share of new racks; a CPO switch brings the rest of the cooling
+        // bill into the others.
+        let liquid = logistic(COOLING_RATE_PER_YEAR * (f64::from(year) - p.cold_plate_year));
+        let cooling = a.cpo_cooling.cold_plates_usd_per_gbps
+            + (1.0 - liquid) * a.cpo_cooling.infrastructure_usd_per_gbps;
+        let capex = [
+            a.pluggable_usd_per_gbps * erosion,
+            a.lpo_usd_per_gbps * erosion,
+            (cpo_capex + cooling) * erosion,
+        ];
+        let cooling_capex = [0.0, 0.0, cooling * erosion];
         let mut new_cpo_switches = 0.0;
         for (j, tier) in a.tiers.iter().enumerate() {
             // Downtime is charged only where a tier's failures reach the job; the loss per
@@ -368,16 +394,18 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
             let ports = accelerators * tier.ports_per_accelerator;
             new_cpo_switches += cpo * ports / a.ports_per_switch;
             for tech in 0..3 {
-                let usd = ports * a.port_gbps * capex[tech] * shares[tech];
+                let usd = ports * a.port_gbps * (capex[tech] - cooling_capex[tech]) * shares[tech];
                 for (layer, fraction) in splits[tech].iter().enumerate() {
                     out.value[t][layer] += usd * fraction;
                 }
+                out.value[t][THERMAL_LAYER] +=
+                    ports * a.port_gbps * cooling_capex[tech] * shares[tech];
             }
         }
         out.signals[0][t] = package_yield;
         out.signals[1][t] = margin;
         out.signals[2][t] = extra_loss;
-        out.signals[3][t] = logistic(COOLING_RATE_PER_YEAR * (f64::from(year) - p.cold_plate_year));
+        out.signals[3][t] = liquid;
         out.signals[4][t] = defect;
         volume += new_cpo_switches;
     }

@@ -116,6 +116,10 @@ fn fixture() -> MarketInputs {
                 LayerSplit { technology: "lpo".to_owned(), fractions: [0.45, 0.3, 0.12, 0.13] },
                 LayerSplit { technology: "cpo".to_owned(), fractions: [0.4, 0.3, 0.18, 0.12] },
             ],
+            cpo_cooling: CoolingAnchors {
+                cold_plates_usd_per_gbps: 0.0,
+                infrastructure_usd_per_gbps: 0.0,
+            },
         },
         criteria: Criteria {
             yield_target: 0.85,
@@ -966,4 +970,80 @@ fn every_engineering_input_reaches_the_package_yield_gate() {
         (goodput_loss(&m.anchors, 1.0, 2.0) - goodput_loss(&m.anchors, 1.0, 1.0) - 0.001).abs()
             < 1e-12
     );
+}
+
+#[test]
+fn a_dearer_cooling_bill_raises_cpo_tco_and_the_thermal_pool_by_its_closed_form() {
+    // Cold plates standard from mid-2029: before that CPO stays at its pilot share whatever
+    // it costs, so the shares are the same with and without the bill and the value pools
+    // differ by the bill alone. Energy and downtime priced at zero: TCO is capex.
+    let mut m = degenerate();
+    set(&mut m, "cold_plate_year", fixed(2029.5));
+    set(&mut m, "power_usd_per_kwh", fixed(0.0));
+    set(&mut m, "gpu_hour_usd", fixed(0.0));
+    let values: Vec<f64> = INPUT_NAMES
+        .iter()
+        .map(|name| m.inputs.iter().find(|i| i.name == *name).unwrap().prior.quantile(0.5))
+        .collect();
+    let params = Params::from_values(&values);
+    let (plates, infrastructure) = (0.02, 0.05);
+    let mut cooled = m.clone();
+    cooled.anchors.cpo_cooling = CoolingAnchors {
+        cold_plates_usd_per_gbps: plates,
+        infrastructure_usd_per_gbps: infrastructure,
+    };
+    let main = 1;
+    let (without, with) =
+        (model::run(&m, &params, 0.0, main), model::run(&cooled, &params, 0.0, main));
+    let a = &m.anchors;
+    let erosion = 1.0 - params.price_erosion;
+    // k(y) = k_p + (1 - l(y)) k_i with l the liquid-cooled share of new racks.
+    let bill = |year: i32| {
+        let liquid = 1.0 / (1.0 + (-2.0 * (f64::from(year) - 2029.5)).exp());
+        plates + (1.0 - liquid) * infrastructure
+    };
+    // TCO: the window year's (2029) ratio to the cheaper incumbent moves by k(y) over it
+    // (the erosion cancels).
+    let (g0, g1) = (without.window_gates, with.window_gates);
+    assert_eq!(g0.year, 2029);
+    let incumbent = a.pluggable_usd_per_gbps.min(a.lpo_usd_per_gbps);
+    let expected = bill(2029) / incumbent;
+    assert!(g1.tco_ratio > g0.tco_ratio);
+    assert!(
+        ((g1.tco_ratio - g0.tco_ratio) - expected).abs() < 1e-12 * expected.max(1.0),
+        "{} vs {expected}",
+        g1.tco_ratio - g0.tco_ratio
+    );
+    // Value: through 2029 the thermal layer gains ports x Gb/s x CPO share x k(y)(1 - e)^t,
+    // the other layers keep theirs.
+    let years = (a.end_year - a.start_year + 1) as usize;
+    for t in 0..4 {
+        let year = a.start_year + t as i32;
+        let accelerators =
+            params.accelerators_first_year * 1e6 * (1.0 + params.accelerator_growth).powi(t as i32);
+        let gained: f64 = a
+            .tiers
+            .iter()
+            .enumerate()
+            .map(|(j, tier)| {
+                let share = with.shares[j * years + t][2];
+                assert_eq!(share.to_bits(), without.shares[j * years + t][2].to_bits());
+                accelerators * tier.ports_per_accelerator * a.port_gbps * share
+            })
+            .sum::<f64>()
+            * bill(year)
+            * erosion.powi(t as i32);
+        assert!(gained > 0.0);
+        let (v0, v1) = (without.value[t], with.value[t]);
+        for layer in 0..3 {
+            assert!((v1[layer] - v0[layer]).abs() < 1e-12 * v0[layer], "{year} layer {layer}");
+        }
+        let delta = v1[3] - v0[3];
+        assert!((delta - gained).abs() < 1e-9 * gained, "{year}: {delta} vs {gained}");
+    }
+    // A negative bill is named.
+    let mut bad = cooled;
+    bad.anchors.cpo_cooling.infrastructure_usd_per_gbps = -0.01;
+    let error = simulate(&bad, 1).unwrap_err().to_string();
+    assert!(error.contains("anchors.cpo_cooling.infrastructure_usd_per_gbps = -0.01"), "{error}");
 }

@@ -437,6 +437,84 @@ pub(crate) fn drift_trace(
         .map_err(|error| photonics_error(scenario, generation_index, technology_index, error))
 }
 
+/// The link the photonics engine runs on: the technology's margin and lane rate, the buses
+/// rotated at bring-up on the mean drift of `trace` (the nominal one).
+fn nominal_link(
+    rings: &Rings,
+    optics: &Optics,
+    generation: &Generation,
+    trace: &DriftTrace,
+) -> LinkInputs {
+    let t0 = rings.reference_temp.0;
+    let bring_up_drift_nm = trace
+        .ring_temp_c
+        .iter()
+        .zip(&trace.laser_temp_c)
+        .map(|(ring, laser)| {
+            rings.laser_drift_nm_per_k * (laser - t0) - rings.ring_drift_nm_per_k * (ring - t0)
+        })
+        .sum::<f64>()
+        / trace.ring_temp_c.len().max(1) as f64;
+    LinkInputs {
+        margin_db: optics.link_budget.margin.0,
+        lane_gbps: generation.lane_rate.0,
+        bring_up_drift_nm: Some(bring_up_drift_nm),
+    }
+}
+
+/// The nominal drift trace and link of a co-packaged technology with rings (see
+/// [`NominalDrift`]).
+pub(crate) fn nominal_drift(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+) -> Result<Option<NominalDrift>, PipelineError> {
+    let technology = &scenario.technologies[technology_index];
+    let generation = &scenario.generations[generation_index];
+    let (Some(rings), Some(optics)) = (technology.rings.as_ref(), technology.optics.as_ref())
+    else {
+        return Ok(None);
+    };
+    let geometry = technology
+        .package
+        .as_ref()
+        .ok_or_else(|| PipelineError::NotCoPackaged { technology: technology.id.clone() })?;
+    let fail = |error| thermal_error(scenario, generation_index, technology_index, error);
+    // The run's own models: the package on the scenario's grid for the fixed point, the
+    // drift grid with its reduced transient for the workload trace.
+    let package =
+        package_model(scenario, &scenario.thermal, generation_index, geometry).map_err(fail)?;
+    let evaluate =
+        |asic_w: f64, engine_w: f64, inlet_c: f64| package.evaluate(asic_w, engine_w, inlet_c);
+    let nominal = EngineLoop {
+        scenario,
+        evaluate: &evaluate,
+        asic_power_factor: 1.0,
+        generation_index,
+        technology_index,
+    }
+    .settle(scenario.thermal.cold_plate.nominal_inlet_c)?;
+    let mut coarse = scenario.thermal.clone();
+    coarse.grid_cells = scenario.photonics.drift_grid_cells;
+    let mut drift_model =
+        package_model(scenario, &coarse, generation_index, geometry).map_err(fail)?;
+    let asic_only = Varying { asic: true, engines: false, inlet: false };
+    drift_model.prepare_history(scenario.photonics.thermal_step_s, asic_only).map_err(fail)?;
+    let trace = drift_trace(scenario, generation_index, technology_index, &nominal, &drift_model)?;
+    let link = nominal_link(rings, optics, generation, &trace);
+    let laser_temp_c =
+        nominal.result.laser.as_ref().map_or(nominal.engine_temp_c, |l| l.power.laser_temp_c);
+    Ok(Some(NominalDrift {
+        generation_index,
+        technology_index,
+        engine_temp_c: nominal.engine_temp_c,
+        laser_temp_c,
+        rings: rings.clone(),
+        trace,
+        link,
+    }))
+}
+
 /// The photonics engine on one co-packaged technology: the nominal drift trace, and the
 /// same trace shifted to each inlet of the sweep (the package is linear, so an inlet change
 /// moves every temperature by the same amount; the small change of engine power with
@@ -465,21 +543,7 @@ pub(crate) fn photonics_for(
     let trace = drift_trace(scenario, generation_index, technology_index, nominal, package)?;
     // Each PIC's bus rotation is chosen at bring-up, at the nominal inlet; the sweep's
     // inlets then move the lanes away from it.
-    let t0 = rings.reference_temp.0;
-    let bring_up_drift_nm = trace
-        .ring_temp_c
-        .iter()
-        .zip(&trace.laser_temp_c)
-        .map(|(ring, laser)| {
-            rings.laser_drift_nm_per_k * (laser - t0) - rings.ring_drift_nm_per_k * (ring - t0)
-        })
-        .sum::<f64>()
-        / trace.ring_temp_c.len().max(1) as f64;
-    let link = LinkInputs {
-        margin_db: optics.link_budget.margin.0,
-        lane_gbps: generation.lane_rate.0,
-        bring_up_drift_nm: Some(bring_up_drift_nm),
-    };
+    let link = nominal_link(rings, optics, generation, &trace);
     let laser_on_engine = optics.laser.placement == LaserPlacement::Package;
     let run = |trace: &DriftTrace| {
         cporamp_photonics::simulate(&scenario.photonics, rings, &link, trace, threads)

@@ -33,7 +33,9 @@
 
 use cporamp_compare::{CompareError, Comparison, GenerationComparison, TechnologyResult};
 use cporamp_core::Scenario;
-use cporamp_core::scenario::{LaserPlacement, Package, Technology, ThermalSettings};
+use cporamp_core::scenario::{
+    Generation, LaserPlacement, Optics, Package, Rings, Technology, ThermalSettings,
+};
 use cporamp_core::units::Celsius;
 use cporamp_photonics::{DriftTrace, LinkInputs, PhotonicsError, PhotonicsResult, ThermalSamples};
 use cporamp_thermal::cycling::{Fatigue, NorrisLandzberg};
@@ -352,6 +354,83 @@ pub fn settle_with(
     }
     EngineLoop { scenario, evaluate, asic_power_factor, generation_index, technology_index }
         .settle(inlet_c)
+}
+
+/// The photonics engine's nominal drift of co-packaged technology `technology_index` at
+/// generation `generation_index` (the package settled at the nominal inlet under the
+/// photonics workload, as the run's photonics stage builds it), ready to run at drift
+/// offsets ([`NominalDrift::simulate`]); `None` for a technology without rings.
+///
+/// # Errors
+/// As the thermal and photonics stages of [`run_engines`].
+pub fn nominal_drift(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+) -> Result<Option<NominalDrift>, PipelineError> {
+    engines::nominal_drift(scenario, generation_index, technology_index)
+}
+
+/// The run's nominal drift trace of one co-packaged technology with rings, and its link
+/// (the buses rotated at the nominal bring-up).
+#[derive(Debug, Clone)]
+pub struct NominalDrift {
+    generation_index: usize,
+    technology_index: usize,
+    /// The settled engine (ring) temperature at the nominal inlet, °C.
+    pub engine_temp_c: f64,
+    /// The laser's temperature there (the engine's for an integrated laser), °C.
+    pub laser_temp_c: f64,
+    rings: cporamp_core::scenario::Rings,
+    trace: DriftTrace,
+    link: LinkInputs,
+}
+
+impl NominalDrift {
+    /// The drift offset of steady ring and laser temperatures $T_r$, $T_l$ from the nominal
+    /// ones: $a (T_l - T_{l,0}) - b (T_r - T_{r,0})$ with the laser's and the rings' drift
+    /// $a$, $b$ (nm/K), nm.
+    #[must_use]
+    pub fn offset_nm(&self, ring_temp_c: f64, laser_temp_c: f64) -> f64 {
+        self.rings.laser_drift_nm_per_k * (laser_temp_c - self.laser_temp_c)
+            - self.rings.ring_drift_nm_per_k * (ring_temp_c - self.engine_temp_c)
+    }
+
+    /// The photonics engine on the nominal trace with every sample's drift
+    /// $D = a (T_\text{laser} - T_0) - b (T_\text{ring} - T_0)$ moved by `offset_nm`, the
+    /// buses still rotated at the nominal bring-up. The lock loops see nothing of the
+    /// temperatures but $D$, so this is the photonics engine at any steady ring and laser
+    /// temperatures [`NominalDrift::offset_nm`] away, the workload's swing keeping the
+    /// nominal package's shape. The drift moves through the ring temperature (the laser's
+    /// for rings that do not drift).
+    ///
+    /// # Errors
+    /// [`PipelineError::Photonics`] as the photonics stage.
+    pub fn simulate(
+        &self,
+        scenario: &Scenario,
+        offset_nm: f64,
+        threads: usize,
+    ) -> Result<PhotonicsResult, PipelineError> {
+        let rings = &self.rings;
+        let mut shifted = self.trace.clone();
+        if rings.ring_drift_nm_per_k != 0.0 {
+            let shift_k = -offset_nm / rings.ring_drift_nm_per_k;
+            shifted.ring_temp_c.iter_mut().for_each(|t| *t += shift_k);
+        } else if rings.laser_drift_nm_per_k != 0.0 {
+            let shift_k = offset_nm / rings.laser_drift_nm_per_k;
+            shifted.laser_temp_c.iter_mut().for_each(|t| *t += shift_k);
+        }
+        cporamp_photonics::simulate(&scenario.photonics, rings, &self.link, &shifted, threads)
+            .map_err(|error| {
+                engines::photonics_error(
+                    scenario,
+                    self.generation_index,
+                    self.technology_index,
+                    error,
+                )
+            })
+    }
 }
 
 /// How much of the per-generation engines to run.
@@ -738,6 +817,43 @@ mod tests {
                     technology.inlet_sweep.len(),
                     scenario.thermal.cold_plate.inlet_sweep_c.len()
                 );
+                // The nominal drift moved by an offset (what the co-design's flaps run on):
+                // the nominal run at offset 0, and the inlet sweep's hottest point at the
+                // drift offset of its inlet shift (the ring, and an integrated laser, move by
+                // the shift), up to the rounding of the shifted drift.
+                let g = scenario.generations.iter().position(|g| g.id == photonics.generation);
+                let t = scenario.technologies.iter().position(|t| t.id == technology.id);
+                let drift = nominal_drift(&scenario, g.unwrap(), t.unwrap()).unwrap().unwrap();
+                let at_zero = drift.simulate(&scenario, 0.0, 2).unwrap();
+                assert_eq!(
+                    at_zero.feedback.heater_mw_per_ring.to_bits(),
+                    result.feedback.heater_mw_per_ring.to_bits()
+                );
+                assert_eq!(
+                    at_zero.feedback.flaps_per_lane_hour.to_bits(),
+                    result.feedback.flaps_per_lane_hour.to_bits()
+                );
+                let hot = technology.inlet_sweep.last().unwrap();
+                let shift_k = hot.inlet_c - scenario.thermal.cold_plate.nominal_inlet_c;
+                let laser_k = if technology.laser_on_engine { shift_k } else { 0.0 };
+                let offset =
+                    drift.offset_nm(drift.engine_temp_c + shift_k, drift.laser_temp_c + laser_k);
+                let moved = drift.simulate(&scenario, offset, 2).unwrap();
+                assert!(
+                    (moved.feedback.heater_mw_per_ring - hot.heater_mw_per_ring).abs()
+                        < 1e-6 * hot.heater_mw_per_ring,
+                    "{} vs {}",
+                    moved.feedback.heater_mw_per_ring,
+                    hot.heater_mw_per_ring
+                );
+                assert!(
+                    (moved.feedback.flaps_per_lane_hour - hot.feedback_flaps_per_lane_hour).abs()
+                        <= 2.0 * hot.feedback_flaps_se + 1e-9,
+                    "{} vs {}",
+                    moved.feedback.flaps_per_lane_hour,
+                    hot.feedback_flaps_per_lane_hour
+                );
+                assert_eq!(moved.unlockable_fraction.to_bits(), hot.unlockable_fraction.to_bits());
             }
         }
         // Yield: every co-packaged technology with rings at every generation, on inputs taken
@@ -860,6 +976,24 @@ mod tests {
                 - compared.cost.switch_usd_per_gbps_with_yield.unwrap())
             .abs()
                 < 1e-12
+        );
+        // The liquid-cooling bill per Gb/s: plates and the rest add up to the comparison's
+        // bill per switch, the plates being the package's one plate.
+        let cooling = &anchors.cpo_cooling;
+        let capacity = f64::from(generation.ports_per_switch) * generation.port_rate_gbps;
+        let bill = compared.cost.cooling_usd_per_switch.unwrap();
+        let plates = &scenario.codesign.bom.asic_cold_plate;
+        assert!(
+            ((cooling.cold_plates_usd_per_gbps + cooling.infrastructure_usd_per_gbps) * capacity
+                - bill)
+                .abs()
+                < 1e-9 * bill
+        );
+        assert!(
+            (cooling.cold_plates_usd_per_gbps * capacity
+                - 0.5 * (plates.low_usd + plates.high_usd))
+                .abs()
+                < 1e-9
         );
         let total: f64 = market.result.probabilities.iter().map(|p| p.probability).sum();
         assert!((total - 1.0).abs() < 1e-9, "{total}");

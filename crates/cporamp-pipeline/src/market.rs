@@ -20,14 +20,18 @@
 //!   less often than DSP modules);
 //! - the engine temperature margin: `engine_temp_limit_c` minus the thermal engine's hottest
 //!   engine mean at the nominal inlet, and the package over the inlet sweep (hottest engine,
-//!   the photonics engine's unlockable lanes and flaps at each inlet) for the thermal check.
+//!   the photonics engine's unlockable lanes and flaps at each inlet) for the thermal check;
+//! - the co-packaged switch's liquid-cooling bill per Gb/s: the comparison's
+//!   (`cooling_usd_per_switch`, the `[codesign.bom]` bill at its midpoint for the package's
+//!   heat) over the switch's capacity, split into its cold plates and the rest (the
+//!   infrastructure a rack that is already liquid-cooled provides).
 
 use cporamp_compare::GenerationComparison;
 use cporamp_core::Scenario;
 use cporamp_fleet::{FleetInputs, JobCause, PortKind};
 use cporamp_market::{
-    Anchors, Criteria, GoodputCheckPoint, HotPoint, Input, LayerSplit, MarketInputs, MarketResult,
-    SobolSet, Surrogate, TierAnchors,
+    Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, Input, LayerSplit,
+    MarketInputs, MarketResult, SobolSet, Surrogate, TierAnchors,
 };
 use cporamp_yield::YieldInputs;
 use serde::Serialize;
@@ -195,6 +199,15 @@ pub(crate) fn market(
         / (pluggable_job.gpus as f64 * cporamp_market::HOURS_PER_YEAR);
     let lpo_goodput = fabric_goodput(settings.lpo_technology)?;
     let port_gbps = comparison.port_rate_gbps;
+    let capacity_gbps = f64::from(comparison.ports_per_switch) * port_gbps;
+    let cooling_usd = cpo.cost.cooling_usd_per_switch.ok_or_else(|| {
+        missing(&format!("liquid-cooling bill for {cpo_id} (not a co-packaged technology)"))
+    })?;
+    // The plates do not depend on the heat (the comparison's switch: the package on one
+    // plate, external lasers in the front panel).
+    let plates_usd =
+        cporamp_compare::cooling::cooling_bom(&scenario.codesign.bom, 0.0, false, 0, 0)
+            .cold_plates_mid_usd();
     let anchors = Anchors {
         start_year: settings.start_year,
         end_year: settings.end_year,
@@ -239,6 +252,10 @@ pub(crate) fn market(
                 fractions: *fractions,
             })
             .collect(),
+        cpo_cooling: CoolingAnchors {
+            cold_plates_usd_per_gbps: plates_usd / capacity_gbps,
+            infrastructure_usd_per_gbps: (cooling_usd - plates_usd) / capacity_gbps,
+        },
     };
     let criteria = &settings.criteria;
     let inputs = MarketInputs {

@@ -1,7 +1,8 @@
 //! The report's co-design part (anchor `codesign`): liquid cooling and optics designed
 //! together. The design the scenario's limits pick beside the one the binding limit blocks,
-//! the Pareto front of energy per bit against cost per Gb/s as a hand-written SVG scatter, and
-//! the chosen design's liquid-cooling bill of materials.
+//! the Pareto front of energy per bit against cost per Gb/s as a hand-written SVG scatter, the
+//! points' link flaps against their hottest engine as another, and the chosen design's
+//! liquid-cooling bill of materials.
 
 use std::fmt::Write as _;
 
@@ -28,6 +29,33 @@ const BOTTOM: f64 = 50.0;
 /// life (y), grey when another point beats it, blue on the front (filled when within the
 /// limits, hollow when over one), the choice ringed in red.
 pub(crate) fn pareto_chart(result: &CodesignResult) -> String {
+    scatter(
+        result,
+        (&|p| p.pj_per_bit, "energy per bit with pumping and facility cooling, pJ/bit"),
+        (&|p| p.life_usd_per_gbps, "cost over life, $/(Gb/s)"),
+        "Pareto front of the co-design sweep",
+    )
+}
+
+/// The flap chart: every solved point's hottest engine (x) against its flaps per lane-hour
+/// (y), marked as in the Pareto chart.
+pub(crate) fn flap_chart(result: &CodesignResult) -> String {
+    scatter(
+        result,
+        (&|p| p.engine_temp_c, "hottest engine, °C"),
+        (&|p| p.feedback_flaps_per_lane_hour, "flaps per lane-hour (feedback)"),
+        "Flaps of the co-design sweep's points",
+    )
+}
+
+/// An axis: the value of a point and its label.
+type Axis<'a> = (&'a dyn Fn(&PointResult) -> f64, &'a str);
+
+/// Every solved point at (x, y): grey when off the Pareto front, blue on it (filled when
+/// within the limits, hollow when over one), the choice ringed in red.
+fn scatter(result: &CodesignResult, x_axis: Axis<'_>, y_axis: Axis<'_>, aria: &str) -> String {
+    let (x_of, x_label) = x_axis;
+    let (y_of, y_label) = y_axis;
     let solved: Vec<&PointResult> = result.points.iter().filter(|p| p.error.is_none()).collect();
     let extent = |value: &dyn Fn(&PointResult) -> f64| {
         solved
@@ -35,8 +63,8 @@ pub(crate) fn pareto_chart(result: &CodesignResult) -> String {
             .map(|p| value(p))
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)))
     };
-    let (x_lo, x_hi) = extent(&|p| p.pj_per_bit);
-    let (y_lo, y_hi) = extent(&|p| p.life_usd_per_gbps);
+    let (x_lo, x_hi) = extent(x_of);
+    let (y_lo, y_hi) = extent(y_of);
     let (x0, x1, x_step) = nice_range(x_lo, x_hi);
     let (y0, y1, y_step) = nice_range(y_lo, y_hi);
     let plot_w = WIDTH - LEFT - RIGHT;
@@ -47,7 +75,8 @@ pub(crate) fn pareto_chart(result: &CodesignResult) -> String {
     let _ = write!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"100%\" \
-         role=\"img\" aria-label=\"Pareto front of the co-design sweep\">"
+         role=\"img\" aria-label=\"{}\">",
+        escape(aria)
     );
     let _ = write!(
         svg,
@@ -85,22 +114,23 @@ pub(crate) fn pareto_chart(result: &CodesignResult) -> String {
     }
     let _ = write!(
         svg,
-        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\">energy per bit with \
-         pumping and facility cooling, pJ/bit</text>\
+        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\">{}</text>\
          <text x=\"14\" y=\"{:.1}\" font-size=\"12\" text-anchor=\"middle\" \
-         transform=\"rotate(-90 14 {:.1})\">cost over life, $/(Gb/s)</text>",
+         transform=\"rotate(-90 14 {:.1})\">{}</text>",
         LEFT + plot_w / 2.0,
         HEIGHT - 8.0,
+        escape(x_label),
         TOP + plot_h / 2.0,
-        TOP + plot_h / 2.0
+        TOP + plot_h / 2.0,
+        escape(y_label)
     );
     // Dominated points first, so the front is drawn on top.
     for point in solved.iter().filter(|p| !p.on_front) {
         let _ = write!(
             svg,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#bbb\"/>",
-            x(point.pj_per_bit),
-            y(point.life_usd_per_gbps)
+            x(x_of(point)),
+            y(y_of(point))
         );
     }
     for point in solved.iter().filter(|p| p.on_front) {
@@ -109,8 +139,8 @@ pub(crate) fn pareto_chart(result: &CodesignResult) -> String {
             svg,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4.5\" fill=\"{fill}\" stroke=\"#1f77b4\" \
              stroke-width=\"1.5\"/>",
-            x(point.pj_per_bit),
-            y(point.life_usd_per_gbps)
+            x(x_of(point)),
+            y(y_of(point))
         );
     }
     if let Some(index) = result.choice.index {
@@ -119,8 +149,8 @@ pub(crate) fn pareto_chart(result: &CodesignResult) -> String {
             svg,
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"8\" fill=\"none\" stroke=\"#d62728\" \
              stroke-width=\"2\"/>",
-            x(point.pj_per_bit),
-            y(point.life_usd_per_gbps)
+            x(x_of(point)),
+            y(y_of(point))
         );
     }
     svg.push_str("</svg>");
@@ -191,6 +221,8 @@ pub(crate) fn section(html: &mut String, result: &CodesignResult) {
             numbers("laser, °C", &|p| p.laser_temp_c, 1),
             numbers("laser failures per switch-life", &|p| p.laser_failures_per_switch, 2),
             numbers("ring heaters per switch, W", &|p| p.heater_w, 1),
+            numbers("flaps per lane-hour (feedback)", &|p| p.feedback_flaps_per_lane_hour, 1),
+            numbers("unlockable lanes, %", &|p| 100.0 * p.unlockable_fraction, 1),
             numbers("coolant flow, L/min", &|p| p.flow_l_per_min, 2),
             numbers("branch pressure drop, kPa", &|p| p.pressure_drop_kpa, 1),
             numbers("pumping, W", &|p| p.pump_w, 2),
@@ -212,6 +244,20 @@ pub(crate) fn section(html: &mut String, result: &CodesignResult) {
         "Every design point: energy per bit against cost per Gb/s over life. Blue: the Pareto \
          front over energy, cost and laser failures (hollow: over a limit); grey: beaten on all \
          three by another point; red ring: the scenario's choice.",
+    );
+    figure(
+        html,
+        &flap_chart(result),
+        &format!(
+            "Every design point: its hottest engine against its link flaps per lane-hour with \
+             feedback-only locking, marked as above. Flaps: the photonics engine on the \
+             scenario's nominal drift trace moved to each point's ring and laser temperatures \
+             (buses rotated at the nominal bring-up, as in the inlet sweep: the flaps measure \
+             how far each design's steady drift lies from the scenario's bring-up), run at {} \
+             drift offsets at most {} nm apart and interpolated linearly between them.",
+            result.flap_nodes.len(),
+            number(cporamp_codesign::FLAP_NODE_NM, 1)
+        ),
     );
     if let Some(bom) = result.choice.index.and_then(|index| result.points[index].bom.as_ref()) {
         let items: Vec<String> = bom.lines.iter().map(|line| line.item.clone()).collect();
@@ -298,6 +344,9 @@ mod tests {
             solved + usize::from(result.choice.index.is_some())
         );
         assert_eq!(chart.matches("r=\"4.5\"").count(), result.front.len());
+        let flaps = super::flap_chart(&result);
+        assert_eq!(flaps.matches("<circle").count(), chart.matches("<circle").count());
+        assert!(html.contains("flaps per lane-hour"), "no flap chart or row");
         let json: serde_json::Value =
             serde_json::from_str(&crate::results_json(&run).unwrap()).unwrap();
         assert_eq!(json["codesign"]["points"].as_array().unwrap().len(), result.points.len());

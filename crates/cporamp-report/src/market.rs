@@ -287,7 +287,9 @@ fn value_chart(html: &mut String, market: &MarketOutput) {
         html,
         &svg,
         "Interconnect spend per year (new ports × Gb/s × $/Gb/s × share, mean over samples), split \
-         by the scenario's layer shares per technology. Exposure, not advice.",
+         by the scenario's layer shares per technology, except the CPO switches' liquid-cooling \
+         bill ([codesign.bom]: cold plates, and the rest of the loop where racks are not yet \
+         liquid-cooled), which goes whole to test, thermal and periphery. Exposure, not advice.",
     );
 }
 
