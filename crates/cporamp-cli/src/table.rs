@@ -494,6 +494,10 @@ pub fn thermal_tables(generations: &[cporamp_pipeline::ThermalGeneration]) -> Ve
         let mut notes: Vec<String> = Vec::new();
         for technology in technologies {
             let plate = &technology.nominal.cold_plate;
+            let model = format!("cold plate model: {}", plate.model.label());
+            if !notes.contains(&model) {
+                notes.push(model);
+            }
             let correlation = format!("cold plate correlation: {}", plate.correlation);
             if !notes.contains(&correlation) {
                 notes.push(correlation);

@@ -734,6 +734,50 @@ fn thermal_scenario_mode_reports_package_temperatures_and_run_carries_them() {
     assert!((compared_laser_c - engine_c).abs() < 0.01, "{compared_laser_c} vs {engine_c}");
 }
 #[test]
+fn thermal_on_the_microchannel_example_names_the_3d_ice_plate_everywhere() {
+    // examples/microchannel_cold_plate.toml overrides the quick scenario's cold-plate kind
+    // (a sweep over the two models); its microchannel value applied to the quick scenario is
+    // what `cporamp thermal` runs, and the example itself runs as written.
+    let example_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/microchannel_cold_plate.toml");
+    let example = std::fs::read_to_string(&example_path).unwrap();
+    assert!(example.contains("base = \"@quick\""), "{example}");
+    assert!(example.contains("path = \"thermal.cold_plate.kind\""), "{example}");
+    assert!(example.contains("\"microchannel_4rm\""), "{example}");
+    let directory = tempfile::tempdir().unwrap();
+    small_scenario(
+        directory.path(),
+        "microchannel.toml",
+        &[("kind = \"liquid_channels\"", "kind = \"microchannel_4rm\"")],
+    );
+    let output = cporamp(directory.path(), &["thermal", "microchannel.toml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert_eq!(
+        text.matches("cold plate model: 3D-ICE 4-resistor microchannels").count(),
+        2,
+        "{text}"
+    );
+    assert_eq!(text.matches("thermal: inlet sweep").count(), 2, "{text}");
+    let json = cporamp(directory.path(), &["thermal", "microchannel.toml", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    for generation in json.as_array().unwrap() {
+        for technology in generation["technologies"].as_array().unwrap() {
+            assert_eq!(technology["nominal"]["cold_plate"]["model"], "3d_ice_4rm");
+            for point in technology["sweep"].as_array().unwrap() {
+                let engine_c = point["engine_mean_max_c"].as_f64().unwrap_or(f64::NAN);
+                assert!((30.0..120.0).contains(&engine_c), "{point}");
+            }
+        }
+    }
+    std::fs::copy(&example_path, directory.path().join("example.toml")).unwrap();
+    let sweep = cporamp(directory.path(), &["sweep", "example.toml", "--out", "out"]);
+    assert_eq!(sweep.status.code(), Some(0), "{}", stderr(&sweep));
+    assert!(stdout(&sweep).starts_with("2 scenarios (2 ran, 0 failed)"), "{}", stdout(&sweep));
+}
+
+#[test]
 fn bad_thermal_inputs_are_rejected_by_field() {
     let directory = tempfile::tempdir().unwrap();
     let scenario =

@@ -8,6 +8,7 @@
 
 use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
 use cporamp_core::{Scenario, scenario};
+use cporamp_thermal::channel_plate::{MAX_PLATE_CELLS, plate_cells};
 use cporamp_thermal::package::{PackageLoad, check_grid, cold_plate, package_side_mm};
 
 /// Every problem the engines would find in `scenario` before computing anything, located in
@@ -45,6 +46,27 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
                             expected: format!(
                                 "a grid fine enough for the {side_mm:.1} mm package of {} at {} \
                                  ({error})",
+                                technology.id, generation.id
+                            ),
+                        },
+                    });
+                }
+            }
+            // A microchannel plate's 3D-ICE grid: channels and walls across, grid rows along.
+            if thermal.cold_plate.kind.is_microchannel() {
+                let cells = thermal.grid_cells.max(scenario.photonics.drift_grid_cells);
+                let (plate_cells, _) = plate_cells(&thermal.cold_plate, side_mm * 1e-3, cells);
+                if plate_cells > MAX_PLATE_CELLS {
+                    let path = "thermal.cold_plate.channel_width_mm".to_string();
+                    diagnostics.push(Diagnostic {
+                        location: scenario::locate(source, &path),
+                        path,
+                        kind: DiagnosticKind::Invalid {
+                            value: thermal.cold_plate.channel_width_mm.to_string(),
+                            expected: format!(
+                                "channels wide enough for the microchannel plate's 3D-ICE grid \
+                                 on the {side_mm:.1} mm package of {} at {} ({plate_cells} cells \
+                                 at {cells} rows; at most {MAX_PLATE_CELLS})",
                                 technology.id, generation.id
                             ),
                         },
@@ -109,6 +131,31 @@ mod tests {
         small.photonics.drift_grid_cells = 8;
         let engines = crate::run_engines(&small, &crate::RunOptions::default());
         assert!(engines.is_err_and(|e| e.to_string().contains("too coarse")));
+    }
+
+    #[test]
+    fn a_microchannel_plate_too_fine_for_its_grid_is_refused_by_the_channel_width() {
+        let set = |text: &str, key: &str, value: &str| -> String {
+            let line = text.lines().find(|line| line.starts_with(key)).unwrap();
+            text.replacen(line, &format!("{key}{value}"), 1)
+        };
+        let microchannel = DEFAULT_SCENARIO_TOML.replacen(
+            "kind = \"liquid_channels\"",
+            "kind = \"microchannel_4rm\"",
+            1,
+        );
+        let scenario = cporamp_core::load(&microchannel, "t").unwrap();
+        assert!(preflight(&scenario, &microchannel, "t").is_ok());
+        // 20 µm channels and walls: thousands of channels, millions of cells.
+        let fine =
+            set(&set(&microchannel, "channel_width_mm = ", "0.02"), "wall_thickness_mm = ", "0.02");
+        let scenario = cporamp_core::load(&fine, "t").unwrap();
+        let error = preflight(&scenario, &fine, "t").unwrap_err();
+        assert!(
+            error.diagnostics.iter().any(|d| d.path == "thermal.cold_plate.channel_width_mm"
+                && d.to_string().contains("3D-ICE grid")),
+            "{error}"
+        );
     }
 
     #[test]

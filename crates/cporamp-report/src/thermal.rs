@@ -236,6 +236,10 @@ fn package_table(html: &mut String, thermal: &ThermalGeneration) {
             each(|t| number(t.nominal.cold_plate.h_effective_w_per_m2k, 0)),
         ),
         QuantityRow::numbers("Reynolds number", each(|t| number(t.nominal.cold_plate.reynolds, 0))),
+        QuantityRow::text(
+            "Cold-plate model",
+            each(|t| t.nominal.cold_plate.model.label().to_string()),
+        ),
         QuantityRow::text("Correlation", each(|t| t.nominal.cold_plate.correlation.to_string())),
         QuantityRow::numbers("ASIC junction mean, °C", each(|t| number(t.nominal.asic_mean_c, 1))),
         QuantityRow::numbers("ASIC junction max, °C", each(|t| number(t.nominal.asic_max_c, 1))),

@@ -5,7 +5,8 @@
 //! - [`multigrid`]: conjugate gradients with an aggregation multigrid preconditioner, for steady
 //!   solves of grids too large to factor;
 //! - [`native`]: cell-centred finite volumes over a layer stack, converging to the continuum;
-//! - [`package`]: the co-packaged switch package on a liquid cold plate (named correlations);
+//! - [`package`]: the co-packaged switch package on a liquid cold plate (named correlations,
+//!   or [`channel_plate`]: 3D-ICE's 4-resistor microchannel model coupled to the package);
 //! - [`reduced`]: reduced-order transients (Krylov projection on the steady factor, exact
 //!   time integration of the small model);
 //! - [`cycling`]: rainflow counting (ASTM E1049) and Norris-Landzberg solder fatigue;
@@ -18,6 +19,7 @@
 //!
 //! **Architecture invariant:** pure library. Files arrive as text; results leave as data.
 
+pub mod channel_plate;
 pub mod cycling;
 pub mod hotspot;
 pub mod leakage;

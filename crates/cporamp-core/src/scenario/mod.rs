@@ -599,6 +599,20 @@ pub enum HeatSinkKind {
     LiquidChannels,
     /// An air-cooled plate-fin sink: Teertstra, Yovanovich and Culham parallel-plate model.
     AirFins,
+    /// A liquid cold plate solved with 3D-ICE's 4-resistor microchannel model (channels and
+    /// walls resolved, coolant advected along the channels), the channel wall's
+    /// heat-transfer coefficient from the liquid correlation.
+    #[serde(rename = "microchannel_4rm")]
+    Microchannel4rm,
+}
+
+impl HeatSinkKind {
+    /// Whether the package's cold plate is solved with 3D-ICE's channel model rather than
+    /// a lumped correlation over the lid.
+    #[must_use]
+    pub fn is_microchannel(self) -> bool {
+        matches!(self, HeatSinkKind::Microchannel4rm)
+    }
 }
 
 /// A heat sink over the lid with parallel rectangular channels between fins: a liquid cold

@@ -124,6 +124,8 @@ fn thermal_results_add_heat_maps_and_sweep_charts() {
             for warning in &technology.nominal.cold_plate.warnings {
                 assert!(section.contains(&escape(warning)));
             }
+            // The cold-plate model that produced the temperatures is named.
+            assert!(section.contains(&escape(technology.nominal.cold_plate.model.label())));
         }
     }
     for token in tokens(&html) {

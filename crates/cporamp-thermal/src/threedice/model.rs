@@ -498,6 +498,12 @@ impl Model {
         self.column_x_um.len() - 1
     }
 
+    /// Column boundaries along x, µm (`columns + 1` values, from 0 to the chip length).
+    #[must_use]
+    pub fn column_boundaries_um(&self) -> &[f64] {
+        &self.column_x_um
+    }
+
     /// Grid rows.
     #[must_use]
     pub fn rows(&self) -> usize {

@@ -153,6 +153,7 @@ fn resolve_cold_plate(checker: &mut Checker, plate: &raw::ColdPlateOptions) -> C
                 &[
                     ("liquid_channels", HeatSinkKind::LiquidChannels),
                     ("air_fins", HeatSinkKind::AirFins),
+                    ("microchannel_4rm", HeatSinkKind::Microchannel4rm),
                 ],
             )
             .unwrap_or(HeatSinkKind::LiquidChannels),
