@@ -53,6 +53,11 @@ fn lanes() -> Vec<LaneRecord> {
                     reworks: 0,
                     package_test_pass: shipped,
                     shipped,
+                    asic_wafer_dies_tested: 60,
+                    asic_wafer_dies_passed: 40,
+                    warpage_um: 50.0 + 10.0 * warp,
+                    package_test_caught: String::new(),
+                    system_test_caught: String::new(),
                 });
             }
         }
