@@ -1,5 +1,5 @@
-//! Maximum-likelihood fits of the yield engine's parameters from the test data (schema 2 or 3), each with
-//! a 95 % interval, and the parameters the data cannot identify with the reason.
+//! Maximum-likelihood fits of the yield engine's parameters from the test data (schema 2 or
+//! 3), each with a 95 % interval, and the parameters the data cannot identify with the reason.
 //!
 //! # Fiber alignment: block-common and per-fiber sigma
 //! The yield engine ([`cporamp_yield`], mechanism 1) puts lane $i$ of engine $e$ at the
