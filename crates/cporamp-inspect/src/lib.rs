@@ -611,6 +611,7 @@ impl Inspector {
                         coupling_failed: engine.coupling_failed,
                         gap_um,
                         rho_sq: engine.rho_sq.unwrap_or(0.0),
+                        warpage_um: self.fit_packages.get(&package).and_then(|p| p.warpage_um),
                         loss_db,
                     });
                 }

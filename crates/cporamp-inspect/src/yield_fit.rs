@@ -34,9 +34,9 @@
 //! $\approx 5$ nm at a 5 µm gap. Its mean, $2(m(0) - m(\sigma_\theta))/(-c_2)$ in units of
 //! $q$, is subtracted from every lane's $q_i$ (clamped at $10^{-10}$); its spread and the
 //! shift $d^*$ are neglected (without the subtraction the fitted $\sigma_B$ came out 1.5 %
-//! high on the coverage fixture); the warpage is taken at its scenario mean $\bar W$
-//! (its spread moves an engine by $k\sigma_W\rho^2 \approx 0.03$ µm, against
-//! $\sigma_B \approx 0.2$ µm).
+//! high on the coverage fixture); the warpage is the package's measured one where the data
+//! carry it (schema 3), else its scenario mean $\bar W$ (its spread moves an engine by
+//! $k\sigma_W\rho^2 \approx 0.03$ µm, against $\sigma_B \approx 0.2$ µm).
 //!
 //! **Rework.** A package rejected for coupling alone is re-attached: the engines with a
 //! coupling-failed lane get a fresh block (gap, tilt, placement), so the records of a
@@ -143,6 +143,9 @@ pub struct FitModel {
     pub spare_lanes_per_engine: u64,
     /// Lateral fiber shift at $\rho^2 = 1$ from the mean warpage, $k\bar W$, µm.
     pub warpage_shift_um: f64,
+    /// Lateral fiber shift per µm of warpage at $\rho^2 = 1$, $k$ (µm/µm), for packages
+    /// whose warpage the data carry.
+    pub warpage_lateral_per_um: f64,
     /// Consecutive lanes fed by one on-engine laser; 0 for external lasers.
     pub lanes_per_laser: u64,
     /// Probability that a weak laser chip survives burn-in, $e^{-\lambda_w t}$.
@@ -209,6 +212,7 @@ impl FitModel {
             coupling_budget_db: inputs.coupling_budget_db,
             spare_lanes_per_engine: inputs.spare_lanes_per_engine as u64,
             warpage_shift_um: inputs.warpage_lateral_per_um * inputs.warpage_mean_um,
+            warpage_lateral_per_um: inputs.warpage_lateral_per_um,
             lanes_per_laser: inputs.lanes_per_laser as u64,
             weak_burn_in_survival: (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp(),
             fsr_nm: inputs.fsr_nm,
@@ -354,6 +358,9 @@ pub struct EngineLanes {
     pub rho_sq: f64,
     /// Coupling loss per lane, dB.
     pub loss_db: Vec<f64>,
+    /// Its package's measured corner warpage, µm (`None`: not recorded; the scenario's mean
+    /// is used).
+    pub warpage_um: Option<f64>,
 }
 
 /// $\ln I_0(x)$ for $x \ge 0$ (Abramowitz and Stegun 9.8.1–2, relative error of $I_0$
@@ -436,7 +443,11 @@ fn prepare(engines: &[EngineLanes], model: &FitModel) -> Vec<Prepared> {
                 ln_sqrt_q: q_um2.iter().map(|q| 0.5 * q.ln()).collect(),
                 q_sum: q_um2.iter().sum(),
                 q_um2,
-                nu_um: (model.warpage_shift_um * engine.rho_sq).abs(),
+                nu_um: (engine
+                    .warpage_um
+                    .map_or(model.warpage_shift_um, |w| model.warpage_lateral_per_um * w)
+                    * engine.rho_sq)
+                    .abs(),
             }
         })
         .collect()
@@ -1372,6 +1383,7 @@ mod tests {
             coupling_budget_db: 0.6,
             spare_lanes_per_engine: 0,
             warpage_shift_um: 0.0,
+            warpage_lateral_per_um: 0.0,
             lanes_per_laser: 0,
             weak_burn_in_survival: 1.0,
             fsr_nm: 10.0,

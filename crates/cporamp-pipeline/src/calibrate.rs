@@ -114,6 +114,7 @@ pub fn fit_model(
         coupling_budget_db: photonics.coupling_allocation_db,
         spare_lanes_per_engine: settings.spare_lanes_per_engine as u64,
         warpage_shift_um: settings.warpage_lateral_per_um * warpage_mean_um,
+        warpage_lateral_per_um: settings.warpage_lateral_per_um,
         lanes_per_laser: if optics.laser.placement == LaserPlacement::Package {
             u64::from(optics.laser.lanes_per_laser)
         } else {
