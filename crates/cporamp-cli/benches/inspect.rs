@@ -1,5 +1,5 @@
 //! `cporamp inspect` over one million lanes, reader included: 2,048 packages of 16 engines x
-//! 32 lanes (1,048,576 rows) written once as the yield engine writes its test data (schema 2,
+//! 32 lanes (1,048,576 rows) written once as the yield engine writes its test data (schema 3,
 //! CSV and Parquet, in a temporary directory), then read back and analysed on 2 threads
 //! (`cporamp_cli::inspect_files`, what the command runs). The goal: under 5 s on 2
 //! cores. Run: `cargo bench -p cporamp-cli --bench inspect`. Figures go in BENCHMARKS.md.
@@ -53,6 +53,11 @@ fn lanes() -> Vec<LaneRecord> {
                     reworks: 0,
                     package_test_pass: shipped,
                     shipped,
+                    asic_wafer_dies_tested: 60,
+                    asic_wafer_dies_passed: 40,
+                    warpage_um: 50.0 + 10.0 * warp,
+                    package_test_caught: String::new(),
+                    system_test_caught: String::new(),
                 });
             }
         }

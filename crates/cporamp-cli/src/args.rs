@@ -41,7 +41,7 @@ pub enum Command {
         /// probabilities; see `cporamp market --help`.
         #[arg(long, value_name = "FILE")]
         signals: Option<PathBuf>,
-        /// Per-lane test data (schema 2, CSV or Parquet, as `cporamp yield --test-data`
+        /// Per-lane test data (schema 3 or 2, CSV or Parquet, as `cporamp yield --test-data`
         /// writes it, of one technology and generation): the yield engine's parameters are
         /// fitted by maximum likelihood and replace the scenario's before every engine runs;
         /// the report and results.json show fitted against default.
@@ -87,7 +87,7 @@ pub enum Command {
     Yield {
         #[command(flatten)]
         common: EngineArgs,
-        /// Also write synthetic per-lane test data (CSV and Parquet, schema 2), one pair of
+        /// Also write synthetic per-lane test data (CSV and Parquet, schema 3), one pair of
         /// files per technology and generation, into this directory.
         #[arg(long, value_name = "DIR")]
         test_data: Option<PathBuf>,
@@ -137,7 +137,8 @@ pub enum Command {
     /// (Bissell), yield by lot and week (95 % Wilson intervals), coupling loss by engine
     /// position with the fitted warpage bowl, and lot-to-lot variance components.
     ///
-    /// DATA are CSV or Parquet files of schema 2, as `cporamp yield --test-data` writes them,
+    /// DATA are CSV or Parquet files of schema 3, as `cporamp yield --test-data` writes them
+    /// (schema 2, without the wafer sort, warpage and caught-by columns, is read too),
     /// or of any layout described by --mapping (a TOML file: our column = their column, with
     /// the unit of each quantity). Files are streamed (CSV record by record, Parquet row group
     /// by row group). Unknown or missing columns, bad units, cells that are not what their
@@ -513,7 +514,7 @@ pub struct InspectArgs {
     /// Test data files (.csv or .parquet), read in order (the order of manufacture).
     #[arg(required = true, value_name = "DATA")]
     pub data: Vec<PathBuf>,
-    /// Column mapping (TOML) for files that are not schema 2.
+    /// Column mapping (TOML) for files that are not schema 2 or 3.
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
     /// Spec limits (TOML, one table per parameter with `lower` and/or `upper`), over the

@@ -1,5 +1,5 @@
-//! `cporamp run --calibrate DATA...`: the yield engine's parameters fitted from schema-2 test
-//! data ([`cporamp_inspect::yield_fit`]) replace the scenario's
+//! `cporamp run --calibrate DATA...`: the yield engine's parameters fitted from schema-2 or
+//! schema-3 test data ([`cporamp_inspect::yield_fit`]) replace the scenario's
 //! ([`cporamp_pipeline::calibrate`]) before every engine runs.
 //!
 //! The files must name their technology and generation (the `# cporamp yield test data`
@@ -26,7 +26,7 @@ fn named(
     for file in files {
         let Some(value) = of(file) else {
             return Err(Failure::Input(anyhow!(
-                "--calibrate: {}: no {what} named in its header; calibration reads the schema-2 files `cporamp yield --test-data` writes (a `# cporamp yield test data, schema 2, technology T, generation G` line, or the Parquet metadata)",
+                "--calibrate: {}: no {what} named in its header; calibration reads the files `cporamp yield --test-data` writes (a `# cporamp yield test data, schema 3, technology T, generation G` line, or the Parquet metadata)",
                 file.path
             )));
         };
@@ -79,8 +79,12 @@ pub(crate) fn calibrate(
     let result = inspector.finish(threads);
     let fits =
         result.yield_fits.ok_or_else(|| Failure::internal(anyhow!("no fits with a fit model")))?;
-    let (calibrated, changed) =
-        cporamp_pipeline::calibrate::calibrated(scenario, technology_index, &fits);
+    let (calibrated, changed) = cporamp_pipeline::calibrate::calibrated(
+        scenario,
+        technology_index,
+        generation_index,
+        &fits,
+    );
     Ok((
         calibrated,
         Calibration {

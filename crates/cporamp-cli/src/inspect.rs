@@ -2,11 +2,14 @@
 //! [`cporamp_inspect::Inspector`].
 //!
 //! # Layouts
-//! Without `--mapping` a file must be the yield engine's schema 2
-//! ([`cporamp_yield::TEST_DATA_COLUMNS`], [`cporamp_yield::TEST_DATA_SCHEMA`]): exactly its
-//! columns, in any order; a CSV may start with the `# cporamp yield test data, schema N, ...`
-//! line and a Parquet file may carry `cporamp.schema` in its metadata, and another schema
-//! number is refused. With `--mapping FILE` (TOML) any layout is read:
+//! Without `--mapping` a file must be the yield engine's schema 3
+//! ([`cporamp_yield::TEST_DATA_COLUMNS`], [`cporamp_yield::TEST_DATA_SCHEMA`]) or schema 2
+//! (its first [`cporamp_yield::SCHEMA_2_COLUMNS`] columns, without the wafer sort, warpage
+//! and caught-by columns): exactly that schema's columns, in any order; a CSV may start with
+//! the `# cporamp yield test data, schema N, ...` line and a Parquet file may carry
+//! `cporamp.schema` in its metadata (then the columns must be that schema's; without it the
+//! columns say which), and another schema number is refused. With `--mapping FILE` (TOML)
+//! any layout is read:
 //!
 //! ```toml
 //! # our column = their column; quantities say the unit their values are in
@@ -26,7 +29,11 @@
 //! the station defaults to the insertion), `position_rho_sq` (unit `1`), `gap_um` (`um`,
 //! `µm`, `nm`, `mm`), `coupling_loss_db` (`dB`, `mdB`), `heater_shift_nm` (`nm`, `pm`,
 //! `um`, `µm`), `laser_dead`, `laser_weak`, `package_test_pass` (booleans: `true`/`false`,
-//! `1`/`0`) and `failures` (mechanism names joined by `+`, empty when good). Every column of
+//! `1`/`0`), `failures` (mechanism names joined by `+`, empty when good), and the package's
+//! `asic_wafer_dies_tested` and `asic_wafer_dies_passed` (integers: its ASIC wafer's sort),
+//! `warpage_um` (`um`, `µm`, `mm`) and `package_test_caught` and `system_test_caught`
+//! (mechanism names joined by `+`: what its first package test and its system test caught,
+//! empty when nothing). Every column of
 //! the file must be mapped or ignored, and every mapped column must be in the file. An
 //! empty measurement cell is a lane not measured; any other empty cell is an error.
 //!
@@ -46,7 +53,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 use cporamp_inspect::{Inspector, PARAMETERS, Record, SpecLimits};
-use cporamp_yield::{Mechanism, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA};
+use cporamp_yield::{Mechanism, SCHEMA_2_COLUMNS, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA};
 
 use crate::Failure;
 
@@ -85,7 +92,7 @@ const fn field(name: &'static str, kind: Kind, required: bool) -> Field {
 }
 
 /// Our columns (module docs), in the order of their indices below.
-pub(crate) const FIELDS: [Field; 19] = [
+pub(crate) const FIELDS: [Field; 24] = [
     field("lot", Kind::Id, false),
     field("wafer", Kind::Id, false),
     field("pic_wafer", Kind::Id, false),
@@ -105,9 +112,15 @@ pub(crate) const FIELDS: [Field; 19] = [
     field("insertion", Kind::Text, false),
     field("station", Kind::Text, false),
     field("week", Kind::Signed, false),
+    field("asic_wafer_dies_tested", Kind::Id, false),
+    field("asic_wafer_dies_passed", Kind::Id, false),
+    field("warpage_um", Kind::Quantity(LENGTH_UM), false),
+    field("package_test_caught", Kind::Failures, false),
+    field("system_test_caught", Kind::Failures, false),
 ];
 
 const LOT: usize = 0;
+const WAFER: usize = 1;
 const PIC_WAFER: usize = 2;
 const PACKAGE: usize = 3;
 const ENGINE: usize = 4;
@@ -123,6 +136,11 @@ const PACKAGE_TEST_PASS: usize = 14;
 const SHIPPED: usize = 15;
 const INSERTION: usize = 16;
 const STATION: usize = 17;
+const WAFER_TESTED: usize = 19;
+const WAFER_PASSED: usize = 20;
+const WARPAGE: usize = 21;
+const PACKAGE_CAUGHT: usize = 22;
+const SYSTEM_CAUGHT: usize = 23;
 
 /// The insertion of files without an insertion column (the test that measured the lanes).
 pub(crate) const DEFAULT_INSERTION: &str = "package_test";
@@ -210,7 +228,12 @@ pub(crate) fn parse_mapping(origin: &str, text: &str) -> Result<Mapping, Failure
 type Layout = [Option<(usize, f64)>; FIELDS.len()];
 
 /// The layout of a file with `header`; errors name `file`.
-fn layout(file: &str, header: &[String], mapping: Option<&Mapping>) -> Result<Layout, Failure> {
+fn layout(
+    file: &str,
+    header: &[String],
+    mapping: Option<&Mapping>,
+    schema: Option<u32>,
+) -> Result<Layout, Failure> {
     let fail = |message: String| Failure::Input(anyhow!("{file}: {message}"));
     let mut layout: Layout = [None; FIELDS.len()];
     for (i, name) in header.iter().enumerate() {
@@ -220,21 +243,34 @@ fn layout(file: &str, header: &[String], mapping: Option<&Mapping>) -> Result<La
     }
     match mapping {
         None => {
+            // The schema the file names, else the one its columns say (any of schema 3's
+            // added columns: 3).
+            let added = &TEST_DATA_COLUMNS[SCHEMA_2_COLUMNS..];
+            let schema = schema.unwrap_or_else(|| {
+                if header.iter().any(|name| added.iter().any(|(ours, _)| ours == name)) {
+                    TEST_DATA_SCHEMA
+                } else {
+                    2
+                }
+            });
+            let columns = if schema == 2 {
+                &TEST_DATA_COLUMNS[..SCHEMA_2_COLUMNS]
+            } else {
+                &TEST_DATA_COLUMNS
+            };
             for (i, name) in header.iter().enumerate() {
-                if !TEST_DATA_COLUMNS.iter().any(|(ours, _)| ours == name) {
+                if !columns.iter().any(|(ours, _)| ours == name) {
                     return Err(fail(format!(
-                        "unknown column {name:?} (#{}): schema {TEST_DATA_SCHEMA} has only the yield engine's columns; for another layout give --mapping (see `cporamp inspect --help`)",
+                        "unknown column {name:?} (#{}): schema {schema} has only the yield engine's columns; for another layout give --mapping (see `cporamp inspect --help`)",
                         i + 1
                     )));
                 }
                 let index = FIELDS.iter().position(|f| f.name == name).unwrap_or(0);
                 layout[index] = Some((i, 1.0));
             }
-            for (ours, _) in TEST_DATA_COLUMNS {
+            for (ours, _) in columns {
                 if !header.iter().any(|name| name == ours) {
-                    return Err(fail(format!(
-                        "missing column {ours:?}: schema {TEST_DATA_SCHEMA} has it"
-                    )));
+                    return Err(fail(format!("missing column {ours:?}: schema {schema} has it")));
                 }
             }
         }
@@ -293,6 +329,12 @@ impl Builder {
                 failures: 0,
                 package_test_pass: None,
                 shipped: false,
+                wafer: None,
+                asic_wafer_dies_tested: None,
+                asic_wafer_dies_passed: None,
+                warpage_um: None,
+                package_test_caught: None,
+                system_test_caught: None,
             },
             set: [false; FIELDS.len()],
         }
@@ -301,6 +343,9 @@ impl Builder {
     fn id(&mut self, field: usize, value: u64) {
         match field {
             LOT => self.record.lot = Some(value),
+            WAFER => self.record.wafer = Some(value),
+            WAFER_TESTED => self.record.asic_wafer_dies_tested = Some(value),
+            WAFER_PASSED => self.record.asic_wafer_dies_passed = Some(value),
             PIC_WAFER => self.record.pic_wafer = Some(value),
             PACKAGE => self.record.package = value,
             ENGINE => self.record.engine = value,
@@ -319,6 +364,7 @@ impl Builder {
             GAP => self.record.values[1] = Some(value),
             LOSS => self.record.values[0] = Some(value),
             SHIFT => self.record.values[2] = Some(value),
+            WARPAGE => self.record.warpage_um = Some(value),
             _ => {}
         }
         Ok(())
@@ -385,6 +431,7 @@ impl Builder {
             return match kind {
                 Kind::Quantity(_) => Ok(()),
                 Kind::Failures => {
+                    self.mechanisms(field);
                     self.set[field] = true;
                     Ok(())
                 }
@@ -423,11 +470,20 @@ impl Builder {
                     let m = Mechanism::from_name(name.trim()).ok_or_else(|| {
                         format!("mechanism names joined by '+' ({})", Mechanism::names(", "))
                     })?;
-                    self.record.failures |= 1 << m as u8;
+                    *self.mechanisms(field) |= 1 << m as u8;
                 }
                 self.set[field] = true;
                 Ok(())
             }
+        }
+    }
+
+    /// The mechanism bits a `Failures` column of `field` sets.
+    fn mechanisms(&mut self, field: usize) -> &mut u8 {
+        match field {
+            PACKAGE_CAUGHT => self.record.package_test_caught.get_or_insert(0),
+            SYSTEM_CAUGHT => self.record.system_test_caught.get_or_insert(0),
+            _ => &mut self.record.failures,
         }
     }
 
@@ -508,26 +564,35 @@ pub(crate) fn read_all(
     Ok(infos)
 }
 
+/// The schema number `text` names, if this reader reads it.
+fn known_schema(text: &str) -> Option<u32> {
+    text.trim().parse().ok().filter(|schema| (2..=TEST_DATA_SCHEMA).contains(schema))
+}
+
 /// The schema, technology and generation of a `# cporamp yield test data` line.
-fn header_comment(file: &str, line: &str) -> Result<(Option<String>, Option<String>), Failure> {
+fn header_comment(file: &str, line: &str) -> Result<HeaderComment, Failure> {
     let mut technology = None;
     let mut generation = None;
+    let mut schema_number = None;
     for part in line.trim_start_matches('#').split(',') {
         let part = part.trim();
         if let Some(schema) = part.strip_prefix("schema ") {
-            if schema.trim() != TEST_DATA_SCHEMA.to_string() {
-                return Err(Failure::Input(anyhow!(
-                    "{file}: line 1: schema {schema}; this reader reads schema {TEST_DATA_SCHEMA}"
-                )));
-            }
+            schema_number = Some(known_schema(schema).ok_or_else(|| {
+                Failure::Input(anyhow!(
+                    "{file}: line 1: schema {schema}; this reader reads schemas 2 and {TEST_DATA_SCHEMA}"
+                ))
+            })?);
         } else if let Some(value) = part.strip_prefix("technology ") {
             technology = Some(value.trim().to_string());
         } else if let Some(value) = part.strip_prefix("generation ") {
             generation = Some(value.trim().to_string());
         }
     }
-    Ok((technology, generation))
+    Ok((schema_number, technology, generation))
 }
+
+/// What a `# cporamp yield test data` line names: schema, technology, generation.
+type HeaderComment = (Option<u32>, Option<String>, Option<String>);
 
 fn read_csv(
     path: &Path,
@@ -550,12 +615,13 @@ fn read_csv(
         .first()
         == Some(&b'#');
     let mut skipped_lines = 0;
+    let mut schema = None;
     if starts_with_comment {
         let mut line = String::new();
         reader
             .read_line(&mut line)
             .map_err(|error| Failure::Input(anyhow!("{shown}: line 1: {error}")))?;
-        (info.technology, info.generation) = header_comment(&shown, &line)?;
+        (schema, info.technology, info.generation) = header_comment(&shown, &line)?;
         skipped_lines = 1;
     }
     let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
@@ -565,7 +631,7 @@ fn read_csv(
         .iter()
         .map(str::to_string)
         .collect();
-    let layout = layout(&shown, &header, mapping)?;
+    let layout = layout(&shown, &header, mapping, schema)?;
     let mut record = csv::ByteRecord::new();
     let mut row = 0u64;
     loop {
@@ -654,18 +720,19 @@ fn read_parquet(
             .and_then(|pairs| pairs.iter().find(|pair| pair.key == key))
             .and_then(|pair| pair.value.clone())
     };
-    if let Some(schema) = value("cporamp.schema")
-        && schema != TEST_DATA_SCHEMA.to_string()
-    {
-        return Err(fail(format!(
-            "metadata cporamp.schema = {schema}; this reader reads schema {TEST_DATA_SCHEMA}"
-        )));
-    }
+    let schema = match value("cporamp.schema") {
+        Some(text) => Some(known_schema(&text).ok_or_else(|| {
+            fail(format!(
+                "metadata cporamp.schema = {text}; this reader reads schemas 2 and {TEST_DATA_SCHEMA}"
+            ))
+        })?),
+        None => None,
+    };
     info.technology = value("cporamp.technology");
     info.generation = value("cporamp.generation");
     let descriptor = metadata.file_metadata().schema_descr();
     let header: Vec<String> = descriptor.columns().iter().map(|c| c.path().string()).collect();
-    let layout = layout(&shown, &header, mapping)?;
+    let layout = layout(&shown, &header, mapping, schema)?;
     let mut row_base = 0u64;
     for group in 0..reader.num_row_groups() {
         let group_reader = reader

@@ -47,8 +47,8 @@ pub fn parse_signals(
     signals::parse(Path::new(name), text, horizon)
 }
 
-/// Reads schema-2 test-data files (CSV or Parquet) as `cporamp inspect` does and runs the
-/// analytics on `threads` threads, with no spec limits: public for the benchmark.
+/// Reads schema-2 or schema-3 test-data files (CSV or Parquet) as `cporamp inspect` does and
+/// runs the analytics on `threads` threads, with no spec limits: public for the benchmark.
 ///
 /// # Errors
 /// The message `cporamp inspect` would print for a bad file.

@@ -893,7 +893,7 @@ fn yield_prints_insertions_mechanisms_escapes_and_cost_per_technology() {
     assert!(stderr(&output).contains("wrote data/102.4T_cpo_els.csv"), "{}", stderr(&output));
     let csv = std::fs::read_to_string(directory.path().join("data/102.4T_cpo_els.csv")).unwrap();
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].starts_with("# cporamp yield test data, schema 2, technology cpo_els"));
+    assert!(lines[0].starts_with("# cporamp yield test data, schema 3, technology cpo_els"));
     assert_eq!(lines.len(), 2 + 3 * 16 * 32, "3 packages x 16 engines x 32 lanes");
     // The same records as Parquet: the format's magic at both ends.
     let parquet = std::fs::read(directory.path().join("data/102.4T_cpo_els.parquet")).unwrap();

@@ -233,13 +233,61 @@ fn another_schema_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("d.csv"),
-        format!("# cporamp yield test data, schema 3, technology x\n{HEADER}\n{ROW_A}\n"),
+        format!("# cporamp yield test data, schema 4, technology x\n{HEADER}\n{ROW_A}\n"),
     )
     .unwrap();
     refused(
         dir.path(),
         &["inspect", "d.csv", "--out", "out"],
-        &["d.csv: line 1: schema 3", "schema 2"],
+        &["d.csv: line 1: schema 4", "schemas 2 and 3"],
+    );
+}
+
+#[test]
+fn schema_3_columns_are_read_and_refused_in_a_file_that_says_schema_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = format!(
+        "{HEADER},asic_wafer_dies_tested,asic_wafer_dies_passed,warpage_um,package_test_caught,system_test_caught"
+    );
+    let rows = [
+        format!("{ROW_A},60,41,48.5,,"),
+        format!("{ROW_B},60,41,48.5,,"),
+        format!("{ROW_C},60,41,51.0,coupling,"),
+    ];
+    let text = |schema: u32| {
+        format!(
+            "# cporamp yield test data, schema {schema}, technology cpo_els, generation 51.2T\n{header}\n{}\n",
+            rows.join("\n")
+        )
+    };
+    std::fs::write(dir.path().join("three.csv"), text(3)).unwrap();
+    let result = json(&cporamp(dir.path(), &["inspect", "three.csv", "--format", "json"]));
+    assert_eq!(result["result"]["packages"], 2);
+    // The same columns under a schema-2 line: schema 2 does not have them.
+    std::fs::write(dir.path().join("two.csv"), text(2)).unwrap();
+    refused(
+        dir.path(),
+        &["inspect", "two.csv", "--out", "out"],
+        &["two.csv: unknown column \"asic_wafer_dies_tested\" (#17): schema 2"],
+    );
+    // A schema-3 line over schema 2's columns: the added ones are missing.
+    std::fs::write(
+        dir.path().join("short.csv"),
+        format!("# cporamp yield test data, schema 3, technology x\n{HEADER}\n{ROW_A}\n"),
+    )
+    .unwrap();
+    refused(
+        dir.path(),
+        &["inspect", "short.csv", "--out", "out"],
+        &["short.csv: missing column \"asic_wafer_dies_tested\": schema 3 has it"],
+    );
+    // A bad caught-by cell is named with its row and column.
+    std::fs::write(dir.path().join("bad.csv"), format!("{header}\n{ROW_A},60,41,48.5,lasers,\n"))
+        .unwrap();
+    refused(
+        dir.path(),
+        &["inspect", "bad.csv", "--out", "out"],
+        &["bad.csv: row 1 (line 2), column \"package_test_caught\" (#20): value \"lasers\""],
     );
 }
 

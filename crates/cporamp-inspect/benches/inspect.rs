@@ -55,6 +55,12 @@ fn records() -> Vec<Record> {
                     failures: u8::from(loss > 0.55),
                     package_test_pass: Some(shipped),
                     shipped,
+                    wafer: Some(package / 16),
+                    asic_wafer_dies_tested: Some(60),
+                    asic_wafer_dies_passed: Some(40),
+                    warpage_um: Some(50.0 + 10.0 * warp),
+                    package_test_caught: Some(0),
+                    system_test_caught: Some(0),
                 });
             }
         }

@@ -32,14 +32,17 @@
 //!
 //! - **Yield-engine fits** ([`yield_fit`]): block-common and per-fiber alignment sigma, local
 //!   ring-offset spread, weak-laser fraction (and the laser dead probability above) by
-//!   maximum likelihood with 95 % intervals; the parameters schema 2 cannot identify
-//!   (warpage, ASIC defects, common ring offsets under reassignment) listed with the reason.
+//!   maximum likelihood with 95 % intervals; from schema 3's added columns ([`line_fit`]) the
+//!   ASIC defect density and clustering α (wafer sort), warpage mean and spread (measured
+//!   package warpage) and package- and system-test coverages (what each insertion caught);
+//!   the parameters the data cannot identify listed with the reason.
 //!
 //! A repeated key (package, engine, lane, insertion) is an error naming both rows.
 //!
 //! **Architecture invariant:** pure and deterministic; `threads` changes nothing but speed.
 
 pub mod calibrate;
+pub mod line_fit;
 pub mod spc;
 pub mod stats;
 pub mod yield_fit;
@@ -104,11 +107,32 @@ pub struct Record {
     pub package_test_pass: Option<bool>,
     /// The package shipped.
     pub shipped: bool,
+    /// ASIC wafer of the package.
+    pub wafer: Option<u64>,
+    /// Dies of that wafer sorted at wafer test (`None`: not recorded).
+    pub asic_wafer_dies_tested: Option<u64>,
+    /// Of those, dies that passed.
+    pub asic_wafer_dies_passed: Option<u64>,
+    /// The package's measured corner warpage, µm.
+    pub warpage_um: Option<f64>,
+    /// Mechanisms the package's first package test caught, bit `m as u8` (`None`: not
+    /// recorded).
+    pub package_test_caught: Option<u8>,
+    /// Mechanisms its system test caught, bit `m as u8` (`None`: not recorded).
+    pub system_test_caught: Option<u8>,
+}
+
+/// The mechanism bits of `+`-joined mechanism names.
+fn mechanism_bits(names: &str) -> u8 {
+    Mechanism::ALL
+        .into_iter()
+        .filter(|m| names.split('+').any(|f| f == m.name()))
+        .fold(0, |bits, m| bits | 1 << m as u8)
 }
 
 impl Record {
     /// A lane of the yield engine's test data ([`cporamp_yield::test_records`]) as a reader
-    /// of schema 2 builds it: insertion and station id 0 (intern `package_test` first), no
+    /// of schema 3 builds it: insertion and station id 0 (intern `package_test` first), no
     /// week.
     #[must_use]
     pub fn of_lane(lane: &cporamp_yield::LaneRecord, file: u32, row: u64) -> Record {
@@ -128,12 +152,15 @@ impl Record {
             laser_dead: Some(lane.laser_dead),
             laser_weak: Some(lane.laser_weak),
             reworks: Some(lane.reworks as u64),
-            failures: Mechanism::ALL
-                .into_iter()
-                .filter(|m| lane.failures.split('+').any(|f| f == m.name()))
-                .fold(0, |bits, m| bits | 1 << m as u8),
+            failures: mechanism_bits(&lane.failures),
             package_test_pass: Some(lane.package_test_pass),
             shipped: lane.shipped,
+            wafer: Some(lane.wafer as u64),
+            asic_wafer_dies_tested: Some(lane.asic_wafer_dies_tested as u64),
+            asic_wafer_dies_passed: Some(lane.asic_wafer_dies_passed as u64),
+            warpage_um: Some(lane.warpage_um),
+            package_test_caught: Some(mechanism_bits(&lane.package_test_caught)),
+            system_test_caught: Some(mechanism_bits(&lane.system_test_caught)),
         }
     }
 }
@@ -281,6 +308,22 @@ pub struct Inspector {
     reworked: BTreeMap<u64, u64>,
     /// Collect the fits' data even before the fit model is set.
     collect_fits: bool,
+    /// Per package, with a fit model: what the line fits read.
+    fit_packages: BTreeMap<u64, FitPackage>,
+    /// Per (lot, ASIC wafer): dies sorted and passed.
+    asic_wafers: BTreeMap<(Option<u64>, u64), (u64, u64)>,
+}
+
+/// One package for the line fits ([`line_fit`]).
+#[derive(Debug, Default)]
+struct FitPackage {
+    warpage_um: Option<f64>,
+    reworks: u64,
+    /// Its lanes' failing mechanisms.
+    lanes: u8,
+    package_caught: Option<u8>,
+    system_caught: Option<u8>,
+    package_test_pass: Option<bool>,
 }
 
 /// One engine's lanes for the fits.
@@ -405,6 +448,19 @@ impl Inspector {
             if let Some(reworks) = record.reworks.filter(|&r| r > 0) {
                 let slot = self.reworked.entry(record.package).or_default();
                 *slot = (*slot).max(reworks);
+            }
+            let package = self.fit_packages.entry(record.package).or_default();
+            package.warpage_um = package.warpage_um.or(record.warpage_um);
+            package.reworks = package.reworks.max(record.reworks.unwrap_or(0));
+            package.lanes |= record.failures;
+            package.package_caught = package.package_caught.or(record.package_test_caught);
+            package.system_caught = package.system_caught.or(record.system_test_caught);
+            package.package_test_pass = package.package_test_pass.or(record.package_test_pass);
+            if let (Some(wafer), Some(tested), Some(passed)) =
+                (record.wafer, record.asic_wafer_dies_tested, record.asic_wafer_dies_passed)
+            {
+                let slot = self.asic_wafers.entry((record.lot, wafer)).or_default();
+                *slot = (slot.0.max(tested), slot.1.max(passed));
             }
         }
         for m in Mechanism::ALL {
@@ -555,6 +611,7 @@ impl Inspector {
                         coupling_failed: engine.coupling_failed,
                         gap_um,
                         rho_sq: engine.rho_sq.unwrap_or(0.0),
+                        warpage_um: self.fit_packages.get(&package).and_then(|p| p.warpage_um),
                         loss_db,
                     });
                 }
@@ -576,6 +633,35 @@ impl Inspector {
             }
             data.weak_lasers.0 += lasers.values().filter(|&&w| w).count() as u64;
             data.weak_lasers.1 += lasers.len() as u64;
+        }
+        data.asic_wafers = self
+            .asic_wafers
+            .iter()
+            .map(|(&(lot, _), &(tested, passed))| line_fit::AsicWafer { lot, tested, passed })
+            .collect();
+        for package in self.fit_packages.values() {
+            data.warpage_um.extend(package.warpage_um);
+            // The mechanisms present at the first package test: the lanes' (module docs of
+            // line_fit), and coupling when the package was re-attached.
+            let has = |bits: u8, m: Mechanism| bits >> m as u8 & 1 == 1;
+            if let Some(caught) = package.package_caught {
+                for m in Mechanism::ALL {
+                    let present =
+                        has(package.lanes, m) || (m == Mechanism::Coupling && package.reworks > 0);
+                    if present {
+                        data.package_test[m].0 += 1;
+                        data.package_test[m].1 += u64::from(has(caught, m));
+                    }
+                }
+            }
+            if let (Some(caught), Some(true)) = (package.system_caught, package.package_test_pass) {
+                for m in Mechanism::ALL {
+                    if has(package.lanes, m) {
+                        data.system_test[m].0 += 1;
+                        data.system_test[m].1 += u64::from(has(caught, m));
+                    }
+                }
+            }
         }
         Some(data)
     }

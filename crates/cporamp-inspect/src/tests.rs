@@ -24,6 +24,12 @@ fn record(package: u64, engine: u64, lane: u64) -> Record {
         failures: 0,
         package_test_pass: Some(true),
         shipped: true,
+        wafer: None,
+        asic_wafer_dies_tested: None,
+        asic_wafer_dies_passed: None,
+        warpage_um: None,
+        package_test_caught: None,
+        system_test_caught: None,
     }
 }
 
@@ -267,33 +273,7 @@ fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
 
 /// The yield engine's records as the reader would pass them.
 fn from_lanes(lanes: &[cporamp_yield::LaneRecord]) -> Vec<Record> {
-    lanes
-        .iter()
-        .enumerate()
-        .map(|(row, r)| Record {
-            file: 0,
-            row: row as u64 + 1,
-            lot: Some(r.lot as u64),
-            pic_wafer: Some(r.pic_wafer as u64),
-            package: r.package as u64,
-            engine: r.engine as u64,
-            lane: r.lane as u64,
-            insertion: 0,
-            station: 0,
-            week: None,
-            position_rho_sq: Some(r.position_rho_sq),
-            values: [Some(r.coupling_loss_db), Some(r.gap_um), Some(r.heater_shift_nm)],
-            laser_dead: Some(r.laser_dead),
-            laser_weak: Some(r.laser_weak),
-            reworks: Some(r.reworks as u64),
-            failures: Mechanism::ALL
-                .into_iter()
-                .filter(|m| r.failures.split('+').any(|f| f == m.name()))
-                .fold(0, |bits, m| bits | 1 << m as u8),
-            package_test_pass: Some(r.package_test_pass),
-            shipped: r.shipped,
-        })
-        .collect()
+    lanes.iter().enumerate().map(|(row, r)| Record::of_lane(r, 0, row as u64 + 1)).collect()
 }
 
 #[test]
@@ -376,7 +356,11 @@ fn the_yield_engines_parameters_are_recovered_within_their_intervals_in_90_perce
     for seed in 0..50 {
         let inputs = fit_inputs(1000 + seed);
         let fits = fits_of(&inputs, 60);
-        for row in &fits.parameters {
+        // The ASIC, warpage and coverage fits have their own coverage test (below).
+        let line = |name: &str| {
+            name.starts_with("asic_") || name.starts_with("warpage_") || name.contains("coverage")
+        };
+        for row in fits.parameters.iter().filter(|row| !line(row.parameter)) {
             if let Some(fit) = row.fit {
                 *covered.entry(row.parameter).or_default() += usize::from(fit.covers(row.default));
                 *sums.entry(row.parameter).or_default() += fit.value / 50.0;
@@ -419,4 +403,185 @@ fn the_yield_engines_parameters_are_recovered_within_their_intervals_in_90_perce
         covered.iter().all(|(name, &count)| count >= 45 || *name == "laser_dead_probability"),
         "covered in 50 seeds: {covered:?}"
     );
+}
+
+/// The line fits' fixture: [`fit_inputs`] on packages of 4 engines of 4 lanes (one laser
+/// each), ASIC wafers of 8 dies in lots of 5 wafers (DA 0.5, alpha 2, lot alpha 10, wafer
+/// sort coverage 0.95: about 50 wafers in the first batch of 256 packages), and failure
+/// rates high enough, and package-test coverages low enough (0.3 coupling, 0.4 laser, 0.5
+/// drift and warpage), that every lane mechanism reaches package and system test in enough
+/// packages (20) for a fit: dead lasers 10 % with engine-test laser coverage 0.2, a 0.7 dB
+/// coupling budget, heaters of 11 nm on an 11.4 nm FSR, engine joints that open at 0.55 µm
+/// of sag (0.016 of a 30 ± 10 µm warpage: a third of the packages).
+fn line_inputs(seed: u64) -> cporamp_yield::YieldInputs {
+    cporamp_yield::YieldInputs {
+        engines_per_package: 4,
+        lanes_per_engine: 4,
+        lanes_per_laser: 4,
+        laser_dead_probability: 0.1,
+        engine_test: cporamp_yield::ByMechanism([0.0, 0.2, 0.7, 0.0, 0.0]),
+        engine_joint_open_um: 0.55,
+        tuning_range_nm: 11.0,
+        coupling_budget_db: 0.7,
+        package_test: cporamp_yield::ByMechanism([0.3, 0.4, 0.5, 0.5, 0.5]),
+        asics_per_wafer: 8,
+        wafers_per_lot: 5,
+        asic_defects_per_die: 0.5,
+        asic_cluster_alpha: Some(2.0),
+        asic_lot_alpha: Some(10.0),
+        wafer_test_coverage: 0.95,
+        ..fit_inputs(seed)
+    }
+}
+
+/// The fit data of the first `packages` packages of `inputs`' test data.
+fn line_data(inputs: &cporamp_yield::YieldInputs, packages: usize) -> yield_fit::FitData {
+    let lanes = cporamp_yield::test_records(inputs, packages).unwrap();
+    let mut inspector = Inspector::new(InspectOptions {
+        fit_model: Some(yield_fit::FitModel::of_inputs(inputs)),
+        ..InspectOptions::default()
+    });
+    inspector.intern("package_test");
+    for record in from_lanes(&lanes) {
+        inspector.push(&record).unwrap();
+    }
+    inspector.fit_data().unwrap()
+}
+
+/// The line fits' rows (ASIC, warpage, coverages) of `inputs`' first 256 packages.
+fn line_fits(inputs: &cporamp_yield::YieldInputs) -> Vec<yield_fit::ParameterFit> {
+    let model = yield_fit::FitModel::of_inputs(inputs);
+    // No alignment, ring or laser data: only the line rows are fitted.
+    let data = yield_fit::FitData {
+        engines: Vec::new(),
+        buses: Vec::new(),
+        weak_lasers: (0, 0),
+        ..line_data(inputs, 256)
+    };
+    let fits = yield_fit::fit_all(&data, &model, None, 1);
+    fits.parameters.into_iter().filter(|row| row.fit.is_some()).collect()
+}
+
+/// Coverage over `seeds` seeds of the line fits: per parameter, (seeds fitted, seeds whose
+/// interval holds the generating value).
+fn line_coverage(seeds: u64) -> BTreeMap<&'static str, (usize, usize)> {
+    let per_seed: Vec<Vec<yield_fit::ParameterFit>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2)
+            .map(|half| {
+                scope.spawn(move || {
+                    (0..seeds)
+                        .filter(|seed| seed % 2 == half)
+                        .map(|seed| line_fits(&line_inputs(2000 + seed)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for rows in &per_seed {
+        for row in rows {
+            let fit = row.fit.unwrap();
+            let slot = counts.entry(row.parameter).or_default();
+            slot.0 += 1;
+            slot.1 += usize::from(fit.covers(row.default));
+        }
+    }
+    counts
+}
+
+/// Asserts the coverage (and prints the counts, shown with `--nocapture`): every ASIC, warpage and lane-mechanism coverage parameter fitted
+/// in at least 90 % of the seeds, and its interval holding the generating value in at least
+/// 90 % of those.
+fn assert_line_coverage(seeds: u64) {
+    let counts = line_coverage(seeds);
+    let expected = [
+        "asic_cluster_alpha",
+        "asic_defects_per_die",
+        "package_test_coverage_coupling",
+        "package_test_coverage_drift",
+        "package_test_coverage_laser",
+        "package_test_coverage_warpage",
+        "system_test_coverage_coupling",
+        "system_test_coverage_drift",
+        "system_test_coverage_laser",
+        "system_test_coverage_warpage",
+        "warpage_mean_um",
+        "warpage_sigma_um",
+    ];
+    let names: Vec<&str> = counts.keys().copied().collect();
+    assert_eq!(names, expected, "{counts:?}");
+    for (name, (fitted, covered)) in &counts {
+        assert!(
+            *fitted as f64 >= 0.9 * seeds as f64,
+            "{name}: fitted in {fitted} of {seeds}: {counts:?}"
+        );
+        assert!(
+            *covered as f64 >= 0.9 * *fitted as f64,
+            "{name}: covered in {covered} of {fitted} seeds: {counts:?}"
+        );
+    }
+    #[allow(
+        clippy::print_stderr,
+        clippy::disallowed_macros,
+        reason = "a test's figures for the record, not an engine's output"
+    )]
+    {
+        eprintln!("line fits over {seeds} seeds (fitted, covered): {counts:?}");
+    }
+}
+
+#[test]
+fn the_line_parameters_are_recovered_within_their_intervals_in_90_percent_of_20_seeds() {
+    // 20 seeds of the first batch (256 packages) of [`line_inputs`]: DA, alpha, warpage mean
+    // and sigma and the lane mechanisms' package- and system-test coverages. The 50-seed
+    // version below is the check; this one runs by default.
+    assert_line_coverage(20);
+}
+
+#[test]
+#[ignore = "the issue's 50-seed check: 6.5 s on 2 cores (10 s under load); the 20-seed one above runs by default in 3 s; run with --ignored"]
+fn the_line_parameters_are_recovered_within_their_intervals_in_90_percent_of_50_seeds() {
+    assert_line_coverage(50);
+}
+
+#[test]
+fn the_refitted_line_reproduces_the_generating_yields_within_3_se() {
+    // One seed of [`line_inputs`] fitted, and the yield engine run on the fits (DA, alpha,
+    // warpage, the lane mechanisms' coverages) and on the generating values, 4096 packages
+    // each: the wafer-sort pass fraction and the package yield agree within 3 standard errors
+    // of their difference (the two runs' binomial SEs and the data's own: the fits come from
+    // 256 packages, so the data's sampling error is carried by the refit too).
+    let generating = cporamp_yield::YieldInputs { packages: 4096, ..line_inputs(99) };
+    let rows = line_fits(&generating);
+    let fitted = |name: &str| rows.iter().find(|r| r.parameter == name).and_then(|r| r.fit);
+    let mut refit = generating.clone();
+    refit.seed += 1;
+    refit.asic_defects_per_die = fitted("asic_defects_per_die").unwrap().value;
+    refit.asic_cluster_alpha = Some(fitted("asic_cluster_alpha").unwrap().value);
+    refit.warpage_mean_um = fitted("warpage_mean_um").unwrap().value;
+    refit.warpage_sigma_um = fitted("warpage_sigma_um").unwrap().value;
+    for m in Mechanism::ALL {
+        let names = (
+            yield_fit::names::PACKAGE_TEST_COVERAGE[m as usize],
+            yield_fit::names::SYSTEM_TEST_COVERAGE[m as usize],
+        );
+        if let Some(fit) = fitted(names.0) {
+            refit.package_test[m] = fit.value;
+        }
+        if let Some(fit) = fitted(names.1) {
+            refit.system_test[m] = fit.value;
+        }
+    }
+    let a = cporamp_yield::simulate(&generating, 2).unwrap();
+    let b = cporamp_yield::simulate(&refit, 2).unwrap();
+    // The data's error: the data's 256 packages (and their dies) as a sample of the line.
+    let data_se = |value: f64, n: f64| (value * (1.0 - value) / n).sqrt();
+    for (what, x, y, n) in [
+        ("wafer-sort pass", a.wafer_test_pass, b.wafer_test_pass, 256.0 / a.wafer_test_pass.value),
+        ("package yield", a.package_yield, b.package_yield, 256.0),
+    ] {
+        let se = x.se.hypot(y.se).hypot(data_se(x.value, n));
+        assert!((x.value - y.value).abs() < 3.0 * se, "{what}: {x:?} vs refit {y:?}, SE {se}");
+    }
 }

@@ -1,5 +1,5 @@
-//! Maximum-likelihood fits of the yield engine's parameters from schema-2 test data, each with
-//! a 95 % interval, and the parameters the data cannot identify with the reason.
+//! Maximum-likelihood fits of the yield engine's parameters from the test data (schema 2 or
+//! 3), each with a 95 % interval, and the parameters the data cannot identify with the reason.
 //!
 //! # Fiber alignment: block-common and per-fiber sigma
 //! The yield engine ([`cporamp_yield`], mechanism 1) puts lane $i$ of engine $e$ at the
@@ -34,9 +34,9 @@
 //! $\approx 5$ nm at a 5 µm gap. Its mean, $2(m(0) - m(\sigma_\theta))/(-c_2)$ in units of
 //! $q$, is subtracted from every lane's $q_i$ (clamped at $10^{-10}$); its spread and the
 //! shift $d^*$ are neglected (without the subtraction the fitted $\sigma_B$ came out 1.5 %
-//! high on the coverage fixture); the warpage is taken at its scenario mean $\bar W$
-//! (its spread moves an engine by $k\sigma_W\rho^2 \approx 0.03$ µm, against
-//! $\sigma_B \approx 0.2$ µm).
+//! high on the coverage fixture); the warpage is the package's measured one where the data
+//! carry it (schema 3), else its scenario mean $\bar W$ (its spread moves an engine by
+//! $k\sigma_W\rho^2 \approx 0.03$ µm, against $\sigma_B \approx 0.2$ µm).
 //!
 //! **Rework.** A package rejected for coupling alone is re-attached: the engines with a
 //! coupling-failed lane get a fresh block (gap, tilt, placement), so the records of a
@@ -88,16 +88,28 @@
 //! identified (the interval reaches 1; a fit whose interval reaches past 1/2 is reported as not
 //! identified).
 //!
+//! # ASIC defects, warpage, test coverages (schema 3)
+//! Fitted by [`crate::line_fit`] from the columns schema 3 adds: the wafer sort of each
+//! package's ASIC wafer ($DA$ and $\alpha$), the measured package warpage (mean and
+//! spread), and what the first package test and system test caught (each coverage of the
+//! coupling, laser, drift and engine-joint warpage mechanisms).
+//!
 //! # Not identified by schema 2
-//! - **Warpage mean and spread**: its only trace is the lateral shift $kW\rho^2$ (about
+//! Data without those columns (schema 2, or a mapping without them) leave them unfitted:
+//! - **Warpage mean and spread**: the only trace is the lateral shift $kW\rho^2$ (about
 //!   0.05–0.1 µm at the default $k$), confounded with the block offsets (0.2 µm) over the
 //!   narrow range $\rho^2 \in [0.5, 1]$; board-joint opens are not recorded (a package rejected
 //!   with no lane failure may be an ASIC defect or an open).
-//! - **ASIC defect density and clustering α**: defect counts and wafer-test rejects are not
-//!   recorded (only the assembled, known-good dies), and package rejects with no lane failure
-//!   mix ASIC defects with board-joint opens.
-//! - **Test coverages**: a lane's failure is recorded once, with no retest history.
+//! - **ASIC defect density and clustering α**: without the wafer sort only the assembled,
+//!   known-good dies are recorded, and package rejects with no lane failure mix ASIC defects
+//!   with board-joint opens.
+//! - **Test coverages**: without what each insertion caught, a lane's failure is recorded
+//!   once, with no retest history.
+//!
+//! ASIC coverages at package and system test are not identified even by schema 3: the ASIC
+//! defects that escape are not in the lane records.
 
+use cporamp_yield::ByMechanism;
 use serde::Serialize;
 
 use crate::calibrate::LaserDeadFit;
@@ -131,12 +143,19 @@ pub struct FitModel {
     pub spare_lanes_per_engine: u64,
     /// Lateral fiber shift at $\rho^2 = 1$ from the mean warpage, $k\bar W$, µm.
     pub warpage_shift_um: f64,
+    /// Lateral fiber shift per µm of warpage at $\rho^2 = 1$, $k$ (µm/µm), for packages
+    /// whose warpage the data carry.
+    pub warpage_lateral_per_um: f64,
     /// Consecutive lanes fed by one on-engine laser; 0 for external lasers.
     pub lanes_per_laser: u64,
     /// Probability that a weak laser chip survives burn-in, $e^{-\lambda_w t}$.
     pub weak_burn_in_survival: f64,
     /// Ring free spectral range, nm.
     pub fsr_nm: f64,
+    /// Wafer-sort coverage of ASIC defects.
+    pub wafer_test_coverage: f64,
+    /// Lot-to-lot clustering alpha of the ASIC defect density (not fitted); `None` for none.
+    pub asic_lot_alpha: Option<f64>,
     /// Lanes per ring bus (rotations of the grid) with wavelength reassignment; `None` for
     /// fixed assignment.
     pub bus_lanes: Option<u64>,
@@ -169,6 +188,10 @@ pub struct Defaults {
     pub asic_defects_per_die: f64,
     /// ASIC wafer clustering alpha.
     pub asic_cluster_alpha: f64,
+    /// Package-test coverage per mechanism.
+    pub package_test_coverage: ByMechanism<f64>,
+    /// System-test coverage per mechanism.
+    pub system_test_coverage: ByMechanism<f64>,
 }
 
 impl FitModel {
@@ -189,9 +212,12 @@ impl FitModel {
             coupling_budget_db: inputs.coupling_budget_db,
             spare_lanes_per_engine: inputs.spare_lanes_per_engine as u64,
             warpage_shift_um: inputs.warpage_lateral_per_um * inputs.warpage_mean_um,
+            warpage_lateral_per_um: inputs.warpage_lateral_per_um,
             lanes_per_laser: inputs.lanes_per_laser as u64,
             weak_burn_in_survival: (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp(),
             fsr_nm: inputs.fsr_nm,
+            wafer_test_coverage: inputs.wafer_test_coverage,
+            asic_lot_alpha: inputs.asic_lot_alpha,
             bus_lanes: inputs
                 .reassignment_step_nm
                 .map(|step| ((inputs.fsr_nm / step).round() as u64).max(1)),
@@ -207,6 +233,8 @@ impl FitModel {
                 warpage_sigma_um: inputs.warpage_sigma_um,
                 asic_defects_per_die: inputs.asic_defects_per_die,
                 asic_cluster_alpha: inputs.asic_cluster_alpha.unwrap_or(f64::INFINITY),
+                package_test_coverage: inputs.package_test,
+                system_test_coverage: inputs.system_test,
             },
         }
     }
@@ -297,6 +325,22 @@ pub mod names {
     pub const ASIC_DEFECTS: &str = "asic_defects_per_die";
     /// ASIC clustering alpha.
     pub const ASIC_ALPHA: &str = "asic_cluster_alpha";
+    /// Package-test coverage per mechanism, in [`cporamp_yield::Mechanism::ALL`] order.
+    pub const PACKAGE_TEST_COVERAGE: [&str; 5] = [
+        "package_test_coverage_coupling",
+        "package_test_coverage_laser",
+        "package_test_coverage_drift",
+        "package_test_coverage_warpage",
+        "package_test_coverage_asic",
+    ];
+    /// System-test coverage per mechanism, in [`cporamp_yield::Mechanism::ALL`] order.
+    pub const SYSTEM_TEST_COVERAGE: [&str; 5] = [
+        "system_test_coverage_coupling",
+        "system_test_coverage_laser",
+        "system_test_coverage_drift",
+        "system_test_coverage_warpage",
+        "system_test_coverage_asic",
+    ];
 }
 
 /// One engine's lanes as the alignment fit sees them.
@@ -314,6 +358,9 @@ pub struct EngineLanes {
     pub rho_sq: f64,
     /// Coupling loss per lane, dB.
     pub loss_db: Vec<f64>,
+    /// Its package's measured corner warpage, µm (`None`: not recorded; the scenario's mean
+    /// is used).
+    pub warpage_um: Option<f64>,
 }
 
 /// $\ln I_0(x)$ for $x \ge 0$ (Abramowitz and Stegun 9.8.1–2, relative error of $I_0$
@@ -396,7 +443,11 @@ fn prepare(engines: &[EngineLanes], model: &FitModel) -> Vec<Prepared> {
                 ln_sqrt_q: q_um2.iter().map(|q| 0.5 * q.ln()).collect(),
                 q_sum: q_um2.iter().sum(),
                 q_um2,
-                nu_um: (model.warpage_shift_um * engine.rho_sq).abs(),
+                nu_um: (engine
+                    .warpage_um
+                    .map_or(model.warpage_shift_um, |w| model.warpage_lateral_per_um * w)
+                    * engine.rho_sq)
+                    .abs(),
             }
         })
         .collect()
@@ -634,7 +685,7 @@ fn derivatives(f: &dyn Fn([f64; 2]) -> f64, x: [f64; 2], h: f64) -> (f64, [f64; 
 /// Newton's method on `f` from `start` (steps of at most 0.5, halved until `f` does not
 /// fall; gradient steps where the Hessian is not negative definite), to steps under 1e-4;
 /// returns the maximum and the Hessian there.
-fn maximise_2d(f: &dyn Fn([f64; 2]) -> f64, start: [f64; 2]) -> ([f64; 2], [f64; 3]) {
+pub(crate) fn maximise_2d(f: &dyn Fn([f64; 2]) -> f64, start: [f64; 2]) -> ([f64; 2], [f64; 3]) {
     let h = 0.01;
     let mut x = start;
     let (mut value, mut gradient, mut hessian) = derivatives(f, x, h);
@@ -983,6 +1034,15 @@ pub struct FitData {
     pub reworked_packages: u64,
     /// Packages.
     pub packages: u64,
+    /// The ASIC wafers' sort (schema 3).
+    pub asic_wafers: Vec<crate::line_fit::AsicWafer>,
+    /// Measured corner warpage per package, µm (schema 3).
+    pub warpage_um: Vec<f64>,
+    /// Per mechanism, packages with it present at their first package test and those whose
+    /// test caught it (schema 3).
+    pub package_test: crate::line_fit::Caught,
+    /// The same at system test.
+    pub system_test: crate::line_fit::Caught,
 }
 
 /// Every row: the fits the data allow, the others with their reason.
@@ -1141,32 +1201,123 @@ pub fn fit_all(
             note: common_reason.clone(),
         });
     }
-    for (name, unit, default, note) in [
-        (
-            names::WARPAGE_MEAN,
-            "µm",
-            d.warpage_mean_um,
-            "not identified: its only trace in schema 2 is the lateral shift k W rho² in the coupling loss, confounded with the block offsets over rho² in [0.5, 1]; board-joint opens are not recorded (the alignment fit takes the scenario's mean)",
-        ),
-        (names::WARPAGE_SIGMA, "µm", d.warpage_sigma_um, "not identified: as the mean"),
-        (
-            names::ASIC_DEFECTS,
-            "1",
-            d.asic_defects_per_die,
-            "not identified: defect counts and wafer-test rejects are not recorded (only known-good dies), and package rejects with no lane failure mix ASIC defects with board-joint opens",
-        ),
-        (names::ASIC_ALPHA, "1", d.asic_cluster_alpha, "not identified: as the defect density"),
+    line_rows(data, model, &mut rows);
+    YieldFits { model: *model, parameters: rows }
+}
+
+/// The rows of the ASIC, warpage and coverage fits ([`crate::line_fit`]).
+fn line_rows(data: &FitData, model: &FitModel, rows: &mut Vec<ParameterFit>) {
+    let d = model.defaults;
+    let wald = "observed information (Wald on the logarithm)";
+    let asic = crate::line_fit::asic_defects(
+        &data.asic_wafers,
+        model.wafer_test_coverage,
+        model.asic_lot_alpha,
+    );
+    let (dies, passed) =
+        data.asic_wafers.iter().fold((0, 0), |(t, p), w| (t + w.tested, p + w.passed));
+    let sorted = format!(
+        "{dies} dies sorted on {} ASIC wafers, {passed} passed; wafer-test coverage {}, lot clustering alpha {} (both the scenario's)",
+        data.asic_wafers.len(),
+        model.wafer_test_coverage,
+        model.asic_lot_alpha.map_or("none".to_string(), |a| a.to_string())
+    );
+    let no_sort = if data.asic_wafers.is_empty() {
+        "not identified: no wafer sort in the data (schema 3's asic_wafer_dies_tested and asic_wafer_dies_passed)".to_string()
+    } else {
+        format!("not identified: {sorted}; fewer than 3 wafers, or no failing die")
+    };
+    rows.push(ParameterFit {
+        parameter: names::ASIC_DEFECTS,
+        unit: "1",
+        default: d.asic_defects_per_die,
+        fit: asic.map(|a| a.0),
+        method: if asic.is_some() { wald } else { "" },
+        note: if asic.is_some() {
+            format!("{sorted}; negative-binomial wafer likelihood")
+        } else {
+            no_sort.clone()
+        },
+    });
+    let alpha = asic.and_then(|a| a.1);
+    rows.push(ParameterFit {
+        parameter: names::ASIC_ALPHA,
+        unit: "1",
+        default: d.asic_cluster_alpha,
+        fit: alpha,
+        method: if alpha.is_some() { wald } else { "" },
+        note: match asic {
+            Some((_, Some(_))) => format!("{sorted}; negative-binomial wafer likelihood"),
+            Some((_, None)) => format!(
+                "not identified: {sorted}; the wafers show no spread beyond Poisson (alpha above 1e4)"
+            ),
+            None => no_sort,
+        },
+    });
+    let warpage = crate::line_fit::warpage(&data.warpage_um);
+    let warpage_note = if warpage.is_some() {
+        format!("{} packages' measured warpage", data.warpage_um.len())
+    } else {
+        "not identified: no measured package warpage in the data (schema 3's warpage_um) for 3 packages or more; its only trace in schema 2 is the lateral shift k W rho² in the coupling loss, confounded with the block offsets over rho² in [0.5, 1]".to_string()
+    };
+    for (name, default, fit, method) in [
+        (names::WARPAGE_MEAN, d.warpage_mean_um, warpage.map(|w| w.0), "Student t"),
+        (names::WARPAGE_SIGMA, d.warpage_sigma_um, warpage.map(|w| w.1), "exact chi-square"),
     ] {
         rows.push(ParameterFit {
             parameter: name,
-            unit,
+            unit: "µm",
             default,
-            fit: None,
-            method: "",
-            note: note.to_string(),
+            fit,
+            method: if fit.is_some() { method } else { "" },
+            note: warpage_note.clone(),
         });
     }
-    YieldFits { model: *model, parameters: rows }
+    for (names, defaults, caught, insertion) in [
+        (
+            names::PACKAGE_TEST_COVERAGE,
+            d.package_test_coverage,
+            &data.package_test,
+            "first package test",
+        ),
+        (names::SYSTEM_TEST_COVERAGE, d.system_test_coverage, &data.system_test, "system test"),
+    ] {
+        let fits = crate::line_fit::coverages(caught);
+        for (m, fit) in fits.iter() {
+            let (present, k) = caught[m];
+            let counted =
+                format!("{k} caught of {present} packages with {} at their {insertion}", m.name());
+            // Fewer packages say little about the coverage (an interval up to one half
+            // wide): not replaced. The rule is on the count alone, so that it does not select
+            // on the outcome.
+            let identified = fit.filter(|_| present >= crate::line_fit::MIN_COVERAGE_PACKAGES);
+            rows.push(ParameterFit {
+                parameter: names[m as usize],
+                unit: "1",
+                default: defaults[m],
+                fit: identified,
+                method: if identified.is_some() { "exact binomial (Clopper-Pearson)" } else { "" },
+                note: if identified.is_some() {
+                    counted
+                } else if let Some(f) = fit {
+                    format!(
+                        "not identified: {counted}, fewer than {} (its 95 % interval [{:.3}, {:.3}])",
+                        crate::line_fit::MIN_COVERAGE_PACKAGES,
+                        f.low,
+                        f.high
+                    )
+                } else if m == cporamp_yield::Mechanism::Asic {
+                    "not identified: the ASIC defects that escape are not in the lane records"
+                        .to_string()
+                } else {
+                    format!(
+                        "not identified: no package with {} at its {insertion} (or no caught-by column, schema 3's package_test_caught and system_test_caught)",
+                        m.name()
+                    )
+                },
+            });
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1232,9 +1383,12 @@ mod tests {
             coupling_budget_db: 0.6,
             spare_lanes_per_engine: 0,
             warpage_shift_um: 0.0,
+            warpage_lateral_per_um: 0.0,
             lanes_per_laser: 0,
             weak_burn_in_survival: 1.0,
             fsr_nm: 10.0,
+            wafer_test_coverage: 0.99,
+            asic_lot_alpha: None,
             bus_lanes: None,
             defaults: Defaults {
                 block_common_sigma_um: 0.25,
@@ -1248,6 +1402,8 @@ mod tests {
                 warpage_sigma_um: 0.0,
                 asic_defects_per_die: 0.0,
                 asic_cluster_alpha: 1.0,
+                package_test_coverage: ByMechanism([0.9; 5]),
+                system_test_coverage: ByMechanism([0.5; 5]),
             },
         };
         let p = engine_fail_probability(&model, 0.25, 0.15, 8);

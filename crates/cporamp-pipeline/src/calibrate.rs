@@ -17,11 +17,22 @@
 //!   (the same ring process, bit for bit) gets $\sigma'$, the others keep theirs (and see the new $g'$).
 //!   When the engine and wafer sigmas are fitted too (fixed wavelength assignment),
 //!   $\sigma^2 g$ is replaced by $\hat\sigma_g^2 + \hat\sigma_w^2$ and
-//!   `yield.ring_offset_wafer_share` by $\hat\sigma_w^2/(\hat\sigma_g^2 + \hat\sigma_w^2)$.
+//!   `yield.ring_offset_wafer_share` by $\hat\sigma_w^2/(\hat\sigma_g^2 + \hat\sigma_w^2)$;
+//! - ASIC defects per die $\widehat{DA}$: `yield.asic_defects_per_cm2` $= \widehat{DA}/A$,
+//!   $A$ the data's generation's die area (every generation then has that density);
+//! - clustering: `yield.asic_cluster_alpha`;
+//! - warpage mean $\hat W$: `yield.warpage_um_per_mm2` $= \hat W / s^2$, $s$ the package
+//!   side the thermal engine builds for the data's technology and generation (every package
+//!   then bows by the fitted amount per mm²); spread $\hat\sigma_W$:
+//!   `yield.warpage_sigma_fraction` $= \hat\sigma_W / \hat W$ (the scenario's mean when the
+//!   mean is not fitted);
+//! - each fitted coverage: `yield.package_test_coverage.<mechanism>` and
+//!   `yield.system_test_coverage.<mechanism>`.
 //!
 //! Parameters the data do not identify keep the scenario's values.
 
 use cporamp_core::Scenario;
+use cporamp_core::mechanism::Mechanism;
 use cporamp_core::scenario::LaserPlacement;
 use cporamp_inspect::yield_fit::{Defaults, FitModel, YieldFits, names};
 use serde::Serialize;
@@ -52,6 +63,27 @@ pub struct Calibration {
     pub changed: Vec<ChangedField>,
 }
 
+/// The package side the thermal engine builds for technology `technology_index` at
+/// generation `generation_index`, and the ASIC's side, mm; `None` without a package.
+fn sides_mm(
+    scenario: &Scenario,
+    technology_index: usize,
+    generation_index: usize,
+) -> Option<(f64, f64)> {
+    let technology = scenario.technologies.get(technology_index)?;
+    let generation = scenario.generations.get(generation_index)?;
+    let geometry = technology.package.as_ref()?;
+    let asic_side_mm = *scenario.thermal.asic_side_mm.get(generation_index)?;
+    let load = cporamp_thermal::package::PackageLoad {
+        asic_w: 0.0,
+        engine_w: 0.0,
+        n_engines: geometry.engines_per_switch(generation) as usize,
+        engine_edge_mm: geometry.engine_edge.0,
+        asic_side_mm,
+    };
+    Some((cporamp_thermal::package::package_side_mm(&scenario.thermal, &load), asic_side_mm))
+}
+
 /// The fit model of technology `technology_index` at generation `generation_index`: the
 /// design, test flow and defaults the yield engine would be given (the warpage from the
 /// package side the thermal engine would build); `None` for a technology that is not
@@ -63,20 +95,10 @@ pub fn fit_model(
     generation_index: usize,
 ) -> Option<FitModel> {
     let technology = scenario.technologies.get(technology_index)?;
-    let generation = scenario.generations.get(generation_index)?;
-    let (geometry, rings, optics) =
-        (technology.package.as_ref()?, technology.rings.as_ref()?, technology.optics.as_ref()?);
+    let (rings, optics) = (technology.rings.as_ref()?, technology.optics.as_ref()?);
     let settings = &scenario.yield_settings;
     let photonics = &scenario.photonics;
-    let asic_side_mm = scenario.thermal.asic_side_mm[generation_index];
-    let load = cporamp_thermal::package::PackageLoad {
-        asic_w: 0.0,
-        engine_w: 0.0,
-        n_engines: geometry.engines_per_switch(generation) as usize,
-        engine_edge_mm: geometry.engine_edge.0,
-        asic_side_mm,
-    };
-    let side_mm = cporamp_thermal::package::package_side_mm(&scenario.thermal, &load);
+    let (side_mm, asic_side_mm) = sides_mm(scenario, technology_index, generation_index)?;
     let warpage_mean_um = settings.warpage_um_per_mm2 * side_mm * side_mm;
     let sigma = rings.fab_offset_sigma.0;
     let global = photonics.global_variance_fraction;
@@ -92,6 +114,7 @@ pub fn fit_model(
         coupling_budget_db: photonics.coupling_allocation_db,
         spare_lanes_per_engine: settings.spare_lanes_per_engine as u64,
         warpage_shift_um: settings.warpage_lateral_per_um * warpage_mean_um,
+        warpage_lateral_per_um: settings.warpage_lateral_per_um,
         lanes_per_laser: if optics.laser.placement == LaserPlacement::Package {
             u64::from(optics.laser.lanes_per_laser)
         } else {
@@ -99,6 +122,8 @@ pub fn fit_model(
         },
         weak_burn_in_survival: (-settings.laser_weak_rate_per_h * settings.burn_in_h).exp(),
         fsr_nm: rings.fsr.0,
+        wafer_test_coverage: settings.wafer_test_coverage,
+        asic_lot_alpha: Some(settings.asic_lot_alpha),
         bus_lanes: photonics
             .wavelength_reassignment
             .then(|| ((rings.fsr.0 / photonics.channel_spacing_nm).round() as u64).max(1)),
@@ -114,16 +139,20 @@ pub fn fit_model(
             warpage_sigma_um: settings.warpage_sigma_fraction * warpage_mean_um,
             asic_defects_per_die: settings.asic_defects_per_cm2 * (asic_side_mm / 10.0).powi(2),
             asic_cluster_alpha: settings.asic_cluster_alpha,
+            package_test_coverage: settings.package_test_coverage,
+            system_test_coverage: settings.system_test_coverage,
         },
     })
 }
 
 /// `scenario` with the fitted parameters of `fits` (data of technology
-/// `technology_index`) in place of its own (module docs), and the fields changed.
+/// `technology_index` at generation `generation_index`) in place of its own (module docs),
+/// and the fields changed.
 #[must_use]
 pub fn calibrated(
     scenario: &Scenario,
     technology_index: usize,
+    generation_index: usize,
     fits: &YieldFits,
 ) -> (Scenario, Vec<ChangedField>) {
     let mut out = scenario.clone();
@@ -194,6 +223,51 @@ pub fn calibrated(
                     set(&field, &mut rings.fab_offset_sigma.0, new_sigma);
                 }
             }
+        }
+    }
+    if let Some((side_mm, asic_side_mm)) = sides_mm(scenario, technology_index, generation_index) {
+        let area_cm2 = (asic_side_mm / 10.0).powi(2);
+        if let Some(defects) = fits.fitted(names::ASIC_DEFECTS)
+            && area_cm2 > 0.0
+        {
+            set(
+                "yield.asic_defects_per_cm2",
+                &mut out.yield_settings.asic_defects_per_cm2,
+                defects / area_cm2,
+            );
+        }
+        let mean = fits.fitted(names::WARPAGE_MEAN);
+        if let Some(mean) = mean
+            && side_mm > 0.0
+        {
+            set(
+                "yield.warpage_um_per_mm2",
+                &mut out.yield_settings.warpage_um_per_mm2,
+                mean / (side_mm * side_mm),
+            );
+        }
+        let mean = mean.unwrap_or(out.yield_settings.warpage_um_per_mm2 * side_mm * side_mm);
+        if let Some(sigma) = fits.fitted(names::WARPAGE_SIGMA)
+            && mean > 0.0
+        {
+            set(
+                "yield.warpage_sigma_fraction",
+                &mut out.yield_settings.warpage_sigma_fraction,
+                sigma / mean,
+            );
+        }
+    }
+    if let Some(alpha) = fits.fitted(names::ASIC_ALPHA) {
+        set("yield.asic_cluster_alpha", &mut out.yield_settings.asic_cluster_alpha, alpha);
+    }
+    for m in Mechanism::ALL {
+        if let Some(coverage) = fits.fitted(names::PACKAGE_TEST_COVERAGE[m as usize]) {
+            let field = format!("yield.package_test_coverage.{}", m.name());
+            set(&field, &mut out.yield_settings.package_test_coverage[m], coverage);
+        }
+        if let Some(coverage) = fits.fitted(names::SYSTEM_TEST_COVERAGE[m as usize]) {
+            let field = format!("yield.system_test_coverage.{}", m.name());
+            set(&field, &mut out.yield_settings.system_test_coverage[m], coverage);
         }
     }
     (out, changed)

@@ -1144,19 +1144,33 @@ mod tests {
             inspector.push(&cporamp_inspect::Record::of_lane(lane, 0, row as u64 + 1)).unwrap();
         }
         let fits = inspector.finish(1).yield_fits.unwrap();
-        let (calibrated, changed) = calibrate::calibrated(&scenario, technology_index, &fits);
+        let (calibrated, changed) =
+            calibrate::calibrated(&scenario, technology_index, generation_index, &fits);
         let fields: Vec<&str> = changed.iter().map(|c| c.field.as_str()).collect();
         assert!(
             fields.contains(&"photonics.block_sigma_um")
                 && fields.contains(&"photonics.fiber_sigma_um")
                 && fields.contains(&"yield.laser_defects_per_laser")
-                && fields.contains(&"photonics.global_variance_fraction"),
+                && fields.contains(&"photonics.global_variance_fraction")
+                // Schema 3: 11 ASIC wafers sorted, every package's warpage measured, and what
+                // the first package test caught.
+                && fields.contains(&"yield.asic_defects_per_cm2")
+                && fields.contains(&"yield.asic_cluster_alpha")
+                && fields.contains(&"yield.warpage_um_per_mm2")
+                && fields.contains(&"yield.warpage_sigma_fraction")
+                && fields.contains(&"yield.package_test_coverage.coupling"),
             "{fields:?}"
         );
         let refit = of(&run_generation(&calibrated, generation, &options).unwrap());
         assert_ne!(refit.inputs, generating.inputs, "the refit ran on the fitted values");
         let (a, b) = (generating.result.package_yield, refit.result.package_yield);
         let se = a.se.hypot(b.se);
+        assert!((a.value - b.value).abs() < 3.0 * se, "{a:?} vs {b:?}");
+        // The wafer-sort pass fraction, now that DA and alpha are fitted from 11 wafers: the
+        // data's own sampling error (593 dies, binomial) joins the runs'.
+        let (a, b) = (generating.result.wafer_test_pass, refit.result.wafer_test_pass);
+        let data_se = (a.value * (1.0 - a.value) / 593.0).sqrt();
+        let se = a.se.hypot(b.se).hypot(data_se);
         assert!((a.value - b.value).abs() < 3.0 * se, "{a:?} vs {b:?}");
     }
 

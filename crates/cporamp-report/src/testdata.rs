@@ -46,6 +46,15 @@ fn columns(records: &[LaneRecord]) -> Vec<Values> {
         int(|r| r.reworks),
         flag(|r| r.package_test_pass),
         flag(|r| r.shipped),
+        int(|r| r.asic_wafer_dies_tested),
+        int(|r| r.asic_wafer_dies_passed),
+        double(|r| r.warpage_um),
+        Values::Text(
+            records.iter().map(|r| ByteArray::from(r.package_test_caught.as_str())).collect(),
+        ),
+        Values::Text(
+            records.iter().map(|r| ByteArray::from(r.system_test_caught.as_str())).collect(),
+        ),
     ]
 }
 
@@ -127,6 +136,11 @@ mod tests {
             reworks: 1,
             package_test_pass: lane != 1,
             shipped: lane != 1,
+            asic_wafer_dies_tested: 60,
+            asic_wafer_dies_passed: 41,
+            warpage_um: 52.5,
+            package_test_caught: if lane == 1 { "laser".to_string() } else { String::new() },
+            system_test_caught: String::new(),
         }
     }
 
@@ -157,6 +171,9 @@ mod tests {
             assert_eq!(row.get_bool(10).unwrap(), original.laser_dead);
             assert_eq!(row.get_string(12).unwrap(), &original.failures);
             assert_eq!(row.get_bool(15).unwrap(), original.shipped);
+            assert_eq!(row.get_long(17).unwrap(), 41);
+            assert!((row.get_double(18).unwrap() - 52.5).abs() < 1e-15);
+            assert_eq!(row.get_string(19).unwrap(), &original.package_test_caught);
         }
     }
 }

@@ -125,7 +125,9 @@ pub use ramp::{
 pub use results::*;
 use simulate::run_batch;
 pub use simulate::{simulate, simulate_all, work_units};
-pub use test_data::{LaneRecord, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA, test_data_csv, test_records};
+pub use test_data::{
+    LaneRecord, SCHEMA_2_COLUMNS, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA, test_data_csv, test_records,
+};
 
 pub use cporamp_core::scenario::Rework;
 use cporamp_core::wdm::BusLock;

@@ -49,6 +49,8 @@ pub(crate) fn run_batch(
     let mut engines: Vec<Engine> = Vec::with_capacity(m);
     let mut placements: Vec<Placement> = Vec::with_capacity(m);
     let mut states: Vec<EngineState> = Vec::with_capacity(m);
+    // Dies sorted and passed per ASIC wafer, for the test data.
+    let mut wafer_sort: Vec<(usize, usize)> = Vec::new();
     for package in 0..packages {
         let mut rng = package_stream(inputs.seed, batch * BATCH + package);
         for engine in engines.drain(..) {
@@ -62,6 +64,14 @@ pub(crate) fn run_batch(
             let defects = line.next_die(inputs);
             tally.asics_tested += 1;
             let caught = (0..defects).any(|_| rng.random::<f64>() < inputs.wafer_test_coverage);
+            if records.is_some() {
+                // The wafer sort of each ASIC wafer (wafers are numbered from 0 in a batch).
+                if wafer_sort.len() <= line.wafer {
+                    wafer_sort.resize(line.wafer + 1, (0, 0));
+                }
+                wafer_sort[line.wafer].0 += 1;
+                wafer_sort[line.wafer].1 += usize::from(!caught);
+            }
             if !caught {
                 tally.asics_passed += 1;
                 break defects;
@@ -114,6 +124,7 @@ pub(crate) fn run_batch(
             tally.lane_failures_sq[mech] += count * count;
         }
         let mut detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
+        let first_detected = detected;
         if let Some((first, _)) = detected.iter().find(|(_, d)| **d) {
             tally.first_rejects[first] += 1;
         }
@@ -150,6 +161,7 @@ pub(crate) fn run_batch(
         let package_passed = !(damaged || detected.values().any(|&d| d));
         // System test of the passing package in its switch (a second chance for what package
         // test missed; weak lasers are latent and pass).
+        let mut system_detected = ByMechanism([false; 5]);
         let system_caught = package_passed && {
             tally.package_passed += 1;
             tally.rework_recovered += u64::from(reworks > 0);
@@ -157,11 +169,18 @@ pub(crate) fn run_batch(
             let mut caught = detect(&present, &inputs.system_test, &mut rng);
             caught[Mechanism::Asic] =
                 (0..defects).any(|_| rng.random::<f64>() < inputs.system_test[Mechanism::Asic]);
+            system_detected = caught;
             caught.values().any(|&c| c)
         };
         tally.system_rejects += u64::from(system_caught);
         let rejected = !package_passed || system_caught;
         if let Some(records) = records.as_deref_mut() {
+            let names = |caught: &ByMechanism<bool>| {
+                let names: Vec<&str> =
+                    caught.iter().filter(|(_, c)| **c).map(|(m, _)| m.name()).collect();
+                names.join("+")
+            };
+            let (package_caught, system_caught) = (names(&first_detected), names(&system_detected));
             for (index, (placement, engine)) in placements.iter().zip(&engines).enumerate() {
                 for (lane_index, lane) in placement.lanes.iter().enumerate() {
                     let failures: Vec<&str> = lane
@@ -186,6 +205,12 @@ pub(crate) fn run_batch(
                         reworks,
                         package_test_pass: package_passed,
                         shipped: !rejected,
+                        // Filled in once the batch's wafer sort is known (below).
+                        asic_wafer_dies_tested: 0,
+                        asic_wafer_dies_passed: 0,
+                        warpage_um: corner_warp,
+                        package_test_caught: package_caught.clone(),
+                        system_test_caught: system_caught.clone(),
                     });
                 }
             }
@@ -206,6 +231,13 @@ pub(crate) fn run_batch(
             tally.escapes[mech] += u64::from(escaped[mech]);
         }
         tally.escapes_any += u64::from(escaped.values().any(|&e| e));
+    }
+    if let Some(records) = records {
+        for record in records.iter_mut() {
+            let (tested, passed) = wafer_sort.get(record.wafer).copied().unwrap_or_default();
+            record.asic_wafer_dies_tested = tested;
+            record.asic_wafer_dies_passed = passed;
+        }
     }
     tally
 }

@@ -1,13 +1,22 @@
 //! Synthetic per-lane test data: the records of the packages the Monte Carlo draws, and
 //! their CSV layout (schema [`TEST_DATA_SCHEMA`]).
+//!
+//! Schema 3 adds to schema 2's 16 columns ([`SCHEMA_2_COLUMNS`]) what a line's MES export
+//! joins onto each package and what the calibration of the ASIC, warpage and test-coverage
+//! parameters needs: the wafer sort of the package's ASIC wafer (dies sorted and passed),
+//! the package's measured corner warpage, and the mechanisms each test insertion caught
+//! (the first package test, and system test).
 
 use super::*;
 
 /// Version of the synthetic test-data layout ([`test_data_csv`]).
-pub const TEST_DATA_SCHEMA: u32 = 2;
+pub const TEST_DATA_SCHEMA: u32 = 3;
+
+/// Schema 2's columns: the first 16 of [`TEST_DATA_COLUMNS`] (schema 3 appends 5).
+pub const SCHEMA_2_COLUMNS: usize = 16;
 
 /// The test-data columns in order, with their meaning (the schema [`TEST_DATA_SCHEMA`]).
-pub const TEST_DATA_COLUMNS: [(&str, &str); 16] = [
+pub const TEST_DATA_COLUMNS: [(&str, &str); 21] = [
     ("lot", "ASIC lot number within the batch"),
     ("wafer", "ASIC wafer number within the batch"),
     ("pic_wafer", "PIC wafer of the lane's engine, within the batch"),
@@ -24,6 +33,20 @@ pub const TEST_DATA_COLUMNS: [(&str, &str); 16] = [
     ("reworks", "fiber re-attach attempts on the package"),
     ("package_test_pass", "the package passed its last package test"),
     ("shipped", "the package shipped"),
+    (
+        "asic_wafer_dies_tested",
+        "dies of the package's ASIC wafer sorted at wafer test (the last wafer of the data may be partly sorted)",
+    ),
+    ("asic_wafer_dies_passed", "of those, dies that passed wafer test"),
+    ("warpage_um", "package corner warpage measured after assembly, µm"),
+    (
+        "package_test_caught",
+        "mechanisms the package's first package test caught, '+'-separated, empty when none",
+    ),
+    (
+        "system_test_caught",
+        "mechanisms system test caught, '+'-separated, empty when none or not system-tested",
+    ),
 ];
 
 /// One lane of one shipped or rejected package, as a line's test data would record it.
@@ -61,6 +84,16 @@ pub struct LaneRecord {
     pub package_test_pass: bool,
     /// The package shipped.
     pub shipped: bool,
+    /// Dies of the package's ASIC wafer sorted at wafer test.
+    pub asic_wafer_dies_tested: usize,
+    /// Of those, dies that passed.
+    pub asic_wafer_dies_passed: usize,
+    /// Package corner warpage measured after assembly, µm.
+    pub warpage_um: f64,
+    /// Mechanisms the package's first package test caught, `+`-separated (empty when none).
+    pub package_test_caught: String,
+    /// Mechanisms system test caught, `+`-separated (empty when none or not system-tested).
+    pub system_test_caught: String,
 }
 
 /// Synthetic test data: every lane of the first `packages` packages of the first batch (the
@@ -97,7 +130,7 @@ pub fn test_data_csv(records: &[LaneRecord], technology: &str, generation: &str)
     out.push('\n');
     for r in records {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{:.4},{:.3},{:.4},{:.4},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{:.4},{:.3},{:.4},{:.4},{},{},{},{},{},{},{},{},{:.3},{},{}\n",
             r.lot,
             r.wafer,
             r.pic_wafer,
@@ -114,6 +147,11 @@ pub fn test_data_csv(records: &[LaneRecord], technology: &str, generation: &str)
             r.reworks,
             r.package_test_pass,
             r.shipped,
+            r.asic_wafer_dies_tested,
+            r.asic_wafer_dies_passed,
+            r.warpage_um,
+            r.package_test_caught,
+            r.system_test_caught,
         ));
     }
     out

@@ -353,7 +353,7 @@ fn test_records_are_the_simulated_packages_lane_by_lane() {
     assert!((passed as f64 / 200.0 - result.package_test_pass.value).abs() < 1e-12);
     let csv = test_data_csv(&records, "cpo_els", "102.4T");
     let lines: Vec<&str> = csv.lines().collect();
-    assert!(lines[0].starts_with("# cporamp yield test data, schema 2"));
+    assert!(lines[0].starts_with("# cporamp yield test data, schema 3"));
     assert!(lines[1].starts_with("lot,wafer,pic_wafer,package,engine,lane,"));
     assert_eq!(lines[2].split(',').count(), TEST_DATA_COLUMNS.len());
     assert_eq!(lines.len(), 2 + records.len());
