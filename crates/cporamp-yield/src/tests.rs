@@ -663,3 +663,21 @@ fn test_records_refuse_zero_packages_and_more_than_a_batch() {
         );
     }
 }
+
+#[test]
+fn warpage_shift_mean_square_follows_the_engine_positions() {
+    // Four engines sit at the middle of the sides (rho^2 = 1/2); sixteen at along = +-1/8
+    // and +-3/8 of a side (rho^2 = 0.53125 and 0.78125, as many of each): the mean square of
+    // k rho^2 W is k^2 (mu^2 + sigma^2) times the mean of rho^4.
+    let mut inputs = quiet();
+    inputs.warpage_lateral_per_um = 0.002;
+    inputs.warpage_mean_um = 100.0;
+    inputs.warpage_sigma_um = 20.0;
+    let scale = 0.002f64.powi(2) * (100.0f64.powi(2) + 20.0f64.powi(2));
+    for (engines, rho4) in [(4, 0.25), (16, (0.53125f64.powi(2) + 0.78125f64.powi(2)) / 2.0)] {
+        inputs.engines_per_package = engines;
+        let expected = scale * rho4;
+        let got = warpage_shift_mean_square_um2(&inputs);
+        assert!((got - expected).abs() < 1e-12 * expected, "{engines}: {got} vs {expected}");
+    }
+}
