@@ -256,20 +256,6 @@ fn burn_in(inputs: &YieldInputs) -> (f64, f64) {
     (f * q, f * (1.0 - q) / (1.0 - f * q))
 }
 
-/// Burns in laser chips until one passes; returns whether the shipped chip is weak.
-fn burned_in_laser(inputs: &YieldInputs, tally: &mut Tally, rng: &mut impl Rng) -> bool {
-    // The burn-in failure probability is only needed for weak chips (exp per weak chip).
-    let burn_in_fail = || -(-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp_m1();
-    loop {
-        tally.lasers_burned_in += 1;
-        let weak = rng.random::<f64>() < inputs.laser_weak_fraction;
-        if !(weak && rng.random::<f64>() < burn_in_fail()) {
-            tally.lasers_passed += 1;
-            return weak;
-        }
-    }
-}
-
 /// The manufacturing line of one batch: ASIC lots and wafers, PIC wafers, with their
 /// shared variation.
 struct Line {
@@ -614,22 +600,51 @@ fn package_test(
     detected
 }
 
+/// The geometric skips of an ELS module's lasers: burn-in failures before the module's
+/// lasers pass, weak lasers among those shipped, dead lasers.
+pub(crate) struct ElsDraws {
+    burn_in: Skip,
+    weak: Skip,
+    dead: Skip,
+}
+
+impl ElsDraws {
+    pub(crate) fn new(inputs: &YieldInputs, els: &Els) -> ElsDraws {
+        let (weak_fail, weak_pass) = burn_in(inputs);
+        ElsDraws {
+            burn_in: Skip::new(els.lasers, weak_fail),
+            weak: Skip::new(els.lasers, weak_pass),
+            dead: Skip::new(els.lasers, inputs.laser_dead_probability),
+        }
+    }
+}
+
 /// Builds and tests the ELS modules of one switch (modules failing their test are
-/// scrapped and rebuilt); returns whether a weak laser shipped.
-fn els_modules(inputs: &YieldInputs, els: &Els, tally: &mut Tally, rng: &mut impl Rng) -> bool {
+/// scrapped and rebuilt); returns whether a weak laser shipped. A module's laser chips are
+/// burned in until its `lasers` pass (the failures before them negative binomial, as an
+/// engine's), each shipped chip is weak with the burned-in weak fraction and dead with the
+/// dead probability, all drawn by geometric skips.
+pub(crate) fn els_modules(
+    els: &Els,
+    draws: &ElsDraws,
+    tally: &mut Tally,
+    rng: &mut impl Rng,
+) -> bool {
     let mut weak_shipped = false;
     for _ in 0..els.per_switch {
         loop {
             tally.els_built += 1;
-            let mut good = 0;
+            let failed = draws.burn_in.failures_before(rng);
+            tally.lasers_burned_in += els.lasers as u64 + failed;
+            tally.lasers_passed += els.lasers as u64;
             let mut weak = false;
-            for _ in 0..els.lasers {
-                weak |= burned_in_laser(inputs, tally, rng);
-                good += usize::from(rng.random::<f64>() >= inputs.laser_dead_probability);
-            }
+            draws.weak.each(rng, |_, _| weak = true);
+            let mut dead = 0;
+            draws.dead.each(rng, |_, _| dead += 1);
+            let good = els.lasers - dead;
             if good >= els.lasers_needed {
                 tally.els_passed += 1;
-                tally.els_spares_used += (els.lasers - good) as u64;
+                tally.els_spares_used += dead as u64;
                 weak_shipped |= weak;
                 break;
             }

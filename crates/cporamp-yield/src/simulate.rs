@@ -39,6 +39,7 @@ pub(crate) fn run_batch(
     let mut els_rng = stream(inputs.seed, 1, batch);
     let mut detail_rng = records.is_some().then(|| stream(inputs.seed, 2, batch));
     let draws = EngineDraws::new(inputs);
+    let els_draws = inputs.els.map(|els| (els, ElsDraws::new(inputs, &els)));
     let mut tally = Tally::default();
     let mut line = Line::new(inputs, stream(inputs.seed, 3, batch));
     let attach = Attach::new(inputs, records.is_some());
@@ -103,8 +104,9 @@ pub(crate) fn run_batch(
             };
             engines.push(engine);
         }
-        let els_weak =
-            inputs.els.is_some_and(|els| els_modules(inputs, &els, &mut tally, &mut els_rng));
+        let els_weak = els_draws
+            .as_ref()
+            .is_some_and(|(els, draws)| els_modules(els, draws, &mut tally, &mut els_rng));
         // Assembly and fiber attach: warpage, coupling, bumps.
         tally.packages += 1;
         let corner_warp = inputs.warpage_mean_um + warpage.sample(&mut rng);
