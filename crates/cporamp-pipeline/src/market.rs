@@ -5,17 +5,20 @@
 //!   the co-packaged one with the yield engine's cost per shipped package), and the external
 //!   laser source's part of it;
 //! - energy per bit of each switch (the comparison, at the thermal engine's temperatures);
-//! - **the yield surrogate**: the co-packaged package yield against the Wright defect factor,
-//!   from the yield engine's ramp (one Monte Carlo per quarter), interpolated piecewise
-//!   linearly; its leave-one-out error on the engine's own points is its held-out check;
-//! - **the goodput surrogate**: the co-packaged fabric's job goodput loss against the
+//! - **the yield surface** ([`cporamp_market::YieldSurface`], built by `yield_surface`): the
+//!   co-packaged package yield over the Wright defect factor and the engineering inputs
+//!   (alignment, mode radius, heater efficiency, warpage, ASIC defect density), from yield
+//!   engine runs: an attach grid, a line along each input and held-out runs that check it;
+//! - **the goodput surrogates**: the co-packaged fabric's job goodput loss against the
 //!   pluggable fabric as a function of a multiplier $f$ on the co-packaged fabric's laser
 //!   failure rates (the uncertainty is about the new design's lasers; the pluggable reference
 //!   keeps its field rates), from one fleet run per `[market] laser_factors` entry (same
-//!   seed: common random numbers); a multiplier $f$ on a Weibull hazard scales its
-//!   characteristic life by $f^{-1/\beta}$. Only the GPU-leaf links interrupt the fleet's
-//!   job, so the loss is that of the co-packaged leaf; the market charges it only to its
-//!   job-exposed tiers, per their own Gb/s;
+//!   seed: common random numbers), and likewise of a multiplier on its engine ports' random
+//!   failure rate (`engine_fit_factors`), with one held-out run at the largest of both; a
+//!   multiplier $f$ on a Weibull hazard scales its characteristic life by $f^{-1/\beta}$.
+//!   Only the GPU-leaf links interrupt the fleet's job, so the loss is that of the
+//!   co-packaged leaf; the market charges it only to its job-exposed tiers, per their own
+//!   Gb/s, counted from the pluggable fabric's own loss to network causes;
 //! - LPO's goodput loss against the pluggable fabric, from the LPO fabric (its modules fail
 //!   less often than DSP modules);
 //! - the engine temperature margin: `engine_temp_limit_c` minus the thermal engine's hottest
@@ -56,11 +59,12 @@ pub struct MarketOutput {
     pub sobol: Vec<SobolSet>,
 }
 
-/// Learning factors at which the yield surrogate runs the yield engine, $0.1 \cdot 1.13^k$
-/// for $k = 0..30$ (0.1 to 3.9): the ramp's factors (about 0.3-1.3 over the default quarters)
-/// times the alignment prior's squared factor (about 0.4-2.7 over its 1-99 % range). The
-/// package yield falls steeply with the attach spread, so the grid is fine enough for a
-/// held-out error within `surrogate_error_bound`.
+/// Attach factors at which the yield surface's attach grid runs the yield engine,
+/// $0.1 \cdot 1.13^k$ for $k = 0..30$ (0.1 to 3.9): the ramp's factors (about 0.3-1.3 over
+/// the default quarters) times the alignment prior's squared factor (about 0.4-2.7 over its
+/// 1-99 % range), moved a little by the mode radius and warpage. The package yield falls
+/// steeply with the attach spread, so the grid is fine enough for a held-out error within
+/// `surrogate_error_bound`.
 fn yield_factors() -> impl Iterator<Item = f64> {
     (0..=30).map(|k| 0.1 * 1.13f64.powi(k))
 }
