@@ -462,15 +462,17 @@ fn yield_surface(
         .collect();
     // Refine: where a line's leave-one-out error passes half the bound (a cliff, such as the
     // heaters' lock range running out), run the engine halfway to both neighbours of the
-    // worst point, up to REFINEMENTS rounds.
-    let bound = scenario.market.surrogate_error_bound;
+    // worst point, up to REFINEMENTS rounds. An error within twice a point's Monte Carlo
+    // standard error is the points' noise, which no refinement lowers.
+    let noise = 2.0 * (reference_yield * (1.0 - reference_yield) / packages as f64).sqrt();
+    let threshold = (scenario.market.surrogate_error_bound / 2.0).max(noise);
     for _ in 0..REFINEMENTS {
         let mut added: Vec<(usize, f64)> = Vec::new();
         for (index, line) in points.iter().enumerate() {
             let errors =
                 cporamp_market::yield_held_out_errors(&cporamp_market::yield_surrogate(line));
             let worst = (0..errors.len()).max_by(|&a, &b| errors[a].total_cmp(&errors[b]));
-            if let Some(i) = worst.filter(|&i| errors[i] > bound / 2.0) {
+            if let Some(i) = worst.filter(|&i| errors[i] > threshold) {
                 let (before, at, after) = (line[i].0, line[i + 1].0, line[i + 2].0);
                 added.extend([(index, (before + at) / 2.0), (index, (at + after) / 2.0)]);
             }
