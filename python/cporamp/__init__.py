@@ -33,8 +33,10 @@ __all__ = [
     "ScenarioError",
     "SweepError",
     "run",
+    "run_tables",
     "sweep",
     "sweep_spec",
+    "tables",
 ]
 
 #: The engines, in the pipeline's order.
@@ -164,6 +166,34 @@ def run(
     by default; results are identical for any count)."""
     s = _scenario(scenario)
     return json.loads(_native.run(s.toml, s.origin, engine, threads))
+
+
+def run_tables(
+    scenario: Union[Scenario, str, "os.PathLike[str]"],
+    engine: str,
+    threads: Optional[int] = None,
+) -> Dict[str, Any]:
+    """Runs ``engine`` (one of ``ENGINES``) on ``scenario`` and returns its full results as
+    ``pyarrow.Table`` s by name (no Python object per value: the columns are built in Rust
+    and read by pyarrow as Parquet buffers). Each list of records in the results is a table
+    named by its path under the engine (``"thermal.technologies.sweep"``: the inlet sweep
+    points; ``"photonics.technologies.inlet_sweep"``; ``"yield.technologies.ramp"``,
+    ``"yield.technologies.result.package_rejects_by_mechanism"``; ``"fleet.fabrics"``,
+    ``"fleet.fabrics.result.job.by_cause"``; the market's probabilities and value pools under
+    ``"market.market..."``), with ``position`` (the record's place in its list), the text
+    fields of the records containing it (``technologies.id``, ``generation``) and the
+    record's own fields, nested objects flattened with ``.``. Column names are the JSON
+    field names, which carry their units (``inlet_c``, ``cost_usd``); values equal
+    ``run(scenario, engine)``'s. ``.to_pandas()`` gives a DataFrame."""
+    s = _scenario(scenario)
+    return {name: _table(data) for name, data in _native.run_tables(s.toml, s.origin, engine, threads)}
+
+
+def tables(results: Any, engine: str) -> Dict[str, Any]:
+    """The tables of ``run_tables`` from results already in hand: ``results`` as
+    ``run(scenario, engine)`` returned them (or their JSON text)."""
+    text = results if isinstance(results, str) else json.dumps(results)
+    return {name: _table(data) for name, data in _native.result_tables(engine, text)}
 
 
 def sweep_spec(

@@ -139,6 +139,57 @@ fn run(
     result.map_err(|error| package_error(py, "RunError", (error.to_string(),)))
 }
 
+fn tables<'py>(
+    py: Python<'py>,
+    engine: &str,
+    value: &serde_json::Value,
+) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+    let tables = py.detach(|| {
+        cporamp_sweep::result_tables(engine, value)
+            .into_iter()
+            .map(|(name, table)| cporamp_sweep::table_parquet(&table).map(|bytes| (name, bytes)))
+            .collect::<Result<Vec<_>, _>>()
+    });
+    let tables =
+        tables.map_err(|error| PyValueError::new_err(format!("{engine} tables: {error}")))?;
+    Ok(tables.into_iter().map(|(name, bytes)| (name, PyBytes::new(py, &bytes))).collect())
+}
+
+/// The tables (name, Parquet bytes) of `engine`'s results, given as the JSON text that
+/// `run` returned (see `cporamp_sweep::results`).
+#[pyfunction]
+fn result_tables<'py>(
+    py: Python<'py>,
+    engine: &str,
+    results: &str,
+) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+    let value: serde_json::Value = serde_json::from_str(results)
+        .map_err(|error| PyValueError::new_err(format!("{engine} results: {error}")))?;
+    tables(py, engine, &value)
+}
+
+/// Runs `engine` (not `all`) on the scenario `text` and returns its results' tables (name,
+/// Parquet bytes), with the interpreter lock released.
+#[pyfunction]
+#[pyo3(signature = (text, origin, engine, threads=None))]
+fn run_tables<'py>(
+    py: Python<'py>,
+    text: &str,
+    origin: &str,
+    engine: &str,
+    threads: Option<usize>,
+) -> PyResult<Vec<(String, Bound<'py, PyBytes>)>> {
+    let chosen = self::engines(&[engine.to_string()])?;
+    let scenario = py
+        .detach(|| cporamp_sweep::check(text, origin, &chosen))
+        .map_err(|error| scenario_error(py, &error))?;
+    let options = RunOptions { threads: self::threads(threads), ..RunOptions::default() };
+    let value = py
+        .detach(|| cporamp_sweep::engine_json(&scenario, chosen[0], &options))
+        .map_err(|error| package_error(py, "RunError", (error.to_string(),)))?;
+    tables(py, chosen[0].name(), &value)
+}
+
 /// A sweep as the Python package sends it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -240,6 +291,8 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(get_field, module)?)?;
     module.add_function(wrap_pyfunction!(set_field, module)?)?;
     module.add_function(wrap_pyfunction!(run, module)?)?;
+    module.add_function(wrap_pyfunction!(result_tables, module)?)?;
+    module.add_function(wrap_pyfunction!(run_tables, module)?)?;
     module.add_function(wrap_pyfunction!(sweep_len, module)?)?;
     module.add_function(wrap_pyfunction!(sweep_rows, module)?)?;
     module.add_function(wrap_pyfunction!(sweep_table, module)?)?;

@@ -86,3 +86,16 @@ def test_a_failed_scenario_keeps_its_row_and_the_others_run(quick):
     assert base.num_rows == 1 and base.column(power_name).to_pylist() == [power[0]]
     with pytest.raises(cporamp.SweepError, match="inlet_c"):
         cporamp.sweep(quick, {"thermal.cold_plate.inlet_c": [1.0]}, engines=["compare"])
+
+
+def test_an_engines_tables_equal_its_json_results(quick):
+    results = cporamp.run(quick, "yield", threads=2)
+    tables = cporamp.run_tables(quick, "yield", threads=2)
+    assert tables.keys() == cporamp.tables(results, "yield").keys()
+    ramp = tables["yield.technologies.ramp"].to_pylist()
+    expected = [
+        (g["generation"], t["id"], i, r["cost_usd"], r["escapes_dppm"])
+        for g in results for t in g["technologies"] for i, r in enumerate(t["ramp"])
+    ]
+    got = [(r["generation"], r["technologies.id"], r["position"], r["cost_usd"], r["escapes_dppm"]) for r in ramp]
+    assert got == expected

@@ -29,8 +29,10 @@ use serde::{Deserialize, Serialize};
 use toml::Value;
 
 pub mod path;
+pub mod results;
 pub mod table;
 
+pub use results::result_tables;
 pub use table::{Table, table, table_parquet};
 
 /// An engine a sweep (or one run) can ask for.
