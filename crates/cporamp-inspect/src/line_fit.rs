@@ -318,39 +318,22 @@ pub fn incomplete_beta(x: f64, a: f64, b: f64) -> f64 {
     let ln_front = ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln();
     let fraction = |x: f64, a: f64, b: f64| {
         let tiny = 1e-300;
+        let away_from_zero = |v: f64| if v.abs() < tiny { tiny } else { v };
         let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
         let mut c = 1.0;
-        let mut d = 1.0 - qab * x / qap;
-        if d.abs() < tiny {
-            d = tiny;
-        }
-        d = 1.0 / d;
+        let mut d = 1.0 / away_from_zero(1.0 - qab * x / qap);
         let mut h = d;
+        // One Lentz step with coefficient `aa`: updates d and c, returns their product.
+        let mut step = |aa: f64| {
+            d = 1.0 / away_from_zero(1.0 + aa * d);
+            c = away_from_zero(1.0 + aa / c);
+            d * c
+        };
         for m in 1..300 {
             let m = f64::from(m);
             let m2 = 2.0 * m;
-            let aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-            d = 1.0 + aa * d;
-            if d.abs() < tiny {
-                d = tiny;
-            }
-            c = 1.0 + aa / c;
-            if c.abs() < tiny {
-                c = tiny;
-            }
-            d = 1.0 / d;
-            h *= d * c;
-            let aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-            d = 1.0 + aa * d;
-            if d.abs() < tiny {
-                d = tiny;
-            }
-            c = 1.0 + aa / c;
-            if c.abs() < tiny {
-                c = tiny;
-            }
-            d = 1.0 / d;
-            let delta = d * c;
+            h *= step(m * (b - m) * x / ((qam + m2) * (a + m2)));
+            let delta = step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)));
             h *= delta;
             if (delta - 1.0).abs() < 1e-15 {
                 break;

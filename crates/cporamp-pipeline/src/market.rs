@@ -301,6 +301,10 @@ pub(crate) fn market(
 /// samples fall).
 const LINE_POINTS: usize = 6;
 
+/// Relative half-width of the line about a fixed input (a prior whose 0.5-99.5 % range is
+/// narrower than this), so that its points are distinct.
+const FIXED_INPUT_SPREAD: f64 = 0.01;
+
 /// Rounds of refinement of a yield line where its leave-one-out error is large.
 const REFINEMENTS: usize = 3;
 
@@ -413,7 +417,12 @@ fn yield_surface(
     };
     let grid = |name: &str| {
         let p = prior(name);
-        let (low, high) = (p.quantile(0.005), p.quantile(0.995));
+        let (mut low, mut high) = (p.quantile(0.005), p.quantile(0.995));
+        // A fixed input (a degenerate prior): a line through points 1 % either side of it,
+        // so that the surrogate's abscissae still ascend.
+        if high - low < FIXED_INPUT_SPREAD * low {
+            (low, high) = (low * (1.0 - FIXED_INPUT_SPREAD), high * (1.0 + FIXED_INPUT_SPREAD));
+        }
         (0..LINE_POINTS)
             .map(move |i| low + (high - low) * i as f64 / (LINE_POINTS - 1) as f64)
             .collect::<Vec<f64>>()
@@ -620,5 +629,24 @@ mod tests {
         scenario.market.priors[0].0 = "yield_learning".to_string();
         let error = crate::run(&scenario, &crate::RunOptions::default()).unwrap_err().to_string();
         assert!(error.contains("market.priors.yield_learning: not an input"), "{error}");
+    }
+
+    #[test]
+    fn a_fixed_engineering_input_still_gets_an_ascending_yield_line() {
+        // Every engineering input fixed at its default: the lines run 1 % either side of it,
+        // where equal points would have made the market refuse its own surface.
+        let mut scenario = crate::fixture::small();
+        for (name, prior) in &mut scenario.market.priors {
+            if name.ends_with("_factor") {
+                *prior = cporamp_core::prior::Prior::Uniform { low: 1.0, high: 1.0 };
+            }
+        }
+        let output = crate::run(&scenario, &crate::RunOptions::default()).unwrap();
+        let surface = &output.market.inputs.anchors.cpo_yield;
+        for (path, line) in surface.lines() {
+            assert!(line.x.windows(2).all(|pair| pair[1] > pair[0]), "{path}: {:?}", line.x);
+            let (low, high) = (line.x[0].exp(), line.x[line.x.len() - 1].exp());
+            assert!((low - 0.99).abs() < 1e-12 && (high - 1.01).abs() < 1e-12, "{path}");
+        }
     }
 }
