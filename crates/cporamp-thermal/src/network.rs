@@ -86,6 +86,63 @@ impl Edge {
     }
 }
 
+/// Receives a network's nodes and links as a model builds them: a [`Network`], or a
+/// structure that keeps only what one solver needs (the multigrid's
+/// [`crate::multigrid::GridOperatorBuilder`]).
+pub trait NetworkBuilder {
+    /// Adds a node with heat capacity `capacitance_j_per_k`; returns its index.
+    fn add_node(&mut self, capacitance_j_per_k: f64) -> usize;
+    /// Adds heat capacity to a node.
+    fn add_capacitance(&mut self, node: usize, capacitance_j_per_k: f64);
+    /// Connects two nodes through a conductance, W/K.
+    fn connect_conductance(&mut self, a: usize, b: usize, conductance_w_per_k: f64);
+    /// Connects a node to the ambient through a conductance, W/K.
+    fn ground_conductance(&mut self, node: usize, conductance_w_per_k: f64);
+
+    /// Connects two nodes through a thermal resistance, K/W.
+    fn connect_resistance(&mut self, a: usize, b: usize, resistance_k_per_w: f64) {
+        self.connect_conductance(a, b, 1.0 / resistance_k_per_w);
+    }
+
+    /// Connects a node to the ambient through a thermal resistance, K/W.
+    fn ground_resistance(&mut self, node: usize, resistance_k_per_w: f64) {
+        self.ground_conductance(node, 1.0 / resistance_k_per_w);
+    }
+
+    /// Reserves room for `nodes` more nodes and `edges` more edges, if the builder stores them.
+    fn reserve(&mut self, _nodes: usize, _edges: usize) {}
+}
+
+impl NetworkBuilder for Network {
+    fn add_node(&mut self, capacitance_j_per_k: f64) -> usize {
+        Network::add_node(self, capacitance_j_per_k)
+    }
+
+    fn add_capacitance(&mut self, node: usize, capacitance_j_per_k: f64) {
+        Network::add_capacitance(self, node, capacitance_j_per_k);
+    }
+
+    fn connect_conductance(&mut self, a: usize, b: usize, conductance_w_per_k: f64) {
+        Network::connect_conductance(self, a, b, conductance_w_per_k);
+    }
+
+    fn ground_conductance(&mut self, node: usize, conductance_w_per_k: f64) {
+        Network::ground_conductance(self, node, conductance_w_per_k);
+    }
+
+    fn connect_resistance(&mut self, a: usize, b: usize, resistance_k_per_w: f64) {
+        Network::connect_resistance(self, a, b, resistance_k_per_w);
+    }
+
+    fn ground_resistance(&mut self, node: usize, resistance_k_per_w: f64) {
+        Network::ground_resistance(self, node, resistance_k_per_w);
+    }
+
+    fn reserve(&mut self, nodes: usize, edges: usize) {
+        Network::reserve(self, nodes, edges);
+    }
+}
+
 /// How to step in time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeScheme {

@@ -89,7 +89,7 @@
 use super::block::TransientMethod;
 use super::microchannel::{self, Channels};
 use super::parse::{Floorplan, PowerTrace};
-use crate::network::{Network, NetworkError, TimeScheme};
+use crate::network::{Network, NetworkBuilder, NetworkError, TimeScheme};
 use faer::sparse::Triplet;
 
 mod network;
@@ -105,7 +105,7 @@ pub const C_FACTOR: f64 = 0.333;
 
 /// Cells per layer above which steady states are solved by multigrid-preconditioned CG
 /// instead of sparse Cholesky (chosen by the benchmark in BENCHMARKS.md).
-pub const DIRECT_SOLVE_MAX_CELLS: usize = 160 * 160;
+pub const DIRECT_SOLVE_MAX_CELLS: usize = 64 * 64;
 
 /// Memory the grid model holds per node (conductances, the multigrid hierarchy, CG vectors,
 /// block maps), bytes: measured peak resident memory of `cporamp thermal` on HotSpot's
@@ -424,8 +424,6 @@ impl GridModel {
             .map_err(|message| GridError::BadGrid { rows, cols, message })?;
 
         let columns = trace_columns(&layers, column_names)?;
-        let network = build_network(&layers, package, rows, cols, width_m, height_m, detailed_3d)
-            .map_err(|message| GridError::BadGrid { rows, cols, message })?;
         let mut advection: Option<Advection> = None;
         for (index, layer) in layers.iter().enumerate() {
             if let Some(channels) = &layer.channels {
@@ -450,10 +448,37 @@ impl GridModel {
             }
         }
         let layout = crate::multigrid::GridLayout { layers: layers.len() + 2, rows, cols };
+        let bad_grid = |message| GridError::BadGrid { rows, cols, message };
+        // A large grid's steady state needs only the structured operator, built directly
+        // (HotSpot's grid keeps per-layer values in the same way); its network waits for a
+        // transient or an energy check.
         let (network, operator) = if rows * cols > DIRECT_SOLVE_MAX_CELLS && advection.is_none() {
-            let operator = crate::multigrid::GridOperator::from_network(&network, layout)?;
-            (std::sync::OnceLock::new(), Some(operator))
+            let mut builder = crate::multigrid::GridOperatorBuilder::new(layout);
+            build_network(
+                &layers,
+                package,
+                rows,
+                cols,
+                width_m,
+                height_m,
+                detailed_3d,
+                &mut builder,
+            )
+            .map_err(bad_grid)?;
+            (std::sync::OnceLock::new(), Some(builder.finish()?))
         } else {
+            let mut network = Network::default();
+            build_network(
+                &layers,
+                package,
+                rows,
+                cols,
+                width_m,
+                height_m,
+                detailed_3d,
+                &mut network,
+            )
+            .map_err(bad_grid)?;
             (std::sync::OnceLock::from(network), None)
         };
         Ok(GridModel {
@@ -569,6 +594,7 @@ impl GridModel {
     pub fn network(&self) -> &Network {
         self.network.get_or_init(|| {
             let die = &self.layers[0].floorplan;
+            let mut network = Network::default();
             build_network(
                 &self.layers,
                 &self.package,
@@ -577,8 +603,10 @@ impl GridModel {
                 die.width_m,
                 die.height_m,
                 self.detailed_3d,
+                &mut network,
             )
-            .expect("the same network built without error in GridModel::new")
+            .expect("the same network built without error in GridModel::new");
+            network
         })
     }
 

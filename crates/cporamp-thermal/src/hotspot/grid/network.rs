@@ -180,7 +180,8 @@ pub(in crate::hotspot) fn build_network(
     width: f64,
     height: f64,
     detailed_3d: bool,
-) -> Result<Network, String> {
+    network: &mut impl NetworkBuilder,
+) -> Result<(), String> {
     let (cell_w, cell_h) = (width / cols as f64, height / rows as f64);
     let cell_area = cell_w * cell_h;
     let n_cells = rows * cols;
@@ -226,7 +227,6 @@ pub(in crate::hotspot) fn build_network(
 
     let n_layers = stack.len();
     let (spreader_layer, sink_layer) = (n_layers - 2, n_layers - 1);
-    let mut network = Network::default();
     // Lateral and vertical links, the rim links of the spreader and sink edges, and the
     // package nodes' own links (fewer than 32).
     let lateral = rows * cols.saturating_sub(1) + rows.saturating_sub(1) * cols;
@@ -334,6 +334,6 @@ pub(in crate::hotspot) fn build_network(
         network.ground_resistance(node(sink_layer, cell), stack[sink_layer].uniform.rz);
     }
 
-    rim.connect(&mut network, sp, extra);
-    Ok(network)
+    rim.connect(network, sp, extra);
+    Ok(())
 }

@@ -62,7 +62,7 @@ impl Rim {
     /// to the ambient, with their capacitances (`populate_package_C`).
     pub(in crate::hotspot) fn connect(
         &self,
-        network: &mut Network,
+        network: &mut impl NetworkBuilder,
         sp: &PackageParameters,
         first: usize,
     ) {
