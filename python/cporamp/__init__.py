@@ -179,8 +179,8 @@ def run_tables(
     named by its path under the engine (``"thermal.technologies.sweep"``: the inlet sweep
     points; ``"photonics.technologies.inlet_sweep"``; ``"yield.technologies.ramp"``,
     ``"yield.technologies.result.package_rejects_by_mechanism"``; ``"fleet.fabrics"``,
-    ``"fleet.fabrics.result.job.by_cause"``; the market's probabilities and value pools under
-    ``"market.market..."``), with ``position`` (the record's place in its list), the text
+    ``"fleet.fabrics.result.job.by_cause"``; ``"market.result.probabilities"``,
+    ``"market.result.tiers"``; the market's own figures as the one-row ``"market"``), with ``position`` (the record's place in its list), the text
     fields of the records containing it (``technologies.id``, ``generation``) and the
     record's own fields, nested objects flattened with ``.``. Column names are the JSON
     field names, which carry their units (``inlet_c``, ``cost_usd``); values equal
