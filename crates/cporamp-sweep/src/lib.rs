@@ -17,8 +17,12 @@
 //! tasks that each run [`Sweep::run_points`] on some indices) share this crate; both build
 //! the table with [`table()`], so a table does not depend on where its rows were computed.
 //!
+//! **Progress.** [`Sweep::run_points_with_progress`] calls an observer `(done, total)` as
+//! each scenario finishes (the CLI's bar, a Python callback) and stops starting scenarios
+//! when it returns [`ControlFlow::Break`]; it never sees or changes a row.
+//!
 //! **Architecture invariant:** pure, like the pipeline: text in, rows out; the callers read
-//! and write files.
+//! and write files and draw progress.
 
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
