@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+import sys
+import time
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from . import _native
 
@@ -179,8 +181,8 @@ def run_tables(
     named by its path under the engine (``"thermal.technologies.sweep"``: the inlet sweep
     points; ``"photonics.technologies.inlet_sweep"``; ``"yield.technologies.ramp"``,
     ``"yield.technologies.result.package_rejects_by_mechanism"``; ``"fleet.fabrics"``,
-    ``"fleet.fabrics.result.job.by_cause"``; the market's probabilities and value pools under
-    ``"market.market..."``), with ``position`` (the record's place in its list), the text
+    ``"fleet.fabrics.result.job.by_cause"``; ``"market.result.probabilities"``,
+    ``"market.result.tiers"``; the market's own figures as the one-row ``"market"``), with ``position`` (the record's place in its list), the text
     fields of the records containing it (``technologies.id``, ``generation``) and the
     record's own fields, nested objects flattened with ``.``. Column names are the JSON
     field names, which carry their units (``inlet_c``, ``cost_usd``); values equal
@@ -230,6 +232,7 @@ def sweep(
     threads: Optional[int] = None,
     seeds: str = "derived",
     batch_size: int = 1,
+    progress: Union[None, bool, Callable[[int, int], Any]] = None,
 ):
     """Runs every combination of the ``axes`` values (field path -> values; the first axis
     varies slowest) on ``base`` with ``engines`` and returns one ``pyarrow.Table``, a row per
@@ -245,16 +248,56 @@ def sweep(
     and returns its rows as JSON). ``seeds="derived"`` gives scenario *i* seeds hashed from
     the base seeds and *i*, so the table is identical for every backend, thread count and
     batch size; ``seeds="common"`` keeps the base seeds in every scenario.
+
+    ``progress``: a callable called as ``progress(done, total)`` as scenarios finish, ``done``
+    growing up to ``total`` (the number of scenarios), on the thread that called ``sweep``
+    for Ray (as tasks complete: a batch counts all its scenarios at once), from the sweep's
+    worker threads for the local backend (one call at a time; the engines run without the
+    interpreter lock, which each call takes for itself alone). An exception it raises stops the sweep (no scenario
+    starts after it; Ray's pending tasks are cancelled) and is raised by ``sweep``.
+    ``progress=True`` draws a text bar on stderr. The table is the same with or without it.
     """
+    callback = _progress(progress)
     spec = sweep_spec(base, axes, engines, seeds)
     if backend == "local":
-        return _table(_native.sweep_local(spec, threads))
+        return _table(_native.sweep_local(spec, threads, callback))
     if backend == "ray":
-        return _table(_ray_sweep(spec, batch_size))
+        return _table(_ray_sweep(spec, batch_size, callback))
     raise ValueError(f'backend {backend!r}: expected "local" or "ray"')
 
 
-def _ray_sweep(spec: str, batch_size: int) -> bytes:
+class _Bar:
+    """``progress=True``: scenarios done of all, the elapsed time and the time left, redrawn
+    in place on stderr; a newline when the last scenario is done."""
+
+    def __init__(self) -> None:
+        self._started = time.monotonic()
+
+    def __call__(self, done: int, total: int) -> None:
+        width = 24
+        filled = width * done // max(total, 1)
+        elapsed = time.monotonic() - self._started
+        left = elapsed * (total - done) / max(done, 1)
+        sys.stderr.write(
+            f"\rcporamp sweep [{'=' * filled}{' ' * (width - filled)}] {done}/{total} scenarios"
+            f"  {elapsed:.0f} s elapsed, {left:.0f} s left"
+        )
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _progress(progress: Any) -> Optional[Callable[[int, int], Any]]:
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        return _Bar()
+    if not callable(progress):
+        raise TypeError(f"progress {progress!r}: expected a callable progress(done, total), True or None")
+    return progress
+
+
+def _ray_sweep(spec: str, batch_size: int, progress: Optional[Callable[[int, int], Any]] = None) -> bytes:
     import ray
 
     if batch_size < 1:
@@ -264,11 +307,26 @@ def _ray_sweep(spec: str, batch_size: int) -> bytes:
         ray.init()
     spec_ref = ray.put(spec)
     task = ray.remote(num_cpus=1)(_ray_rows)
-    futures = [
-        task.remote(spec_ref, list(range(start, min(start + batch_size, count))))
-        for start in range(0, count, batch_size)
-    ]
-    return _native.sweep_table(spec, ray.get(futures))
+    batches = [list(range(start, min(start + batch_size, count))) for start in range(0, count, batch_size)]
+    futures = [task.remote(spec_ref, indices) for indices in batches]
+    if progress is None:
+        return _native.sweep_table(spec, ray.get(futures))
+    # As tasks complete: every task ready within 0.2 s at each step, so a sweep of many
+    # tasks does not wait on them one by one.
+    sizes = {future: len(indices) for future, indices in zip(futures, batches)}
+    pending, rows, done = list(futures), [], 0
+    try:
+        while pending:
+            ready, pending = ray.wait(pending, num_returns=len(pending), timeout=0.2)
+            for future in ready:
+                rows.append(ray.get(future))
+                done += sizes[future]
+                progress(done, count)
+    except BaseException:
+        for future in pending:
+            ray.cancel(future)
+        raise
+    return _native.sweep_table(spec, rows)
 
 
 def _ray_rows(spec: str, indices: List[int]) -> str:

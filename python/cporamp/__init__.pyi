@@ -1,7 +1,7 @@
 """Type stubs of the cporamp package (the implementation is __init__.py)."""
 
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 import pyarrow
 
@@ -53,4 +53,5 @@ def sweep(
     threads: Optional[int] = None,
     seeds: str = "derived",
     batch_size: int = 1,
+    progress: Union[None, bool, Callable[[int, int], Any]] = None,
 ) -> pyarrow.Table: ...

@@ -11,10 +11,12 @@
 //! `cporamp.SweepError`, an engine failure `cporamp.RunError`.
 
 use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
+use std::sync::{Mutex, PoisonError};
 
 use cporamp_pipeline::RunOptions;
 use cporamp_sweep::{Axis, Engine, Row, Seeds, Sweep};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use serde::Deserialize;
@@ -268,17 +270,39 @@ fn parquet<'py>(py: Python<'py>, sweep: &Sweep, rows: &[Row]) -> PyResult<Bound<
 }
 
 /// Runs every scenario of the sweep `spec` here, `threads` at a time, and returns its table
-/// (Parquet bytes).
+/// (Parquet bytes). With `progress`, calls `progress(done, total)` as each scenario
+/// finishes: the engines run with the interpreter lock released and each call takes it for
+/// itself alone; the first exception the callback raises stops the sweep (no scenario
+/// starts after it, the running ones finish) and is raised here.
 #[pyfunction]
-#[pyo3(signature = (spec, threads=None))]
+#[pyo3(signature = (spec, threads=None, progress=None))]
 fn sweep_local<'py>(
     py: Python<'py>,
     spec: &str,
     threads: Option<usize>,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let sweep = sweep_of(py, spec)?;
     let threads = self::threads(threads);
-    let rows = py.detach(|| sweep.run(threads));
+    let raised: Mutex<Option<PyErr>> = Mutex::new(None);
+    let rows = py.detach(|| match &progress {
+        None => Ok(sweep.run(threads)),
+        Some(callback) => sweep.run_with_progress(threads, &|done, total| {
+            Python::attach(|py| match callback.call1(py, (done, total)) {
+                Ok(_) => ControlFlow::Continue(()),
+                Err(error) => {
+                    *raised.lock().unwrap_or_else(PoisonError::into_inner) = Some(error);
+                    ControlFlow::Break(())
+                }
+            })
+        }),
+    });
+    let rows = rows.map_err(|stopped| {
+        raised
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner)
+            .unwrap_or_else(|| PyRuntimeError::new_err(stopped.to_string()))
+    })?;
     parquet(py, &sweep, &rows)
 }
 

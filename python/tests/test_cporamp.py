@@ -99,3 +99,71 @@ def test_an_engines_tables_equal_its_json_results(quick):
     ]
     got = [(r["generation"], r["technologies.id"], r["position"], r["cost_usd"], r["escapes_dppm"]) for r in ramp]
     assert got == expected
+
+
+def test_a_progress_callback_sees_every_scenario_and_leaves_the_table_unchanged(quick, local_sweep):
+    calls = []
+    table = cporamp.sweep(quick, AXES, engines=ENGINES, threads=2, progress=lambda done, total: calls.append((done, total)))
+    assert table.equals(local_sweep)
+    assert [done for done, _ in calls] == list(range(1, 9)), calls
+    assert {total for _, total in calls} == {8}
+    assert calls[-1] == (8, 8)
+
+
+def test_a_raising_progress_callback_stops_the_sweep_with_its_exception(quick):
+    class Stop(Exception):
+        pass
+
+    calls = []
+
+    def stop_at_3(done, total):
+        calls.append(done)
+        if done == 3:
+            raise Stop(f"{done} of {total}")
+
+    with pytest.raises(Stop, match="3 of 8"):
+        cporamp.sweep(quick, AXES, engines=["compare"], threads=2, progress=stop_at_3)
+    assert calls == [1, 2, 3], "no call after the exception"
+    with pytest.raises(TypeError, match="progress"):
+        cporamp.sweep(quick, AXES, engines=["compare"], progress="yes")
+
+
+def test_the_engines_run_without_the_interpreter_lock_while_progress_is_reported(quick):
+    import threading
+    import time
+
+    calls = []
+    finished = threading.Event()
+
+    def run():
+        cporamp.sweep(quick, AXES, engines=["thermal"], threads=1, progress=lambda done, total: calls.append(done))
+        finished.set()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    # Python code on this thread goes on while the sweep runs (the lock is taken only for
+    # each callback): thousands of steps over the seconds the sweep takes, not a handful.
+    steps = 0
+    while not finished.is_set():
+        steps += 1
+        time.sleep(0.0005)
+    worker.join()
+    assert calls == list(range(1, 9))
+    assert steps > 100, steps
+
+
+def test_progress_true_draws_a_bar_on_stderr(quick, capsys):
+    table = cporamp.sweep(quick, {INLET: [30.0, 40.0]}, engines=["compare"], threads=1, progress=True)
+    assert table.num_rows == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "\rcporamp sweep [" in captured.err and "2/2 scenarios" in captured.err
+    assert captured.err.endswith("\n")
+
+
+def test_the_market_tables_are_named_once(quick):
+    names = list(cporamp.run_tables(quick, "market", threads=2))
+    assert "market.result.probabilities" in names and names[0] == "market", names
+    assert not any(name.startswith("market.market") for name in names), names
+    probabilities = cporamp.run_tables(quick, "market", threads=2)["market.result.probabilities"]
+    assert abs(sum(probabilities.column("probability").to_pylist()) - 1.0) < 1e-9

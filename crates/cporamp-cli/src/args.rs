@@ -177,6 +177,13 @@ Sweep file:
         /// identical for any count.
         #[arg(long, value_name = "N")]
         threads: Option<std::num::NonZeroUsize>,
+        /// Print nothing on standard error but errors: no progress.
+        #[arg(long, short = 'q')]
+        quiet: bool,
+        /// Show progress (scenarios done of all, elapsed, time left) on standard error even
+        /// when it is not a terminal.
+        #[arg(long, conflicts_with = "quiet")]
+        progress: bool,
     },
     /// Automated fiber alignment: a fiber array actively aligned to a PIC's edge couplers
     /// (spiral for first light, hill climb over x, y, z and roll on the loopback power, with

@@ -241,7 +241,10 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             diff(&a, &b, out.as_deref(), format, output.as_deref(), &execution)
         }
         Command::Inspect(args) => run_inspect(&args),
-        Command::Sweep { file, out, threads } => sweep(&file, &out, threads),
+        Command::Sweep { file, out, threads, quiet, progress } => {
+            let execution = args::ExecutionArgs { threads, quiet, progress, ..Default::default() };
+            sweep(&file, &out, &execution)
+        }
         Command::Align(args) => align::run(args),
         Command::Serve(args) => serve::run(&args),
         Command::Codesign(args) => codesign::run(&args),
@@ -666,7 +669,7 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
 const RESULTS_SCHEMA_INSPECT: u32 = 1;
 
 /// `cporamp sweep`: the sweep file's scenarios run, one Parquet table written.
-fn sweep(file: &Path, out: &Path, threads: Option<std::num::NonZeroUsize>) -> Result<(), Failure> {
+fn sweep(file: &Path, out: &Path, execution: &args::ExecutionArgs) -> Result<(), Failure> {
     output::check_directory(out).map_err(Failure::Input)?;
     let origin = file.display().to_string();
     let text = input::read_text(file, "sweep file")?;
@@ -679,8 +682,15 @@ fn sweep(file: &Path, out: &Path, threads: Option<std::num::NonZeroUsize>) -> Re
     let sweep =
         cporamp_sweep::Sweep::new(&base_text, &base_origin, spec.axes, &spec.engines, spec.seeds)
             .map_err(|error| Failure::Input(anyhow::anyhow!("{origin}: {error}")))?;
-    let threads = threads.unwrap_or_else(|| RunOptions::default().threads);
-    let rows = sweep.run(threads);
+    let threads = execution.threads.unwrap_or_else(|| RunOptions::default().threads);
+    let progress = progress::Counter::new(execution, "sweep", "scenarios", sweep.len());
+    let rows = sweep
+        .run_with_progress(threads, &|done, _| {
+            progress.update(done);
+            std::ops::ControlFlow::Continue(())
+        })
+        .map_err(Failure::internal)?;
+    progress.finish();
     let table = cporamp_sweep::table(&sweep, &rows);
     let bytes = cporamp_sweep::table_parquet(&table).map_err(Failure::internal)?;
     let written = output::write_all_atomically(out, &[("sweep.parquet", bytes.as_slice())])

@@ -1,5 +1,6 @@
 //! Progress on standard error: a bar per stage when stderr is a terminal (or `--progress`
-//! asks for it), nothing with `--quiet` or when stderr is piped.
+//! asks for it), nothing with `--quiet` or when stderr is piped. [`Counter`] is the same for
+//! one count of units (the scenarios of `cporamp sweep`), with their number and the time left.
 
 use crate::args::ExecutionArgs;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -16,11 +17,17 @@ pub struct Progress {
     stages: Mutex<Vec<(String, usize, usize)>>,
 }
 
+/// Whether progress is shown, and whether standard error is a terminal: shown on a terminal
+/// or with `--progress`, never with `--quiet` (every command's rule).
+fn shown(execution: &ExecutionArgs) -> (bool, bool) {
+    let terminal = std::io::stderr().is_terminal();
+    (!execution.quiet && (terminal || execution.progress), terminal)
+}
+
 impl Progress {
     /// Progress as `execution` asks.
     pub fn new(execution: &ExecutionArgs) -> Progress {
-        let terminal = std::io::stderr().is_terminal();
-        let shown = !execution.quiet && (terminal || execution.progress);
+        let (shown, terminal) = shown(execution);
         let bar = (shown && terminal).then(|| {
             let bar = ProgressBar::with_draw_target(Some(1), ProgressDrawTarget::stderr());
             bar.set_style(
@@ -81,6 +88,88 @@ impl Progress {
 }
 
 impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// Progress of one count of units (the scenarios of a sweep), shown by the same rules as
+/// [`Progress`]: on a terminal a bar with units done of all, elapsed time and time left;
+/// with `--progress` into a pipe a line at the start and one each time another tenth is
+/// done (and at the end); nothing with `--quiet`.
+pub struct Counter {
+    bar: Option<ProgressBar>,
+    /// Without a terminal: when it started and the tenths already printed.
+    plain: Option<Mutex<(std::time::Instant, usize)>>,
+    label: &'static str,
+    units: &'static str,
+    total: usize,
+}
+
+impl Counter {
+    /// `total` `units` to count under `label` (`sweep`, `scenarios`), as `execution` asks.
+    #[allow(clippy::print_stderr, reason = "progress is what stderr is for")]
+    pub fn new(
+        execution: &ExecutionArgs,
+        label: &'static str,
+        units: &'static str,
+        total: usize,
+    ) -> Counter {
+        let (shown, terminal) = shown(execution);
+        let bar = (shown && terminal).then(|| {
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            let template = format!(
+                "{{spinner}} {label} [{{bar:24}}] {{pos}}/{{len}} {units}  {{elapsed}} elapsed, \
+                 {{eta}} left"
+            );
+            bar.set_style(
+                ProgressStyle::with_template(&template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        });
+        let plain = (shown && !terminal).then(|| {
+            eprintln!("cporamp: {label} of {total} {units}");
+            Mutex::new((std::time::Instant::now(), 0))
+        });
+        Counter { bar, plain, label, units, total }
+    }
+
+    /// `done` units of all are done (`done` only grows).
+    #[allow(clippy::print_stderr, reason = "progress is what stderr is for")]
+    pub fn update(&self, done: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(done as u64);
+        }
+        if let Some(plain) = &self.plain {
+            let mut plain = plain.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let (started, printed) = &mut *plain;
+            let tenths = 10 * done / self.total.max(1);
+            if tenths > *printed {
+                *printed = tenths;
+                let elapsed = started.elapsed().as_secs_f64();
+                let left =
+                    elapsed * (self.total - done.min(self.total)) as f64 / done.max(1) as f64;
+                eprintln!(
+                    "cporamp: {} {done}/{} {}, {elapsed:.1} s elapsed, about {left:.1} s left",
+                    self.label, self.total, self.units
+                );
+            }
+        }
+    }
+
+    /// Removes the bar (before the results are printed).
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Drop for Counter {
     fn drop(&mut self) {
         self.finish();
     }

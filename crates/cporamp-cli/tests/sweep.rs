@@ -123,3 +123,47 @@ fn the_example_sweep_runs_every_inlet() {
         .collect();
     assert!(hottest.windows(2).all(|pair| pair[1] > pair[0] + 4.0), "{hottest:?}");
 }
+
+#[test]
+fn progress_goes_to_stderr_with_progress_and_nowhere_with_quiet_and_stdout_is_unchanged() {
+    let run = |flags: &[&str]| {
+        let directory = tempfile::tempdir().unwrap();
+        std::fs::write(directory.path().join("sweep.toml"), SWEEP).unwrap();
+        let mut args = vec!["sweep", "sweep.toml", "--out", "out", "--threads", "2"];
+        args.extend_from_slice(flags);
+        let output = cporamp(directory.path(), &args);
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let table = std::fs::read(directory.path().join("out/sweep.parquet")).unwrap();
+        (
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+            table,
+        )
+    };
+    // Standard error is a pipe here: without a flag nothing is shown, as for `cporamp run`.
+    let (stdout, stderr, table) = run(&[]);
+    assert_eq!(stderr, "");
+    let (progress_stdout, progress_stderr, progress_table) = run(&["--progress"]);
+    assert_eq!(
+        progress_stderr.lines().next(),
+        Some("cporamp: sweep of 2 scenarios"),
+        "{progress_stderr}"
+    );
+    let last = progress_stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("cporamp: sweep 2/2 scenarios, ") && last.ends_with(" s left"),
+        "{last}"
+    );
+    assert_eq!(progress_stderr.lines().count(), 3, "{progress_stderr}");
+    let (quiet_stdout, quiet_stderr, quiet_table) = run(&["--quiet"]);
+    assert_eq!(quiet_stderr, "");
+    assert_eq!(progress_stdout, stdout);
+    assert_eq!(quiet_stdout, stdout);
+    assert!(stdout.starts_with("2 scenarios (1 ran, 1 failed)"), "{stdout}");
+    assert_eq!(progress_table, table);
+    assert_eq!(quiet_table, table);
+    // The two flags contradict each other.
+    let directory = tempfile::tempdir().unwrap();
+    let output = cporamp(directory.path(), &["sweep", "x.toml", "--out", "o", "-q", "--progress"]);
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -17,10 +17,17 @@
 //! tasks that each run [`Sweep::run_points`] on some indices) share this crate; both build
 //! the table with [`table()`], so a table does not depend on where its rows were computed.
 //!
+//! **Progress.** [`Sweep::run_points_with_progress`] calls an observer `(done, total)` as
+//! each scenario finishes (the CLI's bar, a Python callback) and stops starting scenarios
+//! when it returns [`ControlFlow::Break`]; it never sees or changes a row.
+//!
 //! **Architecture invariant:** pure, like the pipeline: text in, rows out; the callers read
-//! and write files.
+//! and write files and draw progress.
 
 use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use cporamp_core::scenario::limits::{Budget, check_budget};
 use cporamp_core::{Scenario, ScenarioError};
@@ -513,10 +520,49 @@ impl Sweep {
     /// returns their rows in the order of `indices`. The rows do not depend on `threads`.
     #[must_use]
     pub fn run_points(&self, indices: &[usize], threads: NonZeroUsize) -> Vec<Row> {
+        self.run_points_with_progress(indices, threads, &|_, _| ControlFlow::Continue(()))
+            .expect("an observer that never stops")
+    }
+
+    /// [`Sweep::run_points`] reporting its progress: `progress(done, total)` is called once
+    /// as each scenario finishes, from the worker that ran it, with `done` counting 1, 2,
+    /// ... up to `total = indices.len()` (the calls are serialized, so `done` only grows).
+    /// The rows are those of [`Sweep::run_points`]: the observer sees the counts, never the
+    /// work, so it cannot change them.
+    ///
+    /// # Errors
+    /// [`Stopped`] when `progress` returned [`ControlFlow::Break`] (a caller that has to
+    /// give up: a Python callback that raised): no scenario starts after that, the running
+    /// ones finish, `progress` is not called again and no row is returned.
+    pub fn run_points_with_progress(
+        &self,
+        indices: &[usize],
+        threads: NonZeroUsize,
+        progress: &(dyn Fn(usize, usize) -> ControlFlow<()> + Sync),
+    ) -> Result<Vec<Row>, Stopped> {
         let one = RunOptions { threads: NonZeroUsize::MIN, ..RunOptions::default() };
-        cporamp_core::parallel::map_in_order(indices, threads.get(), |&index| {
-            self.run_point(index, &one)
-        })
+        let total = indices.len();
+        let done = Mutex::new(0_usize);
+        let stopped = AtomicBool::new(false);
+        let rows = cporamp_core::parallel::map_in_order(indices, threads.get(), |&index| {
+            if stopped.load(Ordering::Acquire) {
+                return None;
+            }
+            let row = self.run_point(index, &one);
+            let mut done = done.lock().unwrap_or_else(PoisonError::into_inner);
+            if !stopped.load(Ordering::Acquire) {
+                *done += 1;
+                if progress(*done, total).is_break() {
+                    stopped.store(true, Ordering::Release);
+                }
+            }
+            Some(row)
+        });
+        if stopped.into_inner() {
+            let done = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+            return Err(Stopped { done, total });
+        }
+        Ok(rows.into_iter().map(|row| row.expect("no scenario skipped unless stopped")).collect())
     }
 
     /// Runs every scenario ([`Sweep::run_points`] on `0..len()`).
@@ -525,6 +571,30 @@ impl Sweep {
         let indices: Vec<usize> = (0..self.len).collect();
         self.run_points(&indices, threads)
     }
+
+    /// Runs every scenario reporting progress ([`Sweep::run_points_with_progress`] on
+    /// `0..len()`).
+    ///
+    /// # Errors
+    /// [`Stopped`] when `progress` stopped the sweep.
+    pub fn run_with_progress(
+        &self,
+        threads: NonZeroUsize,
+        progress: &(dyn Fn(usize, usize) -> ControlFlow<()> + Sync),
+    ) -> Result<Vec<Row>, Stopped> {
+        let indices: Vec<usize> = (0..self.len).collect();
+        self.run_points_with_progress(&indices, threads, progress)
+    }
+}
+
+/// A sweep stopped by its progress observer (it returned [`ControlFlow::Break`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the sweep was stopped by its progress observer after {done} of {total} scenarios")]
+pub struct Stopped {
+    /// Scenarios finished and reported when it stopped.
+    pub done: usize,
+    /// Scenarios asked for.
+    pub total: usize,
 }
 
 /// Runs what `engines` need through the pipeline and returns their headline figures: those

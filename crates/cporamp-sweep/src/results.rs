@@ -19,7 +19,11 @@
 //! A column is INT64 when every row has an integer, DOUBLE when every value is a number or
 //! null (null where a row lacks it), BOOLEAN when every row has a flag, otherwise text
 //! (strings as they are, other values as JSON). The top-level object's own scalars, if any,
-//! make a one-row table named by the engine.
+//! make a one-row table named by the engine. A top-level field named as the engine (the
+//! market's `market`, beside `market_update`) holds the engine's own results: its fields are
+//! named as the top level's (`market.result.tiers`, column `generation`; never
+//! `market.market...`). A top-level null (an optional part not computed, `market_update`
+//! without an update) makes no column, so no table holds only nulls.
 
 use serde_json::{Map, Value};
 
@@ -35,12 +39,36 @@ pub fn result_tables(engine: &str, value: &Value) -> Vec<(String, Table)> {
     match value {
         Value::Array(items) if is_records(items) => list(engine, "", items, &[], &mut out),
         Value::Object(object) => {
+            // A field named as the engine holds the engine's own results (`market` beside
+            // `market_update`): its fields are named as the top level's, not `market.market`.
+            let own_results = |key: &str| key == engine;
             let mut own = Record::new();
-            scalars(object, "", &mut own);
+            for (key, value) in object {
+                match value {
+                    Value::Object(inner) if own_results(key) => scalars(inner, "", &mut own),
+                    Value::Object(inner) => scalars(inner, key, &mut own),
+                    // A null at the top level is an optional part that was not computed
+                    // (`market_update` without an update): no column of nulls for it.
+                    Value::Array(_) | Value::Null => {}
+                    scalar => own.push((key.clone(), scalar.clone())),
+                }
+            }
             if !own.is_empty() {
                 push(&mut out, engine, own);
             }
-            walk(object, engine, &[], &mut out);
+            for (key, value) in object {
+                if own_results(key) {
+                    match value {
+                        Value::Array(items) if is_records(items) => {
+                            list(engine, "", items, &[], &mut out);
+                        }
+                        Value::Object(inner) => walk(inner, engine, &[], &mut out),
+                        _ => {}
+                    }
+                } else {
+                    field(engine, key, value, &[], &mut out);
+                }
+            }
         }
         _ => {}
     }
@@ -131,23 +159,34 @@ fn walk(
     out: &mut Vec<(String, Vec<Record>)>,
 ) {
     for (key, value) in object {
-        let path = format!("{name}.{key}");
-        match value {
-            Value::Array(items) if is_records(items) => list(&path, key, items, keys, out),
-            Value::Object(inner) => match columnar(inner) {
-                Some(length) => {
-                    for position in 0..length {
-                        let own = inner
-                            .iter()
-                            .map(|(field, values)| (field.clone(), values[position].clone()))
-                            .collect();
-                        push(out, &path, row(position, keys, own));
-                    }
+        field(name, key, value, keys, out);
+    }
+}
+
+/// The tables of the field `key` of a record at the path `name`.
+fn field(
+    name: &str,
+    key: &str,
+    value: &Value,
+    keys: &[(String, Value)],
+    out: &mut Vec<(String, Vec<Record>)>,
+) {
+    let path = format!("{name}.{key}");
+    match value {
+        Value::Array(items) if is_records(items) => list(&path, key, items, keys, out),
+        Value::Object(inner) => match columnar(inner) {
+            Some(length) => {
+                for position in 0..length {
+                    let own = inner
+                        .iter()
+                        .map(|(field, values)| (field.clone(), values[position].clone()))
+                        .collect();
+                    push(out, &path, row(position, keys, own));
                 }
-                None => walk(inner, &path, keys, out),
-            },
-            _ => {}
-        }
+            }
+            None => walk(inner, &path, keys, out),
+        },
+        _ => {}
     }
 }
 
@@ -248,5 +287,52 @@ mod tests {
         for (_, table) in &tables {
             crate::table_parquet(table).expect("encodes");
         }
+    }
+
+    #[test]
+    fn a_field_named_as_the_engine_is_not_named_twice_and_a_null_makes_no_table() {
+        let value = json!({
+            "market": {
+                "generation": "102.4T",
+                "inputs": {"anchors": {"port_gbps": 1600.0, "tiers": [{"name": "scale-up"}]}},
+                "result": {"probabilities": [{"name": "bull", "probability": 0.4}],
+                           "tiers": [{"name": "scale-up", "fan": [{"p50": 0.1}]}]},
+                "sobol": [{"output": "year", "indices": [{"input": "a", "first": 0.5}]}]
+            },
+            "market_update": null
+        });
+        let tables = result_tables("market", &value);
+        let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "market",
+                "market.inputs.anchors.tiers",
+                "market.result.probabilities",
+                "market.result.tiers",
+                "market.result.tiers.fan",
+                "market.sobol",
+                "market.sobol.indices"
+            ]
+        );
+        assert!(names.iter().all(|name| !name.contains("market.market")), "{names:?}");
+        // The one-row table holds the market's own scalars, named once, and no null column.
+        let own = &tables[0].1;
+        let columns: Vec<&str> = own.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(columns, ["generation", "inputs.anchors.port_gbps"]);
+        assert_eq!(own.rows(), 1);
+        assert_eq!(
+            tables[4].1.column("tiers.name"),
+            Some(&Values::Text(vec![Some("scale-up".into())]))
+        );
+        // Only a null beside the results: no table at all.
+        assert!(result_tables("market", &json!({"market_update": null})).is_empty());
+        assert_eq!(
+            result_tables("market", &json!({"market": {"x": 1}}))
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect::<Vec<_>>(),
+            ["market"]
+        );
     }
 }

@@ -201,3 +201,45 @@ fn the_table_reads_back_from_parquet_with_nulls_for_a_failed_row() {
             .any(|kv| kv.key == "cporamp.sweep.engines" && kv.value.as_deref() == Some("compare"))
     );
 }
+
+#[test]
+fn progress_counts_every_scenario_once_in_order_and_never_changes_the_rows() {
+    use std::ops::ControlFlow;
+    use std::sync::Mutex;
+    let sweep = sweep(
+        vec![inlet_axis(&[25.0, 30.0, 35.0, 40.0, 45.0])],
+        &[Engine::Compare],
+        Seeds::Derived,
+    );
+    let plain = sweep.run(threads(1));
+    for n in [1, 2, 3] {
+        let seen = Mutex::new(Vec::new());
+        let observed = sweep
+            .run_with_progress(threads(n), &|done, total| {
+                seen.lock().unwrap().push((done, total));
+                ControlFlow::Continue(())
+            })
+            .unwrap();
+        assert_eq!(observed, plain, "{n} threads");
+        let expected: Vec<(usize, usize)> = (1..=5).map(|done| (done, 5)).collect();
+        assert_eq!(seen.into_inner().unwrap(), expected, "{n} threads");
+    }
+    // An observer that stops the sweep: no row, no further call, no scenario started after.
+    let calls = Mutex::new(0);
+    let stopped = sweep.run_with_progress(threads(1), &|done, _| {
+        *calls.lock().unwrap() += 1;
+        if done == 2 { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    });
+    assert_eq!(stopped, Err(cporamp_sweep::Stopped { done: 2, total: 5 }));
+    assert_eq!(calls.into_inner().unwrap(), 2);
+    // A batch counts its own scenarios.
+    let seen = Mutex::new(Vec::new());
+    let rows = sweep
+        .run_points_with_progress(&[4, 1], threads(2), &|done, total| {
+            seen.lock().unwrap().push((done, total));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+    assert_eq!(rows.iter().map(|row| row.index).collect::<Vec<_>>(), [4, 1]);
+    assert_eq!(seen.into_inner().unwrap(), [(1, 2), (2, 2)]);
+}
