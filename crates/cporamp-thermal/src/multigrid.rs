@@ -61,7 +61,9 @@ impl GridLayout {
         self.rows * self.cols
     }
 
-    fn cells(self) -> usize {
+    /// Cells in all layers.
+    #[must_use]
+    pub fn cells(self) -> usize {
         self.layers * self.per_layer()
     }
 

@@ -23,7 +23,11 @@
 //! in a heated layer the half cell next to a material interface carries an O(q Δz²/k) error.
 //! In 3-D it converges at second order in the cell size (tests).
 
-use crate::network::{Network, NetworkError, Stepper, TimeScheme};
+use crate::multigrid::{GridLayout, GridOperatorBuilder};
+use crate::network::{Network, NetworkBuilder, NetworkError, Stepper, TimeScheme};
+
+/// Nodes above which [`Model::steady`] solves by multigrid instead of sparse Cholesky.
+pub const DIRECT_SOLVE_MAX_NODES: usize = 100_000;
 
 /// A solid material.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -348,17 +352,62 @@ impl Model {
         &self.network
     }
 
-    /// Steady temperatures, °C, one per node.
+    /// Steady temperatures, °C, one per node: by sparse Cholesky up to
+    /// [`DIRECT_SOLVE_MAX_NODES`] nodes, above by multigrid-preconditioned conjugate gradients
+    /// ([`crate::multigrid`]; every sublayer is a layer of the grid).
     ///
     /// # Errors
     /// [`StackError::Network`] if the stack has no path to the fluid.
     pub fn steady(&self) -> Result<Vec<f64>, StackError> {
-        Ok(self
-            .network
-            .steady(&self.power_w)?
-            .iter()
-            .map(|rise| rise + self.fluid_temp_c)
-            .collect())
+        let rise = if self.network.n_nodes() > DIRECT_SOLVE_MAX_NODES {
+            self.steady_rise_multigrid(&self.power_w)?
+        } else {
+            self.network.steady(&self.power_w)?
+        };
+        Ok(rise.iter().map(|rise| rise + self.fluid_temp_c).collect())
+    }
+
+    /// Steady rise for node powers `power_w` by multigrid. Cells outside a layer's footprint
+    /// become isolated placeholders of the complete grid (no links, no power, so no rise);
+    /// their diagonal is 1e-12 of the largest real one, small enough not to stiffen the coarse
+    /// levels' aggregates they join.
+    fn steady_rise_multigrid(&self, power_w: &[f64]) -> Result<Vec<f64>, NetworkError> {
+        let layout = GridLayout {
+            layers: self.nodes.iter().map(Vec::len).sum(),
+            rows: self.ny,
+            cols: self.nx,
+        };
+        let n_nodes = self.network.n_nodes();
+        let ambient = self.network.ambient_conductances();
+        let mut diagonal = ambient.to_vec();
+        for (a, b, g) in self.network.edges() {
+            diagonal[a] += g;
+            diagonal[b] += g;
+        }
+        let placeholder = 1e-12 * diagonal.iter().fold(0.0f64, |max, &d| max.max(d));
+        drop(diagonal);
+        let mut grid_of = vec![0usize; n_nodes];
+        let mut builder = GridOperatorBuilder::new(layout);
+        for node in self.nodes.iter().flatten().flatten() {
+            let cell = builder.add_node(0.0);
+            match node {
+                Some(node) => grid_of[*node] = cell,
+                None => builder.ground_conductance(cell, placeholder),
+            }
+        }
+        for (node, &g) in ambient.iter().enumerate() {
+            builder.ground_conductance(grid_of[node], g);
+        }
+        for (a, b, g) in self.network.edges() {
+            builder.connect_conductance(grid_of[a], grid_of[b], g);
+        }
+        let operator = builder.finish()?;
+        let mut rhs = vec![0.0; layout.cells()];
+        for (node, &watts) in power_w.iter().enumerate() {
+            rhs[grid_of[node]] = watts;
+        }
+        let (rise, _) = operator.solve(rhs)?;
+        Ok(grid_of.iter().map(|&cell| rise[cell]).collect())
     }
 
     /// A stepper with a fixed step (factored once).

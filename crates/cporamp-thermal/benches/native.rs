@@ -1,0 +1,53 @@
+//! Speed of the native model's steady state on a package-like stack of 16 cell layers (a
+//! copper lid in 6, a TIM in 2, a die layer in 4 whose footprint covers only the middle, a
+//! substrate in 4): build and solve at 128 x 128 (sparse Cholesky below
+//! `DIRECT_SOLVE_MAX_NODES`, here forced by size: 262 k nodes take the multigrid) and at
+//! 256 x 256 (1.05 M nodes, multigrid-preconditioned CG).
+//! Run: `cargo bench -p cporamp-thermal --bench native`. Figures go in BENCHMARKS.md.
+
+use cporamp_thermal::native::{Boundaries, Layer, Material, Model, Rect, Source};
+
+fn main() {
+    divan::main();
+}
+
+fn stack(cells: usize) -> Model {
+    let side = 0.03;
+    let square = Rect { x_m: 0.0, y_m: 0.0, width_m: side, height_m: side };
+    let inner = Rect { x_m: 0.005, y_m: 0.004, width_m: 0.02, height_m: 0.021 };
+    let die = Rect { x_m: 0.009, y_m: 0.009, width_m: 0.012, height_m: 0.01 };
+    let material = |k_w_per_mk, rho_c_j_per_m3k| Material { k_w_per_mk, rho_c_j_per_m3k };
+    let layer = |name: &str, thickness_m, n_sublayers, material, footprint, regions| Layer {
+        name: name.to_string(),
+        thickness_m,
+        n_sublayers,
+        material,
+        footprint,
+        regions,
+    };
+    let layers = vec![
+        layer("lid", 2e-3, 6, material(390.0, 3.45e6), square, Vec::new()),
+        layer("tim", 1e-4, 2, material(4.0, 4.0e6), square, Vec::new()),
+        layer("dies", 7.5e-4, 4, material(0.9, 1.8e6), inner, vec![(die, material(130.0, 1.63e6))]),
+        layer("substrate", 1.5e-3, 4, material(15.0, 2.0e6), square, Vec::new()),
+    ];
+    let sources = [
+        Source { name: "asic".to_string(), layer: 2, rect: die, power_w: 300.0 },
+        Source {
+            name: "engine".to_string(),
+            layer: 2,
+            rect: Rect { x_m: 0.0055, y_m: 0.005, width_m: 0.002, height_m: 0.004 },
+            power_w: 12.0,
+        },
+    ];
+    let boundaries =
+        Boundaries { top_h_w_per_m2k: 2.0e4, bottom_h_w_per_m2k: 50.0, fluid_temp_c: 35.0 };
+    Model::new(layers, &sources, boundaries, cells, cells).unwrap()
+}
+
+/// Build the stack and solve its steady state.
+#[divan::bench(args = [128, 256], sample_count = 3, sample_size = 1)]
+fn steady_16_layers(cells: usize) {
+    let model = stack(cells);
+    divan::black_box(model.steady().unwrap());
+}
