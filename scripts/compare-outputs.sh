@@ -9,6 +9,7 @@
 #     report and results.json embed no time, so all of them are compared);
 #   - `thermal`, `photonics`, `yield`, `fleet`, `market` and `compare` on @quick, in the text,
 #     json and csv formats;
+#   - `market` on @quick with two observations (--signals), text, json and csv;
 #   - `diff` of the quick scenario against it with the cold-plate inlet at 40 °C (text, json,
 #     and the diff.html and diff.json that --out writes);
 #   - `inspect` on the yield engine's test data (as tests/inspect.rs makes it: @quick,
@@ -72,6 +73,11 @@ run_all() {
         capture "$engine.json" "$engine" @quick --format json
         capture "$engine.csv" "$engine" @quick --format csv
     done
+    printf '%s\n' date,signal,value,sd 2026-10-01,production_yield,0.97,0.01 \
+        2027.5,cooling_design,0.8,0.1 > signals.csv
+    capture market-signals.text market @quick --signals signals.csv
+    capture market-signals.json market @quick --signals signals.csv --format json
+    capture market-signals.csv market @quick --signals signals.csv --format csv
     quick_toml "$bin" a.toml
     sed 's/^nominal_inlet_c = 35\.0 /nominal_inlet_c = 40.0 /' a.toml > b.toml
     capture diff.text diff a.toml b.toml --out diff-out
