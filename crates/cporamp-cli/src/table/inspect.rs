@@ -41,6 +41,46 @@ pub fn inspect_tables(
         }
         tables.push(table);
     }
+    tables.push(capability_table(result));
+    for (title, rows) in
+        [("Yield by lot", &result.yield_by_lot), ("Yield by week", &result.yield_by_week)]
+    {
+        let mut table = Table::new(
+            title,
+            if title.ends_with("lot") { "lot" } else { "week" },
+            ["packages", "shipped", "yield % [95 % Wilson]"].map(String::from).to_vec(),
+        );
+        for row in rows.iter() {
+            table.row(
+                row.label.clone(),
+                vec![
+                    Cell::number(row.yield_.total as f64, 0),
+                    Cell::number(row.yield_.count as f64, 0),
+                    percent(&row.yield_),
+                ],
+            );
+        }
+        if rows.is_empty() {
+            table.note("no week column in the data; give --packages-per-week N for build weeks");
+        }
+        tables.push(table);
+    }
+    if let Some(spatial) = &result.spatial {
+        tables.push(spatial_table(spatial));
+    }
+    tables.push(variance_table(result));
+    if let Some(calibration) = &result.calibration {
+        tables.push(laser_calibration_table(calibration));
+    }
+    if let Some(fits) = &result.yield_fits {
+        tables.push(fits_table("Yield-engine fits by maximum likelihood (95 % intervals)", fits));
+    }
+    tables.push(spc_table(result, files));
+    tables
+}
+
+/// Capability per parameter: Cpk and Ppk with their 95 % intervals.
+fn capability_table(result: &cporamp_inspect::InspectResult) -> Table {
     let mut capability = Table::new(
         "Capability (95 % intervals by Bissell's approximation)",
         "parameter",
@@ -69,62 +109,43 @@ pub fn inspect_tables(
             ],
         );
     }
-    tables.push(capability);
-    for (title, rows) in
-        [("Yield by lot", &result.yield_by_lot), ("Yield by week", &result.yield_by_week)]
-    {
-        let mut table = Table::new(
-            title,
-            if title.ends_with("lot") { "lot" } else { "week" },
-            ["packages", "shipped", "yield % [95 % Wilson]"].map(String::from).to_vec(),
+    capability
+}
+
+/// Coupling loss by engine position, with the fitted warpage bowl.
+fn spatial_table(spatial: &cporamp_inspect::Spatial) -> Table {
+    let mut table = Table::new(
+        "Coupling loss by engine position, with the fitted warpage bowl",
+        "engine",
+        ["lanes", "rho²", "mean dB", "sd dB", "bowl dB", "residual dB"].map(String::from).to_vec(),
+    );
+    let maybe = |v: Option<f64>| v.map_or(Cell::Empty, |v| Cell::number(v, 4));
+    for p in &spatial.positions {
+        table.row(
+            p.engine.to_string(),
+            vec![
+                Cell::number(p.lanes as f64, 0),
+                Cell::number(p.rho_sq, 4),
+                Cell::number(p.mean_loss_db, 4),
+                Cell::number(p.sd_loss_db, 4),
+                maybe(p.fitted_db),
+                maybe(p.residual_db),
+            ],
         );
-        for row in rows.iter() {
-            table.row(
-                row.label.clone(),
-                vec![
-                    Cell::number(row.yield_.total as f64, 0),
-                    Cell::number(row.yield_.count as f64, 0),
-                    percent(&row.yield_),
-                ],
-            );
-        }
-        if rows.is_empty() {
-            table.note("no week column in the data; give --packages-per-week N for build weeks");
-        }
-        tables.push(table);
     }
-    if let Some(spatial) = &result.spatial {
-        let mut table = Table::new(
-            "Coupling loss by engine position, with the fitted warpage bowl",
-            "engine",
-            ["lanes", "rho²", "mean dB", "sd dB", "bowl dB", "residual dB"]
-                .map(String::from)
-                .to_vec(),
-        );
-        let maybe = |v: Option<f64>| v.map_or(Cell::Empty, |v| Cell::number(v, 4));
-        for p in &spatial.positions {
-            table.row(
-                p.engine.to_string(),
-                vec![
-                    Cell::number(p.lanes as f64, 0),
-                    Cell::number(p.rho_sq, 4),
-                    Cell::number(p.mean_loss_db, 4),
-                    Cell::number(p.sd_loss_db, 4),
-                    maybe(p.fitted_db),
-                    maybe(p.residual_db),
-                ],
-            );
-        }
-        if let (Some(a), Some(b)) = (spatial.bowl_intercept_db, spatial.bowl_slope_db_per_rho_sq) {
-            table.note(format!(
-                "bowl: mean loss = {a:.4} {} {:.4} rho² dB; RMS residual {:.4} dB",
-                if b < 0.0 { "-" } else { "+" },
-                b.abs(),
-                spatial.residual_rms_db.unwrap_or(0.0)
-            ));
-        }
-        tables.push(table);
+    if let (Some(a), Some(b)) = (spatial.bowl_intercept_db, spatial.bowl_slope_db_per_rho_sq) {
+        table.note(format!(
+            "bowl: mean loss = {a:.4} {} {:.4} rho² dB; RMS residual {:.4} dB",
+            if b < 0.0 { "-" } else { "+" },
+            b.abs(),
+            spatial.residual_rms_db.unwrap_or(0.0)
+        ));
     }
+    table
+}
+
+/// Variance components of engine means by grouping.
+fn variance_table(result: &cporamp_inspect::InspectResult) -> Table {
     let mut variance = Table::new(
         "Variance components of engine means (one-way random-effects ANOVA)",
         "parameter by",
@@ -145,42 +166,45 @@ pub fn inspect_tables(
             ],
         );
     }
-    tables.push(variance);
-    if let Some(calibration) = &result.calibration {
-        let mut table = Table::new(
-            "Calibration by maximum likelihood (95 % profile-likelihood intervals)",
-            "parameter",
-            ["fitted", "95 % low", "95 % high", "scenario"].map(String::from).to_vec(),
-        );
-        match &calibration.laser_dead {
-            Some(fit) => {
-                table.row(
-                    "laser dead probability",
-                    vec![
-                        Cell::text(format!("{:.5}", fit.probability)),
-                        Cell::text(format!("{:.5}", fit.low)),
-                        Cell::text(format!("{:.5}", fit.high)),
-                        Cell::text(format!("{:.5}", calibration.model.scenario_probability)),
-                    ],
-                );
-                table.note(format!(
-                    "{} dead lasers on {} assembled engines of {} lasers ({} lanes each); engine test's laser coverage {}",
-                    fit.dead_lasers,
-                    fit.engines,
-                    fit.lasers_per_engine,
-                    calibration.model.lanes_per_laser,
-                    calibration.model.engine_test_coverage
-                ));
-            }
-            None => table.note(
-                "laser dead probability: not identifiable (engine test catches every dead laser)",
-            ),
+    variance
+}
+
+/// The laser dead probability by maximum likelihood, beside the scenario's.
+fn laser_calibration_table(calibration: &cporamp_inspect::Calibration) -> Table {
+    let mut table = Table::new(
+        "Calibration by maximum likelihood (95 % profile-likelihood intervals)",
+        "parameter",
+        ["fitted", "95 % low", "95 % high", "scenario"].map(String::from).to_vec(),
+    );
+    match &calibration.laser_dead {
+        Some(fit) => {
+            table.row(
+                "laser dead probability",
+                vec![
+                    Cell::text(format!("{:.5}", fit.probability)),
+                    Cell::text(format!("{:.5}", fit.low)),
+                    Cell::text(format!("{:.5}", fit.high)),
+                    Cell::text(format!("{:.5}", calibration.model.scenario_probability)),
+                ],
+            );
+            table.note(format!(
+                "{} dead lasers on {} assembled engines of {} lasers ({} lanes each); engine test's laser coverage {}",
+                fit.dead_lasers,
+                fit.engines,
+                fit.lasers_per_engine,
+                calibration.model.lanes_per_laser,
+                calibration.model.engine_test_coverage
+            ));
         }
-        tables.push(table);
+        None => table.note(
+            "laser dead probability: not identifiable (engine test catches every dead laser)",
+        ),
     }
-    if let Some(fits) = &result.yield_fits {
-        tables.push(fits_table("Yield-engine fits by maximum likelihood (95 % intervals)", fits));
-    }
+    table
+}
+
+/// SPC: rule breaks per station, parameter and chart, with the first flagged rows.
+fn spc_table(result: &cporamp_inspect::InspectResult, files: &[String]) -> Table {
     let mut spc = Table::new(
         "SPC: points breaking Western Electric rules 1-4 (EWMA and range: beyond the limits)",
         "station / parameter / chart",
@@ -220,8 +244,7 @@ pub fn inspect_tables(
         spc.note(line);
     }
     spc.note(cporamp_report::SUBGROUP_CAVEAT);
-    tables.push(spc);
-    tables
+    spc
 }
 
 /// A value to 4 significant digits (the fits span µm, nm and probabilities of 1e-3).

@@ -10,47 +10,7 @@ pub fn market_tables(
     update: Option<&cporamp_market::Update>,
 ) -> Vec<Table> {
     let result = &market.result;
-    let mut tables = Vec::new();
-    let mut probabilities = Table::new(
-        format!(
-            "Market: the article's scenarios ({} prior samples, anchored on {}; main tier {})",
-            result.samples, market.generation, result.main_tier
-        ),
-        "scenario",
-        vec!["probability %".to_string(), "article %".to_string()],
-    );
-    for probability in &result.probabilities {
-        probabilities.row(
-            probability.name,
-            vec![
-                Cell::pm(100.0 * probability.probability, 100.0 * probability.se, 1),
-                Cell::number(100.0 * probability.article, 0),
-            ],
-        );
-    }
-    tables.push(probabilities);
-
-    let last_year = result.years.last().copied().unwrap_or_default();
-    let mut timing = Table::new(
-        "Market: the year CPO reaches volume, per tier",
-        "tier",
-        vec!["p10".into(), "p50".into(), "p90".into(), format!("never by {last_year}, %")],
-    );
-    let year =
-        |year: Option<i32>| year.map_or_else(|| Cell::text("never"), |y| Cell::text(y.to_string()));
-    for tier in &result.tiers {
-        timing.row(
-            tier.name.clone(),
-            vec![
-                year(tier.volume_year.p10),
-                year(tier.volume_year.p50),
-                year(tier.volume_year.p90),
-                Cell::number(100.0 * tier.never_fraction, 0),
-            ],
-        );
-    }
-    tables.push(timing);
-
+    let mut tables = vec![probabilities_table(market), timing_table(result)];
     if let Some(pool) = result.value_pools.last() {
         let mut pools = Table::new(
             format!("Market: value pools in {}", pool.year),
@@ -127,42 +87,96 @@ pub fn market_tables(
     tables.extend(gates);
 
     if let Some(update) = update {
-        let mut updated = Table::new(
-            format!(
-                "Market: updated by {} observations (effective sample size {:.0}{})",
-                update.attribution.len(),
-                update.ess,
-                if update.ess_warning {
-                    "; COLLAPSED: the observations contradict the priors"
-                } else {
-                    ""
-                }
-            ),
-            "scenario",
-            vec!["prior %".into(), "updated %".into()],
-        );
-        for (prior, posterior) in result.probabilities.iter().zip(&update.probabilities) {
-            updated.row(
-                posterior.name,
-                vec![
-                    Cell::number(100.0 * prior.probability, 1),
-                    Cell::pm(100.0 * posterior.probability, 100.0 * posterior.se, 1),
-                ],
-            );
-        }
-        tables.push(updated);
-        let mut attribution = Table::new(
-            "Market: what each observation moved (percentage points)",
-            "observation",
-            result.probabilities.iter().map(|p| p.name.to_string()).collect(),
-        );
-        for item in &update.attribution {
-            attribution.row(
-                format!("{} {:?} at {:.2}", item.observation + 1, item.signal, item.year),
-                item.change.iter().map(|change| Cell::number(100.0 * change, 1)).collect(),
-            );
-        }
-        tables.push(attribution);
+        tables.extend(update_tables(result, update));
     }
     tables
+}
+
+/// The article's scenarios: their probabilities beside the article's.
+fn probabilities_table(market: &cporamp_pipeline::MarketOutput) -> Table {
+    let result = &market.result;
+    let mut probabilities = Table::new(
+        format!(
+            "Market: the article's scenarios ({} prior samples, anchored on {}; main tier {})",
+            result.samples, market.generation, result.main_tier
+        ),
+        "scenario",
+        vec!["probability %".to_string(), "article %".to_string()],
+    );
+    for probability in &result.probabilities {
+        probabilities.row(
+            probability.name,
+            vec![
+                Cell::pm(100.0 * probability.probability, 100.0 * probability.se, 1),
+                Cell::number(100.0 * probability.article, 0),
+            ],
+        );
+    }
+    probabilities
+}
+
+/// The year CPO reaches volume, per tier.
+fn timing_table(result: &cporamp_market::MarketResult) -> Table {
+    let last_year = result.years.last().copied().unwrap_or_default();
+    let mut timing = Table::new(
+        "Market: the year CPO reaches volume, per tier",
+        "tier",
+        vec!["p10".into(), "p50".into(), "p90".into(), format!("never by {last_year}, %")],
+    );
+    let year =
+        |year: Option<i32>| year.map_or_else(|| Cell::text("never"), |y| Cell::text(y.to_string()));
+    for tier in &result.tiers {
+        timing.row(
+            tier.name.clone(),
+            vec![
+                year(tier.volume_year.p10),
+                year(tier.volume_year.p50),
+                year(tier.volume_year.p90),
+                Cell::number(100.0 * tier.never_fraction, 0),
+            ],
+        );
+    }
+    timing
+}
+
+/// The scenarios updated by observations, and what each observation moved.
+fn update_tables(
+    result: &cporamp_market::MarketResult,
+    update: &cporamp_market::Update,
+) -> [Table; 2] {
+    let mut updated = Table::new(
+        format!(
+            "Market: updated by {} observations (effective sample size {:.0}{})",
+            update.attribution.len(),
+            update.ess,
+            if update.ess_warning {
+                "; COLLAPSED: the observations contradict the priors"
+            } else {
+                ""
+            }
+        ),
+        "scenario",
+        vec!["prior %".into(), "updated %".into()],
+    );
+    for (prior, posterior) in result.probabilities.iter().zip(&update.probabilities) {
+        updated.row(
+            posterior.name,
+            vec![
+                Cell::number(100.0 * prior.probability, 1),
+                Cell::pm(100.0 * posterior.probability, 100.0 * posterior.se, 1),
+            ],
+        );
+    }
+    let mut attribution = Table::new(
+        "Market: what each observation moved (percentage points)",
+        "observation",
+        result.probabilities.iter().map(|p| p.name.to_string()).collect(),
+    );
+    for item in &update.attribution {
+        attribution.row(
+            format!("{} {:?} at {:.2}", item.observation + 1, item.signal, item.year),
+            item.change.iter().map(|change| Cell::number(100.0 * change, 1)).collect(),
+        );
+    }
+    [updated, attribution]
 }
