@@ -12,6 +12,7 @@
 #   - `market` on @quick with two observations (--signals), text, json and csv;
 #   - `diff` of the quick scenario against it with the cold-plate inlet at 40 °C (text, json,
 #     and the diff.html and diff.json that --out writes);
+#   - `thermal` on the quick scenario with the 3D-ICE microchannel cold plate, text and json;
 #   - `inspect` on the yield engine's test data (as tests/inspect.rs makes it: @quick,
 #     51.2T, 40 packages), CSV and Parquet, text and json, and the test data itself.
 # Every command's standard output, standard error and exit code are compared (all run with -q).
@@ -81,6 +82,9 @@ run_all() {
     quick_toml "$bin" a.toml
     sed 's/^nominal_inlet_c = 35\.0 /nominal_inlet_c = 40.0 /' a.toml > b.toml
     capture diff.text diff a.toml b.toml --out diff-out
+    sed 's/^kind = "liquid_channels"/kind = "microchannel_4rm"/' a.toml > microchannel.toml
+    capture microchannel.text thermal microchannel.toml
+    capture microchannel.json thermal microchannel.toml --format json
     capture diff.json diff a.toml b.toml --format json
     capture testdata yield @quick --generation 51.2T --test-data data --test-packages 40
     local stem=data/51.2T_cpo_integrated
