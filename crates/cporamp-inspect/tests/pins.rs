@@ -7,8 +7,9 @@
 
 use cporamp_inspect::*;
 
-/// The unit tests' yield inputs: on-engine lasers of 4 lanes, on-engine lasers of 4 lanes, half of the engines with a dead laser
-/// caught at engine test, no spare lanes, and a laser dead probability of 1 %.
+/// The unit tests' yield inputs (`src/tests.rs`, copied): on-engine lasers of 4 lanes, half
+/// of the engines with a dead laser caught at engine test, no spare lanes, and a laser dead
+/// probability of 1 %.
 fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
     cporamp_yield::YieldInputs {
         packages: 100,
