@@ -2,9 +2,11 @@
 //! cavity, `tests/data/3d-ice/mc4rm.stk`) and its two floorplans with random edits (a number
 //! replaced by 0, a negative, a huge or tiny value, NaN, infinity or a word; a line deleted,
 //! duplicated or truncated; a garbage line), steady or transient, never make the stack or
-//! floorplan reader panic: each is read or refused with the file and line named. Inputs that
-//! are read build a model or a named error, and a small model runs to finite temperatures
-//! and output files or a named error. Seeded; the edits are those of `fuzz_hotspot.rs`.
+//! floorplan reader panic: each is read (with finite, positive chip and cell sizes) or refused
+//! with the file and line named. Inputs that are read build a model or a named error, and a
+//! small model runs to finite temperatures and output files or a named error. Seeded; the
+//! edits are those of `fuzz_hotspot.rs`; `cargo fuzz` targets `stk` and `stk_flp` in `fuzz/`
+//! explore the readers further.
 
 use cporamp_thermal::threedice::{Floorplan, Model, StackFile, parse::Analysis};
 use proptest::prelude::*;
@@ -149,6 +151,10 @@ fn random_edits_of_3d_ice_files_never_panic_and_give_finite_temperatures_or_erro
                     return Ok(());
                 }
             };
+            let d = parsed.dimensions;
+            for size in [d.chip_length_um, d.chip_width_um, d.cell_length_um, d.cell_width_um] {
+                prop_assert!(size.is_finite() && size > 0.0, "{d:?}");
+            }
             let model = match Model::build(&parsed, &floorplans) {
                 Ok(model) => model,
                 Err(error) => {
