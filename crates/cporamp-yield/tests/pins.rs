@@ -1,0 +1,146 @@
+//! Regression pins of the yield Monte Carlo: a few figures of a small seeded run, asserted to
+//! a relative 1e-12 (counts exactly), so that an accidental change of a random stream (a draw
+//! added, reordered or reseeded) shows. These are regression pins, not physics references:
+//! the closed-form tests in `src/tests.rs` check the physics. The values were taken from the
+//! code as it stood; a deliberate change of the streams updates them with its reason.
+
+use cporamp_yield::*;
+
+/// Everything off (as `quiet` in the crate's unit tests).
+fn quiet() -> YieldInputs {
+    YieldInputs {
+        packages: 20_000,
+        seed: 7,
+        engines_per_package: 8,
+        lanes_per_engine: 8,
+        spare_lanes_per_engine: 0,
+        lanes_per_laser: 1,
+        block_sigma_um: 0.0,
+        fiber_sigma_um: 0.0,
+        shift_sigma_um: 0.0,
+        mode_radius_um: 4.6,
+        wavelength_um: 1.31,
+        gap_index: 1.0,
+        gap_mean_um: 0.0,
+        gap_sigma_um: 0.0,
+        tilt_sigma_mrad: 0.0,
+        coupling_budget_db: 1e9,
+        laser_dead_probability: 0.0,
+        laser_weak_fraction: 0.0,
+        laser_weak_rate_per_h: 0.0,
+        drift_mean_nm: 1.0,
+        drift_sigma_nm: 0.0,
+        drift_global_fraction: 0.5,
+        drift_wafer_fraction: 0.0,
+        engines_per_pic_wafer: 1,
+        fsr_nm: 11.4,
+        tuning_range_nm: 12.6,
+        rings_per_lane: 1,
+        reassignment_step_nm: None,
+        warpage_mean_um: 0.0,
+        warpage_sigma_um: 0.0,
+        warpage_lateral_per_um: 0.0,
+        reflow_warpage_fraction: 1.0,
+        bga_open_low_um: 1e9,
+        bga_open_high_um: 1e9,
+        engine_sag_per_um: 0.0,
+        engine_joint_open_um: 1e9,
+        asic_defects_per_die: 0.0,
+        asic_cluster_alpha: None,
+        asics_per_wafer: 1,
+        wafers_per_lot: 1,
+        asic_lot_alpha: None,
+        wafer_test_coverage: 0.0,
+        engine_test: ByMechanism([0.0; 5]),
+        package_test: ByMechanism([1.0; 5]),
+        system_test: ByMechanism([0.0; 5]),
+        burn_in_h: 0.0,
+        rework: Rework { attempts: 0, damage_probability: 0.0, usd: 0.0 },
+        els: None,
+        asic_usd: 0.0,
+        engine_usd: 0.0,
+        packaging_usd: 0.0,
+        wafer_test_usd: 0.0,
+        engine_test_usd: 0.0,
+        package_test_usd: 0.0,
+        system_test_usd: 0.0,
+        burn_in_usd: 0.0,
+    }
+}
+
+/// The default scenario's 102.4T co-packaged package as `defaults_like` in the unit tests (16
+/// engines of 32 lanes, edge couplers, warpage, rings on a fixed-assignment lock), with ASIC
+/// defects clustered by wafer and lasers that die or are weak, on 300 packages at seed 7.
+fn fixture() -> YieldInputs {
+    YieldInputs {
+        packages: 300,
+        engines_per_package: 16,
+        lanes_per_engine: 32,
+        lanes_per_laser: 8,
+        block_sigma_um: 0.17,
+        fiber_sigma_um: 0.15,
+        shift_sigma_um: 0.15,
+        mode_radius_um: 2.0,
+        wavelength_um: 1.31,
+        gap_index: 1.5,
+        gap_mean_um: 5.0,
+        gap_sigma_um: 1.5,
+        tilt_sigma_mrad: 2.0,
+        coupling_budget_db: 1.0,
+        drift_mean_nm: 2.0,
+        drift_sigma_nm: 2.1,
+        drift_global_fraction: 0.485,
+        drift_wafer_fraction: 0.485,
+        engines_per_pic_wafer: 500,
+        fsr_nm: 9.12,
+        tuning_range_nm: 8.0,
+        rings_per_lane: 2,
+        warpage_mean_um: 112.9,
+        warpage_sigma_um: 28.2,
+        warpage_lateral_per_um: 0.0014,
+        reflow_warpage_fraction: 0.75,
+        bga_open_low_um: 90.0,
+        bga_open_high_um: 220.0,
+        engine_sag_per_um: 0.016,
+        engine_joint_open_um: 10.0,
+        asic_defects_per_die: 0.2,
+        asic_cluster_alpha: Some(2.0),
+        asics_per_wafer: 60,
+        laser_dead_probability: 0.001,
+        laser_weak_fraction: 0.01,
+        laser_weak_rate_per_h: 0.01,
+        burn_in_h: 48.0,
+        engine_test: ByMechanism([0.0, 0.95, 0.95, 0.0, 0.0]),
+        ..quiet()
+    }
+}
+
+/// Fails naming every figure that moved, with its new value (as code, to paste if the change
+/// was deliberate). A NaN never matches.
+fn assert_pins(pins: &[(&str, f64, f64)]) {
+    let moved: Vec<String> = pins
+        .iter()
+        .filter(|(_, actual, pinned)| {
+            actual.is_nan() || (actual - pinned).abs() > 1e-12 * pinned.abs()
+        })
+        .map(|(name, actual, pinned)| format!("{name}: {actual:?} (pinned {pinned:?})"))
+        .collect();
+    assert!(moved.is_empty(), "seeded figures moved (regression pins):\n{}", moved.join("\n"));
+}
+
+#[test]
+fn seeded_yield_figures_are_pinned() {
+    let result = simulate(&fixture(), 2).unwrap();
+    let lanes = &result.lane_failures_by_mechanism;
+    assert_eq!(result.packages, 300);
+    assert_pins(&[
+        ("package yield", result.package_yield.value, 0.16333333333333333),
+        ("package yield se", result.package_yield.se, 0.02134287980846349),
+        ("package test pass", result.package_test_pass.value, 0.16333333333333333),
+        ("coupling lane failures", lanes[Mechanism::Coupling].value, 0.003411458333333333),
+        ("warpage lane failures", lanes[Mechanism::Warpage].value, 0.003391927083333333),
+        ("drift lane failures", lanes[Mechanism::Drift].value, 0.013606770833333334),
+        ("board joint opens", result.bga_opens.value, 0.03333333333333333),
+        ("escapes, DPPM", result.escapes_total_dppm, 387755.10204081633),
+    ]);
+}
