@@ -307,7 +307,7 @@ const FIXED_INPUT_SPREAD: f64 = 0.01;
 
 /// Rounds of refinement of a yield line where its leave-one-out error is large. The default
 /// scenario needs 3 (the heaters' lock-range cliff); a 40 °C inlet sharpens that cliff and
-/// needs 5 before the line's error is within the bound.
+/// needs 4 before the line's error is within the bound.
 const REFINEMENTS: usize = 8;
 
 /// One line of the yield surface: the market input it follows, how its runs treat the
