@@ -269,6 +269,9 @@ fn every_kind_of_bad_input_is_a_named_json_error_with_a_4xx_status() {
     // 25: the queue full.
     // The default scenario runs for minutes: it holds the only slot.
     let first = server.submit(cporamp_core::scenario::DEFAULT_SCENARIO_TOML, "first");
+    // It must have left the queue for the slot before the next one queues (on a loaded
+    // machine that takes a moment, and the queue holds one run).
+    server.wait(&first, 60, |run| run["state"] == "running");
     let second = server.submit(&quick(), "second");
     assert_eq!(server.run(&second)["state"], "queued");
     check(server.get(&format!("/api/runs/{second}/results.json")), 409, "run_not_finished");

@@ -1,11 +1,12 @@
 //! Speed of the native model's steady state on a package-like stack of 16 cell layers (a
 //! copper lid in 6, a TIM in 2, a die layer in 4 whose footprint covers only the middle, a
-//! substrate in 4): build and solve at 128 x 128 (sparse Cholesky below
-//! `DIRECT_SOLVE_MAX_NODES`, here forced by size: 262 k nodes take the multigrid) and at
-//! 256 x 256 (1.05 M nodes, multigrid-preconditioned CG).
+//! substrate in 4), built and solved at 128 x 128 (262 k nodes) and 256 x 256 (1.05 M nodes),
+//! both above `DIRECT_SOLVE_MAX_NODES` so by multigrid-preconditioned CG; and the CPO package
+//! at the default 64 x 64 grid with either cold plate.
 //! Run: `cargo bench -p cporamp-thermal --bench native`. Figures go in BENCHMARKS.md.
 
 use cporamp_thermal::native::{Boundaries, Layer, Material, Model, Rect, Source};
+use cporamp_thermal::package::{PackageLoad, PackageModel};
 
 fn main() {
     divan::main();
@@ -50,4 +51,23 @@ fn stack(cells: usize) -> Model {
 fn steady_16_layers(cells: usize) {
     let model = stack(cells);
     divan::black_box(model.steady().unwrap());
+}
+
+/// The CPO package at the default scenario's 64 x 64 grid, built (and factored) and evaluated
+/// once, with the correlation's cold plate and with 3D-ICE's 4-resistor microchannel plate.
+#[divan::bench(args = ["correlation", "microchannel_4rm"], sample_count = 3, sample_size = 1)]
+fn package_64(kind: &str) {
+    let mut settings = cporamp_core::load_default().unwrap().thermal;
+    if kind == "microchannel_4rm" {
+        settings.cold_plate.kind = cporamp_core::scenario::HeatSinkKind::Microchannel4rm;
+    }
+    let load = PackageLoad {
+        asic_w: 470.0,
+        engine_w: 25.0,
+        n_engines: 16,
+        engine_edge_mm: 15.0,
+        asic_side_mm: 30.0,
+    };
+    let model = PackageModel::new(&settings, &load).unwrap();
+    divan::black_box(model.evaluate(470.0, 25.0, 35.0).unwrap());
 }

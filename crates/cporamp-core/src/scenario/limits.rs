@@ -526,6 +526,9 @@ const FLEET_BYTES_PER_INTERRUPTION: f64 = 32.0;
 /// Work per job interruption: the goodput-optimal checkpoint search evaluates the goodput on
 /// every interruption some 60 times (log grid and golden section).
 const FLEET_WORK_PER_INTERRUPTION: f64 = 60.0;
+/// CPU cost of a package with the microchannel (4-resistor) cold plate over one with the
+/// correlation's, same grid.
+const MICROCHANNEL_PLATE_COST: f64 = 25.0;
 /// Layers of the native package model per lateral cell (die, TIM, lid, substrate and board
 /// sublayers).
 const PACKAGE_LAYERS: f64 = 8.0;
@@ -662,6 +665,11 @@ pub fn estimate(scenario: &Scenario, threads: usize) -> Estimate {
     let steps = (thermal.cycling.steps_per_period * thermal.cycling.n_periods) as f64;
     let solves = 40.0 + thermal.cold_plate.inlet_sweep_c.len() as f64 * 10.0 + steps;
     let (memory, cpu) = grid_cost(cells, solves);
+    // 3D-ICE's channel plate coupled cell by cell: measured 24 times the correlation's
+    // package at the default 64 x 64 grid (BENCHMARKS.md, `--bench native`).
+    let plate =
+        if thermal.cold_plate.kind.is_microchannel() { MICROCHANNEL_PLATE_COST } else { 1.0 };
+    let cpu = cpu * plate;
     demands.push(Demand {
         stage: "thermal",
         field: "thermal.grid_cells".to_string(),
@@ -847,9 +855,10 @@ mod hotspot_rate {
     /// Solve with that factor: seconds per node and log2 of the cells per side (measured: a
     /// backward-Euler row of a 160² grid in 70 ms, of a 64² grid in 8.4 ms).
     pub const SOLVE_S_PER_NODE_LOG: f64 = 1.8e-7;
-    /// Multigrid-preconditioned CG steady solve: seconds per node and cell per side
-    /// (BENCHMARKS.md: 256² in 0.69 s, 512² in 5.74 s).
-    pub const MULTIGRID_S_PER_NODE_SIDE: f64 = 2.1e-8;
+    /// Multigrid-preconditioned CG steady solve: seconds per node (the W-cycle's iteration
+    /// count does not grow with the grid; BENCHMARKS.md: build and solve at 128², 256² and
+    /// 512² in 99 ms, 408 ms and 1.51 s on a loaded machine, 1.4-1.6 µs per node).
+    pub const MULTIGRID_S_PER_NODE: f64 = 1.7e-6;
     /// HotSpot's adaptive RK4: seconds per node per second of simulated time (measured: 28 and
     /// 33 µs per node per 0.01 s row on 32² and 64² grids; the step is set by the stiffest
     /// layer, so thinner layers than example2's take longer).
@@ -892,7 +901,7 @@ pub fn hotspot_demand(run: &HotSpotRun) -> Demand {
     let steady_s = if run.direct {
         factor_s + steady_solves * solve_s
     } else {
-        steady_solves * run.nodes * side * r::MULTIGRID_S_PER_NODE_SIDE
+        steady_solves * run.nodes * r::MULTIGRID_S_PER_NODE
     };
     let rows = run.transient_rows as f64;
     let transient_s = if run.transient_rows == 0 {
@@ -1255,6 +1264,18 @@ mod tests {
     }
 
     #[test]
+    fn the_microchannel_plate_multiplies_the_thermal_estimate_by_its_measured_cost() {
+        let thermal_cpu = |scenario: &Scenario| {
+            estimate(scenario, 1).demands.iter().find(|d| d.stage == "thermal").unwrap().cpu_s
+        };
+        let mut scenario = load_default().unwrap();
+        let correlation = thermal_cpu(&scenario);
+        scenario.thermal.cold_plate.kind = crate::scenario::HeatSinkKind::Microchannel4rm;
+        let ratio = thermal_cpu(&scenario) / correlation;
+        assert!((ratio - MICROCHANNEL_PLATE_COST).abs() < 1e-9, "{ratio}");
+    }
+
+    #[test]
     fn a_run_over_the_memory_budget_is_refused_with_its_estimate_and_field() {
         // 1 MHz loop x 1 s x 10,000 periods: 1e10 samples of tiled drift (80 B each).
         let source = edited(&[
@@ -1318,7 +1339,7 @@ mod tests {
         let grid = |side: f64, rows: usize, rk4: bool| HotSpotRun {
             nodes: side * side * 4.0 + 12.0,
             cells_per_side: side,
-            direct: side <= 160.0,
+            direct: side <= 64.0,
             leakage: false,
             transient_rows: rows,
             interval_s: 0.01,
@@ -1326,11 +1347,11 @@ mod tests {
         };
         for (run, measured_s) in [
             (grid(64.0, 0, false), 0.05),
-            (grid(160.0, 0, false), 0.51),
             (grid(64.0, 100, false), 0.84),
             (grid(160.0, 100, false), 7.16),
-            (grid(256.0, 0, false), 0.694),
-            (grid(512.0, 0, false), 5.74),
+            (grid(128.0, 0, false), 0.0987),
+            (grid(256.0, 0, false), 0.408),
+            (grid(512.0, 0, false), 1.508),
             (grid(32.0, 100, true), 11.4),
             (grid(64.0, 100, true), 53.5),
         ] {

@@ -110,8 +110,8 @@ pub const DIRECT_SOLVE_MAX_CELLS: usize = 64 * 64;
 /// Memory the grid model holds per node (conductances, the multigrid hierarchy, CG vectors,
 /// block maps), bytes: measured peak resident memory of `cporamp thermal` on HotSpot's
 /// example2 (4 grid layers) was 117 MB at 256², 449 MB at 512² and 6.9 GB at 2048² when
-/// this was set; the structured multigrid has since cut the 512² steady state to 123 MB
-/// (about 120 B per node). The estimate keeps the old, larger value: a transient's
+/// this was set; the structured multigrid has since cut the 512² steady state to 66 MB
+/// (about 60 B per node). The estimate keeps the old, larger value: a transient's
 /// backward-Euler factor needs more than the steady state.
 pub const BYTES_PER_NODE: f64 = 450.0;
 
