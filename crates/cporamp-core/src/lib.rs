@@ -11,6 +11,7 @@
 
 pub mod error;
 pub mod exposure;
+pub mod market_input;
 pub mod math;
 pub mod mechanism;
 pub mod parallel;
