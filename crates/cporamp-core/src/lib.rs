@@ -16,6 +16,7 @@ pub mod math;
 pub mod mechanism;
 pub mod parallel;
 pub mod prior;
+pub mod quarter;
 pub mod scenario;
 pub mod units;
 pub mod wdm;
