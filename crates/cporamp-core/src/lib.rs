@@ -11,10 +11,12 @@
 
 pub mod error;
 pub mod exposure;
+pub mod market_input;
 pub mod math;
 pub mod mechanism;
 pub mod parallel;
 pub mod prior;
+pub mod quarter;
 pub mod scenario;
 pub mod units;
 pub mod wdm;

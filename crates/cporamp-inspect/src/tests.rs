@@ -562,10 +562,8 @@ fn the_refitted_line_reproduces_the_generating_yields_within_3_se() {
     refit.warpage_mean_um = fitted("warpage_mean_um").unwrap().value;
     refit.warpage_sigma_um = fitted("warpage_sigma_um").unwrap().value;
     for m in Mechanism::ALL {
-        let names = (
-            yield_fit::names::PACKAGE_TEST_COVERAGE[m as usize],
-            yield_fit::names::SYSTEM_TEST_COVERAGE[m as usize],
-        );
+        let names =
+            (yield_fit::names::PACKAGE_TEST_COVERAGE[m], yield_fit::names::SYSTEM_TEST_COVERAGE[m]);
         if let Some(fit) = fitted(names.0) {
             refit.package_test[m] = fit.value;
         }

@@ -303,6 +303,8 @@ impl YieldFits {
 /// Parameter names (the yield engine's, with the block-common sigma combining placement
 /// and cure shift).
 pub mod names {
+    use cporamp_yield::ByMechanism;
+
     /// $\sqrt{\sigma_b^2 + \sigma_s^2}$.
     pub const BLOCK: &str = "block_common_sigma_um";
     /// $\sigma_f$.
@@ -325,22 +327,22 @@ pub mod names {
     pub const ASIC_DEFECTS: &str = "asic_defects_per_die";
     /// ASIC clustering alpha.
     pub const ASIC_ALPHA: &str = "asic_cluster_alpha";
-    /// Package-test coverage per mechanism, in [`cporamp_yield::Mechanism::ALL`] order.
-    pub const PACKAGE_TEST_COVERAGE: [&str; 5] = [
+    /// Package-test coverage per mechanism.
+    pub const PACKAGE_TEST_COVERAGE: ByMechanism<&str> = ByMechanism([
         "package_test_coverage_coupling",
         "package_test_coverage_laser",
         "package_test_coverage_drift",
         "package_test_coverage_warpage",
         "package_test_coverage_asic",
-    ];
-    /// System-test coverage per mechanism, in [`cporamp_yield::Mechanism::ALL`] order.
-    pub const SYSTEM_TEST_COVERAGE: [&str; 5] = [
+    ]);
+    /// System-test coverage per mechanism.
+    pub const SYSTEM_TEST_COVERAGE: ByMechanism<&str> = ByMechanism([
         "system_test_coverage_coupling",
         "system_test_coverage_laser",
         "system_test_coverage_drift",
         "system_test_coverage_warpage",
         "system_test_coverage_asic",
-    ];
+    ]);
 }
 
 /// One engine's lanes as the alignment fit sees them.
@@ -1292,7 +1294,7 @@ fn line_rows(data: &FitData, model: &FitModel, rows: &mut Vec<ParameterFit>) {
             // on the outcome.
             let identified = fit.filter(|_| present >= crate::line_fit::MIN_COVERAGE_PACKAGES);
             rows.push(ParameterFit {
-                parameter: names[m as usize],
+                parameter: names[m],
                 unit: "1",
                 default: defaults[m],
                 fit: identified,

@@ -6,7 +6,7 @@
 //! Run: `cargo bench -p cporamp-market --bench market`. Figures go in BENCHMARKS.md.
 
 use cporamp_market::{
-    Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, INPUT_NAMES, Input, LayerSplit,
+    Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, Input, LayerSplit, MarketInput,
     MarketInputs, Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface, simulate,
     update, yield_at, yield_surrogate,
 };
@@ -62,10 +62,10 @@ fn inputs() -> MarketInputs {
     MarketInputs {
         seed: 1,
         samples: SAMPLES,
-        inputs: INPUT_NAMES
-            .iter()
+        inputs: MarketInput::ALL
+            .into_iter()
             .zip(priors)
-            .map(|(name, prior)| Input { name: (*name).to_owned(), prior })
+            .map(|(input, prior)| Input { name: input.name().to_owned(), prior })
             .collect(),
         anchors: Anchors {
             start_year: 2026,

@@ -2,18 +2,18 @@
 
 use super::*;
 
-/// Checks everything; returns the index of each of [`INPUT_NAMES`] in `m.inputs` and the
-/// main tier.
-pub(crate) fn check(m: &MarketInputs) -> Result<([usize; INPUT_NAMES.len()], usize), MarketError> {
+/// Checks everything; returns the index of each [`MarketInput`] in `m.inputs` and the main
+/// tier.
+pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), MarketError> {
     if m.samples == 0 {
         return Err(MarketError::invalid("samples", 0.0, "at least 1 sample"));
     }
-    let mut order = [usize::MAX; INPUT_NAMES.len()];
+    let mut order = ByMarketInput::from_fn(|_| usize::MAX);
     for (i, input) in m.inputs.iter().enumerate() {
-        let Some(slot) = INPUT_NAMES.iter().position(|&n| n == input.name) else {
+        let Some(slot) = MarketInput::from_name(&input.name) else {
             return Err(MarketError::Inconsistent {
                 name: format!("inputs.{}", input.name),
-                problem: format!("unknown input; expected one of {}", INPUT_NAMES.join(", ")),
+                problem: format!("unknown input; expected one of {}", MarketInput::names(", ")),
             });
         };
         if order[slot] != usize::MAX {
@@ -25,8 +25,8 @@ pub(crate) fn check(m: &MarketInputs) -> Result<([usize; INPUT_NAMES.len()], usi
         order[slot] = i;
         prior::check(&input.prior, &format!("inputs.{}", input.name))?;
     }
-    if let Some(slot) = order.iter().position(|&i| i == usize::MAX) {
-        return Err(MarketError::Missing { name: format!("inputs.{}", INPUT_NAMES[slot]) });
+    if let Some((missing, _)) = order.iter().find(|&(_, &i)| i == usize::MAX) {
+        return Err(MarketError::Missing { name: format!("inputs.{missing}") });
     }
     let a = &m.anchors;
     let positive = |name: &str, value: f64| {
@@ -297,10 +297,11 @@ pub(crate) fn surrogate_errors(a: &Anchors) -> Vec<(&'static str, f64)> {
     errors
 }
 
-/// Checks sampled values (in [`INPUT_NAMES`] order) against each input's range; `context`
-/// says which draw (for the error).
-pub(crate) fn check_values(values: &[f64], context: &str) -> Result<(), MarketError> {
-    for (slot, (&value, &(low, high, inclusive))) in values.iter().zip(&INPUT_RANGES).enumerate() {
+/// Checks sampled values against each input's range; `context` says which draw (for the
+/// error).
+pub(crate) fn check_values(values: &model::Params, context: &str) -> Result<(), MarketError> {
+    for (input, &value) in values.iter() {
+        let SampleRange { low, high, low_inclusive: inclusive } = input.range();
         let above = if inclusive { value >= low } else { value > low };
         if !(value.is_finite() && above && value < high) {
             let expected = format!(
@@ -309,7 +310,7 @@ pub(crate) fn check_values(values: &[f64], context: &str) -> Result<(), MarketEr
                 if high.is_finite() { format!(" and < {high}") } else { String::new() }
             );
             return Err(MarketError::Invalid {
-                name: format!("inputs.{} ({context})", INPUT_NAMES[slot]),
+                name: format!("inputs.{input} ({context})"),
                 value,
                 expected,
             });

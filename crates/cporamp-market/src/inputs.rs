@@ -156,7 +156,7 @@ pub struct MarketInputs {
     pub seed: u64,
     /// Samples.
     pub samples: usize,
-    /// The uncertain inputs, each of [`INPUT_NAMES`] exactly once.
+    /// The uncertain inputs, one per [`MarketInput`] (by its name).
     pub inputs: Vec<Input>,
     /// Engine results.
     pub anchors: Anchors,

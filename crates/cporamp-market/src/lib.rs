@@ -10,7 +10,7 @@
 //! heater efficiency, warpage, ASIC defect density; the yield engine, [`YieldSurface`]) and
 //! the CPO fabric's extra job goodput loss versus multipliers on its laser and engine port
 //! failure rates (fleet runs), each checked on engine runs held out of it. The uncertain inputs carry
-//! [`Prior`]s and are read by name ([`INPUT_NAMES`], each documented there); a missing,
+//! [`Prior`]s and are read by name ([`MarketInput`], each documented there); a missing,
 //! unknown or repeated name is an error.
 //!
 //! # Model
@@ -104,8 +104,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
-pub use model::{INPUT_RANGES, goodput_loss, thermal_check};
 use model::{Outcome, Params};
+pub use model::{goodput_loss, thermal_check};
 
 /// Samples per random stream.
 pub const CHUNK: usize = 256;
@@ -142,7 +142,7 @@ pub const MIN_OBSERVATION_SD: f64 = 1e-6;
 /// more than the article's five signals observed every week of the horizon need.
 pub const MAX_OBSERVATIONS: usize = 10_000;
 
-/// The required inputs, read by name:
+/// The required inputs ([`MarketInput::ALL`]), read by name ([`MarketInput::name`]):
 ///
 /// - `yield_learning_rate`: factor on the CPO defect level per doubling of cumulative CPO
 ///   switches (Wright; 0.8 = 20 % fewer defects per doubling), > 0;
@@ -172,7 +172,8 @@ pub const MAX_OBSERVATIONS: usize = 10_000;
 ///
 /// The last six are engineering inputs carried through the engines' surrogates: the yield
 /// surface ([`YieldSurface`]) and the goodput surrogates ([`model`]).
-pub const INPUT_NAMES: [&str; 18] = cporamp_core::scenario::limits::MARKET_INPUTS;
+pub use cporamp_core::market_input::MarketInput;
+pub use cporamp_core::market_input::{ByMarketInput, SampleRange};
 
 /// Supply-chain layers of the value pools.
 pub const LAYERS: [&str; 4] = [
@@ -226,7 +227,7 @@ impl MarketError {
 /// One uncertain input.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Input {
-    /// One of [`INPUT_NAMES`].
+    /// One of the [`MarketInput`] names.
     pub name: String,
     /// Its prior.
     pub prior: Prior,
@@ -311,8 +312,8 @@ fn year_quantiles(years: &[Option<i32>]) -> YearQuantiles {
     YearQuantiles { p10: pick(0.1), p50: pick(0.5), p90: pick(0.9) }
 }
 
-fn main_volume_year(m: &MarketInputs, values: &[f64], z: f64, main: usize) -> Option<i32> {
-    model::run(m, &Params::from_values(values), z, main).volume_years[main]
+fn main_volume_year(m: &MarketInputs, params: &Params, z: f64, main: usize) -> Option<i32> {
+    model::run(m, params, z, main).volume_years[main]
 }
 
 /// Runs the market Monte Carlo on `threads` threads (the result does not depend on them).
@@ -323,13 +324,18 @@ fn main_volume_year(m: &MarketInputs, values: &[f64], z: f64, main: usize) -> Op
 pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, MarketError> {
     let (order, main) = check(m)?;
     let n = m.samples;
-    let k = INPUT_NAMES.len();
-    let priors: Vec<Prior> = order.iter().map(|&i| m.inputs[i].prior).collect();
+    let priors: ByMarketInput<Prior> = order.map(|i| m.inputs[i].prior);
     let mut master = ChaCha8Rng::seed_from_u64(m.seed);
-    let u = latin_hypercube(n, k, &mut master);
-    let values: Vec<f64> = u.iter().enumerate().map(|(i, &x)| priors[i % k].quantile(x)).collect();
-    for sample in 0..n {
-        check_values(&values[sample * k..(sample + 1) * k], &format!("sample {sample}"))?;
+    let u = latin_hypercube(n, MarketInput::ALL.len(), &mut master);
+    let values: Vec<Params> = u
+        .chunks(MarketInput::ALL.len())
+        .map(|u| {
+            let u = ByMarketInput::from_slice(u);
+            ByMarketInput::from_fn(|input| priors[input].quantile(u[input]))
+        })
+        .collect();
+    for (sample, params) in values.iter().enumerate() {
+        check_values(params, &format!("sample {sample}"))?;
     }
 
     let chunks = n.div_ceil(CHUNK);
@@ -346,8 +352,7 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
                         rng.set_stream(chunk as u64 + 1);
                         for sample in chunk * CHUNK..((chunk + 1) * CHUNK).min(n) {
                             let z: f64 = StandardNormal.sample(&mut rng);
-                            let params = Params::from_values(&values[sample * k..(sample + 1) * k]);
-                            out.push((z, model::run(m, &params, z, main)));
+                            out.push((z, model::run(m, &values[sample], z, main)));
                         }
                     }
                     out
@@ -368,7 +373,7 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
         .map(|(i, (z, o))| {
             let (scenario, reason) = classify(o, main, &m.criteria);
             SampleRecord {
-                inputs: values[i * k..(i + 1) * k].to_vec(),
+                inputs: values[i],
                 thermal_z: *z,
                 scenario,
                 reason,
@@ -449,20 +454,20 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
         })
         .collect();
 
-    let medians: Vec<f64> = priors.iter().map(|p| p.quantile(0.5)).collect();
+    let medians: Params = priors.map(|p| p.quantile(0.5));
     let tornado_baseline = main_volume_year(m, &medians, 0.0, main);
-    let mut tornado = Vec::with_capacity(k);
-    for slot in 0..k {
+    let mut tornado = Vec::with_capacity(MarketInput::ALL.len());
+    for input in MarketInput::ALL {
         let at = |u: f64| -> Result<(f64, Option<i32>), MarketError> {
-            let mut point = medians.clone();
-            point[slot] = priors[slot].quantile(u);
+            let mut point = medians;
+            point[input] = priors[input].quantile(u);
             check_values(&point, "tornado")?;
-            Ok((point[slot], main_volume_year(m, &point, 0.0, main)))
+            Ok((point[input], main_volume_year(m, &point, 0.0, main)))
         };
         let (low_value, year_at_low) = at(0.1)?;
         let (high_value, year_at_high) = at(0.9)?;
         tornado.push(TornadoBar {
-            input: INPUT_NAMES[slot].to_owned(),
+            input: input.name().to_owned(),
             low_value,
             high_value,
             year_at_low,
@@ -475,20 +480,21 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
     };
     tornado.sort_by_key(|bar| std::cmp::Reverse(swing(bar)));
     let window_year = m.criteria.bear_after_year.min(a.end_year);
-    let what_it_takes = (0..k)
-        .map(|slot| {
+    let what_it_takes = MarketInput::ALL
+        .into_iter()
+        .map(|input| {
             let mut reached = Vec::new();
             for i in 0..WHAT_IT_TAKES_GRID {
                 let u = (i as f64 + 0.5) / WHAT_IT_TAKES_GRID as f64;
-                let mut point = medians.clone();
-                point[slot] = priors[slot].quantile(u);
+                let mut point = medians;
+                point[input] = priors[input].quantile(u);
                 check_values(&point, "what it takes")?;
                 if main_volume_year(m, &point, 0.0, main).is_some_and(|year| year <= window_year) {
-                    reached.push((point[slot], u));
+                    reached.push((point[input], u));
                 }
             }
             Ok(WhatItTakes {
-                input: INPUT_NAMES[slot].to_owned(),
+                input: input.name().to_owned(),
                 prior_mass: reached.len() as f64 / WHAT_IT_TAKES_GRID as f64,
                 nearest: reached
                     .into_iter()
@@ -501,7 +507,7 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
         samples: n,
         years: (a.start_year..=a.end_year).collect(),
         main_tier: a.tiers[main].name.clone(),
-        input_names: INPUT_NAMES.iter().map(|&s| s.to_owned()).collect(),
+        input_names: MarketInput::ALL.iter().map(|input| input.name().to_owned()).collect(),
         probabilities,
         reasons,
         closed_gates,
@@ -580,19 +586,22 @@ pub fn sobol(
     if base_samples == 0 {
         return Err(MarketError::invalid("base_samples", 0.0, "at least 1"));
     }
-    let mut priors: Vec<Prior> = order.iter().map(|&i| inputs.inputs[i].prior).collect();
+    let mut priors: Vec<Prior> = order.values().map(|&i| inputs.inputs[i].prior).collect();
     priors.push(Prior::Normal { mean: 0.0, sd: 1.0 });
-    let mut names: Vec<String> = INPUT_NAMES.iter().map(|&s| s.to_owned()).collect();
+    let mut names: Vec<String> =
+        MarketInput::ALL.iter().map(|input| input.name().to_owned()).collect();
     names.push("thermal_margin_noise".to_owned());
     let a = &inputs.anchors;
     let years = (a.end_year - a.start_year + 1) as usize;
     let t = years - 1;
-    let k = INPUT_NAMES.len();
+    // A design point: the inputs in `MarketInput::ALL` order, then the thermal margin's draw.
+    let noise = MarketInput::ALL.len();
     let window_year = inputs.criteria.bear_after_year.min(a.end_year);
     let sets = sobol::saltelli_outputs(
         |x: &[f64]| {
-            check_values(&x[..k], "Sobol design point")?;
-            let outcome = model::run(inputs, &Params::from_values(&x[..k]), x[k], main);
+            let params = ByMarketInput::from_slice(x);
+            check_values(&params, "Sobol design point")?;
+            let outcome = model::run(inputs, &params, x[noise], main);
             let gates = outcome.window_gates;
             Ok([outcome.shares[main * years + t][2], gates.package_yield, gates.tco_ratio.ln()])
         },

@@ -96,76 +96,26 @@
 //! inspection counts relative to the reference.
 
 use crate::{
-    Anchors, COOLING_RATE_PER_YEAR, HOURS_PER_YEAR, INPUT_NAMES, LIFE_YEARS, MarketInputs,
-    REDESIGN_YEARS, Reason, SPLIT_SCALE, YieldFactors,
+    Anchors, ByMarketInput, COOLING_RATE_PER_YEAR, HOURS_PER_YEAR, LIFE_YEARS, MarketInput,
+    MarketInputs, REDESIGN_YEARS, Reason, SPLIT_SCALE, YieldFactors,
 };
 
 /// Index of the "test, thermal and periphery" layer in [`crate::LAYERS`], which takes the
 /// liquid-cooling bill.
 const THERMAL_LAYER: usize = 3;
 
-/// The sampled inputs, by meaning, in [`crate::INPUT_NAMES`] order.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Params {
-    pub yield_learning_rate: f64,
-    pub cost_learning_rate: f64,
-    pub price_erosion: f64,
-    pub laser_failure_factor: f64,
-    pub els_cost_factor: f64,
-    pub cold_plate_year: f64,
-    pub accelerators_first_year: f64,
-    pub accelerator_growth: f64,
-    pub power_usd_per_kwh: f64,
-    pub gpu_hour_usd: f64,
-    pub adoption_speed: f64,
-    pub thermal_margin_sigma_k: f64,
-    pub alignment_factor: f64,
-    pub mode_radius_factor: f64,
-    pub heater_efficiency_factor: f64,
-    pub warpage_factor: f64,
-    pub asic_defect_factor: f64,
-    pub engine_fit_factor: f64,
-}
+/// One sample's values of the inputs, indexed by [`MarketInput`].
+pub(crate) type Params = ByMarketInput<f64>;
 
-/// Allowed range of each input's sampled values, in [`crate::INPUT_NAMES`] order:
-/// (low, high, low inclusive).
-pub const INPUT_RANGES: [(f64, f64, bool); INPUT_NAMES.len()] =
-    cporamp_core::scenario::limits::MARKET_INPUT_RANGES;
-
-impl Params {
-    pub(crate) fn from_values(v: &[f64]) -> Params {
-        Params {
-            yield_learning_rate: v[0],
-            cost_learning_rate: v[1],
-            price_erosion: v[2],
-            laser_failure_factor: v[3],
-            els_cost_factor: v[4],
-            cold_plate_year: v[5],
-            accelerators_first_year: v[6],
-            accelerator_growth: v[7],
-            power_usd_per_kwh: v[8],
-            gpu_hour_usd: v[9],
-            adoption_speed: v[10],
-            thermal_margin_sigma_k: v[11],
-            alignment_factor: v[12],
-            mode_radius_factor: v[13],
-            heater_efficiency_factor: v[14],
-            warpage_factor: v[15],
-            asic_defect_factor: v[16],
-            engine_fit_factor: v[17],
-        }
-    }
-
-    /// The yield surface's factors at Wright defect factor `defect`.
-    pub(crate) fn yield_factors(&self, defect: f64) -> YieldFactors {
-        YieldFactors {
-            defect,
-            alignment: self.alignment_factor,
-            mode_radius: self.mode_radius_factor,
-            heater_efficiency: self.heater_efficiency_factor,
-            warpage: self.warpage_factor,
-            asic_defects: self.asic_defect_factor,
-        }
+/// The yield surface's factors of sample `p` at Wright defect factor `defect`.
+fn yield_factors(p: &Params, defect: f64) -> YieldFactors {
+    YieldFactors {
+        defect,
+        alignment: p[MarketInput::AlignmentFactor],
+        mode_radius: p[MarketInput::ModeRadiusFactor],
+        heater_efficiency: p[MarketInput::HeaterEfficiencyFactor],
+        warpage: p[MarketInput::WarpageFactor],
+        asic_defects: p[MarketInput::AsicDefectFactor],
     }
 }
 
@@ -269,18 +219,19 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
     let years = (a.end_year - a.start_year + 1) as usize;
     let tiers = a.tiers.len();
     let life_h = HOURS_PER_YEAR * LIFE_YEARS;
-    let energy = |pj: f64| pj * 1e-3 * life_h * 1e-3 * p.power_usd_per_kwh;
+    let energy = |pj: f64| pj * 1e-3 * life_h * 1e-3 * p[MarketInput::PowerUsdPerKwh];
     let y_ref = a.cpo_yield.package_yield(&YieldFactors::REFERENCE);
-    let extra_loss = goodput_loss(a, p.laser_failure_factor, p.engine_fit_factor);
-    let error_k = p.thermal_margin_sigma_k * z;
+    let extra_loss =
+        goodput_loss(a, p[MarketInput::LaserFailureFactor], p[MarketInput::EngineFitFactor]);
+    let error_k = p[MarketInput::ThermalMarginSigmaK] * z;
     let margin = a.engine_temp_margin_k - error_k;
     let thermal_problem = thermal_check(m, error_k);
     let split = |technology: &str| {
         a.layer_split.iter().find(|s| s.technology == technology).map_or([0.0; 4], |s| s.fractions)
     };
     let splits = [split("pluggable"), split("lpo"), split("cpo")];
-    let yield_exponent = p.yield_learning_rate.log2();
-    let cost_exponent = p.cost_learning_rate.log2();
+    let yield_exponent = p[MarketInput::YieldLearningRate].log2();
+    let cost_exponent = p[MarketInput::CostLearningRate].log2();
     let window_year = c.bear_after_year.min(a.end_year);
 
     let mut volume = m.seed_units;
@@ -305,20 +256,22 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
     };
     for t in 0..years {
         let year = a.start_year + t as i32;
-        let accelerators =
-            p.accelerators_first_year * 1e6 * (1.0 + p.accelerator_growth).powi(t as i32);
+        let accelerators = p[MarketInput::AcceleratorsFirstYear]
+            * 1e6
+            * (1.0 + p[MarketInput::AcceleratorGrowth]).powi(t as i32);
         let ratio = volume / a.reference_units;
         let defect = ratio.powf(yield_exponent);
-        let package_yield = a.cpo_yield.package_yield(&p.yield_factors(defect));
+        let package_yield = a.cpo_yield.package_yield(&yield_factors(p, defect));
         let cpo_capex = (a.cpo_usd_per_gbps_at_reference - a.els_usd_per_gbps)
             * ratio.powf(cost_exponent)
             * y_ref
             / package_yield
-            + p.els_cost_factor * a.els_usd_per_gbps;
-        let erosion = (1.0 - p.price_erosion).powi(t as i32);
+            + p[MarketInput::ElsCostFactor] * a.els_usd_per_gbps;
+        let erosion = (1.0 - p[MarketInput::PriceErosion]).powi(t as i32);
         // The liquid-cooled share of new racks; a CPO switch brings the rest of the cooling
         // bill into the others.
-        let liquid = logistic(COOLING_RATE_PER_YEAR * (f64::from(year) - p.cold_plate_year));
+        let liquid =
+            logistic(COOLING_RATE_PER_YEAR * (f64::from(year) - p[MarketInput::ColdPlateYear]));
         let cooling = a.cpo_cooling.cold_plates_usd_per_gbps
             + (1.0 - liquid) * a.cpo_cooling.infrastructure_usd_per_gbps;
         let capex = [
@@ -336,7 +289,8 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
             let downtime = |difference: f64| {
                 if tier.job_exposed {
                     let loss = (a.pluggable_network_goodput_loss + difference).max(0.0);
-                    loss * p.gpu_hour_usd * life_h / (tier.ports_per_accelerator * a.port_gbps)
+                    loss * p[MarketInput::GpuHourUsd] * life_h
+                        / (tier.ports_per_accelerator * a.port_gbps)
                 } else {
                     0.0
                 }
@@ -354,7 +308,7 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
                 goodput_ok: !tier.job_exposed || extra_loss <= c.goodput_parity,
                 tco_ratio: tco_cpo / best_other.max(f64::MIN_POSITIVE),
                 cost_ok: tco_cpo <= best_other,
-                cooling_ok: f64::from(year) >= p.cold_plate_year,
+                cooling_ok: f64::from(year) >= p[MarketInput::ColdPlateYear],
             };
             if j == main && year == window_year {
                 out.window_gates = gates;
@@ -374,7 +328,8 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
             let cpo = match first_eligible[j].map(|first| first + delay) {
                 Some(t0) if t >= t0 && pilot > 0.0 && ceiling > pilot => {
                     let elapsed = t as f64 - t0 as f64 + 0.5;
-                    let odds = (ceiling / pilot - 1.0) * (-p.adoption_speed * elapsed).exp();
+                    let odds =
+                        (ceiling / pilot - 1.0) * (-p[MarketInput::AdoptionSpeed] * elapsed).exp();
                     ceiling / (1.0 + odds)
                 }
                 Some(t0) if t >= t0 => ceiling,

@@ -216,8 +216,8 @@ pub struct SurrogateCheck {
 /// What `update` needs of one sample.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SampleRecord {
-    /// Input values in [`INPUT_NAMES`] order.
-    pub inputs: Vec<f64>,
+    /// Input values.
+    pub inputs: ByMarketInput<f64>,
     /// Standard normal draw of the thermal margin.
     pub thermal_z: f64,
     /// The scenario.

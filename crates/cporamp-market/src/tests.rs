@@ -38,10 +38,10 @@ fn fixture() -> MarketInputs {
     MarketInputs {
         seed: 11,
         samples: 4000,
-        inputs: INPUT_NAMES
-            .iter()
+        inputs: MarketInput::ALL
+            .into_iter()
             .zip(priors)
-            .map(|(name, prior)| Input { name: (*name).to_owned(), prior })
+            .map(|(input, prior)| Input { name: input.name().to_owned(), prior })
             .collect(),
         anchors: Anchors {
             start_year: 2026,
@@ -260,7 +260,7 @@ fn tail_is_the_hot_end_failure_probability_when_cpo_qualifies_at_once() {
     let r = simulate(&m, 2).unwrap();
     let mut tail = 0;
     for record in &r.records {
-        let error_k = record.inputs[11] * record.thermal_z;
+        let error_k = record.inputs[MarketInput::ThermalMarginSigmaK] * record.thermal_z;
         let hot = 62.0 + error_k > 70.0;
         assert_eq!(record.scenario == Scenario::Tail, hot, "{record:?}");
         if hot {
@@ -448,8 +448,8 @@ fn market_sobol_runs_and_names_inputs() {
     let outputs: Vec<SobolOutput> = sets.iter().map(|set| set.output).collect();
     assert_eq!(outputs, SobolOutput::ALL);
     for set in &sets {
-        assert_eq!(set.indices.len(), INPUT_NAMES.len() + 1);
-        assert_eq!(set.indices[INPUT_NAMES.len()].input, "thermal_margin_noise");
+        assert_eq!(set.indices.len(), MarketInput::ALL.len() + 1);
+        assert_eq!(set.indices[MarketInput::ALL.len()].input, "thermal_margin_noise");
         for s in &set.indices {
             for (value, ci) in [(s.first, s.first_ci), (s.total, s.total_ci)] {
                 assert!(0.0 <= ci[0] && ci[0] <= value && value <= ci[1] && ci[1] <= 1.0, "{s:?}");
@@ -981,11 +981,9 @@ fn a_dearer_cooling_bill_raises_cpo_tco_and_the_thermal_pool_by_its_closed_form(
     set(&mut m, "cold_plate_year", fixed(2029.5));
     set(&mut m, "power_usd_per_kwh", fixed(0.0));
     set(&mut m, "gpu_hour_usd", fixed(0.0));
-    let values: Vec<f64> = INPUT_NAMES
-        .iter()
-        .map(|name| m.inputs.iter().find(|i| i.name == *name).unwrap().prior.quantile(0.5))
-        .collect();
-    let params = Params::from_values(&values);
+    let params = Params::from_fn(|input| {
+        m.inputs.iter().find(|i| i.name == input.name()).unwrap().prior.quantile(0.5)
+    });
     let (plates, infrastructure) = (0.02, 0.05);
     let mut cooled = m.clone();
     cooled.anchors.cpo_cooling = CoolingAnchors {
@@ -996,7 +994,7 @@ fn a_dearer_cooling_bill_raises_cpo_tco_and_the_thermal_pool_by_its_closed_form(
     let (without, with) =
         (model::run(&m, &params, 0.0, main), model::run(&cooled, &params, 0.0, main));
     let a = &m.anchors;
-    let erosion = 1.0 - params.price_erosion;
+    let erosion = 1.0 - params[MarketInput::PriceErosion];
     // k(y) = k_p + (1 - l(y)) k_i with l the liquid-cooled share of new racks.
     let bill = |year: i32| {
         let liquid = 1.0 / (1.0 + (-2.0 * (f64::from(year) - 2029.5)).exp());
@@ -1019,8 +1017,9 @@ fn a_dearer_cooling_bill_raises_cpo_tco_and_the_thermal_pool_by_its_closed_form(
     let years = (a.end_year - a.start_year + 1) as usize;
     for t in 0..4 {
         let year = a.start_year + t as i32;
-        let accelerators =
-            params.accelerators_first_year * 1e6 * (1.0 + params.accelerator_growth).powi(t as i32);
+        let accelerators = params[MarketInput::AcceleratorsFirstYear]
+            * 1e6
+            * (1.0 + params[MarketInput::AcceleratorGrowth]).powi(t as i32);
         let gained: f64 = a
             .tiers
             .iter()

@@ -105,21 +105,19 @@ pub fn update(result: &MarketResult, observations: &[Observation]) -> Result<Upd
         });
         previous = now;
     }
-    let inputs = result
-        .input_names
-        .iter()
-        .enumerate()
-        .map(|(slot, name)| {
-            let prior_mean = result.records.iter().map(|r| r.inputs[slot]).sum::<f64>() / n as f64;
+    let inputs = MarketInput::ALL
+        .into_iter()
+        .map(|input| {
+            let prior_mean = result.records.iter().map(|r| r.inputs[input]).sum::<f64>() / n as f64;
             let mean: f64 =
-                result.records.iter().zip(&weights).map(|(r, w)| w * r.inputs[slot]).sum();
+                result.records.iter().zip(&weights).map(|(r, w)| w * r.inputs[input]).sum();
             let variance: f64 = result
                 .records
                 .iter()
                 .zip(&weights)
-                .map(|(r, w)| w * (r.inputs[slot] - mean).powi(2))
+                .map(|(r, w)| w * (r.inputs[input] - mean).powi(2))
                 .sum();
-            InputPosterior { name: name.clone(), prior_mean, mean, sd: variance.sqrt() }
+            InputPosterior { name: input.name().to_owned(), prior_mean, mean, sd: variance.sqrt() }
         })
         .collect();
     Ok(Update {

@@ -261,11 +261,11 @@ pub fn calibrated(
         set("yield.asic_cluster_alpha", &mut out.yield_settings.asic_cluster_alpha, alpha);
     }
     for m in Mechanism::ALL {
-        if let Some(coverage) = fits.fitted(names::PACKAGE_TEST_COVERAGE[m as usize]) {
+        if let Some(coverage) = fits.fitted(names::PACKAGE_TEST_COVERAGE[m]) {
             let field = format!("yield.package_test_coverage.{}", m.name());
             set(&field, &mut out.yield_settings.package_test_coverage[m], coverage);
         }
-        if let Some(coverage) = fits.fitted(names::SYSTEM_TEST_COVERAGE[m as usize]) {
+        if let Some(coverage) = fits.fitted(names::SYSTEM_TEST_COVERAGE[m]) {
             let field = format!("yield.system_test_coverage.{}", m.name());
             set(&field, &mut out.yield_settings.system_test_coverage[m], coverage);
         }

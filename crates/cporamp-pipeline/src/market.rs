@@ -33,7 +33,7 @@ use cporamp_compare::GenerationComparison;
 use cporamp_core::Scenario;
 use cporamp_fleet::{FleetInputs, JobCause, PortKind};
 use cporamp_market::{
-    Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, Input, LayerSplit,
+    Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, Input, LayerSplit, MarketInput,
     MarketInputs, MarketResult, SobolSet, Surrogate, TierAnchors,
 };
 use cporamp_yield::YieldInputs;
@@ -80,15 +80,17 @@ fn missing(what: &str) -> PipelineError {
 /// [`PipelineError::Market`] naming the missing or unknown prior.
 pub(crate) fn check_priors(scenario: &Scenario) -> Result<(), PipelineError> {
     let names: Vec<&str> = scenario.market.priors.iter().map(|(name, _)| name.as_str()).collect();
-    let expected = cporamp_market::INPUT_NAMES.join(", ");
-    if let Some(unknown) = names.iter().find(|name| !cporamp_market::INPUT_NAMES.contains(name)) {
+    let expected = MarketInput::names(", ");
+    if let Some(unknown) = names.iter().find(|name| MarketInput::from_name(name).is_none()) {
         return Err(PipelineError::Market {
             reason: format!(
                 "market.priors.{unknown}: not an input of the market engine; expected one of {expected}"
             ),
         });
     }
-    if let Some(missing) = cporamp_market::INPUT_NAMES.iter().find(|name| !names.contains(name)) {
+    if let Some(missing) =
+        MarketInput::ALL.map(MarketInput::name).into_iter().find(|name| !names.contains(name))
+    {
         return Err(PipelineError::Market {
             reason: format!(
                 "market.priors.{missing}: missing; every input needs a prior ({expected})"

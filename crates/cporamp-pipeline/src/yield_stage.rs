@@ -2,6 +2,7 @@
 //! and `[yield]`, and its run with the ramp, tornado and closed forms.
 
 use super::*;
+use cporamp_core::quarter::Quarter;
 
 /// Gross dies of side `side_mm` on a 300 mm wafer: $\pi r^2/A - \pi d/\sqrt{2A}$.
 pub(crate) fn dies_per_wafer(side_mm: f64) -> usize {
@@ -177,8 +178,8 @@ pub(crate) fn yield_all(
     done: &(dyn Fn() + Sync),
 ) -> Result<Vec<YieldTechnology>, PipelineError> {
     let learning = &scenario.yield_settings.ramp;
-    let points: Vec<(String, f64)> =
-        learning.quarters.iter().cloned().zip(learning.cumulative_units.iter().copied()).collect();
+    let points: Vec<(Quarter, f64)> =
+        learning.quarters.iter().copied().zip(learning.cumulative_units.iter().copied()).collect();
     let mut plans = Vec::with_capacity(units.len());
     let mut runs = Vec::new();
     let mut closed = Vec::with_capacity(units.len());

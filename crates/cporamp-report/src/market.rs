@@ -42,8 +42,8 @@ fn technology_labels(scenario: &Scenario) -> [String; 3] {
     ]
 }
 
-/// What people call an input of the market model (the engine's ids, [`cporamp_market::INPUT_NAMES`]
-/// and `thermal_margin_noise`); an unknown id reads with spaces for underscores.
+/// What people call an input of the market model (the engine's ids,
+/// [`cporamp_market::MarketInput::name`], and `thermal_margin_noise`); an unknown id reads with spaces for underscores.
 pub(crate) fn input_label(id: &str) -> String {
     let label = match id {
         "yield_learning_rate" => "yield learning rate (defects per volume doubling)",

@@ -201,19 +201,13 @@ fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
-/// A quarter label `YYYYQn` as a fractional year (the quarter's start); `None` otherwise.
-fn quarter_year(label: &str) -> Option<f64> {
-    let (year, quarter) = label.split_once('Q')?;
-    Some(year.parse::<f64>().ok()? + (quarter.parse::<f64>().ok()? - 1.0) / 4.0)
-}
-
 /// The ramp's first year (the axis origin), from its first quarter; 0 without quarters.
 fn first_year(yields: &YieldGeneration) -> f64 {
     let first = yields
         .technologies
         .iter()
         .filter_map(|technology| technology.ramp.first())
-        .filter_map(|point| quarter_year(&point.label))
+        .map(|point| point.quarter.start_year())
         .fold(f64::INFINITY, f64::min)
         .floor();
     if first.is_finite() { first } else { 0.0 }
@@ -235,11 +229,7 @@ fn ramp_chart(html: &mut String, yields: &YieldGeneration) {
                 points: technology
                     .ramp
                     .iter()
-                    .enumerate()
-                    .map(|(i, point)| {
-                        let x = quarter_year(&point.label).map_or(i as f64, |year| year - origin);
-                        (x, pick(point))
-                    })
+                    .map(|point| (point.quarter.start_year() - origin, pick(point)))
                     .collect(),
             })
             .collect()

@@ -129,6 +129,7 @@ pub use test_data::{
     LaneRecord, SCHEMA_2_COLUMNS, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA, test_data_csv, test_records,
 };
 
+pub use cporamp_core::quarter::Quarter;
 pub use cporamp_core::scenario::Rework;
 use cporamp_core::wdm::BusLock;
 use rand::{Rng, RngCore, SeedableRng};

@@ -29,8 +29,9 @@ pub fn learned(inputs: &YieldInputs, factor: f64) -> YieldInputs {
 /// One point of the ramp.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RampPoint {
-    /// The point's label (a quarter such as `2026Q1`).
-    pub label: String,
+    /// The point's quarter (`2026Q1`; `label` in JSON).
+    #[serde(rename = "label")]
+    pub quarter: Quarter,
     /// Cumulative packages built, units.
     pub cumulative_units: f64,
     /// The factor on the learning defect levels.
@@ -43,8 +44,8 @@ pub struct RampPoint {
     pub escapes_dppm: f64,
 }
 
-/// The yield and cost over a ramp: `inputs` hold at `reference_units`; each point (a label and
-/// its cumulative units) scales the learning defect levels by [`wright_factor`] (probabilities
+/// The yield and cost over a ramp: `inputs` hold at `reference_units`; each point (a quarter
+/// and its cumulative units) scales the learning defect levels by [`wright_factor`] (probabilities
 /// capped at 1) and simulates `packages` packages.
 ///
 /// # Errors
@@ -52,7 +53,7 @@ pub struct RampPoint {
 /// inputs.
 pub fn ramp(
     inputs: &YieldInputs,
-    points: &[(String, f64)],
+    points: &[(Quarter, f64)],
     reference_units: f64,
     learning_rate: f64,
     packages: usize,
@@ -67,8 +68,8 @@ pub fn ramp(
 /// ([`simulate_all`]) and then assemble the ramp from their results.
 #[derive(Debug, Clone)]
 pub struct RampPlan {
-    /// Each point's label, cumulative units, learning factor and index into `runs`.
-    points: Vec<(String, f64, f64, usize)>,
+    /// Each point's quarter, cumulative units, learning factor and index into `runs`.
+    points: Vec<(Quarter, f64, f64, usize)>,
     /// The distinct runs (a point whose inputs equal the previous point's reuses its run).
     runs: Vec<YieldInputs>,
 }
@@ -80,7 +81,7 @@ impl RampPlan {
     /// As [`ramp`], for everything but the inputs themselves (checked by [`simulate_all`]).
     pub fn new(
         inputs: &YieldInputs,
-        points: &[(String, f64)],
+        points: &[(Quarter, f64)],
         reference_units: f64,
         learning_rate: f64,
         packages: usize,
@@ -95,8 +96,7 @@ impl RampPlan {
             return fail("reference_units", reference_units, "a cumulative volume > 0");
         }
         let mut plan = RampPlan { points: Vec::with_capacity(points.len()), runs: Vec::new() };
-        for (label, units) in points {
-            let units = *units;
+        for &(quarter, units) in points {
             if !(units.is_finite() && units > 0.0) {
                 return fail("cumulative_units", units, "a cumulative volume > 0");
             }
@@ -106,7 +106,7 @@ impl RampPlan {
             if plan.runs.last() != Some(&scaled) {
                 plan.runs.push(scaled);
             }
-            plan.points.push((label.clone(), units, factor, plan.runs.len() - 1));
+            plan.points.push((quarter, units, factor, plan.runs.len() - 1));
         }
         Ok(plan)
     }
@@ -122,12 +122,12 @@ impl RampPlan {
     pub fn finish(&self, results: &[YieldResult]) -> Vec<RampPoint> {
         self.points
             .iter()
-            .map(|(label, units, factor, run)| {
-                let result = &results[*run];
+            .map(|&(quarter, units, factor, run)| {
+                let result = &results[run];
                 RampPoint {
-                    label: label.clone(),
-                    cumulative_units: *units,
-                    defect_factor: *factor,
+                    quarter,
+                    cumulative_units: units,
+                    defect_factor: factor,
                     package_yield: result.package_yield,
                     cost_usd: result.cost.total_usd,
                     escapes_dppm: result.escapes_total_dppm,

@@ -259,8 +259,12 @@ fn wright_law_halves_as_the_learning_rate_says_and_the_ramp_improves() {
         package_test: ByMechanism([0.99; 5]),
         ..quiet()
     };
-    let points: Vec<(String, f64)> =
-        [1e3, 1e4, 1e5].iter().map(|&units| (format!("{units}"), units)).collect();
+    let first = Quarter::new(2026, 1).unwrap();
+    let points: Vec<(Quarter, f64)> = [1e3, 1e4, 1e5]
+        .iter()
+        .enumerate()
+        .map(|(i, &units)| (first.plus(i as i32), units))
+        .collect();
     let points = ramp(&inputs, &points, 1e4, 0.8, 4000, 2).unwrap();
     // At the reference volume the ramp point is the plain simulation.
     let plain = simulate(&YieldInputs { packages: 4000, ..inputs.clone() }, 2).unwrap();
@@ -268,7 +272,7 @@ fn wright_law_halves_as_the_learning_rate_says_and_the_ramp_improves() {
     assert!(points[0].package_yield.value < points[1].package_yield.value);
     assert!(points[1].package_yield.value < points[2].package_yield.value);
     assert!(points[0].cost_usd >= points[2].cost_usd);
-    let error = ramp(&inputs, &[("a".to_string(), 1e3)], 1e4, 1.2, 100, 1).unwrap_err();
+    let error = ramp(&inputs, &[(first, 1e3)], 1e4, 1.2, 100, 1).unwrap_err();
     assert!(error.to_string().contains("learning_rate = 1.2"), "{error}");
 }
 
@@ -283,8 +287,12 @@ fn a_package_without_lasers_or_attach_spread_has_the_same_ramp_point_at_every_vo
         asic_defects_per_die: 0.3,
         ..quiet()
     };
-    let points: Vec<(String, f64)> =
-        [1e3, 1e4, 1e5].iter().map(|&units| (format!("{units}"), units)).collect();
+    let first = Quarter::new(2026, 1).unwrap();
+    let points: Vec<(Quarter, f64)> = [1e3, 1e4, 1e5]
+        .iter()
+        .enumerate()
+        .map(|(i, &units)| (first.plus(i as i32), units))
+        .collect();
     let ramped = ramp(&inputs, &points, 1e4, 0.8, 2000, 2).unwrap();
     let plain = simulate(&YieldInputs { packages: 2000, ..inputs.clone() }, 2).unwrap();
     for point in &ramped {

@@ -218,7 +218,7 @@ fn ramp_table(generation: &cporamp_pipeline::YieldGeneration) -> Table {
             cells.push(Cell::number(100.0 * point.package_yield.value, 1));
             cells.push(Cell::number(point.cost_usd, 0));
         }
-        ramp.row(first.label.clone(), cells);
+        ramp.row(first.quarter.to_string(), cells);
     }
     if let Some(point) = technologies.first().and_then(|t| t.ramp.first()) {
         ramp.note(format!(

@@ -22,6 +22,7 @@
 
 use super::{LaserPlacement, Scenario, TechnologyKind};
 use crate::error::{Diagnostic, DiagnosticKind, ScenarioError};
+use crate::market_input::{MarketInput, SampleRange};
 use crate::units::HOURS_PER_YEAR;
 
 /// The most job interruptions (GPU failures, flaps and network failures expected from their
@@ -30,53 +31,6 @@ use crate::units::HOURS_PER_YEAR;
 /// of a 16,384-GPU job is an interruption every 16 s: the job makes no progress long before.
 /// The fleet engine's `MAX_JOB_INTERRUPTIONS` is this constant.
 pub const MAX_JOB_INTERRUPTIONS: f64 = 1e7;
-
-/// The inputs of the market engine, each of which needs a prior; the market engine's
-/// `INPUT_NAMES` is this list (documented there, input by input).
-pub const MARKET_INPUTS: [&str; 18] = [
-    "yield_learning_rate",
-    "cost_learning_rate",
-    "price_erosion",
-    "laser_failure_factor",
-    "els_cost_factor",
-    "cold_plate_year",
-    "accelerators_first_year",
-    "accelerator_growth",
-    "power_usd_per_kwh",
-    "gpu_hour_usd",
-    "adoption_speed",
-    "thermal_margin_sigma_k",
-    "alignment_factor",
-    "mode_radius_factor",
-    "heater_efficiency_factor",
-    "warpage_factor",
-    "asic_defect_factor",
-    "engine_fit_factor",
-];
-
-/// The range each market input's samples must stay in, in [`MARKET_INPUTS`] order: (low,
-/// high, low inclusive); the high end is exclusive. The market engine's `INPUT_RANGES` is this
-/// table.
-pub const MARKET_INPUT_RANGES: [(f64, f64, bool); 18] = [
-    (0.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, false),
-    (0.0, 1.0, true),
-    (0.0, f64::INFINITY, true),
-    (0.0, f64::INFINITY, true),
-    (f64::NEG_INFINITY, f64::INFINITY, true),
-    (0.0, f64::INFINITY, false),
-    (-1.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, true),
-    (0.0, f64::INFINITY, true),
-    (0.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, true),
-    (0.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, false),
-    (0.0, f64::INFINITY, false),
-];
 
 /// Standard deviations between an unbounded prior's centre and a bound of its input's range:
 /// the market engine refuses a sample outside the range, and a normal tail beyond 6 sd is
@@ -427,22 +381,22 @@ fn market(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
         }
     }
     for (name, prior) in &market.priors {
-        let Some(slot) = MARKET_INPUTS.iter().position(|input| input == name) else { continue };
-        if let Some((field, value, expected)) = prior_outside(prior, MARKET_INPUT_RANGES[slot]) {
+        let Some(input) = MarketInput::from_name(name) else { continue };
+        if let Some((field, value, expected)) = prior_outside(prior, input.range()) {
             problems.push(invalid(&format!("market.priors.{name}.{field}"), value, expected));
         }
     }
     let names: Vec<&str> = market.priors.iter().map(|(name, _)| name.as_str()).collect();
     for name in &names {
-        if !MARKET_INPUTS.contains(name) {
+        if MarketInput::from_name(name).is_none() {
             problems.push(invalid(
                 &format!("market.priors.{name}"),
                 "a prior",
-                format!("priors of the market engine's inputs only: {}", MARKET_INPUTS.join(", ")),
+                format!("priors of the market engine's inputs only: {}", MarketInput::names(", ")),
             ));
         }
     }
-    for input in MARKET_INPUTS {
+    for input in MarketInput::ALL.map(MarketInput::name) {
         if !names.contains(&input) {
             problems.push(invalid(
                 "market.priors",
@@ -453,11 +407,10 @@ fn market(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The parameter of `prior` whose support leaves `(low, high, inclusive)`, if any: (field,
-/// value, expected).
+/// The parameter of `prior` whose support leaves `range`, if any: (field, value, expected).
 fn prior_outside(
     prior: &super::Prior,
-    (low, high, inclusive): (f64, f64, bool),
+    SampleRange { low, high, low_inclusive: inclusive }: SampleRange,
 ) -> Option<(&'static str, f64, String)> {
     use super::Prior;
     let range =
@@ -747,7 +700,7 @@ pub fn estimate(scenario: &Scenario, threads: usize) -> Estimate {
     let m = &scenario.market;
     let years = f64::from((m.end_year - m.start_year).max(0) + 1);
     let tiers = m.tiers.len().max(1) as f64;
-    let inputs = MARKET_INPUTS.len() as f64;
+    let inputs = MarketInput::ALL.len() as f64;
     let sobol = m.sobol_samples as f64 * (inputs + 2.0);
     demands.push(Demand {
         stage: "market",

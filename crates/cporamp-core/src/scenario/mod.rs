@@ -323,7 +323,7 @@ pub struct Ramp {
     /// Packages built before the first quarter.
     pub initial_units: f64,
     /// Each quarter of the ramp (`2026Q1`, ...).
-    pub quarters: Vec<String>,
+    pub quarters: Vec<crate::quarter::Quarter>,
     /// Cumulative packages at the end of each quarter: the units built before the first one
     /// plus the quarters' volumes.
     pub cumulative_units: Vec<f64>,

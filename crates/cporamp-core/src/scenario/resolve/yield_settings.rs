@@ -2,17 +2,18 @@
 
 use super::{Bound, Checker, Limits};
 use crate::mechanism::{ByMechanism, Mechanism};
+use crate::quarter::Quarter;
 use crate::scenario::raw;
 use crate::scenario::{Ramp, Rework, YieldSettings};
 
-/// The ramp's quarter labels from `first_quarter` (`YYYYQn`), one per `units_per_quarter`.
-pub(super) fn quarters(checker: &mut Checker, ramp: &raw::RampOptions) -> Vec<String> {
-    let parsed = ramp.first_quarter.split_once('Q').and_then(|(year, quarter)| {
-        let year: i32 = year.parse().ok()?;
-        let quarter: i32 = quarter.parse().ok()?;
-        ((1..=4).contains(&quarter) && (1900..=2200).contains(&year)).then_some((year, quarter))
-    });
-    let Some((year, quarter)) = parsed else {
+/// The ramp's quarters from `first_quarter` (`YYYYQn`), one per `units_per_quarter`.
+pub(super) fn quarters(checker: &mut Checker, ramp: &raw::RampOptions) -> Vec<Quarter> {
+    let parsed = ramp
+        .first_quarter
+        .parse::<Quarter>()
+        .ok()
+        .filter(|quarter| (1900..=2200).contains(&quarter.year()));
+    let Some(first) = parsed else {
         checker.invalid(
             "yield.ramp.first_quarter",
             format!("\"{}\"", ramp.first_quarter),
@@ -23,12 +24,7 @@ pub(super) fn quarters(checker: &mut Checker, ramp: &raw::RampOptions) -> Vec<St
     if ramp.units_per_quarter.is_empty() {
         checker.invalid("yield.ramp.units_per_quarter", "[]", "at least one quarter's volume");
     }
-    (0..ramp.units_per_quarter.len())
-        .map(|offset| {
-            let index = year * 4 + quarter - 1 + offset as i32;
-            format!("{}Q{}", index.div_euclid(4), index.rem_euclid(4) + 1)
-        })
-        .collect()
+    (0..ramp.units_per_quarter.len()).map(|offset| first.plus(offset as i32)).collect()
 }
 
 pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSettings {

@@ -1,0 +1,285 @@
+//! The uncertain inputs of the market engine and a value per input.
+//!
+//! Each input needs a prior (`[market.priors.<name>]` in a scenario, checked by
+//! [`crate::scenario::limits`]) and its samples must stay in its [`SampleRange`]. The market
+//! engine's model reads its sampled values as a [`ByMarketInput`] indexed by [`MarketInput`];
+//! each input is documented, with its meaning and unit, on the market engine's model.
+//! Adding an input is one variant here (the compiler then asks for its name and range).
+
+use serde::Serialize;
+use std::ops::{Index, IndexMut};
+
+/// An uncertain input of the market engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MarketInput {
+    /// Factor on the CPO defect level per doubling of cumulative CPO switches (Wright;
+    /// 0.8 = 20 % fewer defects per doubling), > 0.
+    YieldLearningRate,
+    /// Factor on CPO $/Gb/s per doubling of cumulative volume, beyond the yield effect, > 0.
+    CostLearningRate,
+    /// Fraction by which every technology's $/Gb/s falls per year, in \[0, 1).
+    PriceErosion,
+    /// Multiplier on laser failure rates, ≥ 0.
+    LaserFailureFactor,
+    /// Multiplier on the external laser source cost per Gb/s, ≥ 0.
+    ElsCostFactor,
+    /// Year liquid cold plates are standard in AI racks (CPO needs them).
+    ColdPlateYear,
+    /// AI accelerators deployed in the market's first year, millions, > 0.
+    AcceleratorsFirstYear,
+    /// Growth of accelerator deployments per year (0.25 = +25 %), > −1.
+    AcceleratorGrowth,
+    /// Electricity price, USD/kWh, ≥ 0.
+    PowerUsdPerKwh,
+    /// Value of one accelerator-hour of goodput, USD, ≥ 0.
+    GpuHourUsd,
+    /// Logistic rate of CPO adoption once eligible, per year, > 0.
+    AdoptionSpeed,
+    /// Standard deviation of the engine temperature margin, K, ≥ 0.
+    ThermalMarginSigmaK,
+    /// Multiplier on the fiber-attach process's placement and cure-shift spread, > 0.
+    AlignmentFactor,
+    /// Multiplier on the edge coupler's (and fiber's) mode radius, > 0.
+    ModeRadiusFactor,
+    /// Multiplier on the ring heaters' efficiency (nm/mW), > 0.
+    HeaterEfficiencyFactor,
+    /// Multiplier on the package warpage's mean and spread, > 0.
+    WarpageFactor,
+    /// Multiplier on the ASIC's killer-defect density, > 0.
+    AsicDefectFactor,
+    /// Multiplier on the co-packaged engine ports' random failure rate, > 0.
+    EngineFitFactor,
+}
+
+/// The inputs' count: the length of every per-input array.
+const COUNT: usize = 18;
+
+impl MarketInput {
+    /// Every input, in the order of every per-input array (and of the market results' input
+    /// lists).
+    pub const ALL: [MarketInput; COUNT] = [
+        MarketInput::YieldLearningRate,
+        MarketInput::CostLearningRate,
+        MarketInput::PriceErosion,
+        MarketInput::LaserFailureFactor,
+        MarketInput::ElsCostFactor,
+        MarketInput::ColdPlateYear,
+        MarketInput::AcceleratorsFirstYear,
+        MarketInput::AcceleratorGrowth,
+        MarketInput::PowerUsdPerKwh,
+        MarketInput::GpuHourUsd,
+        MarketInput::AdoptionSpeed,
+        MarketInput::ThermalMarginSigmaK,
+        MarketInput::AlignmentFactor,
+        MarketInput::ModeRadiusFactor,
+        MarketInput::HeaterEfficiencyFactor,
+        MarketInput::WarpageFactor,
+        MarketInput::AsicDefectFactor,
+        MarketInput::EngineFitFactor,
+    ];
+
+    /// The input's id, as scenarios (`[market.priors.<name>]`), the market engine's inputs
+    /// and `results.json` name it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            MarketInput::YieldLearningRate => "yield_learning_rate",
+            MarketInput::CostLearningRate => "cost_learning_rate",
+            MarketInput::PriceErosion => "price_erosion",
+            MarketInput::LaserFailureFactor => "laser_failure_factor",
+            MarketInput::ElsCostFactor => "els_cost_factor",
+            MarketInput::ColdPlateYear => "cold_plate_year",
+            MarketInput::AcceleratorsFirstYear => "accelerators_first_year",
+            MarketInput::AcceleratorGrowth => "accelerator_growth",
+            MarketInput::PowerUsdPerKwh => "power_usd_per_kwh",
+            MarketInput::GpuHourUsd => "gpu_hour_usd",
+            MarketInput::AdoptionSpeed => "adoption_speed",
+            MarketInput::ThermalMarginSigmaK => "thermal_margin_sigma_k",
+            MarketInput::AlignmentFactor => "alignment_factor",
+            MarketInput::ModeRadiusFactor => "mode_radius_factor",
+            MarketInput::HeaterEfficiencyFactor => "heater_efficiency_factor",
+            MarketInput::WarpageFactor => "warpage_factor",
+            MarketInput::AsicDefectFactor => "asic_defect_factor",
+            MarketInput::EngineFitFactor => "engine_fit_factor",
+        }
+    }
+
+    /// The range the input's samples must stay in (the market engine refuses a sample
+    /// outside it; the scenario's checks refuse a prior whose support leaves it).
+    #[must_use]
+    pub const fn range(self) -> SampleRange {
+        const POSITIVE: SampleRange = SampleRange::from(0.0, false);
+        const NON_NEGATIVE: SampleRange = SampleRange::from(0.0, true);
+        match self {
+            MarketInput::PriceErosion => SampleRange { low: 0.0, high: 1.0, low_inclusive: true },
+            MarketInput::ColdPlateYear => SampleRange::from(f64::NEG_INFINITY, true),
+            MarketInput::AcceleratorGrowth => SampleRange::from(-1.0, false),
+            MarketInput::LaserFailureFactor
+            | MarketInput::ElsCostFactor
+            | MarketInput::PowerUsdPerKwh
+            | MarketInput::GpuHourUsd
+            | MarketInput::ThermalMarginSigmaK => NON_NEGATIVE,
+            MarketInput::YieldLearningRate
+            | MarketInput::CostLearningRate
+            | MarketInput::AcceleratorsFirstYear
+            | MarketInput::AdoptionSpeed
+            | MarketInput::AlignmentFactor
+            | MarketInput::ModeRadiusFactor
+            | MarketInput::HeaterEfficiencyFactor
+            | MarketInput::WarpageFactor
+            | MarketInput::AsicDefectFactor
+            | MarketInput::EngineFitFactor => POSITIVE,
+        }
+    }
+
+    /// The input with id `name`, if any.
+    #[must_use]
+    pub fn from_name(name: &str) -> Option<MarketInput> {
+        MarketInput::ALL.into_iter().find(|input| input.name() == name)
+    }
+
+    /// Every id, joined by `separator` (for error messages).
+    #[must_use]
+    pub fn names(separator: &str) -> String {
+        MarketInput::ALL.map(MarketInput::name).join(separator)
+    }
+}
+
+// Every input sits at its own index in `ALL`, so that indexing a per-input array by the
+// input's discriminant is indexing it in `ALL` order.
+const _: () = {
+    let mut index = 0;
+    while index < COUNT {
+        assert!(MarketInput::ALL[index] as usize == index);
+        index += 1;
+    }
+};
+
+impl std::fmt::Display for MarketInput {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.name())
+    }
+}
+
+/// The values an input's samples may take: above `low` (or at it, when `low_inclusive`) and
+/// below `high` (exclusive).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SampleRange {
+    /// Low end.
+    pub low: f64,
+    /// High end (exclusive).
+    pub high: f64,
+    /// Whether `low` itself is allowed.
+    pub low_inclusive: bool,
+}
+
+impl SampleRange {
+    /// From `low` up, without a high end.
+    const fn from(low: f64, low_inclusive: bool) -> SampleRange {
+        SampleRange { low, high: f64::INFINITY, low_inclusive }
+    }
+}
+
+/// One value per [`MarketInput`], indexed by it (serialized as an array in
+/// [`MarketInput::ALL`] order).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[serde(transparent)]
+pub struct ByMarketInput<T>(pub [T; COUNT]);
+
+impl<T> ByMarketInput<T> {
+    /// The number of inputs.
+    pub const LEN: usize = COUNT;
+
+    /// Each input's value from `value`.
+    pub fn from_fn(mut value: impl FnMut(MarketInput) -> T) -> ByMarketInput<T> {
+        ByMarketInput(MarketInput::ALL.map(&mut value))
+    }
+
+    /// The values in [`MarketInput::ALL`] order.
+    pub fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter()
+    }
+
+    /// (input, value) in [`MarketInput::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (MarketInput, &T)> {
+        MarketInput::ALL.into_iter().zip(self.0.iter())
+    }
+
+    /// Each value mapped by `f`.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> ByMarketInput<U> {
+        ByMarketInput(self.0.map(f))
+    }
+}
+
+impl<T: Copy> ByMarketInput<T> {
+    /// The values of `values`, which holds one per input in [`MarketInput::ALL`] order (a
+    /// point of a design over all inputs).
+    ///
+    /// # Panics
+    /// If `values` holds fewer than [`Self::LEN`] values.
+    #[must_use]
+    pub fn from_slice(values: &[T]) -> ByMarketInput<T> {
+        ByMarketInput::from_fn(|input| values[input as usize])
+    }
+}
+
+impl<T> Index<MarketInput> for ByMarketInput<T> {
+    type Output = T;
+
+    fn index(&self, input: MarketInput) -> &T {
+        &self.0[input as usize]
+    }
+}
+
+impl<T> IndexMut<MarketInput> for ByMarketInput<T> {
+    fn index_mut(&mut self, input: MarketInput) -> &mut T {
+        &mut self.0[input as usize]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_index_in_all_order() {
+        for (index, input) in MarketInput::ALL.into_iter().enumerate() {
+            assert_eq!(MarketInput::from_name(input.name()), Some(input));
+            assert_eq!(input as usize, index);
+        }
+        assert_eq!(MarketInput::from_name("thermal_margin_noise"), None);
+        assert!(MarketInput::names(", ").starts_with("yield_learning_rate, cost_learning_rate, "));
+        let mut values = ByMarketInput::from_fn(|input| input as usize * 10);
+        values[MarketInput::PriceErosion] += 1;
+        assert_eq!(values[MarketInput::PriceErosion], 21);
+        assert_eq!(ByMarketInput::from_slice(&values.0), values);
+    }
+
+    /// The ranges as the scenario checks and the market engine had them as a table.
+    #[test]
+    fn ranges_are_the_former_table() {
+        let table: [(f64, f64, bool); 18] = [
+            (0.0, f64::INFINITY, false),
+            (0.0, f64::INFINITY, false),
+            (0.0, 1.0, true),
+            (0.0, f64::INFINITY, true),
+            (0.0, f64::INFINITY, true),
+            (f64::NEG_INFINITY, f64::INFINITY, true),
+            (0.0, f64::INFINITY, false),
+            (-1.0, f64::INFINITY, false),
+            (0.0, f64::INFINITY, true),
+            (0.0, f64::INFINITY, true),
+            (0.0, f64::INFINITY, false),
+            (0.0, f64::INFINITY, true),
+            (0.0, f64::INFINITY, false),
+            (0.0, f64::INFINITY, false),
+            (0.0, f64::INFINITY, false),
+            (0.0, f64::INFINITY, false),
+            (0.0, f64::INFINITY, false),
+            (0.0, f64::INFINITY, false),
+        ];
+        for (input, (low, high, low_inclusive)) in MarketInput::ALL.into_iter().zip(table) {
+            assert_eq!(input.range(), SampleRange { low, high, low_inclusive }, "{input}");
+        }
+    }
+}
