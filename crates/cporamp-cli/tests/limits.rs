@@ -157,8 +157,8 @@ fn a_hotspot_run_over_the_cpu_budget_is_refused_with_its_estimate() {
     let mut kept: Vec<&str> = files.to_vec();
     kept.sort_unstable();
     // A 1024^2 grid fits the 8 GB memory budget (1.9 GB), but its multigrid steady state
-    // (1.5 min) and 100 backward-Euler rows on the factor of 4.2 M nodes (4.3 min to factor,
-    // 7.5 s a row): about 18 CPU-minutes, over 6.
+    // (7 s) and 100 backward-Euler rows on the factor of 4.2 M nodes (4.3 min to factor,
+    // 7.5 s a row): about 17 CPU-minutes, over 6.
     let mut grid = base.to_vec();
     grid.extend([
         "--grid-rows",
@@ -173,7 +173,7 @@ fn a_hotspot_run_over_the_cpu_budget_is_refused_with_its_estimate() {
         directory.path(),
         &cporamp(directory.path(), &grid),
         &[
-            "CPU time of a run: about 18 CPU-minutes (--ptrace: 100 trace rows of 0.01 s, one \
+            "CPU time of a run: about 17 CPU-minutes (--ptrace: 100 trace rows of 0.01 s, one \
              implicit step each",
             "the budget is 6 CPU-minutes (--max-cpu-hours)",
         ],
