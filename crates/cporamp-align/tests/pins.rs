@@ -6,6 +6,7 @@
 //! reason.
 
 use cporamp_align::*;
+use cporamp_core::pins::assert_pins;
 
 /// The unit tests' inputs, on 64 arrays: like the default scenario's (w = 2 µm edge coupler at 1310 nm, index-matched gap).
 fn inputs() -> AlignInputs {
@@ -44,19 +45,6 @@ fn inputs() -> AlignInputs {
         passive_place_s: 5.0,
         passive_machine_usd_per_h: 30.0,
     }
-}
-
-/// Fails naming every figure that moved, with its new value (as code, to paste if the change
-/// was deliberate). A NaN never matches.
-fn assert_pins(pins: &[(&str, f64, f64)]) {
-    let moved: Vec<String> = pins
-        .iter()
-        .filter(|(_, actual, pinned)| {
-            actual.is_nan() || (actual - pinned).abs() > 1e-12 * pinned.abs()
-        })
-        .map(|(name, actual, pinned)| format!("{name}: {actual:?} (pinned {pinned:?})"))
-        .collect();
-    assert!(moved.is_empty(), "seeded figures moved (regression pins):\n{}", moved.join("\n"));
 }
 
 #[test]

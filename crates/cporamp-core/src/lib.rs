@@ -15,6 +15,7 @@ pub mod market_input;
 pub mod math;
 pub mod mechanism;
 pub mod parallel;
+pub mod pins;
 pub mod prior;
 pub mod quarter;
 pub mod scenario;

@@ -4,6 +4,7 @@
 //! in `src/tests.rs` check the physics. The values were taken from the code as it stood; a
 //! deliberate change of the streams updates them with its reason.
 
+use cporamp_core::pins::assert_pins;
 use cporamp_fleet::*;
 
 /// Ample spares, restocked in an hour.
@@ -68,19 +69,6 @@ fn fixture() -> FleetInputs {
             flaps_per_link_h: 1e-6,
         },
     }
-}
-
-/// Fails naming every figure that moved, with its new value (as code, to paste if the change
-/// was deliberate). A NaN never matches.
-fn assert_pins(pins: &[(&str, f64, f64)]) {
-    let moved: Vec<String> = pins
-        .iter()
-        .filter(|(_, actual, pinned)| {
-            actual.is_nan() || (actual - pinned).abs() > 1e-12 * pinned.abs()
-        })
-        .map(|(name, actual, pinned)| format!("{name}: {actual:?} (pinned {pinned:?})"))
-        .collect();
-    assert!(moved.is_empty(), "seeded figures moved (regression pins):\n{}", moved.join("\n"));
 }
 
 #[test]

@@ -632,4 +632,6 @@ pub struct InspectResult {
 }
 
 #[cfg(test)]
+mod pins;
+#[cfg(test)]
 mod tests;

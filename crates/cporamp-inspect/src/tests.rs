@@ -210,7 +210,7 @@ fn spc_names_the_rows_of_an_out_of_control_engine() {
 
 /// Yield inputs with on-engine lasers of 4 lanes, half of the engines with a dead laser
 /// caught at engine test, no spare lanes, and a laser dead probability of 1 %.
-fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
+pub(crate) fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
     cporamp_yield::YieldInputs {
         packages: 100,
         seed,

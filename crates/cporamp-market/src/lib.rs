@@ -646,4 +646,6 @@ pub fn sobol_indices_of(
 }
 
 #[cfg(test)]
+mod pins;
+#[cfg(test)]
 mod tests;

@@ -13,7 +13,7 @@ fn fixed(value: f64) -> Prior {
 }
 
 /// Test inputs (plausible, not calibrated: the scenario TOML carries the sourced values).
-fn fixture() -> MarketInputs {
+pub(crate) fn fixture() -> MarketInputs {
     let priors = [
         Prior::Triangular { low: 0.7, mode: 0.8, high: 0.9 },
         Prior::Triangular { low: 0.75, mode: 0.82, high: 0.9 },

@@ -5,6 +5,7 @@
 //! were taken from the code as it stood; a deliberate change of the streams updates them with
 //! its reason.
 
+use cporamp_core::pins::assert_pins;
 use cporamp_core::scenario::{PhotonicsSettings, Rings};
 use cporamp_core::units::{Celsius, Nanometres};
 use cporamp_photonics::*;
@@ -42,19 +43,6 @@ fn trace() -> DriftTrace {
         sensor_temp_c: ring.iter().map(|t| t + 10.0 + 0.01 * t * t).collect(),
         asic_power_w: (0..n).map(|k| if k < n / 2 { 300.0 } else { 450.0 }).collect(),
     }
-}
-
-/// Fails naming every figure that moved, with its new value (as code, to paste if the change
-/// was deliberate). A NaN never matches.
-fn assert_pins(pins: &[(&str, f64, f64)]) {
-    let moved: Vec<String> = pins
-        .iter()
-        .filter(|(_, actual, pinned)| {
-            actual.is_nan() || (actual - pinned).abs() > 1e-12 * pinned.abs()
-        })
-        .map(|(name, actual, pinned)| format!("{name}: {actual:?} (pinned {pinned:?})"))
-        .collect();
-    assert!(moved.is_empty(), "seeded figures moved (regression pins):\n{}", moved.join("\n"));
 }
 
 #[test]

@@ -655,4 +655,6 @@ pub(crate) fn els_modules(
 }
 
 #[cfg(test)]
+mod pins;
+#[cfg(test)]
 mod tests;

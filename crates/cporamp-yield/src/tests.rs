@@ -4,7 +4,7 @@
 use super::*;
 
 /// Everything off: no defects, perfect coupling and rings, no warpage, zero cost.
-fn quiet() -> YieldInputs {
+pub(crate) fn quiet() -> YieldInputs {
     YieldInputs {
         packages: 20_000,
         seed: 7,

@@ -1,72 +1,12 @@
 //! Regression pins of the yield Monte Carlo: a few figures of a small seeded run, asserted to
 //! a relative 1e-12 (counts exactly), so that an accidental change of a random stream (a draw
 //! added, reordered or reseeded) shows. These are regression pins, not physics references:
-//! the closed-form tests in `src/tests.rs` check the physics. The values were taken from the
+//! the closed-form tests in `tests.rs` check the physics. The values were taken from the
 //! code as it stood; a deliberate change of the streams updates them with its reason.
 
-use cporamp_yield::*;
-
-/// Everything off (as `quiet` in the crate's unit tests).
-fn quiet() -> YieldInputs {
-    YieldInputs {
-        packages: 20_000,
-        seed: 7,
-        engines_per_package: 8,
-        lanes_per_engine: 8,
-        spare_lanes_per_engine: 0,
-        lanes_per_laser: 1,
-        block_sigma_um: 0.0,
-        fiber_sigma_um: 0.0,
-        shift_sigma_um: 0.0,
-        mode_radius_um: 4.6,
-        wavelength_um: 1.31,
-        gap_index: 1.0,
-        gap_mean_um: 0.0,
-        gap_sigma_um: 0.0,
-        tilt_sigma_mrad: 0.0,
-        coupling_budget_db: 1e9,
-        laser_dead_probability: 0.0,
-        laser_weak_fraction: 0.0,
-        laser_weak_rate_per_h: 0.0,
-        drift_mean_nm: 1.0,
-        drift_sigma_nm: 0.0,
-        drift_global_fraction: 0.5,
-        drift_wafer_fraction: 0.0,
-        engines_per_pic_wafer: 1,
-        fsr_nm: 11.4,
-        tuning_range_nm: 12.6,
-        rings_per_lane: 1,
-        reassignment_step_nm: None,
-        warpage_mean_um: 0.0,
-        warpage_sigma_um: 0.0,
-        warpage_lateral_per_um: 0.0,
-        reflow_warpage_fraction: 1.0,
-        bga_open_low_um: 1e9,
-        bga_open_high_um: 1e9,
-        engine_sag_per_um: 0.0,
-        engine_joint_open_um: 1e9,
-        asic_defects_per_die: 0.0,
-        asic_cluster_alpha: None,
-        asics_per_wafer: 1,
-        wafers_per_lot: 1,
-        asic_lot_alpha: None,
-        wafer_test_coverage: 0.0,
-        engine_test: ByMechanism([0.0; 5]),
-        package_test: ByMechanism([1.0; 5]),
-        system_test: ByMechanism([0.0; 5]),
-        burn_in_h: 0.0,
-        rework: Rework { attempts: 0, damage_probability: 0.0, usd: 0.0 },
-        els: None,
-        asic_usd: 0.0,
-        engine_usd: 0.0,
-        packaging_usd: 0.0,
-        wafer_test_usd: 0.0,
-        engine_test_usd: 0.0,
-        package_test_usd: 0.0,
-        system_test_usd: 0.0,
-        burn_in_usd: 0.0,
-    }
-}
+use super::*;
+use crate::tests::quiet;
+use cporamp_core::pins::assert_pins;
 
 /// The default scenario's 102.4T co-packaged package as `defaults_like` in the unit tests (16
 /// engines of 32 lanes, edge couplers, warpage, rings on a fixed-assignment lock), with ASIC
@@ -113,19 +53,6 @@ fn fixture() -> YieldInputs {
         engine_test: ByMechanism([0.0, 0.95, 0.95, 0.0, 0.0]),
         ..quiet()
     }
-}
-
-/// Fails naming every figure that moved, with its new value (as code, to paste if the change
-/// was deliberate). A NaN never matches.
-fn assert_pins(pins: &[(&str, f64, f64)]) {
-    let moved: Vec<String> = pins
-        .iter()
-        .filter(|(_, actual, pinned)| {
-            actual.is_nan() || (actual - pinned).abs() > 1e-12 * pinned.abs()
-        })
-        .map(|(name, actual, pinned)| format!("{name}: {actual:?} (pinned {pinned:?})"))
-        .collect();
-    assert!(moved.is_empty(), "seeded figures moved (regression pins):\n{}", moved.join("\n"));
 }
 
 #[test]
