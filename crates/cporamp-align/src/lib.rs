@@ -81,6 +81,8 @@
 //!
 //! **Architecture invariant:** pure and deterministic for a seed.
 
+#[cfg(test)]
+mod pins;
 pub mod search;
 #[cfg(test)]
 mod tests;

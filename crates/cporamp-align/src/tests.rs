@@ -6,7 +6,7 @@ use super::search::{self, Plan, Stage, Truth};
 use super::*;
 
 /// Inputs like the default scenario's (w = 2 µm edge coupler at 1310 nm, index-matched gap).
-fn inputs() -> AlignInputs {
+pub(crate) fn inputs() -> AlignInputs {
     AlignInputs {
         arrays: 256,
         seed: 7,

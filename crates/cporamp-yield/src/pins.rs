@@ -5,7 +5,7 @@
 //! code as it stood; a deliberate change of the streams updates them with its reason.
 
 use super::*;
-use crate::tests::quiet;
+use crate::tests::defaults_like;
 use cporamp_core::pins::assert_pins;
 
 /// The default scenario's 102.4T co-packaged package as `defaults_like` in the unit tests (16
@@ -14,35 +14,7 @@ use cporamp_core::pins::assert_pins;
 fn fixture() -> YieldInputs {
     YieldInputs {
         packages: 300,
-        engines_per_package: 16,
-        lanes_per_engine: 32,
         lanes_per_laser: 8,
-        block_sigma_um: 0.17,
-        fiber_sigma_um: 0.15,
-        shift_sigma_um: 0.15,
-        mode_radius_um: 2.0,
-        wavelength_um: 1.31,
-        gap_index: 1.5,
-        gap_mean_um: 5.0,
-        gap_sigma_um: 1.5,
-        tilt_sigma_mrad: 2.0,
-        coupling_budget_db: 1.0,
-        drift_mean_nm: 2.0,
-        drift_sigma_nm: 2.1,
-        drift_global_fraction: 0.485,
-        drift_wafer_fraction: 0.485,
-        engines_per_pic_wafer: 500,
-        fsr_nm: 9.12,
-        tuning_range_nm: 8.0,
-        rings_per_lane: 2,
-        warpage_mean_um: 112.9,
-        warpage_sigma_um: 28.2,
-        warpage_lateral_per_um: 0.0014,
-        reflow_warpage_fraction: 0.75,
-        bga_open_low_um: 90.0,
-        bga_open_high_um: 220.0,
-        engine_sag_per_um: 0.016,
-        engine_joint_open_um: 10.0,
         asic_defects_per_die: 0.2,
         asic_cluster_alpha: Some(2.0),
         asics_per_wafer: 60,
@@ -50,8 +22,7 @@ fn fixture() -> YieldInputs {
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.01,
         burn_in_h: 48.0,
-        engine_test: ByMechanism([0.0, 0.95, 0.95, 0.0, 0.0]),
-        ..quiet()
+        ..defaults_like()
     }
 }
 
