@@ -22,6 +22,10 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant, reason = "parsed once per process; size does not matter")]
+#[allow(
+    rustdoc::broken_intra_doc_links,
+    reason = "these doc comments are clap's --help text, where [name] is a TOML table, not a link"
+)]
 pub enum Command {
     /// Run every engine on a scenario and write report.html and results.json.
     ///

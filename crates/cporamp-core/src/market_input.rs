@@ -4,106 +4,83 @@
 //! [`crate::scenario::limits`]) and its samples must stay in its [`SampleRange`]. The market
 //! engine's model reads its sampled values as a [`ByMarketInput`] indexed by [`MarketInput`];
 //! each input is documented, with its meaning and unit, on the market engine's model.
-//! Adding an input is one variant here (the compiler then asks for its name and range).
+//! Adding an input is one line of `market_inputs!` (the compiler then asks for its range).
 
 use serde::Serialize;
 use std::ops::{Index, IndexMut};
 
-/// An uncertain input of the market engine.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MarketInput {
-    /// Factor on the CPO defect level per doubling of cumulative CPO switches (Wright;
-    /// 0.8 = 20 % fewer defects per doubling), > 0.
-    YieldLearningRate,
-    /// Factor on CPO $/Gb/s per doubling of cumulative volume, beyond the yield effect, > 0.
-    CostLearningRate,
-    /// Fraction by which every technology's $/Gb/s falls per year, in \[0, 1).
-    PriceErosion,
-    /// Multiplier on laser failure rates, ≥ 0.
-    LaserFailureFactor,
-    /// Multiplier on the external laser source cost per Gb/s, ≥ 0.
-    ElsCostFactor,
-    /// Year liquid cold plates are standard in AI racks (CPO needs them).
-    ColdPlateYear,
-    /// AI accelerators deployed in the market's first year, millions, > 0.
-    AcceleratorsFirstYear,
-    /// Growth of accelerator deployments per year (0.25 = +25 %), > −1.
-    AcceleratorGrowth,
-    /// Electricity price, USD/kWh, ≥ 0.
-    PowerUsdPerKwh,
-    /// Value of one accelerator-hour of goodput, USD, ≥ 0.
-    GpuHourUsd,
-    /// Logistic rate of CPO adoption once eligible, per year, > 0.
-    AdoptionSpeed,
-    /// Standard deviation of the engine temperature margin, K, ≥ 0.
-    ThermalMarginSigmaK,
-    /// Multiplier on the fiber-attach process's placement and cure-shift spread, > 0.
-    AlignmentFactor,
-    /// Multiplier on the edge coupler's (and fiber's) mode radius, > 0.
-    ModeRadiusFactor,
-    /// Multiplier on the ring heaters' efficiency (nm/mW), > 0.
-    HeaterEfficiencyFactor,
-    /// Multiplier on the package warpage's mean and spread, > 0.
-    WarpageFactor,
-    /// Multiplier on the ASIC's killer-defect density, > 0.
-    AsicDefectFactor,
-    /// Multiplier on the co-packaged engine ports' random failure rate, > 0.
-    EngineFitFactor,
+/// Declares [`MarketInput`] from one list of variants and ids, so that `ALL`, the count and
+/// `name` cannot miss a variant: a new input is one line here (the compiler then asks for its
+/// range).
+macro_rules! market_inputs {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// An uncertain input of the market engine.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum MarketInput {
+            $($(#[$doc])* $variant,)*
+        }
+
+        /// The inputs' count: the length of every per-input array.
+        const COUNT: usize = [$(MarketInput::$variant),*].len();
+
+        impl MarketInput {
+            /// Every input, in declaration order: the order of every per-input array (and of
+            /// the market results' input lists).
+            pub const ALL: [MarketInput; COUNT] = [$(MarketInput::$variant),*];
+
+            /// The input's id, as scenarios (`[market.priors.<name>]`), the market engine's
+            /// inputs and `results.json` name it.
+            #[must_use]
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(MarketInput::$variant => $name,)*
+                }
+            }
+        }
+    };
 }
 
-/// The inputs' count: the length of every per-input array.
-const COUNT: usize = 18;
+market_inputs! {
+    /// Factor on the CPO defect level per doubling of cumulative CPO switches (Wright;
+    /// 0.8 = 20 % fewer defects per doubling), > 0.
+    YieldLearningRate = "yield_learning_rate",
+    /// Factor on CPO $/Gb/s per doubling of cumulative volume, beyond the yield effect, > 0.
+    CostLearningRate = "cost_learning_rate",
+    /// Fraction by which every technology's $/Gb/s falls per year, in \[0, 1).
+    PriceErosion = "price_erosion",
+    /// Multiplier on laser failure rates, ≥ 0.
+    LaserFailureFactor = "laser_failure_factor",
+    /// Multiplier on the external laser source cost per Gb/s, ≥ 0.
+    ElsCostFactor = "els_cost_factor",
+    /// Year liquid cold plates are standard in AI racks (CPO needs them).
+    ColdPlateYear = "cold_plate_year",
+    /// AI accelerators deployed in the market's first year, millions, > 0.
+    AcceleratorsFirstYear = "accelerators_first_year",
+    /// Growth of accelerator deployments per year (0.25 = +25 %), > −1.
+    AcceleratorGrowth = "accelerator_growth",
+    /// Electricity price, USD/kWh, ≥ 0.
+    PowerUsdPerKwh = "power_usd_per_kwh",
+    /// Value of one accelerator-hour of goodput, USD, ≥ 0.
+    GpuHourUsd = "gpu_hour_usd",
+    /// Logistic rate of CPO adoption once eligible, per year, > 0.
+    AdoptionSpeed = "adoption_speed",
+    /// Standard deviation of the engine temperature margin, K, ≥ 0.
+    ThermalMarginSigmaK = "thermal_margin_sigma_k",
+    /// Multiplier on the fiber-attach process's placement and cure-shift spread, > 0.
+    AlignmentFactor = "alignment_factor",
+    /// Multiplier on the edge coupler's (and fiber's) mode radius, > 0.
+    ModeRadiusFactor = "mode_radius_factor",
+    /// Multiplier on the ring heaters' efficiency (nm/mW), > 0.
+    HeaterEfficiencyFactor = "heater_efficiency_factor",
+    /// Multiplier on the package warpage's mean and spread, > 0.
+    WarpageFactor = "warpage_factor",
+    /// Multiplier on the ASIC's killer-defect density, > 0.
+    AsicDefectFactor = "asic_defect_factor",
+    /// Multiplier on the co-packaged engine ports' random failure rate, > 0.
+    EngineFitFactor = "engine_fit_factor",
+}
 
 impl MarketInput {
-    /// Every input, in the order of every per-input array (and of the market results' input
-    /// lists).
-    pub const ALL: [MarketInput; COUNT] = [
-        MarketInput::YieldLearningRate,
-        MarketInput::CostLearningRate,
-        MarketInput::PriceErosion,
-        MarketInput::LaserFailureFactor,
-        MarketInput::ElsCostFactor,
-        MarketInput::ColdPlateYear,
-        MarketInput::AcceleratorsFirstYear,
-        MarketInput::AcceleratorGrowth,
-        MarketInput::PowerUsdPerKwh,
-        MarketInput::GpuHourUsd,
-        MarketInput::AdoptionSpeed,
-        MarketInput::ThermalMarginSigmaK,
-        MarketInput::AlignmentFactor,
-        MarketInput::ModeRadiusFactor,
-        MarketInput::HeaterEfficiencyFactor,
-        MarketInput::WarpageFactor,
-        MarketInput::AsicDefectFactor,
-        MarketInput::EngineFitFactor,
-    ];
-
-    /// The input's id, as scenarios (`[market.priors.<name>]`), the market engine's inputs
-    /// and `results.json` name it.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            MarketInput::YieldLearningRate => "yield_learning_rate",
-            MarketInput::CostLearningRate => "cost_learning_rate",
-            MarketInput::PriceErosion => "price_erosion",
-            MarketInput::LaserFailureFactor => "laser_failure_factor",
-            MarketInput::ElsCostFactor => "els_cost_factor",
-            MarketInput::ColdPlateYear => "cold_plate_year",
-            MarketInput::AcceleratorsFirstYear => "accelerators_first_year",
-            MarketInput::AcceleratorGrowth => "accelerator_growth",
-            MarketInput::PowerUsdPerKwh => "power_usd_per_kwh",
-            MarketInput::GpuHourUsd => "gpu_hour_usd",
-            MarketInput::AdoptionSpeed => "adoption_speed",
-            MarketInput::ThermalMarginSigmaK => "thermal_margin_sigma_k",
-            MarketInput::AlignmentFactor => "alignment_factor",
-            MarketInput::ModeRadiusFactor => "mode_radius_factor",
-            MarketInput::HeaterEfficiencyFactor => "heater_efficiency_factor",
-            MarketInput::WarpageFactor => "warpage_factor",
-            MarketInput::AsicDefectFactor => "asic_defect_factor",
-            MarketInput::EngineFitFactor => "engine_fit_factor",
-        }
-    }
-
     /// The range the input's samples must stay in (the market engine refuses a sample
     /// outside it; the scenario's checks refuse a prior whose support leaves it).
     #[must_use]
@@ -145,15 +122,8 @@ impl MarketInput {
     }
 }
 
-// Every input sits at its own index in `ALL`, so that indexing a per-input array by the
-// input's discriminant is indexing it in `ALL` order.
-const _: () = {
-    let mut index = 0;
-    while index < COUNT {
-        assert!(MarketInput::ALL[index] as usize == index);
-        index += 1;
-    }
-};
+// `ALL` is in declaration order, so an input's discriminant is its index in `ALL` (and in
+// every per-input array); the tests check it.
 
 impl std::fmt::Display for MarketInput {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

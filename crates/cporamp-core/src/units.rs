@@ -125,9 +125,29 @@ unit!(
     "m"
 );
 unit!(
+    /// A length in centimetres (areas of dies against defect densities per cm²).
+    Centimetres,
+    "cm"
+);
+unit!(
+    /// A length in micrometres (fiber and mode positions, warpage).
+    Micrometres,
+    "µm"
+);
+unit!(
     /// A wavelength or wavelength shift in nanometres.
     Nanometres,
     "nm"
+);
+unit!(
+    /// Defective parts per million.
+    Dppm,
+    "DPPM"
+);
+unit!(
+    /// A failure rate in FIT (failures per 10⁹ device-hours).
+    Fit,
+    "FIT"
 );
 unit!(
     /// A duration in hours.
@@ -188,6 +208,44 @@ impl Celsius {
     }
 }
 
+impl Millimetres {
+    /// The same length in metres: mm / 1000.
+    #[must_use]
+    pub fn to_metres(self) -> Metres {
+        Metres(self.0 * 1e-3)
+    }
+
+    /// The same length in centimetres: mm / 10.
+    #[must_use]
+    pub fn to_centimetres(self) -> Centimetres {
+        Centimetres(self.0 / 10.0)
+    }
+}
+
+impl Nanometres {
+    /// The same length in micrometres: nm / 1000.
+    #[must_use]
+    pub fn to_micrometres(self) -> Micrometres {
+        Micrometres(self.0 / 1000.0)
+    }
+}
+
+impl Dppm {
+    /// The probability of a defective part: DPPM / 10⁶.
+    #[must_use]
+    pub fn to_probability(self) -> f64 {
+        self.0 / 1e6
+    }
+}
+
+impl Fit {
+    /// The failure rate per device-hour: FIT / 10⁹.
+    #[must_use]
+    pub fn per_hour(self) -> f64 {
+        self.0 / 1e9
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +256,18 @@ mod tests {
         assert!((Dbm(0.0).to_watts().0 - 1e-3).abs() < 1e-15);
         assert!((Dbm(20.0).to_watts().0 - 0.1).abs() < 1e-12);
         assert!((Watts(0.1).to_dbm().0 - 20.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn lengths_and_rates_convert_by_their_definitions() {
+        // 1 mm = 1000 µm = 0.1 cm exactly as the pipeline wrote them by hand (the same
+        // floating-point operation, so every figure stays bit-identical).
+        assert_eq!(Millimetres(26.0).to_metres(), Metres(26.0 * 1e-3));
+        assert_eq!(Millimetres(26.0).to_centimetres(), Centimetres(2.6));
+        assert_eq!(Nanometres(1310.0).to_micrometres(), Micrometres(1.31));
+        assert_eq!(Dppm(250.0).to_probability().to_bits(), 2.5e-4_f64.to_bits());
+        // 100 FIT is one failure per 10⁷ hours.
+        assert_eq!(Fit(100.0).per_hour().to_bits(), 1e-7_f64.to_bits());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::*;
 
-/// Checks every input of `inputs` (what [`simulate`] checks before it runs).
+/// Checks every input of `inputs` (what [`simulate()`] checks before it runs).
 ///
 /// # Errors
 /// [`YieldInputError`] naming the first input out of range, its value and what it accepts.

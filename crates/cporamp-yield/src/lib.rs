@@ -85,7 +85,7 @@
 //! an assembly line learns its placement and cure the way it learns its defects, so attach
 //! excursions beyond the budget thin as defect counts do); the fibers' positions within
 //! their arrays (a bought part), warpage, rings and the ASIC's foundry defects do not learn
-//! with CPO volume. [`ramp`] reruns the Monte Carlo at each point (same seed: common random
+//! with CPO volume. [`ramp()`] reruns the Monte Carlo at each point (same seed: common random
 //! numbers, so differences between points are not noise).
 //!
 //! # Estimates

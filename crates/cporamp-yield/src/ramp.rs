@@ -64,7 +64,7 @@ pub fn ramp(
     Ok(plan.finish(&results))
 }
 
-/// The runs a [`ramp`] needs, so that a caller can pool them with other runs
+/// The runs a [`ramp()`] needs, so that a caller can pool them with other runs
 /// ([`simulate_all`]) and then assemble the ramp from their results.
 #[derive(Debug, Clone)]
 pub struct RampPlan {
@@ -75,10 +75,10 @@ pub struct RampPlan {
 }
 
 impl RampPlan {
-    /// The plan of [`ramp`] with the same arguments.
+    /// The plan of [`ramp()`] with the same arguments.
     ///
     /// # Errors
-    /// As [`ramp`], for everything but the inputs themselves (checked by [`simulate_all`]).
+    /// As [`ramp()`], for everything but the inputs themselves (checked by [`simulate_all`]).
     pub fn new(
         inputs: &YieldInputs,
         points: &[(Quarter, f64)],

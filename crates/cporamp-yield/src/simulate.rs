@@ -256,7 +256,7 @@ pub fn simulate(inputs: &YieldInputs, threads: usize) -> Result<YieldResult, Yie
 /// Runs the Monte Carlo of every entry of `runs` and the closed forms of every entry of
 /// `closed_forms` on `threads` threads, as one pool of work: the closed forms first, then
 /// each run's batches, handed to whichever thread is free (a run's batch draws from its own
-/// streams, so each result equals [`simulate`]'s and none depends on the thread count or
+/// streams, so each result equals [`simulate()`]'s and none depends on the thread count or
 /// order). Used where an engine's results need many runs (the ramp, the tornado, a
 /// surrogate) so that no thread waits for the slowest batch of each run in turn.
 /// `done` is called after each piece of work, of which there are [`work_units`].

@@ -97,7 +97,7 @@ pub struct LaneRecord {
 }
 
 /// Synthetic test data: every lane of the first `packages` packages of the first batch (the
-/// same packages [`simulate`] draws first), as a line's test logs would record them.
+/// same packages [`simulate()`] draws first), as a line's test logs would record them.
 ///
 /// # Errors
 /// [`YieldInputError`] for bad inputs, or `packages` outside 1 to [`BATCH`].
