@@ -370,7 +370,6 @@ fn coupling_line(ctx: &Context<'_>) -> CheckLine {
     let claims = ctx.claims;
     let scenario = ctx.scenario;
     let generation = ctx.generation;
-    // Coupling.
     let allocation = scenario.photonics.coupling_allocation_db;
     let lanes = f64::from(generation.lanes_per_switch);
     let lane_pass = if claims.coupling_loss_sd_db > 0.0 {
@@ -404,7 +403,6 @@ fn coupling_line(ctx: &Context<'_>) -> CheckLine {
 fn temperature_line(ctx: &Context<'_>) -> CheckLine {
     let claims = ctx.claims;
     let hot = &ctx.hot;
-    // Temperature range.
     let margin = claims.max_engine_temp_c - hot.engine_temp_c;
     CheckLine {
         claim: "operating temperature range",
@@ -426,7 +424,6 @@ fn heater_line(ctx: &Context<'_>) -> CheckLine {
     let claims = ctx.claims;
     let scenario = ctx.scenario;
     let hot = &ctx.hot;
-    // Heater power.
     let heater_max = scenario.photonics.heater_max_mw;
     let heater_verdict = if claims.heater_mw_per_ring > heater_max {
         Verdict::Fail
@@ -462,7 +459,6 @@ fn laser_line(ctx: &Context<'_>) -> Result<CheckLine, DiligenceError> {
     let replace = ctx.replace;
     let g = ctx.g;
     let t = ctx.t;
-    // Laser reliability.
     let lasers_per_switch = {
         let compared =
             cporamp_compare::compare_technology(scenario, g, t).map_err(PipelineError::from)?;
@@ -574,7 +570,6 @@ fn yield_line(ctx: &Context<'_>) -> Result<CheckLine, DiligenceError> {
 fn coverage_line(ctx: &Context<'_>) -> CheckLine {
     let claims = ctx.claims;
     let reliability = &ctx.scenario.fleet.reliability;
-    // Test coverage: escapes.
     let defective = (1.0 - claims.package_yield) / claims.test_coverage;
     let escapes_dppm = 1e6 * defective * (1.0 - claims.test_coverage) / claims.package_yield;
     let reference = reliability.module_infant_dppm;
@@ -600,7 +595,6 @@ fn alignment_line(ctx: &Context<'_>) -> CheckLine {
     let scenario = ctx.scenario;
     let generation = ctx.generation;
     let technology = ctx.technology;
-    // Alignment throughput.
     let align = &scenario.align;
     let fibers_per_engine = (align.fibers_per_array * align.arrays_per_engine) as f64;
     let engines = f64::from(
@@ -635,7 +629,6 @@ fn alignment_line(ctx: &Context<'_>) -> CheckLine {
 /// The customer validation line: the stage reached.
 fn customer_line(ctx: &Context<'_>) -> CheckLine {
     let claims = ctx.claims;
-    // Customer validation.
     let stage = claims.customer_stage.as_str();
     CheckLine {
         claim: "customer validation",
