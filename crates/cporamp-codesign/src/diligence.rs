@@ -20,7 +20,7 @@
 //! threshold, module defect rate, packaging cost) and otherwise named above.
 
 use cporamp_core::Scenario;
-use cporamp_core::scenario::LaserPlacement;
+use cporamp_core::scenario::{Generation, LaserPlacement, Technology};
 use cporamp_core::units::HOURS_PER_YEAR;
 use cporamp_pipeline::{PipelineError, package_model_for, settle_with};
 use serde::{Deserialize, Serialize};
@@ -309,13 +309,67 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
     let generation = &scenario.generations[g];
     let technology = &scenario.technologies[t];
     let hot = hot_settled(scenario, g, t)?;
-    let mut lines = Vec::new();
-    let ports = f64::from(generation.lanes_per_switch / generation.lanes_per_port);
-    let life_h = scenario.fleet.years * HOURS_PER_YEAR;
-    let reliability = &scenario.fleet.reliability;
-    let replace = scenario.fleet.replace_after_failed_ports as f64;
+    let ctx = Context {
+        claims,
+        scenario,
+        g,
+        t,
+        generation,
+        technology,
+        hot,
+        ports: f64::from(generation.lanes_per_switch / generation.lanes_per_port),
+        life_h: scenario.fleet.years * HOURS_PER_YEAR,
+        replace: scenario.fleet.replace_after_failed_ports as f64,
+    };
+    let lines = vec![
+        coupling_line(&ctx),
+        temperature_line(&ctx),
+        heater_line(&ctx),
+        laser_line(&ctx)?,
+        engine_line(&ctx),
+        yield_line(&ctx)?,
+        coverage_line(&ctx),
+        alignment_line(&ctx),
+        customer_line(&ctx),
+    ];
+    Ok(Diligence {
+        company: claims.company.clone(),
+        technology: technology.id.clone(),
+        generation: generation.id.clone(),
+        lines,
+    })
+}
 
-    // Coupling.
+/// What every line of the check reads: the claims, the scenario, the judged generation and
+/// technology, and the engines' figures at the hottest inlet.
+struct Context<'a> {
+    /// The claims.
+    claims: &'a Claims,
+    /// The scenario.
+    scenario: &'a Scenario,
+    /// Generation index.
+    g: usize,
+    /// Technology index.
+    t: usize,
+    /// The generation.
+    generation: &'a Generation,
+    /// The technology.
+    technology: &'a Technology,
+    /// The engines at the hottest inlet.
+    hot: Hot,
+    /// Ports per switch.
+    ports: f64,
+    /// Service life, h.
+    life_h: f64,
+    /// Failed ports after which the switch is replaced.
+    replace: f64,
+}
+
+/// The coupling loss line: the switch's coupling yield against the allocation.
+fn coupling_line(ctx: &Context<'_>) -> CheckLine {
+    let claims = ctx.claims;
+    let scenario = ctx.scenario;
+    let generation = ctx.generation;
     let allocation = scenario.photonics.coupling_allocation_db;
     let lanes = f64::from(generation.lanes_per_switch);
     let lane_pass = if claims.coupling_loss_sd_db > 0.0 {
@@ -326,7 +380,7 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
         0.0
     };
     let switch_yield = lane_pass.powf(lanes);
-    lines.push(CheckLine {
+    CheckLine {
         claim: "coupling loss",
         verdict: grade(-switch_yield, -0.99, -0.9),
         figure: format!(
@@ -342,11 +396,15 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
             "What is the distribution across lanes, engines and lots (not the best die)?",
             "How does it move after reflow, damp heat and thermal cycling?",
         ],
-    });
+    }
+}
 
-    // Temperature range.
+/// The operating temperature line: the claimed maximum against the engines at the hottest inlet.
+fn temperature_line(ctx: &Context<'_>) -> CheckLine {
+    let claims = ctx.claims;
+    let hot = &ctx.hot;
     let margin = claims.max_engine_temp_c - hot.engine_temp_c;
-    lines.push(CheckLine {
+    CheckLine {
         claim: "operating temperature range",
         verdict: grade(-margin, -5.0, 0.0),
         figure: format!(
@@ -358,9 +416,14 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
             "Is the range the engine case, the laser junction or the ambient?",
             "Which cold plate and coolant temperature were used to show it?",
         ],
-    });
+    }
+}
 
-    // Heater power.
+/// The ring heater line: the claimed power against the drift's need and the heater's range.
+fn heater_line(ctx: &Context<'_>) -> CheckLine {
+    let claims = ctx.claims;
+    let scenario = ctx.scenario;
+    let hot = &ctx.hot;
     let heater_max = scenario.photonics.heater_max_mw;
     let heater_verdict = if claims.heater_mw_per_ring > heater_max {
         Verdict::Fail
@@ -369,7 +432,7 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
     } else {
         Verdict::Pass
     };
-    lines.push(CheckLine {
+    CheckLine {
         claim: "ring heater power",
         verdict: heater_verdict,
         figure: format!(
@@ -381,9 +444,21 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
             "Mean or worst ring, with or without wavelength reassignment, at which temperature?",
             "How are rings locked at bring-up and after a laser or ELS swap?",
         ],
-    });
+    }
+}
 
-    // Laser reliability.
+/// The laser reliability line: expected laser failures per switch over the service life.
+fn laser_line(ctx: &Context<'_>) -> Result<CheckLine, DiligenceError> {
+    let claims = ctx.claims;
+    let scenario = ctx.scenario;
+    let technology = ctx.technology;
+    let hot = &ctx.hot;
+    let ports = ctx.ports;
+    let life_h = ctx.life_h;
+    let reliability = &ctx.scenario.fleet.reliability;
+    let replace = ctx.replace;
+    let g = ctx.g;
+    let t = ctx.t;
     let lasers_per_switch = {
         let compared =
             cporamp_compare::compare_technology(scenario, g, t).map_err(PipelineError::from)?;
@@ -409,7 +484,7 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
         .optics
         .as_ref()
         .is_some_and(|optics| optics.laser.placement == LaserPlacement::External);
-    lines.push(CheckLine {
+    Ok(CheckLine {
         claim: "laser reliability",
         verdict: grade(laser_failures, 1.0, replace),
         figure: format!(
@@ -426,28 +501,48 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
             "How many device-hours, at what junction temperature and current, back the FIT?",
             "What is the wear-out (median life, sigma) from accelerated ageing?",
         ],
-    });
+    })
+}
 
+/// The engine reliability line: engine-port failures against the switch's pluggable modules'.
+fn engine_line(ctx: &Context<'_>) -> CheckLine {
+    let claims = ctx.claims;
+    let scenario = ctx.scenario;
+    let generation = ctx.generation;
+    let ports = ctx.ports;
+    let life_h = ctx.life_h;
+    let replace = ctx.replace;
+    let reliability = &ctx.scenario.fleet.reliability;
     // Engine reliability, against the pluggable modules of the same switch.
     let devices = ports * generation.port_rate().0 / reliability.engine_port_fit_gbps;
     let engine_failures = claims.engine_port_fit * 1e-9 * devices * life_h;
     let module_failures = reliability.module_fit * 1e-9 * ports * life_h;
-    lines.push(CheckLine {
+    CheckLine {
         claim: "engine reliability",
         verdict: grade(engine_failures / module_failures, 1.25, 2.0),
         figure: format!(
             "{} FIT per {} G port device, {devices:.0} devices per switch: {engine_failures:.2} port \
              failures per switch over {} years, against {module_failures:.2} for its pluggable \
              modules ({} FIT each); the switch is replaced after {replace:.0}",
-            claims.engine_port_fit, reliability.engine_port_fit_gbps, scenario.fleet.years,
+            claims.engine_port_fit,
+            reliability.engine_port_fit_gbps,
+            scenario.fleet.years,
             reliability.module_fit
         ),
         questions: vec![
             "Field data or prediction? How many engine-hours in customer systems?",
             "What fails: the engine, its fiber attach, the laser, the connector?",
         ],
-    });
+    }
+}
 
+/// The package yield line: cost per Gb/s per good switch against the pluggable reference's.
+fn yield_line(ctx: &Context<'_>) -> Result<CheckLine, DiligenceError> {
+    let claims = ctx.claims;
+    let scenario = ctx.scenario;
+    let generation = ctx.generation;
+    let hot = &ctx.hot;
+    let g = ctx.g;
     // Yield: cost per Gb/s against the pluggable reference.
     let capacity = generation.switch_capacity().0;
     let with_yield = hot.switch_usd / claims.package_yield / capacity;
@@ -456,7 +551,7 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
         .map_err(PipelineError::from)?
         .cost
         .switch_usd_per_gbps;
-    lines.push(CheckLine {
+    Ok(CheckLine {
         claim: "package yield",
         verdict: grade(with_yield / pluggable, 1.0, 1.2),
         figure: format!(
@@ -468,13 +563,17 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
             "Yield at which insertion (engine, package, system), over how many units and lots?",
             "What is scrapped with a failed package (the ASIC)? Is there rework?",
         ],
-    });
+    })
+}
 
-    // Test coverage: escapes.
+/// The test coverage line: escapes against the pluggable modules' latent defects.
+fn coverage_line(ctx: &Context<'_>) -> CheckLine {
+    let claims = ctx.claims;
+    let reliability = &ctx.scenario.fleet.reliability;
     let defective = (1.0 - claims.package_yield) / claims.test_coverage;
     let escapes_dppm = 1e6 * defective * (1.0 - claims.test_coverage) / claims.package_yield;
     let reference = reliability.module_infant_dppm;
-    lines.push(CheckLine {
+    CheckLine {
         claim: "test coverage",
         verdict: grade(escapes_dppm / reference, 1.0, 10.0),
         figure: format!(
@@ -487,9 +586,15 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
             "Which defects does each test insertion see (optical, electrical, burn-in)?",
             "How were escapes measured: field returns, re-test of shipped units?",
         ],
-    });
+    }
+}
 
-    // Alignment throughput.
+/// The alignment throughput line: fiber attach cost per package at the claimed rate.
+fn alignment_line(ctx: &Context<'_>) -> CheckLine {
+    let claims = ctx.claims;
+    let scenario = ctx.scenario;
+    let generation = ctx.generation;
+    let technology = ctx.technology;
     let align = &scenario.align;
     let fibers_per_engine = (align.fibers_per_array * align.arrays_per_engine) as f64;
     let engines = f64::from(
@@ -504,7 +609,7 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
         Verdict::Pass if claims.alignment_fibers_per_s > bound * (1.0 + 1e-9) => Verdict::Concern,
         verdict => verdict,
     };
-    lines.push(CheckLine {
+    CheckLine {
         claim: "alignment throughput",
         verdict,
         figure: format!(
@@ -518,11 +623,14 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
             "Active or passive attach? Fibers per second including load, cure and rework?",
             "How many machines and operators per line at the claimed rate?",
         ],
-    });
+    }
+}
 
-    // Customer validation.
+/// The customer validation line: the stage reached.
+fn customer_line(ctx: &Context<'_>) -> CheckLine {
+    let claims = ctx.claims;
     let stage = claims.customer_stage.as_str();
-    lines.push(CheckLine {
+    CheckLine {
         claim: "customer validation",
         verdict: match stage {
             "qualification" | "volume" => Verdict::Pass,
@@ -534,11 +642,5 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
             "Which customer, which system, and can we speak to them?",
             "Which qualification (GR-468, the customer's own) has been passed, on how many units?",
         ],
-    });
-    Ok(Diligence {
-        company: claims.company.clone(),
-        technology: technology.id.clone(),
-        generation: generation.id.clone(),
-        lines,
-    })
+    }
 }

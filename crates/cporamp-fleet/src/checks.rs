@@ -1,7 +1,10 @@
 //! Checks of the inputs before anything is built: ranges of every rate, probability and time,
 //! buildable fabrics, and the job's interruptions within [`crate::MAX_JOB_INTERRUPTIONS`].
 
-use crate::inputs::{Component, FleetInputError, FleetInputs, PortKind, Repair, Spares};
+use crate::inputs::{
+    Component, FleetInputError, FleetInputs, JobInputs, PortKind, PortTechnology, Repair, Spares,
+    TierInputs,
+};
 use crate::{HOURS_PER_YEAR, MAX_JOB_INTERRUPTIONS, max_gpus};
 
 fn out_of_range(name: &str, value: f64, expected: &'static str) -> FleetInputError {
@@ -99,6 +102,28 @@ fn check_spares(name: &str, spares: &Spares) -> Result<(), FleetInputError> {
 /// # Errors
 /// [`FleetInputError`] naming the first input out of range.
 pub fn check(inputs: &FleetInputs) -> Result<(), FleetInputError> {
+    check_scale(inputs)?;
+    check_job_size(inputs)?;
+    if inputs.technicians == 0 {
+        return Err(out_of_range("technicians", 0.0, "at least 1"));
+    }
+    check_interruptions(inputs)?;
+    check_checkpoints(&inputs.job)?;
+    check_component("nic.port", &inputs.nic.port)?;
+    check_repair("nic.repair", &inputs.nic.repair)?;
+    check_probability("nic.infant_probability", inputs.nic.infant_probability)?;
+    check_spares("nic.spares", &inputs.nic.spares)?;
+    check_non_negative("switch.hardware_fit", inputs.switch.hardware_fit)?;
+    check_repair("switch.replace", &inputs.switch.replace)?;
+    for (index, tier) in inputs.tiers.iter().enumerate() {
+        check_tier(index, tier)?;
+    }
+    Ok(())
+}
+
+/// The run and the fabric: replications, years, GPUs, radix and tiers, and that the topology
+/// can be built.
+fn check_scale(inputs: &FleetInputs) -> Result<(), FleetInputError> {
     if inputs.replications < 2 {
         return Err(out_of_range(
             "replications",
@@ -128,15 +153,23 @@ pub fn check(inputs: &FleetInputs) -> Result<(), FleetInputError> {
             max_gpus: most,
         });
     }
+    Ok(())
+}
+
+/// The job's size: at least one GPU, at most the fleet's.
+fn check_job_size(inputs: &FleetInputs) -> Result<(), FleetInputError> {
     if inputs.job.gpus == 0 {
         return Err(out_of_range("job.gpus", 0.0, "at least 1"));
     }
     if inputs.job.gpus > inputs.gpus {
         return Err(FleetInputError::JobTooLarge { job_gpus: inputs.job.gpus, gpus: inputs.gpus });
     }
-    if inputs.technicians == 0 {
-        return Err(out_of_range("technicians", 0.0, "at least 1"));
-    }
+    Ok(())
+}
+
+/// The interruption rates, and the job's expected interruptions over the horizon within
+/// [`MAX_JOB_INTERRUPTIONS`].
+fn check_interruptions(inputs: &FleetInputs) -> Result<(), FleetInputError> {
     check_non_negative("gpu_interruptions_per_gpu_h", inputs.gpu_interruptions_per_gpu_h)?;
     check_non_negative("job.flaps_per_link_h", inputs.job.flaps_per_link_h)?;
     let horizon_h = inputs.years * HOURS_PER_YEAR;
@@ -151,7 +184,11 @@ pub fn check(inputs: &FleetInputs) -> Result<(), FleetInputError> {
             horizon_h,
         });
     }
-    let job = &inputs.job;
+    Ok(())
+}
+
+/// The job's checkpoint interval and its checkpoint and restart costs.
+fn check_checkpoints(job: &JobInputs) -> Result<(), FleetInputError> {
     if !(job.checkpoint_interval_h.is_finite() && job.checkpoint_interval_h > 0.0) {
         return Err(out_of_range(
             "job.checkpoint_interval_h",
@@ -167,87 +204,88 @@ pub fn check(inputs: &FleetInputs) -> Result<(), FleetInputError> {
             return Err(out_of_range(name, value, "a finite time >= 0 h"));
         }
     }
-    check_component("nic.port", &inputs.nic.port)?;
-    check_repair("nic.repair", &inputs.nic.repair)?;
-    check_probability("nic.infant_probability", inputs.nic.infant_probability)?;
-    check_spares("nic.spares", &inputs.nic.spares)?;
-    check_non_negative("switch.hardware_fit", inputs.switch.hardware_fit)?;
-    check_repair("switch.replace", &inputs.switch.replace)?;
-    for (index, tier) in inputs.tiers.iter().enumerate() {
-        let name = format!("tiers[{index}]");
-        let technology = &tier.technology;
-        check_spares(&format!("{name}.switch_spares"), &tier.switch_spares)?;
-        check_component(&format!("{name}.technology.port"), &technology.port)?;
-        if let Some(laser) = &technology.laser {
-            check_component(&format!("{name}.technology.laser"), laser)?;
-        }
-        check_probability(
-            &format!("{name}.technology.infant_probability"),
-            technology.infant_probability,
-        )?;
-        let swaps_port_units = match technology.kind {
-            PortKind::Module => true,
-            PortKind::CoPackaged { replace_after_failed_ports } => {
-                if replace_after_failed_ports == 0 {
-                    return Err(out_of_range(
-                        &format!("{name}.technology.kind.replace_after_failed_ports"),
-                        0.0,
-                        "at least 1 failed port",
-                    ));
-                }
-                false
-            }
-            PortKind::CoPackagedEls {
-                ports_per_els,
-                lasers_per_els,
-                lasers_needed,
-                replace_after_failed_ports,
-                weak_laser_probability,
-                ..
-            } => {
-                let kind = format!("{name}.technology.kind");
-                check_probability(
-                    &format!("{kind}.weak_laser_probability"),
-                    weak_laser_probability,
-                )?;
-                if replace_after_failed_ports == 0 {
-                    return Err(out_of_range(
-                        &format!("{kind}.replace_after_failed_ports"),
-                        0.0,
-                        "at least 1 failed port",
-                    ));
-                }
-                if ports_per_els == 0 {
-                    return Err(out_of_range(&format!("{kind}.ports_per_els"), 0.0, "at least 1"));
-                }
-                if lasers_per_els == 0 || lasers_per_els > usize::from(u16::MAX) {
-                    return Err(out_of_range(
-                        &format!("{kind}.lasers_per_els"),
-                        lasers_per_els as f64,
-                        "1 to 65535 lasers",
-                    ));
-                }
-                if lasers_needed == 0 || lasers_needed > lasers_per_els {
-                    return Err(out_of_range(
-                        &format!("{kind}.lasers_needed"),
-                        lasers_needed as f64,
-                        "1 to lasers_per_els",
-                    ));
-                }
-                if technology.laser.is_none() {
-                    return Err(out_of_range(
-                        &format!("{name}.technology.laser"),
-                        f64::NAN,
-                        "an ELS laser component for CoPackagedEls",
-                    ));
-                }
-                true
-            }
-        };
-        if swaps_port_units {
-            check_repair(&format!("{name}.technology.port_repair"), &technology.port_repair)?;
-            check_spares(&format!("{name}.technology.spares"), &technology.spares)?;
-        }
+    Ok(())
+}
+
+/// `tiers[index]`: its switch spares, its technology's components and infant probability,
+/// its port kind, and the port repair and spares where port units are swapped.
+fn check_tier(index: usize, tier: &TierInputs) -> Result<(), FleetInputError> {
+    let name = format!("tiers[{index}]");
+    let technology = &tier.technology;
+    check_spares(&format!("{name}.switch_spares"), &tier.switch_spares)?;
+    check_component(&format!("{name}.technology.port"), &technology.port)?;
+    if let Some(laser) = &technology.laser {
+        check_component(&format!("{name}.technology.laser"), laser)?;
+    }
+    check_probability(
+        &format!("{name}.technology.infant_probability"),
+        technology.infant_probability,
+    )?;
+    let swaps_port_units = check_port_kind(&name, technology)?;
+    if swaps_port_units {
+        check_repair(&format!("{name}.technology.port_repair"), &technology.port_repair)?;
+        check_spares(&format!("{name}.technology.spares"), &technology.spares)?;
     }
     Ok(())
+}
+
+/// `{name}.technology.kind`: the co-packaged kinds' replacement threshold and ELS counts.
+/// Returns whether the kind swaps port units (modules or ELS), so needs their repair and spares.
+fn check_port_kind(name: &str, technology: &PortTechnology) -> Result<bool, FleetInputError> {
+    match technology.kind {
+        PortKind::Module => Ok(true),
+        PortKind::CoPackaged { replace_after_failed_ports } => {
+            if replace_after_failed_ports == 0 {
+                return Err(out_of_range(
+                    &format!("{name}.technology.kind.replace_after_failed_ports"),
+                    0.0,
+                    "at least 1 failed port",
+                ));
+            }
+            Ok(false)
+        }
+        PortKind::CoPackagedEls {
+            ports_per_els,
+            lasers_per_els,
+            lasers_needed,
+            replace_after_failed_ports,
+            weak_laser_probability,
+            ..
+        } => {
+            let kind = format!("{name}.technology.kind");
+            check_probability(&format!("{kind}.weak_laser_probability"), weak_laser_probability)?;
+            if replace_after_failed_ports == 0 {
+                return Err(out_of_range(
+                    &format!("{kind}.replace_after_failed_ports"),
+                    0.0,
+                    "at least 1 failed port",
+                ));
+            }
+            if ports_per_els == 0 {
+                return Err(out_of_range(&format!("{kind}.ports_per_els"), 0.0, "at least 1"));
+            }
+            if lasers_per_els == 0 || lasers_per_els > usize::from(u16::MAX) {
+                return Err(out_of_range(
+                    &format!("{kind}.lasers_per_els"),
+                    lasers_per_els as f64,
+                    "1 to 65535 lasers",
+                ));
+            }
+            if lasers_needed == 0 || lasers_needed > lasers_per_els {
+                return Err(out_of_range(
+                    &format!("{kind}.lasers_needed"),
+                    lasers_needed as f64,
+                    "1 to lasers_per_els",
+                ));
+            }
+            if technology.laser.is_none() {
+                return Err(out_of_range(
+                    &format!("{name}.technology.laser"),
+                    f64::NAN,
+                    "an ELS laser component for CoPackagedEls",
+                ));
+            }
+            Ok(true)
+        }
+    }
 }

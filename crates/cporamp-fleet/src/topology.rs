@@ -89,135 +89,15 @@ pub(crate) struct Fabric {
 impl Fabric {
     pub(crate) fn build(inputs: &FleetInputs) -> Fabric {
         let gpus = inputs.gpus;
-        let half = inputs.radix / 2;
         let tiers = inputs.tiers.len();
         let links = tiers * gpus;
-        let leaves = gpus.div_ceil(half);
-        let top = gpus.div_ceil(inputs.radix);
-        let pods = leaves.div_ceil(half);
-        // Raw switch index within its tier, per end.
-        let leaf = |j: usize| j / half;
-        let aggregation = |j: usize| (leaf(j) / half) * half + j % half;
-        let mut raw = vec![NONE; 2 * links];
-        let mut raw_counts = vec![leaves, if tiers == 2 { top } else { pods * half }];
-        if tiers == 3 {
-            raw_counts.push(top);
-        }
-        for j in 0..gpus {
-            raw[2 * j + 1] = leaf(j) as u32;
-            let link = gpus + j;
-            raw[2 * link] = leaf(j) as u32;
-            if tiers == 2 {
-                raw[2 * link + 1] = (j % top) as u32;
-            } else {
-                raw[2 * link + 1] = aggregation(j) as u32;
-                let link = 2 * gpus + j;
-                raw[2 * link] = aggregation(j) as u32;
-                raw[2 * link + 1] = (j % top) as u32;
-            }
-        }
-        // The switch tier of an end: the link's tier for the upper end, one below for the lower.
-        let end_tier = |end: usize| {
-            let tier = end / 2 / gpus;
-            if end % 2 == 1 { Some(tier) } else { tier.checked_sub(1) }
-        };
-        // Compact: number the switches that have a port.
-        let mut compact: Vec<Vec<u32>> = raw_counts.iter().map(|&n| vec![NONE; n]).collect();
-        for (end, &key) in raw.iter().enumerate() {
-            if let Some(tier) = end_tier(end) {
-                compact[tier][key as usize] = 0;
-            }
-        }
-        let mut switch_tier = Vec::new();
-        for (tier, map) in compact.iter_mut().enumerate() {
-            for slot in map.iter_mut() {
-                if *slot == 0 {
-                    *slot = switch_tier.len() as u32;
-                    switch_tier.push(tier as u8);
-                }
-            }
-        }
+        let (raw, raw_counts) = raw_ends(inputs);
+        let (switch_tier, end_switch) = compact_switches(&raw, &raw_counts, gpus);
         let switches = switch_tier.len();
-        let end_switch: Vec<u32> = raw
-            .iter()
-            .enumerate()
-            .map(|(end, &key)| match end_tier(end) {
-                Some(tier) => compact[tier][key as usize],
-                None => NONE,
-            })
-            .collect();
-        let mut switch_offsets = vec![0u32; switches + 1];
-        for &switch in &end_switch {
-            if switch != NONE {
-                switch_offsets[switch as usize + 1] += 1;
-            }
-        }
-        for s in 0..switches {
-            switch_offsets[s + 1] += switch_offsets[s];
-        }
-        let mut fill = switch_offsets.clone();
-        let mut switch_ends = vec![0u32; switch_offsets[switches] as usize];
-        for (end, &switch) in end_switch.iter().enumerate() {
-            if switch != NONE {
-                switch_ends[fill[switch as usize] as usize] = end as u32;
-                fill[switch as usize] += 1;
-            }
-        }
-        // ELS: consecutive ports of a switch share one.
-        let mut els_ranges = Vec::new();
-        let mut els_tier = Vec::new();
-        let mut els_laser_offsets = vec![0u32];
-        let mut laser_els = Vec::new();
-        let mut switch_lasers = Vec::with_capacity(switches);
-        for s in 0..switches {
-            let tier = switch_tier[s] as usize;
-            let first_laser = laser_els.len() as u32;
-            if let PortKind::CoPackagedEls { ports_per_els, lasers_per_els, .. } =
-                inputs.tiers[tier].technology.kind
-            {
-                let (start, stop) = (switch_offsets[s], switch_offsets[s + 1]);
-                let mut first = start;
-                while first < stop {
-                    let last = (first + ports_per_els as u32).min(stop);
-                    let els = els_ranges.len() as u32;
-                    els_ranges.push((first, last));
-                    els_tier.push(tier as u8);
-                    laser_els.extend(std::iter::repeat_n(els, lasers_per_els));
-                    els_laser_offsets.push(laser_els.len() as u32);
-                    first = last;
-                }
-            }
-            switch_lasers.push((first_laser, laser_els.len() as u32));
-        }
-        let tier_counts = (0..tiers)
-            .map(|tier| {
-                let technology = &inputs.tiers[tier].technology;
-                let switch_ids: Vec<usize> =
-                    (0..switches).filter(|&s| switch_tier[s] as usize == tier).collect();
-                let switch_ports: usize = switch_ids
-                    .iter()
-                    .map(|&s| (switch_offsets[s + 1] - switch_offsets[s]) as usize)
-                    .sum();
-                let els = els_tier.iter().filter(|&&t| t as usize == tier).count();
-                let (modules, engine_ports, els_lasers) = match technology.kind {
-                    PortKind::Module => (switch_ports, 0, 0),
-                    PortKind::CoPackaged { .. } => (0, switch_ports, 0),
-                    PortKind::CoPackagedEls { lasers_per_els, .. } => {
-                        (0, switch_ports, els * lasers_per_els)
-                    }
-                };
-                TierCounts {
-                    technology: technology.name.clone(),
-                    switches: switch_ids.len(),
-                    links: gpus,
-                    switch_ports,
-                    modules,
-                    engine_ports,
-                    els,
-                    els_lasers,
-                }
-            })
-            .collect();
+        let (switch_offsets, switch_ends) = switch_ports(&end_switch, switches);
+        let ElsLayout { els_ranges, els_tier, els_laser_offsets, laser_els, switch_lasers } =
+            els_layout(inputs, &switch_tier, &switch_offsets);
+        let tier_counts = tier_counts(inputs, &switch_tier, &switch_offsets, &els_tier);
         Fabric {
             gpus,
             tiers,
@@ -251,6 +131,183 @@ impl Fabric {
     pub(crate) fn ends_of_switch(&self, switch: usize) -> std::ops::Range<usize> {
         self.switch_offsets[switch] as usize..self.switch_offsets[switch + 1] as usize
     }
+}
+
+/// The raw switch index within its tier of every end (NONE for a NIC end) and the raw switch
+/// count per tier: leaves of `radix / 2` GPUs, pods of `radix / 2` leaves, the top tier
+/// striped over `radix` GPUs.
+fn raw_ends(inputs: &FleetInputs) -> (Vec<u32>, Vec<usize>) {
+    let gpus = inputs.gpus;
+    let half = inputs.radix / 2;
+    let tiers = inputs.tiers.len();
+    let links = tiers * gpus;
+    let leaves = gpus.div_ceil(half);
+    let top = gpus.div_ceil(inputs.radix);
+    let pods = leaves.div_ceil(half);
+    // Raw switch index within its tier, per end.
+    let leaf = |j: usize| j / half;
+    let aggregation = |j: usize| (leaf(j) / half) * half + j % half;
+    let mut raw = vec![NONE; 2 * links];
+    let mut raw_counts = vec![leaves, if tiers == 2 { top } else { pods * half }];
+    if tiers == 3 {
+        raw_counts.push(top);
+    }
+    for j in 0..gpus {
+        raw[2 * j + 1] = leaf(j) as u32;
+        let link = gpus + j;
+        raw[2 * link] = leaf(j) as u32;
+        if tiers == 2 {
+            raw[2 * link + 1] = (j % top) as u32;
+        } else {
+            raw[2 * link + 1] = aggregation(j) as u32;
+            let link = 2 * gpus + j;
+            raw[2 * link] = aggregation(j) as u32;
+            raw[2 * link + 1] = (j % top) as u32;
+        }
+    }
+    (raw, raw_counts)
+}
+
+/// Numbers the switches that have a port, tier by tier; returns the tier of each switch and
+/// the switch of each end (NONE for a NIC end).
+fn compact_switches(raw: &[u32], raw_counts: &[usize], gpus: usize) -> (Vec<u8>, Vec<u32>) {
+    // The switch tier of an end: the link's tier for the upper end, one below for the lower.
+    let end_tier = |end: usize| {
+        let tier = end / 2 / gpus;
+        if end % 2 == 1 { Some(tier) } else { tier.checked_sub(1) }
+    };
+    // Compact: number the switches that have a port.
+    let mut compact: Vec<Vec<u32>> = raw_counts.iter().map(|&n| vec![NONE; n]).collect();
+    for (end, &key) in raw.iter().enumerate() {
+        if let Some(tier) = end_tier(end) {
+            compact[tier][key as usize] = 0;
+        }
+    }
+    let mut switch_tier = Vec::new();
+    for (tier, map) in compact.iter_mut().enumerate() {
+        for slot in map.iter_mut() {
+            if *slot == 0 {
+                *slot = switch_tier.len() as u32;
+                switch_tier.push(tier as u8);
+            }
+        }
+    }
+    let end_switch: Vec<u32> = raw
+        .iter()
+        .enumerate()
+        .map(|(end, &key)| match end_tier(end) {
+            Some(tier) => compact[tier][key as usize],
+            None => NONE,
+        })
+        .collect();
+    (switch_tier, end_switch)
+}
+
+/// The ends of each switch, compressed: `switch_ends[switch_offsets[s]..switch_offsets[s + 1]]`
+/// in end order.
+fn switch_ports(end_switch: &[u32], switches: usize) -> (Vec<u32>, Vec<u32>) {
+    let mut switch_offsets = vec![0u32; switches + 1];
+    for &switch in end_switch {
+        if switch != NONE {
+            switch_offsets[switch as usize + 1] += 1;
+        }
+    }
+    for s in 0..switches {
+        switch_offsets[s + 1] += switch_offsets[s];
+    }
+    let mut fill = switch_offsets.clone();
+    let mut switch_ends = vec![0u32; switch_offsets[switches] as usize];
+    for (end, &switch) in end_switch.iter().enumerate() {
+        if switch != NONE {
+            switch_ends[fill[switch as usize] as usize] = end as u32;
+            fill[switch as usize] += 1;
+        }
+    }
+    (switch_offsets, switch_ends)
+}
+
+/// The ELS feeding co-packaged ports and their lasers (see [`Fabric`]'s fields).
+struct ElsLayout {
+    els_ranges: Vec<(u32, u32)>,
+    els_tier: Vec<u8>,
+    els_laser_offsets: Vec<u32>,
+    laser_els: Vec<u32>,
+    switch_lasers: Vec<(u32, u32)>,
+}
+
+/// ELS of the `CoPackagedEls` tiers: consecutive ports of a switch share one, each with its
+/// lasers.
+fn els_layout(inputs: &FleetInputs, switch_tier: &[u8], switch_offsets: &[u32]) -> ElsLayout {
+    let switches = switch_tier.len();
+    // ELS: consecutive ports of a switch share one.
+    let mut els_ranges = Vec::new();
+    let mut els_tier = Vec::new();
+    let mut els_laser_offsets = vec![0u32];
+    let mut laser_els = Vec::new();
+    let mut switch_lasers = Vec::with_capacity(switches);
+    for s in 0..switches {
+        let tier = switch_tier[s] as usize;
+        let first_laser = laser_els.len() as u32;
+        if let PortKind::CoPackagedEls { ports_per_els, lasers_per_els, .. } =
+            inputs.tiers[tier].technology.kind
+        {
+            let (start, stop) = (switch_offsets[s], switch_offsets[s + 1]);
+            let mut first = start;
+            while first < stop {
+                let last = (first + ports_per_els as u32).min(stop);
+                let els = els_ranges.len() as u32;
+                els_ranges.push((first, last));
+                els_tier.push(tier as u8);
+                laser_els.extend(std::iter::repeat_n(els, lasers_per_els));
+                els_laser_offsets.push(laser_els.len() as u32);
+                first = last;
+            }
+        }
+        switch_lasers.push((first_laser, laser_els.len() as u32));
+    }
+    ElsLayout { els_ranges, els_tier, els_laser_offsets, laser_els, switch_lasers }
+}
+
+/// Each tier's counts: switches, links, switch ports, and the modules, engine ports, ELS and
+/// ELS lasers its technology puts on them.
+fn tier_counts(
+    inputs: &FleetInputs,
+    switch_tier: &[u8],
+    switch_offsets: &[u32],
+    els_tier: &[u8],
+) -> Vec<TierCounts> {
+    let gpus = inputs.gpus;
+    let tiers = inputs.tiers.len();
+    let switches = switch_tier.len();
+    (0..tiers)
+        .map(|tier| {
+            let technology = &inputs.tiers[tier].technology;
+            let switch_ids: Vec<usize> =
+                (0..switches).filter(|&s| switch_tier[s] as usize == tier).collect();
+            let switch_ports: usize = switch_ids
+                .iter()
+                .map(|&s| (switch_offsets[s + 1] - switch_offsets[s]) as usize)
+                .sum();
+            let els = els_tier.iter().filter(|&&t| t as usize == tier).count();
+            let (modules, engine_ports, els_lasers) = match technology.kind {
+                PortKind::Module => (switch_ports, 0, 0),
+                PortKind::CoPackaged { .. } => (0, switch_ports, 0),
+                PortKind::CoPackagedEls { lasers_per_els, .. } => {
+                    (0, switch_ports, els * lasers_per_els)
+                }
+            };
+            TierCounts {
+                technology: technology.name.clone(),
+                switches: switch_ids.len(),
+                links: gpus,
+                switch_ports,
+                modules,
+                engine_ports,
+                els,
+                els_lasers,
+            }
+        })
+        .collect()
 }
 
 /// The fabric's counts of switches, links, modules, engine ports, ELS and lasers.

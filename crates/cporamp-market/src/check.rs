@@ -8,6 +8,48 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
     if m.samples == 0 {
         return Err(MarketError::invalid("samples", 0.0, "at least 1 sample"));
     }
+    let order = check_inputs(m)?;
+    let a = &m.anchors;
+    check_anchor_scalars(a)?;
+    check_hot_end(a)?;
+    check_yield_surface(&a.cpo_yield)?;
+    check_goodput_surrogates(a)?;
+    let main = check_tiers(a)?;
+    check_layer_split(a)?;
+    check_criteria(&m.criteria)?;
+    check_run_settings(m)?;
+    Ok((order, main))
+}
+
+/// `name` must be a finite number > 0.
+fn positive(name: &str, value: f64) -> Result<(), MarketError> {
+    if value.is_finite() && value > 0.0 {
+        Ok(())
+    } else {
+        Err(MarketError::invalid(name, value, "a finite number > 0"))
+    }
+}
+
+/// `name` must be a finite number >= 0.
+fn non_negative(name: &str, value: f64) -> Result<(), MarketError> {
+    if value.is_finite() && value >= 0.0 {
+        Ok(())
+    } else {
+        Err(MarketError::invalid(name, value, "a finite number >= 0"))
+    }
+}
+
+/// `name` must be a yield in [0, 1].
+fn yield_in_range(name: &str, value: f64) -> Result<(), MarketError> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(MarketError::invalid(name, value, "a yield in [0, 1]"))
+    }
+}
+
+/// `[inputs]`: each a known input, given once, with a valid prior; returns each input's index.
+fn check_inputs(m: &MarketInputs) -> Result<ByMarketInput<usize>, MarketError> {
     let mut order = ByMarketInput::from_fn(|_| usize::MAX);
     for (i, input) in m.inputs.iter().enumerate() {
         let Some(slot) = MarketInput::from_name(&input.name) else {
@@ -28,21 +70,11 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
     if let Some((missing, _)) = order.iter().find(|&(_, &i)| i == usize::MAX) {
         return Err(MarketError::Missing { name: format!("inputs.{missing}") });
     }
-    let a = &m.anchors;
-    let positive = |name: &str, value: f64| {
-        if value.is_finite() && value > 0.0 {
-            Ok(())
-        } else {
-            Err(MarketError::invalid(name, value, "a finite number > 0"))
-        }
-    };
-    let non_negative = |name: &str, value: f64| {
-        if value.is_finite() && value >= 0.0 {
-            Ok(())
-        } else {
-            Err(MarketError::invalid(name, value, "a finite number >= 0"))
-        }
-    };
+    Ok(order)
+}
+
+/// The anchors' years, prices, energies, reference units, cooling, ports and goodput losses.
+fn check_anchor_scalars(a: &Anchors) -> Result<(), MarketError> {
     if a.end_year < a.start_year {
         return Err(MarketError::invalid(
             "anchors.end_year",
@@ -65,10 +97,9 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
     non_negative("anchors.lpo_pj_per_bit", a.lpo_pj_per_bit)?;
     non_negative("anchors.cpo_pj_per_bit", a.cpo_pj_per_bit)?;
     positive("anchors.reference_units", a.reference_units)?;
-    let surface = &a.cpo_yield;
     non_negative(
         "anchors.cpo_yield.laser_defects_at_reference",
-        surface.laser_defects_at_reference,
+        a.cpo_yield.laser_defects_at_reference,
     )?;
     non_negative(
         "anchors.cpo_cooling.cold_plates_usd_per_gbps",
@@ -94,6 +125,11 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
             "a goodput difference (fraction) in [-1, 1]",
         ));
     }
+    Ok(())
+}
+
+/// `anchors.hot_end`: ascending inlets, finite temperatures, fractions; and the margin.
+fn check_hot_end(a: &Anchors) -> Result<(), MarketError> {
     for (i, point) in a.hot_end.iter().enumerate() {
         let name = format!("anchors.hot_end[{i}]");
         let ascending = i == 0 || point.inlet_c > a.hot_end[i - 1].inlet_c;
@@ -127,6 +163,12 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
             "a finite number",
         ));
     }
+    Ok(())
+}
+
+/// `anchors.cpo_yield`: the attach line, variance ratios, reference yield, lines and
+/// held-out runs.
+fn check_yield_surface(surface: &YieldSurface) -> Result<(), MarketError> {
     surface.attach.check("anchors.cpo_yield.attach")?;
     non_negative("anchors.cpo_yield.fiber_variance_ratio", surface.fiber_variance_ratio)?;
     non_negative("anchors.cpo_yield.warpage_variance_ratio", surface.warpage_variance_ratio)?;
@@ -137,13 +179,6 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
             "a yield in (0, 1]: the lines are taken relative to it",
         ));
     }
-    let yield_in_range = |name: &str, value: f64| {
-        if (0.0..=1.0).contains(&value) {
-            Ok(())
-        } else {
-            Err(MarketError::invalid(name, value, "a yield in [0, 1]"))
-        }
-    };
     for (path, line) in surface.lines() {
         line.check(&format!("anchors.{path}"))?;
     }
@@ -155,6 +190,11 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
         yield_in_range(&format!("{name}.package_yield"), point.package_yield)?;
         non_negative(&format!("{name}.se"), point.se)?;
     }
+    Ok(())
+}
+
+/// The goodput surrogates and their held-out run.
+fn check_goodput_surrogates(a: &Anchors) -> Result<(), MarketError> {
     a.goodput_loss_vs_laser_factor.check("anchors.goodput_loss_vs_laser_factor")?;
     a.goodput_loss_vs_engine_factor.check("anchors.goodput_loss_vs_engine_factor")?;
     let held_out = &a.goodput_held_out;
@@ -168,6 +208,11 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
         ));
     }
     non_negative("anchors.goodput_held_out.se", held_out.se)?;
+    Ok(())
+}
+
+/// `anchors.tiers`: at least one, each valid; returns the main (scale-out) tier.
+fn check_tiers(a: &Anchors) -> Result<usize, MarketError> {
     if a.tiers.is_empty() {
         return Err(MarketError::Missing { name: "anchors.tiers".to_owned() });
     }
@@ -187,6 +232,11 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
             name: "anchors.tiers (a scale-out tier, named other than \"scale-up\")".to_owned(),
         });
     };
+    Ok(main)
+}
+
+/// `anchors.layer_split`: one valid split per technology and no other.
+fn check_layer_split(a: &Anchors) -> Result<(), MarketError> {
     for technology in TECHNOLOGIES {
         let name = format!("anchors.layer_split.{technology}");
         let found: Vec<_> = a.layer_split.iter().filter(|s| s.technology == technology).collect();
@@ -217,7 +267,11 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
             problem: "unknown technology; expected pluggable, lpo or cpo".to_owned(),
         });
     }
-    let c = &m.criteria;
+    Ok(())
+}
+
+/// `[criteria]`: targets, shares, limits and years.
+fn check_criteria(c: &Criteria) -> Result<(), MarketError> {
     if !(c.yield_target > 0.0 && c.yield_target <= 1.0) {
         return Err(MarketError::invalid(
             "criteria.yield_target",
@@ -261,12 +315,18 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
             "a year >= criteria.bull_by_year",
         ));
     }
+    Ok(())
+}
+
+/// The run's settings: seed units, pilot share and the surrogates' error bound, which every
+/// anchor surrogate's held-out error must meet.
+fn check_run_settings(m: &MarketInputs) -> Result<(), MarketError> {
     positive("seed_units", m.seed_units)?;
     if !(0.0..=1.0).contains(&m.pilot_share) {
         return Err(MarketError::invalid("pilot_share", m.pilot_share, "a share in [0, 1]"));
     }
     non_negative("surrogate_error_bound", m.surrogate_error_bound)?;
-    for (name, error) in surrogate_errors(a) {
+    for (name, error) in surrogate_errors(&m.anchors) {
         if error > m.surrogate_error_bound {
             return Err(MarketError::invalid(
                 format!("anchors.{name} (held-out error)"),
@@ -275,7 +335,7 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
             ));
         }
     }
-    Ok((order, main))
+    Ok(())
 }
 
 /// Each anchor surrogate's held-out error, in its own unit: the leave-one-out error of every

@@ -325,6 +325,56 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
     let (order, main) = check(m)?;
     let n = m.samples;
     let priors: ByMarketInput<Prior> = order.map(|i| m.inputs[i].prior);
+    let values = draw_samples(m, &priors, n)?;
+    let outcomes = run_samples(m, &values, main, threads);
+
+    let a = &m.anchors;
+    let years = (a.end_year - a.start_year + 1) as usize;
+    let records = sample_records(m, &values, &outcomes, main);
+    let uniform = vec![1.0 / n as f64; n];
+    let probabilities = probabilities(&records, &uniform, n as f64);
+    let reasons = reason_shares(&records, &uniform);
+    let closed_gates = closed_gates(&outcomes, n);
+    let tiers = tier_results(a, &outcomes, n, years);
+    let value_pools = value_pools(a, &outcomes, n, years);
+
+    let medians: Params = priors.map(|p| p.quantile(0.5));
+    let tornado_baseline = main_volume_year(m, &medians, 0.0, main);
+    let tornado = tornado(m, &priors, &medians, main)?;
+    let what_it_takes = what_it_takes(m, &priors, &medians, main)?;
+
+    Ok(MarketResult {
+        samples: n,
+        years: (a.start_year..=a.end_year).collect(),
+        main_tier: a.tiers[main].name.clone(),
+        input_names: MarketInput::ALL.iter().map(|input| input.name().to_owned()).collect(),
+        probabilities,
+        reasons,
+        closed_gates,
+        tiers,
+        value_pools,
+        tornado_baseline,
+        tornado,
+        what_it_takes,
+        surrogates: surrogate_errors(a)
+            .into_iter()
+            .map(|(name, held_out_error)| SurrogateCheck {
+                name,
+                held_out_error,
+                bound: m.surrogate_error_bound,
+            })
+            .collect(),
+        records,
+    })
+}
+
+/// The samples' inputs: a Latin hypercube from the master seed through each prior's quantile,
+/// each checked against its input's range.
+fn draw_samples(
+    m: &MarketInputs,
+    priors: &ByMarketInput<Prior>,
+    n: usize,
+) -> Result<Vec<Params>, MarketError> {
     let mut master = ChaCha8Rng::seed_from_u64(m.seed);
     let u = latin_hypercube(n, MarketInput::ALL.len(), &mut master);
     let values: Vec<Params> = u
@@ -337,12 +387,22 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
     for (sample, params) in values.iter().enumerate() {
         check_values(params, &format!("sample {sample}"))?;
     }
+    Ok(values)
+}
 
+/// Each sample's thermal draw and outcome, in sample order: chunks of [`CHUNK`] samples, each
+/// on its own random stream, split over `threads` scoped threads.
+fn run_samples(
+    m: &MarketInputs,
+    values: &[Params],
+    main: usize,
+    threads: usize,
+) -> Vec<(f64, Outcome)> {
+    let n = m.samples;
     let chunks = n.div_ceil(CHUNK);
     let threads = threads.clamp(1, chunks);
     let per_thread = chunks.div_ceil(threads);
-    let values = &values;
-    let outcomes: Vec<(f64, Outcome)> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|thread| {
                 scope.spawn(move || {
@@ -363,11 +423,17 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
             .collect()
-    });
+    })
+}
 
-    let a = &m.anchors;
-    let years = (a.end_year - a.start_year + 1) as usize;
-    let records: Vec<SampleRecord> = outcomes
+/// One record per sample: its inputs, thermal draw, scenario, reason, volume years and signals.
+fn sample_records(
+    m: &MarketInputs,
+    values: &[Params],
+    outcomes: &[(f64, Outcome)],
+    main: usize,
+) -> Vec<SampleRecord> {
+    outcomes
         .iter()
         .enumerate()
         .map(|(i, (z, o))| {
@@ -381,20 +447,29 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
                 signals: o.signals.clone(),
             }
         })
-        .collect();
-    let uniform = vec![1.0 / n as f64; n];
-    let probabilities = probabilities(&records, &uniform, n as f64);
-    let reasons = reason_shares(&records, &uniform);
+        .collect()
+}
+
+/// The share of samples whose window found each gate (yield, goodput, cost, cooling) closed.
+fn closed_gates(outcomes: &[(f64, Outcome)], n: usize) -> [f64; 4] {
     let mut closed_gates = [0.0; 4];
-    for (_, o) in &outcomes {
+    for (_, o) in outcomes {
         let g = &o.window_gates;
         for (slot, open) in [g.yield_ok, g.goodput_ok, g.cost_ok, g.cooling_ok].iter().enumerate() {
             closed_gates[slot] += f64::from(u8::from(!open)) / n as f64;
         }
     }
+    closed_gates
+}
 
-    let tiers = a
-        .tiers
+/// Per tier: the volume year's quantiles, the CPO share fan, mean shares and migration.
+fn tier_results(
+    a: &Anchors,
+    outcomes: &[(f64, Outcome)],
+    n: usize,
+    years: usize,
+) -> Vec<TierResult> {
+    a.tiers
         .iter()
         .enumerate()
         .map(|(j, tier)| {
@@ -440,26 +515,37 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
                 migration,
             }
         })
-        .collect();
+        .collect()
+}
 
-    let value_pools = (0..years)
+/// The mean value pool per year and layer, USD.
+fn value_pools(a: &Anchors, outcomes: &[(f64, Outcome)], n: usize, years: usize) -> Vec<ValuePool> {
+    (0..years)
         .map(|t| {
             let mut usd = [0.0; 4];
-            for (_, o) in &outcomes {
+            for (_, o) in outcomes {
                 for layer in 0..4 {
                     usd[layer] += o.value[t][layer] / n as f64;
                 }
             }
             ValuePool { year: a.start_year + t as i32, usd }
         })
-        .collect();
+        .collect()
+}
 
-    let medians: Params = priors.map(|p| p.quantile(0.5));
-    let tornado_baseline = main_volume_year(m, &medians, 0.0, main);
+/// The tornado: the main tier's volume year with each input at its prior's 10th and 90th
+/// percentiles and the others at their medians, widest swing first.
+fn tornado(
+    m: &MarketInputs,
+    priors: &ByMarketInput<Prior>,
+    medians: &Params,
+    main: usize,
+) -> Result<Vec<TornadoBar>, MarketError> {
+    let a = &m.anchors;
     let mut tornado = Vec::with_capacity(MarketInput::ALL.len());
     for input in MarketInput::ALL {
         let at = |u: f64| -> Result<(f64, Option<i32>), MarketError> {
-            let mut point = medians;
+            let mut point = *medians;
             point[input] = priors[input].quantile(u);
             check_values(&point, "tornado")?;
             Ok((point[input], main_volume_year(m, &point, 0.0, main)))
@@ -479,14 +565,26 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
         (bar.year_at_low.unwrap_or(beyond) - bar.year_at_high.unwrap_or(beyond)).abs()
     };
     tornado.sort_by_key(|bar| std::cmp::Reverse(swing(bar)));
+    Ok(tornado)
+}
+
+/// What it takes: per input, the prior mass (others at their medians) that brings the main
+/// tier to volume by the window's year, and the reaching value nearest the median.
+fn what_it_takes(
+    m: &MarketInputs,
+    priors: &ByMarketInput<Prior>,
+    medians: &Params,
+    main: usize,
+) -> Result<Vec<WhatItTakes>, MarketError> {
+    let a = &m.anchors;
     let window_year = m.criteria.bear_after_year.min(a.end_year);
-    let what_it_takes = MarketInput::ALL
+    MarketInput::ALL
         .into_iter()
         .map(|input| {
             let mut reached = Vec::new();
             for i in 0..WHAT_IT_TAKES_GRID {
                 let u = (i as f64 + 0.5) / WHAT_IT_TAKES_GRID as f64;
-                let mut point = medians;
+                let mut point = *medians;
                 point[input] = priors[input].quantile(u);
                 check_values(&point, "what it takes")?;
                 if main_volume_year(m, &point, 0.0, main).is_some_and(|year| year <= window_year) {
@@ -501,31 +599,7 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
                     .min_by(|a, b| (a.1 - 0.5).abs().total_cmp(&(b.1 - 0.5).abs())),
             })
         })
-        .collect::<Result<Vec<_>, MarketError>>()?;
-
-    Ok(MarketResult {
-        samples: n,
-        years: (a.start_year..=a.end_year).collect(),
-        main_tier: a.tiers[main].name.clone(),
-        input_names: MarketInput::ALL.iter().map(|input| input.name().to_owned()).collect(),
-        probabilities,
-        reasons,
-        closed_gates,
-        tiers,
-        value_pools,
-        tornado_baseline,
-        tornado,
-        what_it_takes,
-        surrogates: surrogate_errors(a)
-            .into_iter()
-            .map(|(name, held_out_error)| SurrogateCheck {
-                name,
-                held_out_error,
-                bound: m.surrogate_error_bound,
-            })
-            .collect(),
-        records,
-    })
+        .collect::<Result<Vec<_>, MarketError>>()
 }
 
 /// What a set of Sobol indices apportions.

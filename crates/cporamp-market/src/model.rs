@@ -97,7 +97,7 @@
 
 use crate::{
     Anchors, ByMarketInput, COOLING_RATE_PER_YEAR, HOURS_PER_YEAR, LIFE_YEARS, MarketInput,
-    MarketInputs, REDESIGN_YEARS, Reason, SPLIT_SCALE, YieldFactors,
+    MarketInputs, REDESIGN_YEARS, Reason, SPLIT_SCALE, TierAnchors, YieldFactors,
 };
 
 /// Index of the "test, thermal and periphery" layer in [`crate::LAYERS`], which takes the
@@ -219,7 +219,6 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
     let years = (a.end_year - a.start_year + 1) as usize;
     let tiers = a.tiers.len();
     let life_h = HOURS_PER_YEAR * LIFE_YEARS;
-    let energy = |pj: f64| pj * 1e-3 * life_h * 1e-3 * p[MarketInput::PowerUsdPerKwh];
     let y_ref = a.cpo_yield.package_yield(&YieldFactors::REFERENCE);
     let extra_loss =
         goodput_loss(a, p[MarketInput::LaserFailureFactor], p[MarketInput::EngineFitFactor]);
@@ -233,6 +232,20 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
     let yield_exponent = p[MarketInput::YieldLearningRate].log2();
     let cost_exponent = p[MarketInput::CostLearningRate].log2();
     let window_year = c.bear_after_year.min(a.end_year);
+    let sample = Sample {
+        m,
+        p,
+        main,
+        years,
+        life_h,
+        y_ref,
+        extra_loss,
+        thermal_problem,
+        splits,
+        yield_exponent,
+        cost_exponent,
+        window_year,
+    };
 
     let mut volume = m.seed_units;
     let mut first_eligible: Vec<Option<usize>> = vec![None; tiers];
@@ -255,114 +268,193 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
         signals: std::array::from_fn(|_| vec![0.0; years]),
     };
     for t in 0..years {
-        let year = a.start_year + t as i32;
-        let accelerators = p[MarketInput::AcceleratorsFirstYear]
-            * 1e6
-            * (1.0 + p[MarketInput::AcceleratorGrowth]).powi(t as i32);
-        let ratio = volume / a.reference_units;
-        let defect = ratio.powf(yield_exponent);
-        let package_yield = a.cpo_yield.package_yield(&yield_factors(p, defect));
-        let cpo_capex = (a.cpo_usd_per_gbps_at_reference - a.els_usd_per_gbps)
-            * ratio.powf(cost_exponent)
-            * y_ref
-            / package_yield
-            + p[MarketInput::ElsCostFactor] * a.els_usd_per_gbps;
-        let erosion = (1.0 - p[MarketInput::PriceErosion]).powi(t as i32);
-        // The liquid-cooled share of new racks; a CPO switch brings the rest of the cooling
-        // bill into the others.
-        let liquid =
-            logistic(COOLING_RATE_PER_YEAR * (f64::from(year) - p[MarketInput::ColdPlateYear]));
-        let cooling = a.cpo_cooling.cold_plates_usd_per_gbps
-            + (1.0 - liquid) * a.cpo_cooling.infrastructure_usd_per_gbps;
-        let capex = [
-            a.pluggable_usd_per_gbps * erosion,
-            a.lpo_usd_per_gbps * erosion,
-            (cpo_capex + cooling) * erosion,
-        ];
-        let cooling_capex = [0.0, 0.0, cooling * erosion];
+        let prices = year_prices(&sample, t, volume);
         let mut new_cpo_switches = 0.0;
         for (j, tier) in a.tiers.iter().enumerate() {
-            // Downtime is charged only where a tier's failures reach the job; the loss per
-            // accelerator over the life, spread over the tier's Gb/s per accelerator.
-            // Each technology's own network loss: the pluggable fabric's plus the difference,
-            // and a fabric cannot lose less than nothing.
-            let downtime = |difference: f64| {
-                if tier.job_exposed {
-                    let loss = (a.pluggable_network_goodput_loss + difference).max(0.0);
-                    loss * p[MarketInput::GpuHourUsd] * life_h
-                        / (tier.ports_per_accelerator * a.port_gbps)
-                } else {
-                    0.0
-                }
-            };
-            let tco_plug = capex[0] + energy(a.pluggable_pj_per_bit) + downtime(0.0);
-            let tco_lpo = capex[1] + energy(a.lpo_pj_per_bit) + downtime(a.lpo_goodput_loss);
-            let tco_cpo = capex[2] + energy(a.cpo_pj_per_bit) + downtime(extra_loss);
-            let best_other = if tier.lpo_allowed { tco_plug.min(tco_lpo) } else { tco_plug };
-            let ceiling = if tier.cpo_allowed { tier.cpo_max_share } else { 0.0 };
-            let gates = Gates {
-                year,
-                package_yield,
-                yield_ok: package_yield >= c.yield_target,
-                goodput_loss: extra_loss,
-                goodput_ok: !tier.job_exposed || extra_loss <= c.goodput_parity,
-                tco_ratio: tco_cpo / best_other.max(f64::MIN_POSITIVE),
-                cost_ok: tco_cpo <= best_other,
-                cooling_ok: f64::from(year) >= p[MarketInput::ColdPlateYear],
-            };
-            if j == main && year == window_year {
-                out.window_gates = gates;
-            }
-            if ceiling > 0.0 && gates.eligible() && first_eligible[j].is_none() {
-                first_eligible[j] = Some(t);
-                out.eligible_years[j] = Some(year);
-                if j == main {
-                    out.redesign = thermal_problem;
-                }
-            }
-            // Adoption starts at the first eligible year (after a re-spin if the main tier's
-            // qualification found a thermal problem): a logistic through the pilot share at
-            // the start of that year, evaluated at mid-year (ports deploy through the year).
-            let delay = if thermal_problem.is_some() { REDESIGN_YEARS as usize } else { 0 };
-            let pilot = m.pilot_share.min(ceiling);
-            let cpo = match first_eligible[j].map(|first| first + delay) {
-                Some(t0) if t >= t0 && pilot > 0.0 && ceiling > pilot => {
-                    let elapsed = t as f64 - t0 as f64 + 0.5;
-                    let odds =
-                        (ceiling / pilot - 1.0) * (-p[MarketInput::AdoptionSpeed] * elapsed).exp();
-                    ceiling / (1.0 + odds)
-                }
-                Some(t0) if t >= t0 => ceiling,
-                _ => pilot,
-            };
-            let lpo_fraction = if tier.lpo_allowed {
-                logistic((tco_plug - tco_lpo) / (SPLIT_SCALE * tco_plug.max(f64::MIN_POSITIVE)))
-            } else {
-                0.0
-            };
-            let rest = 1.0 - cpo;
-            let shares = [rest * (1.0 - lpo_fraction), rest * lpo_fraction, cpo];
-            out.shares[j * years + t] = shares;
-            if out.volume_years[j].is_none() && cpo >= c.volume_share {
-                out.volume_years[j] = Some(year);
-            }
-            let ports = accelerators * tier.ports_per_accelerator;
-            new_cpo_switches += cpo * ports / a.ports_per_switch;
-            for tech in 0..3 {
-                let usd = ports * a.port_gbps * (capex[tech] - cooling_capex[tech]) * shares[tech];
-                for (layer, fraction) in splits[tech].iter().enumerate() {
-                    out.value[t][layer] += usd * fraction;
-                }
-                out.value[t][THERMAL_LAYER] +=
-                    ports * a.port_gbps * cooling_capex[tech] * shares[tech];
-            }
+            new_cpo_switches +=
+                tier_year(&sample, &prices, t, j, tier, &mut first_eligible, &mut out);
         }
-        out.signals[0][t] = package_yield;
+        out.signals[0][t] = prices.package_yield;
         out.signals[1][t] = margin;
         out.signals[2][t] = extra_loss;
-        out.signals[3][t] = liquid;
-        out.signals[4][t] = defect;
+        out.signals[3][t] = prices.liquid;
+        out.signals[4][t] = prices.defect;
         volume += new_cpo_switches;
     }
     out
+}
+
+/// What one sample holds fixed over its years.
+struct Sample<'a> {
+    /// The market inputs.
+    m: &'a MarketInputs,
+    /// The sample's input values.
+    p: &'a Params,
+    /// The main tier.
+    main: usize,
+    /// Years simulated.
+    years: usize,
+    /// Service life, h.
+    life_h: f64,
+    /// The yield surface at the reference factors.
+    y_ref: f64,
+    /// CPO's network goodput loss over the pluggable fabric's.
+    extra_loss: f64,
+    /// What the thermal check at first qualification found.
+    thermal_problem: Option<Reason>,
+    /// The layer split of pluggable, LPO and CPO.
+    splits: [[f64; 4]; 3],
+    /// Wright exponent of the defects.
+    yield_exponent: f64,
+    /// Wright exponent of the CPO cost.
+    cost_exponent: f64,
+    /// The year the window's gates are reported at.
+    window_year: i32,
+}
+
+/// One year's volume-driven yield and prices.
+struct YearPrices {
+    /// The year.
+    year: i32,
+    /// Accelerators deployed that year.
+    accelerators: f64,
+    /// Wright defect factor at the volume so far.
+    defect: f64,
+    /// CPO package yield.
+    package_yield: f64,
+    /// Liquid-cooled share of new racks.
+    liquid: f64,
+    /// Capex per Gb/s of pluggable, LPO and CPO (cooling included), USD.
+    capex: [f64; 3],
+    /// The cooling share of each, USD.
+    cooling_capex: [f64; 3],
+}
+
+/// Year `t`'s yield and prices at the CPO `volume` deployed before it (Wright's law, price
+/// erosion and the liquid-cooled share of new racks).
+fn year_prices(sample: &Sample<'_>, t: usize, volume: f64) -> YearPrices {
+    let a = &sample.m.anchors;
+    let p = sample.p;
+    let y_ref = sample.y_ref;
+    let yield_exponent = sample.yield_exponent;
+    let cost_exponent = sample.cost_exponent;
+    let year = a.start_year + t as i32;
+    let accelerators = p[MarketInput::AcceleratorsFirstYear]
+        * 1e6
+        * (1.0 + p[MarketInput::AcceleratorGrowth]).powi(t as i32);
+    let ratio = volume / a.reference_units;
+    let defect = ratio.powf(yield_exponent);
+    let package_yield = a.cpo_yield.package_yield(&yield_factors(p, defect));
+    let cpo_capex =
+        (a.cpo_usd_per_gbps_at_reference - a.els_usd_per_gbps) * ratio.powf(cost_exponent) * y_ref
+            / package_yield
+            + p[MarketInput::ElsCostFactor] * a.els_usd_per_gbps;
+    let erosion = (1.0 - p[MarketInput::PriceErosion]).powi(t as i32);
+    // The liquid-cooled share of new racks; a CPO switch brings the rest of the cooling
+    // bill into the others.
+    let liquid =
+        logistic(COOLING_RATE_PER_YEAR * (f64::from(year) - p[MarketInput::ColdPlateYear]));
+    let cooling = a.cpo_cooling.cold_plates_usd_per_gbps
+        + (1.0 - liquid) * a.cpo_cooling.infrastructure_usd_per_gbps;
+    let capex = [
+        a.pluggable_usd_per_gbps * erosion,
+        a.lpo_usd_per_gbps * erosion,
+        (cpo_capex + cooling) * erosion,
+    ];
+    let cooling_capex = [0.0, 0.0, cooling * erosion];
+    YearPrices { year, accelerators, defect, package_yield, liquid, capex, cooling_capex }
+}
+
+/// Tier `j` in year `t`: its TCO and gates, its first eligible year, its CPO adoption and
+/// shares, and its value by layer into `out`. Returns the new CPO switches it deploys.
+fn tier_year(
+    sample: &Sample<'_>,
+    prices: &YearPrices,
+    t: usize,
+    j: usize,
+    tier: &TierAnchors,
+    first_eligible: &mut [Option<usize>],
+    out: &mut Outcome,
+) -> f64 {
+    let m = sample.m;
+    let a = &m.anchors;
+    let c = &m.criteria;
+    let p = sample.p;
+    let (main, years, life_h) = (sample.main, sample.years, sample.life_h);
+    let (extra_loss, thermal_problem) = (sample.extra_loss, sample.thermal_problem);
+    let (window_year, splits) = (sample.window_year, &sample.splits);
+    let YearPrices { year, accelerators, package_yield, capex, cooling_capex, .. } = *prices;
+    let energy = |pj: f64| pj * 1e-3 * life_h * 1e-3 * p[MarketInput::PowerUsdPerKwh];
+    // Downtime is charged only where a tier's failures reach the job; the loss per
+    // accelerator over the life, spread over the tier's Gb/s per accelerator.
+    // Each technology's own network loss: the pluggable fabric's plus the difference,
+    // and a fabric cannot lose less than nothing.
+    let downtime = |difference: f64| {
+        if tier.job_exposed {
+            let loss = (a.pluggable_network_goodput_loss + difference).max(0.0);
+            loss * p[MarketInput::GpuHourUsd] * life_h / (tier.ports_per_accelerator * a.port_gbps)
+        } else {
+            0.0
+        }
+    };
+    let tco_plug = capex[0] + energy(a.pluggable_pj_per_bit) + downtime(0.0);
+    let tco_lpo = capex[1] + energy(a.lpo_pj_per_bit) + downtime(a.lpo_goodput_loss);
+    let tco_cpo = capex[2] + energy(a.cpo_pj_per_bit) + downtime(extra_loss);
+    let best_other = if tier.lpo_allowed { tco_plug.min(tco_lpo) } else { tco_plug };
+    let ceiling = if tier.cpo_allowed { tier.cpo_max_share } else { 0.0 };
+    let gates = Gates {
+        year,
+        package_yield,
+        yield_ok: package_yield >= c.yield_target,
+        goodput_loss: extra_loss,
+        goodput_ok: !tier.job_exposed || extra_loss <= c.goodput_parity,
+        tco_ratio: tco_cpo / best_other.max(f64::MIN_POSITIVE),
+        cost_ok: tco_cpo <= best_other,
+        cooling_ok: f64::from(year) >= p[MarketInput::ColdPlateYear],
+    };
+    if j == main && year == window_year {
+        out.window_gates = gates;
+    }
+    if ceiling > 0.0 && gates.eligible() && first_eligible[j].is_none() {
+        first_eligible[j] = Some(t);
+        out.eligible_years[j] = Some(year);
+        if j == main {
+            out.redesign = thermal_problem;
+        }
+    }
+    // Adoption starts at the first eligible year (after a re-spin if the main tier's
+    // qualification found a thermal problem): a logistic through the pilot share at
+    // the start of that year, evaluated at mid-year (ports deploy through the year).
+    let delay = if thermal_problem.is_some() { REDESIGN_YEARS as usize } else { 0 };
+    let pilot = m.pilot_share.min(ceiling);
+    let cpo = match first_eligible[j].map(|first| first + delay) {
+        Some(t0) if t >= t0 && pilot > 0.0 && ceiling > pilot => {
+            let elapsed = t as f64 - t0 as f64 + 0.5;
+            let odds = (ceiling / pilot - 1.0) * (-p[MarketInput::AdoptionSpeed] * elapsed).exp();
+            ceiling / (1.0 + odds)
+        }
+        Some(t0) if t >= t0 => ceiling,
+        _ => pilot,
+    };
+    let lpo_fraction = if tier.lpo_allowed {
+        logistic((tco_plug - tco_lpo) / (SPLIT_SCALE * tco_plug.max(f64::MIN_POSITIVE)))
+    } else {
+        0.0
+    };
+    let rest = 1.0 - cpo;
+    let shares = [rest * (1.0 - lpo_fraction), rest * lpo_fraction, cpo];
+    out.shares[j * years + t] = shares;
+    if out.volume_years[j].is_none() && cpo >= c.volume_share {
+        out.volume_years[j] = Some(year);
+    }
+    let ports = accelerators * tier.ports_per_accelerator;
+    let new_cpo_switches = cpo * ports / a.ports_per_switch;
+    for tech in 0..3 {
+        let usd = ports * a.port_gbps * (capex[tech] - cooling_capex[tech]) * shares[tech];
+        for (layer, fraction) in splits[tech].iter().enumerate() {
+            out.value[t][layer] += usd * fraction;
+        }
+        out.value[t][THERMAL_LAYER] += ports * a.port_gbps * cooling_capex[tech] * shares[tech];
+    }
+    new_cpo_switches
 }

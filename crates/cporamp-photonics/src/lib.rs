@@ -47,7 +47,7 @@ pub mod predictor;
 use cporamp_core::scenario::{PhotonicsSettings, Rings};
 use cporamp_core::wdm::BusLock;
 use lock::{Lane, LaneStats, LoopSettings};
-use predictor::Predictor;
+use predictor::{Prediction, Predictor};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 use serde::Serialize;
@@ -520,36 +520,11 @@ pub fn simulate(
 ) -> Result<PhotonicsResult, PhotonicsError> {
     check_rings(rings)?;
     let linewidth_nm = optics::linewidth_nm(settings.wavelength_nm, settings.ring_loaded_q);
-    let rate_hz = 1.0 / trace.sample_s;
-    let loop_settings = LoopSettings {
-        kp: settings.kp,
-        ki: settings.ki,
-        capture_nm: settings.capture_fwhm * linewidth_nm / 2.0,
-        range_nm: rings.heater_efficiency_nm_per_mw * settings.heater_max_mw,
-        fsr_nm: rings.fsr.0,
-        relock_samples: (settings.relock_time_s * rate_hz).round() as usize,
-        flap_window_samples: ((settings.flap_window_s * rate_hz).round() as usize).max(1),
-        crosstalk: settings.heater_crosstalk,
-        group_lanes: settings.lanes_per_pic,
-    };
+    let loop_settings = loop_settings_for(settings, rings, trace, linewidth_nm);
     loop_settings.check()?;
     let n = trace.ring_temp_c.len();
-    let t0 = rings.reference_temp.0;
-    let drift: Vec<f64> = trace
-        .ring_temp_c
-        .iter()
-        .zip(&trace.laser_temp_c)
-        .map(|(ring, laser)| {
-            rings.laser_drift_nm_per_k * (laser - t0) - rings.ring_drift_nm_per_k * (ring - t0)
-        })
-        .collect();
-    let lsb = settings.sensor_lsb_k;
-    let sensor: Vec<f64> = trace.sensor_temp_c.iter().map(|t| (t / lsb).round() * lsb).collect();
-    let channels: [&[f64]; 2] = [&sensor, &trace.asic_power_w];
-    let predictor = Predictor::fit(&channels, &drift, settings.predictor_taps)
-        .map_err(PhotonicsError::Predictor)?;
-    let prediction = predictor.predict(&channels, &drift);
-
+    let drift = drift_nm(rings, trace);
+    let prediction = predict_drift(settings, trace, &drift)?;
     let periods = settings.periods;
     let drift_run = tile(&drift, periods);
     let forward_run = tile(&prediction.next_nm, periods);
@@ -563,49 +538,16 @@ pub fn simulate(
         lock::run_lanes(&loop_settings, &lanes, &drift_run, Some(&forward_run), None, n, threads);
     let lane_hours_each = (periods - 1) as f64 * n as f64 * trace.sample_s / 3600.0;
 
-    // The nominal lane (design bias, no offsets, design margin, its bus rotated as the
-    // population's), recorded.
-    let mut nominal_lane = [SampledLane {
-        lane: Lane { offset_nm: rings.design_bias.0, bad_detuning_nm: 0.0 },
-        margin_db: link.margin_db,
-        misalignment_db: 0.0,
-    }];
-    rotate_buses(settings, &mut nominal_lane, &loop_settings, bring_up_drift_nm);
-    let nominal = [Lane {
-        offset_nm: nominal_lane[0].lane.offset_nm,
-        bad_detuning_nm: optics::detuning_at_penalty_nm(link.margin_db.max(0.0), linewidth_nm),
-    }];
-    let (_, fb_trace) = lock::run_lanes(&loop_settings, &nominal, &drift_run, None, Some(0), n, 1);
-    let (_, ff_trace) =
-        lock::run_lanes(&loop_settings, &nominal, &drift_run, Some(&forward_run), Some(0), n, 1);
-    let (fb_trace, ff_trace) = (fb_trace.unwrap_or_default(), ff_trace.unwrap_or_default());
-    let last = (periods - 1) * n..periods * n;
-    let stride = n.div_ceil(250).max(1);
-    let pick = |values: &[f64]| -> Vec<f64> {
-        values[last.clone()].iter().step_by(stride).copied().collect()
+    let runs = Runs {
+        loop_settings: &loop_settings,
+        drift_run: &drift_run,
+        forward_run: &forward_run,
+        n,
+        periods,
+        linewidth_nm,
+        bring_up_drift_nm,
     };
-    let efficiency = rings.heater_efficiency_nm_per_mw;
-    let chart = DriftChart {
-        time_s: (0..n).step_by(stride).map(|k| (k + 1) as f64 * trace.sample_s).collect(),
-        ring_temp_c: trace.ring_temp_c.iter().step_by(stride).copied().collect(),
-        drift_nm: drift.iter().step_by(stride).copied().collect(),
-        feedback_detuning_nm: pick(&fb_trace.detuning_nm),
-        feed_forward_detuning_nm: pick(&ff_trace.detuning_nm),
-        feedback_heater_mw: pick(&fb_trace.heater_nm).iter().map(|nm| nm / efficiency).collect(),
-        feed_forward_heater_mw: pick(&ff_trace.heater_nm)
-            .iter()
-            .map(|nm| nm / efficiency)
-            .collect(),
-        feedback_locked: fb_trace
-            .locked
-            .get(last.clone())
-            .unwrap_or(&[])
-            .iter()
-            .step_by(stride)
-            .copied()
-            .collect(),
-    };
-
+    let chart = drift_chart(settings, rings, link, trace, &drift, &runs);
     let worst_margins: Vec<f64> = sampled
         .iter()
         .zip(&feedback)
@@ -641,33 +583,182 @@ pub fn simulate(
         negative_margin_fraction: sampled.iter().filter(|s| s.margin_db <= 0.0).count() as f64
             / lanes.len() as f64,
         margin_histogram: histogram(&worst_margins, 0.25),
-        lane_budget: LaneBudget {
-            design_margin_db: link.margin_db,
-            misalignment_mean_db: sampled.iter().map(|s| s.misalignment_db).sum::<f64>()
-                / sampled.len() as f64,
-            misalignment_p99_db: quantile(
-                &sampled.iter().map(|s| s.misalignment_db).collect::<Vec<_>>(),
-                0.99,
-            ),
-            power_sigma_db: settings.power_sigma_db,
-            channel_crosstalk_db: optics::pam4_crosstalk_penalty_db(
-                2.0 * optics::lorentzian(settings.channel_spacing_nm, linewidth_nm),
-            ),
-            detuning_penalty_max_db: optics::detuning_penalty_db(
-                feedback_summary.max_detuning_nm,
-                linewidth_nm,
-            ),
-            detuning_penalty_max_ff_db: optics::detuning_penalty_db(
-                forward_summary.max_detuning_nm,
-                linewidth_nm,
-            ),
-            worst_margin_median_db: quantile(&worst_margins, 0.5),
-            worst_margin_p01_db: quantile(&worst_margins, 0.01),
-        },
+        lane_budget: lane_budget(
+            settings,
+            link,
+            &sampled,
+            &worst_margins,
+            linewidth_nm,
+            &feedback_summary,
+            &forward_summary,
+        ),
         lanes: lanes.len(),
         lane_hours: lane_hours_each * lanes.len() as f64,
         chart,
     })
+}
+
+/// The lock loop's settings: the gains, capture half-width, heater range, FSR and the
+/// relock and flap windows in samples of the trace.
+fn loop_settings_for(
+    settings: &PhotonicsSettings,
+    rings: &Rings,
+    trace: &DriftTrace,
+    linewidth_nm: f64,
+) -> LoopSettings {
+    let rate_hz = 1.0 / trace.sample_s;
+    LoopSettings {
+        kp: settings.kp,
+        ki: settings.ki,
+        capture_nm: settings.capture_fwhm * linewidth_nm / 2.0,
+        range_nm: rings.heater_efficiency_nm_per_mw * settings.heater_max_mw,
+        fsr_nm: rings.fsr.0,
+        relock_samples: (settings.relock_time_s * rate_hz).round() as usize,
+        flap_window_samples: ((settings.flap_window_s * rate_hz).round() as usize).max(1),
+        crosstalk: settings.heater_crosstalk,
+        group_lanes: settings.lanes_per_pic,
+    }
+}
+
+/// The ring-to-laser drift per sample, nm: the laser's drift less the ring's, each from the
+/// rings' reference temperature.
+fn drift_nm(rings: &Rings, trace: &DriftTrace) -> Vec<f64> {
+    let t0 = rings.reference_temp.0;
+    trace
+        .ring_temp_c
+        .iter()
+        .zip(&trace.laser_temp_c)
+        .map(|(ring, laser)| {
+            rings.laser_drift_nm_per_k * (laser - t0) - rings.ring_drift_nm_per_k * (ring - t0)
+        })
+        .collect()
+}
+
+/// The feed-forward predictor fitted on the quantized sensor and the ASIC power, and its
+/// one-step prediction of the drift.
+fn predict_drift(
+    settings: &PhotonicsSettings,
+    trace: &DriftTrace,
+    drift: &[f64],
+) -> Result<Prediction, PhotonicsError> {
+    let lsb = settings.sensor_lsb_k;
+    let sensor: Vec<f64> = trace.sensor_temp_c.iter().map(|t| (t / lsb).round() * lsb).collect();
+    let channels: [&[f64]; 2] = [&sensor, &trace.asic_power_w];
+    let predictor = Predictor::fit(&channels, drift, settings.predictor_taps)
+        .map_err(PhotonicsError::Predictor)?;
+    Ok(predictor.predict(&channels, drift))
+}
+
+/// The lock loops' common inputs: the loop, the drift and its prediction tiled over the
+/// periods.
+struct Runs<'a> {
+    /// The lock loop.
+    loop_settings: &'a LoopSettings,
+    /// The drift over every period, nm.
+    drift_run: &'a [f64],
+    /// Its prediction over every period, nm.
+    forward_run: &'a [f64],
+    /// Samples per period.
+    n: usize,
+    /// Periods run.
+    periods: usize,
+    /// Ring linewidth, nm.
+    linewidth_nm: f64,
+    /// Drift the buses are rotated at, nm.
+    bring_up_drift_nm: f64,
+}
+
+/// The drift chart: the nominal lane (design bias, no offsets, design margin, its bus rotated
+/// as the population's) recorded under feedback and feed-forward over the last period, about
+/// 250 points.
+fn drift_chart(
+    settings: &PhotonicsSettings,
+    rings: &Rings,
+    link: &LinkInputs,
+    trace: &DriftTrace,
+    drift: &[f64],
+    runs: &Runs<'_>,
+) -> DriftChart {
+    let Runs { loop_settings, drift_run, forward_run, n, periods, linewidth_nm, bring_up_drift_nm } =
+        *runs;
+    // The nominal lane (design bias, no offsets, design margin, its bus rotated as the
+    // population's), recorded.
+    let mut nominal_lane = [SampledLane {
+        lane: Lane { offset_nm: rings.design_bias.0, bad_detuning_nm: 0.0 },
+        margin_db: link.margin_db,
+        misalignment_db: 0.0,
+    }];
+    rotate_buses(settings, &mut nominal_lane, loop_settings, bring_up_drift_nm);
+    let nominal = [Lane {
+        offset_nm: nominal_lane[0].lane.offset_nm,
+        bad_detuning_nm: optics::detuning_at_penalty_nm(link.margin_db.max(0.0), linewidth_nm),
+    }];
+    let (_, fb_trace) = lock::run_lanes(loop_settings, &nominal, drift_run, None, Some(0), n, 1);
+    let (_, ff_trace) =
+        lock::run_lanes(loop_settings, &nominal, drift_run, Some(forward_run), Some(0), n, 1);
+    let (fb_trace, ff_trace) = (fb_trace.unwrap_or_default(), ff_trace.unwrap_or_default());
+    let last = (periods - 1) * n..periods * n;
+    let stride = n.div_ceil(250).max(1);
+    let pick = |values: &[f64]| -> Vec<f64> {
+        values[last.clone()].iter().step_by(stride).copied().collect()
+    };
+    let efficiency = rings.heater_efficiency_nm_per_mw;
+    DriftChart {
+        time_s: (0..n).step_by(stride).map(|k| (k + 1) as f64 * trace.sample_s).collect(),
+        ring_temp_c: trace.ring_temp_c.iter().step_by(stride).copied().collect(),
+        drift_nm: drift.iter().step_by(stride).copied().collect(),
+        feedback_detuning_nm: pick(&fb_trace.detuning_nm),
+        feed_forward_detuning_nm: pick(&ff_trace.detuning_nm),
+        feedback_heater_mw: pick(&fb_trace.heater_nm).iter().map(|nm| nm / efficiency).collect(),
+        feed_forward_heater_mw: pick(&ff_trace.heater_nm)
+            .iter()
+            .map(|nm| nm / efficiency)
+            .collect(),
+        feedback_locked: fb_trace
+            .locked
+            .get(last.clone())
+            .unwrap_or(&[])
+            .iter()
+            .step_by(stride)
+            .copied()
+            .collect(),
+    }
+}
+
+/// The lane budget: design margin, misalignment, power spread, crosstalk, the worst detuning
+/// penalties under each loop and the worst margins' quantiles.
+fn lane_budget(
+    settings: &PhotonicsSettings,
+    link: &LinkInputs,
+    sampled: &[SampledLane],
+    worst_margins: &[f64],
+    linewidth_nm: f64,
+    feedback_summary: &LoopSummary,
+    forward_summary: &LoopSummary,
+) -> LaneBudget {
+    LaneBudget {
+        design_margin_db: link.margin_db,
+        misalignment_mean_db: sampled.iter().map(|s| s.misalignment_db).sum::<f64>()
+            / sampled.len() as f64,
+        misalignment_p99_db: quantile(
+            &sampled.iter().map(|s| s.misalignment_db).collect::<Vec<_>>(),
+            0.99,
+        ),
+        power_sigma_db: settings.power_sigma_db,
+        channel_crosstalk_db: optics::pam4_crosstalk_penalty_db(
+            2.0 * optics::lorentzian(settings.channel_spacing_nm, linewidth_nm),
+        ),
+        detuning_penalty_max_db: optics::detuning_penalty_db(
+            feedback_summary.max_detuning_nm,
+            linewidth_nm,
+        ),
+        detuning_penalty_max_ff_db: optics::detuning_penalty_db(
+            forward_summary.max_detuning_nm,
+            linewidth_nm,
+        ),
+        worst_margin_median_db: quantile(worst_margins, 0.5),
+        worst_margin_p01_db: quantile(worst_margins, 0.01),
+    }
 }
 
 #[cfg(test)]

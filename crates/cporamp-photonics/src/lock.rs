@@ -267,127 +267,34 @@ fn run_chunk(
     let mut states: Vec<State> = lanes
         .iter()
         .enumerate()
-        .map(|(index, lane)| State {
-            order_offset_nm: lane.offset_nm,
-            integrator_nm: 0.0,
-            applied_nm: 0.0,
-            previous_error_nm: 0.0,
-            locked: false,
-            wait: if settings.crosstalk > 0.0 { (index % group) * sweep_samples } else { 0 },
-            sweep_from_nm: 0.0,
-            sweep_to_nm: 0.0,
-            sweep_left: 0,
-            bad_run: 0,
-            detuning_nm: 0.0,
+        .map(|(index, lane)| {
+            State::start(
+                lane,
+                if settings.crosstalk > 0.0 { (index % group) * sweep_samples } else { 0 },
+            )
         })
         .collect();
-    let (kp, ki) = (settings.kp, settings.ki);
     let mut scratch = LaneStats::default();
-    // Each ring's neighbours in its row, and its feed-forward gain: every ring of a row gets
-    // the same feed-forward, so a ring also receives its neighbours' share through crosstalk
-    // and applies 1/(1 + crosstalk x neighbours) of it.
-    let (left, right): (Vec<bool>, Vec<bool>) = (0..lanes.len())
-        .map(|index| (index % group != 0, index % group != group - 1 && index + 1 < lanes.len()))
-        .unzip();
-    let forward_gain: Vec<f64> = left
-        .iter()
-        .zip(&right)
-        .map(|(&l, &r)| 1.0 / (1.0 + settings.crosstalk * f64::from(u8::from(l) + u8::from(r))))
-        .collect();
+    let rows = Rows::new(settings, lanes.len());
     let mut neighbours = vec![0.0; lanes.len()];
     for (k, &drift) in drift_nm.iter().enumerate() {
         let forward = feed(k);
         let counting = k >= count_from;
         if settings.crosstalk > 0.0 {
-            for (index, value) in neighbours.iter_mut().enumerate() {
-                let mut sum = 0.0;
-                if left[index] {
-                    sum += states[index - 1].applied_nm;
-                }
-                if right[index] {
-                    sum += states[index + 1].applied_nm;
-                }
-                *value = settings.crosstalk * sum;
-            }
+            rows.crosstalk(settings, &states, &mut neighbours);
         }
-        for ((((state, lane), counted), &neighbour), &gain) in
-            states.iter_mut().zip(lanes).zip(stats.iter_mut()).zip(&neighbours).zip(&forward_gain)
+        for ((((state, lane), counted), &neighbour), &gain) in states
+            .iter_mut()
+            .zip(lanes)
+            .zip(stats.iter_mut())
+            .zip(&neighbours)
+            .zip(&rows.forward_gain)
         {
-            let forward = forward * gain;
             // Warm-up samples update a scratch record that is thrown away.
             let stat = if counting { counted } else { &mut scratch };
-            let mut detuning = 0.0;
-            if state.locked {
-                let required = state.order_offset_nm + drift;
-                detuning = state.applied_nm + neighbour - required;
-                let error = -detuning;
-                state.integrator_nm += kp * (error - state.previous_error_nm) + ki * error;
-                state.previous_error_nm = error;
-                let command = state.integrator_nm + forward;
-                if detuning.abs() > settings.capture_nm
-                    || command < 0.0
-                    || command > settings.range_nm
-                {
-                    // The heater holds its last setting until the re-lock sweep starts.
-                    state.locked = false;
-                    state.wait = 0;
-                    state.sweep_left = 0;
-                    stat.lock_losses += 1;
-                    stat.first_loss_sample.get_or_insert(k);
-                } else {
-                    state.applied_nm = command;
-                    stat.locked_samples += 1;
-                    stat.detuning_sq_sum += detuning * detuning;
-                    stat.max_detuning_nm = stat.max_detuning_nm.max(detuning.abs());
-                    stat.heater_sum_nm += command;
-                }
-            } else if state.wait > 0 {
-                state.wait -= 1;
-            } else {
-                let needed = lane.offset_nm + drift - neighbour;
-                if state.sweep_left == 0 {
-                    // Plan a sweep to the cheapest red shift to any resonance order.
-                    let target = needed.rem_euclid(settings.fsr_nm);
-                    if target <= settings.range_nm {
-                        state.sweep_from_nm = state.applied_nm;
-                        state.sweep_to_nm = target;
-                        state.sweep_left = sweep_samples;
-                    } else {
-                        state.wait = sweep_samples;
-                    }
-                }
-                if state.sweep_left > 0 {
-                    state.sweep_left -= 1;
-                    let done = 1.0 - state.sweep_left as f64 / sweep_samples as f64;
-                    state.applied_nm =
-                        state.sweep_from_nm + done * (state.sweep_to_nm - state.sweep_from_nm);
-                    if state.sweep_left == 0 {
-                        // Capture the order nearest the heater (neighbours may have moved).
-                        let order = ((state.applied_nm - needed) / settings.fsr_nm).round();
-                        let shift = needed + order * settings.fsr_nm;
-                        if (0.0..=settings.range_nm).contains(&shift) {
-                            state.order_offset_nm = lane.offset_nm + order * settings.fsr_nm;
-                            state.applied_nm = shift;
-                            state.integrator_nm = shift - forward;
-                            state.previous_error_nm = 0.0;
-                            state.locked = true;
-                            stat.locked_samples += 1;
-                            stat.heater_sum_nm += shift;
-                        }
-                    }
-                }
-            }
-            state.detuning_nm = if state.locked { detuning } else { 0.0 };
-            let bad = !state.locked || detuning.abs() > lane.bad_detuning_nm;
-            if bad {
-                stat.bad_samples += 1;
-                state.bad_run += 1;
-                if state.bad_run == settings.flap_window_samples {
-                    stat.flaps += 1;
-                }
-            } else {
-                state.bad_run = 0;
-            }
+            let at =
+                Step { k, drift_nm: drift, neighbour_nm: neighbour, forward_nm: forward * gain };
+            state.step(settings, lane, stat, at);
         }
         if let (Some(lane), Some(trace)) = (record, trace.as_mut()) {
             let state = &states[lane];
@@ -397,6 +304,183 @@ fn run_chunk(
         }
     }
     trace
+}
+
+/// Each ring's neighbours in its row, and its feed-forward gain: every ring of a row gets the
+/// same feed-forward, so a ring also receives its neighbours' share through crosstalk and
+/// applies 1/(1 + crosstalk x neighbours) of it.
+struct Rows {
+    /// Whether each ring has a left neighbour in its row.
+    left: Vec<bool>,
+    /// Whether each ring has a right neighbour in its row.
+    right: Vec<bool>,
+    /// Each ring's share of the feed-forward.
+    forward_gain: Vec<f64>,
+}
+
+impl Rows {
+    /// The rows of `settings.group_lanes` rings over `lanes` lanes.
+    fn new(settings: &LoopSettings, lanes: usize) -> Rows {
+        let group = settings.group_lanes.max(1);
+        let (left, right): (Vec<bool>, Vec<bool>) = (0..lanes)
+            .map(|index| (index % group != 0, index % group != group - 1 && index + 1 < lanes))
+            .unzip();
+        let forward_gain: Vec<f64> = left
+            .iter()
+            .zip(&right)
+            .map(|(&l, &r)| 1.0 / (1.0 + settings.crosstalk * f64::from(u8::from(l) + u8::from(r))))
+            .collect();
+        Rows { left, right, forward_gain }
+    }
+
+    /// The heater crosstalk each ring receives from its row neighbours' applied shifts, nm.
+    #[inline]
+    fn crosstalk(&self, settings: &LoopSettings, states: &[State], neighbours: &mut [f64]) {
+        for (index, value) in neighbours.iter_mut().enumerate() {
+            let mut sum = 0.0;
+            if self.left[index] {
+                sum += states[index - 1].applied_nm;
+            }
+            if self.right[index] {
+                sum += states[index + 1].applied_nm;
+            }
+            *value = settings.crosstalk * sum;
+        }
+    }
+}
+
+/// What one lane sees at sample `k`: the common drift, its neighbours' crosstalk and its share
+/// of the feed-forward, nm.
+#[derive(Clone, Copy)]
+struct Step {
+    k: usize,
+    drift_nm: f64,
+    neighbour_nm: f64,
+    forward_nm: f64,
+}
+
+impl State {
+    /// A lane at start-up: unlocked, heater at zero, waiting `wait` samples before its sweep.
+    fn start(lane: &Lane, wait: usize) -> State {
+        State {
+            order_offset_nm: lane.offset_nm,
+            integrator_nm: 0.0,
+            applied_nm: 0.0,
+            previous_error_nm: 0.0,
+            locked: false,
+            wait,
+            sweep_from_nm: 0.0,
+            sweep_to_nm: 0.0,
+            sweep_left: 0,
+            bad_run: 0,
+            detuning_nm: 0.0,
+        }
+    }
+
+    /// One sample of the lane: tracks while locked, else waits or sweeps to re-lock; then
+    /// counts its bad samples and flaps into `stat`.
+    #[inline]
+    fn step(&mut self, settings: &LoopSettings, lane: &Lane, stat: &mut LaneStats, at: Step) {
+        let mut detuning = 0.0;
+        if self.locked {
+            detuning = self.track(settings, stat, at);
+        } else if self.wait > 0 {
+            self.wait -= 1;
+        } else {
+            self.relock(settings, lane, stat, at);
+        }
+        self.detuning_nm = if self.locked { detuning } else { 0.0 };
+        self.count_bad(settings, lane, stat, detuning);
+    }
+
+    /// The PI loop on a locked lane; the lane unlocks when the detuning leaves the capture
+    /// range or the command the heater's. Returns the detuning, nm.
+    #[inline]
+    fn track(&mut self, settings: &LoopSettings, stat: &mut LaneStats, at: Step) -> f64 {
+        let (kp, ki) = (settings.kp, settings.ki);
+        let required = self.order_offset_nm + at.drift_nm;
+        let detuning = self.applied_nm + at.neighbour_nm - required;
+        let error = -detuning;
+        self.integrator_nm += kp * (error - self.previous_error_nm) + ki * error;
+        self.previous_error_nm = error;
+        let command = self.integrator_nm + at.forward_nm;
+        if detuning.abs() > settings.capture_nm || command < 0.0 || command > settings.range_nm {
+            // The heater holds its last setting until the re-lock sweep starts.
+            self.locked = false;
+            self.wait = 0;
+            self.sweep_left = 0;
+            stat.lock_losses += 1;
+            stat.first_loss_sample.get_or_insert(at.k);
+        } else {
+            self.applied_nm = command;
+            stat.locked_samples += 1;
+            stat.detuning_sq_sum += detuning * detuning;
+            stat.max_detuning_nm = stat.max_detuning_nm.max(detuning.abs());
+            stat.heater_sum_nm += command;
+        }
+        detuning
+    }
+
+    /// An unlocked lane done waiting: plans a sweep to the cheapest red shift to any resonance
+    /// order (or waits a sweep's time when none is within range), moves the heater along it,
+    /// and at its end captures the order nearest the heater.
+    #[inline]
+    fn relock(&mut self, settings: &LoopSettings, lane: &Lane, stat: &mut LaneStats, at: Step) {
+        let sweep_samples = settings.relock_samples.max(1);
+        let needed = lane.offset_nm + at.drift_nm - at.neighbour_nm;
+        if self.sweep_left == 0 {
+            // Plan a sweep to the cheapest red shift to any resonance order.
+            let target = needed.rem_euclid(settings.fsr_nm);
+            if target <= settings.range_nm {
+                self.sweep_from_nm = self.applied_nm;
+                self.sweep_to_nm = target;
+                self.sweep_left = sweep_samples;
+            } else {
+                self.wait = sweep_samples;
+            }
+        }
+        if self.sweep_left > 0 {
+            self.sweep_left -= 1;
+            let done = 1.0 - self.sweep_left as f64 / sweep_samples as f64;
+            self.applied_nm = self.sweep_from_nm + done * (self.sweep_to_nm - self.sweep_from_nm);
+            if self.sweep_left == 0 {
+                // Capture the order nearest the heater (neighbours may have moved).
+                let order = ((self.applied_nm - needed) / settings.fsr_nm).round();
+                let shift = needed + order * settings.fsr_nm;
+                if (0.0..=settings.range_nm).contains(&shift) {
+                    self.order_offset_nm = lane.offset_nm + order * settings.fsr_nm;
+                    self.applied_nm = shift;
+                    self.integrator_nm = shift - at.forward_nm;
+                    self.previous_error_nm = 0.0;
+                    self.locked = true;
+                    stat.locked_samples += 1;
+                    stat.heater_sum_nm += shift;
+                }
+            }
+        }
+    }
+
+    /// Counts a bad sample (unlocked, or detuned beyond the lane's margin) and a flap when a
+    /// run of them reaches the flap window.
+    #[inline]
+    fn count_bad(
+        &mut self,
+        settings: &LoopSettings,
+        lane: &Lane,
+        stat: &mut LaneStats,
+        detuning: f64,
+    ) {
+        let bad = !self.locked || detuning.abs() > lane.bad_detuning_nm;
+        if bad {
+            stat.bad_samples += 1;
+            self.bad_run += 1;
+            if self.bad_run == settings.flap_window_samples {
+                stat.flaps += 1;
+            }
+        } else {
+            self.bad_run = 0;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -41,8 +41,20 @@ pub fn fit_all(
     laser_dead: Option<&LaserDeadFit>,
     threads: usize,
 ) -> YieldFits {
-    let d = model.defaults;
     let mut rows = Vec::new();
+    alignment_rows(data, model, threads, &mut rows);
+    rows.push(laser_dead_row(model, laser_dead));
+    rows.push(laser_weak_row(data, model));
+    let ring = ring_local_row(data, model, &mut rows);
+    ring_common_rows(data, model, ring, &mut rows);
+    line_rows(data, model, &mut rows);
+    YieldFits { model: *model, parameters: rows }
+}
+
+/// The alignment rows (block and fiber sigma): the Gaussian-overlap likelihood on the used
+/// engines' coupling losses, with a note on reworked packages.
+fn alignment_rows(data: &FitData, model: &FitModel, threads: usize, rows: &mut Vec<ParameterFit>) {
+    let d = model.defaults;
     let used_engines = &data.engines[..used_engines(&data.engines)];
     let lanes: usize = used_engines.iter().map(|e| e.loss_db.len()).sum();
     let alignment = alignment(&data.engines, model, threads);
@@ -88,7 +100,12 @@ pub fn fit_all(
             note: if fit.is_some() { used.clone() } else { no_alignment.to_string() },
         });
     }
-    rows.push(match laser_dead {
+}
+
+/// The dead-laser row: the calibration's profile-likelihood fit, if any.
+fn laser_dead_row(model: &FitModel, laser_dead: Option<&LaserDeadFit>) -> ParameterFit {
+    let d = model.defaults;
+    match laser_dead {
         Some(fit) => ParameterFit {
             parameter: names::LASER_DEAD,
             unit: "1",
@@ -108,14 +125,20 @@ pub fn fit_all(
             method: "",
             note: "not identified: no on-engine lasers, spare lanes, or an engine test that catches every dead laser".to_string(),
         },
-    });
+    }
+}
+
+/// The weak-laser row: the profile likelihood on the weak lasers seen, identified when its
+/// interval stays below one half.
+fn laser_weak_row(data: &FitData, model: &FitModel) -> ParameterFit {
+    let d = model.defaults;
     let (weak, lasers) = data.weak_lasers;
     let weak_fit = (model.lanes_per_laser > 0)
         .then(|| laser_weak(weak, lasers, model.weak_burn_in_survival))
         .flatten();
     // An interval reaching past one half says nothing about the fraction.
     let weak_identified = weak_fit.is_some_and(|f| f.high < 0.5);
-    rows.push(ParameterFit {
+    ParameterFit {
         parameter: names::LASER_WEAK,
         unit: "1",
         default: d.laser_weak_fraction,
@@ -132,7 +155,17 @@ pub fn fit_all(
                 model.weak_burn_in_survival
             ),
         },
-    });
+    }
+}
+
+/// The local ring row (restricted likelihood within buses); returns the local fit and its
+/// degrees of freedom for the common rows.
+fn ring_local_row(
+    data: &FitData,
+    model: &FitModel,
+    rows: &mut Vec<ParameterFit>,
+) -> Option<(Estimate, u64)> {
+    let d = model.defaults;
     let ring = model.bus_lanes.map_or_else(
         || ring_local(&data.buses, model.fsr_nm),
         |_| ring_local(&data.buses, model.fsr_nm),
@@ -156,6 +189,18 @@ pub fn fit_all(
             None => "not identified: no heater shifts on buses of 2 lanes or more".to_string(),
         },
     });
+    ring
+}
+
+/// The engine and wafer ring rows: the nested normal model of the engine means on the local
+/// fit, identified only without wavelength reassignment.
+fn ring_common_rows(
+    data: &FitData,
+    model: &FitModel,
+    ring: Option<(Estimate, u64)>,
+    rows: &mut Vec<ParameterFit>,
+) {
+    let d = model.defaults;
     let common = match (model.bus_lanes, ring) {
         (None, Some((local, _))) => ring_common(
             &data.buses,
@@ -189,12 +234,18 @@ pub fn fit_all(
             note: common_reason.clone(),
         });
     }
-    line_rows(data, model, &mut rows);
-    YieldFits { model: *model, parameters: rows }
 }
 
 /// The rows of the ASIC, warpage and coverage fits ([`crate::line_fit`]).
 fn line_rows(data: &FitData, model: &FitModel, rows: &mut Vec<ParameterFit>) {
+    asic_rows(data, model, rows);
+    warpage_rows(data, model, rows);
+    coverage_rows(data, model, rows);
+}
+
+/// The ASIC rows (defects per die, lot clustering alpha): the negative-binomial wafer
+/// likelihood on the wafer sort.
+fn asic_rows(data: &FitData, model: &FitModel, rows: &mut Vec<ParameterFit>) {
     let d = model.defaults;
     let wald = "observed information (Wald on the logarithm)";
     let asic = crate::line_fit::asic_defects(
@@ -242,6 +293,11 @@ fn line_rows(data: &FitData, model: &FitModel, rows: &mut Vec<ParameterFit>) {
             None => no_sort,
         },
     });
+}
+
+/// The warpage rows (mean, sigma) from the packages' measured warpage.
+fn warpage_rows(data: &FitData, model: &FitModel, rows: &mut Vec<ParameterFit>) {
+    let d = model.defaults;
     let warpage = crate::line_fit::warpage(&data.warpage_um);
     let warpage_note = if warpage.is_some() {
         format!("{} packages' measured warpage", data.warpage_um.len())
@@ -261,6 +317,12 @@ fn line_rows(data: &FitData, model: &FitModel, rows: &mut Vec<ParameterFit>) {
             note: warpage_note.clone(),
         });
     }
+}
+
+/// The package and system test coverage rows per mechanism: exact binomial on the packages
+/// caught, identified from [`crate::line_fit::MIN_COVERAGE_PACKAGES`] packages.
+fn coverage_rows(data: &FitData, model: &FitModel, rows: &mut Vec<ParameterFit>) {
+    let d = model.defaults;
     for (names, defaults, caught, insertion) in [
         (
             names::PACKAGE_TEST_COVERAGE,
