@@ -157,118 +157,171 @@ pub fn calibrated(
 ) -> (Scenario, Vec<ChangedField>) {
     let mut out = scenario.clone();
     let mut changed = Vec::new();
-    let mut set = |field: &str, slot: &mut f64, value: f64| {
-        changed.push(ChangedField { field: field.to_string(), default: *slot, calibrated: value });
-        *slot = value;
-    };
-    if let Some(block) = fits.fitted(names::BLOCK) {
-        let combined = out.photonics.block_sigma_um.hypot(out.yield_settings.shift_sigma_um);
-        if combined > 0.0 {
-            let ratio = block / combined;
-            let (b, s) = (out.photonics.block_sigma_um, out.yield_settings.shift_sigma_um);
-            set("photonics.block_sigma_um", &mut out.photonics.block_sigma_um, b * ratio);
-            set("yield.shift_sigma_um", &mut out.yield_settings.shift_sigma_um, s * ratio);
-        } else {
-            set("photonics.block_sigma_um", &mut out.photonics.block_sigma_um, block);
-        }
-    }
-    if let Some(fiber) = fits.fitted(names::FIBER) {
-        set("photonics.fiber_sigma_um", &mut out.photonics.fiber_sigma_um, fiber);
-    }
-    if let Some(p) = fits.fitted(names::LASER_DEAD) {
-        let defects = -(1.0 - p).ln();
-        set(
-            "yield.laser_defects_per_laser",
-            &mut out.yield_settings.laser_defects_per_laser,
-            defects,
-        );
-    }
-    if let Some(weak) = fits.fitted(names::LASER_WEAK) {
-        set("yield.laser_weak_fraction", &mut out.yield_settings.laser_weak_fraction, weak);
-    }
+    calibrate_attach_and_lasers(&mut out, &mut changed, fits);
     let data_sigma = scenario
         .technologies
         .get(technology_index)
         .and_then(|t| t.rings.as_ref())
         .map(|r| r.fab_offset_sigma.0);
     if let (Some(local), Some(sigma)) = (fits.fitted(names::RING_LOCAL), data_sigma) {
-        let g = out.photonics.global_variance_fraction;
-        let mut common = sigma * sigma * g;
-        // With the engine and wafer terms fitted too (fixed assignment), they replace the
-        // common variance and its wafer share.
-        if let (Some(engine), Some(wafer)) =
-            (fits.fitted(names::RING_ENGINE), fits.fitted(names::RING_WAFER))
-        {
-            common = engine * engine + wafer * wafer;
-            if common > 0.0 {
-                set(
-                    "yield.ring_offset_wafer_share",
-                    &mut out.yield_settings.ring_offset_wafer_share,
-                    wafer * wafer / common,
-                );
-            }
-        }
-        let new_sigma = (common + local * local).sqrt();
-        if new_sigma > 0.0 {
-            set(
-                "photonics.global_variance_fraction",
-                &mut out.photonics.global_variance_fraction,
-                common / (new_sigma * new_sigma),
-            );
-            for technology in &mut out.technologies {
-                if let Some(rings) = technology.rings.as_mut()
-                    && rings.fab_offset_sigma.0.to_bits() == sigma.to_bits()
-                {
-                    let field = format!("technologies.{}.rings.fab_offset_sigma_nm", technology.id);
-                    set(&field, &mut rings.fab_offset_sigma.0, new_sigma);
-                }
-            }
-        }
+        calibrate_rings(&mut out, &mut changed, fits, local, sigma);
     }
     if let Some((side_mm, asic_side_mm)) = sides_mm(scenario, technology_index, generation_index) {
-        let area_cm2 = (asic_side_mm / 10.0).powi(2);
-        if let Some(defects) = fits.fitted(names::ASIC_DEFECTS)
-            && area_cm2 > 0.0
-        {
-            set(
-                "yield.asic_defects_per_cm2",
-                &mut out.yield_settings.asic_defects_per_cm2,
-                defects / area_cm2,
-            );
+        calibrate_package(&mut out, &mut changed, fits, side_mm, asic_side_mm);
+    }
+    calibrate_asic_and_tests(&mut out, &mut changed, fits);
+    (out, changed)
+}
+
+/// Records `field` going from `*slot` to `value` in `changed` and sets it.
+fn set(changed: &mut Vec<ChangedField>, field: &str, slot: &mut f64, value: f64) {
+    changed.push(ChangedField { field: field.to_string(), default: *slot, calibrated: value });
+    *slot = value;
+}
+
+/// The attach errors (block and shift sigmas in their ratio, fiber sigma) and the lasers'
+/// defects and weak fraction.
+fn calibrate_attach_and_lasers(
+    out: &mut Scenario,
+    changed: &mut Vec<ChangedField>,
+    fits: &YieldFits,
+) {
+    if let Some(block) = fits.fitted(names::BLOCK) {
+        let combined = out.photonics.block_sigma_um.hypot(out.yield_settings.shift_sigma_um);
+        if combined > 0.0 {
+            let ratio = block / combined;
+            let (b, s) = (out.photonics.block_sigma_um, out.yield_settings.shift_sigma_um);
+            set(changed, "photonics.block_sigma_um", &mut out.photonics.block_sigma_um, b * ratio);
+            set(changed, "yield.shift_sigma_um", &mut out.yield_settings.shift_sigma_um, s * ratio);
+        } else {
+            set(changed, "photonics.block_sigma_um", &mut out.photonics.block_sigma_um, block);
         }
-        let mean = fits.fitted(names::WARPAGE_MEAN);
-        if let Some(mean) = mean
-            && side_mm > 0.0
-        {
+    }
+    if let Some(fiber) = fits.fitted(names::FIBER) {
+        set(changed, "photonics.fiber_sigma_um", &mut out.photonics.fiber_sigma_um, fiber);
+    }
+    if let Some(p) = fits.fitted(names::LASER_DEAD) {
+        let defects = -(1.0 - p).ln();
+        set(
+            changed,
+            "yield.laser_defects_per_laser",
+            &mut out.yield_settings.laser_defects_per_laser,
+            defects,
+        );
+    }
+    if let Some(weak) = fits.fitted(names::LASER_WEAK) {
+        set(
+            changed,
+            "yield.laser_weak_fraction",
+            &mut out.yield_settings.laser_weak_fraction,
+            weak,
+        );
+    }
+}
+
+/// The rings' fab offsets (`local` fitted, `sigma` the data's): the common variance's
+/// fraction, the wafer share when the engine and wafer terms are fitted, and every
+/// technology's sigma that equals the data's.
+fn calibrate_rings(
+    out: &mut Scenario,
+    changed: &mut Vec<ChangedField>,
+    fits: &YieldFits,
+    local: f64,
+    sigma: f64,
+) {
+    let g = out.photonics.global_variance_fraction;
+    let mut common = sigma * sigma * g;
+    // With the engine and wafer terms fitted too (fixed assignment), they replace the
+    // common variance and its wafer share.
+    if let (Some(engine), Some(wafer)) =
+        (fits.fitted(names::RING_ENGINE), fits.fitted(names::RING_WAFER))
+    {
+        common = engine * engine + wafer * wafer;
+        if common > 0.0 {
             set(
-                "yield.warpage_um_per_mm2",
-                &mut out.yield_settings.warpage_um_per_mm2,
-                mean / (side_mm * side_mm),
-            );
-        }
-        let mean = mean.unwrap_or(out.yield_settings.warpage_um_per_mm2 * side_mm * side_mm);
-        if let Some(sigma) = fits.fitted(names::WARPAGE_SIGMA)
-            && mean > 0.0
-        {
-            set(
-                "yield.warpage_sigma_fraction",
-                &mut out.yield_settings.warpage_sigma_fraction,
-                sigma / mean,
+                changed,
+                "yield.ring_offset_wafer_share",
+                &mut out.yield_settings.ring_offset_wafer_share,
+                wafer * wafer / common,
             );
         }
     }
+    let new_sigma = (common + local * local).sqrt();
+    if new_sigma > 0.0 {
+        set(
+            changed,
+            "photonics.global_variance_fraction",
+            &mut out.photonics.global_variance_fraction,
+            common / (new_sigma * new_sigma),
+        );
+        for technology in &mut out.technologies {
+            if let Some(rings) = technology.rings.as_mut()
+                && rings.fab_offset_sigma.0.to_bits() == sigma.to_bits()
+            {
+                let field = format!("technologies.{}.rings.fab_offset_sigma_nm", technology.id);
+                set(changed, &field, &mut rings.fab_offset_sigma.0, new_sigma);
+            }
+        }
+    }
+}
+
+/// The package's ASIC defect density and warpage, per area of the ASIC (`asic_side_mm`) and of
+/// the package (`side_mm`).
+fn calibrate_package(
+    out: &mut Scenario,
+    changed: &mut Vec<ChangedField>,
+    fits: &YieldFits,
+    side_mm: f64,
+    asic_side_mm: f64,
+) {
+    let area_cm2 = (asic_side_mm / 10.0).powi(2);
+    if let Some(defects) = fits.fitted(names::ASIC_DEFECTS)
+        && area_cm2 > 0.0
+    {
+        set(
+            changed,
+            "yield.asic_defects_per_cm2",
+            &mut out.yield_settings.asic_defects_per_cm2,
+            defects / area_cm2,
+        );
+    }
+    let mean = fits.fitted(names::WARPAGE_MEAN);
+    if let Some(mean) = mean
+        && side_mm > 0.0
+    {
+        set(
+            changed,
+            "yield.warpage_um_per_mm2",
+            &mut out.yield_settings.warpage_um_per_mm2,
+            mean / (side_mm * side_mm),
+        );
+    }
+    let mean = mean.unwrap_or(out.yield_settings.warpage_um_per_mm2 * side_mm * side_mm);
+    if let Some(sigma) = fits.fitted(names::WARPAGE_SIGMA)
+        && mean > 0.0
+    {
+        set(
+            changed,
+            "yield.warpage_sigma_fraction",
+            &mut out.yield_settings.warpage_sigma_fraction,
+            sigma / mean,
+        );
+    }
+}
+
+/// The ASIC defects' cluster parameter and the package and system tests' coverages.
+fn calibrate_asic_and_tests(out: &mut Scenario, changed: &mut Vec<ChangedField>, fits: &YieldFits) {
     if let Some(alpha) = fits.fitted(names::ASIC_ALPHA) {
-        set("yield.asic_cluster_alpha", &mut out.yield_settings.asic_cluster_alpha, alpha);
+        set(changed, "yield.asic_cluster_alpha", &mut out.yield_settings.asic_cluster_alpha, alpha);
     }
     for m in Mechanism::ALL {
         if let Some(coverage) = fits.fitted(names::PACKAGE_TEST_COVERAGE[m]) {
             let field = format!("yield.package_test_coverage.{}", m.name());
-            set(&field, &mut out.yield_settings.package_test_coverage[m], coverage);
+            set(changed, &field, &mut out.yield_settings.package_test_coverage[m], coverage);
         }
         if let Some(coverage) = fits.fitted(names::SYSTEM_TEST_COVERAGE[m]) {
             let field = format!("yield.system_test_coverage.{}", m.name());
-            set(&field, &mut out.yield_settings.system_test_coverage[m], coverage);
+            set(changed, &field, &mut out.yield_settings.system_test_coverage[m], coverage);
         }
     }
-    (out, changed)
 }

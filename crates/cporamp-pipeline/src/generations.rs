@@ -147,45 +147,13 @@ pub(crate) fn engines_of(
     // The position in `generations` of each yield unit.
     let mut yield_generation = Vec::new();
     for &generation_index in generation_indices {
-        let generation = &scenario.generations[generation_index];
-        let mut settled = scenario.clone();
-        let mut technologies = Vec::new();
-        let mut photonics = Vec::new();
-        let mut sides = Vec::new();
-        for (unit, output) in units.iter().zip(outputs.iter_mut()) {
-            if unit.generation_index != generation_index {
-                continue;
-            }
-            set_engine_temperature(
-                &mut settled.technologies[unit.technology_index],
-                output.engine_temp_c,
-            );
-            technologies.extend(output.thermal.take());
-            photonics.extend(output.photonics.take());
-            sides.push((unit.technology_index, output.substrate_side_mm));
+        let (settled, units_of) =
+            settle_generation(scenario, generation_index, &units, &mut outputs, full, options)?;
+        for unit in units_of {
+            yield_units.push(unit);
+            yield_generation.push(generations.len());
         }
-        let comparison = cporamp_compare::compare_one(&settled, &generation.id)?;
-        if full {
-            for &(technology_index, substrate_side_mm) in &sides {
-                let id = &scenario.technologies[technology_index].id;
-                let Some(compared) = comparison.technologies.iter().find(|t| &t.id == id) else {
-                    continue;
-                };
-                let inputs = yield_inputs(
-                    &settled,
-                    generation_index,
-                    technology_index,
-                    compared,
-                    substrate_side_mm,
-                    options.threads.get(),
-                )?;
-                if let Some(inputs) = inputs {
-                    yield_units.push(YieldUnit { generation_index, technology_index, inputs });
-                    yield_generation.push(generations.len());
-                }
-            }
-        }
-        generations.push((generation, comparison, technologies, photonics, Vec::new()));
+        generations.push(settled);
     }
     // Every unit's yield runs as one pool of work.
     if full {
@@ -200,35 +168,100 @@ pub(crate) fn engines_of(
             &|| progress.get().into_iter().for_each(Counter::advance),
         )?;
         for (position, yielded) in yield_generation.into_iter().zip(yielded) {
-            generations[position].4.push(yielded);
+            generations[position].yields.push(yielded);
         }
     }
-    let mut results = Vec::with_capacity(generations.len());
-    for (generation, mut comparison, technologies, photonics, yields) in generations {
-        // The comparison's switch cost with the yielded package in place of the ideal ASIC
-        // and engines: BOM - ASIC - M engines + cost per shipped package.
-        for yielded in &yields {
-            if let Some(compared) =
-                comparison.technologies.iter_mut().find(|technology| technology.id == yielded.id)
-            {
-                let inputs = &yielded.inputs;
-                let ideal_parts =
-                    inputs.asic_usd + inputs.engines_per_package as f64 * inputs.engine_usd;
-                let with_yield =
-                    compared.cost.switch_usd - ideal_parts + yielded.result.cost.total_usd;
-                compared.cost.switch_usd_per_gbps_with_yield =
-                    Some(with_yield / generation.switch_capacity().0);
+    Ok(generations.into_iter().map(generation_output).collect())
+}
+
+/// One generation after its comparison at the settled temperatures: its thermal, photonics
+/// and (once the pool has run) yield results.
+struct SettledGeneration<'a> {
+    generation: &'a Generation,
+    comparison: GenerationComparison,
+    technologies: Vec<ThermalTechnology>,
+    photonics: Vec<PhotonicsTechnology>,
+    yields: Vec<YieldTechnology>,
+}
+
+/// The generation `generation_index`'s comparison at the engine temperatures its units
+/// settled to (taking their thermal and photonics results), and at full depth the yield
+/// engine's inputs of each of its technologies.
+fn settle_generation<'a>(
+    scenario: &'a Scenario,
+    generation_index: usize,
+    units: &[Unit],
+    outputs: &mut [UnitOutput],
+    full: bool,
+    options: &RunOptions,
+) -> Result<(SettledGeneration<'a>, Vec<YieldUnit>), PipelineError> {
+    let mut yield_units = Vec::new();
+    let generation = &scenario.generations[generation_index];
+    let mut settled = scenario.clone();
+    let mut technologies = Vec::new();
+    let mut photonics = Vec::new();
+    let mut sides = Vec::new();
+    for (unit, output) in units.iter().zip(outputs.iter_mut()) {
+        if unit.generation_index != generation_index {
+            continue;
+        }
+        set_engine_temperature(
+            &mut settled.technologies[unit.technology_index],
+            output.engine_temp_c,
+        );
+        technologies.extend(output.thermal.take());
+        photonics.extend(output.photonics.take());
+        sides.push((unit.technology_index, output.substrate_side_mm));
+    }
+    let comparison = cporamp_compare::compare_one(&settled, &generation.id)?;
+    if full {
+        for &(technology_index, substrate_side_mm) in &sides {
+            let id = &scenario.technologies[technology_index].id;
+            let Some(compared) = comparison.technologies.iter().find(|t| &t.id == id) else {
+                continue;
+            };
+            let inputs = yield_inputs(
+                &settled,
+                generation_index,
+                technology_index,
+                compared,
+                substrate_side_mm,
+                options.threads.get(),
+            )?;
+            if let Some(inputs) = inputs {
+                yield_units.push(YieldUnit { generation_index, technology_index, inputs });
             }
         }
-        results.push(GenerationOutput {
-            comparison,
-            thermal: ThermalGeneration { generation: generation.id.clone(), technologies },
-            photonics: PhotonicsGeneration {
-                generation: generation.id.clone(),
-                technologies: photonics,
-            },
-            yields: YieldGeneration { generation: generation.id.clone(), technologies: yields },
-        });
     }
-    Ok(results)
+    let settled =
+        SettledGeneration { generation, comparison, technologies, photonics, yields: Vec::new() };
+    Ok((settled, yield_units))
+}
+
+/// A generation's outputs, its comparison's switch cost with the yielded package.
+fn generation_output(settled: SettledGeneration<'_>) -> GenerationOutput {
+    let SettledGeneration { generation, mut comparison, technologies, photonics, yields } = settled;
+    // The comparison's switch cost with the yielded package in place of the ideal ASIC
+    // and engines: BOM - ASIC - M engines + cost per shipped package.
+    for yielded in &yields {
+        if let Some(compared) =
+            comparison.technologies.iter_mut().find(|technology| technology.id == yielded.id)
+        {
+            let inputs = &yielded.inputs;
+            let ideal_parts =
+                inputs.asic_usd + inputs.engines_per_package as f64 * inputs.engine_usd;
+            let with_yield = compared.cost.switch_usd - ideal_parts + yielded.result.cost.total_usd;
+            compared.cost.switch_usd_per_gbps_with_yield =
+                Some(with_yield / generation.switch_capacity().0);
+        }
+    }
+    GenerationOutput {
+        comparison,
+        thermal: ThermalGeneration { generation: generation.id.clone(), technologies },
+        photonics: PhotonicsGeneration {
+            generation: generation.id.clone(),
+            technologies: photonics,
+        },
+        yields: YieldGeneration { generation: generation.id.clone(), technologies: yields },
+    }
 }

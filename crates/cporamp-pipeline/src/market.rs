@@ -29,7 +29,7 @@
 //!   heat) over the switch's capacity, split into its cold plates and the rest (the
 //!   infrastructure a rack that is already liquid-cooled provides).
 
-use cporamp_compare::GenerationComparison;
+use cporamp_compare::{GenerationComparison, TechnologyResult};
 use cporamp_core::Scenario;
 use cporamp_fleet::{FleetInputs, JobCause, PortKind};
 use cporamp_market::{
@@ -141,6 +141,67 @@ pub(crate) fn market(
             error,
         }
     })?;
+    let (engine_c, hot_end) = package_anchors(thermal, photonics, cpo_id)?;
+    let progress = Counter::start(
+        options,
+        Stage::Market,
+        settings.laser_factors.len()
+            + settings.engine_fit_factors.len()
+            + 1
+            + settings.samples
+            + settings.sobol_samples,
+    );
+    let goodput = goodput_surrogates(scenario, fleet, cpo_id, threads, &progress)?;
+    let fabric = fleet_goodput(scenario, fleet)?;
+    let port_gbps = comparison.port_rate_gbps;
+    let cpo_cooling = cooling_anchors(scenario, comparison, cpo, cpo_id)?;
+    let anchors = Anchors {
+        start_year: settings.start_year,
+        end_year: settings.end_year,
+        pluggable_usd_per_gbps: pluggable.cost.switch_usd_per_gbps,
+        lpo_usd_per_gbps: lpo.cost.switch_usd_per_gbps,
+        cpo_usd_per_gbps_at_reference: cpo
+            .cost
+            .switch_usd_per_gbps_with_yield
+            .unwrap_or(cpo.cost.switch_usd_per_gbps),
+        els_usd_per_gbps: cpo.cost.els_usd_per_port / port_gbps,
+        pluggable_pj_per_bit: pluggable.switch_power.pj_per_bit,
+        lpo_pj_per_bit: lpo.switch_power.pj_per_bit,
+        cpo_pj_per_bit: cpo.switch_power.pj_per_bit,
+        reference_units: scenario.yield_settings.ramp.reference_units,
+        cpo_yield,
+        goodput_loss_vs_laser_factor: goodput.laser,
+        goodput_loss_vs_engine_factor: goodput.engine,
+        goodput_held_out: goodput.held_out,
+        pluggable_network_goodput_loss: fabric.pluggable_network_loss,
+        lpo_goodput_loss: fabric.reference - fabric.lpo,
+        engine_temp_margin_k: settings.engine_temp_limit_c - engine_c,
+        hot_end,
+        ports_per_switch: f64::from(comparison.ports_per_switch),
+        port_gbps,
+        tiers: tier_anchors(settings),
+        layer_split: layer_splits(settings),
+        cpo_cooling,
+    };
+    let inputs = market_inputs(scenario, anchors);
+    let fail =
+        |error: cporamp_market::MarketError| PipelineError::Market { reason: error.to_string() };
+    let result = cporamp_market::simulate(&inputs, threads).map_err(fail)?;
+    progress.advance_by(settings.samples);
+    let sobol =
+        cporamp_market::sobol(&inputs, settings.sobol_samples, settings.sobol_bootstrap, threads)
+            .map_err(fail)?;
+    progress.advance_by(settings.sobol_samples);
+    Ok(MarketOutput { generation: comparison.generation.clone(), inputs, result, sobol })
+}
+
+/// The thermal engine's hottest engine mean at the nominal inlet, °C, and the package over the
+/// inlet sweep (hottest engine, unlockable lanes and flaps at each inlet) for `cpo_id`.
+fn package_anchors(
+    thermal: &ThermalGeneration,
+    photonics: &PhotonicsGeneration,
+    cpo_id: &str,
+) -> Result<(f64, Vec<HotPoint>), PipelineError> {
     let thermal_cpo = thermal
         .technologies
         .iter()
@@ -165,16 +226,24 @@ pub(crate) fn market(
             flaps_per_lane_h: lanes.feedback_flaps_per_lane_hour,
         })
         .collect();
-    let progress = Counter::start(
-        options,
-        Stage::Market,
-        settings.laser_factors.len()
-            + settings.engine_fit_factors.len()
-            + 1
-            + settings.samples
-            + settings.sobol_samples,
-    );
-    let goodput = goodput_surrogates(scenario, fleet, cpo_id, threads, &progress)?;
+    Ok((engine_c, hot_end))
+}
+
+/// The fleet's job goodput of the pluggable and LPO fabrics and the pluggable fabric's loss to
+/// network causes.
+struct FabricGoodput {
+    /// The pluggable fabric's mean job goodput.
+    reference: f64,
+    /// The pluggable fabric's job GPU-hours lost to network causes over its GPU-hours.
+    pluggable_network_loss: f64,
+    /// The LPO fabric's mean job goodput.
+    lpo: f64,
+}
+
+/// The fleet's goodput anchors: the pluggable and LPO fabrics' job goodput and the pluggable
+/// fabric's loss to every cause but the GPUs and hosts.
+fn fleet_goodput(scenario: &Scenario, fleet: &FleetOutput) -> Result<FabricGoodput, PipelineError> {
+    let settings = &scenario.market;
     let fabric_goodput = |index: usize| {
         let id = scenario.technologies[index].id.as_str();
         fleet
@@ -204,6 +273,21 @@ pub(crate) fn market(
         .sum::<f64>()
         / (pluggable_job.gpus as f64 * cporamp_market::HOURS_PER_YEAR);
     let lpo_goodput = fabric_goodput(settings.lpo_technology)?;
+    Ok(FabricGoodput {
+        reference: reference_goodput,
+        pluggable_network_loss: pluggable_network_goodput_loss,
+        lpo: lpo_goodput,
+    })
+}
+
+/// The co-packaged switch's liquid-cooling bill per Gb/s, split into its cold plates and the
+/// rest.
+fn cooling_anchors(
+    scenario: &Scenario,
+    comparison: &GenerationComparison,
+    cpo: &TechnologyResult,
+    cpo_id: &str,
+) -> Result<CoolingAnchors, PipelineError> {
     let port_gbps = comparison.port_rate_gbps;
     let capacity_gbps = f64::from(comparison.ports_per_switch) * port_gbps;
     let cooling_usd = cpo.cost.cooling_usd_per_switch.ok_or_else(|| {
@@ -214,57 +298,45 @@ pub(crate) fn market(
     let plates_usd =
         cporamp_compare::cooling::cooling_bom(&scenario.codesign.bom, 0.0, false, 0, 0)
             .cold_plates_mid_usd();
-    let anchors = Anchors {
-        start_year: settings.start_year,
-        end_year: settings.end_year,
-        pluggable_usd_per_gbps: pluggable.cost.switch_usd_per_gbps,
-        lpo_usd_per_gbps: lpo.cost.switch_usd_per_gbps,
-        cpo_usd_per_gbps_at_reference: cpo
-            .cost
-            .switch_usd_per_gbps_with_yield
-            .unwrap_or(cpo.cost.switch_usd_per_gbps),
-        els_usd_per_gbps: cpo.cost.els_usd_per_port / port_gbps,
-        pluggable_pj_per_bit: pluggable.switch_power.pj_per_bit,
-        lpo_pj_per_bit: lpo.switch_power.pj_per_bit,
-        cpo_pj_per_bit: cpo.switch_power.pj_per_bit,
-        reference_units: scenario.yield_settings.ramp.reference_units,
-        cpo_yield,
-        goodput_loss_vs_laser_factor: goodput.laser,
-        goodput_loss_vs_engine_factor: goodput.engine,
-        goodput_held_out: goodput.held_out,
-        pluggable_network_goodput_loss,
-        lpo_goodput_loss: reference_goodput - lpo_goodput,
-        engine_temp_margin_k: settings.engine_temp_limit_c - engine_c,
-        hot_end,
-        ports_per_switch: f64::from(comparison.ports_per_switch),
-        port_gbps,
-        tiers: settings
-            .tiers
-            .iter()
-            .map(|tier| TierAnchors {
-                name: tier.name.clone(),
-                ports_per_accelerator: tier.ports_per_accelerator,
-                cpo_allowed: tier.cpo_max_share > 0.0,
-                cpo_max_share: tier.cpo_max_share,
-                lpo_allowed: tier.lpo_allowed,
-                job_exposed: tier.job_exposed,
-            })
-            .collect(),
-        layer_split: settings
-            .layer_split
-            .iter()
-            .map(|(technology, fractions)| LayerSplit {
-                technology: technology.clone(),
-                fractions: *fractions,
-            })
-            .collect(),
-        cpo_cooling: CoolingAnchors {
-            cold_plates_usd_per_gbps: plates_usd / capacity_gbps,
-            infrastructure_usd_per_gbps: (cooling_usd - plates_usd) / capacity_gbps,
-        },
-    };
+    Ok(CoolingAnchors {
+        cold_plates_usd_per_gbps: plates_usd / capacity_gbps,
+        infrastructure_usd_per_gbps: (cooling_usd - plates_usd) / capacity_gbps,
+    })
+}
+
+/// The market's tiers as the engine's anchors.
+fn tier_anchors(settings: &cporamp_core::scenario::MarketSettings) -> Vec<TierAnchors> {
+    settings
+        .tiers
+        .iter()
+        .map(|tier| TierAnchors {
+            name: tier.name.clone(),
+            ports_per_accelerator: tier.ports_per_accelerator,
+            cpo_allowed: tier.cpo_max_share > 0.0,
+            cpo_max_share: tier.cpo_max_share,
+            lpo_allowed: tier.lpo_allowed,
+            job_exposed: tier.job_exposed,
+        })
+        .collect()
+}
+
+/// The layer split of each technology.
+fn layer_splits(settings: &cporamp_core::scenario::MarketSettings) -> Vec<LayerSplit> {
+    settings
+        .layer_split
+        .iter()
+        .map(|(technology, fractions)| LayerSplit {
+            technology: technology.clone(),
+            fractions: *fractions,
+        })
+        .collect()
+}
+
+/// The market engine's inputs: its settings, priors and criteria around `anchors`.
+fn market_inputs(scenario: &Scenario, anchors: Anchors) -> MarketInputs {
+    let settings = &scenario.market;
     let criteria = &settings.criteria;
-    let inputs = MarketInputs {
+    MarketInputs {
         seed: settings.seed,
         samples: settings.samples,
         inputs: settings
@@ -286,16 +358,7 @@ pub(crate) fn market(
         seed_units: scenario.yield_settings.ramp.initial_units,
         pilot_share: settings.pilot_share,
         surrogate_error_bound: settings.surrogate_error_bound,
-    };
-    let fail =
-        |error: cporamp_market::MarketError| PipelineError::Market { reason: error.to_string() };
-    let result = cporamp_market::simulate(&inputs, threads).map_err(fail)?;
-    progress.advance_by(settings.samples);
-    let sobol =
-        cporamp_market::sobol(&inputs, settings.sobol_samples, settings.sobol_bootstrap, threads)
-            .map_err(fail)?;
-    progress.advance_by(settings.sobol_samples);
-    Ok(MarketOutput { generation: comparison.generation.clone(), inputs, result, sobol })
+    }
 }
 
 /// Points of each line of the yield surface, evenly spaced between the 0.5 % and 99.5 %
@@ -381,74 +444,10 @@ fn yield_surface(
 ) -> Result<cporamp_market::YieldSurface, cporamp_yield::YieldInputError> {
     use cporamp_market::{YieldCheckPoint, YieldFactors};
     let packages = scenario.yield_settings.ramp.packages_per_point;
-    // A run at `x`. On a line, the lateral errors stay where the surface's attach factor
-    // puts them: on the mode line every lateral error scales with the mode radius, on the
-    // warpage line the warpage's lateral shift stays at the reference.
-    let run_at = |x: &YieldFactors, line: Line| {
-        let mut run = YieldInputs { packages, ..cporamp_yield::learned(inputs, x.defect) };
-        let m = x.mode_radius;
-        let attach = if line == Line::Mode { m } else { x.alignment };
-        run.block_sigma_um *= attach;
-        run.shift_sigma_um *= attach;
-        match line {
-            Line::Mode => {
-                run.fiber_sigma_um *= m;
-                run.warpage_lateral_per_um *= m;
-            }
-            Line::Warpage => run.warpage_lateral_per_um /= x.warpage,
-            Line::Other => {}
-        }
-        // A coupler of another mode size comes with a bond line designed for it: the gap
-        // scales with the Rayleigh range (as w^2), so that the gap keeps its share of the
-        // coupling budget (assumption; a 5 µm gap under a 2 µm MFD would lose 1.7 dB alone).
-        run.mode_radius_um *= m;
-        run.gap_mean_um *= m * m;
-        run.gap_sigma_um *= m * m;
-        run.tuning_range_nm *= x.heater_efficiency;
-        run.warpage_mean_um *= x.warpage;
-        run.warpage_sigma_um *= x.warpage;
-        run.asic_defects_per_die *= x.asic_defects;
-        run
-    };
-    let prior = |name: &str| {
-        scenario
-            .market
-            .priors
-            .iter()
-            .find(|(input, _)| input == name)
-            .map(|(_, prior)| *prior)
-            .expect("check_priors ran before the engines")
-    };
-    let grid = |name: &str| {
-        let p = prior(name);
-        let (mut low, mut high) = (p.quantile(0.005), p.quantile(0.995));
-        // A fixed input (a degenerate prior): a line through points 1 % either side of it,
-        // so that the surrogate's abscissae still ascend.
-        if high - low < FIXED_INPUT_SPREAD * low {
-            (low, high) = (low * (1.0 - FIXED_INPUT_SPREAD), high * (1.0 + FIXED_INPUT_SPREAD));
-        }
-        (0..LINE_POINTS)
-            .map(move |i| low + (high - low) * i as f64 / (LINE_POINTS - 1) as f64)
-            .collect::<Vec<f64>>()
-    };
+    let run_at = |x: &YieldFactors, line: Line| yield_run(inputs, packages, x, line);
     const REFERENCE: YieldFactors = YieldFactors::REFERENCE;
-    let grids: Vec<Vec<f64>> = LINES.iter().map(|line| grid(line.input)).collect();
-    let cube = cporamp_market::seeded_latin_hypercube(HELD_OUT_RUNS, 6, scenario.market.seed);
-    let span = |name: &str, u: f64| {
-        let p = prior(name);
-        p.quantile(0.05 + 0.9 * u)
-    };
-    let held_out: Vec<YieldFactors> = cube
-        .chunks(6)
-        .map(|u| YieldFactors {
-            defect: HELD_OUT_DEFECT.0 + (HELD_OUT_DEFECT.1 - HELD_OUT_DEFECT.0) * u[0],
-            alignment: span("alignment_factor", u[1]),
-            mode_radius: span("mode_radius_factor", u[2]),
-            heater_efficiency: span("heater_efficiency_factor", u[3]),
-            warpage: span("warpage_factor", u[4]),
-            asic_defects: span("asic_defect_factor", u[5]),
-        })
-        .collect();
+    let grids: Vec<Vec<f64>> = LINES.iter().map(|line| line_grid(scenario, line.input)).collect();
+    let held_out = held_out_factors(scenario);
     let mut runs: Vec<YieldInputs> = yield_factors()
         .map(|s| run_at(&YieldFactors { defect: s, ..REFERENCE }, Line::Other))
         .collect();
@@ -473,12 +472,120 @@ fn yield_surface(
         .zip(results)
         .map(|(factors, y)| YieldCheckPoint { factors, package_yield: y.value, se: y.se })
         .collect();
-    // Refine: where a line's leave-one-out error passes half the bound (a cliff, such as the
-    // heaters' lock range running out), run the engine halfway to both neighbours of the
-    // worst point, up to REFINEMENTS rounds. An error within twice a point's Monte Carlo
-    // standard error is the points' noise, which no refinement lowers.
+    // Refine where a line's leave-one-out error passes half the bound; an error within twice
+    // a point's Monte Carlo standard error is the points' noise, which no refinement lowers.
     let noise = 2.0 * (reference_yield * (1.0 - reference_yield) / packages as f64).sqrt();
     let threshold = (scenario.market.surrogate_error_bound / 2.0).max(noise);
+    refine_lines(&mut points, threshold, &run_at, threads)?;
+    let mut lines = points.iter().map(|line| cporamp_market::yield_surrogate(line));
+    let mut line = || lines.next().expect("four lines");
+    let (mode_radius, heater_efficiency, warpage, asic_defects) = (line(), line(), line(), line());
+    let attach_variance_um2 = inputs.block_sigma_um.powi(2) + inputs.shift_sigma_um.powi(2);
+    Ok(cporamp_market::YieldSurface {
+        attach: cporamp_market::yield_surrogate(&attach),
+        laser_defects_at_reference: laser_defects_at_reference(inputs),
+        fiber_variance_ratio: inputs.fiber_sigma_um.powi(2) / attach_variance_um2,
+        warpage_variance_ratio: cporamp_yield::warpage_shift_mean_square_um2(inputs)
+            / attach_variance_um2,
+        reference_yield,
+        mode_radius,
+        heater_efficiency,
+        warpage,
+        asic_defects,
+        held_out: checks,
+    })
+}
+
+/// The yield engine's inputs for a run of `packages` packages at the factors `x` on `line`.
+/// On a line, the lateral errors stay where the surface's attach factor puts them: on the
+/// mode line every lateral error scales with the mode radius, on the warpage line the
+/// warpage's lateral shift stays at the reference.
+fn yield_run(
+    inputs: &YieldInputs,
+    packages: usize,
+    x: &cporamp_market::YieldFactors,
+    line: Line,
+) -> YieldInputs {
+    let mut run = YieldInputs { packages, ..cporamp_yield::learned(inputs, x.defect) };
+    let m = x.mode_radius;
+    let attach = if line == Line::Mode { m } else { x.alignment };
+    run.block_sigma_um *= attach;
+    run.shift_sigma_um *= attach;
+    match line {
+        Line::Mode => {
+            run.fiber_sigma_um *= m;
+            run.warpage_lateral_per_um *= m;
+        }
+        Line::Warpage => run.warpage_lateral_per_um /= x.warpage,
+        Line::Other => {}
+    }
+    // A coupler of another mode size comes with a bond line designed for it: the gap
+    // scales with the Rayleigh range (as w^2), so that the gap keeps its share of the
+    // coupling budget (assumption; a 5 µm gap under a 2 µm MFD would lose 1.7 dB alone).
+    run.mode_radius_um *= m;
+    run.gap_mean_um *= m * m;
+    run.gap_sigma_um *= m * m;
+    run.tuning_range_nm *= x.heater_efficiency;
+    run.warpage_mean_um *= x.warpage;
+    run.warpage_sigma_um *= x.warpage;
+    run.asic_defects_per_die *= x.asic_defects;
+    run
+}
+
+/// The prior of the market input `name`.
+fn prior_of(scenario: &Scenario, name: &str) -> cporamp_core::prior::Prior {
+    scenario
+        .market
+        .priors
+        .iter()
+        .find(|(input, _)| input == name)
+        .map(|(_, prior)| *prior)
+        .expect("check_priors ran before the engines")
+}
+
+/// The [`LINE_POINTS`] values of the line along the market input `name`.
+fn line_grid(scenario: &Scenario, name: &str) -> Vec<f64> {
+    let p = prior_of(scenario, name);
+    let (mut low, mut high) = (p.quantile(0.005), p.quantile(0.995));
+    // A fixed input (a degenerate prior): a line through points 1 % either side of it,
+    // so that the surrogate's abscissae still ascend.
+    if high - low < FIXED_INPUT_SPREAD * low {
+        (low, high) = (low * (1.0 - FIXED_INPUT_SPREAD), high * (1.0 + FIXED_INPUT_SPREAD));
+    }
+    (0..LINE_POINTS)
+        .map(move |i| low + (high - low) * i as f64 / (LINE_POINTS - 1) as f64)
+        .collect::<Vec<f64>>()
+}
+
+/// The held-out runs' factors: a Latin hypercube over [`HELD_OUT_DEFECT`] and the 5-95 %
+/// range of every prior.
+fn held_out_factors(scenario: &Scenario) -> Vec<cporamp_market::YieldFactors> {
+    let cube = cporamp_market::seeded_latin_hypercube(HELD_OUT_RUNS, 6, scenario.market.seed);
+    let span = |name: &str, u: f64| {
+        let p = prior_of(scenario, name);
+        p.quantile(0.05 + 0.9 * u)
+    };
+    cube.chunks(6)
+        .map(|u| cporamp_market::YieldFactors {
+            defect: HELD_OUT_DEFECT.0 + (HELD_OUT_DEFECT.1 - HELD_OUT_DEFECT.0) * u[0],
+            alignment: span("alignment_factor", u[1]),
+            mode_radius: span("mode_radius_factor", u[2]),
+            heater_efficiency: span("heater_efficiency_factor", u[3]),
+            warpage: span("warpage_factor", u[4]),
+            asic_defects: span("asic_defect_factor", u[5]),
+        })
+        .collect()
+}
+
+/// Refines the lines: where a line's leave-one-out error passes `threshold` (a cliff, such
+/// as the heaters' lock range running out), runs the engine halfway to both neighbours of
+/// the worst point, up to [`REFINEMENTS`] rounds.
+fn refine_lines(
+    points: &mut [Vec<(f64, f64)>],
+    threshold: f64,
+    run_at: &impl Fn(&cporamp_market::YieldFactors, Line) -> YieldInputs,
+    threads: usize,
+) -> Result<(), cporamp_yield::YieldInputError> {
     for _ in 0..REFINEMENTS {
         let mut added: Vec<(usize, f64)> = Vec::new();
         for (index, line) in points.iter().enumerate() {
@@ -503,31 +610,19 @@ fn yield_surface(
             points[index].sort_by(|a, b| a.0.total_cmp(&b.0));
         }
     }
-    let mut lines = points.iter().map(|line| cporamp_market::yield_surrogate(line));
-    let mut line = || lines.next().expect("four lines");
-    let (mode_radius, heater_efficiency, warpage, asic_defects) = (line(), line(), line(), line());
-    let laser_defects_at_reference = if inputs.lanes_per_laser == 0 {
+    Ok(())
+}
+
+/// Dead lasers per package at the reference that the engine test misses.
+fn laser_defects_at_reference(inputs: &YieldInputs) -> f64 {
+    if inputs.lanes_per_laser == 0 {
         0.0
     } else {
         let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
         (inputs.engines_per_package * lanes.div_ceil(inputs.lanes_per_laser)) as f64
             * inputs.laser_dead_probability
             * (1.0 - inputs.engine_test[cporamp_yield::Mechanism::Laser])
-    };
-    let attach_variance_um2 = inputs.block_sigma_um.powi(2) + inputs.shift_sigma_um.powi(2);
-    Ok(cporamp_market::YieldSurface {
-        attach: cporamp_market::yield_surrogate(&attach),
-        laser_defects_at_reference,
-        fiber_variance_ratio: inputs.fiber_sigma_um.powi(2) / attach_variance_um2,
-        warpage_variance_ratio: cporamp_yield::warpage_shift_mean_square_um2(inputs)
-            / attach_variance_um2,
-        reference_yield,
-        mode_radius,
-        heater_efficiency,
-        warpage,
-        asic_defects,
-        held_out: checks,
-    })
+    }
 }
 
 /// The goodput surrogates and their held-out run.

@@ -174,106 +174,14 @@ impl ChannelPlate {
         plate_rho_c_j_per_m3k: f64,
     ) -> Result<ChannelPlate, PlateError> {
         let (n_cells, n_channels) = plate_cells(plate, side_m, cells);
-        if n_channels == 0 {
-            return Err(PlateError(format!(
-                "channel_width_mm = {} and wall_thickness_mm = {}: a {:.1} mm plate holds no channel",
-                plate.channel_width_mm,
-                plate.wall_thickness_mm,
-                side_m * 1e3
-            )));
-        }
-        if n_cells > MAX_PLATE_CELLS {
-            return Err(PlateError(format!(
-                "channel_width_mm = {} with wall_thickness_mm = {}: {n_channels} channels over the {:.1} mm package give a {n_cells}-cell 3D-ICE grid with grid_cells = {cells}, more than the {MAX_PLATE_CELLS} allowed; widen the channels or lower thermal.grid_cells",
-                plate.channel_width_mm,
-                plate.wall_thickness_mm,
-                side_m * 1e3
-            )));
-        }
-        let um = |mm: f64| mm * 1e3;
-        let side_um = side_m * 1e6;
-        let (w, wall) = (um(plate.channel_width_mm), um(plate.wall_thickness_mm));
-        // Centred channels: the outer walls share the remainder; 1 nm less keeps 3D-ICE's
-        // floor((L - 2 l_f - w)/(w + t_w)) at N - 1 whatever the rounding.
-        let outer_um =
-            (side_um - n_channels as f64 * w - (n_channels - 1) as f64 * wall) / 2.0 - 1e-3;
-        let cell_width_um = side_um / cells as f64;
-        let copper = Material {
-            name: "plate".into(),
-            conductivity_w_per_um_k: [plate.plate_k_w_per_mk * 1e-6; 3],
-            heat_capacity_j_per_um3_k: plate_rho_c_j_per_m3k * 1e-18,
-        };
-        let h = h_w_per_m2k * 1e-12;
+        check_plate_size(plate, side_m, cells, n_cells, n_channels)?;
+        let cell_width_um = side_m * 1e6 / cells as f64;
         let flow_m3_per_s = plate.flow_l_per_min * 1e-3 / 60.0;
         let capacity_flow_w_per_k =
             plate.coolant_rho_kg_per_m3 * plate.coolant_cp_j_per_kgk * flow_m3_per_s;
-        let stack = StackFile {
-            file: "<cold plate>".into(),
-            materials: vec![copper],
-            top_sink: None,
-            bottom_sink: None,
-            cavity: Some(Cavity {
-                model: CavityModel::Microchannel4rm {
-                    channel_length_um: w,
-                    wall_length_um: wall,
-                    first_wall_length_um: outer_um,
-                    last_wall_length_um: outer_um,
-                    htc_side_w_per_um2_k: h,
-                    htc_top_w_per_um2_k: h * COVER_HTC_FRACTION,
-                    htc_bottom_w_per_um2_k: h,
-                    flow_rate_um3_per_s: flow_m3_per_s * 1e18,
-                },
-                height_um: um(plate.channel_height_mm),
-                wall_material: 0,
-                coolant_heat_capacity_j_per_um3_k: plate.coolant_rho_kg_per_m3
-                    * plate.coolant_cp_j_per_kgk
-                    * 1e-18,
-                inlet_temperature_k: 0.0,
-            }),
-            dimensions: Dimensions {
-                chip_length_um: side_um,
-                // Half a row more: floor(width / cell) is `cells` whatever the rounding.
-                chip_width_um: cell_width_um * (cells as f64 + 0.5),
-                cell_length_um: w,
-                cell_width_um,
-            },
-            dies: vec![Die {
-                name: BASE.into(),
-                layers: vec![Slab { height_um: um(plate.base_thickness_mm), material: 0 }],
-                source: 0,
-            }],
-            stack: vec![
-                StackElement {
-                    name: "cover".into(),
-                    kind: ElementKind::Layer(Slab { height_um: wall, material: 0 }),
-                    line: 0,
-                },
-                StackElement { name: CHANNELS.into(), kind: ElementKind::Channel, line: 0 },
-                StackElement {
-                    name: BASE.into(),
-                    kind: ElementKind::Die { die: 0, floorplan: "plate.flp".into() },
-                    line: 0,
-                },
-            ],
-            analysis: Analysis::Steady,
-            initial_temperature_k: 0.0,
-            outputs: Vec::new(),
-        };
-        let floorplan = Floorplan {
-            file: "plate.flp".into(),
-            elements: vec![FloorplanElement {
-                name: "lid".into(),
-                rects: vec![Rect {
-                    x_um: 0.0,
-                    y_um: 0.0,
-                    length_um: side_um,
-                    width_um: cell_width_um * cells as f64,
-                }],
-                powers_w: vec![0.0],
-                line: 0,
-            }],
-        };
-        let floorplans = BTreeMap::from([("plate.flp".to_string(), floorplan)]);
+        let stack =
+            plate_stack(plate, side_m, cells, n_channels, h_w_per_m2k, plate_rho_c_j_per_m3k);
+        let floorplans = plate_floorplans(side_m * 1e6, cell_width_um, cells);
         let model = Model::build(&stack, &floorplans).map_err(|e| PlateError(e.to_string()))?;
         if model.rows() != cells || model.columns() != 2 * n_channels + 1 {
             return Err(PlateError(format!(
@@ -287,18 +195,7 @@ impl ChannelPlate {
             lu_factor(model.cells(), &model.matrix(None)).map_err(|e| PlateError(e.to_string()))?;
         let base_layer = model.output_layer(BASE).expect("the base is in the stack");
         let coolant_layer = model.output_layer(CHANNELS).expect("the channels are in the stack");
-        let bounds = model.column_boundaries_um();
-        let weights = (0..cells)
-            .map(|i| {
-                let (x0, x1) = (i as f64 * cell_width_um, (i + 1) as f64 * cell_width_um);
-                (0..model.columns())
-                    .filter_map(|c| {
-                        let overlap = bounds[c + 1].min(x1) - bounds[c].max(x0);
-                        (overlap > 0.0).then_some((c, overlap / cell_width_um))
-                    })
-                    .collect()
-            })
-            .collect();
+        let weights = column_weights(&model, cells, cell_width_um);
         let local_r_m2k_per_w = unit_cell_resistance_m2k_per_w(plate, h_w_per_m2k);
         Ok(ChannelPlate {
             model,
@@ -359,6 +256,147 @@ impl ChannelPlate {
             row_coolant_rise_k,
         })
     }
+}
+
+/// Refuses a plate that holds no channel or whose 3D-ICE grid exceeds [`MAX_PLATE_CELLS`].
+fn check_plate_size(
+    plate: &ColdPlate,
+    side_m: f64,
+    cells: usize,
+    n_cells: usize,
+    n_channels: usize,
+) -> Result<(), PlateError> {
+    if n_channels == 0 {
+        return Err(PlateError(format!(
+            "channel_width_mm = {} and wall_thickness_mm = {}: a {:.1} mm plate holds no channel",
+            plate.channel_width_mm,
+            plate.wall_thickness_mm,
+            side_m * 1e3
+        )));
+    }
+    if n_cells > MAX_PLATE_CELLS {
+        return Err(PlateError(format!(
+            "channel_width_mm = {} with wall_thickness_mm = {}: {n_channels} channels over the {:.1} mm package give a {n_cells}-cell 3D-ICE grid with grid_cells = {cells}, more than the {MAX_PLATE_CELLS} allowed; widen the channels or lower thermal.grid_cells",
+            plate.channel_width_mm,
+            plate.wall_thickness_mm,
+            side_m * 1e3
+        )));
+    }
+    Ok(())
+}
+
+/// The plate's 3D-ICE stack, bottom first: the base, the 4RM channels (centred, the outer
+/// walls sharing the remainder) and the cover, over `cells` rows of the package.
+fn plate_stack(
+    plate: &ColdPlate,
+    side_m: f64,
+    cells: usize,
+    n_channels: usize,
+    h_w_per_m2k: f64,
+    plate_rho_c_j_per_m3k: f64,
+) -> StackFile {
+    let um = |mm: f64| mm * 1e3;
+    let side_um = side_m * 1e6;
+    let (w, wall) = (um(plate.channel_width_mm), um(plate.wall_thickness_mm));
+    // Centred channels: the outer walls share the remainder; 1 nm less keeps 3D-ICE's
+    // floor((L - 2 l_f - w)/(w + t_w)) at N - 1 whatever the rounding.
+    let outer_um = (side_um - n_channels as f64 * w - (n_channels - 1) as f64 * wall) / 2.0 - 1e-3;
+    let cell_width_um = side_um / cells as f64;
+    let copper = Material {
+        name: "plate".into(),
+        conductivity_w_per_um_k: [plate.plate_k_w_per_mk * 1e-6; 3],
+        heat_capacity_j_per_um3_k: plate_rho_c_j_per_m3k * 1e-18,
+    };
+    let h = h_w_per_m2k * 1e-12;
+    let flow_m3_per_s = plate.flow_l_per_min * 1e-3 / 60.0;
+    StackFile {
+        file: "<cold plate>".into(),
+        materials: vec![copper],
+        top_sink: None,
+        bottom_sink: None,
+        cavity: Some(Cavity {
+            model: CavityModel::Microchannel4rm {
+                channel_length_um: w,
+                wall_length_um: wall,
+                first_wall_length_um: outer_um,
+                last_wall_length_um: outer_um,
+                htc_side_w_per_um2_k: h,
+                htc_top_w_per_um2_k: h * COVER_HTC_FRACTION,
+                htc_bottom_w_per_um2_k: h,
+                flow_rate_um3_per_s: flow_m3_per_s * 1e18,
+            },
+            height_um: um(plate.channel_height_mm),
+            wall_material: 0,
+            coolant_heat_capacity_j_per_um3_k: plate.coolant_rho_kg_per_m3
+                * plate.coolant_cp_j_per_kgk
+                * 1e-18,
+            inlet_temperature_k: 0.0,
+        }),
+        dimensions: Dimensions {
+            chip_length_um: side_um,
+            // Half a row more: floor(width / cell) is `cells` whatever the rounding.
+            chip_width_um: cell_width_um * (cells as f64 + 0.5),
+            cell_length_um: w,
+            cell_width_um,
+        },
+        dies: vec![Die {
+            name: BASE.into(),
+            layers: vec![Slab { height_um: um(plate.base_thickness_mm), material: 0 }],
+            source: 0,
+        }],
+        stack: vec![
+            StackElement {
+                name: "cover".into(),
+                kind: ElementKind::Layer(Slab { height_um: wall, material: 0 }),
+                line: 0,
+            },
+            StackElement { name: CHANNELS.into(), kind: ElementKind::Channel, line: 0 },
+            StackElement {
+                name: BASE.into(),
+                kind: ElementKind::Die { die: 0, floorplan: "plate.flp".into() },
+                line: 0,
+            },
+        ],
+        analysis: Analysis::Steady,
+        initial_temperature_k: 0.0,
+        outputs: Vec::new(),
+    }
+}
+
+/// The base's floorplan: one element (`lid`) over the package's `cells` rows.
+fn plate_floorplans(side_um: f64, cell_width_um: f64, cells: usize) -> BTreeMap<String, Floorplan> {
+    let floorplan = Floorplan {
+        file: "plate.flp".into(),
+        elements: vec![FloorplanElement {
+            name: "lid".into(),
+            rects: vec![Rect {
+                x_um: 0.0,
+                y_um: 0.0,
+                length_um: side_um,
+                width_um: cell_width_um * cells as f64,
+            }],
+            powers_w: vec![0.0],
+            line: 0,
+        }],
+    };
+    BTreeMap::from([("plate.flp".to_string(), floorplan)])
+}
+
+/// For each package column: the plate columns it overlaps and the overlap over the package
+/// cell's length.
+fn column_weights(model: &Model, cells: usize, cell_width_um: f64) -> Vec<Vec<(usize, f64)>> {
+    let bounds = model.column_boundaries_um();
+    (0..cells)
+        .map(|i| {
+            let (x0, x1) = (i as f64 * cell_width_um, (i + 1) as f64 * cell_width_um);
+            (0..model.columns())
+                .filter_map(|c| {
+                    let overlap = bounds[c + 1].min(x1) - bounds[c].max(x0);
+                    (overlap > 0.0).then_some((c, overlap / cell_width_um))
+                })
+                .collect()
+        })
+        .collect()
 }
 
 #[cfg(test)]

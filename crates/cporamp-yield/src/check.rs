@@ -7,10 +7,20 @@ use super::*;
 /// # Errors
 /// [`YieldInputError`] naming the first input out of range, its value and what it accepts.
 pub fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
-    let fail = |name: &str, value: f64, expected| {
-        Err(YieldInputError { name: name.to_string(), value, expected })
-    };
-    let fraction = |value: f64| (0.0..=1.0).contains(&value);
+    check_counts(inputs)?;
+    check_fractions(inputs)?;
+    check_magnitudes(inputs)?;
+    check_relations(inputs)?;
+    check_els(inputs)
+}
+
+/// The error naming input `name`, its value and what it accepts.
+fn fail(name: &str, value: f64, expected: &'static str) -> Result<(), YieldInputError> {
+    Err(YieldInputError { name: name.to_string(), value, expected })
+}
+
+/// The counts: packages, engines, lanes, dies per wafer, wafers per lot.
+fn check_counts(inputs: &YieldInputs) -> Result<(), YieldInputError> {
     if inputs.packages == 0 {
         return fail("packages", 0.0, "at least 1");
     }
@@ -29,6 +39,12 @@ pub fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
             return fail(name, 0.0, "at least 1");
         }
     }
+    Ok(())
+}
+
+/// The probabilities, variance shares and test coverages, each in [0, 1].
+fn check_fractions(inputs: &YieldInputs) -> Result<(), YieldInputError> {
+    let fraction = |value: f64| (0.0..=1.0).contains(&value);
     for (name, value) in [
         ("laser_dead_probability", inputs.laser_dead_probability),
         ("laser_weak_fraction", inputs.laser_weak_fraction),
@@ -52,6 +68,12 @@ pub fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
             }
         }
     }
+    Ok(())
+}
+
+/// The defect densities, sigmas, times and costs (>= 0), the sizes (> 0) and the means
+/// (finite).
+fn check_magnitudes(inputs: &YieldInputs) -> Result<(), YieldInputError> {
     for (name, value) in [
         ("block_sigma_um", inputs.block_sigma_um),
         ("fiber_sigma_um", inputs.fiber_sigma_um),
@@ -106,6 +128,12 @@ pub fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
             return fail(name, value, "a finite value");
         }
     }
+    Ok(())
+}
+
+/// The inputs checked against each other: ring count, reassignment step against the FSR,
+/// the BGA limits, lasers on the engine or in an ELS, clustering, burn-in, drift shares.
+fn check_relations(inputs: &YieldInputs) -> Result<(), YieldInputError> {
     if inputs.rings_per_lane == 0 {
         return fail("rings_per_lane", 0.0, "at least 1 ring per lane");
     }
@@ -152,6 +180,11 @@ pub fn check(inputs: &YieldInputs) -> Result<(), YieldInputError> {
             "a variance share that with drift_global_fraction sums to at most 1",
         );
     }
+    Ok(())
+}
+
+/// The external laser source's lasers and modules.
+fn check_els(inputs: &YieldInputs) -> Result<(), YieldInputError> {
     if let Some(els) = inputs.els {
         if els.lasers == 0 {
             return fail("els.lasers", 0.0, "at least 1 laser per module");

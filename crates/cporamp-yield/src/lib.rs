@@ -384,7 +384,7 @@ fn sample_engine<R: Rng>(
     line: &mut Line,
     tally: &mut Tally,
     rng: &mut R,
-    mut detail: Option<&mut R>,
+    detail: Option<&mut R>,
     pool: &mut LanePool,
 ) -> Engine {
     let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
@@ -396,35 +396,82 @@ fn sample_engine<R: Rng>(
     let detailed = detail.is_some();
     let mut weak_lane = if detailed { vec![false; lanes] } else { Vec::new() };
     if inputs.lanes_per_laser > 0 {
-        // Each chip is burned in until one passes: a chip fails burn-in with probability
-        // f q (weak, and weak chips fail burn-in with q), so the chips that failed before
-        // the engine's n passed are negative binomial, and a passed chip is weak with
-        // probability f (1 - q) / (1 - f q), independently. Drawn by geometric skips.
-        let lasers = lanes.div_ceil(inputs.lanes_per_laser);
-        let failed = draws.burn_in.failures_before(rng);
-        tally.lasers_burned_in += lasers as u64 + failed;
-        tally.lasers_passed += lasers as u64;
-        let group = |laser: usize| {
-            laser * inputs.lanes_per_laser..((laser + 1) * inputs.lanes_per_laser).min(lanes)
-        };
-        draws.weak.each(rng, |laser, _| {
-            weak_lasers += 1;
-            if detailed {
-                weak_lane[group(laser)].fill(true);
-            }
-        });
-        draws.dead.each(rng, |laser, _| {
-            for lane in &mut lane_failed[group(laser)] {
-                lane[Mechanism::Laser] = true;
-            }
-            any_failed = true;
-        });
+        let weak_lane = if detailed { Some(&mut weak_lane[..]) } else { None };
+        (weak_lasers, any_failed) =
+            sample_lasers(inputs, draws, tally, rng, &mut lane_failed, weak_lane);
     }
     let wafer_offset = line.next_pic(inputs);
     let engine_offset =
         normal(inputs.drift_sigma_nm * inputs.drift_global_fraction.sqrt()).sample(rng);
     let common = inputs.drift_mean_nm + wafer_offset + engine_offset;
     let mut shift_nm = if detailed { vec![f64::NAN; lanes] } else { Vec::new() };
+    any_failed |= sample_rings(inputs, draws, common, &mut lane_failed, &mut shift_nm, rng, detail);
+    Engine {
+        lanes: lane_failed,
+        any_failed,
+        weak_lasers,
+        pic_wafer: line.pic_wafer,
+        shift_nm,
+        weak_lane,
+    }
+}
+
+/// Burns in the engine's laser chips (until one passes, by geometric skips) and draws its
+/// weak and dead lasers: flags the dead lasers' lanes in `lane_failed` and, with `weak_lane`
+/// (test data), the weak lasers' lanes; returns the weak lasers and whether any laser is dead.
+fn sample_lasers<R: Rng>(
+    inputs: &YieldInputs,
+    draws: &EngineDraws,
+    tally: &mut Tally,
+    rng: &mut R,
+    lane_failed: &mut [ByMechanism<bool>],
+    mut weak_lane: Option<&mut [bool]>,
+) -> (usize, bool) {
+    let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
+    let mut weak_lasers = 0;
+    let mut any_failed = false;
+    // Each chip is burned in until one passes: a chip fails burn-in with probability
+    // f q (weak, and weak chips fail burn-in with q), so the chips that failed before
+    // the engine's n passed are negative binomial, and a passed chip is weak with
+    // probability f (1 - q) / (1 - f q), independently. Drawn by geometric skips.
+    let lasers = lanes.div_ceil(inputs.lanes_per_laser);
+    let failed = draws.burn_in.failures_before(rng);
+    tally.lasers_burned_in += lasers as u64 + failed;
+    tally.lasers_passed += lasers as u64;
+    let group = |laser: usize| {
+        laser * inputs.lanes_per_laser..((laser + 1) * inputs.lanes_per_laser).min(lanes)
+    };
+    draws.weak.each(rng, |laser, _| {
+        weak_lasers += 1;
+        if let Some(weak_lane) = weak_lane.as_deref_mut() {
+            weak_lane[group(laser)].fill(true);
+        }
+    });
+    draws.dead.each(rng, |laser, _| {
+        for lane in &mut lane_failed[group(laser)] {
+            lane[Mechanism::Laser] = true;
+        }
+        any_failed = true;
+    });
+    (weak_lasers, any_failed)
+}
+
+/// Draws the engine's rings, bus by bus for each ring of a lane, around the common offset
+/// `common` (nm), flagging the lanes whose heaters cannot reach their channel; with `detail`
+/// (test data), keeps the first ring's heater shifts in `shift_nm`. Returns whether a lane
+/// failed.
+fn sample_rings<R: Rng>(
+    inputs: &YieldInputs,
+    draws: &EngineDraws,
+    common: f64,
+    lane_failed: &mut [ByMechanism<bool>],
+    shift_nm: &mut [f64],
+    rng: &mut R,
+    mut detail: Option<&mut R>,
+) -> bool {
+    let lanes = inputs.lanes_per_engine + inputs.spare_lanes_per_engine;
+    let detailed = detail.is_some();
+    let mut any_failed = false;
     let rings = &draws.rings;
     let per_bus = rings.rings_per_bus();
     let (mut on_stack, mut on_heap) = ([0.0; 16], Vec::new());
@@ -495,14 +542,7 @@ fn sample_engine<R: Rng>(
             }
         }
     }
-    Engine {
-        lanes: lane_failed,
-        any_failed,
-        weak_lasers,
-        pic_wafer: line.pic_wafer,
-        shift_nm,
-        weak_lane,
-    }
+    any_failed
 }
 
 /// Lane-flag vectors of engines and placements no longer needed, reused instead of

@@ -46,202 +46,375 @@ pub(crate) fn run_batch(
     let warpage = normal(inputs.warpage_sigma_um);
     let m = inputs.engines_per_package;
     // Buffers reused from package to package.
-    let mut pool = LanePool::default();
-    let mut engines: Vec<Engine> = Vec::with_capacity(m);
-    let mut placements: Vec<Placement> = Vec::with_capacity(m);
-    let mut states: Vec<EngineState> = Vec::with_capacity(m);
+    let mut buffers = Buffers {
+        pool: LanePool::default(),
+        engines: Vec::with_capacity(m),
+        placements: Vec::with_capacity(m),
+        states: Vec::with_capacity(m),
+    };
     // Dies sorted and passed per ASIC wafer, for the test data.
     let mut wafer_sort: Vec<(usize, usize)> = Vec::new();
     for package in 0..packages {
         let mut rng = package_stream(inputs.seed, batch * BATCH + package);
-        for engine in engines.drain(..) {
-            pool.give(engine.lanes);
+        for engine in buffers.engines.drain(..) {
+            buffers.pool.give(engine.lanes);
         }
-        for placement in placements.drain(..) {
-            pool.give(placement.lanes);
+        for placement in buffers.placements.drain(..) {
+            buffers.pool.give(placement.lanes);
         }
         // ASIC: wafer test with replacement (known-good die).
-        let defects = loop {
-            let defects = line.next_die(inputs);
-            tally.asics_tested += 1;
-            let caught = (0..defects).any(|_| rng.random::<f64>() < inputs.wafer_test_coverage);
-            if records.is_some() {
-                // The wafer sort of each ASIC wafer (wafers are numbered from 0 in a batch).
-                if wafer_sort.len() <= line.wafer {
-                    wafer_sort.resize(line.wafer + 1, (0, 0));
-                }
-                wafer_sort[line.wafer].0 += 1;
-                wafer_sort[line.wafer].1 += usize::from(!caught);
-            }
-            if !caught {
-                tally.asics_passed += 1;
-                break defects;
-            }
-        };
+        let defects = tested_asic(
+            inputs,
+            &mut line,
+            &mut tally,
+            &mut rng,
+            records.is_some().then_some(&mut wafer_sort),
+        );
         // Engines: engine test with replacement.
         for _ in 0..m {
-            let engine = loop {
-                let engine = sample_engine(
-                    inputs,
-                    &draws,
-                    &mut line,
-                    &mut tally,
-                    &mut rng,
-                    detail_rng.as_mut(),
-                    &mut pool,
-                );
-                tally.engines_tested += 1;
-                let state = if engine.any_failed {
-                    engine_state(&engine.lanes, inputs)
-                } else {
-                    NO_FAILURE
-                };
-                if !detect(&state.failed, &inputs.engine_test, &mut rng).values().any(|&d| d) {
-                    tally.engines_passed += 1;
-                    break engine;
-                }
-                pool.give(engine.lanes);
-            };
-            engines.push(engine);
+            buffers.engines.push(tested_engine(
+                inputs,
+                &draws,
+                &mut line,
+                &mut tally,
+                &mut rng,
+                detail_rng.as_mut(),
+                &mut buffers.pool,
+            ));
         }
         let els_weak = els_draws
             .as_ref()
             .is_some_and(|(els, draws)| els_modules(els, draws, &mut tally, &mut els_rng));
         // Assembly and fiber attach: warpage, coupling, bumps.
         tally.packages += 1;
-        let corner_warp = inputs.warpage_mean_um + warpage.sample(&mut rng);
-        let bga_limit = inputs.bga_open_low_um
-            + (inputs.bga_open_high_um - inputs.bga_open_low_um) * rng.random::<f64>();
-        let bga_open = corner_warp.abs() * inputs.reflow_warpage_fraction > bga_limit;
-        tally.bga_opens += u64::from(bga_open);
+        let (corner_warp, bga_open) = warpage_and_bga(inputs, &warpage, &mut tally, &mut rng);
+        let Buffers { pool, engines, placements, states } = &mut buffers;
         placements.extend(engines.iter().enumerate().map(|(index, engine)| {
             let rho_sq = crate::attach::engine_rho_sq(index, m);
-            attach.attach(engine, rho_sq, corner_warp, &mut rng, detail_rng.as_mut(), &mut pool)
+            attach.attach(engine, rho_sq, corner_warp, &mut rng, detail_rng.as_mut(), pool)
         }));
-        let mut present = package_present(inputs, &placements, bga_open, defects, &mut states);
-        tally.lanes += placements.iter().map(|p| p.lanes.len() as u64).sum::<u64>();
-        for mech in Mechanism::ALL {
-            let count: u64 = states.iter().map(|state| state.lane_failures[mech]).sum();
-            tally.lane_failures[mech] += count;
-            tally.lane_failures_sq[mech] += count * count;
-        }
-        let mut detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
+        let present = package_present(inputs, placements, bga_open, defects, states);
+        tally_lanes(&mut tally, placements, states);
+        let detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
         let first_detected = detected;
-        if let Some((first, _)) = detected.iter().find(|(_, d)| **d) {
-            tally.first_rejects[first] += 1;
-        }
-        // Rework: re-attach the fiber blocks of engines with coupling failures.
-        let mut reworks = 0;
-        let mut damaged = false;
-        while detected.values().any(|&d| d)
-            && detected.iter().all(|(mechanism, &d)| !d || mechanism == Mechanism::Coupling)
-            && reworks < inputs.rework.attempts
-        {
-            reworks += 1;
-            tally.reworks += 1;
-            if rng.random::<f64>() < inputs.rework.damage_probability {
-                damaged = true;
-                tally.rework_damaged += 1;
-                break;
-            }
-            for (placement, engine) in placements.iter_mut().zip(&engines) {
-                if placement.lanes.iter().any(|lane| lane[Mechanism::Coupling]) {
-                    let replaced = attach.attach(
-                        engine,
-                        placement.rho_sq,
-                        corner_warp,
-                        &mut rng,
-                        detail_rng.as_mut(),
-                        &mut pool,
-                    );
-                    pool.give(std::mem::replace(placement, replaced).lanes);
-                }
-            }
-            present = package_present(inputs, &placements, bga_open, defects, &mut states);
-            detected = package_test(inputs, &present, defects, &mut tally, &mut rng);
-        }
+        tally_first_reject(&mut tally, &detected);
+        let mut assembled =
+            Assembled { corner_warp_um: corner_warp, bga_open, defects, present, detected };
+        let (reworks, damaged) = rework(
+            inputs,
+            &attach,
+            &mut buffers,
+            &mut assembled,
+            &mut tally,
+            &mut rng,
+            detail_rng.as_mut(),
+        );
+        let Assembled { present, detected, .. } = assembled;
         let package_passed = !(damaged || detected.values().any(|&d| d));
         // System test of the passing package in its switch (a second chance for what package
         // test missed; weak lasers are latent and pass).
-        let mut system_detected = ByMechanism([false; 5]);
-        let system_caught = package_passed && {
-            tally.package_passed += 1;
-            tally.rework_recovered += u64::from(reworks > 0);
-            tally.system_tests += 1;
-            let mut caught = detect(&present, &inputs.system_test, &mut rng);
-            caught[Mechanism::Asic] =
-                (0..defects).any(|_| rng.random::<f64>() < inputs.system_test[Mechanism::Asic]);
-            system_detected = caught;
-            caught.values().any(|&c| c)
+        let system_detected = if package_passed {
+            system_test(inputs, &present, defects, reworks, &mut tally, &mut rng)
+        } else {
+            ByMechanism([false; 5])
         };
+        let system_caught = package_passed && system_detected.values().any(|&c| c);
         tally.system_rejects += u64::from(system_caught);
         let rejected = !package_passed || system_caught;
         if let Some(records) = records.as_deref_mut() {
-            let names = |caught: &ByMechanism<bool>| {
-                let names: Vec<&str> =
-                    caught.iter().filter(|(_, c)| **c).map(|(m, _)| m.name()).collect();
-                names.join("+")
+            let outcome = PackageOutcome {
+                package,
+                reworks,
+                package_passed,
+                shipped: !rejected,
+                corner_warp_um: corner_warp,
+                package_detected: &first_detected,
+                system_detected: &system_detected,
             };
-            let (package_caught, system_caught) = (names(&first_detected), names(&system_detected));
-            for (index, (placement, engine)) in placements.iter().zip(&engines).enumerate() {
-                for (lane_index, lane) in placement.lanes.iter().enumerate() {
-                    let failures: Vec<&str> = lane
-                        .iter()
-                        .filter(|(_, failed)| **failed)
-                        .map(|(mechanism, _)| mechanism.name())
-                        .collect();
-                    records.push(LaneRecord {
-                        lot: line.lot,
-                        wafer: line.wafer,
-                        pic_wafer: engine.pic_wafer,
-                        package,
-                        engine: index,
-                        lane: lane_index,
-                        position_rho_sq: placement.rho_sq,
-                        gap_um: placement.gap_um,
-                        coupling_loss_db: placement.loss_db[lane_index],
-                        heater_shift_nm: engine.shift_nm[lane_index],
-                        laser_dead: lane[Mechanism::Laser],
-                        laser_weak: engine.weak_lane[lane_index],
-                        failures: failures.join("+"),
-                        reworks,
-                        package_test_pass: package_passed,
-                        shipped: !rejected,
-                        // Filled in once the batch's wafer sort is known (below).
-                        asic_wafer_dies_tested: 0,
-                        asic_wafer_dies_passed: 0,
-                        warpage_um: corner_warp,
-                        package_test_caught: package_caught.clone(),
-                        system_test_caught: system_caught.clone(),
-                    });
-                }
-            }
+            record_lanes(records, &line, &buffers.placements, &buffers.engines, &outcome);
         }
         if rejected {
-            for mech in Mechanism::ALL {
-                tally.rejects[mech] += u64::from(present[mech]);
-            }
+            tally_rejected(&mut tally, &present);
             continue;
         }
-        tally.shipped += 1;
-        tally.els_weak_shipped += u64::from(els_weak);
-        let mut escaped = present;
-        let latent = engines.iter().any(|engine| engine.weak_lasers > 0);
-        tally.latent_escapes += u64::from(latent);
-        escaped[Mechanism::Laser] |= latent;
-        for mech in Mechanism::ALL {
-            tally.escapes[mech] += u64::from(escaped[mech]);
-        }
-        tally.escapes_any += u64::from(escaped.values().any(|&e| e));
+        tally_shipped(&mut tally, present, &buffers.engines, els_weak);
     }
     if let Some(records) = records {
-        for record in records.iter_mut() {
-            let (tested, passed) = wafer_sort.get(record.wafer).copied().unwrap_or_default();
-            record.asic_wafer_dies_tested = tested;
-            record.asic_wafer_dies_passed = passed;
-        }
+        fill_wafer_sort(records, &wafer_sort);
     }
     tally
+}
+
+/// Draws the package's corner warpage, µm, and whether its BGA opens at reflow (against a
+/// limit drawn between `bga_open_low_um` and `bga_open_high_um`).
+fn warpage_and_bga(
+    inputs: &YieldInputs,
+    warpage: &Normal<f64>,
+    tally: &mut Tally,
+    rng: &mut Xoshiro256PlusPlus,
+) -> (f64, bool) {
+    let corner_warp = inputs.warpage_mean_um + warpage.sample(rng);
+    let bga_limit = inputs.bga_open_low_um
+        + (inputs.bga_open_high_um - inputs.bga_open_low_um) * rng.random::<f64>();
+    let bga_open = corner_warp.abs() * inputs.reflow_warpage_fraction > bga_limit;
+    tally.bga_opens += u64::from(bga_open);
+    (corner_warp, bga_open)
+}
+
+/// Counts the first mechanism package test caught, if any.
+fn tally_first_reject(tally: &mut Tally, detected: &ByMechanism<bool>) {
+    if let Some((first, _)) = detected.iter().find(|(_, d)| **d) {
+        tally.first_rejects[first] += 1;
+    }
+}
+
+/// Counts a rejected package's failures present, per mechanism.
+fn tally_rejected(tally: &mut Tally, present: &ByMechanism<bool>) {
+    for mech in Mechanism::ALL {
+        tally.rejects[mech] += u64::from(present[mech]);
+    }
+}
+
+/// Fills each test-data record's ASIC wafer sort (dies tested and passed on its wafer).
+fn fill_wafer_sort(records: &mut [LaneRecord], wafer_sort: &[(usize, usize)]) {
+    for record in records.iter_mut() {
+        let (tested, passed) = wafer_sort.get(record.wafer).copied().unwrap_or_default();
+        record.asic_wafer_dies_tested = tested;
+        record.asic_wafer_dies_passed = passed;
+    }
+}
+
+/// The lane, engine, placement and engine-state buffers reused from package to package.
+struct Buffers {
+    pool: LanePool,
+    engines: Vec<Engine>,
+    placements: Vec<Placement>,
+    states: Vec<EngineState>,
+}
+
+/// One assembled package: its corner warpage, BGA and ASIC defects, and what is present
+/// and what package test detected (updated by each rework round).
+struct Assembled {
+    corner_warp_um: f64,
+    bga_open: bool,
+    defects: u64,
+    present: ByMechanism<bool>,
+    detected: ByMechanism<bool>,
+}
+
+/// Rework: while package test catches coupling failures only, re-attaches the fiber blocks
+/// of the engines with coupling failures and tests again, up to the attempts allowed.
+/// Returns the rounds run and whether one damaged the package.
+fn rework(
+    inputs: &YieldInputs,
+    attach: &Attach,
+    buffers: &mut Buffers,
+    package: &mut Assembled,
+    tally: &mut Tally,
+    rng: &mut Xoshiro256PlusPlus,
+    mut detail_rng: Option<&mut Xoshiro256PlusPlus>,
+) -> (usize, bool) {
+    let Buffers { pool, engines, placements, states } = buffers;
+    let mut reworks = 0;
+    let mut damaged = false;
+    while package.detected.values().any(|&d| d)
+        && package.detected.iter().all(|(mechanism, &d)| !d || mechanism == Mechanism::Coupling)
+        && reworks < inputs.rework.attempts
+    {
+        reworks += 1;
+        tally.reworks += 1;
+        if rng.random::<f64>() < inputs.rework.damage_probability {
+            damaged = true;
+            tally.rework_damaged += 1;
+            break;
+        }
+        for (placement, engine) in placements.iter_mut().zip(engines.iter()) {
+            if placement.lanes.iter().any(|lane| lane[Mechanism::Coupling]) {
+                let replaced = attach.attach(
+                    engine,
+                    placement.rho_sq,
+                    package.corner_warp_um,
+                    rng,
+                    detail_rng.as_deref_mut(),
+                    pool,
+                );
+                pool.give(std::mem::replace(placement, replaced).lanes);
+            }
+        }
+        package.present =
+            package_present(inputs, placements, package.bga_open, package.defects, states);
+        package.detected = package_test(inputs, &package.present, package.defects, tally, rng);
+    }
+    (reworks, damaged)
+}
+
+/// Draws ASIC dies from the line until one passes wafer test (known-good die) and returns its
+/// defects; with `wafer_sort` (test data), counts the dies tested and passed per ASIC wafer.
+fn tested_asic(
+    inputs: &YieldInputs,
+    line: &mut Line,
+    tally: &mut Tally,
+    rng: &mut Xoshiro256PlusPlus,
+    mut wafer_sort: Option<&mut Vec<(usize, usize)>>,
+) -> u64 {
+    loop {
+        let defects = line.next_die(inputs);
+        tally.asics_tested += 1;
+        let caught = (0..defects).any(|_| rng.random::<f64>() < inputs.wafer_test_coverage);
+        if let Some(wafer_sort) = wafer_sort.as_deref_mut() {
+            // The wafer sort of each ASIC wafer (wafers are numbered from 0 in a batch).
+            if wafer_sort.len() <= line.wafer {
+                wafer_sort.resize(line.wafer + 1, (0, 0));
+            }
+            wafer_sort[line.wafer].0 += 1;
+            wafer_sort[line.wafer].1 += usize::from(!caught);
+        }
+        if !caught {
+            tally.asics_passed += 1;
+            break defects;
+        }
+    }
+}
+
+/// Samples engines until one passes engine test (the failed ones' lanes back to `pool`).
+fn tested_engine(
+    inputs: &YieldInputs,
+    draws: &EngineDraws,
+    line: &mut Line,
+    tally: &mut Tally,
+    rng: &mut Xoshiro256PlusPlus,
+    mut detail_rng: Option<&mut Xoshiro256PlusPlus>,
+    pool: &mut LanePool,
+) -> Engine {
+    loop {
+        let engine =
+            sample_engine(inputs, draws, line, tally, rng, detail_rng.as_deref_mut(), pool);
+        tally.engines_tested += 1;
+        let state =
+            if engine.any_failed { engine_state(&engine.lanes, inputs) } else { NO_FAILURE };
+        if !detect(&state.failed, &inputs.engine_test, rng).values().any(|&d| d) {
+            tally.engines_passed += 1;
+            break engine;
+        }
+        pool.give(engine.lanes);
+    }
+}
+
+/// Counts the package's lanes and its lane failures per mechanism (and their squares).
+fn tally_lanes(tally: &mut Tally, placements: &[Placement], states: &[EngineState]) {
+    tally.lanes += placements.iter().map(|p| p.lanes.len() as u64).sum::<u64>();
+    for mech in Mechanism::ALL {
+        let count: u64 = states.iter().map(|state| state.lane_failures[mech]).sum();
+        tally.lane_failures[mech] += count;
+        tally.lane_failures_sq[mech] += count * count;
+    }
+}
+
+/// System test of a package that passed package test, in its switch: what it catches (a
+/// second chance for what package test missed; weak lasers are latent and pass).
+fn system_test(
+    inputs: &YieldInputs,
+    present: &ByMechanism<bool>,
+    defects: u64,
+    reworks: usize,
+    tally: &mut Tally,
+    rng: &mut Xoshiro256PlusPlus,
+) -> ByMechanism<bool> {
+    tally.package_passed += 1;
+    tally.rework_recovered += u64::from(reworks > 0);
+    tally.system_tests += 1;
+    let mut caught = detect(present, &inputs.system_test, rng);
+    caught[Mechanism::Asic] =
+        (0..defects).any(|_| rng.random::<f64>() < inputs.system_test[Mechanism::Asic]);
+    caught
+}
+
+/// What happened to one package, for its lanes' test data.
+struct PackageOutcome<'a> {
+    /// The package's index in the batch.
+    package: usize,
+    /// Fiber re-attach rounds.
+    reworks: usize,
+    /// Whether it passed package test.
+    package_passed: bool,
+    /// Whether it shipped (passed package and system test).
+    shipped: bool,
+    /// Corner warpage, µm.
+    corner_warp_um: f64,
+    /// What package test caught first.
+    package_detected: &'a ByMechanism<bool>,
+    /// What system test caught.
+    system_detected: &'a ByMechanism<bool>,
+}
+
+/// Appends one test-data record per lane of the package (the ASIC wafer sort filled in
+/// later).
+fn record_lanes(
+    records: &mut Vec<LaneRecord>,
+    line: &Line,
+    placements: &[Placement],
+    engines: &[Engine],
+    outcome: &PackageOutcome,
+) {
+    let names = |caught: &ByMechanism<bool>| {
+        let names: Vec<&str> = caught.iter().filter(|(_, c)| **c).map(|(m, _)| m.name()).collect();
+        names.join("+")
+    };
+    let (package_caught, system_caught) =
+        (names(outcome.package_detected), names(outcome.system_detected));
+    for (index, (placement, engine)) in placements.iter().zip(engines).enumerate() {
+        for (lane_index, lane) in placement.lanes.iter().enumerate() {
+            let failures: Vec<&str> = lane
+                .iter()
+                .filter(|(_, failed)| **failed)
+                .map(|(mechanism, _)| mechanism.name())
+                .collect();
+            records.push(LaneRecord {
+                lot: line.lot,
+                wafer: line.wafer,
+                pic_wafer: engine.pic_wafer,
+                package: outcome.package,
+                engine: index,
+                lane: lane_index,
+                position_rho_sq: placement.rho_sq,
+                gap_um: placement.gap_um,
+                coupling_loss_db: placement.loss_db[lane_index],
+                heater_shift_nm: engine.shift_nm[lane_index],
+                laser_dead: lane[Mechanism::Laser],
+                laser_weak: engine.weak_lane[lane_index],
+                failures: failures.join("+"),
+                reworks: outcome.reworks,
+                package_test_pass: outcome.package_passed,
+                shipped: outcome.shipped,
+                // Filled in once the batch's wafer sort is known (below).
+                asic_wafer_dies_tested: 0,
+                asic_wafer_dies_passed: 0,
+                warpage_um: outcome.corner_warp_um,
+                package_test_caught: package_caught.clone(),
+                system_test_caught: system_caught.clone(),
+            });
+        }
+    }
+}
+
+/// Counts a shipped package: its weak ELS modules and what escaped the tests (weak lasers
+/// are latent laser failures).
+fn tally_shipped(
+    tally: &mut Tally,
+    present: ByMechanism<bool>,
+    engines: &[Engine],
+    els_weak: bool,
+) {
+    tally.shipped += 1;
+    tally.els_weak_shipped += u64::from(els_weak);
+    let mut escaped = present;
+    let latent = engines.iter().any(|engine| engine.weak_lasers > 0);
+    tally.latent_escapes += u64::from(latent);
+    escaped[Mechanism::Laser] |= latent;
+    for mech in Mechanism::ALL {
+        tally.escapes[mech] += u64::from(escaped[mech]);
+    }
+    tally.escapes_any += u64::from(escaped.values().any(|&e| e));
 }
 
 /// Runs the Monte Carlo on `threads` threads (the result does not depend on them).

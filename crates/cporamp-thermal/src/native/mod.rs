@@ -167,179 +167,19 @@ impl Model {
         nx: usize,
         ny: usize,
     ) -> Result<Model, StackError> {
-        let positive = |what: String, value: f64| {
-            if value.is_finite() && value > 0.0 {
-                Ok(())
-            } else {
-                Err(StackError::NotPositive { what, value })
-            }
-        };
-        positive("grid nx".to_string(), nx as f64)?;
-        positive("grid ny".to_string(), ny as f64)?;
-        for layer in &layers {
-            positive(format!("layer {} thickness_m", layer.name), layer.thickness_m)?;
-            positive(format!("layer {} n_sublayers", layer.name), layer.n_sublayers as f64)?;
-            positive(format!("layer {} k_w_per_mk", layer.name), layer.material.k_w_per_mk)?;
-            positive(
-                format!("layer {} rho_c_j_per_m3k", layer.name),
-                layer.material.rho_c_j_per_m3k,
-            )?;
-            positive(format!("layer {} footprint width_m", layer.name), layer.footprint.width_m)?;
-            positive(format!("layer {} footprint height_m", layer.name), layer.footprint.height_m)?;
-        }
-        let x0 = layers.iter().map(|layer| layer.footprint.x_m).fold(f64::INFINITY, f64::min);
-        let y0 = layers.iter().map(|layer| layer.footprint.y_m).fold(f64::INFINITY, f64::min);
-        let x1 = layers
-            .iter()
-            .map(|layer| layer.footprint.x_m + layer.footprint.width_m)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let y1 = layers
-            .iter()
-            .map(|layer| layer.footprint.y_m + layer.footprint.height_m)
-            .fold(f64::NEG_INFINITY, f64::max);
-        let domain = Rect { x_m: x0, y_m: y0, width_m: x1 - x0, height_m: y1 - y0 };
-        let (dx, dy) = (domain.width_m / nx as f64, domain.height_m / ny as f64);
-        let centre = |i: usize, j: usize| (x0 + (i as f64 + 0.5) * dx, y0 + (j as f64 + 0.5) * dy);
-
+        check_stack(&layers, nx, ny)?;
+        let grid = LateralGrid::of(&layers, nx, ny);
         let mut network = Network::default();
-        let mut nodes = Vec::with_capacity(layers.len());
-        let mut materials: Vec<Vec<Material>> = Vec::with_capacity(layers.len());
-        for layer in &layers {
-            let dz = layer.thickness_m / layer.n_sublayers as f64;
-            let mut cell_material = vec![layer.material; nx * ny];
-            for (cell, material) in cell_material.iter_mut().enumerate() {
-                let (x, y) = centre(cell % nx, cell / nx);
-                for (rect, region_material) in &layer.regions {
-                    if rect.contains(x, y) {
-                        *material = *region_material;
-                    }
-                }
-            }
-            let mut layer_nodes = Vec::with_capacity(layer.n_sublayers);
-            for _ in 0..layer.n_sublayers {
-                let sublayer: Vec<Option<usize>> = (0..nx * ny)
-                    .map(|cell| {
-                        let (x, y) = centre(cell % nx, cell / nx);
-                        layer.footprint.contains(x, y).then(|| {
-                            network.add_node(cell_material[cell].rho_c_j_per_m3k * dx * dy * dz)
-                        })
-                    })
-                    .collect();
-                layer_nodes.push(sublayer);
-            }
-            nodes.push(layer_nodes);
-            materials.push(cell_material);
-        }
-
-        // Conductances.
-        for (l, layer) in layers.iter().enumerate() {
-            let dz = layer.thickness_m / layer.n_sublayers as f64;
-            let k = |cell: usize| materials[l][cell].k_w_per_mk;
-            for s in 0..layer.n_sublayers {
-                for cell in 0..nx * ny {
-                    let Some(here) = nodes[l][s][cell] else { continue };
-                    let (i, j) = (cell % nx, cell / nx);
-                    if i + 1 < nx
-                        && let Some(east) = nodes[l][s][cell + 1]
-                    {
-                        network.connect_conductance(
-                            here,
-                            east,
-                            dy * dz / (0.5 * dx / k(cell) + 0.5 * dx / k(cell + 1)),
-                        );
-                    }
-                    if j + 1 < ny
-                        && let Some(north) = nodes[l][s][cell + nx]
-                    {
-                        network.connect_conductance(
-                            here,
-                            north,
-                            dx * dz / (0.5 * dy / k(cell) + 0.5 * dy / k(cell + nx)),
-                        );
-                    }
-                    // Down: the next sublayer, or the top sublayer of the next layer.
-                    let below = if s + 1 < layer.n_sublayers {
-                        nodes[l][s + 1][cell].map(|node| (node, 0.5 * dz / k(cell)))
-                    } else if l + 1 < layers.len() {
-                        let next = &layers[l + 1];
-                        let next_dz = next.thickness_m / next.n_sublayers as f64;
-                        nodes[l + 1][0][cell]
-                            .map(|node| (node, 0.5 * next_dz / materials[l + 1][cell].k_w_per_mk))
-                    } else {
-                        None
-                    };
-                    if let Some((node, lower_half)) = below {
-                        network.connect_conductance(
-                            here,
-                            node,
-                            dx * dy / (0.5 * dz / k(cell) + lower_half),
-                        );
-                    }
-                    let top_face = l == 0 && s == 0 && boundaries.top_h_w_per_m2k > 0.0;
-                    let bottom_face = l + 1 == layers.len()
-                        && s + 1 == layer.n_sublayers
-                        && boundaries.bottom_h_w_per_m2k > 0.0;
-                    for (exposed, h) in [
-                        (top_face, boundaries.top_h_w_per_m2k),
-                        (bottom_face, boundaries.bottom_h_w_per_m2k),
-                    ] {
-                        if exposed {
-                            network
-                                .ground_conductance(here, dx * dy / (0.5 * dz / k(cell) + 1.0 / h));
-                        }
-                    }
-                }
-            }
-        }
-
-        // Sources.
-        let mut power_w = vec![0.0; network.n_nodes()];
-        let mut source_power_w = Vec::with_capacity(sources.len());
-        for source in sources {
-            let mut this_source = Vec::new();
-            let Some(layer) = layers.get(source.layer) else {
-                return Err(StackError::SourceOutside {
-                    source_name: source.name.clone(),
-                    layer: source.layer.to_string(),
-                });
-            };
-            let inside = layer.footprint.overlap_m2(&source.rect);
-            if inside < source.rect.width_m * source.rect.height_m * (1.0 - 1e-9) {
-                return Err(StackError::SourceOutside {
-                    source_name: source.name.clone(),
-                    layer: layer.name.clone(),
-                });
-            }
-            let area = source.rect.width_m * source.rect.height_m;
-            #[allow(clippy::needless_range_loop, reason = "the cell index is the grid position")]
-            for cell in 0..nx * ny {
-                let (i, j) = (cell % nx, cell / nx);
-                let cell_rect = Rect {
-                    x_m: x0 + i as f64 * dx,
-                    y_m: y0 + j as f64 * dy,
-                    width_m: dx,
-                    height_m: dy,
-                };
-                let overlap = cell_rect.overlap_m2(&source.rect);
-                if overlap <= 0.0 {
-                    continue;
-                }
-                for sublayer in &nodes[source.layer] {
-                    if let Some(node) = sublayer[cell] {
-                        let watts = source.power_w * overlap / area / layer.n_sublayers as f64;
-                        power_w[node] += watts;
-                        this_source.push((node, watts));
-                    }
-                }
-            }
-            source_power_w.push(this_source);
-        }
+        let cells = add_cells(&layers, &grid, &mut network);
+        connect_cells(&layers, &grid, &cells, &boundaries, &mut network);
+        let (power_w, source_power_w) =
+            place_sources(&layers, sources, &grid, &cells.nodes, network.n_nodes())?;
         Ok(Model {
             network,
-            nodes,
+            nodes: cells.nodes,
             nx,
             ny,
-            domain,
+            domain: grid.domain,
             power_w,
             source_power_w,
             fluid_temp_c: boundaries.fluid_temp_c,
@@ -489,6 +329,237 @@ impl Model {
     pub fn node(&self, layer: usize, sublayer: usize, i: usize, j: usize) -> Option<usize> {
         self.nodes[layer][sublayer][j * self.nx + i]
     }
+}
+
+/// Refuses a grid or a layer with a non-positive or non-finite size or material value.
+fn check_stack(layers: &[Layer], nx: usize, ny: usize) -> Result<(), StackError> {
+    let positive = |what: String, value: f64| {
+        if value.is_finite() && value > 0.0 {
+            Ok(())
+        } else {
+            Err(StackError::NotPositive { what, value })
+        }
+    };
+    positive("grid nx".to_string(), nx as f64)?;
+    positive("grid ny".to_string(), ny as f64)?;
+    for layer in layers {
+        positive(format!("layer {} thickness_m", layer.name), layer.thickness_m)?;
+        positive(format!("layer {} n_sublayers", layer.name), layer.n_sublayers as f64)?;
+        positive(format!("layer {} k_w_per_mk", layer.name), layer.material.k_w_per_mk)?;
+        positive(format!("layer {} rho_c_j_per_m3k", layer.name), layer.material.rho_c_j_per_m3k)?;
+        positive(format!("layer {} footprint width_m", layer.name), layer.footprint.width_m)?;
+        positive(format!("layer {} footprint height_m", layer.name), layer.footprint.height_m)?;
+    }
+    Ok(())
+}
+
+/// The lateral grid: the bounding box of the layers' footprints cut into `nx` x `ny` cells.
+#[derive(Debug, Clone, Copy)]
+struct LateralGrid {
+    domain: Rect,
+    nx: usize,
+    ny: usize,
+    /// Cell width, m.
+    dx: f64,
+    /// Cell height, m.
+    dy: f64,
+}
+
+impl LateralGrid {
+    /// The grid of `nx` x `ny` cells over the bounding box of the layers' footprints.
+    fn of(layers: &[Layer], nx: usize, ny: usize) -> LateralGrid {
+        let x0 = layers.iter().map(|layer| layer.footprint.x_m).fold(f64::INFINITY, f64::min);
+        let y0 = layers.iter().map(|layer| layer.footprint.y_m).fold(f64::INFINITY, f64::min);
+        let x1 = layers
+            .iter()
+            .map(|layer| layer.footprint.x_m + layer.footprint.width_m)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let y1 = layers
+            .iter()
+            .map(|layer| layer.footprint.y_m + layer.footprint.height_m)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let domain = Rect { x_m: x0, y_m: y0, width_m: x1 - x0, height_m: y1 - y0 };
+        let (dx, dy) = (domain.width_m / nx as f64, domain.height_m / ny as f64);
+        LateralGrid { domain, nx, ny, dx, dy }
+    }
+
+    /// Centre of cell `cell` (row-major, row 0 at the bottom y), m.
+    fn centre(&self, cell: usize) -> (f64, f64) {
+        let (i, j) = (cell % self.nx, cell / self.nx);
+        (self.domain.x_m + (i as f64 + 0.5) * self.dx, self.domain.y_m + (j as f64 + 0.5) * self.dy)
+    }
+}
+
+/// The stack's nodes and each layer's cell materials.
+struct Cells {
+    /// Per layer, per sublayer, per cell: node or none.
+    nodes: Vec<Vec<Vec<Option<usize>>>>,
+    /// Per layer, per cell: the material at the cell's centre.
+    materials: Vec<Vec<Material>>,
+}
+
+/// Adds a node (with its heat capacity) for every cell whose centre lies in its layer's
+/// footprint, layer by layer and sublayer by sublayer.
+fn add_cells(layers: &[Layer], grid: &LateralGrid, network: &mut Network) -> Cells {
+    let LateralGrid { nx, ny, dx, dy, .. } = *grid;
+    let mut nodes = Vec::with_capacity(layers.len());
+    let mut materials: Vec<Vec<Material>> = Vec::with_capacity(layers.len());
+    for layer in layers {
+        let dz = layer.thickness_m / layer.n_sublayers as f64;
+        let mut cell_material = vec![layer.material; nx * ny];
+        for (cell, material) in cell_material.iter_mut().enumerate() {
+            let (x, y) = grid.centre(cell);
+            for (rect, region_material) in &layer.regions {
+                if rect.contains(x, y) {
+                    *material = *region_material;
+                }
+            }
+        }
+        let mut layer_nodes = Vec::with_capacity(layer.n_sublayers);
+        for _ in 0..layer.n_sublayers {
+            let sublayer: Vec<Option<usize>> = (0..nx * ny)
+                .map(|cell| {
+                    let (x, y) = grid.centre(cell);
+                    layer.footprint.contains(x, y).then(|| {
+                        network.add_node(cell_material[cell].rho_c_j_per_m3k * dx * dy * dz)
+                    })
+                })
+                .collect();
+            layer_nodes.push(sublayer);
+        }
+        nodes.push(layer_nodes);
+        materials.push(cell_material);
+    }
+    Cells { nodes, materials }
+}
+
+/// Connects every cell to its east, north and lower neighbours by the series conductance of
+/// their half cells, and the exposed top and bottom faces to the fluid.
+fn connect_cells(
+    layers: &[Layer],
+    grid: &LateralGrid,
+    cells: &Cells,
+    boundaries: &Boundaries,
+    network: &mut Network,
+) {
+    let LateralGrid { nx, ny, dx, dy, .. } = *grid;
+    let Cells { nodes, materials } = cells;
+    for (l, layer) in layers.iter().enumerate() {
+        let dz = layer.thickness_m / layer.n_sublayers as f64;
+        let k = |cell: usize| materials[l][cell].k_w_per_mk;
+        for s in 0..layer.n_sublayers {
+            for cell in 0..nx * ny {
+                let Some(here) = nodes[l][s][cell] else { continue };
+                let (i, j) = (cell % nx, cell / nx);
+                if i + 1 < nx
+                    && let Some(east) = nodes[l][s][cell + 1]
+                {
+                    network.connect_conductance(
+                        here,
+                        east,
+                        dy * dz / (0.5 * dx / k(cell) + 0.5 * dx / k(cell + 1)),
+                    );
+                }
+                if j + 1 < ny
+                    && let Some(north) = nodes[l][s][cell + nx]
+                {
+                    network.connect_conductance(
+                        here,
+                        north,
+                        dx * dz / (0.5 * dy / k(cell) + 0.5 * dy / k(cell + nx)),
+                    );
+                }
+                // Down: the next sublayer, or the top sublayer of the next layer.
+                let below = if s + 1 < layer.n_sublayers {
+                    nodes[l][s + 1][cell].map(|node| (node, 0.5 * dz / k(cell)))
+                } else if l + 1 < layers.len() {
+                    let next = &layers[l + 1];
+                    let next_dz = next.thickness_m / next.n_sublayers as f64;
+                    nodes[l + 1][0][cell]
+                        .map(|node| (node, 0.5 * next_dz / materials[l + 1][cell].k_w_per_mk))
+                } else {
+                    None
+                };
+                if let Some((node, lower_half)) = below {
+                    network.connect_conductance(
+                        here,
+                        node,
+                        dx * dy / (0.5 * dz / k(cell) + lower_half),
+                    );
+                }
+                let top_face = l == 0 && s == 0 && boundaries.top_h_w_per_m2k > 0.0;
+                let bottom_face = l + 1 == layers.len()
+                    && s + 1 == layer.n_sublayers
+                    && boundaries.bottom_h_w_per_m2k > 0.0;
+                for (exposed, h) in [
+                    (top_face, boundaries.top_h_w_per_m2k),
+                    (bottom_face, boundaries.bottom_h_w_per_m2k),
+                ] {
+                    if exposed {
+                        network.ground_conductance(here, dx * dy / (0.5 * dz / k(cell) + 1.0 / h));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Per source: (node, W) at the source's power.
+type SourcePowers = Vec<Vec<(usize, f64)>>;
+
+/// Each source's power spread over the cells of its rectangle and the sublayers of its
+/// layer: the power per node, W, and per source its (node, W) pairs.
+fn place_sources(
+    layers: &[Layer],
+    sources: &[Source],
+    grid: &LateralGrid,
+    nodes: &[Vec<Vec<Option<usize>>>],
+    n_nodes: usize,
+) -> Result<(Vec<f64>, SourcePowers), StackError> {
+    let LateralGrid { nx, ny, dx, dy, .. } = *grid;
+    let (x0, y0) = (grid.domain.x_m, grid.domain.y_m);
+    let mut power_w = vec![0.0; n_nodes];
+    let mut source_power_w = Vec::with_capacity(sources.len());
+    for source in sources {
+        let mut this_source = Vec::new();
+        let Some(layer) = layers.get(source.layer) else {
+            return Err(StackError::SourceOutside {
+                source_name: source.name.clone(),
+                layer: source.layer.to_string(),
+            });
+        };
+        let inside = layer.footprint.overlap_m2(&source.rect);
+        if inside < source.rect.width_m * source.rect.height_m * (1.0 - 1e-9) {
+            return Err(StackError::SourceOutside {
+                source_name: source.name.clone(),
+                layer: layer.name.clone(),
+            });
+        }
+        let area = source.rect.width_m * source.rect.height_m;
+        #[allow(clippy::needless_range_loop, reason = "the cell index is the grid position")]
+        for cell in 0..nx * ny {
+            let (i, j) = (cell % nx, cell / nx);
+            let cell_rect = Rect {
+                x_m: x0 + i as f64 * dx,
+                y_m: y0 + j as f64 * dy,
+                width_m: dx,
+                height_m: dy,
+            };
+            let overlap = cell_rect.overlap_m2(&source.rect);
+            if overlap <= 0.0 {
+                continue;
+            }
+            for sublayer in &nodes[source.layer] {
+                if let Some(node) = sublayer[cell] {
+                    let watts = source.power_w * overlap / area / layer.n_sublayers as f64;
+                    power_w[node] += watts;
+                    this_source.push((node, watts));
+                }
+            }
+        }
+        source_power_w.push(this_source);
+    }
+    Ok((power_w, source_power_w))
 }
 
 #[cfg(test)]

@@ -92,10 +92,16 @@ use super::parse::{Floorplan, PowerTrace};
 use crate::network::{Network, NetworkBuilder, NetworkError, TimeScheme};
 use faer::sparse::Triplet;
 
+mod error;
+mod mapping;
 mod network;
+mod output;
 mod package;
+mod solve;
 mod transient;
 
+pub use error::GridError;
+use mapping::*;
 pub(super) use network::getr;
 use network::*;
 pub(super) use package::{Rim, SteadyValues, trace_text};
@@ -190,137 +196,6 @@ pub enum MapMode {
     Center,
 }
 
-/// Errors building or solving the grid model.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum GridError {
-    /// The die is wider than the spreader or the spreader than the sink.
-    #[error(
-        "the die ({die_mm:.3} mm) must be smaller than the spreader ({spreader_mm:.3} mm), and the spreader smaller than the sink ({sink_mm:.3} mm)"
-    )]
-    PackageTooSmall {
-        /// Largest die side, mm.
-        die_mm: f64,
-        /// Spreader side, mm.
-        spreader_mm: f64,
-        /// Sink side, mm.
-        sink_mm: f64,
-    },
-    /// Layers whose floorplans differ in size.
-    #[error(
-        "layer {layer}'s floorplan is {width_mm:.4} x {height_mm:.4} mm; layer 0's is {die_width_mm:.4} x {die_height_mm:.4} mm (all layers must match)"
-    )]
-    LayerSizeMismatch {
-        /// Layer index.
-        layer: usize,
-        /// Its width, mm.
-        width_mm: f64,
-        /// Its height, mm.
-        height_mm: f64,
-        /// Layer 0 width, mm.
-        die_width_mm: f64,
-        /// Layer 0 height, mm.
-        die_height_mm: f64,
-    },
-    /// A trace column that names no block of a power layer.
-    #[error("power trace column {column} names no block of a power layer")]
-    UnknownColumn {
-        /// The column name.
-        column: String,
-    },
-    /// A trace column of one power layer's share naming a block of another power layer.
-    #[error(
-        "power trace column {position} ({column}) is among columns {first} to {last}, which HotSpot reads as the blocks of layer {layer}, but layer {layer}'s floorplan has no block {column}: order the columns layer by layer"
-    )]
-    ColumnOutOfLayer {
-        /// The column name.
-        column: String,
-        /// Its position, from 1.
-        position: usize,
-        /// The layer whose share it is in.
-        layer: usize,
-        /// First column of that share, from 1.
-        first: usize,
-        /// Last column of that share.
-        last: usize,
-    },
-    /// Two columns of one layer's share naming the same block.
-    #[error("power trace column {column} appears twice among layer {layer}'s columns")]
-    DuplicateColumn {
-        /// The column name.
-        column: String,
-        /// The layer.
-        layer: usize,
-    },
-    /// A trace whose column count differs from the power layers' block count.
-    #[error(
-        "the power trace has {columns} columns but the power layers' floorplans have {blocks} blocks (HotSpot: no. of units in floorplan and trace file differ)"
-    )]
-    ColumnCount {
-        /// Columns in the trace.
-        columns: usize,
-        /// Blocks of the power layers.
-        blocks: usize,
-    },
-    /// A grid that is too coarse for the floorplan, or empty.
-    #[error("grid of {rows} x {cols} cells: {message}")]
-    BadGrid {
-        /// Rows.
-        rows: usize,
-        /// Columns.
-        cols: usize,
-        /// What is wrong.
-        message: String,
-    },
-    /// An initial-temperature file that does not fit the model.
-    #[error("{file}: {message}")]
-    InitFile {
-        /// File name.
-        file: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// The network could not be solved.
-    #[error(transparent)]
-    Network(#[from] NetworkError),
-    /// A feature the microchannel model does not combine with.
-    #[error("microchannel layers: {message}")]
-    Microchannel {
-        /// What was asked and what is supported.
-        message: String,
-    },
-    /// The temperature-leakage loop did not settle.
-    #[error(
-        "thermal runaway: the temperature-leakage loop did not settle within {iterations} iterations (HotSpot's LEAKAGE_MAX_ITER)"
-    )]
-    LeakageRunaway {
-        /// Iterations run.
-        iterations: usize,
-    },
-}
-
-/// Cells a block touches and the overlap fraction of the block's area in each.
-#[derive(Debug, Clone)]
-struct BlockCells {
-    rows: std::ops::Range<usize>,
-    cols: std::ops::Range<usize>,
-    /// (cell index within the layer, overlap area in m²).
-    overlaps: Vec<(usize, f64)>,
-    /// The block's area, m².
-    area_m2: f64,
-}
-
-/// HotSpot's `tolerant_floor`/`tolerant_ceil`: snap to an integer within 1e-6.
-fn tolerant_floor(value: f64) -> usize {
-    let rounded = value.round();
-    (if (value - rounded).abs() < 1e-6 { rounded } else { value.floor() }).max(0.0) as usize
-}
-
-fn tolerant_ceil(value: f64) -> usize {
-    let rounded = value.round();
-    (if (value - rounded).abs() < 1e-6 { rounded } else { value.ceil() }).max(0.0) as usize
-}
-
 /// The grid model: the network plus the maps between blocks and cells.
 pub struct GridModel {
     layers: Vec<GridLayer>,
@@ -378,75 +253,12 @@ impl GridModel {
         column_names: &[String],
         detailed_3d: bool,
     ) -> Result<GridModel, GridError> {
-        if rows == 0 || cols == 0 || rows > 4096 || cols > 4096 {
-            return Err(GridError::BadGrid {
-                rows,
-                cols,
-                message: "rows and columns must be between 1 and 4096".to_string(),
-            });
-        }
-        let die = &layers[0].floorplan;
-        let (width_m, height_m) = (die.width_m, die.height_m);
-        for (index, layer) in layers.iter().enumerate() {
-            if (layer.floorplan.width_m - width_m).abs() > 1e-6
-                || (layer.floorplan.height_m - height_m).abs() > 1e-6
-            {
-                return Err(GridError::LayerSizeMismatch {
-                    layer: index,
-                    width_mm: layer.floorplan.width_m * 1e3,
-                    height_mm: layer.floorplan.height_m * 1e3,
-                    die_width_mm: width_m * 1e3,
-                    die_height_mm: height_m * 1e3,
-                });
-            }
-        }
-        let die_side = width_m.max(height_m);
-        if die_side >= package.spreader_side_m || package.spreader_side_m >= package.sink_side_m {
-            return Err(GridError::PackageTooSmall {
-                die_mm: die_side * 1e3,
-                spreader_mm: package.spreader_side_m * 1e3,
-                sink_mm: package.sink_side_m * 1e3,
-            });
-        }
-
+        check_grid_size(rows, cols)?;
+        let (width_m, height_m) = die_size(&layers, package)?;
         let (cell_w, cell_h) = (width_m / cols as f64, height_m / rows as f64);
-        let block_cells = layers
-            .iter()
-            .map(|layer| {
-                layer
-                    .floorplan
-                    .blocks
-                    .iter()
-                    .map(|block| map_block(block, rows, cols, cell_w, cell_h))
-                    .collect()
-            })
-            .collect::<Result<Vec<Vec<BlockCells>>, String>>()
-            .map_err(|message| GridError::BadGrid { rows, cols, message })?;
-
+        let block_cells = map_blocks(&layers, rows, cols, cell_w, cell_h)?;
         let columns = trace_columns(&layers, column_names)?;
-        let mut advection: Option<Advection> = None;
-        for (index, layer) in layers.iter().enumerate() {
-            if let Some(channels) = &layer.channels {
-                if !detailed_3d {
-                    return Err(GridError::Microchannel {
-                        message: "HotSpot needs -detailed_3D on with -use_microchannels 1"
-                            .to_string(),
-                    });
-                }
-                if channels.grid.rows != rows || channels.grid.cols != cols {
-                    return Err(GridError::Microchannel {
-                        message: format!(
-                            "{} is {} x {} cells; the grid is {rows} x {cols} (HotSpot reads one value per grid cell)",
-                            channels.grid.file, channels.grid.rows, channels.grid.cols
-                        ),
-                    });
-                }
-                let terms = channels.advection(index * rows * cols);
-                let all = advection.get_or_insert_with(Default::default);
-                all.entries.extend(terms.entries);
-                all.inlets.extend(terms.inlets);
-            }
-        }
+        let advection = advection_of(&layers, rows, cols, detailed_3d)?;
         let layout = crate::multigrid::GridLayout { layers: layers.len() + 2, rows, cols };
         let bad_grid = |message| GridError::BadGrid { rows, cols, message };
         // A large grid's steady state needs only the structured operator, built directly
@@ -454,31 +266,13 @@ impl GridModel {
         // transient or an energy check.
         let (network, operator) = if rows * cols > DIRECT_SOLVE_MAX_CELLS && advection.is_none() {
             let mut builder = crate::multigrid::GridOperatorBuilder::new(layout);
-            build_network(
-                &layers,
-                package,
-                rows,
-                cols,
-                width_m,
-                height_m,
-                detailed_3d,
-                &mut builder,
-            )
-            .map_err(bad_grid)?;
+            build_die_network(&layers, package, rows, cols, detailed_3d, &mut builder)
+                .map_err(bad_grid)?;
             (std::sync::OnceLock::new(), Some(builder.finish()?))
         } else {
             let mut network = Network::default();
-            build_network(
-                &layers,
-                package,
-                rows,
-                cols,
-                width_m,
-                height_m,
-                detailed_3d,
-                &mut network,
-            )
-            .map_err(bad_grid)?;
+            build_die_network(&layers, package, rows, cols, detailed_3d, &mut network)
+                .map_err(bad_grid)?;
             (std::sync::OnceLock::from(network), None)
         };
         Ok(GridModel {
@@ -503,105 +297,16 @@ impl GridModel {
         self.advection.is_some()
     }
 
-    /// The triplets of $\alpha\,\mathrm{diag}(C) + G + A$ ($A$ the advection) and the
-    /// constant part of the right-hand side in rise form: with $T = \theta + T_a$,
-    /// $(G + A)\,\theta = P + c\,Q_\text{in}T_\text{in} - (A\,\mathbf 1)\,T_a$
-    /// (conduction rows sum to their ambient conductance, which cancels $T_a$).
-    fn advection_system(
-        &self,
-        advection: &Advection,
-        alpha: f64,
-    ) -> (Vec<Triplet<usize, usize, f64>>, Vec<f64>) {
-        let network = self.network();
-        let n = network.n_nodes();
-        let mut diagonal: Vec<f64> = network
-            .capacitances()
-            .iter()
-            .zip(network.ambient_conductances())
-            .map(|(c, g)| alpha * c + g)
-            .collect();
-        let mut triplets =
-            Vec::with_capacity(2 * network.edges().len() + advection.entries.len() + n);
-        for (a, b, g) in network.edges() {
-            diagonal[a] += g;
-            diagonal[b] += g;
-            triplets.push(Triplet::new(a, b, -g));
-            triplets.push(Triplet::new(b, a, -g));
-        }
-        let mut source = vec![0.0; n];
-        for &(row, col, value) in &advection.entries {
-            triplets.push(Triplet::new(row, col, value));
-            source[row] -= value * self.ambient_k;
-        }
-        for &(node, heat_w) in &advection.inlets {
-            source[node] += heat_w;
-        }
-        triplets.extend(diagonal.iter().enumerate().map(|(node, &d)| Triplet::new(node, node, d)));
-        (triplets, source)
-    }
-
-    /// Steady rise with the microchannels' advection, by sparse LU.
-    fn steady_with_advection(
-        &self,
-        advection: &Advection,
-        power: &[f64],
-    ) -> Result<Vec<f64>, GridError> {
-        let (triplets, source) = self.advection_system(advection, 0.0);
-        let rhs: Vec<f64> = power.iter().zip(&source).map(|(p, s)| p + s).collect();
-        Ok(microchannel::solve_lu(self.n_nodes(), &triplets, &rhs)?)
-    }
-
-    /// Heat flowing into the coolant, W, and the coolant's $\sum_\text{outlets} c\,Q_o
-    /// (T_o - T_\text{in})$, W, at temperatures `temperatures` (equal in steady state; see
-    /// [`super::microchannel`]). `None` without microchannels.
-    #[must_use]
-    pub fn coolant_balance_w(&self, temperatures: &GridTemperatures) -> Option<(f64, f64)> {
-        self.advection.as_ref()?;
-        let n_cells = self.n_cells();
-        let kelvin: Vec<f64> =
-            temperatures.cells_k.iter().flatten().chain(&temperatures.package_k).copied().collect();
-        let fluid = |node: usize| {
-            let (layer, cell) = (node / n_cells, node % n_cells);
-            self.layers
-                .get(layer)
-                .and_then(|layer| layer.channels.as_ref())
-                .is_some_and(|channels| cell < n_cells && channels.is_fluid(cell))
-        };
-        let mut heat_in = 0.0;
-        for (a, b, g) in self.network().edges() {
-            match (fluid(a), fluid(b)) {
-                (true, false) => heat_in += g * (kelvin[b] - kelvin[a]),
-                (false, true) => heat_in += g * (kelvin[a] - kelvin[b]),
-                _ => {}
-            }
-        }
-        let mut carried = 0.0;
-        for (index, layer) in self.layers.iter().enumerate() {
-            if let Some(channels) = &layer.channels {
-                let c = channels.config.coolant_rho_c_j_per_m3k;
-                for (cell, flow) in channels.outlet_flows() {
-                    carried += c
-                        * flow
-                        * (kelvin[index * n_cells + cell] - channels.config.inlet_temperature_k);
-                }
-            }
-        }
-        Some((heat_in, carried))
-    }
-
     /// The network (for energy checks and transients; rebuilt on first use for a large grid).
     #[must_use]
     pub fn network(&self) -> &Network {
         self.network.get_or_init(|| {
-            let die = &self.layers[0].floorplan;
             let mut network = Network::default();
-            build_network(
+            build_die_network(
                 &self.layers,
                 &self.package,
                 self.rows,
                 self.cols,
-                die.width_m,
-                die.height_m,
                 self.detailed_3d,
                 &mut network,
             )
@@ -625,19 +330,6 @@ impl GridModel {
         self.rows * self.cols
     }
 
-    /// Node powers, W, for one row of trace powers.
-    #[must_use]
-    pub fn node_power(&self, column_power_w: &[f64]) -> Vec<f64> {
-        let mut power = vec![0.0; self.n_nodes()];
-        for (&(layer, block), &watts) in self.columns.iter().zip(column_power_w) {
-            let cells = &self.block_cells[layer][block];
-            for &(cell, overlap_m2) in &cells.overlaps {
-                power[layer * self.n_cells() + cell] += watts * overlap_m2 / cells.area_m2;
-            }
-        }
-        power
-    }
-
     fn temperatures(&self, rise: &[f64]) -> GridTemperatures {
         let n_cells = self.n_cells();
         let n_layers = self.n_grid_layers();
@@ -656,295 +348,91 @@ impl GridModel {
                 .collect(),
         }
     }
-
-    /// Steady temperatures for the trace's mean power.
-    ///
-    /// # Errors
-    /// [`GridError::Network`] if the solve fails.
-    pub fn steady(&self, trace: &PowerTrace) -> Result<(GridTemperatures, Vec<f64>), GridError> {
-        let power = self.node_power(&trace.mean_w());
-        let rise = if let Some(advection) = &self.advection {
-            self.steady_with_advection(advection, &power)?
-        } else if self.n_cells() > DIRECT_SOLVE_MAX_CELLS {
-            match &self.operator {
-                Some(operator) => operator.solve(power)?.0,
-                None => self.network().steady_multigrid(power, self.layout())?,
-            }
-        } else {
-            self.network().steady(&power)?
-        };
-        Ok((self.temperatures(&rise), rise))
-    }
-
-    /// Steady state with HotSpot's temperature-leakage loop (`-leakage_used 1`,
-    /// `-leakage_mode 0`): every block of a power layer adds
-    /// [`crate::leakage::hotspot_leakage_w`] at its block temperature (read with `mode`), the
-    /// network is solved again, and the loop stops when no block warms by 0.01 K or more
-    /// (HotSpot's `steady_state_temp`, starting from 0 K as HotSpot's zeroed vector does).
-    ///
-    /// # Errors
-    /// [`GridError::LeakageRunaway`] after 100 iterations or a rise over 500 K;
-    /// [`GridError::Network`] if a solve fails.
-    pub fn steady_with_leakage(
-        &self,
-        trace: &PowerTrace,
-        mode: MapMode,
-    ) -> Result<(GridTemperatures, Vec<f64>), GridError> {
-        if self.advection.is_some() {
-            return Err(GridError::Microchannel {
-                message: "the temperature-leakage loop (-leakage_used 1) is not combined with microchannels".to_string(),
-            });
-        }
-        let base = self.node_power(&trace.mean_w());
-        let solver = (self.n_cells() <= DIRECT_SOLVE_MAX_CELLS)
-            .then(|| self.network().steady_solver())
-            .transpose()?;
-        let power_layers: Vec<usize> =
-            (0..self.layers.len()).filter(|&layer| self.layers[layer].has_power).collect();
-        let mut block_temps: Vec<Vec<f64>> = power_layers
-            .iter()
-            .map(|&layer| vec![0.0; self.layers[layer].floorplan.blocks.len()])
-            .collect();
-        for iteration in 0..=crate::leakage::LEAKAGE_MAX_ITERATIONS {
-            let mut power = base.clone();
-            for (&layer, temps) in power_layers.iter().zip(&block_temps) {
-                for (block_index, block) in self.layers[layer].floorplan.blocks.iter().enumerate() {
-                    let watts = crate::leakage::hotspot_leakage_w(
-                        block.width_m,
-                        block.height_m,
-                        temps[block_index],
-                    );
-                    let cells = &self.block_cells[layer][block_index];
-                    for &(cell, overlap_m2) in &cells.overlaps {
-                        power[layer * self.n_cells() + cell] += watts * overlap_m2 / cells.area_m2;
-                    }
-                }
-            }
-            if power.iter().any(|watts| !watts.is_finite()) {
-                break;
-            }
-            let rise = match &solver {
-                Some(solver) => solver.solve(&power)?,
-                None => match &self.operator {
-                    Some(operator) => operator.solve(power)?.0,
-                    None => self.network().steady_multigrid(power, self.layout())?,
-                },
-            };
-            let temperatures = self.temperatures(&rise);
-            let mut d_max: f64 = 0.0;
-            for (&layer, temps) in power_layers.iter().zip(block_temps.iter_mut()) {
-                for (block_index, old) in temps.iter_mut().enumerate() {
-                    let new =
-                        self.block_temperature(&temperatures, layer, layer, block_index, mode);
-                    d_max = d_max.max(new - *old);
-                    *old = new;
-                }
-            }
-            if d_max < crate::leakage::LEAKAGE_TOLERANCE_K {
-                return Ok((temperatures, rise));
-            }
-            if d_max > 500.0 && iteration > 0 {
-                break;
-            }
-        }
-        Err(GridError::LeakageRunaway { iterations: crate::leakage::LEAKAGE_MAX_ITERATIONS })
-    }
-
-    /// The grid layers' cells, as the multigrid solver walks them.
-    fn layout(&self) -> crate::multigrid::GridLayout {
-        crate::multigrid::GridLayout {
-            layers: self.n_grid_layers(),
-            rows: self.rows,
-            cols: self.cols,
-        }
-    }
-
-    /// Temperature of `block` of the floorplan of `floorplan_layer`, read on grid layer `layer`.
-    fn block_temperature(
-        &self,
-        temperatures: &GridTemperatures,
-        layer: usize,
-        floorplan_layer: usize,
-        block: usize,
-        mode: MapMode,
-    ) -> f64 {
-        let cells = &self.block_cells[floorplan_layer][block];
-        let values = &temperatures.cells_k[layer];
-        let at = |row: usize, col: usize| values[row * self.cols + col];
-        let touched = || {
-            cells.rows.clone().flat_map(move |row| cells.cols.clone().map(move |col| at(row, col)))
-        };
-        match mode {
-            MapMode::Avg => {
-                let count = (cells.rows.len() * cells.cols.len()) as f64;
-                touched().sum::<f64>() / count
-            }
-            MapMode::Min => touched().fold(f64::INFINITY, f64::min),
-            MapMode::Max => touched().fold(f64::NEG_INFINITY, f64::max),
-            MapMode::Center => {
-                let centre = |range: &std::ops::Range<usize>| {
-                    let first = (range.start + range.end) / 2;
-                    let second = if range.len() % 2 == 0 { first - 1 } else { first };
-                    [first, second]
-                };
-                let (row_pair, col_pair) = (centre(&cells.rows), centre(&cells.cols));
-                let mut sum = 0.0;
-                for row in row_pair {
-                    for col in col_pair {
-                        sum += at(row, col);
-                    }
-                }
-                sum / 4.0
-            }
-        }
-    }
-
-    /// The nodes of HotSpot's `.steady` layout with their temperatures, K: per grid layer,
-    /// `prefix+block` in floorplan order, the spreader (`hsp_`) and sink (`hsink_`) read with
-    /// the last chip layer's floorplan, then `inode_0..11`.
-    #[must_use]
-    pub fn steady_values(
-        &self,
-        temperatures: &GridTemperatures,
-        mode: MapMode,
-    ) -> Vec<(String, f64)> {
-        let mut out = Vec::new();
-        for (layer, (prefix, floorplan_layer)) in self.output_layers().iter().enumerate() {
-            for (block_index, block) in
-                self.layers[*floorplan_layer].floorplan.blocks.iter().enumerate()
-            {
-                let value = self.block_temperature(
-                    temperatures,
-                    layer,
-                    *floorplan_layer,
-                    block_index,
-                    mode,
-                );
-                out.push((format!("{prefix}{}", block.name), value));
-            }
-        }
-        for (index, value) in temperatures.package_k.iter().enumerate() {
-            out.push((format!("inode_{index}"), *value));
-        }
-        out
-    }
-
-    /// HotSpot's `.steady` layout: [`GridModel::steady_values`] as `name\tK` lines (two
-    /// decimals).
-    #[must_use]
-    pub fn steady_file(&self, temperatures: &GridTemperatures, mode: MapMode) -> String {
-        self.steady_values(temperatures, mode)
-            .iter()
-            .map(|(name, value)| format!("{name}\t{value:.2}\n"))
-            .collect()
-    }
-
-    /// HotSpot's `-grid_steady_file` layout: `Layer n:` then `index\tK` per cell.
-    #[must_use]
-    pub fn grid_file(&self, temperatures: &GridTemperatures) -> String {
-        let mut out = String::new();
-        for (layer, cells) in temperatures.cells_k.iter().enumerate() {
-            out.push_str(&format!("Layer {layer}:\n"));
-            for (index, value) in cells.iter().enumerate() {
-                out.push_str(&format!("{index}\t{value:.2}\n"));
-            }
-        }
-        out
-    }
-
-    /// HotSpot's transient trace layout: the trace's column names, then one row of block
-    /// temperatures (K) per trace row.
-    #[must_use]
-    pub fn transient_file(&self, rows: &[Vec<f64>]) -> String {
-        trace_text(&self.column_names, rows)
-    }
 }
 
-/// Trace column -> (layer, block), HotSpot's way: the power layers' blocks in layer order,
-/// each layer's columns in any order within its share.
-fn trace_columns(
-    layers: &[GridLayer],
-    column_names: &[String],
-) -> Result<Vec<(usize, usize)>, GridError> {
-    let mut columns = Vec::with_capacity(column_names.len());
-    let mut names = column_names.iter();
-    for (index, layer) in layers.iter().enumerate().filter(|(_, layer)| layer.has_power) {
-        let first = columns.len();
-        for _ in 0..layer.floorplan.blocks.len() {
-            let Some(name) = names.next() else {
-                return Err(GridError::ColumnCount {
-                    columns: column_names.len(),
-                    blocks: power_blocks(layers),
-                });
-            };
-            let block = layer.floorplan.index_of(name).ok_or_else(|| {
-                if layers
-                    .iter()
-                    .any(|layer| layer.has_power && layer.floorplan.index_of(name).is_some())
-                {
-                    GridError::ColumnOutOfLayer {
-                        column: name.clone(),
-                        position: columns.len() + 1,
-                        layer: index,
-                        first: first + 1,
-                        last: first + layer.floorplan.blocks.len(),
-                    }
-                } else {
-                    GridError::UnknownColumn { column: name.clone() }
-                }
-            })?;
-            if columns[first..].iter().any(|&(_, other)| other == block) {
-                return Err(GridError::DuplicateColumn { column: name.clone(), layer: index });
-            }
-            columns.push((index, block));
-        }
-    }
-    if names.next().is_some() {
-        return Err(GridError::ColumnCount {
-            columns: column_names.len(),
-            blocks: power_blocks(layers),
+/// Refuses a grid with no cell or more than 4096 rows or columns.
+fn check_grid_size(rows: usize, cols: usize) -> Result<(), GridError> {
+    if rows == 0 || cols == 0 || rows > 4096 || cols > 4096 {
+        return Err(GridError::BadGrid {
+            rows,
+            cols,
+            message: "rows and columns must be between 1 and 4096".to_string(),
         });
     }
-    Ok(columns)
+    Ok(())
 }
 
-fn power_blocks(layers: &[GridLayer]) -> usize {
-    layers.iter().filter(|layer| layer.has_power).map(|layer| layer.floorplan.blocks.len()).sum()
-}
-
-fn map_block(
-    block: &super::parse::Block,
-    rows: usize,
-    cols: usize,
-    cell_w: f64,
-    cell_h: f64,
-) -> Result<BlockCells, String> {
-    let (left, right) = (block.left_m, block.left_m + block.width_m);
-    let (bottom, top) = (block.bottom_m, block.bottom_m + block.height_m);
-    let row_start = rows.saturating_sub(tolerant_ceil(top / cell_h));
-    let row_end = rows.saturating_sub(tolerant_floor(bottom / cell_h)).min(rows);
-    let col_start = tolerant_floor(left / cell_w);
-    let col_end = tolerant_ceil(right / cell_w).min(cols);
-    if row_start >= row_end || col_start >= col_end {
-        return Err(format!("block {} maps to no cell", block.name));
-    }
-    let mut overlaps = Vec::new();
-    for row in row_start..row_end {
-        // Row 0 is the top: its cell spans y from H - ch to H.
-        let cell_top = (rows - row) as f64 * cell_h;
-        let overlap_h = top.min(cell_top) - bottom.max(cell_top - cell_h);
-        for col in col_start..col_end {
-            let cell_left = col as f64 * cell_w;
-            let overlap_w = right.min(cell_left + cell_w) - left.max(cell_left);
-            if overlap_h > 0.0 && overlap_w > 0.0 {
-                overlaps.push((row * cols + col, overlap_h * overlap_w));
-            }
+/// The die's width and height, m (layer 0's floorplan), after checking that every layer's
+/// floorplan has its size and that the die fits in the spreader and the spreader in the sink.
+fn die_size(layers: &[GridLayer], package: &PackageParameters) -> Result<(f64, f64), GridError> {
+    let die = &layers[0].floorplan;
+    let (width_m, height_m) = (die.width_m, die.height_m);
+    for (index, layer) in layers.iter().enumerate() {
+        if (layer.floorplan.width_m - width_m).abs() > 1e-6
+            || (layer.floorplan.height_m - height_m).abs() > 1e-6
+        {
+            return Err(GridError::LayerSizeMismatch {
+                layer: index,
+                width_mm: layer.floorplan.width_m * 1e3,
+                height_mm: layer.floorplan.height_m * 1e3,
+                die_width_mm: width_m * 1e3,
+                die_height_mm: height_m * 1e3,
+            });
         }
     }
-    Ok(BlockCells {
-        rows: row_start..row_end,
-        cols: col_start..col_end,
-        overlaps,
-        area_m2: block.area_m2(),
-    })
+    let die_side = width_m.max(height_m);
+    if die_side >= package.spreader_side_m || package.spreader_side_m >= package.sink_side_m {
+        return Err(GridError::PackageTooSmall {
+            die_mm: die_side * 1e3,
+            spreader_mm: package.spreader_side_m * 1e3,
+            sink_mm: package.sink_side_m * 1e3,
+        });
+    }
+    Ok((width_m, height_m))
+}
+
+/// The advection terms of every microchannel layer (`None` without one), after checking
+/// that microchannels come with the detailed 3-D mode and a cell map of the grid's size.
+fn advection_of(
+    layers: &[GridLayer],
+    rows: usize,
+    cols: usize,
+    detailed_3d: bool,
+) -> Result<Option<Advection>, GridError> {
+    let mut advection: Option<Advection> = None;
+    for (index, layer) in layers.iter().enumerate() {
+        if let Some(channels) = &layer.channels {
+            if !detailed_3d {
+                return Err(GridError::Microchannel {
+                    message: "HotSpot needs -detailed_3D on with -use_microchannels 1".to_string(),
+                });
+            }
+            if channels.grid.rows != rows || channels.grid.cols != cols {
+                return Err(GridError::Microchannel {
+                    message: format!(
+                        "{} is {} x {} cells; the grid is {rows} x {cols} (HotSpot reads one value per grid cell)",
+                        channels.grid.file, channels.grid.rows, channels.grid.cols
+                    ),
+                });
+            }
+            let terms = channels.advection(index * rows * cols);
+            let all = advection.get_or_insert_with(Default::default);
+            all.entries.extend(terms.entries);
+            all.inlets.extend(terms.inlets);
+        }
+    }
+    Ok(advection)
+}
+
+/// [`build_network`] on the die of layer 0's floorplan.
+fn build_die_network(
+    layers: &[GridLayer],
+    package: &PackageParameters,
+    rows: usize,
+    cols: usize,
+    detailed_3d: bool,
+    network: &mut impl NetworkBuilder,
+) -> Result<(), String> {
+    let die = &layers[0].floorplan;
+    build_network(layers, package, rows, cols, die.width_m, die.height_m, detailed_3d, network)
 }
