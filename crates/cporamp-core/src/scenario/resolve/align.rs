@@ -25,101 +25,94 @@ pub(super) fn resolve_align(
         Limits::between(0.0, 0.1),
         "fraction",
     );
+    let seed = checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64;
+    let arrays = checker.count(&field("arrays"), options.arrays, 1, 100_000, "arrays") as usize;
+    let attach_cost = checker
+        .choice(
+            &field("attach_cost"),
+            &options.attach_cost,
+            &[
+                ("none", AttachCost::None),
+                ("active", AttachCost::Active),
+                ("passive", AttachCost::Passive),
+            ],
+        )
+        .unwrap_or(AttachCost::None);
+    let fibers_per_array =
+        checker.count(&field("fibers_per_array"), options.fibers_per_array, 1, 1024, "fibers")
+            as usize;
+    let arrays_per_engine =
+        checker.count(&field("arrays_per_engine"), options.arrays_per_engine, 1, 256, "arrays")
+            as usize;
+    let pitch_um = positive(checker, "pitch_um", options.pitch_um, "µm");
+    let prealign_sigma_um =
+        non_negative(checker, "prealign_sigma_um", options.prealign_sigma_um, "µm");
+    let prealign_roll_mrad =
+        non_negative(checker, "prealign_roll_mrad", options.prealign_roll_mrad, "mrad");
+    let approach_gap_um = non_negative(checker, "approach_gap_um", options.approach_gap_um, "µm");
+    let spiral_range_um = non_negative(checker, "spiral_range_um", options.spiral_range_um, "µm");
+    let first_light_fraction = checker.number(
+        &field("first_light_fraction"),
+        options.first_light_fraction,
+        Limits { min: super::Bound::Exclusive(0.0), max: super::Bound::Exclusive(1.0) },
+        "fraction",
+    );
+    let stage_resolution_um =
+        positive(checker, "stage_resolution_um", options.stage_resolution_um, "µm");
+    let settle_s = non_negative(checker, "settle_s", options.settle_s, "s");
+    let measure_s = non_negative(checker, "measure_s", options.measure_s, "s");
+    let handling_s = non_negative(checker, "handling_s", options.handling_s, "s");
+    let cure_s = non_negative(checker, "cure_s", options.cure_s, "s");
+    let MachineCost { machine_usd_per_h, operator_usd_per_h, machines_per_operator } =
+        resolve_machine_cost(checker, options);
+    let Passive {
+        passive_sigma_um,
+        passive_mode_radius_um,
+        passive_place_s,
+        passive_machine_usd_per_h,
+    } = resolve_passive(checker, options);
     let settings = AlignSettings {
-        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
-        arrays: checker.count(&field("arrays"), options.arrays, 1, 100_000, "arrays") as usize,
-        attach_cost: checker
-            .choice(
-                &field("attach_cost"),
-                &options.attach_cost,
-                &[
-                    ("none", AttachCost::None),
-                    ("active", AttachCost::Active),
-                    ("passive", AttachCost::Passive),
-                ],
-            )
-            .unwrap_or(AttachCost::None),
-        fibers_per_array: checker.count(
-            &field("fibers_per_array"),
-            options.fibers_per_array,
-            1,
-            1024,
-            "fibers",
-        ) as usize,
-        arrays_per_engine: checker.count(
-            &field("arrays_per_engine"),
-            options.arrays_per_engine,
-            1,
-            256,
-            "arrays",
-        ) as usize,
-        pitch_um: positive(checker, "pitch_um", options.pitch_um, "µm"),
-        prealign_sigma_um: non_negative(
-            checker,
-            "prealign_sigma_um",
-            options.prealign_sigma_um,
-            "µm",
-        ),
-        prealign_roll_mrad: non_negative(
-            checker,
-            "prealign_roll_mrad",
-            options.prealign_roll_mrad,
-            "mrad",
-        ),
-        approach_gap_um: non_negative(checker, "approach_gap_um", options.approach_gap_um, "µm"),
+        seed,
+        arrays,
+        attach_cost,
+        fibers_per_array,
+        arrays_per_engine,
+        pitch_um,
+        prealign_sigma_um,
+        prealign_roll_mrad,
+        approach_gap_um,
         spiral_step_um,
-        spiral_range_um: non_negative(checker, "spiral_range_um", options.spiral_range_um, "µm"),
-        first_light_fraction: checker.number(
-            &field("first_light_fraction"),
-            options.first_light_fraction,
-            Limits { min: super::Bound::Exclusive(0.0), max: super::Bound::Exclusive(1.0) },
-            "fraction",
-        ),
-        stage_resolution_um: positive(
-            checker,
-            "stage_resolution_um",
-            options.stage_resolution_um,
-            "µm",
-        ),
-        settle_s: non_negative(checker, "settle_s", options.settle_s, "s"),
-        measure_s: non_negative(checker, "measure_s", options.measure_s, "s"),
+        spiral_range_um,
+        first_light_fraction,
+        stage_resolution_um,
+        settle_s,
+        measure_s,
         noise_fraction,
-        handling_s: non_negative(checker, "handling_s", options.handling_s, "s"),
-        cure_s: non_negative(checker, "cure_s", options.cure_s, "s"),
-        machine_usd_per_h: non_negative(
-            checker,
-            "machine_usd_per_h",
-            options.machine_usd_per_h,
-            "USD/h",
-        ),
-        operator_usd_per_h: non_negative(
-            checker,
-            "operator_usd_per_h",
-            options.operator_usd_per_h,
-            "USD/h",
-        ),
-        machines_per_operator: positive(
-            checker,
-            "machines_per_operator",
-            options.machines_per_operator,
-            "machines",
-        ),
-        passive_sigma_um: non_negative(checker, "passive_sigma_um", options.passive_sigma_um, "µm"),
-        passive_mode_radius_um: positive(
-            checker,
-            "passive_mode_radius_um",
-            options.passive_mode_radius_um,
-            "µm",
-        ),
-        passive_place_s: non_negative(checker, "passive_place_s", options.passive_place_s, "s"),
-        passive_machine_usd_per_h: non_negative(
-            checker,
-            "passive_machine_usd_per_h",
-            options.passive_machine_usd_per_h,
-            "USD/h",
-        ),
+        handling_s,
+        cure_s,
+        machine_usd_per_h,
+        operator_usd_per_h,
+        machines_per_operator,
+        passive_sigma_um,
+        passive_mode_radius_um,
+        passive_place_s,
+        passive_machine_usd_per_h,
     };
-    // Ranges set by other fields.
+    check_dependent_ranges(checker, &settings, spiral_step_um, noise_fraction, bond_gap_um);
+    settings
+}
+
+/// The ranges set by other fields: the stage resolves the spiral's pitch, the spiral is at
+/// most 100 steps wide and starts outside the bond line, an array takes time on the machine,
+/// first light stands above the noise.
+fn check_dependent_ranges(
+    checker: &mut Checker,
+    settings: &AlignSettings,
+    spiral_step_um: f64,
+    noise_fraction: f64,
+    bond_gap_um: f64,
+) {
+    let field = |name: &str| format!("align.{name}");
     if settings.stage_resolution_um > spiral_step_um && spiral_step_um > 0.0 {
         checker.invalid(
             &field("stage_resolution_um"),
@@ -169,7 +162,79 @@ pub(super) fn resolve_align(
             ),
         );
     }
-    settings
+}
+
+/// The alignment machine's and operator's hourly costs, and machines per operator.
+fn resolve_machine_cost(checker: &mut Checker, options: &raw::AlignOptions) -> MachineCost {
+    let field = |name: &str| format!("align.{name}");
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    MachineCost {
+        machine_usd_per_h: non_negative(
+            checker,
+            "machine_usd_per_h",
+            options.machine_usd_per_h,
+            "USD/h",
+        ),
+        operator_usd_per_h: non_negative(
+            checker,
+            "operator_usd_per_h",
+            options.operator_usd_per_h,
+            "USD/h",
+        ),
+        machines_per_operator: positive(
+            checker,
+            "machines_per_operator",
+            options.machines_per_operator,
+            "machines",
+        ),
+    }
+}
+
+/// The machine-cost settings of `[align]`.
+struct MachineCost {
+    machine_usd_per_h: f64,
+    operator_usd_per_h: f64,
+    machines_per_operator: f64,
+}
+
+/// Passive V-groove attach: placement spread, mode radius, placement time and machine cost.
+fn resolve_passive(checker: &mut Checker, options: &raw::AlignOptions) -> Passive {
+    let field = |name: &str| format!("align.{name}");
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    Passive {
+        passive_sigma_um: non_negative(checker, "passive_sigma_um", options.passive_sigma_um, "µm"),
+        passive_mode_radius_um: positive(
+            checker,
+            "passive_mode_radius_um",
+            options.passive_mode_radius_um,
+            "µm",
+        ),
+        passive_place_s: non_negative(checker, "passive_place_s", options.passive_place_s, "s"),
+        passive_machine_usd_per_h: non_negative(
+            checker,
+            "passive_machine_usd_per_h",
+            options.passive_machine_usd_per_h,
+            "USD/h",
+        ),
+    }
+}
+
+/// The passive-attach settings of `[align]`.
+struct Passive {
+    passive_sigma_um: f64,
+    passive_mode_radius_um: f64,
+    passive_place_s: f64,
+    passive_machine_usd_per_h: f64,
 }
 
 #[cfg(test)]

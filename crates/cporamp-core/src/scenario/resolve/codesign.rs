@@ -2,6 +2,7 @@
 //! range, at most [`MAX_CODESIGN_POINTS`] points), its constraints, the facility's cooling
 //! energy and `[codesign.bom]`'s prices (low <= high).
 
+use super::ids::{generation_index, technology_index};
 use super::{Checker, Limits};
 use crate::scenario::raw;
 use crate::scenario::{
@@ -61,36 +62,92 @@ pub(super) fn resolve_codesign(
     technologies: &[Technology],
 ) -> CodesignSettings {
     let field = |name: &str| format!("codesign.{name}");
-    let generation = match file.compare.generations.iter().position(|g| *g == options.generation) {
-        Some(index) => index,
-        None => {
-            checker.invalid(
-                &field("generation"),
-                format!("\"{}\"", options.generation),
-                format!("a generation in compare.generations: {:?}", file.compare.generations),
-            );
-            0
-        }
-    };
-    let technology = match technologies.iter().position(|t| t.id == options.technology) {
-        Some(index) if technologies[index].package.is_some() => index,
-        _ => {
-            let packaged: Vec<&str> = technologies
-                .iter()
-                .filter(|t| t.package.is_some())
-                .map(|t| t.id.as_str())
-                .collect();
-            checker.invalid(
-                &field("technology"),
-                format!("\"{}\"", options.technology),
-                format!("a co-packaged technology (one with a package): {packaged:?}"),
-            );
-            0
-        }
-    };
+    let generation = generation_index(
+        checker,
+        &field("generation"),
+        &options.generation,
+        &file.compare.generations,
+    );
+    let technology = technology_index(
+        checker,
+        &field("technology"),
+        &options.technology,
+        technologies,
+        |t| t.package.is_some(),
+        "a co-packaged technology (one with a package)",
+    )
+    .unwrap_or(0);
     let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::POSITIVE, unit)
     };
+    let channels = resolve_channels(checker, options);
+    let grid_cells =
+        checker.count(&field("grid_cells"), options.grid_cells, 8, 256, "cells") as usize;
+    let flow_l_per_min_per_kw = numbers(
+        checker,
+        &field("flow_l_per_min_per_kw"),
+        &options.flow_l_per_min_per_kw,
+        Limits::between(0.1, 10.0),
+        "L/min/kW",
+    );
+    let SweepLists { inlet_c, engine_gap_mm, engine_plate, els_placement, asic_power_factor } =
+        resolve_sweep_lists(checker, options);
+    let Facility {
+        cdu_approach_k,
+        els_plate_r_k_per_w,
+        loop_pressure_drop_kpa,
+        loop_reference_l_per_min_per_kw,
+        pump_efficiency,
+        chiller_kw_per_kw,
+        free_cooling_kw_per_kw,
+        free_cooling_full_c,
+        chiller_only_c,
+        usd_per_kwh,
+    } = resolve_facility(checker, options);
+    let max_engine_temp_c = checker.number(
+        &field("max_engine_temp_c"),
+        options.max_engine_temp_c,
+        Limits::between(0.0, 150.0),
+        "°C",
+    );
+    let max_flow_l_per_min =
+        positive(checker, "max_flow_l_per_min", options.max_flow_l_per_min, "L/min");
+    let max_pressure_drop_kpa =
+        positive(checker, "max_pressure_drop_kpa", options.max_pressure_drop_kpa, "kPa");
+    let bom = resolve_bom(checker, &options.bom);
+    let settings = CodesignSettings {
+        generation,
+        technology,
+        grid_cells,
+        flow_l_per_min_per_kw,
+        channels,
+        inlet_c,
+        engine_gap_mm,
+        engine_plate,
+        els_placement,
+        asic_power_factor,
+        cdu_approach_k,
+        els_plate_r_k_per_w,
+        loop_pressure_drop_kpa,
+        loop_reference_l_per_min_per_kw,
+        pump_efficiency,
+        chiller_kw_per_kw,
+        free_cooling_kw_per_kw,
+        free_cooling_full_c,
+        chiller_only_c,
+        usd_per_kwh,
+        max_engine_temp_c,
+        max_flow_l_per_min,
+        max_pressure_drop_kpa,
+        bom,
+    };
+    check_sweep(checker, &settings);
+    settings
+}
+
+/// The channel geometries: the widths and heights, paired up.
+fn resolve_channels(checker: &mut Checker, options: &raw::CodesignOptions) -> Vec<ChannelGeometry> {
+    let field = |name: &str| format!("codesign.{name}");
     let widths = numbers(
         checker,
         &field("channel_width_mm"),
@@ -112,26 +169,100 @@ pub(super) fn resolve_codesign(
             format!("one height per channel_width_mm ({} values): the lists pair up", widths.len()),
         );
     }
-    let channels = widths
+    widths
         .iter()
         .zip(&heights)
         .map(|(&width_mm, &height_mm)| ChannelGeometry { width_mm, height_mm })
-        .collect();
-    let bom_field = |name: &str| format!("codesign.bom.{name}");
-    let bom = &options.bom;
-    let settings = CodesignSettings {
-        generation,
-        technology,
-        grid_cells: checker.count(&field("grid_cells"), options.grid_cells, 8, 256, "cells")
-            as usize,
-        flow_l_per_min_per_kw: numbers(
-            checker,
+        .collect()
+}
+
+/// The chiller takes over above free cooling's range, and the sweep stays within
+/// [`MAX_CODESIGN_POINTS`].
+fn check_sweep(checker: &mut Checker, settings: &CodesignSettings) {
+    let field = |name: &str| format!("codesign.{name}");
+    if settings.chiller_only_c >= settings.free_cooling_full_c {
+        checker.invalid(
+            &field("chiller_only_c"),
+            settings.chiller_only_c,
+            format!(
+                "below free_cooling_full_c ({} °C): the chiller's share falls between the two",
+                settings.free_cooling_full_c
+            ),
+        );
+    }
+    let points = settings.points();
+    if points > MAX_CODESIGN_POINTS {
+        checker.invalid(
             &field("flow_l_per_min_per_kw"),
-            &options.flow_l_per_min_per_kw,
-            Limits::between(0.1, 10.0),
-            "L/min/kW",
+            format!("a grid of {points} design points"),
+            format!("at most {MAX_CODESIGN_POINTS} points (the product of the list lengths)"),
+        );
+    }
+}
+
+/// `[codesign.bom]`: the liquid-cooling bill of materials' prices (low <= high) and sizes.
+fn resolve_bom(checker: &mut Checker, bom: &raw::CoolingBomOptions) -> CoolingBom {
+    let bom_field = |name: &str| format!("codesign.bom.{name}");
+    CoolingBom {
+        switches_per_rack: checker.count(
+            &bom_field("switches_per_rack"),
+            bom.switches_per_rack,
+            1,
+            64,
+            "switches",
+        ) as usize,
+        asic_cold_plate: price(
+            checker,
+            &bom_field("asic_cold_plate_usd"),
+            &bom.asic_cold_plate_usd,
         ),
-        channels,
+        engine_cold_plate: price(
+            checker,
+            &bom_field("engine_cold_plate_usd"),
+            &bom.engine_cold_plate_usd,
+        ),
+        els_cold_plate: price(checker, &bom_field("els_cold_plate_usd"), &bom.els_cold_plate_usd),
+        quick_disconnect_pair: price(
+            checker,
+            &bom_field("quick_disconnect_pair_usd"),
+            &bom.quick_disconnect_pair_usd,
+        ),
+        hose: price(checker, &bom_field("hose_usd"), &bom.hose_usd),
+        manifold_per_rack: price(
+            checker,
+            &bom_field("manifold_usd_per_rack"),
+            &bom.manifold_usd_per_rack,
+        ),
+        cdu_per_kw: price(checker, &bom_field("cdu_usd_per_kw"), &bom.cdu_usd_per_kw),
+        cdu_capacity_kw: checker.number(
+            &bom_field("cdu_capacity_kw"),
+            bom.cdu_capacity_kw,
+            Limits::POSITIVE,
+            "kW",
+        ),
+        leak_sensor: price(checker, &bom_field("leak_sensor_usd"), &bom.leak_sensor_usd),
+        flow_sensor: price(checker, &bom_field("flow_sensor_usd"), &bom.flow_sensor_usd),
+        coolant: bom.coolant.clone(),
+        coolant_l_per_switch: checker.number(
+            &bom_field("coolant_l_per_switch"),
+            bom.coolant_l_per_switch,
+            Limits::POSITIVE,
+            "L",
+        ),
+        coolant_per_l: price(checker, &bom_field("coolant_usd_per_l"), &bom.coolant_usd_per_l),
+        facility_water_per_kw: price(
+            checker,
+            &bom_field("facility_water_usd_per_kw"),
+            &bom.facility_water_usd_per_kw,
+        ),
+    }
+}
+
+/// The sweep's inlet temperatures, engine gaps, engine plates, ELS placements and ASIC power
+/// factors.
+fn resolve_sweep_lists(checker: &mut Checker, options: &raw::CodesignOptions) -> SweepLists {
+    let field = |name: &str| format!("codesign.{name}");
+    SweepLists {
         inlet_c: numbers(
             checker,
             &field("inlet_c"),
@@ -165,6 +296,26 @@ pub(super) fn resolve_codesign(
             Limits::between(0.1, 3.0),
             "x generation",
         ),
+    }
+}
+
+/// The lists of `[codesign]` after the flows and channels.
+struct SweepLists {
+    inlet_c: Vec<f64>,
+    engine_gap_mm: Vec<f64>,
+    engine_plate: Vec<EnginePlate>,
+    els_placement: Vec<ElsPlacement>,
+    asic_power_factor: Vec<f64>,
+}
+
+/// The facility's cooling: CDU approach, ELS plate, loop, pump, chiller and free cooling, and
+/// the price of energy.
+fn resolve_facility(checker: &mut Checker, options: &raw::CodesignOptions) -> Facility {
+    let field = |name: &str| format!("codesign.{name}");
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    Facility {
         cdu_approach_k: checker.number(
             &field("cdu_approach_k"),
             options.cdu_approach_k,
@@ -225,99 +376,19 @@ pub(super) fn resolve_codesign(
             Limits::between(0.0, 2.0),
             "USD/kWh",
         ),
-        max_engine_temp_c: checker.number(
-            &field("max_engine_temp_c"),
-            options.max_engine_temp_c,
-            Limits::between(0.0, 150.0),
-            "°C",
-        ),
-        max_flow_l_per_min: positive(
-            checker,
-            "max_flow_l_per_min",
-            options.max_flow_l_per_min,
-            "L/min",
-        ),
-        max_pressure_drop_kpa: positive(
-            checker,
-            "max_pressure_drop_kpa",
-            options.max_pressure_drop_kpa,
-            "kPa",
-        ),
-        bom: CoolingBom {
-            switches_per_rack: checker.count(
-                &bom_field("switches_per_rack"),
-                bom.switches_per_rack,
-                1,
-                64,
-                "switches",
-            ) as usize,
-            asic_cold_plate: price(
-                checker,
-                &bom_field("asic_cold_plate_usd"),
-                &bom.asic_cold_plate_usd,
-            ),
-            engine_cold_plate: price(
-                checker,
-                &bom_field("engine_cold_plate_usd"),
-                &bom.engine_cold_plate_usd,
-            ),
-            els_cold_plate: price(
-                checker,
-                &bom_field("els_cold_plate_usd"),
-                &bom.els_cold_plate_usd,
-            ),
-            quick_disconnect_pair: price(
-                checker,
-                &bom_field("quick_disconnect_pair_usd"),
-                &bom.quick_disconnect_pair_usd,
-            ),
-            hose: price(checker, &bom_field("hose_usd"), &bom.hose_usd),
-            manifold_per_rack: price(
-                checker,
-                &bom_field("manifold_usd_per_rack"),
-                &bom.manifold_usd_per_rack,
-            ),
-            cdu_per_kw: price(checker, &bom_field("cdu_usd_per_kw"), &bom.cdu_usd_per_kw),
-            cdu_capacity_kw: checker.number(
-                &bom_field("cdu_capacity_kw"),
-                bom.cdu_capacity_kw,
-                Limits::POSITIVE,
-                "kW",
-            ),
-            leak_sensor: price(checker, &bom_field("leak_sensor_usd"), &bom.leak_sensor_usd),
-            flow_sensor: price(checker, &bom_field("flow_sensor_usd"), &bom.flow_sensor_usd),
-            coolant: bom.coolant.clone(),
-            coolant_l_per_switch: checker.number(
-                &bom_field("coolant_l_per_switch"),
-                bom.coolant_l_per_switch,
-                Limits::POSITIVE,
-                "L",
-            ),
-            coolant_per_l: price(checker, &bom_field("coolant_usd_per_l"), &bom.coolant_usd_per_l),
-            facility_water_per_kw: price(
-                checker,
-                &bom_field("facility_water_usd_per_kw"),
-                &bom.facility_water_usd_per_kw,
-            ),
-        },
-    };
-    if settings.chiller_only_c >= settings.free_cooling_full_c {
-        checker.invalid(
-            &field("chiller_only_c"),
-            settings.chiller_only_c,
-            format!(
-                "below free_cooling_full_c ({} °C): the chiller's share falls between the two",
-                settings.free_cooling_full_c
-            ),
-        );
     }
-    let points = settings.points();
-    if points > MAX_CODESIGN_POINTS {
-        checker.invalid(
-            &field("flow_l_per_min_per_kw"),
-            format!("a grid of {points} design points"),
-            format!("at most {MAX_CODESIGN_POINTS} points (the product of the list lengths)"),
-        );
-    }
-    settings
+}
+
+/// The facility settings of `[codesign]`.
+struct Facility {
+    cdu_approach_k: f64,
+    els_plate_r_k_per_w: f64,
+    loop_pressure_drop_kpa: f64,
+    loop_reference_l_per_min_per_kw: f64,
+    pump_efficiency: f64,
+    chiller_kw_per_kw: f64,
+    free_cooling_kw_per_kw: f64,
+    free_cooling_full_c: f64,
+    chiller_only_c: f64,
+    usd_per_kwh: f64,
 }

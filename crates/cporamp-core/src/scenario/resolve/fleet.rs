@@ -1,6 +1,7 @@
 //! `[fleet]`: the cluster, its fabrics and technologies, spares, repairs, reliability and the
 //! training job.
 
+use super::ids::{generation_index, technology_index};
 use super::{Checker, Limits};
 use crate::scenario::raw;
 use crate::scenario::{FleetJob, FleetReliability, FleetSettings, Technology, TechnologyKind};
@@ -12,35 +13,79 @@ pub(super) fn resolve_fleet(
     technologies: &[Technology],
 ) -> FleetSettings {
     let field = |name: &str| format!("fleet.{name}");
-    let generation = match file.compare.generations.iter().position(|g| *g == options.generation) {
-        Some(index) => index,
-        None => {
-            checker.invalid(
-                &field("generation"),
-                format!("\"{}\"", options.generation),
-                format!("a generation in compare.generations: {:?}", file.compare.generations),
-            );
-            0
-        }
+    let generation = generation_index(
+        checker,
+        &field("generation"),
+        &options.generation,
+        &file.compare.generations,
+    );
+    let Fabrics { fabrics, tiers, mixed_tiers, nic_technology } =
+        resolve_fabrics(checker, options, technologies);
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
     };
-    // A fabric tier spans racks: copper's reach does not, and an id must name a technology.
+    let reliability = resolve_reliability(checker, options);
+    let gpus = checker.count(&field("gpus"), options.gpus, 2, 10_000_000, "GPUs") as usize;
+    let job = resolve_job(checker, options, gpus);
+    FleetSettings {
+        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
+        replications: checker.count(
+            &field("replications"),
+            options.replications,
+            2,
+            10_000,
+            "replications",
+        ) as usize,
+        years: checker.number(&field("years"), options.years, Limits::between(0.01, 50.0), "years"),
+        generation,
+        gpus,
+        tiers,
+        technologies: fabrics,
+        mixed_tiers,
+        nic_technology,
+        technicians: checker.count(
+            &field("technicians"),
+            options.technicians,
+            1,
+            100_000,
+            "technicians",
+        ) as usize,
+        gpu_interruptions_per_gpu_h: non_negative(
+            checker,
+            "gpu_interruptions_per_gpu_h",
+            options.gpu_interruptions_per_gpu_h,
+            "1/GPU-h",
+        ),
+        repair_sigma: non_negative(checker, "repair_sigma", options.repair_sigma, "1"),
+        replace_after_failed_ports: checker.count(
+            &field("replace_after_failed_ports"),
+            options.replace_after_failed_ports,
+            1,
+            4096,
+            "ports",
+        ) as usize,
+        spare_fraction: checker.number(
+            &field("spare_fraction"),
+            options.spare_fraction,
+            Limits::between(0.0, 1.0),
+            "fraction",
+        ),
+        reorder_lead_h: non_negative(checker, "reorder_lead_h", options.reorder_lead_h, "h"),
+        reliability,
+        job,
+    }
+}
+
+/// The fabrics: one per technology, the tiers, the mixed fabric (one technology per tier) and
+/// the NIC's technology.
+fn resolve_fabrics(
+    checker: &mut Checker,
+    options: &raw::FleetOptions,
+    technologies: &[Technology],
+) -> Fabrics {
+    let field = |name: &str| format!("fleet.{name}");
     let technology = |checker: &mut Checker, path: &str, id: &str, pluggable_only: bool| {
-        let Some(index) = technologies.iter().position(|t| t.id == id) else {
-            let known: Vec<&str> = technologies.iter().map(|t| t.id.as_str()).collect();
-            checker.invalid(path, format!("\"{id}\""), format!("a technology id: {known:?}"));
-            return 0;
-        };
-        let kind = technologies[index].kind;
-        if kind == TechnologyKind::Copper {
-            checker.invalid(
-                path,
-                format!("\"{id}\""),
-                "an optical technology (copper does not reach across a fabric tier)",
-            );
-        } else if pluggable_only && kind != TechnologyKind::Pluggable {
-            checker.invalid(path, format!("\"{id}\""), "a pluggable technology (a NIC module)");
-        }
-        index
+        fabric_technology(checker, path, id, technologies, pluggable_only)
     };
     let fabrics: Vec<usize> = options
         .technologies
@@ -67,6 +112,53 @@ pub(super) fn resolve_fleet(
     }
     let nic_technology =
         technology(checker, &field("nic_technology"), &options.nic_technology, true);
+    Fabrics { fabrics, tiers, mixed_tiers, nic_technology }
+}
+
+/// The technologies of `[fleet]`, as indices into the scenario's technologies.
+struct Fabrics {
+    /// One fabric per entry, that technology on every tier.
+    fabrics: Vec<usize>,
+    /// Switch tiers.
+    tiers: usize,
+    /// The mixed fabric's technology per tier; empty for none.
+    mixed_tiers: Vec<usize>,
+    /// The NIC module's technology.
+    nic_technology: usize,
+}
+
+/// The index of the technology `id` at `path`: a fabric tier spans racks, so copper's reach
+/// does not do (and a NIC takes a pluggable module); 0, with a problem, when it does not name
+/// a technology.
+fn fabric_technology(
+    checker: &mut Checker,
+    path: &str,
+    id: &str,
+    technologies: &[Technology],
+    pluggable_only: bool,
+) -> usize {
+    let Some(index) =
+        technology_index(checker, path, id, technologies, |_| true, "a technology id")
+    else {
+        return 0;
+    };
+    let kind = technologies[index].kind;
+    if kind == TechnologyKind::Copper {
+        checker.invalid(
+            path,
+            format!("\"{id}\""),
+            "an optical technology (copper does not reach across a fabric tier)",
+        );
+    } else if pluggable_only && kind != TechnologyKind::Pluggable {
+        checker.invalid(path, format!("\"{id}\""), "a pluggable technology (a NIC module)");
+    }
+    index
+}
+
+/// `[fleet.reliability]`: failure rates and laser lifetimes (the DSP's share at most the
+/// module's).
+fn resolve_reliability(checker: &mut Checker, options: &raw::FleetOptions) -> FleetReliability {
+    let field = |name: &str| format!("fleet.{name}");
     let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
     };
@@ -144,13 +236,24 @@ pub(super) fn resolve_fleet(
             ),
         );
     }
-    let gpus = checker.count(&field("gpus"), options.gpus, 2, 10_000_000, "GPUs") as usize;
+    reliability
+}
+
+/// `[fleet.job]`: the training job, on at most the cluster's `gpus`.
+fn resolve_job(checker: &mut Checker, options: &raw::FleetOptions, gpus: usize) -> FleetJob {
+    let field = |name: &str| format!("fleet.{name}");
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
     let job_gpus =
         checker.count(&field("job.gpus"), options.job.gpus, 1, 10_000_000, "GPUs") as usize;
     if job_gpus > gpus {
         checker.invalid(&field("job.gpus"), job_gpus, format!("at most fleet.gpus ({gpus})"));
     }
-    let job = FleetJob {
+    FleetJob {
         gpus: job_gpus,
         checkpoint_interval_h: positive(
             checker,
@@ -170,52 +273,5 @@ pub(super) fn resolve_fleet(
             options.job.restart_cost_h,
             "h",
         ),
-    };
-    FleetSettings {
-        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
-        replications: checker.count(
-            &field("replications"),
-            options.replications,
-            2,
-            10_000,
-            "replications",
-        ) as usize,
-        years: checker.number(&field("years"), options.years, Limits::between(0.01, 50.0), "years"),
-        generation,
-        gpus,
-        tiers,
-        technologies: fabrics,
-        mixed_tiers,
-        nic_technology,
-        technicians: checker.count(
-            &field("technicians"),
-            options.technicians,
-            1,
-            100_000,
-            "technicians",
-        ) as usize,
-        gpu_interruptions_per_gpu_h: non_negative(
-            checker,
-            "gpu_interruptions_per_gpu_h",
-            options.gpu_interruptions_per_gpu_h,
-            "1/GPU-h",
-        ),
-        repair_sigma: non_negative(checker, "repair_sigma", options.repair_sigma, "1"),
-        replace_after_failed_ports: checker.count(
-            &field("replace_after_failed_ports"),
-            options.replace_after_failed_ports,
-            1,
-            4096,
-            "ports",
-        ) as usize,
-        spare_fraction: checker.number(
-            &field("spare_fraction"),
-            options.spare_fraction,
-            Limits::between(0.0, 1.0),
-            "fraction",
-        ),
-        reorder_lead_h: non_negative(checker, "reorder_lead_h", options.reorder_lead_h, "h"),
-        reliability,
-        job,
     }
 }

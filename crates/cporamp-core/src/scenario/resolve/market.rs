@@ -1,6 +1,7 @@
 //! `[market]`: horizon, technologies, criteria, priors (each kind with its own parameters) and
 //! the network tiers and value split.
 
+use super::ids::technology_index;
 use super::{Checker, Limits};
 use crate::scenario::raw;
 use crate::scenario::{
@@ -13,23 +14,18 @@ pub(super) fn resolve_market(
     technologies: &[Technology],
 ) -> MarketSettings {
     let field = |name: &str| format!("market.{name}");
-    let technology =
-        |checker: &mut Checker, name: &str, id: &str, kind: TechnologyKind| match technologies
-            .iter()
-            .position(|t| t.id == id && t.kind == kind)
-        {
-            Some(index) => index,
-            None => {
-                let matching: Vec<&str> =
-                    technologies.iter().filter(|t| t.kind == kind).map(|t| t.id.as_str()).collect();
-                checker.invalid(
-                    &field(name),
-                    format!("\"{id}\""),
-                    format!("a technology of that kind: {matching:?}"),
-                );
-                0
-            }
-        };
+    let technology = |checker: &mut Checker, name: &str, id: &str, kind: TechnologyKind| {
+        let accepts = |t: &Technology| t.kind == kind;
+        technology_index(
+            checker,
+            &field(name),
+            id,
+            technologies,
+            accepts,
+            "a technology of that kind",
+        )
+        .unwrap_or(0)
+    };
     let cpo_technology =
         technology(checker, "cpo_technology", &options.cpo_technology, TechnologyKind::CoPackaged);
     let pluggable_technology = technology(
@@ -62,97 +58,9 @@ pub(super) fn resolve_market(
             (name.clone(), resolve_prior(checker, &field(&format!("priors.{name}")), prior))
         })
         .collect();
-    let tiers: Vec<MarketTier> = options
-        .tiers
-        .iter()
-        .enumerate()
-        .map(|(index, tier)| {
-            let path = |name: &str| format!("market.tiers[{index}].{name}");
-            MarketTier {
-                name: tier.name.clone(),
-                ports_per_accelerator: checker.number(
-                    &path("ports_per_accelerator"),
-                    tier.ports_per_accelerator,
-                    Limits::POSITIVE,
-                    "ports",
-                ),
-                cpo_max_share: checker.number(
-                    &path("cpo_max_share"),
-                    tier.cpo_max_share,
-                    Limits::between(0.0, 1.0),
-                    "fraction",
-                ),
-                lpo_allowed: tier.lpo_allowed,
-                job_exposed: tier.job_exposed,
-            }
-        })
-        .collect();
-    if tiers.is_empty() {
-        checker.invalid(&field("tiers"), "[]", "at least one network tier");
-    }
-    let layer_split = options
-        .layer_split
-        .iter()
-        .map(|(family, fractions)| {
-            let path = field(&format!("layer_split.{family}"));
-            let sum: f64 = fractions.iter().sum();
-            if fractions.len() != 4
-                || (sum - 1.0).abs() > 1e-6
-                || fractions.iter().any(|f| !f.is_finite() || *f < 0.0)
-            {
-                checker.invalid(
-                    &path,
-                    format!("{fractions:?}"),
-                    "four fractions >= 0 (optical components; switch / ASIC; packaging and manufacturing; test, thermal and periphery) summing to 1",
-                );
-            }
-            let mut split = [0.0; 4];
-            for (slot, value) in split.iter_mut().zip(fractions) {
-                *slot = *value;
-            }
-            (family.clone(), split)
-        })
-        .collect();
-    let criteria = &options.criteria;
-    if criteria.bear_after_year < criteria.bull_by_year {
-        checker.invalid(
-            &field("criteria.bear_after_year"),
-            criteria.bear_after_year,
-            format!("a year >= criteria.bull_by_year ({})", criteria.bull_by_year),
-        );
-    }
-    if options.pilot_share >= criteria.volume_share {
-        checker.invalid(
-            &field("pilot_share"),
-            options.pilot_share,
-            format!(
-                "a share below criteria.volume_share ({}): pilots alone must not count as volume",
-                criteria.volume_share
-            ),
-        );
-    }
-    let factors = |checker: &mut Checker, name: &str, values: &[f64]| -> Vec<f64> {
-        let factors: Vec<f64> = values
-            .iter()
-            .enumerate()
-            .map(|(index, &factor)| {
-                checker.number(
-                    &format!("market.{name}[{index}]"),
-                    factor,
-                    Limits::POSITIVE,
-                    "factor",
-                )
-            })
-            .collect();
-        if factors.len() < 3 || factors.windows(2).any(|pair| pair[1] <= pair[0]) {
-            checker.invalid(
-                &field(name),
-                format!("{factors:?}"),
-                "at least 3 increasing factors (the surrogate's held-out check needs interior points)",
-            );
-        }
-        factors
-    };
+    let tiers = resolve_tiers(checker, options);
+    let layer_split = resolve_layer_split(checker, options);
+    check_criteria_order(checker, options);
     let laser_factors = factors(checker, "laser_factors", &options.laser_factors);
     let engine_fit_factors = factors(checker, "engine_fit_factors", &options.engine_fit_factors);
     MarketSettings {
@@ -193,27 +101,144 @@ pub(super) fn resolve_market(
             100_000,
             "resamples",
         ) as usize,
-        criteria: MarketCriteria {
-            yield_target: fraction(checker, "criteria.yield_target", criteria.yield_target),
-            volume_share: fraction(checker, "criteria.volume_share", criteria.volume_share),
-            goodput_parity: fraction(checker, "criteria.goodput_parity", criteria.goodput_parity),
-            bull_by_year: year(checker, "criteria.bull_by_year", criteria.bull_by_year),
-            bear_after_year: year(checker, "criteria.bear_after_year", criteria.bear_after_year),
-            unlockable_limit: fraction(
-                checker,
-                "criteria.unlockable_limit",
-                criteria.unlockable_limit,
-            ),
-            flap_limit_per_lane_h: checker.number(
-                &field("criteria.flap_limit_per_lane_h"),
-                criteria.flap_limit_per_lane_h,
-                Limits::NON_NEGATIVE,
-                "flaps per lane-hour",
-            ),
-        },
+        criteria: resolve_criteria(checker, options),
         priors,
         tiers,
         layer_split,
+    }
+}
+
+/// `[[market.tiers]]`: at least one network tier, each with its ports per accelerator and
+/// largest CPO share.
+fn resolve_tiers(checker: &mut Checker, options: &raw::MarketOptions) -> Vec<MarketTier> {
+    let field = |name: &str| format!("market.{name}");
+    let tiers: Vec<MarketTier> = options
+        .tiers
+        .iter()
+        .enumerate()
+        .map(|(index, tier)| {
+            let path = |name: &str| format!("market.tiers[{index}].{name}");
+            MarketTier {
+                name: tier.name.clone(),
+                ports_per_accelerator: checker.number(
+                    &path("ports_per_accelerator"),
+                    tier.ports_per_accelerator,
+                    Limits::POSITIVE,
+                    "ports",
+                ),
+                cpo_max_share: checker.number(
+                    &path("cpo_max_share"),
+                    tier.cpo_max_share,
+                    Limits::between(0.0, 1.0),
+                    "fraction",
+                ),
+                lpo_allowed: tier.lpo_allowed,
+                job_exposed: tier.job_exposed,
+            }
+        })
+        .collect();
+    if tiers.is_empty() {
+        checker.invalid(&field("tiers"), "[]", "at least one network tier");
+    }
+    tiers
+}
+
+/// `[market.layer_split]`: per technology family, four fractions >= 0 summing to 1.
+fn resolve_layer_split(
+    checker: &mut Checker,
+    options: &raw::MarketOptions,
+) -> Vec<(String, [f64; 4])> {
+    let field = |name: &str| format!("market.{name}");
+    options
+        .layer_split
+        .iter()
+        .map(|(family, fractions)| {
+            let path = field(&format!("layer_split.{family}"));
+            let sum: f64 = fractions.iter().sum();
+            if fractions.len() != 4
+                || (sum - 1.0).abs() > 1e-6
+                || fractions.iter().any(|f| !f.is_finite() || *f < 0.0)
+            {
+                checker.invalid(
+                    &path,
+                    format!("{fractions:?}"),
+                    "four fractions >= 0 (optical components; switch / ASIC; packaging and manufacturing; test, thermal and periphery) summing to 1",
+                );
+            }
+            let mut split = [0.0; 4];
+            for (slot, value) in split.iter_mut().zip(fractions) {
+                *slot = *value;
+            }
+            (family.clone(), split)
+        })
+        .collect()
+}
+
+/// The criteria's years in order (bear after bull), and pilots alone not counted as volume.
+fn check_criteria_order(checker: &mut Checker, options: &raw::MarketOptions) {
+    let field = |name: &str| format!("market.{name}");
+    let criteria = &options.criteria;
+    if criteria.bear_after_year < criteria.bull_by_year {
+        checker.invalid(
+            &field("criteria.bear_after_year"),
+            criteria.bear_after_year,
+            format!("a year >= criteria.bull_by_year ({})", criteria.bull_by_year),
+        );
+    }
+    if options.pilot_share >= criteria.volume_share {
+        checker.invalid(
+            &field("pilot_share"),
+            options.pilot_share,
+            format!(
+                "a share below criteria.volume_share ({}): pilots alone must not count as volume",
+                criteria.volume_share
+            ),
+        );
+    }
+}
+
+/// The multipliers `market.<name>`: each positive, at least 3, increasing.
+fn factors(checker: &mut Checker, name: &str, values: &[f64]) -> Vec<f64> {
+    let factors: Vec<f64> = values
+        .iter()
+        .enumerate()
+        .map(|(index, &factor)| {
+            checker.number(&format!("market.{name}[{index}]"), factor, Limits::POSITIVE, "factor")
+        })
+        .collect();
+    if factors.len() < 3 || factors.windows(2).any(|pair| pair[1] <= pair[0]) {
+        checker.invalid(
+            &format!("market.{name}"),
+            format!("{factors:?}"),
+            "at least 3 increasing factors (the surrogate's held-out check needs interior points)",
+        );
+    }
+    factors
+}
+
+/// `[market.criteria]`: the targets, shares and years that define volume and the scenarios.
+fn resolve_criteria(checker: &mut Checker, options: &raw::MarketOptions) -> MarketCriteria {
+    let field = |name: &str| format!("market.{name}");
+    let fraction = |checker: &mut Checker, name: &str, value: f64| {
+        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
+    };
+    let year = |checker: &mut Checker, name: &str, value: i64| {
+        checker.count(&field(name), value, 2000, 2100, "year") as i32
+    };
+    let criteria = &options.criteria;
+    MarketCriteria {
+        yield_target: fraction(checker, "criteria.yield_target", criteria.yield_target),
+        volume_share: fraction(checker, "criteria.volume_share", criteria.volume_share),
+        goodput_parity: fraction(checker, "criteria.goodput_parity", criteria.goodput_parity),
+        bull_by_year: year(checker, "criteria.bull_by_year", criteria.bull_by_year),
+        bear_after_year: year(checker, "criteria.bear_after_year", criteria.bear_after_year),
+        unlockable_limit: fraction(checker, "criteria.unlockable_limit", criteria.unlockable_limit),
+        flap_limit_per_lane_h: checker.number(
+            &field("criteria.flap_limit_per_lane_h"),
+            criteria.flap_limit_per_lane_h,
+            Limits::NON_NEGATIVE,
+            "flaps per lane-hour",
+        ),
     }
 }
 

@@ -6,6 +6,7 @@
 mod align;
 mod codesign;
 mod fleet;
+mod ids;
 mod market;
 mod photonics;
 mod technology;
@@ -23,7 +24,9 @@ use yield_settings::resolve_yield;
 
 use super::locate::quote_segment;
 use super::raw;
-use super::{Scenario, Service};
+use super::{
+    FleetSettings, Generation, MarketSettings, PhotonicsSettings, Scenario, Service, Technology,
+};
 use crate::error::{Diagnostic, DiagnosticKind};
 use crate::units::Hours;
 
@@ -167,32 +170,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let generations = resolve_generations(&mut checker, file);
     let generation_ids: Vec<String> = file.compare.generations.clone();
     let technologies = resolve_technologies(&mut checker, file, &generation_ids);
-    let service = Service {
-        module_swap_mttr: Hours(checker.number(
-            "service.module_swap_mttr_h",
-            file.service.module_swap_mttr_h,
-            Limits::POSITIVE,
-            "h",
-        )),
-        els_swap_mttr: Hours(checker.number(
-            "service.els_swap_mttr_h",
-            file.service.els_swap_mttr_h,
-            Limits::POSITIVE,
-            "h",
-        )),
-        cable_swap_mttr: Hours(checker.number(
-            "service.cable_swap_mttr_h",
-            file.service.cable_swap_mttr_h,
-            Limits::POSITIVE,
-            "h",
-        )),
-        switch_replace_mttr: Hours(checker.number(
-            "service.switch_replace_mttr_h",
-            file.service.switch_replace_mttr_h,
-            Limits::POSITIVE,
-            "h",
-        )),
-    };
+    let service = resolve_service(&mut checker, &file.service);
     let module_gross_margin = checker.number(
         "cost.module_gross_margin",
         file.cost.module_gross_margin,
@@ -207,7 +185,69 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let market = resolve_market(&mut checker, &file.market, &technologies);
     let align = resolve_align(&mut checker, &file.align, file.yield_options.gap_mean_um);
     let codesign = resolve_codesign(&mut checker, &file.codesign, file, &technologies);
-    // The market's goodput anchors compare the fleet's fabrics of its three technologies.
+    check_market_fabrics(&mut checker, &market, &fleet, &technologies);
+    check_ring_allocations(&mut checker, &photonics, &technologies);
+    check_engines_four_fold(&mut checker, &technologies, &generations);
+
+    if checker.diagnostics.is_empty() {
+        Ok(Scenario {
+            name: file.name.clone(),
+            description: file.description.clone(),
+            generations,
+            technologies,
+            service,
+            module_gross_margin,
+            thermal,
+            photonics,
+            yield_settings,
+            fleet,
+            market,
+            align,
+            codesign,
+        })
+    } else {
+        Err(checker.diagnostics)
+    }
+}
+
+/// `[service]`: the repair times, each positive.
+fn resolve_service(checker: &mut Checker, service: &raw::ServiceOptions) -> Service {
+    Service {
+        module_swap_mttr: Hours(checker.number(
+            "service.module_swap_mttr_h",
+            service.module_swap_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+        els_swap_mttr: Hours(checker.number(
+            "service.els_swap_mttr_h",
+            service.els_swap_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+        cable_swap_mttr: Hours(checker.number(
+            "service.cable_swap_mttr_h",
+            service.cable_swap_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+        switch_replace_mttr: Hours(checker.number(
+            "service.switch_replace_mttr_h",
+            service.switch_replace_mttr_h,
+            Limits::POSITIVE,
+            "h",
+        )),
+    }
+}
+
+/// The market's goodput anchors compare the fleet's fabrics of its three technologies: each
+/// must be one of the fleet's.
+fn check_market_fabrics(
+    checker: &mut Checker,
+    market: &MarketSettings,
+    fleet: &FleetSettings,
+    technologies: &[Technology],
+) {
     for (name, index) in [
         ("cpo_technology", market.cpo_technology),
         ("pluggable_technology", market.pluggable_technology),
@@ -221,9 +261,16 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             );
         }
     }
-    // The coupling and ageing allocations come out of every ring technology's link margin,
-    // and a reassigned bus needs a laser grid that tiles the ring FSR.
-    for technology in &technologies {
+}
+
+/// The coupling and ageing allocations come out of every ring technology's link margin, and a
+/// reassigned bus needs a laser grid that tiles the ring FSR.
+fn check_ring_allocations(
+    checker: &mut Checker,
+    photonics: &PhotonicsSettings,
+    technologies: &[Technology],
+) {
+    for technology in technologies {
         let (Some(rings), Some(optics)) = (&technology.rings, &technology.optics) else {
             continue;
         };
@@ -253,11 +300,18 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             }
         }
     }
-    // Engines are laid out four-fold around the ASIC: each generation's capacity must be a
-    // whole multiple of four engines.
-    for technology in &technologies {
+}
+
+/// Engines are laid out four-fold around the ASIC: each generation's capacity must be a whole
+/// multiple of four engines.
+fn check_engines_four_fold(
+    checker: &mut Checker,
+    technologies: &[Technology],
+    generations: &[Generation],
+) {
+    for technology in technologies {
         let Some(package) = &technology.package else { continue };
-        for generation in &generations {
+        for generation in generations {
             let ratio = generation.switch_capacity().0 / package.engine_capacity.0;
             if (ratio - ratio.round()).abs() > 1e-9
                 || ratio.round() < 4.0
@@ -274,25 +328,5 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
                 );
             }
         }
-    }
-
-    if checker.diagnostics.is_empty() {
-        Ok(Scenario {
-            name: file.name.clone(),
-            description: file.description.clone(),
-            generations,
-            technologies,
-            service,
-            module_gross_margin,
-            thermal,
-            photonics,
-            yield_settings,
-            fleet,
-            market,
-            align,
-            codesign,
-        })
-    } else {
-        Err(checker.diagnostics)
     }
 }

@@ -16,6 +16,89 @@ pub(super) fn resolve_photonics(
     let sample_rate_hz = positive(checker, "sample_rate_hz", options.sample_rate_hz, "Hz");
     let workload_period_s = positive(checker, "workload_period_s", options.workload_period_s, "s");
     let thermal_step_s = positive(checker, "thermal_step_s", options.thermal_step_s, "s");
+    check_loop_timing(checker, sample_rate_hz, workload_period_s, thermal_step_s);
+    let seed = checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64;
+    let lanes = checker.count(&field("lanes"), options.lanes, 1, 100_000, "lanes") as usize;
+    let lanes_per_pic =
+        checker.count(&field("lanes_per_pic"), options.lanes_per_pic, 1, 4096, "lanes") as usize;
+    let RingsAndGrid {
+        wavelength_nm,
+        ring_loaded_q,
+        heater_max_mw,
+        heater_crosstalk,
+        channel_spacing_nm,
+        global_variance_fraction,
+        laser_offset_sigma_nm,
+    } = resolve_rings_and_grid(checker, options);
+    let Coupling {
+        block_sigma_um,
+        fiber_sigma_um,
+        mode_radius_um,
+        coupling_allocation_db,
+        ageing_allocation_db,
+    } = resolve_coupling(checker, options);
+    let lock_guard_nm =
+        checker.number(&field("lock_guard_nm"), options.lock_guard_nm, Limits::NON_NEGATIVE, "nm");
+    let power_sigma_db = checker.number(
+        &field("power_sigma_db"),
+        options.power_sigma_db,
+        Limits::NON_NEGATIVE,
+        "dB",
+    );
+    let LockLoop { kp, ki, capture_fwhm, relock_time_s, flap_window_s } =
+        resolve_lock_loop(checker, options);
+    let workload_busy_fraction = checker.number(
+        &field("workload_busy_fraction"),
+        options.workload_busy_fraction,
+        Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
+        "fraction",
+    );
+    let DriftModel { drift_grid_cells, periods, sensor_lsb_k, predictor_taps } =
+        resolve_drift_model(checker, options);
+    PhotonicsSettings {
+        seed,
+        lanes,
+        lanes_per_pic,
+        wavelength_nm,
+        ring_loaded_q,
+        heater_max_mw,
+        heater_crosstalk,
+        channel_spacing_nm,
+        global_variance_fraction,
+        laser_offset_sigma_nm,
+        block_sigma_um,
+        fiber_sigma_um,
+        mode_radius_um,
+        coupling_allocation_db,
+        ageing_allocation_db,
+        wavelength_reassignment: options.wavelength_reassignment,
+        lock_guard_nm,
+        power_sigma_db,
+        sample_rate_hz,
+        kp,
+        ki,
+        capture_fwhm,
+        relock_time_s,
+        flap_window_s,
+        workload_period_s,
+        workload_busy_fraction,
+        thermal_step_s,
+        drift_grid_cells,
+        periods,
+        sensor_lsb_k,
+        predictor_taps,
+    }
+}
+
+/// The lock loop's samples tile a thermal step, and the thermal steps (at least 4) tile a
+/// workload period.
+fn check_loop_timing(
+    checker: &mut Checker,
+    sample_rate_hz: f64,
+    workload_period_s: f64,
+    thermal_step_s: f64,
+) {
+    let field = |name: &str| format!("photonics.{name}");
     let sample_s = 1.0 / sample_rate_hz;
     let samples_per_step = thermal_step_s / sample_s;
     if thermal_step_s.is_finite()
@@ -38,16 +121,15 @@ pub(super) fn resolve_photonics(
             format!("a whole number (at least 4) of thermal steps ({thermal_step_s} s each)"),
         );
     }
-    PhotonicsSettings {
-        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
-        lanes: checker.count(&field("lanes"), options.lanes, 1, 100_000, "lanes") as usize,
-        lanes_per_pic: checker.count(
-            &field("lanes_per_pic"),
-            options.lanes_per_pic,
-            1,
-            4096,
-            "lanes",
-        ) as usize,
+}
+
+/// The rings' wavelength, line shape and heaters, the WDM grid and the offsets' spreads.
+fn resolve_rings_and_grid(checker: &mut Checker, options: &raw::PhotonicsOptions) -> RingsAndGrid {
+    let field = |name: &str| format!("photonics.{name}");
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    RingsAndGrid {
         wavelength_nm: checker.number(
             &field("wavelength_nm"),
             options.wavelength_nm,
@@ -90,6 +172,27 @@ pub(super) fn resolve_photonics(
             Limits::NON_NEGATIVE,
             "nm",
         ),
+    }
+}
+
+/// The ring, grid and offset settings of `[photonics]`.
+struct RingsAndGrid {
+    wavelength_nm: f64,
+    ring_loaded_q: f64,
+    heater_max_mw: f64,
+    heater_crosstalk: f64,
+    channel_spacing_nm: f64,
+    global_variance_fraction: f64,
+    laser_offset_sigma_nm: f64,
+}
+
+/// The fiber placement spreads, the mode radius and the link-margin allocations.
+fn resolve_coupling(checker: &mut Checker, options: &raw::PhotonicsOptions) -> Coupling {
+    let field = |name: &str| format!("photonics.{name}");
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    Coupling {
         block_sigma_um: checker.number(
             &field("block_sigma_um"),
             options.block_sigma_um,
@@ -122,20 +225,25 @@ pub(super) fn resolve_photonics(
             Limits::NON_NEGATIVE,
             "dB",
         ),
-        wavelength_reassignment: options.wavelength_reassignment,
-        lock_guard_nm: checker.number(
-            &field("lock_guard_nm"),
-            options.lock_guard_nm,
-            Limits::NON_NEGATIVE,
-            "nm",
-        ),
-        power_sigma_db: checker.number(
-            &field("power_sigma_db"),
-            options.power_sigma_db,
-            Limits::NON_NEGATIVE,
-            "dB",
-        ),
-        sample_rate_hz,
+    }
+}
+
+/// The coupling settings of `[photonics]`.
+struct Coupling {
+    block_sigma_um: f64,
+    fiber_sigma_um: f64,
+    mode_radius_um: f64,
+    coupling_allocation_db: f64,
+    ageing_allocation_db: f64,
+}
+
+/// The lock loop's gains (a stable loop), capture range, re-lock time and flap window.
+fn resolve_lock_loop(checker: &mut Checker, options: &raw::PhotonicsOptions) -> LockLoop {
+    let field = |name: &str| format!("photonics.{name}");
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    LockLoop {
         kp: checker.number(&field("kp"), options.kp, Limits::FRACTION_BELOW_ONE, "1"),
         ki: checker.number(
             &field("ki"),
@@ -154,14 +262,25 @@ pub(super) fn resolve_photonics(
             "s",
         ),
         flap_window_s: positive(checker, "flap_window_s", options.flap_window_s, "s"),
-        workload_period_s,
-        workload_busy_fraction: checker.number(
-            &field("workload_busy_fraction"),
-            options.workload_busy_fraction,
-            Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
-            "fraction",
-        ),
-        thermal_step_s,
+    }
+}
+
+/// The lock-loop settings of `[photonics]`.
+struct LockLoop {
+    kp: f64,
+    ki: f64,
+    capture_fwhm: f64,
+    relock_time_s: f64,
+    flap_window_s: f64,
+}
+
+/// The drift transient's grid and length, and the feed-forward predictor's sensor and taps.
+fn resolve_drift_model(checker: &mut Checker, options: &raw::PhotonicsOptions) -> DriftModel {
+    let field = |name: &str| format!("photonics.{name}");
+    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::POSITIVE, unit)
+    };
+    DriftModel {
         drift_grid_cells: checker.count(
             &field("drift_grid_cells"),
             options.drift_grid_cells,
@@ -179,4 +298,12 @@ pub(super) fn resolve_photonics(
             "samples",
         ) as usize,
     }
+}
+
+/// The drift-model settings of `[photonics]`.
+struct DriftModel {
+    drift_grid_cells: usize,
+    periods: usize,
+    sensor_lsb_k: f64,
+    predictor_taps: usize,
 }

@@ -1,6 +1,7 @@
 //! Generations and technologies: each technology's kind, laser, link budget, rings, package
 //! and per-generation parts, checked against the generations listed in `[compare]`.
 
+use super::ids::{check_generation_keys, check_listed_ids};
 use super::{Checker, Limits, join};
 use crate::scenario::raw;
 use crate::scenario::{
@@ -15,35 +16,14 @@ pub(super) fn resolve_generations(
     checker: &mut Checker,
     file: &raw::ScenarioFile,
 ) -> Vec<Generation> {
-    if file.compare.generations.is_empty() {
-        checker.invalid("compare.generations", "[]", "at least one generation id");
-    }
-    let defined: Vec<String> = file.generation.keys().map(|id| format!("\"{id}\"")).collect();
-    for (index, id) in file.compare.generations.iter().enumerate() {
-        if !file.generation.contains_key(id) {
-            checker.invalid(
-                &format!("compare.generations[{index}]"),
-                format!("\"{id}\""),
-                format!("a generation defined under [generation]: {}", defined.join(", ")),
-            );
-        }
-        if file.compare.generations[..index].contains(id) {
-            checker.invalid(
-                &format!("compare.generations[{index}]"),
-                format!("\"{id}\""),
-                "each generation listed once",
-            );
-        }
-    }
-    for id in file.generation.keys() {
-        if !file.compare.generations.contains(id) {
-            checker.invalid(
-                &join("generation", id),
-                format!("\"{id}\""),
-                "every defined generation listed in compare.generations (nothing is silently left out)",
-            );
-        }
-    }
+    let defined: Vec<&str> = file.generation.keys().map(String::as_str).collect();
+    check_listed_ids(
+        checker,
+        "generation",
+        "compare.generations",
+        &file.compare.generations,
+        &defined,
+    );
     file.compare
         .generations
         .iter()
@@ -100,35 +80,14 @@ pub(super) fn resolve_technologies(
     file: &raw::ScenarioFile,
     generation_ids: &[String],
 ) -> Vec<Technology> {
-    if file.compare.technologies.is_empty() {
-        checker.invalid("compare.technologies", "[]", "at least one technology id");
-    }
-    let defined: Vec<String> = file.technology.keys().map(|id| format!("\"{id}\"")).collect();
-    for (index, id) in file.compare.technologies.iter().enumerate() {
-        if !file.technology.contains_key(id) {
-            checker.invalid(
-                &format!("compare.technologies[{index}]"),
-                format!("\"{id}\""),
-                format!("a technology defined under [technology]: {}", defined.join(", ")),
-            );
-        }
-        if file.compare.technologies[..index].contains(id) {
-            checker.invalid(
-                &format!("compare.technologies[{index}]"),
-                format!("\"{id}\""),
-                "each technology listed once",
-            );
-        }
-    }
-    for id in file.technology.keys() {
-        if !file.compare.technologies.contains(id) {
-            checker.invalid(
-                &join("technology", id),
-                format!("\"{id}\""),
-                "every defined technology listed in compare.technologies (nothing is silently left out)",
-            );
-        }
-    }
+    let defined: Vec<&str> = file.technology.keys().map(String::as_str).collect();
+    check_listed_ids(
+        checker,
+        "technology",
+        "compare.technologies",
+        &file.compare.technologies,
+        &defined,
+    );
     file.compare
         .technologies
         .iter()
@@ -164,35 +123,7 @@ pub(super) fn resolve_technology(
         )
         .unwrap_or(SerdesClass::LongReach);
 
-    // Which sections a kind needs: copper has no laser; only co-packaged designs have a package.
-    let needs_optics = kind != TechnologyKind::Copper;
-    let needs_package = kind == TechnologyKind::CoPackaged;
-    let presence = [
-        ("laser", options.laser.is_some(), needs_optics),
-        ("link_budget", options.link_budget.is_some(), needs_optics),
-        ("package", options.package.is_some(), needs_package),
-    ];
-    for (section, present, needed) in presence {
-        if present != needed {
-            checker.invalid(
-                &field(section),
-                if present { "a section" } else { "nothing" },
-                format!(
-                    "{} [{}.{section}] for kind = \"{}\"",
-                    if needed { "a" } else { "no" },
-                    path,
-                    options.kind
-                ),
-            );
-        }
-    }
-    if options.rings.is_some() && kind != TechnologyKind::CoPackaged {
-        checker.invalid(
-            &field("rings"),
-            "a section",
-            format!("no [{path}.rings] unless kind = \"co_packaged\""),
-        );
-    }
+    check_sections(checker, &path, options, kind);
 
     let optics = match (&options.laser, &options.link_budget) {
         (Some(laser), Some(link_budget)) => Some(Optics {
@@ -202,61 +133,12 @@ pub(super) fn resolve_technology(
         _ => None,
     };
     let rings = options.rings.as_ref().map(|rings| resolve_rings(checker, &field("rings"), rings));
-    let package = options.package.as_ref().map(|package| Package {
-        engine_capacity: Gbps(checker.number(
-            &field("package.engine_capacity_gbps"),
-            package.engine_capacity_gbps,
-            Limits::POSITIVE,
-            "Gb/s",
-        )),
-        engine_edge: Millimetres(checker.number(
-            &field("package.engine_edge_mm"),
-            package.engine_edge_mm,
-            Limits::POSITIVE,
-            "mm",
-        )),
-    });
+    let package = options
+        .package
+        .as_ref()
+        .map(|package| resolve_package(checker, &field("package"), package));
 
-    for generation_id in options.per_generation.keys() {
-        if !generation_ids.contains(generation_id) {
-            checker.invalid(
-                &join(&field("per_generation"), generation_id),
-                format!("\"{generation_id}\""),
-                format!(
-                    "a generation listed in compare.generations: {}",
-                    quoted_list(generation_ids)
-                ),
-            );
-        }
-    }
-    // Lasers are priced per laser only where the port owns them; an ELS is priced per module.
-    let owns_lasers = options.laser.as_ref().is_some_and(|laser| laser.placement != "external");
-    let parts = generation_ids
-        .iter()
-        .filter_map(|generation_id| {
-            let parts_path = join(&field("per_generation"), generation_id);
-            match options.per_generation.get(generation_id) {
-                Some(parts) => {
-                    if !owns_lasers && parts.laser_usd_each != 0.0 {
-                        checker.invalid(
-                            &format!("{parts_path}.laser_usd_each"),
-                            parts.laser_usd_each,
-                            "0: this technology has no laser in the module or package (an external laser source is priced by laser.els.module_usd)",
-                        );
-                    }
-                    Some(resolve_parts(checker, &parts_path, parts))
-                }
-                None => {
-                    checker.invalid(
-                        &parts_path,
-                        "nothing",
-                        format!("a [{parts_path}] section: every technology gives its parts for every generation"),
-                    );
-                    None
-                }
-            }
-        })
-        .collect();
+    let parts = resolve_per_generation(checker, &field("per_generation"), options, generation_ids);
 
     Technology {
         id: id.to_string(),
@@ -297,8 +179,100 @@ pub(super) fn resolve_technology(
     }
 }
 
-pub(super) fn quoted_list(ids: &[String]) -> String {
-    ids.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(", ")
+/// The sections `kind` needs are there and no others: copper has no laser; only co-packaged
+/// designs have a package or rings.
+fn check_sections(
+    checker: &mut Checker,
+    path: &str,
+    options: &raw::TechnologyOptions,
+    kind: TechnologyKind,
+) {
+    let field = |name: &str| format!("{path}.{name}");
+    let needs_optics = kind != TechnologyKind::Copper;
+    let needs_package = kind == TechnologyKind::CoPackaged;
+    let presence = [
+        ("laser", options.laser.is_some(), needs_optics),
+        ("link_budget", options.link_budget.is_some(), needs_optics),
+        ("package", options.package.is_some(), needs_package),
+    ];
+    for (section, present, needed) in presence {
+        if present != needed {
+            checker.invalid(
+                &field(section),
+                if present { "a section" } else { "nothing" },
+                format!(
+                    "{} [{}.{section}] for kind = \"{}\"",
+                    if needed { "a" } else { "no" },
+                    path,
+                    options.kind
+                ),
+            );
+        }
+    }
+    if options.rings.is_some() && kind != TechnologyKind::CoPackaged {
+        checker.invalid(
+            &field("rings"),
+            "a section",
+            format!("no [{path}.rings] unless kind = \"co_packaged\""),
+        );
+    }
+}
+
+/// `[technology.<id>.package]` at `path`: an engine's capacity and edge.
+fn resolve_package(checker: &mut Checker, path: &str, options: &raw::PackageOptions) -> Package {
+    Package {
+        engine_capacity: Gbps(checker.number(
+            &format!("{path}.engine_capacity_gbps"),
+            options.engine_capacity_gbps,
+            Limits::POSITIVE,
+            "Gb/s",
+        )),
+        engine_edge: Millimetres(checker.number(
+            &format!("{path}.engine_edge_mm"),
+            options.engine_edge_mm,
+            Limits::POSITIVE,
+            "mm",
+        )),
+    }
+}
+
+/// `[technology.<id>.per_generation.*]` at `path`: the parts of every generation listed in
+/// `[compare]`, and no other.
+fn resolve_per_generation(
+    checker: &mut Checker,
+    path: &str,
+    options: &raw::TechnologyOptions,
+    generation_ids: &[String],
+) -> Vec<Parts> {
+    check_generation_keys(checker, path, options.per_generation.keys(), generation_ids);
+    // Lasers are priced per laser only where the port owns them; an ELS is priced per module.
+    let owns_lasers = options.laser.as_ref().is_some_and(|laser| laser.placement != "external");
+    generation_ids
+        .iter()
+        .filter_map(|generation_id| {
+            let parts_path = join(path, generation_id);
+            match options.per_generation.get(generation_id) {
+                Some(parts) => {
+                    if !owns_lasers && parts.laser_usd_each != 0.0 {
+                        checker.invalid(
+                            &format!("{parts_path}.laser_usd_each"),
+                            parts.laser_usd_each,
+                            "0: this technology has no laser in the module or package (an external laser source is priced by laser.els.module_usd)",
+                        );
+                    }
+                    Some(resolve_parts(checker, &parts_path, parts))
+                }
+                None => {
+                    checker.invalid(
+                        &parts_path,
+                        "nothing",
+                        format!("a [{parts_path}] section: every technology gives its parts for every generation"),
+                    );
+                    None
+                }
+            }
+        })
+        .collect()
 }
 
 pub(super) fn resolve_laser(
@@ -335,41 +309,8 @@ pub(super) fn resolve_laser(
             format!("a [{path}.els] section exactly when placement = \"external\""),
         );
     }
-    let tec = options.tec.as_ref().map(|tec| Tec {
-        setpoint: Celsius(checker.number(
-            &field("tec.setpoint_c"),
-            tec.setpoint_c,
-            Limits::between(-40.0, 150.0),
-            "°C",
-        )),
-        leak_w_per_k: checker.number(
-            &field("tec.leak_w_per_k"),
-            tec.leak_w_per_k,
-            Limits::NON_NEGATIVE,
-            "W/K",
-        ),
-        cop: checker.number(
-            &field("tec.cop"),
-            tec.cop,
-            Limits::POSITIVE,
-            "W heat per W electrical",
-        ),
-    });
-    let els = options.els.as_ref().map(|els| Els {
-        lasers_per_module: checker.count(
-            &field("els.lasers_per_module"),
-            els.lasers_per_module,
-            1,
-            1024,
-            "lasers",
-        ),
-        module_cost: Usd(checker.number(
-            &field("els.module_usd"),
-            els.module_usd,
-            Limits::NON_NEGATIVE,
-            "USD",
-        )),
-    });
+    let tec = options.tec.as_ref().map(|tec| resolve_tec(checker, &field("tec"), tec));
+    let els = options.els.as_ref().map(|els| resolve_els(checker, &field("els"), els));
     Laser {
         placement,
         lanes_per_laser: checker.count(
@@ -406,6 +347,49 @@ pub(super) fn resolve_laser(
         )),
         tec,
         els,
+    }
+}
+
+/// The laser's thermo-electric cooler (`[...laser.tec]` at `path`).
+fn resolve_tec(checker: &mut Checker, path: &str, options: &raw::TecOptions) -> Tec {
+    Tec {
+        setpoint: Celsius(checker.number(
+            &format!("{path}.setpoint_c"),
+            options.setpoint_c,
+            Limits::between(-40.0, 150.0),
+            "°C",
+        )),
+        leak_w_per_k: checker.number(
+            &format!("{path}.leak_w_per_k"),
+            options.leak_w_per_k,
+            Limits::NON_NEGATIVE,
+            "W/K",
+        ),
+        cop: checker.number(
+            &format!("{path}.cop"),
+            options.cop,
+            Limits::POSITIVE,
+            "W heat per W electrical",
+        ),
+    }
+}
+
+/// The external laser source module (`[...laser.els]` at `path`).
+fn resolve_els(checker: &mut Checker, path: &str, options: &raw::ElsOptions) -> Els {
+    Els {
+        lasers_per_module: checker.count(
+            &format!("{path}.lasers_per_module"),
+            options.lasers_per_module,
+            1,
+            1024,
+            "lasers",
+        ),
+        module_cost: Usd(checker.number(
+            &format!("{path}.module_usd"),
+            options.module_usd,
+            Limits::NON_NEGATIVE,
+            "USD",
+        )),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `[thermal]`: the package geometry and materials, the cold plate and its inlet sweep, the
 //! board path, ASIC leakage and the workload cycling.
 
-use super::technology::quoted_list;
+use super::ids::check_generation_keys;
 use super::{Bound, Checker, Limits, join};
 use crate::scenario::raw;
 use crate::scenario::{AsicLeakage, Board, ColdPlate, Cycling, HeatSinkKind, ThermalSettings};
@@ -89,18 +89,12 @@ fn resolve_asic_sides(
     generation_ids: &[String],
 ) -> Vec<f64> {
     let field = |name: &str| format!("thermal.{name}");
-    for id in options.asic_side_mm.keys() {
-        if !generation_ids.contains(id) {
-            checker.invalid(
-                &join(&field("asic_side_mm"), id),
-                format!("\"{id}\""),
-                format!(
-                    "a generation listed in compare.generations: {}",
-                    quoted_list(generation_ids)
-                ),
-            );
-        }
-    }
+    check_generation_keys(
+        checker,
+        &field("asic_side_mm"),
+        options.asic_side_mm.keys(),
+        generation_ids,
+    );
     generation_ids
         .iter()
         .map(|id| match options.asic_side_mm.get(id) {
@@ -248,20 +242,7 @@ fn resolve_cycling(checker: &mut Checker, cycling_options: &raw::CyclingOptions)
             format!("a value above test_min_c = {test_min_c} °C"),
         );
     }
-    let busy_steps = cycling_options.busy_fraction * cycling_options.steps_per_period as f64;
-    if (busy_steps - busy_steps.round()).abs() > 1e-9
-        || busy_steps.round() < 1.0
-        || busy_steps.round() > cycling_options.steps_per_period as f64 - 1.0
-    {
-        checker.invalid(
-            &cycling_field("busy_fraction"),
-            cycling_options.busy_fraction,
-            format!(
-                "a fraction that is a whole number of the {} steps per period, at least one step busy and one idle",
-                cycling_options.steps_per_period
-            ),
-        );
-    }
+    check_busy_steps(checker, cycling_options);
     Cycling {
         period_s: cycling_positive(checker, "period_s", cycling_options.period_s, "s"),
         busy_fraction: checker.number(
@@ -328,6 +309,26 @@ fn resolve_cycling(checker: &mut Checker, cycling_options: &raw::CyclingOptions)
             cycling_options.test_cycles_per_day,
             "cycles/day",
         ),
+    }
+}
+
+/// The busy share of the cycling period is a whole number of its steps, at least one step
+/// busy and one idle.
+fn check_busy_steps(checker: &mut Checker, cycling_options: &raw::CyclingOptions) {
+    let cycling_field = |name: &str| format!("thermal.cycling.{name}");
+    let busy_steps = cycling_options.busy_fraction * cycling_options.steps_per_period as f64;
+    if (busy_steps - busy_steps.round()).abs() > 1e-9
+        || busy_steps.round() < 1.0
+        || busy_steps.round() > cycling_options.steps_per_period as f64 - 1.0
+    {
+        checker.invalid(
+            &cycling_field("busy_fraction"),
+            cycling_options.busy_fraction,
+            format!(
+                "a fraction that is a whole number of the {} steps per period, at least one step busy and one idle",
+                cycling_options.steps_per_period
+            ),
+        );
     }
 }
 

@@ -29,24 +29,6 @@ pub(super) fn quarters(checker: &mut Checker, ramp: &raw::RampOptions) -> Vec<Qu
 
 pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSettings {
     let field = |name: &str| format!("yield.{name}");
-    let fraction = |checker: &mut Checker, name: &str, value: f64| {
-        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
-    };
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
-    let coverage = |checker: &mut Checker, name: &str, values: &raw::CoverageOptions| {
-        ByMechanism::from_fn(|mechanism| {
-            let value = match mechanism {
-                Mechanism::Coupling => values.coupling,
-                Mechanism::Laser => values.laser,
-                Mechanism::Drift => values.drift,
-                Mechanism::Warpage => values.warpage,
-                Mechanism::Asic => values.asic,
-            };
-            fraction(checker, &format!("{name}.{mechanism}"), value)
-        })
-    };
     // Positive: Wright's law and the market's learning start from the volume already built.
     let initial_units = checker.number(
         &field("ramp.initial_units"),
@@ -54,17 +36,168 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
         Limits::POSITIVE,
         "units",
     );
+    let seed = checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64;
+    let packages =
+        checker.count(&field("packages"), options.packages, 1, 10_000_000, "packages") as usize;
+    let spare_lanes_per_engine = checker.count(
+        &field("spare_lanes_per_engine"),
+        options.spare_lanes_per_engine,
+        0,
+        64,
+        "lanes",
+    ) as usize;
+    let attach = resolve_attach(checker, options);
+    let laser_defects = resolve_laser_defects(checker, options);
+    let warpage = resolve_warpage(checker, options);
+    let wafers = resolve_wafers(checker, options);
+    let els_spare_lasers =
+        checker.count(&field("els_spare_lasers"), options.els_spare_lasers, 0, 64, "lasers")
+            as usize;
+    let rework = resolve_rework(checker, options);
+    let coverages = resolve_coverage(checker, options);
+    let ramp = resolve_ramp(checker, options, initial_units);
+    let costs = resolve_costs(checker, options);
     YieldSettings {
-        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
-        packages: checker.count(&field("packages"), options.packages, 1, 10_000_000, "packages")
-            as usize,
-        spare_lanes_per_engine: checker.count(
-            &field("spare_lanes_per_engine"),
-            options.spare_lanes_per_engine,
+        seed,
+        packages,
+        spare_lanes_per_engine,
+        shift_sigma_um: attach.shift_sigma_um,
+        gap_mean_um: attach.gap_mean_um,
+        gap_sigma_um: attach.gap_sigma_um,
+        gap_index: attach.gap_index,
+        tilt_sigma_mrad: attach.tilt_sigma_mrad,
+        laser_defects_per_laser: laser_defects.laser_defects_per_laser,
+        laser_weak_fraction: laser_defects.laser_weak_fraction,
+        laser_weak_rate_per_h: laser_defects.laser_weak_rate_per_h,
+        burn_in_h: laser_defects.burn_in_h,
+        warpage_um_per_mm2: warpage.warpage_um_per_mm2,
+        warpage_sigma_fraction: warpage.warpage_sigma_fraction,
+        warpage_lateral_per_um: warpage.warpage_lateral_per_um,
+        reflow_warpage_fraction: warpage.reflow_warpage_fraction,
+        bga_open_low_um: warpage.bga_open_low_um,
+        bga_open_high_um: warpage.bga_open_high_um,
+        engine_joint_open_um: warpage.engine_joint_open_um,
+        asic_defects_per_cm2: wafers.asic_defects_per_cm2,
+        asic_cluster_alpha: wafers.asic_cluster_alpha,
+        wafers_per_lot: wafers.wafers_per_lot,
+        asic_lot_alpha: wafers.asic_lot_alpha,
+        engines_per_pic_wafer: wafers.engines_per_pic_wafer,
+        ring_offset_wafer_share: wafers.ring_offset_wafer_share,
+        els_spare_lasers,
+        rework,
+        wafer_test_coverage: coverages.wafer_test_coverage,
+        engine_test_coverage: coverages.engine_test_coverage,
+        package_test_coverage: coverages.package_test_coverage,
+        system_test_coverage: coverages.system_test_coverage,
+        ramp,
+        packaging_usd: costs.packaging_usd,
+        wafer_test_usd: costs.wafer_test_usd,
+        engine_test_usd: costs.engine_test_usd,
+        package_test_usd: costs.package_test_usd,
+        system_test_usd: costs.system_test_usd,
+        burn_in_usd: costs.burn_in_usd,
+    }
+}
+
+/// A coverage per mechanism (`yield.<name>.<mechanism>`), each a fraction.
+fn coverage(checker: &mut Checker, name: &str, values: &raw::CoverageOptions) -> ByMechanism<f64> {
+    ByMechanism::from_fn(|mechanism| {
+        let value = match mechanism {
+            Mechanism::Coupling => values.coupling,
+            Mechanism::Laser => values.laser,
+            Mechanism::Drift => values.drift,
+            Mechanism::Warpage => values.warpage,
+            Mechanism::Asic => values.asic,
+        };
+        checker.number(
+            &format!("yield.{name}.{mechanism}"),
+            value,
+            Limits::between(0.0, 1.0),
+            "fraction",
+        )
+    })
+}
+
+/// Fiber re-attach (`[yield.rework]`): attempts, damage probability and cost.
+fn resolve_rework(checker: &mut Checker, options: &raw::YieldOptions) -> Rework {
+    let field = |name: &str| format!("yield.{name}");
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    let fraction = |checker: &mut Checker, name: &str, value: f64| {
+        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
+    };
+    Rework {
+        attempts: checker.count(
+            &field("rework.attempts"),
+            options.rework.attempts,
             0,
-            64,
-            "lanes",
+            10,
+            "attempts",
         ) as usize,
+        damage_probability: fraction(
+            checker,
+            "rework.damage_probability",
+            options.rework.damage_probability,
+        ),
+        usd: non_negative(checker, "rework.usd", options.rework.usd, "USD"),
+    }
+}
+
+/// The volume ramp (`[yield.ramp]`): learning, reference and initial volumes, the quarters and
+/// their cumulative volumes (from `initial_units`), packages per point.
+fn resolve_ramp(checker: &mut Checker, options: &raw::YieldOptions, initial_units: f64) -> Ramp {
+    let field = |name: &str| format!("yield.{name}");
+    Ramp {
+        learning_rate: checker.number(
+            &field("ramp.learning_rate"),
+            options.ramp.learning_rate,
+            Limits::FRACTION_OPEN_ZERO,
+            "factor per doubling",
+        ),
+        reference_units: checker.number(
+            &field("ramp.reference_units"),
+            options.ramp.reference_units,
+            Limits::POSITIVE,
+            "units",
+        ),
+        initial_units,
+        quarters: quarters(checker, &options.ramp),
+        cumulative_units: {
+            let mut cumulative = initial_units;
+            options
+                .ramp
+                .units_per_quarter
+                .iter()
+                .enumerate()
+                .map(|(index, &units)| {
+                    cumulative += checker.number(
+                        &format!("yield.ramp.units_per_quarter[{index}]"),
+                        units,
+                        Limits::POSITIVE,
+                        "units",
+                    );
+                    cumulative
+                })
+                .collect()
+        },
+        packages_per_point: checker.count(
+            &field("ramp.packages_per_point"),
+            options.ramp.packages_per_point,
+            1,
+            1_000_000,
+            "packages",
+        ) as usize,
+    }
+}
+
+/// The fiber blocks' post-attach shift, gap and tilt.
+fn resolve_attach(checker: &mut Checker, options: &raw::YieldOptions) -> Attach {
+    let field = |name: &str| format!("yield.{name}");
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    Attach {
         shift_sigma_um: non_negative(checker, "shift_sigma_um", options.shift_sigma_um, "µm"),
         gap_mean_um: non_negative(checker, "gap_mean_um", options.gap_mean_um, "µm"),
         gap_sigma_um: non_negative(checker, "gap_sigma_um", options.gap_sigma_um, "µm"),
@@ -75,6 +208,28 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
             "refractive index",
         ),
         tilt_sigma_mrad: non_negative(checker, "tilt_sigma_mrad", options.tilt_sigma_mrad, "mrad"),
+    }
+}
+
+/// The fiber-attach settings of `[yield]`.
+struct Attach {
+    shift_sigma_um: f64,
+    gap_mean_um: f64,
+    gap_sigma_um: f64,
+    gap_index: f64,
+    tilt_sigma_mrad: f64,
+}
+
+/// The lasers' killer defects, weak fraction and its failure rate under burn-in.
+fn resolve_laser_defects(checker: &mut Checker, options: &raw::YieldOptions) -> LaserDefects {
+    let field = |name: &str| format!("yield.{name}");
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    let fraction = |checker: &mut Checker, name: &str, value: f64| {
+        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
+    };
+    LaserDefects {
         laser_defects_per_laser: non_negative(
             checker,
             "laser_defects_per_laser",
@@ -89,6 +244,24 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
             "1/h",
         ),
         burn_in_h: non_negative(checker, "burn_in_h", options.burn_in_h, "h"),
+    }
+}
+
+/// The laser-defect settings of `[yield]`.
+struct LaserDefects {
+    laser_defects_per_laser: f64,
+    laser_weak_fraction: f64,
+    laser_weak_rate_per_h: f64,
+    burn_in_h: f64,
+}
+
+/// The package's warpage, its spread and lateral effect, and the bows at which joints open.
+fn resolve_warpage(checker: &mut Checker, options: &raw::YieldOptions) -> Warpage {
+    let field = |name: &str| format!("yield.{name}");
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    Warpage {
         warpage_um_per_mm2: non_negative(
             checker,
             "warpage_um_per_mm2",
@@ -131,6 +304,30 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
             Limits::POSITIVE,
             "µm",
         ),
+    }
+}
+
+/// The warpage settings of `[yield]`.
+struct Warpage {
+    warpage_um_per_mm2: f64,
+    warpage_sigma_fraction: f64,
+    warpage_lateral_per_um: f64,
+    reflow_warpage_fraction: f64,
+    bga_open_low_um: f64,
+    bga_open_high_um: f64,
+    engine_joint_open_um: f64,
+}
+
+/// The ASIC's defect density and its clustering by wafer and lot, and the PIC wafers.
+fn resolve_wafers(checker: &mut Checker, options: &raw::YieldOptions) -> Wafers {
+    let field = |name: &str| format!("yield.{name}");
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    let fraction = |checker: &mut Checker, name: &str, value: f64| {
+        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
+    };
+    Wafers {
         asic_defects_per_cm2: non_negative(
             checker,
             "asic_defects_per_cm2",
@@ -168,28 +365,26 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
             "ring_offset_wafer_share",
             options.ring_offset_wafer_share,
         ),
-        els_spare_lasers: checker.count(
-            &field("els_spare_lasers"),
-            options.els_spare_lasers,
-            0,
-            64,
-            "lasers",
-        ) as usize,
-        rework: Rework {
-            attempts: checker.count(
-                &field("rework.attempts"),
-                options.rework.attempts,
-                0,
-                10,
-                "attempts",
-            ) as usize,
-            damage_probability: fraction(
-                checker,
-                "rework.damage_probability",
-                options.rework.damage_probability,
-            ),
-            usd: non_negative(checker, "rework.usd", options.rework.usd, "USD"),
-        },
+    }
+}
+
+/// The wafer settings of `[yield]`.
+struct Wafers {
+    asic_defects_per_cm2: f64,
+    asic_cluster_alpha: f64,
+    wafers_per_lot: usize,
+    asic_lot_alpha: f64,
+    engines_per_pic_wafer: usize,
+    ring_offset_wafer_share: f64,
+}
+
+/// The test coverages: wafer test, and engine, package and system test per mechanism.
+fn resolve_coverage(checker: &mut Checker, options: &raw::YieldOptions) -> Coverage {
+    let field = |name: &str| format!("yield.{name}");
+    let fraction = |checker: &mut Checker, name: &str, value: f64| {
+        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
+    };
+    Coverage {
         wafer_test_coverage: fraction(checker, "wafer_test_coverage", options.wafer_test_coverage),
         engine_test_coverage: coverage(
             checker,
@@ -206,47 +401,24 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
             "system_test_coverage",
             &options.system_test_coverage,
         ),
-        ramp: Ramp {
-            learning_rate: checker.number(
-                &field("ramp.learning_rate"),
-                options.ramp.learning_rate,
-                Limits::FRACTION_OPEN_ZERO,
-                "factor per doubling",
-            ),
-            reference_units: checker.number(
-                &field("ramp.reference_units"),
-                options.ramp.reference_units,
-                Limits::POSITIVE,
-                "units",
-            ),
-            initial_units,
-            quarters: quarters(checker, &options.ramp),
-            cumulative_units: {
-                let mut cumulative = initial_units;
-                options
-                    .ramp
-                    .units_per_quarter
-                    .iter()
-                    .enumerate()
-                    .map(|(index, &units)| {
-                        cumulative += checker.number(
-                            &format!("yield.ramp.units_per_quarter[{index}]"),
-                            units,
-                            Limits::POSITIVE,
-                            "units",
-                        );
-                        cumulative
-                    })
-                    .collect()
-            },
-            packages_per_point: checker.count(
-                &field("ramp.packages_per_point"),
-                options.ramp.packages_per_point,
-                1,
-                1_000_000,
-                "packages",
-            ) as usize,
-        },
+    }
+}
+
+/// The test-coverage settings of `[yield]`.
+struct Coverage {
+    wafer_test_coverage: f64,
+    engine_test_coverage: ByMechanism<f64>,
+    package_test_coverage: ByMechanism<f64>,
+    system_test_coverage: ByMechanism<f64>,
+}
+
+/// Packaging, test and burn-in costs.
+fn resolve_costs(checker: &mut Checker, options: &raw::YieldOptions) -> Costs {
+    let field = |name: &str| format!("yield.{name}");
+    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
+        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
+    };
+    Costs {
         packaging_usd: non_negative(checker, "packaging_usd", options.packaging_usd, "USD"),
         wafer_test_usd: non_negative(checker, "wafer_test_usd", options.wafer_test_usd, "USD"),
         engine_test_usd: non_negative(checker, "engine_test_usd", options.engine_test_usd, "USD"),
@@ -259,4 +431,14 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
         system_test_usd: non_negative(checker, "system_test_usd", options.system_test_usd, "USD"),
         burn_in_usd: non_negative(checker, "burn_in_usd", options.burn_in_usd, "USD"),
     }
+}
+
+/// The cost settings of `[yield]`.
+struct Costs {
+    packaging_usd: f64,
+    wafer_test_usd: f64,
+    engine_test_usd: f64,
+    package_test_usd: f64,
+    system_test_usd: f64,
+    burn_in_usd: f64,
 }

@@ -1,0 +1,259 @@
+//! `[generation.*]` and `[technology.*]` resolved: the switch generations and each
+//! technology's structure (optics, laser, rings, package) and per-generation parts.
+
+use crate::units::{
+    Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
+};
+use serde::Serialize;
+
+/// A switch generation: the ASIC and its SerDes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Generation {
+    /// Id such as `51.2T`.
+    pub id: String,
+    /// SerDes lanes on the switch ASIC.
+    pub lanes_per_switch: u32,
+    /// Payload rate of one lane.
+    pub lane_rate: Gbps,
+    /// Lanes in one front-panel port.
+    pub lanes_per_port: u32,
+    /// Energy of the switching core (packet processing, buffers) per switched bit.
+    pub asic_core: PjPerBit,
+    /// Long-reach host SerDes, TX + RX per lane.
+    pub host_serdes_long_reach: PjPerBit,
+    /// XSR (die-to-optical-engine) host SerDes, TX + RX per lane.
+    pub host_serdes_xsr: PjPerBit,
+    /// Receiver OMA needed at the KP4 pre-FEC threshold.
+    pub rx_oma_sensitivity: Dbm,
+    /// Switch ASIC cost.
+    pub asic_cost: Usd,
+}
+
+impl Generation {
+    /// Switch capacity: lanes x lane rate.
+    #[must_use]
+    pub fn switch_capacity(&self) -> Gbps {
+        Gbps(f64::from(self.lanes_per_switch) * self.lane_rate.0)
+    }
+
+    /// Port rate: lanes per port x lane rate.
+    #[must_use]
+    pub fn port_rate(&self) -> Gbps {
+        Gbps(f64::from(self.lanes_per_port) * self.lane_rate.0)
+    }
+
+    /// Front-panel ports per switch.
+    #[must_use]
+    pub fn ports_per_switch(&self) -> u32 {
+        self.lanes_per_switch / self.lanes_per_port
+    }
+}
+
+/// How the ports reach the front panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TechnologyKind {
+    /// A field-replaceable module in a front-panel cage.
+    Pluggable,
+    /// Passive copper from the package or board to the panel.
+    Copper,
+    /// Optical engines on the switch package.
+    CoPackaged,
+}
+
+/// The class of SerDes on the switch ASIC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SerdesClass {
+    /// Drives PCB, connector and module (~22 dB at 200G; docs/sources.md: S08).
+    LongReach,
+    /// Drives a few cm of package substrate to an optical engine.
+    Xsr,
+}
+
+/// A technology: its structure and its parts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Technology {
+    /// Id such as `cpo_els`.
+    pub id: String,
+    /// Name for people.
+    pub label: String,
+    /// Pluggable, copper or co-packaged.
+    pub kind: TechnologyKind,
+    /// Host SerDes class.
+    pub host_serdes: SerdesClass,
+    /// Fraction of the class's energy the host SerDes draws (CPC runs LR at a shorter setting).
+    pub host_serdes_scale: f64,
+    /// Efficiency of power conversion for the port's electronics, in (0, 1].
+    pub conversion_efficiency: f64,
+    /// Control and monitoring power per port.
+    pub overhead_per_port: Watts,
+    /// Reach.
+    pub reach: Metres,
+    /// Reach class for people.
+    pub reach_class: String,
+    /// Front-panel ports per rack unit.
+    pub faceplate_ports_per_ru: u32,
+    /// The laser and its link budget; `None` for copper.
+    pub optics: Option<Optics>,
+    /// Microring tuning; `None` for designs without rings.
+    pub rings: Option<Rings>,
+    /// Co-packaging geometry; `Some` exactly for co-packaged technologies.
+    pub package: Option<Package>,
+    /// Electronics energies and costs, one entry per generation in
+    /// [`Scenario::generations`](super::Scenario::generations) order.
+    pub parts: Vec<Parts>,
+}
+
+/// A laser and the link it must close.
+#[derive(Debug, Clone, Serialize)]
+pub struct Optics {
+    /// The laser.
+    pub laser: Laser,
+    /// The link budget it serves.
+    pub link_budget: LinkBudget,
+}
+
+/// Where the laser sits; this sets its field-replaceable unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LaserPlacement {
+    /// Inside a pluggable module.
+    Module,
+    /// Inside the co-packaged optical engine.
+    Package,
+    /// In an external laser source module on the front panel.
+    External,
+}
+
+/// A CW laser (or the CW section of an EML).
+#[derive(Debug, Clone, Serialize)]
+pub struct Laser {
+    /// Where it sits.
+    pub placement: LaserPlacement,
+    /// Lanes fed by one laser through a splitter.
+    pub lanes_per_laser: u32,
+    /// Wall-plug efficiency at `wpe_reference_temp`, a fraction in (0, 1].
+    pub wall_plug_efficiency: f64,
+    /// Top of the temperature range over which `wall_plug_efficiency` holds.
+    pub wpe_reference_temp: Celsius,
+    /// WPE(T) = WPE_ref exp(-max(0, T - T_ref) / scale).
+    pub wpe_temp_scale: Kelvin,
+    /// Temperature of the laser's surroundings (module case, engine, ELS cage).
+    pub ambient_temp: Celsius,
+    /// A thermo-electric cooler; `None` when uncooled.
+    pub tec: Option<Tec>,
+    /// External-laser-source module; `Some` exactly for [`LaserPlacement::External`].
+    pub els: Option<Els>,
+}
+
+/// A thermo-electric cooler holding a laser at a set point.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tec {
+    /// Laser temperature held by the TEC.
+    pub setpoint: Celsius,
+    /// Thermal conductance from the surroundings into the cooled stage, W/K.
+    pub leak_w_per_k: f64,
+    /// Coefficient of performance: heat pumped per electrical watt.
+    pub cop: f64,
+}
+
+/// An external laser source module.
+#[derive(Debug, Clone, Serialize)]
+pub struct Els {
+    /// Lasers (output fibers) in one module.
+    pub lasers_per_module: u32,
+    /// Cost of one module.
+    pub module_cost: Usd,
+}
+
+/// The optical losses between the laser and the far receiver.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkBudget {
+    /// Modulator extinction ratio.
+    pub extinction_ratio: Db,
+    /// Modulator insertion and modulation loss.
+    pub modulator_loss: Db,
+    /// All chip-fiber coupling losses on the path.
+    pub coupling_loss: Db,
+    /// All connector and splice losses on the path.
+    pub connector_loss: Db,
+    /// Fiber length, km.
+    pub fiber_length_km: f64,
+    /// Fiber attenuation, dB/km.
+    pub fiber_loss_db_per_km: f64,
+    /// Any other loss (splitter excess, mux).
+    pub other_loss: Db,
+    /// Design margin.
+    pub margin: Db,
+}
+
+/// Microring thermal tuning.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rings {
+    /// Rings per lane (modulator, filters).
+    pub rings_per_lane: u32,
+    /// Free spectral range.
+    pub fsr: Nanometres,
+    /// Heater tuning efficiency, nm per mW.
+    pub heater_efficiency_nm_per_mw: f64,
+    /// Standard deviation of the fabricated resonance offset.
+    pub fab_offset_sigma: Nanometres,
+    /// Designed blue offset of the ring from the laser at the reference temperature.
+    pub design_bias: Nanometres,
+    /// Ring resonance drift, nm/K.
+    pub ring_drift_nm_per_k: f64,
+    /// Laser wavelength drift, nm/K.
+    pub laser_drift_nm_per_k: f64,
+    /// Ring operating temperature.
+    pub ring_temp: Celsius,
+    /// Temperature at which `design_bias` holds.
+    pub reference_temp: Celsius,
+}
+
+/// Co-packaging geometry.
+#[derive(Debug, Clone, Serialize)]
+pub struct Package {
+    /// Capacity of one optical engine.
+    pub engine_capacity: Gbps,
+    /// Width of one engine along the package edge.
+    pub engine_edge: Millimetres,
+}
+
+impl Package {
+    /// Optical engines a switch of `generation` carries: capacity over engine capacity
+    /// (checked to be a whole multiple of 4 when the scenario is loaded).
+    #[must_use]
+    pub fn engines_per_switch(&self, generation: &Generation) -> u32 {
+        (generation.switch_capacity().0 / self.engine_capacity.0).round() as u32
+    }
+
+    /// Front-panel ports one engine serves.
+    #[must_use]
+    pub fn ports_per_engine(&self, generation: &Generation) -> f64 {
+        self.engine_capacity.0 / generation.port_rate().0
+    }
+}
+
+/// Per-generation electronics energies and component costs of a technology.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parts {
+    /// Module DSP / retimer.
+    pub dsp: PjPerBit,
+    /// Modulator driver.
+    pub driver: PjPerBit,
+    /// Receiver TIA.
+    pub tia: PjPerBit,
+    /// The optical engine's end of the XSR link.
+    pub oe_serdes: PjPerBit,
+    /// DSP cost per port.
+    pub dsp_cost_per_port: Usd,
+    /// Driver and TIA cost per lane.
+    pub electronics_cost_per_lane: Usd,
+    /// Cost of one laser (in-module or in-package).
+    pub laser_cost_each: Usd,
+    /// Optical subassembly, PIC, fiber attach and test per port.
+    pub optics_cost_per_port: Usd,
+    /// Housing, board, cable or fiber hardware per port.
+    pub housing_cost_per_port: Usd,
+}

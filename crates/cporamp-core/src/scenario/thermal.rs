@@ -1,0 +1,172 @@
+//! `[thermal]` resolved: the co-packaged switch package, its heat sink
+//! (`[thermal.cold_plate]`), workload cycling (`[thermal.cycling]`), the ASIC's leakage and
+//! the board's heat path.
+
+use serde::Serialize;
+
+/// The co-packaged switch package and its liquid cold plate (all lengths in mm as named).
+#[derive(Debug, Clone, Serialize)]
+pub struct ThermalSettings {
+    /// Lateral cells per side of the package.
+    pub grid_cells: usize,
+    /// ASIC die side per generation, in
+    /// [`Scenario::generations`](super::Scenario::generations) order, mm.
+    pub asic_side_mm: Vec<f64>,
+    /// Optical engine depth (perpendicular to the package edge), mm.
+    pub engine_depth_mm: f64,
+    /// Gap between the ASIC die and the engines, mm.
+    pub engine_gap_mm: f64,
+    /// Substrate beyond the outermost engine, mm.
+    pub substrate_margin_mm: f64,
+    /// Die (ASIC and engine) thickness, mm.
+    pub die_thickness_mm: f64,
+    /// Silicon conductivity, W/(m K).
+    pub silicon_k_w_per_mk: f64,
+    /// Silicon volumetric heat capacity, J/(m³ K).
+    pub silicon_rho_c_j_per_m3k: f64,
+    /// Die-to-lid TIM thickness, mm.
+    pub tim_thickness_mm: f64,
+    /// TIM conductivity, W/(m K).
+    pub tim_k_w_per_mk: f64,
+    /// Conductivity of what fills the die layer between dies, W/(m K).
+    pub gap_k_w_per_mk: f64,
+    /// Lid thickness, mm.
+    pub lid_thickness_mm: f64,
+    /// Lid conductivity, W/(m K).
+    pub lid_k_w_per_mk: f64,
+    /// Lid volumetric heat capacity, J/(m³ K).
+    pub lid_rho_c_j_per_m3k: f64,
+    /// Substrate thickness, mm.
+    pub substrate_thickness_mm: f64,
+    /// Substrate effective conductivity, W/(m K).
+    pub substrate_k_w_per_mk: f64,
+    /// Substrate volumetric heat capacity, J/(m³ K).
+    pub substrate_rho_c_j_per_m3k: f64,
+    /// The cold plate.
+    pub cold_plate: ColdPlate,
+    /// Workload cycling and solder fatigue.
+    pub cycling: Cycling,
+    /// The ASIC's leakage.
+    pub leakage: AsicLeakage,
+    /// The secondary heat path through the board.
+    pub board: Board,
+}
+
+/// A heat sink over the lid with parallel rectangular channels between fins: a liquid cold
+/// plate or an air plate-fin sink (the `coolant_*` properties are then air's).
+#[derive(Debug, Clone, Serialize)]
+pub struct ColdPlate {
+    /// Liquid channels or air fins: selects the heat-transfer correlation.
+    pub kind: HeatSinkKind,
+    /// Coolant inlet temperature for the comparison, °C.
+    pub nominal_inlet_c: f64,
+    /// Inlet temperatures of the sweep, °C.
+    pub inlet_sweep_c: Vec<f64>,
+    /// Coolant flow, L/min.
+    pub flow_l_per_min: f64,
+    /// Channel width, mm.
+    pub channel_width_mm: f64,
+    /// Channel height (fin height), mm.
+    pub channel_height_mm: f64,
+    /// Wall (fin) thickness between channels, mm.
+    pub wall_thickness_mm: f64,
+    /// Plate base thickness under the channels, mm.
+    pub base_thickness_mm: f64,
+    /// Plate conductivity, W/(m K).
+    pub plate_k_w_per_mk: f64,
+    /// Lid-to-plate interface resistance, K mm²/W.
+    pub interface_r_k_mm2_per_w: f64,
+    /// Coolant conductivity, W/(m K).
+    pub coolant_k_w_per_mk: f64,
+    /// Coolant density, kg/m³.
+    pub coolant_rho_kg_per_m3: f64,
+    /// Coolant specific heat, J/(kg K).
+    pub coolant_cp_j_per_kgk: f64,
+    /// Coolant dynamic viscosity, Pa s.
+    pub coolant_viscosity_pa_s: f64,
+}
+
+/// What flows between the fins of the heat sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeatSinkKind {
+    /// A liquid cold plate: Shah-London laminar or Gnielinski turbulent channel flow.
+    LiquidChannels,
+    /// An air-cooled plate-fin sink: Teertstra, Yovanovich and Culham parallel-plate model.
+    AirFins,
+    /// A liquid cold plate solved with 3D-ICE's 4-resistor microchannel model (channels and
+    /// walls resolved, coolant advected along the channels), the channel wall's
+    /// heat-transfer coefficient from the liquid correlation.
+    #[serde(rename = "microchannel_4rm")]
+    Microchannel4rm,
+}
+
+impl HeatSinkKind {
+    /// Whether the package's cold plate is solved with 3D-ICE's channel model rather than
+    /// a lumped correlation over the lid.
+    #[must_use]
+    pub fn is_microchannel(self) -> bool {
+        matches!(self, HeatSinkKind::Microchannel4rm)
+    }
+}
+
+/// A square-wave workload and the Norris-Landzberg fatigue model.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cycling {
+    /// Workload period, s.
+    pub period_s: f64,
+    /// Fraction of the period at full power.
+    pub busy_fraction: f64,
+    /// Power at idle as a fraction of full power (ASIC and engines).
+    pub idle_power_fraction: f64,
+    /// Coolant inlet rise while busy over its idle value (a shared loop warming under load), K.
+    pub inlet_swing_k: f64,
+    /// Time steps per period.
+    pub steps_per_period: usize,
+    /// Periods simulated (the first is discarded as the start-up transient).
+    pub n_periods: usize,
+    /// Norris-Landzberg temperature-range exponent.
+    pub range_exponent: f64,
+    /// Norris-Landzberg frequency exponent.
+    pub frequency_exponent: f64,
+    /// Norris-Landzberg activation energy over Boltzmann's constant, K.
+    pub ea_over_k_k: f64,
+    /// Cycles the qualification test survives.
+    pub test_cycles: f64,
+    /// Test minimum temperature, °C.
+    pub test_min_c: f64,
+    /// Test maximum temperature, °C.
+    pub test_max_c: f64,
+    /// Test cycles per day.
+    pub test_cycles_per_day: f64,
+}
+
+/// The ASIC's leakage: $P(T) = P_\text{nom}[(1 - f) + f e^{\beta (T - T_\text{ref})}]$ with
+/// $P_\text{nom}$ the generation's ASIC power.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AsicLeakage {
+    /// Leakage share of the ASIC power at the reference temperature, 0..1.
+    pub fraction: f64,
+    /// Junction temperature at which the generation's ASIC power holds, °C.
+    pub reference_temp_c: f64,
+    /// Exponential temperature coefficient, 1/K.
+    pub beta_per_k: f64,
+}
+
+/// The secondary heat path under the package: solder balls, the board, and the board's
+/// convection to the chassis air, in series over the package footprint.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Board {
+    /// Solder-ball layer thickness, mm.
+    pub solder_thickness_mm: f64,
+    /// Effective conductivity of the solder-ball layer, W/(m K).
+    pub solder_k_w_per_mk: f64,
+    /// Board thickness, mm.
+    pub pcb_thickness_mm: f64,
+    /// Through-thickness board conductivity, W/(m K).
+    pub pcb_k_w_per_mk: f64,
+    /// Convection resistance from the whole board to air, K/W (HotSpot's `r_convec_sec`).
+    pub air_r_k_per_w: f64,
+    /// Chassis air temperature around the board, °C.
+    pub air_temp_c: f64,
+}

@@ -1,0 +1,119 @@
+//! `[yield]` resolved: Monte Carlo size, defect densities, warpage, test flow and costs,
+//! the volume ramp (`[yield.ramp]`) and fiber re-attach (`[yield.rework]`).
+
+use crate::mechanism::ByMechanism;
+use serde::Serialize;
+
+/// The yield engine: Monte Carlo size, defect densities, warpage, test flow and costs (the
+/// structure, optics and ASIC come from the technology, photonics and thermal settings).
+#[derive(Debug, Clone, Serialize)]
+pub struct YieldSettings {
+    /// Monte Carlo seed.
+    pub seed: u64,
+    /// Packages simulated per technology and generation.
+    pub packages: usize,
+    /// Spare lanes per engine.
+    pub spare_lanes_per_engine: usize,
+    /// Post-attach (cure) shift sigma per axis of a whole fiber block, µm.
+    pub shift_sigma_um: f64,
+    /// Mean fiber-block-to-coupler gap, µm.
+    pub gap_mean_um: f64,
+    /// Gap sigma per fiber block, µm.
+    pub gap_sigma_um: f64,
+    /// Refractive index of the gap fill.
+    pub gap_index: f64,
+    /// Fiber-block tilt sigma per axis, mrad.
+    pub tilt_sigma_mrad: f64,
+    /// Expected killer defects per laser, $D_L A_L$.
+    pub laser_defects_per_laser: f64,
+    /// Weak (infant-mortality) laser fraction.
+    pub laser_weak_fraction: f64,
+    /// Failure rate of weak lasers under burn-in, 1/h.
+    pub laser_weak_rate_per_h: f64,
+    /// Burn-in duration, h.
+    pub burn_in_h: f64,
+    /// Corner warpage per package side squared, µm/mm².
+    pub warpage_um_per_mm2: f64,
+    /// Warpage sigma as a fraction of its mean.
+    pub warpage_sigma_fraction: f64,
+    /// Lateral fiber shift per µm of warpage at an engine, µm/µm.
+    pub warpage_lateral_per_um: f64,
+    /// Package warpage at reflow over warpage at room temperature.
+    pub reflow_warpage_fraction: f64,
+    /// Lower end of the band of reflow warpage in which board (BGA) joints open, µm.
+    pub bga_open_low_um: f64,
+    /// Upper end of that band, µm.
+    pub bga_open_high_um: f64,
+    /// Bow across an optical engine at which its joints to the substrate open, µm.
+    pub engine_joint_open_um: f64,
+    /// ASIC killer defect density, 1/cm².
+    pub asic_defects_per_cm2: f64,
+    /// Negative-binomial clustering parameter of ASIC defects (per wafer).
+    pub asic_cluster_alpha: f64,
+    /// ASIC wafers per lot.
+    pub wafers_per_lot: usize,
+    /// Lot-to-lot clustering parameter of the ASIC defect density.
+    pub asic_lot_alpha: f64,
+    /// Engines (PIC dies) per PIC wafer.
+    pub engines_per_pic_wafer: usize,
+    /// Share of the die-common ring offset variance that is common to a PIC wafer.
+    pub ring_offset_wafer_share: f64,
+    /// Spare lasers per external laser source module, beyond its data lasers.
+    pub els_spare_lasers: usize,
+    /// ASIC wafer-test coverage.
+    pub wafer_test_coverage: f64,
+    /// Engine-test coverage per mechanism.
+    pub engine_test_coverage: ByMechanism<f64>,
+    /// Package-test coverage per mechanism.
+    pub package_test_coverage: ByMechanism<f64>,
+    /// System-test coverage per mechanism (the switch under traffic, after package test).
+    pub system_test_coverage: ByMechanism<f64>,
+    /// Defect levels falling with cumulative volume.
+    pub ramp: Ramp,
+    /// Fiber re-attach of packages rejected for coupling alone.
+    pub rework: Rework,
+    /// Substrate, lid, assembly and fiber attach per package, USD.
+    pub packaging_usd: f64,
+    /// Wafer test per ASIC, USD.
+    pub wafer_test_usd: f64,
+    /// Engine test per engine, USD.
+    pub engine_test_usd: f64,
+    /// Package test per package, USD.
+    pub package_test_usd: f64,
+    /// System test per switch, USD.
+    pub system_test_usd: f64,
+    /// Burn-in per package, USD.
+    pub burn_in_usd: f64,
+}
+
+/// Wright's-law learning of the yield engine's defect levels.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ramp {
+    /// Factor on defect levels per doubling of cumulative volume, in (0, 1].
+    pub learning_rate: f64,
+    /// Cumulative packages at which the `[yield]` defect levels hold.
+    pub reference_units: f64,
+    /// Packages built before the first quarter.
+    pub initial_units: f64,
+    /// Each quarter of the ramp (`2026Q1`, ...).
+    pub quarters: Vec<crate::quarter::Quarter>,
+    /// Cumulative packages at the end of each quarter: the units built before the first one
+    /// plus the quarters' volumes.
+    pub cumulative_units: Vec<f64>,
+    /// Packages simulated per point.
+    pub packages_per_point: usize,
+}
+
+/// Fiber re-attach of a package that failed package test for coupling alone: the fiber
+/// blocks of the engines with coupling failures are removed and attached again (fresh
+/// placement, gap and tilt; the warpage stays), then the package is tested again. The yield
+/// engine takes it as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Rework {
+    /// Attempts per package (0: a reject is scrap).
+    pub attempts: usize,
+    /// Probability that an attempt damages the package.
+    pub damage_probability: f64,
+    /// Cost per attempt, USD.
+    pub usd: f64,
+}
