@@ -7,12 +7,12 @@
 //! Each fiber couples to its edge coupler with the Gaussian overlap of the yield engine
 //! ([`cporamp_yield::coupling`]): equal modes of radius $w$, lateral offset $(d_x, d_y)$, gap
 //! $z$ in a medium of index $n$ and tilt $(\theta_x, \theta_y)$,
-//! $\eta = \eta_x(d_x, \theta_x, z)\,\eta_y(d_y, \theta_y, z)$, which for an offset alone is
+//! $\eta = \eta_x(d_x, \theta_x, z)\thinspace\eta_y(d_y, \theta_y, z)$, which for an offset alone is
 //! $e^{-d^2/w^2}$ (S73) and falls with the gap as $1/(1 + (z/2z_R)^2)$. The array is rigid:
 //! fiber $i$ of $N$ at normalised position $v_i = 2i/(N-1) - 1$ along it has its core off its
 //! grid by $f_i \sim N(0, \sigma_f^2)$ per axis, so with the stage at $(x, y, z, r)$ and the
 //! couplers' optimum at $(x_0, y_0, r_0)$,
-//! $$d_{x,i} = x - x_0 + f_{x,i}, \qquad d_{y,i} = y - y_0 + (r - r_0)\,v_i + f_{y,i},$$
+//! $$d_{x,i} = x - x_0 + f_{x,i}, \qquad d_{y,i} = y - y_0 + (r - r_0)\thinspace v_i + f_{y,i},$$
 //! roll $r$ being the $y$ displacement it gives the outermost fiber (an angle of
 //! $r/((N-1)p/2)$ at pitch $p$). The tilt of the array against the couplers' axis is not
 //! searched (it is set by the array's polished end face and the stage's datum) and draws
@@ -21,7 +21,7 @@
 //! # Active alignment
 //! The aligner reads the power of a loopback through the array's two outer channels (light in
 //! through the first fiber, through a waveguide on the PIC, out through the last, S125),
-//! $P = \eta_0\,\eta_{N-1} + \epsilon$, $\epsilon \sim N(0, \sigma_n^2)$ the photodiode noise
+//! $P = \eta_0\thinspace\eta_{N-1} + \epsilon$, $\epsilon \sim N(0, \sigma_n^2)$ the photodiode noise
 //! in units of a perfectly coupled channel. $\ln P$ is a sum of concave quadratics in $x$, $y$
 //! and roll, so a coordinate search cannot stall with one end lit and the other dark (on the
 //! sum $\eta_0 + \eta_{N-1}$ it does, for a roll error comparable to the mode: the serial
@@ -61,7 +61,7 @@
 //! concentricities put them: each core off by $N(0, \sigma_v^2)$ per axis, independently,
 //! with the same cure shift, bond line and tilt and no search. $\sigma_v$ comes from the
 //! measured loss of passive multi-fiber V-groove attach, $0.45 \pm 0.20$ dB per interface on
-//! standard single-mode fiber (RY 41): $E[\text{loss}] = 10\log_{10}(e)\,2\sigma_v^2/w^2$ at
+//! standard single-mode fiber (RY 41): $E[\text{loss}] = 10\log_{10}(e)\thinspace2\sigma_v^2/w^2$ at
 //! $w = 4.6$ µm gives $\sigma_v \approx 1.05$ µm, consistent with V-groove arrays' $\pm 0.5$ µm
 //! core pitch (S123). It is reported twice: on the same edge coupler as the active
 //! alignment (mode radius $w$), and on a coupler whose mode matches standard fiber (the

@@ -113,7 +113,7 @@ pub fn lane_efficiency(
 
 /// Noiseless monitored power: the loopback through the array's two outer channels (light in
 /// through the first fiber, through a waveguide on the PIC, out through the last),
-/// $\eta_0\,\eta_{N-1}$; the one channel's $\eta_0$ for a single-fiber array. Its logarithm is a
+/// $\eta_0\thinspace\eta_{N-1}$; the one channel's $\eta_0$ for a single-fiber array. Its logarithm is a
 /// sum of concave quadratics in $x$, $y$ and roll, so a coordinate search cannot stall with one
 /// end of the array lit and the other dark, as it can on the sum of the two channels.
 #[must_use]

@@ -143,3 +143,103 @@ fn no_file_of_the_repository_points_outside_it() {
     }
     assert!(found.is_empty(), "files that point outside the repository: {found:#?}");
 }
+
+/// What Markdown does to TeX inside `math`, a span between dollars of a doc comment: eats the
+/// backslash of `\,` and the like, or reads `*` and `_` after a bracket as emphasis.
+fn markdown_damage(math: &str) -> Option<&'static str> {
+    let starts_a_block = |line: &str| {
+        let line = line.trim_start();
+        ["- ", "+ ", "* ", "#", ">"].iter().any(|start| line.starts_with(start))
+    };
+    if math.lines().skip(1).any(starts_a_block) {
+        return Some(
+            "a line of the equation starts a Markdown list or heading: end the line above with the operator",
+        );
+    }
+    let chars: Vec<char> = math.chars().collect();
+    for (k, &c) in chars.iter().enumerate() {
+        let previous = if k > 0 { chars[k - 1] } else { ' ' };
+        let next = chars.get(k + 1).copied().unwrap_or(' ');
+        if c == '\\' && previous != '\\' && ",;!{}|#%$".contains(next) {
+            return Some(
+                "Markdown eats the backslash of \\, \\; \\! \\{ \\} \\| \\# \\% \\$: write \
+                 \\thinspace, \\lbrace, \\rbrace, \\Vert, \\\\# or \\\\%",
+            );
+        }
+        if c == '*' && previous != '\\' {
+            return Some("Markdown reads * as emphasis: write \\ast");
+        }
+        if c == '_' && "})]".contains(previous) {
+            return Some("Markdown reads _ after a bracket as emphasis: write \\_");
+        }
+    }
+    None
+}
+
+/// The problems of one doc block's text (its lines joined, fenced code left out): math spans
+/// that Markdown would damage, and a dollar without its pair.
+fn doc_math_problems(text: &str) -> Vec<&'static str> {
+    let mut problems = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(['`', '$']) {
+        let after = &rest[start..];
+        if after.starts_with('`') {
+            match after[1..].find('`') {
+                Some(end) => rest = &after[end + 2..],
+                None => break,
+            }
+            continue;
+        }
+        let delimiter = if after.starts_with("$$") { "$$" } else { "$" };
+        let body = &after[delimiter.len()..];
+        let Some(end) = body.find(delimiter) else {
+            problems.push("a $ without its pair: write USD for money");
+            break;
+        };
+        problems.extend(markdown_damage(&body[..end]));
+        rest = &body[end + delimiter.len()..];
+    }
+    problems
+}
+
+#[test]
+fn doc_comment_equations_survive_markdown_for_katex() {
+    assert!(doc_math_problems("$a\\thinspace b$ and `$x` and $$\\lbrace c\\_d \\ast$$").is_empty());
+    assert_eq!(doc_math_problems("$F\\,E$").len(), 1);
+    assert_eq!(doc_math_problems("$\\text{a}_b$").len(), 1);
+    assert_eq!(doc_math_problems("costs $5 a unit").len(), 1);
+    assert_eq!(doc_math_problems("$$ a\n   - b $$").len(), 1);
+    let mut files = Vec::new();
+    rust_files(&crates_directory(), &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut index = 0;
+        while index < lines.len() {
+            let kind =
+                ["//!", "///"].into_iter().find(|kind| lines[index].trim_start().starts_with(kind));
+            let Some(kind) = kind else {
+                index += 1;
+                continue;
+            };
+            let first = index;
+            let mut block = String::new();
+            let mut fenced = false;
+            while index < lines.len() && lines[index].trim_start().starts_with(kind) {
+                let body = lines[index].trim_start()[kind.len()..].trim_start();
+                if body.starts_with("```") {
+                    fenced = !fenced;
+                } else if !fenced {
+                    block.push_str(body);
+                    block.push('\n');
+                }
+                index += 1;
+            }
+            for problem in doc_math_problems(&block) {
+                found.push(format!("{}:{}: {problem}", file.display(), first + 1));
+            }
+        }
+    }
+    assert!(found.is_empty(), "doc comments whose TeX rustdoc would damage: {found:#?}");
+}

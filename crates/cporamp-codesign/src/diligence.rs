@@ -11,7 +11,7 @@
 //! | engine reliability | engine-port failures per switch over the life (claimed FIT per 400G-equivalent port device) over those of the switch's pluggable modules at `module_fit` | $\le 1.25$ | $\le 2$ | above |
 //! | yield | switch cost per Gb/s with the package cost over the claimed yield, against the pluggable reference's | $\le$ pluggable | $\le 1.2\times$ | above |
 //! | test coverage | escapes $d(1-c)/Y$ with $d = (1-Y)/c$ defective before test, DPPM, against the pluggable modules' latent-defect rate `module_infant_dppm` | $\le 1\times$ | $\le 10\times$ | above |
-//! | alignment throughput | fiber attach cost per package at the claimed fibers per second on the alignment model's machine and operator rates, against `[yield] packaging_usd` | $\le 25\%$ | $\le 100\%$ | above; a claim above the machine's fixed steps (handling and cure per array) is a concern |
+//! | alignment throughput | fiber attach cost per package at the claimed fibers per second on the alignment model's machine and operator rates, against `[yield] packaging_usd` | $\le 25\\%$ | $\le 100\\%$ | above; a claim above the machine's fixed steps (handling and cure per array) is a concern |
 //! | customer validation | the stage reached | qualification, volume | evaluation, sampling | none |
 //!
 //! The engine temperature and laser temperature come from [`cporamp_pipeline::settle_with`] on

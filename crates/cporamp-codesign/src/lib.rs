@@ -31,15 +31,15 @@
 //!   \rho Q c_p \Delta T$ is reported; it closes to rounding.
 //! - **Pressure drop.** In the plate's $n$ channels of width $w$, height $h$ over the package
 //!   side $L$: $V = Q/(n w h)$, $D_h = 2wh/(w+h)$, $Re = \rho V D_h/\mu$. Laminar, Shah and
-//!   London's $f\,Re = 24(1 - 1.3553\alpha + 1.9467\alpha^2 - 1.7012\alpha^3 + 0.9564\alpha^4 -
+//!   London's $f\thinspace Re = 24(1 - 1.3553\alpha + 1.9467\alpha^2 - 1.7012\alpha^3 + 0.9564\alpha^4 -
 //!   0.2537\alpha^5)$ (Fanning; docs/sources.md: S153) and $\Delta p = 4f (L/D_h)\rho V^2/2$; turbulent,
 //!   Petukhov's Darcy $f = (0.79\ln Re - 1.64)^{-2}$ (the cold plate's own friction) and
 //!   $\Delta p = f (L/D_h) \rho V^2/2$. The rest of the loop (manifold, quick disconnects,
 //!   hoses, the CDU's exchanger) drops $\Delta p_\text{loop} (q/q_\text{ref})^2$.
-//! - **Pumping.** $P_\text{pump} = \Delta p\, Q / \eta_\text{pump}$.
+//! - **Pumping.** $P_\text{pump} = \Delta p\thinspace Q / \eta_\text{pump}$.
 //! - **Facility.** Facility water is $T_\text{in} - \Delta T_\text{CDU}$ (a CDU approach of
 //!   3-5 K; docs/sources.md: PCM Gap 3). The chiller's share of the year $s$ falls linearly from 1 at `chiller_only_c` to 0
-//!   at `free_cooling_full_c`; facility electricity is $(H + P_\text{pump})(s\,k_\text{ch} +
+//!   at `free_cooling_full_c`; facility electricity is $(H + P_\text{pump})(s\thinspace k_\text{ch} +
 //!   (1-s)k_\text{free})$ with $k$ from (docs/sources.md: S150).
 //! - **Energy per bit** $= (P_\text{switch} + P_\text{pump} + P_\text{facility}) / C$, the
 //!   switch power with the ASIC at its settled leakage.
@@ -71,7 +71,7 @@
 //!   package's shape: engines on their own plate get no credit here for the smaller share of
 //!   the ASIC's swing that reaches them.
 //! - **Cost per Gb/s over life** $= (\text{switch BOM} + \text{cooling capex per switch} +
-//!   E_\text{life}\,c_\text{kWh}) / C$ with $E_\text{life}$ the switch, pump and facility
+//!   E_\text{life}\thinspace c_\text{kWh}) / C$ with $E_\text{life}$ the switch, pump and facility
 //!   energy over the fleet's service years.
 //!
 //! # Choice and Pareto front

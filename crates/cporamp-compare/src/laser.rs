@@ -3,7 +3,7 @@
 //! Wall-plug efficiency falls with temperature. Fitted to the AOI ELSFP figure (+25 %
 //! electrical power for +15 K at constant output; docs/sources.md: RY Gap 5):
 //!
-//! $$ \eta(T) = \eta_\text{ref}\, e^{-(T - T_\text{ref})^+/T_s}, \quad T_s = 15/\ln 1.25 = 67\ \text{K} $$
+//! $$ \eta(T) = \eta_\text{ref}\thinspace e^{-(T - T_\text{ref})^+/T_s}, \quad T_s = 15/\ln 1.25 = 67\ \text{K} $$
 //!
 //! with $T_\text{ref}$ the top of the range over which $\eta_\text{ref}$ is rated: a chip's
 //! efficiency measured at 25 °C, or a module's rated flat over 0-50 °C (the module's own
@@ -13,7 +13,7 @@
 //! point. The laser draws $P_e = P_\text{opt}/\eta(T)$. A thermo-electric cooler pumps the
 //! laser's own dissipation plus the heat leaking in from the warmer surroundings:
 //!
-//! $$ Q = (P_e - P_\text{opt}) + G\,(T_\text{amb} - T_\text{set}), \qquad
+//! $$ Q = (P_e - P_\text{opt}) + G\thinspace(T_\text{amb} - T_\text{set}), \qquad
 //!    P_\text{TEC} = Q / \text{COP}\ (Q \ge 0), \quad |Q| / (\text{COP} + 1)\ (Q < 0) $$
 //!
 //! The second case is the TEC run as a heat pump into the laser (heating COP = cooling COP + 1).

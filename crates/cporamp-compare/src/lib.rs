@@ -6,8 +6,8 @@
 //! For a technology $t$ at a generation with lane rate $R$ and $n$ lanes per port, the power
 //! of one port's optics (everything outside the switch ASIC) is
 //!
-//! $$ P_\text{port} = \frac{ n R\,(e_\text{DSP} + e_\text{drv} + e_\text{TIA} + e_\text{OE-SerDes}) +
-//!    n\,m\,P_\text{heater} + \tfrac{n}{k} P_\text{laser} + P_\text{ovh}}{\eta_\text{conv}} +
+//! $$ P_\text{port} = \frac{ n R\thinspace(e_\text{DSP} + e_\text{drv} + e_\text{TIA} + e_\text{OE-SerDes}) +
+//!    n\thinspace m\thinspace P_\text{heater} + \tfrac{n}{k} P_\text{laser} + P_\text{ovh}}{\eta_\text{conv}} +
 //!    \tfrac{n}{k} P_\text{ELS} $$
 //!
 //! - $e_x$ are per-bit energies of the port's electronics (scenario `per_generation`);
@@ -18,9 +18,9 @@
 //!   supply feeding them. An external laser source is fed from its own module, and its
 //!   module-level wall-plug efficiency already includes its conversion, so it sits outside.
 //!
-//! The host SerDes, in the switch ASIC, draws $n R\, s\, e_\text{host}$ per port with
+//! The host SerDes, in the switch ASIC, draws $n R\thinspace s\thinspace e_\text{host}$ per port with
 //! $e_\text{host}$ the long-reach or XSR energy and $s$ the technology's scale. The ASIC draws
-//! $C\, e_\text{core}$ for its core at capacity $C$ plus all its SerDes; the switch draws the
+//! $C\thinspace e_\text{core}$ for its core at capacity $C$ plus all its SerDes; the switch draws the
 //! ASIC plus every port's optics.
 //!
 //! Costs are component sums per port; a pluggable's street price is its BOM over

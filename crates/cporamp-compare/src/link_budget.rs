@@ -2,9 +2,9 @@
 //!
 //! Working back from the far receiver, the average power one laser must launch is
 //!
-//! $$ P_\text{laser} [\text{dBm}] = \text{OMA}_\text{sens} + 10\log_{10}\frac{r+1}{2(r-1)}
-//!    + L_\text{mod} + L_\text{coupling} + L_\text{connectors} + \alpha_\text{fiber} \ell
-//!    + L_\text{other} + M + 10\log_{10} n_\text{lanes/laser} $$
+//! $$ P_\text{laser} [\text{dBm}] = \text{OMA}\_\text{sens} + 10\log_{10}\frac{r+1}{2(r-1)} +
+//!    L_\text{mod} + L_\text{coupling} + L_\text{connectors} + \alpha_\text{fiber} \ell +
+//!    L_\text{other} + M + 10\log_{10} n_\text{lanes/laser} $$
 //!
 //! where $r = 10^{\text{ER}/10}$ is the linear extinction ratio. The second term converts the
 //! receiver's OMA requirement into average power: for a two-level (or PAM4 outer-level)

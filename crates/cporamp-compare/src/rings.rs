@@ -10,8 +10,8 @@
 //! $F$, the controller locks to the nearest order on the red side, so the heater supplies
 //! $\Delta = d \bmod F \in [0, F)$. For $d \sim N(\mu, \sigma^2)$, with $N = \lfloor d/F \rfloor$,
 //!
-//! $$ E(\Delta) = \mu - F\,E(N), \quad E(N) = \sum_{k\ge1} Q\!\left(\frac{kF-\mu}{\sigma}\right)
-//!    - \sum_{k\ge1} \Phi\!\left(\frac{(1-k)F-\mu}{\sigma}\right) $$
+//! $$ E(\Delta) = \mu - F\thinspace E(N), \quad E(N) = \sum_{k\ge1} Q\left(\frac{kF-\mu}{\sigma}\right) -
+//!    \sum_{k\ge1} \Phi\left(\frac{(1-k)F-\mu}{\sigma}\right) $$
 //!
 //! ($E(N) = \sum_{k\ge1} P(N\ge k) - \sum_{k\ge1} P(N\le -k)$.) The mean heater power per
 //! ring is $E(\Delta)/\eta_h$ with $\eta_h$ the heater efficiency in nm/mW. Limits: $\sigma \to 0$
@@ -76,7 +76,7 @@ pub fn ring_tuning(
 }
 
 /// $e_n$, the expected maximum of `n` independent standard normals:
-/// $\int x\, n\,\varphi(x)\,\Phi(x)^{n-1}\,dx$ by the midpoint rule over $[-10, 10]$
+/// $\int x\thinspace n\thinspace\varphi(x)\thinspace\Phi(x)^{n-1}\thinspace dx$ by the midpoint rule over $[-10, 10]$
 /// with step 0.05: for a smooth integrand decaying like a Gaussian the rule converges
 /// faster than any power of the step (400 steps agree with 20 000 to 1e-14), so the
 /// fixed point that calls this per evaluation does not pay for a finer grid

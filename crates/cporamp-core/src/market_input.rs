@@ -44,9 +44,9 @@ market_inputs! {
     /// Factor on the CPO defect level per doubling of cumulative CPO switches (Wright;
     /// 0.8 = 20 % fewer defects per doubling), > 0.
     YieldLearningRate = "yield_learning_rate",
-    /// Factor on CPO $/Gb/s per doubling of cumulative volume, beyond the yield effect, > 0.
+    /// Factor on CPO USD per Gb/s per doubling of cumulative volume, beyond the yield effect, > 0.
     CostLearningRate = "cost_learning_rate",
-    /// Fraction by which every technology's $/Gb/s falls per year, in \[0, 1).
+    /// Fraction by which every technology's USD per Gb/s falls per year, in \[0, 1).
     PriceErosion = "price_erosion",
     /// Multiplier on laser failure rates, ≥ 0.
     LaserFailureFactor = "laser_failure_factor",

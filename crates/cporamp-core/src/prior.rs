@@ -3,8 +3,8 @@
 //!
 //! A prior maps a uniform $u \in (0, 1)$ to a value through its quantile function:
 //!
-//! - normal: $\mu + \sigma\,\Phi^{-1}(u)$;
-//! - log-normal: $m \exp(\sigma\,\Phi^{-1}(u))$ (median $m$, mean $m e^{\sigma^2/2}$);
+//! - normal: $\mu + \sigma\thinspace\Phi^{-1}(u)$;
+//! - log-normal: $m \exp(\sigma\thinspace\Phi^{-1}(u))$ (median $m$, mean $m e^{\sigma^2/2}$);
 //! - uniform: $a + u (b - a)$;
 //! - triangular on $[a, b]$ with mode $c$: $a + \sqrt{u (b-a)(c-a)}$ for
 //!   $u < (c-a)/(b-a)$, else $b - \sqrt{(1-u)(b-a)(b-c)}$.

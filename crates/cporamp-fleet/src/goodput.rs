@@ -5,7 +5,7 @@
 use crate::results::{JOB_CAUSES, JobCause};
 
 /// Completed chunks $\sum_i \lfloor \ell_i / w \rfloor$ over the ascending lengths `sorted_h`:
-/// as $\sum_{m \ge 1} \#\{\ell_i \ge m w\}$ by binary search when chunks per segment are few,
+/// as $\sum_{m \ge 1} \\#\lbrace\ell_i \ge m w\rbrace$ by binary search when chunks per segment are few,
 /// else segment by segment.
 pub(crate) fn completed_chunks(sorted_h: &[f64], chunk_h: f64) -> u64 {
     let Some(&longest) = sorted_h.last() else {
@@ -113,7 +113,7 @@ pub fn young_interval_h(cost_h: f64, mtbi_h: f64) -> f64 {
     (2.0 * cost_h * mtbi_h).sqrt()
 }
 
-/// Daly's higher-order interval $\sqrt{2CM}\,[1 + \frac13\sqrt{C/2M} + \frac{C/2M}{9}] - C$ for
+/// Daly's higher-order interval $\sqrt{2CM}\thinspace[1 + \frac13\sqrt{C/2M} + \frac{C/2M}{9}] - C$ for
 /// $C < 2M$, else $M$, h.
 #[must_use]
 pub fn daly_interval_h(cost_h: f64, mtbi_h: f64) -> f64 {

@@ -28,13 +28,13 @@
 //!   A field FIT (a module's, a switch's) holds at the operating point as it is. A FIT quoted
 //!   at a reference temperature $T_q$ (`random_fit_ref_temp_c`, e.g. a DFB laser's FIT at
 //!   $T_j = 70$ °C) is scaled to the operating temperature with the wear-out's activation
-//!   energy: $\lambda(T_\mathrm{op}) = \lambda(T_q)\,
+//!   energy: $\lambda(T_\mathrm{op}) = \lambda(T_q)\thinspace
 //!   \exp[\frac{E_a}{k_B}(\frac{1}{T_q} - \frac{1}{T_\mathrm{op}})]$ (kelvin;
 //!   [`Component::random_fit_at_temp`]);
 //! - wear-out: $T_w \sim \mathrm{Weibull}(\beta, \eta/A)$, sampled as
-//!   $T_w = (\eta/A)(-\ln U)^{1/\beta}$ with mean $(\eta/A)\,\Gamma(1 + 1/\beta)$, and the
+//!   $T_w = (\eta/A)(-\ln U)^{1/\beta}$ with mean $(\eta/A)\thinspace\Gamma(1 + 1/\beta)$, and the
 //!   Arrhenius factor $A = \exp[\frac{E_a}{k_B}(\frac{1}{T_\mathrm{ref}} - \frac{1}{T_\mathrm{op}})]$
-//!   (kelvin, $k_B = 8.617\,333 \times 10^{-5}$ eV/K) from the thermal engine's temperature;
+//!   (kelvin, $k_B = 8.617\thinspace333 \times 10^{-5}$ eV/K) from the thermal engine's temperature;
 //! - infant mortality: with probability $p$ (the yield engine's escapes, DPPM $/10^6$) the unit
 //!   carries a latent defect, $T_i \sim \mathrm{Exp}$ of mean $m$.
 //!
@@ -95,10 +95,10 @@
 //! useful hours (the last one, cut by the horizon, also keeps its work in progress, up to
 //! $\tau$). Goodput is useful time over wall time. For Poisson interruptions at rate
 //! $\lambda = 1/M$ the segments are exponential and renewal-reward gives
-//! $$\Gamma(\tau) = \frac{\lambda\tau\, e^{-\lambda R}}{e^{\lambda(\tau + C)} - 1},$$
+//! $$\Gamma(\tau) = \frac{\lambda\tau\thinspace e^{-\lambda R}}{e^{\lambda(\tau + C)} - 1},$$
 //! maximal where $e^{\lambda(\tau + C)}(1 - \lambda\tau) = 1$, i.e.
-//! $\tau^* = M\,[1 + W_0(-e^{-1 - C/M})]$ (Lambert $W$); Young's first-order value is
-//! $\sqrt{2CM}$ and Daly's $\sqrt{2CM}\,[1 + \frac13\sqrt{C/2M} + \frac{C/2M}{9}] - C$. The
+//! $\tau^\ast = M\thinspace[1 + W_0(-e^{-1 - C/M})]$ (Lambert $W$); Young's first-order value is
+//! $\sqrt{2CM}$ and Daly's $\sqrt{2CM}\thinspace[1 + \frac13\sqrt{C/2M} + \frac{C/2M}{9}] - C$. The
 //! engine finds the optimum on the simulated interruption times themselves
 //! ([`optimal_checkpoint_interval_h`]: a log grid over $[\tau_Y/30, 30\tau_Y]$, then golden
 //! section), so bursts and non-Poisson failures count, and reports Young's value beside it.

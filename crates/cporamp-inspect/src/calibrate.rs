@@ -5,7 +5,7 @@
 //! $k \sim \mathrm{Binomial}(n, p)$ dead lasers. Engine test rejects (and replaces) an
 //! engine with a failed lane with probability $c_m$ per mechanism present ($c_L$ for lasers),
 //! so with no spare lanes the engines that reach assembly follow
-//! $P(k) = \binom{n}{k} p^k (1-p)^{n-k}\,w_k / Z(p)$, $w_0 = 1$, $w_{k>0} = 1 - c_L$,
+//! $P(k) = \binom{n}{k} p^k (1-p)^{n-k}\thinspace w_k / Z(p)$, $w_0 = 1$, $w_{k>0} = 1 - c_L$,
 //! $Z(p) = (1-p)^n + (1 - (1-p)^n)(1 - c_L)$ (the other mechanisms' factors are the same for
 //! every $k$ and cancel). The log-likelihood of the assembled engines' counts,
 //! $\ell(p) = \sum_e [k_e \ln p + (n - k_e)\ln(1-p)] - E \ln Z(p)$, is maximised over

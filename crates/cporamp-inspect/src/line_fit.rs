@@ -4,16 +4,16 @@
 //!
 //! # ASIC defect density $DA$ and clustering $\alpha$
 //! The yield engine gives a die of wafer $w$ in lot $j$ a Poisson number of defects of mean
-//! $DA\,L_j G_w$, with $G_w \sim \mathrm{Gamma}(\alpha, 1/\alpha)$ per wafer (the
+//! $DA\thinspace L_j G_w$, with $G_w \sim \mathrm{Gamma}(\alpha, 1/\alpha)$ per wafer (the
 //! negative-binomial clustering) and $L_j \sim \mathrm{Gamma}(\alpha_L, 1/\alpha_L)$ per lot
 //! ($\alpha_L$ from the scenario, not fitted; none when it has none), and wafer sort catches
 //! each defect with the scenario's coverage $c$: a die passes with probability
-//! $e^{-uG}$, $u = c\,DA\,L$. A wafer of $n$ dies sorted with $f$ failures has, given $u$,
-//! $$P_w(u) = \binom{n}{f}\int (1 - e^{-ug})^f e^{-ug(n-f)}\,\gamma_\alpha(g)\,dg,$$
+//! $e^{-uG}$, $u = c\thinspace DA\thinspace L$. A wafer of $n$ dies sorted with $f$ failures has, given $u$,
+//! $$P_w(u) = \binom{n}{f}\int (1 - e^{-ug})^f e^{-ug(n-f)}\thinspace\gamma_\alpha(g)\thinspace dg,$$
 //! and the data hold only wafers with a passing die (a die reaches a package only by
 //! passing), so each wafer's term is divided by $1 - \int (1 - e^{-ug})^n \gamma_\alpha(g)
-//! \,dg$. A lot's likelihood is $\int \prod_{w \in j} P_w(c\,DA\,l)/S_w(c\,DA\,l)\,
-//! \gamma_{\alpha_L}(l)\,dl$ (the division per wafer inside the lot integral is exact
+//! \thinspace dg$. A lot's likelihood is $\int \prod_{w \in j} P_w(c\thinspace DA\thinspace l)/S_w(c\thinspace DA\thinspace l)\thinspace
+//! \gamma_{\alpha_L}(l)\thinspace dl$ (the division per wafer inside the lot integral is exact
 //! without a lot factor and neglects the wafers of a lot with no passing die otherwise: a
 //! share of $E[(1-e^{-uG})^n]$, under 1 % at the defaults). Both integrals are over $\ln g$
 //! on an even grid (at least 81 nodes for the wafer factor, 31 for the lot's, in steps of
@@ -166,7 +166,7 @@ fn lots(wafers: &[AsicWafer]) -> Vec<Lot> {
     out
 }
 
-/// The log-likelihood of the lots at $u = c\,DA$ (module docs), the binomial coefficients
+/// The log-likelihood of the lots at $u = c\thinspace DA$ (module docs), the binomial coefficients
 /// left out.
 fn asic_ln_likelihood(lots: &[Lot], u: f64, alpha: f64, lot_alpha: Option<f64>) -> f64 {
     let wafer_nodes = gamma_nodes(alpha, WAFER_NODES);

@@ -21,13 +21,13 @@
 //! \bar R/(d_2(n)\sqrt n)$; the range chart has $c = \bar R$ and limits
 //! $\max(0, 1 - 3 d_3/d_2)\bar R$ and $(1 + 3 d_3/d_2)\bar R$ (rule 1 only). *EWMA*:
 //! $z_i = \lambda x_i + (1 - \lambda) z_{i-1}$, $z_0 = c$, limits
-//! $c \pm L\sigma\sqrt{\lambda/(2-\lambda)\,(1 - (1-\lambda)^{2i})}$ with $\lambda = 0.2$,
+//! $c \pm L\sigma\sqrt{\lambda/(2-\lambda)\thinspace(1 - (1-\lambda)^{2i})}$ with $\lambda = 0.2$,
 //! $L = 3$ (Montgomery, *Introduction to Statistical Quality Control*, §9.2), on the
 //! individuals' $c$ and $\sigma$.
 //!
 //! $d_2(n) = E[R/\sigma]$ and $d_3(n) = \mathrm{sd}[R/\sigma]$ for normal samples are
-//! computed by quadrature for any $n$: $d_2 = \int 1 - \Phi(x)^n - (1 - \Phi(x))^n\,dx$ and
-//! $E[R^2] = 2\iint_{x<y} 1 - \Phi(y)^n - (1-\Phi(x))^n + (\Phi(y) - \Phi(x))^n\,dx\,dy$.
+//! computed by quadrature for any $n$: $d_2 = \int 1 - \Phi(x)^n - (1 - \Phi(x))^n\thinspace dx$ and
+//! $E[R^2] = 2\iint_{x<y} 1 - \Phi(y)^n - (1-\Phi(x))^n + (\Phi(y) - \Phi(x))^n\thinspace dx\thinspace dy$.
 
 use cporamp_core::math::normal_cdf;
 use serde::Serialize;

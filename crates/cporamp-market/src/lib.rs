@@ -146,9 +146,9 @@ pub const MAX_OBSERVATIONS: usize = 10_000;
 ///
 /// - `yield_learning_rate`: factor on the CPO defect level per doubling of cumulative CPO
 ///   switches (Wright; 0.8 = 20 % fewer defects per doubling), > 0;
-/// - `cost_learning_rate`: factor on CPO $/Gb/s per doubling of cumulative volume, beyond
+/// - `cost_learning_rate`: factor on CPO USD per Gb/s per doubling of cumulative volume, beyond
 ///   the yield effect, > 0;
-/// - `price_erosion`: fraction by which every technology's $/Gb/s falls per year,
+/// - `price_erosion`: fraction by which every technology's USD per Gb/s falls per year,
 ///   in \[0, 1);
 /// - `laser_failure_factor`: multiplier on laser failure rates (argument of the goodput
 ///   surrogate), ≥ 0;

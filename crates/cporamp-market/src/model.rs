@@ -3,9 +3,9 @@
 //! Years $y$ run from `start_year` to `end_year`, $t = y - y_0$. Per sample:
 //!
 //! - accelerators deployed in year $y$: $A(y) = A_0 \cdot 10^6 (1 + g)^t$;
-//! - ports deployed in tier $j$: $D_j(y) = A(y)\, p_j$ ($p_j$ = `ports_per_accelerator`);
+//! - ports deployed in tier $j$: $D_j(y) = A(y)\thinspace p_j$ ($p_j$ = `ports_per_accelerator`);
 //! - cumulative CPO switches at the **start** of year $y$: $V(y_0) = V_s$ (`seed_units`),
-//!   $V(y+1) = V(y) + \sum_j s^\text{cpo}_j(y) D_j(y) / P$ ($P$ = `ports_per_switch`), so
+//!   $V(y+1) = V(y) + \sum_j s^\text{cpo}\_j(y) D_j(y) / P$ ($P$ = `ports_per_switch`), so
 //!   year $y$'s cost and yield use the volume shipped before it (no simultaneity);
 //! - Wright defect factor $d = (V/V_\text{ref})^{\log_2 r_y}$ and CPO package yield
 //!   $Y = Y(d, a, m, h, w, q)$ from the yield surface ([`crate::YieldSurface`], formula
@@ -15,12 +15,12 @@
 //!   attach variance by $a^2/m^2$, and the engine's yield along the heater efficiency $h$,
 //!   warpage $w$ and ASIC defect density $q$ factors; $Y_\text{ref} = Y(1, \dots, 1)$;
 //! - CPO capex per Gb/s:
-//!   $c_\text{cpo} = [(c_0 - e_0)(V/V_\text{ref})^{\log_2 r_c}\,Y_\text{ref}/Y +
-//!   f_e\, e_0 + k(y)]\,(1 - \epsilon)^t$
+//!   $c_\text{cpo} = [(c_0 - e_0)(V/V_\text{ref})^{\log_2 r_c}\thinspace Y_\text{ref}/Y +
+//!   f_e\thinspace e_0 + k(y)]\thinspace(1 - \epsilon)^t$
 //!   ($c_0$ the CPO anchor, $e_0$ its external-laser part `els_usd_per_gbps`, which sits
 //!   outside the package and so carries neither package yield nor package learning, $f_e$ =
 //!   `els_cost_factor`), with the switch's liquid cooling
-//!   $k(y) = k_p + (1 - \ell(y))\,k_i$: its cold plates $k_p$ always
+//!   $k(y) = k_p + (1 - \ell(y))\thinspace k_i$: its cold plates $k_p$ always
 //!   (`cpo_cooling.cold_plates_usd_per_gbps`), and the rest of the cooling bill $k_i$
 //!   (`cpo_cooling.infrastructure_usd_per_gbps`: quick disconnects, hoses, sensors, coolant,
 //!   manifold, CDU and facility water shares) in the racks that are not yet liquid-cooled,
@@ -31,8 +31,8 @@
 //! - pluggable and LPO capex per Gb/s: $c(y) = c_0 (1 - \epsilon)^t$: the market-wide price
 //!   erosion $\epsilon$ falls on every technology (shared parts: ASIC, board, optics
 //!   components), and CPO's volume learning $r_c$ comes on top, as a new product's;
-//! - energy over the life $L = 5$ years: $E = \text{pJ/bit} \cdot 10^{-3}\,\text{W per Gb/s}
-//!   \times 8766 L\,\text{h} \times 10^{-3} \times \$/\text{kWh}$ (IT power, no PUE: fold it
+//! - energy over the life $L = 5$ years: $E = \text{pJ/bit} \cdot 10^{-3}\thinspace\text{W per Gb/s}
+//!   \times 8766 L\thinspace\text{h} \times 10^{-3} \times \text{USD}/\text{kWh}$ (IT power, no PUE: fold it
 //!   into the power price);
 //! - downtime, charged only in tiers whose failures reach the job (`job_exposed`: a
 //!   GPU-facing link that fails interrupts a synchronous job; an uplink has equal-cost
@@ -52,8 +52,8 @@
 //! - TCO per Gb/s: capex + energy + downtime.
 //!
 //! **Eligibility** of CPO in tier $j$ in year $y$ (four gates): $Y \ge$ `yield_target`;
-//! $\Delta G \le$ `goodput_parity` where the tier is job-exposed; $\text{TCO}_\text{cpo}
-//! \le \min(\text{TCO}_\text{plug}, \text{TCO}_\text{lpo})$ (LPO only where the tier allows
+//! $\Delta G \le$ `goodput_parity` where the tier is job-exposed; $\text{TCO}\_\text{cpo}
+//! \le \min(\text{TCO}\_\text{plug}, \text{TCO}\_\text{lpo})$ (LPO only where the tier allows
 //! it); $y \ge$ `cold_plate_year`; and the tier allows CPO. Adoption starts at the first
 //! eligible year $t_e$ and is not reversed.
 //!
@@ -69,18 +69,18 @@
 //! share $\pi$ (`pilot_share`, capped at the tier's ceiling); from $t_0$ a logistic that
 //! passes through $\pi$ at the start of year $t_0$ and tends to the ceiling $\bar s$
 //! (`cpo_max_share`) at rate $k$ (`adoption_speed`), taken at mid-year since ports deploy
-//! through the year: $s^\text{cpo}(t) = \bar s / (1 + (\bar s/\pi - 1)\,e^{-k(t - t_0 +
+//! through the year: $s^\text{cpo}(t) = \bar s / (1 + (\bar s/\pi - 1)\thinspace e^{-k(t - t_0 +
 //! 1/2)})$. A gate opening therefore means pilots growing into volume over a year or more:
 //! from 2 % to a 10 % share takes $\ln(39/7)/k - 1/2$ years at $\bar s = 0.8$. The rest
 //! $1 - s^\text{cpo}$ splits between pluggable and LPO by a logistic in LPO's relative TCO
 //! advantage, $f_\text{lpo} = 1/(1 + e^{-a/0.1})$ with
-//! $a = (\text{TCO}_\text{plug} - \text{TCO}_\text{lpo})/\text{TCO}_\text{plug}$ (a 10 %
+//! $a = (\text{TCO}\_\text{plug} - \text{TCO}\_\text{lpo})/\text{TCO}\_\text{plug}$ (a 10 %
 //! advantage gives the cheaper one 73 %; [`SPLIT_SCALE`]), 0 where the
 //! tier does not allow LPO.
 //!
 //! **Value** by layer $l$ in year $y$:
-//! $\sum_j \sum_\tau D_j B\, (c_\tau - \kappa_\tau)\, s^\tau_j\, \phi_{\tau l} +
-//! [l = \text{thermal}] \sum_j D_j B\, \kappa_\text{cpo}\, s^\text{cpo}_j$
+//! $\sum_j \sum_\tau D_j B\thinspace (c_\tau - \kappa_\tau)\thinspace s^\tau_j\thinspace \phi_{\tau l} +
+//! [l = \text{thermal}] \sum_j D_j B\thinspace \kappa_\text{cpo}\thinspace s^\text{cpo}\_j$
 //! ($\phi$ the layer split): the liquid-cooling bill
 //! $\kappa_\text{cpo} = k(y)(1 - \epsilon)^t$ goes whole to the "test, thermal and periphery"
 //! layer, in proportion to CPO's shipments, and the layer split shares out the rest of the

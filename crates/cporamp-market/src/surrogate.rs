@@ -197,20 +197,20 @@ pub const HELD_OUT_NOISE_SE: f64 = 2.0;
 /// $\sigma^2/w^2$ matters): the block placement and cure-shift variance $V$ scales by
 /// $d a^2$, the per-fiber core variance $\rho V$ stays, the warpage's lateral fiber shift
 /// (mean square $\rho_w V$ at the reference) grows as $w^2$, and all are seen through a mode
-/// radius scaled by $m$, so $(s + \rho + \rho_w)\,V = (d a^2 + \rho + \rho_w w^2)\,V / m^2$
+/// radius scaled by $m$, so $(s + \rho + \rho_w)\thinspace V = (d a^2 + \rho + \rho_w w^2)\thinspace V / m^2$
 /// and $s = (d a^2 + \rho + \rho_w w^2)/m^2 - \rho - \rho_w$ (held at
 /// [`MIN_ATTACH_FACTOR`] or more). The shift is one deterministic offset per engine rather
 /// than a Gaussian spread, so this equivalence is approximate; the held-out runs measure
 /// it. $A(s, d) =
-/// \hat Y(s)\,e^{-\lambda (d - s)}$ the attach surrogate with its laser part moved back from
+/// \hat Y(s)\thinspace e^{-\lambda (d - s)}$ the attach surrogate with its laser part moved back from
 /// $s$ to $d$ ($\lambda$ = `laser_defects_at_reference`), $Y_0$ the engine's yield at the
 /// defaults and $\ell_k$ the engine's yield along input $k$ alone (the others at their
 /// defaults, the same seed and packages as $Y_0$: common random numbers), every one
 /// interpolated in survival coordinates ([`yield_surrogate`]: a failure probability that
 /// grows as a Gaussian tail is nearly linear there):
 ///
-/// $$Y(x) = \min\Big(1,\; A(s, d)\,\frac{\ell_m(m)}{Y_0}\,\frac{\ell_h(h)}{Y_0}\,
-/// \frac{\ell_w(w)}{Y_0}\,\frac{\ell_q(q)}{Y_0}\Big).$$
+/// $$Y(x) = \min\Big(1,\  A(s, d)\thinspace\frac{\ell_m(m)}{Y_0}\thinspace\frac{\ell_h(h)}{Y_0}\thinspace
+/// \frac{\ell_w(w)}{Y_0}\thinspace\frac{\ell_q(q)}{Y_0}\Big).$$
 ///
 /// The mode line $\ell_m$ is run with every lateral error (block placement, cure shift,
 /// per-fiber core, warpage shift) scaled with the mode radius, so that the lateral part
@@ -283,7 +283,7 @@ impl YieldSurface {
     }
 
     /// The surface's error on its held-out runs: the largest
-    /// $\max(0, |Y_i - Y(x_i)| - 2\,\text{SE}_i)$, the difference beyond the run's own Monte
+    /// $\max(0, |Y_i - Y(x_i)| - 2\thinspace\text{SE}\_i)$, the difference beyond the run's own Monte
     /// Carlo noise ([`HELD_OUT_NOISE_SE`]); 0 without held-out runs.
     pub fn held_out_error(&self) -> f64 {
         self.held_out

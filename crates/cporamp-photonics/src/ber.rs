@@ -4,8 +4,8 @@
 //! standard deviation $\sigma$, decided at the mid-points: the two inner levels err on both
 //! sides, the outer on one, so
 //!
-//! $$ \text{SER} = \tfrac{3}{2}\,Q\!\left(\frac{d}{2\sigma}\right), \qquad
-//!    \text{BER} \approx \tfrac{1}{2}\,\text{SER} $$
+//! $$ \text{SER} = \tfrac{3}{2}\thinspace Q\left(\frac{d}{2\sigma}\right), \qquad
+//!    \text{BER} \approx \tfrac{1}{2}\thinspace\text{SER} $$
 //!
 //! with Gray coding (one bit per adjacent-level error), $Q(x) = \tfrac12\operatorname{erfc}(x/\sqrt2)$.
 //! With the levels at $\pm d/2, \pm 3d/2$ the mean signal power is $5d^2/4$, so the
@@ -14,7 +14,7 @@
 //! **Margin.** A receiver's OMA sensitivity is the OMA at which the pre-FEC BER reaches the
 //! KP4 threshold $2.4\times10^{-4}$ (docs/sources.md: S46); there $q = q_\text{th}$. The
 //! photocurrent, and so $d$, is proportional to optical power, so a lane with OMA margin
-//! $m$ dB over sensitivity has $q = q_\text{th}\,10^{m/10}$ (receiver-noise-limited).
+//! $m$ dB over sensitivity has $q = q_\text{th}\thinspace10^{m/10}$ (receiver-noise-limited).
 
 use cporamp_core::math::normal_sf;
 

@@ -23,7 +23,7 @@
 //! lanes of one PIC and $l \sim N(0, (1-f)\sigma^2)$ per ring; $\epsilon_L \sim N(0,
 //! \sigma_L^2)$; the PIC's fiber array lands off by $b \sim N(0, \sigma_b^2)$ per axis and
 //! each fiber by a further $f \sim N(0, \sigma_f^2)$, so a lane's offset $(x, y) = b + f$
-//! adds $10\log_{10}(e)\,(x^2+y^2)/w^2$ dB; a lane power deviation $N(0, \sigma_P^2)$ dB;
+//! adds $10\log_{10}(e)\thinspace(x^2+y^2)/w^2$ dB; a lane power deviation $N(0, \sigma_P^2)$ dB;
 //! and the adjacent WDM channels' crosstalk ([`optics::pam4_crosstalk_penalty_db`]). The
 //! lane's static OMA margin is the link budget's design margin minus the ageing allocation
 //! and these. With wavelength reassignment each PIC's bus is locked at bring-up by the

@@ -4,7 +4,7 @@
 //! offset laterally by $d$ couple with power efficiency
 //!
 //! $$ \eta = \left(\frac{2 w_1 w_2}{w_1^2 + w_2^2}\right)^2
-//!           \exp\!\left(-\frac{2 d^2}{w_1^2 + w_2^2}\right), $$
+//!           \exp\left(-\frac{2 d^2}{w_1^2 + w_2^2}\right), $$
 //!
 //! so for equal modes $\eta = e^{-d^2/w^2}$: a 1 µm offset between 5.2 µm modes loses 3.6 %
 //! (docs/sources.md: S73). The loss is $-10\log_{10}\eta$ dB.
@@ -36,7 +36,7 @@ pub fn gaussian_overlap(w1_um: f64, w2_um: f64, offset_um: f64) -> f64 {
 }
 
 /// Coupling loss (dB) of equal Gaussian modes of radius `mode_radius_um` offset by
-/// `offset_um`: $10\log_{10}(e)\,d^2/w^2$.
+/// `offset_um`: $10\log_{10}(e)\thinspace d^2/w^2$.
 #[must_use]
 pub fn misalignment_loss_db(mode_radius_um: f64, offset_um: f64) -> f64 {
     -10.0 * gaussian_overlap(mode_radius_um, mode_radius_um, offset_um).log10()

@@ -3,17 +3,17 @@
 //! ASIC power telemetry.
 //!
 //! # Model
-//! With $s^{(c)}_k$ the telemetry channels (a quantized ASIC die temperature sensor and the
+//! With $s^{(c)}\_k$ the telemetry channels (a quantized ASIC die temperature sensor and the
 //! ASIC power) and $D_k$ the drift (nm) the heater must follow, the model is ARX(2, $n$):
 //!
-//! $$ D_{k+1} = \theta_0 + a_1 D_k + a_2 D_{k-1}
-//!    + \sum_c \sum_{j=0}^{n-1} b_{c,j}\, s^{(c)}_{k-j} + \varepsilon_{k+1}. $$
+//! $$ D_{k+1} = \theta_0 + a_1 D_k + a_2 D_{k-1} +
+//!    \sum_c \sum_{j=0}^{n-1} b_{c,j}\thinspace s^{(c)}\_{k-j} + \varepsilon_{k+1}. $$
 //!
 //! $\theta$ minimises $\sum_k \varepsilon_{k+1}^2$ over a training trace where the thermal
 //! engine gives $D$ (equation error; normal equations by Cholesky with a 1e-12 relative ridge
 //! for conditioning). The ring temperature is not measured in operation, so the predictor
 //! runs in *simulation* mode, feeding back its own predictions:
-//! $\hat D_{k+1} = \theta_0 + a_1 \hat D_k + a_2 \hat D_{k-1} + \sum b\,s$. The
+//! $\hat D_{k+1} = \theta_0 + a_1 \hat D_k + a_2 \hat D_{k-1} + \sum b\thinspace s$. The
 //! autoregressive part must be stable, $|a_2| < 1$ and $|a_1| < 1 - a_2$ (Jury), or the fit is
 //! refused. Traces are periodic (one workload period): indices wrap, and the simulation runs
 //! three periods from the mean and keeps the last.

@@ -8,8 +8,8 @@
 //!   an integrated laser's engine temperature, an ELS's cage), and a co-packaged or ELS laser's
 //!   random FIT, quoted at $T_q$ = `laser_fit_ref_temp_c`, is scaled to $T$ with the same
 //!   activation energy:
-//!   $$\mathrm{FIT}(T) = \mathrm{FIT}(T_q)\,\exp\Big[\frac{E_a}{k_B}\Big(\frac{1}{T_q + 273.15}
-//!   - \frac{1}{T + 273.15}\Big)\Big];$$
+//!   $$\mathrm{FIT}(T) = \mathrm{FIT}(T_q)\thinspace\exp\Big[\frac{E_a}{k_B}\Big(\frac{1}{T_q + 273.15} -
+//!   \frac{1}{T + 273.15}\Big)\Big];$$
 //! - **port speed**: `engine_port_fit` is quoted per port device of `engine_port_fit_gbps`; a
 //!   port of the generation's rate $B$ holds $B$ / `engine_port_fit_gbps` such devices' worth of
 //!   optics in series, so its FIT is `engine_port_fit` $\cdot B /$ `engine_port_fit_gbps`
@@ -27,7 +27,7 @@
 //!   whether a module has a DSP.
 //!
 //! A port with $n$ lasers fails when its first laser does: the minimum of $n$ Weibulls of shape
-//! $\beta$ and scale $\eta$ is a Weibull of scale $\eta\,n^{-1/\beta}$, and $n$ random rates
+//! $\beta$ and scale $\eta$ is a Weibull of scale $\eta\thinspace n^{-1/\beta}$, and $n$ random rates
 //! add. A pluggable module's field FIT already counts its random laser failures, so only the
 //! lasers' wear-out is added to it; a linear-drive module (no DSP power) leaves out the DSP's
 //! FIT.

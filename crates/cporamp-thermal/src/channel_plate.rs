@@ -8,30 +8,30 @@
 //! walls $t_w$, the correlation's count) run along $y$, centred (the two outer walls share
 //! the remainder), so the grid's columns are the walls and channels themselves and its rows
 //! the package grid's rows. Each coolant cell exchanges heat with the base below through
-//! $h\,w\,\Delta y$ and with the walls east and west through $h\,H\,\Delta y$ (each in series
-//! with the solid's half cell), $h = Nu\,k_f/D_h$ being the liquid correlation's wall
+//! $h\thinspace w\thinspace\Delta y$ and with the walls east and west through $h\thinspace H\thinspace\Delta y$ (each in series
+//! with the solid's half cell), $h = Nu\thinspace k_f/D_h$ being the liquid correlation's wall
 //! coefficient (Shah-London or Gnielinski, as [`crate::package::cold_plate`] computes it);
 //! the cover is wetted by nothing ($h_\text{top} = 10^{-9} h$, since 3D-ICE reads a zero
 //! coefficient as the solid's half cell alone: adiabatic fin tips, the correlation's
 //! assumption), so the walls are fins whose single node per cell sits at
 //! mid-height. The coolant is advected along each channel by 3D-ICE's central scheme with
 //! $C = \rho c_p Q/(2N)$: summed over the channels the heat carried away is exactly
-//! $\rho c_p Q\,(\bar T_\text{out} - T_\text{in})$, $\bar T_\text{out}$ the mean of the
+//! $\rho c_p Q\thinspace(\bar T_\text{out} - T_\text{in})$, $\bar T_\text{out}$ the mean of the
 //! outlet cells (equal flows). Heat enters at the base's bottom face (3D-ICE puts the
 //! bottom layer's node there: its upward conductance is $k_p A/t_b$ over the whole base).
 //!
 //! # Coupling
 //! The package's lid (finite volumes, [`crate::native`]) meets the plate base through the
 //! interface $R''$. Temperatures are rises above the inlet. The plate is linear: the heat
-//! $q$ (W per package cell) gives base temperatures $T_b = \mathcal{P}\,q$ (area-weighted
+//! $q$ (W per package cell) gives base temperatures $T_b = \mathcal{P}\thinspace q$ (area-weighted
 //! means over each package cell of 3D-ICE's base cells, the heat spread over them by the
 //! same overlap weights). The package sees, on each top cell, the conductance $g$ of
 //! $R'' + R_\text{loc}$ (with its lid half cell) to a virtual fluid temperature
-//! $T_v = T_b - R_\text{loc}\,q/A$, $R_\text{loc}$ the plate's lumped local resistance
+//! $T_v = T_b - R_\text{loc}\thinspace q/A$, $R_\text{loc}$ the plate's lumped local resistance
 //! (the unit cell below), so that at the solution $q = (A/R'')(T_\text{lid} - T_b)$ whatever
 //! $R_\text{loc}$ is. For each unit input (1 W in the ASIC, 1 W in every engine, 1 K of
 //! board air above the inlet) the coupled system is solved by the fixed point
-//! $\theta = G^{-1}(P + g\,T_v)$, $q = g(\theta - T_v)$, $T_v \leftarrow \mathcal{P}q -
+//! $\theta = G^{-1}(P + g\thinspace T_v)$, $q = g(\theta - T_v)$, $T_v \leftarrow \mathcal{P}q -
 //! R_\text{loc}q/A$, which contracts because $R_\text{loc}$ carries the local part of
 //! $\mathcal{P}$ (what is left is the coolant's warming and the base's spreading, smooth
 //! on the cell scale); it stops when $T_v$ moves by less than $10^{-12}$ of its size. The

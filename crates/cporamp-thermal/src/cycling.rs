@@ -18,7 +18,7 @@
 //!
 //! $$ \frac{N_\text{field}}{N_\text{test}} = \left(\frac{\Delta T_\text{test}}{\Delta T}\right)^{n}
 //!    \left(\frac{f}{f_\text{test}}\right)^{m}
-//!    \exp\!\left[\frac{E_a}{k}\left(\frac{1}{T_\text{max}} - \frac{1}{T_\text{max,test}}\right)\right] $$
+//!    \exp\left[\frac{E_a}{k}\left(\frac{1}{T_\text{max}} - \frac{1}{T_\text{max,test}}\right)\right] $$
 //!
 //! with temperatures in kelvin and $f$ in cycles per day; damage adds by Miner's rule,
 //! $D = \sum_i c_i / N_{\text{field},i}$, and the life is the history's duration over $D$.

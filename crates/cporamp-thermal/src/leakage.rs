@@ -5,7 +5,7 @@
 //! Leakage grows exponentially with junction temperature. With $P_\text{nom}$ the power at a
 //! reference junction temperature $T_\text{ref}$, of which a fraction $f$ is leakage,
 //!
-//! $$ P(T) = P_\text{nom}\left[(1 - f) + f\,e^{\beta (T - T_\text{ref})}\right], $$
+//! $$ P(T) = P_\text{nom}\left[(1 - f) + f\thinspace e^{\beta (T - T_\text{ref})}\right], $$
 //!
 //! the form of HotSpot's `calc_leakage` ($\alpha A e^{\beta (T - T_\text{base})}$,
 //! $\beta = 0.036\ \text{K}^{-1}$, uvahotspot/HotSpot `temperature.c`) normalised to a known
@@ -15,12 +15,12 @@
 //! The temperature $T = \mathcal{T}(P)$ and the power $P(T)$ are iterated,
 //! $T_{k+1} = \mathcal{T}(P(T_k))$, from $T_0 = T_\text{ref}$, until
 //! $|T_{k+1} - T_k| < 0.01$ K (HotSpot's `LEAK_TOL`). The iteration converges when the loop
-//! gain $R_\text{th}\,\partial P/\partial T < 1$; without a fixed point (thermal runaway) the
+//! gain $R_\text{th}\thinspace\partial P/\partial T < 1$; without a fixed point (thermal runaway) the
 //! temperature climbs, and after 100 iterations (HotSpot's `LEAKAGE_MAX_ITER`), above
 //! 500 °C or at ten times the nominal power the solve stops with [`LeakageError::Runaway`]. For a lumped
 //! $T = T_a + R P$ the fixed point has the closed form (Lambert W, checked by the tests)
 //!
-//! $$ T = T_a + R P_0 - W_0\!\left(-\beta R L e^{\beta (T_a + R P_0 - T_\text{ref})}\right)/\beta, $$
+//! $$ T = T_a + R P_0 - W_0\left(-\beta R L e^{\beta (T_a + R P_0 - T_\text{ref})}\right)/\beta, $$
 //!
 //! with $P_0 = (1-f)P_\text{nom}$, $L = f P_\text{nom}$; it exists iff the argument of $W_0$
 //! is at least $-1/e$.

@@ -6,13 +6,13 @@
 //!
 //! $$ G_{ii} = g_i^a + \sum_j g_{ij}, \qquad G_{ij} = -g_{ij}, $$
 //!
-//! the network obeys $C\,\dot\theta + G\,\theta = P$. $G$ is symmetric positive definite when
+//! the network obeys $C\thinspace\dot\theta + G\thinspace\theta = P$. $G$ is symmetric positive definite when
 //! every connected part of the network reaches the ambient, so one sparse Cholesky
 //! factorization serves every solve:
 //!
 //! - steady state: $G\theta = P$;
-//! - backward Euler: $(C/\Delta t + G)\,\theta_{n+1} = (C/\Delta t)\,\theta_n + P_{n+1}$;
-//! - Crank-Nicolson: $(C/\Delta t + G/2)\,\theta_{n+1} = (C/\Delta t - G/2)\,\theta_n + (P_n + P_{n+1})/2$.
+//! - backward Euler: $(C/\Delta t + G)\thinspace\theta_{n+1} = (C/\Delta t)\thinspace\theta_n + P_{n+1}$;
+//! - Crank-Nicolson: $(C/\Delta t + G/2)\thinspace\theta_{n+1} = (C/\Delta t - G/2)\thinspace\theta_n + (P_n + P_{n+1})/2$.
 //!
 //! The matrix is factored once per step size; a fixed step reuses the factor for every step.
 //! Energy balance: at steady state the heat leaving through the ambient conductances,
@@ -247,7 +247,7 @@ impl Network {
         Ok(())
     }
 
-    /// The matrix $\alpha\,\mathrm{diag}(C) + \beta G$.
+    /// The matrix $\alpha\thinspace\mathrm{diag}(C) + \beta G$.
     pub(crate) fn matrix(
         &self,
         alpha: f64,
@@ -427,8 +427,8 @@ impl Network {
     ///   step falls below `MIN_STEP * DELTA` = 1e-13 s or the interval is covered;
     /// - a step of $h$ is compared with two steps of $h/2$ (step doubling, Numerical Recipes
     ///   §16.2); with $\epsilon$ the largest difference in K, the next step is
-    ///   $0.95\,h\,(0.01/\epsilon)^{0.2}$ (at most $5h$) when $\epsilon \le 0.01$ K and
-    ///   $0.95\,h\,(0.01/\epsilon)^{0.25}$ (at least $h/10$) otherwise, and a step is
+    ///   $0.95\thinspace h\thinspace(0.01/\epsilon)^{0.2}$ (at most $5h$) when $\epsilon \le 0.01$ K and
+    ///   $0.95\thinspace h\thinspace(0.01/\epsilon)^{0.25}$ (at least $h/10$) otherwise, and a step is
     ///   retried while the proposal is shorter than the step tried. As in HotSpot, the result
     ///   kept is the single full step, and a retry starts from the slope HotSpot left in its
     ///   `k1` buffer (the slope at the first half step), not from the slope at the start.

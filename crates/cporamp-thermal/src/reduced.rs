@@ -2,19 +2,19 @@
 //! subspace, then exact time integration of the small model.
 //!
 //! # Projection
-//! A network $C\dot\theta + G\theta = B\,u(t)$ ([`crate::network`]) is driven by a few input
+//! A network $C\dot\theta + G\theta = B\thinspace u(t)$ ([`crate::network`]) is driven by a few input
 //! patterns (the columns of $B$: for a package, 1 W in the ASIC, 1 W in every engine, a unit
 //! coolant offset) and observed at a few nodes (the junctions). Its transfer function
 //! $H(s) = L^\top (sC + G)^{-1} B$ is matched around $s = 0$ by projecting on the block Krylov
 //! space of the shift-invert operator $A = G^{-1}C$,
 //!
-//! $$ \mathcal{K}_k = \operatorname{span}\{G^{-1}B,\ A\,G^{-1}B,\ \dots,\ A^{k-1}G^{-1}B\}, $$
+//! $$ \mathcal{K}\_k = \operatorname{span}\lbrace G^{-1}B,\ A\thinspace G^{-1}B,\ \dots,\ A^{k-1}G^{-1}B\rbrace, $$
 //!
 //! each block costing triangular solves with the steady factor the network already has (no
 //! new factorization). The basis $V$ is orthonormal in the heat-capacity inner product,
-//! $V^\top C V = I$, so the reduced model $\dot z + G_r z = V^\top B\,u$ with
+//! $V^\top C V = I$, so the reduced model $\dot z + G_r z = V^\top B\thinspace u$ with
 //! $G_r = V^\top G V$ is symmetric positive definite: stable and passive like the network,
-//! and exact at steady state ($G^{-1}B \in \mathcal{K}_k$). $A$ is self-adjoint in that inner
+//! and exact at steady state ($G^{-1}B \in \mathcal{K}\_k$). $A$ is self-adjoint in that inner
 //! product and its largest eigenvalues are the slowest time constants, so the basis resolves
 //! the slow modes first while faster ones enter quasi-statically through the first block
 //! ("mode acceleration"); [`Reduced::new`] adds blocks until the unit step responses at the
@@ -22,13 +22,13 @@
 //!
 //! # Time integration
 //! With $G_r = Q\Lambda Q^\top$ the reduced modes $w = Q^\top z$ decouple,
-//! $\dot w_i = -\lambda_i w_i + (Q^\top V^\top B\,u)_i$. For inputs held over each step (a
+//! $\dot w_i = -\lambda_i w_i + (Q^\top V^\top B\thinspace u)\_i$. For inputs held over each step (a
 //! zero-order hold, as a power trace is) the exact step is
 //!
-//! $$ w_i(t + \Delta t) = e^{-\lambda_i \Delta t} w_i(t) + \frac{1 - e^{-\lambda_i\Delta t}}{\lambda_i}\,(Q^\top V^\top B\,u)_i, $$
+//! $$ w_i(t + \Delta t) = e^{-\lambda_i \Delta t} w_i(t) + \frac{1 - e^{-\lambda_i\Delta t}}{\lambda_i}\thinspace(Q^\top V^\top B\thinspace u)\_i, $$
 //!
 //! so a history has no time-step error at all (only the projection's), at any step size; the
-//! observed rises are $V_{\text{obs}} Q\, w$. [`Scheme::BackwardEuler`] steps the same reduced
+//! observed rises are $V_{\text{obs}} Q\thinspace w$. [`Scheme::BackwardEuler`] steps the same reduced
 //! model by backward Euler instead, which reproduces the full network's backward-Euler
 //! history up to the projection error (the tests use it to separate the two errors).
 

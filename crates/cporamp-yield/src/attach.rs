@@ -133,7 +133,7 @@ pub(crate) fn engine_rho_sq(index: usize, engines: usize) -> f64 {
 }
 
 /// The mean square of the warpage's lateral fiber shift over a package's engines, µm²:
-/// $k^2 (\mu^2 + \sigma^2)\,\overline{\rho^4}$ for a shift $k \rho^2 W$ of an engine at
+/// $k^2 (\mu^2 + \sigma^2)\thinspace\overline{\rho^4}$ for a shift $k \rho^2 W$ of an engine at
 /// $\rho$ under corner warpage $W \sim N(\mu, \sigma)$ ($k$ = `warpage_lateral_per_um`).
 pub fn warpage_shift_mean_square_um2(inputs: &YieldInputs) -> f64 {
     let engines = inputs.engines_per_package.max(1);

@@ -10,7 +10,7 @@
 //!   $\beta = B/(10\log_{10}e)$, the lane fails with the offset if
 //!   $\ln\eta_y(Y) < -\beta - \ln\eta_x(X + o)$ and without it if
 //!   $\ln\eta_y(Y) < -\beta - \ln\eta_x(X)$. $\ln\eta_y$ is a concave quadratic, so
-//!   $\{\ln\eta_y(Y) \ge t\}$ is an interval $[y_-, y_+]$ and
+//!   $\lbrace\ln\eta_y(Y) \ge t\rbrace$ is an interval $[y_-, y_+]$ and
 //!   $P = 1 - \Phi(y_+/s) + \Phi(y_-/s)$ in closed form. Coupling lanes fail both ways
 //!   (the threshold $-\beta - \max(\ln\eta_x(X+o), \ln\eta_x(X))$), warpage lanes only with
 //!   the offset, or all lanes of an engine whose joints open ($|W| a^2/D^2$ beyond the
@@ -187,9 +187,9 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
 }
 
 /// $E[\min(1, (f|W| - W_\text{lo})^+/(W_\text{hi} - W_\text{lo}))]$ exactly: with $a =
-/// W_\text{lo}/f$, $b = W_\text{hi}/f$, it is $P(|W| > b) + E[(|W| - a)\,1\{a < |W| <
-/// b\}]/(b - a)$, and for $V \sim N(m, \sigma^2)$ (taking $V = W$ and $V = -W$ for the two
-/// signs) $E[(V - a)1\{a < V < b\}] = (m - a)(\Phi(\beta) - \Phi(\alpha)) +
+/// W_\text{lo}/f$, $b = W_\text{hi}/f$, it is $P(|W| > b) + E[(|W| - a)\thinspace1\lbrace a < |W| <
+/// b\rbrace]/(b - a)$, and for $V \sim N(m, \sigma^2)$ (taking $V = W$ and $V = -W$ for the two
+/// signs) $E[(V - a)1\lbrace a < V < b\rbrace] = (m - a)(\Phi(\beta) - \Phi(\alpha)) +
 /// \sigma(\varphi(\alpha) - \varphi(\beta))$, $\alpha = (a - m)/\sigma$, $\beta = (b -
 /// m)/\sigma$.
 fn board_joints_open(inputs: &YieldInputs) -> f64 {

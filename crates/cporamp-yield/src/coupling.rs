@@ -8,11 +8,11 @@
 //! $e^{-A x^2}$, $A = ik/(2q)$, $q = z + i z_R$, and the coupler's field
 //! $e^{-B(x-d)^2 + ik\theta x}$, $B = 1/w^2$,
 //!
-//! $$\int e^{-A x^2} \overline{e^{-B(x-d)^2 + ik\theta x}}\,dx
-//!   = \sqrt{\frac{\pi}{A+B}}\exp\!\left(\frac{(2Bd - ik\theta)^2}{4(A+B)} - Bd^2\right),$$
+//! $$\int e^{-A x^2} \overline{e^{-B(x-d)^2 + ik\theta x}}\thinspace dx
+//!   = \sqrt{\frac{\pi}{A+B}}\exp\left(\frac{(2Bd - ik\theta)^2}{4(A+B)} - Bd^2\right),$$
 //!
 //! and the power efficiency is $|\cdot|^2$ over the two fields' norms
-//! $\sqrt{\pi/(2\,\mathrm{Re}A)}\sqrt{\pi/(2B)}$. Its limits are the textbook ones
+//! $\sqrt{\pi/(2\thinspace\mathrm{Re}A)}\sqrt{\pi/(2B)}$. Its limits are the textbook ones
 //! (Joyce and DeLoach, Appl. Opt. 23, 4187, 1984): $e^{-d^2/w^2}$ for an offset alone,
 //! $1/(1 + (z/2z_R)^2)$ for a gap alone (both axes), $e^{-(\pi n w\theta/\lambda)^2}$ for a
 //! tilt alone.
@@ -53,7 +53,7 @@ pub struct Modes {
 /// The log of one axis's efficiency as a quadratic in the lateral offset $d$ (µm):
 /// $\ln\eta = c_0 + c_1 d + c_2 d^2$, for a fixed tilt and gap. Expanding the overlap with
 /// $S = A + B = s_r + i s_i$:
-/// $c_0 = \ln(2\sqrt{B\,\mathrm{Re}A}/|S|) - k^2\theta^2 s_r/(2|S|^2)$,
+/// $c_0 = \ln(2\sqrt{B\thinspace\mathrm{Re}A}/|S|) - k^2\theta^2 s_r/(2|S|^2)$,
 /// $c_1 = -2Bk\theta s_i/|S|^2$, $c_2 = 2B^2 s_r/|S|^2 - 2B$.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AxisCoupling {

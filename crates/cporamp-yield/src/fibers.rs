@@ -2,14 +2,14 @@
 //!
 //! # A circle on which every fiber passes
 //! Each axis's coupling is $\ln\eta(d) = c_0 + c_1 d + c_2 d^2$ with $c_2 < 0$ (the module
-//! `coupling`), that is $M + c_2 (d - d^*)^2$ with $d^* = -c_1/2c_2$ and $M = c_0 -
+//! `coupling`), that is $M + c_2 (d - d^\ast)^2$ with $d^\ast = -c_1/2c_2$ and $M = c_0 -
 //! c_1^2/4c_2$. A fiber offset $(u, v)$ from the coupler (block, fiber and warpage offsets
 //! added) passes its budget $B$ when $-\ln\eta_x(u) - \ln\eta_y(v) \le B/(10\log_{10}e)$,
-//! that is inside the ellipse $|c_{2x}|(u - u^*)^2 + |c_{2y}|(v - v^*)^2 \le K$, $K = M_x +
+//! that is inside the ellipse $|c_{2x}|(u - u^\ast)^2 + |c_{2y}|(v - v^\ast)^2 \le K$, $K = M_x +
 //! M_y + B/(10\log_{10}e)$, of semi-axes $a_x = \sqrt{K/|c_{2x}|}$, $a_y =
 //! \sqrt{K/|c_{2y}|}$. A fiber sits at $f \sim N(0, \sigma_f^2 I)$ from its block's centre.
 //! If the block's centre lies inside the ellipse at normalized radius $s =
-//! \lVert((p_x - u^*)/a_x, (p_y - v^*)/a_y)\rVert < 1$, the circle of radius $r = (1 -
+//! \lVert((p_x - u^\ast)/a_x, (p_y - v^\ast)/a_y)\rVert < 1$, the circle of radius $r = (1 -
 //! s)\min(a_x, a_y)$ around it lies inside too (the ellipse is the unit disc stretched by
 //! $a_x, a_y$: a disc of radius $\rho$ maps into one of radius $\rho/\min a$ around the
 //! centre's image, inside the unit disc while $s + \rho/\min a \le 1$).

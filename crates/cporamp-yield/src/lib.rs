@@ -20,7 +20,7 @@
 //!    sits at its own $f \sim N(0, \sigma_f^2)$ per axis within the block, so lane $i$ is off
 //!    by $b + f_i$ (plus the warpage offset of its engine). The loss is the overlap of equal
 //!    Gaussian modes of radius $w$ across the gap with offset and tilt ([`coupling`]):
-//!    $10\log_{10}(e)\,d^2/w^2$ dB for an offset alone. A lane fails if the loss exceeds
+//!    $10\log_{10}(e)\thinspace d^2/w^2$ dB for an offset alone. A lane fails if the loss exceeds
 //!    its coupling allocation $B$ of the link margin. With no gap, tilt or warpage a lane's
 //!    offset is $N(0, \sigma^2)$ per axis, $\sigma^2 = \sigma_b^2 + \sigma_s^2 +
 //!    \sigma_f^2$, and it fails with $P = \exp(-d_c^2 / 2\sigma^2)$,

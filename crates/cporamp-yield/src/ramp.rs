@@ -11,7 +11,7 @@ pub fn wright_factor(cumulative: f64, reference: f64, learning_rate: f64) -> f64
 }
 
 /// The inputs after learning by the factor `factor` (> 0) on the defect levels: laser
-/// defects ($D_L A_L \to d\,D_L A_L$) and the weak fraction (capped at 1) scale by $d$, the
+/// defects ($D_L A_L \to d\thinspace D_L A_L$) and the weak fraction (capped at 1) scale by $d$, the
 /// attach process's block placement and cure shift sigmas by $\sqrt d$ (module docs).
 #[must_use]
 pub fn learned(inputs: &YieldInputs, factor: f64) -> YieldInputs {

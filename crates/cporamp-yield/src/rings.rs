@@ -12,13 +12,13 @@
 //! one of the offsets), so the lock keeps every ring inside, whatever $c$ is. Call $A$ the
 //! event that the spread exceeds $m$: only then can a ring fail.
 //!
-//! $A$ is the union over the $n(n-1)/2$ pairs of $E_{ij} = \{|l_i - l_j| > m\}$, each of
+//! $A$ is the union over the $n(n-1)/2$ pairs of $E_{ij} = \lbrace|l_i - l_j| > m\rbrace$, each of
 //! probability $p = \operatorname{erfc}(m / 2\sigma_l)$ ($l_i - l_j \sim N(0, 2\sigma_l^2)$).
 //! The Karp-Luby-Madras sampler draws $A$ exactly without knowing $P(A)$: with probability
 //! $\sum P(E_{ij}) = n(n-1)p/2$ it picks a pair uniformly, draws the offsets given $E_{ij}$
 //! (the pair's difference from its normal tail, their sum and the other rings as usual) and
 //! keeps the draw with probability $1/N$, $N$ the number of pairs the draw puts beyond $m$.
-//! A kept draw happens with probability $\sum_{ij} P(E_{ij})\,E_{ij}[1/N] = P(A)$ and is
+//! A kept draw happens with probability $\sum_{ij} P(E_{ij})\thinspace E_{ij}[1/N] = P(A)$ and is
 //! distributed as the offsets given $A$; otherwise the bus is in $A^c$ and locks. So the
 //! bus's outcome has exactly the law of drawing every offset, at the cost of one uniform
 //! number per bus when $A$ is rare (at the defaults $p \approx 10^{-11}$). The sampler is

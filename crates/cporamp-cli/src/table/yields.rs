@@ -148,7 +148,7 @@ fn waterfall_table(generation: &cporamp_pipeline::YieldGeneration, headers: &[St
     waterfall
 }
 
-/// Cost per shipped switch and the comparison's $/Gbps with and without yield.
+/// Cost per shipped switch and the comparison's USD/Gbps with and without yield.
 fn cost_table(
     generation: &cporamp_pipeline::YieldGeneration,
     headers: &[String],

@@ -6,16 +6,16 @@
 //! $b_e \sim N(0, \sigma_B^2 I_2)$, $\sigma_B^2 = \sigma_b^2 + \sigma_s^2$ (placement and
 //! cure shift act on the whole block alike, so only their sum is identified), plus the
 //! warpage's lateral shift at the engine's $\rho_e^2$. Per axis the Gaussian overlap across
-//! the recorded gap $z_e$ is $\ln\eta = c_0(z) + c_2(z)\,d^2$ (no tilt;
+//! the recorded gap $z_e$ is $\ln\eta = c_0(z) + c_2(z)\thinspace d^2$ (no tilt;
 //! [`cporamp_yield::coupling`]), so the recorded loss
-//! $L_i = -10\log_{10}(e)\,(2c_0 + c_2|p_i|^2)$ gives each lane's squared offset
+//! $L_i = -10\log_{10}(e)\thinspace(2c_0 + c_2|p_i|^2)$ gives each lane's squared offset
 //! $$q_i = |p_i|^2 = \frac{L_i / (10\log_{10} e) + 2c_0(z_e)}{-c_2(z_e)} .$$
 //! Given $r = |c_e|$, $q_i/\sigma_f^2$ is noncentral $\chi^2_2$ with noncentrality
 //! $r^2/\sigma_f^2$: $p(q \mid r) = \frac{1}{2\sigma_f^2} e^{-(q + r^2)/2\sigma_f^2}
 //! I_0(r\sqrt q/\sigma_f^2)$, and $r$ is Rice distributed,
 //! $p(r) = \frac{r}{\sigma_B^2} e^{-(r^2 + \nu_e^2)/2\sigma_B^2} I_0(r\nu_e/\sigma_B^2)$,
 //! $\nu_e = k\bar W\rho_e^2$. The engine's likelihood is the one-dimensional integral
-//! $$L_e(\sigma_B, \sigma_f) = \int_0^\infty p(r)\prod_i p(q_i \mid r)\,dr,$$
+//! $$L_e(\sigma_B, \sigma_f) = \int_0^\infty p(r)\prod_i p(q_i \mid r)\thinspace dr,$$
 //! computed by locating the integrand's mode (golden section in a bracket from the lanes'
 //! moments), its width (second difference of its log) and the trapezoidal rule over ±6
 //! widths in steps of 3/4 of a width (a smooth, Gaussian-like integrand: the rule converges
@@ -24,14 +24,14 @@
 //! $(\ln\sigma_B, \ln\sigma_f)$ by Newton's method (derivatives by central differences);
 //! the 95 % intervals are from the **observed
 //! information** (the negative Hessian of the log-likelihood in $(\ln\sigma_B, \ln\sigma_f)$
-//! by central differences): $\sigma \exp(\pm 1.96\,\mathrm{se})$.
+//! by central differences): $\sigma \exp(\pm 1.96\thinspace\mathrm{se})$.
 //!
 //! Approximations, stated: the block's tilt $\theta$ per axis makes
-//! $\ln\eta = m(\theta) + c_2(d - d^*(\theta))^2$ with $m$ quadratic in $\theta$: at the
-//! default 2 mrad it costs $\approx 0.001$ dB per axis and moves the optimum $d^*$ by
+//! $\ln\eta = m(\theta) + c_2(d - d^\ast(\theta))^2$ with $m$ quadratic in $\theta$: at the
+//! default 2 mrad it costs $\approx 0.001$ dB per axis and moves the optimum $d^\ast$ by
 //! $\approx 5$ nm at a 5 µm gap. Its mean, $2(m(0) - m(\sigma_\theta))/(-c_2)$ in units of
 //! $q$, is subtracted from every lane's $q_i$ (clamped at $10^{-10}$); its spread and the
-//! shift $d^*$ are neglected (without the subtraction the fitted $\sigma_B$ came out 1.5 %
+//! shift $d^\ast$ are neglected (without the subtraction the fitted $\sigma_B$ came out 1.5 %
 //! high on the coverage fixture); the warpage is the package's measured one where the data
 //! carry it (schema 3), else its scenario mean $\bar W$ (its spread moves an engine by
 //! $k\sigma_W\rho^2 \approx 0.03$ µm, against $\sigma_B \approx 0.2$ µm).
@@ -44,7 +44,7 @@
 //! that one attach of an engine leaves a coupling-failed lane (the budget's squared offset
 //! $D(z) = (B/10\log_{10}e + 2c_0(z))/(-c_2(z))$, the noncentral $\chi^2_2$ tail
 //! over the Rayleigh block offset and the normal gap), a package re-attached once has the
-//! density $\prod_e f(y_e)\,[\prod_e (P + 1_{\text{pass},e}) - \prod_e 1_{\text{pass},e}]$
+//! density $\prod_e f(y_e)\thinspace[\prod_e (P + 1_{\text{pass},e}) - \prod_e 1_{\text{pass},e}]$
 //! (each engine passed its first attach and kept it, or failed it and was drawn again; at
 //! least one failed), up to factors free of the parameters; packages not re-attached
 //! contribute $\prod_e f(y_e)$ times a factor free of them. A package damaged by its rework
@@ -323,7 +323,7 @@ fn engine_fail_probability(model: &FitModel, sigma_b: f64, sigma_f: f64, lanes: 
 
 /// The log of the rework factor of the packages re-attached once: with $P$ the engine's
 /// probability of a failing attach, a package whose failing engines were re-attached once
-/// records the density $\prod_e f(y_e)\,[\prod_e (P_e + 1_{\text{pass},e}) - \prod_e
+/// records the density $\prod_e f(y_e)\thinspace[\prod_e (P_e + 1_{\text{pass},e}) - \prod_e
 /// 1_{\text{pass},e}]$ (each engine either passed its first attach and kept it, or failed
 /// it and was drawn again; at least one failed), up to factors free of the parameters.
 fn rework_ln_factor(engines: &[Prepared], model: &FitModel, sigma_b: f64, sigma_f: f64) -> f64 {

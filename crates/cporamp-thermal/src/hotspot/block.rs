@@ -11,14 +11,14 @@
 //!   across a horizontal one (none in silicon with `-block_omit_lateral 1`);
 //! - **vertical**, layer $l$ to $l+1$: the full thickness of the upper layer,
 //!   $t_l/(k_l A_i)$;
-//! - **sink block to ambient**: $t_s/(k_s A_i) + r_\text{convec}\,s_\text{sink}^2/A_i$;
+//! - **sink block to ambient**: $t_s/(k_s A_i) + r_\text{convec}\thinspace s_\text{sink}^2/A_i$;
 //! - **rim**: a spreader (sink) block on the die's west edge connects to `SP_W` (`SINK_C_W`)
-//!   through $(1 + r_{1,x}\,G_W)/g_{x,i}$, with $g_{x,i} = 2 k t h_i / w_i$ the block's
+//!   through $(1 + r_{1,x}\thinspace G_W)/g_{x,i}$, with $g_{x,i} = 2 k t h_i / w_i$ the block's
 //!   centre-to-edge conductance and $G_W$ the sum of $g_x$ over the west-edge blocks, so
 //!   that HotSpot's lumped $r_\text{sp1,x}$ ($r_\text{hs1,x}$) is shared among them in
 //!   parallel; north and south use $g_y = 2ktw_i/h_i$ and $r_{1,y}$. The 12 rim nodes are
 //!   wired as in the grid model ([`super::grid`]);
-//! - **capacitance** $0.333\,\rho c\,t A_i$, plus $0.333\,c_\text{convec} A_i/s_\text{sink}^2$
+//! - **capacitance** $0.333\thinspace\rho c\thinspace t A_i$, plus $0.333\thinspace c_\text{convec} A_i/s_\text{sink}^2$
 //!   on sink blocks.
 //!
 //! Steady state is solved exactly (HotSpot: dense LU). Transients use HotSpot's adaptive

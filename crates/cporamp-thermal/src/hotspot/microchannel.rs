@@ -7,7 +7,7 @@
 //! values (the grid's own size; row 0 on top): `0` wall (solid), `-1` TSV (solid too),
 //! `1` coolant, `2` inlet, `3` outlet (inlets and outlets hold coolant). From it HotSpot
 //! writes a floorplan with one block `Cell_i_j` per cell, $c_w \times c_h$ at
-//! $x = j\,c_w$, $y = (\text{rows}-1-i)\,c_h$, carrying the coolant's or the wall's volumetric
+//! $x = j\thinspace c_w$, $y = (\text{rows}-1-i)\thinspace c_h$, carrying the coolant's or the wall's volumetric
 //! heat capacity and resistivity, printed with C's `%e` (seven significant digits; the model
 //! reads those printed values back, as HotSpot does), and builds the layer's cells from it as
 //! for any detailed 3-D layer.
@@ -26,31 +26,31 @@
 //! $t$ the layer thickness, $w = c_w$ and $L = c_h$ (the same for both directions, as in
 //! HotSpot):
 //!
-//! $$g = \frac{0.42229\,t^4}{12\mu L}\ (t = w),\qquad
-//!   g = \frac{(1 - 0.63\,s/b)\,s^3 b}{12\mu L},\ s = \min(t, w),\ b = \max(t, w).$$
+//! $$g = \frac{0.42229\thinspace t^4}{12\mu L}\ (t = w),\qquad
+//!   g = \frac{(1 - 0.63\thinspace s/b)\thinspace s^3 b}{12\mu L},\ s = \min(t, w),\ b = \max(t, w).$$
 //!
 //! Inlets sit at $p = \Delta p$, outlets at $p = 0$, and each other coolant cell conserves
-//! volume, $\sum_{n} g\,(p_i - p_n) = 0$ over its coolant neighbours. The volume flow from
-//! cell $a$ to a neighbour $b$ is $Q_{a\to b} = g\,(p_a - p_b)$ (m³/s).
+//! volume, $\sum_{n} g\thinspace(p_i - p_n) = 0$ over its coolant neighbours. The volume flow from
+//! cell $a$ to a neighbour $b$ is $Q_{a\to b} = g\thinspace(p_a - p_b)$ (m³/s).
 //!
 //! **Heat exchange.** Between a coolant cell and a solid neighbour HotSpot's `find_res`
 //! replaces half of the coolant cell's conduction resistance by a convective one: laterally
-//! north-south $r_x^\text{solid}/2 + 1/(h\,c_w t)$, east-west $r_y^\text{solid}/2 +
-//! 1/(h\,c_h t)$; vertically $r_z^\text{solid}/2 + 1/(h\,c_w c_h)$, except next to layer 0,
-//! where layer 0's whole $r_z$ is used, $r_z^{(0)} + 1/(h\,c_w c_h)$ (HotSpot's layer-0 rule).
+//! north-south $r_x^\text{solid}/2 + 1/(h\thinspace c_w t)$, east-west $r_y^\text{solid}/2 +
+//! 1/(h\thinspace c_h t)$; vertically $r_z^\text{solid}/2 + 1/(h\thinspace c_w c_h)$, except next to layer 0,
+//! where layer 0's whole $r_z$ is used, $r_z^{(0)} + 1/(h\thinspace c_w c_h)$ (HotSpot's layer-0 rule).
 //! Coolant to coolant and solid to solid conduct as in any detailed 3-D layer.
 //!
 //! **Advection** (`build_transient_grid_matrix` and `build_transient_power_vector`), with
 //! $c = \rho c_f$: a coolant cell $i$ exchanges with each coolant neighbour $n$ the enthalpy
-//! flux $c\,Q_{i\to n}\,(T_i + T_n)/2$ (central differencing), so its row of the network
-//! $G\,T = P$ gains $+c\,Q_{i\to n}/2$ on the diagonal and in column $n$. An inlet on the
-//! grid's edge also receives $c\,Q_\text{in}\,T_\text{in}$ on the right-hand side, with
+//! flux $c\thinspace Q_{i\to n}\thinspace(T_i + T_n)/2$ (central differencing), so its row of the network
+//! $G\thinspace T = P$ gains $+c\thinspace Q_{i\to n}/2$ on the diagonal and in column $n$. An inlet on the
+//! grid's edge also receives $c\thinspace Q_\text{in}\thinspace T_\text{in}$ on the right-hand side, with
 //! $Q_\text{in} = \sum_n Q_{\text{inlet}\to n}$. An outlet's row takes its (single) coolant
-//! neighbour $u$ only: $-c\,Q_{u\to o}/2$ in column $u$, $+c\,Q_{u\to o}/2$ on the diagonal,
-//! which is the upstream face flux minus the outflow $c\,Q_{u\to o}\,T_o$. Summed over the
+//! neighbour $u$ only: $-c\thinspace Q_{u\to o}/2$ in column $u$, $+c\thinspace Q_{u\to o}/2$ on the diagonal,
+//! which is the upstream face flux minus the outflow $c\thinspace Q_{u\to o}\thinspace T_o$. Summed over the
 //! coolant cells the face fluxes cancel, so in steady state the heat conducted into the
-//! coolant equals $\sum_\text{outlets} c\,Q_o\,(T_o - T_\text{in})$, the coolant's
-//! $\dot m\,c_p\,\Delta T$ (checked by the tests to 1e-9). The matrix is not symmetric: the
+//! coolant equals $\sum_\text{outlets} c\thinspace Q_o\thinspace(T_o - T_\text{in})$, the coolant's
+//! $\dot m\thinspace c_p\thinspace\Delta T$ (checked by the tests to 1e-9). The matrix is not symmetric: the
 //! model solves it with a sparse LU factorisation (HotSpot: SuperLU), in steady state and for
 //! each backward-Euler step of a transient.
 //!
@@ -376,12 +376,12 @@ pub fn c_exponential(value: f64) -> String {
     }
 }
 
-/// Advection terms of a microchannel layer in the network $G\,T = P$.
+/// Advection terms of a microchannel layer in the network $G\thinspace T = P$.
 #[derive(Debug, Clone, Default)]
 pub struct AdvectionTerms {
     /// (row, column, W/K) added to $G$.
     pub entries: Vec<(usize, usize, f64)>,
-    /// (inlet node, $c\,Q_\text{in}\,T_\text{in}$ in W) added to $P$.
+    /// (inlet node, $c\thinspace Q_\text{in}\thinspace T_\text{in}$ in W) added to $P$.
     pub inlets: Vec<(usize, f64)>,
 }
 
@@ -507,7 +507,7 @@ impl Channels {
         text
     }
 
-    /// The layer's advection terms for the network $G\,T = P$, cells numbered from
+    /// The layer's advection terms for the network $G\thinspace T = P$, cells numbered from
     /// `first_node`.
     #[must_use]
     pub fn advection(&self, first_node: usize) -> AdvectionTerms {

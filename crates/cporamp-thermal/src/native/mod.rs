@@ -15,7 +15,7 @@
 //! the series (harmonic) conductance that makes the flux continuous across material jumps.
 //! A face with a heat-transfer coefficient $h$ to the fluid adds its film resistance:
 //! $g = A / (d/k + 1/h)$. Faces without a neighbour and without a boundary are adiabatic.
-//! Heat capacity is $\rho c\,\Delta x \Delta y \Delta z$ (no fitting factor). A source's power
+//! Heat capacity is $\rho c\thinspace\Delta x \Delta y \Delta z$ (no fitting factor). A source's power
 //! is spread over its rectangle and the thickness of its layer, each cell receiving the power
 //! times its share of the source volume.
 //!

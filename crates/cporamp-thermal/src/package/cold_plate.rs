@@ -7,7 +7,7 @@
 //! - laminar ($Re < 2300$): Shah & London fully developed, uniform heat flux (H1),
 //!   $Nu = 8.235(1 - 2.0421\alpha + 3.0853\alpha^2 - 2.4765\alpha^3 + 1.0578\alpha^4 - 0.1861\alpha^5)$,
 //!   $\alpha = \min(w,H)/\max(w,H)$. Valid for fully developed flow; when the thermal entry
-//!   length $0.05\,Re\,Pr\,D_h$ exceeds 10 % of the channel length a warning says that the
+//!   length $0.05\thinspace Re\thinspace Pr\thinspace D_h$ exceeds 10 % of the channel length a warning says that the
 //!   true $h$ is higher there (the result is conservative);
 //! - turbulent: Gnielinski, $Nu = (f/8)(Re-1000)Pr / (1 + 12.7\sqrt{f/8}(Pr^{2/3}-1))$ with
 //!   Petukhov's $f = (0.79\ln Re - 1.64)^{-2}$, valid $3000 \le Re \le 5\times10^6$,
@@ -15,11 +15,11 @@
 //!   are errors.
 //!
 //! - air plate fins (`kind = "air_fins"`): Teertstra, Yovanovich & Culham,
-//!   $Re_b^* = Re_b\,b/L$ with $Re_b = V b/\nu$ on the fin gap $b$ and flow length $L$,
-//!   $Nu_b = [(Re_b^* Pr/2)^{-3} + (0.664\sqrt{Re_b^*}Pr^{1/3}\sqrt{1 + 3.65/\sqrt{Re_b^*}})^{-3}]^{-1/3}$,
-//!   $h = Nu_b k_f / b$, valid $0.1 < Re_b^* < 100$ (2.1 % RMS against data); outside, an error.
+//!   $Re_b^\ast = Re_b\thinspace b/L$ with $Re_b = V b/\nu$ on the fin gap $b$ and flow length $L$,
+//!   $Nu_b = [(Re_b^\ast Pr/2)^{-3} + (0.664\sqrt{Re_b^\ast}Pr^{1/3}\sqrt{1 + 3.65/\sqrt{Re_b^\ast}})^{-3}]^{-1/3}$,
+//!   $h = Nu_b k_f / b$, valid $0.1 < Re_b^\ast < 100$ (2.1 % RMS against data); outside, an error.
 //!
-//! $h = Nu\,k_f/D_h$; the walls are fins of efficiency $\eta = \tanh(mH)/(mH)$,
+//! $h = Nu\thinspace k_f/D_h$; the walls are fins of efficiency $\eta = \tanh(mH)/(mH)$,
 //! $m = \sqrt{2h/(k_p t_w)}$, so the base sees $h_b = h(w + 2\eta H)/(w + t_w)$; in series with
 //! the plate base $t_b/k_p$ and the lid-to-plate interface $R''$:
 //! $h_\text{eff} = 1/(1/h_b + t_b/k_p + R'')$ on the lid's top. The coolant warms by

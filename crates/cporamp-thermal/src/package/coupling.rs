@@ -67,7 +67,7 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// GMRES from a zero start (Arnoldi with modified Gram-Schmidt, Givens rotations) until
-/// the residual is below `tolerance` times $\|b\|$.
+/// the residual is below `tolerance` times $\Vert b\Vert$.
 fn gmres(
     operator: impl Fn(&[f64]) -> Result<Vec<f64>, PackageError>,
     b: &[f64],

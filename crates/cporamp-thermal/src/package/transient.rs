@@ -281,7 +281,7 @@ impl PackageModel {
     /// The coolant is a time-varying boundary: with $T_c(t)$ the mean coolant temperature
     /// (inlet plus half the energy-balance rise of the current power; the coolant's own heat
     /// capacity is neglected) and $T_0 = T_c(0)$, the rise $\theta = T - T_0$ obeys
-    /// $C\dot\theta + G\theta = P + g_a\,(T_c(t) - T_0)$, so an inlet swing reaches the dies
+    /// $C\dot\theta + G\theta = P + g_a\thinspace(T_c(t) - T_0)$, so an inlet swing reaches the dies
     /// through the package's thermal mass rather than instantly.
     ///
     /// The history is integrated exactly in time on the package's reduced-order model

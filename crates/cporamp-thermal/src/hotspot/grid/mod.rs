@@ -9,12 +9,12 @@
 //! capacity $\rho c_l$) has HotSpot's three cell resistances and capacitance
 //!
 //! $$r_x = \frac{c_w}{k_l c_h t_l},\quad r_y = \frac{c_h}{k_l c_w t_l},\quad
-//!   r_z = \frac{t_l}{k_l c_w c_h},\quad C = 0.333\,\rho c_l\, t_l c_w c_h$$
+//!   r_z = \frac{t_l}{k_l c_w c_h},\quad C = 0.333\thinspace\rho c_l\thinspace t_l c_w c_h$$
 //!
 //! ($0.333$ is HotSpot's `C_FACTOR`; $r_x = r_y = \infty$ for a layer without lateral flow).
 //! The sink's $r_z$ also carries its cell's share of the convection,
 //! $r_z^\text{sink} = t_s/(k_s c_w c_h) + r_\text{convec} s_\text{sink}^2/(c_w c_h)$, and its
-//! $C$ adds $0.333\,c_\text{convec} c_w c_h/s_\text{sink}^2$. HotSpot's `find_res` joins
+//! $C$ adds $0.333\thinspace c_\text{convec} c_w c_h/s_\text{sink}^2$. HotSpot's `find_res` joins
 //! neighbours as follows, which this module reproduces:
 //!
 //! - **north-south** neighbours (rows $i$, $i+1$) through $r_x/2 + r_x/2$ and **east-west**
@@ -36,10 +36,10 @@
 //! touches, with occupancy $o$ = overlap area / cell area (1 for the cells strictly inside
 //! the touched range; overlaps within $10^{-6}$ of 0 or a whole cell side snapped to it):
 //!
-//! - a cell touched first gets $r_\ast = r^b_\ast$ and is **locked** if $o \ge 0.95$
-//!   (HotSpot's `OCCUPANCY_THRESHOLD`), otherwise $1/r_\ast = o/r^b_\ast$;
-//! - a cell touched again, if not locked: $r_\ast = r^b_\ast$ and locked if $o \ge 0.95$,
-//!   otherwise $1/r_\ast \mathrel{+}= o/r^b_\ast$ (conductances added in parallel by
+//! - a cell touched first gets $r_\ast= r^b_\ast$ and is **locked** if $o \ge 0.95$
+//!   (HotSpot's `OCCUPANCY_THRESHOLD`), otherwise $1/r_\ast= o/r^b_\ast$;
+//! - a cell touched again, if not locked: $r_\ast= r^b_\ast$ and locked if $o \ge 0.95$,
+//!   otherwise $1/r_\ast\mathrel{+}= o/r^b_\ast$ (conductances added in parallel by
 //!   occupancy); a locked cell keeps its first full block;
 //! - $C$ is the locking block's $C^b$ for a locked cell and the layer's $C$ otherwise.
 //!
@@ -219,7 +219,7 @@ pub struct GridModel {
     advection: Option<Advection>,
 }
 
-/// The advection terms of the microchannel layers in the network $G\,T = P$ (see
+/// The advection terms of the microchannel layers in the network $G\thinspace T = P$ (see
 /// [`super::microchannel`]).
 type Advection = microchannel::AdvectionTerms;
 

@@ -4,9 +4,9 @@
 use super::*;
 
 impl GridModel {
-    /// The triplets of $\alpha\,\mathrm{diag}(C) + G + A$ ($A$ the advection) and the
+    /// The triplets of $\alpha\thinspace\mathrm{diag}(C) + G + A$ ($A$ the advection) and the
     /// constant part of the right-hand side in rise form: with $T = \theta + T_a$,
-    /// $(G + A)\,\theta = P + c\,Q_\text{in}T_\text{in} - (A\,\mathbf 1)\,T_a$
+    /// $(G + A)\thinspace\theta = P + c\thinspace Q_\text{in}T_\text{in} - (A\thinspace\mathbf 1)\thinspace T_a$
     /// (conduction rows sum to their ambient conductance, which cancels $T_a$).
     pub(super) fn advection_system(
         &self,
@@ -52,7 +52,7 @@ impl GridModel {
         Ok(microchannel::solve_lu(self.n_nodes(), &triplets, &rhs)?)
     }
 
-    /// Heat flowing into the coolant, W, and the coolant's $\sum_\text{outlets} c\,Q_o
+    /// Heat flowing into the coolant, W, and the coolant's $\sum_\text{outlets} c\thinspace Q_o
     /// (T_o - T_\text{in})$, W, at temperatures `temperatures` (equal in steady state; see
     /// [`super::microchannel`]). `None` without microchannels.
     #[must_use]

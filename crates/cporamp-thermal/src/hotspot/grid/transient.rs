@@ -118,7 +118,7 @@ impl GridModel {
     }
 
     /// HotSpot's SuperLU transient with microchannels: one backward-Euler step per trace row,
-    /// $(C/h + G + A)\,T' = (C/h)\,T + P + c\,Q_\text{in}T_\text{in}$, the matrix factored
+    /// $(C/h + G + A)\thinspace T' = (C/h)\thinspace T + P + c\thinspace Q_\text{in}T_\text{in}$, the matrix factored
     /// once.
     pub(in crate::hotspot) fn transient_with_advection(
         &self,
