@@ -183,9 +183,9 @@ fn doc_math_problems(text: &str) -> Vec<&'static str> {
     let mut rest = text;
     while let Some(start) = rest.find(['`', '$']) {
         let after = &rest[start..];
-        if after.starts_with('`') {
-            match after[1..].find('`') {
-                Some(end) => rest = &after[end + 2..],
+        if let Some(code) = after.strip_prefix('`') {
+            match code.find('`') {
+                Some(end) => rest = &code[end + 1..],
                 None => break,
             }
             continue;

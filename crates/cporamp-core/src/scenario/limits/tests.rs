@@ -1,3 +1,5 @@
+//! Tests of the dependent checks, the resource estimate and the budget.
+
 use super::hotspot::hotspot_rate;
 use super::resources::MICROCHANNEL_PLATE_COST;
 use super::*;
