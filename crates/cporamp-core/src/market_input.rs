@@ -175,6 +175,14 @@ impl<T> ByMarketInput<T> {
         MarketInput::ALL.into_iter().zip(self.0.iter())
     }
 
+    /// (input, value) sorted by the inputs' names: the order of `[market.priors.<name>]`
+    /// tables in a scenario file, and of the input lists `results.json` shows.
+    pub fn by_name(&self) -> Vec<(MarketInput, &T)> {
+        let mut pairs: Vec<(MarketInput, &T)> = self.iter().collect();
+        pairs.sort_by_key(|&(input, _)| input.name());
+        pairs
+    }
+
     /// Each value mapped by `f`.
     pub fn map<U>(self, f: impl FnMut(T) -> U) -> ByMarketInput<U> {
         ByMarketInput(self.0.map(f))
@@ -223,6 +231,12 @@ mod tests {
         values[MarketInput::PriceErosion] += 1;
         assert_eq!(values[MarketInput::PriceErosion], 21);
         assert_eq!(ByMarketInput::from_slice(&values.0), values);
+        let sorted: Vec<&str> = values.by_name().iter().map(|(input, _)| input.name()).collect();
+        assert_eq!(
+            sorted[..3],
+            ["accelerator_growth", "accelerators_first_year", "adoption_speed"]
+        );
+        assert!(sorted.windows(2).all(|pair| pair[0] < pair[1]) && sorted.len() == 18);
     }
 
     /// The ranges as the scenario checks and the market engine had them as a table.

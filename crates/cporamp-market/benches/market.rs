@@ -6,7 +6,7 @@
 //! Run: `cargo bench -p cporamp-market --bench market`. Figures go in BENCHMARKS.md.
 
 use cporamp_market::{
-    Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, Input, LayerSplit, MarketInput,
+    Anchors, ByMarketInput, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, LayerSplit,
     MarketInputs, Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface, simulate,
     update, yield_at, yield_surrogate,
 };
@@ -62,11 +62,7 @@ fn inputs() -> MarketInputs {
     MarketInputs {
         seed: 1,
         samples: SAMPLES,
-        inputs: MarketInput::ALL
-            .into_iter()
-            .zip(priors)
-            .map(|(input, prior)| Input { name: input.name().to_owned(), prior })
-            .collect(),
+        priors: ByMarketInput(priors),
         anchors: Anchors {
             start_year: 2026,
             end_year: 2032,

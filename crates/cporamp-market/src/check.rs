@@ -2,13 +2,12 @@
 
 use super::*;
 
-/// Checks everything; returns the index of each [`MarketInput`] in `m.inputs` and the main
-/// tier.
-pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), MarketError> {
+/// Checks everything; returns the main tier.
+pub(crate) fn check(m: &MarketInputs) -> Result<usize, MarketError> {
     if m.samples == 0 {
         return Err(MarketError::invalid("samples", 0.0, "at least 1 sample"));
     }
-    let order = check_inputs(m)?;
+    check_priors(m)?;
     let a = &m.anchors;
     check_anchor_scalars(a)?;
     check_hot_end(a)?;
@@ -18,7 +17,7 @@ pub(crate) fn check(m: &MarketInputs) -> Result<(ByMarketInput<usize>, usize), M
     check_layer_split(a)?;
     check_criteria(&m.criteria)?;
     check_run_settings(m)?;
-    Ok((order, main))
+    Ok(main)
 }
 
 /// `name` must be a finite number > 0.
@@ -48,29 +47,12 @@ fn yield_in_range(name: &str, value: f64) -> Result<(), MarketError> {
     }
 }
 
-/// `[inputs]`: each a known input, given once, with a valid prior; returns each input's index.
-fn check_inputs(m: &MarketInputs) -> Result<ByMarketInput<usize>, MarketError> {
-    let mut order = ByMarketInput::from_fn(|_| usize::MAX);
-    for (i, input) in m.inputs.iter().enumerate() {
-        let Some(slot) = MarketInput::from_name(&input.name) else {
-            return Err(MarketError::Inconsistent {
-                name: format!("inputs.{}", input.name),
-                problem: format!("unknown input; expected one of {}", MarketInput::names(", ")),
-            });
-        };
-        if order[slot] != usize::MAX {
-            return Err(MarketError::Inconsistent {
-                name: format!("inputs.{}", input.name),
-                problem: "given twice".to_owned(),
-            });
-        }
-        order[slot] = i;
-        prior::check(&input.prior, &format!("inputs.{}", input.name))?;
+/// Each input's prior is a valid distribution.
+fn check_priors(m: &MarketInputs) -> Result<(), MarketError> {
+    for (input, prior) in m.priors.iter() {
+        prior::check(prior, &format!("inputs.{input}"))?;
     }
-    if let Some((missing, _)) = order.iter().find(|&(_, &i)| i == usize::MAX) {
-        return Err(MarketError::Missing { name: format!("inputs.{missing}") });
-    }
-    Ok(order)
+    Ok(())
 }
 
 /// The anchors' years, prices, energies, reference units, cooling, ports and goodput losses.

@@ -156,8 +156,10 @@ pub struct MarketInputs {
     pub seed: u64,
     /// Samples.
     pub samples: usize,
-    /// The uncertain inputs, one per [`MarketInput`] (by its name).
-    pub inputs: Vec<Input>,
+    /// One prior per uncertain input (serialized as `inputs`: `{name, prior}` objects sorted
+    /// by name).
+    #[serde(rename = "inputs", serialize_with = "named_priors")]
+    pub priors: ByMarketInput<Prior>,
     /// Engine results.
     pub anchors: Anchors,
     /// Volume and scenario criteria.
@@ -228,4 +230,19 @@ pub struct Observation {
     pub value: f64,
     /// Its standard deviation, finite and at least [`MIN_OBSERVATION_SD`].
     pub sd: f64,
+}
+
+/// `priors` as `{name, prior}` objects sorted by name.
+fn named_priors<S: serde::Serializer>(
+    priors: &ByMarketInput<Prior>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Named<'a> {
+        name: &'static str,
+        prior: &'a Prior,
+    }
+    let named =
+        priors.by_name().into_iter().map(|(input, prior)| Named { name: input.name(), prior });
+    serializer.collect_seq(named)
 }

@@ -224,15 +224,6 @@ impl MarketError {
     }
 }
 
-/// One uncertain input.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Input {
-    /// One of the [`MarketInput`] names.
-    pub name: String,
-    /// Its prior.
-    pub prior: Prior,
-}
-
 /// Linear-interpolation (type 7) quantile of sorted values.
 pub(crate) fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
@@ -322,10 +313,9 @@ fn main_volume_year(m: &MarketInputs, params: &Params, z: f64, main: usize) -> O
 /// [`MarketError`] naming the bad input, the missing input, or the sampled value out of an
 /// input's range.
 pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, MarketError> {
-    let (order, main) = check(m)?;
+    let main = check(m)?;
     let n = m.samples;
-    let priors: ByMarketInput<Prior> = order.map(|i| m.inputs[i].prior);
-    let values = draw_samples(m, &priors, n)?;
+    let values = draw_samples(m, &m.priors, n)?;
     let outcomes = run_samples(m, &values, main, threads);
 
     let a = &m.anchors;
@@ -338,10 +328,10 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
     let tiers = tier_results(a, &outcomes, n, years);
     let value_pools = value_pools(a, &outcomes, n, years);
 
-    let medians: Params = priors.map(|p| p.quantile(0.5));
+    let medians: Params = m.priors.map(|p| p.quantile(0.5));
     let tornado_baseline = main_volume_year(m, &medians, 0.0, main);
-    let tornado = tornado(m, &priors, &medians, main)?;
-    let what_it_takes = what_it_takes(m, &priors, &medians, main)?;
+    let tornado = tornado(m, &m.priors, &medians, main)?;
+    let what_it_takes = what_it_takes(m, &m.priors, &medians, main)?;
 
     Ok(MarketResult {
         samples: n,
@@ -656,11 +646,11 @@ pub fn sobol(
     bootstrap: usize,
     threads: usize,
 ) -> Result<Vec<SobolSet>, MarketError> {
-    let (order, main) = check(inputs)?;
+    let main = check(inputs)?;
     if base_samples == 0 {
         return Err(MarketError::invalid("base_samples", 0.0, "at least 1"));
     }
-    let mut priors: Vec<Prior> = order.values().map(|&i| inputs.inputs[i].prior).collect();
+    let mut priors: Vec<Prior> = inputs.priors.values().copied().collect();
     priors.push(Prior::Normal { mean: 0.0, sd: 1.0 });
     let mut names: Vec<String> =
         MarketInput::ALL.iter().map(|input| input.name().to_owned()).collect();

@@ -38,11 +38,7 @@ pub(crate) fn fixture() -> MarketInputs {
     MarketInputs {
         seed: 11,
         samples: 4000,
-        inputs: MarketInput::ALL
-            .into_iter()
-            .zip(priors)
-            .map(|(input, prior)| Input { name: input.name().to_owned(), prior })
-            .collect(),
+        priors: ByMarketInput(priors),
         anchors: Anchors {
             start_year: 2026,
             end_year: 2032,
@@ -157,11 +153,7 @@ fn flat_surface(attach: Surrogate) -> YieldSurface {
 }
 
 fn set(m: &mut MarketInputs, name: &str, prior: Prior) {
-    for input in &mut m.inputs {
-        if input.name == name {
-            input.prior = prior;
-        }
-    }
+    m.priors[MarketInput::from_name(name).unwrap()] = prior;
 }
 
 #[test]
@@ -199,8 +191,8 @@ fn point() -> MarketInputs {
     let mut m = fixture();
     m.samples = 50;
     let values = [0.8, 0.88, 0.1, 1.0, 1.0, 2025.0, 14.0, 0.25, 0.08, 2.0, 1.4, 0.0];
-    for (input, value) in m.inputs.iter_mut().zip(values) {
-        input.prior = fixed(value);
+    for (prior, value) in m.priors.0.iter_mut().zip(values) {
+        *prior = fixed(value);
     }
     m.anchors.cpo_usd_per_gbps_at_reference = 3.0;
     m.anchors.cpo_yield = flat_surface(yield_surrogate(&[(0.01, 0.95), (10.0, 0.95)]));
@@ -599,8 +591,8 @@ fn degenerate() -> MarketInputs {
     let mut m = fixture();
     m.samples = 300;
     let values = [0.8, 0.9, 0.1, 1.0, 1.0, 2020.0, 12.0, 0.25, 0.08, 2.0, 1.2, 0.0];
-    for (input, value) in m.inputs.iter_mut().zip(values) {
-        input.prior = fixed(value);
+    for (prior, value) in m.priors.0.iter_mut().zip(values) {
+        *prior = fixed(value);
     }
     m.anchors.cpo_usd_per_gbps_at_reference = 1.0;
     m.anchors.els_usd_per_gbps = 0.0;
@@ -688,10 +680,6 @@ fn bad_input_is_named() {
     let mut m = fixture();
     set(&mut m, "yield_learning_rate", Prior::Triangular { low: 0.7, mode: 0.95, high: 0.9 });
     assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "inputs.yield_learning_rate.mode");
-
-    let mut m = fixture();
-    m.inputs.retain(|i| i.name != "gpu_hour_usd");
-    assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "inputs.gpu_hour_usd");
 
     let mut m = fixture();
     m.samples = 0;
@@ -981,9 +969,7 @@ fn a_dearer_cooling_bill_raises_cpo_tco_and_the_thermal_pool_by_its_closed_form(
     set(&mut m, "cold_plate_year", fixed(2029.5));
     set(&mut m, "power_usd_per_kwh", fixed(0.0));
     set(&mut m, "gpu_hour_usd", fixed(0.0));
-    let params = Params::from_fn(|input| {
-        m.inputs.iter().find(|i| i.name == input.name()).unwrap().prior.quantile(0.5)
-    });
+    let params = Params::from_fn(|input| m.priors[input].quantile(0.5));
     let (plates, infrastructure) = (0.02, 0.05);
     let mut cooled = m.clone();
     cooled.anchors.cpo_cooling = CoolingAnchors {

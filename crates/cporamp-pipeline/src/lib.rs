@@ -193,7 +193,6 @@ pub struct EnginesOutput {
 /// # Errors
 /// [`PipelineError`] from an engine or an unsettled temperature loop.
 pub fn run(scenario: &Scenario, options: &RunOptions) -> Result<RunOutput, PipelineError> {
-    market::check_priors(scenario)?;
     let engines = run_engines(scenario, options)?;
     let fleet = run_fleet(scenario, &engines, options)?;
     let market = run_market(scenario, &engines, &fleet, options)?;
@@ -231,7 +230,6 @@ pub fn run_market(
     fleet: &FleetOutput,
     options: &RunOptions,
 ) -> Result<MarketOutput, PipelineError> {
-    market::check_priors(scenario)?;
     let at = scenario.fleet.generation;
     market::market(
         scenario,

@@ -33,7 +33,7 @@ use cporamp_compare::{GenerationComparison, TechnologyResult};
 use cporamp_core::Scenario;
 use cporamp_fleet::{FleetInputs, JobCause, PortKind};
 use cporamp_market::{
-    Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, Input, LayerSplit, MarketInput,
+    Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, LayerSplit, MarketInput,
     MarketInputs, MarketResult, SobolSet, Surrogate, TierAnchors,
 };
 use cporamp_yield::YieldInputs;
@@ -71,33 +71,6 @@ fn yield_factors() -> impl Iterator<Item = f64> {
 
 fn missing(what: &str) -> PipelineError {
     PipelineError::Market { reason: format!("no {what} at the fleet's generation") }
-}
-
-/// Checks, before any engine runs, that `[market.priors]` names exactly the market engine's
-/// inputs.
-///
-/// # Errors
-/// [`PipelineError::Market`] naming the missing or unknown prior.
-pub(crate) fn check_priors(scenario: &Scenario) -> Result<(), PipelineError> {
-    let names: Vec<&str> = scenario.market.priors.iter().map(|(name, _)| name.as_str()).collect();
-    let expected = MarketInput::names(", ");
-    if let Some(unknown) = names.iter().find(|name| MarketInput::from_name(name).is_none()) {
-        return Err(PipelineError::Market {
-            reason: format!(
-                "market.priors.{unknown}: not an input of the market engine; expected one of {expected}"
-            ),
-        });
-    }
-    if let Some(missing) =
-        MarketInput::ALL.map(MarketInput::name).into_iter().find(|name| !names.contains(name))
-    {
-        return Err(PipelineError::Market {
-            reason: format!(
-                "market.priors.{missing}: missing; every input needs a prior ({expected})"
-            ),
-        });
-    }
-    Ok(())
 }
 
 /// Runs the market engine on the engines' results at the fleet's generation.
@@ -339,11 +312,7 @@ fn market_inputs(scenario: &Scenario, anchors: Anchors) -> MarketInputs {
     MarketInputs {
         seed: settings.seed,
         samples: settings.samples,
-        inputs: settings
-            .priors
-            .iter()
-            .map(|(name, prior)| Input { name: name.clone(), prior: *prior })
-            .collect(),
+        priors: settings.priors,
         anchors,
         criteria: Criteria {
             yield_target: criteria.yield_target,
@@ -378,7 +347,7 @@ const REFINEMENTS: usize = 8;
 /// One line of the yield surface: the market input it follows, how its runs treat the
 /// lateral errors, and the factors at a value of the input.
 struct LineSpec {
-    input: &'static str,
+    input: MarketInput,
     kind: Line,
     at: fn(f64) -> cporamp_market::YieldFactors,
 }
@@ -390,22 +359,22 @@ const LINES: [LineSpec; 4] = {
     const REFERENCE: YieldFactors = YieldFactors::REFERENCE;
     [
         LineSpec {
-            input: "mode_radius_factor",
+            input: MarketInput::ModeRadiusFactor,
             kind: Line::Mode,
             at: |m| YieldFactors { mode_radius: m, ..REFERENCE },
         },
         LineSpec {
-            input: "heater_efficiency_factor",
+            input: MarketInput::HeaterEfficiencyFactor,
             kind: Line::Other,
             at: |h| YieldFactors { heater_efficiency: h, ..REFERENCE },
         },
         LineSpec {
-            input: "warpage_factor",
+            input: MarketInput::WarpageFactor,
             kind: Line::Warpage,
             at: |w| YieldFactors { warpage: w, ..REFERENCE },
         },
         LineSpec {
-            input: "asic_defect_factor",
+            input: MarketInput::AsicDefectFactor,
             kind: Line::Other,
             at: |q| YieldFactors { asic_defects: q, ..REFERENCE },
         },
@@ -532,20 +501,9 @@ fn yield_run(
     run
 }
 
-/// The prior of the market input `name`.
-fn prior_of(scenario: &Scenario, name: &str) -> cporamp_core::prior::Prior {
-    scenario
-        .market
-        .priors
-        .iter()
-        .find(|(input, _)| input == name)
-        .map(|(_, prior)| *prior)
-        .expect("check_priors ran before the engines")
-}
-
-/// The [`LINE_POINTS`] values of the line along the market input `name`.
-fn line_grid(scenario: &Scenario, name: &str) -> Vec<f64> {
-    let p = prior_of(scenario, name);
+/// The [`LINE_POINTS`] values of the line along the market input `input`.
+fn line_grid(scenario: &Scenario, input: MarketInput) -> Vec<f64> {
+    let p = scenario.market.priors[input];
     let (mut low, mut high) = (p.quantile(0.005), p.quantile(0.995));
     // A fixed input (a degenerate prior): a line through points 1 % either side of it,
     // so that the surrogate's abscissae still ascend.
@@ -561,18 +519,15 @@ fn line_grid(scenario: &Scenario, name: &str) -> Vec<f64> {
 /// range of every prior.
 fn held_out_factors(scenario: &Scenario) -> Vec<cporamp_market::YieldFactors> {
     let cube = cporamp_market::seeded_latin_hypercube(HELD_OUT_RUNS, 6, scenario.market.seed);
-    let span = |name: &str, u: f64| {
-        let p = prior_of(scenario, name);
-        p.quantile(0.05 + 0.9 * u)
-    };
+    let span = |input: MarketInput, u: f64| scenario.market.priors[input].quantile(0.05 + 0.9 * u);
     cube.chunks(6)
         .map(|u| cporamp_market::YieldFactors {
             defect: HELD_OUT_DEFECT.0 + (HELD_OUT_DEFECT.1 - HELD_OUT_DEFECT.0) * u[0],
-            alignment: span("alignment_factor", u[1]),
-            mode_radius: span("mode_radius_factor", u[2]),
-            heater_efficiency: span("heater_efficiency_factor", u[3]),
-            warpage: span("warpage_factor", u[4]),
-            asic_defects: span("asic_defect_factor", u[5]),
+            alignment: span(MarketInput::AlignmentFactor, u[1]),
+            mode_radius: span(MarketInput::ModeRadiusFactor, u[2]),
+            heater_efficiency: span(MarketInput::HeaterEfficiencyFactor, u[3]),
+            warpage: span(MarketInput::WarpageFactor, u[4]),
+            asic_defects: span(MarketInput::AsicDefectFactor, u[5]),
         })
         .collect()
 }
@@ -719,24 +674,14 @@ fn goodput_surrogates(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn a_missing_or_unknown_prior_is_named_before_the_engines_run() {
-        let mut scenario = cporamp_core::load_default().unwrap();
-        scenario.market.priors.retain(|(name, _)| name != "gpu_hour_usd");
-        let error = crate::run(&scenario, &crate::RunOptions::default()).unwrap_err().to_string();
-        assert!(error.contains("market.priors.gpu_hour_usd: missing"), "{error}");
-        let mut scenario = cporamp_core::load_default().unwrap();
-        scenario.market.priors[0].0 = "yield_learning".to_string();
-        let error = crate::run(&scenario, &crate::RunOptions::default()).unwrap_err().to_string();
-        assert!(error.contains("market.priors.yield_learning: not an input"), "{error}");
-    }
-
-    #[test]
     fn a_fixed_engineering_input_still_gets_an_ascending_yield_line() {
         // Every engineering input fixed at its default: the lines run 1 % either side of it,
         // where equal points would have made the market refuse its own surface.
         let mut scenario = crate::fixture::small();
-        for (name, prior) in &mut scenario.market.priors {
-            if name.ends_with("_factor") {
+        for (input, prior) in
+            cporamp_market::MarketInput::ALL.iter().zip(&mut scenario.market.priors.0)
+        {
+            if input.name().ends_with("_factor") {
                 *prior = cporamp_core::prior::Prior::Uniform { low: 1.0, high: 1.0 };
             }
         }

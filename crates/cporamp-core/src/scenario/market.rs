@@ -2,7 +2,8 @@
 //! criteria that define the scenarios.
 
 use super::Prior;
-use serde::Serialize;
+use crate::market_input::ByMarketInput;
+use serde::{Serialize, Serializer};
 
 /// The market engine: priors on the inputs that decide the ramp, the network tiers, the value
 /// split by supply-chain layer and the criteria that define the article's scenarios.
@@ -40,8 +41,10 @@ pub struct MarketSettings {
     pub sobol_bootstrap: usize,
     /// Scenario criteria.
     pub criteria: MarketCriteria,
-    /// Priors by input name.
-    pub priors: Vec<(String, Prior)>,
+    /// One prior per input of the market engine (serialized as `[name, prior]` pairs in the
+    /// order of the names, as `[market.priors.<name>]` tables sort in the file).
+    #[serde(serialize_with = "priors_by_name")]
+    pub priors: ByMarketInput<Prior>,
     /// Network tiers.
     pub tiers: Vec<MarketTier>,
     /// Value split by layer per technology family (`pluggable`, `lpo`, `cpo`).
@@ -80,4 +83,12 @@ pub struct MarketTier {
     pub lpo_allowed: bool,
     /// Whether this tier's link failures interrupt the training job.
     pub job_exposed: bool,
+}
+
+/// `priors` as `[name, prior]` pairs sorted by name.
+fn priors_by_name<S: Serializer>(
+    priors: &ByMarketInput<Prior>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(priors.by_name().into_iter().map(|(input, prior)| (input.name(), prior)))
 }

@@ -5,7 +5,7 @@
 use super::super::{LaserPlacement, Scenario, TechnologyKind};
 use super::engine_lanes;
 use crate::error::{Diagnostic, DiagnosticKind};
-use crate::market_input::{MarketInput, SampleRange};
+use crate::market_input::SampleRange;
 use crate::units::HOURS_PER_YEAR;
 
 /// The most job interruptions (GPU failures, flaps and network failures expected from their
@@ -358,29 +358,9 @@ fn market(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    for (name, prior) in &market.priors {
-        let Some(input) = MarketInput::from_name(name) else { continue };
+    for (input, prior) in market.priors.iter() {
         if let Some((field, value, expected)) = prior_outside(prior, input.range()) {
-            problems.push(invalid(&format!("market.priors.{name}.{field}"), value, expected));
-        }
-    }
-    let names: Vec<&str> = market.priors.iter().map(|(name, _)| name.as_str()).collect();
-    for name in &names {
-        if MarketInput::from_name(name).is_none() {
-            problems.push(invalid(
-                &format!("market.priors.{name}"),
-                "a prior",
-                format!("priors of the market engine's inputs only: {}", MarketInput::names(", ")),
-            ));
-        }
-    }
-    for input in MarketInput::ALL.map(MarketInput::name) {
-        if !names.contains(&input) {
-            problems.push(invalid(
-                "market.priors",
-                format!("no [market.priors.{input}]"),
-                format!("a prior for every input of the market engine ({input} is missing)"),
-            ));
+            problems.push(invalid(&format!("market.priors.{input}.{field}"), value, expected));
         }
     }
 }

@@ -237,6 +237,20 @@ fn a_prior_must_keep_its_samples_inside_the_input_range() {
 }
 
 #[test]
+fn a_prior_of_no_input_and_an_input_without_a_prior_are_both_named() {
+    // Renaming gpu_hour_usd's table leaves that input without a prior and adds one of no
+    // input: the resolver gives the market engine exactly one prior per input, or these two.
+    let source = edited(&[("[market.priors.gpu_hour_usd]", "[market.priors.gpu_hours_usd]")]);
+    let error = load(&source, "test.toml").expect_err("must be refused");
+    let messages: Vec<String> = error.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("market.priors.gpu_hours_usd")
+        && m.contains("priors of the market engine's inputs only: yield_learning_rate, ")));
+    assert!(messages.iter().any(|m| m.contains("no [market.priors.gpu_hour_usd]")
+        && m.contains("(gpu_hour_usd is missing)")));
+}
+
+#[test]
 fn the_default_and_quick_scenarios_fit_the_default_budget() {
     let default = load_default().expect("valid");
     let whole = check_budget(&default, DEFAULT_SCENARIO_TOML, "d", Budget::default(), ALL_STAGES)

@@ -3,6 +3,7 @@
 
 use super::ids::technology_index;
 use super::{Checker, Limits};
+use crate::market_input::{ByMarketInput, MarketInput};
 use crate::scenario::raw;
 use crate::scenario::{
     MarketCriteria, MarketSettings, MarketTier, Prior, Technology, TechnologyKind,
@@ -51,13 +52,7 @@ pub(super) fn resolve_market(
     let fraction = |checker: &mut Checker, name: &str, value: f64| {
         checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
     };
-    let priors = options
-        .priors
-        .iter()
-        .map(|(name, prior)| {
-            (name.clone(), resolve_prior(checker, &field(&format!("priors.{name}")), prior))
-        })
-        .collect();
+    let priors = resolve_priors(checker, options);
     let tiers = resolve_tiers(checker, options);
     let layer_split = resolve_layer_split(checker, options);
     check_criteria_order(checker, options);
@@ -317,4 +312,33 @@ pub(super) fn resolve_prior(checker: &mut Checker, path: &str, prior: &raw::Prio
             Prior::Triangular { low, mode, high }
         }
     }
+}
+
+/// One prior per input of the market engine, from `[market.priors.<name>]`: a table whose name
+/// is not an input, or an input without its table, is an error.
+fn resolve_priors(checker: &mut Checker, options: &raw::MarketOptions) -> ByMarketInput<Prior> {
+    let mut priors = ByMarketInput::from_fn(|_| None);
+    for (name, prior) in &options.priors {
+        let path = format!("market.priors.{name}");
+        let resolved = resolve_prior(checker, &path, prior);
+        match MarketInput::from_name(name) {
+            Some(input) => priors[input] = Some(resolved),
+            None => checker.invalid(
+                &path,
+                "a prior",
+                format!("priors of the market engine's inputs only: {}", MarketInput::names(", ")),
+            ),
+        }
+    }
+    for (input, prior) in priors.iter() {
+        if prior.is_none() {
+            checker.invalid(
+                "market.priors",
+                format!("no [market.priors.{input}]"),
+                format!("a prior for every input of the market engine ({input} is missing)"),
+            );
+        }
+    }
+    // A missing prior is an error above, so this placeholder never reaches an engine.
+    priors.map(|prior| prior.unwrap_or(Prior::Uniform { low: 0.0, high: 1.0 }))
 }
