@@ -82,7 +82,13 @@ fn point_rows(table: &mut Table, points: &[&PointResult]) {
 
 /// The choice, the front and the chosen design's bill.
 pub(crate) fn tables(result: &CodesignResult) -> Vec<Table> {
-    let mut tables = Vec::new();
+    let mut tables = vec![choice_table(result), front_table(result)];
+    tables.extend(bom_table(result));
+    tables
+}
+
+/// The chosen design point beside the one chosen without the binding limit, with the limits.
+fn choice_table(result: &CodesignResult) -> Table {
     let solved = result.points.iter().filter(|p| p.error.is_none()).count();
     let feasible = result.points.iter().filter(|p| p.feasible).count();
     let mut columns = Vec::new();
@@ -123,8 +129,11 @@ pub(crate) fn tables(result: &CodesignResult) -> Vec<Table> {
     if result.choice.index.is_none() {
         choice.note("No design point meets every limit: relax one of them or widen the grid.");
     }
-    tables.push(choice);
+    choice
+}
 
+/// The Pareto front's points, one row each.
+fn front_table(result: &CodesignResult) -> Table {
     let mut front = Table::new(
         "Pareto front: energy per bit, cost per Gb/s over life, laser failures per switch",
         "point",
@@ -158,59 +167,60 @@ pub(crate) fn tables(result: &CodesignResult) -> Vec<Table> {
             ],
         );
     }
-    tables.push(front);
+    front
+}
 
-    if let Some(bom) = result.choice.index.and_then(|index| result.points[index].bom.as_ref()) {
-        let mut lines = Table::new(
-            format!(
-                "Liquid-cooling bill of materials of the chosen design ({}): per switch, \
-                 {} switches per rack, {} switches in {} racks in the cluster",
-                bom.coolant, bom.switches_per_rack, bom.cluster_switches, bom.cluster_racks
-            ),
-            "line",
-            ["per", "qty", "unit low $", "unit high $", "switch low $", "switch high $"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        );
-        for line in &bom.lines {
-            lines.row(
-                line.item.clone(),
-                vec![
-                    Cell::text(line.per),
-                    Cell::number(line.quantity, 2),
-                    Cell::number(line.unit_low_usd, 0),
-                    Cell::number(line.unit_high_usd, 0),
-                    Cell::number(line.per_switch_low_usd, 0),
-                    Cell::number(line.per_switch_high_usd, 0),
-                ],
-            );
-        }
+/// The chosen design's liquid-cooling bill of materials (none without a chosen design or bill).
+fn bom_table(result: &CodesignResult) -> Option<Table> {
+    let bom = result.choice.index.and_then(|index| result.points[index].bom.as_ref())?;
+    let mut lines = Table::new(
+        format!(
+            "Liquid-cooling bill of materials of the chosen design ({}): per switch, \
+             {} switches per rack, {} switches in {} racks in the cluster",
+            bom.coolant, bom.switches_per_rack, bom.cluster_switches, bom.cluster_racks
+        ),
+        "line",
+        ["per", "qty", "unit low $", "unit high $", "switch low $", "switch high $"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+    );
+    for line in &bom.lines {
         lines.row(
-            "total per switch",
+            line.item.clone(),
             vec![
-                Cell::text(""),
-                Cell::text(""),
-                Cell::text(""),
-                Cell::text(""),
-                Cell::number(bom.per_switch_low_usd, 0),
-                Cell::number(bom.per_switch_high_usd, 0),
+                Cell::text(line.per),
+                Cell::number(line.quantity, 2),
+                Cell::number(line.unit_low_usd, 0),
+                Cell::number(line.unit_high_usd, 0),
+                Cell::number(line.per_switch_low_usd, 0),
+                Cell::number(line.per_switch_high_usd, 0),
             ],
         );
-        lines.note(format!(
-            "Per rack ${:.0}-{:.0}; cluster ${:.2}-{:.2} M for {:.0} kW of switch heat, {:.1} CDUs \
-             and {:.0} L of coolant. Prices and their sources: [codesign.bom] in the scenario.",
-            bom.per_rack_low_usd,
-            bom.per_rack_high_usd,
-            bom.cluster_low_usd / 1e6,
-            bom.cluster_high_usd / 1e6,
-            bom.cluster_heat_kw,
-            bom.cluster_cdus,
-            bom.cluster_coolant_l
-        ));
-        tables.push(lines);
     }
-    tables
+    lines.row(
+        "total per switch",
+        vec![
+            Cell::text(""),
+            Cell::text(""),
+            Cell::text(""),
+            Cell::text(""),
+            Cell::number(bom.per_switch_low_usd, 0),
+            Cell::number(bom.per_switch_high_usd, 0),
+        ],
+    );
+    lines.note(format!(
+        "Per rack ${:.0}-{:.0}; cluster ${:.2}-{:.2} M for {:.0} kW of switch heat, {:.1} CDUs \
+         and {:.0} L of coolant. Prices and their sources: [codesign.bom] in the scenario.",
+        bom.per_rack_low_usd,
+        bom.per_rack_high_usd,
+        bom.cluster_low_usd / 1e6,
+        bom.cluster_high_usd / 1e6,
+        bom.cluster_heat_kw,
+        bom.cluster_cdus,
+        bom.cluster_coolant_l
+    ));
+    Some(lines)
 }
 
 /// Runs `cporamp diligence CLAIMS [SCENARIO]`.

@@ -12,6 +12,7 @@ mod align;
 mod args;
 mod calibrate;
 mod codesign;
+mod command;
 mod input;
 mod inspect;
 mod output;
@@ -131,112 +132,14 @@ fn dispatch(command: Command) -> Result<(), Failure> {
         Command::Run { common, out, signals, calibrate } => {
             run_all(&common, &out, signals.as_deref(), &calibrate)
         }
-        Command::Compare(common) => {
-            let session = Session::start(&common, &["thermal"])?;
-            let comparison = session.with_options(|options| {
-                cporamp_pipeline::compare(&session.scenario, None, options)
-            })?;
-            let generations = &comparison.generations;
-            session.emit(
-                "compare",
-                || table::compare_tables(generations),
-                || json(generations),
-                Some(table::compare_frame(generations)),
-            )
-        }
+        Command::Compare(common) => command::compare(&common),
         Command::Yield { common, test_data, test_packages } => {
-            let session = Session::start(&common, ENGINE_STAGES)?;
-            if let Some(directory) = &test_data {
-                output::check_directory(directory).map_err(Failure::Input)?;
-            }
-            let output = session.engines()?;
-            if let Some(directory) = &test_data {
-                let written =
-                    write_test_data(directory, &output.yields, usize::from(test_packages))?;
-                session.note(&written);
-            }
-            session.emit(
-                "yield",
-                || table::yield_tables(&output.yields, &output.comparison.generations),
-                || json(&output.yields),
-                None,
-            )
+            command::yields(&common, test_data.as_deref(), test_packages)
         }
-        Command::Fleet(common) => {
-            let session = Session::start(&common, &["thermal", "photonics", "yield", "fleet"])?;
-            let engines = session.engines()?;
-            let fleet = session.with_options(|options| {
-                cporamp_pipeline::run_fleet(&session.scenario, &engines, options)
-            })?;
-            session.emit(
-                "fleet",
-                || table::fleet_tables(&fleet, &session.scenario),
-                || json(&fleet),
-                None,
-            )
-        }
-        Command::Market { common, signals } => {
-            let session = Session::start(&common, ALL_STAGES)?;
-            let observations = signals
-                .as_deref()
-                .map(|path| signals::read(path, &session.scenario))
-                .transpose()?;
-            let output = session.run()?;
-            let update = market_update(&output.market, observations.as_ref())?;
-            session.emit(
-                "market",
-                || table::market_tables(&output.market, update.as_ref()),
-                || json(&serde_json::json!({ "market": &output.market, "market_update": &update })),
-                None,
-            )
-        }
-        Command::Photonics(common) => {
-            let session = Session::start(&common, ENGINE_STAGES)?;
-            let output = session.engines()?;
-            session.emit(
-                "photonics",
-                || table::photonics_tables(&output.photonics),
-                || json(&output.photonics),
-                None,
-            )
-        }
-        Command::Thermal(args) if args.three_d_ice.is_some() => {
-            if args.common.scenario.path().is_some() || args.common.generation.is_some() {
-                return Err(Failure::Input(anyhow::anyhow!(
-                    "3D-ICE mode (--3d-ice) reads 3D-ICE's files, not a scenario; drop the \
-                     scenario and --generation, or drop --3d-ice"
-                )));
-            }
-            print(&thermal::run_three_d_ice(&args)?)
-        }
-        Command::Thermal(args) => match &args.hotspot_config {
-            Some(_) => {
-                if args.common.scenario.path().is_some() || args.common.generation.is_some() {
-                    return Err(Failure::Input(anyhow::anyhow!(
-                        "HotSpot mode (--hotspot-config) reads HotSpot's files, not a scenario; \
-                         drop the scenario and --generation, or drop --hotspot-config"
-                    )));
-                }
-                if args.common.format != Format::Text {
-                    return Err(Failure::Input(anyhow::anyhow!(
-                        "HotSpot mode prints HotSpot's own layouts; --format {:?} applies to the \
-                         package mode only",
-                        args.common.format
-                    )));
-                }
-                print(&thermal::run_hotspot(&args)?)
-            }
-            None => {
-                let session = Session::start(&args.common, ENGINE_STAGES)?;
-                let output = session.engines()?;
-                session.emit(
-                    "thermal",
-                    || table::thermal_tables(&output.thermal),
-                    || json(&output.thermal),
-                    None,
-                )
-            }
-        },
+        Command::Fleet(common) => command::fleet(&common),
+        Command::Market { common, signals } => command::market(&common, signals.as_deref()),
+        Command::Photonics(common) => command::photonics(&common),
+        Command::Thermal(args) => command::thermal(&args),
         Command::Diff { a, b, out, format, output, execution } => {
             diff(&a, &b, out.as_deref(), format, output.as_deref(), &execution)
         }
@@ -254,20 +157,7 @@ fn dispatch(command: Command) -> Result<(), Failure> {
             print(&format!("wrote the default scenario to {}\n", path.display()))
         }
         Command::Scenario(ScenarioCommand::Check { file, threads, budget }) => {
-            let threads = threads.unwrap_or_else(|| RunOptions::default().threads).get();
-            let budget = budget.budget(threads);
-            let (scenario, origin, estimate) = load_scenario(Some(&file), budget, ALL_STAGES)?;
-            print(&format!(
-                "{origin}: ok: {} technologies x {} generations; a run on {threads} thread{} \
-                 needs about {} of memory and {} (estimates; budget {} and {:.1} CPU-hours)\n",
-                scenario.technologies.len(),
-                scenario.generations.len(),
-                if threads == 1 { "" } else { "s" },
-                cporamp_core::scenario::limits::human_bytes(estimate.peak_memory_bytes()),
-                format_cpu(estimate.cpu_s()),
-                cporamp_core::scenario::limits::human_bytes(budget.memory_bytes),
-                budget.cpu_s / 3600.0,
-            ))
+            command::scenario_check(&file, threads, &budget)
         }
     }
 }

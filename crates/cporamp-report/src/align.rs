@@ -23,6 +23,15 @@ fn pm(value: f64, se: f64, decimals: usize) -> String {
 
 /// The alignment section, after the engines'.
 pub(crate) fn section(html: &mut String, scenario: &Scenario, result: &AlignResult) {
+    setup(html, scenario, result);
+    methods_table(html, result);
+    search_paragraph(html, scenario, result);
+    loss_chart(html, result);
+    html.push_str("</section>\n");
+}
+
+/// The section's heading and the paragraph describing both methods' settings.
+fn setup(html: &mut String, scenario: &Scenario, result: &AlignResult) {
     let settings = &scenario.align;
     let _ = writeln!(html, "<section id=\"{ANCHOR}\">\n<h2>{TITLE}</h2>");
     let _ = writeln!(
@@ -58,6 +67,10 @@ pub(crate) fn section(html: &mut String, scenario: &Scenario, result: &AlignResu
             cporamp_core::scenario::AttachCost::Passive => "passive",
         },
     );
+}
+
+/// The side-by-side table of the methods: time, throughput, cost, loss and yield.
+fn methods_table(html: &mut String, result: &AlignResult) {
     let methods = result.methods();
     let items: Vec<String> = methods.iter().map(|method| method.label.to_string()).collect();
     let cells = |cell: &dyn Fn(&MethodResult) -> String| methods.iter().map(|m| cell(m)).collect();
@@ -87,6 +100,10 @@ pub(crate) fn section(html: &mut String, scenario: &Scenario, result: &AlignResu
         QuantityRow::numbers("engine yield, %", cells(&|m| number(100.0 * m.engine_yield, 1))),
     ];
     quantity_table(html, "align", "method", &items, &rows);
+}
+
+/// What the active search did: first light, readings, placement and roll, the cure shift.
+fn search_paragraph(html: &mut String, scenario: &Scenario, result: &AlignResult) {
     let search = &result.search;
     let _ = writeln!(
         html,
@@ -107,6 +124,11 @@ pub(crate) fn section(html: &mut String, scenario: &Scenario, result: &AlignResu
         number(search.roll_rms_urad, 1),
         escape(&format!("{:.2e}", result.cure_only_failure)),
     );
+}
+
+/// The chart of the lanes' coupling loss distribution after cure, one line per method.
+fn loss_chart(html: &mut String, result: &AlignResult) {
+    let methods = result.methods();
     let series: Vec<LineSeries> = methods
         .iter()
         .enumerate()
@@ -139,7 +161,6 @@ pub(crate) fn section(html: &mut String, scenario: &Scenario, result: &AlignResu
             number(result.coupling_budget_db, 2)
         ),
     );
-    html.push_str("</section>\n");
 }
 
 #[cfg(test)]

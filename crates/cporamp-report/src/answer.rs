@@ -12,7 +12,10 @@
 use std::fmt::Write as _;
 
 use cporamp_core::Scenario;
-use cporamp_market::{ScenarioProbability, SobolOutput, SobolSet, TECHNOLOGIES, YearQuantiles};
+use cporamp_market::{
+    Criteria, MarketResult, ScenarioProbability, SobolOutput, SobolSet, TECHNOLOGIES, TierResult,
+    YearQuantiles,
+};
 use cporamp_pipeline::MarketOutput;
 
 use crate::svg::{escape, number};
@@ -154,24 +157,223 @@ fn percent(fraction: f64) -> String {
     format!("{} %", number(100.0 * fraction, if fraction < 0.1 { 1 } else { 0 }))
 }
 
+/// The labels of the pluggable, LPO and CPO technologies the market compares (the engine's
+/// names when the scenario has no such technology).
+fn technology_labels(scenario: &Scenario) -> [String; 3] {
+    let settings = &scenario.market;
+    let label = |index: usize, fallback: &str| {
+        scenario.technologies.get(index).map_or_else(|| fallback.to_string(), |t| t.label.clone())
+    };
+    [
+        label(settings.pluggable_technology, TECHNOLOGIES[0]),
+        label(settings.lpo_technology, TECHNOLOGIES[1]),
+        label(settings.cpo_technology, TECHNOLOGIES[2]),
+    ]
+}
+
+/// Per tier, per year of the `window` (index, year): the technology with the largest mean
+/// share and that share.
+fn leaders_of(
+    result: &MarketResult,
+    window: &[(usize, i32)],
+    labels: &[String; 3],
+) -> Vec<(String, Vec<Leader>)> {
+    result
+        .tiers
+        .iter()
+        .map(|tier| {
+            let years = window
+                .iter()
+                .map(|&(t, year)| {
+                    let shares = tier.mean_shares[t];
+                    let lead = leader(shares);
+                    (year, labels[lead].clone(), shares[lead])
+                })
+                .collect();
+            (tier.name.clone(), years)
+        })
+        .collect()
+}
+
+/// The four scenarios' lines: probability beside the article's, story and recorded reasons.
+fn scenario_lines(result: &MarketResult) -> Vec<ScenarioLine> {
+    result
+        .probabilities
+        .iter()
+        .enumerate()
+        .map(|(s, p): (usize, &ScenarioProbability)| {
+            let reasons = result
+                .reasons
+                .iter()
+                .filter(|share| share.scenario == p.scenario)
+                .map(|share| (reason_words(share.kind).to_string(), share.fraction))
+                .collect();
+            let mut name = p.name.to_string();
+            if let Some(first) = name.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            ScenarioLine {
+                name,
+                story: STORIES[s],
+                probability: p.probability,
+                se: p.se,
+                article: p.article,
+                reasons,
+            }
+        })
+        .collect()
+}
+
+/// The figures the answer's paragraph is assembled from.
+struct Facts<'a> {
+    /// The market engine's results.
+    result: &'a MarketResult,
+    /// Its volume and scenario criteria.
+    criteria: &'a Criteria,
+    /// Pluggable, LPO and CPO labels.
+    labels: &'a [String; 3],
+    /// The main tier's results, if the tier is there.
+    main: Option<&'a TierResult>,
+    /// The article's window: (index, year) of each year up to `end`.
+    window: &'a [(usize, i32)],
+    /// The window's last year.
+    end: i32,
+}
+
+/// "Over first-end, X wins the main tier: ... against ... for CPO." (nothing without a main
+/// tier or a year in the window).
+fn winner_sentence(paragraph: &mut String, facts: &Facts<'_>) {
+    let Facts { result, labels, end, .. } = *facts;
+    let last = facts.window.last().map(|&(t, _)| t);
+    if let (Some(main), Some(t)) = (facts.main, last) {
+        let shares = main.mean_shares[t];
+        let lead = leader(shares);
+        let _ = write!(
+            paragraph,
+            "Over {}-{end}, {} wins the {} tier: {} of its new ports in {end} on average, \
+             against {} for {}. ",
+            result.years[0],
+            labels[lead],
+            result.main_tier,
+            percent(shares[lead]),
+            percent(shares[2]),
+            labels[2],
+        );
+    }
+}
+
+/// How often CPO reaches volume by the window's end (the Base and Bull scenarios) and the
+/// median volume year.
+fn volume_sentence(
+    paragraph: &mut String,
+    facts: &Facts<'_>,
+    scenarios: &[ScenarioLine],
+    volume_year: &YearQuantiles,
+) {
+    let Facts { result, criteria, labels, end, .. } = *facts;
+    let in_volume: f64 = scenarios
+        .iter()
+        .filter(|s| s.name == "Base" || s.name == "Bull")
+        .map(|s| s.probability)
+        .sum();
+    let _ = write!(
+        paragraph,
+        "{} reaches volume ({} of the {} tier's new ports) by {end} in {} of the samples; \
+         median volume year {}. ",
+        labels[2],
+        percent(criteria.volume_share),
+        result.main_tier,
+        percent(in_volume),
+        year_text(volume_year.p50, result.years.last().copied().unwrap_or(end)),
+    );
+}
+
+/// The reason other than volume recorded most often, with the median package yield against
+/// its target when that reason is yield.
+fn stops_sentence(paragraph: &mut String, facts: &Facts<'_>) {
+    let Facts { result, criteria, end, .. } = *facts;
+    if let Some(top) = result.reasons.iter().find(|share| share.kind != "volume") {
+        let _ = write!(
+            paragraph,
+            "What stops it most often: {} ({} of the samples",
+            reason_words(top.kind),
+            percent(top.fraction),
+        );
+        if top.kind == "yield" {
+            let year_index = facts.window.last().map_or(0, |&(t, _)| t);
+            let mut yields: Vec<f64> =
+                result.records.iter().map(|record| record.signals[0][year_index]).collect();
+            yields.sort_by(f64::total_cmp);
+            if let Some(&median) = yields.get(yields.len() / 2) {
+                let _ = write!(
+                    paragraph,
+                    "; median package yield in {end} {} against the {} target",
+                    percent(median),
+                    percent(criteria.yield_target)
+                );
+            }
+        }
+        paragraph.push_str("). ");
+    }
+}
+
+/// What CPO's share depends on most, or, when no input moves it measurably, what moves the
+/// value of the gate closed most often.
+fn drivers_sentence(paragraph: &mut String, facts: &Facts<'_>, drivers: &[Drivers]) {
+    let Facts { result, end, .. } = *facts;
+    // A driver is named only when its interval excludes 0: a share that hardly varies
+    // leaves indices that are all noise; then the gates' values say what would move it.
+    let horizon_end = result.years.last().copied().unwrap_or(end);
+    let drivers_of = |output| drivers.iter().find(|drivers| drivers.output == output);
+    match drivers_of(SobolOutput::CpoShare).and_then(|drivers| drivers.inputs.first()) {
+        Some((input, total, _)) => {
+            let _ = write!(
+                paragraph,
+                "CPO's share of the {} tier in {horizon_end} depends most on the {input} \
+                 (total Sobol index {}).",
+                result.main_tier,
+                number(*total, 2)
+            );
+        }
+        None => {
+            let _ = write!(
+                paragraph,
+                "No input moves CPO's share of the {} tier measurably by {horizon_end}: it \
+                 stays at the pilot share in almost every sample.",
+                result.main_tier
+            );
+            // The gate closed most often, and what moves its value.
+            // `closed_gates` holds yield, serviceability, cost, cooling.
+            let (yield_closed, cost_closed) = (result.closed_gates[0], result.closed_gates[2]);
+            let gate = if yield_closed >= cost_closed {
+                SobolOutput::PackageYield
+            } else {
+                SobolOutput::TcoRatio
+            };
+            if let Some(top) = drivers_of(gate).filter(|drivers| !drivers.inputs.is_empty()) {
+                let names: Vec<String> = top
+                    .inputs
+                    .iter()
+                    .map(|(input, total, _)| format!("the {input} ({})", number(*total, 2)))
+                    .collect();
+                let _ = write!(
+                    paragraph,
+                    " What moves {} most (total Sobol index): {}.",
+                    top.what,
+                    names.join(", ")
+                );
+            }
+        }
+    }
+}
+
 impl Answer {
     /// The answer of a run's market results on `scenario`.
     #[must_use]
     pub fn of(scenario: &Scenario, market: &MarketOutput) -> Answer {
         let result = &market.result;
         let criteria = &market.inputs.criteria;
-        let settings = &scenario.market;
-        let label = |index: usize, fallback: &str| {
-            scenario
-                .technologies
-                .get(index)
-                .map_or_else(|| fallback.to_string(), |t| t.label.clone())
-        };
-        let labels = [
-            label(settings.pluggable_technology, TECHNOLOGIES[0]),
-            label(settings.lpo_technology, TECHNOLOGIES[1]),
-            label(settings.cpo_technology, TECHNOLOGIES[2]),
-        ];
+        let labels = technology_labels(scenario);
         let window: Vec<(usize, i32)> = result
             .years
             .iter()
@@ -179,153 +381,22 @@ impl Answer {
             .filter(|(_, year)| **year <= criteria.bear_after_year)
             .map(|(t, &year)| (t, year))
             .collect();
-        let leaders: Vec<(String, Vec<Leader>)> = result
-            .tiers
-            .iter()
-            .map(|tier| {
-                let years = window
-                    .iter()
-                    .map(|&(t, year)| {
-                        let shares = tier.mean_shares[t];
-                        let lead = leader(shares);
-                        (year, labels[lead].clone(), shares[lead])
-                    })
-                    .collect();
-                (tier.name.clone(), years)
-            })
-            .collect();
+        let leaders = leaders_of(result, &window, &labels);
         let main = result.tiers.iter().find(|tier| tier.name == result.main_tier);
         let volume_year =
             main.map_or(YearQuantiles { p10: None, p50: None, p90: None }, |t| t.volume_year);
-        let scenarios: Vec<ScenarioLine> = result
-            .probabilities
-            .iter()
-            .enumerate()
-            .map(|(s, p): (usize, &ScenarioProbability)| {
-                let reasons = result
-                    .reasons
-                    .iter()
-                    .filter(|share| share.scenario == p.scenario)
-                    .map(|share| (reason_words(share.kind).to_string(), share.fraction))
-                    .collect();
-                let mut name = p.name.to_string();
-                if let Some(first) = name.get_mut(0..1) {
-                    first.make_ascii_uppercase();
-                }
-                ScenarioLine {
-                    name,
-                    story: STORIES[s],
-                    probability: p.probability,
-                    se: p.se,
-                    article: p.article,
-                    reasons,
-                }
-            })
-            .collect();
+        let scenarios = scenario_lines(result);
         let drivers: Vec<Drivers> =
             market.sobol.iter().map(|set| Drivers::of(set, &result.main_tier)).collect();
 
         // The paragraph.
         let end = criteria.bear_after_year;
-        let last = window.last().map(|&(t, _)| t);
+        let facts = Facts { result, criteria, labels: &labels, main, window: &window, end };
         let mut paragraph = String::new();
-        if let (Some(main), Some(t)) = (main, last) {
-            let shares = main.mean_shares[t];
-            let lead = leader(shares);
-            let _ = write!(
-                paragraph,
-                "Over {}-{end}, {} wins the {} tier: {} of its new ports in {end} on average, \
-                 against {} for {}. ",
-                result.years[0],
-                labels[lead],
-                result.main_tier,
-                percent(shares[lead]),
-                percent(shares[2]),
-                labels[2],
-            );
-        }
-        let in_volume: f64 = scenarios
-            .iter()
-            .filter(|s| s.name == "Base" || s.name == "Bull")
-            .map(|s| s.probability)
-            .sum();
-        let _ = write!(
-            paragraph,
-            "{} reaches volume ({} of the {} tier's new ports) by {end} in {} of the samples; \
-             median volume year {}. ",
-            labels[2],
-            percent(criteria.volume_share),
-            result.main_tier,
-            percent(in_volume),
-            year_text(volume_year.p50, result.years.last().copied().unwrap_or(end)),
-        );
-        if let Some(top) = result.reasons.iter().find(|share| share.kind != "volume") {
-            let _ = write!(
-                paragraph,
-                "What stops it most often: {} ({} of the samples",
-                reason_words(top.kind),
-                percent(top.fraction),
-            );
-            if top.kind == "yield" {
-                let year_index = window.last().map_or(0, |&(t, _)| t);
-                let mut yields: Vec<f64> =
-                    result.records.iter().map(|record| record.signals[0][year_index]).collect();
-                yields.sort_by(f64::total_cmp);
-                if let Some(&median) = yields.get(yields.len() / 2) {
-                    let _ = write!(
-                        paragraph,
-                        "; median package yield in {end} {} against the {} target",
-                        percent(median),
-                        percent(criteria.yield_target)
-                    );
-                }
-            }
-            paragraph.push_str("). ");
-        }
-        // A driver is named only when its interval excludes 0: a share that hardly varies
-        // leaves indices that are all noise; then the gates' values say what would move it.
-        let horizon_end = result.years.last().copied().unwrap_or(end);
-        let drivers_of = |output| drivers.iter().find(|drivers| drivers.output == output);
-        match drivers_of(SobolOutput::CpoShare).and_then(|drivers| drivers.inputs.first()) {
-            Some((input, total, _)) => {
-                let _ = write!(
-                    paragraph,
-                    "CPO's share of the {} tier in {horizon_end} depends most on the {input} \
-                     (total Sobol index {}).",
-                    result.main_tier,
-                    number(*total, 2)
-                );
-            }
-            None => {
-                let _ = write!(
-                    paragraph,
-                    "No input moves CPO's share of the {} tier measurably by {horizon_end}: it \
-                     stays at the pilot share in almost every sample.",
-                    result.main_tier
-                );
-                // The gate closed most often, and what moves its value.
-                // `closed_gates` holds yield, serviceability, cost, cooling.
-                let (yield_closed, cost_closed) = (result.closed_gates[0], result.closed_gates[2]);
-                let gate = if yield_closed >= cost_closed {
-                    SobolOutput::PackageYield
-                } else {
-                    SobolOutput::TcoRatio
-                };
-                if let Some(top) = drivers_of(gate).filter(|drivers| !drivers.inputs.is_empty()) {
-                    let names: Vec<String> = top
-                        .inputs
-                        .iter()
-                        .map(|(input, total, _)| format!("the {input} ({})", number(*total, 2)))
-                        .collect();
-                    let _ = write!(
-                        paragraph,
-                        " What moves {} most (total Sobol index): {}.",
-                        top.what,
-                        names.join(", ")
-                    );
-                }
-            }
-        }
+        winner_sentence(&mut paragraph, &facts);
+        volume_sentence(&mut paragraph, &facts, &scenarios, &volume_year);
+        stops_sentence(&mut paragraph, &facts);
+        drivers_sentence(&mut paragraph, &facts, &drivers);
         let what_it_takes = what_it_takes(result, end);
         let gates = ["package yield", "serviceability (goodput)", "cost of ownership", "cooling"];
         Answer {

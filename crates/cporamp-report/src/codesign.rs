@@ -177,6 +177,16 @@ fn point_label(point: &PointResult) -> String {
 
 /// The co-design section.
 pub(crate) fn section(html: &mut String, result: &CodesignResult) {
+    summary(html, result);
+    chosen_table(html, result);
+    figures(html, result);
+    bom_table(html, result);
+    html.push_str("</section>\n");
+}
+
+/// The section's heading and the paragraph saying what was swept, how many points solved and
+/// met the limits, the binding limit and the horizon.
+fn summary(html: &mut String, result: &CodesignResult) {
     let _ = writeln!(html, "<section id=\"{ANCHOR}\">\n<h2>{TITLE}</h2>");
     let solved = result.points.iter().filter(|p| p.error.is_none()).count();
     let feasible = result.points.iter().filter(|p| p.feasible).count();
@@ -198,6 +208,11 @@ pub(crate) fn section(html: &mut String, result: &CodesignResult) {
         escape(result.choice.binding_field.as_deref().unwrap_or("none")),
         number(result.years, 1),
     );
+}
+
+/// The table of the chosen design point beside the one chosen without the binding limit
+/// (nothing when neither exists).
+fn chosen_table(html: &mut String, result: &CodesignResult) {
     let mut shown: Vec<(String, &PointResult)> = Vec::new();
     if let Some(index) = result.choice.index {
         shown.push((format!("chosen (#{index})"), &result.points[index]));
@@ -238,6 +253,10 @@ pub(crate) fn section(html: &mut String, result: &CodesignResult) {
         ];
         quantity_table(html, "codesign", "design point", &items, &rows);
     }
+}
+
+/// The Pareto chart (energy against cost) and the flap chart (hottest engine against flaps).
+fn figures(html: &mut String, result: &CodesignResult) {
     figure(
         html,
         &pareto_chart(result),
@@ -259,6 +278,10 @@ pub(crate) fn section(html: &mut String, result: &CodesignResult) {
             number(cporamp_codesign::FLAP_NODE_NM, 1)
         ),
     );
+}
+
+/// The chosen design's liquid-cooling bill of materials: a paragraph and its lines' table.
+fn bom_table(html: &mut String, result: &CodesignResult) {
     if let Some(bom) = result.choice.index.and_then(|index| result.points[index].bom.as_ref()) {
         let items: Vec<String> = bom.lines.iter().map(|line| line.item.clone()).collect();
         let rows = vec![
@@ -303,7 +326,6 @@ pub(crate) fn section(html: &mut String, result: &CodesignResult) {
         );
         quantity_table(html, "codesign-bom", "line", &items, &rows);
     }
-    html.push_str("</section>\n");
 }
 
 #[cfg(test)]

@@ -38,6 +38,20 @@ pub fn headlines(run: &RunResults<'_>) -> Vec<Headline> {
     let mut push = |engine, subject: String, quantity, unit, value, se| {
         out.push(Headline { engine, subject, quantity, unit, value, se });
     };
+    compare_headlines(run, &mut push);
+    thermal_headlines(run, &mut push);
+    photonics_headlines(run, &mut push);
+    yield_headlines(run, &mut push);
+    fleet_headlines(run, &mut push);
+    market_headlines(run, &mut push);
+    out
+}
+
+/// Takes one headline: engine, subject, quantity, unit, value and standard error.
+type Push<'a> = dyn FnMut(&'static str, String, &'static str, &'static str, f64, Option<f64>) + 'a;
+
+/// Per generation and technology: optics power and energy, switch power and cost.
+fn compare_headlines(run: &RunResults<'_>, push: &mut Push<'_>) {
     for generation in &run.comparison.generations {
         for t in &generation.technologies {
             let subject = format!("{} {}", generation.generation, t.label);
@@ -48,6 +62,10 @@ pub fn headlines(run: &RunResults<'_>) -> Vec<Headline> {
             push("compare", subject, "switch cost", "$/Gbps", t.cost.switch_usd_per_gbps, None);
         }
     }
+}
+
+/// Per generation and technology: the ASIC's junction maximum and the hottest engine.
+fn thermal_headlines(run: &RunResults<'_>, push: &mut Push<'_>) {
     for generation in run.thermal {
         for t in &generation.technologies {
             let subject = format!("{} {}", generation.generation, t.label);
@@ -56,6 +74,10 @@ pub fn headlines(run: &RunResults<'_>) -> Vec<Headline> {
             push("thermal", subject, "hottest engine", "°C", nominal.engine_mean_max_c, None);
         }
     }
+}
+
+/// Per generation and technology: flaps with feedback only and with feed-forward, heater power.
+fn photonics_headlines(run: &RunResults<'_>, push: &mut Push<'_>) {
     for generation in run.photonics {
         for t in &generation.technologies {
             let subject = format!("{} {}", generation.generation, t.label);
@@ -80,6 +102,10 @@ pub fn headlines(run: &RunResults<'_>) -> Vec<Headline> {
             push("photonics", subject, "heater power", "mW/ring", fb.heater_mw_per_ring, None);
         }
     }
+}
+
+/// Per generation and technology: package yield, escapes and cost per shipped switch.
+fn yield_headlines(run: &RunResults<'_>, push: &mut Push<'_>) {
     for generation in run.yields {
         for t in &generation.technologies {
             let subject = format!("{} {}", generation.generation, t.label);
@@ -96,6 +122,10 @@ pub fn headlines(run: &RunResults<'_>) -> Vec<Headline> {
             push("yield", subject, "cost per shipped switch", "$", result.cost.total_usd, None);
         }
     }
+}
+
+/// Per fabric: the job's network interruptions and goodput, switch replacements.
+fn fleet_headlines(run: &RunResults<'_>, push: &mut Push<'_>) {
     if let Some(fleet) = run.fleet {
         let years = run.scenario.fleet.years;
         for fabric in &fleet.fabrics {
@@ -128,6 +158,10 @@ pub fn headlines(run: &RunResults<'_>) -> Vec<Headline> {
             );
         }
     }
+}
+
+/// The scenario probabilities and each tier's median CPO volume year.
+fn market_headlines(run: &RunResults<'_>, push: &mut Push<'_>) {
     if let Some(market) = run.market {
         for probability in &market.result.probabilities {
             push(
@@ -152,7 +186,6 @@ pub fn headlines(run: &RunResults<'_>) -> Vec<Headline> {
             }
         }
     }
-    out
 }
 
 /// A headline figure in both runs.

@@ -218,6 +218,22 @@ fn spc(html: &mut String, series: &SpcSeries, files: &[(String, u64)]) {
 #[must_use]
 pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> String {
     let mut html = String::new();
+    page_header(&mut html, source, result);
+    pareto_section(&mut html, result);
+    capability_section(&mut html, result);
+    html.push_str("<h2 id=\"yield\">Yield by lot and week</h2>\n");
+    yields(&mut html, "Yield by lot", &result.yield_by_lot);
+    yields(&mut html, "Yield by week", &result.yield_by_week);
+    spatial_section(&mut html, result);
+    variance_section(&mut html, result);
+    calibration_section(&mut html, result);
+    spc_section(&mut html, source, result);
+    html.push_str("<footer>cporamp inspect</footer>\n</main>\n</body>\n</html>\n");
+    html
+}
+
+/// The page's head, the header listing what was read with the overall yield, and the contents.
+fn page_header(html: &mut String, source: &InspectSource<'_>, result: &InspectResult) {
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -244,6 +260,10 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
          <li><a href=\"#spatial\">Spatial fingerprint</a></li><li><a href=\"#variance\">Variance components</a></li>\
          <li><a href=\"#calibration\">Calibration</a></li><li><a href=\"#spc\">SPC</a></li></ol></nav>\n",
     );
+}
+
+/// The Pareto charts of rejects: packages by mechanism and by insertion, lanes by mechanism.
+fn pareto_section(html: &mut String, result: &InspectResult) {
     html.push_str("<h2 id=\"pareto\">Pareto of rejects</h2>\n");
     let _ = writeln!(
         html,
@@ -251,43 +271,42 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
         result.pareto.rejected_packages
     );
     pareto(
-        &mut html,
+        html,
         "Rejected packages by mechanism",
         "packages",
         &result.pareto.packages_by_mechanism,
     );
     pareto(
-        &mut html,
+        html,
         "Rejected packages by insertion",
         "packages",
         &result.pareto.packages_by_insertion,
     );
-    pareto(&mut html, "Failed lanes by mechanism", "lanes", &result.pareto.lanes_by_mechanism);
+    pareto(html, "Failed lanes by mechanism", "lanes", &result.pareto.lanes_by_mechanism);
+}
 
+/// The capability tables: each parameter's spread and limits, then its Cpk and Ppk.
+fn capability_section(html: &mut String, result: &InspectResult) {
     html.push_str("<h2 id=\"capability\">Capability</h2>\n<p>C<sub>pk</sub> uses the pooled within-subgroup (engine) standard deviation, P<sub>pk</sub> the overall one; intervals are 95 % by Bissell's approximation (normal, independent data).</p>\n");
-    open_table(
-        &mut html,
-        "",
-        &["parameter", "#n", "#mean", "#σ within", "#σ overall", "#LSL", "#USL"],
-    );
+    open_table(html, "", &["parameter", "#n", "#mean", "#σ within", "#σ overall", "#LSL", "#USL"]);
     for c in &result.capability {
-        row_header(&mut html, &format!("{} ({})", c.parameter, c.unit));
-        num_cell(&mut html, &c.count.to_string());
+        row_header(html, &format!("{} ({})", c.parameter, c.unit));
+        num_cell(html, &c.count.to_string());
         for value in [c.mean, c.within_sd, c.overall_sd] {
-            num_cell(&mut html, &number(value, 4));
+            num_cell(html, &number(value, 4));
         }
         for limit in [c.limits.lower, c.limits.upper] {
-            num_cell(&mut html, &limit.map_or("—".to_string(), |v| number(v, 3)));
+            num_cell(html, &limit.map_or("—".to_string(), |v| number(v, 3)));
         }
         html.push_str("</tr>\n");
     }
-    close_table(&mut html);
-    open_table(&mut html, "", &["parameter", "#Cpk [95 %]", "#Ppk [95 %]"]);
+    close_table(html);
+    open_table(html, "", &["parameter", "#Cpk [95 %]", "#Ppk [95 %]"]);
     for c in &result.capability {
-        row_header(&mut html, &format!("{} ({})", c.parameter, c.unit));
+        row_header(html, &format!("{} ({})", c.parameter, c.unit));
         for index in [c.cpk, c.ppk] {
             num_cell(
-                &mut html,
+                html,
                 &index.map_or("—".to_string(), |i| {
                     format!("{} [{}, {}]", number(i.value, 3), number(i.low, 3), number(i.high, 3))
                 }),
@@ -295,12 +314,12 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
         }
         html.push_str("</tr>\n");
     }
-    close_table(&mut html);
+    close_table(html);
+}
 
-    html.push_str("<h2 id=\"yield\">Yield by lot and week</h2>\n");
-    yields(&mut html, "Yield by lot", &result.yield_by_lot);
-    yields(&mut html, "Yield by week", &result.yield_by_week);
-
+/// The spatial fingerprint: coupling loss by engine position with the fitted warpage bowl
+/// (chart and table), or a note when no position has coupling loss.
+fn spatial_section(html: &mut String, result: &InspectResult) {
     html.push_str("<h2 id=\"spatial\">Spatial fingerprint</h2>\n");
     match &result.spatial {
         None => html.push_str(
@@ -343,36 +362,39 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
             let svg =
                 line_chart("Coupling loss by engine position", &lines, "engine", "dB", 3, None);
             figure(
-                &mut html,
+                html,
                 &svg,
                 "Mean coupling loss of each engine position, and the fitted warpage bowl at that position's squared normalized distance ρ² from the package centre (table below).",
             );
             open_table(
-                &mut html,
+                html,
                 "",
                 &["engine", "#lanes", "#ρ²", "#mean loss dB", "#sd dB", "#bowl dB", "#residual dB"],
             );
             for p in &spatial.positions {
-                row_header(&mut html, &p.engine.to_string());
-                num_cell(&mut html, &p.lanes.to_string());
+                row_header(html, &p.engine.to_string());
+                num_cell(html, &p.lanes.to_string());
                 for value in [p.rho_sq, p.mean_loss_db, p.sd_loss_db] {
-                    num_cell(&mut html, &number(value, 4));
+                    num_cell(html, &number(value, 4));
                 }
                 for value in [p.fitted_db, p.residual_db] {
-                    num_cell(&mut html, &value.map_or("—".to_string(), |v| number(v, 4)));
+                    num_cell(html, &value.map_or("—".to_string(), |v| number(v, 4)));
                 }
                 html.push_str("</tr>\n");
             }
-            close_table(&mut html);
+            close_table(html);
         }
     }
+}
 
+/// The variance components table (by lot and by PIC wafer).
+fn variance_section(html: &mut String, result: &InspectResult) {
     html.push_str("<h2 id=\"variance\">Variance components</h2>\n<p>One-way random-effects ANOVA of the engine (subgroup) means by lot and by PIC wafer (method of moments, truncated at 0).</p>\n");
     if result.variance_components.is_empty() {
         html.push_str("<p class=\"empty\">Fewer than two groups.</p>\n");
     } else {
         open_table(
-            &mut html,
+            html,
             "",
             &[
                 "parameter",
@@ -386,20 +408,23 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
             ],
         );
         for v in &result.variance_components {
-            row_header(&mut html, v.parameter);
+            row_header(html, v.parameter);
             let _ = write!(html, "<td>{}</td>", v.grouping);
-            num_cell(&mut html, &v.components.groups.to_string());
-            num_cell(&mut html, &v.components.units.to_string());
+            num_cell(html, &v.components.groups.to_string());
+            num_cell(html, &v.components.units.to_string());
             for value in [v.components.between_variance, v.components.within_variance] {
-                num_cell(&mut html, &format!("{value:.3e}"));
+                num_cell(html, &format!("{value:.3e}"));
             }
-            num_cell(&mut html, &percent(v.components.between_share));
-            num_cell(&mut html, &number(v.components.f_ratio, 2));
+            num_cell(html, &percent(v.components.between_share));
+            num_cell(html, &number(v.components.f_ratio, 2));
             html.push_str("</tr>\n");
         }
-        close_table(&mut html);
+        close_table(html);
     }
+}
 
+/// The calibration: the laser dead probability fit and the yield-engine fits table.
+fn calibration_section(html: &mut String, result: &InspectResult) {
     html.push_str("<h2 id=\"calibration\">Calibration</h2>\n");
     match &result.calibration {
         Some(calibration) => match &calibration.laser_dead {
@@ -423,14 +448,16 @@ pub fn inspect_html(source: &InspectSource<'_>, result: &InspectResult) -> Strin
     }
     html.push_str("<h3>Yield-engine fits</h3>\n");
     match &result.yield_fits {
-        Some(fits) => crate::calibration::fits_table(&mut html, fits),
+        Some(fits) => crate::calibration::fits_table(html, fits),
         None => html.push_str("<p class=\"empty\">No fits: run with --fit, on data whose header names a co-packaged technology with rings of the scenario and its generation.</p>\n"),
     }
+}
+
+/// The SPC charts, one per series, after the rules and the subgroup caveat.
+fn spc_section(html: &mut String, source: &InspectSource<'_>, result: &InspectResult) {
     html.push_str("<h2 id=\"spc\">SPC</h2>\n<p>Subgroups are one station's consecutive lanes of one engine, in file and row order. Western Electric rules: 1 beyond 3σ; 2 two of three beyond 2σ on one side; 3 four of five beyond 1σ on one side; 4 eight in a row on one side. EWMA and range charts flag points beyond their limits (rule 1).</p>\n");
     let _ = writeln!(html, "<p>{}</p>", escape(SUBGROUP_CAVEAT));
     for series in &result.spc {
-        spc(&mut html, series, source.files);
+        spc(html, series, source.files);
     }
-    html.push_str("<footer>cporamp inspect</footer>\n</main>\n</body>\n</html>\n");
-    html
 }

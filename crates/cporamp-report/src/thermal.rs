@@ -96,6 +96,15 @@ fn heat_map(technology: &ThermalTechnology) -> Option<String> {
         return None;
     }
 
+    let mut svg = map_header(technology, lo, hi);
+    map_cells(&mut svg, technology, lo, hi);
+    map_legend(&mut svg, lo, hi);
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+/// The opening `<svg>` of the heat map of `technology` (temperatures `lo..=hi`) with its title.
+fn map_header(technology: &ThermalTechnology, lo: f64, hi: f64) -> String {
     let title = escape(&format!("{}: junction temperature, °C", technology.label));
     let aria = escape(&format!(
         "{}: junction temperature map of the package, {} to {} °C",
@@ -114,7 +123,14 @@ fn heat_map(technology: &ThermalTechnology) -> Option<String> {
         svg,
         r#"<text class="chart-title" x="0" y="16" font-size="14" font-weight="600">{title}</text>"#
     );
+    svg
+}
 
+/// The package outline with the substrate grey, then the dies' cells in colour buckets of
+/// `lo..=hi`, each row's runs of one bucket as one rectangle, row 0 at the bottom.
+fn map_cells(svg: &mut String, technology: &ThermalTechnology, lo: f64, hi: f64) {
+    let package = &technology.nominal;
+    let cells = package.map_cells;
     // The package outline with the substrate grey, then the dies in cell units.
     let _ = write!(
         svg,
@@ -152,7 +168,11 @@ fn heat_map(technology: &ThermalTechnology) -> Option<String> {
         }
     }
     svg.push_str("</g>");
+}
 
+/// The legend bar beside the map: the buckets of `lo..=hi`, low at the bottom, with nice
+/// ticks in °C.
+fn map_legend(svg: &mut String, lo: f64, hi: f64) {
     // Legend bar: the same buckets, low at the bottom, with nice ticks in °C.
     let bar_x = MAP_X + MAP_SIDE + 22.0;
     let bucket_h = MAP_SIDE / BUCKETS as f64;
@@ -206,8 +226,6 @@ fn heat_map(technology: &ThermalTechnology) -> Option<String> {
             label = number(value, decimals)
         );
     }
-    svg.push_str("</svg>");
-    Some(svg)
 }
 
 /// The package table: one column per co-packaged technology (transposed: fourteen

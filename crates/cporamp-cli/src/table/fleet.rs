@@ -6,8 +6,26 @@ use cporamp_core::Scenario;
 /// The fleet engine: the job and repairs per fabric, then failures and availability per tier.
 #[must_use]
 pub fn fleet_tables(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) -> Vec<Table> {
-    let settings = &scenario.fleet;
     let Some(first) = fleet.fabrics.first() else { return Vec::new() };
+    let mut tables = vec![summary_table(fleet, scenario, first)];
+    for fabric in &fleet.fabrics {
+        tables.push(tier_table(fabric, scenario));
+    }
+    tables
+}
+
+/// A Monte Carlo estimate as mean ± SE with `decimals` decimals.
+fn est(e: &cporamp_fleet::Estimate, decimals: usize) -> Cell {
+    Cell::pm(e.mean, e.se, decimals)
+}
+
+/// The job and repairs per fabric (`first` is the first fabric, for the switches' radix).
+fn summary_table(
+    fleet: &cporamp_pipeline::FleetOutput,
+    scenario: &Scenario,
+    first: &cporamp_pipeline::FleetFabric,
+) -> Table {
+    let settings = &scenario.fleet;
     let fabrics = &fleet.fabrics;
     let years = settings.years;
     let mut summary = Table::new(
@@ -27,7 +45,6 @@ pub fn fleet_tables(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) 
     );
     type Fabric = cporamp_pipeline::FleetFabric;
     let all = |f: &dyn Fn(&Fabric) -> Cell| fabrics.iter().map(f).collect::<Vec<Cell>>();
-    let est = |e: &cporamp_fleet::Estimate, decimals| Cell::pm(e.mean, e.se, decimals);
     let yearly =
         |e: &cporamp_fleet::Estimate, decimals| Cell::pm(e.mean / years, e.se / years, decimals);
     summary.row(
@@ -63,6 +80,11 @@ pub fn fleet_tables(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) 
     summary.row("technician hours/y", all(&|f| est(&f.result.technician_hours_per_year, 0)));
     summary.row("spares consumed/y", all(&|f| est(&f.result.spares_consumed_per_year, 0)));
     summary.row("NIC failures/y", all(&|f| est(&f.result.nic.failures_per_year, 0)));
+    summary
+}
+
+/// One fabric's failures and availability per switch tier.
+fn tier_table(fabric: &cporamp_pipeline::FleetFabric, scenario: &Scenario) -> Table {
     let label = |id: &str| {
         scenario
             .technologies
@@ -70,54 +92,47 @@ pub fn fleet_tables(fleet: &cporamp_pipeline::FleetOutput, scenario: &Scenario) 
             .find(|t| t.id == id)
             .map_or_else(|| id.to_string(), |t| t.label.clone())
     };
-    let mut tables = vec![summary];
-    for fabric in fabrics {
-        let tiers = &fabric.result.tiers;
-        let counts = &fabric.result.topology.tiers;
-        let mut table = Table::new(
-            format!("Fleet: {}, per switch tier (mean ± SE)", fabric.label),
-            "quantity",
-            (0..tiers.len()).map(|index| cporamp_pipeline::tier_name(index, tiers.len())).collect(),
-        );
-        type Tier = cporamp_fleet::TierResult;
-        let each = |f: &dyn Fn(&Tier, &cporamp_fleet::TierCounts) -> Cell| {
-            tiers.iter().zip(counts).map(|(tier, count)| f(tier, count)).collect::<Vec<Cell>>()
-        };
-        table.row("technology", each(&|tier, _| Cell::text(label(&tier.technology))));
-        table.row("switches", each(&|_, count| Cell::number(count.switches as f64, 0)));
-        table.row(
-            "modules or engine ports",
-            each(&|_, count| {
-                Cell::number(
-                    if count.modules > 0 { count.modules } else { count.engine_ports } as f64,
-                    0,
-                )
-            }),
-        );
-        table.row(
-            "ELS modules",
-            each(&|_, count| {
-                if count.els > 0 { Cell::number(count.els as f64, 0) } else { Cell::Empty }
-            }),
-        );
-        table.row("port failures/y", each(&|tier, _| est(&tier.ports.failures_per_year, 1)));
-        table.row(
-            "ELS laser failures/y",
-            each(&|tier, _| est(&tier.els_lasers.failures_per_year, 1)),
-        );
-        table.row(
-            "switch hardware failures/y",
-            each(&|tier, _| est(&tier.switches.failures_per_year, 1)),
-        );
-        table.row("spares/y", each(&|tier, _| est(&tier.port_spares_consumed_per_year, 1)));
-        table.row(
-            "link availability, %",
-            each(&|tier, _| {
-                let availability = &tier.link_availability;
-                Cell::pm(100.0 * availability.mean, 100.0 * availability.se, 4)
-            }),
-        );
-        tables.push(table);
-    }
-    tables
+    let tiers = &fabric.result.tiers;
+    let counts = &fabric.result.topology.tiers;
+    let mut table = Table::new(
+        format!("Fleet: {}, per switch tier (mean ± SE)", fabric.label),
+        "quantity",
+        (0..tiers.len()).map(|index| cporamp_pipeline::tier_name(index, tiers.len())).collect(),
+    );
+    type Tier = cporamp_fleet::TierResult;
+    let each = |f: &dyn Fn(&Tier, &cporamp_fleet::TierCounts) -> Cell| {
+        tiers.iter().zip(counts).map(|(tier, count)| f(tier, count)).collect::<Vec<Cell>>()
+    };
+    table.row("technology", each(&|tier, _| Cell::text(label(&tier.technology))));
+    table.row("switches", each(&|_, count| Cell::number(count.switches as f64, 0)));
+    table.row(
+        "modules or engine ports",
+        each(&|_, count| {
+            Cell::number(
+                if count.modules > 0 { count.modules } else { count.engine_ports } as f64,
+                0,
+            )
+        }),
+    );
+    table.row(
+        "ELS modules",
+        each(&|_, count| {
+            if count.els > 0 { Cell::number(count.els as f64, 0) } else { Cell::Empty }
+        }),
+    );
+    table.row("port failures/y", each(&|tier, _| est(&tier.ports.failures_per_year, 1)));
+    table.row("ELS laser failures/y", each(&|tier, _| est(&tier.els_lasers.failures_per_year, 1)));
+    table.row(
+        "switch hardware failures/y",
+        each(&|tier, _| est(&tier.switches.failures_per_year, 1)),
+    );
+    table.row("spares/y", each(&|tier, _| est(&tier.port_spares_consumed_per_year, 1)));
+    table.row(
+        "link availability, %",
+        each(&|tier, _| {
+            let availability = &tier.link_availability;
+            Cell::pm(100.0 * availability.mean, 100.0 * availability.se, 4)
+        }),
+    );
+    table
 }

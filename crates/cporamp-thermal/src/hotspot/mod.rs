@@ -10,6 +10,8 @@
 //! detailed 3-D cells (per-cell materials from the floorplans, TSV regions) when asked, and
 //! HotSpot 7's microchannel layers (`-use_microchannels 1`: `.csv` layers in the LCF, coolant
 //! pressure, heat transfer and advection, [`microchannel`]) given as [`Stack::Microchannels`].
+//! [`run`] is HotSpot's command-line mode (`cporamp thermal --hotspot-config`) between reading
+//! the files and printing: the options' checks, the budgets, the model and its steady state.
 //!
 //! HotSpot's steady temperature-leakage loop (`-leakage_used 1`) is supported (see
 //! [`crate::leakage`]); as in HotSpot, transients run without it (and it is not combined with
@@ -27,6 +29,7 @@ pub mod block;
 pub mod grid;
 pub mod microchannel;
 pub mod parse;
+pub mod run;
 
 use block::{BlockLayer, BlockModel};
 use grid::{GridLayer, GridModel, MapMode, PackageParameters};

@@ -78,9 +78,11 @@
 
 pub mod model;
 pub mod parse;
+pub mod summary;
 
 pub use model::{EnergyBalance, Model, ModelError, OutputFile, Run};
 pub use parse::{Floorplan, ParseError, StackFile};
+pub use summary::{ElementSummary, element_summaries};
 
 #[cfg(test)]
 mod tests;
