@@ -22,7 +22,7 @@ pub fn align_inputs(scenario: &Scenario) -> AlignInputs {
         arrays_per_engine: align.arrays_per_engine,
         pitch_um: align.pitch_um,
         mode_radius_um: photonics.mode_radius_um,
-        wavelength_um: photonics.wavelength_nm / 1000.0,
+        wavelength_um: photonics.wavelength().0,
         gap_index: attach.gap_index,
         coupling_budget_db: photonics.coupling_allocation_db,
         fiber_sigma_um: photonics.fiber_sigma_um,

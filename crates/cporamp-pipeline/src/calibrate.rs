@@ -34,6 +34,7 @@
 use cporamp_core::Scenario;
 use cporamp_core::mechanism::Mechanism;
 use cporamp_core::scenario::LaserPlacement;
+use cporamp_core::units::Millimetres;
 use cporamp_inspect::yield_fit::{Defaults, FitModel, YieldFits, names};
 use serde::Serialize;
 
@@ -99,14 +100,14 @@ pub fn fit_model(
     let settings = &scenario.yield_settings;
     let photonics = &scenario.photonics;
     let (side_mm, asic_side_mm) = sides_mm(scenario, technology_index, generation_index)?;
-    let warpage_mean_um = settings.warpage_um_per_mm2 * side_mm * side_mm;
+    let warpage_mean_um = settings.warpage_mean(Millimetres(side_mm)).0;
     let sigma = rings.fab_offset_sigma.0;
     let global = photonics.global_variance_fraction;
     let wafer = global * settings.ring_offset_wafer_share;
     let engine = global * (1.0 - settings.ring_offset_wafer_share);
     Some(FitModel {
         mode_radius_um: photonics.mode_radius_um,
-        wavelength_um: photonics.wavelength_nm / 1000.0,
+        wavelength_um: photonics.wavelength().0,
         gap_index: settings.gap_index,
         tilt_sigma_mrad: settings.tilt_sigma_mrad,
         gap_mean_um: settings.gap_mean_um,
@@ -130,14 +131,14 @@ pub fn fit_model(
         defaults: Defaults {
             block_common_sigma_um: photonics.block_sigma_um.hypot(settings.shift_sigma_um),
             fiber_sigma_um: photonics.fiber_sigma_um,
-            laser_dead_probability: 1.0 - (-settings.laser_defects_per_laser).exp(),
+            laser_dead_probability: settings.laser_dead_probability(),
             laser_weak_fraction: settings.laser_weak_fraction,
             ring_local_sigma_nm: sigma * (1.0 - engine - wafer).max(0.0).sqrt(),
             ring_engine_sigma_nm: sigma * engine.sqrt(),
             ring_wafer_sigma_nm: sigma * wafer.sqrt(),
             warpage_mean_um,
             warpage_sigma_um: settings.warpage_sigma_fraction * warpage_mean_um,
-            asic_defects_per_die: settings.asic_defects_per_cm2 * (asic_side_mm / 10.0).powi(2),
+            asic_defects_per_die: settings.asic_defects_per_die(Millimetres(asic_side_mm)),
             asic_cluster_alpha: settings.asic_cluster_alpha,
             package_test_coverage: settings.package_test_coverage,
             system_test_coverage: settings.system_test_coverage,
@@ -274,7 +275,7 @@ fn calibrate_package(
     side_mm: f64,
     asic_side_mm: f64,
 ) {
-    let area_cm2 = (asic_side_mm / 10.0).powi(2);
+    let area_cm2 = Millimetres(asic_side_mm).to_centimetres().0.powi(2);
     if let Some(defects) = fits.fitted(names::ASIC_DEFECTS)
         && area_cm2 > 0.0
     {
@@ -296,7 +297,7 @@ fn calibrate_package(
             mean / (side_mm * side_mm),
         );
     }
-    let mean = mean.unwrap_or(out.yield_settings.warpage_um_per_mm2 * side_mm * side_mm);
+    let mean = mean.unwrap_or(out.yield_settings.warpage_mean(Millimetres(side_mm)).0);
     if let Some(sigma) = fits.fitted(names::WARPAGE_SIGMA)
         && mean > 0.0
     {

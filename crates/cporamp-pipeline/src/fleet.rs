@@ -35,6 +35,7 @@
 use cporamp_compare::{GenerationComparison, TechnologyResult};
 use cporamp_core::Scenario;
 use cporamp_core::scenario::{FleetSettings, LaserPlacement, TechnologyKind};
+use cporamp_core::units::Dppm;
 use cporamp_fleet::{
     Component, ElsService, FleetInputError, FleetInputs, FleetResult, JobInputs, NicInputs,
     PortKind, PortTechnology, Repair, Spares, SwitchHardware, TierInputs,
@@ -277,9 +278,9 @@ fn port_technology(
     let yielded = yields.technologies.iter().find(|yielded| yielded.id == technology.id);
     let weak_els = yielded
         .and_then(|yielded| yielded.result.els.as_ref())
-        .map_or(0.0, |els| els.weak_laser_escapes_dppm / 1e6);
+        .map_or(0.0, |els| Dppm(els.weak_laser_escapes_dppm).to_probability());
     let escapes = match yielded {
-        Some(yielded) => yielded.result.latent_escapes_dppm / 1e6,
+        Some(yielded) => Dppm(yielded.result.latent_escapes_dppm).to_probability(),
         None if technology.kind == TechnologyKind::CoPackaged => {
             return Err(PipelineError::FleetTechnology {
                 technology: technology.id.clone(),
@@ -307,7 +308,7 @@ fn port_technology(
                 port: random_only(r.module_fit - dsp_fit, r.infant_mean_h),
                 laser: Some(lasers(settings, laser.lasers_per_port, 0.0, laser_temp_c)),
                 port_repair: repair(settings, scenario.service.module_swap_mttr.0),
-                infant_probability: r.module_infant_dppm / 1e6,
+                infant_probability: Dppm(r.module_infant_dppm).to_probability(),
                 spares: no_spares(settings),
             }
         }

@@ -36,7 +36,7 @@ use cporamp_core::Scenario;
 use cporamp_core::scenario::{
     Generation, LaserPlacement, Optics, Package, Rings, Technology, ThermalSettings,
 };
-use cporamp_core::units::Celsius;
+use cporamp_core::units::{Celsius, Millimetres};
 use cporamp_photonics::{DriftTrace, LinkInputs, PhotonicsError, PhotonicsResult, ThermalSamples};
 use cporamp_thermal::cycling::{Fatigue, NorrisLandzberg};
 use cporamp_thermal::leakage::{Leakage, LeakageError};

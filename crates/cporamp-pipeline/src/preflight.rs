@@ -7,6 +7,7 @@
 //! is built or solved.
 
 use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
+use cporamp_core::units::Millimetres;
 use cporamp_core::{Scenario, scenario};
 use cporamp_thermal::channel_plate::{MAX_PLATE_CELLS, plate_cells};
 use cporamp_thermal::package::{PackageLoad, check_grid, cold_plate, package_side_mm};
@@ -55,7 +56,8 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
             // A microchannel plate's 3D-ICE grid: channels and walls across, grid rows along.
             if thermal.cold_plate.kind.is_microchannel() {
                 let cells = thermal.grid_cells.max(scenario.photonics.drift_grid_cells);
-                let (plate_cells, _) = plate_cells(&thermal.cold_plate, side_mm * 1e-3, cells);
+                let (plate_cells, _) =
+                    plate_cells(&thermal.cold_plate, Millimetres(side_mm).to_metres().0, cells);
                 if plate_cells > MAX_PLATE_CELLS {
                     let path = "thermal.cold_plate.channel_width_mm".to_string();
                     diagnostics.push(Diagnostic {
@@ -74,7 +76,9 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
                 }
             }
             // The drift transient's package is the same size; one check covers both.
-            if let Err(error) = cold_plate(&thermal.cold_plate, side_mm * 1e-3, 0.0, 0.0) {
+            if let Err(error) =
+                cold_plate(&thermal.cold_plate, Millimetres(side_mm).to_metres().0, 0.0, 0.0)
+            {
                 let path = "thermal.cold_plate.flow_l_per_min".to_string();
                 diagnostics.push(Diagnostic {
                     location: scenario::locate(source, &path),

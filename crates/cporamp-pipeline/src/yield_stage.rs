@@ -75,7 +75,7 @@ pub(crate) fn yield_inputs(
     let asic_side_mm = scenario.thermal.asic_side_mm[generation_index];
     let ports_per_engine = geometry.ports_per_engine(generation);
     let cost = &compared.cost;
-    let warpage_mean_um = settings.warpage_um_per_mm2 * substrate_side_mm * substrate_side_mm;
+    let warpage_mean_um = settings.warpage_mean(Millimetres(substrate_side_mm)).0;
     let lanes_per_engine = (geometry.engine_capacity.0 / generation.lane_rate.0).round() as usize;
     // A spare lane is a whole lane (its rings, driver, TIA and fiber, and its laser where the
     // lasers sit on the engine), so the engine's cost scales with its lanes, spares included.
@@ -96,13 +96,13 @@ pub(crate) fn yield_inputs(
         fiber_sigma_um: photonics.fiber_sigma_um,
         shift_sigma_um: settings.shift_sigma_um,
         mode_radius_um: photonics.mode_radius_um,
-        wavelength_um: photonics.wavelength_nm / 1000.0,
+        wavelength_um: photonics.wavelength().0,
         gap_index: settings.gap_index,
         gap_mean_um: settings.gap_mean_um,
         gap_sigma_um: settings.gap_sigma_um,
         tilt_sigma_mrad: settings.tilt_sigma_mrad,
         coupling_budget_db: photonics.coupling_allocation_db,
-        laser_dead_probability: 1.0 - (-settings.laser_defects_per_laser).exp(),
+        laser_dead_probability: settings.laser_dead_probability(),
         laser_weak_fraction: settings.laser_weak_fraction,
         laser_weak_rate_per_h: settings.laser_weak_rate_per_h,
         drift_mean_nm: tuning.mean_offset_nm,
@@ -129,7 +129,7 @@ pub(crate) fn yield_inputs(
             / (substrate_side_mm * std::f64::consts::SQRT_2))
             .powi(2),
         engine_joint_open_um: settings.engine_joint_open_um,
-        asic_defects_per_die: settings.asic_defects_per_cm2 * (asic_side_mm / 10.0).powi(2),
+        asic_defects_per_die: settings.asic_defects_per_die(Millimetres(asic_side_mm)),
         asic_cluster_alpha: Some(settings.asic_cluster_alpha),
         asics_per_wafer: dies_per_wafer(asic_side_mm),
         wafers_per_lot: settings.wafers_per_lot,

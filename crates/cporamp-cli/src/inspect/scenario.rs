@@ -84,7 +84,7 @@ pub(crate) fn laser_model(
         || cporamp_inspect::LaserModel {
             lanes_per_laser: u64::from(laser.lanes_per_laser),
             engine_test_coverage: settings.engine_test_coverage[cporamp_yield::Mechanism::Laser],
-            scenario_probability: 1.0 - (-settings.laser_defects_per_laser).exp(),
+            scenario_probability: settings.laser_dead_probability(),
         },
     )
 }

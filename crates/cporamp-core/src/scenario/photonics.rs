@@ -1,6 +1,7 @@
 //! `[photonics]` resolved: ring line shape, heater range, lock loop, lane-to-lane variation
 //! and the workload that drives the drift.
 
+use crate::units::{Micrometres, Nanometres};
 use serde::Serialize;
 
 /// The photonics engine: ring line shape, heater range, lock loop, lane-to-lane variation
@@ -71,4 +72,12 @@ pub struct PhotonicsSettings {
     pub sensor_lsb_k: f64,
     /// Samples per telemetry channel in the drift predictor.
     pub predictor_taps: usize,
+}
+
+impl PhotonicsSettings {
+    /// The laser wavelength in micrometres (the unit of the mode-overlap formulas).
+    #[must_use]
+    pub fn wavelength(&self) -> Micrometres {
+        Nanometres(self.wavelength_nm).to_micrometres()
+    }
 }

@@ -2,6 +2,7 @@
 //! the volume ramp (`[yield.ramp]`) and fiber re-attach (`[yield.rework]`).
 
 use crate::mechanism::ByMechanism;
+use crate::units::{Micrometres, Millimetres};
 use serde::Serialize;
 
 /// The yield engine: Monte Carlo size, defect densities, warpage, test flow and costs (the
@@ -84,6 +85,29 @@ pub struct YieldSettings {
     pub system_test_usd: f64,
     /// Burn-in per package, USD.
     pub burn_in_usd: f64,
+}
+
+impl YieldSettings {
+    /// Mean corner warpage of a package of side `package_side`, µm: the warpage per package
+    /// area times the area (warpage grows with the substrate's area).
+    #[must_use]
+    pub fn warpage_mean(&self, package_side: Millimetres) -> Micrometres {
+        Micrometres(self.warpage_um_per_mm2 * package_side.0 * package_side.0)
+    }
+
+    /// Mean killer defects per ASIC die of side `asic_side`: the density per cm² times the
+    /// die's area.
+    #[must_use]
+    pub fn asic_defects_per_die(&self, asic_side: Millimetres) -> f64 {
+        self.asic_defects_per_cm2 * asic_side.to_centimetres().0.powi(2)
+    }
+
+    /// Probability that a laser is dead on arrival: Poisson defects per laser, at least one,
+    /// `1 - exp(-λ)`.
+    #[must_use]
+    pub fn laser_dead_probability(&self) -> f64 {
+        1.0 - (-self.laser_defects_per_laser).exp()
+    }
 }
 
 /// Wright's-law learning of the yield engine's defect levels.
