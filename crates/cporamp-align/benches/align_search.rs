@@ -5,7 +5,7 @@
 
 use cporamp_align::search::{self, Truth};
 use cporamp_align::{AlignInputs, plan, simulate, stage};
-use cporamp_yield::coupling::Modes;
+use cporamp_core::coupling::Modes;
 use rand::SeedableRng;
 
 fn main() {

@@ -5,7 +5,7 @@
 //!
 //! # The coupling surface
 //! Each fiber couples to its edge coupler with the Gaussian overlap of the yield engine
-//! ([`cporamp_yield::coupling`]): equal modes of radius $w$, lateral offset $(d_x, d_y)$, gap
+//! ([`cporamp_core::coupling`]): equal modes of radius $w$, lateral offset $(d_x, d_y)$, gap
 //! $z$ in a medium of index $n$ and tilt $(\theta_x, \theta_y)$,
 //! $\eta = \eta_x(d_x, \theta_x, z)\thinspace\eta_y(d_y, \theta_y, z)$, which for an offset alone is
 //! $e^{-d^2/w^2}$ (S73) and falls with the gap as $1/(1 + (z/2z_R)^2)$. The array is rigid:
@@ -51,7 +51,7 @@
 //! gap by $N(0, \sigma_z^2)$ (the yield engine's cure shift and bond-line spread,
 //! RY Gap 2). A lane fails when its loss $-10\log_{10}\eta$ exceeds the coupling budget
 //! $B$. For a perfectly aligned lane at gap $\bar z$ with no tilt, $\ln\eta = 2c_0 + c_2 d^2$
-//! ([`cporamp_yield::coupling::AxisCoupling`]), so it fails when
+//! ([`cporamp_core::coupling::AxisCoupling`]), so it fails when
 //! $d^2 > d_c^2 = (B/(10\log_{10}e) + 2c_0)/(-c_2)$, and with the cure shift alone
 //! ($d^2/\sigma_s^2 \sim \chi^2_2$) $P(\text{fail}) = \exp(-d_c^2/2\sigma_s^2)$
 //! ([`cure_failure_closed_form`], checked against the Monte Carlo in the tests).
@@ -87,7 +87,7 @@ pub mod search;
 #[cfg(test)]
 mod tests;
 
-use cporamp_yield::coupling::Modes;
+use cporamp_core::coupling::Modes;
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 use search::{Outcome, Plan, Stage, Truth};

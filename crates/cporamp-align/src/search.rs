@@ -2,7 +2,7 @@
 //! compass (coordinate hill-climb) search over $x$, $y$, $z$ and roll, on the measured power
 //! of a loopback through the array's two outer channels.
 
-use cporamp_yield::coupling::Modes;
+use cporamp_core::coupling::Modes;
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
 

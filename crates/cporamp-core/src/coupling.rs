@@ -1,7 +1,17 @@
-//! Fiber-to-coupler power coupling of two equal Gaussian modes with lateral offset, gap and
-//! tilt.
+//! Fiber-to-coupler power coupling of Gaussian modes: the one overlap model of the project
+//! (the photonics engine's misalignment loss, the yield engine's coupling failures, the
+//! alignment model's search and the inspection fits all use it).
 //!
-//! Both modes have waist radius $w$ at their facets; the fiber's mode travels a gap $z$ in a
+//! **Gaussian mode overlap.** Two Gaussian modes of $1/e^2$ intensity radii $w_1$, $w_2$
+//! offset laterally by $d$ couple with power efficiency
+//!
+//! $$ \eta = \left(\frac{2 w_1 w_2}{w_1^2 + w_2^2}\right)^2
+//!           \exp\left(-\frac{2 d^2}{w_1^2 + w_2^2}\right), $$
+//!
+//! so for equal modes $\eta = e^{-d^2/w^2}$: a 1 µm offset between 5.2 µm modes loses 3.6 %
+//! (docs/sources.md: S73). The loss is $-10\log_{10}\eta$ dB.
+//!
+//! **Offset, gap and tilt.** Both modes have waist radius $w$ at their facets; the fiber's mode travels a gap $z$ in a
 //! medium of index $n$ (wavenumber $k = 2\pi n/\lambda$, Rayleigh range
 //! $z_R = \pi n w^2/\lambda$) and meets the coupler's mode offset by $d$ and tilted by
 //! $\theta$. The overlap is separable in $x$ and $y$; per axis, with the propagated field
@@ -16,6 +26,15 @@
 //! (Joyce and DeLoach, Appl. Opt. 23, 4187, 1984): $e^{-d^2/w^2}$ for an offset alone,
 //! $1/(1 + (z/2z_R)^2)$ for a gap alone (both axes), $e^{-(\pi n w\theta/\lambda)^2}$ for a
 //! tilt alone.
+
+/// Power coupling efficiency of two Gaussian modes (radii `w1_um`, `w2_um`, µm) offset
+/// laterally by `offset_um`.
+#[must_use]
+pub fn gaussian_overlap(w1_um: f64, w2_um: f64, offset_um: f64) -> f64 {
+    let sum_sq = w1_um * w1_um + w2_um * w2_um;
+    let size = 2.0 * w1_um * w2_um / sum_sq;
+    size * size * (-2.0 * offset_um * offset_um / sum_sq).exp()
+}
 
 /// A complex number, just enough for the overlap integral.
 #[derive(Debug, Clone, Copy)]
@@ -112,7 +131,26 @@ impl Modes {
 mod tests {
     use super::*;
 
+    #[test]
+    fn one_micron_offset_of_5_2_micron_modes_loses_3_6_percent() {
+        // [S73]: eta = exp(-d^2/w^2) = exp(-1/27.04) = 0.9637.
+        let eta = gaussian_overlap(5.2, 5.2, 1.0);
+        assert!((eta - (-1.0f64 / 27.04).exp()).abs() < 1e-15);
+        assert!(((1.0 - eta) - 0.036).abs() < 0.0005, "{}", 1.0 - eta);
+        // Mode mismatch alone: 4 µm into 5 µm, (40/41)^2 = 0.9518.
+        assert!((gaussian_overlap(4.0, 5.0, 0.0) - (40.0f64 / 41.0).powi(2)).abs() < 1e-15);
+    }
+
     const MODES: Modes = Modes { radius_um: 4.6, wavelength_um: 1.31, gap_index: 1.0 };
+
+    #[test]
+    fn the_gap_and_tilt_model_without_gap_or_tilt_is_the_offset_overlap() {
+        for offset_um in [0.0, 0.5, 1.0, 2.5] {
+            let full = MODES.efficiency((offset_um, 0.0), (0.0, 0.0), 0.0);
+            let offset_only = gaussian_overlap(MODES.radius_um, MODES.radius_um, offset_um);
+            assert!((full - offset_only).abs() < 1e-14, "{offset_um}: {full} vs {offset_only}");
+        }
+    }
 
     /// The overlap integral by the trapezoidal rule on a fine grid (an independent check of the
     /// closed form's algebra).

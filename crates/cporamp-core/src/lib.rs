@@ -9,6 +9,7 @@
 //! **Architecture invariant:** this crate does no I/O. It parses scenario *text* handed to it;
 //! reading files is the CLI's job (enforced by `clippy.toml`).
 
+pub mod coupling;
 pub mod error;
 pub mod exposure;
 pub mod market_input;

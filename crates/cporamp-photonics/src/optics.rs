@@ -1,13 +1,9 @@
 //! Closed forms of the optical path: fiber-to-chip coupling and the microring line shape.
 //!
-//! **Gaussian mode overlap.** Two Gaussian modes of $1/e^2$ intensity radii $w_1$, $w_2$
-//! offset laterally by $d$ couple with power efficiency
-//!
-//! $$ \eta = \left(\frac{2 w_1 w_2}{w_1^2 + w_2^2}\right)^2
-//!           \exp\left(-\frac{2 d^2}{w_1^2 + w_2^2}\right), $$
-//!
-//! so for equal modes $\eta = e^{-d^2/w^2}$: a 1 µm offset between 5.2 µm modes loses 3.6 %
-//! (docs/sources.md: S73). The loss is $-10\log_{10}\eta$ dB.
+//! **Misalignment.** The loss of a lateral offset $d$ between equal fiber and coupler modes of
+//! radius $w$ is $-10\log_{10}\eta$ dB with $\eta$ the Gaussian mode overlap of
+//! [`cporamp_core::coupling::gaussian_overlap`], $e^{-d^2/w^2}$ (the one overlap model the
+//! yield engine and the alignment model also use, gap and tilt included).
 //!
 //! **Lorentzian resonance.** Near resonance a microring's drop-port transmission (and the
 //! depth of its through-port notch) follows
@@ -26,14 +22,7 @@
 //! PAM4 eyes (each a third of the OMA) by up to $X$ of the OMA in the worst case, so the
 //! penalty is $-10\log_{10}(1 - 3X)$ dB (infinite at $X \ge 1/3$).
 
-/// Power coupling efficiency of two Gaussian modes (radii `w1_um`, `w2_um`, µm) offset
-/// laterally by `offset_um`.
-#[must_use]
-pub fn gaussian_overlap(w1_um: f64, w2_um: f64, offset_um: f64) -> f64 {
-    let sum_sq = w1_um * w1_um + w2_um * w2_um;
-    let size = 2.0 * w1_um * w2_um / sum_sq;
-    size * size * (-2.0 * offset_um * offset_um / sum_sq).exp()
-}
+use cporamp_core::coupling::gaussian_overlap;
 
 /// Coupling loss (dB) of equal Gaussian modes of radius `mode_radius_um` offset by
 /// `offset_um`: $10\log_{10}(e)\thinspace d^2/w^2$.
@@ -81,17 +70,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn one_micron_offset_of_5_2_micron_modes_loses_3_6_percent() {
-        // [S73]: eta = exp(-d^2/w^2) = exp(-1/27.04) = 0.9637.
-        let eta = gaussian_overlap(5.2, 5.2, 1.0);
-        assert!((eta - (-1.0f64 / 27.04).exp()).abs() < 1e-15);
-        assert!(((1.0 - eta) - 0.036).abs() < 0.0005, "{}", 1.0 - eta);
+    fn one_micron_offset_of_5_2_micron_modes_loses_0_16_db() {
+        // [S73]: eta = exp(-d^2/w^2) = exp(-1/27.04): 10 log10(e) / 27.04 dB.
         assert!(
             (misalignment_loss_db(5.2, 1.0) - 10.0 * std::f64::consts::LOG10_E / 27.04).abs()
                 < 1e-12
         );
-        // Mode mismatch alone: 4 µm into 5 µm, (40/41)^2 = 0.9518.
-        assert!((gaussian_overlap(4.0, 5.0, 0.0) - (40.0f64 / 41.0).powi(2)).abs() < 1e-15);
     }
 
     #[test]

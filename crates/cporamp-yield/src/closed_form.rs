@@ -6,7 +6,7 @@
 //!   of each other and of the block's gap $z = |N(\bar z, \sigma_z^2)|$, tilts
 //!   $\theta_x, \theta_y \sim N(0, \sigma_\theta^2)$ and the package warpage
 //!   $W \sim N(\bar W, \sigma_W^2)$, which offsets $X$ by $o = k W \rho^2$ at an engine at
-//!   $\rho^2$. With $\ln\eta_x$, $\ln\eta_y$ the axis overlaps ([`crate::coupling`]) and
+//!   $\rho^2$. With $\ln\eta_x$, $\ln\eta_y$ the axis overlaps ([`cporamp_core::coupling`]) and
 //!   $\beta = B/(10\log_{10}e)$, the lane fails with the offset if
 //!   $\ln\eta_y(Y) < -\beta - \ln\eta_x(X + o)$ and without it if
 //!   $\ln\eta_y(Y) < -\beta - \ln\eta_x(X)$. $\ln\eta_y$ is a concave quadratic, so
@@ -34,7 +34,7 @@ use cporamp_core::math::normal_cdf;
 use serde::Serialize;
 
 use crate::YieldInputs;
-use crate::coupling::{AxisCoupling, Modes};
+use cporamp_core::coupling::{AxisCoupling, Modes};
 
 /// The closed forms of one set of inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

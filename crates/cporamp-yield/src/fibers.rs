@@ -2,7 +2,7 @@
 //!
 //! # A circle on which every fiber passes
 //! Each axis's coupling is $\ln\eta(d) = c_0 + c_1 d + c_2 d^2$ with $c_2 < 0$ (the module
-//! `coupling`), that is $M + c_2 (d - d^\ast)^2$ with $d^\ast = -c_1/2c_2$ and $M = c_0 -
+//! `cporamp_core::coupling`), that is $M + c_2 (d - d^\ast)^2$ with $d^\ast = -c_1/2c_2$ and $M = c_0 -
 //! c_1^2/4c_2$. A fiber offset $(u, v)$ from the coupler (block, fiber and warpage offsets
 //! added) passes its budget $B$ when $-\ln\eta_x(u) - \ln\eta_y(v) \le B/(10\log_{10}e)$,
 //! that is inside the ellipse $|c_{2x}|(u - u^\ast)^2 + |c_{2y}|(v - v^\ast)^2 \le K$, $K = M_x +
@@ -25,7 +25,7 @@
 //! drawn ($r = 0$). Test data draw the fibers inside the circle too, by rejection from a
 //! separate stream, for their losses.
 
-use crate::coupling::AxisCoupling;
+use cporamp_core::coupling::AxisCoupling;
 use rand::Rng;
 use rand_distr::StandardNormal;
 
@@ -124,7 +124,7 @@ impl SafeCircle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::coupling::Modes;
+    use cporamp_core::coupling::Modes;
     use rand::SeedableRng;
     use rand_xoshiro::Xoshiro256PlusPlus;
 

@@ -19,7 +19,7 @@
 //!    \sigma_s^2)$ per axis (placement, then cure shift of the whole block); each fiber's core
 //!    sits at its own $f \sim N(0, \sigma_f^2)$ per axis within the block, so lane $i$ is off
 //!    by $b + f_i$ (plus the warpage offset of its engine). The loss is the overlap of equal
-//!    Gaussian modes of radius $w$ across the gap with offset and tilt ([`coupling`]):
+//!    Gaussian modes of radius $w$ across the gap with offset and tilt ([`cporamp_core::coupling`]):
 //!    $10\log_{10}(e)\thinspace d^2/w^2$ dB for an offset alone. A lane fails if the loss exceeds
 //!    its coupling allocation $B$ of the link margin. With no gap, tilt or warpage a lane's
 //!    offset is $N(0, \sigma^2)$ per axis, $\sigma^2 = \sigma_b^2 + \sigma_s^2 +
@@ -105,7 +105,6 @@
 mod attach;
 mod check;
 pub mod closed_form;
-pub mod coupling;
 mod fibers;
 mod inputs;
 mod ramp;
@@ -129,6 +128,7 @@ pub use test_data::{
     LaneRecord, SCHEMA_2_COLUMNS, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA, test_data_csv, test_records,
 };
 
+use cporamp_core::coupling;
 pub use cporamp_core::quarter::Quarter;
 pub use cporamp_core::scenario::Rework;
 use cporamp_core::wdm::BusLock;

@@ -7,7 +7,7 @@
 //! cure shift act on the whole block alike, so only their sum is identified), plus the
 //! warpage's lateral shift at the engine's $\rho_e^2$. Per axis the Gaussian overlap across
 //! the recorded gap $z_e$ is $\ln\eta = c_0(z) + c_2(z)\thinspace d^2$ (no tilt;
-//! [`cporamp_yield::coupling`]), so the recorded loss
+//! [`cporamp_core::coupling`]), so the recorded loss
 //! $L_i = -10\log_{10}(e)\thinspace(2c_0 + c_2|p_i|^2)$ gives each lane's squared offset
 //! $$q_i = |p_i|^2 = \frac{L_i / (10\log_{10} e) + 2c_0(z_e)}{-c_2(z_e)} .$$
 //! Given $r = |c_e|$, $q_i/\sigma_f^2$ is noncentral $\chi^2_2$ with noncentrality
@@ -124,7 +124,7 @@ struct Prepared {
 }
 
 fn prepare(engines: &[EngineLanes], model: &FitModel) -> Vec<Prepared> {
-    let modes = cporamp_yield::coupling::Modes {
+    let modes = cporamp_core::coupling::Modes {
         radius_um: model.mode_radius_um,
         wavelength_um: model.wavelength_um,
         gap_index: model.gap_index,
@@ -280,7 +280,7 @@ fn offset_tail(r: f64, d_um2: f64, sigma_f: f64) -> f64 {
 /// budget's squared offset $D(z) = (B/10\log_{10}e + 2c_0(z))/(-c_2(z))$ less the tilt's
 /// mean (module docs).
 fn engine_fail_probability(model: &FitModel, sigma_b: f64, sigma_f: f64, lanes: usize) -> f64 {
-    let modes = cporamp_yield::coupling::Modes {
+    let modes = cporamp_core::coupling::Modes {
         radius_um: model.mode_radius_um,
         wavelength_um: model.wavelength_um,
         gap_index: model.gap_index,
@@ -520,7 +520,7 @@ mod tests {
         };
         let p = engine_fail_probability(&model, 0.25, 0.15, 8);
         let modes =
-            cporamp_yield::coupling::Modes { radius_um: 2.0, wavelength_um: 1.31, gap_index: 1.5 };
+            cporamp_core::coupling::Modes { radius_um: 2.0, wavelength_um: 1.31, gap_index: 1.5 };
         let axis = modes.axis(0.0, 5.0);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
         let (block, fiber) = (Normal::new(0.0, 0.25).unwrap(), Normal::new(0.0, 0.15).unwrap());
