@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Ok(observations) = cporamp_cli::parse_signals("fuzz.csv", text, (2026, 2032)) {
+    if let Ok(observations) = cporamp_market::parse_signals("fuzz.csv", text, (2026, 2032)) {
         assert!(observations.len() <= MAX_OBSERVATIONS);
         for observation in observations {
             let (low, high) = observation.signal.range();

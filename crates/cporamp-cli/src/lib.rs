@@ -33,21 +33,6 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Parses the text of a signals file (`name` names it in messages) for a market horizon of
-/// the decimal years `[start_year, end_year]`: the reader `--signals` uses, public for the
-/// property tests and the fuzz target.
-///
-/// # Errors
-/// Every bad cell of every row, each with `name`, line and column, value and what was
-/// expected.
-pub fn parse_signals(
-    name: &str,
-    text: &str,
-    horizon: (i32, i32),
-) -> Result<Vec<cporamp_market::Observation>, String> {
-    signals::parse(Path::new(name), text, horizon)
-}
-
 /// Reads schema-2 or schema-3 test-data files (CSV or Parquet) as `cporamp inspect` does and
 /// runs the analytics on `threads` threads, with no spec limits: public for the benchmark.
 ///

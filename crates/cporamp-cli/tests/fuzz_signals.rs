@@ -109,7 +109,7 @@ fn random_signals_files_never_panic_and_update_to_finite_numbers_or_named_errors
     let (accepted, refused) = (Cell::new(0), Cell::new(0));
     TestRunner::new(config)
         .run(&file(), |text| {
-            let Ok(observations) = cporamp_cli::parse_signals("s.csv", &text, horizon) else {
+            let Ok(observations) = cporamp_market::parse_signals("s.csv", &text, horizon) else {
                 refused.set(refused.get() + 1);
                 return Ok(());
             };

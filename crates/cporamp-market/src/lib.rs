@@ -84,6 +84,7 @@ mod inputs;
 pub mod model;
 pub mod prior;
 mod results;
+mod signals;
 pub mod sobol;
 mod surrogate;
 mod update;
@@ -91,6 +92,7 @@ mod update;
 use check::{check, check_values, surrogate_errors};
 pub use inputs::*;
 pub use results::*;
+pub use signals::parse_signals;
 pub use surrogate::*;
 #[cfg(test)]
 use update::signal_at;
