@@ -6,16 +6,15 @@
 /// The embedded map (from the seed article's supply-chain table).
 pub const EXPOSURE_CSV: &str = include_str!("../presets/exposure.csv");
 
-/// Layer keys in the order of the market engine's layers.
-pub const LAYER_KEYS: [&str; 4] = ["optical", "switch", "packaging", "test"];
+use crate::supply::Layer;
 
 /// One company's place in a layer.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Exposure {
     /// Company name.
     pub company: String,
-    /// Index into [`LAYER_KEYS`].
-    pub layer: usize,
+    /// The layer ([`Layer::key`] in the CSV).
+    pub layer: Layer,
     /// What it supplies there.
     pub role: String,
     /// Where the placement comes from.
@@ -46,13 +45,15 @@ pub fn parse_exposure(text: &str, file: &str) -> Result<Vec<Exposure>, String> {
                     "{file}:{row}: {line:?}; expected 4 non-empty cells company,layer,role,source"
                 ));
             }
-            let layer = LAYER_KEYS.iter().position(|key| *key == cells[1]).ok_or_else(|| {
-                format!(
-                    "{file}:{row}: column layer: value {:?}; expected one of {}",
-                    cells[1],
-                    LAYER_KEYS.join(", ")
-                )
-            })?;
+            let layer =
+                Layer::ALL.into_iter().find(|layer| layer.key() == cells[1]).ok_or_else(|| {
+                    let keys: Vec<&str> = Layer::ALL.iter().map(|layer| layer.key()).collect();
+                    format!(
+                        "{file}:{row}: column layer: value {:?}; expected one of {}",
+                        cells[1],
+                        keys.join(", ")
+                    )
+                })?;
             Ok(Exposure {
                 company: cells[0].to_string(),
                 layer,
@@ -70,8 +71,8 @@ mod tests {
     #[test]
     fn the_embedded_map_parses_with_four_companies_per_layer() {
         let map = parse_exposure(EXPOSURE_CSV, "exposure.csv").unwrap();
-        for layer in 0..4 {
-            assert_eq!(map.iter().filter(|e| e.layer == layer).count(), 4, "{layer}");
+        for layer in Layer::ALL {
+            assert_eq!(map.iter().filter(|e| e.layer == layer).count(), 4, "{layer:?}");
         }
         let error =
             parse_exposure("company,layer,role,source\nX,optics,lasers,s\n", "e.csv").unwrap_err();

@@ -20,6 +20,7 @@ pub mod pins;
 pub mod prior;
 pub mod quarter;
 pub mod scenario;
+pub mod supply;
 pub mod units;
 pub mod wdm;
 

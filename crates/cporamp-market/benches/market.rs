@@ -6,9 +6,9 @@
 //! Run: `cargo bench -p cporamp-market --bench market`. Figures go in BENCHMARKS.md.
 
 use cporamp_market::{
-    Anchors, ByMarketInput, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, LayerSplit,
-    MarketInputs, Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface, simulate,
-    update, yield_at, yield_surrogate,
+    Anchors, ByMarketInput, CoolingAnchors, Criteria, Family, GoodputCheckPoint, HotPoint,
+    LayerSplit, MarketInputs, Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface,
+    simulate, update, yield_at, yield_surrogate,
 };
 
 fn main() {
@@ -120,12 +120,9 @@ fn inputs() -> MarketInputs {
                 tier("spine", 1.0, 0.9, false),
             ],
             layer_split: vec![
-                LayerSplit {
-                    technology: "pluggable".to_owned(),
-                    fractions: [0.45, 0.35, 0.1, 0.1],
-                },
-                LayerSplit { technology: "lpo".to_owned(), fractions: [0.45, 0.3, 0.12, 0.13] },
-                LayerSplit { technology: "cpo".to_owned(), fractions: [0.4, 0.3, 0.18, 0.12] },
+                LayerSplit { technology: Family::Pluggable, fractions: [0.45, 0.35, 0.1, 0.1] },
+                LayerSplit { technology: Family::Lpo, fractions: [0.45, 0.3, 0.12, 0.13] },
+                LayerSplit { technology: Family::Cpo, fractions: [0.4, 0.3, 0.18, 0.12] },
             ],
             cpo_cooling: CoolingAnchors {
                 cold_plates_usd_per_gbps: 0.0025,

@@ -217,11 +217,11 @@ fn check_tiers(a: &Anchors) -> Result<usize, MarketError> {
     Ok(main)
 }
 
-/// `anchors.layer_split`: one valid split per technology and no other.
+/// `anchors.layer_split`: one valid split per technology family.
 fn check_layer_split(a: &Anchors) -> Result<(), MarketError> {
-    for technology in TECHNOLOGIES {
-        let name = format!("anchors.layer_split.{technology}");
-        let found: Vec<_> = a.layer_split.iter().filter(|s| s.technology == technology).collect();
+    for family in Family::ALL {
+        let name = format!("anchors.layer_split.{family}");
+        let found: Vec<_> = a.layer_split.iter().filter(|s| s.technology == family).collect();
         match found.as_slice() {
             [] => return Err(MarketError::Missing { name }),
             [split] => {
@@ -240,14 +240,6 @@ fn check_layer_split(a: &Anchors) -> Result<(), MarketError> {
                 return Err(MarketError::Inconsistent { name, problem: "given twice".to_owned() });
             }
         }
-    }
-    if let Some(split) =
-        a.layer_split.iter().find(|s| !TECHNOLOGIES.contains(&s.technology.as_str()))
-    {
-        return Err(MarketError::Inconsistent {
-            name: format!("anchors.layer_split.{}", split.technology),
-            problem: "unknown technology; expected pluggable, lpo or cpo".to_owned(),
-        });
     }
     Ok(())
 }

@@ -34,12 +34,12 @@ pub struct TierAnchors {
     pub job_exposed: bool,
 }
 
-/// Share of a technology's spend going to each of [`LAYERS`].
+/// Share of a technology family's spend going to each supply-chain layer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LayerSplit {
-    /// One of [`TECHNOLOGIES`].
-    pub technology: String,
-    /// Fractions in [`LAYERS`] order, summing to 1.
+    /// The family.
+    pub technology: Family,
+    /// Fractions in [`Layer::ALL`] order, summing to 1.
     pub fractions: [f64; 4],
 }
 
@@ -93,7 +93,7 @@ pub struct Anchors {
     pub port_gbps: f64,
     /// Network tiers.
     pub tiers: Vec<TierAnchors>,
-    /// Layer split per technology, one each of [`TECHNOLOGIES`].
+    /// Layer split per technology, one for each of [`Family::ALL`].
     pub layer_split: Vec<LayerSplit>,
     /// A CPO switch's liquid-cooling bill of materials, per Gb/s of switch capacity (the
     /// pluggable and LPO switches of the comparison are air-cooled and carry none).

@@ -70,7 +70,7 @@
 //!
 //! # Migration map
 //! Per tier and year, the share of samples in which each technology has the largest share of
-//! deployed ports (ties go to the earlier technology in [`TECHNOLOGIES`]).
+//! deployed ports (ties go to the earlier family in [`Family::ALL`]).
 //!
 //! **Architecture invariant:** pure and deterministic for a seed.
 
@@ -177,16 +177,9 @@ pub const MAX_OBSERVATIONS: usize = 10_000;
 pub use cporamp_core::market_input::MarketInput;
 pub use cporamp_core::market_input::{ByMarketInput, SampleRange};
 
-/// Supply-chain layers of the value pools.
-pub const LAYERS: [&str; 4] = [
-    "optical components",
-    "switch / ASIC",
-    "packaging and manufacturing",
-    "test, thermal and periphery",
-];
-
-/// Technologies, in the order of every per-technology array.
-pub const TECHNOLOGIES: [&str; 3] = ["pluggable", "lpo", "cpo"];
+/// The technology families (every per-family array is in [`Family::ALL`] order) and the
+/// supply-chain layers of the value pools ([`Layer::ALL`] order).
+pub use cporamp_core::supply::{Family, Layer};
 
 /// The article's subjective scenario probabilities, in [`Scenario`] order.
 pub const ARTICLE_PROBABILITIES: [f64; 4] = [0.55, 0.20, 0.20, 0.05];

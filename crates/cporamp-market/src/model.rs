@@ -96,13 +96,12 @@
 //! inspection counts relative to the reference.
 
 use crate::{
-    Anchors, ByMarketInput, COOLING_RATE_PER_YEAR, HOURS_PER_YEAR, LIFE_YEARS, MarketInput,
-    MarketInputs, REDESIGN_YEARS, Reason, SPLIT_SCALE, TierAnchors, YieldFactors,
+    Anchors, ByMarketInput, COOLING_RATE_PER_YEAR, Family, HOURS_PER_YEAR, LIFE_YEARS, Layer,
+    MarketInput, MarketInputs, REDESIGN_YEARS, Reason, SPLIT_SCALE, TierAnchors, YieldFactors,
 };
 
-/// Index of the "test, thermal and periphery" layer in [`crate::LAYERS`], which takes the
-/// liquid-cooling bill.
-const THERMAL_LAYER: usize = 3;
+/// The layer that takes the liquid-cooling bill.
+const THERMAL_LAYER: usize = Layer::TestThermalPeriphery.index();
 
 /// One sample's values of the inputs, indexed by [`MarketInput`].
 pub(crate) type Params = ByMarketInput<f64>;
@@ -225,10 +224,9 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
     let error_k = p[MarketInput::ThermalMarginSigmaK] * z;
     let margin = a.engine_temp_margin_k - error_k;
     let thermal_problem = thermal_check(m, error_k);
-    let split = |technology: &str| {
-        a.layer_split.iter().find(|s| s.technology == technology).map_or([0.0; 4], |s| s.fractions)
-    };
-    let splits = [split("pluggable"), split("lpo"), split("cpo")];
+    let splits = Family::ALL.map(|family| {
+        a.layer_split.iter().find(|s| s.technology == family).map_or([0.0; 4], |s| s.fractions)
+    });
     let yield_exponent = p[MarketInput::YieldLearningRate].log2();
     let cost_exponent = p[MarketInput::CostLearningRate].log2();
     let window_year = c.bear_after_year.min(a.end_year);

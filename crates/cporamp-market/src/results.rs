@@ -153,7 +153,7 @@ pub struct TierResult {
     pub never_fraction: f64,
     /// Percentiles of the CPO share of deployed ports, per year.
     pub cpo_share_fan: Vec<Quantiles>,
-    /// Mean share of each technology ([`TECHNOLOGIES`] order), per year.
+    /// Mean share of each technology ([`crate::Family::ALL`] order), per year.
     pub mean_shares: Vec<[f64; 3]>,
     /// Fraction of samples in which each technology leads, per year.
     pub migration: Vec<[f64; 3]>,
@@ -164,7 +164,7 @@ pub struct TierResult {
 pub struct ValuePool {
     /// Year.
     pub year: i32,
-    /// Mean spend per layer ([`LAYERS`] order), USD.
+    /// Mean spend per layer ([`crate::Layer::ALL`] order), USD.
     pub usd: [f64; 4],
 }
 

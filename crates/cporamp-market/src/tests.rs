@@ -105,12 +105,9 @@ pub(crate) fn fixture() -> MarketInputs {
                 },
             ],
             layer_split: vec![
-                LayerSplit {
-                    technology: "pluggable".to_owned(),
-                    fractions: [0.45, 0.35, 0.1, 0.1],
-                },
-                LayerSplit { technology: "lpo".to_owned(), fractions: [0.45, 0.3, 0.12, 0.13] },
-                LayerSplit { technology: "cpo".to_owned(), fractions: [0.4, 0.3, 0.18, 0.12] },
+                LayerSplit { technology: Family::Pluggable, fractions: [0.45, 0.35, 0.1, 0.1] },
+                LayerSplit { technology: Family::Lpo, fractions: [0.45, 0.3, 0.12, 0.13] },
+                LayerSplit { technology: Family::Cpo, fractions: [0.4, 0.3, 0.18, 0.12] },
             ],
             cpo_cooling: CoolingAnchors {
                 cold_plates_usd_per_gbps: 0.0,

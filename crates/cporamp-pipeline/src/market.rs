@@ -298,10 +298,7 @@ fn layer_splits(settings: &cporamp_core::scenario::MarketSettings) -> Vec<LayerS
     settings
         .layer_split
         .iter()
-        .map(|(technology, fractions)| LayerSplit {
-            technology: technology.clone(),
-            fractions: *fractions,
-        })
+        .map(|&(technology, fractions)| LayerSplit { technology, fractions })
         .collect()
 }
 

@@ -13,10 +13,11 @@ use std::fmt::Write as _;
 
 use cporamp_core::Scenario;
 use cporamp_market::{
-    Criteria, MarketResult, ScenarioProbability, SobolOutput, SobolSet, TECHNOLOGIES, TierResult,
-    YearQuantiles,
+    Criteria, MarketResult, ScenarioProbability, SobolOutput, SobolSet, TierResult, YearQuantiles,
 };
 use cporamp_pipeline::MarketOutput;
+
+use crate::market::technology_labels;
 
 use crate::svg::{escape, number};
 
@@ -155,20 +156,6 @@ fn year_text(year: Option<i32>, end_year: i32) -> String {
 
 fn percent(fraction: f64) -> String {
     format!("{} %", number(100.0 * fraction, if fraction < 0.1 { 1 } else { 0 }))
-}
-
-/// The labels of the pluggable, LPO and CPO technologies the market compares (the engine's
-/// names when the scenario has no such technology).
-fn technology_labels(scenario: &Scenario) -> [String; 3] {
-    let settings = &scenario.market;
-    let label = |index: usize, fallback: &str| {
-        scenario.technologies.get(index).map_or_else(|| fallback.to_string(), |t| t.label.clone())
-    };
-    [
-        label(settings.pluggable_technology, TECHNOLOGIES[0]),
-        label(settings.lpo_technology, TECHNOLOGIES[1]),
-        label(settings.cpo_technology, TECHNOLOGIES[2]),
-    ]
 }
 
 /// Per tier, per year of the `window` (index, year): the technology with the largest mean

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use cporamp_core::Scenario;
-use cporamp_market::{LAYERS, Signal, SobolIndex, SobolOutput, SobolSet, TECHNOLOGIES, Update};
+use cporamp_market::{Family, Layer, Signal, SobolIndex, SobolOutput, SobolSet, Update};
 use cporamp_pipeline::MarketOutput;
 
 use crate::html::{close_table, figure, num_cell, open_table, row_header};
@@ -28,18 +28,15 @@ pub(crate) const PARTS: [(&str, &str); 8] = [
     ("market-gate-drivers", "what decides the gates"),
 ];
 
-/// The label of each market technology ([`TECHNOLOGIES`] order): the scenario's label of
-/// the technology `[market]` names for it, else the engine's id.
-fn technology_labels(scenario: &Scenario) -> [String; 3] {
-    let settings = &scenario.market;
-    let label = |index: usize, id: &str| {
-        scenario.technologies.get(index).map_or_else(|| id.to_string(), |t| t.label.clone())
-    };
-    [
-        label(settings.pluggable_technology, TECHNOLOGIES[0]),
-        label(settings.lpo_technology, TECHNOLOGIES[1]),
-        label(settings.cpo_technology, TECHNOLOGIES[2]),
-    ]
+/// The label of each market technology family ([`Family::ALL`] order): the scenario's
+/// label of the technology `[market]` names for it, else the family's id.
+pub(crate) fn technology_labels(scenario: &Scenario) -> [String; 3] {
+    Family::ALL.map(|family| {
+        scenario
+            .technologies
+            .get(scenario.market.technology_of(family))
+            .map_or_else(|| family.name().to_string(), |t| t.label.clone())
+    })
 }
 
 /// What people call an input of the market model (the engine's ids,
@@ -264,14 +261,14 @@ fn value_chart(html: &mut String, market: &MarketOutput) {
     let pools = &market.result.value_pools;
     let categories: Vec<String> = pools.iter().map(|pool| pool.year.to_string()).collect();
     let colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"];
-    let series: Vec<Series> = LAYERS
+    let series: Vec<Series> = Layer::ALL
         .iter()
-        .enumerate()
-        .map(|(layer, &name)| {
+        .map(|layer| {
+            let index = layer.index();
             Series::new(
-                name,
-                colours[layer],
-                pools.iter().map(|pool| pool.usd[layer] / 1e9).collect(),
+                layer.name(),
+                colours[index],
+                pools.iter().map(|pool| pool.usd[index] / 1e9).collect(),
             )
         })
         .collect();
@@ -321,13 +318,13 @@ fn exposure_table(html: &mut String, market: &MarketOutput) {
         "market-exposure",
         &["Layer", &first_header, &last_header, "Companies (the article's table)", "Role"],
     );
-    for (layer, name) in LAYERS.iter().enumerate() {
+    for layer in Layer::ALL {
         let companies: Vec<&str> =
             map.iter().filter(|e| e.layer == layer).map(|e| e.company.as_str()).collect();
         let role = map.iter().find(|e| e.layer == layer).map_or("", |e| e.role.as_str());
-        row_header(html, name);
-        num_cell(html, &number(first.usd[layer] / 1e9, 1));
-        num_cell(html, &number(last.usd[layer] / 1e9, 1));
+        row_header(html, layer.name());
+        num_cell(html, &number(first.usd[layer.index()] / 1e9, 1));
+        num_cell(html, &number(last.usd[layer.index()] / 1e9, 1));
         let _ = writeln!(
             html,
             "<td>{}</td><td>{}</td></tr>",

@@ -17,8 +17,8 @@ pub fn market_tables(
             "layer",
             vec!["$ B".to_string()],
         );
-        for (layer, usd) in cporamp_market::LAYERS.iter().zip(&pool.usd) {
-            pools.row(*layer, vec![Cell::number(usd / 1e9, 1)]);
+        for (layer, usd) in cporamp_market::Layer::ALL.iter().zip(&pool.usd) {
+            pools.row(layer.name(), vec![Cell::number(usd / 1e9, 1)]);
         }
         tables.push(pools);
     }

@@ -3,6 +3,7 @@
 
 use super::Prior;
 use crate::market_input::ByMarketInput;
+use crate::supply::Family;
 use serde::{Serialize, Serializer};
 
 /// The market engine: priors on the inputs that decide the ramp, the network tiers, the value
@@ -47,8 +48,22 @@ pub struct MarketSettings {
     pub priors: ByMarketInput<Prior>,
     /// Network tiers.
     pub tiers: Vec<MarketTier>,
-    /// Value split by layer per technology family (`pluggable`, `lpo`, `cpo`).
-    pub layer_split: Vec<(String, [f64; 4])>,
+    /// Value split by layer ([`crate::supply::Layer::ALL`] order) of each technology family,
+    /// one per family, in the order of the names (as `[market.layer_split]` sorts them).
+    pub layer_split: Vec<(Family, [f64; 4])>,
+}
+
+impl MarketSettings {
+    /// The index of the scenario technology that `[market]` names for `family`
+    /// (`pluggable_technology`, `lpo_technology`, `cpo_technology`).
+    #[must_use]
+    pub fn technology_of(&self, family: Family) -> usize {
+        match family {
+            Family::Pluggable => self.pluggable_technology,
+            Family::Lpo => self.lpo_technology,
+            Family::Cpo => self.cpo_technology,
+        }
+    }
 }
 
 /// The criteria that define volume and the scenarios.

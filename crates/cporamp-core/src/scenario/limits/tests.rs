@@ -251,6 +251,20 @@ fn a_prior_of_no_input_and_an_input_without_a_prior_are_both_named() {
 }
 
 #[test]
+fn a_layer_split_of_no_family_and_a_family_without_one_are_both_named() {
+    // Renaming lpo's split leaves LPO without one and adds one of no family: the market
+    // engine gets exactly one split per family, or load names these two.
+    let source = edited(&[("lpo = [0.50, 0.28, 0.10, 0.12]", "lpo_ = [0.50, 0.28, 0.10, 0.12]")]);
+    let error = load(&source, "test.toml").expect_err("must be refused");
+    let messages: Vec<String> = error.diagnostics.iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(messages.iter().any(|m| m.contains("market.layer_split.lpo_")
+        && m.contains("splits of the technology families only: pluggable, lpo, cpo")));
+    assert!(messages.iter().any(|m| m.contains("no lpo split")
+        && m.contains("a split for each technology family: pluggable, lpo, cpo")));
+}
+
+#[test]
 fn the_default_and_quick_scenarios_fit_the_default_budget() {
     let default = load_default().expect("valid");
     let whole = check_budget(&default, DEFAULT_SCENARIO_TOML, "d", Budget::default(), ALL_STAGES)

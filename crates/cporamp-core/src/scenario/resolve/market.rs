@@ -8,6 +8,7 @@ use crate::scenario::raw;
 use crate::scenario::{
     MarketCriteria, MarketSettings, MarketTier, Prior, Technology, TechnologyKind,
 };
+use crate::supply::{Family, Layer};
 
 pub(super) fn resolve_market(
     checker: &mut Checker,
@@ -138,17 +139,37 @@ fn resolve_tiers(checker: &mut Checker, options: &raw::MarketOptions) -> Vec<Mar
     tiers
 }
 
-/// `[market.layer_split]`: per technology family, four fractions >= 0 summing to 1.
+/// `[market.layer_split]`: for each technology family and no other, four fractions >= 0
+/// summing to 1.
 fn resolve_layer_split(
     checker: &mut Checker,
     options: &raw::MarketOptions,
-) -> Vec<(String, [f64; 4])> {
+) -> Vec<(Family, [f64; 4])> {
     let field = |name: &str| format!("market.{name}");
+    let names: Vec<&str> = Family::ALL.iter().map(|family| family.name()).collect();
+    for family in Family::ALL {
+        if !options.layer_split.contains_key(family.name()) {
+            checker.invalid(
+                &field("layer_split"),
+                format!("no {family} split"),
+                format!("a split for each technology family: {}", names.join(", ")),
+            );
+        }
+    }
+    let layers: Vec<&str> = Layer::ALL.iter().map(|layer| layer.name()).collect();
     options
         .layer_split
         .iter()
-        .map(|(family, fractions)| {
-            let path = field(&format!("layer_split.{family}"));
+        .filter_map(|(name, fractions)| {
+            let path = field(&format!("layer_split.{name}"));
+            let Some(family) = Family::from_name(name) else {
+                checker.invalid(
+                    &path,
+                    "a split",
+                    format!("splits of the technology families only: {}", names.join(", ")),
+                );
+                return None;
+            };
             let sum: f64 = fractions.iter().sum();
             if fractions.len() != 4
                 || (sum - 1.0).abs() > 1e-6
@@ -157,14 +178,14 @@ fn resolve_layer_split(
                 checker.invalid(
                     &path,
                     format!("{fractions:?}"),
-                    "four fractions >= 0 (optical components; switch / ASIC; packaging and manufacturing; test, thermal and periphery) summing to 1",
+                    format!("four fractions >= 0 ({}) summing to 1", layers.join("; ")),
                 );
             }
             let mut split = [0.0; 4];
             for (slot, value) in split.iter_mut().zip(fractions) {
                 *slot = *value;
             }
-            (family.clone(), split)
+            Some((family, split))
         })
         .collect()
 }
