@@ -2,7 +2,7 @@
 # Compares the outputs of two cporamp binaries byte for byte (tolerance 0), for refactors that
 # must not change any output:
 #
-#   scripts/compare-outputs.sh BEFORE_BINARY AFTER_BINARY
+#   scripts/compare-outputs.sh [--default] BEFORE_BINARY AFTER_BINARY
 #
 # Runs, with each binary in its own temporary directory:
 #   - `run @quick --format json --out out` (standard output, and every file in out/: the
@@ -15,12 +15,19 @@
 #   - `thermal` on the quick scenario with the 3D-ICE microchannel cold plate, text and json;
 #   - `inspect` on the yield engine's test data (as tests/inspect.rs makes it: @quick,
 #     51.2T, 40 packages), CSV and Parquet, text and json, and the test data itself.
+#   - with --default, also `run` on the embedded default scenario (`--format json --out`:
+#     results.json, the report and the printed answer; minutes per binary).
 # Every command's standard output, standard error and exit code are compared (all run with -q).
 # Exits 1 naming every output that differs, 0 when all are identical; 2 on bad arguments.
 set -u
 
+default_run=0
+if [ "${1:-}" = "--default" ]; then
+    default_run=1
+    shift
+fi
 if [ $# -ne 2 ] || [ ! -x "$1" ] || [ ! -x "$2" ]; then
-    echo "usage: $0 BEFORE_BINARY AFTER_BINARY (both executable)" >&2
+    echo "usage: $0 [--default] BEFORE_BINARY AFTER_BINARY (both executable)" >&2
     exit 2
 fi
 before=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -69,6 +76,9 @@ run_all() {
         echo $? > "$name.rc"
     }
     capture run run @quick --format json --out run-out
+    if [ "$default_run" = 1 ]; then
+        capture run-default run --format json --out run-default-out
+    fi
     for engine in thermal photonics yield fleet market compare; do
         capture "$engine.text" "$engine" @quick
         capture "$engine.json" "$engine" @quick --format json
