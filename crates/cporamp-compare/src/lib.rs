@@ -248,10 +248,6 @@ pub struct CostResult {
     pub cooling_usd_per_switch: Option<f64>,
     /// Switch BOM with that cooling, per Gb/s.
     pub switch_usd_per_gbps_with_cooling: Option<f64>,
-    /// Switch cost per Gb/s with the yield engine's cost of a shipped package (ASIC, engines,
-    /// packaging and test through the test flow) in place of the ideal ASIC and engines;
-    /// `None` until the pipeline's yield engine has run (co-packaged technologies only).
-    pub switch_usd_per_gbps_with_yield: Option<f64>,
 }
 
 /// Faceplate and package-edge density.
@@ -655,7 +651,6 @@ fn cost(
         els_modules_per_switch,
         switch_usd,
         switch_usd_per_gbps: switch_usd / generation.switch_capacity().0,
-        switch_usd_per_gbps_with_yield: None,
         cooling_usd_per_switch: None,
         switch_usd_per_gbps_with_cooling: None,
     }

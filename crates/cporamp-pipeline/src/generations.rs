@@ -229,7 +229,12 @@ fn settle_generation<'a>(
                 options.threads.get(),
             )?;
             if let Some(inputs) = inputs {
-                yield_units.push(YieldUnit { generation_index, technology_index, inputs });
+                yield_units.push(YieldUnit {
+                    generation_index,
+                    technology_index,
+                    inputs,
+                    switch_usd: compared.cost.switch_usd,
+                });
             }
         }
     }
@@ -238,23 +243,9 @@ fn settle_generation<'a>(
     Ok((settled, yield_units))
 }
 
-/// A generation's outputs, its comparison's switch cost with the yielded package.
+/// A generation's outputs.
 fn generation_output(settled: SettledGeneration<'_>) -> GenerationOutput {
-    let SettledGeneration { generation, mut comparison, technologies, photonics, yields } = settled;
-    // The comparison's switch cost with the yielded package in place of the ideal ASIC
-    // and engines: BOM - ASIC - M engines + cost per shipped package.
-    for yielded in &yields {
-        if let Some(compared) =
-            comparison.technologies.iter_mut().find(|technology| technology.id == yielded.id)
-        {
-            let inputs = &yielded.inputs;
-            let ideal_parts =
-                inputs.asic_usd + inputs.engines_per_package as f64 * inputs.engine_usd;
-            let with_yield = compared.cost.switch_usd - ideal_parts + yielded.result.cost.total_usd;
-            compared.cost.switch_usd_per_gbps_with_yield =
-                Some(with_yield / generation.switch_capacity().0);
-        }
-    }
+    let SettledGeneration { generation, comparison, technologies, photonics, yields } = settled;
     GenerationOutput {
         comparison,
         thermal: ThermalGeneration { generation: generation.id.clone(), technologies },

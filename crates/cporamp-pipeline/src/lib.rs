@@ -23,9 +23,10 @@
 //!
 //! Then the package's workload transient drives the photonics engine (`photonics_for`),
 //! and the yield engine runs on inputs taken from the package, photonics and the settled
-//! comparison (`yield_inputs`; every technology x generation's runs pooled by `yield_all`),
-//! whose yielded package cost goes back into the comparison's
-//! `switch_usd_per_gbps_with_yield`. The alignment model (`run_align`) runs on `[align]`
+//! comparison (`yield_inputs`; every technology x generation's runs pooled by `yield_all`);
+//! each yield result carries the switch cost with its yielded package
+//! (`switch_usd_per_gbps_with_yield`: the comparison's BOM with the cost per shipped package
+//! in place of the ideal ASIC and engines), which the market takes as CPO's capex. The alignment model (`run_align`) runs on `[align]`
 //! with the coupler and attach of `[photonics]` and `[yield]`; the attach cost per engine of
 //! the method `[align] attach_cost` selects joins the yield engine's packaging cost.
 //!
@@ -288,9 +289,8 @@ pub fn run_generation(
 /// The comparison alone, of every generation or of the one with id `generation_id`: each
 /// co-packaged technology at the engine temperatures of its compare <-> thermal fixed point
 /// at the nominal inlet, exactly as [`run_engines`] reports it, but without what only the
-/// other stages need (the inlet sweep, cycling, photonics) and without the yield engine, so
-/// `cost.switch_usd_per_gbps_with_yield` is `None` (the cost per shipped package is the
-/// yield Monte Carlo's; [`run_engines`] fills it in).
+/// other stages need (the inlet sweep, cycling, photonics) and without the yield engine
+/// (the switch cost with yield is [`run_engines`]' yield results').
 ///
 /// # Errors
 /// As [`run_generation`].

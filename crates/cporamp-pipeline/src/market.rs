@@ -133,10 +133,7 @@ pub(crate) fn market(
         end_year: settings.end_year,
         pluggable_usd_per_gbps: pluggable.cost.switch_usd_per_gbps,
         lpo_usd_per_gbps: lpo.cost.switch_usd_per_gbps,
-        cpo_usd_per_gbps_at_reference: cpo
-            .cost
-            .switch_usd_per_gbps_with_yield
-            .unwrap_or(cpo.cost.switch_usd_per_gbps),
+        cpo_usd_per_gbps_at_reference: yielded.switch_usd_per_gbps_with_yield,
         els_usd_per_gbps: cpo.cost.els_usd_per_port / port_gbps,
         pluggable_pj_per_bit: pluggable.switch_power.pj_per_bit,
         lpo_pj_per_bit: lpo.switch_power.pj_per_bit,

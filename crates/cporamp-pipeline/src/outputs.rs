@@ -56,6 +56,10 @@ pub struct YieldTechnology {
     pub inputs: YieldInputs,
     /// The result.
     pub result: YieldResult,
+    /// Switch cost per Gb/s with the cost of a shipped package (ASIC, engines, packaging and
+    /// test through the test flow) in place of the comparison's ideal ASIC and engines:
+    /// (switch BOM - ASIC - engines + cost per shipped package) / switch capacity.
+    pub switch_usd_per_gbps_with_yield: f64,
     /// The closed forms of its lane-failure rates, to check the Monte Carlo against.
     pub closed_form: cporamp_yield::closed_form::ClosedForms,
     /// Yield and cost over the ramp.

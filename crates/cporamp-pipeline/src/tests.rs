@@ -200,11 +200,11 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
             assert!(result.cost.total_usd >= result.cost.ideal_usd);
             assert!(result.package_yield.value > 0.0 && result.package_yield.value <= 1.0);
         }
-        // The comparison carries the yielded switch cost: BOM - ASIC - engines + the
-        // cost per shipped package, never below the BOM (yield only adds cost).
+        // The yielded switch cost: the comparison's BOM - ASIC - engines + the cost per
+        // shipped package, never below the BOM (yield only adds cost).
         for technology in &yields.technologies {
             let compared = generation.technologies.iter().find(|t| t.id == technology.id).unwrap();
-            let with_yield = compared.cost.switch_usd_per_gbps_with_yield.unwrap();
+            let with_yield = technology.switch_usd_per_gbps_with_yield;
             let inputs = &technology.inputs;
             let parts = inputs.asic_usd + inputs.engines_per_package as f64 * inputs.engine_usd;
             let capacity = compared.cost.switch_usd / compared.cost.switch_usd_per_gbps;
@@ -297,10 +297,9 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
             < 1e-12
     );
     let compared = generation.technologies.iter().find(|t| &t.id == cpo_id).unwrap();
+    let yielded = output.yields[at].technologies.iter().find(|t| &t.id == cpo_id).unwrap();
     assert!(
-        (anchors.cpo_usd_per_gbps_at_reference
-            - compared.cost.switch_usd_per_gbps_with_yield.unwrap())
-        .abs()
+        (anchors.cpo_usd_per_gbps_at_reference - yielded.switch_usd_per_gbps_with_yield).abs()
             < 1e-12
     );
     // The liquid-cooling bill per Gb/s: plates and the rest add up to the comparison's

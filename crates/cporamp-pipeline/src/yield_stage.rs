@@ -34,7 +34,12 @@ pub(crate) fn yield_for(
     else {
         return Ok(None);
     };
-    let unit = YieldUnit { generation_index, technology_index, inputs };
+    let unit = YieldUnit {
+        generation_index,
+        technology_index,
+        inputs,
+        switch_usd: compared.cost.switch_usd,
+    };
     Ok(yield_all(scenario, vec![unit], threads, &|_| {}, &|| {})?.pop())
 }
 
@@ -46,6 +51,21 @@ pub(crate) struct YieldUnit {
     pub(crate) technology_index: usize,
     /// The yield engine's inputs ([`yield_inputs`]).
     pub(crate) inputs: YieldInputs,
+    /// The comparison's switch BOM (with the ideal ASIC and engines), USD.
+    pub(crate) switch_usd: f64,
+}
+
+/// [`YieldTechnology::switch_usd_per_gbps_with_yield`] of `unit` given its main run's
+/// `result`.
+fn switch_usd_per_gbps_with_yield(
+    scenario: &Scenario,
+    unit: &YieldUnit,
+    result: &YieldResult,
+) -> f64 {
+    let inputs = &unit.inputs;
+    let ideal_parts = inputs.asic_usd + inputs.engines_per_package as f64 * inputs.engine_usd;
+    let with_yield = unit.switch_usd - ideal_parts + result.cost.total_usd;
+    with_yield / scenario.generations[unit.generation_index].switch_capacity().0
 }
 
 /// The yield engine's inputs for one co-packaged technology with rings (None for a
@@ -223,12 +243,16 @@ pub(crate) fn yield_all(
             let technology = &scenario.technologies[unit.technology_index];
             let ramp_first = first + 1;
             let tornado_first = ramp_first + ramp.runs().len();
+            let result = results[first].clone();
             YieldTechnology {
                 id: technology.id.clone(),
                 label: technology.label.clone(),
                 closed_form,
+                switch_usd_per_gbps_with_yield: switch_usd_per_gbps_with_yield(
+                    scenario, &unit, &result,
+                ),
                 inputs: unit.inputs,
-                result: results[first].clone(),
+                result,
                 ramp: ramp.finish(&results[ramp_first..tornado_first]),
                 tornado: tornado.finish(&results[tornado_first..]),
             }

@@ -84,11 +84,7 @@ pub(crate) fn section(
         ),
         QuantityRow::numbers(
             "Switch with yield, $/Gbps",
-            each(&|t| {
-                compared(t)
-                    .and_then(|c| c.cost.switch_usd_per_gbps_with_yield)
-                    .map_or("—".to_string(), |value| number(value, 3))
-            }),
+            each(&|t| number(t.switch_usd_per_gbps_with_yield, 3)),
         ),
     ];
     quantity_table(html, "yield", "Yield and cost", &items, &rows);

@@ -22,12 +22,6 @@ const COLUMNS: &[Column] = &[
     Column { header: "port $/Gbps", value: |t| Cell::number(t.cost.port_usd_per_gbps, 3) },
     Column { header: "switch $/Gbps", value: |t| Cell::number(t.cost.switch_usd_per_gbps, 3) },
     Column {
-        header: "switch $/Gbps with yield",
-        value: |t| {
-            t.cost.switch_usd_per_gbps_with_yield.map_or(Cell::Empty, |v| Cell::number(v, 3))
-        },
-    },
-    Column {
         header: "switch $/Gbps with liquid cooling",
         value: |t| {
             t.cost.switch_usd_per_gbps_with_cooling.map_or(Cell::Empty, |v| Cell::number(v, 3))
@@ -67,8 +61,8 @@ pub fn compare_tables(generations: &[GenerationComparison]) -> Vec<Table> {
     generations
         .iter()
         .map(|generation| {
-            // A column that applies to no technology (with yield, when the yield engine did
-            // not run) is left out, with a note.
+            // A column that applies to no technology (liquid cooling in a generation without
+            // a co-packaged technology) is left out.
             let columns: Vec<&Column> = COLUMNS
                 .iter()
                 .filter(|column| {
@@ -93,12 +87,6 @@ pub fn compare_tables(generations: &[GenerationComparison]) -> Vec<Table> {
                 table.row(
                     technology.label.clone(),
                     columns.iter().map(|column| (column.value)(technology)).collect(),
-                );
-            }
-            if columns.len() < COLUMNS.len() {
-                table.note(
-                    "switch $/Gbps with yield needs the yield engine: see cporamp yield or \
-                     cporamp run",
                 );
             }
             table
@@ -147,8 +135,6 @@ pub fn compare_frame(generations: &[GenerationComparison]) -> Frame {
     frame.push("port_usd", number(&|t| Some(t.cost.port_usd)));
     frame.push("port_usd_per_gbps", number(&|t| Some(t.cost.port_usd_per_gbps)));
     frame.push("switch_usd_per_gbps", number(&|t| Some(t.cost.switch_usd_per_gbps)));
-    frame
-        .push("switch_usd_per_gbps_with_yield", number(&|t| t.cost.switch_usd_per_gbps_with_yield));
     frame.push("cooling_usd_per_switch", number(&|t| t.cost.cooling_usd_per_switch));
     frame.push(
         "switch_usd_per_gbps_with_cooling",

@@ -187,11 +187,7 @@ fn cost_table(
     );
     cost.row(
         "switch $/Gbps with yield",
-        all(&|t| {
-            compared(t)
-                .and_then(|c| c.cost.switch_usd_per_gbps_with_yield)
-                .map_or(Cell::Empty, |v| Cell::number(v, 3))
-        }),
+        all(&|t| Cell::number(t.switch_usd_per_gbps_with_yield, 3)),
     );
     cost
 }
