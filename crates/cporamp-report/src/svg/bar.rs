@@ -138,13 +138,7 @@ fn bar_axis(svg: &mut String, plot: &BarPlot, unit: &str) {
         r##"<line class="axis" x1="{plot_x:.1}" y1="{axis_y:.1}" x2="{end:.1}" y2="{axis_y:.1}" stroke="#555"/>"##,
         end = plot_x + plot_w
     );
-    let _ = write!(
-        svg,
-        r##"<text class="axis-title" x="{x:.1}" y="{y:.1}" text-anchor="middle" fill="#444">{unit}</text>"##,
-        x = plot_x + plot_w / 2.0,
-        y = axis_y + 32.0,
-        unit = escape(unit)
-    );
+    x_axis_title(svg, plot_x, plot_w, axis_y, unit);
 }
 
 /// The label of the bar at `y`, right-aligned left of the plot; a label wider than the room

@@ -274,13 +274,7 @@ fn line_axes(svg: &mut String, plot: &LinePlot, x_unit: &str, y_unit: &str) {
             label = number(value, y_decimals)
         );
     }
-    let _ = write!(
-        svg,
-        r##"<text class="axis-title" x="{x:.1}" y="{y:.1}" text-anchor="middle" fill="#444">{unit}</text>"##,
-        x = plot_x + plot_w / 2.0,
-        y = axis_y + 32.0,
-        unit = escape(x_unit)
-    );
+    x_axis_title(svg, plot_x, plot_w, axis_y, x_unit);
     let _ = write!(
         svg,
         r##"<text class="axis-title" x="14" y="{y:.1}" transform="rotate(-90 14 {y:.1})" text-anchor="middle" fill="#444">{unit}</text>"##,

@@ -148,6 +148,18 @@ fn legend_height(positions: &[(f64, f64)]) -> f64 {
     positions.last().map_or(0.0, |&(_, row)| (row + 1.0) * LEGEND_ROW_H)
 }
 
+/// The x axis's title, centred under a plot of left edge `plot_x` and width `plot_w` whose
+/// axis is at `axis_y`.
+fn x_axis_title(svg: &mut String, plot_x: f64, plot_w: f64, axis_y: f64, unit: &str) {
+    let _ = write!(
+        svg,
+        r##"<text class="axis-title" x="{x:.1}" y="{y:.1}" text-anchor="middle" fill="#444">{unit}</text>"##,
+        x = plot_x + plot_w / 2.0,
+        y = axis_y + 32.0,
+        unit = escape(unit)
+    );
+}
+
 /// The opening `<svg>` of a chart with its title.
 fn chart_header(title: &str, height: f64) -> String {
     let mut svg = String::new();
