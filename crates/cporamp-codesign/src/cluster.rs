@@ -1,6 +1,7 @@
 //! The cluster's switch count for the cooling bill: the fleet engine's topology.
 
 use cporamp_core::Scenario;
+use cporamp_core::units::{Celsius, Fit, Hours};
 use cporamp_fleet::{
     Component, FleetInputs, JobInputs, NicInputs, PortKind, PortTechnology, Repair, Spares,
     SwitchHardware, TierInputs,
@@ -22,17 +23,17 @@ pub fn cluster_switches(
     let generation = &scenario.generations[generation_index];
     let radix = (generation.lanes_per_switch / generation.lanes_per_port) as usize;
     let component = Component {
-        random_fit: 100.0,
+        random_fit: Fit(100.0),
         weibull_shape: 1.0,
-        weibull_scale_h: f64::INFINITY,
+        weibull_scale_h: Hours(f64::INFINITY),
         activation_energy_ev: 0.0,
-        ref_temp_c: 40.0,
-        temp_c: 40.0,
-        infant_mean_h: 1000.0,
+        ref_temp_c: Celsius(40.0),
+        temp_c: Celsius(40.0),
+        infant_mean_h: Hours(1000.0),
         random_fit_ref_temp_c: None,
     };
-    let spares = Spares { initial_units: 1, reorder_lead_h: settings.reorder_lead_h };
-    let repair = Repair::Exponential { mean_h: 6.0 };
+    let spares = Spares { initial_units: 1, reorder_lead_h: Hours(settings.reorder_lead_h) };
+    let repair = Repair::Exponential { mean_h: Hours(6.0) };
     let port = PortTechnology {
         name: "module".to_string(),
         kind: PortKind::Module,
@@ -52,14 +53,14 @@ pub fn cluster_switches(
             .map(|_| TierInputs { technology: port.clone(), switch_spares: spares })
             .collect(),
         nic: NicInputs { port: component, repair, infant_probability: 0.0, spares },
-        switch: SwitchHardware { hardware_fit: 100.0, replace: repair },
+        switch: SwitchHardware { hardware_fit: Fit(100.0), replace: repair },
         gpu_interruptions_per_gpu_h: 0.0,
         technicians: 1,
         job: JobInputs {
             gpus: settings.job.gpus,
-            checkpoint_interval_h: settings.job.checkpoint_interval_h,
-            checkpoint_cost_h: settings.job.checkpoint_cost_h,
-            restart_cost_h: settings.job.restart_cost_h,
+            checkpoint_interval_h: Hours(settings.job.checkpoint_interval_h),
+            checkpoint_cost_h: Hours(settings.job.checkpoint_cost_h),
+            restart_cost_h: Hours(settings.job.restart_cost_h),
             flaps_per_link_h: 0.0,
         },
     };

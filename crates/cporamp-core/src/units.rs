@@ -8,7 +8,7 @@
 //! Conventions: pJ/bit = W / (Gb/s) x 1000; dBm = 10 log10(P / 1 mW).
 
 use serde::Serialize;
-use std::ops::{Add, AddAssign, Mul, Sub};
+use std::ops::{Add, AddAssign, Mul, MulAssign, Sub};
 
 /// Hours per year (365.25 days), as the fleet engine and the scenario's resource estimate count
 /// them.
@@ -63,6 +63,12 @@ macro_rules! unit {
             type Output = Self;
             fn mul(self, rhs: f64) -> Self {
                 Self(self.0 * rhs)
+            }
+        }
+
+        impl MulAssign<f64> for $name {
+            fn mul_assign(&mut self, rhs: f64) {
+                self.0 *= rhs;
             }
         }
 

@@ -6,6 +6,7 @@
 //! Sources are cited by their keys in docs/sources.md (such as S94, PCM 29 or RY Gap 1).
 //! Values marked "assumption" are bench settings, not defaults.
 
+use cporamp_core::units::{Celsius, Fit, Hours};
 use cporamp_fleet::{
     Component, ElsService, FleetInputs, JobInputs, NicInputs, PortKind, PortTechnology, Repair,
     Spares, SwitchHardware, TierInputs, simulate,
@@ -22,34 +23,34 @@ fn inputs() -> FleetInputs {
     // Pluggable module: Meta field MTBF 0.5-1.0 M device-hours ([PCM 29]), geometric mean
     // 0.707 M h = 1414 FIT, constant hazard.
     let pluggable = Component {
-        random_fit: 1414.0,
+        random_fit: Fit(1414.0),
         weibull_shape: 1.0,
-        weibull_scale_h: f64::INFINITY,
+        weibull_scale_h: Hours(f64::INFINITY),
         activation_energy_ev: 0.7,
-        ref_temp_c: 70.0,
-        temp_c: 70.0,
-        infant_mean_h: 200.0,
+        ref_temp_c: Celsius(70.0),
+        temp_c: Celsius(70.0),
+        infant_mean_h: Hours(200.0),
         random_fit_ref_temp_c: None,
     };
     // Co-packaged engine port: Meta/Broadcom CPO field MTBF ~2.6 M device-hours ([PCM 29]),
     // 385 FIT per 400G port device ([PCM 30]), taken per port here (a speed benchmark; the
     // pipeline scales it to the port rate).
-    let engine = Component { random_fit: 385.0, ..pluggable };
+    let engine = Component { random_fit: Fit(385.0), ..pluggable };
     // ELS laser: 50 FIT planning assumption ([RY 18]); wear-out median 1e5-1e6 h at ELS
     // conditions ([RY Gap 1], unsourced estimate there) as a Weibull scale 5e5 h at 70 °C,
     // shape 1.4 ([RY Gap 1]: beta = 1.28 / sigma, sigma 0.9), Ea 0.7 eV (unsourced estimate),
     // run at 60 °C (assumption; the thermal engine supplies it).
     let laser = Component {
-        random_fit: 50.0,
+        random_fit: Fit(50.0),
         weibull_shape: 1.4,
-        weibull_scale_h: 5.0e5,
-        temp_c: 60.0,
+        weibull_scale_h: Hours(5.0e5),
+        temp_c: Celsius(60.0),
         ..pluggable
     };
     // Module swap: median 6 h, 2-24 h read as 5-95 % ([PCM Gap 2], unsourced estimate there).
-    let swap = Repair::LogNormal { median_h: 6.0, sigma: 0.755 };
-    let module_spares = Spares { initial_units: 200, reorder_lead_h: 336.0 }; // assumption
-    let switch_spares = Spares { initial_units: 10, reorder_lead_h: 720.0 }; // assumption
+    let swap = Repair::LogNormal { median_h: Hours(6.0), sigma: 0.755 };
+    let module_spares = Spares { initial_units: 200, reorder_lead_h: Hours(336.0) }; // assumption
+    let switch_spares = Spares { initial_units: 10, reorder_lead_h: Hours(720.0) }; // assumption
     let pluggable_tier = TierInputs {
         technology: PortTechnology {
             name: "pluggable-800G".to_string(),
@@ -103,18 +104,18 @@ fn inputs() -> FleetInputs {
         // Singh et al. 2021 ([PCM 26]): 2 % in 3 months, 32 % hardware: 2950 FIT. Whole-switch
         // replacement median 8 h, 4-24 h as 5-95 % ([PCM Gap 2], unsourced estimate there).
         switch: SwitchHardware {
-            hardware_fit: 2950.0,
-            replace: Repair::LogNormal { median_h: 8.0, sigma: 0.545 },
+            hardware_fit: Fit(2950.0),
+            replace: Repair::LogNormal { median_h: Hours(8.0), sigma: 0.545 },
         },
         // Llama 3's non-network interruptions, (419 - 35) / (16,384 GPUs x 1296 h) ([S94]).
         gpu_interruptions_per_gpu_h: 1.81e-5,
         technicians: 20, // assumption
         job: JobInputs {
             gpus: 100_000,
-            checkpoint_interval_h: 1.0, // assumption
-            checkpoint_cost_h: 0.05,    // assumption
-            restart_cost_h: 0.25,       // assumption
-            flaps_per_link_h: 1e-7,     // below > 1 M flap-free hours ([PCM 30])
+            checkpoint_interval_h: Hours(1.0), // assumption
+            checkpoint_cost_h: Hours(0.05),    // assumption
+            restart_cost_h: Hours(0.25),       // assumption
+            flaps_per_link_h: 1e-7,            // below > 1 M flap-free hours ([PCM 30])
         },
     }
 }

@@ -28,7 +28,7 @@ fn check_non_negative(name: &str, value: f64) -> Result<(), FleetInputError> {
 }
 
 fn check_component(name: &str, component: &Component) -> Result<(), FleetInputError> {
-    check_non_negative(&format!("{name}.random_fit"), component.random_fit)?;
+    check_non_negative(&format!("{name}.random_fit"), component.random_fit.0)?;
     let shape = component.weibull_shape;
     if !(shape.is_finite() && shape > 0.0) {
         return Err(FleetInputError::BadWeibullShape {
@@ -36,18 +36,18 @@ fn check_component(name: &str, component: &Component) -> Result<(), FleetInputEr
             value: shape,
         });
     }
-    if component.weibull_scale_h.is_nan() || component.weibull_scale_h <= 0.0 {
+    if component.weibull_scale_h.0.is_nan() || component.weibull_scale_h.0 <= 0.0 {
         return Err(out_of_range(
             &format!("{name}.weibull_scale_h"),
-            component.weibull_scale_h,
+            component.weibull_scale_h.0,
             "a characteristic life > 0 h (inf: no wear-out)",
         ));
     }
     check_non_negative(&format!("{name}.activation_energy_ev"), component.activation_energy_ev)?;
-    let random_ref = component.random_fit_ref_temp_c;
+    let random_ref = component.random_fit_ref_temp_c.map(|temp| temp.0);
     for (field, value) in [
-        ("ref_temp_c", Some(component.ref_temp_c)),
-        ("temp_c", Some(component.temp_c)),
+        ("ref_temp_c", Some(component.ref_temp_c.0)),
+        ("temp_c", Some(component.temp_c.0)),
         ("random_fit_ref_temp_c", random_ref),
     ] {
         let Some(value) = value else { continue };
@@ -59,10 +59,10 @@ fn check_component(name: &str, component: &Component) -> Result<(), FleetInputEr
             ));
         }
     }
-    if !(component.infant_mean_h.is_finite() && component.infant_mean_h > 0.0) {
+    if !(component.infant_mean_h.0.is_finite() && component.infant_mean_h.0 > 0.0) {
         return Err(out_of_range(
             &format!("{name}.infant_mean_h"),
-            component.infant_mean_h,
+            component.infant_mean_h.0,
             "a finite mean > 0 h",
         ));
     }
@@ -75,9 +75,9 @@ fn check_repair(name: &str, repair: &Repair) -> Result<(), FleetInputError> {
             if !(sigma.is_finite() && sigma >= 0.0) {
                 return Err(out_of_range(&format!("{name}.sigma"), sigma, "a log spread >= 0"));
             }
-            ("median_h", median_h)
+            ("median_h", median_h.0)
         }
-        Repair::Exponential { mean_h } => ("mean_h", mean_h),
+        Repair::Exponential { mean_h } => ("mean_h", mean_h.0),
     };
     if value_h.is_finite() && value_h >= 0.0 {
         Ok(())
@@ -87,7 +87,7 @@ fn check_repair(name: &str, repair: &Repair) -> Result<(), FleetInputError> {
 }
 
 fn check_spares(name: &str, spares: &Spares) -> Result<(), FleetInputError> {
-    let lead = spares.reorder_lead_h;
+    let lead = spares.reorder_lead_h.0;
     if !(lead.is_finite() && lead >= 0.0) {
         return Err(out_of_range(&format!("{name}.reorder_lead_h"), lead, "a lead time >= 0 h"));
     }
@@ -113,7 +113,7 @@ pub fn check(inputs: &FleetInputs) -> Result<(), FleetInputError> {
     check_repair("nic.repair", &inputs.nic.repair)?;
     check_probability("nic.infant_probability", inputs.nic.infant_probability)?;
     check_spares("nic.spares", &inputs.nic.spares)?;
-    check_non_negative("switch.hardware_fit", inputs.switch.hardware_fit)?;
+    check_non_negative("switch.hardware_fit", inputs.switch.hardware_fit.0)?;
     check_repair("switch.replace", &inputs.switch.replace)?;
     for (index, tier) in inputs.tiers.iter().enumerate() {
         check_tier(index, tier)?;
@@ -189,16 +189,16 @@ fn check_interruptions(inputs: &FleetInputs) -> Result<(), FleetInputError> {
 
 /// The job's checkpoint interval and its checkpoint and restart costs.
 fn check_checkpoints(job: &JobInputs) -> Result<(), FleetInputError> {
-    if !(job.checkpoint_interval_h.is_finite() && job.checkpoint_interval_h > 0.0) {
+    if !(job.checkpoint_interval_h.0.is_finite() && job.checkpoint_interval_h.0 > 0.0) {
         return Err(out_of_range(
             "job.checkpoint_interval_h",
-            job.checkpoint_interval_h,
+            job.checkpoint_interval_h.0,
             "a finite interval > 0 h",
         ));
     }
     for (name, value) in [
-        ("job.checkpoint_cost_h", job.checkpoint_cost_h),
-        ("job.restart_cost_h", job.restart_cost_h),
+        ("job.checkpoint_cost_h", job.checkpoint_cost_h.0),
+        ("job.restart_cost_h", job.restart_cost_h.0),
     ] {
         if !(value.is_finite() && value >= 0.0) {
             return Err(out_of_range(name, value, "a finite time >= 0 h"));

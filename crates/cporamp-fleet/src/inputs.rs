@@ -2,6 +2,7 @@
 //! hardware, spares, component lifetimes, repair times and the training job, and the errors
 //! that name an input out of range.
 
+use cporamp_core::units::{Celsius, Fit, Hours};
 use serde::Serialize;
 
 use crate::MAX_JOB_INTERRUPTIONS;
@@ -121,7 +122,7 @@ pub struct NicInputs {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SwitchHardware {
     /// Constant failure rate, failures per 1e9 h.
-    pub hardware_fit: f64,
+    pub hardware_fit: Fit,
     /// Whole-switch replacement (drain, swap, re-cable, validate).
     pub replace: Repair,
 }
@@ -132,30 +133,30 @@ pub struct Spares {
     /// Units on the shelf at the start.
     pub initial_units: usize,
     /// Delivery time of a reorder, h (every use orders one).
-    pub reorder_lead_h: f64,
+    pub reorder_lead_h: Hours,
 }
 
 /// The lifetime model of a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Component {
     /// Constant random failure rate, failures per 1e9 h.
-    pub random_fit: f64,
+    pub random_fit: Fit,
     /// Weibull wear-out shape $\beta$.
     pub weibull_shape: f64,
     /// Weibull characteristic life at the reference temperature, h (infinite: no wear-out).
-    pub weibull_scale_h: f64,
+    pub weibull_scale_h: Hours,
     /// Arrhenius activation energy of wear-out, eV.
     pub activation_energy_ev: f64,
     /// Temperature at which the characteristic life holds, °C.
-    pub ref_temp_c: f64,
+    pub ref_temp_c: Celsius,
     /// Operating temperature, °C.
-    pub temp_c: f64,
+    pub temp_c: Celsius,
     /// Mean time to failure of a latent defect, h.
-    pub infant_mean_h: f64,
+    pub infant_mean_h: Hours,
     /// Temperature at which `random_fit` is quoted, °C: the random rate is scaled from it to
     /// `temp_c` by the Arrhenius factor with `activation_energy_ev`. `None`: `random_fit` holds
     /// at the operating point (a field rate).
-    pub random_fit_ref_temp_c: Option<f64>,
+    pub random_fit_ref_temp_c: Option<Celsius>,
 }
 
 impl Component {
@@ -165,10 +166,10 @@ impl Component {
     pub fn random_fit_at_temp(&self) -> f64 {
         match self.random_fit_ref_temp_c {
             Some(ref_temp_c) => {
-                self.random_fit
-                    * arrhenius_factor(self.activation_energy_ev, ref_temp_c, self.temp_c)
+                self.random_fit.0
+                    * arrhenius_factor(self.activation_energy_ev, ref_temp_c.0, self.temp_c.0)
             }
-            None => self.random_fit,
+            None => self.random_fit.0,
         }
     }
 }
@@ -179,14 +180,14 @@ pub enum Repair {
     /// Lognormal: median times $e^{\sigma Z}$ ($\sigma = 0$: deterministic).
     LogNormal {
         /// Median, h.
-        median_h: f64,
+        median_h: Hours,
         /// Standard deviation of the log.
         sigma: f64,
     },
     /// Exponential (memoryless, for closed-form checks).
     Exponential {
         /// Mean, h.
-        mean_h: f64,
+        mean_h: Hours,
     },
 }
 
@@ -196,11 +197,11 @@ pub struct JobInputs {
     /// GPUs of the job (at most the cluster), on the first leaves.
     pub gpus: usize,
     /// Work between checkpoints, h.
-    pub checkpoint_interval_h: f64,
+    pub checkpoint_interval_h: Hours,
     /// Time to write a checkpoint, h.
-    pub checkpoint_cost_h: f64,
+    pub checkpoint_cost_h: Hours,
     /// Time to restart from a checkpoint after an interruption, h.
-    pub restart_cost_h: f64,
+    pub restart_cost_h: Hours,
     /// Transient link flaps that interrupt the job and need no repair, per link-hour.
     pub flaps_per_link_h: f64,
 }

@@ -39,14 +39,14 @@ impl Lifetime {
     pub(crate) fn of(component: &Component) -> Lifetime {
         let factor = arrhenius_factor(
             component.activation_energy_ev,
-            component.ref_temp_c,
-            component.temp_c,
+            component.ref_temp_c.0,
+            component.temp_c.0,
         );
         Lifetime {
             rate_per_h: component.random_fit_at_temp() * 1e-9,
-            scale_h: component.weibull_scale_h / factor,
+            scale_h: component.weibull_scale_h.0 / factor,
             inverse_shape: 1.0 / component.weibull_shape,
-            infant_mean_h: component.infant_mean_h,
+            infant_mean_h: component.infant_mean_h.0,
             random_within: 1.0,
             wear_out_within: 1.0,
         }
@@ -102,11 +102,11 @@ pub(crate) fn sample_repair(repair: &Repair, rng: &mut Xoshiro256PlusPlus) -> f6
         Repair::LogNormal { median_h, sigma } => {
             if sigma > 0.0 {
                 let z: f64 = StandardNormal.sample(rng);
-                median_h * (sigma * z).exp()
+                median_h.0 * (sigma * z).exp()
             } else {
-                median_h
+                median_h.0
             }
         }
-        Repair::Exponential { mean_h } => mean_h * unit_exponential(rng),
+        Repair::Exponential { mean_h } => mean_h.0 * unit_exponential(rng),
     }
 }

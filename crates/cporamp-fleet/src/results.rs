@@ -329,8 +329,8 @@ pub(crate) fn result(
                 tallies.iter().map(|t| t.optimal_interval_h),
             ),
             goodput_at_optimal: Estimate::of(tallies.iter().map(|t| t.optimal_goodput)),
-            young_interval_h: young_interval_h(job.checkpoint_cost_h, mtbi),
-            daly_interval_h: daly_interval_h(job.checkpoint_cost_h, mtbi),
+            young_interval_h: young_interval_h(job.checkpoint_cost_h.0, mtbi),
+            daly_interval_h: daly_interval_h(job.checkpoint_cost_h.0, mtbi),
         },
         timeline,
     }

@@ -165,20 +165,20 @@ impl<'a> Simulation<'a> {
             let spares = tier.technology.spares;
             pools.push(Pool {
                 stock: spares.initial_units,
-                lead_h: spares.reorder_lead_h,
+                lead_h: spares.reorder_lead_h.0,
                 waiting: VecDeque::new(),
             });
         }
         for tier in &inputs.tiers {
             pools.push(Pool {
                 stock: tier.switch_spares.initial_units,
-                lead_h: tier.switch_spares.reorder_lead_h,
+                lead_h: tier.switch_spares.reorder_lead_h.0,
                 waiting: VecDeque::new(),
             });
         }
         pools.push(Pool {
             stock: inputs.nic.spares.initial_units,
-            lead_h: inputs.nic.spares.reorder_lead_h,
+            lead_h: inputs.nic.spares.reorder_lead_h.0,
             waiting: VecDeque::new(),
         });
         let els_up = fabric
@@ -193,7 +193,7 @@ impl<'a> Simulation<'a> {
             inputs,
             fabric,
             classes,
-            switch_life: inputs.switch.hardware_fit * 1e-9,
+            switch_life: inputs.switch.hardware_fit.0 * 1e-9,
             rng,
             horizon_h,
             now_h: 0.0,
@@ -688,16 +688,16 @@ impl<'a> Simulation<'a> {
         self.tally.goodput = goodput(
             &times,
             self.horizon_h,
-            job.checkpoint_interval_h,
-            job.checkpoint_cost_h,
-            job.restart_cost_h,
+            job.checkpoint_interval_h.0,
+            job.checkpoint_cost_h.0,
+            job.restart_cost_h.0,
         );
         // lost_h_by_cause, reusing the goodput.
         let lost_h = charged_h(
             &caused,
             self.horizon_h,
-            job.checkpoint_interval_h + job.checkpoint_cost_h,
-            job.restart_cost_h,
+            job.checkpoint_interval_h.0 + job.checkpoint_cost_h.0,
+            job.restart_cost_h.0,
         );
         for &(_, cause) in &caused {
             self.tally.cause_interruptions[cause as usize] += 1;
@@ -708,8 +708,8 @@ impl<'a> Simulation<'a> {
         let (interval, best) = optimal_checkpoint_interval_h(
             &times,
             self.horizon_h,
-            job.checkpoint_cost_h,
-            job.restart_cost_h,
+            job.checkpoint_cost_h.0,
+            job.restart_cost_h.0,
         );
         self.tally.optimal_interval_h = interval;
         self.tally.optimal_goodput = best;

@@ -5,25 +5,26 @@
 use super::*;
 use crate::goodput::completed_chunks;
 use crate::lifetimes::{Lifetime, unit_exponential};
+use cporamp_core::units::{Celsius, Fit, Hours};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// A unit that never fails.
 fn never() -> Component {
     Component {
-        random_fit: 0.0,
+        random_fit: Fit(0.0),
         weibull_shape: 1.0,
-        weibull_scale_h: f64::INFINITY,
+        weibull_scale_h: Hours(f64::INFINITY),
         activation_energy_ev: 0.0,
-        ref_temp_c: 40.0,
-        temp_c: 40.0,
-        infant_mean_h: 100.0,
+        ref_temp_c: Celsius(40.0),
+        temp_c: Celsius(40.0),
+        infant_mean_h: Hours(100.0),
         random_fit_ref_temp_c: None,
     }
 }
 
 /// Ample spares, restocked in an hour.
-const AMPLE: Spares = Spares { initial_units: 1_000_000, reorder_lead_h: 1.0 };
+const AMPLE: Spares = Spares { initial_units: 1_000_000, reorder_lead_h: Hours(1.0) };
 
 fn module(name: &str, port: Component, repair_mean_h: f64) -> PortTechnology {
     PortTechnology {
@@ -31,7 +32,7 @@ fn module(name: &str, port: Component, repair_mean_h: f64) -> PortTechnology {
         kind: PortKind::Module,
         port,
         laser: None,
-        port_repair: Repair::Exponential { mean_h: repair_mean_h },
+        port_repair: Repair::Exponential { mean_h: Hours(repair_mean_h) },
         infant_probability: 0.0,
         spares: AMPLE,
     }
@@ -53,21 +54,21 @@ fn quiet(gpus: usize, radix: usize, tiers: usize) -> FleetInputs {
             .collect(),
         nic: NicInputs {
             port: never(),
-            repair: Repair::Exponential { mean_h: 10.0 },
+            repair: Repair::Exponential { mean_h: Hours(10.0) },
             infant_probability: 0.0,
             spares: AMPLE,
         },
         switch: SwitchHardware {
-            hardware_fit: 0.0,
-            replace: Repair::LogNormal { median_h: 8.0, sigma: 0.0 },
+            hardware_fit: Fit(0.0),
+            replace: Repair::LogNormal { median_h: Hours(8.0), sigma: 0.0 },
         },
         gpu_interruptions_per_gpu_h: 0.0,
         technicians: 1_000_000,
         job: JobInputs {
             gpus,
-            checkpoint_interval_h: 1.0,
-            checkpoint_cost_h: 0.1,
-            restart_cost_h: 0.2,
+            checkpoint_interval_h: Hours(1.0),
+            checkpoint_cost_h: Hours(0.1),
+            restart_cost_h: Hours(0.2),
             flaps_per_link_h: 0.0,
         },
     }
@@ -92,12 +93,12 @@ fn exponential_failure_and_repair_give_the_markov_availability_per_link() {
     // scale is 1000 AF; spine ends: FIT only (1e6 FIT = 1e-3 /h).
     let factor = arrhenius_factor(0.7, 40.0, 60.0);
     let weibull = Component {
-        weibull_scale_h: 1000.0 * factor,
+        weibull_scale_h: Hours(1000.0 * factor),
         activation_energy_ev: 0.7,
-        temp_c: 60.0,
+        temp_c: Celsius(60.0),
         ..never()
     };
-    let fit = Component { random_fit: 1e6, ..never() };
+    let fit = Component { random_fit: Fit(1e6), ..never() };
     let mut inputs = quiet(512, 32, 2);
     inputs.tiers[0].technology = module("leaf", weibull, 10.0);
     inputs.tiers[1].technology = module("spine", fit, 10.0);
@@ -143,8 +144,8 @@ fn els_lasers_with_independent_repair_follow_the_k_of_n_closed_form() {
             weak_laser_probability: 0.0,
         },
         port: never(),
-        laser: Some(Component { random_fit: 2e6, ..never() }),
-        port_repair: Repair::Exponential { mean_h: 20.0 },
+        laser: Some(Component { random_fit: Fit(2e6), ..never() }),
+        port_repair: Repair::Exponential { mean_h: Hours(20.0) },
         infant_probability: 0.0,
         spares: AMPLE,
     };
@@ -171,13 +172,13 @@ fn a_co_packaged_leaf_replaced_at_its_first_failed_port_is_a_two_state_unit() {
     inputs.tiers[0].technology = PortTechnology {
         name: "cpo".to_string(),
         kind: PortKind::CoPackaged { replace_after_failed_ports: 1 },
-        port: Component { random_fit: 1e5, ..never() },
+        port: Component { random_fit: Fit(1e5), ..never() },
         laser: None,
-        port_repair: Repair::Exponential { mean_h: 1.0 },
+        port_repair: Repair::Exponential { mean_h: Hours(1.0) },
         infant_probability: 0.0,
         spares: AMPLE,
     };
-    inputs.switch.replace = Repair::Exponential { mean_h: 24.0 };
+    inputs.switch.replace = Repair::Exponential { mean_h: Hours(24.0) };
     inputs.job.gpus = 8;
     let result = simulate(&inputs, 2).unwrap();
     let (n, lambda, d) = (16.0, 1e-4, 24.0);
@@ -203,15 +204,15 @@ fn a_random_laser_fit_quoted_at_70_c_is_scaled_to_the_laser_temperature() {
     // A DFB FIT quoted at Tj = 70 °C ([PCM 32], [RY Gap 1]) run at 40 °C with Ea = 0.9 eV:
     // ln A = 0.9 / 8.617333e-5 x (1/343.15 - 1/313.15) = -2.91578, A = 0.054162.
     let laser = Component {
-        random_fit: 1e6,
+        random_fit: Fit(1e6),
         activation_energy_ev: 0.9,
-        random_fit_ref_temp_c: Some(70.0),
-        temp_c: 40.0,
+        random_fit_ref_temp_c: Some(Celsius(70.0)),
+        temp_c: Celsius(40.0),
         ..never()
     };
     let factor = laser.random_fit_at_temp() / 1e6;
     assert!((factor.ln() + 2.915_778).abs() < 1e-5, "{}", factor.ln());
-    assert!((Component { temp_c: 70.0, ..laser }.random_fit_at_temp() - 1e6).abs() < 1e-6);
+    assert!((Component { temp_c: Celsius(70.0), ..laser }.random_fit_at_temp() - 1e6).abs() < 1e-6);
     assert!((Component { random_fit_ref_temp_c: None, ..laser }.random_fit_at_temp() - 1e6) < 1e-6);
     // 32 leaves of 32 ports, 8 ports and 8 lasers per ELS (all needed), swapped in Exp(1 h):
     // 1024 lasers each failing at lambda = 1e6 FIT x A = 5.4162e-5 /h while up (down a
@@ -230,7 +231,7 @@ fn a_random_laser_fit_quoted_at_70_c_is_scaled_to_the_laser_temperature() {
         },
         port: never(),
         laser: Some(laser),
-        port_repair: Repair::Exponential { mean_h: 1.0 },
+        port_repair: Repair::Exponential { mean_h: Hours(1.0) },
         infant_probability: 0.0,
         spares: AMPLE,
     };
@@ -262,7 +263,7 @@ fn weak_els_lasers_fail_early_and_interrupt_the_job_as_latent_defects() {
         },
         port: never(),
         laser: Some(never()),
-        port_repair: Repair::Exponential { mean_h: 1.0 },
+        port_repair: Repair::Exponential { mean_h: Hours(1.0) },
         infant_probability: 0.0,
         spares: AMPLE,
     };
@@ -323,9 +324,9 @@ fn weibull_times_with_arrhenius_have_the_gamma_function_mean() {
     for (shape, gamma) in [(2.0, 0.886_226_925_452_758), (0.8, 1.133_003_096_319_347)] {
         let component = Component {
             weibull_shape: shape,
-            weibull_scale_h: 1.0e5,
+            weibull_scale_h: Hours(1.0e5),
             activation_energy_ev: 0.7,
-            temp_c: 70.0,
+            temp_c: Celsius(70.0),
             ..never()
         };
         let life = Lifetime::of(&component);
@@ -343,7 +344,7 @@ fn weibull_times_with_arrhenius_have_the_gamma_function_mean() {
     }
     // A latent defect caps the lifetime: min(Exp(FIT), Exp(infant mean)) has mean
     // 1 / (lambda + 1/m).
-    let component = Component { random_fit: 1e6, infant_mean_h: 250.0, ..never() };
+    let component = Component { random_fit: Fit(1e6), infant_mean_h: Hours(250.0), ..never() };
     let life = Lifetime::of(&component);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(4);
     let estimate = Estimate::of((0..100_000).map(|_| life.sample(true, &mut rng)));
@@ -481,8 +482,8 @@ fn llama_3_network_interruptions_from_sourced_reliability_within_a_factor_of_two
     assert!((module_fit - 1414.2).abs() < 0.1);
     let switch_fit = 0.32 * -(0.98f64.ln()) / 0.25 / HOURS_PER_YEAR * 1e9;
     assert!((switch_fit - 2950.0).abs() < 5.0, "{switch_fit}");
-    let pluggable = Component { random_fit: module_fit, ..never() };
-    let swap = Repair::LogNormal { median_h: 6.0, sigma: 0.755 };
+    let pluggable = Component { random_fit: Fit(module_fit), ..never() };
+    let swap = Repair::LogNormal { median_h: Hours(6.0), sigma: 0.755 };
     let mut inputs = quiet(16_384, 64, 3);
     inputs.years = 54.0 * 24.0 / HOURS_PER_YEAR;
     inputs.replications = 20;
@@ -491,8 +492,8 @@ fn llama_3_network_interruptions_from_sourced_reliability_within_a_factor_of_two
     }
     inputs.nic = NicInputs { port: pluggable, repair: swap, ..inputs.nic };
     inputs.switch = SwitchHardware {
-        hardware_fit: switch_fit,
-        replace: Repair::LogNormal { median_h: 8.0, sigma: 0.545 },
+        hardware_fit: Fit(switch_fit),
+        replace: Repair::LogNormal { median_h: Hours(8.0), sigma: 0.545 },
     };
     let result = simulate(&inputs, 2).unwrap();
     let predicted = result.job.network_interruptions;
@@ -512,14 +513,14 @@ fn busy() -> FleetInputs {
     inputs.replications = 6;
     inputs.years = 2.0;
     inputs.technicians = 2;
-    let scarce = Spares { initial_units: 1, reorder_lead_h: 100.0 };
+    let scarce = Spares { initial_units: 1, reorder_lead_h: Hours(100.0) };
     let lossy = Component {
-        random_fit: 3e4,
+        random_fit: Fit(3e4),
         weibull_shape: 3.0,
-        weibull_scale_h: 3e4,
+        weibull_scale_h: Hours(3e4),
         activation_energy_ev: 0.7,
-        temp_c: 60.0,
-        infant_mean_h: 500.0,
+        temp_c: Celsius(60.0),
+        infant_mean_h: Hours(500.0),
         ..never()
     };
     inputs.tiers[0].technology = PortTechnology {
@@ -534,7 +535,7 @@ fn busy() -> FleetInputs {
         },
         port: lossy,
         laser: Some(lossy),
-        port_repair: Repair::LogNormal { median_h: 6.0, sigma: 0.7 },
+        port_repair: Repair::LogNormal { median_h: Hours(6.0), sigma: 0.7 },
         infant_probability: 0.3,
         spares: scarce,
     };
@@ -552,8 +553,8 @@ fn busy() -> FleetInputs {
     };
     inputs.nic.port = lossy;
     inputs.nic.spares = scarce;
-    inputs.switch.hardware_fit = 2e4;
-    inputs.switch.replace = Repair::LogNormal { median_h: 8.0, sigma: 0.5 };
+    inputs.switch.hardware_fit = Fit(2e4);
+    inputs.switch.replace = Repair::LogNormal { median_h: Hours(8.0), sigma: 0.5 };
     inputs.gpu_interruptions_per_gpu_h = 1e-4;
     inputs.job.flaps_per_link_h = 1e-5;
     inputs.job.gpus = 40;
@@ -595,7 +596,7 @@ fn scarce_technicians_and_spares_lower_availability_and_the_timeline_adds_up() {
     // two-technician, 100 h restock.
     let mut scarce = busy();
     scarce.technicians = 1;
-    let slow = Spares { initial_units: 1, reorder_lead_h: 1000.0 };
+    let slow = Spares { initial_units: 1, reorder_lead_h: Hours(1000.0) };
     for tier in &mut scarce.tiers {
         tier.technology.spares = slow;
         tier.switch_spares = slow;
@@ -634,7 +635,7 @@ fn scarce_technicians_and_spares_lower_availability_and_the_timeline_adds_up() {
 #[test]
 fn bad_input_gets_a_named_error() {
     let mut inputs = quiet(32, 8, 2);
-    inputs.nic.repair = Repair::LogNormal { median_h: -1.0, sigma: 0.5 };
+    inputs.nic.repair = Repair::LogNormal { median_h: Hours(-1.0), sigma: 0.5 };
     assert_eq!(
         simulate(&inputs, 1).unwrap_err(),
         FleetInputError::NegativeRepairTime {
@@ -650,7 +651,7 @@ fn bad_input_gets_a_named_error() {
         "fleet: tiers[1].technology.port.weibull_shape = 0; expected a Weibull shape > 0"
     );
     let mut inputs = quiet(32, 8, 2);
-    inputs.tiers[0].technology.spares = Spares { initial_units: 0, reorder_lead_h: 0.0 };
+    inputs.tiers[0].technology.spares = Spares { initial_units: 0, reorder_lead_h: Hours(0.0) };
     assert_eq!(
         simulate(&inputs, 1).unwrap_err(),
         FleetInputError::NoSpares { name: "tiers[0].technology.spares".to_string() }
@@ -670,7 +671,7 @@ fn bad_input_gets_a_named_error() {
     // A co-packaged tier without spares is fine: it swaps no port units.
     let mut inputs = quiet(32, 8, 2);
     inputs.tiers[0].technology.kind = PortKind::CoPackaged { replace_after_failed_ports: 1 };
-    inputs.tiers[0].technology.spares = Spares { initial_units: 0, reorder_lead_h: 0.0 };
+    inputs.tiers[0].technology.spares = Spares { initial_units: 0, reorder_lead_h: Hours(0.0) };
     assert!(simulate(&inputs, 1).is_ok());
     inputs.tiers[0].technology.kind = PortKind::CoPackaged { replace_after_failed_ports: 0 };
     let error = simulate(&inputs, 1).unwrap_err();
@@ -704,10 +705,10 @@ fn a_lifetime_cut_at_the_horizon_is_the_same_draw_inside_it_and_infinite_beyond(
     // Random FIT and wear-out together, with an infant defect: the same uniforms, so every
     // lifetime inside the horizon is the same number, and every one beyond it infinite.
     let component = Component {
-        random_fit: 2e4,
+        random_fit: Fit(2e4),
         weibull_shape: 2.0,
-        weibull_scale_h: 6.0e4,
-        infant_mean_h: 500.0,
+        weibull_scale_h: Hours(6.0e4),
+        infant_mean_h: Hours(500.0),
         ..never()
     };
     let horizon_h = 43_800.0;

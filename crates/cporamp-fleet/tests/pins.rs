@@ -5,21 +5,22 @@
 //! deliberate change of the streams updates them with its reason.
 
 use cporamp_core::pins::assert_pins;
+use cporamp_core::units::{Celsius, Fit, Hours};
 use cporamp_fleet::*;
 
 /// Ample spares, restocked in an hour.
-const AMPLE: Spares = Spares { initial_units: 1_000_000, reorder_lead_h: 1.0 };
+const AMPLE: Spares = Spares { initial_units: 1_000_000, reorder_lead_h: Hours(1.0) };
 
 /// A port that fails at `fit` (random) plus a Weibull wear-out, with infant failures.
 fn port(fit: f64) -> Component {
     Component {
-        random_fit: fit,
+        random_fit: Fit(fit),
         weibull_shape: 2.0,
-        weibull_scale_h: 20_000.0,
+        weibull_scale_h: Hours(20_000.0),
         activation_energy_ev: 0.7,
-        ref_temp_c: 40.0,
-        temp_c: 55.0,
-        infant_mean_h: 100.0,
+        ref_temp_c: Celsius(40.0),
+        temp_c: Celsius(55.0),
+        infant_mean_h: Hours(100.0),
         random_fit_ref_temp_c: None,
     }
 }
@@ -30,7 +31,7 @@ fn module(name: &str, fit: f64) -> PortTechnology {
         kind: PortKind::Module,
         port: port(fit),
         laser: None,
-        port_repair: Repair::Exponential { mean_h: 10.0 },
+        port_repair: Repair::Exponential { mean_h: Hours(10.0) },
         infant_probability: 0.01,
         spares: AMPLE,
     }
@@ -51,21 +52,21 @@ fn fixture() -> FleetInputs {
             .collect(),
         nic: NicInputs {
             port: port(2_000.0),
-            repair: Repair::Exponential { mean_h: 10.0 },
+            repair: Repair::Exponential { mean_h: Hours(10.0) },
             infant_probability: 0.01,
             spares: AMPLE,
         },
         switch: SwitchHardware {
-            hardware_fit: 20_000.0,
-            replace: Repair::LogNormal { median_h: 8.0, sigma: 0.5 },
+            hardware_fit: Fit(20_000.0),
+            replace: Repair::LogNormal { median_h: Hours(8.0), sigma: 0.5 },
         },
         gpu_interruptions_per_gpu_h: 1e-5,
         technicians: 4,
         job: JobInputs {
             gpus: 512,
-            checkpoint_interval_h: 1.0,
-            checkpoint_cost_h: 0.1,
-            restart_cost_h: 0.2,
+            checkpoint_interval_h: Hours(1.0),
+            checkpoint_cost_h: Hours(0.1),
+            restart_cost_h: Hours(0.2),
             flaps_per_link_h: 1e-6,
         },
     }

@@ -35,7 +35,7 @@
 use cporamp_compare::{GenerationComparison, TechnologyResult};
 use cporamp_core::Scenario;
 use cporamp_core::scenario::{FleetSettings, LaserPlacement, TechnologyKind};
-use cporamp_core::units::Dppm;
+use cporamp_core::units::{Celsius, Dppm, Fit, Hours};
 use cporamp_fleet::{
     Component, ElsService, FleetInputError, FleetInputs, FleetResult, JobInputs, NicInputs,
     PortKind, PortTechnology, Repair, Spares, SwitchHardware, TierInputs,
@@ -212,25 +212,25 @@ fn compared<'a>(
 
 /// A lognormal repair of median `median_h` with the fleet's spread.
 fn repair(settings: &FleetSettings, median_h: f64) -> Repair {
-    Repair::LogNormal { median_h, sigma: settings.repair_sigma }
+    Repair::LogNormal { median_h: Hours(median_h), sigma: settings.repair_sigma }
 }
 
 /// A spares pool with the fleet's lead time and one unit; [`stocked`] sets the count (at
 /// least one, so a lead time of 0 h is an instant restock, not a pool that never fills).
 fn no_spares(settings: &FleetSettings) -> Spares {
-    Spares { initial_units: 1, reorder_lead_h: settings.reorder_lead_h }
+    Spares { initial_units: 1, reorder_lead_h: Hours(settings.reorder_lead_h) }
 }
 
 /// A unit with only a constant rate at its operating point (no wear-out, no latent defect).
 fn random_only(fit: f64, infant_mean_h: f64) -> Component {
     Component {
-        random_fit: fit,
+        random_fit: Fit(fit),
         weibull_shape: 1.0,
-        weibull_scale_h: f64::INFINITY,
+        weibull_scale_h: Hours(f64::INFINITY),
         activation_energy_ev: 0.0,
-        ref_temp_c: 25.0,
-        temp_c: 25.0,
-        infant_mean_h,
+        ref_temp_c: Celsius(25.0),
+        temp_c: Celsius(25.0),
+        infant_mean_h: Hours(infant_mean_h),
         random_fit_ref_temp_c: None,
     }
 }
@@ -243,14 +243,14 @@ fn lasers(settings: &FleetSettings, lasers: f64, random_fit: f64, temp_c: f64) -
     let lasers = lasers.max(1.0);
     let r = &settings.reliability;
     Component {
-        random_fit: random_fit * lasers,
+        random_fit: Fit(random_fit * lasers),
         weibull_shape: r.laser_weibull_shape,
-        weibull_scale_h: r.laser_weibull_scale_h * lasers.powf(-1.0 / r.laser_weibull_shape),
+        weibull_scale_h: Hours(r.laser_weibull_scale_h * lasers.powf(-1.0 / r.laser_weibull_shape)),
         activation_energy_ev: r.laser_activation_energy_ev,
-        ref_temp_c: r.laser_ref_temp_c,
-        temp_c,
-        infant_mean_h: r.infant_mean_h,
-        random_fit_ref_temp_c: Some(r.laser_fit_ref_temp_c),
+        ref_temp_c: Celsius(r.laser_ref_temp_c),
+        temp_c: Celsius(temp_c),
+        infant_mean_h: Hours(r.infant_mean_h),
+        random_fit_ref_temp_c: Some(Celsius(r.laser_fit_ref_temp_c)),
     }
 }
 
@@ -386,7 +386,7 @@ fn fleet_inputs(
             activation_energy_ev: laser.activation_energy_ev,
             ref_temp_c: laser.ref_temp_c,
             temp_c: laser.temp_c,
-            random_fit: nic.port.random_fit_at_temp() + laser.random_fit_at_temp(),
+            random_fit: Fit(nic.port.random_fit_at_temp() + laser.random_fit_at_temp()),
             random_fit_ref_temp_c: None,
             ..nic.port
         },
@@ -406,16 +406,16 @@ fn fleet_inputs(
             spares: no_spares(settings),
         },
         switch: SwitchHardware {
-            hardware_fit: r.switch_hardware_fit,
+            hardware_fit: Fit(r.switch_hardware_fit),
             replace: repair(settings, scenario.service.switch_replace_mttr.0),
         },
         gpu_interruptions_per_gpu_h: settings.gpu_interruptions_per_gpu_h,
         technicians: settings.technicians,
         job: JobInputs {
             gpus: settings.job.gpus,
-            checkpoint_interval_h: settings.job.checkpoint_interval_h,
-            checkpoint_cost_h: settings.job.checkpoint_cost_h,
-            restart_cost_h: settings.job.restart_cost_h,
+            checkpoint_interval_h: Hours(settings.job.checkpoint_interval_h),
+            checkpoint_cost_h: Hours(settings.job.checkpoint_cost_h),
+            restart_cost_h: Hours(settings.job.restart_cost_h),
             flaps_per_link_h: leaf_flaps,
         },
     })
@@ -474,21 +474,21 @@ mod tests {
                 let switches = fabric.result.topology.tiers[tier].switches as f64;
                 match technology.kind {
                     PortKind::Module => {
-                        assert!(technology.port.random_fit >= r.module_fit - r.dsp_fit);
+                        assert!(technology.port.random_fit.0 >= r.module_fit - r.dsp_fit);
                         assert!(
-                            laser.random_fit.abs() < 1e-12,
+                            laser.random_fit.0.abs() < 1e-12,
                             "{id}: no laser FIT beyond the module's"
                         );
                         assert!(bring_up.swaps_per_1000_switches.abs() < 1e-12);
                     }
                     PortKind::CoPackaged { .. } | PortKind::CoPackagedEls { .. } => {
-                        assert!((technology.port.random_fit - port_fit).abs() < 1e-9, "{id}");
+                        assert!((technology.port.random_fit.0 - port_fit).abs() < 1e-9, "{id}");
                         // [PCM 32]: the laser FIT quoted at Tj = 70 °C, scaled to the laser's
                         // temperature T with Ea:
                         // FIT(T) = FIT(70) exp[Ea/k (1/343.15 - 1/(T + 273.15))].
                         let temp_c = compared.laser.as_ref().unwrap().power.laser_temp_c;
-                        assert!((laser.temp_c - temp_c).abs() < 1e-12);
-                        let lasers = laser.random_fit / r.laser_fit;
+                        assert!((laser.temp_c.0 - temp_c).abs() < 1e-12);
+                        let lasers = laser.random_fit.0 / r.laser_fit;
                         let factor = (r.laser_activation_energy_ev / 8.617_333_262e-5
                             * (1.0 / 343.15 - 1.0 / (temp_c + 273.15)))
                             .exp();
@@ -590,7 +590,7 @@ mod tests {
         .unwrap();
         let inputs = stocked(inputs, scenario.fleet.spare_fraction).unwrap();
         assert!(inputs.nic.spares.initial_units >= 1);
-        assert_eq!(inputs.nic.spares.reorder_lead_h.to_bits(), 0.0_f64.to_bits());
+        assert_eq!(inputs.nic.spares.reorder_lead_h.0.to_bits(), 0.0_f64.to_bits());
         let result = cporamp_fleet::simulate(&inputs, 1).unwrap();
         // Spares never run out, so every tier's links are up nearly all the time.
         for tier in &result.tiers {

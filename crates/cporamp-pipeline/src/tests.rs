@@ -234,7 +234,7 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
         for (tier, id) in fabric.inputs.tiers.iter().zip(&fabric.tiers) {
             let compared = generation.technologies.iter().find(|t| &t.id == id).unwrap();
             let laser_temp_c = compared.laser.as_ref().unwrap().power.laser_temp_c;
-            assert!((tier.technology.laser.unwrap().temp_c - laser_temp_c).abs() < 1e-12);
+            assert!((tier.technology.laser.unwrap().temp_c.0 - laser_temp_c).abs() < 1e-12);
             if let Some(yielded) = output.yields[at].technologies.iter().find(|t| &t.id == id) {
                 let latent = yielded.result.latent_escapes_dppm / 1e6;
                 assert!((tier.technology.infant_probability - latent).abs() < 1e-15);
