@@ -5,6 +5,7 @@
 //! (100, 1,000 and the maximum 10,000 observations on the 10,000 samples).
 //! Run: `cargo bench -p cporamp-market --bench market`. Figures go in BENCHMARKS.md.
 
+use cporamp_core::units::{Celsius, Gbps, Kelvin, PjPerBit};
 use cporamp_market::{
     Anchors, ByMarketInput, CoolingAnchors, Criteria, Family, GoodputCheckPoint, HotPoint,
     LayerSplit, MarketInputs, Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface,
@@ -70,9 +71,9 @@ fn inputs() -> MarketInputs {
             lpo_usd_per_gbps: 4.9,
             cpo_usd_per_gbps_at_reference: 5.6,
             els_usd_per_gbps: 0.5,
-            pluggable_pj_per_bit: 18.0,
-            lpo_pj_per_bit: 12.0,
-            cpo_pj_per_bit: 6.0,
+            pluggable_pj_per_bit: PjPerBit(18.0),
+            lpo_pj_per_bit: PjPerBit(12.0),
+            cpo_pj_per_bit: PjPerBit(6.0),
             reference_units: 50_000.0,
             cpo_yield: YieldSurface {
                 attach,
@@ -102,18 +103,18 @@ fn inputs() -> MarketInputs {
             },
             pluggable_network_goodput_loss: 0.01,
             lpo_goodput_loss: -0.0002,
-            engine_temp_margin_k: 13.0,
+            engine_temp_margin_k: Kelvin(13.0),
             hot_end: [(25.0, 52.0), (35.0, 57.0), (45.0, 62.0)]
                 .iter()
                 .map(|&(inlet_c, engine_temp_c)| HotPoint {
-                    inlet_c,
-                    engine_temp_c,
+                    inlet_c: Celsius(inlet_c),
+                    engine_temp_c: Celsius(engine_temp_c),
                     unlockable_fraction: 0.0,
                     flaps_per_lane_h: 0.0,
                 })
                 .collect(),
             ports_per_switch: 128.0,
-            port_gbps: 800.0,
+            port_gbps: Gbps(800.0),
             tiers: vec![
                 tier("scale-up", 4.0, 0.5, true),
                 tier("leaf", 2.0, 0.8, true),
@@ -135,7 +136,7 @@ fn inputs() -> MarketInputs {
             goodput_parity: 0.002,
             bull_by_year: 2027,
             bear_after_year: 2029,
-            engine_temp_limit_c: 70.0,
+            engine_temp_limit_c: Celsius(70.0),
             unlockable_limit: 0.001,
             flap_limit_per_lane_h: 1.0,
         },

@@ -75,9 +75,9 @@ fn check_anchor_scalars(a: &Anchors) -> Result<(), MarketError> {
             "at most anchors.cpo_usd_per_gbps_at_reference (it is part of it)",
         ));
     }
-    non_negative("anchors.pluggable_pj_per_bit", a.pluggable_pj_per_bit)?;
-    non_negative("anchors.lpo_pj_per_bit", a.lpo_pj_per_bit)?;
-    non_negative("anchors.cpo_pj_per_bit", a.cpo_pj_per_bit)?;
+    non_negative("anchors.pluggable_pj_per_bit", a.pluggable_pj_per_bit.0)?;
+    non_negative("anchors.lpo_pj_per_bit", a.lpo_pj_per_bit.0)?;
+    non_negative("anchors.cpo_pj_per_bit", a.cpo_pj_per_bit.0)?;
     positive("anchors.reference_units", a.reference_units)?;
     non_negative(
         "anchors.cpo_yield.laser_defects_at_reference",
@@ -92,7 +92,7 @@ fn check_anchor_scalars(a: &Anchors) -> Result<(), MarketError> {
         a.cpo_cooling.infrastructure_usd_per_gbps,
     )?;
     positive("anchors.ports_per_switch", a.ports_per_switch)?;
-    positive("anchors.port_gbps", a.port_gbps)?;
+    positive("anchors.port_gbps", a.port_gbps.0)?;
     if !(0.0..=1.0).contains(&a.pluggable_network_goodput_loss) {
         return Err(MarketError::invalid(
             "anchors.pluggable_network_goodput_loss",
@@ -114,18 +114,18 @@ fn check_anchor_scalars(a: &Anchors) -> Result<(), MarketError> {
 fn check_hot_end(a: &Anchors) -> Result<(), MarketError> {
     for (i, point) in a.hot_end.iter().enumerate() {
         let name = format!("anchors.hot_end[{i}]");
-        let ascending = i == 0 || point.inlet_c > a.hot_end[i - 1].inlet_c;
-        if !(point.inlet_c.is_finite() && ascending) {
+        let ascending = i == 0 || point.inlet_c.0 > a.hot_end[i - 1].inlet_c.0;
+        if !(point.inlet_c.0.is_finite() && ascending) {
             return Err(MarketError::invalid(
                 format!("{name}.inlet_c"),
-                point.inlet_c,
+                point.inlet_c.0,
                 "finite and strictly ascending",
             ));
         }
-        if !point.engine_temp_c.is_finite() {
+        if !point.engine_temp_c.0.is_finite() {
             return Err(MarketError::invalid(
                 format!("{name}.engine_temp_c"),
-                point.engine_temp_c,
+                point.engine_temp_c.0,
                 "a finite temperature",
             ));
         }
@@ -138,10 +138,10 @@ fn check_hot_end(a: &Anchors) -> Result<(), MarketError> {
         }
         non_negative(&format!("{name}.flaps_per_lane_h"), point.flaps_per_lane_h)?;
     }
-    if !a.engine_temp_margin_k.is_finite() {
+    if !a.engine_temp_margin_k.0.is_finite() {
         return Err(MarketError::invalid(
             "anchors.engine_temp_margin_k",
-            a.engine_temp_margin_k,
+            a.engine_temp_margin_k.0,
             "a finite number",
         ));
     }
@@ -267,10 +267,10 @@ fn check_criteria(c: &Criteria) -> Result<(), MarketError> {
             "a finite number",
         ));
     }
-    if !c.engine_temp_limit_c.is_finite() {
+    if !c.engine_temp_limit_c.0.is_finite() {
         return Err(MarketError::invalid(
             "criteria.engine_temp_limit_c",
-            c.engine_temp_limit_c,
+            c.engine_temp_limit_c.0,
             "a finite temperature",
         ));
     }

@@ -2,14 +2,15 @@
 //! observations.
 
 use super::*;
+use cporamp_core::units::{Celsius, Gbps, Kelvin, PjPerBit};
 
 /// One inlet of the thermal and photonics engines' sweep, for the thermal check.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct HotPoint {
     /// Coolant inlet, °C.
-    pub inlet_c: f64,
+    pub inlet_c: Celsius,
     /// Hottest engine mean, °C.
-    pub engine_temp_c: f64,
+    pub engine_temp_c: Celsius,
     /// Lanes that cannot lock, fraction.
     pub unlockable_fraction: f64,
     /// Flaps per lane-hour.
@@ -59,11 +60,11 @@ pub struct Anchors {
     /// Part of the CPO capex that is the external laser source, USD per Gb/s.
     pub els_usd_per_gbps: f64,
     /// Pluggable energy per bit, pJ/bit.
-    pub pluggable_pj_per_bit: f64,
+    pub pluggable_pj_per_bit: PjPerBit,
     /// LPO energy per bit, pJ/bit.
-    pub lpo_pj_per_bit: f64,
+    pub lpo_pj_per_bit: PjPerBit,
     /// CPO energy per bit, pJ/bit.
-    pub cpo_pj_per_bit: f64,
+    pub cpo_pj_per_bit: PjPerBit,
     /// Cumulative CPO switches at which the CPO anchors hold.
     pub reference_units: f64,
     /// CPO package yield over the Wright defect factor (1 at the reference) and the
@@ -84,13 +85,13 @@ pub struct Anchors {
     /// LPO minus pluggable job goodput loss (fraction), from the LPO fabric.
     pub lpo_goodput_loss: f64,
     /// Laser/ring temperature limit minus the engine temperature at the nominal inlet, K.
-    pub engine_temp_margin_k: f64,
+    pub engine_temp_margin_k: Kelvin,
     /// The CPO package over the inlet sweep, ascending inlet (the last is the hot end).
     pub hot_end: Vec<HotPoint>,
     /// Ports per switch.
     pub ports_per_switch: f64,
     /// Port speed, Gb/s.
-    pub port_gbps: f64,
+    pub port_gbps: Gbps,
     /// Network tiers.
     pub tiers: Vec<TierAnchors>,
     /// Layer split per technology, one for each of [`Family::ALL`].
@@ -142,7 +143,7 @@ pub struct Criteria {
     /// The end of the article's window: base by this year, bear after it or never.
     pub bear_after_year: i32,
     /// Hottest engine allowed at the hot end of the inlet sweep, °C.
-    pub engine_temp_limit_c: f64,
+    pub engine_temp_limit_c: Celsius,
     /// Largest fraction of lanes that may fail to lock there.
     pub unlockable_limit: f64,
     /// Largest flap rate there, per lane-hour.

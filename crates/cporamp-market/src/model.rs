@@ -192,11 +192,11 @@ pub fn thermal_check(m: &MarketInputs, error_k: f64) -> Option<Reason> {
     let a = &m.anchors;
     let c = &m.criteria;
     let hot = a.hot_end.last()?;
-    let inlets: Vec<f64> = a.hot_end.iter().map(|p| p.inlet_c).collect();
-    let at = hot.inlet_c + error_k;
-    let engine_c = hot.engine_temp_c + error_k;
-    if engine_c > c.engine_temp_limit_c {
-        return Some(Reason::EngineTemperature { excess_k: engine_c - c.engine_temp_limit_c });
+    let inlets: Vec<f64> = a.hot_end.iter().map(|p| p.inlet_c.0).collect();
+    let at = hot.inlet_c.0 + error_k;
+    let engine_c = hot.engine_temp_c.0 + error_k;
+    if engine_c > c.engine_temp_limit_c.0 {
+        return Some(Reason::EngineTemperature { excess_k: engine_c - c.engine_temp_limit_c.0 });
     }
     let unlockable: Vec<f64> = a.hot_end.iter().map(|p| p.unlockable_fraction).collect();
     let unlockable = extrapolate(&inlets, &unlockable, at).clamp(0.0, 1.0);
@@ -222,7 +222,7 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
     let extra_loss =
         goodput_loss(a, p[MarketInput::LaserFailureFactor], p[MarketInput::EngineFitFactor]);
     let error_k = p[MarketInput::ThermalMarginSigmaK] * z;
-    let margin = a.engine_temp_margin_k - error_k;
+    let margin = a.engine_temp_margin_k.0 - error_k;
     let thermal_problem = thermal_check(m, error_k);
     let splits = Family::ALL.map(|family| {
         a.layer_split.iter().find(|s| s.technology == family).map_or([0.0; 4], |s| s.fractions)
@@ -390,14 +390,15 @@ fn tier_year(
     let downtime = |difference: f64| {
         if tier.job_exposed {
             let loss = (a.pluggable_network_goodput_loss + difference).max(0.0);
-            loss * p[MarketInput::GpuHourUsd] * life_h / (tier.ports_per_accelerator * a.port_gbps)
+            loss * p[MarketInput::GpuHourUsd] * life_h
+                / (tier.ports_per_accelerator * a.port_gbps.0)
         } else {
             0.0
         }
     };
-    let tco_plug = capex[0] + energy(a.pluggable_pj_per_bit) + downtime(0.0);
-    let tco_lpo = capex[1] + energy(a.lpo_pj_per_bit) + downtime(a.lpo_goodput_loss);
-    let tco_cpo = capex[2] + energy(a.cpo_pj_per_bit) + downtime(extra_loss);
+    let tco_plug = capex[0] + energy(a.pluggable_pj_per_bit.0) + downtime(0.0);
+    let tco_lpo = capex[1] + energy(a.lpo_pj_per_bit.0) + downtime(a.lpo_goodput_loss);
+    let tco_cpo = capex[2] + energy(a.cpo_pj_per_bit.0) + downtime(extra_loss);
     let best_other = if tier.lpo_allowed { tco_plug.min(tco_lpo) } else { tco_plug };
     let ceiling = if tier.cpo_allowed { tier.cpo_max_share } else { 0.0 };
     let gates = Gates {
@@ -448,11 +449,11 @@ fn tier_year(
     let ports = accelerators * tier.ports_per_accelerator;
     let new_cpo_switches = cpo * ports / a.ports_per_switch;
     for tech in 0..3 {
-        let usd = ports * a.port_gbps * (capex[tech] - cooling_capex[tech]) * shares[tech];
+        let usd = ports * a.port_gbps.0 * (capex[tech] - cooling_capex[tech]) * shares[tech];
         for (layer, fraction) in splits[tech].iter().enumerate() {
             out.value[t][layer] += usd * fraction;
         }
-        out.value[t][THERMAL_LAYER] += ports * a.port_gbps * cooling_capex[tech] * shares[tech];
+        out.value[t][THERMAL_LAYER] += ports * a.port_gbps.0 * cooling_capex[tech] * shares[tech];
     }
     new_cpo_switches
 }

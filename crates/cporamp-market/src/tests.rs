@@ -3,6 +3,7 @@
 //! determinism; bad input.
 
 use super::*;
+use cporamp_core::units::{Celsius, Gbps, Kelvin, PjPerBit};
 
 fn uniform(low: f64, high: f64) -> Prior {
     Prior::Uniform { low, high }
@@ -46,9 +47,9 @@ pub(crate) fn fixture() -> MarketInputs {
             lpo_usd_per_gbps: 4.9,
             cpo_usd_per_gbps_at_reference: 5.6,
             els_usd_per_gbps: 0.5,
-            pluggable_pj_per_bit: 18.0,
-            lpo_pj_per_bit: 12.0,
-            cpo_pj_per_bit: 6.0,
+            pluggable_pj_per_bit: PjPerBit(18.0),
+            lpo_pj_per_bit: PjPerBit(12.0),
+            cpo_pj_per_bit: PjPerBit(6.0),
             reference_units: 50_000.0,
             cpo_yield: flat_surface(yield_surrogate(
                 &defect.iter().map(|&d| (d, (-0.2 * d).exp())).collect::<Vec<_>>(),
@@ -66,18 +67,18 @@ pub(crate) fn fixture() -> MarketInputs {
             },
             pluggable_network_goodput_loss: 0.01,
             lpo_goodput_loss: -0.0002,
-            engine_temp_margin_k: 13.0,
+            engine_temp_margin_k: Kelvin(13.0),
             hot_end: [(25.0, 52.0), (35.0, 57.0), (45.0, 62.0)]
                 .iter()
                 .map(|&(inlet_c, engine_temp_c)| HotPoint {
-                    inlet_c,
-                    engine_temp_c,
+                    inlet_c: Celsius(inlet_c),
+                    engine_temp_c: Celsius(engine_temp_c),
                     unlockable_fraction: 0.0,
                     flaps_per_lane_h: 0.0,
                 })
                 .collect(),
             ports_per_switch: 128.0,
-            port_gbps: 800.0,
+            port_gbps: Gbps(800.0),
             tiers: vec![
                 TierAnchors {
                     name: "scale-up".to_owned(),
@@ -120,7 +121,7 @@ pub(crate) fn fixture() -> MarketInputs {
             goodput_parity: 0.002,
             bull_by_year: 2027,
             bear_after_year: 2029,
-            engine_temp_limit_c: 70.0,
+            engine_temp_limit_c: Celsius(70.0),
             unlockable_limit: 0.001,
             flap_limit_per_lane_h: 1.0,
         },
@@ -625,7 +626,7 @@ fn volume_year_is_where_the_logistic_crosses_the_volume_share() {
     // The hot end 5 K over the limit: a redesign at the 2026 qualification, adoption two
     // years later, tail with probability 1 and its reason.
     let mut hot = degenerate();
-    hot.anchors.hot_end.last_mut().unwrap().engine_temp_c = 75.0;
+    hot.anchors.hot_end.last_mut().unwrap().engine_temp_c = Celsius(75.0);
     let r = simulate(&hot, 2).unwrap();
     assert_eq!(r.records[0].volume_years[1], Some(2031));
     assert!((r.probabilities[3].probability - 1.0).abs() < 1e-12);
@@ -656,7 +657,7 @@ fn value_pools_follow_the_layer_split() {
         .map(|(tier, result)| {
             let ports = 12e6 * tier.ports_per_accelerator;
             (0..3)
-                .map(|tech| ports * a.port_gbps * capex[tech] * result.mean_shares[0][tech])
+                .map(|tech| ports * a.port_gbps.0 * capex[tech] * result.mean_shares[0][tech])
                 .sum::<f64>()
         })
         .sum();
@@ -1010,7 +1011,7 @@ fn a_dearer_cooling_bill_raises_cpo_tco_and_the_thermal_pool_by_its_closed_form(
             .map(|(j, tier)| {
                 let share = with.shares[j * years + t][2];
                 assert_eq!(share.to_bits(), without.shares[j * years + t][2].to_bits());
-                accelerators * tier.ports_per_accelerator * a.port_gbps * share
+                accelerators * tier.ports_per_accelerator * a.port_gbps.0 * share
             })
             .sum::<f64>()
             * bill(year)

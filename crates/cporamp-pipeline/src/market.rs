@@ -31,6 +31,7 @@
 
 use cporamp_compare::{GenerationComparison, TechnologyResult};
 use cporamp_core::Scenario;
+use cporamp_core::units::{Celsius, Gbps, Kelvin, PjPerBit};
 use cporamp_fleet::{FleetInputs, JobCause, PortKind};
 use cporamp_market::{
     Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, LayerSplit, MarketInput,
@@ -135,9 +136,9 @@ pub(crate) fn market(
         lpo_usd_per_gbps: lpo.cost.switch_usd_per_gbps,
         cpo_usd_per_gbps_at_reference: yielded.switch_usd_per_gbps_with_yield,
         els_usd_per_gbps: cpo.cost.els_usd_per_port / port_gbps,
-        pluggable_pj_per_bit: pluggable.switch_power.pj_per_bit,
-        lpo_pj_per_bit: lpo.switch_power.pj_per_bit,
-        cpo_pj_per_bit: cpo.switch_power.pj_per_bit,
+        pluggable_pj_per_bit: PjPerBit(pluggable.switch_power.pj_per_bit),
+        lpo_pj_per_bit: PjPerBit(lpo.switch_power.pj_per_bit),
+        cpo_pj_per_bit: PjPerBit(cpo.switch_power.pj_per_bit),
         reference_units: scenario.yield_settings.ramp.reference_units,
         cpo_yield,
         goodput_loss_vs_laser_factor: goodput.laser,
@@ -145,10 +146,10 @@ pub(crate) fn market(
         goodput_held_out: goodput.held_out,
         pluggable_network_goodput_loss: fabric.pluggable_network_loss,
         lpo_goodput_loss: fabric.reference - fabric.lpo,
-        engine_temp_margin_k: settings.engine_temp_limit_c - engine_c,
+        engine_temp_margin_k: Kelvin(settings.engine_temp_limit_c - engine_c),
         hot_end,
         ports_per_switch: f64::from(comparison.ports_per_switch),
-        port_gbps,
+        port_gbps: Gbps(port_gbps),
         tiers: tier_anchors(settings),
         layer_split: layer_splits(settings),
         cpo_cooling,
@@ -190,8 +191,8 @@ fn package_anchors(
         .iter()
         .zip(&photonics_cpo.inlet_sweep)
         .map(|(point, lanes)| HotPoint {
-            inlet_c: point.inlet_c,
-            engine_temp_c: point.engine_mean_max_c,
+            inlet_c: Celsius(point.inlet_c),
+            engine_temp_c: Celsius(point.engine_mean_max_c),
             unlockable_fraction: lanes.unlockable_fraction,
             flaps_per_lane_h: lanes.feedback_flaps_per_lane_hour,
         })
@@ -314,7 +315,7 @@ fn market_inputs(scenario: &Scenario, anchors: Anchors) -> MarketInputs {
             goodput_parity: criteria.goodput_parity,
             bull_by_year: criteria.bull_by_year,
             bear_after_year: criteria.bear_after_year,
-            engine_temp_limit_c: settings.engine_temp_limit_c,
+            engine_temp_limit_c: Celsius(settings.engine_temp_limit_c),
             unlockable_limit: criteria.unlockable_limit,
             flap_limit_per_lane_h: criteria.flap_limit_per_lane_h,
         },

@@ -293,7 +293,7 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
         .nominal
         .engine_mean_max_c;
     assert!(
-        (anchors.engine_temp_margin_k - (scenario.market.engine_temp_limit_c - engine_c)).abs()
+        (anchors.engine_temp_margin_k.0 - (scenario.market.engine_temp_limit_c - engine_c)).abs()
             < 1e-12
     );
     let compared = generation.technologies.iter().find(|t| &t.id == cpo_id).unwrap();
@@ -344,8 +344,8 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
     let sweep = &output.thermal[at].technologies.iter().find(|t| &t.id == cpo_id).unwrap().sweep;
     assert_eq!(anchors.hot_end.len(), sweep.len());
     for (point, thermal) in anchors.hot_end.iter().zip(sweep) {
-        assert_eq!(point.inlet_c.to_bits(), thermal.inlet_c.to_bits());
-        assert_eq!(point.engine_temp_c.to_bits(), thermal.engine_mean_max_c.to_bits());
+        assert_eq!(point.inlet_c.0.to_bits(), thermal.inlet_c.to_bits());
+        assert_eq!(point.engine_temp_c.0.to_bits(), thermal.engine_mean_max_c.to_bits());
     }
     // Integrated lasers at the engine temperature wear out faster than the same number of
     // lasers fed from a cool ELS: more port failures per port-year.
