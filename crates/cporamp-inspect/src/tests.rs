@@ -1,6 +1,7 @@
 //! Tests of the analytics on hand-made and seeded records.
 
 use super::*;
+use cporamp_core::units::{Db, Hours, Micrometres, Nanometres, Usd};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 
@@ -218,36 +219,36 @@ pub(crate) fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
         lanes_per_engine: 32,
         spare_lanes_per_engine: 0,
         lanes_per_laser: 4,
-        block_sigma_um: 0.17,
-        fiber_sigma_um: 0.15,
-        shift_sigma_um: 0.15,
-        mode_radius_um: 2.0,
-        wavelength_um: 1.31,
+        block_sigma_um: Micrometres(0.17),
+        fiber_sigma_um: Micrometres(0.15),
+        shift_sigma_um: Micrometres(0.15),
+        mode_radius_um: Micrometres(2.0),
+        wavelength_um: Micrometres(1.31),
         gap_index: 1.5,
-        gap_mean_um: 5.0,
-        gap_sigma_um: 1.5,
+        gap_mean_um: Micrometres(5.0),
+        gap_sigma_um: Micrometres(1.5),
         tilt_sigma_mrad: 2.0,
-        coupling_budget_db: 1.0,
+        coupling_budget_db: Db(1.0),
         laser_dead_probability: 0.01,
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.01,
-        drift_mean_nm: 2.0,
-        drift_sigma_nm: 2.1,
+        drift_mean_nm: Nanometres(2.0),
+        drift_sigma_nm: Nanometres(2.1),
         drift_global_fraction: 0.25,
         drift_wafer_fraction: 0.25,
         engines_per_pic_wafer: 50,
-        fsr_nm: 11.4,
-        tuning_range_nm: 12.6,
+        fsr_nm: Nanometres(11.4),
+        tuning_range_nm: Nanometres(12.6),
         rings_per_lane: 2,
         reassignment_step_nm: None,
-        warpage_mean_um: 30.0,
-        warpage_sigma_um: 10.0,
+        warpage_mean_um: Micrometres(30.0),
+        warpage_sigma_um: Micrometres(10.0),
         warpage_lateral_per_um: 0.005,
         reflow_warpage_fraction: 0.75,
-        bga_open_low_um: 90.0,
-        bga_open_high_um: 220.0,
+        bga_open_low_um: Micrometres(90.0),
+        bga_open_high_um: Micrometres(220.0),
         engine_sag_per_um: 0.016,
-        engine_joint_open_um: 10.0,
+        engine_joint_open_um: Micrometres(10.0),
         asic_defects_per_die: 0.3,
         asic_cluster_alpha: Some(2.0),
         asics_per_wafer: 60,
@@ -257,17 +258,17 @@ pub(crate) fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
         engine_test: cporamp_yield::ByMechanism([0.0, 0.5, 0.95, 0.0, 0.0]),
         package_test: cporamp_yield::ByMechanism([0.98, 0.9, 0.9, 0.8, 0.5]),
         system_test: cporamp_yield::ByMechanism([0.5; 5]),
-        burn_in_h: 48.0,
+        burn_in_h: Hours(48.0),
         rework: cporamp_yield::Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
         els: None,
-        asic_usd: 10_000.0,
-        engine_usd: 800.0,
-        packaging_usd: 1500.0,
-        wafer_test_usd: 50.0,
-        engine_test_usd: 40.0,
-        package_test_usd: 200.0,
-        system_test_usd: 100.0,
-        burn_in_usd: 100.0,
+        asic_usd: Usd(10_000.0),
+        engine_usd: Usd(800.0),
+        packaging_usd: Usd(1500.0),
+        wafer_test_usd: Usd(50.0),
+        engine_test_usd: Usd(40.0),
+        package_test_usd: Usd(200.0),
+        system_test_usd: Usd(100.0),
+        burn_in_usd: Usd(100.0),
     }
 }
 
@@ -420,9 +421,9 @@ fn line_inputs(seed: u64) -> cporamp_yield::YieldInputs {
         lanes_per_laser: 4,
         laser_dead_probability: 0.1,
         engine_test: cporamp_yield::ByMechanism([0.0, 0.2, 0.7, 0.0, 0.0]),
-        engine_joint_open_um: 0.55,
-        tuning_range_nm: 11.0,
-        coupling_budget_db: 0.7,
+        engine_joint_open_um: Micrometres(0.55),
+        tuning_range_nm: Nanometres(11.0),
+        coupling_budget_db: Db(0.7),
         package_test: cporamp_yield::ByMechanism([0.3, 0.4, 0.5, 0.5, 0.5]),
         asics_per_wafer: 8,
         wafers_per_lot: 5,
@@ -559,8 +560,8 @@ fn the_refitted_line_reproduces_the_generating_yields_within_3_se() {
     refit.seed += 1;
     refit.asic_defects_per_die = fitted("asic_defects_per_die").unwrap().value;
     refit.asic_cluster_alpha = Some(fitted("asic_cluster_alpha").unwrap().value);
-    refit.warpage_mean_um = fitted("warpage_mean_um").unwrap().value;
-    refit.warpage_sigma_um = fitted("warpage_sigma_um").unwrap().value;
+    refit.warpage_mean_um = Micrometres(fitted("warpage_mean_um").unwrap().value);
+    refit.warpage_sigma_um = Micrometres(fitted("warpage_sigma_um").unwrap().value);
     for m in Mechanism::ALL {
         let names =
             (yield_fit::names::PACKAGE_TEST_COVERAGE[m], yield_fit::names::SYSTEM_TEST_COVERAGE[m]);

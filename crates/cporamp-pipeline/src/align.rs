@@ -114,14 +114,14 @@ mod tests {
             (&active, aligned.active.cost_per_engine_usd),
             (&passive, aligned.passive.cost_per_engine_usd),
         ] {
-            let added = with.inputs.packaging_usd - none.inputs.packaging_usd;
+            let added = with.inputs.packaging_usd.0 - none.inputs.packaging_usd.0;
             assert!((added - per_engine * engines).abs() < 1e-9, "{added} vs {per_engine}");
             assert!(per_engine > 0.0);
         }
         // The same Monte Carlo draws, a dearer package: the cost per shipped switch rises by
         // the added packaging over the yield (packages bought per switch shipped).
         let rise = active.result.cost.total_usd - none.result.cost.total_usd;
-        let expected = (active.inputs.packaging_usd - none.inputs.packaging_usd)
+        let expected = (active.inputs.packaging_usd.0 - none.inputs.packaging_usd.0)
             / none.result.package_yield.value;
         assert!((rise - expected).abs() < 1e-6 * expected.max(1.0), "{rise} vs {expected}");
     }

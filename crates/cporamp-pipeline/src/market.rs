@@ -444,11 +444,11 @@ fn yield_surface(
     let mut lines = points.iter().map(|line| cporamp_market::yield_surrogate(line));
     let mut line = || lines.next().expect("four lines");
     let (mode_radius, heater_efficiency, warpage, asic_defects) = (line(), line(), line(), line());
-    let attach_variance_um2 = inputs.block_sigma_um.powi(2) + inputs.shift_sigma_um.powi(2);
+    let attach_variance_um2 = inputs.block_sigma_um.0.powi(2) + inputs.shift_sigma_um.0.powi(2);
     Ok(cporamp_market::YieldSurface {
         attach: cporamp_market::yield_surrogate(&attach),
         laser_defects_at_reference: laser_defects_at_reference(inputs),
-        fiber_variance_ratio: inputs.fiber_sigma_um.powi(2) / attach_variance_um2,
+        fiber_variance_ratio: inputs.fiber_sigma_um.0.powi(2) / attach_variance_um2,
         warpage_variance_ratio: cporamp_yield::warpage_shift_mean_square_um2(inputs)
             / attach_variance_um2,
         reference_yield,

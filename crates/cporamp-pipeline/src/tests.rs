@@ -195,7 +195,7 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
         for technology in &yields.technologies {
             let compared = generation.technologies.iter().find(|t| t.id == technology.id).unwrap();
             let tuning = compared.rings.as_ref().unwrap();
-            assert!((technology.inputs.drift_mean_nm - tuning.mean_offset_nm).abs() < 1e-12);
+            assert!((technology.inputs.drift_mean_nm.0 - tuning.mean_offset_nm).abs() < 1e-12);
             let result = &technology.result;
             assert!(result.cost.total_usd >= result.cost.ideal_usd);
             assert!(result.package_yield.value > 0.0 && result.package_yield.value <= 1.0);
@@ -206,7 +206,7 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
             let compared = generation.technologies.iter().find(|t| t.id == technology.id).unwrap();
             let with_yield = technology.switch_usd_per_gbps_with_yield;
             let inputs = &technology.inputs;
-            let parts = inputs.asic_usd + inputs.engines_per_package as f64 * inputs.engine_usd;
+            let parts = inputs.asic_usd.0 + inputs.engines_per_package as f64 * inputs.engine_usd.0;
             let capacity = compared.cost.switch_usd / compared.cost.switch_usd_per_gbps;
             let expected =
                 (compared.cost.switch_usd - parts + technology.result.cost.total_usd) / capacity;
@@ -421,7 +421,7 @@ fn spare_lanes_cost_their_share_of_the_engine_and_rescue_engines() {
     };
     let (none, four) = (at(0), at(4));
     let lanes = none.inputs.lanes_per_engine as f64;
-    let ratio = four.inputs.engine_usd / none.inputs.engine_usd;
+    let ratio = four.inputs.engine_usd.0 / none.inputs.engine_usd.0;
     assert!((ratio - (lanes + 4.0) / lanes).abs() < 1e-12, "{ratio} for {lanes} lanes");
     assert!(
         four.result.package_yield.value > none.result.package_yield.value,

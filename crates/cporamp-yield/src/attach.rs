@@ -33,13 +33,15 @@ impl<'a> Attach<'a> {
         Attach {
             inputs,
             modes: coupling::Modes {
-                radius_um: inputs.mode_radius_um,
-                wavelength_um: inputs.wavelength_um,
+                radius_um: inputs.mode_radius_um.0,
+                wavelength_um: inputs.wavelength_um.0,
                 gap_index: inputs.gap_index,
             },
-            block: normal((inputs.block_sigma_um.powi(2) + inputs.shift_sigma_um.powi(2)).sqrt()),
-            fiber_sigma_um: inputs.fiber_sigma_um,
-            gap: normal(inputs.gap_sigma_um),
+            block: normal(
+                (inputs.block_sigma_um.0.powi(2) + inputs.shift_sigma_um.0.powi(2)).sqrt(),
+            ),
+            fiber_sigma_um: inputs.fiber_sigma_um.0,
+            gap: normal(inputs.gap_sigma_um.0),
             tilt: normal(inputs.tilt_sigma_mrad * 1e-3),
             keep_loss,
         }
@@ -65,7 +67,7 @@ impl<'a> Attach<'a> {
     ) -> Placement {
         let inputs = self.inputs;
         let warp_um = corner_warp_um * rho_sq;
-        let gap_um = (inputs.gap_mean_um + self.gap.sample(rng)).abs();
+        let gap_um = (inputs.gap_mean_um.0 + self.gap.sample(rng)).abs();
         let x_axis = self.modes.axis(self.tilt.sample(rng), gap_um);
         let y_axis = self.modes.axis(self.tilt.sample(rng), gap_um);
         let offset = inputs.warpage_lateral_per_um * warp_um;
@@ -74,14 +76,14 @@ impl<'a> Attach<'a> {
         let mut lanes = pool.take();
         lanes.extend_from_slice(&engine.lanes);
         let mut any_failed = engine.any_failed;
-        if corner_warp_um.abs() * inputs.engine_sag_per_um > inputs.engine_joint_open_um {
+        if corner_warp_um.abs() * inputs.engine_sag_per_um > inputs.engine_joint_open_um.0 {
             for lane in &mut lanes {
                 lane[Mechanism::Warpage] = true;
             }
             any_failed |= !lanes.is_empty();
         }
         // A fiber at (fx, fy) from the block's centre: its loss, and its lane's flags.
-        let budget = inputs.coupling_budget_db;
+        let budget = inputs.coupling_budget_db.0;
         let place = |lane: &mut ByMechanism<bool>, (fx, fy): (f64, f64)| -> f64 {
             let (x, y) = (block_x + fx, block_y + fy);
             let y_ln = y_axis.ln_efficiency(y);
@@ -140,6 +142,6 @@ pub fn warpage_shift_mean_square_um2(inputs: &YieldInputs) -> f64 {
     let rho4 = (0..engines).map(|index| engine_rho_sq(index, engines).powi(2)).sum::<f64>()
         / engines as f64;
     inputs.warpage_lateral_per_um.powi(2)
-        * (inputs.warpage_mean_um.powi(2) + inputs.warpage_sigma_um.powi(2))
+        * (inputs.warpage_mean_um.0.powi(2) + inputs.warpage_sigma_um.0.powi(2))
         * rho4
 }

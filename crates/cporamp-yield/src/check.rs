@@ -75,31 +75,31 @@ fn check_fractions(inputs: &YieldInputs) -> Result<(), YieldInputError> {
 /// (finite).
 fn check_magnitudes(inputs: &YieldInputs) -> Result<(), YieldInputError> {
     for (name, value) in [
-        ("block_sigma_um", inputs.block_sigma_um),
-        ("fiber_sigma_um", inputs.fiber_sigma_um),
-        ("shift_sigma_um", inputs.shift_sigma_um),
-        ("coupling_budget_db", inputs.coupling_budget_db),
+        ("block_sigma_um", inputs.block_sigma_um.0),
+        ("fiber_sigma_um", inputs.fiber_sigma_um.0),
+        ("shift_sigma_um", inputs.shift_sigma_um.0),
+        ("coupling_budget_db", inputs.coupling_budget_db.0),
         ("laser_weak_rate_per_h", inputs.laser_weak_rate_per_h),
-        ("drift_sigma_nm", inputs.drift_sigma_nm),
-        ("tuning_range_nm", inputs.tuning_range_nm),
-        ("warpage_sigma_um", inputs.warpage_sigma_um),
+        ("drift_sigma_nm", inputs.drift_sigma_nm.0),
+        ("tuning_range_nm", inputs.tuning_range_nm.0),
+        ("warpage_sigma_um", inputs.warpage_sigma_um.0),
         ("warpage_lateral_per_um", inputs.warpage_lateral_per_um),
         ("engine_sag_per_um", inputs.engine_sag_per_um),
         ("reflow_warpage_fraction", inputs.reflow_warpage_fraction),
         ("asic_defects_per_die", inputs.asic_defects_per_die),
-        ("burn_in_h", inputs.burn_in_h),
-        ("gap_mean_um", inputs.gap_mean_um),
-        ("gap_sigma_um", inputs.gap_sigma_um),
+        ("burn_in_h", inputs.burn_in_h.0),
+        ("gap_mean_um", inputs.gap_mean_um.0),
+        ("gap_sigma_um", inputs.gap_sigma_um.0),
         ("tilt_sigma_mrad", inputs.tilt_sigma_mrad),
         ("rework.usd", inputs.rework.usd),
-        ("asic_usd", inputs.asic_usd),
-        ("engine_usd", inputs.engine_usd),
-        ("packaging_usd", inputs.packaging_usd),
-        ("wafer_test_usd", inputs.wafer_test_usd),
-        ("engine_test_usd", inputs.engine_test_usd),
-        ("package_test_usd", inputs.package_test_usd),
-        ("system_test_usd", inputs.system_test_usd),
-        ("burn_in_usd", inputs.burn_in_usd),
+        ("asic_usd", inputs.asic_usd.0),
+        ("engine_usd", inputs.engine_usd.0),
+        ("packaging_usd", inputs.packaging_usd.0),
+        ("wafer_test_usd", inputs.wafer_test_usd.0),
+        ("engine_test_usd", inputs.engine_test_usd.0),
+        ("package_test_usd", inputs.package_test_usd.0),
+        ("system_test_usd", inputs.system_test_usd.0),
+        ("burn_in_usd", inputs.burn_in_usd.0),
     ] {
         if !(value.is_finite() && value >= 0.0) {
             return fail(
@@ -110,19 +110,19 @@ fn check_magnitudes(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         }
     }
     for (name, value) in [
-        ("mode_radius_um", inputs.mode_radius_um),
-        ("wavelength_um", inputs.wavelength_um),
+        ("mode_radius_um", inputs.mode_radius_um.0),
+        ("wavelength_um", inputs.wavelength_um.0),
         ("gap_index", inputs.gap_index),
-        ("fsr_nm", inputs.fsr_nm),
-        ("bga_open_low_um", inputs.bga_open_low_um),
-        ("engine_joint_open_um", inputs.engine_joint_open_um),
+        ("fsr_nm", inputs.fsr_nm.0),
+        ("bga_open_low_um", inputs.bga_open_low_um.0),
+        ("engine_joint_open_um", inputs.engine_joint_open_um.0),
     ] {
         if !(value.is_finite() && value > 0.0) {
             return fail(name, value, "a finite value > 0");
         }
     }
     for (name, value) in
-        [("drift_mean_nm", inputs.drift_mean_nm), ("warpage_mean_um", inputs.warpage_mean_um)]
+        [("drift_mean_nm", inputs.drift_mean_nm.0), ("warpage_mean_um", inputs.warpage_mean_um.0)]
     {
         if !value.is_finite() {
             return fail(name, value, "a finite value");
@@ -137,15 +137,17 @@ fn check_relations(inputs: &YieldInputs) -> Result<(), YieldInputError> {
     if inputs.rings_per_lane == 0 {
         return fail("rings_per_lane", 0.0, "at least 1 ring per lane");
     }
-    if let Some(step) = inputs.reassignment_step_nm
-        && !(step.is_finite() && step > 0.0 && step <= inputs.fsr_nm)
+    if let Some(step) = inputs.reassignment_step_nm.map(|step| step.0)
+        && !(step.is_finite() && step > 0.0 && step <= inputs.fsr_nm.0)
     {
         return fail("reassignment_step_nm", step, "a channel spacing in (0, fsr_nm]");
     }
-    if !(inputs.bga_open_high_um.is_finite() && inputs.bga_open_high_um >= inputs.bga_open_low_um) {
+    if !(inputs.bga_open_high_um.0.is_finite()
+        && inputs.bga_open_high_um.0 >= inputs.bga_open_low_um.0)
+    {
         return fail(
             "bga_open_high_um",
-            inputs.bga_open_high_um,
+            inputs.bga_open_high_um.0,
             "a finite warpage >= bga_open_low_um",
         );
     }

@@ -87,15 +87,15 @@ fn below(axis: &AxisCoupling, threshold: f64, s: f64) -> f64 {
 #[must_use]
 pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
     let modes = Modes {
-        radius_um: inputs.mode_radius_um,
-        wavelength_um: inputs.wavelength_um,
+        radius_um: inputs.mode_radius_um.0,
+        wavelength_um: inputs.wavelength_um.0,
         gap_index: inputs.gap_index,
     };
-    let s = (inputs.block_sigma_um.powi(2)
-        + inputs.shift_sigma_um.powi(2)
-        + inputs.fiber_sigma_um.powi(2))
+    let s = (inputs.block_sigma_um.0.powi(2)
+        + inputs.shift_sigma_um.0.powi(2)
+        + inputs.fiber_sigma_um.0.powi(2))
     .sqrt();
-    let beta = inputs.coupling_budget_db / (10.0 * std::f64::consts::LOG10_E);
+    let beta = inputs.coupling_budget_db.0 / (10.0 * std::f64::consts::LOG10_E);
     let m = inputs.engines_per_package;
     // Engine positions with how many engines share each (the four sides and the two halves
     // of a side are symmetric: 16 engines sit at 2 distinct distances).
@@ -110,13 +110,13 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
     let x_nodes = normal_nodes(64, 7.0);
     let outer = normal_nodes(24, 6.0);
     let tilt_nodes = normal_nodes(6, 3.5);
-    let gaps: Vec<(f64, f64)> = if inputs.gap_sigma_um > 0.0 {
+    let gaps: Vec<(f64, f64)> = if inputs.gap_sigma_um.0 > 0.0 {
         outer
             .iter()
-            .map(|&(z, w)| ((inputs.gap_mean_um + inputs.gap_sigma_um * z).abs(), w))
+            .map(|&(z, w)| ((inputs.gap_mean_um.0 + inputs.gap_sigma_um.0 * z).abs(), w))
             .collect()
     } else {
-        vec![(inputs.gap_mean_um.abs(), 1.0)]
+        vec![(inputs.gap_mean_um.0.abs(), 1.0)]
     };
     let tilts: Vec<(f64, f64)> = if inputs.tilt_sigma_mrad > 0.0 {
         tilt_nodes.iter().map(|&(z, w)| (inputs.tilt_sigma_mrad * 1e-3 * z, w)).collect()
@@ -132,13 +132,13 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
             None => tilts_y.push((tilt.abs(), weight)),
         }
     }
-    let warps: Vec<(f64, f64)> = if inputs.warpage_sigma_um > 0.0 {
+    let warps: Vec<(f64, f64)> = if inputs.warpage_sigma_um.0 > 0.0 {
         outer
             .iter()
-            .map(|&(z, w)| (inputs.warpage_mean_um + inputs.warpage_sigma_um * z, w))
+            .map(|&(z, w)| (inputs.warpage_mean_um.0 + inputs.warpage_sigma_um.0 * z, w))
             .collect()
     } else {
-        vec![(inputs.warpage_mean_um, 1.0)]
+        vec![(inputs.warpage_mean_um.0, 1.0)]
     };
     let (mut coupling, mut warpage, mut mass) = (0.0, 0.0, 0.0);
     for &(gap, w_gap) in &gaps {
@@ -149,7 +149,7 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
                 for &(warp, w_warp) in &warps {
                     let weight = w_gap * w_x * w_y * w_warp;
                     let joints_open =
-                        warp.abs() * inputs.engine_sag_per_um > inputs.engine_joint_open_um;
+                        warp.abs() * inputs.engine_sag_per_um > inputs.engine_joint_open_um.0;
                     let (mut both, mut with) = (0.0, 0.0);
                     for &(rho_sq, engines) in &positions {
                         let offset = inputs.warpage_lateral_per_um * warp * rho_sq;
@@ -194,8 +194,8 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
 /// m)/\sigma$.
 fn board_joints_open(inputs: &YieldInputs) -> f64 {
     let f = inputs.reflow_warpage_fraction;
-    let (mean, sigma) = (inputs.warpage_mean_um, inputs.warpage_sigma_um);
-    let (lo, hi) = (inputs.bga_open_low_um, inputs.bga_open_high_um);
+    let (mean, sigma) = (inputs.warpage_mean_um.0, inputs.warpage_sigma_um.0);
+    let (lo, hi) = (inputs.bga_open_low_um.0, inputs.bga_open_high_um.0);
     if f <= 0.0 {
         return f64::from(u8::from(lo < 0.0));
     }
@@ -230,12 +230,12 @@ fn board_joints_open(inputs: &YieldInputs) -> f64 {
 
 /// The drift lane rate: exact for fixed assignment, a bound with reassignment.
 fn drift(inputs: &YieldInputs) -> (f64, bool) {
-    let sigma = inputs.drift_sigma_nm;
+    let sigma = inputs.drift_sigma_nm.0;
     let local = inputs.ring_local_sigma_nm();
     let common = sigma * (inputs.drift_global_fraction + inputs.drift_wafer_fraction).sqrt();
-    let (range, fsr) = (inputs.tuning_range_nm, inputs.fsr_nm);
+    let (range, fsr) = (inputs.tuning_range_nm.0, inputs.fsr_nm.0);
     let rings = inputs.rings_per_lane as i32;
-    if let Some(step) = inputs.reassignment_step_nm {
+    if let Some(step) = inputs.reassignment_step_nm.map(|step| step.0) {
         let n = (fsr / step).round().max(1.0);
         let margin = range - step;
         if margin <= 0.0 {
@@ -269,12 +269,12 @@ fn drift(inputs: &YieldInputs) -> (f64, bool) {
         (1.0 - ok.powi(rings), 1.0 - ok.powi(engine_rings))
     };
     let (lane, engine) = if common <= 0.0 {
-        at(inputs.drift_mean_nm)
+        at(inputs.drift_mean_nm.0)
     } else {
         let nodes = normal_nodes(200, 8.0);
         let mass: f64 = nodes.iter().map(|&(_, w)| w).sum();
         nodes.iter().fold((0.0, 0.0), |(lane, engine), &(z, w)| {
-            let (l, e) = at(inputs.drift_mean_nm + common * z);
+            let (l, e) = at(inputs.drift_mean_nm.0 + common * z);
             (lane + w * l / mass, engine + w * e / mass)
         })
     };
@@ -289,6 +289,7 @@ fn drift(inputs: &YieldInputs) -> (f64, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cporamp_core::units::Micrometres;
 
     #[test]
     fn board_joints_open_is_the_band_ramp_integrated() {
@@ -298,10 +299,16 @@ mod tests {
         // relative error can reach through the ramp's (m - a)/(b - a) factors.
         let base = crate::tests::defaults_like();
         for (mean, sigma) in [(113.0, 28.0), (5.0, 80.0), (400.0, 30.0)] {
-            let inputs =
-                YieldInputs { warpage_mean_um: mean, warpage_sigma_um: sigma, ..base.clone() };
-            let (f, lo, hi) =
-                (inputs.reflow_warpage_fraction, inputs.bga_open_low_um, inputs.bga_open_high_um);
+            let inputs = YieldInputs {
+                warpage_mean_um: Micrometres(mean),
+                warpage_sigma_um: Micrometres(sigma),
+                ..base.clone()
+            };
+            let (f, lo, hi) = (
+                inputs.reflow_warpage_fraction,
+                inputs.bga_open_low_um.0,
+                inputs.bga_open_high_um.0,
+            );
             let steps = 400_000;
             let h = 20.0 * sigma / f64::from(steps);
             let numeric: f64 = (0..steps)

@@ -1,6 +1,7 @@
 //! The yield engine's inputs and their error.
 
 use super::*;
+use cporamp_core::units::{Db, Hours, Micrometres, Nanometres, Usd};
 
 /// Everything the yield engine needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,25 +19,25 @@ pub struct YieldInputs {
     /// Lanes fed by one on-engine laser; 0 when the lasers are external (ELS).
     pub lanes_per_laser: usize,
     /// Fiber-block placement sigma per axis, common to the block's fibers, µm.
-    pub block_sigma_um: f64,
+    pub block_sigma_um: Micrometres,
     /// Core position sigma per axis of each fiber within its block, µm.
-    pub fiber_sigma_um: f64,
+    pub fiber_sigma_um: Micrometres,
     /// Post-attach shift (cure) sigma per axis of the whole block, µm.
-    pub shift_sigma_um: f64,
+    pub shift_sigma_um: Micrometres,
     /// Mode radius, µm.
-    pub mode_radius_um: f64,
+    pub mode_radius_um: Micrometres,
     /// Wavelength, µm (sets the Rayleigh range for gap and tilt).
-    pub wavelength_um: f64,
+    pub wavelength_um: Micrometres,
     /// Refractive index of the fiber-to-coupler gap.
     pub gap_index: f64,
     /// Mean fiber-block-to-coupler gap, µm.
-    pub gap_mean_um: f64,
+    pub gap_mean_um: Micrometres,
     /// Gap sigma per fiber block (engine), µm.
-    pub gap_sigma_um: f64,
+    pub gap_sigma_um: Micrometres,
     /// Fiber-block tilt sigma per axis, mrad.
     pub tilt_sigma_mrad: f64,
     /// Excess coupling loss a lane can absorb (its allocation of the link margin), dB.
-    pub coupling_budget_db: f64,
+    pub coupling_budget_db: Db,
     /// Probability that a laser is dead on arrival, $1 - e^{-D_L A_L}$.
     pub laser_dead_probability: f64,
     /// Fraction of weak lasers.
@@ -44,9 +45,9 @@ pub struct YieldInputs {
     /// Failure rate of weak lasers, 1/h.
     pub laser_weak_rate_per_h: f64,
     /// Mean heater red shift needed at operating temperature before wrapping, nm.
-    pub drift_mean_nm: f64,
+    pub drift_mean_nm: Nanometres,
     /// Ring fabrication offset sigma, nm.
-    pub drift_sigma_nm: f64,
+    pub drift_sigma_nm: Nanometres,
     /// Share of that variance common to an engine.
     pub drift_global_fraction: f64,
     /// Share of that variance common to a PIC wafer.
@@ -54,31 +55,31 @@ pub struct YieldInputs {
     /// Engines (PICs) per PIC wafer.
     pub engines_per_pic_wafer: usize,
     /// Free spectral range, nm.
-    pub fsr_nm: f64,
+    pub fsr_nm: Nanometres,
     /// Heater tuning range, nm.
-    pub tuning_range_nm: f64,
+    pub tuning_range_nm: Nanometres,
     /// Rings per lane (a modulator and a demultiplexer ring), each on its own bus.
     pub rings_per_lane: usize,
     /// Wavelength reassignment step (the channel spacing; the grid tiles the FSR), nm;
     /// `None` for fixed assignment ([`cporamp_core::wdm`]).
-    pub reassignment_step_nm: Option<f64>,
+    pub reassignment_step_nm: Option<Nanometres>,
     /// Mean corner warpage, µm.
-    pub warpage_mean_um: f64,
+    pub warpage_mean_um: Micrometres,
     /// Warpage sigma, µm.
-    pub warpage_sigma_um: f64,
+    pub warpage_sigma_um: Micrometres,
     /// Lateral fiber shift per µm of warpage at the engine, µm/µm.
     pub warpage_lateral_per_um: f64,
     /// Warpage at reflow over warpage at room temperature (the BGA limits hold at reflow).
     pub reflow_warpage_fraction: f64,
     /// Lower end of the band of reflow warpage at which the board (BGA) joints open, µm.
-    pub bga_open_low_um: f64,
+    pub bga_open_low_um: Micrometres,
     /// Upper end of that band, µm.
-    pub bga_open_high_um: f64,
+    pub bga_open_high_um: Micrometres,
     /// An engine's own bow (sag across its width) per µm of package warpage,
     /// $(a/D)^2$ for an engine of width $a$ on a package of diagonal $D$.
     pub engine_sag_per_um: f64,
     /// Engine sag at which the engine's joints to the substrate open, µm.
-    pub engine_joint_open_um: f64,
+    pub engine_joint_open_um: Micrometres,
     /// ASIC defect density times die area, $D A$.
     pub asic_defects_per_die: f64,
     /// Negative-binomial clustering $\alpha$ (defect density Gamma-distributed per wafer);
@@ -100,27 +101,27 @@ pub struct YieldInputs {
     /// Switch system test (traffic on every port) coverage per mechanism, after package test.
     pub system_test: Coverage,
     /// Laser-chip burn-in, hours (0: none).
-    pub burn_in_h: f64,
+    pub burn_in_h: Hours,
     /// Rework of packages rejected for coupling only.
     pub rework: Rework,
     /// The external laser source, when the lasers are outside the package.
     pub els: Option<Els>,
     /// ASIC cost, USD.
-    pub asic_usd: f64,
+    pub asic_usd: Usd,
     /// Optical engine cost, USD.
-    pub engine_usd: f64,
+    pub engine_usd: Usd,
     /// Substrate, lid, assembly and fiber attach per package, USD.
-    pub packaging_usd: f64,
+    pub packaging_usd: Usd,
     /// Wafer test per ASIC, USD.
-    pub wafer_test_usd: f64,
+    pub wafer_test_usd: Usd,
     /// Engine test per engine, USD.
-    pub engine_test_usd: f64,
+    pub engine_test_usd: Usd,
     /// Package test per package, USD.
-    pub package_test_usd: f64,
+    pub package_test_usd: Usd,
     /// System test per switch, USD.
-    pub system_test_usd: f64,
+    pub system_test_usd: Usd,
     /// Laser burn-in per package's worth of lasers, USD.
-    pub burn_in_usd: f64,
+    pub burn_in_usd: Usd,
 }
 
 impl YieldInputs {
@@ -128,7 +129,7 @@ impl YieldInputs {
     /// w}$ with $g$ and $w$ the engine-global and wafer shares of its variance.
     #[must_use]
     pub fn ring_local_sigma_nm(&self) -> f64 {
-        self.drift_sigma_nm
+        self.drift_sigma_nm.0
             * (1.0 - self.drift_global_fraction - self.drift_wafer_fraction).max(0.0).sqrt()
     }
 }

@@ -253,7 +253,7 @@ fn burn_in(inputs: &YieldInputs) -> (f64, f64) {
     if f <= 0.0 {
         return (0.0, 0.0);
     }
-    let q = -(-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp_m1();
+    let q = -(-inputs.laser_weak_rate_per_h * inputs.burn_in_h.0).exp_m1();
     (f * q, f * (1.0 - q) / (1.0 - f * q))
 }
 
@@ -298,7 +298,7 @@ impl Line {
     }
 
     fn pic_offset(inputs: &YieldInputs, rng: &mut impl Rng) -> f64 {
-        normal(inputs.drift_sigma_nm * inputs.drift_wafer_fraction.sqrt()).sample(rng)
+        normal(inputs.drift_sigma_nm.0 * inputs.drift_wafer_fraction.sqrt()).sample(rng)
     }
 
     /// The next ASIC die's defect count.
@@ -351,9 +351,9 @@ impl EngineDraws {
     fn new(inputs: &YieldInputs) -> EngineDraws {
         let rings = BusSampler::new(
             BusLock {
-                fsr_nm: inputs.fsr_nm,
-                range_nm: inputs.tuning_range_nm,
-                step_nm: inputs.reassignment_step_nm,
+                fsr_nm: inputs.fsr_nm.0,
+                range_nm: inputs.tuning_range_nm.0,
+                step_nm: inputs.reassignment_step_nm.map(|step| step.0),
                 guard_nm: 0.0,
             },
             inputs.ring_local_sigma_nm(),
@@ -402,8 +402,8 @@ fn sample_engine<R: Rng>(
     }
     let wafer_offset = line.next_pic(inputs);
     let engine_offset =
-        normal(inputs.drift_sigma_nm * inputs.drift_global_fraction.sqrt()).sample(rng);
-    let common = inputs.drift_mean_nm + wafer_offset + engine_offset;
+        normal(inputs.drift_sigma_nm.0 * inputs.drift_global_fraction.sqrt()).sample(rng);
+    let common = inputs.drift_mean_nm.0 + wafer_offset + engine_offset;
     let mut shift_nm = if detailed { vec![f64::NAN; lanes] } else { Vec::new() };
     any_failed |= sample_rings(inputs, draws, common, &mut lane_failed, &mut shift_nm, rng, detail);
     Engine {
@@ -489,7 +489,7 @@ fn sample_rings<R: Rng>(
         let keep = ring == 0 && detailed;
         let mut flag = |failed: &mut [ByMechanism<bool>], shifts: &[f64]| {
             for (lane, &shift) in failed.iter_mut().zip(shifts) {
-                lane[Mechanism::Drift] |= shift > inputs.tuning_range_nm;
+                lane[Mechanism::Drift] |= shift > inputs.tuning_range_nm.0;
                 any_failed |= lane[Mechanism::Drift];
             }
         };

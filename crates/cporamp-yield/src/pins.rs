@@ -7,6 +7,7 @@
 use super::*;
 use crate::tests::defaults_like;
 use cporamp_core::pins::assert_pins;
+use cporamp_core::units::Hours;
 
 /// The default scenario's 102.4T co-packaged package as `defaults_like` in the unit tests (16
 /// engines of 32 lanes, edge couplers, warpage, rings on a fixed-assignment lock), with ASIC
@@ -21,7 +22,7 @@ fn fixture() -> YieldInputs {
         laser_dead_probability: 0.001,
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.01,
-        burn_in_h: 48.0,
+        burn_in_h: Hours(48.0),
         ..defaults_like()
     }
 }

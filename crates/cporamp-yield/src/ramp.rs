@@ -2,6 +2,7 @@
 //! the tornado of what removing each mechanism would save.
 
 use super::*;
+use cporamp_core::units::{Micrometres, Nanometres};
 
 /// Wright's law: the factor on a defect level at cumulative volume `cumulative` when it is 1 at
 /// `reference`, for a learning rate (factor per doubling) in (0, 1].
@@ -186,11 +187,11 @@ impl TornadoPlan {
             let mut without = base.clone();
             match mechanism {
                 Mechanism::Coupling => {
-                    without.block_sigma_um = 0.0;
-                    without.fiber_sigma_um = 0.0;
-                    without.shift_sigma_um = 0.0;
-                    without.gap_mean_um = 0.0;
-                    without.gap_sigma_um = 0.0;
+                    without.block_sigma_um = Micrometres(0.0);
+                    without.fiber_sigma_um = Micrometres(0.0);
+                    without.shift_sigma_um = Micrometres(0.0);
+                    without.gap_mean_um = Micrometres(0.0);
+                    without.gap_sigma_um = Micrometres(0.0);
                     without.tilt_sigma_mrad = 0.0;
                 }
                 Mechanism::Laser => {
@@ -198,11 +199,12 @@ impl TornadoPlan {
                     without.laser_weak_fraction = 0.0;
                 }
                 Mechanism::Drift => {
-                    without.tuning_range_nm = without.tuning_range_nm.max(without.fsr_nm)
+                    without.tuning_range_nm =
+                        Nanometres(without.tuning_range_nm.0.max(without.fsr_nm.0))
                 }
                 Mechanism::Warpage => {
-                    without.warpage_mean_um = 0.0;
-                    without.warpage_sigma_um = 0.0;
+                    without.warpage_mean_um = Micrometres(0.0);
+                    without.warpage_sigma_um = Micrometres(0.0);
                 }
                 Mechanism::Asic => without.asic_defects_per_die = 0.0,
             }

@@ -131,24 +131,24 @@ pub struct YieldResult {
 pub(crate) fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
     let shipped = tally.shipped.max(1) as f64;
     let m = inputs.engines_per_package as f64;
-    let asic_usd = tally.asics_passed as f64 * inputs.asic_usd / shipped;
-    let engines_usd = tally.engines_tested as f64 * inputs.engine_usd / shipped;
-    let packaging_usd = tally.packages as f64 * inputs.packaging_usd / shipped;
+    let asic_usd = tally.asics_passed as f64 * inputs.asic_usd.0 / shipped;
+    let engines_usd = tally.engines_tested as f64 * inputs.engine_usd.0 / shipped;
+    let packaging_usd = tally.packages as f64 * inputs.packaging_usd.0 / shipped;
     let rework_usd = tally.reworks as f64 * inputs.rework.usd / shipped;
-    let test_usd = (tally.asics_tested as f64 * inputs.wafer_test_usd
-        + tally.engines_tested as f64 * inputs.engine_test_usd
-        + tally.package_tests as f64 * inputs.package_test_usd
-        + tally.system_tests as f64 * inputs.system_test_usd
-        + tally.packages as f64 * inputs.burn_in_usd)
+    let test_usd = (tally.asics_tested as f64 * inputs.wafer_test_usd.0
+        + tally.engines_tested as f64 * inputs.engine_test_usd.0
+        + tally.package_tests as f64 * inputs.package_test_usd.0
+        + tally.system_tests as f64 * inputs.system_test_usd.0
+        + tally.packages as f64 * inputs.burn_in_usd.0)
         / shipped;
-    let ideal_usd = inputs.asic_usd
-        + m * inputs.engine_usd
-        + inputs.packaging_usd
-        + inputs.wafer_test_usd
-        + m * inputs.engine_test_usd
-        + inputs.package_test_usd
-        + inputs.system_test_usd
-        + inputs.burn_in_usd;
+    let ideal_usd = inputs.asic_usd.0
+        + m * inputs.engine_usd.0
+        + inputs.packaging_usd.0
+        + inputs.wafer_test_usd.0
+        + m * inputs.engine_test_usd.0
+        + inputs.package_test_usd.0
+        + inputs.system_test_usd.0
+        + inputs.burn_in_usd.0;
     let dppm = |count: u64| count as f64 / shipped * 1e6;
     let mut waterfall =
         vec![WaterfallStep { label: "assembled", change: Fraction { value: 1.0, se: 0.0 } }];

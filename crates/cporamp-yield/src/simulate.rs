@@ -43,7 +43,7 @@ pub(crate) fn run_batch(
     let mut tally = Tally::default();
     let mut line = Line::new(inputs, stream(inputs.seed, 3, batch));
     let attach = Attach::new(inputs, records.is_some());
-    let warpage = normal(inputs.warpage_sigma_um);
+    let warpage = normal(inputs.warpage_sigma_um.0);
     let m = inputs.engines_per_package;
     // Buffers reused from package to package.
     let mut buffers = Buffers {
@@ -153,9 +153,9 @@ fn warpage_and_bga(
     tally: &mut Tally,
     rng: &mut Xoshiro256PlusPlus,
 ) -> (f64, bool) {
-    let corner_warp = inputs.warpage_mean_um + warpage.sample(rng);
-    let bga_limit = inputs.bga_open_low_um
-        + (inputs.bga_open_high_um - inputs.bga_open_low_um) * rng.random::<f64>();
+    let corner_warp = inputs.warpage_mean_um.0 + warpage.sample(rng);
+    let bga_limit = inputs.bga_open_low_um.0
+        + (inputs.bga_open_high_um.0 - inputs.bga_open_low_um.0) * rng.random::<f64>();
     let bga_open = corner_warp.abs() * inputs.reflow_warpage_fraction > bga_limit;
     tally.bga_opens += u64::from(bga_open);
     (corner_warp, bga_open)

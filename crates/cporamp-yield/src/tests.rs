@@ -2,6 +2,7 @@
 //! Williams-Brown escapes, cost with scrap, misalignment loss; determinism; bad input.
 
 use super::*;
+use cporamp_core::units::{Db, Hours, Micrometres, Nanometres, Usd};
 
 /// Everything off: no defects, perfect coupling and rings, no warpage, zero cost.
 pub(crate) fn quiet() -> YieldInputs {
@@ -12,36 +13,36 @@ pub(crate) fn quiet() -> YieldInputs {
         lanes_per_engine: 8,
         spare_lanes_per_engine: 0,
         lanes_per_laser: 1,
-        block_sigma_um: 0.0,
-        fiber_sigma_um: 0.0,
-        shift_sigma_um: 0.0,
-        mode_radius_um: 4.6,
-        wavelength_um: 1.31,
+        block_sigma_um: Micrometres(0.0),
+        fiber_sigma_um: Micrometres(0.0),
+        shift_sigma_um: Micrometres(0.0),
+        mode_radius_um: Micrometres(4.6),
+        wavelength_um: Micrometres(1.31),
         gap_index: 1.0,
-        gap_mean_um: 0.0,
-        gap_sigma_um: 0.0,
+        gap_mean_um: Micrometres(0.0),
+        gap_sigma_um: Micrometres(0.0),
         tilt_sigma_mrad: 0.0,
-        coupling_budget_db: 1e9,
+        coupling_budget_db: Db(1e9),
         laser_dead_probability: 0.0,
         laser_weak_fraction: 0.0,
         laser_weak_rate_per_h: 0.0,
-        drift_mean_nm: 1.0,
-        drift_sigma_nm: 0.0,
+        drift_mean_nm: Nanometres(1.0),
+        drift_sigma_nm: Nanometres(0.0),
         drift_global_fraction: 0.5,
         drift_wafer_fraction: 0.0,
         engines_per_pic_wafer: 1,
-        fsr_nm: 11.4,
-        tuning_range_nm: 12.6,
+        fsr_nm: Nanometres(11.4),
+        tuning_range_nm: Nanometres(12.6),
         rings_per_lane: 1,
         reassignment_step_nm: None,
-        warpage_mean_um: 0.0,
-        warpage_sigma_um: 0.0,
+        warpage_mean_um: Micrometres(0.0),
+        warpage_sigma_um: Micrometres(0.0),
         warpage_lateral_per_um: 0.0,
         reflow_warpage_fraction: 1.0,
-        bga_open_low_um: 1e9,
-        bga_open_high_um: 1e9,
+        bga_open_low_um: Micrometres(1e9),
+        bga_open_high_um: Micrometres(1e9),
         engine_sag_per_um: 0.0,
-        engine_joint_open_um: 1e9,
+        engine_joint_open_um: Micrometres(1e9),
         asic_defects_per_die: 0.0,
         asic_cluster_alpha: None,
         asics_per_wafer: 1,
@@ -51,17 +52,17 @@ pub(crate) fn quiet() -> YieldInputs {
         engine_test: ByMechanism([0.0; 5]),
         package_test: ByMechanism([1.0; 5]),
         system_test: ByMechanism([0.0; 5]),
-        burn_in_h: 0.0,
+        burn_in_h: Hours(0.0),
         rework: Rework { attempts: 0, damage_probability: 0.0, usd: 0.0 },
         els: None,
-        asic_usd: 0.0,
-        engine_usd: 0.0,
-        packaging_usd: 0.0,
-        wafer_test_usd: 0.0,
-        engine_test_usd: 0.0,
-        package_test_usd: 0.0,
-        system_test_usd: 0.0,
-        burn_in_usd: 0.0,
+        asic_usd: Usd(0.0),
+        engine_usd: Usd(0.0),
+        packaging_usd: Usd(0.0),
+        wafer_test_usd: Usd(0.0),
+        engine_test_usd: Usd(0.0),
+        package_test_usd: Usd(0.0),
+        system_test_usd: Usd(0.0),
+        burn_in_usd: Usd(0.0),
     }
 }
 
@@ -109,9 +110,9 @@ fn escapes_follow_williams_brown_and_cost_follows_the_scrap_closed_form() {
     let inputs = YieldInputs {
         asic_defects_per_die: 0.5,
         package_test,
-        asic_usd: 1000.0,
-        packaging_usd: 200.0,
-        package_test_usd: 50.0,
+        asic_usd: Usd(1000.0),
+        packaging_usd: Usd(200.0),
+        package_test_usd: Usd(50.0),
         ..quiet()
     };
     let result = simulate(&inputs, 2).unwrap();
@@ -138,8 +139,8 @@ fn misalignment_fails_lanes_at_the_rayleigh_tail_of_the_mode_overlap() {
     // Independent fibers: x, y ~ N(0, s^2), s = 1 µm; loss 10 log10(e) d^2 / w^2 > B when
     // d^2 > d_c^2 = B w^2 / (10 log10 e): P = exp(-d_c^2 / (2 s^2)).
     let inputs = YieldInputs {
-        fiber_sigma_um: 1.0,
-        coupling_budget_db: 1.0,
+        fiber_sigma_um: Micrometres(1.0),
+        coupling_budget_db: Db(1.0),
         package_test: ByMechanism([1.0; 5]),
         packages: 4000,
         ..quiet()
@@ -169,16 +170,16 @@ fn same_seed_same_result_at_one_and_two_threads() {
         laser_dead_probability: 0.001,
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.01,
-        burn_in_h: 48.0,
-        fiber_sigma_um: 0.5,
-        coupling_budget_db: 0.5,
-        drift_sigma_nm: 2.0,
-        tuning_range_nm: 9.0,
-        warpage_mean_um: 30.0,
-        warpage_sigma_um: 10.0,
+        burn_in_h: Hours(48.0),
+        fiber_sigma_um: Micrometres(0.5),
+        coupling_budget_db: Db(0.5),
+        drift_sigma_nm: Nanometres(2.0),
+        tuning_range_nm: Nanometres(9.0),
+        warpage_mean_um: Micrometres(30.0),
+        warpage_sigma_um: Micrometres(10.0),
         warpage_lateral_per_um: 0.01,
-        bga_open_low_um: 40.0,
-        bga_open_high_um: 60.0,
+        bga_open_low_um: Micrometres(40.0),
+        bga_open_high_um: Micrometres(60.0),
         ..quiet()
     };
     let one = simulate(&inputs, 1).unwrap();
@@ -230,7 +231,7 @@ fn laser_burn_in_screens_the_weak_population_as_its_exponential_says() {
     let inputs = YieldInputs {
         laser_weak_fraction: f,
         laser_weak_rate_per_h: rate,
-        burn_in_h: hours,
+        burn_in_h: Hours(hours),
         engines_per_package: 2,
         lanes_per_engine: 4,
         ..quiet()
@@ -255,7 +256,7 @@ fn wright_law_halves_as_the_learning_rate_says_and_the_ramp_improves() {
         laser_dead_probability: 0.003,
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.1,
-        burn_in_h: 10.0,
+        burn_in_h: Hours(10.0),
         package_test: ByMechanism([0.99; 5]),
         ..quiet()
     };
@@ -309,8 +310,8 @@ fn tornado_ranks_the_only_active_mechanism_first_and_its_saving_is_the_yield_cos
     // ideal cost; every other mechanism saves nothing (common random numbers: exactly 0).
     let inputs = YieldInputs {
         asic_defects_per_die: 0.3,
-        asic_usd: 1000.0,
-        packaging_usd: 100.0,
+        asic_usd: Usd(1000.0),
+        packaging_usd: Usd(100.0),
         ..quiet()
     };
     let bars = tornado(&inputs, 5000, 2).unwrap();
@@ -340,10 +341,10 @@ fn test_records_are_the_simulated_packages_lane_by_lane() {
         lanes_per_engine: 8,
         spare_lanes_per_engine: 1,
         laser_dead_probability: 0.01,
-        fiber_sigma_um: 1.0,
-        coupling_budget_db: 0.8,
-        drift_sigma_nm: 3.0,
-        tuning_range_nm: 10.0,
+        fiber_sigma_um: Micrometres(1.0),
+        coupling_budget_db: Db(0.8),
+        drift_sigma_nm: Nanometres(3.0),
+        tuning_range_nm: Nanometres(10.0),
         asic_defects_per_die: 0.2,
         ..quiet()
     };
@@ -376,9 +377,9 @@ fn a_gap_shrinks_the_lateral_tolerance_as_the_propagated_mode_says() {
     let (w, z, sigma, budget_db) = (4.6_f64, 25.0_f64, 1.0_f64, 0.8_f64);
     let inputs = YieldInputs {
         lanes_per_laser: 0,
-        gap_mean_um: z,
-        fiber_sigma_um: sigma,
-        coupling_budget_db: budget_db,
+        gap_mean_um: Micrometres(z),
+        fiber_sigma_um: Micrometres(sigma),
+        coupling_budget_db: Db(budget_db),
         package_test: ByMechanism([0.0; 5]),
         ..quiet()
     };
@@ -403,8 +404,8 @@ fn rework_recovers_coupling_rejects_as_the_attempt_recursion_says() {
         engines_per_package: 2,
         lanes_per_engine: 4,
         lanes_per_laser: 0,
-        fiber_sigma_um: 1.0,
-        coupling_budget_db: 1.2,
+        fiber_sigma_um: Micrometres(1.0),
+        coupling_budget_db: Db(1.2),
         rework: Rework { attempts: 2, damage_probability: 0.1, usd: 50.0 },
         ..quiet()
     };
@@ -543,32 +544,32 @@ pub(crate) fn defaults_like() -> YieldInputs {
         engines_per_package: 16,
         lanes_per_engine: 32,
         lanes_per_laser: 0,
-        block_sigma_um: 0.17,
-        fiber_sigma_um: 0.15,
-        shift_sigma_um: 0.15,
-        mode_radius_um: 2.0,
-        wavelength_um: 1.31,
+        block_sigma_um: Micrometres(0.17),
+        fiber_sigma_um: Micrometres(0.15),
+        shift_sigma_um: Micrometres(0.15),
+        mode_radius_um: Micrometres(2.0),
+        wavelength_um: Micrometres(1.31),
         gap_index: 1.5,
-        gap_mean_um: 5.0,
-        gap_sigma_um: 1.5,
+        gap_mean_um: Micrometres(5.0),
+        gap_sigma_um: Micrometres(1.5),
         tilt_sigma_mrad: 2.0,
-        coupling_budget_db: 1.0,
-        drift_mean_nm: 2.0,
-        drift_sigma_nm: 2.1,
+        coupling_budget_db: Db(1.0),
+        drift_mean_nm: Nanometres(2.0),
+        drift_sigma_nm: Nanometres(2.1),
         drift_global_fraction: 0.485,
         drift_wafer_fraction: 0.485,
         engines_per_pic_wafer: 500,
-        fsr_nm: 9.12,
-        tuning_range_nm: 8.0,
+        fsr_nm: Nanometres(9.12),
+        tuning_range_nm: Nanometres(8.0),
         rings_per_lane: 2,
-        warpage_mean_um: 112.9,
-        warpage_sigma_um: 28.2,
+        warpage_mean_um: Micrometres(112.9),
+        warpage_sigma_um: Micrometres(28.2),
         warpage_lateral_per_um: 0.0014,
         reflow_warpage_fraction: 0.75,
-        bga_open_low_um: 90.0,
-        bga_open_high_um: 220.0,
+        bga_open_low_um: Micrometres(90.0),
+        bga_open_high_um: Micrometres(220.0),
         engine_sag_per_um: 0.016,
-        engine_joint_open_um: 10.0,
+        engine_joint_open_um: Micrometres(10.0),
         engine_test: ByMechanism([0.0, 0.95, 0.95, 0.0, 0.0]),
         ..quiet()
     }
@@ -608,8 +609,8 @@ fn every_mechanism_fails_lanes_at_its_closed_form() {
 fn reassignment_locks_what_fixed_assignment_cannot_and_its_bound_holds() {
     // The same rings with a 4.5 nm heater: fixed assignment fails every ring whose wrapped
     // shift lands in the 4.6 nm it cannot reach; reassignment by 1.14 nm channels locks them.
-    let fixed = YieldInputs { tuning_range_nm: 4.5, packages: 1500, ..defaults_like() };
-    let reassigned = YieldInputs { reassignment_step_nm: Some(1.14), ..fixed.clone() };
+    let fixed = YieldInputs { tuning_range_nm: Nanometres(4.5), packages: 1500, ..defaults_like() };
+    let reassigned = YieldInputs { reassignment_step_nm: Some(Nanometres(1.14)), ..fixed.clone() };
     let (a, b) = (simulate(&fixed, 2).unwrap(), simulate(&reassigned, 2).unwrap());
     let forms = closed_form::closed_forms(&fixed);
     let drift = a.lane_failures_by_mechanism[Mechanism::Drift];
@@ -629,14 +630,14 @@ fn halving_a_mechanisms_input_lowers_its_rejects() {
     // halving the warpage lowers warpage rejects, as their closed forms say.
     let base = YieldInputs { packages: 2000, ..defaults_like() };
     let tight = YieldInputs {
-        block_sigma_um: base.block_sigma_um / 2.0,
-        fiber_sigma_um: base.fiber_sigma_um / 2.0,
-        shift_sigma_um: base.shift_sigma_um / 2.0,
+        block_sigma_um: base.block_sigma_um * 0.5,
+        fiber_sigma_um: base.fiber_sigma_um * 0.5,
+        shift_sigma_um: base.shift_sigma_um * 0.5,
         ..base.clone()
     };
     let flat = YieldInputs {
-        warpage_mean_um: base.warpage_mean_um / 2.0,
-        warpage_sigma_um: base.warpage_sigma_um / 2.0,
+        warpage_mean_um: base.warpage_mean_um * 0.5,
+        warpage_sigma_um: base.warpage_sigma_um * 0.5,
         ..base.clone()
     };
     let (r0, r1, r2) =
@@ -679,8 +680,8 @@ fn warpage_shift_mean_square_follows_the_engine_positions() {
     // k rho^2 W is k^2 (mu^2 + sigma^2) times the mean of rho^4.
     let mut inputs = quiet();
     inputs.warpage_lateral_per_um = 0.002;
-    inputs.warpage_mean_um = 100.0;
-    inputs.warpage_sigma_um = 20.0;
+    inputs.warpage_mean_um = Micrometres(100.0);
+    inputs.warpage_sigma_um = Micrometres(20.0);
     let scale = 0.002f64.powi(2) * (100.0f64.powi(2) + 20.0f64.powi(2));
     for (engines, rho4) in [(4, 0.25), (16, (0.53125f64.powi(2) + 0.78125f64.powi(2)) / 2.0)] {
         inputs.engines_per_package = engines;

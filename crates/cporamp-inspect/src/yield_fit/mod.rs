@@ -133,38 +133,38 @@ impl FitModel {
     /// generates from).
     #[must_use]
     pub fn of_inputs(inputs: &cporamp_yield::YieldInputs) -> FitModel {
-        let sigma = inputs.drift_sigma_nm;
+        let sigma = inputs.drift_sigma_nm.0;
         let local =
             (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0).sqrt();
         FitModel {
-            mode_radius_um: inputs.mode_radius_um,
-            wavelength_um: inputs.wavelength_um,
+            mode_radius_um: inputs.mode_radius_um.0,
+            wavelength_um: inputs.wavelength_um.0,
             gap_index: inputs.gap_index,
             tilt_sigma_mrad: inputs.tilt_sigma_mrad,
-            gap_mean_um: inputs.gap_mean_um,
-            gap_sigma_um: inputs.gap_sigma_um,
-            coupling_budget_db: inputs.coupling_budget_db,
+            gap_mean_um: inputs.gap_mean_um.0,
+            gap_sigma_um: inputs.gap_sigma_um.0,
+            coupling_budget_db: inputs.coupling_budget_db.0,
             spare_lanes_per_engine: inputs.spare_lanes_per_engine as u64,
-            warpage_shift_um: inputs.warpage_lateral_per_um * inputs.warpage_mean_um,
+            warpage_shift_um: inputs.warpage_lateral_per_um * inputs.warpage_mean_um.0,
             warpage_lateral_per_um: inputs.warpage_lateral_per_um,
             lanes_per_laser: inputs.lanes_per_laser as u64,
-            weak_burn_in_survival: (-inputs.laser_weak_rate_per_h * inputs.burn_in_h).exp(),
-            fsr_nm: inputs.fsr_nm,
+            weak_burn_in_survival: (-inputs.laser_weak_rate_per_h * inputs.burn_in_h.0).exp(),
+            fsr_nm: inputs.fsr_nm.0,
             wafer_test_coverage: inputs.wafer_test_coverage,
             asic_lot_alpha: inputs.asic_lot_alpha,
             bus_lanes: inputs
                 .reassignment_step_nm
-                .map(|step| ((inputs.fsr_nm / step).round() as u64).max(1)),
+                .map(|step| ((inputs.fsr_nm.0 / step.0).round() as u64).max(1)),
             defaults: Defaults {
-                block_common_sigma_um: inputs.block_sigma_um.hypot(inputs.shift_sigma_um),
-                fiber_sigma_um: inputs.fiber_sigma_um,
+                block_common_sigma_um: inputs.block_sigma_um.0.hypot(inputs.shift_sigma_um.0),
+                fiber_sigma_um: inputs.fiber_sigma_um.0,
                 laser_dead_probability: inputs.laser_dead_probability,
                 laser_weak_fraction: inputs.laser_weak_fraction,
                 ring_local_sigma_nm: sigma * local,
                 ring_engine_sigma_nm: sigma * inputs.drift_global_fraction.sqrt(),
                 ring_wafer_sigma_nm: sigma * inputs.drift_wafer_fraction.sqrt(),
-                warpage_mean_um: inputs.warpage_mean_um,
-                warpage_sigma_um: inputs.warpage_sigma_um,
+                warpage_mean_um: inputs.warpage_mean_um.0,
+                warpage_sigma_um: inputs.warpage_sigma_um.0,
                 asic_defects_per_die: inputs.asic_defects_per_die,
                 asic_cluster_alpha: inputs.asic_cluster_alpha.unwrap_or(f64::INFINITY),
                 package_test_coverage: inputs.package_test,
