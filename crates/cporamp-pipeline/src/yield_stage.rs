@@ -117,7 +117,7 @@ pub(crate) fn yield_inputs(
         fiber_sigma_um: Micrometres(photonics.fiber_sigma_um),
         shift_sigma_um: Micrometres(settings.shift_sigma_um),
         mode_radius_um: Micrometres(photonics.mode_radius_um),
-        wavelength_um: Micrometres(photonics.wavelength().0),
+        wavelength_um: photonics.wavelength(),
         gap_index: settings.gap_index,
         gap_mean_um: Micrometres(settings.gap_mean_um),
         gap_sigma_um: Micrometres(settings.gap_sigma_um),
@@ -127,12 +127,12 @@ pub(crate) fn yield_inputs(
         laser_weak_fraction: settings.laser_weak_fraction,
         laser_weak_rate_per_h: settings.laser_weak_rate_per_h,
         drift_mean_nm: Nanometres(tuning.mean_offset_nm),
-        drift_sigma_nm: Nanometres(rings.fab_offset_sigma.0),
+        drift_sigma_nm: rings.fab_offset_sigma,
         drift_global_fraction: photonics.global_variance_fraction
             * (1.0 - settings.ring_offset_wafer_share),
         drift_wafer_fraction: photonics.global_variance_fraction * settings.ring_offset_wafer_share,
         engines_per_pic_wafer: settings.engines_per_pic_wafer,
-        fsr_nm: Nanometres(rings.fsr.0),
+        fsr_nm: rings.fsr,
         tuning_range_nm: Nanometres(rings.heater_efficiency_nm_per_mw * photonics.heater_max_mw),
         rings_per_lane: rings.rings_per_lane as usize,
         reassignment_step_nm: photonics
@@ -168,7 +168,7 @@ pub(crate) fn yield_inputs(
                 per_switch: modules as usize,
             }
         }),
-        asic_usd: Usd(generation.asic_cost.0),
+        asic_usd: generation.asic_cost,
         engine_usd: Usd((cost.electronics_usd_per_port
             + cost.laser_usd_per_port
             + cost.optics_usd_per_port)
