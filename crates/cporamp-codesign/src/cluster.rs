@@ -32,7 +32,7 @@ pub fn cluster_switches(
         infant_mean_h: Hours(1000.0),
         random_fit_ref_temp_c: None,
     };
-    let spares = Spares { initial_units: 1, reorder_lead_h: Hours(settings.reorder_lead_h) };
+    let spares = Spares { initial_units: 1, reorder_lead_h: settings.reorder_lead_h };
     let repair = Repair::Exponential { mean_h: Hours(6.0) };
     let port = PortTechnology {
         name: "module".to_string(),
@@ -58,9 +58,9 @@ pub fn cluster_switches(
         technicians: 1,
         job: JobInputs {
             gpus: settings.job.gpus,
-            checkpoint_interval_h: Hours(settings.job.checkpoint_interval_h),
-            checkpoint_cost_h: Hours(settings.job.checkpoint_cost_h),
-            restart_cost_h: Hours(settings.job.restart_cost_h),
+            checkpoint_interval_h: settings.job.checkpoint_interval_h,
+            checkpoint_cost_h: settings.job.checkpoint_cost_h,
+            restart_cost_h: settings.job.restart_cost_h,
             flaps_per_link_h: 0.0,
         },
     };

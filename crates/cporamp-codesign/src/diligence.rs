@@ -161,9 +161,9 @@ pub fn claims_of_scenario(
             .copied()
             .fold(f64::INFINITY, f64::min),
         heater_mw_per_ring: hot.heater_mw_per_ring,
-        laser_fit: reliability.laser_fit,
-        laser_fit_temp_c: reliability.laser_fit_ref_temp_c,
-        engine_port_fit: reliability.engine_port_fit,
+        laser_fit: reliability.laser_fit.0,
+        laser_fit_temp_c: reliability.laser_fit_ref_temp_c.0,
+        engine_port_fit: reliability.engine_port_fit.0,
         package_yield: 0.95,
         test_coverage: 1.0,
         alignment_fibers_per_s: align.fibers_per_array as f64 / (align.handling_s + align.cure_s),
@@ -471,10 +471,10 @@ fn laser_line(ctx: &Context<'_>) -> Result<CheckLine, DiligenceError> {
             claims.laser_fit_temp_c,
             hot.laser_temp_c,
         );
-    let scale_h = reliability.laser_weibull_scale_h
+    let scale_h = reliability.laser_weibull_scale_h.0
         / cporamp_fleet::arrhenius_factor(
             reliability.laser_activation_energy_ev,
-            reliability.laser_ref_temp_c,
+            reliability.laser_ref_temp_c.0,
             hot.laser_temp_c,
         );
     let laser_failures = lasers_per_switch
@@ -514,9 +514,9 @@ fn engine_line(ctx: &Context<'_>) -> CheckLine {
     let replace = ctx.replace;
     let reliability = &ctx.scenario.fleet.reliability;
     // Engine reliability, against the pluggable modules of the same switch.
-    let devices = ports * generation.port_rate().0 / reliability.engine_port_fit_gbps;
+    let devices = ports * generation.port_rate().0 / reliability.engine_port_fit_gbps.0;
     let engine_failures = claims.engine_port_fit * 1e-9 * devices * life_h;
-    let module_failures = reliability.module_fit * 1e-9 * ports * life_h;
+    let module_failures = reliability.module_fit.0 * 1e-9 * ports * life_h;
     CheckLine {
         claim: "engine reliability",
         verdict: grade(engine_failures / module_failures, 1.25, 2.0),
@@ -525,9 +525,9 @@ fn engine_line(ctx: &Context<'_>) -> CheckLine {
              failures per switch over {} years, against {module_failures:.2} for its pluggable \
              modules ({} FIT each); the switch is replaced after {replace:.0}",
             claims.engine_port_fit,
-            reliability.engine_port_fit_gbps,
+            reliability.engine_port_fit_gbps.0,
             scenario.fleet.years,
-            reliability.module_fit
+            reliability.module_fit.0
         ),
         questions: vec![
             "Field data or prediction? How many engine-hours in customer systems?",
@@ -572,7 +572,7 @@ fn coverage_line(ctx: &Context<'_>) -> CheckLine {
     let reliability = &ctx.scenario.fleet.reliability;
     let defective = (1.0 - claims.package_yield) / claims.test_coverage;
     let escapes_dppm = 1e6 * defective * (1.0 - claims.test_coverage) / claims.package_yield;
-    let reference = reliability.module_infant_dppm;
+    let reference = reliability.module_infant_dppm.0;
     CheckLine {
         claim: "test coverage",
         verdict: grade(escapes_dppm / reference, 1.0, 10.0),

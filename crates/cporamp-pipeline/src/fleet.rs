@@ -193,9 +193,9 @@ fn bring_up_dppm(result: &cporamp_yield::YieldResult) -> f64 {
 /// A co-packaged engine port's FIT at the generation's port rate: `engine_port_fit` per port
 /// device of `engine_port_fit_gbps`, in series.
 #[must_use]
-pub(crate) fn engine_port_fit(settings: &FleetSettings, port_rate_gbps: f64) -> f64 {
+pub(crate) fn engine_port_fit(settings: &FleetSettings, port_rate_gbps: f64) -> Fit {
     let r = &settings.reliability;
-    r.engine_port_fit * port_rate_gbps / r.engine_port_fit_gbps
+    Fit(r.engine_port_fit.0 * port_rate_gbps / r.engine_port_fit_gbps.0)
 }
 
 fn compared<'a>(
@@ -218,19 +218,19 @@ fn repair(settings: &FleetSettings, median_h: f64) -> Repair {
 /// A spares pool with the fleet's lead time and one unit; [`stocked`] sets the count (at
 /// least one, so a lead time of 0 h is an instant restock, not a pool that never fills).
 fn no_spares(settings: &FleetSettings) -> Spares {
-    Spares { initial_units: 1, reorder_lead_h: Hours(settings.reorder_lead_h) }
+    Spares { initial_units: 1, reorder_lead_h: settings.reorder_lead_h }
 }
 
 /// A unit with only a constant rate at its operating point (no wear-out, no latent defect).
-fn random_only(fit: f64, infant_mean_h: f64) -> Component {
+fn random_only(fit: Fit, infant_mean_h: Hours) -> Component {
     Component {
-        random_fit: Fit(fit),
+        random_fit: fit,
         weibull_shape: 1.0,
         weibull_scale_h: Hours(f64::INFINITY),
         activation_energy_ev: 0.0,
         ref_temp_c: Celsius(25.0),
         temp_c: Celsius(25.0),
-        infant_mean_h: Hours(infant_mean_h),
+        infant_mean_h,
         random_fit_ref_temp_c: None,
     }
 }
@@ -239,18 +239,18 @@ fn random_only(fit: f64, infant_mean_h: f64) -> Component {
 /// `laser_fit_ref_temp_c`, scaled by the engine to `temp_c`) and the settings' wear-out. A
 /// laser shared by several ports (fewer than one per port) takes each of them down, so a port
 /// sees at least one laser's full hazard.
-fn lasers(settings: &FleetSettings, lasers: f64, random_fit: f64, temp_c: f64) -> Component {
+fn lasers(settings: &FleetSettings, lasers: f64, random_fit: Fit, temp_c: f64) -> Component {
     let lasers = lasers.max(1.0);
     let r = &settings.reliability;
     Component {
-        random_fit: Fit(random_fit * lasers),
+        random_fit: random_fit * lasers,
         weibull_shape: r.laser_weibull_shape,
-        weibull_scale_h: Hours(r.laser_weibull_scale_h * lasers.powf(-1.0 / r.laser_weibull_shape)),
+        weibull_scale_h: r.laser_weibull_scale_h * lasers.powf(-1.0 / r.laser_weibull_shape),
         activation_energy_ev: r.laser_activation_energy_ev,
-        ref_temp_c: Celsius(r.laser_ref_temp_c),
+        ref_temp_c: r.laser_ref_temp_c,
         temp_c: Celsius(temp_c),
-        infant_mean_h: Hours(r.infant_mean_h),
-        random_fit_ref_temp_c: Some(Celsius(r.laser_fit_ref_temp_c)),
+        infant_mean_h: r.infant_mean_h,
+        random_fit_ref_temp_c: Some(r.laser_fit_ref_temp_c),
     }
 }
 
@@ -301,14 +301,14 @@ fn port_technology(
     let engine_port_fit = engine_port_fit(settings, comparison.port_rate_gbps);
     let port_technology = match (technology.kind, laser.placement) {
         (TechnologyKind::Pluggable, _) => {
-            let dsp_fit = if result.port_power.dsp_w > 0.0 { 0.0 } else { r.dsp_fit };
+            let dsp_fit = if result.port_power.dsp_w > 0.0 { Fit(0.0) } else { r.dsp_fit };
             PortTechnology {
                 name: technology.id.clone(),
                 kind: PortKind::Module,
                 port: random_only(r.module_fit - dsp_fit, r.infant_mean_h),
-                laser: Some(lasers(settings, laser.lasers_per_port, 0.0, laser_temp_c)),
+                laser: Some(lasers(settings, laser.lasers_per_port, Fit(0.0), laser_temp_c)),
                 port_repair: repair(settings, scenario.service.module_swap_mttr.0),
-                infant_probability: Dppm(r.module_infant_dppm).to_probability(),
+                infant_probability: r.module_infant_dppm.to_probability(),
                 spares: no_spares(settings),
             }
         }
@@ -406,16 +406,16 @@ fn fleet_inputs(
             spares: no_spares(settings),
         },
         switch: SwitchHardware {
-            hardware_fit: Fit(r.switch_hardware_fit),
+            hardware_fit: r.switch_hardware_fit,
             replace: repair(settings, scenario.service.switch_replace_mttr.0),
         },
         gpu_interruptions_per_gpu_h: settings.gpu_interruptions_per_gpu_h,
         technicians: settings.technicians,
         job: JobInputs {
             gpus: settings.job.gpus,
-            checkpoint_interval_h: Hours(settings.job.checkpoint_interval_h),
-            checkpoint_cost_h: Hours(settings.job.checkpoint_cost_h),
-            restart_cost_h: Hours(settings.job.restart_cost_h),
+            checkpoint_interval_h: settings.job.checkpoint_interval_h,
+            checkpoint_cost_h: settings.job.checkpoint_cost_h,
+            restart_cost_h: settings.job.restart_cost_h,
             flaps_per_link_h: leaf_flaps,
         },
     })
@@ -460,8 +460,8 @@ mod tests {
         let r = &scenario.fleet.reliability;
         // [PCM 30]: 385 FIT per 400G port device; a 1.6T port is four in series.
         assert!(
-            (r.engine_port_fit - 385.0).abs() < 1e-12
-                && (r.engine_port_fit_gbps - 400.0).abs() < 1e-12
+            (r.engine_port_fit.0 - 385.0).abs() < 1e-12
+                && (r.engine_port_fit_gbps.0 - 400.0).abs() < 1e-12
         );
         let port_fit = 4.0 * 385.0;
         for fabric in &fleet.fabrics {
@@ -474,7 +474,7 @@ mod tests {
                 let switches = fabric.result.topology.tiers[tier].switches as f64;
                 match technology.kind {
                     PortKind::Module => {
-                        assert!(technology.port.random_fit.0 >= r.module_fit - r.dsp_fit);
+                        assert!(technology.port.random_fit.0 >= r.module_fit.0 - r.dsp_fit.0);
                         assert!(
                             laser.random_fit.0.abs() < 1e-12,
                             "{id}: no laser FIT beyond the module's"
@@ -488,11 +488,11 @@ mod tests {
                         // FIT(T) = FIT(70) exp[Ea/k (1/343.15 - 1/(T + 273.15))].
                         let temp_c = compared.laser.as_ref().unwrap().power.laser_temp_c;
                         assert!((laser.temp_c.0 - temp_c).abs() < 1e-12);
-                        let lasers = laser.random_fit.0 / r.laser_fit;
+                        let lasers = laser.random_fit.0 / r.laser_fit.0;
                         let factor = (r.laser_activation_energy_ev / 8.617_333_262e-5
                             * (1.0 / 343.15 - 1.0 / (temp_c + 273.15)))
                             .exp();
-                        let expected = r.laser_fit * lasers * factor;
+                        let expected = r.laser_fit.0 * lasers * factor;
                         assert!(
                             (laser.random_fit_at_temp() / expected - 1.0).abs() < 1e-12,
                             "{id}"
@@ -540,7 +540,7 @@ mod tests {
         fleet.years = 54.0 / 365.25;
         fleet.replications = 40;
         fleet.gpu_interruptions_per_gpu_h = 0.0;
-        fleet.reliability.module_infant_dppm = 0.0;
+        fleet.reliability.module_infant_dppm = Dppm(0.0);
         let pluggable = scenario.technologies.iter().position(|t| t.id == "pluggable_dsp").unwrap();
         let output =
             crate::run_generation(&scenario, "51.2T", &crate::RunOptions::default()).unwrap();
@@ -563,7 +563,8 @@ mod tests {
         // hardware, over 54 days (laser wear-out adds a little).
         let hours = 54.0 * 24.0;
         let r = &scenario.fleet.reliability;
-        let closed = (2.0 * 16_384.0 * r.module_fit + 512.0 * r.switch_hardware_fit) * hours / 1e9;
+        let closed =
+            (2.0 * 16_384.0 * r.module_fit.0 + 512.0 * r.switch_hardware_fit.0) * hours / 1e9;
         assert!(network.mean > closed - 3.0 * network.se, "{network:?} vs {closed}");
     }
 
@@ -572,7 +573,7 @@ mod tests {
         // Every pool holds at least one spare, so a lead time of 0 h is an instant restock
         // (it used to be refused as "0 spares and a lead time of 0 h" before stocking).
         let mut scenario = crate::fixture::small();
-        scenario.fleet.reorder_lead_h = 0.0;
+        scenario.fleet.reorder_lead_h = Hours(0.0);
         scenario.fleet.gpus = 1024;
         scenario.fleet.job.gpus = 512;
         scenario.fleet.tiers = 2;

@@ -255,7 +255,7 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
     let leaf = &els.result.tiers[0].ports.failures_per_year;
     let counts = &els.result.topology.tiers[0];
     let all_alive = counts.engine_ports as f64
-        * crate::fleet::engine_port_fit(&scenario.fleet, generation.port_rate_gbps)
+        * crate::fleet::engine_port_fit(&scenario.fleet, generation.port_rate_gbps).0
         * cporamp_fleet::HOURS_PER_YEAR
         / 1e9;
     let n = counts.engine_ports / counts.switches;

@@ -54,7 +54,7 @@ pub(crate) fn section(html: &mut String, scenario: &Scenario, fleet: &FleetOutpu
         number(settings.job.gpus as f64, 0),
         settings.technicians,
         number(100.0 * settings.spare_fraction, 1),
-        number(settings.reorder_lead_h, 0),
+        number(settings.reorder_lead_h.0, 0),
     );
     let labels: Vec<String> = fleet.fabrics.iter().map(|fabric| fabric.label.clone()).collect();
     fabric_table(html, &labels, fleet);
@@ -172,9 +172,9 @@ fn job_table(html: &mut String, scenario: &Scenario, labels: &[String], fleet: &
          restart. The best interval is found on the simulated interruptions; Young's \
          \u{221a}(2CM) is beside it.</p>",
         number(job.gpus as f64, 0),
-        number(job.checkpoint_interval_h, 2),
-        number(job.checkpoint_cost_h, 2),
-        number(job.restart_cost_h, 2),
+        number(job.checkpoint_interval_h.0, 2),
+        number(job.checkpoint_cost_h.0, 2),
+        number(job.restart_cost_h.0, 2),
     );
     open_table(
         html,

@@ -59,7 +59,7 @@ fn summary_table(
         all(&|f| Cell::number(f.result.job.mean_time_between_interruptions_h, 2)),
     );
     summary.row(
-        format!("job: goodput at {} h checkpoints", settings.job.checkpoint_interval_h),
+        format!("job: goodput at {} h checkpoints", settings.job.checkpoint_interval_h.0),
         all(&|f| est(&f.result.job.goodput, 4)),
     );
     summary.row(

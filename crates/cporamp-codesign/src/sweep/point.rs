@@ -394,17 +394,17 @@ fn lasers(
     let lasers_per_switch = lasers_per_port * ports;
     let factor = cporamp_fleet::arrhenius_factor(
         reliability.laser_activation_energy_ev,
-        reliability.laser_ref_temp_c,
+        reliability.laser_ref_temp_c.0,
         laser_temp_c,
     );
-    let scale_h = reliability.laser_weibull_scale_h / factor;
+    let scale_h = reliability.laser_weibull_scale_h.0 / factor;
     let shape = reliability.laser_weibull_shape;
     let median_h = scale_h * std::f64::consts::LN_2.powf(1.0 / shape);
-    let random_per_h = reliability.laser_fit
+    let random_per_h = reliability.laser_fit.0
         * 1e-9
         * cporamp_fleet::arrhenius_factor(
             reliability.laser_activation_energy_ev,
-            reliability.laser_fit_ref_temp_c,
+            reliability.laser_fit_ref_temp_c.0,
             laser_temp_c,
         );
     let laser_failures_per_switch = lasers_per_switch

@@ -280,8 +280,9 @@ fn fleet_demands(scenario: &Scenario, threads: f64, demands: &mut Vec<Demand>) {
     let horizon_h = f.years * HOURS_PER_YEAR;
     let r = &f.reliability;
     // Failures per unit over the horizon: the largest random rate, and wear-out renewals.
-    let fit = r.module_fit.max(r.engine_port_fit).max(r.laser_fit).max(r.switch_hardware_fit);
-    let failures = units * horizon_h * (fit * 1e-9 + 1.0 / r.laser_weibull_scale_h);
+    let fit =
+        r.module_fit.0.max(r.engine_port_fit.0).max(r.laser_fit.0).max(r.switch_hardware_fit.0);
+    let failures = units * horizon_h * (fit * 1e-9 + 1.0 / r.laser_weibull_scale_h.0);
     let interruptions = f.gpu_interruptions_per_gpu_h * f.job.gpus as f64 * horizon_h;
     let in_flight = replications.min(threads);
     demands.push(Demand {
@@ -295,10 +296,10 @@ fn fleet_demands(scenario: &Scenario, threads: f64, demands: &mut Vec<Demand>) {
         cpu_s: units * replications * fleet_runs / rate::FLEET_ITEMS,
     });
     let fit_field = [
-        ("module_fit", r.module_fit),
-        ("engine_port_fit", r.engine_port_fit),
-        ("laser_fit", r.laser_fit),
-        ("switch_hardware_fit", r.switch_hardware_fit),
+        ("module_fit", r.module_fit.0),
+        ("engine_port_fit", r.engine_port_fit.0),
+        ("laser_fit", r.laser_fit.0),
+        ("switch_hardware_fit", r.switch_hardware_fit.0),
     ]
     .into_iter()
     .max_by(|a, b| a.1.total_cmp(&b.1))

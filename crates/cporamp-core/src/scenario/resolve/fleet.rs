@@ -5,6 +5,7 @@ use super::ids::{generation_index, technology_index};
 use super::{Checker, Limits};
 use crate::scenario::raw;
 use crate::scenario::{FleetJob, FleetReliability, FleetSettings, Technology, TechnologyKind};
+use crate::units::{Celsius, Dppm, Fit, Gbps, Hours};
 
 pub(super) fn resolve_fleet(
     checker: &mut Checker,
@@ -70,7 +71,7 @@ pub(super) fn resolve_fleet(
             Limits::between(0.0, 1.0),
             "fraction",
         ),
-        reorder_lead_h: non_negative(checker, "reorder_lead_h", options.reorder_lead_h, "h"),
+        reorder_lead_h: Hours(non_negative(checker, "reorder_lead_h", options.reorder_lead_h, "h")),
         reliability,
         job,
     }
@@ -167,64 +168,64 @@ fn resolve_reliability(checker: &mut Checker, options: &raw::FleetOptions) -> Fl
     };
     let r = &options.reliability;
     let reliability = FleetReliability {
-        module_fit: non_negative(checker, "reliability.module_fit", r.module_fit, "FIT"),
-        dsp_fit: non_negative(checker, "reliability.dsp_fit", r.dsp_fit, "FIT"),
-        engine_port_fit: non_negative(
+        module_fit: Fit(non_negative(checker, "reliability.module_fit", r.module_fit, "FIT")),
+        dsp_fit: Fit(non_negative(checker, "reliability.dsp_fit", r.dsp_fit, "FIT")),
+        engine_port_fit: Fit(non_negative(
             checker,
             "reliability.engine_port_fit",
             r.engine_port_fit,
             "FIT",
-        ),
-        laser_fit: non_negative(checker, "reliability.laser_fit", r.laser_fit, "FIT"),
+        )),
+        laser_fit: Fit(non_negative(checker, "reliability.laser_fit", r.laser_fit, "FIT")),
         laser_weibull_shape: positive(
             checker,
             "reliability.laser_weibull_shape",
             r.laser_weibull_shape,
             "1",
         ),
-        laser_weibull_scale_h: positive(
+        laser_weibull_scale_h: Hours(positive(
             checker,
             "reliability.laser_weibull_scale_h",
             r.laser_weibull_scale_h,
             "h",
-        ),
-        laser_ref_temp_c: checker.number(
+        )),
+        laser_ref_temp_c: Celsius(checker.number(
             &field("reliability.laser_ref_temp_c"),
             r.laser_ref_temp_c,
             Limits::between(-50.0, 150.0),
             "°C",
-        ),
+        )),
         laser_activation_energy_ev: non_negative(
             checker,
             "reliability.laser_activation_energy_ev",
             r.laser_activation_energy_ev,
             "eV",
         ),
-        switch_hardware_fit: non_negative(
+        switch_hardware_fit: Fit(non_negative(
             checker,
             "reliability.switch_hardware_fit",
             r.switch_hardware_fit,
             "FIT",
-        ),
-        module_infant_dppm: checker.number(
+        )),
+        module_infant_dppm: Dppm(checker.number(
             &field("reliability.module_infant_dppm"),
             r.module_infant_dppm,
             Limits::between(0.0, 1e6),
             "DPPM",
-        ),
-        infant_mean_h: positive(checker, "reliability.infant_mean_h", r.infant_mean_h, "h"),
-        engine_port_fit_gbps: positive(
+        )),
+        infant_mean_h: Hours(positive(checker, "reliability.infant_mean_h", r.infant_mean_h, "h")),
+        engine_port_fit_gbps: Gbps(positive(
             checker,
             "reliability.engine_port_fit_gbps",
             r.engine_port_fit_gbps,
             "Gb/s",
-        ),
-        laser_fit_ref_temp_c: checker.number(
+        )),
+        laser_fit_ref_temp_c: Celsius(checker.number(
             &field("reliability.laser_fit_ref_temp_c"),
             r.laser_fit_ref_temp_c,
             Limits::between(-50.0, 150.0),
             "°C",
-        ),
+        )),
     };
     if reliability.dsp_fit > reliability.module_fit {
         checker.invalid(
@@ -255,23 +256,23 @@ fn resolve_job(checker: &mut Checker, options: &raw::FleetOptions, gpus: usize) 
     }
     FleetJob {
         gpus: job_gpus,
-        checkpoint_interval_h: positive(
+        checkpoint_interval_h: Hours(positive(
             checker,
             "job.checkpoint_interval_h",
             options.job.checkpoint_interval_h,
             "h",
-        ),
-        checkpoint_cost_h: non_negative(
+        )),
+        checkpoint_cost_h: Hours(non_negative(
             checker,
             "job.checkpoint_cost_h",
             options.job.checkpoint_cost_h,
             "h",
-        ),
-        restart_cost_h: non_negative(
+        )),
+        restart_cost_h: Hours(non_negative(
             checker,
             "job.restart_cost_h",
             options.job.restart_cost_h,
             "h",
-        ),
+        )),
     }
 }
