@@ -603,7 +603,7 @@ fn alignment_line(ctx: &Context<'_>) -> CheckLine {
     let rate_usd_per_s =
         (align.machine_usd_per_h + align.operator_usd_per_h / align.machines_per_operator) / 3600.0;
     let attach_usd = engines * fibers_per_engine / claims.alignment_fibers_per_s * rate_usd_per_s;
-    let share = attach_usd / scenario.yield_settings.packaging_usd;
+    let share = attach_usd / scenario.yield_settings.packaging_usd.0;
     let bound = align.fibers_per_array as f64 / (align.handling_s + align.cure_s);
     let verdict = match grade(share, 0.25, 1.0) {
         Verdict::Pass if claims.alignment_fibers_per_s > bound * (1.0 + 1e-9) => Verdict::Concern,
@@ -617,7 +617,7 @@ fn alignment_line(ctx: &Context<'_>) -> CheckLine {
              the machine's handling and cure alone allow {bound:.2} fibers/s",
             claims.alignment_fibers_per_s,
             100.0 * share,
-            scenario.yield_settings.packaging_usd
+            scenario.yield_settings.packaging_usd.0
         ),
         questions: vec![
             "Active or passive attach? Fibers per second including load, cure and rework?",

@@ -110,8 +110,8 @@ pub fn fit_model(
         wavelength_um: photonics.wavelength().0,
         gap_index: settings.gap_index,
         tilt_sigma_mrad: settings.tilt_sigma_mrad,
-        gap_mean_um: settings.gap_mean_um,
-        gap_sigma_um: settings.gap_sigma_um,
+        gap_mean_um: settings.gap_mean_um.0,
+        gap_sigma_um: settings.gap_sigma_um.0,
         coupling_budget_db: photonics.coupling_allocation_db,
         spare_lanes_per_engine: settings.spare_lanes_per_engine as u64,
         warpage_shift_um: settings.warpage_lateral_per_um * warpage_mean_um,
@@ -121,7 +121,7 @@ pub fn fit_model(
         } else {
             0
         },
-        weak_burn_in_survival: (-settings.laser_weak_rate_per_h * settings.burn_in_h).exp(),
+        weak_burn_in_survival: (-settings.laser_weak_rate_per_h * settings.burn_in_h.0).exp(),
         fsr_nm: rings.fsr.0,
         wafer_test_coverage: settings.wafer_test_coverage,
         asic_lot_alpha: Some(settings.asic_lot_alpha),
@@ -129,7 +129,7 @@ pub fn fit_model(
             .wavelength_reassignment
             .then(|| ((rings.fsr.0 / photonics.channel_spacing_nm).round() as u64).max(1)),
         defaults: Defaults {
-            block_common_sigma_um: photonics.block_sigma_um.hypot(settings.shift_sigma_um),
+            block_common_sigma_um: photonics.block_sigma_um.hypot(settings.shift_sigma_um.0),
             fiber_sigma_um: photonics.fiber_sigma_um,
             laser_dead_probability: settings.laser_dead_probability(),
             laser_weak_fraction: settings.laser_weak_fraction,
@@ -188,12 +188,17 @@ fn calibrate_attach_and_lasers(
     fits: &YieldFits,
 ) {
     if let Some(block) = fits.fitted(names::BLOCK) {
-        let combined = out.photonics.block_sigma_um.hypot(out.yield_settings.shift_sigma_um);
+        let combined = out.photonics.block_sigma_um.hypot(out.yield_settings.shift_sigma_um.0);
         if combined > 0.0 {
             let ratio = block / combined;
-            let (b, s) = (out.photonics.block_sigma_um, out.yield_settings.shift_sigma_um);
+            let (b, s) = (out.photonics.block_sigma_um, out.yield_settings.shift_sigma_um.0);
             set(changed, "photonics.block_sigma_um", &mut out.photonics.block_sigma_um, b * ratio);
-            set(changed, "yield.shift_sigma_um", &mut out.yield_settings.shift_sigma_um, s * ratio);
+            set(
+                changed,
+                "yield.shift_sigma_um",
+                &mut out.yield_settings.shift_sigma_um.0,
+                s * ratio,
+            );
         } else {
             set(changed, "photonics.block_sigma_um", &mut out.photonics.block_sigma_um, block);
         }

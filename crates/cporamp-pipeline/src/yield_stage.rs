@@ -3,7 +3,7 @@
 
 use super::*;
 use cporamp_core::quarter::Quarter;
-use cporamp_core::units::{Db, Hours, Micrometres, Nanometres, Usd};
+use cporamp_core::units::{Db, Micrometres, Nanometres, Usd};
 
 /// Gross dies of side `side_mm` on a 300 mm wafer: $\pi r^2/A - \pi d/\sqrt{2A}$.
 pub(crate) fn dies_per_wafer(side_mm: f64) -> usize {
@@ -115,12 +115,12 @@ pub(crate) fn yield_inputs(
         },
         block_sigma_um: Micrometres(photonics.block_sigma_um),
         fiber_sigma_um: Micrometres(photonics.fiber_sigma_um),
-        shift_sigma_um: Micrometres(settings.shift_sigma_um),
+        shift_sigma_um: settings.shift_sigma_um,
         mode_radius_um: Micrometres(photonics.mode_radius_um),
         wavelength_um: photonics.wavelength(),
         gap_index: settings.gap_index,
-        gap_mean_um: Micrometres(settings.gap_mean_um),
-        gap_sigma_um: Micrometres(settings.gap_sigma_um),
+        gap_mean_um: settings.gap_mean_um,
+        gap_sigma_um: settings.gap_sigma_um,
         tilt_sigma_mrad: settings.tilt_sigma_mrad,
         coupling_budget_db: Db(photonics.coupling_allocation_db),
         laser_dead_probability: settings.laser_dead_probability(),
@@ -142,14 +142,14 @@ pub(crate) fn yield_inputs(
         warpage_sigma_um: Micrometres(settings.warpage_sigma_fraction * warpage_mean_um),
         warpage_lateral_per_um: settings.warpage_lateral_per_um,
         reflow_warpage_fraction: settings.reflow_warpage_fraction,
-        bga_open_low_um: Micrometres(settings.bga_open_low_um),
-        bga_open_high_um: Micrometres(settings.bga_open_high_um),
+        bga_open_low_um: settings.bga_open_low_um,
+        bga_open_high_um: settings.bga_open_high_um,
         // A spherical cap bows every engine of width a by (a / D)² of the corner warpage,
         // D the package diagonal.
         engine_sag_per_um: (geometry.engine_edge.0
             / (substrate_side_mm * std::f64::consts::SQRT_2))
             .powi(2),
-        engine_joint_open_um: Micrometres(settings.engine_joint_open_um),
+        engine_joint_open_um: settings.engine_joint_open_um,
         asic_defects_per_die: settings.asic_defects_per_die(Millimetres(asic_side_mm)),
         asic_cluster_alpha: Some(settings.asic_cluster_alpha),
         asics_per_wafer: dies_per_wafer(asic_side_mm),
@@ -159,7 +159,7 @@ pub(crate) fn yield_inputs(
         engine_test: settings.engine_test_coverage,
         package_test: settings.package_test_coverage,
         system_test: settings.system_test_coverage,
-        burn_in_h: Hours(settings.burn_in_h),
+        burn_in_h: settings.burn_in_h,
         rework: settings.rework,
         els: optics.laser.els.as_ref().zip(cost.els_modules_per_switch).map(|(els, modules)| {
             cporamp_yield::Els {
@@ -175,14 +175,14 @@ pub(crate) fn yield_inputs(
             * ports_per_engine
             * lanes_cost_factor),
         // Plus the attach cost per engine of the method `[align] attach_cost` selects.
-        packaging_usd: Usd(settings.packaging_usd
+        packaging_usd: Usd(settings.packaging_usd.0
             + align::attach_usd_per_engine(scenario, threads)?
                 * geometry.engines_per_switch(generation) as f64),
-        wafer_test_usd: Usd(settings.wafer_test_usd),
-        engine_test_usd: Usd(settings.engine_test_usd),
-        package_test_usd: Usd(settings.package_test_usd),
-        system_test_usd: Usd(settings.system_test_usd),
-        burn_in_usd: Usd(settings.burn_in_usd),
+        wafer_test_usd: settings.wafer_test_usd,
+        engine_test_usd: settings.engine_test_usd,
+        package_test_usd: settings.package_test_usd,
+        system_test_usd: settings.system_test_usd,
+        burn_in_usd: settings.burn_in_usd,
     };
     Ok(Some(inputs))
 }

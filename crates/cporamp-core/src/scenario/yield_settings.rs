@@ -2,7 +2,7 @@
 //! the volume ramp (`[yield.ramp]`) and fiber re-attach (`[yield.rework]`).
 
 use crate::mechanism::ByMechanism;
-use crate::units::{Micrometres, Millimetres};
+use crate::units::{Hours, Micrometres, Millimetres, Usd};
 use serde::Serialize;
 
 /// The yield engine: Monte Carlo size, defect densities, warpage, test flow and costs (the
@@ -16,11 +16,11 @@ pub struct YieldSettings {
     /// Spare lanes per engine.
     pub spare_lanes_per_engine: usize,
     /// Post-attach (cure) shift sigma per axis of a whole fiber block, µm.
-    pub shift_sigma_um: f64,
+    pub shift_sigma_um: Micrometres,
     /// Mean fiber-block-to-coupler gap, µm.
-    pub gap_mean_um: f64,
+    pub gap_mean_um: Micrometres,
     /// Gap sigma per fiber block, µm.
-    pub gap_sigma_um: f64,
+    pub gap_sigma_um: Micrometres,
     /// Refractive index of the gap fill.
     pub gap_index: f64,
     /// Fiber-block tilt sigma per axis, mrad.
@@ -32,7 +32,7 @@ pub struct YieldSettings {
     /// Failure rate of weak lasers under burn-in, 1/h.
     pub laser_weak_rate_per_h: f64,
     /// Burn-in duration, h.
-    pub burn_in_h: f64,
+    pub burn_in_h: Hours,
     /// Corner warpage per package side squared, µm/mm².
     pub warpage_um_per_mm2: f64,
     /// Warpage sigma as a fraction of its mean.
@@ -42,11 +42,11 @@ pub struct YieldSettings {
     /// Package warpage at reflow over warpage at room temperature.
     pub reflow_warpage_fraction: f64,
     /// Lower end of the band of reflow warpage in which board (BGA) joints open, µm.
-    pub bga_open_low_um: f64,
+    pub bga_open_low_um: Micrometres,
     /// Upper end of that band, µm.
-    pub bga_open_high_um: f64,
+    pub bga_open_high_um: Micrometres,
     /// Bow across an optical engine at which its joints to the substrate open, µm.
-    pub engine_joint_open_um: f64,
+    pub engine_joint_open_um: Micrometres,
     /// ASIC killer defect density, 1/cm².
     pub asic_defects_per_cm2: f64,
     /// Negative-binomial clustering parameter of ASIC defects (per wafer).
@@ -74,17 +74,17 @@ pub struct YieldSettings {
     /// Fiber re-attach of packages rejected for coupling alone.
     pub rework: Rework,
     /// Substrate, lid, assembly and fiber attach per package, USD.
-    pub packaging_usd: f64,
+    pub packaging_usd: Usd,
     /// Wafer test per ASIC, USD.
-    pub wafer_test_usd: f64,
+    pub wafer_test_usd: Usd,
     /// Engine test per engine, USD.
-    pub engine_test_usd: f64,
+    pub engine_test_usd: Usd,
     /// Package test per package, USD.
-    pub package_test_usd: f64,
+    pub package_test_usd: Usd,
     /// System test per switch, USD.
-    pub system_test_usd: f64,
+    pub system_test_usd: Usd,
     /// Burn-in per package, USD.
-    pub burn_in_usd: f64,
+    pub burn_in_usd: Usd,
 }
 
 impl YieldSettings {

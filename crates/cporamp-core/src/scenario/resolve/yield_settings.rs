@@ -5,6 +5,7 @@ use crate::mechanism::{ByMechanism, Mechanism};
 use crate::quarter::Quarter;
 use crate::scenario::raw;
 use crate::scenario::{Ramp, Rework, YieldSettings};
+use crate::units::{Hours, Micrometres, Usd};
 
 /// The ramp's quarters from `first_quarter` (`YYYYQn`), one per `units_per_quarter`.
 pub(super) fn quarters(checker: &mut Checker, ramp: &raw::RampOptions) -> Vec<Quarter> {
@@ -61,22 +62,22 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
         seed,
         packages,
         spare_lanes_per_engine,
-        shift_sigma_um: attach.shift_sigma_um,
-        gap_mean_um: attach.gap_mean_um,
-        gap_sigma_um: attach.gap_sigma_um,
+        shift_sigma_um: Micrometres(attach.shift_sigma_um),
+        gap_mean_um: Micrometres(attach.gap_mean_um),
+        gap_sigma_um: Micrometres(attach.gap_sigma_um),
         gap_index: attach.gap_index,
         tilt_sigma_mrad: attach.tilt_sigma_mrad,
         laser_defects_per_laser: laser_defects.laser_defects_per_laser,
         laser_weak_fraction: laser_defects.laser_weak_fraction,
         laser_weak_rate_per_h: laser_defects.laser_weak_rate_per_h,
-        burn_in_h: laser_defects.burn_in_h,
+        burn_in_h: Hours(laser_defects.burn_in_h),
         warpage_um_per_mm2: warpage.warpage_um_per_mm2,
         warpage_sigma_fraction: warpage.warpage_sigma_fraction,
         warpage_lateral_per_um: warpage.warpage_lateral_per_um,
         reflow_warpage_fraction: warpage.reflow_warpage_fraction,
-        bga_open_low_um: warpage.bga_open_low_um,
-        bga_open_high_um: warpage.bga_open_high_um,
-        engine_joint_open_um: warpage.engine_joint_open_um,
+        bga_open_low_um: Micrometres(warpage.bga_open_low_um),
+        bga_open_high_um: Micrometres(warpage.bga_open_high_um),
+        engine_joint_open_um: Micrometres(warpage.engine_joint_open_um),
         asic_defects_per_cm2: wafers.asic_defects_per_cm2,
         asic_cluster_alpha: wafers.asic_cluster_alpha,
         wafers_per_lot: wafers.wafers_per_lot,
@@ -90,12 +91,12 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
         package_test_coverage: coverages.package_test_coverage,
         system_test_coverage: coverages.system_test_coverage,
         ramp,
-        packaging_usd: costs.packaging_usd,
-        wafer_test_usd: costs.wafer_test_usd,
-        engine_test_usd: costs.engine_test_usd,
-        package_test_usd: costs.package_test_usd,
-        system_test_usd: costs.system_test_usd,
-        burn_in_usd: costs.burn_in_usd,
+        packaging_usd: Usd(costs.packaging_usd),
+        wafer_test_usd: Usd(costs.wafer_test_usd),
+        engine_test_usd: Usd(costs.engine_test_usd),
+        package_test_usd: Usd(costs.package_test_usd),
+        system_test_usd: Usd(costs.system_test_usd),
+        burn_in_usd: Usd(costs.burn_in_usd),
     }
 }
 
