@@ -34,9 +34,15 @@ fn production_sources(directory: &Path, found: &mut Vec<PathBuf>) {
     }
 }
 
-/// The lines before the file's `#[cfg(test)]` module (the whole file when it has none).
+/// The lines before the file's inline `#[cfg(test)] mod ... {` (the whole file when it has
+/// none; a `#[cfg(test)] mod tests;` declaration does not end the production code).
 fn production_lines(text: &str) -> Vec<&str> {
-    text.lines().take_while(|line| line.trim() != "#[cfg(test)]").collect()
+    let lines: Vec<&str> = text.lines().collect();
+    let inline_tests = lines.windows(2).position(|pair| {
+        let next = pair[1].trim();
+        pair[0].trim() == "#[cfg(test)]" && next.starts_with("mod ") && next.ends_with('{')
+    });
+    lines[..inline_tests.unwrap_or(lines.len())].to_vec()
 }
 
 /// Replaces comments, string literals (plain, byte and raw) and character literals by
@@ -217,6 +223,14 @@ fn b<'x>(v: &'x str) -> &'x str { v }
     let code = blank_non_code(source);
     assert_eq!(code.lines().count(), source.lines().count());
     assert_eq!(functions(&code), vec![("a".to_string(), 1, 8), ("b".to_string(), 9, 1)], "{code}");
+}
+
+#[test]
+fn only_an_inline_test_module_ends_the_production_code() {
+    let declared = "fn a() {}\n#[cfg(test)]\nmod tests;\nfn b() {}\n";
+    assert_eq!(production_lines(declared).len(), 4);
+    let inline = "fn a() {}\n#[cfg(test)]\nmod tests {\n    fn t() {}\n}\n";
+    assert_eq!(production_lines(inline), vec!["fn a() {}"]);
 }
 
 #[test]

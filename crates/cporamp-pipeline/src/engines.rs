@@ -359,15 +359,7 @@ pub(crate) fn cycling(
         .collect();
     let step_s = settings.period_s / steps as f64;
     let history = package.history(&asic, &engine, &inlet, step_s)?;
-    let model = NorrisLandzberg {
-        range_exponent: settings.range_exponent,
-        frequency_exponent: settings.frequency_exponent,
-        ea_over_k_k: settings.ea_over_k_k,
-        test_cycles: settings.test_cycles,
-        test_range_k: settings.test_max_c - settings.test_min_c,
-        test_max_c: settings.test_max_c,
-        test_cycles_per_day: settings.test_cycles_per_day,
-    };
+    let model = NorrisLandzberg::of_scenario(settings);
     let counted = steps..n_steps;
     let duration_s = counted.len() as f64 * step_s;
     let last = n_steps - steps..n_steps;

@@ -96,7 +96,7 @@ pub(crate) fn yield_inputs(
     let asic_side_mm = scenario.thermal.asic_side_mm[generation_index];
     let ports_per_engine = geometry.ports_per_engine(generation);
     let cost = &compared.cost;
-    let warpage_mean_um = settings.warpage_mean(Millimetres(substrate_side_mm)).0;
+    let warpage_mean = settings.warpage_mean(Millimetres(substrate_side_mm));
     let lanes_per_engine = (geometry.engine_capacity.0 / generation.lane_rate.0).round() as usize;
     // A spare lane is a whole lane (its rings, driver, TIA and fiber, and its laser where the
     // lasers sit on the engine), so the engine's cost scales with its lanes, spares included.
@@ -138,8 +138,8 @@ pub(crate) fn yield_inputs(
         reassignment_step_nm: photonics
             .wavelength_reassignment
             .then_some(Nanometres(photonics.channel_spacing_nm)),
-        warpage_mean_um: Micrometres(warpage_mean_um),
-        warpage_sigma_um: Micrometres(settings.warpage_sigma_fraction * warpage_mean_um),
+        warpage_mean_um: warpage_mean,
+        warpage_sigma_um: warpage_mean * settings.warpage_sigma_fraction,
         warpage_lateral_per_um: settings.warpage_lateral_per_um,
         reflow_warpage_fraction: settings.reflow_warpage_fraction,
         bga_open_low_um: settings.bga_open_low_um,

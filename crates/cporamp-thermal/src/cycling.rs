@@ -24,6 +24,7 @@
 //! $D = \sum_i c_i / N_{\text{field},i}$, and the life is the history's duration over $D$.
 //! Constants come from the scenario with their sources.
 
+use cporamp_core::scenario::Cycling;
 use serde::Serialize;
 
 /// One counted cycle.
@@ -145,6 +146,20 @@ pub struct Fatigue {
 }
 
 impl NorrisLandzberg {
+    /// The constants and qualification test of the scenario's `[thermal.cycling]`.
+    #[must_use]
+    pub fn of_scenario(cycling: &Cycling) -> NorrisLandzberg {
+        NorrisLandzberg {
+            range_exponent: cycling.range_exponent,
+            frequency_exponent: cycling.frequency_exponent,
+            ea_over_k_k: cycling.ea_over_k_k,
+            test_cycles: cycling.test_cycles,
+            test_range_k: cycling.test_max_c - cycling.test_min_c,
+            test_max_c: cycling.test_max_c,
+            test_cycles_per_day: cycling.test_cycles_per_day,
+        }
+    }
+
     /// Field cycles to failure of a cycle of range `range_k` peaking at `max_c`, at
     /// `cycles_per_day`.
     #[must_use]

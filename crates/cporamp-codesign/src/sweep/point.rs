@@ -424,15 +424,7 @@ fn solder(scenario: &Scenario, package: &PackageResult, inlet_c: f64) -> (f64, f
     let cycling = &scenario.thermal.cycling;
     let swing_k = (1.0 - cycling.idle_power_fraction) * (package.asic_mean_c - inlet_c)
         + cycling.inlet_swing_k;
-    let fatigue = NorrisLandzberg {
-        range_exponent: cycling.range_exponent,
-        frequency_exponent: cycling.frequency_exponent,
-        ea_over_k_k: cycling.ea_over_k_k,
-        test_cycles: cycling.test_cycles,
-        test_range_k: cycling.test_max_c - cycling.test_min_c,
-        test_max_c: cycling.test_max_c,
-        test_cycles_per_day: cycling.test_cycles_per_day,
-    };
+    let fatigue = NorrisLandzberg::of_scenario(cycling);
     let cycles_per_day = 86_400.0 / cycling.period_s;
     let solder_life_years = if swing_k > 0.0 {
         fatigue.cycles_to_failure(
