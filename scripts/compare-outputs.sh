@@ -36,7 +36,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # The quick scenario's TOML: the default's with @quick's reductions (as
-# crates/cporamp-core/src/scenario/quick.rs applies them: section, key, value).
+# crates/cporamp-scenario/src/quick.rs applies them: section, key, value).
 quick_toml() {
     "$1" scenario init "$2" > /dev/null || return 1
     awk '

@@ -61,18 +61,15 @@ fn threads(threads: Option<usize>) -> NonZeroUsize {
 #[pyfunction]
 fn default_scenario() -> (String, String) {
     (
-        cporamp_core::scenario::DEFAULT_SCENARIO_TOML.to_string(),
-        cporamp_core::scenario::DEFAULT_ORIGIN.to_string(),
+        cporamp_scenario::DEFAULT_SCENARIO_TOML.to_string(),
+        cporamp_scenario::DEFAULT_ORIGIN.to_string(),
     )
 }
 
 /// The quick scenario (`@quick`: the default with small Monte Carlo sizes): (text, origin).
 #[pyfunction]
 fn quick_scenario() -> (String, String) {
-    (
-        cporamp_core::scenario::quick_scenario_toml(),
-        cporamp_core::scenario::QUICK_ORIGIN.to_string(),
-    )
+    (cporamp_scenario::quick_scenario_toml(), cporamp_scenario::QUICK_ORIGIN.to_string())
 }
 
 /// Checks `text` as `cporamp scenario check` does for a run of `engines`, and returns the

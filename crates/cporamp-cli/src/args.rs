@@ -308,8 +308,8 @@ pub struct BudgetArgs {
 
 impl BudgetArgs {
     /// The budget for a run on `threads` workers.
-    pub fn budget(&self, threads: usize) -> cporamp_core::scenario::limits::Budget {
-        use cporamp_core::scenario::limits::Budget;
+    pub fn budget(&self, threads: usize) -> cporamp_scenario::limits::Budget {
+        use cporamp_scenario::limits::Budget;
         Budget {
             memory_bytes: self.max_memory.map_or(Budget::DEFAULT_MEMORY_BYTES, |gb| gb * 1e9),
             cpu_s: self.max_cpu_hours.map_or(Budget::DEFAULT_CPU_S, |hours| hours * 3600.0),

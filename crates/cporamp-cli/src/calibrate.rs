@@ -11,8 +11,8 @@
 use std::path::PathBuf;
 
 use anyhow::anyhow;
-use cporamp_core::Scenario;
 use cporamp_pipeline::calibrate::Calibration;
+use cporamp_scenario::Scenario;
 
 use crate::{Failure, inspect};
 

@@ -6,7 +6,7 @@ use crate::args::EngineArgs;
 use crate::table::{Cell, Table};
 use crate::{Failure, Session};
 use cporamp_codesign::{CodesignResult, PointResult};
-use cporamp_core::scenario::{ElsPlacement, EnginePlate};
+use cporamp_scenario::{ElsPlacement, EnginePlate};
 
 /// Runs `cporamp codesign`.
 pub(crate) fn run(args: &EngineArgs) -> Result<(), Failure> {

@@ -10,7 +10,7 @@ use crate::{
     ENGINE_STAGES, Failure, RunOptions, Session, format_cpu, json, load_scenario, market_update,
     output, print, signals, table, write_test_data,
 };
-use cporamp_core::scenario::limits::ALL_STAGES;
+use cporamp_scenario::limits::ALL_STAGES;
 
 /// `cporamp compare`: the comparison's tables.
 pub(crate) fn compare(common: &EngineArgs) -> Result<(), Failure> {
@@ -141,9 +141,9 @@ pub(crate) fn scenario_check(
         scenario.technologies.len(),
         scenario.generations.len(),
         if threads == 1 { "" } else { "s" },
-        cporamp_core::scenario::limits::human_bytes(estimate.peak_memory_bytes()),
+        cporamp_scenario::limits::human_bytes(estimate.peak_memory_bytes()),
         format_cpu(estimate.cpu_s()),
-        cporamp_core::scenario::limits::human_bytes(budget.memory_bytes),
+        cporamp_scenario::limits::human_bytes(budget.memory_bytes),
         budget.cpu_s / 3600.0,
     ))
 }

@@ -2,7 +2,7 @@
 //! engines and writes their results.
 //!
 //! Parse, then resolve, then run: flags are parsed by clap; scenario text is read here and
-//! handed to `cporamp_core::load`; engines return data; this crate prints and writes it.
+//! handed to `cporamp_scenario::load`; engines return data; this crate prints and writes it.
 //!
 //! Exit codes: 0 success; 1 internal failure (a bug); 2 bad input: a malformed or invalid
 //! scenario, an unknown flag value, a missing file or an unwritable output directory. On
@@ -24,10 +24,10 @@ mod thermal;
 
 use args::{Cli, Command, EngineArgs, Format, ScenarioCommand};
 use clap::Parser;
-use cporamp_core::Scenario;
-use cporamp_core::scenario::limits::{ALL_STAGES, Budget};
-use cporamp_core::scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO_TOML};
 use cporamp_pipeline::RunOptions;
+use cporamp_scenario::Scenario;
+use cporamp_scenario::limits::{ALL_STAGES, Budget};
+use cporamp_scenario::{DEFAULT_ORIGIN, DEFAULT_SCENARIO_TOML};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -178,12 +178,12 @@ fn load_scenario(
     path: Option<&Path>,
     budget: Budget,
     stages: &[&str],
-) -> Result<(Scenario, String, cporamp_core::scenario::limits::Estimate), Failure> {
+) -> Result<(Scenario, String, cporamp_scenario::limits::Estimate), Failure> {
     let (text, origin) = scenario_text(path)?;
-    let scenario = cporamp_core::load(&text, &origin).map_err(Failure::input)?;
+    let scenario = cporamp_scenario::load(&text, &origin).map_err(Failure::input)?;
     cporamp_pipeline::preflight(&scenario, &text, &origin).map_err(Failure::input)?;
     let estimate =
-        cporamp_core::scenario::limits::check_budget(&scenario, &text, &origin, budget, stages)
+        cporamp_scenario::limits::check_budget(&scenario, &text, &origin, budget, stages)
             .map_err(Failure::input)?;
     Ok((scenario, origin, estimate))
 }
@@ -191,8 +191,8 @@ fn load_scenario(
 fn scenario_text(path: Option<&Path>) -> Result<(String, String), Failure> {
     match path {
         Some(path) if path.as_os_str() == QUICK_NAME => Ok((
-            cporamp_core::scenario::quick_scenario_toml(),
-            cporamp_core::scenario::QUICK_ORIGIN.to_string(),
+            cporamp_scenario::quick_scenario_toml(),
+            cporamp_scenario::QUICK_ORIGIN.to_string(),
         )),
         Some(path) if path.as_os_str() != DEFAULT_NAME => {
             let origin = path.display().to_string();
@@ -458,7 +458,7 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
         })
         .transpose()?;
     let (text, origin) = scenario_text(args.scenario.as_deref())?;
-    let scenario = cporamp_core::load(&text, &origin).map_err(Failure::input)?;
+    let scenario = cporamp_scenario::load(&text, &origin).map_err(Failure::input)?;
     let limits_text = args
         .limits
         .as_deref()

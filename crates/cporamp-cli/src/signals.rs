@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use cporamp_core::Scenario;
 use cporamp_market::Observation;
+use cporamp_scenario::Scenario;
 
 use crate::Failure;
 

@@ -22,7 +22,7 @@ fn stdout(output: &Output) -> String {
 
 /// The default scenario with 300 arrays, written as `my.toml` in `directory`.
 fn scenario(directory: &Path) {
-    let text = cporamp_core::scenario::DEFAULT_SCENARIO_TOML;
+    let text = cporamp_scenario::DEFAULT_SCENARIO_TOML;
     assert_eq!(text.matches("arrays = 2000 ").count(), 1);
     std::fs::write(directory.join("my.toml"), text.replacen("arrays = 2000 ", "arrays = 300 ", 1))
         .unwrap();
@@ -87,7 +87,7 @@ fn align_text_fits_100_columns_and_names_the_methods() {
 #[test]
 fn a_bad_align_field_is_refused_with_its_path_value_and_range() {
     let directory = tempfile::tempdir().unwrap();
-    let text = cporamp_core::scenario::DEFAULT_SCENARIO_TOML.replacen(
+    let text = cporamp_scenario::DEFAULT_SCENARIO_TOML.replacen(
         "stage_resolution_um = 0.05 ",
         "stage_resolution_um = -0.05 ",
         1,

@@ -118,7 +118,7 @@ fn report_fits_a_760_px_page_in_headless_chromium_with_every_anchor() {
         return;
     };
     let scenario =
-        cporamp_core::load(&cporamp_core::scenario::quick_scenario_toml(), "browser-test.toml")
+        cporamp_scenario::load(&cporamp_scenario::quick_scenario_toml(), "browser-test.toml")
             .expect("the fixture loads");
     let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
         .expect("the fixture runs");

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const DEFAULT: &str = include_str!("../../cporamp-core/presets/default.toml");
+const DEFAULT: &str = include_str!("../../cporamp-scenario/presets/default.toml");
 
 fn cporamp(directory: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cporamp"))
@@ -49,7 +49,7 @@ fn edited_scenario(directory: &Path, from: &str, to: &str) -> PathBuf {
 /// The quick scenario (`@quick`: the default with small Monte Carlo sizes; a whole run takes
 /// seconds in a debug build), written to `directory/name` with `edits` (from, to) applied.
 fn small_scenario(directory: &Path, name: &str, edits: &[(&str, &str)]) -> PathBuf {
-    let mut text = cporamp_core::scenario::quick_scenario_toml();
+    let mut text = cporamp_scenario::quick_scenario_toml();
     for (from, to) in edits {
         assert_eq!(text.matches(from).count(), 1, "edit target {from:?} must occur exactly once");
         text = text.replacen(from, to, 1);

@@ -23,7 +23,7 @@ fn stdout(output: &Output) -> String {
 
 /// The default scenario with an 8-point co-design grid on a 16-cell package, as `my.toml`.
 fn scenario(directory: &Path) {
-    let mut text = cporamp_core::scenario::DEFAULT_SCENARIO_TOML.to_string();
+    let mut text = cporamp_scenario::DEFAULT_SCENARIO_TOML.to_string();
     for (from, to) in [
         ("grid_cells = 24 ", "grid_cells = 16 "),
         ("flow_l_per_min_per_kw = [1.0, 1.25, 1.5]", "flow_l_per_min_per_kw = [1.0, 1.5]"),

@@ -94,8 +94,8 @@ fn has_null(value: &Value) -> bool {
 
 #[test]
 fn random_signals_files_never_panic_and_update_to_finite_numbers_or_named_errors() {
-    let quick = cporamp_core::scenario::quick_scenario_toml();
-    let scenario = cporamp_core::load(&quick, "quick").unwrap();
+    let quick = cporamp_scenario::quick_scenario_toml();
+    let scenario = cporamp_scenario::load(&quick, "quick").unwrap();
     let horizon = (scenario.market.start_year, scenario.market.end_year);
     let output =
         cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default()).unwrap();

@@ -38,7 +38,7 @@ fn refused(directory: &Path, output: &Output, fragments: &[&str], keep: &[&str])
 /// The quick scenario with each `from` replaced by its `to` (once), written to
 /// `directory/name`.
 fn quick_with(directory: &Path, name: &str, edits: &[(&str, &str)]) {
-    let mut text = cporamp_core::scenario::quick_scenario_toml();
+    let mut text = cporamp_scenario::quick_scenario_toml();
     for (from, to) in edits {
         assert_eq!(text.matches(from).count(), 1, "edit target {from:?} must occur once");
         text = text.replacen(from, to, 1);
@@ -76,7 +76,7 @@ fn dependent_ranges_are_refused_at_check_with_line_and_path() {
         ("relock_time_s = 0.02 ", "relock_time_s = 0.05 "),
     ];
     quick_with(directory.path(), "rows.toml", &edits);
-    let line = cporamp_core::scenario::quick_scenario_toml()
+    let line = cporamp_scenario::quick_scenario_toml()
         .lines()
         .position(|line| line.starts_with("lanes_per_pic = 16 "))
         .unwrap()

@@ -73,7 +73,7 @@ fn ctrl_c_during_a_run_stops_the_server_and_marks_the_run_interrupted() {
     let (mut child, address) = serve(directory.path());
     // The default scenario runs for minutes.
     let body = serde_json::json!({
-        "scenario_toml": include_str!("../../cporamp-core/presets/default.toml"),
+        "scenario_toml": include_str!("../../cporamp-scenario/presets/default.toml"),
         "label": "long"
     })
     .to_string();

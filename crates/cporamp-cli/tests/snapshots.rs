@@ -101,7 +101,7 @@ fn diff_text() {
     // The quick scenario against itself with a warmer coolant inlet: one input differs and
     // every headline moves by its effect (the default scenario would take seconds).
     let directory = tempfile::tempdir().unwrap();
-    let quick = cporamp_core::scenario::quick_scenario_toml();
+    let quick = cporamp_scenario::quick_scenario_toml();
     let from = "nominal_inlet_c = 35.0";
     assert_eq!(quick.matches(from).count(), 1, "edit target {from:?} must occur exactly once");
     std::fs::write(directory.path().join("a.toml"), &quick).unwrap();

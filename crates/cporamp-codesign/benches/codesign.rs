@@ -9,7 +9,7 @@ fn main() {
 
 #[divan::bench(args = [1, 2], sample_count = 5, sample_size = 1)]
 fn default_grid(bencher: divan::Bencher, threads: usize) {
-    let scenario = cporamp_core::load_default().expect("the default scenario loads");
+    let scenario = cporamp_scenario::load_default().expect("the default scenario loads");
     bencher.bench(|| {
         let result = cporamp_codesign::codesign(&scenario, threads).expect("the sweep runs");
         assert_eq!(result.points.len(), 288);

@@ -1,11 +1,11 @@
 //! The cluster's switch count for the cooling bill: the fleet engine's topology.
 
-use cporamp_core::Scenario;
 use cporamp_core::units::{Celsius, Fit, Hours};
 use cporamp_fleet::{
     Component, FleetInputs, JobInputs, NicInputs, PortKind, PortTechnology, Repair, Spares,
     SwitchHardware, TierInputs,
 };
+use cporamp_scenario::Scenario;
 
 use crate::CodesignError;
 

@@ -19,10 +19,10 @@
 //! thresholds are the scenario's own where it has one (allocation, heater range, replacement
 //! threshold, module defect rate, packaging cost) and otherwise named above.
 
-use cporamp_core::Scenario;
-use cporamp_core::scenario::{Generation, LaserPlacement, Technology};
 use cporamp_core::units::HOURS_PER_YEAR;
 use cporamp_pipeline::{PipelineError, package_model_for, settle_with};
+use cporamp_scenario::Scenario;
+use cporamp_scenario::{Generation, LaserPlacement, Technology};
 use serde::{Deserialize, Serialize};
 
 /// A startup's claims (the claims file, `deny_unknown_fields`, every field required).

@@ -3,12 +3,12 @@
 
 use super::*;
 use crate::sweep::{choose, grid};
-use cporamp_core::Scenario;
-use cporamp_core::scenario::{ChannelGeometry, ElsPlacement, EnginePlate};
+use cporamp_scenario::Scenario;
+use cporamp_scenario::{ChannelGeometry, ElsPlacement, EnginePlate};
 
 /// The default scenario with a 16-point grid on a 16-cell package.
 fn small() -> Scenario {
-    let mut scenario = cporamp_core::load_default().unwrap();
+    let mut scenario = cporamp_scenario::load_default().unwrap();
     let settings = &mut scenario.codesign;
     settings.grid_cells = 16;
     settings.flow_l_per_min_per_kw = vec![1.0, 1.5];
@@ -164,7 +164,7 @@ fn the_coarse_package_grid_stays_within_3_k_of_the_thermal_engines() {
 
 #[test]
 fn the_bill_sums_its_lines_and_scales_to_the_fleets_racks() {
-    let scenario = cporamp_core::load_default().unwrap();
+    let scenario = cporamp_scenario::load_default().unwrap();
     let switches = cluster_switches(&scenario, scenario.codesign.generation).unwrap();
     // 32,768 GPUs on radix-64 switches in three tiers: 1,024 leaves, 1,024 spines, 512 cores.
     assert_eq!(switches, 2560);
@@ -190,7 +190,7 @@ fn the_bill_sums_its_lines_and_scales_to_the_fleets_racks() {
     assert!((qd.quantity - 21.0).abs() < 1e-12);
     // The cold plates (what the market charges every CPO switch) are those 21 plates.
     let prices = &scenario.codesign.bom;
-    let mid = |range: &cporamp_core::scenario::PriceRange| 0.5 * (range.low_usd + range.high_usd);
+    let mid = |range: &cporamp_scenario::PriceRange| 0.5 * (range.low_usd + range.high_usd);
     let plates = mid(&prices.asic_cold_plate)
         + 4.0 * mid(&prices.engine_cold_plate)
         + 16.0 * mid(&prices.els_cold_plate);
@@ -207,10 +207,10 @@ fn the_bill_sums_its_lines_and_scales_to_the_fleets_racks() {
 
 mod diligence_checks {
     use crate::diligence::{Claims, Verdict, claims_of_scenario, diligence};
-    use cporamp_core::Scenario;
+    use cporamp_scenario::Scenario;
 
     fn scenario() -> Scenario {
-        let mut scenario = cporamp_core::load_default().unwrap();
+        let mut scenario = cporamp_scenario::load_default().unwrap();
         scenario.thermal.grid_cells = 24;
         scenario
     }

@@ -13,7 +13,7 @@
 //! Every price is a range (`[codesign.bom]`, each with its source or its reasoning); totals
 //! are sums of their lines at the low, mid and high ends.
 
-use cporamp_core::scenario::{CoolingBom, PriceRange};
+use cporamp_scenario::{CoolingBom, PriceRange};
 use serde::Serialize;
 
 /// One line of the bill.

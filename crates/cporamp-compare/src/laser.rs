@@ -19,8 +19,8 @@
 //! The second case is the TEC run as a heat pump into the laser (heating COP = cooling COP + 1).
 
 use crate::CompareError;
-use cporamp_core::scenario::Laser;
 use cporamp_core::units::{Celsius, Dbm, Watts};
+use cporamp_scenario::Laser;
 
 /// The power a laser draws to launch a given optical power.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -97,8 +97,8 @@ pub fn laser_power(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cporamp_core::scenario::{LaserPlacement, Tec};
     use cporamp_core::units::Kelvin;
+    use cporamp_scenario::{LaserPlacement, Tec};
 
     fn uncooled() -> Laser {
         Laser {

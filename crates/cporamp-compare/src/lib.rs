@@ -37,11 +37,11 @@ pub mod laser;
 pub mod link_budget;
 pub mod rings;
 
-use cporamp_core::scenario::{
+use cporamp_core::units::{Celsius, PjPerBit, Watts};
+use cporamp_scenario::{
     Generation, LaserPlacement, Parts, PhotonicsSettings, Scenario, SerdesClass, Technology,
     TechnologyKind,
 };
-use cporamp_core::units::{Celsius, PjPerBit, Watts};
 use serde::Serialize;
 
 /// A model input outside the domain where the model holds.

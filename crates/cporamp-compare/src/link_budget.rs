@@ -12,8 +12,8 @@
 //! term is the split of one CW laser over $n$ modulators. Every loss is in dB, so a +1 dB
 //! coupling loss raises the required laser power by exactly $10^{0.1}$.
 
-use cporamp_core::scenario::LinkBudget;
 use cporamp_core::units::{Db, Dbm};
+use cporamp_scenario::LinkBudget;
 
 /// Terms of a link budget, each in dB, summing to the laser launch power.
 #[derive(Debug, Clone, serde::Serialize)]

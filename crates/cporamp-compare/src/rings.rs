@@ -26,9 +26,9 @@
 //! $E(\Delta) = g + s/2 + \sigma_l e_N$, whatever the mean $\mu$.
 
 use cporamp_core::math::{normal_cdf, normal_sf};
-use cporamp_core::scenario::{PhotonicsSettings, Rings};
 use cporamp_core::units::Celsius;
 use cporamp_core::wdm::BusLock;
+use cporamp_scenario::{PhotonicsSettings, Rings};
 
 /// Heater tuning of one ring, averaged over fabrication variation.
 #[derive(Debug, Clone, serde::Serialize)]

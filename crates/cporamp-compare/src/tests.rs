@@ -7,7 +7,8 @@
 use super::*;
 
 fn default_comparison() -> Comparison {
-    compare(&cporamp_core::load_default().expect("default scenario")).expect("default comparison")
+    compare(&cporamp_scenario::load_default().expect("default scenario"))
+        .expect("default comparison")
 }
 
 fn result<'a>(
@@ -107,7 +108,7 @@ fn module_prices_land_in_published_bands() {
 fn one_db_more_coupling_loss_raises_uncooled_laser_power_by_ten_to_the_tenth() {
     // Link budget closed form: every dB of loss is a dB of launch power; an uncooled laser's
     // electrical power is launch / WPE, so the factor is exactly 10^(1/10).
-    let scenario = cporamp_core::load_default().unwrap();
+    let scenario = cporamp_scenario::load_default().unwrap();
     let base = compare(&scenario).unwrap();
     let mut worse = scenario.clone();
     for technology in &mut worse.technologies {
@@ -213,7 +214,7 @@ fn hotter_rings_and_lasers_cost_power_through_the_model() {
 
 #[test]
 fn unknown_generation_is_a_named_error() {
-    let scenario = cporamp_core::load_default().unwrap();
+    let scenario = cporamp_scenario::load_default().unwrap();
     let error = compare_one(&scenario, "25.6T").unwrap_err();
     assert_eq!(
         error.to_string(),
@@ -223,7 +224,7 @@ fn unknown_generation_is_a_named_error() {
 
 #[test]
 fn co_packaged_switches_carry_their_liquid_cooling_bill_and_others_none() {
-    let scenario = cporamp_core::load_default().unwrap();
+    let scenario = cporamp_scenario::load_default().unwrap();
     let comparison = default_comparison();
     for generation in &comparison.generations {
         for technology in &generation.technologies {

@@ -62,7 +62,7 @@ pub enum DiagnosticKind {
         /// What would have been accepted.
         expected: String,
     },
-    /// A run whose estimated resources exceed the budget (see `scenario::limits`).
+    /// A run whose estimated resources exceed the budget (see `cporamp_scenario::limits`).
     OverBudget {
         /// `memory` or `CPU time`.
         resource: String,

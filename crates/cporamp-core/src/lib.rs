@@ -2,7 +2,7 @@
 //!
 //! - [`math`]: the complementary error function and the normal distribution;
 //! - [`units`]: newtypes that carry the unit of every quantity crossing an API;
-//! - [`scenario`]: the scenario file, its checks, and the resolved engine inputs;
+//! - [`locate`]: finding a field path back in TOML text, for line and column in errors;
 //! - [`error`]: scenario errors that name the file, line, field, value, range and unit;
 //! - [`exposure`]: the company-to-layer exposure map (data, shown as exposure, not advice).
 //!
@@ -12,6 +12,7 @@
 pub mod coupling;
 pub mod error;
 pub mod exposure;
+pub mod locate;
 pub mod market_input;
 pub mod math;
 pub mod mechanism;
@@ -19,10 +20,8 @@ pub mod parallel;
 pub mod pins;
 pub mod prior;
 pub mod quarter;
-pub mod scenario;
 pub mod supply;
 pub mod units;
 pub mod wdm;
 
 pub use error::{Diagnostic, DiagnosticKind, ScenarioError};
-pub use scenario::{Scenario, load, load_default};

@@ -1,7 +1,7 @@
 //! The uncertain inputs of the market engine and a value per input.
 //!
 //! Each input needs a prior (`[market.priors.<name>]` in a scenario, checked by
-//! [`crate::scenario::limits`]) and its samples must stay in its [`SampleRange`]. The market
+//! `cporamp_scenario::limits`) and its samples must stay in its [`SampleRange`]. The market
 //! engine's model reads its sampled values as a [`ByMarketInput`] indexed by [`MarketInput`];
 //! each input is documented, with its meaning and unit, on the market engine's model.
 //! Adding an input is one line of `market_inputs!` (the compiler then asks for its range).

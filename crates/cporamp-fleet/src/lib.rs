@@ -134,7 +134,7 @@ mod simulation;
 mod topology;
 
 pub use checks::check;
-pub use cporamp_core::scenario::limits::max_gpus;
+pub use cporamp_scenario::limits::max_gpus;
 pub use goodput::{
     daly_interval_h, goodput, lost_h_by_cause, optimal_checkpoint_interval_h, young_interval_h,
 };
@@ -149,7 +149,7 @@ pub use cporamp_core::units::HOURS_PER_YEAR;
 /// Hours per month of the timeline (a twelfth of [`HOURS_PER_YEAR`]).
 pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
 
-pub use cporamp_core::scenario::limits::MAX_JOB_INTERRUPTIONS;
+pub use cporamp_scenario::limits::MAX_JOB_INTERRUPTIONS;
 
 /// Boltzmann constant, eV/K.
 pub const BOLTZMANN_EV_PER_K: f64 = 8.617_333_262e-5;

@@ -44,8 +44,8 @@ pub mod lock;
 pub mod optics;
 pub mod predictor;
 
-use cporamp_core::scenario::{PhotonicsSettings, Rings};
 use cporamp_core::wdm::BusLock;
+use cporamp_scenario::{PhotonicsSettings, Rings};
 use lock::{Lane, LaneStats, LoopSettings};
 use predictor::{Prediction, Predictor};
 use rand::SeedableRng;

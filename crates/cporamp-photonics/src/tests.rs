@@ -20,7 +20,7 @@ fn rings() -> Rings {
 }
 
 fn settings() -> PhotonicsSettings {
-    let scenario = cporamp_core::load_default().unwrap();
+    let scenario = cporamp_scenario::load_default().unwrap();
     PhotonicsSettings {
         lanes: 2000,
         heater_crosstalk: 0.0,

@@ -6,9 +6,9 @@
 //! its reason.
 
 use cporamp_core::pins::assert_pins;
-use cporamp_core::scenario::{PhotonicsSettings, Rings};
 use cporamp_core::units::{Celsius, Nanometres};
 use cporamp_photonics::*;
+use cporamp_scenario::{PhotonicsSettings, Rings};
 
 /// Rings with a fabrication spread, locked by a heater.
 fn rings() -> Rings {
@@ -27,7 +27,7 @@ fn rings() -> Rings {
 
 /// The default scenario's photonics settings on 64 lanes and 2 periods (its seed).
 fn settings() -> PhotonicsSettings {
-    let scenario = cporamp_core::load_default().unwrap();
+    let scenario = cporamp_scenario::load_default().unwrap();
     PhotonicsSettings { lanes: 64, periods: 2, ..scenario.photonics }
 }
 

@@ -11,7 +11,7 @@ fn main() {
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn run_default_scenario(bencher: divan::Bencher) {
-    let scenario = cporamp_core::load_default().expect("the default scenario loads");
+    let scenario = cporamp_scenario::load_default().expect("the default scenario loads");
     let options = RunOptions::default();
     bencher
         .bench(|| cporamp_pipeline::run(&scenario, &options).expect("the default scenario runs"));
@@ -19,7 +19,7 @@ fn run_default_scenario(bencher: divan::Bencher) {
 
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn compare_default_scenario(bencher: divan::Bencher) {
-    let scenario = cporamp_core::load_default().expect("the default scenario loads");
+    let scenario = cporamp_scenario::load_default().expect("the default scenario loads");
     let options = RunOptions::default();
     bencher.bench(|| {
         cporamp_pipeline::compare(&scenario, None, &options).expect("the default scenario runs")

@@ -6,8 +6,8 @@
 
 use crate::{PipelineError, RunOptions};
 use cporamp_align::{AlignInputs, AlignResult};
-use cporamp_core::Scenario;
-use cporamp_core::scenario::AttachCost;
+use cporamp_scenario::AttachCost;
+use cporamp_scenario::Scenario;
 
 /// The alignment model's inputs from `scenario`.
 #[must_use]

@@ -31,11 +31,11 @@
 //!
 //! Parameters the data do not identify keep the scenario's values.
 
-use cporamp_core::Scenario;
 use cporamp_core::mechanism::Mechanism;
-use cporamp_core::scenario::LaserPlacement;
 use cporamp_core::units::Millimetres;
 use cporamp_inspect::yield_fit::{Defaults, FitModel, YieldFits, names};
+use cporamp_scenario::LaserPlacement;
+use cporamp_scenario::Scenario;
 use serde::Serialize;
 
 /// One scenario field changed by the calibration.

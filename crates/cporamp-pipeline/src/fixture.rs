@@ -3,11 +3,11 @@
 //! whole run takes seconds in a debug build. Tests on it assert relations and tolerances
 //! scaled to its sample sizes, never the default run's published figures.
 
-use cporamp_core::Scenario;
+use cporamp_scenario::Scenario;
 
 /// The default scenario reduced as described above.
 pub(crate) fn small() -> Scenario {
-    let mut scenario = cporamp_core::load_default().expect("the default scenario loads");
+    let mut scenario = cporamp_scenario::load_default().expect("the default scenario loads");
     scenario.thermal.grid_cells = 32;
     scenario.photonics.lanes = 32;
     scenario.photonics.drift_grid_cells = 32;

@@ -33,13 +33,13 @@
 //! FIT.
 
 use cporamp_compare::{GenerationComparison, TechnologyResult};
-use cporamp_core::Scenario;
-use cporamp_core::scenario::{FleetSettings, LaserPlacement, TechnologyKind};
 use cporamp_core::units::{Celsius, Dppm, Fit, Hours};
 use cporamp_fleet::{
     Component, ElsService, FleetInputError, FleetInputs, FleetResult, JobInputs, NicInputs,
     PortKind, PortTechnology, Repair, Spares, SwitchHardware, TierInputs,
 };
+use cporamp_scenario::Scenario;
+use cporamp_scenario::{FleetSettings, LaserPlacement, TechnologyKind};
 use serde::Serialize;
 
 use crate::options::Counter;

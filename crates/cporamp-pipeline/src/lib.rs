@@ -33,12 +33,12 @@
 //! **Architecture invariant:** pure, like the engines it calls.
 
 use cporamp_compare::{CompareError, Comparison, GenerationComparison, TechnologyResult};
-use cporamp_core::Scenario;
-use cporamp_core::scenario::{
-    Generation, LaserPlacement, Optics, Package, Rings, Technology, ThermalSettings,
-};
 use cporamp_core::units::{Celsius, Millimetres};
 use cporamp_photonics::{DriftTrace, LinkInputs, PhotonicsError, PhotonicsResult, ThermalSamples};
+use cporamp_scenario::Scenario;
+use cporamp_scenario::{
+    Generation, LaserPlacement, Optics, Package, Rings, Technology, ThermalSettings,
+};
 use cporamp_thermal::cycling::{Fatigue, NorrisLandzberg};
 use cporamp_thermal::leakage::{Leakage, LeakageError};
 use cporamp_thermal::package::{
@@ -381,7 +381,7 @@ pub struct NominalDrift {
     pub engine_temp_c: f64,
     /// The laser's temperature there (the engine's for an integrated laser), °C.
     pub laser_temp_c: f64,
-    rings: cporamp_core::scenario::Rings,
+    rings: cporamp_scenario::Rings,
     trace: DriftTrace,
     link: LinkInputs,
 }

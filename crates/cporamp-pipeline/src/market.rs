@@ -30,13 +30,13 @@
 //!   infrastructure a rack that is already liquid-cooled provides).
 
 use cporamp_compare::{GenerationComparison, TechnologyResult};
-use cporamp_core::Scenario;
 use cporamp_core::units::{Celsius, Gbps, Kelvin, PjPerBit};
 use cporamp_fleet::{FleetInputs, JobCause, PortKind};
 use cporamp_market::{
     Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, LayerSplit, MarketInput,
     MarketInputs, MarketResult, SobolSet, Surrogate, TierAnchors,
 };
+use cporamp_scenario::Scenario;
 use cporamp_yield::YieldInputs;
 use serde::Serialize;
 
@@ -276,7 +276,7 @@ fn cooling_anchors(
 }
 
 /// The market's tiers as the engine's anchors.
-fn tier_anchors(settings: &cporamp_core::scenario::MarketSettings) -> Vec<TierAnchors> {
+fn tier_anchors(settings: &cporamp_scenario::MarketSettings) -> Vec<TierAnchors> {
     settings
         .tiers
         .iter()
@@ -292,7 +292,7 @@ fn tier_anchors(settings: &cporamp_core::scenario::MarketSettings) -> Vec<TierAn
 }
 
 /// The layer split of each technology.
-fn layer_splits(settings: &cporamp_core::scenario::MarketSettings) -> Vec<LayerSplit> {
+fn layer_splits(settings: &cporamp_scenario::MarketSettings) -> Vec<LayerSplit> {
     settings
         .layer_split
         .iter()

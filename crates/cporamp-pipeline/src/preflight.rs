@@ -1,6 +1,6 @@
 //! Checks at `scenario check` time of what an engine would refuse at run time and that only
 //! an engine's own model can decide (the scenario's own dependent checks are in
-//! `cporamp_core::scenario::limits`): the cold plate's heat-transfer correlations, whose
+//! `cporamp_scenario::limits`): the cold plate's heat-transfer correlations, whose
 //! validity (channels on the lid, Reynolds and Prandtl ranges) depends on the package size
 //! each technology and generation gives, and the package grids (`thermal.grid_cells`,
 //! `photonics.drift_grid_cells`), which must put a cell centre in every die. Cheap: no grid
@@ -8,7 +8,7 @@
 
 use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
 use cporamp_core::units::Millimetres;
-use cporamp_core::{Scenario, scenario};
+use cporamp_scenario::{self as scenario, Scenario};
 use cporamp_thermal::channel_plate::{MAX_PLATE_CELLS, plate_cells};
 use cporamp_thermal::package::{PackageLoad, check_grid, cold_plate, package_side_mm};
 
@@ -105,7 +105,7 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cporamp_core::scenario::DEFAULT_SCENARIO_TOML;
+    use cporamp_scenario::DEFAULT_SCENARIO_TOML;
 
     #[test]
     fn a_drift_grid_too_coarse_for_the_engines_is_refused_by_its_field() {
@@ -121,7 +121,7 @@ mod tests {
             "engine_depth_mm = ",
             "2.0",
         );
-        let scenario = cporamp_core::load(&source, "t").expect("in the field's own range");
+        let scenario = cporamp_scenario::load(&source, "t").expect("in the field's own range");
         let error = preflight(&scenario, &source, "t").unwrap_err();
         assert!(
             error.diagnostics.iter().all(|d| d.path == "photonics.drift_grid_cells"),
@@ -148,12 +148,12 @@ mod tests {
             "kind = \"microchannel_4rm\"",
             1,
         );
-        let scenario = cporamp_core::load(&microchannel, "t").unwrap();
+        let scenario = cporamp_scenario::load(&microchannel, "t").unwrap();
         assert!(preflight(&scenario, &microchannel, "t").is_ok());
         // 20 µm channels and walls: thousands of channels, millions of cells.
         let fine =
             set(&set(&microchannel, "channel_width_mm = ", "0.02"), "wall_thickness_mm = ", "0.02");
-        let scenario = cporamp_core::load(&fine, "t").unwrap();
+        let scenario = cporamp_scenario::load(&fine, "t").unwrap();
         let error = preflight(&scenario, &fine, "t").unwrap_err();
         assert!(
             error.diagnostics.iter().any(|d| d.path == "thermal.cold_plate.channel_width_mm"
@@ -164,7 +164,7 @@ mod tests {
 
     #[test]
     fn the_default_passes_and_a_flow_outside_the_correlations_is_refused_with_its_line() {
-        let default = cporamp_core::load_default().unwrap();
+        let default = cporamp_scenario::load_default().unwrap();
         assert!(preflight(&default, DEFAULT_SCENARIO_TOML, "d").is_ok());
         let line = DEFAULT_SCENARIO_TOML
             .lines()
@@ -174,7 +174,7 @@ mod tests {
         // A trickle stays laminar (Shah-London holds); a torrent leaves Gnielinski's range
         // (Re > 5e6).
         let source = DEFAULT_SCENARIO_TOML.replacen(line, "flow_l_per_min = 1e6", 1);
-        let scenario = cporamp_core::load(&source, "t").expect("in the field's own range");
+        let scenario = cporamp_scenario::load(&source, "t").expect("in the field's own range");
         let error = preflight(&scenario, &source, "t").unwrap_err();
         // 2 co-packaged technologies x 2 generations.
         assert_eq!(error.diagnostics.len(), 4, "{error}");

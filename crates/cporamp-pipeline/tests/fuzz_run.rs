@@ -5,9 +5,9 @@
 //! unedited quick run has a number is one). Seeded, and only the first few scenarios that
 //! pass the checks are run (about a second each in a debug build).
 
-use cporamp_core::scenario::limits::{ALL_STAGES, Budget, check_budget, estimate};
-use cporamp_core::scenario::quick_scenario_toml;
 use cporamp_pipeline::RunOptions;
+use cporamp_scenario::limits::{ALL_STAGES, Budget, check_budget, estimate};
+use cporamp_scenario::quick_scenario_toml;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use serde_json::Value;
@@ -57,7 +57,7 @@ fn numeric_lines(text: &str) -> Vec<(usize, String, f64)> {
 #[allow(clippy::disallowed_methods, reason = "the time bound on each case is the property")]
 fn random_numbers_in_the_quick_scenario_run_to_finite_results_or_named_errors() {
     let quick = quick_scenario_toml();
-    let baseline_scenario = cporamp_core::load(&quick, "quick").expect("quick loads");
+    let baseline_scenario = cporamp_scenario::load(&quick, "quick").expect("quick loads");
     let quick_cpu_s = estimate(&baseline_scenario, 2).cpu_s();
     let baseline = cporamp_pipeline::run(&baseline_scenario, &RunOptions::default()).unwrap();
     let mut allowed = BTreeSet::new();
@@ -83,7 +83,7 @@ fn random_numbers_in_the_quick_scenario_run_to_finite_results_or_named_errors() 
             let mut text: Vec<String> = quick.lines().map(str::to_string).collect();
             text[*line] = format!("{key} = {:e}", value * factor);
             let text = text.join("\n");
-            let Ok(scenario) = cporamp_core::load(&text, "fuzz.toml") else {
+            let Ok(scenario) = cporamp_scenario::load(&text, "fuzz.toml") else {
                 refused.set(refused.get() + 1);
                 return Ok(());
             };

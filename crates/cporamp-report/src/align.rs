@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use cporamp_align::{AlignResult, MethodResult};
-use cporamp_core::Scenario;
+use cporamp_scenario::Scenario;
 
 use crate::html::{QuantityRow, figure, quantity_table};
 use crate::svg::{LineSeries, Marker, escape, line_chart, number};
@@ -57,14 +57,14 @@ fn setup(html: &mut String, scenario: &Scenario, result: &AlignResult) {
         number(settings.noise_fraction * 100.0, 2),
         number(settings.passive_sigma_um, 2),
         match settings.attach_cost {
-            cporamp_core::scenario::AttachCost::None => "already holds fiber attach",
-            cporamp_core::scenario::AttachCost::Active => "adds active alignment's cost per engine",
-            cporamp_core::scenario::AttachCost::Passive => "adds passive attach's cost per engine",
+            cporamp_scenario::AttachCost::None => "already holds fiber attach",
+            cporamp_scenario::AttachCost::Active => "adds active alignment's cost per engine",
+            cporamp_scenario::AttachCost::Passive => "adds passive attach's cost per engine",
         },
         match settings.attach_cost {
-            cporamp_core::scenario::AttachCost::None => "none",
-            cporamp_core::scenario::AttachCost::Active => "active",
-            cporamp_core::scenario::AttachCost::Passive => "passive",
+            cporamp_scenario::AttachCost::None => "none",
+            cporamp_scenario::AttachCost::Active => "active",
+            cporamp_scenario::AttachCost::Passive => "passive",
         },
     );
 }
@@ -174,7 +174,7 @@ mod tests {
         let inputs = cporamp_pipeline::align_inputs(&scenario);
         let result = cporamp_align::simulate(&inputs, 2).expect("the quick scenario aligns");
         let run = RunResults {
-            origin: cporamp_core::scenario::QUICK_ORIGIN,
+            origin: cporamp_scenario::QUICK_ORIGIN,
             scenario: &scenario,
             comparison: &comparison,
             thermal: &[],

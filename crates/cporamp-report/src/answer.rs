@@ -11,11 +11,11 @@
 
 use std::fmt::Write as _;
 
-use cporamp_core::Scenario;
 use cporamp_market::{
     Criteria, MarketResult, ScenarioProbability, SobolOutput, SobolSet, TierResult, YearQuantiles,
 };
 use cporamp_pipeline::MarketOutput;
+use cporamp_scenario::Scenario;
 
 use crate::market::technology_labels;
 

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use cporamp_codesign::{CodesignResult, PointResult};
-use cporamp_core::scenario::{ElsPlacement, EnginePlate};
+use cporamp_scenario::{ElsPlacement, EnginePlate};
 
 use crate::html::{QuantityRow, figure, quantity_table};
 use crate::svg::{escape, nice_range, number};
@@ -342,7 +342,7 @@ mod tests {
         let result = cporamp_codesign::codesign(&scenario, 2).expect("the quick grid solves");
         let comparison = cporamp_compare::Comparison { generations: Vec::new() };
         let run = RunResults {
-            origin: cporamp_core::scenario::QUICK_ORIGIN,
+            origin: cporamp_scenario::QUICK_ORIGIN,
             scenario: &scenario,
             comparison: &comparison,
             thermal: &[],

@@ -5,9 +5,9 @@
 
 use std::fmt::Write as _;
 
-use cporamp_core::Scenario;
 use cporamp_fleet::Estimate;
 use cporamp_pipeline::FleetOutput;
+use cporamp_scenario::Scenario;
 
 use crate::html::{close_table, figure, num_cell, open_table, row_header};
 use crate::svg::{LineSeries, Marker, Series, escape, line_chart, number, stacked_bar_chart};

@@ -31,7 +31,7 @@ pub use market::NEGLIGIBLE_SHARE_SD;
 pub use testdata::test_data_parquet;
 
 use cporamp_compare::Comparison;
-use cporamp_core::Scenario;
+use cporamp_scenario::Scenario;
 use serde::Serialize;
 
 /// Version of the `results.json` layout. Bump it when a field is renamed or removed.

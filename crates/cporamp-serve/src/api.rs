@@ -222,13 +222,10 @@ async fn openapi() -> Response {
 pub(crate) fn preset_text(name: &str) -> Result<(String, &'static str), ApiError> {
     match name {
         "default" => Ok((
-            cporamp_core::scenario::DEFAULT_SCENARIO_TOML.to_string(),
-            cporamp_core::scenario::DEFAULT_ORIGIN,
+            cporamp_scenario::DEFAULT_SCENARIO_TOML.to_string(),
+            cporamp_scenario::DEFAULT_ORIGIN,
         )),
-        "quick" => Ok((
-            cporamp_core::scenario::quick_scenario_toml(),
-            cporamp_core::scenario::QUICK_ORIGIN,
-        )),
+        "quick" => Ok((cporamp_scenario::quick_scenario_toml(), cporamp_scenario::QUICK_ORIGIN)),
         other => Err(ApiError::new(
             StatusCode::NOT_FOUND,
             "preset_not_found",
@@ -297,7 +294,7 @@ fn scenario_check(
     text: &str,
     origin: &str,
     threads: usize,
-) -> Result<(cporamp_core::Scenario, crate::scenario::CheckSummary), ApiError> {
+) -> Result<(cporamp_scenario::Scenario, crate::scenario::CheckSummary), ApiError> {
     crate::scenario::check(text, origin, threads)
 }
 

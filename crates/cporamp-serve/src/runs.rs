@@ -246,7 +246,8 @@ impl Runs {
             }
         };
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| -> Result<(), String> {
-            let scenario = cporamp_core::load(text, origin).map_err(|error| error.to_string())?;
+            let scenario =
+                cporamp_scenario::load(text, origin).map_err(|error| error.to_string())?;
             let options = cporamp_pipeline::RunOptions { threads: self.threads, progress: &report };
             let output =
                 cporamp_pipeline::run(&scenario, &options).map_err(|error| error.to_string())?;

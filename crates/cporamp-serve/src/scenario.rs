@@ -12,8 +12,8 @@
 
 use std::collections::BTreeMap;
 
-use cporamp_core::scenario::limits::{ALL_STAGES, Budget};
 use cporamp_core::{Diagnostic, DiagnosticKind, ScenarioError};
+use cporamp_scenario::limits::{ALL_STAGES, Budget};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -99,12 +99,12 @@ pub fn check(
     text: &str,
     origin: &str,
     threads: usize,
-) -> Result<(cporamp_core::Scenario, CheckSummary), ApiError> {
-    let scenario = cporamp_core::load(text, origin).map_err(|e| scenario_error(&e))?;
+) -> Result<(cporamp_scenario::Scenario, CheckSummary), ApiError> {
+    let scenario = cporamp_scenario::load(text, origin).map_err(|e| scenario_error(&e))?;
     cporamp_pipeline::preflight(&scenario, text, origin).map_err(|e| scenario_error(&e))?;
     let budget = Budget { threads, ..Budget::default() };
     let estimate =
-        cporamp_core::scenario::limits::check_budget(&scenario, text, origin, budget, ALL_STAGES)
+        cporamp_scenario::limits::check_budget(&scenario, text, origin, budget, ALL_STAGES)
             .map_err(|e| scenario_error(&e))?;
     let summary = CheckSummary {
         name: scenario.name.clone(),
@@ -148,7 +148,7 @@ fn parse_table(text: &str, origin: &str) -> Result<toml::Value, ApiError> {
     match text.parse::<toml::Table>() {
         Ok(table) => Ok(toml::Value::Table(table)),
         // The loader's own syntax diagnostic, with its line and column.
-        Err(_) => Err(match cporamp_core::load(text, origin) {
+        Err(_) => Err(match cporamp_scenario::load(text, origin) {
             Err(error) => scenario_error(&error),
             Ok(_) => ApiError::internal("the TOML parser and the loader disagree"),
         }),
@@ -169,7 +169,7 @@ fn ranges(table: &toml::Value) -> BTreeMap<String, (String, Option<String>)> {
     };
     for sentinel in [&numbers as &dyn Fn(&toml::Value) -> toml::Value, &texts] {
         let Ok(text) = toml::to_string(&map_leaves(table, sentinel)) else { continue };
-        let Err(error) = cporamp_core::load(&text, "ranges") else { continue };
+        let Err(error) = cporamp_scenario::load(&text, "ranges") else { continue };
         for diagnostic in error.diagnostics {
             let found = match diagnostic.kind {
                 DiagnosticKind::OutOfRange { expected, unit, .. } => Some((expected, Some(unit))),
@@ -227,7 +227,7 @@ pub fn fields(text: &str, origin: &str) -> Result<Vec<Field>, ApiError> {
     let mut fields: Vec<Field> = leaves
         .into_iter()
         .map(|leaf| {
-            let located = cporamp_core::scenario::locate(text, &leaf.path);
+            let located = cporamp_scenario::locate(text, &leaf.path);
             let source = located.and_then(|(line, column)| {
                 lines.get(line - 1).and_then(|text| comment_after(text, column))
             });
@@ -360,7 +360,7 @@ pub fn edit(text: &str, path: &str, value: &str) -> Result<String, ApiError> {
         Some(_) => {}
     }
     // The loader's locator points at the value.
-    let (line_number, column) = cporamp_core::scenario::locate(text, path).ok_or_else(missing)?;
+    let (line_number, column) = cporamp_scenario::locate(text, path).ok_or_else(missing)?;
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let line = lines.get(line_number - 1).ok_or_else(missing)?;
     let value_start: usize = line.char_indices().nth(column - 1).map_or(line.len(), |(i, _)| i);

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 type Files = (String, String, Vec<cporamp_report::Headline>);
 
 fn pipeline_files(toml: &str, origin: &str) -> Files {
-    let scenario = cporamp_core::load(toml, origin).expect("the fixture loads");
+    let scenario = cporamp_scenario::load(toml, origin).expect("the fixture loads");
     let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
         .expect("the fixture runs");
     let codesign = cporamp_codesign::codesign(&scenario, 2).expect("the fixture's co-design runs");
@@ -268,7 +268,7 @@ fn every_kind_of_bad_input_is_a_named_json_error_with_a_4xx_status() {
     // 22: results of a run still queued, 23: of a cancelled run, 24: cancelling it again,
     // 25: the queue full.
     // The default scenario runs for minutes: it holds the only slot.
-    let first = server.submit(cporamp_core::scenario::DEFAULT_SCENARIO_TOML, "first");
+    let first = server.submit(cporamp_scenario::DEFAULT_SCENARIO_TOML, "first");
     // It must have left the queue for the slot before the next one queues (on a loaded
     // machine that takes a moment, and the queue holds one run).
     server.wait(&first, 60, |run| run["state"] == "running");
@@ -385,7 +385,7 @@ fn fifty_concurrent_requests_and_four_runs_are_all_answered_with_the_pipelines_r
 #[test]
 fn a_running_run_cancels_and_a_restart_marks_the_interrupted_run_failed() {
     let store = tempfile::tempdir().unwrap();
-    let default = cporamp_core::scenario::DEFAULT_SCENARIO_TOML;
+    let default = cporamp_scenario::DEFAULT_SCENARIO_TOML;
     let first = Running::start(store.path(), |_| {});
     let finished = first.submit(&quick(), "finished");
     assert_eq!(first.wait_final(&finished, 60)["state"], "succeeded");

@@ -14,7 +14,7 @@ fn main() {
 fn inlet_sweep() -> Sweep {
     let values = (0..8).map(|i| toml::Value::Float(25.0 + 2.5 * f64::from(i))).collect();
     let axes = vec![Axis { path: "thermal.cold_plate.nominal_inlet_c".to_string(), values }];
-    let base = cporamp_core::scenario::quick_scenario_toml();
+    let base = cporamp_scenario::quick_scenario_toml();
     Sweep::new(
         &base,
         "@quick",

@@ -2,8 +2,8 @@
 //! points they need, `cporamp_report::headlines` filtered to them, the hot end of the
 //! scenario's inlet sweep and align's per-method figures.
 
-use cporamp_core::Scenario;
 use cporamp_pipeline::{PipelineError, RunOptions};
+use cporamp_scenario::Scenario;
 
 use cporamp_pipeline::{PhotonicsGeneration, ThermalGeneration};
 

@@ -29,9 +29,10 @@ use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use cporamp_core::scenario::limits::{Budget, check_budget};
-use cporamp_core::{Scenario, ScenarioError};
+use cporamp_core::ScenarioError;
 use cporamp_pipeline::{PipelineError, RunOptions};
+use cporamp_scenario::Scenario;
+use cporamp_scenario::limits::{Budget, check_budget};
 use serde::{Deserialize, Serialize};
 use toml::Value;
 
@@ -110,7 +111,7 @@ impl Engine {
                 &["thermal", "photonics", "yield"]
             }
             Engine::Fleet => &["thermal", "photonics", "yield", "fleet"],
-            Engine::Market => cporamp_core::scenario::limits::ALL_STAGES,
+            Engine::Market => cporamp_scenario::limits::ALL_STAGES,
             Engine::Align => &["align"],
         }
     }
@@ -128,14 +129,14 @@ fn stages_of(engines: &[Engine]) -> Vec<&'static str> {
 }
 
 /// Loads `text` and checks it as `cporamp scenario check` does: every field in range and
-/// consistent (`cporamp_core::load`), the pipeline's own checks (`preflight`), and the
+/// consistent (`cporamp_scenario::load`), the pipeline's own checks (`preflight`), and the
 /// resource estimate of a run of `engines` on one thread against the default budget.
 ///
 /// # Errors
 /// The [`ScenarioError`] naming each bad field (dotted path), its value and what was
 /// expected.
 pub fn check(text: &str, origin: &str, engines: &[Engine]) -> Result<Scenario, ScenarioError> {
-    let scenario = cporamp_core::load(text, origin)?;
+    let scenario = cporamp_scenario::load(text, origin)?;
     cporamp_pipeline::preflight(&scenario, text, origin)?;
     let budget = Budget {
         memory_bytes: Budget::DEFAULT_MEMORY_BYTES,

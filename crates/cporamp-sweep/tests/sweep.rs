@@ -4,8 +4,8 @@
 
 use std::num::NonZeroUsize;
 
-use cporamp_core::scenario::quick_scenario_toml;
 use cporamp_pipeline::RunOptions;
+use cporamp_scenario::quick_scenario_toml;
 use cporamp_sweep::table::Values;
 use cporamp_sweep::{Axis, Engine, Row, Seeds, Sweep, SweepError, derive_seed};
 use toml::Value;
@@ -68,12 +68,12 @@ fn derived_seeds_hash_base_and_index_and_common_seeds_keep_the_base() {
     let base = 20_261_125;
     for index in 0..2 {
         let point = derived.point(index);
-        let scenario = cporamp_core::load(&point.text, &point.origin).unwrap();
+        let scenario = cporamp_scenario::load(&point.text, &point.origin).unwrap();
         assert_eq!(scenario.photonics.seed, derive_seed(base, index));
         assert_eq!(scenario.yield_settings.seed, derive_seed(base, index));
         assert_eq!(scenario.market.seed, derive_seed(base, index));
         let point = common.point(index);
-        let scenario = cporamp_core::load(&point.text, &point.origin).unwrap();
+        let scenario = cporamp_scenario::load(&point.text, &point.origin).unwrap();
         assert_eq!(scenario.photonics.seed, base);
     }
     assert_ne!(derive_seed(base, 0), derive_seed(base, 1));
@@ -86,7 +86,7 @@ fn derived_seeds_hash_base_and_index_and_common_seeds_keep_the_base() {
         Seeds::Derived,
     );
     let point = seeded.point(0);
-    assert_eq!(cporamp_core::load(&point.text, &point.origin).unwrap().photonics.seed, 7);
+    assert_eq!(cporamp_scenario::load(&point.text, &point.origin).unwrap().photonics.seed, 7);
 }
 
 #[test]
@@ -94,7 +94,7 @@ fn a_sweep_point_at_the_base_values_equals_a_direct_run_and_the_inlet_moves_the_
     let sweep = sweep(vec![inlet_axis(&[35.0, 45.0])], &[Engine::Thermal], Seeds::Common);
     let rows = sweep.run(threads(2));
     // 35 °C is the base's own inlet: the row is the base scenario's figures, bit for bit.
-    let scenario = cporamp_core::load(&quick_scenario_toml(), "@quick").unwrap();
+    let scenario = cporamp_scenario::load(&quick_scenario_toml(), "@quick").unwrap();
     let direct =
         cporamp_sweep::figures(&scenario, "@quick", &[Engine::Thermal], &RunOptions::default())
             .unwrap();

@@ -57,9 +57,9 @@ fn steady_16_layers(cells: usize) {
 /// once, with the correlation's cold plate and with 3D-ICE's 4-resistor microchannel plate.
 #[divan::bench(args = ["correlation", "microchannel_4rm"], sample_count = 3, sample_size = 1)]
 fn package_64(kind: &str) {
-    let mut settings = cporamp_core::load_default().unwrap().thermal;
+    let mut settings = cporamp_scenario::load_default().unwrap().thermal;
     if kind == "microchannel_4rm" {
-        settings.cold_plate.kind = cporamp_core::scenario::HeatSinkKind::Microchannel4rm;
+        settings.cold_plate.kind = cporamp_scenario::HeatSinkKind::Microchannel4rm;
     }
     let load = PackageLoad {
         asic_w: 470.0,

@@ -67,7 +67,7 @@ use crate::threedice::parse::{
     Analysis, Cavity, CavityModel, Die, Dimensions, ElementKind, Floorplan, FloorplanElement,
     Material, Rect, Slab, StackElement, StackFile,
 };
-use cporamp_core::scenario::ColdPlate;
+use cporamp_scenario::ColdPlate;
 use std::collections::BTreeMap;
 
 /// The largest plate grid built (cells): the sparse LU grows faster than the cell count.
@@ -405,7 +405,7 @@ mod tests {
     use crate::package::cold_plate;
 
     fn plate() -> ColdPlate {
-        cporamp_core::load_default().unwrap().thermal.cold_plate
+        cporamp_scenario::load_default().unwrap().thermal.cold_plate
     }
 
     #[test]

@@ -94,8 +94,8 @@ pub struct Settled<R> {
     pub iterations: usize,
 }
 
-impl From<&cporamp_core::scenario::AsicLeakage> for Leakage {
-    fn from(settings: &cporamp_core::scenario::AsicLeakage) -> Leakage {
+impl From<&cporamp_scenario::AsicLeakage> for Leakage {
+    fn from(settings: &cporamp_scenario::AsicLeakage) -> Leakage {
         Leakage {
             fraction: settings.fraction,
             reference_temp_c: settings.reference_temp_c,

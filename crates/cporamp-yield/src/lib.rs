@@ -130,8 +130,8 @@ pub use test_data::{
 
 use cporamp_core::coupling;
 pub use cporamp_core::quarter::Quarter;
-pub use cporamp_core::scenario::Rework;
 use cporamp_core::wdm::BusLock;
+pub use cporamp_scenario::Rework;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_distr::{Distribution, Gamma, Normal, Poisson};
 use rand_xoshiro::{SplitMix64, Xoshiro256PlusPlus};

@@ -12,7 +12,7 @@ use crate::Failure;
 /// allocation (`photonics.coupling_allocation_db`), heater shift in [0, heater efficiency x
 /// `photonics.heater_max_mw`] of `technology` (when it has rings); the gap has none.
 pub(crate) fn scenario_limits(
-    scenario: &cporamp_core::Scenario,
+    scenario: &cporamp_scenario::Scenario,
     technology: Option<&str>,
 ) -> [SpecLimits; 3] {
     let mut limits = [SpecLimits::default(); 3];
@@ -73,10 +73,10 @@ pub(crate) fn apply_limits_file(
 /// per laser), the engine test's laser coverage and the scenario's dead probability; `None`
 /// for lasers outside the engine, or with spare lanes (the likelihood assumes none).
 pub(crate) fn laser_model(
-    scenario: &cporamp_core::Scenario,
+    scenario: &cporamp_scenario::Scenario,
     technology: Option<&str>,
 ) -> Option<cporamp_inspect::LaserModel> {
-    use cporamp_core::scenario::LaserPlacement;
+    use cporamp_scenario::LaserPlacement;
     let technology = scenario.technologies.iter().find(|t| Some(t.id.as_str()) == technology)?;
     let laser = &technology.optics.as_ref()?.laser;
     let settings = &scenario.yield_settings;

@@ -1,7 +1,7 @@
 //! The fleet engine's tables: the job and repairs per fabric, failures and availability per tier.
 
 use super::{Cell, Table, labels};
-use cporamp_core::Scenario;
+use cporamp_scenario::Scenario;
 
 /// The fleet engine: the job and repairs per fabric, then failures and availability per tier.
 #[must_use]

@@ -1,6 +1,6 @@
 //! The Pareto front and the scenario's choice under its limits.
 
-use cporamp_core::scenario::CodesignSettings;
+use cporamp_scenario::CodesignSettings;
 
 use super::{Choice, Constraint, PointResult};
 /// The cheapest point per Gb/s among those that solved and meet `limits`.

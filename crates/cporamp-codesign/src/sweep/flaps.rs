@@ -1,7 +1,7 @@
 //! The photonics engine's flaps at a few drift offsets, interpolated to each point.
 
-use cporamp_core::Scenario;
 use cporamp_pipeline::PipelineError;
+use cporamp_scenario::Scenario;
 
 use super::{FLAP_NODE_NM, FlapNode, PointResult};
 use crate::CodesignError;

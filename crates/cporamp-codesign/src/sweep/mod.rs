@@ -6,11 +6,11 @@
 //! one design point, `flaps.rs` interpolates the photonics engine's flaps between drift
 //! offsets, and `choice.rs` finds the Pareto front and the scenario's choice.
 
-use cporamp_core::Scenario;
-use cporamp_core::scenario::{
+use cporamp_pipeline::{PipelineError, package_model_for};
+use cporamp_scenario::Scenario;
+use cporamp_scenario::{
     ChannelGeometry, CodesignSettings, ElsPlacement, EnginePlate, LaserPlacement,
 };
-use cporamp_pipeline::{PipelineError, package_model_for};
 use serde::Serialize;
 
 use crate::CodesignError;

@@ -3,10 +3,10 @@
 //! the crate docs).
 
 use cporamp_compare::TechnologyResult;
-use cporamp_core::Scenario;
-use cporamp_core::scenario::{ChannelGeometry, ElsPlacement, EnginePlate, LaserPlacement};
 use cporamp_core::units::{Celsius, HOURS_PER_YEAR};
 use cporamp_pipeline::{Converged, PipelineError, engine_power_w, package_model_for, settle_with};
+use cporamp_scenario::Scenario;
+use cporamp_scenario::{ChannelGeometry, ElsPlacement, EnginePlate, LaserPlacement};
 use cporamp_thermal::cycling::NorrisLandzberg;
 use cporamp_thermal::package::{PackageError, PackageModel, PackageResult};
 

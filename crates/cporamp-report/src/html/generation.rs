@@ -4,9 +4,9 @@
 use std::fmt::Write as _;
 
 use cporamp_compare::{FailureImpact, GenerationComparison, MttrClass, TechnologyResult};
-use cporamp_core::Scenario;
-use cporamp_core::scenario::LaserPlacement;
 use cporamp_pipeline::ThermalGeneration;
+use cporamp_scenario::LaserPlacement;
+use cporamp_scenario::Scenario;
 
 use super::table::{
     QuantityRow, close_table, figure, heading, num_cell, open_table, quantity_table, row_header,

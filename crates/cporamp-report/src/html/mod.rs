@@ -17,7 +17,7 @@ pub(crate) use table::{
 use std::fmt::Write as _;
 
 use cporamp_compare::GenerationComparison;
-use cporamp_core::Scenario;
+use cporamp_scenario::Scenario;
 
 use crate::RunResults;
 use crate::svg::escape;

@@ -14,7 +14,7 @@ fn default_run() -> (Scenario, Comparison) {
 fn render_default() -> (Scenario, Comparison, String) {
     let (scenario, comparison) = default_run();
     let html = crate::report_html(&RunResults {
-        origin: cporamp_core::scenario::DEFAULT_ORIGIN,
+        origin: cporamp_scenario::DEFAULT_ORIGIN,
         scenario: &scenario,
         comparison: &comparison,
         thermal: &[],
@@ -36,12 +36,9 @@ fn tokens(text: &str) -> impl Iterator<Item = &str> {
 
 /// The quick scenario (the default with small Monte Carlo sizes): the tests check how
 /// results are rendered, not the default's figures.
-pub(crate) fn quick() -> cporamp_core::Scenario {
-    cporamp_core::load(
-        &cporamp_core::scenario::quick_scenario_toml(),
-        cporamp_core::scenario::QUICK_ORIGIN,
-    )
-    .expect("the quick scenario loads")
+pub(crate) fn quick() -> cporamp_scenario::Scenario {
+    cporamp_scenario::load(&cporamp_scenario::quick_scenario_toml(), cporamp_scenario::QUICK_ORIGIN)
+        .expect("the quick scenario loads")
 }
 
 /// The quick run rendered with and without its engine results, computed once for all
@@ -56,7 +53,7 @@ fn render_with_thermal_uncached() -> (cporamp_pipeline::RunOutput, String, Strin
     let scenario = quick();
     let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
         .expect("the quick scenario runs");
-    let origin = cporamp_core::scenario::QUICK_ORIGIN;
+    let origin = cporamp_scenario::QUICK_ORIGIN;
     let with = crate::report_html(&RunResults::of_run(origin, &scenario, &output, None));
     let without = crate::report_html(&RunResults {
         origin,
@@ -277,7 +274,7 @@ fn default_report_names_every_technology_and_generation() {
     }
     assert!(html.contains(&escape(&scenario.name)));
     assert!(html.contains(&escape(&scenario.description)));
-    assert!(html.contains(&escape(cporamp_core::scenario::DEFAULT_ORIGIN)));
+    assert!(html.contains(&escape(cporamp_scenario::DEFAULT_ORIGIN)));
 }
 
 #[test]

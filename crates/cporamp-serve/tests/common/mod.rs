@@ -181,7 +181,7 @@ fn parse(bytes: &[u8]) -> Answer {
 
 /// The quick scenario (`@quick`): every engine in about a second.
 pub fn quick() -> String {
-    cporamp_core::scenario::quick_scenario_toml()
+    cporamp_scenario::quick_scenario_toml()
 }
 
 /// The quick scenario with one `key = value` line replaced (the key's first line).

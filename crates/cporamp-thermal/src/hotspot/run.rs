@@ -5,7 +5,7 @@
 //! config, materials, power trace, floorplans or layer files, initial temperatures), prints
 //! the notes, writes the grid steady file and runs the transient.
 
-use cporamp_core::scenario::limits::{self, HotSpotRun};
+use cporamp_scenario::limits::{self, HotSpotRun};
 
 use super::block::{BlockModel, TransientMethod};
 use super::grid::{self, GridError, GridModel, GridTemperatures};

@@ -3,10 +3,10 @@
 
 use super::*;
 use crate::reduced::Scheme;
-use cporamp_core::scenario::{ColdPlate, HeatSinkKind};
+use cporamp_scenario::{ColdPlate, HeatSinkKind};
 
 fn settings() -> ThermalSettings {
-    cporamp_core::load_default().unwrap().thermal
+    cporamp_scenario::load_default().unwrap().thermal
 }
 
 fn load() -> PackageLoad {

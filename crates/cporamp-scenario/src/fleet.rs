@@ -1,7 +1,7 @@
 //! `[fleet]` resolved: the GPU cluster's scale-out fabric, its failure rates and laser
 //! lifetimes, and the training job.
 
-use crate::units::{Celsius, Dppm, Fit, Gbps, Hours};
+use cporamp_core::units::{Celsius, Dppm, Fit, Gbps, Hours};
 use serde::Serialize;
 
 /// The fleet engine: a GPU cluster's scale-out fabric, built once per technology (every tier)

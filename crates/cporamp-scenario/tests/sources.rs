@@ -174,8 +174,8 @@ fn repository_texts() -> Vec<PathBuf> {
             if path.is_dir() {
                 pending.push(path);
             } else if path.extension().is_some_and(|e| e == "rs" || e == "toml" || e == "md")
-                && !path.ends_with("cporamp-core/presets/default.toml")
-                && !path.ends_with("cporamp-core/tests/sources.rs")
+                && !path.ends_with("cporamp-scenario/presets/default.toml")
+                && !path.ends_with("cporamp-scenario/tests/sources.rs")
             {
                 found.push(path);
             }

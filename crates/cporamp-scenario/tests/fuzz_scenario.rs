@@ -5,8 +5,8 @@
 //! it). Seeded: the same cases every run; `cargo fuzz run scenario` in `fuzz/` explores
 //! further.
 
-use cporamp_core::scenario::DEFAULT_SCENARIO_TOML;
-use cporamp_core::scenario::limits::{ALL_STAGES, Budget, check_budget, estimate};
+use cporamp_scenario::DEFAULT_SCENARIO_TOML;
+use cporamp_scenario::limits::{ALL_STAGES, Budget, check_budget, estimate};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use std::cell::Cell;
@@ -134,7 +134,7 @@ fn random_edits_of_the_default_never_panic_hang_or_estimate_nan() {
         .run(&strategy, |edits| {
             let text = apply(&edits);
             let start = Instant::now();
-            let loaded = cporamp_core::load(&text, "fuzz.toml");
+            let loaded = cporamp_scenario::load(&text, "fuzz.toml");
             prop_assert!(
                 start.elapsed() < Duration::from_secs(5),
                 "load took {:?}",

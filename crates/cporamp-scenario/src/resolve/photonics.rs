@@ -2,8 +2,8 @@
 //! population.
 
 use super::{Bound, Checker, Limits};
-use crate::scenario::PhotonicsSettings;
-use crate::scenario::raw;
+use crate::PhotonicsSettings;
+use crate::raw;
 
 pub(super) fn resolve_photonics(
     checker: &mut Checker,

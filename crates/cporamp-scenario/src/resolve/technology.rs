@@ -3,12 +3,12 @@
 
 use super::ids::{check_generation_keys, check_listed_ids};
 use super::{Checker, Limits, join};
-use crate::scenario::raw;
-use crate::scenario::{
+use crate::raw;
+use crate::{
     Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings, SerdesClass,
     Tec, Technology, TechnologyKind,
 };
-use crate::units::{
+use cporamp_core::units::{
     Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
 };
 

@@ -1,7 +1,7 @@
 //! `[generation.*]` and `[technology.*]` resolved: the switch generations and each
 //! technology's structure (optics, laser, rings, package) and per-generation parts.
 
-use crate::units::{
+use cporamp_core::units::{
     Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
 };
 use serde::Serialize;

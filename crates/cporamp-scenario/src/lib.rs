@@ -12,7 +12,7 @@ mod align;
 mod codesign;
 mod fleet;
 pub mod limits;
-mod locate;
+
 mod market;
 mod photonics;
 mod quick;
@@ -23,24 +23,24 @@ mod technology;
 mod thermal;
 mod yield_settings;
 
-use crate::error::{Diagnostic, DiagnosticKind, ScenarioError};
-use crate::units::Hours;
+use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
+use cporamp_core::units::Hours;
 use serde::Serialize;
 
 /// The scenario schema this build reads and writes.
 pub const SCHEMA_VERSION: i64 = 1;
 
 /// The embedded default scenario, with a comment citing the source of every value.
-pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../../presets/default.toml");
+pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../presets/default.toml");
 
 /// The origin name used in messages about the embedded default.
 pub const DEFAULT_ORIGIN: &str = "<embedded default>";
 
-pub use crate::prior::Prior;
 pub use align::{AlignSettings, AttachCost};
 pub use codesign::{
     ChannelGeometry, CodesignSettings, CoolingBom, ElsPlacement, EnginePlate, PriceRange,
 };
+pub use cporamp_core::prior::Prior;
 pub use fleet::{FleetJob, FleetReliability, FleetSettings};
 pub use market::{MarketCriteria, MarketSettings, MarketTier};
 pub use photonics::PhotonicsSettings;
@@ -70,7 +70,8 @@ pub fn load(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
         };
         fail(vec![duplicate.unwrap_or_else(|| Diagnostic {
             path: String::new(),
-            location: error.span().map(|span| locate::line_column(source, span.start)),
+            location:
+                error.span().map(|span| cporamp_core::locate::line_column(source, span.start)),
             kind: DiagnosticKind::Syntax { message },
         })])
     })?;
@@ -82,14 +83,16 @@ pub fn load(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
             let kind = schema::wrong_type(source, &path, &message, inner.span())
                 .unwrap_or(DiagnosticKind::Schema { message });
             fail(vec![Diagnostic {
-                location: inner.span().map(|span| locate::line_column(source, span.start)),
+                location: inner
+                    .span()
+                    .map(|span| cporamp_core::locate::line_column(source, span.start)),
                 path,
                 kind,
             }])
         })?;
     let located = |mut diagnostics: Vec<Diagnostic>| {
         for diagnostic in &mut diagnostics {
-            diagnostic.location = locate::locate_path(source, &diagnostic.path);
+            diagnostic.location = cporamp_core::locate::locate_path(source, &diagnostic.path);
         }
         fail(diagnostics)
     };
@@ -103,7 +106,7 @@ pub fn load(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
 /// deepest parent present.
 #[must_use]
 pub fn locate(source: &str, path: &str) -> Option<(usize, usize)> {
-    locate::locate_path(source, path)
+    cporamp_core::locate::locate_path(source, path)
 }
 
 /// The embedded default scenario, resolved.

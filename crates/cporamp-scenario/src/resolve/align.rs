@@ -3,8 +3,8 @@
 //! starts outside the bond line, first light stands above the photodiode noise).
 
 use super::{Checker, Limits};
-use crate::scenario::raw;
-use crate::scenario::{AlignSettings, AttachCost};
+use crate::raw;
+use crate::{AlignSettings, AttachCost};
 
 pub(super) fn resolve_align(
     checker: &mut Checker,
@@ -239,8 +239,8 @@ struct Passive {
 
 #[cfg(test)]
 mod tests {
-    use crate::error::DiagnosticKind;
-    use crate::scenario::{AttachCost, DEFAULT_SCENARIO_TOML, load, load_default};
+    use crate::{AttachCost, DEFAULT_SCENARIO_TOML, load, load_default};
+    use cporamp_core::error::DiagnosticKind;
 
     fn problems(from: &str, to: &str) -> Vec<(String, String)> {
         assert_eq!(DEFAULT_SCENARIO_TOML.matches(from).count(), 1, "{from:?} must occur once");

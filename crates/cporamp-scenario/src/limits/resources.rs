@@ -3,8 +3,8 @@
 
 use super::super::{Scenario, Technology, TechnologyKind};
 use super::engine_lanes;
-use crate::market_input::MarketInput;
-use crate::units::HOURS_PER_YEAR;
+use cporamp_core::market_input::MarketInput;
+use cporamp_core::units::HOURS_PER_YEAR;
 
 /// Conservative throughputs (about half of what BENCHMARKS.md measures on one core), per CPU
 /// second.

@@ -4,8 +4,8 @@
 
 use super::ids::{generation_index, technology_index};
 use super::{Checker, Limits};
-use crate::scenario::raw;
-use crate::scenario::{
+use crate::raw;
+use crate::{
     ChannelGeometry, CodesignSettings, CoolingBom, ElsPlacement, EnginePlate, PriceRange,
     Technology,
 };

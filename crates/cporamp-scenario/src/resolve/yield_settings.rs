@@ -1,11 +1,11 @@
 //! `[yield]`: Monte Carlo sizes, test coverage, rework and the ramp with its quarter labels.
 
 use super::{Bound, Checker, Limits};
-use crate::mechanism::{ByMechanism, Mechanism};
-use crate::quarter::Quarter;
-use crate::scenario::raw;
-use crate::scenario::{Ramp, Rework, YieldSettings};
-use crate::units::{Hours, Micrometres, Usd};
+use crate::raw;
+use crate::{Ramp, Rework, YieldSettings};
+use cporamp_core::mechanism::{ByMechanism, Mechanism};
+use cporamp_core::quarter::Quarter;
+use cporamp_core::units::{Hours, Micrometres, Usd};
 
 /// The ramp's quarters from `first_quarter` (`YYYYQn`), one per `units_per_quarter`.
 pub(super) fn quarters(checker: &mut Checker, ramp: &raw::RampOptions) -> Vec<Quarter> {

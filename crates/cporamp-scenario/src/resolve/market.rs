@@ -3,12 +3,10 @@
 
 use super::ids::technology_index;
 use super::{Checker, Limits};
-use crate::market_input::{ByMarketInput, MarketInput};
-use crate::scenario::raw;
-use crate::scenario::{
-    MarketCriteria, MarketSettings, MarketTier, Prior, Technology, TechnologyKind,
-};
-use crate::supply::{Family, Layer};
+use crate::raw;
+use crate::{MarketCriteria, MarketSettings, MarketTier, Prior, Technology, TechnologyKind};
+use cporamp_core::market_input::{ByMarketInput, MarketInput};
+use cporamp_core::supply::{Family, Layer};
 
 pub(super) fn resolve_market(
     checker: &mut Checker,

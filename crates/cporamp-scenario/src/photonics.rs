@@ -1,7 +1,7 @@
 //! `[photonics]` resolved: ring line shape, heater range, lock loop, lane-to-lane variation
 //! and the workload that drives the drift.
 
-use crate::units::{Micrometres, Nanometres};
+use cporamp_core::units::{Micrometres, Nanometres};
 use serde::Serialize;
 
 /// The photonics engine: ring line shape, heater range, lock loop, lane-to-lane variation
@@ -40,7 +40,7 @@ pub struct PhotonicsSettings {
     /// Part of the link margin held back for ageing (not available to detuning), dB.
     pub ageing_allocation_db: f64,
     /// Whether a ring bus may lock to its laser grid rotated by whole channels
-    /// ([`crate::wdm`]).
+    /// ([`cporamp_core::wdm`]).
     pub wavelength_reassignment: bool,
     /// Heater shift the bus rotation keeps below every ring at bring-up, nm.
     pub lock_guard_nm: f64,

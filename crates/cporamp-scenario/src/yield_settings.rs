@@ -1,8 +1,8 @@
 //! `[yield]` resolved: Monte Carlo size, defect densities, warpage, test flow and costs,
 //! the volume ramp (`[yield.ramp]`) and fiber re-attach (`[yield.rework]`).
 
-use crate::mechanism::ByMechanism;
-use crate::units::{Hours, Micrometres, Millimetres, Usd};
+use cporamp_core::mechanism::ByMechanism;
+use cporamp_core::units::{Hours, Micrometres, Millimetres, Usd};
 use serde::Serialize;
 
 /// The yield engine: Monte Carlo size, defect densities, warpage, test flow and costs (the
@@ -120,7 +120,7 @@ pub struct Ramp {
     /// Packages built before the first quarter.
     pub initial_units: f64,
     /// Each quarter of the ramp (`2026Q1`, ...).
-    pub quarters: Vec<crate::quarter::Quarter>,
+    pub quarters: Vec<cporamp_core::quarter::Quarter>,
     /// Cumulative packages at the end of each quarter: the units built before the first one
     /// plus the quarters' volumes.
     pub cumulative_units: Vec<f64>,

@@ -2,8 +2,8 @@
 //! criteria that define the scenarios.
 
 use super::Prior;
-use crate::market_input::ByMarketInput;
-use crate::supply::Family;
+use cporamp_core::market_input::ByMarketInput;
+use cporamp_core::supply::Family;
 use serde::{Serialize, Serializer};
 
 /// The market engine: priors on the inputs that decide the ramp, the network tiers, the value
@@ -48,7 +48,7 @@ pub struct MarketSettings {
     pub priors: ByMarketInput<Prior>,
     /// Network tiers.
     pub tiers: Vec<MarketTier>,
-    /// Value split by layer ([`crate::supply::Layer::ALL`] order) of each technology family,
+    /// Value split by layer ([`cporamp_core::supply::Layer::ALL`] order) of each technology family,
     /// one per family, in the order of the names (as `[market.layer_split]` sorts them).
     pub layer_split: Vec<(Family, [f64; 4])>,
 }

@@ -3,8 +3,8 @@
 
 use super::ids::check_generation_keys;
 use super::{Bound, Checker, Limits, join};
-use crate::scenario::raw;
-use crate::scenario::{AsicLeakage, Board, ColdPlate, Cycling, HeatSinkKind, ThermalSettings};
+use crate::raw;
+use crate::{AsicLeakage, Board, ColdPlate, Cycling, HeatSinkKind, ThermalSettings};
 
 pub(super) fn resolve_thermal(
     checker: &mut Checker,

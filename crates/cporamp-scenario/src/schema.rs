@@ -6,9 +6,9 @@
 //! (NaN for a number, the smallest `i64` for an integer, an empty string for a choice), the file
 //! is resolved again, and the problem the resolver reports at that field says what it accepts.
 
-use super::locate::{line_column, locate_path, quote_segment};
 use super::raw;
-use crate::error::{Diagnostic, DiagnosticKind};
+use cporamp_core::error::{Diagnostic, DiagnosticKind};
+use cporamp_core::locate::{line_column, locate_path, quote_segment};
 
 /// The longest value echoed in a message, in characters.
 const MAX_ECHO_CHARS: usize = 40;

@@ -3,8 +3,8 @@
 use super::hotspot::hotspot_rate;
 use super::resources::MICROCHANNEL_PLATE_COST;
 use super::*;
-use crate::scenario::Scenario;
-use crate::scenario::{DEFAULT_SCENARIO_TOML, load, load_default, quick_scenario_toml};
+use crate::Scenario;
+use crate::{DEFAULT_SCENARIO_TOML, load, load_default, quick_scenario_toml};
 
 /// The default with the line starting `from` replaced by `to` (the target must occur once).
 fn edited(edits: &[(&str, &str)]) -> String {
@@ -286,7 +286,7 @@ fn the_microchannel_plate_multiplies_the_thermal_estimate_by_its_measured_cost()
     };
     let mut scenario = load_default().unwrap();
     let correlation = thermal_cpu(&scenario);
-    scenario.thermal.cold_plate.kind = crate::scenario::HeatSinkKind::Microchannel4rm;
+    scenario.thermal.cold_plate.kind = crate::HeatSinkKind::Microchannel4rm;
     let ratio = thermal_cpu(&scenario) / correlation;
     assert!((ratio - MICROCHANNEL_PLATE_COST).abs() < 1e-9, "{ratio}");
 }

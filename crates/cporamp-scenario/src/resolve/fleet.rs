@@ -3,9 +3,9 @@
 
 use super::ids::{generation_index, technology_index};
 use super::{Checker, Limits};
-use crate::scenario::raw;
-use crate::scenario::{FleetJob, FleetReliability, FleetSettings, Technology, TechnologyKind};
-use crate::units::{Celsius, Dppm, Fit, Gbps, Hours};
+use crate::raw;
+use crate::{FleetJob, FleetReliability, FleetSettings, Technology, TechnologyKind};
+use cporamp_core::units::{Celsius, Dppm, Fit, Gbps, Hours};
 
 pub(super) fn resolve_fleet(
     checker: &mut Checker,

@@ -22,13 +22,13 @@ use technology::{resolve_generations, resolve_technologies};
 use thermal::resolve_thermal;
 use yield_settings::resolve_yield;
 
-use super::locate::quote_segment;
 use super::raw;
 use super::{
     FleetSettings, Generation, MarketSettings, PhotonicsSettings, Scenario, Service, Technology,
 };
-use crate::error::{Diagnostic, DiagnosticKind};
-use crate::units::Hours;
+use cporamp_core::error::{Diagnostic, DiagnosticKind};
+use cporamp_core::locate::quote_segment;
+use cporamp_core::units::Hours;
 
 /// A bound of an allowed interval.
 #[derive(Clone, Copy)]

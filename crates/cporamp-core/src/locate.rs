@@ -6,7 +6,7 @@
 use toml::de::{DeTable, DeValue};
 
 /// 1-based line and column of a byte offset.
-pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let before = &source[..offset.min(source.len())];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |index| index + 1);
@@ -14,7 +14,7 @@ pub(crate) fn line_column(source: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Splits a dotted path into segments, honouring quotes.
-pub(crate) fn split_path(path: &str) -> Vec<String> {
+pub fn split_path(path: &str) -> Vec<String> {
     let mut segments = Vec::new();
     let mut current = String::new();
     let mut quoted = false;
@@ -30,12 +30,12 @@ pub(crate) fn split_path(path: &str) -> Vec<String> {
 }
 
 /// Quotes a path segment if it contains a dot.
-pub(crate) fn quote_segment(segment: &str) -> String {
+pub fn quote_segment(segment: &str) -> String {
     if segment.contains('.') { format!("\"{segment}\"") } else { segment.to_string() }
 }
 
 /// Line and column of the deepest part of `path` present in `source`.
-pub(crate) fn locate_path(source: &str, path: &str) -> Option<(usize, usize)> {
+pub fn locate_path(source: &str, path: &str) -> Option<(usize, usize)> {
     let root = DeTable::parse(source).ok()?;
     let root_span = root.span();
     let mut current = DeValue::Table(root.into_inner());

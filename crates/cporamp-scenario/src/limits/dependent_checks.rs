@@ -4,9 +4,9 @@
 
 use super::super::{LaserPlacement, Scenario, TechnologyKind};
 use super::engine_lanes;
-use crate::error::{Diagnostic, DiagnosticKind};
-use crate::market_input::SampleRange;
-use crate::units::HOURS_PER_YEAR;
+use cporamp_core::error::{Diagnostic, DiagnosticKind};
+use cporamp_core::market_input::SampleRange;
+use cporamp_core::units::HOURS_PER_YEAR;
 
 /// The most job interruptions (GPU failures, flaps and network failures expected from their
 /// rates) the fleet engine takes per replication: their times are kept, sorted, to find the
@@ -407,5 +407,5 @@ fn prior_outside(
 }
 
 fn quoted(segment: &str) -> String {
-    super::super::locate::quote_segment(segment)
+    cporamp_core::locate::quote_segment(segment)
 }

@@ -3,7 +3,7 @@
 //! of a map with an entry per generation.
 
 use super::{Checker, join};
-use crate::scenario::Technology;
+use crate::Technology;
 
 /// The `[compare]` list `list_path` (e.g. `compare.generations`) of ids of `[section.*]`
 /// tables against the ids `defined` there: at least one, each defined, each listed once, and

@@ -3,7 +3,7 @@
 
 use super::super::Scenario;
 use super::resources::{Estimate, estimate};
-use crate::error::{Diagnostic, DiagnosticKind, ScenarioError};
+use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
 
 /// The limits a run must fit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -83,7 +83,7 @@ pub fn check_budget(
     {
         diagnostics.push(Diagnostic {
             path: driver.field.clone(),
-            location: super::super::locate::locate_path(source, &driver.field),
+            location: cporamp_core::locate::locate_path(source, &driver.field),
             kind: DiagnosticKind::OverBudget {
                 resource: "memory".to_string(),
                 estimate: format!(
@@ -103,7 +103,7 @@ pub fn check_budget(
     {
         diagnostics.push(Diagnostic {
             path: driver.field.clone(),
-            location: super::super::locate::locate_path(source, &driver.field),
+            location: cporamp_core::locate::locate_path(source, &driver.field),
             kind: DiagnosticKind::OverBudget {
                 resource: "CPU time".to_string(),
                 estimate: format!(
