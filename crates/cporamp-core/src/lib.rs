@@ -1,5 +1,6 @@
 //! cporamp-core: what every engine shares.
 //!
+//! - [`check`]: range and choice checks of a section's fields, collecting every problem;
 //! - [`math`]: the complementary error function and the normal distribution;
 //! - [`units`]: newtypes that carry the unit of every quantity crossing an API;
 //! - [`locate`]: finding a field path back in TOML text, for line and column in errors;
@@ -9,6 +10,7 @@
 //! **Architecture invariant:** this crate does no I/O. It parses scenario *text* handed to it;
 //! reading files is the CLI's job (enforced by `clippy.toml`).
 
+pub mod check;
 pub mod coupling;
 pub mod error;
 pub mod exposure;

@@ -130,11 +130,11 @@ mod goodput;
 mod inputs;
 mod lifetimes;
 mod results;
+pub mod settings;
 mod simulation;
 mod topology;
 
 pub use checks::check;
-pub use cporamp_scenario::limits::max_gpus;
 pub use goodput::{
     daly_interval_h, goodput, lost_h_by_cause, optimal_checkpoint_interval_h, young_interval_h,
 };
@@ -149,7 +149,24 @@ pub use cporamp_core::units::HOURS_PER_YEAR;
 /// Hours per month of the timeline (a twelfth of [`HOURS_PER_YEAR`]).
 pub const HOURS_PER_MONTH: f64 = HOURS_PER_YEAR / 12.0;
 
-pub use cporamp_scenario::limits::MAX_JOB_INTERRUPTIONS;
+/// The most job interruptions (GPU failures, flaps and network failures expected from their
+/// rates) the fleet engine takes per replication: their times are kept, sorted, to find the
+/// goodput-optimal checkpoint interval, so memory and time grow with them. 1e7 over five years
+/// of a 16,384-GPU job is an interruption every 16 s: the job makes no progress long before.
+/// The scenario's dependent checks refuse a `[fleet]` that would exceed it.
+pub const MAX_JOB_INTERRUPTIONS: f64 = 1e7;
+
+/// The most GPUs a non-blocking folded Clos of `tiers` tiers of `radix`-port switches holds:
+/// $r^2/2$ or $r^3/4$ (0 for another number of tiers). The fleet engine builds its fabric to
+/// this bound, and the scenario's dependent checks refuse a cluster it does not hold.
+#[must_use]
+pub fn max_gpus(radix: usize, tiers: usize) -> usize {
+    match tiers {
+        2 => radix * radix / 2,
+        3 => radix * radix * radix / 4,
+        _ => 0,
+    }
+}
 
 /// Boltzmann constant, eV/K.
 pub const BOLTZMANN_EV_PER_K: f64 = 8.617_333_262e-5;

@@ -10,7 +10,6 @@
 
 mod align;
 mod codesign;
-mod fleet;
 pub mod limits;
 
 mod market;
@@ -41,7 +40,7 @@ pub use codesign::{
     ChannelGeometry, CodesignSettings, CoolingBom, ElsPlacement, EnginePlate, PriceRange,
 };
 pub use cporamp_core::prior::Prior;
-pub use fleet::{FleetJob, FleetReliability, FleetSettings};
+pub use cporamp_fleet::settings::{FleetJob, FleetReliability, FleetSettings};
 pub use market::{MarketCriteria, MarketSettings, MarketTier};
 pub use photonics::PhotonicsSettings;
 pub use quick::{QUICK_ORIGIN, quick_scenario_toml};

@@ -4,14 +4,16 @@
 //! and nothing is silently defaulted. Values are bare numbers with the unit in the field
 //! name; `resolve/` checks their ranges and turns them into unit types.
 //!
-//! **Adding an engine's section.** An engine adds one top-level field here (as `thermal`
-//! did: `pub thermal: ThermalOptions`, required, since nothing is defaulted), its raw types,
-//! and its resolution in a module of `resolve/`. No other section changes.
+//! **Adding an engine's section.** An engine adds one top-level field here (as `fleet` did:
+//! `pub fleet: FleetOptions`, required, since nothing is defaulted); its raw types, checks and
+//! resolved settings live in the engine's crate (`cporamp_fleet::settings`), re-exported here.
+//! No other section changes.
 #![allow(
     missing_docs,
     reason = "each field is documented beside its value in presets/default.toml"
 )]
 
+pub use cporamp_fleet::settings::{FleetJobOptions, FleetOptions, FleetReliabilityOptions};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -112,58 +114,6 @@ pub struct MarketTierOptions {
     pub cpo_max_share: f64,
     pub lpo_allowed: bool,
     pub job_exposed: bool,
-}
-
-/// `[fleet]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FleetOptions {
-    pub seed: i64,
-    pub replications: i64,
-    pub years: f64,
-    pub generation: String,
-    pub gpus: i64,
-    pub tiers: i64,
-    pub technologies: Vec<String>,
-    pub mixed_tiers: Vec<String>,
-    pub nic_technology: String,
-    pub technicians: i64,
-    pub gpu_interruptions_per_gpu_h: f64,
-    pub repair_sigma: f64,
-    pub replace_after_failed_ports: i64,
-    pub spare_fraction: f64,
-    pub reorder_lead_h: f64,
-    pub reliability: FleetReliabilityOptions,
-    pub job: FleetJobOptions,
-}
-
-/// `[fleet.reliability]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FleetReliabilityOptions {
-    pub module_fit: f64,
-    pub dsp_fit: f64,
-    pub engine_port_fit: f64,
-    pub laser_fit: f64,
-    pub laser_weibull_shape: f64,
-    pub laser_weibull_scale_h: f64,
-    pub laser_ref_temp_c: f64,
-    pub laser_activation_energy_ev: f64,
-    pub switch_hardware_fit: f64,
-    pub module_infant_dppm: f64,
-    pub infant_mean_h: f64,
-    pub engine_port_fit_gbps: f64,
-    pub laser_fit_ref_temp_c: f64,
-}
-
-/// `[fleet.job]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FleetJobOptions {
-    pub gpus: i64,
-    pub checkpoint_interval_h: f64,
-    pub checkpoint_cost_h: f64,
-    pub restart_cost_h: f64,
 }
 
 /// `[yield]`.

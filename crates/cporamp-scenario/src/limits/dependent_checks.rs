@@ -7,13 +7,7 @@ use super::engine_lanes;
 use cporamp_core::error::{Diagnostic, DiagnosticKind};
 use cporamp_core::market_input::SampleRange;
 use cporamp_core::units::HOURS_PER_YEAR;
-
-/// The most job interruptions (GPU failures, flaps and network failures expected from their
-/// rates) the fleet engine takes per replication: their times are kept, sorted, to find the
-/// goodput-optimal checkpoint interval, so memory and time grow with them. 1e7 over five years
-/// of a 16,384-GPU job is an interruption every 16 s: the job makes no progress long before.
-/// The fleet engine's `MAX_JOB_INTERRUPTIONS` is this constant.
-pub const MAX_JOB_INTERRUPTIONS: f64 = 1e7;
+use cporamp_fleet::{MAX_JOB_INTERRUPTIONS, max_gpus};
 
 /// Standard deviations between an unbounded prior's centre and a bound of its input's range:
 /// the market engine refuses a sample outside the range, and a normal tail beyond 6 sd is
@@ -265,18 +259,6 @@ fn photonics_timing(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
                 2.0 * terms
             ),
         ));
-    }
-}
-
-/// The most GPUs a non-blocking folded Clos of `tiers` tiers of `radix`-port switches holds:
-/// $r^2/2$ or $r^3/4$ (0 for another number of tiers). The fleet engine builds its fabric to
-/// this bound (`cporamp_fleet::max_gpus` is this function).
-#[must_use]
-pub fn max_gpus(radix: usize, tiers: usize) -> usize {
-    match tiers {
-        2 => radix * radix / 2,
-        3 => radix * radix * radix / 4,
-        _ => 0,
     }
 }
 

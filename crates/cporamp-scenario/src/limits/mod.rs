@@ -27,7 +27,6 @@ mod resources;
 
 pub use budget::{Budget, check_budget, human_bytes, human_cpu};
 pub(crate) use dependent_checks::dependent;
-pub use dependent_checks::{MAX_JOB_INTERRUPTIONS, max_gpus};
 pub use hotspot::{HotSpotRun, hotspot_demand};
 pub use resources::{ALL_STAGES, Demand, Estimate, estimate};
 

@@ -2,9 +2,9 @@
 //! keep the search meaningful (the stage resolves finer than the spiral's pitch, the spiral
 //! starts outside the bond line, first light stands above the photodiode noise).
 
-use super::{Checker, Limits};
 use crate::raw;
 use crate::{AlignSettings, AttachCost};
+use cporamp_core::check::{Checker, Limits};
 
 pub(super) fn resolve_align(
     checker: &mut Checker,
@@ -54,7 +54,10 @@ pub(super) fn resolve_align(
     let first_light_fraction = checker.number(
         &field("first_light_fraction"),
         options.first_light_fraction,
-        Limits { min: super::Bound::Exclusive(0.0), max: super::Bound::Exclusive(1.0) },
+        Limits {
+            min: cporamp_core::check::Bound::Exclusive(0.0),
+            max: cporamp_core::check::Bound::Exclusive(1.0),
+        },
         "fraction",
     );
     let stage_resolution_um =

@@ -3,12 +3,12 @@
 //! energy and `[codesign.bom]`'s prices (low <= high).
 
 use super::ids::{generation_index, technology_index};
-use super::{Checker, Limits};
 use crate::raw;
 use crate::{
     ChannelGeometry, CodesignSettings, CoolingBom, ElsPlacement, EnginePlate, PriceRange,
     Technology,
 };
+use cporamp_core::check::{Checker, Limits};
 
 /// The largest sweep a scenario may ask for: each point builds and factors a package grid.
 pub const MAX_CODESIGN_POINTS: usize = 4096;

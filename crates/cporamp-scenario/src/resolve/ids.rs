@@ -2,8 +2,9 @@
 //! (`[generation.*]`, `[technology.*]`), a field naming a generation or a technology, the keys
 //! of a map with an entry per generation.
 
-use super::{Checker, join};
+use super::join;
 use crate::Technology;
+use cporamp_core::check::Checker;
 
 /// The `[compare]` list `list_path` (e.g. `compare.generations`) of ids of `[section.*]`
 /// tables against the ids `defined` there: at least one, each defined, each listed once, and

@@ -2,9 +2,9 @@
 //! the network tiers and value split.
 
 use super::ids::technology_index;
-use super::{Checker, Limits};
 use crate::raw;
 use crate::{MarketCriteria, MarketSettings, MarketTier, Prior, Technology, TechnologyKind};
+use cporamp_core::check::{Checker, Limits};
 use cporamp_core::market_input::{ByMarketInput, MarketInput};
 use cporamp_core::supply::{Family, Layer};
 

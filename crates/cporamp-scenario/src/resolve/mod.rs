@@ -26,127 +26,10 @@ use super::raw;
 use super::{
     FleetSettings, Generation, MarketSettings, PhotonicsSettings, Scenario, Service, Technology,
 };
-use cporamp_core::error::{Diagnostic, DiagnosticKind};
+use cporamp_core::check::{Checker, Limits};
+use cporamp_core::error::Diagnostic;
 use cporamp_core::locate::quote_segment;
 use cporamp_core::units::Hours;
-
-/// A bound of an allowed interval.
-#[derive(Clone, Copy)]
-enum Bound {
-    Inclusive(f64),
-    Exclusive(f64),
-    None,
-}
-
-/// Allowed interval of a number.
-#[derive(Clone, Copy)]
-struct Limits {
-    min: Bound,
-    max: Bound,
-}
-
-impl Limits {
-    const POSITIVE: Limits = Limits { min: Bound::Exclusive(0.0), max: Bound::None };
-    const NON_NEGATIVE: Limits = Limits { min: Bound::Inclusive(0.0), max: Bound::None };
-    const FINITE: Limits = Limits { min: Bound::None, max: Bound::None };
-    const FRACTION_OPEN_ZERO: Limits =
-        Limits { min: Bound::Exclusive(0.0), max: Bound::Inclusive(1.0) };
-    const FRACTION_BELOW_ONE: Limits =
-        Limits { min: Bound::Inclusive(0.0), max: Bound::Exclusive(1.0) };
-
-    const fn between(min: f64, max: f64) -> Limits {
-        Limits { min: Bound::Inclusive(min), max: Bound::Inclusive(max) }
-    }
-
-    fn contains(self, value: f64) -> bool {
-        let above = match self.min {
-            Bound::Inclusive(min) => value >= min,
-            Bound::Exclusive(min) => value > min,
-            Bound::None => true,
-        };
-        let below = match self.max {
-            Bound::Inclusive(max) => value <= max,
-            Bound::Exclusive(max) => value < max,
-            Bound::None => true,
-        };
-        value.is_finite() && above && below
-    }
-
-    fn describe(self) -> String {
-        let lower = match self.min {
-            Bound::Inclusive(min) => Some(format!("{min} <= ")),
-            Bound::Exclusive(min) => Some(format!("{min} < ")),
-            Bound::None => None,
-        };
-        let upper = match self.max {
-            Bound::Inclusive(max) => Some(format!(" <= {max}")),
-            Bound::Exclusive(max) => Some(format!(" < {max}")),
-            Bound::None => None,
-        };
-        match (lower, upper) {
-            (None, None) => "a finite number".to_string(),
-            (lower, upper) => {
-                format!("{}value{}", lower.unwrap_or_default(), upper.unwrap_or_default())
-            }
-        }
-    }
-}
-
-/// Collects problems while walking the raw scenario.
-struct Checker {
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl Checker {
-    fn invalid(&mut self, path: &str, value: impl std::fmt::Display, expected: impl Into<String>) {
-        self.diagnostics.push(Diagnostic {
-            path: path.to_string(),
-            location: None,
-            kind: DiagnosticKind::Invalid { value: value.to_string(), expected: expected.into() },
-        });
-    }
-
-    fn number(&mut self, path: &str, value: f64, limits: Limits, unit: &str) -> f64 {
-        if !limits.contains(value) {
-            self.diagnostics.push(Diagnostic {
-                path: path.to_string(),
-                location: None,
-                kind: DiagnosticKind::OutOfRange {
-                    value: value.to_string(),
-                    expected: limits.describe(),
-                    unit: unit.to_string(),
-                },
-            });
-        }
-        value
-    }
-
-    fn count(&mut self, path: &str, value: i64, min: i64, max: i64, unit: &str) -> u32 {
-        if value < min || value > max {
-            self.diagnostics.push(Diagnostic {
-                path: path.to_string(),
-                location: None,
-                kind: DiagnosticKind::OutOfRange {
-                    value: value.to_string(),
-                    expected: format!("an integer {min} <= value <= {max}"),
-                    unit: unit.to_string(),
-                },
-            });
-            return 1;
-        }
-        u32::try_from(value).unwrap_or(1)
-    }
-
-    fn choice<T: Copy>(&mut self, path: &str, value: &str, choices: &[(&str, T)]) -> Option<T> {
-        let found = choices.iter().find(|(name, _)| *name == value).map(|(_, choice)| *choice);
-        if found.is_none() {
-            let names: Vec<String> =
-                choices.iter().map(|(name, _)| format!("\"{name}\"")).collect();
-            self.invalid(path, format!("\"{value}\""), format!("one of {}", names.join(", ")));
-        }
-        found
-    }
-}
 
 fn join(parent: &str, child: &str) -> String {
     format!("{parent}.{}", quote_segment(child))
@@ -154,7 +37,7 @@ fn join(parent: &str, child: &str) -> String {
 
 /// Checks and resolves a raw scenario, or returns every problem found.
 pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnostic>> {
-    let mut checker = Checker { diagnostics: Vec::new() };
+    let mut checker = Checker::default();
     if file.schema_version != super::SCHEMA_VERSION {
         checker.invalid(
             "schema_version",
@@ -181,7 +64,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let thermal = resolve_thermal(&mut checker, &file.thermal, &generation_ids);
     let photonics = resolve_photonics(&mut checker, &file.photonics);
     let yield_settings = resolve_yield(&mut checker, &file.yield_options);
-    let fleet = resolve_fleet(&mut checker, &file.fleet, file, &technologies);
+    let fleet = resolve_fleet(&mut checker, &file.fleet, &file.compare.generations, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
     let align = resolve_align(&mut checker, &file.align, file.yield_options.gap_mean_um);
     let codesign = resolve_codesign(&mut checker, &file.codesign, file, &technologies);

@@ -1,9 +1,9 @@
 //! `[photonics]`: the drift transient, the lock loop, the feed-forward predictor and the lane
 //! population.
 
-use super::{Bound, Checker, Limits};
 use crate::PhotonicsSettings;
 use crate::raw;
+use cporamp_core::check::{Bound, Checker, Limits};
 
 pub(super) fn resolve_photonics(
     checker: &mut Checker,

@@ -2,9 +2,10 @@
 //! board path, ASIC leakage and the workload cycling.
 
 use super::ids::check_generation_keys;
-use super::{Bound, Checker, Limits, join};
+use super::join;
 use crate::raw;
 use crate::{AsicLeakage, Board, ColdPlate, Cycling, HeatSinkKind, ThermalSettings};
+use cporamp_core::check::{Bound, Checker, Limits};
 
 pub(super) fn resolve_thermal(
     checker: &mut Checker,

@@ -1,8 +1,8 @@
 //! `[yield]`: Monte Carlo sizes, test coverage, rework and the ramp with its quarter labels.
 
-use super::{Bound, Checker, Limits};
 use crate::raw;
 use crate::{Ramp, Rework, YieldSettings};
+use cporamp_core::check::{Bound, Checker, Limits};
 use cporamp_core::mechanism::{ByMechanism, Mechanism};
 use cporamp_core::quarter::Quarter;
 use cporamp_core::units::{Hours, Micrometres, Usd};

@@ -1,0 +1,152 @@
+//! Checking the numbers of a raw scenario section: every problem names its field path, the
+//! value, and the allowed interval or choices with the unit. A [`Checker`] collects all
+//! problems of a file, so a user sees them at once; nothing is clamped or defaulted.
+
+use crate::error::{Diagnostic, DiagnosticKind};
+
+/// A bound of an allowed interval.
+#[derive(Debug, Clone, Copy)]
+pub enum Bound {
+    /// The value may equal it.
+    Inclusive(f64),
+    /// The value must differ from it.
+    Exclusive(f64),
+    /// No bound on this side.
+    None,
+}
+
+/// Allowed interval of a number.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The lower bound.
+    pub min: Bound,
+    /// The upper bound.
+    pub max: Bound,
+}
+
+impl Limits {
+    /// Greater than zero.
+    pub const POSITIVE: Limits = Limits { min: Bound::Exclusive(0.0), max: Bound::None };
+    /// Zero or more.
+    pub const NON_NEGATIVE: Limits = Limits { min: Bound::Inclusive(0.0), max: Bound::None };
+    /// Any finite number.
+    pub const FINITE: Limits = Limits { min: Bound::None, max: Bound::None };
+    /// A fraction above zero, at most one.
+    pub const FRACTION_OPEN_ZERO: Limits =
+        Limits { min: Bound::Exclusive(0.0), max: Bound::Inclusive(1.0) };
+    /// A fraction from zero, below one.
+    pub const FRACTION_BELOW_ONE: Limits =
+        Limits { min: Bound::Inclusive(0.0), max: Bound::Exclusive(1.0) };
+
+    /// From `min` to `max`, both included.
+    #[must_use]
+    pub const fn between(min: f64, max: f64) -> Limits {
+        Limits { min: Bound::Inclusive(min), max: Bound::Inclusive(max) }
+    }
+
+    /// Whether `value` is finite and within the bounds.
+    #[must_use]
+    pub fn contains(self, value: f64) -> bool {
+        let above = match self.min {
+            Bound::Inclusive(min) => value >= min,
+            Bound::Exclusive(min) => value > min,
+            Bound::None => true,
+        };
+        let below = match self.max {
+            Bound::Inclusive(max) => value <= max,
+            Bound::Exclusive(max) => value < max,
+            Bound::None => true,
+        };
+        value.is_finite() && above && below
+    }
+
+    /// The interval for people: `0 < value <= 1`, `a finite number`.
+    #[must_use]
+    pub fn describe(self) -> String {
+        let lower = match self.min {
+            Bound::Inclusive(min) => Some(format!("{min} <= ")),
+            Bound::Exclusive(min) => Some(format!("{min} < ")),
+            Bound::None => None,
+        };
+        let upper = match self.max {
+            Bound::Inclusive(max) => Some(format!(" <= {max}")),
+            Bound::Exclusive(max) => Some(format!(" < {max}")),
+            Bound::None => None,
+        };
+        match (lower, upper) {
+            (None, None) => "a finite number".to_string(),
+            (lower, upper) => {
+                format!("{}value{}", lower.unwrap_or_default(), upper.unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// Collects problems while walking a raw section: each names the field path, the value, and
+/// what was expected (the interval and unit of a number).
+#[derive(Debug, Default)]
+pub struct Checker {
+    /// The problems found so far, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checker {
+    /// Records that `value` at `path` is not what was `expected`.
+    pub fn invalid(
+        &mut self,
+        path: &str,
+        value: impl std::fmt::Display,
+        expected: impl Into<String>,
+    ) {
+        self.diagnostics.push(Diagnostic {
+            path: path.to_string(),
+            location: None,
+            kind: DiagnosticKind::Invalid { value: value.to_string(), expected: expected.into() },
+        });
+    }
+
+    /// Checks a number against `limits` (recording a problem if outside) and returns it.
+    pub fn number(&mut self, path: &str, value: f64, limits: Limits, unit: &str) -> f64 {
+        if !limits.contains(value) {
+            self.diagnostics.push(Diagnostic {
+                path: path.to_string(),
+                location: None,
+                kind: DiagnosticKind::OutOfRange {
+                    value: value.to_string(),
+                    expected: limits.describe(),
+                    unit: unit.to_string(),
+                },
+            });
+        }
+        value
+    }
+
+    /// Checks an integer count against `min..=max`; returns it, or 1 (with a problem) when
+    /// outside.
+    pub fn count(&mut self, path: &str, value: i64, min: i64, max: i64, unit: &str) -> u32 {
+        if value < min || value > max {
+            self.diagnostics.push(Diagnostic {
+                path: path.to_string(),
+                location: None,
+                kind: DiagnosticKind::OutOfRange {
+                    value: value.to_string(),
+                    expected: format!("an integer {min} <= value <= {max}"),
+                    unit: unit.to_string(),
+                },
+            });
+            return 1;
+        }
+        u32::try_from(value).unwrap_or(1)
+    }
+
+    /// The choice named `value`, or `None` with a problem listing the names allowed.
+    pub fn choice<T: Copy>(&mut self, path: &str, value: &str, choices: &[(&str, T)]) -> Option<T> {
+        let found = choices.iter().find(|(name, _)| *name == value).map(|(_, choice)| *choice);
+        if found.is_none() {
+            let names: Vec<String> =
+                choices.iter().map(|(name, _)| format!("\"{name}\"")).collect();
+            self.invalid(path, format!("\"{value}\""), format!("one of {}", names.join(", ")));
+        }
+        found
+    }
+}
