@@ -20,7 +20,6 @@ mod resolve;
 mod schema;
 mod technology;
 mod thermal;
-mod yield_settings;
 
 use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
 use cporamp_core::units::Hours;
@@ -41,6 +40,7 @@ pub use codesign::{
 };
 pub use cporamp_core::prior::Prior;
 pub use cporamp_fleet::settings::{FleetJob, FleetReliability, FleetSettings};
+pub use cporamp_yield::settings::{Ramp, Rework, YieldSettings};
 pub use market::{MarketCriteria, MarketSettings, MarketTier};
 pub use photonics::PhotonicsSettings;
 pub use quick::{QUICK_ORIGIN, quick_scenario_toml};
@@ -49,7 +49,6 @@ pub use technology::{
     Tec, Technology, TechnologyKind,
 };
 pub use thermal::{AsicLeakage, Board, ColdPlate, Cycling, HeatSinkKind, ThermalSettings};
-pub use yield_settings::{Ramp, Rework, YieldSettings};
 
 /// Parses, checks and resolves a scenario. `origin` names the file in error messages.
 ///

@@ -14,6 +14,7 @@
 )]
 
 pub use cporamp_fleet::settings::{FleetJobOptions, FleetOptions, FleetReliabilityOptions};
+pub use cporamp_yield::settings::{CoverageOptions, RampOptions, ReworkOptions, YieldOptions};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -114,82 +115,6 @@ pub struct MarketTierOptions {
     pub cpo_max_share: f64,
     pub lpo_allowed: bool,
     pub job_exposed: bool,
-}
-
-/// `[yield]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct YieldOptions {
-    pub seed: i64,
-    pub packages: i64,
-    pub spare_lanes_per_engine: i64,
-    pub shift_sigma_um: f64,
-    pub gap_mean_um: f64,
-    pub gap_sigma_um: f64,
-    pub gap_index: f64,
-    pub tilt_sigma_mrad: f64,
-    pub laser_defects_per_laser: f64,
-    pub laser_weak_fraction: f64,
-    pub laser_weak_rate_per_h: f64,
-    pub burn_in_h: f64,
-    pub warpage_um_per_mm2: f64,
-    pub warpage_sigma_fraction: f64,
-    pub warpage_lateral_per_um: f64,
-    pub reflow_warpage_fraction: f64,
-    pub bga_open_low_um: f64,
-    pub bga_open_high_um: f64,
-    pub engine_joint_open_um: f64,
-    pub asic_defects_per_cm2: f64,
-    pub asic_cluster_alpha: f64,
-    pub wafers_per_lot: i64,
-    pub asic_lot_alpha: f64,
-    pub engines_per_pic_wafer: i64,
-    pub ring_offset_wafer_share: f64,
-    pub els_spare_lasers: i64,
-    pub wafer_test_coverage: f64,
-    pub engine_test_coverage: CoverageOptions,
-    pub package_test_coverage: CoverageOptions,
-    pub system_test_coverage: CoverageOptions,
-    pub ramp: RampOptions,
-    pub rework: ReworkOptions,
-    pub packaging_usd: f64,
-    pub wafer_test_usd: f64,
-    pub engine_test_usd: f64,
-    pub package_test_usd: f64,
-    pub system_test_usd: f64,
-    pub burn_in_usd: f64,
-}
-
-/// `[yield.rework]`: fiber re-attach of coupling rejects.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReworkOptions {
-    pub attempts: i64,
-    pub damage_probability: f64,
-    pub usd: f64,
-}
-
-/// `[yield.ramp]`: Wright's-law learning over cumulative volume.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RampOptions {
-    pub learning_rate: f64,
-    pub reference_units: f64,
-    pub first_quarter: String,
-    pub initial_units: f64,
-    pub units_per_quarter: Vec<f64>,
-    pub packages_per_point: i64,
-}
-
-/// Coverage per mechanism.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CoverageOptions {
-    pub coupling: f64,
-    pub laser: f64,
-    pub drift: f64,
-    pub warpage: f64,
-    pub asic: f64,
 }
 
 /// `[photonics]`.

@@ -110,6 +110,7 @@ mod inputs;
 mod ramp;
 mod results;
 mod rings;
+pub mod settings;
 mod simulate;
 mod skip;
 mod test_data;
@@ -131,12 +132,12 @@ pub use test_data::{
 use cporamp_core::coupling;
 pub use cporamp_core::quarter::Quarter;
 use cporamp_core::wdm::BusLock;
-pub use cporamp_scenario::Rework;
 use rand::{Rng, RngCore, SeedableRng};
 use rand_distr::{Distribution, Gamma, Normal, Poisson};
 use rand_xoshiro::{SplitMix64, Xoshiro256PlusPlus};
 use rings::{BusOutcome, BusSampler};
 use serde::Serialize;
+pub use settings::Rework;
 use skip::Skip;
 
 /// Packages per random stream.

@@ -11,7 +11,6 @@ mod market;
 mod photonics;
 mod technology;
 mod thermal;
-mod yield_settings;
 
 use align::resolve_align;
 use codesign::resolve_codesign;
@@ -20,7 +19,6 @@ use market::resolve_market;
 use photonics::resolve_photonics;
 use technology::{resolve_generations, resolve_technologies};
 use thermal::resolve_thermal;
-use yield_settings::resolve_yield;
 
 use super::raw;
 use super::{
@@ -63,7 +61,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
 
     let thermal = resolve_thermal(&mut checker, &file.thermal, &generation_ids);
     let photonics = resolve_photonics(&mut checker, &file.photonics);
-    let yield_settings = resolve_yield(&mut checker, &file.yield_options);
+    let yield_settings = cporamp_yield::settings::resolve(&mut checker, &file.yield_options);
     let fleet = resolve_fleet(&mut checker, &file.fleet, &file.compare.generations, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
     let align = resolve_align(&mut checker, &file.align, file.yield_options.gap_mean_um);

@@ -1,14 +1,14 @@
-//! `[yield]`: Monte Carlo sizes, test coverage, rework and the ramp with its quarter labels.
+//! Checking `[yield]`: Monte Carlo sizes, test coverage, rework and the ramp with its quarter
+//! labels.
 
-use crate::raw;
-use crate::{Ramp, Rework, YieldSettings};
+use super::{CoverageOptions, Ramp, RampOptions, Rework, YieldOptions, YieldSettings};
 use cporamp_core::check::{Bound, Checker, Limits};
 use cporamp_core::mechanism::{ByMechanism, Mechanism};
 use cporamp_core::quarter::Quarter;
 use cporamp_core::units::{Hours, Micrometres, Usd};
 
 /// The ramp's quarters from `first_quarter` (`YYYYQn`), one per `units_per_quarter`.
-pub(super) fn quarters(checker: &mut Checker, ramp: &raw::RampOptions) -> Vec<Quarter> {
+fn quarters(checker: &mut Checker, ramp: &RampOptions) -> Vec<Quarter> {
     let parsed = ramp
         .first_quarter
         .parse::<Quarter>()
@@ -28,7 +28,9 @@ pub(super) fn quarters(checker: &mut Checker, ramp: &raw::RampOptions) -> Vec<Qu
     (0..ramp.units_per_quarter.len()).map(|offset| first.plus(offset as i32)).collect()
 }
 
-pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) -> YieldSettings {
+/// Checks `[yield]` and resolves it; every problem is recorded in `checker` (the result is
+/// then only a placeholder to keep walking with).
+pub fn resolve(checker: &mut Checker, options: &YieldOptions) -> YieldSettings {
     let field = |name: &str| format!("yield.{name}");
     // Positive: Wright's law and the market's learning start from the volume already built.
     let initial_units = checker.number(
@@ -101,7 +103,7 @@ pub(super) fn resolve_yield(checker: &mut Checker, options: &raw::YieldOptions) 
 }
 
 /// A coverage per mechanism (`yield.<name>.<mechanism>`), each a fraction.
-fn coverage(checker: &mut Checker, name: &str, values: &raw::CoverageOptions) -> ByMechanism<f64> {
+fn coverage(checker: &mut Checker, name: &str, values: &CoverageOptions) -> ByMechanism<f64> {
     ByMechanism::from_fn(|mechanism| {
         let value = match mechanism {
             Mechanism::Coupling => values.coupling,
@@ -120,7 +122,7 @@ fn coverage(checker: &mut Checker, name: &str, values: &raw::CoverageOptions) ->
 }
 
 /// Fiber re-attach (`[yield.rework]`): attempts, damage probability and cost.
-fn resolve_rework(checker: &mut Checker, options: &raw::YieldOptions) -> Rework {
+fn resolve_rework(checker: &mut Checker, options: &YieldOptions) -> Rework {
     let field = |name: &str| format!("yield.{name}");
     let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
@@ -147,7 +149,7 @@ fn resolve_rework(checker: &mut Checker, options: &raw::YieldOptions) -> Rework 
 
 /// The volume ramp (`[yield.ramp]`): learning, reference and initial volumes, the quarters and
 /// their cumulative volumes (from `initial_units`), packages per point.
-fn resolve_ramp(checker: &mut Checker, options: &raw::YieldOptions, initial_units: f64) -> Ramp {
+fn resolve_ramp(checker: &mut Checker, options: &YieldOptions, initial_units: f64) -> Ramp {
     let field = |name: &str| format!("yield.{name}");
     Ramp {
         learning_rate: checker.number(
@@ -193,7 +195,7 @@ fn resolve_ramp(checker: &mut Checker, options: &raw::YieldOptions, initial_unit
 }
 
 /// The fiber blocks' post-attach shift, gap and tilt.
-fn resolve_attach(checker: &mut Checker, options: &raw::YieldOptions) -> Attach {
+fn resolve_attach(checker: &mut Checker, options: &YieldOptions) -> Attach {
     let field = |name: &str| format!("yield.{name}");
     let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
@@ -222,7 +224,7 @@ struct Attach {
 }
 
 /// The lasers' killer defects, weak fraction and its failure rate under burn-in.
-fn resolve_laser_defects(checker: &mut Checker, options: &raw::YieldOptions) -> LaserDefects {
+fn resolve_laser_defects(checker: &mut Checker, options: &YieldOptions) -> LaserDefects {
     let field = |name: &str| format!("yield.{name}");
     let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
@@ -257,7 +259,7 @@ struct LaserDefects {
 }
 
 /// The package's warpage, its spread and lateral effect, and the bows at which joints open.
-fn resolve_warpage(checker: &mut Checker, options: &raw::YieldOptions) -> Warpage {
+fn resolve_warpage(checker: &mut Checker, options: &YieldOptions) -> Warpage {
     let field = |name: &str| format!("yield.{name}");
     let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
@@ -320,7 +322,7 @@ struct Warpage {
 }
 
 /// The ASIC's defect density and its clustering by wafer and lot, and the PIC wafers.
-fn resolve_wafers(checker: &mut Checker, options: &raw::YieldOptions) -> Wafers {
+fn resolve_wafers(checker: &mut Checker, options: &YieldOptions) -> Wafers {
     let field = |name: &str| format!("yield.{name}");
     let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
@@ -380,7 +382,7 @@ struct Wafers {
 }
 
 /// The test coverages: wafer test, and engine, package and system test per mechanism.
-fn resolve_coverage(checker: &mut Checker, options: &raw::YieldOptions) -> Coverage {
+fn resolve_coverage(checker: &mut Checker, options: &YieldOptions) -> Coverage {
     let field = |name: &str| format!("yield.{name}");
     let fraction = |checker: &mut Checker, name: &str, value: f64| {
         checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
@@ -414,7 +416,7 @@ struct Coverage {
 }
 
 /// Packaging, test and burn-in costs.
-fn resolve_costs(checker: &mut Checker, options: &raw::YieldOptions) -> Costs {
+fn resolve_costs(checker: &mut Checker, options: &YieldOptions) -> Costs {
     let field = |name: &str| format!("yield.{name}");
     let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)

@@ -1,9 +1,103 @@
-//! `[yield]` resolved: Monte Carlo size, defect densities, warpage, test flow and costs,
-//! the volume ramp (`[yield.ramp]`) and fiber re-attach (`[yield.rework]`).
+//! `[yield]`: the section of the scenario file this engine reads, as written
+//! ([`YieldOptions`]) and checked ([`YieldSettings`], by [`resolve()`]): Monte Carlo size,
+//! defect densities, warpage, test flow and costs, the volume ramp (`[yield.ramp]`) and fiber
+//! re-attach (`[yield.rework]`).
+//!
+//! The engine owns its section: its raw serde types, every range check of its fields (each
+//! problem names the field path, the value, the interval and the unit, through
+//! [`cporamp_core::check::Checker`]) and the resolved settings. The section names nothing
+//! outside itself. The pipeline builds the engine's [`YieldInputs`](crate::YieldInputs) from
+//! these settings and the technology, photonics and thermal results.
+
+mod resolve;
+
+pub use resolve::resolve;
 
 use cporamp_core::mechanism::ByMechanism;
+use cporamp_core::quarter::Quarter;
 use cporamp_core::units::{Hours, Micrometres, Millimetres, Usd};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// `[yield]` as written: bare numbers with the unit in the field name, counts as `i64` so
+/// that a negative count is a named range error.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YieldOptions {
+    pub seed: i64,
+    pub packages: i64,
+    pub spare_lanes_per_engine: i64,
+    pub shift_sigma_um: f64,
+    pub gap_mean_um: f64,
+    pub gap_sigma_um: f64,
+    pub gap_index: f64,
+    pub tilt_sigma_mrad: f64,
+    pub laser_defects_per_laser: f64,
+    pub laser_weak_fraction: f64,
+    pub laser_weak_rate_per_h: f64,
+    pub burn_in_h: f64,
+    pub warpage_um_per_mm2: f64,
+    pub warpage_sigma_fraction: f64,
+    pub warpage_lateral_per_um: f64,
+    pub reflow_warpage_fraction: f64,
+    pub bga_open_low_um: f64,
+    pub bga_open_high_um: f64,
+    pub engine_joint_open_um: f64,
+    pub asic_defects_per_cm2: f64,
+    pub asic_cluster_alpha: f64,
+    pub wafers_per_lot: i64,
+    pub asic_lot_alpha: f64,
+    pub engines_per_pic_wafer: i64,
+    pub ring_offset_wafer_share: f64,
+    pub els_spare_lasers: i64,
+    pub wafer_test_coverage: f64,
+    pub engine_test_coverage: CoverageOptions,
+    pub package_test_coverage: CoverageOptions,
+    pub system_test_coverage: CoverageOptions,
+    pub ramp: RampOptions,
+    pub rework: ReworkOptions,
+    pub packaging_usd: f64,
+    pub wafer_test_usd: f64,
+    pub engine_test_usd: f64,
+    pub package_test_usd: f64,
+    pub system_test_usd: f64,
+    pub burn_in_usd: f64,
+}
+
+/// `[yield.rework]` as written: fiber re-attach of coupling rejects.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReworkOptions {
+    pub attempts: i64,
+    pub damage_probability: f64,
+    pub usd: f64,
+}
+
+/// `[yield.ramp]` as written: Wright's-law learning over cumulative volume.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RampOptions {
+    pub learning_rate: f64,
+    pub reference_units: f64,
+    pub first_quarter: String,
+    pub initial_units: f64,
+    pub units_per_quarter: Vec<f64>,
+    pub packages_per_point: i64,
+}
+
+/// Test coverage per mechanism, as written.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageOptions {
+    pub coupling: f64,
+    pub laser: f64,
+    pub drift: f64,
+    pub warpage: f64,
+    pub asic: f64,
+}
 
 /// The yield engine: Monte Carlo size, defect densities, warpage, test flow and costs (the
 /// structure, optics and ASIC come from the technology, photonics and thermal settings).
@@ -120,7 +214,7 @@ pub struct Ramp {
     /// Packages built before the first quarter.
     pub initial_units: f64,
     /// Each quarter of the ramp (`2026Q1`, ...).
-    pub quarters: Vec<cporamp_core::quarter::Quarter>,
+    pub quarters: Vec<Quarter>,
     /// Cumulative packages at the end of each quarter: the units built before the first one
     /// plus the quarters' volumes.
     pub cumulative_units: Vec<f64>,
@@ -140,4 +234,53 @@ pub struct Rework {
     pub damage_probability: f64,
     /// Cost per attempt, USD.
     pub usd: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use cporamp_core::check::Checker;
+    use cporamp_core::mechanism::Mechanism;
+
+    /// The default scenario's `[yield]` table, with `edit` applied to its text first.
+    fn default_section(edit: impl Fn(&str) -> String) -> YieldOptions {
+        let text = edit(include_str!("../../../cporamp-scenario/presets/default.toml"));
+        let mut file: toml::Table = toml::from_str(&text).unwrap();
+        file.remove("yield").unwrap().try_into().unwrap()
+    }
+
+    fn resolved(options: &YieldOptions) -> (YieldSettings, Vec<String>) {
+        let mut checker = Checker::default();
+        let settings = resolve(&mut checker, options);
+        (settings, checker.diagnostics.iter().map(|d| d.path.clone()).collect())
+    }
+
+    #[test]
+    fn the_default_section_resolves_alone() {
+        let (settings, problems) = resolved(&default_section(str::to_string));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!((settings.seed, settings.packages), (20_261_125, 20_000));
+        assert_eq!(settings.rework.attempts, 1);
+        let ramp = &settings.ramp;
+        assert_eq!(ramp.quarters[0].to_string(), "2026Q1");
+        assert_eq!(ramp.quarters.len(), ramp.cumulative_units.len());
+        // Cumulative units: the volume built before the ramp plus the first quarter's.
+        assert!((ramp.cumulative_units[0] - (40_000.0 + 10_000.0)).abs() < 1e-9);
+        let coupling = settings.package_test_coverage[Mechanism::Coupling];
+        assert!((0.0..=1.0).contains(&coupling), "{coupling}");
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_field_path() {
+        let options = default_section(|text| {
+            text.replace("packages = 20000 ", "packages = 0 ")
+                .replace("attempts = 1 ", "attempts = -1 ")
+                .replace("first_quarter = \"2026Q1\"", "first_quarter = \"2026Q5\"")
+        });
+        let (_, problems) = resolved(&options);
+        for path in ["yield.packages", "yield.rework.attempts", "yield.ramp.first_quarter"] {
+            assert!(problems.iter().any(|p| p == path), "{path} in {problems:?}");
+        }
+        assert_eq!(problems.len(), 3, "{problems:?}");
+    }
 }
