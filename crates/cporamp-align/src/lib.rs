@@ -84,6 +84,7 @@
 #[cfg(test)]
 mod pins;
 pub mod search;
+pub mod settings;
 #[cfg(test)]
 mod tests;
 

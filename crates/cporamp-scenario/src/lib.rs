@@ -8,7 +8,6 @@
 //!
 //! Engines take a [`Scenario`] and never see TOML.
 
-mod align;
 mod codesign;
 pub mod limits;
 
@@ -34,10 +33,10 @@ pub const DEFAULT_SCENARIO_TOML: &str = include_str!("../presets/default.toml");
 /// The origin name used in messages about the embedded default.
 pub const DEFAULT_ORIGIN: &str = "<embedded default>";
 
-pub use align::{AlignSettings, AttachCost};
 pub use codesign::{
     ChannelGeometry, CodesignSettings, CoolingBom, ElsPlacement, EnginePlate, PriceRange,
 };
+pub use cporamp_align::settings::{AlignSettings, AttachCost};
 pub use cporamp_core::prior::Prior;
 pub use cporamp_fleet::settings::{FleetJob, FleetReliability, FleetSettings};
 pub use cporamp_yield::settings::{Ramp, Rework, YieldSettings};

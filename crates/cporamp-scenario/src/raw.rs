@@ -13,6 +13,7 @@
     reason = "each field is documented beside its value in presets/default.toml"
 )]
 
+pub use cporamp_align::settings::AlignOptions;
 pub use cporamp_fleet::settings::{FleetJobOptions, FleetOptions, FleetReliabilityOptions};
 pub use cporamp_yield::settings::{CoverageOptions, RampOptions, ReworkOptions, YieldOptions};
 use serde::Deserialize;
@@ -384,37 +385,6 @@ pub struct PartsOptions {
     pub laser_usd_each: f64,
     pub optics_usd_per_port: f64,
     pub housing_usd_per_port: f64,
-}
-
-/// `[align]`: automated fiber alignment against passive V-groove attach.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AlignOptions {
-    pub seed: i64,
-    pub arrays: i64,
-    pub attach_cost: String,
-    pub fibers_per_array: i64,
-    pub arrays_per_engine: i64,
-    pub pitch_um: f64,
-    pub prealign_sigma_um: f64,
-    pub prealign_roll_mrad: f64,
-    pub approach_gap_um: f64,
-    pub spiral_step_um: f64,
-    pub spiral_range_um: f64,
-    pub first_light_fraction: f64,
-    pub stage_resolution_um: f64,
-    pub settle_s: f64,
-    pub measure_s: f64,
-    pub noise_fraction: f64,
-    pub handling_s: f64,
-    pub cure_s: f64,
-    pub machine_usd_per_h: f64,
-    pub operator_usd_per_h: f64,
-    pub machines_per_operator: f64,
-    pub passive_sigma_um: f64,
-    pub passive_mode_radius_um: f64,
-    pub passive_place_s: f64,
-    pub passive_machine_usd_per_h: f64,
 }
 
 /// `[codesign]`: the liquid-cooling and optics co-design sweep, its constraints and costs.

@@ -2,6 +2,7 @@
 //! range, unit and place in the file.
 
 use super::*;
+use cporamp_core::error::DiagnosticKind;
 
 /// The default with one `from` replaced by `to`; the replacement must happen exactly once so
 /// that a test cannot silently test nothing.
@@ -322,4 +323,55 @@ fn codesign_grid_errors_name_their_fields() {
     assert_eq!(scenario.codesign.generation, 1);
     assert_eq!(scenario.only_generation(1).codesign.generation, 0);
     assert_eq!(scenario.codesign.points(), 288);
+}
+
+/// Every problem of the default with one `from` replaced by `to`: path and message.
+fn problems(from: &str, to: &str) -> Vec<(String, String)> {
+    assert_eq!(DEFAULT_SCENARIO_TOML.matches(from).count(), 1, "{from:?} must occur once");
+    let source = DEFAULT_SCENARIO_TOML.replacen(from, to, 1);
+    let error = load(&source, "test.toml").expect_err("must be rejected");
+    error
+        .diagnostics
+        .iter()
+        .map(|diagnostic| (diagnostic.path.clone(), diagnostic.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_default_resolves_its_align_section() {
+    let align = load_default().expect("valid").align;
+    assert_eq!(align.attach_cost, AttachCost::None);
+    assert_eq!((align.fibers_per_array, align.arrays_per_engine), (32, 4));
+}
+
+#[test]
+fn bad_align_fields_are_named_with_value_range_and_unit() {
+    let found = problems("spiral_step_um = 1.0 ", "spiral_step_um = -1.0 ");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "align.spiral_step_um");
+    assert!(found[0].1.contains("-1") && found[0].1.contains("µm"), "{}", found[0].1);
+
+    let found = problems("attach_cost = \"none\"", "attach_cost = \"glue\"");
+    assert_eq!(found[0].0, "align.attach_cost");
+    assert!(found[0].1.contains("\"active\""), "{}", found[0].1);
+
+    // The spiral must start outside the bond line ([yield] gap_mean_um = 5 µm).
+    let found = problems("approach_gap_um = 20.0 ", "approach_gap_um = 2.0 ");
+    assert_eq!(found[0].0, "align.approach_gap_um");
+    assert!(found[0].1.contains("yield.gap_mean_um"), "{}", found[0].1);
+
+    // First light must stand above the noise.
+    let found = problems("noise_fraction = 0.002 ", "noise_fraction = 0.05 ");
+    assert_eq!(found[0].0, "align.first_light_fraction");
+
+    let source = DEFAULT_SCENARIO_TOML.replacen("arrays = 2000 ", "arrays = 0 ", 1);
+    let error = load(&source, "test.toml").expect_err("must be rejected");
+    assert!(matches!(
+        &error.diagnostics[0].kind,
+        DiagnosticKind::OutOfRange { unit, .. } if unit == "arrays"
+    ));
+    assert_eq!(error.diagnostics[0].path, "align.arrays");
+    // Located in the file: the [align] table is the last, near the end.
+    let (line, _) = error.diagnostics[0].location.expect("located");
+    assert!(line > 700, "{line}");
 }

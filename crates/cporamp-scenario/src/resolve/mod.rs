@@ -3,7 +3,6 @@
 //! Every check names the field path, the value, the allowed range and the unit. All problems
 //! are collected; resolution succeeds only if there are none. Nothing is clamped or defaulted.
 
-mod align;
 mod codesign;
 mod fleet;
 mod ids;
@@ -12,7 +11,6 @@ mod photonics;
 mod technology;
 mod thermal;
 
-use align::resolve_align;
 use codesign::resolve_codesign;
 use fleet::resolve_fleet;
 use market::resolve_market;
@@ -27,7 +25,7 @@ use super::{
 use cporamp_core::check::{Checker, Limits};
 use cporamp_core::error::Diagnostic;
 use cporamp_core::locate::quote_segment;
-use cporamp_core::units::Hours;
+use cporamp_core::units::{Hours, Micrometres};
 
 fn join(parent: &str, child: &str) -> String {
     format!("{parent}.{}", quote_segment(child))
@@ -64,7 +62,8 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let yield_settings = cporamp_yield::settings::resolve(&mut checker, &file.yield_options);
     let fleet = resolve_fleet(&mut checker, &file.fleet, &file.compare.generations, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
-    let align = resolve_align(&mut checker, &file.align, file.yield_options.gap_mean_um);
+    let bond_gap = Micrometres(file.yield_options.gap_mean_um);
+    let align = cporamp_align::settings::resolve(&mut checker, &file.align, bond_gap);
     let codesign = resolve_codesign(&mut checker, &file.codesign, file, &technologies);
     check_market_fabrics(&mut checker, &market, &fleet, &technologies);
     check_ring_allocations(&mut checker, &photonics, &technologies);

@@ -1,16 +1,128 @@
-//! `[align]`: the alignment search, its machine and passive attach, with the ranges that
-//! keep the search meaningful (the stage resolves finer than the spiral's pitch, the spiral
-//! starts outside the bond line, first light stands above the photodiode noise).
+//! `[align]`: the section of the scenario file this model reads, as written
+//! ([`AlignOptions`]) and checked ([`AlignSettings`], by [`resolve`]): automated fiber
+//! alignment of the optical engines' fiber arrays, and passive V-groove attach beside it (its
+//! coupler, cure and gap come from `[photonics]` and `[yield]`).
+//!
+//! The model owns its section: its raw serde types, every range check of its fields (each
+//! problem names the field path, the value, the interval and the unit, through
+//! [`cporamp_core::check::Checker`]), including the ranges that keep the search meaningful
+//! (the stage resolves finer than the spiral's pitch, the spiral starts outside the bond line,
+//! first light stands above the photodiode noise), and the resolved settings. The one value
+//! it takes from outside, the bond line's gap, is passed in by the scenario.
 
-use crate::raw;
-use crate::{AlignSettings, AttachCost};
-use cporamp_core::check::{Checker, Limits};
+use cporamp_core::check::{Bound, Checker, Limits};
+use cporamp_core::units::Micrometres;
+use serde::{Deserialize, Serialize};
 
-pub(super) fn resolve_align(
+/// `[align]` as written: bare numbers with the unit in the field name, counts as `i64` so
+/// that a negative count is a named range error, the attach cost as its name.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlignOptions {
+    pub seed: i64,
+    pub arrays: i64,
+    pub attach_cost: String,
+    pub fibers_per_array: i64,
+    pub arrays_per_engine: i64,
+    pub pitch_um: f64,
+    pub prealign_sigma_um: f64,
+    pub prealign_roll_mrad: f64,
+    pub approach_gap_um: f64,
+    pub spiral_step_um: f64,
+    pub spiral_range_um: f64,
+    pub first_light_fraction: f64,
+    pub stage_resolution_um: f64,
+    pub settle_s: f64,
+    pub measure_s: f64,
+    pub noise_fraction: f64,
+    pub handling_s: f64,
+    pub cure_s: f64,
+    pub machine_usd_per_h: f64,
+    pub operator_usd_per_h: f64,
+    pub machines_per_operator: f64,
+    pub passive_sigma_um: f64,
+    pub passive_mode_radius_um: f64,
+    pub passive_place_s: f64,
+    pub passive_machine_usd_per_h: f64,
+}
+
+/// Which attach cost per engine the yield engine adds to its packaging cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachCost {
+    /// None: `[yield] packaging_usd` already holds fiber attach.
+    None,
+    /// Active alignment's machine and operator cost per engine.
+    Active,
+    /// Passive V-groove attach's cost per engine.
+    Passive,
+}
+
+/// The alignment model's settings.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlignSettings {
+    /// Monte Carlo seed.
+    pub seed: u64,
+    /// Arrays simulated per method.
+    pub arrays: usize,
+    /// Which attach cost flows into the yield engine's packaging cost.
+    pub attach_cost: AttachCost,
+    /// Fibers per array.
+    pub fibers_per_array: usize,
+    /// Arrays attached per optical engine.
+    pub arrays_per_engine: usize,
+    /// Fiber pitch, µm.
+    pub pitch_um: f64,
+    /// Vision pre-alignment error per lateral axis, sigma, µm.
+    pub prealign_sigma_um: f64,
+    /// Vision pre-alignment roll error, sigma, mrad.
+    pub prealign_roll_mrad: f64,
+    /// Gap at which the first-light spiral runs, µm.
+    pub approach_gap_um: f64,
+    /// Spiral pitch, µm.
+    pub spiral_step_um: f64,
+    /// Spiral half-width, µm.
+    pub spiral_range_um: f64,
+    /// First-light threshold, fraction of a perfectly coupled loopback.
+    pub first_light_fraction: f64,
+    /// Stage step resolution, µm.
+    pub stage_resolution_um: f64,
+    /// Settle time per move, s.
+    pub settle_s: f64,
+    /// Photodiode integration per reading, s.
+    pub measure_s: f64,
+    /// Photodiode noise sigma, fraction of a perfectly coupled loopback.
+    pub noise_fraction: f64,
+    /// Loading, vision pre-alignment and dispense per array, s.
+    pub handling_s: f64,
+    /// Adhesive cure on the machine per array, s.
+    pub cure_s: f64,
+    /// Active aligner rate, USD/h.
+    pub machine_usd_per_h: f64,
+    /// Operator rate, USD/h.
+    pub operator_usd_per_h: f64,
+    /// Machines one operator tends.
+    pub machines_per_operator: f64,
+    /// Passive V-groove core position sigma per axis, µm.
+    pub passive_sigma_um: f64,
+    /// Mode radius of a coupler designed for passive attach, µm.
+    pub passive_mode_radius_um: f64,
+    /// Passive pick, place and dispense per array, s.
+    pub passive_place_s: f64,
+    /// Passive placement machine rate, USD/h.
+    pub passive_machine_usd_per_h: f64,
+}
+
+/// Checks `[align]` and resolves it; every problem is recorded in `checker` (the result is
+/// then only a placeholder to keep walking with). `bond_gap` is the bond line's mean gap
+/// (`[yield] gap_mean_um`), inside which the spiral must not start.
+pub fn resolve(
     checker: &mut Checker,
-    options: &raw::AlignOptions,
-    bond_gap_um: f64,
+    options: &AlignOptions,
+    bond_gap: Micrometres,
 ) -> AlignSettings {
+    let bond_gap_um = bond_gap.0;
     let field = |name: &str| format!("align.{name}");
     let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::POSITIVE, unit)
@@ -54,10 +166,7 @@ pub(super) fn resolve_align(
     let first_light_fraction = checker.number(
         &field("first_light_fraction"),
         options.first_light_fraction,
-        Limits {
-            min: cporamp_core::check::Bound::Exclusive(0.0),
-            max: cporamp_core::check::Bound::Exclusive(1.0),
-        },
+        Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
         "fraction",
     );
     let stage_resolution_um =
@@ -168,7 +277,7 @@ fn check_dependent_ranges(
 }
 
 /// The alignment machine's and operator's hourly costs, and machines per operator.
-fn resolve_machine_cost(checker: &mut Checker, options: &raw::AlignOptions) -> MachineCost {
+fn resolve_machine_cost(checker: &mut Checker, options: &AlignOptions) -> MachineCost {
     let field = |name: &str| format!("align.{name}");
     let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::POSITIVE, unit)
@@ -206,7 +315,7 @@ struct MachineCost {
 }
 
 /// Passive V-groove attach: placement spread, mode radius, placement time and machine cost.
-fn resolve_passive(checker: &mut Checker, options: &raw::AlignOptions) -> Passive {
+fn resolve_passive(checker: &mut Checker, options: &AlignOptions) -> Passive {
     let field = |name: &str| format!("align.{name}");
     let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::POSITIVE, unit)
@@ -242,56 +351,30 @@ struct Passive {
 
 #[cfg(test)]
 mod tests {
-    use crate::{AttachCost, DEFAULT_SCENARIO_TOML, load, load_default};
-    use cporamp_core::error::DiagnosticKind;
+    use super::*;
 
-    fn problems(from: &str, to: &str) -> Vec<(String, String)> {
-        assert_eq!(DEFAULT_SCENARIO_TOML.matches(from).count(), 1, "{from:?} must occur once");
-        let source = DEFAULT_SCENARIO_TOML.replacen(from, to, 1);
-        let error = load(&source, "test.toml").expect_err("must be rejected");
-        error
-            .diagnostics
-            .iter()
-            .map(|diagnostic| (diagnostic.path.clone(), diagnostic.to_string()))
-            .collect()
+    /// The default scenario's `[align]` table, checked alone against a bond line of `gap_um`.
+    fn default_section(gap_um: f64) -> (AlignSettings, Vec<String>) {
+        let text = include_str!("../../cporamp-scenario/presets/default.toml");
+        let mut file: toml::Table = toml::from_str(text).unwrap();
+        let options: AlignOptions = file.remove("align").unwrap().try_into().unwrap();
+        let mut checker = Checker::default();
+        let settings = resolve(&mut checker, &options, Micrometres(gap_um));
+        (settings, checker.diagnostics.iter().map(|d| d.path.clone()).collect())
     }
 
     #[test]
-    fn the_default_resolves_its_align_section() {
-        let align = load_default().expect("valid").align;
-        assert_eq!(align.attach_cost, AttachCost::None);
-        assert_eq!((align.fibers_per_array, align.arrays_per_engine), (32, 4));
+    fn the_default_section_resolves_alone() {
+        let (settings, problems) = default_section(5.0);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(settings.attach_cost, AttachCost::None);
+        assert_eq!((settings.fibers_per_array, settings.arrays_per_engine), (32, 4));
     }
 
     #[test]
-    fn bad_align_fields_are_named_with_value_range_and_unit() {
-        let found = problems("spiral_step_um = 1.0 ", "spiral_step_um = -1.0 ");
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert_eq!(found[0].0, "align.spiral_step_um");
-        assert!(found[0].1.contains("-1") && found[0].1.contains("µm"), "{}", found[0].1);
-
-        let found = problems("attach_cost = \"none\"", "attach_cost = \"glue\"");
-        assert_eq!(found[0].0, "align.attach_cost");
-        assert!(found[0].1.contains("\"active\""), "{}", found[0].1);
-
-        // The spiral must start outside the bond line ([yield] gap_mean_um = 5 µm).
-        let found = problems("approach_gap_um = 20.0 ", "approach_gap_um = 2.0 ");
-        assert_eq!(found[0].0, "align.approach_gap_um");
-        assert!(found[0].1.contains("yield.gap_mean_um"), "{}", found[0].1);
-
-        // First light must stand above the noise.
-        let found = problems("noise_fraction = 0.002 ", "noise_fraction = 0.05 ");
-        assert_eq!(found[0].0, "align.first_light_fraction");
-
-        let source = DEFAULT_SCENARIO_TOML.replacen("arrays = 2000 ", "arrays = 0 ", 1);
-        let error = load(&source, "test.toml").expect_err("must be rejected");
-        assert!(matches!(
-            &error.diagnostics[0].kind,
-            DiagnosticKind::OutOfRange { unit, .. } if unit == "arrays"
-        ));
-        assert_eq!(error.diagnostics[0].path, "align.arrays");
-        // Located in the file: the [align] table is the last, near the end.
-        let (line, _) = error.diagnostics[0].location.expect("located");
-        assert!(line > 700, "{line}");
+    fn the_spiral_must_start_outside_the_bond_line_it_is_given() {
+        // The default approaches at 20 µm: a 25 µm bond line is a problem of that field.
+        let (_, problems) = default_section(25.0);
+        assert_eq!(problems, ["align.approach_gap_um"]);
     }
 }
