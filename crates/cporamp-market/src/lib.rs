@@ -84,6 +84,7 @@ mod inputs;
 pub mod model;
 pub mod prior;
 mod results;
+pub mod settings;
 mod signals;
 pub mod sobol;
 mod surrogate;

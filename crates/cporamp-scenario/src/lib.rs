@@ -11,7 +11,6 @@
 mod codesign;
 pub mod limits;
 
-mod market;
 mod photonics;
 mod quick;
 pub mod raw;
@@ -39,8 +38,8 @@ pub use codesign::{
 pub use cporamp_align::settings::{AlignSettings, AttachCost};
 pub use cporamp_core::prior::Prior;
 pub use cporamp_fleet::settings::{FleetJob, FleetReliability, FleetSettings};
+pub use cporamp_market::settings::{MarketCriteria, MarketSettings, MarketTier};
 pub use cporamp_yield::settings::{Ramp, Rework, YieldSettings};
-pub use market::{MarketCriteria, MarketSettings, MarketTier};
 pub use photonics::PhotonicsSettings;
 pub use quick::{QUICK_ORIGIN, quick_scenario_toml};
 pub use technology::{

@@ -15,6 +15,9 @@
 
 pub use cporamp_align::settings::AlignOptions;
 pub use cporamp_fleet::settings::{FleetJobOptions, FleetOptions, FleetReliabilityOptions};
+pub use cporamp_market::settings::{
+    MarketCriteriaOptions, MarketOptions, MarketTierOptions, PriorOptions,
+};
 pub use cporamp_yield::settings::{CoverageOptions, RampOptions, ReworkOptions, YieldOptions};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -54,68 +57,6 @@ pub struct ScenarioFile {
     pub align: AlignOptions,
     /// The liquid-cooling and optics co-design sweep and the cooling bill of materials.
     pub codesign: CodesignOptions,
-}
-
-/// `[market]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MarketOptions {
-    pub seed: i64,
-    pub samples: i64,
-    pub start_year: i64,
-    pub end_year: i64,
-    pub cpo_technology: String,
-    pub pluggable_technology: String,
-    pub lpo_technology: String,
-    pub engine_temp_limit_c: f64,
-    pub pilot_share: f64,
-    pub surrogate_error_bound: f64,
-    pub laser_factors: Vec<f64>,
-    pub engine_fit_factors: Vec<f64>,
-    pub sobol_samples: i64,
-    pub sobol_bootstrap: i64,
-    pub criteria: MarketCriteriaOptions,
-    pub priors: BTreeMap<String, PriorOptions>,
-    pub tiers: Vec<MarketTierOptions>,
-    pub layer_split: BTreeMap<String, Vec<f64>>,
-}
-
-/// `[market.criteria]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MarketCriteriaOptions {
-    pub yield_target: f64,
-    pub volume_share: f64,
-    pub goodput_parity: f64,
-    pub bull_by_year: i64,
-    pub bear_after_year: i64,
-    pub unlockable_limit: f64,
-    pub flap_limit_per_lane_h: f64,
-}
-
-/// One prior: `kind` and the parameters of that kind.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PriorOptions {
-    pub kind: String,
-    pub mean: Option<f64>,
-    pub sd: Option<f64>,
-    pub median: Option<f64>,
-    pub sigma: Option<f64>,
-    pub low: Option<f64>,
-    pub mode: Option<f64>,
-    pub high: Option<f64>,
-}
-
-/// `[[market.tiers]]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MarketTierOptions {
-    pub name: String,
-    pub ports_per_accelerator: f64,
-    pub cpo_max_share: f64,
-    pub lpo_allowed: bool,
-    pub job_exposed: bool,
 }
 
 /// `[photonics]`.
