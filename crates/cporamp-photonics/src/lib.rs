@@ -43,14 +43,15 @@ pub mod ber;
 pub mod lock;
 pub mod optics;
 pub mod predictor;
+pub mod settings;
 
 use cporamp_core::wdm::BusLock;
-use cporamp_scenario::{PhotonicsSettings, Rings};
 use lock::{Lane, LaneStats, LoopSettings};
 use predictor::{Prediction, Predictor};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 use serde::Serialize;
+pub use settings::{PhotonicsSettings, Rings};
 
 /// Bad input to the photonics engine.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

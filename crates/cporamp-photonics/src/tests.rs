@@ -20,7 +20,6 @@ fn rings() -> Rings {
 }
 
 fn settings() -> PhotonicsSettings {
-    let scenario = cporamp_scenario::load_default().unwrap();
     PhotonicsSettings {
         lanes: 2000,
         heater_crosstalk: 0.0,
@@ -38,7 +37,7 @@ fn settings() -> PhotonicsSettings {
         relock_time_s: 0.0,
         flap_window_s: 0.003,
         periods: 5,
-        ..scenario.photonics
+        ..crate::settings::default_settings()
     }
 }
 

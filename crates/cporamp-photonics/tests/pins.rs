@@ -5,10 +5,11 @@
 //! were taken from the code as it stood; a deliberate change of the streams updates them with
 //! its reason.
 
+use cporamp_core::check::Checker;
 use cporamp_core::pins::assert_pins;
 use cporamp_core::units::{Celsius, Nanometres};
+use cporamp_photonics::settings::PhotonicsOptions;
 use cporamp_photonics::*;
-use cporamp_scenario::{PhotonicsSettings, Rings};
 
 /// Rings with a fabrication spread, locked by a heater.
 fn rings() -> Rings {
@@ -25,10 +26,16 @@ fn rings() -> Rings {
     }
 }
 
-/// The default scenario's photonics settings on 64 lanes and 2 periods (its seed).
+/// The default scenario's photonics settings (checked alone, by the engine's own resolver) on
+/// 64 lanes and 2 periods (its seed).
 fn settings() -> PhotonicsSettings {
-    let scenario = cporamp_scenario::load_default().unwrap();
-    PhotonicsSettings { lanes: 64, periods: 2, ..scenario.photonics }
+    let text = include_str!("../../cporamp-scenario/presets/default.toml");
+    let mut file: toml::Table = toml::from_str(text).unwrap();
+    let options: PhotonicsOptions = file.remove("photonics").unwrap().try_into().unwrap();
+    let mut checker = Checker::default();
+    let default = settings::resolve(&mut checker, &options);
+    assert!(checker.diagnostics.is_empty(), "{:?}", checker.diagnostics);
+    PhotonicsSettings { lanes: 64, periods: 2, ..default }
 }
 
 /// One 200-sample period at 1 kHz whose ring temperature and ASIC power step half-way (as

@@ -11,7 +11,6 @@
 mod codesign;
 pub mod limits;
 
-mod photonics;
 mod quick;
 pub mod raw;
 mod resolve;
@@ -39,12 +38,12 @@ pub use cporamp_align::settings::{AlignSettings, AttachCost};
 pub use cporamp_core::prior::Prior;
 pub use cporamp_fleet::settings::{FleetJob, FleetReliability, FleetSettings};
 pub use cporamp_market::settings::{MarketCriteria, MarketSettings, MarketTier};
+pub use cporamp_photonics::settings::{PhotonicsSettings, Rings};
 pub use cporamp_yield::settings::{Ramp, Rework, YieldSettings};
-pub use photonics::PhotonicsSettings;
 pub use quick::{QUICK_ORIGIN, quick_scenario_toml};
 pub use technology::{
-    Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings, SerdesClass,
-    Tec, Technology, TechnologyKind,
+    Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, SerdesClass, Tec,
+    Technology, TechnologyKind,
 };
 pub use thermal::{AsicLeakage, Board, ColdPlate, Cycling, HeatSinkKind, ThermalSettings};
 

@@ -18,6 +18,7 @@ pub use cporamp_fleet::settings::{FleetJobOptions, FleetOptions, FleetReliabilit
 pub use cporamp_market::settings::{
     MarketCriteriaOptions, MarketOptions, MarketTierOptions, PriorOptions,
 };
+pub use cporamp_photonics::settings::PhotonicsOptions;
 pub use cporamp_yield::settings::{CoverageOptions, RampOptions, ReworkOptions, YieldOptions};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -57,43 +58,6 @@ pub struct ScenarioFile {
     pub align: AlignOptions,
     /// The liquid-cooling and optics co-design sweep and the cooling bill of materials.
     pub codesign: CodesignOptions,
-}
-
-/// `[photonics]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhotonicsOptions {
-    pub seed: i64,
-    pub lanes: i64,
-    pub lanes_per_pic: i64,
-    pub wavelength_nm: f64,
-    pub ring_loaded_q: f64,
-    pub heater_max_mw: f64,
-    pub heater_crosstalk: f64,
-    pub channel_spacing_nm: f64,
-    pub global_variance_fraction: f64,
-    pub laser_offset_sigma_nm: f64,
-    pub block_sigma_um: f64,
-    pub fiber_sigma_um: f64,
-    pub mode_radius_um: f64,
-    pub coupling_allocation_db: f64,
-    pub ageing_allocation_db: f64,
-    pub wavelength_reassignment: bool,
-    pub lock_guard_nm: f64,
-    pub power_sigma_db: f64,
-    pub sample_rate_hz: f64,
-    pub kp: f64,
-    pub ki: f64,
-    pub capture_fwhm: f64,
-    pub relock_time_s: f64,
-    pub flap_window_s: f64,
-    pub workload_period_s: f64,
-    pub workload_busy_fraction: f64,
-    pub thermal_step_s: f64,
-    pub drift_grid_cells: i64,
-    pub periods: i64,
-    pub sensor_lsb_k: f64,
-    pub predictor_taps: i64,
 }
 
 /// `[thermal]`: the co-packaged switch package the thermal engine models.

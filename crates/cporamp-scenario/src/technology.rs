@@ -2,8 +2,9 @@
 //! technology's structure (optics, laser, rings, package) and per-generation parts.
 
 use cporamp_core::units::{
-    Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
+    Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, PjPerBit, Usd, Watts,
 };
+use cporamp_photonics::settings::Rings;
 use serde::Serialize;
 
 /// A switch generation: the ASIC and its SerDes.
@@ -186,29 +187,6 @@ pub struct LinkBudget {
     pub other_loss: Db,
     /// Design margin.
     pub margin: Db,
-}
-
-/// Microring thermal tuning.
-#[derive(Debug, Clone, Serialize)]
-pub struct Rings {
-    /// Rings per lane (modulator, filters).
-    pub rings_per_lane: u32,
-    /// Free spectral range.
-    pub fsr: Nanometres,
-    /// Heater tuning efficiency, nm per mW.
-    pub heater_efficiency_nm_per_mw: f64,
-    /// Standard deviation of the fabricated resonance offset.
-    pub fab_offset_sigma: Nanometres,
-    /// Designed blue offset of the ring from the laser at the reference temperature.
-    pub design_bias: Nanometres,
-    /// Ring resonance drift, nm/K.
-    pub ring_drift_nm_per_k: f64,
-    /// Laser wavelength drift, nm/K.
-    pub laser_drift_nm_per_k: f64,
-    /// Ring operating temperature.
-    pub ring_temp: Celsius,
-    /// Temperature at which `design_bias` holds.
-    pub reference_temp: Celsius,
 }
 
 /// Co-packaging geometry.

@@ -7,14 +7,12 @@ mod codesign;
 mod fleet;
 mod ids;
 mod market;
-mod photonics;
 mod technology;
 mod thermal;
 
 use codesign::resolve_codesign;
 use fleet::resolve_fleet;
 use market::resolve_market;
-use photonics::resolve_photonics;
 use technology::{resolve_generations, resolve_technologies};
 use thermal::resolve_thermal;
 
@@ -58,7 +56,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     );
 
     let thermal = resolve_thermal(&mut checker, &file.thermal, &generation_ids);
-    let photonics = resolve_photonics(&mut checker, &file.photonics);
+    let photonics = cporamp_photonics::settings::resolve(&mut checker, &file.photonics);
     let yield_settings = cporamp_yield::settings::resolve(&mut checker, &file.yield_options);
     let fleet = resolve_fleet(&mut checker, &file.fleet, &file.compare.generations, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);

@@ -1,14 +1,12 @@
-//! `[photonics]`: the drift transient, the lock loop, the feed-forward predictor and the lane
+//! Checking `[photonics]`: the drift transient, the lock loop, the feed-forward predictor and the lane
 //! population.
 
-use crate::PhotonicsSettings;
-use crate::raw;
+use super::{PhotonicsOptions, PhotonicsSettings};
 use cporamp_core::check::{Bound, Checker, Limits};
 
-pub(super) fn resolve_photonics(
-    checker: &mut Checker,
-    options: &raw::PhotonicsOptions,
-) -> PhotonicsSettings {
+/// Checks `[photonics]` and resolves it; every problem is recorded in `checker` (the result
+/// is then only a placeholder to keep walking with).
+pub fn resolve(checker: &mut Checker, options: &PhotonicsOptions) -> PhotonicsSettings {
     let field = |name: &str| format!("photonics.{name}");
     let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::POSITIVE, unit)
@@ -124,7 +122,7 @@ fn check_loop_timing(
 }
 
 /// The rings' wavelength, line shape and heaters, the WDM grid and the offsets' spreads.
-fn resolve_rings_and_grid(checker: &mut Checker, options: &raw::PhotonicsOptions) -> RingsAndGrid {
+fn resolve_rings_and_grid(checker: &mut Checker, options: &PhotonicsOptions) -> RingsAndGrid {
     let field = |name: &str| format!("photonics.{name}");
     let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::POSITIVE, unit)
@@ -187,7 +185,7 @@ struct RingsAndGrid {
 }
 
 /// The fiber placement spreads, the mode radius and the link-margin allocations.
-fn resolve_coupling(checker: &mut Checker, options: &raw::PhotonicsOptions) -> Coupling {
+fn resolve_coupling(checker: &mut Checker, options: &PhotonicsOptions) -> Coupling {
     let field = |name: &str| format!("photonics.{name}");
     let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::POSITIVE, unit)
@@ -238,7 +236,7 @@ struct Coupling {
 }
 
 /// The lock loop's gains (a stable loop), capture range, re-lock time and flap window.
-fn resolve_lock_loop(checker: &mut Checker, options: &raw::PhotonicsOptions) -> LockLoop {
+fn resolve_lock_loop(checker: &mut Checker, options: &PhotonicsOptions) -> LockLoop {
     let field = |name: &str| format!("photonics.{name}");
     let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::POSITIVE, unit)
@@ -275,7 +273,7 @@ struct LockLoop {
 }
 
 /// The drift transient's grid and length, and the feed-forward predictor's sensor and taps.
-fn resolve_drift_model(checker: &mut Checker, options: &raw::PhotonicsOptions) -> DriftModel {
+fn resolve_drift_model(checker: &mut Checker, options: &PhotonicsOptions) -> DriftModel {
     let field = |name: &str| format!("photonics.{name}");
     let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&field(name), value, Limits::POSITIVE, unit)

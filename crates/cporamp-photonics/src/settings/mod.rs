@@ -1,0 +1,204 @@
+//! `[photonics]`: the section of the scenario file this engine reads, as written
+//! ([`PhotonicsOptions`]) and checked ([`PhotonicsSettings`], by [`resolve()`]): ring line
+//! shape, heater range, lock loop, lane-to-lane variation and the workload that drives the
+//! drift; and the rings of a technology ([`Rings`]).
+//!
+//! The engine owns its section: its raw serde types, every range check of its fields (each
+//! problem names the field path, the value, the interval and the unit, through
+//! [`cporamp_core::check::Checker`]) and the resolved settings. The section names nothing
+//! outside itself; the checks that relate it to the technologies' link margins and ring FSRs
+//! run in the scenario.
+
+mod resolve;
+
+pub use resolve::resolve;
+
+use cporamp_core::units::{Celsius, Micrometres, Nanometres};
+use serde::{Deserialize, Serialize};
+
+/// `[photonics]` as written: bare numbers with the unit in the field name, counts as `i64` so
+/// that a negative count is a named range error.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhotonicsOptions {
+    pub seed: i64,
+    pub lanes: i64,
+    pub lanes_per_pic: i64,
+    pub wavelength_nm: f64,
+    pub ring_loaded_q: f64,
+    pub heater_max_mw: f64,
+    pub heater_crosstalk: f64,
+    pub channel_spacing_nm: f64,
+    pub global_variance_fraction: f64,
+    pub laser_offset_sigma_nm: f64,
+    pub block_sigma_um: f64,
+    pub fiber_sigma_um: f64,
+    pub mode_radius_um: f64,
+    pub coupling_allocation_db: f64,
+    pub ageing_allocation_db: f64,
+    pub wavelength_reassignment: bool,
+    pub lock_guard_nm: f64,
+    pub power_sigma_db: f64,
+    pub sample_rate_hz: f64,
+    pub kp: f64,
+    pub ki: f64,
+    pub capture_fwhm: f64,
+    pub relock_time_s: f64,
+    pub flap_window_s: f64,
+    pub workload_period_s: f64,
+    pub workload_busy_fraction: f64,
+    pub thermal_step_s: f64,
+    pub drift_grid_cells: i64,
+    pub periods: i64,
+    pub sensor_lsb_k: f64,
+    pub predictor_taps: i64,
+}
+
+/// The photonics engine: ring line shape, heater range, lock loop, lane-to-lane variation
+/// and the workload whose thermal transient drives the drift.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotonicsSettings {
+    /// Monte Carlo seed.
+    pub seed: u64,
+    /// Monte Carlo lanes per technology and generation.
+    pub lanes: usize,
+    /// Lanes sharing one PIC (one global fabrication offset).
+    pub lanes_per_pic: usize,
+    /// Operating wavelength, nm.
+    pub wavelength_nm: f64,
+    /// Loaded quality factor of the rings.
+    pub ring_loaded_q: f64,
+    /// Heater power limit, mW.
+    pub heater_max_mw: f64,
+    /// Share of a heater's shift reaching each adjacent ring of its PIC row.
+    pub heater_crosstalk: f64,
+    /// WDM channel spacing between adjacent rings of a row, nm.
+    pub channel_spacing_nm: f64,
+    /// Share of the fabrication-offset variance common to a PIC, 0..1.
+    pub global_variance_fraction: f64,
+    /// Laser wavelength offset spread, nm.
+    pub laser_offset_sigma_nm: f64,
+    /// Fiber-block placement spread per axis, common to the block's fibers, µm.
+    pub block_sigma_um: f64,
+    /// Core position spread per axis of each fiber within its block, µm.
+    pub fiber_sigma_um: f64,
+    /// Mode radius (1/e² intensity) of fiber and coupler, µm.
+    pub mode_radius_um: f64,
+    /// Part of each co-packaged link margin allocated to excess coupling loss: a lane whose
+    /// coupling loss exceeds it fails package test, dB.
+    pub coupling_allocation_db: f64,
+    /// Part of the link margin held back for ageing (not available to detuning), dB.
+    pub ageing_allocation_db: f64,
+    /// Whether a ring bus may lock to its laser grid rotated by whole channels
+    /// ([`cporamp_core::wdm`]).
+    pub wavelength_reassignment: bool,
+    /// Heater shift the bus rotation keeps below every ring at bring-up, nm.
+    pub lock_guard_nm: f64,
+    /// Lane-to-lane optical power spread, dB.
+    pub power_sigma_db: f64,
+    /// Lock-loop sample rate, Hz.
+    pub sample_rate_hz: f64,
+    /// Proportional gain.
+    pub kp: f64,
+    /// Integral gain per sample.
+    pub ki: f64,
+    /// Capture half-width of the error signal in half-linewidths.
+    pub capture_fwhm: f64,
+    /// Time a re-lock takes, s.
+    pub relock_time_s: f64,
+    /// Time over the BER threshold that takes a link down, s.
+    pub flap_window_s: f64,
+    /// Workload period of the drift transient, s.
+    pub workload_period_s: f64,
+    /// Busy share of the workload period.
+    pub workload_busy_fraction: f64,
+    /// Thermal time step of the drift transient, s.
+    pub thermal_step_s: f64,
+    /// Lateral cells per package side of the drift transient's package model.
+    pub drift_grid_cells: usize,
+    /// Workload periods simulated (the first is warm-up).
+    pub periods: usize,
+    /// On-die temperature sensor resolution, K.
+    pub sensor_lsb_k: f64,
+    /// Samples per telemetry channel in the drift predictor.
+    pub predictor_taps: usize,
+}
+
+impl PhotonicsSettings {
+    /// The laser wavelength in micrometres (the unit of the mode-overlap formulas).
+    #[must_use]
+    pub fn wavelength(&self) -> Micrometres {
+        Nanometres(self.wavelength_nm).to_micrometres()
+    }
+}
+
+/// Microring thermal tuning: a co-packaged technology's `[technology.*.rings]`, resolved by
+/// the scenario with the technology; the photonics engine, the comparison and the yield
+/// pipeline read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rings {
+    /// Rings per lane (modulator, filters).
+    pub rings_per_lane: u32,
+    /// Free spectral range.
+    pub fsr: Nanometres,
+    /// Heater tuning efficiency, nm per mW.
+    pub heater_efficiency_nm_per_mw: f64,
+    /// Standard deviation of the fabricated resonance offset.
+    pub fab_offset_sigma: Nanometres,
+    /// Designed blue offset of the ring from the laser at the reference temperature.
+    pub design_bias: Nanometres,
+    /// Ring resonance drift, nm/K.
+    pub ring_drift_nm_per_k: f64,
+    /// Laser wavelength drift, nm/K.
+    pub laser_drift_nm_per_k: f64,
+    /// Ring operating temperature.
+    pub ring_temp: Celsius,
+    /// Temperature at which `design_bias` holds.
+    pub reference_temp: Celsius,
+}
+
+/// The default scenario's `[photonics]` section with `edit` applied to the file's text,
+/// checked alone: the settings and the field paths of its problems.
+#[cfg(test)]
+fn default_section(edit: impl Fn(&str) -> String) -> (PhotonicsSettings, Vec<String>) {
+    let text = edit(include_str!("../../../cporamp-scenario/presets/default.toml"));
+    let mut file: toml::Table = toml::from_str(&text).unwrap();
+    let options: PhotonicsOptions = file.remove("photonics").unwrap().try_into().unwrap();
+    let mut checker = cporamp_core::check::Checker::default();
+    let settings = resolve(&mut checker, &options);
+    (settings, checker.diagnostics.into_iter().map(|d| d.path).collect())
+}
+
+/// The default scenario's `[photonics]` section, checked alone: the engine's tests start from
+/// it.
+#[cfg(test)]
+pub(crate) fn default_settings() -> PhotonicsSettings {
+    let (settings, problems) = default_section(str::to_string);
+    assert!(problems.is_empty(), "{problems:?}");
+    settings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_section_resolves_alone() {
+        let settings = default_settings();
+        assert_eq!((settings.lanes, settings.predictor_taps), (256, 4));
+        assert!((settings.sample_rate_hz - 1000.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_field_path() {
+        let (_, problems) = default_section(|text| {
+            text.replacen("lanes = 256 ", "lanes = 0 ", 1).replacen(
+                "predictor_taps = 4 ",
+                "predictor_taps = 65 ",
+                1,
+            )
+        });
+        assert_eq!(problems, ["photonics.lanes", "photonics.predictor_taps"]);
+    }
+}
