@@ -3,6 +3,7 @@
 //! problems of a file, so a user sees them at once; nothing is clamped or defaulted.
 
 use crate::error::{Diagnostic, DiagnosticKind};
+use crate::locate::quote_segment;
 
 /// A bound of an allowed interval.
 #[derive(Debug, Clone, Copy)]
@@ -149,4 +150,37 @@ impl Checker {
         }
         found
     }
+}
+
+/// The path of `child` under `parent`, quoted if it holds a dot: `thermal.asic_side_mm."51.2T"`.
+#[must_use]
+pub fn join(parent: &str, child: &str) -> String {
+    format!("{parent}.{}", quote_segment(child))
+}
+
+/// Every key of the map at `path` (one entry per generation, `path.<id>`) names a generation
+/// listed in `compare.generations`.
+pub fn check_generation_keys<'a>(
+    checker: &mut Checker,
+    path: &str,
+    keys: impl IntoIterator<Item = &'a String>,
+    generation_ids: &[String],
+) {
+    for id in keys {
+        if !generation_ids.contains(id) {
+            checker.invalid(
+                &join(path, id),
+                format!("\"{id}\""),
+                format!(
+                    "a generation listed in compare.generations: {}",
+                    quoted_list(generation_ids)
+                ),
+            );
+        }
+    }
+}
+
+/// Ids for people: `"51.2T", "102.4T"`.
+fn quoted_list(ids: &[String]) -> String {
+    ids.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(", ")
 }

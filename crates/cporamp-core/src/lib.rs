@@ -22,6 +22,7 @@ pub mod parallel;
 pub mod pins;
 pub mod prior;
 pub mod quarter;
+pub mod resources;
 pub mod supply;
 pub mod units;
 pub mod wdm;

@@ -16,7 +16,6 @@ pub mod raw;
 mod resolve;
 mod schema;
 mod technology;
-mod thermal;
 
 use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
 use cporamp_core::units::Hours;
@@ -39,13 +38,15 @@ pub use cporamp_core::prior::Prior;
 pub use cporamp_fleet::settings::{FleetJob, FleetReliability, FleetSettings};
 pub use cporamp_market::settings::{MarketCriteria, MarketSettings, MarketTier};
 pub use cporamp_photonics::settings::{PhotonicsSettings, Rings};
+pub use cporamp_thermal::settings::{
+    AsicLeakage, Board, ColdPlate, Cycling, HeatSinkKind, ThermalSettings,
+};
 pub use cporamp_yield::settings::{Ramp, Rework, YieldSettings};
 pub use quick::{QUICK_ORIGIN, quick_scenario_toml};
 pub use technology::{
     Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, SerdesClass, Tec,
     Technology, TechnologyKind,
 };
-pub use thermal::{AsicLeakage, Board, ColdPlate, Cycling, HeatSinkKind, ThermalSettings};
 
 /// Parses, checks and resolves a scenario. `origin` names the file in error messages.
 ///

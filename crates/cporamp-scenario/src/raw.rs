@@ -19,6 +19,9 @@ pub use cporamp_market::settings::{
     MarketCriteriaOptions, MarketOptions, MarketTierOptions, PriorOptions,
 };
 pub use cporamp_photonics::settings::PhotonicsOptions;
+pub use cporamp_thermal::settings::{
+    BoardOptions, ColdPlateOptions, CyclingOptions, LeakageOptions, ThermalOptions,
+};
 pub use cporamp_yield::settings::{CoverageOptions, RampOptions, ReworkOptions, YieldOptions};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -58,93 +61,6 @@ pub struct ScenarioFile {
     pub align: AlignOptions,
     /// The liquid-cooling and optics co-design sweep and the cooling bill of materials.
     pub codesign: CodesignOptions,
-}
-
-/// `[thermal]`: the co-packaged switch package the thermal engine models.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ThermalOptions {
-    pub grid_cells: i64,
-    pub asic_side_mm: BTreeMap<String, f64>,
-    pub engine_depth_mm: f64,
-    pub engine_gap_mm: f64,
-    pub substrate_margin_mm: f64,
-    pub die_thickness_mm: f64,
-    pub silicon_k_w_per_mk: f64,
-    pub silicon_rho_c_j_per_m3k: f64,
-    pub tim_thickness_mm: f64,
-    pub tim_k_w_per_mk: f64,
-    pub gap_k_w_per_mk: f64,
-    pub lid_thickness_mm: f64,
-    pub lid_k_w_per_mk: f64,
-    pub lid_rho_c_j_per_m3k: f64,
-    pub substrate_thickness_mm: f64,
-    pub substrate_k_w_per_mk: f64,
-    pub substrate_rho_c_j_per_m3k: f64,
-    pub cold_plate: ColdPlateOptions,
-    pub cycling: CyclingOptions,
-    pub leakage: LeakageOptions,
-    pub board: BoardOptions,
-}
-
-/// `[thermal.board]`: the secondary heat path, substrate to solder balls to board to air.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BoardOptions {
-    pub solder_thickness_mm: f64,
-    pub solder_k_w_per_mk: f64,
-    pub pcb_thickness_mm: f64,
-    pub pcb_k_w_per_mk: f64,
-    pub air_r_k_per_w: f64,
-    pub air_temp_c: f64,
-}
-
-/// `[thermal.leakage]`: the ASIC's temperature-dependent (leakage) power.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LeakageOptions {
-    pub asic_fraction: f64,
-    pub reference_temp_c: f64,
-    pub beta_per_k: f64,
-}
-
-/// `[thermal.cycling]`: a workload that cycles the package, and the fatigue model.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CyclingOptions {
-    pub period_s: f64,
-    pub busy_fraction: f64,
-    pub idle_power_fraction: f64,
-    pub inlet_swing_k: f64,
-    pub steps_per_period: i64,
-    pub n_periods: i64,
-    pub range_exponent: f64,
-    pub frequency_exponent: f64,
-    pub ea_over_k_k: f64,
-    pub test_cycles: f64,
-    pub test_min_c: f64,
-    pub test_max_c: f64,
-    pub test_cycles_per_day: f64,
-}
-
-/// `[thermal.cold_plate]`: a liquid cold plate with parallel rectangular channels.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ColdPlateOptions {
-    pub kind: String,
-    pub nominal_inlet_c: f64,
-    pub inlet_sweep_c: Vec<f64>,
-    pub flow_l_per_min: f64,
-    pub channel_width_mm: f64,
-    pub channel_height_mm: f64,
-    pub wall_thickness_mm: f64,
-    pub base_thickness_mm: f64,
-    pub plate_k_w_per_mk: f64,
-    pub interface_r_k_mm2_per_w: f64,
-    pub coolant_k_w_per_mk: f64,
-    pub coolant_rho_kg_per_m3: f64,
-    pub coolant_cp_j_per_kgk: f64,
-    pub coolant_viscosity_pa_s: f64,
 }
 
 /// `[compare]`.

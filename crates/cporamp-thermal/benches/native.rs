@@ -5,8 +5,10 @@
 //! at the default 64 x 64 grid with either cold plate.
 //! Run: `cargo bench -p cporamp-thermal --bench native`. Figures go in BENCHMARKS.md.
 
+use cporamp_core::check::Checker;
 use cporamp_thermal::native::{Boundaries, Layer, Material, Model, Rect, Source};
 use cporamp_thermal::package::{PackageLoad, PackageModel};
+use cporamp_thermal::settings::{self, HeatSinkKind, ThermalOptions, ThermalSettings};
 
 fn main() {
     divan::main();
@@ -53,13 +55,24 @@ fn steady_16_layers(cells: usize) {
     divan::black_box(model.steady().unwrap());
 }
 
+/// The default scenario's `[thermal]` section, checked by the engine's own resolver.
+fn default_thermal() -> ThermalSettings {
+    let text = include_str!("../../cporamp-scenario/presets/default.toml");
+    let mut file: toml::Table = toml::from_str(text).unwrap();
+    let options: ThermalOptions = file.remove("thermal").unwrap().try_into().unwrap();
+    let mut checker = Checker::default();
+    let settings = settings::resolve(&mut checker, &options, &["51.2T".into(), "102.4T".into()]);
+    assert!(checker.diagnostics.is_empty(), "{:?}", checker.diagnostics);
+    settings
+}
+
 /// The CPO package at the default scenario's 64 x 64 grid, built (and factored) and evaluated
 /// once, with the correlation's cold plate and with 3D-ICE's 4-resistor microchannel plate.
 #[divan::bench(args = ["correlation", "microchannel_4rm"], sample_count = 3, sample_size = 1)]
 fn package_64(kind: &str) {
-    let mut settings = cporamp_scenario::load_default().unwrap().thermal;
+    let mut settings = default_thermal();
     if kind == "microchannel_4rm" {
-        settings.cold_plate.kind = cporamp_scenario::HeatSinkKind::Microchannel4rm;
+        settings.cold_plate.kind = HeatSinkKind::Microchannel4rm;
     }
     let load = PackageLoad {
         asic_w: 470.0,

@@ -62,12 +62,12 @@
 //! temperature leaves out.
 
 use crate::hotspot::microchannel::{LuFactor, lu_factor, lu_solve};
+use crate::settings::ColdPlate;
 use crate::threedice::Model;
 use crate::threedice::parse::{
     Analysis, Cavity, CavityModel, Die, Dimensions, ElementKind, Floorplan, FloorplanElement,
     Material, Rect, Slab, StackElement, StackFile,
 };
-use cporamp_scenario::ColdPlate;
 use std::collections::BTreeMap;
 
 /// The largest plate grid built (cells): the sparse LU grows faster than the cell count.
@@ -405,7 +405,7 @@ mod tests {
     use crate::package::cold_plate;
 
     fn plate() -> ColdPlate {
-        cporamp_scenario::load_default().unwrap().thermal.cold_plate
+        crate::settings::default_settings().cold_plate
     }
 
     #[test]

@@ -24,7 +24,7 @@
 //! $D = \sum_i c_i / N_{\text{field},i}$, and the life is the history's duration over $D$.
 //! Constants come from the scenario with their sources.
 
-use cporamp_scenario::Cycling;
+use crate::settings::Cycling;
 use serde::Serialize;
 
 /// One counted cycle.

@@ -94,8 +94,8 @@ pub struct Settled<R> {
     pub iterations: usize,
 }
 
-impl From<&cporamp_scenario::AsicLeakage> for Leakage {
-    fn from(settings: &cporamp_scenario::AsicLeakage) -> Leakage {
+impl From<&crate::settings::AsicLeakage> for Leakage {
+    fn from(settings: &crate::settings::AsicLeakage) -> Leakage {
         Leakage {
             fraction: settings.fraction,
             reference_temp_c: settings.reference_temp_c,

@@ -28,4 +28,5 @@ pub mod native;
 pub mod network;
 pub mod package;
 pub mod reduced;
+pub mod settings;
 pub mod threedice;

@@ -4,6 +4,7 @@
 use super::super::Scenario;
 use super::resources::{Estimate, estimate};
 use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
+use cporamp_core::resources::{human_bytes, human_cpu};
 
 /// The limits a run must fit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -31,34 +32,6 @@ impl Default for Budget {
             threads: 1,
         }
     }
-}
-
-/// Bytes for people: `8.0 GB`, `312 MB`.
-#[must_use]
-pub fn human_bytes(bytes: f64) -> String {
-    if bytes >= 1e9 {
-        format!("{:.1} GB", bytes / 1e9)
-    } else if bytes >= 1e6 {
-        format!("{:.0} MB", bytes / 1e6)
-    } else {
-        format!("{:.0} kB", bytes / 1e3)
-    }
-}
-
-fn human_seconds(seconds: f64) -> String {
-    if seconds >= 7200.0 {
-        format!("{:.1} CPU-hours", seconds / 3600.0)
-    } else if seconds >= 120.0 {
-        format!("{:.0} CPU-minutes", seconds / 60.0)
-    } else {
-        format!("{seconds:.1} CPU-s")
-    }
-}
-
-/// CPU time for people, as in the scenario budget messages (`3 CPU-minutes`, `2.4 CPU-hours`).
-#[must_use]
-pub fn human_cpu(seconds: f64) -> String {
-    human_seconds(seconds)
 }
 
 /// Refuses a scenario whose run of `stages` (e.g. [`ALL_STAGES`](super::ALL_STAGES) for
@@ -108,12 +81,12 @@ pub fn check_budget(
                 resource: "CPU time".to_string(),
                 estimate: format!(
                     "{} (mostly {}: {}, {})",
-                    human_seconds(cpu),
+                    human_cpu(cpu),
                     driver.stage,
                     driver.what,
-                    human_seconds(driver.cpu_s)
+                    human_cpu(driver.cpu_s)
                 ),
-                budget: format!("{} (--max-cpu-hours)", human_seconds(budget.cpu_s)),
+                budget: format!("{} (--max-cpu-hours)", human_cpu(budget.cpu_s)),
             },
         });
     }

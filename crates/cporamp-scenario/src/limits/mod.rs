@@ -22,13 +22,12 @@
 
 mod budget;
 mod dependent_checks;
-mod hotspot;
 mod resources;
 
-pub use budget::{Budget, check_budget, human_bytes, human_cpu};
+pub use budget::{Budget, check_budget};
+pub use cporamp_core::resources::{Demand, human_bytes, human_cpu};
 pub(crate) use dependent_checks::dependent;
-pub use hotspot::{HotSpotRun, hotspot_demand};
-pub use resources::{ALL_STAGES, Demand, Estimate, estimate};
+pub use resources::{ALL_STAGES, Estimate, estimate};
 
 /// Lanes of one optical engine of `package` at `generation` (its capacity over the lane rate).
 fn engine_lanes(engine_capacity_gbps: f64, lane_rate_gbps: f64) -> u32 {

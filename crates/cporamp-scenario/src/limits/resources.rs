@@ -4,6 +4,7 @@
 use super::super::{Scenario, Technology, TechnologyKind};
 use super::engine_lanes;
 use cporamp_core::market_input::MarketInput;
+use cporamp_core::resources::Demand;
 use cporamp_core::units::HOURS_PER_YEAR;
 
 /// Conservative throughputs (about half of what BENCHMARKS.md measures on one core), per CPU
@@ -36,21 +37,6 @@ pub(super) const MICROCHANNEL_PLATE_COST: f64 = 25.0;
 /// Layers of the native package model per lateral cell (die, TIM, lid, substrate and board
 /// sublayers).
 const PACKAGE_LAYERS: f64 = 8.0;
-
-/// One contribution to a run's resources.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Demand {
-    /// The stage (`thermal`, `photonics`, `yield`, `fleet`, `market`).
-    pub stage: &'static str,
-    /// The scenario field that drives it (its path).
-    pub field: String,
-    /// What is counted, for people (e.g. `256 lanes x 4000 samples x 4 periods x ...`).
-    pub what: String,
-    /// Memory held at once, bytes.
-    pub memory_bytes: f64,
-    /// CPU time, s.
-    pub cpu_s: f64,
-}
 
 /// A run's estimate: its contributions, the peak memory (the largest stage: stages run one
 /// after another) and the total CPU time.

@@ -1,6 +1,5 @@
 //! Tests of the dependent checks, the resource estimate and the budget.
 
-use super::hotspot::hotspot_rate;
 use super::resources::MICROCHANNEL_PLATE_COST;
 use super::*;
 use crate::Scenario;
@@ -339,42 +338,4 @@ fn a_run_over_the_cpu_budget_names_the_fleet_field() {
     assert_eq!(error.diagnostics.len(), 1, "{error}");
     assert_eq!(error.diagnostics[0].path, "fleet.gpus");
     assert!(error.to_string().contains("CPU-hours"), "{error}");
-}
-
-/// The HotSpot estimates stay above what was measured on HotSpot's example2 (4 grid
-/// layers) and within 3 times it: the rates are about half the measured throughputs.
-#[test]
-fn hotspot_estimates_bracket_the_measured_times() {
-    let grid = |side: f64, rows: usize, rk4: bool| HotSpotRun {
-        nodes: side * side * 4.0 + 12.0,
-        cells_per_side: side,
-        direct: side <= 64.0,
-        leakage: false,
-        transient_rows: rows,
-        interval_s: 0.01,
-        rk4,
-    };
-    for (run, measured_s) in [
-        (grid(64.0, 0, false), 0.05),
-        (grid(64.0, 100, false), 0.84),
-        (grid(160.0, 100, false), 7.16),
-        (grid(128.0, 0, false), 0.0987),
-        (grid(256.0, 0, false), 0.408),
-        (grid(512.0, 0, false), 1.508),
-        (grid(32.0, 100, true), 11.4),
-        (grid(64.0, 100, true), 53.5),
-    ] {
-        let estimate = hotspot_demand(&run).cpu_s;
-        assert!(
-            (1.0..3.0).contains(&(estimate / measured_s)),
-            "{run:?}: estimate {estimate} s, measured {measured_s} s"
-        );
-    }
-    // The trace drives a long transient, the grid a steady run.
-    assert_eq!(hotspot_demand(&grid(64.0, 100_000, false)).field, "--ptrace");
-    assert_eq!(hotspot_demand(&grid(512.0, 0, false)).field, "--grid-rows, --grid-cols");
-    // The leakage loop multiplies a multigrid solve, not a factorisation.
-    let leaky = HotSpotRun { leakage: true, ..grid(512.0, 0, false) };
-    let ratio = hotspot_demand(&leaky).cpu_s / hotspot_demand(&grid(512.0, 0, false)).cpu_s;
-    assert!((ratio - hotspot_rate::LEAKAGE_SOLVES).abs() < 1e-9, "{ratio}");
 }

@@ -2,9 +2,8 @@
 //! (`[generation.*]`, `[technology.*]`), a field naming a generation or a technology, the keys
 //! of a map with an entry per generation.
 
-use super::join;
 use crate::Technology;
-use cporamp_core::check::Checker;
+use cporamp_core::check::{Checker, join};
 
 /// The `[compare]` list `list_path` (e.g. `compare.generations`) of ids of `[section.*]`
 /// tables against the ids `defined` there: at least one, each defined, each listed once, and
@@ -70,28 +69,6 @@ pub(super) fn generation_index(
     }
 }
 
-/// Every key of the map at `path` (one entry per generation, `path.<id>`) names a generation
-/// listed in `compare.generations`.
-pub(super) fn check_generation_keys<'a>(
-    checker: &mut Checker,
-    path: &str,
-    keys: impl IntoIterator<Item = &'a String>,
-    generation_ids: &[String],
-) {
-    for id in keys {
-        if !generation_ids.contains(id) {
-            checker.invalid(
-                &join(path, id),
-                format!("\"{id}\""),
-                format!(
-                    "a generation listed in compare.generations: {}",
-                    quoted_list(generation_ids)
-                ),
-            );
-        }
-    }
-}
-
 /// The index of the technology `id` that the field `path` names, if it is one that `accepts`
 /// takes; else a problem expecting `expected` followed by the ids it takes.
 pub(super) fn technology_index(
@@ -109,9 +86,4 @@ pub(super) fn technology_index(
         checker.invalid(path, format!("\"{id}\""), format!("{expected}: {ids:?}"));
     }
     found
-}
-
-/// Ids for people: `"51.2T", "102.4T"`.
-pub(super) fn quoted_list(ids: &[String]) -> String {
-    ids.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(", ")
 }

@@ -8,26 +8,19 @@ mod fleet;
 mod ids;
 mod market;
 mod technology;
-mod thermal;
 
 use codesign::resolve_codesign;
 use fleet::resolve_fleet;
 use market::resolve_market;
 use technology::{resolve_generations, resolve_technologies};
-use thermal::resolve_thermal;
 
 use super::raw;
 use super::{
     FleetSettings, Generation, MarketSettings, PhotonicsSettings, Scenario, Service, Technology,
 };
-use cporamp_core::check::{Checker, Limits};
+use cporamp_core::check::{Checker, Limits, join};
 use cporamp_core::error::Diagnostic;
-use cporamp_core::locate::quote_segment;
 use cporamp_core::units::{Hours, Micrometres};
-
-fn join(parent: &str, child: &str) -> String {
-    format!("{parent}.{}", quote_segment(child))
-}
 
 /// Checks and resolves a raw scenario, or returns every problem found.
 pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnostic>> {
@@ -55,7 +48,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
         "fraction",
     );
 
-    let thermal = resolve_thermal(&mut checker, &file.thermal, &generation_ids);
+    let thermal = cporamp_thermal::settings::resolve(&mut checker, &file.thermal, &generation_ids);
     let photonics = cporamp_photonics::settings::resolve(&mut checker, &file.photonics);
     let yield_settings = cporamp_yield::settings::resolve(&mut checker, &file.yield_options);
     let fleet = resolve_fleet(&mut checker, &file.fleet, &file.compare.generations, &technologies);

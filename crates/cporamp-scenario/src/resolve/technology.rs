@@ -1,14 +1,13 @@
 //! Generations and technologies: each technology's kind, laser, link budget, rings, package
 //! and per-generation parts, checked against the generations listed in `[compare]`.
 
-use super::ids::{check_generation_keys, check_listed_ids};
-use super::join;
+use super::ids::check_listed_ids;
 use crate::raw;
 use crate::{
     Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings, SerdesClass,
     Tec, Technology, TechnologyKind,
 };
-use cporamp_core::check::{Checker, Limits};
+use cporamp_core::check::{Checker, Limits, check_generation_keys, join};
 use cporamp_core::units::{
     Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
 };

@@ -26,6 +26,7 @@
 //! callers pass them to [`model_from_config`] (the latter by the [`Stack`] variant).
 
 pub mod block;
+pub mod demand;
 pub mod grid;
 pub mod microchannel;
 pub mod parse;

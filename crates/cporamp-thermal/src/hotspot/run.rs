@@ -5,7 +5,8 @@
 //! config, materials, power trace, floorplans or layer files, initial temperatures), prints
 //! the notes, writes the grid steady file and runs the transient.
 
-use cporamp_scenario::limits::{self, HotSpotRun};
+use super::demand::{HotSpotRun, hotspot_demand};
+use cporamp_core::resources::{human_bytes, human_cpu};
 
 use super::block::{BlockModel, TransientMethod};
 use super::grid::{self, GridError, GridModel, GridTemperatures};
@@ -266,7 +267,6 @@ fn solve_grid(
     let estimate = grid::memory_estimate_bytes(rows, cols, chip_layers);
     let budget = request.memory_budget_bytes;
     if estimate > budget {
-        use limits::human_bytes;
         return Err(RunError::Refused(format!(
             "a {rows} x {cols} grid of {} layers needs about {} of memory \
              ({} B per node); the budget is {} (--max-memory): use a coarser grid \
@@ -299,16 +299,16 @@ fn solve_grid(
 /// Refuses a run whose estimated CPU time exceeds the budget, as the scenario commands do,
 /// naming the estimate and what drives it.
 fn check_cpu(request: &RunRequest, run: &HotSpotRun) -> Result<(), RunError> {
-    let demand = limits::hotspot_demand(run);
+    let demand = hotspot_demand(run);
     let budget = request.cpu_budget_s;
     if demand.cpu_s > budget {
         return Err(RunError::Refused(format!(
             "CPU time of a run: about {} ({}: {}); the budget is {} (--max-cpu-hours): use a \
              coarser grid (--grid-rows, --grid-cols), a shorter trace, or raise --max-cpu-hours",
-            limits::human_cpu(demand.cpu_s),
+            human_cpu(demand.cpu_s),
             demand.field,
             demand.what,
-            limits::human_cpu(budget)
+            human_cpu(budget)
         )));
     }
     Ok(())

@@ -19,7 +19,7 @@ use super::{
 use crate::channel_plate::ChannelPlate;
 use crate::native::{Boundaries, Layer, Material, Model, Rect, Source, StackError};
 use crate::network::SteadySolver;
-use cporamp_scenario::ThermalSettings;
+use crate::settings::ThermalSettings;
 
 /// Volumetric heat capacity of the TIM1 bond line, J/(m³ K): HotSpot's example
 /// `-p_interface 4.0e6` (its `example2/example.config`, vendored in `tests/data/hotspot`).

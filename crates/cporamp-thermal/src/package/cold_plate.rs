@@ -34,7 +34,7 @@
 //! model through the same superposition, and [`ColdPlateResult::model`] says which.
 
 use super::PackageError;
-use cporamp_scenario::{ColdPlate, HeatSinkKind};
+use crate::settings::{ColdPlate, HeatSinkKind};
 use serde::Serialize;
 
 /// Which model produced the package's temperatures over the cold plate.

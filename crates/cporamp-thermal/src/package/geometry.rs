@@ -11,7 +11,7 @@
 
 use super::PackageError;
 use crate::native::Rect;
-use cporamp_scenario::ThermalSettings;
+use crate::settings::ThermalSettings;
 
 /// Powers and engine geometry of one switch package.
 #[derive(Debug, Clone, Copy)]

@@ -31,7 +31,7 @@ pub use transient::{PackageHistory, Varying};
 use crate::native::{Model, Rect, StackError};
 use crate::network::SteadySolver;
 use crate::reduced::Reduced;
-use cporamp_scenario::ThermalSettings;
+use crate::settings::ThermalSettings;
 
 /// Index of the die layer in the package stack (lid, TIM, dies, substrate).
 const DIE_LAYER: usize = 2;

@@ -4,7 +4,7 @@ use super::{
     ColdPlateResult, DIE_LAYER, JUNCTION_SUBLAYER, PackageError, PackageLoad, PackageModel,
     cold_plate,
 };
-use cporamp_scenario::ThermalSettings;
+use crate::settings::ThermalSettings;
 use serde::Serialize;
 
 /// Temperatures of one engine.

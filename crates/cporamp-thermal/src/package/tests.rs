@@ -3,10 +3,10 @@
 
 use super::*;
 use crate::reduced::Scheme;
-use cporamp_scenario::{ColdPlate, HeatSinkKind};
+use crate::settings::{ColdPlate, HeatSinkKind};
 
 fn settings() -> ThermalSettings {
-    cporamp_scenario::load_default().unwrap().thermal
+    crate::settings::default_settings()
 }
 
 fn load() -> PackageLoad {

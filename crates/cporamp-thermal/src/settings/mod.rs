@@ -1,8 +1,112 @@
-//! `[thermal]` resolved: the co-packaged switch package, its heat sink
-//! (`[thermal.cold_plate]`), workload cycling (`[thermal.cycling]`), the ASIC's leakage and
-//! the board's heat path.
+//! `[thermal]`: the section of the scenario file this engine reads, as written
+//! ([`ThermalOptions`]) and checked ([`ThermalSettings`], by [`resolve()`]): the co-packaged
+//! switch package, its heat sink (`[thermal.cold_plate]`), workload cycling
+//! (`[thermal.cycling]`), the ASIC's leakage and the board's heat path.
+//!
+//! The engine owns its section: its raw serde types, every range check of its fields (each
+//! problem names the field path, the value, the interval and the unit, through
+//! [`cporamp_core::check::Checker`]) and the resolved settings. The one thing it names outside
+//! itself, the generations of its per-generation ASIC side, is passed in by the scenario as
+//! the ids listed in `compare.generations`.
 
-use serde::Serialize;
+mod resolve;
+
+pub use resolve::resolve;
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `[thermal]`: the co-packaged switch package the thermal engine models.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThermalOptions {
+    pub grid_cells: i64,
+    pub asic_side_mm: BTreeMap<String, f64>,
+    pub engine_depth_mm: f64,
+    pub engine_gap_mm: f64,
+    pub substrate_margin_mm: f64,
+    pub die_thickness_mm: f64,
+    pub silicon_k_w_per_mk: f64,
+    pub silicon_rho_c_j_per_m3k: f64,
+    pub tim_thickness_mm: f64,
+    pub tim_k_w_per_mk: f64,
+    pub gap_k_w_per_mk: f64,
+    pub lid_thickness_mm: f64,
+    pub lid_k_w_per_mk: f64,
+    pub lid_rho_c_j_per_m3k: f64,
+    pub substrate_thickness_mm: f64,
+    pub substrate_k_w_per_mk: f64,
+    pub substrate_rho_c_j_per_m3k: f64,
+    pub cold_plate: ColdPlateOptions,
+    pub cycling: CyclingOptions,
+    pub leakage: LeakageOptions,
+    pub board: BoardOptions,
+}
+
+/// `[thermal.board]`: the secondary heat path, substrate to solder balls to board to air.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardOptions {
+    pub solder_thickness_mm: f64,
+    pub solder_k_w_per_mk: f64,
+    pub pcb_thickness_mm: f64,
+    pub pcb_k_w_per_mk: f64,
+    pub air_r_k_per_w: f64,
+    pub air_temp_c: f64,
+}
+
+/// `[thermal.leakage]`: the ASIC's temperature-dependent (leakage) power.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LeakageOptions {
+    pub asic_fraction: f64,
+    pub reference_temp_c: f64,
+    pub beta_per_k: f64,
+}
+
+/// `[thermal.cycling]`: a workload that cycles the package, and the fatigue model.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CyclingOptions {
+    pub period_s: f64,
+    pub busy_fraction: f64,
+    pub idle_power_fraction: f64,
+    pub inlet_swing_k: f64,
+    pub steps_per_period: i64,
+    pub n_periods: i64,
+    pub range_exponent: f64,
+    pub frequency_exponent: f64,
+    pub ea_over_k_k: f64,
+    pub test_cycles: f64,
+    pub test_min_c: f64,
+    pub test_max_c: f64,
+    pub test_cycles_per_day: f64,
+}
+
+/// `[thermal.cold_plate]`: a liquid cold plate with parallel rectangular channels.
+#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColdPlateOptions {
+    pub kind: String,
+    pub nominal_inlet_c: f64,
+    pub inlet_sweep_c: Vec<f64>,
+    pub flow_l_per_min: f64,
+    pub channel_width_mm: f64,
+    pub channel_height_mm: f64,
+    pub wall_thickness_mm: f64,
+    pub base_thickness_mm: f64,
+    pub plate_k_w_per_mk: f64,
+    pub interface_r_k_mm2_per_w: f64,
+    pub coolant_k_w_per_mk: f64,
+    pub coolant_rho_kg_per_m3: f64,
+    pub coolant_cp_j_per_kgk: f64,
+    pub coolant_viscosity_pa_s: f64,
+}
 
 /// The co-packaged switch package and its liquid cold plate (all lengths in mm as named).
 #[derive(Debug, Clone, Serialize)]
@@ -10,7 +114,7 @@ pub struct ThermalSettings {
     /// Lateral cells per side of the package.
     pub grid_cells: usize,
     /// ASIC die side per generation, in
-    /// [`Scenario::generations`](super::Scenario::generations) order, mm.
+    /// the scenario's `compare.generations` order, mm.
     pub asic_side_mm: Vec<f64>,
     /// Optical engine depth (perpendicular to the package edge), mm.
     pub engine_depth_mm: f64,
@@ -169,4 +273,47 @@ pub struct Board {
     pub air_r_k_per_w: f64,
     /// Chassis air temperature around the board, °C.
     pub air_temp_c: f64,
+}
+
+/// The default scenario's `[thermal]` section with `edit` applied to the file's text, checked
+/// alone for its two generations: the settings and the field paths of its problems.
+#[cfg(test)]
+fn default_section(edit: impl Fn(&str) -> String) -> (ThermalSettings, Vec<String>) {
+    let text = edit(include_str!("../../../cporamp-scenario/presets/default.toml"));
+    let mut file: toml::Table = toml::from_str(&text).unwrap();
+    let options: ThermalOptions = file.remove("thermal").unwrap().try_into().unwrap();
+    let mut checker = cporamp_core::check::Checker::default();
+    let generations = ["51.2T".to_string(), "102.4T".to_string()];
+    let settings = resolve(&mut checker, &options, &generations);
+    (settings, checker.diagnostics.into_iter().map(|d| d.path).collect())
+}
+
+/// The default scenario's `[thermal]` section, checked alone: the engine's tests start from it.
+#[cfg(test)]
+pub(crate) fn default_settings() -> ThermalSettings {
+    let (settings, problems) = default_section(str::to_string);
+    assert!(problems.is_empty(), "{problems:?}");
+    settings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_section_resolves_alone() {
+        let settings = default_settings();
+        assert_eq!(settings.asic_side_mm.len(), 2);
+        assert_eq!(settings.cold_plate.kind, HeatSinkKind::LiquidChannels);
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_field_path() {
+        let (_, problems) =
+            default_section(|text| {
+                text.replacen("\"102.4T\" = 30.0 }", "\"102.4T\" = 30.0, \"9T\" = 5.0 }", 1)
+                    .replacen("kind = \"liquid_channels\"", "kind = \"ice\"", 1)
+            });
+        assert_eq!(problems, ["thermal.asic_side_mm.9T", "thermal.cold_plate.kind"]);
+    }
 }

@@ -1,15 +1,18 @@
-//! `[thermal]`: the package geometry and materials, the cold plate and its inlet sweep, the
+//! Checking `[thermal]`: the package geometry and materials, the cold plate and its inlet sweep, the
 //! board path, ASIC leakage and the workload cycling.
 
-use super::ids::check_generation_keys;
-use super::join;
-use crate::raw;
-use crate::{AsicLeakage, Board, ColdPlate, Cycling, HeatSinkKind, ThermalSettings};
-use cporamp_core::check::{Bound, Checker, Limits};
+use super::{
+    AsicLeakage, Board, BoardOptions, ColdPlate, ColdPlateOptions, Cycling, CyclingOptions,
+    HeatSinkKind, LeakageOptions, ThermalOptions, ThermalSettings,
+};
+use cporamp_core::check::{Bound, Checker, Limits, check_generation_keys, join};
 
-pub(super) fn resolve_thermal(
+/// Checks `[thermal]` and resolves it, with an ASIC side for each of `generation_ids` (the
+/// scenario's `compare.generations`) and no other; every problem is recorded in `checker`
+/// (the result is then only a placeholder to keep walking with).
+pub fn resolve(
     checker: &mut Checker,
-    options: &raw::ThermalOptions,
+    options: &ThermalOptions,
     generation_ids: &[String],
 ) -> ThermalSettings {
     let path = "thermal";
@@ -86,7 +89,7 @@ pub(super) fn resolve_thermal(
 /// The ASIC die side of every generation listed in `[compare]`, and no other.
 fn resolve_asic_sides(
     checker: &mut Checker,
-    options: &raw::ThermalOptions,
+    options: &ThermalOptions,
     generation_ids: &[String],
 ) -> Vec<f64> {
     let field = |name: &str| format!("thermal.{name}");
@@ -118,7 +121,7 @@ fn resolve_asic_sides(
 }
 
 /// `[thermal.cold_plate]`: the heat sink, its coolant and the inlet sweep.
-fn resolve_cold_plate(checker: &mut Checker, plate: &raw::ColdPlateOptions) -> ColdPlate {
+fn resolve_cold_plate(checker: &mut Checker, plate: &ColdPlateOptions) -> ColdPlate {
     let plate_field = |name: &str| format!("thermal.cold_plate.{name}");
     let inlet = Limits::between(0.0, 80.0);
     if plate.inlet_sweep_c.is_empty() {
@@ -219,7 +222,7 @@ fn resolve_cold_plate(checker: &mut Checker, plate: &raw::ColdPlateOptions) -> C
 }
 
 /// `[thermal.cycling]`: the workload square wave and the solder fatigue model.
-fn resolve_cycling(checker: &mut Checker, cycling_options: &raw::CyclingOptions) -> Cycling {
+fn resolve_cycling(checker: &mut Checker, cycling_options: &CyclingOptions) -> Cycling {
     let cycling_field = |name: &str| format!("thermal.cycling.{name}");
     let cycling_positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&cycling_field(name), value, Limits::POSITIVE, unit)
@@ -315,7 +318,7 @@ fn resolve_cycling(checker: &mut Checker, cycling_options: &raw::CyclingOptions)
 
 /// The busy share of the cycling period is a whole number of its steps, at least one step
 /// busy and one idle.
-fn check_busy_steps(checker: &mut Checker, cycling_options: &raw::CyclingOptions) {
+fn check_busy_steps(checker: &mut Checker, cycling_options: &CyclingOptions) {
     let cycling_field = |name: &str| format!("thermal.cycling.{name}");
     let busy_steps = cycling_options.busy_fraction * cycling_options.steps_per_period as f64;
     if (busy_steps - busy_steps.round()).abs() > 1e-9
@@ -334,7 +337,7 @@ fn check_busy_steps(checker: &mut Checker, cycling_options: &raw::CyclingOptions
 }
 
 /// `[thermal.leakage]`: the ASIC's temperature-dependent leakage.
-fn resolve_leakage(checker: &mut Checker, leakage: &raw::LeakageOptions) -> AsicLeakage {
+fn resolve_leakage(checker: &mut Checker, leakage: &LeakageOptions) -> AsicLeakage {
     let leakage_field = |name: &str| format!("thermal.leakage.{name}");
     AsicLeakage {
         fraction: checker.number(
@@ -359,7 +362,7 @@ fn resolve_leakage(checker: &mut Checker, leakage: &raw::LeakageOptions) -> Asic
 }
 
 /// `[thermal.board]`: the secondary heat path through the board.
-fn resolve_board(checker: &mut Checker, board: &raw::BoardOptions) -> Board {
+fn resolve_board(checker: &mut Checker, board: &BoardOptions) -> Board {
     let board_field = |name: &str| format!("thermal.board.{name}");
     let board_positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
         checker.number(&board_field(name), value, Limits::POSITIVE, unit)

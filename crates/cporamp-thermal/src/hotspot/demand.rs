@@ -1,11 +1,11 @@
 //! The CPU time of a run of HotSpot's grid or block model (`cporamp thermal` with HotSpot's
-//! files).
+//! files), checked against the caller's budget before the run.
 
-use super::Demand;
+use cporamp_core::resources::Demand;
 
 /// HotSpot mode's solver costs, per CPU second at about half the throughput measured on
 /// HotSpot's example2 (4 grid layers, `target/debug` build with optimisations, one core):
-pub(super) mod hotspot_rate {
+pub(crate) mod hotspot_rate {
     /// Sparse Cholesky factor: seconds per nodes^1.5 (measured: a 160² grid's steady state
     /// in 0.51 s, 64² in 0.05 s).
     pub const FACTOR_S_PER_NODES_1_5: f64 = 3e-8;
@@ -90,4 +90,47 @@ pub fn hotspot_demand(run: &HotSpotRun) -> Demand {
         )
     };
     Demand { stage: "thermal", field, what, memory_bytes: 0.0, cpu_s: steady_s + transient_s }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The HotSpot estimates stay above what was measured on HotSpot's example2 (4 grid
+    /// layers) and within 3 times it: the rates are about half the measured throughputs.
+    #[test]
+    fn hotspot_estimates_bracket_the_measured_times() {
+        let grid = |side: f64, rows: usize, rk4: bool| HotSpotRun {
+            nodes: side * side * 4.0 + 12.0,
+            cells_per_side: side,
+            direct: side <= 64.0,
+            leakage: false,
+            transient_rows: rows,
+            interval_s: 0.01,
+            rk4,
+        };
+        for (run, measured_s) in [
+            (grid(64.0, 0, false), 0.05),
+            (grid(64.0, 100, false), 0.84),
+            (grid(160.0, 100, false), 7.16),
+            (grid(128.0, 0, false), 0.0987),
+            (grid(256.0, 0, false), 0.408),
+            (grid(512.0, 0, false), 1.508),
+            (grid(32.0, 100, true), 11.4),
+            (grid(64.0, 100, true), 53.5),
+        ] {
+            let estimate = hotspot_demand(&run).cpu_s;
+            assert!(
+                (1.0..3.0).contains(&(estimate / measured_s)),
+                "{run:?}: estimate {estimate} s, measured {measured_s} s"
+            );
+        }
+        // The trace drives a long transient, the grid a steady run.
+        assert_eq!(hotspot_demand(&grid(64.0, 100_000, false)).field, "--ptrace");
+        assert_eq!(hotspot_demand(&grid(512.0, 0, false)).field, "--grid-rows, --grid-cols");
+        // The leakage loop multiplies a multigrid solve, not a factorisation.
+        let leaky = HotSpotRun { leakage: true, ..grid(512.0, 0, false) };
+        let ratio = hotspot_demand(&leaky).cpu_s / hotspot_demand(&grid(512.0, 0, false)).cpu_s;
+        assert!((ratio - hotspot_rate::LEAKAGE_SOLVES).abs() < 1e-9, "{ratio}");
+    }
 }
