@@ -6,7 +6,12 @@
 //!    path, value, allowed range and unit, located back in the file by line and column;
 //! 3. the resolved [`Scenario`] below: unit types, ordered lists, no strings to interpret.
 //!
-//! Engines take a [`Scenario`] and never see TOML.
+//! Each engine section's raw types, checks and resolved settings are its engine's own
+//! (`cporamp_thermal::settings`, `cporamp_photonics::settings`, `cporamp_yield::settings`,
+//! `cporamp_fleet::settings`, `cporamp_market::settings`, `cporamp_align::settings`); this
+//! crate composes them with the technologies, generations and `[codesign]`, resolves the ids
+//! one section names in another, and runs the checks that relate sections. Engines read
+//! their settings and never see TOML text.
 
 mod codesign;
 pub mod limits;

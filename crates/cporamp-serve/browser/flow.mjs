@@ -90,6 +90,9 @@ try {
     }
     expect((await page.locator("#state").textContent()) === "succeeded", "the run succeeded");
     await page.locator("#percent", { hasText: "100 %" }).waitFor();
+    // The run can finish between a percent read and a state read above: record what the page
+    // shows once it is done.
+    seen.percents.push(await page.locator("#percent").textContent());
     await page.locator("#sections li a").first().waitFor();
     return id;
   }
