@@ -2,7 +2,8 @@
 //!
 //! Every struct refuses unknown fields and every field is required, so a typo is an error
 //! and nothing is silently defaulted. Values are bare numbers with the unit in the field
-//! name; `resolve/` checks their ranges and turns them into unit types.
+//! name; the resolvers (each engine's `settings` module for its section, `resolve/` for the
+//! rest) check their ranges and turn them into unit types.
 //!
 //! **Adding an engine's section.** An engine adds one top-level field here (as `fleet` did:
 //! `pub fleet: FleetOptions`, required, since nothing is defaulted); its raw types, checks and

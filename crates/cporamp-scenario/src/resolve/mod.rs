@@ -38,8 +38,8 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     }
 
     let generations = resolve_generations(&mut checker, file);
-    let generation_ids: Vec<String> = file.compare.generations.clone();
-    let technologies = resolve_technologies(&mut checker, file, &generation_ids);
+    let generation_ids = &file.compare.generations;
+    let technologies = resolve_technologies(&mut checker, file, generation_ids);
     let service = resolve_service(&mut checker, &file.service);
     let module_gross_margin = checker.number(
         "cost.module_gross_margin",
@@ -48,10 +48,10 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
         "fraction",
     );
 
-    let thermal = cporamp_thermal::settings::resolve(&mut checker, &file.thermal, &generation_ids);
+    let thermal = cporamp_thermal::settings::resolve(&mut checker, &file.thermal, generation_ids);
     let photonics = cporamp_photonics::settings::resolve(&mut checker, &file.photonics);
     let yield_settings = cporamp_yield::settings::resolve(&mut checker, &file.yield_options);
-    let fleet = resolve_fleet(&mut checker, &file.fleet, &file.compare.generations, &technologies);
+    let fleet = resolve_fleet(&mut checker, &file.fleet, generation_ids, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
     let bond_gap = Micrometres(file.yield_options.gap_mean_um);
     let align = cporamp_align::settings::resolve(&mut checker, &file.align, bond_gap);
