@@ -10,7 +10,7 @@
 //! first light stands above the photodiode noise), and the resolved settings. The one value
 //! it takes from outside, the bond line's gap, is passed in by the scenario.
 
-use cporamp_core::check::{Bound, Checker, Limits};
+use cporamp_core::check::{Bound, Checker, Limits, Section};
 use cporamp_core::units::Micrometres;
 use serde::{Deserialize, Serialize};
 
@@ -123,25 +123,20 @@ pub fn resolve(
     bond_gap: Micrometres,
 ) -> AlignSettings {
     let bond_gap_um = bond_gap.0;
-    let field = |name: &str| format!("align.{name}");
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
-    let spiral_step_um = positive(checker, "spiral_step_um", options.spiral_step_um, "µm");
-    let noise_fraction = checker.number(
-        &field("noise_fraction"),
+    let at = Section::new("align");
+    let spiral_step_um = at.positive(checker, "spiral_step_um", options.spiral_step_um, "µm");
+    let noise_fraction = at.number(
+        checker,
+        "noise_fraction",
         options.noise_fraction,
         Limits::between(0.0, 0.1),
         "fraction",
     );
-    let seed = checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64;
-    let arrays = checker.count(&field("arrays"), options.arrays, 1, 100_000, "arrays") as usize;
+    let seed = at.count(checker, "seed", options.seed, 0, i64::from(u32::MAX), "seed") as u64;
+    let arrays = at.count(checker, "arrays", options.arrays, 1, 100_000, "arrays") as usize;
     let attach_cost = checker
         .choice(
-            &field("attach_cost"),
+            &at.path("attach_cost"),
             &options.attach_cost,
             &[
                 ("none", AttachCost::None),
@@ -151,30 +146,32 @@ pub fn resolve(
         )
         .unwrap_or(AttachCost::None);
     let fibers_per_array =
-        checker.count(&field("fibers_per_array"), options.fibers_per_array, 1, 1024, "fibers")
-            as usize;
+        at.count(checker, "fibers_per_array", options.fibers_per_array, 1, 1024, "fibers") as usize;
     let arrays_per_engine =
-        checker.count(&field("arrays_per_engine"), options.arrays_per_engine, 1, 256, "arrays")
+        at.count(checker, "arrays_per_engine", options.arrays_per_engine, 1, 256, "arrays")
             as usize;
-    let pitch_um = positive(checker, "pitch_um", options.pitch_um, "µm");
+    let pitch_um = at.positive(checker, "pitch_um", options.pitch_um, "µm");
     let prealign_sigma_um =
-        non_negative(checker, "prealign_sigma_um", options.prealign_sigma_um, "µm");
+        at.non_negative(checker, "prealign_sigma_um", options.prealign_sigma_um, "µm");
     let prealign_roll_mrad =
-        non_negative(checker, "prealign_roll_mrad", options.prealign_roll_mrad, "mrad");
-    let approach_gap_um = non_negative(checker, "approach_gap_um", options.approach_gap_um, "µm");
-    let spiral_range_um = non_negative(checker, "spiral_range_um", options.spiral_range_um, "µm");
-    let first_light_fraction = checker.number(
-        &field("first_light_fraction"),
+        at.non_negative(checker, "prealign_roll_mrad", options.prealign_roll_mrad, "mrad");
+    let approach_gap_um =
+        at.non_negative(checker, "approach_gap_um", options.approach_gap_um, "µm");
+    let spiral_range_um =
+        at.non_negative(checker, "spiral_range_um", options.spiral_range_um, "µm");
+    let first_light_fraction = at.number(
+        checker,
+        "first_light_fraction",
         options.first_light_fraction,
         Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
         "fraction",
     );
     let stage_resolution_um =
-        positive(checker, "stage_resolution_um", options.stage_resolution_um, "µm");
-    let settle_s = non_negative(checker, "settle_s", options.settle_s, "s");
-    let measure_s = non_negative(checker, "measure_s", options.measure_s, "s");
-    let handling_s = non_negative(checker, "handling_s", options.handling_s, "s");
-    let cure_s = non_negative(checker, "cure_s", options.cure_s, "s");
+        at.positive(checker, "stage_resolution_um", options.stage_resolution_um, "µm");
+    let settle_s = at.non_negative(checker, "settle_s", options.settle_s, "s");
+    let measure_s = at.non_negative(checker, "measure_s", options.measure_s, "s");
+    let handling_s = at.non_negative(checker, "handling_s", options.handling_s, "s");
+    let cure_s = at.non_negative(checker, "cure_s", options.cure_s, "s");
     let MachineCost { machine_usd_per_h, operator_usd_per_h, machines_per_operator } =
         resolve_machine_cost(checker, options);
     let Passive {
@@ -224,17 +221,18 @@ fn check_dependent_ranges(
     noise_fraction: f64,
     bond_gap_um: f64,
 ) {
-    let field = |name: &str| format!("align.{name}");
+    let at = Section::new("align");
     if settings.stage_resolution_um > spiral_step_um && spiral_step_um > 0.0 {
-        checker.invalid(
-            &field("stage_resolution_um"),
+        at.invalid(checker,
+            "stage_resolution_um",
             settings.stage_resolution_um,
             format!("at most align.spiral_step_um ({spiral_step_um} µm): the stage must resolve the spiral's pitch"),
         );
     }
     if spiral_step_um > 0.0 && settings.spiral_range_um > 100.0 * spiral_step_um {
-        checker.invalid(
-            &field("spiral_range_um"),
+        at.invalid(
+            checker,
+            "spiral_range_um",
             settings.spiral_range_um,
             format!(
                 "at most 100 x align.spiral_step_um ({} µm): a spiral of 40,401 readings",
@@ -244,29 +242,31 @@ fn check_dependent_ranges(
     }
     // Machine time per array must be positive for a throughput.
     if settings.handling_s + settings.cure_s <= 0.0 {
-        checker.invalid(
-            &field("cure_s"),
+        at.invalid(
+            checker,
+            "cure_s",
             settings.cure_s,
             "more than 0 s with align.handling_s: an array takes time on the machine",
         );
     }
     if settings.passive_place_s + settings.cure_s <= 0.0 {
-        checker.invalid(
-            &field("passive_place_s"),
+        at.invalid(
+            checker,
+            "passive_place_s",
             settings.passive_place_s,
             "more than 0 s with align.cure_s: an array takes time on the machine",
         );
     }
     if settings.approach_gap_um < bond_gap_um {
-        checker.invalid(
-            &field("approach_gap_um"),
+        at.invalid(checker,
+            "approach_gap_um",
             settings.approach_gap_um,
             format!("at least yield.gap_mean_um ({bond_gap_um} µm): the spiral runs outside the bond line"),
         );
     }
     if settings.first_light_fraction < 5.0 * noise_fraction * (1.0 - 1e-12) {
-        checker.invalid(
-            &field("first_light_fraction"),
+        at.invalid(checker,
+            "first_light_fraction",
             settings.first_light_fraction,
             format!(
                 "at least 5 x align.noise_fraction ({}): first light must stand above the photodiode noise",
@@ -278,27 +278,21 @@ fn check_dependent_ranges(
 
 /// The alignment machine's and operator's hourly costs, and machines per operator.
 fn resolve_machine_cost(checker: &mut Checker, options: &AlignOptions) -> MachineCost {
-    let field = |name: &str| format!("align.{name}");
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
+    let at = Section::new("align");
     MachineCost {
-        machine_usd_per_h: non_negative(
+        machine_usd_per_h: at.non_negative(
             checker,
             "machine_usd_per_h",
             options.machine_usd_per_h,
             "USD/h",
         ),
-        operator_usd_per_h: non_negative(
+        operator_usd_per_h: at.non_negative(
             checker,
             "operator_usd_per_h",
             options.operator_usd_per_h,
             "USD/h",
         ),
-        machines_per_operator: positive(
+        machines_per_operator: at.positive(
             checker,
             "machines_per_operator",
             options.machines_per_operator,
@@ -316,23 +310,22 @@ struct MachineCost {
 
 /// Passive V-groove attach: placement spread, mode radius, placement time and machine cost.
 fn resolve_passive(checker: &mut Checker, options: &AlignOptions) -> Passive {
-    let field = |name: &str| format!("align.{name}");
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
+    let at = Section::new("align");
     Passive {
-        passive_sigma_um: non_negative(checker, "passive_sigma_um", options.passive_sigma_um, "µm"),
-        passive_mode_radius_um: positive(
+        passive_sigma_um: at.non_negative(
+            checker,
+            "passive_sigma_um",
+            options.passive_sigma_um,
+            "µm",
+        ),
+        passive_mode_radius_um: at.positive(
             checker,
             "passive_mode_radius_um",
             options.passive_mode_radius_um,
             "µm",
         ),
-        passive_place_s: non_negative(checker, "passive_place_s", options.passive_place_s, "s"),
-        passive_machine_usd_per_h: non_negative(
+        passive_place_s: at.non_negative(checker, "passive_place_s", options.passive_place_s, "s"),
+        passive_machine_usd_per_h: at.non_negative(
             checker,
             "passive_machine_usd_per_h",
             options.passive_machine_usd_per_h,

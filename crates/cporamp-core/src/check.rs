@@ -152,6 +152,89 @@ impl Checker {
     }
 }
 
+/// One table of the file (`align`, `thermal.cold_plate`, `technologies[2].laser`): checks
+/// its fields through a [`Checker`], naming each by its path `<table>.<name>`.
+#[derive(Debug, Clone)]
+pub struct Section {
+    path: String,
+}
+
+impl Section {
+    /// The table at `path`.
+    #[must_use]
+    pub fn new(path: impl Into<String>) -> Self {
+        Self { path: path.into() }
+    }
+
+    /// The path of the field `name`.
+    #[must_use]
+    pub fn path(&self, name: &str) -> String {
+        format!("{}.{name}", self.path)
+    }
+
+    /// [`Checker::number`] on the field `name`.
+    pub fn number(
+        &self,
+        checker: &mut Checker,
+        name: &str,
+        value: f64,
+        limits: Limits,
+        unit: &str,
+    ) -> f64 {
+        checker.number(&self.path(name), value, limits, unit)
+    }
+
+    /// The field `name`, which must be above 0.
+    pub fn positive(&self, checker: &mut Checker, name: &str, value: f64, unit: &str) -> f64 {
+        self.number(checker, name, value, Limits::POSITIVE, unit)
+    }
+
+    /// The field `name`, which must be 0 or above.
+    pub fn non_negative(&self, checker: &mut Checker, name: &str, value: f64, unit: &str) -> f64 {
+        self.number(checker, name, value, Limits::NON_NEGATIVE, unit)
+    }
+
+    /// The field `name`, a fraction in `0..=1`.
+    pub fn fraction(&self, checker: &mut Checker, name: &str, value: f64) -> f64 {
+        self.number(checker, name, value, Limits::between(0.0, 1.0), "fraction")
+    }
+
+    /// [`Checker::count`] on the field `name`.
+    pub fn count(
+        &self,
+        checker: &mut Checker,
+        name: &str,
+        value: i64,
+        min: i64,
+        max: i64,
+        unit: &str,
+    ) -> u32 {
+        checker.count(&self.path(name), value, min, max, unit)
+    }
+
+    /// [`Checker::choice`] on the field `name`.
+    pub fn choice<T: Copy>(
+        &self,
+        checker: &mut Checker,
+        name: &str,
+        value: &str,
+        choices: &[(&str, T)],
+    ) -> Option<T> {
+        checker.choice(&self.path(name), value, choices)
+    }
+
+    /// [`Checker::invalid`] on the field `name`.
+    pub fn invalid(
+        &self,
+        checker: &mut Checker,
+        name: &str,
+        value: impl std::fmt::Display,
+        expected: impl Into<String>,
+    ) {
+        checker.invalid(&self.path(name), value, expected);
+    }
+}
+
 /// The path of `child` under `parent`, quoted if it holds a dot: `thermal.asic_side_mm."51.2T"`.
 #[must_use]
 pub fn join(parent: &str, child: &str) -> String {
@@ -183,4 +266,44 @@ pub fn check_generation_keys<'a>(
 /// Ids for people: `"51.2T", "102.4T"`.
 fn quoted_list(ids: &[String]) -> String {
     ids.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_section_names_each_problem_by_its_field_path_with_the_interval_and_unit() {
+        let mut checker = Checker::default();
+        let at = Section::new("thermal.cold_plate");
+        at.positive(&mut checker, "flow_l_per_min", 0.0, "L/min");
+        at.non_negative(&mut checker, "interface_r", 0.0, "K mm²/W");
+        at.fraction(&mut checker, "share", 1.5);
+        assert_eq!(at.count(&mut checker, "steps", 2, 4, 10, "steps"), 1);
+        assert_eq!(at.choice(&mut checker, "kind", "fins", &[("air_fins", 1)]), None);
+        let found: Vec<(String, String)> = checker
+            .diagnostics
+            .iter()
+            .map(|diagnostic| {
+                let expected = match &diagnostic.kind {
+                    DiagnosticKind::OutOfRange { value, expected, unit } => {
+                        format!("{value}: {expected} ({unit})")
+                    }
+                    DiagnosticKind::Invalid { value, expected } => format!("{value}: {expected}"),
+                    other => panic!("unexpected {other:?}"),
+                };
+                (diagnostic.path.clone(), expected)
+            })
+            .collect();
+        let path = |name: &str| format!("thermal.cold_plate.{name}");
+        assert_eq!(
+            found,
+            [
+                (path("flow_l_per_min"), "0: 0 < value (L/min)".to_string()),
+                (path("share"), "1.5: 0 <= value <= 1 (fraction)".to_string()),
+                (path("steps"), "2: an integer 4 <= value <= 10 (steps)".to_string()),
+                (path("kind"), "\"fins\": one of \"air_fins\"".to_string()),
+            ]
+        );
+    }
 }

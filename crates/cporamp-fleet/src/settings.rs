@@ -10,7 +10,7 @@
 //! scenario's other dependent checks, on [`max_gpus`](crate::max_gpus) and
 //! [`MAX_JOB_INTERRUPTIONS`](crate::MAX_JOB_INTERRUPTIONS).
 
-use cporamp_core::check::{Checker, Limits};
+use cporamp_core::check::{Checker, Limits, Section};
 use cporamp_core::units::{Celsius, Dppm, Fit, Gbps, Hours};
 use serde::{Deserialize, Serialize};
 
@@ -190,60 +190,60 @@ pub fn resolve(
     options: &FleetOptions,
     catalog: &impl Catalog,
 ) -> FleetSettings {
-    let field = |name: &str| format!("fleet.{name}");
-    let generation = catalog.generation(checker, &field("generation"), &options.generation);
+    let at = Section::new("fleet");
+    let generation = catalog.generation(checker, &at.path("generation"), &options.generation);
     let Fabrics { fabrics, tiers, mixed_tiers, nic_technology } =
         resolve_fabrics(checker, options, catalog);
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
     let reliability = resolve_reliability(checker, options);
-    let gpus = checker.count(&field("gpus"), options.gpus, 2, 10_000_000, "GPUs") as usize;
+    let gpus = at.count(checker, "gpus", options.gpus, 2, 10_000_000, "GPUs") as usize;
     let job = resolve_job(checker, options, gpus);
     FleetSettings {
-        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
-        replications: checker.count(
-            &field("replications"),
+        seed: at.count(checker, "seed", options.seed, 0, i64::from(u32::MAX), "seed") as u64,
+        replications: at.count(
+            checker,
+            "replications",
             options.replications,
             2,
             10_000,
             "replications",
         ) as usize,
-        years: checker.number(&field("years"), options.years, Limits::between(0.01, 50.0), "years"),
+        years: at.number(checker, "years", options.years, Limits::between(0.01, 50.0), "years"),
         generation,
         gpus,
         tiers,
         technologies: fabrics,
         mixed_tiers,
         nic_technology,
-        technicians: checker.count(
-            &field("technicians"),
+        technicians: at.count(
+            checker,
+            "technicians",
             options.technicians,
             1,
             100_000,
             "technicians",
         ) as usize,
-        gpu_interruptions_per_gpu_h: non_negative(
+        gpu_interruptions_per_gpu_h: at.non_negative(
             checker,
             "gpu_interruptions_per_gpu_h",
             options.gpu_interruptions_per_gpu_h,
             "1/GPU-h",
         ),
-        repair_sigma: non_negative(checker, "repair_sigma", options.repair_sigma, "1"),
-        replace_after_failed_ports: checker.count(
-            &field("replace_after_failed_ports"),
+        repair_sigma: at.non_negative(checker, "repair_sigma", options.repair_sigma, "1"),
+        replace_after_failed_ports: at.count(
+            checker,
+            "replace_after_failed_ports",
             options.replace_after_failed_ports,
             1,
             4096,
             "ports",
         ) as usize,
-        spare_fraction: checker.number(
-            &field("spare_fraction"),
-            options.spare_fraction,
-            Limits::between(0.0, 1.0),
-            "fraction",
-        ),
-        reorder_lead_h: Hours(non_negative(checker, "reorder_lead_h", options.reorder_lead_h, "h")),
+        spare_fraction: at.fraction(checker, "spare_fraction", options.spare_fraction),
+        reorder_lead_h: Hours(at.non_negative(
+            checker,
+            "reorder_lead_h",
+            options.reorder_lead_h,
+            "h",
+        )),
         reliability,
         job,
     }
@@ -256,7 +256,7 @@ fn resolve_fabrics(
     options: &FleetOptions,
     catalog: &impl Catalog,
 ) -> Fabrics {
-    let field = |name: &str| format!("fleet.{name}");
+    let at = Section::new("fleet");
     let tier = TechnologyRole::FabricTier;
     let fabrics: Vec<usize> = options
         .technologies
@@ -265,9 +265,9 @@ fn resolve_fabrics(
         .map(|(i, id)| catalog.technology(checker, &format!("fleet.technologies[{i}]"), id, tier))
         .collect();
     if fabrics.is_empty() {
-        checker.invalid(&field("technologies"), "[]", "at least one technology id");
+        at.invalid(checker, "technologies", "[]", "at least one technology id");
     }
-    let tiers = checker.count(&field("tiers"), options.tiers, 2, 3, "tiers") as usize;
+    let tiers = at.count(checker, "tiers", options.tiers, 2, 3, "tiers") as usize;
     let mixed_tiers: Vec<usize> = options
         .mixed_tiers
         .iter()
@@ -275,15 +275,16 @@ fn resolve_fabrics(
         .map(|(i, id)| catalog.technology(checker, &format!("fleet.mixed_tiers[{i}]"), id, tier))
         .collect();
     if !mixed_tiers.is_empty() && mixed_tiers.len() != tiers {
-        checker.invalid(
-            &field("mixed_tiers"),
+        at.invalid(
+            checker,
+            "mixed_tiers",
             format!("{} entries", mixed_tiers.len()),
             format!("one technology per tier ({tiers}), leaf first, or [] for none"),
         );
     }
     let nic_technology = catalog.technology(
         checker,
-        &field("nic_technology"),
+        &at.path("nic_technology"),
         &options.nic_technology,
         TechnologyRole::Nic,
     );
@@ -305,77 +306,80 @@ struct Fabrics {
 /// `[fleet.reliability]`: failure rates and laser lifetimes (the DSP's share at most the
 /// module's).
 fn resolve_reliability(checker: &mut Checker, options: &FleetOptions) -> FleetReliability {
-    let field = |name: &str| format!("fleet.{name}");
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
+    let at = Section::new("fleet");
     let r = &options.reliability;
     let reliability = FleetReliability {
-        module_fit: Fit(non_negative(checker, "reliability.module_fit", r.module_fit, "FIT")),
-        dsp_fit: Fit(non_negative(checker, "reliability.dsp_fit", r.dsp_fit, "FIT")),
-        engine_port_fit: Fit(non_negative(
+        module_fit: Fit(at.non_negative(checker, "reliability.module_fit", r.module_fit, "FIT")),
+        dsp_fit: Fit(at.non_negative(checker, "reliability.dsp_fit", r.dsp_fit, "FIT")),
+        engine_port_fit: Fit(at.non_negative(
             checker,
             "reliability.engine_port_fit",
             r.engine_port_fit,
             "FIT",
         )),
-        laser_fit: Fit(non_negative(checker, "reliability.laser_fit", r.laser_fit, "FIT")),
-        laser_weibull_shape: positive(
+        laser_fit: Fit(at.non_negative(checker, "reliability.laser_fit", r.laser_fit, "FIT")),
+        laser_weibull_shape: at.positive(
             checker,
             "reliability.laser_weibull_shape",
             r.laser_weibull_shape,
             "1",
         ),
-        laser_weibull_scale_h: Hours(positive(
+        laser_weibull_scale_h: Hours(at.positive(
             checker,
             "reliability.laser_weibull_scale_h",
             r.laser_weibull_scale_h,
             "h",
         )),
-        laser_ref_temp_c: Celsius(checker.number(
-            &field("reliability.laser_ref_temp_c"),
+        laser_ref_temp_c: Celsius(at.number(
+            checker,
+            "reliability.laser_ref_temp_c",
             r.laser_ref_temp_c,
             Limits::between(-50.0, 150.0),
             "°C",
         )),
-        laser_activation_energy_ev: non_negative(
+        laser_activation_energy_ev: at.non_negative(
             checker,
             "reliability.laser_activation_energy_ev",
             r.laser_activation_energy_ev,
             "eV",
         ),
-        switch_hardware_fit: Fit(non_negative(
+        switch_hardware_fit: Fit(at.non_negative(
             checker,
             "reliability.switch_hardware_fit",
             r.switch_hardware_fit,
             "FIT",
         )),
-        module_infant_dppm: Dppm(checker.number(
-            &field("reliability.module_infant_dppm"),
+        module_infant_dppm: Dppm(at.number(
+            checker,
+            "reliability.module_infant_dppm",
             r.module_infant_dppm,
             Limits::between(0.0, 1e6),
             "DPPM",
         )),
-        infant_mean_h: Hours(positive(checker, "reliability.infant_mean_h", r.infant_mean_h, "h")),
-        engine_port_fit_gbps: Gbps(positive(
+        infant_mean_h: Hours(at.positive(
+            checker,
+            "reliability.infant_mean_h",
+            r.infant_mean_h,
+            "h",
+        )),
+        engine_port_fit_gbps: Gbps(at.positive(
             checker,
             "reliability.engine_port_fit_gbps",
             r.engine_port_fit_gbps,
             "Gb/s",
         )),
-        laser_fit_ref_temp_c: Celsius(checker.number(
-            &field("reliability.laser_fit_ref_temp_c"),
+        laser_fit_ref_temp_c: Celsius(at.number(
+            checker,
+            "reliability.laser_fit_ref_temp_c",
             r.laser_fit_ref_temp_c,
             Limits::between(-50.0, 150.0),
             "°C",
         )),
     };
     if reliability.dsp_fit > reliability.module_fit {
-        checker.invalid(
-            &field("reliability.dsp_fit"),
+        at.invalid(
+            checker,
+            "reliability.dsp_fit",
             reliability.dsp_fit,
             format!(
                 "at most module_fit ({}): the DSP is part of the module",
@@ -388,33 +392,26 @@ fn resolve_reliability(checker: &mut Checker, options: &FleetOptions) -> FleetRe
 
 /// `[fleet.job]`: the training job, on at most the cluster's `gpus`.
 fn resolve_job(checker: &mut Checker, options: &FleetOptions, gpus: usize) -> FleetJob {
-    let field = |name: &str| format!("fleet.{name}");
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
-    let job_gpus =
-        checker.count(&field("job.gpus"), options.job.gpus, 1, 10_000_000, "GPUs") as usize;
+    let at = Section::new("fleet");
+    let job_gpus = at.count(checker, "job.gpus", options.job.gpus, 1, 10_000_000, "GPUs") as usize;
     if job_gpus > gpus {
-        checker.invalid(&field("job.gpus"), job_gpus, format!("at most fleet.gpus ({gpus})"));
+        at.invalid(checker, "job.gpus", job_gpus, format!("at most fleet.gpus ({gpus})"));
     }
     FleetJob {
         gpus: job_gpus,
-        checkpoint_interval_h: Hours(positive(
+        checkpoint_interval_h: Hours(at.positive(
             checker,
             "job.checkpoint_interval_h",
             options.job.checkpoint_interval_h,
             "h",
         )),
-        checkpoint_cost_h: Hours(non_negative(
+        checkpoint_cost_h: Hours(at.non_negative(
             checker,
             "job.checkpoint_cost_h",
             options.job.checkpoint_cost_h,
             "h",
         )),
-        restart_cost_h: Hours(non_negative(
+        restart_cost_h: Hours(at.non_negative(
             checker,
             "job.restart_cost_h",
             options.job.restart_cost_h,

@@ -2,7 +2,7 @@
 //! parameters) and the network tiers and value split.
 
 use super::{MarketCriteria, MarketOptions, MarketSettings, MarketTier, PriorOptions};
-use cporamp_core::check::{Checker, Limits};
+use cporamp_core::check::{Checker, Limits, Section};
 use cporamp_core::market_input::{ByMarketInput, MarketInput};
 use cporamp_core::prior::Prior;
 use cporamp_core::supply::{Family, Layer};
@@ -22,9 +22,9 @@ pub fn resolve(
     options: &MarketOptions,
     catalog: &impl Catalog,
 ) -> MarketSettings {
-    let field = |name: &str| format!("market.{name}");
+    let at = Section::new("market");
     let technology = |checker: &mut Checker, name: &str, id: &str, family: Family| {
-        catalog.technology(checker, &field(name), id, family)
+        catalog.technology(checker, &at.path(name), id, family)
     };
     let cpo_technology =
         technology(checker, "cpo_technology", &options.cpo_technology, Family::Cpo);
@@ -37,20 +37,13 @@ pub fn resolve(
     let lpo_technology =
         technology(checker, "lpo_technology", &options.lpo_technology, Family::Lpo);
     let year = |checker: &mut Checker, name: &str, value: i64| {
-        checker.count(&field(name), value, 2000, 2100, "year") as i32
+        at.count(checker, name, value, 2000, 2100, "year") as i32
     };
     let start_year = year(checker, "start_year", options.start_year);
     let end_year = year(checker, "end_year", options.end_year);
     if end_year < start_year {
-        checker.invalid(
-            &field("end_year"),
-            end_year,
-            format!("a year >= start_year ({start_year})"),
-        );
+        at.invalid(checker, "end_year", end_year, format!("a year >= start_year ({start_year})"));
     }
-    let fraction = |checker: &mut Checker, name: &str, value: f64| {
-        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
-    };
     let priors = resolve_priors(checker, options);
     let tiers = resolve_tiers(checker, options);
     let layer_split = resolve_layer_split(checker, options);
@@ -58,38 +51,40 @@ pub fn resolve(
     let laser_factors = factors(checker, "laser_factors", &options.laser_factors);
     let engine_fit_factors = factors(checker, "engine_fit_factors", &options.engine_fit_factors);
     MarketSettings {
-        seed: checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64,
-        samples: checker.count(&field("samples"), options.samples, 10, 1_000_000, "samples")
-            as usize,
+        seed: at.count(checker, "seed", options.seed, 0, i64::from(u32::MAX), "seed") as u64,
+        samples: at.count(checker, "samples", options.samples, 10, 1_000_000, "samples") as usize,
         start_year,
         end_year,
         cpo_technology,
         pluggable_technology,
         lpo_technology,
-        engine_temp_limit_c: checker.number(
-            &field("engine_temp_limit_c"),
+        engine_temp_limit_c: at.number(
+            checker,
+            "engine_temp_limit_c",
             options.engine_temp_limit_c,
             Limits::between(0.0, 200.0),
             "°C",
         ),
-        pilot_share: fraction(checker, "pilot_share", options.pilot_share),
-        surrogate_error_bound: checker.number(
-            &field("surrogate_error_bound"),
+        pilot_share: at.fraction(checker, "pilot_share", options.pilot_share),
+        surrogate_error_bound: at.positive(
+            checker,
+            "surrogate_error_bound",
             options.surrogate_error_bound,
-            Limits::POSITIVE,
             "1",
         ),
         laser_factors,
         engine_fit_factors,
-        sobol_samples: checker.count(
-            &field("sobol_samples"),
+        sobol_samples: at.count(
+            checker,
+            "sobol_samples",
             options.sobol_samples,
             10,
             1_000_000,
             "samples",
         ) as usize,
-        sobol_bootstrap: checker.count(
-            &field("sobol_bootstrap"),
+        sobol_bootstrap: at.count(
+            checker,
+            "sobol_bootstrap",
             options.sobol_bootstrap,
             1,
             100_000,
@@ -105,7 +100,7 @@ pub fn resolve(
 /// `[[market.tiers]]`: at least one network tier, each with its ports per accelerator and
 /// largest CPO share.
 fn resolve_tiers(checker: &mut Checker, options: &MarketOptions) -> Vec<MarketTier> {
-    let field = |name: &str| format!("market.{name}");
+    let at = Section::new("market");
     let tiers: Vec<MarketTier> = options
         .tiers
         .iter()
@@ -132,7 +127,7 @@ fn resolve_tiers(checker: &mut Checker, options: &MarketOptions) -> Vec<MarketTi
         })
         .collect();
     if tiers.is_empty() {
-        checker.invalid(&field("tiers"), "[]", "at least one network tier");
+        at.invalid(checker, "tiers", "[]", "at least one network tier");
     }
     tiers
 }
@@ -140,12 +135,13 @@ fn resolve_tiers(checker: &mut Checker, options: &MarketOptions) -> Vec<MarketTi
 /// `[market.layer_split]`: for each technology family and no other, four fractions >= 0
 /// summing to 1.
 fn resolve_layer_split(checker: &mut Checker, options: &MarketOptions) -> Vec<(Family, [f64; 4])> {
-    let field = |name: &str| format!("market.{name}");
+    let at = Section::new("market");
     let names: Vec<&str> = Family::ALL.iter().map(|family| family.name()).collect();
     for family in Family::ALL {
         if !options.layer_split.contains_key(family.name()) {
-            checker.invalid(
-                &field("layer_split"),
+            at.invalid(
+                checker,
+                "layer_split",
                 format!("no {family} split"),
                 format!("a split for each technology family: {}", names.join(", ")),
             );
@@ -156,7 +152,7 @@ fn resolve_layer_split(checker: &mut Checker, options: &MarketOptions) -> Vec<(F
         .layer_split
         .iter()
         .filter_map(|(name, fractions)| {
-            let path = field(&format!("layer_split.{name}"));
+            let path = at.path(&format!("layer_split.{name}"));
             let Some(family) = Family::from_name(name) else {
                 checker.invalid(
                     &path,
@@ -187,18 +183,20 @@ fn resolve_layer_split(checker: &mut Checker, options: &MarketOptions) -> Vec<(F
 
 /// The criteria's years in order (bear after bull), and pilots alone not counted as volume.
 fn check_criteria_order(checker: &mut Checker, options: &MarketOptions) {
-    let field = |name: &str| format!("market.{name}");
+    let at = Section::new("market");
     let criteria = &options.criteria;
     if criteria.bear_after_year < criteria.bull_by_year {
-        checker.invalid(
-            &field("criteria.bear_after_year"),
+        at.invalid(
+            checker,
+            "criteria.bear_after_year",
             criteria.bear_after_year,
             format!("a year >= criteria.bull_by_year ({})", criteria.bull_by_year),
         );
     }
     if options.pilot_share >= criteria.volume_share {
-        checker.invalid(
-            &field("pilot_share"),
+        at.invalid(
+            checker,
+            "pilot_share",
             options.pilot_share,
             format!(
                 "a share below criteria.volume_share ({}): pilots alone must not count as volume",
@@ -229,25 +227,26 @@ fn factors(checker: &mut Checker, name: &str, values: &[f64]) -> Vec<f64> {
 
 /// `[market.criteria]`: the targets, shares and years that define volume and the scenarios.
 fn resolve_criteria(checker: &mut Checker, options: &MarketOptions) -> MarketCriteria {
-    let field = |name: &str| format!("market.{name}");
-    let fraction = |checker: &mut Checker, name: &str, value: f64| {
-        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
-    };
+    let at = Section::new("market");
     let year = |checker: &mut Checker, name: &str, value: i64| {
-        checker.count(&field(name), value, 2000, 2100, "year") as i32
+        at.count(checker, name, value, 2000, 2100, "year") as i32
     };
     let criteria = &options.criteria;
     MarketCriteria {
-        yield_target: fraction(checker, "criteria.yield_target", criteria.yield_target),
-        volume_share: fraction(checker, "criteria.volume_share", criteria.volume_share),
-        goodput_parity: fraction(checker, "criteria.goodput_parity", criteria.goodput_parity),
+        yield_target: at.fraction(checker, "criteria.yield_target", criteria.yield_target),
+        volume_share: at.fraction(checker, "criteria.volume_share", criteria.volume_share),
+        goodput_parity: at.fraction(checker, "criteria.goodput_parity", criteria.goodput_parity),
         bull_by_year: year(checker, "criteria.bull_by_year", criteria.bull_by_year),
         bear_after_year: year(checker, "criteria.bear_after_year", criteria.bear_after_year),
-        unlockable_limit: fraction(checker, "criteria.unlockable_limit", criteria.unlockable_limit),
-        flap_limit_per_lane_h: checker.number(
-            &field("criteria.flap_limit_per_lane_h"),
+        unlockable_limit: at.fraction(
+            checker,
+            "criteria.unlockable_limit",
+            criteria.unlockable_limit,
+        ),
+        flap_limit_per_lane_h: at.non_negative(
+            checker,
+            "criteria.flap_limit_per_lane_h",
             criteria.flap_limit_per_lane_h,
-            Limits::NON_NEGATIVE,
             "flaps per lane-hour",
         ),
     }
@@ -255,6 +254,7 @@ fn resolve_criteria(checker: &mut Checker, options: &MarketOptions) -> MarketCri
 
 /// A prior from its `kind` and that kind's parameters (and no others).
 fn resolve_prior(checker: &mut Checker, path: &str, prior: &PriorOptions) -> Prior {
+    let at = Section::new(path);
     let given = [
         ("mean", prior.mean),
         ("sd", prior.sd),
@@ -271,7 +271,7 @@ fn resolve_prior(checker: &mut Checker, path: &str, prior: &PriorOptions) -> Pri
         "triangular" => &["low", "mode", "high"],
         other => {
             checker.invalid(
-                &format!("{path}.kind"),
+                &at.path("kind"),
                 format!("\"{other}\""),
                 "normal, lognormal, uniform or triangular",
             );
@@ -283,7 +283,7 @@ fn resolve_prior(checker: &mut Checker, path: &str, prior: &PriorOptions) -> Pri
             let expected =
                 if value.is_some() { "absent for this kind" } else { "present for this kind" };
             checker.invalid(
-                &format!("{path}.{name}"),
+                &at.path(name),
                 value.map_or("missing".to_string(), |v| v.to_string()),
                 format!("{expected} ({})", prior.kind),
             );
@@ -292,26 +292,20 @@ fn resolve_prior(checker: &mut Checker, path: &str, prior: &PriorOptions) -> Pri
     let value =
         |name: &str| given.iter().find(|(n, _)| *n == name).and_then(|(_, v)| *v).unwrap_or(0.0);
     let finite = |checker: &mut Checker, name: &str| {
-        checker.number(&format!("{path}.{name}"), value(name), Limits::FINITE, "1")
+        at.number(checker, name, value(name), Limits::FINITE, "1")
     };
-    let spread = |checker: &mut Checker, name: &str| {
-        checker.number(&format!("{path}.{name}"), value(name), Limits::NON_NEGATIVE, "1")
-    };
+    let spread =
+        |checker: &mut Checker, name: &str| at.non_negative(checker, name, value(name), "1");
     match prior.kind.as_str() {
         "normal" => Prior::Normal { mean: finite(checker, "mean"), sd: spread(checker, "sd") },
         "lognormal" => Prior::LogNormal {
-            median: checker.number(
-                &format!("{path}.median"),
-                value("median"),
-                Limits::POSITIVE,
-                "1",
-            ),
+            median: checker.number(&at.path("median"), value("median"), Limits::POSITIVE, "1"),
             sigma: spread(checker, "sigma"),
         },
         "uniform" => {
             let (low, high) = (finite(checker, "low"), finite(checker, "high"));
             if high < low {
-                checker.invalid(&format!("{path}.high"), high, format!("at least low ({low})"));
+                checker.invalid(&at.path("high"), high, format!("at least low ({low})"));
             }
             Prior::Uniform { low, high }
         }
@@ -320,7 +314,7 @@ fn resolve_prior(checker: &mut Checker, path: &str, prior: &PriorOptions) -> Pri
                 (finite(checker, "low"), finite(checker, "mode"), finite(checker, "high"));
             if !(low <= mode && mode <= high) {
                 checker.invalid(
-                    &format!("{path}.mode"),
+                    &at.path("mode"),
                     mode,
                     format!("between low ({low}) and high ({high})"),
                 );

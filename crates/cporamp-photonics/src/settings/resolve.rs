@@ -2,23 +2,21 @@
 //! population.
 
 use super::{PhotonicsOptions, PhotonicsSettings};
-use cporamp_core::check::{Bound, Checker, Limits};
+use cporamp_core::check::{Bound, Checker, Limits, Section};
 
 /// Checks `[photonics]` and resolves it; every problem is recorded in `checker` (the result
 /// is then only a placeholder to keep walking with).
 pub fn resolve(checker: &mut Checker, options: &PhotonicsOptions) -> PhotonicsSettings {
-    let field = |name: &str| format!("photonics.{name}");
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
-    let sample_rate_hz = positive(checker, "sample_rate_hz", options.sample_rate_hz, "Hz");
-    let workload_period_s = positive(checker, "workload_period_s", options.workload_period_s, "s");
-    let thermal_step_s = positive(checker, "thermal_step_s", options.thermal_step_s, "s");
+    let at = Section::new("photonics");
+    let sample_rate_hz = at.positive(checker, "sample_rate_hz", options.sample_rate_hz, "Hz");
+    let workload_period_s =
+        at.positive(checker, "workload_period_s", options.workload_period_s, "s");
+    let thermal_step_s = at.positive(checker, "thermal_step_s", options.thermal_step_s, "s");
     check_loop_timing(checker, sample_rate_hz, workload_period_s, thermal_step_s);
-    let seed = checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64;
-    let lanes = checker.count(&field("lanes"), options.lanes, 1, 100_000, "lanes") as usize;
+    let seed = at.count(checker, "seed", options.seed, 0, i64::from(u32::MAX), "seed") as u64;
+    let lanes = at.count(checker, "lanes", options.lanes, 1, 100_000, "lanes") as usize;
     let lanes_per_pic =
-        checker.count(&field("lanes_per_pic"), options.lanes_per_pic, 1, 4096, "lanes") as usize;
+        at.count(checker, "lanes_per_pic", options.lanes_per_pic, 1, 4096, "lanes") as usize;
     let RingsAndGrid {
         wavelength_nm,
         ring_loaded_q,
@@ -35,18 +33,13 @@ pub fn resolve(checker: &mut Checker, options: &PhotonicsOptions) -> PhotonicsSe
         coupling_allocation_db,
         ageing_allocation_db,
     } = resolve_coupling(checker, options);
-    let lock_guard_nm =
-        checker.number(&field("lock_guard_nm"), options.lock_guard_nm, Limits::NON_NEGATIVE, "nm");
-    let power_sigma_db = checker.number(
-        &field("power_sigma_db"),
-        options.power_sigma_db,
-        Limits::NON_NEGATIVE,
-        "dB",
-    );
+    let lock_guard_nm = at.non_negative(checker, "lock_guard_nm", options.lock_guard_nm, "nm");
+    let power_sigma_db = at.non_negative(checker, "power_sigma_db", options.power_sigma_db, "dB");
     let LockLoop { kp, ki, capture_fwhm, relock_time_s, flap_window_s } =
         resolve_lock_loop(checker, options);
-    let workload_busy_fraction = checker.number(
-        &field("workload_busy_fraction"),
+    let workload_busy_fraction = at.number(
+        checker,
+        "workload_busy_fraction",
         options.workload_busy_fraction,
         Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
         "fraction",
@@ -96,15 +89,16 @@ fn check_loop_timing(
     workload_period_s: f64,
     thermal_step_s: f64,
 ) {
-    let field = |name: &str| format!("photonics.{name}");
+    let at = Section::new("photonics");
     let sample_s = 1.0 / sample_rate_hz;
     let samples_per_step = thermal_step_s / sample_s;
     if thermal_step_s.is_finite()
         && sample_s.is_finite()
         && ((samples_per_step - samples_per_step.round()).abs() > 1e-9 || samples_per_step < 1.0)
     {
-        checker.invalid(
-            &field("thermal_step_s"),
+        at.invalid(
+            checker,
+            "thermal_step_s",
             thermal_step_s,
             format!("a whole number of loop samples ({sample_s} s each)"),
         );
@@ -113,8 +107,9 @@ fn check_loop_timing(
     if steps_per_period.is_finite()
         && ((steps_per_period - steps_per_period.round()).abs() > 1e-9 || steps_per_period < 4.0)
     {
-        checker.invalid(
-            &field("workload_period_s"),
+        at.invalid(
+            checker,
+            "workload_period_s",
             workload_period_s,
             format!("a whole number (at least 4) of thermal steps ({thermal_step_s} s each)"),
         );
@@ -123,51 +118,45 @@ fn check_loop_timing(
 
 /// The rings' wavelength, line shape and heaters, the WDM grid and the offsets' spreads.
 fn resolve_rings_and_grid(checker: &mut Checker, options: &PhotonicsOptions) -> RingsAndGrid {
-    let field = |name: &str| format!("photonics.{name}");
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
+    let at = Section::new("photonics");
     RingsAndGrid {
-        wavelength_nm: checker.number(
-            &field("wavelength_nm"),
+        wavelength_nm: at.number(
+            checker,
+            "wavelength_nm",
             options.wavelength_nm,
             Limits::between(400.0, 2000.0),
             "nm",
         ),
-        ring_loaded_q: checker.number(
-            &field("ring_loaded_q"),
+        ring_loaded_q: at.number(
+            checker,
+            "ring_loaded_q",
             options.ring_loaded_q,
             Limits::between(100.0, 1e7),
             "1",
         ),
-        heater_max_mw: checker.number(
-            &field("heater_max_mw"),
-            options.heater_max_mw,
-            Limits::NON_NEGATIVE,
-            "mW",
-        ),
-        heater_crosstalk: checker.number(
-            &field("heater_crosstalk"),
+        heater_max_mw: at.non_negative(checker, "heater_max_mw", options.heater_max_mw, "mW"),
+        heater_crosstalk: at.number(
+            checker,
+            "heater_crosstalk",
             options.heater_crosstalk,
             Limits { min: Bound::Inclusive(0.0), max: Bound::Exclusive(0.5) },
             "fraction (2 x crosstalk < 1)",
         ),
-        channel_spacing_nm: positive(
+        channel_spacing_nm: at.positive(
             checker,
             "channel_spacing_nm",
             options.channel_spacing_nm,
             "nm",
         ),
-        global_variance_fraction: checker.number(
-            &field("global_variance_fraction"),
+        global_variance_fraction: at.fraction(
+            checker,
+            "global_variance_fraction",
             options.global_variance_fraction,
-            Limits::between(0.0, 1.0),
-            "fraction",
         ),
-        laser_offset_sigma_nm: checker.number(
-            &field("laser_offset_sigma_nm"),
+        laser_offset_sigma_nm: at.non_negative(
+            checker,
+            "laser_offset_sigma_nm",
             options.laser_offset_sigma_nm,
-            Limits::NON_NEGATIVE,
             "nm",
         ),
     }
@@ -186,41 +175,29 @@ struct RingsAndGrid {
 
 /// The fiber placement spreads, the mode radius and the link-margin allocations.
 fn resolve_coupling(checker: &mut Checker, options: &PhotonicsOptions) -> Coupling {
-    let field = |name: &str| format!("photonics.{name}");
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
+    let at = Section::new("photonics");
     Coupling {
-        block_sigma_um: checker.number(
-            &field("block_sigma_um"),
-            options.block_sigma_um,
-            Limits::NON_NEGATIVE,
-            "µm",
-        ),
-        fiber_sigma_um: checker.number(
-            &field("fiber_sigma_um"),
-            options.fiber_sigma_um,
-            Limits::NON_NEGATIVE,
-            "µm",
-        ),
+        block_sigma_um: at.non_negative(checker, "block_sigma_um", options.block_sigma_um, "µm"),
+        fiber_sigma_um: at.non_negative(checker, "fiber_sigma_um", options.fiber_sigma_um, "µm"),
         // A guided mode at 1.3 µm is at least ~0.1 µm in radius (the diffraction limit, about a
         // quarter wavelength in silicon); below it the overlap underflows to zero.
-        mode_radius_um: checker.number(
-            &field("mode_radius_um"),
+        mode_radius_um: at.number(
+            checker,
+            "mode_radius_um",
             options.mode_radius_um,
             Limits::between(0.1, 100.0),
             "µm",
         ),
-        coupling_allocation_db: positive(
+        coupling_allocation_db: at.positive(
             checker,
             "coupling_allocation_db",
             options.coupling_allocation_db,
             "dB",
         ),
-        ageing_allocation_db: checker.number(
-            &field("ageing_allocation_db"),
+        ageing_allocation_db: at.non_negative(
+            checker,
+            "ageing_allocation_db",
             options.ageing_allocation_db,
-            Limits::NON_NEGATIVE,
             "dB",
         ),
     }
@@ -237,14 +214,12 @@ struct Coupling {
 
 /// The lock loop's gains (a stable loop), capture range, re-lock time and flap window.
 fn resolve_lock_loop(checker: &mut Checker, options: &PhotonicsOptions) -> LockLoop {
-    let field = |name: &str| format!("photonics.{name}");
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
+    let at = Section::new("photonics");
     LockLoop {
-        kp: checker.number(&field("kp"), options.kp, Limits::FRACTION_BELOW_ONE, "1"),
-        ki: checker.number(
-            &field("ki"),
+        kp: at.number(checker, "kp", options.kp, Limits::FRACTION_BELOW_ONE, "1"),
+        ki: at.number(
+            checker,
+            "ki",
             options.ki,
             Limits {
                 min: Bound::Exclusive(0.0),
@@ -252,14 +227,9 @@ fn resolve_lock_loop(checker: &mut Checker, options: &PhotonicsOptions) -> LockL
             },
             "1 (a stable loop: ki < 2 - 2 kp)",
         ),
-        capture_fwhm: positive(checker, "capture_fwhm", options.capture_fwhm, "half-linewidths"),
-        relock_time_s: checker.number(
-            &field("relock_time_s"),
-            options.relock_time_s,
-            Limits::NON_NEGATIVE,
-            "s",
-        ),
-        flap_window_s: positive(checker, "flap_window_s", options.flap_window_s, "s"),
+        capture_fwhm: at.positive(checker, "capture_fwhm", options.capture_fwhm, "half-linewidths"),
+        relock_time_s: at.non_negative(checker, "relock_time_s", options.relock_time_s, "s"),
+        flap_window_s: at.positive(checker, "flap_window_s", options.flap_window_s, "s"),
     }
 }
 
@@ -274,22 +244,21 @@ struct LockLoop {
 
 /// The drift transient's grid and length, and the feed-forward predictor's sensor and taps.
 fn resolve_drift_model(checker: &mut Checker, options: &PhotonicsOptions) -> DriftModel {
-    let field = |name: &str| format!("photonics.{name}");
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
+    let at = Section::new("photonics");
     DriftModel {
-        drift_grid_cells: checker.count(
-            &field("drift_grid_cells"),
+        drift_grid_cells: at.count(
+            checker,
+            "drift_grid_cells",
             options.drift_grid_cells,
             8,
             128,
             "cells",
         ) as usize,
-        periods: checker.count(&field("periods"), options.periods, 2, 10_000, "periods") as usize,
-        sensor_lsb_k: positive(checker, "sensor_lsb_k", options.sensor_lsb_k, "K"),
-        predictor_taps: checker.count(
-            &field("predictor_taps"),
+        periods: at.count(checker, "periods", options.periods, 2, 10_000, "periods") as usize,
+        sensor_lsb_k: at.positive(checker, "sensor_lsb_k", options.sensor_lsb_k, "K"),
+        predictor_taps: at.count(
+            checker,
+            "predictor_taps",
             options.predictor_taps,
             1,
             64,

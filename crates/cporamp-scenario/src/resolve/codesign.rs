@@ -8,7 +8,7 @@ use crate::{
     ChannelGeometry, CodesignSettings, CoolingBom, ElsPlacement, EnginePlate, PriceRange,
     Technology,
 };
-use cporamp_core::check::{Checker, Limits};
+use cporamp_core::check::{Checker, Limits, Section};
 
 /// The largest sweep a scenario may ask for: each point builds and factors a package grid.
 pub const MAX_CODESIGN_POINTS: usize = 4096;
@@ -61,31 +61,27 @@ pub(super) fn resolve_codesign(
     file: &raw::ScenarioFile,
     technologies: &[Technology],
 ) -> CodesignSettings {
-    let field = |name: &str| format!("codesign.{name}");
+    let at = Section::new("codesign");
     let generation = generation_index(
         checker,
-        &field("generation"),
+        &at.path("generation"),
         &options.generation,
         &file.compare.generations,
     );
     let technology = technology_index(
         checker,
-        &field("technology"),
+        &at.path("technology"),
         &options.technology,
         technologies,
         |t| t.package.is_some(),
         "a co-packaged technology (one with a package)",
     )
     .unwrap_or(0);
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
     let channels = resolve_channels(checker, options);
-    let grid_cells =
-        checker.count(&field("grid_cells"), options.grid_cells, 8, 256, "cells") as usize;
+    let grid_cells = at.count(checker, "grid_cells", options.grid_cells, 8, 256, "cells") as usize;
     let flow_l_per_min_per_kw = numbers(
         checker,
-        &field("flow_l_per_min_per_kw"),
+        &at.path("flow_l_per_min_per_kw"),
         &options.flow_l_per_min_per_kw,
         Limits::between(0.1, 10.0),
         "L/min/kW",
@@ -104,16 +100,17 @@ pub(super) fn resolve_codesign(
         chiller_only_c,
         usd_per_kwh,
     } = resolve_facility(checker, options);
-    let max_engine_temp_c = checker.number(
-        &field("max_engine_temp_c"),
+    let max_engine_temp_c = at.number(
+        checker,
+        "max_engine_temp_c",
         options.max_engine_temp_c,
         Limits::between(0.0, 150.0),
         "°C",
     );
     let max_flow_l_per_min =
-        positive(checker, "max_flow_l_per_min", options.max_flow_l_per_min, "L/min");
+        at.positive(checker, "max_flow_l_per_min", options.max_flow_l_per_min, "L/min");
     let max_pressure_drop_kpa =
-        positive(checker, "max_pressure_drop_kpa", options.max_pressure_drop_kpa, "kPa");
+        at.positive(checker, "max_pressure_drop_kpa", options.max_pressure_drop_kpa, "kPa");
     let bom = resolve_bom(checker, &options.bom);
     let settings = CodesignSettings {
         generation,
@@ -147,24 +144,25 @@ pub(super) fn resolve_codesign(
 
 /// The channel geometries: the widths and heights, paired up.
 fn resolve_channels(checker: &mut Checker, options: &raw::CodesignOptions) -> Vec<ChannelGeometry> {
-    let field = |name: &str| format!("codesign.{name}");
+    let at = Section::new("codesign");
     let widths = numbers(
         checker,
-        &field("channel_width_mm"),
+        &at.path("channel_width_mm"),
         &options.channel_width_mm,
         Limits::between(0.02, 5.0),
         "mm",
     );
     let heights = numbers(
         checker,
-        &field("channel_height_mm"),
+        &at.path("channel_height_mm"),
         &options.channel_height_mm,
         Limits::between(0.02, 10.0),
         "mm",
     );
     if widths.len() != heights.len() {
-        checker.invalid(
-            &field("channel_height_mm"),
+        at.invalid(
+            checker,
+            "channel_height_mm",
             format!("{} values", heights.len()),
             format!("one height per channel_width_mm ({} values): the lists pair up", widths.len()),
         );
@@ -179,10 +177,11 @@ fn resolve_channels(checker: &mut Checker, options: &raw::CodesignOptions) -> Ve
 /// The chiller takes over above free cooling's range, and the sweep stays within
 /// [`MAX_CODESIGN_POINTS`].
 fn check_sweep(checker: &mut Checker, settings: &CodesignSettings) {
-    let field = |name: &str| format!("codesign.{name}");
+    let at = Section::new("codesign");
     if settings.chiller_only_c >= settings.free_cooling_full_c {
-        checker.invalid(
-            &field("chiller_only_c"),
+        at.invalid(
+            checker,
+            "chiller_only_c",
             settings.chiller_only_c,
             format!(
                 "below free_cooling_full_c ({} °C): the chiller's share falls between the two",
@@ -192,8 +191,9 @@ fn check_sweep(checker: &mut Checker, settings: &CodesignSettings) {
     }
     let points = settings.points();
     if points > MAX_CODESIGN_POINTS {
-        checker.invalid(
-            &field("flow_l_per_min_per_kw"),
+        at.invalid(
+            checker,
+            "flow_l_per_min_per_kw",
             format!("a grid of {points} design points"),
             format!("at most {MAX_CODESIGN_POINTS} points (the product of the list lengths)"),
         );
@@ -202,57 +202,49 @@ fn check_sweep(checker: &mut Checker, settings: &CodesignSettings) {
 
 /// `[codesign.bom]`: the liquid-cooling bill of materials' prices (low <= high) and sizes.
 fn resolve_bom(checker: &mut Checker, bom: &raw::CoolingBomOptions) -> CoolingBom {
-    let bom_field = |name: &str| format!("codesign.bom.{name}");
+    let at = Section::new("codesign.bom");
     CoolingBom {
-        switches_per_rack: checker.count(
-            &bom_field("switches_per_rack"),
+        switches_per_rack: at.count(
+            checker,
+            "switches_per_rack",
             bom.switches_per_rack,
             1,
             64,
             "switches",
         ) as usize,
-        asic_cold_plate: price(
-            checker,
-            &bom_field("asic_cold_plate_usd"),
-            &bom.asic_cold_plate_usd,
-        ),
+        asic_cold_plate: price(checker, &at.path("asic_cold_plate_usd"), &bom.asic_cold_plate_usd),
         engine_cold_plate: price(
             checker,
-            &bom_field("engine_cold_plate_usd"),
+            &at.path("engine_cold_plate_usd"),
             &bom.engine_cold_plate_usd,
         ),
-        els_cold_plate: price(checker, &bom_field("els_cold_plate_usd"), &bom.els_cold_plate_usd),
+        els_cold_plate: price(checker, &at.path("els_cold_plate_usd"), &bom.els_cold_plate_usd),
         quick_disconnect_pair: price(
             checker,
-            &bom_field("quick_disconnect_pair_usd"),
+            &at.path("quick_disconnect_pair_usd"),
             &bom.quick_disconnect_pair_usd,
         ),
-        hose: price(checker, &bom_field("hose_usd"), &bom.hose_usd),
+        hose: price(checker, &at.path("hose_usd"), &bom.hose_usd),
         manifold_per_rack: price(
             checker,
-            &bom_field("manifold_usd_per_rack"),
+            &at.path("manifold_usd_per_rack"),
             &bom.manifold_usd_per_rack,
         ),
-        cdu_per_kw: price(checker, &bom_field("cdu_usd_per_kw"), &bom.cdu_usd_per_kw),
-        cdu_capacity_kw: checker.number(
-            &bom_field("cdu_capacity_kw"),
-            bom.cdu_capacity_kw,
-            Limits::POSITIVE,
-            "kW",
-        ),
-        leak_sensor: price(checker, &bom_field("leak_sensor_usd"), &bom.leak_sensor_usd),
-        flow_sensor: price(checker, &bom_field("flow_sensor_usd"), &bom.flow_sensor_usd),
+        cdu_per_kw: price(checker, &at.path("cdu_usd_per_kw"), &bom.cdu_usd_per_kw),
+        cdu_capacity_kw: at.positive(checker, "cdu_capacity_kw", bom.cdu_capacity_kw, "kW"),
+        leak_sensor: price(checker, &at.path("leak_sensor_usd"), &bom.leak_sensor_usd),
+        flow_sensor: price(checker, &at.path("flow_sensor_usd"), &bom.flow_sensor_usd),
         coolant: bom.coolant.clone(),
-        coolant_l_per_switch: checker.number(
-            &bom_field("coolant_l_per_switch"),
+        coolant_l_per_switch: at.positive(
+            checker,
+            "coolant_l_per_switch",
             bom.coolant_l_per_switch,
-            Limits::POSITIVE,
             "L",
         ),
-        coolant_per_l: price(checker, &bom_field("coolant_usd_per_l"), &bom.coolant_usd_per_l),
+        coolant_per_l: price(checker, &at.path("coolant_usd_per_l"), &bom.coolant_usd_per_l),
         facility_water_per_kw: price(
             checker,
-            &bom_field("facility_water_usd_per_kw"),
+            &at.path("facility_water_usd_per_kw"),
             &bom.facility_water_usd_per_kw,
         ),
     }
@@ -261,37 +253,37 @@ fn resolve_bom(checker: &mut Checker, bom: &raw::CoolingBomOptions) -> CoolingBo
 /// The sweep's inlet temperatures, engine gaps, engine plates, ELS placements and ASIC power
 /// factors.
 fn resolve_sweep_lists(checker: &mut Checker, options: &raw::CodesignOptions) -> SweepLists {
-    let field = |name: &str| format!("codesign.{name}");
+    let at = Section::new("codesign");
     SweepLists {
         inlet_c: numbers(
             checker,
-            &field("inlet_c"),
+            &at.path("inlet_c"),
             &options.inlet_c,
             Limits::between(5.0, 70.0),
             "°C",
         ),
         engine_gap_mm: numbers(
             checker,
-            &field("engine_gap_mm"),
+            &at.path("engine_gap_mm"),
             &options.engine_gap_mm,
             Limits::between(0.0, 50.0),
             "mm",
         ),
         engine_plate: choices(
             checker,
-            &field("engine_plate"),
+            &at.path("engine_plate"),
             &options.engine_plate,
             &[("shared", EnginePlate::Shared), ("own", EnginePlate::Own)],
         ),
         els_placement: choices(
             checker,
-            &field("els_placement"),
+            &at.path("els_placement"),
             &options.els_placement,
             &[("front_panel", ElsPlacement::FrontPanel), ("cold_plate", ElsPlacement::ColdPlate)],
         ),
         asic_power_factor: numbers(
             checker,
-            &field("asic_power_factor"),
+            &at.path("asic_power_factor"),
             &options.asic_power_factor,
             Limits::between(0.1, 3.0),
             "x generation",
@@ -311,67 +303,71 @@ struct SweepLists {
 /// The facility's cooling: CDU approach, ELS plate, loop, pump, chiller and free cooling, and
 /// the price of energy.
 fn resolve_facility(checker: &mut Checker, options: &raw::CodesignOptions) -> Facility {
-    let field = |name: &str| format!("codesign.{name}");
-    let positive = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::POSITIVE, unit)
-    };
+    let at = Section::new("codesign");
     Facility {
-        cdu_approach_k: checker.number(
-            &field("cdu_approach_k"),
+        cdu_approach_k: at.number(
+            checker,
+            "cdu_approach_k",
             options.cdu_approach_k,
             Limits::between(0.0, 20.0),
             "K",
         ),
-        els_plate_r_k_per_w: positive(
+        els_plate_r_k_per_w: at.positive(
             checker,
             "els_plate_r_k_per_w",
             options.els_plate_r_k_per_w,
             "K/W",
         ),
-        loop_pressure_drop_kpa: checker.number(
-            &field("loop_pressure_drop_kpa"),
+        loop_pressure_drop_kpa: at.non_negative(
+            checker,
+            "loop_pressure_drop_kpa",
             options.loop_pressure_drop_kpa,
-            Limits::NON_NEGATIVE,
             "kPa",
         ),
-        loop_reference_l_per_min_per_kw: positive(
+        loop_reference_l_per_min_per_kw: at.positive(
             checker,
             "loop_reference_l_per_min_per_kw",
             options.loop_reference_l_per_min_per_kw,
             "L/min/kW",
         ),
-        pump_efficiency: checker.number(
-            &field("pump_efficiency"),
+        pump_efficiency: at.number(
+            checker,
+            "pump_efficiency",
             options.pump_efficiency,
             Limits::FRACTION_OPEN_ZERO,
             "fraction",
         ),
-        chiller_kw_per_kw: checker.number(
-            &field("chiller_kw_per_kw"),
+        chiller_kw_per_kw: at.number(
+            checker,
+            "chiller_kw_per_kw",
             options.chiller_kw_per_kw,
             Limits::between(0.0, 2.0),
             "kW/kW",
         ),
-        free_cooling_kw_per_kw: checker.number(
-            &field("free_cooling_kw_per_kw"),
+        free_cooling_kw_per_kw: at.number(
+            checker,
+            "free_cooling_kw_per_kw",
             options.free_cooling_kw_per_kw,
             Limits::between(0.0, 2.0),
             "kW/kW",
         ),
-        free_cooling_full_c: checker.number(
-            &field("free_cooling_full_c"),
+        free_cooling_full_c: at.number(
+            checker,
+            "free_cooling_full_c",
             options.free_cooling_full_c,
             Limits::between(0.0, 70.0),
             "°C",
         ),
-        chiller_only_c: checker.number(
-            &field("chiller_only_c"),
+        chiller_only_c: at.number(
+            checker,
+            "chiller_only_c",
             options.chiller_only_c,
             Limits::between(0.0, 70.0),
             "°C",
         ),
-        usd_per_kwh: checker.number(
-            &field("usd_per_kwh"),
+        usd_per_kwh: at.number(
+            checker,
+            "usd_per_kwh",
             options.usd_per_kwh,
             Limits::between(0.0, 2.0),
             "USD/kWh",

@@ -7,7 +7,7 @@ use crate::{
     Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings, SerdesClass,
     Tec, Technology, TechnologyKind,
 };
-use cporamp_core::check::{Checker, Limits, check_generation_keys, join};
+use cporamp_core::check::{Checker, Limits, Section, check_generation_keys, join};
 use cporamp_core::units::{
     Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
 };
@@ -30,12 +30,12 @@ pub(super) fn resolve_generations(
         .filter_map(|id| file.generation.get(id).map(|options| (id, options)))
         .map(|(id, options)| {
             let path = join("generation", id);
-            let field = |name: &str| format!("{path}.{name}");
-            let lanes_per_switch = checker.count(&field("lanes_per_switch"), options.lanes_per_switch, 1, 65_536, "lanes");
-            let lanes_per_port = checker.count(&field("lanes_per_port"), options.lanes_per_port, 1, 64, "lanes");
+            let at = Section::new(path);
+            let lanes_per_switch = at.count(checker,"lanes_per_switch", options.lanes_per_switch, 1, 65_536, "lanes");
+            let lanes_per_port = at.count(checker,"lanes_per_port", options.lanes_per_port, 1, 64, "lanes");
             if lanes_per_switch % lanes_per_port != 0 {
-                checker.invalid(
-                    &field("lanes_per_port"),
+                at.invalid(checker,
+                    "lanes_per_port",
                     lanes_per_port,
                     format!("a divisor of lanes_per_switch = {lanes_per_switch}, so that ports are whole"),
                 );
@@ -43,33 +43,18 @@ pub(super) fn resolve_generations(
             Generation {
                 id: id.clone(),
                 lanes_per_switch,
-                lane_rate: Gbps(checker.number(&field("lane_rate_gbps"), options.lane_rate_gbps, Limits::POSITIVE, "Gb/s")),
+                lane_rate: Gbps(at.positive(checker, "lane_rate_gbps", options.lane_rate_gbps, "Gb/s")),
                 lanes_per_port,
-                asic_core: PjPerBit(checker.number(
-                    &field("asic_core_pj_per_bit"),
-                    options.asic_core_pj_per_bit,
-                    Limits::NON_NEGATIVE,
-                    "pJ/bit",
-                )),
-                host_serdes_long_reach: PjPerBit(checker.number(
-                    &field("host_serdes_long_reach_pj_per_bit"),
-                    options.host_serdes_long_reach_pj_per_bit,
-                    Limits::NON_NEGATIVE,
-                    "pJ/bit",
-                )),
-                host_serdes_xsr: PjPerBit(checker.number(
-                    &field("host_serdes_xsr_pj_per_bit"),
-                    options.host_serdes_xsr_pj_per_bit,
-                    Limits::NON_NEGATIVE,
-                    "pJ/bit",
-                )),
-                rx_oma_sensitivity: Dbm(checker.number(
-                    &field("rx_oma_sensitivity_dbm"),
+                asic_core: PjPerBit(at.non_negative(checker, "asic_core_pj_per_bit", options.asic_core_pj_per_bit, "pJ/bit")),
+                host_serdes_long_reach: PjPerBit(at.non_negative(checker, "host_serdes_long_reach_pj_per_bit", options.host_serdes_long_reach_pj_per_bit, "pJ/bit")),
+                host_serdes_xsr: PjPerBit(at.non_negative(checker, "host_serdes_xsr_pj_per_bit", options.host_serdes_xsr_pj_per_bit, "pJ/bit")),
+                rx_oma_sensitivity: Dbm(at.number(checker,
+                    "rx_oma_sensitivity_dbm",
                     options.rx_oma_sensitivity_dbm,
                     Limits::between(-30.0, 10.0),
                     "dBm",
                 )),
-                asic_cost: Usd(checker.number(&field("asic_cost_usd"), options.asic_cost_usd, Limits::NON_NEGATIVE, "USD")),
+                asic_cost: Usd(at.non_negative(checker, "asic_cost_usd", options.asic_cost_usd, "USD")),
             }
         })
         .collect()
@@ -103,10 +88,10 @@ pub(super) fn resolve_technology(
     generation_ids: &[String],
 ) -> Technology {
     let path = join("technology", id);
-    let field = |name: &str| format!("{path}.{name}");
+    let at = Section::new(&path);
     let kind = checker
         .choice(
-            &field("kind"),
+            &at.path("kind"),
             &options.kind,
             &[
                 ("pluggable", TechnologyKind::Pluggable),
@@ -117,7 +102,7 @@ pub(super) fn resolve_technology(
         .unwrap_or(TechnologyKind::Pluggable);
     let host_serdes = checker
         .choice(
-            &field("host_serdes"),
+            &at.path("host_serdes"),
             &options.host_serdes,
             &[("long_reach", SerdesClass::LongReach), ("xsr", SerdesClass::Xsr)],
         )
@@ -127,46 +112,51 @@ pub(super) fn resolve_technology(
 
     let optics = match (&options.laser, &options.link_budget) {
         (Some(laser), Some(link_budget)) => Some(Optics {
-            laser: resolve_laser(checker, &field("laser"), laser, kind),
-            link_budget: resolve_link_budget(checker, &field("link_budget"), link_budget),
+            laser: resolve_laser(checker, &at.path("laser"), laser, kind),
+            link_budget: resolve_link_budget(checker, &at.path("link_budget"), link_budget),
         }),
         _ => None,
     };
-    let rings = options.rings.as_ref().map(|rings| resolve_rings(checker, &field("rings"), rings));
+    let rings =
+        options.rings.as_ref().map(|rings| resolve_rings(checker, &at.path("rings"), rings));
     let package = options
         .package
         .as_ref()
-        .map(|package| resolve_package(checker, &field("package"), package));
+        .map(|package| resolve_package(checker, &at.path("package"), package));
 
-    let parts = resolve_per_generation(checker, &field("per_generation"), options, generation_ids);
+    let parts =
+        resolve_per_generation(checker, &at.path("per_generation"), options, generation_ids);
 
     Technology {
         id: id.to_string(),
         label: options.label.clone(),
         kind,
         host_serdes,
-        host_serdes_scale: checker.number(
-            &field("host_serdes_scale"),
+        host_serdes_scale: at.number(
+            checker,
+            "host_serdes_scale",
             options.host_serdes_scale,
             Limits::between(0.0, 2.0),
             "fraction",
         ),
-        conversion_efficiency: checker.number(
-            &field("conversion_efficiency"),
+        conversion_efficiency: at.number(
+            checker,
+            "conversion_efficiency",
             options.conversion_efficiency,
             Limits::FRACTION_OPEN_ZERO,
             "fraction",
         ),
-        overhead_per_port: Watts(checker.number(
-            &field("overhead_w_per_port"),
+        overhead_per_port: Watts(at.non_negative(
+            checker,
+            "overhead_w_per_port",
             options.overhead_w_per_port,
-            Limits::NON_NEGATIVE,
             "W",
         )),
-        reach: Metres(checker.number(&field("reach_m"), options.reach_m, Limits::POSITIVE, "m")),
+        reach: Metres(at.positive(checker, "reach_m", options.reach_m, "m")),
         reach_class: options.reach_class.clone(),
-        faceplate_ports_per_ru: checker.count(
-            &field("faceplate_ports_per_ru"),
+        faceplate_ports_per_ru: at.count(
+            checker,
+            "faceplate_ports_per_ru",
             options.faceplate_ports_per_ru,
             1,
             1024,
@@ -187,7 +177,7 @@ fn check_sections(
     options: &raw::TechnologyOptions,
     kind: TechnologyKind,
 ) {
-    let field = |name: &str| format!("{path}.{name}");
+    let at = Section::new(path);
     let needs_optics = kind != TechnologyKind::Copper;
     let needs_package = kind == TechnologyKind::CoPackaged;
     let presence = [
@@ -197,8 +187,9 @@ fn check_sections(
     ];
     for (section, present, needed) in presence {
         if present != needed {
-            checker.invalid(
-                &field(section),
+            at.invalid(
+                checker,
+                section,
                 if present { "a section" } else { "nothing" },
                 format!(
                     "{} [{}.{section}] for kind = \"{}\"",
@@ -210,8 +201,9 @@ fn check_sections(
         }
     }
     if options.rings.is_some() && kind != TechnologyKind::CoPackaged {
-        checker.invalid(
-            &field("rings"),
+        at.invalid(
+            checker,
+            "rings",
             "a section",
             format!("no [{path}.rings] unless kind = \"co_packaged\""),
         );
@@ -281,66 +273,73 @@ pub(super) fn resolve_laser(
     options: &raw::LaserOptions,
     kind: TechnologyKind,
 ) -> Laser {
-    let field = |name: &str| format!("{path}.{name}");
+    let at = Section::new(path);
     let allowed_placements: &[(&str, LaserPlacement)] = if kind == TechnologyKind::CoPackaged {
         &[("package", LaserPlacement::Package), ("external", LaserPlacement::External)]
     } else {
         &[("module", LaserPlacement::Module)]
     };
     let placement = checker
-        .choice(&field("placement"), &options.placement, allowed_placements)
+        .choice(&at.path("placement"), &options.placement, allowed_placements)
         .unwrap_or(LaserPlacement::Module);
     let cooled =
-        checker.choice(&field("cooling"), &options.cooling, &[("tec", true), ("uncooled", false)]);
+        at.choice(checker, "cooling", &options.cooling, &[("tec", true), ("uncooled", false)]);
     if let Some(cooled) = cooled
         && cooled != options.tec.is_some()
     {
-        checker.invalid(
-            &field("tec"),
+        at.invalid(
+            checker,
+            "tec",
             if options.tec.is_some() { "a section" } else { "nothing" },
             format!("a [{path}.tec] section exactly when cooling = \"tec\""),
         );
     }
     let external = placement == LaserPlacement::External;
     if external != options.els.is_some() {
-        checker.invalid(
-            &field("els"),
+        at.invalid(
+            checker,
+            "els",
             if options.els.is_some() { "a section" } else { "nothing" },
             format!("a [{path}.els] section exactly when placement = \"external\""),
         );
     }
-    let tec = options.tec.as_ref().map(|tec| resolve_tec(checker, &field("tec"), tec));
-    let els = options.els.as_ref().map(|els| resolve_els(checker, &field("els"), els));
+    let tec = options.tec.as_ref().map(|tec| resolve_tec(checker, &at.path("tec"), tec));
+    let els = options.els.as_ref().map(|els| resolve_els(checker, &at.path("els"), els));
     Laser {
         placement,
-        lanes_per_laser: checker.count(
-            &field("lanes_per_laser"),
+        lanes_per_laser: at.count(
+            checker,
+            "lanes_per_laser",
             options.lanes_per_laser,
             1,
             64,
             "lanes",
         ),
-        wall_plug_efficiency: checker.number(
-            &field("wall_plug_efficiency"),
+        wall_plug_efficiency: at.number(
+            checker,
+            "wall_plug_efficiency",
             options.wall_plug_efficiency,
             Limits::FRACTION_OPEN_ZERO,
             "fraction",
         ),
-        wpe_reference_temp: Celsius(checker.number(
-            &field("wpe_reference_temp_c"),
+        wpe_reference_temp: Celsius(at.number(
+            checker,
+            "wpe_reference_temp_c",
             options.wpe_reference_temp_c,
             Limits::between(-40.0, 150.0),
             "°C",
         )),
-        wpe_temp_scale: Kelvin(checker.number(
-            &field("wpe_temp_scale_k"),
+        wpe_temp_scale: Kelvin(at.number(
+            checker,
+            "wpe_temp_scale_k",
             options.wpe_temp_scale_k,
             // Below ~5 K the exponential fit is meaningless (real T0 and T1 are 50-400 K).
             Limits::between(5.0, 10_000.0),
             "K",
         )),
-        ambient_temp: Celsius(checker.number(
-            &field("ambient_temp_c"),
+        ambient_temp: Celsius(at.number(
+            checker,
+            "ambient_temp_c",
             options.ambient_temp_c,
             Limits::between(-40.0, 150.0),
             "°C",
@@ -398,13 +397,14 @@ pub(super) fn resolve_link_budget(
     path: &str,
     options: &raw::LinkBudgetOptions,
 ) -> LinkBudget {
-    let field = |name: &str| format!("{path}.{name}");
+    let at = Section::new(path);
     let loss = |checker: &mut Checker, name: &str, value: f64| {
-        Db(checker.number(&field(name), value, Limits::between(0.0, 60.0), "dB"))
+        Db(at.number(checker, name, value, Limits::between(0.0, 60.0), "dB"))
     };
     LinkBudget {
-        extinction_ratio: Db(checker.number(
-            &field("extinction_ratio_db"),
+        extinction_ratio: Db(at.number(
+            checker,
+            "extinction_ratio_db",
             options.extinction_ratio_db,
             // Below 1 dB the OMA penalty exceeds 6 dB: not a usable modulator.
             Limits::between(1.0, 30.0),
@@ -413,14 +413,16 @@ pub(super) fn resolve_link_budget(
         modulator_loss: loss(checker, "modulator_loss_db", options.modulator_loss_db),
         coupling_loss: loss(checker, "coupling_loss_db", options.coupling_loss_db),
         connector_loss: loss(checker, "connector_loss_db", options.connector_loss_db),
-        fiber_length_km: checker.number(
-            &field("fiber_length_km"),
+        fiber_length_km: at.number(
+            checker,
+            "fiber_length_km",
             options.fiber_length_km,
             Limits::between(0.0, 100.0),
             "km",
         ),
-        fiber_loss_db_per_km: checker.number(
-            &field("fiber_loss_db_per_km"),
+        fiber_loss_db_per_km: at.number(
+            checker,
+            "fiber_loss_db_per_km",
             options.fiber_loss_db_per_km,
             Limits::between(0.0, 10.0),
             "dB/km",
@@ -435,59 +437,60 @@ pub(super) fn resolve_rings(
     path: &str,
     options: &raw::RingOptions,
 ) -> Rings {
-    let field = |name: &str| format!("{path}.{name}");
+    let at = Section::new(path);
     Rings {
-        rings_per_lane: checker.count(
-            &field("rings_per_lane"),
-            options.rings_per_lane,
-            0,
-            64,
-            "rings",
-        ),
-        fsr: Nanometres(checker.number(
-            &field("fsr_nm"),
+        rings_per_lane: at.count(checker, "rings_per_lane", options.rings_per_lane, 0, 64, "rings"),
+        fsr: Nanometres(at.number(
+            checker,
+            "fsr_nm",
             options.fsr_nm,
             Limits::between(0.5, 100.0),
             "nm",
         )),
-        heater_efficiency_nm_per_mw: checker.number(
-            &field("heater_efficiency_nm_per_mw"),
+        heater_efficiency_nm_per_mw: at.positive(
+            checker,
+            "heater_efficiency_nm_per_mw",
             options.heater_efficiency_nm_per_mw,
-            Limits::POSITIVE,
             "nm/mW",
         ),
-        fab_offset_sigma: Nanometres(checker.number(
-            &field("fab_offset_sigma_nm"),
+        fab_offset_sigma: Nanometres(at.number(
+            checker,
+            "fab_offset_sigma_nm",
             options.fab_offset_sigma_nm,
             Limits::between(0.0, 100.0),
             "nm",
         )),
-        design_bias: Nanometres(checker.number(
-            &field("design_bias_nm"),
+        design_bias: Nanometres(at.number(
+            checker,
+            "design_bias_nm",
             options.design_bias_nm,
             Limits::between(-100.0, 100.0),
             "nm",
         )),
-        ring_drift_nm_per_k: checker.number(
-            &field("ring_drift_nm_per_k"),
+        ring_drift_nm_per_k: at.number(
+            checker,
+            "ring_drift_nm_per_k",
             options.ring_drift_nm_per_k,
             Limits::between(0.0, 1.0),
             "nm/K",
         ),
-        laser_drift_nm_per_k: checker.number(
-            &field("laser_drift_nm_per_k"),
+        laser_drift_nm_per_k: at.number(
+            checker,
+            "laser_drift_nm_per_k",
             options.laser_drift_nm_per_k,
             Limits::between(0.0, 1.0),
             "nm/K",
         ),
-        ring_temp: Celsius(checker.number(
-            &field("ring_temp_c"),
+        ring_temp: Celsius(at.number(
+            checker,
+            "ring_temp_c",
             options.ring_temp_c,
             Limits::between(-40.0, 150.0),
             "°C",
         )),
-        reference_temp: Celsius(checker.number(
-            &field("reference_temp_c"),
+        reference_temp: Celsius(at.number(
+            checker,
+            "reference_temp_c",
             options.reference_temp_c,
             Limits::between(-40.0, 150.0),
             "°C",
@@ -500,12 +503,12 @@ pub(super) fn resolve_parts(
     path: &str,
     options: &raw::PartsOptions,
 ) -> Parts {
-    let field = |name: &str| format!("{path}.{name}");
+    let at = Section::new(path);
     let energy = |checker: &mut Checker, name: &str, value: f64| {
-        PjPerBit(checker.number(&field(name), value, Limits::between(0.0, 100.0), "pJ/bit"))
+        PjPerBit(at.number(checker, name, value, Limits::between(0.0, 100.0), "pJ/bit"))
     };
     let money = |checker: &mut Checker, name: &str, value: f64| {
-        Usd(checker.number(&field(name), value, Limits::NON_NEGATIVE, "USD"))
+        Usd(at.non_negative(checker, name, value, "USD"))
     };
     Parts {
         dsp: energy(checker, "dsp_pj_per_bit", options.dsp_pj_per_bit),

@@ -2,7 +2,7 @@
 //! labels.
 
 use super::{CoverageOptions, Ramp, RampOptions, Rework, YieldOptions, YieldSettings};
-use cporamp_core::check::{Bound, Checker, Limits};
+use cporamp_core::check::{Bound, Checker, Limits, Section};
 use cporamp_core::mechanism::{ByMechanism, Mechanism};
 use cporamp_core::quarter::Quarter;
 use cporamp_core::units::{Hours, Micrometres, Usd};
@@ -31,31 +31,22 @@ fn quarters(checker: &mut Checker, ramp: &RampOptions) -> Vec<Quarter> {
 /// Checks `[yield]` and resolves it; every problem is recorded in `checker` (the result is
 /// then only a placeholder to keep walking with).
 pub fn resolve(checker: &mut Checker, options: &YieldOptions) -> YieldSettings {
-    let field = |name: &str| format!("yield.{name}");
+    let at = Section::new("yield");
     // Positive: Wright's law and the market's learning start from the volume already built.
-    let initial_units = checker.number(
-        &field("ramp.initial_units"),
-        options.ramp.initial_units,
-        Limits::POSITIVE,
-        "units",
-    );
-    let seed = checker.count(&field("seed"), options.seed, 0, i64::from(u32::MAX), "seed") as u64;
+    let initial_units =
+        at.positive(checker, "ramp.initial_units", options.ramp.initial_units, "units");
+    let seed = at.count(checker, "seed", options.seed, 0, i64::from(u32::MAX), "seed") as u64;
     let packages =
-        checker.count(&field("packages"), options.packages, 1, 10_000_000, "packages") as usize;
-    let spare_lanes_per_engine = checker.count(
-        &field("spare_lanes_per_engine"),
-        options.spare_lanes_per_engine,
-        0,
-        64,
-        "lanes",
-    ) as usize;
+        at.count(checker, "packages", options.packages, 1, 10_000_000, "packages") as usize;
+    let spare_lanes_per_engine =
+        at.count(checker, "spare_lanes_per_engine", options.spare_lanes_per_engine, 0, 64, "lanes")
+            as usize;
     let attach = resolve_attach(checker, options);
     let laser_defects = resolve_laser_defects(checker, options);
     let warpage = resolve_warpage(checker, options);
     let wafers = resolve_wafers(checker, options);
     let els_spare_lasers =
-        checker.count(&field("els_spare_lasers"), options.els_spare_lasers, 0, 64, "lasers")
-            as usize;
+        at.count(checker, "els_spare_lasers", options.els_spare_lasers, 0, 64, "lasers") as usize;
     let rework = resolve_rework(checker, options);
     let coverages = resolve_coverage(checker, options);
     let ramp = resolve_ramp(checker, options, initial_units);
@@ -123,45 +114,35 @@ fn coverage(checker: &mut Checker, name: &str, values: &CoverageOptions) -> ByMe
 
 /// Fiber re-attach (`[yield.rework]`): attempts, damage probability and cost.
 fn resolve_rework(checker: &mut Checker, options: &YieldOptions) -> Rework {
-    let field = |name: &str| format!("yield.{name}");
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
-    let fraction = |checker: &mut Checker, name: &str, value: f64| {
-        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
-    };
+    let at = Section::new("yield");
     Rework {
-        attempts: checker.count(
-            &field("rework.attempts"),
-            options.rework.attempts,
-            0,
-            10,
-            "attempts",
-        ) as usize,
-        damage_probability: fraction(
+        attempts: at.count(checker, "rework.attempts", options.rework.attempts, 0, 10, "attempts")
+            as usize,
+        damage_probability: at.fraction(
             checker,
             "rework.damage_probability",
             options.rework.damage_probability,
         ),
-        usd: non_negative(checker, "rework.usd", options.rework.usd, "USD"),
+        usd: at.non_negative(checker, "rework.usd", options.rework.usd, "USD"),
     }
 }
 
 /// The volume ramp (`[yield.ramp]`): learning, reference and initial volumes, the quarters and
 /// their cumulative volumes (from `initial_units`), packages per point.
 fn resolve_ramp(checker: &mut Checker, options: &YieldOptions, initial_units: f64) -> Ramp {
-    let field = |name: &str| format!("yield.{name}");
+    let at = Section::new("yield");
     Ramp {
-        learning_rate: checker.number(
-            &field("ramp.learning_rate"),
+        learning_rate: at.number(
+            checker,
+            "ramp.learning_rate",
             options.ramp.learning_rate,
             Limits::FRACTION_OPEN_ZERO,
             "factor per doubling",
         ),
-        reference_units: checker.number(
-            &field("ramp.reference_units"),
+        reference_units: at.positive(
+            checker,
+            "ramp.reference_units",
             options.ramp.reference_units,
-            Limits::POSITIVE,
             "units",
         ),
         initial_units,
@@ -184,8 +165,9 @@ fn resolve_ramp(checker: &mut Checker, options: &YieldOptions, initial_units: f6
                 })
                 .collect()
         },
-        packages_per_point: checker.count(
-            &field("ramp.packages_per_point"),
+        packages_per_point: at.count(
+            checker,
+            "ramp.packages_per_point",
             options.ramp.packages_per_point,
             1,
             1_000_000,
@@ -196,21 +178,24 @@ fn resolve_ramp(checker: &mut Checker, options: &YieldOptions, initial_units: f6
 
 /// The fiber blocks' post-attach shift, gap and tilt.
 fn resolve_attach(checker: &mut Checker, options: &YieldOptions) -> Attach {
-    let field = |name: &str| format!("yield.{name}");
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
+    let at = Section::new("yield");
     Attach {
-        shift_sigma_um: non_negative(checker, "shift_sigma_um", options.shift_sigma_um, "µm"),
-        gap_mean_um: non_negative(checker, "gap_mean_um", options.gap_mean_um, "µm"),
-        gap_sigma_um: non_negative(checker, "gap_sigma_um", options.gap_sigma_um, "µm"),
-        gap_index: checker.number(
-            &field("gap_index"),
+        shift_sigma_um: at.non_negative(checker, "shift_sigma_um", options.shift_sigma_um, "µm"),
+        gap_mean_um: at.non_negative(checker, "gap_mean_um", options.gap_mean_um, "µm"),
+        gap_sigma_um: at.non_negative(checker, "gap_sigma_um", options.gap_sigma_um, "µm"),
+        gap_index: at.number(
+            checker,
+            "gap_index",
             options.gap_index,
             Limits::between(1.0, 4.0),
             "refractive index",
         ),
-        tilt_sigma_mrad: non_negative(checker, "tilt_sigma_mrad", options.tilt_sigma_mrad, "mrad"),
+        tilt_sigma_mrad: at.non_negative(
+            checker,
+            "tilt_sigma_mrad",
+            options.tilt_sigma_mrad,
+            "mrad",
+        ),
     }
 }
 
@@ -225,28 +210,26 @@ struct Attach {
 
 /// The lasers' killer defects, weak fraction and its failure rate under burn-in.
 fn resolve_laser_defects(checker: &mut Checker, options: &YieldOptions) -> LaserDefects {
-    let field = |name: &str| format!("yield.{name}");
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
-    let fraction = |checker: &mut Checker, name: &str, value: f64| {
-        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
-    };
+    let at = Section::new("yield");
     LaserDefects {
-        laser_defects_per_laser: non_negative(
+        laser_defects_per_laser: at.non_negative(
             checker,
             "laser_defects_per_laser",
             options.laser_defects_per_laser,
             "defects",
         ),
-        laser_weak_fraction: fraction(checker, "laser_weak_fraction", options.laser_weak_fraction),
-        laser_weak_rate_per_h: non_negative(
+        laser_weak_fraction: at.fraction(
+            checker,
+            "laser_weak_fraction",
+            options.laser_weak_fraction,
+        ),
+        laser_weak_rate_per_h: at.non_negative(
             checker,
             "laser_weak_rate_per_h",
             options.laser_weak_rate_per_h,
             "1/h",
         ),
-        burn_in_h: non_negative(checker, "burn_in_h", options.burn_in_h, "h"),
+        burn_in_h: at.non_negative(checker, "burn_in_h", options.burn_in_h, "h"),
     }
 }
 
@@ -260,51 +243,45 @@ struct LaserDefects {
 
 /// The package's warpage, its spread and lateral effect, and the bows at which joints open.
 fn resolve_warpage(checker: &mut Checker, options: &YieldOptions) -> Warpage {
-    let field = |name: &str| format!("yield.{name}");
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
+    let at = Section::new("yield");
     Warpage {
-        warpage_um_per_mm2: non_negative(
+        warpage_um_per_mm2: at.non_negative(
             checker,
             "warpage_um_per_mm2",
             options.warpage_um_per_mm2,
             "µm/mm²",
         ),
-        warpage_sigma_fraction: non_negative(
+        warpage_sigma_fraction: at.non_negative(
             checker,
             "warpage_sigma_fraction",
             options.warpage_sigma_fraction,
             "1",
         ),
-        warpage_lateral_per_um: non_negative(
+        warpage_lateral_per_um: at.non_negative(
             checker,
             "warpage_lateral_per_um",
             options.warpage_lateral_per_um,
             "µm/µm",
         ),
-        reflow_warpage_fraction: checker.number(
-            &field("reflow_warpage_fraction"),
+        reflow_warpage_fraction: at.number(
+            checker,
+            "reflow_warpage_fraction",
             options.reflow_warpage_fraction,
             Limits::between(0.0, 2.0),
             "fraction",
         ),
-        bga_open_low_um: checker.number(
-            &field("bga_open_low_um"),
-            options.bga_open_low_um,
-            Limits::POSITIVE,
-            "µm",
-        ),
-        bga_open_high_um: checker.number(
-            &field("bga_open_high_um"),
+        bga_open_low_um: at.positive(checker, "bga_open_low_um", options.bga_open_low_um, "µm"),
+        bga_open_high_um: at.number(
+            checker,
+            "bga_open_high_um",
             options.bga_open_high_um,
             Limits { min: Bound::Inclusive(options.bga_open_low_um), max: Bound::Exclusive(1e6) },
             "µm (at least bga_open_low_um)",
         ),
-        engine_joint_open_um: checker.number(
-            &field("engine_joint_open_um"),
+        engine_joint_open_um: at.positive(
+            checker,
+            "engine_joint_open_um",
             options.engine_joint_open_um,
-            Limits::POSITIVE,
             "µm",
         ),
     }
@@ -323,47 +300,38 @@ struct Warpage {
 
 /// The ASIC's defect density and its clustering by wafer and lot, and the PIC wafers.
 fn resolve_wafers(checker: &mut Checker, options: &YieldOptions) -> Wafers {
-    let field = |name: &str| format!("yield.{name}");
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
-    let fraction = |checker: &mut Checker, name: &str, value: f64| {
-        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
-    };
+    let at = Section::new("yield");
     Wafers {
-        asic_defects_per_cm2: non_negative(
+        asic_defects_per_cm2: at.non_negative(
             checker,
             "asic_defects_per_cm2",
             options.asic_defects_per_cm2,
             "1/cm²",
         ),
-        asic_cluster_alpha: checker.number(
-            &field("asic_cluster_alpha"),
+        asic_cluster_alpha: at.positive(
+            checker,
+            "asic_cluster_alpha",
             options.asic_cluster_alpha,
-            Limits::POSITIVE,
             "1",
         ),
-        wafers_per_lot: checker.count(
-            &field("wafers_per_lot"),
+        wafers_per_lot: at.count(
+            checker,
+            "wafers_per_lot",
             options.wafers_per_lot,
             1,
             1000,
             "wafers",
         ) as usize,
-        asic_lot_alpha: checker.number(
-            &field("asic_lot_alpha"),
-            options.asic_lot_alpha,
-            Limits::POSITIVE,
-            "1",
-        ),
-        engines_per_pic_wafer: checker.count(
-            &field("engines_per_pic_wafer"),
+        asic_lot_alpha: at.positive(checker, "asic_lot_alpha", options.asic_lot_alpha, "1"),
+        engines_per_pic_wafer: at.count(
+            checker,
+            "engines_per_pic_wafer",
             options.engines_per_pic_wafer,
             1,
             1_000_000,
             "dies",
         ) as usize,
-        ring_offset_wafer_share: fraction(
+        ring_offset_wafer_share: at.fraction(
             checker,
             "ring_offset_wafer_share",
             options.ring_offset_wafer_share,
@@ -383,12 +351,13 @@ struct Wafers {
 
 /// The test coverages: wafer test, and engine, package and system test per mechanism.
 fn resolve_coverage(checker: &mut Checker, options: &YieldOptions) -> Coverage {
-    let field = |name: &str| format!("yield.{name}");
-    let fraction = |checker: &mut Checker, name: &str, value: f64| {
-        checker.number(&field(name), value, Limits::between(0.0, 1.0), "fraction")
-    };
+    let at = Section::new("yield");
     Coverage {
-        wafer_test_coverage: fraction(checker, "wafer_test_coverage", options.wafer_test_coverage),
+        wafer_test_coverage: at.fraction(
+            checker,
+            "wafer_test_coverage",
+            options.wafer_test_coverage,
+        ),
         engine_test_coverage: coverage(
             checker,
             "engine_test_coverage",
@@ -417,22 +386,29 @@ struct Coverage {
 
 /// Packaging, test and burn-in costs.
 fn resolve_costs(checker: &mut Checker, options: &YieldOptions) -> Costs {
-    let field = |name: &str| format!("yield.{name}");
-    let non_negative = |checker: &mut Checker, name: &str, value: f64, unit: &str| {
-        checker.number(&field(name), value, Limits::NON_NEGATIVE, unit)
-    };
+    let at = Section::new("yield");
     Costs {
-        packaging_usd: non_negative(checker, "packaging_usd", options.packaging_usd, "USD"),
-        wafer_test_usd: non_negative(checker, "wafer_test_usd", options.wafer_test_usd, "USD"),
-        engine_test_usd: non_negative(checker, "engine_test_usd", options.engine_test_usd, "USD"),
-        package_test_usd: non_negative(
+        packaging_usd: at.non_negative(checker, "packaging_usd", options.packaging_usd, "USD"),
+        wafer_test_usd: at.non_negative(checker, "wafer_test_usd", options.wafer_test_usd, "USD"),
+        engine_test_usd: at.non_negative(
+            checker,
+            "engine_test_usd",
+            options.engine_test_usd,
+            "USD",
+        ),
+        package_test_usd: at.non_negative(
             checker,
             "package_test_usd",
             options.package_test_usd,
             "USD",
         ),
-        system_test_usd: non_negative(checker, "system_test_usd", options.system_test_usd, "USD"),
-        burn_in_usd: non_negative(checker, "burn_in_usd", options.burn_in_usd, "USD"),
+        system_test_usd: at.non_negative(
+            checker,
+            "system_test_usd",
+            options.system_test_usd,
+            "USD",
+        ),
+        burn_in_usd: at.non_negative(checker, "burn_in_usd", options.burn_in_usd, "USD"),
     }
 }
 
