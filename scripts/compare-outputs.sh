@@ -7,8 +7,10 @@
 # Runs, with each binary in its own temporary directory:
 #   - `run @quick --format json --out out` (standard output, and every file in out/: the
 #     report and results.json embed no time, so all of them are compared);
-#   - `thermal`, `photonics`, `yield`, `fleet`, `market` and `compare` on @quick, in the text,
-#     json and csv formats;
+#   - `thermal`, `photonics`, `yield`, `fleet`, `market`, `compare`, `align` and `codesign` on
+#     @quick, in the text, json and csv formats, and `diligence` of examples/claims.toml;
+#   - `scenario check` of five broken copies of the default (every number set to -1, 0,
+#     far above, 1.5 and a tiny value): every problem's path, value, range and unit;
 #   - `market` on @quick with two observations (--signals), text, json and csv;
 #   - `diff` of the quick scenario against it with the cold-plate inlet at 40 °C (text, json,
 #     and the diff.html and diff.json that --out writes);
@@ -33,6 +35,7 @@ fi
 before=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 after=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 work=$(mktemp -d)
+claims=$(cd "$(dirname "$0")/.." && pwd)/examples/claims.toml
 trap 'rm -rf "$work"' EXIT
 
 # The quick scenario's TOML: the default's with @quick's reductions (as
@@ -65,6 +68,29 @@ quick_toml() {
 }
 
 # run_all BINARY DIR: every output of BINARY into DIR.
+# broken_scenarios BINARY: broken-NAME.toml, the default with every number replaced (integers
+# and decimals apart, so that each reaches its range check rather than a type error).
+broken_scenarios() {
+    "$1" scenario init default.toml > /dev/null || return 1
+    local name decimal integer
+    for name in negative:-1:-1 zero:0.0:0 huge:1e12:2000000000 above_one:1.5:100000 \
+        tiny:1e-9:3; do
+        IFS=: read -r name decimal integer <<< "$name"
+        awk -v decimal="$decimal" -v integer="$integer" '
+            /^[ \t]*[A-Za-z0-9_."]+[ \t]*=[ \t]*-?[0-9][0-9_.eE+-]*[ \t]*(#.*)?$/ {
+                equals = index($0, "=")
+                rest = substr($0, equals + 1)
+                hash = index(rest, "#")
+                value = hash > 0 ? substr(rest, 1, hash - 1) : rest
+                gsub(/[ \t]/, "", value)
+                comment = hash > 0 ? " " substr(rest, hash) : ""
+                print substr($0, 1, equals) " " (value ~ /^-?[0-9_]+$/ ? integer : decimal) comment
+                next
+            }
+            { print }' default.toml > "broken-$name.toml"
+    done
+}
+
 run_all() {
     local bin=$1 dir=$2
     mkdir -p "$dir" && cd "$dir" || return 1
@@ -79,10 +105,20 @@ run_all() {
     if [ "$default_run" = 1 ]; then
         capture run-default run --format json --out run-default-out
     fi
-    for engine in thermal photonics yield fleet market compare; do
+    for engine in thermal photonics yield fleet market compare align codesign; do
         capture "$engine.text" "$engine" @quick
         capture "$engine.json" "$engine" @quick --format json
         capture "$engine.csv" "$engine" @quick --format csv
+    done
+    capture diligence.text diligence "$claims" @quick
+    capture diligence.json diligence "$claims" @quick --format json
+    broken_scenarios "$bin"
+    local broken
+    # These fail (exit 2) by design: their exit codes go in .status, not in the .rc files
+    # that must all be 0.
+    for broken in broken-*.toml; do
+        "$bin" scenario check "$broken" > "check-$broken.stdout" 2> "check-$broken.stderr"
+        echo $? > "check-$broken.status"
     done
     printf '%s\n' date,signal,value,sd 2026-10-01,production_yield,0.97,0.01 \
         2027.5,cooling_design,0.8,0.1 > signals.csv

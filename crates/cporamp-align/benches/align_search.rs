@@ -4,7 +4,8 @@
 //! Run: `cargo bench -p cporamp-align --bench align_search`. Figures go in BENCHMARKS.md.
 
 use cporamp_align::search::{self, Truth};
-use cporamp_align::{AlignInputs, plan, simulate, stage};
+use cporamp_align::settings::{AlignSettings, AttachCost};
+use cporamp_align::{AlignInputs, Attach, plan, simulate, stage};
 use cporamp_core::coupling::Modes;
 use rand::SeedableRng;
 
@@ -14,39 +15,44 @@ fn main() {
 
 fn inputs() -> AlignInputs {
     AlignInputs {
-        arrays: 2000,
-        seed: 1,
-        fibers_per_array: 16,
-        arrays_per_engine: 4,
-        pitch_um: 127.0,
-        mode_radius_um: 2.0,
-        wavelength_um: 1.31,
-        gap_index: 1.5,
-        coupling_budget_db: 1.0,
-        fiber_sigma_um: 0.15,
-        shift_sigma_um: 0.15,
-        gap_mean_um: 5.0,
-        gap_sigma_um: 1.5,
-        tilt_sigma_mrad: 2.0,
-        prealign_sigma_um: 3.0,
-        prealign_roll_mrad: 1.0,
-        approach_gap_um: 20.0,
-        spiral_step_um: 1.0,
-        spiral_range_um: 15.0,
-        first_light_fraction: 0.01,
-        stage_resolution_um: 0.05,
-        settle_s: 0.02,
-        measure_s: 0.005,
-        noise_fraction: 0.002,
-        handling_s: 10.0,
-        cure_s: 15.0,
-        machine_usd_per_h: 60.0,
-        operator_usd_per_h: 40.0,
-        machines_per_operator: 4.0,
-        passive_sigma_um: 1.05,
-        passive_mode_radius_um: 4.6,
-        passive_place_s: 5.0,
-        passive_machine_usd_per_h: 30.0,
+        settings: AlignSettings {
+            arrays: 2000,
+            attach_cost: AttachCost::None,
+            seed: 1,
+            fibers_per_array: 16,
+            arrays_per_engine: 4,
+            pitch_um: 127.0,
+            prealign_sigma_um: 3.0,
+            prealign_roll_mrad: 1.0,
+            approach_gap_um: 20.0,
+            spiral_step_um: 1.0,
+            spiral_range_um: 15.0,
+            first_light_fraction: 0.01,
+            stage_resolution_um: 0.05,
+            settle_s: 0.02,
+            measure_s: 0.005,
+            noise_fraction: 0.002,
+            handling_s: 10.0,
+            cure_s: 15.0,
+            machine_usd_per_h: 60.0,
+            operator_usd_per_h: 40.0,
+            machines_per_operator: 4.0,
+            passive_sigma_um: 1.05,
+            passive_mode_radius_um: 4.6,
+            passive_place_s: 5.0,
+            passive_machine_usd_per_h: 30.0,
+        },
+        attach: Attach {
+            mode_radius_um: 2.0,
+            wavelength_um: 1.31,
+            gap_index: 1.5,
+            coupling_budget_db: 1.0,
+            fiber_sigma_um: 0.15,
+            shift_sigma_um: 0.15,
+            gap_mean_um: 5.0,
+            gap_sigma_um: 1.5,
+            tilt_sigma_mrad: 2.0,
+        },
     }
 }
 

@@ -93,6 +93,7 @@ use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 use search::{Outcome, Plan, Stage, Truth};
 use serde::Serialize;
+use settings::AlignSettings;
 
 /// Arrays per random stream.
 pub const BATCH: usize = 64;
@@ -106,19 +107,20 @@ const LOSS_BINS: usize = 20_000;
 /// 10 log10(e): dB per neper of power.
 const DB_PER_NEPER: f64 = 4.342_944_819_032_518;
 
-/// Everything the alignment model needs.
+/// Everything the alignment model needs: its own section and the coupler it attaches to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlignInputs {
-    /// Arrays simulated per method.
-    pub arrays: usize,
-    /// Monte Carlo seed.
-    pub seed: u64,
-    /// Fibers per array.
-    pub fibers_per_array: usize,
-    /// Arrays attached per optical engine.
-    pub arrays_per_engine: usize,
-    /// Fiber pitch in the array, µm.
-    pub pitch_um: f64,
+    /// `[align]`: the arrays, the vision pre-alignment, the search, the machine and its costs,
+    /// and passive attach.
+    pub settings: AlignSettings,
+    /// The coupler and bond line the arrays attach to.
+    pub attach: Attach,
+}
+
+/// The edge coupler and bond line the arrays attach to, as the yield engine sees them: the
+/// coupler from `[photonics]`, the cure, gap and tilt from `[yield]`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Attach {
     /// Mode radius of fiber and edge coupler, µm.
     pub mode_radius_um: f64,
     /// Wavelength, µm.
@@ -137,44 +139,6 @@ pub struct AlignInputs {
     pub gap_sigma_um: f64,
     /// Tilt sigma per axis of the array against the couplers, mrad.
     pub tilt_sigma_mrad: f64,
-    /// Vision pre-alignment error per lateral axis, sigma, µm.
-    pub prealign_sigma_um: f64,
-    /// Vision pre-alignment roll error, sigma, mrad.
-    pub prealign_roll_mrad: f64,
-    /// Gap at which the spiral runs, µm.
-    pub approach_gap_um: f64,
-    /// Spiral pitch, µm.
-    pub spiral_step_um: f64,
-    /// Spiral half-width, µm.
-    pub spiral_range_um: f64,
-    /// First-light threshold, fraction of a perfectly coupled channel.
-    pub first_light_fraction: f64,
-    /// Stage step resolution, µm.
-    pub stage_resolution_um: f64,
-    /// Settle time per move, s.
-    pub settle_s: f64,
-    /// Photodiode integration per reading, s.
-    pub measure_s: f64,
-    /// Photodiode noise sigma, fraction of a perfectly coupled channel.
-    pub noise_fraction: f64,
-    /// Loading, vision pre-alignment and adhesive dispense per array, s.
-    pub handling_s: f64,
-    /// Adhesive cure on the machine per array, s.
-    pub cure_s: f64,
-    /// Active aligner rate, USD/h.
-    pub machine_usd_per_h: f64,
-    /// Operator rate, USD/h.
-    pub operator_usd_per_h: f64,
-    /// Machines one operator tends.
-    pub machines_per_operator: f64,
-    /// Passive V-groove core position sigma per axis, µm.
-    pub passive_sigma_um: f64,
-    /// Mode radius of the coupler designed for passive attach (matched to standard fiber), µm.
-    pub passive_mode_radius_um: f64,
-    /// Passive pick, place and dispense per array, s.
-    pub passive_place_s: f64,
-    /// Passive placement machine rate, USD/h.
-    pub passive_machine_usd_per_h: f64,
 }
 
 /// Bad alignment input: the field, its value, the range expected and the unit.
@@ -303,23 +267,23 @@ pub fn check(inputs: &AlignInputs) -> Result<(), AlignInputError> {
     let fail =
         |name, value: f64, expected, unit| Err(AlignInputError { name, value, expected, unit });
     for (name, value, max, unit) in [
-        ("arrays", inputs.arrays, 100_000, "arrays"),
-        ("fibers_per_array", inputs.fibers_per_array, 1024, "fibers"),
-        ("arrays_per_engine", inputs.arrays_per_engine, 256, "arrays"),
+        ("arrays", inputs.settings.arrays, 100_000, "arrays"),
+        ("fibers_per_array", inputs.settings.fibers_per_array, 1024, "fibers"),
+        ("arrays_per_engine", inputs.settings.arrays_per_engine, 256, "arrays"),
     ] {
         if value == 0 || value > max {
             return fail(name, value as f64, "an integer from 1 to its maximum", unit);
         }
     }
     let positive = [
-        ("pitch_um", inputs.pitch_um, "µm"),
-        ("mode_radius_um", inputs.mode_radius_um, "µm"),
-        ("wavelength_um", inputs.wavelength_um, "µm"),
-        ("coupling_budget_db", inputs.coupling_budget_db, "dB"),
-        ("spiral_step_um", inputs.spiral_step_um, "µm"),
-        ("stage_resolution_um", inputs.stage_resolution_um, "µm"),
-        ("machines_per_operator", inputs.machines_per_operator, "machines"),
-        ("passive_mode_radius_um", inputs.passive_mode_radius_um, "µm"),
+        ("pitch_um", inputs.settings.pitch_um, "µm"),
+        ("mode_radius_um", inputs.attach.mode_radius_um, "µm"),
+        ("wavelength_um", inputs.attach.wavelength_um, "µm"),
+        ("coupling_budget_db", inputs.attach.coupling_budget_db, "dB"),
+        ("spiral_step_um", inputs.settings.spiral_step_um, "µm"),
+        ("stage_resolution_um", inputs.settings.stage_resolution_um, "µm"),
+        ("machines_per_operator", inputs.settings.machines_per_operator, "machines"),
+        ("passive_mode_radius_um", inputs.settings.passive_mode_radius_um, "µm"),
     ];
     for (name, value, unit) in positive {
         if !(value.is_finite() && value > 0.0) {
@@ -327,72 +291,79 @@ pub fn check(inputs: &AlignInputs) -> Result<(), AlignInputError> {
         }
     }
     let non_negative = [
-        ("fiber_sigma_um", inputs.fiber_sigma_um, "µm"),
-        ("shift_sigma_um", inputs.shift_sigma_um, "µm"),
-        ("gap_mean_um", inputs.gap_mean_um, "µm"),
-        ("gap_sigma_um", inputs.gap_sigma_um, "µm"),
-        ("tilt_sigma_mrad", inputs.tilt_sigma_mrad, "mrad"),
-        ("prealign_sigma_um", inputs.prealign_sigma_um, "µm"),
-        ("prealign_roll_mrad", inputs.prealign_roll_mrad, "mrad"),
-        ("spiral_range_um", inputs.spiral_range_um, "µm"),
-        ("settle_s", inputs.settle_s, "s"),
-        ("measure_s", inputs.measure_s, "s"),
-        ("noise_fraction", inputs.noise_fraction, "fraction"),
-        ("handling_s", inputs.handling_s, "s"),
-        ("cure_s", inputs.cure_s, "s"),
-        ("machine_usd_per_h", inputs.machine_usd_per_h, "USD/h"),
-        ("operator_usd_per_h", inputs.operator_usd_per_h, "USD/h"),
-        ("passive_sigma_um", inputs.passive_sigma_um, "µm"),
-        ("passive_place_s", inputs.passive_place_s, "s"),
-        ("passive_machine_usd_per_h", inputs.passive_machine_usd_per_h, "USD/h"),
+        ("fiber_sigma_um", inputs.attach.fiber_sigma_um, "µm"),
+        ("shift_sigma_um", inputs.attach.shift_sigma_um, "µm"),
+        ("gap_mean_um", inputs.attach.gap_mean_um, "µm"),
+        ("gap_sigma_um", inputs.attach.gap_sigma_um, "µm"),
+        ("tilt_sigma_mrad", inputs.attach.tilt_sigma_mrad, "mrad"),
+        ("prealign_sigma_um", inputs.settings.prealign_sigma_um, "µm"),
+        ("prealign_roll_mrad", inputs.settings.prealign_roll_mrad, "mrad"),
+        ("spiral_range_um", inputs.settings.spiral_range_um, "µm"),
+        ("settle_s", inputs.settings.settle_s, "s"),
+        ("measure_s", inputs.settings.measure_s, "s"),
+        ("noise_fraction", inputs.settings.noise_fraction, "fraction"),
+        ("handling_s", inputs.settings.handling_s, "s"),
+        ("cure_s", inputs.settings.cure_s, "s"),
+        ("machine_usd_per_h", inputs.settings.machine_usd_per_h, "USD/h"),
+        ("operator_usd_per_h", inputs.settings.operator_usd_per_h, "USD/h"),
+        ("passive_sigma_um", inputs.settings.passive_sigma_um, "µm"),
+        ("passive_place_s", inputs.settings.passive_place_s, "s"),
+        ("passive_machine_usd_per_h", inputs.settings.passive_machine_usd_per_h, "USD/h"),
     ];
     for (name, value, unit) in non_negative {
         if !(value.is_finite() && value >= 0.0) {
             return fail(name, value, "a finite value >= 0", unit);
         }
     }
-    if !(1.0..=4.0).contains(&inputs.gap_index) {
-        return fail("gap_index", inputs.gap_index, "1 to 4", "refractive index");
+    if !(1.0..=4.0).contains(&inputs.attach.gap_index) {
+        return fail("gap_index", inputs.attach.gap_index, "1 to 4", "refractive index");
     }
-    if !(inputs.first_light_fraction > 0.0 && inputs.first_light_fraction < 1.0) {
+    if !(inputs.settings.first_light_fraction > 0.0 && inputs.settings.first_light_fraction < 1.0) {
         return fail(
             "first_light_fraction",
-            inputs.first_light_fraction,
+            inputs.settings.first_light_fraction,
             "0 < value < 1",
             "fraction",
         );
     }
-    if inputs.approach_gap_um.is_nan() || inputs.approach_gap_um < inputs.gap_mean_um {
+    if inputs.settings.approach_gap_um.is_nan()
+        || inputs.settings.approach_gap_um < inputs.attach.gap_mean_um
+    {
         return fail(
             "approach_gap_um",
-            inputs.approach_gap_um,
+            inputs.settings.approach_gap_um,
             "at least the bond-line gap (gap_mean_um)",
             "µm",
         );
     }
-    if inputs.stage_resolution_um > inputs.spiral_step_um {
+    if inputs.settings.stage_resolution_um > inputs.settings.spiral_step_um {
         return fail(
             "stage_resolution_um",
-            inputs.stage_resolution_um,
+            inputs.settings.stage_resolution_um,
             "at most the spiral pitch (spiral_step_um)",
             "µm",
         );
     }
-    if inputs.spiral_range_um / inputs.spiral_step_um > 100.0 {
+    if inputs.settings.spiral_range_um / inputs.settings.spiral_step_um > 100.0 {
         return fail(
             "spiral_range_um",
-            inputs.spiral_range_um,
+            inputs.settings.spiral_range_um,
             "at most 100 spiral pitches (spiral_step_um): 40,401 readings",
             "µm",
         );
     }
-    if inputs.handling_s + inputs.cure_s <= 0.0 {
-        return fail("cure_s", inputs.cure_s, "with handling_s, more than 0 s per array", "s");
+    if inputs.settings.handling_s + inputs.settings.cure_s <= 0.0 {
+        return fail(
+            "cure_s",
+            inputs.settings.cure_s,
+            "with handling_s, more than 0 s per array",
+            "s",
+        );
     }
-    if inputs.passive_place_s + inputs.cure_s <= 0.0 {
+    if inputs.settings.passive_place_s + inputs.settings.cure_s <= 0.0 {
         return fail(
             "passive_place_s",
-            inputs.passive_place_s,
+            inputs.settings.passive_place_s,
             "with cure_s, more than 0 s per array",
             "s",
         );
@@ -500,22 +471,26 @@ fn normal(sigma: f64) -> Normal<f64> {
 }
 
 fn modes(inputs: &AlignInputs, radius_um: f64) -> Modes {
-    Modes { radius_um, wavelength_um: inputs.wavelength_um, gap_index: inputs.gap_index }
+    Modes {
+        radius_um,
+        wavelength_um: inputs.attach.wavelength_um,
+        gap_index: inputs.attach.gap_index,
+    }
 }
 
 /// Half the array's length, centre to outermost fiber, µm.
 fn half_length_um(inputs: &AlignInputs) -> f64 {
-    (inputs.fibers_per_array.saturating_sub(1)) as f64 * inputs.pitch_um / 2.0
+    (inputs.settings.fibers_per_array.saturating_sub(1)) as f64 * inputs.settings.pitch_um / 2.0
 }
 
 /// The stage of `inputs`.
 #[must_use]
 pub fn stage(inputs: &AlignInputs) -> Stage {
     Stage {
-        resolution_um: inputs.stage_resolution_um,
-        settle_s: inputs.settle_s,
-        measure_s: inputs.measure_s,
-        noise_fraction: inputs.noise_fraction,
+        resolution_um: inputs.settings.stage_resolution_um,
+        settle_s: inputs.settings.settle_s,
+        measure_s: inputs.settings.measure_s,
+        noise_fraction: inputs.settings.noise_fraction,
     }
 }
 
@@ -523,30 +498,30 @@ pub fn stage(inputs: &AlignInputs) -> Stage {
 #[must_use]
 pub fn plan(inputs: &AlignInputs) -> Plan {
     Plan {
-        approach_gap_um: inputs.approach_gap_um,
-        bond_gap_um: inputs.gap_mean_um,
-        spiral_step_um: inputs.spiral_step_um,
-        spiral_range_um: inputs.spiral_range_um,
-        first_light_fraction: inputs.first_light_fraction,
+        approach_gap_um: inputs.settings.approach_gap_um,
+        bond_gap_um: inputs.attach.gap_mean_um,
+        spiral_step_um: inputs.settings.spiral_step_um,
+        spiral_range_um: inputs.settings.spiral_range_um,
+        first_light_fraction: inputs.settings.first_light_fraction,
     }
 }
 
 fn run_batch(inputs: &AlignInputs, batch: usize, count: usize) -> BatchTally {
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(inputs.seed);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(inputs.settings.seed);
     rng.set_stream(batch as u64);
-    let fibers = inputs.fibers_per_array;
-    let active_modes = modes(inputs, inputs.mode_radius_um);
-    let matched_modes = modes(inputs, inputs.passive_mode_radius_um);
+    let fibers = inputs.settings.fibers_per_array;
+    let active_modes = modes(inputs, inputs.attach.mode_radius_um);
+    let matched_modes = modes(inputs, inputs.settings.passive_mode_radius_um);
     let (stage, plan) = (stage(inputs), plan(inputs));
-    let prealign = normal(inputs.prealign_sigma_um);
+    let prealign = normal(inputs.settings.prealign_sigma_um);
     let roll_um_per_mrad = half_length_um(inputs) * 1e-3;
-    let roll = normal(inputs.prealign_roll_mrad * roll_um_per_mrad);
-    let tilt = normal(inputs.tilt_sigma_mrad * 1e-3);
-    let fiber = normal(inputs.fiber_sigma_um);
-    let shift = normal(inputs.shift_sigma_um);
-    let gap = normal(inputs.gap_sigma_um);
-    let groove = normal(inputs.passive_sigma_um);
-    let budget = inputs.coupling_budget_db;
+    let roll = normal(inputs.settings.prealign_roll_mrad * roll_um_per_mrad);
+    let tilt = normal(inputs.attach.tilt_sigma_mrad * 1e-3);
+    let fiber = normal(inputs.attach.fiber_sigma_um);
+    let shift = normal(inputs.attach.shift_sigma_um);
+    let gap = normal(inputs.attach.gap_sigma_um);
+    let groove = normal(inputs.settings.passive_sigma_um);
+    let budget = inputs.attach.coupling_budget_db;
     let mut tally = BatchTally {
         active: Tally::new(),
         passive: Tally::new(),
@@ -572,7 +547,7 @@ fn run_batch(inputs: &AlignInputs, batch: usize, count: usize) -> BatchTally {
         tally.search.spiral_readings += outcome.spiral_readings as u64;
         tally.search.climb_readings += outcome.climb_readings as u64;
         tally.search.search_s += search_s;
-        let time_s = inputs.handling_s + search_s + inputs.cure_s;
+        let time_s = inputs.settings.handling_s + search_s + inputs.settings.cure_s;
         if outcome.found {
             let p = outcome.position_um;
             tally.search.aligned += 1;
@@ -612,8 +587,8 @@ fn run_batch(inputs: &AlignInputs, batch: usize, count: usize) -> BatchTally {
         };
         let cure_shift = (shift.sample(&mut rng), shift.sample(&mut rng));
         let gap_change = gap.sample(&mut rng);
-        let at = [0.0, 0.0, inputs.gap_mean_um, 0.0];
-        let passive_time_s = inputs.passive_place_s + inputs.cure_s;
+        let at = [0.0, 0.0, inputs.attach.gap_mean_um, 0.0];
+        let passive_time_s = inputs.settings.passive_place_s + inputs.settings.cure_s;
         for (modes, slot) in
             [(&active_modes, &mut tally.passive), (&matched_modes, &mut tally.passive_matched)]
         {
@@ -655,12 +630,12 @@ fn method(
     machine_usd_per_h: f64,
 ) -> MethodResult {
     let arrays = tally.arrays.max(1) as f64;
-    let per_array = inputs.fibers_per_array as f64;
-    let lanes = tally.arrays * inputs.fibers_per_array as u64;
+    let per_array = inputs.settings.fibers_per_array as f64;
+    let lanes = tally.arrays * inputs.settings.fibers_per_array as u64;
     let histogram: Vec<u64> = tally.histogram.iter().map(|&count| u64::from(count)).collect();
     let time_per_array_s = tally.time_s / arrays;
-    let rate_usd_per_h =
-        machine_usd_per_h + inputs.operator_usd_per_h / inputs.machines_per_operator;
+    let rate_usd_per_h = machine_usd_per_h
+        + inputs.settings.operator_usd_per_h / inputs.settings.machines_per_operator;
     let cost_per_array_usd = time_per_array_s / 3600.0 * rate_usd_per_h;
     // Lanes of an array share its alignment and cure: cluster-robust SE over arrays.
     let mean = tally.lanes_passed as f64 / arrays;
@@ -681,10 +656,10 @@ fn method(
         label,
         mode_radius_um,
         time_per_array_s,
-        time_per_engine_s: time_per_array_s * inputs.arrays_per_engine as f64,
+        time_per_engine_s: time_per_array_s * inputs.settings.arrays_per_engine as f64,
         fibers_per_s: per_array / time_per_array_s.max(f64::MIN_POSITIVE),
         cost_per_array_usd,
-        cost_per_engine_usd: cost_per_array_usd * inputs.arrays_per_engine as f64,
+        cost_per_engine_usd: cost_per_array_usd * inputs.settings.arrays_per_engine as f64,
         loss: LossStats {
             mean_db: tally.loss_sum_db / lanes.max(1) as f64,
             p50_db: quantile(&histogram, lanes, 0.5),
@@ -693,7 +668,7 @@ fn method(
         },
         lane_yield,
         array_yield,
-        engine_yield: array_yield.value.powi(inputs.arrays_per_engine as i32),
+        engine_yield: array_yield.value.powi(inputs.settings.arrays_per_engine as i32),
         loss_histogram: coarse,
     }
 }
@@ -703,26 +678,26 @@ fn method(
 /// 2c_0)/(-c_2)$ (module docs); 1 when the gap alone exceeds the budget, 0 with no shift.
 #[must_use]
 pub fn cure_failure_closed_form(inputs: &AlignInputs) -> f64 {
-    let axis = modes(inputs, inputs.mode_radius_um).axis(0.0, inputs.gap_mean_um);
-    let headroom = inputs.coupling_budget_db / DB_PER_NEPER + 2.0 * axis.constant;
+    let axis = modes(inputs, inputs.attach.mode_radius_um).axis(0.0, inputs.attach.gap_mean_um);
+    let headroom = inputs.attach.coupling_budget_db / DB_PER_NEPER + 2.0 * axis.constant;
     if headroom <= 0.0 {
         return 1.0;
     }
-    if inputs.shift_sigma_um == 0.0 {
+    if inputs.attach.shift_sigma_um == 0.0 {
         return 0.0;
     }
     let critical_sq = headroom / -axis.quadratic_per_um2;
-    (-critical_sq / (2.0 * inputs.shift_sigma_um.powi(2))).exp()
+    (-critical_sq / (2.0 * inputs.attach.shift_sigma_um.powi(2))).exp()
 }
 
-/// Runs active alignment and passive attach on `inputs.arrays` arrays each, on `threads`
+/// Runs active alignment and passive attach on `inputs.settings.arrays` arrays each, on `threads`
 /// threads (the results do not depend on the count).
 ///
 /// # Errors
 /// [`AlignInputError`] naming the input out of range.
 pub fn simulate(inputs: &AlignInputs, threads: usize) -> Result<AlignResult, AlignInputError> {
     check(inputs)?;
-    let batches = inputs.arrays.div_ceil(BATCH);
+    let batches = inputs.settings.arrays.div_ceil(BATCH);
     let threads = threads.clamp(1, batches);
     let mut tallies: Vec<Option<BatchTally>> = (0..batches).map(|_| None).collect();
     std::thread::scope(|scope| {
@@ -731,7 +706,7 @@ pub fn simulate(inputs: &AlignInputs, threads: usize) -> Result<AlignResult, Ali
             scope.spawn(move || {
                 for (offset, slot) in slots.iter_mut().enumerate() {
                     let batch = thread * chunk + offset;
-                    let count = BATCH.min(inputs.arrays - batch * BATCH);
+                    let count = BATCH.min(inputs.settings.arrays - batch * BATCH);
                     *slot = Some(run_batch(inputs, batch, count));
                 }
             });
@@ -745,22 +720,22 @@ pub fn simulate(inputs: &AlignInputs, threads: usize) -> Result<AlignResult, Ali
         matched.add(&tally.passive_matched);
         search.add(&tally.search);
     }
-    let arrays = inputs.arrays as f64;
+    let arrays = inputs.settings.arrays as f64;
     let aligned = search.aligned.max(1) as f64;
-    let rings = (inputs.spiral_range_um / inputs.spiral_step_um).floor() as usize;
+    let rings = (inputs.settings.spiral_range_um / inputs.settings.spiral_step_um).floor() as usize;
     Ok(AlignResult {
-        arrays: inputs.arrays,
-        fibers_per_array: inputs.fibers_per_array,
-        arrays_per_engine: inputs.arrays_per_engine,
-        coupling_budget_db: inputs.coupling_budget_db,
+        arrays: inputs.settings.arrays,
+        fibers_per_array: inputs.settings.fibers_per_array,
+        arrays_per_engine: inputs.settings.arrays_per_engine,
+        coupling_budget_db: inputs.attach.coupling_budget_db,
         active: method(
             inputs,
             &active,
-            ("active", "active alignment", inputs.mode_radius_um),
-            inputs.machine_usd_per_h,
+            ("active", "active alignment", inputs.attach.mode_radius_um),
+            inputs.settings.machine_usd_per_h,
         ),
         search: SearchStats {
-            first_light_failures: fraction(search.not_found, inputs.arrays as u64),
+            first_light_failures: fraction(search.not_found, inputs.settings.arrays as u64),
             spiral_readings: search.spiral_readings as f64 / arrays,
             climb_readings: search.climb_readings as f64 / arrays,
             search_s: search.search_s / arrays,
@@ -771,14 +746,18 @@ pub fn simulate(inputs: &AlignInputs, threads: usize) -> Result<AlignResult, Ali
         passive: method(
             inputs,
             &passive,
-            ("passive", "passive V-groove", inputs.mode_radius_um),
-            inputs.passive_machine_usd_per_h,
+            ("passive", "passive V-groove", inputs.attach.mode_radius_um),
+            inputs.settings.passive_machine_usd_per_h,
         ),
         passive_matched: method(
             inputs,
             &matched,
-            ("passive_matched", "passive, fiber-matched coupler", inputs.passive_mode_radius_um),
-            inputs.passive_machine_usd_per_h,
+            (
+                "passive_matched",
+                "passive, fiber-matched coupler",
+                inputs.settings.passive_mode_radius_um,
+            ),
+            inputs.settings.passive_machine_usd_per_h,
         ),
         cure_only_failure: cure_failure_closed_form(inputs),
     })

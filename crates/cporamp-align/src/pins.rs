@@ -10,7 +10,7 @@ use cporamp_core::pins::assert_pins;
 
 /// The unit tests' inputs (`tests.rs`) on 64 arrays.
 fn inputs() -> AlignInputs {
-    AlignInputs { arrays: 64, ..crate::tests::inputs() }
+    crate::tests::with(crate::tests::inputs(), |inputs| inputs.settings.arrays = 64)
 }
 
 #[test]

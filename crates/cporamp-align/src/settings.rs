@@ -60,7 +60,7 @@ pub enum AttachCost {
 }
 
 /// The alignment model's settings.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlignSettings {
     /// Monte Carlo seed.
     pub seed: u64,

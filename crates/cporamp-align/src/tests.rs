@@ -4,44 +4,56 @@
 
 use super::search::{self, Plan, Stage, Truth};
 use super::*;
+use crate::settings::AttachCost;
 
 /// Inputs like the default scenario's (w = 2 µm edge coupler at 1310 nm, index-matched gap).
 pub(crate) fn inputs() -> AlignInputs {
     AlignInputs {
-        arrays: 256,
-        seed: 7,
-        fibers_per_array: 16,
-        arrays_per_engine: 4,
-        pitch_um: 127.0,
-        mode_radius_um: 2.0,
-        wavelength_um: 1.31,
-        gap_index: 1.5,
-        coupling_budget_db: 1.0,
-        fiber_sigma_um: 0.15,
-        shift_sigma_um: 0.15,
-        gap_mean_um: 5.0,
-        gap_sigma_um: 1.5,
-        tilt_sigma_mrad: 2.0,
-        prealign_sigma_um: 3.0,
-        prealign_roll_mrad: 1.0,
-        approach_gap_um: 20.0,
-        spiral_step_um: 1.0,
-        spiral_range_um: 15.0,
-        first_light_fraction: 0.01,
-        stage_resolution_um: 0.05,
-        settle_s: 0.02,
-        measure_s: 0.005,
-        noise_fraction: 0.002,
-        handling_s: 10.0,
-        cure_s: 15.0,
-        machine_usd_per_h: 60.0,
-        operator_usd_per_h: 40.0,
-        machines_per_operator: 4.0,
-        passive_sigma_um: 1.05,
-        passive_mode_radius_um: 4.6,
-        passive_place_s: 5.0,
-        passive_machine_usd_per_h: 30.0,
+        settings: AlignSettings {
+            arrays: 256,
+            attach_cost: AttachCost::None,
+            seed: 7,
+            fibers_per_array: 16,
+            arrays_per_engine: 4,
+            pitch_um: 127.0,
+            prealign_sigma_um: 3.0,
+            prealign_roll_mrad: 1.0,
+            approach_gap_um: 20.0,
+            spiral_step_um: 1.0,
+            spiral_range_um: 15.0,
+            first_light_fraction: 0.01,
+            stage_resolution_um: 0.05,
+            settle_s: 0.02,
+            measure_s: 0.005,
+            noise_fraction: 0.002,
+            handling_s: 10.0,
+            cure_s: 15.0,
+            machine_usd_per_h: 60.0,
+            operator_usd_per_h: 40.0,
+            machines_per_operator: 4.0,
+            passive_sigma_um: 1.05,
+            passive_mode_radius_um: 4.6,
+            passive_place_s: 5.0,
+            passive_machine_usd_per_h: 30.0,
+        },
+        attach: Attach {
+            mode_radius_um: 2.0,
+            wavelength_um: 1.31,
+            gap_index: 1.5,
+            coupling_budget_db: 1.0,
+            fiber_sigma_um: 0.15,
+            shift_sigma_um: 0.15,
+            gap_mean_um: 5.0,
+            gap_sigma_um: 1.5,
+            tilt_sigma_mrad: 2.0,
+        },
     }
+}
+
+/// `inputs` after `change`.
+pub(crate) fn with(mut inputs: AlignInputs, change: impl FnOnce(&mut AlignInputs)) -> AlignInputs {
+    change(&mut inputs);
+    inputs
 }
 
 const MODES: Modes = Modes { radius_um: 2.0, wavelength_um: 1.31, gap_index: 1.5 };
@@ -167,29 +179,30 @@ fn cure_shift_yield_matches_the_gaussian_overlap_closed_form() {
     // cure shifts each block by N(0, 0.3²) per axis: a lane fails with exp(-d_c²/2σ²),
     // d_c² = (B/4.34 + 2 c0)/(-c2) at the bond-line gap. All lanes of an array share the
     // shift, so the array failure fraction estimates it, binomially over arrays.
-    let inputs = AlignInputs {
-        arrays: 3000,
-        fibers_per_array: 2,
-        fiber_sigma_um: 0.0,
-        tilt_sigma_mrad: 0.0,
-        gap_sigma_um: 0.0,
-        noise_fraction: 0.0,
-        stage_resolution_um: 0.001,
-        shift_sigma_um: 0.3,
-        coupling_budget_db: 0.5,
-        ..inputs()
-    };
+    let inputs = with(inputs(), |inputs| {
+        inputs.settings.arrays = 3000;
+        inputs.settings.fibers_per_array = 2;
+        inputs.attach.fiber_sigma_um = 0.0;
+        inputs.attach.tilt_sigma_mrad = 0.0;
+        inputs.attach.gap_sigma_um = 0.0;
+        inputs.settings.noise_fraction = 0.0;
+        inputs.settings.stage_resolution_um = 0.001;
+        inputs.attach.shift_sigma_um = 0.3;
+        inputs.attach.coupling_budget_db = 0.5;
+    });
     let expected = cure_failure_closed_form(&inputs);
     // The budget over the gap's own loss leaves d_c ~ 0.5 µm: a failure rate near 0.3, where
     // the check has teeth.
     assert!((0.1..0.6).contains(&expected), "{expected}");
     let result = simulate(&inputs, 2).expect("valid inputs");
     let failed = 1.0 - result.active.array_yield.value;
-    let se = (expected * (1.0 - expected) / inputs.arrays as f64).sqrt();
+    let se = (expected * (1.0 - expected) / inputs.settings.arrays as f64).sqrt();
     assert!((failed - expected).abs() < 3.0 * se, "{failed} vs {expected} ± {se}");
     assert!((result.cure_only_failure - expected).abs() < 1e-15);
     // Without the gap: the textbook exp(-B w² / (4.34 · 2σ²)).
-    let no_gap = AlignInputs { gap_mean_um: 0.0, ..inputs };
+    let no_gap = with(inputs, |inputs| {
+        inputs.attach.gap_mean_um = 0.0;
+    });
     let textbook = (-0.5 * 4.0 / (DB_PER_NEPER * 2.0 * 0.09)).exp();
     assert!((cure_failure_closed_form(&no_gap) - textbook).abs() < 1e-12);
 }
@@ -199,14 +212,13 @@ fn passive_loss_reproduces_the_measured_v_groove_attach_mean() {
     // No cure shift, gap or tilt: a passive lane's loss is 4.34 |d|²/w² with |d|²/σ_v² ~ χ²₂,
     // mean 4.34 · 2σ_v²/w²: 0.45 dB at σ_v = 1.05 µm and w = 4.6 µm ([RY 41]). The mean over
     // 256 x 16 lanes carries a standard error of 0.45/sqrt(4096) = 0.007 dB.
-    let inputs = AlignInputs {
-        shift_sigma_um: 0.0,
-        gap_mean_um: 0.0,
-        gap_sigma_um: 0.0,
-        tilt_sigma_mrad: 0.0,
-        approach_gap_um: 20.0,
-        ..inputs()
-    };
+    let inputs = with(inputs(), |inputs| {
+        inputs.attach.shift_sigma_um = 0.0;
+        inputs.attach.gap_mean_um = 0.0;
+        inputs.attach.gap_sigma_um = 0.0;
+        inputs.attach.tilt_sigma_mrad = 0.0;
+        inputs.settings.approach_gap_um = 20.0;
+    });
     let result = simulate(&inputs, 2).expect("valid inputs");
     let expected = DB_PER_NEPER * 2.0 * 1.05_f64.powi(2) / 4.6_f64.powi(2);
     assert!((expected - 0.45).abs() < 0.01, "{expected}");
@@ -241,7 +253,9 @@ fn active_alignment_beats_passive_on_the_edge_coupler_and_costs_more_time() {
 
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
-    let inputs = AlignInputs { arrays: 300, ..inputs() };
+    let inputs = with(inputs(), |inputs| {
+        inputs.settings.arrays = 300;
+    });
     let one = simulate(&inputs, 1).expect("valid inputs");
     let three = simulate(&inputs, 3).expect("valid inputs");
     assert_eq!(one, three);
@@ -249,14 +263,29 @@ fn results_do_not_depend_on_the_thread_count() {
 
 #[test]
 fn bad_inputs_are_named_with_value_range_and_unit() {
-    let error = simulate(&AlignInputs { spiral_step_um: -1.0, ..inputs() }, 1).unwrap_err();
+    let error = simulate(
+        &with(inputs(), |inputs| {
+            inputs.settings.spiral_step_um = -1.0;
+        }),
+        1,
+    )
+    .unwrap_err();
     assert_eq!(error.name, "spiral_step_um");
     assert_eq!(error.to_string(), "align: spiral_step_um = -1 µm; expected a finite value > 0");
-    let error = check(&AlignInputs { approach_gap_um: 2.0, ..inputs() }).unwrap_err();
+    let error = check(&with(inputs(), |inputs| {
+        inputs.settings.approach_gap_um = 2.0;
+    }))
+    .unwrap_err();
     assert_eq!((error.name, error.unit), ("approach_gap_um", "µm"));
-    let error = check(&AlignInputs { fibers_per_array: 0, ..inputs() }).unwrap_err();
+    let error = check(&with(inputs(), |inputs| {
+        inputs.settings.fibers_per_array = 0;
+    }))
+    .unwrap_err();
     assert_eq!(error.name, "fibers_per_array");
-    let error = check(&AlignInputs { stage_resolution_um: 2.0, ..inputs() }).unwrap_err();
+    let error = check(&with(inputs(), |inputs| {
+        inputs.settings.stage_resolution_um = 2.0;
+    }))
+    .unwrap_err();
     assert_eq!(error.name, "stage_resolution_um");
 }
 
@@ -265,13 +294,12 @@ fn a_noisy_climb_stops_at_its_pass_limit() {
     // Noise far above what a 0.1 nm step changes: lucky readings move the array on most
     // passes, so the climb ends at its pass limit. A pass reads the current point and at
     // least one and at most 2 x 4 candidates: between 2 and 9 readings.
-    let inputs = AlignInputs {
-        arrays: 64,
-        noise_fraction: 0.05,
-        first_light_fraction: 0.3,
-        stage_resolution_um: 1e-4,
-        ..inputs()
-    };
+    let inputs = with(inputs(), |inputs| {
+        inputs.settings.arrays = 64;
+        inputs.settings.noise_fraction = 0.05;
+        inputs.settings.first_light_fraction = 0.3;
+        inputs.settings.stage_resolution_um = 1e-4;
+    });
     let result = simulate(&inputs, 2).expect("valid inputs");
     let limit = (search::MAX_CLIMB_PASSES * 9) as f64;
     assert!(result.search.climb_readings <= limit, "{}", result.search.climb_readings);

@@ -5,50 +5,28 @@
 //! per engine is added to the yield engine's packaging cost of every co-packaged technology.
 
 use crate::{PipelineError, RunOptions};
-use cporamp_align::{AlignInputs, AlignResult};
+use cporamp_align::{AlignInputs, AlignResult, Attach};
 use cporamp_scenario::AttachCost;
 use cporamp_scenario::Scenario;
 
 /// The alignment model's inputs from `scenario`.
 #[must_use]
 pub fn align_inputs(scenario: &Scenario) -> AlignInputs {
-    let align = &scenario.align;
     let photonics = &scenario.photonics;
     let attach = &scenario.yield_settings;
     AlignInputs {
-        arrays: align.arrays,
-        seed: align.seed,
-        fibers_per_array: align.fibers_per_array,
-        arrays_per_engine: align.arrays_per_engine,
-        pitch_um: align.pitch_um,
-        mode_radius_um: photonics.mode_radius_um,
-        wavelength_um: photonics.wavelength().0,
-        gap_index: attach.gap_index,
-        coupling_budget_db: photonics.coupling_allocation_db,
-        fiber_sigma_um: photonics.fiber_sigma_um,
-        shift_sigma_um: attach.shift_sigma_um.0,
-        gap_mean_um: attach.gap_mean_um.0,
-        gap_sigma_um: attach.gap_sigma_um.0,
-        tilt_sigma_mrad: attach.tilt_sigma_mrad,
-        prealign_sigma_um: align.prealign_sigma_um,
-        prealign_roll_mrad: align.prealign_roll_mrad,
-        approach_gap_um: align.approach_gap_um,
-        spiral_step_um: align.spiral_step_um,
-        spiral_range_um: align.spiral_range_um,
-        first_light_fraction: align.first_light_fraction,
-        stage_resolution_um: align.stage_resolution_um,
-        settle_s: align.settle_s,
-        measure_s: align.measure_s,
-        noise_fraction: align.noise_fraction,
-        handling_s: align.handling_s,
-        cure_s: align.cure_s,
-        machine_usd_per_h: align.machine_usd_per_h,
-        operator_usd_per_h: align.operator_usd_per_h,
-        machines_per_operator: align.machines_per_operator,
-        passive_sigma_um: align.passive_sigma_um,
-        passive_mode_radius_um: align.passive_mode_radius_um,
-        passive_place_s: align.passive_place_s,
-        passive_machine_usd_per_h: align.passive_machine_usd_per_h,
+        settings: scenario.align.clone(),
+        attach: Attach {
+            mode_radius_um: photonics.mode_radius_um,
+            wavelength_um: photonics.wavelength().0,
+            gap_index: attach.gap_index,
+            coupling_budget_db: photonics.coupling_allocation_db,
+            fiber_sigma_um: photonics.fiber_sigma_um,
+            shift_sigma_um: attach.shift_sigma_um.0,
+            gap_mean_um: attach.gap_mean_um.0,
+            gap_sigma_um: attach.gap_sigma_um.0,
+            tilt_sigma_mrad: attach.tilt_sigma_mrad,
+        },
     }
 }
 
