@@ -16,7 +16,7 @@ pub(crate) fn run(args: AlignArgs) -> Result<(), Failure> {
     }
     let result =
         session.with_options(|options| cporamp_pipeline::run_align(&session.scenario, options))?;
-    let block_sigma_um = session.scenario.photonics.block_sigma_um;
+    let block_sigma_um = session.scenario.photonics.block_sigma_um.0;
     session.emit("align", || tables(&result, block_sigma_um), || crate::json(&result), None)
 }
 

@@ -140,9 +140,9 @@ pub fn claims_of_scenario(
     let photonics = &scenario.photonics;
     // Small-offset Gaussian overlap: loss = 10 log10(e) d²/w², d² = x² + y² of two normal
     // axes (sigma² = block² + fiber²): mean and SD both 2 sigma² 4.343 / w².
-    let sigma2 = photonics.block_sigma_um.powi(2) + photonics.fiber_sigma_um.powi(2);
+    let sigma2 = photonics.block_sigma_um.0.powi(2) + photonics.fiber_sigma_um.0.powi(2);
     let loss_db =
-        10.0 * std::f64::consts::LOG10_E * 2.0 * sigma2 / photonics.mode_radius_um.powi(2);
+        10.0 * std::f64::consts::LOG10_E * 2.0 * sigma2 / photonics.mode_radius_um.0.powi(2);
     let hot = hot_settled(scenario, generation_index, technology_index)?;
     let reliability = &scenario.fleet.reliability;
     let align = &scenario.align;
@@ -370,7 +370,7 @@ fn coupling_line(ctx: &Context<'_>) -> CheckLine {
     let claims = ctx.claims;
     let scenario = ctx.scenario;
     let generation = ctx.generation;
-    let allocation = scenario.photonics.coupling_allocation_db;
+    let allocation = scenario.photonics.coupling_allocation_db.0;
     let lanes = f64::from(generation.lanes_per_switch);
     let lane_pass = if claims.coupling_loss_sd_db > 0.0 {
         normal_cdf((allocation - claims.coupling_loss_db) / claims.coupling_loss_sd_db)
@@ -424,7 +424,7 @@ fn heater_line(ctx: &Context<'_>) -> CheckLine {
     let claims = ctx.claims;
     let scenario = ctx.scenario;
     let hot = &ctx.hot;
-    let heater_max = scenario.photonics.heater_max_mw;
+    let heater_max = scenario.photonics.heater_max_mw.0;
     let heater_verdict = if claims.heater_mw_per_ring > heater_max {
         Verdict::Fail
     } else if claims.heater_mw_per_ring < 0.5 * hot.heater_mw_per_ring {

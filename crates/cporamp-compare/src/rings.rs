@@ -53,16 +53,16 @@ pub fn ring_tuning(
         + rings.laser_drift_nm_per_k * laser_temp.minus(rings.reference_temp).0
         - rings.ring_drift_nm_per_k * rings.ring_temp.minus(rings.reference_temp).0;
     let mean_tuning_nm = if photonics.wavelength_reassignment {
-        let spacing = photonics.channel_spacing_nm;
+        let spacing = photonics.channel_spacing_nm.0;
         let bus = BusLock {
             fsr_nm: rings.fsr.0,
             range_nm: 0.0,
             step_nm: Some(spacing),
-            guard_nm: photonics.lock_guard_nm,
+            guard_nm: photonics.lock_guard_nm.0,
         };
         let local_sigma_nm =
             rings.fab_offset_sigma.0 * (1.0 - photonics.global_variance_fraction).max(0.0).sqrt();
-        photonics.lock_guard_nm
+        photonics.lock_guard_nm.0
             + spacing / 2.0
             + local_sigma_nm * expected_max_of_normals(bus.rotations())
     } else {

@@ -160,6 +160,21 @@ unit!(
     Hours,
     "h"
 );
+unit!(
+    /// A duration in seconds.
+    Seconds,
+    "s"
+);
+unit!(
+    /// A frequency in hertz.
+    Hertz,
+    "Hz"
+);
+unit!(
+    /// Power in milliwatts (a ring heater's budget).
+    Milliwatts,
+    "mW"
+);
 
 impl PjPerBit {
     /// Power drawn when this energy per bit is spent at `rate`:
@@ -236,6 +251,14 @@ impl Nanometres {
     }
 }
 
+impl Hertz {
+    /// The period of one cycle: 1 / f.
+    #[must_use]
+    pub fn period(self) -> Seconds {
+        Seconds(1.0 / self.0)
+    }
+}
+
 impl Dppm {
     /// The probability of a defective part: DPPM / 10⁶.
     #[must_use]
@@ -271,6 +294,7 @@ mod tests {
         assert_eq!(Millimetres(26.0).to_metres(), Metres(26.0 * 1e-3));
         assert_eq!(Millimetres(26.0).to_centimetres(), Centimetres(2.6));
         assert_eq!(Nanometres(1310.0).to_micrometres(), Micrometres(1.31));
+        assert_eq!(Hertz(1000.0).period(), Seconds(1.0 / 1000.0));
         assert_eq!(Dppm(250.0).to_probability().to_bits(), 2.5e-4_f64.to_bits());
         // 100 FIT is one failure per 10⁷ hours.
         assert_eq!(Fit(100.0).per_hour().to_bits(), 1e-7_f64.to_bits());

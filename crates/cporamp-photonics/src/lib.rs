@@ -358,14 +358,14 @@ fn sample_lanes(
     let sigma = rings.fab_offset_sigma.0;
     let global = normal(sigma * settings.global_variance_fraction.sqrt());
     let local = normal(sigma * (1.0 - settings.global_variance_fraction).sqrt());
-    let laser = normal(settings.laser_offset_sigma_nm);
-    let block = normal(settings.block_sigma_um);
-    let fiber = normal(settings.fiber_sigma_um);
-    let power = normal(settings.power_sigma_db);
+    let laser = normal(settings.laser_offset_sigma_nm.0);
+    let block = normal(settings.block_sigma_um.0);
+    let fiber = normal(settings.fiber_sigma_um.0);
+    let power = normal(settings.power_sigma_db.0);
     let mut lanes = Vec::with_capacity(settings.lanes);
     let mut pic_offset = 0.0;
     let mut block_offset = (0.0, 0.0);
-    let neighbour_drop = optics::lorentzian(settings.channel_spacing_nm, linewidth_nm);
+    let neighbour_drop = optics::lorentzian(settings.channel_spacing_nm.0, linewidth_nm);
     for index in 0..settings.lanes {
         if index % settings.lanes_per_pic == 0 {
             pic_offset = global.sample(&mut rng);
@@ -377,13 +377,13 @@ fn sample_lanes(
         let y = block_offset.1 + fiber.sample(&mut rng);
         let power_db = power.sample(&mut rng);
         let offset_um = (x * x + y * y).sqrt();
-        let misalignment_db = optics::misalignment_loss_db(settings.mode_radius_um, offset_um);
+        let misalignment_db = optics::misalignment_loss_db(settings.mode_radius_um.0, offset_um);
         let position = index % settings.lanes_per_pic;
         let neighbours = usize::from(position > 0)
             + usize::from(position + 1 < settings.lanes_per_pic && index + 1 < settings.lanes);
         let crosstalk_db = optics::pam4_crosstalk_penalty_db(neighbours as f64 * neighbour_drop);
         let margin_db =
-            link.margin_db - settings.ageing_allocation_db - misalignment_db - crosstalk_db
+            link.margin_db - settings.ageing_allocation_db.0 - misalignment_db - crosstalk_db
                 + power_db;
         lanes.push(SampledLane {
             lane: Lane {
@@ -414,8 +414,8 @@ fn rotate_buses(
     let bus = BusLock {
         fsr_nm: loop_settings.fsr_nm,
         range_nm: loop_settings.range_nm,
-        step_nm: settings.wavelength_reassignment.then_some(settings.channel_spacing_nm),
-        guard_nm: settings.lock_guard_nm,
+        step_nm: settings.wavelength_reassignment.then_some(settings.channel_spacing_nm.0),
+        guard_nm: settings.lock_guard_nm.0,
     };
     for pic in lanes.chunks_mut(settings.lanes_per_pic) {
         for rings in pic.chunks_mut(bus.rotations()) {
@@ -520,7 +520,7 @@ pub fn simulate(
     threads: usize,
 ) -> Result<PhotonicsResult, PhotonicsError> {
     check_rings(rings)?;
-    let linewidth_nm = optics::linewidth_nm(settings.wavelength_nm, settings.ring_loaded_q);
+    let linewidth_nm = optics::linewidth_nm(settings.wavelength_nm.0, settings.ring_loaded_q);
     let loop_settings = loop_settings_for(settings, rings, trace, linewidth_nm);
     loop_settings.check()?;
     let n = trace.ring_temp_c.len();
@@ -612,10 +612,10 @@ fn loop_settings_for(
         kp: settings.kp,
         ki: settings.ki,
         capture_nm: settings.capture_fwhm * linewidth_nm / 2.0,
-        range_nm: rings.heater_efficiency_nm_per_mw * settings.heater_max_mw,
+        range_nm: rings.heater_efficiency_nm_per_mw * settings.heater_max_mw.0,
         fsr_nm: rings.fsr.0,
-        relock_samples: (settings.relock_time_s * rate_hz).round() as usize,
-        flap_window_samples: ((settings.flap_window_s * rate_hz).round() as usize).max(1),
+        relock_samples: (settings.relock_time_s.0 * rate_hz).round() as usize,
+        flap_window_samples: ((settings.flap_window_s.0 * rate_hz).round() as usize).max(1),
         crosstalk: settings.heater_crosstalk,
         group_lanes: settings.lanes_per_pic,
     }
@@ -642,7 +642,7 @@ fn predict_drift(
     trace: &DriftTrace,
     drift: &[f64],
 ) -> Result<Prediction, PhotonicsError> {
-    let lsb = settings.sensor_lsb_k;
+    let lsb = settings.sensor_lsb_k.0;
     let sensor: Vec<f64> = trace.sensor_temp_c.iter().map(|t| (t / lsb).round() * lsb).collect();
     let channels: [&[f64]; 2] = [&sensor, &trace.asic_power_w];
     let predictor = Predictor::fit(&channels, drift, settings.predictor_taps)
@@ -745,9 +745,9 @@ fn lane_budget(
             &sampled.iter().map(|s| s.misalignment_db).collect::<Vec<_>>(),
             0.99,
         ),
-        power_sigma_db: settings.power_sigma_db,
+        power_sigma_db: settings.power_sigma_db.0,
         channel_crosstalk_db: optics::pam4_crosstalk_penalty_db(
-            2.0 * optics::lorentzian(settings.channel_spacing_nm, linewidth_nm),
+            2.0 * optics::lorentzian(settings.channel_spacing_nm.0, linewidth_nm),
         ),
         detuning_penalty_max_db: optics::detuning_penalty_db(
             feedback_summary.max_detuning_nm,

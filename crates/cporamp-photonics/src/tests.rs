@@ -3,7 +3,7 @@
 
 use super::*;
 use cporamp_core::math::normal_cdf;
-use cporamp_core::units::{Celsius, Nanometres};
+use cporamp_core::units::{Celsius, Db, Micrometres, Milliwatts, Nanometres, Seconds};
 
 fn rings() -> Rings {
     Rings {
@@ -23,19 +23,19 @@ fn settings() -> PhotonicsSettings {
     PhotonicsSettings {
         lanes: 2000,
         heater_crosstalk: 0.0,
-        channel_spacing_nm: 1e6,
+        channel_spacing_nm: Nanometres(1e6),
         global_variance_fraction: 0.0,
-        laser_offset_sigma_nm: 0.0,
-        block_sigma_um: 0.0,
-        fiber_sigma_um: 0.0,
-        ageing_allocation_db: 0.0,
+        laser_offset_sigma_nm: Nanometres(0.0),
+        block_sigma_um: Micrometres(0.0),
+        fiber_sigma_um: Micrometres(0.0),
+        ageing_allocation_db: Db(0.0),
         wavelength_reassignment: false,
-        power_sigma_db: 1.0,
+        power_sigma_db: Db(1.0),
         kp: 0.0,
         ki: 0.3,
         capture_fwhm: 1000.0,
-        relock_time_s: 0.0,
-        flap_window_s: 0.003,
+        relock_time_s: Seconds(0.0),
+        flap_window_s: Seconds(0.003),
         periods: 5,
         ..crate::settings::default_settings()
     }
@@ -71,7 +71,7 @@ fn flap_rate_matches_the_gaussian_tail_within_three_standard_errors() {
     let window = 3;
     let excursion = step_nm * (1.0f64 - settings.ki).powi(window - 1);
     let threshold_db = optics::detuning_penalty_db(excursion, linewidth);
-    let sigma = settings.power_sigma_db;
+    let sigma = settings.power_sigma_db.0;
     let p_flap =
         normal_cdf((threshold_db - link.margin_db) / sigma) - normal_cdf(-link.margin_db / sigma);
     let periods_per_hour = 3600.0 / 0.2;
@@ -117,7 +117,7 @@ fn bad_input_gets_a_named_error() {
     bad.fsr = Nanometres(0.0);
     let error = simulate(&settings(), &bad, &link, &trace, 1).unwrap_err();
     assert!(error.to_string().contains("fsr_nm = 0"), "{error}");
-    let negative_range = PhotonicsSettings { heater_max_mw: -1.0, ..settings() };
+    let negative_range = PhotonicsSettings { heater_max_mw: Milliwatts(-1.0), ..settings() };
     let error = simulate(&negative_range, &rings(), &link, &trace, 1).unwrap_err();
     assert!(error.to_string().contains("range_nm = -0.42"), "{error}");
     let time = [0.0, 0.1, 0.1, 0.3];
@@ -160,10 +160,11 @@ fn misalignment_loss_follows_the_rayleigh_mean() {
     // With x, y ~ N(0, s^2) the squared offset has mean 2 s^2, so the mean loss
     // 10 log10(e) d^2 / w^2 is 10 log10(e) 2 s^2 / w^2; the MC mean of n lanes carries a
     // standard error of that times sqrt(1/n) (d^2 is exponential: sd = mean).
-    let settings = PhotonicsSettings { lanes: 4000, fiber_sigma_um: 0.5, ..settings() };
+    let settings =
+        PhotonicsSettings { lanes: 4000, fiber_sigma_um: Micrometres(0.5), ..settings() };
     let link = LinkInputs { margin_db: 3.0, lane_gbps: 200.0, bring_up_drift_nm: None };
     let result = simulate(&settings, &rings(), &link, &square_drift(0.01), 2).unwrap();
-    let w = settings.mode_radius_um;
+    let w = settings.mode_radius_um.0;
     let expected = 10.0 * std::f64::consts::LOG10_E * 2.0 * 0.25 / (w * w);
     let se = expected / (settings.lanes as f64).sqrt();
     let budget = result.lane_budget;

@@ -17,11 +17,11 @@ pub fn align_inputs(scenario: &Scenario) -> AlignInputs {
     AlignInputs {
         settings: scenario.align.clone(),
         attach: Attach {
-            mode_radius_um: photonics.mode_radius_um,
+            mode_radius_um: photonics.mode_radius_um.0,
             wavelength_um: photonics.wavelength().0,
             gap_index: attach.gap_index,
-            coupling_budget_db: photonics.coupling_allocation_db,
-            fiber_sigma_um: photonics.fiber_sigma_um,
+            coupling_budget_db: photonics.coupling_allocation_db.0,
+            fiber_sigma_um: photonics.fiber_sigma_um.0,
             shift_sigma_um: attach.shift_sigma_um.0,
             gap_mean_um: attach.gap_mean_um.0,
             gap_sigma_um: attach.gap_sigma_um.0,

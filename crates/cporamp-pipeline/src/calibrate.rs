@@ -106,13 +106,13 @@ pub fn fit_model(
     let wafer = global * settings.ring_offset_wafer_share;
     let engine = global * (1.0 - settings.ring_offset_wafer_share);
     Some(FitModel {
-        mode_radius_um: photonics.mode_radius_um,
+        mode_radius_um: photonics.mode_radius_um.0,
         wavelength_um: photonics.wavelength().0,
         gap_index: settings.gap_index,
         tilt_sigma_mrad: settings.tilt_sigma_mrad,
         gap_mean_um: settings.gap_mean_um.0,
         gap_sigma_um: settings.gap_sigma_um.0,
-        coupling_budget_db: photonics.coupling_allocation_db,
+        coupling_budget_db: photonics.coupling_allocation_db.0,
         spare_lanes_per_engine: settings.spare_lanes_per_engine as u64,
         warpage_shift_um: settings.warpage_lateral_per_um * warpage_mean_um,
         warpage_lateral_per_um: settings.warpage_lateral_per_um,
@@ -127,10 +127,10 @@ pub fn fit_model(
         asic_lot_alpha: Some(settings.asic_lot_alpha),
         bus_lanes: photonics
             .wavelength_reassignment
-            .then(|| ((rings.fsr.0 / photonics.channel_spacing_nm).round() as u64).max(1)),
+            .then(|| ((rings.fsr.0 / photonics.channel_spacing_nm.0).round() as u64).max(1)),
         defaults: Defaults {
-            block_common_sigma_um: photonics.block_sigma_um.hypot(settings.shift_sigma_um.0),
-            fiber_sigma_um: photonics.fiber_sigma_um,
+            block_common_sigma_um: photonics.block_sigma_um.0.hypot(settings.shift_sigma_um.0),
+            fiber_sigma_um: photonics.fiber_sigma_um.0,
             laser_dead_probability: settings.laser_dead_probability(),
             laser_weak_fraction: settings.laser_weak_fraction,
             ring_local_sigma_nm: sigma * (1.0 - engine - wafer).max(0.0).sqrt(),
@@ -188,11 +188,16 @@ fn calibrate_attach_and_lasers(
     fits: &YieldFits,
 ) {
     if let Some(block) = fits.fitted(names::BLOCK) {
-        let combined = out.photonics.block_sigma_um.hypot(out.yield_settings.shift_sigma_um.0);
+        let combined = out.photonics.block_sigma_um.0.hypot(out.yield_settings.shift_sigma_um.0);
         if combined > 0.0 {
             let ratio = block / combined;
-            let (b, s) = (out.photonics.block_sigma_um, out.yield_settings.shift_sigma_um.0);
-            set(changed, "photonics.block_sigma_um", &mut out.photonics.block_sigma_um, b * ratio);
+            let (b, s) = (out.photonics.block_sigma_um.0, out.yield_settings.shift_sigma_um.0);
+            set(
+                changed,
+                "photonics.block_sigma_um",
+                &mut out.photonics.block_sigma_um.0,
+                b * ratio,
+            );
             set(
                 changed,
                 "yield.shift_sigma_um",
@@ -200,11 +205,11 @@ fn calibrate_attach_and_lasers(
                 s * ratio,
             );
         } else {
-            set(changed, "photonics.block_sigma_um", &mut out.photonics.block_sigma_um, block);
+            set(changed, "photonics.block_sigma_um", &mut out.photonics.block_sigma_um.0, block);
         }
     }
     if let Some(fiber) = fits.fitted(names::FIBER) {
-        set(changed, "photonics.fiber_sigma_um", &mut out.photonics.fiber_sigma_um, fiber);
+        set(changed, "photonics.fiber_sigma_um", &mut out.photonics.fiber_sigma_um.0, fiber);
     }
     if let Some(p) = fits.fitted(names::LASER_DEAD) {
         let defects = -(1.0 - p).ln();

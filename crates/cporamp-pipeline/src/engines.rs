@@ -210,7 +210,7 @@ pub(crate) fn build_models(
                 let mut model = package_model(scenario, &coarse, key.generation_index, geometry)?;
                 // The drift workload moves the ASIC power only (engines and inlet held).
                 let asic_only = Varying { asic: true, engines: false, inlet: false };
-                model.prepare_history(scenario.photonics.thermal_step_s, asic_only)?;
+                model.prepare_history(scenario.photonics.thermal_step_s.0, asic_only)?;
                 Ok(model)
             } else {
                 let mut model =
@@ -391,7 +391,7 @@ pub(crate) fn drift_trace(
     let inlet_c = scenario.thermal.cold_plate.nominal_inlet_c;
     let photonics = &scenario.photonics;
     let idle = scenario.thermal.cycling.idle_power_fraction;
-    let steps = (photonics.workload_period_s / photonics.thermal_step_s).round() as usize;
+    let steps = (photonics.workload_period_s.0 / photonics.thermal_step_s.0).round() as usize;
     let busy_steps =
         ((photonics.workload_busy_fraction * steps as f64).round() as usize).clamp(1, steps - 1);
     let busy = photonics.workload_busy_fraction;
@@ -409,7 +409,7 @@ pub(crate) fn drift_trace(
     let asic: Vec<f64> = (0..n).map(|index| nominal.asic_w * level(index)).collect();
     let engine = vec![nominal.engine_w; n];
     let history = package
-        .history(&asic, &engine, &vec![inlet_c; n], photonics.thermal_step_s)
+        .history(&asic, &engine, &vec![inlet_c; n], photonics.thermal_step_s.0)
         .map_err(|error| thermal_error(scenario, generation_index, technology_index, error))?;
     let laser = scenario.technologies[technology_index].optics.as_ref().map(|optics| &optics.laser);
     let on_engine = laser.is_some_and(|laser| laser.placement == LaserPlacement::Package);
@@ -425,8 +425,12 @@ pub(crate) fn drift_trace(
         sensor_temp_c: &history.asic_max_c,
         asic_power_w: &asic,
     };
-    DriftTrace::resample(&samples, 1.0 / photonics.sample_rate_hz, photonics.workload_period_s)
-        .map_err(|error| photonics_error(scenario, generation_index, technology_index, error))
+    DriftTrace::resample(
+        &samples,
+        photonics.sample_rate_hz.period().0,
+        photonics.workload_period_s.0,
+    )
+    .map_err(|error| photonics_error(scenario, generation_index, technology_index, error))
 }
 
 /// The link the photonics engine runs on: the technology's margin and lane rate, the buses
@@ -491,7 +495,7 @@ pub(crate) fn nominal_drift(
     let mut drift_model =
         package_model(scenario, &coarse, generation_index, geometry).map_err(fail)?;
     let asic_only = Varying { asic: true, engines: false, inlet: false };
-    drift_model.prepare_history(scenario.photonics.thermal_step_s, asic_only).map_err(fail)?;
+    drift_model.prepare_history(scenario.photonics.thermal_step_s.0, asic_only).map_err(fail)?;
     let trace = drift_trace(scenario, generation_index, technology_index, &nominal, &drift_model)?;
     let link = nominal_link(rings, optics, generation, &trace);
     let laser_temp_c =

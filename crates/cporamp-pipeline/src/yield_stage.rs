@@ -3,7 +3,7 @@
 
 use super::*;
 use cporamp_core::quarter::Quarter;
-use cporamp_core::units::{Db, Micrometres, Nanometres, Usd};
+use cporamp_core::units::{Nanometres, Usd};
 
 /// Gross dies of side `side_mm` on a 300 mm wafer: $\pi r^2/A - \pi d/\sqrt{2A}$.
 pub(crate) fn dies_per_wafer(side_mm: f64) -> usize {
@@ -113,16 +113,16 @@ pub(crate) fn yield_inputs(
         } else {
             0
         },
-        block_sigma_um: Micrometres(photonics.block_sigma_um),
-        fiber_sigma_um: Micrometres(photonics.fiber_sigma_um),
+        block_sigma_um: photonics.block_sigma_um,
+        fiber_sigma_um: photonics.fiber_sigma_um,
         shift_sigma_um: settings.shift_sigma_um,
-        mode_radius_um: Micrometres(photonics.mode_radius_um),
+        mode_radius_um: photonics.mode_radius_um,
         wavelength_um: photonics.wavelength(),
         gap_index: settings.gap_index,
         gap_mean_um: settings.gap_mean_um,
         gap_sigma_um: settings.gap_sigma_um,
         tilt_sigma_mrad: settings.tilt_sigma_mrad,
-        coupling_budget_db: Db(photonics.coupling_allocation_db),
+        coupling_budget_db: photonics.coupling_allocation_db,
         laser_dead_probability: settings.laser_dead_probability(),
         laser_weak_fraction: settings.laser_weak_fraction,
         laser_weak_rate_per_h: settings.laser_weak_rate_per_h,
@@ -133,11 +133,11 @@ pub(crate) fn yield_inputs(
         drift_wafer_fraction: photonics.global_variance_fraction * settings.ring_offset_wafer_share,
         engines_per_pic_wafer: settings.engines_per_pic_wafer,
         fsr_nm: rings.fsr,
-        tuning_range_nm: Nanometres(rings.heater_efficiency_nm_per_mw * photonics.heater_max_mw),
+        tuning_range_nm: Nanometres(rings.heater_efficiency_nm_per_mw * photonics.heater_max_mw.0),
         rings_per_lane: rings.rings_per_lane as usize,
         reassignment_step_nm: photonics
             .wavelength_reassignment
-            .then_some(Nanometres(photonics.channel_spacing_nm)),
+            .then_some(photonics.channel_spacing_nm),
         warpage_mean_um: warpage_mean,
         warpage_sigma_um: warpage_mean * settings.warpage_sigma_fraction,
         warpage_lateral_per_um: settings.warpage_lateral_per_um,

@@ -120,7 +120,7 @@ fn search_paragraph(html: &mut String, scenario: &Scenario, result: &AlignResult
         number(search.search_s, 2),
         search.spiral_exhausted_readings,
         number(search.placement_rms_um, 3),
-        number(scenario.photonics.block_sigma_um, 3),
+        number(scenario.photonics.block_sigma_um.0, 3),
         number(search.roll_rms_urad, 1),
         escape(&format!("{:.2e}", result.cure_only_failure)),
     );

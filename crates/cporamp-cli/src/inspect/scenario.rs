@@ -16,14 +16,14 @@ pub(crate) fn scenario_limits(
     technology: Option<&str>,
 ) -> [SpecLimits; 3] {
     let mut limits = [SpecLimits::default(); 3];
-    limits[0].upper = Some(scenario.photonics.coupling_allocation_db);
+    limits[0].upper = Some(scenario.photonics.coupling_allocation_db.0);
     let rings = technology.and_then(|id| {
         scenario.technologies.iter().find(|t| t.id == id).and_then(|t| t.rings.as_ref())
     });
     if let Some(rings) = rings {
         limits[2] = SpecLimits {
             lower: Some(0.0),
-            upper: Some(rings.heater_efficiency_nm_per_mw * scenario.photonics.heater_max_mw),
+            upper: Some(rings.heater_efficiency_nm_per_mw * scenario.photonics.heater_max_mw.0),
         };
     }
     limits

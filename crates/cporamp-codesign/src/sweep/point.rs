@@ -186,7 +186,7 @@ pub(super) fn evaluate(
         laser_failures_per_switch: lasers.failures_per_switch,
         heater_w,
         heater_mw_per_ring,
-        heater_headroom_mw: scenario.photonics.heater_max_mw - heater_mw_per_ring,
+        heater_headroom_mw: scenario.photonics.heater_max_mw.0 - heater_mw_per_ring,
         drift_offset_nm: 0.0,
         feedback_flaps_per_lane_hour: 0.0,
         feedback_flaps_se: 0.0,

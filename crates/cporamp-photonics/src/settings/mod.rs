@@ -13,7 +13,9 @@ mod resolve;
 
 pub use resolve::resolve;
 
-use cporamp_core::units::{Celsius, Micrometres, Nanometres};
+use cporamp_core::units::{
+    Celsius, Db, Hertz, Kelvin, Micrometres, Milliwatts, Nanometres, Seconds,
+};
 use serde::{Deserialize, Serialize};
 
 /// `[photonics]` as written: bare numbers with the unit in the field name, counts as `i64` so
@@ -66,39 +68,39 @@ pub struct PhotonicsSettings {
     /// Lanes sharing one PIC (one global fabrication offset).
     pub lanes_per_pic: usize,
     /// Operating wavelength, nm.
-    pub wavelength_nm: f64,
+    pub wavelength_nm: Nanometres,
     /// Loaded quality factor of the rings.
     pub ring_loaded_q: f64,
     /// Heater power limit, mW.
-    pub heater_max_mw: f64,
+    pub heater_max_mw: Milliwatts,
     /// Share of a heater's shift reaching each adjacent ring of its PIC row.
     pub heater_crosstalk: f64,
     /// WDM channel spacing between adjacent rings of a row, nm.
-    pub channel_spacing_nm: f64,
+    pub channel_spacing_nm: Nanometres,
     /// Share of the fabrication-offset variance common to a PIC, 0..1.
     pub global_variance_fraction: f64,
     /// Laser wavelength offset spread, nm.
-    pub laser_offset_sigma_nm: f64,
+    pub laser_offset_sigma_nm: Nanometres,
     /// Fiber-block placement spread per axis, common to the block's fibers, µm.
-    pub block_sigma_um: f64,
+    pub block_sigma_um: Micrometres,
     /// Core position spread per axis of each fiber within its block, µm.
-    pub fiber_sigma_um: f64,
+    pub fiber_sigma_um: Micrometres,
     /// Mode radius (1/e² intensity) of fiber and coupler, µm.
-    pub mode_radius_um: f64,
+    pub mode_radius_um: Micrometres,
     /// Part of each co-packaged link margin allocated to excess coupling loss: a lane whose
     /// coupling loss exceeds it fails package test, dB.
-    pub coupling_allocation_db: f64,
+    pub coupling_allocation_db: Db,
     /// Part of the link margin held back for ageing (not available to detuning), dB.
-    pub ageing_allocation_db: f64,
+    pub ageing_allocation_db: Db,
     /// Whether a ring bus may lock to its laser grid rotated by whole channels
     /// ([`cporamp_core::wdm`]).
     pub wavelength_reassignment: bool,
     /// Heater shift the bus rotation keeps below every ring at bring-up, nm.
-    pub lock_guard_nm: f64,
+    pub lock_guard_nm: Nanometres,
     /// Lane-to-lane optical power spread, dB.
-    pub power_sigma_db: f64,
+    pub power_sigma_db: Db,
     /// Lock-loop sample rate, Hz.
-    pub sample_rate_hz: f64,
+    pub sample_rate_hz: Hertz,
     /// Proportional gain.
     pub kp: f64,
     /// Integral gain per sample.
@@ -106,21 +108,21 @@ pub struct PhotonicsSettings {
     /// Capture half-width of the error signal in half-linewidths.
     pub capture_fwhm: f64,
     /// Time a re-lock takes, s.
-    pub relock_time_s: f64,
+    pub relock_time_s: Seconds,
     /// Time over the BER threshold that takes a link down, s.
-    pub flap_window_s: f64,
+    pub flap_window_s: Seconds,
     /// Workload period of the drift transient, s.
-    pub workload_period_s: f64,
+    pub workload_period_s: Seconds,
     /// Busy share of the workload period.
     pub workload_busy_fraction: f64,
     /// Thermal time step of the drift transient, s.
-    pub thermal_step_s: f64,
+    pub thermal_step_s: Seconds,
     /// Lateral cells per package side of the drift transient's package model.
     pub drift_grid_cells: usize,
     /// Workload periods simulated (the first is warm-up).
     pub periods: usize,
     /// On-die temperature sensor resolution, K.
-    pub sensor_lsb_k: f64,
+    pub sensor_lsb_k: Kelvin,
     /// Samples per telemetry channel in the drift predictor.
     pub predictor_taps: usize,
 }
@@ -129,7 +131,7 @@ impl PhotonicsSettings {
     /// The laser wavelength in micrometres (the unit of the mode-overlap formulas).
     #[must_use]
     pub fn wavelength(&self) -> Micrometres {
-        Nanometres(self.wavelength_nm).to_micrometres()
+        self.wavelength_nm.to_micrometres()
     }
 }
 
@@ -187,7 +189,7 @@ mod tests {
     fn the_default_section_resolves_alone() {
         let settings = default_settings();
         assert_eq!((settings.lanes, settings.predictor_taps), (256, 4));
-        assert!((settings.sample_rate_hz - 1000.0).abs() < 1e-12);
+        assert!((settings.sample_rate_hz.0 - 1000.0).abs() < 1e-12);
     }
 
     #[test]

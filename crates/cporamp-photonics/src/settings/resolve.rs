@@ -3,6 +3,7 @@
 
 use super::{PhotonicsOptions, PhotonicsSettings};
 use cporamp_core::check::{Bound, Checker, Limits, Section};
+use cporamp_core::units::{Db, Hertz, Kelvin, Micrometres, Milliwatts, Nanometres, Seconds};
 
 /// Checks `[photonics]` and resolves it; every problem is recorded in `checker` (the result
 /// is then only a placeholder to keep walking with).
@@ -50,33 +51,33 @@ pub fn resolve(checker: &mut Checker, options: &PhotonicsOptions) -> PhotonicsSe
         seed,
         lanes,
         lanes_per_pic,
-        wavelength_nm,
+        wavelength_nm: Nanometres(wavelength_nm),
         ring_loaded_q,
-        heater_max_mw,
+        heater_max_mw: Milliwatts(heater_max_mw),
         heater_crosstalk,
-        channel_spacing_nm,
+        channel_spacing_nm: Nanometres(channel_spacing_nm),
         global_variance_fraction,
-        laser_offset_sigma_nm,
-        block_sigma_um,
-        fiber_sigma_um,
-        mode_radius_um,
-        coupling_allocation_db,
-        ageing_allocation_db,
+        laser_offset_sigma_nm: Nanometres(laser_offset_sigma_nm),
+        block_sigma_um: Micrometres(block_sigma_um),
+        fiber_sigma_um: Micrometres(fiber_sigma_um),
+        mode_radius_um: Micrometres(mode_radius_um),
+        coupling_allocation_db: Db(coupling_allocation_db),
+        ageing_allocation_db: Db(ageing_allocation_db),
         wavelength_reassignment: options.wavelength_reassignment,
-        lock_guard_nm,
-        power_sigma_db,
-        sample_rate_hz,
+        lock_guard_nm: Nanometres(lock_guard_nm),
+        power_sigma_db: Db(power_sigma_db),
+        sample_rate_hz: Hertz(sample_rate_hz),
         kp,
         ki,
         capture_fwhm,
-        relock_time_s,
-        flap_window_s,
-        workload_period_s,
+        relock_time_s: Seconds(relock_time_s),
+        flap_window_s: Seconds(flap_window_s),
+        workload_period_s: Seconds(workload_period_s),
         workload_busy_fraction,
-        thermal_step_s,
+        thermal_step_s: Seconds(thermal_step_s),
         drift_grid_cells,
         periods,
-        sensor_lsb_k,
+        sensor_lsb_k: Kelvin(sensor_lsb_k),
         predictor_taps,
     }
 }

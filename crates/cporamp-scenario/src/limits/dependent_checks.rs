@@ -191,7 +191,7 @@ fn spares(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
 /// The heater must reach the red shift the nominal ring needs (its design bias): with less,
 /// no lane locks by design and the photonics ratios are undefined.
 fn heater(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
-    let heater_max_mw = scenario.photonics.heater_max_mw;
+    let heater_max_mw = scenario.photonics.heater_max_mw.0;
     if heater_max_mw <= 0.0 {
         problems.push(invalid(
             "photonics.heater_max_mw",
@@ -224,14 +224,15 @@ fn heater(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
 /// Start-up and the drift predictor must fit in the first (warm-up) workload period.
 fn photonics_timing(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
     let p = &scenario.photonics;
-    let samples_per_period = (p.workload_period_s * p.sample_rate_hz).round();
+    let samples_per_period = (p.workload_period_s.0 * p.sample_rate_hz.0).round();
     // With crosstalk, start-up locks the rings of a row one after another, a sweep apart.
     if p.heater_crosstalk > 0.0 {
-        let sweep_s = (p.relock_time_s * p.sample_rate_hz).round().max(1.0) / p.sample_rate_hz;
+        let sweep_s =
+            (p.relock_time_s.0 * p.sample_rate_hz.0).round().max(1.0) / p.sample_rate_hz.0;
         let row = p.lanes_per_pic.min(p.lanes);
         let startup_s = (row.saturating_sub(1)) as f64 * sweep_s;
-        if startup_s >= p.workload_period_s {
-            let most = (p.workload_period_s / sweep_s).ceil().max(1.0);
+        if startup_s >= p.workload_period_s.0 {
+            let most = (p.workload_period_s.0 / sweep_s).ceil().max(1.0);
             problems.push(invalid(
                 "photonics.lanes_per_pic",
                 p.lanes_per_pic,
@@ -241,7 +242,7 @@ fn photonics_timing(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
                      takes {startup_s} s, longer than the warm-up period \
                      (photonics.workload_period_s = {} s), so lanes would be counted before \
                      they lock",
-                    p.workload_period_s
+                    p.workload_period_s.0
                 ),
             ));
         }

@@ -149,7 +149,7 @@ fn photonics_demands(scenario: &Scenario, package_runs: PackageRuns, demands: &m
     let PackageRuns { runs, side_by_side } = package_runs;
     let thermal = &scenario.thermal;
     let p = &scenario.photonics;
-    let drift_steps = (p.workload_period_s / p.thermal_step_s).round() * p.periods as f64;
+    let drift_steps = (p.workload_period_s.0 / p.thermal_step_s.0).round() * p.periods as f64;
     let (memory, cpu) = grid_cost(p.drift_grid_cells as f64, drift_steps);
     demands.push(Demand {
         stage: "photonics",
@@ -158,7 +158,7 @@ fn photonics_demands(scenario: &Scenario, package_runs: PackageRuns, demands: &m
         memory_bytes: memory * side_by_side,
         cpu_s: cpu * runs,
     });
-    let samples = (p.workload_period_s * p.sample_rate_hz).round() * p.periods as f64;
+    let samples = (p.workload_period_s.0 * p.sample_rate_hz.0).round() * p.periods as f64;
     // Feedback and feed-forward, then the population again at each inlet of the sweep.
     let populations = 2.0 + thermal.cold_plate.inlet_sweep_c.len() as f64;
     demands.push(Demand {

@@ -146,26 +146,26 @@ fn check_ring_allocations(
             continue;
         };
         let path = join("technology", &technology.id);
-        let allocated = photonics.coupling_allocation_db + photonics.ageing_allocation_db;
+        let allocated = photonics.coupling_allocation_db.0 + photonics.ageing_allocation_db.0;
         if allocated >= optics.link_budget.margin.0 {
             checker.invalid(
                 "photonics.coupling_allocation_db",
-                photonics.coupling_allocation_db,
+                photonics.coupling_allocation_db.0,
                 format!(
                     "with ageing_allocation_db ({} dB) less than {path}.link_budget.margin_db ({} dB): the rest pays for crosstalk, power spread and detuning",
-                    photonics.ageing_allocation_db, optics.link_budget.margin.0
+                    photonics.ageing_allocation_db.0, optics.link_budget.margin.0
                 ),
             );
         }
         if photonics.wavelength_reassignment {
-            let channels = rings.fsr.0 / photonics.channel_spacing_nm;
+            let channels = rings.fsr.0 / photonics.channel_spacing_nm.0;
             if channels.round() < 2.0 || (channels - channels.round()).abs() > 0.01 {
                 checker.invalid(
                     &format!("{path}.rings.fsr_nm"),
                     rings.fsr.0,
                     format!(
                         "a whole number (at least 2) of photonics.channel_spacing_nm ({} nm) when photonics.wavelength_reassignment is on: the laser grid must tile the FSR (FSR / spacing = {channels:.3})",
-                        photonics.channel_spacing_nm
+                        photonics.channel_spacing_nm.0
                     ),
                 );
             }
