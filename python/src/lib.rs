@@ -53,8 +53,16 @@ fn engines(names: &[String]) -> PyResult<Vec<Engine>> {
     names.iter().map(|name| Engine::parse(name).map_err(PyValueError::new_err)).collect()
 }
 
-fn threads(threads: Option<usize>) -> NonZeroUsize {
-    threads.and_then(NonZeroUsize::new).unwrap_or_else(|| RunOptions::default().threads)
+/// `threads` workers, or as many as the machine offers when `None`; 0 is an error.
+fn threads(threads: Option<usize>) -> PyResult<NonZeroUsize> {
+    match threads {
+        None => Ok(std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN)),
+        Some(count) => NonZeroUsize::new(count).ok_or_else(|| {
+            PyValueError::new_err(
+                "threads = 0; expected at least 1, or None for the machine's cores",
+            )
+        }),
+    }
 }
 
 /// The embedded default scenario: (TOML text, origin).
@@ -126,7 +134,7 @@ fn run(
     let scenario = py
         .detach(|| cporamp_sweep::check(text, origin, &chosen))
         .map_err(|error| scenario_error(py, &error))?;
-    let options = RunOptions { threads: self::threads(threads), ..RunOptions::default() };
+    let options = RunOptions::with_threads(self::threads(threads)?);
     let result = py.detach(|| {
         if engine == "all" {
             cporamp_sweep::results_json(&scenario, origin, &options)
@@ -182,7 +190,7 @@ fn run_tables<'py>(
     let scenario = py
         .detach(|| cporamp_sweep::check(text, origin, &chosen))
         .map_err(|error| scenario_error(py, &error))?;
-    let options = RunOptions { threads: self::threads(threads), ..RunOptions::default() };
+    let options = RunOptions::with_threads(self::threads(threads)?);
     let value = py
         .detach(|| cporamp_sweep::engine_json(&scenario, chosen[0], &options))
         .map_err(|error| package_error(py, "RunError", (error.to_string(),)))?;
@@ -227,7 +235,7 @@ fn sweep_rows(
     if let Some(bad) = indices.iter().find(|&&index| index >= sweep.len()) {
         return Err(PyValueError::new_err(format!("scenario {bad} of a sweep of {}", sweep.len())));
     }
-    let threads = self::threads(threads);
+    let threads = self::threads(threads)?;
     let rows = py.detach(|| sweep.run_points(&indices, threads));
     Ok(serde_json::to_string(&rows).expect("rows serialize"))
 }
@@ -280,7 +288,7 @@ fn sweep_local<'py>(
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let sweep = sweep_of(py, spec)?;
-    let threads = self::threads(threads);
+    let threads = self::threads(threads)?;
     let raised: Mutex<Option<PyErr>> = Mutex::new(None);
     let rows = py.detach(|| match &progress {
         None => Ok(sweep.run(threads)),

@@ -46,6 +46,9 @@ def test_a_bad_field_raises_a_scenario_error_naming_its_path(quick):
         quick.set("thermal.cold_plate.inlet_c", 30.0)
     with pytest.raises(ValueError, match="unknown engine"):
         cporamp.run(quick, "heat")
+    # No thread count is guessed: 0 is refused, None means the machine's cores.
+    with pytest.raises(ValueError, match=r"threads = 0; expected at least 1"):
+        cporamp.run(quick, "compare", threads=0)
 
 
 def test_an_engine_run_equals_the_cli_json(quick, cli):

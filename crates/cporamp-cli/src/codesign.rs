@@ -11,11 +11,7 @@ use cporamp_scenario::{ElsPlacement, EnginePlate};
 /// Runs `cporamp codesign`.
 pub(crate) fn run(args: &EngineArgs) -> Result<(), Failure> {
     let session = Session::start(args, &["codesign"])?;
-    let threads = args
-        .execution
-        .threads
-        .unwrap_or_else(|| cporamp_pipeline::RunOptions::default().threads)
-        .get();
+    let threads = args.execution.threads.unwrap_or_else(crate::machine_threads).get();
     let result = cporamp_codesign::codesign(&session.scenario, threads).map_err(Failure::input)?;
     session.emit("codesign", || tables(&result), || crate::json(&result), None)
 }

@@ -7,8 +7,8 @@ use std::path::Path;
 
 use crate::args::{BudgetArgs, EngineArgs, Format, ThermalArgs};
 use crate::{
-    ENGINE_STAGES, Failure, RunOptions, Session, format_cpu, json, load_scenario, market_update,
-    output, print, signals, table, write_test_data,
+    ENGINE_STAGES, Failure, Session, format_cpu, json, load_scenario, market_update, output, print,
+    signals, table, write_test_data,
 };
 use cporamp_scenario::limits::ALL_STAGES;
 
@@ -132,7 +132,7 @@ pub(crate) fn scenario_check(
     threads: Option<NonZeroUsize>,
     budget: &BudgetArgs,
 ) -> Result<(), Failure> {
-    let threads = threads.unwrap_or_else(|| RunOptions::default().threads).get();
+    let threads = threads.unwrap_or_else(crate::machine_threads).get();
     let budget = budget.budget(threads);
     let (scenario, origin, estimate) = load_scenario(Some(file), budget, ALL_STAGES)?;
     print(&format!(

@@ -68,6 +68,12 @@ impl Failure {
     }
 }
 
+/// The thread count when `--threads` is not given: as many as the machine offers
+/// ([`std::thread::available_parallelism`], 1 if unknown). Results do not depend on it.
+pub(crate) fn machine_threads() -> std::num::NonZeroUsize {
+    std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN)
+}
+
 /// Runs the command line `args` (including the program name) and returns the exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
@@ -225,7 +231,7 @@ impl<'a> Session<'a> {
         if let Some(path) = &args.output {
             output::check_file(path).map_err(Failure::Input)?;
         }
-        let threads = args.execution.threads.unwrap_or_else(|| RunOptions::default().threads);
+        let threads = args.execution.threads.unwrap_or_else(crate::machine_threads);
         let budget = args.execution.budget.budget(threads.get());
         let (mut scenario, origin, _) = load_scenario(args.scenario.path(), budget, stages)?;
         if let Some(id) = &args.generation {
@@ -245,7 +251,7 @@ impl<'a> Session<'a> {
             self.progress.update(progress.stage.label(), progress.done, progress.total);
         };
         let options = RunOptions {
-            threads: self.args.execution.threads.unwrap_or_else(|| RunOptions::default().threads),
+            threads: self.args.execution.threads.unwrap_or_else(crate::machine_threads),
             progress: &report,
         };
         stage(&options).map_err(Failure::input)
@@ -373,7 +379,7 @@ fn run_all(
     let calibration = if calibrate_from.is_empty() {
         None
     } else {
-        let threads = common.execution.threads.unwrap_or_else(|| RunOptions::default().threads);
+        let threads = common.execution.threads.unwrap_or_else(crate::machine_threads);
         let (scenario, calibration) =
             calibrate::calibrate(&session.scenario, calibrate_from, threads.get())?;
         session.scenario = scenario;
@@ -382,7 +388,7 @@ fn run_all(
     let observations = signals.map(|path| signals::read(path, &session.scenario)).transpose()?;
     let output = session.run()?;
     let update = market_update(&output.market, observations.as_ref())?;
-    let threads = common.execution.threads.unwrap_or_else(|| RunOptions::default().threads);
+    let threads = common.execution.threads.unwrap_or_else(crate::machine_threads);
     let codesign =
         cporamp_codesign::codesign(&session.scenario, threads.get()).map_err(Failure::input)?;
     let results = cporamp_report::RunResults::of_run(
@@ -495,7 +501,7 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
     inspector.set_limits(limits);
     inspector.set_lasers(inspect::laser_model(&scenario, technology.as_deref()));
     let options = inspector.options().clone();
-    let threads = args.threads.unwrap_or_else(|| RunOptions::default().threads).get();
+    let threads = args.threads.unwrap_or_else(crate::machine_threads).get();
     let result = inspector.finish(threads);
     let report = InspectFile {
         schema_version: RESULTS_SCHEMA_INSPECT,
@@ -557,7 +563,7 @@ fn sweep(file: &Path, out: &Path, execution: &args::ExecutionArgs) -> Result<(),
     let sweep =
         cporamp_sweep::Sweep::new(&base_text, &base_origin, spec.axes, &spec.engines, spec.seeds)
             .map_err(|error| Failure::Input(anyhow::anyhow!("{origin}: {error}")))?;
-    let threads = execution.threads.unwrap_or_else(|| RunOptions::default().threads);
+    let threads = execution.threads.unwrap_or_else(crate::machine_threads);
     let progress = progress::Counter::new(execution, "sweep", "scenarios", sweep.len());
     let rows = sweep
         .run_with_progress(threads, &|done, _| {

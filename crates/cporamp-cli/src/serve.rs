@@ -27,7 +27,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<(), Failure> {
             args.bind
         ));
     }
-    let threads = args.threads.unwrap_or_else(|| cporamp_pipeline::RunOptions::default().threads);
+    let threads = args.threads.unwrap_or_else(crate::machine_threads);
     let config = cporamp_serve::Config {
         bind: std::net::SocketAddr::new(args.bind, args.port),
         threads,

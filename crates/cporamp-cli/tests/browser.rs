@@ -120,8 +120,11 @@ fn report_fits_a_760_px_page_in_headless_chromium_with_every_anchor() {
     let scenario =
         cporamp_scenario::load(&cporamp_scenario::quick_scenario_toml(), "browser-test.toml")
             .expect("the fixture loads");
-    let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
-        .expect("the fixture runs");
+    let output = cporamp_pipeline::run(
+        &scenario,
+        &cporamp_pipeline::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
+    )
+    .expect("the fixture runs");
     assert!(
         !output.thermal.is_empty() && !output.photonics.is_empty() && !output.yields.is_empty()
     );

@@ -97,8 +97,11 @@ fn random_signals_files_never_panic_and_update_to_finite_numbers_or_named_errors
     let quick = cporamp_scenario::quick_scenario_toml();
     let scenario = cporamp_scenario::load(&quick, "quick").unwrap();
     let horizon = (scenario.market.start_year, scenario.market.end_year);
-    let output =
-        cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default()).unwrap();
+    let output = cporamp_pipeline::run(
+        &scenario,
+        &cporamp_pipeline::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
+    )
+    .unwrap();
     let market = &output.market.result;
     let config = Config {
         cases: 600,

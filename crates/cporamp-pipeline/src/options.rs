@@ -14,14 +14,12 @@ pub struct RunOptions<'a> {
 
 fn no_progress(_: Progress) {}
 
-impl Default for RunOptions<'_> {
-    /// As many threads as the machine offers ([`std::thread::available_parallelism`], 1 if
-    /// unknown), no progress reports.
-    fn default() -> Self {
-        RunOptions {
-            threads: std::thread::available_parallelism().unwrap_or(NonZeroUsize::MIN),
-            progress: &no_progress,
-        }
+impl RunOptions<'_> {
+    /// `threads` workers, no progress reports. The caller picks the count (the command line
+    /// from `--threads`, or the machine's cores); the library never guesses it.
+    #[must_use]
+    pub fn with_threads(threads: NonZeroUsize) -> Self {
+        RunOptions { threads, progress: &no_progress }
     }
 }
 

@@ -133,7 +133,10 @@ mod tests {
         let mut small = crate::fixture::small();
         small.thermal.engine_depth_mm = 2.0;
         small.photonics.drift_grid_cells = 8;
-        let engines = crate::run_engines(&small, &crate::RunOptions::default());
+        let engines = crate::run_engines(
+            &small,
+            &crate::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
+        );
         assert!(engines.is_err_and(|e| e.to_string().contains("too coarse")));
     }
 

@@ -59,7 +59,11 @@ fn random_numbers_in_the_quick_scenario_run_to_finite_results_or_named_errors() 
     let quick = quick_scenario_toml();
     let baseline_scenario = cporamp_scenario::load(&quick, "quick").expect("quick loads");
     let quick_cpu_s = estimate(&baseline_scenario, 2).cpu_s();
-    let baseline = cporamp_pipeline::run(&baseline_scenario, &RunOptions::default()).unwrap();
+    let baseline = cporamp_pipeline::run(
+        &baseline_scenario,
+        &RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
+    )
+    .unwrap();
     let mut allowed = BTreeSet::new();
     null_paths(&serde_json::to_value(&baseline).unwrap(), "", &mut allowed);
     let lines = numeric_lines(&quick);
@@ -95,7 +99,10 @@ fn random_numbers_in_the_quick_scenario_run_to_finite_results_or_named_errors() 
             }
             runs.set(runs.get() + 1);
             let start = Instant::now();
-            let result = cporamp_pipeline::run(&scenario, &RunOptions::default());
+            let result = cporamp_pipeline::run(
+                &scenario,
+                &RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
+            );
             prop_assert!(start.elapsed() < Duration::from_secs(60), "{key}: {:?}", start.elapsed());
             match result {
                 Ok(output) => {

@@ -443,9 +443,13 @@ mod tests {
 
     fn technology(cells: usize, map: Vec<Option<f64>>) -> ThermalTechnology {
         let scenario = crate::html::tests::quick();
-        let output =
-            cporamp_pipeline::run_engines(&scenario, &cporamp_pipeline::RunOptions::default())
-                .unwrap();
+        let output = cporamp_pipeline::run_engines(
+            &scenario,
+            &cporamp_pipeline::RunOptions::with_threads(
+                std::num::NonZeroUsize::new(2).expect("2 > 0"),
+            ),
+        )
+        .unwrap();
         let mut technology = output.thermal[0].technologies[0].clone();
         technology.nominal.map_cells = cells;
         technology.nominal.junction_map_c = map;

@@ -543,7 +543,7 @@ impl Sweep {
         threads: NonZeroUsize,
         progress: &(dyn Fn(usize, usize) -> ControlFlow<()> + Sync),
     ) -> Result<Vec<Row>, Stopped> {
-        let one = RunOptions { threads: NonZeroUsize::MIN, ..RunOptions::default() };
+        let one = RunOptions::with_threads(NonZeroUsize::MIN);
         let total = indices.len();
         let done = Mutex::new(0_usize);
         let stopped = AtomicBool::new(false);

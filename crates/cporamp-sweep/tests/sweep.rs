@@ -95,9 +95,13 @@ fn a_sweep_point_at_the_base_values_equals_a_direct_run_and_the_inlet_moves_the_
     let rows = sweep.run(threads(2));
     // 35 °C is the base's own inlet: the row is the base scenario's figures, bit for bit.
     let scenario = cporamp_scenario::load(&quick_scenario_toml(), "@quick").unwrap();
-    let direct =
-        cporamp_sweep::figures(&scenario, "@quick", &[Engine::Thermal], &RunOptions::default())
-            .unwrap();
+    let direct = cporamp_sweep::figures(
+        &scenario,
+        "@quick",
+        &[Engine::Thermal],
+        &RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
+    )
+    .unwrap();
     assert_eq!(rows[0].outcome.as_ref().unwrap(), &direct);
     // The package sits on the coolant: 10 K more at the inlet moves the hottest engine by
     // 10 K plus what the warmer ASIC leaks (a few tenths of a kelvin), never less.

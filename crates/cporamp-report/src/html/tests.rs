@@ -51,8 +51,11 @@ fn render_with_thermal() -> (cporamp_pipeline::RunOutput, String, String) {
 
 fn render_with_thermal_uncached() -> (cporamp_pipeline::RunOutput, String, String) {
     let scenario = quick();
-    let output = cporamp_pipeline::run(&scenario, &cporamp_pipeline::RunOptions::default())
-        .expect("the quick scenario runs");
+    let output = cporamp_pipeline::run(
+        &scenario,
+        &cporamp_pipeline::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
+    )
+    .expect("the quick scenario runs");
     let origin = cporamp_scenario::QUICK_ORIGIN;
     let with = crate::report_html(&RunResults::of_run(origin, &scenario, &output, None));
     let without = crate::report_html(&RunResults {
