@@ -89,6 +89,7 @@ pub mod settings;
 mod tests;
 
 use cporamp_core::coupling::Modes;
+use cporamp_core::units::{Db, Micrometres, Milliradians};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 use search::{Outcome, Plan, Stage, Truth};
@@ -122,23 +123,23 @@ pub struct AlignInputs {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Attach {
     /// Mode radius of fiber and edge coupler, µm.
-    pub mode_radius_um: f64,
+    pub mode_radius_um: Micrometres,
     /// Wavelength, µm.
-    pub wavelength_um: f64,
+    pub wavelength_um: Micrometres,
     /// Refractive index of the gap.
     pub gap_index: f64,
     /// Excess coupling loss a lane may take, dB.
-    pub coupling_budget_db: f64,
+    pub coupling_budget_db: Db,
     /// Core position sigma per axis of each fiber within its array, µm.
-    pub fiber_sigma_um: f64,
+    pub fiber_sigma_um: Micrometres,
     /// Cure shift sigma per axis of the whole array, µm.
-    pub shift_sigma_um: f64,
+    pub shift_sigma_um: Micrometres,
     /// Bond-line gap, µm.
-    pub gap_mean_um: f64,
+    pub gap_mean_um: Micrometres,
     /// Bond-line change at cure, sigma, µm.
-    pub gap_sigma_um: f64,
+    pub gap_sigma_um: Micrometres,
     /// Tilt sigma per axis of the array against the couplers, mrad.
-    pub tilt_sigma_mrad: f64,
+    pub tilt_sigma_mrad: Milliradians,
 }
 
 /// Bad alignment input: the field, its value, the range expected and the unit.
@@ -276,14 +277,14 @@ pub fn check(inputs: &AlignInputs) -> Result<(), AlignInputError> {
         }
     }
     let positive = [
-        ("pitch_um", inputs.settings.pitch_um, "µm"),
-        ("mode_radius_um", inputs.attach.mode_radius_um, "µm"),
-        ("wavelength_um", inputs.attach.wavelength_um, "µm"),
-        ("coupling_budget_db", inputs.attach.coupling_budget_db, "dB"),
-        ("spiral_step_um", inputs.settings.spiral_step_um, "µm"),
-        ("stage_resolution_um", inputs.settings.stage_resolution_um, "µm"),
+        ("pitch_um", inputs.settings.pitch_um.0, "µm"),
+        ("mode_radius_um", inputs.attach.mode_radius_um.0, "µm"),
+        ("wavelength_um", inputs.attach.wavelength_um.0, "µm"),
+        ("coupling_budget_db", inputs.attach.coupling_budget_db.0, "dB"),
+        ("spiral_step_um", inputs.settings.spiral_step_um.0, "µm"),
+        ("stage_resolution_um", inputs.settings.stage_resolution_um.0, "µm"),
         ("machines_per_operator", inputs.settings.machines_per_operator, "machines"),
-        ("passive_mode_radius_um", inputs.settings.passive_mode_radius_um, "µm"),
+        ("passive_mode_radius_um", inputs.settings.passive_mode_radius_um.0, "µm"),
     ];
     for (name, value, unit) in positive {
         if !(value.is_finite() && value > 0.0) {
@@ -291,24 +292,24 @@ pub fn check(inputs: &AlignInputs) -> Result<(), AlignInputError> {
         }
     }
     let non_negative = [
-        ("fiber_sigma_um", inputs.attach.fiber_sigma_um, "µm"),
-        ("shift_sigma_um", inputs.attach.shift_sigma_um, "µm"),
-        ("gap_mean_um", inputs.attach.gap_mean_um, "µm"),
-        ("gap_sigma_um", inputs.attach.gap_sigma_um, "µm"),
-        ("tilt_sigma_mrad", inputs.attach.tilt_sigma_mrad, "mrad"),
-        ("prealign_sigma_um", inputs.settings.prealign_sigma_um, "µm"),
-        ("prealign_roll_mrad", inputs.settings.prealign_roll_mrad, "mrad"),
-        ("spiral_range_um", inputs.settings.spiral_range_um, "µm"),
-        ("settle_s", inputs.settings.settle_s, "s"),
-        ("measure_s", inputs.settings.measure_s, "s"),
+        ("fiber_sigma_um", inputs.attach.fiber_sigma_um.0, "µm"),
+        ("shift_sigma_um", inputs.attach.shift_sigma_um.0, "µm"),
+        ("gap_mean_um", inputs.attach.gap_mean_um.0, "µm"),
+        ("gap_sigma_um", inputs.attach.gap_sigma_um.0, "µm"),
+        ("tilt_sigma_mrad", inputs.attach.tilt_sigma_mrad.0, "mrad"),
+        ("prealign_sigma_um", inputs.settings.prealign_sigma_um.0, "µm"),
+        ("prealign_roll_mrad", inputs.settings.prealign_roll_mrad.0, "mrad"),
+        ("spiral_range_um", inputs.settings.spiral_range_um.0, "µm"),
+        ("settle_s", inputs.settings.settle_s.0, "s"),
+        ("measure_s", inputs.settings.measure_s.0, "s"),
         ("noise_fraction", inputs.settings.noise_fraction, "fraction"),
-        ("handling_s", inputs.settings.handling_s, "s"),
-        ("cure_s", inputs.settings.cure_s, "s"),
-        ("machine_usd_per_h", inputs.settings.machine_usd_per_h, "USD/h"),
-        ("operator_usd_per_h", inputs.settings.operator_usd_per_h, "USD/h"),
-        ("passive_sigma_um", inputs.settings.passive_sigma_um, "µm"),
-        ("passive_place_s", inputs.settings.passive_place_s, "s"),
-        ("passive_machine_usd_per_h", inputs.settings.passive_machine_usd_per_h, "USD/h"),
+        ("handling_s", inputs.settings.handling_s.0, "s"),
+        ("cure_s", inputs.settings.cure_s.0, "s"),
+        ("machine_usd_per_h", inputs.settings.machine_usd_per_h.0, "USD/h"),
+        ("operator_usd_per_h", inputs.settings.operator_usd_per_h.0, "USD/h"),
+        ("passive_sigma_um", inputs.settings.passive_sigma_um.0, "µm"),
+        ("passive_place_s", inputs.settings.passive_place_s.0, "s"),
+        ("passive_machine_usd_per_h", inputs.settings.passive_machine_usd_per_h.0, "USD/h"),
     ];
     for (name, value, unit) in non_negative {
         if !(value.is_finite() && value >= 0.0) {
@@ -326,12 +327,12 @@ pub fn check(inputs: &AlignInputs) -> Result<(), AlignInputError> {
             "fraction",
         );
     }
-    if inputs.settings.approach_gap_um.is_nan()
-        || inputs.settings.approach_gap_um < inputs.attach.gap_mean_um
+    if inputs.settings.approach_gap_um.0.is_nan()
+        || inputs.settings.approach_gap_um.0 < inputs.attach.gap_mean_um.0
     {
         return fail(
             "approach_gap_um",
-            inputs.settings.approach_gap_um,
+            inputs.settings.approach_gap_um.0,
             "at least the bond-line gap (gap_mean_um)",
             "µm",
         );
@@ -339,31 +340,31 @@ pub fn check(inputs: &AlignInputs) -> Result<(), AlignInputError> {
     if inputs.settings.stage_resolution_um > inputs.settings.spiral_step_um {
         return fail(
             "stage_resolution_um",
-            inputs.settings.stage_resolution_um,
+            inputs.settings.stage_resolution_um.0,
             "at most the spiral pitch (spiral_step_um)",
             "µm",
         );
     }
-    if inputs.settings.spiral_range_um / inputs.settings.spiral_step_um > 100.0 {
+    if inputs.settings.spiral_range_um.0 / inputs.settings.spiral_step_um.0 > 100.0 {
         return fail(
             "spiral_range_um",
-            inputs.settings.spiral_range_um,
+            inputs.settings.spiral_range_um.0,
             "at most 100 spiral pitches (spiral_step_um): 40,401 readings",
             "µm",
         );
     }
-    if inputs.settings.handling_s + inputs.settings.cure_s <= 0.0 {
+    if inputs.settings.handling_s.0 + inputs.settings.cure_s.0 <= 0.0 {
         return fail(
             "cure_s",
-            inputs.settings.cure_s,
+            inputs.settings.cure_s.0,
             "with handling_s, more than 0 s per array",
             "s",
         );
     }
-    if inputs.settings.passive_place_s + inputs.settings.cure_s <= 0.0 {
+    if inputs.settings.passive_place_s.0 + inputs.settings.cure_s.0 <= 0.0 {
         return fail(
             "passive_place_s",
-            inputs.settings.passive_place_s,
+            inputs.settings.passive_place_s.0,
             "with cure_s, more than 0 s per array",
             "s",
         );
@@ -473,23 +474,23 @@ fn normal(sigma: f64) -> Normal<f64> {
 fn modes(inputs: &AlignInputs, radius_um: f64) -> Modes {
     Modes {
         radius_um,
-        wavelength_um: inputs.attach.wavelength_um,
+        wavelength_um: inputs.attach.wavelength_um.0,
         gap_index: inputs.attach.gap_index,
     }
 }
 
 /// Half the array's length, centre to outermost fiber, µm.
 fn half_length_um(inputs: &AlignInputs) -> f64 {
-    (inputs.settings.fibers_per_array.saturating_sub(1)) as f64 * inputs.settings.pitch_um / 2.0
+    (inputs.settings.fibers_per_array.saturating_sub(1)) as f64 * inputs.settings.pitch_um.0 / 2.0
 }
 
 /// The stage of `inputs`.
 #[must_use]
 pub fn stage(inputs: &AlignInputs) -> Stage {
     Stage {
-        resolution_um: inputs.settings.stage_resolution_um,
-        settle_s: inputs.settings.settle_s,
-        measure_s: inputs.settings.measure_s,
+        resolution_um: inputs.settings.stage_resolution_um.0,
+        settle_s: inputs.settings.settle_s.0,
+        measure_s: inputs.settings.measure_s.0,
         noise_fraction: inputs.settings.noise_fraction,
     }
 }
@@ -498,10 +499,10 @@ pub fn stage(inputs: &AlignInputs) -> Stage {
 #[must_use]
 pub fn plan(inputs: &AlignInputs) -> Plan {
     Plan {
-        approach_gap_um: inputs.settings.approach_gap_um,
-        bond_gap_um: inputs.attach.gap_mean_um,
-        spiral_step_um: inputs.settings.spiral_step_um,
-        spiral_range_um: inputs.settings.spiral_range_um,
+        approach_gap_um: inputs.settings.approach_gap_um.0,
+        bond_gap_um: inputs.attach.gap_mean_um.0,
+        spiral_step_um: inputs.settings.spiral_step_um.0,
+        spiral_range_um: inputs.settings.spiral_range_um.0,
         first_light_fraction: inputs.settings.first_light_fraction,
     }
 }
@@ -510,18 +511,18 @@ fn run_batch(inputs: &AlignInputs, batch: usize, count: usize) -> BatchTally {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(inputs.settings.seed);
     rng.set_stream(batch as u64);
     let fibers = inputs.settings.fibers_per_array;
-    let active_modes = modes(inputs, inputs.attach.mode_radius_um);
-    let matched_modes = modes(inputs, inputs.settings.passive_mode_radius_um);
+    let active_modes = modes(inputs, inputs.attach.mode_radius_um.0);
+    let matched_modes = modes(inputs, inputs.settings.passive_mode_radius_um.0);
     let (stage, plan) = (stage(inputs), plan(inputs));
-    let prealign = normal(inputs.settings.prealign_sigma_um);
+    let prealign = normal(inputs.settings.prealign_sigma_um.0);
     let roll_um_per_mrad = half_length_um(inputs) * 1e-3;
-    let roll = normal(inputs.settings.prealign_roll_mrad * roll_um_per_mrad);
-    let tilt = normal(inputs.attach.tilt_sigma_mrad * 1e-3);
-    let fiber = normal(inputs.attach.fiber_sigma_um);
-    let shift = normal(inputs.attach.shift_sigma_um);
-    let gap = normal(inputs.attach.gap_sigma_um);
-    let groove = normal(inputs.settings.passive_sigma_um);
-    let budget = inputs.attach.coupling_budget_db;
+    let roll = normal(inputs.settings.prealign_roll_mrad.0 * roll_um_per_mrad);
+    let tilt = normal(inputs.attach.tilt_sigma_mrad.0 * 1e-3);
+    let fiber = normal(inputs.attach.fiber_sigma_um.0);
+    let shift = normal(inputs.attach.shift_sigma_um.0);
+    let gap = normal(inputs.attach.gap_sigma_um.0);
+    let groove = normal(inputs.settings.passive_sigma_um.0);
+    let budget = inputs.attach.coupling_budget_db.0;
     let mut tally = BatchTally {
         active: Tally::new(),
         passive: Tally::new(),
@@ -547,7 +548,7 @@ fn run_batch(inputs: &AlignInputs, batch: usize, count: usize) -> BatchTally {
         tally.search.spiral_readings += outcome.spiral_readings as u64;
         tally.search.climb_readings += outcome.climb_readings as u64;
         tally.search.search_s += search_s;
-        let time_s = inputs.settings.handling_s + search_s + inputs.settings.cure_s;
+        let time_s = inputs.settings.handling_s.0 + search_s + inputs.settings.cure_s.0;
         if outcome.found {
             let p = outcome.position_um;
             tally.search.aligned += 1;
@@ -587,8 +588,8 @@ fn run_batch(inputs: &AlignInputs, batch: usize, count: usize) -> BatchTally {
         };
         let cure_shift = (shift.sample(&mut rng), shift.sample(&mut rng));
         let gap_change = gap.sample(&mut rng);
-        let at = [0.0, 0.0, inputs.attach.gap_mean_um, 0.0];
-        let passive_time_s = inputs.settings.passive_place_s + inputs.settings.cure_s;
+        let at = [0.0, 0.0, inputs.attach.gap_mean_um.0, 0.0];
+        let passive_time_s = inputs.settings.passive_place_s.0 + inputs.settings.cure_s.0;
         for (modes, slot) in
             [(&active_modes, &mut tally.passive), (&matched_modes, &mut tally.passive_matched)]
         {
@@ -635,7 +636,7 @@ fn method(
     let histogram: Vec<u64> = tally.histogram.iter().map(|&count| u64::from(count)).collect();
     let time_per_array_s = tally.time_s / arrays;
     let rate_usd_per_h = machine_usd_per_h
-        + inputs.settings.operator_usd_per_h / inputs.settings.machines_per_operator;
+        + inputs.settings.operator_usd_per_h.0 / inputs.settings.machines_per_operator;
     let cost_per_array_usd = time_per_array_s / 3600.0 * rate_usd_per_h;
     // Lanes of an array share its alignment and cure: cluster-robust SE over arrays.
     let mean = tally.lanes_passed as f64 / arrays;
@@ -678,16 +679,16 @@ fn method(
 /// 2c_0)/(-c_2)$ (module docs); 1 when the gap alone exceeds the budget, 0 with no shift.
 #[must_use]
 pub fn cure_failure_closed_form(inputs: &AlignInputs) -> f64 {
-    let axis = modes(inputs, inputs.attach.mode_radius_um).axis(0.0, inputs.attach.gap_mean_um);
-    let headroom = inputs.attach.coupling_budget_db / DB_PER_NEPER + 2.0 * axis.constant;
+    let axis = modes(inputs, inputs.attach.mode_radius_um.0).axis(0.0, inputs.attach.gap_mean_um.0);
+    let headroom = inputs.attach.coupling_budget_db.0 / DB_PER_NEPER + 2.0 * axis.constant;
     if headroom <= 0.0 {
         return 1.0;
     }
-    if inputs.attach.shift_sigma_um == 0.0 {
+    if inputs.attach.shift_sigma_um.0 == 0.0 {
         return 0.0;
     }
     let critical_sq = headroom / -axis.quadratic_per_um2;
-    (-critical_sq / (2.0 * inputs.attach.shift_sigma_um.powi(2))).exp()
+    (-critical_sq / (2.0 * inputs.attach.shift_sigma_um.0.powi(2))).exp()
 }
 
 /// Runs active alignment and passive attach on `inputs.settings.arrays` arrays each, on `threads`
@@ -722,17 +723,18 @@ pub fn simulate(inputs: &AlignInputs, threads: usize) -> Result<AlignResult, Ali
     }
     let arrays = inputs.settings.arrays as f64;
     let aligned = search.aligned.max(1) as f64;
-    let rings = (inputs.settings.spiral_range_um / inputs.settings.spiral_step_um).floor() as usize;
+    let rings =
+        (inputs.settings.spiral_range_um.0 / inputs.settings.spiral_step_um.0).floor() as usize;
     Ok(AlignResult {
         arrays: inputs.settings.arrays,
         fibers_per_array: inputs.settings.fibers_per_array,
         arrays_per_engine: inputs.settings.arrays_per_engine,
-        coupling_budget_db: inputs.attach.coupling_budget_db,
+        coupling_budget_db: inputs.attach.coupling_budget_db.0,
         active: method(
             inputs,
             &active,
-            ("active", "active alignment", inputs.attach.mode_radius_um),
-            inputs.settings.machine_usd_per_h,
+            ("active", "active alignment", inputs.attach.mode_radius_um.0),
+            inputs.settings.machine_usd_per_h.0,
         ),
         search: SearchStats {
             first_light_failures: fraction(search.not_found, inputs.settings.arrays as u64),
@@ -746,8 +748,8 @@ pub fn simulate(inputs: &AlignInputs, threads: usize) -> Result<AlignResult, Ali
         passive: method(
             inputs,
             &passive,
-            ("passive", "passive V-groove", inputs.attach.mode_radius_um),
-            inputs.settings.passive_machine_usd_per_h,
+            ("passive", "passive V-groove", inputs.attach.mode_radius_um.0),
+            inputs.settings.passive_machine_usd_per_h.0,
         ),
         passive_matched: method(
             inputs,
@@ -755,9 +757,9 @@ pub fn simulate(inputs: &AlignInputs, threads: usize) -> Result<AlignResult, Ali
             (
                 "passive_matched",
                 "passive, fiber-matched coupler",
-                inputs.settings.passive_mode_radius_um,
+                inputs.settings.passive_mode_radius_um.0,
             ),
-            inputs.settings.passive_machine_usd_per_h,
+            inputs.settings.passive_machine_usd_per_h.0,
         ),
         cure_only_failure: cure_failure_closed_form(inputs),
     })

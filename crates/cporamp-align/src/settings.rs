@@ -11,7 +11,7 @@
 //! it takes from outside, the bond line's gap, is passed in by the scenario.
 
 use cporamp_core::check::{Bound, Checker, Limits, Section};
-use cporamp_core::units::Micrometres;
+use cporamp_core::units::{Micrometres, Milliradians, Seconds, UsdPerHour};
 use serde::{Deserialize, Serialize};
 
 /// `[align]` as written: bare numbers with the unit in the field name, counts as `i64` so
@@ -73,45 +73,45 @@ pub struct AlignSettings {
     /// Arrays attached per optical engine.
     pub arrays_per_engine: usize,
     /// Fiber pitch, µm.
-    pub pitch_um: f64,
+    pub pitch_um: Micrometres,
     /// Vision pre-alignment error per lateral axis, sigma, µm.
-    pub prealign_sigma_um: f64,
+    pub prealign_sigma_um: Micrometres,
     /// Vision pre-alignment roll error, sigma, mrad.
-    pub prealign_roll_mrad: f64,
+    pub prealign_roll_mrad: Milliradians,
     /// Gap at which the first-light spiral runs, µm.
-    pub approach_gap_um: f64,
+    pub approach_gap_um: Micrometres,
     /// Spiral pitch, µm.
-    pub spiral_step_um: f64,
+    pub spiral_step_um: Micrometres,
     /// Spiral half-width, µm.
-    pub spiral_range_um: f64,
+    pub spiral_range_um: Micrometres,
     /// First-light threshold, fraction of a perfectly coupled loopback.
     pub first_light_fraction: f64,
     /// Stage step resolution, µm.
-    pub stage_resolution_um: f64,
+    pub stage_resolution_um: Micrometres,
     /// Settle time per move, s.
-    pub settle_s: f64,
+    pub settle_s: Seconds,
     /// Photodiode integration per reading, s.
-    pub measure_s: f64,
+    pub measure_s: Seconds,
     /// Photodiode noise sigma, fraction of a perfectly coupled loopback.
     pub noise_fraction: f64,
     /// Loading, vision pre-alignment and dispense per array, s.
-    pub handling_s: f64,
+    pub handling_s: Seconds,
     /// Adhesive cure on the machine per array, s.
-    pub cure_s: f64,
+    pub cure_s: Seconds,
     /// Active aligner rate, USD/h.
-    pub machine_usd_per_h: f64,
+    pub machine_usd_per_h: UsdPerHour,
     /// Operator rate, USD/h.
-    pub operator_usd_per_h: f64,
+    pub operator_usd_per_h: UsdPerHour,
     /// Machines one operator tends.
     pub machines_per_operator: f64,
     /// Passive V-groove core position sigma per axis, µm.
-    pub passive_sigma_um: f64,
+    pub passive_sigma_um: Micrometres,
     /// Mode radius of a coupler designed for passive attach, µm.
-    pub passive_mode_radius_um: f64,
+    pub passive_mode_radius_um: Micrometres,
     /// Passive pick, place and dispense per array, s.
-    pub passive_place_s: f64,
+    pub passive_place_s: Seconds,
     /// Passive placement machine rate, USD/h.
-    pub passive_machine_usd_per_h: f64,
+    pub passive_machine_usd_per_h: UsdPerHour,
 }
 
 /// Checks `[align]` and resolves it; every problem is recorded in `checker` (the result is
@@ -186,26 +186,26 @@ pub fn resolve(
         attach_cost,
         fibers_per_array,
         arrays_per_engine,
-        pitch_um,
-        prealign_sigma_um,
-        prealign_roll_mrad,
-        approach_gap_um,
-        spiral_step_um,
-        spiral_range_um,
+        pitch_um: Micrometres(pitch_um),
+        prealign_sigma_um: Micrometres(prealign_sigma_um),
+        prealign_roll_mrad: Milliradians(prealign_roll_mrad),
+        approach_gap_um: Micrometres(approach_gap_um),
+        spiral_step_um: Micrometres(spiral_step_um),
+        spiral_range_um: Micrometres(spiral_range_um),
         first_light_fraction,
-        stage_resolution_um,
-        settle_s,
-        measure_s,
+        stage_resolution_um: Micrometres(stage_resolution_um),
+        settle_s: Seconds(settle_s),
+        measure_s: Seconds(measure_s),
         noise_fraction,
-        handling_s,
-        cure_s,
-        machine_usd_per_h,
-        operator_usd_per_h,
+        handling_s: Seconds(handling_s),
+        cure_s: Seconds(cure_s),
+        machine_usd_per_h: UsdPerHour(machine_usd_per_h),
+        operator_usd_per_h: UsdPerHour(operator_usd_per_h),
         machines_per_operator,
-        passive_sigma_um,
-        passive_mode_radius_um,
-        passive_place_s,
-        passive_machine_usd_per_h,
+        passive_sigma_um: Micrometres(passive_sigma_um),
+        passive_mode_radius_um: Micrometres(passive_mode_radius_um),
+        passive_place_s: Seconds(passive_place_s),
+        passive_machine_usd_per_h: UsdPerHour(passive_machine_usd_per_h),
     };
     check_dependent_ranges(checker, &settings, spiral_step_um, noise_fraction, bond_gap_um);
     settings
@@ -222,18 +222,18 @@ fn check_dependent_ranges(
     bond_gap_um: f64,
 ) {
     let at = Section::new("align");
-    if settings.stage_resolution_um > spiral_step_um && spiral_step_um > 0.0 {
+    if settings.stage_resolution_um.0 > spiral_step_um && spiral_step_um > 0.0 {
         at.invalid(checker,
             "stage_resolution_um",
-            settings.stage_resolution_um,
+            settings.stage_resolution_um.0,
             format!("at most align.spiral_step_um ({spiral_step_um} µm): the stage must resolve the spiral's pitch"),
         );
     }
-    if spiral_step_um > 0.0 && settings.spiral_range_um > 100.0 * spiral_step_um {
+    if spiral_step_um > 0.0 && settings.spiral_range_um.0 > 100.0 * spiral_step_um {
         at.invalid(
             checker,
             "spiral_range_um",
-            settings.spiral_range_um,
+            settings.spiral_range_um.0,
             format!(
                 "at most 100 x align.spiral_step_um ({} µm): a spiral of 40,401 readings",
                 100.0 * spiral_step_um
@@ -241,26 +241,26 @@ fn check_dependent_ranges(
         );
     }
     // Machine time per array must be positive for a throughput.
-    if settings.handling_s + settings.cure_s <= 0.0 {
+    if settings.handling_s.0 + settings.cure_s.0 <= 0.0 {
         at.invalid(
             checker,
             "cure_s",
-            settings.cure_s,
+            settings.cure_s.0,
             "more than 0 s with align.handling_s: an array takes time on the machine",
         );
     }
-    if settings.passive_place_s + settings.cure_s <= 0.0 {
+    if settings.passive_place_s.0 + settings.cure_s.0 <= 0.0 {
         at.invalid(
             checker,
             "passive_place_s",
-            settings.passive_place_s,
+            settings.passive_place_s.0,
             "more than 0 s with align.cure_s: an array takes time on the machine",
         );
     }
-    if settings.approach_gap_um < bond_gap_um {
+    if settings.approach_gap_um.0 < bond_gap_um {
         at.invalid(checker,
             "approach_gap_um",
-            settings.approach_gap_um,
+            settings.approach_gap_um.0,
             format!("at least yield.gap_mean_um ({bond_gap_um} µm): the spiral runs outside the bond line"),
         );
     }

@@ -5,6 +5,7 @@
 use super::search::{self, Plan, Stage, Truth};
 use super::*;
 use crate::settings::AttachCost;
+use cporamp_core::units::{Micrometres, Milliradians, Seconds, UsdPerHour};
 
 /// Inputs like the default scenario's (w = 2 µm edge coupler at 1310 nm, index-matched gap).
 pub(crate) fn inputs() -> AlignInputs {
@@ -15,37 +16,37 @@ pub(crate) fn inputs() -> AlignInputs {
             seed: 7,
             fibers_per_array: 16,
             arrays_per_engine: 4,
-            pitch_um: 127.0,
-            prealign_sigma_um: 3.0,
-            prealign_roll_mrad: 1.0,
-            approach_gap_um: 20.0,
-            spiral_step_um: 1.0,
-            spiral_range_um: 15.0,
+            pitch_um: Micrometres(127.0),
+            prealign_sigma_um: Micrometres(3.0),
+            prealign_roll_mrad: Milliradians(1.0),
+            approach_gap_um: Micrometres(20.0),
+            spiral_step_um: Micrometres(1.0),
+            spiral_range_um: Micrometres(15.0),
             first_light_fraction: 0.01,
-            stage_resolution_um: 0.05,
-            settle_s: 0.02,
-            measure_s: 0.005,
+            stage_resolution_um: Micrometres(0.05),
+            settle_s: Seconds(0.02),
+            measure_s: Seconds(0.005),
             noise_fraction: 0.002,
-            handling_s: 10.0,
-            cure_s: 15.0,
-            machine_usd_per_h: 60.0,
-            operator_usd_per_h: 40.0,
+            handling_s: Seconds(10.0),
+            cure_s: Seconds(15.0),
+            machine_usd_per_h: UsdPerHour(60.0),
+            operator_usd_per_h: UsdPerHour(40.0),
             machines_per_operator: 4.0,
-            passive_sigma_um: 1.05,
-            passive_mode_radius_um: 4.6,
-            passive_place_s: 5.0,
-            passive_machine_usd_per_h: 30.0,
+            passive_sigma_um: Micrometres(1.05),
+            passive_mode_radius_um: Micrometres(4.6),
+            passive_place_s: Seconds(5.0),
+            passive_machine_usd_per_h: UsdPerHour(30.0),
         },
         attach: Attach {
-            mode_radius_um: 2.0,
-            wavelength_um: 1.31,
+            mode_radius_um: Micrometres(2.0),
+            wavelength_um: Micrometres(1.31),
             gap_index: 1.5,
-            coupling_budget_db: 1.0,
-            fiber_sigma_um: 0.15,
-            shift_sigma_um: 0.15,
-            gap_mean_um: 5.0,
-            gap_sigma_um: 1.5,
-            tilt_sigma_mrad: 2.0,
+            coupling_budget_db: Db(1.0),
+            fiber_sigma_um: Micrometres(0.15),
+            shift_sigma_um: Micrometres(0.15),
+            gap_mean_um: Micrometres(5.0),
+            gap_sigma_um: Micrometres(1.5),
+            tilt_sigma_mrad: Milliradians(2.0),
         },
     }
 }
@@ -182,13 +183,13 @@ fn cure_shift_yield_matches_the_gaussian_overlap_closed_form() {
     let inputs = with(inputs(), |inputs| {
         inputs.settings.arrays = 3000;
         inputs.settings.fibers_per_array = 2;
-        inputs.attach.fiber_sigma_um = 0.0;
-        inputs.attach.tilt_sigma_mrad = 0.0;
-        inputs.attach.gap_sigma_um = 0.0;
+        inputs.attach.fiber_sigma_um = Micrometres(0.0);
+        inputs.attach.tilt_sigma_mrad = Milliradians(0.0);
+        inputs.attach.gap_sigma_um = Micrometres(0.0);
         inputs.settings.noise_fraction = 0.0;
-        inputs.settings.stage_resolution_um = 0.001;
-        inputs.attach.shift_sigma_um = 0.3;
-        inputs.attach.coupling_budget_db = 0.5;
+        inputs.settings.stage_resolution_um = Micrometres(0.001);
+        inputs.attach.shift_sigma_um = Micrometres(0.3);
+        inputs.attach.coupling_budget_db = Db(0.5);
     });
     let expected = cure_failure_closed_form(&inputs);
     // The budget over the gap's own loss leaves d_c ~ 0.5 µm: a failure rate near 0.3, where
@@ -201,7 +202,7 @@ fn cure_shift_yield_matches_the_gaussian_overlap_closed_form() {
     assert!((result.cure_only_failure - expected).abs() < 1e-15);
     // Without the gap: the textbook exp(-B w² / (4.34 · 2σ²)).
     let no_gap = with(inputs, |inputs| {
-        inputs.attach.gap_mean_um = 0.0;
+        inputs.attach.gap_mean_um = Micrometres(0.0);
     });
     let textbook = (-0.5 * 4.0 / (DB_PER_NEPER * 2.0 * 0.09)).exp();
     assert!((cure_failure_closed_form(&no_gap) - textbook).abs() < 1e-12);
@@ -213,11 +214,11 @@ fn passive_loss_reproduces_the_measured_v_groove_attach_mean() {
     // mean 4.34 · 2σ_v²/w²: 0.45 dB at σ_v = 1.05 µm and w = 4.6 µm ([RY 41]). The mean over
     // 256 x 16 lanes carries a standard error of 0.45/sqrt(4096) = 0.007 dB.
     let inputs = with(inputs(), |inputs| {
-        inputs.attach.shift_sigma_um = 0.0;
-        inputs.attach.gap_mean_um = 0.0;
-        inputs.attach.gap_sigma_um = 0.0;
-        inputs.attach.tilt_sigma_mrad = 0.0;
-        inputs.settings.approach_gap_um = 20.0;
+        inputs.attach.shift_sigma_um = Micrometres(0.0);
+        inputs.attach.gap_mean_um = Micrometres(0.0);
+        inputs.attach.gap_sigma_um = Micrometres(0.0);
+        inputs.attach.tilt_sigma_mrad = Milliradians(0.0);
+        inputs.settings.approach_gap_um = Micrometres(20.0);
     });
     let result = simulate(&inputs, 2).expect("valid inputs");
     let expected = DB_PER_NEPER * 2.0 * 1.05_f64.powi(2) / 4.6_f64.powi(2);
@@ -265,7 +266,7 @@ fn results_do_not_depend_on_the_thread_count() {
 fn bad_inputs_are_named_with_value_range_and_unit() {
     let error = simulate(
         &with(inputs(), |inputs| {
-            inputs.settings.spiral_step_um = -1.0;
+            inputs.settings.spiral_step_um = Micrometres(-1.0);
         }),
         1,
     )
@@ -273,7 +274,7 @@ fn bad_inputs_are_named_with_value_range_and_unit() {
     assert_eq!(error.name, "spiral_step_um");
     assert_eq!(error.to_string(), "align: spiral_step_um = -1 µm; expected a finite value > 0");
     let error = check(&with(inputs(), |inputs| {
-        inputs.settings.approach_gap_um = 2.0;
+        inputs.settings.approach_gap_um = Micrometres(2.0);
     }))
     .unwrap_err();
     assert_eq!((error.name, error.unit), ("approach_gap_um", "µm"));
@@ -283,7 +284,7 @@ fn bad_inputs_are_named_with_value_range_and_unit() {
     .unwrap_err();
     assert_eq!(error.name, "fibers_per_array");
     let error = check(&with(inputs(), |inputs| {
-        inputs.settings.stage_resolution_um = 2.0;
+        inputs.settings.stage_resolution_um = Micrometres(2.0);
     }))
     .unwrap_err();
     assert_eq!(error.name, "stage_resolution_um");
@@ -298,7 +299,7 @@ fn a_noisy_climb_stops_at_its_pass_limit() {
         inputs.settings.arrays = 64;
         inputs.settings.noise_fraction = 0.05;
         inputs.settings.first_light_fraction = 0.3;
-        inputs.settings.stage_resolution_um = 1e-4;
+        inputs.settings.stage_resolution_um = Micrometres(1e-4);
     });
     let result = simulate(&inputs, 2).expect("valid inputs");
     let limit = (search::MAX_CLIMB_PASSES * 9) as f64;

@@ -166,7 +166,8 @@ pub fn claims_of_scenario(
         engine_port_fit: reliability.engine_port_fit.0,
         package_yield: 0.95,
         test_coverage: 1.0,
-        alignment_fibers_per_s: align.fibers_per_array as f64 / (align.handling_s + align.cure_s),
+        alignment_fibers_per_s: align.fibers_per_array as f64
+            / (align.handling_s.0 + align.cure_s.0),
         customer_stage: "qualification".to_string(),
     })
 }
@@ -600,11 +601,12 @@ fn alignment_line(ctx: &Context<'_>) -> CheckLine {
     let engines = f64::from(
         technology.package.as_ref().map_or(0, |package| package.engines_per_switch(generation)),
     );
-    let rate_usd_per_s =
-        (align.machine_usd_per_h + align.operator_usd_per_h / align.machines_per_operator) / 3600.0;
+    let rate_usd_per_s = (align.machine_usd_per_h.0
+        + align.operator_usd_per_h.0 / align.machines_per_operator)
+        / 3600.0;
     let attach_usd = engines * fibers_per_engine / claims.alignment_fibers_per_s * rate_usd_per_s;
     let share = attach_usd / scenario.yield_settings.packaging_usd.0;
-    let bound = align.fibers_per_array as f64 / (align.handling_s + align.cure_s);
+    let bound = align.fibers_per_array as f64 / (align.handling_s.0 + align.cure_s.0);
     let verdict = match grade(share, 0.25, 1.0) {
         Verdict::Pass if claims.alignment_fibers_per_s > bound * (1.0 + 1e-9) => Verdict::Concern,
         verdict => verdict,

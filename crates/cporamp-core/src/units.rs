@@ -175,6 +175,16 @@ unit!(
     Milliwatts,
     "mW"
 );
+unit!(
+    /// An angle in milliradians.
+    Milliradians,
+    "mrad"
+);
+unit!(
+    /// A cost rate in US dollars per hour (a machine's or an operator's).
+    UsdPerHour,
+    "USD/h"
+);
 
 impl PjPerBit {
     /// Power drawn when this energy per bit is spent at `rate`:

@@ -6,6 +6,7 @@
 
 use crate::{PipelineError, RunOptions};
 use cporamp_align::{AlignInputs, AlignResult, Attach};
+use cporamp_core::units::Milliradians;
 use cporamp_scenario::AttachCost;
 use cporamp_scenario::Scenario;
 
@@ -17,15 +18,15 @@ pub fn align_inputs(scenario: &Scenario) -> AlignInputs {
     AlignInputs {
         settings: scenario.align.clone(),
         attach: Attach {
-            mode_radius_um: photonics.mode_radius_um.0,
-            wavelength_um: photonics.wavelength().0,
+            mode_radius_um: photonics.mode_radius_um,
+            wavelength_um: photonics.wavelength(),
             gap_index: attach.gap_index,
-            coupling_budget_db: photonics.coupling_allocation_db.0,
-            fiber_sigma_um: photonics.fiber_sigma_um.0,
-            shift_sigma_um: attach.shift_sigma_um.0,
-            gap_mean_um: attach.gap_mean_um.0,
-            gap_sigma_um: attach.gap_sigma_um.0,
-            tilt_sigma_mrad: attach.tilt_sigma_mrad,
+            coupling_budget_db: photonics.coupling_allocation_db,
+            fiber_sigma_um: photonics.fiber_sigma_um,
+            shift_sigma_um: attach.shift_sigma_um,
+            gap_mean_um: attach.gap_mean_um,
+            gap_sigma_um: attach.gap_sigma_um,
+            tilt_sigma_mrad: Milliradians(attach.tilt_sigma_mrad),
         },
     }
 }
