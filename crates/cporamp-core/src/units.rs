@@ -176,6 +176,46 @@ unit!(
     "mW"
 );
 unit!(
+    /// Thermal conductivity in watts per metre-kelvin.
+    WattsPerMetreKelvin,
+    "W/(m K)"
+);
+unit!(
+    /// Volumetric heat capacity in joules per cubic metre-kelvin.
+    JoulesPerCubicMetreKelvin,
+    "J/(m³ K)"
+);
+unit!(
+    /// Specific heat capacity in joules per kilogram-kelvin.
+    JoulesPerKilogramKelvin,
+    "J/(kg K)"
+);
+unit!(
+    /// Density in kilograms per cubic metre.
+    KilogramsPerCubicMetre,
+    "kg/m³"
+);
+unit!(
+    /// Dynamic viscosity in pascal-seconds.
+    PascalSeconds,
+    "Pa s"
+);
+unit!(
+    /// Volume flow in litres per minute.
+    LitresPerMinute,
+    "L/min"
+);
+unit!(
+    /// Thermal resistance in kelvin per watt.
+    KelvinPerWatt,
+    "K/W"
+);
+unit!(
+    /// Area-specific thermal resistance (of an interface) in kelvin square millimetres per watt.
+    KelvinSquareMillimetresPerWatt,
+    "K mm²/W"
+);
+unit!(
     /// An angle in milliradians.
     Milliradians,
     "mrad"

@@ -328,7 +328,7 @@ impl EngineLoop<'_> {
 /// The cycling transient's step, s.
 pub(crate) fn cycling_step_s(scenario: &Scenario) -> f64 {
     let settings = &scenario.thermal.cycling;
-    settings.period_s / settings.steps_per_period as f64
+    settings.period_s.0 / settings.steps_per_period as f64
 }
 /// Rainflow and Norris-Landzberg fatigue of the package under the scenario's square wave
 /// between idle and full power, with the coolant inlet `inlet_swing_k` warmer while busy
@@ -350,14 +350,13 @@ pub(crate) fn cycling(
     let asic: Vec<f64> = (0..n_steps).map(|step| asic_w * level(step)).collect();
     let engine: Vec<f64> = (0..n_steps).map(|step| engine_w * level(step)).collect();
     // The coolant inlet swings with the workload: idle at the nominal inlet, busy warmer.
-    let inlet: Vec<f64> = (0..n_steps)
-        .map(
-            |step| {
-                if step % steps < busy_steps { inlet_c + settings.inlet_swing_k } else { inlet_c }
-            },
-        )
-        .collect();
-    let step_s = settings.period_s / steps as f64;
+    let inlet: Vec<f64> =
+        (0..n_steps)
+            .map(|step| {
+                if step % steps < busy_steps { inlet_c + settings.inlet_swing_k.0 } else { inlet_c }
+            })
+            .collect();
+    let step_s = settings.period_s.0 / steps as f64;
     let history = package.history(&asic, &engine, &inlet, step_s)?;
     let model = NorrisLandzberg::of_scenario(settings);
     let counted = steps..n_steps;
@@ -388,7 +387,7 @@ pub(crate) fn drift_trace(
     nominal: &Converged,
     package: &PackageModel,
 ) -> Result<DriftTrace, PipelineError> {
-    let inlet_c = scenario.thermal.cold_plate.nominal_inlet_c;
+    let inlet_c = scenario.thermal.cold_plate.nominal_inlet_c.0;
     let photonics = &scenario.photonics;
     let idle = scenario.thermal.cycling.idle_power_fraction;
     let steps = (photonics.workload_period_s.0 / photonics.thermal_step_s.0).round() as usize;
@@ -489,7 +488,7 @@ pub(crate) fn nominal_drift(
         generation_index,
         technology_index,
     }
-    .settle(scenario.thermal.cold_plate.nominal_inlet_c)?;
+    .settle(scenario.thermal.cold_plate.nominal_inlet_c.0)?;
     let mut coarse = scenario.thermal.clone();
     coarse.grid_cells = scenario.photonics.drift_grid_cells;
     let mut drift_model =
@@ -529,7 +528,7 @@ pub(crate) fn photonics_for(
     else {
         return Ok(None);
     };
-    let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c;
+    let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c.0;
     let package = drift_model
         .expect("the drift model is built for every package of a technology with rings")
         .as_ref()

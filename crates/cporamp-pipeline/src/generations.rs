@@ -40,7 +40,7 @@ fn run_unit(
     let package = models.package.as_ref().map_err(|error| {
         thermal_error(scenario, generation_index, technology_index, error.clone())
     })?;
-    let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c;
+    let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c.0;
     let evaluate =
         |asic_w: f64, engine_w: f64, inlet_c: f64| package.evaluate(asic_w, engine_w, inlet_c);
     let engine_loop = EngineLoop {

@@ -64,7 +64,7 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
                         location: scenario::locate(source, &path),
                         path,
                         kind: DiagnosticKind::Invalid {
-                            value: thermal.cold_plate.channel_width_mm.to_string(),
+                            value: thermal.cold_plate.channel_width_mm.0.to_string(),
                             expected: format!(
                                 "channels wide enough for the microchannel plate's 3D-ICE grid \
                                  on the {side_mm:.1} mm package of {} at {} ({plate_cells} cells \
@@ -84,7 +84,7 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
                     location: scenario::locate(source, &path),
                     path,
                     kind: DiagnosticKind::Invalid {
-                        value: thermal.cold_plate.flow_l_per_min.to_string(),
+                        value: thermal.cold_plate.flow_l_per_min.0.to_string(),
                         expected: format!(
                             "a flow and channels the cold plate's correlations cover on the \
                              {side_mm:.1} mm package of {} at {} ({error})",
@@ -131,7 +131,7 @@ mod tests {
         // The run finds the same: the engine's own check on the built model agrees (on the
         // reduced fixture, whose 32-cell package grid also holds every die).
         let mut small = crate::fixture::small();
-        small.thermal.engine_depth_mm = 2.0;
+        small.thermal.engine_depth_mm.0 = 2.0;
         small.photonics.drift_grid_cells = 8;
         let engines = crate::run_engines(
             &small,

@@ -167,7 +167,7 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
                 result.feedback.flaps_per_lane_hour.to_bits()
             );
             let hot = technology.inlet_sweep.last().unwrap();
-            let shift_k = hot.inlet_c - scenario.thermal.cold_plate.nominal_inlet_c;
+            let shift_k = hot.inlet_c - scenario.thermal.cold_plate.nominal_inlet_c.0;
             let laser_k = if technology.laser_on_engine { shift_k } else { 0.0 };
             let offset =
                 drift.offset_nm(drift.engine_temp_c + shift_k, drift.laser_temp_c + laser_k);
@@ -531,14 +531,14 @@ fn asic_power_follows_its_settled_temperature_and_runaway_is_an_error() {
             technology.asic_w
         );
         // Below the 70 °C reference, leakage is below its nominal 20 %.
-        assert!(technology.nominal.asic_mean_c < settings.reference_temp_c);
+        assert!(technology.nominal.asic_mean_c < settings.reference_temp_c.0);
         assert!(technology.asic_leakage_w < 0.2 * nominal_w && technology.asic_leakage_w > 0.0);
     }
     // All leakage and a steep exponent on a weak sink: no fixed point.
     let mut hot = scenario.clone();
     hot.thermal.leakage.fraction = 0.95;
     hot.thermal.leakage.beta_per_k = 0.2;
-    hot.thermal.cold_plate.flow_l_per_min = 0.2;
+    hot.thermal.cold_plate.flow_l_per_min.0 = 0.2;
     let error = run_generation(
         &hot,
         "102.4T",

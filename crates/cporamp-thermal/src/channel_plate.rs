@@ -126,11 +126,11 @@ pub struct ChannelPlate {
 #[must_use]
 pub fn unit_cell_resistance_m2k_per_w(plate: &ColdPlate, h_w_per_m2k: f64) -> f64 {
     let (w, height, wall, base, k) = (
-        plate.channel_width_mm * 1e-3,
-        plate.channel_height_mm * 1e-3,
-        plate.wall_thickness_mm * 1e-3,
-        plate.base_thickness_mm * 1e-3,
-        plate.plate_k_w_per_mk,
+        plate.channel_width_mm.0 * 1e-3,
+        plate.channel_height_mm.0 * 1e-3,
+        plate.wall_thickness_mm.0 * 1e-3,
+        plate.base_thickness_mm.0 * 1e-3,
+        plate.plate_k_w_per_mk.0,
     );
     let h = h_w_per_m2k;
     // Per unit channel length: channel column and wall column to the coolant, and the two
@@ -154,7 +154,7 @@ pub fn unit_cell_resistance_m2k_per_w(plate: &ColdPlate, h_w_per_m2k: f64) -> f6
 /// Cells of the plate grid for a `side_m` package with `cells` rows, and its channels.
 #[must_use]
 pub fn plate_cells(plate: &ColdPlate, side_m: f64, cells: usize) -> (usize, usize) {
-    let pitch = (plate.channel_width_mm + plate.wall_thickness_mm) * 1e-3;
+    let pitch = (plate.channel_width_mm.0 + plate.wall_thickness_mm.0) * 1e-3;
     let n_channels = (side_m / pitch).floor() as usize;
     (3 * cells * (2 * n_channels + 1), n_channels)
 }
@@ -176,9 +176,9 @@ impl ChannelPlate {
         let (n_cells, n_channels) = plate_cells(plate, side_m, cells);
         check_plate_size(plate, side_m, cells, n_cells, n_channels)?;
         let cell_width_um = side_m * 1e6 / cells as f64;
-        let flow_m3_per_s = plate.flow_l_per_min * 1e-3 / 60.0;
+        let flow_m3_per_s = plate.flow_l_per_min.0 * 1e-3 / 60.0;
         let capacity_flow_w_per_k =
-            plate.coolant_rho_kg_per_m3 * plate.coolant_cp_j_per_kgk * flow_m3_per_s;
+            plate.coolant_rho_kg_per_m3.0 * plate.coolant_cp_j_per_kgk.0 * flow_m3_per_s;
         let stack =
             plate_stack(plate, side_m, cells, n_channels, h_w_per_m2k, plate_rho_c_j_per_m3k);
         let floorplans = plate_floorplans(side_m * 1e6, cell_width_um, cells);
@@ -269,16 +269,16 @@ fn check_plate_size(
     if n_channels == 0 {
         return Err(PlateError(format!(
             "channel_width_mm = {} and wall_thickness_mm = {}: a {:.1} mm plate holds no channel",
-            plate.channel_width_mm,
-            plate.wall_thickness_mm,
+            plate.channel_width_mm.0,
+            plate.wall_thickness_mm.0,
             side_m * 1e3
         )));
     }
     if n_cells > MAX_PLATE_CELLS {
         return Err(PlateError(format!(
             "channel_width_mm = {} with wall_thickness_mm = {}: {n_channels} channels over the {:.1} mm package give a {n_cells}-cell 3D-ICE grid with grid_cells = {cells}, more than the {MAX_PLATE_CELLS} allowed; widen the channels or lower thermal.grid_cells",
-            plate.channel_width_mm,
-            plate.wall_thickness_mm,
+            plate.channel_width_mm.0,
+            plate.wall_thickness_mm.0,
             side_m * 1e3
         )));
     }
@@ -297,18 +297,18 @@ fn plate_stack(
 ) -> StackFile {
     let um = |mm: f64| mm * 1e3;
     let side_um = side_m * 1e6;
-    let (w, wall) = (um(plate.channel_width_mm), um(plate.wall_thickness_mm));
+    let (w, wall) = (um(plate.channel_width_mm.0), um(plate.wall_thickness_mm.0));
     // Centred channels: the outer walls share the remainder; 1 nm less keeps 3D-ICE's
     // floor((L - 2 l_f - w)/(w + t_w)) at N - 1 whatever the rounding.
     let outer_um = (side_um - n_channels as f64 * w - (n_channels - 1) as f64 * wall) / 2.0 - 1e-3;
     let cell_width_um = side_um / cells as f64;
     let copper = Material {
         name: "plate".into(),
-        conductivity_w_per_um_k: [plate.plate_k_w_per_mk * 1e-6; 3],
+        conductivity_w_per_um_k: [plate.plate_k_w_per_mk.0 * 1e-6; 3],
         heat_capacity_j_per_um3_k: plate_rho_c_j_per_m3k * 1e-18,
     };
     let h = h_w_per_m2k * 1e-12;
-    let flow_m3_per_s = plate.flow_l_per_min * 1e-3 / 60.0;
+    let flow_m3_per_s = plate.flow_l_per_min.0 * 1e-3 / 60.0;
     StackFile {
         file: "<cold plate>".into(),
         materials: vec![copper],
@@ -325,10 +325,10 @@ fn plate_stack(
                 htc_bottom_w_per_um2_k: h,
                 flow_rate_um3_per_s: flow_m3_per_s * 1e18,
             },
-            height_um: um(plate.channel_height_mm),
+            height_um: um(plate.channel_height_mm.0),
             wall_material: 0,
-            coolant_heat_capacity_j_per_um3_k: plate.coolant_rho_kg_per_m3
-                * plate.coolant_cp_j_per_kgk
+            coolant_heat_capacity_j_per_um3_k: plate.coolant_rho_kg_per_m3.0
+                * plate.coolant_cp_j_per_kgk.0
                 * 1e-18,
             inlet_temperature_k: 0.0,
         }),
@@ -341,7 +341,7 @@ fn plate_stack(
         },
         dies: vec![Die {
             name: BASE.into(),
-            layers: vec![Slab { height_um: um(plate.base_thickness_mm), material: 0 }],
+            layers: vec![Slab { height_um: um(plate.base_thickness_mm.0), material: 0 }],
             source: 0,
         }],
         stack: vec![
@@ -436,7 +436,7 @@ mod tests {
         // Fully developed laminar flow: at 0.3 L/min the thermal entry length
         // 0.05 Re Pr D_h is under 10 % of the channel (no warning), so Shah-London holds.
         let mut plate = plate();
-        plate.flow_l_per_min = 0.3;
+        plate.flow_l_per_min.0 = 0.3;
         let side = 0.084;
         let correlation = cold_plate(&plate, side, 0.0, 0.0).unwrap();
         assert!(correlation.warnings.is_empty(), "{:?}", correlation.warnings);
@@ -462,7 +462,7 @@ mod tests {
         // mid-height wall node (efficiency 1/(1 + (mH)^2/2) = 0.83 against tanh(mH)/(mH) = 0.88
         // here) and its one node through the base (the walls' heat crosses the base under the
         // walls only) make it ~15 % higher; they agree within 20 %.
-        let interface = plate.interface_r_k_mm2_per_w * 1e-6;
+        let interface = plate.interface_r_k_mm2_per_w.0 * 1e-6;
         let correlated = 1.0 / correlation.h_effective_w_per_m2k - interface;
         let ratio = resistance / correlated;
         assert!(ratio > 1.0 && ratio < 1.2, "3D-ICE / correlation = {ratio}");

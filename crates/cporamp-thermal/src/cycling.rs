@@ -152,10 +152,10 @@ impl NorrisLandzberg {
         NorrisLandzberg {
             range_exponent: cycling.range_exponent,
             frequency_exponent: cycling.frequency_exponent,
-            ea_over_k_k: cycling.ea_over_k_k,
+            ea_over_k_k: cycling.ea_over_k_k.0,
             test_cycles: cycling.test_cycles,
-            test_range_k: cycling.test_max_c - cycling.test_min_c,
-            test_max_c: cycling.test_max_c,
+            test_range_k: cycling.test_max_c.0 - cycling.test_min_c.0,
+            test_max_c: cycling.test_max_c.0,
             test_cycles_per_day: cycling.test_cycles_per_day,
         }
     }

@@ -98,7 +98,7 @@ impl From<&crate::settings::AsicLeakage> for Leakage {
     fn from(settings: &crate::settings::AsicLeakage) -> Leakage {
         Leakage {
             fraction: settings.fraction,
-            reference_temp_c: settings.reference_temp_c,
+            reference_temp_c: settings.reference_temp_c.0,
             beta_per_k: settings.beta_per_k,
         }
     }

@@ -27,12 +27,12 @@ fn plate_pressure_drop(
 ) -> (f64, f64) {
     let plate = &scenario.thermal.cold_plate;
     let (width, height) = (channel.width_mm * 1e-3, channel.height_mm * 1e-3);
-    let n = (side_m / (width + plate.wall_thickness_mm * 1e-3)).floor().max(1.0);
+    let n = (side_m / (width + plate.wall_thickness_mm.0 * 1e-3)).floor().max(1.0);
     let velocity = flow_l_per_min * 1e-3 / 60.0 / (n * width * height);
     let hydraulic = 2.0 * width * height / (width + height);
     let reynolds =
-        plate.coolant_rho_kg_per_m3 * velocity * hydraulic / plate.coolant_viscosity_pa_s;
-    let dynamic = 0.5 * plate.coolant_rho_kg_per_m3 * velocity * velocity;
+        plate.coolant_rho_kg_per_m3.0 * velocity * hydraulic / plate.coolant_viscosity_pa_s.0;
+    let dynamic = 0.5 * plate.coolant_rho_kg_per_m3.0 * velocity * velocity;
     let darcy = if reynolds < 2300.0 {
         let alpha = width.min(height) / width.max(height);
         let fanning_re = 24.0
@@ -94,10 +94,10 @@ pub(super) fn prepare(
     let generation = &scenario.generations[g];
     let mut working = scenario.clone();
     working.thermal.grid_cells = settings.grid_cells;
-    working.thermal.engine_gap_mm = point.engine_gap_mm;
-    working.thermal.cold_plate.channel_width_mm = point.channel.width_mm;
-    working.thermal.cold_plate.channel_height_mm = point.channel.height_mm;
-    working.thermal.cold_plate.nominal_inlet_c = point.inlet_c;
+    working.thermal.engine_gap_mm.0 = point.engine_gap_mm;
+    working.thermal.cold_plate.channel_width_mm.0 = point.channel.width_mm;
+    working.thermal.cold_plate.channel_height_mm.0 = point.channel.height_mm;
+    working.thermal.cold_plate.nominal_inlet_c.0 = point.inlet_c;
     let geometry = scenario.technologies[t].package.as_ref().ok_or_else(|| {
         PipelineError::NotCoPackaged { technology: scenario.technologies[t].id.clone() }
     })?;
@@ -106,7 +106,7 @@ pub(super) fn prepare(
     let nominal_heat_w = point.asic_power_factor * nominal.switch_power.asic_w
         + n_engines * engine_power_w(&nominal, geometry.ports_per_engine(generation));
     let flow_l_per_min = point.flow_l_per_min_per_kw * nominal_heat_w / 1000.0;
-    working.thermal.cold_plate.flow_l_per_min = flow_l_per_min;
+    working.thermal.cold_plate.flow_l_per_min.0 = flow_l_per_min;
     Ok((working, flow_l_per_min))
 }
 
@@ -114,10 +114,10 @@ pub(super) fn prepare(
 pub(super) fn model_key(working: &Scenario) -> [u64; 4] {
     let thermal = &working.thermal;
     [
-        thermal.engine_gap_mm.to_bits(),
-        thermal.cold_plate.channel_width_mm.to_bits(),
-        thermal.cold_plate.channel_height_mm.to_bits(),
-        thermal.cold_plate.flow_l_per_min.to_bits(),
+        thermal.engine_gap_mm.0.to_bits(),
+        thermal.cold_plate.channel_width_mm.0.to_bits(),
+        thermal.cold_plate.channel_height_mm.0.to_bits(),
+        thermal.cold_plate.flow_l_per_min.0.to_bits(),
     ]
 }
 
@@ -298,11 +298,11 @@ fn coolant_balance(
     let els_w = result.port_power.els_w * ports;
     let els_to_coolant_w = if els_on_plate { els_w } else { 0.0 };
     let heat_to_coolant_w = package.heat_out_w + els_to_coolant_w;
-    let mass_flow_kg_per_s = plate.coolant_rho_kg_per_m3 * flow_l_per_min * 1e-3 / 60.0;
-    let coolant_rise_k = heat_to_coolant_w / (mass_flow_kg_per_s * plate.coolant_cp_j_per_kgk);
+    let mass_flow_kg_per_s = plate.coolant_rho_kg_per_m3.0 * flow_l_per_min * 1e-3 / 60.0;
+    let coolant_rise_k = heat_to_coolant_w / (mass_flow_kg_per_s * plate.coolant_cp_j_per_kgk.0);
     let energy_balance_residual_w = power_in_w + els_to_coolant_w
         - package.board_w
-        - mass_flow_kg_per_s * plate.coolant_cp_j_per_kgk * coolant_rise_k;
+        - mass_flow_kg_per_s * plate.coolant_cp_j_per_kgk.0 * coolant_rise_k;
     CoolantBalance { switch_w, heat_to_coolant_w, coolant_rise_k, energy_balance_residual_w }
 }
 
@@ -423,13 +423,13 @@ fn lasers(
 fn solder(scenario: &Scenario, package: &PackageResult, inlet_c: f64) -> (f64, f64) {
     let cycling = &scenario.thermal.cycling;
     let swing_k = (1.0 - cycling.idle_power_fraction) * (package.asic_mean_c - inlet_c)
-        + cycling.inlet_swing_k;
+        + cycling.inlet_swing_k.0;
     let fatigue = NorrisLandzberg::of_scenario(cycling);
-    let cycles_per_day = 86_400.0 / cycling.period_s;
+    let cycles_per_day = 86_400.0 / cycling.period_s.0;
     let solder_life_years = if swing_k > 0.0 {
         fatigue.cycles_to_failure(
             swing_k,
-            package.asic_max_c + cycling.inlet_swing_k,
+            package.asic_max_c + cycling.inlet_swing_k.0,
             cycles_per_day,
         ) / cycles_per_day
             / 365.25

@@ -52,14 +52,14 @@ impl PackageModel {
                     side_m,
                     settings.grid_cells,
                     plate.h_channel_w_per_m2k,
-                    settings.lid_rho_c_j_per_m3k,
+                    settings.lid_rho_c_j_per_m3k.0,
                 )
                 .map_err(|e| PackageError::Plate(e.0))?,
             )
         } else {
             None
         };
-        let interface_m2k_per_w = settings.cold_plate.interface_r_k_mm2_per_w * 1e-6;
+        let interface_m2k_per_w = settings.cold_plate.interface_r_k_mm2_per_w.0 * 1e-6;
 
         let footprint = Rect { x_m: 0.0, y_m: 0.0, width_m: side_m, height_m: side_m };
         let asic_offset = (side_mm - geometry.asic_side_mm) / 2.0 * 1e-3;
@@ -75,9 +75,9 @@ impl PackageModel {
         let sources = unit_sources(asic, &engines);
         let board = &settings.board;
         let board_h_w_per_m2k = 1.0
-            / (board.solder_thickness_mm * 1e-3 / board.solder_k_w_per_mk
-                + board.pcb_thickness_mm * 1e-3 / board.pcb_k_w_per_mk
-                + board.air_r_k_per_w * side_m * side_m);
+            / (board.solder_thickness_mm.0 * 1e-3 / board.solder_k_w_per_mk.0
+                + board.pcb_thickness_mm.0 * 1e-3 / board.pcb_k_w_per_mk.0
+                + board.air_r_k_per_w.0 * side_m * side_m);
         let boundaries = Boundaries {
             top_h_w_per_m2k: match &channel_plate {
                 Some(channels) => 1.0 / (interface_m2k_per_w + channels.local_r_m2k_per_w),
@@ -150,13 +150,13 @@ impl PackageModel {
 /// over `footprint`, with silicon and TIM under `dies`.
 fn package_layers(settings: &ThermalSettings, footprint: Rect, dies: &[Rect]) -> Vec<Layer> {
     let silicon = Material {
-        k_w_per_mk: settings.silicon_k_w_per_mk,
-        rho_c_j_per_m3k: settings.silicon_rho_c_j_per_m3k,
+        k_w_per_mk: settings.silicon_k_w_per_mk.0,
+        rho_c_j_per_m3k: settings.silicon_rho_c_j_per_m3k.0,
     };
     let gap =
-        Material { k_w_per_mk: settings.gap_k_w_per_mk, rho_c_j_per_m3k: GAP_RHO_C_J_PER_M3K };
+        Material { k_w_per_mk: settings.gap_k_w_per_mk.0, rho_c_j_per_m3k: GAP_RHO_C_J_PER_M3K };
     let tim =
-        Material { k_w_per_mk: settings.tim_k_w_per_mk, rho_c_j_per_m3k: TIM_RHO_C_J_PER_M3K };
+        Material { k_w_per_mk: settings.tim_k_w_per_mk.0, rho_c_j_per_m3k: TIM_RHO_C_J_PER_M3K };
     let slab = |name: &str,
                 thickness_mm: f64,
                 n_sublayers: usize,
@@ -172,33 +172,33 @@ fn package_layers(settings: &ThermalSettings, footprint: Rect, dies: &[Rect]) ->
         }
     };
     let lid = Material {
-        k_w_per_mk: settings.lid_k_w_per_mk,
-        rho_c_j_per_m3k: settings.lid_rho_c_j_per_m3k,
+        k_w_per_mk: settings.lid_k_w_per_mk.0,
+        rho_c_j_per_m3k: settings.lid_rho_c_j_per_m3k.0,
     };
     let substrate = Material {
-        k_w_per_mk: settings.substrate_k_w_per_mk,
-        rho_c_j_per_m3k: settings.substrate_rho_c_j_per_m3k,
+        k_w_per_mk: settings.substrate_k_w_per_mk.0,
+        rho_c_j_per_m3k: settings.substrate_rho_c_j_per_m3k.0,
     };
     // Top first; the die layer is DIE_LAYER.
     vec![
-        slab("lid", settings.lid_thickness_mm, 2, lid, Vec::new()),
+        slab("lid", settings.lid_thickness_mm.0, 2, lid, Vec::new()),
         slab(
             "tim",
-            settings.tim_thickness_mm,
+            settings.tim_thickness_mm.0,
             1,
             gap,
             dies.iter().map(|rect| (*rect, tim)).collect(),
         ),
         slab(
             "dies",
-            settings.die_thickness_mm,
+            settings.die_thickness_mm.0,
             2,
             gap,
             dies.iter().map(|rect| (*rect, silicon)).collect(),
         ),
         slab(
             "substrate",
-            settings.substrate_thickness_mm,
+            settings.substrate_thickness_mm.0,
             SUBSTRATE_SUBLAYERS,
             substrate,
             Vec::new(),

@@ -98,26 +98,26 @@ pub fn cold_plate(
     inlet_c: f64,
 ) -> Result<ColdPlateResult, PackageError> {
     let (width, height, wall) = (
-        plate.channel_width_mm * 1e-3,
-        plate.channel_height_mm * 1e-3,
-        plate.wall_thickness_mm * 1e-3,
+        plate.channel_width_mm.0 * 1e-3,
+        plate.channel_height_mm.0 * 1e-3,
+        plate.wall_thickness_mm.0 * 1e-3,
     );
     let n_channels = (side_m / (width + wall)).floor() as usize;
     if n_channels == 0 {
         return Err(PackageError::Correlation(format!(
             "a {:.1} mm lid holds no {:.2} mm channel with {:.2} mm walls",
             side_m * 1e3,
-            plate.channel_width_mm,
-            plate.wall_thickness_mm
+            plate.channel_width_mm.0,
+            plate.wall_thickness_mm.0
         )));
     }
-    let flow_m3_per_s = plate.flow_l_per_min * 1e-3 / 60.0;
+    let flow_m3_per_s = plate.flow_l_per_min.0 * 1e-3 / 60.0;
     let velocity = flow_m3_per_s / (n_channels as f64 * width * height);
     let hydraulic_diameter = 2.0 * width * height / (width + height);
-    let reynolds =
-        plate.coolant_rho_kg_per_m3 * velocity * hydraulic_diameter / plate.coolant_viscosity_pa_s;
+    let reynolds = plate.coolant_rho_kg_per_m3.0 * velocity * hydraulic_diameter
+        / plate.coolant_viscosity_pa_s.0;
     let prandtl =
-        plate.coolant_viscosity_pa_s * plate.coolant_cp_j_per_kgk / plate.coolant_k_w_per_mk;
+        plate.coolant_viscosity_pa_s.0 * plate.coolant_cp_j_per_kgk.0 / plate.coolant_k_w_per_mk.0;
     let mut warnings = Vec::new();
     let (nusselt, correlation) = if plate.kind == HeatSinkKind::AirFins {
         // Teertstra, Yovanovich & Culham: composite of the developing and fully developed
@@ -163,16 +163,16 @@ pub fn cold_plate(
             / (1.0 + 12.7 * (friction / 8.0).sqrt() * (prandtl.powf(2.0 / 3.0) - 1.0));
         (nusselt, "Gnielinski turbulent (Petukhov friction)")
     };
-    let h_channel = nusselt * plate.coolant_k_w_per_mk / hydraulic_diameter;
-    let m = (2.0 * h_channel / (plate.plate_k_w_per_mk * wall)).sqrt();
+    let h_channel = nusselt * plate.coolant_k_w_per_mk.0 / hydraulic_diameter;
+    let m = (2.0 * h_channel / (plate.plate_k_w_per_mk.0 * wall)).sqrt();
     let fin_efficiency = (m * height).tanh() / (m * height);
     let h_base = h_channel * (width + 2.0 * fin_efficiency * height) / (width + wall);
     let h_effective = 1.0
         / (1.0 / h_base
-            + plate.base_thickness_mm * 1e-3 / plate.plate_k_w_per_mk
-            + plate.interface_r_k_mm2_per_w * 1e-6);
+            + plate.base_thickness_mm.0 * 1e-3 / plate.plate_k_w_per_mk.0
+            + plate.interface_r_k_mm2_per_w.0 * 1e-6);
     let coolant_rise_k =
-        power_w / (plate.coolant_rho_kg_per_m3 * flow_m3_per_s * plate.coolant_cp_j_per_kgk);
+        power_w / (plate.coolant_rho_kg_per_m3.0 * flow_m3_per_s * plate.coolant_cp_j_per_kgk.0);
     Ok(ColdPlateResult {
         model: if plate.kind.is_microchannel() {
             ColdPlateModel::Microchannel4rm

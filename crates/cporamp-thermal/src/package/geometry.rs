@@ -71,8 +71,8 @@ pub fn check_grid(
 /// depth and the substrate margin on each side of the centre.
 #[must_use]
 pub fn package_side_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
-    2.0 * (engine_inner_mm(settings, load) + settings.engine_depth_mm)
-        + 2.0 * settings.substrate_margin_mm
+    2.0 * (engine_inner_mm(settings, load) + settings.engine_depth_mm.0)
+        + 2.0 * settings.substrate_margin_mm.0
 }
 
 /// Distance from the package centre to the engines' inner edge, mm: the gap beyond the die,
@@ -80,7 +80,7 @@ pub fn package_side_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
 /// the corners.
 fn engine_inner_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
     let run = (load.n_engines / 4) as f64 * load.engine_edge_mm;
-    (load.asic_side_mm / 2.0 + settings.engine_gap_mm).max(run / 2.0)
+    (load.asic_side_mm / 2.0 + settings.engine_gap_mm.0).max(run / 2.0)
 }
 
 /// Engine rectangles (m, origin at the substrate's lower-left corner): the bottom row left
@@ -103,16 +103,16 @@ pub(super) fn engine_rects(
             let (x, y, width, height) = match side {
                 0 => (
                     along,
-                    centre - inner - settings.engine_depth_mm,
+                    centre - inner - settings.engine_depth_mm.0,
                     load.engine_edge_mm,
-                    settings.engine_depth_mm,
+                    settings.engine_depth_mm.0,
                 ),
-                1 => (centre + inner, along, settings.engine_depth_mm, load.engine_edge_mm),
-                2 => (along, centre + inner, load.engine_edge_mm, settings.engine_depth_mm),
+                1 => (centre + inner, along, settings.engine_depth_mm.0, load.engine_edge_mm),
+                2 => (along, centre + inner, load.engine_edge_mm, settings.engine_depth_mm.0),
                 _ => (
-                    centre - inner - settings.engine_depth_mm,
+                    centre - inner - settings.engine_depth_mm.0,
                     along,
-                    settings.engine_depth_mm,
+                    settings.engine_depth_mm.0,
                     load.engine_edge_mm,
                 ),
             };

@@ -63,7 +63,7 @@ impl PackageModel {
         // The correlation's responses are rises above the mean coolant, the plate's above
         // the inlet (its fluid fields carry the coolant's warming).
         let reference_c = if self.fluid.is_some() { inlet_c } else { plate.mean_coolant_c };
-        let air_above_coolant_k = self.settings.board.air_temp_c - reference_c;
+        let air_above_coolant_k = self.settings.board.air_temp_c.0 - reference_c;
         let fluid_c = |node: usize| match &self.fluid {
             None => reference_c,
             Some(fluid) => {
@@ -105,7 +105,7 @@ impl PackageModel {
             let (t, conductance, board) =
                 (temperature(node), ambient[node], self.board_w_per_k[node]);
             heat_out_w += (conductance - board) * (t - fluid_c(node));
-            board_w += board * (t - self.settings.board.air_temp_c);
+            board_w += board * (t - self.settings.board.air_temp_c.0);
         }
         if let Some(fluid) = &self.fluid {
             // Energy balance: the coolant carries what leaves through the plate.

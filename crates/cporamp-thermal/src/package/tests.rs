@@ -4,6 +4,10 @@
 use super::*;
 use crate::reduced::Scheme;
 use crate::settings::{ColdPlate, HeatSinkKind};
+use cporamp_core::units::{
+    JoulesPerKilogramKelvin, KilogramsPerCubicMetre, LitresPerMinute, Millimetres, PascalSeconds,
+    WattsPerMetreKelvin,
+};
 
 fn settings() -> ThermalSettings {
     crate::settings::default_settings()
@@ -37,14 +41,14 @@ fn air_sink(flow_l_per_min: f64) -> ColdPlate {
     // Air at ~35 °C (property tables), 2 mm fin gaps, 30 mm fins, 0.8 mm fins.
     ColdPlate {
         kind: HeatSinkKind::AirFins,
-        flow_l_per_min,
-        channel_width_mm: 2.0,
-        channel_height_mm: 30.0,
-        wall_thickness_mm: 0.8,
-        coolant_k_w_per_mk: 0.0265,
-        coolant_rho_kg_per_m3: 1.146,
-        coolant_cp_j_per_kgk: 1007.0,
-        coolant_viscosity_pa_s: 1.89e-5,
+        flow_l_per_min: LitresPerMinute(flow_l_per_min),
+        channel_width_mm: Millimetres(2.0),
+        channel_height_mm: Millimetres(30.0),
+        wall_thickness_mm: Millimetres(0.8),
+        coolant_k_w_per_mk: WattsPerMetreKelvin(0.0265),
+        coolant_rho_kg_per_m3: KilogramsPerCubicMetre(1.146),
+        coolant_cp_j_per_kgk: JoulesPerKilogramKelvin(1007.0),
+        coolant_viscosity_pa_s: PascalSeconds(1.89e-5),
         ..settings().cold_plate
     }
 }
@@ -221,7 +225,7 @@ fn microchannel(grid_cells: usize, flow_l_per_min: f64) -> ThermalSettings {
     let mut settings = settings();
     settings.grid_cells = grid_cells;
     settings.cold_plate.kind = HeatSinkKind::Microchannel4rm;
-    settings.cold_plate.flow_l_per_min = flow_l_per_min;
+    settings.cold_plate.flow_l_per_min.0 = flow_l_per_min;
     settings
 }
 
@@ -246,9 +250,9 @@ fn the_microchannel_plate_conserves_energy_and_warms_the_outlet_side() {
     // The coolant rise is the energy balance's, and a uniform inlet change moves every
     // temperature by the same amount but for the board path (as with the correlation).
     let rise = result.heat_out_w
-        / (settings.cold_plate.coolant_rho_kg_per_m3
-            * settings.cold_plate.coolant_cp_j_per_kgk
-            * settings.cold_plate.flow_l_per_min
+        / (settings.cold_plate.coolant_rho_kg_per_m3.0
+            * settings.cold_plate.coolant_cp_j_per_kgk.0
+            * settings.cold_plate.flow_l_per_min.0
             * 1e-3
             / 60.0);
     assert!((result.cold_plate.coolant_rise_k - rise).abs() < 1e-12 * rise);
@@ -273,8 +277,9 @@ fn more_flow_cools_the_engines_by_the_coolant_rise_it_removes() {
     };
     let (slow, fast) = (run(2.0), run(4.0));
     let plate = &settings().cold_plate;
-    let capacity =
-        |flow: f64| plate.coolant_rho_kg_per_m3 * plate.coolant_cp_j_per_kgk * flow * 1e-3 / 60.0;
+    let capacity = |flow: f64| {
+        plate.coolant_rho_kg_per_m3.0 * plate.coolant_cp_j_per_kgk.0 * flow * 1e-3 / 60.0
+    };
     let expected =
         slow.heat_out_w / (2.0 * capacity(2.0)) - fast.heat_out_w / (2.0 * capacity(4.0));
     let mean = |r: &PackageResult| r.engines.iter().map(|e| e.mean_c).sum::<f64>() / 16.0;
@@ -387,25 +392,25 @@ fn the_board_path_carries_what_its_series_resistance_allows() {
     let mut settings = settings();
     let model = PackageModel::new(&settings, &load()).unwrap();
     let coolant = model.evaluate(0.0, 0.0, 35.0).unwrap().cold_plate.mean_coolant_c;
-    settings.board.air_temp_c = coolant + 10.0;
+    settings.board.air_temp_c.0 = coolant + 10.0;
     let model = PackageModel::new(&settings, &load()).unwrap();
     let result = model.evaluate(0.0, 0.0, 35.0).unwrap();
     assert!((result.heat_out_w + result.board_w).abs() < 1e-9 * result.heat_out_w.abs());
     let board = &settings.board;
     let area = (result.substrate_side_mm * 1e-3).powi(2);
     let r = |thickness_mm: f64, k: f64| thickness_mm * 1e-3 / (k * area);
-    let series = r(board.solder_thickness_mm, board.solder_k_w_per_mk)
-        + r(board.pcb_thickness_mm, board.pcb_k_w_per_mk)
-        + board.air_r_k_per_w
-        + r(settings.lid_thickness_mm, settings.lid_k_w_per_mk)
-        + r(settings.substrate_thickness_mm, settings.substrate_k_w_per_mk)
+    let series = r(board.solder_thickness_mm.0, board.solder_k_w_per_mk.0)
+        + r(board.pcb_thickness_mm.0, board.pcb_k_w_per_mk.0)
+        + board.air_r_k_per_w.0
+        + r(settings.lid_thickness_mm.0, settings.lid_k_w_per_mk.0)
+        + r(settings.substrate_thickness_mm.0, settings.substrate_k_w_per_mk.0)
         + 1.0 / (result.cold_plate.h_effective_w_per_m2k * area);
     let best = series
-        + r(settings.tim_thickness_mm, settings.tim_k_w_per_mk)
-        + r(settings.die_thickness_mm, settings.silicon_k_w_per_mk);
+        + r(settings.tim_thickness_mm.0, settings.tim_k_w_per_mk.0)
+        + r(settings.die_thickness_mm.0, settings.silicon_k_w_per_mk.0);
     let worst = series
-        + r(settings.tim_thickness_mm, settings.gap_k_w_per_mk)
-        + r(settings.die_thickness_mm, settings.gap_k_w_per_mk);
+        + r(settings.tim_thickness_mm.0, settings.gap_k_w_per_mk.0)
+        + r(settings.die_thickness_mm.0, settings.gap_k_w_per_mk.0);
     let flow = -result.board_w;
     assert!(
         flow < 10.0 / best && flow > 10.0 / worst,

@@ -263,7 +263,7 @@ impl PackageModel {
     /// Steady rise above the coolant `reference_c` at ASIC power `asic_w` and `engine_w` per
     /// engine, with the board air at its setting.
     fn steady_rise(&self, asic_w: f64, engine_w: f64, reference_c: f64) -> Vec<f64> {
-        let air_k = self.settings.board.air_temp_c - reference_c;
+        let air_k = self.settings.board.air_temp_c.0 - reference_c;
         self.response_asic
             .iter()
             .zip(&self.response_engines)
@@ -412,7 +412,7 @@ impl PackageModel {
         let coolant_c = self.coolant_history(asic_w, engine_w, inlet_c)?;
         let stepper = self.model.stepper(step_s, crate::network::TimeScheme::BackwardEuler)?;
         let reference_c = coolant_c[0];
-        let air_k = self.settings.board.air_temp_c - reference_c;
+        let air_k = self.settings.board.air_temp_c.0 - reference_c;
         let mut rise = self.steady_rise(asic_w[0], engine_w[0], reference_c);
         let ambient_w_per_k = self.model.network().ambient_conductances();
         let n_dies = self.engines.len() + 1;
@@ -434,7 +434,7 @@ impl PackageModel {
                 let fluid_k = self.fluid.as_ref().map_or(0.0, |fluid| {
                     asic_w[index] * fluid.asic[node]
                         + engine_w[index] * fluid.engines[node]
-                        + (self.settings.board.air_temp_c - inlet_c[index]) * fluid.board[node]
+                        + (self.settings.board.air_temp_c.0 - inlet_c[index]) * fluid.board[node]
                 });
                 *watts += (conductance - board) * (offset_k + fluid_k) + board * air_k;
             }

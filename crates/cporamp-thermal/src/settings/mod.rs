@@ -13,6 +13,11 @@ mod resolve;
 
 pub use resolve::resolve;
 
+use cporamp_core::units::{
+    Celsius, JoulesPerCubicMetreKelvin, JoulesPerKilogramKelvin, Kelvin, KelvinPerWatt,
+    KelvinSquareMillimetresPerWatt, KilogramsPerCubicMetre, LitresPerMinute, Millimetres,
+    PascalSeconds, Seconds, WattsPerMetreKelvin,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -117,35 +122,35 @@ pub struct ThermalSettings {
     /// the scenario's `compare.generations` order, mm.
     pub asic_side_mm: Vec<f64>,
     /// Optical engine depth (perpendicular to the package edge), mm.
-    pub engine_depth_mm: f64,
+    pub engine_depth_mm: Millimetres,
     /// Gap between the ASIC die and the engines, mm.
-    pub engine_gap_mm: f64,
+    pub engine_gap_mm: Millimetres,
     /// Substrate beyond the outermost engine, mm.
-    pub substrate_margin_mm: f64,
+    pub substrate_margin_mm: Millimetres,
     /// Die (ASIC and engine) thickness, mm.
-    pub die_thickness_mm: f64,
+    pub die_thickness_mm: Millimetres,
     /// Silicon conductivity, W/(m K).
-    pub silicon_k_w_per_mk: f64,
+    pub silicon_k_w_per_mk: WattsPerMetreKelvin,
     /// Silicon volumetric heat capacity, J/(m³ K).
-    pub silicon_rho_c_j_per_m3k: f64,
+    pub silicon_rho_c_j_per_m3k: JoulesPerCubicMetreKelvin,
     /// Die-to-lid TIM thickness, mm.
-    pub tim_thickness_mm: f64,
+    pub tim_thickness_mm: Millimetres,
     /// TIM conductivity, W/(m K).
-    pub tim_k_w_per_mk: f64,
+    pub tim_k_w_per_mk: WattsPerMetreKelvin,
     /// Conductivity of what fills the die layer between dies, W/(m K).
-    pub gap_k_w_per_mk: f64,
+    pub gap_k_w_per_mk: WattsPerMetreKelvin,
     /// Lid thickness, mm.
-    pub lid_thickness_mm: f64,
+    pub lid_thickness_mm: Millimetres,
     /// Lid conductivity, W/(m K).
-    pub lid_k_w_per_mk: f64,
+    pub lid_k_w_per_mk: WattsPerMetreKelvin,
     /// Lid volumetric heat capacity, J/(m³ K).
-    pub lid_rho_c_j_per_m3k: f64,
+    pub lid_rho_c_j_per_m3k: JoulesPerCubicMetreKelvin,
     /// Substrate thickness, mm.
-    pub substrate_thickness_mm: f64,
+    pub substrate_thickness_mm: Millimetres,
     /// Substrate effective conductivity, W/(m K).
-    pub substrate_k_w_per_mk: f64,
+    pub substrate_k_w_per_mk: WattsPerMetreKelvin,
     /// Substrate volumetric heat capacity, J/(m³ K).
-    pub substrate_rho_c_j_per_m3k: f64,
+    pub substrate_rho_c_j_per_m3k: JoulesPerCubicMetreKelvin,
     /// The cold plate.
     pub cold_plate: ColdPlate,
     /// Workload cycling and solder fatigue.
@@ -163,31 +168,31 @@ pub struct ColdPlate {
     /// Liquid channels or air fins: selects the heat-transfer correlation.
     pub kind: HeatSinkKind,
     /// Coolant inlet temperature for the comparison, °C.
-    pub nominal_inlet_c: f64,
+    pub nominal_inlet_c: Celsius,
     /// Inlet temperatures of the sweep, °C.
     pub inlet_sweep_c: Vec<f64>,
     /// Coolant flow, L/min.
-    pub flow_l_per_min: f64,
+    pub flow_l_per_min: LitresPerMinute,
     /// Channel width, mm.
-    pub channel_width_mm: f64,
+    pub channel_width_mm: Millimetres,
     /// Channel height (fin height), mm.
-    pub channel_height_mm: f64,
+    pub channel_height_mm: Millimetres,
     /// Wall (fin) thickness between channels, mm.
-    pub wall_thickness_mm: f64,
+    pub wall_thickness_mm: Millimetres,
     /// Plate base thickness under the channels, mm.
-    pub base_thickness_mm: f64,
+    pub base_thickness_mm: Millimetres,
     /// Plate conductivity, W/(m K).
-    pub plate_k_w_per_mk: f64,
+    pub plate_k_w_per_mk: WattsPerMetreKelvin,
     /// Lid-to-plate interface resistance, K mm²/W.
-    pub interface_r_k_mm2_per_w: f64,
+    pub interface_r_k_mm2_per_w: KelvinSquareMillimetresPerWatt,
     /// Coolant conductivity, W/(m K).
-    pub coolant_k_w_per_mk: f64,
+    pub coolant_k_w_per_mk: WattsPerMetreKelvin,
     /// Coolant density, kg/m³.
-    pub coolant_rho_kg_per_m3: f64,
+    pub coolant_rho_kg_per_m3: KilogramsPerCubicMetre,
     /// Coolant specific heat, J/(kg K).
-    pub coolant_cp_j_per_kgk: f64,
+    pub coolant_cp_j_per_kgk: JoulesPerKilogramKelvin,
     /// Coolant dynamic viscosity, Pa s.
-    pub coolant_viscosity_pa_s: f64,
+    pub coolant_viscosity_pa_s: PascalSeconds,
 }
 
 /// What flows between the fins of the heat sink.
@@ -218,13 +223,13 @@ impl HeatSinkKind {
 #[derive(Debug, Clone, Serialize)]
 pub struct Cycling {
     /// Workload period, s.
-    pub period_s: f64,
+    pub period_s: Seconds,
     /// Fraction of the period at full power.
     pub busy_fraction: f64,
     /// Power at idle as a fraction of full power (ASIC and engines).
     pub idle_power_fraction: f64,
     /// Coolant inlet rise while busy over its idle value (a shared loop warming under load), K.
-    pub inlet_swing_k: f64,
+    pub inlet_swing_k: Kelvin,
     /// Time steps per period.
     pub steps_per_period: usize,
     /// Periods simulated (the first is discarded as the start-up transient).
@@ -234,13 +239,13 @@ pub struct Cycling {
     /// Norris-Landzberg frequency exponent.
     pub frequency_exponent: f64,
     /// Norris-Landzberg activation energy over Boltzmann's constant, K.
-    pub ea_over_k_k: f64,
+    pub ea_over_k_k: Kelvin,
     /// Cycles the qualification test survives.
     pub test_cycles: f64,
     /// Test minimum temperature, °C.
-    pub test_min_c: f64,
+    pub test_min_c: Celsius,
     /// Test maximum temperature, °C.
-    pub test_max_c: f64,
+    pub test_max_c: Celsius,
     /// Test cycles per day.
     pub test_cycles_per_day: f64,
 }
@@ -252,7 +257,7 @@ pub struct AsicLeakage {
     /// Leakage share of the ASIC power at the reference temperature, 0..1.
     pub fraction: f64,
     /// Junction temperature at which the generation's ASIC power holds, °C.
-    pub reference_temp_c: f64,
+    pub reference_temp_c: Celsius,
     /// Exponential temperature coefficient, 1/K.
     pub beta_per_k: f64,
 }
@@ -262,17 +267,17 @@ pub struct AsicLeakage {
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Board {
     /// Solder-ball layer thickness, mm.
-    pub solder_thickness_mm: f64,
+    pub solder_thickness_mm: Millimetres,
     /// Effective conductivity of the solder-ball layer, W/(m K).
-    pub solder_k_w_per_mk: f64,
+    pub solder_k_w_per_mk: WattsPerMetreKelvin,
     /// Board thickness, mm.
-    pub pcb_thickness_mm: f64,
+    pub pcb_thickness_mm: Millimetres,
     /// Through-thickness board conductivity, W/(m K).
-    pub pcb_k_w_per_mk: f64,
+    pub pcb_k_w_per_mk: WattsPerMetreKelvin,
     /// Convection resistance from the whole board to air, K/W (HotSpot's `r_convec_sec`).
-    pub air_r_k_per_w: f64,
+    pub air_r_k_per_w: KelvinPerWatt,
     /// Chassis air temperature around the board, °C.
-    pub air_temp_c: f64,
+    pub air_temp_c: Celsius,
 }
 
 /// The default scenario's `[thermal]` section with `edit` applied to the file's text, checked

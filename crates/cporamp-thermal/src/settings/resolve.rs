@@ -6,6 +6,11 @@ use super::{
     HeatSinkKind, LeakageOptions, ThermalOptions, ThermalSettings,
 };
 use cporamp_core::check::{Bound, Checker, Limits, Section, check_generation_keys, join};
+use cporamp_core::units::{
+    Celsius, JoulesPerCubicMetreKelvin, JoulesPerKilogramKelvin, Kelvin, KelvinPerWatt,
+    KelvinSquareMillimetresPerWatt, KilogramsPerCubicMetre, LitresPerMinute, Millimetres,
+    PascalSeconds, Seconds, WattsPerMetreKelvin,
+};
 
 /// Checks `[thermal]` and resolves it, with an ASIC side for each of `generation_ids` (the
 /// scenario's `compare.generations`) and no other; every problem is recorded in `checker`
@@ -28,56 +33,96 @@ pub fn resolve(
         board,
         grid_cells: at.count(checker, "grid_cells", options.grid_cells, 8, 128, "cells") as usize,
         asic_side_mm,
-        engine_depth_mm: at.positive(checker, "engine_depth_mm", options.engine_depth_mm, "mm"),
-        engine_gap_mm: at.positive(checker, "engine_gap_mm", options.engine_gap_mm, "mm"),
-        substrate_margin_mm: at.positive(
+        engine_depth_mm: Millimetres(at.positive(
+            checker,
+            "engine_depth_mm",
+            options.engine_depth_mm,
+            "mm",
+        )),
+        engine_gap_mm: Millimetres(at.positive(
+            checker,
+            "engine_gap_mm",
+            options.engine_gap_mm,
+            "mm",
+        )),
+        substrate_margin_mm: Millimetres(at.positive(
             checker,
             "substrate_margin_mm",
             options.substrate_margin_mm,
             "mm",
-        ),
-        die_thickness_mm: at.positive(checker, "die_thickness_mm", options.die_thickness_mm, "mm"),
-        silicon_k_w_per_mk: at.positive(
+        )),
+        die_thickness_mm: Millimetres(at.positive(
+            checker,
+            "die_thickness_mm",
+            options.die_thickness_mm,
+            "mm",
+        )),
+        silicon_k_w_per_mk: WattsPerMetreKelvin(at.positive(
             checker,
             "silicon_k_w_per_mk",
             options.silicon_k_w_per_mk,
             "W/(m K)",
-        ),
-        silicon_rho_c_j_per_m3k: at.positive(
+        )),
+        silicon_rho_c_j_per_m3k: JoulesPerCubicMetreKelvin(at.positive(
             checker,
             "silicon_rho_c_j_per_m3k",
             options.silicon_rho_c_j_per_m3k,
             "J/(m³ K)",
-        ),
-        tim_thickness_mm: at.positive(checker, "tim_thickness_mm", options.tim_thickness_mm, "mm"),
-        tim_k_w_per_mk: at.positive(checker, "tim_k_w_per_mk", options.tim_k_w_per_mk, "W/(m K)"),
-        gap_k_w_per_mk: at.positive(checker, "gap_k_w_per_mk", options.gap_k_w_per_mk, "W/(m K)"),
-        lid_thickness_mm: at.positive(checker, "lid_thickness_mm", options.lid_thickness_mm, "mm"),
-        lid_k_w_per_mk: at.positive(checker, "lid_k_w_per_mk", options.lid_k_w_per_mk, "W/(m K)"),
-        lid_rho_c_j_per_m3k: at.positive(
+        )),
+        tim_thickness_mm: Millimetres(at.positive(
+            checker,
+            "tim_thickness_mm",
+            options.tim_thickness_mm,
+            "mm",
+        )),
+        tim_k_w_per_mk: WattsPerMetreKelvin(at.positive(
+            checker,
+            "tim_k_w_per_mk",
+            options.tim_k_w_per_mk,
+            "W/(m K)",
+        )),
+        gap_k_w_per_mk: WattsPerMetreKelvin(at.positive(
+            checker,
+            "gap_k_w_per_mk",
+            options.gap_k_w_per_mk,
+            "W/(m K)",
+        )),
+        lid_thickness_mm: Millimetres(at.positive(
+            checker,
+            "lid_thickness_mm",
+            options.lid_thickness_mm,
+            "mm",
+        )),
+        lid_k_w_per_mk: WattsPerMetreKelvin(at.positive(
+            checker,
+            "lid_k_w_per_mk",
+            options.lid_k_w_per_mk,
+            "W/(m K)",
+        )),
+        lid_rho_c_j_per_m3k: JoulesPerCubicMetreKelvin(at.positive(
             checker,
             "lid_rho_c_j_per_m3k",
             options.lid_rho_c_j_per_m3k,
             "J/(m³ K)",
-        ),
-        substrate_thickness_mm: at.positive(
+        )),
+        substrate_thickness_mm: Millimetres(at.positive(
             checker,
             "substrate_thickness_mm",
             options.substrate_thickness_mm,
             "mm",
-        ),
-        substrate_k_w_per_mk: at.positive(
+        )),
+        substrate_k_w_per_mk: WattsPerMetreKelvin(at.positive(
             checker,
             "substrate_k_w_per_mk",
             options.substrate_k_w_per_mk,
             "W/(m K)",
-        ),
-        substrate_rho_c_j_per_m3k: at.positive(
+        )),
+        substrate_rho_c_j_per_m3k: JoulesPerCubicMetreKelvin(at.positive(
             checker,
             "substrate_rho_c_j_per_m3k",
             options.substrate_rho_c_j_per_m3k,
             "J/(m³ K)",
-        ),
+        )),
         cold_plate,
     }
 }
@@ -144,49 +189,80 @@ fn resolve_cold_plate(checker: &mut Checker, plate: &ColdPlateOptions) -> ColdPl
                 ],
             )
             .unwrap_or(HeatSinkKind::LiquidChannels),
-        nominal_inlet_c: at.number(checker, "nominal_inlet_c", plate.nominal_inlet_c, inlet, "°C"),
+        nominal_inlet_c: Celsius(at.number(
+            checker,
+            "nominal_inlet_c",
+            plate.nominal_inlet_c,
+            inlet,
+            "°C",
+        )),
         inlet_sweep_c,
-        flow_l_per_min: at.positive(checker, "flow_l_per_min", plate.flow_l_per_min, "L/min"),
-        channel_width_mm: at.positive(checker, "channel_width_mm", plate.channel_width_mm, "mm"),
-        channel_height_mm: at.positive(checker, "channel_height_mm", plate.channel_height_mm, "mm"),
-        wall_thickness_mm: at.positive(checker, "wall_thickness_mm", plate.wall_thickness_mm, "mm"),
-        base_thickness_mm: at.positive(checker, "base_thickness_mm", plate.base_thickness_mm, "mm"),
-        plate_k_w_per_mk: at.positive(
+        flow_l_per_min: LitresPerMinute(at.positive(
+            checker,
+            "flow_l_per_min",
+            plate.flow_l_per_min,
+            "L/min",
+        )),
+        channel_width_mm: Millimetres(at.positive(
+            checker,
+            "channel_width_mm",
+            plate.channel_width_mm,
+            "mm",
+        )),
+        channel_height_mm: Millimetres(at.positive(
+            checker,
+            "channel_height_mm",
+            plate.channel_height_mm,
+            "mm",
+        )),
+        wall_thickness_mm: Millimetres(at.positive(
+            checker,
+            "wall_thickness_mm",
+            plate.wall_thickness_mm,
+            "mm",
+        )),
+        base_thickness_mm: Millimetres(at.positive(
+            checker,
+            "base_thickness_mm",
+            plate.base_thickness_mm,
+            "mm",
+        )),
+        plate_k_w_per_mk: WattsPerMetreKelvin(at.positive(
             checker,
             "plate_k_w_per_mk",
             plate.plate_k_w_per_mk,
             "W/(m K)",
-        ),
-        interface_r_k_mm2_per_w: at.non_negative(
+        )),
+        interface_r_k_mm2_per_w: KelvinSquareMillimetresPerWatt(at.non_negative(
             checker,
             "interface_r_k_mm2_per_w",
             plate.interface_r_k_mm2_per_w,
             "K mm²/W",
-        ),
-        coolant_k_w_per_mk: at.positive(
+        )),
+        coolant_k_w_per_mk: WattsPerMetreKelvin(at.positive(
             checker,
             "coolant_k_w_per_mk",
             plate.coolant_k_w_per_mk,
             "W/(m K)",
-        ),
-        coolant_rho_kg_per_m3: at.positive(
+        )),
+        coolant_rho_kg_per_m3: KilogramsPerCubicMetre(at.positive(
             checker,
             "coolant_rho_kg_per_m3",
             plate.coolant_rho_kg_per_m3,
             "kg/m³",
-        ),
-        coolant_cp_j_per_kgk: at.positive(
+        )),
+        coolant_cp_j_per_kgk: JoulesPerKilogramKelvin(at.positive(
             checker,
             "coolant_cp_j_per_kgk",
             plate.coolant_cp_j_per_kgk,
             "J/(kg K)",
-        ),
-        coolant_viscosity_pa_s: at.positive(
+        )),
+        coolant_viscosity_pa_s: PascalSeconds(at.positive(
             checker,
             "coolant_viscosity_pa_s",
             plate.coolant_viscosity_pa_s,
             "Pa s",
-        ),
+        )),
     }
 }
 
@@ -217,7 +293,7 @@ fn resolve_cycling(checker: &mut Checker, cycling_options: &CyclingOptions) -> C
     }
     check_busy_steps(checker, cycling_options);
     Cycling {
-        period_s: at.positive(checker, "period_s", cycling_options.period_s, "s"),
+        period_s: Seconds(at.positive(checker, "period_s", cycling_options.period_s, "s")),
         busy_fraction: at.number(
             checker,
             "busy_fraction",
@@ -230,13 +306,13 @@ fn resolve_cycling(checker: &mut Checker, cycling_options: &CyclingOptions) -> C
             "idle_power_fraction",
             cycling_options.idle_power_fraction,
         ),
-        inlet_swing_k: at.number(
+        inlet_swing_k: Kelvin(at.number(
             checker,
             "inlet_swing_k",
             cycling_options.inlet_swing_k,
             Limits::between(0.0, 30.0),
             "K",
-        ),
+        )),
         steps_per_period: at.count(
             checker,
             "steps_per_period",
@@ -255,10 +331,15 @@ fn resolve_cycling(checker: &mut Checker, cycling_options: &CyclingOptions) -> C
             Limits::between(0.0, 2.0),
             "1",
         ),
-        ea_over_k_k: at.non_negative(checker, "ea_over_k_k", cycling_options.ea_over_k_k, "K"),
+        ea_over_k_k: Kelvin(at.non_negative(
+            checker,
+            "ea_over_k_k",
+            cycling_options.ea_over_k_k,
+            "K",
+        )),
         test_cycles: at.positive(checker, "test_cycles", cycling_options.test_cycles, "cycles"),
-        test_min_c,
-        test_max_c,
+        test_min_c: Celsius(test_min_c),
+        test_max_c: Celsius(test_max_c),
         test_cycles_per_day: at.positive(
             checker,
             "test_cycles_per_day",
@@ -299,13 +380,13 @@ fn resolve_leakage(checker: &mut Checker, leakage: &LeakageOptions) -> AsicLeaka
             Limits::FRACTION_BELOW_ONE,
             "fraction",
         ),
-        reference_temp_c: at.number(
+        reference_temp_c: Celsius(at.number(
             checker,
             "reference_temp_c",
             leakage.reference_temp_c,
             Limits::between(0.0, 150.0),
             "°C",
-        ),
+        )),
         beta_per_k: at.number(
             checker,
             "beta_per_k",
@@ -320,27 +401,42 @@ fn resolve_leakage(checker: &mut Checker, leakage: &LeakageOptions) -> AsicLeaka
 fn resolve_board(checker: &mut Checker, board: &BoardOptions) -> Board {
     let at = Section::new("thermal.board");
     Board {
-        solder_thickness_mm: at.positive(
+        solder_thickness_mm: Millimetres(at.positive(
             checker,
             "solder_thickness_mm",
             board.solder_thickness_mm,
             "mm",
-        ),
-        solder_k_w_per_mk: at.positive(
+        )),
+        solder_k_w_per_mk: WattsPerMetreKelvin(at.positive(
             checker,
             "solder_k_w_per_mk",
             board.solder_k_w_per_mk,
             "W/(m K)",
-        ),
-        pcb_thickness_mm: at.positive(checker, "pcb_thickness_mm", board.pcb_thickness_mm, "mm"),
-        pcb_k_w_per_mk: at.positive(checker, "pcb_k_w_per_mk", board.pcb_k_w_per_mk, "W/(m K)"),
-        air_r_k_per_w: at.positive(checker, "air_r_k_per_w", board.air_r_k_per_w, "K/W"),
-        air_temp_c: at.number(
+        )),
+        pcb_thickness_mm: Millimetres(at.positive(
+            checker,
+            "pcb_thickness_mm",
+            board.pcb_thickness_mm,
+            "mm",
+        )),
+        pcb_k_w_per_mk: WattsPerMetreKelvin(at.positive(
+            checker,
+            "pcb_k_w_per_mk",
+            board.pcb_k_w_per_mk,
+            "W/(m K)",
+        )),
+        air_r_k_per_w: KelvinPerWatt(at.positive(
+            checker,
+            "air_r_k_per_w",
+            board.air_r_k_per_w,
+            "K/W",
+        )),
+        air_temp_c: Celsius(at.number(
             checker,
             "air_temp_c",
             board.air_temp_c,
             Limits::between(-40.0, 125.0),
             "°C",
-        ),
+        )),
     }
 }
