@@ -3,7 +3,10 @@
 //! Every quantity that crosses an API carries its unit in its type, so that watts cannot be
 //! added to milliwatts or decibels to dBm by accident. Conversions happen only through the
 //! named methods here. Raw scenario fields carry the unit in their names instead
-//! (`power_w`, `loss_db`) and become these types when the scenario is resolved.
+//! (`power_w`, `loss_db`) and become these types when the scenario is resolved: every
+//! dimensioned quantity of an engine's settings and inputs is one of these types. Bare `f64`
+//! is left for dimensionless numbers and for coefficients that relate two units, whose unit is
+//! in the field's name (`ring_drift_nm_per_k`).
 //!
 //! Conventions: pJ/bit = W / (Gb/s) x 1000; dBm = 10 log10(P / 1 mW).
 

@@ -5,7 +5,7 @@
 //! one million lanes in under 5 s on 2 cores.
 //! Run: `cargo bench -p cporamp-inspect --bench inspect`. Figures go in BENCHMARKS.md.
 
-use cporamp_core::units::{Db, Hours, Micrometres, Nanometres, Usd};
+use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
 use cporamp_inspect::{InspectOptions, Inspector, Record, SpecLimits};
 
 fn main() {
@@ -107,7 +107,7 @@ fn yield_fits_1024_engines_2_threads(bencher: divan::Bencher) {
         gap_index: 1.5,
         gap_mean_um: Micrometres(5.0),
         gap_sigma_um: Micrometres(1.5),
-        tilt_sigma_mrad: 2.0,
+        tilt_sigma_mrad: Milliradians(2.0),
         coupling_budget_db: Db(1.0),
         laser_dead_probability: 0.002,
         laser_weak_fraction: 0.01,

@@ -1,7 +1,7 @@
 //! Tests of the analytics on hand-made and seeded records.
 
 use super::*;
-use cporamp_core::units::{Db, Hours, Micrometres, Nanometres, Usd};
+use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 
@@ -227,7 +227,7 @@ pub(crate) fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
         gap_index: 1.5,
         gap_mean_um: Micrometres(5.0),
         gap_sigma_um: Micrometres(1.5),
-        tilt_sigma_mrad: 2.0,
+        tilt_sigma_mrad: Milliradians(2.0),
         coupling_budget_db: Db(1.0),
         laser_dead_probability: 0.01,
         laser_weak_fraction: 0.01,

@@ -6,7 +6,6 @@
 
 use crate::{PipelineError, RunOptions};
 use cporamp_align::{AlignInputs, AlignResult, Attach};
-use cporamp_core::units::Milliradians;
 use cporamp_scenario::AttachCost;
 use cporamp_scenario::Scenario;
 
@@ -26,7 +25,7 @@ pub fn align_inputs(scenario: &Scenario) -> AlignInputs {
             shift_sigma_um: attach.shift_sigma_um,
             gap_mean_um: attach.gap_mean_um,
             gap_sigma_um: attach.gap_sigma_um,
-            tilt_sigma_mrad: Milliradians(attach.tilt_sigma_mrad),
+            tilt_sigma_mrad: attach.tilt_sigma_mrad,
         },
     }
 }

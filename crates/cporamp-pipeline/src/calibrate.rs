@@ -109,7 +109,7 @@ pub fn fit_model(
         mode_radius_um: photonics.mode_radius_um.0,
         wavelength_um: photonics.wavelength().0,
         gap_index: settings.gap_index,
-        tilt_sigma_mrad: settings.tilt_sigma_mrad,
+        tilt_sigma_mrad: settings.tilt_sigma_mrad.0,
         gap_mean_um: settings.gap_mean_um.0,
         gap_sigma_um: settings.gap_sigma_um.0,
         coupling_budget_db: photonics.coupling_allocation_db.0,

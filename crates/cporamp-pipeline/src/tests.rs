@@ -295,7 +295,7 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
         .nominal
         .engine_mean_max_c;
     assert!(
-        (anchors.engine_temp_margin_k.0 - (scenario.market.engine_temp_limit_c - engine_c)).abs()
+        (anchors.engine_temp_margin_k.0 - (scenario.market.engine_temp_limit_c.0 - engine_c)).abs()
             < 1e-12
     );
     let compared = generation.technologies.iter().find(|t| &t.id == cpo_id).unwrap();

@@ -3,7 +3,7 @@
 //! million lane-samples per second (1 million packages x 16 x 8 in under 10 s).
 //! Run: `cargo bench -p cporamp-yield --bench yield_mc`. Figures go in BENCHMARKS.md.
 
-use cporamp_core::units::{Db, Hours, Micrometres, Nanometres, Usd};
+use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
 use cporamp_yield::{Rework, YieldInputs, simulate};
 
 fn main() {
@@ -29,7 +29,7 @@ fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
         gap_index: 1.5,
         gap_mean_um: Micrometres(5.0),
         gap_sigma_um: Micrometres(1.5),
-        tilt_sigma_mrad: 2.0,
+        tilt_sigma_mrad: Milliradians(2.0),
         coupling_budget_db: Db(0.5),
         laser_dead_probability: 0.002,
         laser_weak_fraction: 0.01,

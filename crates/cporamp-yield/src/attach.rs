@@ -42,7 +42,7 @@ impl<'a> Attach<'a> {
             ),
             fiber_sigma_um: inputs.fiber_sigma_um.0,
             gap: normal(inputs.gap_sigma_um.0),
-            tilt: normal(inputs.tilt_sigma_mrad * 1e-3),
+            tilt: normal(inputs.tilt_sigma_mrad.0 * 1e-3),
             keep_loss,
         }
     }

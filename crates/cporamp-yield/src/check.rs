@@ -90,7 +90,7 @@ fn check_magnitudes(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         ("burn_in_h", inputs.burn_in_h.0),
         ("gap_mean_um", inputs.gap_mean_um.0),
         ("gap_sigma_um", inputs.gap_sigma_um.0),
-        ("tilt_sigma_mrad", inputs.tilt_sigma_mrad),
+        ("tilt_sigma_mrad", inputs.tilt_sigma_mrad.0),
         ("rework.usd", inputs.rework.usd),
         ("asic_usd", inputs.asic_usd.0),
         ("engine_usd", inputs.engine_usd.0),

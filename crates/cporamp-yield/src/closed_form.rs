@@ -118,8 +118,8 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
     } else {
         vec![(inputs.gap_mean_um.0.abs(), 1.0)]
     };
-    let tilts: Vec<(f64, f64)> = if inputs.tilt_sigma_mrad > 0.0 {
-        tilt_nodes.iter().map(|&(z, w)| (inputs.tilt_sigma_mrad * 1e-3 * z, w)).collect()
+    let tilts: Vec<(f64, f64)> = if inputs.tilt_sigma_mrad.0 > 0.0 {
+        tilt_nodes.iter().map(|&(z, w)| (inputs.tilt_sigma_mrad.0 * 1e-3 * z, w)).collect()
     } else {
         vec![(0.0, 1.0)]
     };

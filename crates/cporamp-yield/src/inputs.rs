@@ -1,7 +1,7 @@
 //! The yield engine's inputs and their error.
 
 use super::*;
-use cporamp_core::units::{Db, Hours, Micrometres, Nanometres, Usd};
+use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
 
 /// Everything the yield engine needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -35,7 +35,7 @@ pub struct YieldInputs {
     /// Gap sigma per fiber block (engine), µm.
     pub gap_sigma_um: Micrometres,
     /// Fiber-block tilt sigma per axis, mrad.
-    pub tilt_sigma_mrad: f64,
+    pub tilt_sigma_mrad: Milliradians,
     /// Excess coupling loss a lane can absorb (its allocation of the link margin), dB.
     pub coupling_budget_db: Db,
     /// Probability that a laser is dead on arrival, $1 - e^{-D_L A_L}$.

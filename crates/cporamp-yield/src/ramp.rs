@@ -2,7 +2,7 @@
 //! the tornado of what removing each mechanism would save.
 
 use super::*;
-use cporamp_core::units::{Micrometres, Nanometres};
+use cporamp_core::units::{Micrometres, Milliradians, Nanometres};
 
 /// Wright's law: the factor on a defect level at cumulative volume `cumulative` when it is 1 at
 /// `reference`, for a learning rate (factor per doubling) in (0, 1].
@@ -192,7 +192,7 @@ impl TornadoPlan {
                     without.shift_sigma_um = Micrometres(0.0);
                     without.gap_mean_um = Micrometres(0.0);
                     without.gap_sigma_um = Micrometres(0.0);
-                    without.tilt_sigma_mrad = 0.0;
+                    without.tilt_sigma_mrad = Milliradians(0.0);
                 }
                 Mechanism::Laser => {
                     without.laser_dead_probability = 0.0;

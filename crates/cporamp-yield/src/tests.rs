@@ -2,7 +2,7 @@
 //! Williams-Brown escapes, cost with scrap, misalignment loss; determinism; bad input.
 
 use super::*;
-use cporamp_core::units::{Db, Hours, Micrometres, Nanometres, Usd};
+use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
 
 /// Everything off: no defects, perfect coupling and rings, no warpage, zero cost.
 pub(crate) fn quiet() -> YieldInputs {
@@ -21,7 +21,7 @@ pub(crate) fn quiet() -> YieldInputs {
         gap_index: 1.0,
         gap_mean_um: Micrometres(0.0),
         gap_sigma_um: Micrometres(0.0),
-        tilt_sigma_mrad: 0.0,
+        tilt_sigma_mrad: Milliradians(0.0),
         coupling_budget_db: Db(1e9),
         laser_dead_probability: 0.0,
         laser_weak_fraction: 0.0,
@@ -552,7 +552,7 @@ pub(crate) fn defaults_like() -> YieldInputs {
         gap_index: 1.5,
         gap_mean_um: Micrometres(5.0),
         gap_sigma_um: Micrometres(1.5),
-        tilt_sigma_mrad: 2.0,
+        tilt_sigma_mrad: Milliradians(2.0),
         coupling_budget_db: Db(1.0),
         drift_mean_nm: Nanometres(2.0),
         drift_sigma_nm: Nanometres(2.1),

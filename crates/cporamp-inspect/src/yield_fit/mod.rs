@@ -140,7 +140,7 @@ impl FitModel {
             mode_radius_um: inputs.mode_radius_um.0,
             wavelength_um: inputs.wavelength_um.0,
             gap_index: inputs.gap_index,
-            tilt_sigma_mrad: inputs.tilt_sigma_mrad,
+            tilt_sigma_mrad: inputs.tilt_sigma_mrad.0,
             gap_mean_um: inputs.gap_mean_um.0,
             gap_sigma_um: inputs.gap_sigma_um.0,
             coupling_budget_db: inputs.coupling_budget_db.0,

@@ -15,6 +15,7 @@ pub use resolve::{Catalog, resolve};
 use cporamp_core::market_input::ByMarketInput;
 use cporamp_core::prior::Prior;
 use cporamp_core::supply::Family;
+use cporamp_core::units::Celsius;
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
 
@@ -104,7 +105,7 @@ pub struct MarketSettings {
     /// Index of the linear-drive technology.
     pub lpo_technology: usize,
     /// Engine temperature above which a co-packaged design needs a redesign, °C.
-    pub engine_temp_limit_c: f64,
+    pub engine_temp_limit_c: Celsius,
     /// CPO share shipped as pilots before the criteria hold.
     pub pilot_share: f64,
     /// Largest held-out error accepted from a surrogate of an engine.

@@ -6,6 +6,7 @@ use cporamp_core::check::{Checker, Limits, Section};
 use cporamp_core::market_input::{ByMarketInput, MarketInput};
 use cporamp_core::prior::Prior;
 use cporamp_core::supply::{Family, Layer};
+use cporamp_core::units::Celsius;
 
 /// The technologies `[market]` names, resolved by the scenario that holds the section.
 pub trait Catalog {
@@ -58,13 +59,13 @@ pub fn resolve(
         cpo_technology,
         pluggable_technology,
         lpo_technology,
-        engine_temp_limit_c: at.number(
+        engine_temp_limit_c: Celsius(at.number(
             checker,
             "engine_temp_limit_c",
             options.engine_temp_limit_c,
             Limits::between(0.0, 200.0),
             "°C",
-        ),
+        )),
         pilot_share: at.fraction(checker, "pilot_share", options.pilot_share),
         surrogate_error_bound: at.positive(
             checker,

@@ -15,7 +15,7 @@ pub use resolve::resolve;
 
 use cporamp_core::mechanism::ByMechanism;
 use cporamp_core::quarter::Quarter;
-use cporamp_core::units::{Hours, Micrometres, Millimetres, Usd};
+use cporamp_core::units::{Hours, Micrometres, Millimetres, Milliradians, Usd};
 use serde::{Deserialize, Serialize};
 
 /// `[yield]` as written: bare numbers with the unit in the field name, counts as `i64` so
@@ -118,7 +118,7 @@ pub struct YieldSettings {
     /// Refractive index of the gap fill.
     pub gap_index: f64,
     /// Fiber-block tilt sigma per axis, mrad.
-    pub tilt_sigma_mrad: f64,
+    pub tilt_sigma_mrad: Milliradians,
     /// Expected killer defects per laser, $D_L A_L$.
     pub laser_defects_per_laser: f64,
     /// Weak (infant-mortality) laser fraction.

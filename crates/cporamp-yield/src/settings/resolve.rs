@@ -5,7 +5,7 @@ use super::{CoverageOptions, Ramp, RampOptions, Rework, YieldOptions, YieldSetti
 use cporamp_core::check::{Bound, Checker, Limits, Section};
 use cporamp_core::mechanism::{ByMechanism, Mechanism};
 use cporamp_core::quarter::Quarter;
-use cporamp_core::units::{Hours, Micrometres, Usd};
+use cporamp_core::units::{Hours, Micrometres, Milliradians, Usd};
 
 /// The ramp's quarters from `first_quarter` (`YYYYQn`), one per `units_per_quarter`.
 fn quarters(checker: &mut Checker, ramp: &RampOptions) -> Vec<Quarter> {
@@ -59,7 +59,7 @@ pub fn resolve(checker: &mut Checker, options: &YieldOptions) -> YieldSettings {
         gap_mean_um: Micrometres(attach.gap_mean_um),
         gap_sigma_um: Micrometres(attach.gap_sigma_um),
         gap_index: attach.gap_index,
-        tilt_sigma_mrad: attach.tilt_sigma_mrad,
+        tilt_sigma_mrad: Milliradians(attach.tilt_sigma_mrad),
         laser_defects_per_laser: laser_defects.laser_defects_per_laser,
         laser_weak_fraction: laser_defects.laser_weak_fraction,
         laser_weak_rate_per_h: laser_defects.laser_weak_rate_per_h,
