@@ -8,6 +8,7 @@
 //! have them; the design and test flow the fits assume are that technology's at that
 //! generation.
 
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use std::path::PathBuf;
 
 use anyhow::anyhow;
@@ -89,8 +90,8 @@ pub(crate) fn calibrate(
         calibrated,
         Calibration {
             files: files.iter().map(|f| f.path.clone()).collect(),
-            technology,
-            generation,
+            technology: TechnologyId::new(technology),
+            generation: GenerationId::new(generation),
             fits,
             changed,
         },

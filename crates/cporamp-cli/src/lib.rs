@@ -483,9 +483,9 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
     let generation = files.iter().find_map(|file| file.generation.clone());
     // The yield engine's fits need the design of the data's technology at its generation.
     let technology_index =
-        scenario.technologies.iter().position(|t| Some(&t.id) == technology.as_ref());
+        scenario.technologies.iter().position(|t| technology.as_deref() == Some(t.id.as_str()));
     let generation_index =
-        scenario.generations.iter().position(|g| Some(&g.id) == generation.as_ref());
+        scenario.generations.iter().position(|g| generation.as_deref() == Some(g.id.as_str()));
     if let (true, Some(t), Some(g)) = (args.fit, technology_index, generation_index) {
         inspector.set_fit_model(cporamp_pipeline::calibrate::fit_model(&scenario, t, g));
     }

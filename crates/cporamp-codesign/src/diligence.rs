@@ -19,6 +19,7 @@
 //! thresholds are the scenario's own where it has one (allocation, heater range, replacement
 //! threshold, module defect rate, packaging cost) and otherwise named above.
 
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::HOURS_PER_YEAR;
 use cporamp_pipeline::{PipelineError, package_model_for, settle_with};
 use cporamp_scenario::Scenario;
@@ -104,9 +105,9 @@ pub struct Diligence {
     /// Who claims it.
     pub company: String,
     /// Judged as this technology at this generation.
-    pub technology: String,
+    pub technology: TechnologyId,
     /// Generation.
-    pub generation: String,
+    pub generation: GenerationId,
     /// Lines in order.
     pub lines: Vec<CheckLine>,
 }
@@ -148,8 +149,8 @@ pub fn claims_of_scenario(
     let align = &scenario.align;
     Ok(Claims {
         company: "the scenario".to_string(),
-        technology: scenario.technologies[technology_index].id.clone(),
-        generation: scenario.generations[generation_index].id.clone(),
+        technology: scenario.technologies[technology_index].id.to_string(),
+        generation: scenario.generations[generation_index].id.to_string(),
         coupling_loss_db: loss_db,
         coupling_loss_sd_db: loss_db,
         max_engine_temp_c: hot.engine_temp_c + 5.0,

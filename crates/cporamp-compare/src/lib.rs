@@ -37,6 +37,7 @@ pub mod laser;
 pub mod link_budget;
 pub mod rings;
 
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::{Celsius, PjPerBit, Watts};
 use cporamp_scenario::{
     Generation, LaserPlacement, Parts, PhotonicsSettings, Scenario, SerdesClass, Technology,
@@ -81,7 +82,7 @@ pub struct Comparison {
 #[derive(Debug, Clone, Serialize)]
 pub struct GenerationComparison {
     /// Generation id.
-    pub generation: String,
+    pub generation: GenerationId,
     /// Switch capacity, Gb/s.
     pub switch_capacity_gbps: f64,
     /// Lane rate, Gb/s.
@@ -100,7 +101,7 @@ pub struct GenerationComparison {
 #[derive(Debug, Clone, Serialize)]
 pub struct TechnologyResult {
     /// Technology id.
-    pub id: String,
+    pub id: TechnologyId,
     /// Name for people.
     pub label: String,
     /// Pluggable, copper or co-packaged.

@@ -3,6 +3,7 @@
 //! - [`check`]: range and choice checks of a section's fields, collecting every problem;
 //! - [`math`]: the complementary error function and the normal distribution;
 //! - [`units`]: newtypes that carry the unit of every quantity crossing an API;
+//! - [`ids`]: the typed ids of generations and technologies that join the engines' results;
 //! - [`locate`]: finding a field path back in TOML text, for line and column in errors;
 //! - [`error`]: scenario errors that name the file, line, field, value, range and unit;
 //! - [`exposure`]: the company-to-layer exposure map (data, shown as exposure, not advice).
@@ -14,6 +15,7 @@ pub mod check;
 pub mod coupling;
 pub mod error;
 pub mod exposure;
+pub mod ids;
 pub mod locate;
 pub mod market_input;
 pub mod math;

@@ -31,6 +31,7 @@
 //!
 //! Parameters the data do not identify keep the scenario's values.
 
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::mechanism::Mechanism;
 use cporamp_core::units::Millimetres;
 use cporamp_inspect::yield_fit::{Defaults, FitModel, YieldFits, names};
@@ -55,9 +56,9 @@ pub struct Calibration {
     /// The data files.
     pub files: Vec<String>,
     /// Technology id of the data.
-    pub technology: String,
+    pub technology: TechnologyId,
     /// Generation id of the data.
-    pub generation: String,
+    pub generation: GenerationId,
     /// Every parameter: default, fit and interval, or why not fitted.
     pub fits: YieldFits,
     /// The scenario fields the fits replaced.

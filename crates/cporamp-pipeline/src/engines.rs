@@ -59,7 +59,7 @@ pub(crate) fn ids(
     scenario: &Scenario,
     generation_index: usize,
     technology_index: usize,
-) -> (String, String) {
+) -> (TechnologyId, GenerationId) {
     (
         scenario.technologies[technology_index].id.clone(),
         scenario.generations[generation_index].id.clone(),

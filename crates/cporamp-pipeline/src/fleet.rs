@@ -33,6 +33,7 @@
 //! FIT.
 
 use cporamp_compare::{GenerationComparison, TechnologyResult};
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::{Celsius, Dppm, Fit, Hours};
 use cporamp_fleet::{
     Component, ElsService, FleetInputError, FleetInputs, FleetResult, JobInputs, NicInputs,
@@ -64,7 +65,7 @@ pub struct FleetFabric {
     /// Name for people.
     pub label: String,
     /// Technology id per switch tier, leaf first.
-    pub tiers: Vec<String>,
+    pub tiers: Vec<TechnologyId>,
     /// The inputs the engine ran on.
     pub inputs: FleetInputs,
     /// The result.
@@ -77,7 +78,7 @@ pub struct FleetFabric {
 #[derive(Debug, Clone, Serialize)]
 pub struct FleetOutput {
     /// The cluster's switch generation.
-    pub generation: String,
+    pub generation: GenerationId,
     /// One entry per fabric: each technology on every tier, then the mixed fabric.
     pub fabrics: Vec<FleetFabric>,
 }
@@ -130,7 +131,7 @@ pub(crate) fn fleet(
         .iter()
         .map(|&index| {
             let technology = &scenario.technologies[index];
-            (technology.id.clone(), technology.label.clone(), vec![index; settings.tiers])
+            (technology.id.to_string(), technology.label.clone(), vec![index; settings.tiers])
         })
         .collect();
     if !settings.mixed_tiers.is_empty() {
@@ -200,11 +201,11 @@ pub(crate) fn engine_port_fit(settings: &FleetSettings, port_rate_gbps: f64) -> 
 
 fn compared<'a>(
     comparison: &'a GenerationComparison,
-    id: &str,
+    id: &TechnologyId,
 ) -> Result<&'a TechnologyResult, PipelineError> {
-    comparison.technologies.iter().find(|technology| technology.id == id).ok_or_else(|| {
+    comparison.technologies.iter().find(|technology| &technology.id == id).ok_or_else(|| {
         PipelineError::FleetTechnology {
-            technology: id.to_string(),
+            technology: id.clone(),
             reason: "is not in the comparison".to_string(),
         }
     })
@@ -303,7 +304,7 @@ fn port_technology(
         (TechnologyKind::Pluggable, _) => {
             let dsp_fit = if result.port_power.dsp_w > 0.0 { Fit(0.0) } else { r.dsp_fit };
             PortTechnology {
-                name: technology.id.clone(),
+                name: technology.id.to_string(),
                 kind: PortKind::Module,
                 port: random_only(r.module_fit - dsp_fit, r.infant_mean_h),
                 laser: Some(lasers(settings, laser.lasers_per_port, Fit(0.0), laser_temp_c)),
@@ -324,7 +325,7 @@ fn port_technology(
             };
             let needed = els.lasers_per_module as usize;
             PortTechnology {
-                name: technology.id.clone(),
+                name: technology.id.to_string(),
                 kind: PortKind::CoPackagedEls {
                     ports_per_els: (f64::from(comparison.ports_per_switch) / f64::from(modules))
                         .ceil() as usize,
@@ -342,7 +343,7 @@ fn port_technology(
             }
         }
         _ => PortTechnology {
-            name: technology.id.clone(),
+            name: technology.id.to_string(),
             kind: PortKind::CoPackaged {
                 replace_after_failed_ports: settings.replace_after_failed_ports,
             },

@@ -33,6 +33,7 @@
 //! **Architecture invariant:** pure, like the engines it calls.
 
 use cporamp_compare::{CompareError, Comparison, GenerationComparison, TechnologyResult};
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::{Celsius, Millimetres};
 use cporamp_photonics::{DriftTrace, LinkInputs, PhotonicsError, PhotonicsResult, ThermalSamples};
 use cporamp_scenario::Scenario;
@@ -88,9 +89,9 @@ pub enum PipelineError {
     #[error("thermal, {technology} at {generation}: {error}")]
     Thermal {
         /// Technology id.
-        technology: String,
+        technology: TechnologyId,
         /// Generation id.
-        generation: String,
+        generation: GenerationId,
         /// The error.
         error: PackageError,
     },
@@ -100,9 +101,9 @@ pub enum PipelineError {
     )]
     Runaway {
         /// Technology id.
-        technology: String,
+        technology: TechnologyId,
         /// Generation id.
-        generation: String,
+        generation: GenerationId,
         /// Last ASIC mean temperature, °C.
         last_temp_c: f64,
         /// Iterations run.
@@ -112,9 +113,9 @@ pub enum PipelineError {
     #[error("photonics, {technology} at {generation}: {error}")]
     Photonics {
         /// Technology id.
-        technology: String,
+        technology: TechnologyId,
         /// Generation id.
-        generation: String,
+        generation: GenerationId,
         /// The error.
         error: PhotonicsError,
     },
@@ -122,7 +123,7 @@ pub enum PipelineError {
     #[error("technology {technology} is not co-packaged: it has no package to solve")]
     NotCoPackaged {
         /// Technology id.
-        technology: String,
+        technology: TechnologyId,
     },
     /// The fleet engine rejected a fabric's inputs.
     #[error("fleet, fabric {fabric}: {error}")]
@@ -142,7 +143,7 @@ pub enum PipelineError {
     #[error("fleet: technology {technology} {reason}")]
     FleetTechnology {
         /// Technology id.
-        technology: String,
+        technology: TechnologyId,
         /// Why.
         reason: String,
     },
@@ -150,9 +151,9 @@ pub enum PipelineError {
     #[error("yield, {technology} at {generation}: {error}")]
     Yield {
         /// Technology id.
-        technology: String,
+        technology: TechnologyId,
         /// Generation id.
-        generation: String,
+        generation: GenerationId,
         /// The error.
         error: YieldInputError,
     },
@@ -168,9 +169,9 @@ pub enum PipelineError {
     )]
     NotConverged {
         /// Technology id.
-        technology: String,
+        technology: TechnologyId,
         /// Generation id.
-        generation: String,
+        generation: GenerationId,
     },
 }
 

@@ -30,6 +30,7 @@
 //!   infrastructure a rack that is already liquid-cooled provides).
 
 use cporamp_compare::{GenerationComparison, TechnologyResult};
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::{Celsius, Gbps, Kelvin, PjPerBit};
 use cporamp_fleet::{FleetInputs, JobCause, PortKind};
 use cporamp_market::{
@@ -50,7 +51,7 @@ use crate::{
 #[derive(Debug, Clone, Serialize)]
 pub struct MarketOutput {
     /// The generation whose engines anchor it.
-    pub generation: String,
+    pub generation: GenerationId,
     /// The inputs the engine ran on (priors, anchors with their surrogates, criteria).
     pub inputs: MarketInputs,
     /// Scenario probabilities, volume years, shares, value pools, tornado.
@@ -89,12 +90,12 @@ pub(crate) fn market(
 ) -> Result<MarketOutput, PipelineError> {
     let settings = &scenario.market;
     let threads = options.threads.get();
-    let id = |index: usize| scenario.technologies[index].id.as_str();
+    let id = |index: usize| &scenario.technologies[index].id;
     let compared = |index: usize| {
         comparison
             .technologies
             .iter()
-            .find(|technology| technology.id == id(index))
+            .find(|technology| &technology.id == id(index))
             .ok_or_else(|| missing(id(index)))
     };
     let (pluggable, lpo, cpo) = (
@@ -106,11 +107,11 @@ pub(crate) fn market(
     let yielded = yields
         .technologies
         .iter()
-        .find(|technology| technology.id == cpo_id)
+        .find(|technology| &technology.id == cpo_id)
         .ok_or_else(|| missing(&format!("yield result for {cpo_id}")))?;
     let cpo_yield = yield_surface(scenario, &yielded.inputs, threads).map_err(|error| {
         PipelineError::Yield {
-            technology: cpo_id.to_string(),
+            technology: cpo_id.clone(),
             generation: comparison.generation.clone(),
             error,
         }
@@ -171,18 +172,18 @@ pub(crate) fn market(
 fn package_anchors(
     thermal: &ThermalGeneration,
     photonics: &PhotonicsGeneration,
-    cpo_id: &str,
+    cpo_id: &TechnologyId,
 ) -> Result<(f64, Vec<HotPoint>), PipelineError> {
     let thermal_cpo = thermal
         .technologies
         .iter()
-        .find(|technology| technology.id == cpo_id)
+        .find(|technology| &technology.id == cpo_id)
         .ok_or_else(|| missing(&format!("thermal result for {cpo_id}")))?;
     let engine_c = thermal_cpo.nominal.engine_mean_max_c;
     let photonics_cpo = photonics
         .technologies
         .iter()
-        .find(|technology| technology.id == cpo_id)
+        .find(|technology| &technology.id == cpo_id)
         .ok_or_else(|| missing(&format!("photonics result for {cpo_id}")))?;
     // The package over the inlet sweep: the thermal engine's hottest engine and the
     // photonics engine's lanes at the same inlets.
@@ -216,22 +217,22 @@ struct FabricGoodput {
 fn fleet_goodput(scenario: &Scenario, fleet: &FleetOutput) -> Result<FabricGoodput, PipelineError> {
     let settings = &scenario.market;
     let fabric_goodput = |index: usize| {
-        let id = scenario.technologies[index].id.as_str();
+        let id = &scenario.technologies[index].id;
         fleet
             .fabrics
             .iter()
-            .find(|fabric| fabric.id == id)
+            .find(|fabric| *id == fabric.id)
             .map(|fabric| fabric.result.job.goodput.mean)
             .ok_or_else(|| PipelineError::Market {
                 reason: format!("[fleet] technologies must include {id}"),
             })
     };
     let reference_goodput = fabric_goodput(settings.pluggable_technology)?;
-    let pluggable_id = scenario.technologies[settings.pluggable_technology].id.as_str();
+    let pluggable_id = &scenario.technologies[settings.pluggable_technology].id;
     let pluggable_job = &fleet
         .fabrics
         .iter()
-        .find(|fabric| fabric.id == pluggable_id)
+        .find(|fabric| *pluggable_id == fabric.id)
         .ok_or_else(|| missing(pluggable_id))?
         .result
         .job;
@@ -257,7 +258,7 @@ fn cooling_anchors(
     scenario: &Scenario,
     comparison: &GenerationComparison,
     cpo: &TechnologyResult,
-    cpo_id: &str,
+    cpo_id: &TechnologyId,
 ) -> Result<CoolingAnchors, PipelineError> {
     let port_gbps = comparison.port_rate_gbps;
     let capacity_gbps = f64::from(comparison.ports_per_switch) * port_gbps;
@@ -588,16 +589,16 @@ struct GoodputSurrogates {
 fn goodput_surrogates(
     scenario: &Scenario,
     fleet: &FleetOutput,
-    cpo_id: &str,
+    cpo_id: &TechnologyId,
     threads: usize,
     progress: &Counter,
 ) -> Result<GoodputSurrogates, PipelineError> {
-    let fabric = |id: &str| {
-        fleet.fabrics.iter().find(|fabric| fabric.id == id).ok_or_else(|| PipelineError::Market {
+    let fabric = |id: &TechnologyId| {
+        fleet.fabrics.iter().find(|fabric| *id == fabric.id).ok_or_else(|| PipelineError::Market {
             reason: format!("[fleet] technologies must include {id}"),
         })
     };
-    let plug_id = scenario.technologies[scenario.market.pluggable_technology].id.as_str();
+    let plug_id = &scenario.technologies[scenario.market.pluggable_technology].id;
     let reference = fabric(plug_id)?.result.job.goodput.mean;
     let cpo = fabric(cpo_id)?;
     let scaled = |laser_factor: f64, engine_factor: f64| {

@@ -2,6 +2,7 @@
 //! comparison, and the run's whole output.
 
 use super::*;
+use cporamp_core::ids::{GenerationId, TechnologyId};
 
 /// Everything one run produced.
 #[derive(Debug, Clone, Serialize)]
@@ -39,7 +40,7 @@ pub struct GenerationOutput {
 #[derive(Debug, Clone, Serialize)]
 pub struct YieldGeneration {
     /// Generation id.
-    pub generation: String,
+    pub generation: GenerationId,
     /// One entry per co-packaged technology with rings.
     pub technologies: Vec<YieldTechnology>,
 }
@@ -48,7 +49,7 @@ pub struct YieldGeneration {
 #[derive(Debug, Clone, Serialize)]
 pub struct YieldTechnology {
     /// Technology id.
-    pub id: String,
+    pub id: TechnologyId,
     /// Name for people.
     pub label: String,
     /// The inputs the engine ran on (derived from the technology, photonics, thermal and
@@ -72,7 +73,7 @@ pub struct YieldTechnology {
 #[derive(Debug, Clone, Serialize)]
 pub struct PhotonicsGeneration {
     /// Generation id.
-    pub generation: String,
+    pub generation: GenerationId,
     /// One entry per co-packaged technology with rings.
     pub technologies: Vec<PhotonicsTechnology>,
 }
@@ -81,7 +82,7 @@ pub struct PhotonicsGeneration {
 #[derive(Debug, Clone, Serialize)]
 pub struct PhotonicsTechnology {
     /// Technology id.
-    pub id: String,
+    pub id: TechnologyId,
     /// Name for people.
     pub label: String,
     /// Whether the laser drifts with the engine (integrated) or sits in a front-panel ELS.
@@ -129,7 +130,7 @@ pub struct FlapPoint {
 #[derive(Debug, Clone, Serialize)]
 pub struct ThermalGeneration {
     /// Generation id.
-    pub generation: String,
+    pub generation: GenerationId,
     /// One entry per co-packaged technology.
     pub technologies: Vec<ThermalTechnology>,
 }
@@ -138,7 +139,7 @@ pub struct ThermalGeneration {
 #[derive(Debug, Clone, Serialize)]
 pub struct ThermalTechnology {
     /// Technology id.
-    pub id: String,
+    pub id: TechnologyId,
     /// Name for people.
     pub label: String,
     /// ASIC power at the settled junction temperature (leakage included), W.

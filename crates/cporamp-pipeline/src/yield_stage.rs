@@ -2,6 +2,7 @@
 //! and `[yield]`, and its run with the ramp, tornado and closed forms.
 
 use super::*;
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::quarter::Quarter;
 use cporamp_core::units::{Nanometres, Usd};
 
@@ -232,9 +233,11 @@ pub(crate) fn yield_all(
         plans.push((first, ramp, tornado));
     }
     started(cporamp_yield::work_units(&runs, &closed));
-    let (results, closed_forms) =
-        cporamp_yield::simulate_all(&runs, &closed, threads, done).map_err(|error| {
-            PipelineError::Yield { technology: String::new(), generation: String::new(), error }
+    let (results, closed_forms) = cporamp_yield::simulate_all(&runs, &closed, threads, done)
+        .map_err(|error| PipelineError::Yield {
+            technology: TechnologyId::new(""),
+            generation: GenerationId::new(""),
+            error,
         })?;
     Ok(units
         .into_iter()

@@ -1,6 +1,7 @@
 //! `[generation.*]` and `[technology.*]` resolved: the switch generations and each
 //! technology's structure (optics, laser, rings, package) and per-generation parts.
 
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::{
     Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, PjPerBit, Usd, Watts,
 };
@@ -11,7 +12,7 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 pub struct Generation {
     /// Id such as `51.2T`.
-    pub id: String,
+    pub id: GenerationId,
     /// SerDes lanes on the switch ASIC.
     pub lanes_per_switch: u32,
     /// Payload rate of one lane.
@@ -76,7 +77,7 @@ pub enum SerdesClass {
 #[derive(Debug, Clone, Serialize)]
 pub struct Technology {
     /// Id such as `cpo_els`.
-    pub id: String,
+    pub id: TechnologyId,
     /// Name for people.
     pub label: String,
     /// Pluggable, copper or co-packaged.

@@ -109,7 +109,7 @@ pub fn compare_frame(generations: &[GenerationComparison]) -> Frame {
         FrameColumn::Number(rows.iter().map(|(_, t)| f(t)).collect())
     };
     frame.push("generation", text(&|g, _| g.to_string()));
-    frame.push("technology", text(&|_, t| t.id.clone()));
+    frame.push("technology", text(&|_, t| t.id.to_string()));
     frame.push("label", text(&|_, t| t.label.clone()));
     type Watts = fn(&TechnologyResult) -> f64;
     let powers: [(&str, Watts); 13] = [

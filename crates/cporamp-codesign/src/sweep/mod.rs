@@ -6,6 +6,7 @@
 //! one design point, `flaps.rs` interpolates the photonics engine's flaps between drift
 //! offsets, and `choice.rs` finds the Pareto front and the scenario's choice.
 
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_pipeline::{PipelineError, package_model_for};
 use cporamp_scenario::Scenario;
 use cporamp_scenario::{
@@ -181,9 +182,9 @@ pub struct Choice {
 #[derive(Debug, Clone, Serialize)]
 pub struct CodesignResult {
     /// Technology id.
-    pub technology: String,
+    pub technology: TechnologyId,
     /// Generation id.
-    pub generation: String,
+    pub generation: GenerationId,
     /// Switch capacity, Gb/s.
     pub capacity_gbps: f64,
     /// Service life the costs run over, years.

@@ -3,6 +3,7 @@
 use super::*;
 use crate::svg::number;
 use cporamp_compare::Comparison;
+use cporamp_core::ids::GenerationId;
 use cporamp_market::SobolOutput;
 
 fn default_run() -> (Scenario, Comparison) {
@@ -247,7 +248,7 @@ fn thermal_results_of_another_generation_are_not_shown() {
     let (mut output, _, _) = render_with_thermal();
     let scenario = quick();
     for thermal in &mut output.thermal {
-        thermal.generation.push_str("-other");
+        thermal.generation = GenerationId::new(format!("{}-other", thermal.generation));
     }
     let html = crate::report_html(&RunResults::of_run("x", &scenario, &output, None));
     assert!(!html.contains("Thermal: co-packaged"));
@@ -392,7 +393,7 @@ fn slugs_and_anchors_are_url_safe_and_unique() {
     assert_eq!(slug("¡"), "");
     let (_, comparison) = default_run();
     let mut generations = vec![comparison.generations[0].clone(); 3];
-    generations[2].generation = "51.2T summary".to_string();
+    generations[2].generation = GenerationId::new("51.2T summary");
     let anchors = generation_anchors(&generations);
     // The third would clash with the first's summary part.
     assert_eq!(anchors, ["g-51-2t", "g-51-2t-2", "g-51-2t-summary-2"]);

@@ -8,6 +8,7 @@ use crate::{
     Tec, Technology, TechnologyKind,
 };
 use cporamp_core::check::{Checker, Limits, Section, check_generation_keys, join};
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::{
     Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
 };
@@ -41,7 +42,7 @@ pub(super) fn resolve_generations(
                 );
             }
             Generation {
-                id: id.clone(),
+                id: GenerationId::new(id.as_str()),
                 lanes_per_switch,
                 lane_rate: Gbps(at.positive(checker, "lane_rate_gbps", options.lane_rate_gbps, "Gb/s")),
                 lanes_per_port,
@@ -128,7 +129,7 @@ pub(super) fn resolve_technology(
         resolve_per_generation(checker, &at.path("per_generation"), options, generation_ids);
 
     Technology {
-        id: id.to_string(),
+        id: TechnologyId::new(id),
         label: options.label.clone(),
         kind,
         host_serdes,
