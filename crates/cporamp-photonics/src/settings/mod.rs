@@ -203,4 +203,19 @@ mod tests {
         });
         assert_eq!(problems, ["photonics.lanes", "photonics.predictor_taps"]);
     }
+
+    #[test]
+    fn a_bad_kp_does_not_give_ki_an_empty_interval() {
+        // kp = 1.5 is out of range; ki = 0.5 is stable for any valid kp below 0.75, so only
+        // kp is named (the stability bound 2 - 2 kp would be -1).
+        let (_, problems) = default_section(|text| {
+            text.replacen("\nkp = ", "\nkp = 1.5 #", 1).replacen("\nki = ", "\nki = 0.5 #", 1)
+        });
+        assert_eq!(problems, ["photonics.kp"]);
+        // A valid kp still bounds ki: at kp = 0.9, ki must stay below 0.2.
+        let (_, problems) = default_section(|text| {
+            text.replacen("\nkp = ", "\nkp = 0.9 #", 1).replacen("\nki = ", "\nki = 0.5 #", 1)
+        });
+        assert_eq!(problems, ["photonics.ki"]);
+    }
 }

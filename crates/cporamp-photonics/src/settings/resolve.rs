@@ -216,16 +216,17 @@ struct Coupling {
 /// The lock loop's gains (a stable loop), capture range, re-lock time and flap window.
 fn resolve_lock_loop(checker: &mut Checker, options: &PhotonicsOptions) -> LockLoop {
     let at = Section::new("photonics");
+    // The stability bound on ki follows kp only when kp is itself valid: a kp of 1 or more
+    // is its own problem, and would otherwise give ki an empty interval (0 < ki < -1).
+    let kp_for_bound =
+        if Limits::FRACTION_BELOW_ONE.contains(options.kp) { options.kp } else { 0.0 };
     LockLoop {
         kp: at.number(checker, "kp", options.kp, Limits::FRACTION_BELOW_ONE, "1"),
         ki: at.number(
             checker,
             "ki",
             options.ki,
-            Limits {
-                min: Bound::Exclusive(0.0),
-                max: Bound::Exclusive(2.0 - 2.0 * options.kp.max(0.0)),
-            },
+            Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(2.0 - 2.0 * kp_for_bound) },
             "1 (a stable loop: ki < 2 - 2 kp)",
         ),
         capture_fwhm: at.positive(checker, "capture_fwhm", options.capture_fwhm, "half-linewidths"),
