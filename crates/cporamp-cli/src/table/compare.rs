@@ -62,16 +62,14 @@ pub fn compare_tables(generations: &[GenerationComparison]) -> Vec<Table> {
         .iter()
         .map(|generation| {
             // A column that applies to no technology (liquid cooling in a generation without
-            // a co-packaged technology) is left out.
-            let columns: Vec<&Column> = COLUMNS
-                .iter()
-                .filter(|column| {
+            // a co-packaged technology) is left out, and named in a note under the table.
+            let (columns, left_out): (Vec<&Column>, Vec<&Column>) =
+                COLUMNS.iter().partition(|column| {
                     generation
                         .technologies
                         .iter()
                         .any(|t| !matches!((column.value)(t), Cell::Empty))
-                })
-                .collect();
+                });
             let mut table = Table::new(
                 format!(
                     "{} switch: {} ports x {} Gb/s ({:.1} Tb/s)",
@@ -88,6 +86,13 @@ pub fn compare_tables(generations: &[GenerationComparison]) -> Vec<Table> {
                     technology.label.clone(),
                     columns.iter().map(|column| (column.value)(technology)).collect(),
                 );
+            }
+            if !left_out.is_empty() {
+                let headers: Vec<&str> = left_out.iter().map(|column| column.header).collect();
+                table.note(format!(
+                    "Not shown, as no technology here has them: {}.",
+                    headers.join(", ")
+                ));
             }
             table
         })
@@ -160,4 +165,31 @@ pub fn compare_frame(generations: &[GenerationComparison]) -> Frame {
         number(&|t| Some(f64::from(t.service.port_failure.blast_radius_ports))),
     );
     frame
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_column_no_technology_has_is_left_out_and_named_under_the_table() {
+        let scenario = cporamp_scenario::load(&cporamp_scenario::quick_scenario_toml(), "@quick")
+            .expect("the quick scenario loads");
+        let comparison = cporamp_compare::compare(&scenario).expect("compares");
+        let mut generation = comparison.generations[0].clone();
+        let all = compare_tables(std::slice::from_ref(&generation)).remove(0).render(200);
+        assert!(!all.contains("Not shown"), "{all}");
+        // Pluggable optics alone: no liquid-cooled package, so the columns that only a
+        // co-packaged technology fills are left out, and the note names exactly those.
+        generation.technologies.retain(|technology| technology.id == "pluggable_dsp");
+        let empty: Vec<&str> = COLUMNS
+            .iter()
+            .filter(|column| matches!((column.value)(&generation.technologies[0]), Cell::Empty))
+            .map(|column| column.header)
+            .collect();
+        assert!(!empty.is_empty());
+        let text = compare_tables(&[generation]).remove(0).render(200);
+        let expected = format!("Not shown, as no technology here has them: {}.", empty.join(", "));
+        assert!(text.contains(&expected), "{text}");
+    }
 }
