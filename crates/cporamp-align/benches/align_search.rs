@@ -5,8 +5,8 @@
 
 use cporamp_align::search::{self, Truth};
 use cporamp_align::settings::{AlignSettings, AttachCost};
-use cporamp_align::{AlignInputs, Attach, plan, simulate, stage};
-use cporamp_core::coupling::Modes;
+use cporamp_align::{AlignInputs, plan, simulate, stage};
+use cporamp_core::coupling::{FiberAttach, Modes};
 use cporamp_core::units::{Db, Micrometres, Milliradians, Seconds, UsdPerHour};
 use rand::SeedableRng;
 
@@ -43,7 +43,7 @@ fn inputs() -> AlignInputs {
             passive_place_s: Seconds(5.0),
             passive_machine_usd_per_h: UsdPerHour(30.0),
         },
-        attach: Attach {
+        attach: FiberAttach {
             mode_radius_um: Micrometres(2.0),
             wavelength_um: Micrometres(1.31),
             gap_index: 1.5,

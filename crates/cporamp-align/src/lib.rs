@@ -88,8 +88,7 @@ pub mod settings;
 #[cfg(test)]
 mod tests;
 
-use cporamp_core::coupling::Modes;
-use cporamp_core::units::{Db, Micrometres, Milliradians};
+use cporamp_core::coupling::{FiberAttach, Modes};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 use search::{Outcome, Plan, Stage, Truth};
@@ -115,31 +114,7 @@ pub struct AlignInputs {
     /// and passive attach.
     pub settings: AlignSettings,
     /// The coupler and bond line the arrays attach to.
-    pub attach: Attach,
-}
-
-/// The edge coupler and bond line the arrays attach to, as the yield engine sees them: the
-/// coupler from `[photonics]`, the cure, gap and tilt from `[yield]`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Attach {
-    /// Mode radius of fiber and edge coupler, µm.
-    pub mode_radius_um: Micrometres,
-    /// Wavelength, µm.
-    pub wavelength_um: Micrometres,
-    /// Refractive index of the gap.
-    pub gap_index: f64,
-    /// Excess coupling loss a lane may take, dB.
-    pub coupling_budget_db: Db,
-    /// Core position sigma per axis of each fiber within its array, µm.
-    pub fiber_sigma_um: Micrometres,
-    /// Cure shift sigma per axis of the whole array, µm.
-    pub shift_sigma_um: Micrometres,
-    /// Bond-line gap, µm.
-    pub gap_mean_um: Micrometres,
-    /// Bond-line change at cure, sigma, µm.
-    pub gap_sigma_um: Micrometres,
-    /// Tilt sigma per axis of the array against the couplers, mrad.
-    pub tilt_sigma_mrad: Milliradians,
+    pub attach: FiberAttach,
 }
 
 /// Bad alignment input: the field, its value, the range expected and the unit.

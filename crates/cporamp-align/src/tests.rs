@@ -5,7 +5,7 @@
 use super::search::{self, Plan, Stage, Truth};
 use super::*;
 use crate::settings::AttachCost;
-use cporamp_core::units::{Micrometres, Milliradians, Seconds, UsdPerHour};
+use cporamp_core::units::{Db, Micrometres, Milliradians, Seconds, UsdPerHour};
 
 /// Inputs like the default scenario's (w = 2 µm edge coupler at 1310 nm, index-matched gap).
 pub(crate) fn inputs() -> AlignInputs {
@@ -37,7 +37,7 @@ pub(crate) fn inputs() -> AlignInputs {
             passive_place_s: Seconds(5.0),
             passive_machine_usd_per_h: UsdPerHour(30.0),
         },
-        attach: Attach {
+        attach: FiberAttach {
             mode_radius_um: Micrometres(2.0),
             wavelength_um: Micrometres(1.31),
             gap_index: 1.5,

@@ -27,6 +27,36 @@
 //! $1/(1 + (z/2z_R)^2)$ for a gap alone (both axes), $e^{-(\pi n w\theta/\lambda)^2}$ for a
 //! tilt alone.
 
+use crate::units::{Db, Micrometres, Milliradians};
+use serde::Serialize;
+
+/// A fiber array attached to a PIC's edge couplers, as both the alignment model and the yield
+/// engine see it: the coupler's mode and wavelength and the loss it may take (from
+/// `[photonics]`), the spread of each fiber's core in its array, and the adhesive bond line
+/// (cure shift, gap, gap index and tilt, from `[yield]`). The pipeline builds it once, so the
+/// two models attach the same fibers.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FiberAttach {
+    /// Core position sigma per axis of each fiber within its array (block), µm.
+    pub fiber_sigma_um: Micrometres,
+    /// Post-attach (cure) shift sigma per axis of the whole array, µm.
+    pub shift_sigma_um: Micrometres,
+    /// Mode radius of fiber and edge coupler, µm.
+    pub mode_radius_um: Micrometres,
+    /// Wavelength, µm (sets the Rayleigh range for gap and tilt).
+    pub wavelength_um: Micrometres,
+    /// Refractive index of the fiber-to-coupler gap.
+    pub gap_index: f64,
+    /// Mean bond-line gap between the array and the couplers, µm.
+    pub gap_mean_um: Micrometres,
+    /// Bond-line gap sigma per array (engine), µm.
+    pub gap_sigma_um: Micrometres,
+    /// Tilt sigma per axis of the array against the couplers, mrad.
+    pub tilt_sigma_mrad: Milliradians,
+    /// Excess coupling loss a lane may take (its allocation of the link margin), dB.
+    pub coupling_budget_db: Db,
+}
+
 /// Power coupling efficiency of two Gaussian modes (radii `w1_um`, `w2_um`, µm) offset
 /// laterally by `offset_um`.
 #[must_use]

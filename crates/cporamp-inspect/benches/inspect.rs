@@ -5,6 +5,7 @@
 //! one million lanes in under 5 s on 2 cores.
 //! Run: `cargo bench -p cporamp-inspect --bench inspect`. Figures go in BENCHMARKS.md.
 
+use cporamp_core::coupling::FiberAttach;
 use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
 use cporamp_inspect::{InspectOptions, Inspector, Record, SpecLimits};
 
@@ -100,15 +101,17 @@ fn yield_fits_1024_engines_2_threads(bencher: divan::Bencher) {
         spare_lanes_per_engine: 0,
         lanes_per_laser: 1,
         block_sigma_um: Micrometres(0.17),
-        fiber_sigma_um: Micrometres(0.15),
-        shift_sigma_um: Micrometres(0.15),
-        mode_radius_um: Micrometres(2.0),
-        wavelength_um: Micrometres(1.31),
-        gap_index: 1.5,
-        gap_mean_um: Micrometres(5.0),
-        gap_sigma_um: Micrometres(1.5),
-        tilt_sigma_mrad: Milliradians(2.0),
-        coupling_budget_db: Db(1.0),
+        attach: FiberAttach {
+            fiber_sigma_um: Micrometres(0.15),
+            shift_sigma_um: Micrometres(0.15),
+            mode_radius_um: Micrometres(2.0),
+            wavelength_um: Micrometres(1.31),
+            gap_index: 1.5,
+            gap_mean_um: Micrometres(5.0),
+            gap_sigma_um: Micrometres(1.5),
+            tilt_sigma_mrad: Milliradians(2.0),
+            coupling_budget_db: Db(1.0),
+        },
         laser_dead_probability: 0.002,
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.175,

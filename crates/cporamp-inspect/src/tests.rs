@@ -1,6 +1,7 @@
 //! Tests of the analytics on hand-made and seeded records.
 
 use super::*;
+use cporamp_core::coupling::FiberAttach;
 use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
@@ -220,15 +221,17 @@ pub(crate) fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
         spare_lanes_per_engine: 0,
         lanes_per_laser: 4,
         block_sigma_um: Micrometres(0.17),
-        fiber_sigma_um: Micrometres(0.15),
-        shift_sigma_um: Micrometres(0.15),
-        mode_radius_um: Micrometres(2.0),
-        wavelength_um: Micrometres(1.31),
-        gap_index: 1.5,
-        gap_mean_um: Micrometres(5.0),
-        gap_sigma_um: Micrometres(1.5),
-        tilt_sigma_mrad: Milliradians(2.0),
-        coupling_budget_db: Db(1.0),
+        attach: FiberAttach {
+            fiber_sigma_um: Micrometres(0.15),
+            shift_sigma_um: Micrometres(0.15),
+            mode_radius_um: Micrometres(2.0),
+            wavelength_um: Micrometres(1.31),
+            gap_index: 1.5,
+            gap_mean_um: Micrometres(5.0),
+            gap_sigma_um: Micrometres(1.5),
+            tilt_sigma_mrad: Milliradians(2.0),
+            coupling_budget_db: Db(1.0),
+        },
         laser_dead_probability: 0.01,
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.01,
@@ -423,7 +426,7 @@ fn line_inputs(seed: u64) -> cporamp_yield::YieldInputs {
         engine_test: cporamp_yield::ByMechanism([0.0, 0.2, 0.7, 0.0, 0.0]),
         engine_joint_open_um: Micrometres(0.55),
         tuning_range_nm: Nanometres(11.0),
-        coupling_budget_db: Db(0.7),
+        attach: FiberAttach { coupling_budget_db: Db(0.7), ..fit_inputs(seed).attach },
         package_test: cporamp_yield::ByMechanism([0.3, 0.4, 0.5, 0.5, 0.5]),
         asics_per_wafer: 8,
         wafers_per_lot: 5,

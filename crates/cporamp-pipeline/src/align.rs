@@ -1,33 +1,19 @@
-//! The alignment model (`cporamp-align`) on a scenario: `[align]` with the coupler of
-//! `[photonics]` (mode, wavelength, coupling budget, core spread) and the attach of `[yield]`
-//! (cure shift, bond line, gap index, tilt), so that alignment and the yield engine see the
-//! same fiber attach. When `[align] attach_cost` selects a method, its machine and operator cost
+//! The alignment model (`cporamp-align`) on a scenario: `[align]` with the scenario's
+//! [`cporamp_scenario::Scenario::fiber_attach`] (the coupler of `[photonics]`: mode,
+//! wavelength, coupling budget, core spread; the attach of `[yield]`: cure shift, bond line,
+//! gap index, tilt), the same value the yield engine's inputs hold, so that alignment and the
+//! yield engine see the same fiber attach. When `[align] attach_cost` selects a method, its machine and operator cost
 //! per engine is added to the yield engine's packaging cost of every co-packaged technology.
 
 use crate::{PipelineError, RunOptions};
-use cporamp_align::{AlignInputs, AlignResult, Attach};
+use cporamp_align::{AlignInputs, AlignResult};
 use cporamp_scenario::AttachCost;
 use cporamp_scenario::Scenario;
 
 /// The alignment model's inputs from `scenario`.
 #[must_use]
 pub fn align_inputs(scenario: &Scenario) -> AlignInputs {
-    let photonics = &scenario.photonics;
-    let attach = &scenario.yield_settings;
-    AlignInputs {
-        settings: scenario.align.clone(),
-        attach: Attach {
-            mode_radius_um: photonics.mode_radius_um,
-            wavelength_um: photonics.wavelength(),
-            gap_index: attach.gap_index,
-            coupling_budget_db: photonics.coupling_allocation_db,
-            fiber_sigma_um: photonics.fiber_sigma_um,
-            shift_sigma_um: attach.shift_sigma_um,
-            gap_mean_um: attach.gap_mean_um,
-            gap_sigma_um: attach.gap_sigma_um,
-            tilt_sigma_mrad: attach.tilt_sigma_mrad,
-        },
-    }
+    AlignInputs { settings: scenario.align.clone(), attach: scenario.fiber_attach() }
 }
 
 /// Active alignment and passive attach on `scenario`.

@@ -445,11 +445,12 @@ fn yield_surface(
     let mut lines = points.iter().map(|line| cporamp_market::yield_surrogate(line));
     let mut line = || lines.next().expect("four lines");
     let (mode_radius, heater_efficiency, warpage, asic_defects) = (line(), line(), line(), line());
-    let attach_variance_um2 = inputs.block_sigma_um.0.powi(2) + inputs.shift_sigma_um.0.powi(2);
+    let attach_variance_um2 =
+        inputs.block_sigma_um.0.powi(2) + inputs.attach.shift_sigma_um.0.powi(2);
     Ok(cporamp_market::YieldSurface {
         attach: cporamp_market::yield_surrogate(&attach),
         laser_defects_at_reference: laser_defects_at_reference(inputs),
-        fiber_variance_ratio: inputs.fiber_sigma_um.0.powi(2) / attach_variance_um2,
+        fiber_variance_ratio: inputs.attach.fiber_sigma_um.0.powi(2) / attach_variance_um2,
         warpage_variance_ratio: cporamp_yield::warpage_shift_mean_square_um2(inputs)
             / attach_variance_um2,
         reference_yield,
@@ -475,10 +476,10 @@ fn yield_run(
     let m = x.mode_radius;
     let attach = if line == Line::Mode { m } else { x.alignment };
     run.block_sigma_um *= attach;
-    run.shift_sigma_um *= attach;
+    run.attach.shift_sigma_um *= attach;
     match line {
         Line::Mode => {
-            run.fiber_sigma_um *= m;
+            run.attach.fiber_sigma_um *= m;
             run.warpage_lateral_per_um *= m;
         }
         Line::Warpage => run.warpage_lateral_per_um /= x.warpage,
@@ -487,9 +488,9 @@ fn yield_run(
     // A coupler of another mode size comes with a bond line designed for it: the gap
     // scales with the Rayleigh range (as w^2), so that the gap keeps its share of the
     // coupling budget (assumption; a 5 µm gap under a 2 µm MFD would lose 1.7 dB alone).
-    run.mode_radius_um *= m;
-    run.gap_mean_um *= m * m;
-    run.gap_sigma_um *= m * m;
+    run.attach.mode_radius_um *= m;
+    run.attach.gap_mean_um *= m * m;
+    run.attach.gap_sigma_um *= m * m;
     run.tuning_range_nm *= x.heater_efficiency;
     run.warpage_mean_um *= x.warpage;
     run.warpage_sigma_um *= x.warpage;

@@ -115,15 +115,7 @@ pub(crate) fn yield_inputs(
             0
         },
         block_sigma_um: photonics.block_sigma_um,
-        fiber_sigma_um: photonics.fiber_sigma_um,
-        shift_sigma_um: settings.shift_sigma_um,
-        mode_radius_um: photonics.mode_radius_um,
-        wavelength_um: photonics.wavelength(),
-        gap_index: settings.gap_index,
-        gap_mean_um: settings.gap_mean_um,
-        gap_sigma_um: settings.gap_sigma_um,
-        tilt_sigma_mrad: settings.tilt_sigma_mrad,
-        coupling_budget_db: photonics.coupling_allocation_db,
+        attach: scenario.fiber_attach(),
         laser_dead_probability: settings.laser_dead_probability(),
         laser_weak_fraction: settings.laser_weak_fraction,
         laser_weak_rate_per_h: settings.laser_weak_rate_per_h,
@@ -144,9 +136,7 @@ pub(crate) fn yield_inputs(
         warpage_lateral_per_um: settings.warpage_lateral_per_um,
         reflow_warpage_fraction: settings.reflow_warpage_fraction,
         bga_open_low_um: settings.bga_open_low_um,
-        bga_open_high_um: settings.bga_open_high_um,
-        // A spherical cap bows every engine of width a by (a / D)² of the corner warpage,
-        // D the package diagonal.
+        bga_open_high_um: settings.bga_open_high_um, // A spherical cap bows every engine of width a by (a / D)² of the corner warpage, // D the package diagonal.
         engine_sag_per_um: (geometry.engine_edge.0
             / (substrate_side_mm * std::f64::consts::SQRT_2))
             .powi(2),
@@ -174,8 +164,7 @@ pub(crate) fn yield_inputs(
             + cost.laser_usd_per_port
             + cost.optics_usd_per_port)
             * ports_per_engine
-            * lanes_cost_factor),
-        // Plus the attach cost per engine of the method `[align] attach_cost` selects.
+            * lanes_cost_factor), // Plus the attach cost per engine of the method `[align] attach_cost` selects.
         packaging_usd: Usd(settings.packaging_usd.0
             + align::attach_usd_per_engine(scenario, threads)?
                 * geometry.engines_per_switch(generation) as f64),

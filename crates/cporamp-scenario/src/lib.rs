@@ -22,6 +22,7 @@ mod resolve;
 mod schema;
 mod technology;
 
+use cporamp_core::coupling::FiberAttach;
 use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
 use cporamp_core::units::Hours;
 use serde::Serialize;
@@ -174,6 +175,25 @@ impl Scenario {
         only.fleet.generation = 0;
         only.codesign.generation = 0;
         only
+    }
+
+    /// The fibers' attach to the edge couplers, one for the alignment model and the yield
+    /// engine: the coupler's mode, wavelength and coupling budget and the cores' spread from
+    /// `[photonics]`, the cure shift, bond line and tilt from `[yield]`.
+    #[must_use]
+    pub fn fiber_attach(&self) -> FiberAttach {
+        let (photonics, attach) = (&self.photonics, &self.yield_settings);
+        FiberAttach {
+            fiber_sigma_um: photonics.fiber_sigma_um,
+            shift_sigma_um: attach.shift_sigma_um,
+            mode_radius_um: photonics.mode_radius_um,
+            wavelength_um: photonics.wavelength(),
+            gap_index: attach.gap_index,
+            gap_mean_um: attach.gap_mean_um,
+            gap_sigma_um: attach.gap_sigma_um,
+            tilt_sigma_mrad: attach.tilt_sigma_mrad,
+            coupling_budget_db: photonics.coupling_allocation_db,
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! million lane-samples per second (1 million packages x 16 x 8 in under 10 s).
 //! Run: `cargo bench -p cporamp-yield --bench yield_mc`. Figures go in BENCHMARKS.md.
 
+use cporamp_core::coupling::FiberAttach;
 use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
 use cporamp_yield::{Rework, YieldInputs, simulate};
 
@@ -22,15 +23,17 @@ fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
         spare_lanes_per_engine: 1,
         lanes_per_laser: 4,
         block_sigma_um: Micrometres(0.17),
-        fiber_sigma_um: Micrometres(0.15),
-        shift_sigma_um: Micrometres(0.15),
-        mode_radius_um: Micrometres(4.6),
-        wavelength_um: Micrometres(1.31),
-        gap_index: 1.5,
-        gap_mean_um: Micrometres(5.0),
-        gap_sigma_um: Micrometres(1.5),
-        tilt_sigma_mrad: Milliradians(2.0),
-        coupling_budget_db: Db(0.5),
+        attach: FiberAttach {
+            fiber_sigma_um: Micrometres(0.15),
+            shift_sigma_um: Micrometres(0.15),
+            mode_radius_um: Micrometres(4.6),
+            wavelength_um: Micrometres(1.31),
+            gap_index: 1.5,
+            gap_mean_um: Micrometres(5.0),
+            gap_sigma_um: Micrometres(1.5),
+            tilt_sigma_mrad: Milliradians(2.0),
+            coupling_budget_db: Db(0.5),
+        },
         laser_dead_probability: 0.002,
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.01,
@@ -61,8 +64,7 @@ fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
         package_test: cporamp_yield::ByMechanism([0.98, 0.9, 0.9, 0.8, 0.5]),
         system_test: cporamp_yield::ByMechanism([0.5; 5]),
         burn_in_h: Hours(48.0),
-        rework: Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
-        // On-engine lasers (4 lanes each): an external source cannot be combined with them.
+        rework: Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 }, // On-engine lasers (4 lanes each): an external source cannot be combined with them.
         els: None,
         asic_usd: Usd(10_000.0),
         engine_usd: Usd(800.0),

@@ -33,16 +33,16 @@ impl<'a> Attach<'a> {
         Attach {
             inputs,
             modes: coupling::Modes {
-                radius_um: inputs.mode_radius_um.0,
-                wavelength_um: inputs.wavelength_um.0,
-                gap_index: inputs.gap_index,
+                radius_um: inputs.attach.mode_radius_um.0,
+                wavelength_um: inputs.attach.wavelength_um.0,
+                gap_index: inputs.attach.gap_index,
             },
             block: normal(
-                (inputs.block_sigma_um.0.powi(2) + inputs.shift_sigma_um.0.powi(2)).sqrt(),
+                (inputs.block_sigma_um.0.powi(2) + inputs.attach.shift_sigma_um.0.powi(2)).sqrt(),
             ),
-            fiber_sigma_um: inputs.fiber_sigma_um.0,
-            gap: normal(inputs.gap_sigma_um.0),
-            tilt: normal(inputs.tilt_sigma_mrad.0 * 1e-3),
+            fiber_sigma_um: inputs.attach.fiber_sigma_um.0,
+            gap: normal(inputs.attach.gap_sigma_um.0),
+            tilt: normal(inputs.attach.tilt_sigma_mrad.0 * 1e-3),
             keep_loss,
         }
     }
@@ -67,7 +67,7 @@ impl<'a> Attach<'a> {
     ) -> Placement {
         let inputs = self.inputs;
         let warp_um = corner_warp_um * rho_sq;
-        let gap_um = (inputs.gap_mean_um.0 + self.gap.sample(rng)).abs();
+        let gap_um = (inputs.attach.gap_mean_um.0 + self.gap.sample(rng)).abs();
         let x_axis = self.modes.axis(self.tilt.sample(rng), gap_um);
         let y_axis = self.modes.axis(self.tilt.sample(rng), gap_um);
         let offset = inputs.warpage_lateral_per_um * warp_um;
@@ -83,7 +83,7 @@ impl<'a> Attach<'a> {
             any_failed |= !lanes.is_empty();
         }
         // A fiber at (fx, fy) from the block's centre: its loss, and its lane's flags.
-        let budget = inputs.coupling_budget_db.0;
+        let budget = inputs.attach.coupling_budget_db.0;
         let place = |lane: &mut ByMechanism<bool>, (fx, fy): (f64, f64)| -> f64 {
             let (x, y) = (block_x + fx, block_y + fy);
             let y_ln = y_axis.ln_efficiency(y);

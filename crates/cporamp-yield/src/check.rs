@@ -76,9 +76,9 @@ fn check_fractions(inputs: &YieldInputs) -> Result<(), YieldInputError> {
 fn check_magnitudes(inputs: &YieldInputs) -> Result<(), YieldInputError> {
     for (name, value) in [
         ("block_sigma_um", inputs.block_sigma_um.0),
-        ("fiber_sigma_um", inputs.fiber_sigma_um.0),
-        ("shift_sigma_um", inputs.shift_sigma_um.0),
-        ("coupling_budget_db", inputs.coupling_budget_db.0),
+        ("fiber_sigma_um", inputs.attach.fiber_sigma_um.0),
+        ("shift_sigma_um", inputs.attach.shift_sigma_um.0),
+        ("coupling_budget_db", inputs.attach.coupling_budget_db.0),
         ("laser_weak_rate_per_h", inputs.laser_weak_rate_per_h),
         ("drift_sigma_nm", inputs.drift_sigma_nm.0),
         ("tuning_range_nm", inputs.tuning_range_nm.0),
@@ -88,9 +88,9 @@ fn check_magnitudes(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         ("reflow_warpage_fraction", inputs.reflow_warpage_fraction),
         ("asic_defects_per_die", inputs.asic_defects_per_die),
         ("burn_in_h", inputs.burn_in_h.0),
-        ("gap_mean_um", inputs.gap_mean_um.0),
-        ("gap_sigma_um", inputs.gap_sigma_um.0),
-        ("tilt_sigma_mrad", inputs.tilt_sigma_mrad.0),
+        ("gap_mean_um", inputs.attach.gap_mean_um.0),
+        ("gap_sigma_um", inputs.attach.gap_sigma_um.0),
+        ("tilt_sigma_mrad", inputs.attach.tilt_sigma_mrad.0),
         ("rework.usd", inputs.rework.usd),
         ("asic_usd", inputs.asic_usd.0),
         ("engine_usd", inputs.engine_usd.0),
@@ -110,9 +110,9 @@ fn check_magnitudes(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         }
     }
     for (name, value) in [
-        ("mode_radius_um", inputs.mode_radius_um.0),
-        ("wavelength_um", inputs.wavelength_um.0),
-        ("gap_index", inputs.gap_index),
+        ("mode_radius_um", inputs.attach.mode_radius_um.0),
+        ("wavelength_um", inputs.attach.wavelength_um.0),
+        ("gap_index", inputs.attach.gap_index),
         ("fsr_nm", inputs.fsr_nm.0),
         ("bga_open_low_um", inputs.bga_open_low_um.0),
         ("engine_joint_open_um", inputs.engine_joint_open_um.0),

@@ -87,15 +87,15 @@ fn below(axis: &AxisCoupling, threshold: f64, s: f64) -> f64 {
 #[must_use]
 pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
     let modes = Modes {
-        radius_um: inputs.mode_radius_um.0,
-        wavelength_um: inputs.wavelength_um.0,
-        gap_index: inputs.gap_index,
+        radius_um: inputs.attach.mode_radius_um.0,
+        wavelength_um: inputs.attach.wavelength_um.0,
+        gap_index: inputs.attach.gap_index,
     };
     let s = (inputs.block_sigma_um.0.powi(2)
-        + inputs.shift_sigma_um.0.powi(2)
-        + inputs.fiber_sigma_um.0.powi(2))
+        + inputs.attach.shift_sigma_um.0.powi(2)
+        + inputs.attach.fiber_sigma_um.0.powi(2))
     .sqrt();
-    let beta = inputs.coupling_budget_db.0 / (10.0 * std::f64::consts::LOG10_E);
+    let beta = inputs.attach.coupling_budget_db.0 / (10.0 * std::f64::consts::LOG10_E);
     let m = inputs.engines_per_package;
     // Engine positions with how many engines share each (the four sides and the two halves
     // of a side are symmetric: 16 engines sit at 2 distinct distances).
@@ -110,16 +110,18 @@ pub fn closed_forms(inputs: &YieldInputs) -> ClosedForms {
     let x_nodes = normal_nodes(64, 7.0);
     let outer = normal_nodes(24, 6.0);
     let tilt_nodes = normal_nodes(6, 3.5);
-    let gaps: Vec<(f64, f64)> = if inputs.gap_sigma_um.0 > 0.0 {
+    let gaps: Vec<(f64, f64)> = if inputs.attach.gap_sigma_um.0 > 0.0 {
         outer
             .iter()
-            .map(|&(z, w)| ((inputs.gap_mean_um.0 + inputs.gap_sigma_um.0 * z).abs(), w))
+            .map(|&(z, w)| {
+                ((inputs.attach.gap_mean_um.0 + inputs.attach.gap_sigma_um.0 * z).abs(), w)
+            })
             .collect()
     } else {
-        vec![(inputs.gap_mean_um.0.abs(), 1.0)]
+        vec![(inputs.attach.gap_mean_um.0.abs(), 1.0)]
     };
-    let tilts: Vec<(f64, f64)> = if inputs.tilt_sigma_mrad.0 > 0.0 {
-        tilt_nodes.iter().map(|&(z, w)| (inputs.tilt_sigma_mrad.0 * 1e-3 * z, w)).collect()
+    let tilts: Vec<(f64, f64)> = if inputs.attach.tilt_sigma_mrad.0 > 0.0 {
+        tilt_nodes.iter().map(|&(z, w)| (inputs.attach.tilt_sigma_mrad.0 * 1e-3 * z, w)).collect()
     } else {
         vec![(0.0, 1.0)]
     };

@@ -1,7 +1,8 @@
 //! The yield engine's inputs and their error.
 
 use super::*;
-use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
+use cporamp_core::coupling::FiberAttach;
+use cporamp_core::units::{Hours, Micrometres, Nanometres, Usd};
 
 /// Everything the yield engine needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -20,24 +21,10 @@ pub struct YieldInputs {
     pub lanes_per_laser: usize,
     /// Fiber-block placement sigma per axis, common to the block's fibers, µm.
     pub block_sigma_um: Micrometres,
-    /// Core position sigma per axis of each fiber within its block, µm.
-    pub fiber_sigma_um: Micrometres,
-    /// Post-attach shift (cure) sigma per axis of the whole block, µm.
-    pub shift_sigma_um: Micrometres,
-    /// Mode radius, µm.
-    pub mode_radius_um: Micrometres,
-    /// Wavelength, µm (sets the Rayleigh range for gap and tilt).
-    pub wavelength_um: Micrometres,
-    /// Refractive index of the fiber-to-coupler gap.
-    pub gap_index: f64,
-    /// Mean fiber-block-to-coupler gap, µm.
-    pub gap_mean_um: Micrometres,
-    /// Gap sigma per fiber block (engine), µm.
-    pub gap_sigma_um: Micrometres,
-    /// Fiber-block tilt sigma per axis, mrad.
-    pub tilt_sigma_mrad: Milliradians,
-    /// Excess coupling loss a lane can absorb (its allocation of the link margin), dB.
-    pub coupling_budget_db: Db,
+    /// The fibers' attach to the couplers: core spread, cure shift, mode, wavelength, bond
+    /// line, tilt and the coupling budget (flattened: `results.json` shows its fields here).
+    #[serde(flatten)]
+    pub attach: FiberAttach,
     /// Probability that a laser is dead on arrival, $1 - e^{-D_L A_L}$.
     pub laser_dead_probability: f64,
     /// Fraction of weak lasers.

@@ -2,6 +2,7 @@
 //! the tornado of what removing each mechanism would save.
 
 use super::*;
+use cporamp_core::coupling::FiberAttach;
 use cporamp_core::units::{Micrometres, Milliradians, Nanometres};
 
 /// Wright's law: the factor on a defect level at cumulative volume `cumulative` when it is 1 at
@@ -22,7 +23,10 @@ pub fn learned(inputs: &YieldInputs, factor: f64) -> YieldInputs {
         laser_dead_probability: 1.0 - (-defects).exp(),
         laser_weak_fraction: (inputs.laser_weak_fraction * factor).min(1.0),
         block_sigma_um: inputs.block_sigma_um * spread,
-        shift_sigma_um: inputs.shift_sigma_um * spread,
+        attach: FiberAttach {
+            shift_sigma_um: inputs.attach.shift_sigma_um * spread,
+            ..inputs.attach
+        },
         ..inputs.clone()
     }
 }
@@ -188,11 +192,11 @@ impl TornadoPlan {
             match mechanism {
                 Mechanism::Coupling => {
                     without.block_sigma_um = Micrometres(0.0);
-                    without.fiber_sigma_um = Micrometres(0.0);
-                    without.shift_sigma_um = Micrometres(0.0);
-                    without.gap_mean_um = Micrometres(0.0);
-                    without.gap_sigma_um = Micrometres(0.0);
-                    without.tilt_sigma_mrad = Milliradians(0.0);
+                    without.attach.fiber_sigma_um = Micrometres(0.0);
+                    without.attach.shift_sigma_um = Micrometres(0.0);
+                    without.attach.gap_mean_um = Micrometres(0.0);
+                    without.attach.gap_sigma_um = Micrometres(0.0);
+                    without.attach.tilt_sigma_mrad = Milliradians(0.0);
                 }
                 Mechanism::Laser => {
                     without.laser_dead_probability = 0.0;

@@ -2,6 +2,7 @@
 //! Williams-Brown escapes, cost with scrap, misalignment loss; determinism; bad input.
 
 use super::*;
+use cporamp_core::coupling::FiberAttach;
 use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
 
 /// Everything off: no defects, perfect coupling and rings, no warpage, zero cost.
@@ -14,15 +15,17 @@ pub(crate) fn quiet() -> YieldInputs {
         spare_lanes_per_engine: 0,
         lanes_per_laser: 1,
         block_sigma_um: Micrometres(0.0),
-        fiber_sigma_um: Micrometres(0.0),
-        shift_sigma_um: Micrometres(0.0),
-        mode_radius_um: Micrometres(4.6),
-        wavelength_um: Micrometres(1.31),
-        gap_index: 1.0,
-        gap_mean_um: Micrometres(0.0),
-        gap_sigma_um: Micrometres(0.0),
-        tilt_sigma_mrad: Milliradians(0.0),
-        coupling_budget_db: Db(1e9),
+        attach: FiberAttach {
+            fiber_sigma_um: Micrometres(0.0),
+            shift_sigma_um: Micrometres(0.0),
+            mode_radius_um: Micrometres(4.6),
+            wavelength_um: Micrometres(1.31),
+            gap_index: 1.0,
+            gap_mean_um: Micrometres(0.0),
+            gap_sigma_um: Micrometres(0.0),
+            tilt_sigma_mrad: Milliradians(0.0),
+            coupling_budget_db: Db(1e9),
+        },
         laser_dead_probability: 0.0,
         laser_weak_fraction: 0.0,
         laser_weak_rate_per_h: 0.0,
@@ -139,8 +142,11 @@ fn misalignment_fails_lanes_at_the_rayleigh_tail_of_the_mode_overlap() {
     // Independent fibers: x, y ~ N(0, s^2), s = 1 µm; loss 10 log10(e) d^2 / w^2 > B when
     // d^2 > d_c^2 = B w^2 / (10 log10 e): P = exp(-d_c^2 / (2 s^2)).
     let inputs = YieldInputs {
-        fiber_sigma_um: Micrometres(1.0),
-        coupling_budget_db: Db(1.0),
+        attach: FiberAttach {
+            fiber_sigma_um: Micrometres(1.0),
+            coupling_budget_db: Db(1.0),
+            ..quiet().attach
+        },
         package_test: ByMechanism([1.0; 5]),
         packages: 4000,
         ..quiet()
@@ -171,8 +177,11 @@ fn same_seed_same_result_at_one_and_two_threads() {
         laser_weak_fraction: 0.01,
         laser_weak_rate_per_h: 0.01,
         burn_in_h: Hours(48.0),
-        fiber_sigma_um: Micrometres(0.5),
-        coupling_budget_db: Db(0.5),
+        attach: FiberAttach {
+            fiber_sigma_um: Micrometres(0.5),
+            coupling_budget_db: Db(0.5),
+            ..quiet().attach
+        },
         drift_sigma_nm: Nanometres(2.0),
         tuning_range_nm: Nanometres(9.0),
         warpage_mean_um: Micrometres(30.0),
@@ -341,8 +350,11 @@ fn test_records_are_the_simulated_packages_lane_by_lane() {
         lanes_per_engine: 8,
         spare_lanes_per_engine: 1,
         laser_dead_probability: 0.01,
-        fiber_sigma_um: Micrometres(1.0),
-        coupling_budget_db: Db(0.8),
+        attach: FiberAttach {
+            fiber_sigma_um: Micrometres(1.0),
+            coupling_budget_db: Db(0.8),
+            ..quiet().attach
+        },
         drift_sigma_nm: Nanometres(3.0),
         tuning_range_nm: Nanometres(10.0),
         asic_defects_per_die: 0.2,
@@ -377,9 +389,12 @@ fn a_gap_shrinks_the_lateral_tolerance_as_the_propagated_mode_says() {
     let (w, z, sigma, budget_db) = (4.6_f64, 25.0_f64, 1.0_f64, 0.8_f64);
     let inputs = YieldInputs {
         lanes_per_laser: 0,
-        gap_mean_um: Micrometres(z),
-        fiber_sigma_um: Micrometres(sigma),
-        coupling_budget_db: Db(budget_db),
+        attach: FiberAttach {
+            gap_mean_um: Micrometres(z),
+            fiber_sigma_um: Micrometres(sigma),
+            coupling_budget_db: Db(budget_db),
+            ..quiet().attach
+        },
         package_test: ByMechanism([0.0; 5]),
         ..quiet()
     };
@@ -404,8 +419,11 @@ fn rework_recovers_coupling_rejects_as_the_attempt_recursion_says() {
         engines_per_package: 2,
         lanes_per_engine: 4,
         lanes_per_laser: 0,
-        fiber_sigma_um: Micrometres(1.0),
-        coupling_budget_db: Db(1.2),
+        attach: FiberAttach {
+            fiber_sigma_um: Micrometres(1.0),
+            coupling_budget_db: Db(1.2),
+            ..quiet().attach
+        },
         rework: Rework { attempts: 2, damage_probability: 0.1, usd: 50.0 },
         ..quiet()
     };
@@ -545,15 +563,17 @@ pub(crate) fn defaults_like() -> YieldInputs {
         lanes_per_engine: 32,
         lanes_per_laser: 0,
         block_sigma_um: Micrometres(0.17),
-        fiber_sigma_um: Micrometres(0.15),
-        shift_sigma_um: Micrometres(0.15),
-        mode_radius_um: Micrometres(2.0),
-        wavelength_um: Micrometres(1.31),
-        gap_index: 1.5,
-        gap_mean_um: Micrometres(5.0),
-        gap_sigma_um: Micrometres(1.5),
-        tilt_sigma_mrad: Milliradians(2.0),
-        coupling_budget_db: Db(1.0),
+        attach: FiberAttach {
+            fiber_sigma_um: Micrometres(0.15),
+            shift_sigma_um: Micrometres(0.15),
+            mode_radius_um: Micrometres(2.0),
+            wavelength_um: Micrometres(1.31),
+            gap_index: 1.5,
+            gap_mean_um: Micrometres(5.0),
+            gap_sigma_um: Micrometres(1.5),
+            tilt_sigma_mrad: Milliradians(2.0),
+            coupling_budget_db: Db(1.0),
+        },
         drift_mean_nm: Nanometres(2.0),
         drift_sigma_nm: Nanometres(2.1),
         drift_global_fraction: 0.485,
@@ -631,8 +651,11 @@ fn halving_a_mechanisms_input_lowers_its_rejects() {
     let base = YieldInputs { packages: 2000, ..defaults_like() };
     let tight = YieldInputs {
         block_sigma_um: base.block_sigma_um * 0.5,
-        fiber_sigma_um: base.fiber_sigma_um * 0.5,
-        shift_sigma_um: base.shift_sigma_um * 0.5,
+        attach: FiberAttach {
+            fiber_sigma_um: base.attach.fiber_sigma_um * 0.5,
+            shift_sigma_um: base.attach.shift_sigma_um * 0.5,
+            ..base.attach
+        },
         ..base.clone()
     };
     let flat = YieldInputs {

@@ -137,13 +137,13 @@ impl FitModel {
         let local =
             (1.0 - inputs.drift_global_fraction - inputs.drift_wafer_fraction).max(0.0).sqrt();
         FitModel {
-            mode_radius_um: inputs.mode_radius_um.0,
-            wavelength_um: inputs.wavelength_um.0,
-            gap_index: inputs.gap_index,
-            tilt_sigma_mrad: inputs.tilt_sigma_mrad.0,
-            gap_mean_um: inputs.gap_mean_um.0,
-            gap_sigma_um: inputs.gap_sigma_um.0,
-            coupling_budget_db: inputs.coupling_budget_db.0,
+            mode_radius_um: inputs.attach.mode_radius_um.0,
+            wavelength_um: inputs.attach.wavelength_um.0,
+            gap_index: inputs.attach.gap_index,
+            tilt_sigma_mrad: inputs.attach.tilt_sigma_mrad.0,
+            gap_mean_um: inputs.attach.gap_mean_um.0,
+            gap_sigma_um: inputs.attach.gap_sigma_um.0,
+            coupling_budget_db: inputs.attach.coupling_budget_db.0,
             spare_lanes_per_engine: inputs.spare_lanes_per_engine as u64,
             warpage_shift_um: inputs.warpage_lateral_per_um * inputs.warpage_mean_um.0,
             warpage_lateral_per_um: inputs.warpage_lateral_per_um,
@@ -156,8 +156,11 @@ impl FitModel {
                 .reassignment_step_nm
                 .map(|step| ((inputs.fsr_nm.0 / step.0).round() as u64).max(1)),
             defaults: Defaults {
-                block_common_sigma_um: inputs.block_sigma_um.0.hypot(inputs.shift_sigma_um.0),
-                fiber_sigma_um: inputs.fiber_sigma_um.0,
+                block_common_sigma_um: inputs
+                    .block_sigma_um
+                    .0
+                    .hypot(inputs.attach.shift_sigma_um.0),
+                fiber_sigma_um: inputs.attach.fiber_sigma_um.0,
                 laser_dead_probability: inputs.laser_dead_probability,
                 laser_weak_fraction: inputs.laser_weak_fraction,
                 ring_local_sigma_nm: sigma * local,
