@@ -22,3 +22,9 @@ pub(crate) fn small() -> Scenario {
     scenario.market.surrogate_error_bound = 0.2;
     scenario
 }
+
+/// Two worker threads, no progress reports: the tests' run options (results do not depend
+/// on the count).
+pub(crate) fn two_threads() -> crate::RunOptions<'static> {
+    crate::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0"))
+}

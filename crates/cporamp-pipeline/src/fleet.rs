@@ -452,8 +452,7 @@ mod tests {
         scenario.fleet.job.gpus = 2048;
         scenario.fleet.years = 0.5;
         scenario.fleet.replications = 2;
-        let options =
-            crate::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0"));
+        let options = crate::fixture::two_threads();
         let output = crate::run_generation(&scenario, "102.4T", &options).unwrap();
         assert!((output.comparison.port_rate_gbps - 1600.0).abs() < 1e-9);
         let fleet =
@@ -544,12 +543,8 @@ mod tests {
         fleet.gpu_interruptions_per_gpu_h = 0.0;
         fleet.reliability.module_infant_dppm = Dppm(0.0);
         let pluggable = scenario.technologies.iter().position(|t| t.id == "pluggable_dsp").unwrap();
-        let output = crate::run_generation(
-            &scenario,
-            "51.2T",
-            &crate::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
-        )
-        .unwrap();
+        let output =
+            crate::run_generation(&scenario, "51.2T", &crate::fixture::two_threads()).unwrap();
         let inputs = fleet_inputs(
             &scenario,
             &output.comparison,
@@ -584,12 +579,8 @@ mod tests {
         scenario.fleet.job.gpus = 512;
         scenario.fleet.tiers = 2;
         scenario.fleet.years = 0.5;
-        let output = crate::run_generation(
-            &scenario,
-            "51.2T",
-            &crate::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
-        )
-        .unwrap();
+        let output =
+            crate::run_generation(&scenario, "51.2T", &crate::fixture::two_threads()).unwrap();
         let pluggable = scenario.technologies.iter().position(|t| t.id == "pluggable_dsp").unwrap();
         let inputs = fleet_inputs(
             &scenario,

@@ -682,11 +682,7 @@ mod tests {
                 *prior = cporamp_core::prior::Prior::Uniform { low: 1.0, high: 1.0 };
             }
         }
-        let output = crate::run(
-            &scenario,
-            &crate::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
-        )
-        .unwrap();
+        let output = crate::run(&scenario, &crate::fixture::two_threads()).unwrap();
         let surface = &output.market.inputs.anchors.cpo_yield;
         for (path, line) in surface.lines() {
             assert!(line.x.windows(2).all(|pair| pair[1] > pair[0]), "{path}: {:?}", line.x);

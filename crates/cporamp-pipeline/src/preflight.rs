@@ -133,10 +133,7 @@ mod tests {
         let mut small = crate::fixture::small();
         small.thermal.engine_depth_mm.0 = 2.0;
         small.photonics.drift_grid_cells = 8;
-        let engines = crate::run_engines(
-            &small,
-            &crate::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
-        );
+        let engines = crate::run_engines(&small, &crate::fixture::two_threads());
         assert!(engines.is_err_and(|e| e.to_string().contains("too coarse")));
     }
 

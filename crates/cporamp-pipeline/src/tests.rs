@@ -69,9 +69,7 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
     // On the reduced scenario: every check below is a relation between engines, a
     // physical bound or a tolerance scaled to the fixture's sample sizes.
     let scenario = fixture::small();
-    let output =
-        run(&scenario, &RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")))
-            .unwrap();
+    let output = run(&scenario, &crate::fixture::two_threads()).unwrap();
     for (generation, thermal) in output.comparison.generations.iter().zip(&output.thermal) {
         assert_eq!(thermal.technologies.len(), 2, "two co-packaged technologies");
         for technology in &thermal.technologies {
@@ -364,12 +362,8 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
     // lane-to-lane sd is at most F/2: 3 SE < 3 F / (2 sqrt(n)) / eta.
     let mut independent = scenario.clone();
     independent.photonics.heater_crosstalk = 0.0;
-    let independent = run_generation(
-        &independent,
-        "51.2T",
-        &RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
-    )
-    .unwrap();
+    let independent =
+        run_generation(&independent, "51.2T", &crate::fixture::two_threads()).unwrap();
     let (generation, photonics) = (independent.comparison, independent.photonics);
     for technology in &photonics.technologies {
         let result = &technology.nominal;
@@ -446,7 +440,7 @@ fn a_calibrated_run_reproduces_the_generating_yield_within_3_se() {
     // (the two runs' binomial SEs in quadrature; the fits' own error moves the yield by
     // far less than that at 512 packages).
     let scenario = fixture::small();
-    let options = RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0"));
+    let options = crate::fixture::two_threads();
     let generation = "102.4T";
     let generation_index = generation_index(&scenario, generation).unwrap();
     let technology_index =
@@ -506,12 +500,7 @@ fn a_calibrated_run_reproduces_the_generating_yield_within_3_se() {
 #[test]
 fn asic_power_follows_its_settled_temperature_and_runaway_is_an_error() {
     let scenario = fixture::small();
-    let output = run_generation(
-        &scenario,
-        "102.4T",
-        &RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
-    )
-    .unwrap();
+    let output = run_generation(&scenario, "102.4T", &crate::fixture::two_threads()).unwrap();
     let (comparison, thermal) = (output.comparison, output.thermal);
     let settings = scenario.thermal.leakage;
     let leakage = Leakage::from(&settings);
@@ -539,12 +528,7 @@ fn asic_power_follows_its_settled_temperature_and_runaway_is_an_error() {
     hot.thermal.leakage.fraction = 0.95;
     hot.thermal.leakage.beta_per_k = 0.2;
     hot.thermal.cold_plate.flow_l_per_min.0 = 0.2;
-    let error = run_generation(
-        &hot,
-        "102.4T",
-        &RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
-    )
-    .unwrap_err();
+    let error = run_generation(&hot, "102.4T", &crate::fixture::two_threads()).unwrap_err();
     assert!(matches!(error, PipelineError::Runaway { .. }), "{error}");
 }
 
@@ -557,22 +541,11 @@ fn the_drift_grid_is_converged_for_the_ring_swing() {
     // drive both transients a little; the two drift grids still see the same powers.)
     let scenario = fixture::small();
     assert_eq!(scenario.photonics.drift_grid_cells, 32);
-    let coarse = run_generation(
-        &scenario,
-        "51.2T",
-        &RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
-    )
-    .unwrap()
-    .photonics;
+    let coarse =
+        run_generation(&scenario, "51.2T", &crate::fixture::two_threads()).unwrap().photonics;
     let mut fine = scenario.clone();
     fine.photonics.drift_grid_cells = 64;
-    let fine = run_generation(
-        &fine,
-        "51.2T",
-        &RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
-    )
-    .unwrap()
-    .photonics;
+    let fine = run_generation(&fine, "51.2T", &crate::fixture::two_threads()).unwrap().photonics;
     for (a, b) in coarse.technologies.iter().zip(&fine.technologies) {
         let (swing_coarse, swing_fine) = (a.nominal.ring_swing_k, b.nominal.ring_swing_k);
         assert!(
