@@ -56,13 +56,7 @@ pub fn cluster_switches(
         switch: SwitchHardware { hardware_fit: Fit(100.0), replace: repair },
         gpu_interruptions_per_gpu_h: 0.0,
         technicians: 1,
-        job: JobInputs {
-            gpus: settings.job.gpus,
-            checkpoint_interval_h: settings.job.checkpoint_interval_h,
-            checkpoint_cost_h: settings.job.checkpoint_cost_h,
-            restart_cost_h: settings.job.restart_cost_h,
-            flaps_per_link_h: 0.0,
-        },
+        job: JobInputs { settings: settings.job, flaps_per_link_h: 0.0 },
     };
     let counts = cporamp_fleet::topology(&inputs)
         .map_err(|error| CodesignError::Topology(error.to_string()))?;

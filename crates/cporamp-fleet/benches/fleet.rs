@@ -8,8 +8,8 @@
 
 use cporamp_core::units::{Celsius, Fit, Hours};
 use cporamp_fleet::{
-    Component, ElsService, FleetInputs, JobInputs, NicInputs, PortKind, PortTechnology, Repair,
-    Spares, SwitchHardware, TierInputs, simulate,
+    Component, ElsService, FleetInputs, FleetJob, JobInputs, NicInputs, PortKind, PortTechnology,
+    Repair, Spares, SwitchHardware, TierInputs, simulate,
 };
 
 fn main() {
@@ -111,11 +111,13 @@ fn inputs() -> FleetInputs {
         gpu_interruptions_per_gpu_h: 1.81e-5,
         technicians: 20, // assumption
         job: JobInputs {
-            gpus: 100_000,
-            checkpoint_interval_h: Hours(1.0), // assumption
-            checkpoint_cost_h: Hours(0.05),    // assumption
-            restart_cost_h: Hours(0.25),       // assumption
-            flaps_per_link_h: 1e-7,            // below > 1 M flap-free hours ([PCM 30])
+            settings: FleetJob {
+                gpus: 100_000,
+                checkpoint_interval_h: Hours(1.0), // assumption
+                checkpoint_cost_h: Hours(0.05),    // assumption
+                restart_cost_h: Hours(0.25),       // assumption
+            },
+            flaps_per_link_h: 1e-7, // below > 1 M flap-free hours ([PCM 30])
         },
     }
 }

@@ -158,11 +158,14 @@ fn check_scale(inputs: &FleetInputs) -> Result<(), FleetInputError> {
 
 /// The job's size: at least one GPU, at most the fleet's.
 fn check_job_size(inputs: &FleetInputs) -> Result<(), FleetInputError> {
-    if inputs.job.gpus == 0 {
+    if inputs.job.settings.gpus == 0 {
         return Err(out_of_range("job.gpus", 0.0, "at least 1"));
     }
-    if inputs.job.gpus > inputs.gpus {
-        return Err(FleetInputError::JobTooLarge { job_gpus: inputs.job.gpus, gpus: inputs.gpus });
+    if inputs.job.settings.gpus > inputs.gpus {
+        return Err(FleetInputError::JobTooLarge {
+            job_gpus: inputs.job.settings.gpus,
+            gpus: inputs.gpus,
+        });
     }
     Ok(())
 }
@@ -174,13 +177,13 @@ fn check_interruptions(inputs: &FleetInputs) -> Result<(), FleetInputError> {
     check_non_negative("job.flaps_per_link_h", inputs.job.flaps_per_link_h)?;
     let horizon_h = inputs.years * HOURS_PER_YEAR;
     let per_gpu_h = inputs.gpu_interruptions_per_gpu_h + inputs.job.flaps_per_link_h;
-    let expected = per_gpu_h * inputs.job.gpus as f64 * horizon_h;
+    let expected = per_gpu_h * inputs.job.settings.gpus as f64 * horizon_h;
     if expected > MAX_JOB_INTERRUPTIONS {
         return Err(FleetInputError::TooManyInterruptions {
             expected,
             gpu_per_gpu_h: inputs.gpu_interruptions_per_gpu_h,
             flaps_per_link_h: inputs.job.flaps_per_link_h,
-            job_gpus: inputs.job.gpus,
+            job_gpus: inputs.job.settings.gpus,
             horizon_h,
         });
     }
@@ -189,16 +192,18 @@ fn check_interruptions(inputs: &FleetInputs) -> Result<(), FleetInputError> {
 
 /// The job's checkpoint interval and its checkpoint and restart costs.
 fn check_checkpoints(job: &JobInputs) -> Result<(), FleetInputError> {
-    if !(job.checkpoint_interval_h.0.is_finite() && job.checkpoint_interval_h.0 > 0.0) {
+    if !(job.settings.checkpoint_interval_h.0.is_finite()
+        && job.settings.checkpoint_interval_h.0 > 0.0)
+    {
         return Err(out_of_range(
             "job.checkpoint_interval_h",
-            job.checkpoint_interval_h.0,
+            job.settings.checkpoint_interval_h.0,
             "a finite interval > 0 h",
         ));
     }
     for (name, value) in [
-        ("job.checkpoint_cost_h", job.checkpoint_cost_h.0),
-        ("job.restart_cost_h", job.restart_cost_h.0),
+        ("job.checkpoint_cost_h", job.settings.checkpoint_cost_h.0),
+        ("job.restart_cost_h", job.settings.restart_cost_h.0),
     ] {
         if !(value.is_finite() && value >= 0.0) {
             return Err(out_of_range(name, value, "a finite time >= 0 h"));

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::MAX_JOB_INTERRUPTIONS;
 use crate::lifetimes::arrhenius_factor;
+use crate::settings::FleetJob;
 
 /// Everything the fleet engine needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -194,14 +195,11 @@ pub enum Repair {
 /// The training job.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct JobInputs {
-    /// GPUs of the job (at most the cluster), on the first leaves.
-    pub gpus: usize,
-    /// Work between checkpoints, h.
-    pub checkpoint_interval_h: Hours,
-    /// Time to write a checkpoint, h.
-    pub checkpoint_cost_h: Hours,
-    /// Time to restart from a checkpoint after an interruption, h.
-    pub restart_cost_h: Hours,
+    /// The job as `[fleet.job]` sets it: its GPUs (at most the cluster, on the first leaves),
+    /// the work between checkpoints, the time to write one and to restart from one
+    /// (flattened: `results.json` shows its fields here).
+    #[serde(flatten)]
+    pub settings: FleetJob,
     /// Transient link flaps that interrupt the job and need no repair, per link-hour.
     pub flaps_per_link_h: f64,
 }

@@ -141,6 +141,7 @@ pub use goodput::{
 pub use inputs::*;
 pub use lifetimes::arrhenius_factor;
 pub use results::*;
+pub use settings::FleetJob;
 pub use simulation::{simulate, simulate_all};
 pub use topology::topology;
 

@@ -303,7 +303,7 @@ pub(crate) fn result(
         }),
         technician_hours_per_year: per_year(&|t| t.technician_h),
         job: JobResult {
-            gpus: job.gpus,
+            gpus: job.settings.gpus,
             link_availability: Estimate::of(tallies.iter().map(|t| 1.0 - t.job_down_h / horizon_h)),
             goodput: Estimate::of(tallies.iter().map(|t| t.goodput)),
             interruptions: Estimate::of(tallies.iter().map(interruptions)),
@@ -311,7 +311,9 @@ pub(crate) fn result(
             gpu_interruptions: Estimate::of(tallies.iter().map(|t| t.gpu as f64)),
             flap_interruptions: Estimate::of(tallies.iter().map(|t| t.flap as f64)),
             mean_time_between_interruptions_h: mtbi,
-            gpu_hours_lost_per_year: per_year(&|t| job.gpus as f64 * (1.0 - t.goodput) * horizon_h),
+            gpu_hours_lost_per_year: per_year(&|t| {
+                job.settings.gpus as f64 * (1.0 - t.goodput) * horizon_h
+            }),
             by_cause: JOB_CAUSES
                 .iter()
                 .map(|&cause| CauseResult {
@@ -320,17 +322,19 @@ pub(crate) fn result(
                         tallies.iter().map(|t| t.cause_interruptions[cause as usize] as f64),
                     ),
                     gpu_hours_lost_per_year: per_year(&|t| {
-                        job.gpus as f64 * t.cause_lost_h[cause as usize]
+                        job.settings.gpus as f64 * t.cause_lost_h[cause as usize]
                     }),
                 })
                 .collect(),
-            checkpoint_overhead_gpu_hours_per_year: per_year(&|t| job.gpus as f64 * t.overhead_h),
+            checkpoint_overhead_gpu_hours_per_year: per_year(&|t| {
+                job.settings.gpus as f64 * t.overhead_h
+            }),
             optimal_checkpoint_interval_h: Estimate::of(
                 tallies.iter().map(|t| t.optimal_interval_h),
             ),
             goodput_at_optimal: Estimate::of(tallies.iter().map(|t| t.optimal_goodput)),
-            young_interval_h: young_interval_h(job.checkpoint_cost_h.0, mtbi),
-            daly_interval_h: daly_interval_h(job.checkpoint_cost_h.0, mtbi),
+            young_interval_h: young_interval_h(job.settings.checkpoint_cost_h.0, mtbi),
+            daly_interval_h: daly_interval_h(job.settings.checkpoint_cost_h.0, mtbi),
         },
         timeline,
     }

@@ -171,7 +171,7 @@ pub struct FleetReliability {
 }
 
 /// The training job of the fleet engine.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct FleetJob {
     /// GPUs of the job.
     pub gpus: usize,

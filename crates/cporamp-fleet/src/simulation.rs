@@ -342,7 +342,7 @@ impl<'a> Simulation<'a> {
     fn link_down(&mut self, link: usize) {
         if self.link_down[link] == 0 {
             self.tier_links_down[link / self.fabric.gpus] += 1;
-            if link < self.inputs.job.gpus {
+            if link < self.inputs.job.settings.gpus {
                 // A job link that was up went down: the job is hit (even if others were down).
                 self.job_links_down += 1;
                 if !self.job_hit {
@@ -358,7 +358,7 @@ impl<'a> Simulation<'a> {
         self.link_down[link] -= 1;
         if self.link_down[link] == 0 {
             self.tier_links_down[link / self.fabric.gpus] -= 1;
-            if link < self.inputs.job.gpus {
+            if link < self.inputs.job.settings.gpus {
                 self.job_links_down -= 1;
             }
         }
@@ -669,7 +669,7 @@ impl<'a> Simulation<'a> {
         }
         self.advance(self.horizon_h);
         let job = self.inputs.job;
-        let job_gpus = job.gpus as f64;
+        let job_gpus = job.settings.gpus as f64;
         let gpu_times = self.poisson_times(self.inputs.gpu_interruptions_per_gpu_h * job_gpus);
         let flap_times = self.poisson_times(job.flaps_per_link_h * job_gpus);
         self.tally.network = self.network_times_h.len() as u64;
@@ -688,16 +688,16 @@ impl<'a> Simulation<'a> {
         self.tally.goodput = goodput(
             &times,
             self.horizon_h,
-            job.checkpoint_interval_h.0,
-            job.checkpoint_cost_h.0,
-            job.restart_cost_h.0,
+            job.settings.checkpoint_interval_h.0,
+            job.settings.checkpoint_cost_h.0,
+            job.settings.restart_cost_h.0,
         );
         // lost_h_by_cause, reusing the goodput.
         let lost_h = charged_h(
             &caused,
             self.horizon_h,
-            job.checkpoint_interval_h.0 + job.checkpoint_cost_h.0,
-            job.restart_cost_h.0,
+            job.settings.checkpoint_interval_h.0 + job.settings.checkpoint_cost_h.0,
+            job.settings.restart_cost_h.0,
         );
         for &(_, cause) in &caused {
             self.tally.cause_interruptions[cause as usize] += 1;
@@ -708,8 +708,8 @@ impl<'a> Simulation<'a> {
         let (interval, best) = optimal_checkpoint_interval_h(
             &times,
             self.horizon_h,
-            job.checkpoint_cost_h.0,
-            job.restart_cost_h.0,
+            job.settings.checkpoint_cost_h.0,
+            job.settings.restart_cost_h.0,
         );
         self.tally.optimal_interval_h = interval;
         self.tally.optimal_goodput = best;

@@ -65,10 +65,12 @@ fn quiet(gpus: usize, radix: usize, tiers: usize) -> FleetInputs {
         gpu_interruptions_per_gpu_h: 0.0,
         technicians: 1_000_000,
         job: JobInputs {
-            gpus,
-            checkpoint_interval_h: Hours(1.0),
-            checkpoint_cost_h: Hours(0.1),
-            restart_cost_h: Hours(0.2),
+            settings: FleetJob {
+                gpus,
+                checkpoint_interval_h: Hours(1.0),
+                checkpoint_cost_h: Hours(0.1),
+                restart_cost_h: Hours(0.2),
+            },
             flaps_per_link_h: 0.0,
         },
     }
@@ -103,7 +105,7 @@ fn exponential_failure_and_repair_give_the_markov_availability_per_link() {
     inputs.tiers[0].technology = module("leaf", weibull, 10.0);
     inputs.tiers[1].technology = module("spine", fit, 10.0);
     inputs.nic.port = weibull;
-    inputs.job.gpus = 1;
+    inputs.job.settings.gpus = 1;
     let result = simulate(&inputs, 2).unwrap();
     let (lambda, mu) = (1e-3, 0.1);
     let a = mu / (lambda + mu);
@@ -179,7 +181,7 @@ fn a_co_packaged_leaf_replaced_at_its_first_failed_port_is_a_two_state_unit() {
         spares: AMPLE,
     };
     inputs.switch.replace = Repair::Exponential { mean_h: Hours(24.0) };
-    inputs.job.gpus = 8;
+    inputs.job.settings.gpus = 8;
     let result = simulate(&inputs, 2).unwrap();
     let (n, lambda, d) = (16.0, 1e-4, 24.0);
     let availability = 1.0 / (1.0 + n * lambda * d);
@@ -218,7 +220,7 @@ fn a_random_laser_fit_quoted_at_70_c_is_scaled_to_the_laser_temperature() {
     // 1024 lasers each failing at lambda = 1e6 FIT x A = 5.4162e-5 /h while up (down a
     // fraction lambda x 1 h = 5e-5 of the time), 486.2 failures a year.
     let mut inputs = quiet(512, 32, 2);
-    inputs.job.gpus = 1;
+    inputs.job.settings.gpus = 1;
     inputs.tiers[0].technology = PortTechnology {
         name: "cpo-els".to_string(),
         kind: PortKind::CoPackagedEls {
@@ -435,7 +437,7 @@ fn topology_counts_switches_links_modules_and_els() {
     // 100,000 GPUs at radix 128, three tiers: 1563 leaves (the last with 32 GPUs), 25 pods of
     // 64 aggregation switches, 782 cores; 3 x 100,000 links.
     let mut inputs = quiet(100_000, 128, 3);
-    inputs.job.gpus = 1;
+    inputs.job.settings.gpus = 1;
     inputs.tiers[0].technology.kind = PortKind::CoPackagedEls {
         ports_per_els: 16,
         lasers_per_els: 8,
@@ -557,7 +559,7 @@ fn busy() -> FleetInputs {
     inputs.switch.replace = Repair::LogNormal { median_h: Hours(8.0), sigma: 0.5 };
     inputs.gpu_interruptions_per_gpu_h = 1e-4;
     inputs.job.flaps_per_link_h = 1e-5;
-    inputs.job.gpus = 40;
+    inputs.job.settings.gpus = 40;
     inputs
 }
 
@@ -663,7 +665,7 @@ fn bad_input_gets_a_named_error() {
     );
     assert_eq!(error.to_string(), "fleet: 33 GPUs do not fit 2 tiers of radix 8 (at most 32 GPUs)");
     let mut inputs = quiet(32, 8, 2);
-    inputs.job.gpus = 64;
+    inputs.job.settings.gpus = 64;
     assert_eq!(
         simulate(&inputs, 1).unwrap_err(),
         FleetInputError::JobTooLarge { job_gpus: 64, gpus: 32 }

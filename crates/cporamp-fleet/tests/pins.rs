@@ -63,10 +63,12 @@ fn fixture() -> FleetInputs {
         gpu_interruptions_per_gpu_h: 1e-5,
         technicians: 4,
         job: JobInputs {
-            gpus: 512,
-            checkpoint_interval_h: Hours(1.0),
-            checkpoint_cost_h: Hours(0.1),
-            restart_cost_h: Hours(0.2),
+            settings: FleetJob {
+                gpus: 512,
+                checkpoint_interval_h: Hours(1.0),
+                checkpoint_cost_h: Hours(0.1),
+                restart_cost_h: Hours(0.2),
+            },
             flaps_per_link_h: 1e-6,
         },
     }

@@ -412,13 +412,7 @@ fn fleet_inputs(
         },
         gpu_interruptions_per_gpu_h: settings.gpu_interruptions_per_gpu_h,
         technicians: settings.technicians,
-        job: JobInputs {
-            gpus: settings.job.gpus,
-            checkpoint_interval_h: settings.job.checkpoint_interval_h,
-            checkpoint_cost_h: settings.job.checkpoint_cost_h,
-            restart_cost_h: settings.job.restart_cost_h,
-            flaps_per_link_h: leaf_flaps,
-        },
+        job: JobInputs { settings: settings.job, flaps_per_link_h: leaf_flaps },
     })
 }
 
