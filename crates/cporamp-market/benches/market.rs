@@ -7,8 +7,8 @@
 
 use cporamp_core::units::{Celsius, Gbps, Kelvin, PjPerBit};
 use cporamp_market::{
-    Anchors, ByMarketInput, CoolingAnchors, Criteria, Family, GoodputCheckPoint, HotPoint,
-    LayerSplit, MarketInputs, Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface,
+    Anchors, ByMarketInput, CoolingAnchors, Family, GoodputCheckPoint, HotPoint, LayerSplit,
+    MarketCriteria, MarketInputs, Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface,
     simulate, update, yield_at, yield_surrogate,
 };
 
@@ -130,16 +130,16 @@ fn inputs() -> MarketInputs {
                 infrastructure_usd_per_gbps: 0.0125,
             },
         },
-        criteria: Criteria {
+        criteria: MarketCriteria {
             yield_target: 0.85,
             volume_share: 0.1,
             goodput_parity: 0.002,
             bull_by_year: 2027,
             bear_after_year: 2029,
-            engine_temp_limit_c: Celsius(70.0),
             unlockable_limit: 0.001,
             flap_limit_per_lane_h: 1.0,
         },
+        engine_temp_limit_c: Celsius(70.0),
         seed_units: 50_000.0,
         pilot_share: 0.05,
         surrogate_error_bound: 0.05,

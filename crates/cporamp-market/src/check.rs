@@ -16,6 +16,13 @@ pub(crate) fn check(m: &MarketInputs) -> Result<usize, MarketError> {
     let main = check_tiers(a)?;
     check_layer_split(a)?;
     check_criteria(&m.criteria)?;
+    if !m.engine_temp_limit_c.0.is_finite() {
+        return Err(MarketError::invalid(
+            "engine_temp_limit_c",
+            m.engine_temp_limit_c.0,
+            "a finite temperature",
+        ));
+    }
     check_run_settings(m)?;
     Ok(main)
 }
@@ -245,7 +252,7 @@ fn check_layer_split(a: &Anchors) -> Result<(), MarketError> {
 }
 
 /// `[criteria]`: targets, shares, limits and years.
-fn check_criteria(c: &Criteria) -> Result<(), MarketError> {
+fn check_criteria(c: &MarketCriteria) -> Result<(), MarketError> {
     if !(c.yield_target > 0.0 && c.yield_target <= 1.0) {
         return Err(MarketError::invalid(
             "criteria.yield_target",
@@ -265,13 +272,6 @@ fn check_criteria(c: &Criteria) -> Result<(), MarketError> {
             "criteria.goodput_parity",
             c.goodput_parity,
             "a finite number",
-        ));
-    }
-    if !c.engine_temp_limit_c.0.is_finite() {
-        return Err(MarketError::invalid(
-            "criteria.engine_temp_limit_c",
-            c.engine_temp_limit_c.0,
-            "a finite temperature",
         ));
     }
     if !(0.0..=1.0).contains(&c.unlockable_limit) {

@@ -129,27 +129,6 @@ pub struct GoodputCheckPoint {
     pub se: f64,
 }
 
-/// When CPO counts as in volume, and the scenario boundaries.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Criteria {
-    /// Package yield CPO must reach, fraction.
-    pub yield_target: f64,
-    /// CPO share of a tier's deployed ports that counts as volume.
-    pub volume_share: f64,
-    /// Largest extra goodput loss (fraction) tolerated versus pluggable.
-    pub goodput_parity: f64,
-    /// Bull when the main tier reaches volume by this year.
-    pub bull_by_year: i32,
-    /// The end of the article's window: base by this year, bear after it or never.
-    pub bear_after_year: i32,
-    /// Hottest engine allowed at the hot end of the inlet sweep, °C.
-    pub engine_temp_limit_c: Celsius,
-    /// Largest fraction of lanes that may fail to lock there.
-    pub unlockable_limit: f64,
-    /// Largest flap rate there, per lane-hour.
-    pub flap_limit_per_lane_h: f64,
-}
-
 /// Everything the market engine needs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MarketInputs {
@@ -163,8 +142,10 @@ pub struct MarketInputs {
     pub priors: ByMarketInput<Prior>,
     /// Engine results.
     pub anchors: Anchors,
-    /// Volume and scenario criteria.
-    pub criteria: Criteria,
+    /// Volume and scenario criteria, as `[market.criteria]` sets them.
+    pub criteria: MarketCriteria,
+    /// Hottest engine allowed at the hot end of the inlet sweep, °C.
+    pub engine_temp_limit_c: Celsius,
     /// Cumulative CPO switches shipped before `start_year` (the seed volume), > 0.
     pub seed_units: f64,
     /// CPO share of allowed tiers' ports before CPO is eligible (pilots), in \[0, 1\].

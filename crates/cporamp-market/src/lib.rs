@@ -93,6 +93,7 @@ mod update;
 use check::{check, check_values, surrogate_errors};
 pub use inputs::*;
 pub use results::*;
+pub use settings::MarketCriteria;
 pub use signals::parse_signals;
 pub use surrogate::*;
 #[cfg(test)]
@@ -232,7 +233,7 @@ pub(crate) fn quantile_sorted(sorted: &[f64], p: f64) -> f64 {
 }
 
 /// The scenario of one sample's outcome and why (see the crate docs).
-fn classify(o: &Outcome, main: usize, c: &Criteria) -> (Scenario, Reason) {
+fn classify(o: &Outcome, main: usize, c: &MarketCriteria) -> (Scenario, Reason) {
     let qualified_in_window = o.eligible_years[main].is_some_and(|y| y <= c.bear_after_year);
     if let Some(reason) = o.redesign.filter(|_| qualified_in_window) {
         return (Scenario::Tail, reason);

@@ -195,8 +195,8 @@ pub fn thermal_check(m: &MarketInputs, error_k: f64) -> Option<Reason> {
     let inlets: Vec<f64> = a.hot_end.iter().map(|p| p.inlet_c.0).collect();
     let at = hot.inlet_c.0 + error_k;
     let engine_c = hot.engine_temp_c.0 + error_k;
-    if engine_c > c.engine_temp_limit_c.0 {
-        return Some(Reason::EngineTemperature { excess_k: engine_c - c.engine_temp_limit_c.0 });
+    if engine_c > m.engine_temp_limit_c.0 {
+        return Some(Reason::EngineTemperature { excess_k: engine_c - m.engine_temp_limit_c.0 });
     }
     let unlockable: Vec<f64> = a.hot_end.iter().map(|p| p.unlockable_fraction).collect();
     let unlockable = extrapolate(&inlets, &unlockable, at).clamp(0.0, 1.0);

@@ -34,8 +34,8 @@ use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::{Celsius, Gbps, Kelvin, PjPerBit};
 use cporamp_fleet::{FleetInputs, JobCause, PortKind};
 use cporamp_market::{
-    Anchors, CoolingAnchors, Criteria, GoodputCheckPoint, HotPoint, LayerSplit, MarketInput,
-    MarketInputs, MarketResult, SobolSet, Surrogate, TierAnchors,
+    Anchors, CoolingAnchors, GoodputCheckPoint, HotPoint, LayerSplit, MarketInput, MarketInputs,
+    MarketResult, SobolSet, Surrogate, TierAnchors,
 };
 use cporamp_scenario::Scenario;
 use cporamp_yield::YieldInputs;
@@ -304,22 +304,13 @@ fn layer_splits(settings: &cporamp_scenario::MarketSettings) -> Vec<LayerSplit> 
 /// The market engine's inputs: its settings, priors and criteria around `anchors`.
 fn market_inputs(scenario: &Scenario, anchors: Anchors) -> MarketInputs {
     let settings = &scenario.market;
-    let criteria = &settings.criteria;
     MarketInputs {
         seed: settings.seed,
         samples: settings.samples,
         priors: settings.priors,
         anchors,
-        criteria: Criteria {
-            yield_target: criteria.yield_target,
-            volume_share: criteria.volume_share,
-            goodput_parity: criteria.goodput_parity,
-            bull_by_year: criteria.bull_by_year,
-            bear_after_year: criteria.bear_after_year,
-            engine_temp_limit_c: settings.engine_temp_limit_c,
-            unlockable_limit: criteria.unlockable_limit,
-            flap_limit_per_lane_h: criteria.flap_limit_per_lane_h,
-        },
+        criteria: settings.criteria.clone(),
+        engine_temp_limit_c: settings.engine_temp_limit_c,
         seed_units: scenario.yield_settings.ramp.initial_units,
         pilot_share: settings.pilot_share,
         surrogate_error_bound: settings.surrogate_error_bound,

@@ -12,7 +12,7 @@
 use std::fmt::Write as _;
 
 use cporamp_market::{
-    Criteria, MarketResult, ScenarioProbability, SobolOutput, SobolSet, TierResult, YearQuantiles,
+    MarketCriteria, MarketResult, ScenarioProbability, SobolOutput, SobolSet, TierResult, YearQuantiles,
 };
 use cporamp_pipeline::MarketOutput;
 use cporamp_scenario::Scenario;
@@ -216,7 +216,7 @@ struct Facts<'a> {
     /// The market engine's results.
     result: &'a MarketResult,
     /// Its volume and scenario criteria.
-    criteria: &'a Criteria,
+    criteria: &'a MarketCriteria,
     /// Pluggable, LPO and CPO labels.
     labels: &'a [String; 3],
     /// The main tier's results, if the tier is there.

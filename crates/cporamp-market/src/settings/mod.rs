@@ -147,7 +147,7 @@ impl MarketSettings {
 }
 
 /// The criteria that define volume and the scenarios.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MarketCriteria {
     /// CPO package yield needed for volume.
     pub yield_target: f64,
