@@ -67,7 +67,6 @@ quick_toml() {
         }' "$2" > "$2.tmp" && mv "$2.tmp" "$2"
 }
 
-# run_all BINARY DIR: every output of BINARY into DIR.
 # broken_scenarios BINARY: broken-NAME.toml, the default with every number replaced (integers
 # and decimals apart, so that each reaches its range check rather than a type error).
 broken_scenarios() {
@@ -91,6 +90,7 @@ broken_scenarios() {
     done
 }
 
+# run_all BINARY DIR: every output of BINARY into DIR.
 run_all() {
     local bin=$1 dir=$2
     mkdir -p "$dir" && cd "$dir" || return 1
