@@ -159,7 +159,7 @@ pub fn claims_of_scenario(
             .cold_plate
             .inlet_sweep_c
             .iter()
-            .copied()
+            .map(|inlet| inlet.0)
             .fold(f64::INFINITY, f64::min),
         heater_mw_per_ring: hot.heater_mw_per_ring,
         laser_fit: reliability.laser_fit.0,
@@ -187,8 +187,13 @@ fn hot_settled(
     technology_index: usize,
 ) -> Result<Hot, PipelineError> {
     let model = package_model_for(scenario, &scenario.thermal, generation_index, technology_index)?;
-    let inlet_c =
-        scenario.thermal.cold_plate.inlet_sweep_c.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let inlet_c = scenario
+        .thermal
+        .cold_plate
+        .inlet_sweep_c
+        .iter()
+        .map(|inlet| inlet.0)
+        .fold(f64::NEG_INFINITY, f64::max);
     let evaluate =
         |asic_w: f64, engine_w: f64, inlet_c: f64| model.evaluate(asic_w, engine_w, inlet_c);
     let settled =

@@ -45,6 +45,7 @@ pub mod optics;
 pub mod predictor;
 pub mod settings;
 
+use cporamp_core::units::{Db, Gbps, Nanometres};
 use cporamp_core::wdm::BusLock;
 use lock::{Lane, LaneStats, LoopSettings};
 use predictor::{Prediction, Predictor};
@@ -190,12 +191,12 @@ impl DriftTrace {
 pub struct LinkInputs {
     /// OMA margin of a nominal lane over the receiver sensitivity (the link budget's design
     /// margin), dB.
-    pub margin_db: f64,
+    pub margin_db: Db,
     /// Lane rate, Gb/s.
-    pub lane_gbps: f64,
+    pub lane_gbps: Gbps,
     /// Mean drift $D$ at bring-up, where each PIC's bus rotation is chosen (nm); `None`:
     /// the mean of the trace the lanes run on.
-    pub bring_up_drift_nm: Option<f64>,
+    pub bring_up_drift_nm: Option<Nanometres>,
 }
 
 /// A loop's performance over the population.
@@ -383,7 +384,7 @@ fn sample_lanes(
             + usize::from(position + 1 < settings.lanes_per_pic && index + 1 < settings.lanes);
         let crosstalk_db = optics::pam4_crosstalk_penalty_db(neighbours as f64 * neighbour_drop);
         let margin_db =
-            link.margin_db - settings.ageing_allocation_db.0 - misalignment_db - crosstalk_db
+            link.margin_db.0 - settings.ageing_allocation_db.0 - misalignment_db - crosstalk_db
                 + power_db;
         lanes.push(SampledLane {
             lane: Lane {
@@ -482,7 +483,7 @@ fn summarize(
         max_detuning_nm: stats.iter().map(|s| s.max_detuning_nm).fold(0.0, f64::max),
         rms_penalty_db: optics::detuning_penalty_db(rms, linewidth_nm),
         heater_mw_per_ring: heater_mw,
-        heater_pj_per_bit: heater_mw * f64::from(rings.rings_per_lane) / link.lane_gbps,
+        heater_pj_per_bit: heater_mw * f64::from(rings.rings_per_lane) / link.lane_gbps.0,
         lock_losses_per_lane_hour: lock_losses,
         lock_losses_se,
         flaps_per_lane_hour: flaps,
@@ -530,8 +531,9 @@ pub fn simulate(
     let drift_run = tile(&drift, periods);
     let forward_run = tile(&prediction.next_nm, periods);
     let mut sampled = sample_lanes(settings, rings, link, linewidth_nm);
-    let bring_up_drift_nm =
-        link.bring_up_drift_nm.unwrap_or(drift.iter().sum::<f64>() / drift.len().max(1) as f64);
+    let bring_up_drift_nm = link
+        .bring_up_drift_nm
+        .map_or(drift.iter().sum::<f64>() / drift.len().max(1) as f64, |nm| nm.0);
     rotate_buses(settings, &mut sampled, &loop_settings, bring_up_drift_nm);
     let lanes: Vec<Lane> = sampled.iter().map(|s| s.lane).collect();
     let (feedback, _) = lock::run_lanes(&loop_settings, &lanes, &drift_run, None, None, n, threads);
@@ -686,13 +688,13 @@ fn drift_chart(
     // population's), recorded.
     let mut nominal_lane = [SampledLane {
         lane: Lane { offset_nm: rings.design_bias.0, bad_detuning_nm: 0.0 },
-        margin_db: link.margin_db,
+        margin_db: link.margin_db.0,
         misalignment_db: 0.0,
     }];
     rotate_buses(settings, &mut nominal_lane, loop_settings, bring_up_drift_nm);
     let nominal = [Lane {
         offset_nm: nominal_lane[0].lane.offset_nm,
-        bad_detuning_nm: optics::detuning_at_penalty_nm(link.margin_db.max(0.0), linewidth_nm),
+        bad_detuning_nm: optics::detuning_at_penalty_nm(link.margin_db.0.max(0.0), linewidth_nm),
     }];
     let (_, fb_trace) = lock::run_lanes(loop_settings, &nominal, drift_run, None, Some(0), n, 1);
     let (_, ff_trace) =
@@ -738,7 +740,7 @@ fn lane_budget(
     forward_summary: &LoopSummary,
 ) -> LaneBudget {
     LaneBudget {
-        design_margin_db: link.margin_db,
+        design_margin_db: link.margin_db.0,
         misalignment_mean_db: sampled.iter().map(|s| s.misalignment_db).sum::<f64>()
             / sampled.len() as f64,
         misalignment_p99_db: quantile(

@@ -3,7 +3,7 @@
 
 use super::*;
 use cporamp_core::math::normal_cdf;
-use cporamp_core::units::{Celsius, Db, Micrometres, Milliwatts, Nanometres, Seconds};
+use cporamp_core::units::{Celsius, Db, Gbps, Micrometres, Milliwatts, Nanometres, Seconds};
 
 fn rings() -> Rings {
     Rings {
@@ -65,15 +65,15 @@ fn flap_rate_matches_the_gaussian_tail_within_three_standard_errors() {
     // outage that never ends, so no repeated flaps). Two steps per period.
     let settings = settings();
     let step_nm = 0.2;
-    let link = LinkInputs { margin_db: 1.5, lane_gbps: 200.0, bring_up_drift_nm: None };
+    let link = LinkInputs { margin_db: Db(1.5), lane_gbps: Gbps(200.0), bring_up_drift_nm: None };
     let result = simulate(&settings, &rings(), &link, &square_drift(step_nm), 2).unwrap();
     let linewidth = result.linewidth_nm;
     let window = 3;
     let excursion = step_nm * (1.0f64 - settings.ki).powi(window - 1);
     let threshold_db = optics::detuning_penalty_db(excursion, linewidth);
     let sigma = settings.power_sigma_db.0;
-    let p_flap =
-        normal_cdf((threshold_db - link.margin_db) / sigma) - normal_cdf(-link.margin_db / sigma);
+    let p_flap = normal_cdf((threshold_db - link.margin_db.0) / sigma)
+        - normal_cdf(-link.margin_db.0 / sigma);
     let periods_per_hour = 3600.0 / 0.2;
     let expected = 2.0 * p_flap * periods_per_hour;
     let estimate = result.feedback.flaps_per_lane_hour;
@@ -85,7 +85,7 @@ fn flap_rate_matches_the_gaussian_tail_within_three_standard_errors() {
         "MC {estimate} +- {se}, closed form {expected}"
     );
     // Never-locking and negative-margin lanes are reported, not hidden.
-    assert!((result.negative_margin_fraction - normal_cdf(-link.margin_db / sigma)).abs() < 0.03);
+    assert!((result.negative_margin_fraction - normal_cdf(-link.margin_db.0 / sigma)).abs() < 0.03);
     assert!(result.unlockable_fraction.abs() < 1e-15);
     // Negative-margin lanes are bad at every counted sample; the rest only in excursions.
     let bad = result.feedback.bad_fraction;
@@ -95,7 +95,7 @@ fn flap_rate_matches_the_gaussian_tail_within_three_standard_errors() {
 #[test]
 fn same_seed_same_numbers_other_seed_other_lanes() {
     let settings = PhotonicsSettings { lanes: 64, ..settings() };
-    let link = LinkInputs { margin_db: 1.0, lane_gbps: 200.0, bring_up_drift_nm: None };
+    let link = LinkInputs { margin_db: Db(1.0), lane_gbps: Gbps(200.0), bring_up_drift_nm: None };
     let trace = square_drift(0.1);
     let a = simulate(&settings, &rings(), &link, &trace, 1).unwrap();
     let b = simulate(&settings, &rings(), &link, &trace, 2).unwrap();
@@ -107,7 +107,7 @@ fn same_seed_same_numbers_other_seed_other_lanes() {
 
 #[test]
 fn bad_input_gets_a_named_error() {
-    let link = LinkInputs { margin_db: 1.0, lane_gbps: 200.0, bring_up_drift_nm: None };
+    let link = LinkInputs { margin_db: Db(1.0), lane_gbps: Gbps(200.0), bring_up_drift_nm: None };
     let trace = square_drift(0.1);
     let mut bad = rings();
     bad.heater_efficiency_nm_per_mw = -0.1;
@@ -162,7 +162,7 @@ fn misalignment_loss_follows_the_rayleigh_mean() {
     // standard error of that times sqrt(1/n) (d^2 is exponential: sd = mean).
     let settings =
         PhotonicsSettings { lanes: 4000, fiber_sigma_um: Micrometres(0.5), ..settings() };
-    let link = LinkInputs { margin_db: 3.0, lane_gbps: 200.0, bring_up_drift_nm: None };
+    let link = LinkInputs { margin_db: Db(3.0), lane_gbps: Gbps(200.0), bring_up_drift_nm: None };
     let result = simulate(&settings, &rings(), &link, &square_drift(0.01), 2).unwrap();
     let w = settings.mode_radius_um.0;
     let expected = 10.0 * std::f64::consts::LOG10_E * 2.0 * 0.25 / (w * w);

@@ -7,7 +7,7 @@
 
 use cporamp_core::check::Checker;
 use cporamp_core::pins::assert_pins;
-use cporamp_core::units::{Celsius, Nanometres};
+use cporamp_core::units::{Celsius, Db, Gbps, Nanometres};
 use cporamp_photonics::settings::PhotonicsOptions;
 use cporamp_photonics::*;
 
@@ -54,7 +54,7 @@ fn trace() -> DriftTrace {
 
 #[test]
 fn seeded_photonics_figures_are_pinned() {
-    let link = LinkInputs { margin_db: 3.0, lane_gbps: 200.0, bring_up_drift_nm: None };
+    let link = LinkInputs { margin_db: Db(3.0), lane_gbps: Gbps(200.0), bring_up_drift_nm: None };
     let result = simulate(&settings(), &rings(), &link, &trace(), 2).unwrap();
     assert_eq!(result.lanes, 64);
     let counts: Vec<f64> = result.margin_histogram.counts.iter().map(|&c| c as f64).collect();

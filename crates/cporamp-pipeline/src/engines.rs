@@ -100,7 +100,7 @@ pub(crate) fn package_model(
         engine_w: 0.0,
         n_engines: geometry.engines_per_switch(generation) as usize,
         engine_edge_mm: geometry.engine_edge.0,
-        asic_side_mm: scenario.thermal.asic_side_mm[generation_index],
+        asic_side_mm: scenario.thermal.asic_side_mm[generation_index].0,
     };
     PackageModel::new(settings, &load)
 }
@@ -451,9 +451,9 @@ fn nominal_link(
         .sum::<f64>()
         / trace.ring_temp_c.len().max(1) as f64;
     LinkInputs {
-        margin_db: optics.link_budget.margin.0,
-        lane_gbps: generation.lane_rate.0,
-        bring_up_drift_nm: Some(bring_up_drift_nm),
+        margin_db: optics.link_budget.margin,
+        lane_gbps: generation.lane_rate,
+        bring_up_drift_nm: Some(cporamp_core::units::Nanometres(bring_up_drift_nm)),
     }
 }
 
@@ -546,7 +546,7 @@ pub(crate) fn photonics_for(
     };
     let result = run(&trace)?;
     let mut inlet_sweep = Vec::new();
-    for &inlet_c in &scenario.thermal.cold_plate.inlet_sweep_c {
+    for &Celsius(inlet_c) in &scenario.thermal.cold_plate.inlet_sweep_c {
         let shift = inlet_c - nominal_inlet_c;
         if shift == 0.0 {
             // The nominal inlet needs no second run.

@@ -63,7 +63,7 @@ fn run_unit(
         .cold_plate
         .inlet_sweep_c
         .iter()
-        .map(|&inlet_c| {
+        .map(|&Celsius(inlet_c)| {
             at_inlet(inlet_c).map(|point| SweepPoint {
                 inlet_c,
                 asic_max_c: point.package.asic_max_c,

@@ -29,7 +29,7 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
                 engine_w: 0.0,
                 n_engines: package.engines_per_switch(generation) as usize,
                 engine_edge_mm: package.engine_edge.0,
-                asic_side_mm: thermal.asic_side_mm[index],
+                asic_side_mm: thermal.asic_side_mm[index].0,
             };
             let side_mm = package_side_mm(thermal, &load);
             // The package grid and the drift transient's coarser one must put a cell centre

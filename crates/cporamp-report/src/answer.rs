@@ -12,7 +12,8 @@
 use std::fmt::Write as _;
 
 use cporamp_market::{
-    MarketCriteria, MarketResult, ScenarioProbability, SobolOutput, SobolSet, TierResult, YearQuantiles,
+    MarketCriteria, MarketResult, ScenarioProbability, SobolOutput, SobolSet, TierResult,
+    YearQuantiles,
 };
 use cporamp_pipeline::MarketOutput;
 use cporamp_scenario::Scenario;

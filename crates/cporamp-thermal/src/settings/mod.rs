@@ -120,7 +120,7 @@ pub struct ThermalSettings {
     pub grid_cells: usize,
     /// ASIC die side per generation, in
     /// the scenario's `compare.generations` order, mm.
-    pub asic_side_mm: Vec<f64>,
+    pub asic_side_mm: Vec<Millimetres>,
     /// Optical engine depth (perpendicular to the package edge), mm.
     pub engine_depth_mm: Millimetres,
     /// Gap between the ASIC die and the engines, mm.
@@ -170,7 +170,7 @@ pub struct ColdPlate {
     /// Coolant inlet temperature for the comparison, °C.
     pub nominal_inlet_c: Celsius,
     /// Inlet temperatures of the sweep, °C.
-    pub inlet_sweep_c: Vec<f64>,
+    pub inlet_sweep_c: Vec<Celsius>,
     /// Coolant flow, L/min.
     pub flow_l_per_min: LitresPerMinute,
     /// Channel width, mm.

@@ -32,7 +32,7 @@ pub fn resolve(
         leakage,
         board,
         grid_cells: at.count(checker, "grid_cells", options.grid_cells, 8, 128, "cells") as usize,
-        asic_side_mm,
+        asic_side_mm: asic_side_mm.into_iter().map(Millimetres).collect(),
         engine_depth_mm: Millimetres(at.positive(
             checker,
             "engine_depth_mm",
@@ -174,7 +174,12 @@ fn resolve_cold_plate(checker: &mut Checker, plate: &ColdPlateOptions) -> ColdPl
         .iter()
         .enumerate()
         .map(|(index, &value)| {
-            checker.number(&format!("{}[{index}]", at.path("inlet_sweep_c")), value, inlet, "°C")
+            Celsius(checker.number(
+                &format!("{}[{index}]", at.path("inlet_sweep_c")),
+                value,
+                inlet,
+                "°C",
+            ))
         })
         .collect();
     ColdPlate {
