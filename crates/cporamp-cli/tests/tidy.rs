@@ -1,7 +1,8 @@
 //! Code invariants checked as tests (as rust-analyzer's `tidy`): every source file opens
 //! with a module doc; no should-panic or ignored tests; every library crate carries the
 //! same `clippy.toml` that bans I/O, printing, clocks and unseeded RNGs; no file of the
-//! repository points outside it.
+//! repository points outside it; every dimensioned field of an engine's settings and inputs
+//! is a unit newtype.
 
 use std::path::{Path, PathBuf};
 
@@ -242,4 +243,96 @@ fn doc_comment_equations_survive_markdown_for_katex() {
         }
     }
     assert!(found.is_empty(), "doc comments whose TeX rustdoc would damage: {found:#?}");
+}
+
+/// Whether a field named `name` holds a dimensioned quantity that needs a unit type: its name
+/// ends with a unit (`_mm`, `_c`, `_usd_per_h`, ...). A coefficient that relates two units
+/// (`ring_drift_nm_per_k`, `laser_weak_rate_per_h`) keeps `f64` with its unit in the name.
+fn names_a_dimensioned_quantity(name: &str) -> bool {
+    const COMPOUND: [&str; 8] = [
+        "_l_per_min",
+        "_k_per_w",
+        "_k_mm2_per_w",
+        "_usd_per_h",
+        "_w_per_mk",
+        "_j_per_m3k",
+        "_j_per_kgk",
+        "_kg_per_m3",
+    ];
+    const SIMPLE: [&str; 16] = [
+        "_c", "_k", "_mm", "_um", "_nm", "_s", "_h", "_w", "_db", "_dbm", "_usd", "_mw", "_hz",
+        "_mrad", "_gbps", "_pa_s",
+    ];
+    if COMPOUND.iter().any(|suffix| name.ends_with(suffix)) {
+        return true;
+    }
+    !name.contains("_per_") && SIMPLE.iter().any(|suffix| name.ends_with(suffix))
+}
+
+/// Every dimensioned field of `text`'s settings and inputs structs that is a bare number:
+/// `Struct.field`. The structs are those named `*Settings` or `*Inputs` and, in a `settings`
+/// module or an `inputs.rs`, every struct but the raw `*Options`.
+fn bare_dimensioned_fields(text: &str, every_struct: bool) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("pub struct ") {
+            let name: String =
+                rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            let checked = !name.ends_with("Options")
+                && (every_struct || name.ends_with("Settings") || name.ends_with("Inputs"));
+            current = (checked && rest.trim_end().ends_with('{')).then_some(name);
+        } else if line.starts_with('}') {
+            current = None;
+        } else if let (Some(name), Some(field)) = (&current, line.trim().strip_prefix("pub ")) {
+            let Some((field, ty)) = field.split_once(": ") else { continue };
+            let bare = ["f64,", "Option<f64>,", "Vec<f64>,"].contains(&ty.trim());
+            if bare && names_a_dimensioned_quantity(field) {
+                found.push(format!("{name}.{field}"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn engine_settings_and_inputs_carry_units_in_types() {
+    assert!(names_a_dimensioned_quantity("nominal_inlet_c"));
+    assert!(names_a_dimensioned_quantity("flow_l_per_min"));
+    assert!(!names_a_dimensioned_quantity("ring_drift_nm_per_k"));
+    assert!(!names_a_dimensioned_quantity("busy_fraction"));
+    let sample = "pub struct ColdPlate {\n    pub nominal_inlet_c: f64,\n    pub kind: Kind,\n}\n\
+                  pub struct ColdPlateOptions {\n    pub flow_l_per_min: f64,\n}\n";
+    assert_eq!(bare_dimensioned_fields(sample, true), ["ColdPlate.nominal_inlet_c"]);
+    assert!(bare_dimensioned_fields(sample, false).is_empty(), "not a *Settings or *Inputs");
+    let mut found = Vec::new();
+    let mut checked = 0;
+    for engine in ["thermal", "photonics", "yield", "fleet", "market", "align"] {
+        let mut files = Vec::new();
+        rust_files(&crates_directory().join(format!("cporamp-{engine}/src")), &mut files);
+        for file in files {
+            // The engine's boundary: its settings module, its inputs and the settings and
+            // inputs at its crate root. A model's internal parameter block (the lock loop's
+            // samples, HotSpot mode's config in HotSpot's own units) is not a boundary.
+            let path = file.to_string_lossy().replace('\\', "/");
+            let every_struct = path.contains("/settings") || path.ends_with("/inputs.rs");
+            if !every_struct && !path.ends_with("/src/lib.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).unwrap();
+            checked += usize::from(text.contains("Settings {") || text.contains("Inputs {"));
+            found.extend(
+                bare_dimensioned_fields(&text, every_struct)
+                    .into_iter()
+                    .map(|field| format!("{}: {field}", file.display())),
+            );
+        }
+    }
+    assert!(checked >= 6, "the walk found the engines' settings and inputs");
+    assert!(
+        found.is_empty(),
+        "dimensioned fields at an engine boundary must be unit newtypes of cporamp_core::units \
+         (ARCHITECTURE: units in names and types):\n{}",
+        found.join("\n")
+    );
 }
