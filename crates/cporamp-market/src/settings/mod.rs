@@ -251,4 +251,18 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_pilot_share_is_checked_only_against_a_valid_volume_share() {
+        let problems = |volume: &str| {
+            default_section(|text| {
+                text.replacen("\nvolume_share = ", &format!("\nvolume_share = {volume} #"), 1)
+            })
+            .1
+        };
+        // Pilots (2 %) at or above the volume share are refused...
+        assert_eq!(problems("0.02"), ["market.pilot_share"]);
+        // ...but an invalid volume share is named alone.
+        assert_eq!(problems("1.5"), ["market.criteria.volume_share"]);
+    }
 }

@@ -194,7 +194,10 @@ fn check_criteria_order(checker: &mut Checker, options: &MarketOptions) {
             format!("a year >= criteria.bull_by_year ({})", criteria.bull_by_year),
         );
     }
-    if options.pilot_share >= criteria.volume_share {
+    // Only against a valid volume share: an invalid one is its own problem.
+    if Limits::between(0.0, 1.0).contains(criteria.volume_share)
+        && options.pilot_share >= criteria.volume_share
+    {
         at.invalid(
             checker,
             "pilot_share",

@@ -321,4 +321,26 @@ mod tests {
             });
         assert_eq!(problems, ["thermal.asic_side_mm.9T", "thermal.cold_plate.kind"]);
     }
+
+    #[test]
+    fn busy_steps_are_checked_only_against_a_valid_step_count() {
+        let cycling = |busy: &str, steps: &str| {
+            default_section(|text| {
+                text.replacen("\nbusy_fraction = ", &format!("\nbusy_fraction = {busy} #"), 1)
+                    .replacen(
+                        "\nsteps_per_period = ",
+                        &format!("\nsteps_per_period = {steps} #"),
+                        1,
+                    )
+            })
+            .1
+        };
+        // 0.3 of 40 steps is 12: whole. 0.33 is not.
+        assert!(cycling("0.3", "40").is_empty());
+        assert_eq!(cycling("0.33", "40"), ["thermal.cycling.busy_fraction"]);
+        // An invalid step count or busy fraction is named alone, not again as a busy share
+        // that is no whole number of 0 steps.
+        assert_eq!(cycling("0.5", "0"), ["thermal.cycling.steps_per_period"]);
+        assert_eq!(cycling("1.5", "40"), ["thermal.cycling.busy_fraction"]);
+    }
 }

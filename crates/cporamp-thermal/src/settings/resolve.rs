@@ -358,6 +358,14 @@ fn resolve_cycling(checker: &mut Checker, cycling_options: &CyclingOptions) -> C
 /// busy and one idle.
 fn check_busy_steps(checker: &mut Checker, cycling_options: &CyclingOptions) {
     let at = Section::new("thermal.cycling");
+    // Only for a busy fraction and a step count each in range: either out of range is its
+    // own problem, and would make this one meaningless (a whole number of 0 steps).
+    let busy = Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) };
+    if !busy.contains(cycling_options.busy_fraction)
+        || !(4..=10_000).contains(&cycling_options.steps_per_period)
+    {
+        return;
+    }
     let busy_steps = cycling_options.busy_fraction * cycling_options.steps_per_period as f64;
     if (busy_steps - busy_steps.round()).abs() > 1e-9
         || busy_steps.round() < 1.0
