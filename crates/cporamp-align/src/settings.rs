@@ -10,7 +10,7 @@
 //! first light stands above the photodiode noise), and the resolved settings. The one value
 //! it takes from outside, the bond line's gap, is passed in by the scenario.
 
-use cporamp_core::check::{Bound, Checker, Limits, Section};
+use cporamp_core::check::{Checker, Limits, Section};
 use cporamp_core::units::{Micrometres, Milliradians, Seconds, UsdPerHour};
 use serde::{Deserialize, Serialize};
 
@@ -163,7 +163,7 @@ pub fn resolve(
         checker,
         "first_light_fraction",
         options.first_light_fraction,
-        Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
+        Limits::FRACTION_OPEN,
         "fraction",
     );
     let stage_resolution_um =

@@ -32,6 +32,11 @@ impl Limits {
     pub const NON_NEGATIVE: Limits = Limits { min: Bound::Inclusive(0.0), max: Bound::None };
     /// Any finite number.
     pub const FINITE: Limits = Limits { min: Bound::None, max: Bound::None };
+    /// A fraction, zero to one.
+    pub const FRACTION: Limits = Limits::between(0.0, 1.0);
+    /// A fraction strictly between zero and one.
+    pub const FRACTION_OPEN: Limits =
+        Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) };
     /// A fraction above zero, at most one.
     pub const FRACTION_OPEN_ZERO: Limits =
         Limits { min: Bound::Exclusive(0.0), max: Bound::Inclusive(1.0) };
@@ -196,7 +201,7 @@ impl Section {
 
     /// The field `name`, a fraction in `0..=1`.
     pub fn fraction(&self, checker: &mut Checker, name: &str, value: f64) -> f64 {
-        self.number(checker, name, value, Limits::between(0.0, 1.0), "fraction")
+        self.number(checker, name, value, Limits::FRACTION, "fraction")
     }
 
     /// [`Checker::count`] on the field `name`.

@@ -453,7 +453,7 @@ fn nominal_link(
     LinkInputs {
         margin_db: optics.link_budget.margin,
         lane_gbps: generation.lane_rate,
-        bring_up_drift_nm: Some(cporamp_core::units::Nanometres(bring_up_drift_nm)),
+        bring_up_drift_nm: Some(Nanometres(bring_up_drift_nm)),
     }
 }
 

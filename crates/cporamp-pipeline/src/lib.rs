@@ -34,7 +34,7 @@
 
 use cporamp_compare::{CompareError, Comparison, GenerationComparison, TechnologyResult};
 use cporamp_core::ids::{GenerationId, TechnologyId};
-use cporamp_core::units::{Celsius, Millimetres};
+use cporamp_core::units::{Celsius, Millimetres, Nanometres};
 use cporamp_photonics::{DriftTrace, LinkInputs, PhotonicsError, PhotonicsResult, ThermalSamples};
 use cporamp_scenario::Scenario;
 use cporamp_scenario::{

@@ -195,7 +195,7 @@ fn check_criteria_order(checker: &mut Checker, options: &MarketOptions) {
         );
     }
     // Only against a valid volume share: an invalid one is its own problem.
-    if Limits::between(0.0, 1.0).contains(criteria.volume_share)
+    if Limits::FRACTION.contains(criteria.volume_share)
         && options.pilot_share >= criteria.volume_share
     {
         at.invalid(

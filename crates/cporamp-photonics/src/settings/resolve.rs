@@ -42,7 +42,7 @@ pub fn resolve(checker: &mut Checker, options: &PhotonicsOptions) -> PhotonicsSe
         checker,
         "workload_busy_fraction",
         options.workload_busy_fraction,
-        Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
+        Limits::FRACTION_OPEN,
         "fraction",
     );
     let DriftModel { drift_grid_cells, periods, sensor_lsb_k, predictor_taps } =

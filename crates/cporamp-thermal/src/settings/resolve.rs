@@ -5,7 +5,7 @@ use super::{
     AsicLeakage, Board, BoardOptions, ColdPlate, ColdPlateOptions, Cycling, CyclingOptions,
     HeatSinkKind, LeakageOptions, ThermalOptions, ThermalSettings,
 };
-use cporamp_core::check::{Bound, Checker, Limits, Section, check_generation_keys, join};
+use cporamp_core::check::{Checker, Limits, Section, check_generation_keys, join};
 use cporamp_core::units::{
     Celsius, JoulesPerCubicMetreKelvin, JoulesPerKilogramKelvin, Kelvin, KelvinPerWatt,
     KelvinSquareMillimetresPerWatt, KilogramsPerCubicMetre, LitresPerMinute, Millimetres,
@@ -303,7 +303,7 @@ fn resolve_cycling(checker: &mut Checker, cycling_options: &CyclingOptions) -> C
             checker,
             "busy_fraction",
             cycling_options.busy_fraction,
-            Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) },
+            Limits::FRACTION_OPEN,
             "fraction",
         ),
         idle_power_fraction: at.fraction(
@@ -322,8 +322,8 @@ fn resolve_cycling(checker: &mut Checker, cycling_options: &CyclingOptions) -> C
             checker,
             "steps_per_period",
             cycling_options.steps_per_period,
-            4,
-            10_000,
+            *STEPS_PER_PERIOD.start(),
+            *STEPS_PER_PERIOD.end(),
             "steps",
         ) as usize,
         n_periods: at.count(checker, "n_periods", cycling_options.n_periods, 2, 1_000, "periods")
@@ -354,15 +354,18 @@ fn resolve_cycling(checker: &mut Checker, cycling_options: &CyclingOptions) -> C
     }
 }
 
+/// Steps per cycling period: at least 4 to resolve a busy and an idle phase, at most 10,000
+/// to bound the transient's cost.
+const STEPS_PER_PERIOD: std::ops::RangeInclusive<i64> = 4..=10_000;
+
 /// The busy share of the cycling period is a whole number of its steps, at least one step
 /// busy and one idle.
 fn check_busy_steps(checker: &mut Checker, cycling_options: &CyclingOptions) {
     let at = Section::new("thermal.cycling");
     // Only for a busy fraction and a step count each in range: either out of range is its
     // own problem, and would make this one meaningless (a whole number of 0 steps).
-    let busy = Limits { min: Bound::Exclusive(0.0), max: Bound::Exclusive(1.0) };
-    if !busy.contains(cycling_options.busy_fraction)
-        || !(4..=10_000).contains(&cycling_options.steps_per_period)
+    if !Limits::FRACTION_OPEN.contains(cycling_options.busy_fraction)
+        || !STEPS_PER_PERIOD.contains(&cycling_options.steps_per_period)
     {
         return;
     }
