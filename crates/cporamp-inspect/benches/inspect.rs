@@ -8,6 +8,7 @@
 use cporamp_core::coupling::FiberAttach;
 use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
 use cporamp_inspect::{InspectOptions, Inspector, Record, SpecLimits};
+use cporamp_yield::TestCosts;
 
 fn main() {
     divan::main();
@@ -147,11 +148,13 @@ fn yield_fits_1024_engines_2_threads(bencher: divan::Bencher) {
         asic_usd: Usd(10_000.0),
         engine_usd: Usd(800.0),
         packaging_usd: Usd(1500.0),
-        wafer_test_usd: Usd(100.0),
-        engine_test_usd: Usd(50.0),
-        package_test_usd: Usd(300.0),
-        system_test_usd: Usd(200.0),
-        burn_in_usd: Usd(150.0),
+        test_costs: TestCosts {
+            wafer_test_usd: Usd(100.0),
+            engine_test_usd: Usd(50.0),
+            package_test_usd: Usd(300.0),
+            system_test_usd: Usd(200.0),
+            burn_in_usd: Usd(150.0),
+        },
     };
     let model = cporamp_inspect::yield_fit::FitModel::of_inputs(&inputs);
     let lanes = cporamp_yield::test_records(&inputs, 64).expect("records");

@@ -3,6 +3,7 @@
 use super::*;
 use cporamp_core::coupling::FiberAttach;
 use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
+use cporamp_yield::TestCosts;
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 
@@ -267,11 +268,13 @@ pub(crate) fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
         asic_usd: Usd(10_000.0),
         engine_usd: Usd(800.0),
         packaging_usd: Usd(1500.0),
-        wafer_test_usd: Usd(50.0),
-        engine_test_usd: Usd(40.0),
-        package_test_usd: Usd(200.0),
-        system_test_usd: Usd(100.0),
-        burn_in_usd: Usd(100.0),
+        test_costs: TestCosts {
+            wafer_test_usd: Usd(50.0),
+            engine_test_usd: Usd(40.0),
+            package_test_usd: Usd(200.0),
+            system_test_usd: Usd(100.0),
+            burn_in_usd: Usd(100.0),
+        },
     }
 }
 

@@ -136,7 +136,9 @@ pub(crate) fn yield_inputs(
         warpage_lateral_per_um: settings.warpage_lateral_per_um,
         reflow_warpage_fraction: settings.reflow_warpage_fraction,
         bga_open_low_um: settings.bga_open_low_um,
-        bga_open_high_um: settings.bga_open_high_um, // A spherical cap bows every engine of width a by (a / D)² of the corner warpage, // D the package diagonal.
+        bga_open_high_um: settings.bga_open_high_um,
+        // A spherical cap bows every engine of width a by (a / D)² of the corner warpage,
+        // D the package diagonal.
         engine_sag_per_um: (geometry.engine_edge.0
             / (substrate_side_mm * std::f64::consts::SQRT_2))
             .powi(2),
@@ -164,15 +166,12 @@ pub(crate) fn yield_inputs(
             + cost.laser_usd_per_port
             + cost.optics_usd_per_port)
             * ports_per_engine
-            * lanes_cost_factor), // Plus the attach cost per engine of the method `[align] attach_cost` selects.
+            * lanes_cost_factor),
+        // Plus the attach cost per engine of the method `[align] attach_cost` selects.
         packaging_usd: Usd(settings.packaging_usd.0
             + align::attach_usd_per_engine(scenario, threads)?
                 * geometry.engines_per_switch(generation) as f64),
-        wafer_test_usd: settings.wafer_test_usd,
-        engine_test_usd: settings.engine_test_usd,
-        package_test_usd: settings.package_test_usd,
-        system_test_usd: settings.system_test_usd,
-        burn_in_usd: settings.burn_in_usd,
+        test_costs: settings.test_costs,
     };
     Ok(Some(inputs))
 }

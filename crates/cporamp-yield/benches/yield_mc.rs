@@ -5,6 +5,7 @@
 
 use cporamp_core::coupling::FiberAttach;
 use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
+use cporamp_yield::TestCosts;
 use cporamp_yield::{Rework, YieldInputs, simulate};
 
 fn main() {
@@ -64,16 +65,19 @@ fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
         package_test: cporamp_yield::ByMechanism([0.98, 0.9, 0.9, 0.8, 0.5]),
         system_test: cporamp_yield::ByMechanism([0.5; 5]),
         burn_in_h: Hours(48.0),
-        rework: Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 }, // On-engine lasers (4 lanes each): an external source cannot be combined with them.
+        rework: Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
+        // On-engine lasers (4 lanes each): an external source cannot be combined with them.
         els: None,
         asic_usd: Usd(10_000.0),
         engine_usd: Usd(800.0),
         packaging_usd: Usd(1500.0),
-        wafer_test_usd: Usd(50.0),
-        engine_test_usd: Usd(40.0),
-        package_test_usd: Usd(200.0),
-        system_test_usd: Usd(100.0),
-        burn_in_usd: Usd(100.0),
+        test_costs: TestCosts {
+            wafer_test_usd: Usd(50.0),
+            engine_test_usd: Usd(40.0),
+            package_test_usd: Usd(200.0),
+            system_test_usd: Usd(100.0),
+            burn_in_usd: Usd(100.0),
+        },
     };
     bencher
         .counter(divan::counter::ItemsCount::new(PACKAGES * 16 * 9))

@@ -95,11 +95,11 @@ fn check_magnitudes(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         ("asic_usd", inputs.asic_usd.0),
         ("engine_usd", inputs.engine_usd.0),
         ("packaging_usd", inputs.packaging_usd.0),
-        ("wafer_test_usd", inputs.wafer_test_usd.0),
-        ("engine_test_usd", inputs.engine_test_usd.0),
-        ("package_test_usd", inputs.package_test_usd.0),
-        ("system_test_usd", inputs.system_test_usd.0),
-        ("burn_in_usd", inputs.burn_in_usd.0),
+        ("wafer_test_usd", inputs.test_costs.wafer_test_usd.0),
+        ("engine_test_usd", inputs.test_costs.engine_test_usd.0),
+        ("package_test_usd", inputs.test_costs.package_test_usd.0),
+        ("system_test_usd", inputs.test_costs.system_test_usd.0),
+        ("burn_in_usd", inputs.test_costs.burn_in_usd.0),
     ] {
         if !(value.is_finite() && value >= 0.0) {
             return fail(

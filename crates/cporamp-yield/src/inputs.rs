@@ -99,16 +99,10 @@ pub struct YieldInputs {
     pub engine_usd: Usd,
     /// Substrate, lid, assembly and fiber attach per package, USD.
     pub packaging_usd: Usd,
-    /// Wafer test per ASIC, USD.
-    pub wafer_test_usd: Usd,
-    /// Engine test per engine, USD.
-    pub engine_test_usd: Usd,
-    /// Package test per package, USD.
-    pub package_test_usd: Usd,
-    /// System test per switch, USD.
-    pub system_test_usd: Usd,
-    /// Laser burn-in per package's worth of lasers, USD.
-    pub burn_in_usd: Usd,
+    /// The test insertions' and burn-in's costs, as `[yield]` sets them (flattened:
+    /// `results.json` shows its fields here).
+    #[serde(flatten)]
+    pub test_costs: TestCosts,
 }
 
 impl YieldInputs {

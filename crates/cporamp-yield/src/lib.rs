@@ -137,7 +137,7 @@ use rand_distr::{Distribution, Gamma, Normal, Poisson};
 use rand_xoshiro::{SplitMix64, Xoshiro256PlusPlus};
 use rings::{BusOutcome, BusSampler};
 use serde::Serialize;
-pub use settings::Rework;
+pub use settings::{Rework, TestCosts};
 use skip::Skip;
 
 /// Packages per random stream.

@@ -135,20 +135,20 @@ pub(crate) fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
     let engines_usd = tally.engines_tested as f64 * inputs.engine_usd.0 / shipped;
     let packaging_usd = tally.packages as f64 * inputs.packaging_usd.0 / shipped;
     let rework_usd = tally.reworks as f64 * inputs.rework.usd / shipped;
-    let test_usd = (tally.asics_tested as f64 * inputs.wafer_test_usd.0
-        + tally.engines_tested as f64 * inputs.engine_test_usd.0
-        + tally.package_tests as f64 * inputs.package_test_usd.0
-        + tally.system_tests as f64 * inputs.system_test_usd.0
-        + tally.packages as f64 * inputs.burn_in_usd.0)
+    let test_usd = (tally.asics_tested as f64 * inputs.test_costs.wafer_test_usd.0
+        + tally.engines_tested as f64 * inputs.test_costs.engine_test_usd.0
+        + tally.package_tests as f64 * inputs.test_costs.package_test_usd.0
+        + tally.system_tests as f64 * inputs.test_costs.system_test_usd.0
+        + tally.packages as f64 * inputs.test_costs.burn_in_usd.0)
         / shipped;
     let ideal_usd = inputs.asic_usd.0
         + m * inputs.engine_usd.0
         + inputs.packaging_usd.0
-        + inputs.wafer_test_usd.0
-        + m * inputs.engine_test_usd.0
-        + inputs.package_test_usd.0
-        + inputs.system_test_usd.0
-        + inputs.burn_in_usd.0;
+        + inputs.test_costs.wafer_test_usd.0
+        + m * inputs.test_costs.engine_test_usd.0
+        + inputs.test_costs.package_test_usd.0
+        + inputs.test_costs.system_test_usd.0
+        + inputs.test_costs.burn_in_usd.0;
     let dppm = |count: u64| count as f64 / shipped * 1e6;
     let mut waterfall =
         vec![WaterfallStep { label: "assembled", change: Fraction { value: 1.0, se: 0.0 } }];

@@ -4,6 +4,7 @@
 use super::*;
 use cporamp_core::coupling::FiberAttach;
 use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
+use crate::settings::TestCosts;
 
 /// Everything off: no defects, perfect coupling and rings, no warpage, zero cost.
 pub(crate) fn quiet() -> YieldInputs {
@@ -61,11 +62,13 @@ pub(crate) fn quiet() -> YieldInputs {
         asic_usd: Usd(0.0),
         engine_usd: Usd(0.0),
         packaging_usd: Usd(0.0),
-        wafer_test_usd: Usd(0.0),
-        engine_test_usd: Usd(0.0),
-        package_test_usd: Usd(0.0),
-        system_test_usd: Usd(0.0),
-        burn_in_usd: Usd(0.0),
+        test_costs: TestCosts {
+            wafer_test_usd: Usd(0.0),
+            engine_test_usd: Usd(0.0),
+            package_test_usd: Usd(0.0),
+            system_test_usd: Usd(0.0),
+            burn_in_usd: Usd(0.0),
+        },
     }
 }
 
@@ -115,7 +118,7 @@ fn escapes_follow_williams_brown_and_cost_follows_the_scrap_closed_form() {
         package_test,
         asic_usd: Usd(1000.0),
         packaging_usd: Usd(200.0),
-        package_test_usd: Usd(50.0),
+        test_costs: TestCosts { package_test_usd: Usd(50.0), ..quiet().test_costs },
         ..quiet()
     };
     let result = simulate(&inputs, 2).unwrap();

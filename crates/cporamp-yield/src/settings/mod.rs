@@ -169,6 +169,16 @@ pub struct YieldSettings {
     pub rework: Rework,
     /// Substrate, lid, assembly and fiber attach per package, USD.
     pub packaging_usd: Usd,
+    /// What each test insertion and burn-in costs (flattened: the scenario's JSON shows its
+    /// fields here).
+    #[serde(flatten)]
+    pub test_costs: TestCosts,
+}
+
+/// The cost of each test insertion and of burn-in, as `[yield]` sets them; the yield engine's
+/// inputs hold the same value.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TestCosts {
     /// Wafer test per ASIC, USD.
     pub wafer_test_usd: Usd,
     /// Engine test per engine, USD.
@@ -177,7 +187,7 @@ pub struct YieldSettings {
     pub package_test_usd: Usd,
     /// System test per switch, USD.
     pub system_test_usd: Usd,
-    /// Burn-in per package, USD.
+    /// Laser burn-in per package's worth of lasers, USD.
     pub burn_in_usd: Usd,
 }
 

@@ -1,7 +1,7 @@
 //! Checking `[yield]`: Monte Carlo sizes, test coverage, rework and the ramp with its quarter
 //! labels.
 
-use super::{CoverageOptions, Ramp, RampOptions, Rework, YieldOptions, YieldSettings};
+use super::{CoverageOptions, Ramp, RampOptions, Rework, TestCosts, YieldOptions, YieldSettings};
 use cporamp_core::check::{Bound, Checker, Limits, Section};
 use cporamp_core::mechanism::{ByMechanism, Mechanism};
 use cporamp_core::quarter::Quarter;
@@ -85,11 +85,13 @@ pub fn resolve(checker: &mut Checker, options: &YieldOptions) -> YieldSettings {
         system_test_coverage: coverages.system_test_coverage,
         ramp,
         packaging_usd: Usd(costs.packaging_usd),
-        wafer_test_usd: Usd(costs.wafer_test_usd),
-        engine_test_usd: Usd(costs.engine_test_usd),
-        package_test_usd: Usd(costs.package_test_usd),
-        system_test_usd: Usd(costs.system_test_usd),
-        burn_in_usd: Usd(costs.burn_in_usd),
+        test_costs: TestCosts {
+            wafer_test_usd: Usd(costs.wafer_test_usd),
+            engine_test_usd: Usd(costs.engine_test_usd),
+            package_test_usd: Usd(costs.package_test_usd),
+            system_test_usd: Usd(costs.system_test_usd),
+            burn_in_usd: Usd(costs.burn_in_usd),
+        },
     }
 }
 
