@@ -2,7 +2,6 @@
 //! and `[yield]`, and its run with the ramp, tornado and closed forms.
 
 use super::*;
-use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::quarter::Quarter;
 use cporamp_core::units::{Nanometres, Usd};
 
@@ -221,12 +220,10 @@ pub(crate) fn yield_all(
         plans.push((first, ramp, tornado));
     }
     started(cporamp_yield::work_units(&runs, &closed));
+    // Every run was checked above, under its technology and generation, so the engine's own
+    // check of the same inputs cannot fail here.
     let (results, closed_forms) = cporamp_yield::simulate_all(&runs, &closed, threads, done)
-        .map_err(|error| PipelineError::Yield {
-            technology: TechnologyId::new(""),
-            generation: GenerationId::new(""),
-            error,
-        })?;
+        .expect("every yield run was checked with its technology and generation");
     Ok(units
         .into_iter()
         .zip(plans)
