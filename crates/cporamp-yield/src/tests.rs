@@ -2,9 +2,9 @@
 //! Williams-Brown escapes, cost with scrap, misalignment loss; determinism; bad input.
 
 use super::*;
+use crate::settings::TestCosts;
 use cporamp_core::coupling::FiberAttach;
 use cporamp_core::units::{Db, Hours, Micrometres, Milliradians, Nanometres, Usd};
-use crate::settings::TestCosts;
 
 /// Everything off: no defects, perfect coupling and rings, no warpage, zero cost.
 pub(crate) fn quiet() -> YieldInputs {
