@@ -88,7 +88,9 @@ pub mod settings;
 #[cfg(test)]
 mod tests;
 
+use cporamp_core::check::{Checker, Limits, Section};
 use cporamp_core::coupling::{FiberAttach, Modes};
+use cporamp_core::error::Diagnostic;
 use rand::SeedableRng;
 use rand_distr::{Distribution, Normal};
 use search::{Outcome, Plan, Stage, Truth};
@@ -117,18 +119,13 @@ pub struct AlignInputs {
     pub attach: FiberAttach,
 }
 
-/// Bad alignment input: the field, its value, the range expected and the unit.
+/// Bad alignment input: every problem, each naming the field (`align.<name>` for the section,
+/// `attach.<name>` for the coupler and bond line), its value, and the range and unit expected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("align: {name} = {value} {unit}; expected {expected}")]
+#[error("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
 pub struct AlignInputError {
-    /// The input.
-    pub name: &'static str,
-    /// Its value.
-    pub value: f64,
-    /// What was expected.
-    pub expected: &'static str,
-    /// Its unit.
-    pub unit: &'static str,
+    /// The problems, in the order found.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// A fraction with its standard error.
@@ -235,116 +232,44 @@ impl AlignResult {
     }
 }
 
-/// Checks every input: the first out of range is named.
+/// Checks every input: the section by [`settings::check`], the scenario's own checks (one
+/// place for its ranges), and the coupler and bond line it attaches to.
 ///
 /// # Errors
-/// [`AlignInputError`] naming the input, its value, the range and the unit.
+/// [`AlignInputError`] naming every input out of range, with its value, range and unit.
 pub fn check(inputs: &AlignInputs) -> Result<(), AlignInputError> {
-    let fail =
-        |name, value: f64, expected, unit| Err(AlignInputError { name, value, expected, unit });
-    for (name, value, max, unit) in [
-        ("arrays", inputs.settings.arrays, 100_000, "arrays"),
-        ("fibers_per_array", inputs.settings.fibers_per_array, 1024, "fibers"),
-        ("arrays_per_engine", inputs.settings.arrays_per_engine, 256, "arrays"),
+    let mut checker = Checker::default();
+    settings::check(&mut checker, &inputs.settings, inputs.attach.gap_mean_um);
+    let at = Section::new("attach");
+    let attach = &inputs.attach;
+    for (name, value, unit) in [
+        ("mode_radius_um", attach.mode_radius_um.0, "µm"),
+        ("wavelength_um", attach.wavelength_um.0, "µm"),
+        ("coupling_budget_db", attach.coupling_budget_db.0, "dB"),
     ] {
-        if value == 0 || value > max {
-            return fail(name, value as f64, "an integer from 1 to its maximum", unit);
-        }
+        at.positive(&mut checker, name, value, unit);
     }
-    let positive = [
-        ("pitch_um", inputs.settings.pitch_um.0, "µm"),
-        ("mode_radius_um", inputs.attach.mode_radius_um.0, "µm"),
-        ("wavelength_um", inputs.attach.wavelength_um.0, "µm"),
-        ("coupling_budget_db", inputs.attach.coupling_budget_db.0, "dB"),
-        ("spiral_step_um", inputs.settings.spiral_step_um.0, "µm"),
-        ("stage_resolution_um", inputs.settings.stage_resolution_um.0, "µm"),
-        ("machines_per_operator", inputs.settings.machines_per_operator, "machines"),
-        ("passive_mode_radius_um", inputs.settings.passive_mode_radius_um.0, "µm"),
-    ];
-    for (name, value, unit) in positive {
-        if !(value.is_finite() && value > 0.0) {
-            return fail(name, value, "a finite value > 0", unit);
-        }
+    for (name, value, unit) in [
+        ("fiber_sigma_um", attach.fiber_sigma_um.0, "µm"),
+        ("shift_sigma_um", attach.shift_sigma_um.0, "µm"),
+        ("gap_mean_um", attach.gap_mean_um.0, "µm"),
+        ("gap_sigma_um", attach.gap_sigma_um.0, "µm"),
+        ("tilt_sigma_mrad", attach.tilt_sigma_mrad.0, "mrad"),
+    ] {
+        at.non_negative(&mut checker, name, value, unit);
     }
-    let non_negative = [
-        ("fiber_sigma_um", inputs.attach.fiber_sigma_um.0, "µm"),
-        ("shift_sigma_um", inputs.attach.shift_sigma_um.0, "µm"),
-        ("gap_mean_um", inputs.attach.gap_mean_um.0, "µm"),
-        ("gap_sigma_um", inputs.attach.gap_sigma_um.0, "µm"),
-        ("tilt_sigma_mrad", inputs.attach.tilt_sigma_mrad.0, "mrad"),
-        ("prealign_sigma_um", inputs.settings.prealign_sigma_um.0, "µm"),
-        ("prealign_roll_mrad", inputs.settings.prealign_roll_mrad.0, "mrad"),
-        ("spiral_range_um", inputs.settings.spiral_range_um.0, "µm"),
-        ("settle_s", inputs.settings.settle_s.0, "s"),
-        ("measure_s", inputs.settings.measure_s.0, "s"),
-        ("noise_fraction", inputs.settings.noise_fraction, "fraction"),
-        ("handling_s", inputs.settings.handling_s.0, "s"),
-        ("cure_s", inputs.settings.cure_s.0, "s"),
-        ("machine_usd_per_h", inputs.settings.machine_usd_per_h.0, "USD/h"),
-        ("operator_usd_per_h", inputs.settings.operator_usd_per_h.0, "USD/h"),
-        ("passive_sigma_um", inputs.settings.passive_sigma_um.0, "µm"),
-        ("passive_place_s", inputs.settings.passive_place_s.0, "s"),
-        ("passive_machine_usd_per_h", inputs.settings.passive_machine_usd_per_h.0, "USD/h"),
-    ];
-    for (name, value, unit) in non_negative {
-        if !(value.is_finite() && value >= 0.0) {
-            return fail(name, value, "a finite value >= 0", unit);
-        }
+    at.number(
+        &mut checker,
+        "gap_index",
+        attach.gap_index,
+        Limits::between(1.0, 4.0),
+        "refractive index",
+    );
+    if checker.diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(AlignInputError { problems: checker.diagnostics })
     }
-    if !(1.0..=4.0).contains(&inputs.attach.gap_index) {
-        return fail("gap_index", inputs.attach.gap_index, "1 to 4", "refractive index");
-    }
-    if !(inputs.settings.first_light_fraction > 0.0 && inputs.settings.first_light_fraction < 1.0) {
-        return fail(
-            "first_light_fraction",
-            inputs.settings.first_light_fraction,
-            "0 < value < 1",
-            "fraction",
-        );
-    }
-    if inputs.settings.approach_gap_um.0.is_nan()
-        || inputs.settings.approach_gap_um.0 < inputs.attach.gap_mean_um.0
-    {
-        return fail(
-            "approach_gap_um",
-            inputs.settings.approach_gap_um.0,
-            "at least the bond-line gap (gap_mean_um)",
-            "µm",
-        );
-    }
-    if inputs.settings.stage_resolution_um > inputs.settings.spiral_step_um {
-        return fail(
-            "stage_resolution_um",
-            inputs.settings.stage_resolution_um.0,
-            "at most the spiral pitch (spiral_step_um)",
-            "µm",
-        );
-    }
-    if inputs.settings.spiral_range_um.0 / inputs.settings.spiral_step_um.0 > 100.0 {
-        return fail(
-            "spiral_range_um",
-            inputs.settings.spiral_range_um.0,
-            "at most 100 spiral pitches (spiral_step_um): 40,401 readings",
-            "µm",
-        );
-    }
-    if inputs.settings.handling_s.0 + inputs.settings.cure_s.0 <= 0.0 {
-        return fail(
-            "cure_s",
-            inputs.settings.cure_s.0,
-            "with handling_s, more than 0 s per array",
-            "s",
-        );
-    }
-    if inputs.settings.passive_place_s.0 + inputs.settings.cure_s.0 <= 0.0 {
-        return fail(
-            "passive_place_s",
-            inputs.settings.passive_place_s.0,
-            "with cure_s, more than 0 s per array",
-            "s",
-        );
-    }
-    Ok(())
 }
 
 /// Loss of one lane, dB.

@@ -1,54 +1,21 @@
-//! `[align]`: the section of the scenario file this model reads, as written
-//! ([`AlignOptions`]) and checked ([`AlignSettings`], by [`resolve`]): automated fiber
-//! alignment of the optical engines' fiber arrays, and passive V-groove attach beside it (its
-//! coupler, cure and gap come from `[photonics]` and `[yield]`).
+//! `[align]`: the section of the scenario file this model reads ([`AlignSettings`],
+//! deserialized as written and checked by [`check`]): automated fiber alignment of the optical
+//! engines' fiber arrays, and passive V-groove attach beside it (its coupler, cure and gap come
+//! from `[photonics]` and `[yield]`).
 //!
-//! The model owns its section: its raw serde types, every range check of its fields (each
+//! The model owns its section: one serde type, and every range check of its fields (each
 //! problem names the field path, the value, the interval and the unit, through
 //! [`cporamp_core::check::Checker`]), including the ranges that keep the search meaningful
 //! (the stage resolves finer than the spiral's pitch, the spiral starts outside the bond line,
-//! first light stands above the photodiode noise), and the resolved settings. The one value
-//! it takes from outside, the bond line's gap, is passed in by the scenario.
+//! first light stands above the photodiode noise). The one value it takes from outside, the
+//! bond line's gap, is passed in by the scenario.
 
 use cporamp_core::check::{Checker, Limits, Section};
 use cporamp_core::units::{Micrometres, Milliradians, Seconds, UsdPerHour};
 use serde::{Deserialize, Serialize};
 
-/// `[align]` as written: bare numbers with the unit in the field name, counts as `i64` so
-/// that a negative count is a named range error, the attach cost as its name.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AlignOptions {
-    pub seed: i64,
-    pub arrays: i64,
-    pub attach_cost: String,
-    pub fibers_per_array: i64,
-    pub arrays_per_engine: i64,
-    pub pitch_um: f64,
-    pub prealign_sigma_um: f64,
-    pub prealign_roll_mrad: f64,
-    pub approach_gap_um: f64,
-    pub spiral_step_um: f64,
-    pub spiral_range_um: f64,
-    pub first_light_fraction: f64,
-    pub stage_resolution_um: f64,
-    pub settle_s: f64,
-    pub measure_s: f64,
-    pub noise_fraction: f64,
-    pub handling_s: f64,
-    pub cure_s: f64,
-    pub machine_usd_per_h: f64,
-    pub operator_usd_per_h: f64,
-    pub machines_per_operator: f64,
-    pub passive_sigma_um: f64,
-    pub passive_mode_radius_um: f64,
-    pub passive_place_s: f64,
-    pub passive_machine_usd_per_h: f64,
-}
-
 /// Which attach cost per engine the yield engine adds to its packaging cost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AttachCost {
     /// None: `[yield] packaging_usd` already holds fiber attach.
@@ -59,8 +26,10 @@ pub enum AttachCost {
     Passive,
 }
 
-/// The alignment model's settings.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The alignment model's settings: `[align]` as written, bare numbers with the unit in the
+/// field name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AlignSettings {
     /// Monte Carlo seed.
     pub seed: u64,
@@ -114,114 +83,55 @@ pub struct AlignSettings {
     pub passive_machine_usd_per_h: UsdPerHour,
 }
 
-/// Checks `[align]` and resolves it; every problem is recorded in `checker` (the result is
-/// then only a placeholder to keep walking with). `bond_gap` is the bond line's mean gap
-/// (`[yield] gap_mean_um`), inside which the spiral must not start.
-pub fn resolve(
-    checker: &mut Checker,
-    options: &AlignOptions,
-    bond_gap: Micrometres,
-) -> AlignSettings {
-    let bond_gap_um = bond_gap.0;
+/// Checks `[align]`: every problem is recorded in `checker`. `bond_gap` is the bond line's
+/// mean gap (`[yield] gap_mean_um`), inside which the spiral must not start.
+pub fn check(checker: &mut Checker, settings: &AlignSettings, bond_gap: Micrometres) {
     let at = Section::new("align");
-    let spiral_step_um = at.positive(checker, "spiral_step_um", options.spiral_step_um, "µm");
-    let noise_fraction = at.number(
-        checker,
-        "noise_fraction",
-        options.noise_fraction,
-        Limits::between(0.0, 0.1),
-        "fraction",
-    );
-    let seed = at.count(checker, "seed", options.seed, 0, i64::from(u32::MAX), "seed") as u64;
-    let arrays = at.count(checker, "arrays", options.arrays, 1, 100_000, "arrays") as usize;
-    let attach_cost = checker
-        .choice(
-            &at.path("attach_cost"),
-            &options.attach_cost,
-            &[
-                ("none", AttachCost::None),
-                ("active", AttachCost::Active),
-                ("passive", AttachCost::Passive),
-            ],
-        )
-        .unwrap_or(AttachCost::None);
-    let fibers_per_array =
-        at.count(checker, "fibers_per_array", options.fibers_per_array, 1, 1024, "fibers") as usize;
-    let arrays_per_engine =
-        at.count(checker, "arrays_per_engine", options.arrays_per_engine, 1, 256, "arrays")
-            as usize;
-    let pitch_um = at.positive(checker, "pitch_um", options.pitch_um, "µm");
-    let prealign_sigma_um =
-        at.non_negative(checker, "prealign_sigma_um", options.prealign_sigma_um, "µm");
-    let prealign_roll_mrad =
-        at.non_negative(checker, "prealign_roll_mrad", options.prealign_roll_mrad, "mrad");
-    let approach_gap_um =
-        at.non_negative(checker, "approach_gap_um", options.approach_gap_um, "µm");
-    let spiral_range_um =
-        at.non_negative(checker, "spiral_range_um", options.spiral_range_um, "µm");
-    let first_light_fraction = at.number(
+    let s = settings;
+    at.positive(checker, "spiral_step_um", s.spiral_step_um.0, "µm");
+    at.number(checker, "noise_fraction", s.noise_fraction, Limits::between(0.0, 0.1), "fraction");
+    at.count(checker, "seed", s.seed, 0, i64::from(u32::MAX), "seed");
+    at.count(checker, "arrays", s.arrays, 1, 100_000, "arrays");
+    at.count(checker, "fibers_per_array", s.fibers_per_array, 1, 1024, "fibers");
+    at.count(checker, "arrays_per_engine", s.arrays_per_engine, 1, 256, "arrays");
+    at.positive(checker, "pitch_um", s.pitch_um.0, "µm");
+    at.non_negative(checker, "prealign_sigma_um", s.prealign_sigma_um.0, "µm");
+    at.non_negative(checker, "prealign_roll_mrad", s.prealign_roll_mrad.0, "mrad");
+    at.non_negative(checker, "approach_gap_um", s.approach_gap_um.0, "µm");
+    at.non_negative(checker, "spiral_range_um", s.spiral_range_um.0, "µm");
+    at.number(
         checker,
         "first_light_fraction",
-        options.first_light_fraction,
+        s.first_light_fraction,
         Limits::FRACTION_OPEN,
         "fraction",
     );
-    let stage_resolution_um =
-        at.positive(checker, "stage_resolution_um", options.stage_resolution_um, "µm");
-    let settle_s = at.non_negative(checker, "settle_s", options.settle_s, "s");
-    let measure_s = at.non_negative(checker, "measure_s", options.measure_s, "s");
-    let handling_s = at.non_negative(checker, "handling_s", options.handling_s, "s");
-    let cure_s = at.non_negative(checker, "cure_s", options.cure_s, "s");
-    let MachineCost { machine_usd_per_h, operator_usd_per_h, machines_per_operator } =
-        resolve_machine_cost(checker, options);
-    let Passive {
-        passive_sigma_um,
-        passive_mode_radius_um,
-        passive_place_s,
-        passive_machine_usd_per_h,
-    } = resolve_passive(checker, options);
-    let settings = AlignSettings {
-        seed,
-        arrays,
-        attach_cost,
-        fibers_per_array,
-        arrays_per_engine,
-        pitch_um: Micrometres(pitch_um),
-        prealign_sigma_um: Micrometres(prealign_sigma_um),
-        prealign_roll_mrad: Milliradians(prealign_roll_mrad),
-        approach_gap_um: Micrometres(approach_gap_um),
-        spiral_step_um: Micrometres(spiral_step_um),
-        spiral_range_um: Micrometres(spiral_range_um),
-        first_light_fraction,
-        stage_resolution_um: Micrometres(stage_resolution_um),
-        settle_s: Seconds(settle_s),
-        measure_s: Seconds(measure_s),
-        noise_fraction,
-        handling_s: Seconds(handling_s),
-        cure_s: Seconds(cure_s),
-        machine_usd_per_h: UsdPerHour(machine_usd_per_h),
-        operator_usd_per_h: UsdPerHour(operator_usd_per_h),
-        machines_per_operator,
-        passive_sigma_um: Micrometres(passive_sigma_um),
-        passive_mode_radius_um: Micrometres(passive_mode_radius_um),
-        passive_place_s: Seconds(passive_place_s),
-        passive_machine_usd_per_h: UsdPerHour(passive_machine_usd_per_h),
-    };
-    check_dependent_ranges(checker, &settings, spiral_step_um, noise_fraction, bond_gap_um);
-    settings
+    at.positive(checker, "stage_resolution_um", s.stage_resolution_um.0, "µm");
+    for (name, value) in [
+        ("settle_s", s.settle_s),
+        ("measure_s", s.measure_s),
+        ("handling_s", s.handling_s),
+        ("cure_s", s.cure_s),
+    ] {
+        at.non_negative(checker, name, value.0, "s");
+    }
+    at.non_negative(checker, "machine_usd_per_h", s.machine_usd_per_h.0, "USD/h");
+    at.non_negative(checker, "operator_usd_per_h", s.operator_usd_per_h.0, "USD/h");
+    at.positive(checker, "machines_per_operator", s.machines_per_operator, "machines");
+    at.non_negative(checker, "passive_sigma_um", s.passive_sigma_um.0, "µm");
+    at.positive(checker, "passive_mode_radius_um", s.passive_mode_radius_um.0, "µm");
+    at.non_negative(checker, "passive_place_s", s.passive_place_s.0, "s");
+    at.non_negative(checker, "passive_machine_usd_per_h", s.passive_machine_usd_per_h.0, "USD/h");
+    check_dependent_ranges(checker, settings, bond_gap.0);
 }
 
 /// The ranges set by other fields: the stage resolves the spiral's pitch, the spiral is at
 /// most 100 steps wide and starts outside the bond line, an array takes time on the machine,
 /// first light stands above the noise.
-fn check_dependent_ranges(
-    checker: &mut Checker,
-    settings: &AlignSettings,
-    spiral_step_um: f64,
-    noise_fraction: f64,
-    bond_gap_um: f64,
-) {
+fn check_dependent_ranges(checker: &mut Checker, settings: &AlignSettings, bond_gap_um: f64) {
     let at = Section::new("align");
+    let spiral_step_um = settings.spiral_step_um.0;
+    let noise_fraction = settings.noise_fraction;
     if settings.stage_resolution_um.0 > spiral_step_um && spiral_step_um > 0.0 {
         at.invalid(checker,
             "stage_resolution_um",
@@ -276,72 +186,6 @@ fn check_dependent_ranges(
     }
 }
 
-/// The alignment machine's and operator's hourly costs, and machines per operator.
-fn resolve_machine_cost(checker: &mut Checker, options: &AlignOptions) -> MachineCost {
-    let at = Section::new("align");
-    MachineCost {
-        machine_usd_per_h: at.non_negative(
-            checker,
-            "machine_usd_per_h",
-            options.machine_usd_per_h,
-            "USD/h",
-        ),
-        operator_usd_per_h: at.non_negative(
-            checker,
-            "operator_usd_per_h",
-            options.operator_usd_per_h,
-            "USD/h",
-        ),
-        machines_per_operator: at.positive(
-            checker,
-            "machines_per_operator",
-            options.machines_per_operator,
-            "machines",
-        ),
-    }
-}
-
-/// The machine-cost settings of `[align]`.
-struct MachineCost {
-    machine_usd_per_h: f64,
-    operator_usd_per_h: f64,
-    machines_per_operator: f64,
-}
-
-/// Passive V-groove attach: placement spread, mode radius, placement time and machine cost.
-fn resolve_passive(checker: &mut Checker, options: &AlignOptions) -> Passive {
-    let at = Section::new("align");
-    Passive {
-        passive_sigma_um: at.non_negative(
-            checker,
-            "passive_sigma_um",
-            options.passive_sigma_um,
-            "µm",
-        ),
-        passive_mode_radius_um: at.positive(
-            checker,
-            "passive_mode_radius_um",
-            options.passive_mode_radius_um,
-            "µm",
-        ),
-        passive_place_s: at.non_negative(checker, "passive_place_s", options.passive_place_s, "s"),
-        passive_machine_usd_per_h: at.non_negative(
-            checker,
-            "passive_machine_usd_per_h",
-            options.passive_machine_usd_per_h,
-            "USD/h",
-        ),
-    }
-}
-
-/// The passive-attach settings of `[align]`.
-struct Passive {
-    passive_sigma_um: f64,
-    passive_mode_radius_um: f64,
-    passive_place_s: f64,
-    passive_machine_usd_per_h: f64,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,14 +194,14 @@ mod tests {
     fn default_section(gap_um: f64) -> (AlignSettings, Vec<String>) {
         let text = include_str!("../../cporamp-scenario/presets/default.toml");
         let mut file: toml::Table = toml::from_str(text).unwrap();
-        let options: AlignOptions = file.remove("align").unwrap().try_into().unwrap();
+        let settings: AlignSettings = file.remove("align").unwrap().try_into().unwrap();
         let mut checker = Checker::default();
-        let settings = resolve(&mut checker, &options, Micrometres(gap_um));
+        check(&mut checker, &settings, Micrometres(gap_um));
         (settings, checker.diagnostics.iter().map(|d| d.path.clone()).collect())
     }
 
     #[test]
-    fn the_default_section_resolves_alone() {
+    fn the_default_section_checks_alone() {
         let (settings, problems) = default_section(5.0);
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(settings.attach_cost, AttachCost::None);

@@ -271,23 +271,29 @@ fn bad_inputs_are_named_with_value_range_and_unit() {
         1,
     )
     .unwrap_err();
-    assert_eq!(error.name, "spiral_step_um");
-    assert_eq!(error.to_string(), "align: spiral_step_um = -1 µm; expected a finite value > 0");
+    let paths = |error: AlignInputError| -> Vec<String> {
+        error.problems.iter().map(|problem| problem.path.clone()).collect()
+    };
+    assert_eq!(
+        error.to_string(),
+        "align.spiral_step_um: value -1 is out of range; expected 0 < value (µm)"
+    );
     let error = check(&with(inputs(), |inputs| {
         inputs.settings.approach_gap_um = Micrometres(2.0);
     }))
     .unwrap_err();
-    assert_eq!((error.name, error.unit), ("approach_gap_um", "µm"));
+    assert_eq!(paths(error), ["align.approach_gap_um"]);
     let error = check(&with(inputs(), |inputs| {
         inputs.settings.fibers_per_array = 0;
+        inputs.attach.gap_index = 0.5;
     }))
     .unwrap_err();
-    assert_eq!(error.name, "fibers_per_array");
+    assert_eq!(paths(error), ["align.fibers_per_array", "attach.gap_index"]);
     let error = check(&with(inputs(), |inputs| {
         inputs.settings.stage_resolution_um = Micrometres(2.0);
     }))
     .unwrap_err();
-    assert_eq!(error.name, "stage_resolution_um");
+    assert_eq!(paths(error), ["align.stage_resolution_um"]);
 }
 
 #[test]

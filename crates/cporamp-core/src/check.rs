@@ -128,8 +128,16 @@ impl Checker {
     }
 
     /// Checks an integer count against `min..=max`; returns it, or 1 (with a problem) when
-    /// outside.
-    pub fn count(&mut self, path: &str, value: i64, min: i64, max: i64, unit: &str) -> u32 {
+    /// outside. A count beyond `i64` (an unsigned field) is outside every range.
+    pub fn count(
+        &mut self,
+        path: &str,
+        value: impl TryInto<i64>,
+        min: i64,
+        max: i64,
+        unit: &str,
+    ) -> u32 {
+        let value = value.try_into().unwrap_or(i64::MAX);
         if value < min || value > max {
             self.diagnostics.push(Diagnostic {
                 path: path.to_string(),
@@ -209,7 +217,7 @@ impl Section {
         &self,
         checker: &mut Checker,
         name: &str,
-        value: i64,
+        value: impl TryInto<i64>,
         min: i64,
         max: i64,
         unit: &str,

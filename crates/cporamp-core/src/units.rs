@@ -10,7 +10,7 @@
 //!
 //! Conventions: pJ/bit = W / (Gb/s) x 1000; dBm = 10 log10(P / 1 mW).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::{Add, AddAssign, Mul, MulAssign, Sub};
 
 /// Hours per year (365.25 days), as the fleet engine and the scenario's resource estimate count
@@ -20,7 +20,7 @@ pub const HOURS_PER_YEAR: f64 = 8766.0;
 macro_rules! unit {
     ($(#[$doc:meta])* $name:ident, $suffix:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub f64);
 

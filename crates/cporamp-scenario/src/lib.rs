@@ -83,6 +83,7 @@ pub fn load(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
             let inner = error.into_inner();
             let message = inner.message().trim().to_string();
             let kind = schema::wrong_type(source, &path, &message, inner.span())
+                .or_else(|| schema::unknown_choice(&message))
                 .unwrap_or(DiagnosticKind::Schema { message });
             fail(vec![Diagnostic {
                 location: inner

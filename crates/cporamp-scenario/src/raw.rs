@@ -14,7 +14,7 @@
     reason = "each field is documented beside its value in presets/default.toml"
 )]
 
-pub use cporamp_align::settings::AlignOptions;
+pub use cporamp_align::settings::AlignSettings;
 pub use cporamp_fleet::settings::{FleetJobOptions, FleetOptions, FleetReliabilityOptions};
 pub use cporamp_market::settings::{
     MarketCriteriaOptions, MarketOptions, MarketTierOptions, PriorOptions,
@@ -59,7 +59,7 @@ pub struct ScenarioFile {
     /// The market engine: priors, tiers, value split, scenario criteria.
     pub market: MarketOptions,
     /// Automated fiber alignment and passive attach.
-    pub align: AlignOptions,
+    pub align: AlignSettings,
     /// The liquid-cooling and optics co-design sweep and the cooling bill of materials.
     pub codesign: CodesignOptions,
 }

@@ -3,8 +3,10 @@
 //!
 //! A wrong type's range and unit come from the resolver's own checks, not from a second table:
 //! the bad value is replaced by a sentinel that is of the right type but outside every range
-//! (NaN for a number, the smallest `i64` for an integer, an empty string for a choice), the file
-//! is resolved again, and the problem the resolver reports at that field says what it accepts.
+//! (NaN for a number, the smallest `i64` for a signed integer, the largest for an unsigned
+//! count, an empty string for a choice), the file is resolved again, and the problem the
+//! resolver reports at that field says what it accepts. A negative value of an unsigned count
+//! is reported as out of that range.
 
 use super::raw;
 use cporamp_core::error::{Diagnostic, DiagnosticKind};
@@ -66,13 +68,43 @@ fn found_type(unexpected: &str) -> &'static str {
     "another type"
 }
 
+/// The TOML type of a value as written, in serde's "unexpected" wording.
+fn toml_type(value: &str) -> &'static str {
+    match value.chars().next() {
+        Some('"' | '\'') => "string",
+        Some('[') => "sequence",
+        Some('{') => "map",
+        Some('t' | 'f') => "boolean",
+        _ if value.contains(['.', 'e', 'E'])
+            || value.ends_with("inf")
+            || value.ends_with("nan") =>
+        {
+            "floating point"
+        }
+        _ => "integer",
+    }
+}
+
+/// serde's unknown-variant error (`` unknown variant `x`, expected one of `a`, `b` ``) as the
+/// problem of a choice: the value quoted and the names allowed; `None` for another error.
+pub(crate) fn unknown_choice(message: &str) -> Option<DiagnosticKind> {
+    let rest = message.strip_prefix("unknown variant `")?;
+    let (value, choices) = rest.split_once("`, expected ")?;
+    Some(DiagnosticKind::Invalid {
+        value: format!("\"{value}\""),
+        expected: choices.replace('`', "\""),
+    })
+}
+
 /// What serde's "expected" wording asks for, for people, and the sentinel TOML value of that
 /// type that no range accepts (none for a type with no range).
 fn wanted_type(expected: &str) -> (&'static str, Option<&'static str>) {
     match expected.trim() {
         "f64" | "f32" => ("a number", Some("nan")),
-        "i64" | "i32" | "u64" | "u32" | "usize" => ("an integer", Some("-9223372036854775808")),
-        "a string" => ("text", Some("\"\"")),
+        "i64" | "i32" => ("an integer", Some("-9223372036854775808")),
+        // An unsigned count: the largest TOML integer fits the type and no count's range.
+        "u64" | "usize" => ("an integer", Some("9223372036854775807")),
+        "a string" | "a choice" => ("text", Some("\"\"")),
         "a boolean" => ("true or false", None),
         "a sequence" => ("an array", None),
         other if other.starts_with("struct") || other.starts_with("a map") => ("a table", None),
@@ -122,7 +154,13 @@ fn accepted_at(
                 };
             }
             Err(error) => {
+                let at_path = field_path(error.path()) == path;
                 let inner = error.into_inner();
+                if let Some(DiagnosticKind::Invalid { expected, .. }) =
+                    unknown_choice(inner.message().trim()).filter(|_| at_path)
+                {
+                    return Some((expected, None));
+                }
                 let next = sentinel_for(inner.message().trim())?;
                 let span = inner.span().filter(|span| {
                     span.start < span.end
@@ -144,14 +182,26 @@ pub(crate) fn wrong_type(
     message: &str,
     span: Option<std::ops::Range<usize>>,
 ) -> Option<DiagnosticKind> {
-    let rest = message
-        .strip_prefix("invalid type: ")
-        .or_else(|| message.strip_prefix("invalid value: "))?;
-    let (unexpected, expected) = rest.rsplit_once(", expected ")?;
     let span = span.filter(|span| span.end <= source.len() && span.start < span.end)?;
     let value = echo(&source[span.clone()]);
+    // A choice (an enum) given another type than text: the TOML reader names no types.
+    let (unexpected, expected) = if message == "wanted string or table" {
+        (toml_type(&value), "a choice")
+    } else {
+        let rest = message
+            .strip_prefix("invalid type: ")
+            .or_else(|| message.strip_prefix("invalid value: "))?;
+        rest.rsplit_once(", expected ")?
+    };
     let (wanted, sentinel) = wanted_type(expected);
-    let (expected, unit) = match sentinel.and_then(|s| accepted_at(source, span, s, path)) {
+    let accepted = sentinel.and_then(|s| accepted_at(source, span.clone(), s, path));
+    // A negative count is an integer of the right kind outside its range.
+    if unexpected.starts_with("integer") && wanted == "an integer" {
+        if let Some((expected, Some(unit))) = accepted {
+            return Some(DiagnosticKind::OutOfRange { value, expected, unit });
+        }
+    }
+    let (expected, unit) = match accepted {
         // The integer checks already say "an integer ..."; a number's range needs its type.
         Some((range, unit)) if range.starts_with("an integer") || range.starts_with("a finite") => {
             (range, unit)

@@ -207,6 +207,37 @@ fn fleet_fabrics_must_name_optical_technologies_one_per_tier() {
 }
 
 #[test]
+fn a_section_read_into_its_typed_settings_words_its_problems_as_the_checks_do() {
+    // `[align]` deserializes straight into `AlignSettings`: a negative count stops the reader
+    // in an unsigned field, and a choice is an enum; each problem still names the range, the
+    // unit or the choices, as the section's own checks word them.
+    let source = edited("arrays = 2000 ", "arrays = -3 ");
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "align.arrays");
+    assert!(
+        problem.to_string().ends_with(
+            "align.arrays: value -3 is out of range; expected an integer 1 <= value <= 100000 \
+             (arrays)"
+        ),
+        "{problem}"
+    );
+    let choices = "one of \"none\", \"active\", \"passive\"";
+    for (given, wording) in [
+        ("\"both\"", format!("value \"both\" is not valid; expected {choices}")),
+        ("2", format!("value 2 (an integer) has the wrong type; expected text, {choices}")),
+        (
+            "0.5",
+            format!("value 0.5 (a decimal number) has the wrong type; expected text, {choices}"),
+        ),
+    ] {
+        let source = edited("attach_cost = \"none\"", &format!("attach_cost = {given}"));
+        let problem = only_problem(&source);
+        assert_eq!(problem.path, "align.attach_cost");
+        assert!(problem.to_string().ends_with(&wording), "{problem} vs {wording}");
+    }
+}
+
+#[test]
 fn a_wrong_type_names_the_value_and_the_fields_type_range_and_unit() {
     // An integer field given a fraction and text: the count check's range and unit.
     for (given, shown, found) in

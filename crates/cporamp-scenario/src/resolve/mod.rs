@@ -54,7 +54,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let fleet = resolve_fleet(&mut checker, &file.fleet, generation_ids, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
     let bond_gap = Micrometres(file.yield_options.gap_mean_um);
-    let align = cporamp_align::settings::resolve(&mut checker, &file.align, bond_gap);
+    cporamp_align::settings::check(&mut checker, &file.align, bond_gap);
     let codesign = resolve_codesign(&mut checker, &file.codesign, file, &technologies);
     check_market_fabrics(&mut checker, &market, &fleet, &technologies);
     check_ring_allocations(&mut checker, &photonics, &technologies);
@@ -73,7 +73,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             yield_settings,
             fleet,
             market,
-            align,
+            align: file.align.clone(),
             codesign,
         })
     } else {
