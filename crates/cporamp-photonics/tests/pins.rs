@@ -8,7 +8,6 @@
 use cporamp_core::check::Checker;
 use cporamp_core::pins::assert_pins;
 use cporamp_core::units::{Celsius, Db, Gbps, Nanometres};
-use cporamp_photonics::settings::PhotonicsOptions;
 use cporamp_photonics::*;
 
 /// Rings with a fabrication spread, locked by a heater.
@@ -26,14 +25,14 @@ fn rings() -> Rings {
     }
 }
 
-/// The default scenario's photonics settings (checked alone, by the engine's own resolver) on
+/// The default scenario's photonics settings (checked alone, by the engine's own check) on
 /// 64 lanes and 2 periods (its seed).
 fn settings() -> PhotonicsSettings {
     let text = include_str!("../../cporamp-scenario/presets/default.toml");
     let mut file: toml::Table = toml::from_str(text).unwrap();
-    let options: PhotonicsOptions = file.remove("photonics").unwrap().try_into().unwrap();
+    let default: PhotonicsSettings = file.remove("photonics").unwrap().try_into().unwrap();
     let mut checker = Checker::default();
-    let default = settings::resolve(&mut checker, &options);
+    settings::check(&mut checker, &default);
     assert!(checker.diagnostics.is_empty(), "{:?}", checker.diagnostics);
     PhotonicsSettings { lanes: 64, periods: 2, ..default }
 }

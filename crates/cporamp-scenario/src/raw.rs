@@ -19,7 +19,7 @@ pub use cporamp_fleet::settings::{FleetJobOptions, FleetOptions, FleetReliabilit
 pub use cporamp_market::settings::{
     MarketCriteriaOptions, MarketOptions, MarketTierOptions, PriorOptions,
 };
-pub use cporamp_photonics::settings::PhotonicsOptions;
+pub use cporamp_photonics::settings::PhotonicsSettings;
 pub use cporamp_thermal::settings::{
     BoardOptions, ColdPlateOptions, CyclingOptions, LeakageOptions, ThermalOptions,
 };
@@ -50,7 +50,7 @@ pub struct ScenarioFile {
     /// The thermal engine's co-packaged switch package and its cooling.
     pub thermal: ThermalOptions,
     /// The photonics engine: rings, lock loop, lane variation, drift workload.
-    pub photonics: PhotonicsOptions,
+    pub photonics: PhotonicsSettings,
     /// The yield engine: defects, warpage, test flow and costs.
     #[serde(rename = "yield")]
     pub yield_options: YieldOptions,

@@ -1,65 +1,28 @@
-//! `[photonics]`: the section of the scenario file this engine reads, as written
-//! ([`PhotonicsOptions`]) and checked ([`PhotonicsSettings`], by [`resolve()`]): ring line
+//! `[photonics]`: the section of the scenario file this engine reads ([`PhotonicsSettings`],
+//! deserialized as written and checked by [`check()`]): ring line
 //! shape, heater range, lock loop, lane-to-lane variation and the workload that drives the
 //! drift; and the rings of a technology ([`Rings`]).
 //!
-//! The engine owns its section: its raw serde types, every range check of its fields (each
+//! The engine owns its section: one serde type, every range check of its fields (each
 //! problem names the field path, the value, the interval and the unit, through
-//! [`cporamp_core::check::Checker`]) and the resolved settings. The section names nothing
+//! [`cporamp_core::check::Checker`]). The section names nothing
 //! outside itself; the checks that relate it to the technologies' link margins and ring FSRs
 //! run in the scenario.
 
-mod resolve;
+mod check;
 
-pub use resolve::resolve;
+pub use check::check;
 
 use cporamp_core::units::{
     Celsius, Db, Hertz, Kelvin, Micrometres, Milliwatts, Nanometres, Seconds,
 };
 use serde::{Deserialize, Serialize};
 
-/// `[photonics]` as written: bare numbers with the unit in the field name, counts as `i64` so
-/// that a negative count is a named range error.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhotonicsOptions {
-    pub seed: i64,
-    pub lanes: i64,
-    pub lanes_per_pic: i64,
-    pub wavelength_nm: f64,
-    pub ring_loaded_q: f64,
-    pub heater_max_mw: f64,
-    pub heater_crosstalk: f64,
-    pub channel_spacing_nm: f64,
-    pub global_variance_fraction: f64,
-    pub laser_offset_sigma_nm: f64,
-    pub block_sigma_um: f64,
-    pub fiber_sigma_um: f64,
-    pub mode_radius_um: f64,
-    pub coupling_allocation_db: f64,
-    pub ageing_allocation_db: f64,
-    pub wavelength_reassignment: bool,
-    pub lock_guard_nm: f64,
-    pub power_sigma_db: f64,
-    pub sample_rate_hz: f64,
-    pub kp: f64,
-    pub ki: f64,
-    pub capture_fwhm: f64,
-    pub relock_time_s: f64,
-    pub flap_window_s: f64,
-    pub workload_period_s: f64,
-    pub workload_busy_fraction: f64,
-    pub thermal_step_s: f64,
-    pub drift_grid_cells: i64,
-    pub periods: i64,
-    pub sensor_lsb_k: f64,
-    pub predictor_taps: i64,
-}
-
 /// The photonics engine: ring line shape, heater range, lock loop, lane-to-lane variation
-/// and the workload whose thermal transient drives the drift.
-#[derive(Debug, Clone, Serialize)]
+/// and the workload whose thermal transient drives the drift: `[photonics]` as written, bare
+/// numbers with the unit in the field name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PhotonicsSettings {
     /// Monte Carlo seed.
     pub seed: u64,
@@ -166,9 +129,9 @@ pub struct Rings {
 fn default_section(edit: impl Fn(&str) -> String) -> (PhotonicsSettings, Vec<String>) {
     let text = edit(include_str!("../../../cporamp-scenario/presets/default.toml"));
     let mut file: toml::Table = toml::from_str(&text).unwrap();
-    let options: PhotonicsOptions = file.remove("photonics").unwrap().try_into().unwrap();
+    let settings: PhotonicsSettings = file.remove("photonics").unwrap().try_into().unwrap();
     let mut checker = cporamp_core::check::Checker::default();
-    let settings = resolve(&mut checker, &options);
+    check(&mut checker, &settings);
     (settings, checker.diagnostics.into_iter().map(|d| d.path).collect())
 }
 
@@ -186,7 +149,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_section_resolves_alone() {
+    fn the_default_section_checks_alone() {
         let settings = default_settings();
         assert_eq!((settings.lanes, settings.predictor_taps), (256, 4));
         assert!((settings.sample_rate_hz.0 - 1000.0).abs() < 1e-12);

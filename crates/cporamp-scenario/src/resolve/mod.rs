@@ -49,7 +49,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     );
 
     let thermal = cporamp_thermal::settings::resolve(&mut checker, &file.thermal, generation_ids);
-    let photonics = cporamp_photonics::settings::resolve(&mut checker, &file.photonics);
+    cporamp_photonics::settings::check(&mut checker, &file.photonics);
     let yield_settings = cporamp_yield::settings::resolve(&mut checker, &file.yield_options);
     let fleet = resolve_fleet(&mut checker, &file.fleet, generation_ids, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
@@ -57,7 +57,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     cporamp_align::settings::check(&mut checker, &file.align, bond_gap);
     let codesign = resolve_codesign(&mut checker, &file.codesign, file, &technologies);
     check_market_fabrics(&mut checker, &market, &fleet, &technologies);
-    check_ring_allocations(&mut checker, &photonics, &technologies);
+    check_ring_allocations(&mut checker, &file.photonics, &technologies);
     check_engines_four_fold(&mut checker, &technologies, &generations);
 
     if checker.diagnostics.is_empty() {
@@ -69,7 +69,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             service,
             module_gross_margin,
             thermal,
-            photonics,
+            photonics: file.photonics.clone(),
             yield_settings,
             fleet,
             market,
