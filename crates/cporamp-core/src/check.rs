@@ -259,11 +259,11 @@ pub fn join(parent: &str, child: &str) -> String {
 pub fn check_generation_keys<'a>(
     checker: &mut Checker,
     path: &str,
-    keys: impl IntoIterator<Item = &'a String>,
+    keys: impl IntoIterator<Item = &'a str>,
     generation_ids: &[String],
 ) {
     for id in keys {
-        if !generation_ids.contains(id) {
+        if !generation_ids.iter().any(|listed| listed == id) {
             checker.invalid(
                 &join(path, id),
                 format!("\"{id}\""),

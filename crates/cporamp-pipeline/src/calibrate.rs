@@ -75,7 +75,7 @@ fn sides_mm(
     let technology = scenario.technologies.get(technology_index)?;
     let generation = scenario.generations.get(generation_index)?;
     let geometry = technology.package.as_ref()?;
-    let asic_side_mm = scenario.thermal.asic_side_mm.get(generation_index)?.0;
+    let asic_side_mm = scenario.thermal.asic_side_mm.get(&generation.id)?.0;
     let load = cporamp_thermal::package::PackageLoad {
         asic_w: 0.0,
         engine_w: 0.0,

@@ -100,7 +100,7 @@ pub(crate) fn package_model(
         engine_w: 0.0,
         n_engines: geometry.engines_per_switch(generation) as usize,
         engine_edge_mm: geometry.engine_edge.0,
-        asic_side_mm: scenario.thermal.asic_side_mm[generation_index].0,
+        asic_side_mm: scenario.thermal.asic_side(&generation.id).0,
     };
     PackageModel::new(settings, &load)
 }

@@ -23,13 +23,13 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
     let thermal = &scenario.thermal;
     for technology in &scenario.technologies {
         let Some(package) = &technology.package else { continue };
-        for (index, generation) in scenario.generations.iter().enumerate() {
+        for generation in &scenario.generations {
             let load = PackageLoad {
                 asic_w: 0.0,
                 engine_w: 0.0,
                 n_engines: package.engines_per_switch(generation) as usize,
                 engine_edge_mm: package.engine_edge.0,
-                asic_side_mm: thermal.asic_side_mm[index].0,
+                asic_side_mm: thermal.asic_side(&generation.id).0,
             };
             let side_mm = package_side_mm(thermal, &load);
             // The package grid and the drift transient's coarser one must put a cell centre

@@ -93,7 +93,7 @@ pub(crate) fn yield_inputs(
     };
     let settings = &scenario.yield_settings;
     let photonics = &scenario.photonics;
-    let asic_side_mm = scenario.thermal.asic_side_mm[generation_index].0;
+    let asic_side_mm = scenario.thermal.asic_side(&generation.id).0;
     let ports_per_engine = geometry.ports_per_engine(generation);
     let cost = &compared.cost;
     let warpage_mean = settings.warpage_mean(Millimetres(substrate_side_mm));

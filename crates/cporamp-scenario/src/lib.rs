@@ -169,7 +169,7 @@ impl Scenario {
     pub fn only_generation(&self, index: usize) -> Scenario {
         let mut only = self.clone();
         only.generations = vec![self.generations[index].clone()];
-        only.thermal.asic_side_mm = vec![self.thermal.asic_side_mm[index]];
+        only.thermal.asic_side_mm.retain(|id, _| *id == self.generations[index].id);
         for technology in &mut only.technologies {
             technology.parts = vec![technology.parts[index].clone()];
         }

@@ -20,9 +20,7 @@ pub use cporamp_market::settings::{
     MarketCriteriaOptions, MarketOptions, MarketTierOptions, PriorOptions,
 };
 pub use cporamp_photonics::settings::PhotonicsSettings;
-pub use cporamp_thermal::settings::{
-    BoardOptions, ColdPlateOptions, CyclingOptions, LeakageOptions, ThermalOptions,
-};
+pub use cporamp_thermal::settings::ThermalSettings;
 pub use cporamp_yield::settings::{CoverageOptions, RampOptions, ReworkOptions, YieldOptions};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -48,7 +46,7 @@ pub struct ScenarioFile {
     /// Technologies by id (`cpo_els`).
     pub technology: BTreeMap<String, TechnologyOptions>,
     /// The thermal engine's co-packaged switch package and its cooling.
-    pub thermal: ThermalOptions,
+    pub thermal: ThermalSettings,
     /// The photonics engine: rings, lock loop, lane variation, drift workload.
     pub photonics: PhotonicsSettings,
     /// The yield engine: defects, warpage, test flow and costs.

@@ -8,7 +8,7 @@
 use cporamp_core::check::Checker;
 use cporamp_thermal::native::{Boundaries, Layer, Material, Model, Rect, Source};
 use cporamp_thermal::package::{PackageLoad, PackageModel};
-use cporamp_thermal::settings::{self, HeatSinkKind, ThermalOptions, ThermalSettings};
+use cporamp_thermal::settings::{self, HeatSinkKind, ThermalSettings};
 
 fn main() {
     divan::main();
@@ -59,9 +59,9 @@ fn steady_16_layers(cells: usize) {
 fn default_thermal() -> ThermalSettings {
     let text = include_str!("../../cporamp-scenario/presets/default.toml");
     let mut file: toml::Table = toml::from_str(text).unwrap();
-    let options: ThermalOptions = file.remove("thermal").unwrap().try_into().unwrap();
+    let settings: ThermalSettings = file.remove("thermal").unwrap().try_into().unwrap();
     let mut checker = Checker::default();
-    let settings = settings::resolve(&mut checker, &options, &["51.2T".into(), "102.4T".into()]);
+    settings::check(&mut checker, &settings, &["51.2T".into(), "102.4T".into()]);
     assert!(checker.diagnostics.is_empty(), "{:?}", checker.diagnostics);
     settings
 }

@@ -48,7 +48,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
         "fraction",
     );
 
-    let thermal = cporamp_thermal::settings::resolve(&mut checker, &file.thermal, generation_ids);
+    cporamp_thermal::settings::check(&mut checker, &file.thermal, generation_ids);
     cporamp_photonics::settings::check(&mut checker, &file.photonics);
     let yield_settings = cporamp_yield::settings::resolve(&mut checker, &file.yield_options);
     let fleet = resolve_fleet(&mut checker, &file.fleet, generation_ids, &technologies);
@@ -68,7 +68,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             technologies,
             service,
             module_gross_margin,
-            thermal,
+            thermal: file.thermal.clone(),
             photonics: file.photonics.clone(),
             yield_settings,
             fleet,

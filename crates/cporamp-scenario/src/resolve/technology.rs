@@ -237,7 +237,12 @@ fn resolve_per_generation(
     options: &raw::TechnologyOptions,
     generation_ids: &[String],
 ) -> Vec<Parts> {
-    check_generation_keys(checker, path, options.per_generation.keys(), generation_ids);
+    check_generation_keys(
+        checker,
+        path,
+        options.per_generation.keys().map(String::as_str),
+        generation_ids,
+    );
     // Lasers are priced per laser only where the port owns them; an ELS is priced per module.
     let owns_lasers = options.laser.as_ref().is_some_and(|laser| laser.placement != "external");
     generation_ids

@@ -1,18 +1,19 @@
-//! `[thermal]`: the section of the scenario file this engine reads, as written
-//! ([`ThermalOptions`]) and checked ([`ThermalSettings`], by [`resolve()`]): the co-packaged
+//! `[thermal]`: the section of the scenario file this engine reads ([`ThermalSettings`],
+//! deserialized as written and checked by [`check()`]): the co-packaged
 //! switch package, its heat sink (`[thermal.cold_plate]`), workload cycling
 //! (`[thermal.cycling]`), the ASIC's leakage and the board's heat path.
 //!
-//! The engine owns its section: its raw serde types, every range check of its fields (each
-//! problem names the field path, the value, the interval and the unit, through
-//! [`cporamp_core::check::Checker`]) and the resolved settings. The one thing it names outside
+//! The engine owns its section: one serde type per table, and every range check of its fields
+//! (each problem names the field path, the value, the interval and the unit, through
+//! [`cporamp_core::check::Checker`]). The one thing it names outside
 //! itself, the generations of its per-generation ASIC side, is passed in by the scenario as
 //! the ids listed in `compare.generations`.
 
-mod resolve;
+mod check;
 
-pub use resolve::resolve;
+pub use check::check;
 
+use cporamp_core::ids::GenerationId;
 use cporamp_core::units::{
     Celsius, JoulesPerCubicMetreKelvin, JoulesPerKilogramKelvin, Kelvin, KelvinPerWatt,
     KelvinSquareMillimetresPerWatt, KilogramsPerCubicMetre, LitresPerMinute, Millimetres,
@@ -21,106 +22,16 @@ use cporamp_core::units::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// `[thermal]`: the co-packaged switch package the thermal engine models.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
+/// The co-packaged switch package and its liquid cold plate (all lengths in mm as named):
+/// `[thermal]` as written, bare numbers with the unit in the field name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ThermalOptions {
-    pub grid_cells: i64,
-    pub asic_side_mm: BTreeMap<String, f64>,
-    pub engine_depth_mm: f64,
-    pub engine_gap_mm: f64,
-    pub substrate_margin_mm: f64,
-    pub die_thickness_mm: f64,
-    pub silicon_k_w_per_mk: f64,
-    pub silicon_rho_c_j_per_m3k: f64,
-    pub tim_thickness_mm: f64,
-    pub tim_k_w_per_mk: f64,
-    pub gap_k_w_per_mk: f64,
-    pub lid_thickness_mm: f64,
-    pub lid_k_w_per_mk: f64,
-    pub lid_rho_c_j_per_m3k: f64,
-    pub substrate_thickness_mm: f64,
-    pub substrate_k_w_per_mk: f64,
-    pub substrate_rho_c_j_per_m3k: f64,
-    pub cold_plate: ColdPlateOptions,
-    pub cycling: CyclingOptions,
-    pub leakage: LeakageOptions,
-    pub board: BoardOptions,
-}
-
-/// `[thermal.board]`: the secondary heat path, substrate to solder balls to board to air.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BoardOptions {
-    pub solder_thickness_mm: f64,
-    pub solder_k_w_per_mk: f64,
-    pub pcb_thickness_mm: f64,
-    pub pcb_k_w_per_mk: f64,
-    pub air_r_k_per_w: f64,
-    pub air_temp_c: f64,
-}
-
-/// `[thermal.leakage]`: the ASIC's temperature-dependent (leakage) power.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LeakageOptions {
-    pub asic_fraction: f64,
-    pub reference_temp_c: f64,
-    pub beta_per_k: f64,
-}
-
-/// `[thermal.cycling]`: a workload that cycles the package, and the fatigue model.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CyclingOptions {
-    pub period_s: f64,
-    pub busy_fraction: f64,
-    pub idle_power_fraction: f64,
-    pub inlet_swing_k: f64,
-    pub steps_per_period: i64,
-    pub n_periods: i64,
-    pub range_exponent: f64,
-    pub frequency_exponent: f64,
-    pub ea_over_k_k: f64,
-    pub test_cycles: f64,
-    pub test_min_c: f64,
-    pub test_max_c: f64,
-    pub test_cycles_per_day: f64,
-}
-
-/// `[thermal.cold_plate]`: a liquid cold plate with parallel rectangular channels.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ColdPlateOptions {
-    pub kind: String,
-    pub nominal_inlet_c: f64,
-    pub inlet_sweep_c: Vec<f64>,
-    pub flow_l_per_min: f64,
-    pub channel_width_mm: f64,
-    pub channel_height_mm: f64,
-    pub wall_thickness_mm: f64,
-    pub base_thickness_mm: f64,
-    pub plate_k_w_per_mk: f64,
-    pub interface_r_k_mm2_per_w: f64,
-    pub coolant_k_w_per_mk: f64,
-    pub coolant_rho_kg_per_m3: f64,
-    pub coolant_cp_j_per_kgk: f64,
-    pub coolant_viscosity_pa_s: f64,
-}
-
-/// The co-packaged switch package and its liquid cold plate (all lengths in mm as named).
-#[derive(Debug, Clone, Serialize)]
 pub struct ThermalSettings {
     /// Lateral cells per side of the package.
     pub grid_cells: usize,
-    /// ASIC die side per generation, in
-    /// the scenario's `compare.generations` order, mm.
-    pub asic_side_mm: Vec<Millimetres>,
+    /// ASIC die side per generation (one for each of the scenario's `compare.generations`),
+    /// mm.
+    pub asic_side_mm: BTreeMap<GenerationId, Millimetres>,
     /// Optical engine depth (perpendicular to the package edge), mm.
     pub engine_depth_mm: Millimetres,
     /// Gap between the ASIC die and the engines, mm.
@@ -163,7 +74,8 @@ pub struct ThermalSettings {
 
 /// A heat sink over the lid with parallel rectangular channels between fins: a liquid cold
 /// plate or an air plate-fin sink (the `coolant_*` properties are then air's).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ColdPlate {
     /// Liquid channels or air fins: selects the heat-transfer correlation.
     pub kind: HeatSinkKind,
@@ -196,7 +108,7 @@ pub struct ColdPlate {
 }
 
 /// What flows between the fins of the heat sink.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HeatSinkKind {
     /// A liquid cold plate: Shah-London laminar or Gnielinski turbulent channel flow.
@@ -210,6 +122,18 @@ pub enum HeatSinkKind {
     Microchannel4rm,
 }
 
+impl ThermalSettings {
+    /// The ASIC die side at `generation`.
+    ///
+    /// # Panics
+    /// If the section has no side for `generation`: [`check()`] names every generation of
+    /// `compare.generations` without one.
+    #[must_use]
+    pub fn asic_side(&self, generation: &GenerationId) -> Millimetres {
+        self.asic_side_mm[generation]
+    }
+}
+
 impl HeatSinkKind {
     /// Whether the package's cold plate is solved with 3D-ICE's channel model rather than
     /// a lumped correlation over the lid.
@@ -220,7 +144,8 @@ impl HeatSinkKind {
 }
 
 /// A square-wave workload and the Norris-Landzberg fatigue model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Cycling {
     /// Workload period, s.
     pub period_s: Seconds,
@@ -252,9 +177,12 @@ pub struct Cycling {
 
 /// The ASIC's leakage: $P(T) = P_\text{nom}[(1 - f) + f e^{\beta (T - T_\text{ref})}]$ with
 /// $P_\text{nom}$ the generation's ASIC power.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AsicLeakage {
-    /// Leakage share of the ASIC power at the reference temperature, 0..1.
+    /// Leakage share of the ASIC power at the reference temperature, 0..1 (`asic_fraction` in
+    /// the file).
+    #[serde(rename(deserialize = "asic_fraction"))]
     pub fraction: f64,
     /// Junction temperature at which the generation's ASIC power holds, °C.
     pub reference_temp_c: Celsius,
@@ -264,7 +192,8 @@ pub struct AsicLeakage {
 
 /// The secondary heat path under the package: solder balls, the board, and the board's
 /// convection to the chassis air, in series over the package footprint.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Board {
     /// Solder-ball layer thickness, mm.
     pub solder_thickness_mm: Millimetres,
@@ -286,10 +215,10 @@ pub struct Board {
 fn default_section(edit: impl Fn(&str) -> String) -> (ThermalSettings, Vec<String>) {
     let text = edit(include_str!("../../../cporamp-scenario/presets/default.toml"));
     let mut file: toml::Table = toml::from_str(&text).unwrap();
-    let options: ThermalOptions = file.remove("thermal").unwrap().try_into().unwrap();
+    let settings: ThermalSettings = file.remove("thermal").unwrap().try_into().unwrap();
     let mut checker = cporamp_core::check::Checker::default();
     let generations = ["51.2T".to_string(), "102.4T".to_string()];
-    let settings = resolve(&mut checker, &options, &generations);
+    check(&mut checker, &settings, &generations);
     (settings, checker.diagnostics.into_iter().map(|d| d.path).collect())
 }
 
@@ -306,7 +235,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_section_resolves_alone() {
+    fn the_default_section_checks_alone() {
         let settings = default_settings();
         assert_eq!(settings.asic_side_mm.len(), 2);
         assert_eq!(settings.cold_plate.kind, HeatSinkKind::LiquidChannels);
@@ -317,9 +246,9 @@ mod tests {
         let (_, problems) =
             default_section(|text| {
                 text.replacen("\"102.4T\" = 30.0 }", "\"102.4T\" = 30.0, \"9T\" = 5.0 }", 1)
-                    .replacen("kind = \"liquid_channels\"", "kind = \"ice\"", 1)
+                    .replacen("\nflow_l_per_min = ", "\nflow_l_per_min = 0 #", 1)
             });
-        assert_eq!(problems, ["thermal.asic_side_mm.9T", "thermal.cold_plate.kind"]);
+        assert_eq!(problems, ["thermal.asic_side_mm.9T", "thermal.cold_plate.flow_l_per_min"]);
     }
 
     #[test]
