@@ -44,7 +44,7 @@ fn results_do_not_depend_on_threads_and_progress_reaches_every_total() {
     // laser and 3 engine factors of the goodput surrogates and their held-out run + 500
     // samples + 100 Sobol samples. Each stage reports its start (done = 0) and reaches
     // its total.
-    let quarters = scenario.yield_settings.ramp.quarters.len();
+    let quarters = scenario.yield_settings.ramp.units_per_quarter.len();
     assert_eq!(quarters, 12);
     let expected = [
         (Stage::Thermal, 4),

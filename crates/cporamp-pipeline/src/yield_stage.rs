@@ -170,7 +170,7 @@ pub(crate) fn yield_inputs(
         packaging_usd: Usd(settings.packaging_usd.0
             + align::attach_usd_per_engine(scenario, threads)?
                 * geometry.engines_per_switch(generation) as f64),
-        test_costs: settings.test_costs,
+        test_costs: settings.test_costs(),
     };
     Ok(Some(inputs))
 }
@@ -188,7 +188,7 @@ pub(crate) fn yield_all(
 ) -> Result<Vec<YieldTechnology>, PipelineError> {
     let learning = &scenario.yield_settings.ramp;
     let points: Vec<(Quarter, f64)> =
-        learning.quarters.iter().copied().zip(learning.cumulative_units.iter().copied()).collect();
+        learning.quarters().into_iter().zip(learning.cumulative_units()).collect();
     let mut plans = Vec::with_capacity(units.len());
     let mut runs = Vec::new();
     let mut closed = Vec::with_capacity(units.len());

@@ -21,7 +21,7 @@ pub use cporamp_market::settings::{
 };
 pub use cporamp_photonics::settings::PhotonicsSettings;
 pub use cporamp_thermal::settings::ThermalSettings;
-pub use cporamp_yield::settings::{CoverageOptions, RampOptions, ReworkOptions, YieldOptions};
+pub use cporamp_yield::settings::YieldSettings;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -51,7 +51,7 @@ pub struct ScenarioFile {
     pub photonics: PhotonicsSettings,
     /// The yield engine: defects, warpage, test flow and costs.
     #[serde(rename = "yield")]
-    pub yield_options: YieldOptions,
+    pub yield_options: YieldSettings,
     /// The fleet engine: cluster, fabrics, reliability, repair, training job.
     pub fleet: FleetOptions,
     /// The market engine: priors, tiers, value split, scenario criteria.

@@ -235,6 +235,13 @@ fn a_section_read_into_its_typed_settings_words_its_problems_as_the_checks_do() 
         assert_eq!(problem.path, "align.attach_cost");
         assert!(problem.to_string().ends_with(&wording), "{problem} vs {wording}");
     }
+    // A coverage is a table keyed by mechanism: an unknown key is named at its own line.
+    let source =
+        edited("[yield.engine_test_coverage]\n", "[yield.engine_test_coverage]\nbow = 0.5\n");
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "yield.engine_test_coverage.bow");
+    let line = source.lines().position(|line| line == "bow = 0.5").unwrap() + 1;
+    assert_eq!(problem.location, Some((line, 1)));
 }
 
 #[test]

@@ -193,7 +193,7 @@ fn yield_demand(scenario: &Scenario, co_packaged: &[&Technology], demands: &mut 
             lane_samples += engines * lanes;
         }
     }
-    let points = (y.ramp.quarters.len() + 6) as f64 * y.ramp.packages_per_point as f64;
+    let points = (y.ramp.units_per_quarter.len() + 6) as f64 * y.ramp.packages_per_point as f64;
     demands.push(Demand {
         stage: "yield",
         field: if points > y.packages as f64 {

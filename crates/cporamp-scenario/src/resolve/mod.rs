@@ -20,7 +20,7 @@ use super::{
 };
 use cporamp_core::check::{Checker, Limits, join};
 use cporamp_core::error::Diagnostic;
-use cporamp_core::units::{Hours, Micrometres};
+use cporamp_core::units::Hours;
 
 /// Checks and resolves a raw scenario, or returns every problem found.
 pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnostic>> {
@@ -50,10 +50,10 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
 
     cporamp_thermal::settings::check(&mut checker, &file.thermal, generation_ids);
     cporamp_photonics::settings::check(&mut checker, &file.photonics);
-    let yield_settings = cporamp_yield::settings::resolve(&mut checker, &file.yield_options);
+    cporamp_yield::settings::check(&mut checker, &file.yield_options);
     let fleet = resolve_fleet(&mut checker, &file.fleet, generation_ids, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
-    let bond_gap = Micrometres(file.yield_options.gap_mean_um);
+    let bond_gap = file.yield_options.gap_mean_um;
     cporamp_align::settings::check(&mut checker, &file.align, bond_gap);
     let codesign = resolve_codesign(&mut checker, &file.codesign, file, &technologies);
     check_market_fabrics(&mut checker, &market, &fleet, &technologies);
@@ -70,7 +70,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             module_gross_margin,
             thermal: file.thermal.clone(),
             photonics: file.photonics.clone(),
-            yield_settings,
+            yield_settings: file.yield_options.clone(),
             fleet,
             market,
             align: file.align.clone(),

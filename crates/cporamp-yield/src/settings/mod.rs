@@ -1,107 +1,28 @@
-//! `[yield]`: the section of the scenario file this engine reads, as written
-//! ([`YieldOptions`]) and checked ([`YieldSettings`], by [`resolve()`]): Monte Carlo size,
+//! `[yield]`: the section of the scenario file this engine reads ([`YieldSettings`],
+//! deserialized as written and checked by [`check()`]): Monte Carlo size,
 //! defect densities, warpage, test flow and costs, the volume ramp (`[yield.ramp]`) and fiber
 //! re-attach (`[yield.rework]`).
 //!
-//! The engine owns its section: its raw serde types, every range check of its fields (each
-//! problem names the field path, the value, the interval and the unit, through
-//! [`cporamp_core::check::Checker`]) and the resolved settings. The section names nothing
+//! The engine owns its section: one serde type per table, and every range check of its fields
+//! (each problem names the field path, the value, the interval and the unit, through
+//! [`cporamp_core::check::Checker`]). The section names nothing
 //! outside itself. The pipeline builds the engine's [`YieldInputs`](crate::YieldInputs) from
 //! these settings and the technology, photonics and thermal results.
 
-mod resolve;
+mod check;
 
-pub use resolve::resolve;
+pub use check::check;
 
 use cporamp_core::mechanism::ByMechanism;
 use cporamp_core::quarter::Quarter;
 use cporamp_core::units::{Hours, Micrometres, Millimetres, Milliradians, Usd};
 use serde::{Deserialize, Serialize};
 
-/// `[yield]` as written: bare numbers with the unit in the field name, counts as `i64` so
-/// that a negative count is a named range error.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct YieldOptions {
-    pub seed: i64,
-    pub packages: i64,
-    pub spare_lanes_per_engine: i64,
-    pub shift_sigma_um: f64,
-    pub gap_mean_um: f64,
-    pub gap_sigma_um: f64,
-    pub gap_index: f64,
-    pub tilt_sigma_mrad: f64,
-    pub laser_defects_per_laser: f64,
-    pub laser_weak_fraction: f64,
-    pub laser_weak_rate_per_h: f64,
-    pub burn_in_h: f64,
-    pub warpage_um_per_mm2: f64,
-    pub warpage_sigma_fraction: f64,
-    pub warpage_lateral_per_um: f64,
-    pub reflow_warpage_fraction: f64,
-    pub bga_open_low_um: f64,
-    pub bga_open_high_um: f64,
-    pub engine_joint_open_um: f64,
-    pub asic_defects_per_cm2: f64,
-    pub asic_cluster_alpha: f64,
-    pub wafers_per_lot: i64,
-    pub asic_lot_alpha: f64,
-    pub engines_per_pic_wafer: i64,
-    pub ring_offset_wafer_share: f64,
-    pub els_spare_lasers: i64,
-    pub wafer_test_coverage: f64,
-    pub engine_test_coverage: CoverageOptions,
-    pub package_test_coverage: CoverageOptions,
-    pub system_test_coverage: CoverageOptions,
-    pub ramp: RampOptions,
-    pub rework: ReworkOptions,
-    pub packaging_usd: f64,
-    pub wafer_test_usd: f64,
-    pub engine_test_usd: f64,
-    pub package_test_usd: f64,
-    pub system_test_usd: f64,
-    pub burn_in_usd: f64,
-}
-
-/// `[yield.rework]` as written: fiber re-attach of coupling rejects.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ReworkOptions {
-    pub attempts: i64,
-    pub damage_probability: f64,
-    pub usd: f64,
-}
-
-/// `[yield.ramp]` as written: Wright's-law learning over cumulative volume.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RampOptions {
-    pub learning_rate: f64,
-    pub reference_units: f64,
-    pub first_quarter: String,
-    pub initial_units: f64,
-    pub units_per_quarter: Vec<f64>,
-    pub packages_per_point: i64,
-}
-
-/// Test coverage per mechanism, as written.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CoverageOptions {
-    pub coupling: f64,
-    pub laser: f64,
-    pub drift: f64,
-    pub warpage: f64,
-    pub asic: f64,
-}
-
 /// The yield engine: Monte Carlo size, defect densities, warpage, test flow and costs (the
-/// structure, optics and ASIC come from the technology, photonics and thermal settings).
-#[derive(Debug, Clone, Serialize)]
+/// structure, optics and ASIC come from the technology, photonics and thermal settings):
+/// `[yield]` as written, bare numbers with the unit in the field name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct YieldSettings {
     /// Monte Carlo seed.
     pub seed: u64,
@@ -157,7 +78,7 @@ pub struct YieldSettings {
     pub els_spare_lasers: usize,
     /// ASIC wafer-test coverage.
     pub wafer_test_coverage: f64,
-    /// Engine-test coverage per mechanism.
+    /// Engine-test coverage per mechanism (a table keyed by mechanism in the file).
     pub engine_test_coverage: ByMechanism<f64>,
     /// Package-test coverage per mechanism.
     pub package_test_coverage: ByMechanism<f64>,
@@ -169,14 +90,20 @@ pub struct YieldSettings {
     pub rework: Rework,
     /// Substrate, lid, assembly and fiber attach per package, USD.
     pub packaging_usd: Usd,
-    /// What each test insertion and burn-in costs (flattened: the scenario's JSON shows its
-    /// fields here).
-    #[serde(flatten)]
-    pub test_costs: TestCosts,
+    /// Wafer test per ASIC, USD.
+    pub wafer_test_usd: Usd,
+    /// Engine test per engine, USD.
+    pub engine_test_usd: Usd,
+    /// Package test per package, USD.
+    pub package_test_usd: Usd,
+    /// System test per switch, USD.
+    pub system_test_usd: Usd,
+    /// Laser burn-in per package's worth of lasers, USD.
+    pub burn_in_usd: Usd,
 }
 
-/// The cost of each test insertion and of burn-in, as `[yield]` sets them; the yield engine's
-/// inputs hold the same value.
+/// The cost of each test insertion and of burn-in, as `[yield]` sets them
+/// ([`YieldSettings::test_costs`]), for the yield engine's inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TestCosts {
     /// Wafer test per ASIC, USD.
@@ -192,6 +119,18 @@ pub struct TestCosts {
 }
 
 impl YieldSettings {
+    /// What each test insertion and burn-in costs.
+    #[must_use]
+    pub fn test_costs(&self) -> TestCosts {
+        TestCosts {
+            wafer_test_usd: self.wafer_test_usd,
+            engine_test_usd: self.engine_test_usd,
+            package_test_usd: self.package_test_usd,
+            system_test_usd: self.system_test_usd,
+            burn_in_usd: self.burn_in_usd,
+        }
+    }
+
     /// Mean corner warpage of a package of side `package_side`, µm: the warpage per package
     /// area times the area (warpage grows with the substrate's area).
     #[must_use]
@@ -214,29 +153,53 @@ impl YieldSettings {
     }
 }
 
-/// Wright's-law learning of the yield engine's defect levels.
-#[derive(Debug, Clone, Serialize)]
+/// Wright's-law learning of the yield engine's defect levels (`[yield.ramp]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Ramp {
     /// Factor on defect levels per doubling of cumulative volume, in (0, 1].
     pub learning_rate: f64,
     /// Cumulative packages at which the `[yield]` defect levels hold.
     pub reference_units: f64,
+    /// The ramp's first quarter (`2026Q1`).
+    pub first_quarter: Quarter,
     /// Packages built before the first quarter.
     pub initial_units: f64,
-    /// Each quarter of the ramp (`2026Q1`, ...).
-    pub quarters: Vec<Quarter>,
-    /// Cumulative packages at the end of each quarter: the units built before the first one
-    /// plus the quarters' volumes.
-    pub cumulative_units: Vec<f64>,
+    /// Packages built in each quarter of the ramp, from the first.
+    pub units_per_quarter: Vec<f64>,
     /// Packages simulated per point.
     pub packages_per_point: usize,
+}
+
+impl Ramp {
+    /// Each quarter of the ramp, from the first, one per quarter's volume.
+    #[must_use]
+    pub fn quarters(&self) -> Vec<Quarter> {
+        (0..self.units_per_quarter.len())
+            .map(|offset| self.first_quarter.plus(offset as i32))
+            .collect()
+    }
+
+    /// Cumulative packages at the end of each quarter: the units built before the first one
+    /// plus the quarters' volumes.
+    #[must_use]
+    pub fn cumulative_units(&self) -> Vec<f64> {
+        self.units_per_quarter
+            .iter()
+            .scan(self.initial_units, |cumulative, units| {
+                *cumulative += units;
+                Some(*cumulative)
+            })
+            .collect()
+    }
 }
 
 /// Fiber re-attach of a package that failed package test for coupling alone: the fiber
 /// blocks of the engines with coupling failures are removed and attached again (fresh
 /// placement, gap and tilt; the warpage stays), then the package is tested again. The yield
 /// engine takes it as it is.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rework {
     /// Attempts per package (0: a reject is scrap).
     pub attempts: usize,
@@ -253,41 +216,44 @@ mod tests {
     use cporamp_core::mechanism::Mechanism;
 
     /// The default scenario's `[yield]` table, with `edit` applied to its text first.
-    fn default_section(edit: impl Fn(&str) -> String) -> YieldOptions {
+    fn default_section(edit: impl Fn(&str) -> String) -> YieldSettings {
         let text = edit(include_str!("../../../cporamp-scenario/presets/default.toml"));
         let mut file: toml::Table = toml::from_str(&text).unwrap();
         file.remove("yield").unwrap().try_into().unwrap()
     }
 
-    fn resolved(options: &YieldOptions) -> (YieldSettings, Vec<String>) {
+    fn checked(settings: YieldSettings) -> (YieldSettings, Vec<String>) {
         let mut checker = Checker::default();
-        let settings = resolve(&mut checker, options);
+        check(&mut checker, &settings);
         (settings, checker.diagnostics.iter().map(|d| d.path.clone()).collect())
     }
 
     #[test]
-    fn the_default_section_resolves_alone() {
-        let (settings, problems) = resolved(&default_section(str::to_string));
+    fn the_default_section_checks_alone() {
+        let (settings, problems) = checked(default_section(str::to_string));
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!((settings.seed, settings.packages), (20_261_125, 20_000));
         assert_eq!(settings.rework.attempts, 1);
-        let ramp = &settings.ramp;
-        assert_eq!(ramp.quarters[0].to_string(), "2026Q1");
-        assert_eq!(ramp.quarters.len(), ramp.cumulative_units.len());
-        // Cumulative units: the volume built before the ramp plus the first quarter's.
-        assert!((ramp.cumulative_units[0] - (40_000.0 + 10_000.0)).abs() < 1e-9);
+        let (quarters, cumulative) = (settings.ramp.quarters(), settings.ramp.cumulative_units());
+        assert_eq!(quarters[0].to_string(), "2026Q1");
+        assert_eq!(quarters[1].to_string(), "2026Q2");
+        assert_eq!(quarters.len(), cumulative.len());
+        // Cumulative units: the volume built before the ramp plus each quarter's.
+        assert!((cumulative[0] - (40_000.0 + 10_000.0)).abs() < 1e-9);
+        let second = settings.ramp.units_per_quarter[1];
+        assert!((cumulative[1] - (50_000.0 + second)).abs() < 1e-9);
         let coupling = settings.package_test_coverage[Mechanism::Coupling];
         assert!((0.0..=1.0).contains(&coupling), "{coupling}");
     }
 
     #[test]
     fn every_problem_is_named_by_its_field_path() {
-        let options = default_section(|text| {
+        let settings = default_section(|text| {
             text.replace("packages = 20000 ", "packages = 0 ")
-                .replace("attempts = 1 ", "attempts = -1 ")
-                .replace("first_quarter = \"2026Q1\"", "first_quarter = \"2026Q5\"")
+                .replace("attempts = 1 ", "attempts = 11 ")
+                .replace("first_quarter = \"2026Q1\"", "first_quarter = \"1850Q1\"")
         });
-        let (_, problems) = resolved(&options);
+        let (_, problems) = checked(settings);
         for path in ["yield.packages", "yield.rework.attempts", "yield.ramp.first_quarter"] {
             assert!(problems.iter().any(|p| p == path), "{path} in {problems:?}");
         }
