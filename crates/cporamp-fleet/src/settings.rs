@@ -1,16 +1,17 @@
-//! `[fleet]`: the section of the scenario file this engine reads, as written
-//! ([`FleetOptions`]) and checked ([`FleetSettings`], by [`resolve`]).
+//! `[fleet]`: the section of the scenario file this engine reads ([`FleetSettings`],
+//! deserialized as written and checked by [`check`]).
 //!
-//! The engine owns its section: its raw serde types, every range check of its fields (each
-//! problem names the field path, the value, the interval and the unit, through
-//! [`cporamp_core::check::Checker`]), and the resolved settings. The ids it names outside
-//! itself (the switch generation, the fabrics' technologies) are resolved by the scenario that
-//! holds the section, through [`Catalog`]. The checks that relate the section to a generation's
-//! switch (a buildable fabric, a failed-port threshold within the radix) run with the
-//! scenario's other dependent checks, on [`max_gpus`](crate::max_gpus) and
+//! The engine owns its section: one serde type per table, and every range check of its fields
+//! (each problem names the field path, the value, the interval and the unit, through
+//! [`cporamp_core::check::Checker`]). The ids it names outside itself (the switch generation,
+//! the fabrics' technologies) are checked against the scenario that holds the section, through
+//! [`Catalog`]. The checks that relate the section to a generation's switch (a buildable
+//! fabric, a failed-port threshold within the radix) run with the scenario's other dependent
+//! checks, on [`max_gpus`](crate::max_gpus) and
 //! [`MAX_JOB_INTERRUPTIONS`](crate::MAX_JOB_INTERRUPTIONS).
 
 use cporamp_core::check::{Checker, Limits, Section};
+use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::{Celsius, Dppm, Fit, Gbps, Hours};
 use serde::{Deserialize, Serialize};
 
@@ -23,81 +24,21 @@ pub enum TechnologyRole {
     Nic,
 }
 
-/// The ids `[fleet]` names outside itself, resolved by the scenario that holds the section.
+/// The ids `[fleet]` names outside itself, checked against the scenario that holds the
+/// section.
 pub trait Catalog {
-    /// The index of the switch generation `id` named at `path`; 0, with a problem recorded,
-    /// when there is none.
-    fn generation(&self, checker: &mut Checker, path: &str, id: &str) -> usize;
-    /// The index of the technology `id` named at `path` for `role`; 0, with a problem
-    /// recorded, when there is none or it does not fit the role.
-    fn technology(
-        &self,
-        checker: &mut Checker,
-        path: &str,
-        id: &str,
-        role: TechnologyRole,
-    ) -> usize;
-}
-
-/// `[fleet]` as written: bare numbers with the unit in the field name, counts as `i64` so
-/// that a negative count is a named range error, ids as strings.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FleetOptions {
-    pub seed: i64,
-    pub replications: i64,
-    pub years: f64,
-    pub generation: String,
-    pub gpus: i64,
-    pub tiers: i64,
-    pub technologies: Vec<String>,
-    pub mixed_tiers: Vec<String>,
-    pub nic_technology: String,
-    pub technicians: i64,
-    pub gpu_interruptions_per_gpu_h: f64,
-    pub repair_sigma: f64,
-    pub replace_after_failed_ports: i64,
-    pub spare_fraction: f64,
-    pub reorder_lead_h: f64,
-    pub reliability: FleetReliabilityOptions,
-    pub job: FleetJobOptions,
-}
-
-/// `[fleet.reliability]` as written.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FleetReliabilityOptions {
-    pub module_fit: f64,
-    pub dsp_fit: f64,
-    pub engine_port_fit: f64,
-    pub laser_fit: f64,
-    pub laser_weibull_shape: f64,
-    pub laser_weibull_scale_h: f64,
-    pub laser_ref_temp_c: f64,
-    pub laser_activation_energy_ev: f64,
-    pub switch_hardware_fit: f64,
-    pub module_infant_dppm: f64,
-    pub infant_mean_h: f64,
-    pub engine_port_fit_gbps: f64,
-    pub laser_fit_ref_temp_c: f64,
-}
-
-/// `[fleet.job]` as written.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FleetJobOptions {
-    pub gpus: i64,
-    pub checkpoint_interval_h: f64,
-    pub checkpoint_cost_h: f64,
-    pub restart_cost_h: f64,
+    /// Records a problem at `path` unless `id` names one of the scenario's switch generations.
+    fn check_generation(&self, checker: &mut Checker, path: &str, id: &str);
+    /// Records a problem at `path` unless `id` names one of the scenario's technologies, fit
+    /// for `role`.
+    fn check_technology(&self, checker: &mut Checker, path: &str, id: &str, role: TechnologyRole);
 }
 
 /// The fleet engine: a GPU cluster's scale-out fabric, built once per technology (every tier)
-/// and once mixed, run over years with failures, repairs and a training job.
-#[derive(Debug, Clone, Serialize)]
+/// and once mixed, run over years with failures, repairs and a training job: `[fleet]` as
+/// written, bare numbers with the unit in the field name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FleetSettings {
     /// Monte Carlo seed.
     pub seed: u64,
@@ -105,19 +46,18 @@ pub struct FleetSettings {
     pub replications: usize,
     /// Simulated years.
     pub years: f64,
-    /// Index into `Scenario::generations` of the cluster's switch generation.
-    pub generation: usize,
+    /// The cluster's switch generation.
+    pub generation: GenerationId,
     /// GPUs, one scale-out port each.
     pub gpus: usize,
     /// Switch tiers (2 or 3).
     pub tiers: usize,
-    /// Indices into `Scenario::technologies`: one fabric per entry, that technology on every
-    /// tier.
-    pub technologies: Vec<usize>,
+    /// One fabric per entry, that technology on every tier.
+    pub technologies: Vec<TechnologyId>,
     /// One more fabric with a technology per tier (leaf first); empty for none.
-    pub mixed_tiers: Vec<usize>,
-    /// Index of the pluggable technology of the GPU's NIC module.
-    pub nic_technology: usize,
+    pub mixed_tiers: Vec<TechnologyId>,
+    /// The pluggable technology of the GPU's NIC module.
+    pub nic_technology: TechnologyId,
     /// Technicians on site.
     pub technicians: usize,
     /// GPU and host failures that interrupt a job, per GPU-hour.
@@ -136,8 +76,9 @@ pub struct FleetSettings {
     pub job: FleetJob,
 }
 
-/// Failure rates and laser lifetimes for the fleet engine.
-#[derive(Debug, Clone, Serialize)]
+/// Failure rates and laser lifetimes for the fleet engine (`[fleet.reliability]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FleetReliability {
     /// A DSP pluggable module, all causes, FIT.
     pub module_fit: Fit,
@@ -170,8 +111,9 @@ pub struct FleetReliability {
     pub laser_fit_ref_temp_c: Celsius,
 }
 
-/// The training job of the fleet engine.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// The training job of the fleet engine (`[fleet.job]`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FleetJob {
     /// GPUs of the job.
     pub gpus: usize,
@@ -183,240 +125,100 @@ pub struct FleetJob {
     pub restart_cost_h: Hours,
 }
 
-/// Checks `[fleet]` and resolves it; every problem is recorded in `checker` (the result is
-/// then only a placeholder to keep walking with).
-pub fn resolve(
-    checker: &mut Checker,
-    options: &FleetOptions,
-    catalog: &impl Catalog,
-) -> FleetSettings {
+/// Checks `[fleet]`, its ids against `catalog`: every problem is recorded in `checker`.
+pub fn check(checker: &mut Checker, settings: &FleetSettings, catalog: &impl Catalog) {
     let at = Section::new("fleet");
-    let generation = catalog.generation(checker, &at.path("generation"), &options.generation);
-    let Fabrics { fabrics, tiers, mixed_tiers, nic_technology } =
-        resolve_fabrics(checker, options, catalog);
-    let reliability = resolve_reliability(checker, options);
-    let gpus = at.count(checker, "gpus", options.gpus, 2, 10_000_000, "GPUs") as usize;
-    let job = resolve_job(checker, options, gpus);
-    FleetSettings {
-        seed: at.count(checker, "seed", options.seed, 0, i64::from(u32::MAX), "seed") as u64,
-        replications: at.count(
-            checker,
-            "replications",
-            options.replications,
-            2,
-            10_000,
-            "replications",
-        ) as usize,
-        years: at.number(checker, "years", options.years, Limits::between(0.01, 50.0), "years"),
-        generation,
-        gpus,
-        tiers,
-        technologies: fabrics,
-        mixed_tiers,
-        nic_technology,
-        technicians: at.count(
-            checker,
-            "technicians",
-            options.technicians,
-            1,
-            100_000,
-            "technicians",
-        ) as usize,
-        gpu_interruptions_per_gpu_h: at.non_negative(
-            checker,
-            "gpu_interruptions_per_gpu_h",
-            options.gpu_interruptions_per_gpu_h,
-            "1/GPU-h",
-        ),
-        repair_sigma: at.non_negative(checker, "repair_sigma", options.repair_sigma, "1"),
-        replace_after_failed_ports: at.count(
-            checker,
-            "replace_after_failed_ports",
-            options.replace_after_failed_ports,
-            1,
-            4096,
-            "ports",
-        ) as usize,
-        spare_fraction: at.fraction(checker, "spare_fraction", options.spare_fraction),
-        reorder_lead_h: Hours(at.non_negative(
-            checker,
-            "reorder_lead_h",
-            options.reorder_lead_h,
-            "h",
-        )),
-        reliability,
-        job,
+    let s = settings;
+    catalog.check_generation(checker, &at.path("generation"), &s.generation);
+    check_fabrics(checker, s, catalog);
+    check_reliability(checker, &s.reliability);
+    // A count out of range counts as 1 in the job's check, which it then does not repeat.
+    let gpus = at.count(checker, "gpus", s.gpus, 2, 10_000_000, "GPUs");
+    let job_gpus = at.count(checker, "job.gpus", s.job.gpus, 1, 10_000_000, "GPUs");
+    if job_gpus > gpus {
+        at.invalid(checker, "job.gpus", job_gpus, format!("at most fleet.gpus ({gpus})"));
     }
+    at.positive(checker, "job.checkpoint_interval_h", s.job.checkpoint_interval_h.0, "h");
+    at.non_negative(checker, "job.checkpoint_cost_h", s.job.checkpoint_cost_h.0, "h");
+    at.non_negative(checker, "job.restart_cost_h", s.job.restart_cost_h.0, "h");
+    at.count(checker, "seed", s.seed, 0, i64::from(u32::MAX), "seed");
+    at.count(checker, "replications", s.replications, 2, 10_000, "replications");
+    at.number(checker, "years", s.years, Limits::between(0.01, 50.0), "years");
+    at.count(checker, "technicians", s.technicians, 1, 100_000, "technicians");
+    at.non_negative(
+        checker,
+        "gpu_interruptions_per_gpu_h",
+        s.gpu_interruptions_per_gpu_h,
+        "1/GPU-h",
+    );
+    at.non_negative(checker, "repair_sigma", s.repair_sigma, "1");
+    at.count(checker, "replace_after_failed_ports", s.replace_after_failed_ports, 1, 4096, "ports");
+    at.fraction(checker, "spare_fraction", s.spare_fraction);
+    at.non_negative(checker, "reorder_lead_h", s.reorder_lead_h.0, "h");
 }
 
 /// The fabrics: one per technology, the tiers, the mixed fabric (one technology per tier) and
 /// the NIC's technology.
-fn resolve_fabrics(
-    checker: &mut Checker,
-    options: &FleetOptions,
-    catalog: &impl Catalog,
-) -> Fabrics {
+fn check_fabrics(checker: &mut Checker, s: &FleetSettings, catalog: &impl Catalog) {
     let at = Section::new("fleet");
     let tier = TechnologyRole::FabricTier;
-    let fabrics: Vec<usize> = options
-        .technologies
-        .iter()
-        .enumerate()
-        .map(|(i, id)| catalog.technology(checker, &format!("fleet.technologies[{i}]"), id, tier))
-        .collect();
-    if fabrics.is_empty() {
+    for (i, id) in s.technologies.iter().enumerate() {
+        catalog.check_technology(checker, &format!("fleet.technologies[{i}]"), id, tier);
+    }
+    if s.technologies.is_empty() {
         at.invalid(checker, "technologies", "[]", "at least one technology id");
     }
-    let tiers = at.count(checker, "tiers", options.tiers, 2, 3, "tiers") as usize;
-    let mixed_tiers: Vec<usize> = options
-        .mixed_tiers
-        .iter()
-        .enumerate()
-        .map(|(i, id)| catalog.technology(checker, &format!("fleet.mixed_tiers[{i}]"), id, tier))
-        .collect();
-    if !mixed_tiers.is_empty() && mixed_tiers.len() != tiers {
+    let tiers = at.count(checker, "tiers", s.tiers, 2, 3, "tiers") as usize;
+    for (i, id) in s.mixed_tiers.iter().enumerate() {
+        catalog.check_technology(checker, &format!("fleet.mixed_tiers[{i}]"), id, tier);
+    }
+    if !s.mixed_tiers.is_empty() && s.mixed_tiers.len() != tiers {
         at.invalid(
             checker,
             "mixed_tiers",
-            format!("{} entries", mixed_tiers.len()),
+            format!("{} entries", s.mixed_tiers.len()),
             format!("one technology per tier ({tiers}), leaf first, or [] for none"),
         );
     }
-    let nic_technology = catalog.technology(
+    catalog.check_technology(
         checker,
         &at.path("nic_technology"),
-        &options.nic_technology,
+        &s.nic_technology,
         TechnologyRole::Nic,
     );
-    Fabrics { fabrics, tiers, mixed_tiers, nic_technology }
-}
-
-/// The technologies of `[fleet]`, as indices into the scenario's technologies.
-struct Fabrics {
-    /// One fabric per entry, that technology on every tier.
-    fabrics: Vec<usize>,
-    /// Switch tiers.
-    tiers: usize,
-    /// The mixed fabric's technology per tier; empty for none.
-    mixed_tiers: Vec<usize>,
-    /// The NIC module's technology.
-    nic_technology: usize,
 }
 
 /// `[fleet.reliability]`: failure rates and laser lifetimes (the DSP's share at most the
 /// module's).
-fn resolve_reliability(checker: &mut Checker, options: &FleetOptions) -> FleetReliability {
-    let at = Section::new("fleet");
-    let r = &options.reliability;
-    let reliability = FleetReliability {
-        module_fit: Fit(at.non_negative(checker, "reliability.module_fit", r.module_fit, "FIT")),
-        dsp_fit: Fit(at.non_negative(checker, "reliability.dsp_fit", r.dsp_fit, "FIT")),
-        engine_port_fit: Fit(at.non_negative(
-            checker,
-            "reliability.engine_port_fit",
-            r.engine_port_fit,
-            "FIT",
-        )),
-        laser_fit: Fit(at.non_negative(checker, "reliability.laser_fit", r.laser_fit, "FIT")),
-        laser_weibull_shape: at.positive(
-            checker,
-            "reliability.laser_weibull_shape",
-            r.laser_weibull_shape,
-            "1",
-        ),
-        laser_weibull_scale_h: Hours(at.positive(
-            checker,
-            "reliability.laser_weibull_scale_h",
-            r.laser_weibull_scale_h,
-            "h",
-        )),
-        laser_ref_temp_c: Celsius(at.number(
-            checker,
-            "reliability.laser_ref_temp_c",
-            r.laser_ref_temp_c,
-            Limits::between(-50.0, 150.0),
-            "°C",
-        )),
-        laser_activation_energy_ev: at.non_negative(
-            checker,
-            "reliability.laser_activation_energy_ev",
-            r.laser_activation_energy_ev,
-            "eV",
-        ),
-        switch_hardware_fit: Fit(at.non_negative(
-            checker,
-            "reliability.switch_hardware_fit",
-            r.switch_hardware_fit,
-            "FIT",
-        )),
-        module_infant_dppm: Dppm(at.number(
-            checker,
-            "reliability.module_infant_dppm",
-            r.module_infant_dppm,
-            Limits::between(0.0, 1e6),
-            "DPPM",
-        )),
-        infant_mean_h: Hours(at.positive(
-            checker,
-            "reliability.infant_mean_h",
-            r.infant_mean_h,
-            "h",
-        )),
-        engine_port_fit_gbps: Gbps(at.positive(
-            checker,
-            "reliability.engine_port_fit_gbps",
-            r.engine_port_fit_gbps,
-            "Gb/s",
-        )),
-        laser_fit_ref_temp_c: Celsius(at.number(
-            checker,
-            "reliability.laser_fit_ref_temp_c",
-            r.laser_fit_ref_temp_c,
-            Limits::between(-50.0, 150.0),
-            "°C",
-        )),
-    };
-    if reliability.dsp_fit > reliability.module_fit {
+fn check_reliability(checker: &mut Checker, r: &FleetReliability) {
+    let at = Section::new("fleet.reliability");
+    at.non_negative(checker, "module_fit", r.module_fit.0, "FIT");
+    at.non_negative(checker, "dsp_fit", r.dsp_fit.0, "FIT");
+    at.non_negative(checker, "engine_port_fit", r.engine_port_fit.0, "FIT");
+    at.non_negative(checker, "laser_fit", r.laser_fit.0, "FIT");
+    at.positive(checker, "laser_weibull_shape", r.laser_weibull_shape, "1");
+    at.positive(checker, "laser_weibull_scale_h", r.laser_weibull_scale_h.0, "h");
+    let junction = Limits::between(-50.0, 150.0);
+    at.number(checker, "laser_ref_temp_c", r.laser_ref_temp_c.0, junction, "°C");
+    at.non_negative(checker, "laser_activation_energy_ev", r.laser_activation_energy_ev, "eV");
+    at.non_negative(checker, "switch_hardware_fit", r.switch_hardware_fit.0, "FIT");
+    at.number(
+        checker,
+        "module_infant_dppm",
+        r.module_infant_dppm.0,
+        Limits::between(0.0, 1e6),
+        "DPPM",
+    );
+    at.positive(checker, "infant_mean_h", r.infant_mean_h.0, "h");
+    at.positive(checker, "engine_port_fit_gbps", r.engine_port_fit_gbps.0, "Gb/s");
+    at.number(checker, "laser_fit_ref_temp_c", r.laser_fit_ref_temp_c.0, junction, "°C");
+    if r.dsp_fit > r.module_fit {
         at.invalid(
             checker,
-            "reliability.dsp_fit",
-            reliability.dsp_fit,
-            format!(
-                "at most module_fit ({}): the DSP is part of the module",
-                reliability.module_fit
-            ),
+            "dsp_fit",
+            r.dsp_fit,
+            format!("at most module_fit ({}): the DSP is part of the module", r.module_fit),
         );
-    }
-    reliability
-}
-
-/// `[fleet.job]`: the training job, on at most the cluster's `gpus`.
-fn resolve_job(checker: &mut Checker, options: &FleetOptions, gpus: usize) -> FleetJob {
-    let at = Section::new("fleet");
-    let job_gpus = at.count(checker, "job.gpus", options.job.gpus, 1, 10_000_000, "GPUs") as usize;
-    if job_gpus > gpus {
-        at.invalid(checker, "job.gpus", job_gpus, format!("at most fleet.gpus ({gpus})"));
-    }
-    FleetJob {
-        gpus: job_gpus,
-        checkpoint_interval_h: Hours(at.positive(
-            checker,
-            "job.checkpoint_interval_h",
-            options.job.checkpoint_interval_h,
-            "h",
-        )),
-        checkpoint_cost_h: Hours(at.non_negative(
-            checker,
-            "job.checkpoint_cost_h",
-            options.job.checkpoint_cost_h,
-            "h",
-        )),
-        restart_cost_h: Hours(at.non_negative(
-            checker,
-            "job.restart_cost_h",
-            options.job.restart_cost_h,
-            "h",
-        )),
     }
 }
 
@@ -429,27 +231,21 @@ mod tests {
     struct TwoGenerations;
 
     impl Catalog for TwoGenerations {
-        fn generation(&self, checker: &mut Checker, path: &str, id: &str) -> usize {
-            ["51.2T", "102.4T"].iter().position(|g| *g == id).unwrap_or_else(|| {
+        fn check_generation(&self, checker: &mut Checker, path: &str, id: &str) {
+            if !["51.2T", "102.4T"].contains(&id) {
                 checker.invalid(path, id, "a generation");
-                0
-            })
+            }
         }
 
-        fn technology(
+        fn check_technology(
             &self,
             checker: &mut Checker,
             path: &str,
             id: &str,
             role: TechnologyRole,
-        ) -> usize {
-            match (id, role) {
-                ("pluggable", _) => 0,
-                ("cpo", TechnologyRole::FabricTier) => 1,
-                _ => {
-                    checker.invalid(path, id, "a technology for the role");
-                    0
-                }
+        ) {
+            if !matches!((id, role), ("pluggable", _) | ("cpo", TechnologyRole::FabricTier)) {
+                checker.invalid(path, id, "a technology for the role");
             }
         }
     }
@@ -493,21 +289,22 @@ checkpoint_cost_h = 0.05
 restart_cost_h = 0.25
 "#;
 
-    fn resolved(section: &str) -> (FleetSettings, Vec<String>) {
-        let options: FleetOptions = toml::from_str(section).unwrap();
+    fn checked(section: &str) -> (FleetSettings, Vec<String>) {
+        let settings: FleetSettings = toml::from_str(section).unwrap();
         let mut checker = Checker::default();
-        let settings = resolve(&mut checker, &options, &TwoGenerations);
+        check(&mut checker, &settings, &TwoGenerations);
         let paths = checker.diagnostics.iter().map(|d| d.path.clone()).collect();
         (settings, paths)
     }
 
     #[test]
-    fn the_section_resolves_to_indices_and_unit_types() {
-        let (settings, problems) = resolved(SECTION);
+    fn the_section_reads_its_ids_and_unit_types() {
+        let (settings, problems) = checked(SECTION);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(settings.generation, 1);
-        assert_eq!(settings.technologies, [0, 1]);
-        assert_eq!(settings.mixed_tiers, [0, 1, 1]);
+        assert_eq!(&*settings.generation, "102.4T");
+        let ids = |ids: &[TechnologyId]| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids(&settings.technologies), ["pluggable", "cpo"]);
+        assert_eq!(ids(&settings.mixed_tiers), ["pluggable", "cpo", "cpo"]);
         assert_eq!((settings.gpus, settings.tiers, settings.job.gpus), (32768, 3, 16384));
         assert_eq!(settings.reliability.module_fit, Fit(1414.0));
         assert_eq!(settings.reliability.laser_ref_temp_c, Celsius(40.0));
@@ -517,12 +314,12 @@ restart_cost_h = 0.25
     #[test]
     fn every_problem_is_named_by_its_field_path() {
         let section = SECTION
-            .replace("replications = 10", "replications = -1")
+            .replace("replications = 10", "replications = 1")
             .replace("dsp_fit = 300.0", "dsp_fit = 2000.0")
             .replace("gpus = 16384", "gpus = 40000")
             .replace("nic_technology = \"pluggable\"", "nic_technology = \"cpo\"")
             .replace("mixed_tiers = [\"pluggable\", \"cpo\", \"cpo\"]", "mixed_tiers = [\"cpo\"]");
-        let (_, problems) = resolved(&section);
+        let (_, problems) = checked(&section);
         assert_eq!(
             problems,
             [
@@ -537,10 +334,10 @@ restart_cost_h = 0.25
 
     #[test]
     fn a_count_out_of_range_gives_its_interval_and_unit() {
-        let options: FleetOptions =
+        let settings: FleetSettings =
             toml::from_str(&SECTION.replace("tiers = 3", "tiers = 4")).unwrap();
         let mut checker = Checker::default();
-        resolve(&mut checker, &options, &TwoGenerations);
+        check(&mut checker, &settings, &TwoGenerations);
         let DiagnosticKind::OutOfRange { value, expected, unit } = &checker.diagnostics[0].kind
         else {
             panic!("{:?}", checker.diagnostics);

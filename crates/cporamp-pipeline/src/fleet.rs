@@ -126,17 +126,23 @@ pub(crate) fn fleet(
     options: &RunOptions,
 ) -> Result<FleetOutput, PipelineError> {
     let settings = &scenario.fleet;
-    let mut layouts: Vec<(String, String, Vec<usize>)> = settings
-        .technologies
-        .iter()
-        .map(|&index| {
-            let technology = &scenario.technologies[index];
-            (technology.id.to_string(), technology.label.clone(), vec![index; settings.tiers])
-        })
-        .collect();
+    let mut layouts: Vec<(String, String, Vec<usize>)> = Vec::new();
+    for id in &settings.technologies {
+        let index = technology_index(scenario, id)?;
+        let technology = &scenario.technologies[index];
+        layouts.push((
+            technology.id.to_string(),
+            technology.label.clone(),
+            vec![index; settings.tiers],
+        ));
+    }
     if !settings.mixed_tiers.is_empty() {
-        let label = mixed_label(scenario, &settings.mixed_tiers);
-        layouts.push(("mixed".to_string(), label, settings.mixed_tiers.clone()));
+        let tiers = settings
+            .mixed_tiers
+            .iter()
+            .map(|id| technology_index(scenario, id))
+            .collect::<Result<Vec<_>, _>>()?;
+        layouts.push(("mixed".to_string(), mixed_label(scenario, &tiers), tiers));
     }
     let progress = Counter::start(options, Stage::Fleet, layouts.len() * settings.replications);
     let inputs = layouts
@@ -253,6 +259,16 @@ fn lasers(settings: &FleetSettings, lasers: f64, random_fit: Fit, temp_c: f64) -
         infant_mean_h: r.infant_mean_h,
         random_fit_ref_temp_c: Some(r.laser_fit_ref_temp_c),
     }
+}
+
+/// The index in the scenario of the fleet's technology `id`.
+fn technology_index(scenario: &Scenario, id: &TechnologyId) -> Result<usize, PipelineError> {
+    scenario.technologies.iter().position(|technology| technology.id == *id).ok_or_else(|| {
+        PipelineError::FleetTechnology {
+            technology: id.clone(),
+            reason: "is not one of the scenario's technologies".to_string(),
+        }
+    })
 }
 
 /// The port technology of `technology` for the fleet engine.
@@ -375,8 +391,8 @@ fn fleet_inputs(
         }
         fabric_tiers.push(TierInputs { technology, switch_spares: no_spares(settings) });
     }
-    let (nic, _) =
-        port_technology(scenario, comparison, photonics, yields, settings.nic_technology)?;
+    let nic_index = technology_index(scenario, &settings.nic_technology)?;
+    let (nic, _) = port_technology(scenario, comparison, photonics, yields, nic_index)?;
     // The NIC module is one unit: its field FIT and its lasers' wear-out in one component
     // (the minimum of an exponential and a Weibull is exactly what each gives alone; the
     // random rates, each at the operating point, add).

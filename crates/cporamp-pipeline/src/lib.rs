@@ -212,7 +212,7 @@ pub fn run_fleet(
     engines: &EnginesOutput,
     options: &RunOptions,
 ) -> Result<FleetOutput, PipelineError> {
-    let at = scenario.fleet.generation;
+    let at = generation_index(scenario, &scenario.fleet.generation)?;
     fleet::fleet(
         scenario,
         &engines.comparison.generations[at],
@@ -232,7 +232,7 @@ pub fn run_market(
     fleet: &FleetOutput,
     options: &RunOptions,
 ) -> Result<MarketOutput, PipelineError> {
-    let at = scenario.fleet.generation;
+    let at = generation_index(scenario, &scenario.fleet.generation)?;
     market::market(
         scenario,
         &engines.comparison.generations[at],

@@ -225,7 +225,7 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
     // generation, each port fed by the engines upstream: its laser at the comparison's
     // (thermally converged) laser temperature, a co-packaged switch's latent defects at
     // the yield engine's escapes.
-    let at = scenario.fleet.generation;
+    let at = scenario.generations.iter().position(|g| g.id == scenario.fleet.generation).unwrap();
     let generation = &output.comparison.generations[at];
     assert_eq!(output.fleet.generation, generation.generation);
     assert_eq!(output.fleet.fabrics.len(), scenario.fleet.technologies.len() + 1);

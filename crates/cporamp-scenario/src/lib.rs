@@ -158,6 +158,12 @@ impl Scenario {
         self.generations.iter().find(|generation| generation.id == id)
     }
 
+    /// The technology `id`, if the scenario defines it.
+    #[must_use]
+    pub fn technology(&self, id: &str) -> Option<&Technology> {
+        self.technologies.iter().find(|technology| technology.id == id)
+    }
+
     /// The scenario restricted to the generation at `index` of [`Scenario::generations`]:
     /// every per-generation list keeps that generation's entry only, and the fleet (so the
     /// market, which is anchored on it) is built at it.
@@ -173,7 +179,7 @@ impl Scenario {
         for technology in &mut only.technologies {
             technology.parts = vec![technology.parts[index].clone()];
         }
-        only.fleet.generation = 0;
+        only.fleet.generation = self.generations[index].id.clone();
         only.codesign.generation = 0;
         only
     }

@@ -6,8 +6,8 @@
 //! rest) check their ranges and turn them into unit types.
 //!
 //! **Adding an engine's section.** An engine adds one top-level field here (as `fleet` did:
-//! `pub fleet: FleetOptions`, required, since nothing is defaulted); its raw types, checks and
-//! resolved settings live in the engine's crate (`cporamp_fleet::settings`), re-exported here.
+//! `pub fleet: FleetSettings`, required, since nothing is defaulted); its serde types and
+//! checks live in the engine's crate (`cporamp_fleet::settings`), re-exported here.
 //! No other section changes.
 #![allow(
     missing_docs,
@@ -15,7 +15,7 @@
 )]
 
 pub use cporamp_align::settings::AlignSettings;
-pub use cporamp_fleet::settings::{FleetJobOptions, FleetOptions, FleetReliabilityOptions};
+pub use cporamp_fleet::settings::FleetSettings;
 pub use cporamp_market::settings::{
     MarketCriteriaOptions, MarketOptions, MarketTierOptions, PriorOptions,
 };
@@ -53,7 +53,7 @@ pub struct ScenarioFile {
     #[serde(rename = "yield")]
     pub yield_options: YieldSettings,
     /// The fleet engine: cluster, fabrics, reliability, repair, training job.
-    pub fleet: FleetOptions,
+    pub fleet: FleetSettings,
     /// The market engine: priors, tiers, value split, scenario criteria.
     pub market: MarketOptions,
     /// Automated fiber alignment and passive attach.

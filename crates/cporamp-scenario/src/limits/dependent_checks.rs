@@ -2,7 +2,7 @@
 //! lasers, engines and spares, the heater's reach, the photonics loop's timing, the fleet's
 //! fabric and interruptions, the market's priors against their inputs' ranges.
 
-use super::super::{LaserPlacement, Scenario, TechnologyKind};
+use super::super::{LaserPlacement, Scenario, Technology, TechnologyKind};
 use super::engine_lanes;
 use cporamp_core::error::{Diagnostic, DiagnosticKind};
 use cporamp_core::market_input::SampleRange;
@@ -63,25 +63,25 @@ fn engines(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
         }
     }
     let fleet = &scenario.fleet;
-    let uses: Vec<(String, usize)> = fleet
+    let uses: Vec<(String, Option<&Technology>)> = fleet
         .technologies
         .iter()
         .enumerate()
-        .map(|(i, &index)| (format!("fleet.technologies[{i}]"), index))
+        .map(|(i, id)| (format!("fleet.technologies[{i}]"), scenario.technology(id)))
         .chain(
             fleet
                 .mixed_tiers
                 .iter()
                 .enumerate()
-                .map(|(i, &index)| (format!("fleet.mixed_tiers[{i}]"), index)),
+                .map(|(i, id)| (format!("fleet.mixed_tiers[{i}]"), scenario.technology(id))),
         )
         .chain(std::iter::once((
             "market.cpo_technology".to_string(),
-            scenario.market.cpo_technology,
+            scenario.technologies.get(scenario.market.cpo_technology),
         )))
         .collect();
-    for (path, index) in uses {
-        let Some(technology) = scenario.technologies.get(index) else { continue };
+    for (path, technology) in uses {
+        let Some(technology) = technology else { continue };
         if technology.kind == TechnologyKind::CoPackaged && technology.rings.is_none() {
             problems.push(invalid(
                 &path,
@@ -267,7 +267,7 @@ fn photonics_timing(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
 /// interruptions must stay within what the engine keeps.
 fn fleet(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
     let settings = &scenario.fleet;
-    let Some(generation) = scenario.generations.get(settings.generation) else { return };
+    let Some(generation) = scenario.generation(&settings.generation) else { return };
     let radix = generation.ports_per_switch() as usize;
     if radix < 2 || radix % 2 == 1 {
         problems.push(invalid(

@@ -247,7 +247,7 @@ fn market_demands(scenario: &Scenario, demands: &mut Vec<Demand>) {
 /// The fleet's port ends, lasers and switches, failures and job interruptions.
 fn fleet_demands(scenario: &Scenario, threads: f64, demands: &mut Vec<Demand>) {
     let f = &scenario.fleet;
-    let Some(generation) = scenario.generations.get(f.generation) else { return };
+    let Some(generation) = scenario.generation(&f.generation) else { return };
     let radix = f64::from(generation.ports_per_switch().max(2));
     let lanes_per_port = f64::from(generation.lanes_per_port);
     let gpus = f.gpus as f64;

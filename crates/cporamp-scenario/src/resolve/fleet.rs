@@ -1,19 +1,18 @@
-//! `[fleet]`: the fleet engine checks and resolves its own section
-//! ([`cporamp_fleet::settings::resolve`]); the scenario resolves the ids it names, the switch
-//! generation and the fabrics' technologies.
+//! `[fleet]`: the fleet engine checks its own section ([`cporamp_fleet::settings::check`]);
+//! the scenario checks the ids it names, the switch generation and the fabrics' technologies.
 
 use super::ids::{generation_index, technology_index};
 use crate::{FleetSettings, Technology, TechnologyKind};
 use cporamp_core::check::Checker;
-use cporamp_fleet::settings::{self, Catalog, FleetOptions, TechnologyRole};
+use cporamp_fleet::settings::{self, Catalog, TechnologyRole};
 
-pub(super) fn resolve_fleet(
+pub(super) fn check_fleet(
     checker: &mut Checker,
-    options: &FleetOptions,
+    fleet: &FleetSettings,
     generation_ids: &[String],
     technologies: &[Technology],
-) -> FleetSettings {
-    settings::resolve(checker, options, &Ids { generation_ids, technologies })
+) {
+    settings::check(checker, fleet, &Ids { generation_ids, technologies });
 }
 
 /// The scenario's generations (as listed in `compare.generations`) and technologies.
@@ -23,23 +22,17 @@ struct Ids<'a> {
 }
 
 impl Catalog for Ids<'_> {
-    fn generation(&self, checker: &mut Checker, path: &str, id: &str) -> usize {
-        generation_index(checker, path, id, self.generation_ids)
+    fn check_generation(&self, checker: &mut Checker, path: &str, id: &str) {
+        generation_index(checker, path, id, self.generation_ids);
     }
 
     /// A fabric tier spans racks, so copper's reach does not do, and a NIC takes a pluggable
     /// module.
-    fn technology(
-        &self,
-        checker: &mut Checker,
-        path: &str,
-        id: &str,
-        role: TechnologyRole,
-    ) -> usize {
+    fn check_technology(&self, checker: &mut Checker, path: &str, id: &str, role: TechnologyRole) {
         let Some(index) =
             technology_index(checker, path, id, self.technologies, |_| true, "a technology id")
         else {
-            return 0;
+            return;
         };
         let kind = self.technologies[index].kind;
         if kind == TechnologyKind::Copper {
@@ -51,6 +44,5 @@ impl Catalog for Ids<'_> {
         } else if role == TechnologyRole::Nic && kind != TechnologyKind::Pluggable {
             checker.invalid(path, format!("\"{id}\""), "a pluggable technology (a NIC module)");
         }
-        index
     }
 }

@@ -10,7 +10,7 @@ mod market;
 mod technology;
 
 use codesign::resolve_codesign;
-use fleet::resolve_fleet;
+use fleet::check_fleet;
 use market::resolve_market;
 use technology::{resolve_generations, resolve_technologies};
 
@@ -51,12 +51,12 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     cporamp_thermal::settings::check(&mut checker, &file.thermal, generation_ids);
     cporamp_photonics::settings::check(&mut checker, &file.photonics);
     cporamp_yield::settings::check(&mut checker, &file.yield_options);
-    let fleet = resolve_fleet(&mut checker, &file.fleet, generation_ids, &technologies);
+    check_fleet(&mut checker, &file.fleet, generation_ids, &technologies);
     let market = resolve_market(&mut checker, &file.market, &technologies);
     let bond_gap = file.yield_options.gap_mean_um;
     cporamp_align::settings::check(&mut checker, &file.align, bond_gap);
     let codesign = resolve_codesign(&mut checker, &file.codesign, file, &technologies);
-    check_market_fabrics(&mut checker, &market, &fleet, &technologies);
+    check_market_fabrics(&mut checker, &market, &file.fleet, &technologies);
     check_ring_allocations(&mut checker, &file.photonics, &technologies);
     check_engines_four_fold(&mut checker, &technologies, &generations);
 
@@ -71,7 +71,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             thermal: file.thermal.clone(),
             photonics: file.photonics.clone(),
             yield_settings: file.yield_options.clone(),
-            fleet,
+            fleet: file.fleet.clone(),
             market,
             align: file.align.clone(),
             codesign,
@@ -124,7 +124,7 @@ fn check_market_fabrics(
         ("pluggable_technology", market.pluggable_technology),
         ("lpo_technology", market.lpo_technology),
     ] {
-        if !fleet.technologies.contains(&index) {
+        if !fleet.technologies.contains(&technologies[index].id) {
             checker.invalid(
                 &format!("market.{name}"),
                 format!("\"{}\"", technologies[index].id),
