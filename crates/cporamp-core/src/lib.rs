@@ -26,6 +26,7 @@ pub mod prior;
 pub mod quarter;
 pub mod resources;
 pub mod supply;
+mod table;
 pub mod units;
 pub mod wdm;
 

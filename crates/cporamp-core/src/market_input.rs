@@ -6,7 +6,8 @@
 //! each input is documented, with its meaning and unit, on the market engine's model.
 //! Adding an input is one line of `market_inputs!` (the compiler then asks for its range).
 
-use serde::Serialize;
+use crate::table::TableVisitor;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::ops::{Index, IndexMut};
 
 /// Declares [`MarketInput`] from one list of variants and ids, so that `ALL`, the count and
@@ -22,6 +23,9 @@ macro_rules! market_inputs {
 
         /// The inputs' count: the length of every per-input array.
         const COUNT: usize = [$(MarketInput::$variant),*].len();
+
+        /// The inputs' ids in [`MarketInput::ALL`] order, as serde names a table's keys.
+        const NAMES: [&str; COUNT] = [$($name),*];
 
         impl MarketInput {
             /// Every input, in declaration order: the order of every per-input array (and of
@@ -151,10 +155,18 @@ impl SampleRange {
 }
 
 /// One value per [`MarketInput`], indexed by it (serialized as an array in
-/// [`MarketInput::ALL`] order).
+/// [`MarketInput::ALL`] order, read from a table keyed by input id).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 #[serde(transparent)]
 pub struct ByMarketInput<T>(pub [T; COUNT]);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ByMarketInput<T> {
+    /// From a table with one value per input, keyed by its id (`[market.priors.<name>]`),
+    /// each once and no other key.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(TableVisitor::new(&NAMES)).map(ByMarketInput)
+    }
+}
 
 impl<T> ByMarketInput<T> {
     /// The number of inputs.

@@ -8,8 +8,8 @@
 //! [`ByMechanism`] serializes as a plain array in [`Mechanism::ALL`] order, and reads from a
 //! table keyed by mechanism (`coupling = 0.9`, ..., as the scenario writes coverages).
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::{Deserialize, Serialize};
+use crate::table::TableVisitor;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::ops::{Index, IndexMut};
 
 /// A failure mechanism.
@@ -103,58 +103,7 @@ const NAMES: [&str; 5] = ["coupling", "laser", "drift", "warpage", "asic"];
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for ByMechanism<T> {
     /// From a table with one value per mechanism, keyed by its id, each once and no other key.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(TableVisitor(std::marker::PhantomData))
-    }
-}
-
-/// Reads a [`ByMechanism`] from a table keyed by mechanism.
-struct TableVisitor<T>(std::marker::PhantomData<T>);
-
-impl<'de, T: Deserialize<'de>> Visitor<'de> for TableVisitor<T> {
-    type Value = ByMechanism<T>;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(formatter, "a table with a value for each of {}", Mechanism::names(", "))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut values: [Option<T>; 5] = Default::default();
-        while let Some(Key(mechanism)) = map.next_key()? {
-            if values[mechanism as usize].is_some() {
-                return Err(de::Error::duplicate_field(NAMES[mechanism as usize]));
-            }
-            values[mechanism as usize] = Some(map.next_value()?);
-        }
-        let mut missing = Mechanism::ALL.into_iter().filter(|m| values[*m as usize].is_none());
-        if let Some(mechanism) = missing.next() {
-            return Err(de::Error::missing_field(NAMES[mechanism as usize]));
-        }
-        Ok(ByMechanism(values.map(|value| value.expect("every mechanism was read"))))
-    }
-}
-
-/// A key of a [`ByMechanism`] table: a mechanism's id, or serde's unknown-field error (raised
-/// while the key is read, so that the error's path ends at the key).
-struct Key(Mechanism);
-
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_identifier(KeyVisitor)
-    }
-}
-
-/// Reads a [`Key`].
-struct KeyVisitor;
-
-impl Visitor<'_> for KeyVisitor {
-    type Value = Key;
-
-    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(formatter, "a mechanism: {}", Mechanism::names(", "))
-    }
-
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Key, E> {
-        Mechanism::from_name(key).map(Key).ok_or_else(|| E::unknown_field(key, &NAMES))
+        deserializer.deserialize_map(TableVisitor::new(&NAMES)).map(ByMechanism)
     }
 }
 

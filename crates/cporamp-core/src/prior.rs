@@ -13,11 +13,12 @@
 //! over $(0, 1)$): a central rational function for $0.02425 \le u \le 0.97575$ and a tail
 //! rational function in $\sqrt{-2 \ln u}$ outside.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// A prior distribution of one uncertain input.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// A prior distribution of one uncertain input: `kind` and that kind's parameters, and no
+/// others (a scenario writes the log-normal's kind `lognormal`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Prior {
     /// Normal with mean and standard deviation (0 for a fixed value).
     Normal {
@@ -27,6 +28,7 @@ pub enum Prior {
         sd: f64,
     },
     /// Log-normal with median $m$ and log-space standard deviation $\sigma$.
+    #[serde(rename(deserialize = "lognormal"))]
     LogNormal {
         /// Median, > 0.
         median: f64,

@@ -4,7 +4,7 @@
 //! in [`Family::ALL`] order and every per-layer array (value pools) in [`Layer::ALL`] order;
 //! scenarios (`[market.layer_split]`) and `results.json` name them by [`Family::name`].
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A technology family of the market model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -16,6 +16,16 @@ pub enum Family {
     Lpo,
     /// Co-packaged optics.
     Cpo,
+}
+
+impl<'de> Deserialize<'de> for Family {
+    /// From its id ([`Family::name`]), read as text so that an unknown id's error path ends at
+    /// it when it keys a table.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Family, D::Error> {
+        const NAMES: [&str; 3] = [Family::Pluggable.name(), Family::Lpo.name(), Family::Cpo.name()];
+        let id = String::deserialize(deserializer)?;
+        Family::from_name(&id).ok_or_else(|| serde::de::Error::unknown_variant(&id, &NAMES))
+    }
 }
 
 impl Family {

@@ -90,20 +90,19 @@ pub(crate) fn market(
 ) -> Result<MarketOutput, PipelineError> {
     let settings = &scenario.market;
     let threads = options.threads.get();
-    let id = |index: usize| &scenario.technologies[index].id;
-    let compared = |index: usize| {
+    let compared = |id: &TechnologyId| {
         comparison
             .technologies
             .iter()
-            .find(|technology| &technology.id == id(index))
-            .ok_or_else(|| missing(id(index)))
+            .find(|technology| technology.id == *id)
+            .ok_or_else(|| missing(id))
     };
     let (pluggable, lpo, cpo) = (
-        compared(settings.pluggable_technology)?,
-        compared(settings.lpo_technology)?,
-        compared(settings.cpo_technology)?,
+        compared(&settings.pluggable_technology)?,
+        compared(&settings.lpo_technology)?,
+        compared(&settings.cpo_technology)?,
     );
-    let cpo_id = id(settings.cpo_technology);
+    let cpo_id = &settings.cpo_technology;
     let yielded = yields
         .technologies
         .iter()
@@ -152,7 +151,7 @@ pub(crate) fn market(
         ports_per_switch: f64::from(comparison.ports_per_switch),
         port_gbps: Gbps(port_gbps),
         tiers: tier_anchors(settings),
-        layer_split: layer_splits(settings),
+        layer_split: layer_splits(settings)?,
         cpo_cooling,
     };
     let inputs = market_inputs(scenario, anchors);
@@ -216,8 +215,7 @@ struct FabricGoodput {
 /// fabric's loss to every cause but the GPUs and hosts.
 fn fleet_goodput(scenario: &Scenario, fleet: &FleetOutput) -> Result<FabricGoodput, PipelineError> {
     let settings = &scenario.market;
-    let fabric_goodput = |index: usize| {
-        let id = &scenario.technologies[index].id;
+    let fabric_goodput = |id: &TechnologyId| {
         fleet
             .fabrics
             .iter()
@@ -227,8 +225,8 @@ fn fleet_goodput(scenario: &Scenario, fleet: &FleetOutput) -> Result<FabricGoodp
                 reason: format!("[fleet] technologies must include {id}"),
             })
     };
-    let reference_goodput = fabric_goodput(settings.pluggable_technology)?;
-    let pluggable_id = &scenario.technologies[settings.pluggable_technology].id;
+    let reference_goodput = fabric_goodput(&settings.pluggable_technology)?;
+    let pluggable_id = &settings.pluggable_technology;
     let pluggable_job = &fleet
         .fabrics
         .iter()
@@ -244,7 +242,7 @@ fn fleet_goodput(scenario: &Scenario, fleet: &FleetOutput) -> Result<FabricGoodp
         .map(|cause| cause.gpu_hours_lost_per_year.mean)
         .sum::<f64>()
         / (pluggable_job.gpus as f64 * cporamp_market::HOURS_PER_YEAR);
-    let lpo_goodput = fabric_goodput(settings.lpo_technology)?;
+    let lpo_goodput = fabric_goodput(&settings.lpo_technology)?;
     Ok(FabricGoodput {
         reference: reference_goodput,
         pluggable_network_loss: pluggable_network_goodput_loss,
@@ -292,13 +290,27 @@ fn tier_anchors(settings: &cporamp_scenario::MarketSettings) -> Vec<TierAnchors>
         .collect()
 }
 
-/// The layer split of each technology.
-fn layer_splits(settings: &cporamp_scenario::MarketSettings) -> Vec<LayerSplit> {
-    settings
+/// The layer split of each technology family, in the order of the families' names (as the
+/// scenario's `[market.layer_split]` table sorts them).
+fn layer_splits(
+    settings: &cporamp_scenario::MarketSettings,
+) -> Result<Vec<LayerSplit>, PipelineError> {
+    let mut splits = settings
         .layer_split
         .iter()
-        .map(|&(technology, fractions)| LayerSplit { technology, fractions })
-        .collect()
+        .map(|(&technology, fractions)| {
+            let fractions =
+                <[f64; 4]>::try_from(fractions.as_slice()).map_err(|_| PipelineError::Market {
+                    reason: format!(
+                        "market.layer_split.{technology} holds {} fractions, not 4",
+                        fractions.len()
+                    ),
+                })?;
+            Ok(LayerSplit { technology, fractions })
+        })
+        .collect::<Result<Vec<_>, PipelineError>>()?;
+    splits.sort_by_key(|split| split.technology.name());
+    Ok(splits)
 }
 
 /// The market engine's inputs: its settings, priors and criteria around `anchors`.
@@ -590,7 +602,7 @@ fn goodput_surrogates(
             reason: format!("[fleet] technologies must include {id}"),
         })
     };
-    let plug_id = &scenario.technologies[scenario.market.pluggable_technology].id;
+    let plug_id = &scenario.market.pluggable_technology;
     let reference = fabric(plug_id)?.result.job.goodput.mean;
     let cpo = fabric(cpo_id)?;
     let scaled = |laser_factor: f64, engine_factor: f64| {

@@ -278,8 +278,8 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
     // co-packaged capex is the comparison's with yield.
     let market = &output.market;
     let anchors = &market.inputs.anchors;
-    let cpo_id = &scenario.technologies[scenario.market.cpo_technology].id;
-    let plug_id = &scenario.technologies[scenario.market.pluggable_technology].id;
+    let cpo_id = &scenario.market.cpo_technology;
+    let plug_id = &scenario.market.pluggable_technology;
     let goodput = |id: &str| {
         output.fleet.fabrics.iter().find(|f| f.id == id).unwrap().result.job.goodput.mean
     };

@@ -33,8 +33,7 @@ pub(crate) const PARTS: [(&str, &str); 8] = [
 pub(crate) fn technology_labels(scenario: &Scenario) -> [String; 3] {
     Family::ALL.map(|family| {
         scenario
-            .technologies
-            .get(scenario.market.technology_of(family))
+            .technology(scenario.market.technology_of(family))
             .map_or_else(|| family.name().to_string(), |t| t.label.clone())
     })
 }

@@ -16,9 +16,7 @@
 
 pub use cporamp_align::settings::AlignSettings;
 pub use cporamp_fleet::settings::FleetSettings;
-pub use cporamp_market::settings::{
-    MarketCriteriaOptions, MarketOptions, MarketTierOptions, PriorOptions,
-};
+pub use cporamp_market::settings::MarketSettings;
 pub use cporamp_photonics::settings::PhotonicsSettings;
 pub use cporamp_thermal::settings::ThermalSettings;
 pub use cporamp_yield::settings::YieldSettings;
@@ -55,7 +53,7 @@ pub struct ScenarioFile {
     /// The fleet engine: cluster, fabrics, reliability, repair, training job.
     pub fleet: FleetSettings,
     /// The market engine: priors, tiers, value split, scenario criteria.
-    pub market: MarketOptions,
+    pub market: MarketSettings,
     /// Automated fiber alignment and passive attach.
     pub align: AlignSettings,
     /// The liquid-cooling and optics co-design sweep and the cooling bill of materials.

@@ -3,7 +3,7 @@
 //!
 //! A wrong type's range and unit come from the resolver's own checks, not from a second table:
 //! the bad value is replaced by a sentinel that is of the right type but outside every range
-//! (NaN for a number, the smallest `i64` for a signed integer, the largest for an unsigned
+//! (NaN for a number, the smallest integer of a signed type, the largest `i64` for an unsigned
 //! count, an empty string for a choice), the file is resolved again, and the problem the
 //! resolver reports at that field says what it accepts. A negative value of an unsigned count
 //! is reported as out of that range.
@@ -101,7 +101,8 @@ pub(crate) fn unknown_choice(message: &str) -> Option<DiagnosticKind> {
 fn wanted_type(expected: &str) -> (&'static str, Option<&'static str>) {
     match expected.trim() {
         "f64" | "f32" => ("a number", Some("nan")),
-        "i64" | "i32" => ("an integer", Some("-9223372036854775808")),
+        "i64" => ("an integer", Some("-9223372036854775808")),
+        "i32" => ("an integer", Some("-2147483648")),
         // An unsigned count: the largest TOML integer fits the type and no count's range.
         "u64" | "usize" => ("an integer", Some("9223372036854775807")),
         "a string" | "a choice" => ("text", Some("\"\"")),

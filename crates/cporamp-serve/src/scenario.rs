@@ -4,9 +4,10 @@
 //! comments.
 //!
 //! A field's range is the resolver's own, found as the resolver's wrong-type messages find
-//! it: every number is replaced by a value no range accepts (NaN, the smallest integer) and
+//! it: every number is replaced by a value no range accepts (NaN, the largest integer) and
 //! every text by an empty one, the text is resolved, and the diagnostic at each field says
-//! what it accepts. Its unit is the one `cporamp diff` reads from the field name
+//! what it accepts (a field whose type the sentinel does not fit stops the reader: it gets
+//! its own value back and the text is read again). Its unit is the one `cporamp diff` reads from the field name
 //! (`cporamp_report::input_changes`), or the resolver's where the name has none (fractions).
 //! Its source is the comment on its line, as `cporamp scenario init` writes it.
 
@@ -135,15 +136,6 @@ pub struct Field {
     pub line: Option<usize>,
 }
 
-fn map_leaves(value: &toml::Value, leaf: &dyn Fn(&toml::Value) -> toml::Value) -> toml::Value {
-    match value {
-        toml::Value::Table(table) => toml::Value::Table(
-            table.iter().map(|(key, value)| (key.clone(), map_leaves(value, leaf))).collect(),
-        ),
-        other => leaf(other),
-    }
-}
-
 fn parse_table(text: &str, origin: &str) -> Result<toml::Value, ApiError> {
     match text.parse::<toml::Table>() {
         Ok(table) => Ok(toml::Value::Table(table)),
@@ -155,12 +147,16 @@ fn parse_table(text: &str, origin: &str) -> Result<toml::Value, ApiError> {
     }
 }
 
+/// The most fields whose own value is put back because the reader stopped at their sentinel.
+const MAX_STOPS: usize = 64;
+
 /// The resolver's ranges (and units) by field path, found with sentinels (module docs).
 fn ranges(table: &toml::Value) -> BTreeMap<String, (String, Option<String>)> {
     let mut out = BTreeMap::new();
+    // The largest integer fits every count's type (signed or not) and no count's range.
     let numbers = |value: &toml::Value| match value {
         toml::Value::Float(_) => toml::Value::Float(f64::NAN),
-        toml::Value::Integer(_) => toml::Value::Integer(i64::MIN),
+        toml::Value::Integer(_) => toml::Value::Integer(i64::MAX),
         other => other.clone(),
     };
     let texts = |value: &toml::Value| match value {
@@ -168,21 +164,65 @@ fn ranges(table: &toml::Value) -> BTreeMap<String, (String, Option<String>)> {
         other => other.clone(),
     };
     for sentinel in [&numbers as &dyn Fn(&toml::Value) -> toml::Value, &texts] {
-        let Ok(text) = toml::to_string(&map_leaves(table, sentinel)) else { continue };
-        let Err(error) = cporamp_scenario::load(&text, "ranges") else { continue };
-        for diagnostic in error.diagnostics {
-            let found = match diagnostic.kind {
-                DiagnosticKind::OutOfRange { expected, unit, .. } => Some((expected, Some(unit))),
-                DiagnosticKind::WrongType { expected, unit, .. } => Some((expected, unit)),
-                DiagnosticKind::Invalid { expected, .. } => Some((expected, None)),
+        // A sentinel of the wrong type for its field (a year that fits no i32, an empty
+        // choice) stops the reader there with that field's problem alone: the field's own
+        // value is put back and the file read again.
+        let mut kept = std::collections::BTreeSet::new();
+        for _ in 0..MAX_STOPS {
+            let edited = map_leaves_at(table, "", &|path, value| {
+                if kept.contains(path) { value.clone() } else { sentinel(value) }
+            });
+            let Ok(text) = toml::to_string(&edited) else { break };
+            let Err(error) = cporamp_scenario::load(&text, "ranges") else { break };
+            let stopped_at = match error.diagnostics.as_slice() {
+                [only] if !kept.contains(&only.path) => Some(only.path.clone()),
                 _ => None,
             };
-            if let Some(found) = found {
-                out.entry(diagnostic.path).or_insert(found);
+            for diagnostic in error.diagnostics {
+                let found = match diagnostic.kind {
+                    DiagnosticKind::OutOfRange { expected, unit, .. } => {
+                        Some((expected, Some(unit)))
+                    }
+                    DiagnosticKind::WrongType { expected, unit, .. } => Some((expected, unit)),
+                    DiagnosticKind::Invalid { expected, .. } => Some((expected, None)),
+                    _ => None,
+                };
+                if let Some(found) = found {
+                    out.entry(diagnostic.path).or_insert(found);
+                }
             }
+            match stopped_at {
+                Some(path) => kept.insert(path),
+                None => break,
+            };
         }
     }
     out
+}
+
+/// `value` with every leaf (a value that is not a table) replaced by `leaf(path, value)`, the
+/// path written as diagnostics write it (`generation."51.2T".lanes_per_switch`).
+fn map_leaves_at(
+    value: &toml::Value,
+    path: &str,
+    leaf: &dyn Fn(&str, &toml::Value) -> toml::Value,
+) -> toml::Value {
+    match value {
+        toml::Value::Table(table) => toml::Value::Table(
+            table
+                .iter()
+                .map(|(key, value)| {
+                    let child = if path.is_empty() {
+                        cporamp_core::locate::quote_segment(key)
+                    } else {
+                        cporamp_core::check::join(path, key)
+                    };
+                    (key.clone(), map_leaves_at(value, &child, leaf))
+                })
+                .collect(),
+        ),
+        other => leaf(path, other),
+    }
 }
 
 /// The comment on `line` after column `column` (1-based), outside strings.
@@ -217,7 +257,7 @@ fn comment_after(line: &str, column: usize) -> Option<String> {
 /// `scenario_invalid` if the text is not TOML.
 pub fn fields(text: &str, origin: &str) -> Result<Vec<Field>, ApiError> {
     let table = parse_table(text, origin)?;
-    let marked = map_leaves(&table, &|_| toml::Value::String("\u{1}".to_string()));
+    let marked = map_leaves_at(&table, "", &|_, _| toml::Value::String("\u{1}".to_string()));
     let marked_text = toml::to_string(&marked).map_err(ApiError::internal)?;
     // `cporamp diff`'s walk of the two texts names every leaf (arrays whole) with its unit.
     let leaves = cporamp_report::input_changes(origin, text, "marked", &marked_text)

@@ -1,17 +1,18 @@
-//! `[market]`: the section of the scenario file this engine reads, as written
-//! ([`MarketOptions`]) and checked ([`MarketSettings`], by [`resolve()`]): the priors, the
-//! network tiers, the value split by layer and the criteria that define the scenarios.
+//! `[market]`: the section of the scenario file this engine reads ([`MarketSettings`],
+//! deserialized as written and checked by [`check()`]): the priors, the network tiers, the
+//! value split by layer and the criteria that define the scenarios.
 //!
-//! The engine owns its section: its raw serde types, every range check of its fields (each
-//! problem names the field path, the value, the interval and the unit, through
-//! [`cporamp_core::check::Checker`]) and the resolved settings. The technologies it names
-//! (one per family) are resolved by the scenario that holds the section, through
-//! [`Catalog`].
+//! The engine owns its section: one serde type per table (a prior is [`Prior`], its `kind`
+//! and that kind's parameters; the priors are a table keyed by input), and every range check
+//! of its fields (each problem names the field path, the value, the interval and the unit,
+//! through [`cporamp_core::check::Checker`]). The technologies it names (one per family) are
+//! checked against the scenario that holds the section, through [`Catalog`].
 
-mod resolve;
+mod check;
 
-pub use resolve::{Catalog, resolve};
+pub use check::{Catalog, check};
 
+use cporamp_core::ids::TechnologyId;
 use cporamp_core::market_input::ByMarketInput;
 use cporamp_core::prior::Prior;
 use cporamp_core::supply::Family;
@@ -19,76 +20,11 @@ use cporamp_core::units::Celsius;
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
 
-/// `[market]` as written: bare numbers with the unit in the field name, counts and years as
-/// `i64` so that a bad one is a named range error, technologies by id, priors by input name.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MarketOptions {
-    pub seed: i64,
-    pub samples: i64,
-    pub start_year: i64,
-    pub end_year: i64,
-    pub cpo_technology: String,
-    pub pluggable_technology: String,
-    pub lpo_technology: String,
-    pub engine_temp_limit_c: f64,
-    pub pilot_share: f64,
-    pub surrogate_error_bound: f64,
-    pub laser_factors: Vec<f64>,
-    pub engine_fit_factors: Vec<f64>,
-    pub sobol_samples: i64,
-    pub sobol_bootstrap: i64,
-    pub criteria: MarketCriteriaOptions,
-    pub priors: BTreeMap<String, PriorOptions>,
-    pub tiers: Vec<MarketTierOptions>,
-    pub layer_split: BTreeMap<String, Vec<f64>>,
-}
-
-/// `[market.criteria]`.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MarketCriteriaOptions {
-    pub yield_target: f64,
-    pub volume_share: f64,
-    pub goodput_parity: f64,
-    pub bull_by_year: i64,
-    pub bear_after_year: i64,
-    pub unlockable_limit: f64,
-    pub flap_limit_per_lane_h: f64,
-}
-
-/// One prior: `kind` and the parameters of that kind.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PriorOptions {
-    pub kind: String,
-    pub mean: Option<f64>,
-    pub sd: Option<f64>,
-    pub median: Option<f64>,
-    pub sigma: Option<f64>,
-    pub low: Option<f64>,
-    pub mode: Option<f64>,
-    pub high: Option<f64>,
-}
-
-/// `[[market.tiers]]`.
-#[allow(missing_docs, reason = "each field is documented beside its value in the default scenario")]
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MarketTierOptions {
-    pub name: String,
-    pub ports_per_accelerator: f64,
-    pub cpo_max_share: f64,
-    pub lpo_allowed: bool,
-    pub job_exposed: bool,
-}
-
 /// The market engine: priors on the inputs that decide the ramp, the network tiers, the value
-/// split by supply-chain layer and the criteria that define the article's scenarios.
-#[derive(Debug, Clone, Serialize)]
+/// split by supply-chain layer and the criteria that define the article's scenarios:
+/// `[market]` as written, bare numbers with the unit in the field name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MarketSettings {
     /// Monte Carlo seed.
     pub seed: u64,
@@ -98,12 +34,12 @@ pub struct MarketSettings {
     pub start_year: i32,
     /// Last year of the horizon.
     pub end_year: i32,
-    /// Index of the co-packaged technology the market weighs.
-    pub cpo_technology: usize,
-    /// Index of the pluggable reference.
-    pub pluggable_technology: usize,
-    /// Index of the linear-drive technology.
-    pub lpo_technology: usize,
+    /// The co-packaged technology the market weighs.
+    pub cpo_technology: TechnologyId,
+    /// The pluggable reference.
+    pub pluggable_technology: TechnologyId,
+    /// The linear-drive technology.
+    pub lpo_technology: TechnologyId,
     /// Engine temperature above which a co-packaged design needs a redesign, °C.
     pub engine_temp_limit_c: Celsius,
     /// CPO share shipped as pilots before the criteria hold.
@@ -128,26 +64,27 @@ pub struct MarketSettings {
     pub priors: ByMarketInput<Prior>,
     /// Network tiers.
     pub tiers: Vec<MarketTier>,
-    /// Value split by layer ([`cporamp_core::supply::Layer::ALL`] order) of each technology family,
-    /// one per family, in the order of the names (as `[market.layer_split]` sorts them).
-    pub layer_split: Vec<(Family, [f64; 4])>,
+    /// Value split by layer ([`cporamp_core::supply::Layer::ALL`] order) of each technology
+    /// family: four fractions summing to 1 per family.
+    pub layer_split: BTreeMap<Family, Vec<f64>>,
 }
 
 impl MarketSettings {
-    /// The index of the scenario technology that `[market]` names for `family`
-    /// (`pluggable_technology`, `lpo_technology`, `cpo_technology`).
+    /// The scenario technology that `[market]` names for `family` (`pluggable_technology`,
+    /// `lpo_technology`, `cpo_technology`).
     #[must_use]
-    pub fn technology_of(&self, family: Family) -> usize {
+    pub fn technology_of(&self, family: Family) -> &TechnologyId {
         match family {
-            Family::Pluggable => self.pluggable_technology,
-            Family::Lpo => self.lpo_technology,
-            Family::Cpo => self.cpo_technology,
+            Family::Pluggable => &self.pluggable_technology,
+            Family::Lpo => &self.lpo_technology,
+            Family::Cpo => &self.cpo_technology,
         }
     }
 }
 
-/// The criteria that define volume and the scenarios.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// The criteria that define volume and the scenarios (`[market.criteria]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MarketCriteria {
     /// CPO package yield needed for volume.
     pub yield_target: f64,
@@ -165,8 +102,9 @@ pub struct MarketCriteria {
     pub flap_limit_per_lane_h: f64,
 }
 
-/// One network tier of the market.
-#[derive(Debug, Clone, Serialize)]
+/// One network tier of the market (`[[market.tiers]]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MarketTier {
     /// Name (`scale-up`, `leaf`, `spine`).
     pub name: String,
@@ -193,19 +131,18 @@ mod tests {
     use super::*;
     use cporamp_core::check::Checker;
 
-    /// Technology 0 is co-packaged, 1 and 2 are pluggable; ids are their family's name.
+    /// `cpo_els` is co-packaged, `pluggable_dsp` and `lpo` are pluggable.
     struct ThreeTechnologies;
 
     impl Catalog for ThreeTechnologies {
-        fn technology(&self, checker: &mut Checker, path: &str, id: &str, family: Family) -> usize {
-            match (id, family) {
-                ("cpo_els", Family::Cpo) => 0,
-                ("pluggable_dsp", Family::Pluggable | Family::Lpo) => 1,
-                ("lpo", Family::Pluggable | Family::Lpo) => 2,
-                _ => {
-                    checker.invalid(path, id, "a technology of that kind");
-                    0
-                }
+        fn check_technology(&self, checker: &mut Checker, path: &str, id: &str, family: Family) {
+            let known = matches!(
+                (id, family),
+                ("cpo_els", Family::Cpo)
+                    | ("pluggable_dsp" | "lpo", Family::Pluggable | Family::Lpo)
+            );
+            if !known {
+                checker.invalid(path, id, "a technology of that kind");
             }
         }
     }
@@ -215,20 +152,18 @@ mod tests {
     fn default_section(edit: impl Fn(&str) -> String) -> (MarketSettings, Vec<String>) {
         let text = edit(include_str!("../../../cporamp-scenario/presets/default.toml"));
         let mut file: toml::Table = toml::from_str(&text).unwrap();
-        let options: MarketOptions = file.remove("market").unwrap().try_into().unwrap();
+        let settings: MarketSettings = file.remove("market").unwrap().try_into().unwrap();
         let mut checker = Checker::default();
-        let settings = resolve(&mut checker, &options, &ThreeTechnologies);
+        check(&mut checker, &settings, &ThreeTechnologies);
         (settings, checker.diagnostics.iter().map(|d| d.path.clone()).collect())
     }
 
     #[test]
-    fn the_default_section_resolves_alone() {
+    fn the_default_section_checks_alone() {
         let (settings, problems) = default_section(str::to_string);
         assert!(problems.is_empty(), "{problems:?}");
-        let technologies =
-            Family::ALL.map(|family| (family, settings.technology_of(family))).to_vec();
-        assert!(technologies.contains(&(Family::Cpo, 0)), "{technologies:?}");
-        assert!(technologies.contains(&(Family::Lpo, 2)), "{technologies:?}");
+        assert_eq!(&**settings.technology_of(Family::Cpo), "cpo_els");
+        assert_eq!(&**settings.technology_of(Family::Lpo), "lpo");
         assert_eq!((settings.start_year, settings.end_year), (2026, 2032));
         assert_eq!(settings.layer_split.len(), Family::ALL.len());
     }
@@ -238,18 +173,9 @@ mod tests {
         let (_, problems) = default_section(|text| {
             text.replace("lpo_technology = \"lpo\"", "lpo_technology = \"cpo_els\"")
                 .replace("end_year = 2032 ", "end_year = 2020 ")
-                .replace("[market.priors.warpage_factor]", "[market.priors.warpage_fator]")
+                .replace("\nsamples = ", "\nsamples = 5 #")
         });
-        // The misspelt table is unknown, and the input it was meant for has no prior.
-        assert_eq!(
-            problems,
-            [
-                "market.lpo_technology",
-                "market.end_year",
-                "market.priors.warpage_fator",
-                "market.priors"
-            ]
-        );
+        assert_eq!(problems, ["market.lpo_technology", "market.end_year", "market.samples"]);
     }
 
     #[test]

@@ -77,7 +77,7 @@ fn engines(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
         )
         .chain(std::iter::once((
             "market.cpo_technology".to_string(),
-            scenario.technologies.get(scenario.market.cpo_technology),
+            scenario.technology(&scenario.market.cpo_technology),
         )))
         .collect();
     for (path, technology) in uses {

@@ -17,8 +17,12 @@ fn edited(edits: &[(&str, &str)]) -> String {
 
 /// The only problem of an edited default: its path, line and message.
 fn only_problem(edits: &[(&str, &str)]) -> (String, usize, String) {
-    let source = edited(edits);
-    let error = load(&source, "test.toml").expect_err("must be refused");
+    only_problem_in(&edited(edits))
+}
+
+/// The only problem of `source`: its path, line and message.
+fn only_problem_in(source: &str) -> (String, usize, String) {
+    let error = load(source, "test.toml").expect_err("must be refused");
     assert_eq!(error.diagnostics.len(), 1, "one problem expected: {error}");
     let diagnostic = &error.diagnostics[0];
     let (line, _) = diagnostic.location.expect("located in the file");
@@ -236,31 +240,36 @@ fn a_prior_must_keep_its_samples_inside_the_input_range() {
 }
 
 #[test]
-fn a_prior_of_no_input_and_an_input_without_a_prior_are_both_named() {
-    // Renaming gpu_hour_usd's table leaves that input without a prior and adds one of no
-    // input: the resolver gives the market engine exactly one prior per input, or these two.
+fn a_prior_of_no_input_or_an_input_without_a_prior_is_named() {
+    // The priors are a table keyed by input: the market engine gets exactly one prior per
+    // input. A table of no input is named at its key, with the inputs' ids...
     let source = edited(&[("[market.priors.gpu_hour_usd]", "[market.priors.gpu_hours_usd]")]);
-    let error = load(&source, "test.toml").expect_err("must be refused");
-    let messages: Vec<String> = error.diagnostics.iter().map(ToString::to_string).collect();
-    assert_eq!(messages.len(), 2, "{messages:#?}");
-    assert!(messages.iter().any(|m| m.contains("market.priors.gpu_hours_usd")
-        && m.contains("priors of the market engine's inputs only: yield_learning_rate, ")));
-    assert!(messages.iter().any(|m| m.contains("no [market.priors.gpu_hour_usd]")
-        && m.contains("(gpu_hour_usd is missing)")));
+    let (path, _, message) = only_problem_in(&source);
+    assert_eq!(path, "market.priors.gpu_hours_usd");
+    assert!(
+        message.contains("unknown field `gpu_hours_usd`, expected one of `yield_learning_rate`")
+    );
+    // ...and an input without its table is named as missing.
+    let start = source.find("[market.priors.gpu_hours_usd]").unwrap();
+    let end = start + source[start + 1..].find("\n[").unwrap() + 1;
+    let without = format!("{}{}", &source[..start], &source[end + 1..]);
+    let (path, _, message) = only_problem_in(&without);
+    assert_eq!(path, "market.priors");
+    assert!(message.contains("missing field `gpu_hour_usd`"), "{message}");
 }
 
 #[test]
-fn a_layer_split_of_no_family_and_a_family_without_one_are_both_named() {
-    // Renaming lpo's split leaves LPO without one and adds one of no family: the market
-    // engine gets exactly one split per family, or load names these two.
-    let source = edited(&[("lpo = [0.50, 0.28, 0.10, 0.12]", "lpo_ = [0.50, 0.28, 0.10, 0.12]")]);
-    let error = load(&source, "test.toml").expect_err("must be refused");
-    let messages: Vec<String> = error.diagnostics.iter().map(ToString::to_string).collect();
-    assert_eq!(messages.len(), 2, "{messages:#?}");
-    assert!(messages.iter().any(|m| m.contains("market.layer_split.lpo_")
-        && m.contains("splits of the technology families only: pluggable, lpo, cpo")));
-    assert!(messages.iter().any(|m| m.contains("no lpo split")
-        && m.contains("a split for each technology family: pluggable, lpo, cpo")));
+fn a_layer_split_of_no_family_or_a_family_without_one_is_named() {
+    // The splits are a table keyed by family: a split of no family is named at its key with
+    // the families...
+    let (path, _, message) =
+        only_problem(&[("lpo = [0.50, 0.28, 0.10, 0.12]", "lpo_ = [0.50, 0.28, 0.10, 0.12]")]);
+    assert_eq!(path, "market.layer_split.lpo_");
+    assert!(message.contains("expected one of \"pluggable\", \"lpo\", \"cpo\""), "{message}");
+    // ...and a family without a split is named by the section's check.
+    let (path, _, message) = only_problem(&[("lpo = [0.50, 0.28, 0.10, 0.12]", "")]);
+    assert_eq!(path, "market.layer_split");
+    assert!(message.contains("no lpo split") && message.contains("pluggable, lpo, cpo"));
 }
 
 #[test]

@@ -1,18 +1,18 @@
-//! `[market]`: the market engine checks and resolves its own section
-//! ([`cporamp_market::settings::resolve`]); the scenario resolves the technologies it names.
+//! `[market]`: the market engine checks its own section ([`cporamp_market::settings::check`]);
+//! the scenario checks the technologies it names.
 
 use super::ids::technology_index;
 use crate::{MarketSettings, Technology, TechnologyKind};
 use cporamp_core::check::Checker;
 use cporamp_core::supply::Family;
-use cporamp_market::settings::{self, Catalog, MarketOptions};
+use cporamp_market::settings::{self, Catalog};
 
-pub(super) fn resolve_market(
+pub(super) fn check_market(
     checker: &mut Checker,
-    options: &MarketOptions,
+    market: &MarketSettings,
     technologies: &[Technology],
-) -> MarketSettings {
-    settings::resolve(checker, options, &Technologies(technologies))
+) {
+    settings::check(checker, market, &Technologies(technologies));
 }
 
 /// The scenario's technologies.
@@ -20,13 +20,12 @@ struct Technologies<'a>(&'a [Technology]);
 
 impl Catalog for Technologies<'_> {
     /// CPO is a co-packaged technology; pluggable and LPO modules are pluggable ones.
-    fn technology(&self, checker: &mut Checker, path: &str, id: &str, family: Family) -> usize {
+    fn check_technology(&self, checker: &mut Checker, path: &str, id: &str, family: Family) {
         let kind = match family {
             Family::Cpo => TechnologyKind::CoPackaged,
             Family::Pluggable | Family::Lpo => TechnologyKind::Pluggable,
         };
         let accepts = |t: &Technology| t.kind == kind;
-        technology_index(checker, path, id, self.0, accepts, "a technology of that kind")
-            .unwrap_or(0)
+        technology_index(checker, path, id, self.0, accepts, "a technology of that kind");
     }
 }

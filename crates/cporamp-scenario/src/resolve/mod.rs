@@ -11,7 +11,7 @@ mod technology;
 
 use codesign::resolve_codesign;
 use fleet::check_fleet;
-use market::resolve_market;
+use market::check_market;
 use technology::{resolve_generations, resolve_technologies};
 
 use super::raw;
@@ -52,11 +52,11 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     cporamp_photonics::settings::check(&mut checker, &file.photonics);
     cporamp_yield::settings::check(&mut checker, &file.yield_options);
     check_fleet(&mut checker, &file.fleet, generation_ids, &technologies);
-    let market = resolve_market(&mut checker, &file.market, &technologies);
+    check_market(&mut checker, &file.market, &technologies);
     let bond_gap = file.yield_options.gap_mean_um;
     cporamp_align::settings::check(&mut checker, &file.align, bond_gap);
     let codesign = resolve_codesign(&mut checker, &file.codesign, file, &technologies);
-    check_market_fabrics(&mut checker, &market, &file.fleet, &technologies);
+    check_market_fabrics(&mut checker, &file.market, &file.fleet, &technologies);
     check_ring_allocations(&mut checker, &file.photonics, &technologies);
     check_engines_four_fold(&mut checker, &technologies, &generations);
 
@@ -72,7 +72,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             photonics: file.photonics.clone(),
             yield_settings: file.yield_options.clone(),
             fleet: file.fleet.clone(),
-            market,
+            market: file.market.clone(),
             align: file.align.clone(),
             codesign,
         })
@@ -119,15 +119,17 @@ fn check_market_fabrics(
     fleet: &FleetSettings,
     technologies: &[Technology],
 ) {
-    for (name, index) in [
-        ("cpo_technology", market.cpo_technology),
-        ("pluggable_technology", market.pluggable_technology),
-        ("lpo_technology", market.lpo_technology),
+    for (name, id) in [
+        ("cpo_technology", &market.cpo_technology),
+        ("pluggable_technology", &market.pluggable_technology),
+        ("lpo_technology", &market.lpo_technology),
     ] {
-        if !fleet.technologies.contains(&technologies[index].id) {
+        // An id the scenario does not define is its own problem.
+        let defined = technologies.iter().any(|technology| technology.id == *id);
+        if defined && !fleet.technologies.contains(id) {
             checker.invalid(
                 &format!("market.{name}"),
-                format!("\"{}\"", technologies[index].id),
+                format!("\"{id}\""),
                 "a technology listed in fleet.technologies (the fleet runs its fabric)",
             );
         }
