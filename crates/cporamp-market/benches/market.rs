@@ -8,7 +8,7 @@
 use cporamp_core::units::{Celsius, Gbps, Kelvin, PjPerBit};
 use cporamp_market::{
     Anchors, ByMarketInput, CoolingAnchors, Family, GoodputCheckPoint, HotPoint, LayerSplit,
-    MarketCriteria, MarketInputs, Observation, Prior, Signal, Surrogate, TierAnchors, YieldSurface,
+    MarketCriteria, MarketInputs, MarketTier, Observation, Prior, Signal, Surrogate, YieldSurface,
     simulate, update, yield_at, yield_surrogate,
 };
 
@@ -18,11 +18,10 @@ fn main() {
 
 const SAMPLES: usize = 10_000;
 
-fn tier(name: &str, ports_per_accelerator: f64, cpo_max_share: f64, lpo: bool) -> TierAnchors {
-    TierAnchors {
+fn tier(name: &str, ports_per_accelerator: f64, cpo_max_share: f64, lpo: bool) -> MarketTier {
+    MarketTier {
         name: name.to_owned(),
         ports_per_accelerator,
-        cpo_allowed: true,
         cpo_max_share,
         lpo_allowed: lpo,
         job_exposed: name != "spine",

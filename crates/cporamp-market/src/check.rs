@@ -7,7 +7,7 @@ pub(crate) fn check(m: &MarketInputs) -> Result<usize, MarketError> {
     if m.samples == 0 {
         return Err(MarketError::invalid("samples", 0.0, "at least 1 sample"));
     }
-    check_priors(m)?;
+    check_settings(m)?;
     let a = &m.anchors;
     check_anchor_scalars(a)?;
     check_hot_end(a)?;
@@ -15,7 +15,6 @@ pub(crate) fn check(m: &MarketInputs) -> Result<usize, MarketError> {
     check_goodput_surrogates(a)?;
     let main = check_tiers(a)?;
     check_layer_split(a)?;
-    check_criteria(&m.criteria)?;
     if !m.engine_temp_limit_c.0.is_finite() {
         return Err(MarketError::invalid(
             "engine_temp_limit_c",
@@ -54,12 +53,16 @@ fn yield_in_range(name: &str, value: f64) -> Result<(), MarketError> {
     }
 }
 
-/// Each input's prior is a valid distribution.
-fn check_priors(m: &MarketInputs) -> Result<(), MarketError> {
-    for (input, prior) in m.priors.iter() {
-        prior::check(prior, &format!("inputs.{input}"))?;
+/// The priors and the criteria, by `[market]`'s own checks (one place for their ranges).
+fn check_settings(m: &MarketInputs) -> Result<(), MarketError> {
+    let mut checker = cporamp_core::check::Checker::default();
+    settings::check_priors(&mut checker, &m.priors);
+    settings::check_criteria(&mut checker, &m.criteria);
+    if checker.diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(MarketError::Settings { problems: checker.diagnostics })
     }
-    Ok(())
 }
 
 /// The anchors' years, prices, energies, reference units, cooling, ports and goodput losses.
@@ -247,47 +250,6 @@ fn check_layer_split(a: &Anchors) -> Result<(), MarketError> {
                 return Err(MarketError::Inconsistent { name, problem: "given twice".to_owned() });
             }
         }
-    }
-    Ok(())
-}
-
-/// `[criteria]`: targets, shares, limits and years.
-fn check_criteria(c: &MarketCriteria) -> Result<(), MarketError> {
-    if !(c.yield_target > 0.0 && c.yield_target <= 1.0) {
-        return Err(MarketError::invalid(
-            "criteria.yield_target",
-            c.yield_target,
-            "a yield in (0, 1]",
-        ));
-    }
-    if !(c.volume_share > 0.0 && c.volume_share <= 1.0) {
-        return Err(MarketError::invalid(
-            "criteria.volume_share",
-            c.volume_share,
-            "a share in (0, 1]",
-        ));
-    }
-    if !c.goodput_parity.is_finite() {
-        return Err(MarketError::invalid(
-            "criteria.goodput_parity",
-            c.goodput_parity,
-            "a finite number",
-        ));
-    }
-    if !(0.0..=1.0).contains(&c.unlockable_limit) {
-        return Err(MarketError::invalid(
-            "criteria.unlockable_limit",
-            c.unlockable_limit,
-            "a fraction in [0, 1]",
-        ));
-    }
-    non_negative("criteria.flap_limit_per_lane_h", c.flap_limit_per_lane_h)?;
-    if c.bear_after_year < c.bull_by_year {
-        return Err(MarketError::invalid(
-            "criteria.bear_after_year",
-            f64::from(c.bear_after_year),
-            "a year >= criteria.bull_by_year",
-        ));
     }
     Ok(())
 }

@@ -17,24 +17,6 @@ pub struct HotPoint {
     pub flaps_per_lane_h: f64,
 }
 
-/// One network tier.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TierAnchors {
-    /// Tier name (`"scale-up"`, `"leaf"`, `"spine"`, ...).
-    pub name: String,
-    /// Ports of `port_gbps` deployed per accelerator in this tier, > 0.
-    pub ports_per_accelerator: f64,
-    /// Whether CPO may serve this tier.
-    pub cpo_allowed: bool,
-    /// Ceiling of the CPO share of deployed ports where allowed, in \[0, 1\].
-    pub cpo_max_share: f64,
-    /// Whether LPO may serve this tier (its reach suffices).
-    pub lpo_allowed: bool,
-    /// Whether a failure of this tier's links interrupts the training job (GPU-facing
-    /// links; uplinks reroute), so that goodput losses are charged here.
-    pub job_exposed: bool,
-}
-
 /// Share of a technology family's spend going to each supply-chain layer.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LayerSplit {
@@ -93,7 +75,7 @@ pub struct Anchors {
     /// Port speed, Gb/s.
     pub port_gbps: Gbps,
     /// Network tiers.
-    pub tiers: Vec<TierAnchors>,
+    pub tiers: Vec<MarketTier>,
     /// Layer split per technology, one for each of [`Family::ALL`].
     pub layer_split: Vec<LayerSplit>,
     /// A CPO switch's liquid-cooling bill of materials, per Gb/s of switch capacity (the

@@ -93,7 +93,7 @@ mod update;
 use check::{check, check_values, surrogate_errors};
 pub use inputs::*;
 pub use results::*;
-pub use settings::MarketCriteria;
+pub use settings::{MarketCriteria, MarketTier};
 pub use signals::parse_signals;
 pub use surrogate::*;
 #[cfg(test)]
@@ -212,6 +212,13 @@ pub enum MarketError {
         name: String,
         /// What is wrong.
         problem: String,
+    },
+    /// Priors or criteria out of range, as `[market]`'s own check words them (the one place
+    /// of their ranges): each problem's field path, value and range.
+    #[error("market: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Settings {
+        /// The problems, in the order found.
+        problems: Vec<cporamp_core::error::Diagnostic>,
     },
 }
 

@@ -97,7 +97,7 @@
 
 use crate::{
     Anchors, ByMarketInput, COOLING_RATE_PER_YEAR, Family, HOURS_PER_YEAR, LIFE_YEARS, Layer,
-    MarketInput, MarketInputs, REDESIGN_YEARS, Reason, SPLIT_SCALE, TierAnchors, YieldFactors,
+    MarketInput, MarketInputs, MarketTier, REDESIGN_YEARS, Reason, SPLIT_SCALE, YieldFactors,
 };
 
 /// The layer that takes the liquid-cooling bill.
@@ -370,7 +370,7 @@ fn tier_year(
     prices: &YearPrices,
     t: usize,
     j: usize,
-    tier: &TierAnchors,
+    tier: &MarketTier,
     first_eligible: &mut [Option<usize>],
     out: &mut Outcome,
 ) -> f64 {
@@ -400,7 +400,7 @@ fn tier_year(
     let tco_lpo = capex[1] + energy(a.lpo_pj_per_bit.0) + downtime(a.lpo_goodput_loss);
     let tco_cpo = capex[2] + energy(a.cpo_pj_per_bit.0) + downtime(extra_loss);
     let best_other = if tier.lpo_allowed { tco_plug.min(tco_lpo) } else { tco_plug };
-    let ceiling = if tier.cpo_allowed { tier.cpo_max_share } else { 0.0 };
+    let ceiling = tier.cpo_max_share;
     let gates = Gates {
         year,
         package_yield,

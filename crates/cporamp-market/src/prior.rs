@@ -1,6 +1,6 @@
-//! Sampling the priors: the check of a prior's parameters and Latin hypercube sampling. The
-//! [`Prior`]s themselves and the normal quantile live in [`cporamp_core::prior`] (the scenario
-//! reads them; this engine samples them).
+//! Sampling the priors: Latin hypercube sampling. The [`Prior`]s themselves and the normal
+//! quantile live in [`cporamp_core::prior`] (the scenario reads them; this engine samples
+//! them); the market section's check holds their parameters' ranges.
 //!
 //! **Latin hypercube.** For $n$ samples in $k$ dimensions, each dimension $j$ gets an
 //! independent random permutation $\pi_j$ of $0..n$ and point $i$ gets
@@ -9,56 +9,6 @@
 
 pub use cporamp_core::prior::{Prior, normal_quantile};
 use rand::Rng;
-
-use crate::MarketError;
-
-/// Checks a prior's parameters; `name` prefixes the field in the error (`name.sd`, ...).
-///
-/// # Errors
-/// [`MarketError::Invalid`] naming the parameter out of range.
-pub fn check(prior: &Prior, name: &str) -> Result<(), MarketError> {
-    let bad = |field: &str, value: f64, expected: &str| {
-        Err(MarketError::invalid(format!("{name}.{field}"), value, expected))
-    };
-    match *prior {
-        Prior::Normal { mean, sd } => {
-            if !mean.is_finite() {
-                return bad("mean", mean, "a finite number");
-            }
-            if !(sd.is_finite() && sd >= 0.0) {
-                return bad("sd", sd, "a finite standard deviation >= 0");
-            }
-        }
-        Prior::LogNormal { median, sigma } => {
-            if !(median.is_finite() && median > 0.0) {
-                return bad("median", median, "a finite median > 0");
-            }
-            if !(sigma.is_finite() && sigma >= 0.0) {
-                return bad("sigma", sigma, "a finite log standard deviation >= 0");
-            }
-        }
-        Prior::Uniform { low, high } => {
-            if !low.is_finite() {
-                return bad("low", low, "a finite number");
-            }
-            if !(high.is_finite() && high >= low) {
-                return bad("high", high, "a finite number >= low");
-            }
-        }
-        Prior::Triangular { low, mode, high } => {
-            if !low.is_finite() {
-                return bad("low", low, "a finite number");
-            }
-            if !(high.is_finite() && high >= low) {
-                return bad("high", high, "a finite number >= low");
-            }
-            if !(mode >= low && mode <= high) {
-                return bad("mode", mode, "a mode in [low, high]");
-            }
-        }
-    }
-    Ok(())
-}
 
 /// A Latin hypercube of `n` points in `k` dimensions, row-major (`u[i * k + j]`).
 pub fn latin_hypercube(n: usize, k: usize, rng: &mut impl Rng) -> Vec<f64> {

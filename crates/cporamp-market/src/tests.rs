@@ -80,26 +80,23 @@ pub(crate) fn fixture() -> MarketInputs {
             ports_per_switch: 128.0,
             port_gbps: Gbps(800.0),
             tiers: vec![
-                TierAnchors {
+                MarketTier {
                     name: "scale-up".to_owned(),
                     ports_per_accelerator: 4.0,
-                    cpo_allowed: true,
                     cpo_max_share: 0.5,
                     lpo_allowed: true,
                     job_exposed: true,
                 },
-                TierAnchors {
+                MarketTier {
                     name: "leaf".to_owned(),
                     ports_per_accelerator: 2.0,
-                    cpo_allowed: true,
                     cpo_max_share: 0.8,
                     lpo_allowed: true,
                     job_exposed: true,
                 },
-                TierAnchors {
+                MarketTier {
                     name: "spine".to_owned(),
                     ports_per_accelerator: 1.0,
-                    cpo_allowed: true,
                     cpo_max_share: 0.9,
                     lpo_allowed: false,
                     job_exposed: false,
@@ -318,7 +315,7 @@ fn conjugate_normal_update_through_the_public_api() {
         Surrogate { x: vec![-100.0, 100.0], y: vec![-100.0, 100.0] };
     m.anchors.goodput_held_out =
         GoodputCheckPoint { laser_factor: 0.3, engine_factor: 1.0, goodput_loss: 0.3, se: 0.0 };
-    m.criteria.goodput_parity = 1e9;
+    m.criteria.goodput_parity = 1.0;
     let r = simulate(&m, 2).unwrap();
     let u = update(
         &r,
@@ -670,14 +667,15 @@ fn bad_input_is_named() {
         MarketError::Invalid { name, .. }
         | MarketError::Missing { name }
         | MarketError::Inconsistent { name, .. } => name,
+        MarketError::Settings { problems } => problems[0].path.clone(),
     };
     let mut m = fixture();
     set(&mut m, "accelerator_growth", Prior::Normal { mean: 0.2, sd: -0.1 });
-    assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "inputs.accelerator_growth.sd");
+    assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "market.priors.accelerator_growth.sd");
 
     let mut m = fixture();
     set(&mut m, "yield_learning_rate", Prior::Triangular { low: 0.7, mode: 0.95, high: 0.9 });
-    assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "inputs.yield_learning_rate.mode");
+    assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "market.priors.yield_learning_rate.mode");
 
     let mut m = fixture();
     m.samples = 0;

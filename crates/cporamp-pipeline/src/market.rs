@@ -35,7 +35,7 @@ use cporamp_core::units::{Celsius, Gbps, Kelvin, PjPerBit};
 use cporamp_fleet::{FleetInputs, JobCause, PortKind};
 use cporamp_market::{
     Anchors, CoolingAnchors, GoodputCheckPoint, HotPoint, LayerSplit, MarketInput, MarketInputs,
-    MarketResult, SobolSet, Surrogate, TierAnchors,
+    MarketResult, SobolSet, Surrogate,
 };
 use cporamp_scenario::Scenario;
 use cporamp_yield::YieldInputs;
@@ -150,7 +150,7 @@ pub(crate) fn market(
         hot_end,
         ports_per_switch: f64::from(comparison.ports_per_switch),
         port_gbps: Gbps(port_gbps),
-        tiers: tier_anchors(settings),
+        tiers: settings.tiers.clone(),
         layer_split: layer_splits(settings)?,
         cpo_cooling,
     };
@@ -272,22 +272,6 @@ fn cooling_anchors(
         cold_plates_usd_per_gbps: plates_usd / capacity_gbps,
         infrastructure_usd_per_gbps: (cooling_usd - plates_usd) / capacity_gbps,
     })
-}
-
-/// The market's tiers as the engine's anchors.
-fn tier_anchors(settings: &cporamp_scenario::MarketSettings) -> Vec<TierAnchors> {
-    settings
-        .tiers
-        .iter()
-        .map(|tier| TierAnchors {
-            name: tier.name.clone(),
-            ports_per_accelerator: tier.ports_per_accelerator,
-            cpo_allowed: tier.cpo_max_share > 0.0,
-            cpo_max_share: tier.cpo_max_share,
-            lpo_allowed: tier.lpo_allowed,
-            job_exposed: tier.job_exposed,
-        })
-        .collect()
 }
 
 /// The layer split of each technology family, in the order of the families' names (as the

@@ -37,7 +37,7 @@ pub fn check(checker: &mut Checker, settings: &MarketSettings, catalog: &impl Ca
     check_priors(checker, &s.priors);
     check_tiers(checker, &s.tiers);
     check_layer_split(checker, &s.layer_split);
-    check_criteria_order(checker, s);
+    check_pilot_share(checker, s);
     check_factors(checker, "laser_factors", &s.laser_factors);
     check_factors(checker, "engine_fit_factors", &s.engine_fit_factors);
     at.count(checker, "seed", s.seed, 0, i64::from(u32::MAX), "seed");
@@ -100,18 +100,10 @@ fn check_layer_split(checker: &mut Checker, splits: &BTreeMap<Family, Vec<f64>>)
     }
 }
 
-/// The criteria's years in order (bear after bull), and pilots alone not counted as volume.
-fn check_criteria_order(checker: &mut Checker, settings: &MarketSettings) {
+/// Pilots alone are not counted as volume.
+fn check_pilot_share(checker: &mut Checker, settings: &MarketSettings) {
     let at = Section::new("market");
     let criteria = &settings.criteria;
-    if criteria.bear_after_year < criteria.bull_by_year {
-        at.invalid(
-            checker,
-            "criteria.bear_after_year",
-            criteria.bear_after_year,
-            format!("a year >= criteria.bull_by_year ({})", criteria.bull_by_year),
-        );
-    }
     // Only against a valid volume share: an invalid one is its own problem.
     if Limits::FRACTION.contains(criteria.volume_share)
         && settings.pilot_share >= criteria.volume_share
@@ -142,9 +134,18 @@ fn check_factors(checker: &mut Checker, name: &str, factors: &[f64]) {
     }
 }
 
-/// `[market.criteria]`: the targets, shares and years that define volume and the scenarios.
-fn check_criteria(checker: &mut Checker, criteria: &MarketCriteria) {
+/// `[market.criteria]`: the targets, shares and years (bear after bull) that define volume and
+/// the scenarios.
+pub(crate) fn check_criteria(checker: &mut Checker, criteria: &MarketCriteria) {
     let at = Section::new("market.criteria");
+    if criteria.bear_after_year < criteria.bull_by_year {
+        at.invalid(
+            checker,
+            "bear_after_year",
+            criteria.bear_after_year,
+            format!("a year >= criteria.bull_by_year ({})", criteria.bull_by_year),
+        );
+    }
     at.fraction(checker, "yield_target", criteria.yield_target);
     at.fraction(checker, "volume_share", criteria.volume_share);
     at.fraction(checker, "goodput_parity", criteria.goodput_parity);
@@ -194,7 +195,7 @@ fn check_prior(checker: &mut Checker, path: &str, prior: &Prior) {
 
 /// One prior per input of the market engine (`[market.priors.<name>]`, in the order of the
 /// names, as the file's tables sort).
-fn check_priors(checker: &mut Checker, priors: &ByMarketInput<Prior>) {
+pub(crate) fn check_priors(checker: &mut Checker, priors: &ByMarketInput<Prior>) {
     for (input, prior) in priors.by_name() {
         check_prior(checker, &format!("market.priors.{input}"), prior);
     }

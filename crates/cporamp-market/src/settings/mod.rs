@@ -11,6 +11,7 @@
 mod check;
 
 pub use check::{Catalog, check};
+pub(crate) use check::{check_criteria, check_priors};
 
 use cporamp_core::ids::TechnologyId;
 use cporamp_core::market_input::ByMarketInput;
@@ -102,15 +103,15 @@ pub struct MarketCriteria {
     pub flap_limit_per_lane_h: f64,
 }
 
-/// One network tier of the market (`[[market.tiers]]`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// One network tier of the market (`[[market.tiers]]`), as the engine's anchors hold it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MarketTier {
     /// Name (`scale-up`, `leaf`, `spine`).
     pub name: String,
     /// Ports per accelerator in this tier.
     pub ports_per_accelerator: f64,
-    /// Largest CPO share of new ports (0: CPO not used here).
+    /// Largest CPO share of new ports, in \[0, 1\] (0: CPO not used here).
     pub cpo_max_share: f64,
     /// Whether LPO reaches across this tier.
     pub lpo_allowed: bool,
