@@ -553,14 +553,9 @@ fn yield_line(ctx: &Context<'_>) -> Result<CheckLine, DiligenceError> {
     // Yield: cost per Gb/s against the pluggable reference.
     let capacity = generation.switch_capacity().0;
     let with_yield = hot.switch_usd / claims.package_yield / capacity;
-    let reference_id = &scenario.market.pluggable_technology;
-    let reference = scenario
-        .technologies
-        .iter()
-        .position(|technology| technology.id == *reference_id)
-        .ok_or_else(|| PipelineError::Market {
-            reason: format!("market.pluggable_technology {reference_id} is not one of the scenario's technologies"),
-        })?;
+    let reference =
+        cporamp_compare::technology_index(scenario, &scenario.market.pluggable_technology)
+            .map_err(PipelineError::from)?;
     let pluggable = cporamp_compare::compare_technology(scenario, g, reference)
         .map_err(PipelineError::from)?
         .cost

@@ -4,7 +4,7 @@
 use super::*;
 use crate::sweep::{choose, grid};
 use cporamp_scenario::Scenario;
-use cporamp_scenario::{ChannelGeometry, ElsPlacement, EnginePlate};
+use cporamp_scenario::{ElsPlacement, EnginePlate};
 
 /// The default scenario with a 16-point grid on a 16-cell package.
 fn small() -> Scenario {
@@ -12,7 +12,7 @@ fn small() -> Scenario {
     let settings = &mut scenario.codesign;
     settings.grid_cells = 16;
     settings.flow_l_per_min_per_kw = vec![1.0, 1.5];
-    settings.channels = vec![ChannelGeometry { width_mm: 0.3, height_mm: 1.5 }];
+    (settings.channel_width_mm, settings.channel_height_mm) = (vec![0.3], vec![1.5]);
     settings.inlet_c = vec![25.0, 45.0];
     settings.engine_gap_mm = vec![3.0];
     settings.engine_plate = vec![EnginePlate::Shared, EnginePlate::Own];
@@ -165,7 +165,8 @@ fn the_coarse_package_grid_stays_within_3_k_of_the_thermal_engines() {
 #[test]
 fn the_bill_sums_its_lines_and_scales_to_the_fleets_racks() {
     let scenario = cporamp_scenario::load_default().unwrap();
-    let switches = cluster_switches(&scenario, scenario.codesign.generation).unwrap();
+    let (generation, _) = crate::sweep::swept(&scenario).unwrap();
+    let switches = cluster_switches(&scenario, generation).unwrap();
     // 32,768 GPUs on radix-64 switches in three tiers: 1,024 leaves, 1,024 spines, 512 cores.
     assert_eq!(switches, 2560);
     let bom = cooling_bom(&scenario.codesign.bom, 1.5, true, 16, switches);
@@ -292,11 +293,8 @@ fn flaps_are_the_photonics_engine_at_the_points_drift_interpolated_between_its_r
         let step = pair[1].offset_nm - pair[0].offset_nm;
         assert!(step > 0.0 && step <= FLAP_NODE_NM + 1e-12, "{step}");
     }
-    let settings = &scenario.codesign;
-    let drift =
-        cporamp_pipeline::nominal_drift(&scenario, settings.generation, settings.technology)
-            .unwrap()
-            .unwrap();
+    let (g, t) = crate::sweep::swept(&scenario).unwrap();
+    let drift = cporamp_pipeline::nominal_drift(&scenario, g, t).unwrap().unwrap();
     let (first, last) = (nodes[0], nodes[nodes.len() - 1]);
     for point in &result.points {
         // The offset is the point's ring and laser temperatures' drift from the nominal.

@@ -69,6 +69,14 @@ pub enum CompareError {
         /// The ids defined, comma-separated.
         defined: String,
     },
+    /// A technology id that the scenario does not define.
+    #[error("unknown technology \"{id}\"; the scenario defines: {defined}")]
+    UnknownTechnology {
+        /// The id asked for.
+        id: String,
+        /// The ids defined, comma-separated.
+        defined: String,
+    },
 }
 
 /// The comparison of every technology at every generation.
@@ -382,6 +390,24 @@ pub fn compare_one(
 ) -> Result<GenerationComparison, CompareError> {
     let generation_index = generation_index(scenario, generation_id)?;
     compare_generation(scenario, generation_index, &scenario.generations[generation_index])
+}
+
+/// The index in `scenario.technologies` of the technology with id `technology_id`.
+///
+/// # Errors
+/// [`CompareError::UnknownTechnology`], naming the ids the scenario defines.
+pub fn technology_index(scenario: &Scenario, technology_id: &str) -> Result<usize, CompareError> {
+    scenario.technologies.iter().position(|technology| technology.id == technology_id).ok_or_else(
+        || CompareError::UnknownTechnology {
+            id: technology_id.to_string(),
+            defined: scenario
+                .technologies
+                .iter()
+                .map(|technology| technology.id.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        },
+    )
 }
 
 /// The index in `scenario.generations` of the generation with id `generation_id`.

@@ -263,12 +263,7 @@ fn lasers(settings: &FleetSettings, lasers: f64, random_fit: Fit, temp_c: f64) -
 
 /// The index in the scenario of the fleet's technology `id`.
 fn technology_index(scenario: &Scenario, id: &TechnologyId) -> Result<usize, PipelineError> {
-    scenario.technologies.iter().position(|technology| technology.id == *id).ok_or_else(|| {
-        PipelineError::FleetTechnology {
-            technology: id.clone(),
-            reason: "is not one of the scenario's technologies".to_string(),
-        }
-    })
+    Ok(cporamp_compare::technology_index(scenario, id)?)
 }
 
 /// The port technology of `technology` for the fleet engine.

@@ -337,7 +337,8 @@ mod tests {
         let mut scenario = crate::html::tests::quick();
         let settings = &mut scenario.codesign;
         settings.flow_l_per_min_per_kw = vec![1.0, 1.5];
-        settings.channels.truncate(1);
+        settings.channel_width_mm.truncate(1);
+        settings.channel_height_mm.truncate(1);
         settings.engine_plate.truncate(1);
         let result = cporamp_codesign::codesign(&scenario, 2).expect("the quick grid solves");
         let comparison = cporamp_compare::Comparison { generations: Vec::new() };

@@ -1,11 +1,13 @@
-//! `[codesign]` resolved: the grid of the liquid-cooling and optics co-design sweep (cold
-//! plate, coolant temperatures, optics placement, ASIC power), its constraints, the facility's
-//! cooling energy and the liquid-cooling bill of materials (`[codesign.bom]`).
+//! `[codesign]` as written (checked by `resolve/codesign.rs`): the grid of the liquid-cooling
+//! and optics co-design sweep (cold plate, coolant temperatures, optics placement, ASIC power),
+//! its constraints, the facility's cooling energy and the liquid-cooling bill of materials
+//! (`[codesign.bom]`).
 
-use serde::Serialize;
+use cporamp_core::ids::{GenerationId, TechnologyId};
+use serde::{Deserialize, Serialize};
 
 /// Where the optical engines are cooled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EnginePlate {
     /// On the ASIC's cold plate, under the shared lid.
@@ -15,7 +17,7 @@ pub enum EnginePlate {
 }
 
 /// Where an external laser source sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ElsPlacement {
     /// A pluggable module in the front panel, cooled by the chassis air.
@@ -33,12 +35,16 @@ pub struct ChannelGeometry {
     pub height_mm: f64,
 }
 
-/// A price where sources disagree: the low and high ends, USD (the sweep uses the midpoint).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// A price where sources disagree: the low and high ends, USD (the sweep uses the midpoint;
+/// the file writes `{ low = ..., high = ... }`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PriceRange {
     /// Low end, USD.
+    #[serde(rename(deserialize = "low"))]
     pub low_usd: f64,
     /// High end, USD.
+    #[serde(rename(deserialize = "high"))]
     pub high_usd: f64,
 }
 
@@ -50,54 +56,71 @@ impl PriceRange {
     }
 }
 
-/// The liquid-cooling bill of materials' prices and capacities.
-#[derive(Debug, Clone, Serialize)]
+/// The liquid-cooling bill of materials' prices and capacities (the file names each price
+/// with its unit: `asic_cold_plate_usd`, `cdu_usd_per_kw`, ...).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CoolingBom {
     /// Switches in one rack.
     pub switches_per_rack: usize,
     /// The switch package's cold plate, each.
+    #[serde(rename(deserialize = "asic_cold_plate_usd"))]
     pub asic_cold_plate: PriceRange,
     /// An optical-engine row's own cold plate (four per switch when engines have their own), each.
+    #[serde(rename(deserialize = "engine_cold_plate_usd"))]
     pub engine_cold_plate: PriceRange,
     /// An external laser source's cold plate, each.
+    #[serde(rename(deserialize = "els_cold_plate_usd"))]
     pub els_cold_plate: PriceRange,
     /// A quick-disconnect pair (supply and return couplings), each.
+    #[serde(rename(deserialize = "quick_disconnect_pair_usd"))]
     pub quick_disconnect_pair: PriceRange,
     /// A hose assembly, each.
+    #[serde(rename(deserialize = "hose_usd"))]
     pub hose: PriceRange,
     /// The rack's supply and return manifolds, per rack.
+    #[serde(rename(deserialize = "manifold_usd_per_rack"))]
     pub manifold_per_rack: PriceRange,
     /// CDU price per kW of capacity.
+    #[serde(rename(deserialize = "cdu_usd_per_kw"))]
     pub cdu_per_kw: PriceRange,
     /// One CDU's capacity, kW.
     pub cdu_capacity_kw: f64,
     /// A leak sensor, each.
+    #[serde(rename(deserialize = "leak_sensor_usd"))]
     pub leak_sensor: PriceRange,
     /// A flow sensor, each.
+    #[serde(rename(deserialize = "flow_sensor_usd"))]
     pub flow_sensor: PriceRange,
     /// The coolant's name.
     pub coolant: String,
     /// Coolant per switch (its plates, hoses and share of the manifold), L.
     pub coolant_l_per_switch: f64,
     /// Coolant price per litre.
+    #[serde(rename(deserialize = "coolant_usd_per_l"))]
     pub coolant_per_l: PriceRange,
     /// Facility water (pipes, valves, heat rejection) per kW.
+    #[serde(rename(deserialize = "facility_water_usd_per_kw"))]
     pub facility_water_per_kw: PriceRange,
 }
 
 /// The co-design sweep's settings.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CodesignSettings {
-    /// Index into `Scenario::generations` of the swept switch.
-    pub generation: usize,
-    /// Index into `Scenario::technologies` of the swept co-packaged technology.
-    pub technology: usize,
+    /// The swept switch generation.
+    pub generation: GenerationId,
+    /// The swept co-packaged technology.
+    pub technology: TechnologyId,
     /// Lateral cells per package side of each design point's package grid.
     pub grid_cells: usize,
     /// Coolant flow per kW of switch-package heat, L/min/kW.
     pub flow_l_per_min_per_kw: Vec<f64>,
-    /// Cold-plate channel geometries.
-    pub channels: Vec<ChannelGeometry>,
+    /// Cold-plate channel widths, mm, each paired with the height at its place
+    /// ([`CodesignSettings::channels`]).
+    pub channel_width_mm: Vec<f64>,
+    /// Cold-plate channel heights, mm.
+    pub channel_height_mm: Vec<f64>,
     /// Coolant (secondary loop) supply temperatures, °C.
     pub inlet_c: Vec<f64>,
     /// Gaps between the ASIC die and the engines, mm.
@@ -140,11 +163,21 @@ pub struct CodesignSettings {
 }
 
 impl CodesignSettings {
+    /// The cold-plate channel geometries: the widths and heights, paired up.
+    #[must_use]
+    pub fn channels(&self) -> Vec<ChannelGeometry> {
+        self.channel_width_mm
+            .iter()
+            .zip(&self.channel_height_mm)
+            .map(|(&width_mm, &height_mm)| ChannelGeometry { width_mm, height_mm })
+            .collect()
+    }
+
     /// Design points of the grid.
     #[must_use]
     pub fn points(&self) -> usize {
         self.flow_l_per_min_per_kw.len()
-            * self.channels.len()
+            * self.channel_width_mm.len().min(self.channel_height_mm.len())
             * self.inlet_c.len()
             * self.engine_gap_mm.len()
             * self.engine_plate.len()

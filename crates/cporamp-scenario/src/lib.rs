@@ -25,7 +25,7 @@ mod technology;
 use cporamp_core::coupling::FiberAttach;
 use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
 use cporamp_core::units::Hours;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The scenario schema this build reads and writes.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -180,7 +180,7 @@ impl Scenario {
             technology.parts = vec![technology.parts[index].clone()];
         }
         only.fleet.generation = self.generations[index].id.clone();
-        only.codesign.generation = 0;
+        only.codesign.generation = self.generations[index].id.clone();
         only
     }
 
@@ -204,16 +204,22 @@ impl Scenario {
     }
 }
 
-/// Repair times by field-replaceable unit.
-#[derive(Debug, Clone, Serialize)]
+/// Repair times by field-replaceable unit (`[service]`; the file names each with its unit,
+/// `module_swap_mttr_h`, ...).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Service {
     /// Swap a pluggable module.
+    #[serde(rename(deserialize = "module_swap_mttr_h"))]
     pub module_swap_mttr: Hours,
     /// Swap an external laser source module.
+    #[serde(rename(deserialize = "els_swap_mttr_h"))]
     pub els_swap_mttr: Hours,
     /// Swap a cable.
+    #[serde(rename(deserialize = "cable_swap_mttr_h"))]
     pub cable_swap_mttr: Hours,
     /// Replace a whole switch.
+    #[serde(rename(deserialize = "switch_replace_mttr_h"))]
     pub switch_replace_mttr: Hours,
 }
 

@@ -38,7 +38,7 @@ pub struct ScenarioFile {
     /// Switch generations by id (`"51.2T"`).
     pub generation: BTreeMap<String, GenerationOptions>,
     /// Repair times shared by all technologies.
-    pub service: ServiceOptions,
+    pub service: crate::Service,
     /// Money shared by all technologies.
     pub cost: CostOptions,
     /// Technologies by id (`cpo_els`).
@@ -57,7 +57,7 @@ pub struct ScenarioFile {
     /// Automated fiber alignment and passive attach.
     pub align: AlignSettings,
     /// The liquid-cooling and optics co-design sweep and the cooling bill of materials.
-    pub codesign: CodesignOptions,
+    pub codesign: crate::CodesignSettings,
 }
 
 /// `[compare]`.
@@ -82,16 +82,6 @@ pub struct GenerationOptions {
     pub host_serdes_xsr_pj_per_bit: f64,
     pub rx_oma_sensitivity_dbm: f64,
     pub asic_cost_usd: f64,
-}
-
-/// `[service]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ServiceOptions {
-    pub module_swap_mttr_h: f64,
-    pub els_swap_mttr_h: f64,
-    pub cable_swap_mttr_h: f64,
-    pub switch_replace_mttr_h: f64,
 }
 
 /// `[cost]`.
@@ -203,64 +193,4 @@ pub struct PartsOptions {
     pub laser_usd_each: f64,
     pub optics_usd_per_port: f64,
     pub housing_usd_per_port: f64,
-}
-
-/// `[codesign]`: the liquid-cooling and optics co-design sweep, its constraints and costs.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CodesignOptions {
-    pub generation: String,
-    pub technology: String,
-    pub grid_cells: i64,
-    pub flow_l_per_min_per_kw: Vec<f64>,
-    pub channel_width_mm: Vec<f64>,
-    pub channel_height_mm: Vec<f64>,
-    pub inlet_c: Vec<f64>,
-    pub engine_gap_mm: Vec<f64>,
-    pub engine_plate: Vec<String>,
-    pub els_placement: Vec<String>,
-    pub asic_power_factor: Vec<f64>,
-    pub cdu_approach_k: f64,
-    pub els_plate_r_k_per_w: f64,
-    pub loop_pressure_drop_kpa: f64,
-    pub loop_reference_l_per_min_per_kw: f64,
-    pub pump_efficiency: f64,
-    pub chiller_kw_per_kw: f64,
-    pub free_cooling_kw_per_kw: f64,
-    pub free_cooling_full_c: f64,
-    pub chiller_only_c: f64,
-    pub usd_per_kwh: f64,
-    pub max_engine_temp_c: f64,
-    pub max_flow_l_per_min: f64,
-    pub max_pressure_drop_kpa: f64,
-    pub bom: CoolingBomOptions,
-}
-
-/// A price range where sources disagree.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PriceRangeOptions {
-    pub low: f64,
-    pub high: f64,
-}
-
-/// `[codesign.bom]`: the liquid-cooling bill of materials' prices and capacities.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CoolingBomOptions {
-    pub switches_per_rack: i64,
-    pub asic_cold_plate_usd: PriceRangeOptions,
-    pub engine_cold_plate_usd: PriceRangeOptions,
-    pub els_cold_plate_usd: PriceRangeOptions,
-    pub quick_disconnect_pair_usd: PriceRangeOptions,
-    pub hose_usd: PriceRangeOptions,
-    pub manifold_usd_per_rack: PriceRangeOptions,
-    pub cdu_usd_per_kw: PriceRangeOptions,
-    pub cdu_capacity_kw: f64,
-    pub leak_sensor_usd: PriceRangeOptions,
-    pub flow_sensor_usd: PriceRangeOptions,
-    pub coolant: String,
-    pub coolant_l_per_switch: f64,
-    pub coolant_usd_per_l: PriceRangeOptions,
-    pub facility_water_usd_per_kw: PriceRangeOptions,
 }

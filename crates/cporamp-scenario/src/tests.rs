@@ -358,8 +358,10 @@ fn codesign_grid_errors_name_their_fields() {
     assert_eq!(problem.path, "codesign.technology");
     // --generation keeps the co-design on the one generation left.
     let scenario = load_default().unwrap();
-    assert_eq!(scenario.codesign.generation, 1);
-    assert_eq!(scenario.only_generation(1).codesign.generation, 0);
+    assert_eq!(&*scenario.codesign.generation, "102.4T");
+    let only = scenario.only_generation(0);
+    assert_eq!(&*only.codesign.generation, "51.2T");
+    assert_eq!(&*only.fleet.generation, "51.2T");
     assert_eq!(scenario.codesign.points(), 288);
 }
 

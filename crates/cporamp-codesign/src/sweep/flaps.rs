@@ -14,10 +14,8 @@ pub(super) fn flaps(
     results: &mut [PointResult],
     pool: &rayon::ThreadPool,
 ) -> Result<Vec<FlapNode>, CodesignError> {
-    let settings = &scenario.codesign;
-    let Some(nominal) =
-        cporamp_pipeline::nominal_drift(scenario, settings.generation, settings.technology)?
-    else {
+    let (g, t) = super::swept(scenario)?;
+    let Some(nominal) = cporamp_pipeline::nominal_drift(scenario, g, t)? else {
         return Ok(Vec::new());
     };
     for point in results.iter_mut().filter(|point| point.error.is_none()) {

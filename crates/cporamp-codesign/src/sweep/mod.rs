@@ -223,21 +223,32 @@ pub struct FlapNode {
     pub unlockable_fraction: f64,
 }
 
+/// The indices in `scenario` of the swept generation and technology.
+///
+/// # Errors
+/// [`PipelineError::Compare`] naming an id the scenario does not define.
+pub(crate) fn swept(scenario: &Scenario) -> Result<(usize, usize), PipelineError> {
+    let settings = &scenario.codesign;
+    Ok((
+        cporamp_compare::generation_index(scenario, &settings.generation)?,
+        cporamp_compare::technology_index(scenario, &settings.technology)?,
+    ))
+}
+
 /// The grid's points in order (flow outermost, ASIC power innermost). ELS placements collapse
 /// to the front panel for a technology without an external laser source.
 #[must_use]
 pub fn grid(scenario: &Scenario) -> Vec<DesignPoint> {
     let settings = &scenario.codesign;
-    let technology = &scenario.technologies[settings.technology];
-    let has_els = technology
-        .optics
-        .as_ref()
+    let has_els = scenario
+        .technology(&settings.technology)
+        .and_then(|technology| technology.optics.as_ref())
         .is_some_and(|optics| optics.laser.placement == LaserPlacement::External);
     let els: Vec<ElsPlacement> =
         if has_els { settings.els_placement.clone() } else { vec![ElsPlacement::FrontPanel] };
     let mut points = Vec::new();
     for &flow in &settings.flow_l_per_min_per_kw {
-        for &channel in &settings.channels {
+        for &channel in &settings.channels() {
             for &inlet_c in &settings.inlet_c {
                 for &gap in &settings.engine_gap_mm {
                     for &engine_plate in &settings.engine_plate {
@@ -269,7 +280,8 @@ pub fn grid(scenario: &Scenario) -> Vec<DesignPoint> {
 /// cannot be solved are kept with their reason.
 pub fn codesign(scenario: &Scenario, threads: usize) -> Result<CodesignResult, CodesignError> {
     let settings = &scenario.codesign;
-    let switches = cluster_switches(scenario, settings.generation)?;
+    let (g, t) = swept(scenario)?;
+    let switches = cluster_switches(scenario, g)?;
     let points = grid(scenario);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.max(1))
@@ -297,14 +309,7 @@ pub fn codesign(scenario: &Scenario, threads: usize) -> Result<CodesignResult, C
             .collect();
         let models: Vec<Result<cporamp_thermal::package::PackageModel, PipelineError>> = builders
             .par_iter()
-            .map(|working| {
-                package_model_for(
-                    working,
-                    &working.thermal,
-                    settings.generation,
-                    settings.technology,
-                )
-            })
+            .map(|working| package_model_for(working, &working.thermal, g, t))
             .collect();
         points
             .par_iter()
@@ -330,9 +335,9 @@ pub fn codesign(scenario: &Scenario, threads: usize) -> Result<CodesignResult, C
             && Constraint::ALL.iter().all(|constraint| constraint.holds(settings, result));
     }
     let choice = choose(settings, &results);
-    let generation = &scenario.generations[settings.generation];
+    let generation = &scenario.generations[g];
     Ok(CodesignResult {
-        technology: scenario.technologies[settings.technology].id.clone(),
+        technology: scenario.technologies[t].id.clone(),
         generation: generation.id.clone(),
         capacity_gbps: generation.switch_capacity().0,
         years: scenario.fleet.years,

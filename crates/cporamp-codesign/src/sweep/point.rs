@@ -10,7 +10,7 @@ use cporamp_scenario::{ChannelGeometry, ElsPlacement, EnginePlate, LaserPlacemen
 use cporamp_thermal::cycling::NorrisLandzberg;
 use cporamp_thermal::package::{PackageError, PackageModel, PackageResult};
 
-use super::{DesignPoint, PointResult, failed};
+use super::{DesignPoint, PointResult, failed, swept};
 use cporamp_compare::cooling::cooling_bom;
 
 /// ELS temperature loop tolerance, K.
@@ -68,13 +68,8 @@ pub fn evaluate_point(
 ) -> PointResult {
     let run = || {
         let (working, flow_l_per_min) = prepare(scenario, point)?;
-        let settings = &scenario.codesign;
-        let model = package_model_for(
-            &working,
-            &working.thermal,
-            settings.generation,
-            settings.technology,
-        )?;
+        let (g, t) = swept(scenario)?;
+        let model = package_model_for(&working, &working.thermal, g, t)?;
         evaluate(scenario, point, &working, flow_l_per_min, &model, cluster_switches)
     };
     match run() {
@@ -90,7 +85,7 @@ pub(super) fn prepare(
     point: &DesignPoint,
 ) -> Result<(Scenario, f64), PipelineError> {
     let settings = &scenario.codesign;
-    let (g, t) = (settings.generation, settings.technology);
+    let (g, t) = swept(scenario)?;
     let generation = &scenario.generations[g];
     let mut working = scenario.clone();
     working.thermal.grid_cells = settings.grid_cells;
@@ -133,7 +128,7 @@ pub(super) fn evaluate(
     cluster_switches: usize,
 ) -> Result<PointResult, PipelineError> {
     let settings = &scenario.codesign;
-    let (g, t) = (settings.generation, settings.technology);
+    let (g, t) = swept(scenario)?;
     let generation = &scenario.generations[g];
     let geometry = scenario.technologies[t].package.as_ref().ok_or_else(|| {
         PipelineError::NotCoPackaged { technology: scenario.technologies[t].id.clone() }
@@ -232,7 +227,7 @@ fn settle_point(
     els_on_plate: bool,
 ) -> Result<Converged, PipelineError> {
     let settings = &scenario.codesign;
-    let (g, t) = (settings.generation, settings.technology);
+    let (g, t) = swept(scenario)?;
     let mut working = working.clone();
     let own = point.engine_plate == EnginePlate::Own;
     let evaluate =

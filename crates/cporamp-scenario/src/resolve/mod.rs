@@ -9,7 +9,7 @@ mod ids;
 mod market;
 mod technology;
 
-use codesign::resolve_codesign;
+use codesign::check_codesign;
 use fleet::check_fleet;
 use market::check_market;
 use technology::{resolve_generations, resolve_technologies};
@@ -20,7 +20,6 @@ use super::{
 };
 use cporamp_core::check::{Checker, Limits, join};
 use cporamp_core::error::Diagnostic;
-use cporamp_core::units::Hours;
 
 /// Checks and resolves a raw scenario, or returns every problem found.
 pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnostic>> {
@@ -40,7 +39,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let generations = resolve_generations(&mut checker, file);
     let generation_ids = &file.compare.generations;
     let technologies = resolve_technologies(&mut checker, file, generation_ids);
-    let service = resolve_service(&mut checker, &file.service);
+    check_service(&mut checker, &file.service);
     let module_gross_margin = checker.number(
         "cost.module_gross_margin",
         file.cost.module_gross_margin,
@@ -55,7 +54,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     check_market(&mut checker, &file.market, &technologies);
     let bond_gap = file.yield_options.gap_mean_um;
     cporamp_align::settings::check(&mut checker, &file.align, bond_gap);
-    let codesign = resolve_codesign(&mut checker, &file.codesign, file, &technologies);
+    check_codesign(&mut checker, &file.codesign, generation_ids, &technologies);
     check_market_fabrics(&mut checker, &file.market, &file.fleet, &technologies);
     check_ring_allocations(&mut checker, &file.photonics, &technologies);
     check_engines_four_fold(&mut checker, &technologies, &generations);
@@ -66,7 +65,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             description: file.description.clone(),
             generations,
             technologies,
-            service,
+            service: file.service.clone(),
             module_gross_margin,
             thermal: file.thermal.clone(),
             photonics: file.photonics.clone(),
@@ -74,7 +73,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             fleet: file.fleet.clone(),
             market: file.market.clone(),
             align: file.align.clone(),
-            codesign,
+            codesign: file.codesign.clone(),
         })
     } else {
         Err(checker.diagnostics)
@@ -82,32 +81,14 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
 }
 
 /// `[service]`: the repair times, each positive.
-fn resolve_service(checker: &mut Checker, service: &raw::ServiceOptions) -> Service {
-    Service {
-        module_swap_mttr: Hours(checker.number(
-            "service.module_swap_mttr_h",
-            service.module_swap_mttr_h,
-            Limits::POSITIVE,
-            "h",
-        )),
-        els_swap_mttr: Hours(checker.number(
-            "service.els_swap_mttr_h",
-            service.els_swap_mttr_h,
-            Limits::POSITIVE,
-            "h",
-        )),
-        cable_swap_mttr: Hours(checker.number(
-            "service.cable_swap_mttr_h",
-            service.cable_swap_mttr_h,
-            Limits::POSITIVE,
-            "h",
-        )),
-        switch_replace_mttr: Hours(checker.number(
-            "service.switch_replace_mttr_h",
-            service.switch_replace_mttr_h,
-            Limits::POSITIVE,
-            "h",
-        )),
+fn check_service(checker: &mut Checker, service: &Service) {
+    for (name, mttr) in [
+        ("module_swap_mttr_h", service.module_swap_mttr),
+        ("els_swap_mttr_h", service.els_swap_mttr),
+        ("cable_swap_mttr_h", service.cable_swap_mttr),
+        ("switch_replace_mttr_h", service.switch_replace_mttr),
+    ] {
+        checker.number(&format!("service.{name}"), mttr.0, Limits::POSITIVE, "h");
     }
 }
 
