@@ -35,7 +35,10 @@
 pub mod cooling;
 pub mod laser;
 pub mod link_budget;
+mod lookup;
 pub mod rings;
+
+pub use lookup::{generation_index, technology_index};
 
 use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::{Celsius, PjPerBit, Watts};
@@ -390,42 +393,6 @@ pub fn compare_one(
 ) -> Result<GenerationComparison, CompareError> {
     let generation_index = generation_index(scenario, generation_id)?;
     compare_generation(scenario, generation_index, &scenario.generations[generation_index])
-}
-
-/// The index in `scenario.technologies` of the technology with id `technology_id`.
-///
-/// # Errors
-/// [`CompareError::UnknownTechnology`], naming the ids the scenario defines.
-pub fn technology_index(scenario: &Scenario, technology_id: &str) -> Result<usize, CompareError> {
-    scenario.technologies.iter().position(|technology| technology.id == technology_id).ok_or_else(
-        || CompareError::UnknownTechnology {
-            id: technology_id.to_string(),
-            defined: scenario
-                .technologies
-                .iter()
-                .map(|technology| technology.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        },
-    )
-}
-
-/// The index in `scenario.generations` of the generation with id `generation_id`.
-///
-/// # Errors
-/// [`CompareError::UnknownGeneration`], naming the ids the scenario defines.
-pub fn generation_index(scenario: &Scenario, generation_id: &str) -> Result<usize, CompareError> {
-    scenario.generations.iter().position(|generation| generation.id == generation_id).ok_or_else(
-        || CompareError::UnknownGeneration {
-            id: generation_id.to_string(),
-            defined: scenario
-                .generations
-                .iter()
-                .map(|generation| generation.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        },
-    )
 }
 
 /// The comparison of one technology (index `technology_index` of `scenario.technologies`) at

@@ -36,7 +36,7 @@ pub struct ScenarioFile {
     /// What the comparison covers and in what order.
     pub compare: CompareOptions,
     /// Switch generations by id (`"51.2T"`).
-    pub generation: BTreeMap<String, GenerationOptions>,
+    pub generation: BTreeMap<String, crate::Generation>,
     /// Repair times shared by all technologies.
     pub service: crate::Service,
     /// Money shared by all technologies.
@@ -68,20 +68,6 @@ pub struct CompareOptions {
     pub generations: Vec<String>,
     /// Technology ids, in display order.
     pub technologies: Vec<String>,
-}
-
-/// `[generation."<id>"]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct GenerationOptions {
-    pub lanes_per_switch: i64,
-    pub lane_rate_gbps: f64,
-    pub lanes_per_port: i64,
-    pub asic_core_pj_per_bit: f64,
-    pub host_serdes_long_reach_pj_per_bit: f64,
-    pub host_serdes_xsr_pj_per_bit: f64,
-    pub rx_oma_sensitivity_dbm: f64,
-    pub asic_cost_usd: f64,
 }
 
 /// `[cost]`.

@@ -105,6 +105,7 @@ fn wanted_type(expected: &str) -> (&'static str, Option<&'static str>) {
         "i32" => ("an integer", Some("-2147483648")),
         // An unsigned count: the largest TOML integer fits the type and no count's range.
         "u64" | "usize" => ("an integer", Some("9223372036854775807")),
+        "u32" => ("an integer", Some("4294967295")),
         "a string" | "a choice" => ("text", Some("\"\"")),
         "a boolean" => ("true or false", None),
         "a sequence" => ("an array", None),

@@ -6,28 +6,37 @@ use cporamp_core::units::{
     Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, PjPerBit, Usd, Watts,
 };
 use cporamp_photonics::settings::Rings;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// A switch generation: the ASIC and its SerDes.
-#[derive(Debug, Clone, Serialize)]
+/// A switch generation: the ASIC and its SerDes (`[generation."<id>"]`, whose key is the id;
+/// the file names each quantity with its unit, `lane_rate_gbps`, ...).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Generation {
-    /// Id such as `51.2T`.
+    /// Id such as `51.2T` (the table's key).
+    #[serde(skip_deserializing)]
     pub id: GenerationId,
     /// SerDes lanes on the switch ASIC.
     pub lanes_per_switch: u32,
     /// Payload rate of one lane.
+    #[serde(rename(deserialize = "lane_rate_gbps"))]
     pub lane_rate: Gbps,
     /// Lanes in one front-panel port.
     pub lanes_per_port: u32,
     /// Energy of the switching core (packet processing, buffers) per switched bit.
+    #[serde(rename(deserialize = "asic_core_pj_per_bit"))]
     pub asic_core: PjPerBit,
     /// Long-reach host SerDes, TX + RX per lane.
+    #[serde(rename(deserialize = "host_serdes_long_reach_pj_per_bit"))]
     pub host_serdes_long_reach: PjPerBit,
     /// XSR (die-to-optical-engine) host SerDes, TX + RX per lane.
+    #[serde(rename(deserialize = "host_serdes_xsr_pj_per_bit"))]
     pub host_serdes_xsr: PjPerBit,
     /// Receiver OMA needed at the KP4 pre-FEC threshold.
+    #[serde(rename(deserialize = "rx_oma_sensitivity_dbm"))]
     pub rx_oma_sensitivity: Dbm,
     /// Switch ASIC cost.
+    #[serde(rename(deserialize = "asic_cost_usd"))]
     pub asic_cost: Usd,
 }
 

@@ -10,7 +10,7 @@ use crate::{
 use cporamp_core::check::{Checker, Limits, Section, check_generation_keys, join};
 use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::units::{
-    Celsius, Db, Dbm, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
+    Celsius, Db, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
 };
 
 pub(super) fn resolve_generations(
@@ -28,12 +28,13 @@ pub(super) fn resolve_generations(
     file.compare
         .generations
         .iter()
-        .filter_map(|id| file.generation.get(id).map(|options| (id, options)))
-        .map(|(id, options)| {
-            let path = join("generation", id);
-            let at = Section::new(path);
-            let lanes_per_switch = at.count(checker,"lanes_per_switch", options.lanes_per_switch, 1, 65_536, "lanes");
-            let lanes_per_port = at.count(checker,"lanes_per_port", options.lanes_per_port, 1, 64, "lanes");
+        .filter_map(|id| file.generation.get(id).map(|generation| (id, generation)))
+        .map(|(id, generation)| {
+            let at = Section::new(join("generation", id));
+            let g = generation;
+            let lanes_per_switch =
+                at.count(checker, "lanes_per_switch", g.lanes_per_switch, 1, 65_536, "lanes");
+            let lanes_per_port = at.count(checker, "lanes_per_port", g.lanes_per_port, 1, 64, "lanes");
             if lanes_per_switch % lanes_per_port != 0 {
                 at.invalid(checker,
                     "lanes_per_port",
@@ -41,22 +42,18 @@ pub(super) fn resolve_generations(
                     format!("a divisor of lanes_per_switch = {lanes_per_switch}, so that ports are whole"),
                 );
             }
-            Generation {
-                id: GenerationId::new(id.as_str()),
-                lanes_per_switch,
-                lane_rate: Gbps(at.positive(checker, "lane_rate_gbps", options.lane_rate_gbps, "Gb/s")),
-                lanes_per_port,
-                asic_core: PjPerBit(at.non_negative(checker, "asic_core_pj_per_bit", options.asic_core_pj_per_bit, "pJ/bit")),
-                host_serdes_long_reach: PjPerBit(at.non_negative(checker, "host_serdes_long_reach_pj_per_bit", options.host_serdes_long_reach_pj_per_bit, "pJ/bit")),
-                host_serdes_xsr: PjPerBit(at.non_negative(checker, "host_serdes_xsr_pj_per_bit", options.host_serdes_xsr_pj_per_bit, "pJ/bit")),
-                rx_oma_sensitivity: Dbm(at.number(checker,
-                    "rx_oma_sensitivity_dbm",
-                    options.rx_oma_sensitivity_dbm,
-                    Limits::between(-30.0, 10.0),
-                    "dBm",
-                )),
-                asic_cost: Usd(at.non_negative(checker, "asic_cost_usd", options.asic_cost_usd, "USD")),
+            at.positive(checker, "lane_rate_gbps", g.lane_rate.0, "Gb/s");
+            for (name, energy) in [
+                ("asic_core_pj_per_bit", g.asic_core),
+                ("host_serdes_long_reach_pj_per_bit", g.host_serdes_long_reach),
+                ("host_serdes_xsr_pj_per_bit", g.host_serdes_xsr),
+            ] {
+                at.non_negative(checker, name, energy.0, "pJ/bit");
             }
+            let oma = Limits::between(-30.0, 10.0);
+            at.number(checker, "rx_oma_sensitivity_dbm", g.rx_oma_sensitivity.0, oma, "dBm");
+            at.non_negative(checker, "asic_cost_usd", g.asic_cost.0, "USD");
+            Generation { id: GenerationId::new(id.as_str()), ..g.clone() }
         })
         .collect()
 }
