@@ -4,10 +4,11 @@
 //! comments.
 //!
 //! A field's range is the resolver's own, found as the resolver's wrong-type messages find
-//! it: every number is replaced by a value no range accepts (NaN, the largest integer) and
-//! every text by an empty one, the text is resolved, and the diagnostic at each field says
-//! what it accepts (a field whose type the sentinel does not fit stops the reader: it gets
-//! its own value back and the text is read again). Its unit is the one `cporamp diff` reads from the field name
+//! it: every number is replaced by a value no range accepts (NaN and the largest integer, then
+//! the smallest integer for the fields still without one) and every text by an empty one, the
+//! text is resolved, and the diagnostic at each field says what it accepts (a field whose type
+//! the sentinel does not fit stops the reader: it gets its own value back and the text is
+//! read again). Its unit is the one `cporamp diff` reads from the field name
 //! (`cporamp_report::input_changes`), or the resolver's where the name has none (fractions).
 //! Its source is the comment on its line, as `cporamp scenario init` writes it.
 
@@ -153,24 +154,34 @@ const MAX_STOPS: usize = 64;
 /// The resolver's ranges (and units) by field path, found with sentinels (module docs).
 fn ranges(table: &toml::Value) -> BTreeMap<String, (String, Option<String>)> {
     let mut out = BTreeMap::new();
-    // The largest integer fits every count's type (signed or not) and no count's range.
-    let numbers = |value: &toml::Value| match value {
+    // The largest integer fits every count's type (signed or not) and no count's range; the
+    // smallest then finds the lower bound of a number written as an integer.
+    let largest = |value: &toml::Value| match value {
         toml::Value::Float(_) => toml::Value::Float(f64::NAN),
         toml::Value::Integer(_) => toml::Value::Integer(i64::MAX),
+        other => other.clone(),
+    };
+    let smallest = |value: &toml::Value| match value {
+        toml::Value::Integer(_) => toml::Value::Integer(i64::MIN),
         other => other.clone(),
     };
     let texts = |value: &toml::Value| match value {
         toml::Value::String(_) => toml::Value::String(String::new()),
         other => other.clone(),
     };
-    for sentinel in [&numbers as &dyn Fn(&toml::Value) -> toml::Value, &texts] {
-        // A sentinel of the wrong type for its field (a year that fits no i32, an empty
-        // choice) stops the reader there with that field's problem alone: the field's own
-        // value is put back and the file read again.
+    for sentinel in [&largest as &dyn Fn(&toml::Value) -> toml::Value, &smallest, &texts] {
+        // A field whose range is known keeps its own value. A sentinel of the wrong type for
+        // its field (a year that fits no i32, an empty choice) stops the reader there with
+        // that field's problem alone: the field gets its own value back and the text is read
+        // again.
         let mut kept = std::collections::BTreeSet::new();
         for _ in 0..MAX_STOPS {
             let edited = map_leaves_at(table, "", &|path, value| {
-                if kept.contains(path) { value.clone() } else { sentinel(value) }
+                if kept.contains(path) || out.contains_key(path) {
+                    value.clone()
+                } else {
+                    sentinel(value)
+                }
             });
             let Ok(text) = toml::to_string(&edited) else { break };
             let Err(error) = cporamp_scenario::load(&text, "ranges") else { break };
