@@ -271,7 +271,7 @@ fn names_a_dimensioned_quantity(name: &str) -> bool {
 
 /// Every dimensioned field of `text`'s settings and inputs structs that is a bare number:
 /// `Struct.field`. The structs are those named `*Settings` or `*Inputs` and, in a `settings`
-/// module or an `inputs.rs`, every struct but the raw `*Options`.
+/// module or an `inputs.rs`, every struct.
 fn bare_dimensioned_fields(text: &str, every_struct: bool) -> Vec<String> {
     let mut found = Vec::new();
     let mut current: Option<String> = None;
@@ -279,8 +279,7 @@ fn bare_dimensioned_fields(text: &str, every_struct: bool) -> Vec<String> {
         if let Some(rest) = line.strip_prefix("pub struct ") {
             let name: String =
                 rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
-            let checked = !name.ends_with("Options")
-                && (every_struct || name.ends_with("Settings") || name.ends_with("Inputs"));
+            let checked = every_struct || name.ends_with("Settings") || name.ends_with("Inputs");
             current = (checked && rest.trim_end().ends_with('{')).then_some(name);
         } else if line.starts_with('}') {
             current = None;
@@ -302,7 +301,7 @@ fn engine_settings_and_inputs_carry_units_in_types() {
     assert!(!names_a_dimensioned_quantity("ring_drift_nm_per_k"));
     assert!(!names_a_dimensioned_quantity("busy_fraction"));
     let sample = "pub struct ColdPlate {\n    pub nominal_inlet_c: f64,\n    pub kind: Kind,\n}\n\
-                  pub struct ColdPlateOptions {\n    pub flow_l_per_min: f64,\n}\n";
+                  pub struct Board {\n    pub air_temp_c: Celsius,\n}\n";
     assert_eq!(bare_dimensioned_fields(sample, true), ["ColdPlate.nominal_inlet_c"]);
     assert!(bare_dimensioned_fields(sample, false).is_empty(), "not a *Settings or *Inputs");
     let mut found = Vec::new();
