@@ -91,10 +91,10 @@ pub struct TechnologyOptions {
     pub reach_class: String,
     pub faceplate_ports_per_ru: i64,
     pub laser: Option<LaserOptions>,
-    pub link_budget: Option<LinkBudgetOptions>,
-    pub rings: Option<RingOptions>,
-    pub package: Option<PackageOptions>,
-    pub per_generation: BTreeMap<String, PartsOptions>,
+    pub link_budget: Option<crate::LinkBudget>,
+    pub rings: Option<crate::Rings>,
+    pub package: Option<crate::Package>,
+    pub per_generation: BTreeMap<String, crate::Parts>,
 }
 
 /// `[technology.<id>.laser]`.
@@ -108,75 +108,6 @@ pub struct LaserOptions {
     pub wpe_reference_temp_c: f64,
     pub wpe_temp_scale_k: f64,
     pub ambient_temp_c: f64,
-    pub tec: Option<TecOptions>,
-    pub els: Option<ElsOptions>,
-}
-
-/// `[technology.<id>.laser.tec]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TecOptions {
-    pub setpoint_c: f64,
-    pub leak_w_per_k: f64,
-    pub cop: f64,
-}
-
-/// `[technology.<id>.laser.els]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ElsOptions {
-    pub lasers_per_module: i64,
-    pub module_usd: f64,
-}
-
-/// `[technology.<id>.link_budget]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LinkBudgetOptions {
-    pub extinction_ratio_db: f64,
-    pub modulator_loss_db: f64,
-    pub coupling_loss_db: f64,
-    pub connector_loss_db: f64,
-    pub fiber_length_km: f64,
-    pub fiber_loss_db_per_km: f64,
-    pub other_loss_db: f64,
-    pub margin_db: f64,
-}
-
-/// `[technology.<id>.rings]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RingOptions {
-    pub rings_per_lane: i64,
-    pub fsr_nm: f64,
-    pub heater_efficiency_nm_per_mw: f64,
-    pub fab_offset_sigma_nm: f64,
-    pub design_bias_nm: f64,
-    pub ring_drift_nm_per_k: f64,
-    pub laser_drift_nm_per_k: f64,
-    pub ring_temp_c: f64,
-    pub reference_temp_c: f64,
-}
-
-/// `[technology.<id>.package]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PackageOptions {
-    pub engine_capacity_gbps: f64,
-    pub engine_edge_mm: f64,
-}
-
-/// `[technology.<id>.per_generation."<generation id>"]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PartsOptions {
-    pub dsp_pj_per_bit: f64,
-    pub driver_pj_per_bit: f64,
-    pub tia_pj_per_bit: f64,
-    pub oe_serdes_pj_per_bit: f64,
-    pub dsp_usd_per_port: f64,
-    pub electronics_usd_per_lane: f64,
-    pub laser_usd_each: f64,
-    pub optics_usd_per_port: f64,
-    pub housing_usd_per_port: f64,
+    pub tec: Option<crate::Tec>,
+    pub els: Option<crate::Els>,
 }

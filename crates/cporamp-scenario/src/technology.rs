@@ -159,9 +159,11 @@ pub struct Laser {
 }
 
 /// A thermo-electric cooler holding a laser at a set point.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tec {
     /// Laser temperature held by the TEC.
+    #[serde(rename(deserialize = "setpoint_c"))]
     pub setpoint: Celsius,
     /// Thermal conductance from the surroundings into the cooled stage, W/K.
     pub leak_w_per_k: f64,
@@ -170,41 +172,53 @@ pub struct Tec {
 }
 
 /// An external laser source module.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Els {
     /// Lasers (output fibers) in one module.
     pub lasers_per_module: u32,
     /// Cost of one module.
+    #[serde(rename(deserialize = "module_usd"))]
     pub module_cost: Usd,
 }
 
 /// The optical losses between the laser and the far receiver.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LinkBudget {
     /// Modulator extinction ratio.
+    #[serde(rename(deserialize = "extinction_ratio_db"))]
     pub extinction_ratio: Db,
     /// Modulator insertion and modulation loss.
+    #[serde(rename(deserialize = "modulator_loss_db"))]
     pub modulator_loss: Db,
     /// All chip-fiber coupling losses on the path.
+    #[serde(rename(deserialize = "coupling_loss_db"))]
     pub coupling_loss: Db,
     /// All connector and splice losses on the path.
+    #[serde(rename(deserialize = "connector_loss_db"))]
     pub connector_loss: Db,
     /// Fiber length, km.
     pub fiber_length_km: f64,
     /// Fiber attenuation, dB/km.
     pub fiber_loss_db_per_km: f64,
     /// Any other loss (splitter excess, mux).
+    #[serde(rename(deserialize = "other_loss_db"))]
     pub other_loss: Db,
     /// Design margin.
+    #[serde(rename(deserialize = "margin_db"))]
     pub margin: Db,
 }
 
 /// Co-packaging geometry.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Package {
     /// Capacity of one optical engine.
+    #[serde(rename(deserialize = "engine_capacity_gbps"))]
     pub engine_capacity: Gbps,
     /// Width of one engine along the package edge.
+    #[serde(rename(deserialize = "engine_edge_mm"))]
     pub engine_edge: Millimetres,
 }
 
@@ -224,24 +238,34 @@ impl Package {
 }
 
 /// Per-generation electronics energies and component costs of a technology.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Parts {
     /// Module DSP / retimer.
+    #[serde(rename(deserialize = "dsp_pj_per_bit"))]
     pub dsp: PjPerBit,
     /// Modulator driver.
+    #[serde(rename(deserialize = "driver_pj_per_bit"))]
     pub driver: PjPerBit,
     /// Receiver TIA.
+    #[serde(rename(deserialize = "tia_pj_per_bit"))]
     pub tia: PjPerBit,
     /// The optical engine's end of the XSR link.
+    #[serde(rename(deserialize = "oe_serdes_pj_per_bit"))]
     pub oe_serdes: PjPerBit,
     /// DSP cost per port.
+    #[serde(rename(deserialize = "dsp_usd_per_port"))]
     pub dsp_cost_per_port: Usd,
     /// Driver and TIA cost per lane.
+    #[serde(rename(deserialize = "electronics_usd_per_lane"))]
     pub electronics_cost_per_lane: Usd,
     /// Cost of one laser (in-module or in-package).
+    #[serde(rename(deserialize = "laser_usd_each"))]
     pub laser_cost_each: Usd,
     /// Optical subassembly, PIC, fiber attach and test per port.
+    #[serde(rename(deserialize = "optics_usd_per_port"))]
     pub optics_cost_per_port: Usd,
     /// Housing, board, cable or fiber hardware per port.
+    #[serde(rename(deserialize = "housing_usd_per_port"))]
     pub housing_cost_per_port: Usd,
 }

@@ -98,28 +98,35 @@ impl PhotonicsSettings {
     }
 }
 
-/// Microring thermal tuning: a co-packaged technology's `[technology.*.rings]`, resolved by
-/// the scenario with the technology; the photonics engine, the comparison and the yield
+/// Microring thermal tuning: a co-packaged technology's `[technology.*.rings]` (the file names
+/// each length and temperature with its unit, `fsr_nm`, ...), checked by the scenario with the
+/// technology; the photonics engine, the comparison and the yield
 /// pipeline read it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Rings {
     /// Rings per lane (modulator, filters).
     pub rings_per_lane: u32,
     /// Free spectral range.
+    #[serde(rename(deserialize = "fsr_nm"))]
     pub fsr: Nanometres,
     /// Heater tuning efficiency, nm per mW.
     pub heater_efficiency_nm_per_mw: f64,
     /// Standard deviation of the fabricated resonance offset.
+    #[serde(rename(deserialize = "fab_offset_sigma_nm"))]
     pub fab_offset_sigma: Nanometres,
     /// Designed blue offset of the ring from the laser at the reference temperature.
+    #[serde(rename(deserialize = "design_bias_nm"))]
     pub design_bias: Nanometres,
     /// Ring resonance drift, nm/K.
     pub ring_drift_nm_per_k: f64,
     /// Laser wavelength drift, nm/K.
     pub laser_drift_nm_per_k: f64,
     /// Ring operating temperature.
+    #[serde(rename(deserialize = "ring_temp_c"))]
     pub ring_temp: Celsius,
     /// Temperature at which `design_bias` holds.
+    #[serde(rename(deserialize = "reference_temp_c"))]
     pub reference_temp: Celsius,
 }
 

@@ -9,9 +9,7 @@ use crate::{
 };
 use cporamp_core::check::{Checker, Limits, Section, check_generation_keys, join};
 use cporamp_core::ids::{GenerationId, TechnologyId};
-use cporamp_core::units::{
-    Celsius, Db, Gbps, Kelvin, Metres, Millimetres, Nanometres, PjPerBit, Usd, Watts,
-};
+use cporamp_core::units::{Celsius, Kelvin, Metres, Watts};
 
 pub(super) fn resolve_generations(
     checker: &mut Checker,
@@ -109,18 +107,19 @@ pub(super) fn resolve_technology(
     check_sections(checker, &path, options, kind);
 
     let optics = match (&options.laser, &options.link_budget) {
-        (Some(laser), Some(link_budget)) => Some(Optics {
-            laser: resolve_laser(checker, &at.path("laser"), laser, kind),
-            link_budget: resolve_link_budget(checker, &at.path("link_budget"), link_budget),
-        }),
+        (Some(laser), Some(link_budget)) => {
+            let laser = resolve_laser(checker, &at.path("laser"), laser, kind);
+            check_link_budget(checker, &at.path("link_budget"), link_budget);
+            Some(Optics { laser, link_budget: link_budget.clone() })
+        }
         _ => None,
     };
-    let rings =
-        options.rings.as_ref().map(|rings| resolve_rings(checker, &at.path("rings"), rings));
-    let package = options
-        .package
-        .as_ref()
-        .map(|package| resolve_package(checker, &at.path("package"), package));
+    if let Some(rings) = &options.rings {
+        check_rings(checker, &at.path("rings"), rings);
+    }
+    if let Some(package) = &options.package {
+        check_package(checker, &at.path("package"), package);
+    }
 
     let parts =
         resolve_per_generation(checker, &at.path("per_generation"), options, generation_ids);
@@ -161,8 +160,8 @@ pub(super) fn resolve_technology(
             "ports",
         ),
         optics,
-        rings,
-        package,
+        rings: options.rings.clone(),
+        package: options.package.clone(),
         parts,
     }
 }
@@ -209,21 +208,10 @@ fn check_sections(
 }
 
 /// `[technology.<id>.package]` at `path`: an engine's capacity and edge.
-fn resolve_package(checker: &mut Checker, path: &str, options: &raw::PackageOptions) -> Package {
-    Package {
-        engine_capacity: Gbps(checker.number(
-            &format!("{path}.engine_capacity_gbps"),
-            options.engine_capacity_gbps,
-            Limits::POSITIVE,
-            "Gb/s",
-        )),
-        engine_edge: Millimetres(checker.number(
-            &format!("{path}.engine_edge_mm"),
-            options.engine_edge_mm,
-            Limits::POSITIVE,
-            "mm",
-        )),
-    }
+fn check_package(checker: &mut Checker, path: &str, package: &Package) {
+    let at = Section::new(path);
+    at.positive(checker, "engine_capacity_gbps", package.engine_capacity.0, "Gb/s");
+    at.positive(checker, "engine_edge_mm", package.engine_edge.0, "mm");
 }
 
 /// `[technology.<id>.per_generation.*]` at `path`: the parts of every generation listed in
@@ -248,14 +236,15 @@ fn resolve_per_generation(
             let parts_path = join(path, generation_id);
             match options.per_generation.get(generation_id) {
                 Some(parts) => {
-                    if !owns_lasers && parts.laser_usd_each != 0.0 {
+                    if !owns_lasers && parts.laser_cost_each.0 != 0.0 {
                         checker.invalid(
                             &format!("{parts_path}.laser_usd_each"),
-                            parts.laser_usd_each,
+                            parts.laser_cost_each.0,
                             "0: this technology has no laser in the module or package (an external laser source is priced by laser.els.module_usd)",
                         );
                     }
-                    Some(resolve_parts(checker, &parts_path, parts))
+                    check_parts(checker, &parts_path, parts);
+                    Some(parts.clone())
                 }
                 None => {
                     checker.invalid(
@@ -306,8 +295,12 @@ pub(super) fn resolve_laser(
             format!("a [{path}.els] section exactly when placement = \"external\""),
         );
     }
-    let tec = options.tec.as_ref().map(|tec| resolve_tec(checker, &at.path("tec"), tec));
-    let els = options.els.as_ref().map(|els| resolve_els(checker, &at.path("els"), els));
+    if let Some(tec) = &options.tec {
+        check_tec(checker, &at.path("tec"), tec);
+    }
+    if let Some(els) = &options.els {
+        check_els(checker, &at.path("els"), els);
+    }
     Laser {
         placement,
         lanes_per_laser: at.count(
@@ -347,185 +340,82 @@ pub(super) fn resolve_laser(
             Limits::between(-40.0, 150.0),
             "°C",
         )),
-        tec,
-        els,
+        tec: options.tec.clone(),
+        els: options.els.clone(),
     }
 }
 
 /// The laser's thermo-electric cooler (`[...laser.tec]` at `path`).
-fn resolve_tec(checker: &mut Checker, path: &str, options: &raw::TecOptions) -> Tec {
-    Tec {
-        setpoint: Celsius(checker.number(
-            &format!("{path}.setpoint_c"),
-            options.setpoint_c,
-            Limits::between(-40.0, 150.0),
-            "°C",
-        )),
-        leak_w_per_k: checker.number(
-            &format!("{path}.leak_w_per_k"),
-            options.leak_w_per_k,
-            Limits::NON_NEGATIVE,
-            "W/K",
-        ),
-        cop: checker.number(
-            &format!("{path}.cop"),
-            options.cop,
-            Limits::POSITIVE,
-            "W heat per W electrical",
-        ),
-    }
+fn check_tec(checker: &mut Checker, path: &str, tec: &Tec) {
+    let at = Section::new(path);
+    at.number(checker, "setpoint_c", tec.setpoint.0, Limits::between(-40.0, 150.0), "°C");
+    at.non_negative(checker, "leak_w_per_k", tec.leak_w_per_k, "W/K");
+    at.positive(checker, "cop", tec.cop, "W heat per W electrical");
 }
 
 /// The external laser source module (`[...laser.els]` at `path`).
-fn resolve_els(checker: &mut Checker, path: &str, options: &raw::ElsOptions) -> Els {
-    Els {
-        lasers_per_module: checker.count(
-            &format!("{path}.lasers_per_module"),
-            options.lasers_per_module,
-            1,
-            1024,
-            "lasers",
-        ),
-        module_cost: Usd(checker.number(
-            &format!("{path}.module_usd"),
-            options.module_usd,
-            Limits::NON_NEGATIVE,
-            "USD",
-        )),
-    }
+fn check_els(checker: &mut Checker, path: &str, els: &Els) {
+    let at = Section::new(path);
+    at.count(checker, "lasers_per_module", els.lasers_per_module, 1, 1024, "lasers");
+    at.non_negative(checker, "module_usd", els.module_cost.0, "USD");
 }
 
-pub(super) fn resolve_link_budget(
-    checker: &mut Checker,
-    path: &str,
-    options: &raw::LinkBudgetOptions,
-) -> LinkBudget {
+/// `[technology.<id>.link_budget]` at `path`: the extinction ratio and the losses.
+fn check_link_budget(checker: &mut Checker, path: &str, budget: &LinkBudget) {
     let at = Section::new(path);
-    let loss = |checker: &mut Checker, name: &str, value: f64| {
-        Db(at.number(checker, name, value, Limits::between(0.0, 60.0), "dB"))
-    };
-    LinkBudget {
-        extinction_ratio: Db(at.number(
-            checker,
-            "extinction_ratio_db",
-            options.extinction_ratio_db,
-            // Below 1 dB the OMA penalty exceeds 6 dB: not a usable modulator.
-            Limits::between(1.0, 30.0),
-            "dB",
-        )),
-        modulator_loss: loss(checker, "modulator_loss_db", options.modulator_loss_db),
-        coupling_loss: loss(checker, "coupling_loss_db", options.coupling_loss_db),
-        connector_loss: loss(checker, "connector_loss_db", options.connector_loss_db),
-        fiber_length_km: at.number(
-            checker,
-            "fiber_length_km",
-            options.fiber_length_km,
-            Limits::between(0.0, 100.0),
-            "km",
-        ),
-        fiber_loss_db_per_km: at.number(
-            checker,
-            "fiber_loss_db_per_km",
-            options.fiber_loss_db_per_km,
-            Limits::between(0.0, 10.0),
-            "dB/km",
-        ),
-        other_loss: loss(checker, "other_loss_db", options.other_loss_db),
-        margin: loss(checker, "margin_db", options.margin_db),
-    }
+    let loss = Limits::between(0.0, 60.0);
+    // Below 1 dB the OMA penalty exceeds 6 dB: not a usable modulator.
+    let extinction = Limits::between(1.0, 30.0);
+    at.number(checker, "extinction_ratio_db", budget.extinction_ratio.0, extinction, "dB");
+    at.number(checker, "modulator_loss_db", budget.modulator_loss.0, loss, "dB");
+    at.number(checker, "coupling_loss_db", budget.coupling_loss.0, loss, "dB");
+    at.number(checker, "connector_loss_db", budget.connector_loss.0, loss, "dB");
+    let length = Limits::between(0.0, 100.0);
+    at.number(checker, "fiber_length_km", budget.fiber_length_km, length, "km");
+    let attenuation = Limits::between(0.0, 10.0);
+    at.number(checker, "fiber_loss_db_per_km", budget.fiber_loss_db_per_km, attenuation, "dB/km");
+    at.number(checker, "other_loss_db", budget.other_loss.0, loss, "dB");
+    at.number(checker, "margin_db", budget.margin.0, loss, "dB");
 }
 
-pub(super) fn resolve_rings(
-    checker: &mut Checker,
-    path: &str,
-    options: &raw::RingOptions,
-) -> Rings {
+/// `[technology.<id>.rings]` at `path`: the rings per lane, their line, heaters, offsets and
+/// drifts.
+fn check_rings(checker: &mut Checker, path: &str, rings: &Rings) {
     let at = Section::new(path);
-    Rings {
-        rings_per_lane: at.count(checker, "rings_per_lane", options.rings_per_lane, 0, 64, "rings"),
-        fsr: Nanometres(at.number(
-            checker,
-            "fsr_nm",
-            options.fsr_nm,
-            Limits::between(0.5, 100.0),
-            "nm",
-        )),
-        heater_efficiency_nm_per_mw: at.positive(
-            checker,
-            "heater_efficiency_nm_per_mw",
-            options.heater_efficiency_nm_per_mw,
-            "nm/mW",
-        ),
-        fab_offset_sigma: Nanometres(at.number(
-            checker,
-            "fab_offset_sigma_nm",
-            options.fab_offset_sigma_nm,
-            Limits::between(0.0, 100.0),
-            "nm",
-        )),
-        design_bias: Nanometres(at.number(
-            checker,
-            "design_bias_nm",
-            options.design_bias_nm,
-            Limits::between(-100.0, 100.0),
-            "nm",
-        )),
-        ring_drift_nm_per_k: at.number(
-            checker,
-            "ring_drift_nm_per_k",
-            options.ring_drift_nm_per_k,
-            Limits::between(0.0, 1.0),
-            "nm/K",
-        ),
-        laser_drift_nm_per_k: at.number(
-            checker,
-            "laser_drift_nm_per_k",
-            options.laser_drift_nm_per_k,
-            Limits::between(0.0, 1.0),
-            "nm/K",
-        ),
-        ring_temp: Celsius(at.number(
-            checker,
-            "ring_temp_c",
-            options.ring_temp_c,
-            Limits::between(-40.0, 150.0),
-            "°C",
-        )),
-        reference_temp: Celsius(at.number(
-            checker,
-            "reference_temp_c",
-            options.reference_temp_c,
-            Limits::between(-40.0, 150.0),
-            "°C",
-        )),
-    }
+    let temperature = Limits::between(-40.0, 150.0);
+    let drift = Limits::between(0.0, 1.0);
+    at.count(checker, "rings_per_lane", rings.rings_per_lane, 0, 64, "rings");
+    at.number(checker, "fsr_nm", rings.fsr.0, Limits::between(0.5, 100.0), "nm");
+    at.positive(checker, "heater_efficiency_nm_per_mw", rings.heater_efficiency_nm_per_mw, "nm/mW");
+    let sigma = Limits::between(0.0, 100.0);
+    at.number(checker, "fab_offset_sigma_nm", rings.fab_offset_sigma.0, sigma, "nm");
+    let bias = Limits::between(-100.0, 100.0);
+    at.number(checker, "design_bias_nm", rings.design_bias.0, bias, "nm");
+    at.number(checker, "ring_drift_nm_per_k", rings.ring_drift_nm_per_k, drift, "nm/K");
+    at.number(checker, "laser_drift_nm_per_k", rings.laser_drift_nm_per_k, drift, "nm/K");
+    at.number(checker, "ring_temp_c", rings.ring_temp.0, temperature, "°C");
+    at.number(checker, "reference_temp_c", rings.reference_temp.0, temperature, "°C");
 }
 
-pub(super) fn resolve_parts(
-    checker: &mut Checker,
-    path: &str,
-    options: &raw::PartsOptions,
-) -> Parts {
+/// `[technology.<id>.per_generation."<generation id>"]` at `path`: energies and costs.
+fn check_parts(checker: &mut Checker, path: &str, parts: &Parts) {
     let at = Section::new(path);
-    let energy = |checker: &mut Checker, name: &str, value: f64| {
-        PjPerBit(at.number(checker, name, value, Limits::between(0.0, 100.0), "pJ/bit"))
-    };
-    let money = |checker: &mut Checker, name: &str, value: f64| {
-        Usd(at.non_negative(checker, name, value, "USD"))
-    };
-    Parts {
-        dsp: energy(checker, "dsp_pj_per_bit", options.dsp_pj_per_bit),
-        driver: energy(checker, "driver_pj_per_bit", options.driver_pj_per_bit),
-        tia: energy(checker, "tia_pj_per_bit", options.tia_pj_per_bit),
-        oe_serdes: energy(checker, "oe_serdes_pj_per_bit", options.oe_serdes_pj_per_bit),
-        dsp_cost_per_port: money(checker, "dsp_usd_per_port", options.dsp_usd_per_port),
-        electronics_cost_per_lane: money(
-            checker,
-            "electronics_usd_per_lane",
-            options.electronics_usd_per_lane,
-        ),
-        laser_cost_each: money(checker, "laser_usd_each", options.laser_usd_each),
-        optics_cost_per_port: money(checker, "optics_usd_per_port", options.optics_usd_per_port),
-        housing_cost_per_port: money(checker, "housing_usd_per_port", options.housing_usd_per_port),
+    let energy = Limits::between(0.0, 100.0);
+    for (name, value) in [
+        ("dsp_pj_per_bit", parts.dsp),
+        ("driver_pj_per_bit", parts.driver),
+        ("tia_pj_per_bit", parts.tia),
+        ("oe_serdes_pj_per_bit", parts.oe_serdes),
+    ] {
+        at.number(checker, name, value.0, energy, "pJ/bit");
+    }
+    for (name, value) in [
+        ("dsp_usd_per_port", parts.dsp_cost_per_port),
+        ("electronics_usd_per_lane", parts.electronics_cost_per_lane),
+        ("laser_usd_each", parts.laser_cost_each),
+        ("optics_usd_per_port", parts.optics_cost_per_port),
+        ("housing_usd_per_port", parts.housing_cost_per_port),
+    ] {
+        at.non_negative(checker, name, value.0, "USD");
     }
 }
