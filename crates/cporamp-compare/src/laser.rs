@@ -98,11 +98,12 @@ pub fn laser_power(
 mod tests {
     use super::*;
     use cporamp_core::units::Kelvin;
-    use cporamp_scenario::{LaserPlacement, Tec};
+    use cporamp_scenario::{Cooling, LaserPlacement, Tec};
 
     fn uncooled() -> Laser {
         Laser {
             placement: LaserPlacement::External,
+            cooling: Cooling::Uncooled,
             lanes_per_laser: 4,
             wall_plug_efficiency: 0.125,
             wpe_reference_temp: Celsius(25.0),
@@ -146,6 +147,7 @@ mod tests {
     fn tec_pumps_dissipation_plus_leak() {
         let mut laser = uncooled();
         laser.ambient_temp = Celsius(65.0);
+        laser.cooling = Cooling::Tec;
         laser.tec = Some(Tec { setpoint: Celsius(45.0), leak_w_per_k: 0.02, cop: 0.5 });
         let power = laser_power("t", &laser, Dbm(10.0)).unwrap();
         let expected_heat = (power.drive_w - 0.01) + 0.02 * 20.0;

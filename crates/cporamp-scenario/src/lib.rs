@@ -50,8 +50,8 @@ pub use cporamp_thermal::settings::{
 pub use cporamp_yield::settings::{Ramp, Rework, YieldSettings};
 pub use quick::{QUICK_ORIGIN, quick_scenario_toml};
 pub use technology::{
-    Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, SerdesClass, Tec,
-    Technology, TechnologyKind,
+    Cooling, Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts,
+    SerdesClass, Tec, Technology, TechnologyKind,
 };
 
 /// Parses, checks and resolves a scenario. `origin` names the file in error messages.

@@ -90,24 +90,9 @@ pub struct TechnologyOptions {
     pub reach_m: f64,
     pub reach_class: String,
     pub faceplate_ports_per_ru: i64,
-    pub laser: Option<LaserOptions>,
+    pub laser: Option<crate::Laser>,
     pub link_budget: Option<crate::LinkBudget>,
     pub rings: Option<crate::Rings>,
     pub package: Option<crate::Package>,
     pub per_generation: BTreeMap<String, crate::Parts>,
-}
-
-/// `[technology.<id>.laser]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LaserOptions {
-    pub placement: String,
-    pub cooling: String,
-    pub lanes_per_laser: i64,
-    pub wall_plug_efficiency: f64,
-    pub wpe_reference_temp_c: f64,
-    pub wpe_temp_scale_k: f64,
-    pub ambient_temp_c: f64,
-    pub tec: Option<crate::Tec>,
-    pub els: Option<crate::Els>,
 }

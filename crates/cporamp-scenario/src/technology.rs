@@ -126,7 +126,7 @@ pub struct Optics {
 }
 
 /// Where the laser sits; this sets its field-replaceable unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LaserPlacement {
     /// Inside a pluggable module.
@@ -137,20 +137,49 @@ pub enum LaserPlacement {
     External,
 }
 
-/// A CW laser (or the CW section of an EML).
-#[derive(Debug, Clone, Serialize)]
+impl LaserPlacement {
+    /// The placement's id, as the scenario writes it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            LaserPlacement::Module => "module",
+            LaserPlacement::Package => "package",
+            LaserPlacement::External => "external",
+        }
+    }
+}
+
+/// Whether a laser is held at a set point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cooling {
+    /// A thermo-electric cooler holds it (`[...laser.tec]`).
+    Tec,
+    /// It runs at its surroundings' temperature.
+    Uncooled,
+}
+
+/// A CW laser (or the CW section of an EML): `[technology.<id>.laser]` (the file names each
+/// temperature with its unit, `ambient_temp_c`, ...).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Laser {
     /// Where it sits.
     pub placement: LaserPlacement,
+    /// Cooled by a TEC (whose `tec` table is then there) or not.
+    pub cooling: Cooling,
     /// Lanes fed by one laser through a splitter.
     pub lanes_per_laser: u32,
     /// Wall-plug efficiency at `wpe_reference_temp`, a fraction in (0, 1].
     pub wall_plug_efficiency: f64,
     /// Top of the temperature range over which `wall_plug_efficiency` holds.
+    #[serde(rename(deserialize = "wpe_reference_temp_c"))]
     pub wpe_reference_temp: Celsius,
     /// WPE(T) = WPE_ref exp(-max(0, T - T_ref) / scale).
+    #[serde(rename(deserialize = "wpe_temp_scale_k"))]
     pub wpe_temp_scale: Kelvin,
     /// Temperature of the laser's surroundings (module case, engine, ELS cage).
+    #[serde(rename(deserialize = "ambient_temp_c"))]
     pub ambient_temp: Celsius,
     /// A thermo-electric cooler; `None` when uncooled.
     pub tec: Option<Tec>,

@@ -279,15 +279,26 @@ fn a_wrong_type_names_the_value_and_the_fields_type_range_and_unit() {
         ),
         "{problem}"
     );
-    // A choice given a number: the choices.
+    // A choice given a number: the choices (all placements: the technology's kind narrows
+    // them once the file reads).
     let source = edited("placement = \"external\"", "placement = 3");
     let problem = only_problem(&source);
     assert_eq!(problem.path, "technology.cpo_els.laser.placement");
     assert!(
         problem.to_string().contains(
-            "value 3 (an integer) has the wrong type; expected text, one of \"package\", \"external\""
+            "value 3 (an integer) has the wrong type; expected text, one of \"module\", \"package\", \"external\""
         ),
         "{problem}"
+    );
+    // A placement the kind does not allow: the kind's placements.
+    let source = edited("placement = \"external\"", "placement = \"module\"");
+    let problems = load(&source, "test.toml").expect_err("must be refused").diagnostics;
+    let placement = problems.iter().find(|p| p.path == "technology.cpo_els.laser.placement");
+    assert!(
+        placement.is_some_and(|p| p
+            .to_string()
+            .ends_with("value \"module\" is not valid; expected one of \"package\", \"external\"")),
+        "{problems:?}"
     );
     // With a second value of the wrong type further on, the first still gets its range.
     let source = edited(

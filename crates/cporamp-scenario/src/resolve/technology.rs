@@ -4,12 +4,12 @@
 use super::ids::check_listed_ids;
 use crate::raw;
 use crate::{
-    Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings, SerdesClass,
-    Tec, Technology, TechnologyKind,
+    Cooling, Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings,
+    SerdesClass, Tec, Technology, TechnologyKind,
 };
 use cporamp_core::check::{Checker, Limits, Section, check_generation_keys, join};
 use cporamp_core::ids::{GenerationId, TechnologyId};
-use cporamp_core::units::{Celsius, Kelvin, Metres, Watts};
+use cporamp_core::units::{Metres, Watts};
 
 pub(super) fn resolve_generations(
     checker: &mut Checker,
@@ -108,9 +108,9 @@ pub(super) fn resolve_technology(
 
     let optics = match (&options.laser, &options.link_budget) {
         (Some(laser), Some(link_budget)) => {
-            let laser = resolve_laser(checker, &at.path("laser"), laser, kind);
+            check_laser(checker, &at.path("laser"), laser, kind);
             check_link_budget(checker, &at.path("link_budget"), link_budget);
-            Some(Optics { laser, link_budget: link_budget.clone() })
+            Some(Optics { laser: laser.clone(), link_budget: link_budget.clone() })
         }
         _ => None,
     };
@@ -229,7 +229,8 @@ fn resolve_per_generation(
         generation_ids,
     );
     // Lasers are priced per laser only where the port owns them; an ELS is priced per module.
-    let owns_lasers = options.laser.as_ref().is_some_and(|laser| laser.placement != "external");
+    let owns_lasers =
+        options.laser.as_ref().is_some_and(|laser| laser.placement != LaserPlacement::External);
     generation_ids
         .iter()
         .filter_map(|generation_id| {
@@ -259,90 +260,60 @@ fn resolve_per_generation(
         .collect()
 }
 
-pub(super) fn resolve_laser(
-    checker: &mut Checker,
-    path: &str,
-    options: &raw::LaserOptions,
-    kind: TechnologyKind,
-) -> Laser {
+/// `[technology.<id>.laser]` at `path`: a placement that `kind` allows, the `tec` table
+/// exactly when cooled and the `els` table exactly when external, and the laser's figures.
+fn check_laser(checker: &mut Checker, path: &str, laser: &Laser, kind: TechnologyKind) {
     let at = Section::new(path);
-    let allowed_placements: &[(&str, LaserPlacement)] = if kind == TechnologyKind::CoPackaged {
-        &[("package", LaserPlacement::Package), ("external", LaserPlacement::External)]
+    let allowed: &[LaserPlacement] = if kind == TechnologyKind::CoPackaged {
+        &[LaserPlacement::Package, LaserPlacement::External]
     } else {
-        &[("module", LaserPlacement::Module)]
+        &[LaserPlacement::Module]
     };
-    let placement = checker
-        .choice(&at.path("placement"), &options.placement, allowed_placements)
-        .unwrap_or(LaserPlacement::Module);
-    let cooled =
-        at.choice(checker, "cooling", &options.cooling, &[("tec", true), ("uncooled", false)]);
-    if let Some(cooled) = cooled
-        && cooled != options.tec.is_some()
-    {
+    if !allowed.contains(&laser.placement) {
+        let names: Vec<String> = allowed.iter().map(|p| format!("\"{}\"", p.name())).collect();
+        at.invalid(
+            checker,
+            "placement",
+            format!("\"{}\"", laser.placement.name()),
+            format!("one of {}", names.join(", ")),
+        );
+    }
+    if (laser.cooling == Cooling::Tec) != laser.tec.is_some() {
         at.invalid(
             checker,
             "tec",
-            if options.tec.is_some() { "a section" } else { "nothing" },
+            if laser.tec.is_some() { "a section" } else { "nothing" },
             format!("a [{path}.tec] section exactly when cooling = \"tec\""),
         );
     }
-    let external = placement == LaserPlacement::External;
-    if external != options.els.is_some() {
+    if (laser.placement == LaserPlacement::External) != laser.els.is_some() {
         at.invalid(
             checker,
             "els",
-            if options.els.is_some() { "a section" } else { "nothing" },
+            if laser.els.is_some() { "a section" } else { "nothing" },
             format!("a [{path}.els] section exactly when placement = \"external\""),
         );
     }
-    if let Some(tec) = &options.tec {
+    if let Some(tec) = &laser.tec {
         check_tec(checker, &at.path("tec"), tec);
     }
-    if let Some(els) = &options.els {
+    if let Some(els) = &laser.els {
         check_els(checker, &at.path("els"), els);
     }
-    Laser {
-        placement,
-        lanes_per_laser: at.count(
-            checker,
-            "lanes_per_laser",
-            options.lanes_per_laser,
-            1,
-            64,
-            "lanes",
-        ),
-        wall_plug_efficiency: at.number(
-            checker,
-            "wall_plug_efficiency",
-            options.wall_plug_efficiency,
-            Limits::FRACTION_OPEN_ZERO,
-            "fraction",
-        ),
-        wpe_reference_temp: Celsius(at.number(
-            checker,
-            "wpe_reference_temp_c",
-            options.wpe_reference_temp_c,
-            Limits::between(-40.0, 150.0),
-            "°C",
-        )),
-        wpe_temp_scale: Kelvin(at.number(
-            checker,
-            "wpe_temp_scale_k",
-            options.wpe_temp_scale_k,
-            // Below ~5 K the exponential fit is meaningless (real T0 and T1 are 50-400 K).
-            Limits::between(5.0, 10_000.0),
-            "K",
-        )),
-        ambient_temp: Celsius(at.number(
-            checker,
-            "ambient_temp_c",
-            options.ambient_temp_c,
-            Limits::between(-40.0, 150.0),
-            "°C",
-        )),
-        tec: options.tec.clone(),
-        els: options.els.clone(),
-    }
+    at.count(checker, "lanes_per_laser", laser.lanes_per_laser, 1, 64, "lanes");
+    at.number(
+        checker,
+        "wall_plug_efficiency",
+        laser.wall_plug_efficiency,
+        Limits::FRACTION_OPEN_ZERO,
+        "fraction",
+    );
+    let temperature = Limits::between(-40.0, 150.0);
+    at.number(checker, "wpe_reference_temp_c", laser.wpe_reference_temp.0, temperature, "°C");
+    // Below ~5 K the exponential fit is meaningless (real T0 and T1 are 50-400 K).
+    let scale = Limits::between(5.0, 10_000.0);
+    at.number(checker, "wpe_temp_scale_k", laser.wpe_temp_scale.0, scale, "K");
+    at.number(checker, "ambient_temp_c", laser.ambient_temp.0, temperature, "°C");
 }
 
 /// The laser's thermo-electric cooler (`[...laser.tec]` at `path`).
