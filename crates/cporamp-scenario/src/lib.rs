@@ -1,15 +1,19 @@
 //! Scenarios: the TOML a user writes, checked and resolved into engine inputs.
 //!
-//! Three layers, as in ruff's options/settings split:
-//! 1. [`raw`]: serde types that mirror the file, unknown fields refused, nothing defaulted;
-//! 2. `resolve`: range and consistency checks that collect every problem with its field
-//!    path, value, allowed range and unit, located back in the file by line and column;
+//! Three layers:
+//! 1. [`raw`]: the file's serde types, unknown fields refused, nothing defaulted. Most
+//!    tables deserialize straight into the typed settings the engines read (unit newtypes,
+//!    enums, typed ids); a few stay raw where this crate reshapes them (a technology's top
+//!    table, `[compare]`, `[cost]`);
+//! 2. `resolve`: range and consistency checks that collect every problem of a file that
+//!    parses with its field path, value, allowed range and unit, located back in the file by
+//!    line and column;
 //! 3. the resolved [`Scenario`] below: unit types, ordered lists, no strings to interpret.
 //!
-//! Each engine section's raw types, checks and resolved settings are its engine's own
+//! Each engine section's settings type and its check are its engine's own
 //! (`cporamp_thermal::settings`, `cporamp_photonics::settings`, `cporamp_yield::settings`,
 //! `cporamp_fleet::settings`, `cporamp_market::settings`, `cporamp_align::settings`); this
-//! crate composes them with the technologies, generations and `[codesign]`, resolves the ids
+//! crate composes them with the technologies, generations and `[codesign]`, checks the ids
 //! one section names in another, and runs the checks that relate sections. Engines read
 //! their settings and never see TOML text.
 

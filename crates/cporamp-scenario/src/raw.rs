@@ -1,9 +1,11 @@
-//! The scenario file as written: serde types that mirror the TOML one to one.
+//! The scenario file as written: its serde types, one per table.
 //!
 //! Every struct refuses unknown fields and every field is required, so a typo is an error
-//! and nothing is silently defaulted. Values are bare numbers with the unit in the field
-//! name; the resolvers (each engine's `settings` module for its section, `resolve/` for the
-//! rest) check their ranges and turn them into unit types.
+//! and nothing is silently defaulted. The file writes bare numbers with the unit in the
+//! field name; the typed settings read them into unit newtypes (through serde renames where
+//! the field's name drops the unit). The checks (each engine's `settings::check` for its
+//! section, `resolve/` for the rest) then check their ranges. The three tables defined here
+//! are the ones this crate reshapes: `[compare]`, `[cost]` and a technology's top table.
 //!
 //! **Adding an engine's section.** An engine adds one top-level field here (as `fleet` did:
 //! `pub fleet: FleetSettings`, required, since nothing is defaulted); its serde types and
