@@ -98,7 +98,13 @@ impl<T> ByMechanism<T> {
 }
 
 /// The mechanisms' ids, as serde names the fields of a [`ByMechanism`] table.
-const NAMES: [&str; 5] = ["coupling", "laser", "drift", "warpage", "asic"];
+const NAMES: [&str; 5] = [
+    Mechanism::Coupling.name(),
+    Mechanism::Laser.name(),
+    Mechanism::Drift.name(),
+    Mechanism::Warpage.name(),
+    Mechanism::Asic.name(),
+];
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for ByMechanism<T> {
     /// From a table with one value per mechanism, keyed by its id, each once and no other key.

@@ -13,7 +13,7 @@ pub(crate) fn check(m: &MarketInputs) -> Result<usize, MarketError> {
     check_hot_end(a)?;
     check_yield_surface(&a.cpo_yield)?;
     check_goodput_surrogates(a)?;
-    let main = check_tiers(a)?;
+    let main = main_tier(a)?;
     check_layer_split(a)?;
     if !m.engine_temp_limit_c.0.is_finite() {
         return Err(MarketError::invalid(
@@ -53,11 +53,13 @@ fn yield_in_range(name: &str, value: f64) -> Result<(), MarketError> {
     }
 }
 
-/// The priors and the criteria, by `[market]`'s own checks (one place for their ranges).
+/// The priors, the criteria and the tiers, by `[market]`'s own checks (one place for their
+/// ranges).
 fn check_settings(m: &MarketInputs) -> Result<(), MarketError> {
     let mut checker = cporamp_core::check::Checker::default();
     settings::check_priors(&mut checker, &m.priors);
     settings::check_criteria(&mut checker, &m.criteria);
+    settings::check_tiers(&mut checker, &m.anchors.tiers);
     if checker.diagnostics.is_empty() {
         Ok(())
     } else {
@@ -203,28 +205,11 @@ fn check_goodput_surrogates(a: &Anchors) -> Result<(), MarketError> {
     Ok(())
 }
 
-/// `anchors.tiers`: at least one, each valid; returns the main (scale-out) tier.
-fn check_tiers(a: &Anchors) -> Result<usize, MarketError> {
-    if a.tiers.is_empty() {
-        return Err(MarketError::Missing { name: "anchors.tiers".to_owned() });
-    }
-    for tier in &a.tiers {
-        let name = format!("anchors.tiers.{}", tier.name);
-        positive(&format!("{name}.ports_per_accelerator"), tier.ports_per_accelerator)?;
-        if !(0.0..=1.0).contains(&tier.cpo_max_share) {
-            return Err(MarketError::invalid(
-                format!("{name}.cpo_max_share"),
-                tier.cpo_max_share,
-                "a share in [0, 1]",
-            ));
-        }
-    }
-    let Some(main) = a.tiers.iter().position(|t| t.name != "scale-up") else {
-        return Err(MarketError::Missing {
-            name: "anchors.tiers (a scale-out tier, named other than \"scale-up\")".to_owned(),
-        });
-    };
-    Ok(main)
+/// `anchors.tiers` (in range by [`check_settings`]): returns the main (scale-out) tier.
+fn main_tier(a: &Anchors) -> Result<usize, MarketError> {
+    a.tiers.iter().position(|t| t.name != "scale-up").ok_or_else(|| MarketError::Missing {
+        name: "anchors.tiers (a scale-out tier, named other than \"scale-up\")".to_owned(),
+    })
 }
 
 /// `anchors.layer_split`: one valid split per technology family.

@@ -213,7 +213,7 @@ pub enum MarketError {
         /// What is wrong.
         problem: String,
     },
-    /// Priors or criteria out of range, as `[market]`'s own check words them (the one place
+    /// Priors, criteria or tiers out of range, as `[market]`'s own check words them (the one place
     /// of their ranges): each problem's field path, value and range.
     #[error("market: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Settings {

@@ -678,6 +678,10 @@ fn bad_input_is_named() {
     assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "market.priors.yield_learning_rate.mode");
 
     let mut m = fixture();
+    m.anchors.tiers[1].cpo_max_share = 1.5;
+    assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "market.tiers[1].cpo_max_share");
+
+    let mut m = fixture();
     m.samples = 0;
     assert_eq!(name_of(simulate(&m, 1).unwrap_err()), "samples");
 

@@ -128,7 +128,7 @@ pub(crate) fn fleet(
     let settings = &scenario.fleet;
     let mut layouts: Vec<(String, String, Vec<usize>)> = Vec::new();
     for id in &settings.technologies {
-        let index = technology_index(scenario, id)?;
+        let index = cporamp_compare::technology_index(scenario, id)?;
         let technology = &scenario.technologies[index];
         layouts.push((
             technology.id.to_string(),
@@ -140,7 +140,7 @@ pub(crate) fn fleet(
         let tiers = settings
             .mixed_tiers
             .iter()
-            .map(|id| technology_index(scenario, id))
+            .map(|id| cporamp_compare::technology_index(scenario, id))
             .collect::<Result<Vec<_>, _>>()?;
         layouts.push(("mixed".to_string(), mixed_label(scenario, &tiers), tiers));
     }
@@ -259,11 +259,6 @@ fn lasers(settings: &FleetSettings, lasers: f64, random_fit: Fit, temp_c: f64) -
         infant_mean_h: r.infant_mean_h,
         random_fit_ref_temp_c: Some(r.laser_fit_ref_temp_c),
     }
-}
-
-/// The index in the scenario of the fleet's technology `id`.
-fn technology_index(scenario: &Scenario, id: &TechnologyId) -> Result<usize, PipelineError> {
-    Ok(cporamp_compare::technology_index(scenario, id)?)
 }
 
 /// The port technology of `technology` for the fleet engine.
@@ -386,7 +381,7 @@ fn fleet_inputs(
         }
         fabric_tiers.push(TierInputs { technology, switch_spares: no_spares(settings) });
     }
-    let nic_index = technology_index(scenario, &settings.nic_technology)?;
+    let nic_index = cporamp_compare::technology_index(scenario, &settings.nic_technology)?;
     let (nic, _) = port_technology(scenario, comparison, photonics, yields, nic_index)?;
     // The NIC module is one unit: its field FIT and its lasers' wear-out in one component
     // (the minimum of an exponential and a Weibull is exactly what each gives alone; the

@@ -58,7 +58,7 @@ pub fn check(checker: &mut Checker, settings: &MarketSettings, catalog: &impl Ca
 
 /// `[[market.tiers]]`: at least one network tier, each with its ports per accelerator and
 /// largest CPO share.
-fn check_tiers(checker: &mut Checker, tiers: &[MarketTier]) {
+pub(crate) fn check_tiers(checker: &mut Checker, tiers: &[MarketTier]) {
     for (index, tier) in tiers.iter().enumerate() {
         let at = Section::new(format!("market.tiers[{index}]"));
         at.positive(checker, "ports_per_accelerator", tier.ports_per_accelerator, "ports");

@@ -11,7 +11,7 @@
 mod check;
 
 pub use check::{Catalog, check};
-pub(crate) use check::{check_criteria, check_priors};
+pub(crate) use check::{check_criteria, check_priors, check_tiers};
 
 use cporamp_core::ids::TechnologyId;
 use cporamp_core::market_input::ByMarketInput;
