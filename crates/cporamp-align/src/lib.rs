@@ -122,7 +122,7 @@ pub struct AlignInputs {
 /// Bad alignment input: every problem, each naming the field (`align.<name>` for the section,
 /// `attach.<name>` for the coupler and bond line), its value, and the range and unit expected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+#[error("{}", cporamp_core::error::one_line(problems))]
 pub struct AlignInputError {
     /// The problems, in the order found.
     pub problems: Vec<Diagnostic>,

@@ -104,6 +104,12 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Problems on one line, `; `-separated (an engine's error for inputs a library caller built).
+#[must_use]
+pub fn one_line(problems: &[Diagnostic]) -> String {
+    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+}
+
 /// A scenario that could not be loaded: where it came from and everything wrong with it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub struct ScenarioError {

@@ -215,7 +215,7 @@ pub enum MarketError {
     },
     /// Priors, criteria or tiers out of range, as `[market]`'s own check words them (the one place
     /// of their ranges): each problem's field path, value and range.
-    #[error("market: {}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    #[error("market: {}", cporamp_core::error::one_line(problems))]
     Settings {
         /// The problems, in the order found.
         problems: Vec<cporamp_core::error::Diagnostic>,
