@@ -487,10 +487,8 @@ fn laser_line(ctx: &Context<'_>) -> Result<CheckLine, DiligenceError> {
     let laser_failures = lasers_per_switch
         * ((1.0 - (-(life_h / scale_h).powf(reliability.laser_weibull_shape)).exp())
             + random * life_h);
-    let external = technology
-        .optics
-        .as_ref()
-        .is_some_and(|optics| optics.laser.placement == LaserPlacement::External);
+    let external =
+        technology.laser.as_ref().is_some_and(|laser| laser.placement == LaserPlacement::External);
     Ok(CheckLine {
         claim: "laser reliability",
         verdict: grade(laser_failures, 1.0, replace),

@@ -72,6 +72,15 @@ pub enum CompareError {
         /// The ids defined, comma-separated.
         defined: String,
     },
+    /// A technology without parts at a generation it is compared at (a scenario built in
+    /// code; a loaded one is checked for every generation's parts).
+    #[error("technology.{technology}.per_generation has no parts for generation \"{generation}\"")]
+    MissingParts {
+        /// Technology id.
+        technology: String,
+        /// Generation id.
+        generation: String,
+    },
     /// A technology id that the scenario does not define.
     #[error("unknown technology \"{id}\"; the scenario defines: {defined}")]
     UnknownTechnology {
@@ -375,10 +384,7 @@ pub fn compare(scenario: &Scenario) -> Result<Comparison, CompareError> {
     let generations = scenario
         .generations
         .iter()
-        .enumerate()
-        .map(|(generation_index, generation)| {
-            compare_generation(scenario, generation_index, generation)
-        })
+        .map(|generation| compare_generation(scenario, generation))
         .collect::<Result<_, _>>()?;
     Ok(Comparison { generations })
 }
@@ -392,7 +398,7 @@ pub fn compare_one(
     generation_id: &str,
 ) -> Result<GenerationComparison, CompareError> {
     let generation_index = generation_index(scenario, generation_id)?;
-    compare_generation(scenario, generation_index, &scenario.generations[generation_index])
+    compare_generation(scenario, &scenario.generations[generation_index])
 }
 
 /// The comparison of one technology (index `technology_index` of `scenario.technologies`) at
@@ -423,24 +429,30 @@ pub fn compare_technology_as(
     generation_index: usize,
     technology: &Technology,
 ) -> Result<TechnologyResult, CompareError> {
-    evaluate(
-        scenario,
-        technology,
-        &scenario.generations[generation_index],
-        &technology.parts[generation_index],
-    )
+    let generation = &scenario.generations[generation_index];
+    evaluate(scenario, technology, generation, parts_at(technology, generation)?)
+}
+
+/// `technology`'s parts at `generation`.
+fn parts_at<'a>(
+    technology: &'a Technology,
+    generation: &Generation,
+) -> Result<&'a Parts, CompareError> {
+    technology.parts(&generation.id).ok_or_else(|| CompareError::MissingParts {
+        technology: technology.id.to_string(),
+        generation: generation.id.to_string(),
+    })
 }
 
 fn compare_generation(
     scenario: &Scenario,
-    generation_index: usize,
     generation: &Generation,
 ) -> Result<GenerationComparison, CompareError> {
     let technologies = scenario
         .technologies
         .iter()
         .map(|technology| {
-            evaluate(scenario, technology, generation, &technology.parts[generation_index])
+            evaluate(scenario, technology, generation, parts_at(technology, generation)?)
         })
         .collect::<Result<_, _>>()?;
     Ok(GenerationComparison {
@@ -469,16 +481,16 @@ fn port_power(
     } * technology.host_serdes_scale;
     let host_serdes = host_energy.at_rate(port_rate);
 
-    let laser = match &technology.optics {
+    let laser = match technology.optics() {
         Some(optics) => {
             let link_budget = link_budget::required_launch(
-                &optics.link_budget,
+                optics.link_budget,
                 generation.rx_oma_sensitivity,
                 optics.laser.lanes_per_laser,
             );
             let power = laser::laser_power(
                 &technology.id,
-                &optics.laser,
+                optics.laser,
                 cporamp_core::units::Dbm(link_budget.laser_launch_dbm),
             )?;
             Some(LaserResult {
@@ -613,7 +625,7 @@ fn cost(
     let lanes = f64::from(generation.lanes_per_port);
     let ports = generation.ports_per_switch();
     let lasers_per_port = laser.map_or(0.0, |laser| laser.lasers_per_port);
-    let els = technology.optics.as_ref().and_then(|optics| optics.laser.els.as_ref());
+    let els = technology.laser.as_ref().and_then(|laser| laser.els.as_ref());
     let els_modules_per_switch = els.map(|els| {
         let lasers_per_switch = lasers_per_port * f64::from(ports);
         (lasers_per_switch / f64::from(els.lasers_per_module)).ceil() as u32
@@ -641,7 +653,7 @@ fn cost(
         port_usd,
         port_usd_per_gbps: port_usd / generation.port_rate().0,
         module_price_usd: (technology.kind == TechnologyKind::Pluggable)
-            .then(|| port_usd / (1.0 - scenario.module_gross_margin)),
+            .then(|| port_usd / (1.0 - scenario.cost.module_gross_margin)),
         els_modules_per_switch,
         switch_usd,
         switch_usd_per_gbps: switch_usd / generation.switch_capacity().0,
@@ -704,15 +716,12 @@ fn serviceability(
             let ports_per_engine = technology.package.as_ref().map_or(ports, |package| {
                 (package.ports_per_engine(generation).ceil() as u32).min(ports)
             });
-            let laser_failure = technology.optics.as_ref().map(|optics| {
-                let laser = &optics.laser;
-                match &laser.els {
-                    Some(els) => {
-                        let lanes_per_module = els.lasers_per_module * laser.lanes_per_laser;
-                        impact(Fru::ElsModule, lanes_per_module.div_ceil(lanes_per_port).min(ports))
-                    }
-                    None => impact(Fru::Switch, laser.lanes_per_laser.div_ceil(lanes_per_port)),
+            let laser_failure = technology.laser.as_ref().map(|laser| match &laser.els {
+                Some(els) => {
+                    let lanes_per_module = els.lasers_per_module * laser.lanes_per_laser;
+                    impact(Fru::ElsModule, lanes_per_module.div_ceil(lanes_per_port).min(ports))
                 }
+                None => impact(Fru::Switch, laser.lanes_per_laser.div_ceil(lanes_per_port)),
             });
             Serviceability { laser_failure, port_failure: impact(Fru::Switch, ports_per_engine) }
         }
@@ -727,16 +736,16 @@ fn sensitivities(
     base: &PortPower,
 ) -> Result<Vec<Sensitivity>, CompareError> {
     let mut variants: Vec<(String, Technology, Generation)> = Vec::new();
-    if technology.optics.is_some() {
+    if technology.optics().is_some() {
         let mut coupling = technology.clone();
-        if let Some(optics) = coupling.optics.as_mut() {
-            optics.link_budget.coupling_loss.0 += 1.0;
+        if let Some(link_budget) = coupling.link_budget.as_mut() {
+            link_budget.coupling_loss.0 += 1.0;
         }
         variants.push(("coupling loss +1 dB".to_string(), coupling, generation.clone()));
 
         let mut hotter = technology.clone();
-        if let Some(optics) = hotter.optics.as_mut() {
-            optics.laser.ambient_temp.0 += 10.0;
+        if let Some(laser) = hotter.laser.as_mut() {
+            laser.ambient_temp.0 += 10.0;
         }
         if let Some(rings) = hotter.rings.as_mut() {
             rings.ring_temp.0 += 10.0;
@@ -748,8 +757,8 @@ fn sensitivities(
         ));
 
         let mut weaker = technology.clone();
-        if let Some(optics) = weaker.optics.as_mut() {
-            optics.laser.wall_plug_efficiency *= 0.9;
+        if let Some(laser) = weaker.laser.as_mut() {
+            laser.wall_plug_efficiency *= 0.9;
         }
         variants.push(("laser wall-plug efficiency -10 %".to_string(), weaker, generation.clone()));
 

@@ -112,8 +112,8 @@ fn one_db_more_coupling_loss_raises_uncooled_laser_power_by_ten_to_the_tenth() {
     let base = compare(&scenario).unwrap();
     let mut worse = scenario.clone();
     for technology in &mut worse.technologies {
-        if let Some(optics) = technology.optics.as_mut() {
-            optics.link_budget.coupling_loss.0 += 1.0;
+        if let Some(link_budget) = technology.link_budget.as_mut() {
+            link_budget.coupling_loss.0 += 1.0;
         }
     }
     let worse = compare(&worse).unwrap();

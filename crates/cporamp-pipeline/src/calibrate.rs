@@ -97,7 +97,7 @@ pub fn fit_model(
     generation_index: usize,
 ) -> Option<FitModel> {
     let technology = scenario.technologies.get(technology_index)?;
-    let (rings, optics) = (technology.rings.as_ref()?, technology.optics.as_ref()?);
+    let (rings, optics) = (technology.rings.as_ref()?, technology.optics()?);
     let settings = &scenario.yield_settings;
     let photonics = &scenario.photonics;
     let (side_mm, asic_side_mm) = sides_mm(scenario, technology_index, generation_index)?;

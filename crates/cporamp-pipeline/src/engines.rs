@@ -24,10 +24,10 @@ pub(crate) fn set_engine_temperature(technology: &mut Technology, engine_temp_c:
     if let Some(rings) = technology.rings.as_mut() {
         rings.ring_temp = Celsius(engine_temp_c);
     }
-    if let Some(optics) = technology.optics.as_mut()
-        && optics.laser.placement == LaserPlacement::Package
+    if let Some(laser) = technology.laser.as_mut()
+        && laser.placement == LaserPlacement::Package
     {
-        optics.laser.ambient_temp = Celsius(engine_temp_c);
+        laser.ambient_temp = Celsius(engine_temp_c);
     }
 }
 
@@ -151,7 +151,7 @@ pub(crate) fn units(
             let Some(geometry) = technology.package.as_ref() else { continue };
             let n_engines = geometry.engines_per_switch(generation);
             let engine_edge_bits = geometry.engine_edge.0.to_bits();
-            let drift = technology.rings.is_some() && technology.optics.is_some();
+            let drift = technology.rings.is_some() && technology.optics().is_some();
             let package_index = match keys.iter().position(|key| {
                 key.generation_index == generation_index
                     && key.n_engines == n_engines
@@ -410,7 +410,7 @@ pub(crate) fn drift_trace(
     let history = package
         .history(&asic, &engine, &vec![inlet_c; n], photonics.thermal_step_s.0)
         .map_err(|error| thermal_error(scenario, generation_index, technology_index, error))?;
-    let laser = scenario.technologies[technology_index].optics.as_ref().map(|optics| &optics.laser);
+    let laser = scenario.technologies[technology_index].laser.as_ref();
     let on_engine = laser.is_some_and(|laser| laser.placement == LaserPlacement::Package);
     let laser_temp: Vec<f64> = if on_engine {
         history.engine_mean_max_c.clone()
@@ -436,7 +436,7 @@ pub(crate) fn drift_trace(
 /// rotated at bring-up on the mean drift of `trace` (the nominal one).
 fn nominal_link(
     rings: &Rings,
-    optics: &Optics,
+    optics: Optics<'_>,
     generation: &Generation,
     trace: &DriftTrace,
 ) -> LinkInputs {
@@ -466,8 +466,7 @@ pub(crate) fn nominal_drift(
 ) -> Result<Option<NominalDrift>, PipelineError> {
     let technology = &scenario.technologies[technology_index];
     let generation = &scenario.generations[generation_index];
-    let (Some(rings), Some(optics)) = (technology.rings.as_ref(), technology.optics.as_ref())
-    else {
+    let (Some(rings), Some(optics)) = (technology.rings.as_ref(), technology.optics()) else {
         return Ok(None);
     };
     let geometry = technology
@@ -524,8 +523,7 @@ pub(crate) fn photonics_for(
 ) -> Result<Option<PhotonicsTechnology>, PipelineError> {
     let technology = &scenario.technologies[technology_index];
     let generation = &scenario.generations[generation_index];
-    let (Some(rings), Some(optics)) = (technology.rings.as_ref(), technology.optics.as_ref())
-    else {
+    let (Some(rings), Some(optics)) = (technology.rings.as_ref(), technology.optics()) else {
         return Ok(None);
     };
     let nominal_inlet_c = scenario.thermal.cold_plate.nominal_inlet_c.0;

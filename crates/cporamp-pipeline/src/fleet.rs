@@ -321,7 +321,7 @@ fn port_technology(
         }
         (_, LaserPlacement::External) => {
             let (Some(els), Some(modules)) = (
-                technology.optics.as_ref().and_then(|o| o.laser.els.as_ref()),
+                technology.laser.as_ref().and_then(|laser| laser.els.as_ref()),
                 result.cost.els_modules_per_switch,
             ) else {
                 return Err(PipelineError::FleetTechnology {

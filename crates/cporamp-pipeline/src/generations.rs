@@ -120,7 +120,7 @@ pub(crate) fn engines_of(
     let (units, keys) = units(scenario, generation_indices);
     let with_rings = |unit: &&Unit| {
         let technology = &scenario.technologies[unit.technology_index];
-        technology.rings.is_some() && technology.optics.is_some()
+        technology.rings.is_some() && technology.optics().is_some()
     };
     let n_rings = units.iter().filter(with_rings).count();
     let thermal_progress = Counter::start(options, Stage::Thermal, units.len());

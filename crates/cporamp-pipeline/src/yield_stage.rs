@@ -87,7 +87,7 @@ pub(crate) fn yield_inputs(
         technology.package.as_ref(),
         technology.rings.as_ref(),
         compared.rings.as_ref(),
-        technology.optics.as_ref(),
+        technology.optics(),
     ) else {
         return Ok(None);
     };

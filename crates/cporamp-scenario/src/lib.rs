@@ -1,14 +1,15 @@
 //! Scenarios: the TOML a user writes, checked and resolved into engine inputs.
 //!
 //! Three layers:
-//! 1. [`raw`]: the file's serde types, unknown fields refused, nothing defaulted. Most
-//!    tables deserialize straight into the typed settings the engines read (unit newtypes,
-//!    enums, typed ids); a few stay raw where this crate reshapes them (a technology's top
-//!    table, `[compare]`, `[cost]`);
+//! 1. [`raw`]: the file's serde types, unknown fields refused, nothing defaulted. Every
+//!    table deserializes straight into the typed settings the engines read (unit newtypes,
+//!    enums, typed ids), except `[compare]`, which only orders the generations and
+//!    technologies;
 //! 2. `resolve`: range and consistency checks that collect every problem of a file that
 //!    parses with its field path, value, allowed range and unit, located back in the file by
 //!    line and column;
-//! 3. the resolved [`Scenario`] below: unit types, ordered lists, no strings to interpret.
+//! 3. the checked [`Scenario`] below: those types, the generations and technologies in
+//!    `[compare]`'s order, their ids from their tables' keys.
 //!
 //! Each engine section's settings type and its check are its engine's own
 //! (`cporamp_thermal::settings`, `cporamp_photonics::settings`, `cporamp_yield::settings`,
@@ -137,8 +138,8 @@ pub struct Scenario {
     pub technologies: Vec<Technology>,
     /// Repair times.
     pub service: Service,
-    /// Gross margin of pluggable-module vendors, a fraction in [0, 1).
-    pub module_gross_margin: f64,
+    /// Money shared by all technologies.
+    pub cost: Cost,
     /// The thermal engine's package and cooling.
     pub thermal: ThermalSettings,
     /// The photonics engine's settings.
@@ -181,7 +182,7 @@ impl Scenario {
         only.generations = vec![self.generations[index].clone()];
         only.thermal.asic_side_mm.retain(|id, _| *id == self.generations[index].id);
         for technology in &mut only.technologies {
-            technology.parts = vec![technology.parts[index].clone()];
+            technology.per_generation.retain(|id, _| *id == self.generations[index].id);
         }
         only.fleet.generation = self.generations[index].id.clone();
         only.codesign.generation = self.generations[index].id.clone();
@@ -206,6 +207,14 @@ impl Scenario {
             coupling_budget_db: photonics.coupling_allocation_db,
         }
     }
+}
+
+/// Money shared by all technologies (`[cost]`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cost {
+    /// Gross margin of pluggable-module vendors, a fraction in [0, 1).
+    pub module_gross_margin: f64,
 }
 
 /// Repair times by field-replaceable unit (`[service]`; the file names each with its unit,

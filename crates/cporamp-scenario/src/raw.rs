@@ -4,8 +4,8 @@
 //! and nothing is silently defaulted. The file writes bare numbers with the unit in the
 //! field name; the typed settings read them into unit newtypes (through serde renames where
 //! the field's name drops the unit). The checks (each engine's `settings::check` for its
-//! section, `resolve/` for the rest) then check their ranges. The three tables defined here
-//! are the ones this crate reshapes: `[compare]`, `[cost]` and a technology's top table.
+//! section, `resolve/` for the rest) then check their ranges. The one table defined here,
+//! `[compare]`, orders the generations and technologies of [`crate::Scenario`].
 //!
 //! **Adding an engine's section.** An engine adds one top-level field here (as `fleet` did:
 //! `pub fleet: FleetSettings`, required, since nothing is defaulted); its serde types and
@@ -42,9 +42,9 @@ pub struct ScenarioFile {
     /// Repair times shared by all technologies.
     pub service: crate::Service,
     /// Money shared by all technologies.
-    pub cost: CostOptions,
+    pub cost: crate::Cost,
     /// Technologies by id (`cpo_els`).
-    pub technology: BTreeMap<String, TechnologyOptions>,
+    pub technology: BTreeMap<String, crate::Technology>,
     /// The thermal engine's co-packaged switch package and its cooling.
     pub thermal: ThermalSettings,
     /// The photonics engine: rings, lock loop, lane variation, drift workload.
@@ -70,31 +70,4 @@ pub struct CompareOptions {
     pub generations: Vec<String>,
     /// Technology ids, in display order.
     pub technologies: Vec<String>,
-}
-
-/// `[cost]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CostOptions {
-    pub module_gross_margin: f64,
-}
-
-/// `[technology.<id>]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TechnologyOptions {
-    pub label: String,
-    pub kind: String,
-    pub host_serdes: String,
-    pub host_serdes_scale: f64,
-    pub conversion_efficiency: f64,
-    pub overhead_w_per_port: f64,
-    pub reach_m: f64,
-    pub reach_class: String,
-    pub faceplate_ports_per_ru: i64,
-    pub laser: Option<crate::Laser>,
-    pub link_budget: Option<crate::LinkBudget>,
-    pub rings: Option<crate::Rings>,
-    pub package: Option<crate::Package>,
-    pub per_generation: BTreeMap<String, crate::Parts>,
 }

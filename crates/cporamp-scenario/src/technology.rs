@@ -7,6 +7,7 @@ use cporamp_core::units::{
 };
 use cporamp_photonics::settings::Rings;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// A switch generation: the ASIC and its SerDes (`[generation."<id>"]`, whose key is the id;
 /// the file names each quantity with its unit, `lane_rate_gbps`, ...).
@@ -61,7 +62,7 @@ impl Generation {
 }
 
 /// How the ports reach the front panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TechnologyKind {
     /// A field-replaceable module in a front-panel cage.
@@ -72,8 +73,20 @@ pub enum TechnologyKind {
     CoPackaged,
 }
 
+impl TechnologyKind {
+    /// The kind's id, as the scenario writes it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            TechnologyKind::Pluggable => "pluggable",
+            TechnologyKind::Copper => "copper",
+            TechnologyKind::CoPackaged => "co_packaged",
+        }
+    }
+}
+
 /// The class of SerDes on the switch ASIC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SerdesClass {
     /// Drives PCB, connector and module (~22 dB at 200G; docs/sources.md: S08).
@@ -82,10 +95,15 @@ pub enum SerdesClass {
     Xsr,
 }
 
-/// A technology: its structure and its parts.
-#[derive(Debug, Clone, Serialize)]
+/// A technology: its structure and its parts (`[technology.<id>]`, whose key is the id; the
+/// file names each quantity with its unit, `overhead_w_per_port`, `reach_m`). Which
+/// sub-tables it has follows its kind, as the scenario's check requires: copper has no laser
+/// or link budget, only co-packaged designs have a package or rings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Technology {
-    /// Id such as `cpo_els`.
+    /// Id such as `cpo_els` (the table's key).
+    #[serde(skip_deserializing)]
     pub id: TechnologyId,
     /// Name for people.
     pub label: String,
@@ -98,31 +116,52 @@ pub struct Technology {
     /// Efficiency of power conversion for the port's electronics, in (0, 1].
     pub conversion_efficiency: f64,
     /// Control and monitoring power per port.
+    #[serde(rename(deserialize = "overhead_w_per_port"))]
     pub overhead_per_port: Watts,
     /// Reach.
+    #[serde(rename(deserialize = "reach_m"))]
     pub reach: Metres,
     /// Reach class for people.
     pub reach_class: String,
     /// Front-panel ports per rack unit.
     pub faceplate_ports_per_ru: u32,
-    /// The laser and its link budget; `None` for copper.
-    pub optics: Option<Optics>,
+    /// The laser; `None` for copper.
+    pub laser: Option<Laser>,
+    /// The link the laser must close; there exactly when the laser is.
+    pub link_budget: Option<LinkBudget>,
     /// Microring tuning; `None` for designs without rings.
     pub rings: Option<Rings>,
     /// Co-packaging geometry; `Some` exactly for co-packaged technologies.
     pub package: Option<Package>,
-    /// Electronics energies and costs, one entry per generation in
-    /// [`Scenario::generations`](super::Scenario::generations) order.
-    pub parts: Vec<Parts>,
+    /// Electronics energies and costs by generation id: one entry for every generation of
+    /// [`Scenario::generations`](super::Scenario::generations).
+    pub per_generation: BTreeMap<GenerationId, Parts>,
+}
+
+impl Technology {
+    /// The laser and the link it closes, when the technology has optics.
+    #[must_use]
+    pub fn optics(&self) -> Option<Optics<'_>> {
+        match (&self.laser, &self.link_budget) {
+            (Some(laser), Some(link_budget)) => Some(Optics { laser, link_budget }),
+            _ => None,
+        }
+    }
+
+    /// The parts at `generation`, if the technology gives them.
+    #[must_use]
+    pub fn parts(&self, generation: &GenerationId) -> Option<&Parts> {
+        self.per_generation.get(generation)
+    }
 }
 
 /// A laser and the link it must close.
-#[derive(Debug, Clone, Serialize)]
-pub struct Optics {
+#[derive(Debug, Clone, Copy)]
+pub struct Optics<'a> {
     /// The laser.
-    pub laser: Laser,
+    pub laser: &'a Laser,
     /// The link budget it serves.
-    pub link_budget: LinkBudget,
+    pub link_budget: &'a LinkBudget,
 }
 
 /// Where the laser sits; this sets its field-replaceable unit.

@@ -35,7 +35,8 @@ fn default_scenario_resolves_with_five_technologies_and_two_generations() {
     assert!((scenario.generations[1].switch_capacity().0 - 102_400.0).abs() < 1e-9);
     assert_eq!(scenario.generations[1].ports_per_switch(), 64);
     for technology in &scenario.technologies {
-        assert_eq!(technology.parts.len(), 2, "{} needs parts for both generations", technology.id);
+        let ids: Vec<&str> = technology.per_generation.keys().map(|id| id.as_str()).collect();
+        assert_eq!(ids, ["102.4T", "51.2T"], "{} needs parts for both generations", technology.id);
     }
 }
 
@@ -320,6 +321,53 @@ fn a_wrong_type_names_the_value_and_the_fields_type_range_and_unit() {
         &format!("gpus = \"{}\"                             # assumption", "9".repeat(400)),
     );
     assert!(only_problem(&source).to_string().len() < 200);
+}
+
+#[test]
+fn a_technology_table_read_into_its_type_names_its_kind_sections_and_parts() {
+    // The kind is an enum: an unknown one lists the kinds.
+    let source = edited("kind = \"copper\"", "kind = \"coax\"");
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "technology.cpc.kind");
+    assert!(
+        problem.to_string().ends_with(
+            "value \"coax\" is not valid; expected one of \"pluggable\", \"copper\", \"co_packaged\""
+        ),
+        "{problem}"
+    );
+    // A kind that needs sections the table does not have: each missing one, named.
+    let source = edited("kind = \"copper\"", "kind = \"co_packaged\"");
+    let error = load(&source, "test.toml").expect_err("must be refused");
+    let paths: Vec<&str> = error.diagnostics.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["technology.cpc.laser", "technology.cpc.link_budget", "technology.cpc.package"],
+        "{error}"
+    );
+    assert!(
+        error.diagnostics[2]
+            .to_string()
+            .ends_with("expected a [technology.cpc.package] for kind = \"co_packaged\""),
+        "{error}"
+    );
+    // Parts keyed by a generation the comparison does not list, and a listed one missing.
+    let source = edited(
+        "[technology.cpc.per_generation.\"102.4T\"]",
+        "[technology.cpc.per_generation.\"204.8T\"]",
+    );
+    let error = load(&source, "test.toml").expect_err("must be refused");
+    let paths: Vec<&str> = error.diagnostics.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["technology.cpc.per_generation.\"204.8T\"", "technology.cpc.per_generation.\"102.4T\""],
+        "{error}"
+    );
+    assert!(
+        error.diagnostics[0].to_string().ends_with(
+            "expected a generation listed in compare.generations: \"51.2T\", \"102.4T\""
+        ),
+        "{error}"
+    );
 }
 
 #[test]

@@ -78,7 +78,7 @@ pub(crate) fn laser_model(
 ) -> Option<cporamp_inspect::LaserModel> {
     use cporamp_scenario::LaserPlacement;
     let technology = scenario.technologies.iter().find(|t| Some(t.id.as_str()) == technology)?;
-    let laser = &technology.optics.as_ref()?.laser;
+    let laser = technology.laser.as_ref()?;
     let settings = &scenario.yield_settings;
     (laser.placement == LaserPlacement::Package && settings.spare_lanes_per_engine == 0).then(
         || cporamp_inspect::LaserModel {

@@ -242,8 +242,8 @@ pub fn grid(scenario: &Scenario) -> Vec<DesignPoint> {
     let settings = &scenario.codesign;
     let has_els = scenario
         .technology(&settings.technology)
-        .and_then(|technology| technology.optics.as_ref())
-        .is_some_and(|optics| optics.laser.placement == LaserPlacement::External);
+        .and_then(|technology| technology.laser.as_ref())
+        .is_some_and(|laser| laser.placement == LaserPlacement::External);
     let els: Vec<ElsPlacement> =
         if has_els { settings.els_placement.clone() } else { vec![ElsPlacement::FrontPanel] };
     let mut points = Vec::new();

@@ -136,9 +136,9 @@ pub(super) fn evaluate(
     let n_engines = f64::from(geometry.engines_per_switch(generation));
     let own = point.engine_plate == EnginePlate::Own;
     let els = working.technologies[t]
-        .optics
+        .laser
         .as_ref()
-        .is_some_and(|optics| optics.laser.placement == LaserPlacement::External);
+        .is_some_and(|laser| laser.placement == LaserPlacement::External);
     let ports = f64::from(generation.lanes_per_switch / generation.lanes_per_port);
     let els_on_plate = els && point.els_placement == ElsPlacement::ColdPlate;
     let settled = settle_point(scenario, point, working, model, ports, els_on_plate)?;
@@ -253,8 +253,8 @@ fn settle_point(
                 break;
             }
             temp_c = next;
-            if let Some(optics) = working.technologies[t].optics.as_mut() {
-                optics.laser.ambient_temp = Celsius(temp_c);
+            if let Some(laser) = working.technologies[t].laser.as_mut() {
+                laser.ambient_temp = Celsius(temp_c);
             }
             settled =
                 settle_with(&working, g, t, point.asic_power_factor, point.inlet_c, &evaluate)?;

@@ -348,11 +348,9 @@ pub(super) fn lanes_per_laser(
     technology: &TechnologyResult,
 ) -> String {
     let from_scenario = scenario
-        .technologies
-        .iter()
-        .find(|candidate| candidate.id == technology.id)
-        .and_then(|candidate| candidate.optics.as_ref())
-        .map(|optics| optics.laser.lanes_per_laser.to_string());
+        .technology(&technology.id)
+        .and_then(|candidate| candidate.laser.as_ref())
+        .map(|laser| laser.lanes_per_laser.to_string());
     from_scenario.unwrap_or_else(|| {
         let lanes = scenario
             .generation(&generation.generation)

@@ -99,10 +99,10 @@ fn engines(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
 /// A laser feeds lanes of one module (pluggable) or one engine (co-packaged).
 fn lasers(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
     for technology in &scenario.technologies {
-        let Some(optics) = &technology.optics else { continue };
+        let Some(optics) = technology.optics() else { continue };
         // The comparison extrapolates the efficiency to the laser's temperature (its TEC
         // set point, else its ambient) and refuses one above 1.
-        let laser = &optics.laser;
+        let laser = optics.laser;
         let temp_c = laser.tec.as_ref().map_or(laser.ambient_temp.0, |tec| tec.setpoint.0);
         let efficiency = laser.wall_plug_efficiency
             * (-(temp_c - laser.wpe_reference_temp.0) / laser.wpe_temp_scale.0).exp();
@@ -168,8 +168,7 @@ fn spares(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
         ));
     }
     for technology in &scenario.technologies {
-        let Some(els) = technology.optics.as_ref().and_then(|optics| optics.laser.els.as_ref())
-        else {
+        let Some(els) = technology.laser.as_ref().and_then(|laser| laser.els.as_ref()) else {
             continue;
         };
         if settings.els_spare_lasers > els.lasers_per_module as usize {

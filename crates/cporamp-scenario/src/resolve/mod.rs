@@ -1,4 +1,5 @@
-//! Checking a raw scenario and resolving it into unit types.
+//! Checking a scenario as read, and ordering its generations and technologies as
+//! `[compare]` lists them.
 //!
 //! Every check names the field path, the value, the allowed range and the unit. All problems
 //! are collected; resolution succeeds only if there are none. Nothing is clamped or defaulted.
@@ -40,12 +41,8 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
     let generation_ids = &file.compare.generations;
     let technologies = resolve_technologies(&mut checker, file, generation_ids);
     check_service(&mut checker, &file.service);
-    let module_gross_margin = checker.number(
-        "cost.module_gross_margin",
-        file.cost.module_gross_margin,
-        Limits::FRACTION_BELOW_ONE,
-        "fraction",
-    );
+    let margin = file.cost.module_gross_margin;
+    checker.number("cost.module_gross_margin", margin, Limits::FRACTION_BELOW_ONE, "fraction");
 
     cporamp_thermal::settings::check(&mut checker, &file.thermal, generation_ids);
     cporamp_photonics::settings::check(&mut checker, &file.photonics);
@@ -66,7 +63,7 @@ pub(crate) fn resolve(file: &raw::ScenarioFile) -> Result<Scenario, Vec<Diagnost
             generations,
             technologies,
             service: file.service.clone(),
-            module_gross_margin,
+            cost: file.cost.clone(),
             thermal: file.thermal.clone(),
             photonics: file.photonics.clone(),
             yield_settings: file.yield_options.clone(),
@@ -125,7 +122,7 @@ fn check_ring_allocations(
     technologies: &[Technology],
 ) {
     for technology in technologies {
-        let (Some(rings), Some(optics)) = (&technology.rings, &technology.optics) else {
+        let (Some(rings), Some(optics)) = (&technology.rings, technology.optics()) else {
             continue;
         };
         let path = join("technology", &technology.id);

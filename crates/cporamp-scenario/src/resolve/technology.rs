@@ -4,12 +4,11 @@
 use super::ids::check_listed_ids;
 use crate::raw;
 use crate::{
-    Cooling, Els, Generation, Laser, LaserPlacement, LinkBudget, Optics, Package, Parts, Rings,
-    SerdesClass, Tec, Technology, TechnologyKind,
+    Cooling, Els, Generation, Laser, LaserPlacement, LinkBudget, Package, Parts, Rings, Tec,
+    Technology, TechnologyKind,
 };
 use cporamp_core::check::{Checker, Limits, Section, check_generation_keys, join};
 use cporamp_core::ids::{GenerationId, TechnologyId};
-use cporamp_core::units::{Metres, Watts};
 
 pub(super) fn resolve_generations(
     checker: &mut Checker,
@@ -72,115 +71,61 @@ pub(super) fn resolve_technologies(
     file.compare
         .technologies
         .iter()
-        .filter_map(|id| file.technology.get(id).map(|options| (id, options)))
-        .map(|(id, options)| resolve_technology(checker, id, options, generation_ids))
+        .filter_map(|id| file.technology.get(id).map(|technology| (id, technology)))
+        .map(|(id, technology)| {
+            check_technology(checker, id, technology, generation_ids);
+            Technology { id: TechnologyId::new(id.as_str()), ..technology.clone() }
+        })
         .collect()
 }
 
-pub(super) fn resolve_technology(
+/// `[technology.<id>]`: its sections as its kind needs them, its figures and its parts.
+pub(super) fn check_technology(
     checker: &mut Checker,
     id: &str,
-    options: &raw::TechnologyOptions,
+    technology: &Technology,
     generation_ids: &[String],
-) -> Technology {
+) {
     let path = join("technology", id);
     let at = Section::new(&path);
-    let kind = checker
-        .choice(
-            &at.path("kind"),
-            &options.kind,
-            &[
-                ("pluggable", TechnologyKind::Pluggable),
-                ("copper", TechnologyKind::Copper),
-                ("co_packaged", TechnologyKind::CoPackaged),
-            ],
-        )
-        .unwrap_or(TechnologyKind::Pluggable);
-    let host_serdes = checker
-        .choice(
-            &at.path("host_serdes"),
-            &options.host_serdes,
-            &[("long_reach", SerdesClass::LongReach), ("xsr", SerdesClass::Xsr)],
-        )
-        .unwrap_or(SerdesClass::LongReach);
-
-    check_sections(checker, &path, options, kind);
-
-    let optics = match (&options.laser, &options.link_budget) {
-        (Some(laser), Some(link_budget)) => {
-            check_laser(checker, &at.path("laser"), laser, kind);
-            check_link_budget(checker, &at.path("link_budget"), link_budget);
-            Some(Optics { laser: laser.clone(), link_budget: link_budget.clone() })
-        }
-        _ => None,
-    };
-    if let Some(rings) = &options.rings {
+    check_sections(checker, &path, technology);
+    if let Some(optics) = technology.optics() {
+        check_laser(checker, &at.path("laser"), optics.laser, technology.kind);
+        check_link_budget(checker, &at.path("link_budget"), optics.link_budget);
+    }
+    if let Some(rings) = &technology.rings {
         check_rings(checker, &at.path("rings"), rings);
     }
-    if let Some(package) = &options.package {
+    if let Some(package) = &technology.package {
         check_package(checker, &at.path("package"), package);
     }
-
-    let parts =
-        resolve_per_generation(checker, &at.path("per_generation"), options, generation_ids);
-
-    Technology {
-        id: TechnologyId::new(id),
-        label: options.label.clone(),
-        kind,
-        host_serdes,
-        host_serdes_scale: at.number(
-            checker,
-            "host_serdes_scale",
-            options.host_serdes_scale,
-            Limits::between(0.0, 2.0),
-            "fraction",
-        ),
-        conversion_efficiency: at.number(
-            checker,
-            "conversion_efficiency",
-            options.conversion_efficiency,
-            Limits::FRACTION_OPEN_ZERO,
-            "fraction",
-        ),
-        overhead_per_port: Watts(at.non_negative(
-            checker,
-            "overhead_w_per_port",
-            options.overhead_w_per_port,
-            "W",
-        )),
-        reach: Metres(at.positive(checker, "reach_m", options.reach_m, "m")),
-        reach_class: options.reach_class.clone(),
-        faceplate_ports_per_ru: at.count(
-            checker,
-            "faceplate_ports_per_ru",
-            options.faceplate_ports_per_ru,
-            1,
-            1024,
-            "ports",
-        ),
-        optics,
-        rings: options.rings.clone(),
-        package: options.package.clone(),
-        parts,
-    }
+    check_per_generation(checker, &at.path("per_generation"), technology, generation_ids);
+    let scale = Limits::between(0.0, 2.0);
+    at.number(checker, "host_serdes_scale", technology.host_serdes_scale, scale, "fraction");
+    at.number(
+        checker,
+        "conversion_efficiency",
+        technology.conversion_efficiency,
+        Limits::FRACTION_OPEN_ZERO,
+        "fraction",
+    );
+    at.non_negative(checker, "overhead_w_per_port", technology.overhead_per_port.0, "W");
+    at.positive(checker, "reach_m", technology.reach.0, "m");
+    let ports = technology.faceplate_ports_per_ru;
+    at.count(checker, "faceplate_ports_per_ru", ports, 1, 1024, "ports");
 }
 
 /// The sections `kind` needs are there and no others: copper has no laser; only co-packaged
 /// designs have a package or rings.
-fn check_sections(
-    checker: &mut Checker,
-    path: &str,
-    options: &raw::TechnologyOptions,
-    kind: TechnologyKind,
-) {
+fn check_sections(checker: &mut Checker, path: &str, technology: &Technology) {
     let at = Section::new(path);
+    let kind = technology.kind;
     let needs_optics = kind != TechnologyKind::Copper;
     let needs_package = kind == TechnologyKind::CoPackaged;
     let presence = [
-        ("laser", options.laser.is_some(), needs_optics),
-        ("link_budget", options.link_budget.is_some(), needs_optics),
-        ("package", options.package.is_some(), needs_package),
+        ("laser", technology.laser.is_some(), needs_optics),
+        ("link_budget", technology.link_budget.is_some(), needs_optics),
+        ("package", technology.package.is_some(), needs_package),
     ];
     for (section, present, needed) in presence {
         if present != needed {
@@ -192,12 +137,12 @@ fn check_sections(
                     "{} [{}.{section}] for kind = \"{}\"",
                     if needed { "a" } else { "no" },
                     path,
-                    options.kind
+                    kind.name()
                 ),
             );
         }
     }
-    if options.rings.is_some() && kind != TechnologyKind::CoPackaged {
+    if technology.rings.is_some() && kind != TechnologyKind::CoPackaged {
         at.invalid(
             checker,
             "rings",
@@ -216,48 +161,41 @@ fn check_package(checker: &mut Checker, path: &str, package: &Package) {
 
 /// `[technology.<id>.per_generation.*]` at `path`: the parts of every generation listed in
 /// `[compare]`, and no other.
-fn resolve_per_generation(
+fn check_per_generation(
     checker: &mut Checker,
     path: &str,
-    options: &raw::TechnologyOptions,
+    technology: &Technology,
     generation_ids: &[String],
-) -> Vec<Parts> {
+) {
+    let per_generation = &technology.per_generation;
     check_generation_keys(
         checker,
         path,
-        options.per_generation.keys().map(String::as_str),
+        per_generation.keys().map(GenerationId::as_str),
         generation_ids,
     );
     // Lasers are priced per laser only where the port owns them; an ELS is priced per module.
     let owns_lasers =
-        options.laser.as_ref().is_some_and(|laser| laser.placement != LaserPlacement::External);
-    generation_ids
-        .iter()
-        .filter_map(|generation_id| {
-            let parts_path = join(path, generation_id);
-            match options.per_generation.get(generation_id) {
-                Some(parts) => {
-                    if !owns_lasers && parts.laser_cost_each.0 != 0.0 {
-                        checker.invalid(
-                            &format!("{parts_path}.laser_usd_each"),
-                            parts.laser_cost_each.0,
-                            "0: this technology has no laser in the module or package (an external laser source is priced by laser.els.module_usd)",
-                        );
-                    }
-                    check_parts(checker, &parts_path, parts);
-                    Some(parts.clone())
-                }
-                None => {
-                    checker.invalid(
-                        &parts_path,
-                        "nothing",
-                        format!("a [{parts_path}] section: every technology gives its parts for every generation"),
-                    );
-                    None
-                }
-            }
-        })
-        .collect()
+        technology.laser.as_ref().is_some_and(|laser| laser.placement != LaserPlacement::External);
+    for generation_id in generation_ids {
+        let parts_path = join(path, generation_id);
+        let Some(parts) = per_generation.get(generation_id.as_str()) else {
+            checker.invalid(
+                &parts_path,
+                "nothing",
+                format!("a [{parts_path}] section: every technology gives its parts for every generation"),
+            );
+            continue;
+        };
+        if !owns_lasers && parts.laser_cost_each.0 != 0.0 {
+            checker.invalid(
+                &format!("{parts_path}.laser_usd_each"),
+                parts.laser_cost_each.0,
+                "0: this technology has no laser in the module or package (an external laser source is priced by laser.els.module_usd)",
+            );
+        }
+        check_parts(checker, &parts_path, parts);
+    }
 }
 
 /// `[technology.<id>.laser]` at `path`: a placement that `kind` allows, the `tec` table
