@@ -37,7 +37,7 @@ fn point_rows(table: &mut Table, points: &[&PointResult]) {
     };
     row(table, "flow per kW, L/min/kW", &|p| Cell::number(p.point.flow_l_per_min_per_kw, 2));
     row(table, "channels w x h, mm", &|p| {
-        Cell::text(format!("{} x {}", p.point.channel.width_mm, p.point.channel.height_mm))
+        Cell::text(format!("{} x {}", p.point.channel.width_mm.0, p.point.channel.height_mm.0))
     });
     row(table, "coolant supply, °C", &|p| Cell::number(p.point.inlet_c, 1));
     row(table, "facility supply, °C", &|p| Cell::number(p.facility_supply_c, 1));
@@ -147,7 +147,7 @@ fn front_table(result: &CodesignResult) -> Table {
             format!("#{index}{}", if p.feasible { "" } else { " (over a limit)" }),
             vec![
                 Cell::number(p.point.flow_l_per_min_per_kw, 2),
-                Cell::number(p.point.channel.width_mm, 2),
+                Cell::number(p.point.channel.width_mm.0, 2),
                 Cell::number(p.point.inlet_c, 0),
                 Cell::number(p.point.engine_gap_mm, 1),
                 Cell::text(plate(p)),

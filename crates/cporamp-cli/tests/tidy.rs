@@ -259,9 +259,9 @@ fn names_a_dimensioned_quantity(name: &str) -> bool {
         "_j_per_kgk",
         "_kg_per_m3",
     ];
-    const SIMPLE: [&str; 16] = [
-        "_c", "_k", "_mm", "_um", "_nm", "_s", "_h", "_w", "_db", "_dbm", "_usd", "_mw", "_hz",
-        "_mrad", "_gbps", "_pa_s",
+    const SIMPLE: [&str; 18] = [
+        "_c", "_k", "_mm", "_um", "_nm", "_s", "_h", "_w", "_kw", "_db", "_dbm", "_usd", "_mw",
+        "_hz", "_mrad", "_gbps", "_pa_s", "_kpa",
     ];
     if COMPOUND.iter().any(|suffix| name.ends_with(suffix)) {
         return true;
@@ -328,6 +328,17 @@ fn engine_settings_and_inputs_carry_units_in_types() {
         }
     }
     assert!(checked >= 6, "the walk found the engines' settings and inputs");
+    // The sections the scenario crate owns: the generations, the technologies, `[service]`,
+    // `[cost]` and `[codesign]` (which its engine reads from here).
+    for name in ["lib.rs", "technology.rs", "codesign.rs"] {
+        let file = crates_directory().join("cporamp-scenario/src").join(name);
+        let text = std::fs::read_to_string(&file).unwrap();
+        found.extend(
+            bare_dimensioned_fields(&text, true)
+                .into_iter()
+                .map(|field| format!("{}: {field}", file.display())),
+        );
+    }
     assert!(
         found.is_empty(),
         "dimensioned fields at an engine boundary must be unit newtypes of cporamp_core::units \

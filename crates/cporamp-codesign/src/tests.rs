@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::sweep::{choose, grid};
+use cporamp_core::units::{Celsius, Kilopascals, LitresPerMinute, Millimetres};
 use cporamp_scenario::Scenario;
 use cporamp_scenario::{ElsPlacement, EnginePlate};
 
@@ -12,9 +13,10 @@ fn small() -> Scenario {
     let settings = &mut scenario.codesign;
     settings.grid_cells = 16;
     settings.flow_l_per_min_per_kw = vec![1.0, 1.5];
-    (settings.channel_width_mm, settings.channel_height_mm) = (vec![0.3], vec![1.5]);
-    settings.inlet_c = vec![25.0, 45.0];
-    settings.engine_gap_mm = vec![3.0];
+    (settings.channel_width, settings.channel_height) =
+        (vec![Millimetres(0.3)], vec![Millimetres(1.5)]);
+    settings.inlet = vec![Celsius(25.0), Celsius(45.0)];
+    settings.engine_gap = vec![Millimetres(3.0)];
     settings.engine_plate = vec![EnginePlate::Shared, EnginePlate::Own];
     settings.els_placement = vec![ElsPlacement::FrontPanel, ElsPlacement::ColdPlate];
     settings.asic_power_factor = vec![1.0];
@@ -65,21 +67,21 @@ fn the_choice_meets_every_limit_and_moving_the_binding_one_moves_it() {
     // limit just below it, so that the limit must bind.
     let cheapest = free.choice.index.unwrap();
     let hot_c = free.points[cheapest].engine_temp_c;
-    scenario.codesign.max_engine_temp_c = hot_c - 0.01;
-    scenario.codesign.max_flow_l_per_min = 1e3;
-    scenario.codesign.max_pressure_drop_kpa = 1e3;
+    scenario.codesign.max_engine_temp = Celsius(hot_c - 0.01);
+    scenario.codesign.max_flow = LitresPerMinute(1e3);
+    scenario.codesign.max_pressure_drop = Kilopascals(1e3);
     let limited = codesign(&scenario, 2).unwrap();
     let chosen = limited.choice.index.unwrap();
     let point = &limited.points[chosen];
     assert!(point.feasible);
-    assert!(point.engine_temp_c <= scenario.codesign.max_engine_temp_c);
+    assert!(point.engine_temp_c <= scenario.codesign.max_engine_temp.0);
     assert_eq!(limited.choice.binding, Some(Constraint::EngineTemperature));
     assert_eq!(limited.choice.binding_field.as_deref(), Some("codesign.max_engine_temp_c"));
     assert_eq!(limited.choice.unconstrained_index, Some(cheapest));
     assert!(point.life_usd_per_gbps > free.points[cheapest].life_usd_per_gbps);
     // Relaxing the binding limit moves the choice back.
     let mut relaxed = scenario.codesign.clone();
-    relaxed.max_engine_temp_c = hot_c + 0.01;
+    relaxed.max_engine_temp = Celsius(hot_c + 0.01);
     assert_eq!(choose(&relaxed, &limited.points).index, Some(cheapest));
     // Every point the limits admit costs at least the chosen one.
     for other in limited.points.iter().filter(|p| p.feasible) {
@@ -144,7 +146,7 @@ fn the_physics_moves_the_right_way() {
 fn the_coarse_package_grid_stays_within_3_k_of_the_thermal_engines() {
     let mut coarse = small();
     coarse.codesign.flow_l_per_min_per_kw = vec![1.5];
-    coarse.codesign.inlet_c = vec![35.0];
+    coarse.codesign.inlet = vec![Celsius(35.0)];
     coarse.codesign.engine_plate = vec![EnginePlate::Shared];
     coarse.codesign.els_placement = vec![ElsPlacement::FrontPanel];
     coarse.codesign.grid_cells = 24;
@@ -191,7 +193,7 @@ fn the_bill_sums_its_lines_and_scales_to_the_fleets_racks() {
     assert!((qd.quantity - 21.0).abs() < 1e-12);
     // The cold plates (what the market charges every CPO switch) are those 21 plates.
     let prices = &scenario.codesign.bom;
-    let mid = |range: &cporamp_scenario::PriceRange| 0.5 * (range.low_usd + range.high_usd);
+    let mid = |range: &cporamp_scenario::PriceRange| 0.5 * (range.low + range.high);
     let plates = mid(&prices.asic_cold_plate)
         + 4.0 * mid(&prices.engine_cold_plate)
         + 16.0 * mid(&prices.els_cold_plate);

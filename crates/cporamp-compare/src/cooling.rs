@@ -113,10 +113,10 @@ pub fn cooling_bom(
             item: item.to_string(),
             per,
             quantity,
-            unit_low_usd: price.low_usd,
-            unit_high_usd: price.high_usd,
-            per_switch_low_usd: share * price.low_usd,
-            per_switch_high_usd: share * price.high_usd,
+            unit_low_usd: price.low,
+            unit_high_usd: price.high,
+            per_switch_low_usd: share * price.low,
+            per_switch_high_usd: share * price.high,
         });
     };
     let engine_plate_count = if engine_plates { 4.0 } else { 0.0 };
@@ -159,7 +159,7 @@ pub fn cooling_bom(
         cluster_racks,
         cluster_low_usd: cluster_switches as f64 * switch_low + cluster_racks as f64 * rack_low,
         cluster_high_usd: cluster_switches as f64 * switch_high + cluster_racks as f64 * rack_high,
-        cluster_cdus: cluster_switches as f64 * heat_kw / bom.cdu_capacity_kw,
+        cluster_cdus: cluster_switches as f64 * heat_kw / bom.cdu_capacity.0,
         cluster_coolant_l: cluster_switches as f64 * bom.coolant_l_per_switch,
         cluster_heat_kw: cluster_switches as f64 * heat_kw,
         lines,

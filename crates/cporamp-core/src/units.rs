@@ -32,6 +32,12 @@ macro_rules! unit {
             }
         }
 
+        impl From<$name> for f64 {
+            fn from(quantity: $name) -> f64 {
+                quantity.0
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 if let Some(precision) = f.precision() {
@@ -207,6 +213,16 @@ unit!(
     /// Volume flow in litres per minute.
     LitresPerMinute,
     "L/min"
+);
+unit!(
+    /// Pressure in kilopascals.
+    Kilopascals,
+    "kPa"
+);
+unit!(
+    /// Power in kilowatts (a facility's or a CDU's, where the file writes kW).
+    Kilowatts,
+    "kW"
 );
 unit!(
     /// Thermal resistance in kelvin per watt.

@@ -315,8 +315,7 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
             < 1e-9 * bill
     );
     assert!(
-        (cooling.cold_plates_usd_per_gbps * capacity - 0.5 * (plates.low_usd + plates.high_usd))
-            .abs()
+        (cooling.cold_plates_usd_per_gbps * capacity - 0.5 * (plates.low + plates.high)).abs()
             < 1e-9
     );
     let total: f64 = market.result.probabilities.iter().map(|p| p.probability).sum();

@@ -161,8 +161,8 @@ fn point_label(point: &PointResult) -> String {
     format!(
         "{} L/min/kW, {} x {} mm, {} °C, engines {}, ELS {}",
         number(point.point.flow_l_per_min_per_kw, 2),
-        point.point.channel.width_mm,
-        point.point.channel.height_mm,
+        point.point.channel.width_mm.0,
+        point.point.channel.height_mm.0,
         number(point.point.inlet_c, 0),
         match point.point.engine_plate {
             EnginePlate::Shared => "shared plate",
@@ -337,8 +337,8 @@ mod tests {
         let mut scenario = crate::html::tests::quick();
         let settings = &mut scenario.codesign;
         settings.flow_l_per_min_per_kw = vec![1.0, 1.5];
-        settings.channel_width_mm.truncate(1);
-        settings.channel_height_mm.truncate(1);
+        settings.channel_width.truncate(1);
+        settings.channel_height.truncate(1);
         settings.engine_plate.truncate(1);
         let result = cporamp_codesign::codesign(&scenario, 2).expect("the quick grid solves");
         let comparison = cporamp_compare::Comparison { generations: Vec::new() };

@@ -4,6 +4,9 @@
 //! (`[codesign.bom]`).
 
 use cporamp_core::ids::{GenerationId, TechnologyId};
+use cporamp_core::units::{
+    Celsius, Kelvin, KelvinPerWatt, Kilopascals, Kilowatts, LitresPerMinute, Millimetres,
+};
 use serde::{Deserialize, Serialize};
 
 /// Where the optical engines are cooled.
@@ -29,31 +32,21 @@ pub enum ElsPlacement {
 /// One cold-plate channel geometry of the sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ChannelGeometry {
-    /// Channel width, mm.
-    pub width_mm: f64,
-    /// Channel height, mm.
-    pub height_mm: f64,
+    /// Channel width.
+    pub width_mm: Millimetres,
+    /// Channel height.
+    pub height_mm: Millimetres,
 }
 
-/// A price where sources disagree: the low and high ends, USD (the sweep uses the midpoint;
-/// the file writes `{ low = ..., high = ... }`).
+/// A price where sources disagree: the low and high ends (the file writes `{ low = ..., high = ... }`), in the unit its field's name gives: USD each,
+/// USD per rack, USD per kW or USD per litre.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriceRange {
-    /// Low end, USD.
-    #[serde(rename(deserialize = "low"))]
-    pub low_usd: f64,
-    /// High end, USD.
-    #[serde(rename(deserialize = "high"))]
-    pub high_usd: f64,
-}
-
-impl PriceRange {
-    /// The midpoint, USD.
-    #[must_use]
-    pub fn mid_usd(&self) -> f64 {
-        0.5 * (self.low_usd + self.high_usd)
-    }
+    /// Low end.
+    pub low: f64,
+    /// High end.
+    pub high: f64,
 }
 
 /// The liquid-cooling bill of materials' prices and capacities (the file names each price
@@ -84,8 +77,9 @@ pub struct CoolingBom {
     /// CDU price per kW of capacity.
     #[serde(rename(deserialize = "cdu_usd_per_kw"))]
     pub cdu_per_kw: PriceRange,
-    /// One CDU's capacity, kW.
-    pub cdu_capacity_kw: f64,
+    /// One CDU's capacity.
+    #[serde(rename(deserialize = "cdu_capacity_kw"))]
+    pub cdu_capacity: Kilowatts,
     /// A leak sensor, each.
     #[serde(rename(deserialize = "leak_sensor_usd"))]
     pub leak_sensor: PriceRange,
@@ -116,29 +110,36 @@ pub struct CodesignSettings {
     pub grid_cells: usize,
     /// Coolant flow per kW of switch-package heat, L/min/kW.
     pub flow_l_per_min_per_kw: Vec<f64>,
-    /// Cold-plate channel widths, mm, each paired with the height at its place
+    /// Cold-plate channel widths, each paired with the height at its place
     /// ([`CodesignSettings::channels`]).
-    pub channel_width_mm: Vec<f64>,
-    /// Cold-plate channel heights, mm.
-    pub channel_height_mm: Vec<f64>,
-    /// Coolant (secondary loop) supply temperatures, °C.
-    pub inlet_c: Vec<f64>,
-    /// Gaps between the ASIC die and the engines, mm.
-    pub engine_gap_mm: Vec<f64>,
+    #[serde(rename(deserialize = "channel_width_mm"))]
+    pub channel_width: Vec<Millimetres>,
+    /// Cold-plate channel heights.
+    #[serde(rename(deserialize = "channel_height_mm"))]
+    pub channel_height: Vec<Millimetres>,
+    /// Coolant (secondary loop) supply temperatures.
+    #[serde(rename(deserialize = "inlet_c"))]
+    pub inlet: Vec<Celsius>,
+    /// Gaps between the ASIC die and the engines.
+    #[serde(rename(deserialize = "engine_gap_mm"))]
+    pub engine_gap: Vec<Millimetres>,
     /// Engine cooling options.
     pub engine_plate: Vec<EnginePlate>,
     /// ELS placements (used by technologies with an external laser source).
     pub els_placement: Vec<ElsPlacement>,
     /// ASIC power relative to the generation's.
     pub asic_power_factor: Vec<f64>,
-    /// CDU approach: secondary supply minus facility supply, K.
-    pub cdu_approach_k: f64,
-    /// An ELS module's case-to-coolant resistance on its own cold plate, K/W.
-    pub els_plate_r_k_per_w: f64,
+    /// CDU approach: secondary supply minus facility supply.
+    #[serde(rename(deserialize = "cdu_approach_k"))]
+    pub cdu_approach: Kelvin,
+    /// An ELS module's case-to-coolant resistance on its own cold plate.
+    #[serde(rename(deserialize = "els_plate_r_k_per_w"))]
+    pub els_plate_r: KelvinPerWatt,
     /// Pressure drop of the loop outside the cold plate (manifold, quick disconnects, hoses, CDU
-    /// heat exchanger) at the reference flow, kPa.
-    pub loop_pressure_drop_kpa: f64,
-    /// The reference flow of `loop_pressure_drop_kpa`, L/min/kW.
+    /// heat exchanger) at the reference flow.
+    #[serde(rename(deserialize = "loop_pressure_drop_kpa"))]
+    pub loop_pressure_drop: Kilopascals,
+    /// The reference flow of `loop_pressure_drop`, L/min/kW.
     pub loop_reference_l_per_min_per_kw: f64,
     /// Pump wire-to-water efficiency.
     pub pump_efficiency: f64,
@@ -146,18 +147,23 @@ pub struct CodesignSettings {
     pub chiller_kw_per_kw: f64,
     /// Dry-cooler or tower (free cooling) electricity per kW of heat.
     pub free_cooling_kw_per_kw: f64,
-    /// Facility supply at and above which no chiller runs, °C.
-    pub free_cooling_full_c: f64,
-    /// Facility supply at and below which the chiller runs all year, °C.
-    pub chiller_only_c: f64,
+    /// Facility supply at and above which no chiller runs.
+    #[serde(rename(deserialize = "free_cooling_full_c"))]
+    pub free_cooling_full: Celsius,
+    /// Facility supply at and below which the chiller runs all year.
+    #[serde(rename(deserialize = "chiller_only_c"))]
+    pub chiller_only: Celsius,
     /// Electricity price, USD/kWh.
     pub usd_per_kwh: f64,
-    /// Hottest engine temperature allowed, °C.
-    pub max_engine_temp_c: f64,
-    /// Coolant flow per switch allowed, L/min.
-    pub max_flow_l_per_min: f64,
-    /// Pressure drop per switch branch allowed, kPa.
-    pub max_pressure_drop_kpa: f64,
+    /// Hottest engine temperature allowed.
+    #[serde(rename(deserialize = "max_engine_temp_c"))]
+    pub max_engine_temp: Celsius,
+    /// Coolant flow per switch allowed.
+    #[serde(rename(deserialize = "max_flow_l_per_min"))]
+    pub max_flow: LitresPerMinute,
+    /// Pressure drop per switch branch allowed.
+    #[serde(rename(deserialize = "max_pressure_drop_kpa"))]
+    pub max_pressure_drop: Kilopascals,
     /// The liquid-cooling bill of materials.
     pub bom: CoolingBom,
 }
@@ -166,9 +172,9 @@ impl CodesignSettings {
     /// The cold-plate channel geometries: the widths and heights, paired up.
     #[must_use]
     pub fn channels(&self) -> Vec<ChannelGeometry> {
-        self.channel_width_mm
+        self.channel_width
             .iter()
-            .zip(&self.channel_height_mm)
+            .zip(&self.channel_height)
             .map(|(&width_mm, &height_mm)| ChannelGeometry { width_mm, height_mm })
             .collect()
     }
@@ -177,9 +183,9 @@ impl CodesignSettings {
     #[must_use]
     pub fn points(&self) -> usize {
         self.flow_l_per_min_per_kw.len()
-            * self.channel_width_mm.len().min(self.channel_height_mm.len())
-            * self.inlet_c.len()
-            * self.engine_gap_mm.len()
+            * self.channel_width.len().min(self.channel_height.len())
+            * self.inlet.len()
+            * self.engine_gap.len()
             * self.engine_plate.len()
             * self.els_placement.len()
             * self.asic_power_factor.len()

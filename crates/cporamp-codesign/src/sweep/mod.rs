@@ -158,9 +158,9 @@ impl Constraint {
 
     fn holds(self, settings: &CodesignSettings, point: &PointResult) -> bool {
         match self {
-            Constraint::EngineTemperature => point.engine_temp_c <= settings.max_engine_temp_c,
-            Constraint::Flow => point.flow_l_per_min <= settings.max_flow_l_per_min,
-            Constraint::PressureDrop => point.pressure_drop_kpa <= settings.max_pressure_drop_kpa,
+            Constraint::EngineTemperature => point.engine_temp_c <= settings.max_engine_temp.0,
+            Constraint::Flow => point.flow_l_per_min <= settings.max_flow.0,
+            Constraint::PressureDrop => point.pressure_drop_kpa <= settings.max_pressure_drop.0,
         }
     }
 }
@@ -249,16 +249,16 @@ pub fn grid(scenario: &Scenario) -> Vec<DesignPoint> {
     let mut points = Vec::new();
     for &flow in &settings.flow_l_per_min_per_kw {
         for &channel in &settings.channels() {
-            for &inlet_c in &settings.inlet_c {
-                for &gap in &settings.engine_gap_mm {
+            for &inlet in &settings.inlet {
+                for &gap in &settings.engine_gap {
                     for &engine_plate in &settings.engine_plate {
                         for &els_placement in &els {
                             for &factor in &settings.asic_power_factor {
                                 points.push(DesignPoint {
                                     flow_l_per_min_per_kw: flow,
                                     channel,
-                                    inlet_c,
-                                    engine_gap_mm: gap,
+                                    inlet_c: inlet.0,
+                                    engine_gap_mm: gap.0,
                                     engine_plate,
                                     els_placement,
                                     asic_power_factor: factor,
@@ -345,9 +345,9 @@ pub fn codesign(scenario: &Scenario, threads: usize) -> Result<CodesignResult, C
         front,
         flap_nodes,
         choice,
-        max_engine_temp_c: settings.max_engine_temp_c,
-        max_flow_l_per_min: settings.max_flow_l_per_min,
-        max_pressure_drop_kpa: settings.max_pressure_drop_kpa,
+        max_engine_temp_c: settings.max_engine_temp.0,
+        max_flow_l_per_min: settings.max_flow.0,
+        max_pressure_drop_kpa: settings.max_pressure_drop.0,
     })
 }
 

@@ -26,7 +26,7 @@ fn plate_pressure_drop(
     flow_l_per_min: f64,
 ) -> (f64, f64) {
     let plate = &scenario.thermal.cold_plate;
-    let (width, height) = (channel.width_mm * 1e-3, channel.height_mm * 1e-3);
+    let (width, height) = (channel.width_mm.0 * 1e-3, channel.height_mm.0 * 1e-3);
     let n = (side_m / (width + plate.wall_thickness_mm.0 * 1e-3)).floor().max(1.0);
     let velocity = flow_l_per_min * 1e-3 / 60.0 / (n * width * height);
     let hydraulic = 2.0 * width * height / (width + height);
@@ -90,8 +90,8 @@ pub(super) fn prepare(
     let mut working = scenario.clone();
     working.thermal.grid_cells = settings.grid_cells;
     working.thermal.engine_gap_mm.0 = point.engine_gap_mm;
-    working.thermal.cold_plate.channel_width_mm.0 = point.channel.width_mm;
-    working.thermal.cold_plate.channel_height_mm.0 = point.channel.height_mm;
+    working.thermal.cold_plate.channel_width_mm = point.channel.width_mm;
+    working.thermal.cold_plate.channel_height_mm = point.channel.height_mm;
     working.thermal.cold_plate.nominal_inlet_c.0 = point.inlet_c;
     let geometry = scenario.technologies[t].package.as_ref().ok_or_else(|| {
         PipelineError::NotCoPackaged { technology: scenario.technologies[t].id.clone() }
@@ -248,7 +248,7 @@ fn settle_point(
         for _ in 0..ELS_MAX_ITERATIONS {
             let per_module_w =
                 settled.result.port_power.els_w * ports / f64::from(els_modules(&settled.result));
-            let next = point.inlet_c + settings.els_plate_r_k_per_w * per_module_w;
+            let next = point.inlet_c + settings.els_plate_r.0 * per_module_w;
             if (next - temp_c).abs() < ELS_TOLERANCE_K {
                 break;
             }
@@ -324,7 +324,7 @@ fn hydraulics(
     let settings = &scenario.codesign;
     let side_m = substrate_side_mm * 1e-3;
     let (plate_pa, reynolds) = plate_pressure_drop(scenario, point.channel, side_m, flow_l_per_min);
-    let loop_pa = settings.loop_pressure_drop_kpa
+    let loop_pa = settings.loop_pressure_drop.0
         * 1e3
         * (point.flow_l_per_min_per_kw / settings.loop_reference_l_per_min_per_kw).powi(2);
     let pressure_pa = plate_pa + loop_pa;
@@ -347,10 +347,9 @@ struct Facility {
 /// the pump's.
 fn facility(scenario: &Scenario, inlet_c: f64, heat_to_coolant_w: f64, pump_w: f64) -> Facility {
     let settings = &scenario.codesign;
-    let supply_c = inlet_c - settings.cdu_approach_k;
-    let chiller_share = ((settings.free_cooling_full_c - supply_c)
-        / (settings.free_cooling_full_c - settings.chiller_only_c))
-        .clamp(0.0, 1.0);
+    let supply_c = inlet_c - settings.cdu_approach.0;
+    let (full_c, chiller_only_c) = (settings.free_cooling_full.0, settings.chiller_only.0);
+    let chiller_share = ((full_c - supply_c) / (full_c - chiller_only_c)).clamp(0.0, 1.0);
     let facility_w = (heat_to_coolant_w + pump_w)
         * (chiller_share * settings.chiller_kw_per_kw
             + (1.0 - chiller_share) * settings.free_cooling_kw_per_kw);

@@ -10,18 +10,24 @@ use cporamp_core::check::{Checker, Limits, Section};
 pub const MAX_CODESIGN_POINTS: usize = 4096;
 
 /// The list at `path`: at least one value, each within `limits`.
-fn check_numbers(checker: &mut Checker, path: &str, values: &[f64], limits: Limits, unit: &str) {
+fn check_numbers<T: Copy + Into<f64>>(
+    checker: &mut Checker,
+    path: &str,
+    values: &[T],
+    limits: Limits,
+    unit: &str,
+) {
     if values.is_empty() {
         checker.invalid(path, "[]", "at least one value");
     }
     for (index, &value) in values.iter().enumerate() {
-        checker.number(&format!("{path}[{index}]"), value, limits, unit);
+        checker.number(&format!("{path}[{index}]"), value.into(), limits, unit);
     }
 }
 
 /// A price range at `path`: both ends at least 0, low <= high.
 fn check_price(checker: &mut Checker, path: &str, range: &PriceRange) {
-    let (low_usd, high_usd) = (range.low_usd, range.high_usd);
+    let (low_usd, high_usd) = (range.low, range.high);
     checker.number(&format!("{path}.low"), low_usd, Limits::NON_NEGATIVE, "USD");
     checker.number(&format!("{path}.high"), high_usd, Limits::NON_NEGATIVE, "USD");
     if high_usd < low_usd {
@@ -58,11 +64,11 @@ pub(super) fn check_codesign(
         Limits::between(0.1, 10.0),
         "L/min/kW",
     );
-    check_numbers(checker, &at.path("inlet_c"), &s.inlet_c, Limits::between(5.0, 70.0), "°C");
+    check_numbers(checker, &at.path("inlet_c"), &s.inlet, Limits::between(5.0, 70.0), "°C");
     check_numbers(
         checker,
         &at.path("engine_gap_mm"),
-        &s.engine_gap_mm,
+        &s.engine_gap,
         Limits::between(0.0, 50.0),
         "mm",
     );
@@ -81,9 +87,9 @@ pub(super) fn check_codesign(
         "x generation",
     );
     check_facility(checker, s);
-    at.number(checker, "max_engine_temp_c", s.max_engine_temp_c, Limits::between(0.0, 150.0), "°C");
-    at.positive(checker, "max_flow_l_per_min", s.max_flow_l_per_min, "L/min");
-    at.positive(checker, "max_pressure_drop_kpa", s.max_pressure_drop_kpa, "kPa");
+    at.number(checker, "max_engine_temp_c", s.max_engine_temp.0, Limits::between(0.0, 150.0), "°C");
+    at.positive(checker, "max_flow_l_per_min", s.max_flow.0, "L/min");
+    at.positive(checker, "max_pressure_drop_kpa", s.max_pressure_drop.0, "kPa");
     check_bom(checker, &s.bom);
     check_sweep(checker, s);
 }
@@ -91,7 +97,7 @@ pub(super) fn check_codesign(
 /// The channel geometries: the widths and heights, each in range, paired up.
 fn check_channels(checker: &mut Checker, s: &CodesignSettings) {
     let at = Section::new("codesign");
-    let (widths, heights) = (&s.channel_width_mm, &s.channel_height_mm);
+    let (widths, heights) = (&s.channel_width, &s.channel_height);
     check_numbers(checker, &at.path("channel_width_mm"), widths, Limits::between(0.02, 5.0), "mm");
     check_numbers(
         checker,
@@ -114,14 +120,14 @@ fn check_channels(checker: &mut Checker, s: &CodesignSettings) {
 /// [`MAX_CODESIGN_POINTS`].
 fn check_sweep(checker: &mut Checker, settings: &CodesignSettings) {
     let at = Section::new("codesign");
-    if settings.chiller_only_c >= settings.free_cooling_full_c {
+    if settings.chiller_only >= settings.free_cooling_full {
         at.invalid(
             checker,
             "chiller_only_c",
-            settings.chiller_only_c,
+            settings.chiller_only.0,
             format!(
                 "below free_cooling_full_c ({} °C): the chiller's share falls between the two",
-                settings.free_cooling_full_c
+                settings.free_cooling_full.0
             ),
         );
     }
@@ -151,7 +157,7 @@ fn check_bom(checker: &mut Checker, bom: &CoolingBom) {
     ] {
         check_price(checker, &at.path(name), price);
     }
-    at.positive(checker, "cdu_capacity_kw", bom.cdu_capacity_kw, "kW");
+    at.positive(checker, "cdu_capacity_kw", bom.cdu_capacity.0, "kW");
     check_price(checker, &at.path("leak_sensor_usd"), &bom.leak_sensor);
     check_price(checker, &at.path("flow_sensor_usd"), &bom.flow_sensor);
     at.positive(checker, "coolant_l_per_switch", bom.coolant_l_per_switch, "L");
@@ -163,9 +169,9 @@ fn check_bom(checker: &mut Checker, bom: &CoolingBom) {
 /// the price of energy.
 fn check_facility(checker: &mut Checker, s: &CodesignSettings) {
     let at = Section::new("codesign");
-    at.number(checker, "cdu_approach_k", s.cdu_approach_k, Limits::between(0.0, 20.0), "K");
-    at.positive(checker, "els_plate_r_k_per_w", s.els_plate_r_k_per_w, "K/W");
-    at.non_negative(checker, "loop_pressure_drop_kpa", s.loop_pressure_drop_kpa, "kPa");
+    at.number(checker, "cdu_approach_k", s.cdu_approach.0, Limits::between(0.0, 20.0), "K");
+    at.positive(checker, "els_plate_r_k_per_w", s.els_plate_r.0, "K/W");
+    at.non_negative(checker, "loop_pressure_drop_kpa", s.loop_pressure_drop.0, "kPa");
     at.positive(
         checker,
         "loop_reference_l_per_min_per_kw",
@@ -183,7 +189,7 @@ fn check_facility(checker: &mut Checker, s: &CodesignSettings) {
     at.number(checker, "chiller_kw_per_kw", s.chiller_kw_per_kw, per_kw, "kW/kW");
     at.number(checker, "free_cooling_kw_per_kw", s.free_cooling_kw_per_kw, per_kw, "kW/kW");
     let supply = Limits::between(0.0, 70.0);
-    at.number(checker, "free_cooling_full_c", s.free_cooling_full_c, supply, "°C");
-    at.number(checker, "chiller_only_c", s.chiller_only_c, supply, "°C");
+    at.number(checker, "free_cooling_full_c", s.free_cooling_full.0, supply, "°C");
+    at.number(checker, "chiller_only_c", s.chiller_only.0, supply, "°C");
     at.number(checker, "usd_per_kwh", s.usd_per_kwh, Limits::between(0.0, 2.0), "USD/kWh");
 }
