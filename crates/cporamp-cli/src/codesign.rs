@@ -5,6 +5,7 @@
 use crate::args::EngineArgs;
 use crate::table::{Cell, Table};
 use crate::{Failure, Session};
+use cporamp_codesign::diligence::DiligenceError;
 use cporamp_codesign::{CodesignResult, PointResult};
 use cporamp_scenario::{ElsPlacement, EnginePlate};
 
@@ -226,8 +227,17 @@ pub(crate) fn diligence(args: &crate::args::DiligenceArgs) -> Result<(), Failure
     let claims: cporamp_codesign::diligence::Claims = toml::from_str(&text)
         .map_err(|error| Failure::Input(anyhow::anyhow!("{}: {error}", path.display())))?;
     let session = Session::start(&args.common, &["diligence"])?;
-    let result = cporamp_codesign::diligence::diligence(&claims, &session.scenario)
-        .map_err(|error| Failure::Input(anyhow::anyhow!("{}: {error}", path.display())))?;
+    let result = cporamp_codesign::diligence::diligence(&claims, &session.scenario).map_err(
+        |mut error| {
+            // Each problem with its line in the claims file.
+            if let DiligenceError::Claim(claim) = &mut error {
+                for problem in &mut claim.problems {
+                    problem.location = cporamp_core::locate::locate_path(&text, &problem.path);
+                }
+            }
+            Failure::Input(anyhow::anyhow!("{}: {error}", path.display()))
+        },
+    )?;
     session.emit("diligence", || diligence_tables(&result), || crate::json(&result), None)
 }
 

@@ -114,10 +114,25 @@ fn a_bad_claims_file_is_refused_naming_file_field_value_and_expectation() {
     let output = cporamp(directory.path(), &["diligence", "bad.toml", "@quick"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
+    // Located at the value, on its line.
+    let line = text.lines().position(|line| line.starts_with("package_yield")).unwrap() + 1;
+    let column = text.lines().nth(line - 1).unwrap().find("0.9").unwrap() + 1;
     assert!(
-        stderr.contains("bad.toml: package_yield = 1.5: expected a fraction 0 < yield <= 1"),
+        stderr.contains(&format!(
+            "bad.toml: {line}:{column}: package_yield: value 1.5 is out of range; expected 0 < value <= \
+             1 (fraction)"
+        )),
         "{stderr}"
     );
+    // A stage that is not one is named with the stages by the TOML reader.
+    let stage = text.replacen("customer_stage = \"sampling\"", "customer_stage = \"shipping\"", 1);
+    assert_ne!(stage, text);
+    std::fs::write(directory.path().join("stage.toml"), stage).unwrap();
+    let output = cporamp(directory.path(), &["diligence", "stage.toml", "@quick"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("stage.toml") && stderr.contains("shipping"), "{stderr}");
+    assert!(stderr.contains("qualification"), "{stderr}");
     // An unknown field is named by the TOML reader.
     std::fs::write(directory.path().join("extra.toml"), format!("{text}\nsecret_sauce = 1\n"))
         .unwrap();

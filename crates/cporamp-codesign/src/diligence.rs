@@ -19,8 +19,10 @@
 //! thresholds are the scenario's own where it has one (allocation, heater range, replacement
 //! threshold, module defect rate, packaging cost) and otherwise named above.
 
+use cporamp_core::check::{Bound, Checker, Limits};
+use cporamp_core::error::Diagnostic;
 use cporamp_core::ids::{GenerationId, TechnologyId};
-use cporamp_core::units::HOURS_PER_YEAR;
+use cporamp_core::units::{Celsius, Db, Fit, HOURS_PER_YEAR};
 use cporamp_pipeline::{PipelineError, package_model_for, settle_with};
 use cporamp_scenario::Scenario;
 use cporamp_scenario::{Generation, LaserPlacement, Technology};
@@ -33,45 +35,72 @@ pub struct Claims {
     /// Who claims it.
     pub company: String,
     /// The scenario's technology the product is judged as (a co-packaged one).
-    pub technology: String,
+    pub technology: TechnologyId,
     /// The scenario's generation.
-    pub generation: String,
-    /// Mean coupling (insertion) loss per lane above the ideal, dB.
-    pub coupling_loss_db: f64,
-    /// Its lane-to-lane standard deviation, dB.
-    pub coupling_loss_sd_db: f64,
-    /// Highest engine temperature the product operates at, °C.
-    pub max_engine_temp_c: f64,
-    /// Lowest, °C.
-    pub min_engine_temp_c: f64,
+    pub generation: GenerationId,
+    /// Mean coupling (insertion) loss per lane above the ideal.
+    pub coupling_loss_db: Db,
+    /// Its lane-to-lane standard deviation.
+    pub coupling_loss_sd_db: Db,
+    /// Highest engine temperature the product operates at.
+    pub max_engine_temp_c: Celsius,
+    /// Lowest.
+    pub min_engine_temp_c: Celsius,
     /// Mean ring heater power per ring, mW.
     pub heater_mw_per_ring: f64,
-    /// Laser random failure rate, FIT.
-    pub laser_fit: f64,
-    /// Temperature that FIT holds at, °C.
-    pub laser_fit_temp_c: f64,
-    /// Engine port failure rate per 400G-equivalent port device, FIT.
-    pub engine_port_fit: f64,
+    /// Laser random failure rate.
+    pub laser_fit: Fit,
+    /// Temperature that FIT holds at.
+    pub laser_fit_temp_c: Celsius,
+    /// Engine port failure rate per 400G-equivalent port device.
+    pub engine_port_fit: Fit,
     /// Package yield after test.
     pub package_yield: f64,
     /// Fraction of defects the test flow catches.
     pub test_coverage: f64,
     /// Fiber attach throughput, fibers per second.
     pub alignment_fibers_per_s: f64,
-    /// Customer validation stage: none, evaluation, sampling, qualification or volume.
-    pub customer_stage: String,
+    /// Customer validation stage.
+    pub customer_stage: CustomerStage,
 }
 
-/// A claims file that cannot be judged: the field, its value and what was expected.
+/// How far a customer has validated the product, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerStage {
+    /// No customer yet.
+    None,
+    /// A customer evaluates samples.
+    Evaluation,
+    /// Samples ship to customers.
+    Sampling,
+    /// A customer qualifies the product.
+    Qualification,
+    /// In volume production.
+    Volume,
+}
+
+impl CustomerStage {
+    /// The stage's id, as the claims file writes it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            CustomerStage::None => "none",
+            CustomerStage::Evaluation => "evaluation",
+            CustomerStage::Sampling => "sampling",
+            CustomerStage::Qualification => "qualification",
+            CustomerStage::Volume => "volume",
+        }
+    }
+}
+
+/// A claims file that cannot be judged: every problem, each with its field, value and what
+/// was expected.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{field} = {value}: expected {expected}")]
+#[error("{}", cporamp_core::error::one_line(problems))]
 pub struct ClaimError {
-    /// The field.
-    pub field: String,
-    /// Its value.
-    pub value: String,
-    /// What it should be.
-    pub expected: String,
+    /// At least one problem.
+    pub problems: Vec<Diagnostic>,
 }
 
 /// A checklist line's verdict.
@@ -124,8 +153,6 @@ pub enum DiligenceError {
     Pipeline(#[from] PipelineError),
 }
 
-const STAGES: [&str; 5] = ["none", "evaluation", "sampling", "qualification", "volume"];
-
 /// The claims the scenario itself makes for `technology_index` at `generation_index`: its
 /// coupling (the mode overlap of its alignment spread), the engine temperature at its hottest
 /// inlet plus 5 K, the comparison's heater power there, its laser and engine FITs, a 95 %
@@ -149,27 +176,29 @@ pub fn claims_of_scenario(
     let align = &scenario.align;
     Ok(Claims {
         company: "the scenario".to_string(),
-        technology: scenario.technologies[technology_index].id.to_string(),
-        generation: scenario.generations[generation_index].id.to_string(),
-        coupling_loss_db: loss_db,
-        coupling_loss_sd_db: loss_db,
-        max_engine_temp_c: hot.engine_temp_c + 5.0,
-        min_engine_temp_c: scenario
-            .thermal
-            .cold_plate
-            .inlet_sweep_c
-            .iter()
-            .map(|inlet| inlet.0)
-            .fold(f64::INFINITY, f64::min),
+        technology: scenario.technologies[technology_index].id.clone(),
+        generation: scenario.generations[generation_index].id.clone(),
+        coupling_loss_db: Db(loss_db),
+        coupling_loss_sd_db: Db(loss_db),
+        max_engine_temp_c: Celsius(hot.engine_temp_c + 5.0),
+        min_engine_temp_c: Celsius(
+            scenario
+                .thermal
+                .cold_plate
+                .inlet_sweep_c
+                .iter()
+                .map(|inlet| inlet.0)
+                .fold(f64::INFINITY, f64::min),
+        ),
         heater_mw_per_ring: hot.heater_mw_per_ring,
-        laser_fit: reliability.laser_fit.0,
-        laser_fit_temp_c: reliability.laser_fit_ref_temp_c.0,
-        engine_port_fit: reliability.engine_port_fit.0,
+        laser_fit: reliability.laser_fit,
+        laser_fit_temp_c: reliability.laser_fit_ref_temp_c,
+        engine_port_fit: reliability.engine_port_fit,
         package_yield: 0.95,
         test_coverage: 1.0,
         alignment_fibers_per_s: align.fibers_per_array as f64
             / (align.handling_s.0 + align.cure_s.0),
-        customer_stage: "qualification".to_string(),
+        customer_stage: CustomerStage::Qualification,
     })
 }
 
@@ -214,74 +243,69 @@ fn hot_settled(
     })
 }
 
+/// Every claim in its range, the generation one of the scenario's and the technology one of
+/// its co-packaged ones: their indices, or every problem.
 fn check(claims: &Claims, scenario: &Scenario) -> Result<(usize, usize), ClaimError> {
-    let bad = |field: &str, value: String, expected: &str| {
-        Err(ClaimError { field: field.to_string(), value, expected: expected.to_string() })
-    };
-    let generation = match scenario.generations.iter().position(|g| g.id == claims.generation) {
-        Some(index) => index,
-        None => {
-            let ids: Vec<&str> = scenario.generations.iter().map(|g| g.id.as_str()).collect();
-            return bad(
-                "generation",
-                format!("\"{}\"", claims.generation),
-                &format!("a generation of the scenario: {ids:?}"),
-            );
-        }
-    };
-    let technology = match scenario
-        .technologies
-        .iter()
-        .position(|t| t.id == claims.technology && t.package.is_some())
-    {
-        Some(index) => index,
-        None => {
-            let ids: Vec<&str> = scenario
-                .technologies
-                .iter()
-                .filter(|t| t.package.is_some())
-                .map(|t| t.id.as_str())
-                .collect();
-            return bad(
-                "technology",
-                format!("\"{}\"", claims.technology),
-                &format!("a co-packaged technology of the scenario: {ids:?}"),
-            );
-        }
-    };
-    let numbers: [(&str, f64, f64, f64, &str); 11] = [
-        ("coupling_loss_db", claims.coupling_loss_db, 0.0, 20.0, "0 <= dB <= 20"),
-        ("coupling_loss_sd_db", claims.coupling_loss_sd_db, 0.0, 10.0, "0 <= dB <= 10"),
-        ("max_engine_temp_c", claims.max_engine_temp_c, -55.0, 200.0, "-55 <= °C <= 200"),
-        ("min_engine_temp_c", claims.min_engine_temp_c, -55.0, 200.0, "-55 <= °C <= 200"),
-        ("heater_mw_per_ring", claims.heater_mw_per_ring, 0.0, 1000.0, "0 <= mW <= 1000"),
-        ("laser_fit", claims.laser_fit, 0.0, 1e7, "0 <= FIT <= 1e7"),
-        ("laser_fit_temp_c", claims.laser_fit_temp_c, -55.0, 200.0, "-55 <= °C <= 200"),
-        ("engine_port_fit", claims.engine_port_fit, 0.0, 1e7, "0 <= FIT <= 1e7"),
-        ("package_yield", claims.package_yield, 1e-6, 1.0, "a fraction 0 < yield <= 1"),
-        ("test_coverage", claims.test_coverage, 1e-6, 1.0, "a fraction 0 < coverage <= 1"),
-        ("alignment_fibers_per_s", claims.alignment_fibers_per_s, 1e-6, 1e4, "0 < fibers/s <= 1e4"),
-    ];
-    for (field, value, low, high, expected) in numbers {
-        if !(value.is_finite() && (low..=high).contains(&value)) {
-            return bad(field, value.to_string(), expected);
-        }
+    let mut checker = Checker::default();
+    let generation = scenario.generations.iter().position(|g| g.id == claims.generation);
+    if generation.is_none() {
+        let ids: Vec<String> =
+            scenario.generations.iter().map(|g| format!("\"{}\"", g.id)).collect();
+        checker.invalid(
+            "generation",
+            format!("\"{}\"", claims.generation),
+            format!("a generation of the scenario: {}", ids.join(", ")),
+        );
     }
-    if claims.max_engine_temp_c < claims.min_engine_temp_c {
-        return bad(
+    let co_packaged = |t: &&Technology| t.package.is_some();
+    let technology =
+        scenario.technologies.iter().position(|t| t.id == claims.technology && co_packaged(&t));
+    if technology.is_none() {
+        let ids: Vec<String> = scenario
+            .technologies
+            .iter()
+            .filter(co_packaged)
+            .map(|t| format!("\"{}\"", t.id))
+            .collect();
+        checker.invalid(
+            "technology",
+            format!("\"{}\"", claims.technology),
+            format!("a co-packaged technology of the scenario: {}", ids.join(", ")),
+        );
+    }
+    let temperature = Limits::between(-55.0, 200.0);
+    let fit = Limits::between(0.0, 1e7);
+    let c = claims;
+    checker.number("coupling_loss_db", c.coupling_loss_db.0, Limits::between(0.0, 20.0), "dB");
+    checker.number(
+        "coupling_loss_sd_db",
+        c.coupling_loss_sd_db.0,
+        Limits::between(0.0, 10.0),
+        "dB",
+    );
+    checker.number("max_engine_temp_c", c.max_engine_temp_c.0, temperature, "°C");
+    checker.number("min_engine_temp_c", c.min_engine_temp_c.0, temperature, "°C");
+    checker.number("heater_mw_per_ring", c.heater_mw_per_ring, Limits::between(0.0, 1000.0), "mW");
+    checker.number("laser_fit", c.laser_fit.0, fit, "FIT");
+    checker.number("laser_fit_temp_c", c.laser_fit_temp_c.0, temperature, "°C");
+    checker.number("engine_port_fit", c.engine_port_fit.0, fit, "FIT");
+    checker.number("package_yield", c.package_yield, Limits::FRACTION_OPEN_ZERO, "fraction");
+    checker.number("test_coverage", c.test_coverage, Limits::FRACTION_OPEN_ZERO, "fraction");
+    let rate = Limits { max: Bound::Inclusive(1e4), ..Limits::POSITIVE };
+    checker.number("alignment_fibers_per_s", c.alignment_fibers_per_s, rate, "fibers/s");
+    if c.max_engine_temp_c < c.min_engine_temp_c {
+        checker.invalid(
             "max_engine_temp_c",
-            claims.max_engine_temp_c.to_string(),
-            &format!("at least min_engine_temp_c ({} °C)", claims.min_engine_temp_c),
+            c.max_engine_temp_c.0,
+            format!("at least min_engine_temp_c ({} °C)", c.min_engine_temp_c.0),
         );
     }
-    if !STAGES.contains(&claims.customer_stage.as_str()) {
-        return bad(
-            "customer_stage",
-            format!("\"{}\"", claims.customer_stage),
-            &format!("one of {STAGES:?}"),
-        );
+    match (generation, technology) {
+        (Some(generation), Some(technology)) if checker.diagnostics.is_empty() => {
+            Ok((generation, technology))
+        }
+        _ => Err(ClaimError { problems: checker.diagnostics }),
     }
-    Ok((generation, technology))
 }
 
 /// Standard normal CDF (Abramowitz and Stegun 7.1.26 on erf, |error| < 1.5e-7).
@@ -379,9 +403,10 @@ fn coupling_line(ctx: &Context<'_>) -> CheckLine {
     let generation = ctx.generation;
     let allocation = scenario.photonics.coupling_allocation_db.0;
     let lanes = f64::from(generation.lanes_per_switch);
-    let lane_pass = if claims.coupling_loss_sd_db > 0.0 {
-        normal_cdf((allocation - claims.coupling_loss_db) / claims.coupling_loss_sd_db)
-    } else if claims.coupling_loss_db <= allocation {
+    let (loss_db, sd_db) = (claims.coupling_loss_db.0, claims.coupling_loss_sd_db.0);
+    let lane_pass = if sd_db > 0.0 {
+        normal_cdf((allocation - loss_db) / sd_db)
+    } else if loss_db <= allocation {
         1.0
     } else {
         0.0
@@ -393,8 +418,8 @@ fn coupling_line(ctx: &Context<'_>) -> CheckLine {
         figure: format!(
             "{:.2} ± {:.2} dB against the {allocation} dB coupling allocation: {:.4} % of lanes over it, \
              {:.1} % of switches with all {lanes:.0} lanes within it",
-            claims.coupling_loss_db,
-            claims.coupling_loss_sd_db,
+            loss_db,
+            sd_db,
             100.0 * (1.0 - lane_pass),
             100.0 * switch_yield
         ),
@@ -410,14 +435,14 @@ fn coupling_line(ctx: &Context<'_>) -> CheckLine {
 fn temperature_line(ctx: &Context<'_>) -> CheckLine {
     let claims = ctx.claims;
     let hot = &ctx.hot;
-    let margin = claims.max_engine_temp_c - hot.engine_temp_c;
+    let margin = claims.max_engine_temp_c.0 - hot.engine_temp_c;
     CheckLine {
         claim: "operating temperature range",
         verdict: grade(-margin, -5.0, 0.0),
         figure: format!(
             "claimed {:.0}-{:.0} °C; the engines reach {:.1} °C at the hottest coolant inlet of the \
              scenario (margin {margin:.1} K)",
-            claims.min_engine_temp_c, claims.max_engine_temp_c, hot.engine_temp_c
+            claims.min_engine_temp_c.0, claims.max_engine_temp_c.0, hot.engine_temp_c
         ),
         questions: vec![
             "Is the range the engine case, the laser junction or the ambient?",
@@ -471,11 +496,11 @@ fn laser_line(ctx: &Context<'_>) -> Result<CheckLine, DiligenceError> {
             cporamp_compare::compare_technology(scenario, g, t).map_err(PipelineError::from)?;
         compared.laser.as_ref().map_or(0.0, |laser| laser.lasers_per_port) * ports
     };
-    let random = claims.laser_fit
+    let random = claims.laser_fit.0
         * 1e-9
         * cporamp_fleet::arrhenius_factor(
             reliability.laser_activation_energy_ev,
-            claims.laser_fit_temp_c,
+            claims.laser_fit_temp_c.0,
             hot.laser_temp_c,
         );
     let scale_h = reliability.laser_weibull_scale_h.0
@@ -497,8 +522,8 @@ fn laser_line(ctx: &Context<'_>) -> Result<CheckLine, DiligenceError> {
              failures per switch over {} years ({})",
             lasers_per_switch,
             hot.laser_temp_c,
-            claims.laser_fit,
-            claims.laser_fit_temp_c,
+            claims.laser_fit.0,
+            claims.laser_fit_temp_c.0,
             scenario.fleet.years,
             if external { "front-panel swaps" } else { "inside the package: ports lost" }
         ),
@@ -520,7 +545,7 @@ fn engine_line(ctx: &Context<'_>) -> CheckLine {
     let reliability = &ctx.scenario.fleet.reliability;
     // Engine reliability, against the pluggable modules of the same switch.
     let devices = ports * generation.port_rate().0 / reliability.engine_port_fit_gbps.0;
-    let engine_failures = claims.engine_port_fit * 1e-9 * devices * life_h;
+    let engine_failures = claims.engine_port_fit.0 * 1e-9 * devices * life_h;
     let module_failures = reliability.module_fit.0 * 1e-9 * ports * life_h;
     CheckLine {
         claim: "engine reliability",
@@ -529,7 +554,7 @@ fn engine_line(ctx: &Context<'_>) -> CheckLine {
             "{} FIT per {} G port device, {devices:.0} devices per switch: {engine_failures:.2} port \
              failures per switch over {} years, against {module_failures:.2} for its pluggable \
              modules ({} FIT each); the switch is replaced after {replace:.0}",
-            claims.engine_port_fit,
+            claims.engine_port_fit.0,
             reliability.engine_port_fit_gbps.0,
             scenario.fleet.years,
             reliability.module_fit.0
@@ -637,15 +662,18 @@ fn alignment_line(ctx: &Context<'_>) -> CheckLine {
 /// The customer validation line: the stage reached.
 fn customer_line(ctx: &Context<'_>) -> CheckLine {
     let claims = ctx.claims;
-    let stage = claims.customer_stage.as_str();
+    let stage = claims.customer_stage;
     CheckLine {
         claim: "customer validation",
         verdict: match stage {
-            "qualification" | "volume" => Verdict::Pass,
-            "evaluation" | "sampling" => Verdict::Concern,
-            _ => Verdict::Fail,
+            CustomerStage::Qualification | CustomerStage::Volume => Verdict::Pass,
+            CustomerStage::Evaluation | CustomerStage::Sampling => Verdict::Concern,
+            CustomerStage::None => Verdict::Fail,
         },
-        figure: format!("stage: {stage} (none < evaluation < sampling < qualification < volume)"),
+        figure: format!(
+            "stage: {} (none < evaluation < sampling < qualification < volume)",
+            stage.name()
+        ),
         questions: vec![
             "Which customer, which system, and can we speak to them?",
             "Which qualification (GR-468, the customer's own) has been passed, on how many units?",

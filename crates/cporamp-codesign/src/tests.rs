@@ -209,7 +209,10 @@ fn the_bill_sums_its_lines_and_scales_to_the_fleets_racks() {
 }
 
 mod diligence_checks {
-    use crate::diligence::{Claims, Verdict, claims_of_scenario, diligence};
+    use crate::diligence::{
+        Claims, CustomerStage, DiligenceError, Verdict, claims_of_scenario, diligence,
+    };
+    use cporamp_core::units::{Db, Fit};
     use cporamp_scenario::Scenario;
 
     fn scenario() -> Scenario {
@@ -249,17 +252,23 @@ mod diligence_checks {
         let base = own(&scenario);
         let worse: Vec<(&str, Worsen)> = vec![
             // Mean loss half a dB past the allocation: most lanes over budget.
-            ("coupling loss", Box::new(|c: &mut Claims| c.coupling_loss_db = 1.5)),
+            ("coupling loss", Box::new(|c: &mut Claims| c.coupling_loss_db = Db(1.5))),
             // Rated below what the hottest inlet makes.
-            ("operating temperature range", Box::new(|c: &mut Claims| c.max_engine_temp_c -= 10.0)),
+            (
+                "operating temperature range",
+                Box::new(|c: &mut Claims| c.max_engine_temp_c.0 -= 10.0),
+            ),
             // More heater power than the heater can give.
             ("ring heater power", Box::new(|c: &mut Claims| c.heater_mw_per_ring = 60.0)),
-            ("laser reliability", Box::new(|c: &mut Claims| c.laser_fit = 1e6)),
-            ("engine reliability", Box::new(|c: &mut Claims| c.engine_port_fit *= 3.0)),
+            ("laser reliability", Box::new(|c: &mut Claims| c.laser_fit = Fit(1e6))),
+            ("engine reliability", Box::new(|c: &mut Claims| c.engine_port_fit.0 *= 3.0)),
             ("package yield", Box::new(|c: &mut Claims| c.package_yield = 0.2)),
             ("test coverage", Box::new(|c: &mut Claims| c.test_coverage = 0.5)),
             ("alignment throughput", Box::new(|c: &mut Claims| c.alignment_fibers_per_s = 0.01)),
-            ("customer validation", Box::new(|c: &mut Claims| c.customer_stage = "none".into())),
+            (
+                "customer validation",
+                Box::new(|c: &mut Claims| c.customer_stage = CustomerStage::None),
+            ),
         ];
         for (line, worsen) in worse {
             let mut claims = base.clone();
@@ -274,14 +283,29 @@ mod diligence_checks {
         let mut claims = own(&scenario);
         claims.package_yield = 1.5;
         let error = diligence(&claims, &scenario).unwrap_err().to_string();
-        assert_eq!(error, "package_yield = 1.5: expected a fraction 0 < yield <= 1");
+        assert_eq!(
+            error,
+            "package_yield: value 1.5 is out of range; expected 0 < value <= 1 (fraction)"
+        );
+        // Every problem, not only the first.
         let mut claims = own(&scenario);
         claims.technology = "lpo".into();
-        let error = diligence(&claims, &scenario).unwrap_err().to_string();
+        claims.min_engine_temp_c.0 = claims.max_engine_temp_c.0 + 1.0;
+        claims.alignment_fibers_per_s = 0.0;
+        let Err(DiligenceError::Claim(error)) = diligence(&claims, &scenario) else {
+            panic!("the claims must be refused");
+        };
+        let problems: Vec<String> = error.problems.iter().map(ToString::to_string).collect();
+        assert_eq!(problems.len(), 3, "{error}");
         assert!(
-            error.starts_with("technology = \"lpo\": expected a co-packaged technology"),
+            problems[0].starts_with(
+                "technology: value \"lpo\" is not valid; expected a co-packaged technology of \
+                 the scenario: \"cpo_integrated\", \"cpo_els\""
+            ),
             "{error}"
         );
+        assert!(problems[1].ends_with("expected 0 < value <= 10000 (fibers/s)"), "{error}");
+        assert!(problems[2].starts_with("max_engine_temp_c: value"), "{error}");
     }
 }
 
