@@ -258,3 +258,17 @@ fn co_packaged_switches_carry_their_liquid_cooling_bill_and_others_none() {
         }
     }
 }
+
+#[test]
+fn a_technology_without_a_generations_parts_is_a_named_error_not_a_panic() {
+    // A scenario built in code can lack parts that a loaded one is checked to have.
+    let mut scenario = cporamp_scenario::load_default().unwrap();
+    let lpo = scenario.technologies.iter_mut().find(|t| t.id == "lpo").unwrap();
+    lpo.per_generation.remove("102.4T");
+    let error = compare(&scenario).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "technology.lpo.per_generation has no parts for generation \"102.4T\""
+    );
+    assert!(compare_one(&scenario, "51.2T").is_ok(), "the other generation still compares");
+}

@@ -170,7 +170,7 @@ impl Scenario {
     }
 
     /// The scenario restricted to the generation at `index` of [`Scenario::generations`]:
-    /// every per-generation list keeps that generation's entry only, and the fleet (so the
+    /// every per-generation table keeps that generation's entry only, and the fleet (so the
     /// market, which is anchored on it) is built at it.
     ///
     /// # Panics

@@ -80,7 +80,7 @@ pub(super) fn resolve_technologies(
 }
 
 /// `[technology.<id>]`: its sections as its kind needs them, its figures and its parts.
-pub(super) fn check_technology(
+fn check_technology(
     checker: &mut Checker,
     id: &str,
     technology: &Technology,
