@@ -50,9 +50,12 @@ impl std::fmt::Display for Quarter {
     }
 }
 
+/// What a quarter's text looks like, for people.
+const QUARTER_TEXT: &str = "a quarter written YYYYQn, n in 1..4 (e.g. \"2026Q1\")";
+
 /// Why a text is not a quarter.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("\"{0}\" is not a quarter written YYYYQn, n in 1..4 (e.g. \"2026Q1\")")]
+#[error("\"{0}\" is not {QUARTER_TEXT}")]
 pub struct QuarterError(pub String);
 
 impl std::str::FromStr for Quarter {
@@ -77,7 +80,11 @@ impl<'de> Deserialize<'de> for Quarter {
     /// From its `YYYYQn` text.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Quarter, D::Error> {
         let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+        // serde's own wording for a value of the right type that is not valid, which a reader
+        // (the scenario's) can turn into a problem naming the value and what was expected.
+        text.parse().map_err(|_| {
+            serde::de::Error::invalid_value(serde::de::Unexpected::Str(&text), &QUARTER_TEXT)
+        })
     }
 }
 

@@ -87,7 +87,8 @@ pub fn load(source: &str, origin: &str) -> Result<Scenario, ScenarioError> {
             let path = schema::field_path(error.path());
             let inner = error.into_inner();
             let message = inner.message().trim().to_string();
-            let kind = schema::wrong_type(source, &path, &message, inner.span())
+            let kind = schema::invalid_text(source, &message, inner.span())
+                .or_else(|| schema::wrong_type(source, &path, &message, inner.span()))
                 .or_else(|| schema::unknown_choice(&message))
                 .unwrap_or(DiagnosticKind::Schema { message });
             fail(vec![Diagnostic {

@@ -96,6 +96,22 @@ pub(crate) fn unknown_choice(message: &str) -> Option<DiagnosticKind> {
     })
 }
 
+/// serde's invalid-value error for a text of the right type but not a valid one
+/// (`invalid value: string "2026Q5", expected a quarter written ...`) as the problem of that
+/// value, quoted as the file writes it at `span` of `source`, and what was expected; `None` for
+/// another error (an integer outside its type's range is a count's problem, see
+/// [`wrong_type`]).
+pub(crate) fn invalid_text(
+    source: &str,
+    message: &str,
+    span: Option<std::ops::Range<usize>>,
+) -> Option<DiagnosticKind> {
+    let rest = message.strip_prefix("invalid value: string ")?;
+    let (_, expected) = rest.rsplit_once(", expected ")?;
+    let span = span.filter(|span| span.end <= source.len() && span.start < span.end)?;
+    Some(DiagnosticKind::Invalid { value: echo(&source[span]), expected: expected.to_string() })
+}
+
 /// What serde's "expected" wording asks for, for people, and the sentinel TOML value of that
 /// type that no range accepts (none for a type with no range).
 fn wanted_type(expected: &str) -> (&'static str, Option<&'static str>) {

@@ -236,6 +236,17 @@ fn a_section_read_into_its_typed_settings_words_its_problems_as_the_checks_do() 
         assert_eq!(problem.path, "align.attach_cost");
         assert!(problem.to_string().ends_with(&wording), "{problem} vs {wording}");
     }
+    // A text of the right type that is not a valid value: the value and what was expected.
+    let source = edited("first_quarter = \"2026Q1\"", "first_quarter = \"2026Q5\"");
+    let problem = only_problem(&source);
+    assert_eq!(problem.path, "yield.ramp.first_quarter");
+    assert!(
+        problem.to_string().ends_with(
+            "yield.ramp.first_quarter: value \"2026Q5\" is not valid; expected a quarter written \
+             YYYYQn, n in 1..4 (e.g. \"2026Q1\")"
+        ),
+        "{problem}"
+    );
     // A coverage is a table keyed by mechanism: an unknown key is named at its own line.
     let source =
         edited("[yield.engine_test_coverage]\n", "[yield.engine_test_coverage]\nbow = 0.5\n");

@@ -75,8 +75,8 @@ fn a_run_gives_the_pipelines_results_and_two_runs_compare_as_diff_does() {
     assert_eq!(packages["value"], "400");
     assert_eq!(packages["range"], "an integer 1 <= value <= 10000000");
     assert_eq!(packages["unit"], "packages");
-    // Fields whose type a sentinel does not fit (a year, a choice) or that the file writes as
-    // an integer (a capacity) get their ranges too.
+    // Fields whose type a sentinel does not fit (a year, a choice, a quarter) or that the file
+    // writes as an integer (a capacity) get their ranges too.
     let range = |path: &str| {
         fields.iter().find(|f| f["path"] == path).unwrap_or_else(|| panic!("{path}"))["range"]
             .clone()
@@ -85,6 +85,10 @@ fn a_run_gives_the_pipelines_results_and_two_runs_compare_as_diff_does() {
     assert_eq!(range("align.attach_cost"), "one of \"none\", \"active\", \"passive\"");
     assert_eq!(range("technology.cpo_els.package.engine_capacity_gbps"), "0 < value");
     assert_eq!(range("photonics.lanes_per_pic"), "an integer 1 <= value <= 4096");
+    assert_eq!(
+        range("yield.ramp.first_quarter"),
+        "a quarter written YYYYQn, n in 1..4 (e.g. \"2026Q1\")"
+    );
     let lanes =
         fields.iter().find(|f| f["path"] == "generation.\"51.2T\".lanes_per_switch").unwrap();
     assert_eq!(lanes["source"], "[S26] TH5: 512 x 106.25G SerDes");
