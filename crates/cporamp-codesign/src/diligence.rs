@@ -20,8 +20,10 @@
 //! threshold, module defect rate, packaging cost) and otherwise named above.
 
 use cporamp_core::check::{Bound, Checker, Limits};
+use cporamp_core::coupling::gaussian_overlap;
 use cporamp_core::error::Diagnostic;
 use cporamp_core::ids::{GenerationId, TechnologyId};
+use cporamp_core::math::normal_cdf;
 use cporamp_core::units::{Celsius, Db, Fit, HOURS_PER_YEAR};
 use cporamp_pipeline::{PipelineError, package_model_for, settle_with};
 use cporamp_scenario::Scenario;
@@ -166,11 +168,12 @@ pub fn claims_of_scenario(
     technology_index: usize,
 ) -> Result<Claims, PipelineError> {
     let photonics = &scenario.photonics;
-    // Small-offset Gaussian overlap: loss = 10 log10(e) d²/w², d² = x² + y² of two normal
-    // axes (sigma² = block² + fiber²): mean and SD both 2 sigma² 4.343 / w².
+    // The Gaussian overlap's loss is linear in d² (10 log10(e) d²/w²), and d² = x² + y² of two
+    // normal axes (sigma² = block² + fiber²) has mean and SD both 2 sigma²: so the loss's mean
+    // and SD are both the loss at d² = 2 sigma².
     let sigma2 = photonics.block_sigma_um.0.powi(2) + photonics.fiber_sigma_um.0.powi(2);
-    let loss_db =
-        10.0 * std::f64::consts::LOG10_E * 2.0 * sigma2 / photonics.mode_radius_um.0.powi(2);
+    let w = photonics.mode_radius_um.0;
+    let loss_db = -10.0 * gaussian_overlap(w, w, (2.0 * sigma2).sqrt()).log10();
     let hot = hot_settled(scenario, generation_index, technology_index)?;
     let reliability = &scenario.fleet.reliability;
     let align = &scenario.align;
@@ -306,18 +309,6 @@ fn check(claims: &Claims, scenario: &Scenario) -> Result<(usize, usize), ClaimEr
         }
         _ => Err(ClaimError { problems: checker.diagnostics }),
     }
-}
-
-/// Standard normal CDF (Abramowitz and Stegun 7.1.26 on erf, |error| < 1.5e-7).
-fn normal_cdf(z: f64) -> f64 {
-    let x = z.abs() / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.327_591_1 * x);
-    let poly = t
-        * (0.254_829_592
-            + t * (-0.284_496_736
-                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
-    let erf = 1.0 - poly * (-x * x).exp();
-    if z >= 0.0 { 0.5 * (1.0 + erf) } else { 0.5 * (1.0 - erf) }
 }
 
 fn grade(value: f64, pass: f64, concern: f64) -> Verdict {

@@ -49,9 +49,12 @@ pub fn ring_tuning(
     laser_temp: Celsius,
     photonics: &PhotonicsSettings,
 ) -> RingTuning {
-    let mean_offset_nm = rings.design_bias.0
-        + rings.laser_drift_nm_per_k * laser_temp.minus(rings.reference_temp).0
-        - rings.ring_drift_nm_per_k * rings.ring_temp.minus(rings.reference_temp).0;
+    let reference_c = rings.reference_temp.0;
+    let mean_offset_nm = rings.drifted_offset_nm(
+        rings.design_bias.0,
+        (rings.ring_temp.0, reference_c),
+        (laser_temp.0, reference_c),
+    );
     let mean_tuning_nm = if photonics.wavelength_reassignment {
         let spacing = photonics.channel_spacing_nm.0;
         let bus = BusLock {

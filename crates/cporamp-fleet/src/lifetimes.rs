@@ -22,12 +22,12 @@ pub(crate) struct Lifetime {
     wear_out_within: f64,
 }
 
-/// Arrhenius acceleration factor from reference to operating temperature.
+/// Arrhenius acceleration factor from reference to operating temperature of a process with
+/// activation energy `activation_energy_ev` ([`cporamp_core::math::arrhenius_factor`]).
 #[must_use]
 pub fn arrhenius_factor(activation_energy_ev: f64, ref_temp_c: f64, temp_c: f64) -> f64 {
-    let kelvin = |celsius: f64| celsius + 273.15;
-    (activation_energy_ev / BOLTZMANN_EV_PER_K * (1.0 / kelvin(ref_temp_c) - 1.0 / kelvin(temp_c)))
-        .exp()
+    let ea_over_k_k = activation_energy_ev / BOLTZMANN_EV_PER_K;
+    cporamp_core::math::arrhenius_factor(ea_over_k_k, ref_temp_c, temp_c)
 }
 
 /// Exponential with unit mean.

@@ -614,7 +614,7 @@ fn loop_settings_for(
         kp: settings.kp,
         ki: settings.ki,
         capture_nm: settings.capture_fwhm * linewidth_nm / 2.0,
-        range_nm: rings.heater_efficiency_nm_per_mw * settings.heater_max_mw.0,
+        range_nm: rings.tuning_range_nm(settings.heater_max_mw),
         fsr_nm: rings.fsr.0,
         relock_samples: (settings.relock_time_s.0 * rate_hz).round() as usize,
         flap_window_samples: ((settings.flap_window_s.0 * rate_hz).round() as usize).max(1),
@@ -631,9 +631,7 @@ fn drift_nm(rings: &Rings, trace: &DriftTrace) -> Vec<f64> {
         .ring_temp_c
         .iter()
         .zip(&trace.laser_temp_c)
-        .map(|(ring, laser)| {
-            rings.laser_drift_nm_per_k * (laser - t0) - rings.ring_drift_nm_per_k * (ring - t0)
-        })
+        .map(|(&ring, &laser)| rings.drifted_offset_nm(0.0, (ring, t0), (laser, t0)))
         .collect()
 }
 

@@ -445,9 +445,7 @@ fn nominal_link(
         .ring_temp_c
         .iter()
         .zip(&trace.laser_temp_c)
-        .map(|(ring, laser)| {
-            rings.laser_drift_nm_per_k * (laser - t0) - rings.ring_drift_nm_per_k * (ring - t0)
-        })
+        .map(|(&ring, &laser)| rings.drifted_offset_nm(0.0, (ring, t0), (laser, t0)))
         .sum::<f64>()
         / trace.ring_temp_c.len().max(1) as f64;
     LinkInputs {

@@ -390,11 +390,16 @@ pub struct NominalDrift {
 impl NominalDrift {
     /// The drift offset of steady ring and laser temperatures $T_r$, $T_l$ from the nominal
     /// ones: $a (T_l - T_{l,0}) - b (T_r - T_{r,0})$ with the laser's and the rings' drift
-    /// $a$, $b$ (nm/K), nm.
+    /// $a$, $b$ (nm/K), nm
+    /// ([`Rings::drifted_offset_nm`](cporamp_scenario::Rings::drifted_offset_nm)).
     #[must_use]
     pub fn offset_nm(&self, ring_temp_c: f64, laser_temp_c: f64) -> f64 {
-        self.rings.laser_drift_nm_per_k * (laser_temp_c - self.laser_temp_c)
-            - self.rings.ring_drift_nm_per_k * (ring_temp_c - self.engine_temp_c)
+        let rings = &self.rings;
+        rings.drifted_offset_nm(
+            0.0,
+            (ring_temp_c, self.engine_temp_c),
+            (laser_temp_c, self.laser_temp_c),
+        )
     }
 
     /// The photonics engine on the nominal trace with every sample's drift

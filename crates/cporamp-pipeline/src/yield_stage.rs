@@ -125,7 +125,7 @@ pub(crate) fn yield_inputs(
         drift_wafer_fraction: photonics.global_variance_fraction * settings.ring_offset_wafer_share,
         engines_per_pic_wafer: settings.engines_per_pic_wafer,
         fsr_nm: rings.fsr,
-        tuning_range_nm: Nanometres(rings.heater_efficiency_nm_per_mw * photonics.heater_max_mw.0),
+        tuning_range_nm: Nanometres(rings.tuning_range_nm(photonics.heater_max_mw)),
         rings_per_lane: rings.rings_per_lane as usize,
         reassignment_step_nm: photonics
             .wavelength_reassignment

@@ -164,11 +164,10 @@ impl NorrisLandzberg {
     /// `cycles_per_day`.
     #[must_use]
     pub fn cycles_to_failure(&self, range_k: f64, max_c: f64, cycles_per_day: f64) -> f64 {
-        let kelvin = |celsius: f64| celsius + 273.15;
         self.test_cycles
             * (self.test_range_k / range_k).powf(self.range_exponent)
             * (cycles_per_day / self.test_cycles_per_day).powf(self.frequency_exponent)
-            * (self.ea_over_k_k * (1.0 / kelvin(max_c) - 1.0 / kelvin(self.test_max_c))).exp()
+            * cporamp_core::math::arrhenius_factor(self.ea_over_k_k, max_c, self.test_max_c)
     }
 
     /// Fatigue of a temperature history lasting `duration_s`, repeated for ever (counted by

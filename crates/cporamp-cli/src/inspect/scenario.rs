@@ -23,7 +23,7 @@ pub(crate) fn scenario_limits(
     if let Some(rings) = rings {
         limits[2] = SpecLimits {
             lower: Some(0.0),
-            upper: Some(rings.heater_efficiency_nm_per_mw * scenario.photonics.heater_max_mw.0),
+            upper: Some(rings.tuning_range_nm(scenario.photonics.heater_max_mw)),
         };
     }
     limits

@@ -130,6 +130,30 @@ pub struct Rings {
     pub reference_temp: Celsius,
 }
 
+impl Rings {
+    /// How far the heaters tune a ring at `heater_max`: efficiency x power, nm.
+    #[must_use]
+    pub fn tuning_range_nm(&self, heater_max: Milliwatts) -> f64 {
+        self.heater_efficiency_nm_per_mw * heater_max.0
+    }
+
+    /// A ring-to-laser offset `offset_nm` moved by the drift, nm: plus the laser's drift from
+    /// `laser_from_c` to `laser_c`, less the ring's from `ring_from_c` to `ring_c`,
+    /// $\delta + a_L (T_L - T_{L,0}) - a_R (T_R - T_{R,0})$ with the laser's and the rings'
+    /// drift coefficients $a_L$, $a_R$ (nm/K). With `offset_nm` 0 it is the drift alone,
+    /// positive when the laser moves red of the ring.
+    #[must_use]
+    pub fn drifted_offset_nm(
+        &self,
+        offset_nm: f64,
+        (ring_c, ring_from_c): (f64, f64),
+        (laser_c, laser_from_c): (f64, f64),
+    ) -> f64 {
+        offset_nm + self.laser_drift_nm_per_k * (laser_c - laser_from_c)
+            - self.ring_drift_nm_per_k * (ring_c - ring_from_c)
+    }
+}
+
 /// The default scenario's `[photonics]` section with `edit` applied to the file's text,
 /// checked alone: the settings and the field paths of its problems.
 #[cfg(test)]

@@ -201,7 +201,7 @@ fn heater(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
     }
     for technology in &scenario.technologies {
         let Some(rings) = &technology.rings else { continue };
-        let range_nm = rings.heater_efficiency_nm_per_mw * heater_max_mw;
+        let range_nm = rings.tuning_range_nm(scenario.photonics.heater_max_mw);
         if range_nm < rings.design_bias.0 {
             problems.push(invalid(
                 "photonics.heater_max_mw",
