@@ -262,7 +262,7 @@ impl EngineLoop<'_> {
                 .switch_power
                 .asic_w
                 * self.asic_power_factor;
-        let leakage = Leakage::from(&scenario.thermal.leakage);
+        let leakage = &scenario.thermal.leakage;
         let settled = leakage
             .settle(
                 nominal_asic_w,
@@ -358,13 +358,12 @@ pub(crate) fn cycling(
             .collect();
     let step_s = settings.period_s.0 / steps as f64;
     let history = package.history(&asic, &engine, &inlet, step_s)?;
-    let model = NorrisLandzberg::of_scenario(settings);
     let counted = steps..n_steps;
     let duration_s = counted.len() as f64 * step_s;
     let last = n_steps - steps..n_steps;
     Ok(CyclingResult {
-        asic: model.fatigue(&history.asic_max_c[counted.clone()], duration_s),
-        engine: model.fatigue(&history.engine_mean_max_c[counted], duration_s),
+        asic: settings.fatigue(&history.asic_max_c[counted.clone()], duration_s),
+        engine: settings.fatigue(&history.engine_mean_max_c[counted], duration_s),
         last_period: PackageHistory {
             time_s: history.time_s[last.clone()].to_vec(),
             asic_max_c: history.asic_max_c[last.clone()].to_vec(),

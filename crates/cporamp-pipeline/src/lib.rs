@@ -40,8 +40,8 @@ use cporamp_scenario::Scenario;
 use cporamp_scenario::{
     Generation, LaserPlacement, Optics, Package, Rings, Technology, ThermalSettings,
 };
-use cporamp_thermal::cycling::{Fatigue, NorrisLandzberg};
-use cporamp_thermal::leakage::{Leakage, LeakageError};
+use cporamp_thermal::cycling::Fatigue;
+use cporamp_thermal::leakage::LeakageError;
 use cporamp_thermal::package::{
     PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult, Varying,
 };

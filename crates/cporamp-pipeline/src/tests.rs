@@ -502,7 +502,7 @@ fn asic_power_follows_its_settled_temperature_and_runaway_is_an_error() {
     let output = run_generation(&scenario, "102.4T", &crate::fixture::two_threads()).unwrap();
     let (comparison, thermal) = (output.comparison, output.thermal);
     let settings = scenario.thermal.leakage;
-    let leakage = Leakage::from(&settings);
+    let leakage = &settings;
     for technology in &thermal.technologies {
         let nominal_w = comparison
             .technologies

@@ -113,25 +113,6 @@ pub fn rainflow_periodic(series: &[f64]) -> Vec<Cycle> {
     rainflow(&rotated)
 }
 
-/// Norris-Landzberg constants and the qualification test they relate to.
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct NorrisLandzberg {
-    /// Temperature-range exponent n.
-    pub range_exponent: f64,
-    /// Frequency exponent m.
-    pub frequency_exponent: f64,
-    /// Activation energy over Boltzmann's constant, K.
-    pub ea_over_k_k: f64,
-    /// Cycles the qualification test survives.
-    pub test_cycles: f64,
-    /// Test temperature range, K.
-    pub test_range_k: f64,
-    /// Test maximum temperature, °C.
-    pub test_max_c: f64,
-    /// Test cycles per day.
-    pub test_cycles_per_day: f64,
-}
-
 /// Fatigue of one history.
 #[derive(Debug, Clone, Serialize)]
 pub struct Fatigue {
@@ -145,29 +126,18 @@ pub struct Fatigue {
     pub life_years: f64,
 }
 
-impl NorrisLandzberg {
-    /// The constants and qualification test of the scenario's `[thermal.cycling]`.
-    #[must_use]
-    pub fn of_scenario(cycling: &Cycling) -> NorrisLandzberg {
-        NorrisLandzberg {
-            range_exponent: cycling.range_exponent,
-            frequency_exponent: cycling.frequency_exponent,
-            ea_over_k_k: cycling.ea_over_k_k.0,
-            test_cycles: cycling.test_cycles,
-            test_range_k: cycling.test_max_c.0 - cycling.test_min_c.0,
-            test_max_c: cycling.test_max_c.0,
-            test_cycles_per_day: cycling.test_cycles_per_day,
-        }
-    }
-
+/// The Norris-Landzberg model is `[thermal.cycling]`'s own: its exponents, activation
+/// temperature and the qualification test they relate to.
+impl Cycling {
     /// Field cycles to failure of a cycle of range `range_k` peaking at `max_c`, at
     /// `cycles_per_day`.
     #[must_use]
     pub fn cycles_to_failure(&self, range_k: f64, max_c: f64, cycles_per_day: f64) -> f64 {
+        let test_range_k = self.test_max_c.0 - self.test_min_c.0;
         self.test_cycles
-            * (self.test_range_k / range_k).powf(self.range_exponent)
+            * (test_range_k / range_k).powf(self.range_exponent)
             * (cycles_per_day / self.test_cycles_per_day).powf(self.frequency_exponent)
-            * cporamp_core::math::arrhenius_factor(self.ea_over_k_k, max_c, self.test_max_c)
+            * cporamp_core::math::arrhenius_factor(self.ea_over_k_k.0, max_c, self.test_max_c.0)
     }
 
     /// Fatigue of a temperature history lasting `duration_s`, repeated for ever (counted by
@@ -198,6 +168,26 @@ impl NorrisLandzberg {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cporamp_core::units::{Celsius, Kelvin, Seconds};
+
+    /// A workload of no consequence to the Norris-Landzberg model the tests set.
+    fn workload() -> Cycling {
+        Cycling {
+            period_s: Seconds(600.0),
+            busy_fraction: 0.5,
+            idle_power_fraction: 0.3,
+            inlet_swing_k: Kelvin(0.0),
+            steps_per_period: 8,
+            n_periods: 2,
+            range_exponent: 0.0,
+            frequency_exponent: 0.0,
+            ea_over_k_k: Kelvin(0.0),
+            test_cycles: 1.0,
+            test_min_c: Celsius(0.0),
+            test_max_c: Celsius(1.0),
+            test_cycles_per_day: 1.0,
+        }
+    }
 
     #[test]
     fn astm_e1049_example_is_counted_as_the_standard_says() {
@@ -255,14 +245,15 @@ mod tests {
     fn norris_landzberg_reproduces_the_worked_acceleration_factor() {
         // [PCM Gap 4] worked example (SnPb constants): ΔT term (180/50)^1.9 = 11.4 and
         // frequency term (48/1)^(1/3) = 3.6; at equal peak temperature the AF is their product.
-        let model = NorrisLandzberg {
+        let model = Cycling {
             range_exponent: 1.9,
             frequency_exponent: 1.0 / 3.0,
-            ea_over_k_k: 1414.0,
+            ea_over_k_k: Kelvin(1414.0),
             test_cycles: 1.0,
-            test_range_k: 180.0,
-            test_max_c: 100.0,
+            test_min_c: Celsius(-80.0),
+            test_max_c: Celsius(100.0),
             test_cycles_per_day: 48.0,
+            ..workload()
         };
         let factor = model.cycles_to_failure(50.0, 100.0, 1.0);
         let expected = (180.0f64 / 50.0).powf(1.9) / 48.0f64.powf(1.0 / 3.0);
@@ -272,14 +263,15 @@ mod tests {
 
     #[test]
     fn a_square_wave_gives_one_cycle_per_period() {
-        let model = NorrisLandzberg {
+        let model = Cycling {
             range_exponent: 2.0,
             frequency_exponent: 0.0,
-            ea_over_k_k: 0.0,
+            ea_over_k_k: Kelvin(0.0),
             test_cycles: 1000.0,
-            test_range_k: 20.0,
-            test_max_c: 60.0,
+            test_min_c: Celsius(40.0),
+            test_max_c: Celsius(60.0),
             test_cycles_per_day: 1.0,
+            ..workload()
         };
         // 10 periods of 0 -> 20 °C in one day: ~10 cycles/day; each at the test range, so
         // each costs 1/1000 and a year of them 3652.5/1000.

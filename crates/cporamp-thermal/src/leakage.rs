@@ -25,7 +25,7 @@
 //! with $P_0 = (1-f)P_\text{nom}$, $L = f P_\text{nom}$; it exists iff the argument of $W_0$
 //! is at least $-1/e$.
 
-use serde::Serialize;
+use crate::settings::AsicLeakage;
 
 /// Convergence tolerance on temperature, K (HotSpot's `LEAK_TOL`).
 pub const LEAKAGE_TOLERANCE_K: f64 = 0.01;
@@ -50,17 +50,6 @@ pub fn hotspot_leakage_w(width_m: f64, height_m: f64, temp_k: f64) -> f64 {
         * width_m
         * height_m
         * (HOTSPOT_LEAK_BETA_PER_K * (temp_k - HOTSPOT_LEAK_BASE_K)).exp()
-}
-
-/// Leakage of a die relative to its power at a reference temperature.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Leakage {
-    /// Leakage share of the nominal power at the reference temperature, 0..1.
-    pub fraction: f64,
-    /// Junction temperature at which the nominal power holds, °C.
-    pub reference_temp_c: f64,
-    /// Exponential temperature coefficient, 1/K.
-    pub beta_per_k: f64,
 }
 
 /// The leakage loop has no fixed point.
@@ -94,27 +83,19 @@ pub struct Settled<R> {
     pub iterations: usize,
 }
 
-impl From<&crate::settings::AsicLeakage> for Leakage {
-    fn from(settings: &crate::settings::AsicLeakage) -> Leakage {
-        Leakage {
-            fraction: settings.fraction,
-            reference_temp_c: settings.reference_temp_c.0,
-            beta_per_k: settings.beta_per_k,
-        }
-    }
-}
-
-impl Leakage {
+/// The leakage model is `[thermal.leakage]`'s own: a die's leakage relative to its power at a
+/// reference temperature.
+impl AsicLeakage {
     /// Power (W) at `temp_c` of a die that draws `nominal_w` at the reference temperature.
     #[must_use]
     pub fn power_w(&self, nominal_w: f64, temp_c: f64) -> f64 {
         nominal_w * (1.0 - self.fraction) + self.leakage_w(nominal_w, temp_c)
     }
 
-    /// The leakage part (W) of [`Leakage::power_w`].
+    /// The leakage part (W) of [`AsicLeakage::power_w`].
     #[must_use]
     pub fn leakage_w(&self, nominal_w: f64, temp_c: f64) -> f64 {
-        nominal_w * self.fraction * (self.beta_per_k * (temp_c - self.reference_temp_c)).exp()
+        nominal_w * self.fraction * (self.beta_per_k * (temp_c - self.reference_temp_c.0)).exp()
     }
 
     /// Solves $T = \mathcal{T}(P(T))$ where `respond` maps a power (W) to the thermal
@@ -129,7 +110,7 @@ impl Leakage {
         mut respond: impl FnMut(f64) -> Result<R, E>,
         temperature_c: impl Fn(&R) -> f64,
     ) -> Result<Settled<R>, LeakageError<E>> {
-        let mut temp_c = self.reference_temp_c;
+        let mut temp_c = self.reference_temp_c.0;
         for iteration in 1..=LEAKAGE_MAX_ITERATIONS {
             let power_w = self.power_w(nominal_w, temp_c);
             if !power_w.is_finite() || power_w > RUNAWAY_POWER_FACTOR * nominal_w {
@@ -157,6 +138,7 @@ impl Leakage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cporamp_core::units::Celsius;
 
     /// Principal branch of Lambert W on [-1/e, 0] by Newton's method (Halley-free, from
     /// w = 0), accurate to 1e-14 away from the branch point.
@@ -173,7 +155,8 @@ mod tests {
     #[test]
     fn lumped_die_settles_at_the_lambert_w_fixed_point() {
         // T = Ta + R P(T): Ta 35 °C, R 0.05 K/W, 500 W nominal at 85 °C with 25 % leakage.
-        let leakage = Leakage { fraction: 0.25, reference_temp_c: 85.0, beta_per_k: 0.036 };
+        let leakage =
+            AsicLeakage { fraction: 0.25, reference_temp_c: Celsius(85.0), beta_per_k: 0.036 };
         let (ambient_c, r_k_per_w, nominal_w) = (35.0, 0.05, 500.0);
         let settled = leakage
             .settle(nominal_w, |p| Ok::<f64, ()>(ambient_c + r_k_per_w * p), |t| *t)
@@ -184,7 +167,7 @@ mod tests {
         let arg = -leakage.beta_per_k
             * r_k_per_w
             * l
-            * (leakage.beta_per_k * (base - leakage.reference_temp_c)).exp();
+            * (leakage.beta_per_k * (base - leakage.reference_temp_c.0)).exp();
         let exact_c = base - lambert_w0(arg) / leakage.beta_per_k;
         // The iteration stops when a step moves < 0.01 K; the loop gain here is ~0.2, so
         // the remaining error is below 0.01 x 0.2 / (1 - 0.2) K.
@@ -196,7 +179,8 @@ mod tests {
     #[test]
     fn without_a_fixed_point_the_loop_reports_runaway() {
         // Loop gain R dP/dT = 0.5 x 0.036 x 300 x e^(...) > 1: the W_0 argument is below -1/e.
-        let leakage = Leakage { fraction: 0.6, reference_temp_c: 85.0, beta_per_k: 0.036 };
+        let leakage =
+            AsicLeakage { fraction: 0.6, reference_temp_c: Celsius(85.0), beta_per_k: 0.036 };
         let error = leakage.settle(500.0, |p| Ok::<f64, ()>(35.0 + 0.5 * p), |t| *t).unwrap_err();
         assert!(matches!(error, LeakageError::Runaway { .. }), "{error:?}");
     }

@@ -7,7 +7,6 @@ use cporamp_core::units::{Celsius, HOURS_PER_YEAR};
 use cporamp_pipeline::{Converged, PipelineError, engine_power_w, package_model_for, settle_with};
 use cporamp_scenario::Scenario;
 use cporamp_scenario::{ChannelGeometry, ElsPlacement, EnginePlate, LaserPlacement};
-use cporamp_thermal::cycling::NorrisLandzberg;
 use cporamp_thermal::package::{PackageError, PackageModel, PackageResult};
 
 use super::{DesignPoint, PointResult, failed, swept};
@@ -418,10 +417,9 @@ fn solder(scenario: &Scenario, package: &PackageResult, inlet_c: f64) -> (f64, f
     let cycling = &scenario.thermal.cycling;
     let swing_k = (1.0 - cycling.idle_power_fraction) * (package.asic_mean_c - inlet_c)
         + cycling.inlet_swing_k.0;
-    let fatigue = NorrisLandzberg::of_scenario(cycling);
     let cycles_per_day = 86_400.0 / cycling.period_s.0;
     let solder_life_years = if swing_k > 0.0 {
-        fatigue.cycles_to_failure(
+        cycling.cycles_to_failure(
             swing_k,
             package.asic_max_c + cycling.inlet_swing_k.0,
             cycles_per_day,
