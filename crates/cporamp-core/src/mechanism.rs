@@ -50,6 +50,18 @@ impl Mechanism {
         }
     }
 
+    /// What people call the mechanism (reports and charts).
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Mechanism::Coupling => "fiber coupling",
+            Mechanism::Laser => "laser defects",
+            Mechanism::Drift => "ring drift",
+            Mechanism::Warpage => "package warpage",
+            Mechanism::Asic => "ASIC defects",
+        }
+    }
+
     /// The mechanism with id `name`, if any.
     #[must_use]
     pub fn from_name(name: &str) -> Option<Mechanism> {

@@ -11,19 +11,6 @@ use crate::html::{QuantityRow, figure, heading, quantity_table};
 use crate::svg::{LineSeries, Marker, line_chart, number, waterfall_chart};
 use crate::thermal::TECHNOLOGY_COLOURS;
 
-/// What people call a failure mechanism of [`Mechanism`] (the engine's ids); other ids
-/// (waterfall steps such as "rework") read as they are.
-pub(crate) fn mechanism_label(id: &str) -> &str {
-    match id {
-        "coupling" => "fiber coupling",
-        "laser" => "laser defects",
-        "drift" => "ring drift",
-        "warpage" => "package warpage",
-        "asic" => "ASIC defects",
-        other => other,
-    }
-}
-
 fn percent(fraction: &Fraction) -> String {
     format!("{} ± {}", number(100.0 * fraction.value, 2), number(100.0 * fraction.se, 2))
 }
@@ -96,13 +83,13 @@ pub(crate) fn section(
     let mut mechanism_rows = Vec::with_capacity(2 * Mechanism::ALL.len());
     for mechanism in Mechanism::ALL {
         mechanism_rows.push(QuantityRow::numbers(
-            format!("{}: rejects, %", mechanism_label(mechanism.name())),
+            format!("{}: rejects, %", mechanism.label()),
             each(&|t| number(100.0 * t.result.package_rejects_by_mechanism[mechanism].value, 2)),
         ));
     }
     for mechanism in Mechanism::ALL {
         mechanism_rows.push(QuantityRow::numbers(
-            format!("{}: escapes, DPPM", mechanism_label(mechanism.name())),
+            format!("{}: escapes, DPPM", mechanism.label()),
             each(&|t| number(t.result.escapes_dppm[mechanism], 0)),
         ));
     }
@@ -125,7 +112,7 @@ fn waterfalls(html: &mut String, yields: &YieldGeneration) {
         let steps: Vec<(String, f64)> = result
             .waterfall
             .iter()
-            .map(|step| (mechanism_label(step.label).to_string(), 100.0 * step.change.value))
+            .map(|step| (step.label.label().to_string(), 100.0 * step.change.value))
             .collect();
         let svg = waterfall_chart(
             &format!("{}: package yield waterfall", technology.label),
@@ -171,11 +158,7 @@ fn tornado_table(html: &mut String, yields: &YieldGeneration) {
                     .iter()
                     .map(|technology| {
                         technology.tornado.get(rank).map_or("—".to_string(), |bar| {
-                            format!(
-                                "{}: ${}",
-                                mechanism_label(bar.mechanism),
-                                number(bar.saving_usd, 0)
-                            )
+                            format!("{}: ${}", bar.mechanism.label(), number(bar.saving_usd, 0))
                         })
                     })
                     .collect(),

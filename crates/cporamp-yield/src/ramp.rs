@@ -146,7 +146,7 @@ impl RampPlan {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TornadoBar {
     /// The mechanism.
-    pub mechanism: &'static str,
+    pub mechanism: Mechanism,
     /// Cost per shipped switch without it, USD.
     pub cost_without_usd: f64,
     /// Saving against the baseline, USD per shipped switch.
@@ -236,11 +236,7 @@ impl TornadoPlan {
             .iter()
             .map(|(mechanism, &run)| {
                 let cost = results[run].cost.total_usd;
-                TornadoBar {
-                    mechanism: mechanism.name(),
-                    cost_without_usd: cost,
-                    saving_usd: baseline - cost,
-                }
+                TornadoBar { mechanism, cost_without_usd: cost, saving_usd: baseline - cost }
             })
             .collect();
         bars.sort_by(|a, b| b.saving_usd.total_cmp(&a.saving_usd));

@@ -56,11 +56,53 @@ pub struct CostBreakdown {
     pub ideal_usd: f64,
 }
 
+/// What a step of the yield waterfall is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaterfallStage {
+    /// The packages assembled, the waterfall's start.
+    Assembled,
+    /// The packages a mechanism's tests reject first.
+    Rejected(Mechanism),
+    /// The rejected packages rework recovers.
+    Rework,
+    /// The packages system test rejects.
+    SystemTest,
+}
+
+impl WaterfallStage {
+    /// The stage's id, as `results.json` writes it (a mechanism's id for its rejects).
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            WaterfallStage::Assembled => "assembled",
+            WaterfallStage::Rejected(mechanism) => mechanism.name(),
+            WaterfallStage::Rework => "rework",
+            WaterfallStage::SystemTest => "system test",
+        }
+    }
+
+    /// What people call the stage (a mechanism's label for its rejects).
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            WaterfallStage::Rejected(mechanism) => mechanism.label(),
+            other => other.name(),
+        }
+    }
+}
+
+impl Serialize for WaterfallStage {
+    /// As its id.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
 /// One step of the yield waterfall.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WaterfallStep {
-    /// What the step is (`assembled`, a mechanism, `rework`, `system test`).
-    pub label: &'static str,
+    /// What the step is.
+    pub label: WaterfallStage,
     /// Its change of yield (positive for `assembled` and `rework`), fraction of assembled
     /// packages.
     pub change: Fraction,
@@ -150,22 +192,24 @@ pub(crate) fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
         + inputs.test_costs.system_test_usd.0
         + inputs.test_costs.burn_in_usd.0;
     let dppm = |count: u64| count as f64 / shipped * 1e6;
-    let mut waterfall =
-        vec![WaterfallStep { label: "assembled", change: Fraction { value: 1.0, se: 0.0 } }];
+    let mut waterfall = vec![WaterfallStep {
+        label: WaterfallStage::Assembled,
+        change: Fraction { value: 1.0, se: 0.0 },
+    }];
     for (mechanism, &first_rejects) in tally.first_rejects.iter() {
         let rejects = Fraction::of(first_rejects, tally.packages);
         waterfall.push(WaterfallStep {
-            label: mechanism.name(),
+            label: WaterfallStage::Rejected(mechanism),
             change: Fraction { value: -rejects.value, se: rejects.se },
         });
     }
     waterfall.push(WaterfallStep {
-        label: "rework",
+        label: WaterfallStage::Rework,
         change: Fraction::of(tally.rework_recovered, tally.packages),
     });
     let system = Fraction::of(tally.system_rejects, tally.packages);
     waterfall.push(WaterfallStep {
-        label: "system test",
+        label: WaterfallStage::SystemTest,
         change: Fraction { value: -system.value, se: system.se },
     });
     YieldResult {

@@ -327,7 +327,7 @@ fn tornado_ranks_the_only_active_mechanism_first_and_its_saving_is_the_yield_cos
         ..quiet()
     };
     let bars = tornado(&inputs, 5000, 2).unwrap();
-    assert_eq!(bars[0].mechanism, "asic");
+    assert_eq!(bars[0].mechanism, Mechanism::Asic);
     assert!((bars[0].cost_without_usd - 1100.0).abs() < 1e-9);
     assert!(bars[1..].iter().all(|bar| bar.saving_usd.abs() < 1e-9), "{bars:?}");
     // Closed form of the saving: 1100 / Y - 1100 with Y = exp(-0.3), within 4 SE: the

@@ -106,7 +106,7 @@ fn mechanisms_table(generation: &cporamp_pipeline::YieldGeneration) -> Table {
                 2,
             ));
             cells.push(Cell::number(t.result.escapes_dppm[mechanism], 0));
-            let saving = t.tornado.iter().find(|bar| bar.mechanism == mechanism.name());
+            let saving = t.tornado.iter().find(|bar| bar.mechanism == mechanism);
             cells.push(saving.map_or(Cell::Empty, |bar| Cell::number(bar.saving_usd, 0)));
         }
         mechanisms.row(mechanism.name(), cells);
@@ -141,7 +141,7 @@ fn waterfall_table(generation: &cporamp_pipeline::YieldGeneration, headers: &[St
     let steps = technologies.first().map_or(0, |t| t.result.waterfall.len());
     for index in 0..steps {
         waterfall.row(
-            technologies[0].result.waterfall[index].label,
+            technologies[0].result.waterfall[index].label.name(),
             all(&|t| Cell::number(100.0 * t.result.waterfall[index].change.value, 2)),
         );
     }
