@@ -29,6 +29,11 @@ impl Estimate {
         let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
         Estimate { mean, se: (variance / n).sqrt() }
     }
+
+    /// The estimate over `years`: a count over the horizon as a rate per year.
+    fn per_year(self, years: f64) -> Estimate {
+        Estimate { mean: self.mean / years, se: self.se / years }
+    }
 }
 
 /// Counts of one switch tier and the links below it.
@@ -65,6 +70,22 @@ pub struct TopologyCounts {
     pub links: usize,
     /// All port ends (two per link).
     pub port_ends: usize,
+}
+
+impl TopologyCounts {
+    /// Switches in every tier.
+    #[must_use]
+    pub fn switches(&self) -> usize {
+        self.tiers.iter().map(|tier| tier.switches).sum()
+    }
+
+    /// Units that carry light and fail as optics: modules, engine ports and ELS modules in
+    /// every tier, and the NICs' modules.
+    #[must_use]
+    pub fn optical_units(&self) -> usize {
+        self.tiers.iter().map(|tier| tier.modules + tier.engine_ports + tier.els).sum::<usize>()
+            + self.nic_modules
+    }
 }
 
 /// Failures and repairs of one class of unit.
@@ -165,6 +186,12 @@ pub struct JobResult {
     pub gpu_interruptions: Estimate,
     /// Interruptions from link flaps.
     pub flap_interruptions: Estimate,
+    /// `network_interruptions` per year.
+    pub network_interruptions_per_year: Estimate,
+    /// `gpu_interruptions` per year.
+    pub gpu_interruptions_per_year: Estimate,
+    /// `flap_interruptions` per year.
+    pub flap_interruptions_per_year: Estimate,
     /// Mean time between interruptions (pooled over replications), h.
     pub mean_time_between_interruptions_h: f64,
     /// GPU-hours lost per year: job GPUs times (wall - useful) time.
@@ -222,6 +249,19 @@ pub struct FleetResult {
     pub timeline: Vec<MonthPoint>,
 }
 
+impl FleetResult {
+    /// Mean failures per year of every class: the NICs', and each tier's ports, ELS lasers
+    /// and switches.
+    #[must_use]
+    pub fn failures_per_year(&self) -> f64 {
+        self.tiers.iter().fold(self.nic.failures_per_year.mean, |sum, tier| {
+            sum + tier.ports.failures_per_year.mean
+                + tier.els_lasers.failures_per_year.mean
+                + tier.switches.failures_per_year.mean
+        })
+    }
+}
+
 pub(crate) fn result(
     inputs: &FleetInputs,
     topology: TopologyCounts,
@@ -268,6 +308,9 @@ pub(crate) fn result(
     let replacements = sum_tiers(|t| t.switch_replacements);
     let port_spares = sum_tiers(|t| t.port_spares);
     let switch_spares = sum_tiers(|t| t.switch_spares);
+    let network_interruptions = Estimate::of(tallies.iter().map(|t| t.network as f64));
+    let gpu_interruptions = Estimate::of(tallies.iter().map(|t| t.gpu as f64));
+    let flap_interruptions = Estimate::of(tallies.iter().map(|t| t.flap as f64));
     let months = tallies[0].month_interruptions.len();
     let timeline = (0..months)
         .map(|month| {
@@ -307,9 +350,12 @@ pub(crate) fn result(
             link_availability: Estimate::of(tallies.iter().map(|t| 1.0 - t.job_down_h / horizon_h)),
             goodput: Estimate::of(tallies.iter().map(|t| t.goodput)),
             interruptions: Estimate::of(tallies.iter().map(interruptions)),
-            network_interruptions: Estimate::of(tallies.iter().map(|t| t.network as f64)),
-            gpu_interruptions: Estimate::of(tallies.iter().map(|t| t.gpu as f64)),
-            flap_interruptions: Estimate::of(tallies.iter().map(|t| t.flap as f64)),
+            network_interruptions,
+            gpu_interruptions,
+            flap_interruptions,
+            network_interruptions_per_year: network_interruptions.per_year(years),
+            gpu_interruptions_per_year: gpu_interruptions.per_year(years),
+            flap_interruptions_per_year: flap_interruptions.per_year(years),
             mean_time_between_interruptions_h: mtbi,
             gpu_hours_lost_per_year: per_year(&|t| {
                 job.settings.gpus as f64 * (1.0 - t.goodput) * horizon_h

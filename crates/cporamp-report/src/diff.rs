@@ -127,7 +127,6 @@ fn yield_headlines(run: &RunResults<'_>, push: &mut Push<'_>) {
 /// Per fabric: the job's network interruptions and goodput, switch replacements.
 fn fleet_headlines(run: &RunResults<'_>, push: &mut Push<'_>) {
     if let Some(fleet) = run.fleet {
-        let years = run.scenario.fleet.years;
         for fabric in &fleet.fabrics {
             let result = &fabric.result;
             let job = &result.job;
@@ -137,8 +136,8 @@ fn fleet_headlines(run: &RunResults<'_>, push: &mut Push<'_>) {
                 subject.clone(),
                 "job network interruptions",
                 "1/y",
-                job.network_interruptions.mean / years,
-                Some(job.network_interruptions.se / years),
+                job.network_interruptions_per_year.mean,
+                Some(job.network_interruptions_per_year.se),
             );
             push(
                 "fleet",

@@ -82,22 +82,9 @@ fn fabric_table(html: &mut String, labels: &[String], fleet: &FleetOutput) {
     for (fabric, label) in fleet.fabrics.iter().zip(labels) {
         let result = &fabric.result;
         row_header(html, label);
-        let switches: usize = result.topology.tiers.iter().map(|tier| tier.switches).sum();
-        let units: usize = result
-            .topology
-            .tiers
-            .iter()
-            .map(|tier| tier.modules + tier.engine_ports + tier.els)
-            .sum::<usize>()
-            + result.topology.nic_modules;
-        let failures = result.tiers.iter().fold(result.nic.failures_per_year.mean, |sum, tier| {
-            sum + tier.ports.failures_per_year.mean
-                + tier.els_lasers.failures_per_year.mean
-                + tier.switches.failures_per_year.mean
-        });
-        num_cell(html, &number(switches as f64, 0));
-        num_cell(html, &number(units as f64, 0));
-        num_cell(html, &number(failures, 0));
+        num_cell(html, &number(result.topology.switches() as f64, 0));
+        num_cell(html, &number(result.topology.optical_units() as f64, 0));
+        num_cell(html, &number(result.failures_per_year(), 0));
         num_cell(html, &pm(&result.switch_replacements_per_year, 1));
         html.push_str("</tr>\n");
     }
@@ -165,7 +152,6 @@ fn failures_chart(html: &mut String, labels: &[String], fleet: &FleetOutput) {
 
 fn job_table(html: &mut String, scenario: &Scenario, labels: &[String], fleet: &FleetOutput) {
     let job = &scenario.fleet.job;
-    let years = scenario.fleet.years;
     let _ = writeln!(
         html,
         "<h3 id=\"fleet-job\">Training job</h3>\n<p>{} GPUs, {} h between checkpoints, {} h to write one, {} h to \
@@ -188,14 +174,12 @@ fn job_table(html: &mut String, scenario: &Scenario, labels: &[String], fleet: &
             "#Job links all up,<br>% of time",
         ],
     );
-    let per_year =
-        |estimate: &Estimate| Estimate { mean: estimate.mean / years, se: estimate.se / years };
     for (fabric, label) in fleet.fabrics.iter().zip(labels) {
         let result = &fabric.result.job;
         row_header(html, label);
-        num_cell(html, &pm(&per_year(&result.network_interruptions), 1));
-        num_cell(html, &pm(&per_year(&result.gpu_interruptions), 1));
-        num_cell(html, &pm(&per_year(&result.flap_interruptions), 1));
+        num_cell(html, &pm(&result.network_interruptions_per_year, 1));
+        num_cell(html, &pm(&result.gpu_interruptions_per_year, 1));
+        num_cell(html, &pm(&result.flap_interruptions_per_year, 1));
         num_cell(html, &number(result.mean_time_between_interruptions_h, 2));
         num_cell(html, &number(100.0 * result.link_availability.mean, 3));
         html.push_str("</tr>\n");

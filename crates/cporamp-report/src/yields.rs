@@ -61,7 +61,7 @@ pub(crate) fn section(
         QuantityRow::numbers("Ideal cost, $", each(&|t| number(t.result.cost.ideal_usd, 0))),
         QuantityRow::numbers(
             "Yield cost, %",
-            each(&|t| number(100.0 * (t.result.cost.total_usd / t.result.cost.ideal_usd - 1.0), 1)),
+            each(&|t| number(t.result.cost.yield_overhead_percent(), 1)),
         ),
         QuantityRow::numbers(
             "Switch BOM, $/Gbps",

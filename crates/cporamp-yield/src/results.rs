@@ -56,6 +56,14 @@ pub struct CostBreakdown {
     pub ideal_usd: f64,
 }
 
+impl CostBreakdown {
+    /// What yield adds to the cost per shipped switch, % of the cost at 100 % yield.
+    #[must_use]
+    pub fn yield_overhead_percent(&self) -> f64 {
+        100.0 * (self.total_usd / self.ideal_usd - 1.0)
+    }
+}
+
 /// What a step of the yield waterfall is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WaterfallStage {

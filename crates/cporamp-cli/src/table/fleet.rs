@@ -27,7 +27,6 @@ fn summary_table(
 ) -> Table {
     let settings = &scenario.fleet;
     let fabrics = &fleet.fabrics;
-    let years = settings.years;
     let mut summary = Table::new(
         format!(
             "Fleet: {} GPUs on {} tiers of {}-port {} switches over {} years, {} replications \
@@ -36,7 +35,7 @@ fn summary_table(
             settings.tiers,
             first.inputs.radix,
             fleet.generation,
-            years,
+            settings.years,
             settings.replications,
             settings.job.gpus,
         ),
@@ -45,15 +44,17 @@ fn summary_table(
     );
     type Fabric = cporamp_pipeline::FleetFabric;
     let all = |f: &dyn Fn(&Fabric) -> Cell| fabrics.iter().map(f).collect::<Vec<Cell>>();
-    let yearly =
-        |e: &cporamp_fleet::Estimate, decimals| Cell::pm(e.mean / years, e.se / years, decimals);
+    let pm = |e: &cporamp_fleet::Estimate, decimals| Cell::pm(e.mean, e.se, decimals);
+    fn job(fabric: &cporamp_pipeline::FleetFabric) -> &cporamp_fleet::JobResult {
+        &fabric.result.job
+    }
     summary.row(
         "job: network interruptions/y",
-        all(&|f| yearly(&f.result.job.network_interruptions, 0)),
+        all(&|f| pm(&job(f).network_interruptions_per_year, 0)),
     );
     summary
-        .row("job: GPU/host interruptions/y", all(&|f| yearly(&f.result.job.gpu_interruptions, 0)));
-    summary.row("job: flap interruptions/y", all(&|f| yearly(&f.result.job.flap_interruptions, 1)));
+        .row("job: GPU/host interruptions/y", all(&|f| pm(&job(f).gpu_interruptions_per_year, 0)));
+    summary.row("job: flap interruptions/y", all(&|f| pm(&job(f).flap_interruptions_per_year, 1)));
     summary.row(
         "job: mean time between, h",
         all(&|f| Cell::number(f.result.job.mean_time_between_interruptions_h, 2)),

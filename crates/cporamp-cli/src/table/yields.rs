@@ -166,9 +166,7 @@ fn cost_table(
     cost.row("  at 100 % yield, $", all(&|t| Cell::number(t.result.cost.ideal_usd, 0)));
     cost.row(
         "  yield overhead, %",
-        all(&|t| {
-            Cell::number(100.0 * (t.result.cost.total_usd / t.result.cost.ideal_usd - 1.0), 1)
-        }),
+        all(&|t| Cell::number(t.result.cost.yield_overhead_percent(), 1)),
     );
     cost.row("ASICs, $", all(&|t| Cell::number(t.result.cost.asic_usd, 0)));
     cost.row("optical engines, $", all(&|t| Cell::number(t.result.cost.engines_usd, 0)));
