@@ -97,7 +97,8 @@
 
 use crate::{
     Anchors, ByMarketInput, COOLING_RATE_PER_YEAR, Family, HOURS_PER_YEAR, LIFE_YEARS, Layer,
-    MarketInput, MarketInputs, MarketTier, REDESIGN_YEARS, Reason, SPLIT_SCALE, YieldFactors,
+    MarketInput, MarketInputs, MarketTier, REDESIGN_YEARS, Reason, SPLIT_SCALE, Signal,
+    YieldFactors,
 };
 
 /// The layer that takes the liquid-cooling bill.
@@ -272,11 +273,15 @@ pub(crate) fn run(m: &MarketInputs, p: &Params, z: f64, main: usize) -> Outcome 
             new_cpo_switches +=
                 tier_year(&sample, &prices, t, j, tier, &mut first_eligible, &mut out);
         }
-        out.signals[0][t] = prices.package_yield;
-        out.signals[1][t] = margin;
-        out.signals[2][t] = extra_loss;
-        out.signals[3][t] = prices.liquid;
-        out.signals[4][t] = prices.defect;
+        for (signal, value) in [
+            (Signal::ProductionYield, prices.package_yield),
+            (Signal::ThermalDrift, margin),
+            (Signal::Serviceability, extra_loss),
+            (Signal::CoolingDesign, prices.liquid),
+            (Signal::Inspection, prices.defect),
+        ] {
+            out.signals[signal.index()][t] = value;
+        }
         volume += new_cpo_switches;
     }
     out

@@ -73,19 +73,61 @@ pub enum Reason {
 }
 
 impl Reason {
-    /// The reason's kind, as serialized.
+    /// The reason's kind.
     #[must_use]
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> ReasonKind {
         match self {
-            Reason::Volume { .. } => "volume",
-            Reason::Yield { .. } => "yield",
-            Reason::Serviceability { .. } => "serviceability",
-            Reason::Cost { .. } => "cost",
-            Reason::Cooling { .. } => "cooling",
-            Reason::SlowRamp { .. } => "slow_ramp",
-            Reason::EngineTemperature { .. } => "engine_temperature",
-            Reason::HeaterRange { .. } => "heater_range",
-            Reason::Flaps { .. } => "flaps",
+            Reason::Volume { .. } => ReasonKind::Volume,
+            Reason::Yield { .. } => ReasonKind::Yield,
+            Reason::Serviceability { .. } => ReasonKind::Serviceability,
+            Reason::Cost { .. } => ReasonKind::Cost,
+            Reason::Cooling { .. } => ReasonKind::Cooling,
+            Reason::SlowRamp { .. } => ReasonKind::SlowRamp,
+            Reason::EngineTemperature { .. } => ReasonKind::EngineTemperature,
+            Reason::HeaterRange { .. } => ReasonKind::HeaterRange,
+            Reason::Flaps { .. } => ReasonKind::Flaps,
+        }
+    }
+}
+
+/// A [`Reason`] without its figures (serialized as its snake-case name, `slow_ramp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonKind {
+    /// [`Reason::Volume`].
+    Volume,
+    /// [`Reason::Yield`].
+    Yield,
+    /// [`Reason::Serviceability`].
+    Serviceability,
+    /// [`Reason::Cost`].
+    Cost,
+    /// [`Reason::Cooling`].
+    Cooling,
+    /// [`Reason::SlowRamp`].
+    SlowRamp,
+    /// [`Reason::EngineTemperature`].
+    EngineTemperature,
+    /// [`Reason::HeaterRange`].
+    HeaterRange,
+    /// [`Reason::Flaps`].
+    Flaps,
+}
+
+impl ReasonKind {
+    /// What the reason means, in words.
+    #[must_use]
+    pub const fn words(self) -> &'static str {
+        match self {
+            ReasonKind::Volume => "reached volume",
+            ReasonKind::Yield => "package yield below its target",
+            ReasonKind::Serviceability => "goodput loss beyond parity",
+            ReasonKind::Cost => "cost of ownership above the alternatives",
+            ReasonKind::Cooling => "cold plates not yet standard",
+            ReasonKind::SlowRamp => "qualified, but pilots too slow to reach volume",
+            ReasonKind::EngineTemperature => "engine too hot at the hottest inlet",
+            ReasonKind::HeaterRange => "lanes cannot lock at the hottest inlet",
+            ReasonKind::Flaps => "links flap at the hottest inlet",
         }
     }
 }
@@ -96,7 +138,7 @@ pub struct ReasonShare {
     /// The scenario.
     pub scenario: Scenario,
     /// [`Reason::kind`].
-    pub kind: &'static str,
+    pub kind: ReasonKind,
     /// Fraction of all samples.
     pub fraction: f64,
 }
@@ -228,6 +270,14 @@ pub struct SampleRecord {
     pub volume_years: Vec<Option<i32>>,
     /// Per [`Signal`] (by [`Signal::index`]), per year.
     pub signals: [Vec<f64>; 5],
+}
+
+impl SampleRecord {
+    /// The sample's `signal`, per year.
+    #[must_use]
+    pub fn signal(&self, signal: Signal) -> &[f64] {
+        &self.signals[signal.index()]
+    }
 }
 
 /// The market Monte Carlo's results.

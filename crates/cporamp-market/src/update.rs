@@ -4,7 +4,7 @@ use super::*;
 
 /// A sample's signal at a fractional year, interpolated linearly between years.
 pub(crate) fn signal_at(record: &SampleRecord, signal: Signal, start_year: i32, year: f64) -> f64 {
-    let series = &record.signals[signal.index()];
+    let series = record.signal(signal);
     let t = (year - f64::from(start_year)).clamp(0.0, (series.len() - 1) as f64);
     let i = (t.floor() as usize).min(series.len().saturating_sub(2));
     if series.len() < 2 {

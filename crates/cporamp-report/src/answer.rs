@@ -12,8 +12,8 @@
 use std::fmt::Write as _;
 
 use cporamp_market::{
-    MarketCriteria, MarketResult, ScenarioProbability, SobolOutput, SobolSet, TierResult,
-    YearQuantiles,
+    MarketCriteria, MarketResult, ReasonKind, ScenarioProbability, Signal, SobolOutput, SobolSet,
+    TierResult, YearQuantiles,
 };
 use cporamp_pipeline::MarketOutput;
 use cporamp_scenario::Scenario;
@@ -135,22 +135,6 @@ fn leader(shares: [f64; 3]) -> usize {
     (0..3).fold(0, |best, i| if shares[i] > shares[best] { i } else { best })
 }
 
-/// What a reason kind means, in words.
-fn reason_words(kind: &str) -> &'static str {
-    match kind {
-        "volume" => "reached volume",
-        "yield" => "package yield below its target",
-        "serviceability" => "goodput loss beyond parity",
-        "cost" => "cost of ownership above the alternatives",
-        "cooling" => "cold plates not yet standard",
-        "slow_ramp" => "qualified, but pilots too slow to reach volume",
-        "engine_temperature" => "engine too hot at the hottest inlet",
-        "heater_range" => "lanes cannot lock at the hottest inlet",
-        "flaps" => "links flap at the hottest inlet",
-        _ => "other",
-    }
-}
-
 fn year_text(year: Option<i32>, end_year: i32) -> String {
     year.map_or_else(|| format!("after {end_year}"), |y| y.to_string())
 }
@@ -194,7 +178,7 @@ fn scenario_lines(result: &MarketResult) -> Vec<ScenarioLine> {
                 .reasons
                 .iter()
                 .filter(|share| share.scenario == p.scenario)
-                .map(|share| (reason_words(share.kind).to_string(), share.fraction))
+                .map(|share| (share.kind.words().to_string(), share.fraction))
                 .collect();
             let mut name = p.name.to_string();
             if let Some(first) = name.get_mut(0..1) {
@@ -280,17 +264,20 @@ fn volume_sentence(
 /// its target when that reason is yield.
 fn stops_sentence(paragraph: &mut String, facts: &Facts<'_>) {
     let Facts { result, criteria, end, .. } = *facts;
-    if let Some(top) = result.reasons.iter().find(|share| share.kind != "volume") {
+    if let Some(top) = result.reasons.iter().find(|share| share.kind != ReasonKind::Volume) {
         let _ = write!(
             paragraph,
             "What stops it most often: {} ({} of the samples",
-            reason_words(top.kind),
+            top.kind.words(),
             percent(top.fraction),
         );
-        if top.kind == "yield" {
+        if top.kind == ReasonKind::Yield {
             let year_index = facts.window.last().map_or(0, |&(t, _)| t);
-            let mut yields: Vec<f64> =
-                result.records.iter().map(|record| record.signals[0][year_index]).collect();
+            let mut yields: Vec<f64> = result
+                .records
+                .iter()
+                .map(|r| r.signal(Signal::ProductionYield)[year_index])
+                .collect();
             yields.sort_by(f64::total_cmp);
             if let Some(&median) = yields.get(yields.len() / 2) {
                 let _ = write!(
