@@ -10,11 +10,11 @@ use crate::table::TableVisitor;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::ops::{Index, IndexMut};
 
-/// Declares [`MarketInput`] from one list of variants and ids, so that `ALL`, the count and
-/// `name` cannot miss a variant: a new input is one line here (the compiler then asks for its
-/// range).
+/// Declares [`MarketInput`] from one list of variants, ids and labels, so that `ALL`, the
+/// count, `name` and `label` cannot miss a variant: a new input is one line here (the compiler
+/// then asks for its range).
 macro_rules! market_inputs {
-    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal / $label:literal,)*) => {
         /// An uncertain input of the market engine.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum MarketInput {
@@ -40,6 +40,14 @@ macro_rules! market_inputs {
                     $(MarketInput::$variant => $name,)*
                 }
             }
+
+            /// What people call the input (reports and charts).
+            #[must_use]
+            pub const fn label(self) -> &'static str {
+                match self {
+                    $(MarketInput::$variant => $label,)*
+                }
+            }
         }
     };
 }
@@ -47,41 +55,41 @@ macro_rules! market_inputs {
 market_inputs! {
     /// Factor on the CPO defect level per doubling of cumulative CPO switches (Wright;
     /// 0.8 = 20 % fewer defects per doubling), > 0.
-    YieldLearningRate = "yield_learning_rate",
+    YieldLearningRate = "yield_learning_rate" / "yield learning rate (defects per volume doubling)",
     /// Factor on CPO USD per Gb/s per doubling of cumulative volume, beyond the yield effect, > 0.
-    CostLearningRate = "cost_learning_rate",
+    CostLearningRate = "cost_learning_rate" / "CPO cost learning rate (per volume doubling)",
     /// Fraction by which every technology's USD per Gb/s falls per year, in \[0, 1).
-    PriceErosion = "price_erosion",
+    PriceErosion = "price_erosion" / "price erosion per year",
     /// Multiplier on laser failure rates, ≥ 0.
-    LaserFailureFactor = "laser_failure_factor",
+    LaserFailureFactor = "laser_failure_factor" / "laser failure-rate factor",
     /// Multiplier on the external laser source cost per Gb/s, ≥ 0.
-    ElsCostFactor = "els_cost_factor",
+    ElsCostFactor = "els_cost_factor" / "external laser cost factor",
     /// Year liquid cold plates are standard in AI racks (CPO needs them).
-    ColdPlateYear = "cold_plate_year",
+    ColdPlateYear = "cold_plate_year" / "year cold plates are standard",
     /// AI accelerators deployed in the market's first year, millions, > 0.
-    AcceleratorsFirstYear = "accelerators_first_year",
+    AcceleratorsFirstYear = "accelerators_first_year" / "accelerators deployed in the first year",
     /// Growth of accelerator deployments per year (0.25 = +25 %), > −1.
-    AcceleratorGrowth = "accelerator_growth",
+    AcceleratorGrowth = "accelerator_growth" / "accelerator growth per year",
     /// Electricity price, USD/kWh, ≥ 0.
-    PowerUsdPerKwh = "power_usd_per_kwh",
+    PowerUsdPerKwh = "power_usd_per_kwh" / "electricity price, $/kWh",
     /// Value of one accelerator-hour of goodput, USD, ≥ 0.
-    GpuHourUsd = "gpu_hour_usd",
+    GpuHourUsd = "gpu_hour_usd" / "value of a GPU-hour, $",
     /// Logistic rate of CPO adoption once eligible, per year, > 0.
-    AdoptionSpeed = "adoption_speed",
+    AdoptionSpeed = "adoption_speed" / "adoption speed once the criteria hold",
     /// Standard deviation of the engine temperature margin, K, ≥ 0.
-    ThermalMarginSigmaK = "thermal_margin_sigma_k",
+    ThermalMarginSigmaK = "thermal_margin_sigma_k" / "engine temperature margin uncertainty, K",
     /// Multiplier on the fiber-attach process's placement and cure-shift spread, > 0.
-    AlignmentFactor = "alignment_factor",
+    AlignmentFactor = "alignment_factor" / "fiber-attach alignment spread factor",
     /// Multiplier on the edge coupler's (and fiber's) mode radius, > 0.
-    ModeRadiusFactor = "mode_radius_factor",
+    ModeRadiusFactor = "mode_radius_factor" / "coupler mode radius factor",
     /// Multiplier on the ring heaters' efficiency (nm/mW), > 0.
-    HeaterEfficiencyFactor = "heater_efficiency_factor",
+    HeaterEfficiencyFactor = "heater_efficiency_factor" / "ring heater efficiency factor",
     /// Multiplier on the package warpage's mean and spread, > 0.
-    WarpageFactor = "warpage_factor",
+    WarpageFactor = "warpage_factor" / "package warpage factor",
     /// Multiplier on the ASIC's killer-defect density, > 0.
-    AsicDefectFactor = "asic_defect_factor",
+    AsicDefectFactor = "asic_defect_factor" / "ASIC defect density factor",
     /// Multiplier on the co-packaged engine ports' random failure rate, > 0.
-    EngineFitFactor = "engine_fit_factor",
+    EngineFitFactor = "engine_fit_factor" / "engine port failure-rate factor",
 }
 
 impl MarketInput {
@@ -123,6 +131,13 @@ impl MarketInput {
     #[must_use]
     pub fn names(separator: &str) -> String {
         MarketInput::ALL.map(MarketInput::name).join(separator)
+    }
+}
+
+impl Serialize for MarketInput {
+    /// As its id.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

@@ -341,7 +341,7 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
         samples: n,
         years: (a.start_year..=a.end_year).collect(),
         main_tier: a.tiers[main].name.clone(),
-        input_names: MarketInput::ALL.iter().map(|input| input.name().to_owned()).collect(),
+        input_names: MarketInput::ALL.to_vec(),
         probabilities,
         reasons,
         closed_gates,
@@ -546,13 +546,7 @@ fn tornado(
         };
         let (low_value, year_at_low) = at(0.1)?;
         let (high_value, year_at_high) = at(0.9)?;
-        tornado.push(TornadoBar {
-            input: input.name().to_owned(),
-            low_value,
-            high_value,
-            year_at_low,
-            year_at_high,
-        });
+        tornado.push(TornadoBar { input, low_value, high_value, year_at_low, year_at_high });
     }
     let beyond = a.end_year + 1;
     let swing = |bar: &TornadoBar| {
@@ -586,7 +580,7 @@ fn what_it_takes(
                 }
             }
             Ok(WhatItTakes {
-                input: input.name().to_owned(),
+                input,
                 prior_mass: reached.len() as f64 / WHAT_IT_TAKES_GRID as f64,
                 nearest: reached
                     .into_iter()

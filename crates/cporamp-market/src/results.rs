@@ -214,7 +214,7 @@ pub struct ValuePool {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TornadoBar {
     /// The input.
-    pub input: String,
+    pub input: MarketInput,
     /// Its 10 % quantile.
     pub low_value: f64,
     /// Its 90 % quantile.
@@ -231,7 +231,7 @@ pub struct TornadoBar {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WhatItTakes {
     /// The input.
-    pub input: String,
+    pub input: MarketInput,
     /// The prior probability of the values that reach volume in time (the share of the
     /// scanned quantiles that do).
     pub prior_mass: f64,
@@ -290,7 +290,7 @@ pub struct MarketResult {
     /// The tier that decides the scenario.
     pub main_tier: String,
     /// Input names, in [`SampleRecord::inputs`] order.
-    pub input_names: Vec<String>,
+    pub input_names: Vec<MarketInput>,
     /// Scenario probabilities in [`SCENARIOS`] order.
     pub probabilities: [ScenarioProbability; 4],
     /// Why: per scenario and kind of reason, the fraction of samples, largest first.

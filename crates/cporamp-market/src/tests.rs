@@ -806,7 +806,7 @@ fn what_it_takes_finds_the_cold_plate_year_the_adoption_logistic_allows() {
     let speed = 1.2; // the median of uniform(0.8, 1.6)
     let lag = (((ceiling / pilot - 1.0) / (ceiling / volume - 1.0)).ln() / speed - 0.5).ceil();
     let latest = f64::from(m.criteria.bear_after_year) - lag.max(0.0);
-    let takes = r.what_it_takes.iter().find(|t| t.input == "cold_plate_year").unwrap();
+    let takes = r.what_it_takes.iter().find(|t| t.input == MarketInput::ColdPlateYear).unwrap();
     let expected_mass = (latest - 2024.0) / 8.0;
     // The scan's resolution: one bin of 1/200.
     assert!(
@@ -818,7 +818,7 @@ fn what_it_takes_finds_the_cold_plate_year_the_adoption_logistic_allows() {
     assert!((quantile - (value - 2024.0) / 8.0).abs() < 1e-9);
     // An input the volume year cannot depend on here (the power price only moves the TCO,
     // and CPO is cheapest anyway) reaches volume nowhere or everywhere, as the medians do.
-    let power = r.what_it_takes.iter().find(|t| t.input == "power_usd_per_kwh").unwrap();
+    let power = r.what_it_takes.iter().find(|t| t.input == MarketInput::PowerUsdPerKwh).unwrap();
     let at_medians = r.tornado_baseline.is_some_and(|year| year <= m.criteria.bear_after_year);
     let expected = if at_medians { 1.0 } else { 0.0 };
     assert!((power.prior_mass - expected).abs() < 1e-12, "{power:?}");

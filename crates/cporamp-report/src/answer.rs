@@ -538,7 +538,7 @@ fn what_it_takes(result: &cporamp_market::MarketResult, end: i32) -> String {
         for take in takes.iter().filter(|take| take.prior_mass < 1.0) {
             parts.push(format!(
                 "the {} ({} of its prior would miss)",
-                crate::market::input_label(&take.input),
+                take.input.label(),
                 percent(1.0 - take.prior_mass)
             ));
         }
@@ -559,7 +559,7 @@ fn what_it_takes(result: &cporamp_market::MarketResult, end: i32) -> String {
         if let Some((value, quantile)) = take.nearest {
             parts.push(format!(
                 "the {} at {} (its {} quantile; {} of its prior would do)",
-                crate::market::input_label(&take.input),
+                take.input.label(),
                 number(value, if value.abs() >= 100.0 { 0 } else { 2 }),
                 percent(quantile),
                 percent(take.prior_mass)

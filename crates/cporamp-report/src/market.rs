@@ -5,7 +5,9 @@
 
 use std::fmt::Write as _;
 
-use cporamp_market::{Family, Layer, Signal, SobolIndex, SobolOutput, SobolSet, Update};
+use cporamp_market::{
+    Family, Layer, MarketInput, Signal, SobolIndex, SobolOutput, SobolSet, Update,
+};
 use cporamp_pipeline::MarketOutput;
 use cporamp_scenario::Scenario;
 
@@ -38,32 +40,17 @@ pub(crate) fn technology_labels(scenario: &Scenario) -> [String; 3] {
     })
 }
 
-/// What people call an input of the market model (the engine's ids,
-/// [`cporamp_market::MarketInput::name`], and `thermal_margin_noise`); an unknown id reads with spaces for underscores.
+/// What people call a Sobol input: a market input's [`MarketInput::label`], or the thermal
+/// margin's random draw (the one Sobol input that is not a market input); an unknown id reads
+/// with spaces for underscores.
 pub(crate) fn input_label(id: &str) -> String {
-    let label = match id {
-        "yield_learning_rate" => "yield learning rate (defects per volume doubling)",
-        "cost_learning_rate" => "CPO cost learning rate (per volume doubling)",
-        "price_erosion" => "price erosion per year",
-        "laser_failure_factor" => "laser failure-rate factor",
-        "els_cost_factor" => "external laser cost factor",
-        "cold_plate_year" => "year cold plates are standard",
-        "accelerators_first_year" => "accelerators deployed in the first year",
-        "accelerator_growth" => "accelerator growth per year",
-        "power_usd_per_kwh" => "electricity price, $/kWh",
-        "gpu_hour_usd" => "value of a GPU-hour, $",
-        "adoption_speed" => "adoption speed once the criteria hold",
-        "thermal_margin_sigma_k" => "engine temperature margin uncertainty, K",
-        "thermal_margin_noise" => "engine temperature margin (its random draw)",
-        "alignment_factor" => "fiber-attach alignment spread factor",
-        "mode_radius_factor" => "coupler mode radius factor",
-        "heater_efficiency_factor" => "ring heater efficiency factor",
-        "warpage_factor" => "package warpage factor",
-        "asic_defect_factor" => "ASIC defect density factor",
-        "engine_fit_factor" => "engine port failure-rate factor",
-        other => return other.replace('_', " "),
-    };
-    label.to_string()
+    match MarketInput::from_name(id) {
+        Some(input) => input.label().to_string(),
+        None if id == "thermal_margin_noise" => {
+            "engine temperature margin (its random draw)".to_string()
+        }
+        None => id.replace('_', " "),
+    }
 }
 
 /// What people call an observed signal.
@@ -412,7 +399,7 @@ fn drivers_table(html: &mut String, market: &MarketOutput) {
         row_header(html, &input_label(&index.input));
         num_cell(html, &interval(index.first, index.first_ci));
         num_cell(html, &interval(index.total, index.total_ci));
-        let bar = result.tornado.iter().find(|bar| bar.input == index.input);
+        let bar = result.tornado.iter().find(|bar| bar.input.name() == index.input);
         num_cell(html, &bar.map_or("—".to_string(), |bar| year(bar.year_at_low)));
         num_cell(html, &bar.map_or("—".to_string(), |bar| year(bar.year_at_high)));
         html.push_str("</tr>\n");
