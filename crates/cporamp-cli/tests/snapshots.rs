@@ -97,6 +97,22 @@ fn codesign_text() {
 }
 
 #[test]
+fn run_text() {
+    let directory = tempfile::tempdir().unwrap();
+    let args = ["run", "@quick", "--out", "out", "-q", "--threads", "2"];
+    snapshot("run", &cporamp(directory.path(), &args));
+}
+
+#[test]
+fn diligence_text() {
+    let directory = tempfile::tempdir().unwrap();
+    let claims = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/claims.toml");
+    let claims = claims.to_str().unwrap();
+    let args = ["diligence", claims, "@quick", "-q", "--threads", "2"];
+    snapshot("diligence", &cporamp(directory.path(), &args));
+}
+
+#[test]
 fn diff_text() {
     // The quick scenario against itself with a warmer coolant inlet: one input differs and
     // every headline moves by its effect (the default scenario would take seconds).
