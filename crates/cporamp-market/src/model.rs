@@ -88,7 +88,7 @@
 //!
 //! **Volume year** of a tier: the first year with $s^\text{cpo} \ge$ `volume_share`.
 //!
-//! **Signals** per year (the article's five, [`Signal`](crate::Signal)): production yield
+//! **Signals** per year (the article's five, [`Signal`]): production yield
 //! $Y$; thermal drift as the engine temperature margin $m = m_0 - e$ (K); serviceability as
 //! $\Delta G$; cooling design as the liquid-cooled share of new AI racks
 //! $\ell(y) = 1/(1 + e^{-2 (y - y_\text{cp})})$ (50 % at `cold_plate_year`, assumption: the

@@ -251,9 +251,10 @@ pub(crate) struct EngineLoop<'a> {
 
 impl EngineLoop<'_> {
     /// Both loops settled at coolant inlet `inlet_c`: the ASIC power follows its mean
-    /// junction temperature ([`Leakage::settle`]) from the comparison's ASIC power (times
-    /// `asic_power_factor`), and at
-    /// each ASIC power the engines settle ([`EngineLoop::engines_at`]).
+    /// junction temperature
+    /// ([`AsicLeakage::settle`](cporamp_thermal::settings::AsicLeakage::settle)) from the
+    /// comparison's ASIC power (times `asic_power_factor`), and at each ASIC power the engines
+    /// settle ([`EngineLoop::engines_at`]).
     pub(crate) fn settle(&self, inlet_c: f64) -> Result<Converged, PipelineError> {
         let (scenario, generation_index, technology_index) =
             (self.scenario, self.generation_index, self.technology_index);
