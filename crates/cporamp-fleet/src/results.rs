@@ -301,16 +301,9 @@ pub(crate) fn result(
     let sum_tiers = |get: fn(&TierTally) -> u64| {
         move |t: &Tally| t.tiers.iter().map(|tier| get(tier) as f64).sum::<f64>()
     };
-    let job = inputs.job;
-    let interruptions = |t: &Tally| (t.network + t.gpu + t.flap) as f64;
-    let total_interruptions: f64 = tallies.iter().map(interruptions).sum();
-    let mtbi = tallies.len() as f64 * horizon_h / total_interruptions;
     let replacements = sum_tiers(|t| t.switch_replacements);
     let port_spares = sum_tiers(|t| t.port_spares);
     let switch_spares = sum_tiers(|t| t.switch_spares);
-    let network_interruptions = Estimate::of(tallies.iter().map(|t| t.network as f64));
-    let gpu_interruptions = Estimate::of(tallies.iter().map(|t| t.gpu as f64));
-    let flap_interruptions = Estimate::of(tallies.iter().map(|t| t.flap as f64));
     let months = tallies[0].month_interruptions.len();
     let timeline = (0..months)
         .map(|month| {
@@ -345,43 +338,57 @@ pub(crate) fn result(
             port_spares(t) + switch_spares(t) + t.nic_spares as f64
         }),
         technician_hours_per_year: per_year(&|t| t.technician_h),
-        job: JobResult {
-            gpus: job.settings.gpus,
-            link_availability: Estimate::of(tallies.iter().map(|t| 1.0 - t.job_down_h / horizon_h)),
-            goodput: Estimate::of(tallies.iter().map(|t| t.goodput)),
-            interruptions: Estimate::of(tallies.iter().map(interruptions)),
-            network_interruptions,
-            gpu_interruptions,
-            flap_interruptions,
-            network_interruptions_per_year: network_interruptions.per_year(years),
-            gpu_interruptions_per_year: gpu_interruptions.per_year(years),
-            flap_interruptions_per_year: flap_interruptions.per_year(years),
-            mean_time_between_interruptions_h: mtbi,
-            gpu_hours_lost_per_year: per_year(&|t| {
-                job.settings.gpus as f64 * (1.0 - t.goodput) * horizon_h
-            }),
-            by_cause: JOB_CAUSES
-                .iter()
-                .map(|&cause| CauseResult {
-                    cause,
-                    interruptions: Estimate::of(
-                        tallies.iter().map(|t| t.cause_interruptions[cause as usize] as f64),
-                    ),
-                    gpu_hours_lost_per_year: per_year(&|t| {
-                        job.settings.gpus as f64 * t.cause_lost_h[cause as usize]
-                    }),
-                })
-                .collect(),
-            checkpoint_overhead_gpu_hours_per_year: per_year(&|t| {
-                job.settings.gpus as f64 * t.overhead_h
-            }),
-            optimal_checkpoint_interval_h: Estimate::of(
-                tallies.iter().map(|t| t.optimal_interval_h),
-            ),
-            goodput_at_optimal: Estimate::of(tallies.iter().map(|t| t.optimal_goodput)),
-            young_interval_h: young_interval_h(job.settings.checkpoint_cost_h.0, mtbi),
-            daly_interval_h: daly_interval_h(job.settings.checkpoint_cost_h.0, mtbi),
-        },
+        job: job_result(inputs, tallies),
         timeline,
+    }
+}
+
+/// What happened to the job over the replications `tallies` of `inputs`.
+fn job_result(inputs: &FleetInputs, tallies: &[Tally]) -> JobResult {
+    let horizon_h = inputs.years * HOURS_PER_YEAR;
+    let years = inputs.years;
+    let per_year =
+        |get: &dyn Fn(&Tally) -> f64| Estimate::of(tallies.iter().map(|t| get(t) / years));
+    let job = inputs.job;
+    let interruptions = |t: &Tally| (t.network + t.gpu + t.flap) as f64;
+    let total_interruptions: f64 = tallies.iter().map(interruptions).sum();
+    let mtbi = tallies.len() as f64 * horizon_h / total_interruptions;
+    let network_interruptions = Estimate::of(tallies.iter().map(|t| t.network as f64));
+    let gpu_interruptions = Estimate::of(tallies.iter().map(|t| t.gpu as f64));
+    let flap_interruptions = Estimate::of(tallies.iter().map(|t| t.flap as f64));
+    JobResult {
+        gpus: job.settings.gpus,
+        link_availability: Estimate::of(tallies.iter().map(|t| 1.0 - t.job_down_h / horizon_h)),
+        goodput: Estimate::of(tallies.iter().map(|t| t.goodput)),
+        interruptions: Estimate::of(tallies.iter().map(interruptions)),
+        network_interruptions,
+        gpu_interruptions,
+        flap_interruptions,
+        network_interruptions_per_year: network_interruptions.per_year(years),
+        gpu_interruptions_per_year: gpu_interruptions.per_year(years),
+        flap_interruptions_per_year: flap_interruptions.per_year(years),
+        mean_time_between_interruptions_h: mtbi,
+        gpu_hours_lost_per_year: per_year(&|t| {
+            job.settings.gpus as f64 * (1.0 - t.goodput) * horizon_h
+        }),
+        by_cause: JOB_CAUSES
+            .iter()
+            .map(|&cause| CauseResult {
+                cause,
+                interruptions: Estimate::of(
+                    tallies.iter().map(|t| t.cause_interruptions[cause as usize] as f64),
+                ),
+                gpu_hours_lost_per_year: per_year(&|t| {
+                    job.settings.gpus as f64 * t.cause_lost_h[cause as usize]
+                }),
+            })
+            .collect(),
+        checkpoint_overhead_gpu_hours_per_year: per_year(&|t| {
+            job.settings.gpus as f64 * t.overhead_h
+        }),
+        optimal_checkpoint_interval_h: Estimate::of(tallies.iter().map(|t| t.optimal_interval_h)),
+        goodput_at_optimal: Estimate::of(tallies.iter().map(|t| t.optimal_goodput)),
+        young_interval_h: young_interval_h(job.settings.checkpoint_cost_h.0, mtbi),
+        daly_interval_h: daly_interval_h(job.settings.checkpoint_cost_h.0, mtbi),
     }
 }
