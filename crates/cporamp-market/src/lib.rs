@@ -623,7 +623,44 @@ pub struct SobolSet {
     /// Its standard deviation over them (0: nothing to apportion, every index 0).
     pub sd: f64,
     /// First-order and total indices per input.
-    pub indices: Vec<SobolIndex>,
+    pub indices: Vec<SobolIndex<SobolInput>>,
+}
+
+/// An input of the market's Sobol design: a market input, or the thermal margin's standard
+/// normal draw (serialized as its id, `thermal_margin_noise` for the draw).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SobolInput {
+    /// A market input.
+    Market(MarketInput),
+    /// The thermal margin's draw.
+    ThermalMarginNoise,
+}
+
+impl SobolInput {
+    /// The input's id.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            SobolInput::Market(input) => input.name(),
+            SobolInput::ThermalMarginNoise => "thermal_margin_noise",
+        }
+    }
+
+    /// What people call the input.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            SobolInput::Market(input) => input.label(),
+            SobolInput::ThermalMarginNoise => "engine temperature margin (its random draw)",
+        }
+    }
+}
+
+impl Serialize for SobolInput {
+    /// As its id.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 /// First-order and total Sobol indices, over the inputs plus `thermal_margin_noise` (the
@@ -650,9 +687,8 @@ pub fn sobol(
     }
     let mut priors: Vec<Prior> = inputs.priors.values().copied().collect();
     priors.push(Prior::Normal { mean: 0.0, sd: 1.0 });
-    let mut names: Vec<String> =
-        MarketInput::ALL.iter().map(|input| input.name().to_owned()).collect();
-    names.push("thermal_margin_noise".to_owned());
+    let mut names: Vec<SobolInput> = MarketInput::ALL.map(SobolInput::Market).to_vec();
+    names.push(SobolInput::ThermalMarginNoise);
     let a = &inputs.anchors;
     let years = (a.end_year - a.start_year + 1) as usize;
     let t = years - 1;

@@ -30,9 +30,9 @@ use crate::{MarketError, quantile_sorted};
 
 /// First-order and total Sobol indices of one input, with bootstrap intervals.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SobolIndex {
+pub struct SobolIndex<I = String> {
     /// The input.
-    pub input: String,
+    pub input: I,
     /// First-order index $S_i$, on \[0, 1\].
     pub first: f64,
     /// The first-order estimate before projection onto \[0, 1\].
@@ -75,15 +75,15 @@ fn estimate(values: &[f64], n: usize, k: usize, rows: &[usize]) -> Vec<(f64, f64
 
 /// Saltelli design, evaluation on `threads` threads (the result does not depend on them),
 /// estimates and bootstrap, for one output.
-pub(crate) fn saltelli<F>(
+pub(crate) fn saltelli<I: Clone, F>(
     f: F,
     priors: &[Prior],
-    names: &[String],
+    names: &[I],
     n: usize,
     bootstrap: usize,
     seed: u64,
     threads: usize,
-) -> Result<Vec<SobolIndex>, MarketError>
+) -> Result<Vec<SobolIndex<I>>, MarketError>
 where
     F: Fn(&[f64]) -> Result<f64, MarketError> + Sync,
 {
@@ -95,23 +95,23 @@ where
 /// One output's variance apportioned: its mean and standard deviation over the design's
 /// $A$ and $B$ rows, and the indices.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Apportioned {
+pub(crate) struct Apportioned<I> {
     pub mean: f64,
     pub sd: f64,
-    pub indices: Vec<SobolIndex>,
+    pub indices: Vec<SobolIndex<I>>,
 }
 
 /// [`saltelli`] for `M` outputs of the same model on one design (the model runs once per
 /// design point): indices per output, each with its own bootstrap (same resampled rows).
-pub(crate) fn saltelli_outputs<const M: usize, F>(
+pub(crate) fn saltelli_outputs<const M: usize, I: Clone, F>(
     f: F,
     priors: &[Prior],
-    names: &[String],
+    names: &[I],
     n: usize,
     bootstrap: usize,
     seed: u64,
     threads: usize,
-) -> Result<[Apportioned; M], MarketError>
+) -> Result<[Apportioned<I>; M], MarketError>
 where
     F: Fn(&[f64]) -> Result<[f64; M], MarketError> + Sync,
 {
@@ -185,13 +185,13 @@ where
 
 /// Point estimates, bootstrap intervals and standard errors from one output's values on the
 /// design.
-fn indices_of(
+fn indices_of<I: Clone>(
     values: &[f64],
     n: usize,
     k: usize,
-    names: &[String],
+    names: &[I],
     resamples: &[Vec<usize>],
-) -> Vec<SobolIndex> {
+) -> Vec<SobolIndex<I>> {
     let all: Vec<usize> = (0..n).collect();
     let point_estimates = estimate(values, n, k, &all);
     let mut firsts = vec![Vec::with_capacity(resamples.len()); k];

@@ -436,7 +436,7 @@ fn market_sobol_runs_and_names_inputs() {
     assert_eq!(outputs, SobolOutput::ALL);
     for set in &sets {
         assert_eq!(set.indices.len(), MarketInput::ALL.len() + 1);
-        assert_eq!(set.indices[MarketInput::ALL.len()].input, "thermal_margin_noise");
+        assert_eq!(set.indices[MarketInput::ALL.len()].input, SobolInput::ThermalMarginNoise);
         for s in &set.indices {
             for (value, ci) in [(s.first, s.first_ci), (s.total, s.total_ci)] {
                 assert!(0.0 <= ci[0] && ci[0] <= value && value <= ci[1] && ci[1] <= 1.0, "{s:?}");
@@ -453,7 +453,7 @@ fn a_gate_that_never_opens_leaves_the_share_inert_and_names_what_drives_the_gate
     inputs.criteria.yield_target = 1.0;
     let sets = sobol(&inputs, 512, 50, 2).unwrap();
     let index = |set: &SobolSet, name: &str| {
-        set.indices.iter().find(|index| index.input == name).unwrap().clone()
+        set.indices.iter().find(|index| index.input.name() == name).unwrap().clone()
     };
     // The share is the pilot share in every sample: nothing to apportion.
     assert_eq!(sets[0].output, SobolOutput::CpoShare);
@@ -948,7 +948,7 @@ fn every_engineering_input_reaches_the_package_yield_gate() {
         "warpage_factor",
         "asic_defect_factor",
     ] {
-        let index = yields.indices.iter().find(|index| index.input == driver).unwrap();
+        let index = yields.indices.iter().find(|index| index.input.name() == driver).unwrap();
         assert!(index.total_ci[0] > 0.0, "{driver}: {index:?}");
     }
     // The engine port failure multiplier reaches the goodput loss.

@@ -98,7 +98,7 @@ impl Drivers {
         let inputs = ranked
             .into_iter()
             .take(3)
-            .map(|index| (crate::market::input_label(&index.input), index.total, index.total_ci))
+            .map(|index| (index.input.label().to_string(), index.total, index.total_ci))
             .collect();
         Drivers { output: set.output, what, inputs }
     }

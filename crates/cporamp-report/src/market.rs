@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use cporamp_market::{
-    Family, Layer, MarketInput, Signal, SobolIndex, SobolOutput, SobolSet, Update,
+    Family, Layer, Signal, SobolIndex, SobolInput, SobolOutput, SobolSet, Update,
 };
 use cporamp_pipeline::MarketOutput;
 use cporamp_scenario::Scenario;
@@ -38,19 +38,6 @@ pub(crate) fn technology_labels(scenario: &Scenario) -> [String; 3] {
             .technology(scenario.market.technology_of(family))
             .map_or_else(|| family.name().to_string(), |t| t.label.clone())
     })
-}
-
-/// What people call a Sobol input: a market input's [`MarketInput::label`], or the thermal
-/// margin's random draw (the one Sobol input that is not a market input); an unknown id reads
-/// with spaces for underscores.
-pub(crate) fn input_label(id: &str) -> String {
-    match MarketInput::from_name(id) {
-        Some(input) => input.label().to_string(),
-        None if id == "thermal_margin_noise" => {
-            "engine temperature margin (its random draw)".to_string()
-        }
-        None => id.replace('_', " "),
-    }
 }
 
 /// What people call an observed signal.
@@ -391,15 +378,15 @@ fn drivers_table(html: &mut String, market: &MarketOutput) {
         "market-sobol",
         &["Input", "#First order", "#Total", "#Year at 10 %", "#Year at 90 %"],
     );
-    let mut ranked: Vec<&SobolIndex> =
+    let mut ranked: Vec<&SobolIndex<SobolInput>> =
         share.map(|set| set.indices.iter().collect()).unwrap_or_default();
     ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
     let year = |year: Option<i32>| year.map_or("never".to_string(), |year| year.to_string());
     for index in ranked {
-        row_header(html, &input_label(&index.input));
+        row_header(html, index.input.label());
         num_cell(html, &interval(index.first, index.first_ci));
         num_cell(html, &interval(index.total, index.total_ci));
-        let bar = result.tornado.iter().find(|bar| bar.input.name() == index.input);
+        let bar = result.tornado.iter().find(|bar| SobolInput::Market(bar.input) == index.input);
         num_cell(html, &bar.map_or("—".to_string(), |bar| year(bar.year_at_low)));
         num_cell(html, &bar.map_or("—".to_string(), |bar| year(bar.year_at_high)));
         html.push_str("</tr>\n");
@@ -419,11 +406,11 @@ fn drivers_table(html: &mut String, market: &MarketOutput) {
             escape(&spread(Some(tco), 2)),
         );
         open_table(html, "market-gate-sobol", &["Input", "#Package yield", "#Log cost ratio"]);
-        let mut rows: Vec<(&SobolIndex, &SobolIndex)> =
+        let mut rows: Vec<(&SobolIndex<SobolInput>, &SobolIndex<SobolInput>)> =
             yields.indices.iter().zip(&tco.indices).collect();
         rows.sort_by(|a, b| (b.0.total + b.1.total).total_cmp(&(a.0.total + a.1.total)));
         for (y, c) in rows {
-            row_header(html, &input_label(&y.input));
+            row_header(html, y.input.label());
             num_cell(html, &interval(y.total, y.total_ci));
             num_cell(html, &interval(c.total, c.total_ci));
             html.push_str("</tr>\n");

@@ -25,7 +25,7 @@ pub fn market_tables(
 
     let set = |output| market.sobol.iter().find(|set| set.output == output);
     let share = set(cporamp_market::SobolOutput::CpoShare);
-    let mut ranked: Vec<&cporamp_market::SobolIndex> =
+    let mut ranked: Vec<&cporamp_market::SobolIndex<cporamp_market::SobolInput>> =
         share.map(|set| set.indices.iter().collect()).unwrap_or_default();
     ranked.sort_by(|a, b| b.total.total_cmp(&a.total));
     let mut drivers = Table::new(
@@ -35,7 +35,7 @@ pub fn market_tables(
     );
     for index in ranked.iter().take(6) {
         drivers.row(
-            index.input.clone(),
+            index.input.name(),
             vec![
                 Cell::number(index.first, 2),
                 Cell::number(index.total, 2),
@@ -65,11 +65,11 @@ pub fn market_tables(
             "input",
             vec!["package yield".into(), "log cost ratio".into()],
         );
-        let cell = |index: &cporamp_market::SobolIndex| {
+        let cell = |index: &cporamp_market::SobolIndex<cporamp_market::SobolInput>| {
             Cell::text(format!("{:.2} [{:.2}, {:.2}]", index.total, index.total_ci[0], index.total_ci[1]))
         };
         for (y, c) in rows.into_iter().take(6) {
-            gates.row(y.input.clone(), vec![cell(y), cell(c)]);
+            gates.row(y.input.name(), vec![cell(y), cell(c)]);
         }
         gates.note(format!(
             "package yield {:.3} ± {:.3}; log of CPO's cost of ownership over the best alternative's {:.2} ± {:.2} (mean ± SD)",
