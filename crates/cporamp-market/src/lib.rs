@@ -290,7 +290,7 @@ fn probabilities(records: &[SampleRecord], weights: &[f64], ess: f64) -> [Scenar
     }
     std::array::from_fn(|s| ScenarioProbability {
         scenario: SCENARIOS[s],
-        name: ["base", "bull", "bear", "tail"][s],
+        name: SCENARIOS[s].name(),
         probability: p[s],
         se: (p[s] * (1.0 - p[s]) / ess).max(0.0).sqrt(),
         article: ARTICLE_PROBABILITIES[s],

@@ -17,6 +17,30 @@ pub enum Scenario {
     Tail,
 }
 
+impl Scenario {
+    /// The scenario's id, as `results.json` writes it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Scenario::Base => "base",
+            Scenario::Bull => "bull",
+            Scenario::Bear => "bear",
+            Scenario::Tail => "tail",
+        }
+    }
+
+    /// What people call it.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Scenario::Base => "Base",
+            Scenario::Bull => "Bull",
+            Scenario::Bear => "Bear",
+            Scenario::Tail => "Tail",
+        }
+    }
+}
+
 /// Why a sample is in its scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -152,7 +176,7 @@ pub const SCENARIOS: [Scenario; 4] =
 pub struct ScenarioProbability {
     /// Which.
     pub scenario: Scenario,
-    /// Its name.
+    /// Its id ([`Scenario::name`]).
     pub name: &'static str,
     /// Estimated probability.
     pub probability: f64,

@@ -11,6 +11,7 @@
 
 use std::fmt::Write as _;
 
+use cporamp_market::Scenario as MarketScenario;
 use cporamp_market::{
     MarketCriteria, MarketResult, ReasonKind, ScenarioProbability, Signal, SobolOutput, SobolSet,
     TierResult, YearQuantiles,
@@ -25,8 +26,8 @@ use crate::svg::{escape, number};
 /// One scenario's line: its probability beside the article's and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioLine {
-    /// "Base", "Bull", "Bear", "Tail".
-    pub name: String,
+    /// Which (its label: "Base", "Bull", "Bear", "Tail").
+    pub scenario: MarketScenario,
     /// The article's one-line story.
     pub story: &'static str,
     /// Probability from the engines and its standard error.
@@ -180,12 +181,8 @@ fn scenario_lines(result: &MarketResult) -> Vec<ScenarioLine> {
                 .filter(|share| share.scenario == p.scenario)
                 .map(|share| (share.kind.words().to_string(), share.fraction))
                 .collect();
-            let mut name = p.name.to_string();
-            if let Some(first) = name.get_mut(0..1) {
-                first.make_ascii_uppercase();
-            }
             ScenarioLine {
-                name,
+                scenario: p.scenario,
                 story: STORIES[s],
                 probability: p.probability,
                 se: p.se,
@@ -245,7 +242,7 @@ fn volume_sentence(
     let Facts { result, criteria, labels, end, .. } = *facts;
     let in_volume: f64 = scenarios
         .iter()
-        .filter(|s| s.name == "Base" || s.name == "Bull")
+        .filter(|s| matches!(s.scenario, MarketScenario::Base | MarketScenario::Bull))
         .map(|s| s.probability)
         .sum();
     let _ = write!(
@@ -410,7 +407,7 @@ impl Answer {
                 .collect();
             let head = format!(
                 "{:<9} {:>7} ± {:<5} {:>6}   ",
-                line.name,
+                line.scenario.label(),
                 format!("{} %", number(100.0 * line.probability, 1)),
                 number(100.0 * line.se, 1),
                 format!("{} %", number(100.0 * line.article, 0)),
@@ -465,7 +462,7 @@ impl Answer {
             &["Scenario", "The article's story", "#cporamp %", "#The article's %", "Why"],
         );
         for line in &self.scenarios {
-            crate::html::row_header(html, &line.name);
+            crate::html::row_header(html, line.scenario.label());
             let _ = write!(html, "<td>{}</td>", escape(line.story));
             crate::html::num_cell(
                 html,

@@ -69,12 +69,6 @@ fn surrogate_label(id: &str) -> String {
     }
 }
 
-/// "Base", "Bull", "Bear", "Tail" from the engine's names.
-fn scenario_label(name: &str) -> String {
-    let mut chars = name.chars();
-    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
-}
-
 /// The market section, after the fleet.
 pub(crate) fn section(
     html: &mut String,
@@ -113,7 +107,7 @@ pub(crate) fn section(
         &["Scenario", "#Probability %<br>(from the engines)", "#The article's %"],
     );
     for probability in &result.probabilities {
-        row_header(html, &scenario_label(probability.name));
+        row_header(html, probability.scenario.label());
         num_cell(
             html,
             &format!(
@@ -154,7 +148,7 @@ fn update_table(html: &mut String, market: &MarketOutput, update: &Update) {
     );
     let mut headers = vec!["Observation".to_string()];
     for probability in &update.probabilities {
-        headers.push(format!("#{}<br>(points)", scenario_label(probability.name)));
+        headers.push(format!("#{}<br>(points)", probability.scenario.label()));
     }
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
     open_table(html, "market-update", &headers);
