@@ -173,7 +173,7 @@ fn check_yield_surface(surface: &YieldSurface) -> Result<(), MarketError> {
             "a yield in (0, 1]: the lines are taken relative to it",
         ));
     }
-    for (path, line) in surface.lines() {
+    for (path, _, line) in surface.lines() {
         line.check(&format!("anchors.{path}"))?;
     }
     for (i, point) in surface.held_out.iter().enumerate() {
@@ -247,7 +247,7 @@ fn check_run_settings(m: &MarketInputs) -> Result<(), MarketError> {
         return Err(MarketError::invalid("pilot_share", m.pilot_share, "a share in [0, 1]"));
     }
     non_negative("surrogate_error_bound", m.surrogate_error_bound)?;
-    for (name, error) in surrogate_errors(&m.anchors) {
+    for (name, _, error) in surrogate_errors(&m.anchors) {
         if error > m.surrogate_error_bound {
             return Err(MarketError::invalid(
                 format!("anchors.{name} (held-out error)"),
@@ -259,22 +259,35 @@ fn check_run_settings(m: &MarketInputs) -> Result<(), MarketError> {
     Ok(())
 }
 
-/// Each anchor surrogate's held-out error, in its own unit: the leave-one-out error of every
-/// line, and the error of the yield surface and of the goodput surrogates' sum on their
-/// held-out engine runs beyond those runs' Monte Carlo noise.
-pub(crate) fn surrogate_errors(a: &Anchors) -> Vec<(&'static str, f64)> {
+/// Each anchor surrogate's held-out error, in its own unit, with the surrogate's path in the
+/// anchors and what people call it: the leave-one-out error of every line, and the error of
+/// the yield surface and of the goodput surrogates' sum on their held-out engine runs beyond
+/// those runs' Monte Carlo noise.
+pub(crate) fn surrogate_errors(a: &Anchors) -> Vec<(&'static str, &'static str, f64)> {
     let surface = &a.cpo_yield;
-    let mut errors = vec![("cpo_yield.attach", yield_held_out_error(&surface.attach))];
-    errors.extend(surface.lines().map(|(path, line)| (path, yield_held_out_error(line))));
-    errors.push(("cpo_yield (held-out runs)", surface.held_out_error()));
-    errors.push(("goodput_loss_vs_laser_factor", a.goodput_loss_vs_laser_factor.held_out_error()));
-    errors
-        .push(("goodput_loss_vs_engine_factor", a.goodput_loss_vs_engine_factor.held_out_error()));
+    let attach = "CPO yield against attach spread and defect level";
+    let mut errors = vec![("cpo_yield.attach", attach, yield_held_out_error(&surface.attach))];
+    errors.extend(
+        surface.lines().map(|(path, label, line)| (path, label, yield_held_out_error(line))),
+    );
+    let surface_label = "CPO yield surface on held-out engine runs";
+    errors.push(("cpo_yield (held-out runs)", surface_label, surface.held_out_error()));
+    errors.push((
+        "goodput_loss_vs_laser_factor",
+        "goodput loss against laser failure rate",
+        a.goodput_loss_vs_laser_factor.held_out_error(),
+    ));
+    errors.push((
+        "goodput_loss_vs_engine_factor",
+        "goodput loss against engine port failure rate",
+        a.goodput_loss_vs_engine_factor.held_out_error(),
+    ));
     let point = &a.goodput_held_out;
     let difference = (point.goodput_loss
         - model::goodput_loss(a, point.laser_factor, point.engine_factor))
     .abs();
-    errors.push(("goodput (held-out run)", (difference - HELD_OUT_NOISE_SE * point.se).max(0.0)));
+    let goodput_error = (difference - HELD_OUT_NOISE_SE * point.se).max(0.0);
+    errors.push(("goodput (held-out run)", "goodput loss on a held-out fleet run", goodput_error));
     errors
 }
 

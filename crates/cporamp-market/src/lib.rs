@@ -352,8 +352,9 @@ pub fn simulate(m: &MarketInputs, threads: usize) -> Result<MarketResult, Market
         what_it_takes,
         surrogates: surrogate_errors(a)
             .into_iter()
-            .map(|(name, held_out_error)| SurrogateCheck {
+            .map(|(name, label, held_out_error)| SurrogateCheck {
                 name,
+                label,
                 held_out_error,
                 bound: m.surrogate_error_bound,
             })

@@ -271,8 +271,11 @@ pub const WHAT_IT_TAKES_GRID: usize = 200;
 /// A surrogate's validation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SurrogateCheck {
-    /// Which anchor surrogate.
+    /// Which anchor surrogate: its path in the anchors.
     pub name: &'static str,
+    /// What people call it.
+    #[serde(skip)]
+    pub label: &'static str,
     /// [`Surrogate::held_out_error`].
     pub held_out_error: f64,
     /// `MarketInputs::surrogate_error_bound`.

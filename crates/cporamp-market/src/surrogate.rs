@@ -272,13 +272,17 @@ impl YieldSurface {
         .min(1.0)
     }
 
-    /// The lines, named by their path in the anchors.
-    pub fn lines(&self) -> [(&'static str, &Surrogate); 4] {
+    /// The lines, named by their path in the anchors and by what people call them.
+    pub fn lines(&self) -> [(&'static str, &'static str, &Surrogate); 4] {
         [
-            ("cpo_yield.mode_radius", &self.mode_radius),
-            ("cpo_yield.heater_efficiency", &self.heater_efficiency),
-            ("cpo_yield.warpage", &self.warpage),
-            ("cpo_yield.asic_defects", &self.asic_defects),
+            ("cpo_yield.mode_radius", "CPO yield against mode radius", &self.mode_radius),
+            (
+                "cpo_yield.heater_efficiency",
+                "CPO yield against heater efficiency",
+                &self.heater_efficiency,
+            ),
+            ("cpo_yield.warpage", "CPO yield against warpage", &self.warpage),
+            ("cpo_yield.asic_defects", "CPO yield against ASIC defect density", &self.asic_defects),
         ]
     }
 

@@ -671,7 +671,7 @@ mod tests {
         }
         let output = crate::run(&scenario, &crate::fixture::two_threads()).unwrap();
         let surface = &output.market.inputs.anchors.cpo_yield;
-        for (path, line) in surface.lines() {
+        for (path, _, line) in surface.lines() {
             assert!(line.x.windows(2).all(|pair| pair[1] > pair[0]), "{path}: {:?}", line.x);
             let (low, high) = (line.x[0].exp(), line.x[line.x.len() - 1].exp());
             assert!((low - 0.99).abs() < 1e-12 && (high - 1.01).abs() < 1e-12, "{path}");

@@ -51,24 +51,6 @@ fn signal_label(signal: Signal) -> &'static str {
     }
 }
 
-/// What people call a surrogate check.
-fn surrogate_label(id: &str) -> String {
-    match id {
-        "cpo_yield.attach" => "CPO yield against attach spread and defect level".to_string(),
-        "cpo_yield.mode_radius" => "CPO yield against mode radius".to_string(),
-        "cpo_yield.heater_efficiency" => "CPO yield against heater efficiency".to_string(),
-        "cpo_yield.warpage" => "CPO yield against warpage".to_string(),
-        "cpo_yield.asic_defects" => "CPO yield against ASIC defect density".to_string(),
-        "cpo_yield (held-out runs)" => "CPO yield surface on held-out engine runs".to_string(),
-        "goodput_loss_vs_laser_factor" => "goodput loss against laser failure rate".to_string(),
-        "goodput_loss_vs_engine_factor" => {
-            "goodput loss against engine port failure rate".to_string()
-        }
-        "goodput (held-out run)" => "goodput loss on a held-out fleet run".to_string(),
-        other => other.replace('_', " "),
-    }
-}
-
 /// The market section, after the fleet.
 pub(crate) fn section(
     html: &mut String,
@@ -417,7 +399,7 @@ fn drivers_table(html: &mut String, market: &MarketOutput) {
         .map(|check| {
             format!(
                 "{}: held-out error {} (bound {})",
-                surrogate_label(check.name),
+                check.label,
                 number(check.held_out_error, 4),
                 number(check.bound, 3)
             )
