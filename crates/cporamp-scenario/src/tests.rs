@@ -420,6 +420,13 @@ fn codesign_grid_errors_name_their_fields() {
         "asic_cold_plate_usd = { low = 300.0, high = 200.0 }",
     ));
     assert_eq!(problem.path, "codesign.bom.asic_cold_plate_usd.high");
+    // A price per kW is named in USD/kW, not USD.
+    let problem = only_problem(&edited(
+        "cdu_usd_per_kw = { low = 100.0, high = 300.0 }",
+        "cdu_usd_per_kw = { low = -100.0, high = 300.0 }",
+    ));
+    assert_eq!(problem.path, "codesign.bom.cdu_usd_per_kw.low");
+    assert!(problem.to_string().ends_with("expected 0 <= value (USD/kW)"), "{problem}");
     // Only a co-packaged technology has a package to cool.
     let problem = only_problem(&edited(
         "technology = \"cpo_els\"                   # a co-packaged",

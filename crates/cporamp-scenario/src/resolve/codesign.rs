@@ -25,13 +25,14 @@ fn check_numbers<T: Copy + Into<f64>>(
     }
 }
 
-/// A price range at `path`: both ends at least 0, low <= high.
-fn check_price(checker: &mut Checker, path: &str, range: &PriceRange) {
-    let (low_usd, high_usd) = (range.low, range.high);
-    checker.number(&format!("{path}.low"), low_usd, Limits::NON_NEGATIVE, "USD");
-    checker.number(&format!("{path}.high"), high_usd, Limits::NON_NEGATIVE, "USD");
-    if high_usd < low_usd {
-        checker.invalid(&format!("{path}.high"), high_usd, format!("at least low ({low_usd} USD)"));
+/// A price range at `path` in `unit` (the field's: USD, USD/rack, USD/kW, USD/L): both ends
+/// at least 0, low <= high.
+fn check_price(checker: &mut Checker, path: &str, range: &PriceRange, unit: &str) {
+    let (low, high) = (range.low, range.high);
+    checker.number(&format!("{path}.low"), low, Limits::NON_NEGATIVE, unit);
+    checker.number(&format!("{path}.high"), high, Limits::NON_NEGATIVE, unit);
+    if high < low {
+        checker.invalid(&format!("{path}.high"), high, format!("at least low ({low} {unit})"));
     }
 }
 
@@ -146,23 +147,24 @@ fn check_sweep(checker: &mut Checker, settings: &CodesignSettings) {
 fn check_bom(checker: &mut Checker, bom: &CoolingBom) {
     let at = Section::new("codesign.bom");
     at.count(checker, "switches_per_rack", bom.switches_per_rack, 1, 64, "switches");
-    for (name, price) in [
-        ("asic_cold_plate_usd", &bom.asic_cold_plate),
-        ("engine_cold_plate_usd", &bom.engine_cold_plate),
-        ("els_cold_plate_usd", &bom.els_cold_plate),
-        ("quick_disconnect_pair_usd", &bom.quick_disconnect_pair),
-        ("hose_usd", &bom.hose),
-        ("manifold_usd_per_rack", &bom.manifold_per_rack),
-        ("cdu_usd_per_kw", &bom.cdu_per_kw),
+    for (name, price, unit) in [
+        ("asic_cold_plate_usd", &bom.asic_cold_plate, "USD"),
+        ("engine_cold_plate_usd", &bom.engine_cold_plate, "USD"),
+        ("els_cold_plate_usd", &bom.els_cold_plate, "USD"),
+        ("quick_disconnect_pair_usd", &bom.quick_disconnect_pair, "USD"),
+        ("hose_usd", &bom.hose, "USD"),
+        ("manifold_usd_per_rack", &bom.manifold_per_rack, "USD/rack"),
+        ("cdu_usd_per_kw", &bom.cdu_per_kw, "USD/kW"),
     ] {
-        check_price(checker, &at.path(name), price);
+        check_price(checker, &at.path(name), price, unit);
     }
     at.positive(checker, "cdu_capacity_kw", bom.cdu_capacity.0, "kW");
-    check_price(checker, &at.path("leak_sensor_usd"), &bom.leak_sensor);
-    check_price(checker, &at.path("flow_sensor_usd"), &bom.flow_sensor);
+    check_price(checker, &at.path("leak_sensor_usd"), &bom.leak_sensor, "USD");
+    check_price(checker, &at.path("flow_sensor_usd"), &bom.flow_sensor, "USD");
     at.positive(checker, "coolant_l_per_switch", bom.coolant_l_per_switch, "L");
-    check_price(checker, &at.path("coolant_usd_per_l"), &bom.coolant_per_l);
-    check_price(checker, &at.path("facility_water_usd_per_kw"), &bom.facility_water_per_kw);
+    check_price(checker, &at.path("coolant_usd_per_l"), &bom.coolant_per_l, "USD/L");
+    let facility = &bom.facility_water_per_kw;
+    check_price(checker, &at.path("facility_water_usd_per_kw"), facility, "USD/kW");
 }
 
 /// The facility's cooling: CDU approach, ELS plate, loop, pump, chiller and free cooling, and
