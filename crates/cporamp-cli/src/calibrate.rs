@@ -75,7 +75,7 @@ pub(crate) fn calibrate(
                 "--calibrate: technology {technology} is not co-packaged with rings; the yield engine does not run on it"
             ))
         })?;
-    inspector.set_lasers(inspect::laser_model(scenario, Some(&technology)));
+    inspector.set_lasers(cporamp_pipeline::calibrate::laser_model(scenario, Some(&technology)));
     inspector.set_fit_model(Some(model));
     let result = inspector.finish(threads);
     let fits =

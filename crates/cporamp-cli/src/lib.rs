@@ -460,7 +460,10 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|path| {
             let text = input::read_text(path, "mapping file")?;
-            inspect::parse_mapping(&path.display().to_string(), &text)
+            Ok::<_, Failure>(cporamp_inspect::columns::Mapping::parse(
+                &path.display().to_string(),
+                &text,
+            )?)
         })
         .transpose()?;
     let (text, origin) = scenario_text(args.scenario.as_deref())?;
@@ -489,17 +492,22 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
     if let (true, Some(t), Some(g)) = (args.fit, technology_index, generation_index) {
         inspector.set_fit_model(cporamp_pipeline::calibrate::fit_model(&scenario, t, g));
     }
-    let mut limits = inspect::scenario_limits(&scenario, technology.as_deref());
+    let mut limits = cporamp_pipeline::calibrate::spec_limits(&scenario, technology.as_deref());
     let mut limits_origin = format!(
         "scenario {origin}{}",
         technology.as_deref().map(|t| format!(", technology {t}")).unwrap_or_default()
     );
     if let Some((path, text)) = &limits_text {
-        inspect::apply_limits_file(&path.display().to_string(), text, &mut limits)?;
+        cporamp_inspect::columns::apply_limits_file(
+            &path.display().to_string(),
+            text,
+            &mut limits,
+        )?;
         limits_origin = format!("{} over {limits_origin}", path.display());
     }
     inspector.set_limits(limits);
-    inspector.set_lasers(inspect::laser_model(&scenario, technology.as_deref()));
+    inspector
+        .set_lasers(cporamp_pipeline::calibrate::laser_model(&scenario, technology.as_deref()));
     let options = inspector.options().clone();
     let threads = args.threads.unwrap_or_else(crate::machine_threads).get();
     let result = inspector.finish(threads);

@@ -43,6 +43,7 @@
 
 mod analytics;
 pub mod calibrate;
+pub mod columns;
 mod fits;
 pub mod line_fit;
 mod results;

@@ -1,6 +1,8 @@
-//! Calibration hooks for `cporamp run --calibrate`: the fit model of one technology and
-//! generation from the scenario (what the yield engine would be given), and the scenario with
-//! the fitted yield parameters in place of its own, so that every engine then runs on them.
+//! Calibration hooks for `cporamp inspect` and `cporamp run --calibrate`: what the
+//! inspector takes from the scenario (the fit model of one technology and generation, what the
+//! yield engine would be given; the specification limits; the laser model), and the scenario
+//! with the fitted yield parameters in place of its own, so that every engine then runs on
+//! them.
 //!
 //! The fits ([`cporamp_inspect::yield_fit`]) are in the yield engine's terms; they go back
 //! into the scenario as follows:
@@ -35,6 +37,7 @@ use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::mechanism::Mechanism;
 use cporamp_core::units::Millimetres;
 use cporamp_inspect::yield_fit::{Defaults, FitModel, YieldFits, names};
+use cporamp_inspect::{LaserModel, SpecLimits};
 use cporamp_scenario::LaserPlacement;
 use cporamp_scenario::Scenario;
 use serde::Serialize;
@@ -145,6 +148,42 @@ pub fn fit_model(
             system_test_coverage: settings.system_test_coverage,
         },
     })
+}
+
+/// Specification limits from a scenario: coupling loss at most the scenario's coupling
+/// allocation (`photonics.coupling_allocation_db`), heater shift in [0, heater efficiency x
+/// `photonics.heater_max_mw`] of `technology` (when it has rings); the gap has none.
+#[must_use]
+pub fn spec_limits(scenario: &Scenario, technology: Option<&str>) -> [SpecLimits; 3] {
+    let mut limits = [SpecLimits::default(); 3];
+    limits[0].upper = Some(scenario.photonics.coupling_allocation_db.0);
+    let rings = technology.and_then(|id| {
+        scenario.technologies.iter().find(|t| t.id == id).and_then(|t| t.rings.as_ref())
+    });
+    if let Some(rings) = rings {
+        limits[2] = SpecLimits {
+            lower: Some(0.0),
+            upper: Some(rings.tuning_range_nm(scenario.photonics.heater_max_mw)),
+        };
+    }
+    limits
+}
+
+/// The laser calibration's model from a scenario: the technology's on-engine lasers (lanes
+/// per laser), the engine test's laser coverage and the scenario's dead probability; `None`
+/// for lasers outside the engine, or with spare lanes (the likelihood assumes none).
+#[must_use]
+pub fn laser_model(scenario: &Scenario, technology: Option<&str>) -> Option<LaserModel> {
+    let technology = scenario.technologies.iter().find(|t| Some(t.id.as_str()) == technology)?;
+    let laser = technology.laser.as_ref()?;
+    let settings = &scenario.yield_settings;
+    (laser.placement == LaserPlacement::Package && settings.spare_lanes_per_engine == 0).then(
+        || LaserModel {
+            lanes_per_laser: u64::from(laser.lanes_per_laser),
+            engine_test_coverage: settings.engine_test_coverage[Mechanism::Laser],
+            scenario_probability: settings.laser_dead_probability(),
+        },
+    )
 }
 
 /// `scenario` with the fitted parameters of `fits` (data of technology

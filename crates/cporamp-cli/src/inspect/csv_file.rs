@@ -4,8 +4,9 @@ use std::path::Path;
 
 use anyhow::anyhow;
 use cporamp_inspect::Inspector;
+use cporamp_inspect::columns::{FileHeader, Layout, Mapping, RecordBuilder};
 
-use super::{Builder, FIELDS, FileInfo, Mapping, header_comment, layout, push};
+use super::{FileInfo, push};
 use crate::Failure;
 
 pub(super) fn read_csv(
@@ -35,7 +36,9 @@ pub(super) fn read_csv(
         reader
             .read_line(&mut line)
             .map_err(|error| Failure::Input(anyhow!("{shown}: line 1: {error}")))?;
-        (schema, info.technology, info.generation) = header_comment(&shown, &line)?;
+        let header = FileHeader::of_comment(&shown, &line)?;
+        (schema, info.technology, info.generation) =
+            (header.schema, header.technology, header.generation);
         skipped_lines = 1;
     }
     let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
@@ -45,7 +48,7 @@ pub(super) fn read_csv(
         .iter()
         .map(str::to_string)
         .collect();
-    let layout = layout(&shown, &header, mapping, schema)?;
+    let layout = Layout::of_header(&shown, &header, mapping, schema)?;
     let mut record = csv::ByteRecord::new();
     let mut row = 0u64;
     loop {
@@ -58,9 +61,8 @@ pub(super) fn read_csv(
         }
         row += 1;
         let line = record.position().map_or(0, |p| p.line()) + skipped_lines;
-        let mut builder = Builder::new(file, row);
-        for (field, slot) in layout.iter().enumerate() {
-            let Some((column, factor)) = *slot else { continue };
+        let mut builder = RecordBuilder::new(file, row);
+        for (ours, column, factor) in layout.columns() {
             let bytes = record.get(column).unwrap_or_default();
             let cell = |message: String| {
                 let text = String::from_utf8_lossy(bytes);
@@ -71,10 +73,10 @@ pub(super) fn read_csv(
                 ))
             };
             let text = std::str::from_utf8(bytes).map_err(|_| cell("UTF-8 text".to_string()))?;
-            builder.text(field, text, factor, inspector).map_err(cell)?;
+            builder.text(ours, text, factor, inspector).map_err(cell)?;
         }
         let record = builder.finish(default_insertion).map_err(|missing| {
-            Failure::Input(anyhow!("{shown}: row {row}: no {}", FIELDS[missing].name))
+            Failure::Input(anyhow!("{shown}: row {row}: no {}", missing.name()))
         })?;
         push(inspector, &record, names)?;
     }

@@ -4,9 +4,10 @@ use std::path::Path;
 
 use anyhow::anyhow;
 use cporamp_inspect::Inspector;
+use cporamp_inspect::columns::{FileHeader, Layout, Mapping, RecordBuilder};
 use cporamp_yield::TEST_DATA_SCHEMA;
 
-use super::{Builder, FIELDS, FileInfo, Layout, Mapping, known_schema, layout, push};
+use super::{FileInfo, push};
 use crate::Failure;
 
 /// One decoded Parquet column of a row group.
@@ -41,7 +42,7 @@ pub(super) fn read_parquet(
             .and_then(|pair| pair.value.clone())
     };
     let schema = match value("cporamp.schema") {
-        Some(text) => Some(known_schema(&text).ok_or_else(|| {
+        Some(text) => Some(FileHeader::known_schema(&text).ok_or_else(|| {
             fail(format!(
                 "metadata cporamp.schema = {text}; this reader reads schemas 2 and {TEST_DATA_SCHEMA}"
             ))
@@ -52,7 +53,7 @@ pub(super) fn read_parquet(
     info.generation = value("cporamp.generation");
     let descriptor = metadata.file_metadata().schema_descr();
     let header: Vec<String> = descriptor.columns().iter().map(|c| c.path().string()).collect();
-    let layout = layout(&shown, &header, mapping, schema)?;
+    let layout = Layout::of_header(&shown, &header, mapping, schema)?;
     let rows_of = RowsOf { shown: &shown, header: &header, layout: &layout, file, names };
     let mut row_base = 0u64;
     for group in 0..reader.num_row_groups() {
@@ -63,7 +64,7 @@ pub(super) fn read_parquet(
         // Decode the columns the layout uses: values and definition levels (nulls).
         let mut columns: Vec<Option<(Column, Vec<i16>)>> =
             (0..header.len()).map(|_| None).collect();
-        for &(column, _) in layout.iter().flatten() {
+        for (_, column, _) in layout.columns() {
             let reader = group_reader
                 .get_column_reader(column)
                 .map_err(|error| fail(format!("column {:?}: {error}", header[column])))?;
@@ -164,9 +165,8 @@ fn push_rows(
     let mut cursor = vec![0usize; header.len()];
     for offset in 0..rows {
         let row = row_base + offset as u64 + 1;
-        let mut builder = Builder::new(file, row);
-        for (field, slot) in layout.iter().enumerate() {
-            let Some((column, factor)) = *slot else { continue };
+        let mut builder = RecordBuilder::new(file, row);
+        for (ours, column, factor) in layout.columns() {
             let Some((values, levels)) = &columns[column] else { continue };
             let cell = |message: String, text: String| {
                 Failure::Input(anyhow!(
@@ -177,7 +177,7 @@ fn push_rows(
             };
             if !levels.is_empty() && levels[offset] == 0 {
                 builder
-                    .text(field, "", factor, inspector)
+                    .text(ours, "", factor, inspector)
                     .map_err(|message| cell(message, "null".to_string()))?;
                 continue;
             }
@@ -185,16 +185,16 @@ fn push_rows(
             cursor[column] += 1;
             let result = match values {
                 Column::Int(v) => {
-                    builder.integer(field, v[at], factor).map_err(|m| (m, v[at].to_string()))
+                    builder.integer(ours, v[at], factor).map_err(|m| (m, v[at].to_string()))
                 }
                 Column::Float(v) => {
-                    builder.float(field, v[at], factor).map_err(|m| (m, v[at].to_string()))
+                    builder.float(ours, v[at], factor).map_err(|m| (m, v[at].to_string()))
                 }
-                Column::Bool(v) => builder.flag(field, v[at]).map_err(|m| (m, v[at].to_string())),
+                Column::Bool(v) => builder.flag(ours, v[at]).map_err(|m| (m, v[at].to_string())),
                 Column::Text(v) => {
                     let text = std::str::from_utf8(v[at].data()).unwrap_or("\u{fffd}");
                     builder
-                        .text(field, text, factor, inspector)
+                        .text(ours, text, factor, inspector)
                         .map_err(|m| (m, format!("{text:?}")))
                 }
             };
@@ -202,7 +202,7 @@ fn push_rows(
         }
         let record = builder
             .finish(default_insertion)
-            .map_err(|missing| fail(format!("row {row}: no {}", FIELDS[missing].name)))?;
+            .map_err(|missing| fail(format!("row {row}: no {}", missing.name())))?;
         push(inspector, &record, names)?;
     }
     Ok(())
