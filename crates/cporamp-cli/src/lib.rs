@@ -243,9 +243,9 @@ impl<'a> Session<'a> {
     }
 
     /// Runs `stage` with the session's threads and progress display; its error is bad input.
-    fn with_options<T>(
+    fn with_options<T, E: Into<anyhow::Error>>(
         &self,
-        stage: impl FnOnce(&RunOptions) -> Result<T, cporamp_pipeline::PipelineError>,
+        stage: impl FnOnce(&RunOptions) -> Result<T, E>,
     ) -> Result<T, Failure> {
         let report = |progress: cporamp_pipeline::Progress| {
             self.progress.update(progress.stage.label(), progress.done, progress.total);
@@ -263,6 +263,11 @@ impl<'a> Session<'a> {
 
     fn run(&self) -> Result<cporamp_pipeline::RunOutput, Failure> {
         self.with_options(|options| cporamp_pipeline::run(&self.scenario, options))
+    }
+
+    /// The pipeline and the co-design sweep, as `cporamp run` writes them.
+    fn full_run(&self) -> Result<cporamp_codesign::FullRun, Failure> {
+        self.with_options(|options| cporamp_codesign::full_run(&self.scenario, options))
     }
 
     /// A note on standard error unless --quiet.
@@ -386,11 +391,8 @@ fn run_all(
         Some(calibration)
     };
     let observations = signals.map(|path| signals::read(path, &session.scenario)).transpose()?;
-    let output = session.run()?;
+    let cporamp_codesign::FullRun { output, codesign } = session.full_run()?;
     let update = market_update(&output.market, observations.as_ref())?;
-    let threads = common.execution.threads.unwrap_or_else(crate::machine_threads);
-    let codesign =
-        cporamp_codesign::codesign(&session.scenario, threads.get()).map_err(Failure::input)?;
     let results = cporamp_report::RunResults::of_run(
         &session.origin,
         &session.scenario,

@@ -99,6 +99,30 @@ pub use sweep::{
     evaluate_point, interpolate, pareto_front,
 };
 
+/// A whole run, as `cporamp run` and the dashboard's runs give it: the pipeline's engines
+/// and the co-design sweep of the same scenario.
+#[derive(Debug, Clone)]
+pub struct FullRun {
+    /// The pipeline's engines.
+    pub output: cporamp_pipeline::RunOutput,
+    /// The co-design sweep.
+    pub codesign: CodesignResult,
+}
+
+/// [`FullRun`] of `scenario`: the pipeline with `options` (threads and progress), then the
+/// co-design sweep on the same threads.
+///
+/// # Errors
+/// [`CodesignError::Pipeline`] when the pipeline fails, else the sweep's error.
+pub fn full_run(
+    scenario: &cporamp_scenario::Scenario,
+    options: &cporamp_pipeline::RunOptions<'_>,
+) -> Result<FullRun, CodesignError> {
+    let output = cporamp_pipeline::run(scenario, options)?;
+    let codesign = codesign(scenario, options.threads.get())?;
+    Ok(FullRun { output, codesign })
+}
+
 /// A co-design failure that stops the whole sweep (a point that cannot be solved is kept as
 /// infeasible with its reason instead).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -249,13 +249,10 @@ impl Runs {
             let scenario =
                 cporamp_scenario::load(text, origin).map_err(|error| error.to_string())?;
             let options = cporamp_pipeline::RunOptions { threads: self.threads, progress: &report };
-            let output =
-                cporamp_pipeline::run(&scenario, &options).map_err(|error| error.to_string())?;
-            // The co-design sweep, as `cporamp run` adds it to the same results.
-            let codesign = cporamp_codesign::codesign(&scenario, self.threads.get())
+            let run = cporamp_codesign::full_run(&scenario, &options)
                 .map_err(|error| error.to_string())?;
-            let results = cporamp_report::RunResults::of_run(origin, &scenario, &output, None)
-                .with_codesign(Some(&codesign));
+            let results = cporamp_report::RunResults::of_run(origin, &scenario, &run.output, None)
+                .with_codesign(Some(&run.codesign));
             let json = cporamp_report::results_json(&results).map_err(|error| error.to_string())?;
             let html = cporamp_report::report_html(&results);
             let headlines = serde_json::to_string(&cporamp_report::headlines(&results))

@@ -15,14 +15,13 @@ type Files = (String, String, Vec<cporamp_report::Headline>);
 
 fn pipeline_files(toml: &str, origin: &str) -> Files {
     let scenario = cporamp_scenario::load(toml, origin).expect("the fixture loads");
-    let output = cporamp_pipeline::run(
+    let run = cporamp_codesign::full_run(
         &scenario,
         &cporamp_pipeline::RunOptions::with_threads(std::num::NonZeroUsize::new(2).expect("2 > 0")),
     )
-    .expect("the fixture runs");
-    let codesign = cporamp_codesign::codesign(&scenario, 2).expect("the fixture's co-design runs");
-    let results = cporamp_report::RunResults::of_run(origin, &scenario, &output, None)
-        .with_codesign(Some(&codesign));
+    .expect("the fixture and its co-design run");
+    let results = cporamp_report::RunResults::of_run(origin, &scenario, &run.output, None)
+        .with_codesign(Some(&run.codesign));
     (
         cporamp_report::results_json(&results).unwrap(),
         cporamp_report::report_html(&results),
