@@ -114,7 +114,7 @@ fn choice_table(result: &CodesignResult) -> Table {
     point_rows(&mut choice, &shown);
     choice.note(format!(
         "Limits: hottest engine <= {} °C, flow <= {} L/min per switch, branch pressure drop <= {} kPa. \
-         Binding: {}. Costs over {} years of service. Flaps: the photonics engine at {} drift \
+         Binding: {}. Costs over {} of service. Flaps: the photonics engine at {} drift \
          offsets, interpolated.",
         result.max_engine_temp_c,
         result.max_flow_l_per_min,

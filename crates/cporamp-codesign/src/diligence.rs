@@ -24,7 +24,7 @@ use cporamp_core::coupling::gaussian_overlap;
 use cporamp_core::error::Diagnostic;
 use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::math::normal_cdf;
-use cporamp_core::units::{Celsius, Db, Fit, HOURS_PER_YEAR};
+use cporamp_core::units::{Celsius, Db, Fit};
 use cporamp_pipeline::{PipelineError, package_model_for, settle_with};
 use cporamp_scenario::Scenario;
 use cporamp_scenario::{Generation, LaserPlacement, Technology};
@@ -340,7 +340,7 @@ pub fn diligence(claims: &Claims, scenario: &Scenario) -> Result<Diligence, Dili
         technology,
         hot,
         ports: f64::from(generation.lanes_per_switch / generation.lanes_per_port),
-        life_h: scenario.fleet.years * HOURS_PER_YEAR,
+        life_h: scenario.fleet.years.to_hours().0,
         replace: scenario.fleet.replace_after_failed_ports as f64,
     };
     let lines = vec![
@@ -510,7 +510,7 @@ fn laser_line(ctx: &Context<'_>) -> Result<CheckLine, DiligenceError> {
         verdict: grade(laser_failures, 1.0, replace),
         figure: format!(
             "{:.0} lasers per switch at {:.1} °C, {} FIT at {} °C: {laser_failures:.2} expected laser \
-             failures per switch over {} years ({})",
+             failures per switch over {} ({})",
             lasers_per_switch,
             hot.laser_temp_c,
             claims.laser_fit.0,
@@ -543,7 +543,7 @@ fn engine_line(ctx: &Context<'_>) -> CheckLine {
         verdict: grade(engine_failures / module_failures, 1.25, 2.0),
         figure: format!(
             "{} FIT per {} G port device, {devices:.0} devices per switch: {engine_failures:.2} port \
-             failures per switch over {} years, against {module_failures:.2} for its pluggable \
+             failures per switch over {}, against {module_failures:.2} for its pluggable \
              modules ({} FIT each); the switch is replaced after {replace:.0}",
             claims.engine_port_fit.0,
             reliability.engine_port_fit_gbps.0,

@@ -170,6 +170,11 @@ unit!(
     "h"
 );
 unit!(
+    /// A duration in years of [`HOURS_PER_YEAR`] hours.
+    Years,
+    "years"
+);
+unit!(
     /// A duration in seconds.
     Seconds,
     "s"
@@ -244,6 +249,14 @@ unit!(
     UsdPerHour,
     "USD/h"
 );
+
+impl Years {
+    /// The same time in hours ([`HOURS_PER_YEAR`] per year).
+    #[must_use]
+    pub fn to_hours(self) -> Hours {
+        Hours(self.0 * HOURS_PER_YEAR)
+    }
+}
 
 impl PjPerBit {
     /// Power drawn when this energy per bit is spent at `rate`:

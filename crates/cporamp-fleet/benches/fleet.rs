@@ -66,7 +66,7 @@ fn inputs() -> FleetInputs {
     FleetInputs {
         seed: 1,
         replications: REPLICATIONS,
-        years: 5.0,
+        years: cporamp_core::units::Years(5.0),
         gpus: 100_000,
         radix: 128,
         tiers: vec![

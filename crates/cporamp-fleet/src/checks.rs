@@ -5,7 +5,7 @@ use crate::inputs::{
     Component, FleetInputError, FleetInputs, JobInputs, PortKind, PortTechnology, Repair, Spares,
     TierInputs,
 };
-use crate::{HOURS_PER_YEAR, MAX_JOB_INTERRUPTIONS, max_gpus};
+use crate::{MAX_JOB_INTERRUPTIONS, max_gpus};
 
 fn out_of_range(name: &str, value: f64, expected: &'static str) -> FleetInputError {
     FleetInputError::OutOfRange { name: name.to_string(), value, expected }
@@ -131,8 +131,8 @@ fn check_scale(inputs: &FleetInputs) -> Result<(), FleetInputError> {
             "at least 2 (for standard errors)",
         ));
     }
-    if !(inputs.years.is_finite() && inputs.years > 0.0) {
-        return Err(out_of_range("years", inputs.years, "a finite time > 0 years"));
+    if !(inputs.years.0.is_finite() && inputs.years.0 > 0.0) {
+        return Err(out_of_range("years", inputs.years.0, "a finite time > 0 years"));
     }
     if inputs.gpus == 0 {
         return Err(out_of_range("gpus", 0.0, "at least 1"));
@@ -175,7 +175,7 @@ fn check_job_size(inputs: &FleetInputs) -> Result<(), FleetInputError> {
 fn check_interruptions(inputs: &FleetInputs) -> Result<(), FleetInputError> {
     check_non_negative("gpu_interruptions_per_gpu_h", inputs.gpu_interruptions_per_gpu_h)?;
     check_non_negative("job.flaps_per_link_h", inputs.job.flaps_per_link_h)?;
-    let horizon_h = inputs.years * HOURS_PER_YEAR;
+    let horizon_h = inputs.years.to_hours().0;
     let per_gpu_h = inputs.gpu_interruptions_per_gpu_h + inputs.job.flaps_per_link_h;
     let expected = per_gpu_h * inputs.job.settings.gpus as f64 * horizon_h;
     if expected > MAX_JOB_INTERRUPTIONS {

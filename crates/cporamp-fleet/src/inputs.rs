@@ -2,7 +2,7 @@
 //! hardware, spares, component lifetimes, repair times and the training job, and the errors
 //! that name an input out of range.
 
-use cporamp_core::units::{Celsius, Fit, Hours};
+use cporamp_core::units::{Celsius, Fit, Hours, Years};
 use serde::Serialize;
 
 use crate::MAX_JOB_INTERRUPTIONS;
@@ -16,8 +16,8 @@ pub struct FleetInputs {
     pub seed: u64,
     /// Replications (at least 2, for standard errors).
     pub replications: usize,
-    /// Simulated time, years.
-    pub years: f64,
+    /// Simulated time.
+    pub years: Years,
     /// GPUs in the cluster, one scale-out port each.
     pub gpus: usize,
     /// Switch ports at the fabric's port speed.

@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
+use crate::HOURS_PER_MONTH;
 use crate::goodput::{daly_interval_h, young_interval_h};
 use crate::inputs::FleetInputs;
 use crate::simulation::{Tally, TierTally};
-use crate::{HOURS_PER_MONTH, HOURS_PER_YEAR};
 
 /// A mean over replications with its standard error.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -267,8 +267,8 @@ pub(crate) fn result(
     topology: TopologyCounts,
     tallies: &[Tally],
 ) -> FleetResult {
-    let horizon_h = inputs.years * HOURS_PER_YEAR;
-    let years = inputs.years;
+    let horizon_h = inputs.years.to_hours().0;
+    let years = inputs.years.0;
     let per_year =
         |get: &dyn Fn(&Tally) -> f64| Estimate::of(tallies.iter().map(|t| get(t) / years));
     let gpus = inputs.gpus as f64;
@@ -345,8 +345,8 @@ pub(crate) fn result(
 
 /// What happened to the job over the replications `tallies` of `inputs`.
 fn job_result(inputs: &FleetInputs, tallies: &[Tally]) -> JobResult {
-    let horizon_h = inputs.years * HOURS_PER_YEAR;
-    let years = inputs.years;
+    let horizon_h = inputs.years.to_hours().0;
+    let years = inputs.years.0;
     let per_year =
         |get: &dyn Fn(&Tally) -> f64| Estimate::of(tallies.iter().map(|t| get(t) / years));
     let job = inputs.job;

@@ -12,7 +12,7 @@
 
 use cporamp_core::check::{Checker, Limits, Section};
 use cporamp_core::ids::{GenerationId, TechnologyId};
-use cporamp_core::units::{Celsius, Dppm, Fit, Gbps, Hours};
+use cporamp_core::units::{Celsius, Dppm, Fit, Gbps, Hours, Years};
 use serde::{Deserialize, Serialize};
 
 /// What a fabric tier's technology is for, so the scenario can check that it fits.
@@ -44,8 +44,8 @@ pub struct FleetSettings {
     pub seed: u64,
     /// Replications (at least 2).
     pub replications: usize,
-    /// Simulated years.
-    pub years: f64,
+    /// Simulated time.
+    pub years: Years,
     /// The cluster's switch generation.
     pub generation: GenerationId,
     /// GPUs, one scale-out port each.
@@ -143,7 +143,7 @@ pub fn check(checker: &mut Checker, settings: &FleetSettings, catalog: &impl Cat
     at.non_negative(checker, "job.restart_cost_h", s.job.restart_cost_h.0, "h");
     at.count(checker, "seed", s.seed, 0, i64::from(u32::MAX), "seed");
     at.count(checker, "replications", s.replications, 2, 10_000, "replications");
-    at.number(checker, "years", s.years, Limits::between(0.01, 50.0), "years");
+    at.number(checker, "years", s.years.0, Limits::between(0.01, 50.0), "years");
     at.count(checker, "technicians", s.technicians, 1, 100_000, "technicians");
     at.non_negative(
         checker,

@@ -8,13 +8,13 @@ use std::collections::{BinaryHeap, VecDeque};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use crate::HOURS_PER_MONTH;
 use crate::checks::check;
 use crate::goodput::{charged_h, goodput, optimal_checkpoint_interval_h};
 use crate::inputs::{ElsService, FleetInputError, FleetInputs};
 use crate::lifetimes::{sample_repair, unit_exponential};
 use crate::results::{FleetResult, JOB_CAUSES, JobCause, result};
 use crate::topology::{Class, Fabric, NONE, Service, classes};
-use crate::{HOURS_PER_MONTH, HOURS_PER_YEAR};
 
 /// A repair waiting for or holding a spare and a technician.
 #[derive(Debug, Clone, Copy)]
@@ -155,7 +155,7 @@ impl<'a> Simulation<'a> {
         for _ in 0..replication {
             rng.jump();
         }
-        let horizon_h = inputs.years * HOURS_PER_YEAR;
+        let horizon_h = inputs.years.to_hours().0;
         let months = (horizon_h / HOURS_PER_MONTH).ceil().max(1.0) as usize;
         let ends = fabric.end_switch.len();
         let switches = fabric.switch_tier.len();

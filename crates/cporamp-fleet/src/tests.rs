@@ -5,7 +5,7 @@
 use super::*;
 use crate::goodput::completed_chunks;
 use crate::lifetimes::{Lifetime, unit_exponential};
-use cporamp_core::units::{Celsius, Fit, Hours};
+use cporamp_core::units::{Celsius, Fit, Hours, Years};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -43,7 +43,7 @@ fn quiet(gpus: usize, radix: usize, tiers: usize) -> FleetInputs {
     FleetInputs {
         seed: 1,
         replications: 20,
-        years: 1.0,
+        years: Years(1.0),
         gpus,
         radix,
         tiers: (0..tiers)
@@ -134,7 +134,7 @@ fn els_lasers_with_independent_repair_follow_the_k_of_n_closed_form() {
     // Exp(mean 20 h): the ports it feeds are up with sum_{j >= k} C(n, j) a^j (1 - a)^(n - j).
     let mut inputs = quiet(128, 16, 2);
     inputs.replications = 40;
-    inputs.years = 2.0;
+    inputs.years = Years(2.0);
     inputs.tiers[0].technology = PortTechnology {
         name: "cpo-els".to_string(),
         kind: PortKind::CoPackagedEls {
@@ -170,7 +170,7 @@ fn a_co_packaged_leaf_replaced_at_its_first_failed_port_is_a_two_state_unit() {
     // (the blast radius), and a job on one leaf is hit N lambda A times per hour.
     let mut inputs = quiet(128, 16, 2);
     inputs.replications = 30;
-    inputs.years = 2.0;
+    inputs.years = Years(2.0);
     inputs.tiers[0].technology = PortTechnology {
         name: "cpo".to_string(),
         kind: PortKind::CoPackaged { replace_after_failed_ports: 1 },
@@ -188,7 +188,7 @@ fn a_co_packaged_leaf_replaced_at_its_first_failed_port_is_a_two_state_unit() {
     within(result.tiers[0].link_availability, availability, "GPU-leaf links");
     within(result.tiers[1].link_availability, availability, "leaf-spine links");
     within(result.job.link_availability, availability, "the job's leaf");
-    let hits = n * lambda * availability * HOURS_PER_YEAR * inputs.years;
+    let hits = n * lambda * availability * HOURS_PER_YEAR * inputs.years.0;
     within(result.job.network_interruptions, hits, "network interruptions");
     // Every replacement of a leaf came from one port failure.
     let replacements = result.tiers[0].switches.repairs_per_year.mean;
@@ -405,7 +405,7 @@ fn checkpointing_under_poisson_interruptions_follows_renewal_theory_and_daly() {
     // replication is biased upward by O(1 / interruptions), small against its spread here.
     let mut inputs = quiet(32, 8, 2);
     inputs.replications = 20;
-    inputs.years = 8.0;
+    inputs.years = Years(8.0);
     inputs.gpu_interruptions_per_gpu_h = 1.0 / 320.0;
     let result = simulate(&inputs, 2).unwrap();
     let (lambda, tau, cost, restart): (f64, f64, f64, f64) = (0.1, 1.0, 0.1, 0.2);
@@ -487,7 +487,7 @@ fn llama_3_network_interruptions_from_sourced_reliability_within_a_factor_of_two
     let pluggable = Component { random_fit: Fit(module_fit), ..never() };
     let swap = Repair::LogNormal { median_h: Hours(6.0), sigma: 0.755 };
     let mut inputs = quiet(16_384, 64, 3);
-    inputs.years = 54.0 * 24.0 / HOURS_PER_YEAR;
+    inputs.years = Years(54.0 * 24.0 / HOURS_PER_YEAR);
     inputs.replications = 20;
     for tier in &mut inputs.tiers {
         tier.technology = PortTechnology { port_repair: swap, ..module("400G", pluggable, 6.0) };
@@ -513,7 +513,7 @@ fn llama_3_network_interruptions_from_sourced_reliability_within_a_factor_of_two
 fn busy() -> FleetInputs {
     let mut inputs = quiet(100, 8, 3);
     inputs.replications = 6;
-    inputs.years = 2.0;
+    inputs.years = Years(2.0);
     inputs.technicians = 2;
     let scarce = Spares { initial_units: 1, reorder_lead_h: Hours(100.0) };
     let lossy = Component {

@@ -4,7 +4,6 @@
 
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use crate::HOURS_PER_YEAR;
 use crate::checks::check;
 use crate::inputs::{ElsService, FleetInputError, FleetInputs, PortKind, Repair};
 use crate::lifetimes::Lifetime;
@@ -326,7 +325,7 @@ pub(crate) fn classes(inputs: &FleetInputs) -> Vec<Class> {
         .map(|tier| {
             let technology = &tier.technology;
             // Lifetimes beyond the horizon are never scheduled: not computed either.
-            let horizon_h = inputs.years * HOURS_PER_YEAR;
+            let horizon_h = inputs.years.to_hours().0;
             let of = |component| Lifetime::of(component).within(horizon_h);
             let laser = technology.laser.as_ref().map(of);
             let (service, port_laser, els_laser) = match technology.kind {

@@ -43,7 +43,7 @@ fn fixture() -> FleetInputs {
     FleetInputs {
         seed: 1,
         replications: 3,
-        years: 0.5,
+        years: cporamp_core::units::Years(0.5),
         gpus: 512,
         radix: 32,
         tiers: ["leaf", "spine"]

@@ -121,8 +121,7 @@ pub const REDESIGN_YEARS: i32 = 2;
 /// Equipment life over which TCO is counted, years.
 pub const LIFE_YEARS: f64 = 5.0;
 
-/// Hours per year (365.25 days).
-pub const HOURS_PER_YEAR: f64 = 8766.0;
+pub use cporamp_core::units::HOURS_PER_YEAR;
 
 /// Relative TCO advantage that sets the pluggable/LPO logistic split's scale.
 pub const SPLIT_SCALE: f64 = 0.1;

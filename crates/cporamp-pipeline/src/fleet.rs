@@ -442,6 +442,7 @@ fn stocked(mut inputs: FleetInputs, spare_fraction: f64) -> Result<FleetInputs, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cporamp_core::units::Years;
 
     #[test]
     fn fleet_inputs_scale_port_and_laser_rates_and_take_latent_escapes_from_yield() {
@@ -450,7 +451,7 @@ mod tests {
         let mut scenario = crate::fixture::small();
         scenario.fleet.gpus = 4096;
         scenario.fleet.job.gpus = 2048;
-        scenario.fleet.years = 0.5;
+        scenario.fleet.years = Years(0.5);
         scenario.fleet.replications = 2;
         let options = crate::fixture::two_threads();
         let output = crate::run_generation(&scenario, "102.4T", &options).unwrap();
@@ -538,7 +539,7 @@ mod tests {
         fleet.gpus = 16_384;
         fleet.job.gpus = 16_384;
         fleet.tiers = 3;
-        fleet.years = 54.0 / 365.25;
+        fleet.years = Years(54.0 / 365.25);
         fleet.replications = 40;
         fleet.gpu_interruptions_per_gpu_h = 0.0;
         fleet.reliability.module_infant_dppm = Dppm(0.0);
@@ -578,7 +579,7 @@ mod tests {
         scenario.fleet.gpus = 1024;
         scenario.fleet.job.gpus = 512;
         scenario.fleet.tiers = 2;
-        scenario.fleet.years = 0.5;
+        scenario.fleet.years = Years(0.5);
         let output =
             crate::run_generation(&scenario, "51.2T", &crate::fixture::two_threads()).unwrap();
         let pluggable = scenario.technologies.iter().position(|t| t.id == "pluggable_dsp").unwrap();

@@ -33,7 +33,7 @@ fn results_do_not_depend_on_threads_and_progress_reaches_every_total() {
     let mut scenario = fixture::small();
     // Two replications of one year are enough to see any dependence on threads.
     scenario.fleet.replications = 2;
-    scenario.fleet.years = 1.0;
+    scenario.fleet.years = cporamp_core::units::Years(1.0);
     let (one, progress_one) = run_at(&scenario, 1);
     let (three, progress_three) = run_at(&scenario, 3);
     assert!(one == three, "the JSON of a run differs between 1 and 3 threads");
@@ -264,8 +264,8 @@ fn the_loop_settles_and_feeds_engine_temperatures_into_the_comparison() {
         replace_after as f64 / (0..replace_after).map(|k| n as f64 / (n - k) as f64).sum::<f64>();
     let renewal = all_alive * mean_alive;
     let latent = els.inputs.tiers[0].technology.infant_probability * counts.switches as f64
-        / scenario.fleet.years;
-    let exposure_y = scenario.fleet.years * scenario.fleet.replications as f64;
+        / scenario.fleet.years.0;
+    let exposure_y = scenario.fleet.years.0 * scenario.fleet.replications as f64;
     let poisson_se = (renewal / exposure_y).sqrt();
     assert!(
         leaf.mean > renewal * 0.998 - 3.0 * poisson_se

@@ -206,7 +206,7 @@ fn summary(html: &mut String, result: &CodesignResult) {
         number(result.max_pressure_drop_kpa, 0),
         result.front.len(),
         escape(result.choice.binding_field.as_deref().unwrap_or("none")),
-        number(result.years, 1),
+        number(result.years.0, 1),
     );
 }
 

@@ -48,7 +48,7 @@ pub(crate) fn section(html: &mut String, scenario: &Scenario, fleet: &FleetOutpu
         first.inputs.radix,
         escape(&fleet.generation),
         number(settings.gpus as f64, 0),
-        number(settings.years, 1),
+        number(settings.years.0, 1),
         settings.replications,
         settings.replace_after_failed_ports,
         number(settings.job.gpus as f64, 0),

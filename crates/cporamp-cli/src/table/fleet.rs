@@ -29,7 +29,7 @@ fn summary_table(
     let fabrics = &fleet.fabrics;
     let mut summary = Table::new(
         format!(
-            "Fleet: {} GPUs on {} tiers of {}-port {} switches over {} years, {} replications \
+            "Fleet: {} GPUs on {} tiers of {}-port {} switches over {}, {} replications \
              (mean ± SE); a training job on {} GPUs",
             settings.gpus,
             settings.tiers,

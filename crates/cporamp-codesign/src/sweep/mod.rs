@@ -7,6 +7,7 @@
 //! offsets, and `choice.rs` finds the Pareto front and the scenario's choice.
 
 use cporamp_core::ids::{GenerationId, TechnologyId};
+use cporamp_core::units::Years;
 use cporamp_pipeline::{PipelineError, package_model_for};
 use cporamp_scenario::Scenario;
 use cporamp_scenario::{
@@ -187,8 +188,8 @@ pub struct CodesignResult {
     pub generation: GenerationId,
     /// Switch capacity, Gb/s.
     pub capacity_gbps: f64,
-    /// Service life the costs run over, years.
-    pub years: f64,
+    /// Service life the costs run over.
+    pub years: Years,
     /// Every point, in grid order (flow, channel, inlet, gap, engine plate, ELS, ASIC power).
     pub points: Vec<PointResult>,
     /// Indices of the Pareto front, in grid order.

@@ -150,7 +150,7 @@ pub(super) fn evaluate(
     let capacity_gbps = generation.switch_capacity().0;
     let total_w = coolant.switch_w + hydraulics.pump_w + facility.facility_w;
     let pj_per_bit = total_w / capacity_gbps * 1e3;
-    let life_h = scenario.fleet.years * HOURS_PER_YEAR;
+    let life_h = scenario.fleet.years.to_hours().0;
     let lasers = lasers(scenario, result, settled.engine_temp_c, ports, life_h);
     // Rings.
     let heater_w = result.port_power.heater_w * ports;

@@ -306,7 +306,7 @@ fn fleet(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
     }
     let expected = settings.gpu_interruptions_per_gpu_h
         * settings.job.gpus as f64
-        * settings.years
+        * settings.years.0
         * HOURS_PER_YEAR;
     if expected > MAX_JOB_INTERRUPTIONS {
         problems.push(invalid(

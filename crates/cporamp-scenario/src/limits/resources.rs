@@ -5,7 +5,6 @@ use super::super::{Scenario, Technology, TechnologyKind};
 use super::engine_lanes;
 use cporamp_core::market_input::MarketInput;
 use cporamp_core::resources::Demand;
-use cporamp_core::units::HOURS_PER_YEAR;
 
 /// Conservative throughputs (about half of what BENCHMARKS.md measures on one core), per CPU
 /// second.
@@ -263,7 +262,7 @@ fn fleet_demands(scenario: &Scenario, threads: f64, demands: &mut Vec<Demand>) {
     let fleet_runs =
         fabrics + 2.0 * (market.laser_factors.len() + market.engine_fit_factors.len() + 1) as f64;
     let replications = f.replications as f64;
-    let horizon_h = f.years * HOURS_PER_YEAR;
+    let horizon_h = f.years.to_hours().0;
     let r = &f.reliability;
     // Failures per unit over the horizon: the largest random rate, and wear-out renewals.
     let fit =
