@@ -79,13 +79,7 @@ fn sides_mm(
     let generation = scenario.generations.get(generation_index)?;
     let geometry = technology.package.as_ref()?;
     let asic_side_mm = scenario.thermal.asic_side_mm.get(&generation.id)?.0;
-    let load = cporamp_thermal::package::PackageLoad {
-        asic_w: 0.0,
-        engine_w: 0.0,
-        n_engines: geometry.engines_per_switch(generation) as usize,
-        engine_edge_mm: geometry.engine_edge.0,
-        asic_side_mm,
-    };
+    let load = crate::package_geometry(&scenario.thermal, geometry, generation);
     Some((cporamp_thermal::package::package_side_mm(&scenario.thermal, &load), asic_side_mm))
 }
 

@@ -95,14 +95,21 @@ pub(crate) fn package_model(
     geometry: &Package,
 ) -> Result<PackageModel, PackageError> {
     let generation = &scenario.generations[generation_index];
-    let load = PackageLoad {
-        asic_w: 0.0,
-        engine_w: 0.0,
-        n_engines: geometry.engines_per_switch(generation) as usize,
-        engine_edge_mm: geometry.engine_edge.0,
-        asic_side_mm: scenario.thermal.asic_side(&generation.id).0,
-    };
-    PackageModel::new(settings, &load)
+    PackageModel::new(settings, &package_geometry(&scenario.thermal, geometry, generation))
+}
+
+/// The geometry (no power) of `package` at `generation`: its engines, their width and the
+/// generation's ASIC die side from `thermal`.
+pub(crate) fn package_geometry(
+    thermal: &ThermalSettings,
+    package: &Package,
+    generation: &Generation,
+) -> PackageLoad {
+    PackageLoad::geometry(
+        package.engines_per_switch(generation) as usize,
+        package.engine_edge,
+        thermal.asic_side(&generation.id),
+    )
 }
 
 /// One co-packaged technology at one generation: the unit the thermal, photonics and yield

@@ -6,11 +6,12 @@
 //! `photonics.drift_grid_cells`), which must put a cell centre in every die. Cheap: no grid
 //! is built or solved.
 
+use crate::engines::package_geometry;
 use cporamp_core::error::{Diagnostic, DiagnosticKind, ScenarioError};
 use cporamp_core::units::Millimetres;
 use cporamp_scenario::{self as scenario, Scenario};
 use cporamp_thermal::channel_plate::{MAX_PLATE_CELLS, plate_cells};
-use cporamp_thermal::package::{PackageLoad, check_grid, cold_plate, package_side_mm};
+use cporamp_thermal::package::{check_grid, cold_plate, package_side_mm};
 
 /// Every problem the engines would find in `scenario` before computing anything, located in
 /// `source` (the text it was loaded from; `origin` names it).
@@ -24,13 +25,7 @@ pub fn preflight(scenario: &Scenario, source: &str, origin: &str) -> Result<(), 
     for technology in &scenario.technologies {
         let Some(package) = &technology.package else { continue };
         for generation in &scenario.generations {
-            let load = PackageLoad {
-                asic_w: 0.0,
-                engine_w: 0.0,
-                n_engines: package.engines_per_switch(generation) as usize,
-                engine_edge_mm: package.engine_edge.0,
-                asic_side_mm: thermal.asic_side(&generation.id).0,
-            };
+            let load = package_geometry(thermal, package, generation);
             let side_mm = package_side_mm(thermal, &load);
             // The package grid and the drift transient's coarser one must put a cell centre
             // in every die.

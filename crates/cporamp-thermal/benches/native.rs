@@ -6,6 +6,7 @@
 //! Run: `cargo bench -p cporamp-thermal --bench native`. Figures go in BENCHMARKS.md.
 
 use cporamp_core::check::Checker;
+use cporamp_core::units::{Millimetres, Watts};
 use cporamp_thermal::native::{Boundaries, Layer, Material, Model, Rect, Source};
 use cporamp_thermal::package::{PackageLoad, PackageModel};
 use cporamp_thermal::settings::{self, HeatSinkKind, ThermalSettings};
@@ -75,11 +76,11 @@ fn package_64(kind: &str) {
         settings.cold_plate.kind = HeatSinkKind::Microchannel4rm;
     }
     let load = PackageLoad {
-        asic_w: 470.0,
-        engine_w: 25.0,
+        asic_w: Watts(470.0),
+        engine_w: Watts(25.0),
         n_engines: 16,
-        engine_edge_mm: 15.0,
-        asic_side_mm: 30.0,
+        engine_edge_mm: Millimetres(15.0),
+        asic_side_mm: Millimetres(30.0),
     };
     let model = PackageModel::new(&settings, &load).unwrap();
     divan::black_box(model.evaluate(470.0, 25.0, 35.0).unwrap());

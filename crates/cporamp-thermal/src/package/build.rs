@@ -62,12 +62,12 @@ impl PackageModel {
         let interface_m2k_per_w = settings.cold_plate.interface_r_k_mm2_per_w.0 * 1e-6;
 
         let footprint = Rect { x_m: 0.0, y_m: 0.0, width_m: side_m, height_m: side_m };
-        let asic_offset = (side_mm - geometry.asic_side_mm) / 2.0 * 1e-3;
+        let asic_offset = (side_mm - geometry.asic_side_mm.0) / 2.0 * 1e-3;
         let asic = Rect {
             x_m: asic_offset,
             y_m: asic_offset,
-            width_m: geometry.asic_side_mm * 1e-3,
-            height_m: geometry.asic_side_mm * 1e-3,
+            width_m: geometry.asic_side_mm.0 * 1e-3,
+            height_m: geometry.asic_side_mm.0 * 1e-3,
         };
         let engines = engine_rects(settings, geometry, side_mm);
         let dies: Vec<Rect> = std::iter::once(asic).chain(engines.iter().copied()).collect();

@@ -12,20 +12,37 @@
 use super::PackageError;
 use crate::native::Rect;
 use crate::settings::ThermalSettings;
+use cporamp_core::units::{Millimetres, Watts};
 
 /// Powers and engine geometry of one switch package.
 #[derive(Debug, Clone, Copy)]
 pub struct PackageLoad {
-    /// ASIC power, W.
-    pub asic_w: f64,
-    /// Power of one optical engine, W.
-    pub engine_w: f64,
+    /// ASIC power.
+    pub asic_w: Watts,
+    /// Power of one optical engine.
+    pub engine_w: Watts,
     /// Number of engines (a multiple of 4).
     pub n_engines: usize,
-    /// Engine width along the package edge, mm.
-    pub engine_edge_mm: f64,
-    /// ASIC die side, mm.
-    pub asic_side_mm: f64,
+    /// Engine width along the package edge.
+    pub engine_edge_mm: Millimetres,
+    /// ASIC die side.
+    pub asic_side_mm: Millimetres,
+}
+
+impl PackageLoad {
+    /// The geometry of a package of `n_engines` engines `engine_edge` wide around an ASIC die
+    /// of side `asic_side`, without power (a model is built once per geometry and evaluated
+    /// at any power).
+    #[must_use]
+    pub fn geometry(n_engines: usize, engine_edge: Millimetres, asic_side: Millimetres) -> Self {
+        PackageLoad {
+            asic_w: Watts(0.0),
+            engine_w: Watts(0.0),
+            n_engines,
+            engine_edge_mm: engine_edge,
+            asic_side_mm: asic_side,
+        }
+    }
 }
 
 /// The check [`PackageModel::new`](super::PackageModel::new) makes on its grid, without
@@ -40,12 +57,12 @@ pub fn check_grid(
     cells: usize,
 ) -> Result<(), PackageError> {
     let side_mm = package_side_mm(settings, load);
-    let asic_offset = (side_mm - load.asic_side_mm) / 2.0 * 1e-3;
+    let asic_offset = (side_mm - load.asic_side_mm.0) / 2.0 * 1e-3;
     let asic = Rect {
         x_m: asic_offset,
         y_m: asic_offset,
-        width_m: load.asic_side_mm * 1e-3,
-        height_m: load.asic_side_mm * 1e-3,
+        width_m: load.asic_side_mm.0 * 1e-3,
+        height_m: load.asic_side_mm.0 * 1e-3,
     };
     let cell_m = side_mm * 1e-3 / cells.max(1) as f64;
     let centres: Vec<f64> = (0..cells).map(|i| (i as f64 + 0.5) * cell_m).collect();
@@ -79,8 +96,8 @@ pub fn package_side_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
 /// or half an engine row's length if that is larger, so that the four rows never overlap at
 /// the corners.
 fn engine_inner_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
-    let run = (load.n_engines / 4) as f64 * load.engine_edge_mm;
-    (load.asic_side_mm / 2.0 + settings.engine_gap_mm.0).max(run / 2.0)
+    let run = (load.n_engines / 4) as f64 * load.engine_edge_mm.0;
+    (load.asic_side_mm.0 / 2.0 + settings.engine_gap_mm.0).max(run / 2.0)
 }
 
 /// Engine rectangles (m, origin at the substrate's lower-left corner): the bottom row left
@@ -93,27 +110,27 @@ pub(super) fn engine_rects(
 ) -> Vec<Rect> {
     let per_side = load.n_engines / 4;
     let centre = side_mm / 2.0;
-    let run = per_side as f64 * load.engine_edge_mm;
+    let run = per_side as f64 * load.engine_edge_mm.0;
     let inner = engine_inner_mm(settings, load);
     let mut rects = Vec::with_capacity(load.n_engines);
     let mm = |value: f64| value * 1e-3;
     for side in 0..4 {
         for index in 0..per_side {
-            let along = centre - run / 2.0 + index as f64 * load.engine_edge_mm;
+            let along = centre - run / 2.0 + index as f64 * load.engine_edge_mm.0;
             let (x, y, width, height) = match side {
                 0 => (
                     along,
                     centre - inner - settings.engine_depth_mm.0,
-                    load.engine_edge_mm,
+                    load.engine_edge_mm.0,
                     settings.engine_depth_mm.0,
                 ),
-                1 => (centre + inner, along, settings.engine_depth_mm.0, load.engine_edge_mm),
-                2 => (along, centre + inner, load.engine_edge_mm, settings.engine_depth_mm.0),
+                1 => (centre + inner, along, settings.engine_depth_mm.0, load.engine_edge_mm.0),
+                2 => (along, centre + inner, load.engine_edge_mm.0, settings.engine_depth_mm.0),
                 _ => (
                     centre - inner - settings.engine_depth_mm.0,
                     along,
                     settings.engine_depth_mm.0,
-                    load.engine_edge_mm,
+                    load.engine_edge_mm.0,
                 ),
             };
             rects.push(Rect { x_m: mm(x), y_m: mm(y), width_m: mm(width), height_m: mm(height) });

@@ -154,5 +154,5 @@ pub fn solve(
     load: &PackageLoad,
     inlet_c: f64,
 ) -> Result<PackageResult, PackageError> {
-    PackageModel::new(settings, load)?.evaluate(load.asic_w, load.engine_w, inlet_c)
+    PackageModel::new(settings, load)?.evaluate(load.asic_w.0, load.engine_w.0, inlet_c)
 }

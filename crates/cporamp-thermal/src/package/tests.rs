@@ -6,7 +6,7 @@ use crate::reduced::Scheme;
 use crate::settings::{ColdPlate, HeatSinkKind};
 use cporamp_core::units::{
     JoulesPerKilogramKelvin, KilogramsPerCubicMetre, LitresPerMinute, Millimetres, PascalSeconds,
-    WattsPerMetreKelvin,
+    Watts, WattsPerMetreKelvin,
 };
 
 fn settings() -> ThermalSettings {
@@ -15,11 +15,11 @@ fn settings() -> ThermalSettings {
 
 fn load() -> PackageLoad {
     PackageLoad {
-        asic_w: 470.0,
-        engine_w: 25.0,
+        asic_w: Watts(470.0),
+        engine_w: Watts(25.0),
         n_engines: 16,
-        engine_edge_mm: 15.0,
-        asic_side_mm: 30.0,
+        engine_edge_mm: Millimetres(15.0),
+        asic_side_mm: Millimetres(30.0),
     }
 }
 
@@ -426,6 +426,7 @@ fn the_board_path_carries_what_its_series_resistance_allows() {
 fn dies_never_overlap_and_a_too_coarse_grid_is_a_named_error() {
     let settings = settings();
     for (n_engines, asic_side_mm) in [(8, 24.0), (16, 30.0), (16, 10.0), (4, 40.0)] {
+        let asic_side_mm = Millimetres(asic_side_mm);
         let geometry = PackageLoad { n_engines, asic_side_mm, ..load() };
         let model = PackageModel::new(&settings, &geometry).unwrap();
         for (index, a) in model.dies.iter().enumerate() {
@@ -439,7 +440,7 @@ fn dies_never_overlap_and_a_too_coarse_grid_is_a_named_error() {
     }
     let mut coarse = settings.clone();
     coarse.grid_cells = 8;
-    let tiny = PackageLoad { asic_side_mm: 1.0, ..load() };
+    let tiny = PackageLoad { asic_side_mm: Millimetres(1.0), ..load() };
     let error = PackageModel::new(&coarse, &tiny).err().unwrap();
     assert!(error.to_string().contains("ASIC die (1.00 mm wide) holds no cell centre"), "{error}");
 }
