@@ -1,5 +1,5 @@
 //! Snapshot tests (insta) of the CLI's output on the quick scenario: every subcommand's text
-//! tables, and the key structure of `run @quick`'s results.json (key paths and value types,
+//! tables (and the table a sweep writes), and the key structure of `run @quick`'s results.json (key paths and value types,
 //! arrays collapsed to one element, no numbers), so that a changed table, a renamed or a dropped key shows in review.
 //!
 //! The snapshots sit in `tests/snapshots/`. Update them with `INSTA_UPDATE=always cargo test
@@ -12,6 +12,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::record::Field;
 use serde_json::Value;
 
 /// Runs the real binary in `directory` and returns its standard output, checking exit 0.
@@ -167,6 +169,37 @@ fn scenario_init_and_check_text() {
         ));
     }
     snapshot("scenario", &text);
+}
+
+#[test]
+fn sweep_text() {
+    // Two inlets of the quick scenario through thermal and photonics: the command's line,
+    // then the table it wrote, a column per line (name and each scenario's value).
+    let directory = tempfile::tempdir().unwrap();
+    let sweep = "base = \"@quick\"\nengines = [\"thermal\", \"photonics\"]\n\
+        [[axis]]\npath = \"thermal.cold_plate.nominal_inlet_c\"\nvalues = [25.0, 45.0]\n";
+    std::fs::write(directory.path().join("sweep.toml"), sweep).unwrap();
+    let mut text =
+        cporamp(directory.path(), &["sweep", "sweep.toml", "--out", "out", "-q", "--threads", "2"]);
+    let file = std::fs::File::open(directory.path().join("out/sweep.parquet")).unwrap();
+    let reader = SerializedFileReader::new(file).unwrap();
+    let rows: Vec<Vec<(String, String)>> = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|row| {
+            let cell = |field: &Field| match field {
+                // Four decimals: far above the last bits a libm may round differently.
+                Field::Double(value) => format!("{value:.4}"),
+                other => other.to_string(),
+            };
+            row.unwrap().get_column_iter().map(|(n, f)| (n.clone(), cell(f))).collect()
+        })
+        .collect();
+    for (column, (name, _)) in rows[0].iter().enumerate() {
+        let values: Vec<&str> = rows.iter().map(|row| row[column].1.as_str()).collect();
+        text.push_str(&format!("{name}: {}\n", values.join(" | ")));
+    }
+    snapshot("sweep", &text);
 }
 
 /// The type of a JSON value, as the structure lists it.
