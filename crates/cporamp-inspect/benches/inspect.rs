@@ -51,7 +51,11 @@ fn records() -> Vec<Record> {
                     station: 0,
                     week: None,
                     position_rho_sq: Some(rho_sq),
-                    values: [Some(loss), Some(5.0 + block), Some(1.0 + stream.next())],
+                    values: cporamp_inspect::ByParameter([
+                        Some(loss),
+                        Some(5.0 + block),
+                        Some(1.0 + stream.next()),
+                    ]),
                     laser_dead: Some(false),
                     laser_weak: Some(false),
                     reworks: Some(0),
@@ -75,8 +79,10 @@ fn records() -> Vec<Record> {
 fn one_million_lanes_2_threads(bencher: divan::Bencher) {
     let records = records();
     let mut options = InspectOptions { packages_per_week: Some(100), ..InspectOptions::default() };
-    options.limits[0] = SpecLimits { lower: None, upper: Some(1.0) };
-    options.limits[2] = SpecLimits { lower: Some(0.0), upper: Some(4.5) };
+    options.limits[cporamp_inspect::Parameter::CouplingLossDb] =
+        SpecLimits { lower: None, upper: Some(1.0) };
+    options.limits[cporamp_inspect::Parameter::HeaterShiftNm] =
+        SpecLimits { lower: Some(0.0), upper: Some(4.5) };
     bencher.bench_local(|| {
         let mut inspector = Inspector::new(options.clone());
         inspector.intern("package_test");

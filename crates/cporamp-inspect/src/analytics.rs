@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::{
     CapabilityResult, Chart, ChartResult, FlaggedPoint, GroupYield, Inspector, MAX_LISTED_BREAKS,
-    Mechanism, Moments, PARAMETERS, PLOT_POINTS, PackageSums, Pareto, ParetoBar, PositionResult,
+    Mechanism, Moments, PLOT_POINTS, PackageSums, Parameter, Pareto, ParetoBar, PositionResult,
     Spatial, SpcSeries, VarianceResult, spc, stats,
 };
 
@@ -44,11 +44,14 @@ impl Inspector {
     }
 
     pub(super) fn spc(&self, threads: usize) -> Vec<SpcSeries> {
-        let jobs: Vec<(u32, usize)> = self
+        let jobs: Vec<(u32, Parameter)> = self
             .stations
             .iter()
             .flat_map(|(&id, station)| {
-                (0..3).filter(move |&p| station.series[p].len() >= 2).map(move |p| (id, p))
+                Parameter::ALL
+                    .into_iter()
+                    .filter(move |&p| station.series[p].len() >= 2)
+                    .map(move |p| (id, p))
             })
             .collect();
         let mut out: Vec<Option<SpcSeries>> = vec![None; jobs.len()];
@@ -66,7 +69,7 @@ impl Inspector {
         out.into_iter().flatten().collect()
     }
 
-    fn series(&self, id: u32, parameter: usize) -> SpcSeries {
+    fn series(&self, id: u32, parameter: Parameter) -> SpcSeries {
         let station = &self.stations[&id];
         let points = &station.series[parameter];
         let means: Vec<f64> = points.iter().map(|p| p.mean).collect();
@@ -122,8 +125,8 @@ impl Inspector {
         }
         SpcSeries {
             station: self.name(id),
-            parameter: PARAMETERS[parameter].0,
-            unit: PARAMETERS[parameter].1,
+            parameter: parameter.name(),
+            unit: parameter.unit(),
             subgroups: points.len(),
             charts,
             plot_first_point: start,
@@ -133,7 +136,8 @@ impl Inspector {
     }
 
     pub(super) fn capability(&self) -> Vec<CapabilityResult> {
-        (0..3)
+        Parameter::ALL
+            .into_iter()
             .filter(|&p| self.overall[p].count > 0)
             .map(|p| {
                 let overall = self.overall[p];
@@ -144,8 +148,8 @@ impl Inspector {
                 };
                 let limits = self.options.limits[p];
                 CapabilityResult {
-                    parameter: PARAMETERS[p].0,
-                    unit: PARAMETERS[p].1,
+                    parameter: p.name(),
+                    unit: p.unit(),
                     count: overall.count,
                     mean: overall.mean,
                     overall_sd: overall.sd(),
@@ -234,10 +238,10 @@ impl Inspector {
     pub(super) fn variance_components(&self) -> Vec<VarianceResult> {
         let mut out = Vec::new();
         for (grouping, maps) in [("lot", &self.by_lot), ("pic_wafer", &self.by_pic_wafer)] {
-            for (p, map) in maps.iter().enumerate() {
+            for (p, map) in maps.iter() {
                 let groups: Vec<Moments> = map.values().copied().collect();
                 if let Some(components) = stats::variance_components(&groups) {
-                    out.push(VarianceResult { parameter: PARAMETERS[p].0, grouping, components });
+                    out.push(VarianceResult { parameter: p.name(), grouping, components });
                 }
             }
         }

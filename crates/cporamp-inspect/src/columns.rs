@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use cporamp_yield::{Mechanism, SCHEMA_2_COLUMNS, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA};
 
-use crate::{Inspector, PARAMETERS, Record, SpecLimits};
+use crate::{ByParameter, Inspector, Parameter, Record, SpecLimits};
 
 /// A test file, mapping or limits file that cannot be read: the whole message, naming the
 /// file and what in it is wrong.
@@ -346,7 +346,7 @@ impl RecordBuilder {
                 station: u32::MAX,
                 week: None,
                 position_rho_sq: None,
-                values: [None; 3],
+                values: ByParameter([None; 3]),
                 laser_dead: None,
                 laser_weak: None,
                 reworks: None,
@@ -385,9 +385,9 @@ impl RecordBuilder {
         }
         match column {
             Column::PositionRhoSq => self.record.position_rho_sq = Some(value),
-            Column::GapUm => self.record.values[1] = Some(value),
-            Column::CouplingLossDb => self.record.values[0] = Some(value),
-            Column::HeaterShiftNm => self.record.values[2] = Some(value),
+            Column::GapUm => self.record.values[Parameter::GapUm] = Some(value),
+            Column::CouplingLossDb => self.record.values[Parameter::CouplingLossDb] = Some(value),
+            Column::HeaterShiftNm => self.record.values[Parameter::HeaterShiftNm] = Some(value),
             Column::WarpageUm => self.record.warpage_um = Some(value),
             _ => {}
         }
@@ -593,7 +593,7 @@ impl FileHeader {
     }
 }
 
-/// A limits file's `text` (TOML, one table per parameter of [`PARAMETERS`] with `lower`
+/// A limits file's `text` (TOML, one table per [`Parameter`] with `lower`
 /// and/or `upper` in its unit; `origin` names it in errors) over `limits`.
 ///
 /// # Errors
@@ -602,7 +602,7 @@ impl FileHeader {
 pub fn apply_limits_file(
     origin: &str,
     text: &str,
-    limits: &mut [SpecLimits; 3],
+    limits: &mut ByParameter<SpecLimits>,
 ) -> Result<(), InputError> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -613,8 +613,8 @@ pub fn apply_limits_file(
     let fail = |message: String| InputError(format!("limits {origin}: {message}"));
     let raw: BTreeMap<String, Raw> = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
     for (name, raw) in raw {
-        let Some(p) = PARAMETERS.iter().position(|(ours, _)| *ours == name) else {
-            let known: Vec<&str> = PARAMETERS.iter().map(|(n, _)| *n).collect();
+        let Some(p) = Parameter::from_name(&name) else {
+            let known: Vec<&str> = Parameter::ALL.iter().map(|p| p.name()).collect();
             return Err(fail(format!(
                 "[{name}]: unknown parameter; expected one of {}",
                 known.join(", ")
@@ -680,7 +680,7 @@ mod tests {
         assert_eq!((record.package, record.engine, record.lane), (7, 2, 3));
         assert!(record.shipped);
         // 1250 mdB = 1.25 dB exactly (a power of two fraction).
-        assert_eq!(record.values[0], Some(1.25));
+        assert_eq!(record.values[Parameter::CouplingLossDb], Some(1.25));
         assert_eq!((record.insertion, record.station), (9, 9));
     }
 

@@ -11,7 +11,7 @@
 //!   board-joint reject), of failed lanes by mechanism, and of rejected packages by insertion:
 //!   `package_test` when it failed its last package test, `system_test` when it passed that
 //!   and did not ship.
-//! - **SPC** per station and parameter ([`PARAMETERS`]): consecutive records of one station
+//! - **SPC** per station and parameter ([`Parameter`]): consecutive records of one station
 //!   and one (package, engine) form a subgroup (an engine's lanes share its fiber block and
 //!   PIC); the individuals chart and EWMA of the subgroup means and the X̄–R chart of the
 //!   subgroups of the most common size, with the Western Electric rules ([`spc`]); each
@@ -46,6 +46,7 @@ pub mod calibrate;
 pub mod columns;
 mod fits;
 pub mod line_fit;
+pub mod parameter;
 mod results;
 pub mod spc;
 pub mod stats;
@@ -63,12 +64,7 @@ pub use stats::{Capability, Moments, Proportion, SpecLimits, VarianceComponents}
 
 pub use cporamp_yield::{ByMechanism, Mechanism};
 
-/// The measured parameters: name (with its unit) and unit.
-pub const PARAMETERS: [(&str, &str); 3] =
-    [("coupling_loss_db", "dB"), ("gap_um", "µm"), ("heater_shift_nm", "nm")];
-
-/// Index of `coupling_loss_db` in [`PARAMETERS`].
-pub const COUPLING_LOSS: usize = 0;
+pub use parameter::{ByParameter, Parameter};
 
 /// Flagged points listed per chart and rule (all are counted).
 pub const MAX_LISTED_BREAKS: usize = 20;
@@ -101,8 +97,8 @@ pub struct Record {
     pub week: Option<i64>,
     /// The engine's normalized distance from the package centre, squared.
     pub position_rho_sq: Option<f64>,
-    /// Measurements in [`PARAMETERS`] order and units.
-    pub values: [Option<f64>; 3],
+    /// Measurements, each in its parameter's unit.
+    pub values: ByParameter<Option<f64>>,
     /// The lane's laser is dead (`None`: not recorded).
     pub laser_dead: Option<bool>,
     /// The lane's laser is weak (`None`: not recorded).
@@ -156,7 +152,11 @@ impl Record {
             station: 0,
             week: None,
             position_rho_sq: Some(lane.position_rho_sq),
-            values: [Some(lane.coupling_loss_db), Some(lane.gap_um), Some(lane.heater_shift_nm)],
+            values: ByParameter([
+                Some(lane.coupling_loss_db),
+                Some(lane.gap_um),
+                Some(lane.heater_shift_nm),
+            ]),
             laser_dead: Some(lane.laser_dead),
             laser_weak: Some(lane.laser_weak),
             reworks: Some(lane.reworks as u64),
@@ -176,8 +176,8 @@ impl Record {
 /// How to analyse.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct InspectOptions {
-    /// Specification limits per parameter, in [`PARAMETERS`] order.
-    pub limits: [SpecLimits; 3],
+    /// Specification limits per parameter.
+    pub limits: ByParameter<SpecLimits>,
     /// Packages per build week when the data has no week (packages numbered in build order);
     /// `None`: no yield by week without a week column.
     pub packages_per_week: Option<u64>,
@@ -250,7 +250,7 @@ struct Open {
     last_row: u64,
     lot: Option<u64>,
     pic_wafer: Option<u64>,
-    values: [Moments; 3],
+    values: ByParameter<Moments>,
 }
 
 /// A closed subgroup of one parameter.
@@ -281,7 +281,7 @@ pub struct SubgroupRows {
 struct Station {
     open: Option<Open>,
     groups: Vec<SubgroupRows>,
-    series: [Vec<Point>; 3],
+    series: ByParameter<Vec<Point>>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -301,12 +301,12 @@ pub struct Inspector {
     packages: BTreeMap<u64, PackageSums>,
     lane_failures: ByMechanism<u64>,
     stations: BTreeMap<u32, Station>,
-    overall: [Moments; 3],
-    within_ss: [f64; 3],
-    within_df: [u64; 3],
+    overall: ByParameter<Moments>,
+    within_ss: ByParameter<f64>,
+    within_df: ByParameter<u64>,
     positions: BTreeMap<u64, PositionSums>,
-    by_lot: [BTreeMap<u64, Moments>; 3],
-    by_pic_wafer: [BTreeMap<u64, Moments>; 3],
+    by_lot: ByParameter<BTreeMap<u64, Moments>>,
+    by_pic_wafer: ByParameter<BTreeMap<u64, Moments>>,
     /// Per (package, engine): lanes seen (largest lane + 1) and the dead lanes.
     engines: BTreeMap<(u64, u64), (u64, Vec<u64>)>,
     /// Per (package, engine), with a fit model: gap, position and per lane (first record
@@ -372,7 +372,7 @@ impl Inspector {
     }
 
     /// Replaces the specification limits (known once the files have named their technology).
-    pub fn set_limits(&mut self, limits: [SpecLimits; 3]) {
+    pub fn set_limits(&mut self, limits: ByParameter<SpecLimits>) {
         self.options.limits = limits;
     }
 
@@ -444,13 +444,13 @@ impl Inspector {
         }
         if self.collect_fits || self.options.fit_model.is_some() {
             let engine = self.fit_engines.entry((record.package, record.engine)).or_default();
-            engine.gap_um = engine.gap_um.or(record.values[1]);
+            engine.gap_um = engine.gap_um.or(record.values[Parameter::GapUm]);
             engine.rho_sq = engine.rho_sq.or(record.position_rho_sq);
             engine.coupling_failed |= record.failures & 1 == 1;
             engine.pic_wafer = engine.pic_wafer.or(record.pic_wafer);
             engine.lanes.entry(record.lane).or_insert((
-                record.values[COUPLING_LOSS],
-                record.values[2],
+                record.values[Parameter::CouplingLossDb],
+                record.values[Parameter::HeaterShiftNm],
                 record.laser_weak,
             ));
             if let Some(reworks) = record.reworks.filter(|&r| r > 0) {
@@ -474,12 +474,14 @@ impl Inspector {
         for m in Mechanism::ALL {
             self.lane_failures[m] += u64::from(record.failures >> m as u8 & 1);
         }
-        for (p, value) in record.values.iter().enumerate() {
+        for (p, value) in record.values.iter() {
             if let Some(v) = value {
                 self.overall[p].push(*v);
             }
         }
-        if let (Some(rho_sq), Some(loss)) = (record.position_rho_sq, record.values[COUPLING_LOSS]) {
+        if let (Some(rho_sq), Some(loss)) =
+            (record.position_rho_sq, record.values[Parameter::CouplingLossDb])
+        {
             let position = self.positions.entry(record.engine).or_default();
             position.rho_sq.push(rho_sq);
             position.loss.push(loss);
@@ -509,12 +511,12 @@ impl Inspector {
                 last_row: record.row,
                 lot: record.lot,
                 pic_wafer: record.pic_wafer,
-                values: [Moments::default(); 3],
+                values: ByParameter::default(),
             });
         }
         if let Some(open) = station.open.as_mut() {
             open.last_row = record.row;
-            for (p, value) in record.values.iter().enumerate() {
+            for (p, value) in record.values.iter() {
                 if let Some(v) = value {
                     open.values[p].push(*v);
                 }
@@ -526,10 +528,10 @@ impl Inspector {
     fn close(
         station: &mut Station,
         open: Open,
-        within_ss: &mut [f64; 3],
-        within_df: &mut [u64; 3],
-        by_lot: &mut [BTreeMap<u64, Moments>; 3],
-        by_pic_wafer: &mut [BTreeMap<u64, Moments>; 3],
+        within_ss: &mut ByParameter<f64>,
+        within_df: &mut ByParameter<u64>,
+        by_lot: &mut ByParameter<BTreeMap<u64, Moments>>,
+        by_pic_wafer: &mut ByParameter<BTreeMap<u64, Moments>>,
     ) {
         let group = u32::try_from(station.groups.len()).unwrap_or(u32::MAX);
         station.groups.push(SubgroupRows {
@@ -539,7 +541,7 @@ impl Inspector {
             package: open.package,
             engine: open.engine,
         });
-        for (p, moments) in open.values.iter().enumerate() {
+        for (p, moments) in open.values.iter() {
             if moments.count == 0 {
                 continue;
             }

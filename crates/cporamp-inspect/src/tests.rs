@@ -20,7 +20,7 @@ fn record(package: u64, engine: u64, lane: u64) -> Record {
         station: 0,
         week: None,
         position_rho_sq: Some(0.5),
-        values: [Some(0.1), Some(5.0), Some(1.0)],
+        values: ByParameter([Some(0.1), Some(5.0), Some(1.0)]),
         laser_dead: Some(false),
         laser_weak: Some(false),
         reworks: Some(0),
@@ -124,13 +124,13 @@ fn cpk_and_ppk_of_normal_data_meet_the_closed_form_within_their_standard_errors(
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let normal = Normal::new(0.6, 0.1).unwrap();
     let mut options = InspectOptions::default();
-    options.limits[COUPLING_LOSS] = SpecLimits { lower: Some(0.0), upper: Some(1.0) };
+    options.limits[Parameter::CouplingLossDb] = SpecLimits { lower: Some(0.0), upper: Some(1.0) };
     let mut inspector = Inspector::new(options);
     inspector.intern("package_test");
     for package in 0..2500 {
         for lane in 0..8 {
             let mut r = record(package, 0, lane);
-            r.values = [Some(normal.sample(&mut rng)), None, None];
+            r.values = ByParameter([Some(normal.sample(&mut rng)), None, None]);
             inspector.push(&r).unwrap();
         }
     }
@@ -174,7 +174,7 @@ fn the_bowl_is_recovered_from_positions_on_a_quadratic_surface() {
                 let mut r = record(package, engine, lane);
                 r.position_rho_sq = Some(rho_sq);
                 let noise = if lane % 2 == 0 { 0.05 } else { -0.05 };
-                r.values = [Some(0.2 + 0.5 * rho_sq + noise), None, None];
+                r.values = ByParameter([Some(0.2 + 0.5 * rho_sq + noise), None, None]);
                 inspector.push(&r).unwrap();
             }
         }
@@ -195,7 +195,7 @@ fn spc_names_the_rows_of_an_out_of_control_engine() {
             let mut r = record(package, 0, lane);
             let base = if package == 20 { 1.0 } else { 0.1 };
             let wobble = [0.01, -0.01, 0.005, -0.005][((package + lane) % 4) as usize];
-            r.values = [Some(base + wobble), None, None];
+            r.values = ByParameter([Some(base + wobble), None, None]);
             inspector.push(&r).unwrap();
         }
     }

@@ -37,7 +37,7 @@ use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::mechanism::Mechanism;
 use cporamp_core::units::Millimetres;
 use cporamp_inspect::yield_fit::{Defaults, FitModel, YieldFits, names};
-use cporamp_inspect::{LaserModel, SpecLimits};
+use cporamp_inspect::{ByParameter, LaserModel, Parameter, SpecLimits};
 use cporamp_scenario::LaserPlacement;
 use cporamp_scenario::Scenario;
 use serde::Serialize;
@@ -148,14 +148,14 @@ pub fn fit_model(
 /// allocation (`photonics.coupling_allocation_db`), heater shift in [0, heater efficiency x
 /// `photonics.heater_max_mw`] of `technology` (when it has rings); the gap has none.
 #[must_use]
-pub fn spec_limits(scenario: &Scenario, technology: Option<&str>) -> [SpecLimits; 3] {
-    let mut limits = [SpecLimits::default(); 3];
-    limits[0].upper = Some(scenario.photonics.coupling_allocation_db.0);
+pub fn spec_limits(scenario: &Scenario, technology: Option<&str>) -> ByParameter<SpecLimits> {
+    let mut limits = ByParameter::<SpecLimits>::default();
+    limits[Parameter::CouplingLossDb].upper = Some(scenario.photonics.coupling_allocation_db.0);
     let rings = technology.and_then(|id| {
         scenario.technologies.iter().find(|t| t.id == id).and_then(|t| t.rings.as_ref())
     });
     if let Some(rings) = rings {
-        limits[2] = SpecLimits {
+        limits[Parameter::HeaterShiftNm] = SpecLimits {
             lower: Some(0.0),
             upper: Some(rings.tuning_range_nm(scenario.photonics.heater_max_mw)),
         };
