@@ -263,7 +263,7 @@ fn names_a_dimensioned_quantity(name: &str) -> bool {
         "_c", "_k", "_mm", "_um", "_nm", "_s", "_h", "_w", "_kw", "_db", "_dbm", "_usd", "_mw",
         "_hz", "_mrad", "_gbps", "_pa_s", "_kpa", "_years",
     ];
-    if name == "years" {
+    if name == "years" || name == "usd" {
         return true;
     }
     if COMPOUND.iter().any(|suffix| name.ends_with(suffix)) {
@@ -302,6 +302,7 @@ fn engine_settings_and_inputs_carry_units_in_types() {
     assert!(names_a_dimensioned_quantity("nominal_inlet_c"));
     assert!(names_a_dimensioned_quantity("flow_l_per_min"));
     assert!(names_a_dimensioned_quantity("years"));
+    assert!(names_a_dimensioned_quantity("usd"));
     assert!(!names_a_dimensioned_quantity("ring_drift_nm_per_k"));
     assert!(!names_a_dimensioned_quantity("busy_fraction"));
     let sample = "pub struct ColdPlate {\n    pub nominal_inlet_c: f64,\n    pub kind: Kind,\n}\n\

@@ -149,7 +149,11 @@ fn yield_fits_1024_engines_2_threads(bencher: divan::Bencher) {
         package_test: cporamp_yield::ByMechanism([0.99, 0.95, 0.95, 0.9, 0.9]),
         system_test: cporamp_yield::ByMechanism([0.5; 5]),
         burn_in_h: Hours(96.0),
-        rework: cporamp_yield::Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
+        rework: cporamp_yield::Rework {
+            attempts: 1,
+            damage_probability: 0.1,
+            usd: cporamp_core::units::Usd(200.0),
+        },
         els: None,
         asic_usd: Usd(10_000.0),
         engine_usd: Usd(800.0),

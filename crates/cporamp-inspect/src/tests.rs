@@ -263,7 +263,11 @@ pub(crate) fn yield_inputs(seed: u64) -> cporamp_yield::YieldInputs {
         package_test: cporamp_yield::ByMechanism([0.98, 0.9, 0.9, 0.8, 0.5]),
         system_test: cporamp_yield::ByMechanism([0.5; 5]),
         burn_in_h: Hours(48.0),
-        rework: cporamp_yield::Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
+        rework: cporamp_yield::Rework {
+            attempts: 1,
+            damage_probability: 0.1,
+            usd: cporamp_core::units::Usd(200.0),
+        },
         els: None,
         asic_usd: Usd(10_000.0),
         engine_usd: Usd(800.0),

@@ -108,8 +108,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
+pub use model::{Gate, goodput_loss, thermal_check};
 use model::{Outcome, Params};
-pub use model::{goodput_loss, thermal_check};
 
 /// Samples per random stream.
 pub const CHUNK: usize = 256;
@@ -444,13 +444,13 @@ fn sample_records(
         .collect()
 }
 
-/// The share of samples whose window found each gate (yield, goodput, cost, cooling) closed.
+/// The share of samples whose window found each gate closed, in [`Gate::ALL`] order.
 fn closed_gates(outcomes: &[(f64, Outcome)], n: usize) -> [f64; 4] {
     let mut closed_gates = [0.0; 4];
     for (_, o) in outcomes {
-        let g = &o.window_gates;
-        for (slot, open) in [g.yield_ok, g.goodput_ok, g.cost_ok, g.cooling_ok].iter().enumerate() {
-            closed_gates[slot] += f64::from(u8::from(!open)) / n as f64;
+        for gate in Gate::ALL {
+            let open = o.window_gates.open(gate);
+            closed_gates[gate.index()] += f64::from(u8::from(!open)) / n as f64;
         }
     }
     closed_gates

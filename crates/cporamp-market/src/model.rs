@@ -166,6 +166,52 @@ impl Gates {
     pub(crate) fn eligible(&self) -> bool {
         self.yield_ok && self.goodput_ok && self.cost_ok && self.cooling_ok
     }
+
+    /// Whether `gate` is open.
+    pub(crate) fn open(&self, gate: Gate) -> bool {
+        match gate {
+            Gate::Yield => self.yield_ok,
+            Gate::Goodput => self.goodput_ok,
+            Gate::Cost => self.cost_ok,
+            Gate::Cooling => self.cooling_ok,
+        }
+    }
+}
+
+/// An eligibility gate of CPO in a tier: CPO is eligible in a year when all four are open
+/// (crate docs). Per-gate arrays (`MarketResult::closed_gates`) are in [`Gate::ALL`] order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Gate {
+    /// The package yield reaches its threshold.
+    Yield,
+    /// The job's goodput loss is within parity (serviceability).
+    Goodput,
+    /// CPO's cost of ownership beats the best alternative's.
+    Cost,
+    /// The engines stay within their temperature limit.
+    Cooling,
+}
+
+impl Gate {
+    /// Every gate, in the order of every per-gate array.
+    pub const ALL: [Gate; 4] = [Gate::Yield, Gate::Goodput, Gate::Cost, Gate::Cooling];
+
+    /// The gate's position in [`Gate::ALL`] (and in every per-gate array).
+    #[must_use]
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+
+    /// What the gate judges, for people.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Gate::Yield => "package yield",
+            Gate::Goodput => "serviceability (goodput)",
+            Gate::Cost => "cost of ownership",
+            Gate::Cooling => "cooling",
+        }
+    }
 }
 
 fn logistic(x: f64) -> f64 {

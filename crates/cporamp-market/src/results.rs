@@ -323,7 +323,7 @@ pub struct MarketResult {
     /// Why: per scenario and kind of reason, the fraction of samples, largest first.
     pub reasons: Vec<ReasonShare>,
     /// Fraction of samples in which each eligibility gate of the main tier is closed in the
-    /// window's last year: yield, serviceability, cost, cooling (several may be closed).
+    /// window's last year, in [`crate::Gate::ALL`] order (several may be closed).
     pub closed_gates: [f64; 4],
     /// Per tier.
     pub tiers: Vec<TierResult>,

@@ -13,8 +13,8 @@ use std::fmt::Write as _;
 
 use cporamp_market::Scenario as MarketScenario;
 use cporamp_market::{
-    MarketCriteria, MarketResult, ReasonKind, ScenarioProbability, Signal, SobolOutput, SobolSet,
-    TierResult, YearQuantiles,
+    Gate, MarketCriteria, MarketResult, ReasonKind, ScenarioProbability, Signal, SobolOutput,
+    SobolSet, TierResult, YearQuantiles,
 };
 use cporamp_pipeline::MarketOutput;
 use cporamp_scenario::Scenario;
@@ -315,8 +315,8 @@ fn drivers_sentence(paragraph: &mut String, facts: &Facts<'_>, drivers: &[Driver
                 result.main_tier
             );
             // The gate closed most often, and what moves its value.
-            // `closed_gates` holds yield, serviceability, cost, cooling.
-            let (yield_closed, cost_closed) = (result.closed_gates[0], result.closed_gates[2]);
+            let closed = |gate: Gate| result.closed_gates[gate.index()];
+            let (yield_closed, cost_closed) = (closed(Gate::Yield), closed(Gate::Cost));
             let gate = if yield_closed >= cost_closed {
                 SobolOutput::PackageYield
             } else {
@@ -370,7 +370,6 @@ impl Answer {
         stops_sentence(&mut paragraph, &facts);
         drivers_sentence(&mut paragraph, &facts, &drivers);
         let what_it_takes = what_it_takes(result, end);
-        let gates = ["package yield", "serviceability (goodput)", "cost of ownership", "cooling"];
         Answer {
             paragraph,
             leaders,
@@ -379,7 +378,13 @@ impl Answer {
             scenarios,
             what_it_takes,
             drivers,
-            closed_gates: (end, gates.iter().copied().zip(result.closed_gates).collect()),
+            closed_gates: (
+                end,
+                Gate::ALL
+                    .iter()
+                    .map(|gate| (gate.label(), result.closed_gates[gate.index()]))
+                    .collect(),
+            ),
         }
     }
 

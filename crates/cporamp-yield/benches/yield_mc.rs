@@ -65,7 +65,7 @@ fn packages_20k_of_16_engines_x_8_lanes(bencher: divan::Bencher) {
         package_test: cporamp_yield::ByMechanism([0.98, 0.9, 0.9, 0.8, 0.5]),
         system_test: cporamp_yield::ByMechanism([0.5; 5]),
         burn_in_h: Hours(48.0),
-        rework: Rework { attempts: 1, damage_probability: 0.1, usd: 200.0 },
+        rework: Rework { attempts: 1, damage_probability: 0.1, usd: Usd(200.0) },
         // On-engine lasers (4 lanes each): an external source cannot be combined with them.
         els: None,
         asic_usd: Usd(10_000.0),

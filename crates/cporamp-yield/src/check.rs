@@ -91,7 +91,7 @@ fn check_magnitudes(inputs: &YieldInputs) -> Result<(), YieldInputError> {
         ("gap_mean_um", inputs.attach.gap_mean_um.0),
         ("gap_sigma_um", inputs.attach.gap_sigma_um.0),
         ("tilt_sigma_mrad", inputs.attach.tilt_sigma_mrad.0),
-        ("rework.usd", inputs.rework.usd),
+        ("rework.usd", inputs.rework.usd.0),
         ("asic_usd", inputs.asic_usd.0),
         ("engine_usd", inputs.engine_usd.0),
         ("packaging_usd", inputs.packaging_usd.0),

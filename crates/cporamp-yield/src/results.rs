@@ -184,7 +184,7 @@ pub(crate) fn result(inputs: &YieldInputs, tally: &Tally) -> YieldResult {
     let asic_usd = tally.asics_passed as f64 * inputs.asic_usd.0 / shipped;
     let engines_usd = tally.engines_tested as f64 * inputs.engine_usd.0 / shipped;
     let packaging_usd = tally.packages as f64 * inputs.packaging_usd.0 / shipped;
-    let rework_usd = tally.reworks as f64 * inputs.rework.usd / shipped;
+    let rework_usd = tally.reworks as f64 * inputs.rework.usd.0 / shipped;
     let test_usd = (tally.asics_tested as f64 * inputs.test_costs.wafer_test_usd.0
         + tally.engines_tested as f64 * inputs.test_costs.engine_test_usd.0
         + tally.package_tests as f64 * inputs.test_costs.package_test_usd.0

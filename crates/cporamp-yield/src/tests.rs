@@ -57,7 +57,7 @@ pub(crate) fn quiet() -> YieldInputs {
         package_test: ByMechanism([1.0; 5]),
         system_test: ByMechanism([0.0; 5]),
         burn_in_h: Hours(0.0),
-        rework: Rework { attempts: 0, damage_probability: 0.0, usd: 0.0 },
+        rework: Rework { attempts: 0, damage_probability: 0.0, usd: Usd(0.0) },
         els: None,
         asic_usd: Usd(0.0),
         engine_usd: Usd(0.0),
@@ -427,7 +427,7 @@ fn rework_recovers_coupling_rejects_as_the_attempt_recursion_says() {
             coupling_budget_db: Db(1.2),
             ..quiet().attach
         },
-        rework: Rework { attempts: 2, damage_probability: 0.1, usd: 50.0 },
+        rework: Rework { attempts: 2, damage_probability: 0.1, usd: Usd(50.0) },
         ..quiet()
     };
     let w: f64 = 4.6;

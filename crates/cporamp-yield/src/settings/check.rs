@@ -31,7 +31,7 @@ pub fn check(checker: &mut Checker, settings: &YieldSettings) {
     // Fiber re-attach (`[yield.rework]`): attempts, damage probability and cost.
     at.count(checker, "rework.attempts", s.rework.attempts, 0, 10, "attempts");
     at.fraction(checker, "rework.damage_probability", s.rework.damage_probability);
-    at.non_negative(checker, "rework.usd", s.rework.usd, "USD");
+    at.non_negative(checker, "rework.usd", s.rework.usd.0, "USD");
     at.fraction(checker, "wafer_test_coverage", s.wafer_test_coverage);
     check_coverage(checker, "engine_test_coverage", &s.engine_test_coverage);
     check_coverage(checker, "package_test_coverage", &s.package_test_coverage);

@@ -205,8 +205,8 @@ pub struct Rework {
     pub attempts: usize,
     /// Probability that an attempt damages the package.
     pub damage_probability: f64,
-    /// Cost per attempt, USD.
-    pub usd: f64,
+    /// Cost per attempt.
+    pub usd: Usd,
 }
 
 #[cfg(test)]
