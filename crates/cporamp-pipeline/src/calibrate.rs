@@ -36,7 +36,9 @@
 use cporamp_core::ids::{GenerationId, TechnologyId};
 use cporamp_core::mechanism::Mechanism;
 use cporamp_core::units::Millimetres;
-use cporamp_inspect::yield_fit::{Defaults, FitModel, YieldFits, names};
+use cporamp_inspect::yield_fit::{FitModel, YieldFits, names};
+
+use crate::yield_stage::design_inputs;
 use cporamp_inspect::{ByParameter, LaserModel, Parameter, SpecLimits};
 use cporamp_scenario::LaserPlacement;
 use cporamp_scenario::Scenario;
@@ -84,64 +86,19 @@ fn sides_mm(
 }
 
 /// The fit model of technology `technology_index` at generation `generation_index`: the
-/// design, test flow and defaults the yield engine would be given (the warpage from the
-/// package side the thermal engine would build); `None` for a technology that is not
-/// co-packaged with rings (the yield engine does not run on it).
+/// design, test flow and defaults the yield engine would be given
+/// ([`FitModel::of_inputs`] of its inputs, with the warpage of the package side the thermal
+/// engine would build); `None` for a technology that is not co-packaged with rings (the yield
+/// engine does not run on it).
 #[must_use]
 pub fn fit_model(
     scenario: &Scenario,
     technology_index: usize,
     generation_index: usize,
 ) -> Option<FitModel> {
-    let technology = scenario.technologies.get(technology_index)?;
-    let (rings, optics) = (technology.rings.as_ref()?, technology.optics()?);
-    let settings = &scenario.yield_settings;
-    let photonics = &scenario.photonics;
-    let (side_mm, asic_side_mm) = sides_mm(scenario, technology_index, generation_index)?;
-    let warpage_mean_um = settings.warpage_mean(Millimetres(side_mm)).0;
-    let sigma = rings.fab_offset_sigma.0;
-    let global = photonics.global_variance_fraction;
-    let wafer = global * settings.ring_offset_wafer_share;
-    let engine = global * (1.0 - settings.ring_offset_wafer_share);
-    Some(FitModel {
-        mode_radius_um: photonics.mode_radius_um.0,
-        wavelength_um: photonics.wavelength().0,
-        gap_index: settings.gap_index,
-        tilt_sigma_mrad: settings.tilt_sigma_mrad.0,
-        gap_mean_um: settings.gap_mean_um.0,
-        gap_sigma_um: settings.gap_sigma_um.0,
-        coupling_budget_db: photonics.coupling_allocation_db.0,
-        spare_lanes_per_engine: settings.spare_lanes_per_engine as u64,
-        warpage_shift_um: settings.warpage_lateral_per_um * warpage_mean_um,
-        warpage_lateral_per_um: settings.warpage_lateral_per_um,
-        lanes_per_laser: if optics.laser.placement == LaserPlacement::Package {
-            u64::from(optics.laser.lanes_per_laser)
-        } else {
-            0
-        },
-        weak_burn_in_survival: (-settings.laser_weak_rate_per_h * settings.burn_in_h.0).exp(),
-        fsr_nm: rings.fsr.0,
-        wafer_test_coverage: settings.wafer_test_coverage,
-        asic_lot_alpha: Some(settings.asic_lot_alpha),
-        bus_lanes: photonics
-            .wavelength_reassignment
-            .then(|| ((rings.fsr.0 / photonics.channel_spacing_nm.0).round() as u64).max(1)),
-        defaults: Defaults {
-            block_common_sigma_um: photonics.block_sigma_um.0.hypot(settings.shift_sigma_um.0),
-            fiber_sigma_um: photonics.fiber_sigma_um.0,
-            laser_dead_probability: settings.laser_dead_probability(),
-            laser_weak_fraction: settings.laser_weak_fraction,
-            ring_local_sigma_nm: sigma * (1.0 - engine - wafer).max(0.0).sqrt(),
-            ring_engine_sigma_nm: sigma * engine.sqrt(),
-            ring_wafer_sigma_nm: sigma * wafer.sqrt(),
-            warpage_mean_um,
-            warpage_sigma_um: settings.warpage_sigma_fraction * warpage_mean_um,
-            asic_defects_per_die: settings.asic_defects_per_die(Millimetres(asic_side_mm)),
-            asic_cluster_alpha: settings.asic_cluster_alpha,
-            package_test_coverage: settings.package_test_coverage,
-            system_test_coverage: settings.system_test_coverage,
-        },
-    })
+    let (side_mm, _) = sides_mm(scenario, technology_index, generation_index)?;
+    let inputs = design_inputs(scenario, generation_index, technology_index, side_mm)?;
+    Some(FitModel::of_inputs(&inputs))
 }
 
 /// Specification limits from a scenario: coupling loss at most the scenario's coupling

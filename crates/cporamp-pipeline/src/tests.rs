@@ -449,7 +449,8 @@ fn a_calibrated_run_reproduces_the_generating_yield_within_3_se() {
     };
     let generating = of(&run_generation(&scenario, generation, &options).unwrap());
     let model = calibrate::fit_model(&scenario, technology_index, generation_index).unwrap();
-    // The fit model is what the yield engine was given.
+    // The fit model is what the yield engine was given: the package side the calibration
+    // builds is the one the settled run gave the yield engine.
     assert_eq!(model, cporamp_inspect::yield_fit::FitModel::of_inputs(&generating.inputs));
     let lanes = cporamp_yield::test_records(&generating.inputs, 256).unwrap();
     let mut inspector = cporamp_inspect::Inspector::new(cporamp_inspect::InspectOptions {

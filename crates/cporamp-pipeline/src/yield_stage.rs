@@ -70,9 +70,9 @@ fn switch_usd_per_gbps_with_yield(
 }
 
 /// The yield engine's inputs for one co-packaged technology with rings (None for a
-/// technology without them), from the technology (engines, lanes, lasers), the comparison at
-/// the settled temperatures (the rings' mean red shift, engine cost), photonics
-/// (misalignment, mode, heater range), thermal (package and die size) and `[yield]`.
+/// technology without them): [`design_inputs`], with what the comparison at the settled
+/// temperatures gives (the rings' mean red shift, the external laser modules, the engine
+/// cost) and the attach cost of the method `[align] attach_cost` selects.
 pub(crate) fn yield_inputs(
     scenario: &Scenario,
     generation_index: usize,
@@ -83,30 +83,65 @@ pub(crate) fn yield_inputs(
 ) -> Result<Option<YieldInputs>, PipelineError> {
     let generation = &scenario.generations[generation_index];
     let technology = &scenario.technologies[technology_index];
-    let (Some(geometry), Some(rings), Some(tuning), Some(optics)) = (
-        technology.package.as_ref(),
-        technology.rings.as_ref(),
-        compared.rings.as_ref(),
-        technology.optics(),
-    ) else {
+    let design = design_inputs(scenario, generation_index, technology_index, substrate_side_mm);
+    let (Some(mut inputs), Some(geometry), Some(tuning), Some(optics)) =
+        (design, technology.package.as_ref(), compared.rings.as_ref(), technology.optics())
+    else {
         return Ok(None);
     };
     let settings = &scenario.yield_settings;
-    let photonics = &scenario.photonics;
-    let asic_side_mm = scenario.thermal.asic_side(&generation.id).0;
-    let ports_per_engine = geometry.ports_per_engine(generation);
     let cost = &compared.cost;
-    let warpage_mean = settings.warpage_mean(Millimetres(substrate_side_mm));
-    let lanes_per_engine = (geometry.engine_capacity.0 / generation.lane_rate.0).round() as usize;
     // A spare lane is a whole lane (its rings, driver, TIA and fiber, and its laser where the
     // lasers sit on the engine), so the engine's cost scales with its lanes, spares included.
+    let lanes_per_engine = inputs.lanes_per_engine;
     let lanes_cost_factor =
         (lanes_per_engine + settings.spare_lanes_per_engine) as f64 / lanes_per_engine as f64;
-    let inputs = YieldInputs {
+    inputs.drift_mean_nm = Nanometres(tuning.mean_offset_nm);
+    inputs.els =
+        optics.laser.els.as_ref().zip(cost.els_modules_per_switch).map(|(els, modules)| {
+            cporamp_yield::Els {
+                lasers: els.lasers_per_module as usize + settings.els_spare_lasers,
+                lasers_needed: els.lasers_per_module as usize,
+                per_switch: modules as usize,
+            }
+        });
+    inputs.engine_usd =
+        Usd((cost.electronics_usd_per_port + cost.laser_usd_per_port + cost.optics_usd_per_port)
+            * geometry.ports_per_engine(generation)
+            * lanes_cost_factor);
+    // Plus the attach cost per engine of the method `[align] attach_cost` selects.
+    inputs.packaging_usd = Usd(settings.packaging_usd.0
+        + align::attach_usd_per_engine(scenario, threads)?
+            * geometry.engines_per_switch(generation) as f64);
+    Ok(Some(inputs))
+}
+
+/// The yield engine's inputs that the scenario and the package's side (`substrate_side_mm`)
+/// decide, for one co-packaged technology with rings (None for a technology without them):
+/// the technology (engines, lanes, lasers), photonics (misalignment, mode, heater range),
+/// thermal (die size), the package's warpage and `[yield]`. What the settled comparison and
+/// the attach cost give is left at nothing ([`yield_inputs`] sets it): no mean red shift of
+/// the rings, no external laser modules, no engine cost, and `[yield] packaging_usd` alone.
+/// The calibration's fit model ([`crate::calibrate::fit_model`]) reads none of those.
+pub(crate) fn design_inputs(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+    substrate_side_mm: f64,
+) -> Option<YieldInputs> {
+    let generation = &scenario.generations[generation_index];
+    let technology = &scenario.technologies[technology_index];
+    let (geometry, rings, optics) =
+        (technology.package.as_ref()?, technology.rings.as_ref()?, technology.optics()?);
+    let settings = &scenario.yield_settings;
+    let photonics = &scenario.photonics;
+    let asic_side_mm = scenario.thermal.asic_side(&generation.id).0;
+    let warpage_mean = settings.warpage_mean(Millimetres(substrate_side_mm));
+    Some(YieldInputs {
         packages: settings.packages,
         seed: settings.seed,
         engines_per_package: geometry.engines_per_switch(generation) as usize,
-        lanes_per_engine,
+        lanes_per_engine: (geometry.engine_capacity.0 / generation.lane_rate.0).round() as usize,
         spare_lanes_per_engine: settings.spare_lanes_per_engine,
         lanes_per_laser: if optics.laser.placement == LaserPlacement::Package {
             optics.laser.lanes_per_laser as usize
@@ -118,7 +153,7 @@ pub(crate) fn yield_inputs(
         laser_dead_probability: settings.laser_dead_probability(),
         laser_weak_fraction: settings.laser_weak_fraction,
         laser_weak_rate_per_h: settings.laser_weak_rate_per_h,
-        drift_mean_nm: Nanometres(tuning.mean_offset_nm),
+        drift_mean_nm: Nanometres(0.0),
         drift_sigma_nm: rings.fab_offset_sigma,
         drift_global_fraction: photonics.global_variance_fraction
             * (1.0 - settings.ring_offset_wafer_share),
@@ -153,26 +188,12 @@ pub(crate) fn yield_inputs(
         system_test: settings.system_test_coverage,
         burn_in_h: settings.burn_in_h,
         rework: settings.rework,
-        els: optics.laser.els.as_ref().zip(cost.els_modules_per_switch).map(|(els, modules)| {
-            cporamp_yield::Els {
-                lasers: els.lasers_per_module as usize + settings.els_spare_lasers,
-                lasers_needed: els.lasers_per_module as usize,
-                per_switch: modules as usize,
-            }
-        }),
+        els: None,
         asic_usd: generation.asic_cost,
-        engine_usd: Usd((cost.electronics_usd_per_port
-            + cost.laser_usd_per_port
-            + cost.optics_usd_per_port)
-            * ports_per_engine
-            * lanes_cost_factor),
-        // Plus the attach cost per engine of the method `[align] attach_cost` selects.
-        packaging_usd: Usd(settings.packaging_usd.0
-            + align::attach_usd_per_engine(scenario, threads)?
-                * geometry.engines_per_switch(generation) as f64),
+        engine_usd: Usd(0.0),
+        packaging_usd: settings.packaging_usd,
         test_costs: settings.test_costs(),
-    };
-    Ok(Some(inputs))
+    })
 }
 
 /// The yield engine on every unit: each one's Monte Carlo, ramp (one run per quarter),
