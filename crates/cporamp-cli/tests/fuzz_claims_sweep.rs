@@ -17,7 +17,9 @@ use std::cell::Cell;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
-use serde_json::Value;
+mod common;
+
+use common::has_null;
 
 /// Values a field may be given: numbers of every kind, text, ids, arrays, broken TOML.
 const VALUES: &[&str] = &[
@@ -130,15 +132,6 @@ fn edited(text: &str, edits: &[Edit]) -> String {
         }
     }
     lines.join("\n")
-}
-
-fn has_null(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Array(items) => items.iter().any(has_null),
-        Value::Object(fields) => fields.values().any(has_null),
-        _ => false,
-    }
 }
 
 fn config(cases: u32) -> Config {

@@ -8,7 +8,9 @@
 use cporamp_market::{MAX_OBSERVATIONS, MIN_OBSERVATION_SD};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
-use serde_json::Value;
+mod common;
+
+use common::has_null;
 use std::cell::Cell;
 
 const DATES: &[&str] = &[
@@ -81,15 +83,6 @@ fn file() -> impl Strategy<Value = String> {
             std::iter::once(header).chain(lines).collect::<Vec<_>>().join(ending)
         },
     )
-}
-
-fn has_null(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Array(items) => items.iter().any(has_null),
-        Value::Object(fields) => fields.values().any(has_null),
-        _ => false,
-    }
 }
 
 #[test]
