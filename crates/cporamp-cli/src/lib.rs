@@ -462,10 +462,8 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
         .as_deref()
         .map(|path| {
             let text = input::read_text(path, "mapping file")?;
-            Ok::<_, Failure>(cporamp_inspect::columns::Mapping::parse(
-                &path.display().to_string(),
-                &text,
-            )?)
+            cporamp_inspect::columns::Mapping::parse(&path.display().to_string(), &text)
+                .map_err(Failure::from)
         })
         .transpose()?;
     let (text, origin) = scenario_text(args.scenario.as_deref())?;
@@ -500,7 +498,7 @@ fn run_inspect(args: &args::InspectArgs) -> Result<(), Failure> {
         technology.as_deref().map(|t| format!(", technology {t}")).unwrap_or_default()
     );
     if let Some((path, text)) = &limits_text {
-        cporamp_inspect::columns::apply_limits_file(
+        cporamp_inspect::parameter::apply_limits_file(
             &path.display().to_string(),
             text,
             &mut limits,

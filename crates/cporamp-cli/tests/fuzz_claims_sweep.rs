@@ -7,9 +7,10 @@
 //!   quick scenario: nine lines with finite figures, or a named error whose every problem is
 //!   a field of the file.
 //! - **Sweep** (`examples/sweep_inlet.toml` on the quick scenario): the base, engines, seed
-//!   policy, axis paths and values replaced the same way. A sweep it accepts builds every
-//!   scenario's text, and each of them is checked as `cporamp sweep` checks a row: accepted,
-//!   or refused with a message.
+//!   policy, axis paths and values replaced the same way. A file the reader refuses is named
+//!   in its error; a sweep it accepts builds its first three scenarios, each checked as
+//!   `cporamp sweep` checks a row. The property is that nothing panics; the counts assert that
+//!   the cases reach every stage (refused file, refused sweep, accepted and refused rows).
 //!
 //! Seeded, so every run tries the same cases.
 
@@ -52,6 +53,8 @@ const VALUES: &[&str] = &[
     "[\"warp\"]",
     "[]",
     "[25.0, 45.0]",
+    "[-300.0, 35.0]",
+    "[1e9]",
     "[1, \"a\"]",
     "\"common\"",
     "\"derived\"",
@@ -185,17 +188,18 @@ fn edited_claims_are_judged_with_finite_figures_or_refused_by_field() {
 }
 
 #[test]
-fn edited_sweeps_build_every_scenario_or_are_refused() {
+fn edited_sweeps_are_refused_by_name_or_build_and_check_their_scenarios() {
     let example = include_str!("../../../examples/sweep_inlet.toml");
     let quick = cporamp_scenario::quick_scenario_toml();
-    let (built, refused) = (Cell::new(0), Cell::new(0));
+    let (refused_file, refused_sweep) = (Cell::new(0), Cell::new(0));
+    let (accepted_rows, refused_rows) = (Cell::new(0), Cell::new(0));
     TestRunner::new(config(300))
         .run(&proptest::collection::vec(edit(), 1..4), |edits| {
             let text = edited(example, &edits);
             let spec = match cporamp_sweep::parse_sweep_file(&text, "s.toml") {
                 Ok(spec) => spec,
                 Err(error) => {
-                    refused.set(refused.get() + 1);
+                    refused_file.set(refused_file.get() + 1);
                     prop_assert!(error.to_string().starts_with("sweep file s.toml: "));
                     return Ok(());
                 }
@@ -209,25 +213,21 @@ fn edited_sweeps_build_every_scenario_or_are_refused() {
                 spec.seeds,
             ) {
                 Ok(sweep) => sweep,
-                Err(error) => {
-                    refused.set(refused.get() + 1);
-                    prop_assert!(!error.to_string().is_empty());
+                Err(_) => {
+                    refused_sweep.set(refused_sweep.get() + 1);
                     return Ok(());
                 }
             };
-            built.set(built.get() + 1);
-            prop_assert!(sweep.len() <= cporamp_sweep::MAX_SCENARIOS);
             for index in (0..sweep.len()).take(3) {
                 let point = sweep.point(index);
-                prop_assert_eq!(point.values.len(), sweep.axes().len());
-                if let Err(error) =
-                    cporamp_sweep::check(&point.text, &point.origin, sweep.engines())
-                {
-                    prop_assert!(!error.to_string().is_empty());
+                match cporamp_sweep::check(&point.text, &point.origin, sweep.engines()) {
+                    Ok(_) => accepted_rows.set(accepted_rows.get() + 1),
+                    Err(_) => refused_rows.set(refused_rows.get() + 1),
                 }
             }
             Ok(())
         })
         .unwrap();
-    assert!(built.get() > 20 && refused.get() > 50, "{} / {}", built.get(), refused.get());
+    let counts = (refused_file.get(), refused_sweep.get(), accepted_rows.get(), refused_rows.get());
+    assert!(counts.0 > 50 && counts.1 > 3 && counts.2 > 20 && counts.3 > 0, "{counts:?}");
 }

@@ -16,6 +16,7 @@ pub mod coupling;
 pub mod error;
 pub mod exposure;
 pub mod ids;
+pub mod keyed;
 pub mod locate;
 pub mod market_input;
 pub mod math;

@@ -8,7 +8,6 @@
 
 use crate::table::TableVisitor;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::ops::{Index, IndexMut};
 
 /// Declares [`MarketInput`] from one list of variants, ids and labels, so that `ALL`, the
 /// count, `name` and `label` cannot miss a variant: a new input is one line here (the compiler
@@ -169,11 +168,13 @@ impl SampleRange {
     }
 }
 
-/// One value per [`MarketInput`], indexed by it (serialized as an array in
-/// [`MarketInput::ALL`] order, read from a table keyed by input id).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
-#[serde(transparent)]
-pub struct ByMarketInput<T>(pub [T; COUNT]);
+crate::keyed_array!(
+    /// One value per [`MarketInput`], indexed by it (serialized as an array in
+    /// [`MarketInput::ALL`] order, read from a table keyed by input id).
+    ByMarketInput,
+    MarketInput,
+    COUNT
+);
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for ByMarketInput<T> {
     /// From a table with one value per input, keyed by its id (`[market.priors.<name>]`),
@@ -187,32 +188,12 @@ impl<T> ByMarketInput<T> {
     /// The number of inputs.
     pub const LEN: usize = COUNT;
 
-    /// Each input's value from `value`.
-    pub fn from_fn(mut value: impl FnMut(MarketInput) -> T) -> ByMarketInput<T> {
-        ByMarketInput(MarketInput::ALL.map(&mut value))
-    }
-
-    /// The values in [`MarketInput::ALL`] order.
-    pub fn values(&self) -> impl Iterator<Item = &T> {
-        self.0.iter()
-    }
-
-    /// (input, value) in [`MarketInput::ALL`] order.
-    pub fn iter(&self) -> impl Iterator<Item = (MarketInput, &T)> {
-        MarketInput::ALL.into_iter().zip(self.0.iter())
-    }
-
     /// (input, value) sorted by the inputs' names: the order of `[market.priors.<name>]`
     /// tables in a scenario file, and of the input lists `results.json` shows.
     pub fn by_name(&self) -> Vec<(MarketInput, &T)> {
         let mut pairs: Vec<(MarketInput, &T)> = self.iter().collect();
         pairs.sort_by_key(|&(input, _)| input.name());
         pairs
-    }
-
-    /// Each value mapped by `f`.
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> ByMarketInput<U> {
-        ByMarketInput(self.0.map(f))
     }
 }
 
@@ -225,20 +206,6 @@ impl<T: Copy> ByMarketInput<T> {
     #[must_use]
     pub fn from_slice(values: &[T]) -> ByMarketInput<T> {
         ByMarketInput::from_fn(|input| values[input as usize])
-    }
-}
-
-impl<T> Index<MarketInput> for ByMarketInput<T> {
-    type Output = T;
-
-    fn index(&self, input: MarketInput) -> &T {
-        &self.0[input as usize]
-    }
-}
-
-impl<T> IndexMut<MarketInput> for ByMarketInput<T> {
-    fn index_mut(&mut self, input: MarketInput) -> &mut T {
-        &mut self.0[input as usize]
     }
 }
 

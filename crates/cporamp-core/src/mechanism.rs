@@ -10,7 +10,6 @@
 
 use crate::table::TableVisitor;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::ops::{Index, IndexMut};
 
 /// A failure mechanism.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -81,33 +80,13 @@ impl std::fmt::Display for Mechanism {
     }
 }
 
-/// One value per [`Mechanism`], indexed by it (serialized as an array in
-/// [`Mechanism::ALL`] order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
-#[serde(transparent)]
-pub struct ByMechanism<T>(pub [T; 5]);
-
-impl<T> ByMechanism<T> {
-    /// Each mechanism's value from `value`.
-    pub fn from_fn(mut value: impl FnMut(Mechanism) -> T) -> ByMechanism<T> {
-        ByMechanism(Mechanism::ALL.map(&mut value))
-    }
-
-    /// The values in [`Mechanism::ALL`] order.
-    pub fn values(&self) -> impl Iterator<Item = &T> {
-        self.0.iter()
-    }
-
-    /// (mechanism, value) in [`Mechanism::ALL`] order.
-    pub fn iter(&self) -> impl Iterator<Item = (Mechanism, &T)> {
-        Mechanism::ALL.into_iter().zip(self.0.iter())
-    }
-
-    /// Each value mapped by `f`.
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> ByMechanism<U> {
-        ByMechanism(self.0.map(f))
-    }
-}
+crate::keyed_array!(
+    /// One value per [`Mechanism`], indexed by it (serialized as an array in
+    /// [`Mechanism::ALL`] order).
+    ByMechanism,
+    Mechanism,
+    5
+);
 
 /// The mechanisms' ids, as serde names the fields of a [`ByMechanism`] table.
 const NAMES: [&str; 5] = [
@@ -122,20 +101,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ByMechanism<T> {
     /// From a table with one value per mechanism, keyed by its id, each once and no other key.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(TableVisitor::new(&NAMES)).map(ByMechanism)
-    }
-}
-
-impl<T> Index<Mechanism> for ByMechanism<T> {
-    type Output = T;
-
-    fn index(&self, mechanism: Mechanism) -> &T {
-        &self.0[mechanism as usize]
-    }
-}
-
-impl<T> IndexMut<Mechanism> for ByMechanism<T> {
-    fn index_mut(&mut self, mechanism: Mechanism) -> &mut T {
-        &mut self.0[mechanism as usize]
     }
 }
 

@@ -13,8 +13,7 @@
 use serde::{Deserialize, Serialize};
 use std::ops::{Add, AddAssign, Mul, MulAssign, Sub};
 
-/// Hours per year (365.25 days), as the fleet engine and the scenario's resource estimate count
-/// them.
+/// Hours per year (365.25 days), as every engine counts them ([`Years::to_hours`]).
 pub const HOURS_PER_YEAR: f64 = 8766.0;
 
 macro_rules! unit {

@@ -1,18 +1,53 @@
 //! The record schema a test file is read into: our columns ([`Column`]), what each holds and
-//! in which units, a `--mapping` of another layout onto them ([`Mapping`]), where each column
-//! is in a file ([`Layout`]), one record built from its cells ([`RecordBuilder`]), the
-//! `# cporamp yield test data` line ([`FileHeader`]) and a specification-limits file
-//! ([`apply_limits_file`]).
+//! in which units, a mapping of another layout onto them ([`Mapping`]), where each column is
+//! in a file ([`Layout`]), one record built from its cells ([`RecordBuilder`]) and the
+//! `# cporamp yield test data` line ([`FileHeader`]).
 //!
-//! Pure: the caller decodes the file format (CSV, Parquet) and hands over header names and
-//! cells; errors are whole sentences that name the file, column and value, for the caller to
-//! print. The layouts and the mapping file are described in `cporamp inspect --help`.
+//! Pure: the caller (`cporamp inspect`) decodes the file format (CSV, Parquet) and hands over
+//! header names and cells; errors are whole sentences that name the file, column and value,
+//! for the caller to print.
+//!
+//! # Layouts
+//! Without `--mapping` a file must be the yield engine's schema 3
+//! ([`cporamp_yield::TEST_DATA_COLUMNS`], [`cporamp_yield::TEST_DATA_SCHEMA`]) or schema 2
+//! (its first [`cporamp_yield::SCHEMA_2_COLUMNS`] columns, without the wafer sort, warpage
+//! and caught-by columns): exactly that schema's columns, in any order; a CSV may start with
+//! the `# cporamp yield test data, schema N, ...` line and a Parquet file may carry
+//! `cporamp.schema` in its metadata (then the columns must be that schema's; without it the
+//! columns say which), and another schema number is refused. With a mapping file (`cporamp inspect
+//! --mapping FILE`, TOML, [`Mapping::parse`]) any layout is read:
+//!
+//! ```toml
+//! # our column = their column; quantities say the unit their values are in
+//! ignore = ["operator", "comment"]        # their columns to skip
+//! [columns]
+//! package = "serial"
+//! engine = "oe_slot"
+//! lane = "channel"
+//! shipped = "ship_ok"
+//! coupling_loss_db = { column = "il", unit = "mdB" }
+//! gap_um = { column = "gap", unit = "nm" }
+//! ```
+//!
+//! Our columns ([`Column`]): `package`, `engine`, `lane` (non-negative integers) and
+//! `shipped` are required; `lot`, `wafer`, `pic_wafer`, `reworks` (integers), `week` (an
+//! integer, e.g. a work week), `insertion` and `station` (text; default `package_test`, and
+//! the station defaults to the insertion), `position_rho_sq` (unit `1`), `gap_um` (`um`,
+//! `µm`, `nm`, `mm`), `coupling_loss_db` (`dB`, `mdB`), `heater_shift_nm` (`nm`, `pm`,
+//! `um`, `µm`), `laser_dead`, `laser_weak`, `package_test_pass` (booleans: `true`/`false`,
+//! `1`/`0`), `failures` (mechanism names joined by `+`, empty when good), and the package's
+//! `asic_wafer_dies_tested` and `asic_wafer_dies_passed` (integers: its ASIC wafer's sort),
+//! `warpage_um` (`um`, `µm`, `mm`) and `package_test_caught` and `system_test_caught`
+//! (mechanism names joined by `+`: what its first package test and its system test caught,
+//! empty when nothing). Every column of
+//! the file must be mapped or ignored, and every mapped column must be in the file. An
+//! empty measurement cell is a lane not measured; any other empty cell is an error.
 
 use std::collections::BTreeMap;
 
 use cporamp_yield::{Mechanism, SCHEMA_2_COLUMNS, TEST_DATA_COLUMNS, TEST_DATA_SCHEMA};
 
-use crate::{ByParameter, Inspector, Parameter, Record, SpecLimits};
+use crate::{ByParameter, Inspector, Parameter, Record};
 
 /// A test file, mapping or limits file that cannot be read: the whole message, naming the
 /// file and what in it is wrong.
@@ -383,11 +418,11 @@ impl RecordBuilder {
         if !value.is_finite() {
             return Err("a finite number".to_string());
         }
+        if let Some(parameter) = Parameter::ALL.into_iter().find(|p| p.column() == column) {
+            self.record.values[parameter] = Some(value);
+        }
         match column {
             Column::PositionRhoSq => self.record.position_rho_sq = Some(value),
-            Column::GapUm => self.record.values[Parameter::GapUm] = Some(value),
-            Column::CouplingLossDb => self.record.values[Parameter::CouplingLossDb] = Some(value),
-            Column::HeaterShiftNm => self.record.values[Parameter::HeaterShiftNm] = Some(value),
             Column::WarpageUm => self.record.warpage_um = Some(value),
             _ => {}
         }
@@ -564,9 +599,15 @@ pub struct FileHeader {
 impl FileHeader {
     /// The schema number `text` names, if this reader reads it (2 or
     /// [`TEST_DATA_SCHEMA`]).
-    #[must_use]
-    pub fn known_schema(text: &str) -> Option<u32> {
-        text.trim().parse().ok().filter(|schema| (2..=TEST_DATA_SCHEMA).contains(schema))
+    ///
+    /// # Errors
+    /// Which schemas this reader reads, for the caller to say where `text` was.
+    pub fn known_schema(text: &str) -> Result<u32, String> {
+        text.trim()
+            .parse()
+            .ok()
+            .filter(|schema| (2..=TEST_DATA_SCHEMA).contains(schema))
+            .ok_or_else(|| format!("this reader reads schemas 2 and {TEST_DATA_SCHEMA}"))
     }
 
     /// The header of file `file`'s first `line`.
@@ -578,10 +619,8 @@ impl FileHeader {
         for part in line.trim_start_matches('#').split(',') {
             let part = part.trim();
             if let Some(schema) = part.strip_prefix("schema ") {
-                header.schema = Some(FileHeader::known_schema(schema).ok_or_else(|| {
-                    InputError(format!(
-                        "{file}: line 1: schema {schema}; this reader reads schemas 2 and {TEST_DATA_SCHEMA}"
-                    ))
+                header.schema = Some(FileHeader::known_schema(schema).map_err(|reads| {
+                    InputError(format!("{file}: line 1: schema {schema}; {reads}"))
                 })?);
             } else if let Some(value) = part.strip_prefix("technology ") {
                 header.technology = Some(value.trim().to_string());
@@ -591,50 +630,6 @@ impl FileHeader {
         }
         Ok(header)
     }
-}
-
-/// A limits file's `text` (TOML, one table per [`Parameter`] with `lower`
-/// and/or `upper` in its unit; `origin` names it in errors) over `limits`.
-///
-/// # Errors
-/// [`InputError`] for bad TOML, an unknown parameter, a limit that is not finite, and a lower
-/// limit not below the upper.
-pub fn apply_limits_file(
-    origin: &str,
-    text: &str,
-    limits: &mut ByParameter<SpecLimits>,
-) -> Result<(), InputError> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Raw {
-        lower: Option<f64>,
-        upper: Option<f64>,
-    }
-    let fail = |message: String| InputError(format!("limits {origin}: {message}"));
-    let raw: BTreeMap<String, Raw> = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
-    for (name, raw) in raw {
-        let Some(p) = Parameter::from_name(&name) else {
-            let known: Vec<&str> = Parameter::ALL.iter().map(|p| p.name()).collect();
-            return Err(fail(format!(
-                "[{name}]: unknown parameter; expected one of {}",
-                known.join(", ")
-            )));
-        };
-        for (key, value) in [("lower", raw.lower), ("upper", raw.upper)] {
-            if let Some(v) = value
-                && !v.is_finite()
-            {
-                return Err(fail(format!("{name}.{key}: value {v} is not a finite number")));
-            }
-        }
-        if let (Some(lower), Some(upper)) = (raw.lower, raw.upper)
-            && lower >= upper
-        {
-            return Err(fail(format!("{name}: lower {lower} is not below upper {upper}")));
-        }
-        limits[p] = SpecLimits { lower: raw.lower, upper: raw.upper };
-    }
-    Ok(())
 }
 
 #[cfg(test)]

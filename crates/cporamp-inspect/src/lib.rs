@@ -152,11 +152,13 @@ impl Record {
             station: 0,
             week: None,
             position_rho_sq: Some(lane.position_rho_sq),
-            values: ByParameter([
-                Some(lane.coupling_loss_db),
-                Some(lane.gap_um),
-                Some(lane.heater_shift_nm),
-            ]),
+            values: ByParameter::from_fn(|parameter| {
+                Some(match parameter {
+                    Parameter::CouplingLossDb => lane.coupling_loss_db,
+                    Parameter::GapUm => lane.gap_um,
+                    Parameter::HeaterShiftNm => lane.heater_shift_nm,
+                })
+            }),
             laser_dead: Some(lane.laser_dead),
             laser_weak: Some(lane.laser_weak),
             reworks: Some(lane.reworks as u64),

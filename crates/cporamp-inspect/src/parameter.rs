@@ -1,9 +1,11 @@
-//! The measured parameters of a lane ([`Parameter`]) and a value per parameter
-//! ([`ByParameter`], serialized as a plain array in [`Parameter::ALL`] order).
+//! The measured parameters of a lane ([`Parameter`]), a value per parameter
+//! ([`ByParameter`], serialized as a plain array in [`Parameter::ALL`] order) and the
+//! specification limits a `--limits` file sets on them ([`apply_limits_file`]).
 
-use std::ops::{Index, IndexMut};
+use std::collections::BTreeMap;
 
-use serde::Serialize;
+use crate::SpecLimits;
+use crate::columns::{Column, InputError};
 
 /// A parameter measured on each lane: what SPC charts, capability and variance components
 /// are computed for.
@@ -22,14 +24,20 @@ impl Parameter {
     pub const ALL: [Parameter; 3] =
         [Parameter::CouplingLossDb, Parameter::GapUm, Parameter::HeaterShiftNm];
 
-    /// Its name (with its unit), as its column and a limits file call it.
+    /// The record column that holds it.
+    #[must_use]
+    pub fn column(self) -> Column {
+        match self {
+            Parameter::CouplingLossDb => Column::CouplingLossDb,
+            Parameter::GapUm => Column::GapUm,
+            Parameter::HeaterShiftNm => Column::HeaterShiftNm,
+        }
+    }
+
+    /// Its name (with its unit): its column's, which a limits file uses too.
     #[must_use]
     pub fn name(self) -> &'static str {
-        match self {
-            Parameter::CouplingLossDb => "coupling_loss_db",
-            Parameter::GapUm => "gap_um",
-            Parameter::HeaterShiftNm => "heater_shift_nm",
-        }
+        self.column().name()
     }
 
     /// Its unit.
@@ -49,30 +57,56 @@ impl Parameter {
     }
 }
 
-/// One value per [`Parameter`].
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
-#[serde(transparent)]
-pub struct ByParameter<T>(pub [T; 3]);
+cporamp_core::keyed_array!(
+    /// One value per [`Parameter`], indexed by it (serialized as an array in
+    /// [`Parameter::ALL`] order).
+    ByParameter,
+    Parameter,
+    3
+);
 
-impl<T> ByParameter<T> {
-    /// Each parameter with its value, in [`Parameter::ALL`] order.
-    pub fn iter(&self) -> impl Iterator<Item = (Parameter, &T)> {
-        Parameter::ALL.into_iter().zip(&self.0)
+/// A limits file's `text` (TOML, one table per [`Parameter`] with `lower`
+/// and/or `upper` in its unit; `origin` names it in errors) over `limits`.
+///
+/// # Errors
+/// [`InputError`] for bad TOML, an unknown parameter, a limit that is not finite, and a lower
+/// limit not below the upper.
+pub fn apply_limits_file(
+    origin: &str,
+    text: &str,
+    limits: &mut ByParameter<SpecLimits>,
+) -> Result<(), InputError> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Raw {
+        lower: Option<f64>,
+        upper: Option<f64>,
     }
-}
-
-impl<T> Index<Parameter> for ByParameter<T> {
-    type Output = T;
-
-    fn index(&self, parameter: Parameter) -> &T {
-        &self.0[parameter as usize]
+    let fail = |message: String| InputError(format!("limits {origin}: {message}"));
+    let raw: BTreeMap<String, Raw> = toml::from_str(text).map_err(|e| fail(e.to_string()))?;
+    for (name, raw) in raw {
+        let Some(p) = Parameter::from_name(&name) else {
+            let known: Vec<&str> = Parameter::ALL.iter().map(|p| p.name()).collect();
+            return Err(fail(format!(
+                "[{name}]: unknown parameter; expected one of {}",
+                known.join(", ")
+            )));
+        };
+        for (key, value) in [("lower", raw.lower), ("upper", raw.upper)] {
+            if let Some(v) = value
+                && !v.is_finite()
+            {
+                return Err(fail(format!("{name}.{key}: value {v} is not a finite number")));
+            }
+        }
+        if let (Some(lower), Some(upper)) = (raw.lower, raw.upper)
+            && lower >= upper
+        {
+            return Err(fail(format!("{name}: lower {lower} is not below upper {upper}")));
+        }
+        limits[p] = SpecLimits { lower: raw.lower, upper: raw.upper };
     }
-}
-
-impl<T> IndexMut<Parameter> for ByParameter<T> {
-    fn index_mut(&mut self, parameter: Parameter) -> &mut T {
-        &mut self.0[parameter as usize]
-    }
+    Ok(())
 }
 
 #[cfg(test)]

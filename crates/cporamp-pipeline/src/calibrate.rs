@@ -38,7 +38,7 @@ use cporamp_core::mechanism::Mechanism;
 use cporamp_core::units::Millimetres;
 use cporamp_inspect::yield_fit::{FitModel, YieldFits, names};
 
-use crate::yield_stage::design_inputs;
+use crate::yield_stage::fit_model_at;
 use cporamp_inspect::{ByParameter, LaserModel, Parameter, SpecLimits};
 use cporamp_scenario::LaserPlacement;
 use cporamp_scenario::Scenario;
@@ -97,8 +97,7 @@ pub fn fit_model(
     generation_index: usize,
 ) -> Option<FitModel> {
     let (side_mm, _) = sides_mm(scenario, technology_index, generation_index)?;
-    let inputs = design_inputs(scenario, generation_index, technology_index, side_mm)?;
-    Some(FitModel::of_inputs(&inputs))
+    fit_model_at(scenario, generation_index, technology_index, side_mm)
 }
 
 /// Specification limits from a scenario: coupling loss at most the scenario's coupling

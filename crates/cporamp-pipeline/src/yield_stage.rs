@@ -122,8 +122,9 @@ pub(crate) fn yield_inputs(
 /// thermal (die size), the package's warpage and `[yield]`. What the settled comparison and
 /// the attach cost give is left at nothing ([`yield_inputs`] sets it): no mean red shift of
 /// the rings, no external laser modules, no engine cost, and `[yield] packaging_usd` alone.
-/// The calibration's fit model ([`crate::calibrate::fit_model`]) reads none of those.
-pub(crate) fn design_inputs(
+/// Private to this module, so that only [`yield_inputs`] and [`fit_model_at`] (which reads none
+/// of those) see such inputs.
+fn design_inputs(
     scenario: &Scenario,
     generation_index: usize,
     technology_index: usize,
@@ -194,6 +195,20 @@ pub(crate) fn design_inputs(
         packaging_usd: settings.packaging_usd,
         test_costs: settings.test_costs(),
     })
+}
+
+/// The calibration's fit model ([`crate::calibrate::fit_model`]) of one co-packaged
+/// technology with rings (None without them) on a package of side `substrate_side_mm`:
+/// [`FitModel::of_inputs`](cporamp_inspect::yield_fit::FitModel::of_inputs) of the inputs the
+/// design decides.
+pub(crate) fn fit_model_at(
+    scenario: &Scenario,
+    generation_index: usize,
+    technology_index: usize,
+    substrate_side_mm: f64,
+) -> Option<cporamp_inspect::yield_fit::FitModel> {
+    let inputs = design_inputs(scenario, generation_index, technology_index, substrate_side_mm)?;
+    Some(cporamp_inspect::yield_fit::FitModel::of_inputs(&inputs))
 }
 
 /// The yield engine on every unit: each one's Monte Carlo, ramp (one run per quarter),

@@ -2,40 +2,10 @@
 //! [`cporamp_inspect::Inspector`].
 //!
 //! # Layouts
-//! Without `--mapping` a file must be the yield engine's schema 3
-//! ([`cporamp_yield::TEST_DATA_COLUMNS`], [`cporamp_yield::TEST_DATA_SCHEMA`]) or schema 2
-//! (its first [`cporamp_yield::SCHEMA_2_COLUMNS`] columns, without the wafer sort, warpage
-//! and caught-by columns): exactly that schema's columns, in any order; a CSV may start with
-//! the `# cporamp yield test data, schema N, ...` line and a Parquet file may carry
-//! `cporamp.schema` in its metadata (then the columns must be that schema's; without it the
-//! columns say which), and another schema number is refused. With `--mapping FILE` (TOML)
-//! any layout is read:
-//!
-//! ```toml
-//! # our column = their column; quantities say the unit their values are in
-//! ignore = ["operator", "comment"]        # their columns to skip
-//! [columns]
-//! package = "serial"
-//! engine = "oe_slot"
-//! lane = "channel"
-//! shipped = "ship_ok"
-//! coupling_loss_db = { column = "il", unit = "mdB" }
-//! gap_um = { column = "gap", unit = "nm" }
-//! ```
-//!
-//! Our columns ([`cporamp_inspect::columns::Column`]): `package`, `engine`, `lane` (non-negative integers) and
-//! `shipped` are required; `lot`, `wafer`, `pic_wafer`, `reworks` (integers), `week` (an
-//! integer, e.g. a work week), `insertion` and `station` (text; default `package_test`, and
-//! the station defaults to the insertion), `position_rho_sq` (unit `1`), `gap_um` (`um`,
-//! `µm`, `nm`, `mm`), `coupling_loss_db` (`dB`, `mdB`), `heater_shift_nm` (`nm`, `pm`,
-//! `um`, `µm`), `laser_dead`, `laser_weak`, `package_test_pass` (booleans: `true`/`false`,
-//! `1`/`0`), `failures` (mechanism names joined by `+`, empty when good), and the package's
-//! `asic_wafer_dies_tested` and `asic_wafer_dies_passed` (integers: its ASIC wafer's sort),
-//! `warpage_um` (`um`, `µm`, `mm`) and `package_test_caught` and `system_test_caught`
-//! (mechanism names joined by `+`: what its first package test and its system test caught,
-//! empty when nothing). Every column of
-//! the file must be mapped or ignored, and every mapped column must be in the file. An
-//! empty measurement cell is a lane not measured; any other empty cell is an error.
+//! The yield engine's schema 3 or 2, or any layout through `--mapping FILE`: the record
+//! schema, the mapping file and the units it may give are in the docs of
+//! [`cporamp_inspect::columns`], which turns each file's header and cells into records; this
+//! module decodes the two formats.
 //!
 //! # Errors
 //! Unknown and missing columns, a unit not known for its column, a cell that is not what its

@@ -5,7 +5,6 @@ use std::path::Path;
 use anyhow::anyhow;
 use cporamp_inspect::Inspector;
 use cporamp_inspect::columns::{FileHeader, Layout, Mapping, RecordBuilder};
-use cporamp_yield::TEST_DATA_SCHEMA;
 
 use super::{FileInfo, push};
 use crate::Failure;
@@ -42,11 +41,10 @@ pub(super) fn read_parquet(
             .and_then(|pair| pair.value.clone())
     };
     let schema = match value("cporamp.schema") {
-        Some(text) => Some(FileHeader::known_schema(&text).ok_or_else(|| {
-            fail(format!(
-                "metadata cporamp.schema = {text}; this reader reads schemas 2 and {TEST_DATA_SCHEMA}"
-            ))
-        })?),
+        Some(text) => Some(
+            FileHeader::known_schema(&text)
+                .map_err(|reads| fail(format!("metadata cporamp.schema = {text}; {reads}")))?,
+        ),
         None => None,
     };
     info.technology = value("cporamp.technology");

@@ -304,6 +304,8 @@ fn fleet(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
             format!("at most the {radix} ports of a {} switch (fleet.generation)", generation.id),
         ));
     }
+    // Multiplied left to right as the fleet engine's own check does (`Years::to_hours` would
+    // group the last two factors first and could move the last bit).
     let expected = settings.gpu_interruptions_per_gpu_h
         * settings.job.gpus as f64
         * settings.years.0
@@ -318,7 +320,7 @@ fn fleet(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
                  (an interruption every {:.3} s: the job would never make progress)",
                 settings.gpu_interruptions_per_gpu_h,
                 settings.job.gpus,
-                settings.years,
+                settings.years.0,
                 3600.0 / (settings.gpu_interruptions_per_gpu_h * settings.job.gpus as f64)
             ),
         ));

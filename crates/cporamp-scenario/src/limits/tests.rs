@@ -205,6 +205,7 @@ fn job_interruptions_are_bounded() {
     let (path, _, message) = only_problem(&[(from, "gpu_interruptions_per_gpu_h = 1.0 ")]);
     assert_eq!(path, "fleet.gpu_interruptions_per_gpu_h");
     assert!(message.contains("7.181e8"), "{message}");
+    assert!(message.contains("x 16384 job GPUs x 5 years gives"), "{message}");
     // 1e-5 per GPU-hour: 7,181 interruptions.
     assert!(load(&edited(&[(from, "gpu_interruptions_per_gpu_h = 1e-5 ")]), "t").is_ok());
 }
