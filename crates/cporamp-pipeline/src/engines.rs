@@ -98,18 +98,18 @@ pub(crate) fn package_model(
     PackageModel::new(settings, &package_geometry(&scenario.thermal, geometry, generation))
 }
 
-/// The geometry (no power) of `package` at `generation`: its engines, their width and the
-/// generation's ASIC die side from `thermal`.
+/// The geometry of `package` at `generation`: its engines, their width and the generation's
+/// ASIC die side from `thermal`.
 pub(crate) fn package_geometry(
     thermal: &ThermalSettings,
     package: &Package,
     generation: &Generation,
-) -> PackageLoad {
-    PackageLoad::geometry(
-        package.engines_per_switch(generation) as usize,
-        package.engine_edge,
-        thermal.asic_side(&generation.id),
-    )
+) -> PackageGeometry {
+    PackageGeometry {
+        n_engines: package.engines_per_switch(generation) as usize,
+        engine_edge_mm: package.engine_edge,
+        asic_side_mm: thermal.asic_side(&generation.id),
+    }
 }
 
 /// One co-packaged technology at one generation: the unit the thermal, photonics and yield

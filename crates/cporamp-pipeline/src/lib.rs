@@ -43,7 +43,7 @@ use cporamp_scenario::{
 use cporamp_thermal::cycling::Fatigue;
 use cporamp_thermal::leakage::LeakageError;
 use cporamp_thermal::package::{
-    PackageError, PackageHistory, PackageLoad, PackageModel, PackageResult, Varying,
+    PackageError, PackageGeometry, PackageHistory, PackageModel, PackageResult, Varying,
 };
 use cporamp_yield::{RampPoint, TornadoBar, YieldInputError, YieldInputs, YieldResult};
 use serde::Serialize;

@@ -6,9 +6,9 @@
 //! Run: `cargo bench -p cporamp-thermal --bench native`. Figures go in BENCHMARKS.md.
 
 use cporamp_core::check::Checker;
-use cporamp_core::units::{Millimetres, Watts};
+use cporamp_core::units::Millimetres;
 use cporamp_thermal::native::{Boundaries, Layer, Material, Model, Rect, Source};
-use cporamp_thermal::package::{PackageLoad, PackageModel};
+use cporamp_thermal::package::{PackageGeometry, PackageModel};
 use cporamp_thermal::settings::{self, HeatSinkKind, ThermalSettings};
 
 fn main() {
@@ -75,9 +75,7 @@ fn package_64(kind: &str) {
     if kind == "microchannel_4rm" {
         settings.cold_plate.kind = HeatSinkKind::Microchannel4rm;
     }
-    let load = PackageLoad {
-        asic_w: Watts(470.0),
-        engine_w: Watts(25.0),
+    let load = PackageGeometry {
         n_engines: 16,
         engine_edge_mm: Millimetres(15.0),
         asic_side_mm: Millimetres(30.0),

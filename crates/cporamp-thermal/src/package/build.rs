@@ -13,7 +13,7 @@
 use super::coupling::couple;
 use super::geometry::engine_rects;
 use super::{
-    DIE_LAYER, FluidFields, JUNCTION_SUBLAYER, PackageError, PackageLoad, PackageModel,
+    DIE_LAYER, FluidFields, JUNCTION_SUBLAYER, PackageError, PackageGeometry, PackageModel,
     SUBSTRATE_LAYER, SUBSTRATE_SUBLAYERS, cold_plate, package_side_mm,
 };
 use crate::channel_plate::ChannelPlate;
@@ -36,7 +36,7 @@ impl PackageModel {
     /// a model failure.
     pub fn new(
         settings: &ThermalSettings,
-        geometry: &PackageLoad,
+        geometry: &PackageGeometry,
     ) -> Result<PackageModel, PackageError> {
         if geometry.n_engines == 0 || geometry.n_engines % 4 != 0 {
             return Err(PackageError::EngineCount { n_engines: geometry.n_engines });

@@ -1,4 +1,4 @@
-//! The package's layout: its load, side, engine placement and the grid check.
+//! The package's layout: its geometry, side, engine placement and the grid check.
 //!
 //! # Layout
 //! The ASIC die (side $a$) sits at the centre of the substrate; $N$ optical engines (width
@@ -12,37 +12,18 @@
 use super::PackageError;
 use crate::native::Rect;
 use crate::settings::ThermalSettings;
-use cporamp_core::units::{Millimetres, Watts};
+use cporamp_core::units::Millimetres;
 
-/// Powers and engine geometry of one switch package.
+/// The dies of one switch package: its engines around the ASIC (a model is built once per
+/// geometry and evaluated at any power, [`PackageModel::evaluate`](super::PackageModel::evaluate)).
 #[derive(Debug, Clone, Copy)]
-pub struct PackageLoad {
-    /// ASIC power.
-    pub asic_w: Watts,
-    /// Power of one optical engine.
-    pub engine_w: Watts,
+pub struct PackageGeometry {
     /// Number of engines (a multiple of 4).
     pub n_engines: usize,
     /// Engine width along the package edge.
     pub engine_edge_mm: Millimetres,
     /// ASIC die side.
     pub asic_side_mm: Millimetres,
-}
-
-impl PackageLoad {
-    /// The geometry of a package of `n_engines` engines `engine_edge` wide around an ASIC die
-    /// of side `asic_side`, without power (a model is built once per geometry and evaluated
-    /// at any power).
-    #[must_use]
-    pub fn geometry(n_engines: usize, engine_edge: Millimetres, asic_side: Millimetres) -> Self {
-        PackageLoad {
-            asic_w: Watts(0.0),
-            engine_w: Watts(0.0),
-            n_engines,
-            engine_edge_mm: engine_edge,
-            asic_side_mm: asic_side,
-        }
-    }
 }
 
 /// The check [`PackageModel::new`](super::PackageModel::new) makes on its grid, without
@@ -53,7 +34,7 @@ impl PackageLoad {
 /// [`PackageError::GridTooCoarse`] naming the first die that holds none.
 pub fn check_grid(
     settings: &ThermalSettings,
-    load: &PackageLoad,
+    load: &PackageGeometry,
     cells: usize,
 ) -> Result<(), PackageError> {
     let side_mm = package_side_mm(settings, load);
@@ -87,7 +68,7 @@ pub fn check_grid(
 /// Side of the square package (substrate and lid) of `load`, mm: the engines' inner edge, their
 /// depth and the substrate margin on each side of the centre.
 #[must_use]
-pub fn package_side_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
+pub fn package_side_mm(settings: &ThermalSettings, load: &PackageGeometry) -> f64 {
     2.0 * (engine_inner_mm(settings, load) + settings.engine_depth_mm.0)
         + 2.0 * settings.substrate_margin_mm.0
 }
@@ -95,7 +76,7 @@ pub fn package_side_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
 /// Distance from the package centre to the engines' inner edge, mm: the gap beyond the die,
 /// or half an engine row's length if that is larger, so that the four rows never overlap at
 /// the corners.
-fn engine_inner_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
+fn engine_inner_mm(settings: &ThermalSettings, load: &PackageGeometry) -> f64 {
     let run = (load.n_engines / 4) as f64 * load.engine_edge_mm.0;
     (load.asic_side_mm.0 / 2.0 + settings.engine_gap_mm.0).max(run / 2.0)
 }
@@ -105,7 +86,7 @@ fn engine_inner_mm(settings: &ThermalSettings, load: &PackageLoad) -> f64 {
 /// bottom to top.
 pub(super) fn engine_rects(
     settings: &ThermalSettings,
-    load: &PackageLoad,
+    load: &PackageGeometry,
     side_mm: f64,
 ) -> Vec<Rect> {
     let per_side = load.n_engines / 4;

@@ -24,8 +24,8 @@ mod transient;
 mod tests;
 
 pub use cold_plate::{ColdPlateModel, ColdPlateResult, cold_plate};
-pub use geometry::{PackageLoad, check_grid, package_side_mm};
-pub use results::{EngineTemperature, PackageResult, solve};
+pub use geometry::{PackageGeometry, check_grid, package_side_mm};
+pub use results::{EngineTemperature, PackageResult};
 pub use transient::{PackageHistory, Varying};
 
 use crate::native::{Model, Rect, StackError};

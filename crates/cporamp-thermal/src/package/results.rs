@@ -1,10 +1,8 @@
 //! The package at one load and inlet, from its unit responses by superposition.
 
 use super::{
-    ColdPlateResult, DIE_LAYER, JUNCTION_SUBLAYER, PackageError, PackageLoad, PackageModel,
-    cold_plate,
+    ColdPlateResult, DIE_LAYER, JUNCTION_SUBLAYER, PackageError, PackageModel, cold_plate,
 };
-use crate::settings::ThermalSettings;
 use serde::Serialize;
 
 /// Temperatures of one engine.
@@ -143,16 +141,4 @@ impl PackageModel {
             junction_map_c,
         })
     }
-}
-
-/// Solves the package of `load` at coolant inlet `inlet_c` (builds and factors it first).
-///
-/// # Errors
-/// [`PackageError`] as [`PackageModel::new`] and [`PackageModel::evaluate`].
-pub fn solve(
-    settings: &ThermalSettings,
-    load: &PackageLoad,
-    inlet_c: f64,
-) -> Result<PackageResult, PackageError> {
-    PackageModel::new(settings, load)?.evaluate(load.asic_w.0, load.engine_w.0, inlet_c)
 }

@@ -6,21 +6,25 @@ use crate::reduced::Scheme;
 use crate::settings::{ColdPlate, HeatSinkKind};
 use cporamp_core::units::{
     JoulesPerKilogramKelvin, KilogramsPerCubicMetre, LitresPerMinute, Millimetres, PascalSeconds,
-    Watts, WattsPerMetreKelvin,
+    WattsPerMetreKelvin,
 };
 
 fn settings() -> ThermalSettings {
     crate::settings::default_settings()
 }
 
-fn load() -> PackageLoad {
-    PackageLoad {
-        asic_w: Watts(470.0),
-        engine_w: Watts(25.0),
+fn load() -> PackageGeometry {
+    PackageGeometry {
         n_engines: 16,
         engine_edge_mm: Millimetres(15.0),
         asic_side_mm: Millimetres(30.0),
     }
+}
+
+/// The package of [`load`] built on `settings` and solved at 470 W of ASIC and 25 W per
+/// engine, coolant inlet `inlet_c`.
+fn solve(settings: &ThermalSettings, inlet_c: f64) -> PackageResult {
+    PackageModel::new(settings, &load()).unwrap().evaluate(470.0, 25.0, inlet_c).unwrap()
 }
 
 #[test]
@@ -323,7 +327,7 @@ fn the_microchannel_package_relaxes_to_its_steady_states() {
 
 #[test]
 fn package_conserves_energy_and_puts_the_asic_hottest() {
-    let result = solve(&settings(), &load(), 35.0).unwrap();
+    let result = solve(&settings(), 35.0);
     let power = 470.0 + 16.0 * 25.0;
     let out_w = result.heat_out_w + result.board_w;
     assert!(((out_w - power) / power).abs() < 1e-9, "{out_w} W out");
@@ -427,7 +431,7 @@ fn dies_never_overlap_and_a_too_coarse_grid_is_a_named_error() {
     let settings = settings();
     for (n_engines, asic_side_mm) in [(8, 24.0), (16, 30.0), (16, 10.0), (4, 40.0)] {
         let asic_side_mm = Millimetres(asic_side_mm);
-        let geometry = PackageLoad { n_engines, asic_side_mm, ..load() };
+        let geometry = PackageGeometry { n_engines, asic_side_mm, ..load() };
         let model = PackageModel::new(&settings, &geometry).unwrap();
         for (index, a) in model.dies.iter().enumerate() {
             for b in &model.dies[..index] {
@@ -440,7 +444,7 @@ fn dies_never_overlap_and_a_too_coarse_grid_is_a_named_error() {
     }
     let mut coarse = settings.clone();
     coarse.grid_cells = 8;
-    let tiny = PackageLoad { asic_side_mm: Millimetres(1.0), ..load() };
+    let tiny = PackageGeometry { asic_side_mm: Millimetres(1.0), ..load() };
     let error = PackageModel::new(&coarse, &tiny).err().unwrap();
     assert!(error.to_string().contains("ASIC die (1.00 mm wide) holds no cell centre"), "{error}");
 }
@@ -448,9 +452,9 @@ fn dies_never_overlap_and_a_too_coarse_grid_is_a_named_error() {
 #[test]
 fn the_default_grid_is_converged_for_engine_temperatures() {
     let mut fine = settings();
-    let coarse = solve(&fine, &load(), 35.0).unwrap();
+    let coarse = solve(&fine, 35.0);
     fine.grid_cells *= 2;
-    let fine = solve(&fine, &load(), 35.0).unwrap();
+    let fine = solve(&fine, 35.0);
     let worst = coarse
         .engines
         .iter()
