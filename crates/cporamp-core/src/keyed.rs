@@ -1,7 +1,7 @@
 //! One value per member of a closed set, indexed by the member:
 //! [`keyed_array!`](crate::keyed_array) declares such an array type for an enum whose members
-//! are `0..N` in the order of its `ALL` constant (the mechanisms, the market's inputs,
-//! inspection's parameters), serialized as a plain array in that order.
+//! are `0..N` in the order of its `ALL` constant (the mechanisms, the market's inputs and
+//! gates, inspection's parameters), serialized as a plain array in that order.
 
 /// Declares `pub struct $name<T>(pub [T; $len])` holding one value per `$key` (an enum with
 /// an `ALL: [$key; $len]` constant listing its members in declaration order), with `from_fn`,

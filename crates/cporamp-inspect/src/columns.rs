@@ -166,6 +166,17 @@ impl Column {
     pub fn from_name(name: &str) -> Option<Column> {
         Column::ALL.into_iter().find(|column| column.name() == name)
     }
+
+    /// The measured parameter the column holds, if it holds one.
+    #[must_use]
+    pub fn parameter(self) -> Option<Parameter> {
+        match self {
+            Column::CouplingLossDb => Some(Parameter::CouplingLossDb),
+            Column::GapUm => Some(Parameter::GapUm),
+            Column::HeaterShiftNm => Some(Parameter::HeaterShiftNm),
+            _ => None,
+        }
+    }
 }
 
 /// The insertion of files without an insertion column (the test that measured the lanes).
@@ -418,7 +429,7 @@ impl RecordBuilder {
         if !value.is_finite() {
             return Err("a finite number".to_string());
         }
-        if let Some(parameter) = Parameter::ALL.into_iter().find(|p| p.column() == column) {
+        if let Some(parameter) = column.parameter() {
             self.record.values[parameter] = Some(value);
         }
         match column {

@@ -24,20 +24,14 @@ impl Parameter {
     pub const ALL: [Parameter; 3] =
         [Parameter::CouplingLossDb, Parameter::GapUm, Parameter::HeaterShiftNm];
 
-    /// The record column that holds it.
-    #[must_use]
-    pub fn column(self) -> Column {
-        match self {
-            Parameter::CouplingLossDb => Column::CouplingLossDb,
-            Parameter::GapUm => Column::GapUm,
-            Parameter::HeaterShiftNm => Column::HeaterShiftNm,
-        }
-    }
-
-    /// Its name (with its unit): its column's, which a limits file uses too.
+    /// Its name (with its unit): the name of the column that holds it
+    /// ([`Column::parameter`]), which a limits file uses too.
     #[must_use]
     pub fn name(self) -> &'static str {
-        self.column().name()
+        Column::ALL
+            .into_iter()
+            .find(|column| column.parameter() == Some(self))
+            .map_or("", Column::name)
     }
 
     /// Its unit.
@@ -123,5 +117,7 @@ mod tests {
         assert_eq!(names, ["coupling_loss_db", "gap_um", "heater_shift_nm"]);
         assert_eq!(Parameter::from_name("gap_um"), Some(Parameter::GapUm));
         assert_eq!(Parameter::from_name("gap"), None);
+        // Every parameter has its column.
+        assert!(Parameter::ALL.iter().all(|p| Column::from_name(p.name()).is_some()));
     }
 }

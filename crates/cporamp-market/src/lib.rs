@@ -108,7 +108,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 use serde::Serialize;
 
-pub use model::{Gate, goodput_loss, thermal_check};
+pub use model::{ByGate, Gate, goodput_loss, thermal_check};
 use model::{Outcome, Params};
 
 /// Samples per random stream.
@@ -444,13 +444,13 @@ fn sample_records(
         .collect()
 }
 
-/// The share of samples whose window found each gate closed, in [`Gate::ALL`] order.
-fn closed_gates(outcomes: &[(f64, Outcome)], n: usize) -> [f64; 4] {
-    let mut closed_gates = [0.0; 4];
+/// The share of samples whose window found each gate closed.
+fn closed_gates(outcomes: &[(f64, Outcome)], n: usize) -> ByGate<f64> {
+    let mut closed_gates = ByGate::default();
     for (_, o) in outcomes {
         for gate in Gate::ALL {
             let open = o.window_gates.open(gate);
-            closed_gates[gate.index()] += f64::from(u8::from(!open)) / n as f64;
+            closed_gates[gate] += f64::from(u8::from(!open)) / n as f64;
         }
     }
     closed_gates

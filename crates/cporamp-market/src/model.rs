@@ -164,7 +164,7 @@ pub(crate) struct Gates {
 
 impl Gates {
     pub(crate) fn eligible(&self) -> bool {
-        self.yield_ok && self.goodput_ok && self.cost_ok && self.cooling_ok
+        Gate::ALL.into_iter().all(|gate| self.open(gate))
     }
 
     /// Whether `gate` is open.
@@ -179,7 +179,7 @@ impl Gates {
 }
 
 /// An eligibility gate of CPO in a tier: CPO is eligible in a year when all four are open
-/// (crate docs). Per-gate arrays (`MarketResult::closed_gates`) are in [`Gate::ALL`] order.
+/// (crate docs). A value per gate is a [`ByGate`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Gate {
     /// The package yield reaches its threshold.
@@ -196,12 +196,6 @@ impl Gate {
     /// Every gate, in the order of every per-gate array.
     pub const ALL: [Gate; 4] = [Gate::Yield, Gate::Goodput, Gate::Cost, Gate::Cooling];
 
-    /// The gate's position in [`Gate::ALL`] (and in every per-gate array).
-    #[must_use]
-    pub const fn index(self) -> usize {
-        self as usize
-    }
-
     /// What the gate judges, for people.
     #[must_use]
     pub const fn label(self) -> &'static str {
@@ -213,6 +207,13 @@ impl Gate {
         }
     }
 }
+
+cporamp_core::keyed_array!(
+    /// One value per [`Gate`], indexed by it (serialized as an array in [`Gate::ALL`] order).
+    ByGate,
+    Gate,
+    4
+);
 
 fn logistic(x: f64) -> f64 {
     1.0 / (1.0 + (-x).exp())

@@ -323,8 +323,8 @@ pub struct MarketResult {
     /// Why: per scenario and kind of reason, the fraction of samples, largest first.
     pub reasons: Vec<ReasonShare>,
     /// Fraction of samples in which each eligibility gate of the main tier is closed in the
-    /// window's last year, in [`crate::Gate::ALL`] order (several may be closed).
-    pub closed_gates: [f64; 4],
+    /// window's last year (several may be closed).
+    pub closed_gates: crate::ByGate<f64>,
     /// Per tier.
     pub tiers: Vec<TierResult>,
     /// Mean value pools per year.

@@ -315,8 +315,8 @@ fn drivers_sentence(paragraph: &mut String, facts: &Facts<'_>, drivers: &[Driver
                 result.main_tier
             );
             // The gate closed most often, and what moves its value.
-            let closed = |gate: Gate| result.closed_gates[gate.index()];
-            let (yield_closed, cost_closed) = (closed(Gate::Yield), closed(Gate::Cost));
+            let (yield_closed, cost_closed) =
+                (result.closed_gates[Gate::Yield], result.closed_gates[Gate::Cost]);
             let gate = if yield_closed >= cost_closed {
                 SobolOutput::PackageYield
             } else {
@@ -380,10 +380,7 @@ impl Answer {
             drivers,
             closed_gates: (
                 end,
-                Gate::ALL
-                    .iter()
-                    .map(|gate| (gate.label(), result.closed_gates[gate.index()]))
-                    .collect(),
+                result.closed_gates.iter().map(|(gate, &closed)| (gate.label(), closed)).collect(),
             ),
         }
     }

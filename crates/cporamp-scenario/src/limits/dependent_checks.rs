@@ -304,8 +304,8 @@ fn fleet(scenario: &Scenario, problems: &mut Vec<Diagnostic>) {
             format!("at most the {radix} ports of a {} switch (fleet.generation)", generation.id),
         ));
     }
-    // Multiplied left to right as the fleet engine's own check does (`Years::to_hours` would
-    // group the last two factors first and could move the last bit).
+    // Multiplied left to right, as this check always has (`Years::to_hours` would group the
+    // last two factors first and could move the last bit of the figure the message prints).
     let expected = settings.gpu_interruptions_per_gpu_h
         * settings.job.gpus as f64
         * settings.years.0
